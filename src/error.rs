@@ -1,0 +1,106 @@
+//! Errors as values.
+//!
+//! Every fallible function in partliq returns `Result<T, Error>`. Each variant
+//! names one specific thing that is wrong, so an engine can log it, map it to
+//! a status code (the C ABI does, one code per variant) and reject the input
+//! without guessing. Discriminants are explicit and never reused.
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum Error {
+    /// An intermediate or final figure does not fit its integer type.
+    Overflow = 1,
+    /// A division by zero was requested.
+    DivisionByZero = 2,
+    /// A value is outside the range its parameter allows.
+    OutOfRange = 3,
+    /// The market's lot step is zero or negative.
+    InvalidLotStep = 10,
+    /// The market's tick is zero or negative.
+    InvalidTick = 11,
+    /// The market has no margin tier, or more than [`crate::MAX_TIERS`].
+    InvalidTierCount = 12,
+    /// The first tier does not start at notional 0.
+    FirstTierNotAtZero = 13,
+    /// Tier notional floors are not strictly ascending.
+    TiersNotAscending = 14,
+    /// A tier's maintenance fraction exceeds its initial fraction.
+    MaintenanceAboveInitial = 15,
+    /// A margin fraction (or another ratio that must be ≤ 100 %) exceeds 1,000,000 ppm.
+    FractionAbove100Percent = 16,
+    /// A margin fraction is lower than the one of the tier below it.
+    FractionsDecreasing = 17,
+    /// The quote exponent is outside `[-18, 18]`.
+    InvalidQuoteExponent = 18,
+    /// The dust floor is negative.
+    InvalidDustFloor = 19,
+    /// A position names a market index that is not in the markets slice.
+    UnknownMarket = 30,
+    /// The price of a market a position needs is missing (absent or zero).
+    MissingPrice = 31,
+    /// A price is negative.
+    NegativePrice = 32,
+    /// A position index is out of range for the pool.
+    UnknownPosition = 33,
+    /// The position to act on has size zero.
+    EmptyPosition = 34,
+    /// More positions than [`crate::MAX_POSITIONS`] in one margin pool.
+    TooManyPositions = 35,
+    /// An output buffer is shorter than the input it must describe.
+    BufferTooSmall = 36,
+    /// A fill quantity is zero, on the wrong side, or larger than the position.
+    InvalidFillQuantity = 40,
+    /// A fill or execution price is zero or negative.
+    InvalidFillPrice = 41,
+    /// The target buffer exceeds 1,000,000 ppm (100 %).
+    InvalidBuffer = 42,
+    /// A price band exceeds 1,000,000 ppm (100 %).
+    InvalidPriceBand = 43,
+}
+
+impl Error {
+    /// A short, stable, human-readable description.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Error::Overflow => "arithmetic overflow: a figure does not fit its integer type",
+            Error::DivisionByZero => "division by zero",
+            Error::OutOfRange => "value out of range",
+            Error::InvalidLotStep => "market lot step must be positive",
+            Error::InvalidTick => "market tick must be positive",
+            Error::InvalidTierCount => "market must have between 1 and MAX_TIERS margin tiers",
+            Error::FirstTierNotAtZero => "first margin tier must start at notional 0",
+            Error::TiersNotAscending => "margin tier notional floors must be strictly ascending",
+            Error::MaintenanceAboveInitial => "maintenance fraction exceeds initial fraction",
+            Error::FractionAbove100Percent => "a fraction exceeds 1,000,000 ppm (100 %)",
+            Error::FractionsDecreasing => "margin fractions decrease from one tier to the next",
+            Error::InvalidQuoteExponent => "quote exponent outside [-18, 18]",
+            Error::InvalidDustFloor => "dust floor must not be negative",
+            Error::UnknownMarket => "position names a market that is not there",
+            Error::MissingPrice => "price missing for a market a position needs",
+            Error::NegativePrice => "price is negative",
+            Error::UnknownPosition => "position index out of range",
+            Error::EmptyPosition => "position has size zero",
+            Error::TooManyPositions => "more positions than MAX_POSITIONS in one pool",
+            Error::BufferTooSmall => "output buffer too small",
+            Error::InvalidFillQuantity => "fill quantity zero, on the wrong side, or beyond the position",
+            Error::InvalidFillPrice => "fill price must be positive",
+            Error::InvalidBuffer => "target buffer exceeds 1,000,000 ppm",
+            Error::InvalidPriceBand => "price band exceeds 1,000,000 ppm",
+        }
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = core::result::Result<T, Error>;

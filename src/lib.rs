@@ -1,0 +1,45 @@
+//! # partliq — exact partial liquidations for margin engines
+//!
+//! When a margin account breaches its maintenance requirement, partliq
+//! computes the **least** reduction of its positions that restores a safe
+//! margin level, prices it, settles the fill and splits the fee — in exact
+//! integer arithmetic, without allocating and without panicking.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`health`] — equity, requirements, state of a margin pool;
+//! 2. [`sizing`] — the least lot-step close of one position that restores the
+//!    target;
+//! 3. [`plan`] — a plan over several positions (cross margin) with a
+//!    selectable order;
+//! 4. [`pricing`] — bankruptcy price, liquidation order limit price,
+//!    estimated liquidation price;
+//! 5. [`settlement`] — applying an actual fill: fee, split, bad debt.
+//!
+//! Numbers ([`num`]) are the engine's own integer units; every division names
+//! its rounding, and every rounding favours solvency.
+//!
+//! With `default-features = false` the crate is `#![no_std]` and uses no
+//! `alloc`.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(not(test), forbid(unsafe_code))]
+
+pub mod account;
+pub mod error;
+pub mod health;
+pub mod market;
+pub mod num;
+pub mod plan;
+pub mod pricing;
+pub mod settlement;
+pub mod sizing;
+
+pub use account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};
+pub use error::{Error, Result};
+pub use health::{account_health, pool_health, Health, HealthState, Target};
+pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
+pub use num::{Ppm, Price, Quote, Rounding, Size};
+pub use plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams, PlanStatus};
+pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
+pub use settlement::{settle_fill, Fill, Settlement};
+pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};

@@ -1,0 +1,283 @@
+//! Exact integer numbers with the rounding mode named at every call.
+//!
+//! partliq never uses floats for money, prices or sizes. The engine's own
+//! integer units go in and come out:
+//!
+//! * [`Size`]: signed base quantity in the market's smallest unit (long > 0,
+//!   short < 0);
+//! * [`Price`]: an `i64` mantissa; the market's quote exponent `e` makes
+//!   `notional = size × price × 10^e` quote units;
+//! * [`Quote`]: collateral, notional, margin, fees and PnL in quote units;
+//! * [`Ppm`]: a ratio in parts per million.
+//!
+//! All intermediate products are `i128` and checked. Every division says how
+//! it rounds with a [`Rounding`] (the `fixnum` style: `mul_div(a, b, d,
+//! Ceil)`), and every caller picks the direction that favours solvency.
+
+use crate::error::{Error, Result};
+
+/// One million: the denominator of [`Ppm`].
+pub const PPM: i128 = 1_000_000;
+
+/// Signed base quantity in the market's smallest unit. Long > 0, short < 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Size(pub i64);
+
+/// Price mantissa. With the market's quote exponent `e`, one unit of size at
+/// this price is worth `price × 10^e` quote units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Price(pub i64);
+
+/// An amount in quote units (collateral, notional, margin, fee, PnL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Quote(pub i64);
+
+/// A ratio in parts per million: `Ppm(5_000)` is 0.5 %.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Ppm(pub u32);
+
+impl Ppm {
+    /// 100 %.
+    pub const ONE: Ppm = Ppm(1_000_000);
+    /// 0 %.
+    pub const ZERO: Ppm = Ppm(0);
+
+    /// `amount × self / 1e6`, rounded as named. Checked.
+    pub fn of(self, amount: i128, rounding: Rounding) -> Result<i128> {
+        mul_div(amount, i128::from(self.0), PPM, rounding)
+    }
+
+    /// Ok if the ratio is at most 100 %; `err` otherwise.
+    pub fn at_most_one(self, err: Error) -> Result<Self> {
+        if self.0 > 1_000_000 {
+            Err(err)
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+impl Quote {
+    /// Narrows an `i128` quote amount to the `i64` edge type.
+    ///
+    /// Errors with [`Error::Overflow`] when it does not fit; never wraps.
+    pub fn from_i128(v: i128) -> Result<Quote> {
+        i64::try_from(v).map(Quote).map_err(|_| Error::Overflow)
+    }
+}
+
+/// How a division that does not come out even is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum Rounding {
+    /// Toward −∞.
+    Floor = 0,
+    /// Toward +∞.
+    Ceil = 1,
+    /// Toward zero (truncation, Go's `big.Int.Quo`).
+    TowardZero = 2,
+}
+
+/// `n / d` rounded as named. Errors on `d == 0` and on `i128::MIN / -1`.
+pub fn div_round(n: i128, d: i128, rounding: Rounding) -> Result<i128> {
+    if d == 0 {
+        return Err(Error::DivisionByZero);
+    }
+    let q = n.checked_div(d).ok_or(Error::Overflow)?;
+    let r = n.checked_rem(d).ok_or(Error::Overflow)?;
+    if r == 0 {
+        return Ok(q);
+    }
+    // The exact quotient lies strictly between q and q ± 1; `q` is the
+    // truncated one. It is negative exactly when n and d differ in sign.
+    let negative = (r < 0) != (d < 0);
+    match rounding {
+        Rounding::TowardZero => Ok(q),
+        Rounding::Floor if negative => q.checked_sub(1).ok_or(Error::Overflow),
+        Rounding::Ceil if !negative => q.checked_add(1).ok_or(Error::Overflow),
+        Rounding::Floor | Rounding::Ceil => Ok(q),
+    }
+}
+
+/// `a × b / d` rounded as named, with a checked `i128` product.
+pub fn mul_div(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i128> {
+    let p = a.checked_mul(b).ok_or(Error::Overflow)?;
+    div_round(p, d, rounding)
+}
+
+/// `a × b` checked.
+pub fn mul(a: i128, b: i128) -> Result<i128> {
+    a.checked_mul(b).ok_or(Error::Overflow)
+}
+
+/// `a + b` checked.
+pub fn add(a: i128, b: i128) -> Result<i128> {
+    a.checked_add(b).ok_or(Error::Overflow)
+}
+
+/// `a − b` checked.
+pub fn sub(a: i128, b: i128) -> Result<i128> {
+    a.checked_sub(b).ok_or(Error::Overflow)
+}
+
+/// `10^e` for `0 ≤ e ≤ 38`, checked.
+pub fn pow10(e: u32) -> Result<i128> {
+    10i128.checked_pow(e).ok_or(Error::Overflow)
+}
+
+/// `a × b / d` with a 256-bit intermediate product, for the few places (the
+/// sizing estimate, ordering scores) whose product may exceed `i128` while the
+/// quotient does not. Rounded as named; errors when the quotient overflows.
+pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i128> {
+    if d == 0 {
+        return Err(Error::DivisionByZero);
+    }
+    let negative = (a < 0) != (b < 0) && a != 0 && b != 0;
+    let negative = negative != (d < 0);
+    let (hi, lo) = wide_mul(a.unsigned_abs(), b.unsigned_abs());
+    let (q, r) = wide_div(hi, lo, d.unsigned_abs()).ok_or(Error::Overflow)?;
+    // q is the truncated magnitude; adjust away from zero where the rounding
+    // direction asks for it.
+    let away = r != 0
+        && match rounding {
+            Rounding::TowardZero => false,
+            Rounding::Floor => negative,
+            Rounding::Ceil => !negative,
+        };
+    let q = if away {
+        q.checked_add(1).ok_or(Error::Overflow)?
+    } else {
+        q
+    };
+    let q = i128::try_from(q).map_err(|_| Error::Overflow)?;
+    Ok(if negative { q.wrapping_neg() } else { q })
+}
+
+/// Full 128 × 128 → 256-bit product as (high, low) halves.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a1, a0) = (a.wrapping_shr(64), a & MASK);
+    let (b1, b0) = (b.wrapping_shr(64), b & MASK);
+    // Each partial product of two 64-bit halves fits in u128.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    let (mid, mid_carry) = p01.overflowing_add(p10);
+    let (lo, lo_carry) = p00.overflowing_add(mid.wrapping_shl(64));
+    let hi = p11
+        .wrapping_add(mid.wrapping_shr(64))
+        .wrapping_add(if mid_carry { 1u128.wrapping_shl(64) } else { 0 })
+        .wrapping_add(u128::from(lo_carry));
+    (hi, lo)
+}
+
+/// (hi, lo) / d → (quotient, remainder); `None` when the quotient needs more
+/// than 128 bits (hi ≥ d). Restoring binary long division.
+fn wide_div(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
+    if d == 0 || hi >= d {
+        return None;
+    }
+    if hi == 0 {
+        return Some((lo.checked_div(d)?, lo.checked_rem(d)?));
+    }
+    let mut rem = hi;
+    let mut q: u128 = 0;
+    for i in (0..128u32).rev() {
+        let carry = rem.wrapping_shr(127) == 1;
+        rem = rem.wrapping_shl(1) | (lo.wrapping_shr(i) & 1);
+        q = q.wrapping_shl(1);
+        if carry || rem >= d {
+            rem = rem.wrapping_sub(d);
+            q |= 1;
+        }
+    }
+    Some((q, rem))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use Rounding::*;
+
+    #[test]
+    fn div_round_all_signs() {
+        // 7/2 = 3.5 → floor 3, ceil 4, trunc 3
+        assert_eq!(div_round(7, 2, Floor).unwrap(), 3);
+        assert_eq!(div_round(7, 2, Ceil).unwrap(), 4);
+        assert_eq!(div_round(7, 2, TowardZero).unwrap(), 3);
+        // -7/2 = -3.5 → floor -4, ceil -3, trunc -3
+        assert_eq!(div_round(-7, 2, Floor).unwrap(), -4);
+        assert_eq!(div_round(-7, 2, Ceil).unwrap(), -3);
+        assert_eq!(div_round(-7, 2, TowardZero).unwrap(), -3);
+        // 7/-2 = -3.5
+        assert_eq!(div_round(7, -2, Floor).unwrap(), -4);
+        assert_eq!(div_round(7, -2, Ceil).unwrap(), -3);
+        // -7/-2 = 3.5
+        assert_eq!(div_round(-7, -2, Floor).unwrap(), 3);
+        assert_eq!(div_round(-7, -2, Ceil).unwrap(), 4);
+        // exact division is never adjusted
+        assert_eq!(div_round(-8, 2, Ceil).unwrap(), -4);
+        assert_eq!(div_round(8, 2, Floor).unwrap(), 4);
+    }
+
+    #[test]
+    fn div_round_errors() {
+        assert_eq!(div_round(1, 0, Floor), Err(Error::DivisionByZero));
+        assert_eq!(div_round(i128::MIN, -1, Floor), Err(Error::Overflow));
+        assert_eq!(mul_div(i128::MAX, 2, 1, Floor), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn ppm_of() {
+        // 12,345 × 0.5 % = 61.725 → floor 61, ceil 62
+        assert_eq!(Ppm(5_000).of(12_345, Floor).unwrap(), 61);
+        assert_eq!(Ppm(5_000).of(12_345, Ceil).unwrap(), 62);
+        assert_eq!(Ppm(1_000_001).at_most_one(Error::OutOfRange), Err(Error::OutOfRange));
+    }
+
+    #[test]
+    fn quote_narrowing() {
+        assert_eq!(Quote::from_i128(i128::from(i64::MAX)).unwrap(), Quote(i64::MAX));
+        assert_eq!(Quote::from_i128(i128::from(i64::MAX) + 1), Err(Error::Overflow));
+        assert_eq!(Quote::from_i128(i128::from(i64::MIN) - 1), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn wide_beyond_i128() {
+        // (2^100 × 2^100) / 2^90 = 2^110, whose product 2^200 does not fit i128.
+        let a = 1i128 << 100;
+        assert_eq!(mul_div_wide(a, a, 1i128 << 90, Floor).unwrap(), 1i128 << 110);
+        assert_eq!(mul_div_wide(-a, a, 1i128 << 90, Floor).unwrap(), -(1i128 << 110));
+        // quotient beyond i128
+        assert_eq!(mul_div_wide(a, a, 3, Floor), Err(Error::Overflow));
+        // i128::MAX × i128::MAX / i128::MAX = i128::MAX exactly
+        assert_eq!(mul_div_wide(i128::MAX, i128::MAX, i128::MAX, Ceil).unwrap(), i128::MAX);
+    }
+
+    proptest! {
+        #[test]
+        fn wide_matches_narrow(a in -(1i128<<62)..(1i128<<62), b in -(1i128<<62)..(1i128<<62), d in prop_oneof![-(1i128<<40)..-1i128, 1i128..(1i128<<40)]) {
+            for r in [Floor, Ceil, TowardZero] {
+                prop_assert_eq!(mul_div_wide(a, b, d, r).unwrap(), mul_div(a, b, d, r).unwrap());
+            }
+        }
+
+        #[test]
+        fn floor_ceil_bracket(n in any::<i64>(), d in prop_oneof![i64::MIN..-1i64, 1i64..i64::MAX]) {
+            let (n, d) = (i128::from(n), i128::from(d));
+            let f = div_round(n, d, Floor).unwrap();
+            let c = div_round(n, d, Ceil).unwrap();
+            // f ≤ n/d ≤ c, and c − f ∈ {0, 1}
+            let (fd, cd) = if d > 0 { (f * d <= n, c * d >= n) } else { (f * d >= n, c * d <= n) };
+            prop_assert!(fd && cd);
+            prop_assert!(c - f == 0 || c - f == 1);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Planning: which positions of a cross-margin pool to reduce, and by how much.
+//!
+//! A breached pool with several positions can be restored in many ways. The
+//! planner sizes legs with [`crate::sizing`] (each at its limit price from
+//! [`crate::pricing`]) in an order chosen by [`PlanOrder`]:
+//!
+//! * [`PlanOrder::LargestMaintenanceFirst`] — the position carrying the
+//!   largest maintenance requirement first (the common exchange rule);
+//! * [`PlanOrder::BestReleasePerCostFirst`] — the position whose closing
+//!   improves `equity − target` most per unit of notional first: margin
+//!   released (`f_tier × (1 + buffer)`) minus slippage to the limit price
+//!   minus the fee. Restoring the pool with the least total notional
+//!   liquidated (none of the venues does this);
+//! * [`PlanOrder::ProRata`] — the same fraction of every position, the least
+//!   fraction (in ppm, each leg rounded up to its lot step) that restores
+//!   the target.
+//!
+//! Ordered plans size one position at a time: if its minimal close restores
+//! the target the plan ends; if it cannot, its best reachable close is kept
+//! (the surplus is a sum over positions, so each position's best is the
+//! pool's best) and the next position is sized. When nothing restores the
+//! target the plan is [`PlanStatus::Infeasible`] with the best reachable
+//! figures: the pipeline escalates.
+//!
+//! Legs are executed at their limit prices (the worst allowed), so real
+//! fills can only do better. `health_after` is exactly the health recomputed
+//! from scratch with every leg's size, cash and fee applied.
+
+use crate::account::{Pool, MAX_POSITIONS};
+use crate::error::{Error, Result};
+use crate::health::{self, Health, Sums, Target};
+use crate::market::Market;
+use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
+use crate::pricing;
+use crate::sizing::{self, CloseStatus};
+
+/// The order in which positions are reduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum PlanOrder {
+    /// Largest per-position maintenance requirement first.
+    LargestMaintenanceFirst = 0,
+    /// Most `equity − target` improvement per unit of notional first.
+    BestReleasePerCostFirst = 1,
+    /// The same least fraction of every position.
+    ProRata = 2,
+}
+
+/// What the planner is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanParams {
+    /// Where the liquidation may stop.
+    pub target: Target,
+    /// Band around the mark for each leg's limit price (≤ 100 %).
+    pub price_band: Ppm,
+    /// Which positions go first.
+    pub order: PlanOrder,
+}
+
+/// One liquidation order of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct PlanLeg {
+    /// Index of the position in the pool.
+    pub position_index: u32,
+    /// Signed size change (opposite to the position).
+    pub size_delta: Size,
+    /// Limit price of the order (worst allowed fill).
+    pub limit_price: Price,
+    /// Cash at the limit price (received > 0, paid < 0), against the account.
+    pub expected_cash: Quote,
+    /// Liquidation fee at the limit price, rounded up.
+    pub expected_fee: Quote,
+}
+
+/// Outcome of planning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum PlanStatus {
+    /// The pool meets the target: no legs.
+    AlreadySafe = 0,
+    /// The legs restore the target.
+    Restored = 1,
+    /// No reduction restores the target; the legs are the best reachable.
+    Infeasible = 2,
+}
+
+/// A liquidation plan (its legs are in the caller's buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Outcome.
+    pub status: PlanStatus,
+    /// Number of legs written to the front of the buffer, in execution order.
+    pub leg_count: usize,
+    /// Pool health before the plan.
+    pub health_before: Health,
+    /// Pool health after every leg fills at its limit price.
+    pub health_after: Health,
+    /// Equity the target asks for after the plan.
+    pub required_equity_after: Quote,
+    /// `required − equity` after the plan when still short, else 0.
+    pub shortfall: Quote,
+    /// True when the dust rule closed some remainder whole.
+    pub dust_closed: bool,
+}
+
+/// Per-position working state (stack only).
+#[derive(Clone, Copy, Default)]
+struct Leg {
+    units: i128,
+    size_delta: i128,
+    quote_delta: i128,
+    cash: i128,
+    fee: i128,
+    limit: i128,
+    dust: bool,
+}
+
+/// Plans the liquidation of a margin pool.
+///
+/// `legs` must hold at least one entry per position of the pool; the plan's
+/// legs are written to its front in execution order and nothing else is
+/// written. Errors: [`Error::TooManyPositions`] above [`MAX_POSITIONS`],
+/// [`Error::BufferTooSmall`], [`Error::InvalidBuffer`],
+/// [`Error::InvalidPriceBand`], and the pool's own errors.
+pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, legs: &mut [PlanLeg]) -> Result<Plan> {
+    let n = pool.positions.len();
+    if n > MAX_POSITIONS {
+        return Err(Error::TooManyPositions);
+    }
+    if legs.len() < n {
+        return Err(Error::BufferTooSmall);
+    }
+    params.target.validate()?;
+    params.price_band.at_most_one(Error::InvalidPriceBand)?;
+    let before = health::pool_sums(pool, markets, prices)?;
+    let health_before = Health::from_sums(&before)?;
+    if num::sub(before.equity, params.target.required(&before)?)? >= 0 {
+        return finish(PlanStatus::AlreadySafe, health_before, &before, params);
+    }
+
+    let mut work = [Leg::default(); MAX_POSITIONS];
+    let mut order = [0usize; MAX_POSITIONS];
+    let mut count = 0usize;
+    for (i, p) in pool.positions.iter().enumerate() {
+        if p.size.0 == 0 {
+            continue;
+        }
+        let ctx = pricing::context(pool, markets, prices, i)?;
+        work.get_mut(i).ok_or(Error::TooManyPositions)?.limit = ctx.limit_price(params.price_band)?;
+        *order.get_mut(count).ok_or(Error::TooManyPositions)? = i;
+        count = count.saturating_add(1);
+    }
+    let order = order.get_mut(..count).ok_or(Error::TooManyPositions)?;
+
+    let restored_pro_rata = if params.order == PlanOrder::ProRata {
+        pro_rata(pool, markets, prices, params.target, &mut work, order)?
+    } else {
+        false
+    };
+    if !restored_pro_rata {
+        sort_order(pool, markets, prices, params, &work, order)?;
+        for leg in work.iter_mut() {
+            *leg = Leg { limit: leg.limit, ..Leg::default() };
+        }
+        for &i in order.iter() {
+            let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
+            let snapshot = work;
+            let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|j| adjustment(&snapshot, j))?;
+            let sol = model.solve()?;
+            if sol.units > 0 {
+                let leg = work.get_mut(i).ok_or(Error::UnknownPosition)?;
+                *leg = make_leg(&model, sol.units, limit, sol.dust_closed)?;
+            }
+            if sol.status != CloseStatus::Infeasible {
+                break;
+            }
+        }
+    }
+    let after = health::pool_sums_adjusted(pool, markets, prices, None, &|j| adjustment(&work, j))?;
+    let status = if num::sub(after.equity, params.target.required(&after)?)? >= 0 { PlanStatus::Restored } else { PlanStatus::Infeasible };
+    let mut plan = finish(status, health_before, &after, params)?;
+    plan.dust_closed = work.iter().any(|w| w.units > 0 && w.dust);
+    plan.leg_count = write_legs(order, &work, legs)?;
+    Ok(plan)
+}
+
+fn narrow(v: i128) -> Result<i64> {
+    i64::try_from(v).map_err(|_| Error::Overflow)
+}
+
+fn adjustment(work: &[Leg; MAX_POSITIONS], j: usize) -> (i128, i128) {
+    work.get(j).map_or((0, 0), |l| (l.size_delta, l.quote_delta))
+}
+
+fn make_leg(model: &sizing::CloseModel<'_>, units: i128, limit: i128, dust: bool) -> Result<Leg> {
+    let cash = model.cash(units)?;
+    let fee = model.fee(units)?;
+    Ok(Leg {
+        units,
+        size_delta: num::mul(num::sub(0, model.size.signum())?, units)?,
+        quote_delta: num::sub(cash, fee)?,
+        cash,
+        fee,
+        limit,
+        dust,
+    })
+}
+
+/// Writes the non-empty legs in execution order; checks every figure fits
+/// before writing anything.
+fn write_legs(order: &[usize], work: &[Leg; MAX_POSITIONS], out: &mut [PlanLeg]) -> Result<usize> {
+    let mut staged = [PlanLeg::default(); MAX_POSITIONS];
+    let mut k = 0usize;
+    for &i in order {
+        let w = work.get(i).ok_or(Error::UnknownPosition)?;
+        if w.units == 0 {
+            continue;
+        }
+        *staged.get_mut(k).ok_or(Error::BufferTooSmall)? = PlanLeg {
+            position_index: u32::try_from(i).map_err(|_| Error::Overflow)?,
+            size_delta: Size(narrow(w.size_delta)?),
+            limit_price: Price(narrow(w.limit)?),
+            expected_cash: Quote(narrow(w.cash)?),
+            expected_fee: Quote(narrow(w.fee)?),
+        };
+        k = k.saturating_add(1);
+    }
+    let src = staged.get(..k).ok_or(Error::BufferTooSmall)?;
+    out.get_mut(..k).ok_or(Error::BufferTooSmall)?.copy_from_slice(src);
+    Ok(k)
+}
+
+/// The plan's figures from the pool's sums after it.
+fn finish(status: PlanStatus, health_before: Health, after: &Sums, params: &PlanParams) -> Result<Plan> {
+    let required = params.target.required(after)?;
+    Ok(Plan {
+        status,
+        leg_count: 0,
+        health_before,
+        health_after: Health::from_sums(after)?,
+        required_equity_after: Quote::from_i128(required)?,
+        shortfall: Quote::from_i128(num::sub(required, after.equity)?.max(0))?,
+        dust_closed: false,
+    })
+}
+
+/// Sorts position indices by the plan order (stable, ties by index).
+fn sort_order(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, work: &[Leg; MAX_POSITIONS], order: &mut [usize]) -> Result<()> {
+    let mut keys = [0i128; MAX_POSITIONS];
+    for &i in order.iter() {
+        let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
+        let (market, mark) = health::market_and_price(markets, prices, pos.market_index)?;
+        let key = match params.order {
+            PlanOrder::LargestMaintenanceFirst | PlanOrder::ProRata => market.requirement_i128(i128::from(pos.size.0), mark, crate::market::RequirementKind::Maintenance)?,
+            PlanOrder::BestReleasePerCostFirst => {
+                let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
+                let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|_| (0, 0))?;
+                let per_unit = model.current_slope()?;
+                // Improvement per unit of notional: slope / (mark × 10^max(0,e)).
+                num::mul_div_wide(per_unit, 1, num::mul(mark, market.notional_multiplier()?)?, Rounding::Floor)?
+            }
+        };
+        *keys.get_mut(i).ok_or(Error::UnknownPosition)? = key;
+    }
+    // Insertion sort, descending key, ascending index on ties: no allocation.
+    for a in 1..order.len() {
+        let mut b = a;
+        while b > 0 {
+            let (prev, cur) = match (order.get(b.saturating_sub(1)), order.get(b)) {
+                (Some(&p), Some(&c)) => (p, c),
+                _ => break,
+            };
+            let (kp, kc) = (keys.get(prev).copied().unwrap_or(0), keys.get(cur).copied().unwrap_or(0));
+            if kc > kp || (kc == kp && cur < prev) {
+                order.swap(b.saturating_sub(1), b);
+                b = b.saturating_sub(1);
+            } else {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pro rata: the least fraction φ (ppm) of every position that restores the
+/// target. Returns false (work untouched) when no fraction does.
+fn pro_rata(pool: &Pool<'_>, markets: &[Market], prices: &[Price], target: Target, work: &mut [Leg; MAX_POSITIONS], order: &[usize]) -> Result<bool> {
+    let mut models: [Option<sizing::CloseModel<'_>>; MAX_POSITIONS] = [None; MAX_POSITIONS];
+    for &i in order {
+        let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
+        *models.get_mut(i).ok_or(Error::UnknownPosition)? = Some(sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), target, &|_| (0, 0))?);
+    }
+    let eval = |phi: i128, work: &mut [Leg; MAX_POSITIONS]| -> Result<i128> {
+        for &i in order {
+            let model = models.get(i).copied().flatten().ok_or(Error::UnknownPosition)?;
+            let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
+            let u = model.size.checked_abs().ok_or(Error::Overflow)?;
+            let step = i128::from(model.market.lot_step.0);
+            let want = num::mul_div(u, phi, PPM, Rounding::Ceil)?;
+            let units = num::mul(num::div_round(want, step, Rounding::Ceil)?, step)?.min(u);
+            let (units, dust) = if units > 0 { model.dust_adjusted(units)? } else { (0, false) };
+            let leg = work.get_mut(i).ok_or(Error::UnknownPosition)?;
+            *leg = if units > 0 { make_leg(&model, units, limit, dust)? } else { Leg { limit, ..Leg::default() } };
+        }
+        let snapshot = *work;
+        let s = health::pool_sums_adjusted(pool, markets, prices, None, &|j| adjustment(&snapshot, j))?;
+        num::sub(s.equity, target.required(&s)?)
+    };
+    // Ternary search for the peak of the (concave) surplus over φ.
+    let (mut lo, mut hi) = (0i128, PPM);
+    while num::sub(hi, lo)? > 2 {
+        let third = num::div_round(num::sub(hi, lo)?, 3, Rounding::Floor)?;
+        let m1 = num::add(lo, third)?;
+        let m2 = num::sub(hi, third)?;
+        if eval(m1, work)? < eval(m2, work)? {
+            lo = num::add(m1, 1)?;
+        } else {
+            hi = m2;
+        }
+    }
+    let mut peak = lo;
+    let mut best = eval(lo, work)?;
+    let mut phi = lo;
+    while phi < hi {
+        phi = num::add(phi, 1)?;
+        let f = eval(phi, work)?;
+        if f > best {
+            best = f;
+            peak = phi;
+        }
+    }
+    if best < 0 {
+        return Ok(false);
+    }
+    // Bisect [0, peak] for the least φ with surplus ≥ 0 (surplus(0) < 0).
+    let (mut lo, mut hi) = (0i128, peak);
+    while num::sub(hi, lo)? > 1 {
+        let mid = num::add(lo, num::div_round(num::sub(hi, lo)?, 2, Rounding::Floor)?)?;
+        if eval(mid, work)? >= 0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    eval(hi, work)?;
+    Ok(true)
+}

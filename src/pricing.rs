@@ -1,0 +1,239 @@
+//! Pricing: bankruptcy price, liquidation order limit price, and the
+//! estimated liquidation price for display.
+//!
+//! * The **bankruptcy price** of a close is the fill price at which the part
+//!   of the pool's equity that belongs to the closed units is used up: fill
+//!   worse than it and someone else (the insurance fund) pays. Cross-margin
+//!   aware, with dYdX v4's allocation: the closed units own the share of the
+//!   pool's equity (total net collateral, TNC) that their maintenance
+//!   requirement is of the pool's (TMMR):
+//!   `bankruptcy_quote = −ΔNNV − floor(TNC × |ΔMMR| / TMMR)`.
+//! * The **limit price** of the liquidation order lies between the mark and
+//!   the bankruptcy price: the mark moved by a band, never past bankruptcy,
+//!   on the tick grid.
+//! * The **estimated liquidation price** is the mark at which the pool's
+//!   equity equals its maintenance requirement, other positions held at their
+//!   marks; tier-consistent (the tier is the one the position's notional
+//!   falls in at that price). For one position in tier 0 it is Hyperliquid's
+//!   `price − side × margin_available / size / (1 − mmf × side)`; with tiers
+//!   it is Binance's maintenance-amount formula.
+//!
+//! Rounding: bankruptcy quotes and prices round **against the liquidated
+//! account** (it needs more to stay solvent); limit prices round against the
+//! account to the tick but are clamped at the (tick-rounded, conservative)
+//! bankruptcy price; liquidation prices round **against the account** (a
+//! long's up, a short's down), so the display never promises more room than
+//! there is.
+
+use crate::account::Pool;
+use crate::error::{Error, Result};
+use crate::health::{self, Sums};
+use crate::market::{Market, RequirementKind};
+use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
+
+/// Bankruptcy figures of a close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BankruptcyPrice {
+    /// Signed cash the account must receive for the close (negative: it may
+    /// pay at most `|quote|`), rounded up (against the account).
+    pub quote: Quote,
+    /// The per-unit price equivalent: a long's rounded up, a short's down
+    /// (against the account). May be ≤ 0 for a long whose equity more than
+    /// covers the closed units (any fill keeps it solvent).
+    pub price: Price,
+}
+
+/// The estimated liquidation price of a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiquidationPrice {
+    /// No positive mark makes the pool liquidatable through this position.
+    Never,
+    /// The pool is liquidatable at every positive mark of this position.
+    Always,
+    /// The mark at which equity equals maintenance, rounded against the
+    /// account (a long's up, a short's down).
+    At(Price),
+}
+
+/// A position of a pool, with the pool's other figures.
+pub(crate) struct PositionContext<'m> {
+    pub market: &'m Market,
+    pub mark: i128,
+    pub size: i128,
+    pub quote_balance: i128,
+    /// The pool without this position.
+    pub rest: Sums,
+}
+
+pub(crate) fn context<'m>(pool: &Pool<'_>, markets: &'m [Market], prices: &[Price], index: usize) -> Result<PositionContext<'m>> {
+    let pos = pool.positions.get(index).ok_or(Error::UnknownPosition)?;
+    if pos.size.0 == 0 {
+        return Err(Error::EmptyPosition);
+    }
+    let (market, mark) = health::market_and_price(markets, prices, pos.market_index)?;
+    let total = health::pool_sums(pool, markets, prices)?;
+    let own = health::position_terms(market, i128::from(pos.size.0), mark, i128::from(pos.quote_balance.0))?;
+    Ok(PositionContext {
+        market,
+        mark,
+        size: i128::from(pos.size.0),
+        quote_balance: i128::from(pos.quote_balance.0),
+        rest: total.sub(own)?,
+    })
+}
+
+impl PositionContext<'_> {
+    /// Bankruptcy quote of closing `units` (magnitude, `0 < units ≤ |size|`).
+    pub(crate) fn bankruptcy_quote(&self, units: i128) -> Result<i128> {
+        let sigma = self.size.signum();
+        let own = health::position_terms(self.market, self.size, self.mark, self.quote_balance)?;
+        let total = self.rest.add(own)?;
+        let after_size = num::sub(self.size, num::mul(sigma, units)?)?;
+        let mm_after = if after_size == 0 {
+            0
+        } else {
+            self.market.requirement_i128(after_size, self.mark, RequirementKind::Maintenance)?
+        };
+        let delta_mmr = num::sub(own.maintenance, mm_after)?; // |ΔMMR| ≥ 0
+        // −ΔNNV: the mark value leaving the pool, rounded up.
+        let leaving = num::div_round(
+            self.market.scaled_notional(num::mul(sigma, units)?, self.mark)?,
+            self.market.notional_denominator()?,
+            Rounding::Ceil,
+        )?;
+        // The closed units' share of the pool's equity, rounded down.
+        let share = if total.maintenance == 0 {
+            0
+        } else {
+            num::mul_div_wide(total.equity, delta_mmr, total.maintenance, Rounding::Floor)?
+        };
+        num::sub(leaving, share)
+    }
+
+    /// Per-unit price of a bankruptcy quote, against the account.
+    pub(crate) fn quote_to_price(&self, quote: i128, units: i128) -> Result<i128> {
+        let den = num::mul(units, self.market.notional_multiplier()?)?;
+        let k = self.market.notional_denominator()?;
+        if self.size > 0 {
+            num::mul_div_wide(quote, k, den, Rounding::Ceil)
+        } else {
+            num::mul_div_wide(num::sub(0, quote)?, k, den, Rounding::Floor)
+        }
+    }
+
+    /// Limit price for closing this position with a `band` around the mark.
+    pub(crate) fn limit_price(&self, band: Ppm) -> Result<i128> {
+        band.at_most_one(Error::InvalidPriceBand)?;
+        let tick = i128::from(self.market.tick.0);
+        if tick <= 0 {
+            return Err(Error::InvalidTick);
+        }
+        let units = self.size.checked_abs().ok_or(Error::Overflow)?;
+        let bq = self.bankruptcy_quote(units)?;
+        let bk = self.quote_to_price(bq, units)?;
+        let to_tick = |p: i128, r: Rounding| -> Result<i128> { num::mul(num::div_round(p, tick, r)?, tick) };
+        if self.size > 0 {
+            // Selling: the band price is below the mark; lower is worse for the account.
+            let band_px = to_tick(num::mul_div(self.mark, num::sub(PPM, i128::from(band.0))?, PPM, Rounding::Floor)?, Rounding::Floor)?;
+            let mark_px = to_tick(self.mark, Rounding::Floor)?;
+            let bk_px = to_tick(bk, Rounding::Ceil)?;
+            Ok(band_px.max(bk_px.min(mark_px)).max(tick))
+        } else {
+            let band_px = to_tick(num::mul_div(self.mark, num::add(PPM, i128::from(band.0))?, PPM, Rounding::Ceil)?, Rounding::Ceil)?;
+            let mark_px = to_tick(self.mark, Rounding::Ceil)?;
+            let bk_px = to_tick(bk, Rounding::Floor)?;
+            Ok(band_px.min(bk_px.max(mark_px)))
+        }
+    }
+
+    /// See [`estimated_liquidation_price`].
+    pub(crate) fn liquidation_price(&self) -> Result<LiquidationPrice> {
+        let sigma = self.size.signum();
+        let u = self.size.checked_abs().ok_or(Error::Overflow)?;
+        let m = self.market.notional_multiplier()?;
+        let k = self.market.notional_denominator()?;
+        // Equity − maintenance with this position at price 0:
+        let big_k = num::add(num::sub(self.rest.equity, self.rest.maintenance)?, self.quote_balance)?;
+        // g(P) = K + σ·u·P·m/10^k − (u·P·m·f_t − ded_t·10^k)/(10^k·1e6): increasing
+        // in P for a long, decreasing for a short.
+        if sigma > 0 && big_k >= 0 {
+            return Ok(LiquidationPrice::Never);
+        }
+        if sigma < 0 && big_k <= 0 {
+            return Ok(LiquidationPrice::Always);
+        }
+        let um = num::mul(u, m)?;
+        let tiers = self.market.active_tiers()?;
+        for (t, tier) in tiers.iter().enumerate() {
+            let (f, ded) = self.market.tier_terms(t, RequirementKind::Maintenance)?;
+            // P = −10^k·(ded + K·1e6) / (u·m·(σ·1e6 − f))
+            let num_ = num::sub(0, num::mul(k, num::add(ded, num::mul(big_k, PPM)?)?)?)?;
+            let den = num::mul(um, num::sub(num::mul(sigma, PPM)?, i128::from(f.0))?)?;
+            if den == 0 {
+                continue;
+            }
+            // Exact notional numerator at the root: u·m·P = u·m·num/den.
+            let scaled_floor = num::mul_div_wide(um, num_, den, Rounding::Floor)?;
+            let scaled_ceil = num::mul_div_wide(um, num_, den, Rounding::Ceil)?;
+            let lo_ok = scaled_floor >= num::mul(i128::from(tier.notional_floor.0), k)?;
+            let hi_ok = match tiers.get(t.saturating_add(1)) {
+                Some(next) => scaled_ceil <= num::mul(i128::from(next.notional_floor.0), k)?,
+                None => true,
+            };
+            if lo_ok && hi_ok {
+                let r = if sigma > 0 { Rounding::Ceil } else { Rounding::Floor };
+                let p = num::div_round(num_, den, r)?;
+                if p <= 0 {
+                    return Ok(if sigma > 0 { LiquidationPrice::Never } else { LiquidationPrice::Always });
+                }
+                return Ok(LiquidationPrice::At(Price(i64::try_from(p).map_err(|_| Error::Overflow)?)));
+            }
+        }
+        // No tier holds the root: only when a fraction is 100 % on the long
+        // side (equity and maintenance move together): never crosses.
+        Ok(LiquidationPrice::Never)
+    }
+}
+
+/// Bankruptcy price of closing `size_delta` of position `position_index`
+/// (`size_delta` opposite in sign to the position, at most its size).
+///
+/// dYdX v4's formula: `quote = −ΔNNV − floor(TNC × |ΔMMR| / TMMR)` where ΔNNV
+/// is the change of the position's mark value, TNC the pool's equity, TMMR
+/// its maintenance requirement and ΔMMR the change of the position's
+/// maintenance requirement. With no maintenance requirement in the pool the
+/// share is 0 (the bankruptcy price is the mark). Rounded against the account.
+pub fn bankruptcy_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize, size_delta: Size) -> Result<BankruptcyPrice> {
+    let ctx = context(pool, markets, prices, position_index)?;
+    let units = closing_units(ctx.size, size_delta)?;
+    let quote = ctx.bankruptcy_quote(units)?;
+    let price = ctx.quote_to_price(quote, units)?;
+    Ok(BankruptcyPrice { quote: Quote::from_i128(quote)?, price: Price(i64::try_from(price).map_err(|_| Error::Overflow)?) })
+}
+
+/// `|delta|` if `delta` reduces `size` without flipping it; an error otherwise.
+pub(crate) fn closing_units(size: i128, delta: Size) -> Result<i128> {
+    let d = i128::from(delta.0);
+    if d == 0 || d.signum() == size.signum() || d.checked_abs().ok_or(Error::Overflow)? > size.checked_abs().ok_or(Error::Overflow)? {
+        return Err(Error::InvalidFillQuantity);
+    }
+    d.checked_abs().ok_or(Error::Overflow)
+}
+
+/// Limit price of the liquidation order for the whole position
+/// `position_index`: the mark moved against the account by `band`, rounded
+/// to the tick against the account, but never beyond the bankruptcy price of
+/// the whole position (rounded to the tick conservatively) nor beyond the
+/// mark. At least one tick.
+pub fn limit_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize, band: Ppm) -> Result<Price> {
+    let ctx = context(pool, markets, prices, position_index)?;
+    Ok(Price(i64::try_from(ctx.limit_price(band)?).map_err(|_| Error::Overflow)?))
+}
+
+/// Estimated liquidation price of position `position_index`: the mark at
+/// which the pool's equity equals its maintenance requirement, the other
+/// positions held at their marks. For an isolated pool it is exact; for a
+/// cross pool it is the price of this position alone that would trigger.
+pub fn estimated_liquidation_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize) -> Result<LiquidationPrice> {
+    context(pool, markets, prices, position_index)?.liquidation_price()
+}
