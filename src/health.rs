@@ -300,3 +300,113 @@ pub fn account_health(account: &Account<'_>, markets: &[Market], prices: &[Price
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::num::Size;
+
+    fn markets() -> [Market; 2] {
+        // M0: e = 0, 10 % / 5 %. M1: price in cents (e = −2), 20 % / 10 %.
+        [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)), Market::single_tier(-2, 1, 1, Ppm(200_000), Ppm(100_000))]
+    }
+    const PRICES: [Price; 2] = [Price(100), Price(12_345)];
+
+    fn positions() -> [Position; 2] {
+        [
+            Position { market_index: 0, size: Size(100), quote_balance: Quote(-9_000) },
+            Position { market_index: 1, size: Size(-3), quote_balance: Quote(400) },
+        ]
+    }
+
+    #[test]
+    fn cross_pool_by_hand() {
+        let ps = positions();
+        // pos0: 100 × 100 − 9,000 = 1,000; IM 1,000; MM 500.
+        // pos1: −3 × 123.45 = −370.35 → floor −371, + 400 = 29;
+        //       IM ceil(74.07) = 75; MM ceil(37.035) = 38.
+        // equity = 100 + 1,000 + 29 = 1,129; IM 1,075; MM 538; free 54;
+        // ratio = ceil(538e6 / 1,129) = ceil(476,527.9…) = 476,528.
+        let h = pool_health(&Pool::new(Quote(100), &ps), &markets(), &PRICES).unwrap();
+        assert_eq!(h.equity, Quote(1_129));
+        assert_eq!(h.initial_requirement, Quote(1_075));
+        assert_eq!(h.maintenance_requirement, Quote(538));
+        assert_eq!(h.free_collateral, Quote(54));
+        assert_eq!(h.margin_ratio_ppm, 476_528);
+        assert_eq!(h.state, HealthState::Healthy);
+        // collateral −600: equity −600 + 1,029 = 429 < 538 → liquidatable;
+        // ratio ceil(538e6 / 429) = ceil(1,254,079.25) = 1,254,080.
+        let h = pool_health(&Pool::new(Quote(-600), &ps), &markets(), &PRICES).unwrap();
+        assert_eq!((h.equity, h.state, h.margin_ratio_ppm), (Quote(429), HealthState::Liquidatable, 1_254_080));
+        assert!(h.needs_liquidation());
+        // collateral −1,200: equity −171 → bankrupt, ratio saturates.
+        let h = pool_health(&Pool::new(Quote(-1_200), &ps), &markets(), &PRICES).unwrap();
+        assert_eq!((h.equity, h.state, h.margin_ratio_ppm), (Quote(-171), HealthState::Bankrupt, u64::MAX));
+        // Exactly at maintenance is healthy: collateral −491 → equity 538 = MM.
+        let h = pool_health(&Pool::new(Quote(-491), &ps), &markets(), &PRICES).unwrap();
+        assert_eq!((h.equity, h.state, h.margin_ratio_ppm), (Quote(538), HealthState::Healthy, 1_000_000));
+    }
+
+    #[test]
+    fn empty_and_closed_positions() {
+        // No positions: MM = 0 → healthy with ratio 0, unless equity < 0.
+        let h = pool_health(&Pool::new(Quote(5), &[]), &markets(), &PRICES).unwrap();
+        assert_eq!((h.equity, h.maintenance_requirement, h.margin_ratio_ppm, h.state), (Quote(5), Quote(0), 0, HealthState::Healthy));
+        let h = pool_health(&Pool::new(Quote(-5), &[]), &markets(), &PRICES).unwrap();
+        assert_eq!(h.state, HealthState::Bankrupt);
+        // A size-0 position counts its quote balance and needs no price.
+        let ps = [Position { market_index: 1, size: Size(0), quote_balance: Quote(7) }];
+        let h = pool_health(&Pool::new(Quote(0), &ps), &markets(), &[]).unwrap();
+        assert_eq!(h.equity, Quote(7));
+    }
+
+    #[test]
+    fn bad_input_errors() {
+        let mut ps = positions();
+        ps[1].market_index = 2;
+        assert_eq!(pool_health(&Pool::new(Quote(0), &ps), &markets(), &PRICES), Err(Error::UnknownMarket));
+        let ps = positions();
+        assert_eq!(pool_health(&Pool::new(Quote(0), &ps), &markets(), &PRICES[..1]), Err(Error::MissingPrice));
+        assert_eq!(pool_health(&Pool::new(Quote(0), &ps), &markets(), &[Price(100), Price(0)]), Err(Error::MissingPrice));
+        assert_eq!(pool_health(&Pool::new(Quote(0), &ps), &markets(), &[Price(-1), Price(5)]), Err(Error::NegativePrice));
+        // Equity beyond i64: i64::MAX collateral plus 1,129 of positions.
+        assert_eq!(pool_health(&Pool::new(Quote(i64::MAX), &ps), &markets(), &PRICES), Err(Error::Overflow));
+        // Extreme sizes: |i64::MIN| × i64::MAX fits i128 but not × a fraction.
+        let ps = [Position { market_index: 0, size: Size(i64::MIN), quote_balance: Quote(0) }];
+        assert_eq!(pool_health(&Pool::new(Quote(0), &ps), &markets(), &[Price(i64::MAX), Price(1)]), Err(Error::Overflow));
+        assert_eq!(Target::Maintenance { buffer: Ppm(1_000_001) }.validate(), Err(Error::InvalidBuffer));
+    }
+
+    #[test]
+    fn isolated_pools() {
+        // Pool 0: 100 × 90 − 9,000 = 0 equity, MM 450 → liquidatable.
+        // Pool 1: −3 × 123.45 + 400 = 29 equity, MM 38 → liquidatable too; make it healthy with 500.
+        let mut ps = positions();
+        ps[1].quote_balance = Quote(500); // −371 + 500 = 129 ≥ 38
+        let acct = Account { collateral: Quote(1_000), positions: &ps, mode: MarginMode::Isolated };
+        let prices = [Price(90), Price(12_345)];
+        assert_eq!(acct.pool_count(), 2);
+        let h0 = pool_health(&acct.pool(0).unwrap(), &markets(), &prices).unwrap();
+        assert_eq!((h0.equity, h0.maintenance_requirement, h0.state), (Quote(0), Quote(450), HealthState::Liquidatable));
+        let h1 = pool_health(&acct.pool(1).unwrap(), &markets(), &prices).unwrap();
+        assert_eq!((h1.equity, h1.state), (Quote(129), HealthState::Healthy));
+        // The account: 1,000 + 0 + 129 = 1,129 equity, MM 488 — healthy in sum,
+        // but an isolated pool is in trouble, so the state is the worst one.
+        let h = account_health(&acct, &markets(), &prices).unwrap();
+        assert_eq!((h.equity, h.maintenance_requirement, h.state), (Quote(1_129), Quote(488), HealthState::Liquidatable));
+        assert_eq!(acct.pool(2).err(), Some(Error::UnknownPosition));
+        let cross = Account::cross(Quote(1_000), &ps);
+        assert_eq!(cross.pool(1).err(), Some(Error::UnknownPosition));
+        assert_eq!(account_health(&cross, &markets(), &prices).unwrap().equity, Quote(1_129));
+    }
+
+    #[test]
+    fn target_required_equity() {
+        let h = pool_health(&Pool::new(Quote(100), &positions()), &markets(), &PRICES).unwrap();
+        // MM 538 × 1.1 = 591.8 → 592; initial 1,075.
+        assert_eq!(Target::Maintenance { buffer: Ppm(100_000) }.required_equity(&h).unwrap(), Quote(592));
+        assert_eq!(Target::MAINTENANCE.required_equity(&h).unwrap(), Quote(538));
+        assert_eq!(Target::Initial.required_equity(&h).unwrap(), Quote(1_075));
+    }
+}

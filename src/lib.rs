@@ -20,9 +20,23 @@
 //! its rounding, and every rounding favours solvency.
 //!
 //! With `default-features = false` the crate is `#![no_std]` and uses no
-//! `alloc`.
+//! `alloc`. Because the package also builds a `staticlib` and a `cdylib`
+//! (which must name a panic handler), a `no_std` build ships one: it spins.
+//! The core has no panicking path (clippy denies `unwrap`, `expect`,
+//! `panic!`, indexing and unchecked arithmetic), so it is never reached; a
+//! `no_std` binary that links partliq uses it and must not define another.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(not(test), forbid(unsafe_code))]
+
+/// The panic handler of `no_std` builds (see the crate docs): unreachable
+/// from the core, it spins rather than unwinding.
+#[cfg(all(not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}
 
 pub mod account;
 pub mod error;

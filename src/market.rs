@@ -114,6 +114,13 @@ impl Market {
         }
     }
 
+    /// The same market with another quote exponent (not validated).
+    #[must_use]
+    pub fn with_exponent(mut self, quote_exponent: i32) -> Market {
+        self.quote_exponent = quote_exponent;
+        self
+    }
+
     /// Replaces the tiers with `tiers` (errors if more than [`MAX_TIERS`]).
     pub fn with_tiers(mut self, tiers: &[MarginTier]) -> Result<Market> {
         if tiers.is_empty() || tiers.len() > MAX_TIERS {

@@ -148,11 +148,7 @@ pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i12
             Rounding::Floor => negative,
             Rounding::Ceil => !negative,
         };
-    let q = if away {
-        q.checked_add(1).ok_or(Error::Overflow)?
-    } else {
-        q
-    };
+    let q = if away { q.checked_add(1).ok_or(Error::Overflow)? } else { q };
     let q = i128::try_from(q).map_err(|_| Error::Overflow)?;
     Ok(if negative { q.wrapping_neg() } else { q })
 }

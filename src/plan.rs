@@ -153,11 +153,8 @@ pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], p
     }
     let order = order.get_mut(..count).ok_or(Error::TooManyPositions)?;
 
-    let restored_pro_rata = if params.order == PlanOrder::ProRata {
-        pro_rata(pool, markets, prices, params.target, &mut work, order)?
-    } else {
-        false
-    };
+    let restored_pro_rata =
+        if params.order == PlanOrder::ProRata { pro_rata(pool, markets, prices, params.target, &mut work, order)? } else { false };
     if !restored_pro_rata {
         sort_order(pool, markets, prices, params, &work, order)?;
         for leg in work.iter_mut() {
@@ -246,13 +243,22 @@ fn finish(status: PlanStatus, health_before: Health, after: &Sums, params: &Plan
 }
 
 /// Sorts position indices by the plan order (stable, ties by index).
-fn sort_order(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, work: &[Leg; MAX_POSITIONS], order: &mut [usize]) -> Result<()> {
+fn sort_order(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    params: &PlanParams,
+    work: &[Leg; MAX_POSITIONS],
+    order: &mut [usize],
+) -> Result<()> {
     let mut keys = [0i128; MAX_POSITIONS];
     for &i in order.iter() {
         let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
         let (market, mark) = health::market_and_price(markets, prices, pos.market_index)?;
         let key = match params.order {
-            PlanOrder::LargestMaintenanceFirst | PlanOrder::ProRata => market.requirement_i128(i128::from(pos.size.0), mark, crate::market::RequirementKind::Maintenance)?,
+            PlanOrder::LargestMaintenanceFirst | PlanOrder::ProRata => {
+                market.requirement_i128(i128::from(pos.size.0), mark, crate::market::RequirementKind::Maintenance)?
+            }
             PlanOrder::BestReleasePerCostFirst => {
                 let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
                 let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|_| (0, 0))?;
@@ -285,11 +291,19 @@ fn sort_order(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &Pl
 
 /// Pro rata: the least fraction φ (ppm) of every position that restores the
 /// target. Returns false (work untouched) when no fraction does.
-fn pro_rata(pool: &Pool<'_>, markets: &[Market], prices: &[Price], target: Target, work: &mut [Leg; MAX_POSITIONS], order: &[usize]) -> Result<bool> {
+fn pro_rata(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    target: Target,
+    work: &mut [Leg; MAX_POSITIONS],
+    order: &[usize],
+) -> Result<bool> {
     let mut models: [Option<sizing::CloseModel<'_>>; MAX_POSITIONS] = [None; MAX_POSITIONS];
     for &i in order {
         let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
-        *models.get_mut(i).ok_or(Error::UnknownPosition)? = Some(sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), target, &|_| (0, 0))?);
+        *models.get_mut(i).ok_or(Error::UnknownPosition)? =
+            Some(sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), target, &|_| (0, 0))?);
     }
     let eval = |phi: i128, work: &mut [Leg; MAX_POSITIONS]| -> Result<i128> {
         for &i in order {
@@ -345,4 +359,131 @@ fn pro_rata(pool: &Pool<'_>, markets: &[Market], prices: &[Price], target: Targe
     }
     eval(hi, work)?;
     Ok(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::account::Position;
+
+    // M0: 10 % / 5 %; M1: 20 % / 10 %; no fee, band 0 (limit = mark): closing
+    // costs nothing, so sizes are pure margin arithmetic.
+    fn markets() -> [Market; 2] {
+        [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)), Market::single_tier(0, 1, 1, Ppm(200_000), Ppm(100_000))]
+    }
+    const PRICES: [Price; 2] = [Price(100), Price(50)];
+    // pos0 long 100 @ 100, qb −9,600: value 400, MM 500.
+    // pos1 short 10 @ 50, qb 480: value −20, MM 50.  Equity 380 < MM 550.
+    const POSITIONS: [Position; 2] = [
+        Position { market_index: 0, size: Size(100), quote_balance: Quote(-9_600) },
+        Position { market_index: 1, size: Size(-10), quote_balance: Quote(480) },
+    ];
+
+    fn run(order: PlanOrder, legs: &mut [PlanLeg]) -> Result<Plan> {
+        let params = PlanParams { target: Target::MAINTENANCE, price_band: Ppm(0), order };
+        plan_liquidation(&Pool::new(Quote(0), &POSITIONS), &markets(), &PRICES, &params, legs)
+    }
+
+    #[test]
+    fn largest_maintenance_first() {
+        // pos0 (MM 500) first: 380 ≥ 5(100 − x) + 50 ⇒ x ≥ 34.
+        let mut legs = [PlanLeg::default(); 2];
+        let p = run(PlanOrder::LargestMaintenanceFirst, &mut legs).unwrap();
+        assert_eq!((p.status, p.leg_count), (PlanStatus::Restored, 1));
+        assert_eq!(
+            legs[0],
+            PlanLeg {
+                position_index: 0,
+                size_delta: Size(-34),
+                limit_price: Price(100),
+                expected_cash: Quote(3_400),
+                expected_fee: Quote(0)
+            }
+        );
+        assert_eq!((p.health_after.equity, p.health_after.maintenance_requirement), (Quote(380), Quote(380)));
+        assert_eq!(legs[1], PlanLeg::default(), "nothing written past leg_count");
+    }
+
+    #[test]
+    fn best_release_per_cost_first_liquidates_less_notional() {
+        // pos1 releases 10 % per unit of notional, pos0 5 %: pos1 first. Closing all
+        // of pos1 releases 50 (MM 500 > 380: not enough), then pos0: 380 ≥ 5(100 − x) ⇒ x ≥ 24.
+        // Notional liquidated: 10 × 50 + 24 × 100 = 2,900, against 3,400 above.
+        let mut legs = [PlanLeg::default(); 2];
+        let p = run(PlanOrder::BestReleasePerCostFirst, &mut legs).unwrap();
+        assert_eq!((p.status, p.leg_count), (PlanStatus::Restored, 2));
+        assert_eq!((legs[0].position_index, legs[0].size_delta, legs[0].expected_cash), (1, Size(10), Quote(-500)));
+        assert_eq!((legs[1].position_index, legs[1].size_delta), (0, Size(-24)));
+        assert_eq!((p.health_after.equity, p.health_after.maintenance_requirement), (Quote(380), Quote(380)));
+    }
+
+    #[test]
+    fn pro_rata() {
+        // x0 = ceil(100 φ), x1 = ceil(10 φ); need x0 + x1 ≥ 34 (5 per unit each).
+        // φ = 30 %: 30 + 3 = 33 ✗; φ = 300,001 ppm: 31 + 4 = 35 ✓ — the least φ.
+        let mut legs = [PlanLeg::default(); 2];
+        let p = run(PlanOrder::ProRata, &mut legs).unwrap();
+        assert_eq!((p.status, p.leg_count), (PlanStatus::Restored, 2));
+        let mut got = [(legs[0].position_index, legs[0].size_delta), (legs[1].position_index, legs[1].size_delta)];
+        got.sort();
+        assert_eq!(got, [(0, Size(-31)), (1, Size(4))]);
+        // MM after: 5 × 69 + 5 × 6 = 375 ≤ 380.
+        assert_eq!((p.health_after.equity, p.health_after.maintenance_requirement), (Quote(380), Quote(375)));
+    }
+
+    #[test]
+    fn already_safe_and_infeasible() {
+        let mut legs = [PlanLeg::default(); 2];
+        let params = PlanParams { target: Target::MAINTENANCE, price_band: Ppm(0), order: PlanOrder::LargestMaintenanceFirst };
+        let p = plan_liquidation(&Pool::new(Quote(1_000), &POSITIONS), &markets(), &PRICES, &params, &mut legs).unwrap();
+        assert_eq!((p.status, p.leg_count), (PlanStatus::AlreadySafe, 0));
+        // A 50 % band (clamped at each bankruptcy price) and a 10 % fee: closing
+        // costs more than it releases — infeasible, and the plan says by how much.
+        let mut ms = markets();
+        ms[0].liquidation_fee = Ppm(100_000);
+        ms[1].liquidation_fee = Ppm(100_000);
+        let params = PlanParams { target: Target::MAINTENANCE, price_band: Ppm(500_000), order: PlanOrder::ProRata };
+        let p = plan_liquidation(&Pool::new(Quote(0), &POSITIONS), &ms, &PRICES, &params, &mut legs).unwrap();
+        assert_eq!(p.status, PlanStatus::Infeasible);
+        assert!(p.shortfall.0 > 0);
+        assert_eq!(p.shortfall.0, p.required_equity_after.0 - p.health_after.equity.0);
+    }
+
+    #[test]
+    fn health_after_equals_recomputed() {
+        for order in [PlanOrder::LargestMaintenanceFirst, PlanOrder::BestReleasePerCostFirst, PlanOrder::ProRata] {
+            let mut legs = [PlanLeg::default(); 2];
+            let p = run(order, &mut legs).unwrap();
+            let mut after = POSITIONS;
+            for l in &legs[..p.leg_count] {
+                let pos = &mut after[l.position_index as usize];
+                pos.size.0 += l.size_delta.0;
+                pos.quote_balance.0 += l.expected_cash.0 - l.expected_fee.0;
+            }
+            assert_eq!(health::pool_health(&Pool::new(Quote(0), &after), &markets(), &PRICES).unwrap(), p.health_after);
+        }
+    }
+
+    #[test]
+    fn bad_input() {
+        let mut short = [PlanLeg::default(); 1];
+        assert_eq!(run(PlanOrder::ProRata, &mut short), Err(Error::BufferTooSmall));
+        let mut legs = [PlanLeg::default(); 2];
+        let params = PlanParams { target: Target::MAINTENANCE, price_band: Ppm(1_000_001), order: PlanOrder::ProRata };
+        assert_eq!(
+            plan_liquidation(&Pool::new(Quote(0), &POSITIONS), &markets(), &PRICES, &params, &mut legs),
+            Err(Error::InvalidPriceBand)
+        );
+        let params = PlanParams { target: Target::Maintenance { buffer: Ppm(2_000_000) }, price_band: Ppm(0), order: PlanOrder::ProRata };
+        assert_eq!(plan_liquidation(&Pool::new(Quote(0), &POSITIONS), &markets(), &PRICES, &params, &mut legs), Err(Error::InvalidBuffer));
+        let many = [POSITIONS[0]; MAX_POSITIONS + 1];
+        let mut big = [PlanLeg::default(); MAX_POSITIONS + 1];
+        let params = PlanParams { target: Target::MAINTENANCE, price_band: Ppm(0), order: PlanOrder::ProRata };
+        assert_eq!(plan_liquidation(&Pool::new(Quote(0), &many), &markets(), &PRICES, &params, &mut big), Err(Error::TooManyPositions));
+        assert_eq!(
+            plan_liquidation(&Pool::new(Quote(0), &POSITIONS), &markets(), &PRICES[..1], &params, &mut legs),
+            Err(Error::MissingPrice)
+        );
+    }
 }

@@ -89,24 +89,18 @@ impl PositionContext<'_> {
         let own = health::position_terms(self.market, self.size, self.mark, self.quote_balance)?;
         let total = self.rest.add(own)?;
         let after_size = num::sub(self.size, num::mul(sigma, units)?)?;
-        let mm_after = if after_size == 0 {
-            0
-        } else {
-            self.market.requirement_i128(after_size, self.mark, RequirementKind::Maintenance)?
-        };
+        let mm_after =
+            if after_size == 0 { 0 } else { self.market.requirement_i128(after_size, self.mark, RequirementKind::Maintenance)? };
         let delta_mmr = num::sub(own.maintenance, mm_after)?; // |ΔMMR| ≥ 0
-        // −ΔNNV: the mark value leaving the pool, rounded up.
+                                                              // −ΔNNV: the mark value leaving the pool, rounded up.
         let leaving = num::div_round(
             self.market.scaled_notional(num::mul(sigma, units)?, self.mark)?,
             self.market.notional_denominator()?,
             Rounding::Ceil,
         )?;
         // The closed units' share of the pool's equity, rounded down.
-        let share = if total.maintenance == 0 {
-            0
-        } else {
-            num::mul_div_wide(total.equity, delta_mmr, total.maintenance, Rounding::Floor)?
-        };
+        let share =
+            if total.maintenance == 0 { 0 } else { num::mul_div_wide(total.equity, delta_mmr, total.maintenance, Rounding::Floor)? };
         num::sub(leaving, share)
     }
 
@@ -203,7 +197,13 @@ impl PositionContext<'_> {
 /// its maintenance requirement and ΔMMR the change of the position's
 /// maintenance requirement. With no maintenance requirement in the pool the
 /// share is 0 (the bankruptcy price is the mark). Rounded against the account.
-pub fn bankruptcy_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize, size_delta: Size) -> Result<BankruptcyPrice> {
+pub fn bankruptcy_price(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    position_index: usize,
+    size_delta: Size,
+) -> Result<BankruptcyPrice> {
     let ctx = context(pool, markets, prices, position_index)?;
     let units = closing_units(ctx.size, size_delta)?;
     let quote = ctx.bankruptcy_quote(units)?;
@@ -234,6 +234,159 @@ pub fn limit_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], positi
 /// which the pool's equity equals its maintenance requirement, the other
 /// positions held at their marks. For an isolated pool it is exact; for a
 /// cross pool it is the price of this position alone that would trigger.
-pub fn estimated_liquidation_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize) -> Result<LiquidationPrice> {
+pub fn estimated_liquidation_price(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    position_index: usize,
+) -> Result<LiquidationPrice> {
     context(pool, markets, prices, position_index)?.liquidation_price()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::account::Position;
+    use crate::market::MarginTier;
+
+    fn market(tick: i64) -> Market {
+        Market::single_tier(0, 1, tick, Ppm(100_000), Ppm(50_000))
+    }
+
+    fn one(size: i64, qb: i64) -> [Position; 1] {
+        [Position { market_index: 0, size: Size(size), quote_balance: Quote(qb) }]
+    }
+
+    #[test]
+    fn bankruptcy_by_hand() {
+        // Long 100 @ 100, qb −9,600: TNC 400, TMMR 500.
+        // Whole close: −ΔNNV = 10,000, share = floor(400 × 500 / 500) = 400 → 9,600, price 96.
+        let ps = one(100, -9_600);
+        let pool = Pool::new(Quote(0), &ps);
+        let b = bankruptcy_price(&pool, &[market(1)], &[Price(100)], 0, Size(-100)).unwrap();
+        assert_eq!(b, BankruptcyPrice { quote: Quote(9_600), price: Price(96) });
+        // 34 units: ΔMMR = 500 − 330 = 170, share = floor(400 × 170 / 500) = 136 → 3,400 − 136 = 3,264 = 34 × 96.
+        let b = bankruptcy_price(&pool, &[market(1)], &[Price(100)], 0, Size(-34)).unwrap();
+        assert_eq!(b, BankruptcyPrice { quote: Quote(3_264), price: Price(96) });
+        // 33 units: ΔMMR = 500 − 335 = 165, share = floor(132) → 3,300 − 132 = 3,168 = 33 × 96 exactly.
+        // 7 units: ΔMMR = 35, share = floor(28) → 700 − 28 = 672 → 96.
+        // 3 units: ΔMMR = 15 → share 12 → 288 → 96. Price rounding: 1 unit: ΔMMR 5, share 4 → 96.
+        let b = bankruptcy_price(&pool, &[market(1)], &[Price(100)], 0, Size(-1)).unwrap();
+        assert_eq!(b.price, Price(96));
+        // Short mirror: short 100, qb 10,400: −ΔNNV = −10,000, share 400 → −10,400: pays at most 104.
+        let ps = one(-100, 10_400);
+        let b = bankruptcy_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0, Size(100)).unwrap();
+        assert_eq!(b, BankruptcyPrice { quote: Quote(-10_400), price: Price(104) });
+    }
+
+    #[test]
+    fn bankruptcy_rounds_against_the_account() {
+        // Long 3 @ 100, qb −289: TNC 11, TMMR 15. Close 1: ΔMMR = 15 − 10 = 5,
+        // share = floor(11 × 5 / 15) = floor(3.67) = 3 → quote 100 − 3 = 97.
+        let ps = one(3, -289);
+        let pool = Pool::new(Quote(0), &ps);
+        assert_eq!(bankruptcy_price(&pool, &[market(1)], &[Price(100)], 0, Size(-1)).unwrap().quote, Quote(97));
+        // Close 2: ΔMMR 10, share floor(7.33) = 7 → 193 → per unit 96.5 → up to 97 (a long's up).
+        assert_eq!(
+            bankruptcy_price(&pool, &[market(1)], &[Price(100)], 0, Size(-2)).unwrap(),
+            BankruptcyPrice { quote: Quote(193), price: Price(97) }
+        );
+        // Short 3 @ 100, qb 311: TNC 11. Close 2: quote −200 − 7 = −207 → may pay 103.5 → down to 103.
+        let ps = one(-3, 311);
+        assert_eq!(
+            bankruptcy_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0, Size(2)).unwrap(),
+            BankruptcyPrice { quote: Quote(-207), price: Price(103) }
+        );
+    }
+
+    #[test]
+    fn bankruptcy_errors() {
+        let ps = one(100, -9_600);
+        let pool = Pool::new(Quote(0), &ps);
+        let m = [market(1)];
+        for bad in [0, 1, -101] {
+            assert_eq!(bankruptcy_price(&pool, &m, &[Price(100)], 0, Size(bad)), Err(Error::InvalidFillQuantity));
+        }
+        assert_eq!(bankruptcy_price(&pool, &m, &[Price(100)], 1, Size(-1)), Err(Error::UnknownPosition));
+        let empty = one(0, 5);
+        assert_eq!(bankruptcy_price(&Pool::new(Quote(0), &empty), &m, &[Price(100)], 0, Size(-1)), Err(Error::EmptyPosition));
+    }
+
+    #[test]
+    fn limit_price_band_and_clamp() {
+        let ps = one(100, -9_600); // bankruptcy 96
+        let pool = Pool::new(Quote(0), &ps);
+        // Band 1 %: floor(99) = 99, inside [96, 100] → 99.
+        assert_eq!(limit_price(&pool, &[market(1)], &[Price(100)], 0, Ppm(10_000)).unwrap(), Price(99));
+        // Band 5 %: 95 would be beyond bankruptcy → clamped to 96.
+        assert_eq!(limit_price(&pool, &[market(1)], &[Price(100)], 0, Ppm(50_000)).unwrap(), Price(96));
+        // Tick 5: band 99 → 95 on the grid; bankruptcy 96 → up to 100; the mark's tick 100 → limit 100.
+        assert_eq!(limit_price(&pool, &[market(5)], &[Price(100)], 0, Ppm(10_000)).unwrap(), Price(100));
+        // Short (bankruptcy 104): band 1 % → 101; band 5 % → 105 clamped to 104.
+        let ps = one(-100, 10_400);
+        let pool = Pool::new(Quote(0), &ps);
+        assert_eq!(limit_price(&pool, &[market(1)], &[Price(100)], 0, Ppm(10_000)).unwrap(), Price(101));
+        assert_eq!(limit_price(&pool, &[market(1)], &[Price(100)], 0, Ppm(50_000)).unwrap(), Price(104));
+        assert_eq!(limit_price(&pool, &[market(1)], &[Price(100)], 0, Ppm(1_000_001)), Err(Error::InvalidPriceBand));
+        // Band 100 % for a long with a bankruptcy price ≤ 0: at least one tick.
+        let ps = one(100, 0);
+        assert_eq!(limit_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0, Ppm(1_000_000)).unwrap(), Price(1));
+    }
+
+    #[test]
+    fn liquidation_price_single_tier() {
+        // Long: 100P − 9,600 = 5P ⇒ P = 9,600 / 95 = 101.05… → up: 102.
+        let ps = one(100, -9_600);
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::At(Price(102))
+        );
+        // Short: −100P + 10,400 = 5P ⇒ P = 10,400 / 105 = 99.04… → down: 99.
+        let ps = one(-100, 10_400);
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::At(Price(99))
+        );
+        // Fully funded long never liquidates; an unfunded short always does.
+        let ps = one(100, 0);
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::Never
+        );
+        let ps = one(-100, 0);
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &ps), &[market(1)], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::Always
+        );
+    }
+
+    #[test]
+    fn liquidation_price_is_tier_consistent() {
+        // [0, 5,000) 5 %; [5,000, ∞) 10 % with deduction 250. Long 100.
+        let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
+        let m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))
+            .with_tiers(&[t(0, 100_000, 50_000), t(5_000, 200_000, 100_000)])
+            .unwrap();
+        let lp = |qb: i64| estimated_liquidation_price(&Pool::new(Quote(0), &one(100, qb)), &[m], &[Price(100)], 0).unwrap();
+        // qb −9,300, tier 1: 100P − 9,300 = 10P − 250 ⇒ P = 9,050 / 90 = 100.55… (notional 10,055 ≥ 5,000 ✓) → 101.
+        assert_eq!(lp(-9_300), LiquidationPrice::At(Price(101)));
+        // qb −4,800: tier 1 gives 4,550 / 90 = 50.55… (notional 5,055 ✓) → 51.
+        assert_eq!(lp(-4_800), LiquidationPrice::At(Price(51)));
+        // qb −4,700: tier 1 gives 49.44 (notional 4,944 < 5,000 ✗); tier 0: 95P = 4,700 ⇒ 49.47… ✓ → 50.
+        assert_eq!(lp(-4_700), LiquidationPrice::At(Price(50)));
+    }
+
+    #[test]
+    fn cross_liquidation_price_holds_others_at_mark() {
+        // Collateral 1,000 and a second, fully funded long (value 500, MM 25) in another market.
+        // Position 0: long 100, qb −10,000: 1,000 + 500 − 25 + 100P − 10,000 = 5P ⇒ P = 8,525 / 95 = 89.73… → 90.
+        let ms = [market(1), market(1)];
+        let ps = [
+            Position { market_index: 0, size: Size(100), quote_balance: Quote(-10_000) },
+            Position { market_index: 1, size: Size(10), quote_balance: Quote(0) },
+        ];
+        let pool = Pool::new(Quote(1_000), &ps);
+        assert_eq!(estimated_liquidation_price(&pool, &ms, &[Price(100), Price(50)], 0).unwrap(), LiquidationPrice::At(Price(90)));
+    }
 }

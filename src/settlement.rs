@@ -83,7 +83,12 @@ pub fn settle_fill(pool: &Pool<'_>, markets: &[Market], prices: &[Price], fill: 
     // σ·units·price, received rounded down / paid rounded up.
     let signed = market.scaled_notional(num::sub(0, i128::from(fill.size_delta.0))?, i128::from(fill.price.0))?;
     let fill_cash = num::div_round(signed, den, Rounding::Floor)?;
-    let nominal_fee = num::mul_div(signed.checked_abs().ok_or(Error::Overflow)?, i128::from(market.liquidation_fee.0), num::mul(den, PPM)?, Rounding::Ceil)?;
+    let nominal_fee = num::mul_div(
+        signed.checked_abs().ok_or(Error::Overflow)?,
+        i128::from(market.liquidation_fee.0),
+        num::mul(den, PPM)?,
+        Rounding::Ceil,
+    )?;
     let bankruptcy_quote = ctx.bankruptcy_quote(units)?;
     let excess = num::sub(fill_cash, bankruptcy_quote)?;
     let (fee, bad_debt) = if excess >= 0 { (nominal_fee.min(excess), 0) } else { (0, num::sub(0, excess)?) };
@@ -110,4 +115,104 @@ pub fn settle_fill(pool: &Pool<'_>, markets: &[Market], prices: &[Price], fill: 
         position_quote_delta: Quote::from_i128(position_quote_delta)?,
         health_after: Health::from_sums(&after)?,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::health::HealthState;
+    use crate::num::Ppm;
+
+    fn market() -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m.liquidator_fee_share = Ppm(400_000);
+        m
+    }
+
+    fn settle(size_delta: i64, price: i64) -> Result<Settlement> {
+        let ps = [Position { market_index: 0, size: Size(100), quote_balance: Quote(-9_600) }];
+        settle_fill(
+            &Pool::new(Quote(0), &ps),
+            &[market()],
+            &[Price(100)],
+            &Fill { position_index: 0, size_delta: Size(size_delta), price: Price(price) },
+        )
+    }
+
+    fn conserved(s: &Settlement) {
+        assert_eq!(s.position_quote_delta.0 - s.fill_cash.0 + s.fee_to_liquidator.0 + s.insurance_fund_delta.0, 0);
+    }
+
+    #[test]
+    fn normal_fill() {
+        // Sell 34 at 99: cash 3,366; bankruptcy quote 3,264 (see pricing); excess 102;
+        // fee = min(ceil(33.66) = 34, 102) = 34; liquidator floor(34 × 40 %) = 13, fund 21.
+        let s = settle(-34, 99).unwrap();
+        assert_eq!((s.fill_cash, s.bankruptcy_quote, s.nominal_fee, s.fee), (Quote(3_366), Quote(3_264), Quote(34), Quote(34)));
+        assert_eq!(
+            (s.fee_to_liquidator, s.fee_to_insurance, s.bad_debt, s.insurance_fund_delta),
+            (Quote(13), Quote(21), Quote(0), Quote(21))
+        );
+        // qb −9,600 + 3,366 − 34 = −6,268; 66 × 100 − 6,268 = 332 ≥ MM 330.
+        assert_eq!(s.new_position, Position { market_index: 0, size: Size(66), quote_balance: Quote(-6_268) });
+        assert_eq!((s.health_after.equity, s.health_after.state), (Quote(332), HealthState::Healthy));
+        conserved(&s);
+    }
+
+    #[test]
+    fn fee_capped_by_equity_above_bankruptcy() {
+        // Sell 34 at 97: cash 3,298, excess 34, nominal ceil(32.98) = 33 → 33.
+        let s = settle(-34, 97).unwrap();
+        assert_eq!((s.nominal_fee, s.fee), (Quote(33), Quote(33)));
+        // At 96.x: sell 34 at 96 → cash 3,264 = bankruptcy: no room, fee 0, no bad debt.
+        let s = settle(-34, 96).unwrap();
+        assert_eq!((s.nominal_fee, s.fee, s.bad_debt), (Quote(33), Quote(0), Quote(0)));
+        conserved(&s);
+    }
+
+    #[test]
+    fn fill_beyond_bankruptcy_is_bad_debt() {
+        // Sell all 100 at 90: cash 9,000 < bankruptcy 9,600: the fund pays 600, no fee;
+        // the position ends flat with quote balance −9,600 + 9,000 + 600 = 0.
+        let s = settle(-100, 90).unwrap();
+        assert_eq!((s.fee, s.bad_debt, s.insurance_fund_delta, s.position_quote_delta), (Quote(0), Quote(600), Quote(-600), Quote(9_600)));
+        assert_eq!(s.new_position.quote_balance, Quote(0));
+        assert_eq!(s.health_after.equity, Quote(0));
+        conserved(&s);
+    }
+
+    #[test]
+    fn short_fill_and_rounding() {
+        // e = −2 (cents). Short 3 @ 100.00 (10,000), qb 320: value −300 + 320 = 20; MM 15.
+        // Buy back 1 at 100.01: pays ceil(100.01) = 101 (against the account); fee ceil(1.0001) = 2.
+        let mut m = market().with_exponent(-2);
+        m.liquidator_fee_share = Ppm(1_000_000);
+        let ps = [Position { market_index: 0, size: Size(-3), quote_balance: Quote(320) }];
+        let s = settle_fill(
+            &Pool::new(Quote(0), &ps),
+            &[m],
+            &[Price(10_000)],
+            &Fill { position_index: 0, size_delta: Size(1), price: Price(10_001) },
+        )
+        .unwrap();
+        // Bankruptcy: ΔMMR = 15 − 10 = 5, share floor(20 × 5 / 15) = 6 → −100 − 6 = −106; excess −101 + 106 = 5.
+        assert_eq!(
+            (s.fill_cash, s.bankruptcy_quote, s.nominal_fee, s.fee, s.fee_to_liquidator),
+            (Quote(-101), Quote(-106), Quote(2), Quote(2), Quote(2))
+        );
+        assert_eq!(s.new_position, Position { market_index: 0, size: Size(-2), quote_balance: Quote(217) });
+        conserved(&s);
+    }
+
+    #[test]
+    fn bad_fills_are_errors() {
+        assert_eq!(settle(0, 99), Err(Error::InvalidFillQuantity));
+        assert_eq!(settle(1, 99), Err(Error::InvalidFillQuantity));
+        assert_eq!(settle(-101, 99), Err(Error::InvalidFillQuantity));
+        assert_eq!(settle(-1, 0), Err(Error::InvalidFillPrice));
+        assert_eq!(settle(-1, -5), Err(Error::InvalidFillPrice));
+        assert_eq!(settle(-100, i64::MAX).err(), Some(Error::Overflow));
+    }
 }

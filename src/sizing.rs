@@ -149,11 +149,8 @@ impl<'m> CloseModel<'m> {
     /// Pool sums after closing `units` (cash and fee booked to the position).
     pub fn sums_after(&self, units: i128) -> Result<Sums> {
         let size = num::sub(self.size, num::mul(self.sigma(), units)?)?;
-        let qb = if units == 0 {
-            self.quote_balance
-        } else {
-            num::sub(num::add(self.quote_balance, self.cash(units)?)?, self.fee(units)?)?
-        };
+        let qb =
+            if units == 0 { self.quote_balance } else { num::sub(num::add(self.quote_balance, self.cash(units)?)?, self.fee(units)?)? };
         self.rest.add(health::position_terms(self.market, size, self.mark, qb)?)
     }
 
@@ -304,11 +301,8 @@ impl<'m> CloseModel<'m> {
         if remaining <= 0 || self.market.dust_floor.0 == 0 {
             return Ok((units, false));
         }
-        let notional = num::div_round(
-            self.market.scaled_notional(remaining, self.mark)?,
-            self.market.notional_denominator()?,
-            Rounding::Floor,
-        )?;
+        let notional =
+            num::div_round(self.market.scaled_notional(remaining, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
         if notional < i128::from(self.market.dust_floor.0) {
             Ok((u, true))
         } else {
@@ -403,4 +397,199 @@ pub fn minimal_close(pool: &Pool<'_>, markets: &[Market], prices: &[Price], requ
     }
     let sol = model.solve()?;
     model.describe(&sol)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::account::Position;
+    use crate::health::HealthState;
+    use crate::market::MarginTier;
+    use crate::num::Ppm;
+
+    /// e = 0, lot 1, tick 1, 10 % / 5 %, fee 1 %.
+    fn market() -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m
+    }
+
+    fn close(m: Market, size: i64, qb: i64, mark: i64, exec: i64, target: Target) -> Result<CloseSizing> {
+        let ps = [Position { market_index: 0, size: Size(size), quote_balance: Quote(qb) }];
+        minimal_close(
+            &Pool::new(Quote(0), &ps),
+            &[m],
+            &[Price(mark)],
+            &CloseRequest { position_index: 0, execution_price: Price(exec), target },
+        )
+    }
+
+    #[test]
+    fn long_by_hand() {
+        // Long 100 @ 100, qb −9,600: equity 400 < MM 500. Close x at 99, fee 1 %:
+        // equity(x) = 400 − x − ceil(0.99x), MM(x) = 500 − 5x
+        // ⇒ need 4x − ceil(0.99x) ≥ 100: x = 34 gives 136 − 34 = 102 ✓, x = 33 gives 132 − 33 = 99 ✗.
+        let c = close(market(), 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.expected_cash, c.expected_fee), (CloseStatus::Restored, Size(-34), Quote(3_366), Quote(34)));
+        // After: equity 400 − 34 − 34 = 332, MM 330.
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(332), Quote(330)));
+        assert_eq!((c.required_equity_after, c.shortfall, c.dust_closed, c.exhaustive), (Quote(330), Quote(0), false, true));
+    }
+
+    #[test]
+    fn short_by_hand() {
+        // Short 100 @ 100, qb +10,400: equity 400. Buy back x at 101 (pays 101x), fee ceil(1.01x):
+        // need 4x − ceil(1.01x) ≥ 100: x = 34: 136 − 35 = 101 ✓; x = 33: 132 − 34 = 98 ✗.
+        let c = close(market(), -100, 10_400, 100, 101, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.expected_cash, c.expected_fee), (CloseStatus::Restored, Size(34), Quote(-3_434), Quote(35)));
+        // equity 400 − 34 − 35 = 331 ≥ MM 330.
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(331), Quote(330)));
+    }
+
+    #[test]
+    fn lot_step_rounds_up() {
+        // Lot 10: 34 → the next multiple 40. x = 30: 120 − 30 = 90 ✗; x = 40: 160 − 40 = 120 ✓.
+        let mut m = market();
+        m.lot_step = Size(10);
+        let c = close(m, 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!(c.size_delta, Size(-40));
+        // equity 400 − 40 − ceil(39.6) = 320; MM 300.
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(320), Quote(300)));
+        // Lot 30 with a 100 position: grid 30, 60, 90, 100 — 60 is the first that restores.
+        m.lot_step = Size(30);
+        assert_eq!(close(m, 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap().size_delta, Size(-60));
+    }
+
+    #[test]
+    fn buffer_and_initial_targets() {
+        // Buffer 10 %: need 400 − x − ceil(0.99x) ≥ ceil(1.1 × (500 − 5x)).
+        // x = 43: 400 − 43 − 43 = 314 ≥ ceil(313.5) = 314 ✓; x = 42: 316 < 319 ✗.
+        let c = close(market(), 100, -9_600, 100, 99, Target::Maintenance { buffer: Ppm(100_000) }).unwrap();
+        assert_eq!((c.size_delta, c.health_after.equity, c.required_equity_after), (Size(-43), Quote(314), Quote(314)));
+        // Initial: need 400 − x − ceil(0.99x) ≥ 1,000 − 10x:
+        // x = 75: 675 − 75 = 600 ✓ (9x − ceil(.99x) ≥ 600); x = 74: 666 − 74 = 592 ✗.
+        let c = close(market(), 100, -9_600, 100, 99, Target::Initial).unwrap();
+        assert_eq!((c.size_delta, c.health_after.equity, c.health_after.initial_requirement), (Size(-75), Quote(250), Quote(250)));
+    }
+
+    #[test]
+    fn infeasible_cases_say_so() {
+        // Exec 94 (6 % slippage) + 1 % fee cost more than the 5 % released: slope < 0 from the start.
+        let c = close(market(), 100, -9_600, 100, 94, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.shortfall), (CloseStatus::Infeasible, Size(0), Quote(100)));
+        // Slope positive (5 − 1 − 0.99 per unit) but the deficit 450 needs ~150 units of 100:
+        // the best is the whole close: equity 50 − 100 − 99 = −149, target 0.
+        let c = close(market(), 100, -9_950, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!(
+            (c.status, c.size_delta, c.health_after.equity, c.shortfall),
+            (CloseStatus::Infeasible, Size(-100), Quote(-149), Quote(149))
+        );
+        assert_eq!(c.health_after.state, HealthState::Bankrupt);
+    }
+
+    #[test]
+    fn tier_aware_sizing() {
+        // Tiers: [0, 5,000) at 5 %, [5,000, ∞) at 10 % (deduction 5,000 × 5 % = 250); IM double. No fee.
+        let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
+        let m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))
+            .with_tiers(&[t(0, 100_000, 50_000), t(5_000, 200_000, 100_000)])
+            .unwrap();
+        m.validate().unwrap();
+        // Long 100 @ 100 (notional 10,000, tier 1, MM 1,000 − 250 = 750), qb −9,300: equity 700.
+        // Tier 1 while x ≤ 50: 700 − x ≥ 750 − 10x ⇒ x ≥ 5.6 → 6 (694 ≥ 690; x = 5: 695 < 700).
+        assert_eq!(close(m, 100, -9_300, 100, 99, Target::MAINTENANCE).unwrap().size_delta, Size(-6));
+        // qb −9,720: equity 280. Tier 1 would need x ≥ 52.2 > 50: crosses into tier 0 where
+        // MM = 5(100 − x): 280 − x ≥ 500 − 5x ⇒ x ≥ 55 (225 ≥ 225; x = 54: 226 < 230).
+        let c = close(m, 100, -9_720, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.size_delta, c.health_after.equity, c.health_after.maintenance_requirement), (Size(-55), Quote(225), Quote(225)));
+        // qb −9,700: equity 300, tier 1 boundary exactly: x = 50 leaves notional 5,000:
+        // MM = 500 − 250 = 250 = 250 equity ✓; x = 49: 251 < 260 ✗.
+        assert_eq!(close(m, 100, -9_700, 100, 99, Target::MAINTENANCE).unwrap().size_delta, Size(-50));
+    }
+
+    #[test]
+    fn negative_exponent_by_hand() {
+        // Price in cents (e = −2): long 1,000 @ 10,000 (= 100.00): notional 100,000, MM 5,000;
+        // qb −96,000 → equity 4,000. Exec 9,950, fee 0.1 %:
+        // equity(x) = 4,000 − 100x + floor(99.5x) − ceil(0.0995x), MM(x) = 5,000 − 5x.
+        // x = 228: 4,000 − 22,800 + 22,686 − 23 = 3,863 ≥ 3,860 ✓
+        // x = 227: 4,000 − 22,700 + 22,586 − 23 = 3,863 < 3,865 ✗
+        let mut m = Market::single_tier(-2, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(1_000);
+        let c = close(m, 1_000, -96_000, 10_000, 9_950, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.size_delta, c.expected_cash, c.expected_fee), (Size(-228), Quote(22_686), Quote(23)));
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(3_863), Quote(3_860)));
+    }
+
+    #[test]
+    fn positive_exponent() {
+        // e = +2: one unit at price 1 is worth 100. Long 100 @ 100 → notional 1,000,000,
+        // MM 50,000; qb −960,000 → equity 40,000. Exec 99: per unit cash 9,900, fee 99.
+        // equity(x) = 40,000 − 100x − 99x, MM = 50,000 − 500x ⇒ 301x ≥ 10,000 ⇒ x = 34 (33.2…).
+        let c = close(market().with_exponent(2), 100, -960_000, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!(
+            (c.size_delta, c.health_after.equity, c.health_after.maintenance_requirement),
+            (Size(-34), Quote(33_234), Quote(33_000))
+        );
+    }
+
+    #[test]
+    fn dust_rule_closes_whole() {
+        // As long_by_hand, but a remainder under 7,000 of notional closes whole:
+        // 34 leaves 66 × 100 = 6,600 < 7,000 → close 100: equity 400 − 100 − 99 = 201, MM 0.
+        let mut m = market();
+        m.dust_floor = Quote(7_000);
+        let c = close(m, 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.dust_closed, c.health_after.equity), (CloseStatus::Restored, Size(-100), true, Quote(201)));
+        // Floor 6,600 exactly: the remainder is not below it; keep 34.
+        m.dust_floor = Quote(6_600);
+        assert_eq!(close(m, 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap().size_delta, Size(-34));
+    }
+
+    #[test]
+    fn already_safe_and_errors() {
+        let c = close(market(), 100, -9_000, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.expected_fee), (CloseStatus::AlreadySafe, Size(0), Quote(0)));
+        assert_eq!(close(market(), 0, 0, 100, 99, Target::MAINTENANCE), Err(Error::EmptyPosition));
+        assert_eq!(close(market(), 100, -9_600, 100, 0, Target::MAINTENANCE), Err(Error::InvalidFillPrice));
+        assert_eq!(close(market(), 100, -9_600, 100, 99, Target::Maintenance { buffer: Ppm(1_000_001) }), Err(Error::InvalidBuffer));
+        assert_eq!(close(market(), 100, -9_600, 0, 99, Target::MAINTENANCE), Err(Error::MissingPrice));
+        let ps = [Position { market_index: 0, size: Size(1), quote_balance: Quote(0) }];
+        let r = CloseRequest { position_index: 1, execution_price: Price(1), target: Target::MAINTENANCE };
+        assert_eq!(minimal_close(&Pool::new(Quote(0), &ps), &[market()], &[Price(1)], &r), Err(Error::UnknownPosition));
+        let mut m = market();
+        m.lot_step = Size(0);
+        assert_eq!(close(m, 100, -9_600, 100, 99, Target::MAINTENANCE), Err(Error::InvalidLotStep));
+        // Extremes: i64::MAX units at price 1 fit (notional 9.2e18); the sizing
+        // works; i64::MAX × i64::MAX overflows as an error.
+        let c = close(market(), i64::MAX, -(i64::MAX / 100 * 96), 1, 1, Target::MAINTENANCE).unwrap();
+        assert!(c.status == CloseStatus::Restored || c.status == CloseStatus::Infeasible);
+        assert_eq!(close(market(), i64::MAX, 0, i64::MAX, 1, Target::MAINTENANCE), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn tiny_lots_fall_back_to_bisection_but_stay_minimal() {
+        // e = −9 with price 1: one lot is worth 1e-9 quote units, so the rounding
+        // slack spans billions of lots and the walk limit is reached.
+        let mut m = Market::single_tier(-9, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(0);
+        // 1e12 units at price 1: notional 1,000, MM 50; qb −960 → equity 40.
+        let c = close(m, 1_000_000_000_000, -960, 1, 1, Target::MAINTENANCE).unwrap();
+        assert_eq!(c.status, CloseStatus::Restored);
+        assert!(!c.exhaustive, "this case must exercise the bisection fallback");
+        let x = -c.size_delta.0;
+        // Local minimality holds exactly: x restores, x − 1 does not.
+        let ok = |x: i64| {
+            close(m, 1_000_000_000_000, -960, 1, 1, Target::MAINTENANCE).map(|_| x).and_then(|x| {
+                let ps =
+                    [Position { market_index: 0, size: Size(1_000_000_000_000 - x), quote_balance: Quote(-960 + (x / 1_000_000_000)) }];
+                crate::health::pool_health(&Pool::new(Quote(0), &ps), &[m], &[Price(1)])
+            })
+        };
+        let h = ok(x).unwrap();
+        assert!(h.equity >= h.maintenance_requirement);
+        let h = ok(x - 1).unwrap();
+        assert!(h.equity < h.maintenance_requirement);
+    }
 }

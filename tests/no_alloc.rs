@@ -1,0 +1,114 @@
+//! Proves that the hot path never touches the heap.
+//!
+//! A counting global allocator counts every allocation made on the current
+//! thread while it is armed; health, sizing, planning (all three orders),
+//! pricing and settlement run armed and must leave the count at zero.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+#![allow(unsafe_code)]
+
+use partliq::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ARMED.try_with(|a| {
+            if a.get() {
+                COUNT.with(|c| c.set(c.get() + 1));
+            }
+        });
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ARMED.try_with(|a| {
+            if a.get() {
+                COUNT.with(|c| c.set(c.get() + 1));
+            }
+        });
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> u64 {
+    COUNT.with(|c| c.set(0));
+    ARMED.with(|a| a.set(true));
+    f();
+    ARMED.with(|a| a.set(false));
+    COUNT.with(|c| c.get())
+}
+
+fn tiered_market(exp: i32) -> Market {
+    let t = |floor: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) };
+    let mut m = Market::single_tier(exp, 10, 5, Ppm(100_000), Ppm(50_000))
+        .with_tiers(&[t(0, 100_000, 50_000), t(50_000, 200_000, 100_000), t(250_000, 400_000, 200_000)])
+        .unwrap();
+    m.liquidation_fee = Ppm(5_000);
+    m.liquidator_fee_share = Ppm(500_000);
+    m.dust_floor = Quote(10);
+    m
+}
+
+#[test]
+fn the_pipeline_allocates_nothing() {
+    let markets = [tiered_market(0), tiered_market(-2)];
+    let prices = [Price(1_000), Price(250_000)];
+    let positions = [
+        Position { market_index: 0, size: Size(300), quote_balance: Quote(-280_000) },
+        Position { market_index: 1, size: Size(-40), quote_balance: Quote(95_000) },
+    ];
+    let pool = Pool::new(Quote(5_000), &positions);
+    let account = Account::cross(Quote(5_000), &positions);
+    // Warm up (and check the scenario is a real liquidation).
+    assert_eq!(pool_health(&pool, &markets, &prices).unwrap().state, HealthState::Liquidatable);
+
+    let mut legs = [PlanLeg::default(); 2];
+    let n = allocations_during(|| {
+        let h = pool_health(&pool, &markets, &prices).unwrap();
+        let _ = account_health(&account, &markets, &prices).unwrap();
+        assert!(h.needs_liquidation());
+        let c = minimal_close(
+            &pool,
+            &markets,
+            &prices,
+            &CloseRequest { position_index: 0, execution_price: Price(990), target: Target::MAINTENANCE },
+        )
+        .unwrap();
+        assert_ne!(c.size_delta, Size(0));
+        for order in [PlanOrder::LargestMaintenanceFirst, PlanOrder::BestReleasePerCostFirst, PlanOrder::ProRata] {
+            let params = PlanParams { target: Target::Maintenance { buffer: Ppm(100_000) }, price_band: Ppm(20_000), order };
+            let p = plan_liquidation(&pool, &markets, &prices, &params, &mut legs).unwrap();
+            assert!(p.leg_count > 0);
+        }
+        let _ = bankruptcy_price(&pool, &markets, &prices, 0, Size(-100)).unwrap();
+        let _ = limit_price(&pool, &markets, &prices, 1, Ppm(10_000)).unwrap();
+        let _ = estimated_liquidation_price(&pool, &markets, &prices, 0).unwrap();
+        let _ = settle_fill(&pool, &markets, &prices, &Fill { position_index: 0, size_delta: Size(-100), price: Price(985) }).unwrap();
+        // Error paths allocate nothing either.
+        assert_eq!(pool_health(&pool, &markets, &prices[..1]), Err(Error::MissingPrice));
+    });
+    assert_eq!(n, 0, "hot path made {n} heap allocations");
+}
+
+#[test]
+fn the_counter_counts() {
+    // A test that cannot fail is a defect: prove the counter sees allocations.
+    let n = allocations_during(|| {
+        let v: Vec<u64> = Vec::with_capacity(8);
+        std::hint::black_box(v);
+    });
+    assert_eq!(n, 1);
+}
