@@ -38,6 +38,11 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     }
 }
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod account;
 pub mod error;
 pub mod health;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every check of the project, from a fresh clone, on a machine that has
+# only the Rust toolchain. This is what CI runs (.ci/run calls it).
+#
+#   bash scripts/test-all.sh
+#
+# Steps: formatting, clippy (warnings denied, core lints denied), the no_std
+# build (the crate itself and an embedded-style consumer), a grep that src/
+# never names `alloc`, and every test (unit, property, conformance,
+# zero-allocation) in debug and the property tests again in release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (all targets, warnings denied)"
+cargo clippy --all-targets -- -D warnings
+
+step "no_std build (no default features: no std, no alloc)"
+cargo build --no-default-features
+if grep -rnE '\balloc::|extern crate alloc' src/; then
+  echo "src/ must not use alloc" >&2
+  exit 1
+fi
+(cd tests/no_std_consumer && cargo build --release)
+# The consumer must have pulled in partliq and nothing else.
+deps=$(cd tests/no_std_consumer && cargo tree -e normal --prefix none | sort -u | wc -l)
+if [ "$deps" -ne 2 ]; then
+  echo "no_std dependency tree is not just partliq:" >&2
+  (cd tests/no_std_consumer && cargo tree -e normal) >&2
+  exit 1
+fi
+
+step "tests (debug)"
+cargo test --all-targets
+cargo test --doc
+
+echo
+echo "all checks passed"
