@@ -49,6 +49,7 @@ pub mod health;
 pub mod market;
 pub mod num;
 pub mod plan;
+pub mod presets;
 pub mod pricing;
 pub mod settlement;
 pub mod sizing;

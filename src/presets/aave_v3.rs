@@ -1,0 +1,1 @@
+//! Aave v3 lending-mode liquidation (placeholder: being written).

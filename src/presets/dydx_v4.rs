@@ -1,0 +1,1 @@
+//! dYdX v4 exact functions (placeholder: being written).
