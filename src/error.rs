@@ -58,6 +58,20 @@ pub enum Error {
     InvalidBuffer = 42,
     /// A price band exceeds 1,000,000 ppm (100 %).
     InvalidPriceBand = 43,
+    /// A policy fraction (cap, portion, close factor, ratio) exceeds 100 % or is 0 where it must not be.
+    InvalidPolicyFraction = 50,
+    /// A capacity window or cooldown of zero length where one is required.
+    ZeroWindow = 51,
+    /// The backstop fraction is 100 % or more (it must lie below maintenance).
+    BackstopFractionNotBelowOne = 52,
+    /// A policy limit (notional, loss, capacity) is negative.
+    NegativeLimit = 53,
+    /// A caller-owned state slice is shorter than the markets it must track.
+    StateTooSmall = 54,
+    /// Deleveraging counterparties cannot absorb the position (not enough opposite size).
+    InsufficientCounterparties = 55,
+    /// An insurance fund debit would take it below its floor; refused whole.
+    InsuranceFundBelowFloor = 56,
 }
 
 impl Error {
@@ -89,6 +103,13 @@ impl Error {
             Error::InvalidFillPrice => "fill price must be positive",
             Error::InvalidBuffer => "target buffer exceeds 1,000,000 ppm",
             Error::InvalidPriceBand => "price band exceeds 1,000,000 ppm",
+            Error::InvalidPolicyFraction => "policy fraction above 100 % or zero where it must not be",
+            Error::ZeroWindow => "capacity window or cooldown of zero length",
+            Error::BackstopFractionNotBelowOne => "backstop fraction must be below 100 % of maintenance",
+            Error::NegativeLimit => "policy limit is negative",
+            Error::StateTooSmall => "caller-owned state slice too small for the markets",
+            Error::InsufficientCounterparties => "deleveraging counterparties cannot absorb the position",
+            Error::InsuranceFundBelowFloor => "insurance fund debit would go below its floor",
         }
     }
 }

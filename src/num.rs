@@ -153,6 +153,32 @@ pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i12
     Ok(if negative { q.wrapping_neg() } else { q })
 }
 
+/// Compares the exact products `a × b` and `c × d` (256-bit, no overflow).
+pub fn cmp_products(a: i128, b: i128, c: i128, d: i128) -> core::cmp::Ordering {
+    // Sign of each product: −1, 0 or 1.
+    let sign = |x: i128, y: i128| -> i8 {
+        if x == 0 || y == 0 {
+            0
+        } else if (x < 0) == (y < 0) {
+            1
+        } else {
+            -1
+        }
+    };
+    let (s1, s2) = (sign(a, b), sign(c, d));
+    if s1 != s2 {
+        return s1.cmp(&s2);
+    }
+    let m1 = wide_mul(a.unsigned_abs(), b.unsigned_abs());
+    let m2 = wide_mul(c.unsigned_abs(), d.unsigned_abs());
+    // Same sign: larger magnitude is larger when positive, smaller when negative.
+    if s1 >= 0 {
+        m1.cmp(&m2)
+    } else {
+        m2.cmp(&m1)
+    }
+}
+
 /// Full 128 × 128 → 256-bit product as (high, low) halves.
 fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
@@ -243,6 +269,18 @@ mod tests {
         assert_eq!(Quote::from_i128(i128::from(i64::MAX)).unwrap(), Quote(i64::MAX));
         assert_eq!(Quote::from_i128(i128::from(i64::MAX) + 1), Err(Error::Overflow));
         assert_eq!(Quote::from_i128(i128::from(i64::MIN) - 1), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn products_compare_exactly() {
+        use core::cmp::Ordering::*;
+        // 2^100 × 3 vs 2^101 × 1: 3·2^100 > 2·2^100.
+        assert_eq!(cmp_products(1 << 100, 3, 1 << 101, 1), Greater);
+        // Beyond i128: i128::MAX² vs (i128::MAX − 1)·i128::MAX.
+        assert_eq!(cmp_products(i128::MAX, i128::MAX, i128::MAX - 1, i128::MAX), Greater);
+        assert_eq!(cmp_products(-i128::MAX, i128::MAX, -(i128::MAX - 1), i128::MAX), Less);
+        assert_eq!(cmp_products(0, 5, -1, 1), Greater);
+        assert_eq!(cmp_products(-2, 3, 3, -2), Equal);
     }
 
     #[test]

@@ -124,6 +124,23 @@ struct Leg {
 /// [`Error::BufferTooSmall`], [`Error::InvalidBuffer`],
 /// [`Error::InvalidPriceBand`], and the pool's own errors.
 pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, legs: &mut [PlanLeg]) -> Result<Plan> {
+    plan_stepped(pool, markets, prices, params, &|_, _, sol| Ok(sol.units), legs)
+}
+
+/// A step rule applied to each sized leg: given the position index, its
+/// close model (with earlier legs applied) and the solver's answer, the units
+/// this step actually closes.
+pub(crate) type StepFn<'f> = &'f dyn Fn(usize, &sizing::CloseModel<'_>, &sizing::Solution) -> Result<i128>;
+
+/// [`plan_liquidation`] with a step rule bounding each leg.
+pub(crate) fn plan_stepped(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    params: &PlanParams,
+    step: StepFn<'_>,
+    legs: &mut [PlanLeg],
+) -> Result<Plan> {
     let n = pool.positions.len();
     if n > MAX_POSITIONS {
         return Err(Error::TooManyPositions);
@@ -152,10 +169,30 @@ pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], p
         count = count.saturating_add(1);
     }
     let order = order.get_mut(..count).ok_or(Error::TooManyPositions)?;
+    let surplus_of = |work: &[Leg; MAX_POSITIONS]| -> Result<i128> {
+        let s = health::pool_sums_adjusted(pool, markets, prices, None, &|j| adjustment(work, j))?;
+        num::sub(s.equity, params.target.required(&s)?)
+    };
 
-    let restored_pro_rata =
-        if params.order == PlanOrder::ProRata { pro_rata(pool, markets, prices, params.target, &mut work, order)? } else { false };
-    if !restored_pro_rata {
+    let mut done = false;
+    if params.order == PlanOrder::ProRata && pro_rata(pool, markets, prices, params.target, &mut work, order)? {
+        // Bound each pro-rata leg by the step rule.
+        for &i in order.iter() {
+            let w = *work.get(i).ok_or(Error::UnknownPosition)?;
+            if w.units == 0 {
+                continue;
+            }
+            let model = sizing::model_for(pool, markets, prices, i, Price(narrow(w.limit)?), params.target, &|_| (0, 0))?;
+            let sol = sizing::Solution { status: CloseStatus::Restored, units: w.units, dust_closed: w.dust, exhaustive: true };
+            let units = step(i, &model, &sol)?;
+            if units != w.units {
+                *work.get_mut(i).ok_or(Error::UnknownPosition)? =
+                    if units > 0 { make_leg(&model, units, w.limit, false)? } else { Leg { limit: w.limit, ..Leg::default() } };
+            }
+        }
+        done = true;
+    }
+    if !done {
         sort_order(pool, markets, prices, params, &work, order)?;
         for leg in work.iter_mut() {
             *leg = Leg { limit: leg.limit, ..Leg::default() };
@@ -165,12 +202,16 @@ pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], p
             let snapshot = work;
             let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|j| adjustment(&snapshot, j))?;
             let sol = model.solve()?;
-            if sol.units > 0 {
-                let leg = work.get_mut(i).ok_or(Error::UnknownPosition)?;
-                *leg = make_leg(&model, sol.units, limit, sol.dust_closed)?;
-            }
-            if sol.status != CloseStatus::Infeasible {
+            if sol.status == CloseStatus::AlreadySafe {
                 break;
+            }
+            let units = step(i, &model, &sol)?;
+            if units > 0 {
+                let dust = sol.dust_closed && units == sol.units;
+                *work.get_mut(i).ok_or(Error::UnknownPosition)? = make_leg(&model, units, limit, dust)?;
+                if surplus_of(&work)? >= 0 {
+                    break;
+                }
             }
         }
     }

@@ -21,9 +21,11 @@
 //! Rounding: bankruptcy quotes and prices round **against the liquidated
 //! account** (it needs more to stay solvent); limit prices round against the
 //! account to the tick but are clamped at the (tick-rounded, conservative)
-//! bankruptcy price; liquidation prices round **against the account** (a
-//! long's up, a short's down), so the display never promises more room than
-//! there is.
+//! bankruptcy price; the liquidation price is the exact root rounded
+//! **against the account** (a long's up, a short's down). Health itself
+//! rounds to whole quote units (equity down, requirements up), so where one
+//! price unit is worth less than a quote unit it may trigger a few price units
+//! before the displayed price.
 
 use crate::account::Pool;
 use crate::error::{Error, Result};

@@ -1,0 +1,273 @@
+//! The whole pipeline in one call: trigger, choose, size, cap, price — or
+//! escalate.
+//!
+//! [`run_pipeline`] takes a margin pool, a [`Policy`] and the caller-owned
+//! rule state, and returns one [`Decision`] the engine can execute: either
+//! nothing, liquidation orders (the legs, in the caller's buffer), or a
+//! backstop transfer — with the [`Reason`] for it. The decision ladder:
+//!
+//! 1. Not liquidatable (and not mid-liquidation) → [`Action::None`].
+//!    Mid-liquidation the policy's target applies (hysteresis): the account
+//!    stays in liquidation until `equity ≥ target`.
+//! 2. Equity below the policy's backstop fraction of maintenance, or below
+//!    zero with a backstop available → [`Action::Backstop`].
+//! 3. The block's insurance-loss limit reached → nothing this block.
+//! 4. Otherwise plan: each leg sized by the policy's [`SizingMode`], bounded by
+//!    its step rules, priced at its limit. The plan restores the target
+//!    ([`Reason::TargetRestored`]), or a rule capped the step and the next
+//!    call continues ([`Reason::StepCapped`]), or no reduction can restore the
+//!    target: backstop if the policy has one ([`Reason::Infeasible`] with
+//!    [`Action::Backstop`]), else the best reachable legs.
+//!
+//! The rule state is updated as if the legs fill (the block's and window's
+//! notional, the time of a partial step); bad debt from the actual fills is
+//! booked with [`AccountLiquidationState::record_insurance_loss`].
+
+use core::cell::Cell;
+
+use crate::account::Pool;
+use crate::error::{Error, Result};
+use crate::escalation::{self, BackstopTransfer};
+use crate::health::{self, HealthState};
+use crate::market::Market;
+use crate::num::{self, Price, Quote, Rounding, PPM};
+use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
+use crate::policy::{AccountLiquidationState, MarketCapacityState, Policy, SizingMode, StepContext};
+
+/// What the engine should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Action {
+    /// Nothing.
+    None = 0,
+    /// Send the plan's legs as liquidation orders.
+    Liquidate = 1,
+    /// Transfer the pool to the backstop vault (see `Decision::backstop`).
+    Backstop = 2,
+}
+
+/// Why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Reason {
+    /// Equity covers maintenance and no liquidation is under way.
+    Healthy = 0,
+    /// A liquidation was under way and the target is met: it ends.
+    TargetMet = 1,
+    /// The legs restore the target.
+    TargetRestored = 2,
+    /// A step rule (fraction, tier, close factor, portion, block or window
+    /// limit) bounded the step; the target is not yet met and the next call
+    /// continues.
+    StepCapped = 3,
+    /// No partial reduction restores the target.
+    Infeasible = 4,
+    /// Equity fell below the policy's backstop fraction of maintenance.
+    BelowBackstopFraction = 5,
+    /// Equity is negative.
+    Bankrupt = 6,
+    /// The account's insurance-loss or notional limit for this block is used up.
+    BlockLimitReached = 7,
+    /// The market's liquidation capacity for this window is used up.
+    CapacityExhausted = 8,
+}
+
+/// One decision for one pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// What to do.
+    pub action: Action,
+    /// Why.
+    pub reason: Reason,
+    /// The plan (legs in the caller's buffer; `leg_count` 0 unless liquidating).
+    pub plan: Plan,
+    /// The transfer's figures when `action` is [`Action::Backstop`].
+    pub backstop: Option<BackstopTransfer>,
+}
+
+impl AccountLiquidationState {
+    /// Books an insurance fund loss (a settlement's `bad_debt`) in `block`.
+    pub fn record_insurance_loss(&mut self, block: u64, loss: Quote) -> Result<()> {
+        self.roll(block);
+        self.block_insurance_loss = Quote::from_i128(num::add(i128::from(self.block_insurance_loss.0), i128::from(loss.0))?)?;
+        Ok(())
+    }
+
+    fn roll(&mut self, block: u64) {
+        if self.block != block {
+            self.block = block;
+            self.block_notional = Quote(0);
+            self.block_insurance_loss = Quote(0);
+        }
+    }
+}
+
+/// Runs the pipeline for one margin pool.
+///
+/// `account_state` is this pool's rule state; `market_states` has one entry
+/// per market (window capacity); `now` and `block` are the caller's clock and
+/// block height; `legs` holds at least one entry per position. The states are
+/// only updated when the call succeeds.
+#[allow(clippy::too_many_arguments)]
+pub fn run_pipeline(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    legs: &mut [PlanLeg],
+) -> Result<Decision> {
+    policy.validate()?;
+    if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
+        return Err(Error::StateTooSmall);
+    }
+    let params = PlanParams { target: policy.target, price_band: policy.price_band, order: policy.order };
+    let sums = health::pool_sums(pool, markets, prices)?;
+    let health = health::Health::from_sums(&sums)?;
+    let meets_target = num::sub(sums.equity, policy.target.required(&sums)?)? >= 0;
+    let mid_liquidation = account_state.in_liquidation != 0;
+    if health.state == HealthState::Healthy && (!mid_liquidation || meets_target) {
+        let reason = if mid_liquidation { Reason::TargetMet } else { Reason::Healthy };
+        let d = no_plan(health, Action::None, reason, &params, &sums)?;
+        account_state.in_liquidation = 0;
+        return Ok(d);
+    }
+
+    // Backstop by fraction (Hyperliquid: equity < 2/3 maintenance), or bankruptcy.
+    let f = i128::from(policy.escalation.backstop_fraction.0);
+    let has_backstop = f > 0 || policy.escalation.backstop_on_infeasible;
+    if f > 0 && sums.maintenance > 0 && num::mul(sums.equity, PPM)? < num::mul(sums.maintenance, f)? {
+        return backstop(pool, markets, prices, &params, &sums, Reason::BelowBackstopFraction, account_state);
+    }
+    if sums.equity < 0 && has_backstop {
+        return backstop(pool, markets, prices, &params, &sums, Reason::Bankrupt, account_state);
+    }
+    if account_state.insurance_loss_in(block) >= i128::from(policy.block_limits.max_insurance_loss.0) {
+        return no_plan(health, Action::None, Reason::BlockLimitReached, &params, &sums);
+    }
+
+    let block_budget = if policy.block_limits.max_notional.0 == i64::MAX {
+        i128::MAX
+    } else {
+        num::sub(i128::from(policy.block_limits.max_notional.0), account_state.notional_in(block))?.max(0)
+    };
+    let total_abs_notional = {
+        let mut t: i128 = 0;
+        for p in pool.positions.iter().filter(|p| p.size.0 != 0) {
+            let (m, price) = health::market_and_price(markets, prices, p.market_index)?;
+            t = num::add(t, num::div_round(m.scaled_notional(i128::from(p.size.0), price)?.abs(), m.notional_denominator()?, Rounding::Floor)?)?;
+        }
+        t
+    };
+    let in_cooldown = account_state.in_cooldown(&policy.fraction_cap, now);
+    let capped = Cell::new(false);
+    let limited_by_budget = Cell::new(false);
+    let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
+        let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
+        let window_budget = match market_states.get(pos.market_index as usize) {
+            Some(ms) => ms.remaining(&policy.window_capacity, now),
+            None => i128::MAX,
+        };
+        let ctx = StepContext {
+            market: model.market,
+            mark: model.mark,
+            units: model.size.checked_abs().ok_or(Error::Overflow)?,
+            equity: sums.equity,
+            maintenance: sums.maintenance,
+            total_abs_notional,
+            in_cooldown,
+            block_budget,
+            window_budget,
+        };
+        let b = ctx.bounds(policy)?;
+        let desired = match policy.sizing {
+            SizingMode::Minimal => sol.units,
+            SizingMode::MaxAllowed => b.max_units,
+        };
+        let mut units = b.clamp(desired);
+        units = ctx.apply_min_remainder(policy, units, b.max_units)?;
+        if units < sol.units && sol.status == crate::sizing::CloseStatus::Restored {
+            capped.set(true);
+            if b.max_units == 0 || block_budget.min(window_budget) < i128::MAX {
+                limited_by_budget.set(block_budget.min(window_budget) == 0);
+            }
+        }
+        Ok(units)
+    };
+    let plan = plan::plan_stepped(pool, markets, prices, &params, &step, legs)?;
+
+    let (action, reason) = match plan.status {
+        PlanStatus::AlreadySafe => (Action::None, Reason::TargetMet),
+        PlanStatus::Restored => (Action::Liquidate, Reason::TargetRestored),
+        PlanStatus::Infeasible if plan.leg_count == 0 && limited_by_budget.get() => {
+            let r = if block_budget == 0 { Reason::BlockLimitReached } else { Reason::CapacityExhausted };
+            (Action::None, r)
+        }
+        PlanStatus::Infeasible if capped.get() => (Action::Liquidate, Reason::StepCapped),
+        PlanStatus::Infeasible if policy.escalation.backstop_on_infeasible => {
+            return backstop(pool, markets, prices, &params, &sums, Reason::Infeasible, account_state);
+        }
+        PlanStatus::Infeasible => (Action::Liquidate, Reason::Infeasible),
+    };
+
+    // Book the planned legs in the rule state.
+    let mut st = *account_state;
+    st.roll(block);
+    let mut partial = false;
+    for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
+        let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
+        let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
+        let notional = num::div_round(m.scaled_notional(i128::from(leg.size_delta.0), price)?.abs(), m.notional_denominator()?, Rounding::Ceil)?;
+        st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
+        if let Some(ms) = market_states.get_mut(pos.market_index as usize) {
+            ms.record(&policy.window_capacity, now, notional)?;
+        }
+        partial |= leg.size_delta.0.unsigned_abs() < pos.size.0.unsigned_abs();
+    }
+    if action == Action::Liquidate && partial {
+        st.last_partial_time = now;
+        st.has_partial = 1;
+    }
+    // Mid-liquidation until the target is met (hysteresis).
+    st.in_liquidation = u32::from(action == Action::Liquidate && reason != Reason::TargetRestored);
+    *account_state = st;
+    Ok(Decision { action, reason, plan, backstop: None })
+}
+
+fn no_plan(health: health::Health, action: Action, reason: Reason, params: &PlanParams, sums: &health::Sums) -> Result<Decision> {
+    let required = params.target.required(sums)?;
+    Ok(Decision {
+        action,
+        reason,
+        plan: Plan {
+            status: PlanStatus::AlreadySafe,
+            leg_count: 0,
+            health_before: health,
+            health_after: health,
+            required_equity_after: Quote::from_i128(required)?,
+            shortfall: Quote::from_i128(num::sub(required, sums.equity)?.max(0))?,
+            dust_closed: false,
+        },
+        backstop: None,
+    })
+}
+
+fn backstop(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    params: &PlanParams,
+    sums: &health::Sums,
+    reason: Reason,
+    account_state: &mut AccountLiquidationState,
+) -> Result<Decision> {
+    let transfer = escalation::backstop_transfer(pool, markets, prices)?;
+    let mut d = no_plan(transfer.health, Action::Backstop, reason, params, sums)?;
+    d.plan.status = PlanStatus::Infeasible;
+    d.backstop = Some(transfer);
+    account_state.in_liquidation = 0;
+    Ok(d)
+}

@@ -1,0 +1,449 @@
+//! Liquidation policies: composable step rules, and the state they need.
+//!
+//! A [`Policy`] says where a liquidation may stop (the [`Target`]), how each
+//! order is priced (a band around the mark), which positions go first
+//! ([`PlanOrder`]), how big a step is ([`SizingMode`]) and which **step
+//! rules** bound each step. Every rule is off by default and composes with
+//! the others; each produces, per position, a lower and an upper bound on the
+//! units one step may close:
+//!
+//! | rule | venue | effect on one step |
+//! | --- | --- | --- |
+//! | [`FractionCap`] | Hyperliquid | positions above a notional threshold close at most a fraction per step; during the cooldown after a partial step, the whole position |
+//! | [`TierStep`] | BitMEX, Bybit, OKX | close just enough to bring the position down `levels` margin tiers; at or below a tier, close whole |
+//! | [`CloseFactor`] | Aave v3 | at most a fraction while health is above a threshold and the position is large; never leave less than a minimum |
+//! | [`PositionLimits`] | dYdX v4 | at least `min(min_notional, notional)`, at most `max(that, notional × portion)` |
+//! | [`BlockLimits`] | dYdX v4 | per account and block: liquidated notional and insurance fund losses capped |
+//! | [`WindowCapacity`] | Synthetix perps v3 | per market and time window: liquidated notional capped |
+//! | `perp_v2_ratio` | Perpetual Protocol v2 | while equity ≥ maintenance / 2, at most `min(1, Σ|N| / (2 |N_pos|))` of the position |
+//! | dust floor (market) | Perp v2 and all | a remainder under the floor closes whole |
+//!
+//! Lower bounds round **up** to the lot step (they must be met); upper bounds
+//! round **down** within the cap (they must not be exceeded). When a lower
+//! bound exceeds an upper one, the upper (the cap) wins.
+//!
+//! The state the rules need — the time of the last partial step, the block's
+//! counters, each market's window usage — is in caller-owned plain structs
+//! ([`AccountLiquidationState`], [`MarketCapacityState`]) that the pipeline
+//! reads and updates; nothing is hidden.
+
+use crate::error::{Error, Result};
+use crate::health::Target;
+use crate::market::Market;
+use crate::num::{self, Ppm, Quote, Rounding, PPM};
+use crate::plan::PlanOrder;
+
+/// How large a liquidation step is before the step rules bound it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SizingMode {
+    /// partliq's least reduction that restores the target.
+    Minimal = 0,
+    /// As much as the step rules allow (the whole position if none applies):
+    /// the venues that send a fixed-size order (dYdX, Hyperliquid, Perp v2).
+    MaxAllowed = 1,
+}
+
+/// Hyperliquid's rule: above `notional_threshold`, a step closes at most
+/// `max_fraction` of the position; for `cooldown` time units after a partial
+/// step, liquidation orders are full size (the whole position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FractionCap {
+    /// Position notional above which the cap applies. Off when `max_fraction` is 0.
+    pub notional_threshold: Quote,
+    /// Largest fraction of the position one step may close (0 = rule off).
+    pub max_fraction: Ppm,
+    /// Time after a partial step during which steps close the whole position
+    /// (0 = no cooldown rule).
+    pub cooldown: u64,
+}
+
+/// BitMEX / Bybit / OKX: a step reduces the position just enough to leave it
+/// `levels` margin tiers lower; at or below `full_close_at_or_below_tier`
+/// the position closes whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TierStep {
+    /// Tiers to descend per step (0 = rule off).
+    pub levels: u32,
+    /// Tier index (0-based) at or below which the step is the whole position;
+    /// `u32::MAX` = never.
+    pub full_close_at_or_below_tier: u32,
+}
+
+/// Aave v3's close factor, transposed to positions: while the pool's health
+/// (equity / maintenance) is above `health_threshold_ppm` and the position's
+/// notional is at least `min_position_notional`, a step closes at most
+/// `max_fraction`; a step must close everything or leave at least
+/// `min_remainder` of notional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CloseFactor {
+    /// Largest fraction per step while the factor applies (0 = rule off).
+    pub max_fraction: Ppm,
+    /// Health (equity ÷ maintenance, ppm) above which the factor applies.
+    pub health_threshold_ppm: u32,
+    /// Positions with less notional than this close without the factor.
+    pub min_position_notional: Quote,
+    /// A step leaves 0 or at least this much notional.
+    pub min_remainder: Quote,
+}
+
+/// dYdX v4's per-position limits (`position_block_limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PositionLimits {
+    /// Least notional a step closes (or the whole position if smaller); 0 = off.
+    pub min_notional: Quote,
+    /// Largest fraction of the position's notional per step; 0 = rule off.
+    pub max_portion: Ppm,
+}
+
+/// dYdX v4's per-account, per-block limits (`subaccount_block_limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockLimits {
+    /// Most notional liquidated per account and block (`i64::MAX` = unlimited).
+    pub max_notional: Quote,
+    /// Most insurance fund loss per account and block (`i64::MAX` = unlimited).
+    pub max_insurance_loss: Quote,
+}
+
+impl Default for BlockLimits {
+    fn default() -> Self {
+        BlockLimits { max_notional: Quote(i64::MAX), max_insurance_loss: Quote(i64::MAX) }
+    }
+}
+
+/// Synthetix perps v3: per market, at most `capacity` of notional liquidated
+/// in any window of `window` time units (a fixed window starting at the
+/// first liquidation after the previous one ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WindowCapacity {
+    /// Notional per window (quote units).
+    pub capacity: Quote,
+    /// Window length in time units (0 = rule off).
+    pub window: u64,
+}
+
+/// When partial liquidation gives way to a backstop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EscalationRules {
+    /// Backstop when `equity < backstop_fraction × maintenance` (Hyperliquid:
+    /// 2/3 = 666,667 ppm). 0 = only on infeasibility / bankruptcy.
+    pub backstop_fraction: Ppm,
+    /// Backstop (rather than closing the best reachable) when no partial
+    /// reduction restores the target.
+    pub backstop_on_infeasible: bool,
+}
+
+/// A full liquidation policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Where a liquidation may stop.
+    pub target: Target,
+    /// Limit price band around the mark (the worst fill a leg accepts).
+    pub price_band: Ppm,
+    /// Which positions go first.
+    pub order: PlanOrder,
+    /// Step size before the rules bound it.
+    pub sizing: SizingMode,
+    /// Hyperliquid's fraction per step with cooldown.
+    pub fraction_cap: FractionCap,
+    /// BitMEX / Bybit / OKX tier reduction.
+    pub tier_step: TierStep,
+    /// Aave-style close factor.
+    pub close_factor: CloseFactor,
+    /// dYdX per-position limits.
+    pub position_limits: PositionLimits,
+    /// dYdX per-block limits.
+    pub block_limits: BlockLimits,
+    /// Synthetix per-market window capacity.
+    pub window_capacity: WindowCapacity,
+    /// Perpetual Protocol v2's ratio rule.
+    pub perp_v2_ratio: bool,
+    /// Escalation thresholds.
+    pub escalation: EscalationRules,
+}
+
+impl Default for Policy {
+    /// partliq's own policy: minimal reduction to maintenance, 1 % band,
+    /// largest maintenance first, no step rules, backstop when infeasible.
+    fn default() -> Self {
+        Policy {
+            target: Target::MAINTENANCE,
+            price_band: Ppm(10_000),
+            order: PlanOrder::LargestMaintenanceFirst,
+            sizing: SizingMode::Minimal,
+            fraction_cap: FractionCap::default(),
+            tier_step: TierStep { levels: 0, full_close_at_or_below_tier: u32::MAX },
+            close_factor: CloseFactor::default(),
+            position_limits: PositionLimits::default(),
+            block_limits: BlockLimits::default(),
+            window_capacity: WindowCapacity::default(),
+            perp_v2_ratio: false,
+            escalation: EscalationRules { backstop_fraction: Ppm(0), backstop_on_infeasible: true },
+        }
+    }
+}
+
+impl Policy {
+    /// Rejects bad parameters, each with its own error: a fraction above
+    /// 100 % ([`Error::InvalidPolicyFraction`]), a cooldown-only or
+    /// capacity-only window of zero length ([`Error::ZeroWindow`]), a backstop
+    /// fraction ≥ 100 % ([`Error::BackstopFractionNotBelowOne`]), a negative
+    /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band.
+    pub fn validate(&self) -> Result<()> {
+        self.target.validate()?;
+        self.price_band.at_most_one(Error::InvalidPriceBand)?;
+        for f in [self.fraction_cap.max_fraction, self.close_factor.max_fraction, self.position_limits.max_portion] {
+            f.at_most_one(Error::InvalidPolicyFraction)?;
+        }
+        if self.escalation.backstop_fraction.0 >= 1_000_000 {
+            return Err(Error::BackstopFractionNotBelowOne);
+        }
+        for q in [
+            self.fraction_cap.notional_threshold,
+            self.close_factor.min_position_notional,
+            self.close_factor.min_remainder,
+            self.position_limits.min_notional,
+            self.block_limits.max_notional,
+            self.block_limits.max_insurance_loss,
+            self.window_capacity.capacity,
+        ] {
+            if q.0 < 0 {
+                return Err(Error::NegativeLimit);
+            }
+        }
+        if self.window_capacity.capacity.0 > 0 && self.window_capacity.window == 0 {
+            return Err(Error::ZeroWindow);
+        }
+        Ok(())
+    }
+}
+
+/// Per-account state of the step rules (caller-owned, updated by the pipeline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct AccountLiquidationState {
+    /// Time of the last partial step (meaningful when `has_partial` is 1).
+    pub last_partial_time: u64,
+    /// 1 after a partial step, else 0.
+    pub has_partial: u32,
+    /// 1 while a liquidation is under way (until the target is met: the
+    /// hysteresis between trigger and target), else 0.
+    pub in_liquidation: u32,
+    /// Block the counters below belong to.
+    pub block: u64,
+    /// Notional liquidated in `block`.
+    pub block_notional: Quote,
+    /// Insurance fund loss caused in `block`.
+    pub block_insurance_loss: Quote,
+}
+
+/// Per-market window usage (caller-owned, one per market, updated by the pipeline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct MarketCapacityState {
+    /// Start time of the current window.
+    pub window_start: u64,
+    /// Notional liquidated in the current window.
+    pub used: Quote,
+}
+
+impl AccountLiquidationState {
+    /// True while the cooldown after a partial step runs.
+    #[must_use]
+    pub fn in_cooldown(&self, cap: &FractionCap, now: u64) -> bool {
+        cap.cooldown > 0
+            && self.has_partial != 0
+            && now >= self.last_partial_time
+            && now.saturating_sub(self.last_partial_time) < cap.cooldown
+    }
+
+    /// Notional already liquidated this block (0 if the block moved on).
+    #[must_use]
+    pub fn notional_in(&self, block: u64) -> i128 {
+        if self.block == block {
+            i128::from(self.block_notional.0)
+        } else {
+            0
+        }
+    }
+
+    /// Insurance loss already caused this block (0 if the block moved on).
+    #[must_use]
+    pub fn insurance_loss_in(&self, block: u64) -> i128 {
+        if self.block == block {
+            i128::from(self.block_insurance_loss.0)
+        } else {
+            0
+        }
+    }
+}
+
+impl MarketCapacityState {
+    /// Notional still available at `now` under `rule` (`i128::MAX` when off).
+    #[must_use]
+    pub fn remaining(&self, rule: &WindowCapacity, now: u64) -> i128 {
+        if rule.window == 0 {
+            return i128::MAX;
+        }
+        let used =
+            if now.saturating_sub(self.window_start) < rule.window && now >= self.window_start { i128::from(self.used.0) } else { 0 };
+        i128::from(rule.capacity.0).saturating_sub(used).max(0)
+    }
+
+    /// Books `notional` at `now`, starting a new window if the last one ended.
+    pub fn record(&mut self, rule: &WindowCapacity, now: u64, notional: i128) -> Result<()> {
+        if rule.window == 0 {
+            return Ok(());
+        }
+        if now < self.window_start || now.saturating_sub(self.window_start) >= rule.window {
+            self.window_start = now;
+            self.used = Quote(0);
+        }
+        self.used = Quote::from_i128(num::add(i128::from(self.used.0), notional)?)?;
+        Ok(())
+    }
+}
+
+/// What the pool looks like to the step rules for one position.
+pub(crate) struct StepContext<'m> {
+    pub market: &'m Market,
+    pub mark: i128,
+    /// |size| in units.
+    pub units: i128,
+    /// Pool equity and maintenance before the step.
+    pub equity: i128,
+    pub maintenance: i128,
+    /// Σ |notional| over the pool's positions (Perp v2's ratio).
+    pub total_abs_notional: i128,
+    pub in_cooldown: bool,
+    /// Notional budgets left (block, window), `i128::MAX` when unlimited.
+    pub block_budget: i128,
+    pub window_budget: i128,
+}
+
+/// Per-step bounds on the units of one position, lot-aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StepBounds {
+    pub min_units: i128,
+    pub max_units: i128,
+}
+
+impl StepBounds {
+    /// Clamps a desired size into the bounds (the cap wins over the floor).
+    pub fn clamp(&self, units: i128) -> i128 {
+        units.max(self.min_units).min(self.max_units)
+    }
+}
+
+impl StepContext<'_> {
+    fn notional_of(&self, units: i128) -> Result<i128> {
+        num::div_round(self.market.scaled_notional(units, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)
+    }
+
+    /// Units whose notional is at most `notional` (rounded down).
+    fn units_for_notional(&self, notional: i128, rounding: Rounding) -> Result<i128> {
+        let per_unit_scaled = num::mul(self.mark, self.market.notional_multiplier()?)?;
+        num::mul_div_wide(notional, self.market.notional_denominator()?, per_unit_scaled, rounding)
+    }
+
+    fn down_to_step(&self, units: i128) -> Result<i128> {
+        if units >= self.units {
+            return Ok(self.units);
+        }
+        let step = i128::from(self.market.lot_step.0);
+        num::mul(num::div_round(units.max(0), step, Rounding::Floor)?, step)
+    }
+
+    fn up_to_step(&self, units: i128) -> Result<i128> {
+        let step = i128::from(self.market.lot_step.0);
+        Ok(num::mul(num::div_round(units.max(0), step, Rounding::Ceil)?, step)?.min(self.units))
+    }
+
+    fn fraction_units(&self, f: Ppm) -> Result<i128> {
+        self.down_to_step(num::mul_div(self.units, i128::from(f.0), PPM, Rounding::Floor)?)
+    }
+
+    /// The bounds every rule of `policy` puts on one step of this position.
+    pub fn bounds(&self, policy: &Policy) -> Result<StepBounds> {
+        let mut lo: i128 = 0;
+        let mut hi: i128 = self.units;
+        let notional = self.notional_of(self.units)?;
+        let cap = |hi: &mut i128, v: i128| *hi = (*hi).min(v);
+
+        let fc = &policy.fraction_cap;
+        if fc.max_fraction.0 > 0 && notional > i128::from(fc.notional_threshold.0) {
+            if self.in_cooldown {
+                lo = self.units;
+            } else {
+                cap(&mut hi, self.fraction_units(fc.max_fraction)?.max(self.up_to_step(1)?));
+            }
+        }
+
+        let ts = &policy.tier_step;
+        let tier = self.market.tier_index_scaled(self.market.scaled_notional(self.units, self.mark)?)?;
+        let tier_u32 = u32::try_from(tier).unwrap_or(u32::MAX);
+        if ts.full_close_at_or_below_tier != u32::MAX && tier_u32 <= ts.full_close_at_or_below_tier {
+            lo = self.units;
+        } else if ts.levels > 0 && tier > 0 {
+            // Leave the position in tier max(0, t − levels): remaining notional < floor_{t'+1}.
+            let t_target = tier.saturating_sub(usize::try_from(ts.levels).unwrap_or(usize::MAX));
+            let next = self.market.tiers.get(t_target.saturating_add(1)).ok_or(Error::InvalidTierCount)?;
+            // Largest remainder strictly below the floor: ceil(floor / unit notional) − 1.
+            let r_max = num::sub(self.units_for_notional(i128::from(next.notional_floor.0), Rounding::Ceil)?, 1)?.max(0);
+            cap(&mut hi, self.up_to_step(num::sub(self.units, r_max)?)?);
+        }
+
+        let cf = &policy.close_factor;
+        if cf.max_fraction.0 > 0 && notional >= i128::from(cf.min_position_notional.0) && self.maintenance > 0 {
+            // health = equity / maintenance (ppm), compared exactly.
+            let above = num::mul(self.equity, PPM)? > num::mul(self.maintenance, i128::from(cf.health_threshold_ppm))?;
+            if above {
+                cap(&mut hi, self.fraction_units(cf.max_fraction)?);
+            }
+        }
+
+        let pl = &policy.position_limits;
+        if pl.min_notional.0 > 0 {
+            let min_n = i128::from(pl.min_notional.0).min(notional);
+            lo = lo.max(self.up_to_step(self.units_for_notional(min_n, Rounding::Ceil)?)?);
+        }
+        if pl.max_portion.0 > 0 {
+            let max_n = i128::from(pl.min_notional.0).min(notional).max(num::mul_div(
+                notional,
+                i128::from(pl.max_portion.0),
+                PPM,
+                Rounding::Floor,
+            )?);
+            cap(&mut hi, self.down_to_step(self.units_for_notional(max_n, Rounding::Floor)?)?);
+        }
+
+        if policy.perp_v2_ratio && num::mul(self.equity, 2)? >= self.maintenance && notional > 0 {
+            // ratio = min(1, Σ|N| / (2 |N_pos|))
+            let units = num::mul_div_wide(self.units, self.total_abs_notional, num::mul(notional, 2)?, Rounding::Floor)?;
+            cap(&mut hi, self.down_to_step(units)?);
+        }
+
+        let budget = self.block_budget.min(self.window_budget);
+        if budget < i128::MAX {
+            cap(&mut hi, self.down_to_step(self.units_for_notional(budget.max(0), Rounding::Floor)?)?);
+        }
+        Ok(StepBounds { min_units: lo.min(hi), max_units: hi })
+    }
+
+    /// Aave's remainder rule: a step leaves nothing or at least the minimum.
+    pub fn apply_min_remainder(&self, policy: &Policy, units: i128, max_units: i128) -> Result<i128> {
+        let min_rem = i128::from(policy.close_factor.min_remainder.0);
+        if min_rem == 0 || units == 0 || units >= self.units {
+            return Ok(units);
+        }
+        if self.notional_of(num::sub(self.units, units)?)? >= min_rem {
+            return Ok(units);
+        }
+        // Close all if allowed; else shrink to leave exactly enough.
+        if max_units >= self.units {
+            return Ok(self.units);
+        }
+        let keep = self.up_to_step(self.units_for_notional(min_rem, Rounding::Ceil)?)?;
+        Ok(num::sub(self.units, keep)?.max(0))
+    }
+}
