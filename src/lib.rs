@@ -26,7 +26,7 @@
 //! `panic!`, indexing and unchecked arithmetic), so it is never reached; a
 //! `no_std` binary that links partliq uses it and must not define another.
 #![cfg_attr(not(feature = "std"), no_std)]
-#![cfg_attr(not(test), forbid(unsafe_code))]
+#![cfg_attr(not(test), deny(unsafe_code))]
 
 /// The panic handler of `no_std` builds (see the crate docs): unreachable
 /// from the core, it spins rather than unwinding.
@@ -46,6 +46,8 @@ pub struct ReadmeDoctests;
 pub mod account;
 pub mod error;
 pub mod escalation;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod health;
 pub mod market;
 pub mod num;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Fails when include/partliq.h is not what cbindgen generates from src/ffi/
+# now (a struct, function or constant changed without regenerating), or
+# when the header's version macros disagree with Cargo.toml.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+tmp="$(mktemp --suffix=.h)"
+trap 'rm -f "$tmp"' EXIT
+bash scripts/ffi/gen-header.sh "$tmp"
+if ! diff -u include/partliq.h "$tmp"; then
+  echo "include/partliq.h is stale: run bash scripts/ffi/gen-header.sh and commit it" >&2
+  exit 1
+fi
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
+IFS=. read -r major minor patch <<<"$version"
+for part in "MAJOR $major" "MINOR $minor" "PATCH $patch" "NUMBER $((major * 1000000 + minor * 1000 + patch))"; do
+  set -- $part
+  if ! grep -qx "#define PARTLIQ_VERSION_$1 $2" include/partliq.h; then
+    echo "include/partliq.h: PARTLIQ_VERSION_$1 is not $2 (Cargo.toml says $version)" >&2
+    exit 1
+  fi
+done
+echo "include/partliq.h is fresh (version $version)"
