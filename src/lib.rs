@@ -61,13 +61,18 @@ pub mod sizing;
 
 pub use account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};
 pub use error::{Error, Result};
+pub use escalation::{
+    backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund, InsuranceFunds,
+};
 pub use health::{account_health, pool_health, Health, HealthState, Target};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
-pub use escalation::{backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund, InsuranceFunds};
 pub use pipeline::{run_pipeline, Action, Decision, Reason};
-pub use policy::{AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, FractionCap, MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity};
 pub use plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams, PlanStatus};
+pub use policy::{
+    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, MarketCapacityState, Policy, PositionLimits,
+    SizingMode, TierStep, WindowCapacity,
+};
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};

@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::escalation::{self, BackstopTransfer};
 use crate::health::{self, HealthState};
 use crate::market::Market;
-use crate::num::{self, Price, Quote, Rounding, PPM};
+use crate::num::{self, Price, Quote, Rounding};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{AccountLiquidationState, MarketCapacityState, Policy, SizingMode, StepContext};
 
@@ -137,9 +137,13 @@ pub fn run_pipeline(
     }
 
     // Backstop by fraction (Hyperliquid: equity < 2/3 maintenance), or bankruptcy.
-    let f = i128::from(policy.escalation.backstop_fraction.0);
-    let has_backstop = f > 0 || policy.escalation.backstop_on_infeasible;
-    if f > 0 && sums.maintenance > 0 && num::mul(sums.equity, PPM)? < num::mul(sums.maintenance, f)? {
+    let bf = policy.escalation.backstop_fraction;
+    let has_backstop = bf.is_set() || policy.escalation.backstop_on_infeasible;
+    // equity < (n / d) × maintenance  ⇔  equity × d < maintenance × n (exact).
+    if bf.is_set()
+        && sums.maintenance > 0
+        && num::mul(sums.equity, i128::from(bf.denominator))? < num::mul(sums.maintenance, i128::from(bf.numerator))?
+    {
         return backstop(pool, markets, prices, &params, &sums, Reason::BelowBackstopFraction, account_state);
     }
     if sums.equity < 0 && has_backstop {
@@ -158,13 +162,16 @@ pub fn run_pipeline(
         let mut t: i128 = 0;
         for p in pool.positions.iter().filter(|p| p.size.0 != 0) {
             let (m, price) = health::market_and_price(markets, prices, p.market_index)?;
-            t = num::add(t, num::div_round(m.scaled_notional(i128::from(p.size.0), price)?.abs(), m.notional_denominator()?, Rounding::Floor)?)?;
+            t = num::add(
+                t,
+                num::div_round(m.scaled_notional(i128::from(p.size.0), price)?.abs(), m.notional_denominator()?, Rounding::Floor)?,
+            )?;
         }
         t
     };
     let in_cooldown = account_state.in_cooldown(&policy.fraction_cap, now);
     let capped = Cell::new(false);
-    let limited_by_budget = Cell::new(false);
+    let exhausted = Cell::new(false);
     let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
         let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
         let window_budget = match market_states.get(pos.market_index as usize) {
@@ -185,14 +192,13 @@ pub fn run_pipeline(
         let b = ctx.bounds(policy)?;
         let desired = match policy.sizing {
             SizingMode::Minimal => sol.units,
-            SizingMode::MaxAllowed => b.max_units,
+            SizingMode::MaxAllowed => ctx.units,
         };
-        let mut units = b.clamp(desired);
-        units = ctx.apply_min_remainder(policy, units, b.max_units)?;
-        if units < sol.units && sol.status == crate::sizing::CloseStatus::Restored {
+        let units = ctx.apply_min_remainder(policy, b.clamp(desired), b.max_units)?;
+        if units < desired && desired > 0 {
             capped.set(true);
-            if b.max_units == 0 || block_budget.min(window_budget) < i128::MAX {
-                limited_by_budget.set(block_budget.min(window_budget) == 0);
+            if units == 0 {
+                exhausted.set(true);
             }
         }
         Ok(units)
@@ -202,7 +208,7 @@ pub fn run_pipeline(
     let (action, reason) = match plan.status {
         PlanStatus::AlreadySafe => (Action::None, Reason::TargetMet),
         PlanStatus::Restored => (Action::Liquidate, Reason::TargetRestored),
-        PlanStatus::Infeasible if plan.leg_count == 0 && limited_by_budget.get() => {
+        PlanStatus::Infeasible if plan.leg_count == 0 && exhausted.get() => {
             let r = if block_budget == 0 { Reason::BlockLimitReached } else { Reason::CapacityExhausted };
             (Action::None, r)
         }
@@ -220,7 +226,8 @@ pub fn run_pipeline(
     for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
         let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
         let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
-        let notional = num::div_round(m.scaled_notional(i128::from(leg.size_delta.0), price)?.abs(), m.notional_denominator()?, Rounding::Ceil)?;
+        let notional =
+            num::div_round(m.scaled_notional(i128::from(leg.size_delta.0), price)?.abs(), m.notional_denominator()?, Rounding::Ceil)?;
         st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
         if let Some(ms) = market_states.get_mut(pos.market_index as usize) {
             ms.record(&policy.window_capacity, now, notional)?;

@@ -122,12 +122,36 @@ pub struct WindowCapacity {
     pub window: u64,
 }
 
+/// An exact fraction `numerator / denominator` (for thresholds such as
+/// Hyperliquid's 2/3 that ppm cannot hold exactly). Denominator 0 = off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fraction {
+    /// Numerator.
+    pub numerator: u32,
+    /// Denominator (0 = the rule is off).
+    pub denominator: u32,
+}
+
+impl Fraction {
+    /// `numerator / denominator`.
+    #[must_use]
+    pub const fn new(numerator: u32, denominator: u32) -> Self {
+        Fraction { numerator, denominator }
+    }
+
+    /// True when the fraction is set (denominator > 0).
+    #[must_use]
+    pub const fn is_set(&self) -> bool {
+        self.denominator > 0
+    }
+}
+
 /// When partial liquidation gives way to a backstop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EscalationRules {
-    /// Backstop when `equity < backstop_fraction × maintenance` (Hyperliquid:
-    /// 2/3 = 666,667 ppm). 0 = only on infeasibility / bankruptcy.
-    pub backstop_fraction: Ppm,
+    /// Backstop when `equity < backstop_fraction × maintenance`, exactly
+    /// (Hyperliquid: 2/3). Unset = only on infeasibility / bankruptcy.
+    pub backstop_fraction: Fraction,
     /// Backstop (rather than closing the best reachable) when no partial
     /// reduction restores the target.
     pub backstop_on_infeasible: bool,
@@ -178,7 +202,7 @@ impl Default for Policy {
             block_limits: BlockLimits::default(),
             window_capacity: WindowCapacity::default(),
             perp_v2_ratio: false,
-            escalation: EscalationRules { backstop_fraction: Ppm(0), backstop_on_infeasible: true },
+            escalation: EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: true },
         }
     }
 }
@@ -195,7 +219,8 @@ impl Policy {
         for f in [self.fraction_cap.max_fraction, self.close_factor.max_fraction, self.position_limits.max_portion] {
             f.at_most_one(Error::InvalidPolicyFraction)?;
         }
-        if self.escalation.backstop_fraction.0 >= 1_000_000 {
+        let bf = self.escalation.backstop_fraction;
+        if bf.is_set() && bf.numerator >= bf.denominator {
             return Err(Error::BackstopFractionNotBelowOne);
         }
         for q in [

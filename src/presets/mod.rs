@@ -1,8 +1,353 @@
 //! Venue presets: policies that reproduce each venue's documented rules.
 //!
-//! Each preset cites the rule it implements. `dydx_v4` additionally carries
-//! dYdX v4's own integer functions, exact to the quantum, and `aave_v3` the
-//! lending-mode liquidation of Aave v3.
+//! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
+//! fixes (liquidation fee, its split, dust floor), which [`Preset::apply_to`]
+//! writes into a [`Market`]. Amounts the venues state in dollars are given in
+//! the caller's quote units through `quote_per_usd` (e.g. 1,000,000 for
+//! micro-USDC), and durations through `ticks_per_second` (the unit of the
+//! caller's clock). Each constructor cites the rule it implements; the
+//! sources are listed in `shared/VENUES.md` and the README's preset table.
+//!
+//! `dydx_v4` additionally carries dYdX v4's own integer functions, exact to
+//! the quantum, in [`dydx_v4`]; `aave_v3` the lending-mode liquidation of Aave
+//! v3 in [`aave_v3`].
 
 pub mod aave_v3;
 pub mod dydx_v4;
+
+use crate::error::{Error, Result};
+use crate::health::Target;
+use crate::market::{MarginTier, Market, MAX_TIERS};
+use crate::num::{self, Ppm, Quote, Rounding};
+use crate::plan::PlanOrder;
+use crate::policy::{
+    BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
+};
+
+/// The market-side parameters a venue fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VenueFees {
+    /// Liquidation (clearance) fee on the liquidated notional.
+    pub liquidation_fee: Ppm,
+    /// The liquidator's share of it (the rest goes to the insurance fund).
+    pub liquidator_fee_share: Ppm,
+    /// Remainders below this notional close whole (0 = none).
+    pub dust_floor: Quote,
+}
+
+/// A venue's policy and market parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    /// The liquidation policy.
+    pub policy: Policy,
+    /// Fee, fee split and dust floor for the venue's markets.
+    pub fees: VenueFees,
+}
+
+impl Preset {
+    /// Writes the venue's fee, fee split and dust floor into `market`.
+    pub fn apply_to(&self, market: &mut Market) {
+        market.liquidation_fee = self.fees.liquidation_fee;
+        market.liquidator_fee_share = self.fees.liquidator_fee_share;
+        market.dust_floor = self.fees.dust_floor;
+    }
+}
+
+fn usd(quote_per_usd: i64, dollars: i64) -> Result<Quote> {
+    if quote_per_usd <= 0 {
+        return Err(Error::OutOfRange);
+    }
+    Quote::from_i128(num::mul(i128::from(quote_per_usd), i128::from(dollars))?)
+}
+
+fn base_policy() -> Policy {
+    Policy::default()
+}
+
+/// partliq's own policy: the least reduction restoring maintenance + 5 %,
+/// best release per unit of cost first (least notional liquidated), 1 % band,
+/// backstop when infeasible.
+#[must_use]
+pub fn partliq_default() -> Preset {
+    Preset {
+        policy: Policy { target: Target::Maintenance { buffer: Ppm(50_000) }, order: PlanOrder::BestReleasePerCostFirst, ..base_policy() },
+        fees: VenueFees { liquidation_fee: Ppm(5_000), liquidator_fee_share: Ppm(500_000), dust_floor: Quote(0) },
+    }
+}
+
+/// Hyperliquid (docs: trading/liquidations, trading/margin-tiers).
+///
+/// * Positions over 100,000 USDC of notional: 20 % of the position per
+///   liquidation order; after a partial liquidation, a 30 s cooldown during
+///   which liquidation orders are the whole position.
+/// * Smaller positions: the whole position (market order).
+/// * Backstop: when equity < 2/3 of maintenance (and only then), the
+///   liquidator vault takes the positions (cross: all cross positions and
+///   margin; isolated: that position). No clearance fee.
+///
+/// Orders are market orders; the limit is the bankruptcy price (band 100 %,
+/// clamped at bankruptcy).
+pub fn hyperliquid(quote_per_usd: i64, ticks_per_second: u64) -> Result<Preset> {
+    let cooldown = 30u64.checked_mul(ticks_per_second).ok_or(Error::Overflow)?;
+    Ok(Preset {
+        policy: Policy {
+            price_band: Ppm::ONE,
+            sizing: SizingMode::MaxAllowed,
+            fraction_cap: FractionCap { notional_threshold: usd(quote_per_usd, 100_000)?, max_fraction: Ppm(200_000), cooldown },
+            escalation: EscalationRules { backstop_fraction: Fraction::new(2, 3), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees::default(),
+    })
+}
+
+/// Hyperliquid's margin tiers from a table of `(lower bound in USD, max
+/// leverage)`: initial = 1 / max leverage, maintenance = half of that, the
+/// deduction from the tier floors (docs: trading/margin-tiers).
+/// Fractions that are not whole ppm are rounded **up** (more margin).
+pub fn hyperliquid_market(quote_exponent: i32, lot_step: i64, tick: i64, quote_per_usd: i64, tiers: &[(i64, u32)]) -> Result<Market> {
+    if tiers.is_empty() || tiers.len() > MAX_TIERS {
+        return Err(Error::InvalidTierCount);
+    }
+    let mut out = [MarginTier::default(); MAX_TIERS];
+    for (slot, &(floor_usd, max_leverage)) in out.iter_mut().zip(tiers) {
+        if max_leverage == 0 {
+            return Err(Error::OutOfRange);
+        }
+        let lev = i128::from(max_leverage);
+        let im = num::div_round(1_000_000, lev, Rounding::Ceil)?;
+        let mm = num::div_round(1_000_000, num::mul(lev, 2)?, Rounding::Ceil)?;
+        *slot = MarginTier {
+            notional_floor: usd(quote_per_usd, floor_usd)?,
+            initial: Ppm(u32::try_from(im).map_err(|_| Error::Overflow)?),
+            maintenance: Ppm(u32::try_from(mm).map_err(|_| Error::Overflow)?),
+        };
+    }
+    let m = Market::single_tier(quote_exponent, lot_step, tick, Ppm(0), Ppm(0))
+        .with_tiers(out.get(..tiers.len()).ok_or(Error::InvalidTierCount)?)?;
+    m.validate()?;
+    Ok(m)
+}
+
+/// Binance USDⓈ-M futures (FAQ: liquidation protocols).
+///
+/// One large IOC order meant to restore the maintenance requirement (the
+/// least reduction, here); when it cannot, the position is closed at the
+/// bankruptcy price and the insurance fund takes over (no backstop vault).
+/// The clearance fee (per symbol) goes to the insurance fund.
+#[must_use]
+pub fn binance_usdm(clearance_fee: Ppm, price_band: Ppm) -> Preset {
+    Preset {
+        policy: Policy {
+            price_band,
+            sizing: SizingMode::Minimal,
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees { liquidation_fee: clearance_fee, liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+    }
+}
+
+/// Binance's historic BTCUSDT brackets (announcement of 2021-03-18): floors
+/// 0 / 50k / 250k / 1M / 10M / 20M / 50M / 100M / 200M / 300M USDT with
+/// maintenance 0.4 / 0.5 / 1 / 2.5 / 5 / 10 / 12.5 / 15 / 25 / 50 % and
+/// initial twice that (33.3 % and 100 % at the top). Maintenance amounts
+/// (cum) follow: 0, 50, 1,300, 16,300, 266,300, …
+pub fn binance_btcusdt_2021(quote_exponent: i32, lot_step: i64, tick: i64, quote_per_usd: i64) -> Result<Market> {
+    const T: [(i64, u32, u32); 10] = [
+        (0, 8_000, 4_000),
+        (50_000, 10_000, 5_000),
+        (250_000, 20_000, 10_000),
+        (1_000_000, 50_000, 25_000),
+        (10_000_000, 100_000, 50_000),
+        (20_000_000, 200_000, 100_000),
+        (50_000_000, 250_000, 125_000),
+        (100_000_000, 333_000, 150_000),
+        (200_000_000, 500_000, 250_000),
+        (300_000_000, 1_000_000, 500_000),
+    ];
+    let mut tiers = [MarginTier::default(); 10];
+    for (slot, &(floor, im, mm)) in tiers.iter_mut().zip(T.iter()) {
+        *slot = MarginTier { notional_floor: usd(quote_per_usd, floor)?, initial: Ppm(im), maintenance: Ppm(mm) };
+    }
+    let m = Market::single_tier(quote_exponent, lot_step, tick, Ppm(0), Ppm(0)).with_tiers(&tiers)?;
+    m.validate()?;
+    Ok(m)
+}
+
+/// BitMEX (docs: liquidation; risk limits): a fill-or-kill order just large
+/// enough to bring the position under the next lower risk-limit tier; in the
+/// lowest tier the position is taken over at the bankruptcy price (the
+/// insurance fund, no backstop vault).
+#[must_use]
+pub fn bitmex() -> Preset {
+    Preset {
+        policy: Policy {
+            price_band: Ppm::ONE,
+            sizing: SizingMode::MaxAllowed,
+            tier_step: TierStep { levels: 1, full_close_at_or_below_tier: 0 },
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees::default(),
+    }
+}
+
+/// Bybit (docs: liquidation process, risk limit): as BitMEX — reduce the
+/// position to a lower risk-limit tier, take over at bankruptcy in the lowest.
+#[must_use]
+pub fn bybit() -> Preset {
+    bitmex()
+}
+
+/// OKX (docs: partial liquidation): positions in tier 3 or above are reduced
+/// two tiers per step (orders rest, re-check, repeat); tier 2 or below close
+/// fully at the bankruptcy price. (OKX's trigger is `adjusted equity / (MM +
+/// liquidation fee) ≤ 100 %`; partliq triggers on `equity < MM`.)
+#[must_use]
+pub fn okx() -> Preset {
+    Preset {
+        policy: Policy {
+            price_band: Ppm::ONE,
+            sizing: SizingMode::MaxAllowed,
+            tier_step: TierStep { levels: 2, full_close_at_or_below_tier: 1 },
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees::default(),
+    }
+}
+
+/// Deribit (docs: liquidations): incremental — part of the position each
+/// round (one round a second), stopping once maintenance < equity; the
+/// liquidation fee (BTC futures 0.75 %) goes to the insurance fund.
+/// `fraction_per_round` is the part sold per round.
+#[must_use]
+pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
+    Preset {
+        policy: Policy {
+            price_band,
+            sizing: SizingMode::Minimal,
+            fraction_cap: FractionCap { notional_threshold: Quote(0), max_fraction: fraction_per_round, cooldown: 0 },
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees { liquidation_fee: Ppm(7_500), liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+    }
+}
+
+/// Perpetual Protocol v2 (docs: liquidation): while equity ≥ half of
+/// maintenance, at most `min(1, Σ|N| / (2 × |N_position|))` of a position
+/// per liquidation, else the whole; positions of $100 or less close whole;
+/// a 2.5 % penalty split 50/50 between liquidator and insurance fund.
+/// (Markets use a 6.25 % maintenance ratio: set it in the market's tier.)
+pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
+    Ok(Preset {
+        policy: Policy {
+            price_band,
+            sizing: SizingMode::MaxAllowed,
+            perp_v2_ratio: true,
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        // "≤ $100 closes whole": the remainder rule closes below the floor, so the floor is $100 + one unit.
+        fees: VenueFees {
+            liquidation_fee: Ppm(25_000),
+            liquidator_fee_share: Ppm(500_000),
+            dust_floor: Quote(usd(quote_per_usd, 100)?.0.checked_add(1).ok_or(Error::Overflow)?),
+        },
+    })
+}
+
+/// dYdX v4 (`protocol/x/clob/keeper/liquidations.go`): each liquidation
+/// order closes the most the position and block limits allow — at least
+/// `min(min_position_notional_liquidated, |PNNV|)`, at most `max(that,
+/// |PNNV| × max_position_portion_liquidated_ppm)`, within the subaccount's
+/// per-block notional and insurance-loss limits; the fee (at most
+/// `max_liquidation_fee_ppm` of the fill) goes to the insurance fund; when
+/// the fund cannot cover, deleveraging. Exact pricing (fillable price in
+/// subticks, insurance fund delta) is in [`dydx_v4`].
+pub fn dydx_v4_policy(config: &DydxLiquidationParams) -> Result<Preset> {
+    Ok(Preset {
+        policy: Policy {
+            price_band: config.price_band,
+            sizing: SizingMode::MaxAllowed,
+            position_limits: PositionLimits { min_notional: config.min_position_notional, max_portion: config.max_position_portion },
+            block_limits: BlockLimits {
+                max_notional: config.max_notional_per_block,
+                max_insurance_loss: config.max_insurance_lost_per_block,
+            },
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees { liquidation_fee: config.max_liquidation_fee, liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+    })
+}
+
+/// dYdX v4's liquidation parameters in the caller's quote units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DydxLiquidationParams {
+    /// `max_liquidation_fee_ppm`.
+    pub max_liquidation_fee: Ppm,
+    /// `position_block_limits.min_position_notional_liquidated`.
+    pub min_position_notional: Quote,
+    /// `position_block_limits.max_position_portion_liquidated_ppm`.
+    pub max_position_portion: Ppm,
+    /// `subaccount_block_limits.max_notional_liquidated`.
+    pub max_notional_per_block: Quote,
+    /// `subaccount_block_limits.max_quantums_insurance_lost`.
+    pub max_insurance_lost_per_block: Quote,
+    /// Band standing in for the fillable price when planning (see [`dydx_v4`]).
+    pub price_band: Ppm,
+}
+
+impl DydxLiquidationParams {
+    /// dYdX v4's mainnet genesis values (quote quantums: 1 USDC = 1e6): fee
+    /// 15,000 ppm; min notional 1e9 (1,000 USDC); portion 100,000 ppm; block
+    /// limits 1e14 (the code defaults).
+    #[must_use]
+    pub fn mainnet_genesis() -> Self {
+        DydxLiquidationParams {
+            max_liquidation_fee: Ppm(15_000),
+            min_position_notional: Quote(1_000_000_000),
+            max_position_portion: Ppm(100_000),
+            max_notional_per_block: Quote(100_000_000_000_000),
+            max_insurance_lost_per_block: Quote(100_000_000_000_000),
+            price_band: Ppm(15_000),
+        }
+    }
+}
+
+/// Aave v3's close factor on a margin pool (lending mode proper is in
+/// [`aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
+/// health factor's analogue) is above 0.95 and the position is worth at least
+/// $2,000; a liquidation leaves nothing or at least $1,000.
+pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
+    Ok(Preset {
+        policy: Policy {
+            sizing: SizingMode::MaxAllowed,
+            close_factor: CloseFactor {
+                max_fraction: Ppm(500_000),
+                health_threshold_ppm: 950_000,
+                min_position_notional: usd(quote_per_usd, 2_000)?,
+                min_remainder: usd(quote_per_usd, 1_000)?,
+            },
+            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            ..base_policy()
+        },
+        fees: VenueFees { liquidation_fee: Ppm(50_000), liquidator_fee_share: Ppm(900_000), dust_floor: Quote(0) },
+    })
+}
+
+/// Synthetix perps v3 (`LiquidationConfiguration`): per market, liquidated
+/// notional per window ≤ `(makerFee + takerFee) × skewScale × multiplier ×
+/// windowSeconds`, computed by the caller into `capacity`.
+pub fn synthetix_v3(capacity: Quote, window: u64) -> Result<Preset> {
+    if window == 0 {
+        return Err(Error::ZeroWindow);
+    }
+    Ok(Preset {
+        policy: Policy { sizing: SizingMode::Minimal, window_capacity: WindowCapacity { capacity, window }, ..base_policy() },
+        fees: VenueFees::default(),
+    })
+}
