@@ -142,8 +142,11 @@ impl InsuranceFund {
     /// True when `initial + credits − debits = balance` (the exact ledger).
     #[must_use]
     pub fn ledger_balances(&self) -> bool {
-        num::sub(num::add(i128::from(self.initial.0), i128::from(self.total_credits.0)).unwrap_or(i128::MAX), i128::from(self.total_debits.0))
-            .is_ok_and(|v| v == i128::from(self.balance.0))
+        num::sub(
+            num::add(i128::from(self.initial.0), i128::from(self.total_credits.0)).unwrap_or(i128::MAX),
+            i128::from(self.total_debits.0),
+        )
+        .is_ok_and(|v| v == i128::from(self.balance.0))
     }
 }
 
@@ -364,7 +367,8 @@ pub fn deleverage(
         }
         let c = candidates.get(f.candidate as usize).ok_or(Error::UnknownPosition)?;
         let signed = num::mul(i128::from(c.size.0.signum()).wrapping_neg(), amount(&f))?;
-        *fills.get_mut(k).ok_or(Error::BufferTooSmall)? = AdlFill { size_delta: Size(i64::try_from(signed).map_err(|_| Error::Overflow)?), ..f };
+        *fills.get_mut(k).ok_or(Error::BufferTooSmall)? =
+            AdlFill { size_delta: Size(i64::try_from(signed).map_err(|_| Error::Overflow)?), ..f };
         k = k.saturating_add(1);
     }
     Ok(k)
