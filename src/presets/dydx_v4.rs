@@ -103,12 +103,12 @@
 //! * [`bankruptcy_price_quote_quantums`] is exact whenever the subaccount's
 //!   figures (TNC, TMMR, the position's notional) fit `i128`.
 //! * [`fillable_price`] keeps its fractions in lowest terms (cross-cancelling
-//!   before every product). Every numerator and denominator it forms is at most
-//!   `10^12 × TMMR × (|PS| + |PNNV| + PMMR × SMMR / 10^6 + 1)` in magnitude,
-//!   so it is exact whenever that bound is below `2^127` (e.g. TMMR, PMMR,
-//!   |PNNV| ≤ 10^12 quote quantums — $1M — and |PS| ≤ 10^13 base quantums with
-//!   SMMR ≤ 10^7); beyond, it is exact unless the reduced fraction itself
-//!   does not fit, in which case it is [`Error::Overflow`].
+//!   before every product). Every numerator and denominator it forms is at
+//!   most `max(BA × (TMMR + |TNC|), 10^12 × TMMR × max(|PS|, |PNNV| + PMMR × SMMR / 10^6))`
+//!   in magnitude, so it is exact whenever that bound is below `2^127` — e.g.
+//!   TMMR, PMMR, |PNNV| ≤ 10^12 quote quantums ($1M), |PS| ≤ 10^13 base
+//!   quantums, SMMR ≤ 10^7 ppm (bound ≈ 1.1·10^37). Beyond, it is still exact
+//!   unless a reduced fraction does not fit, which is [`Error::Overflow`].
 //!
 //! Where Go panics (division by zero, a negative fillable price, a broken
 //! invariant), these functions return an error value instead; see each one.
@@ -1104,6 +1104,81 @@ mod tests {
         assert_eq!(mul_div_pow10(-5, 1, 80, Rounding::Floor).unwrap(), -1);
         assert_eq!(mul_div_pow10(5, 1, 80, Rounding::Ceil).unwrap(), 1);
         assert_eq!(mul_div_pow10(5, 1, 80, Rounding::TowardZero).unwrap(), 0);
+    }
+
+    const BTC: DydxPerpetual = DydxPerpetual {
+        id: 0,
+        atomic_resolution: -8,
+        open_interest: 0,
+        liquidity_tier: LiquidityTier {
+            initial_margin_ppm: 200_000,
+            maintenance_fraction_ppm: 500_000,
+            open_interest_lower_cap: 0,
+            open_interest_upper_cap: 0,
+        },
+    };
+    // $50,000 a BTC: 1 base quantum (1e-8 BTC) is 500 quote quantums.
+    const BTC_PRICE: MarketPrice = MarketPrice { price: 5_000_000_000, exponent: -5 };
+    const STEP_5: ClobPair = ClobPair { step_base_quantums: 5, subticks_per_tick: 5, quantum_conversion_exponent: -8 };
+
+    fn btc(quantums: i128) -> DydxPosition {
+        DydxPosition { perpetual: BTC, price: BTC_PRICE, quantums, quote_balance: 0 }
+    }
+
+    #[test]
+    fn go_panics_are_error_values() {
+        // A tier with no margin: TMMR = 0 (Go: runtime division by zero).
+        let free = DydxPerpetual { liquidity_tier: LiquidityTier::default(), ..BTC };
+        let p = DydxPosition { perpetual: free, ..btc(100) };
+        let total = subaccount_risk(0, &[p]).unwrap();
+        assert_eq!(total.mmr, 0);
+        assert_eq!(bankruptcy_price_quote_quantums(&p, &total, -100), Err(Error::DivisionByZero));
+        assert_eq!(fillable_price(&p, &total, -100, &LiquidationConfig::code_default().fillable_price_config), Err(Error::DivisionByZero));
+        // 100 % / 100 % tier, mainnet's SMMR of 150 %, deeply bankrupt (ABR = 1):
+        // spread = 1.5 × notional > notional, so a long's price is negative (Go panics).
+        let full = LiquidityTier { initial_margin_ppm: 1_000_000, maintenance_fraction_ppm: 1_000_000, ..LiquidityTier::default() };
+        let p = DydxPosition { perpetual: DydxPerpetual { liquidity_tier: full, ..BTC }, ..btc(100) };
+        let total = subaccount_risk(-1_000_000, &[p]).unwrap();
+        let smmr = LiquidationConfig::mainnet_genesis().fillable_price_config;
+        assert_eq!(fillable_price(&p, &total, -100, &smmr), Err(Error::NegativePrice));
+        // Size delta: no position; a zero step; a perpetual liquidated already this block.
+        let cfg = LiquidationConfig::code_default();
+        let none = SubaccountLiquidationInfo::default();
+        assert_eq!(liquidatable_position_size_delta(&btc(0), &STEP_5, &cfg, &none), Err(Error::EmptyPosition));
+        let half = LiquidationConfig {
+            position_block_limits: PositionBlockLimits {
+                min_position_notional_liquidated: 1,
+                max_position_portion_liquidated_ppm: 500_000,
+            },
+            ..cfg
+        };
+        let step_0 = ClobPair { step_base_quantums: 0, ..STEP_5 };
+        assert_eq!(liquidatable_position_size_delta(&btc(100), &step_0, &half, &none), Err(Error::InvalidLotStep));
+        let done = SubaccountLiquidationInfo { perpetuals_liquidated: &[3, 0], ..none };
+        assert_eq!(liquidatable_position_size_delta(&btc(100), &STEP_5, &cfg, &done), Err(Error::OutOfRange));
+        // Fillable price to subticks with no tick.
+        let no_tick = ClobPair { subticks_per_tick: 0, ..STEP_5 };
+        assert_eq!(fillable_price_to_subticks(Rational::ONE, true, &no_tick), Err(Error::InvalidTick));
+    }
+
+    #[test]
+    fn mainnet_genesis_sizes_a_large_position() {
+        // 10 BTC long = $500,000 = 5e11 quote quantums. Position limit:
+        // max(min(1e9, 5e11), 10 % × 5e11) = 5e10; subaccount limit 1e11;
+        // → 5e10 quote quantums = 5e10 / 500 = 1e8 base quantums (1 BTC), a
+        // multiple of the step 5.
+        let cfg = LiquidationConfig::mainnet_genesis();
+        let none = SubaccountLiquidationInfo::default();
+        let limits = max_and_min_position_notional_liquidatable(&btc(1_000_000_000), &cfg.position_block_limits).unwrap();
+        assert_eq!(limits, PositionNotionalLimits { min: 1_000_000_000, max: 50_000_000_000 });
+        assert_eq!(liquidatable_position_size_delta(&btc(1_000_000_000), &STEP_5, &cfg, &none).unwrap(), -100_000_000);
+        // Half a BTC ($25,000): 10 % is $2,500, above the $1,000 floor → 0.05 BTC.
+        assert_eq!(liquidatable_position_size_delta(&btc(-50_000_000), &STEP_5, &cfg, &none).unwrap(), 5_000_000);
+        // 0.01 BTC ($500) is below the $1,000 floor: closed whole.
+        assert_eq!(liquidatable_position_size_delta(&btc(1_000_000), &STEP_5, &cfg, &none).unwrap(), -1_000_000);
+        // After $99,000 already liquidated this block, $1,000 is left: 2e6 base quantums.
+        let used = SubaccountLiquidationInfo { notional_liquidated: 99_000_000_000, ..none };
+        assert_eq!(liquidatable_position_size_delta(&btc(1_000_000_000), &STEP_5, &cfg, &used).unwrap(), -2_000_000);
     }
 
     #[test]
