@@ -96,10 +96,12 @@
 //! `notional × ppm`, `subticks × fill`) are formed in 256 bits, so:
 //!
 //! * [`base_to_quote_quantums`], [`quote_to_base_quantums`],
-//!   [`fill_amount_to_quote_quantums`], [`big_mul_ppm`] and the margin
-//!   requirements are `Ok` **exactly when** the result fits `i128` (for any
-//!   `|base| < 2^127`, any `u64` price and any exponent); e.g. dYdX's own
-//!   extreme row, `u64::MAX` base quantums at a price of `u64::MAX`, is exact.
+//!   [`fill_amount_to_quote_quantums`] and [`big_mul_ppm`] are `Ok`
+//!   **exactly when** the result fits `i128` (for any `|base| < 2^127`, any
+//!   `u64` price and any exponent); the margin requirements exactly when the
+//!   position's notional, the open-interest notional and the requirements
+//!   fit. E.g. dYdX's own extreme row, `u64::MAX` base quantums at a price of
+//!   `u64::MAX` (a product of 2^128), is exact.
 //! * [`bankruptcy_price_quote_quantums`] is exact whenever the subaccount's
 //!   figures (TNC, TMMR, the position's notional) fit `i128`.
 //! * [`fillable_price`] keeps its fractions in lowest terms (cross-cancelling
