@@ -9,7 +9,7 @@
     clippy::too_many_arguments
 )]
 
-use partliq::presets::{self, DydxLiquidationParams};
+use partliq::presets::{self, dydx_v4};
 use partliq::*;
 
 fn pos(market_index: u32, size: i64, qb: i64) -> Position {
@@ -190,15 +190,16 @@ fn close_factor_and_min_remainder() {
 
 #[test]
 fn dydx_position_and_block_limits() {
-    let params = DydxLiquidationParams {
-        max_liquidation_fee: Ppm(0),
-        min_position_notional: Quote(1_000),
-        max_position_portion: Ppm(100_000),
-        max_notional_per_block: Quote(15_000),
-        max_insurance_lost_per_block: Quote(500),
-        price_band: Ppm(10_000),
-    };
-    let preset = presets::dydx_v4_policy(&params).unwrap();
+    let mut config = dydx_v4::LiquidationConfig::code_default();
+    config.max_liquidation_fee_ppm = 0;
+    config.position_block_limits =
+        dydx_v4::PositionBlockLimits { min_position_notional_liquidated: 1_000, max_position_portion_liquidated_ppm: 100_000 };
+    config.subaccount_block_limits = dydx_v4::SubaccountBlockLimits { max_notional_liquidated: 15_000, max_quantums_insurance_lost: 500 };
+    let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+    // mainnet genesis maps one to one.
+    let genesis = presets::dydx_v4_policy(&dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap();
+    assert_eq!(genesis.policy.position_limits, PositionLimits { min_notional: Quote(1_000_000_000), max_portion: Ppm(100_000) });
+    assert_eq!(genesis.fees.liquidation_fee, Ppm(15_000));
     let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
     let prices = [Price(100)];
     // 1,000 units = 100,000: at most max(min(1,000, 100,000), 10 %) = 10,000 → 100 units.

@@ -265,57 +265,31 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// |PNNV| × max_position_portion_liquidated_ppm)`, within the subaccount's
 /// per-block notional and insurance-loss limits; the fee (at most
 /// `max_liquidation_fee_ppm` of the fill) goes to the insurance fund; when
-/// the fund cannot cover, deleveraging. Exact pricing (fillable price in
-/// subticks, insurance fund delta) is in [`dydx_v4`].
-pub fn dydx_v4_policy(config: &DydxLiquidationParams) -> Result<Preset> {
+/// the fund cannot cover, deleveraging. The limits are dYdX's own
+/// [`dydx_v4::LiquidationConfig`] (e.g. `mainnet_genesis()`), in quote
+/// quantums; `price_band` stands in for the fillable price when planning
+/// (the exact fillable price in subticks is [`dydx_v4::fillable_price`]).
+pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> Result<Preset> {
+    let q = |v: u64| -> Result<Quote> { i64::try_from(v).map(Quote).map_err(|_| Error::Overflow) };
+    let pl = &config.position_block_limits;
+    let sl = &config.subaccount_block_limits;
     Ok(Preset {
         policy: Policy {
-            price_band: config.price_band,
+            price_band,
             sizing: SizingMode::MaxAllowed,
-            position_limits: PositionLimits { min_notional: config.min_position_notional, max_portion: config.max_position_portion },
+            position_limits: PositionLimits {
+                min_notional: q(pl.min_position_notional_liquidated)?,
+                max_portion: Ppm(pl.max_position_portion_liquidated_ppm),
+            },
             block_limits: BlockLimits {
-                max_notional: config.max_notional_per_block,
-                max_insurance_loss: config.max_insurance_lost_per_block,
+                max_notional: q(sl.max_notional_liquidated)?,
+                max_insurance_loss: q(sl.max_quantums_insurance_lost)?,
             },
             escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
             ..base_policy()
         },
-        fees: VenueFees { liquidation_fee: config.max_liquidation_fee, liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+        fees: VenueFees { liquidation_fee: Ppm(config.max_liquidation_fee_ppm), liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
     })
-}
-
-/// dYdX v4's liquidation parameters in the caller's quote units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DydxLiquidationParams {
-    /// `max_liquidation_fee_ppm`.
-    pub max_liquidation_fee: Ppm,
-    /// `position_block_limits.min_position_notional_liquidated`.
-    pub min_position_notional: Quote,
-    /// `position_block_limits.max_position_portion_liquidated_ppm`.
-    pub max_position_portion: Ppm,
-    /// `subaccount_block_limits.max_notional_liquidated`.
-    pub max_notional_per_block: Quote,
-    /// `subaccount_block_limits.max_quantums_insurance_lost`.
-    pub max_insurance_lost_per_block: Quote,
-    /// Band standing in for the fillable price when planning (see [`dydx_v4`]).
-    pub price_band: Ppm,
-}
-
-impl DydxLiquidationParams {
-    /// dYdX v4's mainnet genesis values (quote quantums: 1 USDC = 1e6): fee
-    /// 15,000 ppm; min notional 1e9 (1,000 USDC); portion 100,000 ppm; block
-    /// limits 1e14 (the code defaults).
-    #[must_use]
-    pub fn mainnet_genesis() -> Self {
-        DydxLiquidationParams {
-            max_liquidation_fee: Ppm(15_000),
-            min_position_notional: Quote(1_000_000_000),
-            max_position_portion: Ppm(100_000),
-            max_notional_per_block: Quote(100_000_000_000_000),
-            max_insurance_lost_per_block: Quote(100_000_000_000_000),
-            price_band: Ppm(15_000),
-        }
-    }
 }
 
 /// Aave v3's close factor on a margin pool (lending mode proper is in
