@@ -72,6 +72,28 @@ pub enum Error {
     InsufficientCounterparties = 55,
     /// An insurance fund debit would take it below its floor; refused whole.
     InsuranceFundBelowFloor = 56,
+    /// Caller-provided memory for a shared-state object is too small for its layout.
+    SharedMemoryTooSmall = 100,
+    /// Caller-provided memory for a shared-state object is not 8-byte aligned.
+    SharedMemoryMisaligned = 101,
+    /// A shared-state count (parameter slots, markets, reservation entries) is zero or above its maximum.
+    InvalidSlotCount = 102,
+    /// The memory does not hold an initialized shared-state object of this kind and layout.
+    SharedMemoryNotInitialized = 103,
+    /// Another writer is publishing parameters right now; retry.
+    PublishInProgress = 104,
+    /// Every spare parameter slot is still being read; retry.
+    NoFreeSlot = 105,
+    /// A parameter payload encoded or decoded a different number of words than it declares.
+    PayloadSizeMismatch = 106,
+    /// Not enough liquidation capacity left in the window or block.
+    CapacityExhausted = 107,
+    /// Every reservation entry is in use; commit or release some first.
+    ReservationTableFull = 108,
+    /// The reservation handle names no live reservation (never made, or already committed or released).
+    UnknownReservation = 109,
+    /// A commit is larger than its reservation; the reservation is left as it was.
+    CommitExceedsReservation = 110,
 }
 
 impl Error {
@@ -110,6 +132,17 @@ impl Error {
             Error::StateTooSmall => "caller-owned state slice too small for the markets",
             Error::InsufficientCounterparties => "deleveraging counterparties cannot absorb the position",
             Error::InsuranceFundBelowFloor => "insurance fund debit would go below its floor",
+            Error::SharedMemoryTooSmall => "shared-state memory too small for its layout",
+            Error::SharedMemoryMisaligned => "shared-state memory not 8-byte aligned",
+            Error::InvalidSlotCount => "shared-state slot, market or entry count zero or above its maximum",
+            Error::SharedMemoryNotInitialized => "memory holds no initialized shared-state object of this kind",
+            Error::PublishInProgress => "another writer is publishing parameters",
+            Error::NoFreeSlot => "every spare parameter slot is still being read",
+            Error::PayloadSizeMismatch => "parameter payload word count differs from its declaration",
+            Error::CapacityExhausted => "liquidation capacity exhausted for the window or block",
+            Error::ReservationTableFull => "every capacity reservation entry is in use",
+            Error::UnknownReservation => "no live capacity reservation with this handle",
+            Error::CommitExceedsReservation => "commit larger than its reservation",
         }
     }
 }

@@ -57,7 +57,9 @@ pub mod policy;
 pub mod presets;
 pub mod pricing;
 pub mod settlement;
+pub mod shared;
 pub mod sizing;
+mod sync;
 
 pub use account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};
 pub use error::{Error, Result};
