@@ -857,8 +857,7 @@ partliq_status partliq_market_validate(const struct partliq_market *market);
  *
  * Statuses besides the boundary's: `UNKNOWN_MARKET` (a position's market
  * index ≥ `markets_len`), `MISSING_PRICE` (a non-zero position whose price is
- * absent or 0), `NEGATIVE_PRICE`, `TOO_MANY_POSITIONS` (more than
- * `PARTLIQ_MAX_POSITIONS`), `OVERFLOW`, and the market errors of an
+ * absent or 0), `NEGATIVE_PRICE`, `OVERFLOW`, and the market errors of an
  * invalid market a position names.
  *
  * # Safety

@@ -1,13 +1,12 @@
 //! The entry points.
 
 use core::ffi::c_char;
-use core::mem::MaybeUninit;
 
 use crate::account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};
 use crate::error::Error;
 use crate::health::{account_health, pool_health};
 use crate::market::Market;
-use crate::num::{Ppm, Price, Quote, Size};
+use crate::num::{Ppm, Price, Quote};
 use crate::plan::{plan_liquidation, PlanLeg, PlanParams};
 use crate::pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, LiquidationPrice};
 use crate::settlement::{settle_fill, Fill};
@@ -141,89 +140,74 @@ macro_rules! write_out {
 const OK: partliq_status = PARTLIQ_STATUS_OK;
 
 // ---------------------------------------------------------------------------
-// The pool, converted to the core's types on the stack.
+// The pool, seen as the core's types without copying.
+//
+// `partliq_market`, `partliq_margin_tier`, `partliq_position` and the price
+// array have exactly the layout of the core's `#[repr(C)]` `Market`,
+// `MarginTier`, `Position` and `#[repr(transparent)]` `Price` (asserted field
+// by field in `types.rs`); the ABI's `reserved` fields sit where the core's
+// structs have padding. Every field of both sides is a plain integer, so
+// every bit pattern is valid for both: the caller's arrays are read in
+// place. (Copying them to the stack would also work, but costs ~20 KiB of
+// stack per call: see the note in `types.rs`.)
 
-/// A pool's markets, prices and positions in the core's types, holding only
-/// the markets its positions name (so the copy is bounded by
-/// `PARTLIQ_MAX_POSITIONS`, whatever the length of the caller's markets
-/// array). Positions refer to the compact markets; errors are the same as
-/// the core's on the caller's arrays (an unknown market stays unknown, a
-/// missing price stays missing).
-struct PoolView {
-    markets: [MaybeUninit<Market>; MAX_POSITIONS],
-    market_count: usize,
-    prices: [Price; MAX_POSITIONS],
-    positions: [Position; MAX_POSITIONS],
-    position_count: usize,
+/// The caller's pool as the core sees it, after the ABI's own checks
+/// (reserved fields of the positions and of the markets they name).
+struct PoolRef<'a> {
+    markets: &'a [Market],
+    prices: &'a [Price],
     collateral: Quote,
+    positions: &'a [Position],
 }
 
-/// The compact index of a market no position may name.
-const UNKNOWN_MARKET: u32 = u32::MAX;
-
-impl PoolView {
-    fn new(markets: &[partliq_market], prices: &[i64], collateral: i64, positions: &[partliq_position]) -> Result<Self, partliq_status> {
-        if positions.len() > MAX_POSITIONS {
-            return Err(PARTLIQ_STATUS_TOO_MANY_POSITIONS);
-        }
-        let mut view = PoolView {
-            // SAFETY: an array of `MaybeUninit` needs no initialisation.
-            markets: unsafe { MaybeUninit::<[MaybeUninit<Market>; MAX_POSITIONS]>::uninit().assume_init() },
-            market_count: 0,
-            prices: [Price(0); MAX_POSITIONS],
-            positions: [Position::default(); MAX_POSITIONS],
-            position_count: positions.len(),
-            collateral: Quote(collateral),
-        };
-        // Caller index of each compact market, to deduplicate.
-        let mut origin = [0u32; MAX_POSITIONS];
-        for (slot, p) in view.positions.iter_mut().zip(positions) {
+impl<'a> PoolRef<'a> {
+    fn new(
+        markets: &'a [partliq_market],
+        prices: &'a [i64],
+        collateral: i64,
+        positions: &'a [partliq_position],
+    ) -> Result<Self, partliq_status> {
+        for p in positions {
             if p.reserved != 0 {
                 return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
             }
-            let caller_index = usize::try_from(p.market_index).map_err(|_| PARTLIQ_STATUS_UNKNOWN_MARKET)?;
-            let compact = match markets.get(caller_index) {
-                None => UNKNOWN_MARKET,
-                Some(m) => {
-                    let known = origin.iter().take(view.market_count).position(|&o| o == p.market_index);
-                    match known {
-                        Some(k) => u32::try_from(k).map_err(|_| PARTLIQ_STATUS_TOO_MANY_POSITIONS)?,
-                        None => {
-                            let k = view.market_count;
-                            *view.markets.get_mut(k).ok_or(PARTLIQ_STATUS_TOO_MANY_POSITIONS)? = MaybeUninit::new(m.core_market()?);
-                            *origin.get_mut(k).ok_or(PARTLIQ_STATUS_TOO_MANY_POSITIONS)? = p.market_index;
-                            // A price the caller did not give is 0: "missing", as in the core.
-                            *view.prices.get_mut(k).ok_or(PARTLIQ_STATUS_TOO_MANY_POSITIONS)? =
-                                Price(prices.get(caller_index).copied().unwrap_or(0));
-                            view.market_count = k.saturating_add(1);
-                            u32::try_from(k).map_err(|_| PARTLIQ_STATUS_TOO_MANY_POSITIONS)?
-                        }
-                    }
-                }
-            };
-            *slot = Position { market_index: compact, size: Size(p.size), quote_balance: Quote(p.quote_balance) };
+            let named = usize::try_from(p.market_index).ok().and_then(|i| markets.get(i));
+            if named.is_some_and(|m| m.reserved != 0) {
+                return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+            }
         }
-        Ok(view)
+        Ok(PoolRef {
+            markets: core_markets(markets),
+            prices: core_prices(prices),
+            collateral: Quote(collateral),
+            positions: core_positions(positions),
+        })
     }
 
-    fn markets(&self) -> &[Market] {
-        let n = self.market_count.min(MAX_POSITIONS);
-        // SAFETY: the first `market_count` (≤ MAX_POSITIONS) entries were
-        // written in `new`; `MaybeUninit<Market>` has `Market`'s layout.
-        unsafe { core::slice::from_raw_parts(self.markets.as_ptr().cast::<Market>(), n) }
+    fn pool(&self) -> Pool<'a> {
+        Pool::new(self.collateral, self.positions)
     }
+}
 
-    fn prices(&self) -> &[Price] {
-        self.prices.get(..self.market_count).unwrap_or(&[])
-    }
+/// The caller's markets as core markets.
+fn core_markets(m: &[partliq_market]) -> &[Market] {
+    // SAFETY: same size, alignment and field offsets (asserted in types.rs);
+    // all fields are integers (every bit pattern valid); the length and the
+    // lifetime are the input slice's.
+    unsafe { core::slice::from_raw_parts(m.as_ptr().cast::<Market>(), m.len()) }
+}
 
-    fn positions(&self) -> &[Position] {
-        self.positions.get(..self.position_count).unwrap_or(&[])
-    }
+/// The caller's prices as core prices (`Price` is `repr(transparent)` over `i64`).
+fn core_prices(p: &[i64]) -> &[Price] {
+    // SAFETY: `Price` is `#[repr(transparent)]` over `i64`.
+    unsafe { core::slice::from_raw_parts(p.as_ptr().cast::<Price>(), p.len()) }
+}
 
-    fn pool(&self) -> Pool<'_> {
-        Pool::new(self.collateral, self.positions())
-    }
+/// The caller's positions as core positions.
+fn core_positions(p: &[partliq_position]) -> &[Position] {
+    // SAFETY: same size, alignment and field offsets (asserted in types.rs);
+    // `reserved` lies in the core struct's padding; all fields are integers.
+    unsafe { core::slice::from_raw_parts(p.as_ptr().cast::<Position>(), p.len()) }
 }
 
 fn index(i: u32) -> Result<usize, partliq_status> {
@@ -263,8 +247,10 @@ pub extern "C" fn partliq_abi_version() -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn partliq_market_validate(market: *const partliq_market) -> partliq_status {
     let market = struct_in!(market);
-    let m = check!(market.core_market());
-    core_try!(m.validate());
+    if market.reserved != 0 {
+        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
+    }
+    core_try!(core_markets(core::slice::from_ref(market)).iter().try_for_each(Market::validate));
     OK
 }
 
@@ -274,8 +260,7 @@ pub unsafe extern "C" fn partliq_market_validate(market: *const partliq_market) 
 ///
 /// Statuses besides the boundary's: `UNKNOWN_MARKET` (a position's market
 /// index ≥ `markets_len`), `MISSING_PRICE` (a non-zero position whose price is
-/// absent or 0), `NEGATIVE_PRICE`, `TOO_MANY_POSITIONS` (more than
-/// `PARTLIQ_MAX_POSITIONS`), `OVERFLOW`, and the market errors of an
+/// absent or 0), `NEGATIVE_PRICE`, `OVERFLOW`, and the market errors of an
 /// invalid market a position names.
 ///
 /// # Safety
@@ -297,8 +282,8 @@ pub unsafe extern "C" fn partliq_pool_health(
     let prices = array_in!(prices, prices_len);
     let positions = array_in!(positions, positions_len);
     out!(out);
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
-    let h = core_try!(pool_health(&view.pool(), view.markets(), view.prices()));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let h = core_try!(pool_health(&view.pool(), view.markets, view.prices));
     write_out!(out, partliq_health::from(&h));
     OK
 }
@@ -332,9 +317,9 @@ pub unsafe extern "C" fn partliq_account_health(
         m if m == partliq_margin_mode::Isolated as u32 => MarginMode::Isolated,
         _ => return PARTLIQ_STATUS_INVALID_ENUM,
     };
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
-    let account = Account { collateral: view.collateral, positions: view.positions(), mode };
-    let h = core_try!(account_health(&account, view.markets(), view.prices()));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let account = Account { collateral: view.collateral, positions: view.positions, mode };
+    let h = core_try!(account_health(&account, view.markets, view.prices));
     write_out!(out, partliq_health::from(&h));
     OK
 }
@@ -376,9 +361,9 @@ pub unsafe extern "C" fn partliq_minimal_close(
     }
     let target = check!(request.target.to_core());
     let position_index = check!(index(request.position_index));
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
     let req = CloseRequest { position_index, execution_price: price(request.execution_price), target };
-    let c = core_try!(minimal_close(&view.pool(), view.markets(), view.prices(), &req));
+    let c = core_try!(minimal_close(&view.pool(), view.markets, view.prices, &req));
     write_out!(
         out,
         partliq_close_sizing {
@@ -440,11 +425,11 @@ pub unsafe extern "C" fn partliq_plan_liquidation(
     out!(out);
     let target = check!(params.target.to_core());
     let order = check!(plan_order(params.order));
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
     let core_params = PlanParams { target, price_band: Ppm(params.price_band_ppm), order };
     let mut staged = [PlanLeg::default(); MAX_POSITIONS];
     let room = staged.get_mut(..legs_len.min(MAX_POSITIONS)).unwrap_or(&mut []);
-    let plan = core_try!(plan_liquidation(&view.pool(), view.markets(), view.prices(), &core_params, room));
+    let plan = core_try!(plan_liquidation(&view.pool(), view.markets, view.prices, &core_params, room));
     let leg_count = core_try!(u32::try_from(plan.leg_count).map_err(|_| Error::Overflow));
     let written = staged.get(..plan.leg_count).unwrap_or(&[]);
     // All checks done: from here on, only writes.
@@ -509,8 +494,8 @@ pub unsafe extern "C" fn partliq_bankruptcy_price(
     let positions = array_in!(positions, positions_len);
     out!(out);
     let i = check!(index(position_index));
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
-    let b = core_try!(bankruptcy_price(&view.pool(), view.markets(), view.prices(), i, size(size_delta)));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let b = core_try!(bankruptcy_price(&view.pool(), view.markets, view.prices, i, size(size_delta)));
     write_out!(out, partliq_bankruptcy { quote: b.quote.0, price: b.price.0 });
     OK
 }
@@ -543,8 +528,8 @@ pub unsafe extern "C" fn partliq_limit_price(
     let positions = array_in!(positions, positions_len);
     out!(out_price);
     let i = check!(index(position_index));
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
-    let p = core_try!(limit_price(&view.pool(), view.markets(), view.prices(), i, Ppm(band_ppm)));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let p = core_try!(limit_price(&view.pool(), view.markets, view.prices, i, Ppm(band_ppm)));
     write_out!(out_price, p.0);
     OK
 }
@@ -575,8 +560,8 @@ pub unsafe extern "C" fn partliq_estimated_liquidation_price(
     let positions = array_in!(positions, positions_len);
     out!(out);
     let i = check!(index(position_index));
-    let view = check!(PoolView::new(markets, prices, collateral, positions));
-    let lp = core_try!(estimated_liquidation_price(&view.pool(), view.markets(), view.prices(), i));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let lp = core_try!(estimated_liquidation_price(&view.pool(), view.markets, view.prices, i));
     let value = match lp {
         LiquidationPrice::Never => partliq_liquidation_price { kind: partliq_liquidation_price_kind::Never as u32, reserved: 0, price: 0 },
         LiquidationPrice::Always => {
@@ -616,23 +601,21 @@ pub unsafe extern "C" fn partliq_settle_fill(
 ) -> partliq_status {
     let markets = array_in!(markets, markets_len);
     let prices = array_in!(prices, prices_len);
-    let positions_in = array_in!(positions, positions_len);
+    let positions = array_in!(positions, positions_len);
     let fill = struct_in!(fill);
     out!(out);
     if fill.reserved != 0 {
         return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
     }
     let i = check!(index(fill.position_index));
-    let view = check!(PoolView::new(markets, prices, collateral, positions_in));
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
     let f = Fill { position_index: i, size_delta: size(fill.size_delta), price: price(fill.price) };
-    let s = core_try!(settle_fill(&view.pool(), view.markets(), view.prices(), &f));
-    // The core's position names the compact market; give back the caller's.
-    let market_index = positions_in.get(i).map_or(0, |p| p.market_index);
+    let s = core_try!(settle_fill(&view.pool(), view.markets, view.prices, &f));
     write_out!(
         out,
         partliq_settlement {
             new_position: partliq_position {
-                market_index,
+                market_index: s.new_position.market_index,
                 reserved: 0,
                 size: s.new_position.size.0,
                 quote_balance: s.new_position.quote_balance.0,
@@ -692,9 +675,10 @@ mod tests {
         m
     }
 
+    /// The caller's arrays, read in place, give the core's answers; an
+    /// out-of-range market index and a short price array keep their errors.
     #[test]
-    fn compact_markets_keep_caller_semantics() {
-        // Three markets, the position names the last one; prices for two only.
+    fn pool_semantics_are_the_core_ones() {
         let ms = [market(), market(), market()];
         let ps = [partliq_position { market_index: 2, reserved: 0, size: 100, quote_balance: -9_600 }];
         let mut h = partliq_health::default();
@@ -708,12 +692,21 @@ mod tests {
         // SAFETY: as above.
         let st = unsafe { partliq_pool_health(ms.as_ptr(), 2, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
         assert_eq!(st, PARTLIQ_STATUS_UNKNOWN_MARKET);
-        // Settlement gives back the caller's market index.
         let mut s = partliq_settlement::default();
         let f = partliq_fill { position_index: 0, reserved: 0, size_delta: -34, price: 99 };
         // SAFETY: as above.
         let st = unsafe { partliq_settle_fill(ms.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &f, &mut s) };
         assert_eq!(st, OK);
         assert_eq!(s.new_position, partliq_position { market_index: 2, reserved: 0, size: 66, quote_balance: -6_268 });
+        // A reserved field of a named market is checked; of an unnamed one, not.
+        let mut ms2 = ms;
+        ms2[0].reserved = 1;
+        // SAFETY: as above.
+        let st = unsafe { partliq_pool_health(ms2.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
+        assert_eq!(st, OK);
+        ms2[2].reserved = 1;
+        // SAFETY: as above.
+        let st = unsafe { partliq_pool_health(ms2.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
+        assert_eq!(st, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
     }
 }

@@ -33,6 +33,9 @@ mod api;
 mod status;
 mod types;
 
+#[cfg(all(test, feature = "std"))]
+mod cases;
+
 pub use api::*;
 pub use status::*;
 pub use types::*;

@@ -5,6 +5,7 @@
 //! uninitialised bytes. Sizes and offsets are asserted at compile time here
 //! and, from C, with `_Static_assert` in `ffi-tests/c/layout.c`.
 
+use crate::account::Position;
 use crate::health::{Health, Target};
 use crate::market::{MarginTier, Market};
 use crate::num::{Ppm, Price, Quote, Size};
@@ -380,30 +381,38 @@ pin_layout!(partliq_settlement, size = 144, align = i64, {
 static_assertions::assert_eq_size!(partliq_status, u32);
 
 // ---------------------------------------------------------------------------
-// Conversions to and from the core.
+// The ABI's pool structs are the core's, read in place (src/ffi/api.rs): the
+// same size, alignment and field offsets, asserted here. A change of the
+// core's `Market`, `MarginTier` or `Position` layout fails these assertions;
+// the ABI then either follows (a new ABI struct version) or converts.
+//
+// Why not copy into core structs on the stack? ~20 KiB of markets per call,
+// and on x86-64 a frame that large gets an inline stack probe; rustc 1.95's
+// LLVM, with `panic = "abort"`, shrink-wrapped such a probe past a register
+// still holding an argument (r11) and clobbered it (seen in this module's
+// first version: a wrong status from `partliq_pool_health` in release only).
 
-impl partliq_market {
-    /// The core market (fields the ABI does not carry keep their defaults).
-    pub(crate) fn core_market(&self) -> Result<Market, partliq_status> {
-        if self.reserved != 0 {
-            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-        }
-        let mut m = Market::single_tier(self.quote_exponent, self.lot_step, self.tick, Ppm(0), Ppm(0));
-        m.id = self.id;
-        for (dst, src) in m.tiers.iter_mut().zip(self.tiers.iter()) {
-            *dst = MarginTier {
-                notional_floor: Quote(src.notional_floor),
-                initial: Ppm(src.initial_ppm),
-                maintenance: Ppm(src.maintenance_ppm),
-            };
-        }
-        m.tier_count = self.tier_count;
-        m.liquidation_fee = Ppm(self.liquidation_fee_ppm);
-        m.liquidator_fee_share = Ppm(self.liquidator_fee_share_ppm);
-        m.dust_floor = Quote(self.dust_floor);
-        Ok(m)
-    }
+macro_rules! same_layout {
+    ($abi:ty, $core:ty, { $($a:ident = $c:ident),* $(,)? }) => {
+        static_assertions::assert_eq_size!($abi, $core);
+        static_assertions::const_assert_eq!(core::mem::align_of::<$abi>(), core::mem::align_of::<$core>());
+        $( static_assertions::const_assert_eq!(core::mem::offset_of!($abi, $a), core::mem::offset_of!($core, $c)); )*
+    };
 }
+
+same_layout!(partliq_margin_tier, MarginTier, { notional_floor = notional_floor, initial_ppm = initial, maintenance_ppm = maintenance });
+same_layout!(partliq_market, Market, {
+    id = id, quote_exponent = quote_exponent, lot_step = lot_step, tick = tick, tiers = tiers, tier_count = tier_count,
+    liquidation_fee_ppm = liquidation_fee, liquidator_fee_share_ppm = liquidator_fee_share, dust_floor = dust_floor,
+});
+same_layout!(partliq_position, Position, { market_index = market_index, size = size, quote_balance = quote_balance });
+static_assertions::assert_eq_size!(Price, i64);
+static_assertions::assert_eq_size!(Size, i64);
+static_assertions::assert_eq_size!(Quote, i64);
+static_assertions::assert_eq_size!(Ppm, u32);
+
+// ---------------------------------------------------------------------------
+// Conversions of the other structs.
 
 impl From<&Health> for partliq_health {
     fn from(h: &Health) -> Self {
