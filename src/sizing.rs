@@ -17,7 +17,9 @@
 //! decrease: the surplus is concave. The least restoring size is therefore
 //! found segment by segment from `x = 0`: in a segment with positive slope, an
 //! exact ceil division gives where the exact surplus crosses zero; a segment
-//! with a slope ≤ 0 means nothing further can help, and the outcome is
+//! with a slope ≤ 0 means the exact surplus rises no more, and unless the
+//! rounded one is within the rounding slack of zero (then the next lot steps
+//! and the whole close are still checked) the outcome is
 //! [`CloseStatus::Infeasible`] with the best figures reachable.
 //!
 //! The engine's figures are rounded (values down, requirements and fees up),
@@ -214,7 +216,31 @@ impl<'m> CloseModel<'m> {
             let tier = self.market.tier_index_scaled(num::mul(remaining, scale_m)?)?;
             let slope = self.slope(tier)?;
             if slope <= 0 {
-                // Concave: no later segment rises either. Best is the peak.
+                // Concave: the exact surplus rises no more. The rounded one lies
+                // within ROUNDING_SLACK below it, so it can still reach 0 where
+                // the rounding falls the account's way — only if it is within
+                // the slack now. Check the next lot steps and the whole close
+                // (where the position's own rounding vanishes) before
+                // concluding.
+                if f_s > ROUNDING_SLACK.wrapping_neg() {
+                    let mut n = num::add(n_s, 1)?;
+                    let mut walked = 0u32;
+                    while n <= grid_end && walked < WALK_LIMIT {
+                        if f_at(n)? >= 0 {
+                            return found(n, exhaustive);
+                        }
+                        n = num::add(n, 1)?;
+                        walked = walked.saturating_add(1);
+                    }
+                    if n <= grid_end {
+                        if f_at(grid_end)? >= 0 {
+                            return found(grid_end, false);
+                        }
+                        // Lot steps between the walk and the whole close were
+                        // not checked.
+                        exhaustive = false;
+                    }
+                }
                 let mut best = n_s;
                 if n_s > 0 {
                     let prev = num::sub(n_s, 1)?;
@@ -290,7 +316,10 @@ impl<'m> CloseModel<'m> {
 
     fn infeasible(&self, units: i128, exhaustive: bool) -> Result<Solution> {
         let (units, dust_closed) = if units > 0 { self.dust_adjusted(units)? } else { (0, false) };
-        Ok(Solution { status: CloseStatus::Infeasible, units, dust_closed, exhaustive })
+        // The dust rule may have turned the best close into the whole
+        // position, which can restore the target after all.
+        let status = if dust_closed && self.surplus(units)? >= 0 { CloseStatus::Restored } else { CloseStatus::Infeasible };
+        Ok(Solution { status, units, dust_closed, exhaustive })
     }
 
     /// The dust rule: a remainder whose notional at mark is below the floor
