@@ -16,7 +16,6 @@
 //! `fee = ceil(units·exec·10^e·fee_ppm / 1e6)`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-use partliq::sizing::ROUNDING_SLACK;
 use partliq::{
     bankruptcy_price, limit_price, minimal_close, plan_liquidation, pool_health, settle_fill, CloseRequest, CloseSizing, CloseStatus, Fill,
     Health, HealthState, MarginTier, Market, PlanLeg, PlanOrder, PlanParams, PlanStatus, Pool, Position, Ppm, Price, Quote, Size, Target,
