@@ -72,6 +72,22 @@ pub enum Error {
     InsufficientCounterparties = 55,
     /// An insurance fund debit would take it below its floor; refused whole.
     InsuranceFundBelowFloor = 56,
+    /// Lending mode: the health factor is not below the liquidation threshold.
+    NotLiquidatable = 57,
+    /// Lending mode: the collateral reserve is not enabled as collateral (or holds none).
+    CollateralNotEnabled = 58,
+    /// Lending mode: the user has no debt in the reserve to repay.
+    NotBorrowed = 59,
+    /// Lending mode: the liquidation would leave dust (Aave v3.3+: < $1,000 of debt or collateral).
+    MustNotLeaveDust = 60,
+    /// Lending mode: a burn of zero scaled units was requested.
+    ZeroBurnAmount = 61,
+    /// dYdX: this perpetual was already liquidated for the subaccount in this block.
+    AlreadyLiquidatedThisBlock = 62,
+    /// dYdX: the subaccount's block limit is already exceeded.
+    BlockLimitExceeded = 63,
+    /// A venue's liquidation configuration is invalid.
+    InvalidLiquidationConfig = 64,
     /// Caller-provided memory for a shared-state object is too small for its layout.
     SharedMemoryTooSmall = 100,
     /// Caller-provided memory for a shared-state object is not 8-byte aligned.
@@ -132,6 +148,14 @@ impl Error {
             Error::StateTooSmall => "caller-owned state slice too small for the markets",
             Error::InsufficientCounterparties => "deleveraging counterparties cannot absorb the position",
             Error::InsuranceFundBelowFloor => "insurance fund debit would go below its floor",
+            Error::NotLiquidatable => "health factor not below the liquidation threshold",
+            Error::CollateralNotEnabled => "collateral reserve not enabled as collateral",
+            Error::NotBorrowed => "no debt in the reserve to repay",
+            Error::MustNotLeaveDust => "liquidation would leave dust below the minimum",
+            Error::ZeroBurnAmount => "burn of zero scaled units",
+            Error::AlreadyLiquidatedThisBlock => "perpetual already liquidated for this subaccount in this block",
+            Error::BlockLimitExceeded => "subaccount block limit already exceeded",
+            Error::InvalidLiquidationConfig => "invalid liquidation configuration",
             Error::SharedMemoryTooSmall => "shared-state memory too small for its layout",
             Error::SharedMemoryMisaligned => "shared-state memory not 8-byte aligned",
             Error::InvalidSlotCount => "shared-state slot, market or entry count zero or above its maximum",

@@ -1327,8 +1327,9 @@ fn go_test_get_perpetual_position_to_liquidate() {
 /// (x/clob/keeper/liquidations_test.go @ 84d4664): all 4 rows, for perpetual
 /// 0. The per-block info is what `MustUpdateSubaccountPerpetualLiquidated`
 /// and `UpdateSubaccountLiquidationInfo(100, −100)` leave (an insurance fund
-/// delta of −100 is 100 lost). dYdX's error (already liquidated) and panics
-/// (limit already exceeded) are `Error::OutOfRange`.
+/// delta of −100 is 100 lost). dYdX's error (already liquidated) is
+/// `Error::AlreadyLiquidatedThisBlock`; its panics (limit already exceeded)
+/// are `Error::BlockLimitExceeded`.
 #[test]
 fn go_test_get_max_liquidatable_notional_and_insurance_lost() {
     let limits = |n: u64, i: u64| SubaccountBlockLimits { max_notional_liquidated: n, max_quantums_insurance_lost: i };
@@ -1339,9 +1340,15 @@ fn go_test_get_max_liquidatable_notional_and_insurance_lost() {
     type Limit = Result<i128, Error>;
     let rows: [(&str, SubaccountBlockLimits, SubaccountLiquidationInfo<'_>, Limit, Limit); 4] = [
         ("Can get max notional liquidatable and insurance lost", limits(150, 150), info_other, Ok(50), Ok(50)),
-        ("Same perpetual id", SUBACCOUNT_NO_LIMIT, info_same, Err(Error::OutOfRange), Err(Error::OutOfRange)),
-        ("invalid notional liquidated", limits(50, 150), info_other, Err(Error::OutOfRange), Ok(50)),
-        ("invalid insurance lost", limits(150, 50), info_other, Ok(50), Err(Error::OutOfRange)),
+        (
+            "Same perpetual id",
+            SUBACCOUNT_NO_LIMIT,
+            info_same,
+            Err(Error::AlreadyLiquidatedThisBlock),
+            Err(Error::AlreadyLiquidatedThisBlock),
+        ),
+        ("invalid notional liquidated", limits(50, 150), info_other, Err(Error::BlockLimitExceeded), Ok(50)),
+        ("invalid insurance lost", limits(150, 50), info_other, Ok(50), Err(Error::BlockLimitExceeded)),
     ];
     for (name, l, info, notional, insurance) in rows {
         assert_eq!(subaccount_max_notional_liquidatable(&l, &info, 0), notional, "{name}");

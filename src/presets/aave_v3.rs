@@ -103,8 +103,8 @@
 //!
 //! # Errors
 //!
-//! Aave's reverts are [`crate::Error`] values; until dedicated variants exist
-//! they map to existing ones through the `ERR_*` constants of this module
+//! Aave's reverts are [`crate::Error`] values, named by the `ERR_*` constants
+//! of this module
 //! ([`ERR_HEALTH_FACTOR_NOT_BELOW_THRESHOLD`], [`ERR_COLLATERAL_CANNOT_BE_LIQUIDATED`],
 //! [`ERR_NOT_BORROWED`], [`ERR_MUST_NOT_LEAVE_DUST`], [`ERR_INVALID_BURN_AMOUNT`]).
 //! Arithmetic that would revert on `uint256` overflow or underflow is
@@ -146,18 +146,18 @@ pub const MAX_DECIMALS: u32 = 38;
 
 /// Aave's `HealthFactorNotBelowThreshold` (HF ≥ 1). Mapped to an existing
 /// variant until a dedicated one exists.
-pub const ERR_HEALTH_FACTOR_NOT_BELOW_THRESHOLD: Error = Error::OutOfRange;
+pub const ERR_HEALTH_FACTOR_NOT_BELOW_THRESHOLD: Error = Error::NotLiquidatable;
 /// Aave's `CollateralCannotBeLiquidated`: the collateral reserve is not
 /// enabled as collateral by the user.
-pub const ERR_COLLATERAL_CANNOT_BE_LIQUIDATED: Error = Error::EmptyPosition;
+pub const ERR_COLLATERAL_CANNOT_BE_LIQUIDATED: Error = Error::CollateralNotEnabled;
 /// Aave's `SpecifiedCurrencyNotBorrowedByUser`: no debt in the debt reserve.
-pub const ERR_NOT_BORROWED: Error = Error::EmptyPosition;
+pub const ERR_NOT_BORROWED: Error = Error::NotBorrowed;
 /// Aave's `MustNotLeaveDust`: the liquidation would leave less than
 /// [`MIN_LEFTOVER_BASE`] of collateral or debt without clearing either.
-pub const ERR_MUST_NOT_LEAVE_DUST: Error = Error::InvalidFillQuantity;
+pub const ERR_MUST_NOT_LEAVE_DUST: Error = Error::MustNotLeaveDust;
 /// Aave's `InvalidBurnAmount`: a token burn of zero scaled units (e.g. a zero
 /// `debtToCover`, or a debt too small to burn one scaled unit).
-pub const ERR_INVALID_BURN_AMOUNT: Error = Error::InvalidFillQuantity;
+pub const ERR_INVALID_BURN_AMOUNT: Error = Error::ZeroBurnAmount;
 
 // ---------------------------------------------------------------------------
 // Aave's rounding primitives (uint256 semantics: negative inputs are refused)

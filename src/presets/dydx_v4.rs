@@ -719,26 +719,26 @@ impl LiquidationConfig {
         }
     }
 
-    /// dYdX's `LiquidationsConfig.Validate`: [`Error::OutOfRange`] for a BA
+    /// dYdX's `LiquidationsConfig.Validate`: [`Error::InvalidLiquidationConfig`] for a BA
     /// below 10^6, an SMMR, fee, portion or block limit of 0;
     /// [`Error::FractionAbove100Percent`] for a fee or portion above 10^6.
     /// (The min notional is intentionally not validated, as in dYdX.)
     pub fn validate(&self) -> Result<()> {
         let fp = &self.fillable_price_config;
         if fp.bankruptcy_adjustment_ppm < ONE_MILLION || fp.spread_to_maintenance_margin_ratio_ppm == 0 {
-            return Err(Error::OutOfRange);
+            return Err(Error::InvalidLiquidationConfig);
         }
         let fee = self.max_liquidation_fee_ppm;
         let portion = self.position_block_limits.max_position_portion_liquidated_ppm;
         if fee == 0 || portion == 0 {
-            return Err(Error::OutOfRange);
+            return Err(Error::InvalidLiquidationConfig);
         }
         if fee > ONE_MILLION || portion > ONE_MILLION {
             return Err(Error::FractionAbove100Percent);
         }
         let sb = &self.subaccount_block_limits;
         if sb.max_notional_liquidated == 0 || sb.max_quantums_insurance_lost == 0 {
-            return Err(Error::OutOfRange);
+            return Err(Error::InvalidLiquidationConfig);
         }
         Ok(())
     }
@@ -987,17 +987,20 @@ pub fn max_and_min_position_notional_liquidatable(position: &DydxPosition, limit
 /// `GetSubaccountMaxNotionalLiquidatable`, `max_notional_liquidated −
 /// notional_liquidated`.
 ///
-/// Errors: [`Error::OutOfRange`] when `perpetual_id` was already liquidated
-/// for this subaccount in this block (dYdX's
-/// `ErrSubaccountHasLiquidatedPerpetual`) or when the notional already
-/// liquidated exceeds the limit (Go panics).
+/// Errors: [`Error::AlreadyLiquidatedThisBlock`] when `perpetual_id` was
+/// already liquidated for this subaccount in this block (dYdX's
+/// `ErrSubaccountHasLiquidatedPerpetual`); [`Error::BlockLimitExceeded`]
+/// when the notional already liquidated exceeds the limit (Go panics).
 pub fn subaccount_max_notional_liquidatable(
     limits: &SubaccountBlockLimits,
     info: &SubaccountLiquidationInfo<'_>,
     perpetual_id: u32,
 ) -> Result<i128> {
-    if info.has_perpetual_been_liquidated(perpetual_id) || info.notional_liquidated > limits.max_notional_liquidated {
-        return Err(Error::OutOfRange);
+    if info.has_perpetual_been_liquidated(perpetual_id) {
+        return Err(Error::AlreadyLiquidatedThisBlock);
+    }
+    if info.notional_liquidated > limits.max_notional_liquidated {
+        return Err(Error::BlockLimitExceeded);
     }
     num::sub(i128::from(limits.max_notional_liquidated), i128::from(info.notional_liquidated))
 }
@@ -1010,8 +1013,11 @@ pub fn subaccount_max_insurance_lost(
     info: &SubaccountLiquidationInfo<'_>,
     perpetual_id: u32,
 ) -> Result<i128> {
-    if info.has_perpetual_been_liquidated(perpetual_id) || info.quantums_insurance_lost > limits.max_quantums_insurance_lost {
-        return Err(Error::OutOfRange);
+    if info.has_perpetual_been_liquidated(perpetual_id) {
+        return Err(Error::AlreadyLiquidatedThisBlock);
+    }
+    if info.quantums_insurance_lost > limits.max_quantums_insurance_lost {
+        return Err(Error::BlockLimitExceeded);
     }
     num::sub(i128::from(limits.max_quantums_insurance_lost), i128::from(info.quantums_insurance_lost))
 }
@@ -1157,7 +1163,7 @@ mod tests {
         let step_0 = ClobPair { step_base_quantums: 0, ..STEP_5 };
         assert_eq!(liquidatable_position_size_delta(&btc(100), &step_0, &half, &none), Err(Error::InvalidLotStep));
         let done = SubaccountLiquidationInfo { perpetuals_liquidated: &[3, 0], ..none };
-        assert_eq!(liquidatable_position_size_delta(&btc(100), &STEP_5, &cfg, &done), Err(Error::OutOfRange));
+        assert_eq!(liquidatable_position_size_delta(&btc(100), &STEP_5, &cfg, &done), Err(Error::AlreadyLiquidatedThisBlock));
         // Fillable price to subticks with no tick.
         let no_tick = ClobPair { subticks_per_tick: 0, ..STEP_5 };
         assert_eq!(fillable_price_to_subticks(Rational::ONE, true, &no_tick), Err(Error::InvalidTick));
@@ -1192,6 +1198,6 @@ mod tests {
         assert_eq!(c.validate(), Err(Error::FractionAbove100Percent));
         c = LiquidationConfig::mainnet_genesis();
         c.fillable_price_config.bankruptcy_adjustment_ppm = 999_999;
-        assert_eq!(c.validate(), Err(Error::OutOfRange));
+        assert_eq!(c.validate(), Err(Error::InvalidLiquidationConfig));
     }
 }
