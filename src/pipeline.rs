@@ -164,7 +164,11 @@ pub fn run_pipeline(
             let (m, price) = health::market_and_price(markets, prices, p.market_index)?;
             t = num::add(
                 t,
-                num::div_round(m.scaled_notional(i128::from(p.size.0), price)?.abs(), m.notional_denominator()?, Rounding::Floor)?,
+                num::div_round(
+                    m.scaled_notional(i128::from(p.size.0), price)?.checked_abs().ok_or(Error::Overflow)?,
+                    m.notional_denominator()?,
+                    Rounding::Floor,
+                )?,
             )?;
         }
         t
@@ -226,8 +230,11 @@ pub fn run_pipeline(
     for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
         let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
         let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
-        let notional =
-            num::div_round(m.scaled_notional(i128::from(leg.size_delta.0), price)?.abs(), m.notional_denominator()?, Rounding::Ceil)?;
+        let notional = num::div_round(
+            m.scaled_notional(i128::from(leg.size_delta.0), price)?.checked_abs().ok_or(Error::Overflow)?,
+            m.notional_denominator()?,
+            Rounding::Ceil,
+        )?;
         st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
         if let Some(ms) = market_states.get_mut(pos.market_index as usize) {
             ms.record(&policy.window_capacity, now, notional)?;
