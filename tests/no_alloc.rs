@@ -2,7 +2,9 @@
 //!
 //! A counting global allocator counts every allocation made on the current
 //! thread while it is armed; health, sizing, planning (all three orders),
-//! pricing and settlement run armed and must leave the count at zero.
+//! pricing, settlement, the pipeline with every venue preset, and escalation
+//! (backstop, insurance fund, deleveraging) run armed and must leave the
+//! count at zero.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 #![allow(unsafe_code)]
 
@@ -97,6 +99,54 @@ fn the_pipeline_allocates_nothing() {
         let _ = limit_price(&pool, &markets, &prices, 1, Ppm(10_000)).unwrap();
         let _ = estimated_liquidation_price(&pool, &markets, &prices, 0).unwrap();
         let _ = settle_fill(&pool, &markets, &prices, &Fill { position_index: 0, size_delta: Size(-100), price: Price(985) }).unwrap();
+        // The whole pipeline with every preset, and escalation.
+        let presets = [
+            partliq::presets::partliq_default(),
+            partliq::presets::hyperliquid(1, 1).unwrap(),
+            partliq::presets::binance_usdm(Ppm(5_000), Ppm(10_000)),
+            partliq::presets::bitmex(),
+            partliq::presets::okx(),
+            partliq::presets::deribit(Ppm(200_000), Ppm(10_000)),
+            partliq::presets::perp_v2(1, Ppm(10_000)).unwrap(),
+            partliq::presets::aave_v3_close_factor(1).unwrap(),
+            partliq::presets::synthetix_v3(Quote(1_000_000), 60).unwrap(),
+            partliq::presets::dydx_v4_policy(&partliq::presets::dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap(),
+        ];
+        for preset in &presets {
+            let mut st = AccountLiquidationState::default();
+            let mut ms = [MarketCapacityState::default(); 2];
+            let d = run_pipeline(&pool, &markets, &prices, &preset.policy, &mut st, &mut ms, 5, 5, &mut legs).unwrap();
+            assert_ne!(d.reason, Reason::Healthy);
+        }
+        let _ = backstop_transfer(&pool, &markets, &prices).unwrap();
+        let mut fund = InsuranceFund::new(Quote(1_000), Quote(0)).unwrap();
+        fund.credit(Quote(5)).unwrap();
+        let _ = fund.cover(Quote(2_000)).unwrap();
+        let cands = [
+            AdlCandidate {
+                account: 1,
+                size: Size(-60),
+                unrealized_pnl: Quote(5),
+                entry_notional: Quote(600),
+                mark_notional: Quote(605),
+                margin: Quote(60),
+                ..Default::default()
+            },
+            AdlCandidate {
+                account: 2,
+                size: Size(-80),
+                unrealized_pnl: Quote(9),
+                entry_notional: Quote(800),
+                mark_notional: Quote(809),
+                margin: Quote(40),
+                ..Default::default()
+            },
+        ];
+        let mut order = [0u32; 2];
+        let mut fills = [AdlFill::default(); 2];
+        for mode in [AdlMode::Queue, AdlMode::ProRata] {
+            assert_eq!(deleverage(Size(100), Price(10), Size(1), &cands, mode, &mut order, &mut fills).unwrap(), 2);
+        }
         // Error paths allocate nothing either.
         assert_eq!(pool_health(&pool, &markets, &prices[..1]), Err(Error::MissingPrice));
     });
