@@ -23,8 +23,9 @@ use crate::account::{Pool, Position};
 use crate::error::{Error, Result};
 use crate::health::{self, Health};
 use crate::market::Market;
-use crate::num::{self, Price, Quote, Rounding, Size, PPM};
+use crate::num::{self, Price, Quote, Rounding, Size};
 use crate::pricing;
+use crate::sizing;
 
 /// An actual liquidation fill reported by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,17 +79,11 @@ pub fn settle_fill(pool: &Pool<'_>, markets: &[Market], prices: &[Price], fill: 
     let pos = pool.positions.get(fill.position_index).ok_or(Error::UnknownPosition)?;
     let units = pricing::closing_units(ctx.size, fill.size_delta)?;
     let market = ctx.market;
-    let den = market.notional_denominator()?;
-    // The account sells (long) or buys (short) `units`: signed trade notional
-    // σ·units·price, received rounded down / paid rounded up.
-    let signed = market.scaled_notional(num::sub(0, i128::from(fill.size_delta.0))?, i128::from(fill.price.0))?;
-    let fill_cash = num::div_round(signed, den, Rounding::Floor)?;
-    let nominal_fee = num::mul_div(
-        signed.checked_abs().ok_or(Error::Overflow)?,
-        i128::from(market.liquidation_fee.0),
-        num::mul(den, PPM)?,
-        Rounding::Ceil,
-    )?;
+    // The account sells (long) or buys (short) `units`: the same cash and fee
+    // rounding as sizing (received rounded down / paid rounded up; fee up).
+    let price = i128::from(fill.price.0);
+    let fill_cash = sizing::close_cash(market, num::sub(0, i128::from(fill.size_delta.0))?, price)?;
+    let nominal_fee = sizing::close_fee(market, units, price)?;
     let bankruptcy_quote = ctx.bankruptcy_quote(units)?;
     let excess = num::sub(fill_cash, bankruptcy_quote)?;
     let (fee, bad_debt) = if excess >= 0 { (nominal_fee.min(excess), 0) } else { (0, num::sub(0, excess)?) };
