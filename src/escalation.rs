@@ -135,8 +135,12 @@ impl InsuranceFund {
     /// Books a settled fill: credits the fund's fee share, then covers the
     /// bad debt. Returns what is left for deleveraging.
     pub fn book(&mut self, settlement: &crate::settlement::Settlement) -> Result<Coverage> {
-        self.credit(settlement.fee_to_insurance)?;
-        self.cover(settlement.bad_debt)
+        // All or nothing: work on a copy, commit on success.
+        let mut next = *self;
+        next.credit(settlement.fee_to_insurance)?;
+        let coverage = next.cover(settlement.bad_debt)?;
+        *self = next;
+        Ok(coverage)
     }
 
     /// True when `initial + credits − debits = balance` (the exact ledger).

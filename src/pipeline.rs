@@ -23,9 +23,9 @@
 //! notional, the time of a partial step); bad debt from the actual fills is
 //! booked with [`AccountLiquidationState::record_insurance_loss`].
 
-use core::cell::Cell;
+use core::cell::{Cell, RefCell};
 
-use crate::account::Pool;
+use crate::account::{Pool, MAX_POSITIONS};
 use crate::error::{Error, Result};
 use crate::escalation::{self, BackstopTransfer};
 use crate::health::{self, HealthState};
@@ -176,10 +176,16 @@ pub fn run_pipeline(
     let in_cooldown = account_state.in_cooldown(&policy.fraction_cap, now);
     let capped = Cell::new(false);
     let exhausted = Cell::new(false);
+    // Notional this call's earlier legs already take from the block's and
+    // each market's window budget (legs are bounded together, not each alone).
+    let block_used = Cell::new(0i128);
+    let window_used = RefCell::new([(u32::MAX, 0i128); MAX_POSITIONS]);
+    let less = |budget: i128, used: i128| if budget == i128::MAX { budget } else { budget.saturating_sub(used).max(0) };
     let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
         let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
+        let used_in_market = window_used.borrow().iter().find(|(m, _)| *m == pos.market_index).map_or(0, |(_, u)| *u);
         let window_budget = match market_states.get(pos.market_index as usize) {
-            Some(ms) => ms.remaining(&policy.window_capacity, now),
+            Some(ms) => less(ms.remaining(&policy.window_capacity, now), used_in_market),
             None => i128::MAX,
         };
         let ctx = StepContext {
@@ -190,7 +196,7 @@ pub fn run_pipeline(
             maintenance: sums.maintenance,
             total_abs_notional,
             in_cooldown,
-            block_budget,
+            block_budget: less(block_budget, block_used.get()),
             window_budget,
         };
         let b = ctx.bounds(policy)?;
@@ -204,6 +210,13 @@ pub fn run_pipeline(
             if units == 0 {
                 exhausted.set(true);
             }
+        }
+        if units > 0 {
+            let notional = leg_notional(model.market, units, model.mark)?;
+            block_used.set(num::add(block_used.get(), notional)?);
+            let mut w = window_used.borrow_mut();
+            let slot = w.iter_mut().find(|(m, _)| *m == pos.market_index || *m == u32::MAX).ok_or(Error::TooManyPositions)?;
+            *slot = (pos.market_index, num::add(slot.1, notional)?);
         }
         Ok(units)
     };
@@ -230,11 +243,7 @@ pub fn run_pipeline(
     for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
         let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
         let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
-        let notional = num::div_round(
-            m.scaled_notional(i128::from(leg.size_delta.0), price)?.checked_abs().ok_or(Error::Overflow)?,
-            m.notional_denominator()?,
-            Rounding::Ceil,
-        )?;
+        let notional = leg_notional(m, i128::from(leg.size_delta.0), price)?;
         st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
         if let Some(ms) = market_states.get_mut(pos.market_index as usize) {
             ms.record(&policy.window_capacity, now, notional)?;
@@ -249,6 +258,13 @@ pub fn run_pipeline(
     st.in_liquidation = u32::from(action == Action::Liquidate && reason != Reason::TargetRestored);
     *account_state = st;
     Ok(Decision { action, reason, plan, backstop: None })
+}
+
+/// Notional of a leg at mark, rounded up: what it takes from the block's and
+/// window's budgets.
+fn leg_notional(market: &Market, units: i128, mark: i128) -> Result<i128> {
+    let scaled = market.scaled_notional(units, mark)?.checked_abs().ok_or(Error::Overflow)?;
+    num::div_round(scaled, market.notional_denominator()?, Rounding::Ceil)
 }
 
 fn no_plan(health: health::Health, action: Action, reason: Reason, params: &PlanParams, sums: &health::Sums) -> Result<Decision> {

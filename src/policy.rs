@@ -9,7 +9,7 @@
 //!
 //! | rule | venue | effect on one step |
 //! | --- | --- | --- |
-//! | [`FractionCap`] | Hyperliquid | positions above a notional threshold close at most a fraction per step; during the cooldown after a partial step, the whole position |
+//! | [`FractionCap`] | Hyperliquid | positions above a notional threshold close at most a fraction per step (at least one lot); during the cooldown after a partial step, the whole position |
 //! | [`TierStep`] | BitMEX, Bybit, OKX | close just enough to bring the position down `levels` margin tiers; at or below a tier, close whole |
 //! | [`CloseFactor`] | Aave v3 | at most a fraction while health is above a threshold and the position is large; never leave less than a minimum |
 //! | [`PositionLimits`] | dYdX v4 | at least `min(min_notional, notional)`, at most `max(that, notional × portion)` |
@@ -45,7 +45,8 @@ pub enum SizingMode {
 }
 
 /// Hyperliquid's rule: above `notional_threshold`, a step closes at most
-/// `max_fraction` of the position; for `cooldown` time units after a partial
+/// `max_fraction` of the position (but at least one lot step, so a
+/// liquidation always progresses); for `cooldown` time units after a partial
 /// step, liquidation orders are full size (the whole position).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FractionCap {
@@ -310,17 +311,23 @@ impl MarketCapacityState {
         if rule.window == 0 {
             return i128::MAX;
         }
-        let used =
-            if now.saturating_sub(self.window_start) < rule.window && now >= self.window_start { i128::from(self.used.0) } else { 0 };
+        let used = if self.window_open(rule, now) { i128::from(self.used.0) } else { 0 };
         i128::from(rule.capacity.0).saturating_sub(used).max(0)
     }
 
-    /// Books `notional` at `now`, starting a new window if the last one ended.
+    /// True while a window opened by an earlier liquidation still runs at
+    /// `now`. A state that has booked nothing has no open window: the first
+    /// liquidation opens one (it does not start at time 0).
+    fn window_open(&self, rule: &WindowCapacity, now: u64) -> bool {
+        self.used.0 != 0 && now >= self.window_start && now.saturating_sub(self.window_start) < rule.window
+    }
+
+    /// Books `notional` at `now`, starting a new window if none is open.
     pub fn record(&mut self, rule: &WindowCapacity, now: u64, notional: i128) -> Result<()> {
         if rule.window == 0 {
             return Ok(());
         }
-        if now < self.window_start || now.saturating_sub(self.window_start) >= rule.window {
+        if !self.window_open(rule, now) {
             self.window_start = now;
             self.used = Quote(0);
         }
