@@ -38,5 +38,13 @@ step "tests (debug)"
 cargo test --all-targets
 cargo test --doc
 
+# ---------------------------------------------------------------------------
+# C ABI (issue 4): header freshness, CMake package, C / C++ / Go / Java tests
+# under ctest. Installs cmake, golang-go, libjna-java, valgrind and the pinned
+# cbindgen when missing. See ffi-tests/README.md.
+step "C ABI: scripts/ffi/test-ffi.sh"
+bash scripts/ffi/test-ffi.sh
+# ---------------------------------------------------------------------------
+
 echo
 echo "all checks passed"

@@ -12,4 +12,5 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 out="${1:-include/partliq.h}"
-cbindgen --quiet --config cbindgen.toml --output "$out" src/ffi/mod.rs
+src="${PARTLIQ_FFI_SRC:-src/ffi}" # another copy of src/ffi (the checker's own test uses one)
+cbindgen --quiet --config cbindgen.toml --output "$out" "$src/mod.rs"

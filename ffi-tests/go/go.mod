@@ -1,0 +1,3 @@
+module partliq.dev/ffi/go
+
+go 1.19

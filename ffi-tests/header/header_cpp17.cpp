@@ -1,0 +1,21 @@
+// The header compiles standalone as C++17 (it comes first, nothing before
+// it), may be included twice, and its structs are standard-layout
+// aggregates of the sizes the C side pins. Built with -std=c++17 -Wall
+// -Wextra -Wpedantic -Werror.
+#include "partliq.h"
+#include "partliq.h"
+
+#include <type_traits>
+
+static_assert(std::is_standard_layout<partliq_market>::value && std::is_trivially_copyable<partliq_market>::value, "partliq_market");
+static_assert(std::is_standard_layout<partliq_settlement>::value && std::is_trivially_copyable<partliq_settlement>::value,
+              "partliq_settlement");
+static_assert(sizeof(partliq_market) == 304 && sizeof(partliq_plan) == 128 && sizeof(partliq_settlement) == 144, "sizes");
+static_assert(std::is_same<partliq_status, uint32_t>::value, "partliq_status is a uint32_t");
+static_assert(sizeof(partliq_health_state) == 4 && sizeof(partliq_plan_order) == 4, "enumerations are 32-bit");
+
+int main() {
+  partliq_health h{};
+  const partliq_status st = partliq_pool_health(nullptr, 0, nullptr, 0, 7, nullptr, 0, &h);
+  return (st == PARTLIQ_STATUS_OK && h.equity == 7 && partliq_abi_version() == PARTLIQ_VERSION_NUMBER) ? 0 : 1;
+}

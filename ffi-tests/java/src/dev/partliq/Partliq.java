@@ -1,0 +1,236 @@
+package dev.partliq;
+
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+import com.sun.jna.ptr.LongByReference;
+
+/**
+ * A JNA binding of partliq's C ABI (include/partliq.h). Structures mirror the
+ * C structs field for field (their layout is checked by the test); arrays of
+ * markets and positions are contiguous JNA structure arrays
+ * ({@link Structure#toArray}). Every function returns a partliq_status
+ * (unsigned 32-bit, 0 = ok) and writes its outputs only on success.
+ *
+ * <p>The library is found as "partliq" on jna.library.path.
+ */
+public interface Partliq extends Library {
+  Partliq LIB = Native.load("partliq", Partliq.class);
+
+  int STATUS_OK = 0;
+  int STATUS_BUFFER_TOO_SMALL = 36;
+  int STATUS_NULL_POINTER = 1000;
+  int TARGET_MAINTENANCE = 0;
+  int TARGET_INITIAL = 1;
+  int ORDER_LARGEST_MAINTENANCE_FIRST = 0;
+  int ORDER_BEST_RELEASE_PER_COST_FIRST = 1;
+  int ORDER_PRO_RATA = 2;
+  int OUTCOME_RESTORED = 1;
+  int STATE_HEALTHY = 0;
+  int STATE_LIQUIDATABLE = 1;
+  int MAX_TIERS = 16;
+
+  /** size_t. */
+  class SizeT extends IntegerType {
+    private static final long serialVersionUID = 1L;
+
+    public SizeT() {
+      this(0);
+    }
+
+    public SizeT(long value) {
+      super(Native.SIZE_T_SIZE, value, true);
+    }
+  }
+
+  @FieldOrder({"notional_floor", "initial_ppm", "maintenance_ppm"})
+  class MarginTier extends Structure {
+    public long notional_floor;
+    public int initial_ppm;
+    public int maintenance_ppm;
+  }
+
+  @FieldOrder({"id", "quote_exponent", "lot_step", "tick", "tiers", "tier_count", "liquidation_fee_ppm", "liquidator_fee_share_ppm",
+      "reserved", "dust_floor"})
+  class Market extends Structure {
+    public int id;
+    public int quote_exponent;
+    public long lot_step;
+    public long tick;
+    public MarginTier[] tiers = (MarginTier[]) new MarginTier().toArray(MAX_TIERS);
+    public int tier_count;
+    public int liquidation_fee_ppm;
+    public int liquidator_fee_share_ppm;
+    public int reserved;
+    public long dust_floor;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"market_index", "reserved", "size", "quote_balance"})
+  class Position extends Structure {
+    public int market_index;
+    public int reserved;
+    public long size;
+    public long quote_balance;
+
+    public Position() {}
+
+    public Position(int marketIndex, long size, long quoteBalance) {
+      this.market_index = marketIndex;
+      this.size = size;
+      this.quote_balance = quoteBalance;
+    }
+  }
+
+  @FieldOrder({"equity", "initial_requirement", "maintenance_requirement", "free_collateral", "margin_ratio_ppm", "state", "reserved"})
+  class Health extends Structure {
+    public long equity;
+    public long initial_requirement;
+    public long maintenance_requirement;
+    public long free_collateral;
+    public long margin_ratio_ppm; // unsigned
+    public int state;
+    public int reserved;
+  }
+
+  @FieldOrder({"kind", "buffer_ppm"})
+  class Target extends Structure {
+    public int kind;
+    public int buffer_ppm;
+  }
+
+  @FieldOrder({"target", "price_band_ppm", "order"})
+  class PlanParams extends Structure {
+    public Target target = new Target();
+    public int price_band_ppm;
+    public int order;
+  }
+
+  @FieldOrder({"position_index", "reserved", "size_delta", "limit_price", "expected_cash", "expected_fee"})
+  class PlanLeg extends Structure {
+    public int position_index;
+    public int reserved;
+    public long size_delta;
+    public long limit_price;
+    public long expected_cash;
+    public long expected_fee;
+  }
+
+  @FieldOrder({"status", "leg_count", "health_before", "health_after", "required_equity_after", "shortfall", "dust_closed", "reserved"})
+  class Plan extends Structure {
+    public int status;
+    public int leg_count;
+    public Health health_before = new Health();
+    public Health health_after = new Health();
+    public long required_equity_after;
+    public long shortfall;
+    public byte dust_closed;
+    public byte[] reserved = new byte[7];
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"position_index", "target", "reserved", "execution_price"})
+  class CloseRequest extends Structure {
+    public int position_index;
+    public Target target = new Target();
+    public int reserved;
+    public long execution_price;
+  }
+
+  @FieldOrder({"status", "dust_closed", "exhaustive", "reserved", "size_delta", "execution_price", "expected_cash", "expected_fee",
+      "health_after", "required_equity_after", "shortfall"})
+  class CloseSizing extends Structure {
+    public int status;
+    public byte dust_closed;
+    public byte exhaustive;
+    public byte[] reserved = new byte[2];
+    public long size_delta;
+    public long execution_price;
+    public long expected_cash;
+    public long expected_fee;
+    public Health health_after = new Health();
+    public long required_equity_after;
+    public long shortfall;
+  }
+
+  @FieldOrder({"quote", "price"})
+  class Bankruptcy extends Structure {
+    public long quote;
+    public long price;
+  }
+
+  @FieldOrder({"kind", "reserved", "price"})
+  class LiquidationPrice extends Structure {
+    public int kind;
+    public int reserved;
+    public long price;
+  }
+
+  @FieldOrder({"position_index", "reserved", "size_delta", "price"})
+  class Fill extends Structure {
+    public int position_index;
+    public int reserved;
+    public long size_delta;
+    public long price;
+  }
+
+  @FieldOrder({"new_position", "fill_cash", "bankruptcy_quote", "nominal_fee", "fee", "fee_to_liquidator", "fee_to_insurance", "bad_debt",
+      "insurance_fund_delta", "position_quote_delta", "health_after"})
+  class Settlement extends Structure {
+    public Position new_position = new Position();
+    public long fill_cash;
+    public long bankruptcy_quote;
+    public long nominal_fee;
+    public long fee;
+    public long fee_to_liquidator;
+    public long fee_to_insurance;
+    public long bad_debt;
+    public long insurance_fund_delta;
+    public long position_quote_delta;
+    public Health health_after = new Health();
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  String partliq_version();
+
+  int partliq_abi_version();
+
+  String partliq_status_str(int status);
+
+  int partliq_market_validate(Market market);
+
+  int partliq_pool_health(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, Health out);
+
+  int partliq_account_health(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, int marginMode, Health out);
+
+  int partliq_minimal_close(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, CloseRequest request, CloseSizing out);
+
+  int partliq_plan_liquidation(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, PlanParams params, PlanLeg[] legs, SizeT legsLen, Plan out);
+
+  int partliq_bankruptcy_price(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, int positionIndex, long sizeDelta, Bankruptcy out);
+
+  int partliq_limit_price(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, int positionIndex, int bandPpm, LongByReference outPrice);
+
+  int partliq_estimated_liquidation_price(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral,
+      Position[] positions, SizeT positionsLen, int positionIndex, LiquidationPrice out);
+
+  int partliq_settle_fill(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, Fill fill, Settlement out);
+}

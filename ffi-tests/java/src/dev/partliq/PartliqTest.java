@@ -1,0 +1,358 @@
+package dev.partliq;
+
+import com.sun.jna.ptr.LongByReference;
+import dev.partliq.Partliq.Bankruptcy;
+import dev.partliq.Partliq.CloseRequest;
+import dev.partliq.Partliq.CloseSizing;
+import dev.partliq.Partliq.Fill;
+import dev.partliq.Partliq.Health;
+import dev.partliq.Partliq.LiquidationPrice;
+import dev.partliq.Partliq.Market;
+import dev.partliq.Partliq.Plan;
+import dev.partliq.Partliq.PlanLeg;
+import dev.partliq.Partliq.PlanParams;
+import dev.partliq.Partliq.Position;
+import dev.partliq.Partliq.Settlement;
+import dev.partliq.Partliq.SizeT;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Java test of the C ABI through JNA: health, plan and settle on a
+ * hand-computed example, then the cross-language table (byte-identical to
+ * ffi-tests/cases/expected.txt).
+ *
+ * <p>Usage: java -Djna.library.path=DIR dev.partliq.PartliqTest cases.txt expected.txt
+ */
+public final class PartliqTest {
+  private static int passed;
+  private static int failed;
+
+  private static void check(boolean ok, String what) {
+    if (ok) {
+      passed++;
+    } else {
+      failed++;
+      System.err.println("check failed: " + what);
+    }
+  }
+
+  /** A pool: contiguous structure arrays as C expects them (null when empty). */
+  static final class Pool {
+    Market[] markets;
+    long[] prices;
+    long collateral;
+    Position[] positions;
+
+    Pool(List<Market> ms, List<Long> ps, long collateral, List<Position> pos) {
+      if (!ms.isEmpty()) {
+        markets = (Market[]) new Market().toArray(ms.size());
+        for (int i = 0; i < ms.size(); i++) {
+          copy(ms.get(i), markets[i]);
+        }
+      }
+      if (!ps.isEmpty()) {
+        prices = ps.stream().mapToLong(Long::longValue).toArray();
+      }
+      this.collateral = collateral;
+      if (!pos.isEmpty()) {
+        positions = (Position[]) new Position().toArray(pos.size());
+        for (int i = 0; i < pos.size(); i++) {
+          positions[i].market_index = pos.get(i).market_index;
+          positions[i].size = pos.get(i).size;
+          positions[i].quote_balance = pos.get(i).quote_balance;
+        }
+      }
+    }
+
+    SizeT nm() {
+      return new SizeT(markets == null ? 0 : markets.length);
+    }
+
+    SizeT np() {
+      return new SizeT(prices == null ? 0 : prices.length);
+    }
+
+    SizeT ns() {
+      return new SizeT(positions == null ? 0 : positions.length);
+    }
+  }
+
+  private static void copy(Market from, Market to) {
+    to.id = from.id;
+    to.quote_exponent = from.quote_exponent;
+    to.lot_step = from.lot_step;
+    to.tick = from.tick;
+    for (int k = 0; k < Partliq.MAX_TIERS; k++) {
+      to.tiers[k].notional_floor = from.tiers[k].notional_floor;
+      to.tiers[k].initial_ppm = from.tiers[k].initial_ppm;
+      to.tiers[k].maintenance_ppm = from.tiers[k].maintenance_ppm;
+    }
+    to.tier_count = from.tier_count;
+    to.liquidation_fee_ppm = from.liquidation_fee_ppm;
+    to.liquidator_fee_share_ppm = from.liquidator_fee_share_ppm;
+    to.dust_floor = from.dust_floor;
+  }
+
+  private static Market marketA() {
+    Market m = new Market();
+    m.id = 1;
+    m.lot_step = 1;
+    m.tick = 1;
+    m.tier_count = 1;
+    m.tiers[0].initial_ppm = 100000;
+    m.tiers[0].maintenance_ppm = 50000;
+    m.liquidation_fee_ppm = 10000;
+    m.liquidator_fee_share_ppm = 400000;
+    return m;
+  }
+
+  private static void layoutAndVersion() {
+    Partliq lib = Partliq.LIB;
+    int n = lib.partliq_abi_version();
+    check(lib.partliq_version().equals((n / 1000000) + "." + (n / 1000 % 1000) + "." + (n % 1000)), "version agrees with abi_version");
+    check(new Market().size() == 304, "sizeof(partliq_market)");
+    check(new Market().offsetOf("tiers") == 24 && new Market().offsetOf("dust_floor") == 296, "partliq_market offsets");
+    check(new Position().size() == 24, "sizeof(partliq_position)");
+    check(new Health().size() == 48, "sizeof(partliq_health)");
+    check(new PlanParams().size() == 16, "sizeof(partliq_plan_params)");
+    check(new PlanLeg().size() == 40, "sizeof(partliq_plan_leg)");
+    check(new Plan().size() == 128 && new Plan().offsetOf("dust_closed") == 120, "partliq_plan layout");
+    check(new CloseRequest().size() == 24 && new CloseSizing().size() == 104, "close structs");
+    check(new Settlement().size() == 144 && new Settlement().offsetOf("health_after") == 96, "partliq_settlement layout");
+    check(lib.partliq_status_str(Partliq.STATUS_NULL_POINTER).equals("a required pointer is NULL"), "status_str");
+  }
+
+  /** Health, plan and settle: long 100 at mark 100, quote balance -9,600 (equity 400 < MM 500). */
+  private static void healthPlanSettle() {
+    Partliq lib = Partliq.LIB;
+    Pool p = new Pool(List.of(marketA()), List.of(100L), 0, List.of(new Position(0, 100, -9600)));
+    Health h = new Health();
+    check(lib.partliq_pool_health(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), h) == 0, "pool_health ok");
+    check(h.equity == 400 && h.maintenance_requirement == 500 && h.state == Partliq.STATE_LIQUIDATABLE, "health figures");
+
+    PlanParams params = new PlanParams();
+    params.target.kind = Partliq.TARGET_MAINTENANCE;
+    params.order = Partliq.ORDER_LARGEST_MAINTENANCE_FIRST;
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Plan plan = new Plan();
+    int st = lib.partliq_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), params, legs, new SizeT(1), plan);
+    check(st == 0 && plan.status == Partliq.OUTCOME_RESTORED && plan.leg_count == 1, "plan restored with one leg");
+    // Band 0, fee 1 %: equity 400 − x ≥ MM 500 − 5x ⇒ x = 25.
+    check(legs[0].size_delta == -25 && legs[0].limit_price == 100 && legs[0].expected_fee == 25, "plan leg");
+
+    Fill fill = new Fill();
+    fill.position_index = legs[0].position_index;
+    fill.size_delta = legs[0].size_delta;
+    fill.price = legs[0].limit_price;
+    Settlement s = new Settlement();
+    st = lib.partliq_settle_fill(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), fill, s);
+    check(st == 0 && s.fill_cash == 2500 && s.fee == 25 && s.fee_to_liquidator == 10 && s.fee_to_insurance == 15, "settlement cash and fee");
+    check(s.new_position.size == 75 && s.new_position.quote_balance == -7125 && s.health_after.equity == 375, "position after");
+    check(s.position_quote_delta - s.fill_cash + s.fee_to_liquidator + s.insurance_fund_delta == 0, "conservation");
+
+    // Errors: statuses, outputs untouched.
+    Plan untouched = new Plan();
+    untouched.leg_count = 77;
+    st = lib.partliq_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), params, null, new SizeT(0), untouched);
+    check(st == Partliq.STATUS_BUFFER_TOO_SMALL && untouched.leg_count == 77, "buffer too small leaves the plan untouched");
+    st = lib.partliq_pool_health(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), null);
+    check(st == Partliq.STATUS_NULL_POINTER, "NULL out");
+  }
+
+  private static String health(Health h) {
+    return h.equity + " " + h.initial_requirement + " " + h.maintenance_requirement + " " + h.free_collateral + " "
+        + Long.toUnsignedString(h.margin_ratio_ppm) + " " + Integer.toUnsignedString(h.state);
+  }
+
+  private static final class Tokens {
+    private final String[] words;
+    private int pos;
+
+    Tokens(String line) {
+      words = line.trim().split("\\s+");
+    }
+
+    String word() {
+      return words[pos++];
+    }
+
+    long num() {
+      return Long.parseLong(word());
+    }
+
+    int u32() {
+      return (int) num();
+    }
+
+    void expect(String tag) {
+      String w = word();
+      if (!w.equals(tag)) {
+        throw new IllegalStateException("expected " + tag + ", got " + w);
+      }
+    }
+  }
+
+  static String runCase(String line) {
+    Partliq lib = Partliq.LIB;
+    Tokens t = new Tokens(line);
+    String name = t.word();
+    String op = t.word();
+    t.expect("M");
+    List<Market> ms = new ArrayList<>();
+    for (long i = 0, n = t.num(); i < n; i++) {
+      Market m = new Market();
+      m.id = t.u32();
+      m.quote_exponent = t.u32();
+      m.lot_step = t.num();
+      m.tick = t.num();
+      m.liquidation_fee_ppm = t.u32();
+      m.liquidator_fee_share_ppm = t.u32();
+      m.dust_floor = t.num();
+      m.tier_count = t.u32();
+      for (int k = 0; k < m.tier_count; k++) {
+        m.tiers[k].notional_floor = t.num();
+        m.tiers[k].initial_ppm = t.u32();
+        m.tiers[k].maintenance_ppm = t.u32();
+      }
+      ms.add(m);
+    }
+    t.expect("P");
+    List<Long> ps = new ArrayList<>();
+    for (long i = 0, n = t.num(); i < n; i++) {
+      ps.add(t.num());
+    }
+    t.expect("C");
+    long collateral = t.num();
+    t.expect("S");
+    List<Position> pos = new ArrayList<>();
+    for (long i = 0, n = t.num(); i < n; i++) {
+      int mi = t.u32();
+      long size = t.num();
+      pos.add(new Position(mi, size, t.num()));
+    }
+    t.expect("A");
+    Pool p = new Pool(ms, ps, collateral, pos);
+    int st;
+    String res = "";
+    switch (op) {
+      case "validate": {
+        st = lib.partliq_market_validate(p.markets[(int) t.num()]);
+        break;
+      }
+      case "health":
+      case "account": {
+        Health h = new Health();
+        st = op.equals("health")
+            ? lib.partliq_pool_health(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), h)
+            : lib.partliq_account_health(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), t.u32(), h);
+        res = health(h);
+        break;
+      }
+      case "close": {
+        CloseRequest r = new CloseRequest();
+        r.position_index = t.u32();
+        r.execution_price = t.num();
+        r.target.kind = t.u32();
+        r.target.buffer_ppm = t.u32();
+        CloseSizing c = new CloseSizing();
+        st = lib.partliq_minimal_close(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), r, c);
+        res = Integer.toUnsignedString(c.status) + " " + c.dust_closed + " " + c.exhaustive + " " + c.size_delta + " " + c.execution_price + " "
+            + c.expected_cash + " " + c.expected_fee + " " + health(c.health_after) + " " + c.required_equity_after + " " + c.shortfall;
+        break;
+      }
+      case "plan": {
+        PlanParams params = new PlanParams();
+        params.target.kind = t.u32();
+        params.target.buffer_ppm = t.u32();
+        params.price_band_ppm = t.u32();
+        params.order = t.u32();
+        int legsLen = (int) t.num();
+        PlanLeg[] legs = legsLen == 0 ? null : (PlanLeg[]) new PlanLeg().toArray(legsLen);
+        Plan plan = new Plan();
+        st = lib.partliq_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), params, legs,
+            new SizeT(legsLen), plan);
+        StringBuilder b = new StringBuilder();
+        b.append(plan.status).append(' ').append(plan.leg_count).append(' ').append(health(plan.health_before)).append(' ')
+            .append(health(plan.health_after)).append(' ').append(plan.required_equity_after).append(' ').append(plan.shortfall).append(' ')
+            .append(plan.dust_closed);
+        for (int k = 0; st == 0 && k < plan.leg_count; k++) {
+          PlanLeg l = legs[k];
+          b.append(" | ").append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
+              .append(l.expected_cash).append(' ').append(l.expected_fee);
+        }
+        res = b.toString();
+        break;
+      }
+      case "bankrupt": {
+        Bankruptcy bk = new Bankruptcy();
+        int i = t.u32();
+        st = lib.partliq_bankruptcy_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), i, t.num(), bk);
+        res = bk.quote + " " + bk.price;
+        break;
+      }
+      case "limit": {
+        LongByReference price = new LongByReference();
+        int i = t.u32();
+        st = lib.partliq_limit_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), i, t.u32(), price);
+        res = Long.toString(price.getValue());
+        break;
+      }
+      case "liqprice": {
+        LiquidationPrice lp = new LiquidationPrice();
+        st = lib.partliq_estimated_liquidation_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), t.u32(), lp);
+        res = lp.kind + " " + lp.price;
+        break;
+      }
+      case "settle": {
+        Fill f = new Fill();
+        f.position_index = t.u32();
+        f.size_delta = t.num();
+        f.price = t.num();
+        Settlement s = new Settlement();
+        st = lib.partliq_settle_fill(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), f, s);
+        res = Integer.toUnsignedString(s.new_position.market_index) + " " + s.new_position.size + " " + s.new_position.quote_balance + " "
+            + s.fill_cash + " " + s.bankruptcy_quote + " " + s.nominal_fee + " " + s.fee + " " + s.fee_to_liquidator + " " + s.fee_to_insurance
+            + " " + s.bad_debt + " " + s.insurance_fund_delta + " " + s.position_quote_delta + " " + health(s.health_after);
+        break;
+      }
+      default:
+        throw new IllegalStateException("unknown op " + op);
+    }
+    if (st != 0) {
+      return name + " " + Integer.toUnsignedString(st);
+    }
+    return res.isEmpty() ? name + " 0" : name + " 0 " + res;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: PartliqTest cases.txt expected.txt");
+      System.exit(2);
+    }
+    layoutAndVersion();
+    healthPlanSettle();
+    StringBuilder out = new StringBuilder();
+    int cases = 0;
+    for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      out.append(runCase(line)).append('\n');
+      cases++;
+    }
+    String expected = Files.readString(Path.of(args[1]), StandardCharsets.UTF_8);
+    boolean same = expected.equals(out.toString());
+    if (!same) {
+      Path dump = Files.createTempFile("partliq_cases_java", ".txt");
+      Files.writeString(dump, out.toString(), StandardCharsets.UTF_8);
+      System.err.println("Java output differs from " + args[1] + " (written to " + dump + ")");
+    }
+    check(same, cases + " cases byte-identical to expected.txt");
+    System.out.println(passed + " passed, " + failed + " failed");
+    System.exit(failed == 0 ? 0 : 1);
+  }
+}
