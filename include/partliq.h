@@ -796,6 +796,101 @@ typedef struct partliq_settlement {
 #define PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR 56
 
 /**
+ * Lending mode: the health factor is not below the liquidation threshold.
+ */
+#define PARTLIQ_STATUS_NOT_LIQUIDATABLE 57
+
+/**
+ * Lending mode: the collateral reserve is not enabled as collateral (or holds none).
+ */
+#define PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED 58
+
+/**
+ * Lending mode: the user has no debt in the reserve to repay.
+ */
+#define PARTLIQ_STATUS_NOT_BORROWED 59
+
+/**
+ * Lending mode: the liquidation would leave dust (Aave v3.3+: < $1,000 of debt or collateral).
+ */
+#define PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST 60
+
+/**
+ * Lending mode: a burn of zero scaled units was requested.
+ */
+#define PARTLIQ_STATUS_ZERO_BURN_AMOUNT 61
+
+/**
+ * dYdX: this perpetual was already liquidated for the subaccount in this block.
+ */
+#define PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK 62
+
+/**
+ * dYdX: the subaccount's block limit is already exceeded.
+ */
+#define PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED 63
+
+/**
+ * A venue's liquidation configuration is invalid.
+ */
+#define PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG 64
+
+/**
+ * Caller-provided memory for a shared-state object is too small for its layout.
+ */
+#define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
+
+/**
+ * Caller-provided memory for a shared-state object is not 8-byte aligned.
+ */
+#define PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED 101
+
+/**
+ * A shared-state count (parameter slots, markets, reservation entries) is zero or above its maximum.
+ */
+#define PARTLIQ_STATUS_INVALID_SLOT_COUNT 102
+
+/**
+ * The memory does not hold an initialized shared-state object of this kind and layout.
+ */
+#define PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED 103
+
+/**
+ * Another writer is publishing parameters right now; retry.
+ */
+#define PARTLIQ_STATUS_PUBLISH_IN_PROGRESS 104
+
+/**
+ * Every spare parameter slot is still being read; retry.
+ */
+#define PARTLIQ_STATUS_NO_FREE_SLOT 105
+
+/**
+ * A parameter payload encoded or decoded a different number of words than it declares.
+ */
+#define PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH 106
+
+/**
+ * Not enough liquidation capacity left in the window or block.
+ */
+#define PARTLIQ_STATUS_CAPACITY_EXHAUSTED 107
+
+/**
+ * Every reservation entry is in use; commit or release some first.
+ */
+#define PARTLIQ_STATUS_RESERVATION_TABLE_FULL 108
+
+/**
+ * The reservation handle names no live reservation (never made, or already committed or released).
+ */
+#define PARTLIQ_STATUS_UNKNOWN_RESERVATION 109
+
+/**
+ * A commit is larger than its reservation; the reservation is left as it was.
+ */
+#define PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION 110
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000

@@ -121,6 +121,63 @@ pub const PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES: partliq_status = 55;
 /// An insurance fund debit would take it below its floor; refused whole.
 pub const PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR: partliq_status = 56;
 
+/// Lending mode: the health factor is not below the liquidation threshold.
+pub const PARTLIQ_STATUS_NOT_LIQUIDATABLE: partliq_status = 57;
+
+/// Lending mode: the collateral reserve is not enabled as collateral (or holds none).
+pub const PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED: partliq_status = 58;
+
+/// Lending mode: the user has no debt in the reserve to repay.
+pub const PARTLIQ_STATUS_NOT_BORROWED: partliq_status = 59;
+
+/// Lending mode: the liquidation would leave dust (Aave v3.3+: < $1,000 of debt or collateral).
+pub const PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST: partliq_status = 60;
+
+/// Lending mode: a burn of zero scaled units was requested.
+pub const PARTLIQ_STATUS_ZERO_BURN_AMOUNT: partliq_status = 61;
+
+/// dYdX: this perpetual was already liquidated for the subaccount in this block.
+pub const PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK: partliq_status = 62;
+
+/// dYdX: the subaccount's block limit is already exceeded.
+pub const PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED: partliq_status = 63;
+
+/// A venue's liquidation configuration is invalid.
+pub const PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG: partliq_status = 64;
+
+/// Caller-provided memory for a shared-state object is too small for its layout.
+pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
+
+/// Caller-provided memory for a shared-state object is not 8-byte aligned.
+pub const PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED: partliq_status = 101;
+
+/// A shared-state count (parameter slots, markets, reservation entries) is zero or above its maximum.
+pub const PARTLIQ_STATUS_INVALID_SLOT_COUNT: partliq_status = 102;
+
+/// The memory does not hold an initialized shared-state object of this kind and layout.
+pub const PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED: partliq_status = 103;
+
+/// Another writer is publishing parameters right now; retry.
+pub const PARTLIQ_STATUS_PUBLISH_IN_PROGRESS: partliq_status = 104;
+
+/// Every spare parameter slot is still being read; retry.
+pub const PARTLIQ_STATUS_NO_FREE_SLOT: partliq_status = 105;
+
+/// A parameter payload encoded or decoded a different number of words than it declares.
+pub const PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH: partliq_status = 106;
+
+/// Not enough liquidation capacity left in the window or block.
+pub const PARTLIQ_STATUS_CAPACITY_EXHAUSTED: partliq_status = 107;
+
+/// Every reservation entry is in use; commit or release some first.
+pub const PARTLIQ_STATUS_RESERVATION_TABLE_FULL: partliq_status = 108;
+
+/// The reservation handle names no live reservation (never made, or already committed or released).
+pub const PARTLIQ_STATUS_UNKNOWN_RESERVATION: partliq_status = 109;
+
+/// A commit is larger than its reservation; the reservation is left as it was.
+pub const PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION: partliq_status = 110;
+
 /// A required pointer is NULL (an array pointer with a non-zero length included).
 pub const PARTLIQ_STATUS_NULL_POINTER: partliq_status = 1000;
 
@@ -137,7 +194,7 @@ pub const PARTLIQ_STATUS_RESERVED_NOT_ZERO: partliq_status = 1003;
 pub const PARTLIQ_STATUS_INVALID_ENUM: partliq_status = 1004;
 
 /// Every named status with its NUL-terminated description.
-const NAMED: [(partliq_status, &[u8]); 37] = [
+const NAMED: [(partliq_status, &[u8]); 56] = [
     (PARTLIQ_STATUS_OK, b"ok\0"),
     (PARTLIQ_STATUS_OVERFLOW, b"arithmetic overflow: a figure does not fit its integer type\0"),
     (PARTLIQ_STATUS_DIVISION_BY_ZERO, b"division by zero\0"),
@@ -170,6 +227,25 @@ const NAMED: [(partliq_status, &[u8]); 37] = [
     (PARTLIQ_STATUS_STATE_TOO_SMALL, b"caller-owned state slice too small for the markets\0"),
     (PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES, b"deleveraging counterparties cannot absorb the position\0"),
     (PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR, b"insurance fund debit would go below its floor\0"),
+    (PARTLIQ_STATUS_NOT_LIQUIDATABLE, b"health factor not below the liquidation threshold\0"),
+    (PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED, b"collateral reserve not enabled as collateral\0"),
+    (PARTLIQ_STATUS_NOT_BORROWED, b"no debt in the reserve to repay\0"),
+    (PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST, b"liquidation would leave dust below the minimum\0"),
+    (PARTLIQ_STATUS_ZERO_BURN_AMOUNT, b"burn of zero scaled units\0"),
+    (PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK, b"perpetual already liquidated for this subaccount in this block\0"),
+    (PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED, b"subaccount block limit already exceeded\0"),
+    (PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG, b"invalid liquidation configuration\0"),
+    (PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL, b"shared-state memory too small for its layout\0"),
+    (PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED, b"shared-state memory not 8-byte aligned\0"),
+    (PARTLIQ_STATUS_INVALID_SLOT_COUNT, b"shared-state slot, market or entry count zero or above its maximum\0"),
+    (PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED, b"memory holds no initialized shared-state object of this kind\0"),
+    (PARTLIQ_STATUS_PUBLISH_IN_PROGRESS, b"another writer is publishing parameters\0"),
+    (PARTLIQ_STATUS_NO_FREE_SLOT, b"every spare parameter slot is still being read\0"),
+    (PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH, b"parameter payload word count differs from its declaration\0"),
+    (PARTLIQ_STATUS_CAPACITY_EXHAUSTED, b"liquidation capacity exhausted for the window or block\0"),
+    (PARTLIQ_STATUS_RESERVATION_TABLE_FULL, b"every capacity reservation entry is in use\0"),
+    (PARTLIQ_STATUS_UNKNOWN_RESERVATION, b"no live capacity reservation with this handle\0"),
+    (PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION, b"commit larger than its reservation\0"),
     (PARTLIQ_STATUS_NULL_POINTER, b"a required pointer is NULL\0"),
     (PARTLIQ_STATUS_BAD_LENGTH, b"array length out of range for its element type\0"),
     (PARTLIQ_STATUS_MISALIGNED_POINTER, b"pointer not aligned for its type\0"),
@@ -197,7 +273,7 @@ pub extern "C" fn partliq_status_str(status: partliq_status) -> *const core::ffi
 }
 
 #[cfg(all(test, feature = "std"))]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -236,11 +312,65 @@ mod tests {
             (Error::StateTooSmall, PARTLIQ_STATUS_STATE_TOO_SMALL),
             (Error::InsufficientCounterparties, PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES),
             (Error::InsuranceFundBelowFloor, PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR),
+            (Error::NotLiquidatable, PARTLIQ_STATUS_NOT_LIQUIDATABLE),
+            (Error::CollateralNotEnabled, PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED),
+            (Error::NotBorrowed, PARTLIQ_STATUS_NOT_BORROWED),
+            (Error::MustNotLeaveDust, PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST),
+            (Error::ZeroBurnAmount, PARTLIQ_STATUS_ZERO_BURN_AMOUNT),
+            (Error::AlreadyLiquidatedThisBlock, PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK),
+            (Error::BlockLimitExceeded, PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED),
+            (Error::InvalidLiquidationConfig, PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG),
+            (Error::SharedMemoryTooSmall, PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL),
+            (Error::SharedMemoryMisaligned, PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED),
+            (Error::InvalidSlotCount, PARTLIQ_STATUS_INVALID_SLOT_COUNT),
+            (Error::SharedMemoryNotInitialized, PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED),
+            (Error::PublishInProgress, PARTLIQ_STATUS_PUBLISH_IN_PROGRESS),
+            (Error::NoFreeSlot, PARTLIQ_STATUS_NO_FREE_SLOT),
+            (Error::PayloadSizeMismatch, PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH),
+            (Error::CapacityExhausted, PARTLIQ_STATUS_CAPACITY_EXHAUSTED),
+            (Error::ReservationTableFull, PARTLIQ_STATUS_RESERVATION_TABLE_FULL),
+            (Error::UnknownReservation, PARTLIQ_STATUS_UNKNOWN_RESERVATION),
+            (Error::CommitExceedsReservation, PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION),
         ];
         for (e, s) in pairs {
             assert_eq!(status_of(e), s, "{e:?}");
             let d = description(s).unwrap();
             assert_eq!(&d[..d.len() - 1], e.as_str().as_bytes(), "{e:?}");
+        }
+    }
+
+    /// Every variant of `partliq::Error` (read from src/error.rs) has its
+    /// status here, with the same number and text, and every core status
+    /// here is still a variant: the mapping stays one-to-one when the core
+    /// grows.
+    #[test]
+    fn every_core_error_has_its_status() {
+        let src = include_str!("../error.rs");
+        let body = &src[src.find("pub enum Error {").unwrap()..];
+        let body = &body[..body.find("\n}").unwrap()];
+        let mut variants = std::vec::Vec::new();
+        for line in body.lines().map(str::trim) {
+            if let Some((name, rest)) = line.split_once(" = ") {
+                if let Some(code) = rest.strip_suffix(',').and_then(|c| c.parse::<u32>().ok()) {
+                    let key = std::format!("Error::{name} => \"");
+                    let at = src.find(&key).unwrap_or_else(|| panic!("no as_str text for Error::{name}")) + key.len();
+                    let text = &src[at..at + src[at..].find('"').unwrap()];
+                    variants.push((name, code, text));
+                }
+            }
+        }
+        assert!(variants.len() >= 24, "could not parse src/error.rs");
+        for (name, code, text) in &variants {
+            let d = description(*code).unwrap_or_else(|| {
+                panic!(
+                    "partliq::Error::{name} = {code} has no status: add `pub const PARTLIQ_STATUS_<NAME>: partliq_status = {code};` \
+                     and its NAMED entry to src/ffi/status.rs, then run bash scripts/ffi/gen-header.sh"
+                )
+            });
+            assert_eq!(&d[..d.len() - 1], text.as_bytes(), "description of status {code} (Error::{name})");
+        }
+        for (code, _) in NAMED.iter().filter(|(c, _)| (1..1000).contains(c)) {
+            assert!(variants.iter().any(|(_, c, _)| c == code), "status {code} names no partliq::Error variant");
         }
     }
 
