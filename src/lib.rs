@@ -49,6 +49,7 @@ pub mod escalation;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod health;
+pub mod index;
 pub mod market;
 pub mod num;
 pub mod pipeline;
@@ -56,6 +57,7 @@ pub mod plan;
 pub mod policy;
 pub mod presets;
 pub mod pricing;
+pub mod scan;
 pub mod settlement;
 pub mod shared;
 pub mod sizing;
@@ -67,6 +69,7 @@ pub use escalation::{
     backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund, InsuranceFunds,
 };
 pub use health::{account_health, pool_health, Health, HealthState, Target};
+pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
 pub use pipeline::{run_pipeline, Action, Decision, Reason};
@@ -76,5 +79,6 @@ pub use policy::{
     SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
+pub use scan::{scan_accounts, ScanAccount, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};

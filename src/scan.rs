@@ -1,0 +1,520 @@
+//! Batch scan: every liquidatable or bankrupt margin pool among many, on
+//! every price update, without allocating.
+//!
+//! The caller owns a flat array of accounts ([`ScanAccount`]: collateral and
+//! a range of a flat positions array, one cross-margin pool each — an
+//! isolated position is an account with collateral 0 and one position) and a
+//! buffer of [`ScanHit`]s. A scan writes the index and exact [`Health`] of
+//! every pool that is not healthy into the buffer, in account order, and
+//! says where to resume when the buffer fills. Single thread; to shard, give
+//! each thread its own slice of accounts (a [`Scanner`] is `Sync` and is
+//! built once per price update).
+//!
+//! # Exactness
+//!
+//! A scan reports exactly what [`pool_health`] reports for each account —
+//! the same states, the same figures, the same errors — because every
+//! account it does not prove healthy goes through [`pool_health`] itself.
+//!
+//! # The fast path
+//!
+//! Proving health needs no division. With `K = max k` over the markets (`k =
+//! max(0, −e)`) and `Q = 10^K × 10^6`, the exact (unrounded) equity and
+//! maintenance requirement, scaled by `Q`, are integers:
+//!
+//! ```text
+//! E_x·Q  = Q·(collateral + Σ quote_balance) + Σ S_i·10^6
+//! MM_x·Q = Σ (|S_i|·f_t − D_t·10^K)           S_i = size_i·price_i·10^e_i·10^K
+//! ```
+//!
+//! so per position one `i128` multiply, `size × (price·10^(K+e)·(10^6 ∓
+//! f_t)) + D_t·10^K`, the bracket precomputed per market and tier (the tier itself
+//! is found by comparing `|size|` with precomputed size thresholds). The
+//! engine's figures round each position's value down and its requirement up,
+//! so each moves by less than 1 per non-empty position: with `n` of them,
+//! `E_x − MM_x > 2n − 1` proves `equity ≥ maintenance` (healthy). Every
+//! other pool (liquidatable, bankrupt, or within `2n` quote units of the
+//! boundary) is decided by [`pool_health`], which also gives the figures to
+//! report.
+//!
+//! The fast path applies only where it provably cannot overflow and where
+//! [`pool_health`] provably cannot fail: valid markets with a positive price,
+//! at most [`MAX_POSITIONS`] positions, every position notional, quote
+//! balance and the collateral below `B = min(2^55, 2^110 / Q)` quote units
+//! (at micro-dollar quotes and `K ≤ 8`, 36 billion dollars). Outside it, the
+//! exact path runs: slower, never different.
+//!
+//! # Footprint
+//!
+//! Per account the scan reads one [`ScanAccount`] (16 bytes) and its
+//! positions ([`Position`], 24 bytes each): 40 bytes for a single-position
+//! account. The per-market table ([`ScanMarket`]) is built once per
+//! [`Scanner`].
+
+use crate::account::{Pool, Position, MAX_POSITIONS};
+use crate::error::{Error, Result};
+use crate::health::{pool_health, Health, HealthState};
+use crate::market::{Market, RequirementKind, MAX_TIERS};
+use crate::num::{self, Price, Quote, Rounding, PPM};
+
+/// One margin pool of a batch: collateral and a range of the flat positions
+/// array. Cross margin (the collateral backs every position of the range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[repr(C)]
+pub struct ScanAccount {
+    /// Collateral in quote units.
+    pub collateral: Quote,
+    /// Index of the account's first position in the positions array.
+    pub first_position: u32,
+    /// Number of positions (consecutive from `first_position`).
+    pub position_count: u32,
+}
+
+impl ScanAccount {
+    /// The account's positions; [`Error::UnknownPosition`] when the range
+    /// does not lie in `positions`.
+    pub fn positions<'p>(&self, positions: &'p [Position]) -> Result<&'p [Position]> {
+        let first = usize::try_from(self.first_position).map_err(|_| Error::UnknownPosition)?;
+        let count = usize::try_from(self.position_count).map_err(|_| Error::UnknownPosition)?;
+        let end = first.checked_add(count).ok_or(Error::UnknownPosition)?;
+        positions.get(first..end).ok_or(Error::UnknownPosition)
+    }
+
+    /// The account as a margin [`Pool`].
+    pub fn pool<'p>(&self, positions: &'p [Position]) -> Result<Pool<'p>> {
+        Ok(Pool::new(self.collateral, self.positions(positions)?))
+    }
+}
+
+/// A pool the scan found not healthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanHit {
+    /// Index of the account in the accounts array.
+    pub account_index: usize,
+    /// Its exact health ([`pool_health`]); state liquidatable or bankrupt.
+    pub health: Health,
+}
+
+impl Default for ScanHit {
+    fn default() -> Self {
+        let q = Quote(0);
+        ScanHit {
+            account_index: 0,
+            health: Health {
+                equity: q,
+                initial_requirement: q,
+                maintenance_requirement: q,
+                free_collateral: q,
+                margin_ratio_ppm: 0,
+                state: HealthState::Healthy,
+            },
+        }
+    }
+}
+
+/// Why a scan stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanEnd {
+    /// Every account was examined.
+    Complete,
+    /// The hit buffer is full; account `next` is not healthy and was not
+    /// written. Resume at `next` with an emptied buffer.
+    BufferFull,
+    /// [`pool_health`] failed for account `next` (or its position range is
+    /// out of bounds: [`Error::UnknownPosition`]). Resume at `next + 1` to
+    /// skip it.
+    Failed(Error),
+}
+
+/// What a scan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOutcome {
+    /// Hits written to the front of the buffer.
+    pub count: usize,
+    /// First account (or entry, for [`Scanner::confirm`]) not examined to
+    /// the end: the accounts' length when complete.
+    pub next: usize,
+    /// Why the scan stopped.
+    pub end: ScanEnd,
+    /// How many accounts went through the exact path (not proven healthy by
+    /// the fast path): the hits plus the near-boundary and out-of-range ones.
+    pub exact_checks: usize,
+}
+
+/// Per-market constants of one scan (one price update): scaled tier
+/// thresholds, and per tier and side the bracket `price·10^(K+e)·(10^6 ∓ f)`
+/// and the scaled deduction. Caller-owned storage for [`Scanner::new`];
+/// 912 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanMarket {
+    /// Largest `|size|` the fast path takes (0: the market is not fast).
+    size_max: u64,
+    /// Tiers reachable on the fast path (0: the market is not fast).
+    tier_count: u32,
+    /// Least `|size|` of each tier.
+    size_floor: [u64; MAX_TIERS],
+    /// `pm × (10^6 − f_t)`, `pm = price × 10^(K+e)` (longs).
+    long_slope: [i128; MAX_TIERS],
+    /// `pm × (10^6 + f_t)` (shorts).
+    short_slope: [i128; MAX_TIERS],
+    /// `D_t × 10^K`, the deduction (quote·ppm) scaled.
+    deduction: [i128; MAX_TIERS],
+}
+
+impl ScanMarket {
+    /// An unused entry (every position of its market takes the exact path).
+    pub const EMPTY: ScanMarket = ScanMarket {
+        size_max: 0,
+        tier_count: 0,
+        size_floor: [0; MAX_TIERS],
+        long_slope: [0; MAX_TIERS],
+        short_slope: [0; MAX_TIERS],
+        deduction: [0; MAX_TIERS],
+    };
+}
+
+impl Default for ScanMarket {
+    fn default() -> Self {
+        ScanMarket::EMPTY
+    }
+}
+
+/// Markets [`scan_accounts`] tables on the stack; positions in markets with
+/// a higher index take the exact path. Use [`Scanner::new`] with a
+/// caller-owned table to cover more.
+pub const SCAN_STACK_MARKETS: usize = 8;
+
+/// Largest figure bound of the fast path (see the module docs).
+const BOUND_CAP: i128 = 1 << 55;
+/// `B × Q` stays below this.
+const SCALED_CAP: i128 = 1 << 110;
+
+/// A scan context for one price update: the markets, their marks and the
+/// per-market table. Build once per update, use from any thread.
+#[derive(Debug, Clone, Copy)]
+pub struct Scanner<'a> {
+    table: &'a [ScanMarket],
+    markets: &'a [Market],
+    prices: &'a [Price],
+    /// `Q = 10^K × 10^6`.
+    q: i128,
+    /// `B`: collateral and quote balances must lie strictly inside ±B.
+    bound: u64,
+}
+
+impl<'a> Scanner<'a> {
+    /// Fills `table` (one entry per market, `table[i]` for `markets[i]`;
+    /// markets beyond its length take the exact path) for the marks
+    /// `prices`. Invalid markets and markets without a positive price take
+    /// the exact path (which reports their errors).
+    pub fn new(table: &'a mut [ScanMarket], markets: &'a [Market], prices: &'a [Price]) -> Scanner<'a> {
+        // K over the markets the table covers and that are valid.
+        let mut big_k: u32 = 0;
+        for m in markets.iter().take(table.len()) {
+            if m.validate().is_ok() {
+                big_k = big_k.max(m.denominator_exponent());
+            }
+        }
+        // K ≤ 18 for valid markets: 10^K × 10^6 ≤ 10^24 fits.
+        let pow_k = num::pow10(big_k).unwrap_or(1);
+        let q = pow_k.saturating_mul(PPM);
+        // B = min(2^55, 2^110 / Q) ≥ 2^30.
+        let bound = BOUND_CAP.min(SCALED_CAP.checked_div(q).unwrap_or(0));
+        let scaled_bound = bound.saturating_mul(pow_k); // B × 10^K < 2^91
+        for (i, slot) in table.iter_mut().enumerate() {
+            *slot = match (markets.get(i), prices.get(i)) {
+                (Some(m), Some(p)) => market_entry(m, *p, big_k, pow_k, scaled_bound).unwrap_or(ScanMarket::EMPTY),
+                _ => ScanMarket::EMPTY,
+            };
+        }
+        Scanner { table, markets, prices, q, bound: u64::try_from(bound).unwrap_or(0) }
+    }
+
+    /// The health of one account if it is not healthy, `None` if it is.
+    /// Errors exactly when [`pool_health`] does (or with
+    /// [`Error::UnknownPosition`] for a position range out of bounds).
+    pub fn check(&self, account: &ScanAccount, positions: &[Position]) -> Result<Option<Health>> {
+        let own = account.positions(positions)?;
+        if self.proves_healthy(account.collateral, own) {
+            return Ok(None);
+        }
+        self.exact(account.collateral, own)
+    }
+
+    fn exact(&self, collateral: Quote, own: &[Position]) -> Result<Option<Health>> {
+        let h = pool_health(&Pool::new(collateral, own), self.markets, self.prices)?;
+        Ok(if h.state == HealthState::Healthy { None } else { Some(h) })
+    }
+
+    /// True when the division-free bound proves the pool healthy and
+    /// [`pool_health`] error-free (see the module docs). False proves
+    /// nothing.
+    #[inline]
+    fn proves_healthy(&self, collateral: Quote, own: &[Position]) -> bool {
+        let b = self.bound;
+        if own.len() > MAX_POSITIONS || collateral.0.unsigned_abs() >= b {
+            return false;
+        }
+        // |cash| < (1 + MAX_POSITIONS) × B ≤ 65 × 2^55: i64 cannot wrap.
+        let mut cash: i64 = collateral.0;
+        // Each term is below 3 × B × Q ≤ 3 × 2^110 in magnitude, at most
+        // MAX_POSITIONS of them: |acc| < 2^118, no i128 wrap.
+        let mut acc: i128 = 0;
+        let mut nonzero: i64 = 0;
+        for p in own {
+            let qb = p.quote_balance.0;
+            if qb.unsigned_abs() >= b {
+                return false;
+            }
+            let Ok(mi) = usize::try_from(p.market_index) else { return false };
+            if mi >= self.markets.len() {
+                return false;
+            }
+            cash = cash.wrapping_add(qb);
+            let size = p.size.0;
+            if size == 0 {
+                continue;
+            }
+            let Some(m) = self.table.get(mi) else { return false };
+            let u = size.unsigned_abs();
+            if u > m.size_max {
+                return false;
+            }
+            // The tier: the last whose size floor |size| reaches (floors
+            // ascend; tier 0's is 0).
+            let tiers = m.size_floor.get(..m.tier_count as usize).unwrap_or(&[]);
+            let mut t = 0usize;
+            for (i, &f) in tiers.iter().enumerate().skip(1) {
+                if u >= f {
+                    t = i;
+                } else {
+                    break;
+                }
+            }
+            let slopes = if size > 0 { &m.long_slope } else { &m.short_slope };
+            let (Some(&slope), Some(&ded)) = (slopes.get(t), m.deduction.get(t)) else { return false };
+            // |size × slope| = |S| × (10^6 ∓ f) < B·10^K × 2·10^6 = 2·B·Q;
+            // ded ≤ |S| × f < B·Q (continuity): no wrap (see above).
+            acc = acc.wrapping_add(i128::from(size).wrapping_mul(slope)).wrapping_add(ded);
+            nonzero = nonzero.wrapping_add(1);
+        }
+        // Healthy for sure when E_x − MM_x > 2n − 1, i.e.
+        // acc + Q × (cash − 2n + 1) > 0. |cash − 2n + 1| < 2^62, × Q < 2^118.
+        let slack = i128::from(cash.wrapping_sub(nonzero.wrapping_mul(2)).wrapping_add(1));
+        acc.wrapping_add(self.q.wrapping_mul(slack)) > 0
+    }
+
+    /// Scans `accounts[start..]` and writes each pool that is not healthy to
+    /// the front of `out`, in account order. See [`ScanOutcome`] for where
+    /// to resume.
+    pub fn scan(&self, accounts: &[ScanAccount], positions: &[Position], start: usize, out: &mut [ScanHit]) -> ScanOutcome {
+        let mut count = 0usize;
+        let mut exact_checks = 0usize;
+        let tail = accounts.get(start..).unwrap_or(&[]);
+        for (offset, a) in tail.iter().enumerate() {
+            let idx = start.saturating_add(offset);
+            let own = match a.positions(positions) {
+                Ok(own) => own,
+                Err(e) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(e), exact_checks },
+            };
+            if self.proves_healthy(a.collateral, own) {
+                continue;
+            }
+            exact_checks = exact_checks.saturating_add(1);
+            match self.exact(a.collateral, own) {
+                Ok(None) => {}
+                Ok(Some(health)) => match out.get_mut(count) {
+                    Some(slot) => {
+                        *slot = ScanHit { account_index: idx, health };
+                        count = count.saturating_add(1);
+                    }
+                    None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },
+                },
+                Err(e) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(e), exact_checks },
+            }
+        }
+        ScanOutcome { count, next: start.max(accounts.len()), end: ScanEnd::Complete, exact_checks }
+    }
+
+    /// Checks the accounts named by `entries[start..]` (candidates from a
+    /// [`crate::index::LiquidationIndex`]) and writes each that is not
+    /// healthy to `out`, in entry order; `next` counts entries. An account
+    /// named twice is reported twice. An entry naming no account fails with
+    /// [`Error::UnknownPosition`].
+    pub fn confirm(
+        &self,
+        entries: &[crate::index::IndexEntry],
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        start: usize,
+        out: &mut [ScanHit],
+    ) -> ScanOutcome {
+        let mut count = 0usize;
+        let mut exact_checks = 0usize;
+        let tail = entries.get(start..).unwrap_or(&[]);
+        for (offset, e) in tail.iter().enumerate() {
+            let idx = start.saturating_add(offset);
+            let account_index = e.account as usize;
+            let checked = match accounts.get(account_index) {
+                Some(a) => a.positions(positions).map(|own| (a.collateral, own)),
+                None => Err(Error::UnknownPosition),
+            };
+            let (collateral, own) = match checked {
+                Ok(v) => v,
+                Err(err) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(err), exact_checks },
+            };
+            if self.proves_healthy(collateral, own) {
+                continue;
+            }
+            exact_checks = exact_checks.saturating_add(1);
+            match self.exact(collateral, own) {
+                Ok(None) => {}
+                Ok(Some(health)) => match out.get_mut(count) {
+                    Some(slot) => {
+                        *slot = ScanHit { account_index, health };
+                        count = count.saturating_add(1);
+                    }
+                    None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },
+                },
+                Err(err) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(err), exact_checks },
+            }
+        }
+        ScanOutcome { count, next: start.max(entries.len()), end: ScanEnd::Complete, exact_checks }
+    }
+}
+
+/// The table entry of one market, or `None` when its positions must take the
+/// exact path (invalid market, no positive price, or figures too large).
+fn market_entry(m: &Market, price: Price, big_k: u32, pow_k: i128, scaled_bound: i128) -> Option<ScanMarket> {
+    m.validate().ok()?;
+    if price.0 <= 0 {
+        return None;
+    }
+    // pm = price × 10^max(0,e) × 10^(K − k): S = size × pm exactly.
+    let lift = num::pow10(big_k.checked_sub(m.denominator_exponent())?).ok()?;
+    let pm = num::mul(num::mul(i128::from(price.0), m.notional_multiplier().ok()?).ok()?, lift).ok()?;
+    if pm >= scaled_bound {
+        return None;
+    }
+    // |size| ≤ size_max ⇒ |S| ≤ size_max × pm < B × 10^K.
+    let size_max = u64::try_from(num::div_round(num::sub(scaled_bound, 1).ok()?, pm, Rounding::Floor).ok()?).unwrap_or(u64::MAX);
+    let mut e = ScanMarket { size_max, ..ScanMarket::EMPTY };
+    let mut count: u32 = 0;
+    for (t, tier) in m.active_tiers().ok()?.iter().enumerate() {
+        // Tier t holds |S| ≥ floor × 10^K ⇔ |size| ≥ ceil(floor × 10^K / pm).
+        let floor_scaled = num::mul(i128::from(tier.notional_floor.0), pow_k).ok()?;
+        let size_floor = num::div_round(floor_scaled, pm, Rounding::Ceil).ok()?;
+        if size_floor > i128::from(size_max) {
+            break; // this and every higher tier is out of the fast path's reach
+        }
+        let (f, d) = m.tier_terms(t, RequirementKind::Maintenance).ok()?;
+        let f = i128::from(f.0);
+        *e.size_floor.get_mut(t)? = u64::try_from(size_floor).ok()?;
+        *e.long_slope.get_mut(t)? = num::mul(pm, num::sub(PPM, f).ok()?).ok()?;
+        *e.short_slope.get_mut(t)? = num::mul(pm, num::add(PPM, f).ok()?).ok()?;
+        *e.deduction.get_mut(t)? = num::mul(d, pow_k).ok()?;
+        count = count.checked_add(1)?;
+    }
+    e.tier_count = count;
+    Some(e)
+}
+
+/// Scans `accounts[start..]` at `prices` with a stack table of
+/// [`SCAN_STACK_MARKETS`] markets (positions of markets beyond it take the
+/// exact path). See [`Scanner::scan`].
+pub fn scan_accounts(
+    markets: &[Market],
+    prices: &[Price],
+    accounts: &[ScanAccount],
+    positions: &[Position],
+    start: usize,
+    out: &mut [ScanHit],
+) -> ScanOutcome {
+    let mut table = [ScanMarket::EMPTY; SCAN_STACK_MARKETS];
+    Scanner::new(&mut table, markets, prices).scan(accounts, positions, start, out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::market::MarginTier;
+    use crate::num::{Ppm, Size};
+
+    fn pos(m: u32, size: i64, qb: i64) -> Position {
+        Position { market_index: m, size: Size(size), quote_balance: Quote(qb) }
+    }
+
+    #[test]
+    fn finds_exactly_the_unhealthy() {
+        // e = 0, 10 % / 5 %. Long 100 @ 100: value 10,000 + qb, MM 500.
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let prices = [Price(100)];
+        let positions = [pos(0, 100, -9_500), pos(0, 100, -9_501), pos(0, 100, -10_001), pos(0, 0, 5)];
+        let accounts = [
+            ScanAccount { collateral: Quote(0), first_position: 0, position_count: 1 }, // 500 = MM: healthy
+            ScanAccount { collateral: Quote(0), first_position: 1, position_count: 1 }, // 499 < 500
+            ScanAccount { collateral: Quote(0), first_position: 2, position_count: 1 }, // −1: bankrupt
+            ScanAccount { collateral: Quote(-6), first_position: 3, position_count: 1 }, // −1, no MM: bankrupt
+            ScanAccount { collateral: Quote(1_000), first_position: 0, position_count: 3 }, // 1,000 + 500 + 499 − 1 vs 1,500
+        ];
+        let mut out = [ScanHit::default(); 8];
+        let r = scan_accounts(&markets, &prices, &accounts, &positions, 0, &mut out);
+        assert_eq!(r.end, ScanEnd::Complete);
+        assert_eq!(r.next, 5);
+        let got: Vec<_> = out[..r.count].iter().map(|h| (h.account_index, h.health.state, h.health.equity)).collect();
+        assert_eq!(
+            got,
+            vec![(1, HealthState::Liquidatable, Quote(499)), (2, HealthState::Bankrupt, Quote(-1)), (3, HealthState::Bankrupt, Quote(-1))]
+        );
+        // A buffer of one: stops at the second hit, resumes there.
+        let mut one = [ScanHit::default(); 1];
+        let r = scan_accounts(&markets, &prices, &accounts, &positions, 0, &mut one);
+        assert_eq!((r.count, r.next, r.end), (1, 2, ScanEnd::BufferFull));
+        let r = scan_accounts(&markets, &prices, &accounts, &positions, 2, &mut one);
+        assert_eq!((r.count, r.next, one[0].account_index), (1, 3, 2));
+    }
+
+    #[test]
+    fn errors_stop_the_scan_where_pool_health_fails() {
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let positions = [pos(0, 100, -9_000), pos(1, 1, 0)];
+        let accounts = [
+            ScanAccount { collateral: Quote(0), first_position: 0, position_count: 1 },
+            ScanAccount { collateral: Quote(0), first_position: 1, position_count: 1 },
+            ScanAccount { collateral: Quote(0), first_position: 1, position_count: 5 },
+        ];
+        let mut out = [ScanHit::default(); 4];
+        let r = scan_accounts(&markets, &[Price(100)], &accounts, &positions, 0, &mut out);
+        assert_eq!((r.count, r.next, r.end), (0, 1, ScanEnd::Failed(Error::UnknownMarket)));
+        let r = scan_accounts(&markets, &[Price(100)], &accounts, &positions, 2, &mut out);
+        assert_eq!((r.count, r.next, r.end), (0, 2, ScanEnd::Failed(Error::UnknownPosition)));
+        // A missing price fails only for the accounts that need it.
+        let r = scan_accounts(&markets, &[Price(0)], &accounts[..1], &positions, 0, &mut out);
+        assert_eq!(r.end, ScanEnd::Failed(Error::MissingPrice));
+    }
+
+    #[test]
+    fn tiers_and_exponents_on_the_fast_path() {
+        // [0, 5,000) 5 %; [5,000, ∞) 10 % (deduction 250), e = −2 (cents).
+        let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
+        let m = Market::single_tier(-2, 1, 1, Ppm(0), Ppm(0)).with_tiers(&[t(0, 100_000, 50_000), t(5_000, 200_000, 100_000)]).unwrap();
+        let markets = [m, Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let prices = [Price(10_000), Price(7)];
+        // Long 100 @ 100.00 = 10,000 (tier 1: MM 1,000 − 250 = 750) with
+        // qb −9,000 and collateral 0 → equity 1,000: healthy with margin.
+        let positions = [pos(0, 100, -9_000), pos(1, -1_000, 7_000 + 400)];
+        let accounts = [ScanAccount { collateral: Quote(0), first_position: 0, position_count: 2 }];
+        let mut table = [ScanMarket::EMPTY; 2];
+        let s = Scanner::new(&mut table, &markets, &prices);
+        // Short 1,000 @ 7 = −7,000, MM 350; equity 1,000 + 400 = 1,400 ≥ 1,100.
+        assert!(s.proves_healthy(Quote(0), &positions));
+        assert_eq!(s.check(&accounts[0], &positions).unwrap(), None);
+        // Collateral −300: 1,100 = MM exactly: the fast path cannot prove it
+        // (within 2n), the exact path says healthy.
+        assert!(!s.proves_healthy(Quote(-300), &positions));
+        assert_eq!(s.check(&ScanAccount { collateral: Quote(-300), ..accounts[0] }, &positions).unwrap(), None);
+        let h = s.check(&ScanAccount { collateral: Quote(-301), ..accounts[0] }, &positions).unwrap().unwrap();
+        assert_eq!((h.equity, h.maintenance_requirement, h.state), (Quote(1_099), Quote(1_100), HealthState::Liquidatable));
+    }
+}
