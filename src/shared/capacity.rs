@@ -160,6 +160,12 @@ pub struct Reserved {
     pub reservation: Reservation,
     /// The amount reserved (the amount asked, or less for a partial reservation).
     pub amount: u64,
+    /// The window epoch (`⌊now / window_len⌋`, or a later one if the window
+    /// had rolled over already) it is charged to; 0 if the window is not enforced.
+    pub window_epoch: u64,
+    /// The block it is charged to (the block asked, or a later one already
+    /// seen); 0 if the block budget is not enforced.
+    pub block: u64,
 }
 
 /// A handle on a capacity object in caller memory. `Copy` and `Sync`.
@@ -309,7 +315,7 @@ impl<'a> Capacity<'a> {
         self.entry_word(index, E_AMOUNT)?.store(got, Ordering::Relaxed);
         // Release: whoever commits sees the fields above.
         entry.store(generation << 32 | ACTIVE, Ordering::Release);
-        Ok(Reserved { reservation: Reservation::new(index, generation)?, amount: got })
+        Ok(Reserved { reservation: Reservation::new(index, generation)?, amount: got, window_epoch, block: block_epoch })
     }
 
     /// Commits `filled` (≤ the reserved amount) of a reservation: it stays
@@ -619,13 +625,15 @@ mod tests {
         let c = Capacity::init(&mut m, &[only_window], 2).unwrap();
         let a = c.reserve(0, 100, 9, 0, false).unwrap();
         let b = c.reserve(0, 70, 10, 0, false).unwrap();
+        assert_eq!((a.window_epoch, b.window_epoch, b.block), (0, 1, 0));
         assert_eq!(c.window_used(0, 10), Ok(70));
         c.release(a.reservation).unwrap();
         assert_eq!(c.window_used(0, 10), Ok(70));
         c.commit(b.reservation, 70).unwrap();
         // A late call stamped in window 0 is charged to window 1.
         assert_eq!(c.reserve(0, 31, 3, 0, false).err(), Some(Error::CapacityExhausted));
-        assert_eq!(c.reserve(0, 30, 3, 0, false).unwrap().amount, 30);
+        let late = c.reserve(0, 30, 3, 0, false).unwrap();
+        assert_eq!((late.amount, late.window_epoch), (30, 1));
         assert_eq!(c.window_used(0, 19), Ok(100));
     }
 
