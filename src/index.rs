@@ -37,7 +37,9 @@
 //! the key is therefore the estimated liquidation price within 2 quote units
 //! of equity, and needs no bound. A key that cannot be computed (an invalid
 //! market, a missing price, overflow) is "always a candidate" (`i64::MAX` for
-//! a long, 0 for a short): the exact check decides. An empty position, and
+//! a long, 0 for a short): the exact check decides; so is every position of
+//! an account with more than one non-empty position in the same market (they
+//! move together, and their sum need not be monotone). An empty position, and
 //! one whose pool no mark of this market can make unhealthy, has no entry.
 //!
 //! # What the caller must do for the index to stay exact
@@ -178,6 +180,11 @@ fn key_of(
             market_checked(markets, q.market_index)?;
             rest = num::add(rest, i128::from(q.quote_balance.0))?;
             continue;
+        }
+        if q.market_index == p.market_index {
+            // Two non-empty positions in the indexed market move together;
+            // their sum is not monotone in the mark: always a candidate.
+            return Ok(LiquidationPrice::Always);
         }
         let m = market_checked(markets, q.market_index)?;
         let mi = q.market_index as usize;
