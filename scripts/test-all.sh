@@ -46,5 +46,13 @@ step "C ABI: scripts/ffi/test-ffi.sh"
 bash scripts/ffi/test-ffi.sh
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# Shared state (issue 5): loom model tests of partliq::shared (tests/loom.rs),
+# preemption bound 3, ~15 s (+ about a minute for the first build). A separate
+# target dir, since the --cfg in RUSTFLAGS would otherwise rebuild everything.
+step "shared state: loom model tests"
+RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom
+# ---------------------------------------------------------------------------
+
 echo
 echo "all checks passed"
