@@ -7,7 +7,7 @@ execute_process(COMMAND "${JAVAC}" -Xlint:all -Werror --release 17 -d "${CLASSES
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "javac failed (${rc})")
 endif()
-execute_process(COMMAND "${JAVA}" -cp "${CLASSES}:${JNA_JAR}" "-Djna.library.path=${LIBDIR}" -Djna.nosys=true dev.partliq.PartliqTest
+execute_process(COMMAND "${JAVA}" -cp "${CLASSES}:${JNA_JAR}" "-Djna.library.path=${LIBDIR}" dev.partliq.PartliqTest
                         "${CASES}" "${EXPECTED}" RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "java test failed (${rc})")

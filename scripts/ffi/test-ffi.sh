@@ -12,7 +12,8 @@
 #  3. the static library's INTERFACE_LINK_LIBRARIES equal rustc's
 #     --print native-static-libs;
 #  4. the Rust side: layout, status, version and the cross-language table;
-#  5. CMake configure + build (build/ffi) and ctest: C (plain, ASan+UBSan,
+#  5. CMake configure + build (build/ffi), no stack probe in an exported
+#     function (scripts/ffi/check-stack-probes.sh), and ctest: C (plain, ASan+UBSan,
 #     valgrind, shared), the table in C, header C11/C++17, the C++ engine
 #     loop, both consumer projects, go test, the Java JNA test.
 set -euo pipefail
@@ -71,4 +72,5 @@ step "cmake + ctest"
 build="${PARTLIQ_FFI_BUILD_DIR:-$root/build/ffi}"
 cmake -S . -B "$build" -DPARTLIQ_REQUIRE_ALL_TESTS=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j2
+bash scripts/ffi/check-stack-probes.sh target/release/libpartliq.so
 (cd "$build" && ctest --output-on-failure -j2)
