@@ -13,6 +13,7 @@
 // notional = size × price × 10^-4.
 #include "partliq.h"
 
+#include <array>
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
@@ -122,6 +123,8 @@ int main() {
   params.price_band_ppm = 2500;
   params.order = PARTLIQ_PLAN_ORDER_LARGEST_MAINTENANCE_FIRST;
 
+  // The planner's output buffer, reused: no allocation in the loop.
+  std::array<partliq_plan_leg, PARTLIQ_MAX_POSITIONS> legs{};
   int liquidations = 0;
   int64_t fees = 0, fund = 0, bad_debt = 0;
   std::printf("partliq %s\n", partliq_version());
@@ -131,7 +134,6 @@ int main() {
       for (auto &p : prices) p = p * 99 / 100;
       for (size_t a = 0; a < accounts.size(); a++) {
         Account &acct = accounts[a];
-        std::vector<partliq_plan_leg> legs(PARTLIQ_MAX_POSITIONS);
         partliq_plan plan;
         check(partliq_plan_liquidation(markets.data(), markets.size(), prices.data(), prices.size(), acct.collateral, acct.positions.data(),
                                        acct.positions.size(), &params, legs.data(), legs.size(), &plan),

@@ -67,6 +67,8 @@ bash scripts/ffi/check-native-libs.sh
 
 step "Rust side (layout, statuses, version, cross-language table)"
 cargo test --quiet --lib ffi::
+# The C ABI needs neither std nor alloc.
+cargo build --quiet --lib --no-default-features --features ffi
 
 step "cmake + ctest"
 build="${PARTLIQ_FFI_BUILD_DIR:-$root/build/ffi}"

@@ -260,8 +260,10 @@ pub unsafe extern "C" fn partliq_market_validate(market: *const partliq_market) 
 ///
 /// Statuses besides the boundary's: `UNKNOWN_MARKET` (a position's market
 /// index ≥ `markets_len`), `MISSING_PRICE` (a non-zero position whose price is
-/// absent or 0), `NEGATIVE_PRICE`, `OVERFLOW`, and the market errors of an
-/// invalid market a position names.
+/// absent or 0), `NEGATIVE_PRICE`, `OVERFLOW`. Markets are not re-validated
+/// on every call (validate each once with `partliq_market_validate` when it
+/// is set up or changed): a market that would not validate may give one of
+/// its market errors (`INVALID_TIER_COUNT`, …) or figures computed from it.
 ///
 /// # Safety
 /// Each array pointer is NULL (only with length 0) or points to that many
@@ -329,7 +331,8 @@ pub unsafe extern "C" fn partliq_account_health(
 
 /// The least lot-step close of one position that restores the target at
 /// `request->execution_price` (the worst allowed), everything else in the
-/// pool held fixed; or `AlreadySafe`; or `Infeasible` with the best
+/// pool held fixed (`out->status` `PARTLIQ_OUTCOME_RESTORED`); or
+/// `PARTLIQ_OUTCOME_ALREADY_SAFE`; or `PARTLIQ_OUTCOME_INFEASIBLE` with the best
 /// reachable close. Writes `*out` on success.
 ///
 /// Statuses besides the pool's: `UNKNOWN_POSITION`, `EMPTY_POSITION`,

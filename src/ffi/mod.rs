@@ -22,6 +22,9 @@
 //! * nothing allocates, nothing is global, every function is reentrant and
 //!   thread-safe on distinct outputs.
 //!
+//! Markets are not re-validated on every call: validate each once with
+//! `partliq_market_validate` when it is set up or changed.
+//!
 //! A pool is always passed flat, as `markets, markets_len, prices,
 //! prices_len, collateral, positions, positions_len` (`prices[i]` is the mark
 //! of `markets[i]`), so that cgo and JNA callers pass their own arrays
