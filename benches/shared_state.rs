@@ -50,7 +50,9 @@ fn read_bench<T: Payload + Send + Sync>(c: &mut Criterion, name: &str, make: fn(
         c.bench_function(&format!("params/read/{name}/concurrent_writer"), |b| b.iter(|| black_box(p.read().unwrap())));
         stop.store(true, Ordering::Relaxed);
     });
-    assert!(published.load(Ordering::Relaxed) > 0);
+    // (In `cargo test` mode each bench runs once: the writer may not have
+    // published yet, so this is reported rather than asserted.)
+    eprintln!("params/read/{name}: the writer published {} versions meanwhile", published.load(Ordering::Relaxed));
 }
 
 fn params(c: &mut Criterion) {
