@@ -73,6 +73,7 @@ pub struct ScanAccount {
 impl ScanAccount {
     /// The account's positions; [`Error::UnknownPosition`] when the range
     /// does not lie in `positions`.
+    #[inline]
     pub fn positions<'p>(&self, positions: &'p [Position]) -> Result<&'p [Position]> {
         let first = usize::try_from(self.first_position).map_err(|_| Error::UnknownPosition)?;
         let count = usize::try_from(self.position_count).map_err(|_| Error::UnknownPosition)?;
@@ -144,13 +145,15 @@ pub struct ScanOutcome {
 /// Per-market constants of one scan (one price update): scaled tier
 /// thresholds, and per tier and side the bracket `price·10^(K+e)·(10^6 ∓ f)`
 /// and the scaled deduction. Caller-owned storage for [`Scanner::new`];
-/// 912 bytes.
+/// 1,168 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScanMarket {
     /// Largest `|size|` the fast path takes (0: the market is not fast).
     size_max: u64,
     /// Tiers reachable on the fast path (0: the market is not fast).
     tier_count: u32,
+    /// Every reachable tier's brackets fit `i64`.
+    narrow: bool,
     /// Least `|size|` of each tier.
     size_floor: [u64; MAX_TIERS],
     /// `pm × (10^6 − f_t)`, `pm = price × 10^(K+e)` (longs).
@@ -159,6 +162,10 @@ pub struct ScanMarket {
     short_slope: [i128; MAX_TIERS],
     /// `D_t × 10^K`, the deduction (quote·ppm) scaled.
     deduction: [i128; MAX_TIERS],
+    /// `long_slope` as `i64` when `narrow` (a 64 × 64 → 128-bit multiply).
+    long_slope64: [i64; MAX_TIERS],
+    /// `short_slope` as `i64` when `narrow`.
+    short_slope64: [i64; MAX_TIERS],
 }
 
 impl ScanMarket {
@@ -166,11 +173,59 @@ impl ScanMarket {
     pub const EMPTY: ScanMarket = ScanMarket {
         size_max: 0,
         tier_count: 0,
+        narrow: false,
         size_floor: [0; MAX_TIERS],
         long_slope: [0; MAX_TIERS],
         short_slope: [0; MAX_TIERS],
         deduction: [0; MAX_TIERS],
+        long_slope64: [0; MAX_TIERS],
+        short_slope64: [0; MAX_TIERS],
     };
+}
+
+impl ScanMarket {
+    /// `size × bracket_t + deduction_t` (a position's `(E_x − MM_x)·Q`
+    /// less its quote balance's), or `None` when the position is outside the
+    /// fast path. `|size × bracket| = |S| × (10^6 ∓ f) < B·10^K × 2·10^6 =
+    /// 2·B·Q ≤ 2^111` and `deduction ≤ |S| × f < B·Q` (continuity): no wrap.
+    #[inline(always)]
+    fn term(&self, size: i64) -> Option<i128> {
+        let u = size.unsigned_abs();
+        if u > self.size_max {
+            return None;
+        }
+        // The tier: the last whose size floor |size| reaches (floors ascend;
+        // tier 0's is 0).
+        let mut t = 0usize;
+        if self.tier_count > 1 {
+            let tiers = self.size_floor.get(..self.tier_count as usize).unwrap_or(&[]);
+            for (i, &f) in tiers.iter().enumerate().skip(1) {
+                if u >= f {
+                    t = i;
+                } else {
+                    break;
+                }
+            }
+        }
+        let ded = *self.deduction.get(t)?;
+        // One 64 × 64 → 128-bit multiply when every bracket of the market
+        // fits i64 (the usual case), the full i128 multiply otherwise.
+        let product = if self.narrow {
+            let slopes = if size > 0 { &self.long_slope64 } else { &self.short_slope64 };
+            i128::from(size).wrapping_mul(i128::from(*slopes.get(t)?))
+        } else {
+            let slopes = if size > 0 { &self.long_slope } else { &self.short_slope };
+            wide_product(size, *slopes.get(t)?)
+        };
+        Some(product.wrapping_add(ded))
+    }
+}
+
+/// `size × bracket` for a bracket beyond `i64` (out of line, so that the
+/// compiler keeps the narrow path a single 64 × 64 → 128-bit multiply).
+#[inline(never)]
+fn wide_product(size: i64, bracket: i128) -> i128 {
+    i128::from(size).wrapping_mul(bracket)
 }
 
 impl Default for ScanMarket {
@@ -198,6 +253,8 @@ pub struct Scanner<'a> {
     prices: &'a [Price],
     /// `Q = 10^K × 10^6`.
     q: i128,
+    /// `Q` when it fits `i64` (`K ≤ 12`).
+    q64: Option<i64>,
     /// `B`: collateral and quote balances must lie strictly inside ±B.
     bound: u64,
 }
@@ -227,7 +284,11 @@ impl<'a> Scanner<'a> {
                 _ => ScanMarket::EMPTY,
             };
         }
-        Scanner { table, markets, prices, q, bound: u64::try_from(bound).unwrap_or(0) }
+        // Only markets that exist have an entry: a position whose market has
+        // one needs no other existence check.
+        let covered = table.len().min(markets.len());
+        let table: &'a [ScanMarket] = table.get(..covered).unwrap_or(&[]);
+        Scanner { table, markets, prices, q, q64: i64::try_from(q).ok(), bound: u64::try_from(bound).unwrap_or(0) }
     }
 
     /// The health of one account if it is not healthy, `None` if it is.
@@ -246,13 +307,51 @@ impl<'a> Scanner<'a> {
         Ok(if h.state == HealthState::Healthy { None } else { Some(h) })
     }
 
+    /// The exact path of one account: writes a hit to `out[*count]` when it
+    /// is not healthy; `Some(end)` when the scan must stop here. Kept out of
+    /// line so that the fast loop keeps its registers.
+    #[cold]
+    #[inline(never)]
+    fn record(&self, account_index: usize, collateral: Quote, own: &[Position], out: &mut [ScanHit], count: &mut usize) -> Option<ScanEnd> {
+        match self.exact(collateral, own) {
+            Ok(None) => None,
+            Ok(Some(health)) => match out.get_mut(*count) {
+                Some(slot) => {
+                    *slot = ScanHit { account_index, health };
+                    *count = count.saturating_add(1);
+                    None
+                }
+                None => Some(ScanEnd::BufferFull),
+            },
+            Err(e) => Some(ScanEnd::Failed(e)),
+        }
+    }
+
     /// True when the division-free bound proves the pool healthy and
     /// [`pool_health`] error-free (see the module docs). False proves
     /// nothing.
-    #[inline]
+    #[inline(always)]
     fn proves_healthy(&self, collateral: Quote, own: &[Position]) -> bool {
         let b = self.bound;
-        if own.len() > MAX_POSITIONS || collateral.0.unsigned_abs() >= b {
+        if collateral.0.unsigned_abs() >= b {
+            return false;
+        }
+        if let [p] = own {
+            // The common single-position pool, without the loop.
+            let qb = p.quote_balance.0;
+            if qb.unsigned_abs() >= b {
+                return false;
+            }
+            let Some(m) = self.table.get(p.market_index as usize) else { return false };
+            // |collateral + qb| < 2B: no wrap.
+            let cash = collateral.0.wrapping_add(qb);
+            if p.size.0 == 0 {
+                return cash >= 0;
+            }
+            let Some(term) = m.term(p.size.0) else { return false };
+            return self.healthy(term, cash, 1);
+        }
+        if own.len() > MAX_POSITIONS {
             return false;
         }
         // |cash| < (1 + MAX_POSITIONS) × B ≤ 65 × 2^55: i64 cannot wrap.
@@ -266,42 +365,29 @@ impl<'a> Scanner<'a> {
             if qb.unsigned_abs() >= b {
                 return false;
             }
-            let Ok(mi) = usize::try_from(p.market_index) else { return false };
-            if mi >= self.markets.len() {
-                return false;
-            }
+            // The table covers only markets that exist (see `new`).
+            let Some(m) = self.table.get(p.market_index as usize) else { return false };
             cash = cash.wrapping_add(qb);
-            let size = p.size.0;
-            if size == 0 {
+            if p.size.0 == 0 {
                 continue;
             }
-            let Some(m) = self.table.get(mi) else { return false };
-            let u = size.unsigned_abs();
-            if u > m.size_max {
-                return false;
-            }
-            // The tier: the last whose size floor |size| reaches (floors
-            // ascend; tier 0's is 0).
-            let tiers = m.size_floor.get(..m.tier_count as usize).unwrap_or(&[]);
-            let mut t = 0usize;
-            for (i, &f) in tiers.iter().enumerate().skip(1) {
-                if u >= f {
-                    t = i;
-                } else {
-                    break;
-                }
-            }
-            let slopes = if size > 0 { &m.long_slope } else { &m.short_slope };
-            let (Some(&slope), Some(&ded)) = (slopes.get(t), m.deduction.get(t)) else { return false };
-            // |size × slope| = |S| × (10^6 ∓ f) < B·10^K × 2·10^6 = 2·B·Q;
-            // ded ≤ |S| × f < B·Q (continuity): no wrap (see above).
-            acc = acc.wrapping_add(i128::from(size).wrapping_mul(slope)).wrapping_add(ded);
+            let Some(term) = m.term(p.size.0) else { return false };
+            acc = acc.wrapping_add(term);
             nonzero = nonzero.wrapping_add(1);
         }
-        // Healthy for sure when E_x − MM_x > 2n − 1, i.e.
-        // acc + Q × (cash − 2n + 1) > 0. |cash − 2n + 1| < 2^62, × Q < 2^118.
-        let slack = i128::from(cash.wrapping_sub(nonzero.wrapping_mul(2)).wrapping_add(1));
-        acc.wrapping_add(self.q.wrapping_mul(slack)) > 0
+        self.healthy(acc, cash, nonzero)
+    }
+
+    /// `E_x − MM_x > 2n − 1`, i.e. `acc + Q × (cash − 2n + 1) > 0`.
+    /// `|cash − 2n + 1| < 2^62` and `|cash| < 65·B`, so `Q × …` < 2^117 and
+    /// the sum < 2^119: no wrap.
+    #[inline(always)]
+    fn healthy(&self, acc: i128, cash: i64, nonzero: i64) -> bool {
+        let slack = cash.wrapping_sub(nonzero.wrapping_mul(2)).wrapping_add(1);
+        match self.q64 {
+            Some(q) => acc.wrapping_add(i128::from(q).wrapping_mul(i128::from(slack))) > 0,
+            None => acc.wrapping_add(self.q.wrapping_mul(i128::from(slack))) > 0,
+        }
     }
 
     /// Scans `accounts[start..]` and writes each pool that is not healthy to
@@ -321,16 +407,8 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             exact_checks = exact_checks.saturating_add(1);
-            match self.exact(a.collateral, own) {
-                Ok(None) => {}
-                Ok(Some(health)) => match out.get_mut(count) {
-                    Some(slot) => {
-                        *slot = ScanHit { account_index: idx, health };
-                        count = count.saturating_add(1);
-                    }
-                    None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },
-                },
-                Err(e) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(e), exact_checks },
+            if let Some(end) = self.record(idx, a.collateral, own, out, &mut count) {
+                return ScanOutcome { count, next: idx, end, exact_checks };
             }
         }
         ScanOutcome { count, next: start.max(accounts.len()), end: ScanEnd::Complete, exact_checks }
@@ -367,16 +445,8 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             exact_checks = exact_checks.saturating_add(1);
-            match self.exact(collateral, own) {
-                Ok(None) => {}
-                Ok(Some(health)) => match out.get_mut(count) {
-                    Some(slot) => {
-                        *slot = ScanHit { account_index, health };
-                        count = count.saturating_add(1);
-                    }
-                    None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },
-                },
-                Err(err) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(err), exact_checks },
+            if let Some(end) = self.record(account_index, collateral, own, out, &mut count) {
+                return ScanOutcome { count, next: idx, end, exact_checks };
             }
         }
         ScanOutcome { count, next: start.max(entries.len()), end: ScanEnd::Complete, exact_checks }
@@ -416,6 +486,14 @@ fn market_entry(m: &Market, price: Price, big_k: u32, pow_k: i128, scaled_bound:
         count = count.checked_add(1)?;
     }
     e.tier_count = count;
+    let fits = |v: &i128| i64::try_from(*v).is_ok();
+    let n = count as usize;
+    e.narrow = [&e.long_slope, &e.short_slope].iter().all(|a| a.get(..n).is_some_and(|a| a.iter().all(fits)));
+    if e.narrow {
+        for (d, s) in e.long_slope64.iter_mut().zip(e.long_slope.iter()).chain(e.short_slope64.iter_mut().zip(e.short_slope.iter())) {
+            *d = i64::try_from(*s).unwrap_or(0);
+        }
+    }
     Some(e)
 }
 
