@@ -87,8 +87,15 @@ pub fn div_round(n: i128, d: i128, rounding: Rounding) -> Result<i128> {
     if d == 0 {
         return Err(Error::DivisionByZero);
     }
-    let q = n.checked_div(d).ok_or(Error::Overflow)?;
-    let r = n.checked_rem(d).ok_or(Error::Overflow)?;
+    // Both in i64 (the usual case): one hardware division instead of two
+    // 128-bit library calls. Same quotient and remainder (truncating).
+    let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
+        // (i64::MIN / −1 does not fit i64: the i128 path below.)
+        (Ok(n64), Ok(d64)) if n64 != i64::MIN => {
+            (i128::from(n64.checked_div(d64).ok_or(Error::Overflow)?), i128::from(n64.checked_rem(d64).ok_or(Error::Overflow)?))
+        }
+        _ => (n.checked_div(d).ok_or(Error::Overflow)?, n.checked_rem(d).ok_or(Error::Overflow)?),
+    };
     if r == 0 {
         return Ok(q);
     }
@@ -254,6 +261,24 @@ mod tests {
         assert_eq!(div_round(1, 0, Floor), Err(Error::DivisionByZero));
         assert_eq!(div_round(i128::MIN, -1, Floor), Err(Error::Overflow));
         assert_eq!(mul_div(i128::MAX, 2, 1, Floor), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn i64_fast_path_matches_i128() {
+        // i64::MIN / −1 = 2^63 does not fit i64 but fits i128.
+        assert_eq!(div_round(i128::from(i64::MIN), -1, Floor).unwrap(), 1i128 << 63);
+        for (n, d) in [(i64::MIN, 7), (i64::MAX, -3), (-7, i64::MAX), (i64::MIN + 1, -1)] {
+            let (n, d) = (i128::from(n), i128::from(d));
+            for r in [Floor, Ceil, TowardZero] {
+                let q = div_round(n, d, r).unwrap();
+                let t = n / d;
+                assert!(q - t == 0 || (q - t).abs() == 1);
+                assert!(match r {
+                    Floor => q * d <= n || d < 0,
+                    _ => true,
+                });
+            }
+        }
     }
 
     #[test]
