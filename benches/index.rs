@@ -18,7 +18,10 @@ use common::*;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use partliq::*;
 
-const N: usize = 1_000_000;
+/// 1,000,000 under `cargo bench` (see `common::scaled`).
+fn n() -> usize {
+    scaled(1_000_000)
+}
 const MARK: i64 = 5_700_000;
 
 fn index(c: &mut Criterion) {
@@ -28,17 +31,17 @@ fn index(c: &mut Criterion) {
     let mut g = c.benchmark_group("index_1m");
     g.sample_size(20);
     for (name, funded) in [("all_leveraged", 0u64), ("90pct_funded", 900_000)] {
-        let (accounts, positions) = population(N, MARK, 500_000, funded, 7);
-        let mut longs = vec![IndexEntry::default(); N];
-        let mut shorts = vec![IndexEntry::default(); N];
+        let (accounts, positions) = population(n(), MARK, 500_000, funded, 7);
+        let mut longs = vec![IndexEntry::default(); n()];
+        let mut shorts = vec![IndexEntry::default(); n()];
         let mut ix = LiquidationIndex::new(0, &mut longs, &mut shorts);
-        for a in 0..N as u32 {
+        for a in 0..n() as u32 {
             ix.push_account_unsorted(a, &accounts, &positions, &markets, &p0, &p0).unwrap();
         }
         ix.sort();
         // Same hits both ways.
-        let mut out = vec![ScanHit::default(); N / 10];
-        let mut out2 = vec![ScanHit::default(); N / 10];
+        let mut out = vec![ScanHit::default(); n() / 10];
+        let mut out2 = vec![ScanHit::default(); n() / 10];
         let mut table = [ScanMarket::EMPTY; 1];
         let s = Scanner::new(&mut table, &markets, &p1);
         let full = s.scan(&accounts, &positions, 0, &mut out);

@@ -17,7 +17,10 @@ use common::*;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use partliq::*;
 
-const N: usize = 1_000_000;
+/// 1,000,000 under `cargo bench` (see `common::scaled`).
+fn n() -> usize {
+    scaled(1_000_000)
+}
 const MARK: i64 = 5_700_000;
 
 /// A plain sum over every byte the scan reads, as the fields the scan
@@ -32,10 +35,10 @@ fn plain_sum(accounts: &[ScanAccount], positions: &[Position]) -> u64 {
 }
 
 fn scan(c: &mut Criterion) {
-    let (accounts, positions) = population(N, MARK, 500_000, 0, 42);
+    let (accounts, positions) = population(n(), MARK, 500_000, 0, 42);
     let markets = [single_tier()];
     let bytes = (core::mem::size_of_val(accounts.as_slice()) + core::mem::size_of_val(positions.as_slice())) as u64;
-    let mut out = vec![ScanHit::default(); N / 20];
+    let mut out = vec![ScanHit::default(); n() / 20];
     // The ratio, robust to a loaded machine: the fastest of 15 interleaved
     // runs of each.
     {

@@ -76,6 +76,17 @@ pub fn close_request(pool: &Pool<'_>, markets: &[Market], prices: &[Price]) -> C
     CloseRequest { position_index: 0, execution_price: exec, target: Target::Maintenance { buffer: Ppm(50_000) } }
 }
 
+/// `full` under `cargo bench`; a hundredth of it when the bench binary runs
+/// as a test (`cargo test --all-targets`, no `--bench` argument), so that
+/// the test run stays quick.
+pub fn scaled(full: usize) -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        full
+    } else {
+        full / 100
+    }
+}
+
 /// A deterministic generator (SplitMix64).
 pub struct Rng(pub u64);
 
