@@ -239,6 +239,9 @@ impl Default for ScanMarket {
 /// caller-owned table to cover more.
 pub const SCAN_STACK_MARKETS: usize = 8;
 
+/// How many entries ahead [`Scanner::confirm`] touches memory.
+const CONFIRM_AHEAD: usize = 8;
+
 /// Largest figure bound of the fast path (see the module docs).
 const BOUND_CAP: i128 = 1 << 55;
 /// `B × Q` stays below this.
@@ -431,6 +434,15 @@ impl<'a> Scanner<'a> {
         let mut exact_checks = 0usize;
         let tail = entries.get(start..).unwrap_or(&[]);
         for (offset, e) in tail.iter().enumerate() {
+            // The entries name accounts in key order, scattered in memory:
+            // touch the account and position a few entries on, so that
+            // their cache misses overlap with this entry's work.
+            if let Some(f) = tail.get(offset.wrapping_add(CONFIRM_AHEAD)) {
+                core::hint::black_box((
+                    accounts.get(f.account as usize).map(|a| a.collateral),
+                    positions.get(f.position as usize).map(|p| p.size),
+                ));
+            }
             let idx = start.saturating_add(offset);
             let account_index = e.account as usize;
             let checked = match accounts.get(account_index) {
