@@ -585,6 +585,15 @@ mod tests {
     }
 
     #[test]
+    fn layouts() {
+        // The per-account footprint of the scan: 16 + 24 bytes a position.
+        assert_eq!(core::mem::size_of::<ScanAccount>(), 16);
+        assert_eq!(core::mem::size_of::<Position>(), 24);
+        assert_eq!(core::mem::size_of::<crate::index::IndexEntry>(), 16);
+        assert_eq!(core::mem::size_of::<ScanMarket>(), 1_168);
+    }
+
+    #[test]
     fn tiers_and_exponents_on_the_fast_path() {
         // [0, 5,000) 5 %; [5,000, ∞) 10 % (deduction 250), e = −2 (cents).
         let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
