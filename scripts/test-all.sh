@@ -54,5 +54,12 @@ step "shared state: loom model tests"
 RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# Performance (issue 6): the criterion benches are not run here (minutes, and
+# they need a quiet machine; see the README's Performance section). `cargo
+# test --all-targets` above already builds every bench and runs each once as
+# a test, on populations a hundredth the size, so they cannot rot.
+# ---------------------------------------------------------------------------
+
 echo
 echo "all checks passed"
