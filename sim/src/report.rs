@@ -1,0 +1,247 @@
+//! The results: the comparison table, the JSON report and the SVG chart.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::book::CENTS_PER_USD;
+use crate::model::{World, QUOTE_PER_USD};
+use crate::sim::PolicyReport;
+
+/// One market of the scenario, as the report describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketInfo {
+    pub name: String,
+    pub start_price: f64,
+    /// Open interest at the start, USD (longs; shorts are the same in absolute).
+    pub long_open_interest_usd: f64,
+    pub short_open_interest_usd: f64,
+    pub depth_usd: f64,
+    pub impact: f64,
+}
+
+/// The whole run: the scenario in brief, the oracle path and one report per policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub steps: u32,
+    pub step_seconds: u64,
+    pub accounts: usize,
+    pub main_market: String,
+    pub insurance_fund_start: i64,
+    pub markets: Vec<MarketInfo>,
+    /// Oracle price per market and step, USD.
+    pub oracle: Vec<Vec<f64>>,
+    pub policies: Vec<PolicyReport>,
+}
+
+impl Report {
+    /// The report's frame (policies filled in by the caller).
+    pub fn new(w: &World, policies: Vec<PolicyReport>) -> Report {
+        let s = &w.scenario;
+        let markets = (0..w.markets.len())
+            .map(|m| {
+                let price = w.start_price(m) as f64;
+                let (mut long, mut short) = (0.0, 0.0);
+                for a in &w.accounts {
+                    for p in a.positions.iter().filter(|p| p.market_index as usize == m) {
+                        let n = p.size.0 as f64 * price / 1e4 / QUOTE_PER_USD as f64;
+                        if n > 0.0 {
+                            long += n;
+                        } else {
+                            short -= n;
+                        }
+                    }
+                }
+                MarketInfo {
+                    name: w.names[m].clone(),
+                    start_price: price / CENTS_PER_USD,
+                    long_open_interest_usd: long.round(),
+                    short_open_interest_usd: short.round(),
+                    depth_usd: s.markets[m].depth_usd,
+                    impact: s.markets[m].impact,
+                }
+            })
+            .collect();
+        Report {
+            scenario: s.name.clone(),
+            seed: s.seed,
+            steps: s.steps,
+            step_seconds: s.step_seconds,
+            accounts: w.accounts.len(),
+            main_market: w.names[w.main].clone(),
+            insurance_fund_start: (s.insurance_fund.initial_usd * QUOTE_PER_USD as f64).round() as i64,
+            markets,
+            oracle: (0..w.markets.len()).map(|m| w.oracle.iter().map(|r| r[m] / CENTS_PER_USD).collect()).collect(),
+            policies,
+        }
+    }
+
+    /// The report as pretty JSON (deterministic: no clock, no paths).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// The comparison table: one column per policy.
+    pub fn table(&self) -> String {
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        let mut row = |label: &str, f: &dyn Fn(&PolicyReport) -> String| {
+            rows.push((label.to_string(), self.policies.iter().map(f).collect()));
+        };
+        row("notional liquidated ($)", &|p| money(p.notional_liquidated));
+        row("liquidation fills", &|p| count(p.liquidation_fills));
+        row("accounts touched", &|p| count(p.accounts_touched));
+        row("accounts closed whole", &|p| count(p.accounts_closed_whole));
+        for (m, info) in self.markets.iter().enumerate() {
+            let label = format!("{} deepest mark (start {})", info.name, price(info.start_price));
+            row(&label, &|p| format!("{} {:+.1}%", price(p.markets[m].lowest_mark), p.markets[m].lowest_mark_pct));
+        }
+        let main = self.markets.iter().position(|m| m.name == self.main_market).unwrap_or(0);
+        let label = format!("{} worst gap mark vs oracle", self.markets[main].name);
+        row(&label, &|p| format!("{:+.2}%", p.markets[main].max_impact_pct));
+        row("bad debt ($)", &|p| money(p.bad_debt));
+        row("insurance fund low ($)", &|p| money(p.fund_low));
+        row("insurance fund end ($)", &|p| money(p.fund_end));
+        row("backstop transfers", &|p| count(p.backstop_transfers));
+        row("takeovers of bankrupt accounts", &|p| count(p.takeovers));
+        row("deleveraging events", &|p| count(p.deleveraging_events));
+        row("accounts deleveraged", &|p| count(p.deleveraged_accounts));
+        row("vault absorbed ($)", &|p| money(p.vault_absorbed));
+        row("unrecovered bad debt ($)", &|p| money(p.unrecovered_bad_debt));
+        row("fees to liquidators ($)", &|p| money(p.fees_to_liquidators));
+
+        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
+        let col_w: Vec<usize> = (0..self.policies.len())
+            .map(|c| rows.iter().map(|r| r.1[c].chars().count()).chain([self.policies[c].policy.chars().count()]).max().unwrap_or(8))
+            .collect();
+        let mut out = String::new();
+        out.push_str(&format!("{:<label_w$}", "policy"));
+        for (c, p) in self.policies.iter().enumerate() {
+            out.push_str(&format!("  {:>w$}", p.policy, w = col_w[c]));
+        }
+        out.push('\n');
+        out.push_str(&"-".repeat(label_w + col_w.iter().map(|w| w + 2).sum::<usize>()));
+        out.push('\n');
+        for (label, cells) in &rows {
+            out.push_str(&format!("{label:<label_w$}"));
+            for (c, cell) in cells.iter().enumerate() {
+                out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The chart: the main market's lowest mark in each step per policy over
+    /// the oracle, and the insurance fund over time.
+    pub fn write_svg(&self, path: &Path) -> Result<(), String> {
+        let e = |err: DrawingAreaErrorKind<std::io::Error>| format!("chart {}: {err}", path.display());
+        let main = self.markets.iter().position(|m| m.name == self.main_market).unwrap_or(0);
+        let steps = self.steps as f64;
+        let root = SVGBackend::new(path, (1200, 900)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        let (top, bottom) = root.split_vertically(540);
+
+        let oracle = &self.oracle[main];
+        let lows = self.policies.iter().flat_map(|p| p.series.low[main].iter().copied());
+        let highs = self.policies.iter().flat_map(|p| p.series.mark[main].iter().copied());
+        let ymin = lows.chain(oracle.iter().copied()).fold(f64::INFINITY, f64::min);
+        let ymax = highs.chain(oracle.iter().copied()).fold(0.0, f64::max);
+        let pad = (ymax - ymin).max(1.0) * 0.05;
+        let mut chart = ChartBuilder::on(&top)
+            .caption(format!("{} — lowest mark in each step, per policy (oracle in black)", self.main_market), ("sans-serif", 22))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..steps, (ymin - pad)..(ymax + pad))
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("step ({} s)", self.step_seconds))
+            .y_desc(format!("{} (USD)", self.main_market))
+            .draw()
+            .map_err(e)?;
+        chart
+            .draw_series(LineSeries::new(oracle.iter().enumerate().map(|(i, &v)| (i as f64, v)), BLACK.stroke_width(2)))
+            .map_err(e)?
+            .label("oracle")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        for (k, p) in self.policies.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            chart
+                .draw_series(LineSeries::new(p.series.low[main].iter().enumerate().map(|(i, &v)| (i as f64, v)), color.stroke_width(2)))
+                .map_err(e)?
+                .label(p.policy.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(e)?;
+
+        let fmax = self.policies.iter().flat_map(|p| p.series.fund.iter().copied()).fold(self.insurance_fund_start as f64 / 1e6, f64::max);
+        let fmin = self.policies.iter().flat_map(|p| p.series.fund.iter().copied()).fold(0.0, f64::min);
+        let scale = 1e6;
+        let mut chart = ChartBuilder::on(&bottom)
+            .caption("insurance fund (USD millions)", ("sans-serif", 22))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..steps, (fmin / scale)..(fmax / scale * 1.1 + 0.01))
+            .map_err(e)?;
+        chart.configure_mesh().x_desc(format!("step ({} s)", self.step_seconds)).y_desc("fund ($M)").draw().map_err(e)?;
+        for (k, p) in self.policies.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            chart
+                .draw_series(LineSeries::new(p.series.fund.iter().enumerate().map(|(i, &v)| (i as f64, v / scale)), color.stroke_width(2)))
+                .map_err(e)?
+                .label(p.policy.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(e)?;
+        root.present().map_err(e)?;
+        Ok(())
+    }
+}
+
+/// Whole dollars with thousands separators, from micro-USD.
+pub fn money(micro: i64) -> String {
+    let dollars = (micro as f64 / QUOTE_PER_USD as f64).round() as i64;
+    let sign = if dollars < 0 { "-" } else { "" };
+    format!("{sign}{}", group(dollars.unsigned_abs()))
+}
+
+fn count(n: u64) -> String {
+    group(n)
+}
+
+fn price(p: f64) -> String {
+    if p >= 1000.0 {
+        group(p.round() as u64)
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
