@@ -112,9 +112,9 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
             "dYdX v4 mainnet genesis: 10 % portion / 1,000 USD minimum, 100k USD per account per block, fee to the fund",
         ),
         "binance_usdm" => sp(
-            presets::binance_usdm(Ppm(10_000), Ppm(10_000)),
+            presets::binance_usdm(Ppm(5_000), Ppm(10_000)),
             false,
-            "Binance USDⓈ-M: one IOC restoring maintenance, 1 % clearance fee to the fund",
+            "Binance USDⓈ-M: one IOC restoring maintenance (1 % band), 0.5 % clearance fee to the fund; else the fund takes over",
         ),
         "bitmex" => sp(presets::bitmex(), false, "BitMEX: reduce one risk-limit tier per order"),
         "okx" => sp(presets::okx(), false, "OKX: two tiers per step, tier ≤ 2 closes whole"),

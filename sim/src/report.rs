@@ -106,6 +106,7 @@ impl Report {
         row("insurance fund end ($)", &|p| money(p.fund_end));
         row("backstop transfers", &|p| count(p.backstop_transfers));
         row("takeovers of bankrupt accounts", &|p| count(p.takeovers));
+        row("notional moved to the vault ($)", &|p| money(p.backstop_notional));
         row("deleveraging events", &|p| count(p.deleveraging_events));
         row("accounts deleveraged", &|p| count(p.deleveraged_accounts));
         row("vault absorbed ($)", &|p| money(p.vault_absorbed));

@@ -87,6 +87,8 @@ pub struct PolicyReport {
     pub fees_to_fund: i64,
     pub fees_to_liquidators: i64,
     pub backstop_transfers: u64,
+    /// Backstops by the pipeline's reason: [infeasible, below the backstop fraction, bankrupt].
+    pub backstop_reasons: [u64; 3],
     pub takeovers: u64,
     pub backstop_notional: i64,
     pub vault_absorbed: i64,
@@ -192,6 +194,7 @@ struct Run<'w> {
     fund_low: i128,
     fees_to_fund: i128,
     backstops: u64,
+    backstop_reasons: [u64; 3],
     takeovers: u64,
     backstop_notional: i128,
     vault_absorbed: i128,
@@ -268,6 +271,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         fund_low: 0,
         fees_to_fund: 0,
         backstops: 0,
+        backstop_reasons: [0; 3],
         takeovers: 0,
         backstop_notional: 0,
         vault_absorbed: 0,
@@ -365,6 +369,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         fees_to_fund: narrow(run.fees_to_fund),
         fees_to_liquidators: narrow(run.liquidators),
         backstop_transfers: run.backstops,
+        backstop_reasons: run.backstop_reasons,
         takeovers: run.takeovers,
         backstop_notional: narrow(run.backstop_notional),
         vault_absorbed: narrow(run.vault_absorbed),
@@ -520,6 +525,12 @@ impl Run<'_> {
             Action::None => Ok((false, false)),
             Action::Backstop => {
                 self.backstops += 1;
+                let r = match d.reason {
+                    Reason::Infeasible => 0,
+                    Reason::BelowBackstopFraction => 1,
+                    _ => 2,
+                };
+                self.backstop_reasons[r] += 1;
                 self.transfer(i)?;
                 Ok((true, false))
             }
