@@ -1,0 +1,789 @@
+//! Shared input shapes and checks for partliq's fuzz targets.
+//!
+//! Inputs are structured (`arbitrary`): numbers are drawn from small, medium,
+//! raw and edge values (`i64::MIN`, `i64::MAX`, 0, ±1, …); markets are either
+//! raw (every field arbitrary: exercises validation) or repaired into valid
+//! ones (exercises the solver); a pool's collateral can be tuned so that its
+//! equity sits near its maintenance requirement (where liquidations happen).
+//! Pointer arguments are valid, NULL or misaligned; lengths exact, shorter,
+//! zero or impossibly large. Outputs are pre-filled with a sentinel so that
+//! "untouched on error" is checked byte for byte.
+
+use arbitrary::Arbitrary;
+use partliq::ffi::*;
+use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Size, Target, MAX_POSITIONS, MAX_TIERS};
+
+// ---------------------------------------------------------------------------
+// Numbers.
+
+/// An `i64` drawn from several magnitudes and the edges.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum I64 {
+    /// -128 ..= 127.
+    Tiny(i8),
+    /// -32768 ..= 32767.
+    Small(i16),
+    /// ±2^31.
+    Mid(i32),
+    /// Anything.
+    Raw(i64),
+    /// The edges.
+    Edge(Edge),
+}
+
+/// Edge values.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Edge {
+    Min,
+    MinPlusOne,
+    Max,
+    MaxMinusOne,
+    Zero,
+    One,
+    MinusOne,
+    Pow62,
+    NegPow62,
+}
+
+impl I64 {
+    pub fn get(self) -> i64 {
+        match self {
+            I64::Tiny(v) => i64::from(v),
+            I64::Small(v) => i64::from(v),
+            I64::Mid(v) => i64::from(v),
+            I64::Raw(v) => v,
+            I64::Edge(e) => match e {
+                Edge::Min => i64::MIN,
+                Edge::MinPlusOne => i64::MIN + 1,
+                Edge::Max => i64::MAX,
+                Edge::MaxMinusOne => i64::MAX - 1,
+                Edge::Zero => 0,
+                Edge::One => 1,
+                Edge::MinusOne => -1,
+                Edge::Pow62 => 1 << 62,
+                Edge::NegPow62 => -(1 << 62),
+            },
+        }
+    }
+}
+
+/// A ppm value: mostly within 0 ..= 100 %, sometimes anything.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum PpmArg {
+    InRange(u32),
+    Percent(u8),
+    Raw(u32),
+}
+
+impl PpmArg {
+    pub fn get(self) -> u32 {
+        match self {
+            PpmArg::InRange(v) => v % 1_000_001,
+            PpmArg::Percent(p) => u32::from(p % 101) * 10_000,
+            PpmArg::Raw(v) => v,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Markets and pools.
+
+#[derive(Arbitrary, Debug, Clone)]
+pub struct TierIn {
+    pub floor: I64,
+    pub initial: PpmArg,
+    pub maintenance: PpmArg,
+}
+
+#[derive(Arbitrary, Debug, Clone)]
+pub struct MarketIn {
+    /// Repair the fields into a valid market.
+    pub make_valid: bool,
+    pub id: u32,
+    pub quote_exponent: i32,
+    pub lot_step: I64,
+    pub tick: I64,
+    pub tiers: Vec<TierIn>,
+    /// A raw `tier_count` instead of the number of tiers given.
+    pub tier_count_raw: Option<u32>,
+    pub fee: PpmArg,
+    pub share: PpmArg,
+    /// 255: a non-zero reserved field.
+    pub reserved: u8,
+    pub dust_floor: I64,
+}
+
+impl MarketIn {
+    pub fn to_abi(&self) -> partliq_market {
+        let mut tiers = [partliq_margin_tier::default(); PARTLIQ_MAX_TIERS];
+        let given = self.tiers.len().min(PARTLIQ_MAX_TIERS);
+        for (slot, t) in tiers.iter_mut().zip(&self.tiers) {
+            *slot =
+                partliq_margin_tier { notional_floor: t.floor.get(), initial_ppm: t.initial.get(), maintenance_ppm: t.maintenance.get() };
+        }
+        let mut m = partliq_market {
+            id: self.id,
+            quote_exponent: self.quote_exponent,
+            lot_step: self.lot_step.get(),
+            tick: self.tick.get(),
+            tiers,
+            tier_count: self.tier_count_raw.unwrap_or(given as u32),
+            liquidation_fee_ppm: self.fee.get(),
+            liquidator_fee_share_ppm: self.share.get(),
+            reserved: u32::from(self.reserved == 255),
+            dust_floor: self.dust_floor.get(),
+        };
+        if self.make_valid {
+            repair(&mut m, given);
+        }
+        m
+    }
+}
+
+/// Turns any market into a valid one (keeping as much of it as possible).
+pub fn repair(m: &mut partliq_market, given: usize) {
+    m.quote_exponent = m.quote_exponent.rem_euclid(37) - 18;
+    m.lot_step = m.lot_step.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
+    m.tick = m.tick.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
+    m.liquidation_fee_ppm %= 1_000_001;
+    m.liquidator_fee_share_ppm %= 1_000_001;
+    m.reserved = 0;
+    m.dust_floor = m.dust_floor.unsigned_abs().min(i64::MAX as u64) as i64;
+    let n = given.clamp(1, PARTLIQ_MAX_TIERS);
+    let mut floors: Vec<i64> = m.tiers[..n].iter().map(|t| t.notional_floor.unsigned_abs().min(i64::MAX as u64) as i64).collect();
+    floors[0] = 0;
+    floors.sort_unstable();
+    floors.dedup();
+    let mut out = [partliq_margin_tier::default(); PARTLIQ_MAX_TIERS];
+    let (mut im_prev, mut mm_prev) = (0u32, 0u32);
+    for (k, f) in floors.iter().enumerate() {
+        let t = m.tiers[k];
+        let im = (t.initial_ppm % 1_000_001).max(im_prev);
+        let mm = (t.maintenance_ppm % 1_000_001).min(t.initial_ppm % 1_000_001).max(mm_prev);
+        out[k] = partliq_margin_tier { notional_floor: *f, initial_ppm: im, maintenance_ppm: mm };
+        (im_prev, mm_prev) = (im, mm);
+    }
+    m.tiers = out;
+    m.tier_count = floors.len() as u32;
+}
+
+/// The ABI market as the core's (field by field; the ABI's `reserved` is dropped).
+pub fn core_market(m: &partliq_market) -> Market {
+    let mut tiers = [MarginTier::default(); MAX_TIERS];
+    for (c, a) in tiers.iter_mut().zip(&m.tiers) {
+        *c = MarginTier { notional_floor: Quote(a.notional_floor), initial: Ppm(a.initial_ppm), maintenance: Ppm(a.maintenance_ppm) };
+    }
+    Market {
+        id: m.id,
+        quote_exponent: m.quote_exponent,
+        lot_step: Size(m.lot_step),
+        tick: Price(m.tick),
+        tiers,
+        tier_count: m.tier_count,
+        liquidation_fee: Ppm(m.liquidation_fee_ppm),
+        liquidator_fee_share: Ppm(m.liquidator_fee_share_ppm),
+        dust_floor: Quote(m.dust_floor),
+    }
+}
+
+pub fn core_position(p: &partliq_position) -> Position {
+    Position { market_index: p.market_index, size: Size(p.size), quote_balance: Quote(p.quote_balance) }
+}
+
+pub fn abi_position(p: &Position) -> partliq_position {
+    partliq_position { market_index: p.market_index, reserved: 0, size: p.size.0, quote_balance: p.quote_balance.0 }
+}
+
+#[derive(Arbitrary, Debug, Clone)]
+pub struct PositionIn {
+    pub market: u8,
+    pub size: I64,
+    pub quote_balance: I64,
+    /// 255: a non-zero reserved field.
+    pub reserved: u8,
+}
+
+/// How the collateral is chosen.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Tune {
+    /// As drawn.
+    Raw,
+    /// Equity = maintenance × (1 + k / 1000) (k ∈ −1000 ..= 1000 roughly):
+    /// near the trigger, where liquidation sizing has work to do.
+    NearMaintenance(i16),
+}
+
+#[derive(Arbitrary, Debug, Clone)]
+pub struct PoolIn {
+    pub markets: Vec<MarketIn>,
+    pub prices: Vec<I64>,
+    /// Pad or cut the prices to one per market (positive marks).
+    pub one_price_per_market: bool,
+    pub collateral: I64,
+    pub positions: Vec<PositionIn>,
+    pub tune: Tune,
+}
+
+/// A pool in ABI form.
+#[derive(Debug, Clone)]
+pub struct PoolData {
+    pub markets: Vec<partliq_market>,
+    pub prices: Vec<i64>,
+    pub collateral: i64,
+    pub positions: Vec<partliq_position>,
+}
+
+impl PoolIn {
+    pub fn build(&self, max_markets: usize, max_positions: usize) -> PoolData {
+        let markets: Vec<partliq_market> = self.markets.iter().take(max_markets).map(MarketIn::to_abi).collect();
+        let mut prices: Vec<i64> = self.prices.iter().take(max_markets + 1).map(|p| p.get()).collect();
+        if self.one_price_per_market {
+            prices.resize(markets.len(), 1);
+            for p in &mut prices {
+                *p = p.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
+            }
+        }
+        let n = markets.len() as u32 + 1;
+        let positions: Vec<partliq_position> = self
+            .positions
+            .iter()
+            .take(max_positions)
+            .map(|p| partliq_position {
+                market_index: u32::from(p.market) % n,
+                reserved: u32::from(p.reserved == 255),
+                size: p.size.get(),
+                quote_balance: p.quote_balance.get(),
+            })
+            .collect();
+        let mut data = PoolData { markets, prices, collateral: self.collateral.get(), positions };
+        if let Tune::NearMaintenance(k) = self.tune {
+            data.tune_near_maintenance(i128::from(k));
+        }
+        data
+    }
+}
+
+impl PoolData {
+    pub fn core_markets(&self) -> Vec<Market> {
+        self.markets.iter().map(core_market).collect()
+    }
+    pub fn core_prices(&self) -> Vec<Price> {
+        self.prices.iter().map(|p| Price(*p)).collect()
+    }
+    pub fn core_positions(&self) -> Vec<Position> {
+        self.positions.iter().map(core_position).collect()
+    }
+
+    /// Moves the collateral so that equity ≈ maintenance × (1 + k/1000).
+    fn tune_near_maintenance(&mut self, k: i128) {
+        let (m, p, q) = (self.core_markets(), self.core_prices(), self.core_positions());
+        let Ok(h) = partliq::pool_health(&Pool::new(Quote(self.collateral), &q), &m, &p) else { return };
+        let mm = i128::from(h.maintenance_requirement.0);
+        let want = mm + mm * k.clamp(-1000, 1000) / 1000;
+        let c = i128::from(self.collateral) + want - i128::from(h.equity.0);
+        if let Ok(c) = i64::try_from(c) {
+            self.collateral = c;
+        }
+    }
+
+    /// True when a position in `positions` (or a market it names) has a
+    /// non-zero reserved field: the ABI rejects it before the core runs.
+    pub fn reserved_bad(positions: &[partliq_position], markets: &[partliq_market]) -> bool {
+        positions.iter().any(|p| p.reserved != 0 || markets.get(p.market_index as usize).is_some_and(|m| m.reserved != 0))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pointer and length shapes.
+
+/// An input array pointer (valid is weighted ×3).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum ArrPtr {
+    Valid,
+    Valid2,
+    Valid3,
+    Null,
+    Misaligned,
+}
+
+/// An input array length (exact is weighted ×3).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum ArrLen {
+    Exact,
+    Exact2,
+    Exact3,
+    Shorter(u8),
+    Zero,
+    /// One more than the largest length any array of the type can have.
+    TooLong,
+    Max,
+}
+
+/// An output (or input struct) pointer (valid is weighted ×4).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum OutPtr {
+    Valid,
+    Valid2,
+    Valid3,
+    Valid4,
+    Null,
+    Misaligned,
+}
+
+impl OutPtr {
+    pub fn valid(self) -> bool {
+        matches!(self, OutPtr::Valid | OutPtr::Valid2 | OutPtr::Valid3 | OutPtr::Valid4)
+    }
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct ArrShape {
+    pub ptr: ArrPtr,
+    pub len: ArrLen,
+}
+
+/// An input array as passed: pointer, length, and whether the boundary
+/// must reject it (then the core never sees it).
+pub struct ArrArg<T> {
+    pub ptr: *const T,
+    pub len: usize,
+    pub rejected: bool,
+    _scratch: Vec<u64>,
+}
+
+pub fn max_len<T>() -> usize {
+    (isize::MAX as usize) / core::mem::size_of::<T>()
+}
+
+impl<T> ArrArg<T> {
+    pub fn new(v: &[T], shape: ArrShape) -> Self {
+        let len = match shape.len {
+            ArrLen::Exact | ArrLen::Exact2 | ArrLen::Exact3 => v.len(),
+            ArrLen::Shorter(k) => v.len() - usize::from(k) % (v.len() + 1),
+            ArrLen::Zero => 0,
+            ArrLen::TooLong => max_len::<T>() + 1,
+            ArrLen::Max => usize::MAX,
+        };
+        let huge = len > v.len();
+        let mut scratch = Vec::new();
+        let ptr = match shape.ptr {
+            ArrPtr::Valid | ArrPtr::Valid2 | ArrPtr::Valid3 => v.as_ptr(),
+            ArrPtr::Null => core::ptr::null(),
+            ArrPtr::Misaligned => {
+                // Enough bytes behind the pointer; it is never read (the
+                // boundary rejects it first).
+                scratch = vec![0u64; core::mem::size_of_val(v) / 8 + 2];
+                scratch.as_ptr().cast::<u8>().wrapping_add(1).cast::<T>()
+            }
+        };
+        let rejected = len > 0 && (ptr.is_null() || huge || matches!(shape.ptr, ArrPtr::Misaligned));
+        ArrArg { ptr, len, rejected, _scratch: scratch }
+    }
+
+    /// The slice the core sees when the boundary accepts the array.
+    pub fn effective<'a>(&self, v: &'a [T]) -> &'a [T] {
+        &v[..self.len.min(v.len())]
+    }
+}
+
+/// The status of a boundary rejection.
+pub fn is_boundary_status(s: partliq_status) -> bool {
+    matches!(s, PARTLIQ_STATUS_NULL_POINTER | PARTLIQ_STATUS_BAD_LENGTH | PARTLIQ_STATUS_MISALIGNED_POINTER)
+}
+
+const SENTINEL: u64 = 0xA5A5_5A5A_C3C3_3C3C;
+
+/// An output slot pre-filled with a sentinel; `ptr()` is what the call gets.
+pub struct OutSlot<T> {
+    buf: Vec<u64>,
+    shape: OutPtr,
+    _t: core::marker::PhantomData<T>,
+}
+
+impl<T: Copy> OutSlot<T> {
+    pub fn new(shape: OutPtr) -> Self {
+        Self::array(shape, 1)
+    }
+
+    /// Room for `n` values of `T` (plus a guard word after them).
+    pub fn array(shape: OutPtr, n: usize) -> Self {
+        let words = (core::mem::size_of::<T>() * n) / 8 + 2;
+        OutSlot { buf: vec![SENTINEL; words], shape, _t: core::marker::PhantomData }
+    }
+
+    pub fn ptr(&mut self) -> *mut T {
+        match self.shape {
+            OutPtr::Null => core::ptr::null_mut(),
+            OutPtr::Misaligned => self.buf.as_mut_ptr().cast::<u8>().wrapping_add(1).cast::<T>(),
+            _ => self.buf.as_mut_ptr().cast::<T>(),
+        }
+    }
+
+    pub fn rejected(&self) -> bool {
+        !self.shape.valid()
+    }
+
+    /// Every byte still holds the sentinel.
+    pub fn assert_untouched(&self, what: &str) {
+        assert!(self.buf.iter().all(|w| *w == SENTINEL), "{what}: output written on error");
+    }
+
+    /// The value at index `i` (only for a valid slot after success).
+    pub fn read(&self, i: usize) -> T {
+        assert!(self.shape.valid());
+        // SAFETY: the buffer is 8-aligned and holds at least i+1 values; every
+        // ABI struct is plain integers (any bit pattern is valid).
+        unsafe { self.buf.as_ptr().cast::<T>().add(i).read() }
+    }
+
+    /// Bytes from value `n` on are still the sentinel.
+    pub fn assert_untouched_from(&self, n: usize, what: &str) {
+        let bytes: &[u8] =
+            // SAFETY: reading our own initialised u64 buffer as bytes.
+            unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), self.buf.len() * 8) };
+        let start = core::mem::size_of::<T>() * n;
+        let s = SENTINEL.to_ne_bytes();
+        for (k, b) in bytes.iter().enumerate().skip(start) {
+            assert_eq!(*b, s[k % 8], "{what}: byte {k} beyond the written values changed");
+        }
+    }
+}
+
+/// An input struct pointer: valid, NULL or misaligned.
+pub struct InStruct<T> {
+    value: Box<T>,
+    scratch: Vec<u64>,
+    shape: OutPtr,
+}
+
+impl<T: Copy> InStruct<T> {
+    pub fn new(value: T, shape: OutPtr) -> Self {
+        InStruct { value: Box::new(value), scratch: vec![0u64; core::mem::size_of::<T>() / 8 + 2], shape }
+    }
+    pub fn ptr(&self) -> *const T {
+        match self.shape {
+            OutPtr::Null => core::ptr::null(),
+            OutPtr::Misaligned => self.scratch.as_ptr().cast::<u8>().wrapping_add(1).cast::<T>(),
+            _ => &*self.value,
+        }
+    }
+    pub fn rejected(&self) -> bool {
+        !self.shape.valid()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The pool's three arrays, as passed.
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct PoolShapes {
+    pub markets: ArrShape,
+    pub prices: ArrShape,
+    pub positions: ArrShape,
+}
+
+pub struct PoolArgs<'a> {
+    pub data: &'a PoolData,
+    pub markets: ArrArg<partliq_market>,
+    pub prices: ArrArg<i64>,
+    pub positions: ArrArg<partliq_position>,
+}
+
+impl<'a> PoolArgs<'a> {
+    pub fn new(data: &'a PoolData, s: PoolShapes) -> Self {
+        PoolArgs {
+            data,
+            markets: ArrArg::new(&data.markets, s.markets),
+            prices: ArrArg::new(&data.prices, s.prices),
+            positions: ArrArg::new(&data.positions, s.positions),
+        }
+    }
+
+    pub fn rejected(&self) -> bool {
+        self.markets.rejected || self.prices.rejected || self.positions.rejected
+    }
+
+    /// The arrays the core sees (when not rejected).
+    pub fn view(&self) -> PoolView {
+        let markets = self.markets.effective(&self.data.markets);
+        let positions = self.positions.effective(&self.data.positions);
+        PoolView {
+            reserved_bad: PoolData::reserved_bad(positions, markets),
+            markets: markets.iter().map(core_market).collect(),
+            prices: self.prices.effective(&self.data.prices).iter().map(|p| Price(*p)).collect(),
+            collateral: Quote(self.data.collateral),
+            positions: positions.iter().map(core_position).collect(),
+        }
+    }
+}
+
+/// The pool as the core sees it.
+#[derive(Debug, Clone)]
+pub struct PoolView {
+    pub reserved_bad: bool,
+    pub markets: Vec<Market>,
+    pub prices: Vec<Price>,
+    pub collateral: Quote,
+    pub positions: Vec<Position>,
+}
+
+impl PoolView {
+    /// Every market a position names validates (the ABI does not re-validate
+    /// markets on each call: results are only meaningful for valid ones).
+    pub fn markets_valid(&self) -> bool {
+        self.positions.iter().all(|p| self.markets.get(p.market_index as usize).map_or(true, |m| m.validate().is_ok()))
+    }
+
+    pub fn pool(&self) -> Pool<'_> {
+        Pool::new(self.collateral, &self.positions)
+    }
+}
+
+/// A core result as the status the ABI must return.
+pub fn status_of<T>(r: &partliq::Result<T>) -> partliq_status {
+    match r {
+        Ok(_) => PARTLIQ_STATUS_OK,
+        Err(e) => *e as u32,
+    }
+}
+
+/// Every status a function returns is named.
+pub fn assert_named(s: partliq_status) {
+    // SAFETY: partliq_status_str returns a static NUL-terminated string.
+    let name = unsafe { core::ffi::CStr::from_ptr(partliq_status_str(s)) };
+    assert_ne!(name.to_bytes(), b"unknown status code", "status {s} has no name");
+}
+
+// ---------------------------------------------------------------------------
+// Independent recomputation of a close (for the sizing invariants).
+
+/// `10^|e|` as the multiplier (e > 0) and denominator (e < 0) of notionals.
+fn scale(m: &Market) -> (i128, i128) {
+    let p = 10i128.pow(m.quote_exponent.unsigned_abs());
+    if m.quote_exponent >= 0 {
+        (p, 1)
+    } else {
+        (1, p)
+    }
+}
+
+/// Cash of closing `units` of a position of sign `sigma` at `exec`:
+/// `floor(σ·units·exec·10^e)` (received rounded down, paid rounded up).
+pub fn close_cash(m: &Market, sigma: i128, units: i128, exec: i128) -> Option<i128> {
+    let (mul, den) = scale(m);
+    let n = sigma.checked_mul(units)?.checked_mul(exec)?.checked_mul(mul)?;
+    Some(n.div_euclid(den))
+}
+
+/// Fee of closing `units` at `exec`: `ceil(units·exec·10^e·fee)`.
+pub fn close_fee(m: &Market, units: i128, exec: i128) -> Option<i128> {
+    let (mul, den) = scale(m);
+    let n = units.checked_mul(exec)?.checked_mul(mul)?.checked_mul(i128::from(m.liquidation_fee.0))?;
+    let d = den.checked_mul(1_000_000)?;
+    Some(-((-n).div_euclid(d)))
+}
+
+/// The pool with `units` of position `j` closed at `exec` (cash and full fee
+/// booked to the position), or None when a figure leaves i64.
+pub fn closed(view: &PoolView, j: usize, units: i128, exec: i64) -> Option<Vec<Position>> {
+    let mut ps = view.positions.clone();
+    let p = ps[j];
+    let m = view.markets.get(p.market_index as usize)?;
+    let sigma = i128::from(p.size.0.signum());
+    if units != 0 {
+        let cash = close_cash(m, sigma, units, i128::from(exec))?;
+        let fee = close_fee(m, units, i128::from(exec))?;
+        let size = i128::from(p.size.0).checked_sub(sigma.checked_mul(units)?)?;
+        let qb = i128::from(p.quote_balance.0).checked_add(cash)?.checked_sub(fee)?;
+        ps[j] =
+            Position { market_index: p.market_index, size: Size(i64::try_from(size).ok()?), quote_balance: Quote(i64::try_from(qb).ok()?) };
+    }
+    Some(ps)
+}
+
+/// `equity − required` of a pool (None when the core errors).
+pub fn surplus(view: &PoolView, positions: &[Position], target: Target) -> Option<(i128, partliq::Health)> {
+    let h = partliq::pool_health(&Pool::new(view.collateral, positions), &view.markets, &view.prices).ok()?;
+    let req = target.required_equity(&h).ok()?;
+    Some((i128::from(h.equity.0) - i128::from(req.0), h))
+}
+
+/// The sizing grid of a position: `x_n = min(n·step, u)`.
+pub fn grid_prev(x: i128, u: i128, step: i128) -> i128 {
+    if x == u {
+        ((u + step - 1) / step - 1) * step
+    } else {
+        x - step
+    }
+}
+
+/// The dust rule: a remainder under the floor (notional at mark, rounded
+/// down) closes whole.
+pub fn dust_adjusted(m: &Market, mark: i64, u: i128, x: i128) -> (i128, bool) {
+    let rem = u - x;
+    if rem <= 0 || m.dust_floor.0 == 0 {
+        return (x, false);
+    }
+    let (mul, den) = scale(m);
+    let Some(n) = rem.checked_mul(i128::from(mark)).and_then(|v| v.checked_mul(mul)) else { return (x, false) };
+    if n.div_euclid(den) < i128::from(m.dust_floor.0) {
+        (u, true)
+    } else {
+        (x, false)
+    }
+}
+
+/// Whether a close sizing (already known to succeed) keeps its promises:
+/// `health_after` equals the recomputed health, the target is reached (when
+/// `Restored`) and one lot step less falls short; `Infeasible` falls short.
+pub fn check_close_sizing(view: &PoolView, j: usize, exec: i64, target: Target, c: &partliq::CloseSizing) {
+    let p = view.positions[j];
+    let m = view.markets[p.market_index as usize];
+    let u = i128::from(p.size.0).abs();
+    let x = i128::from(c.size_delta.0).abs();
+    assert!(x <= u, "closes more than the position");
+    assert!(c.size_delta.0 == 0 || c.size_delta.0.signum() == -p.size.0.signum(), "close on the wrong side");
+    let step = i128::from(m.lot_step.0);
+    assert!(x == u || x % step == 0, "size off the lot grid");
+    let Some(after) = closed(view, j, x, exec) else { return };
+    let Some((s, h)) = surplus(view, &after, target) else { return };
+    assert_eq!(h, c.health_after, "health_after differs from the recomputed health");
+    assert_eq!(i128::from(c.required_equity_after.0), i128::from(h.equity.0) - s);
+    assert_eq!(i128::from(c.shortfall.0), (-s).max(0), "shortfall");
+    if x > 0 {
+        assert_eq!(Some(i128::from(c.expected_cash.0)), close_cash(&m, i128::from(p.size.0.signum()), x, i128::from(exec)));
+        assert_eq!(Some(i128::from(c.expected_fee.0)), close_fee(&m, x, i128::from(exec)));
+    }
+    match c.status {
+        partliq::CloseStatus::AlreadySafe => {
+            assert_eq!(x, 0);
+            assert!(s >= 0, "AlreadySafe but short of the target");
+        }
+        partliq::CloseStatus::Restored => {
+            assert!(x > 0);
+            assert!(s >= 0, "Restored but short of the target: surplus {s}");
+            if !c.dust_closed {
+                let prev = grid_prev(x, u, step);
+                if let Some(before) = closed(view, j, prev, exec) {
+                    if let Some((sp, _)) = surplus(view, &before, target) {
+                        assert!(sp < 0, "not minimal: {prev} units (one step less than {x}) already reach the target (surplus {sp})");
+                    }
+                }
+            }
+        }
+        partliq::CloseStatus::Infeasible => {
+            assert!(s < 0, "Infeasible but the returned close reaches the target");
+            if c.exhaustive && x != u {
+                if let Some(all) = closed(view, j, u, exec) {
+                    if let Some((sa, _)) = surplus(view, &all, target) {
+                        assert!(sa < 0, "Infeasible (exhaustive) but the whole close reaches the target");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Most positions a generated pool has: one more than the core accepts.
+pub const FUZZ_MAX_POSITIONS: usize = MAX_POSITIONS + 1;
+
+/// The ABI target as the core's (the same rules as the boundary's).
+pub fn core_target(t: partliq_target) -> Result<Target, partliq_status> {
+    match t.kind {
+        0 => Ok(Target::Maintenance { buffer: Ppm(t.buffer_ppm) }),
+        1 if t.buffer_ppm == 0 => Ok(Target::Initial),
+        1 => Err(PARTLIQ_STATUS_INVALID_BUFFER),
+        _ => Err(PARTLIQ_STATUS_INVALID_ENUM),
+    }
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct TargetIn {
+    pub kind: u8,
+    pub buffer: PpmArg,
+}
+
+impl TargetIn {
+    /// Kind 0 / 1 mostly (2 ..= 3: an invalid enumeration).
+    pub fn to_abi(self) -> partliq_target {
+        let kind = u32::from(self.kind % 4);
+        let buffer_ppm = if kind == 1 && self.kind >= 128 { 0 } else { self.buffer.get() };
+        partliq_target { kind, buffer_ppm }
+    }
+}
+
+/// A health's own invariants.
+pub fn check_health(h: &partliq_health) {
+    assert_eq!(i128::from(h.free_collateral), i128::from(h.equity) - i128::from(h.initial_requirement));
+    assert!(h.maintenance_requirement >= 0 && h.initial_requirement >= 0, "negative requirement");
+    let state = if h.equity < 0 {
+        2
+    } else if h.maintenance_requirement > 0 && h.equity < h.maintenance_requirement {
+        1
+    } else {
+        0
+    };
+    // Bankrupt is reported for negative equity; liquidatable below maintenance.
+    assert_eq!(h.state, state, "state of {h:?}");
+    let ratio = if h.maintenance_requirement == 0 {
+        0
+    } else if h.equity <= 0 {
+        u64::MAX
+    } else {
+        let n = i128::from(h.maintenance_requirement) * 1_000_000;
+        let d = i128::from(h.equity);
+        u64::try_from((n + d - 1) / d).unwrap_or(u64::MAX)
+    };
+    assert_eq!(h.margin_ratio_ppm, ratio, "margin ratio of {h:?}");
+    assert_eq!(h.reserved, 0);
+}
+
+/// An execution / fill price: raw, or near the mark of a position's market.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum PriceIn {
+    Raw(I64),
+    /// `mark × (1 + k / 10,000)`, at least 1.
+    NearMark(i16),
+    /// Worse than the mark for the position by `k / 10,000` (sell lower, buy higher).
+    Against(u8),
+}
+
+impl PriceIn {
+    pub fn get(self, data: &PoolData, position: usize) -> i64 {
+        let mark = data.positions.get(position).and_then(|p| data.prices.get(p.market_index as usize)).copied().unwrap_or(1);
+        let sign = data.positions.get(position).map_or(1, |p| p.size.signum());
+        let moved = |k: i128| -> i64 {
+            let m = i128::from(mark);
+            i64::try_from(m + m * k / 10_000).unwrap_or(mark).max(1)
+        };
+        match self {
+            PriceIn::Raw(v) => v.get(),
+            PriceIn::NearMark(k) => moved(i128::from(k)),
+            PriceIn::Against(k) => moved(-i128::from(sign) * i128::from(k)),
+        }
+    }
+}
+
+/// A size change that closes part of a position: raw, or a fraction of it.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum DeltaIn {
+    Raw(I64),
+    /// `−size × k / 255` (rounded toward zero; at least one unit).
+    Fraction(u8),
+    Whole,
+}
+
+impl DeltaIn {
+    pub fn get(self, data: &PoolData, position: usize) -> i64 {
+        let size = data.positions.get(position).map_or(0, |p| p.size);
+        match self {
+            DeltaIn::Raw(v) => v.get(),
+            DeltaIn::Fraction(k) => {
+                let d = -(i128::from(size) * i128::from(k) / 255);
+                let d = if d == 0 { -i128::from(size.signum()) } else { d };
+                i64::try_from(d).unwrap_or(i64::MAX)
+            }
+            DeltaIn::Whole => size.checked_neg().unwrap_or(i64::MAX),
+        }
+    }
+}
