@@ -156,8 +156,13 @@ pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i12
             Rounding::Ceil => !negative,
         };
     let q = if away { q.checked_add(1).ok_or(Error::Overflow)? } else { q };
-    let q = i128::try_from(q).map_err(|_| Error::Overflow)?;
-    Ok(if negative { q.wrapping_neg() } else { q })
+    // A negative quotient may be exactly −2^127 (i128::MIN), whose magnitude
+    // does not fit i128 itself.
+    if negative {
+        0i128.checked_sub_unsigned(q).ok_or(Error::Overflow)
+    } else {
+        i128::try_from(q).map_err(|_| Error::Overflow)
+    }
 }
 
 /// Compares the exact products `a × b` and `c × d` (256-bit, no overflow).
