@@ -104,24 +104,26 @@ fuzz_target!(|inp: Input| {
     let mark = view.prices[p.market_index as usize].0;
     let u = i128::from(p.size.0).abs();
     let step = i128::from(m.lot_step.0);
-    let f = |x: i128| -> i128 { surplus(&view, &closed(&view, j, x, exec).unwrap(), target).unwrap().0 };
-    if f(0) >= 0 {
-        assert_eq!((c.status, c.size_delta.0), (CloseStatus::AlreadySafe, 0));
-        return;
-    }
-    let mut first = None;
-    let mut n: i128 = 1;
+    // The rounded surplus at every grid point (skip inputs whose figures do
+    // not fit the public health, which reports i64).
+    let mut grid = Vec::new();
+    let mut n: i128 = 0;
     loop {
         let x = (n * step).min(u);
-        if f(x) >= 0 {
-            first = Some(x);
-            break;
-        }
+        let Some(after) = closed(&view, j, x, exec) else { return };
+        let Some((s, _)) = surplus(&view, &after, target) else { return };
+        grid.push((x, s));
         if x == u {
             break;
         }
         n += 1;
     }
+    let f = |x: i128| -> i128 { grid.iter().find(|(gx, _)| *gx == x).map(|(_, s)| *s).unwrap() };
+    if f(0) >= 0 {
+        assert_eq!((c.status, c.size_delta.0), (CloseStatus::AlreadySafe, 0));
+        return;
+    }
+    let first = grid.iter().find(|(_, s)| *s >= 0).map(|(x, _)| *x);
     match first {
         Some(x0) => {
             let (x, dust) = dust_adjusted(&m, mark, u, x0);

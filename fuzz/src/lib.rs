@@ -142,7 +142,9 @@ impl MarketIn {
 
 /// Turns any market into a valid one (keeping as much of it as possible).
 pub fn repair(m: &mut partliq_market, given: usize) {
-    m.quote_exponent = m.quote_exponent.rem_euclid(37) - 18;
+    if !(-18..=18).contains(&m.quote_exponent) {
+        m.quote_exponent = m.quote_exponent.rem_euclid(37) - 18;
+    }
     m.lot_step = m.lot_step.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
     m.tick = m.tick.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
     m.liquidation_fee_ppm %= 1_000_001;
