@@ -340,19 +340,7 @@ impl<'a> Scanner<'a> {
             return false;
         }
         if let [p] = own {
-            // The common single-position pool, without the loop.
-            let qb = p.quote_balance.0;
-            if qb.unsigned_abs() >= b {
-                return false;
-            }
-            let Some(m) = self.table.get(p.market_index as usize) else { return false };
-            // |collateral + qb| < 2B: no wrap.
-            let cash = collateral.0.wrapping_add(qb);
-            if p.size.0 == 0 {
-                return cash >= 0;
-            }
-            let Some(term) = m.term(p.size.0) else { return false };
-            return self.healthy(term, cash, 1);
+            return self.proves_one(collateral, p);
         }
         if own.len() > MAX_POSITIONS {
             return false;
@@ -381,6 +369,26 @@ impl<'a> Scanner<'a> {
         self.healthy(acc, cash, nonzero)
     }
 
+    /// [`Self::proves_healthy`] for a single-position pool, without the
+    /// loop (the common case). The caller has checked nothing.
+    #[inline(always)]
+    fn proves_one(&self, collateral: Quote, p: &Position) -> bool {
+        // |collateral| < B and |qb| < B, as `x + (B − 1) < 2B − 1` unsigned
+        // (one compare each; B ≥ 2^30); then |collateral + qb| < 2B.
+        let qb = p.quote_balance.0;
+        let (shift, span) = (self.bound.wrapping_sub(1), self.bound.wrapping_mul(2).wrapping_sub(1));
+        if (collateral.0 as u64).wrapping_add(shift) >= span || (qb as u64).wrapping_add(shift) >= span {
+            return false;
+        }
+        let Some(m) = self.table.get(p.market_index as usize) else { return false };
+        let cash = collateral.0.wrapping_add(qb);
+        if p.size.0 == 0 {
+            return cash >= 0;
+        }
+        let Some(term) = m.term(p.size.0) else { return false };
+        self.healthy(term, cash, 1)
+    }
+
     /// `E_x − MM_x > 2n − 1`, i.e. `acc + Q × (cash − 2n + 1) > 0`.
     /// `|cash − 2n + 1| < 2^62` and `|cash| < 65·B`, so `Q × …` < 2^117 and
     /// the sum < 2^119: no wrap.
@@ -401,12 +409,21 @@ impl<'a> Scanner<'a> {
         let mut exact_checks = 0usize;
         let tail = accounts.get(start..).unwrap_or(&[]);
         for (offset, a) in tail.iter().enumerate() {
+            // The common single-position account first: one bounds check,
+            // no slice.
+            if a.position_count == 1 {
+                if let Some(p) = positions.get(a.first_position as usize) {
+                    if self.proves_one(a.collateral, p) {
+                        continue;
+                    }
+                }
+            }
             let idx = start.saturating_add(offset);
             let own = match a.positions(positions) {
                 Ok(own) => own,
                 Err(e) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(e), exact_checks },
             };
-            if self.proves_healthy(a.collateral, own) {
+            if a.position_count != 1 && self.proves_healthy(a.collateral, own) {
                 continue;
             }
             exact_checks = exact_checks.saturating_add(1);
@@ -582,6 +599,30 @@ mod tests {
         // A missing price fails only for the accounts that need it.
         let r = scan_accounts(&markets, &[Price(0)], &accounts[..1], &positions, 0, &mut out);
         assert_eq!(r.end, ScanEnd::Failed(Error::MissingPrice));
+    }
+
+    #[test]
+    fn figure_bound_edges() {
+        // K = 0: Q = 1e6, B = min(2^55, 2^110 / 1e6) = 2^55.
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let prices = [Price(1)];
+        let mut table = [ScanMarket::EMPTY; 1];
+        let s = Scanner::new(&mut table, &markets, &prices);
+        let b = 1i64 << 55;
+        assert_eq!(s.bound, 1u64 << 55);
+        let one = |qb: i64| [pos(0, 1, qb)];
+        for (collateral, qb, fast) in [(b - 1, 0, true), (b, 0, false), (0, b - 1, true), (0, b, false), (-b, b - 1, false), (5, -b, false)]
+        {
+            assert_eq!(s.proves_healthy(Quote(collateral), &one(qb)), fast, "{collateral} {qb}");
+            // Same answer either way.
+            let a = ScanAccount { collateral: Quote(collateral), first_position: 0, position_count: 1 };
+            let want = pool_health(&Pool::new(Quote(collateral), &one(qb)), &markets, &prices)
+                .map(|h| (h.state != HealthState::Healthy).then_some(h));
+            assert_eq!(s.check(&a, &one(qb)), want);
+        }
+        // Two positions take the loop: the same bounds.
+        assert!(s.proves_healthy(Quote(b - 1), &[pos(0, 1, 0), pos(0, 0, 1)]));
+        assert!(!s.proves_healthy(Quote(b), &[pos(0, 1, 0), pos(0, 0, 1)]));
     }
 
     #[test]
