@@ -91,7 +91,7 @@ impl Book {
         let h = (b - a) / N as f64;
         let mut s = self.marginal(a) + self.marginal(b);
         for k in 1..N {
-            let w = if k % 2 == 1 { 4.0 } else { 2.0 };
+            let w = if k.is_multiple_of(2) { 2.0 } else { 4.0 };
             s += w * self.marginal(a + h * k as f64);
         }
         s / (3.0 * N as f64)
@@ -174,11 +174,13 @@ mod tests {
     fn fills_respect_the_limit_and_fill_partially() {
         let b = book(0.01);
         // 1,000 BTC sell (60M USD) limited 1 % below the oracle: the book
-        // holds 10M USD down to there.
+        // holds depth × (ln 0.99 / 0.01)² ≈ 10.1M USD down to there (less
+        // than one lot, 0.6 USD, is left).
         let q = b.quote(-100_000_000_000, 5_940_000, 1_000).unwrap();
         assert!(q.size_delta < 0 && q.size_delta > -100_000_000_000);
         assert!(q.price >= 5_940_000 && q.price <= 6_000_000);
-        assert!((q.consumed_delta + 10_000_000.0).abs() < 1.0);
+        let room = 10_000_000.0 * (0.99f64.ln() / 0.01).powi(2);
+        assert!(q.consumed_delta <= -room + 0.61 && q.consumed_delta >= -room, "{}", q.consumed_delta);
         // A small order fills whole near the oracle.
         let q = b.quote(-1_000_000, 5_940_000, 1_000).unwrap();
         assert_eq!(q.size_delta, -1_000_000);
