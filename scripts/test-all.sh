@@ -86,5 +86,16 @@ step "panic check: scripts/panic-check.sh"
 bash scripts/panic-check.sh
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# Stress simulator (issue 7): its tests, then the README's first command.
+# CARGO_PROFILE_DEV_PANIC=unwind: partliq's rlib has no hashed file name (it
+# also builds a cdylib/staticlib), so the dev profile's panic = "abort" would
+# build it twice into the same file for the CLI tests' binary and the tests.
+step "stress simulator: tests, clippy and a default run"
+CARGO_PROFILE_DEV_PANIC=unwind cargo test -p partliq-sim
+cargo clippy -p partliq-sim --all-targets -- -D warnings
+cargo run --release -q -p partliq-sim -- --quiet --json target/partliq-sim/report.json
+# ---------------------------------------------------------------------------
+
 echo
 echo "all checks passed"
