@@ -310,7 +310,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             }
             run.observe_marks();
             if round == 0 {
-                run.unwind_vault(step)?;
+                run.unwind_vault()?;
                 run.observe_marks();
             }
             let round_len = s.step_seconds / u64::from(s.max_rounds);
@@ -335,12 +335,10 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         }
     }
 
-    let last = w.oracle.len().saturating_sub(1);
     let markets_low = (0..n_m)
         .map(|m| {
             let start = w.start_price(m) as f64 / CENTS_PER_USD;
             let lowest_oracle = w.oracle.iter().map(|r| r[m]).fold(f64::INFINITY, f64::min) / CENTS_PER_USD;
-            let _ = last;
             MarketLow {
                 market: w.names[m].clone(),
                 start_price: start,
@@ -760,7 +758,7 @@ impl Run<'_> {
     }
 
     /// The vault sells a part of what it holds on the book.
-    fn unwind_vault(&mut self, _step: u32) -> Result<(), SimError> {
+    fn unwind_vault(&mut self) -> Result<(), SimError> {
         let sb = &self.w.scenario.backstop;
         if sb.unwind_per_step <= 0.0 {
             return Ok(());
