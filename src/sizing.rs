@@ -234,7 +234,10 @@ impl<'m> CloseModel<'m> {
                     }
                     if n <= grid_end {
                         if f_at(grid_end)? >= 0 {
-                            return found(grid_end, false);
+                            // Every walked step fell short; a crossing lies
+                            // between the last of them and the whole close:
+                            // bisect for one (locally minimal, as promised).
+                            return self.bisect(num::sub(n, 1)?, grid_end, &f_at, &found);
                         }
                         // Lot steps between the walk and the whole close were
                         // not checked.

@@ -668,7 +668,13 @@ pub fn check_close_sizing(view: &PoolView, j: usize, exec: i64, target: Target, 
                 let prev = grid_prev(x, u, step);
                 if let Some(before) = closed(view, j, prev, exec) {
                     if let Some((sp, _)) = surplus(view, &before, target) {
-                        assert!(sp < 0, "not minimal: {prev} units (one step less than {x}) already reach the target (surplus {sp})");
+                        assert!(
+                            sp < 0,
+                            "not minimal: {prev} units (one step less than {x}) already reach the target (surplus {sp}); exhaustive {}, exec {exec}, position {p:?}, collateral {:?}, market {m:?}, marks {:?}, target {target:?}",
+                            c.exhaustive,
+                            view.collateral,
+                            view.prices
+                        );
                     }
                 }
             }
