@@ -27,9 +27,10 @@
 //! MM_x·Q = Σ (|S_i|·f_t − D_t·10^K)           S_i = size_i·price_i·10^e_i·10^K
 //! ```
 //!
-//! so per position one `i128` multiply, `size × (price·10^(K+e)·(10^6 ∓
-//! f_t)) + D_t·10^K`, the bracket precomputed per market and tier (the tier itself
-//! is found by comparing `|size|` with precomputed size thresholds). The
+//! so per position one multiply, `size × (price·10^(K+e)·(10^6 ∓ f_t)) +
+//! D_t·10^K` (64 × 64 → 128 bits when the bracket fits `i64`), the bracket
+//! precomputed per market, tier and side (the tier itself is found by
+//! comparing `|size|` with precomputed size thresholds). The
 //! engine's figures round each position's value down and its requirement up,
 //! so each moves by less than 1 per non-empty position: with `n` of them,
 //! `E_x − MM_x > 2n − 1` proves `equity ≥ maintenance` (healthy). Every
