@@ -54,6 +54,36 @@
 #define PARTLIQ_MAX_POSITIONS 64
 
 /**
+ * A capacity budget that is not enforced (`partliq_capacity_limits`).
+ */
+#define PARTLIQ_CAPACITY_UNLIMITED 18446744073709551615ull
+
+/**
+ * The largest capacity budget or amount (2^48 − 1 capacity units).
+ */
+#define PARTLIQ_CAPACITY_MAX_AMOUNT 281474976710655
+
+/**
+ * The most markets one capacity object tracks.
+ */
+#define PARTLIQ_CAPACITY_MAX_MARKETS 65536
+
+/**
+ * The most reservation entries of one capacity object.
+ */
+#define PARTLIQ_CAPACITY_MAX_ENTRIES 1048576
+
+/**
+ * The most slots of a market parameter object (at least 2).
+ */
+#define PARTLIQ_MARKET_PARAMS_MAX_SLOTS 64
+
+/**
+ * The alignment every shared-state object's memory needs.
+ */
+#define PARTLIQ_SHARED_ALIGN 8
+
+/**
  * How a pool's state is reported (`partliq_health.state`).
  */
 enum partliq_health_state
@@ -218,6 +248,138 @@ enum partliq_margin_mode
 typedef enum partliq_margin_mode partliq_margin_mode;
 #else
 typedef uint32_t partliq_margin_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How large a step is before the step rules bound it (`partliq_policy.sizing`).
+ */
+enum partliq_sizing_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The least reduction that restores the target.
+   */
+  PARTLIQ_SIZING_MODE_MINIMAL = 0,
+  /**
+   * As much as the step rules allow (the whole position if none applies).
+   */
+  PARTLIQ_SIZING_MODE_MAX_ALLOWED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_sizing_mode partliq_sizing_mode;
+#else
+typedef uint32_t partliq_sizing_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the engine should do (`partliq_decision.action`).
+ */
+enum partliq_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing.
+   */
+  PARTLIQ_ACTION_NONE = 0,
+  /**
+   * Send the legs as liquidation orders.
+   */
+  PARTLIQ_ACTION_LIQUIDATE = 1,
+  /**
+   * Transfer the pool to the backstop vault (`partliq_decision.backstop`).
+   */
+  PARTLIQ_ACTION_BACKSTOP = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_action partliq_action;
+#else
+typedef uint32_t partliq_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why (`partliq_decision.reason`).
+ */
+enum partliq_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Equity covers maintenance and no liquidation is under way.
+   */
+  PARTLIQ_REASON_HEALTHY = 0,
+  /**
+   * A liquidation was under way and the target is met: it ends.
+   */
+  PARTLIQ_REASON_TARGET_MET = 1,
+  /**
+   * The legs restore the target.
+   */
+  PARTLIQ_REASON_TARGET_RESTORED = 2,
+  /**
+   * A step rule bounded the step; the next call continues.
+   */
+  PARTLIQ_REASON_STEP_CAPPED = 3,
+  /**
+   * No partial reduction restores the target.
+   */
+  PARTLIQ_REASON_INFEASIBLE = 4,
+  /**
+   * Equity fell below the policy's backstop fraction of maintenance.
+   */
+  PARTLIQ_REASON_BELOW_BACKSTOP_FRACTION = 5,
+  /**
+   * Equity is negative.
+   */
+  PARTLIQ_REASON_BANKRUPT = 6,
+  /**
+   * The account's insurance-loss or notional limit for this block is used up.
+   */
+  PARTLIQ_REASON_BLOCK_LIMIT_REACHED = 7,
+  /**
+   * The market's liquidation capacity for this window is used up.
+   */
+  PARTLIQ_REASON_CAPACITY_EXHAUSTED = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_reason partliq_reason;
+#else
+typedef uint32_t partliq_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How a deficit position is spread over counterparties (`partliq_deleverage`).
+ */
+enum partliq_adl_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Down the queue ranked as `partliq_rank_adl`, each taken fully before the next.
+   */
+  PARTLIQ_ADL_MODE_QUEUE = 0,
+  /**
+   * Pro rata by position size, in lot steps, remainders in queue order.
+   */
+  PARTLIQ_ADL_MODE_PRO_RATA = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_adl_mode partliq_adl_mode;
+#else
+typedef uint32_t partliq_adl_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -634,6 +796,553 @@ typedef struct partliq_settlement {
    */
   struct partliq_health health_after;
 } partliq_settlement;
+
+/**
+ * Hyperliquid's rule: above `notional_threshold`, a step closes at most
+ * `max_fraction_ppm` of the position (at least one lot); during `cooldown`
+ * after a partial step, the whole position.
+ */
+typedef struct partliq_fraction_cap {
+  /**
+   * Position notional (quote units, ≥ 0) above which the cap applies.
+   */
+  int64_t notional_threshold;
+  /**
+   * Largest fraction per step, ppm (≤ 1,000,000; 0 = rule off).
+   */
+  uint32_t max_fraction_ppm;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Time (the caller's clock unit) after a partial step during which steps
+   * close the whole position (0 = no cooldown).
+   */
+  uint64_t cooldown;
+} partliq_fraction_cap;
+
+/**
+ * BitMEX / Bybit / OKX: descend `levels` margin tiers per step; at or below
+ * tier `full_close_at_or_below_tier` close whole (`UINT32_MAX` = never).
+ */
+typedef struct partliq_tier_step {
+  /**
+   * Tiers to descend per step (0 = rule off).
+   */
+  uint32_t levels;
+  /**
+   * Tier index (0-based) at or below which a step closes the whole position; `UINT32_MAX` = never.
+   */
+  uint32_t full_close_at_or_below_tier;
+} partliq_tier_step;
+
+/**
+ * Aave v3's close factor on positions.
+ */
+typedef struct partliq_close_factor {
+  /**
+   * Largest fraction per step while the factor applies, ppm (≤ 1,000,000; 0 = rule off).
+   */
+  uint32_t max_fraction_ppm;
+  /**
+   * Health (equity ÷ maintenance, ppm) above which the factor applies.
+   */
+  uint32_t health_threshold_ppm;
+  /**
+   * Positions with less notional (quote units, ≥ 0) close without the factor.
+   */
+  int64_t min_position_notional;
+  /**
+   * A step leaves 0 or at least this much notional (quote units, ≥ 0).
+   */
+  int64_t min_remainder;
+} partliq_close_factor;
+
+/**
+ * dYdX v4's per-position limits.
+ */
+typedef struct partliq_position_limits {
+  /**
+   * Least notional a step closes (or the whole position if smaller); ≥ 0, 0 = off.
+   */
+  int64_t min_notional;
+  /**
+   * Largest fraction of the position's notional per step, ppm (≤ 1,000,000; 0 = off).
+   */
+  uint32_t max_portion_ppm;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_position_limits;
+
+/**
+ * dYdX v4's per-account, per-block limits (`INT64_MAX` = unlimited).
+ */
+typedef struct partliq_block_limits {
+  /**
+   * Most notional liquidated per account and block (≥ 0).
+   */
+  int64_t max_notional;
+  /**
+   * Most insurance fund loss per account and block (≥ 0).
+   */
+  int64_t max_insurance_loss;
+} partliq_block_limits;
+
+/**
+ * Synthetix perps v3: per market, at most `capacity` notional per window.
+ */
+typedef struct partliq_window_capacity {
+  /**
+   * Notional per window (quote units, ≥ 0).
+   */
+  int64_t capacity;
+  /**
+   * Window length in the caller's time unit (0 = rule off; must be > 0 when `capacity` > 0).
+   */
+  uint64_t window;
+} partliq_window_capacity;
+
+/**
+ * When partial liquidation gives way to a backstop.
+ */
+typedef struct partliq_escalation_rules {
+  /**
+   * Backstop when `equity × backstop_denominator < maintenance ×
+   * backstop_numerator` (exact; Hyperliquid: 2/3). Denominator 0 = unset.
+   */
+  uint32_t backstop_numerator;
+  /**
+   * See `backstop_numerator`; when set, the fraction must be below 1.
+   */
+  uint32_t backstop_denominator;
+  /**
+   * 1: backstop (rather than the best reachable legs) when no partial
+   * reduction restores the target; 0: not. Other values: `INVALID_ENUM`.
+   */
+  uint32_t backstop_on_infeasible;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_escalation_rules;
+
+/**
+ * A full liquidation policy: the core's `Policy`, field for field.
+ */
+typedef struct partliq_policy {
+  /**
+   * Where a liquidation may stop.
+   */
+  struct partliq_target target;
+  /**
+   * Limit price band around the mark, ppm (≤ 1,000,000).
+   */
+  uint32_t price_band_ppm;
+  /**
+   * A `partliq_plan_order`.
+   */
+  uint32_t order;
+  /**
+   * A `partliq_sizing_mode`.
+   */
+  uint32_t sizing;
+  /**
+   * 1: Perpetual Protocol v2's ratio rule; 0: off. Other values: `INVALID_ENUM`.
+   */
+  uint32_t perp_v2_ratio;
+  /**
+   * Hyperliquid's fraction per step with cooldown.
+   */
+  struct partliq_fraction_cap fraction_cap;
+  /**
+   * BitMEX / Bybit / OKX tier reduction.
+   */
+  struct partliq_tier_step tier_step;
+  /**
+   * Aave-style close factor.
+   */
+  struct partliq_close_factor close_factor;
+  /**
+   * dYdX per-position limits.
+   */
+  struct partliq_position_limits position_limits;
+  /**
+   * dYdX per-block limits.
+   */
+  struct partliq_block_limits block_limits;
+  /**
+   * Synthetix per-market window capacity.
+   */
+  struct partliq_window_capacity window_capacity;
+  /**
+   * Escalation thresholds.
+   */
+  struct partliq_escalation_rules escalation;
+} partliq_policy;
+
+/**
+ * The market-side parameters a venue fixes.
+ */
+typedef struct partliq_venue_fees {
+  /**
+   * Liquidation fee on the liquidated notional, ppm (≤ 1,000,000).
+   */
+  uint32_t liquidation_fee_ppm;
+  /**
+   * The liquidator's share of it, ppm (≤ 1,000,000).
+   */
+  uint32_t liquidator_fee_share_ppm;
+  /**
+   * Remainders below this notional close whole (≥ 0; 0 = none).
+   */
+  int64_t dust_floor;
+} partliq_venue_fees;
+
+/**
+ * A venue's policy and market parameters.
+ */
+typedef struct partliq_preset {
+  /**
+   * The liquidation policy.
+   */
+  struct partliq_policy policy;
+  /**
+   * Fee, fee split and dust floor for the venue's markets (`partliq_preset_apply`).
+   */
+  struct partliq_venue_fees fees;
+} partliq_preset;
+
+/**
+ * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
+ */
+typedef struct partliq_dydx_liquidation_config {
+  /**
+   * Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
+   */
+  uint32_t max_liquidation_fee_ppm;
+  /**
+   * Fillable price: `BA`, ppm (≥ 1,000,000).
+   */
+  uint32_t bankruptcy_adjustment_ppm;
+  /**
+   * Fillable price: `SMMR`, ppm (> 0).
+   */
+  uint32_t spread_to_maintenance_margin_ratio_ppm;
+  /**
+   * Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
+   */
+  uint32_t max_position_portion_liquidated_ppm;
+  /**
+   * Least notional a liquidation takes (capped at the position's notional).
+   */
+  uint64_t min_position_notional_liquidated;
+  /**
+   * Most notional liquidated per subaccount per block (> 0).
+   */
+  uint64_t max_notional_liquidated;
+  /**
+   * Most insurance fund loss per subaccount per block (> 0).
+   */
+  uint64_t max_quantums_insurance_lost;
+} partliq_dydx_liquidation_config;
+
+/**
+ * Per-account state of the step rules: the core's
+ * `AccountLiquidationState`, caller-owned, read and updated by
+ * `partliq_run_pipeline`. Start from all zeros.
+ */
+typedef struct partliq_account_liquidation_state {
+  /**
+   * Time of the last partial step (meaningful when `has_partial` is 1).
+   */
+  uint64_t last_partial_time;
+  /**
+   * 1 after a partial step, else 0.
+   */
+  uint32_t has_partial;
+  /**
+   * 1 while a liquidation is under way (until the target is met), else 0.
+   */
+  uint32_t in_liquidation;
+  /**
+   * Block the counters below belong to.
+   */
+  uint64_t block;
+  /**
+   * Notional liquidated in `block`.
+   */
+  int64_t block_notional;
+  /**
+   * Insurance fund loss caused in `block`.
+   */
+  int64_t block_insurance_loss;
+} partliq_account_liquidation_state;
+
+/**
+ * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
+ * one per market. Start from all zeros.
+ */
+typedef struct partliq_market_capacity_state {
+  /**
+   * Start time of the current window.
+   */
+  uint64_t window_start;
+  /**
+   * Notional liquidated in the current window.
+   */
+  int64_t used;
+} partliq_market_capacity_state;
+
+/**
+ * What a backstop vault receives.
+ */
+typedef struct partliq_backstop {
+  /**
+   * Collateral moved with the pool.
+   */
+  int64_t collateral;
+  /**
+   * Number of non-empty positions moved.
+   */
+  uint32_t position_count;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+  /**
+   * Pool health at transfer (equity at mark, requirements).
+   */
+  struct partliq_health health;
+  /**
+   * `max(0, −equity)`: what the insurance fund owes the vault.
+   */
+  int64_t deficit;
+} partliq_backstop;
+
+/**
+ * One decision of `partliq_run_pipeline`.
+ */
+typedef struct partliq_decision {
+  /**
+   * A `partliq_action`.
+   */
+  uint32_t action;
+  /**
+   * A `partliq_reason`.
+   */
+  uint32_t reason;
+  /**
+   * The plan; its `leg_count` legs are at the front of the caller's legs
+   * array (0 unless `action` is `PARTLIQ_ACTION_LIQUIDATE`).
+   */
+  struct partliq_plan plan;
+  /**
+   * 1 when `backstop` holds the transfer's figures (`action` is
+   * `PARTLIQ_ACTION_BACKSTOP`), else 0 (and `backstop` is all zeros).
+   */
+  uint8_t has_backstop;
+  /**
+   * 0.
+   */
+  uint8_t reserved[7];
+  /**
+   * The backstop transfer's figures when `has_backstop` is 1.
+   */
+  struct partliq_backstop backstop;
+} partliq_decision;
+
+/**
+ * An insurance fund as a plain value (the core's `InsuranceFund`), for a
+ * single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
+ * Invariant kept by every function: `initial + total_credits − total_debits
+ * = balance` and `balance ≥ floor`.
+ */
+typedef struct partliq_insurance_fund {
+  /**
+   * Current balance (quote units).
+   */
+  int64_t balance;
+  /**
+   * The balance may not go below this.
+   */
+  int64_t floor;
+  /**
+   * Balance when the fund was created.
+   */
+  int64_t initial;
+  /**
+   * Sum of all credits.
+   */
+  int64_t total_credits;
+  /**
+   * Sum of all debits.
+   */
+  int64_t total_debits;
+} partliq_insurance_fund;
+
+/**
+ * How much of a deficit the fund covered.
+ */
+typedef struct partliq_coverage {
+  /**
+   * Paid by the fund.
+   */
+  int64_t covered;
+  /**
+   * Left for auto-deleveraging.
+   */
+  int64_t uncovered;
+} partliq_coverage;
+
+/**
+ * An opposite-side account that may be deleveraged.
+ */
+typedef struct partliq_adl_candidate {
+  /**
+   * The engine's account id (ties rank by it, ascending).
+   */
+  uint32_t account;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * The candidate's signed position in the market.
+   */
+  int64_t size;
+  /**
+   * Unrealised PnL of that position (quote units).
+   */
+  int64_t unrealized_pnl;
+  /**
+   * |entry value| of the position (> 0).
+   */
+  int64_t entry_notional;
+  /**
+   * |mark value| of the position.
+   */
+  int64_t mark_notional;
+  /**
+   * Margin backing it: mark value − bankruptcy value (≤ 0: bankrupt itself).
+   */
+  int64_t margin;
+} partliq_adl_candidate;
+
+/**
+ * A deleveraging fill.
+ */
+typedef struct partliq_adl_fill {
+  /**
+   * Index of the candidate in the candidates array.
+   */
+  uint32_t candidate;
+  /**
+   * Its account id.
+   */
+  uint32_t account;
+  /**
+   * The candidate's size change (reduces its position).
+   */
+  int64_t size_delta;
+  /**
+   * Execution price: the bankrupt position's bankruptcy price.
+   */
+  int64_t price;
+} partliq_adl_fill;
+
+/**
+ * One market's liquidation budgets (the core's `CapacityLimits`).
+ */
+typedef struct partliq_capacity_limits {
+  /**
+   * Window length in the caller's time unit (> 0 when `window_budget` is enforced).
+   */
+  uint64_t window_len;
+  /**
+   * Notional (capacity units) per window, ≤ `PARTLIQ_CAPACITY_MAX_AMOUNT`, or `PARTLIQ_CAPACITY_UNLIMITED`.
+   */
+  uint64_t window_budget;
+  /**
+   * Notional (capacity units) per block, ≤ `PARTLIQ_CAPACITY_MAX_AMOUNT`, or `PARTLIQ_CAPACITY_UNLIMITED`.
+   */
+  uint64_t block_budget;
+} partliq_capacity_limits;
+
+/**
+ * What `partliq_capacity_reserve` reserved.
+ */
+typedef struct partliq_capacity_reservation {
+  /**
+   * The handle to commit or release (good for one of them).
+   */
+  uint64_t handle;
+  /**
+   * The amount reserved (the amount asked, or less for a partial reservation).
+   */
+  uint64_t amount;
+  /**
+   * The window epoch (`now / window_len`, or a later one already seen) it
+   * is charged to; 0 if the window is not enforced.
+   */
+  uint64_t window_epoch;
+  /**
+   * The block it is charged to; 0 if the block budget is not enforced.
+   */
+  uint64_t block;
+} partliq_capacity_reservation;
+
+/**
+ * What `partliq_fund_debit_up_to` took.
+ */
+typedef struct partliq_partial_debit {
+  /**
+   * The amount debited (≤ the amount asked; 0 if the fund was at or below its floor).
+   */
+  int64_t debited;
+  /**
+   * The balance right after this debit.
+   */
+  int64_t balance;
+} partliq_partial_debit;
+
+/**
+ * The shared fund's ledger; exact when no operation is in flight:
+ * `initial + credits − debits = balance`, the 128-bit totals as
+ * `hi × 2^64 + lo`.
+ */
+typedef struct partliq_ledger {
+  /**
+   * The balance at init.
+   */
+  int64_t initial;
+  /**
+   * The balance.
+   */
+  int64_t balance;
+  /**
+   * The floor.
+   */
+  int64_t floor;
+  /**
+   * Sum of all credits, high 64 bits.
+   */
+  uint64_t credits_hi;
+  /**
+   * Sum of all credits, low 64 bits.
+   */
+  uint64_t credits_lo;
+  /**
+   * Sum of all debits, high 64 bits.
+   */
+  uint64_t debits_hi;
+  /**
+   * Sum of all debits, low 64 bits.
+   */
+  uint64_t debits_lo;
+} partliq_ledger;
 
 /**
  * Success: the outputs are written.
@@ -1140,6 +1849,618 @@ partliq_status partliq_settle_fill(const struct partliq_market *markets,
  * NULL. An unknown code gets "unknown status code". Do not free it.
  */
 const char *partliq_status_str(partliq_status status);
+
+/**
+ * Checks every field of a policy: the boundary's checks
+ * (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for the target kind, order, sizing
+ * mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
+ * `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
+ * 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
+ * `ZERO_WINDOW`).
+ *
+ * # Safety
+ * `policy` is NULL or points to an initialised `partliq_policy`.
+ */
+partliq_status partliq_policy_validate(const struct partliq_policy *policy);
+
+/**
+ * partliq's own policy: the least reduction restoring maintenance + 5 %,
+ * best release per unit of cost first, 1 % band, backstop when infeasible;
+ * fee 0.5 % split 50/50. Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_partliq_default(struct partliq_preset *out);
+
+/**
+ * Hyperliquid: above 100,000 USD of notional (`quote_per_usd` quote units
+ * per dollar, > 0), 20 % per step and a 30 s cooldown (`ticks_per_second`
+ * units of the caller's clock per second) during which steps close the
+ * whole position; backstop when equity < 2/3 of maintenance (exactly).
+ * Statuses: `OUT_OF_RANGE` (`quote_per_usd` ≤ 0), `OVERFLOW`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_hyperliquid(int64_t quote_per_usd,
+                                          uint64_t ticks_per_second,
+                                          struct partliq_preset *out);
+
+/**
+ * Binance USDⓈ-M: the least reduction, the clearance fee to the insurance
+ * fund. Statuses: `INVALID_PRICE_BAND`, `FRACTION_ABOVE_100_PERCENT` (fee).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_binance_usdm(uint32_t clearance_fee_ppm,
+                                           uint32_t price_band_ppm,
+                                           struct partliq_preset *out);
+
+/**
+ * BitMEX: reduce the position one risk-limit tier per step; in the lowest
+ * tier, close whole.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_bitmex(struct partliq_preset *out);
+
+/**
+ * Bybit: as BitMEX.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_bybit(struct partliq_preset *out);
+
+/**
+ * OKX: two tiers per step from tier 3 up; tier 2 or below close whole.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_okx(struct partliq_preset *out);
+
+/**
+ * Deribit: incremental, at most `fraction_per_round_ppm` of the position
+ * per step; 0.75 % fee to the insurance fund. Statuses:
+ * `INVALID_POLICY_FRACTION`, `INVALID_PRICE_BAND`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_deribit(uint32_t fraction_per_round_ppm,
+                                      uint32_t price_band_ppm,
+                                      struct partliq_preset *out);
+
+/**
+ * Perpetual Protocol v2: the ratio rule, $100 positions close whole, 2.5 %
+ * penalty split 50/50. Statuses: `OUT_OF_RANGE` (`quote_per_usd` ≤ 0),
+ * `OVERFLOW`, `INVALID_PRICE_BAND`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_perp_v2(int64_t quote_per_usd,
+                                      uint32_t price_band_ppm,
+                                      struct partliq_preset *out);
+
+/**
+ * dYdX v4 from its liquidation config (checked first as dYdX's
+ * `LiquidationsConfig.Validate` does: `INVALID_LIQUIDATION_CONFIG`,
+ * `FRACTION_ABOVE_100_PERCENT`). Other statuses: `OVERFLOW` (a limit above
+ * `INT64_MAX`), `INVALID_PRICE_BAND`.
+ *
+ * # Safety
+ * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_preset_dydx_v4(const struct partliq_dydx_liquidation_config *config,
+                                      uint32_t price_band_ppm,
+                                      struct partliq_preset *out);
+
+/**
+ * dYdX mainnet's genesis liquidations config.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_mainnet_genesis(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's code default liquidations config (`LiquidationsConfig_Default`).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
+ * `FRACTION_ABOVE_100_PERCENT`.
+ *
+ * # Safety
+ * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
+
+/**
+ * Aave v3's close factor on a margin pool: 50 % per step while health >
+ * 0.95 and the position ≥ $2,000; never leave less than $1,000. Statuses:
+ * `OUT_OF_RANGE` (`quote_per_usd` ≤ 0), `OVERFLOW`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_aave_v3_close_factor(int64_t quote_per_usd,
+                                                   struct partliq_preset *out);
+
+/**
+ * Synthetix perps v3: at most `capacity` of notional per market per window
+ * of `window` time units. Statuses: `ZERO_WINDOW`, `NEGATIVE_LIMIT`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_preset`.
+ */
+partliq_status partliq_preset_synthetix_v3(int64_t capacity,
+                                           uint64_t window,
+                                           struct partliq_preset *out);
+
+/**
+ * Writes the preset's fee, fee split and dust floor into `*market` (only
+ * on success). Statuses: `FRACTION_ABOVE_100_PERCENT`, `INVALID_DUST_FLOOR`
+ * (the fees), `RESERVED_NOT_ZERO` (the market's), and the policy's
+ * boundary checks (`INVALID_ENUM`, `RESERVED_NOT_ZERO`).
+ *
+ * # Safety
+ * `preset` is NULL or points to an initialised `partliq_preset`; `market`
+ * is NULL or points to an initialised `partliq_market`, not overlapping it.
+ */
+partliq_status partliq_preset_apply(const struct partliq_preset *preset,
+                                    struct partliq_market *market);
+
+/**
+ * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
+ * the account's rule state (the per-block insurance-loss limit). Statuses:
+ * `OVERFLOW`; the state is untouched unless `OK`.
+ *
+ * # Safety
+ * `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
+ */
+partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
+                                                           uint64_t block,
+                                                           int64_t loss);
+
+/**
+ * The whole pipeline for one margin pool: trigger, choose, size, cap by
+ * the policy's step rules, price — or escalate. Writes `*out`, the plan's
+ * legs to the front of `legs`, and the updated `*account_state` and
+ * `market_states` — all only on `OK`; on any other status nothing is
+ * written (the market states are restored to the bytes they had).
+ *
+ * `market_states` holds one entry per market (`market_states_len ≥
+ * markets_len`) when the policy has a window capacity rule
+ * (`window_capacity.window > 0`; else `STATE_TOO_SMALL`), else it may be
+ * NULL with length 0. `now` and `block` are the caller's clock and block
+ * height. `legs` must hold at least `positions_len` entries.
+ *
+ * Statuses besides the pool's: the policy's (`partliq_policy_validate`),
+ * `INVALID_ENUM` (`has_partial` or `in_liquidation` not 0/1),
+ * `STATE_TOO_SMALL`, `BUFFER_TOO_SMALL`, `TOO_MANY_POSITIONS`, `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_pool_health`; `policy` points to an initialised policy;
+ * `account_state` to an initialised state; `market_states` is NULL (only
+ * with length 0) or points to that many initialised states; `legs` is NULL
+ * (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
+ * overlaps another output or an input.
+ */
+partliq_status partliq_run_pipeline(const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len,
+                                    int64_t collateral,
+                                    const struct partliq_position *positions,
+                                    size_t positions_len,
+                                    const struct partliq_policy *policy,
+                                    struct partliq_account_liquidation_state *account_state,
+                                    struct partliq_market_capacity_state *market_states,
+                                    size_t market_states_len,
+                                    uint64_t now,
+                                    uint64_t block,
+                                    struct partliq_plan_leg *legs,
+                                    size_t legs_len,
+                                    struct partliq_decision *out);
+
+/**
+ * The figures of transferring the pool whole to a backstop vault at mark
+ * (no clearance fee): collateral, non-empty positions, health, and the
+ * deficit the insurance fund owes the vault. Writes `*out` on success.
+ * Statuses: the pool's (`partliq_pool_health`).
+ *
+ * # Safety
+ * As `partliq_pool_health`.
+ */
+partliq_status partliq_backstop_transfer(const struct partliq_market *markets,
+                                         size_t markets_len,
+                                         const int64_t *prices,
+                                         size_t prices_len,
+                                         int64_t collateral,
+                                         const struct partliq_position *positions,
+                                         size_t positions_len,
+                                         struct partliq_backstop *out);
+
+/**
+ * A fund holding `balance` with a `floor`. Statuses:
+ * `INSURANCE_FUND_BELOW_FLOOR` (`balance < floor`).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_insurance_fund`.
+ */
+partliq_status partliq_insurance_fund_new(int64_t balance,
+                                          int64_t floor,
+                                          struct partliq_insurance_fund *out);
+
+/**
+ * Adds `amount ≥ 0` to the fund. Statuses: `NEGATIVE_LIMIT`, `OVERFLOW`;
+ * the fund is untouched unless `OK`.
+ *
+ * # Safety
+ * `fund` is NULL or points to an initialised `partliq_insurance_fund`.
+ */
+partliq_status partliq_insurance_fund_credit(struct partliq_insurance_fund *fund,
+                                             int64_t amount);
+
+/**
+ * Removes `amount ≥ 0` whole, or refuses it (`INSURANCE_FUND_BELOW_FLOOR`:
+ * the balance would drop below the floor) leaving the fund untouched.
+ * Other statuses: `NEGATIVE_LIMIT`, `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_insurance_fund_credit`.
+ */
+partliq_status partliq_insurance_fund_debit(struct partliq_insurance_fund *fund,
+                                            int64_t amount);
+
+/**
+ * Covers as much of `deficit ≥ 0` as the fund can down to its floor;
+ * writes what it covered and what is left for deleveraging. Statuses:
+ * `NEGATIVE_LIMIT`, `OVERFLOW`; nothing written unless `OK`.
+ *
+ * # Safety
+ * As `partliq_insurance_fund_credit`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_insurance_fund_cover(struct partliq_insurance_fund *fund,
+                                            int64_t deficit,
+                                            struct partliq_coverage *out);
+
+/**
+ * Books a settled fill (`partliq_settle_fill`'s output): credits the fund's
+ * fee share, then covers the bad debt; writes the coverage (its
+ * `uncovered` is left for deleveraging). All or nothing. Statuses:
+ * `NEGATIVE_LIMIT`, `OVERFLOW`, `RESERVED_NOT_ZERO`, `INVALID_ENUM`
+ * (`health_after.state`).
+ *
+ * # Safety
+ * As `partliq_insurance_fund_cover`; `settlement` is NULL or points to an
+ * initialised `partliq_settlement`.
+ */
+partliq_status partliq_insurance_fund_book(struct partliq_insurance_fund *fund,
+                                           const struct partliq_settlement *settlement,
+                                           struct partliq_coverage *out);
+
+/**
+ * Ranks the candidates on the side opposite to `deficit_size` (the
+ * bankrupt position, signed) into `order` (indices into `candidates`),
+ * best first: profit × effective leverage, then account id, then index —
+ * a total order. Writes the ranked indices to the front of `order` and
+ * their count to `*out_count`, only on success.
+ *
+ * Statuses: `BUFFER_TOO_SMALL` (`order_len` below the number of opposite
+ * candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32 candidates
+ * or a size of `INT64_MIN`).
+ *
+ * # Safety
+ * `candidates` is NULL (only with length 0) or points to that many
+ * initialised candidates; `order` is NULL (only with length 0) or valid for
+ * writing `order_len` values; `out_count` is NULL or valid for one write.
+ * No overlap.
+ */
+partliq_status partliq_rank_adl(int64_t deficit_size,
+                                const struct partliq_adl_candidate *candidates,
+                                size_t candidates_len,
+                                uint32_t *order,
+                                size_t order_len,
+                                size_t *out_count);
+
+/**
+ * Closes `deficit_size` (the bankrupt position, signed) against opposite
+ * candidates at `bankruptcy_price`, `mode` a `partliq_adl_mode`. Writes the
+ * fills to the front of `fills` and their count to `*out_count`; the fills'
+ * sizes sum exactly to `|deficit_size|`, each within its candidate's
+ * position. `order` is scratch (at least one entry per opposite candidate):
+ * its contents are unspecified after the call, whatever the status. On
+ * success `fills` entries past `*out_count` (up to the number of opposite
+ * candidates) may be overwritten too; on any other status `fills` and
+ * `*out_count` are untouched.
+ *
+ * Statuses: `INVALID_LOT_STEP`, `INVALID_FILL_PRICE`,
+ * `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
+ * deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
+ * number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
+ * `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or valid for
+ * writing `fills_len` fills. No overlap.
+ */
+partliq_status partliq_deleverage(int64_t deficit_size,
+                                  int64_t bankruptcy_price,
+                                  int64_t lot_step,
+                                  const struct partliq_adl_candidate *candidates,
+                                  size_t candidates_len,
+                                  uint32_t mode,
+                                  uint32_t *order,
+                                  size_t order_len,
+                                  struct partliq_adl_fill *fills,
+                                  size_t fills_len,
+                                  size_t *out_count);
+
+/**
+ * The alignment a market parameter object needs (8).
+ */
+size_t partliq_market_params_align(void);
+
+/**
+ * Bytes of memory a market parameter object with `slots` slots needs; 0
+ * when `slots` is not in `2 ..= PARTLIQ_MARKET_PARAMS_MAX_SLOTS`.
+ */
+size_t partliq_market_params_size(size_t slots);
+
+/**
+ * Lays out a market parameter object with `slots` slots in `mem` and
+ * publishes `*initial` (validated as `partliq_market_validate`) as version
+ * 1. Nothing else may use the memory during the call.
+ *
+ * Statuses: the memory's, `INVALID_SLOT_COUNT`, the market's.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes; `initial` is
+ * NULL or points to an initialised market outside `mem`.
+ */
+partliq_status partliq_market_params_init(void *mem,
+                                          size_t len,
+                                          size_t slots,
+                                          const struct partliq_market *initial);
+
+/**
+ * Publishes `*market` (validated as `partliq_market_validate`) as the
+ * next version and writes that version to `*out_version`. Readers never
+ * wait for it and never see a half-written market. One publisher at a
+ * time: a concurrent second one gets `PUBLISH_IN_PROGRESS`; `NO_FREE_SLOT`
+ * when every spare slot is still being read (retry). Nothing is published
+ * unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for `len` bytes laid out by
+ * `partliq_market_params_init`; `market` is NULL or points to an
+ * initialised market; `out_version` is NULL or valid for one write.
+ */
+partliq_status partliq_market_params_publish(const void *mem,
+                                             size_t len,
+                                             const struct partliq_market *market,
+                                             uint64_t *out_version);
+
+/**
+ * Copies the newest published market to `*out` and its version to
+ * `*out_version` (a consistent snapshot; never blocks on a publisher).
+ *
+ * # Safety
+ * As `partliq_market_params_publish`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_market_params_read(const void *mem,
+                                          size_t len,
+                                          struct partliq_market *out,
+                                          uint64_t *out_version);
+
+/**
+ * The alignment a capacity object needs (8).
+ */
+size_t partliq_capacity_align(void);
+
+/**
+ * Bytes of memory a capacity object for `markets` markets and `entries`
+ * reservation entries (the most reservations live at once) needs; 0 when a
+ * count is 0 or above `PARTLIQ_CAPACITY_MAX_MARKETS` /
+ * `PARTLIQ_CAPACITY_MAX_ENTRIES`.
+ */
+size_t partliq_capacity_size(size_t markets,
+                             size_t entries);
+
+/**
+ * Lays out a capacity object in `mem`: market `i` has budgets `limits[i]`
+ * (`markets` of them), `entries` reservation entries. Nothing else may use
+ * the memory during the call.
+ *
+ * Statuses: the memory's, `INVALID_SLOT_COUNT`, `OUT_OF_RANGE` (a budget
+ * above `PARTLIQ_CAPACITY_MAX_AMOUNT` that is not unlimited),
+ * `ZERO_WINDOW`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes; `limits` is
+ * NULL (only with `markets` 0) or points to `markets` initialised limits
+ * outside `mem`.
+ */
+partliq_status partliq_capacity_init(void *mem,
+                                     size_t len,
+                                     const struct partliq_capacity_limits *limits,
+                                     size_t markets,
+                                     size_t entries);
+
+/**
+ * Reserves `amount` (1 ..= `PARTLIQ_CAPACITY_MAX_AMOUNT`) of `market`'s
+ * capacity at caller time `now` and block height `block`; with `partial`
+ * 1, as much as is left (at least 1) instead of refusing. Writes the
+ * reservation on success; commit or release it exactly once.
+ *
+ * Statuses: the memory's, `UNKNOWN_MARKET`, `OUT_OF_RANGE` (amount),
+ * `INVALID_ENUM` (`partial` not 0/1), `CAPACITY_EXHAUSTED`,
+ * `RESERVATION_TABLE_FULL` (nothing reserved).
+ *
+ * # Safety
+ * `mem` is NULL or valid for `len` bytes laid out by
+ * `partliq_capacity_init`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_capacity_reserve(const void *mem,
+                                        size_t len,
+                                        uint32_t market,
+                                        uint64_t amount,
+                                        uint64_t now,
+                                        uint64_t block,
+                                        uint32_t partial,
+                                        struct partliq_capacity_reservation *out);
+
+/**
+ * Commits `filled` (≤ the reserved amount) of a reservation: it stays
+ * charged to the reservation's window and block, the rest is given back,
+ * the reservation ends. Statuses: the memory's, `UNKNOWN_RESERVATION`
+ * (never made, or already committed or released),
+ * `COMMIT_EXCEEDS_RESERVATION` (the reservation stays live, unchanged).
+ *
+ * # Safety
+ * As `partliq_capacity_reserve` (no `out`).
+ */
+partliq_status partliq_capacity_commit(const void *mem,
+                                       size_t len,
+                                       uint64_t handle,
+                                       uint64_t filled);
+
+/**
+ * Releases a whole reservation (a commit of 0). Statuses: the memory's,
+ * `UNKNOWN_RESERVATION`.
+ *
+ * # Safety
+ * As `partliq_capacity_commit`.
+ */
+partliq_status partliq_capacity_release(const void *mem,
+                                        size_t len,
+                                        uint64_t handle);
+
+/**
+ * Capacity left for `market` at `now` and `block`: the smaller of the
+ * window's and the block's (a snapshot; `PARTLIQ_CAPACITY_UNLIMITED` when
+ * neither is enforced). Statuses: the memory's, `UNKNOWN_MARKET`.
+ *
+ * # Safety
+ * As `partliq_capacity_reserve` (`out` a `uint64_t`).
+ */
+partliq_status partliq_capacity_available(const void *mem,
+                                          size_t len,
+                                          uint32_t market,
+                                          uint64_t now,
+                                          uint64_t block,
+                                          uint64_t *out);
+
+/**
+ * Used capacity (reserved plus committed) of `market`'s window at `now`
+ * and of its block budget at `block` (each 0 when not enforced).
+ * Statuses: the memory's, `UNKNOWN_MARKET`.
+ *
+ * # Safety
+ * As `partliq_capacity_reserve` (`out_window`, `out_block` each a `uint64_t`).
+ */
+partliq_status partliq_capacity_used(const void *mem,
+                                     size_t len,
+                                     uint32_t market,
+                                     uint64_t now,
+                                     uint64_t block,
+                                     uint64_t *out_window,
+                                     uint64_t *out_block);
+
+/**
+ * The alignment a shared fund needs (8).
+ */
+size_t partliq_fund_align(void);
+
+/**
+ * Bytes of memory a shared insurance fund needs.
+ */
+size_t partliq_fund_size(void);
+
+/**
+ * Lays out a fund with balance `initial` and floor `floor` in `mem` (an
+ * initial balance below the floor is allowed: debits are refused until
+ * credits lift it). Nothing else may use the memory during the call.
+ * Statuses: the memory's.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes.
+ */
+partliq_status partliq_fund_init(void *mem,
+                                 size_t len,
+                                 int64_t initial,
+                                 int64_t floor);
+
+/**
+ * Adds `amount ≥ 0`; writes the balance right after. Statuses: the
+ * memory's, `OUT_OF_RANGE` (negative), `OVERFLOW` (nothing credited).
+ *
+ * # Safety
+ * `mem` is NULL or valid for `len` bytes laid out by `partliq_fund_init`;
+ * `out_balance` is NULL or valid for one write.
+ */
+partliq_status partliq_fund_credit(const void *mem,
+                                   size_t len,
+                                   int64_t amount,
+                                   int64_t *out_balance);
+
+/**
+ * Takes `amount ≥ 0` whole, or nothing (`INSURANCE_FUND_BELOW_FLOOR`: the
+ * balance after would be below the floor); writes the balance right after.
+ * Other statuses: the memory's, `OUT_OF_RANGE`.
+ *
+ * # Safety
+ * As `partliq_fund_credit`.
+ */
+partliq_status partliq_fund_debit(const void *mem,
+                                  size_t len,
+                                  int64_t amount,
+                                  int64_t *out_balance);
+
+/**
+ * Takes as much of `amount ≥ 0` as the floor allows (possibly 0).
+ * Statuses: the memory's, `OUT_OF_RANGE`.
+ *
+ * # Safety
+ * As `partliq_fund_credit` (`out` a `partliq_partial_debit`).
+ */
+partliq_status partliq_fund_debit_up_to(const void *mem,
+                                        size_t len,
+                                        int64_t amount,
+                                        struct partliq_partial_debit *out);
+
+/**
+ * The fund's ledger (exact when no operation is in flight). Statuses: the
+ * memory's.
+ *
+ * # Safety
+ * As `partliq_fund_credit` (`out` a `partliq_ledger`).
+ */
+partliq_status partliq_fund_ledger(const void *mem,
+                                   size_t len,
+                                   struct partliq_ledger *out);
+
+/**
+ * Sets a new floor for debits from now on (a balance already below a
+ * raised floor stays; further debits are refused). Statuses: the memory's.
+ *
+ * # Safety
+ * `mem` is NULL or valid for `len` bytes laid out by `partliq_fund_init`.
+ */
+partliq_status partliq_fund_set_floor(const void *mem,
+                                      size_t len,
+                                      int64_t floor);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -22,14 +22,14 @@ use super::PARTLIQ_VERSION_NUMBER;
 
 /// Largest length an array of `T` may have: its byte size must not exceed
 /// `isize::MAX` (what `core::slice::from_raw_parts` requires).
-const fn max_len<T>() -> usize {
+pub(super) const fn max_len<T>() -> usize {
     match (isize::MAX as usize).checked_div(core::mem::size_of::<T>()) {
         Some(n) => n,
         None => usize::MAX,
     }
 }
 
-fn aligned<T>(p: *const T) -> bool {
+pub(super) fn aligned<T>(p: *const T) -> bool {
     (p as usize).checked_rem(core::mem::align_of::<T>()) == Some(0)
 }
 
@@ -38,7 +38,7 @@ fn aligned<T>(p: *const T) -> bool {
 /// # Safety
 /// When `len > 0` and `ptr` is not NULL, `ptr` must point to `len`
 /// initialised values of `T` that stay valid and unmodified for `'a`.
-unsafe fn slice_in<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], partliq_status> {
+pub(super) unsafe fn slice_in<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], partliq_status> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -60,7 +60,7 @@ unsafe fn slice_in<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], partliq_
 ///
 /// # Safety
 /// A non-NULL `ptr` must point to an initialised `T` valid for `'a`.
-unsafe fn ref_in<'a, T>(ptr: *const T) -> Result<&'a T, partliq_status> {
+pub(super) unsafe fn ref_in<'a, T>(ptr: *const T) -> Result<&'a T, partliq_status> {
     if ptr.is_null() {
         return Err(PARTLIQ_STATUS_NULL_POINTER);
     }
@@ -72,7 +72,7 @@ unsafe fn ref_in<'a, T>(ptr: *const T) -> Result<&'a T, partliq_status> {
 }
 
 /// Checks an out-pointer (it is written, never read, and only on success).
-fn out_ok<T>(ptr: *mut T) -> Result<(), partliq_status> {
+pub(super) fn out_ok<T>(ptr: *mut T) -> Result<(), partliq_status> {
     if ptr.is_null() {
         Err(PARTLIQ_STATUS_NULL_POINTER)
     } else if !aligned(ptr.cast_const()) {
@@ -137,7 +137,7 @@ macro_rules! write_out {
     };
 }
 
-const OK: partliq_status = PARTLIQ_STATUS_OK;
+pub(super) const OK: partliq_status = PARTLIQ_STATUS_OK;
 
 // ---------------------------------------------------------------------------
 // The pool, seen as the core's types without copying.
@@ -153,15 +153,15 @@ const OK: partliq_status = PARTLIQ_STATUS_OK;
 
 /// The caller's pool as the core sees it, after the ABI's own checks
 /// (reserved fields of the positions and of the markets they name).
-struct PoolRef<'a> {
-    markets: &'a [Market],
-    prices: &'a [Price],
-    collateral: Quote,
-    positions: &'a [Position],
+pub(super) struct PoolRef<'a> {
+    pub(super) markets: &'a [Market],
+    pub(super) prices: &'a [Price],
+    pub(super) collateral: Quote,
+    pub(super) positions: &'a [Position],
 }
 
 impl<'a> PoolRef<'a> {
-    fn new(
+    pub(super) fn new(
         markets: &'a [partliq_market],
         prices: &'a [i64],
         collateral: i64,
@@ -184,13 +184,13 @@ impl<'a> PoolRef<'a> {
         })
     }
 
-    fn pool(&self) -> Pool<'a> {
+    pub(super) fn pool(&self) -> Pool<'a> {
         Pool::new(self.collateral, self.positions)
     }
 }
 
 /// The caller's markets as core markets.
-fn core_markets(m: &[partliq_market]) -> &[Market] {
+pub(super) fn core_markets(m: &[partliq_market]) -> &[Market] {
     // SAFETY: same size, alignment and field offsets (asserted in types.rs);
     // all fields are integers (every bit pattern valid); the length and the
     // lifetime are the input slice's.
@@ -210,7 +210,7 @@ fn core_positions(p: &[partliq_position]) -> &[Position] {
     unsafe { core::slice::from_raw_parts(p.as_ptr().cast::<Position>(), p.len()) }
 }
 
-fn index(i: u32) -> Result<usize, partliq_status> {
+pub(super) fn index(i: u32) -> Result<usize, partliq_status> {
     usize::try_from(i).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)
 }
 

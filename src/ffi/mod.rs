@@ -32,14 +32,25 @@
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
+#[macro_use]
+mod types;
+#[macro_use]
 mod api;
 mod status;
-mod types;
+
+mod engine;
+mod escalation;
+#[cfg(all(target_has_atomic = "64", not(all(test, partliq_loom))))]
+mod shared;
 
 #[cfg(all(test, feature = "std"))]
 mod cases;
 
 pub use api::*;
+pub use engine::*;
+pub use escalation::*;
+#[cfg(all(target_has_atomic = "64", not(all(test, partliq_loom))))]
+pub use shared::*;
 pub use status::*;
 pub use types::*;
 

@@ -1,0 +1,533 @@
+//! Escalation: backstop transfer, the insurance fund as a value, and
+//! auto-deleveraging over caller buffers.
+
+use crate::account::Position;
+use crate::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund};
+use crate::health::{Health, HealthState};
+use crate::num::{Price, Quote, Size};
+use crate::settlement::Settlement;
+
+use super::api::{max_len, out_ok, ref_in, slice_in, PoolRef, OK};
+use super::status::*;
+use super::types::*;
+
+/// How a deficit position is spread over counterparties (`partliq_deleverage`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_adl_mode {
+    /// Down the queue ranked as `partliq_rank_adl`, each taken fully before the next.
+    Queue = 0,
+    /// Pro rata by position size, in lot steps, remainders in queue order.
+    ProRata = 1,
+}
+
+/// What a backstop vault receives.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_backstop {
+    /// Collateral moved with the pool.
+    pub collateral: i64,
+    /// Number of non-empty positions moved.
+    pub position_count: u32,
+    /// 0.
+    pub reserved: u32,
+    /// Pool health at transfer (equity at mark, requirements).
+    pub health: partliq_health,
+    /// `max(0, −equity)`: what the insurance fund owes the vault.
+    pub deficit: i64,
+}
+
+/// An insurance fund as a plain value (the core's `InsuranceFund`), for a
+/// single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
+/// Invariant kept by every function: `initial + total_credits − total_debits
+/// = balance` and `balance ≥ floor`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_insurance_fund {
+    /// Current balance (quote units).
+    pub balance: i64,
+    /// The balance may not go below this.
+    pub floor: i64,
+    /// Balance when the fund was created.
+    pub initial: i64,
+    /// Sum of all credits.
+    pub total_credits: i64,
+    /// Sum of all debits.
+    pub total_debits: i64,
+}
+
+/// How much of a deficit the fund covered.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_coverage {
+    /// Paid by the fund.
+    pub covered: i64,
+    /// Left for auto-deleveraging.
+    pub uncovered: i64,
+}
+
+/// An opposite-side account that may be deleveraged.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_adl_candidate {
+    /// The engine's account id (ties rank by it, ascending).
+    pub account: u32,
+    /// Must be 0.
+    pub reserved: u32,
+    /// The candidate's signed position in the market.
+    pub size: i64,
+    /// Unrealised PnL of that position (quote units).
+    pub unrealized_pnl: i64,
+    /// |entry value| of the position (> 0).
+    pub entry_notional: i64,
+    /// |mark value| of the position.
+    pub mark_notional: i64,
+    /// Margin backing it: mark value − bankruptcy value (≤ 0: bankrupt itself).
+    pub margin: i64,
+}
+
+/// A deleveraging fill.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_adl_fill {
+    /// Index of the candidate in the candidates array.
+    pub candidate: u32,
+    /// Its account id.
+    pub account: u32,
+    /// The candidate's size change (reduces its position).
+    pub size_delta: i64,
+    /// Execution price: the bankrupt position's bankruptcy price.
+    pub price: i64,
+}
+
+pin_layout!(partliq_backstop, size = 72, align = i64, { collateral @ 0, position_count @ 8, reserved @ 12, health @ 16, deficit @ 64 });
+pin_layout!(partliq_insurance_fund, size = 40, align = i64, {
+    balance @ 0, floor @ 8, initial @ 16, total_credits @ 24, total_debits @ 32,
+});
+pin_layout!(partliq_coverage, size = 16, align = i64, { covered @ 0, uncovered @ 8 });
+pin_layout!(partliq_adl_candidate, size = 48, align = i64, {
+    account @ 0, reserved @ 4, size @ 8, unrealized_pnl @ 16, entry_notional @ 24, mark_notional @ 32, margin @ 40,
+});
+pin_layout!(partliq_adl_fill, size = 24, align = i64, { candidate @ 0, account @ 4, size_delta @ 8, price @ 16 });
+
+// Candidates and fills are read and written in place as the core's.
+same_layout!(partliq_adl_candidate, AdlCandidate, {
+    account = account, reserved = reserved, size = size, unrealized_pnl = unrealized_pnl, entry_notional = entry_notional,
+    mark_notional = mark_notional, margin = margin,
+});
+same_layout!(partliq_adl_fill, AdlFill, { candidate = candidate, account = account, size_delta = size_delta, price = price });
+same_layout!(partliq_insurance_fund, InsuranceFund, {
+    balance = balance, floor = floor, initial = initial, total_credits = total_credits, total_debits = total_debits,
+});
+
+impl From<&BackstopTransfer> for partliq_backstop {
+    fn from(t: &BackstopTransfer) -> Self {
+        partliq_backstop {
+            collateral: t.collateral.0,
+            position_count: t.position_count,
+            reserved: 0,
+            health: partliq_health::from(&t.health),
+            deficit: t.deficit.0,
+        }
+    }
+}
+
+fn fund_in(f: &partliq_insurance_fund) -> InsuranceFund {
+    InsuranceFund {
+        balance: Quote(f.balance),
+        floor: Quote(f.floor),
+        initial: Quote(f.initial),
+        total_credits: Quote(f.total_credits),
+        total_debits: Quote(f.total_debits),
+    }
+}
+
+fn fund_out(f: &InsuranceFund) -> partliq_insurance_fund {
+    partliq_insurance_fund {
+        balance: f.balance.0,
+        floor: f.floor.0,
+        initial: f.initial.0,
+        total_credits: f.total_credits.0,
+        total_debits: f.total_debits.0,
+    }
+}
+
+fn coverage_out(c: &Coverage) -> partliq_coverage {
+    partliq_coverage { covered: c.covered.0, uncovered: c.uncovered.0 }
+}
+
+/// The caller's candidates as the core's, after the reserved-field check.
+fn candidates_in(c: &[partliq_adl_candidate]) -> Result<&[AdlCandidate], partliq_status> {
+    if c.iter().any(|c| c.reserved != 0) {
+        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    }
+    // SAFETY: same size, alignment and field offsets (asserted above); all
+    // fields are integers; the length and lifetime are the input slice's.
+    Ok(unsafe { core::slice::from_raw_parts(c.as_ptr().cast::<AdlCandidate>(), c.len()) })
+}
+
+/// A caller's writable array: NULL only with length 0.
+///
+/// # Safety
+/// When `len > 0`, `ptr` must be valid for reads and writes of `len` values
+/// of `T`, accessed by nothing else for `'a`.
+unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], partliq_status> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    out_ok(ptr)?;
+    if len > max_len::<T>() {
+        return Err(PARTLIQ_STATUS_BAD_LENGTH);
+    }
+    // SAFETY: non-NULL, aligned, byte size ≤ isize::MAX (checked); validity
+    // and exclusivity are the caller's contract. `T` is a plain integer type
+    // or struct here: every bit pattern is valid.
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+macro_rules! array_out {
+    ($ptr:expr, $len:expr) => {
+        // SAFETY: the function's contract: a non-NULL writable array pointer
+        // is valid for `len` elements and not accessed by anything else.
+        check!(unsafe { slice_out($ptr, $len) })
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Backstop.
+
+/// The figures of transferring the pool whole to a backstop vault at mark
+/// (no clearance fee): collateral, non-empty positions, health, and the
+/// deficit the insurance fund owes the vault. Writes `*out` on success.
+/// Statuses: the pool's (`partliq_pool_health`).
+///
+/// # Safety
+/// As `partliq_pool_health`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_backstop_transfer(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    collateral: i64,
+    positions: *const partliq_position,
+    positions_len: usize,
+    out: *mut partliq_backstop,
+) -> partliq_status {
+    let markets = array_in!(markets, markets_len);
+    let prices = array_in!(prices, prices_len);
+    let positions = array_in!(positions, positions_len);
+    out!(out);
+    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let t = core_try!(core_esc::backstop_transfer(&view.pool(), view.markets, view.prices));
+    write_out!(out, partliq_backstop::from(&t));
+    OK
+}
+
+// ---------------------------------------------------------------------------
+// The insurance fund as a value.
+
+/// A fund holding `balance` with a `floor`. Statuses:
+/// `INSURANCE_FUND_BELOW_FLOOR` (`balance < floor`).
+///
+/// # Safety
+/// `out` is NULL or valid for one write of a `partliq_insurance_fund`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_insurance_fund_new(balance: i64, floor: i64, out: *mut partliq_insurance_fund) -> partliq_status {
+    out!(out);
+    let f = core_try!(InsuranceFund::new(Quote(balance), Quote(floor)));
+    write_out!(out, fund_out(&f));
+    OK
+}
+
+/// Runs `op` on a copy of the caller's fund and writes it back on success.
+fn with_fund<R>(
+    fund: *mut partliq_insurance_fund,
+    op: impl FnOnce(&mut InsuranceFund) -> Result<R, crate::error::Error>,
+) -> Result<R, partliq_status> {
+    out_ok(fund)?;
+    // SAFETY: checked non-NULL and aligned; the contract makes it an
+    // initialised fund nothing else accesses during the call.
+    let mut f = fund_in(unsafe { &*fund });
+    let r = op(&mut f).map_err(status_of)?;
+    // SAFETY: as above; one write of a plain value.
+    unsafe { fund.write(fund_out(&f)) };
+    Ok(r)
+}
+
+/// Adds `amount ≥ 0` to the fund. Statuses: `NEGATIVE_LIMIT`, `OVERFLOW`;
+/// the fund is untouched unless `OK`.
+///
+/// # Safety
+/// `fund` is NULL or points to an initialised `partliq_insurance_fund`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_insurance_fund_credit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
+    check!(with_fund(fund, |f| f.credit(Quote(amount))));
+    OK
+}
+
+/// Removes `amount ≥ 0` whole, or refuses it (`INSURANCE_FUND_BELOW_FLOOR`:
+/// the balance would drop below the floor) leaving the fund untouched.
+/// Other statuses: `NEGATIVE_LIMIT`, `OVERFLOW`.
+///
+/// # Safety
+/// As `partliq_insurance_fund_credit`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_insurance_fund_debit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
+    check!(with_fund(fund, |f| f.debit(Quote(amount))));
+    OK
+}
+
+/// Covers as much of `deficit ≥ 0` as the fund can down to its floor;
+/// writes what it covered and what is left for deleveraging. Statuses:
+/// `NEGATIVE_LIMIT`, `OVERFLOW`; nothing written unless `OK`.
+///
+/// # Safety
+/// As `partliq_insurance_fund_credit`; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_insurance_fund_cover(
+    fund: *mut partliq_insurance_fund,
+    deficit: i64,
+    out: *mut partliq_coverage,
+) -> partliq_status {
+    out!(out);
+    let c = check!(with_fund(fund, |f| f.cover(Quote(deficit))));
+    write_out!(out, coverage_out(&c));
+    OK
+}
+
+/// Books a settled fill (`partliq_settle_fill`'s output): credits the fund's
+/// fee share, then covers the bad debt; writes the coverage (its
+/// `uncovered` is left for deleveraging). All or nothing. Statuses:
+/// `NEGATIVE_LIMIT`, `OVERFLOW`, `RESERVED_NOT_ZERO`, `INVALID_ENUM`
+/// (`health_after.state`).
+///
+/// # Safety
+/// As `partliq_insurance_fund_cover`; `settlement` is NULL or points to an
+/// initialised `partliq_settlement`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_insurance_fund_book(
+    fund: *mut partliq_insurance_fund,
+    settlement: *const partliq_settlement,
+    out: *mut partliq_coverage,
+) -> partliq_status {
+    let s = struct_in!(settlement);
+    out!(out);
+    out!(fund);
+    if s.new_position.reserved != 0 || s.health_after.reserved != 0 {
+        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
+    }
+    let state = match s.health_after.state {
+        v if v == HealthState::Healthy as u32 => HealthState::Healthy,
+        v if v == HealthState::Liquidatable as u32 => HealthState::Liquidatable,
+        v if v == HealthState::Bankrupt as u32 => HealthState::Bankrupt,
+        _ => return PARTLIQ_STATUS_INVALID_ENUM,
+    };
+    let h = &s.health_after;
+    let core = Settlement {
+        new_position: Position {
+            market_index: s.new_position.market_index,
+            size: Size(s.new_position.size),
+            quote_balance: Quote(s.new_position.quote_balance),
+        },
+        fill_cash: Quote(s.fill_cash),
+        bankruptcy_quote: Quote(s.bankruptcy_quote),
+        nominal_fee: Quote(s.nominal_fee),
+        fee: Quote(s.fee),
+        fee_to_liquidator: Quote(s.fee_to_liquidator),
+        fee_to_insurance: Quote(s.fee_to_insurance),
+        bad_debt: Quote(s.bad_debt),
+        insurance_fund_delta: Quote(s.insurance_fund_delta),
+        position_quote_delta: Quote(s.position_quote_delta),
+        health_after: Health {
+            equity: Quote(h.equity),
+            initial_requirement: Quote(h.initial_requirement),
+            maintenance_requirement: Quote(h.maintenance_requirement),
+            free_collateral: Quote(h.free_collateral),
+            margin_ratio_ppm: h.margin_ratio_ppm,
+            state,
+        },
+    };
+    let c = check!(with_fund(fund, |f| f.book(&core)));
+    write_out!(out, coverage_out(&c));
+    OK
+}
+
+// ---------------------------------------------------------------------------
+// Auto-deleveraging.
+
+/// Opposite-side candidates of a deficit: their count, their total size,
+/// and whether one has a size no fill can express (`INT64_MIN`).
+fn opposite(deficit_size: i64, candidates: &[AdlCandidate]) -> Result<(usize, i128), partliq_status> {
+    let mut n = 0usize;
+    let mut total: i128 = 0;
+    for c in candidates.iter().filter(|c| c.size.0 != 0 && c.size.0.signum() != deficit_size.signum()) {
+        if c.size.0 == i64::MIN {
+            return Err(PARTLIQ_STATUS_OVERFLOW);
+        }
+        n = n.saturating_add(1);
+        total = total.saturating_add(i128::from(c.size.0).saturating_abs());
+    }
+    Ok((n, total))
+}
+
+/// Ranks the candidates on the side opposite to `deficit_size` (the
+/// bankrupt position, signed) into `order` (indices into `candidates`),
+/// best first: profit × effective leverage, then account id, then index —
+/// a total order. Writes the ranked indices to the front of `order` and
+/// their count to `*out_count`, only on success.
+///
+/// Statuses: `BUFFER_TOO_SMALL` (`order_len` below the number of opposite
+/// candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32 candidates
+/// or a size of `INT64_MIN`).
+///
+/// # Safety
+/// `candidates` is NULL (only with length 0) or points to that many
+/// initialised candidates; `order` is NULL (only with length 0) or valid for
+/// writing `order_len` values; `out_count` is NULL or valid for one write.
+/// No overlap.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_rank_adl(
+    deficit_size: i64,
+    candidates: *const partliq_adl_candidate,
+    candidates_len: usize,
+    order: *mut u32,
+    order_len: usize,
+    out_count: *mut usize,
+) -> partliq_status {
+    let candidates = array_in!(candidates, candidates_len);
+    let order = array_out!(order, order_len);
+    out!(out_count);
+    let candidates = check!(candidates_in(candidates));
+    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
+        return PARTLIQ_STATUS_OVERFLOW;
+    }
+    let (n, _) = check!(opposite(deficit_size, candidates));
+    if order.len() < n {
+        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
+    }
+    // Checked above: the core writes `order` only when it succeeds.
+    let n = core_try!(core_esc::rank_adl(Size(deficit_size), candidates, order));
+    write_out!(out_count, n);
+    OK
+}
+
+/// Closes `deficit_size` (the bankrupt position, signed) against opposite
+/// candidates at `bankruptcy_price`, `mode` a `partliq_adl_mode`. Writes the
+/// fills to the front of `fills` and their count to `*out_count`; the fills'
+/// sizes sum exactly to `|deficit_size|`, each within its candidate's
+/// position. `order` is scratch (at least one entry per opposite candidate):
+/// its contents are unspecified after the call, whatever the status. On
+/// success `fills` entries past `*out_count` (up to the number of opposite
+/// candidates) may be overwritten too; on any other status `fills` and
+/// `*out_count` are untouched.
+///
+/// Statuses: `INVALID_LOT_STEP`, `INVALID_FILL_PRICE`,
+/// `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
+/// deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
+/// number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
+/// `OVERFLOW`.
+///
+/// # Safety
+/// As `partliq_rank_adl`; `fills` is NULL (only with length 0) or valid for
+/// writing `fills_len` fills. No overlap.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_deleverage(
+    deficit_size: i64,
+    bankruptcy_price: i64,
+    lot_step: i64,
+    candidates: *const partliq_adl_candidate,
+    candidates_len: usize,
+    mode: u32,
+    order: *mut u32,
+    order_len: usize,
+    fills: *mut partliq_adl_fill,
+    fills_len: usize,
+    out_count: *mut usize,
+) -> partliq_status {
+    let candidates = array_in!(candidates, candidates_len);
+    let order = array_out!(order, order_len);
+    let fills = array_out!(fills, fills_len);
+    out!(out_count);
+    let mode = match mode {
+        m if m == partliq_adl_mode::Queue as u32 => AdlMode::Queue,
+        m if m == partliq_adl_mode::ProRata as u32 => AdlMode::ProRata,
+        _ => return PARTLIQ_STATUS_INVALID_ENUM,
+    };
+    let candidates = check!(candidates_in(candidates));
+    if lot_step <= 0 {
+        return PARTLIQ_STATUS_INVALID_LOT_STEP;
+    }
+    if bankruptcy_price <= 0 {
+        return PARTLIQ_STATUS_INVALID_FILL_PRICE;
+    }
+    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
+        return PARTLIQ_STATUS_OVERFLOW;
+    }
+    // Every refusal the core could make after writing the fills, made first.
+    let (n, available) = check!(opposite(deficit_size, candidates));
+    if order.len() < n {
+        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
+    }
+    if available < i128::from(deficit_size).saturating_abs() {
+        return PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES;
+    }
+    if fills.len() < n {
+        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
+    }
+    // SAFETY: same layout as the core's `AdlFill` (asserted above), all
+    // fields integers; the slice is the caller's checked writable array.
+    let core_fills = unsafe { core::slice::from_raw_parts_mut(fills.as_mut_ptr().cast::<AdlFill>(), fills.len()) };
+    let k =
+        core_try!(core_esc::deleverage(Size(deficit_size), Price(bankruptcy_price), Size(lot_step), candidates, mode, order, core_fills));
+    write_out!(out_count, k);
+    OK
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adl_mode_values_match_the_core() {
+        assert_eq!(partliq_adl_mode::Queue as u32, AdlMode::Queue as u32);
+        assert_eq!(partliq_adl_mode::ProRata as u32, AdlMode::ProRata as u32);
+    }
+
+    fn cand(account: u32, size: i64, pnl: i64) -> partliq_adl_candidate {
+        partliq_adl_candidate { account, reserved: 0, size, unrealized_pnl: pnl, entry_notional: 1_000, mark_notional: 1_000, margin: 100 }
+    }
+
+    #[test]
+    fn deleverage_and_fund() {
+        let cs = [cand(1, -5, 10), cand(2, 8, 50), cand(3, -10, 100), cand(4, -3, -5)];
+        let mut order = [0u32; 4];
+        let mut fills = [partliq_adl_fill::default(); 4];
+        let mut n = 0usize;
+        // SAFETY: valid arrays and pointers.
+        let s = unsafe { partliq_deleverage(12, 90, 1, cs.as_ptr(), 4, 0, order.as_mut_ptr(), 4, fills.as_mut_ptr(), 4, &mut n) };
+        assert_eq!(s, OK);
+        assert_eq!(n, 2);
+        assert_eq!((fills[0].account, fills[0].size_delta, fills[0].price), (3, 10, 90));
+        assert_eq!((fills[1].account, fills[1].size_delta), (1, 2));
+        // More than the opposite side holds: refused, fills untouched.
+        let before = fills;
+        // SAFETY: as above.
+        let s = unsafe { partliq_deleverage(19, 90, 1, cs.as_ptr(), 4, 1, order.as_mut_ptr(), 4, fills.as_mut_ptr(), 4, &mut n) };
+        assert_eq!(s, PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES);
+        assert_eq!(fills, before);
+
+        let mut f = partliq_insurance_fund::default();
+        // SAFETY: valid pointers.
+        unsafe {
+            assert_eq!(partliq_insurance_fund_new(1_000, 100, &mut f), OK);
+            assert_eq!(partliq_insurance_fund_debit(&mut f, 901), PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR);
+            assert_eq!(f.balance, 1_000);
+            assert_eq!(partliq_insurance_fund_credit(&mut f, 50), OK);
+            let mut c = partliq_coverage::default();
+            assert_eq!(partliq_insurance_fund_cover(&mut f, 2_000, &mut c), OK);
+            assert_eq!((c.covered, c.uncovered, f.balance, f.total_debits), (950, 1_050, 100, 950));
+        }
+    }
+}
