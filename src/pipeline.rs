@@ -17,7 +17,8 @@
 //!    ([`Reason::TargetRestored`]), or a rule capped the step and the next
 //!    call continues ([`Reason::StepCapped`]), or no reduction can restore the
 //!    target: backstop if the policy has one ([`Reason::Infeasible`] with
-//!    [`Action::Backstop`]), else the best reachable legs.
+//!    [`Action::Backstop`]), else the best reachable legs, and when not even
+//!    one leg helps, [`Action::Takeover`] by the insurance fund at bankruptcy.
 //!
 //! The rule state is updated as if the legs fill (the block's and window's
 //! notional, the time of a partial step); bad debt from the actual fills is
@@ -44,6 +45,11 @@ pub enum Action {
     Liquidate = 1,
     /// Transfer the pool to the backstop vault (see `Decision::backstop`).
     Backstop = 2,
+    /// No liquidation order can help and the policy has no backstop vault:
+    /// the insurance fund takes the pool over at its bankruptcy price (Binance,
+    /// BitMEX: "the insurance fund takes over"); `Decision::backstop` has the
+    /// figures, its `deficit` is the fund's loss.
+    Takeover = 3,
 }
 
 /// Why.
@@ -232,6 +238,11 @@ pub fn run_pipeline(
         PlanStatus::Infeasible if capped.get() => (Action::Liquidate, Reason::StepCapped),
         PlanStatus::Infeasible if policy.escalation.backstop_on_infeasible => {
             return backstop(pool, markets, prices, &params, &sums, Reason::Infeasible, account_state);
+        }
+        PlanStatus::Infeasible if plan.leg_count == 0 => {
+            let mut d = backstop(pool, markets, prices, &params, &sums, Reason::Infeasible, account_state)?;
+            d.action = Action::Takeover;
+            return Ok(d);
         }
         PlanStatus::Infeasible => (Action::Liquidate, Reason::Infeasible),
     };

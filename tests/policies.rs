@@ -460,3 +460,22 @@ fn bad_policy_parameters() {
     assert_eq!(r, Err(Error::InvalidPriceBand));
     assert_eq!(st, AccountLiquidationState::default());
 }
+
+#[test]
+fn infeasible_without_backstop_is_a_takeover() {
+    // Binance (no backstop vault). A 6 % band is clamped at the bankruptcy price 96; with a 2 %
+    // fee each unit closed costs 4 + 1.92 but releases only 5: not even one leg helps, so the
+    // insurance fund takes the pool over at bankruptcy.
+    let mut markets = one_market();
+    markets[0].liquidation_fee = Ppm(20_000);
+    let positions = [pos(0, 100, -9_600)];
+    let mut legs = [PlanLeg::default(); 1];
+    let policy = presets::binance_usdm(Ppm(20_000), Ppm(60_000)).policy;
+    let d = Run::new().go(&Pool::new(Quote(0), &positions), &markets, &[Price(100)], &policy, 0, 0, &mut legs);
+    assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Takeover, Reason::Infeasible, 0));
+    let b = d.backstop.unwrap();
+    assert_eq!((b.health.equity, b.deficit, b.position_count), (Quote(400), Quote(0), 1));
+    // With a 1 % fee the full close still helps a little (0.04 per unit): the best legs, no takeover.
+    let d = Run::new().go(&Pool::new(Quote(0), &positions), &one_market(), &[Price(100)], &policy, 0, 0, &mut legs);
+    assert_eq!((d.action, d.reason, legs[0].size_delta), (Action::Liquidate, Reason::Infeasible, Size(-100)));
+}

@@ -532,15 +532,15 @@ impl Run<'_> {
                 self.transfer(i)?;
                 Ok((true, false))
             }
-            Action::Liquidate if d.plan.leg_count == 0 && !self.pol.close_all => {
-                // No partial reduction works and the policy has no backstop:
-                // the engine takes the account over at its bankruptcy price
+            Action::Takeover if !self.pol.close_all => {
+                // No order helps and the policy has no backstop: the insurance
+                // fund takes the account over at its bankruptcy price
                 // (Binance: "the insurance fund takes over").
                 self.takeovers += 1;
                 self.transfer(i)?;
                 Ok((true, false))
             }
-            Action::Liquidate => {
+            Action::Liquidate | Action::Takeover => {
                 let mut orders: Vec<(usize, i64, i64)> = Vec::with_capacity(4);
                 if self.pol.close_all {
                     for (k, p) in a.positions.iter().enumerate() {
