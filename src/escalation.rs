@@ -270,8 +270,49 @@ pub fn rank_adl(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u3
             n = n.saturating_add(1);
         }
     }
-    order.get_mut(..n).ok_or(Error::BufferTooSmall)?.sort_unstable_by(|&x, &y| adl_cmp(candidates, x, y));
+    heapsort(order.get_mut(..n).ok_or(Error::BufferTooSmall)?, |x, y| adl_cmp(candidates, x, y) == Ordering::Less);
     Ok(n)
+}
+
+/// Sorts `v` ascending by `less` (a strict total order) in place: a heapsort
+/// without a panicking path (core's slice sorts carry bounds checks and an
+/// ordering-violation panic, which `scripts/panic-check.sh` would find in
+/// `partliq_rank_adl`). With a total order the result is the unique sorted
+/// sequence, as with any correct sort.
+fn heapsort(v: &mut [u32], less: impl Fn(u32, u32) -> bool) {
+    let v = core::cell::Cell::from_mut(v).as_slice_of_cells();
+    let swap = |a: &core::cell::Cell<u32>, b: &core::cell::Cell<u32>| {
+        let t = a.get();
+        a.set(b.get());
+        b.set(t);
+    };
+    // Moves `root` down the heap `v[..end]` (max-heap by `less`).
+    let sift = |mut root: usize, end: usize| {
+        while let Some(left) = root.checked_mul(2).and_then(|x| x.checked_add(1)).filter(|l| *l < end) {
+            let mut child = left;
+            if let (Some(l), Some(r)) = (v.get(left), left.checked_add(1).filter(|r| *r < end).and_then(|r| v.get(r))) {
+                if less(l.get(), r.get()) {
+                    child = left.saturating_add(1);
+                }
+            }
+            let (Some(rc), Some(cc)) = (v.get(root), v.get(child)) else { return };
+            if !less(rc.get(), cc.get()) {
+                return;
+            }
+            swap(rc, cc);
+            root = child;
+        }
+    };
+    let n = v.len();
+    for start in (0..n.wrapping_shr(1)).rev() {
+        sift(start, n);
+    }
+    for end in (1..n).rev() {
+        if let (Some(first), Some(last)) = (v.first(), v.get(end)) {
+            swap(first, last);
+        }
+        sift(0, end);
+    }
 }
 
 /// Closes `deficit_size` (the bankrupt position, signed) against opposite

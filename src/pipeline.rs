@@ -24,7 +24,7 @@
 //! notional, the time of a partial step); bad debt from the actual fills is
 //! booked with [`AccountLiquidationState::record_insurance_loss`].
 
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 
 use crate::account::{Pool, MAX_POSITIONS};
 use crate::error::{Error, Result};
@@ -185,11 +185,14 @@ pub fn run_pipeline(
     // Notional this call's earlier legs already take from the block's and
     // each market's window budget (legs are bounded together, not each alone).
     let block_used = Cell::new(0i128);
-    let window_used = RefCell::new([(u32::MAX, 0i128); MAX_POSITIONS]);
+    // Cells, not a RefCell: a RefCell's borrow can panic (and its panic path
+    // would be linked into partliq_run_pipeline; scripts/panic-check.sh).
+    let mut window_table = [(u32::MAX, 0i128); MAX_POSITIONS];
+    let window_used = Cell::from_mut(&mut window_table[..]).as_slice_of_cells();
     let less = |budget: i128, used: i128| if budget == i128::MAX { budget } else { budget.saturating_sub(used).max(0) };
     let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
         let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
-        let used_in_market = window_used.borrow().iter().find(|(m, _)| *m == pos.market_index).map_or(0, |(_, u)| *u);
+        let used_in_market = window_used.iter().map(Cell::get).find(|(m, _)| *m == pos.market_index).map_or(0, |(_, u)| u);
         let window_budget = match market_states.get(pos.market_index as usize) {
             Some(ms) => less(ms.remaining(&policy.window_capacity, now), used_in_market),
             None => i128::MAX,
@@ -220,9 +223,9 @@ pub fn run_pipeline(
         if units > 0 {
             let notional = leg_notional(model.market, units, model.mark)?;
             block_used.set(num::add(block_used.get(), notional)?);
-            let mut w = window_used.borrow_mut();
-            let slot = w.iter_mut().find(|(m, _)| *m == pos.market_index || *m == u32::MAX).ok_or(Error::TooManyPositions)?;
-            *slot = (pos.market_index, num::add(slot.1, notional)?);
+            let slot =
+                window_used.iter().find(|c| c.get().0 == pos.market_index || c.get().0 == u32::MAX).ok_or(Error::TooManyPositions)?;
+            slot.set((pos.market_index, num::add(slot.get().1, notional)?));
         }
         Ok(units)
     };
