@@ -118,8 +118,159 @@ PIN_OFF(partliq_settlement, insurance_fund_delta, 80);
 PIN_OFF(partliq_settlement, position_quote_delta, 88);
 PIN_OFF(partliq_settlement, health_after, 96);
 
+/* Policies, presets, pipeline, escalation, shared state (src/ffi/engine.rs,
+ * escalation.rs, shared.rs). */
+
+PIN_SIZE(partliq_fraction_cap, 24, int64_t);
+PIN_OFF(partliq_fraction_cap, notional_threshold, 0);
+PIN_OFF(partliq_fraction_cap, max_fraction_ppm, 8);
+PIN_OFF(partliq_fraction_cap, reserved, 12);
+PIN_OFF(partliq_fraction_cap, cooldown, 16);
+
+PIN_SIZE(partliq_tier_step, 8, uint32_t);
+PIN_OFF(partliq_tier_step, levels, 0);
+PIN_OFF(partliq_tier_step, full_close_at_or_below_tier, 4);
+
+PIN_SIZE(partliq_close_factor, 24, int64_t);
+PIN_OFF(partliq_close_factor, max_fraction_ppm, 0);
+PIN_OFF(partliq_close_factor, health_threshold_ppm, 4);
+PIN_OFF(partliq_close_factor, min_position_notional, 8);
+PIN_OFF(partliq_close_factor, min_remainder, 16);
+
+PIN_SIZE(partliq_position_limits, 16, int64_t);
+PIN_OFF(partliq_position_limits, min_notional, 0);
+PIN_OFF(partliq_position_limits, max_portion_ppm, 8);
+PIN_OFF(partliq_position_limits, reserved, 12);
+
+PIN_SIZE(partliq_block_limits, 16, int64_t);
+PIN_OFF(partliq_block_limits, max_notional, 0);
+PIN_OFF(partliq_block_limits, max_insurance_loss, 8);
+
+PIN_SIZE(partliq_window_capacity, 16, int64_t);
+PIN_OFF(partliq_window_capacity, capacity, 0);
+PIN_OFF(partliq_window_capacity, window, 8);
+
+PIN_SIZE(partliq_escalation_rules, 16, uint32_t);
+PIN_OFF(partliq_escalation_rules, backstop_numerator, 0);
+PIN_OFF(partliq_escalation_rules, backstop_denominator, 4);
+PIN_OFF(partliq_escalation_rules, backstop_on_infeasible, 8);
+PIN_OFF(partliq_escalation_rules, reserved, 12);
+
+PIN_SIZE(partliq_policy, 144, int64_t);
+PIN_OFF(partliq_policy, target, 0);
+PIN_OFF(partliq_policy, price_band_ppm, 8);
+PIN_OFF(partliq_policy, order, 12);
+PIN_OFF(partliq_policy, sizing, 16);
+PIN_OFF(partliq_policy, perp_v2_ratio, 20);
+PIN_OFF(partliq_policy, fraction_cap, 24);
+PIN_OFF(partliq_policy, tier_step, 48);
+PIN_OFF(partliq_policy, close_factor, 56);
+PIN_OFF(partliq_policy, position_limits, 80);
+PIN_OFF(partliq_policy, block_limits, 96);
+PIN_OFF(partliq_policy, window_capacity, 112);
+PIN_OFF(partliq_policy, escalation, 128);
+
+PIN_SIZE(partliq_venue_fees, 16, int64_t);
+PIN_OFF(partliq_venue_fees, liquidation_fee_ppm, 0);
+PIN_OFF(partliq_venue_fees, liquidator_fee_share_ppm, 4);
+PIN_OFF(partliq_venue_fees, dust_floor, 8);
+
+PIN_SIZE(partliq_preset, 160, int64_t);
+PIN_OFF(partliq_preset, policy, 0);
+PIN_OFF(partliq_preset, fees, 144);
+
+PIN_SIZE(partliq_dydx_liquidation_config, 40, int64_t);
+PIN_OFF(partliq_dydx_liquidation_config, max_liquidation_fee_ppm, 0);
+PIN_OFF(partliq_dydx_liquidation_config, bankruptcy_adjustment_ppm, 4);
+PIN_OFF(partliq_dydx_liquidation_config, spread_to_maintenance_margin_ratio_ppm, 8);
+PIN_OFF(partliq_dydx_liquidation_config, max_position_portion_liquidated_ppm, 12);
+PIN_OFF(partliq_dydx_liquidation_config, min_position_notional_liquidated, 16);
+PIN_OFF(partliq_dydx_liquidation_config, max_notional_liquidated, 24);
+PIN_OFF(partliq_dydx_liquidation_config, max_quantums_insurance_lost, 32);
+
+PIN_SIZE(partliq_account_liquidation_state, 40, int64_t);
+PIN_OFF(partliq_account_liquidation_state, last_partial_time, 0);
+PIN_OFF(partliq_account_liquidation_state, has_partial, 8);
+PIN_OFF(partliq_account_liquidation_state, in_liquidation, 12);
+PIN_OFF(partliq_account_liquidation_state, block, 16);
+PIN_OFF(partliq_account_liquidation_state, block_notional, 24);
+PIN_OFF(partliq_account_liquidation_state, block_insurance_loss, 32);
+
+PIN_SIZE(partliq_market_capacity_state, 16, int64_t);
+PIN_OFF(partliq_market_capacity_state, window_start, 0);
+PIN_OFF(partliq_market_capacity_state, used, 8);
+
+PIN_SIZE(partliq_decision, 216, int64_t);
+PIN_OFF(partliq_decision, action, 0);
+PIN_OFF(partliq_decision, reason, 4);
+PIN_OFF(partliq_decision, plan, 8);
+PIN_OFF(partliq_decision, has_backstop, 136);
+PIN_OFF(partliq_decision, reserved, 137);
+PIN_OFF(partliq_decision, backstop, 144);
+
+PIN_SIZE(partliq_backstop, 72, int64_t);
+PIN_OFF(partliq_backstop, collateral, 0);
+PIN_OFF(partliq_backstop, position_count, 8);
+PIN_OFF(partliq_backstop, reserved, 12);
+PIN_OFF(partliq_backstop, health, 16);
+PIN_OFF(partliq_backstop, deficit, 64);
+
+PIN_SIZE(partliq_insurance_fund, 40, int64_t);
+PIN_OFF(partliq_insurance_fund, balance, 0);
+PIN_OFF(partliq_insurance_fund, floor, 8);
+PIN_OFF(partliq_insurance_fund, initial, 16);
+PIN_OFF(partliq_insurance_fund, total_credits, 24);
+PIN_OFF(partliq_insurance_fund, total_debits, 32);
+
+PIN_SIZE(partliq_coverage, 16, int64_t);
+PIN_OFF(partliq_coverage, covered, 0);
+PIN_OFF(partliq_coverage, uncovered, 8);
+
+PIN_SIZE(partliq_adl_candidate, 48, int64_t);
+PIN_OFF(partliq_adl_candidate, account, 0);
+PIN_OFF(partliq_adl_candidate, reserved, 4);
+PIN_OFF(partliq_adl_candidate, size, 8);
+PIN_OFF(partliq_adl_candidate, unrealized_pnl, 16);
+PIN_OFF(partliq_adl_candidate, entry_notional, 24);
+PIN_OFF(partliq_adl_candidate, mark_notional, 32);
+PIN_OFF(partliq_adl_candidate, margin, 40);
+
+PIN_SIZE(partliq_adl_fill, 24, int64_t);
+PIN_OFF(partliq_adl_fill, candidate, 0);
+PIN_OFF(partliq_adl_fill, account, 4);
+PIN_OFF(partliq_adl_fill, size_delta, 8);
+PIN_OFF(partliq_adl_fill, price, 16);
+
+PIN_SIZE(partliq_capacity_limits, 24, uint64_t);
+PIN_OFF(partliq_capacity_limits, window_len, 0);
+PIN_OFF(partliq_capacity_limits, window_budget, 8);
+PIN_OFF(partliq_capacity_limits, block_budget, 16);
+
+PIN_SIZE(partliq_capacity_reservation, 32, uint64_t);
+PIN_OFF(partliq_capacity_reservation, handle, 0);
+PIN_OFF(partliq_capacity_reservation, amount, 8);
+PIN_OFF(partliq_capacity_reservation, window_epoch, 16);
+PIN_OFF(partliq_capacity_reservation, block, 24);
+
+PIN_SIZE(partliq_partial_debit, 16, int64_t);
+PIN_OFF(partliq_partial_debit, debited, 0);
+PIN_OFF(partliq_partial_debit, balance, 8);
+
+PIN_SIZE(partliq_ledger, 56, int64_t);
+PIN_OFF(partliq_ledger, initial, 0);
+PIN_OFF(partliq_ledger, balance, 8);
+PIN_OFF(partliq_ledger, floor, 16);
+PIN_OFF(partliq_ledger, credits_hi, 24);
+PIN_OFF(partliq_ledger, credits_lo, 32);
+PIN_OFF(partliq_ledger, debits_hi, 40);
+PIN_OFF(partliq_ledger, debits_lo, 48);
+
 _Static_assert(PARTLIQ_MAX_TIERS == 16, "PARTLIQ_MAX_TIERS");
 _Static_assert(PARTLIQ_MAX_POSITIONS == 64, "PARTLIQ_MAX_POSITIONS");
+_Static_assert(PARTLIQ_SHARED_ALIGN == 8, "PARTLIQ_SHARED_ALIGN");
+_Static_assert(PARTLIQ_CAPACITY_MAX_AMOUNT == 281474976710655, "PARTLIQ_CAPACITY_MAX_AMOUNT");
+_Static_assert(PARTLIQ_CAPACITY_UNLIMITED == UINT64_MAX, "PARTLIQ_CAPACITY_UNLIMITED");
+_Static_assert(sizeof(PARTLIQ_ACTION_BACKSTOP) == 4 && PARTLIQ_REASON_CAPACITY_EXHAUSTED == 8, "partliq_action, partliq_reason");
 _Static_assert(PARTLIQ_VERSION_NUMBER == PARTLIQ_VERSION_MAJOR * 1000000 + PARTLIQ_VERSION_MINOR * 1000 + PARTLIQ_VERSION_PATCH,
                "PARTLIQ_VERSION_NUMBER");
 

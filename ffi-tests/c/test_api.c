@@ -14,40 +14,16 @@
 #error "PARTLIQ_CARGO_VERSION (Cargo.toml's version) must be defined by the build"
 #endif
 
-static int passed, failed;
+#include "check.h"
 
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (cond) {                                                              \
-      passed++;                                                              \
-    } else {                                                                 \
-      failed++;                                                              \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                        \
-  } while (0)
+int passed, failed;
 
-#define CHECK_STATUS(call, want)                                                                      \
-  do {                                                                                                \
-    partliq_status got_ = (call);                                                                     \
-    if (got_ == (partliq_status)(want)) {                                                             \
-      passed++;                                                                                       \
-    } else {                                                                                          \
-      failed++;                                                                                       \
-      fprintf(stderr, "%s:%d: %s returned %" PRIu32 " (%s), want %s\n", __FILE__, __LINE__, #call, got_, \
-              partliq_status_str(got_), #want);                                                        \
-    }                                                                                                 \
-  } while (0)
-
-#define SENTINEL 0xA5
-#define POISON(x) memset(&(x), SENTINEL, sizeof(x))
-
-static int untouched(const void *p, size_t n) {
+int untouched(const void *p, size_t n) {
   const unsigned char *b = (const unsigned char *)p;
   for (size_t i = 0; i < n; i++)
     if (b[i] != SENTINEL) return 0;
   return 1;
 }
-#define UNTOUCHED(x) CHECK(untouched(&(x), sizeof(x)))
 
 /* e = 0, lot 1, tick 1, 10 % / 5 %, fee 1 %, liquidator share 40 %. */
 static partliq_market market_a(void) {
@@ -494,6 +470,9 @@ int main(void) {
   test_plan();
   test_pricing();
   test_settle();
+  test_engine();
+  test_escalation();
+  test_shared_state();
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
