@@ -13,7 +13,7 @@ package partliq
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include
-#include "partliq.h"
+#include <partliq.h>
 */
 import "C"
 

@@ -1,0 +1,168 @@
+package partliq
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../include
+#include <partliq.h>
+*/
+import "C"
+
+import "unsafe"
+
+// Preset is partliq_preset (policy + venue fees), used as an opaque value
+// from Go: build it with a Preset* constructor.
+type Preset = C.partliq_preset
+
+// Policy is partliq_policy.
+type Policy = C.partliq_policy
+
+// Policy returns the preset's policy.
+func (p *Preset) Policy() *Policy { return &p.policy }
+
+// PresetPartliqDefault is partliq_preset_partliq_default.
+func PresetPartliqDefault() (Preset, error) {
+	var p Preset
+	return p, check(C.partliq_preset_partliq_default(&p))
+}
+
+// PresetHyperliquid is partliq_preset_hyperliquid.
+func PresetHyperliquid(quotePerUSD int64, ticksPerSecond uint64) (Preset, error) {
+	var p Preset
+	return p, check(C.partliq_preset_hyperliquid(C.int64_t(quotePerUSD), C.uint64_t(ticksPerSecond), &p))
+}
+
+// PresetSynthetixV3 is partliq_preset_synthetix_v3.
+func PresetSynthetixV3(capacity int64, window uint64) (Preset, error) {
+	var p Preset
+	return p, check(C.partliq_preset_synthetix_v3(C.int64_t(capacity), C.uint64_t(window), &p))
+}
+
+// Actions and reasons of a Decision; ADL modes.
+const (
+	ActionNone                  = C.PARTLIQ_ACTION_NONE
+	ActionLiquidate             = C.PARTLIQ_ACTION_LIQUIDATE
+	ActionBackstop              = C.PARTLIQ_ACTION_BACKSTOP
+	ReasonHealthy               = C.PARTLIQ_REASON_HEALTHY
+	ReasonTargetRestored        = C.PARTLIQ_REASON_TARGET_RESTORED
+	ReasonBelowBackstopFraction = C.PARTLIQ_REASON_BELOW_BACKSTOP_FRACTION
+	ReasonCapacityExhausted     = C.PARTLIQ_REASON_CAPACITY_EXHAUSTED
+	AdlQueue                    = C.PARTLIQ_ADL_MODE_QUEUE
+	AdlProRata                  = C.PARTLIQ_ADL_MODE_PRO_RATA
+)
+
+// Statuses the pipeline and deleveraging tests look for.
+const (
+	StateTooSmall              = C.PARTLIQ_STATUS_STATE_TOO_SMALL
+	InsufficientCounterparties = C.PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES
+	InvalidEnum                = C.PARTLIQ_STATUS_INVALID_ENUM
+)
+
+// AccountState is partliq_account_liquidation_state.
+type AccountState struct {
+	LastPartialTime    uint64
+	HasPartial         uint32
+	InLiquidation      uint32
+	Block              uint64
+	BlockNotional      int64
+	BlockInsuranceLoss int64
+}
+
+// MarketCapacityState is partliq_market_capacity_state.
+type MarketCapacityState struct {
+	WindowStart uint64
+	Used        int64
+}
+
+// Backstop is partliq_backstop.
+type Backstop struct {
+	Collateral    int64
+	PositionCount uint32
+	Reserved      uint32
+	Health        Health
+	Deficit       int64
+}
+
+// Decision is partliq_decision.
+type Decision struct {
+	Action      uint32
+	Reason      uint32
+	Plan        Plan
+	HasBackstop uint8
+	Reserved    [7]uint8
+	Backstop    Backstop
+}
+
+// AdlCandidate is partliq_adl_candidate.
+type AdlCandidate struct {
+	Account       uint32
+	Reserved      uint32
+	Size          int64
+	UnrealizedPnL int64
+	EntryNotional int64
+	MarkNotional  int64
+	Margin        int64
+}
+
+// AdlFill is partliq_adl_fill.
+type AdlFill struct {
+	Candidate uint32
+	Account   uint32
+	SizeDelta int64
+	Price     int64
+}
+
+var (
+	_ [unsafe.Sizeof(AccountState{}) - C.sizeof_partliq_account_liquidation_state]byte
+	_ [C.sizeof_partliq_account_liquidation_state - unsafe.Sizeof(AccountState{})]byte
+	_ [unsafe.Sizeof(MarketCapacityState{}) - C.sizeof_partliq_market_capacity_state]byte
+	_ [C.sizeof_partliq_market_capacity_state - unsafe.Sizeof(MarketCapacityState{})]byte
+	_ [unsafe.Sizeof(Backstop{}) - C.sizeof_partliq_backstop]byte
+	_ [C.sizeof_partliq_backstop - unsafe.Sizeof(Backstop{})]byte
+	_ [unsafe.Sizeof(Decision{}) - C.sizeof_partliq_decision]byte
+	_ [C.sizeof_partliq_decision - unsafe.Sizeof(Decision{})]byte
+	_ [unsafe.Sizeof(AdlCandidate{}) - C.sizeof_partliq_adl_candidate]byte
+	_ [C.sizeof_partliq_adl_candidate - unsafe.Sizeof(AdlCandidate{})]byte
+	_ [unsafe.Sizeof(AdlFill{}) - C.sizeof_partliq_adl_fill]byte
+	_ [C.sizeof_partliq_adl_fill - unsafe.Sizeof(AdlFill{})]byte
+)
+
+// RunPipeline is partliq_run_pipeline with a legs buffer of legsLen
+// entries; st and marketStates are read and, on success only, updated.
+func RunPipeline(p *Pool, policy *Policy, st *AccountState, marketStates []MarketCapacityState, now, block uint64, legsLen int) (Decision, []PlanLeg, error) {
+	var d Decision
+	legs := make([]PlanLeg, legsLen)
+	var legsPtr *C.partliq_plan_leg
+	if legsLen > 0 {
+		legsPtr = (*C.partliq_plan_leg)(unsafe.Pointer(&legs[0]))
+	}
+	var msPtr *C.partliq_market_capacity_state
+	if len(marketStates) > 0 {
+		msPtr = (*C.partliq_market_capacity_state)(unsafe.Pointer(&marketStates[0]))
+	}
+	c := p.c()
+	err := check(C.partliq_run_pipeline(c.markets, c.nMarkets, c.prices, c.nPrices, c.collateral, c.positions, c.nPositions,
+		policy, (*C.partliq_account_liquidation_state)(unsafe.Pointer(st)), msPtr, C.size_t(len(marketStates)),
+		C.uint64_t(now), C.uint64_t(block), legsPtr, C.size_t(legsLen), (*C.partliq_decision)(unsafe.Pointer(&d))))
+	if err != nil {
+		return d, nil, err
+	}
+	return d, legs[:d.Plan.LegCount], nil
+}
+
+// Deleverage is partliq_deleverage (mode AdlQueue or AdlProRata).
+func Deleverage(deficitSize, bankruptcyPrice, lotStep int64, candidates []AdlCandidate, mode uint32) ([]AdlFill, error) {
+	n := len(candidates)
+	order := make([]uint32, n+1)
+	fills := make([]AdlFill, n+1)
+	var cPtr *C.partliq_adl_candidate
+	if n > 0 {
+		cPtr = (*C.partliq_adl_candidate)(unsafe.Pointer(&candidates[0]))
+	}
+	var count C.size_t
+	err := check(C.partliq_deleverage(C.int64_t(deficitSize), C.int64_t(bankruptcyPrice), C.int64_t(lotStep), cPtr, C.size_t(n),
+		C.uint32_t(mode), (*C.uint32_t)(unsafe.Pointer(&order[0])), C.size_t(n), (*C.partliq_adl_fill)(unsafe.Pointer(&fills[0])),
+		C.size_t(n), &count))
+	if err != nil {
+		return nil, err
+	}
+	return fills[:count], nil
+}

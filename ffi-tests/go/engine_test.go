@@ -1,0 +1,67 @@
+package partliq
+
+import (
+	"errors"
+	"testing"
+)
+
+// The pipeline on the example of TestHealthPlanSettle without fee: long 100
+// at mark 100, quote balance -9,600 (equity 400 < MM 500).
+func TestRunPipeline(t *testing.T) {
+	m := marketA()
+	m.LiquidationFeePPM = 0
+	pool := &Pool{Markets: []Market{m}, Prices: []int64{100}, Positions: []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9600}}}
+	syn, err := PresetSynthetixV3(1000000, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st AccountState
+	ms := []MarketCapacityState{{}}
+	// Band 1 % (limit 99): 400 − x ≥ 500 − 5x ⇒ x = 25.
+	d, legs, err := RunPipeline(pool, syn.Policy(), &st, ms, 10, 1, 1)
+	if err != nil || d.Action != ActionLiquidate || d.Reason != ReasonTargetRestored || len(legs) != 1 || legs[0].SizeDelta != -25 || legs[0].LimitPrice != 99 {
+		t.Fatalf("decision %+v legs %+v, %v", d, legs, err)
+	}
+	if ms[0].WindowStart != 10 || ms[0].Used != 2500 || st.BlockNotional != 2500 || st.HasPartial != 1 {
+		t.Fatalf("states %+v %+v", ms, st)
+	}
+	// Without market states the window rule cannot run: an error, states untouched.
+	before := st
+	_, _, err = RunPipeline(pool, syn.Policy(), &st, nil, 10, 1, 1)
+	if !errors.Is(err, Status(StateTooSmall)) || st != before {
+		t.Fatalf("err %v, state %+v", err, st)
+	}
+	// Hyperliquid: equity 300 < 2/3 × 500 → backstop.
+	hl, err := PresetHyperliquid(1000000, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Positions[0].QuoteBalance = -9700
+	d, legs, err = RunPipeline(pool, hl.Policy(), &AccountState{}, nil, 1, 1, 1)
+	if err != nil || d.Action != ActionBackstop || d.Reason != ReasonBelowBackstopFraction || d.HasBackstop != 1 ||
+		d.Backstop.PositionCount != 1 || d.Backstop.Health.Equity != 300 || len(legs) != 0 {
+		t.Fatalf("decision %+v, %v", d, err)
+	}
+}
+
+func TestDeleverage(t *testing.T) {
+	c := func(account uint32, size, pnl int64) AdlCandidate {
+		return AdlCandidate{Account: account, Size: size, UnrealizedPnL: pnl, EntryNotional: 1000, MarkNotional: 1000, Margin: 100}
+	}
+	cs := []AdlCandidate{c(1, -5, 10), c(2, 8, 50), c(3, -10, 100), c(4, -3, -5)}
+	fills, err := Deleverage(12, 90, 1, cs, AdlQueue)
+	if err != nil || len(fills) != 2 || fills[0].Account != 3 || fills[0].SizeDelta != 10 || fills[0].Price != 90 ||
+		fills[1].Account != 1 || fills[1].SizeDelta != 2 {
+		t.Fatalf("fills %+v, %v", fills, err)
+	}
+	fills, err = Deleverage(9, 90, 1, cs, AdlProRata)
+	if err != nil || len(fills) != 3 || fills[0].SizeDelta != 6 || fills[1].SizeDelta != 2 || fills[2].SizeDelta != 1 {
+		t.Fatalf("pro rata fills %+v, %v", fills, err)
+	}
+	if _, err = Deleverage(19, 90, 1, cs, AdlQueue); !errors.Is(err, Status(InsufficientCounterparties)) {
+		t.Fatalf("err %v", err)
+	}
+	if _, err = Deleverage(12, 90, 1, cs, 7); !errors.Is(err, Status(InvalidEnum)) {
+		t.Fatalf("err %v", err)
+	}
+}
