@@ -4,6 +4,7 @@ import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Structure;
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.ptr.LongByReference;
 
@@ -31,6 +32,17 @@ public interface Partliq extends Library {
   int STATE_HEALTHY = 0;
   int STATE_LIQUIDATABLE = 1;
   int MAX_TIERS = 16;
+  int STATUS_STATE_TOO_SMALL = 54;
+  int STATUS_INSUFFICIENT_COUNTERPARTIES = 55;
+  int STATUS_INVALID_ENUM = 1004;
+  int ACTION_LIQUIDATE = 1;
+  int ACTION_BACKSTOP = 2;
+  int REASON_TARGET_RESTORED = 2;
+  int REASON_BELOW_BACKSTOP_FRACTION = 5;
+  int ADL_MODE_QUEUE = 0;
+  int ADL_MODE_PRO_RATA = 1;
+  /** sizeof(partliq_preset): used from Java as opaque native memory. */
+  int PRESET_SIZE = 160;
 
   /** size_t. */
   class SizeT extends IntegerType {
@@ -202,6 +214,64 @@ public interface Partliq extends Library {
     }
   }
 
+  @FieldOrder({"last_partial_time", "has_partial", "in_liquidation", "block", "block_notional", "block_insurance_loss"})
+  class AccountState extends Structure {
+    public long last_partial_time;
+    public int has_partial;
+    public int in_liquidation;
+    public long block;
+    public long block_notional;
+    public long block_insurance_loss;
+  }
+
+  @FieldOrder({"window_start", "used"})
+  class MarketCapacityState extends Structure {
+    public long window_start;
+    public long used;
+  }
+
+  @FieldOrder({"collateral", "position_count", "reserved", "health", "deficit"})
+  class Backstop extends Structure {
+    public long collateral;
+    public int position_count;
+    public int reserved;
+    public Health health = new Health();
+    public long deficit;
+  }
+
+  @FieldOrder({"action", "reason", "plan", "has_backstop", "reserved", "backstop"})
+  class Decision extends Structure {
+    public int action;
+    public int reason;
+    public Plan plan = new Plan();
+    public byte has_backstop;
+    public byte[] reserved = new byte[7];
+    public Backstop backstop = new Backstop();
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"account", "reserved", "size", "unrealized_pnl", "entry_notional", "mark_notional", "margin"})
+  class AdlCandidate extends Structure {
+    public int account;
+    public int reserved;
+    public long size;
+    public long unrealized_pnl;
+    public long entry_notional;
+    public long mark_notional;
+    public long margin;
+  }
+
+  @FieldOrder({"candidate", "account", "size_delta", "price"})
+  class AdlFill extends Structure {
+    public int candidate;
+    public int account;
+    public long size_delta;
+    public long price;
+  }
+
   String partliq_version();
 
   int partliq_abi_version();
@@ -233,4 +303,17 @@ public interface Partliq extends Library {
 
   int partliq_settle_fill(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
       SizeT positionsLen, Fill fill, Settlement out);
+
+  int partliq_preset_synthetix_v3(long capacity, long window, Pointer out);
+
+  int partliq_preset_hyperliquid(long quotePerUsd, long ticksPerSecond, Pointer out);
+
+  /** policy: a partliq_preset's memory (its policy is at offset 0). */
+  int partliq_run_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
+      SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates, SizeT marketStatesLen, long now,
+      long block, PlanLeg[] legs, SizeT legsLen, Decision out);
+
+  /** outCount: a size_t (8 bytes here: checked by the test). */
+  int partliq_deleverage(long deficitSize, long bankruptcyPrice, long lotStep, AdlCandidate[] candidates, SizeT candidatesLen, int mode,
+      int[] order, SizeT orderLen, AdlFill[] fills, SizeT fillsLen, LongByReference outCount);
 }

@@ -1,13 +1,21 @@
 package dev.partliq;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.ptr.LongByReference;
+import dev.partliq.Partliq.AccountState;
+import dev.partliq.Partliq.AdlCandidate;
+import dev.partliq.Partliq.AdlFill;
+import dev.partliq.Partliq.Backstop;
 import dev.partliq.Partliq.Bankruptcy;
+import dev.partliq.Partliq.Decision;
 import dev.partliq.Partliq.CloseRequest;
 import dev.partliq.Partliq.CloseSizing;
 import dev.partliq.Partliq.Fill;
 import dev.partliq.Partliq.Health;
 import dev.partliq.Partliq.LiquidationPrice;
 import dev.partliq.Partliq.Market;
+import dev.partliq.Partliq.MarketCapacityState;
 import dev.partliq.Partliq.Plan;
 import dev.partliq.Partliq.PlanLeg;
 import dev.partliq.Partliq.PlanParams;
@@ -161,6 +169,65 @@ public final class PartliqTest {
     check(st == Partliq.STATUS_BUFFER_TOO_SMALL && untouched.leg_count == 77, "buffer too small leaves the plan untouched");
     st = lib.partliq_pool_health(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), null);
     check(st == Partliq.STATUS_NULL_POINTER, "NULL out");
+  }
+
+  /** The pipeline and deleveraging: the example above without fee. */
+  private static void pipelineAndDeleverage() {
+    Partliq lib = Partliq.LIB;
+    check(Native.SIZE_T_SIZE == 8, "size_t is 8 bytes (out counts are read as long)");
+    check(new Decision().size() == 216 && new Decision().offsetOf("backstop") == 144, "partliq_decision layout");
+    check(new AccountState().size() == 40 && new MarketCapacityState().size() == 16, "state structs");
+    check(new AdlCandidate().size() == 48 && new AdlFill().size() == 24 && new Backstop().size() == 72, "ADL and backstop structs");
+    Market m = marketA();
+    m.liquidation_fee_ppm = 0;
+    Pool p = new Pool(List.of(m), List.of(100L), 0, List.of(new Position(0, 100, -9600)));
+    Memory syn = new Memory(Partliq.PRESET_SIZE);
+    check(lib.partliq_preset_synthetix_v3(1000000, 60, syn) == 0, "synthetix preset");
+    AccountState st = new AccountState();
+    MarketCapacityState[] ms = (MarketCapacityState[]) new MarketCapacityState().toArray(1);
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, ms, new SizeT(1), 10,
+        1, legs, new SizeT(1), d);
+    // Band 1 % (limit 99): 400 − x ≥ 500 − 5x ⇒ x = 25.
+    check(rc == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.reason == Partliq.REASON_TARGET_RESTORED && d.plan.leg_count == 1, "pipeline liquidates");
+    check(legs[0].size_delta == -25 && legs[0].limit_price == 99, "pipeline leg");
+    check(ms[0].window_start == 10 && ms[0].used == 2500 && st.block_notional == 2500 && st.has_partial == 1, "pipeline states");
+    st.block_notional = 7;
+    rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, null, new SizeT(0), 10,
+        1, legs, new SizeT(1), d);
+    check(rc == Partliq.STATUS_STATE_TOO_SMALL && st.block_notional == 7, "no market states: refused, state untouched");
+    Memory hl = new Memory(Partliq.PRESET_SIZE);
+    check(lib.partliq_preset_hyperliquid(1000000, 1000, hl) == 0, "hyperliquid preset");
+    p.positions[0].quote_balance = -9700;
+    rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), hl, new AccountState(), null,
+        new SizeT(0), 1, 1, legs, new SizeT(1), d);
+    check(rc == 0 && d.action == Partliq.ACTION_BACKSTOP && d.reason == Partliq.REASON_BELOW_BACKSTOP_FRACTION && d.has_backstop == 1
+        && d.backstop.position_count == 1 && d.backstop.health.equity == 300, "hyperliquid backstop below 2/3 of maintenance");
+
+    AdlCandidate[] cs = (AdlCandidate[]) new AdlCandidate().toArray(4);
+    long[][] spec = {{1, -5, 10}, {2, 8, 50}, {3, -10, 100}, {4, -3, -5}};
+    for (int i = 0; i < 4; i++) {
+      cs[i].account = (int) spec[i][0];
+      cs[i].size = spec[i][1];
+      cs[i].unrealized_pnl = spec[i][2];
+      cs[i].entry_notional = 1000;
+      cs[i].mark_notional = 1000;
+      cs[i].margin = 100;
+    }
+    int[] order = new int[4];
+    AdlFill[] fills = (AdlFill[]) new AdlFill().toArray(4);
+    LongByReference n = new LongByReference();
+    rc = lib.partliq_deleverage(12, 90, 1, cs, new SizeT(4), Partliq.ADL_MODE_QUEUE, order, new SizeT(4), fills, new SizeT(4), n);
+    check(rc == 0 && n.getValue() == 2 && fills[0].account == 3 && fills[0].size_delta == 10 && fills[0].price == 90
+        && fills[1].account == 1 && fills[1].size_delta == 2, "deleverage queue");
+    rc = lib.partliq_deleverage(9, 90, 1, cs, new SizeT(4), Partliq.ADL_MODE_PRO_RATA, order, new SizeT(4), fills, new SizeT(4), n);
+    check(rc == 0 && n.getValue() == 3 && fills[0].size_delta == 6 && fills[1].size_delta == 2 && fills[2].size_delta == 1, "deleverage pro rata");
+    n.setValue(42);
+    rc = lib.partliq_deleverage(19, 90, 1, cs, new SizeT(4), Partliq.ADL_MODE_QUEUE, order, new SizeT(4), fills, new SizeT(4), n);
+    check(rc == Partliq.STATUS_INSUFFICIENT_COUNTERPARTIES && n.getValue() == 42, "deleverage refused, count untouched");
+    rc = lib.partliq_deleverage(12, 90, 1, cs, new SizeT(4), 9, order, new SizeT(4), fills, new SizeT(4), n);
+    check(rc == Partliq.STATUS_INVALID_ENUM, "deleverage bad mode");
   }
 
   private static String health(Health h) {
@@ -335,6 +402,7 @@ public final class PartliqTest {
     }
     layoutAndVersion();
     healthPlanSettle();
+    pipelineAndDeleverage();
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
