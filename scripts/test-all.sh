@@ -72,7 +72,7 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 (
   cd fuzz
   for t in $(cargo +nightly fuzz list); do
-    mkdir -p "target/ci-corpus/$t"
+    mkdir -p "target/ci-corpus/$t" "corpus/$t"
     if ! cargo +nightly fuzz run "$t" "target/ci-corpus/$t" "corpus/$t" -- \
       -max_total_time="${FUZZ_SECONDS:-35}" -print_final_stats=1 >"target/ci-$t.log" 2>&1; then
       tail -n 80 "target/ci-$t.log" >&2
