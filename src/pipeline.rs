@@ -250,19 +250,34 @@ pub fn run_pipeline(
         PlanStatus::Infeasible => (Action::Liquidate, Reason::Infeasible),
     };
 
-    // Book the planned legs in the rule state.
+    // Book the planned legs in the rule state: on copies first (the account's
+    // and each touched market's), written back only when every leg booked.
     let mut st = *account_state;
     st.roll(block);
+    let mut staged = [(usize::MAX, MarketCapacityState::default()); MAX_POSITIONS];
+    let mut n_staged = 0usize;
     let mut partial = false;
     for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
         let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
         let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
         let notional = leg_notional(m, i128::from(leg.size_delta.0), price)?;
         st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
-        if let Some(ms) = market_states.get_mut(pos.market_index as usize) {
-            ms.record(&policy.window_capacity, now, notional)?;
+        let mi = pos.market_index as usize;
+        if let Some(ms) = market_states.get(mi) {
+            let k = match staged.get(..n_staged).ok_or(Error::TooManyPositions)?.iter().position(|(i, _)| *i == mi) {
+                Some(k) => k,
+                None => {
+                    *staged.get_mut(n_staged).ok_or(Error::TooManyPositions)? = (mi, *ms);
+                    n_staged = n_staged.saturating_add(1);
+                    n_staged.saturating_sub(1)
+                }
+            };
+            staged.get_mut(k).ok_or(Error::TooManyPositions)?.1.record(&policy.window_capacity, now, notional)?;
         }
         partial |= leg.size_delta.0.unsigned_abs() < pos.size.0.unsigned_abs();
+    }
+    for (mi, ms) in staged.get(..n_staged).ok_or(Error::TooManyPositions)? {
+        *market_states.get_mut(*mi).ok_or(Error::StateTooSmall)? = *ms;
     }
     if action == Action::Liquidate && partial {
         st.last_partial_time = now;

@@ -479,3 +479,38 @@ fn infeasible_without_backstop_is_a_takeover() {
     let d = Run::new().go(&Pool::new(Quote(0), &positions), &one_market(), &[Price(100)], &policy, 0, 0, &mut legs);
     assert_eq!((d.action, d.reason, legs[0].size_delta), (Action::Liquidate, Reason::Infeasible, Size(-100)));
 }
+
+#[test]
+fn a_failed_booking_changes_no_state() {
+    // Two longs of 100 @ 100 (qb −9,600) in two markets, collateral −301: equity 499 < MM 1,000.
+    // MaxAllowed, band 0: the first leg closes market 0 whole (10,000 of notional), leaving
+    // 499 < 500, so a second leg closes market 1. The block counter starts 10,000 below
+    // i64::MAX: booking the second leg overflows. Neither the account's nor market 0's
+    // state may keep the first leg.
+    let markets = [one_market()[0], one_market()[0]];
+    let positions = [pos(0, 100, -9_600), pos(1, 100, -9_600)];
+    let policy = Policy {
+        price_band: Ppm(0),
+        sizing: SizingMode::MaxAllowed,
+        window_capacity: WindowCapacity { capacity: Quote(1_000_000_000_000), window: 60 },
+        ..Policy::default()
+    };
+    let mut state = AccountLiquidationState { block: 5, block_notional: Quote(i64::MAX - 10_000), ..Default::default() };
+    let before = state;
+    let mut ms = [MarketCapacityState::default(); 2];
+    let mut legs = [PlanLeg::default(); 2];
+    let r = run_pipeline(
+        &Pool::new(Quote(-301), &positions),
+        &markets,
+        &[Price(100), Price(100)],
+        &policy,
+        &mut state,
+        &mut ms,
+        10,
+        5,
+        &mut legs,
+    );
+    assert_eq!(r.err(), Some(Error::Overflow));
+    assert_eq!(state, before);
+    assert_eq!(ms, [MarketCapacityState::default(); 2]);
+}
