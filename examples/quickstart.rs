@@ -1,5 +1,5 @@
-//! The main job until the stress simulator lands: a small engine loop on an
-//! embedded scenario.
+//! A small engine loop on an embedded scenario (the stress simulator,
+//! `cargo run --release -p partliq-sim`, is the main job).
 //!
 //! Three cross-margin accounts hold BTC and ETH perpetuals; the marks fall
 //! 1 % a tick for twenty ticks. Each tick the loop checks every account's
