@@ -65,8 +65,8 @@ RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release
 # Reliability (issue 8): a bounded run of every cargo-fuzz target (fuzz/,
 # seeded from the committed corpora; any crash or failed invariant fails the
 # run) and the link-time panic check (scripts/panic-check.sh). FUZZ_SECONDS
-# per target (default 35: 13 targets ≈ 8 min, plus the first build).
-step "fuzz: every target for ${FUZZ_SECONDS:-35} s"
+# per target (default 25: 17 targets ≈ 7 min, plus the first build).
+step "fuzz: every target for ${FUZZ_SECONDS:-25} s"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 (
@@ -74,7 +74,7 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
   for t in $(cargo +nightly fuzz list); do
     mkdir -p "target/ci-corpus/$t" "corpus/$t"
     if ! cargo +nightly fuzz run "$t" "target/ci-corpus/$t" "corpus/$t" -- \
-      -max_total_time="${FUZZ_SECONDS:-35}" -print_final_stats=1 >"target/ci-$t.log" 2>&1; then
+      -max_total_time="${FUZZ_SECONDS:-25}" -print_final_stats=1 >"target/ci-$t.log" 2>&1; then
       tail -n 80 "target/ci-$t.log" >&2
       echo "fuzz target $t failed (reproducer in fuzz/artifacts/$t/)" >&2
       exit 1

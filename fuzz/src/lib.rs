@@ -795,3 +795,196 @@ impl DeltaIn {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// In/out structs (read and written in place by the call).
+
+/// A value the call reads and may write: valid (aligned), NULL or
+/// misaligned (a copy one byte off, never read by a correct boundary).
+pub struct InOut<T> {
+    buf: Vec<u64>,
+    shape: OutPtr,
+    _t: core::marker::PhantomData<T>,
+}
+
+impl<T: Copy> InOut<T> {
+    pub fn new(value: T, shape: OutPtr) -> Self {
+        let mut buf = vec![0u64; core::mem::size_of::<T>() / 8 + 2];
+        let at = if matches!(shape, OutPtr::Misaligned) { 1 } else { 0 };
+        // SAFETY: the buffer holds size_of::<T>() + 8 bytes or more; an
+        // unaligned write of a plain value.
+        unsafe { buf.as_mut_ptr().cast::<u8>().add(at).cast::<T>().write_unaligned(value) };
+        InOut { buf, shape, _t: core::marker::PhantomData }
+    }
+    pub fn ptr(&mut self) -> *mut T {
+        match self.shape {
+            OutPtr::Null => core::ptr::null_mut(),
+            OutPtr::Misaligned => self.buf.as_mut_ptr().cast::<u8>().wrapping_add(1).cast::<T>(),
+            _ => self.buf.as_mut_ptr().cast::<T>(),
+        }
+    }
+    pub fn rejected(&self) -> bool {
+        !self.shape.valid()
+    }
+    /// The value (valid shape).
+    pub fn get(&self) -> T {
+        // SAFETY: aligned buffer of plain integers, initialised by `new`.
+        unsafe { self.buf.as_ptr().cast::<T>().read() }
+    }
+    /// Every byte of the buffer.
+    pub fn bytes(&self) -> Vec<u64> {
+        self.buf.clone()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Policies in ABI form.
+
+/// The ABI policy as the core's, with the boundary's checks in the
+/// boundary's order (reserved fields, sizing, order, target, flags).
+pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status> {
+    use partliq::*;
+    if p.fraction_cap.reserved != 0 || p.position_limits.reserved != 0 || p.escalation.reserved != 0 {
+        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    }
+    let sizing = match p.sizing {
+        0 => SizingMode::Minimal,
+        1 => SizingMode::MaxAllowed,
+        _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+    };
+    let order = match p.order {
+        0 => PlanOrder::LargestMaintenanceFirst,
+        1 => PlanOrder::BestReleasePerCostFirst,
+        2 => PlanOrder::ProRata,
+        _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+    };
+    let target = core_target(p.target)?;
+    let flag = |v: u32| match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(PARTLIQ_STATUS_INVALID_ENUM),
+    };
+    Ok(Policy {
+        target,
+        price_band: Ppm(p.price_band_ppm),
+        order,
+        sizing,
+        fraction_cap: FractionCap {
+            notional_threshold: Quote(p.fraction_cap.notional_threshold),
+            max_fraction: Ppm(p.fraction_cap.max_fraction_ppm),
+            cooldown: p.fraction_cap.cooldown,
+        },
+        tier_step: TierStep { levels: p.tier_step.levels, full_close_at_or_below_tier: p.tier_step.full_close_at_or_below_tier },
+        close_factor: CloseFactor {
+            max_fraction: Ppm(p.close_factor.max_fraction_ppm),
+            health_threshold_ppm: p.close_factor.health_threshold_ppm,
+            min_position_notional: Quote(p.close_factor.min_position_notional),
+            min_remainder: Quote(p.close_factor.min_remainder),
+        },
+        position_limits: PositionLimits {
+            min_notional: Quote(p.position_limits.min_notional),
+            max_portion: Ppm(p.position_limits.max_portion_ppm),
+        },
+        block_limits: BlockLimits {
+            max_notional: Quote(p.block_limits.max_notional),
+            max_insurance_loss: Quote(p.block_limits.max_insurance_loss),
+        },
+        window_capacity: WindowCapacity { capacity: Quote(p.window_capacity.capacity), window: p.window_capacity.window },
+        perp_v2_ratio: flag(p.perp_v2_ratio)?,
+        escalation: EscalationRules {
+            backstop_fraction: Fraction::new(p.escalation.backstop_numerator, p.escalation.backstop_denominator),
+            backstop_on_infeasible: flag(p.escalation.backstop_on_infeasible)?,
+        },
+    })
+}
+
+/// A policy: structured (mostly sensible rules) and then possibly broken
+/// at the boundary (a reserved field, an enumeration or a flag out of range).
+#[derive(Arbitrary, Debug, Clone)]
+pub struct AbiPolicyIn {
+    pub target: TargetIn,
+    pub band: PpmArg,
+    pub order: u8,
+    pub max_allowed: bool,
+    pub fraction_cap: Option<(I64, PpmArg, u8)>,
+    pub tier_step: Option<(u8, Option<u8>)>,
+    pub close_factor: Option<(PpmArg, u32, I64, I64)>,
+    pub position_limits: Option<(I64, PpmArg)>,
+    pub block_limits: Option<(I64, I64)>,
+    pub window: Option<(I64, u8)>,
+    pub perp_v2_ratio: bool,
+    pub backstop_fraction: Option<(u8, u8)>,
+    pub backstop_on_infeasible: bool,
+    pub broken: Option<Broken>,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Broken {
+    FractionCapReserved,
+    PositionLimitsReserved,
+    EscalationReserved,
+    Sizing(u32),
+    Order(u32),
+    TargetKind(u32),
+    PerpV2(u32),
+    BackstopOnInfeasible(u32),
+}
+
+impl AbiPolicyIn {
+    pub fn build(&self) -> partliq_policy {
+        let mut p = partliq_policy {
+            target: self.target.to_abi(),
+            price_band_ppm: self.band.get(),
+            order: u32::from(self.order % 3),
+            sizing: u32::from(self.max_allowed),
+            perp_v2_ratio: u32::from(self.perp_v2_ratio),
+            ..Default::default()
+        };
+        p.tier_step.full_close_at_or_below_tier = u32::MAX;
+        p.block_limits = partliq_block_limits { max_notional: i64::MAX, max_insurance_loss: i64::MAX };
+        if let Some((t, f, c)) = self.fraction_cap {
+            p.fraction_cap =
+                partliq_fraction_cap { notional_threshold: t.get(), max_fraction_ppm: f.get(), reserved: 0, cooldown: u64::from(c) };
+        }
+        if let Some((levels, full)) = self.tier_step {
+            p.tier_step = partliq_tier_step {
+                levels: u32::from(levels % 4),
+                full_close_at_or_below_tier: full.map_or(u32::MAX, |t| u32::from(t % 4)),
+            };
+        }
+        if let Some((f, h, mp, mr)) = self.close_factor {
+            p.close_factor = partliq_close_factor {
+                max_fraction_ppm: f.get(),
+                health_threshold_ppm: h,
+                min_position_notional: mp.get(),
+                min_remainder: mr.get(),
+            };
+        }
+        if let Some((n, portion)) = self.position_limits {
+            p.position_limits = partliq_position_limits { min_notional: n.get(), max_portion_ppm: portion.get(), reserved: 0 };
+        }
+        if let Some((n, l)) = self.block_limits {
+            p.block_limits = partliq_block_limits { max_notional: n.get(), max_insurance_loss: l.get() };
+        }
+        if let Some((c, w)) = self.window {
+            p.window_capacity = partliq_window_capacity { capacity: c.get(), window: u64::from(w) };
+        }
+        if let Some((n, d)) = self.backstop_fraction {
+            p.escalation.backstop_numerator = u32::from(n);
+            p.escalation.backstop_denominator = u32::from(d);
+        }
+        p.escalation.backstop_on_infeasible = u32::from(self.backstop_on_infeasible);
+        match self.broken {
+            None => {}
+            Some(Broken::FractionCapReserved) => p.fraction_cap.reserved = 1,
+            Some(Broken::PositionLimitsReserved) => p.position_limits.reserved = 1,
+            Some(Broken::EscalationReserved) => p.escalation.reserved = 1,
+            Some(Broken::Sizing(v)) => p.sizing = v,
+            Some(Broken::Order(v)) => p.order = v,
+            Some(Broken::TargetKind(v)) => p.target.kind = v,
+            Some(Broken::PerpV2(v)) => p.perp_v2_ratio = v,
+            Some(Broken::BackstopOnInfeasible(v)) => p.escalation.backstop_on_infeasible = v,
+        }
+        p
+    }
+}
