@@ -296,6 +296,12 @@ enum partliq_action
    * Transfer the pool to the backstop vault (`partliq_decision.backstop`).
    */
   PARTLIQ_ACTION_BACKSTOP = 2,
+  /**
+   * No order helps and the policy has no backstop: the insurance fund
+   * takes the pool over at its bankruptcy price (`partliq_decision.backstop`
+   * has the figures; its `deficit` is the fund's loss).
+   */
+  PARTLIQ_ACTION_TAKEOVER = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1141,7 +1147,8 @@ typedef struct partliq_decision {
   struct partliq_plan plan;
   /**
    * 1 when `backstop` holds the transfer's figures (`action` is
-   * `PARTLIQ_ACTION_BACKSTOP`), else 0 (and `backstop` is all zeros).
+   * `PARTLIQ_ACTION_BACKSTOP` or `PARTLIQ_ACTION_TAKEOVER`), else 0 (and
+   * `backstop` is all zeros).
    */
   uint8_t has_backstop;
   /**

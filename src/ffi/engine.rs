@@ -37,6 +37,10 @@ pub enum partliq_action {
     Liquidate = 1,
     /// Transfer the pool to the backstop vault (`partliq_decision.backstop`).
     Backstop = 2,
+    /// No order helps and the policy has no backstop: the insurance fund
+    /// takes the pool over at its bankruptcy price (`partliq_decision.backstop`
+    /// has the figures; its `deficit` is the fund's loss).
+    Takeover = 3,
 }
 
 /// Why (`partliq_decision.reason`).
@@ -268,7 +272,8 @@ pub struct partliq_decision {
     /// array (0 unless `action` is `PARTLIQ_ACTION_LIQUIDATE`).
     pub plan: partliq_plan,
     /// 1 when `backstop` holds the transfer's figures (`action` is
-    /// `PARTLIQ_ACTION_BACKSTOP`), else 0 (and `backstop` is all zeros).
+    /// `PARTLIQ_ACTION_BACKSTOP` or `PARTLIQ_ACTION_TAKEOVER`), else 0 (and
+    /// `backstop` is all zeros).
     pub has_backstop: u8,
     /// 0.
     pub reserved: [u8; 7],
@@ -960,6 +965,7 @@ mod tests {
             (partliq_action::None, Action::None),
             (partliq_action::Liquidate, Action::Liquidate),
             (partliq_action::Backstop, Action::Backstop),
+            (partliq_action::Takeover, Action::Takeover),
         ] {
             assert_eq!(a as u32, b as u32);
         }
