@@ -165,8 +165,11 @@ impl<'a> InsuranceFund<'a> {
         }
     }
 
-    /// Takes `amount` (≥ 0) whole, or nothing: refused when the balance
-    /// after would be below the floor. Returns the balance right after.
+    /// Takes `amount` (≥ 0) whole, or nothing: refused when `amount` exceeds
+    /// the room above the floor (`balance − floor`, at least 0), so a debit
+    /// never takes the balance below the floor. A zero debit always succeeds
+    /// (nothing moves, even if a raised floor is above the balance). Returns
+    /// the balance right after.
     ///
     /// # Errors
     /// [`Error::OutOfRange`] (negative amount),
