@@ -293,11 +293,11 @@ fn aave_math() {
     ]);
 }
 
-/// Finding: the half-up helpers compute `⌊(⌊2ab / d⌋ + 1) / 2⌋` in `i128`,
-/// so they fail with `Overflow` when `2b` or `2ab / d` exceeds `i128::MAX`
-/// although the documented result (`a × b / d`, half up) fits.
+/// Regression (found by these tables, fixed): the half-up helpers computed
+/// `⌊(⌊2ab / d⌋ + 1) / 2⌋` in `i128`, so they failed with `Overflow` when
+/// `2b` or `2ab / d` exceeded `i128::MAX` although the documented result
+/// (`a × b / d`, half up) fits.
 #[test]
-#[ignore = "finding: percent_mul / percent_div overflow on the doubled intermediate when the documented result fits"]
 fn aave_half_up_intermediate() {
     use aave_v3::*;
     check::<Result<i128>>(&[
@@ -307,6 +307,14 @@ fn aave_half_up_intermediate() {
         ("percent_mul(MAX, 10000)", percent_mul(IMAX, 10_000), Ok(IMAX)),
         // MAX × 10,000 / 10,000 = MAX.
         ("percent_div(MAX, 10000)", percent_div(IMAX, 10_000), Ok(IMAX)),
+        // Half up at the boundary: 3 × 50 % = 1.5 → 2; 1 × 49.99 % = 0.4999 → 0;
+        // 1 / 200 % = 0.5 → 1; 1 × 1e18 / 3 = 333…333.33 → …333.
+        ("percent_mul(3, 5000)", percent_mul(3, 5_000), Ok(2)),
+        ("percent_mul(1, 4999)", percent_mul(1, 4_999), Ok(0)),
+        ("percent_div(1, 20000)", percent_div(1, 20_000), Ok(1)),
+        ("wad_div(1, 3)", wad_div(1, 3), Ok(333_333_333_333_333_333)),
+        // MAX × 1e18 / 1e18 = MAX (the product needs 256 bits).
+        ("wad_div(MAX, 1e18)", wad_div(IMAX, 1_000_000_000_000_000_000), Ok(IMAX)),
     ]);
 }
 

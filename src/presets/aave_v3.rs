@@ -174,11 +174,21 @@ fn unsigned(x: i128) -> Result<i128> {
 
 /// `floor((a × b + floor(d / 2)) / d)`: Solidity's half-up `mul`/`div`
 /// (`wadDiv`, `percentMul`, `percentDiv`, `rayMul`). Computed as
-/// `floor((floor(2ab / d) + 1) / 2)`, which is the same for every `d > 0`.
+/// `q = floor(ab / d)`, plus one when the remainder `ab − q·d` is at least
+/// `ceil(d / 2)` — no intermediate beyond the 256-bit product, so every
+/// result that fits `i128` is returned.
 fn mul_div_half_up(a: i128, b: i128, d: i128) -> Result<i128> {
     let (a, b, d) = (unsigned(a)?, unsigned(b)?, unsigned(d)?);
-    let twice = mul_div_wide(a, mul(b, 2)?, d, Rounding::Floor)?;
-    div_round(add(twice, 1)?, 2, Rounding::Floor)
+    let q = mul_div_wide(a, b, d, Rounding::Floor)?;
+    // The true remainder lies in [0, d) ⊂ [0, 2^127), so the low 128 bits of
+    // `ab − q·d`, computed with wrapping arithmetic, are exactly it.
+    let rem = a.unsigned_abs().wrapping_mul(b.unsigned_abs()).wrapping_sub(q.unsigned_abs().wrapping_mul(d.unsigned_abs()));
+    let half_up = div_round(d, 2, Rounding::Ceil)?.unsigned_abs();
+    if rem >= half_up {
+        add(q, 1)
+    } else {
+        Ok(q)
+    }
 }
 
 /// `a × b / d` rounded as named, for `uint256` inputs.
