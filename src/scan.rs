@@ -134,7 +134,9 @@ pub struct ScanOutcome {
     /// Hits written to the front of the buffer.
     pub count: usize,
     /// First account (or entry, for [`Scanner::confirm`]) not examined to
-    /// the end: the accounts' length when complete.
+    /// the end. When complete: the accounts' (entries') length, or `start`
+    /// when that was already past the end — `next` never moves backwards, so
+    /// a resume loop `while next < len` always ends.
     pub next: usize,
     /// Why the scan stopped.
     pub end: ScanEnd,

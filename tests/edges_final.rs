@@ -1,4 +1,6 @@
-//! Final edge tables (issue 8): the dYdX v4 liquidation and margin functions.
+//! Final edge tables (issue 8): the dYdX v4 liquidation and margin functions,
+//! Aave's close factor, collateral quote, `liquidationCall` and liquidation
+//! info, and `Scanner::check` / `Scanner::confirm`.
 //! Every expected value is derived from the function's documentation; the
 //! arithmetic is in the comment.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
@@ -357,4 +359,457 @@ fn dydx_liquidatable_size_delta() {
         ),
         ("position 0", d(&dpos(0, 0), &pair(1), &half, &none), Err(Error::EmptyPosition)),
     ]);
+}
+
+// ---------------------------------------------------------------------------
+// Aave v3: close factor, collateral for debt, liquidationCall, liquidation
+// info. Two $1 reserves with 8 decimals (price 1e8, unit 1e8), so 1 wei is
+// worth exactly 1 base unit ($1e-8) and every value below is its own amount.
+// LT 86 %, bonus 105 %, protocol fee 10 % unless a row says otherwise.
+
+mod aave_edges {
+    use super::{check, IMAX};
+    use partliq::presets::aave_v3::*;
+    use partliq::Error;
+
+    const E8: i128 = 100_000_000;
+    /// $2,000 and $1,000 in base units (8 decimals).
+    const CF_MIN: i128 = MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD;
+    const LEFT_MIN: i128 = MIN_LEFTOVER_BASE;
+
+    fn dollar(fee_bps: u32) -> Reserve {
+        Reserve::new(E8, 8, 8_600, 10_500, fee_bps)
+    }
+
+    /// Reserve 0 holds collateral `c`, reserve 1 the debt `d`.
+    fn pair(c: i128, d: i128) -> ([Reserve; 2], [UserReserve; 2]) {
+        ([dollar(1_000), dollar(1_000)], [UserReserve::new(c, 0), UserReserve::new(0, d)])
+    }
+
+    fn cf(c: i128, d: i128) -> Result<(i128, CloseFactorRule), Error> {
+        let (r, u) = pair(c, d);
+        close_factor(&r, &u, 0, 1).map(|f| (f.max_liquidatable_debt, f.rule))
+    }
+
+    #[test]
+    fn close_factor_edges() {
+        use CloseFactorRule::*;
+        let (r, u) = pair(CF_MIN, CF_MIN);
+        // Three reserves: collateral 9.5e11 + 1 and two debts of 4.3e11 each.
+        let r3 = [dollar(1_000), dollar(1_000), dollar(1_000)];
+        let u3 = [UserReserve::new(950_000_000_001, 0), UserReserve::new(0, 430_000_000_000), UserReserve::new(0, 430_000_000_000)];
+        check::<Result<(i128, CloseFactorRule), Error>>(&[
+            // Collateral worth $2,000 − 1e-8 < threshold: the whole debt.
+            ("collateral 2e11 − 1", cf(CF_MIN - 1, 250_000_000_000), Ok((250_000_000_000, CollateralBelowThreshold))),
+            // Collateral at the threshold, debt 1 below: the whole debt.
+            ("debt 2e11 − 1", cf(CF_MIN, CF_MIN - 1), Ok((CF_MIN - 1, DebtBelowThreshold))),
+            // HF = wadDiv(9.5e11 × 8,600, 8.6e11) / 1e4 = 9,500e18 / 1e4 =
+            // 0.95e18 exactly: at the threshold, the whole debt.
+            ("HF = 0.95", cf(950_000_000_000, 860_000_000_000), Ok((860_000_000_000, HealthFactorAtOrBelowThreshold))),
+            // One more wei of collateral: wadDiv adds 8,600e18 / 8.6e11 = 1e10,
+            // HF = 0.95e18 + 1e6 > 0.95: half of the total debt 8.6e11,
+            // percentMul(8.6e11, 50 %) = 4.3e11, converted at $1: 4.3e11.
+            ("HF = 0.95 + 1e-12", cf(950_000_000_001, 860_000_000_000), Ok((430_000_000_000, HalfOfTotalDebt))),
+            // Total debt 8.6e11, half 4.3e11; the reserve's 4.3e11 is not above
+            // it: the whole reserve debt.
+            (
+                "reserve debt = half",
+                close_factor(&r3, &u3, 0, 1).map(|f| (f.max_liquidatable_debt, f.rule)),
+                Ok((430_000_000_000, ReserveDebtWithinHalf)),
+            ),
+            // No debt at all: the close factor is 0 wei of debt (collateral 0 < $2,000).
+            ("no debt, no collateral", cf(0, 0), Ok((0, CollateralBelowThreshold))),
+        ]);
+        check::<Result<CloseFactor, Error>>(&[
+            ("collateral index 2 of 2", close_factor(&r, &u, 2, 1), Err(Error::UnknownMarket)),
+            ("debt index usize::MAX", close_factor(&r, &u, 0, usize::MAX), Err(Error::UnknownMarket)),
+            ("empty slices", close_factor(&[], &[], 0, 0), Err(Error::UnknownMarket)),
+            ("one user entry for two reserves", close_factor(&r, &u[..1], 0, 1), Err(Error::BufferTooSmall)),
+            ("two user entries for one reserve", close_factor(&r[..1], &u, 0, 0), Err(Error::UnknownMarket)),
+            ("scaled collateral i128::MIN", close_factor(&r, &[UserReserve::new(i128::MIN, 0), u[1]], 0, 1), Err(Error::OutOfRange)),
+            ("scaled debt −1", close_factor(&r, &[u[0], UserReserve::new(0, -1)], 0, 1), Err(Error::OutOfRange)),
+            // MAX × 1e8 / 1e8 = MAX is the value; × 8,600 for the weighted sum overflows.
+            ("scaled collateral i128::MAX", close_factor(&r, &[UserReserve::new(IMAX, 0), u[1]], 0, 1), Err(Error::Overflow)),
+            ("debt price 0", close_factor(&[r[0], Reserve { price: 0, ..r[1] }], &u, 0, 1), Err(Error::MissingPrice)),
+            ("debt price −1", close_factor(&[r[0], Reserve { price: -1, ..r[1] }], &u, 0, 1), Err(Error::NegativePrice)),
+            ("39 decimals", close_factor(&[Reserve { decimals: 39, ..r[0] }, r[1]], &u, 0, 1), Err(Error::OutOfRange)),
+            ("bonus 9,999 bps", close_factor(&[Reserve { liquidation_bonus: 9_999, ..r[0] }, r[1]], &u, 0, 1), Err(Error::OutOfRange)),
+            (
+                "threshold 10,001 bps",
+                close_factor(&[Reserve { liquidation_threshold: 10_001, ..r[0] }, r[1]], &u, 0, 1),
+                Err(Error::FractionAbove100Percent),
+            ),
+            ("liquidity index RAY − 1", close_factor(&[r[0].with_indexes(RAY - 1, RAY), r[1]], &u, 0, 1), Err(Error::OutOfRange)),
+        ]);
+    }
+
+    fn quote(debt: i128, balance: i128, bonus: u32, fee_bps: u32) -> Result<CollateralQuote, Error> {
+        collateral_for_debt(&dollar(fee_bps), &dollar(1_000), debt, balance, bonus)
+    }
+
+    const fn q(to_liquidator: i128, repaid: i128, fee: i128, bonus: i128, base: i128, capped: bool) -> CollateralQuote {
+        CollateralQuote {
+            collateral_to_liquidator: to_liquidator,
+            debt_repaid: repaid,
+            protocol_fee: fee,
+            bonus_collateral: bonus,
+            base_collateral: base,
+            capped_by_balance: capped,
+        }
+    }
+
+    #[test]
+    fn collateral_for_debt_edges() {
+        let d38 = Reserve::new(E8, 38, 8_600, 10_500, 1_000);
+        check::<Result<CollateralQuote, Error>>(&[
+            // Nothing asked, nothing held: all zero.
+            ("0 debt, 0 balance", quote(0, 0, 10_500, 1_000), Ok(q(0, 0, 0, 0, 0, false))),
+            // 1 wei: base 1, seized ⌊1 × 1.05⌋ = 1, bonus part 1 − ⌊1 / 1.05⌋ = 1,
+            // fee ⌈1 × 10 %⌉ = 1: the treasury takes the one wei, the liquidator 0.
+            ("1 wei of debt", quote(1, 10_000_000_000, 10_500, 1_000), Ok(q(0, 1, 1, 1, 1, false))),
+            // Same without a protocol fee: the bonus part is not computed.
+            ("1 wei, fee 0", quote(1, 10_000_000_000, 10_500, 0), Ok(q(1, 1, 0, 0, 1, false))),
+            // 2e10 asked, 2.1e10 wanted > balance 1e10: seize 1e10, debt
+            // ⌈1e10 / 1.05⌉ = ⌈9,523,809,523.8⌉ = 9,523,809,524; bonus part
+            // 1e10 − 9,523,809,523 = 476,190,477, fee ⌈47,619,047.7⌉ = 47,619,048.
+            (
+                "capped by balance 1e10",
+                quote(20_000_000_000, 10_000_000_000, 10_500, 1_000),
+                Ok(q(9_952_380_952, 9_523_809_524, 47_619_048, 476_190_477, 20_000_000_000, true)),
+            ),
+            // Exactly the balance: ⌊9,523,809,524 × 1.05⌋ = ⌊10,000,000,000.2⌋ = 1e10, not above: not capped.
+            (
+                "seized = balance",
+                quote(9_523_809_524, 10_000_000_000, 10_500, 1_000),
+                Ok(q(9_952_380_952, 9_523_809_524, 47_619_048, 476_190_477, 9_523_809_524, false)),
+            ),
+            // Balance 0: everything wanted is capped to 0; debt ⌈0⌉ = 0.
+            ("balance 0", quote(1_000, 0, 10_500, 1_000), Ok(q(0, 0, 0, 0, 1_000, true))),
+            // Bonus 100 %: seized = debt, no bonus part, no fee.
+            ("bonus 10,000", quote(100, 1_000, 10_000, 1_000), Ok(q(100, 100, 0, 0, 100, false))),
+            ("bonus 10,000 at i128::MAX", quote(IMAX, IMAX, 10_000, 1_000), Ok(q(IMAX, IMAX, 0, 0, IMAX, false))),
+            // ⌊MAX × 1.05⌋ does not fit before the cap is applied.
+            ("bonus 10,500 at i128::MAX", quote(IMAX, 10_000_000_000, 10_500, 1_000), Err(Error::Overflow)),
+            ("bonus 9,999", quote(100, 1_000, 9_999, 1_000), Err(Error::OutOfRange)),
+            ("debt −1", quote(-1, 1_000, 10_500, 1_000), Err(Error::OutOfRange)),
+            ("balance i128::MIN", quote(1, i128::MIN, 10_500, 1_000), Err(Error::OutOfRange)),
+            ("debt price 0", collateral_for_debt(&dollar(0), &Reserve { price: 0, ..dollar(0) }, 1, 1, 10_500), Err(Error::MissingPrice)),
+            (
+                "collateral price −1",
+                collateral_for_debt(&Reserve { price: -1, ..dollar(0) }, &dollar(0), 1, 1, 10_500),
+                Err(Error::NegativePrice),
+            ),
+            // P_coll × U_debt = 1e8 × 1e38 does not fit i128: a clear error, not a wrong figure.
+            ("debt with 38 decimals", collateral_for_debt(&dollar(0), &d38, 1, 1, 10_500), Err(Error::Overflow)),
+        ]);
+    }
+
+    fn call(cover: i128, receive_a_token: bool) -> LiquidationCall {
+        LiquidationCall { collateral_index: 0, debt_index: 1, debt_to_cover: cover, receive_a_token }
+    }
+
+    type After = ([UserReserve; 2], [i128; 2]);
+
+    fn liquidate(c: i128, d: i128, call: LiquidationCall) -> Result<(Liquidation, After), Error> {
+        let (r, u) = pair(c, d);
+        let (mut after, mut deficits) = ([UserReserve::default(); 2], [0i128; 2]);
+        let l = liquidation_call(&r, &u, &call, &mut after, &mut deficits)?;
+        Ok((l, (after, deficits)))
+    }
+
+    fn err(c: i128, d: i128, call: LiquidationCall) -> Option<Error> {
+        liquidate(c, d, call).err()
+    }
+
+    #[test]
+    fn liquidation_call_validation_edges() {
+        let (r, u) = pair(220_000_000_000, 210_000_000_000);
+        let mut after = [UserReserve::default(); 2];
+        let mut deficits = [0i128; 2];
+        let not_collateral = [UserReserve { use_as_collateral: false, ..u[0] }, u[1]];
+        check::<Option<Error>>(&[
+            // HF = wadDiv(1e12 × 8,600, 8.6e11) / 1e4 = 1e18: not below 1.
+            ("HF = 1", err(1_000_000_000_000, 860_000_000_000, call(IMAX, false)), Some(ERR_HEALTH_FACTOR_NOT_BELOW_THRESHOLD)),
+            ("no debt (HF = MAX)", err(1_000, 0, call(IMAX, false)), Some(ERR_HEALTH_FACTOR_NOT_BELOW_THRESHOLD)),
+            // Liquidating reserve 0's debt, which is 0 (HF 0.9 < 1).
+            (
+                "debt reserve not borrowed",
+                liquidation_call(&r, &u, &LiquidationCall { debt_index: 0, ..call(IMAX, false) }, &mut after, &mut deficits).err(),
+                Some(ERR_NOT_BORROWED),
+            ),
+            // Collateral bit off: no collateral counts, HF 0 < 1, then refused.
+            (
+                "collateral not enabled",
+                liquidation_call(&r, &not_collateral, &call(IMAX, false), &mut after, &mut deficits).err(),
+                Some(ERR_COLLATERAL_CANNOT_BE_LIQUIDATED),
+            ),
+            ("debt_to_cover −1", err(220_000_000_000, 210_000_000_000, call(-1, false)), Some(Error::OutOfRange)),
+            ("debt_to_cover i128::MIN", err(220_000_000_000, 210_000_000_000, call(i128::MIN, false)), Some(Error::OutOfRange)),
+            // Nothing repaid: the debt burn would be zero scaled units.
+            ("debt_to_cover 0", err(220_000_000_000, 210_000_000_000, call(0, false)), Some(ERR_INVALID_BURN_AMOUNT)),
+            (
+                "collateral index 2",
+                liquidation_call(&r, &u, &LiquidationCall { collateral_index: 2, ..call(IMAX, false) }, &mut after, &mut deficits).err(),
+                Some(Error::UnknownMarket),
+            ),
+            (
+                "user_after too short",
+                liquidation_call(&r, &u, &call(IMAX, false), &mut after[..1], &mut deficits).err(),
+                Some(Error::BufferTooSmall),
+            ),
+            ("deficits empty", liquidation_call(&r, &u, &call(IMAX, false), &mut after, &mut []).err(), Some(Error::BufferTooSmall)),
+            ("empty slices", liquidation_call(&[], &[], &call(IMAX, false), &mut [], &mut []).err(), Some(Error::UnknownMarket)),
+            (
+                "user slice short",
+                liquidation_call(&r, &u[..1], &call(IMAX, false), &mut after, &mut deficits).err(),
+                Some(Error::BufferTooSmall),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn liquidation_call_amount_edges() {
+        // C 2.2e11, D 2.1e11: HF = 2.2e11 × 0.86 / 2.1e11 = 0.9009… ≤ 0.95, so
+        // the whole debt is liquidatable.
+        let (c, d) = (220_000_000_000, 210_000_000_000);
+        // Repaying 1.1e11 leaves debt 1e11 = $1,000 exactly (not below) and
+        // collateral 2.2e11 − ⌊1.1e11 × 1.05⌋ = 1.045e11: passes.
+        let (l, (after, deficits)) = liquidate(c, d, call(110_000_000_000, false)).unwrap();
+        assert_eq!(l.dust, DustCheck::LeftoversAboveMinimum);
+        // Seized 1.155e11, bonus part 5.5e9, fee 5.5e8, liquidator 1.1495e11.
+        assert_eq!((l.debt_repaid, l.collateral_to_liquidator, l.protocol_fee), (110_000_000_000, 114_950_000_000, 550_000_000));
+        assert_eq!((after[0].scaled_collateral, after[1].scaled_debt, deficits), (104_500_000_000, LEFT_MIN, [0, 0]));
+        // One wei more leaves debt worth $1,000 − 1e-8.
+        assert_eq!(err(c, d, call(110_000_000_001, false)), Some(ERR_MUST_NOT_LEAVE_DUST));
+
+        // debtToCover = MAX: 2.1e11 wanted, ⌊2.1e11 × 1.05⌋ = 2.205e11 > 2.2e11:
+        // seize all 2.2e11, debt ⌈2.2e11 / 1.05⌉ = 209,523,809,524; bonus part
+        // 2.2e11 − 209,523,809,523 = 10,476,190,477, fee ⌈1,047,619,047.7⌉ =
+        // 1,047,619,048, liquidator 218,952,380,952. No collateral left: the
+        // whole debt is burned and 2.1e11 − 209,523,809,524 = 476,190,476 is deficit.
+        let (l, (after, deficits)) = liquidate(c, d, call(IMAX, false)).unwrap();
+        assert_eq!(l.dust, DustCheck::AllCollateralSeized);
+        assert_eq!((l.debt_repaid, l.collateral_to_liquidator, l.protocol_fee), (209_523_809_524, 218_952_380_952, 1_047_619_048));
+        assert!(l.collateral_fully_consumed && l.has_no_collateral_left);
+        assert_eq!((l.deficit, l.bad_debt_reserves, l.scaled.debt_burned), (476_190_476, 0, d));
+        assert_eq!(after, [UserReserve { scaled_collateral: 0, use_as_collateral: false, scaled_debt: 0 }, UserReserve::new(0, 0)]);
+        assert_eq!(deficits, [0, 476_190_476]);
+        assert_eq!(l.account_after.health_factor, HEALTH_FACTOR_NO_DEBT);
+
+        // 1 wei of collateral against 1 wei of debt (HF 0.86): the whole debt
+        // is repaid, the 1 wei seized goes to the treasury as fee and the
+        // liquidator gets 0 — refused when that is an underlying burn…
+        assert_eq!(err(1, 1, call(IMAX, false)), Some(ERR_INVALID_BURN_AMOUNT));
+        // …accepted as an aToken transfer of 0.
+        let (l, (after, deficits)) = liquidate(1, 1, call(IMAX, true)).unwrap();
+        assert_eq!((l.debt_repaid, l.collateral_to_liquidator, l.protocol_fee, l.dust), (1, 0, 1, DustCheck::AllDebtRepaid));
+        assert_eq!((after[0].scaled_collateral, after[1].scaled_debt, deficits), (0, 0, [0, 0]));
+
+        // Just below HF 1: C 1e12 − 1, D 8.6e11 → HF = 1e18 − 1e6 > 0.95: the
+        // close factor caps MAX at 4.3e11; seized 4.515e11, fee 2.15e9.
+        let (l, (after, _)) = liquidate(1_000_000_000_000 - 1, 860_000_000_000, call(IMAX, false)).unwrap();
+        assert_eq!(l.account_before.health_factor, 1_000_000_000_000_000_000 - 1_000_000);
+        assert_eq!((l.debt_requested, l.collateral_to_liquidator, l.protocol_fee), (430_000_000_000, 449_350_000_000, 2_150_000_000));
+        assert_eq!((after[0].scaled_collateral, after[1].scaled_debt), (548_499_999_999, 430_000_000_000));
+    }
+
+    fn info(c: i128, d: i128, fee_bps: u32, cover: i128) -> Result<LiquidationInfo, Error> {
+        let r = [dollar(fee_bps), dollar(1_000)];
+        liquidation_info(&r, &[UserReserve::new(c, 0), UserReserve::new(0, d)], 0, 1, cover)
+    }
+
+    const fn li(coll: i128, debt: i128, fee: i128, pass: i128) -> LiquidationInfo {
+        LiquidationInfo { max_collateral_to_liquidate: coll, max_debt_to_liquidate: debt, protocol_fee: fee, amount_to_pass: pass }
+    }
+
+    #[test]
+    fn liquidation_info_edges() {
+        let none = Ok(LiquidationInfo::default());
+        let r = [dollar(1_000), dollar(1_000)];
+        let off = [UserReserve { use_as_collateral: false, ..UserReserve::new(250_000_000_000, 0) }, UserReserve::new(0, 250_000_000_000)];
+        check::<Result<LiquidationInfo, Error>>(&[
+            ("HF = 1", info(1_000_000_000_000, 860_000_000_000, 1_000, IMAX), none),
+            ("no debt", info(1_000, 0, 1_000, IMAX), none),
+            ("collateral not enabled", liquidation_info(&r, &off, 0, 1, IMAX), none),
+            // C = D = 2.5e11, HF 0.86: whole debt asked, ⌊2.5e11 × 1.05⌋ > 2.5e11:
+            // seize all, debt ⌈2.5e11 / 1.05⌉ = 238,095,238,096; bonus part
+            // 2.5e11 − 238,095,238,095 = 11,904,761,905, fee ⌈1,190,476,190.5⌉ =
+            // 1,190,476,191, liquidator 248,809,523,809. Aave's provider passes
+            // MAX only when the debt or the liquidator's collateral (after the
+            // fee) is the whole balance — neither is, so the debt figure is passed.
+            (
+                "all collateral, fee 10 %",
+                info(250_000_000_000, 250_000_000_000, 1_000, IMAX),
+                Ok(li(248_809_523_809, 238_095_238_096, 1_190_476_191, 238_095_238_096)),
+            ),
+            // Without a fee the liquidator's collateral is the whole balance: MAX.
+            ("all collateral, fee 0", info(250_000_000_000, 250_000_000_000, 0, IMAX), Ok(li(250_000_000_000, 238_095_238_096, 0, IMAX))),
+            // C 2.2e11, D 2.1e11, asking 1.2e11: leftovers 2.2e11 − 1.26e11 =
+            // 9.4e10 and 9e10, short by 6e9 and 1e10; the debt side is further
+            // below, so debt −= 1e10 → 1.1e11, collateral ⌊1.1e11 × 1.05⌋ =
+            // 1.155e11, fee 10 % of 5.5e9 = 5.5e8, liquidator 1.1495e11.
+            (
+                "debt leftover adjusted",
+                info(220_000_000_000, 210_000_000_000, 1_000, 120_000_000_000),
+                Ok(li(114_950_000_000, 110_000_000_000, 550_000_000, 110_000_000_000)),
+            ),
+            // C 2.2e11, D 2.4e11, asking 1.3e11: seized 1.365e11, fee 6.5e8,
+            // liquidator 1.3585e11; leftovers 8.35e10 (short 1.65e10) and 1.1e11.
+            // Collateral side: 1.3585e11 − 1.65e10 = 1.1935e11, debt
+            // ⌈1.1935e11 / 1.05⌉ = ⌈113,666,666,666.7⌉ = 113,666,666,667; fee on
+            // 1.1935e11 − 113,666,666,666 = 5,683,333,334 is ⌈568,333,333.4⌉ =
+            // 568,333,334; liquidator 1.1935e11 − 568,333,334 = 118,781,666,666.
+            (
+                "collateral leftover adjusted",
+                info(220_000_000_000, 240_000_000_000, 1_000, 130_000_000_000),
+                Ok(li(118_781_666_666, 113_666_666_667, 568_333_334, 113_666_666_667)),
+            ),
+            // Asking 0: both leftovers are large, nothing to adjust.
+            ("debt_to_cover 0", info(220_000_000_000, 210_000_000_000, 1_000, 0), Ok(li(0, 0, 0, 0))),
+            // A small account asking 0: the collateral side is $1,000 short
+            // (5e10 below) and the helper would subtract 5e10 from 0.
+            ("small account, 0 asked", info(50_000_000_000, 60_000_000_000, 1_000, 0), Err(Error::Overflow)),
+            ("debt_to_cover −1", info(220_000_000_000, 210_000_000_000, 1_000, -1), Err(Error::OutOfRange)),
+            ("collateral index 2", liquidation_info(&r, &off, 2, 1, IMAX), Err(Error::UnknownMarket)),
+            ("empty slices", liquidation_info(&[], &[], 0, 0, IMAX), Err(Error::UnknownMarket)),
+        ]);
+        // The amounts the provider reports pass the pool's dust rule.
+        let (l, _) = liquidate(220_000_000_000, 240_000_000_000, call(113_666_666_667, false)).unwrap();
+        assert_eq!(l.dust, DustCheck::LeftoversAboveMinimum);
+        let (l, _) = liquidate(250_000_000_000, 250_000_000_000, call(238_095_238_096, false)).unwrap();
+        assert_eq!((l.dust, l.debt_repaid), (DustCheck::AllCollateralSeized, 238_095_238_096));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scanner::check and Scanner::confirm. One market: lot 1, tick 1, IM 10 %,
+// MM 5 %, mark 100.
+
+mod scanner_edges {
+    use super::check;
+    use partliq::*;
+
+    fn setup() -> ([Market; 1], [Price; 1]) {
+        ([Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))], [Price(100)])
+    }
+
+    fn pos(m: u32, size: i64, qb: i64) -> Position {
+        Position { market_index: m, size: Size(size), quote_balance: Quote(qb) }
+    }
+
+    fn acct(collateral: i64, first: u32, count: u32) -> ScanAccount {
+        ScanAccount { collateral: Quote(collateral), first_position: first, position_count: count }
+    }
+
+    /// Equity, maintenance and state of a pool that is not healthy.
+    type Verdict = Result<Option<(i64, i64, HealthState)>>;
+
+    /// `Some(figures)` when not healthy, `None` when healthy.
+    fn state(r: Result<Option<Health>>) -> Verdict {
+        r.map(|h| h.map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)))
+    }
+
+    #[test]
+    fn check_edges() {
+        let (markets, prices) = setup();
+        let mut table = [ScanMarket::EMPTY; 1];
+        let s = Scanner::new(&mut table, &markets, &prices);
+        let mut empty_table: [ScanMarket; 0] = [];
+        let slow = Scanner::new(&mut empty_table, &markets, &prices);
+        // Long 100 @ 100 = 10,000 notional, MM 5 % = 500.
+        let at = |qb: i64| [pos(0, 100, qb)];
+        let ps = [at(-9_500), at(-9_501), at(-10_000), at(-10_001)];
+        let too_many = vec![pos(0, 1, 0); MAX_POSITIONS + 1];
+        let rows: Vec<(&str, Verdict, Verdict)> = vec![
+            // No positions: MM 0, healthy at any collateral ≥ 0.
+            ("no positions, collateral 0", state(s.check(&acct(0, 0, 0), &[])), Ok(None)),
+            // Equity −1 < 0: bankrupt even without a requirement.
+            ("no positions, collateral −1", state(s.check(&acct(-1, 0, 0), &[])), Ok(Some((-1, 0, HealthState::Bankrupt)))),
+            (
+                "no positions, collateral i64::MIN",
+                state(s.check(&acct(i64::MIN, 0, 0), &[])),
+                Ok(Some((i64::MIN, 0, HealthState::Bankrupt))),
+            ),
+            ("no positions, collateral i64::MAX", state(s.check(&acct(i64::MAX, 0, 0), &[])), Ok(None)),
+            // Equity 10,000 − 9,500 = 500 = MM: healthy (not below).
+            ("equity = maintenance", state(s.check(&acct(0, 0, 1), &ps[0])), Ok(None)),
+            ("equity = maintenance − 1", state(s.check(&acct(0, 0, 1), &ps[1])), Ok(Some((499, 500, HealthState::Liquidatable)))),
+            // Equity 0: liquidatable, not bankrupt; −1: bankrupt.
+            ("equity 0", state(s.check(&acct(0, 0, 1), &ps[2])), Ok(Some((0, 500, HealthState::Liquidatable)))),
+            ("equity −1", state(s.check(&acct(0, 0, 1), &ps[3])), Ok(Some((-1, 500, HealthState::Bankrupt)))),
+            // Collateral makes up the difference.
+            ("collateral 1 covers", state(s.check(&acct(1, 0, 1), &ps[1])), Ok(None)),
+            // Collateral i64::MAX plus 500 of equity does not fit a quote.
+            ("collateral i64::MAX + equity", state(s.check(&acct(i64::MAX, 0, 1), &ps[0])), Err(Error::Overflow)),
+            ("range past the end", state(s.check(&acct(0, 1, 1), &ps[0])), Err(Error::UnknownPosition)),
+            ("range u32::MAX", state(s.check(&acct(0, u32::MAX, u32::MAX), &ps[0])), Err(Error::UnknownPosition)),
+            ("unknown market", state(s.check(&acct(0, 0, 1), &[pos(1, 1, 0)])), Err(Error::UnknownMarket)),
+            // A flat position in an unknown market is still an unknown market.
+            ("flat, unknown market", state(s.check(&acct(0, 0, 1), &[pos(1, 0, 0)])), Err(Error::UnknownMarket)),
+            // Health has no position limit (only the planner has): 65 longs of
+            // 1 @ 100, equity 6,500 ≥ MM 65 × 5 = 325.
+            ("MAX_POSITIONS + 1", state(s.check(&acct(0, 0, too_many.len() as u32), &too_many)), Ok(None)),
+        ];
+        check(&rows);
+        // The exact path alone (no table) gives the same answers.
+        for (a, p) in [(acct(0, 0, 1), &ps[0][..]), (acct(0, 0, 1), &ps[1][..]), (acct(-1, 0, 0), &[][..]), (acct(0, 1, 1), &ps[0][..])] {
+            assert_eq!(s.check(&a, p), slow.check(&a, p), "{a:?}");
+        }
+        // A zero or missing mark: only a non-zero position needs it.
+        let zero = [Price(0)];
+        let mut t = [ScanMarket::EMPTY; 1];
+        let z = Scanner::new(&mut t, &markets, &zero);
+        assert_eq!(z.check(&acct(0, 0, 1), &ps[0]), Err(Error::MissingPrice));
+        assert_eq!(z.check(&acct(0, 0, 1), &[pos(0, 0, 0)]), Ok(None));
+        let mut t = [ScanMarket::EMPTY; 1];
+        let no_price = Scanner::new(&mut t, &markets, &[]);
+        assert_eq!(no_price.check(&acct(0, 0, 1), &ps[0]), Err(Error::MissingPrice));
+    }
+
+    #[test]
+    fn confirm_edges() {
+        let (markets, prices) = setup();
+        let mut table = [ScanMarket::EMPTY; 1];
+        let s = Scanner::new(&mut table, &markets, &prices);
+        // Account 0 healthy far from the boundary (equity 1,000, MM 500),
+        // account 1 liquidatable (499 < 500), account 2 at the boundary
+        // (equity 500 = MM: healthy, but only the exact check can tell).
+        let positions = [pos(0, 100, -9_000), pos(0, 100, -9_501), pos(0, 100, -9_500)];
+        let accounts = [acct(0, 0, 1), acct(0, 1, 1), acct(0, 2, 1)];
+        let e = |account: u32, position: u32| IndexEntry { key: 0, account, position };
+        let mut one = [ScanHit::default(); 1];
+        let o = |count, next, end, exact_checks| ScanOutcome { count, next, end, exact_checks };
+        check(&[
+            ("no entries", s.confirm(&[], &accounts, &positions, 0, &mut one), o(0, 0, ScanEnd::Complete, 0)),
+            // A healthy account is proven by the fast path: no exact check.
+            ("healthy entry", s.confirm(&[e(0, 0)], &accounts, &positions, 0, &mut one), o(0, 1, ScanEnd::Complete, 0)),
+            ("boundary entry", s.confirm(&[e(2, 2)], &accounts, &positions, 0, &mut one), o(0, 1, ScanEnd::Complete, 1)),
+            ("unhealthy entry", s.confirm(&[e(1, 1)], &accounts, &positions, 0, &mut one), o(1, 1, ScanEnd::Complete, 1)),
+            // Named twice with room for one: the second stops the run at entry 1.
+            ("twice, one slot", s.confirm(&[e(1, 1), e(1, 1)], &accounts, &positions, 0, &mut one), o(1, 1, ScanEnd::BufferFull, 2)),
+            ("no hit buffer", s.confirm(&[e(1, 1)], &accounts, &positions, 0, &mut []), o(0, 0, ScanEnd::BufferFull, 1)),
+            (
+                "account 3 of 3",
+                s.confirm(&[e(0, 0), e(3, 0)], &accounts, &positions, 0, &mut one),
+                o(0, 1, ScanEnd::Failed(Error::UnknownPosition), 0),
+            ),
+            (
+                "account u32::MAX",
+                s.confirm(&[e(u32::MAX, 0)], &accounts, &positions, 0, &mut one),
+                o(0, 0, ScanEnd::Failed(Error::UnknownPosition), 0),
+            ),
+            // Starting at the end or past it examines nothing; `next` never goes back.
+            ("start = len", s.confirm(&[e(1, 1)], &accounts, &positions, 1, &mut one), o(0, 1, ScanEnd::Complete, 0)),
+            ("start past the end", s.confirm(&[e(1, 1)], &accounts, &positions, 5, &mut one), o(0, 5, ScanEnd::Complete, 0)),
+            (
+                "start usize::MAX",
+                s.confirm(&[e(1, 1)], &accounts, &positions, usize::MAX, &mut one),
+                o(0, usize::MAX, ScanEnd::Complete, 0),
+            ),
+            ("scan start past the end", s.scan(&accounts, &positions, 7, &mut one), o(0, 7, ScanEnd::Complete, 0)),
+        ]);
+        // The hit names the account (not the entry) with its exact health.
+        s.confirm(&[e(0, 0), e(1, 1)], &accounts, &positions, 0, &mut one);
+        assert_eq!((one[0].account_index, one[0].health.equity, one[0].health.maintenance_requirement), (1, Quote(499), Quote(500)));
+    }
 }

@@ -889,7 +889,11 @@ pub struct LiquidationInfo {
     /// Protocol fee (collateral wei).
     pub protocol_fee: i128,
     /// What to pass as `debtToCover`: [`i128::MAX`] (`type(uint256).max`)
-    /// when the whole debt or the whole collateral goes, else
+    /// when `max_debt_to_liquidate` is the whole reserve debt or
+    /// `max_collateral_to_liquidate` (the liquidator's part, after the fee)
+    /// is the whole collateral balance — Aave's test, so with a protocol fee
+    /// a liquidation that seizes everything passes the debt figure, which
+    /// the pool accepts (it seizes the whole balance); else
     /// `max_debt_to_liquidate`; 0 when nothing is liquidatable.
     pub amount_to_pass: i128,
 }
@@ -897,8 +901,12 @@ pub struct LiquidationInfo {
 /// `LiquidationDataProvider.getLiquidationInfo` (v3.7): the close-factor
 /// capped amounts for `debt_to_cover`, shrunk when they would break the dust
 /// rule (`_adjustAmountsForGoodLeftovers`: reduce whichever side is further
-/// below $1,000 by the shortfall and recompute the other, floor / ceil as in
-/// the pool). All zeros when the user is not liquidatable by this pair (no
+/// below $1,000 by the shortfall and recompute the other). Every percentage
+/// step rounds as the v3.7 pool does (`percentMulFloor` for the seized
+/// collateral, `percentDivCeil` for the debt, `percentDivFloor` /
+/// `percentMulCeil` for the fee) where the on-chain helper still uses the
+/// half-up forms, so a figure may differ from the helper's by a wei — in
+/// the direction of what `liquidationCall` will actually do. All zeros when the user is not liquidatable by this pair (no
 /// debt, `HF ≥ 1`, collateral not enabled).
 ///
 /// Errors as [`account_data`]; [`Error::Overflow`] where the helper's
