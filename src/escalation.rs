@@ -93,6 +93,10 @@ impl InsuranceFund {
     }
 
     /// Adds `amount ≥ 0` (fees, recoveries).
+    ///
+    /// # Errors
+    /// [`Error::NegativeLimit`] for a negative amount (the status the C ABI
+    /// documents for every fund amount), [`Error::Overflow`]; nothing changes.
     pub fn credit(&mut self, amount: Quote) -> Result<()> {
         if amount.0 < 0 {
             return Err(Error::NegativeLimit);
@@ -106,12 +110,13 @@ impl InsuranceFund {
 
     /// Removes `amount ≥ 0`, or refuses it whole (nothing changes) with
     /// [`Error::InsuranceFundBelowFloor`] when the balance would drop below
-    /// the floor.
+    /// the floor. Other errors as [`Self::credit`].
     pub fn debit(&mut self, amount: Quote) -> Result<()> {
         if amount.0 < 0 {
             return Err(Error::NegativeLimit);
         }
-        let balance = self.balance.0.checked_sub(amount.0).ok_or(Error::Overflow)?;
+        // A difference below i64::MIN is below every floor.
+        let balance = self.balance.0.checked_sub(amount.0).ok_or(Error::InsuranceFundBelowFloor)?;
         if balance < self.floor.0 {
             return Err(Error::InsuranceFundBelowFloor);
         }
@@ -122,18 +127,23 @@ impl InsuranceFund {
     }
 
     /// Covers as much of `deficit ≥ 0` as the fund can down to its floor.
+    /// Errors as [`Self::credit`].
     pub fn cover(&mut self, deficit: Quote) -> Result<Coverage> {
         if deficit.0 < 0 {
             return Err(Error::NegativeLimit);
         }
-        let room = self.balance.0.checked_sub(self.floor.0).ok_or(Error::Overflow)?.max(0);
-        let covered = deficit.0.min(room);
+        // The room above the floor in i128: a negative floor (a fund allowed
+        // to go into debt) can put it beyond i64. The covered amount is at
+        // most the deficit, so it fits.
+        let room = num::sub(i128::from(self.balance.0), i128::from(self.floor.0))?.max(0);
+        let covered = i64::try_from(i128::from(deficit.0).min(room)).map_err(|_| Error::Overflow)?;
         self.debit(Quote(covered))?;
         Ok(Coverage { covered: Quote(covered), uncovered: Quote(deficit.0.checked_sub(covered).ok_or(Error::Overflow)?) })
     }
 
     /// Books a settled fill: credits the fund's fee share, then covers the
-    /// bad debt. Returns what is left for deleveraging.
+    /// bad debt. Returns what is left for deleveraging. Errors as
+    /// [`Self::credit`]; on error nothing changes.
     pub fn book(&mut self, settlement: &crate::settlement::Settlement) -> Result<Coverage> {
         // All or nothing: work on a copy, commit on success.
         let mut next = *self;
@@ -251,6 +261,12 @@ fn cmp_fractions(a: i128, b: i128, c: i128, d: i128) -> Ordering {
 
 /// The queue order: higher score first; ties by account id, then candidate
 /// index — a total order, so the ranking is deterministic.
+///
+/// The score is `PnL% × EffLev` for a profitable candidate and
+/// `PnL% / EffLev` otherwise (`PnL% = pnl / entry notional`, `EffLev = mark
+/// notional / margin`), compared exactly. Margin ≤ 0 is infinite leverage:
+/// a profitable candidate then ranks above every finite score, a losing one
+/// scores 0. An index outside `candidates` compares by index only.
 pub fn adl_cmp(candidates: &[AdlCandidate], x: u32, y: u32) -> Ordering {
     let (Some(cx), Some(cy)) = (candidates.get(x as usize), candidates.get(y as usize)) else {
         return x.cmp(&y);

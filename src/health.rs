@@ -114,7 +114,12 @@ impl Target {
     }
 
     /// The equity the target asks for, for a computed [`Health`]. Rounded up.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBuffer`] for a buffer above 100 % (as
+    /// [`Self::validate`]); [`Error::Overflow`] when the figure does not fit.
     pub fn required_equity(&self, health: &Health) -> Result<Quote> {
+        self.validate()?;
         let sums = Sums {
             equity: i128::from(health.equity.0),
             initial: i128::from(health.initial_requirement.0),

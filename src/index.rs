@@ -129,9 +129,9 @@ pub fn band_bounds(prices: &[Price], band: Ppm, low: &mut [Price], high: &mut [P
 /// `None` when the position is empty or no mark of its market can make the
 /// pool unhealthy. See the module docs for what the key guarantees.
 ///
-/// Errors only on a `position` outside the account's range
-/// ([`Error::UnknownPosition`]); every other problem gives the "always a
-/// candidate" key.
+/// Errors only on a `position` outside the account's range, or an account
+/// whose range lies outside `positions` ([`Error::UnknownPosition`]); every
+/// other problem gives the "always a candidate" key.
 pub fn position_key(
     account: &ScanAccount,
     positions: &[Position],
@@ -323,6 +323,11 @@ impl<'s> LiquidationIndex<'s> {
     /// it (see [`position_key`] for `low`/`high`). Returns how many entries
     /// were inserted. To re-key later, remove the same entries (recompute
     /// them with [`position_key`] from the same inputs, or keep them).
+    ///
+    /// # Errors
+    /// [`Error::UnknownPosition`] for an account index outside `accounts` or
+    /// a position range outside `positions`; [`Error::BufferTooSmall`] when a
+    /// side is full (entries inserted before it stay).
     #[allow(clippy::too_many_arguments)]
     pub fn insert_account(
         &mut self,
@@ -457,8 +462,9 @@ mod tests {
         assert_eq!(key(0), Some((Side::Long, 102)));
         // Short: −1 + 10,400 − 105P = 0 → 99.04 → 99.
         assert_eq!(key(1), Some((Side::Short, 99)));
-        // Fully funded long: −1 + 95P < 0 only below 1 / 95 → 1.
-        assert_eq!(key(2), Some((Side::Long, 1)));
+        // Fully funded long: −1 + 95P < 0 only below 1 / 95, and no mark
+        // is below 1: never a candidate.
+        assert_eq!(key(2), None);
         assert_eq!(key(3), Some((Side::Short, 0))); // unfunded short: always
         assert_eq!(key(4), None); // empty
         assert_eq!(position_key(&accounts[0], &positions, 1, &markets, &p, &p), Err(Error::UnknownPosition));

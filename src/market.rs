@@ -251,6 +251,7 @@ impl Market {
     /// Fraction and cumulative deduction (quote·ppm units, exact) of tier `idx`.
     pub(crate) fn tier_terms(&self, idx: usize, kind: RequirementKind) -> Result<(Ppm, i128)> {
         let tiers = self.active_tiers()?;
+        let tier = tiers.get(idx).ok_or(Error::OutOfRange)?;
         let mut deduction: i128 = 0;
         let mut prev_fraction: i128 = 0;
         for t in tiers.iter().take(idx.checked_add(1).ok_or(Error::Overflow)?) {
@@ -259,7 +260,6 @@ impl Market {
             deduction = num::add(deduction, num::mul(i128::from(t.notional_floor.0), num::sub(f, prev_fraction)?)?)?;
             prev_fraction = f;
         }
-        let tier = tiers.get(idx).ok_or(Error::InvalidTierCount)?;
         Ok((tier.fraction(kind), deduction))
     }
 
@@ -296,6 +296,10 @@ impl Market {
 
     /// The cumulative maintenance deduction of tier `idx` in quote units,
     /// rounded down (Binance's "maintenance amount"; display only).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for `idx` not below the market's tier count;
+    /// the market's own validation errors; [`Error::Overflow`].
     pub fn maintenance_deduction(&self, idx: usize) -> Result<Quote> {
         let (_, d) = self.tier_terms(idx, RequirementKind::Maintenance)?;
         Quote::from_i128(num::div_round(d, PPM, Rounding::Floor)?)

@@ -188,8 +188,10 @@ pub struct Policy {
 }
 
 impl Default for Policy {
-    /// partliq's own policy: minimal reduction to maintenance, 1 % band,
-    /// largest maintenance first, no step rules, backstop when infeasible.
+    /// The base every preset starts from (not a venue's rules; see
+    /// [`crate::presets::partliq_default`] for partliq's recommended
+    /// policy): minimal reduction to maintenance, 1 % band, largest
+    /// maintenance first, no step rules, backstop when infeasible.
     fn default() -> Self {
         Policy {
             target: Target::MAINTENANCE,
@@ -283,7 +285,8 @@ impl AccountLiquidationState {
             && now.saturating_sub(self.last_partial_time) < cap.cooldown
     }
 
-    /// Notional already liquidated this block (0 if the block moved on).
+    /// Notional already liquidated in `block` (0 for any block other than the
+    /// state's latest, earlier or later: the state keeps one block).
     #[must_use]
     pub fn notional_in(&self, block: u64) -> i128 {
         if self.block == block {
@@ -293,7 +296,8 @@ impl AccountLiquidationState {
         }
     }
 
-    /// Insurance loss already caused this block (0 if the block moved on).
+    /// Insurance loss already caused in `block` (0 for any block other than
+    /// the state's latest, earlier or later).
     #[must_use]
     pub fn insurance_loss_in(&self, block: u64) -> i128 {
         if self.block == block {
@@ -322,7 +326,12 @@ impl MarketCapacityState {
         self.used.0 != 0 && now >= self.window_start && now.saturating_sub(self.window_start) < rule.window
     }
 
-    /// Books `notional` at `now`, starting a new window if none is open.
+    /// Books `notional` at `now`, starting a new window if none is open;
+    /// does nothing when the rule is off (`window == 0`).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the window's total does not fit a quote
+    /// amount (nothing booked).
     pub fn record(&mut self, rule: &WindowCapacity, now: u64, notional: i128) -> Result<()> {
         if rule.window == 0 {
             return Ok(());

@@ -179,7 +179,11 @@ impl PositionContext<'_> {
             if lo_ok && hi_ok {
                 let r = if sigma > 0 { Rounding::Ceil } else { Rounding::Floor };
                 let p = num::div_round(num_, den, r)?;
-                if p <= 0 {
+                // A long's root below 1 (den > 0 here: f < 100 %) means every
+                // positive mark is above it, where g > 0: never, although
+                // rounding up would give 1. A short's root below 1: always.
+                let below_one = if sigma > 0 { num_ < den } else { p <= 0 };
+                if p <= 0 || below_one {
                     return Ok(if sigma > 0 { LiquidationPrice::Never } else { LiquidationPrice::Always });
                 }
                 return Ok(LiquidationPrice::At(Price(i64::try_from(p).map_err(|_| Error::Overflow)?)));

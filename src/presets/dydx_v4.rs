@@ -313,12 +313,13 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     a
 }
 
+/// `±magnitude` as `i128`; the negative side reaches `i128::MIN` (magnitude
+/// 2^127), which has no positive counterpart.
 fn signed_from_magnitude(magnitude: u128, negative: bool) -> Result<i128> {
-    let m = i128::try_from(magnitude).map_err(|_| Error::Overflow)?;
     if negative {
-        m.checked_neg().ok_or(Error::Overflow)
+        0i128.checked_sub_unsigned(magnitude).ok_or(Error::Overflow)
     } else {
-        Ok(m)
+        i128::try_from(magnitude).map_err(|_| Error::Overflow)
     }
 }
 

@@ -221,7 +221,11 @@ pub fn okx() -> Preset {
 /// Deribit (docs: liquidations): incremental — part of the position each
 /// round (one round a second), stopping once maintenance < equity; the
 /// liquidation fee (BTC futures 0.75 %) goes to the insurance fund.
-/// `fraction_per_round` is the part sold per round.
+/// `fraction_per_round` is the most sold per round (`Ppm(0)` turns the cap
+/// off: the minimal reduction in one round). partliq stops at
+/// `equity ≥ maintenance`, one quote unit before Deribit's strict
+/// `maintenance < equity`, because its trigger is `equity < maintenance`: a
+/// pool at equality is healthy and would not be liquidated again.
 #[must_use]
 pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
     Preset {
