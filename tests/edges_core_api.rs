@@ -16,15 +16,12 @@ use core::cmp::Ordering;
 use partliq::escalation::adl_cmp;
 use partliq::*;
 
+mod common;
+use common::{book_settlement as settlement, check};
+
 const MAX: i64 = i64::MAX;
 const MIN: i64 = i64::MIN;
 const UMAX: u64 = u64::MAX;
-
-fn check<T: PartialEq + core::fmt::Debug>(rows: &[(&str, T, T)]) {
-    let bad: Vec<String> =
-        rows.iter().filter(|(_, got, want)| got != want).map(|(name, got, want)| format!("{name}: got {got:?}, want {want:?}")).collect();
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
-}
 
 fn pos(m: u32, size: i64, qb: i64) -> Position {
     Position { market_index: m, size: Size(size), quote_balance: Quote(qb) }
@@ -137,30 +134,6 @@ fn adl_cmp_edges() {
 // debt. Returns what is left for deleveraging." `cover` covers as much as
 // the fund can down to its floor; the ledger `initial + credits − debits =
 // balance` holds at every point.
-
-fn settlement(fee_to_insurance: i64, bad_debt: i64) -> Settlement {
-    let health = Health {
-        equity: Quote(0),
-        initial_requirement: Quote(0),
-        maintenance_requirement: Quote(0),
-        free_collateral: Quote(0),
-        margin_ratio_ppm: 0,
-        state: HealthState::Healthy,
-    };
-    Settlement {
-        new_position: Position::default(),
-        fill_cash: Quote(0),
-        bankruptcy_quote: Quote(0),
-        nominal_fee: Quote(fee_to_insurance),
-        fee: Quote(fee_to_insurance),
-        fee_to_liquidator: Quote(0),
-        fee_to_insurance: Quote(fee_to_insurance),
-        bad_debt: Quote(bad_debt),
-        insurance_fund_delta: Quote(0),
-        position_quote_delta: Quote(0),
-        health_after: health,
-    }
-}
 
 /// (covered, uncovered, balance, total credits, total debits) after booking.
 type Booked = Result<(i64, i64, i64, i64, i64)>;

@@ -8,14 +8,8 @@
 use partliq::presets::dydx_v4::*;
 use partliq::*;
 
-const IMAX: i128 = i128::MAX;
-const IMIN: i128 = i128::MIN;
-
-fn check<T: PartialEq + core::fmt::Debug>(rows: &[(&str, T, T)]) {
-    let bad: Vec<String> =
-        rows.iter().filter(|(_, got, want)| got != want).map(|(name, got, want)| format!("{name}: got {got:?}, want {want:?}")).collect();
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
-}
+mod common;
+use common::{check, IMAX, IMIN};
 
 // ---------------------------------------------------------------------------
 // dYdX v4 setup: atomic resolution −6 and price exponent 0 give a conversion
@@ -820,20 +814,13 @@ mod scanner_edges {
 // the checked integer helpers and error descriptions.
 
 mod shared_api_edges {
-    use super::check;
-    use core::sync::atomic::AtomicU64;
+    use super::common::zeroed;
+    use super::{check, IMAX, IMIN};
     use partliq::num::{add, mul, sub};
     use partliq::shared::{
         check_raw_memory, Capacity, CapacityLimits, Debit, InsuranceFund, Params, Payload, Reservation, WordReader, WordWriter, UNLIMITED,
     };
     use partliq::{Error, Ppm, Quote, Result};
-
-    const IMAX: i128 = i128::MAX;
-    const IMIN: i128 = i128::MIN;
-
-    fn zeroed(n: usize) -> Vec<AtomicU64> {
-        (0..n).map(|_| AtomicU64::new(0)).collect()
-    }
 
     #[test]
     fn reservation_release_and_window_edges() {

@@ -14,18 +14,8 @@ use partliq::shared::params::MAX_SLOTS;
 use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, UNLIMITED};
 use partliq::*;
 
-const IMAX: i128 = i128::MAX;
-const IMIN: i128 = i128::MIN;
-
-fn check<T: PartialEq + core::fmt::Debug>(rows: &[(&str, T, T)]) {
-    let bad: Vec<String> =
-        rows.iter().filter(|(_, got, want)| got != want).map(|(name, got, want)| format!("{name}: got {got:?}, want {want:?}")).collect();
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
-}
-
-fn zeroed(n: usize) -> Vec<AtomicU64> {
-    (0..n).map(|_| AtomicU64::new(0)).collect()
-}
+mod common;
+use common::{check, zeroed, IMAX, IMIN};
 
 // ---------------------------------------------------------------------------
 // dYdX v4: big-number helpers.

@@ -16,14 +16,8 @@ use partliq::presets::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
 use partliq::presets::{self, Preset, VenueFees};
 use partliq::*;
 
-const IMAX: i128 = i128::MAX;
-const IMIN: i128 = i128::MIN;
-
-fn check<T: PartialEq + core::fmt::Debug>(rows: &[(&str, T, T)]) {
-    let bad: Vec<String> =
-        rows.iter().filter(|(_, got, want)| got != want).map(|(name, got, want)| format!("{name}: got {got:?}, want {want:?}")).collect();
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
-}
+mod common;
+use common::{check, IMAX, IMIN};
 
 // ---------------------------------------------------------------------------
 // Aave v3: prices, values and balances. Module docs: a collateral amount is

@@ -38,6 +38,9 @@
 
 use partliq::escalation::adl_cmp;
 use partliq::*;
+
+mod common;
+use common::book_settlement as settlement;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
@@ -930,31 +933,6 @@ fn fund_op() -> impl Strategy<Value = FundOp> {
         (0i64..500, prop_oneof![3 => 0i64..3_000, 1 => (i64::MAX - 1_000)..=i64::MAX])
             .prop_map(|(fee_to_insurance, bad_debt)| FundOp::Book { fee_to_insurance, bad_debt }),
     ]
-}
-
-/// A settlement carrying only what `InsuranceFund::book` reads.
-fn settlement(fee_to_insurance: i64, bad_debt: i64) -> Settlement {
-    let health = Health {
-        equity: Quote(0),
-        initial_requirement: Quote(0),
-        maintenance_requirement: Quote(0),
-        free_collateral: Quote(0),
-        margin_ratio_ppm: 0,
-        state: HealthState::Healthy,
-    };
-    Settlement {
-        new_position: Position::default(),
-        fill_cash: Quote(0),
-        bankruptcy_quote: Quote(0),
-        nominal_fee: Quote(fee_to_insurance),
-        fee: Quote(fee_to_insurance),
-        fee_to_liquidator: Quote(0),
-        fee_to_insurance: Quote(fee_to_insurance),
-        bad_debt: Quote(bad_debt),
-        insurance_fund_delta: Quote(fee_to_insurance.saturating_sub(bad_debt)),
-        position_quote_delta: Quote(0),
-        health_after: health,
-    }
 }
 
 #[derive(Default, Debug)]
