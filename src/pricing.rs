@@ -179,11 +179,11 @@ impl PositionContext<'_> {
             if lo_ok && hi_ok {
                 let r = if sigma > 0 { Rounding::Ceil } else { Rounding::Floor };
                 let p = num::div_round(num_, den, r)?;
-                // A long's root below 1 (den > 0 here: f < 100 %) means every
-                // positive mark is above it, where g > 0: never, although
-                // rounding up would give 1. A short's root below 1: always.
-                let below_one = if sigma > 0 { num_ < den } else { p <= 0 };
-                if p <= 0 || below_one {
+                // A root below 1: a short's rounds down to p ≤ 0 (always); a
+                // long's rounds up to 1, so compare the root itself
+                // (`num_ < den`, den > 0 as f < 100 %): every positive mark
+                // is above it, where g > 0 (never).
+                if p <= 0 || (sigma > 0 && num_ < den) {
                     return Ok(if sigma > 0 { LiquidationPrice::Never } else { LiquidationPrice::Always });
                 }
                 return Ok(LiquidationPrice::At(Price(i64::try_from(p).map_err(|_| Error::Overflow)?)));

@@ -906,8 +906,9 @@ pub struct LiquidationInfo {
 /// collateral, `percentDivCeil` for the debt, `percentDivFloor` /
 /// `percentMulCeil` for the fee) where the on-chain helper still uses the
 /// half-up forms, so a figure may differ from the helper's by a wei — in
-/// the direction of what `liquidationCall` will actually do. All zeros when the user is not liquidatable by this pair (no
-/// debt, `HF ≥ 1`, collateral not enabled).
+/// the direction of what `liquidationCall` will actually do. All zeros when
+/// the user is not liquidatable by this pair (no debt, `HF ≥ 1`, collateral
+/// not enabled).
 ///
 /// Errors as [`account_data`]; [`Error::Overflow`] where the helper's
 /// `uint256` subtraction would underflow.
