@@ -183,7 +183,7 @@ pub(crate) fn plan_stepped(
                 continue;
             }
             let model = sizing::model_for(pool, markets, prices, i, Price(narrow(w.limit)?), params.target, &|_| (0, 0))?;
-            let sol = sizing::Solution { status: CloseStatus::Restored, units: w.units, dust_closed: w.dust, exhaustive: true };
+            let sol = sizing::Solution { status: CloseStatus::Restored, units: w.units, dust_closed: w.dust };
             let units = step(i, &model, &sol)?;
             if units != w.units {
                 *work.get_mut(i).ok_or(Error::UnknownPosition)? =

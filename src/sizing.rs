@@ -16,20 +16,40 @@
 //! falls through lower tiers with smaller fractions, so the slopes only
 //! decrease: the surplus is concave. The least restoring size is therefore
 //! found segment by segment from `x = 0`: in a segment with positive slope, an
-//! exact ceil division gives where the exact surplus crosses zero; a segment
-//! with a slope ≤ 0 means the exact surplus rises no more, and unless the
-//! rounded one is within the rounding slack of zero (then the next lot steps
-//! and the whole close are still checked) the outcome is
-//! [`CloseStatus::Infeasible`] with the best figures reachable.
+//! exact division gives where the exact surplus may first cross zero; a
+//! segment with a slope ≤ 0 means the exact surplus rises no more, so only
+//! sizes where it is still within the rounding slack of zero need a look; past
+//! them the outcome is [`CloseStatus::Infeasible`] with the best figures
+//! reachable.
 //!
-//! The engine's figures are rounded (values down, requirements and fees up),
-//! so the rounded surplus `f` lies within [`ROUNDING_SLACK`] quote units below
-//! the exact one `h` (`h − 6 < f ≤ h`). The solver uses that bound to start
-//! its exact check where `h` may first reach zero, then evaluates `f` itself
-//! at each lot step from there: the size returned is the least whole number
-//! of lot steps `x` with `f(x) ≥ 0`, and `f(x − step) < 0` always holds
-//! (minimality is checked, not hoped for). Sizes are multiples of the lot
-//! step, or the whole position.
+//! # Exactly the least size, not nearly
+//!
+//! The engine's figures are rounded (values down, requirements and fees up,
+//! a venue's fee possibly down), so the rounded surplus `f` differs from the
+//! exact one `h`: `h − 6 < f ≤ h + 1` ([`ROUNDING_SLACK`],
+//! [`FAVOURABLE_SLACK`]). Where `h` is within that band of zero, `f` is not
+//! monotone: one more lot can lose a unit to rounding. The solver does not
+//! walk that band lot by lot (with fine lots and coarse quote units it spans
+//! billions of lots). It splits `f` into two parts that each only grow with
+//! the size closed, `f = rising − falling`:
+//!
+//! * `rising`: the rest of the pool's equity, a long's cash received (or a
+//!   short's remaining value, which rises as it shrinks), less the target,
+//!   which only falls;
+//! * `falling`: the fee, plus a long's remaining value given up (or a
+//!   short's cash paid).
+//!
+//! At a size `n` with `f(n) < 0`, every larger size `m` has
+//! `falling(m) ≥ falling(n)`, so it can restore only once `rising(m) ≥
+//! falling(n)`; the first such `m` is found by galloping and bisection over
+//! the monotone `rising`, and the search jumps there. Every size skipped is
+//! proven short, so the size returned is the least whole number of lot steps
+//! with `f ≥ 0` — always, with no fallback — and `f(x − step) < 0` holds by
+//! construction. Each jump costs a few evaluations; the jumps needed are
+//! few unless the margin released per unit is almost exactly eaten by
+//! slippage and fee (then the band of sizes to search is wide, and the
+//! search is still exact, only longer). Sizes are multiples of the lot step,
+//! or the whole position.
 //!
 //! A remainder whose notional is below the market's dust floor is closed
 //! whole; the status then reflects whether the whole close restores the
@@ -38,7 +58,7 @@
 use crate::account::Pool;
 use crate::error::{Error, Result};
 use crate::health::{self, Health, Sums, Target};
-use crate::market::Market;
+use crate::market::{Market, RequirementKind};
 use crate::num::{self, Price, Quote, Rounding, Size, PPM};
 
 /// Bound on how far the rounded surplus lies below the exact one, in quote
@@ -47,10 +67,10 @@ use crate::num::{self, Price, Quote, Rounding, Size, PPM};
 /// most 6, strictly less.
 pub const ROUNDING_SLACK: i128 = 6;
 
-/// How many lot steps the solver checks one by one after its estimate before
-/// it switches to bisection. Only reached when one lot step moves the
-/// surplus by less than about `2 × ROUNDING_SLACK / 64` quote units.
-const WALK_LIMIT: u32 = 64;
+/// Bound on how far the rounded surplus may lie **above** the exact one, in
+/// quote units: a fee rounded down (for venues whose fee rounds down) gives
+/// the account less than one unit back; every other figure rounds against it.
+pub const FAVOURABLE_SLACK: i128 = 1;
 
 /// What sizing concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,10 +108,6 @@ pub struct CloseSizing {
     pub shortfall: Quote,
     /// True when the dust rule turned a partial close into a whole one.
     pub dust_closed: bool,
-    /// True when every smaller lot-step size was checked and falls short
-    /// (global minimum). False only in the rare bisection fallback, where the
-    /// size is still locally minimal (`size − step` falls short).
-    pub exhaustive: bool,
 }
 
 /// What to size.
@@ -125,7 +141,41 @@ pub(crate) struct Solution {
     pub status: CloseStatus,
     pub units: i128,
     pub dust_closed: bool,
-    pub exhaustive: bool,
+}
+
+/// The rounded surplus after a close, as two parts that never decrease as
+/// the close grows: `surplus = rising − falling`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SurplusParts {
+    /// What closing brings in: a long's cash received or a short's value
+    /// recovered, plus the fall of the target (with the rest of the pool).
+    pub rising: i128,
+    /// What closing costs: the fee, plus a long's value given up or a
+    /// short's cash paid.
+    pub falling: i128,
+}
+
+/// The sizes a close may take: `x(n) = min(n × step, units)` for
+/// `n = 0 ..= end`, the last one the whole position.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    step: i128,
+    units: i128,
+    end: i128,
+}
+
+impl Grid {
+    fn x(&self, n: i128) -> Result<i128> {
+        Ok(num::mul(n, self.step)?.min(self.units))
+    }
+
+    /// The last grid index whose size is at most `x` (`x ≥ 0`).
+    fn last_at_or_below(&self, x: i128) -> Result<i128> {
+        if x >= self.units {
+            return Ok(self.end);
+        }
+        num::div_round(x, self.step, Rounding::Floor)
+    }
 }
 
 impl<'m> CloseModel<'m> {
@@ -178,6 +228,34 @@ impl<'m> CloseModel<'m> {
         self.slope(self.market.tier_index_scaled(scaled)?)
     }
 
+    /// The rounded surplus after closing `units`, split as `rising −
+    /// falling` into two parts that never decrease as `units` grows (see
+    /// the module doc): `rising` holds what closing brings in (a long's
+    /// cash, a short's value recovered, the target's fall), `falling` what
+    /// it costs (the fee, a long's value given up, a short's cash paid).
+    /// `rising − falling` equals [`Self::surplus`] exactly.
+    pub fn surplus_parts(&self, units: i128) -> Result<SurplusParts> {
+        let size = num::sub(self.size, num::mul(self.sigma(), units)?)?;
+        // Mark value of what remains, rounded down (as `position_terms`).
+        let value = num::div_round(self.market.scaled_notional(size, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
+        let (cash, fee) = if units == 0 { (0, 0) } else { (self.cash(units)?, self.fee(units)?) };
+        // The target after the close, from the remainder's requirement of
+        // the target's kind (rounded up, as `position_terms`).
+        let kind = self.target.kind();
+        let own = if size == 0 { 0 } else { self.market.requirement_i128(size, self.mark, kind)? };
+        let own = match kind {
+            RequirementKind::Initial => Sums { equity: 0, initial: own, maintenance: 0 },
+            RequirementKind::Maintenance => Sums { equity: 0, initial: 0, maintenance: own },
+        };
+        let target = self.target.required(&self.rest.add(own)?)?;
+        let base = num::add(self.rest.equity, self.quote_balance)?;
+        if self.sigma() > 0 {
+            Ok(SurplusParts { rising: num::sub(num::add(base, cash)?, target)?, falling: num::sub(fee, value)? })
+        } else {
+            Ok(SurplusParts { rising: num::sub(num::add(base, value)?, target)?, falling: num::sub(fee, cash)? })
+        }
+    }
+
     /// Least `x` on the grid `{0, step, 2·step, …, units}` with
     /// `surplus(x) ≥ 0`; see the module doc.
     pub fn solve(&self) -> Result<Solution> {
@@ -189,59 +267,64 @@ impl<'m> CloseModel<'m> {
         if step <= 0 {
             return Err(Error::InvalidLotStep);
         }
-        let grid_end = num::div_round(u, step, Rounding::Ceil)?;
-        let x_at = |n: i128| -> Result<i128> { Ok(num::mul(n, step)?.min(u)) };
-        let f_at = |n: i128| -> Result<i128> { self.surplus(x_at(n)?) };
-        let found = |n: i128, exhaustive: bool| -> Result<Solution> {
-            let (units, dust_closed) = self.dust_adjusted(x_at(n)?)?;
+        let grid = Grid { step, units: u, end: num::div_round(u, step, Rounding::Ceil)? };
+        let f_at = |n: i128| -> Result<i128> { self.surplus(grid.x(n)?) };
+        let found = |n: i128| -> Result<Solution> {
+            let (units, dust_closed) = self.dust_adjusted(grid.x(n)?)?;
             let status = if dust_closed && self.surplus(units)? < 0 { CloseStatus::Infeasible } else { CloseStatus::Restored };
-            Ok(Solution { status, units, dust_closed, exhaustive })
+            Ok(Solution { status, units, dust_closed })
         };
         if self.surplus(0)? >= 0 {
-            return Ok(Solution { status: CloseStatus::AlreadySafe, units: 0, dust_closed: false, exhaustive: true });
+            return Ok(Solution { status: CloseStatus::AlreadySafe, units: 0, dust_closed: false });
         }
         let d = num::mul(self.market.notional_denominator()?, 1_000_000_000_000)?;
         let den = self.market.notional_denominator()?;
         let scale_m = num::mul(self.mark, self.market.notional_multiplier()?)?;
-        let mut exhaustive = true;
+        let up = self.favourable_slack();
         let mut n_s: i128 = 0;
         let mut f_s = f_at(0)?;
         loop {
-            if n_s >= grid_end {
+            if n_s >= grid.end {
                 // Even the whole close falls short.
-                return self.infeasible(u, exhaustive);
+                return self.infeasible(u);
             }
-            let x_s = x_at(n_s)?;
+            let x_s = grid.x(n_s)?;
             let remaining = num::sub(u, x_s)?;
             let tier = self.market.tier_index_scaled(num::mul(remaining, scale_m)?)?;
             let slope = self.slope(tier)?;
+            // D × h(x_s) exactly, or a bound from the rounded f_s when the
+            // exact figure does not fit i128 (h < f_s + SLACK).
+            let h_s = self.scaled_exact_surplus(x_s, tier);
             if slope <= 0 {
-                // Concave: the exact surplus rises no more. The rounded one lies
-                // within ROUNDING_SLACK below it, so it can still reach 0 where
-                // the rounding falls the account's way — only if it is within
-                // the slack now. Check the next lot steps and the whole close
-                // (where the position's own rounding vanishes) before
-                // concluding.
-                if f_s > ROUNDING_SLACK.wrapping_neg() {
-                    let mut n = num::add(n_s, 1)?;
-                    let mut walked = 0u32;
-                    while n <= grid_end && walked < WALK_LIMIT {
-                        if f_at(n)? >= 0 {
-                            return found(n, exhaustive);
+                // Concave: for every x ≥ x_s, h(x) ≤ h(x_s) + slope·(x − x_s)/D,
+                // and f(x) ≥ 0 needs h(x) ≥ −UP: search exactly where that
+                // still holds (nowhere, up to the whole close when slope = 0).
+                let last = match h_s {
+                    Some(h_s) => match num::add(h_s, num::mul(up, d)?) {
+                        Ok(room) if room < 0 => None,
+                        Ok(_) if slope == 0 => Some(grid.end),
+                        // x − x_s ≤ room / |slope|.
+                        Ok(room) => {
+                            Some(grid.last_at_or_below(num::add(x_s, num::div_round(room, num::sub(0, slope)?, Rounding::Floor)?)?)?)
                         }
-                        n = num::add(n, 1)?;
-                        walked = walked.saturating_add(1);
+                        Err(_) => Some(grid.end),
+                    },
+                    None => {
+                        let room = num::add(num::add(f_s, ROUNDING_SLACK)?, up)?;
+                        if room <= 0 {
+                            None
+                        } else if slope == 0 {
+                            Some(grid.end)
+                        } else {
+                            // x − x_s < room·D/|slope|.
+                            let reach = num::sub(num::mul_div_wide(room, d, num::sub(0, slope)?, Rounding::Ceil)?, 1)?;
+                            Some(grid.last_at_or_below(num::add(x_s, reach)?)?)
+                        }
                     }
-                    if n <= grid_end {
-                        if f_at(grid_end)? >= 0 {
-                            // Every walked step fell short; a crossing lies
-                            // between the last of them and the whole close:
-                            // bisect for one (locally minimal, as promised).
-                            return self.bisect(num::sub(n, 1)?, grid_end, &f_at, &found);
-                        }
-                        // Lot steps between the walk and the whole close were
-                        // not checked.
-                        exhaustive = false;
+                };
+                if let Some(last) = last {
+                    if let Some(n) = self.first_restoring(&grid, num::add(n_s, 1)?, last)? {
+                        return found(n);
                     }
                 }
                 let mut best = n_s;
@@ -251,78 +334,157 @@ impl<'m> CloseModel<'m> {
                         best = prev;
                     }
                 }
-                return self.infeasible(x_at(best)?, exhaustive);
+                return self.infeasible(grid.x(best)?);
             }
             // Last grid index whose remainder still lies in `tier`.
             let n_e = if tier == 0 {
-                grid_end
+                grid.end
             } else {
                 let floor = i128::from(self.market.tiers.get(tier).ok_or(Error::InvalidTierCount)?.notional_floor.0);
                 let r_min = num::div_round(num::mul(floor, den)?, scale_m, Rounding::Ceil)?;
-                num::div_round(num::sub(u, r_min)?, step, Rounding::Floor)?.min(grid_end)
+                num::div_round(num::sub(u, r_min)?, step, Rounding::Floor)?.min(grid.end)
             };
-            // Every x ≤ x_s + (−f_s − SLACK)·D/slope has exact surplus < 0.
-            let need = num::sub(num::sub(0, f_s)?, ROUNDING_SLACK)?;
-            let mut n = num::add(n_s, 1)?;
-            if need > 0 {
-                let lb = num::mul_div_wide(need, d, slope, Rounding::Floor)?;
-                let first = num::add(num::div_round(num::add(x_s, lb)?, step, Rounding::Floor)?, 1)?;
-                n = n.max(first);
-            }
-            let mut walked = 0u32;
-            while n <= n_e {
-                if walked == WALK_LIMIT {
-                    // Rare: tiny lot steps. Bisect for a local crossing.
-                    let lo = num::sub(n, 1)?;
-                    if f_at(n_e)? >= 0 {
-                        return self.bisect(lo, n_e, &f_at, &found);
+            // The least x where h may reach −UP (the tangent bounds h beyond
+            // this segment too: concave): every size below is short.
+            let offset = match h_s.map(|h_s| num::sub(num::sub(0, h_s)?, num::mul(up, d)?)) {
+                Some(Ok(need)) => {
+                    if need <= 0 {
+                        0
+                    } else {
+                        num::div_round(need, slope, Rounding::Ceil)?
                     }
-                    exhaustive = false;
-                    break;
                 }
-                if f_at(n)? >= 0 {
-                    return found(n, exhaustive);
+                _ => {
+                    // h < f_s + SLACK: every x ≤ x_s + (−f_s − SLACK − UP)·D/slope is short.
+                    let need = num::sub(0, num::add(num::add(f_s, ROUNDING_SLACK)?, up)?)?;
+                    if need > 0 {
+                        num::add(num::mul_div_wide(need, d, slope, Rounding::Floor)?, 1)?
+                    } else {
+                        0
+                    }
                 }
-                walked = walked.saturating_add(1);
-                n = num::add(n, 1)?;
+            };
+            let first = num::div_round(num::add(x_s, offset)?, step, Rounding::Ceil)?;
+            if let Some(m) = self.first_restoring(&grid, num::add(n_s, 1)?.max(first), n_e)? {
+                return found(m);
             }
             // Nothing in this segment; the next starts right after it.
             n_s = num::add(n_e, 1)?;
-            if n_s > grid_end {
-                return self.infeasible(u, exhaustive);
+            if n_s > grid.end {
+                return self.infeasible(u);
             }
             f_s = f_at(n_s)?;
             if f_s >= 0 {
-                return found(n_s, exhaustive);
+                return found(n_s);
             }
         }
     }
 
-    /// Bisection between `lo` (surplus < 0) and `hi` (surplus ≥ 0).
-    fn bisect(
-        &self,
-        mut lo: i128,
-        mut hi: i128,
-        f_at: &dyn Fn(i128) -> Result<i128>,
-        found: &dyn Fn(i128, bool) -> Result<Solution>,
-    ) -> Result<Solution> {
-        while num::sub(hi, lo)? > 1 {
-            let mid = num::add(lo, num::div_round(num::sub(hi, lo)?, 2, Rounding::Floor)?)?;
-            if f_at(mid)? >= 0 {
-                hi = mid;
+    /// How far the rounded surplus may lie above the exact one: 1 when the
+    /// fee rounds down (the account keeps a fraction of a unit), else 0.
+    fn favourable_slack(&self) -> i128 {
+        // Every fee rounds up for now: nothing rounds the account's way.
+        0
+    }
+
+    /// `D × h(x)`, the exact surplus after closing `x` units (`D = 10^k ×
+    /// 1e12`), with the remainder in `tier`; `None` when a product does not
+    /// fit `i128` (very fine quote exponents with large figures).
+    ///
+    /// `D·h = D·(rest equity + quote balance) + 1e12·σ·(u − x)·P·m
+    ///        + 1e12·σ·x·q·m − 1e6·x·q·m·fee − R·M·10^k·1e6
+    ///        − ((u − x)·P·m·f_t − ded_t·10^k)·M`,
+    /// with `R` the rest of the pool's requirement of the target's kind and
+    /// `M` the target's multiplier (1e6 + buffer): the rounded surplus with
+    /// every rounding undone.
+    fn scaled_exact_surplus(&self, x: i128, tier: usize) -> Option<i128> {
+        let exact = || -> Result<i128> {
+            let k = self.market.notional_denominator()?;
+            let m = self.market.notional_multiplier()?;
+            let sigma = self.sigma();
+            let kind = self.target.kind();
+            let (f, ded) = self.market.tier_terms(tier, kind)?;
+            let mm = self.target.multiplier_ppm();
+            let rest_req = match kind {
+                RequirementKind::Initial => self.rest.initial,
+                RequirementKind::Maintenance => self.rest.maintenance,
+            };
+            let remaining = num::sub(self.units()?, x)?;
+            let base = num::mul(num::mul(num::add(self.rest.equity, self.quote_balance)?, k)?, 1_000_000_000_000)?;
+            let value = num::mul(num::mul(num::mul(num::mul(sigma, remaining)?, self.mark)?, m)?, 1_000_000_000_000)?;
+            let cash = num::mul(num::mul(num::mul(num::mul(sigma, x)?, self.exec)?, m)?, 1_000_000_000_000)?;
+            let fee = num::mul(num::mul(num::mul(num::mul(x, self.exec)?, m)?, i128::from(self.market.liquidation_fee.0))?, PPM)?;
+            let rest_target = num::mul(num::mul(num::mul(rest_req, mm)?, k)?, PPM)?;
+            let own = num::sub(num::mul(num::mul(num::mul(remaining, self.mark)?, m)?, i128::from(f.0))?, num::mul(ded, k)?)?;
+            let own_target = num::mul(own, mm)?;
+            num::sub(num::sub(num::sub(num::add(num::add(base, value)?, cash)?, fee)?, rest_target)?, own_target)
+        };
+        exact().ok()
+    }
+
+    /// The least grid index in `[lo, hi]` whose close restores the target,
+    /// exactly: at `n` with `f(n) = rising(n) − falling(n) < 0`, no index
+    /// before the first `m` with `rising(m) ≥ falling(n)` can restore
+    /// (falling never decreases), so the search jumps there. Each jump is
+    /// found by galloping and bisection over the monotone `rising`.
+    fn first_restoring(&self, grid: &Grid, lo: i128, hi: i128) -> Result<Option<i128>> {
+        if lo > hi {
+            return Ok(None);
+        }
+        let mut n = lo;
+        let mut p = self.surplus_parts(grid.x(n)?)?;
+        loop {
+            if p.rising >= p.falling {
+                return Ok(Some(n));
+            }
+            match self.first_rising_at_least(grid, num::add(n, 1)?, hi, p.falling)? {
+                Some((m, at_m)) => (n, p) = (m, at_m),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The least grid index in `[lo, hi]` with `rising ≥ level` and the
+    /// surplus parts there, given that `rising(lo − 1) < level`; `None` when
+    /// there is none.
+    fn first_rising_at_least(&self, grid: &Grid, lo: i128, hi: i128, level: i128) -> Result<Option<(i128, SurplusParts)>> {
+        if lo > hi {
+            return Ok(None);
+        }
+        let parts = |n: i128| self.surplus_parts(grid.x(n)?);
+        // Gallop: `below` falls short, `above` reaches.
+        let mut below = num::sub(lo, 1)?;
+        let mut stride: i128 = 1;
+        let (mut above, mut at_above) = loop {
+            let probe = num::add(below, stride)?.min(hi);
+            let p = parts(probe)?;
+            if p.rising >= level {
+                break (probe, p);
+            }
+            if probe == hi {
+                return Ok(None);
+            }
+            below = probe;
+            stride = stride.saturating_mul(2);
+        };
+        while num::sub(above, below)? > 1 {
+            let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
+            let p = parts(mid)?;
+            if p.rising >= level {
+                (above, at_above) = (mid, p);
             } else {
-                lo = mid;
+                below = mid;
             }
         }
-        found(hi, false)
+        Ok(Some((above, at_above)))
     }
 
-    fn infeasible(&self, units: i128, exhaustive: bool) -> Result<Solution> {
+    fn infeasible(&self, units: i128) -> Result<Solution> {
         let (units, dust_closed) = if units > 0 { self.dust_adjusted(units)? } else { (0, false) };
         // The dust rule may have turned the best close into the whole
         // position, which can restore the target after all.
         let status = if dust_closed && self.surplus(units)? >= 0 { CloseStatus::Restored } else { CloseStatus::Infeasible };
-        Ok(Solution { status, units, dust_closed, exhaustive })
+        Ok(Solution { status, units, dust_closed })
     }
 
     /// The dust rule: a remainder whose notional at mark is below the floor
@@ -358,7 +520,6 @@ impl<'m> CloseModel<'m> {
             required_equity_after: Quote::from_i128(required)?,
             shortfall: Quote::from_i128(num::sub(required, sums.equity)?.max(0))?,
             dust_closed: sol.dust_closed,
-            exhaustive: sol.exhaustive,
         })
     }
 }
@@ -466,7 +627,7 @@ mod tests {
         assert_eq!((c.status, c.size_delta, c.expected_cash, c.expected_fee), (CloseStatus::Restored, Size(-34), Quote(3_366), Quote(34)));
         // After: equity 400 − 34 − 34 = 332, MM 330.
         assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(332), Quote(330)));
-        assert_eq!((c.required_equity_after, c.shortfall, c.dust_closed, c.exhaustive), (Quote(330), Quote(0), false, true));
+        assert_eq!((c.required_equity_after, c.shortfall, c.dust_closed), (Quote(330), Quote(0), false));
     }
 
     #[test]
@@ -601,27 +762,96 @@ mod tests {
     }
 
     #[test]
-    fn tiny_lots_fall_back_to_bisection_but_stay_minimal() {
-        // e = −9 with price 1: one lot is worth 1e-9 quote units, so the rounding
-        // slack spans billions of lots and the walk limit is reached.
+    fn tiny_lots_are_sized_exactly() {
+        // e = −9 with price 1: one lot is worth 1e-9 quote units, so the
+        // rounding band around the crossing spans billions of lots.
         let mut m = Market::single_tier(-9, 1, 1, Ppm(100_000), Ppm(50_000));
         m.liquidation_fee = Ppm(0);
         // 1e12 units at price 1: notional 1,000, MM 50; qb −960 → equity 40.
+        // Closing x at 1 (no slippage, no fee):
+        //   equity = floor((1e12 − x)/1e9) + floor(x/1e9) − 960
+        //          = 40 when 1e9 divides x, else 39;
+        //   MM     = ceil((1e12 − x) × 5 % / 1e9) = ceil((1e12 − x)/2e10).
+        // MM ≤ 40 ⇔ x ≥ 2e11, a multiple of 1e9 (equity 40 = MM 40); every
+        // x < 2e11 has MM ≥ 41 > equity. So the least close is exactly 2e11.
         let c = close(m, 1_000_000_000_000, -960, 1, 1, Target::MAINTENANCE).unwrap();
-        assert_eq!(c.status, CloseStatus::Restored);
-        assert!(!c.exhaustive, "this case must exercise the bisection fallback");
-        let x = -c.size_delta.0;
-        // Local minimality holds exactly: x restores, x − 1 does not.
-        let ok = |x: i64| {
-            close(m, 1_000_000_000_000, -960, 1, 1, Target::MAINTENANCE).map(|_| x).and_then(|x| {
-                let ps =
-                    [Position { market_index: 0, size: Size(1_000_000_000_000 - x), quote_balance: Quote(-960 + (x / 1_000_000_000)) }];
-                crate::health::pool_health(&Pool::new(Quote(0), &ps), &[m], &[Price(1)])
-            })
-        };
-        let h = ok(x).unwrap();
-        assert!(h.equity >= h.maintenance_requirement);
-        let h = ok(x - 1).unwrap();
-        assert!(h.equity < h.maintenance_requirement);
+        assert_eq!((c.status, c.size_delta), (CloseStatus::Restored, Size(-200_000_000_000)));
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(40), Quote(40)));
+        // One unit less: equity 39 (the cash and value floors both lose their
+        // fraction), MM ceil(800,000,000,001 / 2e10) = 41.
+        let ps = [Position { market_index: 0, size: Size(800_000_000_001), quote_balance: Quote(-960 + 199) }];
+        let h = crate::health::pool_health(&Pool::new(Quote(0), &ps), &[m], &[Price(1)]).unwrap();
+        assert_eq!((h.equity, h.maintenance_requirement), (Quote(39), Quote(41)));
+    }
+
+    #[test]
+    fn rounding_that_loses_a_unit_is_stepped_over_exactly() {
+        // e = −3, lot 1, price 1,000 (one unit is worth exactly 1 quote unit at
+        // the mark), exec 999 (0.999 per unit: the cash floors lose a
+        // fraction), no fee, MM 5 %.
+        // Long 100, qb −96 → equity 4, MM 5. Closing x:
+        //   equity = (100 − x) + floor(0.999x) − 96 = 4 − x + floor(0.999x)
+        //          = 3 for 1 ≤ x ≤ 1,000 (floor(0.999x) = x − 1);
+        //   MM     = ceil((100 − x) × 0.05).
+        // x = 1..40: MM ≥ ceil(60 × 0.05) = 3 → x = 40 gives MM 3 = equity 3 ✓;
+        // x = 39: MM ceil(3.05) = 4 > 3 ✗. Least: 40, although the exact
+        // surplus h(x) = 4 − 0.001x − 0.05(100 − x) = 0.049x − 1 is ≥ 0 from 21.
+        let m = Market::single_tier(-3, 1, 1, Ppm(100_000), Ppm(50_000));
+        let c = close(m, 100, -96, 1_000, 999, Target::MAINTENANCE).unwrap();
+        assert_eq!(
+            (c.status, c.size_delta, c.health_after.equity, c.health_after.maintenance_requirement),
+            (CloseStatus::Restored, Size(-40), Quote(3), Quote(3))
+        );
+    }
+
+    #[test]
+    fn fine_lots_coarse_quote_units_least_close() {
+        // A case an inexact search over-closed (1,258 instead of 1,066): one
+        // lot moves the surplus by ~0.005 quote units, so rounding decides.
+        // e = −4, lot 1, MM 6.6288 %, fee 0.101 %; long 1,644 at mark 781
+        // (notional 128.3964 → value 128), qb −124: equity 4 < MM ceil(8.511) = 9.
+        // Close 1,066 at 779: cash floor(83.0414) = 83, fee ceil(0.0839) = 1,
+        // remainder 578 worth floor(45.1418) = 45: equity 45 − 124 + 83 − 1 = 3,
+        // MM ceil(45.1418 × 6.6288 %) = ceil(2.99236) = 3 ✓.
+        // Close 1,065: cash floor(82.9635) = 82, remainder 579 worth 45:
+        // equity 2 < MM ceil(2.9975) = 3 ✗.
+        let mut m = Market::single_tier(-4, 1, 1, Ppm(132_576), Ppm(66_288));
+        m.liquidation_fee = Ppm(1_010);
+        let c = close(m, 1_644, -124, 781, 779, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.expected_cash, c.expected_fee), (CloseStatus::Restored, Size(-1_066), Quote(83), Quote(1)));
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(3), Quote(3)));
+        // Every smaller close falls short (brute force).
+        for x in 1..1_066i64 {
+            let cash = m.notional(Size(x), Price(779), Rounding::Floor).unwrap().0;
+            let fee = close_fee(&m, i128::from(x), 779).unwrap() as i64;
+            let ps = [Position { market_index: 0, size: Size(1_644 - x), quote_balance: Quote(-124 + cash - fee) }];
+            let h = crate::health::pool_health(&Pool::new(Quote(0), &ps), &[m], &[Price(781)]).unwrap();
+            assert!(h.equity < h.maintenance_requirement, "x = {x}");
+        }
+    }
+
+    #[test]
+    fn parts_add_up_and_only_grow() {
+        // Long and short, with tiers, a buffer and a fee: rising − falling is
+        // the surplus, and neither part ever decreases as the close grows.
+        let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
+        let mut m = Market::single_tier(-2, 3, 1, Ppm(100_000), Ppm(50_000))
+            .with_tiers(&[t(0, 100_000, 50_000), t(3_000, 200_000, 100_000)])
+            .unwrap();
+        m.liquidation_fee = Ppm(7_000);
+        for (size, qb, exec) in [(1_000i64, -9_700i64, 997i64), (-1_000, 10_300, 1_003)] {
+            let ps = [Position { market_index: 0, size: Size(size), quote_balance: Quote(qb) }];
+            for target in [Target::MAINTENANCE, Target::Maintenance { buffer: Ppm(250_000) }, Target::Initial] {
+                let (pool, markets, prices) = (Pool::new(Quote(13), &ps), [m], [Price(1_000)]);
+                let model = model_for(&pool, &markets, &prices, 0, Price(exec), target, &|_| (0, 0)).unwrap();
+                let mut prev = model.surplus_parts(0).unwrap();
+                for x in 0..=1_000i128 {
+                    let p = model.surplus_parts(x).unwrap();
+                    assert_eq!(p.rising - p.falling, model.surplus(x).unwrap(), "x = {x}");
+                    assert!(p.rising >= prev.rising && p.falling >= prev.falling, "x = {x}");
+                    prev = p;
+                }
+            }
+        }
     }
 }

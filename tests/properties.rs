@@ -515,34 +515,23 @@ fn check_sizing(s: &Scn) -> Result<&'static str, TestCaseError> {
         CloseStatus::Restored => {
             prop_assert!(fx >= 0, "restored but the target is missed: surplus {fx}");
             prop_assert!(fs[0] < 0);
-            if c.exhaustive {
-                // The least grid point that restores, after the dust rule.
-                let least = least.unwrap();
-                prop_assert_eq!(x, s.dust_adjusted(j, least), "least restoring grid close is {}", least);
-                prop_assert_eq!(c.dust_closed, x != least);
-            } else {
-                // Locally minimal: one grid step less falls short.
-                let k = grid.iter().position(|&g| g == x).unwrap();
-                prop_assert!(c.dust_closed || fs[k - 1] < 0, "x − step restores too");
-            }
+            // The least grid point that restores, after the dust rule: always
+            // (the solver is exact, there is no local-only answer).
+            let least = least.unwrap();
+            prop_assert_eq!(x, s.dust_adjusted(j, least), "least restoring grid close is {}", least);
+            prop_assert_eq!(c.dust_closed, x != least);
             if !c.dust_closed {
                 let k = grid.iter().position(|&g| g == x).unwrap();
                 prop_assert!(fs[k - 1] < 0, "x − step = {} restores too (surplus {})", grid[k - 1], fs[k - 1]);
             }
-            Ok(if c.dust_closed {
-                "restored-dust"
-            } else if c.exhaustive {
-                "restored"
-            } else {
-                "restored-local"
-            })
+            Ok(if c.dust_closed { "restored-dust" } else { "restored" })
         }
         CloseStatus::Infeasible => {
             // Regressions (see `infeasible_although_*`): an Infeasible answer
-            // never meets the target, and when exhaustive no grid close does.
+            // never meets the target, and no grid close does.
             prop_assert!(fx < 0, "infeasible but the target is met");
             let restoring: Vec<i128> = grid[1..].iter().copied().filter(|&g| f(s.dust_adjusted(j, g)) >= 0).collect();
-            prop_assert!(!c.exhaustive || restoring.is_empty(), "grid closes {:?} restore the target; reported surplus {}", restoring, fx);
+            prop_assert!(restoring.is_empty(), "grid closes {:?} restore the target; reported surplus {}", restoring, fx);
             if !c.dust_closed {
                 // The best reachable, within the rounding slack (< 6).
                 let best = *fs.iter().max().unwrap();
@@ -556,8 +545,7 @@ fn check_sizing(s: &Scn) -> Result<&'static str, TestCaseError> {
 }
 
 /// `minimal_close` returns the least lot-step close that restores the target
-/// (brute force over every smaller grid point when `exhaustive`; one step
-/// less when not), never more than the position, on the lot grid; when
+/// (brute force over every smaller grid point), never more than the position, on the lot grid; when
 /// infeasible no grid close restores the target and the reported close is
 /// the best reachable up to the rounding slack (`ROUNDING_SLACK` = 6, so a
 /// gap ≤ 5).
@@ -713,11 +701,11 @@ fn plans_are_consistent_in_every_order() {
 // 4. Monotonicity
 // ---------------------------------------------------------------------------
 
-/// True when `c` would be the (fixed) solver bug: Infeasible and exhaustive
+/// True when `c` would be the (fixed) solver bug: Infeasible
 /// although a grid close restores the target (see
 /// `infeasible_although_the_whole_close_restores`). Asserted never to happen.
 fn solver_missed(s: &Scn, prices: &[Price], c: &CloseSizing) -> bool {
-    if c.status != CloseStatus::Infeasible || !c.exhaustive {
+    if c.status != CloseStatus::Infeasible {
         return false;
     }
     let s = Scn { prices: prices.to_vec(), ..s.clone() };
@@ -736,9 +724,6 @@ fn rank(s: CloseStatus) -> u8 {
 /// `better` is the sizing under the more favourable condition: it is never a
 /// worse status, and when both are Restored never a larger close.
 fn check_monotone(better: &CloseSizing, worse: &CloseSizing) -> Result<&'static str, TestCaseError> {
-    if !better.exhaustive || !worse.exhaustive {
-        return Ok("not-exhaustive");
-    }
     prop_assert!(rank(better.status) <= rank(worse.status), "better {:?} vs worse {:?}", better, worse);
     if better.status == CloseStatus::Restored && worse.status == CloseStatus::Restored {
         let (xb, xw) = (better.size_delta.0.abs(), worse.size_delta.0.abs());

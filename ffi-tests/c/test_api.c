@@ -282,6 +282,30 @@ static void test_minimal_close(void) {
   UNTOUCHED(s);
 }
 
+/* Fine lots, coarse quote units: one lot moves the surplus by ~0.005 quote
+ * units, so rounding decides where the target is first met. e = -4, lot 1,
+ * MM 6.6288 %, fee 0.101 %; long 1,644 at mark 781 (notional 128.3964,
+ * value 128), quote balance -124: equity 4 < MM ceil(8.511) = 9. Closing
+ * 1,066 at 779: cash floor(83.0414) = 83, fee 1, remainder 578 worth
+ * floor(45.1418) = 45, equity 45 - 124 + 83 - 1 = 3, MM ceil(2.99236) = 3.
+ * 1,065: cash 82, remainder worth 45, equity 2 < MM ceil(2.9975) = 3. The
+ * least close is 1,066 (an inexact search closed 1,258). */
+static void test_minimal_close_is_exact_with_fine_lots(void) {
+  partliq_market m = market_a();
+  m.quote_exponent = -4;
+  m.tiers[0].initial_ppm = 132576;
+  m.tiers[0].maintenance_ppm = 66288;
+  m.liquidation_fee_ppm = 1010;
+  const int64_t mark[1] = {781};
+  partliq_position p[1] = {position(0, 1644, -124)};
+  partliq_close_request r = close_request(0, 779, PARTLIQ_TARGET_KIND_MAINTENANCE, 0);
+  partliq_close_sizing s;
+  CHECK_STATUS(partliq_minimal_close(&m, 1, mark, 1, 0, p, 1, &r, &s), PARTLIQ_STATUS_OK);
+  CHECK(s.status == PARTLIQ_OUTCOME_RESTORED && s.size_delta == -1066 && s.exhaustive == 1);
+  CHECK(s.expected_cash == 83 && s.expected_fee == 1);
+  CHECK(s.health_after.equity == 3 && s.health_after.maintenance_requirement == 3);
+}
+
 static void test_plan(void) {
   /* src/plan.rs: M0 10 %/5 %, M1 20 %/10 %, no fee, band 0. */
   partliq_market ms[2] = {market_a(), market_a()};
@@ -467,6 +491,7 @@ int main(void) {
   test_pool_health();
   test_account_health();
   test_minimal_close();
+  test_minimal_close_is_exact_with_fine_lots();
   test_plan();
   test_pricing();
   test_settle();

@@ -1,12 +1,13 @@
 //! Differential: `minimal_close` against a brute-force search over every lot
-//! step, on small inputs (sizes up to a few hundred lot steps, one to three
-//! positions, valid markets). The brute force evaluates the pool's rounded
-//! `equity − target` at each `x ∈ {0, step, 2·step, …, |size|}` through
-//! `pool_health` (an independent path: the close's cash and fee booked by
-//! hand), takes the least `x` that reaches the target, applies the dust rule,
-//! and must give exactly the solver's size and status whenever the solver
-//! says `exhaustive`. (When it is not exhaustive, the size must still
-//! restore the target and be locally minimal: `check_close_sizing`.)
+//! step, on small inputs (sizes up to a few thousand lot steps, one to three
+//! positions, valid markets), including coarse quote units with fine lots
+//! (exponents down to −7 with small prices: one lot worth a tiny fraction of
+//! a quote unit, so rounding decides where the target is first met). The
+//! brute force evaluates the pool's rounded `equity − target` at each
+//! `x ∈ {0, step, 2·step, …, |size|}` through `pool_health` (an independent
+//! path: the close's cash and fee booked by hand), takes the least `x` that
+//! reaches the target, applies the dust rule, and must give exactly the
+//! solver's size and status — always.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::*;
@@ -41,7 +42,9 @@ fuzz_target!(|inp: Input| {
     }
     for (k, m) in markets.iter_mut().enumerate() {
         let (e, step, tick) = inp.small.get(k).copied().unwrap_or((0, 1, 1));
-        m.quote_exponent = i32::from(e % 4);
+        // −7 ..= 3: down to coarse quote units (one lot of a small price at
+        // 10^−7 is worth a millionth of a quote unit or less).
+        m.quote_exponent = i32::from(e).rem_euclid(11) - 7;
         m.lot_step = i64::from(step % 16).max(1);
         m.tick = i64::from(tick % 8).max(1);
         m.dust_floor %= 1 << 20;
@@ -59,7 +62,7 @@ fuzz_target!(|inp: Input| {
         .map(|p| {
             let mi = u32::from(p.market) % markets.len() as u32;
             let step = markets[mi as usize].lot_step;
-            let lots = i64::from(p.lots % 400);
+            let lots = i64::from(p.lots % 4_000);
             let size = lots * step + i64::from(p.extra) % step * lots.signum();
             partliq::ffi::partliq_position { market_index: mi, reserved: 0, size, quote_balance: i64::from(p.qb) }
         })
@@ -95,9 +98,6 @@ fuzz_target!(|inp: Input| {
     let req = CloseRequest { position_index: j, execution_price: Price(exec), target };
     let Ok(c) = minimal_close(&view.pool(), &view.markets, &view.prices, &req) else { return };
     check_close_sizing(&view, j, exec, target, &c);
-    if !c.exhaustive {
-        return;
-    }
     // Brute force over the grid.
     let p = view.positions[j];
     let m = view.markets[p.market_index as usize];

@@ -670,8 +670,7 @@ pub fn check_close_sizing(view: &PoolView, j: usize, exec: i64, target: Target, 
                     if let Some((sp, _)) = surplus(view, &before, target) {
                         assert!(
                             sp < 0,
-                            "not minimal: {prev} units (one step less than {x}) already reach the target (surplus {sp}); exhaustive {}, exec {exec}, position {p:?}, collateral {:?}, market {m:?}, marks {:?}, target {target:?}",
-                            c.exhaustive,
+                            "not minimal: {prev} units (one step less than {x}) already reach the target (surplus {sp}); exec {exec}, position {p:?}, collateral {:?}, market {m:?}, marks {:?}, target {target:?}",
                             view.collateral,
                             view.prices
                         );
@@ -681,10 +680,10 @@ pub fn check_close_sizing(view: &PoolView, j: usize, exec: i64, target: Target, 
         }
         partliq::CloseStatus::Infeasible => {
             assert!(s < 0, "Infeasible but the returned close reaches the target");
-            if c.exhaustive && x != u {
+            if x != u {
                 if let Some(all) = closed(view, j, u, exec) {
                     if let Some((sa, _)) = surplus(view, &all, target) {
-                        assert!(sa < 0, "Infeasible (exhaustive) but the whole close reaches the target");
+                        assert!(sa < 0, "Infeasible but the whole close reaches the target");
                     }
                 }
             }

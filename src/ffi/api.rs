@@ -372,7 +372,7 @@ pub unsafe extern "C" fn partliq_minimal_close(
         partliq_close_sizing {
             status: c.status as u32,
             dust_closed: u8::from(c.dust_closed),
-            exhaustive: u8::from(c.exhaustive),
+            exhaustive: 1,
             reserved: [0; 2],
             size_delta: c.size_delta.0,
             execution_price: c.execution_price.0,

