@@ -346,60 +346,59 @@ fn pro_rata(
         *models.get_mut(i).ok_or(Error::UnknownPosition)? =
             Some(sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), target, &|_| (0, 0))?);
     }
-    let eval = |phi: i128, work: &mut [Leg; MAX_POSITIONS]| -> Result<i128> {
+    // The legs of fraction φ, written into `work`.
+    let fill = |phi: i128, work: &mut [Leg; MAX_POSITIONS]| -> Result<()> {
         for &i in order {
             let model = models.get(i).copied().flatten().ok_or(Error::UnknownPosition)?;
             let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
-            let u = model.size.checked_abs().ok_or(Error::Overflow)?;
-            let step = i128::from(model.market.lot_step.0);
-            let want = num::mul_div(u, phi, PPM, Rounding::Ceil)?;
-            let units = num::mul(num::div_round(want, step, Rounding::Ceil)?, step)?.min(u);
-            let (units, dust) = if units > 0 { model.dust_adjusted(units)? } else { (0, false) };
+            let (units, dust) = pro_rata_units(&model, phi)?;
             let leg = work.get_mut(i).ok_or(Error::UnknownPosition)?;
             *leg = if units > 0 { make_leg(&model, units, limit, dust)? } else { Leg { limit, ..Leg::default() } };
         }
-        let snapshot = *work;
-        let s = health::pool_sums_adjusted(pool, markets, prices, None, &|j| adjustment(&snapshot, j))?;
-        num::sub(s.equity, target.required(&s)?)
+        Ok(())
     };
-    // Ternary search for the peak of the (concave) surplus over φ.
-    let (mut lo, mut hi) = (0i128, PPM);
-    while num::sub(hi, lo)? > 2 {
-        let third = num::div_round(num::sub(hi, lo)?, 3, Rounding::Floor)?;
-        let m1 = num::add(lo, third)?;
-        let m2 = num::sub(hi, third)?;
-        if eval(m1, work)? < eval(m2, work)? {
-            lo = num::add(m1, 1)?;
-        } else {
-            hi = m2;
+    // The pool's surplus at φ as two parts that never decrease in φ (every
+    // position's close only grows with φ, the dust rule included): the least
+    // φ that restores, exactly.
+    let base = pool.positions.iter().try_fold(i128::from(pool.collateral.0), |acc, p| num::add(acc, i128::from(p.quote_balance.0)))?;
+    let parts = |phi: i128| -> Result<sizing::SurplusParts> {
+        let (mut rising, mut falling, mut requirement) = (base, 0i128, 0i128);
+        for &i in order.iter() {
+            let model = models.get(i).copied().flatten().ok_or(Error::UnknownPosition)?;
+            let pc = model.pieces(pro_rata_units(&model, phi)?.0)?;
+            let (r, f) = pc.split()?;
+            rising = num::add(rising, r)?;
+            falling = num::add(falling, f)?;
+            requirement = num::add(requirement, pc.requirement)?;
         }
-    }
-    let mut peak = lo;
-    let mut best = eval(lo, work)?;
-    let mut phi = lo;
-    while phi < hi {
-        phi = num::add(phi, 1)?;
-        let f = eval(phi, work)?;
-        if f > best {
-            best = f;
-            peak = phi;
+        let reqs = match target {
+            Target::Initial => Sums { equity: 0, initial: requirement, maintenance: 0 },
+            Target::Maintenance { .. } => Sums { equity: 0, initial: 0, maintenance: requirement },
+        };
+        Ok(sizing::SurplusParts { rising: num::sub(rising, target.required(&reqs)?)?, falling })
+    };
+    match sizing::least_crossing(1, PPM, &parts)? {
+        Some(phi) => {
+            fill(phi, work)?;
+            Ok(true)
         }
+        None => Ok(false),
     }
-    if best < 0 {
-        return Ok(false);
+}
+
+/// The units a pro-rata fraction `phi` (ppm) closes of a position: the
+/// fraction rounded up, then up to the lot step (at most the position), then
+/// the dust rule; with whether the dust rule applied.
+fn pro_rata_units(model: &sizing::CloseModel<'_>, phi: i128) -> Result<(i128, bool)> {
+    let u = model.size.checked_abs().ok_or(Error::Overflow)?;
+    let step = i128::from(model.market.lot_step.0);
+    let want = num::mul_div(u, phi, PPM, Rounding::Ceil)?;
+    let units = num::mul(num::div_round(want, step, Rounding::Ceil)?, step)?.min(u);
+    if units > 0 {
+        model.dust_adjusted(units)
+    } else {
+        Ok((0, false))
     }
-    // Bisect [0, peak] for the least φ with surplus ≥ 0 (surplus(0) < 0).
-    let (mut lo, mut hi) = (0i128, peak);
-    while num::sub(hi, lo)? > 1 {
-        let mid = num::add(lo, num::div_round(num::sub(hi, lo)?, 2, Rounding::Floor)?)?;
-        if eval(mid, work)? >= 0 {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    eval(hi, work)?;
-    Ok(true)
 }
 
 #[cfg(test)]

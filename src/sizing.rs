@@ -155,6 +155,37 @@ pub(crate) struct SurplusParts {
     pub falling: i128,
 }
 
+/// One position's figures after a close: the remainder's mark value
+/// (rounded down), the close's cash (against the account) and fee, and the
+/// remainder's requirement of the target's kind (rounded up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ClosePieces {
+    /// True for a long position.
+    pub long: bool,
+    /// Mark value of what remains.
+    pub value: i128,
+    /// Cash from the close (> 0 received, < 0 paid).
+    pub cash: i128,
+    /// Fee on the close.
+    pub fee: i128,
+    /// Requirement of what remains.
+    pub requirement: i128,
+}
+
+impl ClosePieces {
+    /// `(rising, falling)` of the pieces that move with the close: a long's
+    /// cash rises and its remaining value falls; a short's remaining value
+    /// rises (it is negative and shrinks) and its cash paid falls; the fee
+    /// falls. (The requirement's fall enters through the target.)
+    pub fn split(&self) -> Result<(i128, i128)> {
+        if self.long {
+            Ok((self.cash, num::sub(self.fee, self.value)?))
+        } else {
+            Ok((self.value, num::sub(self.fee, self.cash)?))
+        }
+    }
+}
+
 /// The sizes a close may take: `x(n) = min(n × step, units)` for
 /// `n = 0 ..= end`, the last one the whole position.
 #[derive(Debug, Clone, Copy)]
@@ -235,25 +266,25 @@ impl<'m> CloseModel<'m> {
     /// it costs (the fee, a long's value given up, a short's cash paid).
     /// `rising − falling` equals [`Self::surplus`] exactly.
     pub fn surplus_parts(&self, units: i128) -> Result<SurplusParts> {
-        let size = num::sub(self.size, num::mul(self.sigma(), units)?)?;
-        // Mark value of what remains, rounded down (as `position_terms`).
-        let value = num::div_round(self.market.scaled_notional(size, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
-        let (cash, fee) = if units == 0 { (0, 0) } else { (self.cash(units)?, self.fee(units)?) };
-        // The target after the close, from the remainder's requirement of
-        // the target's kind (rounded up, as `position_terms`).
-        let kind = self.target.kind();
-        let own = if size == 0 { 0 } else { self.market.requirement_i128(size, self.mark, kind)? };
-        let own = match kind {
-            RequirementKind::Initial => Sums { equity: 0, initial: own, maintenance: 0 },
-            RequirementKind::Maintenance => Sums { equity: 0, initial: 0, maintenance: own },
+        let pc = self.pieces(units)?;
+        let own = match self.target.kind() {
+            RequirementKind::Initial => Sums { equity: 0, initial: pc.requirement, maintenance: 0 },
+            RequirementKind::Maintenance => Sums { equity: 0, initial: 0, maintenance: pc.requirement },
         };
         let target = self.target.required(&self.rest.add(own)?)?;
-        let base = num::add(self.rest.equity, self.quote_balance)?;
-        if self.sigma() > 0 {
-            Ok(SurplusParts { rising: num::sub(num::add(base, cash)?, target)?, falling: num::sub(fee, value)? })
-        } else {
-            Ok(SurplusParts { rising: num::sub(num::add(base, value)?, target)?, falling: num::sub(fee, cash)? })
-        }
+        let base = num::sub(num::add(self.rest.equity, self.quote_balance)?, target)?;
+        let (rising, falling) = pc.split()?;
+        Ok(SurplusParts { rising: num::add(base, rising)?, falling })
+    }
+
+    /// The position's own figures after closing `units`, each rounded as
+    /// [`health::pool_health`] rounds it.
+    pub fn pieces(&self, units: i128) -> Result<ClosePieces> {
+        let size = num::sub(self.size, num::mul(self.sigma(), units)?)?;
+        let value = num::div_round(self.market.scaled_notional(size, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
+        let (cash, fee) = if units == 0 { (0, 0) } else { (self.cash(units)?, self.fee(units)?) };
+        let requirement = if size == 0 { 0 } else { self.market.requirement_i128(size, self.mark, self.target.kind())? };
+        Ok(ClosePieces { long: self.sigma() > 0, value, cash, fee, requirement })
     }
 
     /// Least `x` on the grid `{0, step, 2·step, …, units}` with
@@ -423,60 +454,9 @@ impl<'m> CloseModel<'m> {
     }
 
     /// The least grid index in `[lo, hi]` whose close restores the target,
-    /// exactly: at `n` with `f(n) = rising(n) − falling(n) < 0`, no index
-    /// before the first `m` with `rising(m) ≥ falling(n)` can restore
-    /// (falling never decreases), so the search jumps there. Each jump is
-    /// found by galloping and bisection over the monotone `rising`.
+    /// exactly (see [`least_crossing`]).
     fn first_restoring(&self, grid: &Grid, lo: i128, hi: i128) -> Result<Option<i128>> {
-        if lo > hi {
-            return Ok(None);
-        }
-        let mut n = lo;
-        let mut p = self.surplus_parts(grid.x(n)?)?;
-        loop {
-            if p.rising >= p.falling {
-                return Ok(Some(n));
-            }
-            match self.first_rising_at_least(grid, num::add(n, 1)?, hi, p.falling)? {
-                Some((m, at_m)) => (n, p) = (m, at_m),
-                None => return Ok(None),
-            }
-        }
-    }
-
-    /// The least grid index in `[lo, hi]` with `rising ≥ level` and the
-    /// surplus parts there, given that `rising(lo − 1) < level`; `None` when
-    /// there is none.
-    fn first_rising_at_least(&self, grid: &Grid, lo: i128, hi: i128, level: i128) -> Result<Option<(i128, SurplusParts)>> {
-        if lo > hi {
-            return Ok(None);
-        }
-        let parts = |n: i128| self.surplus_parts(grid.x(n)?);
-        // Gallop: `below` falls short, `above` reaches.
-        let mut below = num::sub(lo, 1)?;
-        let mut stride: i128 = 1;
-        let (mut above, mut at_above) = loop {
-            let probe = num::add(below, stride)?.min(hi);
-            let p = parts(probe)?;
-            if p.rising >= level {
-                break (probe, p);
-            }
-            if probe == hi {
-                return Ok(None);
-            }
-            below = probe;
-            stride = stride.saturating_mul(2);
-        };
-        while num::sub(above, below)? > 1 {
-            let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
-            let p = parts(mid)?;
-            if p.rising >= level {
-                (above, at_above) = (mid, p);
-            } else {
-                below = mid;
-            }
-        }
-        Ok(Some((above, at_above)))
+        least_crossing(lo, hi, &|n| self.surplus_parts(grid.x(n)?))
     }
 
     fn infeasible(&self, units: i128) -> Result<Solution> {
@@ -522,6 +502,69 @@ impl<'m> CloseModel<'m> {
             dust_closed: sol.dust_closed,
         })
     }
+}
+
+/// The least `n` in `[lo, hi]` with `rising(n) ≥ falling(n)`, exactly, for
+/// a function given as two parts that never decrease in `n`; `None` when
+/// there is none.
+///
+/// At `n` with `rising(n) < falling(n)`, every `m > n` has `falling(m) ≥
+/// falling(n)`, so it can only qualify once `rising(m) ≥ falling(n)`: the
+/// search jumps to the first such `m`, found by galloping and bisection over
+/// the monotone `rising`. Every index skipped is proven not to qualify.
+pub(crate) fn least_crossing(lo: i128, hi: i128, parts: &dyn Fn(i128) -> Result<SurplusParts>) -> Result<Option<i128>> {
+    if lo > hi {
+        return Ok(None);
+    }
+    let mut n = lo;
+    let mut p = parts(n)?;
+    loop {
+        if p.rising >= p.falling {
+            return Ok(Some(n));
+        }
+        match first_rising_at_least(num::add(n, 1)?, hi, p.falling, parts)? {
+            Some((m, at_m)) => (n, p) = (m, at_m),
+            None => return Ok(None),
+        }
+    }
+}
+
+/// The least index in `[lo, hi]` with `rising ≥ level` and the parts there,
+/// given that `rising(lo − 1) < level`; `None` when there is none.
+fn first_rising_at_least(
+    lo: i128,
+    hi: i128,
+    level: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+) -> Result<Option<(i128, SurplusParts)>> {
+    if lo > hi {
+        return Ok(None);
+    }
+    // Gallop: `below` falls short, `above` reaches.
+    let mut below = num::sub(lo, 1)?;
+    let mut stride: i128 = 1;
+    let (mut above, mut at_above) = loop {
+        let probe = num::add(below, stride)?.min(hi);
+        let p = parts(probe)?;
+        if p.rising >= level {
+            break (probe, p);
+        }
+        if probe == hi {
+            return Ok(None);
+        }
+        below = probe;
+        stride = stride.saturating_mul(2);
+    };
+    while num::sub(above, below)? > 1 {
+        let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
+        let p = parts(mid)?;
+        if p.rising >= level {
+            (above, at_above) = (mid, p);
+        } else {
+            below = mid;
+        }
+    }
+    Ok(Some((above, at_above)))
 }
 
 /// Cash from closing `signed_units` (σ × units, the position's sign) at

@@ -697,6 +697,88 @@ fn plans_are_consistent_in_every_order() {
     }
 }
 
+/// Pro rata closes the least fraction φ (ppm) of every position that
+/// restores the target. Brute force: the legs only change where some
+/// position's units do; the least restoring φ is among those points (and 1). Each position's units at φ: the
+/// fraction rounded up, up to the lot step, the dust rule; closed at the
+/// position's limit price. The plan's legs must be exactly those. (A
+/// position's units are `min(step × ceil(u × φ / (1e6 × step)), u)`, so they
+/// change only at `φ = floor(j × 1e6 × step / u) + 1`.)
+fn check_pro_rata(s: &Scn) -> Result<&'static str, TestCaseError> {
+    let params = PlanParams { target: s.target, price_band: s.band, order: PlanOrder::ProRata };
+    let n = s.positions.len();
+    let mut legs = vec![PlanLeg::default(); n];
+    let p = plan_liquidation(&s.pool(), &s.markets, &s.prices, &params, &mut legs).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    if s.surplus_of(&s.positions) >= 0 {
+        return Ok("safe");
+    }
+    let limits: Vec<i128> =
+        (0..n)
+            .map(|i| {
+                if s.positions[i].size.0 == 0 {
+                    0
+                } else {
+                    i128::from(limit_price(&s.pool(), &s.markets, &s.prices, i, s.band).unwrap().0)
+                }
+            })
+            .collect();
+    let units_at = |i: usize, phi: i128| -> i128 {
+        let u = i128::from(s.positions[i].size.0).abs();
+        let step = i128::from(s.market_of(i).lot_step.0);
+        let want = (u * phi + 999_999) / 1_000_000;
+        let units = (((want + step - 1) / step) * step).min(u);
+        if units > 0 {
+            s.dust_adjusted(i, units)
+        } else {
+            0
+        }
+    };
+    let after = |phi: i128| -> Vec<Position> {
+        let mut ps = s.positions.clone();
+        for i in 0..n {
+            let x = units_at(i, phi);
+            if x > 0 {
+                let one = s.closed(i, x, limits[i]);
+                ps[i] = one[i];
+            }
+        }
+        ps
+    };
+    let mut candidates: Vec<i128> = vec![1];
+    for (i, pos) in s.positions.iter().enumerate() {
+        let u = i128::from(pos.size.0).abs();
+        let step = i128::from(s.market_of(i).lot_step.0);
+        if u == 0 {
+            continue;
+        }
+        for j in 0..=(u + step - 1) / step {
+            candidates.push(j * 1_000_000 * step / u + 1);
+        }
+    }
+    candidates.retain(|&c| (1..=1_000_000).contains(&c));
+    candidates.sort_unstable();
+    candidates.dedup();
+    let least = candidates.into_iter().find(|&phi| s.surplus_of(&after(phi)) >= 0);
+    let Some(phi) = least else {
+        // No fraction restores: the planner falls back to an ordered plan.
+        return Ok("no-fraction");
+    };
+    prop_assert_eq!(p.status, PlanStatus::Restored);
+    let mut got = vec![0i128; n];
+    for leg in &legs[..p.leg_count] {
+        got[leg.position_index as usize] = i128::from(leg.size_delta.0).abs();
+    }
+    let want: Vec<i128> = (0..n).map(|i| if s.positions[i].size.0 == 0 { 0 } else { units_at(i, phi) }).collect();
+    prop_assert_eq!(got, want, "least restoring fraction {} ppm", phi);
+    Ok("restored")
+}
+
+#[test]
+fn pro_rata_fraction_is_least_against_brute_force() {
+    let t = run(1_000, scenario(), |s| check_pro_rata(&s));
+    assert_share(&t, "restored", 200);
+}
+
 // ---------------------------------------------------------------------------
 // 4. Monotonicity
 // ---------------------------------------------------------------------------
