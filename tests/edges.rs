@@ -417,6 +417,41 @@ fn pricing_edges() {
     for (name, got, want) in rows {
         assert_eq!(got, want, "{name}");
     }
+    // 100 % maintenance tiers (found by a differential check against
+    // pool_health: both said never). A long's equity − maintenance is
+    // constant over a 100 % tier.
+    let tier = |f: i64, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(mm), maintenance: Ppm(mm) };
+    let full = Market::single_tier(0, 1, 1, Ppm(1_000_000), Ppm(1_000_000));
+    let mixed = full.with_tiers(&[tier(0, 500_000), tier(1_000, 1_000_000)]).unwrap();
+    let e1 = |m: Market, c: i64, p: Position| estimated_liquidation_price(&Pool::new(Quote(c), &[p]), &[m], &p100, 0);
+    let needs = |m: Market, c: i64, p: Position, mark: i64| {
+        pool_health(&Pool::new(Quote(c), &[p]), &[m], &[Price(mark)]).map(|h| h.needs_liquidation())
+    };
+    let rows: Vec<(&str, Result<LiquidationPrice>, Result<LiquidationPrice>)> = vec![
+        // 50 + P − 100 − P = −50 at every mark.
+        ("liquidation price, 100 % tier, long short of maintenance: always", e1(full, 50, pos(1, -100)), Ok(LiquidationPrice::Always)),
+        // Tier 0: −600 + 0.5 P has its root 1,200 above the tier; tier 1: −600 + 500.
+        ("liquidation price, 50 % then 100 %, long: always", e1(mixed, 0, pos(1, -600)), Ok(LiquidationPrice::Always)),
+        // Tier 1's constant −500 + 500 = 0: healthy there; tier 0's root 1,000.
+        ("liquidation price, 50 % then 100 %, flat at 0: at the floor", e1(mixed, 0, pos(1, -500)), Ok(LiquidationPrice::At(Price(1_000)))),
+        // 300 − 2 P = 0 at 150.
+        ("liquidation price, 100 % tier, short", e1(full, 0, pos(-1, 300)), Ok(LiquidationPrice::At(Price(150)))),
+        // 95 P − 95: the root is exactly 1, healthy there.
+        ("liquidation price, long, root exactly 1: never", e(&[pos(100, -95)], 0), Ok(LiquidationPrice::Never)),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
+    let rows: Vec<(&str, Result<bool>, Result<bool>)> = vec![
+        ("100 % tier, collateral 50, long 1 @ −100: needs liquidation at 1", needs(full, 50, pos(1, -100), 1), Ok(true)),
+        ("… at 100", needs(full, 50, pos(1, -100), 100), Ok(true)),
+        ("… at 1,000,000", needs(full, 50, pos(1, -100), 1_000_000), Ok(true)),
+        ("50 %/100 %, long 1 @ −600: needs liquidation at 1", needs(mixed, 0, pos(1, -600), 1), Ok(true)),
+        ("… at 1,000,000", needs(mixed, 0, pos(1, -600), 1_000_000), Ok(true)),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
 }
 
 #[test]

@@ -68,9 +68,13 @@ pub enum partliq_outcome {
 pub enum partliq_liquidation_price_kind {
     /// No positive mark makes the pool liquidatable through this position.
     Never = 0,
-    /// The pool is liquidatable at every positive mark of this position.
+    /// The pool is liquidatable at every positive mark of this position (a
+    /// long: also when its top tiers are 100 % and the pool stays short of
+    /// maintenance across them).
     Always = 1,
-    /// Liquidatable from `price` on (a long at or below, a short at or above).
+    /// The exact root rounded against the account (a long's up, a short's
+    /// down): a long is liquidatable at every mark below `price` and at none
+    /// from it up, a short at every mark above it and at none up to it.
     At = 2,
 }
 
