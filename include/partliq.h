@@ -243,7 +243,8 @@ enum partliq_margin_mode
    */
   PARTLIQ_MARGIN_MODE_CROSS = 0,
   /**
-   * Each position its own pool (its margin in its quote balance).
+   * Each position its own pool (its margin in its quote balance); the
+   * collateral a pool of its own with no positions.
    */
   PARTLIQ_MARGIN_MODE_ISOLATED = 1,
 };
@@ -490,7 +491,9 @@ typedef struct partliq_position {
 } partliq_position;
 
 /**
- * The health of a margin pool (or the sum over an isolated account's pools).
+ * The health of a margin pool (or, from `partliq_account_health` in
+ * isolated mode, the figures summed over the account's pools — its
+ * collateral one with no positions — with the worst state of any of them).
  */
 typedef struct partliq_health {
   /**
@@ -1694,8 +1697,11 @@ partliq_status partliq_pool_health(const struct partliq_market *markets,
 /**
  * Health of a whole account: `margin_mode` is a `partliq_margin_mode`.
  * Cross: the health of its one pool. Isolated: each position is its own
- * pool (its margin in its quote balance); the figures are summed with the
- * collateral and the state is the worst of any pool. Statuses as
+ * pool (its margin in its quote balance) and the collateral is a pool of
+ * its own with no positions (bankrupt when negative: a debt nothing
+ * backs). The figures are the sums over all those pools, the margin ratio
+ * is computed from the sums, and the state is the worst state of any of
+ * those pools, never the state of the sums. Statuses as
  * `partliq_pool_health`, plus `INVALID_ENUM`.
  *
  * # Safety

@@ -292,6 +292,38 @@ fn account_health_edges() {
     // Isolated: pools (5, 10, 5) and (4, 10, 5, liquidatable); the worst state wins.
     let h = iso(0, &ps).unwrap();
     assert_eq!((h.equity.0, h.maintenance_requirement.0, h.state), (9, 10, HealthState::Liquidatable), "isolated, one pool liquidatable");
+    // The free collateral is a pool of its own: negative, bankrupt, however
+    // healthy the positions (found by a differential check: the state came
+    // from the sums). Long 1 @ −50: equity 50, MM 5, healthy.
+    let healthy = [pos(1, -50)];
+    let rows: Vec<(&str, Result<(i64, i64, HealthState)>, Result<(i64, i64, HealthState)>)> = vec![
+        // Sums 50 − 1,000 = −950.
+        (
+            "isolated, healthy pool, collateral −1,000",
+            iso(-1_000, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((-950, 5, HealthState::Bankrupt)),
+        ),
+        // Sums 49 ≥ 5: healthy by the sums, bankrupt by the collateral pool.
+        (
+            "isolated, healthy pool, collateral −1",
+            iso(-1, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((49, 5, HealthState::Bankrupt)),
+        ),
+        // Sums 3 < 5: liquidatable by the sums.
+        (
+            "isolated, healthy pool, collateral −47",
+            iso(-47, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((3, 5, HealthState::Bankrupt)),
+        ),
+        (
+            "isolated, healthy pool, collateral 0",
+            iso(0, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((50, 5, HealthState::Healthy)),
+        ),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -209,6 +209,38 @@ static void test_account_health(void) {
   CHECK(h.equity == 1129 && h.maintenance_requirement == 488 && h.state == PARTLIQ_HEALTH_STATE_HEALTHY);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &h), PARTLIQ_STATUS_OK);
   CHECK(h.equity == 1129 && h.maintenance_requirement == 488 && h.state == PARTLIQ_HEALTH_STATE_LIQUIDATABLE);
+  /* Isolated: the collateral is a pool of its own with no positions; the
+   * state is the worst pool's, the figures the sums. At marks 100 / 123.45
+   * pool 0 is 1,000 vs MM 500 and pool 1 is 129 vs 38 (IM 1,000 and 75):
+   * both healthy. */
+  {
+    partliq_health a;
+    /* Pool 1 alone, collateral -1,000: sums -871, the collateral pool bankrupt. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1000, &ps[1], 1, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == -871 && a.initial_requirement == 75 && a.maintenance_requirement == 38 && a.free_collateral == -946);
+    CHECK(a.margin_ratio_ppm == UINT64_MAX && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral -1: sums 1,128 >= 538 (healthy by the sums): bankrupt;
+     * ratio from the sums, ceil(538e6 / 1,128) = 476,951. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 1128 && a.maintenance_requirement == 538 && a.free_collateral == 53 && a.margin_ratio_ppm == 476951);
+    CHECK(a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral -1,000: sums 129 < 538 (liquidatable by the sums): bankrupt. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 129 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral 0: healthy. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, 0, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 1129 && a.state == PARTLIQ_HEALTH_STATE_HEALTHY);
+    /* Collateral 5,000 and pool 0 bankrupt at 85 (8,500 - 9,000 = -500):
+     * sums 4,629 vs MM 425 + 38 = 463 (healthy by the sums): bankrupt. */
+    {
+      const int64_t p85[2] = {85, 12345};
+      CHECK_STATUS(partliq_account_health(M, 2, p85, 2, 5000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+      CHECK(a.equity == 4629 && a.maintenance_requirement == 463 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    }
+    /* No positions: the collateral pool alone. */
+    CHECK_STATUS(partliq_account_health(NULL, 0, NULL, 0, -1, NULL, 0, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == -1 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+  }
   POISON(h);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, 2, &h), PARTLIQ_STATUS_INVALID_ENUM);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, UINT32_MAX, &h), PARTLIQ_STATUS_INVALID_ENUM);

@@ -292,8 +292,11 @@ pub unsafe extern "C" fn partliq_pool_health(
 
 /// Health of a whole account: `margin_mode` is a `partliq_margin_mode`.
 /// Cross: the health of its one pool. Isolated: each position is its own
-/// pool (its margin in its quote balance); the figures are summed with the
-/// collateral and the state is the worst of any pool. Statuses as
+/// pool (its margin in its quote balance) and the collateral is a pool of
+/// its own with no positions (bankrupt when negative: a debt nothing
+/// backs). The figures are the sums over all those pools, the margin ratio
+/// is computed from the sums, and the state is the worst state of any of
+/// those pools, never the state of the sums. Statuses as
 /// `partliq_pool_health`, plus `INVALID_ENUM`.
 ///
 /// # Safety

@@ -84,7 +84,8 @@ pub enum partliq_liquidation_price_kind {
 pub enum partliq_margin_mode {
     /// One pool: collateral plus all positions.
     Cross = 0,
-    /// Each position its own pool (its margin in its quote balance).
+    /// Each position its own pool (its margin in its quote balance); the
+    /// collateral a pool of its own with no positions.
     Isolated = 1,
 }
 
@@ -143,7 +144,9 @@ pub struct partliq_position {
     pub quote_balance: i64,
 }
 
-/// The health of a margin pool (or the sum over an isolated account's pools).
+/// The health of a margin pool (or, from `partliq_account_health` in
+/// isolated mode, the figures summed over the account's pools — its
+/// collateral one with no positions — with the worst state of any of them).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct partliq_health {
