@@ -210,11 +210,15 @@ enum partliq_liquidation_price_kind
    */
   PARTLIQ_LIQUIDATION_PRICE_KIND_NEVER = 0,
   /**
-   * The pool is liquidatable at every positive mark of this position.
+   * The pool is liquidatable at every positive mark of this position (a
+   * long: also when its top tiers are 100 % and the pool stays short of
+   * maintenance across them).
    */
   PARTLIQ_LIQUIDATION_PRICE_KIND_ALWAYS = 1,
   /**
-   * Liquidatable from `price` on (a long at or below, a short at or above).
+   * The exact root rounded against the account (a long's up, a short's
+   * down): a long is liquidatable at every mark below `price` and at none
+   * from it up, a short at every mark above it and at none up to it.
    */
   PARTLIQ_LIQUIDATION_PRICE_KIND_AT = 2,
 };
@@ -239,7 +243,8 @@ enum partliq_margin_mode
    */
   PARTLIQ_MARGIN_MODE_CROSS = 0,
   /**
-   * Each position its own pool (its margin in its quote balance).
+   * Each position its own pool (its margin in its quote balance); the
+   * collateral a pool of its own with no positions.
    */
   PARTLIQ_MARGIN_MODE_ISOLATED = 1,
 };
@@ -486,7 +491,9 @@ typedef struct partliq_position {
 } partliq_position;
 
 /**
- * The health of a margin pool (or the sum over an isolated account's pools).
+ * The health of a margin pool (or, from `partliq_account_health` in
+ * isolated mode, the figures summed over the account's pools — its
+ * collateral one with no positions — with the worst state of any of them).
  */
 typedef struct partliq_health {
   /**
@@ -1690,8 +1697,11 @@ partliq_status partliq_pool_health(const struct partliq_market *markets,
 /**
  * Health of a whole account: `margin_mode` is a `partliq_margin_mode`.
  * Cross: the health of its one pool. Isolated: each position is its own
- * pool (its margin in its quote balance); the figures are summed with the
- * collateral and the state is the worst of any pool. Statuses as
+ * pool (its margin in its quote balance) and the collateral is a pool of
+ * its own with no positions (bankrupt when negative: a debt nothing
+ * backs). The figures are the sums over all those pools, the margin ratio
+ * is computed from the sums, and the state is the worst state of any of
+ * those pools, never the state of the sums. Statuses as
  * `partliq_pool_health`, plus `INVALID_ENUM`.
  *
  * # Safety
@@ -1810,8 +1820,16 @@ partliq_status partliq_limit_price(const struct partliq_market *markets,
 /**
  * Estimated liquidation price of position `position_index`: the mark at
  * which the pool's equity equals its maintenance requirement, the other
- * positions held at their marks (tier-consistent; rounded against the
- * account). Writes `*out` on success.
+ * positions held at their marks (tier-consistent, 100 % tiers included;
+ * rounded against the account). Writes `*out` on success.
+ *
+ * The kind and price speak of the exact equity − maintenance. Health rounds
+ * to whole quote units: with a quote exponent ≥ 0 `partliq_pool_health`
+ * agrees with them exactly; with a negative one it may read up to one unit
+ * short, so it may also report liquidatable where the exact margin above
+ * maintenance is below one quote unit (a few price units on the healthy
+ * side of `price`, or across a 100 % tier where a long's margin stays
+ * below one unit).
  *
  * Statuses besides the pool's: `UNKNOWN_POSITION`, `EMPTY_POSITION`.
  *

@@ -10,7 +10,11 @@
 //! * **cross** margin: one pool, the account's collateral plus every position;
 //! * **isolated** margin: each position is its own pool with no shared
 //!   collateral (its margin lives in its `quote_balance`); the account's free
-//!   collateral backs nothing.
+//!   collateral backs none of them: it is a pool of its own with no
+//!   positions, bankrupt when negative (a debt nothing backs).
+//!
+//! An account's health state is the worst state of its pools, the
+//! free-collateral pool included (see [`crate::health::account_health`]).
 
 use crate::error::{Error, Result};
 use crate::num::{Quote, Size};
@@ -36,14 +40,16 @@ pub struct Position {
 pub enum MarginMode {
     /// One pool: collateral plus all positions.
     Cross = 0,
-    /// Each position its own pool.
+    /// Each position its own pool; the collateral a pool with no positions.
     Isolated = 1,
 }
 
 /// A margin account: collateral and positions, both owned by the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct Account<'a> {
-    /// Free collateral in quote units (cross: backs every position).
+    /// Free collateral in quote units (cross: backs every position;
+    /// isolated: a pool of its own with no positions, bankrupt when
+    /// negative).
     pub collateral: Quote,
     /// The positions.
     pub positions: &'a [Position],

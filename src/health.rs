@@ -24,6 +24,11 @@
 //! rounded **down**: the rounded comparison can only make a pool liquidatable
 //! earlier, never later.
 //!
+//! An **account** is one pool (cross margin) or several (isolated margin:
+//! one per position, plus the free collateral as a pool with no positions).
+//! Its state is the worst state of its pools; for an isolated account its
+//! figures are the sums over them (see [`account_health`]).
+//!
 //! A liquidation **target** says when a liquidation may stop: maintenance
 //! plus a buffer (hysteresis, as Drift's `liquidation_margin_buffer_ratio` or
 //! Mango's liquidation-end health), or the initial requirement.
@@ -46,7 +51,8 @@ pub enum HealthState {
 }
 
 /// The health of one margin pool (or, for [`account_health`] on an isolated
-/// account, the sum over its pools with the worst state).
+/// account, the figures summed over its pools — the free collateral being
+/// one, with no positions — and the worst state of any of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Health {
     /// Collateral plus position values at mark (rounded down).
@@ -285,22 +291,34 @@ pub fn pool_health(pool: &Pool<'_>, markets: &[Market], prices: &[Price]) -> Res
 
 /// Health of a whole account.
 ///
-/// Cross margin: the health of its one pool. Isolated margin: the figures
-/// summed over its pools plus the free collateral, and the worst state of any
-/// pool (an isolated pool in trouble is liquidated on its own).
+/// Cross margin: the health of its one pool.
+///
+/// Isolated margin: the account is its position pools plus its free
+/// collateral, which is a margin pool of its own with no positions (healthy
+/// when ≥ 0; negative, a debt nothing backs: bankrupt). The figures
+/// (equity, requirements, free collateral) are the sums over all those
+/// pools, the margin ratio is computed from the sums, and the **state is
+/// the worst state of any of those pools** — never the state of the sums:
+/// an isolated pool in trouble is liquidated on its own however much the
+/// others hold, and negative free collateral makes the account bankrupt
+/// however healthy its positions are.
+///
+/// Errors: as [`pool_health`] for any pool, and [`Error::Overflow`] when a
+/// sum does not fit.
 pub fn account_health(account: &Account<'_>, markets: &[Market], prices: &[Price]) -> Result<Health> {
     match account.mode {
         MarginMode::Cross => pool_health(&account.pool(0)?, markets, prices),
         MarginMode::Isolated => {
+            // The free-collateral pool: collateral, no positions.
             let mut total = Sums { equity: i128::from(account.collateral.0), initial: 0, maintenance: 0 };
-            let mut worst = HealthState::Healthy;
+            let mut worst = Health::from_sums(&total)?.state;
             for i in 0..account.pool_count() {
                 let s = pool_sums(&account.pool(i)?, markets, prices)?;
                 worst = worst.max(Health::from_sums(&s)?.state);
                 total = total.add(s)?;
             }
             let mut h = Health::from_sums(&total)?;
-            h.state = h.state.max(worst);
+            h.state = worst;
             Ok(h)
         }
     }
@@ -404,6 +422,55 @@ mod tests {
         let cross = Account::cross(Quote(1_000), &ps);
         assert_eq!(cross.pool(1).err(), Some(Error::UnknownPosition));
         assert_eq!(account_health(&cross, &markets(), &prices).unwrap().equity, Quote(1_129));
+    }
+
+    #[test]
+    fn isolated_state_is_the_worst_pool_with_the_collateral_as_one() {
+        let ms = markets();
+        let iso = |c: i64, ps: &[Position], prices: &[Price]| {
+            account_health(&Account { collateral: Quote(c), positions: ps, mode: MarginMode::Isolated }, &ms, prices).unwrap()
+        };
+        let mut ps = positions();
+        ps[1].quote_balance = Quote(500);
+        // At PRICES: pool 0: 10,000 − 9,000 = 1,000, IM 1,000, MM 500: healthy.
+        // Pool 1: −371 + 500 = 129, IM 75, MM 38: healthy.
+        // Every pool healthy, collateral −1,000, pool 1 alone: the sums
+        // are 129 − 1,000 = −871 (IM 75, MM 38); the collateral pool is
+        // bankrupt, so is the account.
+        let h = iso(-1_000, &ps[1..], &PRICES);
+        assert_eq!(
+            (h.equity, h.initial_requirement, h.maintenance_requirement, h.free_collateral, h.margin_ratio_ppm, h.state),
+            (Quote(-871), Quote(75), Quote(38), Quote(-946), u64::MAX, HealthState::Bankrupt)
+        );
+        // Both pools, collateral −1: sums 1,128 ≥ MM 538 (healthy by the
+        // sums), but the collateral pool is bankrupt. Ratio from the sums:
+        // ceil(538e6 / 1,128) = ceil(476,950.35…) = 476,951.
+        let h = iso(-1, &ps, &PRICES);
+        assert_eq!(
+            (h.equity, h.initial_requirement, h.maintenance_requirement, h.free_collateral, h.margin_ratio_ppm, h.state),
+            (Quote(1_128), Quote(1_075), Quote(538), Quote(53), 476_951, HealthState::Bankrupt)
+        );
+        // Collateral −1,000: sums 129 < 538 would say liquidatable; bankrupt.
+        let h = iso(-1_000, &ps, &PRICES);
+        assert_eq!((h.equity, h.maintenance_requirement, h.state), (Quote(129), Quote(538), HealthState::Bankrupt));
+        // Collateral 0: the collateral pool is healthy (no maintenance).
+        let h = iso(0, &ps, &PRICES);
+        assert_eq!((h.equity, h.state), (Quote(1_129), HealthState::Healthy));
+        // Positive collateral, pool 0 liquidatable at 90 (0 vs 450): the
+        // sums 1,000 + 0 + 129 = 1,129 vs 488 would say healthy.
+        let h = iso(1_000, &ps, &[Price(90), Price(12_345)]);
+        assert_eq!((h.equity, h.maintenance_requirement, h.state), (Quote(1_129), Quote(488), HealthState::Liquidatable));
+        // Positive collateral, pool 0 bankrupt at 85 (8,500 − 9,000 = −500):
+        // sums 5,000 − 500 + 129 = 4,629 vs MM ceil(425) + 38 = 463 would
+        // say healthy; bankrupt.
+        let h = iso(5_000, &ps, &[Price(85), Price(12_345)]);
+        assert_eq!((h.equity, h.maintenance_requirement, h.state), (Quote(4_629), Quote(463), HealthState::Bankrupt));
+        // Negative collateral and a liquidatable pool: bankrupt (the worst).
+        let h = iso(-1, &ps, &[Price(90), Price(12_345)]);
+        assert_eq!((h.equity, h.state), (Quote(128), HealthState::Bankrupt));
+        // No positions: the collateral pool alone (= a cross account).
+        assert_eq!(iso(-1, &[], &PRICES).state, HealthState::Bankrupt);
+        assert_eq!(iso(0, &[], &PRICES).state, HealthState::Healthy);
     }
 
     #[test]

@@ -16,16 +16,31 @@
 //!   marks; tier-consistent (the tier is the one the position's notional
 //!   falls in at that price). For one position in tier 0 it is Hyperliquid's
 //!   `price − side × margin_available / size / (1 − mmf × side)`; with tiers
-//!   it is Binance's maintenance-amount formula.
+//!   it is Binance's maintenance-amount formula. On a 100 % maintenance tier
+//!   a long's equity and maintenance move together: equity − maintenance is
+//!   constant over it, so a long whose pool is short of maintenance there is
+//!   liquidatable at every mark ([`LiquidationPrice::Always`]).
 //!
 //! Rounding: bankruptcy quotes and prices round **against the liquidated
 //! account** (it needs more to stay solvent); limit prices round against the
 //! account to the tick but are clamped at the (tick-rounded, conservative)
 //! bankruptcy price; the liquidation price is the exact root rounded
-//! **against the account** (a long's up, a short's down). Health itself
-//! rounds to whole quote units (equity down, requirements up), so where one
-//! price unit is worth less than a quote unit it may trigger a few price units
-//! before the displayed price.
+//! **against the account** (a long's up, a short's down), so that with exact
+//! figures a long is liquidatable at every mark below `At(p)` and at none
+//! from `p` up, a short at every mark above `p` and at none up to `p`.
+//!
+//! Health itself rounds to whole quote units (equity down, requirements up):
+//! `pool_health`'s `equity − maintenance` is the exact figure rounded down,
+//! or with a negative quote exponent `e` possibly one unit less (value and
+//! requirement round separately). So with `e ≥ 0` the kinds and `At(p)`
+//! match `pool_health` exactly. With `e < 0` wherever the exact figure is
+//! below 0 `pool_health` is liquidatable too, but it may also be where the
+//! exact figure is in `[0, 1)`: on the healthy side of `At(p)` within
+//! `1 / (|size| × 10^e × (1 − f))` price units of `p` for a long (`1 + f`
+//! for a short; `f` the maintenance fraction there), at every mark of a
+//! 100 % tier where a long's figure stays in `[0, 1)`, and likewise at
+//! marks of a `Never` position whose exact figure is below one unit there.
+//! It is never more than one quote unit short.
 
 use crate::account::Pool;
 use crate::error::{Error, Result};
@@ -45,15 +60,22 @@ pub struct BankruptcyPrice {
     pub price: Price,
 }
 
-/// The estimated liquidation price of a position.
+/// The estimated liquidation price of a position. The kinds speak of the
+/// exact equity − maintenance; see the module docs for where `pool_health`'s
+/// whole-unit rounding may read one unit short of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiquidationPrice {
     /// No positive mark makes the pool liquidatable through this position.
     Never,
-    /// The pool is liquidatable at every positive mark of this position.
+    /// The pool is liquidatable at every positive mark of this position
+    /// (for a long: its top tiers are 100 % and the pool stays short of
+    /// maintenance across them).
     Always,
     /// The mark at which equity equals maintenance, rounded against the
-    /// account (a long's up, a short's down).
+    /// account (a long's up, a short's down): a long is liquidatable at
+    /// every mark below it and at none from it up; a short at every mark
+    /// above it and at none up to it. For a long it is at least 2 (a root
+    /// at or below 1 is `Never`), for a short at least 1 (below 1: `Always`).
     At(Price),
 }
 
@@ -150,14 +172,26 @@ impl PositionContext<'_> {
         let k = self.market.notional_denominator()?;
         // Equity − maintenance with this position at price 0:
         let big_k = num::add(num::sub(self.rest.equity, self.rest.maintenance)?, self.quote_balance)?;
-        // g(P) = K + σ·u·P·m/10^k − (u·P·m·f_t − ded_t·10^k)/(10^k·1e6): increasing
-        // in P for a long, decreasing for a short.
+        // Exact equity − maintenance at mark P, with S = u·P·m the scaled
+        // notional and tier t the one S/10^k falls in:
+        //   g(P) = K + σ·S/10^k − (S·f_t − ded_t·10^k)/(10^k·1e6).
+        // g is continuous (the deductions make the requirement continuous at
+        // the floors) and, fractions being at most 100 % and non-decreasing
+        // (a valid market), non-decreasing in P for a long (slope
+        // (1e6 − f_t) ≥ 0, zero on a 100 % tier: g is constant there and on
+        // every tier above) and strictly decreasing for a short (slope
+        // −(1e6 + f_t)).
         if sigma > 0 && big_k >= 0 {
+            // g(P) ≥ g(0) = K ≥ 0 for every P.
             return Ok(LiquidationPrice::Never);
         }
         if sigma < 0 && big_k <= 0 {
+            // g(P) < g(0) = K ≤ 0 for every P > 0.
             return Ok(LiquidationPrice::Always);
         }
+        // Now g(0) = K < 0 for a long, > 0 for a short: the boundary is the
+        // least zero of g, found tier by tier (in each tier g is linear, so
+        // its zero there is the zero of that line if it lies in the tier).
         let um = num::mul(u, m)?;
         let tiers = self.market.active_tiers()?;
         for (t, tier) in tiers.iter().enumerate() {
@@ -166,6 +200,13 @@ impl PositionContext<'_> {
             let num_ = num::sub(0, num::mul(k, num::add(ded, num::mul(big_k, PPM)?)?)?)?;
             let den = num::mul(um, num::sub(num::mul(sigma, PPM)?, i128::from(f.0))?)?;
             if den == 0 {
+                // A long on a 100 % tier: g is the constant K + ded/1e6
+                // across it (and across every tier above, all 100 % with
+                // the same deduction). If that is 0, g reached 0 at the
+                // floor of the first 100 % tier, which the tier below it
+                // (under 100 %; its range includes its upper floor) already
+                // returned; tier 0 cannot be the first (there g = K < 0).
+                // Otherwise there is no zero here.
                 continue;
             }
             // Exact notional numerator at the root: u·m·P = u·m·num/den.
@@ -179,19 +220,25 @@ impl PositionContext<'_> {
             if lo_ok && hi_ok {
                 let r = if sigma > 0 { Rounding::Ceil } else { Rounding::Floor };
                 let p = num::div_round(num_, den, r)?;
-                // A root below 1: a short's rounds down to p ≤ 0 (always); a
-                // long's rounds up to 1, so compare the root itself
-                // (`num_ < den`, den > 0 as f < 100 %): every positive mark
-                // is above it, where g > 0 (never).
-                if p <= 0 || (sigma > 0 && num_ < den) {
-                    return Ok(if sigma > 0 { LiquidationPrice::Never } else { LiquidationPrice::Always });
+                // A long's root at or below 1 (rounded up: p ≤ 1) leaves
+                // every positive mark at or above it, where g ≥ 0: never. A
+                // short's root below 1 (rounded down: p ≤ 0) leaves every
+                // positive mark above it, where g < 0: always.
+                if sigma > 0 && p <= 1 {
+                    return Ok(LiquidationPrice::Never);
+                }
+                if sigma < 0 && p <= 0 {
+                    return Ok(LiquidationPrice::Always);
                 }
                 return Ok(LiquidationPrice::At(Price(i64::try_from(p).map_err(|_| Error::Overflow)?)));
             }
         }
-        // No tier holds the root: only when a fraction is 100 % on the long
-        // side (equity and maintenance move together): never crosses.
-        Ok(LiquidationPrice::Never)
+        // No zero in any tier: g, continuous, keeps the sign it has at 0.
+        // For a long (K < 0) that happens when the top tiers are 100 % and g
+        // stays below 0 across them (K·1e6 + ded < 0): liquidatable at every
+        // mark. For a short (K > 0) it cannot happen in a valid market (g
+        // falls without bound); the sign rule still answers: never.
+        Ok(if sigma > 0 { LiquidationPrice::Always } else { LiquidationPrice::Never })
     }
 }
 
@@ -239,7 +286,16 @@ pub fn limit_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], positi
 /// Estimated liquidation price of position `position_index`: the mark at
 /// which the pool's equity equals its maintenance requirement, the other
 /// positions held at their marks. For an isolated pool it is exact; for a
-/// cross pool it is the price of this position alone that would trigger.
+/// cross pool it is the price of this position alone that would trigger
+/// (another position in the same market is held at the current mark too).
+///
+/// The kind is exact for every valid market (see [`Market::validate`]),
+/// including 100 % maintenance tiers, on either side; `At(p)` is the exact
+/// root rounded against the account. See [`LiquidationPrice`] and the
+/// module docs for how `pool_health`'s rounding relates to it. Errors: the
+/// pool's ([`pool_health`](crate::health::pool_health)'s),
+/// [`Error::UnknownPosition`], [`Error::EmptyPosition`], and
+/// [`Error::Overflow`] for a root beyond `i64`.
 pub fn estimated_liquidation_price(
     pool: &Pool<'_>,
     markets: &[Market],
@@ -381,6 +437,104 @@ mod tests {
         assert_eq!(lp(-4_800), LiquidationPrice::At(Price(51)));
         // qb −4,700: tier 1 gives 49.44 (notional 4,944 < 5,000 ✗); tier 0: 95P = 4,700 ⇒ 49.47… ✓ → 50.
         assert_eq!(lp(-4_700), LiquidationPrice::At(Price(50)));
+    }
+
+    /// `(state, equity − maintenance)` of a one-position pool at `mark`.
+    fn at_mark(m: &Market, collateral: i64, size: i64, qb: i64, mark: i64) -> (crate::health::HealthState, i64) {
+        let h = crate::health::pool_health(&Pool::new(Quote(collateral), &one(size, qb)), &[*m], &[Price(mark)]).unwrap();
+        (h.state, h.equity.0 - h.maintenance_requirement.0)
+    }
+
+    #[test]
+    fn liquidation_price_with_a_100_percent_tier() {
+        use crate::health::HealthState::{Bankrupt, Healthy, Liquidatable};
+        let t = |f: i64, im: u32, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(im), maintenance: Ppm(mm) };
+        let lp = |m: &Market, c: i64, size: i64, qb: i64| {
+            estimated_liquidation_price(&Pool::new(Quote(c), &one(size, qb)), &[*m], &[Price(100)], 0).unwrap()
+        };
+        // One 100 % tier, collateral 50, long 1, qb −100: equity − maintenance
+        // = 50 + P − 100 − P = −50 at every mark: always (was never).
+        let full = Market::single_tier(0, 1, 1, Ppm(1_000_000), Ppm(1_000_000));
+        full.validate().unwrap();
+        assert_eq!(lp(&full, 50, 1, -100), LiquidationPrice::Always);
+        // Mark 1: equity 50 + 1 − 100 = −49 (maintenance 1): bankrupt.
+        // Mark 100: 50 vs 100. Mark 1,000,000: 999,950 vs 1,000,000.
+        assert_eq!(at_mark(&full, 50, 1, -100, 1), (Bankrupt, -50));
+        assert_eq!(at_mark(&full, 50, 1, -100, 100), (Liquidatable, -50));
+        assert_eq!(at_mark(&full, 50, 1, -100, 1_000_000), (Liquidatable, -50));
+        // Collateral 100: the constant is 0 (healthy everywhere): never;
+        // the short's mirror, qb 300: 300 − P − P = 0 at 150.
+        assert_eq!(lp(&full, 100, 1, -100), LiquidationPrice::Never);
+        assert_eq!(at_mark(&full, 100, 1, -100, 7), (Healthy, 0));
+        assert_eq!(lp(&full, 0, -1, 300), LiquidationPrice::At(Price(150)));
+        assert_eq!(at_mark(&full, 0, -1, 300, 150), (Healthy, 0)); // 150 vs 150
+        assert_eq!(at_mark(&full, 0, -1, 300, 151).0, Liquidatable); // 149 vs 151
+
+        // [0, 1,000) 50 %; [1,000, ∞) 100 % (deduction 1,000 × 50 % = 500).
+        // Long 1: g = qb + 0.5 P below notional 1,000, qb + 500 above.
+        let mixed = full.with_tiers(&[t(0, 500_000, 500_000), t(1_000, 1_000_000, 1_000_000)]).unwrap();
+        mixed.validate().unwrap();
+        // qb −600: tier 0's root 1,200 is not in [0, 1,000); tier 1 is the
+        // constant −100: always (was never).
+        assert_eq!(lp(&mixed, 0, 1, -600), LiquidationPrice::Always);
+        assert_eq!(at_mark(&mixed, 0, 1, -600, 1).0, Bankrupt); // 1 − 600
+        assert_eq!(at_mark(&mixed, 0, 1, -600, 100).0, Bankrupt); // 100 − 600
+        assert_eq!(at_mark(&mixed, 0, 1, -600, 1_000_000), (Liquidatable, -100)); // 999,400 vs 999,500
+                                                                                  // qb −400: tier 0's root 800 (notional 800 < 1,000); above, +100.
+        assert_eq!(lp(&mixed, 0, 1, -400), LiquidationPrice::At(Price(800)));
+        assert_eq!(at_mark(&mixed, 0, 1, -400, 799).0, Liquidatable); // 399 vs ceil(399.5) = 400
+        assert_eq!(at_mark(&mixed, 0, 1, -400, 800), (Healthy, 0)); // 400 vs 400
+        assert_eq!(at_mark(&mixed, 0, 1, -400, 1_000_000), (Healthy, 100));
+        // qb −500: tier 0's root is 1,000, its upper floor; tier 1's
+        // constant is 0: liquidatable below 1,000 only.
+        assert_eq!(lp(&mixed, 0, 1, -500), LiquidationPrice::At(Price(1_000)));
+        assert_eq!(at_mark(&mixed, 0, 1, -500, 999).0, Liquidatable); // 499 vs 500
+        assert_eq!(at_mark(&mixed, 0, 1, -500, 1_000), (Healthy, 0)); // 500 vs 500
+        assert_eq!(at_mark(&mixed, 0, 1, -500, 1_000_000), (Healthy, 0)); // 999,500 vs 999,500
+                                                                          // Shorts on the same market: 100 % + 50 % never give a zero slope.
+                                                                          // Short 1, qb 1,500: tier 0: 1,500 − 1.5 P = 0 at 1,000 (its upper
+                                                                          // floor) → 1,000.
+        assert_eq!(lp(&mixed, 0, -1, 1_500), LiquidationPrice::At(Price(1_000)));
+        assert_eq!(at_mark(&mixed, 0, -1, 1_500, 1_000), (Healthy, 0));
+        assert_eq!(at_mark(&mixed, 0, -1, 1_500, 1_001).0, Liquidatable);
+    }
+
+    #[test]
+    fn liquidation_price_root_at_one() {
+        // Long 100, qb −95, 5 %: 100 P − 95 − 5 P = 95 (P − 1): the root is
+        // exactly 1, where the pool is healthy (5 vs 5): never (was At(1),
+        // which claimed nothing: no positive mark lies below 1).
+        let m = market(1);
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &one(100, -95)), &[m], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::Never
+        );
+        assert_eq!(at_mark(&m, 0, 100, -95, 1), (crate::health::HealthState::Healthy, 0));
+        // qb −96: 95 P = 96 → 1.01… → 2; at 1: 4 vs 5.
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &one(100, -96)), &[m], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::At(Price(2))
+        );
+        assert_eq!(at_mark(&m, 0, 100, -96, 1).0, crate::health::HealthState::Liquidatable);
+        // Short 100, qb 105: 105 − 105 P = 0 at 1 → At(1) (healthy at 1: 5 vs 5).
+        assert_eq!(
+            estimated_liquidation_price(&Pool::new(Quote(0), &one(-100, 105)), &[m], &[Price(100)], 0).unwrap(),
+            LiquidationPrice::At(Price(1))
+        );
+        assert_eq!(at_mark(&m, 0, -100, 105, 1), (crate::health::HealthState::Healthy, 0));
+    }
+
+    #[test]
+    fn rounding_reads_at_most_one_unit_short() {
+        // e = −2 (prices in cents), one 100 % tier, long 1, qb 0: exactly
+        // equity = maintenance at every mark: never. Health rounds the value
+        // down and the requirement up separately: at 150 (1.50 quote) value
+        // floor(1.5) = 1, maintenance ceil(1.5) = 2: one unit short, the
+        // documented caveat; at 100 both are 1.
+        let m = Market::single_tier(-2, 1, 1, Ppm(1_000_000), Ppm(1_000_000));
+        assert_eq!(estimated_liquidation_price(&Pool::new(Quote(0), &one(1, 0)), &[m], &[Price(150)], 0).unwrap(), LiquidationPrice::Never);
+        assert_eq!(at_mark(&m, 0, 1, 0, 150), (crate::health::HealthState::Liquidatable, -1));
+        assert_eq!(at_mark(&m, 0, 1, 0, 100), (crate::health::HealthState::Healthy, 0));
     }
 
     #[test]

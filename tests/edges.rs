@@ -292,6 +292,38 @@ fn account_health_edges() {
     // Isolated: pools (5, 10, 5) and (4, 10, 5, liquidatable); the worst state wins.
     let h = iso(0, &ps).unwrap();
     assert_eq!((h.equity.0, h.maintenance_requirement.0, h.state), (9, 10, HealthState::Liquidatable), "isolated, one pool liquidatable");
+    // The free collateral is a pool of its own: negative, bankrupt, however
+    // healthy the positions (found by a differential check: the state came
+    // from the sums). Long 1 @ −50: equity 50, MM 5, healthy.
+    let healthy = [pos(1, -50)];
+    let rows: Vec<(&str, Result<(i64, i64, HealthState)>, Result<(i64, i64, HealthState)>)> = vec![
+        // Sums 50 − 1,000 = −950.
+        (
+            "isolated, healthy pool, collateral −1,000",
+            iso(-1_000, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((-950, 5, HealthState::Bankrupt)),
+        ),
+        // Sums 49 ≥ 5: healthy by the sums, bankrupt by the collateral pool.
+        (
+            "isolated, healthy pool, collateral −1",
+            iso(-1, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((49, 5, HealthState::Bankrupt)),
+        ),
+        // Sums 3 < 5: liquidatable by the sums.
+        (
+            "isolated, healthy pool, collateral −47",
+            iso(-47, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((3, 5, HealthState::Bankrupt)),
+        ),
+        (
+            "isolated, healthy pool, collateral 0",
+            iso(0, &healthy).map(|h| (h.equity.0, h.maintenance_requirement.0, h.state)),
+            Ok((50, 5, HealthState::Healthy)),
+        ),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -413,6 +445,41 @@ fn pricing_edges() {
         ("liquidation price, one lot long", e(&[pos(1, -95)], 0), Ok(LiquidationPrice::At(Price(100)))),
         ("liquidation price, collateral MAX: never", e(&[pos(1, -95)], MAX), Ok(LiquidationPrice::Never)),
         ("liquidation price, short, collateral MIN: always", e(&[pos(-1, 95)], MIN), Ok(LiquidationPrice::Always)),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
+    // 100 % maintenance tiers (found by a differential check against
+    // pool_health: both said never). A long's equity − maintenance is
+    // constant over a 100 % tier.
+    let tier = |f: i64, mm: u32| MarginTier { notional_floor: Quote(f), initial: Ppm(mm), maintenance: Ppm(mm) };
+    let full = Market::single_tier(0, 1, 1, Ppm(1_000_000), Ppm(1_000_000));
+    let mixed = full.with_tiers(&[tier(0, 500_000), tier(1_000, 1_000_000)]).unwrap();
+    let e1 = |m: Market, c: i64, p: Position| estimated_liquidation_price(&Pool::new(Quote(c), &[p]), &[m], &p100, 0);
+    let needs = |m: Market, c: i64, p: Position, mark: i64| {
+        pool_health(&Pool::new(Quote(c), &[p]), &[m], &[Price(mark)]).map(|h| h.needs_liquidation())
+    };
+    let rows: Vec<(&str, Result<LiquidationPrice>, Result<LiquidationPrice>)> = vec![
+        // 50 + P − 100 − P = −50 at every mark.
+        ("liquidation price, 100 % tier, long short of maintenance: always", e1(full, 50, pos(1, -100)), Ok(LiquidationPrice::Always)),
+        // Tier 0: −600 + 0.5 P has its root 1,200 above the tier; tier 1: −600 + 500.
+        ("liquidation price, 50 % then 100 %, long: always", e1(mixed, 0, pos(1, -600)), Ok(LiquidationPrice::Always)),
+        // Tier 1's constant −500 + 500 = 0: healthy there; tier 0's root 1,000.
+        ("liquidation price, 50 % then 100 %, flat at 0: at the floor", e1(mixed, 0, pos(1, -500)), Ok(LiquidationPrice::At(Price(1_000)))),
+        // 300 − 2 P = 0 at 150.
+        ("liquidation price, 100 % tier, short", e1(full, 0, pos(-1, 300)), Ok(LiquidationPrice::At(Price(150)))),
+        // 95 P − 95: the root is exactly 1, healthy there.
+        ("liquidation price, long, root exactly 1: never", e(&[pos(100, -95)], 0), Ok(LiquidationPrice::Never)),
+    ];
+    for (name, got, want) in rows {
+        assert_eq!(got, want, "{name}");
+    }
+    let rows: Vec<(&str, Result<bool>, Result<bool>)> = vec![
+        ("100 % tier, collateral 50, long 1 @ −100: needs liquidation at 1", needs(full, 50, pos(1, -100), 1), Ok(true)),
+        ("… at 100", needs(full, 50, pos(1, -100), 100), Ok(true)),
+        ("… at 1,000,000", needs(full, 50, pos(1, -100), 1_000_000), Ok(true)),
+        ("50 %/100 %, long 1 @ −600: needs liquidation at 1", needs(mixed, 0, pos(1, -600), 1), Ok(true)),
+        ("… at 1,000,000", needs(mixed, 0, pos(1, -600), 1_000_000), Ok(true)),
     ];
     for (name, got, want) in rows {
         assert_eq!(got, want, "{name}");

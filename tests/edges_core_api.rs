@@ -571,8 +571,10 @@ fn index_position_key() {
         ("fully funded long", key(0, &[pos(0, 100, 0)], 0, &none, &none), Ok(None)),
         // qb −95: root (1 + 95) / 95 = 1.01 > 1 → 2, a candidate at marks 1 and 2.
         ("long root just above 1", key(0, &[pos(0, 100, -95)], 0, &none, &none), Ok(Some((Side::Long, 2)))),
-        // qb −94: root (1 + 94) / 95 = 1 exactly, a mark: the key is 1.
-        ("long root exactly 1", key(0, &[pos(0, 100, -94)], 0, &none, &none), Ok(Some((Side::Long, 1)))),
+        // qb −94: root (1 + 94) / 95 = 1 exactly: at mark 1 equity − MM − 1
+        // is 0, not below (the pool: 6 vs 5, healthy), and no mark is below
+        // 1: never a candidate.
+        ("long root exactly 1", key(0, &[pos(0, 100, -94)], 0, &none, &none), Ok(None)),
         // Unfunded short: equity −100P < 0 at every mark: always.
         ("short always unhealthy", key(0, &[pos(0, -100, 0)], 0, &none, &none), Ok(Some((Side::Short, 0)))),
         ("empty position", key(0, &[pos(0, 0, 5)], 0, &none, &none), Ok(None)),
@@ -624,6 +626,19 @@ fn index_position_key() {
     bad.lot_step = Size(0);
     let acct = ScanAccount { collateral: Quote(0), first_position: 0, position_count: 1 };
     assert_eq!(position_key(&acct, &own, 0, &[bad], &none, &none), Ok(Some((Side::Long, MAX))));
+    // A 100 % tier: a long's equity − maintenance is constant in the mark.
+    // Collateral 50, long 1 @ −100: 50 − 100 − 1 < 0 at every mark: always a
+    // candidate (it was left out of the index); collateral 101: 0, never.
+    let full = [Market::single_tier(0, 1, 1, Ppm(1_000_000), Ppm(1_000_000))];
+    let acct = |c: i64| ScanAccount { collateral: Quote(c), first_position: 0, position_count: 1 };
+    check::<Result<Option<(Side, i64)>>>(&[
+        (
+            "100 % tier, long short of maintenance",
+            position_key(&acct(50), &[pos(0, 1, -100)], 0, &full, &none, &none),
+            Ok(Some((Side::Long, MAX))),
+        ),
+        ("100 % tier, long one unit over", position_key(&acct(101), &[pos(0, 1, -100)], 0, &full, &none, &none), Ok(None)),
+    ]);
     // An account whose range starts at 1: position 0 is before it, 2 after it.
     let three = [pos(0, 1, 0), pos(0, 100, -9_600), pos(0, 1, 0)];
     let mid = ScanAccount { collateral: Quote(0), first_position: 1, position_count: 1 };

@@ -209,6 +209,38 @@ static void test_account_health(void) {
   CHECK(h.equity == 1129 && h.maintenance_requirement == 488 && h.state == PARTLIQ_HEALTH_STATE_HEALTHY);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &h), PARTLIQ_STATUS_OK);
   CHECK(h.equity == 1129 && h.maintenance_requirement == 488 && h.state == PARTLIQ_HEALTH_STATE_LIQUIDATABLE);
+  /* Isolated: the collateral is a pool of its own with no positions; the
+   * state is the worst pool's, the figures the sums. At marks 100 / 123.45
+   * pool 0 is 1,000 vs MM 500 and pool 1 is 129 vs 38 (IM 1,000 and 75):
+   * both healthy. */
+  {
+    partliq_health a;
+    /* Pool 1 alone, collateral -1,000: sums -871, the collateral pool bankrupt. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1000, &ps[1], 1, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == -871 && a.initial_requirement == 75 && a.maintenance_requirement == 38 && a.free_collateral == -946);
+    CHECK(a.margin_ratio_ppm == UINT64_MAX && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral -1: sums 1,128 >= 538 (healthy by the sums): bankrupt;
+     * ratio from the sums, ceil(538e6 / 1,128) = 476,951. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 1128 && a.maintenance_requirement == 538 && a.free_collateral == 53 && a.margin_ratio_ppm == 476951);
+    CHECK(a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral -1,000: sums 129 < 538 (liquidatable by the sums): bankrupt. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, -1000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 129 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    /* Collateral 0: healthy. */
+    CHECK_STATUS(partliq_account_health(M, 2, PRICES, 2, 0, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == 1129 && a.state == PARTLIQ_HEALTH_STATE_HEALTHY);
+    /* Collateral 5,000 and pool 0 bankrupt at 85 (8,500 - 9,000 = -500):
+     * sums 4,629 vs MM 425 + 38 = 463 (healthy by the sums): bankrupt. */
+    {
+      const int64_t p85[2] = {85, 12345};
+      CHECK_STATUS(partliq_account_health(M, 2, p85, 2, 5000, ps, 2, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+      CHECK(a.equity == 4629 && a.maintenance_requirement == 463 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+    }
+    /* No positions: the collateral pool alone. */
+    CHECK_STATUS(partliq_account_health(NULL, 0, NULL, 0, -1, NULL, 0, PARTLIQ_MARGIN_MODE_ISOLATED, &a), PARTLIQ_STATUS_OK);
+    CHECK(a.equity == -1 && a.state == PARTLIQ_HEALTH_STATE_BANKRUPT);
+  }
   POISON(h);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, 2, &h), PARTLIQ_STATUS_INVALID_ENUM);
   CHECK_STATUS(partliq_account_health(M, 2, prices, 2, 1000, ps, 2, UINT32_MAX, &h), PARTLIQ_STATUS_INVALID_ENUM);
@@ -416,6 +448,67 @@ static void test_pricing(void) {
     CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_NEVER && lp.price == 0);
     CHECK_STATUS(partliq_estimated_liquidation_price(M, 1, PRICES, 1, 0, unfunded_short, 1, 0, &lp), PARTLIQ_STATUS_OK);
     CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_ALWAYS && lp.price == 0);
+  }
+  {
+    /* 100 % maintenance: a long's equity - maintenance is constant in the
+     * mark. Collateral 50, long 1 @ -100: 50 + P - 100 - P = -50 everywhere:
+     * always, and the pool needs liquidation at marks 1, 100, 1,000,000. */
+    partliq_market full[1] = {market_a()};
+    full[0].tiers[0].initial_ppm = 1000000;
+    full[0].tiers[0].maintenance_ppm = 1000000;
+    const partliq_position lng[1] = {position(0, 1, -100)};
+    const int64_t mark100[1] = {100};
+    CHECK_STATUS(partliq_estimated_liquidation_price(full, 1, mark100, 1, 50, lng, 1, 0, &lp), PARTLIQ_STATUS_OK);
+    CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_ALWAYS && lp.price == 0);
+    {
+      const int64_t marks[3] = {1, 100, 1000000};
+      for (int i = 0; i < 3; i++) {
+        partliq_health h;
+        CHECK_STATUS(partliq_pool_health(full, 1, &marks[i], 1, 50, lng, 1, &h), PARTLIQ_STATUS_OK);
+        CHECK(h.state != PARTLIQ_HEALTH_STATE_HEALTHY && h.equity - h.maintenance_requirement == -50);
+      }
+    }
+    /* Collateral 100: the constant is 0, healthy everywhere: never. */
+    CHECK_STATUS(partliq_estimated_liquidation_price(full, 1, mark100, 1, 100, lng, 1, 0, &lp), PARTLIQ_STATUS_OK);
+    CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_NEVER && lp.price == 0);
+    /* Short 1 @ 300: 300 - 2P = 0 at 150. */
+    {
+      const partliq_position sht[1] = {position(0, -1, 300)};
+      CHECK_STATUS(partliq_estimated_liquidation_price(full, 1, mark100, 1, 0, sht, 1, 0, &lp), PARTLIQ_STATUS_OK);
+      CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_AT && lp.price == 150);
+    }
+    /* Tiers [0, 1,000) 50 %, [1,000, inf) 100 % (deduction 500). Long 1:
+     * qb -600: tier 0's root 1,200 lies above it, tier 1 is -100: always;
+     * qb -400: 0.5 P = 400 at 800; qb -500: 1,000, tier 1's floor. */
+    partliq_market mixed[1] = {full[0]};
+    mixed[0].tier_count = 2;
+    mixed[0].tiers[0].initial_ppm = 500000;
+    mixed[0].tiers[0].maintenance_ppm = 500000;
+    mixed[0].tiers[1].notional_floor = 1000;
+    mixed[0].tiers[1].initial_ppm = 1000000;
+    mixed[0].tiers[1].maintenance_ppm = 1000000;
+    CHECK_STATUS(partliq_market_validate(&mixed[0]), PARTLIQ_STATUS_OK);
+    const partliq_position l600[1] = {position(0, 1, -600)}, l400[1] = {position(0, 1, -400)}, l500[1] = {position(0, 1, -500)};
+    CHECK_STATUS(partliq_estimated_liquidation_price(mixed, 1, mark100, 1, 0, l600, 1, 0, &lp), PARTLIQ_STATUS_OK);
+    CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_ALWAYS && lp.price == 0);
+    {
+      const int64_t marks[3] = {1, 100, 1000000};
+      for (int i = 0; i < 3; i++) {
+        partliq_health h;
+        CHECK_STATUS(partliq_pool_health(mixed, 1, &marks[i], 1, 0, l600, 1, &h), PARTLIQ_STATUS_OK);
+        CHECK(h.state != PARTLIQ_HEALTH_STATE_HEALTHY);
+      }
+    }
+    CHECK_STATUS(partliq_estimated_liquidation_price(mixed, 1, mark100, 1, 0, l400, 1, 0, &lp), PARTLIQ_STATUS_OK);
+    CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_AT && lp.price == 800);
+    CHECK_STATUS(partliq_estimated_liquidation_price(mixed, 1, mark100, 1, 0, l500, 1, 0, &lp), PARTLIQ_STATUS_OK);
+    CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_AT && lp.price == 1000);
+    /* Long 100 @ -95 at 5 %: the root is exactly 1, healthy there: never. */
+    {
+      const partliq_position at1[1] = {position(0, 100, -95)};
+      CHECK_STATUS(partliq_estimated_liquidation_price(M, 1, PRICES, 1, 0, at1, 1, 0, &lp), PARTLIQ_STATUS_OK);
+      CHECK(lp.kind == PARTLIQ_LIQUIDATION_PRICE_KIND_NEVER && lp.price == 0);
+    }
   }
   POISON(lp);
   CHECK_STATUS(partliq_estimated_liquidation_price(M, 1, PRICES, 1, 0, LONG, 1, 0, NULL), PARTLIQ_STATUS_NULL_POINTER);

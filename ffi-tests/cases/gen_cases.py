@@ -83,6 +83,14 @@ for coll in [0, 50_000, 200_000]:
 case("health_btc", "health", [BTC], [5_700_000], 5_000_000_000, [(0, 100_000_000, -60_000_000_000)], [])
 for mode in [0, 1]:
     case(f"account_mode{mode}", "account", [A, B], [90, 12_345], 1_000, [(0, 100, -9_000), (1, -3, 500)], [mode])
+# Isolated: the collateral is a pool of its own; negative, bankrupt, whatever the sums say.
+for coll in [-1_000, -1]:
+    case(f"account_isolated_collateral_{coll}", "account", [A, B], [100, 12_345], coll, [(0, 100, -9_000), (1, -3, 500)], [1])
+# 100 % maintenance: a long's equity - maintenance is constant in the mark.
+FULL = market(8, 0, 1, 1, 0, 0, 0, [(0, 1_000_000, 1_000_000)])
+MIXED = market(8, 0, 1, 1, 0, 0, 0, [(0, 500_000, 500_000), (1_000, 1_000_000, 1_000_000)])
+for mark in [1, 100, 1_000_000]:
+    case(f"health_full_tier_{mark}", "health", [FULL], [mark], 50, [(0, 1, -100)], [])
 
 # Sizing.
 for exec_, kind, buf in [(99, 0, 0), (100, 0, 0), (99, 0, 100_000), (99, 1, 0), (96, 0, 0), (90, 0, 0)]:
@@ -125,6 +133,11 @@ for size, qb in [(100, -9_600), (-100, 10_400), (100, 0), (-100, 0)]:
 for qb in [-9_300, -4_800, -4_700]:
     case(f"liqprice_tiered_{-qb}", "liqprice", [market(7, 0, 1, 1, 0, 0, 0, [(0, 100_000, 50_000), (5_000, 200_000, 100_000)])], [100], 0, [(0, 100, qb)], [0])
 case("liqprice_cross", "liqprice", [A, A], [100, 50], 1_000, [(0, 100, -10_000), (1, 10, 0)], [0])
+case("liqprice_full_tier_always", "liqprice", [FULL], [100], 50, [(0, 1, -100)], [0])
+case("liqprice_full_tier_short", "liqprice", [FULL], [100], 0, [(0, -1, 300)], [0])
+for qb in [-600, -500, -400]:
+    case(f"liqprice_mixed_full_{-qb}", "liqprice", [MIXED], [100], 0, [(0, 1, qb)], [0])
+case("liqprice_root_exactly_1", "liqprice", [A], [100], 0, [(0, 100, -95)], [0])
 
 # Settlement.
 for delta, price in [(-34, 99), (-34, 97), (-34, 96), (-100, 90), (-100, 100), (-1, 1)]:

@@ -1,10 +1,12 @@
 //! `partliq_account_health`: no crash; output untouched on error (NULL,
 //! misaligned, bad length, bad margin mode, reserved fields, core errors);
-//! on success the core's account health; cross margin equals the pool's.
+//! on success the core's account health; cross margin equals the pool's;
+//! isolated margin's state is the worst `pool_health` state of its pools,
+//! the collateral counted as a pool with no positions.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::ffi::*;
-use partliq::{Account, MarginMode};
+use partliq::{Account, MarginMode, Pool, Quote};
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -62,6 +64,13 @@ fuzz_target!(|inp: Input| {
     out.assert_untouched_from(1, "account_health");
     assert_eq!(h, partliq_health::from(&core.unwrap()));
     assert_eq!(i128::from(h.free_collateral), i128::from(h.equity) - i128::from(h.initial_requirement));
+    if core_mode == MarginMode::Isolated {
+        let mut worst = partliq::pool_health(&Pool::new(v.collateral, &[]), &v.markets, &v.prices).unwrap().state;
+        for p in &v.positions {
+            worst = worst.max(partliq::pool_health(&Pool::new(Quote(0), core::slice::from_ref(p)), &v.markets, &v.prices).unwrap().state);
+        }
+        assert_eq!(h.state, worst as u32, "isolated state is not the worst pool's");
+    }
     if core_mode == MarginMode::Cross {
         let pool = partliq::pool_health(&v.pool(), &v.markets, &v.prices).unwrap();
         assert_eq!(h, partliq_health::from(&pool), "cross account differs from its pool");

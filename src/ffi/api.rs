@@ -292,8 +292,11 @@ pub unsafe extern "C" fn partliq_pool_health(
 
 /// Health of a whole account: `margin_mode` is a `partliq_margin_mode`.
 /// Cross: the health of its one pool. Isolated: each position is its own
-/// pool (its margin in its quote balance); the figures are summed with the
-/// collateral and the state is the worst of any pool. Statuses as
+/// pool (its margin in its quote balance) and the collateral is a pool of
+/// its own with no positions (bankrupt when negative: a debt nothing
+/// backs). The figures are the sums over all those pools, the margin ratio
+/// is computed from the sums, and the state is the worst state of any of
+/// those pools, never the state of the sums. Statuses as
 /// `partliq_pool_health`, plus `INVALID_ENUM`.
 ///
 /// # Safety
@@ -539,8 +542,16 @@ pub unsafe extern "C" fn partliq_limit_price(
 
 /// Estimated liquidation price of position `position_index`: the mark at
 /// which the pool's equity equals its maintenance requirement, the other
-/// positions held at their marks (tier-consistent; rounded against the
-/// account). Writes `*out` on success.
+/// positions held at their marks (tier-consistent, 100 % tiers included;
+/// rounded against the account). Writes `*out` on success.
+///
+/// The kind and price speak of the exact equity − maintenance. Health rounds
+/// to whole quote units: with a quote exponent ≥ 0 `partliq_pool_health`
+/// agrees with them exactly; with a negative one it may read up to one unit
+/// short, so it may also report liquidatable where the exact margin above
+/// maintenance is below one quote unit (a few price units on the healthy
+/// side of `price`, or across a 100 % tier where a long's margin stays
+/// below one unit).
 ///
 /// Statuses besides the pool's: `UNKNOWN_POSITION`, `EMPTY_POSITION`.
 ///

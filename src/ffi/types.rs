@@ -68,9 +68,13 @@ pub enum partliq_outcome {
 pub enum partliq_liquidation_price_kind {
     /// No positive mark makes the pool liquidatable through this position.
     Never = 0,
-    /// The pool is liquidatable at every positive mark of this position.
+    /// The pool is liquidatable at every positive mark of this position (a
+    /// long: also when its top tiers are 100 % and the pool stays short of
+    /// maintenance across them).
     Always = 1,
-    /// Liquidatable from `price` on (a long at or below, a short at or above).
+    /// The exact root rounded against the account (a long's up, a short's
+    /// down): a long is liquidatable at every mark below `price` and at none
+    /// from it up, a short at every mark above it and at none up to it.
     At = 2,
 }
 
@@ -80,7 +84,8 @@ pub enum partliq_liquidation_price_kind {
 pub enum partliq_margin_mode {
     /// One pool: collateral plus all positions.
     Cross = 0,
-    /// Each position its own pool (its margin in its quote balance).
+    /// Each position its own pool (its margin in its quote balance); the
+    /// collateral a pool of its own with no positions.
     Isolated = 1,
 }
 
@@ -139,7 +144,9 @@ pub struct partliq_position {
     pub quote_balance: i64,
 }
 
-/// The health of a margin pool (or the sum over an isolated account's pools).
+/// The health of a margin pool (or, from `partliq_account_health` in
+/// isolated mode, the figures summed over the account's pools — its
+/// collateral one with no positions — with the worst state of any of them).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct partliq_health {
