@@ -230,7 +230,13 @@ impl PositionContext<'_> {
                 if sigma < 0 && p <= 0 {
                     return Ok(LiquidationPrice::Always);
                 }
-                return Ok(LiquidationPrice::At(Price(i64::try_from(p).map_err(|_| Error::Overflow)?)));
+                // A root beyond the largest mark a price can hold: a long is
+                // liquidatable at every such mark, a short at none.
+                return Ok(match i64::try_from(p) {
+                    Ok(p) => LiquidationPrice::At(Price(p)),
+                    Err(_) if sigma > 0 => LiquidationPrice::Always,
+                    Err(_) => LiquidationPrice::Never,
+                });
             }
         }
         // No zero in any tier: g, continuous, keeps the sign it has at 0.
@@ -295,7 +301,9 @@ pub fn limit_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], positi
 /// module docs for how `pool_health`'s rounding relates to it. Errors: the
 /// pool's ([`pool_health`](crate::health::pool_health)'s),
 /// [`Error::UnknownPosition`], [`Error::EmptyPosition`], and
-/// [`Error::Overflow`] for a root beyond `i64`.
+/// [`Error::Overflow`] when an intermediate figure does not fit. A root
+/// beyond the largest `i64` mark is `Always` for a long (liquidatable at
+/// every mark a price can hold) and `Never` for a short.
 pub fn estimated_liquidation_price(
     pool: &Pool<'_>,
     markets: &[Market],
@@ -497,6 +505,23 @@ mod tests {
         assert_eq!(lp(&mixed, 0, -1, 1_500), LiquidationPrice::At(Price(1_000)));
         assert_eq!(at_mark(&mixed, 0, -1, 1_500, 1_000), (Healthy, 0));
         assert_eq!(at_mark(&mixed, 0, -1, 1_500, 1_001).0, Liquidatable);
+    }
+
+    #[test]
+    fn liquidation_price_root_beyond_i64() {
+        // e = −6, MM 50 %, one unit: g(P) = K + σ·P/1e6 − 0.5·P/1e6.
+        let m = [Market::single_tier(-6, 1, 1, Ppm(500_000), Ppm(500_000))];
+        let lp = |size: i64, collateral: i64| {
+            let ps = [Position { market_index: 0, size: Size(size), quote_balance: Quote(0) }];
+            estimated_liquidation_price(&Pool::new(Quote(collateral), &ps), &m, &[Price(1)], 0).unwrap()
+        };
+        // Long, K = −1e13: root 1e13 × 1e6 / 0.5 = 2e19 > i64::MAX: liquidatable
+        // at every mark a price can hold (at i64::MAX: equity −1e13 + 9.2e12 < 0).
+        assert_eq!(lp(1, -10_000_000_000_000), LiquidationPrice::Always);
+        // Short, K = 2e13: root 2e13 × 1e6 / 1.5 ≈ 1.33e19 > i64::MAX: never.
+        assert_eq!(lp(-1, 20_000_000_000_000), LiquidationPrice::Never);
+        // K = 1e13: root 1e19 / 1.5 = 6,666,666,666,666,666,666.67 → rounded down.
+        assert_eq!(lp(-1, 10_000_000_000_000), LiquidationPrice::At(Price(6_666_666_666_666_666_666)));
     }
 
     #[test]
