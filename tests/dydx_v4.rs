@@ -1620,6 +1620,35 @@ mod through_the_pipeline {
         assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::StepCapped, 0));
     }
 
+    /// The fee of that subaccount's fill, rounded down as dYdX does: sell the
+    /// 5 base quantums at 52,020,000,000 subticks, `5 × 52,020,000,000 ×
+    /// 10^−8 = 2,601`; bankruptcy quote `2,500 − ⌊100 × 250 / 250⌋ = 2,400`;
+    /// delta 201 above it; fee `⌊2,601 × 0.5 %⌋ = ⌊13.005⌋ = 13` (rounded up
+    /// it was 14). The C suite settles the same fill.
+    #[test]
+    fn preset_fee_is_rounded_down_as_dydx() {
+        let config = LiquidationConfig::code_default();
+        let venue = Venue { perp: BTC, price: BTC_PRICE, clob: CLOB_BTC };
+        let sub = Sub { venues: vec![venue], usdc: -2_400, positions: vec![(5, 0)] };
+        let total = subaccount_risk(sub.usdc, &sub.dydx_all()).unwrap();
+        let fill = LiquidationFill { is_buy: false, fill_amount: 5, subticks: 52_020_000_000 };
+        assert_eq!(liquidation_insurance_fund_delta(&sub.dydx(0), &total, &CLOB_BTC, 5_000, &fill), Ok(13));
+        let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+        let positions = sub.partliq_positions();
+        let s = settle_fill(
+            &Pool::new(Quote(-2_400), &positions),
+            &sub.markets(&preset),
+            &sub.marks(),
+            &Fill { position_index: 0, size_delta: Size(-5), price: venue.fill_price(fill.subticks) },
+        )
+        .unwrap();
+        assert_eq!(
+            (s.fill_cash, s.bankruptcy_quote, s.nominal_fee, s.fee, s.fee_to_liquidator),
+            (Quote(2_601), Quote(2_400), Quote(13), Quote(13), Quote(0))
+        );
+        assert_eq!(s.insurance_fund_delta, Quote(13));
+    }
+
     #[derive(Default, Debug)]
     struct SizeStats {
         cases: u64,

@@ -2,11 +2,12 @@
 //!
 //! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
 //! fixes (liquidation fee, its rounding, its split, dust floor), which
-//! [`Preset::apply_to`] writes into a [`Market`]. Amounts the venues state in dollars are given in
-//! the caller's quote units through `quote_per_usd` (e.g. 1,000,000 for
-//! micro-USDC), and durations through `ticks_per_second` (the unit of the
-//! caller's clock). Each constructor cites the rule it implements; the
-//! sources are listed in `shared/VENUES.md` and the README's preset table.
+//! [`Preset::apply_to`] writes into a [`Market`]. Amounts the venues state
+//! in dollars are given in the caller's quote units through `quote_per_usd`
+//! (e.g. 1,000,000 for micro-USDC), and durations through `ticks_per_second`
+//! (the unit of the caller's clock). Each constructor cites the rule it
+//! implements; the sources are listed in the README's preset table, with the
+//! venue roundings each preset reproduces.
 //!
 //! `dydx_v4` additionally carries dYdX v4's own integer functions, exact to
 //! the quantum, in [`dydx_v4`]; `aave_v3` the lending-mode liquidation of Aave
