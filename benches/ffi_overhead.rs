@@ -28,7 +28,7 @@ fn c_market(m: &Market) -> partliq_market {
         tier_count: m.tier_count,
         liquidation_fee_ppm: m.liquidation_fee.0,
         liquidator_fee_share_ppm: m.liquidator_fee_share.0,
-        reserved: 0,
+        liquidation_fee_rounding: 0,
         dust_floor: m.dust_floor.0,
     }
 }

@@ -257,6 +257,32 @@ typedef uint32_t partliq_margin_mode;
 #endif // __cplusplus
 
 /**
+ * How a market rounds its liquidation fee
+ * (`partliq_market.liquidation_fee_rounding`, `partliq_venue_fees.liquidation_fee_rounding`).
+ */
+enum partliq_fee_rounding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Up, against the account (the default: 0, the field's old `reserved` value).
+   */
+  PARTLIQ_FEE_ROUNDING_UP = 0,
+  /**
+   * Down (venues that round it down: dYdX v4, Perpetual Protocol v2, Aave v3.7).
+   */
+  PARTLIQ_FEE_ROUNDING_DOWN = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_fee_rounding partliq_fee_rounding;
+#else
+typedef uint32_t partliq_fee_rounding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * How large a step is before the step rules bound it (`partliq_policy.sizing`).
  */
 enum partliq_sizing_mode
@@ -278,6 +304,37 @@ enum partliq_sizing_mode
 typedef enum partliq_sizing_mode partliq_sizing_mode;
 #else
 typedef uint32_t partliq_sizing_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How the position and block notional limits meet the lot step
+ * (`partliq_position_limits.mode`).
+ */
+enum partliq_limit_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Hard caps: the most whole lot steps within every limit; none fits, no
+   * step (a block limit is reached at the limit).
+   */
+  PARTLIQ_LIMIT_MODE_CAP = 0,
+  /**
+   * dYdX v4's `GetLiquidatablePositionSizeDelta`: the smaller of the
+   * position's and the block's limits; the whole position when its
+   * notional is within it or it is at most one lot step, else that limit
+   * rounded down to the step but at least one step. A block limit stops
+   * liquidation only once exceeded; block notional is booked rounded down.
+   */
+  PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_limit_mode partliq_limit_mode;
+#else
+typedef uint32_t partliq_limit_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -337,7 +394,9 @@ enum partliq_reason
    */
   PARTLIQ_REASON_TARGET_RESTORED = 2,
   /**
-   * A step rule bounded the step; the next call continues.
+   * A step rule bounded the step; the next call continues. With
+   * `PARTLIQ_ACTION_NONE` and no leg: a rule other than the block's or the
+   * window's limit allows less than one lot step of every position.
    */
   PARTLIQ_REASON_STEP_CAPPED = 3,
   /**
@@ -353,7 +412,8 @@ enum partliq_reason
    */
   PARTLIQ_REASON_BANKRUPT = 6,
   /**
-   * The account's insurance-loss or notional limit for this block is used up.
+   * The account's insurance-loss or notional limit for this block is used
+   * up (exceeded, with `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`).
    */
   PARTLIQ_REASON_BLOCK_LIMIT_REACHED = 7,
   /**
@@ -458,9 +518,14 @@ typedef struct partliq_market {
    */
   uint32_t liquidator_fee_share_ppm;
   /**
-   * Must be 0.
+   * A `partliq_fee_rounding`: how the liquidation fee is rounded to a
+   * quote unit, `PARTLIQ_FEE_ROUNDING_UP` (0: against the account) or
+   * `PARTLIQ_FEE_ROUNDING_DOWN` (1). Any other value: `INVALID_ENUM`, from
+   * every function given the markets array (each market is checked, named
+   * by a position or not). (This was a `reserved` field that had to be 0:
+   * callers that set 0 keep their behaviour.)
    */
-  uint32_t reserved;
+  uint32_t liquidation_fee_rounding;
   /**
    * A remainder with a notional below this (quote units) is closed whole.
    */
@@ -598,7 +663,8 @@ typedef struct partliq_close_sizing {
    */
   int64_t expected_cash;
   /**
-   * Liquidation fee at the execution price, rounded up.
+   * Liquidation fee at the execution price, rounded as the market's
+   * `liquidation_fee_rounding` (up by default).
    */
   int64_t expected_fee;
   /**
@@ -658,7 +724,8 @@ typedef struct partliq_plan_leg {
    */
   int64_t expected_cash;
   /**
-   * Liquidation fee at the limit price, rounded up.
+   * Liquidation fee at the limit price, rounded as the market's
+   * `liquidation_fee_rounding` (up by default).
    */
   int64_t expected_fee;
 } partliq_plan_leg;
@@ -777,7 +844,8 @@ typedef struct partliq_settlement {
    */
   int64_t bankruptcy_quote;
   /**
-   * Fee before the cap, rounded up.
+   * Fee before the cap, rounded as the market's `liquidation_fee_rounding`
+   * (up by default).
    */
   int64_t nominal_fee;
   /**
@@ -885,9 +953,13 @@ typedef struct partliq_position_limits {
    */
   uint32_t max_portion_ppm;
   /**
-   * Must be 0.
+   * A `partliq_limit_mode`: how these limits and `partliq_block_limits`'
+   * notional meet the lot step (`PARTLIQ_LIMIT_MODE_CAP`, 0, the default;
+   * the dYdX preset's `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`). Other
+   * values: `INVALID_ENUM`. (This was a `reserved` field that had to be
+   * 0: callers that set 0 keep their behaviour.)
    */
-  uint32_t reserved;
+  uint32_t mode;
 } partliq_position_limits;
 
 /**
@@ -1012,6 +1084,16 @@ typedef struct partliq_venue_fees {
    * Remainders below this notional close whole (≥ 0; 0 = none).
    */
   int64_t dust_floor;
+  /**
+   * A `partliq_fee_rounding`: how the venue rounds the fee
+   * (`partliq_preset_apply` writes it into the market). Other values:
+   * `INVALID_ENUM`.
+   */
+  uint32_t liquidation_fee_rounding;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
 } partliq_venue_fees;
 
 /**
@@ -1023,7 +1105,8 @@ typedef struct partliq_preset {
    */
   struct partliq_policy policy;
   /**
-   * Fee, fee split and dust floor for the venue's markets (`partliq_preset_apply`).
+   * Fee, its rounding, fee split and dust floor for the venue's markets
+   * (`partliq_preset_apply`).
    */
   struct partliq_venue_fees fees;
 } partliq_preset;
@@ -1429,6 +1512,13 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_INVALID_DUST_FLOOR 19
 
 /**
+ * The market's liquidation fee rounding is not up or down. (The Rust API
+ * only: the C ABI's `partliq_market.liquidation_fee_rounding` is checked as
+ * an enumeration, `PARTLIQ_STATUS_INVALID_ENUM`.)
+ */
+#define PARTLIQ_STATUS_INVALID_FEE_ROUNDING 20
+
+/**
  * A position names a market index that is not in the markets array.
  */
 #define PARTLIQ_STATUS_UNKNOWN_MARKET 30
@@ -1661,7 +1751,8 @@ uint32_t partliq_abi_version(void);
  * Checks every parameter of a market; each problem has its own status
  * (`PARTLIQ_STATUS_INVALID_LOT_STEP` … `PARTLIQ_STATUS_INVALID_DUST_FLOOR`,
  * `PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT` for a fee or fee share above
- * 100 %, `PARTLIQ_STATUS_RESERVED_NOT_ZERO`).
+ * 100 %, `PARTLIQ_STATUS_INVALID_ENUM` for a fee rounding other than
+ * `PARTLIQ_FEE_ROUNDING_UP` / `_DOWN`).
  *
  * # Safety
  * `market` is NULL or points to an initialised `partliq_market`.
@@ -2033,10 +2124,12 @@ partliq_status partliq_preset_synthetix_v3(int64_t capacity,
                                            struct partliq_preset *out);
 
 /**
- * Writes the preset's fee, fee split and dust floor into `*market` (only
- * on success). Statuses: `FRACTION_ABOVE_100_PERCENT`, `INVALID_DUST_FLOOR`
- * (the fees), `RESERVED_NOT_ZERO` (the market's), and the policy's
- * boundary checks (`INVALID_ENUM`, `RESERVED_NOT_ZERO`).
+ * Writes the preset's fee, its rounding, fee split and dust floor into
+ * `*market` (only on success; the market's other fields are neither read
+ * nor checked). Statuses: `FRACTION_ABOVE_100_PERCENT`,
+ * `INVALID_DUST_FLOOR`, `INVALID_ENUM` (fee rounding), `RESERVED_NOT_ZERO`
+ * (the fees), and the policy's boundary checks (`INVALID_ENUM`,
+ * `RESERVED_NOT_ZERO`).
  *
  * # Safety
  * `preset` is NULL or points to an initialised `partliq_preset`; `market`

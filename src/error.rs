@@ -36,6 +36,8 @@ pub enum Error {
     InvalidQuoteExponent = 18,
     /// The dust floor is negative.
     InvalidDustFloor = 19,
+    /// The market's liquidation fee rounding is not `Ceil` or `Floor`.
+    InvalidFeeRounding = 20,
     /// A position names a market index that is not in the markets slice.
     UnknownMarket = 30,
     /// The price of a market a position needs is missing (absent or zero).
@@ -130,6 +132,7 @@ impl Error {
             Error::FractionsDecreasing => "margin fractions decrease from one tier to the next",
             Error::InvalidQuoteExponent => "quote exponent outside [-18, 18]",
             Error::InvalidDustFloor => "dust floor must not be negative",
+            Error::InvalidFeeRounding => "liquidation fee rounding must be up (Ceil) or down (Floor)",
             Error::UnknownMarket => "position names a market that is not there",
             Error::MissingPrice => "price missing for a market a position needs",
             Error::NegativePrice => "price is negative",

@@ -1,8 +1,8 @@
 //! Markets and their tiered margin requirements.
 //!
 //! A market fixes the units of its positions (quote exponent, lot step, tick)
-//! and its risk parameters: margin tiers, the liquidation fee and its split,
-//! and the dust floor.
+//! and its risk parameters: margin tiers, the liquidation fee, its rounding
+//! and its split, and the dust floor.
 //!
 //! # Tiered margin
 //!
@@ -25,7 +25,10 @@
 //! # Rounding
 //!
 //! Requirements round **up** (toward more margin), position values round
-//! **down** (toward less equity): both favour solvency.
+//! **down** (toward less equity): both favour solvency. The liquidation fee
+//! rounds **up** too unless the market says otherwise
+//! ([`Market::liquidation_fee_rounding`]: a venue preset that reproduces a
+//! venue which rounds its fee down, such as dYdX v4, sets `Floor`).
 
 use crate::error::{Error, Result};
 use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
@@ -90,13 +93,22 @@ pub struct Market {
     /// The liquidator's share of the liquidation fee; the rest goes to the
     /// insurance fund.
     pub liquidator_fee_share: Ppm,
+    /// How the liquidation fee on a close's exact notional is rounded to a
+    /// quote unit: [`Rounding::Ceil`] (the default, against the account) or
+    /// [`Rounding::Floor`] (venues that round it down: dYdX v4's
+    /// `BigIntMulPpm`, Perpetual Protocol v2's `mulRatio`). The fee is never
+    /// negative, so `TowardZero` would be `Floor`: [`Market::validate`]
+    /// rejects it ([`Error::InvalidFeeRounding`]), one spelling per rule.
+    /// Sizing, planning and settlement all use it (one fee function).
+    pub liquidation_fee_rounding: Rounding,
     /// A remainder whose notional is below this (quote units) is closed whole.
     pub dust_floor: Quote,
 }
 
 impl Market {
-    /// A single-tier market with no fee and no dust floor: the usual starting
-    /// point for building one. Not validated (call [`Market::validate`]).
+    /// A single-tier market with no fee (rounded up when set) and no dust
+    /// floor: the usual starting point for building one. Not validated (call
+    /// [`Market::validate`]).
     #[must_use]
     pub fn single_tier(quote_exponent: i32, lot_step: i64, tick: i64, initial: Ppm, maintenance: Ppm) -> Market {
         let mut tiers = [MarginTier::default(); MAX_TIERS];
@@ -110,6 +122,7 @@ impl Market {
             tier_count: 1,
             liquidation_fee: Ppm(0),
             liquidator_fee_share: Ppm(0),
+            liquidation_fee_rounding: Rounding::Ceil,
             dust_floor: Quote(0),
         }
     }
@@ -140,7 +153,8 @@ impl Market {
     /// no tier or more than [`MAX_TIERS`]; a first tier not at 0; floors not
     /// strictly ascending; a fraction above 100 %; maintenance above initial;
     /// a fraction lower than the previous tier's; a negative dust floor; a
-    /// fee or fee share above 100 %.
+    /// fee or fee share above 100 %; a fee rounding other than `Ceil` or
+    /// `Floor` ([`Error::InvalidFeeRounding`]).
     pub fn validate(&self) -> Result<()> {
         if self.lot_step.0 <= 0 {
             return Err(Error::InvalidLotStep);
@@ -156,6 +170,9 @@ impl Market {
         }
         self.liquidation_fee.at_most_one(Error::FractionAbove100Percent)?;
         self.liquidator_fee_share.at_most_one(Error::FractionAbove100Percent)?;
+        if self.liquidation_fee_rounding == Rounding::TowardZero {
+            return Err(Error::InvalidFeeRounding);
+        }
         let tiers = self.active_tiers()?;
         let mut prev: Option<&MarginTier> = None;
         for t in tiers {
@@ -421,6 +438,12 @@ mod tests {
         let mut m = ok;
         m.liquidation_fee = Ppm(2_000_000);
         assert_eq!(m.validate(), Err(Error::FractionAbove100Percent));
+        let mut m = ok;
+        m.liquidation_fee_rounding = Rounding::TowardZero;
+        assert_eq!(m.validate(), Err(Error::InvalidFeeRounding));
+        m.liquidation_fee_rounding = Rounding::Floor;
+        m.validate().unwrap();
+        assert_eq!(ok.liquidation_fee_rounding, Rounding::Ceil);
         assert_eq!(ok.with_tiers(&[]), Err(Error::InvalidTierCount));
         assert_eq!(ok.with_tiers(&[MarginTier::default(); 17]), Err(Error::InvalidTierCount));
     }

@@ -71,13 +71,17 @@ impl Quote {
 }
 
 /// How a division that does not come out even is rounded.
+///
+/// The discriminants are those of the C ABI's
+/// `partliq_market.liquidation_fee_rounding` (0 = up, 1 = down), whose
+/// markets are read in place as [`crate::Market`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum Rounding {
-    /// Toward −∞.
-    Floor = 0,
     /// Toward +∞.
-    Ceil = 1,
+    Ceil = 0,
+    /// Toward −∞.
+    Floor = 1,
     /// Toward zero (truncation, Go's `big.Int.Quo`).
     TowardZero = 2,
 }

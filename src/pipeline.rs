@@ -11,7 +11,9 @@
 //!    stays in liquidation until `equity ≥ target`.
 //! 2. Equity below the policy's backstop fraction of maintenance, or below
 //!    zero with a backstop available → [`Action::Backstop`].
-//! 3. The block's insurance-loss limit reached → nothing this block.
+//! 3. The block's insurance-loss limit reached (or, in
+//!    [`crate::LimitMode::AtLeastOneLot`], either block limit exceeded) →
+//!    nothing this block.
 //! 4. Otherwise plan: each leg sized by the policy's [`SizingMode`], bounded by
 //!    its step rules, priced at its limit. The plan restores the target
 //!    ([`Reason::TargetRestored`]), or a rule capped the step and the next
@@ -33,7 +35,7 @@ use crate::health::{self, HealthState};
 use crate::market::Market;
 use crate::num::{self, Price, Quote, Rounding};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
-use crate::policy::{AccountLiquidationState, MarketCapacityState, Policy, SizingMode, StepContext};
+use crate::policy::{AccountLiquidationState, LimitMode, MarketCapacityState, Policy, SizingMode, StepContext};
 
 /// What the engine should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +66,9 @@ pub enum Reason {
     TargetRestored = 2,
     /// A step rule (fraction, tier, close factor, portion, block or window
     /// limit) bounded the step; the target is not yet met and the next call
-    /// continues.
+    /// continues. With [`Action::None`] and no leg: a rule other than the
+    /// block's or the window's limit (a portion, fraction or ratio cap)
+    /// allows less than one lot step of every position.
     StepCapped = 3,
     /// No partial reduction restores the target.
     Infeasible = 4,
@@ -72,7 +76,8 @@ pub enum Reason {
     BelowBackstopFraction = 5,
     /// Equity is negative.
     Bankrupt = 6,
-    /// The account's insurance-loss or notional limit for this block is used up.
+    /// The account's insurance-loss or notional limit for this block is used
+    /// up (exceeded, in [`crate::LimitMode::AtLeastOneLot`]).
     BlockLimitReached = 7,
     /// The market's liquidation capacity for this window is used up.
     CapacityExhausted = 8,
@@ -160,15 +165,29 @@ pub fn run_pipeline(
     if sums.equity < 0 && has_backstop {
         return backstop(pool, markets, prices, &params, &sums, Reason::Bankrupt, account_state);
     }
-    if account_state.insurance_loss_in(block) >= i128::from(policy.block_limits.max_insurance_loss.0) {
+    // Block limits: hard caps stop at the limit; dYdX's mode only once it
+    // is exceeded (its GetSubaccountMax* fail only when used > max).
+    let at_least_one_lot = policy.position_limits.mode == LimitMode::AtLeastOneLot;
+    let loss = account_state.insurance_loss_in(block);
+    let max_loss = i128::from(policy.block_limits.max_insurance_loss.0);
+    let notional_limited = policy.block_limits.max_notional.0 != i64::MAX;
+    let notional_left = num::sub(i128::from(policy.block_limits.max_notional.0), account_state.notional_in(block))?;
+    let block_done = if at_least_one_lot { loss > max_loss || (notional_limited && notional_left < 0) } else { loss >= max_loss };
+    if block_done {
         return no_plan(health, Action::None, Reason::BlockLimitReached, &params, &sums);
     }
 
-    let block_budget = if policy.block_limits.max_notional.0 == i64::MAX {
+    let block_budget = if !notional_limited {
         i128::MAX
+    } else if at_least_one_lot {
+        notional_left
     } else {
-        num::sub(i128::from(policy.block_limits.max_notional.0), account_state.notional_in(block))?.max(0)
+        notional_left.max(0)
     };
+    // Notional booked to the block per leg: rounded up (it must not be
+    // under-counted) except in dYdX's mode, which books a fill's notional
+    // rounded down (GetNetNotional of a positive size truncates).
+    let block_rounding = if at_least_one_lot { Rounding::Floor } else { Rounding::Ceil };
     let total_abs_notional = {
         let mut t: i128 = 0;
         for p in pool.positions.iter().filter(|p| p.size.0 != 0) {
@@ -187,6 +206,9 @@ pub fn run_pipeline(
     let in_cooldown = account_state.in_cooldown(&policy.fraction_cap, now);
     let capped = Cell::new(false);
     let exhausted = Cell::new(false);
+    // Which limit left a position no unit: the block's, the window's, another rule.
+    let zero_block = Cell::new(false);
+    let zero_window = Cell::new(false);
     // Notional this call's earlier legs already take from the block's and
     // each market's window budget (legs are bounded together, not each alone).
     let block_used = Cell::new(0i128);
@@ -195,6 +217,14 @@ pub fn run_pipeline(
     let mut window_table = [(u32::MAX, 0i128); MAX_POSITIONS];
     let window_used = Cell::from_mut(&mut window_table[..]).as_slice_of_cells();
     let less = |budget: i128, used: i128| if budget == i128::MAX { budget } else { budget.saturating_sub(used).max(0) };
+    // dYdX's mode keeps an exceeded block negative (no liquidation for that leg).
+    let block_left = |used: i128| {
+        if block_budget == i128::MAX || !at_least_one_lot {
+            less(block_budget, used)
+        } else {
+            block_budget.saturating_sub(used)
+        }
+    };
     let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
         let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
         let used_in_market = window_used.iter().map(Cell::get).find(|(m, _)| *m == pos.market_index).map_or(0, |(_, u)| u);
@@ -210,7 +240,7 @@ pub fn run_pipeline(
             maintenance: sums.maintenance,
             total_abs_notional,
             in_cooldown,
-            block_budget: less(block_budget, block_used.get()),
+            block_budget: block_left(block_used.get()),
             window_budget,
         };
         let b = ctx.bounds(policy)?;
@@ -223,11 +253,16 @@ pub fn run_pipeline(
             capped.set(true);
             if units == 0 {
                 exhausted.set(true);
+                if b.block_blocks {
+                    zero_block.set(true);
+                } else if b.window_blocks {
+                    zero_window.set(true);
+                }
             }
         }
         if units > 0 {
-            let notional = leg_notional(model.market, units, model.mark)?;
-            block_used.set(num::add(block_used.get(), notional)?);
+            block_used.set(num::add(block_used.get(), leg_notional(model.market, units, model.mark, block_rounding)?)?);
+            let notional = leg_notional(model.market, units, model.mark, Rounding::Ceil)?;
             let slot =
                 window_used.iter().find(|c| c.get().0 == pos.market_index || c.get().0 == u32::MAX).ok_or(Error::TooManyPositions)?;
             slot.set((pos.market_index, num::add(slot.get().1, notional)?));
@@ -240,7 +275,13 @@ pub fn run_pipeline(
         PlanStatus::AlreadySafe => (Action::None, Reason::TargetMet),
         PlanStatus::Restored => (Action::Liquidate, Reason::TargetRestored),
         PlanStatus::Infeasible if plan.leg_count == 0 && exhausted.get() => {
-            let r = if block_budget == 0 { Reason::BlockLimitReached } else { Reason::CapacityExhausted };
+            let r = if zero_block.get() {
+                Reason::BlockLimitReached
+            } else if zero_window.get() {
+                Reason::CapacityExhausted
+            } else {
+                Reason::StepCapped
+            };
             (Action::None, r)
         }
         PlanStatus::Infeasible if capped.get() => (Action::Liquidate, Reason::StepCapped),
@@ -265,8 +306,9 @@ pub fn run_pipeline(
     for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
         let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
         let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
-        let notional = leg_notional(m, i128::from(leg.size_delta.0), price)?;
-        st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), notional)?)?;
+        let units = i128::from(leg.size_delta.0);
+        st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), leg_notional(m, units, price, block_rounding)?)?)?;
+        let notional = leg_notional(m, units, price, Rounding::Ceil)?;
         let mi = pos.market_index as usize;
         if let Some(ms) = market_states.get(mi) {
             let k = match staged.get(..n_staged).ok_or(Error::TooManyPositions)?.iter().position(|(i, _)| *i == mi) {
@@ -294,11 +336,11 @@ pub fn run_pipeline(
     Ok(Decision { action, reason, plan, backstop: None })
 }
 
-/// Notional of a leg at mark, rounded up: what it takes from the block's and
-/// window's budgets.
-fn leg_notional(market: &Market, units: i128, mark: i128) -> Result<i128> {
+/// Notional of a leg at mark, rounded as named: what it takes from the
+/// block's (up, or down in dYdX's mode) and the window's (up) budgets.
+fn leg_notional(market: &Market, units: i128, mark: i128, rounding: Rounding) -> Result<i128> {
     let scaled = market.scaled_notional(units, mark)?.checked_abs().ok_or(Error::Overflow)?;
-    num::div_round(scaled, market.notional_denominator()?, Rounding::Ceil)
+    num::div_round(scaled, market.notional_denominator()?, rounding)
 }
 
 fn no_plan(health: health::Health, action: Action, reason: Reason, params: &PlanParams, sums: &health::Sums) -> Result<Decision> {

@@ -69,7 +69,8 @@ pub struct PlanLeg {
     pub limit_price: Price,
     /// Cash at the limit price (received > 0, paid < 0), against the account.
     pub expected_cash: Quote,
-    /// Liquidation fee at the limit price, rounded up.
+    /// Liquidation fee at the limit price, rounded as the market's
+    /// `liquidation_fee_rounding` (up by default).
     pub expected_fee: Quote,
 }
 

@@ -14,13 +14,16 @@
 //! | [`CloseFactor`] | Aave v3 | at most a fraction while health is above a threshold and the position is large; never leave less than a minimum |
 //! | [`PositionLimits`] | dYdX v4 | at least `min(min_notional, notional)`, at most `max(that, notional × portion)` |
 //! | [`BlockLimits`] | dYdX v4 | per account and block: liquidated notional and insurance fund losses capped |
+//! | [`LimitMode`] | dYdX v4 | how the two rules above meet the lot step: hard caps, or dYdX's "at least one step" |
 //! | [`WindowCapacity`] | Synthetix perps v3 | per market and time window: liquidated notional capped |
 //! | `perp_v2_ratio` | Perpetual Protocol v2 | while equity ≥ maintenance / 2, at most `min(1, Σ|N| / (2 |N_pos|))` of the position |
 //! | dust floor (market) | Perp v2 and all | a remainder under the floor closes whole |
 //!
 //! Lower bounds round **up** to the lot step (they must be met); upper bounds
 //! round **down** within the cap (they must not be exceeded). When a lower
-//! bound exceeds an upper one, the upper (the cap) wins.
+//! bound exceeds an upper one, the upper (the cap) wins. The one exception is
+//! [`LimitMode::AtLeastOneLot`], which makes the position and block notional
+//! limits dYdX's: a limit worth less than one lot step still closes one step.
 //!
 //! The state the rules need — the time of the last partial step, the block's
 //! counters, each market's window usage — is in caller-owned plain structs
@@ -88,6 +91,32 @@ pub struct CloseFactor {
     pub min_remainder: Quote,
 }
 
+/// How the notional limits of [`PositionLimits`] and [`BlockLimits`] become
+/// a step in lots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u32)]
+pub enum LimitMode {
+    /// Hard caps: a step closes the most whole lot steps within every limit
+    /// (the whole position if the limit covers it); when not even one step
+    /// fits, the step is 0 and the liquidation waits (the block's limit:
+    /// [`crate::Reason::BlockLimitReached`]). A block limit is reached when
+    /// the amount used is at the limit.
+    #[default]
+    Cap = 0,
+    /// dYdX v4's `GetLiquidatablePositionSizeDelta`: the limit is the smaller
+    /// of the position's (`max(min(min_notional, |N|), ⌊|N| × portion⌋)`) and
+    /// what is left of the block's notional; the whole position when its
+    /// notional `|N|` is within that limit or it is at most one lot step;
+    /// otherwise the limit converted to units (rounded down), rounded down to
+    /// the lot step, and clamped to `[one step, the position]` — so a step
+    /// always closes at least one lot, even beyond the limit. A block limit
+    /// stops liquidation only once **exceeded** (used > limit; dYdX's
+    /// `GetSubaccountMaxNotionalLiquidatable` / `GetSubaccountMaxInsuranceLost`
+    /// fail only then), and notional is booked to the block rounded down (as
+    /// dYdX books a fill, `GetNetNotional`).
+    AtLeastOneLot = 1,
+}
+
 /// dYdX v4's per-position limits (`position_block_limits`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PositionLimits {
@@ -95,6 +124,11 @@ pub struct PositionLimits {
     pub min_notional: Quote,
     /// Largest fraction of the position's notional per step; 0 = rule off.
     pub max_portion: Ppm,
+    /// How these limits and the block's notional limit ([`BlockLimits`])
+    /// become a step (hard caps by default; dYdX's preset:
+    /// [`LimitMode::AtLeastOneLot`]). It governs the block limits even when
+    /// the position limits are off.
+    pub mode: LimitMode,
 }
 
 /// dYdX v4's per-account, per-block limits (`subaccount_block_limits`).
@@ -175,7 +209,8 @@ pub struct Policy {
     pub tier_step: TierStep,
     /// Aave-style close factor.
     pub close_factor: CloseFactor,
-    /// dYdX per-position limits.
+    /// dYdX per-position limits (and, in `mode`, how they and the block's
+    /// notional limit meet the lot step).
     pub position_limits: PositionLimits,
     /// dYdX per-block limits.
     pub block_limits: BlockLimits,
@@ -358,6 +393,8 @@ pub(crate) struct StepContext<'m> {
     pub total_abs_notional: i128,
     pub in_cooldown: bool,
     /// Notional budgets left (block, window), `i128::MAX` when unlimited.
+    /// The block's is negative when the block's limit is already exceeded
+    /// (only in [`LimitMode::AtLeastOneLot`]; hard caps floor it at 0).
     pub block_budget: i128,
     pub window_budget: i128,
 }
@@ -367,6 +404,10 @@ pub(crate) struct StepContext<'m> {
 pub(crate) struct StepBounds {
     pub min_units: i128,
     pub max_units: i128,
+    /// The block's notional limit alone allows no unit.
+    pub block_blocks: bool,
+    /// The market's window capacity alone allows no unit.
+    pub window_blocks: bool,
 }
 
 impl StepBounds {
@@ -448,15 +489,17 @@ impl StepContext<'_> {
             let min_n = i128::from(pl.min_notional.0).min(notional);
             lo = lo.max(self.up_to_step(self.units_for_notional(min_n, Rounding::Ceil)?)?);
         }
-        if pl.max_portion.0 > 0 {
-            let max_n = i128::from(pl.min_notional.0).min(notional).max(num::mul_div(
+        // The position's notional limit (dYdX's GetMaxAndMinPositionNotionalLiquidatable).
+        let position_max = if pl.max_portion.0 > 0 {
+            Some(i128::from(pl.min_notional.0).min(notional).max(num::mul_div(
                 notional,
                 i128::from(pl.max_portion.0),
                 PPM,
                 Rounding::Floor,
-            )?);
-            cap(&mut hi, self.down_to_step(self.units_for_notional(max_n, Rounding::Floor)?)?);
-        }
+            )?))
+        } else {
+            None
+        };
 
         if policy.perp_v2_ratio && num::mul(self.equity, 2)? >= self.maintenance && notional > 0 {
             // ratio = min(1, Σ|N| / (2 |N_pos|))
@@ -464,11 +507,63 @@ impl StepContext<'_> {
             cap(&mut hi, self.down_to_step(units)?);
         }
 
-        let budget = self.block_budget.min(self.window_budget);
-        if budget < i128::MAX {
-            cap(&mut hi, self.down_to_step(self.units_for_notional(budget.max(0), Rounding::Floor)?)?);
+        let block_limited = self.block_budget < i128::MAX;
+        let mut block_blocks = false;
+        match pl.mode {
+            LimitMode::Cap => {
+                if let Some(max_n) = position_max {
+                    cap(&mut hi, self.down_to_step(self.units_for_notional(max_n, Rounding::Floor)?)?);
+                }
+                if block_limited {
+                    let units = self.down_to_step(self.units_for_notional(self.block_budget.max(0), Rounding::Floor)?)?;
+                    block_blocks = units == 0;
+                    cap(&mut hi, units);
+                }
+            }
+            LimitMode::AtLeastOneLot => {
+                if block_limited && self.block_budget < 0 {
+                    // The block's limit is already exceeded: dYdX fails (no liquidation).
+                    block_blocks = true;
+                    cap(&mut hi, 0);
+                } else {
+                    let limit = match (position_max, block_limited) {
+                        (Some(p), true) => Some(p.min(self.block_budget)),
+                        (Some(p), false) => Some(p),
+                        (None, true) => Some(self.block_budget),
+                        (None, false) => None,
+                    };
+                    if let Some(limit) = limit {
+                        cap(&mut hi, self.at_least_one_lot(limit, notional)?);
+                    }
+                }
+            }
         }
-        Ok(StepBounds { min_units: lo.min(hi), max_units: hi })
+        let mut window_blocks = false;
+        if self.window_budget < i128::MAX {
+            let units = self.down_to_step(self.units_for_notional(self.window_budget.max(0), Rounding::Floor)?)?;
+            window_blocks = units == 0;
+            cap(&mut hi, units);
+        }
+        Ok(StepBounds { min_units: lo.min(hi), max_units: hi, block_blocks, window_blocks })
+    }
+
+    /// dYdX's `GetLiquidatablePositionSizeDelta` on a notional `limit` (≥ 0)
+    /// for this position of notional `notional` (`|N|` rounded down): the
+    /// whole position when `|N| ≤ limit` or it is at most one lot step; else
+    /// `limit` in units (rounded down, dYdX's truncating
+    /// `QuoteToBaseQuantums`), rounded down to the lot step and clamped to
+    /// `[step, units]`.
+    fn at_least_one_lot(&self, limit: i128, notional: i128) -> Result<i128> {
+        let step = i128::from(self.market.lot_step.0);
+        if notional <= limit || self.units <= step {
+            return Ok(self.units);
+        }
+        if step <= 0 {
+            return Err(Error::InvalidLotStep);
+        }
+        let units = self.units_for_notional(limit, Rounding::Floor)?;
+        let rounded = num::mul(num::div_round(units, step, Rounding::Floor)?, step)?;
+        Ok(rounded.max(step).min(self.units))
     }
 
     /// Aave's remainder rule: a step leaves nothing or at least the minimum.

@@ -5,7 +5,9 @@
 //! * the **fill cash**: what the account receives for a sale (rounded down)
 //!   or pays for a purchase (rounded up) — against the account;
 //! * the **fee**: the market's liquidation fee on the fill notional (rounded
-//!   up), **capped by the equity above bankruptcy**: the fee may only take
+//!   as the market's `liquidation_fee_rounding`: up, unless a venue preset
+//!   reproduces a venue that rounds it down), **capped by the equity above
+//!   bankruptcy**: the fee may only take
 //!   what the fill earned beyond the bankruptcy quote of the closed units
 //!   (dYdX v4's insurance fund delta), so a fee alone never bankrupts;
 //! * its **split**: the liquidator's share rounded down, the rest to the
@@ -47,7 +49,8 @@ pub struct Settlement {
     pub fill_cash: Quote,
     /// Bankruptcy quote of the closed units (see [`crate::pricing`]).
     pub bankruptcy_quote: Quote,
-    /// Fee before the cap: `ceil(|fill notional| × fee)`.
+    /// Fee before the cap: `|fill notional| × fee`, rounded as the market's
+    /// `liquidation_fee_rounding` (up by default).
     pub nominal_fee: Quote,
     /// Fee charged: `min(nominal, max(0, fill_cash − bankruptcy_quote))`.
     pub fee: Quote,
@@ -80,7 +83,8 @@ pub fn settle_fill(pool: &Pool<'_>, markets: &[Market], prices: &[Price], fill: 
     let units = pricing::closing_units(ctx.size, fill.size_delta)?;
     let market = ctx.market;
     // The account sells (long) or buys (short) `units`: the same cash and fee
-    // rounding as sizing (received rounded down / paid rounded up; fee up).
+    // rounding as sizing (received rounded down / paid rounded up; the fee
+    // as the market says).
     let price = i128::from(fill.price.0);
     let fill_cash = sizing::close_cash(market, num::sub(0, i128::from(fill.size_delta.0))?, price)?;
     let nominal_fee = sizing::close_fee(market, units, price)?;

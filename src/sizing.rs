@@ -574,11 +574,14 @@ pub(crate) fn close_cash(market: &Market, signed_units: i128, exec: i128) -> Res
     num::div_round(market.scaled_notional(signed_units, exec)?, market.notional_denominator()?, Rounding::Floor)
 }
 
-/// Liquidation fee on closing `units` at `exec`: `ceil(units·exec·10^e × fee)`.
+/// Liquidation fee on closing `units` at `exec`: `units·exec·10^e × fee`,
+/// rounded as the market's `liquidation_fee_rounding` says (up unless a venue
+/// preset reproduces a venue that rounds it down). The only place a fee is
+/// computed: sizing, planning and settlement agree on it.
 pub(crate) fn close_fee(market: &Market, units: i128, exec: i128) -> Result<i128> {
     let scaled = market.scaled_notional(units, exec)?;
     let den = num::mul(market.notional_denominator()?, PPM)?;
-    num::mul_div(scaled, i128::from(market.liquidation_fee.0), den, Rounding::Ceil)
+    num::mul_div(scaled, i128::from(market.liquidation_fee.0), den, market.liquidation_fee_rounding)
 }
 
 /// Builds the model for position `index` of `pool`, with `adjust` applied to

@@ -1375,3 +1375,629 @@ fn go_test_get_max_and_min_position_notional_liquidatable() {
         assert_eq!(max_and_min_position_notional_liquidatable(&position(q), &l).unwrap(), PositionNotionalLimits { min, max }, "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// The preset through the pipeline
+//
+// `presets::dydx_v4_policy` run through partliq's own `run_pipeline` and
+// `settle_fill` must give dYdX's figures: each leg's size is
+// `liquidatable_position_size_delta`, each fill's insurance fund delta is
+// `liquidation_insurance_fund_delta` (and the bankruptcy quote
+// `bankruptcy_price_quote_quantums`). The mapping between the two:
+//
+// * a perpetual with its oracle price and CLOB pair is a partliq market whose
+//   quote unit is the quote quantum and whose size unit is the base quantum;
+//   `notional = size × price × 10^e` with `e = min(qce, conv)`, where
+//   `conv = price_exponent + atomic_resolution + 6` is dYdX's
+//   `BaseToQuoteQuantums` exponent and `qce` the CLOB pair's quantum
+//   conversion exponent. The mark is the oracle price scaled to `e`
+//   (`price × 10^(conv − e)`), a fill at `subticks` is at the partliq price
+//   `subticks × 10^(qce − e)`; lot step = step base quantums, tick = subticks
+//   per tick in the same unit; one tier, initial = IMF, maintenance =
+//   IMF × MF (dYdX's maintenance is a fraction of the initial requirement).
+// * a subaccount is a cross pool: USDC = collateral, each perpetual position
+//   a position with its quote balance.
+// * the block's state: `SubaccountLiquidationInfo { notional_liquidated,
+//   quantums_insurance_lost }` = `AccountLiquidationState { block_notional,
+//   block_insurance_loss }` of the same block.
+// ---------------------------------------------------------------------------
+
+mod through_the_pipeline {
+    use super::*;
+    use partliq::presets;
+    use partliq::{
+        pool_health, run_pipeline, settle_fill, AccountLiquidationState, Action, Fill, Market, MarketCapacityState, PlanLeg, Pool,
+        Position, Ppm, Price, Quote, Reason, Size,
+    };
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use std::cell::RefCell;
+
+    /// One dYdX perpetual market as partliq sees it (see the section's docs).
+    #[derive(Debug, Clone, Copy)]
+    struct Venue {
+        perp: DydxPerpetual,
+        price: MarketPrice,
+        clob: ClobPair,
+    }
+
+    fn pow10(k: i32) -> i128 {
+        10i128.pow(u32::try_from(k).unwrap())
+    }
+
+    impl Venue {
+        fn conv(&self) -> i32 {
+            self.price.exponent + self.perp.atomic_resolution + 6
+        }
+        fn e(&self) -> i32 {
+            self.clob.quantum_conversion_exponent.min(self.conv())
+        }
+        /// The partliq market, with the preset's fees applied.
+        fn market(&self, preset: &presets::Preset) -> Market {
+            let t = self.perp.liquidity_tier;
+            let mm = u32::try_from(u64::from(t.initial_margin_ppm) * u64::from(t.maintenance_fraction_ppm) / 1_000_000).unwrap();
+            let tick = i128::from(self.clob.subticks_per_tick) * pow10(self.clob.quantum_conversion_exponent - self.e());
+            let mut m = Market::single_tier(
+                self.e(),
+                i64::try_from(self.clob.step_base_quantums).unwrap(),
+                i64::try_from(tick).unwrap(),
+                Ppm(t.initial_margin_ppm),
+                Ppm(mm),
+            );
+            m.id = self.perp.id;
+            preset.apply_to(&mut m);
+            m.validate().unwrap();
+            m
+        }
+        fn mark(&self) -> Price {
+            Price(i64::try_from(i128::from(self.price.price) * pow10(self.conv() - self.e())).unwrap())
+        }
+        fn fill_price(&self, subticks: u64) -> Price {
+            Price(i64::try_from(i128::from(subticks) * pow10(self.clob.quantum_conversion_exponent - self.e())).unwrap())
+        }
+    }
+
+    /// A subaccount: USDC and one position per venue.
+    #[derive(Debug, Clone)]
+    struct Sub {
+        venues: Vec<Venue>,
+        usdc: i128,
+        /// (base quantums, quote balance) per venue.
+        positions: Vec<(i128, i128)>,
+    }
+
+    impl Sub {
+        fn dydx(&self, i: usize) -> DydxPosition {
+            let v = &self.venues[i];
+            DydxPosition { perpetual: v.perp, price: v.price, quantums: self.positions[i].0, quote_balance: self.positions[i].1 }
+        }
+        fn dydx_all(&self) -> Vec<DydxPosition> {
+            (0..self.venues.len()).map(|i| self.dydx(i)).collect()
+        }
+        fn markets(&self, preset: &presets::Preset) -> Vec<Market> {
+            self.venues.iter().map(|v| v.market(preset)).collect()
+        }
+        fn marks(&self) -> Vec<Price> {
+            self.venues.iter().map(Venue::mark).collect()
+        }
+        fn partliq_positions(&self) -> Vec<Position> {
+            self.positions
+                .iter()
+                .enumerate()
+                .map(|(i, &(q, qb))| Position {
+                    market_index: u32::try_from(i).unwrap(),
+                    size: Size(i64::try_from(q).unwrap()),
+                    quote_balance: Quote(i64::try_from(qb).unwrap()),
+                })
+                .collect()
+        }
+    }
+
+    /// Random draws from a vector of knobs.
+    struct Knobs<'a> {
+        v: &'a [u64],
+        i: usize,
+    }
+
+    impl Knobs<'_> {
+        fn next(&mut self) -> u64 {
+            let x = self.v[self.i % self.v.len()];
+            self.i += 1;
+            x
+        }
+        /// Uniform in `lo..=hi`.
+        fn range(&mut self, lo: i128, hi: i128) -> i128 {
+            lo + i128::from(self.next()) % (hi - lo + 1)
+        }
+        fn pct(&mut self, pct: u64) -> bool {
+            self.next() % 100 < pct
+        }
+        fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+            xs[usize::try_from(self.next() % xs.len() as u64).unwrap()]
+        }
+        /// `10^lo ..= 10^hi`, log-uniform, times a random mantissa.
+        fn log(&mut self, lo: i32, hi: i32) -> i128 {
+            let k = i32::try_from(self.range(i128::from(lo), i128::from(hi))).unwrap();
+            (pow10(k) * self.range(1, 9)).max(1)
+        }
+    }
+
+    fn runner(cases: u32) -> TestRunner {
+        TestRunner::new(Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() })
+    }
+
+    fn knobs() -> impl Strategy<Value = Vec<u64>> {
+        prop::collection::vec(any::<u64>(), 64)
+    }
+
+    /// A dYdX market of any shape (notionals need not be whole quantums).
+    fn any_venue(k: &mut Knobs<'_>, id: u32) -> Venue {
+        // BaseToQuoteQuantums' exponent in [−10, 0] and the CLOB pair's
+        // within 3 of it (dYdX's markets: −9 … −5 for both).
+        let atomic_resolution = i32::try_from(k.range(-10, -4)).unwrap();
+        let conv = i32::try_from(k.range(-10, 0)).unwrap();
+        let exponent = conv - atomic_resolution - 6;
+        let price = u64::try_from(k.log(0, 8)).unwrap() + u64::try_from(k.range(0, 99)).unwrap();
+        let qce = i32::try_from(k.range(i128::from((conv - 3).max(-10)), i128::from(conv + 3))).unwrap();
+        let any_step = k.range(1, 1_000);
+        let step = k.pick(&[1i128, 1, 3, 5, 10, 100, 1_000, any_step]);
+        let tier = LiquidityTier {
+            initial_margin_ppm: u32::try_from(k.range(10_000, 1_000_000)).unwrap(),
+            maintenance_fraction_ppm: u32::try_from(k.range(100_000, 1_000_000)).unwrap(),
+            open_interest_lower_cap: 0,
+            open_interest_upper_cap: 0,
+        };
+        Venue {
+            perp: DydxPerpetual { id, atomic_resolution, open_interest: 0, liquidity_tier: tier },
+            price: MarketPrice { price, exponent },
+            clob: ClobPair {
+                step_base_quantums: u64::try_from(step).unwrap(),
+                subticks_per_tick: u32::try_from(k.range(1, 1_000)).unwrap(),
+                quantum_conversion_exponent: qce,
+            },
+        }
+    }
+
+    /// The regression: dYdX's test BTC market (price $50,000, atomic
+    /// resolution −8: one base quantum is 500 quote quantums; IMF 20 %, MF
+    /// 50 %), `ClobPair_Btc` (step 5), the code default config with a 50 %
+    /// portion. Long 5 base quantums (notional 2,500), USDC −2,400: NC 100 <
+    /// MMR ⌈⌈2,500 × 20 %⌉ × 50 %⌉ = 250. Position limit max(min(1,000,
+    /// 2,500), ⌊2,500 × 50 %⌋) = 1,250 < 2,500, but the position is one step
+    /// (5 ≤ 5): dYdX closes it whole, −5. (partliq returned no leg and
+    /// `CapacityExhausted`: the limit, 2 base quantums, rounded down to the
+    /// step is 0.)
+    #[test]
+    fn preset_closes_one_step_when_the_limit_is_below_a_step() {
+        let mut config = LiquidationConfig::code_default();
+        config.position_block_limits.max_position_portion_liquidated_ppm = 500_000;
+        let venue = Venue { perp: BTC, price: BTC_PRICE, clob: CLOB_BTC };
+        let sub = Sub { venues: vec![venue], usdc: -2_400, positions: vec![(5, 0)] };
+        let info = SubaccountLiquidationInfo::default();
+        assert_eq!(liquidatable_position_size_delta(&sub.dydx(0), &CLOB_BTC, &config, &info), Ok(-5));
+        assert!(subaccount_risk(sub.usdc, &sub.dydx_all()).unwrap().is_liquidatable());
+        let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+        let markets = sub.markets(&preset);
+        // e = min(−8, −5 − 8 + 6 = −7) = −8: the mark is 5·10^10 (500 quote quantums a base quantum).
+        assert_eq!((markets[0].quote_exponent, sub.marks()[0], markets[0].lot_step), (-8, Price(50_000_000_000), Size(5)));
+        let positions = sub.partliq_positions();
+        let pool = Pool::new(Quote(-2_400), &positions);
+        let h = pool_health(&pool, &markets, &sub.marks()).unwrap();
+        assert_eq!((h.equity, h.maintenance_requirement), (Quote(100), Quote(250)));
+        let mut state = AccountLiquidationState::default();
+        let mut legs = [PlanLeg::default(); 1];
+        let d =
+            run_pipeline(&pool, &markets, &sub.marks(), &preset.policy, &mut state, &mut [MarketCapacityState::default()], 0, 1, &mut legs)
+                .unwrap();
+        assert_eq!((d.action, d.plan.leg_count, legs[0].size_delta), (Action::Liquidate, 1, Size(-5)));
+        // Booked to the block as dYdX books the fill: 5 × 500 = 2,500.
+        assert_eq!((state.block, state.block_notional), (1, Quote(2_500)));
+        // A position of 10 base quantums (two steps, notional 5,000, limit
+        // 2,500 = 5 base quantums): one step, −5.
+        let sub = Sub { positions: vec![(10, 0)], usdc: -4_800, ..sub };
+        assert_eq!(liquidatable_position_size_delta(&sub.dydx(0), &CLOB_BTC, &config, &info), Ok(-5));
+        let positions = sub.partliq_positions();
+        let pool = Pool::new(Quote(-4_800), &positions);
+        let mut state = AccountLiquidationState::default();
+        let d =
+            run_pipeline(&pool, &markets, &sub.marks(), &preset.policy, &mut state, &mut [MarketCapacityState::default()], 0, 1, &mut legs)
+                .unwrap();
+        assert_eq!((d.action, d.reason, legs[0].size_delta), (Action::Liquidate, Reason::StepCapped, Size(-5)));
+        // With a 20 % portion (limit max(1,000, 1,000) = 1,000 = 2 base
+        // quantums, below the step): still one step, where hard caps
+        // (LimitMode::Cap) wait — and say which rule (not `CapacityExhausted`).
+        config.position_block_limits.max_position_portion_liquidated_ppm = 200_000;
+        assert_eq!(liquidatable_position_size_delta(&sub.dydx(0), &CLOB_BTC, &config, &info), Ok(-5));
+        let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+        let d =
+            run_pipeline(&pool, &markets, &sub.marks(), &preset.policy, &mut state, &mut [MarketCapacityState::default()], 0, 2, &mut legs)
+                .unwrap();
+        assert_eq!((d.action, legs[0].size_delta), (Action::Liquidate, Size(-5)));
+        let mut cap = preset.policy;
+        cap.position_limits.mode = partliq::LimitMode::Cap;
+        let d =
+            run_pipeline(&pool, &markets, &sub.marks(), &cap, &mut state, &mut [MarketCapacityState::default()], 0, 3, &mut legs).unwrap();
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::StepCapped, 0));
+    }
+
+    /// The fee of that subaccount's fill, rounded down as dYdX does: sell the
+    /// 5 base quantums at 52,020,000,000 subticks, `5 × 52,020,000,000 ×
+    /// 10^−8 = 2,601`; bankruptcy quote `2,500 − ⌊100 × 250 / 250⌋ = 2,400`;
+    /// delta 201 above it; fee `⌊2,601 × 0.5 %⌋ = ⌊13.005⌋ = 13` (rounded up
+    /// it was 14). The C suite settles the same fill.
+    #[test]
+    fn preset_fee_is_rounded_down_as_dydx() {
+        let config = LiquidationConfig::code_default();
+        let venue = Venue { perp: BTC, price: BTC_PRICE, clob: CLOB_BTC };
+        let sub = Sub { venues: vec![venue], usdc: -2_400, positions: vec![(5, 0)] };
+        let total = subaccount_risk(sub.usdc, &sub.dydx_all()).unwrap();
+        let fill = LiquidationFill { is_buy: false, fill_amount: 5, subticks: 52_020_000_000 };
+        assert_eq!(liquidation_insurance_fund_delta(&sub.dydx(0), &total, &CLOB_BTC, 5_000, &fill), Ok(13));
+        let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+        let positions = sub.partliq_positions();
+        let s = settle_fill(
+            &Pool::new(Quote(-2_400), &positions),
+            &sub.markets(&preset),
+            &sub.marks(),
+            &Fill { position_index: 0, size_delta: Size(-5), price: venue.fill_price(fill.subticks) },
+        )
+        .unwrap();
+        assert_eq!(
+            (s.fill_cash, s.bankruptcy_quote, s.nominal_fee, s.fee, s.fee_to_liquidator),
+            (Quote(2_601), Quote(2_400), Quote(13), Quote(13), Quote(0))
+        );
+        assert_eq!(s.insurance_fund_delta, Quote(13));
+    }
+
+    #[derive(Default, Debug)]
+    struct SizeStats {
+        cases: u64,
+        legs: u64,
+        later_legs: u64,
+        whole_by_notional: u64,
+        whole_by_step: u64,
+        one_step_forced: u64,
+        partial: u64,
+        block_bound: u64,
+        exceeded: u64,
+    }
+
+    /// On random markets, subaccounts, configs and block states, every leg
+    /// of the dYdX preset through `run_pipeline` is dYdX's
+    /// `GetLiquidatablePositionSizeDelta` for that position, with the block's
+    /// notional so far (earlier legs of the call included, booked as dYdX
+    /// books a fill); a block limit already exceeded gives no leg
+    /// (`BlockLimitReached`) where dYdX fails.
+    #[test]
+    fn preset_leg_size_is_dydx_size_delta() {
+        let stats = RefCell::new(SizeStats::default());
+        let result = runner(3_000).run(&knobs(), |v| {
+            let mut k = Knobs { v: &v, i: 0 };
+            let n = usize::try_from(k.range(1, 3)).unwrap();
+            let venues: Vec<Venue> = (0..n).map(|i| any_venue(&mut k, u32::try_from(i).unwrap())).collect();
+            let positions: Vec<(i128, i128)> = venues
+                .iter()
+                .map(|_| {
+                    let q = k.log(0, 7) + k.range(0, 9);
+                    (if k.pct(40) { -q } else { q }, 0)
+                })
+                .collect();
+            let mut sub = Sub { venues, usdc: 0, positions };
+            // Make the pool liquidatable in partliq's figures: equity below maintenance.
+            let abs_notional: Vec<i128> =
+                (0..n).map(|i| sub.dydx(i).perpetual.net_notional(sub.venues[i].price, sub.positions[i].0).unwrap().abs()).collect();
+            let total_n: i128 = abs_notional.iter().sum();
+            let mut config = LiquidationConfig::code_default();
+            let (any_portion, small_portion) = (k.range(1, 1_000_000), k.range(1, 1_000));
+            config.position_block_limits = PositionBlockLimits {
+                min_position_notional_liquidated: u64::try_from(if k.pct(20) { 0 } else { k.range(0, 2 * total_n + 1) }).unwrap(),
+                max_position_portion_liquidated_ppm: u32::try_from(k.pick(&[1_000_000, 500_000, 100_000, any_portion, small_portion]))
+                    .unwrap(),
+            };
+            let max_notional = k.range(1, 2 * total_n + 1);
+            config.subaccount_block_limits = SubaccountBlockLimits {
+                max_notional_liquidated: u64::try_from(if k.pct(20) { i128::from(i64::MAX) } else { max_notional }).unwrap(),
+                max_quantums_insurance_lost: u64::try_from(k.range(1, 1_000_000_000)).unwrap(),
+            };
+            let sl = config.subaccount_block_limits;
+            let max_n = i128::from(sl.max_notional_liquidated);
+            // Booked so far (the block's total must still fit an i64 after this call's legs).
+            let cap = max_n.min(2 * total_n + 1);
+            let liquidated = match k.range(0, 9) {
+                0 => cap,
+                1 if max_n < i128::from(i64::MAX) => max_n + k.range(1, 1_000),
+                2..=5 => 0,
+                _ => k.range(0, cap),
+            };
+            let max_loss = i128::from(sl.max_quantums_insurance_lost);
+            let lost = match k.range(0, 9) {
+                0 => max_loss,
+                1 => max_loss + 1,
+                _ => k.range(0, max_loss),
+            };
+            let preset = presets::dydx_v4_policy(&config, Ppm(u32::try_from(k.range(0, 50_000)).unwrap())).unwrap();
+            let markets = sub.markets(&preset);
+            let marks = sub.marks();
+            let positions = sub.partliq_positions();
+            let h = pool_health(&Pool::new(Quote(0), &positions), &markets, &marks).unwrap();
+            let mm = i128::from(h.maintenance_requirement.0);
+            let slack = k.range(1, mm + 1);
+            sub.usdc = mm - i128::from(h.equity.0) - slack;
+            let positions = sub.partliq_positions();
+            let pool = Pool::new(Quote(i64::try_from(sub.usdc).unwrap()), &positions);
+            let block = u64::try_from(k.range(1, 1_000)).unwrap();
+            let mut state = AccountLiquidationState {
+                block,
+                block_notional: Quote(i64::try_from(liquidated).unwrap()),
+                block_insurance_loss: Quote(i64::try_from(lost).unwrap()),
+                ..AccountLiquidationState::default()
+            };
+            let before = state;
+            let mut legs = [PlanLeg::default(); 3];
+            let mut ms = vec![MarketCapacityState::default(); n];
+            let d = run_pipeline(&pool, &markets, &marks, &preset.policy, &mut state, &mut ms, 0, block, &mut legs)
+                .map_err(|e| TestCaseError::fail(format!("pipeline error {e:?} on {sub:?} {config:?}")))?;
+            let mut s = stats.borrow_mut();
+            s.cases += 1;
+            let info = |notional: i128| SubaccountLiquidationInfo {
+                perpetuals_liquidated: &[],
+                notional_liquidated: u64::try_from(notional).unwrap(),
+                quantums_insurance_lost: u64::try_from(lost).unwrap(),
+            };
+            // dYdX fails when a block limit is already exceeded (its
+            // GetSubaccountMax* panic there; the matching never lets it happen).
+            let exceeded = liquidated > max_n || lost > max_loss;
+            if exceeded {
+                s.exceeded += 1;
+                if liquidated > max_n {
+                    prop_assert_eq!(subaccount_max_notional_liquidatable(&sl, &info(liquidated), 0), Err(Error::BlockLimitExceeded));
+                } else {
+                    prop_assert_eq!(subaccount_max_insurance_lost(&sl, &info(liquidated), 0), Err(Error::BlockLimitExceeded));
+                }
+                prop_assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::BlockLimitReached, 0));
+                prop_assert_eq!(state, before);
+                return Ok(());
+            }
+            prop_assert!(d.plan.leg_count >= 1, "no leg: {d:?} {sub:?} {config:?}");
+            let mut booked = liquidated;
+            for (j, leg) in legs[..d.plan.leg_count].iter().enumerate() {
+                let i = leg.position_index as usize;
+                let dp = sub.dydx(i);
+                let want = liquidatable_position_size_delta(&dp, &sub.venues[i].clob, &config, &info(booked)).map_err(|e| {
+                    TestCaseError::fail(format!("dYdX error {e:?} for leg {j} {leg:?}, booked {booked}: {sub:?} {config:?}"))
+                })?;
+                prop_assert_eq!(
+                    i128::from(leg.size_delta.0),
+                    want,
+                    "leg {} of position {} (block {} used): {:?} {:?}",
+                    j,
+                    i,
+                    booked,
+                    sub,
+                    config
+                );
+                // How dYdX reached it.
+                let u = dp.quantums.abs();
+                let step = i128::from(sub.venues[i].clob.step_base_quantums);
+                let limit = max_and_min_position_notional_liquidatable(&dp, &config.position_block_limits).unwrap().max.min(max_n - booked);
+                s.legs += 1;
+                if j > 0 {
+                    s.later_legs += 1;
+                }
+                if abs_notional[i] <= limit {
+                    s.whole_by_notional += 1;
+                } else if u <= step {
+                    s.whole_by_step += 1;
+                } else if want.abs() == step && dp.perpetual.notional_in_base_quantums(dp.price, limit).unwrap() < step {
+                    s.one_step_forced += 1;
+                } else {
+                    s.partial += 1;
+                }
+                if max_n - booked < max_and_min_position_notional_liquidatable(&dp, &config.position_block_limits).unwrap().max {
+                    s.block_bound += 1;
+                }
+                booked += dp.perpetual.net_notional(dp.price, want).unwrap().abs();
+            }
+            // The block's notional is booked as dYdX books the fills.
+            prop_assert_eq!(i128::from(state.block_notional.0), booked);
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        let s = stats.into_inner();
+        println!("{s:?}");
+        // Every branch of dYdX's sizing is exercised.
+        for (name, count) in [
+            ("whole_by_notional", s.whole_by_notional),
+            ("whole_by_step", s.whole_by_step),
+            ("one_step_forced", s.one_step_forced),
+            ("partial", s.partial),
+            ("block_bound", s.block_bound),
+            ("later_legs", s.later_legs),
+            ("exceeded", s.exceeded),
+        ] {
+            assert!(count * 50 >= s.cases, "{name}: {count} of {} cases ({s:?})", s.cases);
+        }
+    }
+
+    /// A dYdX market whose notionals and fills are whole quote quantums, as
+    /// on mainnet: the oracle values one base quantum at `q` quote quantums
+    /// (`q × 10^z` at exponent `conv = −z`), and one step at one tick is a
+    /// whole number (`step × subticks_per_tick × 10^qce ∈ ℕ`). Its
+    /// maintenance fraction is `1 / k` of the initial one with the initial
+    /// fraction a multiple of `k` ppm, so partliq's single tier
+    /// (`⌈N × IMF / k⌉`) is dYdX's `⌈⌈N × IMF⌉ / k⌉` exactly.
+    fn whole_venue(k: &mut Knobs<'_>, id: u32) -> Venue {
+        let q = k.log(0, 3) + k.range(0, 9);
+        let z = i32::try_from(k.range(0, 4)).unwrap();
+        let atomic_resolution = i32::try_from(k.range(-10, -5)).unwrap();
+        let qce = i32::try_from(k.range(-9, -5)).unwrap();
+        // Subticks per tick fit a u32: at most 20 × 10^8.
+        let i = i32::try_from(k.range(i128::from((-qce - 8).max(0)), i128::from(-qce))).unwrap();
+        let step = k.range(1, 20) * pow10(i);
+        let spt = k.range(1, 20) * pow10(-qce - i);
+        let kk = k.pick(&[1i128, 2, 4, 5, 8, 10, 20]);
+        let imf = kk * k.range(1, 1_000_000 / kk);
+        let tier = LiquidityTier {
+            initial_margin_ppm: u32::try_from(imf).unwrap(),
+            maintenance_fraction_ppm: u32::try_from(1_000_000 / kk).unwrap(),
+            open_interest_lower_cap: 0,
+            open_interest_upper_cap: 0,
+        };
+        Venue {
+            perp: DydxPerpetual { id, atomic_resolution, open_interest: 0, liquidity_tier: tier },
+            price: MarketPrice { price: u64::try_from(q * pow10(z)).unwrap(), exponent: -z - atomic_resolution - 6 },
+            clob: ClobPair {
+                step_base_quantums: u64::try_from(step).unwrap(),
+                subticks_per_tick: u32::try_from(spt).unwrap(),
+                quantum_conversion_exponent: qce,
+            },
+        }
+    }
+
+    #[derive(Default, Debug)]
+    struct SettleStats {
+        cases: u64,
+        fee_charged: u64,
+        fee_capped: u64,
+        fee_fractional: u64,
+        loss: u64,
+        buys: u64,
+        partial_fills: u64,
+    }
+
+    /// On random dYdX-shaped fills (markets as `whole_venue`, subaccounts of
+    /// one to three positions, fill sizes in steps, fill prices in ticks
+    /// around the oracle, any fee), the dYdX preset's `settle_fill` books
+    /// dYdX's `GetLiquidationInsuranceFundDelta` as its insurance fund delta,
+    /// dYdX's `GetBankruptcyPriceInQuoteQuantums` as its bankruptcy quote and
+    /// dYdX's fill amount as its cash.
+    #[test]
+    fn preset_settlement_is_dydx_insurance_fund_delta() {
+        let stats = RefCell::new(SettleStats::default());
+        let result = runner(4_000).run(&knobs(), |v| {
+            let mut k = Knobs { v: &v, i: 0 };
+            let n = usize::try_from(k.range(1, 3)).unwrap();
+            let venues: Vec<Venue> = (0..n).map(|i| whole_venue(&mut k, u32::try_from(i).unwrap())).collect();
+            let positions: Vec<(i128, i128)> = venues
+                .iter()
+                .map(|v| {
+                    let lots = k.log(0, 3) + k.range(0, 9);
+                    let q = lots * i128::from(v.clob.step_base_quantums);
+                    (if k.pct(50) { -q } else { q }, if k.pct(30) { k.range(-1_000_000, 1_000_000) } else { 0 })
+                })
+                .collect();
+            let mut sub = Sub { venues, usdc: 0, positions };
+            let any_fee = k.range(1, 1_000_000);
+            let fee_ppm = u32::try_from(k.pick(&[5_000i128, 15_000, 1_000_000, any_fee])).unwrap();
+            let mut config = LiquidationConfig::code_default();
+            config.max_liquidation_fee_ppm = fee_ppm;
+            let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
+            let markets = sub.markets(&preset);
+            let marks = sub.marks();
+            // USDC around what leaves the subaccount near its maintenance requirement.
+            let total0 = subaccount_risk(0, &sub.dydx_all()).unwrap();
+            sub.usdc = total0.mmr - total0.nc + k.range(-2 * total0.mmr - 1, total0.mmr);
+            let dp = sub.dydx(0);
+            let total = subaccount_risk(sub.usdc, &sub.dydx_all()).unwrap();
+            let v = sub.venues[0];
+            let step = i128::from(v.clob.step_base_quantums);
+            let lots = dp.quantums.abs() / step;
+            let fill_lots = if k.pct(40) { lots } else { k.range(1, lots) };
+            let fill_amount = fill_lots * step;
+            let is_buy = dp.quantums < 0;
+            // Oracle in subticks: q quote quantums a base quantum = q × 10^−qce subticks.
+            let oracle_subticks = dp.perpetual.net_notional(dp.price, 1).unwrap() * pow10(-v.clob.quantum_conversion_exponent);
+            let spt = i128::from(v.clob.subticks_per_tick);
+            let target = oracle_subticks * k.range(800_000, 1_200_000) / 1_000_000;
+            let subticks = (target / spt).max(1) * spt + if k.pct(10) { spt } else { 0 };
+            let fill =
+                LiquidationFill { is_buy, fill_amount: u64::try_from(fill_amount).unwrap(), subticks: u64::try_from(subticks).unwrap() };
+            let want = liquidation_insurance_fund_delta(&dp, &total, &v.clob, fee_ppm, &fill).unwrap();
+            let delta = if is_buy { fill_amount } else { -fill_amount };
+            let want_bankruptcy = bankruptcy_price_quote_quantums(&dp, &total, delta).unwrap();
+            let cash = fill_amount_to_quote_quantums(fill.subticks, fill.fill_amount, v.clob.quantum_conversion_exponent).unwrap();
+            let positions = sub.partliq_positions();
+            let pool = Pool::new(Quote(i64::try_from(sub.usdc).unwrap()), &positions);
+            let got = settle_fill(
+                &pool,
+                &markets,
+                &marks,
+                &Fill { position_index: 0, size_delta: Size(i64::try_from(delta).unwrap()), price: v.fill_price(fill.subticks) },
+            )
+            .map_err(|e| TestCaseError::fail(format!("settle error {e:?}: {sub:?} {fill:?}")))?;
+            let ctx = format!("{sub:?} {fill:?} fee {fee_ppm} → {got:?}");
+            prop_assert_eq!(i128::from(got.fill_cash.0), if is_buy { -cash } else { cash }, "cash: {}", ctx);
+            prop_assert_eq!(i128::from(got.bankruptcy_quote.0), want_bankruptcy, "bankruptcy quote: {}", ctx);
+            prop_assert_eq!(i128::from(got.insurance_fund_delta.0), want, "insurance fund delta: {}", ctx);
+            let mut s = stats.borrow_mut();
+            s.cases += 1;
+            if want > 0 {
+                s.fee_charged += 1;
+                if got.fee < got.nominal_fee {
+                    s.fee_capped += 1;
+                }
+            }
+            if want < 0 {
+                s.loss += 1;
+            }
+            if cash * i128::from(fee_ppm) % 1_000_000 != 0 {
+                s.fee_fractional += 1;
+            }
+            if is_buy {
+                s.buys += 1;
+            }
+            if fill_amount < dp.quantums.abs() {
+                s.partial_fills += 1;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        let s = stats.into_inner();
+        println!("{s:?}");
+        for (name, count) in [
+            ("fee_charged", s.fee_charged),
+            ("fee_capped", s.fee_capped),
+            ("fee_fractional", s.fee_fractional),
+            ("loss", s.loss),
+            ("buys", s.buys),
+            ("partial_fills", s.partial_fills),
+        ] {
+            assert!(count * 20 >= s.cases, "{name}: {count} of {} cases ({s:?})", s.cases);
+        }
+    }
+
+    /// The one documented difference: a fill whose quote amount is not a
+    /// whole quote quantum. dYdX rounds the amount down for both sides
+    /// (`FillAmountToQuoteQuantums`); partliq rounds a purchase's cash up,
+    /// against the account. `ClobPair_Btc` (exponent −8): short 5 base
+    /// quantums of BTC (notional 2,500), USDC 2,600: NC 100, MMR 250;
+    /// bankruptcy quote `−2,500 − ⌊100 × 250 / 250⌋ = −2,600`. Buy 5 at
+    /// 52,000,000,005 subticks: `5 × 52,000,000,005 × 10^−8 = 2,600.00000025`.
+    /// dYdX pays 2,600: delta 0. partliq pays 2,601: one quantum of bad debt.
+    #[test]
+    fn fractional_fill_amount_is_the_documented_difference() {
+        let venue = Venue { perp: BTC, price: BTC_PRICE, clob: CLOB_BTC };
+        let sub = Sub { venues: vec![venue], usdc: 2_600, positions: vec![(-5, 0)] };
+        let total = subaccount_risk(2_600, &sub.dydx_all()).unwrap();
+        assert_eq!((total.nc, total.mmr), (100, 250));
+        let fill = LiquidationFill { is_buy: true, fill_amount: 5, subticks: 52_000_000_005 };
+        assert_eq!(liquidation_insurance_fund_delta(&sub.dydx(0), &total, &CLOB_BTC, 5_000, &fill), Ok(0));
+        let preset = presets::dydx_v4_policy(&LiquidationConfig::code_default(), Ppm(10_000)).unwrap();
+        let positions = sub.partliq_positions();
+        let s = settle_fill(
+            &Pool::new(Quote(2_600), &positions),
+            &sub.markets(&preset),
+            &sub.marks(),
+            &Fill { position_index: 0, size_delta: Size(5), price: venue.fill_price(fill.subticks) },
+        )
+        .unwrap();
+        assert_eq!(
+            (s.fill_cash, s.bankruptcy_quote, s.bad_debt, s.insurance_fund_delta),
+            (Quote(-2_601), Quote(-2_600), Quote(1), Quote(-1))
+        );
+    }
+}

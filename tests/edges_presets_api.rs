@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use partliq::presets::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
+use partliq::presets::dydx_v4::LiquidationConfig;
 use partliq::presets::{self, Preset, VenueFees};
 use partliq::*;
 
@@ -427,19 +428,28 @@ mod dydx_edges {
 // ---------------------------------------------------------------------------
 // Presets.
 
-/// A market whose fee fields are all non-zero, so a write of 0 shows.
+/// A market whose fee fields are all non-zero (and its fee rounded down, not
+/// the default up), so a write of 0 (or of `Ceil`) shows.
 fn market() -> Market {
     Market {
         liquidation_fee: Ppm(123),
+        liquidation_fee_rounding: Rounding::Floor,
         liquidator_fee_share: Ppm(456),
         dust_floor: Quote(789),
         ..Market::single_tier(-2, 3, 5, Ppm(100_000), Ppm(50_000))
     }
 }
 
-/// `m` with the three fee fields replaced (what `apply_to` documents).
+/// `m` with the four fee fields replaced (what `apply_to` documents), the
+/// fee rounded up (what `preset` writes).
 fn with_fees(m: Market, fee: u32, share: u32, dust: i64) -> Market {
-    Market { liquidation_fee: Ppm(fee), liquidator_fee_share: Ppm(share), dust_floor: Quote(dust), ..m }
+    Market {
+        liquidation_fee: Ppm(fee),
+        liquidation_fee_rounding: Rounding::Ceil,
+        liquidator_fee_share: Ppm(share),
+        dust_floor: Quote(dust),
+        ..m
+    }
 }
 
 fn applied(p: &Preset, mut m: Market) -> Market {
@@ -450,15 +460,15 @@ fn applied(p: &Preset, mut m: Market) -> Market {
 fn preset(fee: u32, share: u32, dust: i64) -> Preset {
     Preset {
         policy: Policy::default(),
-        fees: VenueFees { liquidation_fee: Ppm(fee), liquidator_fee_share: Ppm(share), dust_floor: Quote(dust) },
+        fees: VenueFees { liquidation_fee: Ppm(fee), liquidator_fee_share: Ppm(share), dust_floor: Quote(dust), ..VenueFees::default() },
     }
 }
 
 #[test]
 fn preset_apply_to() {
     let m = market();
-    // Writes the fee, the fee split and the dust floor, nothing else, and
-    // validates nothing.
+    // Writes the fee, its rounding, the fee split and the dust floor, nothing
+    // else, and validates nothing.
     let mut twice = m;
     preset(u32::MAX, u32::MAX, i64::MAX).apply_to(&mut twice);
     Preset { policy: Policy::default(), fees: VenueFees::default() }.apply_to(&mut twice);
@@ -473,7 +483,7 @@ fn preset_apply_to() {
         ("dust i64::MIN", applied(&preset(0, 1_000_000, i64::MIN), m), with_fees(m, 0, 1_000_000, i64::MIN)),
         // The last write wins.
         ("applied twice", twice, with_fees(m, 0, 0, 0)),
-        // An invalid market: still only the three fields change.
+        // An invalid market: still only the four fields change.
         ("invalid market", applied(&preset(5_000, 500_000, 7), broken), with_fees(broken, 5_000, 500_000, 7)),
         // The policy plays no part: the same fees under okx()'s policy.
         ("other policy", applied(&Preset { policy: presets::okx().policy, ..preset(9, 8, 7) }, m), with_fees(m, 9, 8, 7)),
@@ -491,10 +501,35 @@ fn preset_apply_to() {
         ("bybit", presets::bybit()),
         ("okx", presets::okx()),
         ("deribit", d),
+        ("hyperliquid", presets::hyperliquid(1_000_000, 1).unwrap()),
+        ("perp_v2", presets::perp_v2(1_000_000, Ppm(10_000)).unwrap()),
+        ("dydx_v4", presets::dydx_v4_policy(&LiquidationConfig::mainnet_genesis(), Ppm(10_000)).unwrap()),
+        ("aave_v3_close_factor", presets::aave_v3_close_factor(1_000_000).unwrap()),
+        ("synthetix_v3", presets::synthetix_v3(Quote(1), 1).unwrap()),
     ] {
         let f = p.fees;
-        assert_eq!(applied(&p, m), with_fees(m, f.liquidation_fee.0, f.liquidator_fee_share.0, f.dust_floor.0), "{name}");
+        let want = Market {
+            liquidation_fee_rounding: f.liquidation_fee_rounding,
+            ..with_fees(m, f.liquidation_fee.0, f.liquidator_fee_share.0, f.dust_floor.0)
+        };
+        assert_eq!(applied(&p, m), want, "{name}");
     }
+    // The venues that round the fee down (dYdX v4, Perpetual Protocol v2,
+    // Aave v3.7); every other preset rounds up (documented, or undocumented
+    // by the venue, or no fee).
+    check::<Rounding>(&[
+        ("partliq_default", presets::partliq_default().fees.liquidation_fee_rounding, Rounding::Ceil),
+        ("binance_usdm", b.fees.liquidation_fee_rounding, Rounding::Ceil),
+        ("deribit", d.fees.liquidation_fee_rounding, Rounding::Ceil),
+        ("perp_v2", presets::perp_v2(1_000_000, Ppm(10_000)).unwrap().fees.liquidation_fee_rounding, Rounding::Floor),
+        (
+            "dydx_v4",
+            presets::dydx_v4_policy(&LiquidationConfig::code_default(), Ppm(0)).unwrap().fees.liquidation_fee_rounding,
+            Rounding::Floor,
+        ),
+        ("aave_v3_close_factor", presets::aave_v3_close_factor(1).unwrap().fees.liquidation_fee_rounding, Rounding::Floor),
+        ("VenueFees::default()", VenueFees::default().liquidation_fee_rounding, Rounding::Ceil),
+    ]);
 }
 
 #[test]

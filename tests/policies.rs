@@ -198,7 +198,10 @@ fn dydx_position_and_block_limits() {
     let preset = presets::dydx_v4_policy(&config, Ppm(10_000)).unwrap();
     // mainnet genesis maps one to one.
     let genesis = presets::dydx_v4_policy(&dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap();
-    assert_eq!(genesis.policy.position_limits, PositionLimits { min_notional: Quote(1_000_000_000), max_portion: Ppm(100_000) });
+    assert_eq!(
+        genesis.policy.position_limits,
+        PositionLimits { min_notional: Quote(1_000_000_000), max_portion: Ppm(100_000), mode: LimitMode::AtLeastOneLot }
+    );
     assert_eq!(genesis.fees.liquidation_fee, Ppm(15_000));
     let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
     let prices = [Price(100)];
@@ -213,14 +216,32 @@ fn dydx_position_and_block_limits() {
     // Same block: 5,000 of the 15,000 left → 50 units.
     run.go(&pool, &markets, &prices, &preset.policy, 0, 7, &mut legs);
     assert_eq!(legs[0].size_delta, Size(-50));
-    // Same block again: nothing left.
+    assert_eq!(run.state.block_notional, Quote(15_000));
+    // Same block again: nothing left, yet dYdX's size delta is one step
+    // (the limit 0 converts to 0 units, clamped up to the step of 1).
+    let d = run.go(&pool, &markets, &prices, &preset.policy, 0, 7, &mut legs);
+    assert_eq!((d.action, d.reason, d.plan.leg_count, legs[0].size_delta), (Action::Liquidate, Reason::StepCapped, 1, Size(-1)));
+    assert_eq!(run.state.block_notional, Quote(15_100));
+    // Now the block's limit is exceeded (15,100 > 15,000): dYdX's
+    // GetSubaccountMaxNotionalLiquidatable fails, nothing this block.
     let d = run.go(&pool, &markets, &prices, &preset.policy, 0, 7, &mut legs);
     assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::BlockLimitReached, 0));
-    // Next block: 100 again. Insurance loss limit: 500 booked → nothing this block.
+    // Next block: 100 again. Insurance loss limit 500: at 500 booked dYdX
+    // still liquidates (GetSubaccountMaxInsuranceLost fails only above it) ...
     run.go(&pool, &markets, &prices, &preset.policy, 0, 8, &mut legs);
     assert_eq!(legs[0].size_delta, Size(-100));
     run.state.record_insurance_loss(8, Quote(500)).unwrap();
     let d = run.go(&pool, &markets, &prices, &preset.policy, 0, 8, &mut legs);
+    assert_eq!((d.action, d.reason, legs[0].size_delta), (Action::Liquidate, Reason::StepCapped, Size(-50)));
+    // ... at 501, nothing this block.
+    run.state.record_insurance_loss(8, Quote(1)).unwrap();
+    let d = run.go(&pool, &markets, &prices, &preset.policy, 0, 8, &mut legs);
+    assert_eq!((d.action, d.reason), (Action::None, Reason::BlockLimitReached));
+    // The same limits as hard caps (LimitMode::Cap): at the limit, nothing.
+    let cap = Policy { position_limits: PositionLimits { mode: LimitMode::Cap, ..preset.policy.position_limits }, ..preset.policy };
+    let mut run = Run::new();
+    run.state.record_insurance_loss(9, Quote(500)).unwrap();
+    let d = run.go(&pool, &markets, &prices, &cap, 0, 9, &mut legs);
     assert_eq!((d.action, d.reason), (Action::None, Reason::BlockLimitReached));
     // A small position (5 units = 500 < 1,000): the whole of it.
     let positions = [pos(0, 5, -500)];
@@ -513,4 +534,193 @@ fn a_failed_booking_changes_no_state() {
     assert_eq!(r.err(), Some(Error::Overflow));
     assert_eq!(state, before);
     assert_eq!(ms, [MarketCapacityState::default(); 2]);
+}
+
+// ---------------------------------------------------------------------------
+// Fee rounding, per preset, through the pipeline
+//
+// One market in cents (e = −2: a price of 10,001 is 100.01 quote units a
+// unit), 10 % / 5 %, lot 1, tick 1, its fees set by the preset (`apply_to`).
+// A long of 100 at mark 10,001 (notional 10,001, MM ⌈500.05⌉ = 501) with
+// quote balance −9,600: equity 401 < 501. The pipeline plans under the
+// preset's policy, the plan's legs carry their fee at the limit price, and a
+// fill of 1 unit at 100.01 is settled: its fee, `100.01 × fee`, is
+// fractional for every fee a preset sets, so its rounding shows.
+
+struct FeeCase {
+    market: Market,
+    decision: Decision,
+    leg: PlanLeg,
+    settlement: Settlement,
+}
+
+fn fee_case(preset: &presets::Preset) -> FeeCase {
+    let mut m = Market::single_tier(-2, 1, 1, Ppm(100_000), Ppm(50_000));
+    preset.apply_to(&mut m);
+    m.validate().unwrap();
+    let markets = [m];
+    let prices = [Price(10_001)];
+    let positions = [pos(0, 100, -9_600)];
+    let pool = Pool::new(Quote(0), &positions);
+    let mut legs = [PlanLeg::default(); 1];
+    let decision = Run::new().go(&pool, &markets, &prices, &preset.policy, 1_000, 1, &mut legs);
+    let settlement =
+        settle_fill(&pool, &markets, &prices, &Fill { position_index: 0, size_delta: Size(-1), price: Price(10_001) }).unwrap();
+    FeeCase { market: m, decision, leg: legs[0], settlement }
+}
+
+/// The exact fee of a leg (`|size| × limit × 10^−2 × fee`) as a fraction
+/// `(numerator, 10^8)`.
+fn exact_leg_fee(leg: &PlanLeg, fee_ppm: u32) -> (i128, i128) {
+    (i128::from(leg.size_delta.0).abs() * i128::from(leg.limit_price.0) * i128::from(fee_ppm), 100 * 1_000_000)
+}
+
+/// partliq's own: 0.5 %, rounded up. Fill: 100.01 × 0.5 % = 0.50005 → 1.
+/// Leg: 34 at 99.00: 3,366 × 0.5 % = 16.83 → 17.
+#[test]
+fn fee_rounding_partliq_default() {
+    let c = fee_case(&presets::partliq_default());
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Ceil);
+    assert_eq!((c.leg.size_delta, c.leg.limit_price, c.leg.expected_fee), (Size(-34), Price(9_900), Quote(17)));
+    assert_eq!(exact_leg_fee(&c.leg, 5_000), (1_683_000_000, 100_000_000));
+    assert_eq!(c.settlement.nominal_fee, Quote(1));
+}
+
+/// Binance USDⓈ-M: the clearance fee's rounding is not documented: up.
+/// Fill: 100.01 × 0.5 % = 0.50005 → 1. Leg: 29 at 99.00: 2,871 × 0.5 % =
+/// 14.355 → 15.
+#[test]
+fn fee_rounding_binance_usdm() {
+    let c = fee_case(&presets::binance_usdm(Ppm(5_000), Ppm(10_000)));
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Ceil);
+    assert_eq!((c.leg.size_delta, c.leg.expected_fee), (Size(-29), Quote(15)));
+    assert_eq!(exact_leg_fee(&c.leg, 5_000), (1_435_500_000, 100_000_000));
+    assert_eq!((c.settlement.nominal_fee, c.settlement.fee_to_liquidator, c.settlement.fee_to_insurance), (Quote(1), Quote(0), Quote(1)));
+}
+
+/// Deribit: 0.75 %, rounding not documented: up. Fill: 100.01 × 0.75 % =
+/// 0.750075 → 1. Leg (25 % per round): 25 at 99.00: 2,475 × 0.75 % =
+/// 18.5625 → 19.
+#[test]
+fn fee_rounding_deribit() {
+    let c = fee_case(&presets::deribit(Ppm(250_000), Ppm(10_000)));
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Ceil);
+    assert_eq!((c.decision.reason, c.leg.size_delta, c.leg.expected_fee), (Reason::StepCapped, Size(-25), Quote(19)));
+    assert_eq!(c.settlement.nominal_fee, Quote(1));
+}
+
+/// Perpetual Protocol v2: 2.5 %, rounded down (`mulRatio`), the
+/// liquidator's half down (`div(2)`), the fund the rest. Fill: 100.01 ×
+/// 2.5 % = 2.50025 → 2 (1 + 1). Leg (the ratio rule: half): 50 at 99.00:
+/// 4,950 × 2.5 % = 123.75 → 123.
+#[test]
+fn fee_rounding_perp_v2() {
+    let c = fee_case(&presets::perp_v2(1, Ppm(10_000)).unwrap());
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Floor);
+    assert_eq!((c.leg.size_delta, c.leg.expected_fee), (Size(-50), Quote(123)));
+    assert_eq!(exact_leg_fee(&c.leg, 25_000), (12_375_000_000, 100_000_000));
+    assert_eq!((c.settlement.nominal_fee, c.settlement.fee_to_liquidator, c.settlement.fee_to_insurance), (Quote(2), Quote(1), Quote(1)));
+}
+
+/// dYdX v4: the fee rounded down (`BigIntMulPpm`). Mainnet genesis, 1.5 %.
+/// Fill: 100.01 × 1.5 % = 1.50015 → 1, all to the insurance fund. Leg: the
+/// position's notional, 10,001, is below mainnet's minimum (10^9), so the
+/// limit `max(min(10^9, 10,001), ⌊10 % × 10,001⌋)` is all of it: the whole
+/// position, 100 at 98.50 (1.5 % band): 9,850 × 1.5 % = 147.75 → 147.
+#[test]
+fn fee_rounding_dydx_v4() {
+    let c = fee_case(&presets::dydx_v4_policy(&dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap());
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Floor);
+    assert_eq!((c.leg.size_delta, c.leg.limit_price, c.leg.expected_fee), (Size(-100), Price(9_850), Quote(147)));
+    assert_eq!(exact_leg_fee(&c.leg, 15_000), (14_775_000_000, 100_000_000));
+    assert_eq!((c.settlement.nominal_fee, c.settlement.fee_to_insurance), (Quote(1), Quote(1)));
+}
+
+/// Aave v3 close factor: the 5 % bonus rounded down (v3.7's
+/// `percentMulFloor` on the collateral seized), the liquidator's 90 % down,
+/// the treasury's 10 % up (`percentMulCeil`). Fill: 100.01 × 5 % = 5.0005
+/// → 5; the account's equity above the fill's bankruptcy quote caps it at 3
+/// (liquidator ⌊2.7⌋ = 2, treasury 1). Leg (health 0.8 < 0.95: no factor,
+/// the whole position): 9,900 × 5 % = 495, whole.
+#[test]
+fn fee_rounding_aave_v3_close_factor() {
+    let c = fee_case(&presets::aave_v3_close_factor(1).unwrap());
+    assert_eq!(c.market.liquidation_fee_rounding, Rounding::Floor);
+    assert_eq!((c.leg.size_delta, c.leg.expected_fee), (Size(-100), Quote(495)));
+    let s = c.settlement;
+    assert_eq!((s.nominal_fee, s.fee, s.fee_to_liquidator, s.fee_to_insurance), (Quote(5), Quote(3), Quote(2), Quote(1)));
+}
+
+/// The presets whose venue charges no liquidation fee write 0, rounded up
+/// (partliq's default): a fee set on top of one (0.5 % here) rounds up,
+/// 0.50005 → 1.
+fn no_fee_rounds_up(name: &str, preset: &presets::Preset) {
+    let c = fee_case(preset);
+    assert_eq!((c.market.liquidation_fee, c.market.liquidation_fee_rounding), (Ppm(0), Rounding::Ceil), "{name}");
+    assert_eq!((c.leg.expected_fee, c.settlement.nominal_fee), (Quote(0), Quote(0)), "{name}");
+    let with_fee = presets::Preset { fees: presets::VenueFees { liquidation_fee: Ppm(5_000), ..preset.fees }, ..*preset };
+    assert_eq!(fee_case(&with_fee).settlement.nominal_fee, Quote(1), "{name}");
+}
+
+/// Hyperliquid: no clearance fee.
+#[test]
+fn fee_rounding_hyperliquid() {
+    no_fee_rounds_up("hyperliquid", &presets::hyperliquid(1, 1).unwrap());
+}
+
+/// BitMEX: no liquidation fee in the preset.
+#[test]
+fn fee_rounding_bitmex() {
+    no_fee_rounds_up("bitmex", &presets::bitmex());
+}
+
+/// Bybit: as BitMEX.
+#[test]
+fn fee_rounding_bybit() {
+    no_fee_rounds_up("bybit", &presets::bybit());
+}
+
+/// OKX: no liquidation fee in the preset.
+#[test]
+fn fee_rounding_okx() {
+    no_fee_rounds_up("okx", &presets::okx());
+}
+
+/// Synthetix perps v3: no liquidation fee in the preset.
+#[test]
+fn fee_rounding_synthetix_v3() {
+    no_fee_rounds_up("synthetix_v3", &presets::synthetix_v3(Quote(10_000), 60).unwrap());
+}
+
+/// A step rule that leaves less than one lot step says which rule it is:
+/// the block's limit `BlockLimitReached`, the window's `CapacityExhausted`,
+/// any other `StepCapped` (nothing to send this call). Lot 10 at 100 (1,000
+/// a lot); a long of 100 (notional 10,000, MM 500) with equity 400.
+#[test]
+fn a_zero_step_names_its_rule() {
+    let markets = [Market::single_tier(0, 10, 1, Ppm(100_000), Ppm(50_000))];
+    let prices = [Price(100)];
+    let positions = [pos(0, 100, -9_600)];
+    let pool = Pool::new(Quote(0), &positions);
+    let mut legs = [PlanLeg::default(); 1];
+    let base = Policy::default();
+    // 999 of block notional: 9 units, under one lot (this said CapacityExhausted).
+    let block = Policy { block_limits: BlockLimits { max_notional: Quote(999), ..BlockLimits::default() }, ..base };
+    let d = Run::new().go(&pool, &markets, &prices, &block, 0, 1, &mut legs);
+    assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::BlockLimitReached, 0));
+    // 999 of window capacity.
+    let window = Policy { window_capacity: WindowCapacity { capacity: Quote(999), window: 60 }, ..base };
+    let d = Run::new().go(&pool, &markets, &prices, &window, 0, 1, &mut legs);
+    assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::CapacityExhausted, 0));
+    // A 5 % portion: 500 of notional, 5 units (this said CapacityExhausted too).
+    let portion =
+        Policy { position_limits: PositionLimits { min_notional: Quote(0), max_portion: Ppm(50_000), mode: LimitMode::Cap }, ..base };
+    let d = Run::new().go(&pool, &markets, &prices, &portion, 0, 1, &mut legs);
+    assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::None, Reason::StepCapped, 0));
+    // dYdX's mode: at least one lot, for the portion and for the block.
+    for p in [portion, block] {
+        let p = Policy { position_limits: PositionLimits { mode: LimitMode::AtLeastOneLot, ..p.position_limits }, ..p };
+        let d = Run::new().go(&pool, &markets, &prices, &p, 0, 1, &mut legs);
+        assert_eq!((d.action, d.reason, legs[0].size_delta), (Action::Liquidate, Reason::StepCapped, Size(-10)));
+    }
 }

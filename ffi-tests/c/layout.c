@@ -26,7 +26,7 @@ PIN_OFF(partliq_market, tiers, 24);
 PIN_OFF(partliq_market, tier_count, 280);
 PIN_OFF(partliq_market, liquidation_fee_ppm, 284);
 PIN_OFF(partliq_market, liquidator_fee_share_ppm, 288);
-PIN_OFF(partliq_market, reserved, 292);
+PIN_OFF(partliq_market, liquidation_fee_rounding, 292);
 PIN_OFF(partliq_market, dust_floor, 296);
 
 PIN_SIZE(partliq_position, 24, int64_t);
@@ -140,7 +140,7 @@ PIN_OFF(partliq_close_factor, min_remainder, 16);
 PIN_SIZE(partliq_position_limits, 16, int64_t);
 PIN_OFF(partliq_position_limits, min_notional, 0);
 PIN_OFF(partliq_position_limits, max_portion_ppm, 8);
-PIN_OFF(partliq_position_limits, reserved, 12);
+PIN_OFF(partliq_position_limits, mode, 12);
 
 PIN_SIZE(partliq_block_limits, 16, int64_t);
 PIN_OFF(partliq_block_limits, max_notional, 0);
@@ -170,12 +170,14 @@ PIN_OFF(partliq_policy, block_limits, 96);
 PIN_OFF(partliq_policy, window_capacity, 112);
 PIN_OFF(partliq_policy, escalation, 128);
 
-PIN_SIZE(partliq_venue_fees, 16, int64_t);
+PIN_SIZE(partliq_venue_fees, 24, int64_t);
 PIN_OFF(partliq_venue_fees, liquidation_fee_ppm, 0);
 PIN_OFF(partliq_venue_fees, liquidator_fee_share_ppm, 4);
 PIN_OFF(partliq_venue_fees, dust_floor, 8);
+PIN_OFF(partliq_venue_fees, liquidation_fee_rounding, 16);
+PIN_OFF(partliq_venue_fees, reserved, 20);
 
-PIN_SIZE(partliq_preset, 160, int64_t);
+PIN_SIZE(partliq_preset, 168, int64_t);
 PIN_OFF(partliq_preset, policy, 0);
 PIN_OFF(partliq_preset, fees, 144);
 
@@ -271,6 +273,9 @@ _Static_assert(PARTLIQ_SHARED_ALIGN == 8, "PARTLIQ_SHARED_ALIGN");
 _Static_assert(PARTLIQ_CAPACITY_MAX_AMOUNT == 281474976710655, "PARTLIQ_CAPACITY_MAX_AMOUNT");
 _Static_assert(PARTLIQ_CAPACITY_UNLIMITED == UINT64_MAX, "PARTLIQ_CAPACITY_UNLIMITED");
 _Static_assert(sizeof(PARTLIQ_ACTION_BACKSTOP) == 4 && PARTLIQ_REASON_CAPACITY_EXHAUSTED == 8, "partliq_action, partliq_reason");
+/* 0 is the old reserved value of both fields: callers that zeroed them keep their behaviour. */
+_Static_assert(PARTLIQ_FEE_ROUNDING_UP == 0 && PARTLIQ_FEE_ROUNDING_DOWN == 1, "partliq_fee_rounding");
+_Static_assert(PARTLIQ_LIMIT_MODE_CAP == 0 && PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT == 1, "partliq_limit_mode");
 _Static_assert(PARTLIQ_VERSION_NUMBER == PARTLIQ_VERSION_MAJOR * 1000000 + PARTLIQ_VERSION_MINOR * 1000 + PARTLIQ_VERSION_PATCH,
                "PARTLIQ_VERSION_NUMBER");
 

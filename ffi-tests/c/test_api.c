@@ -142,8 +142,13 @@ static void test_market_validate(void) {
   CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_FRACTIONS_DECREASING);
   m = market_a(); m.dust_floor = -1;
   CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_INVALID_DUST_FLOOR);
-  m = market_a(); m.reserved = 1;
-  CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  /* The fee rounding (the former reserved field): 0 up, 1 down; anything else INVALID_ENUM. */
+  m = market_a(); m.liquidation_fee_rounding = PARTLIQ_FEE_ROUNDING_DOWN;
+  CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_OK);
+  m = market_a(); m.liquidation_fee_rounding = 2;
+  CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_INVALID_ENUM);
+  m = market_a(); m.liquidation_fee_rounding = UINT32_MAX;
+  CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_INVALID_ENUM);
 }
 
 static void test_pool_health(void) {
@@ -189,8 +194,10 @@ static void test_pool_health(void) {
     r[1].reserved = 7;
     CHECK_STATUS(partliq_pool_health(M, 2, PRICES, 2, 0, r, 2, &h), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
     partliq_market rm[2] = {M[0], M[1]};
-    rm[1].reserved = 1;
-    CHECK_STATUS(partliq_pool_health(rm, 2, PRICES, 2, 0, TWO, 2, &h), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    rm[1].liquidation_fee_rounding = 2;
+    CHECK_STATUS(partliq_pool_health(rm, 2, PRICES, 2, 0, TWO, 2, &h), PARTLIQ_STATUS_INVALID_ENUM);
+    /* Every market of the array is checked, named by a position or not. */
+    CHECK_STATUS(partliq_pool_health(rm, 2, PRICES, 2, 0, TWO, 1, &h), PARTLIQ_STATUS_INVALID_ENUM);
   }
   {
     /* A misaligned array pointer is refused, never dereferenced. */
@@ -536,6 +543,19 @@ static void test_settle(void) {
   CHECK(s.new_position.market_index == 0 && s.new_position.size == 66 && s.new_position.quote_balance == -6268 && s.new_position.reserved == 0);
   CHECK(s.health_after.equity == 332 && s.health_after.state == PARTLIQ_HEALTH_STATE_HEALTHY);
   CHECK(s.position_quote_delta - s.fill_cash + s.fee_to_liquidator + s.insurance_fund_delta == 0);
+  /* The same fill with the market's fee rounded down: 1 % of 3,366 = 33.66 → 33;
+   * liquidator ⌊33 × 40 %⌋ = 13, fund 20. */
+  {
+    partliq_market down[1] = {M[0]};
+    down[0].liquidation_fee_rounding = PARTLIQ_FEE_ROUNDING_DOWN;
+    CHECK_STATUS(partliq_settle_fill(down, 1, PRICES, 1, 0, LONG, 1, &f, &s), PARTLIQ_STATUS_OK);
+    CHECK(s.nominal_fee == 33 && s.fee == 33 && s.fee_to_liquidator == 13 && s.fee_to_insurance == 20);
+    CHECK(s.position_quote_delta - s.fill_cash + s.fee_to_liquidator + s.insurance_fund_delta == 0);
+    POISON(s);
+    down[0].liquidation_fee_rounding = 2;
+    CHECK_STATUS(partliq_settle_fill(down, 1, PRICES, 1, 0, LONG, 1, &f, &s), PARTLIQ_STATUS_INVALID_ENUM);
+    UNTOUCHED(s);
+  }
   /* Beyond bankruptcy: the fund pays. */
   f = fill(0, -100, 90);
   CHECK_STATUS(partliq_settle_fill(M, 1, PRICES, 1, 0, LONG, 1, &f, &s), PARTLIQ_STATUS_OK);

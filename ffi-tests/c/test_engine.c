@@ -82,6 +82,7 @@ static void test_presets(void) {
 
   CHECK_STATUS(partliq_preset_perp_v2(1000000, 10000, &p), PARTLIQ_STATUS_OK);
   CHECK(p.policy.perp_v2_ratio == 1 && p.fees.dust_floor == 100000001 && p.fees.liquidation_fee_ppm == 25000 && p.fees.liquidator_fee_share_ppm == 500000);
+  CHECK(p.fees.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_DOWN && p.policy.position_limits.mode == PARTLIQ_LIMIT_MODE_CAP);
   POISON(p);
   CHECK_STATUS(partliq_preset_perp_v2(0, 10000, &p), PARTLIQ_STATUS_OUT_OF_RANGE);
   CHECK_STATUS(partliq_preset_perp_v2(INT64_MAX, 10000, &p), PARTLIQ_STATUS_OVERFLOW);
@@ -102,6 +103,8 @@ static void test_presets(void) {
     CHECK(p.policy.position_limits.min_notional == 1000000000LL && p.policy.position_limits.max_portion_ppm == 100000);
     CHECK(p.policy.block_limits.max_notional == 100000000000LL && p.policy.block_limits.max_insurance_loss == 1000000000000LL);
     CHECK(p.fees.liquidation_fee_ppm == 15000 && p.fees.liquidator_fee_share_ppm == 0 && p.policy.sizing == PARTLIQ_SIZING_MODE_MAX_ALLOWED);
+    /* dYdX's sizing (at least one step) and its fee rounded down (BigIntMulPpm). */
+    CHECK(p.policy.position_limits.mode == PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT && p.fees.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_DOWN);
     POISON(p);
     d = c; d.bankruptcy_adjustment_ppm = 999999;
     CHECK_STATUS(partliq_dydx_liquidation_config_validate(&d), PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG);
@@ -128,7 +131,7 @@ static void test_presets(void) {
   CHECK_STATUS(partliq_preset_aave_v3_close_factor(1000000, &p), PARTLIQ_STATUS_OK);
   CHECK(p.policy.close_factor.max_fraction_ppm == 500000 && p.policy.close_factor.health_threshold_ppm == 950000);
   CHECK(p.policy.close_factor.min_position_notional == 2000000000LL && p.policy.close_factor.min_remainder == 1000000000LL);
-  CHECK(p.fees.liquidation_fee_ppm == 50000 && p.fees.liquidator_fee_share_ppm == 900000);
+  CHECK(p.fees.liquidation_fee_ppm == 50000 && p.fees.liquidator_fee_share_ppm == 900000 && p.fees.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_DOWN);
   POISON(p);
   CHECK_STATUS(partliq_preset_aave_v3_close_factor(0, &p), PARTLIQ_STATUS_OUT_OF_RANGE);
   CHECK_STATUS(partliq_preset_aave_v3_close_factor(INT64_MAX, &p), PARTLIQ_STATUS_OVERFLOW);
@@ -148,7 +151,8 @@ static void test_presets(void) {
   CHECK(p.policy.target.kind == PARTLIQ_TARGET_KIND_MAINTENANCE && p.policy.target.buffer_ppm == 50000);
   CHECK(p.policy.order == PARTLIQ_PLAN_ORDER_BEST_RELEASE_PER_COST_FIRST && p.policy.escalation.backstop_on_infeasible == 1);
   CHECK(p.fees.liquidation_fee_ppm == 5000 && p.fees.liquidator_fee_share_ppm == 500000);
-  CHECK(p.policy.fraction_cap.reserved == 0 && p.policy.position_limits.reserved == 0 && p.policy.escalation.reserved == 0);
+  CHECK(p.policy.fraction_cap.reserved == 0 && p.policy.escalation.reserved == 0 && p.fees.reserved == 0);
+  CHECK(p.policy.position_limits.mode == PARTLIQ_LIMIT_MODE_CAP && p.fees.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_UP);
   CHECK_STATUS(partliq_preset_partliq_default(NULL), PARTLIQ_STATUS_NULL_POINTER);
 }
 
@@ -165,7 +169,9 @@ static void test_policy_validate(void) {
   } while (0)
   BAD_POLICY((void)0, PARTLIQ_STATUS_OK);
   BAD_POLICY(p.fraction_cap.reserved = 1, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-  BAD_POLICY(p.position_limits.reserved = 1, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_POLICY(p.position_limits.mode = PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT, PARTLIQ_STATUS_OK);
+  BAD_POLICY(p.position_limits.mode = 2, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_POLICY(p.position_limits.mode = UINT32_MAX, PARTLIQ_STATUS_INVALID_ENUM);
   BAD_POLICY(p.escalation.reserved = UINT32_MAX, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
   BAD_POLICY(p.sizing = 2, PARTLIQ_STATUS_INVALID_ENUM);
   BAD_POLICY(p.order = 3, PARTLIQ_STATUS_INVALID_ENUM);
@@ -192,6 +198,7 @@ static void test_preset_apply(void) {
   CHECK_STATUS(partliq_preset_perp_v2(1000000, 10000, &p), PARTLIQ_STATUS_OK);
   CHECK_STATUS(partliq_preset_apply(&p, &m), PARTLIQ_STATUS_OK);
   CHECK(m.liquidation_fee_ppm == 25000 && m.liquidator_fee_share_ppm == 500000 && m.dust_floor == 100000001 && m.id == 1);
+  CHECK(m.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_DOWN);
   CHECK_STATUS(partliq_market_validate(&m), PARTLIQ_STATUS_OK);
   saved = m;
   CHECK_STATUS(partliq_preset_apply(NULL, &m), PARTLIQ_STATUS_NULL_POINTER);
@@ -212,12 +219,25 @@ static void test_preset_apply(void) {
     bad = p;
     bad.policy.fraction_cap.reserved = 1;
     CHECK_STATUS(partliq_preset_apply(&bad, &m), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    bad = p;
+    bad.fees.liquidation_fee_rounding = 2;
+    CHECK_STATUS(partliq_preset_apply(&bad, &m), PARTLIQ_STATUS_INVALID_ENUM);
+    bad = p;
+    bad.fees.reserved = 1;
+    CHECK_STATUS(partliq_preset_apply(&bad, &m), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    bad = p;
+    bad.policy.position_limits.mode = 7;
+    CHECK_STATUS(partliq_preset_apply(&bad, &m), PARTLIQ_STATUS_INVALID_ENUM);
   }
   SAME(m, saved);
-  m.reserved = 1;
-  saved = m;
-  CHECK_STATUS(partliq_preset_apply(&p, &m), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-  SAME(m, saved);
+  /* The preset writes the fee rounding whatever the market held (up here: partliq's default). */
+  {
+    partliq_preset def;
+    CHECK_STATUS(partliq_preset_partliq_default(&def), PARTLIQ_STATUS_OK);
+    m.liquidation_fee_rounding = UINT32_MAX;
+    CHECK_STATUS(partliq_preset_apply(&def, &m), PARTLIQ_STATUS_OK);
+    CHECK(m.liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_UP && m.liquidation_fee_ppm == 5000);
+  }
 }
 
 /* One pool, one market: M0 (no fee), mark 100, long 100 with quote balance qb. */
@@ -389,11 +409,104 @@ static void test_record_insurance_loss(void) {
   CHECK_STATUS(partliq_account_state_record_insurance_loss(NULL, 4, 1), PARTLIQ_STATUS_NULL_POINTER);
 }
 
+/* The dYdX preset reproduces dYdX through the pipeline (tests/dydx_v4.rs has the
+ * same cases against dYdX's own functions). dYdX's test BTC market: $50,000,
+ * atomic resolution −8 (a base quantum is 500 quote quantums), IMF 20 %, MF 50 %;
+ * ClobPair_Btc (step 5, 5 subticks a tick, exponent −8). As a partliq market:
+ * e = −8, mark 5·10^10, lot 5, tick 5, 20 % / 10 %. */
+static void test_dydx_preset(void) {
+  partliq_dydx_liquidation_config c;
+  partliq_preset p;
+  partliq_market m[1];
+  const int64_t prices[1] = {50000000000LL};
+  partliq_position ps[1];
+  partliq_account_liquidation_state st;
+  partliq_market_capacity_state ms[1];
+  partliq_plan_leg legs[1];
+  partliq_decision d;
+  partliq_settlement s;
+  partliq_fill f;
+
+  CHECK_STATUS(partliq_dydx_liquidation_config_code_default(&c), PARTLIQ_STATUS_OK);
+  c.max_position_portion_liquidated_ppm = 500000;
+  CHECK_STATUS(partliq_preset_dydx_v4(&c, 10000, &p), PARTLIQ_STATUS_OK);
+  memset(m, 0, sizeof m);
+  m[0].quote_exponent = -8;
+  m[0].lot_step = 5;
+  m[0].tick = 5;
+  m[0].tier_count = 1;
+  m[0].tiers[0].initial_ppm = 200000;
+  m[0].tiers[0].maintenance_ppm = 100000;
+  CHECK_STATUS(partliq_preset_apply(&p, &m[0]), PARTLIQ_STATUS_OK);
+  CHECK(m[0].liquidation_fee_ppm == 5000 && m[0].liquidation_fee_rounding == PARTLIQ_FEE_ROUNDING_DOWN);
+  CHECK_STATUS(partliq_market_validate(&m[0]), PARTLIQ_STATUS_OK);
+
+  /* Long 5 (notional 2,500), USDC −2,400: equity 100 < MM 250. The position's
+   * block limit max(min(1,000, 2,500), ⌊2,500 × 50 %⌋) = 1,250 is 2 base quantums,
+   * under the step; dYdX closes the position whole (it is one step): −5. */
+  ps[0] = pos(0, 5, 0);
+  memset(&st, 0, sizeof st);
+  memset(ms, 0, sizeof ms);
+  CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -2400, ps, 1, &p.policy, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.plan.leg_count == 1 && legs[0].size_delta == -5);
+  CHECK(d.plan.health_before.equity == 100 && d.plan.health_before.maintenance_requirement == 250);
+  /* Booked as dYdX books the fill: 5 × 500 = 2,500. */
+  CHECK(st.block == 1 && st.block_notional == 2500);
+
+  /* Long 10 (5,000), USDC −4,800: the limit 2,500 is 5 base quantums: one step. */
+  ps[0] = pos(0, 10, 0);
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -4800, ps, 1, &p.policy, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_STEP_CAPPED && legs[0].size_delta == -5);
+  /* The same limits as hard caps: a 20 % portion (1,000 = 2 base quantums) waits,
+   * and says it is a step rule (not the window's capacity). */
+  {
+    partliq_policy cap = p.policy;
+    cap.position_limits.max_portion_ppm = 200000;
+    cap.position_limits.mode = PARTLIQ_LIMIT_MODE_CAP;
+    memset(&st, 0, sizeof st);
+    CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -4800, ps, 1, &cap, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+    CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_STEP_CAPPED && d.plan.leg_count == 0);
+    cap.position_limits.mode = PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT;
+    CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -4800, ps, 1, &cap, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+    CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && legs[0].size_delta == -5);
+  }
+  /* Block limits stop only once exceeded: at the insurance-loss limit dYdX still
+   * liquidates; above it, nothing this block. */
+  memset(&st, 0, sizeof st);
+  st.block = 1;
+  st.block_insurance_loss = p.policy.block_limits.max_insurance_loss;
+  CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -4800, ps, 1, &p.policy, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && legs[0].size_delta == -5);
+  memset(&st, 0, sizeof st);
+  st.block = 1;
+  st.block_notional = p.policy.block_limits.max_notional + 1;
+  CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, -4800, ps, 1, &p.policy, &st, ms, 1, 0, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_BLOCK_LIMIT_REACHED && d.plan.leg_count == 0);
+
+  /* The fee rounded down as dYdX's BigIntMulPpm: long 5, USDC −2,400; sell 5 at
+   * 52,020,000,000 subticks (the partliq price: subticks, e = −8): cash 2,601;
+   * bankruptcy quote 2,500 − ⌊100 × 250 / 250⌋ = 2,400; fee ⌊2,601 × 0.5 %⌋ =
+   * ⌊13.005⌋ = 13, all to the insurance fund: dYdX's insurance fund delta, 13. */
+  ps[0] = pos(0, 5, 0);
+  memset(&f, 0, sizeof f);
+  f.size_delta = -5;
+  f.price = 52020000000LL;
+  CHECK_STATUS(partliq_settle_fill(m, 1, prices, 1, -2400, ps, 1, &f, &s), PARTLIQ_STATUS_OK);
+  CHECK(s.fill_cash == 2601 && s.bankruptcy_quote == 2400 && s.nominal_fee == 13 && s.fee == 13);
+  CHECK(s.fee_to_liquidator == 0 && s.fee_to_insurance == 13 && s.insurance_fund_delta == 13);
+  /* The same market with the fee rounded up: 14. */
+  m[0].liquidation_fee_rounding = PARTLIQ_FEE_ROUNDING_UP;
+  CHECK_STATUS(partliq_settle_fill(m, 1, prices, 1, -2400, ps, 1, &f, &s), PARTLIQ_STATUS_OK);
+  CHECK(s.nominal_fee == 14 && s.insurance_fund_delta == 14);
+}
+
 void test_engine(void) {
   test_presets();
   test_policy_validate();
   test_preset_apply();
   test_pipeline();
+  test_dydx_preset();
   test_record_insurance_loss();
 }
 
@@ -626,8 +739,8 @@ static void test_market_params(void) {
   m.lot_step = 0;
   CHECK_STATUS(partliq_market_params_init(mem, len, 3, &m), PARTLIQ_STATUS_INVALID_LOT_STEP);
   m = market0();
-  m.reserved = 1;
-  CHECK_STATUS(partliq_market_params_init(mem, len, 3, &m), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  m.liquidation_fee_rounding = 2;
+  CHECK_STATUS(partliq_market_params_init(mem, len, 3, &m), PARTLIQ_STATUS_INVALID_ENUM);
   m = market0();
   CHECK_STATUS(partliq_market_params_read(mem, len, &out, &v), PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED);
   UNTOUCHED(out);
@@ -645,6 +758,7 @@ static void test_market_params(void) {
   CHECK(v == 1);
   m.id = 2;
   m.liquidation_fee_ppm = 1000;
+  m.liquidation_fee_rounding = PARTLIQ_FEE_ROUNDING_DOWN; /* published and read back as is */
   CHECK_STATUS(partliq_market_params_publish(mem, len, &m, &v), PARTLIQ_STATUS_OK);
   CHECK(v == 2);
   CHECK_STATUS(partliq_market_params_read(mem, len, &out, &v), PARTLIQ_STATUS_OK);
@@ -658,8 +772,8 @@ static void test_market_params(void) {
     bad.tiers[0].maintenance_ppm = 300000;
     CHECK_STATUS(partliq_market_params_publish(mem, len, &bad, &v), PARTLIQ_STATUS_MAINTENANCE_ABOVE_INITIAL);
     bad = m;
-    bad.reserved = 2;
-    CHECK_STATUS(partliq_market_params_publish(mem, len, &bad, &v), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    bad.liquidation_fee_rounding = UINT32_MAX;
+    CHECK_STATUS(partliq_market_params_publish(mem, len, &bad, &v), PARTLIQ_STATUS_INVALID_ENUM);
   }
   CHECK_STATUS(partliq_market_params_publish(NULL, len, &m, &v), PARTLIQ_STATUS_NULL_POINTER);
   CHECK_STATUS(partliq_market_params_publish(mem, len, NULL, &v), PARTLIQ_STATUS_NULL_POINTER);

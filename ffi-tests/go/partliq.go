@@ -74,8 +74,9 @@ type Market struct {
 	TierCount             uint32
 	LiquidationFeePPM     uint32
 	LiquidatorFeeSharePPM uint32
-	Reserved              uint32
-	DustFloor             int64
+	// LiquidationFeeRounding is a partliq_fee_rounding: 0 up (the default), 1 down.
+	LiquidationFeeRounding uint32
+	DustFloor              int64
 }
 
 // Position is partliq_position.

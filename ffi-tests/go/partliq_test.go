@@ -35,6 +35,7 @@ func TestVersionAndLayout(t *testing.T) {
 	}{
 		{"market.tiers", unsafe.Offsetof(m.Tiers), 24},
 		{"market.tier_count", unsafe.Offsetof(m.TierCount), 280},
+		{"market.liquidation_fee_rounding", unsafe.Offsetof(m.LiquidationFeeRounding), 292},
 		{"market.dust_floor", unsafe.Offsetof(m.DustFloor), 296},
 		{"plan.health_after", unsafe.Offsetof(p.HealthAfter), 56},
 		{"plan.dust_closed", unsafe.Offsetof(p.DustClosed), 120},

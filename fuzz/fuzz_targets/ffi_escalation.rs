@@ -124,8 +124,8 @@ fn backstop(inp: &Input) {
         return;
     }
     let v = args.view();
-    if v.reserved_bad {
-        assert_eq!(st, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    if let Some(s) = v.boundary {
+        assert_eq!(st, s);
         out.assert_untouched("backstop");
         return;
     }

@@ -49,7 +49,7 @@ fuzz_target!(|inp: Input| {
     }
     let v = args.view();
     let core = partliq::estimated_liquidation_price(&v.pool(), &v.markets, &v.prices, j);
-    let expected = if v.reserved_bad { PARTLIQ_STATUS_RESERVED_NOT_ZERO } else { status_of(&core) };
+    let expected = v.boundary.unwrap_or_else(|| status_of(&core));
     assert_eq!(st, expected);
     if st != PARTLIQ_STATUS_OK {
         out.assert_untouched("estimated_liquidation_price");

@@ -46,7 +46,7 @@ fuzz_target!(|inp: Input| {
     }
     let v = args.view();
     let core = partliq::limit_price(&v.pool(), &v.markets, &v.prices, j, Ppm(band));
-    let expected = if v.reserved_bad { PARTLIQ_STATUS_RESERVED_NOT_ZERO } else { status_of(&core) };
+    let expected = v.boundary.unwrap_or_else(|| status_of(&core));
     assert_eq!(st, expected);
     if st != PARTLIQ_STATUS_OK {
         out.assert_untouched("limit_price");

@@ -26,7 +26,7 @@ fuzz_target!(|inp: Input| {
         return;
     }
     let core = core_market(&m);
-    let expected = if m.reserved != 0 { PARTLIQ_STATUS_RESERVED_NOT_ZERO } else { status_of(&core.validate()) };
+    let expected = fee_rounding_status(&m).unwrap_or_else(|| status_of(&core.validate()));
     assert_eq!(st, expected);
     if st == PARTLIQ_STATUS_OK {
         let price = Price(inp.price.get().unsigned_abs().clamp(1, i64::MAX as u64) as i64);

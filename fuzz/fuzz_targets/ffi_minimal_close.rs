@@ -60,7 +60,7 @@ fuzz_target!(|inp: Input| {
     } else {
         match core_target(request.target) {
             Err(s) => Some(s),
-            Ok(_) if v.reserved_bad => Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+            Ok(_) if v.boundary.is_some() => v.boundary,
             Ok(_) => None,
         }
     };

@@ -88,7 +88,7 @@ fuzz_target!(|inp: Input| {
     let pre = match (target, order) {
         (Err(s), _) => Some(s),
         (_, None) => Some(PARTLIQ_STATUS_INVALID_ENUM),
-        _ if v.reserved_bad => Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+        _ if v.boundary.is_some() => v.boundary,
         _ => None,
     };
     if let Some(s) = pre {

@@ -5,12 +5,13 @@
 //! the Rust API's (`presets::*`, `Policy::validate`,
 //! `LiquidationConfig::validate`); on success the written preset is the
 //! Rust preset field for field, its policy validates through the C ABI, and
-//! `preset_apply` changes exactly the fee, fee share and dust floor.
+//! `preset_apply` changes exactly the fee, its rounding, the fee share and
+//! the dust floor.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::ffi::*;
 use partliq::presets::{self, dydx_v4, Preset};
-use partliq::{Ppm, Quote};
+use partliq::{Ppm, Quote, Rounding};
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone)]
@@ -38,7 +39,15 @@ enum Ctor {
 #[derive(arbitrary::Arbitrary, Debug, Clone)]
 enum PresetSrc {
     FromCtor,
-    Raw { policy: AbiPolicyIn, fee: PpmArg, share: PpmArg, dust: I64 },
+    /// `rounding`: even 0 (up), odd 1 (down), 254 `UINT32_MAX`, 255 2.
+    Raw {
+        policy: AbiPolicyIn,
+        fee: PpmArg,
+        share: PpmArg,
+        dust: I64,
+        rounding: u8,
+        fees_reserved: bool,
+    },
 }
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -109,6 +118,7 @@ fn preset_status(p: &Result<Preset, partliq::Error>) -> partliq_status {
         Err(e) => *e as u32,
         Ok(p) => match p.policy.validate() {
             Err(e) => e as u32,
+            Ok(()) if p.fees.liquidation_fee_rounding == Rounding::TowardZero => PARTLIQ_STATUS_INVALID_FEE_ROUNDING,
             Ok(()) => fees_status(p.fees.liquidation_fee.0, p.fees.liquidator_fee_share.0, p.fees.dust_floor.0),
         },
     }
@@ -121,6 +131,17 @@ fn fees_status(fee: u32, share: u32, dust: i64) -> partliq_status {
         PARTLIQ_STATUS_INVALID_DUST_FLOOR
     } else {
         PARTLIQ_STATUS_OK
+    }
+}
+
+/// The boundary's status for ABI fees: reserved field, fee rounding, then the fees.
+fn abi_fees_status(f: &partliq_venue_fees) -> partliq_status {
+    if f.reserved != 0 {
+        PARTLIQ_STATUS_RESERVED_NOT_ZERO
+    } else if f.liquidation_fee_rounding > 1 {
+        PARTLIQ_STATUS_INVALID_ENUM
+    } else {
+        fees_status(f.liquidation_fee_ppm, f.liquidator_fee_share_ppm, f.dust_floor)
     }
 }
 
@@ -173,6 +194,8 @@ fuzz_target!(|inp: Input| {
                 (o.fees.liquidation_fee_ppm, o.fees.liquidator_fee_share_ppm, o.fees.dust_floor),
                 (core.fees.liquidation_fee.0, core.fees.liquidator_fee_share.0, core.fees.dust_floor.0)
             );
+            let down = u32::from(core.fees.liquidation_fee_rounding == Rounding::Floor);
+            assert_eq!((o.fees.liquidation_fee_rounding, o.fees.reserved), (down, 0));
             // SAFETY: a valid pointer to an initialised policy.
             assert_eq!(unsafe { partliq_policy_validate(&o.policy) }, PARTLIQ_STATUS_OK, "a preset's policy does not validate");
             made = Some(o);
@@ -224,9 +247,19 @@ fuzz_target!(|inp: Input| {
     // 4. partliq_preset_apply.
     let preset = match (&inp.apply_src, made) {
         (PresetSrc::FromCtor, Some(p)) => p,
-        (PresetSrc::Raw { policy, fee, share, dust }, _) => partliq_preset {
+        (PresetSrc::Raw { policy, fee, share, dust, rounding, fees_reserved }, _) => partliq_preset {
             policy: policy.build(),
-            fees: partliq_venue_fees { liquidation_fee_ppm: fee.get(), liquidator_fee_share_ppm: share.get(), dust_floor: dust.get() },
+            fees: partliq_venue_fees {
+                liquidation_fee_ppm: fee.get(),
+                liquidator_fee_share_ppm: share.get(),
+                dust_floor: dust.get(),
+                liquidation_fee_rounding: match rounding {
+                    255 => 2,
+                    254 => u32::MAX,
+                    r => u32::from(r & 1),
+                },
+                reserved: u32::from(*fees_reserved),
+            },
         },
         (PresetSrc::FromCtor, None) => partliq_preset { policy: inp.policy.build(), fees: partliq_venue_fees::default() },
     };
@@ -245,10 +278,8 @@ fuzz_target!(|inp: Input| {
     }
     let want = match core_policy(&preset.policy) {
         Err(s) => s,
-        Ok(_) => match fees_status(preset.fees.liquidation_fee_ppm, preset.fees.liquidator_fee_share_ppm, preset.fees.dust_floor) {
-            PARTLIQ_STATUS_OK if m0.reserved != 0 => PARTLIQ_STATUS_RESERVED_NOT_ZERO,
-            s => s,
-        },
+        // The market is only written: its own fields (fee rounding included) are not checked.
+        Ok(_) => abi_fees_status(&preset.fees),
     };
     assert_eq!(st, want);
     if st != PARTLIQ_STATUS_OK {
@@ -258,6 +289,7 @@ fuzz_target!(|inp: Input| {
     let mut expect = m0;
     expect.liquidation_fee_ppm = preset.fees.liquidation_fee_ppm;
     expect.liquidator_fee_share_ppm = preset.fees.liquidator_fee_share_ppm;
+    expect.liquidation_fee_rounding = preset.fees.liquidation_fee_rounding;
     expect.dust_floor = preset.fees.dust_floor;
     assert_eq!(m.get(), expect, "preset_apply changed more than the fees");
     // A valid market with a valid preset's fees stays valid.
@@ -265,6 +297,7 @@ fuzz_target!(|inp: Input| {
     repair(&mut repaired, inp.market.tiers.len().min(PARTLIQ_MAX_TIERS));
     repaired.liquidation_fee_ppm = expect.liquidation_fee_ppm;
     repaired.liquidator_fee_share_ppm = expect.liquidator_fee_share_ppm;
+    repaired.liquidation_fee_rounding = expect.liquidation_fee_rounding;
     repaired.dust_floor = expect.dust_floor;
     // SAFETY: a valid pointer.
     assert_eq!(unsafe { partliq_market_validate(&repaired) }, PARTLIQ_STATUS_OK, "a preset's fees make a valid market invalid");

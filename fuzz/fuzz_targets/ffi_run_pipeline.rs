@@ -145,7 +145,7 @@ fuzz_target!(|inp: Input| {
         Err(s) => Some(s),
         Ok(_) if st0.has_partial > 1 || st0.in_liquidation > 1 => Some(PARTLIQ_STATUS_INVALID_ENUM),
         Ok(_) if v.positions.len() > partliq::MAX_POSITIONS => Some(PARTLIQ_STATUS_TOO_MANY_POSITIONS),
-        Ok(_) if v.reserved_bad => Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+        Ok(_) if v.boundary.is_some() => v.boundary,
         Ok(_) => None,
     };
     if let Some(s) = pre {

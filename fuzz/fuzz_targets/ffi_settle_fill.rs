@@ -56,8 +56,9 @@ fuzz_target!(|inp: Input| {
         return;
     }
     let v = args.view();
-    if fill.reserved != 0 || v.reserved_bad {
-        assert_eq!(st, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    let boundary = if fill.reserved != 0 { Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO) } else { v.boundary };
+    if let Some(s) = boundary {
+        assert_eq!(st, s);
         out.assert_untouched("settle_fill");
         return;
     }

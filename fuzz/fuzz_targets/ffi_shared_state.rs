@@ -109,8 +109,8 @@ fuzz_target!(|inp: Input| {
                 return;
             }
             let want = mem_err.unwrap_or_else(|| {
-                if m.reserved != 0 {
-                    return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
+                if let Some(s) = fee_rounding_status(&m) {
+                    return s;
                 }
                 let cm = core_market(&m);
                 match cm.validate() {
@@ -200,8 +200,8 @@ fuzz_target!(|inp: Input| {
                     continue;
                 }
                 let want = pre(false).unwrap_or_else(|| {
-                    if m.reserved != 0 {
-                        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
+                    if let Some(s) = fee_rounding_status(&m) {
+                        return s;
                     }
                     let cm = core_market(&m);
                     match cm.validate() {

@@ -55,7 +55,8 @@ impl PolicyIn {
             };
         }
         if let Some((n, portion)) = self.position_limits {
-            p.position_limits = PositionLimits { min_notional: Quote(n.get()), max_portion: Ppm(portion.get()) };
+            // Hard caps (checked below); dYdX's mode: fuzz_targets/dydx_preset_differential.rs.
+            p.position_limits = PositionLimits { min_notional: Quote(n.get()), max_portion: Ppm(portion.get()), mode: LimitMode::Cap };
         }
         if let Some((n, l)) = self.block_limits {
             p.block_limits = BlockLimits { max_notional: Quote(n.get()), max_insurance_loss: Quote(l.get()) };

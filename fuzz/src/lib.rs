@@ -11,7 +11,7 @@
 
 use arbitrary::Arbitrary;
 use partliq::ffi::*;
-use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Size, Target, MAX_POSITIONS, MAX_TIERS};
+use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target, MAX_POSITIONS, MAX_TIERS};
 
 // ---------------------------------------------------------------------------
 // Numbers.
@@ -108,8 +108,9 @@ pub struct MarketIn {
     pub tier_count_raw: Option<u32>,
     pub fee: PpmArg,
     pub share: PpmArg,
-    /// 255: a non-zero reserved field.
-    pub reserved: u8,
+    /// The fee rounding: even 0 (up), odd 1 (down); 254: `UINT32_MAX` and
+    /// 255: 2, both outside the enumeration.
+    pub fee_rounding: u8,
     pub dust_floor: I64,
 }
 
@@ -130,7 +131,11 @@ impl MarketIn {
             tier_count: self.tier_count_raw.unwrap_or(given as u32),
             liquidation_fee_ppm: self.fee.get(),
             liquidator_fee_share_ppm: self.share.get(),
-            reserved: u32::from(self.reserved == 255),
+            liquidation_fee_rounding: match self.fee_rounding {
+                255 => 2,
+                254 => u32::MAX,
+                r => u32::from(r & 1),
+            },
             dust_floor: self.dust_floor.get(),
         };
         if self.make_valid {
@@ -149,7 +154,7 @@ pub fn repair(m: &mut partliq_market, given: usize) {
     m.tick = m.tick.unsigned_abs().clamp(1, i64::MAX as u64) as i64;
     m.liquidation_fee_ppm %= 1_000_001;
     m.liquidator_fee_share_ppm %= 1_000_001;
-    m.reserved = 0;
+    m.liquidation_fee_rounding %= 2;
     m.dust_floor = m.dust_floor.unsigned_abs().min(i64::MAX as u64) as i64;
     let n = given.clamp(1, PARTLIQ_MAX_TIERS);
     let mut floors: Vec<i64> = m.tiers[..n].iter().map(|t| t.notional_floor.unsigned_abs().min(i64::MAX as u64) as i64).collect();
@@ -169,7 +174,9 @@ pub fn repair(m: &mut partliq_market, given: usize) {
     m.tier_count = floors.len() as u32;
 }
 
-/// The ABI market as the core's (field by field; the ABI's `reserved` is dropped).
+/// The ABI market as the core's, field by field (a fee rounding outside the
+/// enumeration, which the ABI rejects, becomes `TowardZero`, which the core
+/// rejects).
 pub fn core_market(m: &partliq_market) -> Market {
     let mut tiers = [MarginTier::default(); MAX_TIERS];
     for (c, a) in tiers.iter_mut().zip(&m.tiers) {
@@ -184,8 +191,18 @@ pub fn core_market(m: &partliq_market) -> Market {
         tier_count: m.tier_count,
         liquidation_fee: Ppm(m.liquidation_fee_ppm),
         liquidator_fee_share: Ppm(m.liquidator_fee_share_ppm),
+        liquidation_fee_rounding: match m.liquidation_fee_rounding {
+            0 => Rounding::Ceil,
+            1 => Rounding::Floor,
+            _ => Rounding::TowardZero,
+        },
         dust_floor: Quote(m.dust_floor),
     }
+}
+
+/// What the ABI says of a market's fee rounding before the core sees it.
+pub fn fee_rounding_status(m: &partliq_market) -> Option<partliq_status> {
+    (m.liquidation_fee_rounding > 1).then_some(PARTLIQ_STATUS_INVALID_ENUM)
 }
 
 pub fn core_position(p: &partliq_position) -> Position {
@@ -288,10 +305,14 @@ impl PoolData {
         }
     }
 
-    /// True when a position in `positions` (or a market it names) has a
-    /// non-zero reserved field: the ABI rejects it before the core runs.
-    pub fn reserved_bad(positions: &[partliq_position], markets: &[partliq_market]) -> bool {
-        positions.iter().any(|p| p.reserved != 0 || markets.get(p.market_index as usize).is_some_and(|m| m.reserved != 0))
+    /// The status the ABI's pool checks give before the core runs: a
+    /// position's non-zero reserved field, else any market's fee rounding
+    /// outside its enumeration (every market is checked, named or not).
+    pub fn boundary(positions: &[partliq_position], markets: &[partliq_market]) -> Option<partliq_status> {
+        if positions.iter().any(|p| p.reserved != 0) {
+            return Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
+        markets.iter().find_map(fee_rounding_status)
     }
 }
 
@@ -510,7 +531,7 @@ impl<'a> PoolArgs<'a> {
         let markets = self.markets.effective(&self.data.markets);
         let positions = self.positions.effective(&self.data.positions);
         PoolView {
-            reserved_bad: PoolData::reserved_bad(positions, markets),
+            boundary: PoolData::boundary(positions, markets),
             markets: markets.iter().map(core_market).collect(),
             prices: self.prices.effective(&self.data.prices).iter().map(|p| Price(*p)).collect(),
             collateral: Quote(self.data.collateral),
@@ -522,7 +543,8 @@ impl<'a> PoolArgs<'a> {
 /// The pool as the core sees it.
 #[derive(Debug, Clone)]
 pub struct PoolView {
-    pub reserved_bad: bool,
+    /// The boundary's own status for the pool's arrays (before the core).
+    pub boundary: Option<partliq_status>,
     pub markets: Vec<Market>,
     pub prices: Vec<Price>,
     pub collateral: Quote,
@@ -577,12 +599,16 @@ pub fn close_cash(m: &Market, sigma: i128, units: i128, exec: i128) -> Option<i1
     Some(n.div_euclid(den))
 }
 
-/// Fee of closing `units` at `exec`: `ceil(units·exec·10^e·fee)`.
+/// Fee of closing `units` at `exec`: `units·exec·10^e·fee`, rounded up, or
+/// down when the market says so (toward zero is down: the fee is ≥ 0).
 pub fn close_fee(m: &Market, units: i128, exec: i128) -> Option<i128> {
     let (mul, den) = scale(m);
     let n = units.checked_mul(exec)?.checked_mul(mul)?.checked_mul(i128::from(m.liquidation_fee.0))?;
     let d = den.checked_mul(1_000_000)?;
-    Some(-((-n).div_euclid(d)))
+    match m.liquidation_fee_rounding {
+        Rounding::Ceil => Some(-((-n).div_euclid(d))),
+        Rounding::Floor | Rounding::TowardZero => Some(n.div_euclid(d)),
+    }
 }
 
 /// The pool with `units` of position `j` closed at `exec` (cash and full fee
@@ -843,9 +869,14 @@ impl<T: Copy> InOut<T> {
 /// boundary's order (reserved fields, sizing, order, target, flags).
 pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status> {
     use partliq::*;
-    if p.fraction_cap.reserved != 0 || p.position_limits.reserved != 0 || p.escalation.reserved != 0 {
+    if p.fraction_cap.reserved != 0 || p.escalation.reserved != 0 {
         return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
     }
+    let mode = match p.position_limits.mode {
+        0 => LimitMode::Cap,
+        1 => LimitMode::AtLeastOneLot,
+        _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+    };
     let sizing = match p.sizing {
         0 => SizingMode::Minimal,
         1 => SizingMode::MaxAllowed,
@@ -883,6 +914,7 @@ pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status
         position_limits: PositionLimits {
             min_notional: Quote(p.position_limits.min_notional),
             max_portion: Ppm(p.position_limits.max_portion_ppm),
+            mode,
         },
         block_limits: BlockLimits {
             max_notional: Quote(p.block_limits.max_notional),
@@ -908,7 +940,8 @@ pub struct AbiPolicyIn {
     pub fraction_cap: Option<(I64, PpmArg, u8)>,
     pub tier_step: Option<(u8, Option<u8>)>,
     pub close_factor: Option<(PpmArg, u32, I64, I64)>,
-    pub position_limits: Option<(I64, PpmArg)>,
+    /// Min notional, max portion, dYdX's at-least-one-lot mode.
+    pub position_limits: Option<(I64, PpmArg, bool)>,
     pub block_limits: Option<(I64, I64)>,
     pub window: Option<(I64, u8)>,
     pub perp_v2_ratio: bool,
@@ -920,7 +953,8 @@ pub struct AbiPolicyIn {
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Broken {
     FractionCapReserved,
-    PositionLimitsReserved,
+    /// A position-limits mode outside the enumeration (2 or more).
+    PositionLimitsMode(u32),
     EscalationReserved,
     Sizing(u32),
     Order(u32),
@@ -959,8 +993,8 @@ impl AbiPolicyIn {
                 min_remainder: mr.get(),
             };
         }
-        if let Some((n, portion)) = self.position_limits {
-            p.position_limits = partliq_position_limits { min_notional: n.get(), max_portion_ppm: portion.get(), reserved: 0 };
+        if let Some((n, portion, one_lot)) = self.position_limits {
+            p.position_limits = partliq_position_limits { min_notional: n.get(), max_portion_ppm: portion.get(), mode: u32::from(one_lot) };
         }
         if let Some((n, l)) = self.block_limits {
             p.block_limits = partliq_block_limits { max_notional: n.get(), max_insurance_loss: l.get() };
@@ -976,7 +1010,7 @@ impl AbiPolicyIn {
         match self.broken {
             None => {}
             Some(Broken::FractionCapReserved) => p.fraction_cap.reserved = 1,
-            Some(Broken::PositionLimitsReserved) => p.position_limits.reserved = 1,
+            Some(Broken::PositionLimitsMode(v)) => p.position_limits.mode = v.max(2),
             Some(Broken::EscalationReserved) => p.escalation.reserved = 1,
             Some(Broken::Sizing(v)) => p.sizing = v,
             Some(Broken::Order(v)) => p.order = v,

@@ -171,6 +171,7 @@ pub fn custom_policy(c: &CustomPolicySpec) -> Result<SimPolicy, String> {
         p.position_limits = PositionLimits {
             min_notional: c.min_notional_usd.map(usd).unwrap_or(p.position_limits.min_notional),
             max_portion: c.max_portion.map(ppm).unwrap_or(p.position_limits.max_portion),
+            ..p.position_limits
         };
     }
     if let Some((n, d)) = c.backstop_fraction {

@@ -214,6 +214,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
     let mut markets = w.markets.clone();
     for m in markets.iter_mut() {
         m.liquidation_fee = pol.fees.liquidation_fee;
+        m.liquidation_fee_rounding = pol.fees.liquidation_fee_rounding;
         m.liquidator_fee_share = pol.fees.liquidator_fee_share;
         m.dust_floor = pol.fees.dust_floor;
         m.validate().map_err(|e| SimError::Setup(format!("market {}: {e:?}", m.id)))?;

@@ -146,13 +146,16 @@ pub(super) const OK: partliq_status = PARTLIQ_STATUS_OK;
 // array have exactly the layout of the core's `#[repr(C)]` `Market`,
 // `MarginTier`, `Position` and `#[repr(transparent)]` `Price` (asserted field
 // by field in `types.rs`); the ABI's `reserved` fields sit where the core's
-// structs have padding. Every field of both sides is a plain integer, so
-// every bit pattern is valid for both: the caller's arrays are read in
-// place. (Copying them to the stack would also work, but costs ~20 KiB of
-// stack per call: see the note in `types.rs`.)
+// structs have padding. Every field of both sides is a plain integer, except
+// the market's fee rounding, the core's `Rounding` enum: every market's is
+// checked to be one of the two values the ABI names (the enum's `Ceil` and
+// `Floor`) before the array is seen as core markets. So every bit pattern
+// that passes is valid for both: the caller's arrays are read in place.
+// (Copying them to the stack would also work, but costs ~20 KiB of stack per
+// call: see the note in `types.rs`.)
 
 /// The caller's pool as the core sees it, after the ABI's own checks
-/// (reserved fields of the positions and of the markets they name).
+/// (reserved fields of the positions, every market's fee rounding).
 pub(super) struct PoolRef<'a> {
     pub(super) markets: &'a [Market],
     pub(super) prices: &'a [Price],
@@ -167,17 +170,11 @@ impl<'a> PoolRef<'a> {
         collateral: i64,
         positions: &'a [partliq_position],
     ) -> Result<Self, partliq_status> {
-        for p in positions {
-            if p.reserved != 0 {
-                return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-            }
-            let named = usize::try_from(p.market_index).ok().and_then(|i| markets.get(i));
-            if named.is_some_and(|m| m.reserved != 0) {
-                return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-            }
+        if positions.iter().any(|p| p.reserved != 0) {
+            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
         Ok(PoolRef {
-            markets: core_markets(markets),
+            markets: core_markets(markets)?,
             prices: core_prices(prices),
             collateral: Quote(collateral),
             positions: core_positions(positions),
@@ -189,12 +186,23 @@ impl<'a> PoolRef<'a> {
     }
 }
 
-/// The caller's markets as core markets.
-pub(super) fn core_markets(m: &[partliq_market]) -> &[Market] {
+/// A market's fee rounding is one of the ABI's two values.
+fn fee_rounding_ok(m: &partliq_market) -> bool {
+    m.liquidation_fee_rounding == partliq_fee_rounding::Up as u32 || m.liquidation_fee_rounding == partliq_fee_rounding::Down as u32
+}
+
+/// The caller's markets as core markets, once every market's fee rounding is
+/// checked (`INVALID_ENUM` otherwise).
+pub(super) fn core_markets(m: &[partliq_market]) -> Result<&[Market], partliq_status> {
+    if !m.iter().all(fee_rounding_ok) {
+        return Err(PARTLIQ_STATUS_INVALID_ENUM);
+    }
     // SAFETY: same size, alignment and field offsets (asserted in types.rs);
-    // all fields are integers (every bit pattern valid); the length and the
-    // lifetime are the input slice's.
-    unsafe { core::slice::from_raw_parts(m.as_ptr().cast::<Market>(), m.len()) }
+    // every field is an integer (every bit pattern valid) except the fee
+    // rounding, whose value was just checked to be `Rounding::Ceil` (0) or
+    // `Rounding::Floor` (1) (discriminants asserted in types.rs); the length
+    // and the lifetime are the input slice's.
+    Ok(unsafe { core::slice::from_raw_parts(m.as_ptr().cast::<Market>(), m.len()) })
 }
 
 /// The caller's prices as core prices (`Price` is `repr(transparent)` over `i64`).
@@ -240,17 +248,16 @@ pub extern "C" fn partliq_abi_version() -> u32 {
 /// Checks every parameter of a market; each problem has its own status
 /// (`PARTLIQ_STATUS_INVALID_LOT_STEP` … `PARTLIQ_STATUS_INVALID_DUST_FLOOR`,
 /// `PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT` for a fee or fee share above
-/// 100 %, `PARTLIQ_STATUS_RESERVED_NOT_ZERO`).
+/// 100 %, `PARTLIQ_STATUS_INVALID_ENUM` for a fee rounding other than
+/// `PARTLIQ_FEE_ROUNDING_UP` / `_DOWN`).
 ///
 /// # Safety
 /// `market` is NULL or points to an initialised `partliq_market`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_market_validate(market: *const partliq_market) -> partliq_status {
     let market = struct_in!(market);
-    if market.reserved != 0 {
-        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
-    }
-    core_try!(core_markets(core::slice::from_ref(market)).iter().try_for_each(Market::validate));
+    let markets = check!(core_markets(core::slice::from_ref(market)));
+    core_try!(markets.iter().try_for_each(Market::validate));
     OK
 }
 
@@ -682,7 +689,7 @@ mod tests {
             tier_count: 1,
             liquidation_fee_ppm: 10_000,
             liquidator_fee_share_ppm: 400_000,
-            reserved: 0,
+            liquidation_fee_rounding: partliq_fee_rounding::Up as u32,
             dust_floor: 0,
         };
         m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
@@ -712,15 +719,23 @@ mod tests {
         let st = unsafe { partliq_settle_fill(ms.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &f, &mut s) };
         assert_eq!(st, OK);
         assert_eq!(s.new_position, partliq_position { market_index: 2, reserved: 0, size: 66, quote_balance: -6_268 });
-        // A reserved field of a named market is checked; of an unnamed one, not.
+        // Fee rounding down: sell 34 at 99, fee 1 % of 3,366 = 33.66 → 33
+        // (34 rounded up, above); the cap (excess 102) does not bind.
         let mut ms2 = ms;
-        ms2[0].reserved = 1;
+        ms2[2].liquidation_fee_rounding = partliq_fee_rounding::Down as u32;
         // SAFETY: as above.
-        let st = unsafe { partliq_pool_health(ms2.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
-        assert_eq!(st, OK);
-        ms2[2].reserved = 1;
-        // SAFETY: as above.
-        let st = unsafe { partliq_pool_health(ms2.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
-        assert_eq!(st, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        let st = unsafe { partliq_settle_fill(ms2.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &f, &mut s) };
+        assert_eq!((st, s.nominal_fee, s.fee), (OK, 33, 33));
+        // Every market's fee rounding is checked, named by a position or not:
+        // the whole array is read as core markets.
+        for bad in [2u32, 3, u32::MAX] {
+            let mut ms3 = ms;
+            ms3[0].liquidation_fee_rounding = bad;
+            // SAFETY: as above.
+            let st = unsafe { partliq_pool_health(ms3.as_ptr(), 3, [1i64, 1, 100].as_ptr(), 3, 0, ps.as_ptr(), 1, &mut h) };
+            assert_eq!(st, PARTLIQ_STATUS_INVALID_ENUM);
+            // SAFETY: a valid market.
+            assert_eq!(unsafe { partliq_market_validate(&ms3[0]) }, PARTLIQ_STATUS_INVALID_ENUM);
+        }
     }
 }

@@ -3,12 +3,12 @@
 use crate::account::MAX_POSITIONS;
 use crate::error::Error;
 use crate::health::Target;
-use crate::num::{Ppm, Quote};
+use crate::num::{Ppm, Quote, Rounding};
 use crate::pipeline::{run_pipeline, Decision};
 use crate::plan::{Plan, PlanLeg, PlanOrder};
 use crate::policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, MarketCapacityState, Policy, PositionLimits,
-    SizingMode, TierStep, WindowCapacity,
+    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,
+    PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 use crate::presets::{self, dydx_v4, Preset, VenueFees};
 
@@ -25,6 +25,22 @@ pub enum partliq_sizing_mode {
     Minimal = 0,
     /// As much as the step rules allow (the whole position if none applies).
     MaxAllowed = 1,
+}
+
+/// How the position and block notional limits meet the lot step
+/// (`partliq_position_limits.mode`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_limit_mode {
+    /// Hard caps: the most whole lot steps within every limit; none fits, no
+    /// step (a block limit is reached at the limit).
+    Cap = 0,
+    /// dYdX v4's `GetLiquidatablePositionSizeDelta`: the smaller of the
+    /// position's and the block's limits; the whole position when its
+    /// notional is within it or it is at most one lot step, else that limit
+    /// rounded down to the step but at least one step. A block limit stops
+    /// liquidation only once exceeded; block notional is booked rounded down.
+    AtLeastOneLot = 1,
 }
 
 /// What the engine should do (`partliq_decision.action`).
@@ -53,7 +69,9 @@ pub enum partliq_reason {
     TargetMet = 1,
     /// The legs restore the target.
     TargetRestored = 2,
-    /// A step rule bounded the step; the next call continues.
+    /// A step rule bounded the step; the next call continues. With
+    /// `PARTLIQ_ACTION_NONE` and no leg: a rule other than the block's or the
+    /// window's limit allows less than one lot step of every position.
     StepCapped = 3,
     /// No partial reduction restores the target.
     Infeasible = 4,
@@ -61,7 +79,8 @@ pub enum partliq_reason {
     BelowBackstopFraction = 5,
     /// Equity is negative.
     Bankrupt = 6,
-    /// The account's insurance-loss or notional limit for this block is used up.
+    /// The account's insurance-loss or notional limit for this block is used
+    /// up (exceeded, with `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`).
     BlockLimitReached = 7,
     /// The market's liquidation capacity for this window is used up.
     CapacityExhausted = 8,
@@ -117,8 +136,12 @@ pub struct partliq_position_limits {
     pub min_notional: i64,
     /// Largest fraction of the position's notional per step, ppm (≤ 1,000,000; 0 = off).
     pub max_portion_ppm: u32,
-    /// Must be 0.
-    pub reserved: u32,
+    /// A `partliq_limit_mode`: how these limits and `partliq_block_limits`'
+    /// notional meet the lot step (`PARTLIQ_LIMIT_MODE_CAP`, 0, the default;
+    /// the dYdX preset's `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`). Other
+    /// values: `INVALID_ENUM`. (This was a `reserved` field that had to be
+    /// 0: callers that set 0 keep their behaviour.)
+    pub mode: u32,
 }
 
 /// dYdX v4's per-account, per-block limits (`INT64_MAX` = unlimited).
@@ -197,6 +220,12 @@ pub struct partliq_venue_fees {
     pub liquidator_fee_share_ppm: u32,
     /// Remainders below this notional close whole (≥ 0; 0 = none).
     pub dust_floor: i64,
+    /// A `partliq_fee_rounding`: how the venue rounds the fee
+    /// (`partliq_preset_apply` writes it into the market). Other values:
+    /// `INVALID_ENUM`.
+    pub liquidation_fee_rounding: u32,
+    /// Must be 0.
+    pub reserved: u32,
 }
 
 /// A venue's policy and market parameters.
@@ -205,7 +234,8 @@ pub struct partliq_venue_fees {
 pub struct partliq_preset {
     /// The liquidation policy.
     pub policy: partliq_policy,
-    /// Fee, fee split and dust floor for the venue's markets (`partliq_preset_apply`).
+    /// Fee, its rounding, fee split and dust floor for the venue's markets
+    /// (`partliq_preset_apply`).
     pub fees: partliq_venue_fees,
 }
 
@@ -286,7 +316,7 @@ pin_layout!(partliq_tier_step, size = 8, align = u32, { levels @ 0, full_close_a
 pin_layout!(partliq_close_factor, size = 24, align = i64, {
     max_fraction_ppm @ 0, health_threshold_ppm @ 4, min_position_notional @ 8, min_remainder @ 16,
 });
-pin_layout!(partliq_position_limits, size = 16, align = i64, { min_notional @ 0, max_portion_ppm @ 8, reserved @ 12 });
+pin_layout!(partliq_position_limits, size = 16, align = i64, { min_notional @ 0, max_portion_ppm @ 8, mode @ 12 });
 pin_layout!(partliq_block_limits, size = 16, align = i64, { max_notional @ 0, max_insurance_loss @ 8 });
 pin_layout!(partliq_window_capacity, size = 16, align = i64, { capacity @ 0, window @ 8 });
 pin_layout!(partliq_escalation_rules, size = 16, align = u32, {
@@ -296,8 +326,10 @@ pin_layout!(partliq_policy, size = 144, align = i64, {
     target @ 0, price_band_ppm @ 8, order @ 12, sizing @ 16, perp_v2_ratio @ 20, fraction_cap @ 24, tier_step @ 48,
     close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128,
 });
-pin_layout!(partliq_venue_fees, size = 16, align = i64, { liquidation_fee_ppm @ 0, liquidator_fee_share_ppm @ 4, dust_floor @ 8 });
-pin_layout!(partliq_preset, size = 160, align = i64, { policy @ 0, fees @ 144 });
+pin_layout!(partliq_venue_fees, size = 24, align = i64, {
+    liquidation_fee_ppm @ 0, liquidator_fee_share_ppm @ 4, dust_floor @ 8, liquidation_fee_rounding @ 16, reserved @ 20,
+});
+pin_layout!(partliq_preset, size = 168, align = i64, { policy @ 0, fees @ 144 });
 pin_layout!(partliq_dydx_liquidation_config, size = 40, align = i64, {
     max_liquidation_fee_ppm @ 0, bankruptcy_adjustment_ppm @ 4, spread_to_maintenance_margin_ratio_ppm @ 8,
     max_position_portion_liquidated_ppm @ 12, min_position_notional_liquidated @ 16, max_notional_liquidated @ 24,
@@ -340,9 +372,14 @@ impl partliq_policy {
     /// The core policy, after the boundary's checks (enumerations, flags,
     /// reserved fields); the core's own checks are `Policy::validate`.
     pub(crate) fn to_core(self) -> Result<Policy, partliq_status> {
-        if self.fraction_cap.reserved != 0 || self.position_limits.reserved != 0 || self.escalation.reserved != 0 {
+        if self.fraction_cap.reserved != 0 || self.escalation.reserved != 0 {
             return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
+        let mode = match self.position_limits.mode {
+            m if m == partliq_limit_mode::Cap as u32 => LimitMode::Cap,
+            m if m == partliq_limit_mode::AtLeastOneLot as u32 => LimitMode::AtLeastOneLot,
+            _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+        };
         let sizing = match self.sizing {
             s if s == partliq_sizing_mode::Minimal as u32 => SizingMode::Minimal,
             s if s == partliq_sizing_mode::MaxAllowed as u32 => SizingMode::MaxAllowed,
@@ -370,6 +407,7 @@ impl partliq_policy {
             position_limits: PositionLimits {
                 min_notional: Quote(self.position_limits.min_notional),
                 max_portion: Ppm(self.position_limits.max_portion_ppm),
+                mode,
             },
             block_limits: BlockLimits {
                 max_notional: Quote(self.block_limits.max_notional),
@@ -412,7 +450,7 @@ impl From<&Policy> for partliq_policy {
             position_limits: partliq_position_limits {
                 min_notional: p.position_limits.min_notional.0,
                 max_portion_ppm: p.position_limits.max_portion.0,
-                reserved: 0,
+                mode: p.position_limits.mode as u32,
             },
             block_limits: partliq_block_limits {
                 max_notional: p.block_limits.max_notional.0,
@@ -431,13 +469,38 @@ impl From<&Policy> for partliq_policy {
 
 impl partliq_venue_fees {
     fn to_core(self) -> Result<VenueFees, partliq_status> {
+        if self.reserved != 0 {
+            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
+        let liquidation_fee_rounding = match self.liquidation_fee_rounding {
+            r if r == partliq_fee_rounding::Up as u32 => Rounding::Ceil,
+            r if r == partliq_fee_rounding::Down as u32 => Rounding::Floor,
+            _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+        };
         let fees = VenueFees {
             liquidation_fee: Ppm(self.liquidation_fee_ppm),
+            liquidation_fee_rounding,
             liquidator_fee_share: Ppm(self.liquidator_fee_share_ppm),
             dust_floor: Quote(self.dust_floor),
         };
         check_fees(&fees)?;
         Ok(fees)
+    }
+}
+
+impl From<&VenueFees> for partliq_venue_fees {
+    fn from(f: &VenueFees) -> Self {
+        partliq_venue_fees {
+            liquidation_fee_ppm: f.liquidation_fee.0,
+            liquidator_fee_share_ppm: f.liquidator_fee_share.0,
+            dust_floor: f.dust_floor.0,
+            liquidation_fee_rounding: match f.liquidation_fee_rounding {
+                Rounding::Ceil => partliq_fee_rounding::Up as u32,
+                // A fee is never negative: truncation is rounding down.
+                Rounding::Floor | Rounding::TowardZero => partliq_fee_rounding::Down as u32,
+            },
+            reserved: 0,
+        }
     }
 }
 
@@ -448,6 +511,9 @@ fn check_fees(f: &VenueFees) -> Result<(), partliq_status> {
     }
     if f.dust_floor.0 < 0 {
         return Err(PARTLIQ_STATUS_INVALID_DUST_FLOOR);
+    }
+    if f.liquidation_fee_rounding == Rounding::TowardZero {
+        return Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING);
     }
     Ok(())
 }
@@ -551,17 +617,7 @@ fn preset_out(preset: Result<Preset, Error>, out: *mut partliq_preset) -> partli
     let preset = core_try!(preset);
     core_try!(preset.policy.validate());
     check!(check_fees(&preset.fees));
-    write_out!(
-        out,
-        partliq_preset {
-            policy: partliq_policy::from(&preset.policy),
-            fees: partliq_venue_fees {
-                liquidation_fee_ppm: preset.fees.liquidation_fee.0,
-                liquidator_fee_share_ppm: preset.fees.liquidator_fee_share.0,
-                dust_floor: preset.fees.dust_floor.0,
-            },
-        }
-    );
+    write_out!(out, partliq_preset { policy: partliq_policy::from(&preset.policy), fees: partliq_venue_fees::from(&preset.fees) });
     OK
 }
 
@@ -737,10 +793,12 @@ pub unsafe extern "C" fn partliq_preset_synthetix_v3(capacity: i64, window: u64,
     preset_out(presets::synthetix_v3(Quote(capacity), window), out)
 }
 
-/// Writes the preset's fee, fee split and dust floor into `*market` (only
-/// on success). Statuses: `FRACTION_ABOVE_100_PERCENT`, `INVALID_DUST_FLOOR`
-/// (the fees), `RESERVED_NOT_ZERO` (the market's), and the policy's
-/// boundary checks (`INVALID_ENUM`, `RESERVED_NOT_ZERO`).
+/// Writes the preset's fee, its rounding, fee split and dust floor into
+/// `*market` (only on success; the market's other fields are neither read
+/// nor checked). Statuses: `FRACTION_ABOVE_100_PERCENT`,
+/// `INVALID_DUST_FLOOR`, `INVALID_ENUM` (fee rounding), `RESERVED_NOT_ZERO`
+/// (the fees), and the policy's boundary checks (`INVALID_ENUM`,
+/// `RESERVED_NOT_ZERO`).
 ///
 /// # Safety
 /// `preset` is NULL or points to an initialised `partliq_preset`; `market`
@@ -754,10 +812,8 @@ pub unsafe extern "C" fn partliq_preset_apply(preset: *const partliq_preset, mar
     // SAFETY: `market` was checked non-NULL and aligned; the contract makes
     // it point to an initialised market that nothing else accesses now.
     let m = unsafe { &mut *market };
-    if m.reserved != 0 {
-        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
-    }
     m.liquidation_fee_ppm = fees.liquidation_fee.0;
+    m.liquidation_fee_rounding = partliq_venue_fees::from(&fees).liquidation_fee_rounding;
     m.liquidator_fee_share_ppm = fees.liquidator_fee_share.0;
     m.dust_floor = fees.dust_floor.0;
     OK
@@ -1001,7 +1057,28 @@ mod tests {
         ];
         for p in all {
             assert_eq!(partliq_policy::from(&p.policy).to_core().unwrap(), p.policy);
+            assert_eq!(partliq_venue_fees::from(&p.fees).to_core().unwrap(), p.fees);
         }
+        // The dYdX preset's modes reach the ABI: at least one lot, fee rounded down.
+        let d = partliq_preset { policy: partliq_policy::from(&all[7].policy), fees: partliq_venue_fees::from(&all[7].fees) };
+        assert_eq!(d.policy.position_limits.mode, partliq_limit_mode::AtLeastOneLot as u32);
+        assert_eq!(d.fees.liquidation_fee_rounding, partliq_fee_rounding::Down as u32);
+        assert_eq!(partliq_limit_mode::AtLeastOneLot as u32, LimitMode::AtLeastOneLot as u32);
+        assert_eq!(partliq_limit_mode::Cap as u32, LimitMode::Cap as u32);
+        // Bad values of the new fields.
+        let mut bad = d;
+        bad.policy.position_limits.mode = 2;
+        assert_eq!(bad.policy.to_core(), Err(PARTLIQ_STATUS_INVALID_ENUM));
+        let mut bad = d;
+        bad.fees.liquidation_fee_rounding = 2;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_INVALID_ENUM));
+        let mut bad = d;
+        bad.fees.reserved = 1;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        // A core fee rounded toward zero is rounded down (the fee is never negative).
+        let tz = VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..all[7].fees };
+        assert_eq!(partliq_venue_fees::from(&tz).liquidation_fee_rounding, partliq_fee_rounding::Down as u32);
+        assert_eq!(check_fees(&tz), Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING));
         let c = dydx_v4::LiquidationConfig::mainnet_genesis();
         assert_eq!(partliq_dydx_liquidation_config::from_core(&c).to_core(), c);
     }
@@ -1018,7 +1095,7 @@ mod tests {
             tier_count: 1,
             liquidation_fee_ppm: 0,
             liquidator_fee_share_ppm: 0,
-            reserved: 0,
+            liquidation_fee_rounding: 0,
             dust_floor: 0,
         };
         m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };

@@ -17,7 +17,7 @@
 use core::ffi::c_void;
 
 use crate::market::Market;
-use crate::num::Quote;
+use crate::num::{Quote, Rounding};
 use crate::shared::{capacity, check_raw_memory, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
 use crate::sync::AtomicU64;
 
@@ -182,17 +182,18 @@ fn market_of(m: &Market) -> partliq_market {
         tier_count: m.tier_count,
         liquidation_fee_ppm: m.liquidation_fee.0,
         liquidator_fee_share_ppm: m.liquidator_fee_share.0,
-        reserved: 0,
+        // A fee is never negative: truncation is rounding down.
+        liquidation_fee_rounding: match m.liquidation_fee_rounding {
+            Rounding::Ceil => partliq_fee_rounding::Up as u32,
+            Rounding::Floor | Rounding::TowardZero => partliq_fee_rounding::Down as u32,
+        },
         dust_floor: m.dust_floor.0,
     }
 }
 
 /// A caller's market, checked as `partliq_market_validate` does.
 fn valid_market(m: &partliq_market) -> Result<&Market, partliq_status> {
-    if m.reserved != 0 {
-        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    }
-    let core = core_markets(core::slice::from_ref(m)).first().ok_or(PARTLIQ_STATUS_NULL_POINTER)?;
+    let core = core_markets(core::slice::from_ref(m))?.first().ok_or(PARTLIQ_STATUS_NULL_POINTER)?;
     core.validate().map_err(status_of)?;
     Ok(core)
 }
@@ -640,7 +641,7 @@ mod tests {
             tier_count: 1,
             liquidation_fee_ppm: 1,
             liquidator_fee_share_ppm: 2,
-            reserved: 0,
+            liquidation_fee_rounding: partliq_fee_rounding::Down as u32,
             dust_floor: 4,
         };
         m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
@@ -656,6 +657,9 @@ mod tests {
             m.id = 10;
             assert_eq!(partliq_market_params_publish(p, len, &m, &mut v), OK);
             assert_eq!(v, 2);
+            m.liquidation_fee_rounding = 2;
+            assert_eq!(partliq_market_params_publish(p, len, &m, &mut v), PARTLIQ_STATUS_INVALID_ENUM);
+            m.liquidation_fee_rounding = partliq_fee_rounding::Down as u32;
             m.lot_step = 0;
             assert_eq!(partliq_market_params_publish(p, len, &m, &mut v), PARTLIQ_STATUS_INVALID_LOT_STEP);
             assert_eq!(partliq_market_params_read(p, len, &mut out, &mut v), OK);

@@ -67,6 +67,11 @@ pub const PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT: partliq_status = 18;
 /// The dust floor is negative.
 pub const PARTLIQ_STATUS_INVALID_DUST_FLOOR: partliq_status = 19;
 
+/// The market's liquidation fee rounding is not up or down. (The Rust API
+/// only: the C ABI's `partliq_market.liquidation_fee_rounding` is checked as
+/// an enumeration, `PARTLIQ_STATUS_INVALID_ENUM`.)
+pub const PARTLIQ_STATUS_INVALID_FEE_ROUNDING: partliq_status = 20;
+
 /// A position names a market index that is not in the markets array.
 pub const PARTLIQ_STATUS_UNKNOWN_MARKET: partliq_status = 30;
 
@@ -194,7 +199,7 @@ pub const PARTLIQ_STATUS_RESERVED_NOT_ZERO: partliq_status = 1003;
 pub const PARTLIQ_STATUS_INVALID_ENUM: partliq_status = 1004;
 
 /// Every named status with its NUL-terminated description.
-const NAMED: [(partliq_status, &[u8]); 56] = [
+const NAMED: [(partliq_status, &[u8]); 57] = [
     (PARTLIQ_STATUS_OK, b"ok\0"),
     (PARTLIQ_STATUS_OVERFLOW, b"arithmetic overflow: a figure does not fit its integer type\0"),
     (PARTLIQ_STATUS_DIVISION_BY_ZERO, b"division by zero\0"),
@@ -209,6 +214,7 @@ const NAMED: [(partliq_status, &[u8]); 56] = [
     (PARTLIQ_STATUS_FRACTIONS_DECREASING, b"margin fractions decrease from one tier to the next\0"),
     (PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT, b"quote exponent outside [-18, 18]\0"),
     (PARTLIQ_STATUS_INVALID_DUST_FLOOR, b"dust floor must not be negative\0"),
+    (PARTLIQ_STATUS_INVALID_FEE_ROUNDING, b"liquidation fee rounding must be up (Ceil) or down (Floor)\0"),
     (PARTLIQ_STATUS_UNKNOWN_MARKET, b"position names a market that is not there\0"),
     (PARTLIQ_STATUS_MISSING_PRICE, b"price missing for a market a position needs\0"),
     (PARTLIQ_STATUS_NEGATIVE_PRICE, b"price is negative\0"),
@@ -294,6 +300,7 @@ mod tests {
             (Error::FractionsDecreasing, PARTLIQ_STATUS_FRACTIONS_DECREASING),
             (Error::InvalidQuoteExponent, PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT),
             (Error::InvalidDustFloor, PARTLIQ_STATUS_INVALID_DUST_FLOOR),
+            (Error::InvalidFeeRounding, PARTLIQ_STATUS_INVALID_FEE_ROUNDING),
             (Error::UnknownMarket, PARTLIQ_STATUS_UNKNOWN_MARKET),
             (Error::MissingPrice, PARTLIQ_STATUS_MISSING_PRICE),
             (Error::NegativePrice, PARTLIQ_STATUS_NEGATIVE_PRICE),

@@ -78,6 +78,17 @@ pub enum partliq_liquidation_price_kind {
     At = 2,
 }
 
+/// How a market rounds its liquidation fee
+/// (`partliq_market.liquidation_fee_rounding`, `partliq_venue_fees.liquidation_fee_rounding`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_fee_rounding {
+    /// Up, against the account (the default: 0, the field's old `reserved` value).
+    Up = 0,
+    /// Down (venues that round it down: dYdX v4, Perpetual Protocol v2, Aave v3.7).
+    Down = 1,
+}
+
 /// How an account's positions share margin (`partliq_account_health`).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +134,13 @@ pub struct partliq_market {
     pub liquidation_fee_ppm: u32,
     /// The liquidator's share of the fee, ppm; the insurance fund gets the rest.
     pub liquidator_fee_share_ppm: u32,
-    /// Must be 0.
-    pub reserved: u32,
+    /// A `partliq_fee_rounding`: how the liquidation fee is rounded to a
+    /// quote unit, `PARTLIQ_FEE_ROUNDING_UP` (0: against the account) or
+    /// `PARTLIQ_FEE_ROUNDING_DOWN` (1). Any other value: `INVALID_ENUM`, from
+    /// every function given the markets array (each market is checked, named
+    /// by a position or not). (This was a `reserved` field that had to be 0:
+    /// callers that set 0 keep their behaviour.)
+    pub liquidation_fee_rounding: u32,
     /// A remainder with a notional below this (quote units) is closed whole.
     pub dust_floor: i64,
 }
@@ -204,7 +220,8 @@ pub struct partliq_plan_leg {
     pub limit_price: i64,
     /// Cash at the limit price (received > 0, paid < 0), against the account.
     pub expected_cash: i64,
-    /// Liquidation fee at the limit price, rounded up.
+    /// Liquidation fee at the limit price, rounded as the market's
+    /// `liquidation_fee_rounding` (up by default).
     pub expected_fee: i64,
 }
 
@@ -263,7 +280,8 @@ pub struct partliq_close_sizing {
     pub execution_price: i64,
     /// Cash received (> 0) or paid (< 0), against the account.
     pub expected_cash: i64,
-    /// Liquidation fee at the execution price, rounded up.
+    /// Liquidation fee at the execution price, rounded as the market's
+    /// `liquidation_fee_rounding` (up by default).
     pub expected_fee: i64,
     /// Pool health after the close.
     pub health_after: partliq_health,
@@ -324,7 +342,8 @@ pub struct partliq_settlement {
     pub fill_cash: i64,
     /// Bankruptcy quote of the closed units.
     pub bankruptcy_quote: i64,
-    /// Fee before the cap, rounded up.
+    /// Fee before the cap, rounded as the market's `liquidation_fee_rounding`
+    /// (up by default).
     pub nominal_fee: i64,
     /// Fee charged: `min(nominal, max(0, fill_cash − bankruptcy_quote))`.
     pub fee: i64,
@@ -357,7 +376,7 @@ macro_rules! pin_layout {
 pin_layout!(partliq_margin_tier, size = 16, align = i64, { notional_floor @ 0, initial_ppm @ 8, maintenance_ppm @ 12 });
 pin_layout!(partliq_market, size = 304, align = i64, {
     id @ 0, quote_exponent @ 4, lot_step @ 8, tick @ 16, tiers @ 24, tier_count @ 280,
-    liquidation_fee_ppm @ 284, liquidator_fee_share_ppm @ 288, reserved @ 292, dust_floor @ 296,
+    liquidation_fee_ppm @ 284, liquidator_fee_share_ppm @ 288, liquidation_fee_rounding @ 292, dust_floor @ 296,
 });
 pin_layout!(partliq_position, size = 24, align = i64, { market_index @ 0, reserved @ 4, size @ 8, quote_balance @ 16 });
 pin_layout!(partliq_health, size = 48, align = i64, {
@@ -410,8 +429,14 @@ macro_rules! same_layout {
 same_layout!(partliq_margin_tier, MarginTier, { notional_floor = notional_floor, initial_ppm = initial, maintenance_ppm = maintenance });
 same_layout!(partliq_market, Market, {
     id = id, quote_exponent = quote_exponent, lot_step = lot_step, tick = tick, tiers = tiers, tier_count = tier_count,
-    liquidation_fee_ppm = liquidation_fee, liquidator_fee_share_ppm = liquidator_fee_share, dust_floor = dust_floor,
+    liquidation_fee_ppm = liquidation_fee, liquidator_fee_share_ppm = liquidator_fee_share,
+    liquidation_fee_rounding = liquidation_fee_rounding, dust_floor = dust_floor,
 });
+// The market's fee rounding is read in place: the ABI's values are the core
+// `Rounding`'s discriminants (checked to be 0 or 1 before any read).
+static_assertions::assert_eq_size!(crate::num::Rounding, u32);
+static_assertions::const_assert_eq!(partliq_fee_rounding::Up as u32, crate::num::Rounding::Ceil as u32);
+static_assertions::const_assert_eq!(partliq_fee_rounding::Down as u32, crate::num::Rounding::Floor as u32);
 same_layout!(partliq_position, Position, { market_index = market_index, size = size, quote_balance = quote_balance });
 static_assertions::assert_eq_size!(Price, i64);
 static_assertions::assert_eq_size!(Size, i64);

@@ -1,12 +1,13 @@
 //! Venue presets: policies that reproduce each venue's documented rules.
 //!
 //! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
-//! fixes (liquidation fee, its split, dust floor), which [`Preset::apply_to`]
-//! writes into a [`Market`]. Amounts the venues state in dollars are given in
-//! the caller's quote units through `quote_per_usd` (e.g. 1,000,000 for
-//! micro-USDC), and durations through `ticks_per_second` (the unit of the
-//! caller's clock). Each constructor cites the rule it implements; the
-//! sources are listed in `shared/VENUES.md` and the README's preset table.
+//! fixes (liquidation fee, its rounding, its split, dust floor), which
+//! [`Preset::apply_to`] writes into a [`Market`]. Amounts the venues state
+//! in dollars are given in the caller's quote units through `quote_per_usd`
+//! (e.g. 1,000,000 for micro-USDC), and durations through `ticks_per_second`
+//! (the unit of the caller's clock). Each constructor cites the rule it
+//! implements; the sources are listed in the README's preset table, with the
+//! venue roundings each preset reproduces.
 //!
 //! `dydx_v4` additionally carries dYdX v4's own integer functions, exact to
 //! the quantum, in [`dydx_v4`]; `aave_v3` the lending-mode liquidation of Aave
@@ -21,18 +22,30 @@ use crate::market::{MarginTier, Market, MAX_TIERS};
 use crate::num::{self, Ppm, Quote, Rounding};
 use crate::plan::PlanOrder;
 use crate::policy::{
-    BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
+    BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, Policy, PositionLimits, SizingMode, TierStep,
+    WindowCapacity,
 };
 
 /// The market-side parameters a venue fixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VenueFees {
     /// Liquidation (clearance) fee on the liquidated notional.
     pub liquidation_fee: Ppm,
+    /// How the venue rounds that fee to a quote unit: `Ceil` (partliq's
+    /// default, against the account, where the venue documents nothing) or
+    /// `Floor` (see [`Market::liquidation_fee_rounding`]).
+    pub liquidation_fee_rounding: Rounding,
     /// The liquidator's share of it (the rest goes to the insurance fund).
     pub liquidator_fee_share: Ppm,
     /// Remainders below this notional close whole (0 = none).
     pub dust_floor: Quote,
+}
+
+impl Default for VenueFees {
+    /// No fee (rounded up should one be set), no split, no dust floor.
+    fn default() -> Self {
+        VenueFees { liquidation_fee: Ppm(0), liquidation_fee_rounding: Rounding::Ceil, liquidator_fee_share: Ppm(0), dust_floor: Quote(0) }
+    }
 }
 
 /// A venue's policy and market parameters.
@@ -45,9 +58,11 @@ pub struct Preset {
 }
 
 impl Preset {
-    /// Writes the venue's fee, fee split and dust floor into `market`.
+    /// Writes the venue's fee, its rounding, the fee split and the dust
+    /// floor into `market`.
     pub fn apply_to(&self, market: &mut Market) {
         market.liquidation_fee = self.fees.liquidation_fee;
+        market.liquidation_fee_rounding = self.fees.liquidation_fee_rounding;
         market.liquidator_fee_share = self.fees.liquidator_fee_share;
         market.dust_floor = self.fees.dust_floor;
     }
@@ -66,12 +81,12 @@ fn base_policy() -> Policy {
 
 /// partliq's own policy: the least reduction restoring maintenance + 5 %,
 /// best release per unit of cost first (least notional liquidated), 1 % band,
-/// backstop when infeasible.
+/// backstop when infeasible; a 0.5 % fee rounded up, split 50/50.
 #[must_use]
 pub fn partliq_default() -> Preset {
     Preset {
         policy: Policy { target: Target::Maintenance { buffer: Ppm(50_000) }, order: PlanOrder::BestReleasePerCostFirst, ..base_policy() },
-        fees: VenueFees { liquidation_fee: Ppm(5_000), liquidator_fee_share: Ppm(500_000), dust_floor: Quote(0) },
+        fees: VenueFees { liquidation_fee: Ppm(5_000), liquidator_fee_share: Ppm(500_000), ..VenueFees::default() },
     }
 }
 
@@ -134,7 +149,8 @@ pub fn hyperliquid_market(quote_exponent: i32, lot_step: i64, tick: i64, quote_p
 /// One large IOC order meant to restore the maintenance requirement (the
 /// least reduction, here); when it cannot, the position is closed at the
 /// bankruptcy price and the insurance fund takes over (no backstop vault).
-/// The clearance fee (per symbol) goes to the insurance fund.
+/// The clearance fee (per symbol) goes to the insurance fund; Binance does
+/// not document its rounding, so partliq rounds it up (against the account).
 #[must_use]
 pub fn binance_usdm(clearance_fee: Ppm, price_band: Ppm) -> Preset {
     Preset {
@@ -144,7 +160,7 @@ pub fn binance_usdm(clearance_fee: Ppm, price_band: Ppm) -> Preset {
             escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
             ..base_policy()
         },
-        fees: VenueFees { liquidation_fee: clearance_fee, liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+        fees: VenueFees { liquidation_fee: clearance_fee, ..VenueFees::default() },
     }
 }
 
@@ -220,8 +236,8 @@ pub fn okx() -> Preset {
 
 /// Deribit (docs: liquidations): incremental — part of the position each
 /// round (one round a second), stopping once maintenance < equity; the
-/// liquidation fee (BTC futures 0.75 %) goes to the insurance fund.
-/// `fraction_per_round` is the most sold per round (`Ppm(0)` turns the cap
+/// liquidation fee (BTC futures 0.75 %) goes to the insurance fund (its
+/// rounding is not documented: partliq rounds it up). `fraction_per_round` is the most sold per round (`Ppm(0)` turns the cap
 /// off: the minimal reduction in one round). partliq stops at
 /// `equity ≥ maintenance`, one quote unit before Deribit's strict
 /// `maintenance < equity`, because its trigger is `equity < maintenance`: a
@@ -236,14 +252,17 @@ pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
             escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
             ..base_policy()
         },
-        fees: VenueFees { liquidation_fee: Ppm(7_500), liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+        fees: VenueFees { liquidation_fee: Ppm(7_500), ..VenueFees::default() },
     }
 }
 
 /// Perpetual Protocol v2 (docs: liquidation): while equity ≥ half of
 /// maintenance, at most `min(1, Σ|N| / (2 × |N_position|))` of a position
 /// per liquidation, else the whole; positions of $100 or less close whole;
-/// a 2.5 % penalty split 50/50 between liquidator and insurance fund.
+/// a 2.5 % penalty split 50/50 between liquidator and insurance fund,
+/// rounded **down** as the ClearingHouse does (`liquidatedPositionNotional
+/// .abs().mulRatio(liquidationPenaltyRatio)`, `FullMath.mulDiv` floors; the
+/// liquidator's half `penalty.div(2)` floors too, the fund gets the rest).
 /// (Markets use a 6.25 % maintenance ratio: set it in the market's tier.)
 pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
     Ok(Preset {
@@ -257,6 +276,7 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
         // "≤ $100 closes whole": the remainder rule closes below the floor, so the floor is $100 + one unit.
         fees: VenueFees {
             liquidation_fee: Ppm(25_000),
+            liquidation_fee_rounding: Rounding::Floor,
             liquidator_fee_share: Ppm(500_000),
             dust_floor: Quote(usd(quote_per_usd, 100)?.0.checked_add(1).ok_or(Error::Overflow)?),
         },
@@ -268,11 +288,36 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// `min(min_position_notional_liquidated, |PNNV|)`, at most `max(that,
 /// |PNNV| × max_position_portion_liquidated_ppm)`, within the subaccount's
 /// per-block notional and insurance-loss limits; the fee (at most
-/// `max_liquidation_fee_ppm` of the fill) goes to the insurance fund; when
-/// the fund cannot cover, deleveraging. The limits are dYdX's own
-/// [`dydx_v4::LiquidationConfig`] (e.g. `mainnet_genesis()`), in quote
-/// quantums; `price_band` stands in for the fillable price when planning
-/// (the exact fillable price in subticks is [`dydx_v4::fillable_price`]).
+/// `max_liquidation_fee_ppm` of the fill, rounded **down**: `BigIntMulPpm`)
+/// goes to the insurance fund; when the fund cannot cover, deleveraging. The
+/// limits are dYdX's own [`dydx_v4::LiquidationConfig`] (e.g.
+/// `mainnet_genesis()`), in quote quantums; `price_band` stands in for the
+/// fillable price when planning (the exact fillable price in subticks is
+/// [`dydx_v4::fillable_price`]).
+///
+/// Each leg's size is exactly dYdX's `GetLiquidatablePositionSizeDelta`
+/// ([`dydx_v4::liquidatable_position_size_delta`]) for the same position and
+/// block state ([`LimitMode::AtLeastOneLot`]): the smaller of the position's
+/// and the block's notional limits, the whole position when its notional is
+/// within it or it is at most one lot step, else that limit in units rounded
+/// down to the step, at least one step. A block limit stops liquidation only
+/// once exceeded (dYdX: `GetSubaccountMaxNotionalLiquidatable` and
+/// `GetSubaccountMaxInsuranceLost` fail only when the amount already used is
+/// above the limit); notional is booked to the block as dYdX books a fill
+/// (`GetNetNotional`, rounded down). Where partliq differs on purpose: it
+/// plans legs for several positions in one call (dYdX liquidates one
+/// perpetual per subaccount and block; a later leg is sized as dYdX would
+/// size it after the earlier ones filled), and dYdX's matching rejects a fill
+/// beyond the block's remaining notional or insurance loss
+/// (`validateLiquidationAgainstSubaccountBlockLimits`), which is the
+/// engine's matching to do. The settlement of a fill equals dYdX's
+/// `GetLiquidationInsuranceFundDelta` whenever the fill's quote amount is a
+/// whole number of quote quantums (always on mainnet, whose CLOB pairs make
+/// one step at one tick a whole number, e.g. BTC-USD 10^6 base quantums ×
+/// 10^5 subticks × 10^−9 = 100); for a fractional amount dYdX rounds it down
+/// for both sides and takes its fee on that, while partliq rounds a
+/// purchase's cash up (against the account) and takes the fee on the exact
+/// amount.
 pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> Result<Preset> {
     let q = |v: u64| -> Result<Quote> { i64::try_from(v).map(Quote).map_err(|_| Error::Overflow) };
     let pl = &config.position_block_limits;
@@ -284,6 +329,7 @@ pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> R
             position_limits: PositionLimits {
                 min_notional: q(pl.min_position_notional_liquidated)?,
                 max_portion: Ppm(pl.max_position_portion_liquidated_ppm),
+                mode: LimitMode::AtLeastOneLot,
             },
             block_limits: BlockLimits {
                 max_notional: q(sl.max_notional_liquidated)?,
@@ -292,14 +338,23 @@ pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> R
             escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
             ..base_policy()
         },
-        fees: VenueFees { liquidation_fee: Ppm(config.max_liquidation_fee_ppm), liquidator_fee_share: Ppm(0), dust_floor: Quote(0) },
+        fees: VenueFees {
+            liquidation_fee: Ppm(config.max_liquidation_fee_ppm),
+            liquidation_fee_rounding: Rounding::Floor,
+            ..VenueFees::default()
+        },
     })
 }
 
 /// Aave v3's close factor on a margin pool (lending mode proper is in
 /// [`aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
 /// health factor's analogue) is above 0.95 and the position is worth at least
-/// $2,000; a liquidation leaves nothing or at least $1,000.
+/// $2,000; a liquidation leaves nothing or at least $1,000. The 5 % bonus
+/// (the fee) is rounded **down** and the liquidator's 90 % of it down too
+/// (the treasury's 10 % up), as Aave v3.7 rounds the collateral seized
+/// (`percentMulFloor`) and the protocol fee (`percentMulCeil`); v3.0–v3.6
+/// rounded both half up, which partliq does not reproduce (the exact lending
+/// arithmetic of the version followed is in [`aave_v3`]).
 pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
     Ok(Preset {
         policy: Policy {
@@ -313,7 +368,12 @@ pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
             escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
             ..base_policy()
         },
-        fees: VenueFees { liquidation_fee: Ppm(50_000), liquidator_fee_share: Ppm(900_000), dust_floor: Quote(0) },
+        fees: VenueFees {
+            liquidation_fee: Ppm(50_000),
+            liquidation_fee_rounding: Rounding::Floor,
+            liquidator_fee_share: Ppm(900_000),
+            dust_floor: Quote(0),
+        },
     })
 }
 

@@ -475,7 +475,7 @@ impl Payload for crate::market::Market {
         out.put_i64(self.tick.0);
         self.tiers.encode(out);
         out.put_u32_pair(self.tier_count, self.liquidation_fee.0);
-        out.put_u32_pair(self.liquidator_fee_share.0, 0);
+        out.put_u32_pair(self.liquidator_fee_share.0, self.liquidation_fee_rounding as u32);
         out.put_i64(self.dust_floor.0);
     }
     fn decode(input: &mut WordReader<'_>) -> Self {
@@ -484,7 +484,13 @@ impl Payload for crate::market::Market {
         let tick = crate::num::Price(input.get_i64());
         let tiers = <[crate::market::MarginTier; crate::market::MAX_TIERS]>::decode(input);
         let (tier_count, fee) = input.get_u32_pair();
-        let (share, _) = input.get_u32_pair();
+        let (share, rounding) = input.get_u32_pair();
+        // `encode` wrote a `Rounding` discriminant; 0 (up) for anything else.
+        let liquidation_fee_rounding = match rounding {
+            r if r == crate::num::Rounding::Floor as u32 => crate::num::Rounding::Floor,
+            r if r == crate::num::Rounding::TowardZero as u32 => crate::num::Rounding::TowardZero,
+            _ => crate::num::Rounding::Ceil,
+        };
         let dust_floor = crate::num::Quote(input.get_i64());
         crate::market::Market {
             id,
@@ -495,6 +501,7 @@ impl Payload for crate::market::Market {
             tier_count,
             liquidation_fee: crate::num::Ppm(fee),
             liquidator_fee_share: crate::num::Ppm(share),
+            liquidation_fee_rounding,
             dust_floor,
         }
     }
@@ -622,8 +629,15 @@ mod tests {
         a.id = 7;
         a.liquidation_fee = Ppm(5_000);
         a.liquidator_fee_share = Ppm(400_000);
+        a.liquidation_fee_rounding = crate::num::Rounding::Floor;
         a.dust_floor = crate::num::Quote(-3);
-        let b = Market::single_tier(6, 1, 5, Ppm(200_000), Ppm(100_000));
+        let mut b = Market::single_tier(6, 1, 5, Ppm(200_000), Ppm(100_000));
+        assert_eq!(b.liquidation_fee_rounding, crate::num::Rounding::Ceil);
+        let mut c = b;
+        c.liquidation_fee_rounding = crate::num::Rounding::TowardZero;
+        let mut m = mem(Params::<Market>::words(2).unwrap());
+        assert_eq!(Params::init(&mut m, 2, &c).unwrap().read().unwrap().value, c);
+        b.dust_floor = crate::num::Quote(1);
         let mut m = mem(Params::<[Market; 2]>::words(3).unwrap());
         let p = Params::init(&mut m, 3, &[a, b]).unwrap();
         assert_eq!(p.read().unwrap().value, [a, b]);

@@ -42,7 +42,7 @@ public interface Partliq extends Library {
   int ADL_MODE_QUEUE = 0;
   int ADL_MODE_PRO_RATA = 1;
   /** sizeof(partliq_preset): used from Java as opaque native memory. */
-  int PRESET_SIZE = 160;
+  int PRESET_SIZE = 168;
 
   /** size_t. */
   class SizeT extends IntegerType {
@@ -65,7 +65,7 @@ public interface Partliq extends Library {
   }
 
   @FieldOrder({"id", "quote_exponent", "lot_step", "tick", "tiers", "tier_count", "liquidation_fee_ppm", "liquidator_fee_share_ppm",
-      "reserved", "dust_floor"})
+      "liquidation_fee_rounding", "dust_floor"})
   class Market extends Structure {
     public int id;
     public int quote_exponent;
@@ -75,7 +75,8 @@ public interface Partliq extends Library {
     public int tier_count;
     public int liquidation_fee_ppm;
     public int liquidator_fee_share_ppm;
-    public int reserved;
+    /** A partliq_fee_rounding: 0 up (the default), 1 down. */
+    public int liquidation_fee_rounding;
     public long dust_floor;
 
     public int offsetOf(String field) {

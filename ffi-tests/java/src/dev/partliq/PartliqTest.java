@@ -124,6 +124,7 @@ public final class PartliqTest {
     check(lib.partliq_version().equals((n / 1000000) + "." + (n / 1000 % 1000) + "." + (n % 1000)), "version agrees with abi_version");
     check(new Market().size() == 304, "sizeof(partliq_market)");
     check(new Market().offsetOf("tiers") == 24 && new Market().offsetOf("dust_floor") == 296, "partliq_market offsets");
+    check(new Market().offsetOf("liquidation_fee_rounding") == 292, "partliq_market fee rounding offset");
     check(new Position().size() == 24, "sizeof(partliq_position)");
     check(new Health().size() == 48, "sizeof(partliq_health)");
     check(new PlanParams().size() == 16, "sizeof(partliq_plan_params)");
