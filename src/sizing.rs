@@ -98,7 +98,8 @@ pub struct CloseSizing {
     /// Cash the account receives (> 0, closing a long) or pays (< 0), rounded
     /// against the account.
     pub expected_cash: Quote,
-    /// Liquidation fee at the execution price, rounded up.
+    /// Liquidation fee at the execution price, rounded as the market says
+    /// (up unless a venue's own rounding is reproduced).
     pub expected_fee: Quote,
     /// Pool health after the close (position, cash and fee applied).
     pub health_after: Health,
@@ -224,7 +225,8 @@ impl<'m> CloseModel<'m> {
         close_cash(self.market, num::mul(self.sigma(), units)?, self.exec)
     }
 
-    /// Nominal liquidation fee on `units` at the execution price, rounded up.
+    /// Nominal liquidation fee on `units` at the execution price, rounded as
+    /// the market's `liquidation_fee_rounding` says.
     pub fn fee(&self, units: i128) -> Result<i128> {
         close_fee(self.market, units, self.exec)
     }
@@ -414,8 +416,11 @@ impl<'m> CloseModel<'m> {
     /// How far the rounded surplus may lie above the exact one: 1 when the
     /// fee rounds down (the account keeps a fraction of a unit), else 0.
     fn favourable_slack(&self) -> i128 {
-        // Every fee rounds up for now: nothing rounds the account's way.
-        0
+        if self.market.liquidation_fee_rounding == Rounding::Ceil {
+            0
+        } else {
+            FAVOURABLE_SLACK
+        }
     }
 
     /// `D × h(x)`, the exact surplus after closing `x` units (`D = 10^k ×
@@ -674,6 +679,19 @@ mod tests {
         // After: equity 400 − 34 − 34 = 332, MM 330.
         assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(332), Quote(330)));
         assert_eq!((c.required_equity_after, c.shortfall, c.dust_closed), (Quote(330), Quote(0), false));
+    }
+
+    #[test]
+    fn fee_rounded_down_by_hand() {
+        // As long_by_hand, with the fee rounded down (a venue that floors it):
+        // need 4x − floor(0.99x) ≥ 100, and floor(0.99x) = x − 1 for 1 ≤ x ≤ 100:
+        // 3x + 1 ≥ 100 ⇒ x = 33 (132 − 32 = 100 ✓); x = 32: 128 − 31 = 97 ✗.
+        let mut m = market();
+        m.liquidation_fee_rounding = Rounding::Floor;
+        let c = close(m, 100, -9_600, 100, 99, Target::MAINTENANCE).unwrap();
+        assert_eq!((c.status, c.size_delta, c.expected_cash, c.expected_fee), (CloseStatus::Restored, Size(-33), Quote(3_267), Quote(32)));
+        // After: equity 400 − 33 − 32 = 335 ≥ MM 335.
+        assert_eq!((c.health_after.equity, c.health_after.maintenance_requirement), (Quote(335), Quote(335)));
     }
 
     #[test]

@@ -18,7 +18,8 @@
 
 use partliq::{
     bankruptcy_price, limit_price, minimal_close, plan_liquidation, pool_health, settle_fill, CloseRequest, CloseSizing, CloseStatus, Fill,
-    Health, HealthState, MarginTier, Market, PlanLeg, PlanOrder, PlanParams, PlanStatus, Pool, Position, Ppm, Price, Quote, Size, Target,
+    Health, HealthState, MarginTier, Market, PlanLeg, PlanOrder, PlanParams, PlanStatus, Pool, Position, Ppm, Price, Quote, Rounding, Size,
+    Target,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -67,7 +68,12 @@ fn close_cash(m: &Market, sigma: i128, units: i128, exec: i128) -> i128 {
 
 /// `ceil(units·exec·10^e·fee)`.
 fn close_fee(m: &Market, units: i128, exec: i128) -> i128 {
-    ceil_div(units * exec * mul(m) * i128::from(m.liquidation_fee.0), den(m) * 1_000_000)
+    let n = units * exec * mul(m) * i128::from(m.liquidation_fee.0);
+    if m.liquidation_fee_rounding == Rounding::Floor {
+        floor_div(n, den(m) * 1_000_000)
+    } else {
+        ceil_div(n, den(m) * 1_000_000)
+    }
 }
 
 /// Exact requirement of a position as a numerator over `1e15`
@@ -115,29 +121,23 @@ struct RawMarket {
     fee: u32,
     share: u32,
     dust: u32,
+    /// The fee rounds down (a venue preset's rounding) instead of up.
+    fee_floor: bool,
 }
 
 fn raw_market() -> impl Strategy<Value = RawMarket> {
     (
         (-9i32..=3, 1i64..1000, 1i64..100, 1i64..10, -2i32..=5, 500i64..2000),
         (1usize..=6, prop::array::uniform5(1i64..=100), 5_000u32..=100_000, prop::array::uniform5(0u32..=50_000), 1_000u32..=3_000),
-        (prop_oneof![Just(0u32), 0u32..=5_000, 0u32..=30_000], 0u32..=1_000_000, prop_oneof![Just(0u32), 1u32..=300]),
+        (
+            prop_oneof![Just(0u32), 0u32..=5_000, 0u32..=30_000],
+            0u32..=1_000_000,
+            prop_oneof![Just(0u32), 1u32..=300],
+            prop::bool::weighted(0.25),
+        ),
     )
-        .prop_map(|((e, lot, tick, lot_mant, lot_exp, jitter), (tiers, gaps, mm0, incs, im_ratio), (fee, share, dust))| RawMarket {
-            e,
-            lot,
-            tick,
-            lot_mant,
-            lot_exp,
-            jitter,
-            tiers,
-            gaps,
-            mm0,
-            incs,
-            im_ratio,
-            fee,
-            share,
-            dust,
+        .prop_map(|((e, lot, tick, lot_mant, lot_exp, jitter), (tiers, gaps, mm0, incs, im_ratio), (fee, share, dust, fee_floor))| {
+            RawMarket { e, lot, tick, lot_mant, lot_exp, jitter, tiers, gaps, mm0, incs, im_ratio, fee, share, dust, fee_floor }
         })
 }
 
@@ -283,6 +283,7 @@ fn build_market(r: &RawMarket) -> (Market, Price, i128) {
     }
     m = m.with_tiers(&tiers).unwrap();
     m.liquidation_fee = Ppm(r.fee);
+    m.liquidation_fee_rounding = if r.fee_floor { Rounding::Floor } else { Rounding::Ceil };
     m.liquidator_fee_share = Ppm(r.share);
     m.dust_floor = Quote(if r.dust == 0 { 0 } else { i64::try_from((scale * i128::from(r.dust) / 1000).max(1)).unwrap() });
     m.validate().unwrap();

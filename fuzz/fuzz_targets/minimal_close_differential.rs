@@ -53,9 +53,6 @@ fuzz_target!(|inp: Input| {
             t.notional_floor %= 1 << 30;
         }
         partliq_fuzz::repair(m, n);
-        // The solver's global-minimality argument (ROUNDING_SLACK: the rounded
-        // surplus is never above the exact one) is made for a fee rounded up.
-        m.liquidation_fee_rounding = partliq::ffi::partliq_fee_rounding::Up as u32;
     }
     let prices: Vec<i64> = (0..markets.len()).map(|k| i64::from(inp.prices.get(k).copied().unwrap_or(100)).max(1)).collect();
     let positions: Vec<partliq::ffi::partliq_position> = inp
