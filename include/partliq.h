@@ -642,8 +642,8 @@ typedef struct partliq_close_sizing {
    */
   uint8_t dust_closed;
   /**
-   * 1 when every smaller lot-step size was checked (global minimum); 0 in
-   * the rare bisection fallback (locally minimal).
+   * Always 1: every smaller lot-step size is proven short (the solver is
+   * exact; the field stays so the layout and existing readers do too).
    */
   uint8_t exhaustive;
   /**
