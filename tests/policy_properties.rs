@@ -39,13 +39,13 @@
 use partliq::escalation::adl_cmp;
 use partliq::*;
 
-mod common;
-use common::book_settlement as settlement;
+mod support;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use support::book_settlement as settlement;
 
 /// A property's verdict (`partliq::Result` is in scope through the glob import).
 type Tc<T = ()> = std::result::Result<T, TestCaseError>;

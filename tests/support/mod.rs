@@ -1,13 +1,26 @@
-//! Helpers shared by the edge-table test binaries (`mod common;` in each).
+//! Helpers shared by the test binaries: the row checker, the extreme
+//! constants, zeroed shared-state memory, a settlement carrying only what the
+//! insurance fund books, and the test-side recomputations (exact integer
+//! arithmetic written here, independently of the crate's `num` module, so
+//! that a property compares the crate against a second implementation).
+//!
+//! Included by each binary that needs it with
+//! `#[path = "../support/mod.rs"] mod support;`.
 #![allow(dead_code)]
 
 use core::sync::atomic::AtomicU64;
-use partliq::{Health, HealthState, Position, Quote, Settlement};
+use partliq::{Health, HealthState, MarginTier, Position, Ppm, Quote, Settlement, Size};
 
 /// `i128::MAX`, the top of every wide figure.
 pub const IMAX: i128 = i128::MAX;
 /// `i128::MIN`.
 pub const IMIN: i128 = i128::MIN;
+/// `i64::MAX`, the top of every quote amount, size and price.
+pub const MAX: i64 = i64::MAX;
+/// `i64::MIN`.
+pub const MIN: i64 = i64::MIN;
+/// `u64::MAX`, the last time unit and block.
+pub const UMAX: u64 = u64::MAX;
 
 /// Checks every `(name, got, want)` row and reports all mismatches at once.
 pub fn check<T: PartialEq + core::fmt::Debug>(rows: &[(&str, T, T)]) {
@@ -45,4 +58,15 @@ pub fn book_settlement(fee_to_insurance: i64, bad_debt: i64) -> Settlement {
         position_quote_delta: Quote(0),
         health_after: health,
     }
+}
+
+/// A position in market `market_index`: `size` lots, quote balance `qb`.
+pub fn pos(market_index: u32, size: i64, qb: i64) -> Position {
+    Position { market_index, size: Size(size), quote_balance: Quote(qb) }
+}
+
+/// A margin tier from its notional floor and its initial and maintenance
+/// fractions in ppm.
+pub fn tier(floor: i64, initial: u32, maintenance: u32) -> MarginTier {
+    MarginTier { notional_floor: Quote(floor), initial: Ppm(initial), maintenance: Ppm(maintenance) }
 }
