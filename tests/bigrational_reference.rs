@@ -8,6 +8,9 @@ mod bigrational_ref;
 #[path = "../benches/common/mod.rs"]
 mod common;
 
+mod support;
+use support::tier;
+
 use bigrational_ref::*;
 use common::*;
 use partliq::*;
@@ -32,10 +35,6 @@ fn benchmark_inputs_are_identical() {
         assert_eq!(c.status, CloseStatus::Restored);
         assert_eq!(RefClose::of(&c), minimal_close_ref(coll.0, &positions, &ms, &ps, &req), "tiered {tiered}");
     }
-}
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
 }
 
 proptest! {

@@ -5,6 +5,9 @@
 //! that hold them), following the contract in `partliq::index`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
+mod support;
+use support::tier;
+
 use std::collections::BTreeSet;
 
 use partliq::*;
@@ -12,10 +15,6 @@ use proptest::prelude::*;
 
 const SLOTS: usize = 3; // position slots per account in the flat array
 const N_MARKETS: usize = 3;
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
-}
 
 fn market() -> impl Strategy<Value = Market> {
     (-6i32..=2, 1usize..=3, 1u32..=100_000, prop::collection::vec((1i64..200_000, 0u32..100_000, 0u32..100_000), 2)).prop_map(

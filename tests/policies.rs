@@ -9,12 +9,11 @@
     clippy::too_many_arguments
 )]
 
+mod support;
+use support::pos;
+
 use partliq::presets::{self, dydx_v4};
 use partliq::*;
-
-fn pos(market_index: u32, size: i64, qb: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(qb) }
-}
 
 struct Run {
     state: AccountLiquidationState,

@@ -45,7 +45,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use support::book_settlement as settlement;
+use support::{book_settlement as settlement, ceil_div, den, floor_div, mul, pos, PPM};
 
 /// A property's verdict (`partliq::Result` is in scope through the glob import).
 type Tc<T = ()> = std::result::Result<T, TestCaseError>;
@@ -54,38 +54,9 @@ type Tc<T = ()> = std::result::Result<T, TestCaseError>;
 // Exact test-side arithmetic
 // ---------------------------------------------------------------------------
 
-const PPM: i128 = 1_000_000;
-
-/// `10^max(0, −e)`: exact notionals are integers over this.
-fn den(m: &Market) -> i128 {
-    if m.quote_exponent < 0 {
-        10i128.pow(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-/// `10^max(0, e)`.
-fn mulx(m: &Market) -> i128 {
-    if m.quote_exponent > 0 {
-        10i128.pow(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-fn floor_div(a: i128, b: i128) -> i128 {
-    assert!(b > 0);
-    a.div_euclid(b)
-}
-
-fn ceil_div(a: i128, b: i128) -> i128 {
-    -floor_div(-a, b)
-}
-
 /// Exact `|units| × price × 10^e × den`: the notional as a numerator over `den(m)`.
 fn scaled(m: &Market, units: i128, price: i64) -> i128 {
-    units.abs() * i128::from(price) * mulx(m)
+    units.abs() * i128::from(price) * mul(m)
 }
 
 /// `floor(|units| × price × 10^e)`.
@@ -194,7 +165,7 @@ fn build_world(k: &mut Knobs<'_>, n_accounts: usize) -> World {
             let size = sign * k.range(1, 400) * m.lot_step.0;
             let mark = i128::from(prices[mi].0);
             let entry = (mark * i128::from(k.range(800_000, 1_200_000)) / PPM).max(1);
-            let qb = -floor_div(i128::from(size) * entry * mulx(m), den(m));
+            let qb = -floor_div(i128::from(size) * entry * mul(m), den(m));
             positions.push(Position {
                 market_index: u32::try_from(mi).unwrap(),
                 size: Size(size),
@@ -430,7 +401,7 @@ fn check_leg_bounds(scn: &Scn, leg: &PlanLeg, in_cooldown: bool, health: &Health
     prop_assert!(x <= u, "leg {leg:?} exceeds its position {pos:?}");
     prop_assert!(x % lot == 0 || x == u, "leg {leg:?} not on the lot step {lot}");
     let n = notional_floor(m, u, mark);
-    let pm = i128::from(mark) * mulx(m); // exact per-unit notional × den
+    let pm = i128::from(mark) * mul(m); // exact per-unit notional × den
     let mut binding = Vec::new();
 
     // FractionCap: above the threshold, outside the cooldown, at most max_fraction
@@ -1267,10 +1238,6 @@ fn adl_ranking_is_a_total_order_and_stable() {
 // ---------------------------------------------------------------------------
 // Minimised failures (ignored: each asserts the documented behaviour)
 // ---------------------------------------------------------------------------
-
-fn pos(market_index: u32, size: i64, qb: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(qb) }
-}
 
 #[test]
 fn block_limit_is_per_leg_not_per_call() {

@@ -16,6 +16,9 @@
 //! `fee = ceil(units·exec·10^e·fee_ppm / 1e6)`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
+mod support;
+use support::{ceil_div, close_cash, close_fee, den, floor_div, mul, pos, pow10};
+
 use partliq::{
     bankruptcy_price, limit_price, minimal_close, plan_liquidation, pool_health, settle_fill, CloseRequest, CloseSizing, CloseStatus, Fill,
     Health, HealthState, MarginTier, Market, PlanLeg, PlanOrder, PlanParams, PlanStatus, Pool, Position, Ppm, Price, Quote, Rounding, Size,
@@ -29,52 +32,6 @@ use std::collections::BTreeMap;
 // ---------------------------------------------------------------------------
 // Exact test-side arithmetic
 // ---------------------------------------------------------------------------
-
-fn pow10(e: u32) -> i128 {
-    10i128.pow(e)
-}
-
-/// `10^max(0, −e)`: the denominator of exact notionals.
-fn den(m: &Market) -> i128 {
-    if m.quote_exponent < 0 {
-        pow10(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-/// `10^max(0, e)`.
-fn mul(m: &Market) -> i128 {
-    if m.quote_exponent > 0 {
-        pow10(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-fn floor_div(a: i128, b: i128) -> i128 {
-    assert!(b > 0);
-    a.div_euclid(b)
-}
-
-fn ceil_div(a: i128, b: i128) -> i128 {
-    -floor_div(-a, b)
-}
-
-/// `floor(σ·units·exec·10^e)`: cash of a close against the account.
-fn close_cash(m: &Market, sigma: i128, units: i128, exec: i128) -> i128 {
-    floor_div(sigma * units * exec * mul(m), den(m))
-}
-
-/// `ceil(units·exec·10^e·fee)`.
-fn close_fee(m: &Market, units: i128, exec: i128) -> i128 {
-    let n = units * exec * mul(m) * i128::from(m.liquidation_fee.0);
-    if m.liquidation_fee_rounding == Rounding::Floor {
-        floor_div(n, den(m) * 1_000_000)
-    } else {
-        ceil_div(n, den(m) * 1_000_000)
-    }
-}
 
 /// Exact requirement of a position as a numerator over `1e15`
 /// (`10^9` for the notional, `1e6` for the ppm), from the tiers as an
@@ -256,10 +213,6 @@ fn mk(e: i32, lot: i64, tick: i64, tiers: &[(i64, u32, u32)], fee: u32, share: u
     m.dust_floor = Quote(dust);
     m.validate().unwrap();
     m
-}
-
-fn pos(market_index: u32, size: i64, quote_balance: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(quote_balance) }
 }
 
 fn build_market(r: &RawMarket) -> (Market, Price, i128) {

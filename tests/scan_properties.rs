@@ -5,6 +5,9 @@
 //! unknown markets, missing prices and overflow.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
+mod support;
+use support::tier;
+
 use partliq::*;
 use proptest::prelude::*;
 
@@ -54,10 +57,6 @@ fn scanned(scanner: &Scanner<'_>, accounts: &[ScanAccount], positions: &[Positio
             }
         }
     }
-}
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
 }
 
 /// A valid market: exponent, 1–4 tiers with ascending floors and fractions.

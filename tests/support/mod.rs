@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use core::sync::atomic::AtomicU64;
-use partliq::{Health, HealthState, MarginTier, Position, Ppm, Quote, Settlement, Size};
+use partliq::{Health, HealthState, MarginTier, Market, Position, Ppm, Quote, Rounding, Settlement, Size};
 
 /// `i128::MAX`, the top of every wide figure.
 pub const IMAX: i128 = i128::MAX;
@@ -69,4 +69,61 @@ pub fn pos(market_index: u32, size: i64, qb: i64) -> Position {
 /// fractions in ppm.
 pub fn tier(floor: i64, initial: u32, maintenance: u32) -> MarginTier {
     MarginTier { notional_floor: Quote(floor), initial: Ppm(initial), maintenance: Ppm(maintenance) }
+}
+
+// ---------------------------------------------------------------------------
+// Exact test-side arithmetic: plain `i128`, independent of `partliq::num`.
+
+/// One in parts per million.
+pub const PPM: i128 = 1_000_000;
+
+/// `10^e`.
+pub fn pow10(e: u32) -> i128 {
+    10i128.pow(e)
+}
+
+/// `10^max(0, −e)`: the denominator of exact notionals (`e` the market's
+/// quote exponent).
+pub fn den(m: &Market) -> i128 {
+    if m.quote_exponent < 0 {
+        pow10(m.quote_exponent.unsigned_abs())
+    } else {
+        1
+    }
+}
+
+/// `10^max(0, e)`: the multiplier of exact notionals.
+pub fn mul(m: &Market) -> i128 {
+    if m.quote_exponent > 0 {
+        pow10(m.quote_exponent.unsigned_abs())
+    } else {
+        1
+    }
+}
+
+/// `⌊a / b⌋` for `b > 0`.
+pub fn floor_div(a: i128, b: i128) -> i128 {
+    assert!(b > 0);
+    a.div_euclid(b)
+}
+
+/// `⌈a / b⌉` for `b > 0`.
+pub fn ceil_div(a: i128, b: i128) -> i128 {
+    -floor_div(-a, b)
+}
+
+/// `floor(σ·units·exec·10^e)`: cash of a close against the account.
+pub fn close_cash(m: &Market, sigma: i128, units: i128, exec: i128) -> i128 {
+    floor_div(sigma * units * exec * mul(m), den(m))
+}
+
+/// `ceil(units·exec·10^e·fee)` (`floor` when the market rounds its fee
+/// down).
+pub fn close_fee(m: &Market, units: i128, exec: i128) -> i128 {
+    let n = units * exec * mul(m) * i128::from(m.liquidation_fee.0);
+    if m.liquidation_fee_rounding == Rounding::Floor {
+        floor_div(n, den(m) * 1_000_000)
+    } else {
+        ceil_div(n, den(m) * 1_000_000)
+    }
 }
