@@ -2,17 +2,11 @@
 //! reference (`tests/bigrational_ref`, as dYdX computes with big.Int /
 //! big.Rat) on every input of `benches/bigrational.rs`, and on generated
 //! pools and closes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic, missing_docs)]
 
-mod bigrational_ref;
-#[path = "../benches/common/mod.rs"]
-mod common;
+use crate::support::tier;
 
-mod support;
-use support::tier;
-
-use bigrational_ref::*;
-use common::*;
+use crate::bench_common::*;
+use crate::bigrational_ref::*;
 use partliq::*;
 use proptest::prelude::*;
 

@@ -20,10 +20,8 @@
 //!
 //! Liquidation prices are compared after partliq's documented rounding:
 //! against the account (a long's up, a short's down).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-mod support;
-use support::{ceil_div, floor_div, pos, tier};
+use crate::support::{ceil_div, floor_div, pos, tier};
 
 use partliq::*;
 

@@ -3,10 +3,8 @@
 //! updates, moves of the indexed market's mark, moves of the other markets
 //! inside their band (no re-keying) and out of it (re-keying the accounts
 //! that hold them), following the contract in `partliq::index`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-mod support;
-use support::tier;
+use crate::support::tier;
 
 use std::collections::BTreeSet;
 

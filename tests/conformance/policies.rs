@@ -1,16 +1,7 @@
 //! Step rules, venue presets, escalation and the one-call pipeline, with
 //! hand-computed expectations (the arithmetic in the comments).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::too_many_arguments
-)]
 
-mod support;
-use support::pos;
+use crate::support::pos;
 
 use partliq::presets::{self, dydx_v4};
 use partliq::*;

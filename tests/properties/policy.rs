@@ -27,25 +27,16 @@
 //! rather than per call; a default `MarketCapacityState` acted as a window
 //! opened at time 0; `book` kept its credit when the cover failed; the
 //! fraction cap's one-lot minimum was undocumented.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::too_many_arguments
-)]
 
 use partliq::escalation::adl_cmp;
 use partliq::*;
 
-mod support;
+use crate::support::{book_settlement as settlement, ceil_div, den, floor_div, mul, pos, PPM};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use support::{book_settlement as settlement, ceil_div, den, floor_div, mul, pos, PPM};
 
 /// A property's verdict (`partliq::Result` is in scope through the glob import).
 type Tc<T = ()> = std::result::Result<T, TestCaseError>;
@@ -1340,4 +1331,44 @@ fn fraction_cap_closes_at_least_one_lot() {
     // Documented (after this finding): at most 20 % × 3 = 0.6 units, but at
     // least one lot so the liquidation progresses → exactly one lot.
     assert_eq!(closed, 1, "closed {closed} of 3 under a 20 % cap ({d:?})");
+}
+
+// ---------------------------------------------------------------------------
+// Found by the panic check (scripts/panic-check.sh)
+// ---------------------------------------------------------------------------
+
+/// scripts/panic-check.sh found core's slice sort (bounds checks, the
+/// ordering-violation panic) linked into `partliq_rank_adl`; `rank_adl` now
+/// sorts with its own panic-free heapsort. It must give exactly the order a
+/// standard sort by `adl_cmp` gives (a total order: the sorted sequence is
+/// unique), for every size from 0 to 40 and many score ties.
+#[test]
+fn rank_adl_heapsort_matches_a_standard_sort() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for n in 0..=40usize {
+        for _ in 0..20 {
+            let cs: Vec<AdlCandidate> = (0..n)
+                .map(|_| AdlCandidate {
+                    account: (next() % 8) as u32,
+                    reserved: 0,
+                    size: Size(-((next() % 5) as i64)),
+                    unrealized_pnl: Quote((next() % 7) as i64 - 3),
+                    entry_notional: Quote((next() % 4) as i64),
+                    mark_notional: Quote((next() % 4) as i64),
+                    margin: Quote((next() % 5) as i64 - 1),
+                })
+                .collect();
+            let mut order = vec![0u32; n];
+            let k = rank_adl(Size(1), &cs, &mut order).unwrap();
+            let mut want: Vec<u32> = (0..n as u32).filter(|&i| cs[i as usize].size.0 != 0).collect();
+            want.sort_by(|&x, &y| partliq::escalation::adl_cmp(&cs, x, y));
+            assert_eq!(&order[..k], want.as_slice(), "n = {n}");
+        }
+    }
 }

@@ -3,10 +3,8 @@
 //! small buffers and resumes, with tiers, both exponent signs, boundary
 //! cases (equity within a few units of maintenance), empty positions,
 //! unknown markets, missing prices and overflow.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-mod support;
-use support::tier;
+use crate::support::tier;
 
 use partliq::*;
 use proptest::prelude::*;

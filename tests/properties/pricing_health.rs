@@ -45,10 +45,8 @@
 //! account's pools, the free collateral counted as a pool with no
 //! positions; its figures are the sums of the pools' figures, its margin
 //! ratio computed from the sums.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-mod support;
-use support::{ceil_div, den, mul, pow10, PPM};
+use crate::support::{ceil_div, den, mul, pow10, PPM};
 
 use partliq::{
     account_health, estimated_liquidation_price, pool_health, Account, Error, HealthState, LiquidationPrice, MarginMode, MarginTier,
