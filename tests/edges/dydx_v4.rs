@@ -693,7 +693,7 @@ const GENESIS: LiquidationConfig = LiquidationConfig::mainnet_genesis();
 #[test]
 fn dydx_mainnet_genesis() {
     let g = LiquidationConfig::mainnet_genesis();
-    // Doc comment (and shared/VENUES.md: fee 15,000; min notional 1e9;
+    // Doc comment (and docs/venues.md: fee 15,000; min notional 1e9;
     // portion 100,000; spread 1,500,000). USDC amounts × 10^6 quote quantums.
     check::<u64>(&[
         // 1.5 % = 15,000 ppm.

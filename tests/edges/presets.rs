@@ -316,7 +316,7 @@ fn preset_deribit() {
     ]);
     check::<Ppm>(&[
         // "the liquidation fee (BTC futures 0.75 %) goes to the insurance fund"
-        // (VENUES.md: BTC 0.75 %): 7,500 ppm, liquidator share 0.
+        // (docs/venues.md: BTC 0.75 %): 7,500 ppm, liquidator share 0.
         ("fee", d(Ppm(200_000), Ppm(10_000)).fees.liquidation_fee, Ppm(7_500)),
         ("share", d(Ppm(200_000), Ppm(10_000)).fees.liquidator_fee_share, Ppm(0)),
         // The fee does not depend on the arguments.

@@ -1,8 +1,8 @@
 //! Property tests of the step rules, the pipeline's rule state, the insurance
-//! fund and auto-deleveraging (issue 3, "What it must show": caps never
-//! exceeded; cooldown respected; capacity windows never over-spent; insurance
-//! fund never below floor; deleveraging fills sum exactly to the deficit's
-//! position; the queue ranking is a total order and stable).
+//! fund and auto-deleveraging: caps never exceeded; cooldown respected;
+//! capacity windows never over-spent; insurance fund never below floor;
+//! deleveraging fills sum exactly to the deficit's position; the queue
+//! ranking is a total order and stable.
 //!
 //! Scenarios are built from a vector of random "knobs" (`u32`s) read in
 //! order, so that shrinking a knob toward 0 turns a rule off or makes a
