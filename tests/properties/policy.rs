@@ -252,7 +252,7 @@ fn build_policy(k: &mut Knobs<'_>, max_n: i128, total: i128) -> Policy {
             min_notional: Quote(if k.pct(60) { k.frac_of(max_n, 0, 1_000_000) } else { 0 }),
             max_portion: Ppm(if k.pct(80) { u32::try_from(k.range(1, 1_000_000)).unwrap() } else { 0 }),
             // Hard caps (the invariants below); dYdX's mode is checked against
-            // dYdX's own sizing in tests/dydx_v4.rs.
+            // dYdX's own sizing in conformance::dydx_v4.
             mode: LimitMode::Cap,
         };
     }
