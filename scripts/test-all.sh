@@ -39,15 +39,15 @@ cargo test --all-targets
 cargo test --doc
 
 # ---------------------------------------------------------------------------
-# C ABI (issue 4): header freshness, CMake package, C / C++ / Go / Java tests
+# C ABI: header freshness, CMake package, C / C++ / Go / Java tests
 # under ctest. Installs cmake, golang-go, libjna-java, valgrind and the pinned
-# cbindgen when missing. See ffi-tests/README.md.
+# cbindgen when missing. See ffi-tests/README.md and docs/c-abi.md.
 step "C ABI: scripts/ffi/test-ffi.sh"
 bash scripts/ffi/test-ffi.sh
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
-# Shared state (issue 5): loom model tests of partliq::shared (tests/loom.rs),
+# Shared state: loom model tests of partliq::shared (tests/loom.rs),
 # preemption bound 3, ~15 s (+ about a minute for the first build). A separate
 # target dir, since the --cfg in RUSTFLAGS would otherwise rebuild everything.
 step "shared state: loom model tests"
@@ -55,14 +55,14 @@ RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
-# Performance (issue 6): the criterion benches are not run here (minutes, and
+# Performance: the criterion benches are not run here (minutes, and
 # they need a quiet machine; see the README's Performance section). `cargo
 # test --all-targets` above already builds every bench and runs each once as
 # a test, on populations a hundredth the size, so they cannot rot.
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
-# Reliability (issue 8): a bounded run of every cargo-fuzz target (fuzz/,
+# Reliability: a bounded run of every cargo-fuzz target (fuzz/,
 # seeded from the committed corpora; any crash or failed invariant fails the
 # run) and the link-time panic check (scripts/panic-check.sh). FUZZ_SECONDS
 # per target (default 25: 17 targets ≈ 7 min, plus the first build).
@@ -87,7 +87,7 @@ bash scripts/panic-check.sh
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
-# Stress simulator (issue 7): its tests, then the README's first command.
+# Stress simulator: its tests, then the README's first command.
 # CARGO_PROFILE_DEV_PANIC=unwind: partliq's rlib has no hashed file name (it
 # also builds a cdylib/staticlib), so the dev profile's panic = "abort" would
 # build it twice into the same file for the CLI tests' binary and the tests.

@@ -2,14 +2,11 @@
 //! reference (`tests/bigrational_ref`, as dYdX computes with big.Int /
 //! big.Rat) on every input of `benches/bigrational.rs`, and on generated
 //! pools and closes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic, missing_docs)]
 
-mod bigrational_ref;
-#[path = "../benches/common/mod.rs"]
-mod common;
+use crate::support::tier;
 
-use bigrational_ref::*;
-use common::*;
+use crate::bench_common::*;
+use crate::bigrational_ref::*;
 use partliq::*;
 use proptest::prelude::*;
 
@@ -32,10 +29,6 @@ fn benchmark_inputs_are_identical() {
         assert_eq!(c.status, CloseStatus::Restored);
         assert_eq!(RefClose::of(&c), minimal_close_ref(coll.0, &positions, &ms, &ps, &req), "tiered {tiered}");
     }
-}
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
 }
 
 proptest! {

@@ -28,7 +28,6 @@
 //! empty update (funding is zero in every row). The per-block liquidation info
 //! is passed as a plain struct. Rows that depend on keeper lookups with no
 //! counterpart here (a non-existent perpetual id) are listed and skipped.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use partliq::presets::dydx_v4::*;
 use partliq::Error;

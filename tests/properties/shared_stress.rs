@@ -1,7 +1,6 @@
 //! Real-thread stress tests of `partliq::shared`: std threads hammering
 //! each piece for a bounded number of iterations, checking the invariants
 //! on every result and exactly at the end.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -20,7 +20,8 @@
 //!
 //! Liquidation prices are compared after partliq's documented rounding:
 //! against the account (a long's up, a short's down).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+
+use crate::support::{ceil_div, floor_div, pos, tier};
 
 use partliq::*;
 
@@ -28,27 +29,9 @@ use partliq::*;
 // Shared helpers
 // ------------------------------------------------------------------------------------------------
 
-fn tier(floor: i64, initial: u32, maintenance: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(initial), maintenance: Ppm(maintenance) }
-}
-
-fn pos(market_index: u32, size: i64, quote_balance: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(quote_balance) }
-}
-
-fn div_floor(n: i128, d: i128) -> i128 {
-    assert!(d > 0);
-    n.div_euclid(d)
-}
-
-fn div_ceil(n: i128, d: i128) -> i128 {
-    assert!(d > 0);
-    -(-n).div_euclid(d)
-}
-
 /// partliq's documented rounding of a liquidation price: a long's up, a short's down.
 fn round_against(sigma: i128, num: i128, den: i128) -> i64 {
-    let p = if sigma > 0 { div_ceil(num, den) } else { div_floor(num, den) };
+    let p = if sigma > 0 { ceil_div(num, den) } else { floor_div(num, den) };
     i64::try_from(p).unwrap()
 }
 
@@ -105,8 +88,8 @@ const DYDX_PRICES: [Price; 2] = [Price(BTC_PRICE), Price(ETH_PRICE)];
 /// dYdX's MMR: BigMulPpm(BigMulPpm(notional, 200_000, up), 500_000, up), notional
 /// truncated toward zero (BaseToQuoteQuantums of |q|).
 fn dydx_mmr_double_ceiling(notional: i128) -> i128 {
-    let imr = div_ceil(notional * 200_000, 1_000_000);
-    div_ceil(imr * 500_000, 1_000_000)
+    let imr = ceil_div(notional * 200_000, 1_000_000);
+    ceil_div(imr * 500_000, 1_000_000)
 }
 
 struct DydxCase {

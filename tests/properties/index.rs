@@ -3,7 +3,8 @@
 //! updates, moves of the indexed market's mark, moves of the other markets
 //! inside their band (no re-keying) and out of it (re-keying the accounts
 //! that hold them), following the contract in `partliq::index`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+
+use crate::support::tier;
 
 use std::collections::BTreeSet;
 
@@ -12,10 +13,6 @@ use proptest::prelude::*;
 
 const SLOTS: usize = 3; // position slots per account in the flat array
 const N_MARKETS: usize = 3;
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
-}
 
 fn market() -> impl Strategy<Value = Market> {
     (-6i32..=2, 1usize..=3, 1u32..=100_000, prop::collection::vec((1i64..200_000, 0u32..100_000, 0u32..100_000), 2)).prop_map(

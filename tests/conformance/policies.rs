@@ -1,20 +1,10 @@
 //! Step rules, venue presets, escalation and the one-call pipeline, with
 //! hand-computed expectations (the arithmetic in the comments).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::too_many_arguments
-)]
+
+use crate::support::pos;
 
 use partliq::presets::{self, dydx_v4};
 use partliq::*;
-
-fn pos(market_index: u32, size: i64, qb: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(qb) }
-}
 
 struct Run {
     state: AccountLiquidationState,

@@ -1,8 +1,8 @@
 //! Property tests of the step rules, the pipeline's rule state, the insurance
-//! fund and auto-deleveraging (issue 3, "What it must show": caps never
-//! exceeded; cooldown respected; capacity windows never over-spent; insurance
-//! fund never below floor; deleveraging fills sum exactly to the deficit's
-//! position; the queue ranking is a total order and stable).
+//! fund and auto-deleveraging: caps never exceeded; cooldown respected;
+//! capacity windows never over-spent; insurance fund never below floor;
+//! deleveraging fills sum exactly to the deficit's position; the queue
+//! ranking is a total order and stable.
 //!
 //! Scenarios are built from a vector of random "knobs" (`u32`s) read in
 //! order, so that shrinking a knob toward 0 turns a rule off or makes a
@@ -27,20 +27,11 @@
 //! rather than per call; a default `MarketCapacityState` acted as a window
 //! opened at time 0; `book` kept its credit when the cover failed; the
 //! fraction cap's one-lot minimum was undocumented.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::too_many_arguments
-)]
 
 use partliq::escalation::adl_cmp;
 use partliq::*;
 
-mod common;
-use common::book_settlement as settlement;
+use crate::support::{book_settlement as settlement, ceil_div, den, floor_div, mul, pos, PPM};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
@@ -54,38 +45,9 @@ type Tc<T = ()> = std::result::Result<T, TestCaseError>;
 // Exact test-side arithmetic
 // ---------------------------------------------------------------------------
 
-const PPM: i128 = 1_000_000;
-
-/// `10^max(0, −e)`: exact notionals are integers over this.
-fn den(m: &Market) -> i128 {
-    if m.quote_exponent < 0 {
-        10i128.pow(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-/// `10^max(0, e)`.
-fn mulx(m: &Market) -> i128 {
-    if m.quote_exponent > 0 {
-        10i128.pow(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-fn floor_div(a: i128, b: i128) -> i128 {
-    assert!(b > 0);
-    a.div_euclid(b)
-}
-
-fn ceil_div(a: i128, b: i128) -> i128 {
-    -floor_div(-a, b)
-}
-
 /// Exact `|units| × price × 10^e × den`: the notional as a numerator over `den(m)`.
 fn scaled(m: &Market, units: i128, price: i64) -> i128 {
-    units.abs() * i128::from(price) * mulx(m)
+    units.abs() * i128::from(price) * mul(m)
 }
 
 /// `floor(|units| × price × 10^e)`.
@@ -194,7 +156,7 @@ fn build_world(k: &mut Knobs<'_>, n_accounts: usize) -> World {
             let size = sign * k.range(1, 400) * m.lot_step.0;
             let mark = i128::from(prices[mi].0);
             let entry = (mark * i128::from(k.range(800_000, 1_200_000)) / PPM).max(1);
-            let qb = -floor_div(i128::from(size) * entry * mulx(m), den(m));
+            let qb = -floor_div(i128::from(size) * entry * mul(m), den(m));
             positions.push(Position {
                 market_index: u32::try_from(mi).unwrap(),
                 size: Size(size),
@@ -290,7 +252,7 @@ fn build_policy(k: &mut Knobs<'_>, max_n: i128, total: i128) -> Policy {
             min_notional: Quote(if k.pct(60) { k.frac_of(max_n, 0, 1_000_000) } else { 0 }),
             max_portion: Ppm(if k.pct(80) { u32::try_from(k.range(1, 1_000_000)).unwrap() } else { 0 }),
             // Hard caps (the invariants below); dYdX's mode is checked against
-            // dYdX's own sizing in tests/dydx_v4.rs.
+            // dYdX's own sizing in conformance::dydx_v4.
             mode: LimitMode::Cap,
         };
     }
@@ -430,7 +392,7 @@ fn check_leg_bounds(scn: &Scn, leg: &PlanLeg, in_cooldown: bool, health: &Health
     prop_assert!(x <= u, "leg {leg:?} exceeds its position {pos:?}");
     prop_assert!(x % lot == 0 || x == u, "leg {leg:?} not on the lot step {lot}");
     let n = notional_floor(m, u, mark);
-    let pm = i128::from(mark) * mulx(m); // exact per-unit notional × den
+    let pm = i128::from(mark) * mul(m); // exact per-unit notional × den
     let mut binding = Vec::new();
 
     // FractionCap: above the threshold, outside the cooldown, at most max_fraction
@@ -1268,10 +1230,6 @@ fn adl_ranking_is_a_total_order_and_stable() {
 // Minimised failures (ignored: each asserts the documented behaviour)
 // ---------------------------------------------------------------------------
 
-fn pos(market_index: u32, size: i64, qb: i64) -> Position {
-    Position { market_index, size: Size(size), quote_balance: Quote(qb) }
-}
-
 #[test]
 fn block_limit_is_per_leg_not_per_call() {
     // Two markets at 100, maintenance 5 %, no fee, band 0. Long 10 in each
@@ -1373,4 +1331,44 @@ fn fraction_cap_closes_at_least_one_lot() {
     // Documented (after this finding): at most 20 % × 3 = 0.6 units, but at
     // least one lot so the liquidation progresses → exactly one lot.
     assert_eq!(closed, 1, "closed {closed} of 3 under a 20 % cap ({d:?})");
+}
+
+// ---------------------------------------------------------------------------
+// Found by the panic check (scripts/panic-check.sh)
+// ---------------------------------------------------------------------------
+
+/// scripts/panic-check.sh found core's slice sort (bounds checks, the
+/// ordering-violation panic) linked into `partliq_rank_adl`; `rank_adl` now
+/// sorts with its own panic-free heapsort. It must give exactly the order a
+/// standard sort by `adl_cmp` gives (a total order: the sorted sequence is
+/// unique), for every size from 0 to 40 and many score ties.
+#[test]
+fn rank_adl_heapsort_matches_a_standard_sort() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for n in 0..=40usize {
+        for _ in 0..20 {
+            let cs: Vec<AdlCandidate> = (0..n)
+                .map(|_| AdlCandidate {
+                    account: (next() % 8) as u32,
+                    reserved: 0,
+                    size: Size(-((next() % 5) as i64)),
+                    unrealized_pnl: Quote((next() % 7) as i64 - 3),
+                    entry_notional: Quote((next() % 4) as i64),
+                    mark_notional: Quote((next() % 4) as i64),
+                    margin: Quote((next() % 5) as i64 - 1),
+                })
+                .collect();
+            let mut order = vec![0u32; n];
+            let k = rank_adl(Size(1), &cs, &mut order).unwrap();
+            let mut want: Vec<u32> = (0..n as u32).filter(|&i| cs[i as usize].size.0 != 0).collect();
+            want.sort_by(|&x, &y| partliq::escalation::adl_cmp(&cs, x, y));
+            assert_eq!(&order[..k], want.as_slice(), "n = {n}");
+        }
+    }
 }

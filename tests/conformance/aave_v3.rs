@@ -23,7 +23,6 @@
 //! unless the test sets them), with the arithmetic in comments. Where Aave's
 //! test asserts a literal (balances, reverts, "deficit > 0") we assert the
 //! literal and the exact figure.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use partliq::presets::aave_v3::*;
 use partliq::Error;

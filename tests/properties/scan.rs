@@ -3,7 +3,8 @@
 //! small buffers and resumes, with tiers, both exponent signs, boundary
 //! cases (equity within a few units of maintenance), empty positions,
 //! unknown markets, missing prices and overflow.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+
+use crate::support::tier;
 
 use partliq::*;
 use proptest::prelude::*;
@@ -54,10 +55,6 @@ fn scanned(scanner: &Scanner<'_>, accounts: &[ScanAccount], positions: &[Positio
             }
         }
     }
-}
-
-fn tier(floor: i64, im: u32, mm: u32) -> MarginTier {
-    MarginTier { notional_floor: Quote(floor), initial: Ppm(im), maintenance: Ppm(mm) }
 }
 
 /// A valid market: exponent, 1–4 tiers with ascending floors and fractions.

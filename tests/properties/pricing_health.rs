@@ -45,7 +45,8 @@
 //! account's pools, the free collateral counted as a pool with no
 //! positions; its figures are the sums of the pools' figures, its margin
 //! ratio computed from the sums.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+
+use crate::support::{ceil_div, den, mul, pow10, PPM};
 
 use partliq::{
     account_health, estimated_liquidation_price, pool_health, Account, Error, HealthState, LiquidationPrice, MarginMode, MarginTier,
@@ -55,35 +56,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-
-const PPM: i128 = 1_000_000;
-
-fn pow10(e: u32) -> i128 {
-    10i128.pow(e)
-}
-
-/// `10^max(0, −e)`.
-fn den(m: &Market) -> i128 {
-    if m.quote_exponent < 0 {
-        pow10(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-/// `10^max(0, e)`.
-fn mul(m: &Market) -> i128 {
-    if m.quote_exponent > 0 {
-        pow10(m.quote_exponent.unsigned_abs())
-    } else {
-        1
-    }
-}
-
-fn ceil_div(a: i128, b: i128) -> i128 {
-    assert!(b > 0);
-    -(-a).div_euclid(b)
-}
 
 /// Exact maintenance requirement of scaled notional `s` (notional × 10^k) as
 /// a numerator over `10^k × 1e6`: the integral of the tier fractions.

@@ -1,0 +1,34 @@
+//! Conformance tests: partliq reproduces published numbers and the venues'
+//! own test tables exactly. One module per subject:
+//! - `dydx_v4`, `aave_v3`: the venue replicas against dYdX's Go tests and
+//!   Aave's Foundry tests;
+//! - `venues`: partliq's own API against published dYdX, Binance and
+//!   Hyperliquid figures;
+//! - `policies`: every step rule, venue preset and escalation path by hand;
+//! - `bigrational`: health and sizing against an exact big-rational
+//!   reference.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::too_many_arguments,
+    missing_docs
+)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+/// The benchmarks' inputs (`benches/common`), which `bigrational` checks.
+#[path = "../../benches/common/mod.rs"]
+mod bench_common;
+/// The exact big-rational reference, shared with `benches/bigrational.rs`.
+#[path = "../bigrational_ref/mod.rs"]
+mod bigrational_ref;
+
+mod aave_v3;
+mod bigrational;
+mod dydx_v4;
+mod policies;
+mod venues;

@@ -1,0 +1,34 @@
+//! Property tests (proptest, thousands of cases each) against brute force and
+//! exact rationals computed independently in the test, and real-thread stress
+//! tests of the shared state. One module per subject:
+//! - `sizing`, `plan`, `settlement`, `rounding`: the pipeline's figures on the
+//!   generated scenarios of `scenario`;
+//! - `pricing_health`: the estimated liquidation price and an isolated
+//!   account's state against `pool_health`;
+//! - `policy`: the step rules, the rule state, the insurance fund and
+//!   auto-deleveraging;
+//! - `scan`, `index`: the batch scan and the liquidation-price index against a
+//!   full scan;
+//! - `shared_stress`: `partliq::shared` under real threads.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::too_many_arguments
+)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod index;
+mod plan;
+mod policy;
+mod pricing_health;
+mod rounding;
+mod scan;
+mod scenario;
+mod settlement;
+mod shared_stress;
+mod sizing;
