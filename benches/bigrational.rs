@@ -3,7 +3,7 @@
 //! `num-rational`, the way dYdX v4 computes with `big.Int` / `big.Rat`), on
 //! the inputs of `benches/health.rs` and `benches/liquidation.rs`. The
 //! results are asserted identical before timing (and in
-//! `tests/bigrational_reference.rs`).
+//! `tests/conformance/bigrational.rs`).
 //!
 //! **Goal:** partliq ≥ 100× faster than the reference, with identical
 //! results on every input.
