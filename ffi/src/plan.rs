@@ -5,7 +5,7 @@ use partliq::num::Ppm;
 use partliq::plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams};
 
 use crate::account::partliq_position;
-use crate::boundary::{decode, out_array_ok, StagedLegs, OK};
+use crate::boundary::{decode, out_array_ok, PoolRef, StagedLegs, OK};
 use crate::health::{partliq_health, partliq_target};
 use crate::market::partliq_market;
 use crate::status::*;
@@ -169,12 +169,27 @@ pub unsafe extern "C" fn partliq_plan_liquidation(
     let order = check!(decode::<partliq_plan_order>(params.order));
     let view = check!(pool.view());
     let core_params = PlanParams { target, price_band: Ppm(params.price_band_ppm), order };
+    plan_staged(&view, &core_params, legs, legs_len, out)
+}
+
+/// The plan with its staged legs (~2.5 KiB), kept out of the exported
+/// function's frame (see `scripts/ffi/check-stack-probes.sh`). `legs` passed
+/// `out_array_ok(legs, legs_len)` and `out` passed `out_ok`.
+#[inline(never)]
+fn plan_staged(
+    view: &PoolRef<'_>,
+    params: &PlanParams,
+    legs: *mut partliq_plan_leg,
+    legs_len: usize,
+    out: *mut partliq_plan,
+) -> partliq_status {
     let mut staged = StagedLegs::new(legs_len);
-    let plan = core_try!(plan_liquidation(&view.pool(), view.markets, view.prices, &core_params, staged.room()));
+    let plan = core_try!(plan_liquidation(&view.pool(), view.markets, view.prices, params, staged.room()));
     let value = check!(plan_of(&plan));
     // All checks done: from here on, only writes.
-    // SAFETY: `legs` passed `out_array_ok(legs, legs_len)` and the contract
-    // makes it valid for writing `legs_len` legs.
+    // SAFETY: `legs` passed `out_array_ok(legs, legs_len)` (in
+    // `partliq_plan_liquidation`) and the contract makes it valid for
+    // writing `legs_len` legs.
     unsafe { staged.write(legs, plan.leg_count) };
     write_out!(out, value);
     OK
