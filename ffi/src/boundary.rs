@@ -665,11 +665,14 @@ mod tests {
             let limits = [partliq_capacity_limits { window_len: 10, window_budget: 100, block_budget: 50 }];
             let mut r = partliq_capacity_reservation::default();
             let mut both = u64::MAX;
+            // One raw pointer for both outputs (two `&mut both` would be two
+            // exclusive borrows of one place: the caller's own aliasing bug).
+            let both_ptr = core::ptr::addr_of_mut!(both);
             // SAFETY: `mem` is ours, aligned, `len` bytes; valid outputs.
             unsafe {
                 assert_eq!(partliq_capacity_init(p, len, limits.as_ptr(), 1, 2), OK);
                 assert_eq!(partliq_capacity_reserve(p, len, 0, 30, 5, 1, 0, &mut r), OK);
-                assert_eq!(partliq_capacity_used(p, len, 0, 5, 1, &mut both, &mut both), OK);
+                assert_eq!(partliq_capacity_used(p, len, 0, 5, 1, both_ptr, both_ptr), OK);
             }
             assert_eq!(both, 30);
         }

@@ -103,7 +103,9 @@ const _: () = {
     assert!(partliq_fee_rounding::Down as u32 == Rounding::Floor as u32);
 };
 
-/// The ABI's market of a core market.
+/// The ABI's market of a core market (what `partliq_market_params_read`
+/// returns).
+#[cfg(target_has_atomic = "64")]
 pub(crate) fn market_of(m: &Market) -> partliq_market {
     let mut tiers = [partliq_margin_tier::default(); PARTLIQ_MAX_TIERS];
     for (t, c) in tiers.iter_mut().zip(m.tiers.iter()) {
