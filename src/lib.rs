@@ -36,7 +36,7 @@ pub struct ReadmeDoctests;
 
 // `cbindgen:ignore` keeps the core modules out of include/partliq.h when
 // cbindgen parses the whole crate (`--crate partliq`), so that form gives the
-// same header as scripts/ffi/gen-header.sh (which parses src/ffi only).
+// same header as scripts/ffi/gen-header.sh (which parses ffi/src only).
 /// cbindgen:ignore
 pub mod account;
 /// cbindgen:ignore
