@@ -1,13 +1,21 @@
 //! The boundary's machinery, written once for every entry point: the
 //! caller's pointers and lengths checked and turned into references and
-//! slices, the pool's flat arguments, enumeration fields decoded, the ABI
-//! structs read in place as the core's (the `Castable` trait), layouts
-//! pinned, and plan legs staged until a call has succeeded.
+//! slices (shared-state memory into atomic words), the pool's flat
+//! arguments, enumeration fields decoded, the ABI structs read in place as
+//! the core's (the `Castable` trait), layouts pinned, and plan legs staged
+//! until a call has succeeded. Every raw pointer of the ABI becomes a
+//! reference or a slice here, or is written through here (`write_out!`,
+//! `StagedLegs::write`).
 //!
 //! Every check returns its documented status from the enclosing entry point
 //! when it fails (`check!`), in a fixed order: the arrays and structs in
 //! argument order (NULL, length, alignment), then the out-pointers, then the
 //! values (reserved fields, enumerations), then the core.
+
+#[cfg(target_has_atomic = "64")]
+use core::ffi::c_void;
+#[cfg(target_has_atomic = "64")]
+use core::sync::atomic::AtomicU64;
 
 use partliq::account::{Pool, Position, MAX_POSITIONS};
 use partliq::market::Market;
@@ -169,6 +177,17 @@ macro_rules! struct_in {
     };
 }
 
+/// An in/out struct: checked as an out-pointer (`out_ok`), then borrowed
+/// mutably for the call. Assign to it only once every check has passed.
+macro_rules! struct_inout {
+    ($ptr:expr) => {{
+        check!($crate::boundary::out_ok($ptr));
+        // SAFETY: checked non-NULL and aligned; the function's contract makes
+        // it an initialised value that nothing else accesses during the call.
+        unsafe { &mut *$ptr }
+    }};
+}
+
 /// An out-pointer, checked (writes come later, on success only).
 macro_rules! out {
     ($ptr:expr) => {
@@ -183,6 +202,70 @@ macro_rules! write_out {
         // contract makes it valid for one write of its type. `write` neither
         // reads nor drops the old (possibly uninitialised) contents.
         unsafe { $ptr.write($value) }
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Shared-state memory: `void *mem, size_t len` as atomic words.
+
+/// Checks the pointer and length of caller memory (`NULL_POINTER`,
+/// `BAD_LENGTH`, then the core's `SHARED_MEMORY_MISALIGNED`); returns its
+/// whole words.
+#[cfg(target_has_atomic = "64")]
+pub(crate) fn words_of(mem: *const c_void, len: usize) -> Result<usize, partliq_status> {
+    if mem.is_null() {
+        return Err(PARTLIQ_STATUS_NULL_POINTER);
+    }
+    if isize::try_from(len).is_err() {
+        return Err(PARTLIQ_STATUS_BAD_LENGTH);
+    }
+    partliq::shared::check_raw_memory(mem as usize, len, 0).map_err(status_of)?;
+    Ok(len / partliq::shared::WORD_BYTES)
+}
+
+/// Caller memory as shared words.
+///
+/// # Safety
+/// `mem` is valid for reads and writes of `len` bytes for `'a`, and
+/// accessed by others only atomically (through the `partliq_x_*` functions).
+#[cfg(target_has_atomic = "64")]
+pub(crate) unsafe fn shared_words<'a>(mem: *const c_void, len: usize) -> Result<&'a [AtomicU64], partliq_status> {
+    let words = words_of(mem, len)?;
+    // SAFETY: non-NULL, 8-byte aligned (checked), `words × 8 ≤ len ≤
+    // isize::MAX` bytes valid by the contract; `AtomicU64` has interior
+    // mutability, so a shared slice may be used by many threads, and every
+    // bit pattern is a valid `AtomicU64`.
+    Ok(unsafe { core::slice::from_raw_parts(mem.cast::<AtomicU64>(), words) })
+}
+
+/// Caller memory as words to lay an object out in.
+///
+/// # Safety
+/// As `shared_words`, and nothing else accesses the memory during the call.
+#[cfg(target_has_atomic = "64")]
+pub(crate) unsafe fn init_words<'a>(mem: *mut c_void, len: usize) -> Result<&'a mut [AtomicU64], partliq_status> {
+    let words = words_of(mem.cast_const(), len)?;
+    // SAFETY: as `shared_words`; exclusive for the call by the contract.
+    Ok(unsafe { core::slice::from_raw_parts_mut(mem.cast::<AtomicU64>(), words) })
+}
+
+/// Shared-state memory, checked (`shared_words`).
+#[cfg(target_has_atomic = "64")]
+macro_rules! shared_mem {
+    ($mem:expr, $len:expr) => {
+        // SAFETY: the function's contract: `mem` is valid for `len` bytes,
+        // accessed only atomically through the `partliq_x_*` functions.
+        check!(unsafe { $crate::boundary::shared_words($mem, $len) })
+    };
+}
+
+/// Memory to lay a shared-state object out in, checked (`init_words`).
+#[cfg(target_has_atomic = "64")]
+macro_rules! init_mem {
+    ($mem:expr, $len:expr) => {
+        // SAFETY: the function's contract: `mem` is valid for `len` bytes and
+        // nothing else accesses it during init.
+        check!(unsafe { $crate::boundary::init_words($mem, $len) })
     };
 }
 

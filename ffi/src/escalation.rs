@@ -1,11 +1,11 @@
-//! Escalation (the core's `escalation`): backstop transfer, the insurance fund as a value, and
-//! auto-deleveraging over caller buffers.
+//! Escalation (the core's `escalation`): backstop transfer, the insurance
+//! fund as a value, and auto-deleveraging over caller buffers.
 
 use partliq::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund};
 use partliq::num::{Price, Quote, Size};
 
 use crate::account::partliq_position;
-use crate::boundary::{decode, out_ok, Castable, OK};
+use crate::boundary::{decode, Castable, OK};
 use crate::health::partliq_health;
 use crate::market::partliq_market;
 use crate::settlement::partliq_settlement;
@@ -201,21 +201,6 @@ pub unsafe extern "C" fn partliq_insurance_fund_new(balance: i64, floor: i64, ou
     OK
 }
 
-/// Runs `op` on a copy of the caller's fund and writes it back on success.
-fn with_fund<R>(
-    fund: *mut partliq_insurance_fund,
-    op: impl FnOnce(&mut InsuranceFund) -> Result<R, partliq::error::Error>,
-) -> Result<R, partliq_status> {
-    out_ok(fund)?;
-    // SAFETY: checked non-NULL and aligned; the contract makes it an
-    // initialised fund nothing else accesses during the call.
-    let mut f = fund_in(unsafe { &*fund });
-    let r = op(&mut f).map_err(status_of)?;
-    // SAFETY: as above; one write of a plain value.
-    unsafe { fund.write(fund_out(&f)) };
-    Ok(r)
-}
-
 /// Adds `amount ≥ 0` to the fund. Statuses: `NEGATIVE_LIMIT`, `OVERFLOW`;
 /// the fund is untouched unless `OK`.
 ///
@@ -223,7 +208,10 @@ fn with_fund<R>(
 /// `fund` is NULL or points to an initialised `partliq_insurance_fund`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_insurance_fund_credit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
-    check!(with_fund(fund, |f| f.credit(Quote(amount))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    core_try!(f.credit(Quote(amount)));
+    *fund = fund_out(&f);
     OK
 }
 
@@ -235,7 +223,10 @@ pub unsafe extern "C" fn partliq_insurance_fund_credit(fund: *mut partliq_insura
 /// As `partliq_insurance_fund_credit`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_insurance_fund_debit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
-    check!(with_fund(fund, |f| f.debit(Quote(amount))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    core_try!(f.debit(Quote(amount)));
+    *fund = fund_out(&f);
     OK
 }
 
@@ -252,7 +243,10 @@ pub unsafe extern "C" fn partliq_insurance_fund_cover(
     out: *mut partliq_coverage,
 ) -> partliq_status {
     out!(out);
-    let c = check!(with_fund(fund, |f| f.cover(Quote(deficit))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    let c = core_try!(f.cover(Quote(deficit)));
+    *fund = fund_out(&f);
     write_out!(out, coverage_out(&c));
     OK
 }
@@ -276,7 +270,10 @@ pub unsafe extern "C" fn partliq_insurance_fund_book(
     out!(out);
     out!(fund);
     let core = check!(s.to_core());
-    let c = check!(with_fund(fund, |f| f.book(&core)));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    let c = core_try!(f.book(&core));
+    *fund = fund_out(&f);
     write_out!(out, coverage_out(&c));
     OK
 }

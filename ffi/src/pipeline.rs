@@ -132,10 +132,10 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
     block: u64,
     loss: i64,
 ) -> partliq_status {
-    out!(state);
-    let mut s = struct_in!(state.cast_const()).to_core();
+    let state = struct_inout!(state);
+    let mut s = state.to_core();
     core_try!(s.record_insurance_loss(block, Quote(loss)));
-    write_out!(state, partliq_account_liquidation_state::from(&s));
+    *state = partliq_account_liquidation_state::from(&s);
     OK
 }
 

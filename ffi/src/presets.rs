@@ -350,12 +350,9 @@ pub unsafe extern "C" fn partliq_preset_synthetix_v3(capacity: i64, window: u64,
 #[no_mangle]
 pub unsafe extern "C" fn partliq_preset_apply(preset: *const partliq_preset, market: *mut partliq_market) -> partliq_status {
     let preset = struct_in!(preset);
-    out!(market);
+    let m = struct_inout!(market);
     check!(preset.policy.to_core());
     let fees = check!(preset.fees.to_core());
-    // SAFETY: `market` was checked non-NULL and aligned; the contract makes
-    // it point to an initialised market that nothing else accesses now.
-    let m = unsafe { &mut *market };
     m.liquidation_fee_ppm = fees.liquidation_fee.0;
     m.liquidation_fee_rounding = partliq_venue_fees::from(&fees).liquidation_fee_rounding;
     m.liquidator_fee_share_ppm = fees.liquidator_fee_share.0;

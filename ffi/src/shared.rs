@@ -19,7 +19,7 @@ use core::sync::atomic::AtomicU64;
 
 use partliq::market::Market;
 use partliq::num::Quote;
-use partliq::shared::{capacity, check_raw_memory, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
+use partliq::shared::{capacity, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
 
 use crate::boundary::{decode, Castable, Flag, OK};
 use crate::market::{market_of, partliq_market, valid_market};
@@ -116,61 +116,6 @@ pin_layout!(partliq_ledger, size = 56, align = i64, {
 castable!(partliq_capacity_limits => CapacityLimits, |_l| Ok(()), {
     window_len = window_len, window_budget = window_budget, block_budget = block_budget,
 });
-
-// ---------------------------------------------------------------------------
-// Caller memory as words.
-
-/// Checks the pointer and length of caller memory; returns the whole words.
-fn words_of(mem: *const c_void, len: usize) -> Result<usize, partliq_status> {
-    if mem.is_null() {
-        return Err(PARTLIQ_STATUS_NULL_POINTER);
-    }
-    if isize::try_from(len).is_err() {
-        return Err(PARTLIQ_STATUS_BAD_LENGTH);
-    }
-    check_raw_memory(mem as usize, len, 0).map_err(status_of)?;
-    Ok(len / partliq::shared::WORD_BYTES)
-}
-
-/// Caller memory as shared words.
-///
-/// # Safety
-/// `mem` is valid for reads and writes of `len` bytes for `'a`, and
-/// accessed by others only atomically (through these functions).
-unsafe fn shared_words<'a>(mem: *const c_void, len: usize) -> Result<&'a [AtomicU64], partliq_status> {
-    let words = words_of(mem, len)?;
-    // SAFETY: non-NULL, 8-byte aligned (checked), `words × 8 ≤ len ≤
-    // isize::MAX` bytes valid by the contract; `AtomicU64` has interior
-    // mutability, so a shared slice may be used by many threads, and every
-    // bit pattern is a valid `AtomicU64`.
-    Ok(unsafe { core::slice::from_raw_parts(mem.cast::<AtomicU64>(), words) })
-}
-
-/// Caller memory as words to lay an object out in.
-///
-/// # Safety
-/// As `shared_words`, and nothing else accesses the memory during the call.
-unsafe fn init_words<'a>(mem: *mut c_void, len: usize) -> Result<&'a mut [AtomicU64], partliq_status> {
-    let words = words_of(mem.cast_const(), len)?;
-    // SAFETY: as `shared_words`; exclusive for the call by the contract.
-    Ok(unsafe { core::slice::from_raw_parts_mut(mem.cast::<AtomicU64>(), words) })
-}
-
-macro_rules! shared_mem {
-    ($mem:expr, $len:expr) => {
-        // SAFETY: the function's contract: `mem` is valid for `len` bytes,
-        // accessed only atomically through these functions.
-        check!(unsafe { shared_words($mem, $len) })
-    };
-}
-
-macro_rules! init_mem {
-    ($mem:expr, $len:expr) => {
-        // SAFETY: the function's contract: `mem` is valid for `len` bytes and
-        // nothing else accesses it during init.
-        check!(unsafe { init_words($mem, $len) })
-    };
-}
 
 // ---------------------------------------------------------------------------
 // Market parameter publication.
