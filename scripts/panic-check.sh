@@ -3,10 +3,12 @@
 #
 #   bash scripts/panic-check.sh
 #
-# Builds the release static library (panic = "abort", the shipped build),
-# links a small C program that references every `partliq_*` function the
-# library exports with `-Wl,--gc-sections` (the linker keeps only what is
-# reachable from main, i.e. from the exports), and fails when any panic
+# Builds the release static library of the C ABI crate (partliq-ffi) with
+# panic = "abort", as the shipped libpartliq.a is built (no profile sets it:
+# CARGO_PROFILE_RELEASE_PANIC does), links a small C program that references
+# every `partliq_*` function the library exports with `-Wl,--gc-sections`
+# (the linker keeps only what is reachable from main, i.e. from the
+# exports), and fails when any panic
 # machinery survived: `core::panicking::*`, `panic_fmt`,
 # `panic_bounds_check`, `rust_begin_unwind`, `unwrap_failed`,
 # `expect_failed`, slice/str index failures, `std::panicking`, … Adding a
@@ -19,8 +21,8 @@ target_dir=${PANIC_CHECK_TARGET_DIR:-target/panic-check}
 work=$target_dir/link
 mkdir -p "$work"
 
-cargo build --release --lib --target-dir "$target_dir" --quiet
-lib=$target_dir/release/libpartliq.a
+CARGO_PROFILE_RELEASE_PANIC=abort cargo build --release -p partliq-ffi --lib --target-dir "$target_dir" --quiet
+lib=$target_dir/release/libpartliq_ffi.a # shipped as libpartliq.a
 
 # Every exported function (defined text symbols named partliq_*).
 mapfile -t exports < <(nm -g --defined-only "$lib" 2>/dev/null | awk '$2 == "T" && $3 ~ /^partliq_/ { print $3 }' | sort -u)

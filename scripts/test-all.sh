@@ -4,10 +4,13 @@
 #
 #   bash scripts/test-all.sh
 #
-# Steps: formatting, clippy (warnings denied, core lints denied), the no_std
-# build (the crate itself and an embedded-style consumer), a grep that src/
-# never names `alloc`, and every test (unit, property, conformance,
-# zero-allocation) in debug and the property tests again in release.
+# Steps: formatting, clippy (the whole workspace: warnings denied, core lints
+# denied), the no_std build (the core alone: no dependency; for a 32-bit
+# MCU, thumbv7em-none-eabihf, the C ABI crate too; an embedded-style consumer
+# with its own panic handler), a grep that src/ and ffi/src/ never name
+# `alloc`, and every test (unit, property, conformance, zero-allocation) in
+# debug and the property tests again in release; then the C ABI, Miri over
+# its pointer handling, loom, fuzzing, the panic check and the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,15 +19,30 @@ step() { printf '\n==> %s\n' "$*"; }
 step "rustfmt"
 cargo fmt --all -- --check
 
-step "clippy (all targets, warnings denied)"
-cargo clippy --all-targets -- -D warnings
+step "clippy (the workspace, all targets, warnings denied)"
+cargo clippy --workspace --all-targets -- -D warnings
 
 step "no_std build (no default features: no std, no alloc)"
-cargo build --no-default-features
-if grep -rnE '\balloc::|extern crate alloc' src/; then
-  echo "src/ must not use alloc" >&2
+cargo build -p partliq --no-default-features
+if grep -rnE '\balloc::|extern crate alloc' src/ ffi/src/; then
+  echo "src/ and ffi/src/ must not use alloc" >&2
   exit 1
 fi
+# The core without std depends on nothing.
+tree=$(cargo tree -p partliq --no-default-features -e normal --prefix none)
+if [ "$(printf '%s\n' "$tree" | sort -u | wc -l)" -ne 1 ] || [ "${tree%% *}" != "partliq" ]; then
+  echo "the no_std core has dependencies:" >&2
+  printf '%s\n' "$tree" >&2
+  exit 1
+fi
+# A 32-bit MCU (Cortex-M4F, no 64-bit atomics): the core's i128 arithmetic,
+# and the C ABI crate as a no_std static library (its own panic handler;
+# panic = abort, the target's default).
+rustup target list --installed | grep -qx thumbv7em-none-eabihf || rustup target add thumbv7em-none-eabihf
+cargo build -p partliq --no-default-features --target thumbv7em-none-eabihf
+cargo build -p partliq-ffi --lib --no-default-features --target thumbv7em-none-eabihf
+# An embedded-style consumer: a no_std static library that defines its own
+# panic handler, as firmware does (the core must not define one).
 (cd tests/no_std_consumer && cargo build --release)
 # The consumer must have pulled in partliq and nothing else.
 deps=$(cd tests/no_std_consumer && cargo tree -e normal --prefix none | sort -u | wc -l)
@@ -44,6 +62,19 @@ cargo test --doc
 # cbindgen when missing. See ffi-tests/README.md and docs/c-abi.md.
 step "C ABI: scripts/ffi/test-ffi.sh"
 bash scripts/ffi/test-ffi.sh
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Miri over the C ABI crate's unit tests (~2 min): the boundary's handling of
+# NULL, misaligned, aliased and undersized arguments, and every entry point
+# the tests call, checked for undefined behaviour (any report fails). The
+# cross-language table is left out: it reads files, and is slow under Miri.
+step "C ABI under Miri"
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+for c in miri rust-src; do
+  rustup component list --toolchain nightly --installed | grep -q "^$c" || rustup component add "$c" --toolchain nightly
+done
+cargo +nightly miri test -p partliq-ffi --lib -- --skip cases::
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
@@ -88,11 +119,8 @@ bash scripts/panic-check.sh
 
 # ---------------------------------------------------------------------------
 # Stress simulator: its tests, then the README's first command.
-# CARGO_PROFILE_DEV_PANIC=unwind: partliq's rlib has no hashed file name (it
-# also builds a cdylib/staticlib), so the dev profile's panic = "abort" would
-# build it twice into the same file for the CLI tests' binary and the tests.
 step "stress simulator: tests, clippy and a default run"
-CARGO_PROFILE_DEV_PANIC=unwind cargo test -p partliq-sim
+cargo test -p partliq-sim
 cargo clippy -p partliq-sim --all-targets -- -D warnings
 cargo run --release -q -p partliq-sim -- --quiet --json target/partliq-sim/report.json
 # ---------------------------------------------------------------------------

@@ -20,23 +20,14 @@
 //! its rounding, and every rounding favours solvency.
 //!
 //! With `default-features = false` the crate is `#![no_std]` and uses no
-//! `alloc`. Because the package also builds a `staticlib` and a `cdylib`
-//! (which must name a panic handler), a `no_std` build ships one: it spins.
-//! The core has no panicking path (clippy denies `unwrap`, `expect`,
-//! `panic!`, indexing and unchecked arithmetic), so it is never reached; a
-//! `no_std` binary that links partliq uses it and must not define another.
+//! `alloc`, and has no dependency. It defines no panic handler: a `no_std`
+//! program that links it brings its own, as firmware does. The core has no
+//! panicking path (clippy denies `unwrap`, `expect`, `panic!`, indexing and
+//! unchecked arithmetic), so that handler is never reached from here. The
+//! C ABI (`libpartliq.a`, `libpartliq.so`, `include/partliq.h`) is the
+//! `partliq-ffi` crate of this workspace.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(not(test), deny(unsafe_code))]
-
-/// The panic handler of `no_std` builds (see the crate docs): unreachable
-/// from the core, it spins rather than unwinding.
-#[cfg(all(not(feature = "std"), not(test)))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    loop {
-        core::hint::spin_loop();
-    }
-}
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
@@ -45,15 +36,13 @@ pub struct ReadmeDoctests;
 
 // `cbindgen:ignore` keeps the core modules out of include/partliq.h when
 // cbindgen parses the whole crate (`--crate partliq`), so that form gives the
-// same header as scripts/ffi/gen-header.sh (which parses src/ffi only).
+// same header as scripts/ffi/gen-header.sh (which parses ffi/src only).
 /// cbindgen:ignore
 pub mod account;
 /// cbindgen:ignore
 pub mod error;
 /// cbindgen:ignore
 pub mod escalation;
-#[cfg(feature = "ffi")]
-pub mod ffi;
 /// cbindgen:ignore
 pub mod health;
 /// cbindgen:ignore

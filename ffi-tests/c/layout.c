@@ -1,6 +1,6 @@
 /* The layout of every public struct, pinned from C: the same numbers as the
- * static_assertions in src/ffi/types.rs. A field added, moved or resized on
- * either side fails the build. */
+ * pin_layout! assertions next to each struct in ffi/src/. A field added,
+ * moved or resized on either side fails the build. */
 #include "partliq.h"
 
 #include <stddef.h>
@@ -118,8 +118,8 @@ PIN_OFF(partliq_settlement, insurance_fund_delta, 80);
 PIN_OFF(partliq_settlement, position_quote_delta, 88);
 PIN_OFF(partliq_settlement, health_after, 96);
 
-/* Policies, presets, pipeline, escalation, shared state (src/ffi/engine.rs,
- * escalation.rs, shared.rs). */
+/* Policies, presets, pipeline, escalation, shared state (ffi/src/policy.rs,
+ * presets.rs, pipeline.rs, escalation.rs, shared.rs). */
 
 PIN_SIZE(partliq_fraction_cap, 24, int64_t);
 PIN_OFF(partliq_fraction_cap, notional_threshold, 0);

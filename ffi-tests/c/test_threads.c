@@ -1,6 +1,6 @@
-/* The shared-state objects from several pthreads at once, through the C ABI
- * (issue 5): a bounded number of iterations, invariants asserted by every
- * thread and at the end.
+/* The shared-state objects from several pthreads at once, through the C ABI:
+ * a bounded number of iterations, invariants asserted by every thread and at
+ * the end.
  *
  *  - market parameters: one writer publishes market k as version k (every
  *    field derived from k), three readers check that each snapshot is whole

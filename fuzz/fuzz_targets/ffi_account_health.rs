@@ -5,8 +5,8 @@
 //! the collateral counted as a pool with no positions.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{Account, MarginMode, Pool, Quote};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

@@ -5,8 +5,8 @@
 //! account, and no further).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{Fill, Price, Size};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

@@ -11,8 +11,8 @@
 //! its position, at the bankruptcy price.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{AdlCandidate, AdlFill, AdlMode, Health, HealthState, InsuranceFund, Position, Price, Quote, Settlement, Size};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

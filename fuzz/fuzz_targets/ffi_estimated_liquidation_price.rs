@@ -10,8 +10,8 @@
 //! requirement round separately, at most one unit short).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{LiquidationPrice, Price};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

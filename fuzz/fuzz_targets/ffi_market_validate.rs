@@ -4,8 +4,8 @@
 //! without a market error.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{Pool, Position, Price, Quote, Size};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

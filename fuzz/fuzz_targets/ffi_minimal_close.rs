@@ -6,8 +6,8 @@
 //! sizes on the lot grid and on the closing side; `exhaustive` is always 1.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{CloseRequest, Price};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

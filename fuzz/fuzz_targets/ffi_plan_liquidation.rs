@@ -6,8 +6,8 @@
 //! applied; `Restored` reaches the target; `AlreadySafe` has no legs.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{PlanLeg, PlanOrder, PlanParams, Position, Ppm, Quote, Size};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]

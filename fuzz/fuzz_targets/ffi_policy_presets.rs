@@ -9,9 +9,9 @@
 //! the dust floor.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::presets::{self, dydx_v4, Preset};
 use partliq::{Ppm, Quote, Rounding};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone)]

@@ -4,7 +4,7 @@
 //! and maintenance, the margin ratio is maintenance / equity rounded up.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

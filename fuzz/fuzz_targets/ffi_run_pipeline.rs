@@ -10,8 +10,8 @@
 //! target).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{AccountLiquidationState, MarketCapacityState, PlanLeg, Quote};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]

@@ -7,8 +7,8 @@
 //! `health_after` equal to the recomputed health.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::{Fill, Position, Price, Quote, Size};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

@@ -11,9 +11,9 @@
 use core::ffi::c_void;
 use core::sync::atomic::AtomicU64;
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
 use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, Reservation};
 use partliq::{Market, Quote};
+use partliq_ffi::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]

@@ -3,7 +3,7 @@
 //! return, "unknown status code" otherwise); the version strings agree.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::ffi::*;
+use partliq_ffi::*;
 
 fuzz_target!(|code: u32| {
     // SAFETY: partliq_status_str never returns NULL and its strings are static.

@@ -36,7 +36,7 @@ struct Input {
 }
 
 fuzz_target!(|inp: Input| {
-    let mut markets: Vec<partliq::ffi::partliq_market> = inp.markets.iter().take(2).map(|m| m.to_abi()).collect();
+    let mut markets: Vec<partliq_ffi::partliq_market> = inp.markets.iter().take(2).map(|m| m.to_abi()).collect();
     if markets.is_empty() {
         return;
     }
@@ -55,7 +55,7 @@ fuzz_target!(|inp: Input| {
         partliq_fuzz::repair(m, n);
     }
     let prices: Vec<i64> = (0..markets.len()).map(|k| i64::from(inp.prices.get(k).copied().unwrap_or(100)).max(1)).collect();
-    let positions: Vec<partliq::ffi::partliq_position> = inp
+    let positions: Vec<partliq_ffi::partliq_position> = inp
         .positions
         .iter()
         .take(3)
@@ -64,7 +64,7 @@ fuzz_target!(|inp: Input| {
             let step = markets[mi as usize].lot_step;
             let lots = i64::from(p.lots % 4_000);
             let size = lots * step + i64::from(p.extra) % step * lots.signum();
-            partliq::ffi::partliq_position { market_index: mi, reserved: 0, size, quote_balance: i64::from(p.qb) }
+            partliq_ffi::partliq_position { market_index: mi, reserved: 0, size, quote_balance: i64::from(p.qb) }
         })
         .collect();
     if positions.is_empty() {

@@ -10,8 +10,8 @@
 //! "untouched on error" is checked byte for byte.
 
 use arbitrary::Arbitrary;
-use partliq::ffi::*;
 use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target, MAX_POSITIONS, MAX_TIERS};
+use partliq_ffi::*;
 
 // ---------------------------------------------------------------------------
 // Numbers.

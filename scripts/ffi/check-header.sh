@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fails when include/partliq.h is not what cbindgen generates from src/ffi/
-# now (a struct, function or constant changed without regenerating), or
-# when the header's version macros disagree with Cargo.toml.
+# Fails when include/partliq.h is not what cbindgen generates from the C ABI
+# crate (ffi/src/) now (a struct, function or constant changed without
+# regenerating), or when the header's version macros disagree with
+# Cargo.toml (the workspace's version, the core's and the C ABI crate's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp="$(mktemp --suffix=.h)"

@@ -5,9 +5,11 @@
 # checks, clobbered a live r11), so the C entry points keep small frames and
 # leave large working arrays to the core functions they call.
 #   bash scripts/ffi/check-stack-probes.sh [path/to/libpartliq.so]
+# (default: the C ABI crate's release build, target/release/libpartliq_ffi.so,
+# the file CMake installs as libpartliq.so)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-lib="${1:-target/release/libpartliq.so}"
+lib="${1:-target/release/libpartliq_ffi.so}"
 if [ "$(uname -m)" != "x86_64" ]; then
   echo "not x86-64: skipped"
   exit 0

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates include/partliq.h from src/ffi/ with the pinned cbindgen.
+# Regenerates include/partliq.h from the C ABI crate (ffi/src/) with the
+# pinned cbindgen and ffi/cbindgen.toml.
 #   bash scripts/ffi/gen-header.sh [OUTPUT]   (default: include/partliq.h)
-# Only src/ffi/ is parsed (not the whole crate), so core items never leak
-# into the header.
+# Only the C ABI crate is parsed (from ffi/src/lib.rs, not its dependencies),
+# so core items never leak into the header.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 want="$(cat scripts/ffi/CBINDGEN_VERSION)"
@@ -12,5 +13,5 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 out="${1:-include/partliq.h}"
-src="${PARTLIQ_FFI_SRC:-src/ffi}" # another copy of src/ffi (the checker's own test uses one)
-cbindgen --quiet --config cbindgen.toml --output "$out" "$src/mod.rs"
+src="${PARTLIQ_FFI_SRC:-ffi/src}" # another copy of ffi/src (the checker's own test uses one)
+cbindgen --quiet --config ffi/cbindgen.toml --output "$out" "$src/lib.rs"

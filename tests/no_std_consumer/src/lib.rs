@@ -1,7 +1,17 @@
-//! A `no_std`, no-`alloc` consumer of partliq (build check only).
+//! A `no_std`, no-`alloc` consumer of partliq (build check only), with its
+//! own panic handler, as a firmware image has.
 #![no_std]
 
 use partliq::{pool_health, HealthState, Market, Pool, Position, Ppm, Price, Quote, Size};
+
+/// The firmware's panic handler: partliq has no panicking path, and defines
+/// no handler of its own, so this one is the only one in the image.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}
 
 /// Returns 1 when a fixed 10x long is liquidatable after a 6 % drop.
 #[no_mangle]
@@ -15,4 +25,3 @@ pub extern "C" fn consumer_check() -> u32 {
         _ => 0,
     }
 }
-

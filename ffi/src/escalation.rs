@@ -1,15 +1,15 @@
-//! Escalation: backstop transfer, the insurance fund as a value, and
-//! auto-deleveraging over caller buffers.
+//! Escalation (the core's `escalation`): backstop transfer, the insurance
+//! fund as a value, and auto-deleveraging over caller buffers.
 
-use crate::account::Position;
-use crate::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund};
-use crate::health::{Health, HealthState};
-use crate::num::{Price, Quote, Size};
-use crate::settlement::Settlement;
+use partliq::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund};
+use partliq::num::{Price, Quote, Size};
 
-use super::api::{max_len, out_ok, ref_in, slice_in, PoolRef, OK};
-use super::status::*;
-use super::types::*;
+use crate::account::partliq_position;
+use crate::boundary::{decode, Castable, OK};
+use crate::health::partliq_health;
+use crate::market::partliq_market;
+use crate::settlement::partliq_settlement;
+use crate::status::*;
 
 /// How a deficit position is spread over counterparties (`partliq_deleverage`).
 #[repr(u32)]
@@ -110,15 +110,15 @@ pin_layout!(partliq_adl_candidate, size = 48, align = i64, {
 });
 pin_layout!(partliq_adl_fill, size = 24, align = i64, { candidate @ 0, account @ 4, size_delta @ 8, price @ 16 });
 
-// Candidates and fills are read and written in place as the core's.
-same_layout!(partliq_adl_candidate, AdlCandidate, {
+abi_enum!(partliq_adl_mode => AdlMode { Queue => AdlMode::Queue, ProRata => AdlMode::ProRata });
+
+// Candidates are read, and fills written, in place as the core's (a
+// candidate's reserved field must be 0; all fields are integers).
+castable!(partliq_adl_candidate => AdlCandidate, |c| if c.reserved == 0 { Ok(()) } else { Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO) }, {
     account = account, reserved = reserved, size = size, unrealized_pnl = unrealized_pnl, entry_notional = entry_notional,
     mark_notional = mark_notional, margin = margin,
 });
-same_layout!(partliq_adl_fill, AdlFill, { candidate = candidate, account = account, size_delta = size_delta, price = price });
-same_layout!(partliq_insurance_fund, InsuranceFund, {
-    balance = balance, floor = floor, initial = initial, total_credits = total_credits, total_debits = total_debits,
-});
+castable!(partliq_adl_fill => AdlFill, |_f| Ok(()), { candidate = candidate, account = account, size_delta = size_delta, price = price });
 
 impl From<&BackstopTransfer> for partliq_backstop {
     fn from(t: &BackstopTransfer) -> Self {
@@ -156,43 +156,6 @@ fn coverage_out(c: &Coverage) -> partliq_coverage {
     partliq_coverage { covered: c.covered.0, uncovered: c.uncovered.0 }
 }
 
-/// The caller's candidates as the core's, after the reserved-field check.
-fn candidates_in(c: &[partliq_adl_candidate]) -> Result<&[AdlCandidate], partliq_status> {
-    if c.iter().any(|c| c.reserved != 0) {
-        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    }
-    // SAFETY: same size, alignment and field offsets (asserted above); all
-    // fields are integers; the length and lifetime are the input slice's.
-    Ok(unsafe { core::slice::from_raw_parts(c.as_ptr().cast::<AdlCandidate>(), c.len()) })
-}
-
-/// A caller's writable array: NULL only with length 0.
-///
-/// # Safety
-/// When `len > 0`, `ptr` must be valid for reads and writes of `len` values
-/// of `T`, accessed by nothing else for `'a`.
-unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], partliq_status> {
-    if len == 0 {
-        return Ok(&mut []);
-    }
-    out_ok(ptr)?;
-    if len > max_len::<T>() {
-        return Err(PARTLIQ_STATUS_BAD_LENGTH);
-    }
-    // SAFETY: non-NULL, aligned, byte size ≤ isize::MAX (checked); validity
-    // and exclusivity are the caller's contract. `T` is a plain integer type
-    // or struct here: every bit pattern is valid.
-    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
-}
-
-macro_rules! array_out {
-    ($ptr:expr, $len:expr) => {
-        // SAFETY: the function's contract: a non-NULL writable array pointer
-        // is valid for `len` elements and not accessed by anything else.
-        check!(unsafe { slice_out($ptr, $len) })
-    };
-}
-
 // ---------------------------------------------------------------------------
 // Backstop.
 
@@ -214,11 +177,9 @@ pub unsafe extern "C" fn partliq_backstop_transfer(
     positions_len: usize,
     out: *mut partliq_backstop,
 ) -> partliq_status {
-    let markets = array_in!(markets, markets_len);
-    let prices = array_in!(prices, prices_len);
-    let positions = array_in!(positions, positions_len);
+    let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
     out!(out);
-    let view = check!(PoolRef::new(markets, prices, collateral, positions));
+    let view = check!(pool.view());
     let t = core_try!(core_esc::backstop_transfer(&view.pool(), view.markets, view.prices));
     write_out!(out, partliq_backstop::from(&t));
     OK
@@ -240,21 +201,6 @@ pub unsafe extern "C" fn partliq_insurance_fund_new(balance: i64, floor: i64, ou
     OK
 }
 
-/// Runs `op` on a copy of the caller's fund and writes it back on success.
-fn with_fund<R>(
-    fund: *mut partliq_insurance_fund,
-    op: impl FnOnce(&mut InsuranceFund) -> Result<R, crate::error::Error>,
-) -> Result<R, partliq_status> {
-    out_ok(fund)?;
-    // SAFETY: checked non-NULL and aligned; the contract makes it an
-    // initialised fund nothing else accesses during the call.
-    let mut f = fund_in(unsafe { &*fund });
-    let r = op(&mut f).map_err(status_of)?;
-    // SAFETY: as above; one write of a plain value.
-    unsafe { fund.write(fund_out(&f)) };
-    Ok(r)
-}
-
 /// Adds `amount ≥ 0` to the fund. Statuses: `NEGATIVE_LIMIT`, `OVERFLOW`;
 /// the fund is untouched unless `OK`.
 ///
@@ -262,7 +208,10 @@ fn with_fund<R>(
 /// `fund` is NULL or points to an initialised `partliq_insurance_fund`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_insurance_fund_credit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
-    check!(with_fund(fund, |f| f.credit(Quote(amount))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    core_try!(f.credit(Quote(amount)));
+    *fund = fund_out(&f);
     OK
 }
 
@@ -274,7 +223,10 @@ pub unsafe extern "C" fn partliq_insurance_fund_credit(fund: *mut partliq_insura
 /// As `partliq_insurance_fund_credit`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_insurance_fund_debit(fund: *mut partliq_insurance_fund, amount: i64) -> partliq_status {
-    check!(with_fund(fund, |f| f.debit(Quote(amount))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    core_try!(f.debit(Quote(amount)));
+    *fund = fund_out(&f);
     OK
 }
 
@@ -291,7 +243,10 @@ pub unsafe extern "C" fn partliq_insurance_fund_cover(
     out: *mut partliq_coverage,
 ) -> partliq_status {
     out!(out);
-    let c = check!(with_fund(fund, |f| f.cover(Quote(deficit))));
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    let c = core_try!(f.cover(Quote(deficit)));
+    *fund = fund_out(&f);
     write_out!(out, coverage_out(&c));
     OK
 }
@@ -314,41 +269,11 @@ pub unsafe extern "C" fn partliq_insurance_fund_book(
     let s = struct_in!(settlement);
     out!(out);
     out!(fund);
-    if s.new_position.reserved != 0 || s.health_after.reserved != 0 {
-        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
-    }
-    let state = match s.health_after.state {
-        v if v == HealthState::Healthy as u32 => HealthState::Healthy,
-        v if v == HealthState::Liquidatable as u32 => HealthState::Liquidatable,
-        v if v == HealthState::Bankrupt as u32 => HealthState::Bankrupt,
-        _ => return PARTLIQ_STATUS_INVALID_ENUM,
-    };
-    let h = &s.health_after;
-    let core = Settlement {
-        new_position: Position {
-            market_index: s.new_position.market_index,
-            size: Size(s.new_position.size),
-            quote_balance: Quote(s.new_position.quote_balance),
-        },
-        fill_cash: Quote(s.fill_cash),
-        bankruptcy_quote: Quote(s.bankruptcy_quote),
-        nominal_fee: Quote(s.nominal_fee),
-        fee: Quote(s.fee),
-        fee_to_liquidator: Quote(s.fee_to_liquidator),
-        fee_to_insurance: Quote(s.fee_to_insurance),
-        bad_debt: Quote(s.bad_debt),
-        insurance_fund_delta: Quote(s.insurance_fund_delta),
-        position_quote_delta: Quote(s.position_quote_delta),
-        health_after: Health {
-            equity: Quote(h.equity),
-            initial_requirement: Quote(h.initial_requirement),
-            maintenance_requirement: Quote(h.maintenance_requirement),
-            free_collateral: Quote(h.free_collateral),
-            margin_ratio_ppm: h.margin_ratio_ppm,
-            state,
-        },
-    };
-    let c = check!(with_fund(fund, |f| f.book(&core)));
+    let core = check!(s.to_core());
+    let fund = struct_inout!(fund);
+    let mut f = fund_in(fund);
+    let c = core_try!(f.book(&core));
+    *fund = fund_out(&f);
     write_out!(out, coverage_out(&c));
     OK
 }
@@ -398,7 +323,7 @@ pub unsafe extern "C" fn partliq_rank_adl(
     let candidates = array_in!(candidates, candidates_len);
     let order = array_out!(order, order_len);
     out!(out_count);
-    let candidates = check!(candidates_in(candidates));
+    let candidates = check!(Castable::cast_slice(candidates));
     if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
         return PARTLIQ_STATUS_OVERFLOW;
     }
@@ -449,12 +374,8 @@ pub unsafe extern "C" fn partliq_deleverage(
     let order = array_out!(order, order_len);
     let fills = array_out!(fills, fills_len);
     out!(out_count);
-    let mode = match mode {
-        m if m == partliq_adl_mode::Queue as u32 => AdlMode::Queue,
-        m if m == partliq_adl_mode::ProRata as u32 => AdlMode::ProRata,
-        _ => return PARTLIQ_STATUS_INVALID_ENUM,
-    };
-    let candidates = check!(candidates_in(candidates));
+    let mode = check!(decode::<partliq_adl_mode>(mode));
+    let candidates = check!(Castable::cast_slice(candidates));
     if lot_step <= 0 {
         return PARTLIQ_STATUS_INVALID_LOT_STEP;
     }
@@ -475,9 +396,7 @@ pub unsafe extern "C" fn partliq_deleverage(
     if fills.len() < n {
         return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
     }
-    // SAFETY: same layout as the core's `AdlFill` (asserted above), all
-    // fields integers; the slice is the caller's checked writable array.
-    let core_fills = unsafe { core::slice::from_raw_parts_mut(fills.as_mut_ptr().cast::<AdlFill>(), fills.len()) };
+    let core_fills = check!(Castable::cast_slice_mut(fills));
     let k =
         core_try!(core_esc::deleverage(Size(deficit_size), Price(bankruptcy_price), Size(lot_step), candidates, mode, order, core_fills));
     write_out!(out_count, k);

@@ -4,14 +4,14 @@
 //! output, byte for byte, against `ffi-tests/cases/expected.txt`, which the
 //! C, Go and Java runners (through the C ABI) must reproduce too.
 //!
-//! `PARTLIQ_BLESS=1 cargo test --lib ffi::cases` rewrites expected.txt.
+//! `PARTLIQ_BLESS=1 cargo test -p partliq-ffi --lib cases::` rewrites expected.txt.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use std::fmt::Write as _;
 use std::string::String;
 use std::vec::Vec;
 
-use crate::*;
+use partliq::*;
 
 struct Tokens<'a>(core::str::SplitWhitespace<'a>);
 
@@ -172,7 +172,7 @@ fn run_case(line: &str) -> String {
 
 #[test]
 fn cross_language_table() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/ffi-tests/cases");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../ffi-tests/cases");
     let cases = std::fs::read_to_string(format!("{dir}/cases.txt")).unwrap();
     let mut out = String::new();
     let mut count = 0;

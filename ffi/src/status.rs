@@ -1,4 +1,5 @@
-//! Status codes: one per core error, plus the boundary's own.
+//! Status codes (the core's `error`): one per core error, plus the
+//! boundary's own.
 //!
 //! Every fallible function returns a [`partliq_status`]: a fixed-width
 //! `uint32_t` whose values are never reused.
@@ -18,7 +19,7 @@
 //! returned as its own number all the same; [`partliq_status_str`] then says
 //! "unknown status code".
 
-use crate::error::Error;
+use partliq::error::Error;
 
 /// What a function did: one of the `PARTLIQ_STATUS_*` values (a `uint32_t`;
 /// values are never reused). Outputs are written only with
@@ -352,7 +353,7 @@ mod tests {
     /// grows.
     #[test]
     fn every_core_error_has_its_status() {
-        let src = include_str!("../error.rs");
+        let src = include_str!("../../src/error.rs");
         let body = &src[src.find("pub enum Error {").unwrap()..];
         let body = &body[..body.find("\n}").unwrap()];
         let mut variants = std::vec::Vec::new();
@@ -371,7 +372,7 @@ mod tests {
             let d = description(*code).unwrap_or_else(|| {
                 panic!(
                     "partliq::Error::{name} = {code} has no status: add `pub const PARTLIQ_STATUS_<NAME>: partliq_status = {code};` \
-                     and its NAMED entry to src/ffi/status.rs, then run bash scripts/ffi/gen-header.sh"
+                     and its NAMED entry to ffi/src/status.rs, then run bash scripts/ffi/gen-header.sh"
                 )
             });
             assert_eq!(&d[..d.len() - 1], text.as_bytes(), "description of status {code} (Error::{name})");

@@ -1,4 +1,4 @@
-//! Shared risk state in caller memory (`crate::shared`): market parameter
+//! Shared risk state in caller memory (the core's `shared`): market parameter
 //! publication, liquidation capacity, the insurance fund.
 //!
 //! Every object lives in memory the caller provides as `void *mem, size_t
@@ -15,15 +15,15 @@
 //! object of this kind, or not initialised).
 
 use core::ffi::c_void;
+use core::sync::atomic::AtomicU64;
 
-use crate::market::Market;
-use crate::num::{Quote, Rounding};
-use crate::shared::{capacity, check_raw_memory, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
-use crate::sync::AtomicU64;
+use partliq::market::Market;
+use partliq::num::Quote;
+use partliq::shared::{capacity, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
 
-use super::api::{core_markets, out_ok, ref_in, slice_in, OK};
-use super::status::*;
-use super::types::*;
+use crate::boundary::{decode, Castable, Flag, OK};
+use crate::market::{market_of, partliq_market, valid_market};
+use crate::status::*;
 
 /// A capacity budget that is not enforced (`partliq_capacity_limits`).
 pub const PARTLIQ_CAPACITY_UNLIMITED: u64 = 0xFFFF_FFFF_FFFF_FFFF;
@@ -38,13 +38,15 @@ pub const PARTLIQ_MARKET_PARAMS_MAX_SLOTS: usize = 64;
 /// The alignment every shared-state object's memory needs.
 pub const PARTLIQ_SHARED_ALIGN: usize = 8;
 
-static_assertions::const_assert_eq!(PARTLIQ_SHARED_ALIGN, ALIGN);
-static_assertions::const_assert_eq!(PARTLIQ_CAPACITY_UNLIMITED, capacity::UNLIMITED);
-static_assertions::const_assert_eq!(PARTLIQ_CAPACITY_MAX_AMOUNT, capacity::MAX_AMOUNT);
-static_assertions::const_assert_eq!(PARTLIQ_CAPACITY_MAX_MARKETS, capacity::MAX_MARKETS);
-static_assertions::const_assert_eq!(PARTLIQ_CAPACITY_MAX_ENTRIES, capacity::MAX_ENTRIES);
-static_assertions::const_assert_eq!(PARTLIQ_MARKET_PARAMS_MAX_SLOTS, params::MAX_SLOTS);
-static_assertions::const_assert_eq!(PARTLIQ_SHARED_ALIGN, core::mem::align_of::<AtomicU64>());
+const _: () = {
+    assert!(PARTLIQ_SHARED_ALIGN == ALIGN);
+    assert!(PARTLIQ_CAPACITY_UNLIMITED == capacity::UNLIMITED);
+    assert!(PARTLIQ_CAPACITY_MAX_AMOUNT == capacity::MAX_AMOUNT);
+    assert!(PARTLIQ_CAPACITY_MAX_MARKETS == capacity::MAX_MARKETS);
+    assert!(PARTLIQ_CAPACITY_MAX_ENTRIES == capacity::MAX_ENTRIES);
+    assert!(PARTLIQ_MARKET_PARAMS_MAX_SLOTS == params::MAX_SLOTS);
+    assert!(PARTLIQ_SHARED_ALIGN == core::mem::align_of::<AtomicU64>());
+};
 
 /// One market's liquidation budgets (the core's `CapacityLimits`).
 #[repr(C)]
@@ -111,92 +113,9 @@ pin_layout!(partliq_partial_debit, size = 16, align = i64, { debited @ 0, balanc
 pin_layout!(partliq_ledger, size = 56, align = i64, {
     initial @ 0, balance @ 8, floor @ 16, credits_hi @ 24, credits_lo @ 32, debits_hi @ 40, debits_lo @ 48,
 });
-same_layout!(partliq_capacity_limits, CapacityLimits, { window_len = window_len, window_budget = window_budget, block_budget = block_budget });
-
-// ---------------------------------------------------------------------------
-// Caller memory as words.
-
-/// Checks the pointer and length of caller memory; returns the whole words.
-fn words_of(mem: *const c_void, len: usize) -> Result<usize, partliq_status> {
-    if mem.is_null() {
-        return Err(PARTLIQ_STATUS_NULL_POINTER);
-    }
-    if isize::try_from(len).is_err() {
-        return Err(PARTLIQ_STATUS_BAD_LENGTH);
-    }
-    check_raw_memory(mem as usize, len, 0).map_err(status_of)?;
-    Ok(len / crate::shared::WORD_BYTES)
-}
-
-/// Caller memory as shared words.
-///
-/// # Safety
-/// `mem` is valid for reads and writes of `len` bytes for `'a`, and
-/// accessed by others only atomically (through these functions).
-unsafe fn shared_words<'a>(mem: *const c_void, len: usize) -> Result<&'a [AtomicU64], partliq_status> {
-    let words = words_of(mem, len)?;
-    // SAFETY: non-NULL, 8-byte aligned (checked), `words × 8 ≤ len ≤
-    // isize::MAX` bytes valid by the contract; `AtomicU64` has interior
-    // mutability, so a shared slice may be used by many threads, and every
-    // bit pattern is a valid `AtomicU64`.
-    Ok(unsafe { core::slice::from_raw_parts(mem.cast::<AtomicU64>(), words) })
-}
-
-/// Caller memory as words to lay an object out in.
-///
-/// # Safety
-/// As `shared_words`, and nothing else accesses the memory during the call.
-unsafe fn init_words<'a>(mem: *mut c_void, len: usize) -> Result<&'a mut [AtomicU64], partliq_status> {
-    let words = words_of(mem.cast_const(), len)?;
-    // SAFETY: as `shared_words`; exclusive for the call by the contract.
-    Ok(unsafe { core::slice::from_raw_parts_mut(mem.cast::<AtomicU64>(), words) })
-}
-
-macro_rules! shared_mem {
-    ($mem:expr, $len:expr) => {
-        // SAFETY: the function's contract: `mem` is valid for `len` bytes,
-        // accessed only atomically through these functions.
-        check!(unsafe { shared_words($mem, $len) })
-    };
-}
-
-macro_rules! init_mem {
-    ($mem:expr, $len:expr) => {
-        // SAFETY: the function's contract: `mem` is valid for `len` bytes and
-        // nothing else accesses it during init.
-        check!(unsafe { init_words($mem, $len) })
-    };
-}
-
-fn market_of(m: &Market) -> partliq_market {
-    let mut tiers = [partliq_margin_tier::default(); super::PARTLIQ_MAX_TIERS];
-    for (t, c) in tiers.iter_mut().zip(m.tiers.iter()) {
-        *t = partliq_margin_tier { notional_floor: c.notional_floor.0, initial_ppm: c.initial.0, maintenance_ppm: c.maintenance.0 };
-    }
-    partliq_market {
-        id: m.id,
-        quote_exponent: m.quote_exponent,
-        lot_step: m.lot_step.0,
-        tick: m.tick.0,
-        tiers,
-        tier_count: m.tier_count,
-        liquidation_fee_ppm: m.liquidation_fee.0,
-        liquidator_fee_share_ppm: m.liquidator_fee_share.0,
-        // A fee is never negative: truncation is rounding down.
-        liquidation_fee_rounding: match m.liquidation_fee_rounding {
-            Rounding::Ceil => partliq_fee_rounding::Up as u32,
-            Rounding::Floor | Rounding::TowardZero => partliq_fee_rounding::Down as u32,
-        },
-        dust_floor: m.dust_floor.0,
-    }
-}
-
-/// A caller's market, checked as `partliq_market_validate` does.
-fn valid_market(m: &partliq_market) -> Result<&Market, partliq_status> {
-    let core = core_markets(core::slice::from_ref(m))?.first().ok_or(PARTLIQ_STATUS_NULL_POINTER)?;
-    core.validate().map_err(status_of)?;
-    Ok(core)
-}
+castable!(partliq_capacity_limits => CapacityLimits, |_l| Ok(()), {
+    window_len = window_len, window_budget = window_budget, block_budget = block_budget,
+});
 
 // ---------------------------------------------------------------------------
 // Market parameter publication.
@@ -333,9 +252,7 @@ pub unsafe extern "C" fn partliq_capacity_init(
 ) -> partliq_status {
     let limits = array_in!(limits, markets);
     let words = init_mem!(mem, len);
-    // SAFETY: same layout as the core's `CapacityLimits` (asserted above);
-    // all fields integers.
-    let limits = unsafe { core::slice::from_raw_parts(limits.as_ptr().cast::<CapacityLimits>(), limits.len()) };
+    let limits = check!(Castable::cast_slice(limits));
     core_try!(Capacity::init(words, limits, entries));
     OK
 }
@@ -369,11 +286,7 @@ pub unsafe extern "C" fn partliq_capacity_reserve(
 ) -> partliq_status {
     out!(out);
     let words = shared_mem!(mem, len);
-    let partial = match partial {
-        0 => false,
-        1 => true,
-        _ => return PARTLIQ_STATUS_INVALID_ENUM,
-    };
+    let partial = check!(decode::<Flag>(partial));
     let c = core_try!(Capacity::attach(words));
     let r = core_try!(c.reserve(market_index(market), amount, now, block, partial));
     write_out!(
@@ -593,6 +506,7 @@ fn split(v: u128) -> (u64, u64) {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::market::{partliq_fee_rounding, partliq_margin_tier};
 
     #[test]
     fn fund_capacity_params_round_trip() {

@@ -1,5 +1,7 @@
 //! Gives the shared library (the cdylib only) a SONAME carrying the major
-//! version, `libpartliq.so.<major>`, on ELF targets.
+//! version, `libpartliq.so.<major>`, on ELF targets: cargo writes the file as
+//! `libpartliq_ffi.so` and the build (CMakeLists.txt, scripts/ffi/) installs
+//! it as `libpartliq.so`, the name the SONAME's links point to.
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();

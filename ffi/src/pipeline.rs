@@ -1,0 +1,407 @@
+//! The pipeline (the core's `pipeline`): trigger, choose, size, cap,
+//! price — or escalate — in one call, `partliq_run_pipeline`, with the
+//! caller's rule state read and updated.
+
+use partliq::account::MAX_POSITIONS;
+use partliq::num::Quote;
+use partliq::pipeline::{run_pipeline, Action, Decision, Reason};
+use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+
+use crate::account::partliq_position;
+use crate::boundary::{out_array_ok, Castable, PoolRef, StagedLegs, OK};
+use crate::escalation::partliq_backstop;
+use crate::market::partliq_market;
+use crate::plan::{partliq_plan, partliq_plan_leg, plan_of};
+use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
+use crate::status::*;
+
+/// What the engine should do (`partliq_decision.action`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_action {
+    /// Nothing.
+    None = 0,
+    /// Send the legs as liquidation orders.
+    Liquidate = 1,
+    /// Transfer the pool to the backstop vault (`partliq_decision.backstop`).
+    Backstop = 2,
+    /// No order helps and the policy has no backstop: the insurance fund
+    /// takes the pool over at its bankruptcy price (`partliq_decision.backstop`
+    /// has the figures; its `deficit` is the fund's loss).
+    Takeover = 3,
+}
+
+/// Why (`partliq_decision.reason`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_reason {
+    /// Equity covers maintenance and no liquidation is under way.
+    Healthy = 0,
+    /// A liquidation was under way and the target is met: it ends.
+    TargetMet = 1,
+    /// The legs restore the target.
+    TargetRestored = 2,
+    /// A step rule bounded the step; the next call continues. With
+    /// `PARTLIQ_ACTION_NONE` and no leg: a rule other than the block's or the
+    /// window's limit allows less than one lot step of every position.
+    StepCapped = 3,
+    /// No partial reduction restores the target.
+    Infeasible = 4,
+    /// Equity fell below the policy's backstop fraction of maintenance.
+    BelowBackstopFraction = 5,
+    /// Equity is negative.
+    Bankrupt = 6,
+    /// The account's insurance-loss or notional limit for this block is used
+    /// up (exceeded, with `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`).
+    BlockLimitReached = 7,
+    /// The market's liquidation capacity for this window is used up.
+    CapacityExhausted = 8,
+}
+
+/// One decision of `partliq_run_pipeline`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_decision {
+    /// A `partliq_action`.
+    pub action: u32,
+    /// A `partliq_reason`.
+    pub reason: u32,
+    /// The plan; its `leg_count` legs are at the front of the caller's legs
+    /// array (0 unless `action` is `PARTLIQ_ACTION_LIQUIDATE`).
+    pub plan: partliq_plan,
+    /// 1 when `backstop` holds the transfer's figures (`action` is
+    /// `PARTLIQ_ACTION_BACKSTOP` or `PARTLIQ_ACTION_TAKEOVER`), else 0 (and
+    /// `backstop` is all zeros).
+    pub has_backstop: u8,
+    /// 0.
+    pub reserved: [u8; 7],
+    /// The backstop transfer's figures when `has_backstop` is 1.
+    pub backstop: partliq_backstop,
+}
+
+pin_layout!(partliq_decision, size = 216, align = i64, {
+    action @ 0, reason @ 4, plan @ 8, has_backstop @ 136, reserved @ 137, backstop @ 144,
+});
+
+abi_enum!(partliq_action => Action {
+    None => Action::None,
+    Liquidate => Action::Liquidate,
+    Backstop => Action::Backstop,
+    Takeover => Action::Takeover,
+});
+abi_enum!(partliq_reason => Reason {
+    Healthy => Reason::Healthy,
+    TargetMet => Reason::TargetMet,
+    TargetRestored => Reason::TargetRestored,
+    StepCapped => Reason::StepCapped,
+    Infeasible => Reason::Infeasible,
+    BelowBackstopFraction => Reason::BelowBackstopFraction,
+    Bankrupt => Reason::Bankrupt,
+    BlockLimitReached => Reason::BlockLimitReached,
+    CapacityExhausted => Reason::CapacityExhausted,
+});
+
+/// The ABI's decision of the core's (the plan's legs are written apart).
+fn decision_of(d: &Decision) -> Result<partliq_decision, partliq_status> {
+    let (has_backstop, backstop) = match &d.backstop {
+        Some(t) => (1, partliq_backstop::from(t)),
+        None => (0, partliq_backstop::default()),
+    };
+    Ok(partliq_decision {
+        action: d.action as u32,
+        reason: d.reason as u32,
+        plan: plan_of(&d.plan)?,
+        has_backstop,
+        reserved: [0; 7],
+        backstop,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The account's rule state.
+
+/// Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
+/// the account's rule state (the per-block insurance-loss limit). Statuses:
+/// `OVERFLOW`; the state is untouched unless `OK`.
+///
+/// # Safety
+/// `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
+    state: *mut partliq_account_liquidation_state,
+    block: u64,
+    loss: i64,
+) -> partliq_status {
+    let state = struct_inout!(state);
+    let mut s = state.to_core();
+    core_try!(s.record_insurance_loss(block, Quote(loss)));
+    *state = partliq_account_liquidation_state::from(&s);
+    OK
+}
+
+// ---------------------------------------------------------------------------
+// The pipeline.
+
+/// The whole pipeline for one margin pool: trigger, choose, size, cap by
+/// the policy's step rules, price — or escalate. Writes `*out`, the plan's
+/// legs to the front of `legs`, and the updated `*account_state` and
+/// `market_states` — all only on `OK`; on any other status nothing is
+/// written (the market states are restored to the bytes they had).
+///
+/// `market_states` holds one entry per market (`market_states_len ≥
+/// markets_len`) when the policy has a window capacity rule
+/// (`window_capacity.window > 0`; else `STATE_TOO_SMALL`), else it may be
+/// NULL with length 0. `now` and `block` are the caller's clock and block
+/// height. `legs` must hold at least `positions_len` entries.
+///
+/// Statuses besides the pool's: the policy's (`partliq_policy_validate`),
+/// `INVALID_ENUM` (`has_partial` or `in_liquidation` not 0/1),
+/// `STATE_TOO_SMALL`, `BUFFER_TOO_SMALL`, `TOO_MANY_POSITIONS`, `OVERFLOW`.
+///
+/// # Safety
+/// As `partliq_pool_health`; `policy` points to an initialised policy;
+/// `account_state` to an initialised state; `market_states` is NULL (only
+/// with length 0) or points to that many initialised states; `legs` is NULL
+/// (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
+/// overlaps another output or an input.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_run_pipeline(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    collateral: i64,
+    positions: *const partliq_position,
+    positions_len: usize,
+    policy: *const partliq_policy,
+    account_state: *mut partliq_account_liquidation_state,
+    market_states: *mut partliq_market_capacity_state,
+    market_states_len: usize,
+    now: u64,
+    block: u64,
+    legs: *mut partliq_plan_leg,
+    legs_len: usize,
+    out: *mut partliq_decision,
+) -> partliq_status {
+    let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
+    let policy = struct_in!(policy);
+    out!(account_state);
+    check!(out_array_ok(market_states, market_states_len));
+    check!(out_array_ok(legs, legs_len));
+    out!(out);
+    let policy = check!(policy.to_core());
+    let state = struct_in!(account_state.cast_const());
+    check!(state.check_flags());
+    let state = state.to_core();
+    if positions_len > MAX_POSITIONS {
+        return PARTLIQ_STATUS_TOO_MANY_POSITIONS;
+    }
+    let view = check!(pool.view());
+    let states = check!(Castable::cast_slice_mut(array_out!(market_states, market_states_len)));
+    let io = PipelineOut { account_state, legs, legs_len, out };
+    pipeline_staged(&view, &policy, state, states, now, block, &io)
+}
+
+/// Where the pipeline's results go (pointers checked by the caller).
+struct PipelineOut {
+    account_state: *mut partliq_account_liquidation_state,
+    legs: *mut partliq_plan_leg,
+    legs_len: usize,
+    out: *mut partliq_decision,
+}
+
+/// The pipeline with its working arrays (staged legs, saved market states:
+/// ~4 KiB), kept out of the exported function's frame (see
+/// `scripts/ffi/check-stack-probes.sh`).
+#[inline(never)]
+fn pipeline_staged(
+    view: &PoolRef<'_>,
+    policy: &Policy,
+    mut state: AccountLiquidationState,
+    states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    io: &PipelineOut,
+) -> partliq_status {
+    // The core may update some market states before failing: save the ones
+    // the pool's positions name (≤ MAX_POSITIONS) to restore them then.
+    let mut saved_at = [usize::MAX; MAX_POSITIONS];
+    let mut saved = [MarketCapacityState::default(); MAX_POSITIONS];
+    let mut n_saved = 0usize;
+    for p in view.positions {
+        let i = usize::try_from(p.market_index).unwrap_or(usize::MAX);
+        let seen = saved_at.get(..n_saved).unwrap_or(&[]).contains(&i);
+        if let (false, Some(s), Some(at), Some(slot)) = (seen, states.get(i), saved_at.get_mut(n_saved), saved.get_mut(n_saved)) {
+            *at = i;
+            *slot = *s;
+            n_saved = n_saved.saturating_add(1);
+        }
+    }
+    let mut staged = StagedLegs::new(io.legs_len);
+    let result = run_pipeline(&view.pool(), view.markets, view.prices, policy, &mut state, states, now, block, staged.room())
+        .map_err(status_of)
+        .and_then(|d| decision_of(&d).map(|abi| (d, abi)));
+    let (decision, value) = match result {
+        Ok(v) => v,
+        Err(s) => {
+            for (i, v) in saved_at.iter().zip(saved.iter()).take(n_saved) {
+                if let Some(slot) = states.get_mut(*i) {
+                    *slot = *v;
+                }
+            }
+            return s;
+        }
+    };
+    // All checks done: from here on, only writes.
+    // SAFETY: `io.legs` passed `out_array_ok(legs, legs_len)` (in
+    // `partliq_run_pipeline`) and the contract makes it valid for writing
+    // `legs_len` legs.
+    unsafe { staged.write(io.legs, decision.plan.leg_count) };
+    write_out!(io.account_state, partliq_account_liquidation_state::from(&state));
+    write_out!(io.out, value);
+    OK
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::market::partliq_margin_tier;
+    use crate::presets::{partliq_preset, partliq_preset_synthetix_v3};
+
+    #[test]
+    fn enum_values_match_the_core() {
+        for (a, b) in [
+            (partliq_action::None, Action::None),
+            (partliq_action::Liquidate, Action::Liquidate),
+            (partliq_action::Backstop, Action::Backstop),
+            (partliq_action::Takeover, Action::Takeover),
+        ] {
+            assert_eq!(a as u32, b as u32);
+        }
+        for (a, b) in [
+            (partliq_reason::Healthy, Reason::Healthy),
+            (partliq_reason::TargetMet, Reason::TargetMet),
+            (partliq_reason::TargetRestored, Reason::TargetRestored),
+            (partliq_reason::StepCapped, Reason::StepCapped),
+            (partliq_reason::Infeasible, Reason::Infeasible),
+            (partliq_reason::BelowBackstopFraction, Reason::BelowBackstopFraction),
+            (partliq_reason::Bankrupt, Reason::Bankrupt),
+            (partliq_reason::BlockLimitReached, Reason::BlockLimitReached),
+            (partliq_reason::CapacityExhausted, Reason::CapacityExhausted),
+        ] {
+            assert_eq!(a as u32, b as u32);
+        }
+    }
+
+    /// A failing pipeline call leaves every output untouched.
+    #[test]
+    fn pipeline_outputs_untouched_on_error() {
+        let mut m = partliq_market {
+            id: 1,
+            quote_exponent: 0,
+            lot_step: 1,
+            tick: 1,
+            tiers: [partliq_margin_tier::default(); 16],
+            tier_count: 1,
+            liquidation_fee_ppm: 0,
+            liquidator_fee_share_ppm: 0,
+            liquidation_fee_rounding: 0,
+            dust_floor: 0,
+        };
+        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
+        let ps = [partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_600 }];
+        let mut preset = partliq_preset::default();
+        // SAFETY: a valid out-pointer.
+        assert_eq!(unsafe { partliq_preset_synthetix_v3(1_000_000, 60, &mut preset) }, OK);
+        let mut st = partliq_account_liquidation_state::default();
+        let mut ms = [partliq_market_capacity_state { window_start: 7, used: 0 }];
+        let mut legs = [partliq_plan_leg::default(); 1];
+        let mut d = partliq_decision::default();
+        // SAFETY: valid arrays and pointers.
+        let s = unsafe {
+            partliq_run_pipeline(
+                &m,
+                1,
+                [100i64].as_ptr(),
+                1,
+                0,
+                ps.as_ptr(),
+                1,
+                &preset.policy,
+                &mut st,
+                ms.as_mut_ptr(),
+                1,
+                10,
+                1,
+                legs.as_mut_ptr(),
+                1,
+                &mut d,
+            )
+        };
+        assert_eq!(s, OK);
+        assert_eq!((d.action, d.reason), (partliq_action::Liquidate as u32, partliq_reason::TargetRestored as u32));
+        assert_eq!(d.plan.leg_count, 1);
+        assert_eq!(legs[0].size_delta, -25);
+        assert_eq!(ms[0], partliq_market_capacity_state { window_start: 10, used: 2_500 });
+        // Two legs; the block's notional overflows when the second is booked,
+        // after the first market's window was updated: restored, nothing written.
+        let ms2 = [m, m];
+        let ps2 = [
+            partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_750 },
+            partliq_position { market_index: 1, reserved: 0, size: 100, quote_balance: -9_750 },
+        ];
+        let mut legs2 = [partliq_plan_leg::default(); 2];
+        let mut states2 = [partliq_market_capacity_state::default(); 2];
+        st = partliq_account_liquidation_state { block: 1, block_notional: i64::MAX - 10_000, ..Default::default() };
+        let before = (st, states2, legs2, d);
+        // SAFETY: as above.
+        let s = unsafe {
+            partliq_run_pipeline(
+                ms2.as_ptr(),
+                2,
+                [100i64, 100].as_ptr(),
+                2,
+                0,
+                ps2.as_ptr(),
+                2,
+                &preset.policy,
+                &mut st,
+                states2.as_mut_ptr(),
+                2,
+                11,
+                1,
+                legs2.as_mut_ptr(),
+                2,
+                &mut d,
+            )
+        };
+        assert_eq!(s, PARTLIQ_STATUS_OVERFLOW);
+        assert_eq!((st, states2, legs2, d), before);
+        // The same call one block later succeeds with both legs.
+        // SAFETY: as above.
+        let s = unsafe {
+            partliq_run_pipeline(
+                ms2.as_ptr(),
+                2,
+                [100i64, 100].as_ptr(),
+                2,
+                0,
+                ps2.as_ptr(),
+                2,
+                &preset.policy,
+                &mut st,
+                states2.as_mut_ptr(),
+                2,
+                11,
+                2,
+                legs2.as_mut_ptr(),
+                2,
+                &mut d,
+            )
+        };
+        assert_eq!(s, OK);
+        assert_eq!(d.plan.leg_count, 2);
+        assert_eq!(states2[0].used, 10_000);
+    }
+}

@@ -1,0 +1,397 @@
+//! Policies (the core's `policy`): what a liquidation may do at each step,
+//! when it escalates, and the caller-owned rule state the pipeline updates.
+
+use partliq::num::{Ppm, Quote};
+use partliq::plan::PlanOrder;
+use partliq::policy::{
+    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,
+    PositionLimits, SizingMode, TierStep, WindowCapacity,
+};
+
+use crate::boundary::{decode, Flag, OK};
+use crate::health::partliq_target;
+use crate::plan::partliq_plan_order;
+use crate::status::*;
+
+/// How large a step is before the step rules bound it (`partliq_policy.sizing`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_sizing_mode {
+    /// The least reduction that restores the target.
+    Minimal = 0,
+    /// As much as the step rules allow (the whole position if none applies).
+    MaxAllowed = 1,
+}
+
+/// How the position and block notional limits meet the lot step
+/// (`partliq_position_limits.mode`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_limit_mode {
+    /// Hard caps: the most whole lot steps within every limit; none fits, no
+    /// step (a block limit is reached at the limit).
+    Cap = 0,
+    /// dYdX v4's `GetLiquidatablePositionSizeDelta`: the smaller of the
+    /// position's and the block's limits; the whole position when its
+    /// notional is within it or it is at most one lot step, else that limit
+    /// rounded down to the step but at least one step. A block limit stops
+    /// liquidation only once exceeded; block notional is booked rounded down.
+    AtLeastOneLot = 1,
+}
+
+abi_enum!(partliq_sizing_mode => SizingMode { Minimal => SizingMode::Minimal, MaxAllowed => SizingMode::MaxAllowed });
+abi_enum!(partliq_limit_mode => LimitMode { Cap => LimitMode::Cap, AtLeastOneLot => LimitMode::AtLeastOneLot });
+
+/// Hyperliquid's rule: above `notional_threshold`, a step closes at most
+/// `max_fraction_ppm` of the position (at least one lot); during `cooldown`
+/// after a partial step, the whole position.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_fraction_cap {
+    /// Position notional (quote units, ≥ 0) above which the cap applies.
+    pub notional_threshold: i64,
+    /// Largest fraction per step, ppm (≤ 1,000,000; 0 = rule off).
+    pub max_fraction_ppm: u32,
+    /// Must be 0.
+    pub reserved: u32,
+    /// Time (the caller's clock unit) after a partial step during which steps
+    /// close the whole position (0 = no cooldown).
+    pub cooldown: u64,
+}
+
+/// BitMEX / Bybit / OKX: descend `levels` margin tiers per step; at or below
+/// tier `full_close_at_or_below_tier` close whole (`UINT32_MAX` = never).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_tier_step {
+    /// Tiers to descend per step (0 = rule off).
+    pub levels: u32,
+    /// Tier index (0-based) at or below which a step closes the whole position; `UINT32_MAX` = never.
+    pub full_close_at_or_below_tier: u32,
+}
+
+/// Aave v3's close factor on positions.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_close_factor {
+    /// Largest fraction per step while the factor applies, ppm (≤ 1,000,000; 0 = rule off).
+    pub max_fraction_ppm: u32,
+    /// Health (equity ÷ maintenance, ppm) above which the factor applies.
+    pub health_threshold_ppm: u32,
+    /// Positions with less notional (quote units, ≥ 0) close without the factor.
+    pub min_position_notional: i64,
+    /// A step leaves 0 or at least this much notional (quote units, ≥ 0).
+    pub min_remainder: i64,
+}
+
+/// dYdX v4's per-position limits.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_position_limits {
+    /// Least notional a step closes (or the whole position if smaller); ≥ 0, 0 = off.
+    pub min_notional: i64,
+    /// Largest fraction of the position's notional per step, ppm (≤ 1,000,000; 0 = off).
+    pub max_portion_ppm: u32,
+    /// A `partliq_limit_mode`: how these limits and `partliq_block_limits`'
+    /// notional meet the lot step (`PARTLIQ_LIMIT_MODE_CAP`, 0, the default;
+    /// the dYdX preset's `PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT`). Other
+    /// values: `INVALID_ENUM`. (This was a `reserved` field that had to be
+    /// 0: callers that set 0 keep their behaviour.)
+    pub mode: u32,
+}
+
+/// dYdX v4's per-account, per-block limits (`INT64_MAX` = unlimited).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_block_limits {
+    /// Most notional liquidated per account and block (≥ 0).
+    pub max_notional: i64,
+    /// Most insurance fund loss per account and block (≥ 0).
+    pub max_insurance_loss: i64,
+}
+
+/// Synthetix perps v3: per market, at most `capacity` notional per window.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_window_capacity {
+    /// Notional per window (quote units, ≥ 0).
+    pub capacity: i64,
+    /// Window length in the caller's time unit (0 = rule off; must be > 0 when `capacity` > 0).
+    pub window: u64,
+}
+
+/// When partial liquidation gives way to a backstop.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_escalation_rules {
+    /// Backstop when `equity × backstop_denominator < maintenance ×
+    /// backstop_numerator` (exact; Hyperliquid: 2/3). Denominator 0 = unset.
+    pub backstop_numerator: u32,
+    /// See `backstop_numerator`; when set, the fraction must be below 1.
+    pub backstop_denominator: u32,
+    /// 1: backstop (rather than the best reachable legs) when no partial
+    /// reduction restores the target; 0: not. Other values: `INVALID_ENUM`.
+    pub backstop_on_infeasible: u32,
+    /// Must be 0.
+    pub reserved: u32,
+}
+
+/// A full liquidation policy: the core's `Policy`, field for field.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_policy {
+    /// Where a liquidation may stop.
+    pub target: partliq_target,
+    /// Limit price band around the mark, ppm (≤ 1,000,000).
+    pub price_band_ppm: u32,
+    /// A `partliq_plan_order`.
+    pub order: u32,
+    /// A `partliq_sizing_mode`.
+    pub sizing: u32,
+    /// 1: Perpetual Protocol v2's ratio rule; 0: off. Other values: `INVALID_ENUM`.
+    pub perp_v2_ratio: u32,
+    /// Hyperliquid's fraction per step with cooldown.
+    pub fraction_cap: partliq_fraction_cap,
+    /// BitMEX / Bybit / OKX tier reduction.
+    pub tier_step: partliq_tier_step,
+    /// Aave-style close factor.
+    pub close_factor: partliq_close_factor,
+    /// dYdX per-position limits.
+    pub position_limits: partliq_position_limits,
+    /// dYdX per-block limits.
+    pub block_limits: partliq_block_limits,
+    /// Synthetix per-market window capacity.
+    pub window_capacity: partliq_window_capacity,
+    /// Escalation thresholds.
+    pub escalation: partliq_escalation_rules,
+}
+
+/// Per-account state of the step rules: the core's
+/// `AccountLiquidationState`, caller-owned, read and updated by
+/// `partliq_run_pipeline`. Start from all zeros.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_account_liquidation_state {
+    /// Time of the last partial step (meaningful when `has_partial` is 1).
+    pub last_partial_time: u64,
+    /// 1 after a partial step, else 0.
+    pub has_partial: u32,
+    /// 1 while a liquidation is under way (until the target is met), else 0.
+    pub in_liquidation: u32,
+    /// Block the counters below belong to.
+    pub block: u64,
+    /// Notional liquidated in `block`.
+    pub block_notional: i64,
+    /// Insurance fund loss caused in `block`.
+    pub block_insurance_loss: i64,
+}
+
+/// Per-market window usage: the core's `MarketCapacityState`, caller-owned,
+/// one per market. Start from all zeros.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_market_capacity_state {
+    /// Start time of the current window.
+    pub window_start: u64,
+    /// Notional liquidated in the current window.
+    pub used: i64,
+}
+
+pin_layout!(partliq_fraction_cap, size = 24, align = i64, { notional_threshold @ 0, max_fraction_ppm @ 8, reserved @ 12, cooldown @ 16 });
+pin_layout!(partliq_tier_step, size = 8, align = u32, { levels @ 0, full_close_at_or_below_tier @ 4 });
+pin_layout!(partliq_close_factor, size = 24, align = i64, {
+    max_fraction_ppm @ 0, health_threshold_ppm @ 4, min_position_notional @ 8, min_remainder @ 16,
+});
+pin_layout!(partliq_position_limits, size = 16, align = i64, { min_notional @ 0, max_portion_ppm @ 8, mode @ 12 });
+pin_layout!(partliq_block_limits, size = 16, align = i64, { max_notional @ 0, max_insurance_loss @ 8 });
+pin_layout!(partliq_window_capacity, size = 16, align = i64, { capacity @ 0, window @ 8 });
+pin_layout!(partliq_escalation_rules, size = 16, align = u32, {
+    backstop_numerator @ 0, backstop_denominator @ 4, backstop_on_infeasible @ 8, reserved @ 12,
+});
+pin_layout!(partliq_policy, size = 144, align = i64, {
+    target @ 0, price_band_ppm @ 8, order @ 12, sizing @ 16, perp_v2_ratio @ 20, fraction_cap @ 24, tier_step @ 48,
+    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128,
+});
+pin_layout!(partliq_account_liquidation_state, size = 40, align = i64, {
+    last_partial_time @ 0, has_partial @ 8, in_liquidation @ 12, block @ 16, block_notional @ 24, block_insurance_loss @ 32,
+});
+pin_layout!(partliq_market_capacity_state, size = 16, align = i64, { window_start @ 0, used @ 8 });
+
+// The caller's market states are read and updated in place as the core's
+// (all fields integers, nothing to check).
+castable!(partliq_market_capacity_state => MarketCapacityState, |_s| Ok(()), { window_start = window_start, used = used });
+
+// ---------------------------------------------------------------------------
+// Conversions.
+
+impl partliq_policy {
+    /// The core policy, after the boundary's checks (enumerations, flags,
+    /// reserved fields); the core's own checks are `Policy::validate`.
+    pub(crate) fn to_core(self) -> Result<Policy, partliq_status> {
+        if self.fraction_cap.reserved != 0 || self.escalation.reserved != 0 {
+            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
+        let mode = decode::<partliq_limit_mode>(self.position_limits.mode)?;
+        let sizing = decode::<partliq_sizing_mode>(self.sizing)?;
+        let order: PlanOrder = decode::<partliq_plan_order>(self.order)?;
+        let target = self.target.to_core()?;
+        Ok(Policy {
+            target,
+            price_band: Ppm(self.price_band_ppm),
+            order,
+            sizing,
+            fraction_cap: FractionCap {
+                notional_threshold: Quote(self.fraction_cap.notional_threshold),
+                max_fraction: Ppm(self.fraction_cap.max_fraction_ppm),
+                cooldown: self.fraction_cap.cooldown,
+            },
+            tier_step: TierStep { levels: self.tier_step.levels, full_close_at_or_below_tier: self.tier_step.full_close_at_or_below_tier },
+            close_factor: CloseFactor {
+                max_fraction: Ppm(self.close_factor.max_fraction_ppm),
+                health_threshold_ppm: self.close_factor.health_threshold_ppm,
+                min_position_notional: Quote(self.close_factor.min_position_notional),
+                min_remainder: Quote(self.close_factor.min_remainder),
+            },
+            position_limits: PositionLimits {
+                min_notional: Quote(self.position_limits.min_notional),
+                max_portion: Ppm(self.position_limits.max_portion_ppm),
+                mode,
+            },
+            block_limits: BlockLimits {
+                max_notional: Quote(self.block_limits.max_notional),
+                max_insurance_loss: Quote(self.block_limits.max_insurance_loss),
+            },
+            window_capacity: WindowCapacity { capacity: Quote(self.window_capacity.capacity), window: self.window_capacity.window },
+            perp_v2_ratio: decode::<Flag>(self.perp_v2_ratio)?,
+            escalation: EscalationRules {
+                backstop_fraction: Fraction::new(self.escalation.backstop_numerator, self.escalation.backstop_denominator),
+                backstop_on_infeasible: decode::<Flag>(self.escalation.backstop_on_infeasible)?,
+            },
+        })
+    }
+}
+
+impl From<&Policy> for partliq_policy {
+    fn from(p: &Policy) -> Self {
+        partliq_policy {
+            target: partliq_target::of(p.target),
+            price_band_ppm: p.price_band.0,
+            order: p.order as u32,
+            sizing: p.sizing as u32,
+            perp_v2_ratio: u32::from(p.perp_v2_ratio),
+            fraction_cap: partliq_fraction_cap {
+                notional_threshold: p.fraction_cap.notional_threshold.0,
+                max_fraction_ppm: p.fraction_cap.max_fraction.0,
+                reserved: 0,
+                cooldown: p.fraction_cap.cooldown,
+            },
+            tier_step: partliq_tier_step {
+                levels: p.tier_step.levels,
+                full_close_at_or_below_tier: p.tier_step.full_close_at_or_below_tier,
+            },
+            close_factor: partliq_close_factor {
+                max_fraction_ppm: p.close_factor.max_fraction.0,
+                health_threshold_ppm: p.close_factor.health_threshold_ppm,
+                min_position_notional: p.close_factor.min_position_notional.0,
+                min_remainder: p.close_factor.min_remainder.0,
+            },
+            position_limits: partliq_position_limits {
+                min_notional: p.position_limits.min_notional.0,
+                max_portion_ppm: p.position_limits.max_portion.0,
+                mode: p.position_limits.mode as u32,
+            },
+            block_limits: partliq_block_limits {
+                max_notional: p.block_limits.max_notional.0,
+                max_insurance_loss: p.block_limits.max_insurance_loss.0,
+            },
+            window_capacity: partliq_window_capacity { capacity: p.window_capacity.capacity.0, window: p.window_capacity.window },
+            escalation: partliq_escalation_rules {
+                backstop_numerator: p.escalation.backstop_fraction.numerator,
+                backstop_denominator: p.escalation.backstop_fraction.denominator,
+                backstop_on_infeasible: u32::from(p.escalation.backstop_on_infeasible),
+                reserved: 0,
+            },
+        }
+    }
+}
+
+impl partliq_account_liquidation_state {
+    /// `INVALID_ENUM` when `has_partial` or `in_liquidation` is not 0 or 1
+    /// (`partliq_run_pipeline` checks them; booking an insurance loss
+    /// touches neither).
+    pub(crate) fn check_flags(&self) -> Result<(), partliq_status> {
+        decode::<Flag>(self.has_partial)?;
+        decode::<Flag>(self.in_liquidation)?;
+        Ok(())
+    }
+
+    /// The core's state, field for field.
+    pub(crate) fn to_core(self) -> AccountLiquidationState {
+        AccountLiquidationState {
+            last_partial_time: self.last_partial_time,
+            has_partial: self.has_partial,
+            in_liquidation: self.in_liquidation,
+            block: self.block,
+            block_notional: Quote(self.block_notional),
+            block_insurance_loss: Quote(self.block_insurance_loss),
+        }
+    }
+}
+
+impl From<&AccountLiquidationState> for partliq_account_liquidation_state {
+    fn from(s: &AccountLiquidationState) -> Self {
+        partliq_account_liquidation_state {
+            last_partial_time: s.last_partial_time,
+            has_partial: s.has_partial,
+            in_liquidation: s.in_liquidation,
+            block: s.block,
+            block_notional: s.block_notional.0,
+            block_insurance_loss: s.block_insurance_loss.0,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Validation.
+
+/// Checks every field of a policy: the boundary's checks
+/// (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for the target kind, order, sizing
+/// mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
+/// `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
+/// 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
+/// `ZERO_WINDOW`).
+///
+/// # Safety
+/// `policy` is NULL or points to an initialised `partliq_policy`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_policy_validate(policy: *const partliq_policy) -> partliq_status {
+    let policy = struct_in!(policy);
+    let p = check!(policy.to_core());
+    core_try!(p.validate());
+    OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_values_match_the_core() {
+        assert_eq!(partliq_sizing_mode::MaxAllowed as u32, SizingMode::MaxAllowed as u32);
+        assert_eq!(partliq_limit_mode::AtLeastOneLot as u32, LimitMode::AtLeastOneLot as u32);
+        assert_eq!(partliq_limit_mode::Cap as u32, LimitMode::Cap as u32);
+    }
+
+    /// The rule state's flags are 0 or 1; anything else is refused.
+    #[test]
+    fn account_state_flags() {
+        let s = partliq_account_liquidation_state { has_partial: 1, block: 9, block_notional: 5, ..Default::default() };
+        assert_eq!(s.check_flags(), Ok(()));
+        assert_eq!(partliq_account_liquidation_state::from(&s.to_core()), s);
+        for bad in
+            [partliq_account_liquidation_state { has_partial: 2, ..s }, partliq_account_liquidation_state { in_liquidation: u32::MAX, ..s }]
+        {
+            assert_eq!(bad.check_flags(), Err(PARTLIQ_STATUS_INVALID_ENUM));
+        }
+    }
+}
