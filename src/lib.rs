@@ -81,6 +81,8 @@ pub mod shared;
 /// cbindgen:ignore
 pub mod sizing;
 /// cbindgen:ignore
+pub mod venues;
+/// cbindgen:ignore
 mod sync;
 
 pub use account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};

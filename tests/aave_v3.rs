@@ -25,7 +25,7 @@
 //! literal and the exact figure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-use partliq::presets::aave_v3::*;
+use partliq::venues::aave_v3::*;
 use partliq::Error;
 use proptest::prelude::*;
 

@@ -363,7 +363,7 @@ fn dydx_liquidatable_size_delta() {
 
 mod aave_edges {
     use super::{check, IMAX};
-    use partliq::presets::aave_v3::*;
+    use partliq::venues::aave_v3::*;
     use partliq::Error;
 
     const E8: i128 = 100_000_000;

@@ -12,7 +12,7 @@
 //! the comment.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-use partliq::presets::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
+use partliq::venues::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
 use partliq::presets::dydx_v4::LiquidationConfig;
 use partliq::presets::{self, Preset, VenueFees};
 use partliq::*;
@@ -205,7 +205,7 @@ fn aave_collateral_seized() {
     };
     // $1, 8 decimals, fee 10 %, bonus 105 %.
     let usd = reserve(USD8, 8);
-    let quote = |debt, balance| presets::aave_v3::collateral_for_debt(&usd, &usd, debt, balance, 10_500).unwrap();
+    let quote = |debt, balance| partliq::venues::aave_v3::collateral_for_debt(&usd, &usd, debt, balance, 10_500).unwrap();
     check::<Result<i128>>(&[
         // Liquidator's part plus fee.
         ("0 + 0", q(0, 0).collateral_seized(), Ok(0)),

@@ -1,4 +1,5 @@
-//! Venue presets: policies that reproduce each venue's documented rules.
+//! Venue presets: policies that follow each venue's documented rules
+//! through partliq's own pipeline.
 //!
 //! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
 //! fixes (liquidation fee, its rounding, its split, dust floor), which
@@ -9,12 +10,16 @@
 //! implements; the sources are listed in the README's preset table, with the
 //! venue roundings each preset reproduces.
 //!
-//! `dydx_v4` additionally carries dYdX v4's own integer functions, exact to
-//! the quantum, in [`dydx_v4`]; `aave_v3` the lending-mode liquidation of Aave
-//! v3 in [`aave_v3`].
+//! A preset is policy, not arithmetic: the venues' own functions, exact to
+//! the unit, are replicas in [`crate::venues`] (dYdX v4's in
+//! [`crate::venues::dydx_v4`], Aave v3's lending mode in
+//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`] takes dYdX's own
+//! configuration type from there.
 
-pub mod aave_v3;
-pub mod dydx_v4;
+/// Compatibility path for the C layer while it moves to its own crate: the
+/// replica now lives at [`crate::venues::dydx_v4`]. To be removed once
+/// `src/ffi` names `crate::venues::dydx_v4`.
+pub use crate::venues::dydx_v4;
 
 use crate::error::{Error, Result};
 use crate::health::Target;
@@ -25,6 +30,7 @@ use crate::policy::{
     BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, Policy, PositionLimits, SizingMode, TierStep,
     WindowCapacity,
 };
+use crate::venues::dydx_v4::LiquidationConfig;
 
 /// The market-side parameters a venue fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,13 +296,13 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// per-block notional and insurance-loss limits; the fee (at most
 /// `max_liquidation_fee_ppm` of the fill, rounded **down**: `BigIntMulPpm`)
 /// goes to the insurance fund; when the fund cannot cover, deleveraging. The
-/// limits are dYdX's own [`dydx_v4::LiquidationConfig`] (e.g.
+/// limits are dYdX's own [`LiquidationConfig`] (e.g.
 /// `mainnet_genesis()`), in quote quantums; `price_band` stands in for the
 /// fillable price when planning (the exact fillable price in subticks is
-/// [`dydx_v4::fillable_price`]).
+/// [`crate::venues::dydx_v4::fillable_price`]).
 ///
 /// Each leg's size is exactly dYdX's `GetLiquidatablePositionSizeDelta`
-/// ([`dydx_v4::liquidatable_position_size_delta`]) for the same position and
+/// ([`crate::venues::dydx_v4::liquidatable_position_size_delta`]) for the same position and
 /// block state ([`LimitMode::AtLeastOneLot`]): the smaller of the position's
 /// and the block's notional limits, the whole position when its notional is
 /// within it or it is at most one lot step, else that limit in units rounded
@@ -318,7 +324,7 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// for both sides and takes its fee on that, while partliq rounds a
 /// purchase's cash up (against the account) and takes the fee on the exact
 /// amount.
-pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> Result<Preset> {
+pub fn dydx_v4_policy(config: &LiquidationConfig, price_band: Ppm) -> Result<Preset> {
     let q = |v: u64| -> Result<Quote> { i64::try_from(v).map(Quote).map_err(|_| Error::Overflow) };
     let pl = &config.position_block_limits;
     let sl = &config.subaccount_block_limits;
@@ -347,14 +353,14 @@ pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> R
 }
 
 /// Aave v3's close factor on a margin pool (lending mode proper is in
-/// [`aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
+/// [`crate::venues::aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
 /// health factor's analogue) is above 0.95 and the position is worth at least
 /// $2,000; a liquidation leaves nothing or at least $1,000. The 5 % bonus
 /// (the fee) is rounded **down** and the liquidator's 90 % of it down too
 /// (the treasury's 10 % up), as Aave v3.7 rounds the collateral seized
 /// (`percentMulFloor`) and the protocol fee (`percentMulCeil`); v3.0–v3.6
 /// rounded both half up, which partliq does not reproduce (the exact lending
-/// arithmetic of the version followed is in [`aave_v3`]).
+/// arithmetic of the version followed is in [`crate::venues::aave_v3`]).
 pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
     Ok(Preset {
         policy: Policy {

@@ -5,7 +5,8 @@
 //! own oracle price, decimals and risk parameters. This module reproduces the
 //! pool's liquidation arithmetic in exact integers with Aave's rounding at
 //! every step, so an engine can predict (or replay) a `liquidationCall` to the
-//! wei, and so partliq's lending-mode policy uses the venue's own figures.
+//! wei. (The preset [`crate::presets::aave_v3_close_factor`] transposes
+//! its close factor to margin pools.)
 //!
 //! # Version followed
 //!
