@@ -85,7 +85,7 @@ pub mod venues;
 /// cbindgen:ignore
 mod sync;
 
-pub use account::{Account, MarginMode, Pool, Position, MAX_POSITIONS};
+pub use account::{Account, MarginMode, Pool, Position, ScanAccount, MAX_POSITIONS};
 pub use error::{Error, Result};
 pub use escalation::{
     backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund, InsuranceFunds,
@@ -101,6 +101,6 @@ pub use policy::{
     PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
-pub use scan::{scan_accounts, ScanAccount, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
+pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
