@@ -78,7 +78,8 @@ pub struct TierStep {
 /// (equity / maintenance) is above `health_threshold_ppm` and the position's
 /// notional is at least `min_position_notional`, a step closes at most
 /// `max_fraction`; a step must close everything or leave at least
-/// `min_remainder` of notional.
+/// `min_remainder` of notional. (Aave's own figure, for a lending pool, is
+/// [`crate::venues::aave_v3::close_factor`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CloseFactor {
     /// Largest fraction per step while the factor applies (0 = rule off).

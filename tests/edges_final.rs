@@ -414,7 +414,7 @@ mod aave_edges {
             // No debt at all: the close factor is 0 wei of debt (collateral 0 < $2,000).
             ("no debt, no collateral", cf(0, 0), Ok((0, CollateralBelowThreshold))),
         ]);
-        check::<Result<CloseFactor, Error>>(&[
+        check::<Result<MaxLiquidatableDebt, Error>>(&[
             ("collateral index 2 of 2", close_factor(&r, &u, 2, 1), Err(Error::UnknownMarket)),
             ("debt index usize::MAX", close_factor(&r, &u, 0, usize::MAX), Err(Error::UnknownMarket)),
             ("empty slices", close_factor(&[], &[], 0, 0), Err(Error::UnknownMarket)),

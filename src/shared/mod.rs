@@ -11,8 +11,9 @@
 //! * [`capacity`] — per-market liquidation capacity per time window
 //!   (Synthetix-style) and per block (dYdX-style): reserve, then commit what
 //!   filled and release the rest, never over-spent;
-//! * [`fund`] — the insurance fund: credits and debits from many threads, a
-//!   floor that a debit never crosses, an exact ledger.
+//! * [`fund`] — the insurance fund ([`SharedInsuranceFund`]): credits and
+//!   debits from many threads, a floor that a debit never crosses, an exact
+//!   ledger.
 //!
 //! Each object has a `words(..)` / `size_of(..)` pair giving the memory it
 //! needs, an `init(&mut mem, ..)` constructor that checks the size and
@@ -31,7 +32,12 @@ pub mod fund;
 pub mod params;
 
 pub use capacity::{Capacity, CapacityLimits, Reservation, Reserved, UNLIMITED};
-pub use fund::{Debit, InsuranceFund, Ledger};
+pub use fund::{Debit, Ledger, SharedInsuranceFund};
+
+/// Compatibility name of [`SharedInsuranceFund`] for the C layer while it
+/// moves to its own crate (`src/ffi` names `shared::InsuranceFund`). To be
+/// removed then.
+pub use fund::SharedInsuranceFund as InsuranceFund;
 pub use params::{Params, Payload, Snapshot, WordReader, WordWriter};
 
 use crate::error::{Error, Result};
