@@ -342,6 +342,28 @@ impl AccountLiquidationState {
             0
         }
     }
+
+    /// Books an insurance fund loss (a settlement's `bad_debt`) in `block`.
+    /// The state keeps one block: a block other than its latest (blocks are
+    /// expected not to go back) starts afresh from this loss.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the block's total does not fit a quote amount.
+    pub fn record_insurance_loss(&mut self, block: u64, loss: Quote) -> Result<()> {
+        self.roll(block);
+        self.block_insurance_loss = Quote::from_i128(num::add(i128::from(self.block_insurance_loss.0), i128::from(loss.0))?)?;
+        Ok(())
+    }
+
+    /// Moves the block counters to `block` (zeroed when it is not the
+    /// state's latest block).
+    pub(crate) fn roll(&mut self, block: u64) {
+        if self.block != block {
+            self.block = block;
+            self.block_notional = Quote(0);
+            self.block_insurance_loss = Quote(0);
+        }
+    }
 }
 
 impl MarketCapacityState {

@@ -154,9 +154,7 @@ impl ScanMarket {
         long_slope64: [0; MAX_TIERS],
         short_slope64: [0; MAX_TIERS],
     };
-}
 
-impl ScanMarket {
     /// `size × bracket_t + deduction_t` (a position's `(E_x − MM_x)·Q`
     /// less its quote balance's), or `None` when the position is outside the
     /// fast path. `|size × bracket| = |S| × (10^6 ∓ f) < B·10^K × 2·10^6 =
