@@ -81,19 +81,19 @@ pub mod shared;
 /// cbindgen:ignore
 pub mod sizing;
 /// cbindgen:ignore
-pub mod venues;
-/// cbindgen:ignore
 mod sync;
+/// cbindgen:ignore
+pub mod venues;
 
 pub use account::{Account, MarginMode, Pool, Position, ScanAccount, MAX_POSITIONS};
 pub use error::{Error, Result};
-pub use escalation::{
-    backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFundBook, InsuranceFunds,
-};
 /// Compatibility name of [`InsuranceFundBook`] (the top-level name of
 /// earlier releases, still used by the C layer, the simulator and tests);
 /// to be removed once they name `InsuranceFundBook`.
 pub use escalation::InsuranceFundBook as InsuranceFund;
+pub use escalation::{
+    backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFundBook, InsuranceFunds,
+};
 pub use health::{account_health, pool_health, Health, HealthState, Target};
 pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};

@@ -6,12 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
 use core::sync::atomic::AtomicU64;
-use partliq::venues::aave_v3::{self, HEALTH_FACTOR_NO_DEBT};
 use partliq::presets::dydx_v4::{self, ClobPair, Rational, Risk};
 use partliq::presets::{self, dydx_v4::LiquidationConfig};
 use partliq::shared::capacity::MAX_AMOUNT;
 use partliq::shared::params::MAX_SLOTS;
 use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, UNLIMITED};
+use partliq::venues::aave_v3::{self, HEALTH_FACTOR_NO_DEBT};
 use partliq::*;
 
 mod common;

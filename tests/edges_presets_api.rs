@@ -12,9 +12,9 @@
 //! the comment.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-use partliq::venues::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
 use partliq::presets::dydx_v4::LiquidationConfig;
 use partliq::presets::{self, Preset, VenueFees};
+use partliq::venues::aave_v3::{CollateralQuote, Reserve, UserReserve, RAY};
 use partliq::*;
 
 mod common;

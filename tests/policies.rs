@@ -63,7 +63,7 @@ fn hyperliquid_twenty_percent_then_cooldown_full() {
     // (196,000 − 2,000) / 2 BTC = 97,000.
     assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::StepCapped, 1));
     assert_eq!((legs[0].size_delta, legs[0].limit_price), (Size(-400), Price(97_000)));
-    assert_eq!((run.state.has_partial, run.state.last_partial_time, run.state.in_liquidation), (1, 100, 1));
+    assert_eq!((run.state.has_partial, run.state.last_partial_time, run.state.in_liquidation), (true, 100, true));
     // Book it: 400 × 97 = 38,800; the rest (1,600 units) with qb −161,200.
     let after = [pos(0, 1_600, -161_200)];
     let pool = Pool::new(Quote(6_000), &after);

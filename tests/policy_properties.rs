@@ -330,10 +330,10 @@ fn build_scn(v: &[u32]) -> Scn {
     let block = u64::try_from(k.range(1, 5)).unwrap();
     let mut state = AccountLiquidationState::default();
     if k.pct(40) {
-        state.has_partial = 1;
+        state.has_partial = true;
         state.last_partial_time = now.saturating_sub(u64::try_from(k.range(0, 120)).unwrap());
     }
-    state.in_liquidation = u32::from(k.pct(30));
+    state.in_liquidation = k.pct(30);
     if k.pct(40) {
         state.block = if k.pct(70) { block } else { block - 1 };
         state.block_notional = Quote(k.frac_of(total, 0, 1_000_000));
@@ -536,7 +536,7 @@ fn caps_never_exceeded() {
         let health = pool_health(&pool, &scn.world.markets, &scn.world.prices).unwrap();
         let sum_abs = scn.world.notionals(0).1;
         let in_cooldown = scn.policy.fraction_cap.cooldown > 0
-            && scn.state.has_partial != 0
+            && scn.state.has_partial
             && scn.now >= scn.state.last_partial_time
             && scn.now - scn.state.last_partial_time < scn.policy.fraction_cap.cooldown;
         let legs = &legs[..d.plan.leg_count];
@@ -701,8 +701,8 @@ fn cooldown_respected() {
         let d = run(&scn, &mut st1, &mut ms, t, &mut legs);
         let positions = scn.world.accounts[0].0.clone();
         let partial = legs[..d.plan.leg_count].iter().any(|l| l.size_delta.0.abs() < positions[l.position_index as usize].size.0.abs());
-        prop_assert_eq!(st1.has_partial == 1, d.action == Action::Liquidate && partial);
-        if st1.has_partial == 0 {
+        prop_assert_eq!(st1.has_partial, d.action == Action::Liquidate && partial);
+        if !st1.has_partial {
             return Ok(());
         }
         prop_assert_eq!(st1.last_partial_time, t);

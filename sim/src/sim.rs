@@ -477,7 +477,7 @@ impl Run<'_> {
             if self.accts[i].positions.is_empty() {
                 continue;
             }
-            if self.states[i].in_liquidation == 0 {
+            if !self.states[i].in_liquidation {
                 // Pre-screen in floats: the exact trigger is `equity <
                 // maintenance`; float error and partliq's per-position
                 // rounding are far below this margin.

@@ -345,10 +345,7 @@ pin_layout!(partliq_decision, size = 216, align = i64, {
 
 // The caller's market states are read and updated in place as the core's.
 same_layout!(partliq_market_capacity_state, MarketCapacityState, { window_start = window_start, used = used });
-same_layout!(partliq_account_liquidation_state, AccountLiquidationState, {
-    last_partial_time = last_partial_time, has_partial = has_partial, in_liquidation = in_liquidation, block = block,
-    block_notional = block_notional, block_insurance_loss = block_insurance_loss,
-});
+// The account state is converted field by field (the core's flags are `bool`).
 
 // ---------------------------------------------------------------------------
 // Conversions.
@@ -836,17 +833,22 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
 ) -> partliq_status {
     out!(state);
     // SAFETY: checked non-NULL and aligned; initialised by the contract.
-    let mut s = account_state_in(unsafe { &*state });
+    let raw = unsafe { *state };
+    let mut s = account_state_in(&raw);
     core_try!(s.record_insurance_loss(block, Quote(loss)));
-    write_out!(state, account_state_out(&s));
+    // The flags are not this call's to change: written back as they were.
+    write_out!(
+        state,
+        partliq_account_liquidation_state { has_partial: raw.has_partial, in_liquidation: raw.in_liquidation, ..account_state_out(&s) }
+    );
     OK
 }
 
 fn account_state_in(s: &partliq_account_liquidation_state) -> AccountLiquidationState {
     AccountLiquidationState {
         last_partial_time: s.last_partial_time,
-        has_partial: s.has_partial,
-        in_liquidation: s.in_liquidation,
+        has_partial: s.has_partial != 0,
+        in_liquidation: s.in_liquidation != 0,
         block: s.block,
         block_notional: Quote(s.block_notional),
         block_insurance_loss: Quote(s.block_insurance_loss),
@@ -856,8 +858,8 @@ fn account_state_in(s: &partliq_account_liquidation_state) -> AccountLiquidation
 fn account_state_out(s: &AccountLiquidationState) -> partliq_account_liquidation_state {
     partliq_account_liquidation_state {
         last_partial_time: s.last_partial_time,
-        has_partial: s.has_partial,
-        in_liquidation: s.in_liquidation,
+        has_partial: u32::from(s.has_partial),
+        in_liquidation: u32::from(s.in_liquidation),
         block: s.block,
         block_notional: s.block_notional.0,
         block_insurance_loss: s.block_insurance_loss.0,
@@ -925,9 +927,10 @@ pub unsafe extern "C" fn partliq_run_pipeline(
     out!(out);
     let policy = check!(policy.to_core());
     // SAFETY: checked non-NULL and aligned; initialised by the contract.
-    let state = account_state_in(unsafe { &*account_state });
-    check!(flag(state.has_partial));
-    check!(flag(state.in_liquidation));
+    let raw = unsafe { &*account_state };
+    check!(flag(raw.has_partial));
+    check!(flag(raw.in_liquidation));
+    let state = account_state_in(raw);
     if positions_len > MAX_POSITIONS {
         return PARTLIQ_STATUS_TOO_MANY_POSITIONS;
     }

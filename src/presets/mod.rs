@@ -47,6 +47,26 @@ pub struct VenueFees {
     pub dust_floor: Quote,
 }
 
+impl VenueFees {
+    /// Checks that these fees are what [`Market::validate`] accepts once
+    /// written into a market: fee and fee share at most 100 %
+    /// ([`Error::FractionAbove100Percent`]), a dust floor not negative
+    /// ([`Error::InvalidDustFloor`]), and a fee rounding of `Ceil` or
+    /// `Floor` ([`Error::InvalidFeeRounding`]) — checked in that order (the
+    /// checks the C layer makes before `partliq_preset_apply`).
+    pub fn validate(&self) -> Result<()> {
+        self.liquidation_fee.at_most_one(Error::FractionAbove100Percent)?;
+        self.liquidator_fee_share.at_most_one(Error::FractionAbove100Percent)?;
+        if self.dust_floor.0 < 0 {
+            return Err(Error::InvalidDustFloor);
+        }
+        if self.liquidation_fee_rounding == Rounding::TowardZero {
+            return Err(Error::InvalidFeeRounding);
+        }
+        Ok(())
+    }
+}
+
 impl Default for VenueFees {
     /// No fee (rounded up should one be set), no split, no dust floor.
     fn default() -> Self {
@@ -394,4 +414,51 @@ pub fn synthetix_v3(capacity: Quote, window: u64) -> Result<Preset> {
         policy: Policy { sizing: SizingMode::Minimal, window_capacity: WindowCapacity { capacity, window }, ..base_policy() },
         fees: VenueFees::default(),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Each check of `VenueFees::validate` with its own error, in the
+    /// documented order, and every preset's fees pass it.
+    #[test]
+    fn venue_fees_validate() {
+        let ok = VenueFees { liquidation_fee: Ppm::ONE, liquidator_fee_share: Ppm::ONE, ..VenueFees::default() };
+        assert_eq!(ok.validate(), Ok(()));
+        let fee = VenueFees { liquidation_fee: Ppm(1_000_001), ..ok };
+        assert_eq!(fee.validate(), Err(Error::FractionAbove100Percent));
+        let share = VenueFees { liquidator_fee_share: Ppm(1_000_001), ..ok };
+        assert_eq!(share.validate(), Err(Error::FractionAbove100Percent));
+        let dust = VenueFees { dust_floor: Quote(-1), ..ok };
+        assert_eq!(dust.validate(), Err(Error::InvalidDustFloor));
+        let rounding = VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..ok };
+        assert_eq!(rounding.validate(), Err(Error::InvalidFeeRounding));
+        // Fee first, then the dust floor, then the rounding.
+        assert_eq!(
+            VenueFees { dust_floor: Quote(-1), liquidation_fee_rounding: Rounding::TowardZero, ..fee }.validate(),
+            Err(Error::FractionAbove100Percent)
+        );
+        assert_eq!(VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..dust }.validate(), Err(Error::InvalidDustFloor));
+
+        let presets = [
+            partliq_default(),
+            hyperliquid(1_000_000, 1).unwrap(),
+            binance_usdm(Ppm(5_000), Ppm(10_000)),
+            bitmex(),
+            okx(),
+            deribit(Ppm(100_000), Ppm(10_000)),
+            perp_v2(1_000_000, Ppm(10_000)).unwrap(),
+            dydx_v4_policy(&LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap(),
+            aave_v3_close_factor(1_000_000).unwrap(),
+            synthetix_v3(Quote(1_000_000), 60).unwrap(),
+        ];
+        for p in presets {
+            assert_eq!(p.fees.validate(), Ok(()), "{p:?}");
+            let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+            p.apply_to(&mut m);
+            assert_eq!(m.validate(), Ok(()), "{p:?}");
+        }
+    }
 }
