@@ -1,9 +1,9 @@
 //! Venue presets: policies that follow each venue's documented rules
 //! through partliq's own pipeline.
 //!
-//! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
+//! A [`Preset`](crate::presets::Preset) is a [`Policy`] plus the market-side parameters the venue
 //! fixes (liquidation fee, its rounding, its split, dust floor), which
-//! [`Preset::apply_to`] writes into a [`Market`]. Amounts the venues state
+//! [`Preset::apply_to`](crate::presets::Preset::apply_to) writes into a [`Market`]. Amounts the venues state
 //! in dollars are given in the caller's quote units through `quote_per_usd`
 //! (e.g. 1,000,000 for micro-USDC), and durations through `ticks_per_second`
 //! (the unit of the caller's clock). Each constructor cites the rule it
@@ -13,7 +13,7 @@
 //! A preset is policy, not arithmetic: the venues' own functions, exact to
 //! the unit, are replicas in [`crate::venues`] (dYdX v4's in
 //! [`crate::venues::dydx_v4`], Aave v3's lending mode in
-//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`] takes dYdX's own
+//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`](crate::presets::dydx_v4_policy) takes dYdX's own
 //! configuration type from there.
 
 /// Compatibility path for the C layer while it moves to its own crate: the

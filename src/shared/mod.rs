@@ -1,19 +1,21 @@
-//! Risk state shared between an engine's threads (DESIGN.md §5).
+//! Risk state shared between an engine's threads (the design: the
+//! repository's `docs/design.md`, "Around the pipeline").
 //!
 //! Three pieces, each lock-free, allocation-free and `no_std`, living in
 //! memory the caller provides as a slice of `AtomicU64` words (8-byte
 //! aligned by its type; the C ABI checks the alignment of raw pointers with
-//! [`check_raw_memory`]):
+//! [`check_raw_memory`](crate::shared::check_raw_memory)):
 //!
-//! * [`params`] — publication of a risk parameter set: a writer publishes,
-//!   readers never block, never see a torn set and get a version number; a
-//!   slot a reader is copying is never overwritten;
-//! * [`capacity`] — per-market liquidation capacity per time window
-//!   (Synthetix-style) and per block (dYdX-style): reserve, then commit what
-//!   filled and release the rest, never over-spent;
-//! * [`fund`] — the insurance fund ([`SharedInsuranceFund`]): credits and
-//!   debits from many threads, a floor that a debit never crosses, an exact
-//!   ledger.
+//! * [`params`](crate::shared::params) — publication of a risk parameter
+//!   set: a writer publishes, readers never block, never see a torn set and
+//!   get a version number; a slot a reader is copying is never overwritten;
+//! * [`capacity`](crate::shared::capacity) — per-market liquidation capacity
+//!   per time window (Synthetix-style) and per block (dYdX-style): reserve,
+//!   then commit what filled and release the rest, never over-spent;
+//! * [`fund`](crate::shared::fund) — the insurance fund
+//!   ([`SharedInsuranceFund`](crate::shared::SharedInsuranceFund)): credits
+//!   and debits from many threads, a floor that a debit never crosses, an
+//!   exact ledger.
 //!
 //! Each object has a `words(..)` / `size_of(..)` pair giving the memory it
 //! needs, an `init(&mut mem, ..)` constructor that checks the size and
