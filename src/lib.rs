@@ -61,7 +61,9 @@
 //! * [`shared::fund`] — the insurance fund many threads credit and debit
 //!   ([`shared::SharedInsuranceFund`]);
 //! * `sync` (private) — the atomics the shared state is built on: core's, or
-//!   loom's under the model tests.
+//!   loom's under the model tests;
+//! * `shared::loom_tests` (tests only, `cfg(partliq_loom)`) — the loom
+//!   models of the three shared objects.
 //!
 //! **Venues and presets**
 //! * [`venues`] — replicas: a venue's own functions, to the unit;

@@ -26,11 +26,14 @@
 //!
 //! All memory accesses, payload words included, are atomic: there is no
 //! `unsafe` code and no data race in Rust's memory model. The protocols are
-//! model-checked with loom (`tests/loom.rs`).
+//! model-checked with loom, inside the crate (`src/shared/loom_tests.rs`,
+//! run with `RUSTFLAGS="--cfg partliq_loom"`).
 #![cfg(target_has_atomic = "64")]
 
 pub mod capacity;
 pub mod fund;
+#[cfg(all(test, partliq_loom))]
+mod loom_tests;
 pub mod params;
 
 pub use capacity::{Capacity, CapacityLimits, Reservation, Reserved, UNLIMITED};
