@@ -180,18 +180,23 @@ mod tests {
     /// last, written out by hand.
     #[test]
     fn codes_are_the_documented_ones() {
-        assert_eq!(Error::Overflow as u32, 1);
-        assert_eq!(Error::OutOfRange as u32, 3);
-        assert_eq!(Error::InvalidLotStep as u32, 10);
-        assert_eq!(Error::InvalidFeeRounding as u32, 20);
-        assert_eq!(Error::UnknownMarket as u32, 30);
-        assert_eq!(Error::BufferTooSmall as u32, 36);
-        assert_eq!(Error::InvalidFillQuantity as u32, 40);
-        assert_eq!(Error::InvalidPriceBand as u32, 43);
-        assert_eq!(Error::InvalidPolicyFraction as u32, 50);
-        assert_eq!(Error::InvalidLiquidationConfig as u32, 64);
-        assert_eq!(Error::SharedMemoryTooSmall as u32, 100);
-        assert_eq!(Error::CommitExceedsReservation as u32, 110);
+        let by_hand = [
+            (Error::Overflow, 1),
+            (Error::OutOfRange, 3),
+            (Error::InvalidLotStep, 10),
+            (Error::InvalidFeeRounding, 20),
+            (Error::UnknownMarket, 30),
+            (Error::BufferTooSmall, 36),
+            (Error::InvalidFillQuantity, 40),
+            (Error::InvalidPriceBand, 43),
+            (Error::InvalidPolicyFraction, 50),
+            (Error::InvalidLiquidationConfig, 64),
+            (Error::SharedMemoryTooSmall, 100),
+            (Error::CommitExceedsReservation, 110),
+        ];
+        for (e, code) in by_hand {
+            assert_eq!(e as u32, code, "{e:?}");
+        }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
         assert_eq!(Error::ALL.last(), Some(&Error::CommitExceedsReservation));
     }

@@ -675,7 +675,7 @@ impl StepBounds {
 
 impl StepContext<'_> {
     fn notional_of(&self, units: i128) -> Result<i128> {
-        num::div_round(self.market.scaled_notional(units, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)
+        self.market.notional_i128(units, self.mark, Rounding::Floor)
     }
 
     /// Units whose notional is at most `notional` (rounded down).

@@ -105,6 +105,28 @@ fn base_policy() -> Policy {
     Policy::default()
 }
 
+/// Venues without a backstop vault: what partial reduction cannot do, the
+/// insurance fund takes over at the bankruptcy price (the pipeline's
+/// [`crate::pipeline::Action::Takeover`]).
+const FUND_TAKES_OVER: EscalationRules = EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: false };
+
+/// Reduce a position `levels` risk-limit tiers per step with market orders
+/// (band 100 %, at the most the rule allows), closing it whole at or below
+/// tier `full_close_at_or_below_tier`; the insurance fund takes over what
+/// cannot be reduced (BitMEX, Bybit, OKX).
+fn tier_stepped(levels: u32, full_close_at_or_below_tier: u32) -> Preset {
+    Preset {
+        policy: Policy {
+            price_band: Ppm::ONE,
+            sizing: SizingMode::MaxAllowed,
+            tier_step: TierStep { levels, full_close_at_or_below_tier },
+            escalation: FUND_TAKES_OVER,
+            ..base_policy()
+        },
+        fees: VenueFees::default(),
+    }
+}
+
 /// partliq's own policy: the least reduction restoring maintenance + 5 %,
 /// best release per unit of cost first (least notional liquidated), 1 % band,
 /// backstop when infeasible; a 0.5 % fee rounded up, split 50/50.
@@ -180,12 +202,7 @@ pub fn hyperliquid_market(quote_exponent: i32, lot_step: i64, tick: i64, quote_p
 #[must_use]
 pub fn binance_usdm(clearance_fee: Ppm, price_band: Ppm) -> Preset {
     Preset {
-        policy: Policy {
-            price_band,
-            sizing: SizingMode::Minimal,
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
+        policy: Policy { price_band, sizing: SizingMode::Minimal, escalation: FUND_TAKES_OVER, ..base_policy() },
         fees: VenueFees { liquidation_fee: clearance_fee, ..VenueFees::default() },
     }
 }
@@ -223,16 +240,7 @@ pub fn binance_btcusdt_2021(quote_exponent: i32, lot_step: i64, tick: i64, quote
 /// insurance fund, no backstop vault).
 #[must_use]
 pub fn bitmex() -> Preset {
-    Preset {
-        policy: Policy {
-            price_band: Ppm::ONE,
-            sizing: SizingMode::MaxAllowed,
-            tier_step: TierStep { levels: 1, full_close_at_or_below_tier: 0 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
-        fees: VenueFees::default(),
-    }
+    tier_stepped(1, 0)
 }
 
 /// Bybit (docs: liquidation process, risk limit): as BitMEX — reduce the
@@ -248,16 +256,7 @@ pub fn bybit() -> Preset {
 /// liquidation fee) ≤ 100 %`; partliq triggers on `equity < MM`.)
 #[must_use]
 pub fn okx() -> Preset {
-    Preset {
-        policy: Policy {
-            price_band: Ppm::ONE,
-            sizing: SizingMode::MaxAllowed,
-            tier_step: TierStep { levels: 2, full_close_at_or_below_tier: 1 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
-        fees: VenueFees::default(),
-    }
+    tier_stepped(2, 1)
 }
 
 /// Deribit (docs: liquidations): incremental — part of the position each
@@ -275,7 +274,7 @@ pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
             price_band,
             sizing: SizingMode::Minimal,
             fraction_cap: FractionCap { notional_threshold: Quote(0), max_fraction: fraction_per_round, cooldown: 0 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees { liquidation_fee: Ppm(7_500), ..VenueFees::default() },
@@ -292,13 +291,7 @@ pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
 /// (Markets use a 6.25 % maintenance ratio: set it in the market's tier.)
 pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
     Ok(Preset {
-        policy: Policy {
-            price_band,
-            sizing: SizingMode::MaxAllowed,
-            perp_v2_ratio: true,
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
+        policy: Policy { price_band, sizing: SizingMode::MaxAllowed, perp_v2_ratio: true, escalation: FUND_TAKES_OVER, ..base_policy() },
         // "≤ $100 closes whole": the remainder rule closes below the floor, so the floor is $100 + one unit.
         fees: VenueFees {
             liquidation_fee: Ppm(25_000),
@@ -361,7 +354,7 @@ pub fn dydx_v4_policy(config: &LiquidationConfig, price_band: Ppm) -> Result<Pre
                 max_notional: q(sl.max_notional_liquidated)?,
                 max_insurance_loss: q(sl.max_quantums_insurance_lost)?,
             },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees {
@@ -391,7 +384,7 @@ pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
                 min_position_notional: usd(quote_per_usd, 2_000)?,
                 min_remainder: usd(quote_per_usd, 1_000)?,
             },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees {

@@ -16,7 +16,7 @@
 //! every quiescent point (no operation in flight)
 //! `initial + credits − debits = balance` exactly ([`Ledger::is_balanced`]).
 
-use super::{bytes_of, tag, word};
+use super::{bytes_of, check_tag, tag, word};
 use crate::error::{Error, Result};
 use crate::num::Quote;
 use crate::sync::{AtomicU64, Ordering};
@@ -119,12 +119,7 @@ impl<'a> SharedInsuranceFund<'a> {
     /// # Errors
     /// [`Error::SharedMemoryTooSmall`], [`Error::SharedMemoryNotInitialized`].
     pub fn attach(mem: &'a [AtomicU64]) -> Result<Self> {
-        if mem.len() < WORDS {
-            return Err(Error::SharedMemoryTooSmall);
-        }
-        if word(mem, W_TAG)?.load(Ordering::Acquire) != tag::FUND {
-            return Err(Error::SharedMemoryNotInitialized);
-        }
+        check_tag(mem, WORDS, tag::FUND)?;
         Ok(SharedInsuranceFund { mem })
     }
 

@@ -46,7 +46,7 @@ pub use fund::SharedInsuranceFund as InsuranceFund;
 pub use params::{Params, Payload, Snapshot, WordReader, WordWriter};
 
 use crate::error::{Error, Result};
-use crate::sync::AtomicU64;
+use crate::sync::{AtomicU64, Ordering};
 
 /// Bytes in one word of shared-state memory.
 pub const WORD_BYTES: usize = 8;
@@ -84,6 +84,22 @@ pub(crate) const fn bytes_of(words: Option<usize>) -> Option<usize> {
 #[inline]
 pub(crate) fn word(mem: &[AtomicU64], i: usize) -> Result<&AtomicU64> {
     mem.get(i).ok_or(Error::SharedMemoryTooSmall)
+}
+
+/// The first check of every `attach`: `mem` holds at least `min_words`
+/// words and its word 0 holds the `kind` tag (read with `Acquire`, pairing
+/// with the `Release` store that ends `init`).
+///
+/// # Errors
+/// [`Error::SharedMemoryTooSmall`], [`Error::SharedMemoryNotInitialized`].
+pub(crate) fn check_tag(mem: &[AtomicU64], min_words: usize, kind: u64) -> Result<()> {
+    if mem.len() < min_words {
+        return Err(Error::SharedMemoryTooSmall);
+    }
+    if word(mem, 0)?.load(Ordering::Acquire) != kind {
+        return Err(Error::SharedMemoryNotInitialized);
+    }
+    Ok(())
 }
 
 /// `base + index × stride`, checked.
