@@ -12,7 +12,8 @@ mod common;
 
 use common::*;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use partliq::presets::{self, dydx_v4::LiquidationConfig};
+use partliq::presets;
+use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::*;
 
 fn minimal(c: &mut Criterion) {

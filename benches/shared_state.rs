@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, Payload};
+use partliq::shared::{Capacity, CapacityLimits, Params, Payload, SharedInsuranceFund};
 use partliq::{Market, Ppm, Quote};
 
 fn mem(n: usize) -> Vec<AtomicU64> {
@@ -75,8 +75,8 @@ fn capacity(c: &mut Criterion) {
 }
 
 fn fund(c: &mut Criterion) {
-    let mut m = mem(InsuranceFund::words());
-    let f = InsuranceFund::init(&mut m, Quote(i64::MAX), Quote(0)).unwrap();
+    let mut m = mem(SharedInsuranceFund::words());
+    let f = SharedInsuranceFund::init(&mut m, Quote(i64::MAX), Quote(0)).unwrap();
     c.bench_function("fund/debit", |b| b.iter(|| black_box(f.debit(black_box(Quote(1))).unwrap())));
 }
 

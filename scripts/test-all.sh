@@ -78,11 +78,13 @@ cargo +nightly miri test -p partliq-ffi --lib -- --skip cases::
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
-# Shared state: loom model tests of partliq::shared (tests/loom.rs),
-# preemption bound 3, ~15 s (+ about a minute for the first build). A separate
-# target dir, since the --cfg in RUSTFLAGS would otherwise rebuild everything.
+# Shared state: loom model tests of partliq::shared, inside the
+# crate (src/shared/loom_tests.rs), preemption bound 3, ~15 s (+ about a
+# minute for the first build). A separate target dir, since the --cfg in
+# RUSTFLAGS would otherwise rebuild everything. Only the models run: under
+# the cfg the atomics are loom's, which other tests must not touch.
 step "shared state: loom model tests"
-RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom
+RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib shared::loom_tests
 # ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,11 @@
 //!
 //! An account's health state is the worst state of its pools, the
 //! free-collateral pool included (see [`crate::health::account_health`]).
+//!
+//! A **flat batch** ([`ScanAccount`]) lays many accounts out in two arrays
+//! for the batch scan and the liquidation-price index: one entry per
+//! account (collateral and a range) and one flat array of every account's
+//! positions.
 
 use crate::error::{Error, Result};
 use crate::num::{Quote, Size};
@@ -101,5 +106,38 @@ impl<'a> Pool<'a> {
     #[must_use]
     pub fn new(collateral: Quote, positions: &'a [Position]) -> Self {
         Pool { collateral, positions }
+    }
+}
+
+/// One account of a flat batch: collateral and a range of a flat positions
+/// array shared by every account of the batch — the layout the batch scan
+/// and the liquidation-price index read. One cross-margin pool (the
+/// collateral backs every position of the range); an isolated position is
+/// an account with collateral 0 and one position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[repr(C)]
+pub struct ScanAccount {
+    /// Collateral in quote units.
+    pub collateral: Quote,
+    /// Index of the account's first position in the positions array.
+    pub first_position: u32,
+    /// Number of positions (consecutive from `first_position`).
+    pub position_count: u32,
+}
+
+impl ScanAccount {
+    /// The account's positions; [`Error::UnknownPosition`] when the range
+    /// does not lie in `positions`.
+    #[inline]
+    pub fn positions<'p>(&self, positions: &'p [Position]) -> Result<&'p [Position]> {
+        let first = usize::try_from(self.first_position).map_err(|_| Error::UnknownPosition)?;
+        let count = usize::try_from(self.position_count).map_err(|_| Error::UnknownPosition)?;
+        let end = first.checked_add(count).ok_or(Error::UnknownPosition)?;
+        positions.get(first..end).ok_or(Error::UnknownPosition)
+    }
+
+    /// The account as a margin [`Pool`].
+    pub fn pool<'p>(&self, positions: &'p [Position]) -> Result<Pool<'p>> {
+        Ok(Pool::new(self.collateral, self.positions(positions)?))
     }
 }

@@ -9,10 +9,13 @@
 //!    position with its margin. [`backstop_transfer`] gives the figures.
 //! 2. **Insurance fund.** Liquidation fees credit it; a fill beyond the
 //!    bankruptcy price (bad debt) or a backstop of a bankrupt pool debits it.
-//!    A debit that would take it below its floor is refused whole
-//!    ([`InsuranceFund::debit`]); [`InsuranceFund::cover`] covers what it can
-//!    down to the floor and reports the rest. Isolated markets can keep their
-//!    own funds ([`InsuranceFunds`]).
+//!    [`InsuranceFundBook`] is the fund's book as a plain value the caller
+//!    owns (one thread at a time; the lock-free fund in shared memory, for
+//!    many threads, is [`crate::shared::SharedInsuranceFund`]). A debit that
+//!    would take it below its floor is refused whole
+//!    ([`InsuranceFundBook::debit`]); [`InsuranceFundBook::cover`] covers
+//!    what it can down to the floor and reports the rest. Isolated markets
+//!    can keep their own funds ([`InsuranceFunds`]).
 //! 3. **Auto-deleveraging.** What the fund cannot cover is closed against
 //!    opposite-side accounts at the bankruptcy price, either down a queue
 //!    ranked by profit × effective leverage (BitMEX / Binance / Bybit) or pro
@@ -55,13 +58,16 @@ pub fn backstop_transfer(pool: &Pool<'_>, markets: &[Market], prices: &[Price]) 
     })
 }
 
-/// An insurance fund with an exact ledger.
+/// The book of an insurance fund: its balance, floor and exact ledger, as a
+/// plain value the caller owns and updates from one thread at a time (for a
+/// fund that many threads credit and debit, see
+/// [`crate::shared::SharedInsuranceFund`]).
 ///
 /// Invariant at every point: `initial + total_credits − total_debits = balance`
 /// and `balance ≥ floor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(C)]
-pub struct InsuranceFund {
+pub struct InsuranceFundBook {
     /// Current balance (quote units).
     pub balance: Quote,
     /// The balance may not go below this.
@@ -83,13 +89,13 @@ pub struct Coverage {
     pub uncovered: Quote,
 }
 
-impl InsuranceFund {
+impl InsuranceFundBook {
     /// A fund holding `balance` with a `floor` (errors if balance < floor).
     pub fn new(balance: Quote, floor: Quote) -> Result<Self> {
         if balance < floor {
             return Err(Error::InsuranceFundBelowFloor);
         }
-        Ok(InsuranceFund { balance, floor, initial: balance, total_credits: Quote(0), total_debits: Quote(0) })
+        Ok(InsuranceFundBook { balance, floor, initial: balance, total_credits: Quote(0), total_debits: Quote(0) })
     }
 
     /// Adds `amount ≥ 0` (fees, recoveries).
@@ -164,20 +170,21 @@ impl InsuranceFund {
     }
 }
 
-/// A shared fund plus optional per-market funds for isolated markets.
+/// The exchange-wide fund plus optional per-market funds for isolated
+/// markets, each an [`InsuranceFundBook`].
 #[derive(Debug)]
 pub struct InsuranceFunds<'a> {
-    /// The fund for every market without its own.
-    pub shared: &'a mut InsuranceFund,
+    /// The exchange-wide fund: it backs every market without its own.
+    pub shared: &'a mut InsuranceFundBook,
     /// Per-market funds; `has_own[i] != 0` routes market `i` to `per_market[i]`.
-    pub per_market: &'a mut [InsuranceFund],
+    pub per_market: &'a mut [InsuranceFundBook],
     /// Which markets have their own fund.
     pub has_own: &'a [u8],
 }
 
 impl InsuranceFunds<'_> {
     /// The fund that backs `market_index`.
-    pub fn fund_for(&mut self, market_index: usize) -> Result<&mut InsuranceFund> {
+    pub fn fund_for(&mut self, market_index: usize) -> Result<&mut InsuranceFundBook> {
         if self.has_own.get(market_index).copied().unwrap_or(0) != 0 {
             self.per_market.get_mut(market_index).ok_or(Error::StateTooSmall)
         } else {

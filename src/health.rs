@@ -180,8 +180,7 @@ pub(crate) fn position_terms(market: &Market, size: i128, price: i128, quote_bal
     if size == 0 {
         return Ok(Sums { equity: quote_balance, initial: 0, maintenance: 0 });
     }
-    let scaled = market.scaled_notional(size, price)?;
-    let value = num::add(num::div_round(scaled, market.notional_denominator()?, Rounding::Floor)?, quote_balance)?;
+    let value = num::add(market.notional_i128(size, price, Rounding::Floor)?, quote_balance)?;
     Ok(Sums {
         equity: value,
         initial: market.requirement_i128(size, price, RequirementKind::Initial)?,

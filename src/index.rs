@@ -1,7 +1,8 @@
 //! A per-market liquidation-price index over caller-provided storage.
 //!
-//! Each entry is one position of one account ([`ScanAccount`] and the flat
-//! positions array of [`crate::scan`]) in the index's market, keyed by a
+//! Each entry is one position of one account of a flat batch ([`ScanAccount`]
+//! and the flat positions array, as the batch scan reads them) in the
+//! index's market, keyed by a
 //! **conservative liquidation price**: longs and shorts are kept apart, each
 //! sorted by key, so that
 //!
@@ -75,13 +76,12 @@
 //! insert — takes about 0.23 ms in `benches/index.rs`). For bulk changes, [`LiquidationIndex::push_unsorted`] then
 //! [`LiquidationIndex::sort`] rebuild in `O(n log n)`.
 
-use crate::account::Position;
+use crate::account::{Position, ScanAccount};
 use crate::error::{Error, Result};
 use crate::health::{self, Sums};
 use crate::market::Market;
 use crate::num::{self, Ppm, Price, Rounding, PPM};
 use crate::pricing::{LiquidationPrice, PositionContext};
-use crate::scan::ScanAccount;
 
 /// One indexed position: its key, its account and its position (indices in
 /// the caller's accounts and flat positions arrays). Ordered by key, then

@@ -238,15 +238,26 @@ impl Market {
 
     /// Signed notional `size × price × 10^e` in quote units, rounded as named.
     pub fn notional(&self, size: Size, price: Price, rounding: Rounding) -> Result<Quote> {
-        let n = self.scaled_notional(i128::from(size.0), i128::from(price.0))?;
-        Quote::from_i128(num::div_round(n, self.notional_denominator()?, rounding)?)
+        Quote::from_i128(self.notional_i128(i128::from(size.0), i128::from(price.0), rounding)?)
+    }
+
+    /// [`Self::notional`] on `i128` figures (not narrowed to a quote amount).
+    pub(crate) fn notional_i128(&self, size: i128, price: i128, rounding: Rounding) -> Result<i128> {
+        num::div_round(self.scaled_notional(size, price)?, self.notional_denominator()?, rounding)
+    }
+
+    /// `|size × price × 10^e|` in quote units, rounded as named: what a
+    /// close of `size` (either sign) takes from a notional budget.
+    pub(crate) fn abs_notional(&self, size: i128, price: i128, rounding: Rounding) -> Result<i128> {
+        let scaled = self.scaled_notional(size, price)?.checked_abs().ok_or(Error::Overflow)?;
+        num::div_round(scaled, self.notional_denominator()?, rounding)
     }
 
     /// Mark value of a position: `size × price × 10^e + quote_balance`,
     /// rounded **down** (toward less equity).
     pub fn position_value(&self, size: Size, price: Price, quote_balance: Quote) -> Result<i128> {
-        let n = self.scaled_notional(i128::from(size.0), i128::from(price.0))?;
-        num::add(num::div_round(n, self.notional_denominator()?, Rounding::Floor)?, i128::from(quote_balance.0))
+        let n = self.notional_i128(i128::from(size.0), i128::from(price.0), Rounding::Floor)?;
+        num::add(n, i128::from(quote_balance.0))
     }
 
     /// Index of the tier whose range holds the exact notional

@@ -4,18 +4,24 @@
 //! [`run_pipeline`] takes a margin pool, a [`Policy`] and the caller-owned
 //! rule state, and returns one [`Decision`] the engine can execute: either
 //! nothing, liquidation orders (the legs, in the caller's buffer), or a
-//! backstop transfer — with the [`Reason`] for it. The decision ladder:
+//! backstop transfer — with the [`Reason`] for it. The decision ladder, one
+//! small function a rung:
 //!
-//! 1. Not liquidatable (and not mid-liquidation) → [`Action::None`].
-//!    Mid-liquidation the policy's target applies (hysteresis): the account
-//!    stays in liquidation until `equity ≥ target`.
-//! 2. Equity below the policy's backstop fraction of maintenance, or below
-//!    zero with a backstop available → [`Action::Backstop`].
-//! 3. The block's insurance-loss limit reached (or, in
+//! 1. **Trigger** (`trigger`): not liquidatable and not mid-liquidation →
+//!    [`Action::None`]. Mid-liquidation the policy's target applies
+//!    (hysteresis): the account stays in liquidation until `equity ≥ target`.
+//!    Then escalation before any order (`backstop_at_once`): equity below
+//!    the policy's backstop fraction of maintenance, or below zero with a
+//!    backstop available → [`Action::Backstop`]; and the block's limits
+//!    (the insurance-loss limit reached or, in
 //!    [`crate::LimitMode::AtLeastOneLot`], either block limit exceeded) →
 //!    nothing this block.
-//! 4. Otherwise plan: each leg sized by the policy's [`SizingMode`], bounded by
-//!    its step rules, priced at its limit. The plan restores the target
+//! 2. **Choose**, 3. **size**, 5. **price**: the planner
+//!    ([`crate::plan`]) takes the positions in the policy's order, sizes each
+//!    leg by the policy's [`SizingMode`] and prices it at its limit;
+//! 4. **cap** (`cap_leg`): each leg bounded by the policy's step rules and
+//!    the block's and windows' notional budgets ([`crate::policy`]).
+//! 6. **Escalate** (`escalate`): the legs restore the target
 //!    ([`Reason::TargetRestored`]), or a rule capped the step and the next
 //!    call continues ([`Reason::StepCapped`]), or no reduction can restore the
 //!    target: backstop if the policy has one ([`Reason::Infeasible`] with
@@ -25,17 +31,23 @@
 //! The rule state is updated as if the legs fill (the block's and window's
 //! notional, the time of a partial step); bad debt from the actual fills is
 //! booked with [`AccountLiquidationState::record_insurance_loss`].
-
-use core::cell::Cell;
+//!
+//! **Outputs only on success.** The legs are planned into a staging buffer
+//! and the new rule state is computed on copies; the caller's legs buffer,
+//! `account_state` and `market_states` are written only when the call
+//! returns `Ok`, and only then. On an error every output is as it was.
 
 use crate::account::{Pool, MAX_POSITIONS};
 use crate::error::{Error, Result};
 use crate::escalation::{self, BackstopTransfer};
-use crate::health::{self, HealthState};
+use crate::health::{self, Health, HealthState, Sums};
 use crate::market::Market;
 use crate::num::{self, Price, Quote, Rounding};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
-use crate::policy::{AccountLiquidationState, LimitMode, MarketCapacityState, Policy, SizingMode, StepContext};
+use crate::policy::{
+    AccountLiquidationState, CallEnd, Clock, LegBudget, LegSize, MarketCapacityState, Policy, SizingMode, StepBounds, StepContext,
+};
+use crate::sizing::{CloseModel, Solution};
 
 /// What the engine should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,34 +108,16 @@ pub struct Decision {
     pub backstop: Option<BackstopTransfer>,
 }
 
-impl AccountLiquidationState {
-    /// Books an insurance fund loss (a settlement's `bad_debt`) in `block`.
-    /// The state keeps one block: a block other than its latest (blocks are
-    /// expected not to go back) starts afresh from this loss.
-    ///
-    /// # Errors
-    /// [`Error::Overflow`] when the block's total does not fit a quote amount.
-    pub fn record_insurance_loss(&mut self, block: u64, loss: Quote) -> Result<()> {
-        self.roll(block);
-        self.block_insurance_loss = Quote::from_i128(num::add(i128::from(self.block_insurance_loss.0), i128::from(loss.0))?)?;
-        Ok(())
-    }
-
-    fn roll(&mut self, block: u64) {
-        if self.block != block {
-            self.block = block;
-            self.block_notional = Quote(0);
-            self.block_insurance_loss = Quote(0);
-        }
-    }
-}
-
 /// Runs the pipeline for one margin pool.
 ///
 /// `account_state` is this pool's rule state; `market_states` has one entry
 /// per market (window capacity); `now` and `block` are the caller's clock and
-/// block height; `legs` holds at least one entry per position. The states are
-/// only updated when the call succeeds.
+/// block height; `legs` holds at least one entry per position.
+///
+/// Writes its outputs only on success: on `Ok`, the decision's legs to the
+/// front of `legs` (nothing past `leg_count`) and the updated states; on an
+/// error, nothing at all — `legs`, `account_state` and `market_states` are
+/// left as they were, so a caller can pass its own buffers straight through.
 #[allow(clippy::too_many_arguments)]
 pub fn run_pipeline(
     pool: &Pool<'_>,
@@ -140,240 +134,396 @@ pub fn run_pipeline(
     if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
         return Err(Error::StateTooSmall);
     }
-    let params = PlanParams { target: policy.target, price_band: policy.price_band, order: policy.order };
-    let sums = health::pool_sums(pool, markets, prices)?;
-    let health = health::Health::from_sums(&sums)?;
-    let meets_target = num::sub(sums.equity, policy.target.required(&sums)?)? >= 0;
-    let mid_liquidation = account_state.in_liquidation != 0;
-    if health.state == HealthState::Healthy && (!mid_liquidation || meets_target) {
-        let reason = if mid_liquidation { Reason::TargetMet } else { Reason::Healthy };
-        let d = no_plan(health, Action::None, reason, &params, &sums)?;
-        account_state.in_liquidation = 0;
-        return Ok(d);
+    let view = PoolView::read(pool, markets, prices, policy)?;
+
+    // 1. Trigger, and escalation before any order.
+    if let Some(reason) = trigger(&view, policy, account_state)? {
+        let decision = view.no_plan(view.health, Action::None, reason)?;
+        account_state.in_liquidation = false;
+        return Ok(decision);
+    }
+    if let Some(reason) = backstop_at_once(&view, policy)? {
+        return view.backstop(reason, account_state);
+    }
+    let mut budget = LegBudget::open(policy, account_state, block)?;
+    if budget.block_done() {
+        return view.no_plan(view.health, Action::None, Reason::BlockLimitReached);
     }
 
-    // Backstop by fraction (Hyperliquid: equity < 2/3 maintenance), or bankruptcy.
-    let bf = policy.escalation.backstop_fraction;
-    let has_backstop = bf.is_set() || policy.escalation.backstop_on_infeasible;
-    // equity < (n / d) × maintenance  ⇔  equity × d < maintenance × n (exact).
-    if bf.is_set()
-        && sums.maintenance > 0
-        && num::mul(sums.equity, i128::from(bf.denominator))? < num::mul(sums.maintenance, i128::from(bf.numerator))?
-    {
-        return backstop(pool, markets, prices, &params, &sums, Reason::BelowBackstopFraction, account_state);
-    }
-    if sums.equity < 0 && has_backstop {
-        return backstop(pool, markets, prices, &params, &sums, Reason::Bankrupt, account_state);
-    }
-    // Block limits: hard caps stop at the limit; dYdX's mode only once it
-    // is exceeded (its GetSubaccountMax* fail only when used > max).
-    let at_least_one_lot = policy.position_limits.mode == LimitMode::AtLeastOneLot;
-    let loss = account_state.insurance_loss_in(block);
-    let max_loss = i128::from(policy.block_limits.max_insurance_loss.0);
-    let notional_limited = policy.block_limits.max_notional.0 != i64::MAX;
-    let notional_left = num::sub(i128::from(policy.block_limits.max_notional.0), account_state.notional_in(block))?;
-    let block_done = if at_least_one_lot { loss > max_loss || (notional_limited && notional_left < 0) } else { loss >= max_loss };
-    if block_done {
-        return no_plan(health, Action::None, Reason::BlockLimitReached, &params, &sums);
-    }
+    // 2–5. Choose, size, cap, price: the planner orders, sizes and prices
+    // the legs, `cap_leg` bounds each; into a staging buffer as long as the
+    // caller's (so a short buffer is the planner's `BufferTooSmall`).
+    let rules = StepRules::read(&view, policy, account_state, market_states, now)?;
+    let mut caps = Caps::default();
+    let mut staged = [PlanLeg::default(); MAX_POSITIONS];
+    let room = staged.get_mut(..legs.len().min(MAX_POSITIONS)).ok_or(Error::BufferTooSmall)?;
+    let plan = plan::plan_stepped(
+        pool,
+        markets,
+        prices,
+        &view.params,
+        &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
+        room,
+    )?;
 
-    let block_budget = if !notional_limited {
-        i128::MAX
-    } else if at_least_one_lot {
-        notional_left
-    } else {
-        notional_left.max(0)
-    };
-    // Notional booked to the block per leg: rounded up (it must not be
-    // under-counted) except in dYdX's mode, which books a fill's notional
-    // rounded down (GetNetNotional of a positive size truncates).
-    let block_rounding = if at_least_one_lot { Rounding::Floor } else { Rounding::Ceil };
-    let total_abs_notional = {
-        let mut t: i128 = 0;
-        for p in pool.positions.iter().filter(|p| p.size.0 != 0) {
-            let (m, price) = health::market_and_price(markets, prices, p.market_index)?;
-            t = num::add(
-                t,
-                num::div_round(
-                    m.scaled_notional(i128::from(p.size.0), price)?.checked_abs().ok_or(Error::Overflow)?,
-                    m.notional_denominator()?,
-                    Rounding::Floor,
-                )?,
-            )?;
+    // 6. Escalate.
+    let (action, reason) = match escalate(&plan, &caps, policy) {
+        Escalation::Decided(action, reason) => (action, reason),
+        Escalation::Backstop => return view.backstop(Reason::Infeasible, account_state),
+        Escalation::Takeover => {
+            let mut decision = view.backstop(Reason::Infeasible, account_state)?;
+            decision.action = Action::Takeover;
+            return Ok(decision);
         }
-        t
-    };
-    let in_cooldown = account_state.in_cooldown(&policy.fraction_cap, now);
-    let capped = Cell::new(false);
-    let exhausted = Cell::new(false);
-    // Which limit left a position no unit: the block's, the window's, another rule.
-    let zero_block = Cell::new(false);
-    let zero_window = Cell::new(false);
-    // Notional this call's earlier legs already take from the block's and
-    // each market's window budget (legs are bounded together, not each alone).
-    let block_used = Cell::new(0i128);
-    // Cells, not a RefCell: a RefCell's borrow can panic (and its panic path
-    // would be linked into partliq_run_pipeline; scripts/panic-check.sh).
-    let mut window_table = [(u32::MAX, 0i128); MAX_POSITIONS];
-    let window_used = Cell::from_mut(&mut window_table[..]).as_slice_of_cells();
-    let less = |budget: i128, used: i128| if budget == i128::MAX { budget } else { budget.saturating_sub(used).max(0) };
-    // dYdX's mode keeps an exceeded block negative (no liquidation for that leg).
-    let block_left = |used: i128| {
-        if block_budget == i128::MAX || !at_least_one_lot {
-            less(block_budget, used)
-        } else {
-            block_budget.saturating_sub(used)
-        }
-    };
-    let step = |i: usize, model: &crate::sizing::CloseModel<'_>, sol: &crate::sizing::Solution| -> Result<i128> {
-        let pos = pool.positions.get(i).ok_or(Error::UnknownPosition)?;
-        let used_in_market = window_used.iter().map(Cell::get).find(|(m, _)| *m == pos.market_index).map_or(0, |(_, u)| u);
-        let window_budget = match market_states.get(pos.market_index as usize) {
-            Some(ms) => less(ms.remaining(&policy.window_capacity, now), used_in_market),
-            None => i128::MAX,
-        };
-        let ctx = StepContext {
-            market: model.market,
-            mark: model.mark,
-            units: model.size.checked_abs().ok_or(Error::Overflow)?,
-            equity: sums.equity,
-            maintenance: sums.maintenance,
-            total_abs_notional,
-            in_cooldown,
-            block_budget: block_left(block_used.get()),
-            window_budget,
-        };
-        let b = ctx.bounds(policy)?;
-        let desired = match policy.sizing {
-            SizingMode::Minimal => sol.units,
-            SizingMode::MaxAllowed => ctx.units,
-        };
-        let units = ctx.apply_min_remainder(policy, b.clamp(desired), b.max_units)?;
-        if units < desired && desired > 0 {
-            capped.set(true);
-            if units == 0 {
-                exhausted.set(true);
-                if b.block_blocks {
-                    zero_block.set(true);
-                } else if b.window_blocks {
-                    zero_window.set(true);
-                }
-            }
-        }
-        if units > 0 {
-            block_used.set(num::add(block_used.get(), leg_notional(model.market, units, model.mark, block_rounding)?)?);
-            let notional = leg_notional(model.market, units, model.mark, Rounding::Ceil)?;
-            let slot =
-                window_used.iter().find(|c| c.get().0 == pos.market_index || c.get().0 == u32::MAX).ok_or(Error::TooManyPositions)?;
-            slot.set((pos.market_index, num::add(slot.get().1, notional)?));
-        }
-        Ok(units)
-    };
-    let plan = plan::plan_stepped(pool, markets, prices, &params, &step, legs)?;
-
-    let (action, reason) = match plan.status {
-        PlanStatus::AlreadySafe => (Action::None, Reason::TargetMet),
-        PlanStatus::Restored => (Action::Liquidate, Reason::TargetRestored),
-        PlanStatus::Infeasible if plan.leg_count == 0 && exhausted.get() => {
-            let r = if zero_block.get() {
-                Reason::BlockLimitReached
-            } else if zero_window.get() {
-                Reason::CapacityExhausted
-            } else {
-                Reason::StepCapped
-            };
-            (Action::None, r)
-        }
-        PlanStatus::Infeasible if capped.get() => (Action::Liquidate, Reason::StepCapped),
-        PlanStatus::Infeasible if policy.escalation.backstop_on_infeasible => {
-            return backstop(pool, markets, prices, &params, &sums, Reason::Infeasible, account_state);
-        }
-        PlanStatus::Infeasible if plan.leg_count == 0 => {
-            let mut d = backstop(pool, markets, prices, &params, &sums, Reason::Infeasible, account_state)?;
-            d.action = Action::Takeover;
-            return Ok(d);
-        }
-        PlanStatus::Infeasible => (Action::Liquidate, Reason::Infeasible),
     };
 
-    // Book the planned legs in the rule state: on copies first (the account's
-    // and each touched market's), written back only when every leg booked.
-    let mut st = *account_state;
-    st.roll(block);
-    let mut staged = [(usize::MAX, MarketCapacityState::default()); MAX_POSITIONS];
-    let mut n_staged = 0usize;
-    let mut partial = false;
-    for leg in legs.get(..plan.leg_count).ok_or(Error::BufferTooSmall)? {
-        let pos = pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
-        let (m, price) = health::market_and_price(markets, prices, pos.market_index)?;
-        let units = i128::from(leg.size_delta.0);
-        st.block_notional = Quote::from_i128(num::add(i128::from(st.block_notional.0), leg_notional(m, units, price, block_rounding)?)?)?;
-        let notional = leg_notional(m, units, price, Rounding::Ceil)?;
-        let mi = pos.market_index as usize;
-        if let Some(ms) = market_states.get(mi) {
-            let k = match staged.get(..n_staged).ok_or(Error::TooManyPositions)?.iter().position(|(i, _)| *i == mi) {
-                Some(k) => k,
-                None => {
-                    *staged.get_mut(n_staged).ok_or(Error::TooManyPositions)? = (mi, *ms);
-                    n_staged = n_staged.saturating_add(1);
-                    n_staged.saturating_sub(1)
-                }
-            };
-            staged.get_mut(k).ok_or(Error::TooManyPositions)?.1.record(&policy.window_capacity, now, notional)?;
-        }
-        partial |= leg.size_delta.0.unsigned_abs() < pos.size.0.unsigned_abs();
-    }
-    for (mi, ms) in staged.get(..n_staged).ok_or(Error::TooManyPositions)? {
-        *market_states.get_mut(*mi).ok_or(Error::StateTooSmall)? = *ms;
-    }
-    if action == Action::Liquidate && partial {
-        st.last_partial_time = now;
-        st.has_partial = 1;
-    }
-    // Mid-liquidation until the target is met (hysteresis).
-    st.in_liquidation = u32::from(action == Action::Liquidate && reason != Reason::TargetRestored);
-    *account_state = st;
+    // Book the legs into the rule state (on copies), then write every output.
+    let planned = staged.get(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+    let out = legs.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+    let end = match (action, reason) {
+        (Action::Liquidate, Reason::TargetRestored) => CallEnd::OrdersRestore,
+        (Action::Liquidate, _) => CallEnd::OrdersContinue,
+        _ => CallEnd::NoOrders,
+    };
+    let update = account_state.book(market_states, policy, planned.iter().map(|leg| leg_size(&view, leg)), Clock { now, block }, end)?;
+    out.copy_from_slice(planned);
+    update.commit(account_state, market_states);
     Ok(Decision { action, reason, plan, backstop: None })
 }
 
-/// Notional of a leg at mark, rounded as named: what it takes from the
-/// block's (up, or down in dYdX's mode) and the window's (up) budgets.
-fn leg_notional(market: &Market, units: i128, mark: i128, rounding: Rounding) -> Result<i128> {
-    let scaled = market.scaled_notional(units, mark)?.checked_abs().ok_or(Error::Overflow)?;
-    num::div_round(scaled, market.notional_denominator()?, rounding)
+/// The pool as the pipeline reads it once: its markets and marks, the
+/// policy's plan parameters, the pool's exact sums and its health.
+struct PoolView<'a> {
+    pool: &'a Pool<'a>,
+    markets: &'a [Market],
+    prices: &'a [Price],
+    params: PlanParams,
+    sums: Sums,
+    health: Health,
 }
 
-fn no_plan(health: health::Health, action: Action, reason: Reason, params: &PlanParams, sums: &health::Sums) -> Result<Decision> {
-    let required = params.target.required(sums)?;
-    Ok(Decision {
-        action,
-        reason,
-        plan: Plan {
-            status: PlanStatus::AlreadySafe,
-            leg_count: 0,
-            health_before: health,
-            health_after: health,
-            required_equity_after: Quote::from_i128(required)?,
-            shortfall: Quote::from_i128(num::sub(required, sums.equity)?.max(0))?,
-            dust_closed: false,
-        },
-        backstop: None,
-    })
+impl<'a> PoolView<'a> {
+    /// Reads the pool's sums and health.
+    fn read(pool: &'a Pool<'a>, markets: &'a [Market], prices: &'a [Price], policy: &Policy) -> Result<Self> {
+        let params = PlanParams { target: policy.target, price_band: policy.price_band, order: policy.order };
+        let sums = health::pool_sums(pool, markets, prices)?;
+        let health = Health::from_sums(&sums)?;
+        Ok(PoolView { pool, markets, prices, params, sums, health })
+    }
+
+    /// A decision with no legs: the pool as it is against the target.
+    fn no_plan(&self, health: Health, action: Action, reason: Reason) -> Result<Decision> {
+        let required = self.params.target.required(&self.sums)?;
+        Ok(Decision {
+            action,
+            reason,
+            plan: Plan {
+                status: PlanStatus::AlreadySafe,
+                leg_count: 0,
+                health_before: health,
+                health_after: health,
+                required_equity_after: Quote::from_i128(required)?,
+                shortfall: Quote::from_i128(num::sub(required, self.sums.equity)?.max(0))?,
+                dust_closed: false,
+            },
+            backstop: None,
+        })
+    }
+
+    /// The pool goes whole to the backstop vault; the liquidation ends.
+    fn backstop(&self, reason: Reason, account_state: &mut AccountLiquidationState) -> Result<Decision> {
+        let transfer = escalation::backstop_transfer(self.pool, self.markets, self.prices)?;
+        let mut decision = self.no_plan(transfer.health, Action::Backstop, reason)?;
+        decision.plan.status = PlanStatus::Infeasible;
+        decision.backstop = Some(transfer);
+        account_state.in_liquidation = false;
+        Ok(decision)
+    }
 }
 
-fn backstop(
-    pool: &Pool<'_>,
-    markets: &[Market],
-    prices: &[Price],
-    params: &PlanParams,
-    sums: &health::Sums,
-    reason: Reason,
-    account_state: &mut AccountLiquidationState,
-) -> Result<Decision> {
-    let transfer = escalation::backstop_transfer(pool, markets, prices)?;
-    let mut d = no_plan(transfer.health, Action::Backstop, reason, params, sums)?;
-    d.plan.status = PlanStatus::Infeasible;
-    d.backstop = Some(transfer);
-    account_state.in_liquidation = 0;
-    Ok(d)
+/// Rung 1, trigger: `Some(reason)` when no liquidation runs — the pool is healthy
+/// and either no liquidation is under way ([`Reason::Healthy`]) or the one
+/// under way has met the policy's target ([`Reason::TargetMet`]).
+fn trigger(view: &PoolView<'_>, policy: &Policy, state: &AccountLiquidationState) -> Result<Option<Reason>> {
+    let meets_target = num::sub(view.sums.equity, policy.target.required(&view.sums)?)? >= 0;
+    if view.health.state != HealthState::Healthy || (state.in_liquidation && !meets_target) {
+        return Ok(None);
+    }
+    Ok(Some(if state.in_liquidation { Reason::TargetMet } else { Reason::Healthy }))
+}
+
+/// Escalation before any order: `Some(reason)` when the pool goes to the
+/// backstop at once — equity below the policy's backstop fraction of
+/// maintenance (Hyperliquid: 2/3), or negative with a backstop available.
+fn backstop_at_once(view: &PoolView<'_>, policy: &Policy) -> Result<Option<Reason>> {
+    let bf = policy.escalation.backstop_fraction;
+    let (equity, maintenance) = (view.sums.equity, view.sums.maintenance);
+    // equity < (n / d) × maintenance  ⇔  equity × d < maintenance × n (exact).
+    if bf.is_set() && maintenance > 0 && num::mul(equity, i128::from(bf.denominator))? < num::mul(maintenance, i128::from(bf.numerator))? {
+        return Ok(Some(Reason::BelowBackstopFraction));
+    }
+    let has_backstop = bf.is_set() || policy.escalation.backstop_on_infeasible;
+    Ok((equity < 0 && has_backstop).then_some(Reason::Bankrupt))
+}
+
+/// What the step rules read for every leg of one call.
+struct StepRules<'a> {
+    policy: &'a Policy,
+    pool: &'a Pool<'a>,
+    /// Pool equity and maintenance before the call.
+    equity: i128,
+    maintenance: i128,
+    /// Σ |notional| over the pool's positions (Perp v2's ratio), rounded down.
+    total_abs_notional: i128,
+    in_cooldown: bool,
+    market_states: &'a [MarketCapacityState],
+    now: u64,
+}
+
+impl<'a> StepRules<'a> {
+    /// The rules' view of the pool at the start of the call.
+    fn read(
+        view: &PoolView<'a>,
+        policy: &'a Policy,
+        state: &AccountLiquidationState,
+        market_states: &'a [MarketCapacityState],
+        now: u64,
+    ) -> Result<Self> {
+        let mut total_abs_notional: i128 = 0;
+        for p in view.pool.positions.iter().filter(|p| p.size.0 != 0) {
+            let (m, price) = health::market_and_price(view.markets, view.prices, p.market_index)?;
+            total_abs_notional = num::add(total_abs_notional, m.abs_notional(i128::from(p.size.0), price, Rounding::Floor)?)?;
+        }
+        Ok(StepRules {
+            policy,
+            pool: view.pool,
+            equity: view.sums.equity,
+            maintenance: view.sums.maintenance,
+            total_abs_notional,
+            in_cooldown: state.in_cooldown(&policy.fraction_cap, now),
+            market_states,
+            now,
+        })
+    }
+}
+
+/// What the caps did to the legs of one call.
+#[derive(Default)]
+struct Caps {
+    /// A rule closed less than the sizing mode wanted.
+    capped: bool,
+    /// A rule left a position no unit at all.
+    exhausted: bool,
+    /// Which limit left a position no unit: the block's, the window's (else
+    /// another rule).
+    zero_block: bool,
+    zero_window: bool,
+}
+
+impl Caps {
+    /// Notes a leg capped from `desired` to `units` within `bounds`.
+    fn note(&mut self, units: i128, desired: i128, bounds: &StepBounds) {
+        if units >= desired || desired <= 0 {
+            return;
+        }
+        self.capped = true;
+        if units == 0 {
+            self.exhausted = true;
+            if bounds.block_blocks {
+                self.zero_block = true;
+            } else if bounds.window_blocks {
+                self.zero_window = true;
+            }
+        }
+    }
+
+    /// Why no leg went out when the caps left every position no unit.
+    fn zero_reason(&self) -> Reason {
+        if self.zero_block {
+            Reason::BlockLimitReached
+        } else if self.zero_window {
+            Reason::CapacityExhausted
+        } else {
+            Reason::StepCapped
+        }
+    }
+}
+
+/// Rung 4, cap: the units one leg closes — the solver's least close (`Minimal`)
+/// or the whole position (`MaxAllowed`), bounded by every step rule and by
+/// the block's and window's budgets left — taken from those budgets.
+fn cap_leg(
+    rules: &StepRules<'_>,
+    budget: &mut LegBudget,
+    caps: &mut Caps,
+    i: usize,
+    model: &CloseModel<'_>,
+    sol: &Solution,
+) -> Result<i128> {
+    let pos = rules.pool.positions.get(i).ok_or(Error::UnknownPosition)?;
+    let policy = rules.policy;
+    let window_budget =
+        budget.window_budget(pos.market_index, rules.market_states.get(pos.market_index as usize), &policy.window_capacity, rules.now);
+    let ctx = StepContext {
+        market: model.market,
+        mark: model.mark,
+        units: model.size.checked_abs().ok_or(Error::Overflow)?,
+        equity: rules.equity,
+        maintenance: rules.maintenance,
+        total_abs_notional: rules.total_abs_notional,
+        in_cooldown: rules.in_cooldown,
+        block_budget: budget.block_budget(),
+        window_budget,
+    };
+    let bounds = ctx.bounds(policy)?;
+    let desired = match policy.sizing {
+        SizingMode::Minimal => sol.units,
+        SizingMode::MaxAllowed => ctx.units,
+    };
+    let units = ctx.apply_min_remainder(policy, bounds.clamp(desired), bounds.max_units)?;
+    caps.note(units, desired, &bounds);
+    if units > 0 {
+        budget.take(&LegSize { market_index: pos.market_index, market: model.market, mark: model.mark, units })?;
+    }
+    Ok(units)
+}
+
+/// How the call ends once the legs are planned.
+enum Escalation {
+    /// The legs (possibly none) with their action and reason.
+    Decided(Action, Reason),
+    /// The pool goes to the backstop vault.
+    Backstop,
+    /// No leg helps and there is no backstop: the insurance fund takes over.
+    Takeover,
+}
+
+/// Rung 6, escalate: what the plan's outcome means for the pool.
+fn escalate(plan: &Plan, caps: &Caps, policy: &Policy) -> Escalation {
+    match plan.status {
+        PlanStatus::AlreadySafe => Escalation::Decided(Action::None, Reason::TargetMet),
+        PlanStatus::Restored => Escalation::Decided(Action::Liquidate, Reason::TargetRestored),
+        PlanStatus::Infeasible if plan.leg_count == 0 && caps.exhausted => Escalation::Decided(Action::None, caps.zero_reason()),
+        PlanStatus::Infeasible if caps.capped => Escalation::Decided(Action::Liquidate, Reason::StepCapped),
+        PlanStatus::Infeasible if policy.escalation.backstop_on_infeasible => Escalation::Backstop,
+        PlanStatus::Infeasible if plan.leg_count == 0 => Escalation::Takeover,
+        PlanStatus::Infeasible => Escalation::Decided(Action::Liquidate, Reason::Infeasible),
+    }
+}
+
+/// A planned leg as the rule state books it, with whether it leaves part of
+/// its position.
+fn leg_size<'m>(view: &PoolView<'m>, leg: &PlanLeg) -> Result<(LegSize<'m>, bool)> {
+    let pos = view.pool.positions.get(leg.position_index as usize).ok_or(Error::UnknownPosition)?;
+    let (market, mark) = health::market_and_price(view.markets, view.prices, pos.market_index)?;
+    let partial = leg.size_delta.0.unsigned_abs() < pos.size.0.unsigned_abs();
+    Ok((LegSize { market_index: pos.market_index, market, mark, units: i128::from(leg.size_delta.0) }, partial))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::account::Position;
+    use crate::num::{Ppm, Size};
+    use crate::policy::WindowCapacity;
+
+    /// Exponent 0, lot 1, tick 1, 10 % / 5 %, no fee.
+    fn market() -> Market {
+        Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))
+    }
+
+    /// A leg no call writes.
+    const SENTINEL: PlanLeg =
+        PlanLeg { position_index: 77, size_delta: Size(77), limit_price: Price(77), expected_cash: Quote(77), expected_fee: Quote(77) };
+
+    /// Synthetix-style: the least reduction back to maintenance, 1 % band,
+    /// a window of 60 with capacity 1,000,000.
+    fn windowed() -> Policy {
+        Policy { window_capacity: WindowCapacity { capacity: Quote(1_000_000), window: 60 }, ..Policy::default() }
+    }
+
+    // Two markets, each a long 100 @ 100 with quote balance −9,750: value
+    // 250 each, maintenance 5 % × 10,000 = 500 each; equity 500 < 1,000.
+    // Legs sell at 99 (1 % band): a unit costs 1 and releases 5. Largest
+    // maintenance first (a tie, by index): position 0 needs
+    // 500 − x ≥ 1,000 − 5x ⇒ x ≥ 125 > 100, so all 100 (equity 400,
+    // maintenance 500); then position 1: 400 − x ≥ 500 − 5x ⇒ x ≥ 25.
+    const TWO: [Position; 2] = [
+        Position { market_index: 0, size: Size(100), quote_balance: Quote(-9_750) },
+        Position { market_index: 1, size: Size(100), quote_balance: Quote(-9_750) },
+    ];
+
+    /// An error after planning (the block's notional overflows when the
+    /// second leg is booked, after the first leg's window was staged)
+    /// leaves the legs buffer and every state as they were; the same call
+    /// one block later writes them all.
+    #[test]
+    fn outputs_untouched_on_error() {
+        let (markets, prices) = ([market(), market()], [Price(100), Price(100)]);
+        let pool = Pool::new(Quote(0), &TWO);
+        let policy = windowed();
+        let mut st = AccountLiquidationState { block: 1, block_notional: Quote(i64::MAX - 10_000), ..Default::default() };
+        let mut states = [MarketCapacityState { window_start: 7, used: Quote(5) }, MarketCapacityState::default()];
+        let mut legs = [SENTINEL; 2];
+        let before = (st, states, legs);
+        let r = run_pipeline(&pool, &markets, &prices, &policy, &mut st, &mut states, 11, 1, &mut legs);
+        assert_eq!(r, Err(Error::Overflow));
+        assert_eq!((st, states, legs), before);
+
+        let d = run_pipeline(&pool, &markets, &prices, &policy, &mut st, &mut states, 11, 2, &mut legs).unwrap();
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::TargetRestored, 2));
+        assert_eq!((legs[0].position_index, legs[0].size_delta, legs[0].limit_price), (0, Size(-100), Price(99)));
+        assert_eq!((legs[1].position_index, legs[1].size_delta), (1, Size(-25)));
+        // Block 2 starts afresh: 100 × 100 + 25 × 100 = 12,500. Market 0's
+        // window (opened at 7 with 5 used) still runs at 11: 5 + 10,000.
+        assert_eq!((st.block, st.block_notional, st.in_liquidation, st.has_partial), (2, Quote(12_500), false, true));
+        assert_eq!(
+            states,
+            [MarketCapacityState { window_start: 7, used: Quote(10_005) }, MarketCapacityState { window_start: 11, used: Quote(2_500) }]
+        );
+    }
+
+    /// A bad input (a legs buffer shorter than the pool) is an error that
+    /// writes nothing either.
+    #[test]
+    fn short_buffer_writes_nothing() {
+        let (markets, prices) = ([market(), market()], [Price(100), Price(100)]);
+        let mut st = AccountLiquidationState::default();
+        let mut states = [MarketCapacityState::default(); 2];
+        let mut legs = [SENTINEL; 1];
+        let r = run_pipeline(&Pool::new(Quote(0), &TWO), &markets, &prices, &windowed(), &mut st, &mut states, 1, 1, &mut legs);
+        assert_eq!(r, Err(Error::BufferTooSmall));
+        assert_eq!((st, states, legs), (AccountLiquidationState::default(), [MarketCapacityState::default(); 2], [SENTINEL; 1]));
+    }
+
+    /// An infeasible plan that escalates to the backstop hands out no leg:
+    /// the buffer keeps what it held (the planner's best reachable leg is
+    /// not written).
+    #[test]
+    fn backstop_writes_no_leg() {
+        // Market 1 charges a 10 % fee: selling a unit at 99 costs 1 + 9.9,
+        // more than the 5 it releases. Position 0 (market 0): long 10 @ 100,
+        // quote balance −950: value 50, maintenance 50. Position 1 (market
+        // 1): long 100 @ 100, quote balance −9,700: value 300, maintenance
+        // 500. Equity 350 < 550. Position 1 first (more maintenance) cannot
+        // help; all of position 0 leaves 340 < 500: infeasible, with one
+        // best-reachable leg; the default policy backstops.
+        let mut costly = market();
+        costly.liquidation_fee = Ppm(100_000);
+        let markets = [market(), costly];
+        let positions = [
+            Position { market_index: 0, size: Size(10), quote_balance: Quote(-950) },
+            Position { market_index: 1, size: Size(100), quote_balance: Quote(-9_700) },
+        ];
+        let mut st = AccountLiquidationState::default();
+        let mut legs = [SENTINEL; 2];
+        let policy = Policy::default();
+        let d =
+            run_pipeline(&Pool::new(Quote(0), &positions), &markets, &[Price(100), Price(100)], &policy, &mut st, &mut [], 1, 1, &mut legs)
+                .unwrap();
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Backstop, Reason::Infeasible, 0));
+        assert_eq!(d.backstop.unwrap().health.equity, Quote(350));
+        assert_eq!(legs, [SENTINEL; 2]);
+    }
 }

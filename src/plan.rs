@@ -121,19 +121,23 @@ struct Leg {
 ///
 /// `legs` must hold at least one entry per position of the pool; the plan's
 /// legs are written to its front in execution order and nothing else is
-/// written. Errors: [`Error::TooManyPositions`] above [`MAX_POSITIONS`],
+/// written. They are written only on success: the legs are staged and
+/// copied to `legs` as the last step, so on an error `legs` is untouched.
+/// Errors: [`Error::TooManyPositions`] above [`MAX_POSITIONS`],
 /// [`Error::BufferTooSmall`], [`Error::InvalidBuffer`],
 /// [`Error::InvalidPriceBand`], and the pool's own errors.
 pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, legs: &mut [PlanLeg]) -> Result<Plan> {
-    plan_stepped(pool, markets, prices, params, &|_, _, sol| Ok(sol.units), legs)
+    plan_stepped(pool, markets, prices, params, &mut |_, _, sol| Ok(sol.units), legs)
 }
 
 /// A step rule applied to each sized leg: given the position index, its
 /// close model (with earlier legs applied) and the solver's answer, the units
 /// this step actually closes.
-pub(crate) type StepFn<'f> = &'f dyn Fn(usize, &sizing::CloseModel<'_>, &sizing::Solution) -> Result<i128>;
+pub(crate) type StepFn<'f> = &'f mut dyn FnMut(usize, &sizing::CloseModel<'_>, &sizing::Solution) -> Result<i128>;
 
-/// [`plan_liquidation`] with a step rule bounding each leg.
+/// [`plan_liquidation`] with a step rule bounding each leg (called once per
+/// sized leg, in plan order). Writes `legs` only on success, as
+/// [`plan_liquidation`].
 pub(crate) fn plan_stepped(
     pool: &Pool<'_>,
     markets: &[Market],

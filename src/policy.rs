@@ -30,6 +30,7 @@
 //! ([`AccountLiquidationState`], [`MarketCapacityState`]) that the pipeline
 //! reads and updates; nothing is hidden.
 
+use crate::account::MAX_POSITIONS;
 use crate::error::{Error, Result};
 use crate::health::Target;
 use crate::market::Market;
@@ -78,7 +79,8 @@ pub struct TierStep {
 /// (equity / maintenance) is above `health_threshold_ppm` and the position's
 /// notional is at least `min_position_notional`, a step closes at most
 /// `max_fraction`; a step must close everything or leave at least
-/// `min_remainder` of notional.
+/// `min_remainder` of notional. (Aave's own figure, for a lending pool, is
+/// [`crate::venues::aave_v3::close_factor`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CloseFactor {
     /// Largest fraction per step while the factor applies (0 = rule off).
@@ -115,6 +117,19 @@ pub enum LimitMode {
     /// fail only then), and notional is booked to the block rounded down (as
     /// dYdX books a fill, `GetNetNotional`).
     AtLeastOneLot = 1,
+}
+
+impl LimitMode {
+    /// How a leg's notional is booked to the block: rounded up for hard caps
+    /// (it must not be under-counted); rounded down in dYdX's mode, which
+    /// books a fill's notional as `GetNetNotional` of a positive size does
+    /// (truncated).
+    pub(crate) fn block_rounding(self) -> Rounding {
+        match self {
+            LimitMode::Cap => Rounding::Ceil,
+            LimitMode::AtLeastOneLot => Rounding::Floor,
+        }
+    }
 }
 
 /// dYdX v4's per-position limits (`position_block_limits`).
@@ -285,13 +300,13 @@ impl Policy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(C)]
 pub struct AccountLiquidationState {
-    /// Time of the last partial step (meaningful when `has_partial` is 1).
+    /// Time of the last partial step (meaningful when `has_partial`).
     pub last_partial_time: u64,
-    /// 1 after a partial step, else 0.
-    pub has_partial: u32,
-    /// 1 while a liquidation is under way (until the target is met: the
-    /// hysteresis between trigger and target), else 0.
-    pub in_liquidation: u32,
+    /// A partial step happened (at `last_partial_time`).
+    pub has_partial: bool,
+    /// A liquidation is under way: set until the target is met (the
+    /// hysteresis between trigger and target).
+    pub in_liquidation: bool,
     /// Block the counters below belong to.
     pub block: u64,
     /// Notional liquidated in `block`.
@@ -314,10 +329,7 @@ impl AccountLiquidationState {
     /// True while the cooldown after a partial step runs.
     #[must_use]
     pub fn in_cooldown(&self, cap: &FractionCap, now: u64) -> bool {
-        cap.cooldown > 0
-            && self.has_partial != 0
-            && now >= self.last_partial_time
-            && now.saturating_sub(self.last_partial_time) < cap.cooldown
+        cap.cooldown > 0 && self.has_partial && now >= self.last_partial_time && now.saturating_sub(self.last_partial_time) < cap.cooldown
     }
 
     /// Notional already liquidated in `block` (0 for any block other than the
@@ -340,6 +352,73 @@ impl AccountLiquidationState {
         } else {
             0
         }
+    }
+
+    /// Books an insurance fund loss (a settlement's `bad_debt`) in `block`.
+    /// The state keeps one block: a block other than its latest (blocks are
+    /// expected not to go back) starts afresh from this loss.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the block's total does not fit a quote amount.
+    pub fn record_insurance_loss(&mut self, block: u64, loss: Quote) -> Result<()> {
+        self.roll(block);
+        self.block_insurance_loss = Quote::from_i128(num::add(i128::from(self.block_insurance_loss.0), i128::from(loss.0))?)?;
+        Ok(())
+    }
+
+    /// Moves the block counters to `block` (zeroed when it is not the
+    /// state's latest block).
+    pub(crate) fn roll(&mut self, block: u64) {
+        if self.block != block {
+            self.block = block;
+            self.block_notional = Quote(0);
+            self.block_insurance_loss = Quote(0);
+        }
+    }
+
+    /// The rule state after one pipeline call's planned legs, as if they
+    /// fill: each leg's notional booked to `block` (rounded as the policy's
+    /// [`LimitMode`] books it) and to its market's window in `market_states`
+    /// (rounded up), the time of a partial step when orders go out and a leg
+    /// leaves part of its position, and `in_liquidation` while orders go out
+    /// without restoring the target. `legs` gives each leg's size and whether
+    /// it is partial. Computed on copies: nothing is written until
+    /// [`RuleStateUpdate::commit`], so an error leaves every state as it was.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when a block or window total does not fit a quote
+    /// amount; a leg's own error.
+    pub(crate) fn book<'m>(
+        &self,
+        market_states: &[MarketCapacityState],
+        policy: &Policy,
+        legs: impl IntoIterator<Item = Result<(LegSize<'m>, bool)>>,
+        clock: Clock,
+        end: CallEnd,
+    ) -> Result<RuleStateUpdate> {
+        let mut account = *self;
+        account.roll(clock.block);
+        let mut update =
+            RuleStateUpdate { account, markets: [(usize::MAX, MarketCapacityState::default()); MAX_POSITIONS], market_count: 0 };
+        let mut partial = false;
+        for leg in legs {
+            let (leg, leg_partial) = leg?;
+            let to_block = leg.notional(policy.position_limits.mode.block_rounding())?;
+            update.account.block_notional = Quote::from_i128(num::add(i128::from(update.account.block_notional.0), to_block)?)?;
+            let to_window = leg.notional(Rounding::Ceil)?;
+            let mi = leg.market_index as usize;
+            if let Some(current) = market_states.get(mi) {
+                update.market_state(mi, current)?.record(&policy.window_capacity, clock.now, to_window)?;
+            }
+            partial |= leg_partial;
+        }
+        if end != CallEnd::NoOrders && partial {
+            update.account.last_partial_time = clock.now;
+            update.account.has_partial = true;
+        }
+        // Mid-liquidation until the target is met (hysteresis).
+        update.account.in_liquidation = end == CallEnd::OrdersContinue;
+        Ok(update)
     }
 }
 
@@ -377,6 +456,183 @@ impl MarketCapacityState {
         }
         self.used = Quote::from_i128(num::add(i128::from(self.used.0), notional)?)?;
         Ok(())
+    }
+}
+
+/// The caller's clock: time (cooldowns, windows) and block height (block
+/// limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Clock {
+    /// Time, in the caller's units.
+    pub now: u64,
+    /// Block height.
+    pub block: u64,
+}
+
+/// How one pipeline call ends, as the rule state records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallEnd {
+    /// No liquidation order goes out.
+    NoOrders,
+    /// Orders go out and the liquidation goes on after them.
+    OrdersContinue,
+    /// Orders go out and restore the target: the liquidation ends.
+    OrdersRestore,
+}
+
+/// One leg as the block and window budgets count it: its market, the mark
+/// and the units it closes (either sign).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LegSize<'m> {
+    /// Index of the leg's market in the markets slice (and the market states).
+    pub market_index: u32,
+    /// The leg's market.
+    pub market: &'m Market,
+    /// The market's mark.
+    pub mark: i128,
+    /// Units closed.
+    pub units: i128,
+}
+
+impl LegSize<'_> {
+    /// The leg's notional at mark, rounded as named.
+    fn notional(&self, rounding: Rounding) -> Result<i128> {
+        self.market.abs_notional(self.units, self.mark, rounding)
+    }
+}
+
+/// The notional budgets the legs of one pipeline call share: what is left of
+/// the account's block limit and of each market's window capacity before the
+/// call, less what the call's earlier legs take (legs are bounded together,
+/// not each alone).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LegBudget {
+    /// Left of the block's notional limit before the call: `i128::MAX` when
+    /// unlimited; at least 0 with hard caps; negative once exceeded in dYdX's
+    /// mode.
+    block_left: i128,
+    /// The block's limits stop liquidation for this block.
+    block_done: bool,
+    /// How the limits meet the lot step (and how notional is booked).
+    mode: LimitMode,
+    /// Notional the call's earlier legs take from the block.
+    block_used: i128,
+    /// Notional the call's earlier legs take from each market's window, as
+    /// (market index, notional); `u32::MAX` marks a free slot.
+    window_used: [(u32, i128); MAX_POSITIONS],
+}
+
+impl LegBudget {
+    /// The budgets of a call in `block` for an account in `state` under
+    /// `policy`. The block's limits: hard caps stop at the limit, dYdX's mode
+    /// only once it is exceeded (its `GetSubaccountMax*` fail only when
+    /// used > max).
+    pub(crate) fn open(policy: &Policy, state: &AccountLiquidationState, block: u64) -> Result<Self> {
+        let limits = &policy.block_limits;
+        let mode = policy.position_limits.mode;
+        let loss = state.insurance_loss_in(block);
+        let max_loss = i128::from(limits.max_insurance_loss.0);
+        let notional_limited = limits.max_notional.0 != i64::MAX;
+        let notional_left = num::sub(i128::from(limits.max_notional.0), state.notional_in(block))?;
+        let (block_done, block_left) = match mode {
+            LimitMode::Cap => (loss >= max_loss, notional_left.max(0)),
+            LimitMode::AtLeastOneLot => (loss > max_loss || (notional_limited && notional_left < 0), notional_left),
+        };
+        Ok(LegBudget {
+            block_left: if notional_limited { block_left } else { i128::MAX },
+            block_done,
+            mode,
+            block_used: 0,
+            window_used: [(u32::MAX, 0); MAX_POSITIONS],
+        })
+    }
+
+    /// The block's insurance-loss or notional limit stops liquidation for
+    /// this block.
+    pub(crate) fn block_done(&self) -> bool {
+        self.block_done
+    }
+
+    /// The block's notional budget for the next leg: `i128::MAX` when
+    /// unlimited; in dYdX's mode negative when exceeded (no liquidation for
+    /// that leg), else at least 0.
+    pub(crate) fn block_budget(&self) -> i128 {
+        if self.block_left == i128::MAX {
+            return i128::MAX;
+        }
+        let left = self.block_left.saturating_sub(self.block_used);
+        match self.mode {
+            LimitMode::Cap => left.max(0),
+            LimitMode::AtLeastOneLot => left,
+        }
+    }
+
+    /// The window's notional budget for the next leg in `market_index`: what
+    /// the market's window usage `state` leaves at `now` under `rule`
+    /// (`i128::MAX` without a state or with the rule off), less the call's
+    /// earlier legs in that market, at least 0.
+    pub(crate) fn window_budget(&self, market_index: u32, state: Option<&MarketCapacityState>, rule: &WindowCapacity, now: u64) -> i128 {
+        let Some(state) = state else {
+            return i128::MAX;
+        };
+        let remaining = state.remaining(rule, now);
+        if remaining == i128::MAX {
+            return remaining;
+        }
+        let used = self.window_used.iter().find(|(m, _)| *m == market_index).map_or(0, |(_, u)| *u);
+        remaining.saturating_sub(used).max(0)
+    }
+
+    /// Takes a leg's notional from the block's budget (rounded as the limit
+    /// mode books it) and from its market's window (rounded up).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`]; [`Error::TooManyPositions`] past
+    /// [`MAX_POSITIONS`] markets.
+    pub(crate) fn take(&mut self, leg: &LegSize<'_>) -> Result<()> {
+        self.block_used = num::add(self.block_used, leg.notional(self.mode.block_rounding())?)?;
+        let notional = leg.notional(Rounding::Ceil)?;
+        let slot = self.window_used.iter_mut().find(|(m, _)| *m == leg.market_index || *m == u32::MAX).ok_or(Error::TooManyPositions)?;
+        *slot = (leg.market_index, num::add(slot.1, notional)?);
+        Ok(())
+    }
+}
+
+/// The rule state after one pipeline call, computed in full before anything
+/// is written ([`AccountLiquidationState::book`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RuleStateUpdate {
+    /// The account's new state.
+    account: AccountLiquidationState,
+    /// The touched markets' new window usage, as (market index, state).
+    markets: [(usize, MarketCapacityState); MAX_POSITIONS],
+    /// Entries in use in `markets`.
+    market_count: usize,
+}
+
+impl RuleStateUpdate {
+    /// The staged copy of market `index`'s state (`current` on first use).
+    fn market_state(&mut self, index: usize, current: &MarketCapacityState) -> Result<&mut MarketCapacityState> {
+        let used = self.markets.get(..self.market_count).ok_or(Error::TooManyPositions)?;
+        let k = match used.iter().position(|(i, _)| *i == index) {
+            Some(k) => k,
+            None => {
+                *self.markets.get_mut(self.market_count).ok_or(Error::TooManyPositions)? = (index, *current);
+                self.market_count = self.market_count.saturating_add(1);
+                self.market_count.saturating_sub(1)
+            }
+        };
+        Ok(&mut self.markets.get_mut(k).ok_or(Error::TooManyPositions)?.1)
+    }
+
+    /// Writes the new states; nothing can fail any more.
+    pub(crate) fn commit(&self, account: &mut AccountLiquidationState, market_states: &mut [MarketCapacityState]) {
+        for (index, state) in self.markets.iter().take(self.market_count) {
+            if let Some(slot) = market_states.get_mut(*index) {
+                *slot = *state;
+            }
+        }
+        *account = self.account;
     }
 }
 
@@ -419,7 +675,7 @@ impl StepBounds {
 
 impl StepContext<'_> {
     fn notional_of(&self, units: i128) -> Result<i128> {
-        num::div_round(self.market.scaled_notional(units, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)
+        self.market.notional_i128(units, self.mark, Rounding::Floor)
     }
 
     /// Units whose notional is at most `notional` (rounded down).

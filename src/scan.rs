@@ -1,8 +1,8 @@
 //! Batch scan: every liquidatable or bankrupt margin pool among many, on
 //! every price update, without allocating.
 //!
-//! The caller owns a flat array of accounts ([`ScanAccount`]: collateral and
-//! a range of a flat positions array, one cross-margin pool each — an
+//! The caller owns a flat batch of accounts ([`ScanAccount`]s: collateral
+//! and a range of a flat positions array, one cross-margin pool each — an
 //! isolated position is an account with collateral 0 and one position) and a
 //! buffer of [`ScanHit`]s. A scan writes the index and exact [`Health`] of
 //! every pool that is not healthy into the buffer, in account order, and
@@ -52,41 +52,11 @@
 //! account. The per-market table ([`ScanMarket`]) is built once per
 //! [`Scanner`].
 
-use crate::account::{Pool, Position, MAX_POSITIONS};
+use crate::account::{Pool, Position, ScanAccount, MAX_POSITIONS};
 use crate::error::{Error, Result};
 use crate::health::{pool_health, Health, HealthState};
 use crate::market::{Market, RequirementKind, MAX_TIERS};
 use crate::num::{self, Price, Quote, Rounding, PPM};
-
-/// One margin pool of a batch: collateral and a range of the flat positions
-/// array. Cross margin (the collateral backs every position of the range).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-#[repr(C)]
-pub struct ScanAccount {
-    /// Collateral in quote units.
-    pub collateral: Quote,
-    /// Index of the account's first position in the positions array.
-    pub first_position: u32,
-    /// Number of positions (consecutive from `first_position`).
-    pub position_count: u32,
-}
-
-impl ScanAccount {
-    /// The account's positions; [`Error::UnknownPosition`] when the range
-    /// does not lie in `positions`.
-    #[inline]
-    pub fn positions<'p>(&self, positions: &'p [Position]) -> Result<&'p [Position]> {
-        let first = usize::try_from(self.first_position).map_err(|_| Error::UnknownPosition)?;
-        let count = usize::try_from(self.position_count).map_err(|_| Error::UnknownPosition)?;
-        let end = first.checked_add(count).ok_or(Error::UnknownPosition)?;
-        positions.get(first..end).ok_or(Error::UnknownPosition)
-    }
-
-    /// The account as a margin [`Pool`].
-    pub fn pool<'p>(&self, positions: &'p [Position]) -> Result<Pool<'p>> {
-        Ok(Pool::new(self.collateral, self.positions(positions)?))
-    }
-}
 
 /// A pool the scan found not healthy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,9 +154,7 @@ impl ScanMarket {
         long_slope64: [0; MAX_TIERS],
         short_slope64: [0; MAX_TIERS],
     };
-}
 
-impl ScanMarket {
     /// `size × bracket_t + deduction_t` (a position's `(E_x − MM_x)·Q`
     /// less its quote balance's), or `None` when the position is outside the
     /// fast path. `|size × bracket| = |S| × (10^6 ∓ f) < B·10^K × 2·10^6 =

@@ -26,8 +26,8 @@
 //!
 //! The engine's figures are rounded (values down, requirements and fees up,
 //! a venue's fee possibly down), so the rounded surplus `f` differs from the
-//! exact one `h`: `h − 6 < f ≤ h + 1` ([`ROUNDING_SLACK`],
-//! [`FAVOURABLE_SLACK`]). Where `h` is within that band of zero, `f` is not
+//! exact one `h`: `h − 6 < f ≤ h + 1` ([`ROUNDING_SLACK`](crate::sizing::ROUNDING_SLACK),
+//! [`FAVOURABLE_SLACK`](crate::sizing::FAVOURABLE_SLACK)). Where `h` is within that band of zero, `f` is not
 //! monotone: one more lot can lose a unit to rounding. The solver does not
 //! walk that band lot by lot (with fine lots and coarse quote units it spans
 //! billions of lots). It splits `f` into two parts that each only grow with
@@ -283,7 +283,7 @@ impl<'m> CloseModel<'m> {
     /// [`health::pool_health`] rounds it.
     pub fn pieces(&self, units: i128) -> Result<ClosePieces> {
         let size = num::sub(self.size, num::mul(self.sigma(), units)?)?;
-        let value = num::div_round(self.market.scaled_notional(size, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
+        let value = self.market.notional_i128(size, self.mark, Rounding::Floor)?;
         let (cash, fee) = if units == 0 { (0, 0) } else { (self.cash(units)?, self.fee(units)?) };
         let requirement = if size == 0 { 0 } else { self.market.requirement_i128(size, self.mark, self.target.kind())? };
         Ok(ClosePieces { long: self.sigma() > 0, value, cash, fee, requirement })
@@ -480,8 +480,7 @@ impl<'m> CloseModel<'m> {
         if remaining <= 0 || self.market.dust_floor.0 == 0 {
             return Ok((units, false));
         }
-        let notional =
-            num::div_round(self.market.scaled_notional(remaining, self.mark)?, self.market.notional_denominator()?, Rounding::Floor)?;
+        let notional = self.market.notional_i128(remaining, self.mark, Rounding::Floor)?;
         if notional < i128::from(self.market.dust_floor.0) {
             Ok((u, true))
         } else {
@@ -576,7 +575,7 @@ fn first_rising_at_least(
 /// `exec`: `floor(σ·units·exec·10^e)` — a long's sale proceeds rounded down,
 /// a short's purchase cost rounded up.
 pub(crate) fn close_cash(market: &Market, signed_units: i128, exec: i128) -> Result<i128> {
-    num::div_round(market.scaled_notional(signed_units, exec)?, market.notional_denominator()?, Rounding::Floor)
+    market.notional_i128(signed_units, exec, Rounding::Floor)
 }
 
 /// Liquidation fee on closing `units` at `exec`: `units·exec·10^e × fee`,

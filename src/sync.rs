@@ -2,12 +2,13 @@
 //!
 //! Normally these are `core::sync::atomic`'s. Under
 //! `cfg(all(test, partliq_loom))` they are loom's, so that the loom model
-//! tests (`tests/loom.rs`, run with `RUSTFLAGS="--cfg partliq_loom"`) check
-//! every interleaving of the very code the library ships. `test` is part of
-//! the condition because loom is a *dev*-dependency: the library itself,
-//! built as a dependency of a test crate, never sees loom, and neither does
-//! any crate that depends on partliq. `tests/loom.rs` compiles `shared` (with
-//! this facade) into its own test crate, where `cfg(test)` holds.
+//! tests (the crate's own `shared::loom_tests`, run with
+//! `RUSTFLAGS="--cfg partliq_loom" cargo test --lib shared::loom_tests`)
+//! check every interleaving of the very code the library ships. `test` is
+//! part of the condition because loom is a *dev*-dependency: only the
+//! crate's own unit-test build sees loom; the library, built for anything
+//! else (a dependency of the integration tests or of any other crate), never
+//! does.
 #![cfg(target_has_atomic = "64")]
 
 #[cfg(not(all(test, partliq_loom)))]

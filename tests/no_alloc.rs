@@ -111,7 +111,7 @@ fn the_pipeline_allocates_nothing() {
             partliq::presets::perp_v2(1, Ppm(10_000)).unwrap(),
             partliq::presets::aave_v3_close_factor(1).unwrap(),
             partliq::presets::synthetix_v3(Quote(1_000_000), 60).unwrap(),
-            partliq::presets::dydx_v4_policy(&partliq::presets::dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap(),
+            partliq::presets::dydx_v4_policy(&partliq::venues::dydx_v4::LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap(),
         ];
         for preset in &presets {
             let mut st = AccountLiquidationState::default();
@@ -120,7 +120,7 @@ fn the_pipeline_allocates_nothing() {
             assert_ne!(d.reason, Reason::Healthy);
         }
         let _ = backstop_transfer(&pool, &markets, &prices).unwrap();
-        let mut fund = InsuranceFund::new(Quote(1_000), Quote(0)).unwrap();
+        let mut fund = InsuranceFundBook::new(Quote(1_000), Quote(0)).unwrap();
         fund.credit(Quote(5)).unwrap();
         let _ = fund.cover(Quote(2_000)).unwrap();
         let cands = [

@@ -1,7 +1,7 @@
 //! Escalation (the core's `escalation`): backstop transfer, the insurance
 //! fund as a value, and auto-deleveraging over caller buffers.
 
-use partliq::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFund};
+use partliq::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFundBook};
 use partliq::num::{Price, Quote, Size};
 
 use crate::account::partliq_position;
@@ -37,7 +37,7 @@ pub struct partliq_backstop {
     pub deficit: i64,
 }
 
-/// An insurance fund as a plain value (the core's `InsuranceFund`), for a
+/// An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
 /// single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
 /// Invariant kept by every function: `initial + total_credits − total_debits
 /// = balance` and `balance ≥ floor`.
@@ -132,8 +132,8 @@ impl From<&BackstopTransfer> for partliq_backstop {
     }
 }
 
-fn fund_in(f: &partliq_insurance_fund) -> InsuranceFund {
-    InsuranceFund {
+fn fund_in(f: &partliq_insurance_fund) -> InsuranceFundBook {
+    InsuranceFundBook {
         balance: Quote(f.balance),
         floor: Quote(f.floor),
         initial: Quote(f.initial),
@@ -142,7 +142,7 @@ fn fund_in(f: &partliq_insurance_fund) -> InsuranceFund {
     }
 }
 
-fn fund_out(f: &InsuranceFund) -> partliq_insurance_fund {
+fn fund_out(f: &InsuranceFundBook) -> partliq_insurance_fund {
     partliq_insurance_fund {
         balance: f.balance.0,
         floor: f.floor.0,
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn partliq_backstop_transfer(
 #[no_mangle]
 pub unsafe extern "C" fn partliq_insurance_fund_new(balance: i64, floor: i64, out: *mut partliq_insurance_fund) -> partliq_status {
     out!(out);
-    let f = core_try!(InsuranceFund::new(Quote(balance), Quote(floor)));
+    let f = core_try!(InsuranceFundBook::new(Quote(balance), Quote(floor)));
     write_out!(out, fund_out(&f));
     OK
 }

@@ -133,9 +133,9 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
     loss: i64,
 ) -> partliq_status {
     let state = struct_inout!(state);
-    let mut s = state.to_core();
+    let mut s = state.block_figures();
     core_try!(s.record_insurance_loss(block, Quote(loss)));
-    *state = partliq_account_liquidation_state::from(&s);
+    state.set_from_core(&s, false);
     OK
 }
 
@@ -190,9 +190,7 @@ pub unsafe extern "C" fn partliq_run_pipeline(
     check!(out_array_ok(legs, legs_len));
     out!(out);
     let policy = check!(policy.to_core());
-    let state = struct_in!(account_state.cast_const());
-    check!(state.check_flags());
-    let state = state.to_core();
+    let state = check!(struct_in!(account_state.cast_const()).to_core());
     if positions_len > MAX_POSITIONS {
         return PARTLIQ_STATUS_TOO_MANY_POSITIONS;
     }

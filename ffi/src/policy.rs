@@ -316,38 +316,51 @@ impl From<&Policy> for partliq_policy {
 }
 
 impl partliq_account_liquidation_state {
-    /// `INVALID_ENUM` when `has_partial` or `in_liquidation` is not 0 or 1
-    /// (`partliq_run_pipeline` checks them; booking an insurance loss
-    /// touches neither).
-    pub(crate) fn check_flags(&self) -> Result<(), partliq_status> {
-        decode::<Flag>(self.has_partial)?;
-        decode::<Flag>(self.in_liquidation)?;
-        Ok(())
-    }
-
-    /// The core's state, field for field.
-    pub(crate) fn to_core(self) -> AccountLiquidationState {
-        AccountLiquidationState {
+    /// The core's state, field for field; `INVALID_ENUM` when `has_partial`
+    /// or `in_liquidation` is not 0 or 1.
+    pub(crate) fn to_core(self) -> Result<AccountLiquidationState, partliq_status> {
+        Ok(AccountLiquidationState {
             last_partial_time: self.last_partial_time,
-            has_partial: self.has_partial,
-            in_liquidation: self.in_liquidation,
+            has_partial: decode::<Flag>(self.has_partial)?,
+            in_liquidation: decode::<Flag>(self.in_liquidation)?,
             block: self.block,
             block_notional: Quote(self.block_notional),
             block_insurance_loss: Quote(self.block_insurance_loss),
+        })
+    }
+
+    /// The core's state with only the block figures (block, its notional and
+    /// insurance loss) taken from this one: for booking an insurance loss,
+    /// which touches nothing else (the flags are not checked).
+    pub(crate) fn block_figures(&self) -> AccountLiquidationState {
+        AccountLiquidationState {
+            block: self.block,
+            block_notional: Quote(self.block_notional),
+            block_insurance_loss: Quote(self.block_insurance_loss),
+            ..AccountLiquidationState::default()
         }
+    }
+
+    /// Writes the core's block figures (block, its notional and insurance
+    /// loss) and, with `flags`, the partial time and the flags as 0 / 1
+    /// (without, the caller's words stay as they are).
+    pub(crate) fn set_from_core(&mut self, s: &AccountLiquidationState, flags: bool) {
+        if flags {
+            self.last_partial_time = s.last_partial_time;
+            self.has_partial = u32::from(s.has_partial);
+            self.in_liquidation = u32::from(s.in_liquidation);
+        }
+        self.block = s.block;
+        self.block_notional = s.block_notional.0;
+        self.block_insurance_loss = s.block_insurance_loss.0;
     }
 }
 
 impl From<&AccountLiquidationState> for partliq_account_liquidation_state {
     fn from(s: &AccountLiquidationState) -> Self {
-        partliq_account_liquidation_state {
-            last_partial_time: s.last_partial_time,
-            has_partial: s.has_partial,
-            in_liquidation: s.in_liquidation,
-            block: s.block,
-            block_notional: s.block_notional.0,
-            block_insurance_loss: s.block_insurance_loss.0,
-        }
+        let mut out = partliq_account_liquidation_state::default();
+        out.set_from_core(s, true);
+        out
     }
 }
 
@@ -386,12 +399,18 @@ mod tests {
     #[test]
     fn account_state_flags() {
         let s = partliq_account_liquidation_state { has_partial: 1, block: 9, block_notional: 5, ..Default::default() };
-        assert_eq!(s.check_flags(), Ok(()));
-        assert_eq!(partliq_account_liquidation_state::from(&s.to_core()), s);
+        let core = s.to_core();
+        assert!(matches!(core, Ok(c) if c.has_partial && !c.in_liquidation));
+        assert_eq!(core.map(|c| partliq_account_liquidation_state::from(&c)), Ok(s));
         for bad in
             [partliq_account_liquidation_state { has_partial: 2, ..s }, partliq_account_liquidation_state { in_liquidation: u32::MAX, ..s }]
         {
-            assert_eq!(bad.check_flags(), Err(PARTLIQ_STATUS_INVALID_ENUM));
+            assert_eq!(bad.to_core(), Err(PARTLIQ_STATUS_INVALID_ENUM));
+            // Booking an insurance loss reads only the block figures and
+            // writes back only those: the caller's flag words stay.
+            let mut kept = bad;
+            kept.set_from_core(&bad.block_figures(), false);
+            assert_eq!(kept, bad);
         }
     }
 }

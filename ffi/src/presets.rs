@@ -3,7 +3,8 @@
 
 use partliq::error::Error;
 use partliq::num::{Ppm, Quote, Rounding};
-use partliq::presets::{self, dydx_v4, Preset, VenueFees};
+use partliq::presets::{self, Preset, VenueFees};
+use partliq::venues::dydx_v4;
 
 use crate::boundary::{decode, OK};
 use crate::market::{fee_rounding_of, partliq_fee_rounding, partliq_market};

@@ -19,7 +19,7 @@ use core::sync::atomic::AtomicU64;
 
 use partliq::market::Market;
 use partliq::num::Quote;
-use partliq::shared::{capacity, params, Capacity, CapacityLimits, InsuranceFund, Params, Reservation, ALIGN};
+use partliq::shared::{capacity, params, Capacity, CapacityLimits, Params, Reservation, SharedInsuranceFund, ALIGN};
 
 use crate::boundary::{decode, Castable, Flag, OK};
 use crate::market::{market_of, partliq_market, valid_market};
@@ -387,7 +387,7 @@ pub extern "C" fn partliq_fund_align() -> usize {
 /// Bytes of memory a shared insurance fund needs.
 #[no_mangle]
 pub extern "C" fn partliq_fund_size() -> usize {
-    InsuranceFund::size_of()
+    SharedInsuranceFund::size_of()
 }
 
 /// Lays out a fund with balance `initial` and floor `floor` in `mem` (an
@@ -400,7 +400,7 @@ pub extern "C" fn partliq_fund_size() -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn partliq_fund_init(mem: *mut c_void, len: usize, initial: i64, floor: i64) -> partliq_status {
     let words = init_mem!(mem, len);
-    core_try!(InsuranceFund::init(words, Quote(initial), Quote(floor)));
+    core_try!(SharedInsuranceFund::init(words, Quote(initial), Quote(floor)));
     OK
 }
 
@@ -414,7 +414,7 @@ pub unsafe extern "C" fn partliq_fund_init(mem: *mut c_void, len: usize, initial
 pub unsafe extern "C" fn partliq_fund_credit(mem: *const c_void, len: usize, amount: i64, out_balance: *mut i64) -> partliq_status {
     out!(out_balance);
     let words = shared_mem!(mem, len);
-    let f = core_try!(InsuranceFund::attach(words));
+    let f = core_try!(SharedInsuranceFund::attach(words));
     let b = core_try!(f.credit(Quote(amount)));
     write_out!(out_balance, b.0);
     OK
@@ -430,7 +430,7 @@ pub unsafe extern "C" fn partliq_fund_credit(mem: *const c_void, len: usize, amo
 pub unsafe extern "C" fn partliq_fund_debit(mem: *const c_void, len: usize, amount: i64, out_balance: *mut i64) -> partliq_status {
     out!(out_balance);
     let words = shared_mem!(mem, len);
-    let f = core_try!(InsuranceFund::attach(words));
+    let f = core_try!(SharedInsuranceFund::attach(words));
     let b = core_try!(f.debit(Quote(amount)));
     write_out!(out_balance, b.0);
     OK
@@ -450,7 +450,7 @@ pub unsafe extern "C" fn partliq_fund_debit_up_to(
 ) -> partliq_status {
     out!(out);
     let words = shared_mem!(mem, len);
-    let f = core_try!(InsuranceFund::attach(words));
+    let f = core_try!(SharedInsuranceFund::attach(words));
     let d = core_try!(f.debit_up_to(Quote(amount)));
     write_out!(out, partliq_partial_debit { debited: d.debited.0, balance: d.balance.0 });
     OK
@@ -465,7 +465,7 @@ pub unsafe extern "C" fn partliq_fund_debit_up_to(
 pub unsafe extern "C" fn partliq_fund_ledger(mem: *const c_void, len: usize, out: *mut partliq_ledger) -> partliq_status {
     out!(out);
     let words = shared_mem!(mem, len);
-    let f = core_try!(InsuranceFund::attach(words));
+    let f = core_try!(SharedInsuranceFund::attach(words));
     let l = core_try!(f.ledger());
     let (ch, cl) = split(l.credits);
     let (dh, dl) = split(l.debits);
@@ -492,7 +492,7 @@ pub unsafe extern "C" fn partliq_fund_ledger(mem: *const c_void, len: usize, out
 #[no_mangle]
 pub unsafe extern "C" fn partliq_fund_set_floor(mem: *const c_void, len: usize, floor: i64) -> partliq_status {
     let words = shared_mem!(mem, len);
-    let f = core_try!(InsuranceFund::attach(words));
+    let f = core_try!(SharedInsuranceFund::attach(words));
     core_try!(f.set_floor(Quote(floor)));
     OK
 }

@@ -347,38 +347,25 @@ mod tests {
         }
     }
 
-    /// Every variant of `partliq::Error` (read from src/error.rs) has its
-    /// status here, with the same number and text, and every core status
-    /// here is still a variant: the mapping stays one-to-one when the core
-    /// grows.
+    /// Every variant of `partliq::Error` (`Error::ALL`, generated from the
+    /// table in src/error.rs) has its status here, with the same number and
+    /// text, and every core status here is still a variant: the mapping
+    /// stays one-to-one when the core grows.
     #[test]
     fn every_core_error_has_its_status() {
-        let src = include_str!("../../src/error.rs");
-        let body = &src[src.find("pub enum Error {").unwrap()..];
-        let body = &body[..body.find("\n}").unwrap()];
-        let mut variants = std::vec::Vec::new();
-        for line in body.lines().map(str::trim) {
-            if let Some((name, rest)) = line.split_once(" = ") {
-                if let Some(code) = rest.strip_suffix(',').and_then(|c| c.parse::<u32>().ok()) {
-                    let key = std::format!("Error::{name} => \"");
-                    let at = src.find(&key).unwrap_or_else(|| panic!("no as_str text for Error::{name}")) + key.len();
-                    let text = &src[at..at + src[at..].find('"').unwrap()];
-                    variants.push((name, code, text));
-                }
-            }
-        }
-        assert!(variants.len() >= 24, "could not parse src/error.rs");
-        for (name, code, text) in &variants {
-            let d = description(*code).unwrap_or_else(|| {
+        assert!(Error::ALL.len() >= 24, "Error::ALL is short");
+        for e in Error::ALL {
+            let (code, text) = (*e as u32, e.as_str());
+            let d = description(code).unwrap_or_else(|| {
                 panic!(
-                    "partliq::Error::{name} = {code} has no status: add `pub const PARTLIQ_STATUS_<NAME>: partliq_status = {code};` \
+                    "partliq::Error::{e:?} = {code} has no status: add `pub const PARTLIQ_STATUS_<NAME>: partliq_status = {code};` \
                      and its NAMED entry to ffi/src/status.rs, then run bash scripts/ffi/gen-header.sh"
                 )
             });
-            assert_eq!(&d[..d.len() - 1], text.as_bytes(), "description of status {code} (Error::{name})");
+            assert_eq!(&d[..d.len() - 1], text.as_bytes(), "description of status {code} (Error::{e:?})");
         }
         for (code, _) in NAMED.iter().filter(|(c, _)| (1..1000).contains(c)) {
-            assert!(variants.iter().any(|(_, c, _)| c == code), "status {code} names no partliq::Error variant");
+            assert!(Error::ALL.iter().any(|e| *e as u32 == *code), "status {code} names no partliq::Error variant");
         }
     }
 

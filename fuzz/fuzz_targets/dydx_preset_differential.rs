@@ -1,4 +1,4 @@
-//! The dYdX preset against dYdX's own functions (`presets::dydx_v4`), through
+//! The dYdX preset against dYdX's own functions (`venues::dydx_v4`), through
 //! partliq's pipeline:
 //!
 //! 1. every leg `run_pipeline` gives under `presets::dydx_v4_policy` is
@@ -19,8 +19,8 @@
 //! − e)`; lot = step, tick = subticks per tick; tier IMF / IMF × MF.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::presets::dydx_v4::*;
 use partliq::presets::{self, Preset};
+use partliq::venues::dydx_v4::*;
 use partliq::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]

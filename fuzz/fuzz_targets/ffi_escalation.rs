@@ -11,7 +11,7 @@
 //! its position, at the bankruptcy price.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::{AdlCandidate, AdlFill, AdlMode, Health, HealthState, InsuranceFund, Position, Price, Quote, Settlement, Size};
+use partliq::{AdlCandidate, AdlFill, AdlMode, Health, HealthState, InsuranceFundBook, Position, Price, Quote, Settlement, Size};
 use partliq_ffi::*;
 use partliq_fuzz::*;
 
@@ -66,7 +66,7 @@ struct Input {
     count_ptr: OutPtr,
 }
 
-fn fund_abi(f: &InsuranceFund) -> partliq_insurance_fund {
+fn fund_abi(f: &InsuranceFundBook) -> partliq_insurance_fund {
     partliq_insurance_fund {
         balance: f.balance.0,
         floor: f.floor.0,
@@ -151,7 +151,7 @@ fn fund(inp: &Input) {
     // SAFETY: valid, NULL or misaligned.
     let st = unsafe { partliq_insurance_fund_new(b, f, out.ptr()) };
     assert_named(st);
-    let core = InsuranceFund::new(Quote(b), Quote(f));
+    let core = InsuranceFundBook::new(Quote(b), Quote(f));
     if out.rejected() {
         assert!(is_boundary_status(st));
         out.assert_untouched("fund_new");

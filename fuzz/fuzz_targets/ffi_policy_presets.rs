@@ -9,7 +9,8 @@
 //! the dust floor.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::presets::{self, dydx_v4, Preset};
+use partliq::presets::{self, Preset};
+use partliq::venues::dydx_v4;
 use partliq::{Ppm, Quote, Rounding};
 use partliq_ffi::*;
 use partliq_fuzz::*;

@@ -11,7 +11,7 @@
 use core::ffi::c_void;
 use core::sync::atomic::AtomicU64;
 use libfuzzer_sys::fuzz_target;
-use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, Reservation};
+use partliq::shared::{Capacity, CapacityLimits, Params, Reservation, SharedInsuranceFund};
 use partliq::{Market, Quote};
 use partliq_ffi::*;
 use partliq_fuzz::*;
@@ -159,7 +159,7 @@ fuzz_target!(|inp: Input| {
         Kind::Fund { initial, floor } => {
             // SAFETY: as above.
             let st = unsafe { partliq_fund_init(mem, len, initial.get(), floor.get()) };
-            let want = mem_err.unwrap_or_else(|| code(&InsuranceFund::init(&mut twin, Quote(initial.get()), Quote(floor.get()))));
+            let want = mem_err.unwrap_or_else(|| code(&SharedInsuranceFund::init(&mut twin, Quote(initial.get()), Quote(floor.get()))));
             assert_eq!(st, want);
             st
         }
@@ -364,7 +364,8 @@ fuzz_target!(|inp: Input| {
                     continue;
                 }
                 let twin_r =
-                    InsuranceFund::attach(&twin).and_then(|f| if credit { f.credit(Quote(a.get())) } else { f.debit(Quote(a.get())) });
+                    SharedInsuranceFund::attach(&twin)
+                        .and_then(|f| if credit { f.credit(Quote(a.get())) } else { f.debit(Quote(a.get())) });
                 assert_eq!(st, pre(false).unwrap_or_else(|| code(&twin_r)));
                 if st == PARTLIQ_STATUS_OK {
                     assert_eq!(o.read(0), twin_r.unwrap().0);
@@ -390,7 +391,7 @@ fuzz_target!(|inp: Input| {
                     o.assert_untouched("debit_up_to");
                     continue;
                 }
-                let twin_r = InsuranceFund::attach(&twin).and_then(|f| f.debit_up_to(Quote(a.get())));
+                let twin_r = SharedInsuranceFund::attach(&twin).and_then(|f| f.debit_up_to(Quote(a.get())));
                 assert_eq!(st, pre(false).unwrap_or_else(|| code(&twin_r)));
                 if st == PARTLIQ_STATUS_OK {
                     let d = o.read(0);
@@ -414,7 +415,7 @@ fuzz_target!(|inp: Input| {
                     o.assert_untouched("ledger");
                     continue;
                 }
-                let twin_r = InsuranceFund::attach(&twin).and_then(|f| f.ledger());
+                let twin_r = SharedInsuranceFund::attach(&twin).and_then(|f| f.ledger());
                 assert_eq!(st, pre(false).unwrap_or_else(|| code(&twin_r)));
                 if st != PARTLIQ_STATUS_OK {
                     o.assert_untouched("ledger");
@@ -433,7 +434,7 @@ fuzz_target!(|inp: Input| {
             Op::SetFloor(f) => {
                 // SAFETY: as above.
                 let st = unsafe { partliq_fund_set_floor(mem_c, len, f.get()) };
-                let twin_r = InsuranceFund::attach(&twin).and_then(|x| x.set_floor(Quote(f.get())));
+                let twin_r = SharedInsuranceFund::attach(&twin).and_then(|x| x.set_floor(Quote(f.get())));
                 assert_eq!(st, pre(false).unwrap_or_else(|| code(&twin_r)));
                 if st == PARTLIQ_STATUS_OK {
                     if let Some(m) = fund_model.as_mut() {

@@ -104,8 +104,8 @@ fuzz_target!(|inp: Input| {
     let policy = inp.policy.build();
     let mut st = AccountLiquidationState {
         last_partial_time: u64::from(inp.last_partial),
-        has_partial: u32::from(inp.has_partial),
-        in_liquidation: u32::from(inp.in_liquidation),
+        has_partial: inp.has_partial,
+        in_liquidation: inp.in_liquidation,
         block: u64::from(inp.state_block),
         block_notional: Quote(inp.block_notional.get()),
         block_insurance_loss: Quote(inp.block_loss.get()),

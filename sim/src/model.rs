@@ -4,7 +4,8 @@
 //! Units inside partliq: sizes in 1e-8 of a coin, prices in cents, quote in
 //! micro-USD, so `notional = size × price × 10^-4` (quote exponent −4).
 
-use partliq::presets::{self, dydx_v4::LiquidationConfig, Preset, VenueFees};
+use partliq::presets::{self, Preset, VenueFees};
+use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::{
     pool_health, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position, PositionLimits, Ppm,
     Quote, Size, SizingMode, Target,

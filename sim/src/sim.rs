@@ -5,7 +5,7 @@
 //! oracle moved by the depth consumed so far), runs partliq's
 //! [`run_pipeline`] for every account in trouble, sends the legs to the
 //! book, books each fill with [`settle_fill`], the fee and bad debt with the
-//! [`InsuranceFund`], transfers backstopped accounts to the vault, and
+//! [`InsuranceFundBook`], transfers backstopped accounts to the vault, and
 //! deleverages ([`deleverage`]) when the fund cannot cover a fill's bad debt.
 //! The fills move the book, so the next pass sees lower marks: the cascade.
 //! At the end of the step the vault unwinds part of what it holds, the book
@@ -13,8 +13,8 @@
 
 use partliq::{
     backstop_transfer, bankruptcy_price, deleverage, limit_price, run_pipeline, settle_fill, AccountLiquidationState, Action, AdlCandidate,
-    AdlFill, AdlMode, Error as CoreError, Fill, InsuranceFund, Market, MarketCapacityState, PlanLeg, Pool, Position, Price, Quote, Reason,
-    Size, MAX_POSITIONS,
+    AdlFill, AdlMode, Error as CoreError, Fill, InsuranceFundBook, Market, MarketCapacityState, PlanLeg, Pool, Position, Price, Quote,
+    Reason, Size, MAX_POSITIONS,
 };
 use serde::Serialize;
 
@@ -171,7 +171,7 @@ struct Run<'w> {
     accts: Vec<Acct>,
     states: Vec<AccountLiquidationState>,
     market_states: Vec<MarketCapacityState>,
-    fund: InsuranceFund,
+    fund: InsuranceFundBook,
     vault_collateral: i128,
     vault: Vec<Position>,
     liquidators: i128,
@@ -223,7 +223,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
     for m in markets_nofee.iter_mut() {
         m.liquidation_fee = partliq::Ppm(0);
     }
-    let fund = InsuranceFund::new(
+    let fund = InsuranceFundBook::new(
         Quote((s.insurance_fund.initial_usd * QUOTE_PER_USD as f64).round() as i64),
         Quote((s.insurance_fund.floor_usd * QUOTE_PER_USD as f64).round() as i64),
     )
@@ -477,7 +477,7 @@ impl Run<'_> {
             if self.accts[i].positions.is_empty() {
                 continue;
             }
-            if self.states[i].in_liquidation == 0 {
+            if !self.states[i].in_liquidation {
                 // Pre-screen in floats: the exact trigger is `equity <
                 // maintenance`; float error and partliq's per-position
                 // rounding are far below this margin.

@@ -1,20 +1,20 @@
-//! Venue presets: policies that reproduce each venue's documented rules.
+//! Venue presets: policies that follow each venue's documented rules
+//! through partliq's own pipeline.
 //!
-//! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
+//! A [`Preset`](crate::presets::Preset) is a [`Policy`] plus the market-side parameters the venue
 //! fixes (liquidation fee, its rounding, its split, dust floor), which
-//! [`Preset::apply_to`] writes into a [`Market`]. Amounts the venues state
+//! [`Preset::apply_to`](crate::presets::Preset::apply_to) writes into a [`Market`]. Amounts the venues state
 //! in dollars are given in the caller's quote units through `quote_per_usd`
 //! (e.g. 1,000,000 for micro-USDC), and durations through `ticks_per_second`
 //! (the unit of the caller's clock). Each constructor cites the rule it
 //! implements; the sources are listed in the README's preset table, with the
 //! venue roundings each preset reproduces.
 //!
-//! `dydx_v4` additionally carries dYdX v4's own integer functions, exact to
-//! the quantum, in [`dydx_v4`]; `aave_v3` the lending-mode liquidation of Aave
-//! v3 in [`aave_v3`].
-
-pub mod aave_v3;
-pub mod dydx_v4;
+//! A preset is policy, not arithmetic: the venues' own functions, exact to
+//! the unit, are replicas in [`crate::venues`] (dYdX v4's in
+//! [`crate::venues::dydx_v4`], Aave v3's lending mode in
+//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`](crate::presets::dydx_v4_policy) takes dYdX's own
+//! configuration type from there.
 
 use crate::error::{Error, Result};
 use crate::health::Target;
@@ -25,6 +25,7 @@ use crate::policy::{
     BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, Policy, PositionLimits, SizingMode, TierStep,
     WindowCapacity,
 };
+use crate::venues::dydx_v4::LiquidationConfig;
 
 /// The market-side parameters a venue fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,26 @@ pub struct VenueFees {
     pub liquidator_fee_share: Ppm,
     /// Remainders below this notional close whole (0 = none).
     pub dust_floor: Quote,
+}
+
+impl VenueFees {
+    /// Checks that these fees are what [`Market::validate`] accepts once
+    /// written into a market: fee and fee share at most 100 %
+    /// ([`Error::FractionAbove100Percent`]), a dust floor not negative
+    /// ([`Error::InvalidDustFloor`]), and a fee rounding of `Ceil` or
+    /// `Floor` ([`Error::InvalidFeeRounding`]) — checked in that order (the
+    /// checks the C layer makes before `partliq_preset_apply`).
+    pub fn validate(&self) -> Result<()> {
+        self.liquidation_fee.at_most_one(Error::FractionAbove100Percent)?;
+        self.liquidator_fee_share.at_most_one(Error::FractionAbove100Percent)?;
+        if self.dust_floor.0 < 0 {
+            return Err(Error::InvalidDustFloor);
+        }
+        if self.liquidation_fee_rounding == Rounding::TowardZero {
+            return Err(Error::InvalidFeeRounding);
+        }
+        Ok(())
+    }
 }
 
 impl Default for VenueFees {
@@ -77,6 +98,28 @@ fn usd(quote_per_usd: i64, dollars: i64) -> Result<Quote> {
 
 fn base_policy() -> Policy {
     Policy::default()
+}
+
+/// Venues without a backstop vault: what partial reduction cannot do, the
+/// insurance fund takes over at the bankruptcy price (the pipeline's
+/// [`crate::pipeline::Action::Takeover`]).
+const FUND_TAKES_OVER: EscalationRules = EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: false };
+
+/// Reduce a position `levels` risk-limit tiers per step with market orders
+/// (band 100 %, at the most the rule allows), closing it whole at or below
+/// tier `full_close_at_or_below_tier`; the insurance fund takes over what
+/// cannot be reduced (BitMEX, Bybit, OKX).
+fn tier_stepped(levels: u32, full_close_at_or_below_tier: u32) -> Preset {
+    Preset {
+        policy: Policy {
+            price_band: Ppm::ONE,
+            sizing: SizingMode::MaxAllowed,
+            tier_step: TierStep { levels, full_close_at_or_below_tier },
+            escalation: FUND_TAKES_OVER,
+            ..base_policy()
+        },
+        fees: VenueFees::default(),
+    }
 }
 
 /// partliq's own policy: the least reduction restoring maintenance + 5 %,
@@ -154,12 +197,7 @@ pub fn hyperliquid_market(quote_exponent: i32, lot_step: i64, tick: i64, quote_p
 #[must_use]
 pub fn binance_usdm(clearance_fee: Ppm, price_band: Ppm) -> Preset {
     Preset {
-        policy: Policy {
-            price_band,
-            sizing: SizingMode::Minimal,
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
+        policy: Policy { price_band, sizing: SizingMode::Minimal, escalation: FUND_TAKES_OVER, ..base_policy() },
         fees: VenueFees { liquidation_fee: clearance_fee, ..VenueFees::default() },
     }
 }
@@ -197,16 +235,7 @@ pub fn binance_btcusdt_2021(quote_exponent: i32, lot_step: i64, tick: i64, quote
 /// insurance fund, no backstop vault).
 #[must_use]
 pub fn bitmex() -> Preset {
-    Preset {
-        policy: Policy {
-            price_band: Ppm::ONE,
-            sizing: SizingMode::MaxAllowed,
-            tier_step: TierStep { levels: 1, full_close_at_or_below_tier: 0 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
-        fees: VenueFees::default(),
-    }
+    tier_stepped(1, 0)
 }
 
 /// Bybit (docs: liquidation process, risk limit): as BitMEX — reduce the
@@ -222,16 +251,7 @@ pub fn bybit() -> Preset {
 /// liquidation fee) ≤ 100 %`; partliq triggers on `equity < MM`.)
 #[must_use]
 pub fn okx() -> Preset {
-    Preset {
-        policy: Policy {
-            price_band: Ppm::ONE,
-            sizing: SizingMode::MaxAllowed,
-            tier_step: TierStep { levels: 2, full_close_at_or_below_tier: 1 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
-        fees: VenueFees::default(),
-    }
+    tier_stepped(2, 1)
 }
 
 /// Deribit (docs: liquidations): incremental — part of the position each
@@ -249,7 +269,7 @@ pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
             price_band,
             sizing: SizingMode::Minimal,
             fraction_cap: FractionCap { notional_threshold: Quote(0), max_fraction: fraction_per_round, cooldown: 0 },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees { liquidation_fee: Ppm(7_500), ..VenueFees::default() },
@@ -266,13 +286,7 @@ pub fn deribit(fraction_per_round: Ppm, price_band: Ppm) -> Preset {
 /// (Markets use a 6.25 % maintenance ratio: set it in the market's tier.)
 pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
     Ok(Preset {
-        policy: Policy {
-            price_band,
-            sizing: SizingMode::MaxAllowed,
-            perp_v2_ratio: true,
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
-            ..base_policy()
-        },
+        policy: Policy { price_band, sizing: SizingMode::MaxAllowed, perp_v2_ratio: true, escalation: FUND_TAKES_OVER, ..base_policy() },
         // "≤ $100 closes whole": the remainder rule closes below the floor, so the floor is $100 + one unit.
         fees: VenueFees {
             liquidation_fee: Ppm(25_000),
@@ -290,13 +304,13 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// per-block notional and insurance-loss limits; the fee (at most
 /// `max_liquidation_fee_ppm` of the fill, rounded **down**: `BigIntMulPpm`)
 /// goes to the insurance fund; when the fund cannot cover, deleveraging. The
-/// limits are dYdX's own [`dydx_v4::LiquidationConfig`] (e.g.
+/// limits are dYdX's own [`LiquidationConfig`] (e.g.
 /// `mainnet_genesis()`), in quote quantums; `price_band` stands in for the
 /// fillable price when planning (the exact fillable price in subticks is
-/// [`dydx_v4::fillable_price`]).
+/// [`crate::venues::dydx_v4::fillable_price`]).
 ///
 /// Each leg's size is exactly dYdX's `GetLiquidatablePositionSizeDelta`
-/// ([`dydx_v4::liquidatable_position_size_delta`]) for the same position and
+/// ([`crate::venues::dydx_v4::liquidatable_position_size_delta`]) for the same position and
 /// block state ([`LimitMode::AtLeastOneLot`]): the smaller of the position's
 /// and the block's notional limits, the whole position when its notional is
 /// within it or it is at most one lot step, else that limit in units rounded
@@ -318,7 +332,7 @@ pub fn perp_v2(quote_per_usd: i64, price_band: Ppm) -> Result<Preset> {
 /// for both sides and takes its fee on that, while partliq rounds a
 /// purchase's cash up (against the account) and takes the fee on the exact
 /// amount.
-pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> Result<Preset> {
+pub fn dydx_v4_policy(config: &LiquidationConfig, price_band: Ppm) -> Result<Preset> {
     let q = |v: u64| -> Result<Quote> { i64::try_from(v).map(Quote).map_err(|_| Error::Overflow) };
     let pl = &config.position_block_limits;
     let sl = &config.subaccount_block_limits;
@@ -335,7 +349,7 @@ pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> R
                 max_notional: q(sl.max_notional_liquidated)?,
                 max_insurance_loss: q(sl.max_quantums_insurance_lost)?,
             },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees {
@@ -347,14 +361,14 @@ pub fn dydx_v4_policy(config: &dydx_v4::LiquidationConfig, price_band: Ppm) -> R
 }
 
 /// Aave v3's close factor on a margin pool (lending mode proper is in
-/// [`aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
+/// [`crate::venues::aave_v3`]): 50 % per liquidation while health (equity / maintenance, the
 /// health factor's analogue) is above 0.95 and the position is worth at least
 /// $2,000; a liquidation leaves nothing or at least $1,000. The 5 % bonus
 /// (the fee) is rounded **down** and the liquidator's 90 % of it down too
 /// (the treasury's 10 % up), as Aave v3.7 rounds the collateral seized
 /// (`percentMulFloor`) and the protocol fee (`percentMulCeil`); v3.0–v3.6
 /// rounded both half up, which partliq does not reproduce (the exact lending
-/// arithmetic of the version followed is in [`aave_v3`]).
+/// arithmetic of the version followed is in [`crate::venues::aave_v3`]).
 pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
     Ok(Preset {
         policy: Policy {
@@ -365,7 +379,7 @@ pub fn aave_v3_close_factor(quote_per_usd: i64) -> Result<Preset> {
                 min_position_notional: usd(quote_per_usd, 2_000)?,
                 min_remainder: usd(quote_per_usd, 1_000)?,
             },
-            escalation: EscalationRules { backstop_fraction: Fraction::default(), backstop_on_infeasible: false },
+            escalation: FUND_TAKES_OVER,
             ..base_policy()
         },
         fees: VenueFees {
@@ -388,4 +402,51 @@ pub fn synthetix_v3(capacity: Quote, window: u64) -> Result<Preset> {
         policy: Policy { sizing: SizingMode::Minimal, window_capacity: WindowCapacity { capacity, window }, ..base_policy() },
         fees: VenueFees::default(),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Each check of `VenueFees::validate` with its own error, in the
+    /// documented order, and every preset's fees pass it.
+    #[test]
+    fn venue_fees_validate() {
+        let ok = VenueFees { liquidation_fee: Ppm::ONE, liquidator_fee_share: Ppm::ONE, ..VenueFees::default() };
+        assert_eq!(ok.validate(), Ok(()));
+        let fee = VenueFees { liquidation_fee: Ppm(1_000_001), ..ok };
+        assert_eq!(fee.validate(), Err(Error::FractionAbove100Percent));
+        let share = VenueFees { liquidator_fee_share: Ppm(1_000_001), ..ok };
+        assert_eq!(share.validate(), Err(Error::FractionAbove100Percent));
+        let dust = VenueFees { dust_floor: Quote(-1), ..ok };
+        assert_eq!(dust.validate(), Err(Error::InvalidDustFloor));
+        let rounding = VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..ok };
+        assert_eq!(rounding.validate(), Err(Error::InvalidFeeRounding));
+        // Fee first, then the dust floor, then the rounding.
+        assert_eq!(
+            VenueFees { dust_floor: Quote(-1), liquidation_fee_rounding: Rounding::TowardZero, ..fee }.validate(),
+            Err(Error::FractionAbove100Percent)
+        );
+        assert_eq!(VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..dust }.validate(), Err(Error::InvalidDustFloor));
+
+        let presets = [
+            partliq_default(),
+            hyperliquid(1_000_000, 1).unwrap(),
+            binance_usdm(Ppm(5_000), Ppm(10_000)),
+            bitmex(),
+            okx(),
+            deribit(Ppm(100_000), Ppm(10_000)),
+            perp_v2(1_000_000, Ppm(10_000)).unwrap(),
+            dydx_v4_policy(&LiquidationConfig::mainnet_genesis(), Ppm(15_000)).unwrap(),
+            aave_v3_close_factor(1_000_000).unwrap(),
+            synthetix_v3(Quote(1_000_000), 60).unwrap(),
+        ];
+        for p in presets {
+            assert_eq!(p.fees.validate(), Ok(()), "{p:?}");
+            let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+            p.apply_to(&mut m);
+            assert_eq!(m.validate(), Ok(()), "{p:?}");
+        }
+    }
 }

@@ -46,7 +46,7 @@
 //! epoch inherits the stale usage: capacity is then under-stated for that
 //! one epoch (never over-spent).
 
-use super::{bytes_of, offset, tag, word};
+use super::{bytes_of, check_tag, offset, tag, word};
 use crate::error::{Error, Result};
 use crate::sync::{AtomicU64, Ordering};
 
@@ -241,12 +241,7 @@ impl<'a> Capacity<'a> {
     /// # Errors
     /// [`Error::SharedMemoryTooSmall`], [`Error::SharedMemoryNotInitialized`].
     pub fn attach(mem: &'a [AtomicU64]) -> Result<Self> {
-        if mem.len() < HEADER_WORDS {
-            return Err(Error::SharedMemoryTooSmall);
-        }
-        if word(mem, W_TAG)?.load(Ordering::Acquire) != tag::CAPACITY {
-            return Err(Error::SharedMemoryNotInitialized);
-        }
+        check_tag(mem, HEADER_WORDS, tag::CAPACITY)?;
         let layout = word(mem, W_LAYOUT)?.load(Ordering::Relaxed);
         let markets = usize::try_from(layout & 0xffff_ffff).map_err(|_| Error::SharedMemoryNotInitialized)?;
         let entries = usize::try_from(layout >> 32).map_err(|_| Error::SharedMemoryNotInitialized)?;

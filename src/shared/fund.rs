@@ -5,7 +5,7 @@
 //!
 //! The balance is one word changed only by compare-and-swap: a debit reads
 //! the balance and the floor, refuses (whole, or trims the amount for
-//! [`InsuranceFund::debit_up_to`]) if the result would be below the floor,
+//! [`SharedInsuranceFund::debit_up_to`]) if the result would be below the floor,
 //! and installs the new balance only if nobody changed it meanwhile (else
 //! it re-reads and decides again). So the balance never goes below the
 //! floor through a debit, however debits interleave. Credits are checked
@@ -16,7 +16,7 @@
 //! every quiescent point (no operation in flight)
 //! `initial + credits − debits = balance` exactly ([`Ledger::is_balanced`]).
 
-use super::{bytes_of, tag, word};
+use super::{bytes_of, check_tag, tag, word};
 use crate::error::{Error, Result};
 use crate::num::Quote;
 use crate::sync::{AtomicU64, Ordering};
@@ -31,9 +31,12 @@ const W_DEBITS_LO: usize = 6;
 const W_DEBITS_HI: usize = 7;
 const WORDS: usize = 8;
 
-/// A handle on an insurance fund in caller memory. `Copy` and `Sync`.
+/// A handle on an insurance fund in shared memory the caller provides: many
+/// threads credit and debit it lock-free. `Copy` and `Sync`. (The fund's
+/// book as a plain single-threaded value is
+/// [`crate::escalation::InsuranceFundBook`].)
 #[derive(Debug, Clone, Copy)]
-pub struct InsuranceFund<'a> {
+pub struct SharedInsuranceFund<'a> {
     mem: &'a [AtomicU64],
 }
 
@@ -73,7 +76,7 @@ impl Ledger {
     }
 }
 
-impl<'a> InsuranceFund<'a> {
+impl<'a> SharedInsuranceFund<'a> {
     /// Words of memory a fund needs.
     #[must_use]
     pub const fn words() -> usize {
@@ -108,7 +111,7 @@ impl<'a> InsuranceFund<'a> {
             word(mem, w)?.store(0, Ordering::Relaxed);
         }
         word(mem, W_TAG)?.store(tag::FUND, Ordering::Release);
-        Ok(InsuranceFund { mem })
+        Ok(SharedInsuranceFund { mem })
     }
 
     /// Re-opens a fund `init` laid out in `mem`.
@@ -116,13 +119,8 @@ impl<'a> InsuranceFund<'a> {
     /// # Errors
     /// [`Error::SharedMemoryTooSmall`], [`Error::SharedMemoryNotInitialized`].
     pub fn attach(mem: &'a [AtomicU64]) -> Result<Self> {
-        if mem.len() < WORDS {
-            return Err(Error::SharedMemoryTooSmall);
-        }
-        if word(mem, W_TAG)?.load(Ordering::Acquire) != tag::FUND {
-            return Err(Error::SharedMemoryNotInitialized);
-        }
-        Ok(InsuranceFund { mem })
+        check_tag(mem, WORDS, tag::FUND)?;
+        Ok(SharedInsuranceFund { mem })
     }
 
     /// The balance now.
@@ -267,9 +265,9 @@ mod tests {
 
     #[test]
     fn credit_debit_floor_ledger() {
-        assert_eq!(InsuranceFund::size_of(), 64);
-        let mut m = mem(InsuranceFund::words());
-        let f = InsuranceFund::init(&mut m, Quote(1_000), Quote(100)).unwrap();
+        assert_eq!(SharedInsuranceFund::size_of(), 64);
+        let mut m = mem(SharedInsuranceFund::words());
+        let f = SharedInsuranceFund::init(&mut m, Quote(1_000), Quote(100)).unwrap();
         assert_eq!(f.credit(Quote(50)), Ok(Quote(1_050)));
         assert_eq!(f.debit(Quote(950)), Ok(Quote(100)));
         // One more unit would cross the floor: refused whole.
@@ -289,11 +287,11 @@ mod tests {
     #[test]
     fn bad_input_changes_nothing() {
         let mut small = mem(7);
-        assert_eq!(InsuranceFund::init(&mut small, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
-        assert_eq!(InsuranceFund::attach(&small).err(), Some(Error::SharedMemoryTooSmall));
+        assert_eq!(SharedInsuranceFund::init(&mut small, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
+        assert_eq!(SharedInsuranceFund::attach(&small).err(), Some(Error::SharedMemoryTooSmall));
         let mut m = mem(8);
-        assert_eq!(InsuranceFund::attach(&m).err(), Some(Error::SharedMemoryNotInitialized));
-        let f = InsuranceFund::init(&mut m, Quote(i64::MAX - 1), Quote(i64::MIN)).unwrap();
+        assert_eq!(SharedInsuranceFund::attach(&m).err(), Some(Error::SharedMemoryNotInitialized));
+        let f = SharedInsuranceFund::init(&mut m, Quote(i64::MAX - 1), Quote(i64::MIN)).unwrap();
         assert_eq!(f.credit(Quote(-1)), Err(Error::OutOfRange));
         assert_eq!(f.debit(Quote(-1)), Err(Error::OutOfRange));
         assert_eq!(f.credit(Quote(2)), Err(Error::Overflow));
@@ -306,14 +304,14 @@ mod tests {
         let l = f.ledger().unwrap();
         assert!(l.is_balanced());
         assert_eq!(l.debits, 2 * (i64::MAX as u128) + 1);
-        let again = InsuranceFund::attach(&m).unwrap();
+        let again = SharedInsuranceFund::attach(&m).unwrap();
         assert_eq!(again.balance(), Ok(Quote(i64::MIN)));
     }
 
     #[test]
     fn ledger_carries_into_the_high_word() {
         let mut m = mem(8);
-        let f = InsuranceFund::init(&mut m, Quote(0), Quote(i64::MIN)).unwrap();
+        let f = SharedInsuranceFund::init(&mut m, Quote(0), Quote(i64::MIN)).unwrap();
         for _ in 0..3 {
             f.credit(Quote(i64::MAX)).unwrap();
             f.debit(Quote(i64::MAX)).unwrap();
@@ -327,7 +325,7 @@ mod tests {
     #[test]
     fn raised_floor_refuses() {
         let mut m = mem(8);
-        let f = InsuranceFund::init(&mut m, Quote(100), Quote(0)).unwrap();
+        let f = SharedInsuranceFund::init(&mut m, Quote(100), Quote(0)).unwrap();
         f.set_floor(Quote(200)).unwrap();
         assert_eq!(f.floor(), Ok(Quote(200)));
         assert_eq!(f.debit(Quote(1)), Err(Error::InsuranceFundBelowFloor));

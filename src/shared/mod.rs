@@ -1,18 +1,21 @@
-//! Risk state shared between an engine's threads (DESIGN.md §5).
+//! Risk state shared between an engine's threads (the design: the
+//! repository's `docs/design.md`, "Around the pipeline").
 //!
 //! Three pieces, each lock-free, allocation-free and `no_std`, living in
 //! memory the caller provides as a slice of `AtomicU64` words (8-byte
 //! aligned by its type; the C ABI checks the alignment of raw pointers with
-//! [`check_raw_memory`]):
+//! [`check_raw_memory`](crate::shared::check_raw_memory)):
 //!
-//! * [`params`] — publication of a risk parameter set: a writer publishes,
-//!   readers never block, never see a torn set and get a version number; a
-//!   slot a reader is copying is never overwritten;
-//! * [`capacity`] — per-market liquidation capacity per time window
-//!   (Synthetix-style) and per block (dYdX-style): reserve, then commit what
-//!   filled and release the rest, never over-spent;
-//! * [`fund`] — the insurance fund: credits and debits from many threads, a
-//!   floor that a debit never crosses, an exact ledger.
+//! * [`params`](crate::shared::params) — publication of a risk parameter
+//!   set: a writer publishes, readers never block, never see a torn set and
+//!   get a version number; a slot a reader is copying is never overwritten;
+//! * [`capacity`](crate::shared::capacity) — per-market liquidation capacity
+//!   per time window (Synthetix-style) and per block (dYdX-style): reserve,
+//!   then commit what filled and release the rest, never over-spent;
+//! * [`fund`](crate::shared::fund) — the insurance fund
+//!   ([`SharedInsuranceFund`](crate::shared::SharedInsuranceFund)): credits
+//!   and debits from many threads, a floor that a debit never crosses, an
+//!   exact ledger.
 //!
 //! Each object has a `words(..)` / `size_of(..)` pair giving the memory it
 //! needs, an `init(&mut mem, ..)` constructor that checks the size and
@@ -23,19 +26,23 @@
 //!
 //! All memory accesses, payload words included, are atomic: there is no
 //! `unsafe` code and no data race in Rust's memory model. The protocols are
-//! model-checked with loom (`tests/loom.rs`).
+//! model-checked with loom, inside the crate (`src/shared/loom_tests.rs`,
+//! run with `RUSTFLAGS="--cfg partliq_loom"`).
 #![cfg(target_has_atomic = "64")]
 
 pub mod capacity;
 pub mod fund;
+#[cfg(all(test, partliq_loom))]
+mod loom_tests;
 pub mod params;
 
 pub use capacity::{Capacity, CapacityLimits, Reservation, Reserved, UNLIMITED};
-pub use fund::{Debit, InsuranceFund, Ledger};
+pub use fund::{Debit, Ledger, SharedInsuranceFund};
+
 pub use params::{Params, Payload, Snapshot, WordReader, WordWriter};
 
 use crate::error::{Error, Result};
-use crate::sync::AtomicU64;
+use crate::sync::{AtomicU64, Ordering};
 
 /// Bytes in one word of shared-state memory.
 pub const WORD_BYTES: usize = 8;
@@ -73,6 +80,22 @@ pub(crate) const fn bytes_of(words: Option<usize>) -> Option<usize> {
 #[inline]
 pub(crate) fn word(mem: &[AtomicU64], i: usize) -> Result<&AtomicU64> {
     mem.get(i).ok_or(Error::SharedMemoryTooSmall)
+}
+
+/// The first check of every `attach`: `mem` holds at least `min_words`
+/// words and its word 0 holds the `kind` tag (read with `Acquire`, pairing
+/// with the `Release` store that ends `init`).
+///
+/// # Errors
+/// [`Error::SharedMemoryTooSmall`], [`Error::SharedMemoryNotInitialized`].
+pub(crate) fn check_tag(mem: &[AtomicU64], min_words: usize, kind: u64) -> Result<()> {
+    if mem.len() < min_words {
+        return Err(Error::SharedMemoryTooSmall);
+    }
+    if word(mem, 0)?.load(Ordering::Acquire) != kind {
+        return Err(Error::SharedMemoryNotInitialized);
+    }
+    Ok(())
 }
 
 /// `base + index × stride`, checked.

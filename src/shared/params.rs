@@ -32,7 +32,7 @@
 
 use core::marker::PhantomData;
 
-use super::{bytes_of, offset, tag, word};
+use super::{bytes_of, check_tag, offset, tag, word};
 use crate::error::{Error, Result};
 use crate::sync::{spin_loop, AtomicU64, Ordering};
 
@@ -304,12 +304,7 @@ impl<'a, T: Payload> Params<'a, T> {
     /// [`Error::SharedMemoryNotInitialized`] (not a parameter object, or its
     /// payload is not `T`'s size), [`Error::SharedMemoryTooSmall`].
     pub fn attach(mem: &'a [AtomicU64]) -> Result<Self> {
-        if mem.len() < HEADER_WORDS {
-            return Err(Error::SharedMemoryTooSmall);
-        }
-        if word(mem, W_TAG)?.load(Ordering::Acquire) != tag::PARAMS {
-            return Err(Error::SharedMemoryNotInitialized);
-        }
+        check_tag(mem, HEADER_WORDS, tag::PARAMS)?;
         let layout = word(mem, W_LAYOUT)?.load(Ordering::Relaxed);
         let slots = usize::try_from(layout & SLOT_MASK).map_err(|_| Error::SharedMemoryNotInitialized)?;
         let words = usize::try_from(layout >> 32).map_err(|_| Error::SharedMemoryNotInitialized)?;

@@ -24,7 +24,7 @@
 //! test asserts a literal (balances, reverts, "deficit > 0") we assert the
 //! literal and the exact figure.
 
-use partliq::presets::aave_v3::*;
+use partliq::venues::aave_v3::*;
 use partliq::Error;
 use proptest::prelude::*;
 

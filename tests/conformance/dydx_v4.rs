@@ -1,4 +1,4 @@
-//! dYdX v4's own unit-test tables, replayed against `partliq::presets::dydx_v4`,
+//! dYdX v4's own unit-test tables, replayed against `partliq::venues::dydx_v4`,
 //! to the quantum.
 //!
 //! Every table below is one Go test function of `dydxprotocol/v4-chain` at
@@ -29,7 +29,7 @@
 //! is passed as a plain struct. Rows that depend on keeper lookups with no
 //! counterpart here (a non-existent perpetual id) are listed and skipped.
 
-use partliq::presets::dydx_v4::*;
+use partliq::venues::dydx_v4::*;
 use partliq::Error;
 
 /// The commit every table is taken from.

@@ -3,7 +3,8 @@
 
 use crate::support::pos;
 
-use partliq::presets::{self, dydx_v4};
+use partliq::presets;
+use partliq::venues::dydx_v4;
 use partliq::*;
 
 struct Run {
@@ -53,7 +54,7 @@ fn hyperliquid_twenty_percent_then_cooldown_full() {
     // (196,000 − 2,000) / 2 BTC = 97,000.
     assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::StepCapped, 1));
     assert_eq!((legs[0].size_delta, legs[0].limit_price), (Size(-400), Price(97_000)));
-    assert_eq!((run.state.has_partial, run.state.last_partial_time, run.state.in_liquidation), (1, 100, 1));
+    assert_eq!((run.state.has_partial, run.state.last_partial_time, run.state.in_liquidation), (true, 100, true));
     // Book it: 400 × 97 = 38,800; the rest (1,600 units) with qb −161,200.
     let after = [pos(0, 1_600, -161_200)];
     let pool = Pool::new(Quote(6_000), &after);
@@ -316,7 +317,7 @@ fn escalation_bankruptcy_insurance_fund_then_deleveraging() {
     // With a backstop: transfer, deficit 100 owed by the fund.
     let d = Run::new().go(&pool, &markets, &prices, &Policy::default(), 0, 0, &mut legs);
     assert_eq!((d.action, d.reason, d.backstop.unwrap().deficit), (Action::Backstop, Reason::Bankrupt, Quote(100)));
-    let mut fund = InsuranceFund::new(Quote(1_000), Quote(0)).unwrap();
+    let mut fund = InsuranceFundBook::new(Quote(1_000), Quote(0)).unwrap();
     assert_eq!(fund.cover(Quote(100)).unwrap(), Coverage { covered: Quote(100), uncovered: Quote(0) });
     assert!(fund.ledger_balances());
     // Without a backstop (Binance): close at the limit; bankruptcy (10,000 + 100) / 100 = 101 is
@@ -327,10 +328,10 @@ fn escalation_bankruptcy_insurance_fund_then_deleveraging() {
     let s = settle_fill(&pool, &markets, &prices, &Fill { position_index: 0, size_delta: Size(-100), price: Price(100) }).unwrap();
     assert_eq!((s.bad_debt, s.fee, s.bankruptcy_quote), (Quote(100), Quote(0), Quote(10_100)));
     // An empty fund covers nothing; the position goes to deleveraging at the bankruptcy price 101.
-    let mut empty = InsuranceFund::new(Quote(0), Quote(0)).unwrap();
+    let mut empty = InsuranceFundBook::new(Quote(0), Quote(0)).unwrap();
     assert_eq!(empty.book(&s).unwrap(), Coverage { covered: Quote(0), uncovered: Quote(100) });
     assert_eq!(empty.debit(Quote(1)), Err(Error::InsuranceFundBelowFloor));
-    assert_eq!(empty, InsuranceFund::new(Quote(0), Quote(0)).unwrap(), "a refused debit changes nothing");
+    assert_eq!(empty, InsuranceFundBook::new(Quote(0), Quote(0)).unwrap(), "a refused debit changes nothing");
     let b = bankruptcy_price(&pool, &markets, &prices, 0, Size(-100)).unwrap();
     assert_eq!(b.price, Price(101));
     let cands = [
@@ -418,8 +419,8 @@ fn adl_queue_is_a_total_order() {
 
 #[test]
 fn insurance_funds_per_market() {
-    let mut shared = InsuranceFund::new(Quote(100), Quote(10)).unwrap();
-    let mut per = [InsuranceFund::new(Quote(5), Quote(0)).unwrap(), InsuranceFund::new(Quote(50), Quote(0)).unwrap()];
+    let mut shared = InsuranceFundBook::new(Quote(100), Quote(10)).unwrap();
+    let mut per = [InsuranceFundBook::new(Quote(5), Quote(0)).unwrap(), InsuranceFundBook::new(Quote(50), Quote(0)).unwrap()];
     let has_own = [0u8, 1u8];
     let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut per, has_own: &has_own };
     funds.fund_for(1).unwrap().debit(Quote(50)).unwrap();
@@ -428,7 +429,7 @@ fn insurance_funds_per_market() {
     assert_eq!(funds.fund_for(0).unwrap().cover(Quote(200)).unwrap(), Coverage { covered: Quote(90), uncovered: Quote(110) });
     assert_eq!((shared.balance, per[1].balance), (Quote(10), Quote(0)));
     assert!(shared.ledger_balances() && per[1].ledger_balances());
-    assert_eq!(InsuranceFund::new(Quote(1), Quote(2)), Err(Error::InsuranceFundBelowFloor));
+    assert_eq!(InsuranceFundBook::new(Quote(1), Quote(2)), Err(Error::InsuranceFundBelowFloor));
 }
 
 #[test]

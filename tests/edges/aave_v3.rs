@@ -2,8 +2,8 @@
 //! inputs refused), prices, values and balances, the close factor, the
 //! collateral quote, `liquidationCall` and the liquidation info.
 
-use partliq::presets::aave_v3::{self, *};
-use partliq::{presets, Error, Result};
+use partliq::venues::aave_v3::{self, *};
+use partliq::{Error, Result};
 
 use crate::support::{check, IMAX, IMIN};
 
@@ -292,7 +292,7 @@ fn aave_collateral_seized() {
     };
     // $1, 8 decimals, fee 10 %, bonus 105 %.
     let usd = reserve(USD8, 8);
-    let quote = |debt, balance| presets::aave_v3::collateral_for_debt(&usd, &usd, debt, balance, 10_500).unwrap();
+    let quote = |debt, balance| aave_v3::collateral_for_debt(&usd, &usd, debt, balance, 10_500).unwrap();
     check::<Result<i128>>(&[
         // Liquidator's part plus fee.
         ("0 + 0", q(0, 0).collateral_seized(), Ok(0)),
@@ -380,7 +380,7 @@ fn close_factor_edges() {
         // No debt at all: the close factor is 0 wei of debt (collateral 0 < $2,000).
         ("no debt, no collateral", cf(0, 0), Ok((0, CollateralBelowThreshold))),
     ]);
-    check::<Result<CloseFactor>>(&[
+    check::<Result<MaxLiquidatableDebt>>(&[
         ("collateral index 2 of 2", close_factor(&r, &u, 2, 1), Err(Error::UnknownMarket)),
         ("debt index usize::MAX", close_factor(&r, &u, 0, usize::MAX), Err(Error::UnknownMarket)),
         ("empty slices", close_factor(&[], &[], 0, 0), Err(Error::UnknownMarket)),

@@ -631,7 +631,7 @@ fn checked_integer_edges() {
 // partial step happened: `has_partial` 1; `cooldown` 0 = no rule).
 
 fn state(last_partial_time: u64, has_partial: u32) -> AccountLiquidationState {
-    AccountLiquidationState { last_partial_time, has_partial, ..AccountLiquidationState::default() }
+    AccountLiquidationState { last_partial_time, has_partial: has_partial != 0, ..AccountLiquidationState::default() }
 }
 
 fn cap(cooldown: u64) -> FractionCap {
@@ -675,8 +675,8 @@ fn account_state_in_cooldown() {
 fn account_state_block_counters() {
     let st = |block: u64, notional: i64, loss: i64| AccountLiquidationState {
         last_partial_time: 3,
-        has_partial: 1,
-        in_liquidation: 1,
+        has_partial: true,
+        in_liquidation: true,
         block,
         block_notional: Quote(notional),
         block_insurance_loss: Quote(loss),

@@ -4,7 +4,7 @@
 //! the block limits and the liquidatable size delta, `Rational::checked_sub`,
 //! `clamp_unit`, `den`, `SubaccountLiquidationInfo` and the mainnet config.
 
-use partliq::presets::dydx_v4::{self, *};
+use partliq::venues::dydx_v4::{self, *};
 use partliq::*;
 
 use crate::support::{check, IMAX, IMIN};

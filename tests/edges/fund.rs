@@ -1,6 +1,6 @@
 //! Escalation edge tables: the backstop transfer, deleveraging and the ADL
 //! ranking (`deleverage`, `rank_adl`, `adl_cmp`), the insurance fund
-//! (`InsuranceFund::new` / `credit` / `debit` / `cover` / `book`) and the
+//! (`InsuranceFundBook::new` / `credit` / `debit` / `cover` / `book`) and the
 //! per-market funds (`InsuranceFunds::fund_for`).
 
 use core::cmp::Ordering;
@@ -86,15 +86,15 @@ fn adl_edges() {
 
 #[test]
 fn insurance_fund_edges() {
-    let rows: Vec<(&str, Result<InsuranceFund>, bool)> = vec![
-        ("new(MAX, MIN)", InsuranceFund::new(Quote(MAX), Quote(MIN)), true),
-        ("new(0, 0)", InsuranceFund::new(Quote(0), Quote(0)), true),
-        ("new(MIN, 0): below floor", InsuranceFund::new(Quote(MIN), Quote(0)), false),
+    let rows: Vec<(&str, Result<InsuranceFundBook>, bool)> = vec![
+        ("new(MAX, MIN)", InsuranceFundBook::new(Quote(MAX), Quote(MIN)), true),
+        ("new(0, 0)", InsuranceFundBook::new(Quote(0), Quote(0)), true),
+        ("new(MIN, 0): below floor", InsuranceFundBook::new(Quote(MIN), Quote(0)), false),
     ];
     for (name, got, ok) in rows {
         assert_eq!(got.is_ok(), ok, "{name}: {got:?}");
     }
-    let mut f = InsuranceFund::new(Quote(MAX), Quote(0)).unwrap();
+    let mut f = InsuranceFundBook::new(Quote(MAX), Quote(0)).unwrap();
     assert_eq!(f.credit(Quote(1)), Err(Error::Overflow), "credit 1 at MAX");
     assert_eq!(f.credit(Quote(-1)), Err(Error::NegativeLimit), "credit -1");
     assert_eq!(f.debit(Quote(MAX)), Ok(()), "debit MAX down to the floor 0");
@@ -202,7 +202,7 @@ fn adl_cmp_edges() {
 }
 
 // ---------------------------------------------------------------------------
-// InsuranceFund::book: "credits the fund's fee share, then covers the bad
+// InsuranceFundBook::book: "credits the fund's fee share, then covers the bad
 // debt. Returns what is left for deleveraging." `cover` covers as much as
 // the fund can down to its floor; the ledger `initial + credits − debits =
 // balance` holds at every point.
@@ -210,14 +210,14 @@ fn adl_cmp_edges() {
 /// (covered, uncovered, balance, total credits, total debits) after booking.
 type Booked = Result<(i64, i64, i64, i64, i64)>;
 
-fn book(mut fund: InsuranceFund, fee: i64, bad_debt: i64) -> Booked {
+fn book(mut fund: InsuranceFundBook, fee: i64, bad_debt: i64) -> Booked {
     let c = fund.book(&settlement(fee, bad_debt))?;
     assert!(fund.ledger_balances() && fund.balance >= fund.floor, "invariant broken: {fund:?}");
     Ok((c.covered.0, c.uncovered.0, fund.balance.0, fund.total_credits.0, fund.total_debits.0))
 }
 
-fn fund(balance: i64, floor: i64) -> InsuranceFund {
-    InsuranceFund::new(Quote(balance), Quote(floor)).unwrap()
+fn fund(balance: i64, floor: i64) -> InsuranceFundBook {
+    InsuranceFundBook::new(Quote(balance), Quote(floor)).unwrap()
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn insurance_funds_fund_for_edges() {
     assert_eq!((shared.balance, per[2].balance), (Quote(1), Quote(35)));
 
     let mut s = fund(7, 0);
-    let mut none: [InsuranceFund; 0] = [];
+    let mut none: [InsuranceFundBook; 0] = [];
     let mut two = [fund(10, 0), fund(20, 0)];
     let own_0 = [1u8];
     let own_2 = [0u8, 0, 1];

@@ -5,8 +5,8 @@
 //! presets, their figures checked against their doc comments, the README and
 //! docs/venues.md.
 
-use partliq::presets::dydx_v4::LiquidationConfig;
 use partliq::presets::{self, Preset, VenueFees};
+use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::*;
 
 use crate::support::check;

@@ -7,7 +7,7 @@ use core::sync::atomic::AtomicU64;
 use partliq::shared::capacity::MAX_AMOUNT;
 use partliq::shared::params::MAX_SLOTS;
 use partliq::shared::{
-    check_raw_memory, Capacity, CapacityLimits, Debit, InsuranceFund, Params, Payload, Reservation, WordReader, WordWriter, UNLIMITED,
+    check_raw_memory, Capacity, CapacityLimits, Debit, Params, Payload, Reservation, SharedInsuranceFund, WordReader, WordWriter, UNLIMITED,
 };
 use partliq::{Error, Quote, Result};
 
@@ -18,18 +18,18 @@ use crate::support::{check, zeroed};
 
 #[test]
 fn shared_fund_edges() {
-    let w = InsuranceFund::words();
-    assert_eq!(InsuranceFund::size_of(), w * 8);
+    let w = SharedInsuranceFund::words();
+    assert_eq!(SharedInsuranceFund::size_of(), w * 8);
     let mut empty: [AtomicU64; 0] = [];
-    assert_eq!(InsuranceFund::init(&mut empty, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
+    assert_eq!(SharedInsuranceFund::init(&mut empty, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
     let mut short = zeroed(w - 1);
-    assert_eq!(InsuranceFund::init(&mut short, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
+    assert_eq!(SharedInsuranceFund::init(&mut short, Quote(0), Quote(0)).err(), Some(Error::SharedMemoryTooSmall));
     // Zeroed memory of the right size was never initialized.
     let mut mem = zeroed(w);
-    assert_eq!(InsuranceFund::attach(&mem).err(), Some(Error::SharedMemoryNotInitialized));
-    assert_eq!(InsuranceFund::attach(&mem[..w - 1]).err(), Some(Error::SharedMemoryTooSmall));
+    assert_eq!(SharedInsuranceFund::attach(&mem).err(), Some(Error::SharedMemoryNotInitialized));
+    assert_eq!(SharedInsuranceFund::attach(&mem[..w - 1]).err(), Some(Error::SharedMemoryTooSmall));
     {
-        let f = InsuranceFund::init(&mut mem, Quote(i64::MAX), Quote(0)).unwrap();
+        let f = SharedInsuranceFund::init(&mut mem, Quote(i64::MAX), Quote(0)).unwrap();
         // Credit 0: balance unchanged; credit 1 past i64::MAX: Overflow, nothing credited.
         assert_eq!(f.credit(Quote(0)), Ok(Quote(i64::MAX)));
         assert_eq!(f.credit(Quote(1)), Err(Error::Overflow));
@@ -44,11 +44,11 @@ fn shared_fund_edges() {
         let l = f.ledger().unwrap();
         assert!(l.is_balanced());
     }
-    let f = InsuranceFund::attach(&mem).unwrap();
+    let f = SharedInsuranceFund::attach(&mem).unwrap();
     assert_eq!(f.balance(), Ok(Quote(0)));
     // Initial below the floor is allowed; a zero debit still succeeds.
     let mut mem2 = zeroed(w);
-    let f = InsuranceFund::init(&mut mem2, Quote(0), Quote(i64::MAX)).unwrap();
+    let f = SharedInsuranceFund::init(&mut mem2, Quote(0), Quote(i64::MAX)).unwrap();
     assert_eq!(f.debit(Quote(1)), Err(Error::InsuranceFundBelowFloor));
     assert_eq!(f.debit(Quote(0)), Ok(Quote(0)));
 }
@@ -173,8 +173,8 @@ fn reservation_release_and_window_edges() {
 #[test]
 fn fund_partial_debit_and_floor_edges() {
     let d = |debited: i64, balance: i64| Ok(Debit { debited: Quote(debited), balance: Quote(balance) });
-    let mut mem = zeroed(InsuranceFund::words());
-    let f = InsuranceFund::init(&mut mem, Quote(100), Quote(40)).unwrap();
+    let mut mem = zeroed(SharedInsuranceFund::words());
+    let f = SharedInsuranceFund::init(&mut mem, Quote(100), Quote(40)).unwrap();
     // Room above the floor 100 − 40 = 60: a debit up to 100 takes 60.
     check::<Result<Debit>>(&[
         ("negative", f.debit_up_to(Quote(-1)), Err(Error::OutOfRange)),

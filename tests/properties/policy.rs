@@ -292,10 +292,10 @@ fn build_scn(v: &[u32]) -> Scn {
     let block = u64::try_from(k.range(1, 5)).unwrap();
     let mut state = AccountLiquidationState::default();
     if k.pct(40) {
-        state.has_partial = 1;
+        state.has_partial = true;
         state.last_partial_time = now.saturating_sub(u64::try_from(k.range(0, 120)).unwrap());
     }
-    state.in_liquidation = u32::from(k.pct(30));
+    state.in_liquidation = k.pct(30);
     if k.pct(40) {
         state.block = if k.pct(70) { block } else { block - 1 };
         state.block_notional = Quote(k.frac_of(total, 0, 1_000_000));
@@ -498,7 +498,7 @@ fn caps_never_exceeded() {
         let health = pool_health(&pool, &scn.world.markets, &scn.world.prices).unwrap();
         let sum_abs = scn.world.notionals(0).1;
         let in_cooldown = scn.policy.fraction_cap.cooldown > 0
-            && scn.state.has_partial != 0
+            && scn.state.has_partial
             && scn.now >= scn.state.last_partial_time
             && scn.now - scn.state.last_partial_time < scn.policy.fraction_cap.cooldown;
         let legs = &legs[..d.plan.leg_count];
@@ -663,8 +663,8 @@ fn cooldown_respected() {
         let d = run(&scn, &mut st1, &mut ms, t, &mut legs);
         let positions = scn.world.accounts[0].0.clone();
         let partial = legs[..d.plan.leg_count].iter().any(|l| l.size_delta.0.abs() < positions[l.position_index as usize].size.0.abs());
-        prop_assert_eq!(st1.has_partial == 1, d.action == Action::Liquidate && partial);
-        if st1.has_partial == 0 {
+        prop_assert_eq!(st1.has_partial, d.action == Action::Liquidate && partial);
+        if !st1.has_partial {
             return Ok(());
         }
         prop_assert_eq!(st1.last_partial_time, t);
@@ -947,7 +947,7 @@ fn insurance_fund_never_below_floor() {
     let strategy = (0i64..5_000, 0i64..5_000, prop::collection::vec(fund_op(), 1..40));
     check(5_000, strategy, |(start, floor, ops)| {
         let (balance, floor) = (start.max(floor), floor.min(start));
-        let mut fund = InsuranceFund::new(Quote(balance), Quote(floor)).unwrap();
+        let mut fund = InsuranceFundBook::new(Quote(balance), Quote(floor)).unwrap();
         let mut model = Model { balance: i128::from(balance), floor: i128::from(floor), credits: 0, debits: 0 };
         let mut s = stats.borrow_mut();
         for op in ops {
@@ -1298,13 +1298,13 @@ fn first_window_starts_at_the_first_liquidation() {
 #[test]
 fn book_is_not_atomic_when_the_cover_fails() {
     // A negative bad debt (a hand-built settlement): Err(NegativeLimit), yet the fee is credited.
-    let mut fund = InsuranceFund::new(Quote(100), Quote(0)).unwrap();
+    let mut fund = InsuranceFundBook::new(Quote(100), Quote(0)).unwrap();
     let before = fund;
     assert_eq!(fund.book(&settlement(5, -1)), Err(Error::NegativeLimit));
     // Got: balance 105, total_credits 5.
     assert_eq!(fund, before, "refused book changed the fund");
     // total_debits about to overflow: the cover's debit fails with Overflow after the credit.
-    let mut fund = InsuranceFund::new(Quote(i64::MAX - 10), Quote(0)).unwrap();
+    let mut fund = InsuranceFundBook::new(Quote(i64::MAX - 10), Quote(0)).unwrap();
     fund.cover(Quote(i64::MAX - 10)).unwrap();
     fund.credit(Quote(100)).unwrap();
     let before = fund;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 
-use partliq::shared::{Capacity, CapacityLimits, InsuranceFund, Params, Payload, WordReader, WordWriter};
+use partliq::shared::{Capacity, CapacityLimits, Params, Payload, SharedInsuranceFund, WordReader, WordWriter};
 use partliq::{Error, Quote};
 
 fn mem(n: usize) -> Vec<AtomicU64> {
@@ -239,8 +239,8 @@ fn capacity_stress() {
 /// exact and matches the threads' own tallies.
 #[test]
 fn fund_stress() {
-    let mut m = mem(InsuranceFund::words());
-    let f = InsuranceFund::init(&mut m, Quote(1_000_000), Quote(250_000)).unwrap();
+    let mut m = mem(SharedInsuranceFund::words());
+    let f = SharedInsuranceFund::init(&mut m, Quote(1_000_000), Quote(250_000)).unwrap();
     let done = AtomicBool::new(false);
     let per_thread = 50_000;
     let tallies: Vec<(i64, i64, u64)> = thread::scope(|s| {

@@ -34,7 +34,7 @@ pub fn zeroed(n: usize) -> Vec<AtomicU64> {
     (0..n).map(|_| AtomicU64::new(0)).collect()
 }
 
-/// A settlement carrying only what `InsuranceFund::book` reads (the fund's
+/// A settlement carrying only what `InsuranceFundBook::book` reads (the fund's
 /// fee share and the bad debt); the rest is zero.
 pub fn book_settlement(fee_to_insurance: i64, bad_debt: i64) -> Settlement {
     let health = Health {

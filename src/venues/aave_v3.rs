@@ -5,7 +5,8 @@
 //! own oracle price, decimals and risk parameters. This module reproduces the
 //! pool's liquidation arithmetic in exact integers with Aave's rounding at
 //! every step, so an engine can predict (or replay) a `liquidationCall` to the
-//! wei, and so partliq's lending-mode policy uses the venue's own figures.
+//! wei. (The preset [`crate::presets::aave_v3_close_factor`] transposes
+//! its close factor to margin pools.)
 //!
 //! # Version followed
 //!
@@ -491,9 +492,12 @@ pub enum CloseFactorRule {
     ReserveDebtWithinHalf = 4,
 }
 
-/// The most debt of one reserve a liquidation may repay (v3.3+ close factor).
+/// The most debt of one reserve a liquidation may repay: Aave's
+/// `maxLiquidatableDebt`, the outcome of the v3.3+ close factor (not to be
+/// confused with the step rule [`crate::policy::CloseFactor`], which
+/// transposes it to margin pools).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CloseFactor {
+pub struct MaxLiquidatableDebt {
     /// `maxLiquidatableDebt`, in debt-asset wei.
     pub max_liquidatable_debt: i128,
     /// The user's debt in the debt reserve (wei, rounded up from scaled).
@@ -516,7 +520,7 @@ pub struct CloseFactor {
 ///
 /// Errors as [`account_data`], plus [`Error::UnknownMarket`] for an index out
 /// of range.
-pub fn close_factor(reserves: &[Reserve], user: &[UserReserve], collateral_index: usize, debt_index: usize) -> Result<CloseFactor> {
+pub fn close_factor(reserves: &[Reserve], user: &[UserReserve], collateral_index: usize, debt_index: usize) -> Result<MaxLiquidatableDebt> {
     let account = account_data(reserves, user)?;
     close_factor_for(reserves, user, &account, collateral_index, debt_index)
 }
@@ -531,14 +535,14 @@ fn close_factor_for(
     account: &AccountData,
     collateral_index: usize,
     debt_index: usize,
-) -> Result<CloseFactor> {
+) -> Result<MaxLiquidatableDebt> {
     let (cr, cu) = (pick(reserves, collateral_index)?, pick(user, collateral_index)?);
     let (dr, du) = (pick(reserves, debt_index)?, pick(user, debt_index)?);
     let reserve_collateral = cu.collateral_balance(cr)?;
     let reserve_debt = du.debt_balance(dr)?;
     let reserve_debt_base = dr.debt_value(reserve_debt)?;
     let reserve_collateral_base = cr.collateral_value(reserve_collateral)?;
-    let mut cf = CloseFactor {
+    let mut cf = MaxLiquidatableDebt {
         max_liquidatable_debt: reserve_debt,
         reserve_debt,
         reserve_debt_base,
@@ -696,7 +700,7 @@ pub struct Liquidation {
     /// The account before (what validation and the close factor read).
     pub account_before: AccountData,
     /// The close factor applied.
-    pub close_factor: CloseFactor,
+    pub close_factor: MaxLiquidatableDebt,
     /// The liquidation bonus used (bps).
     pub liquidation_bonus: u32,
     /// `min(debtToCover, maxLiquidatableDebt)`, the debt asked for.

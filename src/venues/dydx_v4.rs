@@ -997,13 +997,7 @@ pub fn subaccount_max_notional_liquidatable(
     info: &SubaccountLiquidationInfo<'_>,
     perpetual_id: u32,
 ) -> Result<i128> {
-    if info.has_perpetual_been_liquidated(perpetual_id) {
-        return Err(Error::AlreadyLiquidatedThisBlock);
-    }
-    if info.notional_liquidated > limits.max_notional_liquidated {
-        return Err(Error::BlockLimitExceeded);
-    }
-    num::sub(i128::from(limits.max_notional_liquidated), i128::from(info.notional_liquidated))
+    block_limit_left(info, perpetual_id, limits.max_notional_liquidated, info.notional_liquidated)
 }
 
 /// Insurance fund loss the subaccount may still cause in this block: dYdX's
@@ -1014,13 +1008,20 @@ pub fn subaccount_max_insurance_lost(
     info: &SubaccountLiquidationInfo<'_>,
     perpetual_id: u32,
 ) -> Result<i128> {
+    block_limit_left(info, perpetual_id, limits.max_quantums_insurance_lost, info.quantums_insurance_lost)
+}
+
+/// `limit − used` for one of the subaccount's block limits, failing as
+/// both of dYdX's `GetSubaccountMax*` do: the perpetual already liquidated
+/// in this block, or `used` already beyond `limit`.
+fn block_limit_left(info: &SubaccountLiquidationInfo<'_>, perpetual_id: u32, limit: u64, used: u64) -> Result<i128> {
     if info.has_perpetual_been_liquidated(perpetual_id) {
         return Err(Error::AlreadyLiquidatedThisBlock);
     }
-    if info.quantums_insurance_lost > limits.max_quantums_insurance_lost {
+    if used > limit {
         return Err(Error::BlockLimitExceeded);
     }
-    num::sub(i128::from(limits.max_quantums_insurance_lost), i128::from(info.quantums_insurance_lost))
+    num::sub(i128::from(limit), i128::from(used))
 }
 
 /// The size delta (base quantums, opposite in sign to the position) of the

@@ -1,10 +1,10 @@
-//! loom model tests of `partliq::shared`: every interleaving (up to the
+//! loom model tests of the shared state: every interleaving (up to the
 //! preemption bound) of two or three threads, asserting each piece's
 //! invariants.
 //!
 //! ```sh
 //! RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom \
-//!     cargo test --release --test loom
+//!     cargo test --release --lib shared::loom_tests
 //! ```
 //!
 //! Preemption bound: [`PREEMPTIONS`] (3) unless `LOOM_MAX_PREEMPTIONS` says
@@ -13,32 +13,25 @@
 //! under the C++11 memory model; bounds of 2–3 are what loom's authors
 //! recommend and find real bugs with.
 //!
-//! loom is a dev-dependency, so this crate compiles `src/sync.rs` and
-//! `src/shared/` from source (with `cfg(test)` and `cfg(partliq_loom)` the
-//! facade maps to loom's atomics); the rest (errors, numbers, markets) is
-//! partliq's own.
-#![cfg(partliq_loom)]
-#![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
+//! These models live inside the crate (as tokio's do) so that they check the
+//! very code the library ships: under `cfg(all(test, partliq_loom))` the
+//! crate's own atomics facade ([`crate::sync`]) is loom's. loom is a
+//! dev-dependency under `cfg(partliq_loom)` only: neither the library nor
+//! any crate that depends on it ever sees it. Under that cfg the other unit
+//! tests of the shared state (which use real atomics) and the C ABI's
+//! shared-state layer are compiled out; run only this module.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 
-mod error {
-    pub use partliq::error::*;
-}
-mod num {
-    pub use partliq::num::*;
-}
-mod market {
-    pub use partliq::market::*;
-}
-#[path = "../src/shared/mod.rs"]
-mod shared;
-#[path = "../src/sync.rs"]
-mod sync;
+extern crate std;
 
-use loom::sync::atomic::AtomicU64;
+use std::boxed::Box;
+use std::vec::Vec;
+
 use loom::thread;
-use partliq::{Error, Quote};
-use shared::{Capacity, CapacityLimits, InsuranceFund, Params, Payload, Reservation, WordReader, WordWriter, UNLIMITED};
-use sync::Ordering;
+
+use super::{Capacity, CapacityLimits, Params, Payload, Reservation, SharedInsuranceFund, Snapshot, WordReader, WordWriter, UNLIMITED};
+use crate::sync::{AtomicU64, Ordering};
+use crate::{Error, Quote};
 
 /// The default preemption bound.
 const PREEMPTIONS: usize = 3;
@@ -166,7 +159,7 @@ fn params_two_readers_three_slots() {
         for r in readers {
             r.join().unwrap();
         }
-        assert_eq!(p.read().unwrap(), shared::Snapshot { version: 2, value: Set::of(2) });
+        assert_eq!(p.read().unwrap(), Snapshot { version: 2, value: Set::of(2) });
     });
 }
 
@@ -368,7 +361,7 @@ fn capacity_one_commit_per_reservation() {
 #[test]
 fn fund_debits_never_cross_the_floor() {
     model(|| {
-        let f = InsuranceFund::init(leak(InsuranceFund::words()), Quote(100), Quote(0)).unwrap();
+        let f = SharedInsuranceFund::init(leak(SharedInsuranceFund::words()), Quote(100), Quote(0)).unwrap();
         let t = thread::spawn(move || f.debit(Quote(60)));
         let mine = f.debit(Quote(60));
         let theirs = t.join().unwrap();
@@ -388,7 +381,7 @@ fn fund_debits_never_cross_the_floor() {
 #[test]
 fn fund_ledger_is_exact_at_quiescence() {
     model(|| {
-        let f = InsuranceFund::init(leak(InsuranceFund::words()), Quote(100), Quote(20)).unwrap();
+        let f = SharedInsuranceFund::init(leak(SharedInsuranceFund::words()), Quote(100), Quote(20)).unwrap();
         let creditor = thread::spawn(move || {
             f.credit(Quote(50)).unwrap();
         });
@@ -422,7 +415,7 @@ fn fund_ledger_is_exact_at_quiescence() {
 #[test]
 fn facade_is_loom() {
     model(|| {
-        let a: sync::AtomicU64 = AtomicU64::new(1);
+        let a: AtomicU64 = loom::sync::atomic::AtomicU64::new(1);
         assert_eq!(a.load(Ordering::Relaxed), 1);
     });
 }
