@@ -1,0 +1,299 @@
+//! Collateral assets: token balances valued with haircuts.
+//!
+//! A unified margin account holds token balances besides its perpetual
+//! positions: **deposits** (> 0) count towards its collateral, **borrows**
+//! (< 0) against it. Each balance is in the asset's own smallest unit, and an
+//! asset's price is a mantissa with the asset's quote exponent `e`, as for
+//! markets: `value = amount × price × 10^e` quote units.
+//!
+//! # Weights
+//!
+//! A deposit is not worth its full value as collateral: it may fall before it
+//! can be sold. Its **asset weight** (≤ 100 %) is the haircut: 80 % means a
+//! deposit worth 1,000 backs 800 of requirements. A borrow costs more than its
+//! value: its **liability weight** (≥ 100 %) adds a cushion against the price
+//! rising before it is repaid. Each has an initial and a maintenance value,
+//! ordered so that the initial level is the stricter one (Mango v4's
+//! `TokenInfo`, Drift v2's spot market weights):
+//!
+//! ```text
+//! initial asset ≤ maintenance asset ≤ 100 % ≤ maintenance liability ≤ initial liability
+//! ```
+//!
+//! # Size discount and premium
+//!
+//! A large deposit cannot be sold at its price, and a large borrow cannot be
+//! bought back at it. With an IMF factor `imf` (ppm), Drift's √size form
+//! scales the weights with the size `S` in whole units of the asset
+//! (`imf_unit` smallest units each):
+//!
+//! ```text
+//! asset weight     = min(w, 1.1 / (1 + imf × √S))
+//! liability weight = max(w, 0.8 × w + imf × √S)
+//! ```
+//!
+//! `√S` is irrational in general; partliq uses the exact integer square root
+//! `⌈√(|amount| × imf_unit)⌉ / imf_unit` (at least `√S`), so both weights
+//! move against the account, and rounds each weight to whole ppm against the
+//! account too (asset weights down, liability weights up).
+//!
+//! # Rounding
+//!
+//! A deposit's weighted value is `⌊amount × price × 10^e × w / 1e6⌋` (down);
+//! a borrow's weighted liability is `⌈|amount| × price × 10^e × w / 1e6⌉`
+//! (up): one rounding each, against the account.
+
+use crate::error::{Error, Result};
+use crate::num::{self, Ppm, Price, Rounding, PPM};
+
+/// `1.1` in ppm: the numerator of Drift's size-discount weight.
+const DISCOUNT_NUMERATOR: i128 = 1_100_000;
+/// `0.8` in ppm: the share of the base weight Drift's size premium keeps.
+const PREMIUM_BASE_SHARE: i128 = 800_000;
+
+/// Which level of weights applies (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WeightLevel {
+    /// The initial weights: opening positions, withdrawing, the initial target.
+    Initial,
+    /// The maintenance weights: the liquidation trigger.
+    Maintenance,
+}
+
+/// A collateral asset (a spot token): its units and its weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
+pub struct Asset {
+    /// The engine's asset id (informational; balances name assets by index).
+    pub id: u32,
+    /// Decimal exponent `e`: `value = amount × price × 10^e` quote units, in
+    /// `[-18, 18]`.
+    pub quote_exponent: i32,
+    /// Initial asset weight (≤ 100 %).
+    pub initial_asset_weight: Ppm,
+    /// Maintenance asset weight (≥ the initial one, ≤ 100 %).
+    pub maintenance_asset_weight: Ppm,
+    /// Initial liability weight (≥ the maintenance one).
+    pub initial_liability_weight: Ppm,
+    /// Maintenance liability weight (≥ 100 %).
+    pub maintenance_liability_weight: Ppm,
+    /// Drift's IMF factor for the size discount and premium, ppm per √unit;
+    /// 0 turns both off.
+    pub imf_factor: Ppm,
+    /// Smallest units in one whole unit of the asset, for the size term
+    /// (e.g. 10⁹ for SOL in lamports); > 0.
+    pub imf_unit: i64,
+}
+
+/// A token balance of an account: a deposit (> 0) or a borrow (< 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct AssetBalance {
+    /// Index of the asset in the assets slice.
+    pub asset_index: u32,
+    /// Signed amount in the asset's smallest unit.
+    pub amount: i64,
+}
+
+impl Asset {
+    /// An asset worth its full value at every level (the quote asset: price
+    /// 1 with exponent 0 values one unit as one quote unit).
+    #[must_use]
+    pub fn at_par(quote_exponent: i32) -> Asset {
+        Asset {
+            id: 0,
+            quote_exponent,
+            initial_asset_weight: Ppm::ONE,
+            maintenance_asset_weight: Ppm::ONE,
+            initial_liability_weight: Ppm::ONE,
+            maintenance_liability_weight: Ppm::ONE,
+            imf_factor: Ppm(0),
+            imf_unit: 1,
+        }
+    }
+
+    /// An asset with the given initial and maintenance weights, no size term.
+    #[must_use]
+    pub fn weighted(quote_exponent: i32, asset: (Ppm, Ppm), liability: (Ppm, Ppm)) -> Asset {
+        Asset {
+            initial_asset_weight: asset.0,
+            maintenance_asset_weight: asset.1,
+            initial_liability_weight: liability.0,
+            maintenance_liability_weight: liability.1,
+            ..Asset::at_par(quote_exponent)
+        }
+    }
+
+    /// Checks every parameter; each problem has its own error.
+    ///
+    /// Rejects: a quote exponent outside `[-18, 18]`; an asset weight above
+    /// 100 % ([`Error::AssetWeightAbove100Percent`]); a liability weight
+    /// below 100 % ([`Error::LiabilityWeightBelow100Percent`]); an initial
+    /// weight less strict than the maintenance one
+    /// ([`Error::WeightsOutOfOrder`]); an IMF unit ≤ 0
+    /// ([`Error::InvalidImfUnit`]).
+    pub fn validate(&self) -> Result<()> {
+        if !(-18..=18).contains(&self.quote_exponent) {
+            return Err(Error::InvalidQuoteExponent);
+        }
+        if self.maintenance_asset_weight > Ppm::ONE || self.initial_asset_weight > Ppm::ONE {
+            return Err(Error::AssetWeightAbove100Percent);
+        }
+        if self.maintenance_liability_weight < Ppm::ONE || self.initial_liability_weight < Ppm::ONE {
+            return Err(Error::LiabilityWeightBelow100Percent);
+        }
+        if self.initial_asset_weight > self.maintenance_asset_weight || self.initial_liability_weight < self.maintenance_liability_weight {
+            return Err(Error::WeightsOutOfOrder);
+        }
+        if self.imf_unit <= 0 {
+            return Err(Error::InvalidImfUnit);
+        }
+        Ok(())
+    }
+
+    /// `10^max(0, e)` and `10^max(0, −e)`: value numerator multiplier and
+    /// denominator.
+    fn scale(&self) -> Result<(i128, i128)> {
+        let e = self.quote_exponent;
+        let up = if e > 0 { num::pow10(e.unsigned_abs())? } else { 1 };
+        let down = if e < 0 { num::pow10(e.unsigned_abs())? } else { 1 };
+        Ok((up, down))
+    }
+
+    /// `⌈√(|amount| × imf_unit)⌉`: `imf_unit × √S` rounded up (`S` the size
+    /// in whole units).
+    fn root_size(&self, amount: i128) -> Result<i128> {
+        let n = num::mul(amount.checked_abs().ok_or(Error::Overflow)?, i128::from(self.imf_unit))?;
+        num::isqrt(n, Rounding::Ceil)
+    }
+
+    /// The asset weight of a deposit of `amount` at `level` (ppm, rounded
+    /// down): the level's weight, lowered by the size discount.
+    pub fn asset_weight(&self, amount: i128, level: WeightLevel) -> Result<Ppm> {
+        let w = match level {
+            WeightLevel::Initial => self.initial_asset_weight,
+            WeightLevel::Maintenance => self.maintenance_asset_weight,
+        };
+        if self.imf_factor.0 == 0 || amount == 0 {
+            return Ok(w);
+        }
+        // 1.1 / (1 + imf·√S) in ppm = 1.1e6 × 1e6 × unit / (1e6 × unit + imf × r).
+        let unit = i128::from(self.imf_unit);
+        let den = num::add(num::mul(PPM, unit)?, num::mul(i128::from(self.imf_factor.0), self.root_size(amount)?)?)?;
+        let discount = num::mul_div(num::mul(DISCOUNT_NUMERATOR, PPM)?, unit, den, Rounding::Floor)?;
+        Ok(if discount < i128::from(w.0) { Ppm(u32::try_from(discount).map_err(|_| Error::Overflow)?) } else { w })
+    }
+
+    /// The liability weight of a borrow of `amount` at `level` (ppm, rounded
+    /// up): the level's weight, raised by the size premium.
+    pub fn liability_weight(&self, amount: i128, level: WeightLevel) -> Result<Ppm> {
+        let w = match level {
+            WeightLevel::Initial => self.initial_liability_weight,
+            WeightLevel::Maintenance => self.maintenance_liability_weight,
+        };
+        if self.imf_factor.0 == 0 || amount == 0 {
+            return Ok(w);
+        }
+        // 0.8 × w + imf × r / unit, each part rounded up.
+        let base = num::mul_div(i128::from(w.0), PREMIUM_BASE_SHARE, PPM, Rounding::Ceil)?;
+        let size = num::mul_div(i128::from(self.imf_factor.0), self.root_size(amount)?, i128::from(self.imf_unit), Rounding::Ceil)?;
+        let premium = num::add(base, size)?;
+        Ok(if premium > i128::from(w.0) { Ppm(u32::try_from(premium).map_err(|_| Error::Overflow)?) } else { w })
+    }
+
+    /// Unweighted value of `amount` at `price`, rounded as named.
+    pub fn value(&self, amount: i128, price: Price, rounding: Rounding) -> Result<i128> {
+        let (up, down) = self.scale()?;
+        num::div_round(num::mul(num::mul(amount, i128::from(price.0))?, up)?, down, rounding)
+    }
+
+    /// What a balance adds to the collateral at `level`: a deposit's value
+    /// times its asset weight, rounded down; a borrow's value times its
+    /// liability weight, negative, rounded down (its magnitude up).
+    pub fn weighted_value(&self, amount: i128, price: Price, level: WeightLevel) -> Result<i128> {
+        if price.0 <= 0 {
+            return Err(if price.0 == 0 { Error::MissingPrice } else { Error::NegativePrice });
+        }
+        if amount == 0 {
+            return Ok(0);
+        }
+        let w = if amount > 0 { self.asset_weight(amount, level)? } else { self.liability_weight(amount, level)? };
+        let (up, down) = self.scale()?;
+        let n = num::mul(num::mul(num::mul(amount, i128::from(price.0))?, up)?, i128::from(w.0))?;
+        num::div_round(n, num::mul(down, PPM)?, Rounding::Floor)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    fn sol() -> Asset {
+        // 1 SOL = 1e9 lamports; price in micro-USD per SOL with e = −9 gives
+        // micro-USD: 1e9 lamports × 100,000,000 × 1e-9 = 100,000,000 (= $100).
+        Asset::weighted(-9, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)))
+    }
+
+    #[test]
+    fn weighted_values_by_hand() {
+        let a = sol();
+        a.validate().unwrap();
+        let p = Price(100_000_000);
+        // 1.5 SOL deposit: 150,000,000 × 0.8 = 120,000,000 (initial), × 0.9 = 135,000,000.
+        assert_eq!(a.weighted_value(1_500_000_000, p, WeightLevel::Initial).unwrap(), 120_000_000);
+        assert_eq!(a.weighted_value(1_500_000_000, p, WeightLevel::Maintenance).unwrap(), 135_000_000);
+        // 1 lamport borrow: value 0.1 micro-USD × 1.2 = 0.12 → −1 (magnitude up).
+        assert_eq!(a.weighted_value(-1, p, WeightLevel::Initial).unwrap(), -1);
+        // 1 lamport deposit: 0.1 × 0.8 = 0.08 → 0 (down).
+        assert_eq!(a.weighted_value(1, p, WeightLevel::Initial).unwrap(), 0);
+        // 2 SOL borrow: −200,000,000 × 1.1 = −220,000,000 (maintenance).
+        assert_eq!(a.weighted_value(-2_000_000_000, p, WeightLevel::Maintenance).unwrap(), -220_000_000);
+        assert_eq!(a.weighted_value(1, Price(0), WeightLevel::Initial), Err(Error::MissingPrice));
+    }
+
+    #[test]
+    fn size_discount_and_premium_by_hand() {
+        // Drift's first spot test market: initial weights 90 % / 110 %, 6
+        // decimals (imf_unit 1e6), imf 10,000 ppm (0.01), 1,000 tokens:
+        // √S = √1,000 = 31.6227766…; r = ⌈√(1e9 × 1e6)⌉ = ⌈31,622,776.6…⌉ = 31,622,777.
+        let mut a = Asset::weighted(-6, (Ppm(900_000), Ppm(900_000)), (Ppm(1_100_000), Ppm(1_100_000)));
+        a.imf_factor = Ppm(10_000);
+        a.imf_unit = 1_000_000;
+        a.validate().unwrap();
+        // discount = 1.1e12 × 1e6 / (1e12 + 10,000 × 31,622,777) = 1.1e18 / 1,316,227,770,000
+        //          = 835,716.98… → 835,716 (down; Drift's bps truncation gives 8357 bps = 835,700).
+        assert_eq!(a.asset_weight(1_000_000_000, WeightLevel::Initial).unwrap(), Ppm(835_716));
+        // premium = ⌈0.8 × 1,100,000⌉ + ⌈10,000 × 31,622,777 / 1e6⌉ = 880,000 + 316,228 = 1,196,228
+        // (exact 1,196,227.77; Drift's 11962 bps = 1,196,200).
+        assert_eq!(a.liability_weight(-1_000_000_000, WeightLevel::Initial).unwrap(), Ppm(1_196_228));
+        // Small sizes keep the base weight: 1 token, r = √(1e6 × 1e6) = 1e6:
+        // discount = 1.1e18 / (1e12 + 1e10) = 1,089,108 > 900,000 → 900,000.
+        assert_eq!(a.asset_weight(1_000_000, WeightLevel::Initial).unwrap(), Ppm(900_000));
+        // premium = 880,000 + 10,000 = 890,000 < 1,100,000 → 1,100,000.
+        assert_eq!(a.liability_weight(-1_000_000, WeightLevel::Initial).unwrap(), Ppm(1_100_000));
+    }
+
+    #[test]
+    fn validation_errors() {
+        let ok = sol();
+        let mut a = ok;
+        a.initial_asset_weight = Ppm(1_000_001);
+        assert_eq!(a.validate(), Err(Error::AssetWeightAbove100Percent));
+        let mut a = ok;
+        a.maintenance_liability_weight = Ppm(999_999);
+        assert_eq!(a.validate(), Err(Error::LiabilityWeightBelow100Percent));
+        let mut a = ok;
+        a.initial_asset_weight = Ppm(950_000);
+        assert_eq!(a.validate(), Err(Error::WeightsOutOfOrder));
+        let mut a = ok;
+        a.initial_liability_weight = Ppm(1_050_000);
+        assert_eq!(a.validate(), Err(Error::WeightsOutOfOrder));
+        let mut a = ok;
+        a.imf_unit = 0;
+        assert_eq!(a.validate(), Err(Error::InvalidImfUnit));
+        let mut a = ok;
+        a.quote_exponent = -19;
+        assert_eq!(a.validate(), Err(Error::InvalidQuoteExponent));
+    }
+}
