@@ -261,9 +261,10 @@ mod tests {
         a.imf_factor = Ppm(10_000);
         a.imf_unit = 1_000_000;
         a.validate().unwrap();
-        // discount = 1.1e12 × 1e6 / (1e12 + 10,000 × 31,622,777) = 1.1e18 / 1,316,227,770,000
-        //          = 835,716.98… → 835,716 (down; Drift's bps truncation gives 8357 bps = 835,700).
-        assert_eq!(a.asset_weight(1_000_000_000, WeightLevel::Initial).unwrap(), Ppm(835_716));
+        // discount = 1.1e12 × 1e6 / (1e12 + 10,000 × 31,622,777) = 1.1e24 / 1,316,227,770,000
+        //          = 835,721.61… → 835,721 (down; the exact 1.1e6 / (1 + 0.01 × √1,000)
+        //          is 835,721.62…; Drift's bps truncations give 8357 bps = 835,700).
+        assert_eq!(a.asset_weight(1_000_000_000, WeightLevel::Initial).unwrap(), Ppm(835_721));
         // premium = ⌈0.8 × 1,100,000⌉ + ⌈10,000 × 31,622,777 / 1e6⌉ = 880,000 + 316,228 = 1,196,228
         // (exact 1,196,227.77; Drift's 11962 bps = 1,196,200).
         assert_eq!(a.liability_weight(-1_000_000_000, WeightLevel::Initial).unwrap(), Ppm(1_196_228));

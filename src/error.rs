@@ -14,7 +14,8 @@
 //!
 //! Code ranges: 1–9 arithmetic, 10–29 market parameters, 30–39 pools and
 //! positions, 40–49 fills and liquidation parameters, 50–99 policies,
-//! presets, escalation and venue replicas, 100–199 shared state.
+//! presets, escalation and venue replicas, 100–199 shared state, 200–219
+//! unified accounts.
 
 /// Defines [`Error`], [`Error::as_str`] and [`Error::ALL`] from one table of
 /// `Variant = code, "description";` entries.
@@ -139,6 +140,30 @@ error_table! {
     UnknownReservation = 109, "no live capacity reservation with this handle";
     /// The reservation is left as it was.
     CommitExceedsReservation = 110, "commit larger than its reservation";
+
+    // 200–219: unified accounts (collateral assets, funding, open orders).
+    /// Initial or maintenance ([`crate::asset`]).
+    AssetWeightAbove100Percent = 200, "asset weight exceeds 1,000,000 ppm (100 %)";
+    /// Initial or maintenance ([`crate::asset`]).
+    LiabilityWeightBelow100Percent = 201, "liability weight below 1,000,000 ppm (100 %)";
+    /// `initial asset ≤ maintenance asset` and `initial liability ≥
+    /// maintenance liability` must hold ([`crate::asset`]).
+    WeightsOutOfOrder = 202, "initial weight less strict than the maintenance weight";
+    /// The size term's unit ([`crate::asset`], [`crate::unified::PerpRisk`]).
+    InvalidImfUnit = 203, "IMF size unit must be positive";
+    UnknownAsset = 204, "balance names an asset that is not there";
+    /// Resting bid and ask sizes are magnitudes.
+    NegativeOpenOrders = 205, "open bid or ask size is negative";
+    /// Warning ≥ reduce-only ≥ liquidation ≥ backstop, and liquidation at
+    /// least 100 % ([`crate::unified::MarginLadder`]).
+    InvalidMarginLadder = 206, "margin ladder thresholds out of order";
+    /// Funding indexes or perp risk parameters given, but fewer than markets.
+    MarketDataTooShort = 207, "per-market slice shorter than the markets";
+    /// See [`crate::unified::MAX_BALANCES`].
+    TooManyBalances = 208, "more token balances than MAX_BALANCES in one account";
+    /// A deposit weight given to a borrow or the reverse, in a leg or a
+    /// balance that must be of one side.
+    WrongBalanceSide = 209, "balance on the wrong side (deposit where a borrow is needed or the reverse)";
 }
 
 impl core::fmt::Display for Error {
@@ -168,7 +193,7 @@ mod tests {
             assert!((pair[0] as u32) < (pair[1] as u32), "{:?} before {:?}", pair[0], pair[1]);
         }
         for (i, a) in Error::ALL.iter().enumerate() {
-            assert!((1..200).contains(&(*a as u32)), "{a:?}");
+            assert!((1..220).contains(&(*a as u32)), "{a:?}");
             assert!(!a.as_str().is_empty(), "{a:?}");
             for b in &Error::ALL[i + 1..] {
                 assert_ne!(a.as_str(), b.as_str(), "{a:?} and {b:?} share a description");
@@ -193,12 +218,14 @@ mod tests {
             (Error::InvalidLiquidationConfig, 64),
             (Error::SharedMemoryTooSmall, 100),
             (Error::CommitExceedsReservation, 110),
+            (Error::AssetWeightAbove100Percent, 200),
+            (Error::WrongBalanceSide, 209),
         ];
         for (e, code) in by_hand {
             assert_eq!(e as u32, code, "{e:?}");
         }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
-        assert_eq!(Error::ALL.last(), Some(&Error::CommitExceedsReservation));
+        assert_eq!(Error::ALL.last(), Some(&Error::WrongBalanceSide));
     }
 
     /// `Display` is `as_str`.

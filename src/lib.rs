@@ -142,6 +142,9 @@ mod sync;
 /// cbindgen:ignore
 pub mod venues;
 
+pub mod asset;
+pub mod unified;
+
 pub use account::{Account, MarginMode, Pool, Position, ScanAccount, MAX_POSITIONS};
 pub use error::{Error, Result};
 pub use escalation::{
@@ -161,3 +164,9 @@ pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, Ba
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
+
+pub use asset::{Asset, AssetBalance, WeightLevel};
+pub use unified::{
+    perp_view, unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginBook, MarginLadder, MarginRung, PerpPosition,
+    PerpRisk, PositionMargin, UnifiedAccount, UnifiedHealth, UnifiedPool, MAX_BALANCES,
+};

@@ -140,6 +140,36 @@ pub fn pow10(e: u32) -> Result<i128> {
     10i128.checked_pow(e).ok_or(Error::Overflow)
 }
 
+/// `√n` rounded as named (`Floor` and `TowardZero` down, `Ceil` up), exact
+/// for every `n ≥ 0`; [`Error::OutOfRange`] for `n < 0`.
+///
+/// Digit-by-digit (two bits per step, no division, no float): the floor root
+/// `r` with `r² ≤ n < (r + 1)²`, then one more when rounding up and `r² < n`.
+pub fn isqrt(n: i128, rounding: Rounding) -> Result<i128> {
+    let m = u128::try_from(n).map_err(|_| Error::OutOfRange)?;
+    // The largest power of four not above m.
+    let mut bit: u128 = 1u128.wrapping_shl(126);
+    while bit > m {
+        bit = bit.wrapping_shr(2);
+    }
+    let (mut rest, mut root) = (m, 0u128);
+    while bit != 0 {
+        let trial = root.wrapping_add(bit);
+        if rest >= trial {
+            rest = rest.wrapping_sub(trial);
+            root = root.wrapping_shr(1).wrapping_add(bit);
+        } else {
+            root = root.wrapping_shr(1);
+        }
+        bit = bit.wrapping_shr(2);
+    }
+    let root = i128::try_from(root).map_err(|_| Error::Overflow)?;
+    match rounding {
+        Rounding::Ceil if rest != 0 => root.checked_add(1).ok_or(Error::Overflow),
+        _ => Ok(root),
+    }
+}
+
 /// `a × b / d` with a 256-bit intermediate product, for the few places (the
 /// sizing estimate, ordering scores) whose product may exceed `i128` while the
 /// quotient does not. Rounded as named; errors when the quotient overflows.
@@ -291,6 +321,26 @@ mod tests {
     }
 
     #[test]
+    fn isqrt_at_its_rounding_boundaries() {
+        // Perfect squares are exact both ways; one above rounds up only with Ceil.
+        for (n, f, c) in [(0, 0, 0), (1, 1, 1), (2, 1, 2), (3, 1, 2), (4, 2, 2), (15, 3, 4), (16, 4, 4), (17, 4, 5)] {
+            assert_eq!((isqrt(n, Floor).unwrap(), isqrt(n, Ceil).unwrap()), (f, c), "n = {n}");
+        }
+        // 10^30 = (10^15)²; one less: 10^15 − 1 down, 10^15 up.
+        let e15 = 1_000_000_000_000_000i128;
+        assert_eq!(isqrt(e15 * e15, Floor).unwrap(), e15);
+        assert_eq!(isqrt(e15 * e15 - 1, Floor).unwrap(), e15 - 1);
+        assert_eq!(isqrt(e15 * e15 - 1, Ceil).unwrap(), e15);
+        // i128::MAX = 2^127 − 1: floor √ = 13,043,817,825,332,782,212 (its
+        // square 1.7014118346046923e38 ≤ MAX < the next one's).
+        let r = isqrt(i128::MAX, Floor).unwrap();
+        assert_eq!(r, 13_043_817_825_332_782_212);
+        assert!(r.checked_mul(r).is_some() && (r + 1).checked_mul(r + 1).is_none());
+        assert_eq!(isqrt(i128::MAX, Ceil).unwrap(), r + 1);
+        assert_eq!(isqrt(-1, Floor), Err(Error::OutOfRange));
+    }
+
+    #[test]
     fn ppm_of() {
         // 12,345 × 0.5 % = 61.725 → floor 61, ceil 62
         assert_eq!(Ppm(5_000).of(12_345, Floor).unwrap(), 61);
@@ -335,6 +385,17 @@ mod tests {
             for r in [Floor, Ceil, TowardZero] {
                 prop_assert_eq!(mul_div_wide(a, b, d, r).unwrap(), mul_div(a, b, d, r).unwrap());
             }
+        }
+
+        #[test]
+        fn isqrt_brackets(n in 0i128..i128::MAX) {
+            let f = isqrt(n, Floor).unwrap();
+            let c = isqrt(n, Ceil).unwrap();
+            // f² ≤ n < (f + 1)² (the second via u128, which (f + 1)² fits);
+            // c = f, or f + 1 when n is not a square.
+            prop_assert!(f * f <= n);
+            prop_assert!((f as u128 + 1) * (f as u128 + 1) > n as u128);
+            prop_assert_eq!(c, if f * f == n { f } else { f + 1 });
         }
 
         #[test]
