@@ -167,6 +167,6 @@ pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
 
 pub use asset::{Asset, AssetBalance, WeightLevel};
 pub use unified::{
-    perp_view, unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginBook, MarginLadder, MarginRung, PerpPosition,
-    PerpRisk, PositionMargin, UnifiedAccount, UnifiedHealth, UnifiedPool, MAX_BALANCES,
+    perp_view, run_unified_pipeline, unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginBook, MarginLadder,
+    MarginRung, PerpPosition, PerpRisk, PositionMargin, UnifiedAccount, UnifiedHealth, UnifiedPool, MAX_BALANCES,
 };

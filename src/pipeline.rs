@@ -64,6 +64,10 @@ pub enum Action {
     /// BitMEX: "the insurance fund takes over"); `Decision::backstop` has the
     /// figures, its `deficit` is the fund's loss.
     Takeover = 3,
+    /// Cancel the pool's resting orders before any liquidation order (a
+    /// unified pool's first step: Drift, Mango, Binance portfolio margin and
+    /// Bybit cancel first); call again once they are cancelled.
+    CancelOrders = 4,
 }
 
 /// Why.
@@ -93,6 +97,8 @@ pub enum Reason {
     BlockLimitReached = 7,
     /// The market's liquidation capacity for this window is used up.
     CapacityExhausted = 8,
+    /// A liquidation is due and the pool has resting orders: they go first.
+    OpenOrders = 9,
 }
 
 /// One decision for one pool.
@@ -239,6 +245,25 @@ impl<'a> PoolView<'a> {
         account_state.in_liquidation = false;
         Ok(decision)
     }
+}
+
+/// Rung 0, for a pool with resting orders: when a liquidation is due (the
+/// trigger does not stop it), the decision to cancel them first
+/// ([`Action::CancelOrders`], [`Reason::OpenOrders`], no leg); `None` when no
+/// liquidation is due. Leaves the rule state as it is.
+pub(crate) fn cancel_orders_first(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    state: &AccountLiquidationState,
+) -> Result<Option<Decision>> {
+    policy.validate()?;
+    let view = PoolView::read(pool, markets, prices, policy)?;
+    if trigger(&view, policy, state)?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(view.no_plan(view.health, Action::CancelOrders, Reason::OpenOrders)?))
 }
 
 /// Rung 1, trigger: `Some(reason)` when no liquidation runs — the pool is healthy

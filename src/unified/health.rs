@@ -1,23 +1,4 @@
-//! Unified margin accounts: collateral assets, borrows, funding, open
-//! orders, cross and isolated positions in one account.
-//!
-//! The account large venues run (Binance's multi-asset and portfolio
-//! margin, Bybit's unified account, Drift v2, Mango v4, Hyperliquid) holds
-//! **token balances** — deposits and borrows of several assets, valued with
-//! haircuts ([`crate::asset`]) — next to **perpetual positions**, each
-//! either **cross** (backed by the balances and every other cross position)
-//! or **isolated** (backed only by the margin in its own quote balance).
-//! Positions also carry what the engine has not settled yet: **funding**
-//! since the position's last funding index, and **resting orders** that
-//! could still fill.
-//!
-//! # Pools
-//!
-//! An account has one **cross pool** (every balance and every cross
-//! position; pool 0, present even when empty) and one **isolated pool** per
-//! isolated position (pools 1, 2, … in the order of the positions). Each
-//! pool has its own health and is liquidated on its own; the account's state
-//! is the worst of its pools'.
+//! The health of a unified pool at three levels.
 //!
 //! # Three health levels, in order
 //!
@@ -60,234 +41,12 @@
 //! [`crate::health::pool_health`] at every level: the same figures, unit
 //! for unit.
 
-use crate::account::{Pool, Position, MAX_POSITIONS};
-use crate::asset::{Asset, AssetBalance, WeightLevel};
+use super::{MarginBook, PerpPosition, PerpRisk, UnifiedAccount, UnifiedPool, MAX_BALANCES};
+use crate::asset::{AssetBalance, WeightLevel};
 use crate::error::{Error, Result};
 use crate::health::{self, HealthState};
 use crate::market::{Market, RequirementKind};
-use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
-
-/// Most token balances one account may hold.
-pub const MAX_BALANCES: usize = 64;
-
-/// Whether a position shares the cross pool's margin or has its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[repr(u32)]
-pub enum PositionMargin {
-    /// Backed by the account's balances and its other cross positions.
-    #[default]
-    Cross = 0,
-    /// Backed only by the margin in its own quote balance.
-    Isolated = 1,
-}
-
-/// A perpetual position of a unified account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[repr(C)]
-pub struct PerpPosition {
-    /// Index of the position's market in the markets slice.
-    pub market_index: u32,
-    /// Cross or isolated.
-    pub margin: PositionMargin,
-    /// Signed size in base units: long > 0, short < 0.
-    pub size: Size,
-    /// Settled cash of the position in quote units (isolated: its margin
-    /// too), as [`Position::quote_balance`].
-    pub quote_balance: Quote,
-    /// The market's cumulative funding index when the position was last
-    /// settled (quote units × 10⁻⁶ per unit of size).
-    pub last_funding_index: i64,
-    /// Size of the account's resting bids in this market (≥ 0).
-    pub open_bids: Size,
-    /// Size of the account's resting asks in this market (≥ 0).
-    pub open_asks: Size,
-}
-
-impl PerpPosition {
-    /// A cross position with nothing unsettled and no orders.
-    #[must_use]
-    pub fn cross(market_index: u32, size: Size, quote_balance: Quote) -> Self {
-        PerpPosition { market_index, size, quote_balance, ..PerpPosition::default() }
-    }
-
-    /// An isolated position with nothing unsettled and no orders.
-    #[must_use]
-    pub fn isolated(market_index: u32, size: Size, quote_balance: Quote) -> Self {
-        PerpPosition { margin: PositionMargin::Isolated, ..PerpPosition::cross(market_index, size, quote_balance) }
-    }
-
-    /// The position in today's model (size and quote balance).
-    #[must_use]
-    pub fn position(&self) -> Position {
-        Position { market_index: self.market_index, size: self.size, quote_balance: self.quote_balance }
-    }
-
-    /// True when the position has resting orders.
-    #[must_use]
-    pub fn has_open_orders(&self) -> bool {
-        self.open_bids.0 != 0 || self.open_asks.0 != 0
-    }
-}
-
-/// A market's risk parameters beyond its tiers, for unified accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(C)]
-pub struct PerpRisk {
-    /// Drift's IMF factor for the initial margin's √size premium, ppm per
-    /// √unit of size; 0 turns it off.
-    pub imf_factor: Ppm,
-    /// Units of size in one whole unit for the √size term; > 0.
-    pub imf_unit: i64,
-    /// What a position's positive value (its unrealised gain) counts for at
-    /// the initial level (Drift's unrealised asset weight, Mango's overall
-    /// asset weight); 100 % counts it whole.
-    pub initial_upnl_weight: Ppm,
-}
-
-impl PerpRisk {
-    /// No premium, gains counted whole: today's markets.
-    pub const NONE: PerpRisk = PerpRisk { imf_factor: Ppm(0), imf_unit: 1, initial_upnl_weight: Ppm::ONE };
-
-    /// Checks the parameters: [`Error::InvalidImfUnit`] for a unit ≤ 0,
-    /// [`Error::FractionAbove100Percent`] for a uPnL weight above 100 %.
-    pub fn validate(&self) -> Result<()> {
-        if self.imf_unit <= 0 {
-            return Err(Error::InvalidImfUnit);
-        }
-        self.initial_upnl_weight.at_most_one(Error::FractionAbove100Percent)?;
-        Ok(())
-    }
-}
-
-impl Default for PerpRisk {
-    fn default() -> Self {
-        PerpRisk::NONE
-    }
-}
-
-/// Everything a unified account is valued against: the perp markets with
-/// their marks, cumulative funding indexes and risk extras, and the
-/// collateral assets with their prices. `funding_indexes` and `perp_risk`
-/// may be empty (no funding; [`PerpRisk::NONE`] everywhere), otherwise one
-/// per market.
-#[derive(Debug, Clone, Copy)]
-pub struct MarginBook<'a> {
-    /// The perp markets.
-    pub markets: &'a [Market],
-    /// `prices[i]` is the mark of `markets[i]`.
-    pub prices: &'a [Price],
-    /// `funding_indexes[i]` is the cumulative funding index of `markets[i]`.
-    pub funding_indexes: &'a [i64],
-    /// `perp_risk[i]` is the risk extras of `markets[i]`.
-    pub perp_risk: &'a [PerpRisk],
-    /// The collateral assets.
-    pub assets: &'a [Asset],
-    /// `asset_prices[i]` is the price of `assets[i]`.
-    pub asset_prices: &'a [Price],
-}
-
-impl<'a> MarginBook<'a> {
-    /// A book of perp markets alone (no assets, no funding, no extras).
-    #[must_use]
-    pub fn perps(markets: &'a [Market], prices: &'a [Price]) -> Self {
-        MarginBook { markets, prices, funding_indexes: &[], perp_risk: &[], assets: &[], asset_prices: &[] }
-    }
-
-    fn funding_index(&self, market_index: u32) -> Result<Option<i64>> {
-        if self.funding_indexes.is_empty() {
-            return Ok(None);
-        }
-        if self.funding_indexes.len() < self.markets.len() {
-            return Err(Error::MarketDataTooShort);
-        }
-        let i = usize::try_from(market_index).map_err(|_| Error::UnknownMarket)?;
-        self.funding_indexes.get(i).copied().map(Some).ok_or(Error::UnknownMarket)
-    }
-
-    fn risk(&self, market_index: u32) -> Result<PerpRisk> {
-        if self.perp_risk.is_empty() {
-            return Ok(PerpRisk::NONE);
-        }
-        if self.perp_risk.len() < self.markets.len() {
-            return Err(Error::MarketDataTooShort);
-        }
-        let i = usize::try_from(market_index).map_err(|_| Error::UnknownMarket)?;
-        let r = *self.perp_risk.get(i).ok_or(Error::UnknownMarket)?;
-        r.validate()?;
-        Ok(r)
-    }
-
-    fn asset(&self, asset_index: u32) -> Result<(&'a Asset, Price)> {
-        let i = usize::try_from(asset_index).map_err(|_| Error::UnknownAsset)?;
-        let asset = self.assets.get(i).ok_or(Error::UnknownAsset)?;
-        let price = *self.asset_prices.get(i).ok_or(Error::MissingPrice)?;
-        Ok((asset, price))
-    }
-}
-
-/// A unified margin account: token balances and perp positions, both owned
-/// by the caller.
-#[derive(Debug, Clone, Copy)]
-pub struct UnifiedAccount<'a> {
-    /// Deposits (> 0) and borrows (< 0), at most [`MAX_BALANCES`].
-    pub balances: &'a [AssetBalance],
-    /// The positions, cross and isolated.
-    pub positions: &'a [PerpPosition],
-}
-
-/// One margin pool of a unified account (see the module docs).
-#[derive(Debug, Clone, Copy)]
-pub struct UnifiedPool<'a> {
-    /// The balances counted (the cross pool's; none for an isolated pool).
-    pub balances: &'a [AssetBalance],
-    /// The positions to look at: every position for the cross pool (only
-    /// the cross ones count), the one position for an isolated pool.
-    pub positions: &'a [PerpPosition],
-    /// Which of `positions` count: the cross ones, or the isolated one.
-    pub margin: PositionMargin,
-    /// Index in the account's positions of `positions[0]`.
-    pub first_position: usize,
-}
-
-impl<'a> UnifiedAccount<'a> {
-    /// Number of pools: the cross pool and one per isolated position.
-    #[must_use]
-    pub fn pool_count(&self) -> usize {
-        self.positions.iter().filter(|p| p.margin == PositionMargin::Isolated).count().saturating_add(1)
-    }
-
-    /// Pool `index`: 0 is the cross pool, `k ≥ 1` the `k`-th isolated
-    /// position's. [`Error::UnknownPosition`] beyond the last.
-    pub fn pool(&self, index: usize) -> Result<UnifiedPool<'a>> {
-        if index == 0 {
-            return Ok(UnifiedPool {
-                balances: self.balances,
-                positions: self.positions,
-                margin: PositionMargin::Cross,
-                first_position: 0,
-            });
-        }
-        let (at, _) = self
-            .positions
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.margin == PositionMargin::Isolated)
-            .nth(index.saturating_sub(1))
-            .ok_or(Error::UnknownPosition)?;
-        let positions = self.positions.get(at..at.saturating_add(1)).ok_or(Error::UnknownPosition)?;
-        Ok(UnifiedPool { balances: &[], positions, margin: PositionMargin::Isolated, first_position: at })
-    }
-}
-
-impl<'a> UnifiedPool<'a> {
-    /// The positions that count in this pool, with their index in the
-    /// account's positions.
-    pub fn members(&self) -> impl Iterator<Item = (usize, &'a PerpPosition)> + '_ {
-        let margin = self.margin;
-        let first = self.first_position;
-        self.positions.iter().enumerate().filter(move |(_, p)| p.margin == margin).map(move |(i, p)| (first.saturating_add(i), p))
-    }
-}
+use crate::num::{self, Quote, Rounding, PPM};
 
 /// A health level (see the module docs), in order: each is at least as
 /// strict as the next.
@@ -469,7 +228,7 @@ impl UnifiedHealth {
 
 /// Exact running totals of one pool (see [`UnifiedHealth`]).
 #[derive(Debug, Clone, Copy, Default)]
-struct Totals {
+pub(super) struct Totals {
     equity: i128,
     collateral: [i128; 3],
     requirement: [i128; 3],
@@ -479,7 +238,7 @@ struct Totals {
 
 const INITIAL: usize = 0;
 const LIQUIDATION_END: usize = 1;
-const MAINTENANCE: usize = 2;
+pub(super) const MAINTENANCE: usize = 2;
 
 impl Totals {
     fn add_collateral(&mut self, level: usize, v: i128) -> Result<()> {
@@ -494,7 +253,8 @@ impl Totals {
         Ok(())
     }
 
-    fn balance(&mut self, b: &AssetBalance, book: &MarginBook<'_>) -> Result<()> {
+    /// A balance's value at every level.
+    pub(super) fn balance(&mut self, b: &AssetBalance, book: &MarginBook<'_>) -> Result<()> {
         if b.amount == 0 {
             book.asset(b.asset_index)?;
             return Ok(());
@@ -520,11 +280,7 @@ impl Totals {
         }
         self.add_requirement(LIQUIDATION_END, terms.initial)?;
         self.add_requirement(MAINTENANCE, terms.maintenance)?;
-        // Funding since the last settlement (no price needed).
-        if let Some(index) = book.funding_index(p.market_index)? {
-            let delta = num::sub(i128::from(index), i128::from(p.last_funding_index))?;
-            self.funding_owed = num::add(self.funding_owed, num::mul(delta, i128::from(p.size.0))?)?;
-        }
+        self.funding(p, book)?;
         // The initial level: a gain weighted, the requirement at the worst
         // fill of the resting orders, with the √size premium.
         let risk = book.risk(p.market_index)?;
@@ -542,9 +298,29 @@ impl Totals {
         self.add_requirement(INITIAL, requirement)
     }
 
+    /// The funding a position owes since its last settlement (no price
+    /// needed), added to the pool's sum.
+    pub(super) fn funding(&mut self, p: &PerpPosition, book: &MarginBook<'_>) -> Result<()> {
+        if let Some(index) = book.funding_index(p.market_index)? {
+            let delta = num::sub(i128::from(index), i128::from(p.last_funding_index))?;
+            self.funding_owed = num::add(self.funding_owed, num::mul(delta, i128::from(p.size.0))?)?;
+        }
+        Ok(())
+    }
+
+    /// The pool's funding, summed then rounded once, down (against the
+    /// account): `−⌈Σ (I − I_last) × size / 1e6⌉`.
+    pub(super) fn funding_total(&self) -> Result<i128> {
+        num::sub(0, num::div_round(self.funding_owed, PPM, Rounding::Ceil)?)
+    }
+
+    /// The collateral summed so far at `level`.
+    pub(super) fn collateral_at(&self, level: usize) -> Result<i128> {
+        self.collateral.get(level).copied().ok_or(Error::OutOfRange)
+    }
+
     fn finish(mut self, ladder: &MarginLadder) -> Result<UnifiedHealth> {
-        // Owed funding, summed then rounded once, against the account.
-        let funding = num::sub(0, num::div_round(self.funding_owed, PPM, Rounding::Ceil)?)?;
+        let funding = self.funding_total()?;
         self.equity = num::add(self.equity, funding)?;
         for level in [INITIAL, LIQUIDATION_END, MAINTENANCE] {
             self.add_collateral(level, funding)?;
@@ -676,48 +452,14 @@ fn add_health(a: &UnifiedHealth, b: &UnifiedHealth) -> Result<UnifiedHealth> {
     })
 }
 
-/// A unified pool in today's model, for the pipeline's stages: its perp
-/// positions (copied into `positions`, in the account's order) and, as the
-/// collateral, everything else the pool counts at the maintenance level —
-/// the balances at their maintenance weights and the unsettled funding.
-/// Returns the pool and, for each of its positions, the index of that
-/// position in the account (to map legs back).
-///
-/// Closing a perp moves cash into the position's quote balance and changes
-/// no balance, so sizing a close against a maintenance target (with or
-/// without buffer) on this pool is exact for the unified pool. The
-/// initial-level extras (open orders, √size premium, weighted gains) are not
-/// in it: the pipeline cancels open orders first.
-pub fn perp_view<'p>(
-    pool: &UnifiedPool<'_>,
-    book: &MarginBook<'_>,
-    positions: &'p mut [Position; MAX_POSITIONS],
-    account_index: &mut [usize; MAX_POSITIONS],
-) -> Result<Pool<'p>> {
-    let mut t = Totals::default();
-    for b in pool.balances {
-        t.balance(b, book)?;
-    }
-    let mut n = 0usize;
-    for (i, p) in pool.members() {
-        *positions.get_mut(n).ok_or(Error::TooManyPositions)? = p.position();
-        *account_index.get_mut(n).ok_or(Error::TooManyPositions)? = i;
-        n = n.saturating_add(1);
-        if let Some(index) = book.funding_index(p.market_index)? {
-            let delta = num::sub(i128::from(index), i128::from(p.last_funding_index))?;
-            t.funding_owed = num::add(t.funding_owed, num::mul(delta, i128::from(p.size.0))?)?;
-        }
-    }
-    let funding = num::sub(0, num::div_round(t.funding_owed, PPM, Rounding::Ceil)?)?;
-    let collateral = Quote::from_i128(num::add(*t.collateral.get(MAINTENANCE).ok_or(Error::OutOfRange)?, funding)?)?;
-    Ok(Pool::new(collateral, positions.get(..n).ok_or(Error::TooManyPositions)?))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    use crate::account::Pool;
+    use crate::asset::Asset;
     use crate::health::pool_health;
+    use crate::num::{Ppm, Price, Size};
 
     /// e = 0, 10 % / 5 %.
     fn perp() -> Market {

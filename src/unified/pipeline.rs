@@ -1,0 +1,186 @@
+//! The pipeline for a unified pool: cancel its resting orders first, then
+//! liquidate its perps as today's pipeline does for a pool.
+//!
+//! A pool's perps are liquidated against everything else the pool counts
+//! at the maintenance level — its balances at their maintenance weights and
+//! its unsettled funding — as one collateral figure ([`perp_view`]).
+//! Closing a perp moves cash into the position's quote balance and changes
+//! no balance, so sizing, pricing and settling a close on that view are
+//! exact for the unified pool with a maintenance target (with or without
+//! buffer). The initial level's extras (resting orders, the √size premium,
+//! weighted gains) are not in the view: the pipeline's first step cancels
+//! the resting orders, and a liquidation stops at the policy's target on the
+//! maintenance collateral.
+
+use super::health::{Totals, MAINTENANCE};
+use super::{MarginBook, UnifiedAccount, UnifiedPool};
+use crate::account::{Pool, Position, MAX_POSITIONS};
+use crate::error::{Error, Result};
+use crate::num::{self, Quote};
+use crate::pipeline::{self, Decision};
+use crate::plan::PlanLeg;
+use crate::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+
+/// A unified pool in today's model: its perp positions (copied into
+/// `positions`, in the account's order) and, as the collateral, the
+/// balances at their maintenance weights plus the unsettled funding (see the
+/// module docs). `account_index[k]` is the account's index of the pool's
+/// `k`-th position (to map legs back).
+///
+/// Errors: those of [`super::unified_pool_health`];
+/// [`Error::TooManyPositions`] above [`MAX_POSITIONS`].
+pub fn perp_view<'p>(
+    pool: &UnifiedPool<'_>,
+    book: &MarginBook<'_>,
+    positions: &'p mut [Position; MAX_POSITIONS],
+    account_index: &mut [usize; MAX_POSITIONS],
+) -> Result<Pool<'p>> {
+    let mut t = Totals::default();
+    for b in pool.balances {
+        t.balance(b, book)?;
+    }
+    let mut n = 0usize;
+    for (i, p) in pool.members() {
+        if p.open_bids.0 < 0 || p.open_asks.0 < 0 {
+            return Err(Error::NegativeOpenOrders);
+        }
+        *positions.get_mut(n).ok_or(Error::TooManyPositions)? = p.position();
+        *account_index.get_mut(n).ok_or(Error::TooManyPositions)? = i;
+        n = n.saturating_add(1);
+        t.funding(p, book)?;
+    }
+    let collateral = Quote::from_i128(num::add(t.collateral_at(MAINTENANCE)?, t.funding_total()?)?)?;
+    Ok(Pool::new(collateral, positions.get(..n).ok_or(Error::TooManyPositions)?))
+}
+
+/// Runs the pipeline for pool `pool_index` of a unified account (0 the
+/// cross pool, `k ≥ 1` the `k`-th isolated position's).
+///
+/// When a liquidation is due and any of the pool's positions has resting
+/// orders, the decision is [`crate::Action::CancelOrders`] with
+/// [`crate::Reason::OpenOrders`] and no leg (the rule state untouched):
+/// cancel, then call again. Otherwise [`crate::run_pipeline`] on the pool's
+/// [`perp_view`], with each leg's `position_index` the account's index of
+/// its position. The other arguments, the outputs and the errors are
+/// `run_pipeline`'s (outputs written only on success).
+#[allow(clippy::too_many_arguments)]
+pub fn run_unified_pipeline(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    legs: &mut [PlanLeg],
+) -> Result<Decision> {
+    let pool = account.pool(pool_index)?;
+    let mut positions = [Position::default(); MAX_POSITIONS];
+    let mut index = [0usize; MAX_POSITIONS];
+    let view = perp_view(&pool, book, &mut positions, &mut index)?;
+    if pool.members().any(|(_, p)| p.has_open_orders()) {
+        if let Some(decision) = pipeline::cancel_orders_first(&view, book.markets, book.prices, policy, account_state)? {
+            return Ok(decision);
+        }
+    }
+    let mut staged = [PlanLeg::default(); MAX_POSITIONS];
+    let room = staged.get_mut(..legs.len().min(MAX_POSITIONS)).ok_or(Error::BufferTooSmall)?;
+    let decision = pipeline::run_pipeline(&view, book.markets, book.prices, policy, account_state, market_states, now, block, room)?;
+    let planned = staged.get_mut(..decision.plan.leg_count).ok_or(Error::BufferTooSmall)?;
+    for leg in planned.iter_mut() {
+        let k = usize::try_from(leg.position_index).map_err(|_| Error::UnknownPosition)?;
+        let at = *index.get(k).ok_or(Error::UnknownPosition)?;
+        leg.position_index = u32::try_from(at).map_err(|_| Error::UnknownPosition)?;
+    }
+    legs.get_mut(..planned.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(planned);
+    Ok(decision)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::asset::{Asset, AssetBalance};
+    use crate::market::Market;
+    use crate::num::{Ppm, Price, Size};
+    use crate::pipeline::{run_pipeline, Action, Reason};
+    use crate::policy::Policy;
+    use crate::unified::PerpPosition;
+
+    /// e = 0, 10 % / 5 %, fee 1 %.
+    fn market() -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m
+    }
+
+    fn run(
+        account: &UnifiedAccount<'_>,
+        pool: usize,
+        book: &MarginBook<'_>,
+        state: &mut AccountLiquidationState,
+    ) -> (Decision, [PlanLeg; 4]) {
+        let mut legs = [PlanLeg::default(); 4];
+        let d = run_unified_pipeline(account, pool, book, &Policy::default(), state, &mut [], 0, 0, &mut legs).unwrap();
+        (d, legs)
+    }
+
+    #[test]
+    fn resting_orders_are_cancelled_first() {
+        // Long 100 @ 100, qb −9,600: equity 400 < MM 500 (no balances).
+        let markets = [market()];
+        let prices = [Price(100)];
+        let book = MarginBook::perps(&markets, &prices);
+        let with_orders = [PerpPosition { open_asks: Size(5), ..PerpPosition::cross(0, Size(100), Quote(-9_600)) }];
+        let account = UnifiedAccount { balances: &[], positions: &with_orders };
+        let mut state = AccountLiquidationState::default();
+        let (d, legs) = run(&account, 0, &book, &mut state);
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::CancelOrders, Reason::OpenOrders, 0));
+        assert_eq!((state, legs[0]), (AccountLiquidationState::default(), PlanLeg::default()));
+        // Once cancelled: exactly today's pipeline on the same pool.
+        let cancelled = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
+        let account = UnifiedAccount { balances: &[], positions: &cancelled };
+        let (d, legs) = run(&account, 0, &book, &mut state);
+        let mut today_state = AccountLiquidationState::default();
+        let mut today_legs = [PlanLeg::default(); 4];
+        let today_positions = [cancelled[0].position()];
+        let pool = Pool::new(Quote(0), &today_positions);
+        let today = run_pipeline(&pool, &markets, &prices, &Policy::default(), &mut today_state, &mut [], 0, 0, &mut today_legs).unwrap();
+        assert_eq!((d, legs, state), (today, today_legs, today_state));
+        assert_eq!(d.action, Action::Liquidate);
+        // A healthy pool keeps its orders: no liquidation is due.
+        let healthy = [PerpPosition { open_bids: Size(5), ..PerpPosition::cross(0, Size(100), Quote(-9_000)) }];
+        let account = UnifiedAccount { balances: &[], positions: &healthy };
+        let (d, _) = run(&account, 0, &book, &mut AccountLiquidationState::default());
+        assert_eq!((d.action, d.reason), (Action::None, Reason::Healthy));
+    }
+
+    #[test]
+    fn legs_name_the_account_positions_and_weighted_collateral_counts() {
+        // Account: [isolated short (healthy), cross long]. The cross pool's
+        // long 100 @ 100, qb −10,000 (value 0) is backed by a deposit of 5
+        // units of an asset priced 100 at 90 % maintenance weight:
+        // collateral 500 × 0.9 = 450 < MM 500 → liquidatable. Its leg names
+        // account position 1.
+        let markets = [market()];
+        let prices = [Price(100)];
+        let assets = [Asset::weighted(0, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)))];
+        let book = MarginBook { assets: &assets, asset_prices: &[Price(100)], ..MarginBook::perps(&markets, &prices) };
+        let balances = [AssetBalance { asset_index: 0, amount: 5 }];
+        let positions = [PerpPosition::isolated(0, Size(-1), Quote(1_000)), PerpPosition::cross(0, Size(100), Quote(-10_000))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let mut ps = [Position::default(); MAX_POSITIONS];
+        let mut idx = [0usize; MAX_POSITIONS];
+        let view = perp_view(&account.pool(0).unwrap(), &book, &mut ps, &mut idx).unwrap();
+        assert_eq!((view.collateral, view.positions.len(), idx[0]), (Quote(450), 1, 1));
+        let (d, legs) = run(&account, 0, &book, &mut AccountLiquidationState::default());
+        assert_eq!((d.action, d.plan.leg_count, legs[0].position_index), (Action::Liquidate, 1, 1));
+        // Equity 450 − x − ceil(0.99x) ≥ 500 − 5x ⇒ 4x − ceil(0.99x) ≥ 50 ⇒
+        // x = 17: 68 − 17 = 51 ✓; x = 16: 64 − 16 = 48 ✗.
+        assert_eq!(legs[0].size_delta, Size(-17));
+        // The isolated pool (pool 1) is healthy: 1,000 − 100 = 900 ≥ 5.
+        let (d, _) = run(&account, 1, &book, &mut AccountLiquidationState::default());
+        assert_eq!(d.action, Action::None);
+    }
+}
