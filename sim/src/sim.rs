@@ -521,7 +521,8 @@ impl Run<'_> {
         )
         .map_err(core("run_pipeline", i))?;
         match d.action {
-            Action::None => Ok((false, false)),
+            // The simulator's accounts rest no orders: run_pipeline never asks to cancel.
+            Action::None | Action::CancelOrders => Ok((false, false)),
             Action::Backstop => {
                 self.backstops += 1;
                 let r = match d.reason {
