@@ -9,7 +9,9 @@
 //!   auto-deleveraging;
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
-//! - `shared_stress`: `partliq::shared` under real threads.
+//! - `shared_stress`: `partliq::shared` under real threads;
+//! - `unified`: unified accounts — today's model as an exact special case,
+//!   the health levels in order, health monotone in prices and weights.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -32,3 +34,4 @@ mod scenario;
 mod settlement;
 mod shared_stress;
 mod sizing;
+mod unified;
