@@ -340,6 +340,8 @@ fn health_is_monotone_in_asset_prices() {
             "none"
         })
     });
+    assert_share(&t, "deposit", 200);
+    assert_share(&t, "borrow", 200);
 }
 
 /// Raising an asset weight never lowers health; raising a liability weight
