@@ -170,33 +170,49 @@ impl Asset {
     /// The asset weight of a deposit of `amount` at `level` (ppm, rounded
     /// down): the level's weight, lowered by the size discount.
     pub fn asset_weight(&self, amount: i128, level: WeightLevel) -> Result<Ppm> {
-        let w = match level {
-            WeightLevel::Initial => self.initial_asset_weight,
-            WeightLevel::Maintenance => self.maintenance_asset_weight,
-        };
-        if self.imf_factor.0 == 0 || amount == 0 {
-            return Ok(w);
-        }
-        // 1.1 / (1 + imf·√S) in ppm = 1.1e6 × 1e6 × unit / (1e6 × unit + imf × r).
-        let unit = i128::from(self.imf_unit);
-        let den = num::add(num::mul(PPM, unit)?, num::mul(i128::from(self.imf_factor.0), self.root_size(amount)?)?)?;
-        let discount = num::mul_div(num::mul(DISCOUNT_NUMERATOR, PPM)?, unit, den, Rounding::Floor)?;
-        Ok(if discount < i128::from(w.0) { Ppm(u32::try_from(discount).map_err(|_| Error::Overflow)?) } else { w })
+        let root = self.root_if_sized(amount)?;
+        self.discounted(self.level_weights(level).0, root)
     }
 
     /// The liability weight of a borrow of `amount` at `level` (ppm, rounded
     /// up): the level's weight, raised by the size premium.
     pub fn liability_weight(&self, amount: i128, level: WeightLevel) -> Result<Ppm> {
-        let w = match level {
-            WeightLevel::Initial => self.initial_liability_weight,
-            WeightLevel::Maintenance => self.maintenance_liability_weight,
-        };
-        if self.imf_factor.0 == 0 || amount == 0 {
-            return Ok(w);
+        let root = self.root_if_sized(amount)?;
+        self.premium(self.level_weights(level).1, root)
+    }
+
+    /// `(asset weight, liability weight)` of a level.
+    fn level_weights(&self, level: WeightLevel) -> (Ppm, Ppm) {
+        match level {
+            WeightLevel::Initial => (self.initial_asset_weight, self.initial_liability_weight),
+            WeightLevel::Maintenance => (self.maintenance_asset_weight, self.maintenance_liability_weight),
         }
-        // 0.8 × w + imf × r / unit, each part rounded up.
+    }
+
+    /// The size term `⌈√(|amount| × imf_unit)⌉`, or `None` when there is no
+    /// size term (no IMF factor, or nothing held).
+    fn root_if_sized(&self, amount: i128) -> Result<Option<i128>> {
+        if self.imf_factor.0 == 0 || amount == 0 {
+            return Ok(None);
+        }
+        self.root_size(amount).map(Some)
+    }
+
+    /// `min(w, 1.1 / (1 + imf·√S))` in ppm, rounded down:
+    /// `1.1e6 × 1e6 × unit / (1e6 × unit + imf × r)`.
+    fn discounted(&self, w: Ppm, root: Option<i128>) -> Result<Ppm> {
+        let Some(r) = root else { return Ok(w) };
+        let unit = i128::from(self.imf_unit);
+        let den = num::add(num::mul(PPM, unit)?, num::mul(i128::from(self.imf_factor.0), r)?)?;
+        let discount = num::mul_div(num::mul(DISCOUNT_NUMERATOR, PPM)?, unit, den, Rounding::Floor)?;
+        Ok(if discount < i128::from(w.0) { Ppm(u32::try_from(discount).map_err(|_| Error::Overflow)?) } else { w })
+    }
+
+    /// `max(w, 0.8 × w + imf × r / unit)` in ppm, each part rounded up.
+    fn premium(&self, w: Ppm, root: Option<i128>) -> Result<Ppm> {
+        let Some(r) = root else { return Ok(w) };
         let base = num::mul_div(i128::from(w.0), PREMIUM_BASE_SHARE, PPM, Rounding::Ceil)?;
-        let size = num::mul_div(i128::from(self.imf_factor.0), self.root_size(amount)?, i128::from(self.imf_unit), Rounding::Ceil)?;
+        let size = num::mul_div(i128::from(self.imf_factor.0), r, i128::from(self.imf_unit), Rounding::Ceil)?;
         let premium = num::add(base, size)?;
         Ok(if premium > i128::from(w.0) { Ppm(u32::try_from(premium).map_err(|_| Error::Overflow)?) } else { w })
     }
@@ -211,16 +227,63 @@ impl Asset {
     /// times its asset weight, rounded down; a borrow's value times its
     /// liability weight, negative, rounded down (its magnitude up).
     pub fn weighted_value(&self, amount: i128, price: Price, level: WeightLevel) -> Result<i128> {
-        if price.0 <= 0 {
-            return Err(if price.0 == 0 { Error::MissingPrice } else { Error::NegativePrice });
+        let root = self.root_if_sized(amount)?;
+        let w =
+            if amount > 0 { self.discounted(self.level_weights(level).0, root)? } else { self.premium(self.level_weights(level).1, root)? };
+        self.value_at_weight(amount, price, w)
+    }
+
+    /// A balance's figures at once (the size term computed once): its
+    /// unweighted value (rounded down) and its weighted values at the
+    /// initial and maintenance levels, as [`Self::value`] and
+    /// [`Self::weighted_value`] give them.
+    pub fn figures(&self, amount: i128, price: Price) -> Result<BalanceFigures> {
+        if amount == 0 {
+            check_price(price)?;
+            return Ok(BalanceFigures::default());
         }
+        let root = self.root_if_sized(amount)?;
+        let (wi, wm) = if amount > 0 {
+            (self.discounted(self.initial_asset_weight, root)?, self.discounted(self.maintenance_asset_weight, root)?)
+        } else {
+            (self.premium(self.initial_liability_weight, root)?, self.premium(self.maintenance_liability_weight, root)?)
+        };
+        Ok(BalanceFigures {
+            value: self.value(amount, price, Rounding::Floor)?,
+            initial: self.value_at_weight(amount, price, wi)?,
+            maintenance: self.value_at_weight(amount, price, wm)?,
+        })
+    }
+
+    /// `⌊amount × price × 10^e × w / 1e6⌋`, one rounding.
+    fn value_at_weight(&self, amount: i128, price: Price, w: Ppm) -> Result<i128> {
+        check_price(price)?;
         if amount == 0 {
             return Ok(0);
         }
-        let w = if amount > 0 { self.asset_weight(amount, level)? } else { self.liability_weight(amount, level)? };
         let (up, down) = self.scale()?;
         let n = num::mul(num::mul(num::mul(amount, i128::from(price.0))?, up)?, i128::from(w.0))?;
         num::div_round(n, num::mul(down, PPM)?, Rounding::Floor)
+    }
+}
+
+/// A balance's figures (see [`Asset::figures`]), in quote units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BalanceFigures {
+    /// Unweighted value, rounded down.
+    pub value: i128,
+    /// Weighted at the initial level, rounded down.
+    pub initial: i128,
+    /// Weighted at the maintenance level, rounded down.
+    pub maintenance: i128,
+}
+
+/// [`Error::MissingPrice`] for a zero price, [`Error::NegativePrice`] below.
+fn check_price(price: Price) -> Result<()> {
+    match price.0 {
+        0 => Err(Error::MissingPrice),
+        p if p < 0 => Err(Error::NegativePrice),
+        _ => Ok(()),
     }
 }
 
@@ -250,6 +313,10 @@ mod tests {
         // 2 SOL borrow: −200,000,000 × 1.1 = −220,000,000 (maintenance).
         assert_eq!(a.weighted_value(-2_000_000_000, p, WeightLevel::Maintenance).unwrap(), -220_000_000);
         assert_eq!(a.weighted_value(1, Price(0), WeightLevel::Initial), Err(Error::MissingPrice));
+        // All at once: 1.5 SOL = 150,000,000 unweighted.
+        let f = a.figures(1_500_000_000, p).unwrap();
+        assert_eq!((f.value, f.initial, f.maintenance), (150_000_000, 120_000_000, 135_000_000));
+        assert_eq!(a.figures(0, Price(-1)), Err(Error::NegativePrice));
     }
 
     #[test]

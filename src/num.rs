@@ -143,10 +143,44 @@ pub fn pow10(e: u32) -> Result<i128> {
 /// `√n` rounded as named (`Floor` and `TowardZero` down, `Ceil` up), exact
 /// for every `n ≥ 0`; [`Error::OutOfRange`] for `n < 0`.
 ///
-/// Digit-by-digit (two bits per step, no division, no float): the floor root
-/// `r` with `r² ≤ n < (r + 1)²`, then one more when rounding up and `r² < n`.
+/// Integers only: the floor root `r` with `r² ≤ n < (r + 1)²` (Newton's
+/// iteration below 2⁶⁴, digit by digit above), then one more when rounding
+/// up and `r² < n`.
 pub fn isqrt(n: i128, rounding: Rounding) -> Result<i128> {
     let m = u128::try_from(n).map_err(|_| Error::OutOfRange)?;
+    let root = match u64::try_from(m) {
+        Ok(m64) => u128::from(isqrt_u64(m64)),
+        Err(_) => isqrt_u128(m),
+    };
+    let exact = root.checked_mul(root) == Some(m);
+    let root = i128::try_from(root).map_err(|_| Error::Overflow)?;
+    match rounding {
+        Rounding::Ceil if !exact => root.checked_add(1).ok_or(Error::Overflow),
+        _ => Ok(root),
+    }
+}
+
+/// Floor square root of a `u64`: Newton's iteration from a power of two at
+/// least the root (each step one hardware division), stopping when it no
+/// longer falls.
+fn isqrt_u64(n: u64) -> u64 {
+    if n < 2 {
+        return n;
+    }
+    let bits = 64u32.saturating_sub(n.leading_zeros());
+    let mut x: u64 = 1u64.wrapping_shl(bits.div_ceil(2));
+    loop {
+        let y = x.wrapping_add(n.checked_div(x).unwrap_or(0)).wrapping_shr(1);
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
+/// Floor square root of a `u128`, digit by digit (two bits per step, no
+/// division).
+fn isqrt_u128(m: u128) -> u128 {
     // The largest power of four not above m.
     let mut bit: u128 = 1u128.wrapping_shl(126);
     while bit > m {
@@ -163,11 +197,7 @@ pub fn isqrt(n: i128, rounding: Rounding) -> Result<i128> {
         }
         bit = bit.wrapping_shr(2);
     }
-    let root = i128::try_from(root).map_err(|_| Error::Overflow)?;
-    match rounding {
-        Rounding::Ceil if rest != 0 => root.checked_add(1).ok_or(Error::Overflow),
-        _ => Ok(root),
-    }
+    root
 }
 
 /// `a × b / d` with a 256-bit intermediate product, for the few places (the
@@ -338,6 +368,12 @@ mod tests {
         assert!(r.checked_mul(r).is_some() && (r + 1).checked_mul(r + 1).is_none());
         assert_eq!(isqrt(i128::MAX, Ceil).unwrap(), r + 1);
         assert_eq!(isqrt(-1, Floor), Err(Error::OutOfRange));
+        // Either side of 2⁶⁴ (where the u64 path hands over): u64::MAX =
+        // 2⁶⁴ − 1 has floor root 2³² − 1 (its square 2⁶⁴ − 2³³ + 1 ≤ n); 2⁶⁴
+        // is (2³²)² exactly.
+        let max64 = i128::from(u64::MAX);
+        assert_eq!((isqrt(max64, Floor).unwrap(), isqrt(max64, Ceil).unwrap()), (4_294_967_295, 4_294_967_296));
+        assert_eq!((isqrt(max64 + 1, Floor).unwrap(), isqrt(max64 + 1, Ceil).unwrap()), (4_294_967_296, 4_294_967_296));
     }
 
     #[test]
@@ -396,6 +432,12 @@ mod tests {
             prop_assert!(f * f <= n);
             prop_assert!((f as u128 + 1) * (f as u128 + 1) > n as u128);
             prop_assert_eq!(c, if f * f == n { f } else { f + 1 });
+        }
+
+        #[test]
+        fn isqrt_u64_range_brackets(n in 0i128..(1i128 << 64)) {
+            let f = isqrt(n, Floor).unwrap();
+            prop_assert!(f * f <= n && (f + 1) * (f + 1) > n);
         }
 
         #[test]

@@ -42,7 +42,7 @@
 //! for unit.
 
 use super::{MarginBook, PerpPosition, PerpRisk, UnifiedAccount, UnifiedPool, MAX_BALANCES};
-use crate::asset::{AssetBalance, WeightLevel};
+use crate::asset::AssetBalance;
 use crate::error::{Error, Result};
 use crate::health::{self, HealthState};
 use crate::market::{Market, RequirementKind};
@@ -255,17 +255,12 @@ impl Totals {
 
     /// A balance's value at every level.
     pub(super) fn balance(&mut self, b: &AssetBalance, book: &MarginBook<'_>) -> Result<()> {
-        if b.amount == 0 {
-            book.asset(b.asset_index)?;
-            return Ok(());
-        }
         let (asset, price) = book.asset(b.asset_index)?;
-        let amount = i128::from(b.amount);
-        let initial = asset.weighted_value(amount, price, WeightLevel::Initial)?;
-        self.equity = num::add(self.equity, asset.value(amount, price, Rounding::Floor)?)?;
-        self.add_collateral(INITIAL, initial)?;
-        self.add_collateral(LIQUIDATION_END, initial)?;
-        self.add_collateral(MAINTENANCE, asset.weighted_value(amount, price, WeightLevel::Maintenance)?)
+        let f = asset.figures(i128::from(b.amount), price)?;
+        self.equity = num::add(self.equity, f.value)?;
+        self.add_collateral(INITIAL, f.initial)?;
+        self.add_collateral(LIQUIDATION_END, f.initial)?;
+        self.add_collateral(MAINTENANCE, f.maintenance)
     }
 
     fn position(&mut self, p: &PerpPosition, book: &MarginBook<'_>) -> Result<()> {
@@ -286,14 +281,17 @@ impl Totals {
         let risk = book.risk(p.market_index)?;
         let value = if terms.equity > 0 { risk.initial_upnl_weight.of(terms.equity, Rounding::Floor)? } else { terms.equity };
         self.add_collateral(INITIAL, value)?;
-        let requirement = if p.size.0 == 0 && !p.has_open_orders() {
-            0
+        let requirement = if !p.has_open_orders() && risk.imf_factor.0 == 0 {
+            terms.initial
         } else {
+            // The requirement grows with |size|: the worse fill is the side
+            // that leaves the larger position.
             let (market, price) = health::market_and_price(book.markets, book.prices, p.market_index)?;
             let size = i128::from(p.size.0);
             let bids = num::add(size, i128::from(p.open_bids.0))?;
             let asks = num::sub(size, i128::from(p.open_asks.0))?;
-            initial_with_premium(market, &risk, bids, price)?.max(initial_with_premium(market, &risk, asks, price)?)
+            let worse = if bids.checked_abs().ok_or(Error::Overflow)? >= asks.checked_abs().ok_or(Error::Overflow)? { bids } else { asks };
+            initial_with_premium(market, &risk, worse, price)?
         };
         self.add_requirement(INITIAL, requirement)
     }
@@ -379,7 +377,11 @@ fn initial_with_premium(market: &Market, risk: &PerpRisk, size: i128, price: i12
     let fraction = num::add(num::mul(num::mul(4, i128::from(f0.0))?, unit)?, num::mul(num::mul(5, i128::from(risk.imf_factor.0))?, root)?)?;
     let scaled = market.scaled_notional(abs, price)?;
     let den = num::mul(num::mul(market.notional_denominator()?, PPM)?, num::mul(5, unit)?)?;
-    Ok(tiered.max(num::mul_div_wide(scaled, fraction, den, Rounding::Ceil)?))
+    let premium = match scaled.checked_mul(fraction) {
+        Some(n) => num::div_round(n, den, Rounding::Ceil)?,
+        None => num::mul_div_wide(scaled, fraction, den, Rounding::Ceil)?,
+    };
+    Ok(tiered.max(premium))
 }
 
 /// Health of one pool of a unified account (see the module docs), with the
