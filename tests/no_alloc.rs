@@ -155,6 +155,56 @@ fn the_pipeline_allocates_nothing() {
 }
 
 #[test]
+fn unified_accounts_allocate_nothing() {
+    let markets = [tiered_market(-4)];
+    let prices = [Price(5_700_000)];
+    let assets = [Asset::at_par(0), {
+        let mut a = Asset::weighted(-9, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)));
+        a.imf_factor = Ppm(1_000);
+        a.imf_unit = 1_000_000_000;
+        a
+    }];
+    let risk = [PerpRisk { imf_factor: Ppm(500), imf_unit: 100_000_000, initial_upnl_weight: Ppm(900_000) }];
+    let book = MarginBook {
+        markets: &markets,
+        prices: &prices,
+        funding_indexes: &[1_500],
+        perp_risk: &risk,
+        assets: &assets,
+        asset_prices: &[Price(1), Price(150_000_000)],
+    };
+    let balances = [AssetBalance { asset_index: 1, amount: 40_000_000_000 }, AssetBalance { asset_index: 0, amount: -1_000_000_000 }];
+    let positions = [
+        PerpPosition {
+            last_funding_index: 1_000,
+            open_asks: Size(50_000_000),
+            ..PerpPosition::cross(0, Size(100_000_000), Quote(-60_000_000_000))
+        },
+        PerpPosition::isolated(0, Size(-10_000_000), Quote(6_000_000_000)),
+    ];
+    let cancelled = [PerpPosition { open_asks: Size(0), ..positions[0] }, positions[1]];
+    let n = allocations_during(|| {
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        for ladder in [MarginLadder::STANDARD, MarginLadder::BINANCE_PORTFOLIO_MARGIN] {
+            unified_account_health(&account, &book, &ladder).unwrap();
+            unified_pool_health(&account.pool(1).unwrap(), &book, &ladder).unwrap();
+        }
+        for ps in [&positions, &cancelled] {
+            let account = UnifiedAccount { balances: &balances, positions: ps };
+            let (mut state, mut legs) = (AccountLiquidationState::default(), [PlanLeg::default(); 2]);
+            run_unified_pipeline(&account, 0, &book, &Policy::default(), &mut state, &mut [], 0, 0, &mut legs).unwrap();
+        }
+        // Error paths too.
+        let bad = [AssetBalance { asset_index: 9, amount: 1 }];
+        assert_eq!(
+            unified_account_health(&UnifiedAccount { balances: &bad, positions: &[] }, &book, &MarginLadder::STANDARD).err(),
+            Some(Error::UnknownAsset)
+        );
+    });
+    assert_eq!(n, 0, "unified accounts made {n} heap allocations");
+}
+
+#[test]
 fn the_counter_counts() {
     // A test that cannot fail is a defect: prove the counter sees allocations.
     let n = allocations_during(|| {
