@@ -104,17 +104,17 @@ pub struct PerpRisk {
     /// Drift's IMF factor for the initial margin's √size premium, ppm per
     /// √unit of size; 0 turns it off.
     pub imf_factor: Ppm,
-    /// Units of size in one whole unit for the √size term; > 0.
-    pub imf_unit: i64,
     /// What a position's positive value (its unrealised gain) counts for at
     /// the initial level (Drift's unrealised asset weight, Mango's overall
     /// asset weight); 100 % counts it whole.
     pub initial_upnl_weight: Ppm,
+    /// Units of size in one whole unit for the √size term; > 0.
+    pub imf_unit: i64,
 }
 
 impl PerpRisk {
     /// No premium, gains counted whole: today's markets.
-    pub const NONE: PerpRisk = PerpRisk { imf_factor: Ppm(0), imf_unit: 1, initial_upnl_weight: Ppm::ONE };
+    pub const NONE: PerpRisk = PerpRisk { imf_factor: Ppm(0), initial_upnl_weight: Ppm::ONE, imf_unit: 1 };
 
     /// Checks the parameters: [`Error::InvalidImfUnit`] for a unit ≤ 0,
     /// [`Error::FractionAbove100Percent`] for a uPnL weight above 100 %.
