@@ -764,7 +764,7 @@ impl MarginFigures {
     /// `total_collateral ≥ margin_requirement`.
     #[must_use]
     pub fn meets_margin_requirement(&self) -> bool {
-        i128::try_from(self.margin_requirement).map_or(false, |r| self.total_collateral >= r)
+        i128::try_from(self.margin_requirement).is_ok_and(|r| self.total_collateral >= r)
     }
 
     fn add_collateral(&mut self, v: i128, buffer: u32) -> Result<()> {

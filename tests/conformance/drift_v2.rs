@@ -998,7 +998,7 @@ fn dydx_funding_settlement_table() {
         ("is short, index went from positive to negative", -50, 100, -5_000_000, -750_000_000),
     ];
     for (name, perp_index, position_index, quantums, ppm) in rows {
-        assert_eq!(i128::from(perp_index - position_index) * i128::from(quantums) * -1, ppm, "{name}: the formula");
+        assert_eq!(-(i128::from(perp_index - position_index) * i128::from(quantums)), ppm, "{name}: the formula");
         assert_eq!(i128::from(dydx_settlement(&[(quantums, position_index, perp_index)])), ppm.div_euclid(1_000_000), "{name}");
     }
 }

@@ -34,5 +34,6 @@ mod aave_v3;
 mod bigrational;
 mod drift_v2;
 mod dydx_v4;
+mod mango_v4;
 mod policies;
 mod venues;
