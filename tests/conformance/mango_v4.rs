@@ -58,7 +58,7 @@
 //!   requirement)` when the perp's value is positive (partliq weights the
 //!   value, Mango the value less the requirement, and only when that is
 //!   positive) and equal otherwise (*derived*,
-//!   [`settle_token_at_par_partliq_is_not_above_mango`]).
+//!   `settle_token_at_par_partliq_is_not_above_mango`).
 //!   With Mango's test settle token (0.8 / 1.2) partliq is above Mango where
 //!   a perp gain or loss would be haircut by that token's weight (cases 2,
 //!   3, 4, 5) and below where Mango nets the perp against a token balance
