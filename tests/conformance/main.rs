@@ -2,6 +2,9 @@
 //! own test tables exactly. One module per subject:
 //! - `dydx_v4`, `aave_v3`: the venue replicas against dYdX's Go tests and
 //!   Aave's Foundry tests;
+//! - `drift_v2`, `mango_v4`: unified-account health against Drift's and
+//!   Mango's own unit tests (Drift through its replica too), and funding
+//!   against dYdX's settlement tests;
 //! - `venues`: partliq's own API against published dYdX, Binance and
 //!   Hyperliquid figures;
 //! - `policies`: every step rule, venue preset and escalation path by hand;
@@ -29,6 +32,8 @@ mod bigrational_ref;
 
 mod aave_v3;
 mod bigrational;
+mod drift_v2;
 mod dydx_v4;
+mod mango_v4;
 mod policies;
 mod venues;
