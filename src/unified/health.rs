@@ -40,6 +40,20 @@
 //! extras, has `collateral = equity` and the requirements of
 //! [`crate::health::pool_health`] at every level: the same figures, unit
 //! for unit.
+//!
+//! # Against Drift v2 and Mango v4
+//!
+//! `tests/conformance/{drift_v2,mango_v4}.rs` reproduce their health tests
+//! to the unit (Drift through the replica `crate::venues::drift_v2`, Mango
+//! by composing these figures in Mango's order) and pin partliq's own figure
+//! beside theirs where the models differ on purpose: weights exact to the
+//! ppm (Drift truncates to whole basis points), a short's value rounded
+//! down (Drift truncates toward zero), the √size premium on the initial
+//! level only, funding received counted whole at every level (Drift and
+//! Mango weight it with the gain), no cap on a counted gain (Drift's $100)
+//! and no second weighting of perp gains through a settle token (Mango).
+//! Bank-wide deposit and borrow scaling and stable or strict prices per
+//! level are not modelled here.
 
 use super::{MarginBook, PerpPosition, PerpRisk, UnifiedAccount, UnifiedPool, MAX_BALANCES};
 use crate::asset::AssetBalance;
