@@ -1252,7 +1252,7 @@ typedef struct partliq_decision {
 } partliq_decision;
 
 /**
- * An insurance fund as a plain value (the core's `InsuranceFund`), for a
+ * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
  * single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
  * Invariant kept by every function: `initial + total_credits − total_debits
  * = balance` and `balance ≥ floor`.
@@ -1847,8 +1847,9 @@ partliq_status partliq_minimal_close(const struct partliq_market *markets,
  *
  * # Safety
  * As `partliq_pool_health`; `params` is NULL or points to an initialised
- * `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or valid
- * for writing `legs_len` legs.
+ * `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or points
+ * to `legs_len` initialised legs (any values: they are only written), not
+ * overlapping another argument.
  */
 partliq_status partliq_plan_liquidation(const struct partliq_market *markets,
                                         size_t markets_len,
@@ -2155,7 +2156,7 @@ partliq_status partliq_account_state_record_insurance_loss(struct partliq_accoun
  * the policy's step rules, price — or escalate. Writes `*out`, the plan's
  * legs to the front of `legs`, and the updated `*account_state` and
  * `market_states` — all only on `OK`; on any other status nothing is
- * written (the market states are restored to the bytes they had).
+ * written.
  *
  * `market_states` holds one entry per market (`market_states_len ≥
  * markets_len`) when the policy has a window capacity rule
@@ -2171,8 +2172,9 @@ partliq_status partliq_account_state_record_insurance_loss(struct partliq_accoun
  * As `partliq_pool_health`; `policy` points to an initialised policy;
  * `account_state` to an initialised state; `market_states` is NULL (only
  * with length 0) or points to that many initialised states; `legs` is NULL
- * (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
- * overlaps another output or an input.
+ * (only with `legs_len` 0) or points to `legs_len` initialised legs (any
+ * values: they are only written). No output overlaps another output or an
+ * input.
  */
 partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     size_t markets_len,

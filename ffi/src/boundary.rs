@@ -2,10 +2,10 @@
 //! caller's pointers and lengths checked and turned into references and
 //! slices (shared-state memory into atomic words), the pool's flat
 //! arguments, enumeration fields decoded, the ABI structs read in place as
-//! the core's (the `Castable` trait), layouts pinned, and plan legs staged
-//! until a call has succeeded. Every raw pointer of the ABI becomes a
-//! reference or a slice here, or is written through here (`write_out!`,
-//! `StagedLegs::write`).
+//! the core's (the `Castable` trait, which also lets the core write the
+//! caller's arrays in place), layouts pinned. Every raw pointer of the ABI
+//! becomes a reference or a slice here, or is written through here
+//! (`write_out!`).
 //!
 //! Every check returns its documented status from the enclosing entry point
 //! when it fails (`check!`), in a fixed order: the arrays and structs in
@@ -17,14 +17,12 @@ use core::ffi::c_void;
 #[cfg(target_has_atomic = "64")]
 use core::sync::atomic::AtomicU64;
 
-use partliq::account::{Pool, Position, MAX_POSITIONS};
+use partliq::account::{Pool, Position};
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
-use partliq::plan::PlanLeg;
 
 use crate::account::partliq_position;
 use crate::market::partliq_market;
-use crate::plan::partliq_plan_leg;
 use crate::status::*;
 
 // ---------------------------------------------------------------------------
@@ -458,45 +456,6 @@ pub(crate) fn index(i: u32) -> Result<usize, partliq_status> {
     usize::try_from(i).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)
 }
 
-// ---------------------------------------------------------------------------
-// Plan legs.
-
-/// Plan legs staged on the stack for the core to fill (at most
-/// `MAX_POSITIONS`, the most a plan has, and at most the caller's length),
-/// copied to the caller's array only once the whole call has succeeded, so
-/// that a failing call leaves the caller's legs untouched.
-pub(crate) struct StagedLegs {
-    legs: [PlanLeg; MAX_POSITIONS],
-    room: usize,
-}
-
-impl StagedLegs {
-    /// Room for `min(legs_len, MAX_POSITIONS)` legs.
-    pub(crate) fn new(legs_len: usize) -> Self {
-        StagedLegs { legs: [PlanLeg::default(); MAX_POSITIONS], room: legs_len.min(MAX_POSITIONS) }
-    }
-
-    /// The buffer the core writes its legs to.
-    pub(crate) fn room(&mut self) -> &mut [PlanLeg] {
-        self.legs.get_mut(..self.room).unwrap_or(&mut [])
-    }
-
-    /// Writes the first `count` staged legs (never more than the room) to
-    /// the front of the caller's array.
-    ///
-    /// # Safety
-    /// `legs` passed `out_array_ok(legs, legs_len)` with the `legs_len` given
-    /// to `new`, and is valid for writing `legs_len` legs.
-    pub(crate) unsafe fn write(&self, legs: *mut partliq_plan_leg, count: usize) {
-        for (k, leg) in self.legs.iter().take(count.min(self.room)).enumerate() {
-            // SAFETY: `k < room ≤ legs_len`, so `legs + k` is within the
-            // caller's array, non-NULL and aligned (checked when
-            // `legs_len > 0`; with 0 there is no room and no write).
-            unsafe { legs.add(k).write(partliq_plan_leg::from(leg)) };
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
@@ -843,24 +802,5 @@ mod tests {
         assert_eq!(decode::<Flag>(1), Ok(true));
         assert_eq!(decode::<Flag>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
         assert_eq!(decode::<partliq_fee_rounding>(u32::MAX), Err(PARTLIQ_STATUS_INVALID_ENUM));
-    }
-
-    /// Staged legs are written only up to the count and the room.
-    #[test]
-    fn staged_legs_stay_in_bounds() {
-        let mut s = StagedLegs::new(2);
-        assert_eq!(s.room().len(), 2);
-        for (k, l) in s.room().iter_mut().enumerate() {
-            l.size_delta = partliq::num::Size(k as i64 + 1);
-        }
-        let mut out = [partliq_plan_leg::default(); 2];
-        // SAFETY: `out` holds the 2 legs `new` was given; a count beyond the
-        // room writes no more than the room.
-        unsafe { s.write(out.as_mut_ptr(), 9) };
-        assert_eq!((out[0].size_delta, out[1].size_delta), (1, 2));
-        let none = StagedLegs::new(0);
-        // SAFETY: no room, no write: NULL is never touched.
-        unsafe { none.write(core::ptr::null_mut(), 5) };
-        assert_eq!(StagedLegs::new(usize::MAX).room.min(MAX_POSITIONS), MAX_POSITIONS);
     }
 }

@@ -2,16 +2,15 @@
 //! price — or escalate — in one call, `partliq_run_pipeline`, with the
 //! caller's rule state read and updated.
 
-use partliq::account::MAX_POSITIONS;
 use partliq::num::Quote;
 use partliq::pipeline::{run_pipeline, Action, Decision, Reason};
-use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+use partliq::policy::{AccountLiquidationState, Policy};
 
 use crate::account::partliq_position;
-use crate::boundary::{out_array_ok, Castable, PoolRef, StagedLegs, OK};
+use crate::boundary::{Castable, PoolRef, OK};
 use crate::escalation::partliq_backstop;
 use crate::market::partliq_market;
-use crate::plan::{partliq_plan, partliq_plan_leg, plan_of};
+use crate::plan::{legs_written, partliq_plan, partliq_plan_leg, plan_of};
 use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
 use crate::status::*;
 
@@ -102,19 +101,12 @@ abi_enum!(partliq_reason => Reason {
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
-fn decision_of(d: &Decision) -> Result<partliq_decision, partliq_status> {
+fn decision_of(d: &Decision) -> partliq_decision {
     let (has_backstop, backstop) = match &d.backstop {
         Some(t) => (1, partliq_backstop::from(t)),
         None => (0, partliq_backstop::default()),
     };
-    Ok(partliq_decision {
-        action: d.action as u32,
-        reason: d.reason as u32,
-        plan: plan_of(&d.plan)?,
-        has_backstop,
-        reserved: [0; 7],
-        backstop,
-    })
+    partliq_decision { action: d.action as u32, reason: d.reason as u32, plan: plan_of(&d.plan), has_backstop, reserved: [0; 7], backstop }
 }
 
 // ---------------------------------------------------------------------------
@@ -146,7 +138,7 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
 /// the policy's step rules, price — or escalate. Writes `*out`, the plan's
 /// legs to the front of `legs`, and the updated `*account_state` and
 /// `market_states` — all only on `OK`; on any other status nothing is
-/// written (the market states are restored to the bytes they had).
+/// written.
 ///
 /// `market_states` holds one entry per market (`market_states_len ≥
 /// markets_len`) when the policy has a window capacity rule
@@ -162,8 +154,9 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
 /// As `partliq_pool_health`; `policy` points to an initialised policy;
 /// `account_state` to an initialised state; `market_states` is NULL (only
 /// with length 0) or points to that many initialised states; `legs` is NULL
-/// (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
-/// overlaps another output or an input.
+/// (only with `legs_len` 0) or points to `legs_len` initialised legs (any
+/// values: they are only written). No output overlaps another output or an
+/// input.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_run_pipeline(
     markets: *const partliq_market,
@@ -185,79 +178,38 @@ pub unsafe extern "C" fn partliq_run_pipeline(
 ) -> partliq_status {
     let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
     let policy = struct_in!(policy);
-    out!(account_state);
-    check!(out_array_ok(market_states, market_states_len));
-    check!(out_array_ok(legs, legs_len));
+    let account_state = struct_inout!(account_state);
+    let market_states = array_out!(market_states, market_states_len);
+    let legs = array_out!(legs, legs_len);
     out!(out);
     let policy = check!(policy.to_core());
-    let state = check!(struct_in!(account_state.cast_const()).to_core());
-    if positions_len > MAX_POSITIONS {
-        return PARTLIQ_STATUS_TOO_MANY_POSITIONS;
-    }
+    let mut state = check!(account_state.to_core());
     let view = check!(pool.view());
-    let states = check!(Castable::cast_slice_mut(array_out!(market_states, market_states_len)));
-    let io = PipelineOut { account_state, legs, legs_len, out };
-    pipeline_staged(&view, &policy, state, states, now, block, &io)
+    let decision = check!(pipeline_core(&view, &policy, &mut state, market_states, now, block, legs));
+    // The core wrote the legs and the market states (on success only);
+    // nothing fails from here on.
+    legs_written(legs, decision.plan.leg_count);
+    *account_state = partliq_account_liquidation_state::from(&state);
+    write_out!(out, decision_of(&decision));
+    OK
 }
 
-/// Where the pipeline's results go (pointers checked by the caller).
-struct PipelineOut {
-    account_state: *mut partliq_account_liquidation_state,
-    legs: *mut partliq_plan_leg,
-    legs_len: usize,
-    out: *mut partliq_decision,
-}
-
-/// The pipeline with its working arrays (staged legs, saved market states:
-/// ~4 KiB), kept out of the exported function's frame (see
-/// `scripts/ffi/check-stack-probes.sh`).
+/// The core's pipeline (a frame over 4 KiB), kept out of the exported
+/// function's frame (see `scripts/ffi/check-stack-probes.sh`); it writes
+/// `state`, `states` and `legs` only on success.
 #[inline(never)]
-fn pipeline_staged(
+fn pipeline_core(
     view: &PoolRef<'_>,
     policy: &Policy,
-    mut state: AccountLiquidationState,
-    states: &mut [MarketCapacityState],
+    state: &mut AccountLiquidationState,
+    states: &mut [partliq_market_capacity_state],
     now: u64,
     block: u64,
-    io: &PipelineOut,
-) -> partliq_status {
-    // The core may update some market states before failing: save the ones
-    // the pool's positions name (≤ MAX_POSITIONS) to restore them then.
-    let mut saved_at = [usize::MAX; MAX_POSITIONS];
-    let mut saved = [MarketCapacityState::default(); MAX_POSITIONS];
-    let mut n_saved = 0usize;
-    for p in view.positions {
-        let i = usize::try_from(p.market_index).unwrap_or(usize::MAX);
-        let seen = saved_at.get(..n_saved).unwrap_or(&[]).contains(&i);
-        if let (false, Some(s), Some(at), Some(slot)) = (seen, states.get(i), saved_at.get_mut(n_saved), saved.get_mut(n_saved)) {
-            *at = i;
-            *slot = *s;
-            n_saved = n_saved.saturating_add(1);
-        }
-    }
-    let mut staged = StagedLegs::new(io.legs_len);
-    let result = run_pipeline(&view.pool(), view.markets, view.prices, policy, &mut state, states, now, block, staged.room())
-        .map_err(status_of)
-        .and_then(|d| decision_of(&d).map(|abi| (d, abi)));
-    let (decision, value) = match result {
-        Ok(v) => v,
-        Err(s) => {
-            for (i, v) in saved_at.iter().zip(saved.iter()).take(n_saved) {
-                if let Some(slot) = states.get_mut(*i) {
-                    *slot = *v;
-                }
-            }
-            return s;
-        }
-    };
-    // All checks done: from here on, only writes.
-    // SAFETY: `io.legs` passed `out_array_ok(legs, legs_len)` (in
-    // `partliq_run_pipeline`) and the contract makes it valid for writing
-    // `legs_len` legs.
-    unsafe { staged.write(io.legs, decision.plan.leg_count) };
-    write_out!(io.account_state, partliq_account_liquidation_state::from(&state));
-    write_out!(io.out, value);
-    OK
+    legs: &mut [partliq_plan_leg],
+) -> Result<Decision, partliq_status> {
+    let states = Castable::cast_slice_mut(states)?;
+    let legs = Castable::cast_slice_mut(legs)?;
+    run_pipeline(&view.pool(), view.markets, view.prices, policy, state, states, now, block, legs).map_err(status_of)
 }
 
 #[cfg(test)]
@@ -342,8 +294,9 @@ mod tests {
         assert_eq!(d.plan.leg_count, 1);
         assert_eq!(legs[0].size_delta, -25);
         assert_eq!(ms[0], partliq_market_capacity_state { window_start: 10, used: 2_500 });
-        // Two legs; the block's notional overflows when the second is booked,
-        // after the first market's window was updated: restored, nothing written.
+        // Two legs; the block's notional overflows when the second is booked
+        // (the first market's window already booked on the core's copy):
+        // nothing written, states, legs and decision as they were.
         let ms2 = [m, m];
         let ps2 = [
             partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_750 },
