@@ -2,7 +2,7 @@
 //! parameters, dYdX v4's liquidation config, `partliq_preset_apply`.
 
 use partliq::error::Error;
-use partliq::num::{Ppm, Quote, Rounding};
+use partliq::num::{Ppm, Quote};
 use partliq::presets::{self, Preset, VenueFees};
 use partliq::venues::dydx_v4;
 
@@ -87,7 +87,7 @@ impl partliq_venue_fees {
             liquidator_fee_share: Ppm(self.liquidator_fee_share_ppm),
             dust_floor: Quote(self.dust_floor),
         };
-        check_fees(&fees)?;
+        fees.validate().map_err(status_of)?;
         Ok(fees)
     }
 }
@@ -102,20 +102,6 @@ impl From<&VenueFees> for partliq_venue_fees {
             reserved: 0,
         }
     }
-}
-
-/// A venue's fees must be what `partliq_market_validate` accepts.
-fn check_fees(f: &VenueFees) -> Result<(), partliq_status> {
-    if f.liquidation_fee.0 > Ppm::ONE.0 || f.liquidator_fee_share.0 > Ppm::ONE.0 {
-        return Err(PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
-    }
-    if f.dust_floor.0 < 0 {
-        return Err(PARTLIQ_STATUS_INVALID_DUST_FLOOR);
-    }
-    if f.liquidation_fee_rounding == Rounding::TowardZero {
-        return Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING);
-    }
-    Ok(())
 }
 
 impl partliq_dydx_liquidation_config {
@@ -161,7 +147,7 @@ fn preset_out(preset: Result<Preset, Error>, out: *mut partliq_preset) -> partli
     out!(out);
     let preset = core_try!(preset);
     core_try!(preset.policy.validate());
-    check!(check_fees(&preset.fees));
+    core_try!(preset.fees.validate());
     write_out!(out, partliq_preset { policy: partliq_policy::from(&preset.policy), fees: partliq_venue_fees::from(&preset.fees) });
     OK
 }
@@ -366,6 +352,7 @@ pub unsafe extern "C" fn partliq_preset_apply(preset: *const partliq_preset, mar
 mod tests {
     use super::*;
     use crate::policy::partliq_limit_mode;
+    use partliq::num::Rounding;
     use partliq::policy::LimitMode;
 
     #[test]
@@ -402,10 +389,16 @@ mod tests {
         let mut bad = d;
         bad.fees.reserved = 1;
         assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        // The core's own checks (`VenueFees::validate`), as statuses.
+        let mut bad = d;
+        bad.fees.liquidator_fee_share_ppm = 1_000_001;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT));
+        let mut bad = d;
+        bad.fees.dust_floor = -1;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_INVALID_DUST_FLOOR));
         // A core fee rounded toward zero is rounded down (the fee is never negative).
         let tz = VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..all[7].fees };
         assert_eq!(partliq_venue_fees::from(&tz).liquidation_fee_rounding, partliq_fee_rounding::Down as u32);
-        assert_eq!(check_fees(&tz), Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING));
         let c = dydx_v4::LiquidationConfig::mainnet_genesis();
         assert_eq!(partliq_dydx_liquidation_config::from_core(&c).to_core(), c);
     }
