@@ -1069,6 +1069,72 @@ typedef struct partliq_policy {
 } partliq_policy;
 
 /**
+ * Per-account state of the step rules: the core's
+ * `AccountLiquidationState`, caller-owned, read and updated by
+ * `partliq_run_pipeline`. Start from all zeros.
+ */
+typedef struct partliq_account_liquidation_state {
+  /**
+   * Time of the last partial step (meaningful when `has_partial` is 1).
+   */
+  uint64_t last_partial_time;
+  /**
+   * 1 after a partial step, else 0.
+   */
+  uint32_t has_partial;
+  /**
+   * 1 while a liquidation is under way (until the target is met), else 0.
+   */
+  uint32_t in_liquidation;
+  /**
+   * Block the counters below belong to.
+   */
+  uint64_t block;
+  /**
+   * Notional liquidated in `block`.
+   */
+  int64_t block_notional;
+  /**
+   * Insurance fund loss caused in `block`.
+   */
+  int64_t block_insurance_loss;
+} partliq_account_liquidation_state;
+
+/**
+ * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
+ */
+typedef struct partliq_dydx_liquidation_config {
+  /**
+   * Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
+   */
+  uint32_t max_liquidation_fee_ppm;
+  /**
+   * Fillable price: `BA`, ppm (≥ 1,000,000).
+   */
+  uint32_t bankruptcy_adjustment_ppm;
+  /**
+   * Fillable price: `SMMR`, ppm (> 0).
+   */
+  uint32_t spread_to_maintenance_margin_ratio_ppm;
+  /**
+   * Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
+   */
+  uint32_t max_position_portion_liquidated_ppm;
+  /**
+   * Least notional a liquidation takes (capped at the position's notional).
+   */
+  uint64_t min_position_notional_liquidated;
+  /**
+   * Most notional liquidated per subaccount per block (> 0).
+   */
+  uint64_t max_notional_liquidated;
+  /**
+   * Most insurance fund loss per subaccount per block (> 0).
+   */
+  uint64_t max_quantums_insurance_lost;
+} partliq_dydx_liquidation_config;
+
+/**
  * The market-side parameters a venue fixes.
  */
 typedef struct partliq_venue_fees {
@@ -1110,72 +1176,6 @@ typedef struct partliq_preset {
    */
   struct partliq_venue_fees fees;
 } partliq_preset;
-
-/**
- * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
- */
-typedef struct partliq_dydx_liquidation_config {
-  /**
-   * Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
-   */
-  uint32_t max_liquidation_fee_ppm;
-  /**
-   * Fillable price: `BA`, ppm (≥ 1,000,000).
-   */
-  uint32_t bankruptcy_adjustment_ppm;
-  /**
-   * Fillable price: `SMMR`, ppm (> 0).
-   */
-  uint32_t spread_to_maintenance_margin_ratio_ppm;
-  /**
-   * Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
-   */
-  uint32_t max_position_portion_liquidated_ppm;
-  /**
-   * Least notional a liquidation takes (capped at the position's notional).
-   */
-  uint64_t min_position_notional_liquidated;
-  /**
-   * Most notional liquidated per subaccount per block (> 0).
-   */
-  uint64_t max_notional_liquidated;
-  /**
-   * Most insurance fund loss per subaccount per block (> 0).
-   */
-  uint64_t max_quantums_insurance_lost;
-} partliq_dydx_liquidation_config;
-
-/**
- * Per-account state of the step rules: the core's
- * `AccountLiquidationState`, caller-owned, read and updated by
- * `partliq_run_pipeline`. Start from all zeros.
- */
-typedef struct partliq_account_liquidation_state {
-  /**
-   * Time of the last partial step (meaningful when `has_partial` is 1).
-   */
-  uint64_t last_partial_time;
-  /**
-   * 1 after a partial step, else 0.
-   */
-  uint32_t has_partial;
-  /**
-   * 1 while a liquidation is under way (until the target is met), else 0.
-   */
-  uint32_t in_liquidation;
-  /**
-   * Block the counters below belong to.
-   */
-  uint64_t block;
-  /**
-   * Notional liquidated in `block`.
-   */
-  int64_t block_notional;
-  /**
-   * Insurance fund loss caused in `block`.
-   */
-  int64_t block_insurance_loss;
-} partliq_account_liquidation_state;
 
 /**
  * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
@@ -1981,6 +1981,43 @@ const char *partliq_status_str(partliq_status status);
 partliq_status partliq_policy_validate(const struct partliq_policy *policy);
 
 /**
+ * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
+ * the account's rule state (the per-block insurance-loss limit). Statuses:
+ * `OVERFLOW`; the state is untouched unless `OK`.
+ *
+ * # Safety
+ * `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
+ */
+partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
+                                                           uint64_t block,
+                                                           int64_t loss);
+
+/**
+ * dYdX mainnet's genesis liquidations config.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_mainnet_genesis(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's code default liquidations config (`LiquidationsConfig_Default`).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
+ * `FRACTION_ABOVE_100_PERCENT`.
+ *
+ * # Safety
+ * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
+
+/**
  * partliq's own policy: the least reduction restoring maintenance + 5 %,
  * best release per unit of cost first, 1 % band, backstop when infeasible;
  * fee 0.5 % split 50/50. Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`.
@@ -2078,31 +2115,6 @@ partliq_status partliq_preset_dydx_v4(const struct partliq_dydx_liquidation_conf
                                       struct partliq_preset *out);
 
 /**
- * dYdX mainnet's genesis liquidations config.
- *
- * # Safety
- * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_mainnet_genesis(struct partliq_dydx_liquidation_config *out);
-
-/**
- * dYdX's code default liquidations config (`LiquidationsConfig_Default`).
- *
- * # Safety
- * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_liquidation_config *out);
-
-/**
- * dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
- * `FRACTION_ABOVE_100_PERCENT`.
- *
- * # Safety
- * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
-
-/**
  * Aave v3's close factor on a margin pool: 50 % per step while health >
  * 0.95 and the position ≥ $2,000; never leave less than $1,000. Statuses:
  * `OUT_OF_RANGE` (`quote_per_usd` ≤ 0), `OVERFLOW`.
@@ -2138,18 +2150,6 @@ partliq_status partliq_preset_synthetix_v3(int64_t capacity,
  */
 partliq_status partliq_preset_apply(const struct partliq_preset *preset,
                                     struct partliq_market *market);
-
-/**
- * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
- * the account's rule state (the per-block insurance-loss limit). Statuses:
- * `OVERFLOW`; the state is untouched unless `OK`.
- *
- * # Safety
- * `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
- */
-partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
-                                                           uint64_t block,
-                                                           int64_t loss);
 
 /**
  * The whole pipeline for one margin pool: trigger, choose, size, cap by
@@ -2278,14 +2278,14 @@ partliq_status partliq_insurance_fund_book(struct partliq_insurance_fund *fund,
  * their count to `*out_count`, only on success.
  *
  * Statuses: `BUFFER_TOO_SMALL` (`order_len` below the number of opposite
- * candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32 candidates
- * or a size of `INT64_MIN`).
+ * candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32
+ * candidates).
  *
  * # Safety
  * `candidates` is NULL (only with length 0) or points to that many
- * initialised candidates; `order` is NULL (only with length 0) or valid for
- * writing `order_len` values; `out_count` is NULL or valid for one write.
- * No overlap.
+ * initialised candidates; `order` is NULL (only with length 0) or points to
+ * `order_len` initialised values (any: they are only written);
+ * `out_count` is NULL or valid for one write. No overlap.
  */
 partliq_status partliq_rank_adl(int64_t deficit_size,
                                 const struct partliq_adl_candidate *candidates,
@@ -2309,11 +2309,13 @@ partliq_status partliq_rank_adl(int64_t deficit_size,
  * `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
  * deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
  * number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
- * `OVERFLOW`.
+ * `OVERFLOW` (an opposite candidate's size is `INT64_MIN`, or more than
+ * 2^32 candidates).
  *
  * # Safety
- * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or valid for
- * writing `fills_len` fills. No overlap.
+ * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or points to
+ * `fills_len` initialised fills (any values: they are only written). No
+ * overlap.
  */
 partliq_status partliq_deleverage(int64_t deficit_size,
                                   int64_t bankruptcy_price,

@@ -145,7 +145,8 @@ pub mod venues;
 pub use account::{Account, MarginMode, Pool, Position, ScanAccount, MAX_POSITIONS};
 pub use error::{Error, Result};
 pub use escalation::{
-    backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage, InsuranceFundBook, InsuranceFunds,
+    adl_counterparty_count, backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode, BackstopTransfer, Coverage,
+    InsuranceFundBook, InsuranceFunds,
 };
 pub use health::{account_health, pool_health, Health, HealthState, Target};
 pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};

@@ -665,14 +665,18 @@ mod tests {
                 partliq_adl_candidate { account: 2, size: -5, entry_notional: 1, ..Default::default() },
             ];
             let mut order = [9u32; 2];
-            let mut fills = [partliq_adl_fill::default(); 2];
+            let fill9 = partliq_adl_fill { candidate: 9, account: 9, size_delta: 9, price: 9 };
+            let mut fills = [fill9; 2];
             let mut n = 7usize;
             assert_eq!(partliq_rank_adl(3, cs.as_ptr(), 2, order.as_mut_ptr(), 1, &mut n), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+            assert_eq!((order, n), ([9, 9], 7), "rank_adl's order is its output: untouched");
             assert_eq!(
                 partliq_deleverage(3, 10, 1, cs.as_ptr(), 2, 0, order.as_mut_ptr(), 2, fills.as_mut_ptr(), 1, &mut n),
                 PARTLIQ_STATUS_BUFFER_TOO_SMALL
             );
-            assert_eq!((order, n), ([9, 9], 7));
+            // deleverage's order is scratch (ranked into before the fills are
+            // found short); its fills and count are untouched.
+            assert_eq!((fills, n), ([fill9; 2], 7));
             assert_eq!(partliq_rank_adl(3, cs.as_ptr(), 2, order.as_mut_ptr(), 2, &mut n), OK);
             assert_eq!((order, n), ([0, 1], 2));
 

@@ -1,11 +1,14 @@
 //! The stable C ABI of partliq (`include/partliq.h`, generated from this
 //! crate by cbindgen; shipped as `libpartliq.a` and `libpartliq.so`).
 //!
-//! One module per core module it exposes, named alike (`health`, `sizing`,
-//! `plan`, `pricing`, `settlement`, `market`, `account`, `policy`,
+//! One module per core module it exposes, named alike, each holding what
+//! that core module defines and nothing else (`health`, `sizing`, `plan`,
+//! `pricing`, `settlement`, `market`, `account`, `policy`, `venues`,
 //! `presets`, `pipeline`, `escalation`, `shared`), plus `status` (the core's
 //! `error` as status codes), `version`, and `boundary`: the pointer, length,
 //! enumeration and layout machinery every entry point uses, written once.
+//! The modules convert and check at the boundary and call the core: no
+//! figure is computed here.
 //!
 //! Conventions, the same for every function:
 //!
@@ -110,15 +113,19 @@ mod settlement;
 #[allow(unsafe_code)]
 mod status;
 
-// Policies, rule state, `partliq_policy_validate`.
+// Policies, rule state, `partliq_policy_validate`, `partliq_account_state_record_insurance_loss`.
 #[allow(unsafe_code)]
 mod policy;
 
-// `partliq_preset_*`, `partliq_dydx_liquidation_config_*`.
+// `partliq_dydx_liquidation_config_*` (the replicas' configuration).
+#[allow(unsafe_code)]
+mod venues;
+
+// `partliq_preset_*`, `partliq_preset_apply`.
 #[allow(unsafe_code)]
 mod presets;
 
-// `partliq_account_state_record_insurance_loss`, `partliq_run_pipeline`.
+// `partliq_run_pipeline`.
 #[allow(unsafe_code)]
 mod pipeline;
 
@@ -148,4 +155,5 @@ pub use settlement::*;
 pub use shared::*;
 pub use sizing::*;
 pub use status::*;
+pub use venues::*;
 pub use version::*;

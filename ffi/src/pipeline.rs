@@ -2,7 +2,6 @@
 //! price — or escalate — in one call, `partliq_run_pipeline`, with the
 //! caller's rule state read and updated.
 
-use partliq::num::Quote;
 use partliq::pipeline::{run_pipeline, Action, Decision, Reason};
 use partliq::policy::{AccountLiquidationState, Policy};
 
@@ -107,28 +106,6 @@ fn decision_of(d: &Decision) -> partliq_decision {
         None => (0, partliq_backstop::default()),
     };
     partliq_decision { action: d.action as u32, reason: d.reason as u32, plan: plan_of(&d.plan), has_backstop, reserved: [0; 7], backstop }
-}
-
-// ---------------------------------------------------------------------------
-// The account's rule state.
-
-/// Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
-/// the account's rule state (the per-block insurance-loss limit). Statuses:
-/// `OVERFLOW`; the state is untouched unless `OK`.
-///
-/// # Safety
-/// `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
-#[no_mangle]
-pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
-    state: *mut partliq_account_liquidation_state,
-    block: u64,
-    loss: i64,
-) -> partliq_status {
-    let state = struct_inout!(state);
-    let mut s = state.block_figures();
-    core_try!(s.record_insurance_loss(block, Quote(loss)));
-    state.set_from_core(&s, false);
-    OK
 }
 
 // ---------------------------------------------------------------------------

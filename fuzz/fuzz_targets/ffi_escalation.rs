@@ -369,8 +369,6 @@ fn adl(inp: &Input) {
     } else {
         let want = if reserved_bad {
             PARTLIQ_STATUS_RESERVED_NOT_ZERO
-        } else if int64_min {
-            PARTLIQ_STATUS_OVERFLOW
         } else if olen < opp {
             PARTLIQ_STATUS_BUFFER_TOO_SMALL
         } else {
@@ -428,10 +426,10 @@ fn adl(inp: &Input) {
         Some(PARTLIQ_STATUS_INVALID_LOT_STEP)
     } else if price <= 0 {
         Some(PARTLIQ_STATUS_INVALID_FILL_PRICE)
-    } else if int64_min {
-        Some(PARTLIQ_STATUS_OVERFLOW)
     } else if olen < opp {
         Some(PARTLIQ_STATUS_BUFFER_TOO_SMALL)
+    } else if int64_min {
+        Some(PARTLIQ_STATUS_OVERFLOW)
     } else if available < i128::from(deficit).saturating_abs() {
         Some(PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES)
     } else if flen < opp {
