@@ -693,12 +693,17 @@ static void test_adl(void) {
     partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
     r[0].reserved = 7;
     CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    r[0].reserved = 0;
-    r[0].size = INT64_MIN;
-    CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_OVERFLOW);
   }
   UNTOUCHED(fills);
   UNTOUCHED(n);
+  {
+    /* A short of INT64_MIN absorbs its share like any other: 10 from
+     * account 3 first, then 2 from it. */
+    partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
+    r[0].size = INT64_MIN;
+    CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_OK);
+    CHECK(n == 2 && fills[0].candidate == 2 && fills[0].size_delta == 10 && fills[1].candidate == 0 && fills[1].size_delta == 2);
+  }
 }
 
 void test_escalation(void) {

@@ -336,8 +336,7 @@ pub unsafe extern "C" fn partliq_rank_adl(
 /// `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
 /// deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
 /// number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
-/// `OVERFLOW` (an opposite candidate's size is `INT64_MIN`, or more than
-/// 2^32 candidates).
+/// `OVERFLOW` (more than 2^32 candidates).
 ///
 /// # Safety
 /// As `partliq_rank_adl`; `fills` is NULL (only with length 0) or points to

@@ -353,7 +353,6 @@ fn adl(inp: &Input) {
         })
         .collect();
     let reserved_bad = seen_cands.iter().any(|c| c.reserved != 0);
-    let int64_min = seen_cands.iter().any(|c| c.size == i64::MIN && c.size.signum() != deficit.signum());
 
     // rank_adl.
     let mut order = OutSlot::<u32>::array(inp.order_ptr, oroom.max(1));
@@ -428,8 +427,6 @@ fn adl(inp: &Input) {
         Some(PARTLIQ_STATUS_INVALID_FILL_PRICE)
     } else if olen < opp {
         Some(PARTLIQ_STATUS_BUFFER_TOO_SMALL)
-    } else if int64_min {
-        Some(PARTLIQ_STATUS_OVERFLOW)
     } else if available < i128::from(deficit).saturating_abs() {
         Some(PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES)
     } else if flen < opp {
