@@ -1447,259 +1447,257 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_OK 0
 
 /**
- * An intermediate or final figure does not fit its integer type.
+ * arithmetic overflow: a figure does not fit its integer type (`partliq::Error::Overflow`).
  */
 #define PARTLIQ_STATUS_OVERFLOW 1
 
 /**
- * A division by zero was requested.
+ * division by zero (`partliq::Error::DivisionByZero`).
  */
 #define PARTLIQ_STATUS_DIVISION_BY_ZERO 2
 
 /**
- * A value is outside the range its parameter allows.
+ * value out of range (`partliq::Error::OutOfRange`).
  */
 #define PARTLIQ_STATUS_OUT_OF_RANGE 3
 
 /**
- * The market's lot step is zero or negative.
+ * market lot step must be positive (`partliq::Error::InvalidLotStep`).
  */
 #define PARTLIQ_STATUS_INVALID_LOT_STEP 10
 
 /**
- * The market's tick is zero or negative.
+ * market tick must be positive (`partliq::Error::InvalidTick`).
  */
 #define PARTLIQ_STATUS_INVALID_TICK 11
 
 /**
- * The market has no margin tier, or more than `PARTLIQ_MAX_TIERS`.
+ * market must have between 1 and MAX_TIERS margin tiers (`partliq::Error::InvalidTierCount`).
  */
 #define PARTLIQ_STATUS_INVALID_TIER_COUNT 12
 
 /**
- * The first tier does not start at notional 0.
+ * first margin tier must start at notional 0 (`partliq::Error::FirstTierNotAtZero`).
  */
 #define PARTLIQ_STATUS_FIRST_TIER_NOT_AT_ZERO 13
 
 /**
- * Tier notional floors are not strictly ascending.
+ * margin tier notional floors must be strictly ascending (`partliq::Error::TiersNotAscending`).
  */
 #define PARTLIQ_STATUS_TIERS_NOT_ASCENDING 14
 
 /**
- * A tier's maintenance fraction exceeds its initial fraction.
+ * maintenance fraction exceeds initial fraction (`partliq::Error::MaintenanceAboveInitial`).
  */
 #define PARTLIQ_STATUS_MAINTENANCE_ABOVE_INITIAL 15
 
 /**
- * A margin fraction, fee or fee share exceeds 1,000,000 ppm.
+ * a fraction exceeds 1,000,000 ppm (100 %) (`partliq::Error::FractionAbove100Percent`).
  */
 #define PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT 16
 
 /**
- * A margin fraction is lower than the one of the tier below it.
+ * margin fractions decrease from one tier to the next (`partliq::Error::FractionsDecreasing`).
  */
 #define PARTLIQ_STATUS_FRACTIONS_DECREASING 17
 
 /**
- * The quote exponent is outside `[-18, 18]`.
+ * quote exponent outside [-18, 18] (`partliq::Error::InvalidQuoteExponent`).
  */
 #define PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT 18
 
 /**
- * The dust floor is negative.
+ * dust floor must not be negative (`partliq::Error::InvalidDustFloor`).
  */
 #define PARTLIQ_STATUS_INVALID_DUST_FLOOR 19
 
 /**
- * The market's liquidation fee rounding is not up or down. (The Rust API
- * only: the C ABI's `partliq_market.liquidation_fee_rounding` is checked as
- * an enumeration, `PARTLIQ_STATUS_INVALID_ENUM`.)
+ * liquidation fee rounding must be up (Ceil) or down (Floor) (`partliq::Error::InvalidFeeRounding`).
  */
 #define PARTLIQ_STATUS_INVALID_FEE_ROUNDING 20
 
 /**
- * A position names a market index that is not in the markets array.
+ * position names a market that is not there (`partliq::Error::UnknownMarket`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_MARKET 30
 
 /**
- * The price of a market a position needs is missing (absent or zero).
+ * price missing for a market a position needs (`partliq::Error::MissingPrice`).
  */
 #define PARTLIQ_STATUS_MISSING_PRICE 31
 
 /**
- * A price is negative.
+ * price is negative (`partliq::Error::NegativePrice`).
  */
 #define PARTLIQ_STATUS_NEGATIVE_PRICE 32
 
 /**
- * A position index is out of range for the pool.
+ * position index out of range (`partliq::Error::UnknownPosition`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_POSITION 33
 
 /**
- * The position to act on has size zero.
+ * position has size zero (`partliq::Error::EmptyPosition`).
  */
 #define PARTLIQ_STATUS_EMPTY_POSITION 34
 
 /**
- * More positions than `PARTLIQ_MAX_POSITIONS` in one margin pool.
+ * more positions than MAX_POSITIONS in one pool (`partliq::Error::TooManyPositions`).
  */
 #define PARTLIQ_STATUS_TOO_MANY_POSITIONS 35
 
 /**
- * An output array is shorter than the input it must describe.
+ * output buffer too small (`partliq::Error::BufferTooSmall`).
  */
 #define PARTLIQ_STATUS_BUFFER_TOO_SMALL 36
 
 /**
- * A fill quantity is zero, on the wrong side, or larger than the position.
+ * fill quantity zero, on the wrong side, or beyond the position (`partliq::Error::InvalidFillQuantity`).
  */
 #define PARTLIQ_STATUS_INVALID_FILL_QUANTITY 40
 
 /**
- * A fill or execution price is zero or negative.
+ * fill price must be positive (`partliq::Error::InvalidFillPrice`).
  */
 #define PARTLIQ_STATUS_INVALID_FILL_PRICE 41
 
 /**
- * The target buffer exceeds 1,000,000 ppm, or is not 0 with an initial-margin target.
+ * target buffer exceeds 1,000,000 ppm (`partliq::Error::InvalidBuffer`).
  */
 #define PARTLIQ_STATUS_INVALID_BUFFER 42
 
 /**
- * A price band exceeds 1,000,000 ppm.
+ * price band exceeds 1,000,000 ppm (`partliq::Error::InvalidPriceBand`).
  */
 #define PARTLIQ_STATUS_INVALID_PRICE_BAND 43
 
 /**
- * A policy fraction (cap, portion, close factor, ratio) exceeds 100 % or is 0 where it must not be.
+ * policy fraction above 100 % or zero where it must not be (`partliq::Error::InvalidPolicyFraction`).
  */
 #define PARTLIQ_STATUS_INVALID_POLICY_FRACTION 50
 
 /**
- * A capacity window or cooldown of zero length where one is required.
+ * capacity window or cooldown of zero length (`partliq::Error::ZeroWindow`).
  */
 #define PARTLIQ_STATUS_ZERO_WINDOW 51
 
 /**
- * The backstop fraction is 100 % or more (it must lie below maintenance).
+ * backstop fraction must be below 100 % of maintenance (`partliq::Error::BackstopFractionNotBelowOne`).
  */
 #define PARTLIQ_STATUS_BACKSTOP_FRACTION_NOT_BELOW_ONE 52
 
 /**
- * A policy limit (notional, loss, capacity) is negative.
+ * policy limit is negative (`partliq::Error::NegativeLimit`).
  */
 #define PARTLIQ_STATUS_NEGATIVE_LIMIT 53
 
 /**
- * A caller-owned state slice is shorter than the markets it must track.
+ * caller-owned state slice too small for the markets (`partliq::Error::StateTooSmall`).
  */
 #define PARTLIQ_STATUS_STATE_TOO_SMALL 54
 
 /**
- * Deleveraging counterparties cannot absorb the position (not enough opposite size).
+ * deleveraging counterparties cannot absorb the position (`partliq::Error::InsufficientCounterparties`).
  */
 #define PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES 55
 
 /**
- * An insurance fund debit would take it below its floor; refused whole.
+ * insurance fund debit would go below its floor (`partliq::Error::InsuranceFundBelowFloor`).
  */
 #define PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR 56
 
 /**
- * Lending mode: the health factor is not below the liquidation threshold.
+ * health factor not below the liquidation threshold (`partliq::Error::NotLiquidatable`).
  */
 #define PARTLIQ_STATUS_NOT_LIQUIDATABLE 57
 
 /**
- * Lending mode: the collateral reserve is not enabled as collateral (or holds none).
+ * collateral reserve not enabled as collateral (`partliq::Error::CollateralNotEnabled`).
  */
 #define PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED 58
 
 /**
- * Lending mode: the user has no debt in the reserve to repay.
+ * no debt in the reserve to repay (`partliq::Error::NotBorrowed`).
  */
 #define PARTLIQ_STATUS_NOT_BORROWED 59
 
 /**
- * Lending mode: the liquidation would leave dust (Aave v3.3+: < $1,000 of debt or collateral).
+ * liquidation would leave dust below the minimum (`partliq::Error::MustNotLeaveDust`).
  */
 #define PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST 60
 
 /**
- * Lending mode: a burn of zero scaled units was requested.
+ * burn of zero scaled units (`partliq::Error::ZeroBurnAmount`).
  */
 #define PARTLIQ_STATUS_ZERO_BURN_AMOUNT 61
 
 /**
- * dYdX: this perpetual was already liquidated for the subaccount in this block.
+ * perpetual already liquidated for this subaccount in this block (`partliq::Error::AlreadyLiquidatedThisBlock`).
  */
 #define PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK 62
 
 /**
- * dYdX: the subaccount's block limit is already exceeded.
+ * subaccount block limit already exceeded (`partliq::Error::BlockLimitExceeded`).
  */
 #define PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED 63
 
 /**
- * A venue's liquidation configuration is invalid.
+ * invalid liquidation configuration (`partliq::Error::InvalidLiquidationConfig`).
  */
 #define PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG 64
 
 /**
- * Caller-provided memory for a shared-state object is too small for its layout.
+ * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
 
 /**
- * Caller-provided memory for a shared-state object is not 8-byte aligned.
+ * shared-state memory not 8-byte aligned (`partliq::Error::SharedMemoryMisaligned`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED 101
 
 /**
- * A shared-state count (parameter slots, markets, reservation entries) is zero or above its maximum.
+ * shared-state slot, market or entry count zero or above its maximum (`partliq::Error::InvalidSlotCount`).
  */
 #define PARTLIQ_STATUS_INVALID_SLOT_COUNT 102
 
 /**
- * The memory does not hold an initialized shared-state object of this kind and layout.
+ * memory holds no initialized shared-state object of this kind (`partliq::Error::SharedMemoryNotInitialized`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED 103
 
 /**
- * Another writer is publishing parameters right now; retry.
+ * another writer is publishing parameters (`partliq::Error::PublishInProgress`).
  */
 #define PARTLIQ_STATUS_PUBLISH_IN_PROGRESS 104
 
 /**
- * Every spare parameter slot is still being read; retry.
+ * every spare parameter slot is still being read (`partliq::Error::NoFreeSlot`).
  */
 #define PARTLIQ_STATUS_NO_FREE_SLOT 105
 
 /**
- * A parameter payload encoded or decoded a different number of words than it declares.
+ * parameter payload word count differs from its declaration (`partliq::Error::PayloadSizeMismatch`).
  */
 #define PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH 106
 
 /**
- * Not enough liquidation capacity left in the window or block.
+ * liquidation capacity exhausted for the window or block (`partliq::Error::CapacityExhausted`).
  */
 #define PARTLIQ_STATUS_CAPACITY_EXHAUSTED 107
 
 /**
- * Every reservation entry is in use; commit or release some first.
+ * every capacity reservation entry is in use (`partliq::Error::ReservationTableFull`).
  */
 #define PARTLIQ_STATUS_RESERVATION_TABLE_FULL 108
 
 /**
- * The reservation handle names no live reservation (never made, or already committed or released).
+ * no live capacity reservation with this handle (`partliq::Error::UnknownReservation`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_RESERVATION 109
 
 /**
- * A commit is larger than its reservation; the reservation is left as it was.
+ * commit larger than its reservation (`partliq::Error::CommitExceedsReservation`).
  */
 #define PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION 110
 
@@ -2309,8 +2307,7 @@ partliq_status partliq_rank_adl(int64_t deficit_size,
  * `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
  * deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
  * number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
- * `OVERFLOW` (an opposite candidate's size is `INT64_MIN`, or more than
- * 2^32 candidates).
+ * `OVERFLOW` (more than 2^32 candidates).
  *
  * # Safety
  * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or points to
