@@ -6,6 +6,9 @@
  *    through out-pointers only when it is PARTLIQ_STATUS_OK;
  *  - array pointers may be NULL only with length 0; NULL otherwise gets
  *    PARTLIQ_STATUS_NULL_POINTER;
+ *  - output arrays are only written, yet must be initialised memory (any
+ *    values, e.g. zeroed), as must the memory a shared-state object is
+ *    laid out in;
  *  - structs are caller-owned plain values; reserved fields must be 0;
  *  - no allocation, no global state, no panics across the boundary.
  *
@@ -2345,8 +2348,9 @@ size_t partliq_market_params_size(size_t slots);
  * Statuses: the memory's, `INVALID_SLOT_COUNT`, the market's.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes; `initial` is
- * NULL or points to an initialised market outside `mem`.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten);
+ * `initial` is NULL or points to an initialised market outside `mem`.
  */
 partliq_status partliq_market_params_init(void *mem,
                                           size_t len,
@@ -2407,9 +2411,10 @@ size_t partliq_capacity_size(size_t markets,
  * `ZERO_WINDOW`.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes; `limits` is
- * NULL (only with `markets` 0) or points to `markets` initialised limits
- * outside `mem`.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten);
+ * `limits` is NULL (only with `markets` 0) or points to `markets`
+ * initialised limits outside `mem`.
  */
 partliq_status partliq_capacity_init(void *mem,
                                      size_t len,
@@ -2514,7 +2519,8 @@ size_t partliq_fund_size(void);
  * Statuses: the memory's.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten).
  */
 partliq_status partliq_fund_init(void *mem,
                                  size_t len,

@@ -137,7 +137,9 @@ pub(crate) fn out_array_ok<T>(ptr: *mut T, len: usize) -> Result<(), partliq_sta
 ///
 /// # Safety
 /// When `len > 0`, `ptr` must be valid for reads and writes of `len`
-/// initialised values of `T`, accessed by nothing else for `'a`.
+/// initialised values of `T` (any values, for an array the call only
+/// writes: a `&mut [T]` must hold valid values all the same), accessed by
+/// nothing else for `'a`.
 pub(crate) unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], partliq_status> {
     out_array_ok(ptr, len)?;
     if len == 0 {
@@ -239,7 +241,9 @@ pub(crate) unsafe fn shared_words<'a>(mem: *const c_void, len: usize) -> Result<
 /// Caller memory as words to lay an object out in.
 ///
 /// # Safety
-/// As `shared_words`, and nothing else accesses the memory during the call.
+/// As `shared_words` (the memory initialised, any contents: a slice of
+/// `AtomicU64` over it must hold valid integers), and nothing else accesses
+/// the memory during the call.
 #[cfg(target_has_atomic = "64")]
 pub(crate) unsafe fn init_words<'a>(mem: *mut c_void, len: usize) -> Result<&'a mut [AtomicU64], partliq_status> {
     let words = words_of(mem.cast_const(), len)?;

@@ -20,6 +20,11 @@
 //! * every fallible function returns a [`partliq_status`] (a `uint32_t`)
 //!   and writes its outputs through out-pointers **only** on
 //!   `PARTLIQ_STATUS_OK`: on any other status every output is untouched;
+//! * an output array (plan legs, ADL order and fills) and the memory a
+//!   shared-state object is laid out in are initialised memory, any values
+//!   (zeroed, or left from an earlier call): the Rust side views them as
+//!   slices of integers, which must hold valid values even where it only
+//!   writes;
 //! * a NULL pointer gets `PARTLIQ_STATUS_NULL_POINTER`; an array pointer
 //!   may be NULL only when its length is 0; a length no array of its type can
 //!   have gets `PARTLIQ_STATUS_BAD_LENGTH`; a pointer not aligned for its
