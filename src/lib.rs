@@ -102,44 +102,23 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-// `cbindgen:ignore` keeps the core modules out of include/partliq.h when
-// cbindgen parses the whole crate (`--crate partliq`), so that form gives the
-// same header as scripts/ffi/gen-header.sh (which parses ffi/src only).
-/// cbindgen:ignore
 pub mod account;
-/// cbindgen:ignore
 pub mod error;
-/// cbindgen:ignore
 pub mod escalation;
-/// cbindgen:ignore
 pub mod health;
-/// cbindgen:ignore
 pub mod index;
-/// cbindgen:ignore
 pub mod market;
-/// cbindgen:ignore
 pub mod num;
-/// cbindgen:ignore
 pub mod pipeline;
-/// cbindgen:ignore
 pub mod plan;
-/// cbindgen:ignore
 pub mod policy;
-/// cbindgen:ignore
 pub mod presets;
-/// cbindgen:ignore
 pub mod pricing;
-/// cbindgen:ignore
 pub mod scan;
-/// cbindgen:ignore
 pub mod settlement;
-/// cbindgen:ignore
 pub mod shared;
-/// cbindgen:ignore
 pub mod sizing;
-/// cbindgen:ignore
 mod sync;
-/// cbindgen:ignore
 pub mod venues;
 
 pub use account::{Account, MarginMode, Pool, Position, ScanAccount, MAX_POSITIONS};
