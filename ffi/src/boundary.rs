@@ -469,31 +469,9 @@ mod tests {
     //! no pointer the boundary refuses is ever dereferenced, and the ones it
     //! accepts are used within their bounds and borrows.
     use super::*;
+    use crate::fixtures::{market, position, run_pipeline};
     use crate::*;
     use core::ffi::c_void;
-
-    fn market() -> partliq_market {
-        let mut m = partliq_market {
-            id: 1,
-            quote_exponent: 0,
-            lot_step: 1,
-            tick: 1,
-            tiers: [partliq_margin_tier::default(); PARTLIQ_MAX_TIERS],
-            tier_count: 1,
-            liquidation_fee_ppm: 10_000,
-            liquidator_fee_share_ppm: 400_000,
-            liquidation_fee_rounding: partliq_fee_rounding::Up as u32,
-            dust_floor: 0,
-        };
-        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
-        m
-    }
-
-    /// A long of 100 with quote balance −9,600: at mark 100, equity
-    /// 10,000 − 9,600 = 400 < maintenance 5 % × 10,000 = 500.
-    fn position() -> partliq_position {
-        partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_600 }
-    }
 
     /// Eight-byte-aligned storage, viewed at any byte offset (to make
     /// misaligned pointers that point into valid memory).
@@ -760,29 +738,9 @@ mod tests {
         let mut legs = [partliq_plan_leg::default(); 1];
         let mut d = partliq_decision::default();
         let mut st = partliq_account_liquidation_state::default();
-        // SAFETY: valid arrays and pointers, outputs distinct from inputs.
-        unsafe {
-            assert_eq!(partliq_preset_synthetix_v3(1_000_000, 60, &mut sx), OK);
-            let s = partliq_run_pipeline(
-                ms.as_ptr(),
-                1,
-                prices.as_ptr(),
-                1,
-                0,
-                ps.as_ptr(),
-                1,
-                &sx.policy,
-                &mut st,
-                states.as_mut_ptr(),
-                1,
-                10,
-                1,
-                legs.as_mut_ptr(),
-                1,
-                &mut d,
-            );
-            assert_eq!(s, OK);
-        }
+        // SAFETY: a valid out-pointer.
+        assert_eq!(unsafe { partliq_preset_synthetix_v3(1_000_000, 60, &mut sx) }, OK);
+        assert_eq!(run_pipeline(&ms, &prices, &ps, &sx.policy, &mut st, &mut states, 10, 1, &mut legs, &mut d), OK);
         assert_eq!((d.action, d.plan.leg_count), (partliq_action::Liquidate as u32, 1));
         assert_eq!(states[0].window_start, 10);
         assert_eq!(states[0].used, -legs[0].size_delta * 100);

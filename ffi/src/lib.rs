@@ -146,6 +146,11 @@ mod shared;
 #[cfg(all(test, feature = "std"))]
 mod cases;
 
+// The unit tests' shared market, position and pipeline call.
+#[cfg(test)]
+#[allow(unsafe_code)]
+mod fixtures;
+
 pub use account::*;
 pub use escalation::*;
 pub use health::*;

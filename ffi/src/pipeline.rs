@@ -193,7 +193,7 @@ fn pipeline_core(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::market::partliq_margin_tier;
+    use crate::fixtures::{market, position, run_pipeline};
     use crate::presets::{partliq_preset, partliq_preset_synthetix_v3};
 
     #[test]
@@ -224,20 +224,9 @@ mod tests {
     /// A failing pipeline call leaves every output untouched.
     #[test]
     fn pipeline_outputs_untouched_on_error() {
-        let mut m = partliq_market {
-            id: 1,
-            quote_exponent: 0,
-            lot_step: 1,
-            tick: 1,
-            tiers: [partliq_margin_tier::default(); 16],
-            tier_count: 1,
-            liquidation_fee_ppm: 0,
-            liquidator_fee_share_ppm: 0,
-            liquidation_fee_rounding: 0,
-            dust_floor: 0,
-        };
-        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
-        let ps = [partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_600 }];
+        // No fee: market 1 as the fixture's, without its 1 % fee.
+        let m = partliq_market { liquidation_fee_ppm: 0, liquidator_fee_share_ppm: 0, ..market() };
+        let ps = [position()];
         let mut preset = partliq_preset::default();
         // SAFETY: a valid out-pointer.
         assert_eq!(unsafe { partliq_preset_synthetix_v3(1_000_000, 60, &mut preset) }, OK);
@@ -245,28 +234,7 @@ mod tests {
         let mut ms = [partliq_market_capacity_state { window_start: 7, used: 0 }];
         let mut legs = [partliq_plan_leg::default(); 1];
         let mut d = partliq_decision::default();
-        // SAFETY: valid arrays and pointers.
-        let s = unsafe {
-            partliq_run_pipeline(
-                &m,
-                1,
-                [100i64].as_ptr(),
-                1,
-                0,
-                ps.as_ptr(),
-                1,
-                &preset.policy,
-                &mut st,
-                ms.as_mut_ptr(),
-                1,
-                10,
-                1,
-                legs.as_mut_ptr(),
-                1,
-                &mut d,
-            )
-        };
-        assert_eq!(s, OK);
+        assert_eq!(run_pipeline(&[m], &[100], &ps, &preset.policy, &mut st, &mut ms, 10, 1, &mut legs, &mut d), OK);
         assert_eq!((d.action, d.reason), (partliq_action::Liquidate as u32, partliq_reason::TargetRestored as u32));
         assert_eq!(d.plan.leg_count, 1);
         assert_eq!(legs[0].size_delta, -25);
@@ -283,51 +251,11 @@ mod tests {
         let mut states2 = [partliq_market_capacity_state::default(); 2];
         st = partliq_account_liquidation_state { block: 1, block_notional: i64::MAX - 10_000, ..Default::default() };
         let before = (st, states2, legs2, d);
-        // SAFETY: as above.
-        let s = unsafe {
-            partliq_run_pipeline(
-                ms2.as_ptr(),
-                2,
-                [100i64, 100].as_ptr(),
-                2,
-                0,
-                ps2.as_ptr(),
-                2,
-                &preset.policy,
-                &mut st,
-                states2.as_mut_ptr(),
-                2,
-                11,
-                1,
-                legs2.as_mut_ptr(),
-                2,
-                &mut d,
-            )
-        };
+        let s = run_pipeline(&ms2, &[100, 100], &ps2, &preset.policy, &mut st, &mut states2, 11, 1, &mut legs2, &mut d);
         assert_eq!(s, PARTLIQ_STATUS_OVERFLOW);
         assert_eq!((st, states2, legs2, d), before);
         // The same call one block later succeeds with both legs.
-        // SAFETY: as above.
-        let s = unsafe {
-            partliq_run_pipeline(
-                ms2.as_ptr(),
-                2,
-                [100i64, 100].as_ptr(),
-                2,
-                0,
-                ps2.as_ptr(),
-                2,
-                &preset.policy,
-                &mut st,
-                states2.as_mut_ptr(),
-                2,
-                11,
-                2,
-                legs2.as_mut_ptr(),
-                2,
-                &mut d,
-            )
-        };
+        let s = run_pipeline(&ms2, &[100, 100], &ps2, &preset.policy, &mut st, &mut states2, 11, 2, &mut legs2, &mut d);
         assert_eq!(s, OK);
         assert_eq!(d.plan.leg_count, 2);
         assert_eq!(states2[0].used, 10_000);
