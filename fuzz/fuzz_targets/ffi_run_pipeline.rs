@@ -181,9 +181,8 @@ fuzz_target!(|inp: Input| {
     assert_eq!((o.plan.required_equity_after, o.plan.shortfall), (d.plan.required_equity_after.0, d.plan.shortfall.0));
     assert_eq!(o.reserved, [0; 7]);
     assert_eq!(o.has_backstop == 1, d.backstop.is_some());
-    // Finding (not fixed here): the core's `Action::Takeover` (3) reaches the
-    // C ABI as action 3, which `partliq_action` / the header do not declare,
-    // with the transfer figures in `backstop`. Accepted until the ABI names it.
+    // Backstop (2) and takeover (3, `PARTLIQ_ACTION_TAKEOVER`) carry the
+    // transfer's figures in `backstop`.
     assert_eq!(o.has_backstop == 1, o.action == 2 || o.action == 3, "backstop figures without a backstop action: {d:?}");
     match d.backstop {
         Some(b) => {
