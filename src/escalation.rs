@@ -299,8 +299,16 @@ pub fn adl_counterparty_count(deficit_size: Size, candidates: &[AdlCandidate]) -
 /// Ranks the candidates on the side opposite to `deficit_size` into `order`
 /// (indices into `candidates`), best first. Returns how many were ranked.
 /// `order` needs [`adl_counterparty_count`] entries
-/// ([`Error::BufferTooSmall`] otherwise, with `order` partly written).
+/// ([`Error::BufferTooSmall`] otherwise); on any error `order` is left as it
+/// was (every check comes before the first write).
 pub fn rank_adl(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u32]) -> Result<usize> {
+    // Every index written must fit u32, and `order` hold every one.
+    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
+        return Err(Error::Overflow);
+    }
+    if order.len() < adl_counterparty_count(deficit_size, candidates) {
+        return Err(Error::BufferTooSmall);
+    }
     let mut n = 0usize;
     for (i, c) in candidates.iter().enumerate() {
         if is_counterparty(deficit_size, c) {

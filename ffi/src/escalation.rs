@@ -309,14 +309,7 @@ pub unsafe extern "C" fn partliq_rank_adl(
     let order = array_out!(order, order_len);
     out!(out_count);
     let candidates = check!(Castable::cast_slice(candidates));
-    // The core writes `order` as it ranks: what it would refuse part-way
-    // (an index beyond `uint32_t`, too short an `order`) is refused first.
-    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
-        return PARTLIQ_STATUS_OVERFLOW;
-    }
-    if order.len() < core_esc::adl_counterparty_count(Size(deficit_size), candidates) {
-        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
-    }
+    // The core refuses before its first write to `order`.
     let n = core_try!(core_esc::rank_adl(Size(deficit_size), candidates, order));
     write_out!(out_count, n);
     OK
