@@ -6,6 +6,9 @@
  *    through out-pointers only when it is PARTLIQ_STATUS_OK;
  *  - array pointers may be NULL only with length 0; NULL otherwise gets
  *    PARTLIQ_STATUS_NULL_POINTER;
+ *  - output arrays are only written, yet must be initialised memory (any
+ *    values, e.g. zeroed), as must the memory a shared-state object is
+ *    laid out in;
  *  - structs are caller-owned plain values; reserved fields must be 0;
  *  - no allocation, no global state, no panics across the boundary.
  *
@@ -1069,6 +1072,72 @@ typedef struct partliq_policy {
 } partliq_policy;
 
 /**
+ * Per-account state of the step rules: the core's
+ * `AccountLiquidationState`, caller-owned, read and updated by
+ * `partliq_run_pipeline`. Start from all zeros.
+ */
+typedef struct partliq_account_liquidation_state {
+  /**
+   * Time of the last partial step (meaningful when `has_partial` is 1).
+   */
+  uint64_t last_partial_time;
+  /**
+   * 1 after a partial step, else 0.
+   */
+  uint32_t has_partial;
+  /**
+   * 1 while a liquidation is under way (until the target is met), else 0.
+   */
+  uint32_t in_liquidation;
+  /**
+   * Block the counters below belong to.
+   */
+  uint64_t block;
+  /**
+   * Notional liquidated in `block`.
+   */
+  int64_t block_notional;
+  /**
+   * Insurance fund loss caused in `block`.
+   */
+  int64_t block_insurance_loss;
+} partliq_account_liquidation_state;
+
+/**
+ * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
+ */
+typedef struct partliq_dydx_liquidation_config {
+  /**
+   * Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
+   */
+  uint32_t max_liquidation_fee_ppm;
+  /**
+   * Fillable price: `BA`, ppm (≥ 1,000,000).
+   */
+  uint32_t bankruptcy_adjustment_ppm;
+  /**
+   * Fillable price: `SMMR`, ppm (> 0).
+   */
+  uint32_t spread_to_maintenance_margin_ratio_ppm;
+  /**
+   * Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
+   */
+  uint32_t max_position_portion_liquidated_ppm;
+  /**
+   * Least notional a liquidation takes (capped at the position's notional).
+   */
+  uint64_t min_position_notional_liquidated;
+  /**
+   * Most notional liquidated per subaccount per block (> 0).
+   */
+  uint64_t max_notional_liquidated;
+  /**
+   * Most insurance fund loss per subaccount per block (> 0).
+   */
+  uint64_t max_quantums_insurance_lost;
+} partliq_dydx_liquidation_config;
+
+/**
  * The market-side parameters a venue fixes.
  */
 typedef struct partliq_venue_fees {
@@ -1110,72 +1179,6 @@ typedef struct partliq_preset {
    */
   struct partliq_venue_fees fees;
 } partliq_preset;
-
-/**
- * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
- */
-typedef struct partliq_dydx_liquidation_config {
-  /**
-   * Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
-   */
-  uint32_t max_liquidation_fee_ppm;
-  /**
-   * Fillable price: `BA`, ppm (≥ 1,000,000).
-   */
-  uint32_t bankruptcy_adjustment_ppm;
-  /**
-   * Fillable price: `SMMR`, ppm (> 0).
-   */
-  uint32_t spread_to_maintenance_margin_ratio_ppm;
-  /**
-   * Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
-   */
-  uint32_t max_position_portion_liquidated_ppm;
-  /**
-   * Least notional a liquidation takes (capped at the position's notional).
-   */
-  uint64_t min_position_notional_liquidated;
-  /**
-   * Most notional liquidated per subaccount per block (> 0).
-   */
-  uint64_t max_notional_liquidated;
-  /**
-   * Most insurance fund loss per subaccount per block (> 0).
-   */
-  uint64_t max_quantums_insurance_lost;
-} partliq_dydx_liquidation_config;
-
-/**
- * Per-account state of the step rules: the core's
- * `AccountLiquidationState`, caller-owned, read and updated by
- * `partliq_run_pipeline`. Start from all zeros.
- */
-typedef struct partliq_account_liquidation_state {
-  /**
-   * Time of the last partial step (meaningful when `has_partial` is 1).
-   */
-  uint64_t last_partial_time;
-  /**
-   * 1 after a partial step, else 0.
-   */
-  uint32_t has_partial;
-  /**
-   * 1 while a liquidation is under way (until the target is met), else 0.
-   */
-  uint32_t in_liquidation;
-  /**
-   * Block the counters below belong to.
-   */
-  uint64_t block;
-  /**
-   * Notional liquidated in `block`.
-   */
-  int64_t block_notional;
-  /**
-   * Insurance fund loss caused in `block`.
-   */
-  int64_t block_insurance_loss;
-} partliq_account_liquidation_state;
 
 /**
  * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
@@ -1252,7 +1255,7 @@ typedef struct partliq_decision {
 } partliq_decision;
 
 /**
- * An insurance fund as a plain value (the core's `InsuranceFund`), for a
+ * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
  * single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
  * Invariant kept by every function: `initial + total_credits − total_debits
  * = balance` and `balance ≥ floor`.
@@ -1447,259 +1450,257 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_OK 0
 
 /**
- * An intermediate or final figure does not fit its integer type.
+ * arithmetic overflow: a figure does not fit its integer type (`partliq::Error::Overflow`).
  */
 #define PARTLIQ_STATUS_OVERFLOW 1
 
 /**
- * A division by zero was requested.
+ * division by zero (`partliq::Error::DivisionByZero`).
  */
 #define PARTLIQ_STATUS_DIVISION_BY_ZERO 2
 
 /**
- * A value is outside the range its parameter allows.
+ * value out of range (`partliq::Error::OutOfRange`).
  */
 #define PARTLIQ_STATUS_OUT_OF_RANGE 3
 
 /**
- * The market's lot step is zero or negative.
+ * market lot step must be positive (`partliq::Error::InvalidLotStep`).
  */
 #define PARTLIQ_STATUS_INVALID_LOT_STEP 10
 
 /**
- * The market's tick is zero or negative.
+ * market tick must be positive (`partliq::Error::InvalidTick`).
  */
 #define PARTLIQ_STATUS_INVALID_TICK 11
 
 /**
- * The market has no margin tier, or more than `PARTLIQ_MAX_TIERS`.
+ * market must have between 1 and MAX_TIERS margin tiers (`partliq::Error::InvalidTierCount`).
  */
 #define PARTLIQ_STATUS_INVALID_TIER_COUNT 12
 
 /**
- * The first tier does not start at notional 0.
+ * first margin tier must start at notional 0 (`partliq::Error::FirstTierNotAtZero`).
  */
 #define PARTLIQ_STATUS_FIRST_TIER_NOT_AT_ZERO 13
 
 /**
- * Tier notional floors are not strictly ascending.
+ * margin tier notional floors must be strictly ascending (`partliq::Error::TiersNotAscending`).
  */
 #define PARTLIQ_STATUS_TIERS_NOT_ASCENDING 14
 
 /**
- * A tier's maintenance fraction exceeds its initial fraction.
+ * maintenance fraction exceeds initial fraction (`partliq::Error::MaintenanceAboveInitial`).
  */
 #define PARTLIQ_STATUS_MAINTENANCE_ABOVE_INITIAL 15
 
 /**
- * A margin fraction, fee or fee share exceeds 1,000,000 ppm.
+ * a fraction exceeds 1,000,000 ppm (100 %) (`partliq::Error::FractionAbove100Percent`).
  */
 #define PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT 16
 
 /**
- * A margin fraction is lower than the one of the tier below it.
+ * margin fractions decrease from one tier to the next (`partliq::Error::FractionsDecreasing`).
  */
 #define PARTLIQ_STATUS_FRACTIONS_DECREASING 17
 
 /**
- * The quote exponent is outside `[-18, 18]`.
+ * quote exponent outside [-18, 18] (`partliq::Error::InvalidQuoteExponent`).
  */
 #define PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT 18
 
 /**
- * The dust floor is negative.
+ * dust floor must not be negative (`partliq::Error::InvalidDustFloor`).
  */
 #define PARTLIQ_STATUS_INVALID_DUST_FLOOR 19
 
 /**
- * The market's liquidation fee rounding is not up or down. (The Rust API
- * only: the C ABI's `partliq_market.liquidation_fee_rounding` is checked as
- * an enumeration, `PARTLIQ_STATUS_INVALID_ENUM`.)
+ * liquidation fee rounding must be up (Ceil) or down (Floor) (`partliq::Error::InvalidFeeRounding`).
  */
 #define PARTLIQ_STATUS_INVALID_FEE_ROUNDING 20
 
 /**
- * A position names a market index that is not in the markets array.
+ * position names a market that is not there (`partliq::Error::UnknownMarket`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_MARKET 30
 
 /**
- * The price of a market a position needs is missing (absent or zero).
+ * price missing for a market a position needs (`partliq::Error::MissingPrice`).
  */
 #define PARTLIQ_STATUS_MISSING_PRICE 31
 
 /**
- * A price is negative.
+ * price is negative (`partliq::Error::NegativePrice`).
  */
 #define PARTLIQ_STATUS_NEGATIVE_PRICE 32
 
 /**
- * A position index is out of range for the pool.
+ * position index out of range (`partliq::Error::UnknownPosition`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_POSITION 33
 
 /**
- * The position to act on has size zero.
+ * position has size zero (`partliq::Error::EmptyPosition`).
  */
 #define PARTLIQ_STATUS_EMPTY_POSITION 34
 
 /**
- * More positions than `PARTLIQ_MAX_POSITIONS` in one margin pool.
+ * more positions than MAX_POSITIONS in one pool (`partliq::Error::TooManyPositions`).
  */
 #define PARTLIQ_STATUS_TOO_MANY_POSITIONS 35
 
 /**
- * An output array is shorter than the input it must describe.
+ * output buffer too small (`partliq::Error::BufferTooSmall`).
  */
 #define PARTLIQ_STATUS_BUFFER_TOO_SMALL 36
 
 /**
- * A fill quantity is zero, on the wrong side, or larger than the position.
+ * fill quantity zero, on the wrong side, or beyond the position (`partliq::Error::InvalidFillQuantity`).
  */
 #define PARTLIQ_STATUS_INVALID_FILL_QUANTITY 40
 
 /**
- * A fill or execution price is zero or negative.
+ * fill price must be positive (`partliq::Error::InvalidFillPrice`).
  */
 #define PARTLIQ_STATUS_INVALID_FILL_PRICE 41
 
 /**
- * The target buffer exceeds 1,000,000 ppm, or is not 0 with an initial-margin target.
+ * target buffer exceeds 1,000,000 ppm (`partliq::Error::InvalidBuffer`).
  */
 #define PARTLIQ_STATUS_INVALID_BUFFER 42
 
 /**
- * A price band exceeds 1,000,000 ppm.
+ * price band exceeds 1,000,000 ppm (`partliq::Error::InvalidPriceBand`).
  */
 #define PARTLIQ_STATUS_INVALID_PRICE_BAND 43
 
 /**
- * A policy fraction (cap, portion, close factor, ratio) exceeds 100 % or is 0 where it must not be.
+ * policy fraction above 100 % or zero where it must not be (`partliq::Error::InvalidPolicyFraction`).
  */
 #define PARTLIQ_STATUS_INVALID_POLICY_FRACTION 50
 
 /**
- * A capacity window or cooldown of zero length where one is required.
+ * capacity window or cooldown of zero length (`partliq::Error::ZeroWindow`).
  */
 #define PARTLIQ_STATUS_ZERO_WINDOW 51
 
 /**
- * The backstop fraction is 100 % or more (it must lie below maintenance).
+ * backstop fraction must be below 100 % of maintenance (`partliq::Error::BackstopFractionNotBelowOne`).
  */
 #define PARTLIQ_STATUS_BACKSTOP_FRACTION_NOT_BELOW_ONE 52
 
 /**
- * A policy limit (notional, loss, capacity) is negative.
+ * policy limit is negative (`partliq::Error::NegativeLimit`).
  */
 #define PARTLIQ_STATUS_NEGATIVE_LIMIT 53
 
 /**
- * A caller-owned state slice is shorter than the markets it must track.
+ * caller-owned state slice too small for the markets (`partliq::Error::StateTooSmall`).
  */
 #define PARTLIQ_STATUS_STATE_TOO_SMALL 54
 
 /**
- * Deleveraging counterparties cannot absorb the position (not enough opposite size).
+ * deleveraging counterparties cannot absorb the position (`partliq::Error::InsufficientCounterparties`).
  */
 #define PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES 55
 
 /**
- * An insurance fund debit would take it below its floor; refused whole.
+ * insurance fund debit would go below its floor (`partliq::Error::InsuranceFundBelowFloor`).
  */
 #define PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR 56
 
 /**
- * Lending mode: the health factor is not below the liquidation threshold.
+ * health factor not below the liquidation threshold (`partliq::Error::NotLiquidatable`).
  */
 #define PARTLIQ_STATUS_NOT_LIQUIDATABLE 57
 
 /**
- * Lending mode: the collateral reserve is not enabled as collateral (or holds none).
+ * collateral reserve not enabled as collateral (`partliq::Error::CollateralNotEnabled`).
  */
 #define PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED 58
 
 /**
- * Lending mode: the user has no debt in the reserve to repay.
+ * no debt in the reserve to repay (`partliq::Error::NotBorrowed`).
  */
 #define PARTLIQ_STATUS_NOT_BORROWED 59
 
 /**
- * Lending mode: the liquidation would leave dust (Aave v3.3+: < $1,000 of debt or collateral).
+ * liquidation would leave dust below the minimum (`partliq::Error::MustNotLeaveDust`).
  */
 #define PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST 60
 
 /**
- * Lending mode: a burn of zero scaled units was requested.
+ * burn of zero scaled units (`partliq::Error::ZeroBurnAmount`).
  */
 #define PARTLIQ_STATUS_ZERO_BURN_AMOUNT 61
 
 /**
- * dYdX: this perpetual was already liquidated for the subaccount in this block.
+ * perpetual already liquidated for this subaccount in this block (`partliq::Error::AlreadyLiquidatedThisBlock`).
  */
 #define PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK 62
 
 /**
- * dYdX: the subaccount's block limit is already exceeded.
+ * subaccount block limit already exceeded (`partliq::Error::BlockLimitExceeded`).
  */
 #define PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED 63
 
 /**
- * A venue's liquidation configuration is invalid.
+ * invalid liquidation configuration (`partliq::Error::InvalidLiquidationConfig`).
  */
 #define PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG 64
 
 /**
- * Caller-provided memory for a shared-state object is too small for its layout.
+ * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
 
 /**
- * Caller-provided memory for a shared-state object is not 8-byte aligned.
+ * shared-state memory not 8-byte aligned (`partliq::Error::SharedMemoryMisaligned`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED 101
 
 /**
- * A shared-state count (parameter slots, markets, reservation entries) is zero or above its maximum.
+ * shared-state slot, market or entry count zero or above its maximum (`partliq::Error::InvalidSlotCount`).
  */
 #define PARTLIQ_STATUS_INVALID_SLOT_COUNT 102
 
 /**
- * The memory does not hold an initialized shared-state object of this kind and layout.
+ * memory holds no initialized shared-state object of this kind (`partliq::Error::SharedMemoryNotInitialized`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED 103
 
 /**
- * Another writer is publishing parameters right now; retry.
+ * another writer is publishing parameters (`partliq::Error::PublishInProgress`).
  */
 #define PARTLIQ_STATUS_PUBLISH_IN_PROGRESS 104
 
 /**
- * Every spare parameter slot is still being read; retry.
+ * every spare parameter slot is still being read (`partliq::Error::NoFreeSlot`).
  */
 #define PARTLIQ_STATUS_NO_FREE_SLOT 105
 
 /**
- * A parameter payload encoded or decoded a different number of words than it declares.
+ * parameter payload word count differs from its declaration (`partliq::Error::PayloadSizeMismatch`).
  */
 #define PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH 106
 
 /**
- * Not enough liquidation capacity left in the window or block.
+ * liquidation capacity exhausted for the window or block (`partliq::Error::CapacityExhausted`).
  */
 #define PARTLIQ_STATUS_CAPACITY_EXHAUSTED 107
 
 /**
- * Every reservation entry is in use; commit or release some first.
+ * every capacity reservation entry is in use (`partliq::Error::ReservationTableFull`).
  */
 #define PARTLIQ_STATUS_RESERVATION_TABLE_FULL 108
 
 /**
- * The reservation handle names no live reservation (never made, or already committed or released).
+ * no live capacity reservation with this handle (`partliq::Error::UnknownReservation`).
  */
 #define PARTLIQ_STATUS_UNKNOWN_RESERVATION 109
 
 /**
- * A commit is larger than its reservation; the reservation is left as it was.
+ * commit larger than its reservation (`partliq::Error::CommitExceedsReservation`).
  */
 #define PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION 110
 
@@ -1847,8 +1848,9 @@ partliq_status partliq_minimal_close(const struct partliq_market *markets,
  *
  * # Safety
  * As `partliq_pool_health`; `params` is NULL or points to an initialised
- * `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or valid
- * for writing `legs_len` legs.
+ * `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or points
+ * to `legs_len` initialised legs (any values: they are only written), not
+ * overlapping another argument.
  */
 partliq_status partliq_plan_liquidation(const struct partliq_market *markets,
                                         size_t markets_len,
@@ -1980,6 +1982,43 @@ const char *partliq_status_str(partliq_status status);
 partliq_status partliq_policy_validate(const struct partliq_policy *policy);
 
 /**
+ * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
+ * the account's rule state (the per-block insurance-loss limit). Statuses:
+ * `OVERFLOW`; the state is untouched unless `OK`.
+ *
+ * # Safety
+ * `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
+ */
+partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
+                                                           uint64_t block,
+                                                           int64_t loss);
+
+/**
+ * dYdX mainnet's genesis liquidations config.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_mainnet_genesis(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's code default liquidations config (`LiquidationsConfig_Default`).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_liquidation_config *out);
+
+/**
+ * dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
+ * `FRACTION_ABOVE_100_PERCENT`.
+ *
+ * # Safety
+ * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
+ */
+partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
+
+/**
  * partliq's own policy: the least reduction restoring maintenance + 5 %,
  * best release per unit of cost first, 1 % band, backstop when infeasible;
  * fee 0.5 % split 50/50. Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`.
@@ -2077,31 +2116,6 @@ partliq_status partliq_preset_dydx_v4(const struct partliq_dydx_liquidation_conf
                                       struct partliq_preset *out);
 
 /**
- * dYdX mainnet's genesis liquidations config.
- *
- * # Safety
- * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_mainnet_genesis(struct partliq_dydx_liquidation_config *out);
-
-/**
- * dYdX's code default liquidations config (`LiquidationsConfig_Default`).
- *
- * # Safety
- * `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_liquidation_config *out);
-
-/**
- * dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
- * `FRACTION_ABOVE_100_PERCENT`.
- *
- * # Safety
- * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
- */
-partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
-
-/**
  * Aave v3's close factor on a margin pool: 50 % per step while health >
  * 0.95 and the position ≥ $2,000; never leave less than $1,000. Statuses:
  * `OUT_OF_RANGE` (`quote_per_usd` ≤ 0), `OVERFLOW`.
@@ -2139,23 +2153,11 @@ partliq_status partliq_preset_apply(const struct partliq_preset *preset,
                                     struct partliq_market *market);
 
 /**
- * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
- * the account's rule state (the per-block insurance-loss limit). Statuses:
- * `OVERFLOW`; the state is untouched unless `OK`.
- *
- * # Safety
- * `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
- */
-partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
-                                                           uint64_t block,
-                                                           int64_t loss);
-
-/**
  * The whole pipeline for one margin pool: trigger, choose, size, cap by
  * the policy's step rules, price — or escalate. Writes `*out`, the plan's
  * legs to the front of `legs`, and the updated `*account_state` and
  * `market_states` — all only on `OK`; on any other status nothing is
- * written (the market states are restored to the bytes they had).
+ * written.
  *
  * `market_states` holds one entry per market (`market_states_len ≥
  * markets_len`) when the policy has a window capacity rule
@@ -2171,8 +2173,9 @@ partliq_status partliq_account_state_record_insurance_loss(struct partliq_accoun
  * As `partliq_pool_health`; `policy` points to an initialised policy;
  * `account_state` to an initialised state; `market_states` is NULL (only
  * with length 0) or points to that many initialised states; `legs` is NULL
- * (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
- * overlaps another output or an input.
+ * (only with `legs_len` 0) or points to `legs_len` initialised legs (any
+ * values: they are only written). No output overlaps another output or an
+ * input.
  */
 partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     size_t markets_len,
@@ -2276,14 +2279,14 @@ partliq_status partliq_insurance_fund_book(struct partliq_insurance_fund *fund,
  * their count to `*out_count`, only on success.
  *
  * Statuses: `BUFFER_TOO_SMALL` (`order_len` below the number of opposite
- * candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32 candidates
- * or a size of `INT64_MIN`).
+ * candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32
+ * candidates).
  *
  * # Safety
  * `candidates` is NULL (only with length 0) or points to that many
- * initialised candidates; `order` is NULL (only with length 0) or valid for
- * writing `order_len` values; `out_count` is NULL or valid for one write.
- * No overlap.
+ * initialised candidates; `order` is NULL (only with length 0) or points to
+ * `order_len` initialised values (any: they are only written);
+ * `out_count` is NULL or valid for one write. No overlap.
  */
 partliq_status partliq_rank_adl(int64_t deficit_size,
                                 const struct partliq_adl_candidate *candidates,
@@ -2307,11 +2310,12 @@ partliq_status partliq_rank_adl(int64_t deficit_size,
  * `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
  * deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
  * number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
- * `OVERFLOW`.
+ * `OVERFLOW` (more than 2^32 candidates).
  *
  * # Safety
- * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or valid for
- * writing `fills_len` fills. No overlap.
+ * As `partliq_rank_adl`; `fills` is NULL (only with length 0) or points to
+ * `fills_len` initialised fills (any values: they are only written). No
+ * overlap.
  */
 partliq_status partliq_deleverage(int64_t deficit_size,
                                   int64_t bankruptcy_price,
@@ -2344,8 +2348,9 @@ size_t partliq_market_params_size(size_t slots);
  * Statuses: the memory's, `INVALID_SLOT_COUNT`, the market's.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes; `initial` is
- * NULL or points to an initialised market outside `mem`.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten);
+ * `initial` is NULL or points to an initialised market outside `mem`.
  */
 partliq_status partliq_market_params_init(void *mem,
                                           size_t len,
@@ -2406,9 +2411,10 @@ size_t partliq_capacity_size(size_t markets,
  * `ZERO_WINDOW`.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes; `limits` is
- * NULL (only with `markets` 0) or points to `markets` initialised limits
- * outside `mem`.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten);
+ * `limits` is NULL (only with `markets` 0) or points to `markets`
+ * initialised limits outside `mem`.
  */
 partliq_status partliq_capacity_init(void *mem,
                                      size_t len,
@@ -2513,7 +2519,8 @@ size_t partliq_fund_size(void);
  * Statuses: the memory's.
  *
  * # Safety
- * `mem` is NULL or valid for reads and writes of `len` bytes.
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed: they are overwritten).
  */
 partliq_status partliq_fund_init(void *mem,
                                  size_t len,

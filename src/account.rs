@@ -39,6 +39,14 @@ pub struct Position {
     pub quote_balance: Quote,
 }
 
+impl Position {
+    /// A position of `size` in market `market_index` with `quote_balance`.
+    #[must_use]
+    pub const fn new(market_index: u32, size: Size, quote_balance: Quote) -> Self {
+        Position { market_index, size, quote_balance }
+    }
+}
+
 /// How an account's positions share margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]

@@ -7,7 +7,8 @@
 //! The table below is the one place each error is written: its name, its
 //! code (the enum's discriminant, which is also the C ABI's status code:
 //! explicit and never reused) and its description, which is both the
-//! variant's doc comment and what [`Error::as_str`] (and `Display`) returns.
+//! variant's doc comment and what [`Error::as_str`] (and `Display`) returns,
+//! and, NUL-terminated, [`Error::as_c_str`].
 //! Optional `///` lines before an entry add detail to its doc comment only.
 //! [`Error::ALL`] lists every variant, for the C layer and the tests to
 //! derive their own tables from.
@@ -17,7 +18,20 @@
 //! presets, escalation and venue replicas, 100–199 shared state, 200–219
 //! unified accounts.
 
-/// Defines [`Error`], [`Error::as_str`] and [`Error::ALL`] from one table of
+use core::ffi::CStr;
+
+/// A NUL-terminated literal as a C string, at compile time. A literal with
+/// a NUL inside would give the empty string (none has one: the module's
+/// test compares every C string with its `as_str`).
+const fn nul_terminated(bytes: &'static [u8]) -> &'static CStr {
+    match CStr::from_bytes_with_nul(bytes) {
+        Ok(text) => text,
+        Err(_) => nul_terminated(b"\0"),
+    }
+}
+
+/// Defines [`Error`], [`Error::as_str`], [`Error::as_c_str`] and
+/// [`Error::ALL`] from one table of
 /// `Variant = code, "description";` entries.
 macro_rules! error_table {
     ($( $(#[doc = $detail:literal])* $name:ident = $code:literal, $text:literal; )*) => {
@@ -45,6 +59,19 @@ macro_rules! error_table {
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Error::$name => $text,)*
+                }
+            }
+
+            /// [`Error::as_str`] as a static NUL-terminated C string, made
+            /// from the same literal at compile time (what the C ABI's
+            /// `partliq_status_str` returns).
+            #[must_use]
+            pub const fn as_c_str(self) -> &'static CStr {
+                match self {
+                    $(Error::$name => {
+                        const TEXT: &CStr = nul_terminated(concat!($text, "\0").as_bytes());
+                        TEXT
+                    })*
                 }
             }
         }
@@ -226,6 +253,18 @@ mod tests {
         }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
         assert_eq!(Error::ALL.last(), Some(&Error::WrongBalanceSide));
+    }
+
+    /// The C string is the description, NUL-terminated, with no NUL inside.
+    #[test]
+    fn c_str_is_the_description() {
+        for e in Error::ALL {
+            assert_eq!(e.as_c_str().to_bytes(), e.as_str().as_bytes(), "{e:?}");
+            assert_eq!(e.as_c_str().to_bytes_with_nul().last(), Some(&0u8));
+        }
+        assert_eq!(Error::DivisionByZero.as_c_str().to_bytes(), b"division by zero");
+        // The fallback for a literal with a NUL inside.
+        assert_eq!(super::nul_terminated(b"a\0b\0").to_bytes(), b"");
     }
 
     /// `Display` is `as_str`.

@@ -283,12 +283,35 @@ pub fn adl_cmp(candidates: &[AdlCandidate], x: u32, y: u32) -> Ordering {
     ky.cmp(&kx).then_with(|| cmp_fractions(ny, dy, nx, dx)).then_with(|| cx.account.cmp(&cy.account)).then_with(|| x.cmp(&y))
 }
 
+/// A candidate holds a position on the side opposite to `deficit_size`.
+fn is_counterparty(deficit_size: Size, c: &AdlCandidate) -> bool {
+    c.size.0 != 0 && c.size.0.signum() != deficit_size.0.signum()
+}
+
+/// How many candidates hold a position on the side opposite to
+/// `deficit_size`: the entries [`rank_adl`] needs in `order` and
+/// [`deleverage`] in `order` and `fills`.
+#[must_use]
+pub fn adl_counterparty_count(deficit_size: Size, candidates: &[AdlCandidate]) -> usize {
+    candidates.iter().filter(|c| is_counterparty(deficit_size, c)).count()
+}
+
 /// Ranks the candidates on the side opposite to `deficit_size` into `order`
 /// (indices into `candidates`), best first. Returns how many were ranked.
+/// `order` needs [`adl_counterparty_count`] entries
+/// ([`Error::BufferTooSmall`] otherwise); on any error `order` is left as it
+/// was (every check comes before the first write).
 pub fn rank_adl(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u32]) -> Result<usize> {
+    // Every index written must fit u32, and `order` hold every one.
+    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
+        return Err(Error::Overflow);
+    }
+    if order.len() < adl_counterparty_count(deficit_size, candidates) {
+        return Err(Error::BufferTooSmall);
+    }
     let mut n = 0usize;
     for (i, c) in candidates.iter().enumerate() {
-        if c.size.0 != 0 && c.size.0.signum() != deficit_size.0.signum() {
+        if is_counterparty(deficit_size, c) {
             *order.get_mut(n).ok_or(Error::BufferTooSmall)? = u32::try_from(i).map_err(|_| Error::Overflow)?;
             n = n.saturating_add(1);
         }
@@ -440,4 +463,30 @@ pub fn deleverage(
         k = k.saturating_add(1);
     }
     Ok(k)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn cand(account: u32, size: i64) -> AdlCandidate {
+        AdlCandidate { account, size: Size(size), entry_notional: Quote(1), ..AdlCandidate::default() }
+    }
+
+    /// The count is the opposite side's non-empty positions, and exactly
+    /// the room `rank_adl` needs: one entry less is `BufferTooSmall`.
+    #[test]
+    fn counterparty_count_is_the_room_rank_needs() {
+        // Deficit long 7: the shorts −5 and −1 stand opposite; the long 4 and
+        // the empty 0 do not.
+        let cs = [cand(1, -5), cand(2, 4), cand(3, 0), cand(4, -1)];
+        assert_eq!(adl_counterparty_count(Size(7), &cs), 2);
+        // A short deficit: the one long.
+        assert_eq!(adl_counterparty_count(Size(-7), &cs), 1);
+        let mut order = [9u32; 2];
+        assert_eq!(rank_adl(Size(7), &cs, &mut order[..1]), Err(Error::BufferTooSmall));
+        assert_eq!(rank_adl(Size(7), &cs, &mut order), Ok(2));
+        assert_eq!(adl_counterparty_count(Size(7), &[]), 0);
+    }
 }

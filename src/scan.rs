@@ -520,7 +520,7 @@ mod tests {
     use crate::num::{Ppm, Size};
 
     fn pos(m: u32, size: i64, qb: i64) -> Position {
-        Position { market_index: m, size: Size(size), quote_balance: Quote(qb) }
+        Position::new(m, Size(size), Quote(qb))
     }
 
     #[test]

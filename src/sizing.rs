@@ -26,8 +26,8 @@
 //!
 //! The engine's figures are rounded (values down, requirements and fees up,
 //! a venue's fee possibly down), so the rounded surplus `f` differs from the
-//! exact one `h`: `h − 6 < f ≤ h + 1` ([`ROUNDING_SLACK`](crate::sizing::ROUNDING_SLACK),
-//! [`FAVOURABLE_SLACK`](crate::sizing::FAVOURABLE_SLACK)). Where `h` is within that band of zero, `f` is not
+//! exact one `h`: `h − 6 < f ≤ h + 1` ([`ROUNDING_SLACK`],
+//! [`FAVOURABLE_SLACK`]). Where `h` is within that band of zero, `f` is not
 //! monotone: one more lot can lose a unit to rounding. The solver does not
 //! walk that band lot by lot (with fine lots and coarse quote units it spans
 //! billions of lots). It splits `f` into two parts that each only grow with

@@ -127,6 +127,7 @@ static void run_case(char *line) {
     params.order = (uint32_t)next_int(&c);
     size_t legs_len = (size_t)next_int(&c);
     partliq_plan_leg legs[MAX_ITEMS];
+    memset(legs, 0, sizeof legs); /* initialised memory, any values: only written */
     partliq_plan p;
     st = partliq_plan_liquidation(POOL, &params, legs, legs_len, &p);
     printf(" %" PRIu32, st);

@@ -258,6 +258,7 @@ static void test_pipeline(void) {
   partliq_market_capacity_state ms[1];
   partliq_plan_leg legs[1];
   partliq_decision d;
+  POISON(legs); /* initialised memory, any values: only written */
   CHECK_STATUS(partliq_preset_synthetix_v3(1000000, 60, &syn), PARTLIQ_STATUS_OK);
   CHECK_STATUS(partliq_preset_hyperliquid(1000000, 1000, &hl), PARTLIQ_STATUS_OK);
   CHECK_STATUS(partliq_preset_partliq_default(&def), PARTLIQ_STATUS_OK);
@@ -426,6 +427,7 @@ static void test_dydx_preset(void) {
   partliq_decision d;
   partliq_settlement s;
   partliq_fill f;
+  POISON(legs); /* initialised memory, any values: only written */
 
   CHECK_STATUS(partliq_dydx_liquidation_config_code_default(&c), PARTLIQ_STATUS_OK);
   c.max_position_portion_liquidated_ppm = 500000;
@@ -621,6 +623,9 @@ static void test_adl(void) {
   uint32_t order[4];
   partliq_adl_fill fills[4];
   size_t n;
+  /* Output arrays are initialised memory (any values: they are only written). */
+  POISON(order);
+  POISON(fills);
   cs[0] = cand(1, -5, 10);
   cs[1] = cand(2, 8, 50);
   cs[2] = cand(3, -10, 100);
@@ -643,12 +648,16 @@ static void test_adl(void) {
     partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
     r[3].reserved = 1;
     CHECK_STATUS(partliq_rank_adl(12, r, 4, order, 4, &n), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    r[3].reserved = 0;
-    r[3].size = INT64_MIN;
-    CHECK_STATUS(partliq_rank_adl(12, r, 4, order, 4, &n), PARTLIQ_STATUS_OVERFLOW);
   }
   UNTOUCHED(order);
   UNTOUCHED(n);
+  {
+    /* A size of INT64_MIN ranks like any other (only deleveraging it overflows). */
+    partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
+    r[3].size = INT64_MIN;
+    CHECK_STATUS(partliq_rank_adl(12, r, 4, order, 4, &n), PARTLIQ_STATUS_OK);
+    CHECK(n == 3 && order[0] == 2 && order[1] == 0 && order[2] == 3);
+  }
 
   /* Queue: 10 from account 3, then 2 from account 1, at 90. */
   CHECK_STATUS(partliq_deleverage(12, 90, 1, cs, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_OK);
@@ -684,12 +693,17 @@ static void test_adl(void) {
     partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
     r[0].reserved = 7;
     CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    r[0].reserved = 0;
-    r[0].size = INT64_MIN;
-    CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_OVERFLOW);
   }
   UNTOUCHED(fills);
   UNTOUCHED(n);
+  {
+    /* A short of INT64_MIN absorbs its share like any other: 10 from
+     * account 3 first, then 2 from it. */
+    partliq_adl_candidate r[4] = {cs[0], cs[1], cs[2], cs[3]};
+    r[0].size = INT64_MIN;
+    CHECK_STATUS(partliq_deleverage(12, 90, 1, r, 4, PARTLIQ_ADL_MODE_QUEUE, order, 4, fills, 4, &n), PARTLIQ_STATUS_OK);
+    CHECK(n == 2 && fills[0].candidate == 2 && fills[0].size_delta == 10 && fills[1].candidate == 0 && fills[1].size_delta == 2);
+  }
 }
 
 void test_escalation(void) {

@@ -2,10 +2,10 @@
 //! caller's pointers and lengths checked and turned into references and
 //! slices (shared-state memory into atomic words), the pool's flat
 //! arguments, enumeration fields decoded, the ABI structs read in place as
-//! the core's (the `Castable` trait), layouts pinned, and plan legs staged
-//! until a call has succeeded. Every raw pointer of the ABI becomes a
-//! reference or a slice here, or is written through here (`write_out!`,
-//! `StagedLegs::write`).
+//! the core's (the `Castable` trait, which also lets the core write the
+//! caller's arrays in place), layouts pinned. Every raw pointer of the ABI
+//! becomes a reference or a slice here, or is written through here
+//! (`write_out!`).
 //!
 //! Every check returns its documented status from the enclosing entry point
 //! when it fails (`check!`), in a fixed order: the arrays and structs in
@@ -17,14 +17,12 @@ use core::ffi::c_void;
 #[cfg(target_has_atomic = "64")]
 use core::sync::atomic::AtomicU64;
 
-use partliq::account::{Pool, Position, MAX_POSITIONS};
+use partliq::account::{Pool, Position};
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
-use partliq::plan::PlanLeg;
 
 use crate::account::partliq_position;
 use crate::market::partliq_market;
-use crate::plan::partliq_plan_leg;
 use crate::status::*;
 
 // ---------------------------------------------------------------------------
@@ -139,7 +137,9 @@ pub(crate) fn out_array_ok<T>(ptr: *mut T, len: usize) -> Result<(), partliq_sta
 ///
 /// # Safety
 /// When `len > 0`, `ptr` must be valid for reads and writes of `len`
-/// initialised values of `T`, accessed by nothing else for `'a`.
+/// initialised values of `T` (any values, for an array the call only
+/// writes: a `&mut [T]` must hold valid values all the same), accessed by
+/// nothing else for `'a`.
 pub(crate) unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], partliq_status> {
     out_array_ok(ptr, len)?;
     if len == 0 {
@@ -241,7 +241,9 @@ pub(crate) unsafe fn shared_words<'a>(mem: *const c_void, len: usize) -> Result<
 /// Caller memory as words to lay an object out in.
 ///
 /// # Safety
-/// As `shared_words`, and nothing else accesses the memory during the call.
+/// As `shared_words` (the memory initialised, any contents: a slice of
+/// `AtomicU64` over it must hold valid integers), and nothing else accesses
+/// the memory during the call.
 #[cfg(target_has_atomic = "64")]
 pub(crate) unsafe fn init_words<'a>(mem: *mut c_void, len: usize) -> Result<&'a mut [AtomicU64], partliq_status> {
     let words = words_of(mem.cast_const(), len)?;
@@ -458,45 +460,6 @@ pub(crate) fn index(i: u32) -> Result<usize, partliq_status> {
     usize::try_from(i).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)
 }
 
-// ---------------------------------------------------------------------------
-// Plan legs.
-
-/// Plan legs staged on the stack for the core to fill (at most
-/// `MAX_POSITIONS`, the most a plan has, and at most the caller's length),
-/// copied to the caller's array only once the whole call has succeeded, so
-/// that a failing call leaves the caller's legs untouched.
-pub(crate) struct StagedLegs {
-    legs: [PlanLeg; MAX_POSITIONS],
-    room: usize,
-}
-
-impl StagedLegs {
-    /// Room for `min(legs_len, MAX_POSITIONS)` legs.
-    pub(crate) fn new(legs_len: usize) -> Self {
-        StagedLegs { legs: [PlanLeg::default(); MAX_POSITIONS], room: legs_len.min(MAX_POSITIONS) }
-    }
-
-    /// The buffer the core writes its legs to.
-    pub(crate) fn room(&mut self) -> &mut [PlanLeg] {
-        self.legs.get_mut(..self.room).unwrap_or(&mut [])
-    }
-
-    /// Writes the first `count` staged legs (never more than the room) to
-    /// the front of the caller's array.
-    ///
-    /// # Safety
-    /// `legs` passed `out_array_ok(legs, legs_len)` with the `legs_len` given
-    /// to `new`, and is valid for writing `legs_len` legs.
-    pub(crate) unsafe fn write(&self, legs: *mut partliq_plan_leg, count: usize) {
-        for (k, leg) in self.legs.iter().take(count.min(self.room)).enumerate() {
-            // SAFETY: `k < room ≤ legs_len`, so `legs + k` is within the
-            // caller's array, non-NULL and aligned (checked when
-            // `legs_len > 0`; with 0 there is no room and no write).
-            unsafe { legs.add(k).write(partliq_plan_leg::from(leg)) };
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
@@ -506,31 +469,9 @@ mod tests {
     //! no pointer the boundary refuses is ever dereferenced, and the ones it
     //! accepts are used within their bounds and borrows.
     use super::*;
+    use crate::fixtures::{market, position, run_pipeline};
     use crate::*;
     use core::ffi::c_void;
-
-    fn market() -> partliq_market {
-        let mut m = partliq_market {
-            id: 1,
-            quote_exponent: 0,
-            lot_step: 1,
-            tick: 1,
-            tiers: [partliq_margin_tier::default(); PARTLIQ_MAX_TIERS],
-            tier_count: 1,
-            liquidation_fee_ppm: 10_000,
-            liquidator_fee_share_ppm: 400_000,
-            liquidation_fee_rounding: partliq_fee_rounding::Up as u32,
-            dust_floor: 0,
-        };
-        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
-        m
-    }
-
-    /// A long of 100 with quote balance −9,600: at mark 100, equity
-    /// 10,000 − 9,600 = 400 < maintenance 5 % × 10,000 = 500.
-    fn position() -> partliq_position {
-        partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_600 }
-    }
 
     /// Eight-byte-aligned storage, viewed at any byte offset (to make
     /// misaligned pointers that point into valid memory).
@@ -706,14 +647,18 @@ mod tests {
                 partliq_adl_candidate { account: 2, size: -5, entry_notional: 1, ..Default::default() },
             ];
             let mut order = [9u32; 2];
-            let mut fills = [partliq_adl_fill::default(); 2];
+            let fill9 = partliq_adl_fill { candidate: 9, account: 9, size_delta: 9, price: 9 };
+            let mut fills = [fill9; 2];
             let mut n = 7usize;
             assert_eq!(partliq_rank_adl(3, cs.as_ptr(), 2, order.as_mut_ptr(), 1, &mut n), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+            assert_eq!((order, n), ([9, 9], 7), "rank_adl's order is its output: untouched");
             assert_eq!(
                 partliq_deleverage(3, 10, 1, cs.as_ptr(), 2, 0, order.as_mut_ptr(), 2, fills.as_mut_ptr(), 1, &mut n),
                 PARTLIQ_STATUS_BUFFER_TOO_SMALL
             );
-            assert_eq!((order, n), ([9, 9], 7));
+            // deleverage's order is scratch (ranked into before the fills are
+            // found short); its fills and count are untouched.
+            assert_eq!((fills, n), ([fill9; 2], 7));
             assert_eq!(partliq_rank_adl(3, cs.as_ptr(), 2, order.as_mut_ptr(), 2, &mut n), OK);
             assert_eq!((order, n), ([0, 1], 2));
 
@@ -793,29 +738,9 @@ mod tests {
         let mut legs = [partliq_plan_leg::default(); 1];
         let mut d = partliq_decision::default();
         let mut st = partliq_account_liquidation_state::default();
-        // SAFETY: valid arrays and pointers, outputs distinct from inputs.
-        unsafe {
-            assert_eq!(partliq_preset_synthetix_v3(1_000_000, 60, &mut sx), OK);
-            let s = partliq_run_pipeline(
-                ms.as_ptr(),
-                1,
-                prices.as_ptr(),
-                1,
-                0,
-                ps.as_ptr(),
-                1,
-                &sx.policy,
-                &mut st,
-                states.as_mut_ptr(),
-                1,
-                10,
-                1,
-                legs.as_mut_ptr(),
-                1,
-                &mut d,
-            );
-            assert_eq!(s, OK);
-        }
+        // SAFETY: a valid out-pointer.
+        assert_eq!(unsafe { partliq_preset_synthetix_v3(1_000_000, 60, &mut sx) }, OK);
+        assert_eq!(run_pipeline(&ms, &prices, &ps, &sx.policy, &mut st, &mut states, 10, 1, &mut legs, &mut d), OK);
         assert_eq!((d.action, d.plan.leg_count), (partliq_action::Liquidate as u32, 1));
         assert_eq!(states[0].window_start, 10);
         assert_eq!(states[0].used, -legs[0].size_delta * 100);
@@ -843,24 +768,5 @@ mod tests {
         assert_eq!(decode::<Flag>(1), Ok(true));
         assert_eq!(decode::<Flag>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
         assert_eq!(decode::<partliq_fee_rounding>(u32::MAX), Err(PARTLIQ_STATUS_INVALID_ENUM));
-    }
-
-    /// Staged legs are written only up to the count and the room.
-    #[test]
-    fn staged_legs_stay_in_bounds() {
-        let mut s = StagedLegs::new(2);
-        assert_eq!(s.room().len(), 2);
-        for (k, l) in s.room().iter_mut().enumerate() {
-            l.size_delta = partliq::num::Size(k as i64 + 1);
-        }
-        let mut out = [partliq_plan_leg::default(); 2];
-        // SAFETY: `out` holds the 2 legs `new` was given; a count beyond the
-        // room writes no more than the room.
-        unsafe { s.write(out.as_mut_ptr(), 9) };
-        assert_eq!((out[0].size_delta, out[1].size_delta), (1, 2));
-        let none = StagedLegs::new(0);
-        // SAFETY: no room, no write: NULL is never touched.
-        unsafe { none.write(core::ptr::null_mut(), 5) };
-        assert_eq!(StagedLegs::new(usize::MAX).room.min(MAX_POSITIONS), MAX_POSITIONS);
     }
 }

@@ -281,21 +281,6 @@ pub unsafe extern "C" fn partliq_insurance_fund_book(
 // ---------------------------------------------------------------------------
 // Auto-deleveraging.
 
-/// Opposite-side candidates of a deficit: their count, their total size,
-/// and whether one has a size no fill can express (`INT64_MIN`).
-fn opposite(deficit_size: i64, candidates: &[AdlCandidate]) -> Result<(usize, i128), partliq_status> {
-    let mut n = 0usize;
-    let mut total: i128 = 0;
-    for c in candidates.iter().filter(|c| c.size.0 != 0 && c.size.0.signum() != deficit_size.signum()) {
-        if c.size.0 == i64::MIN {
-            return Err(PARTLIQ_STATUS_OVERFLOW);
-        }
-        n = n.saturating_add(1);
-        total = total.saturating_add(i128::from(c.size.0).saturating_abs());
-    }
-    Ok((n, total))
-}
-
 /// Ranks the candidates on the side opposite to `deficit_size` (the
 /// bankrupt position, signed) into `order` (indices into `candidates`),
 /// best first: profit × effective leverage, then account id, then index —
@@ -303,14 +288,14 @@ fn opposite(deficit_size: i64, candidates: &[AdlCandidate]) -> Result<(usize, i1
 /// their count to `*out_count`, only on success.
 ///
 /// Statuses: `BUFFER_TOO_SMALL` (`order_len` below the number of opposite
-/// candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32 candidates
-/// or a size of `INT64_MIN`).
+/// candidates), `RESERVED_NOT_ZERO`, `OVERFLOW` (more than 2^32
+/// candidates).
 ///
 /// # Safety
 /// `candidates` is NULL (only with length 0) or points to that many
-/// initialised candidates; `order` is NULL (only with length 0) or valid for
-/// writing `order_len` values; `out_count` is NULL or valid for one write.
-/// No overlap.
+/// initialised candidates; `order` is NULL (only with length 0) or points to
+/// `order_len` initialised values (any: they are only written);
+/// `out_count` is NULL or valid for one write. No overlap.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_rank_adl(
     deficit_size: i64,
@@ -324,14 +309,7 @@ pub unsafe extern "C" fn partliq_rank_adl(
     let order = array_out!(order, order_len);
     out!(out_count);
     let candidates = check!(Castable::cast_slice(candidates));
-    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
-        return PARTLIQ_STATUS_OVERFLOW;
-    }
-    let (n, _) = check!(opposite(deficit_size, candidates));
-    if order.len() < n {
-        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
-    }
-    // Checked above: the core writes `order` only when it succeeds.
+    // The core refuses before its first write to `order`.
     let n = core_try!(core_esc::rank_adl(Size(deficit_size), candidates, order));
     write_out!(out_count, n);
     OK
@@ -351,11 +329,12 @@ pub unsafe extern "C" fn partliq_rank_adl(
 /// `INSUFFICIENT_COUNTERPARTIES` (the opposite side holds less than the
 /// deficit), `BUFFER_TOO_SMALL` (`order_len` or `fills_len` below the
 /// number of opposite candidates), `INVALID_ENUM`, `RESERVED_NOT_ZERO`,
-/// `OVERFLOW`.
+/// `OVERFLOW` (more than 2^32 candidates).
 ///
 /// # Safety
-/// As `partliq_rank_adl`; `fills` is NULL (only with length 0) or valid for
-/// writing `fills_len` fills. No overlap.
+/// As `partliq_rank_adl`; `fills` is NULL (only with length 0) or points to
+/// `fills_len` initialised fills (any values: they are only written). No
+/// overlap.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_deleverage(
     deficit_size: i64,
@@ -376,29 +355,9 @@ pub unsafe extern "C" fn partliq_deleverage(
     out!(out_count);
     let mode = check!(decode::<partliq_adl_mode>(mode));
     let candidates = check!(Castable::cast_slice(candidates));
-    if lot_step <= 0 {
-        return PARTLIQ_STATUS_INVALID_LOT_STEP;
-    }
-    if bankruptcy_price <= 0 {
-        return PARTLIQ_STATUS_INVALID_FILL_PRICE;
-    }
-    if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
-        return PARTLIQ_STATUS_OVERFLOW;
-    }
-    // Every refusal the core could make after writing the fills, made first.
-    let (n, available) = check!(opposite(deficit_size, candidates));
-    if order.len() < n {
-        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
-    }
-    if available < i128::from(deficit_size).saturating_abs() {
-        return PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES;
-    }
-    if fills.len() < n {
-        return PARTLIQ_STATUS_BUFFER_TOO_SMALL;
-    }
-    let core_fills = check!(Castable::cast_slice_mut(fills));
-    let k =
-        core_try!(core_esc::deleverage(Size(deficit_size), Price(bankruptcy_price), Size(lot_step), candidates, mode, order, core_fills));
+    let fills = check!(Castable::cast_slice_mut(fills));
+    // The core refuses everything before its first write to `fills`.
+    let k = core_try!(core_esc::deleverage(Size(deficit_size), Price(bankruptcy_price), Size(lot_step), candidates, mode, order, fills));
     write_out!(out_count, k);
     OK
 }

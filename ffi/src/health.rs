@@ -187,7 +187,8 @@ pub unsafe extern "C" fn partliq_account_health(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::market::{partliq_fee_rounding, partliq_margin_tier, partliq_market_validate};
+    use crate::fixtures::market;
+    use crate::market::{partliq_fee_rounding, partliq_market_validate};
     use crate::settlement::{partliq_fill, partliq_settle_fill, partliq_settlement};
     use partliq::account::MarginMode;
 
@@ -197,23 +198,6 @@ mod tests {
         assert_eq!(partliq_health_state::Liquidatable as u32, HealthState::Liquidatable as u32);
         assert_eq!(partliq_health_state::Bankrupt as u32, HealthState::Bankrupt as u32);
         assert_eq!(partliq_margin_mode::Isolated as u32, MarginMode::Isolated as u32);
-    }
-
-    fn market() -> partliq_market {
-        let mut m = partliq_market {
-            id: 7,
-            quote_exponent: 0,
-            lot_step: 1,
-            tick: 1,
-            tiers: [partliq_margin_tier::default(); 16],
-            tier_count: 1,
-            liquidation_fee_ppm: 10_000,
-            liquidator_fee_share_ppm: 400_000,
-            liquidation_fee_rounding: partliq_fee_rounding::Up as u32,
-            dust_floor: 0,
-        };
-        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
-        m
     }
 
     /// The caller's arrays, read in place, give the core's answers; an

@@ -1,11 +1,14 @@
 //! The stable C ABI of partliq (`include/partliq.h`, generated from this
 //! crate by cbindgen; shipped as `libpartliq.a` and `libpartliq.so`).
 //!
-//! One module per core module it exposes, named alike (`health`, `sizing`,
-//! `plan`, `pricing`, `settlement`, `market`, `account`, `policy`,
+//! One module per core module it exposes, named alike, each holding what
+//! that core module defines and nothing else (`health`, `sizing`, `plan`,
+//! `pricing`, `settlement`, `market`, `account`, `policy`, `venues`,
 //! `presets`, `pipeline`, `escalation`, `shared`), plus `status` (the core's
 //! `error` as status codes), `version`, and `boundary`: the pointer, length,
 //! enumeration and layout machinery every entry point uses, written once.
+//! The modules convert and check at the boundary and call the core: no
+//! figure is computed here.
 //!
 //! Conventions, the same for every function:
 //!
@@ -17,6 +20,11 @@
 //! * every fallible function returns a [`partliq_status`] (a `uint32_t`)
 //!   and writes its outputs through out-pointers **only** on
 //!   `PARTLIQ_STATUS_OK`: on any other status every output is untouched;
+//! * an output array (plan legs, ADL order and fills) and the memory a
+//!   shared-state object is laid out in are initialised memory, any values
+//!   (zeroed, or left from an earlier call): the Rust side views them as
+//!   slices of integers, which must hold valid values even where it only
+//!   writes;
 //! * a NULL pointer gets `PARTLIQ_STATUS_NULL_POINTER`; an array pointer
 //!   may be NULL only when its length is 0; a length no array of its type can
 //!   have gets `PARTLIQ_STATUS_BAD_LENGTH`; a pointer not aligned for its
@@ -110,15 +118,19 @@ mod settlement;
 #[allow(unsafe_code)]
 mod status;
 
-// Policies, rule state, `partliq_policy_validate`.
+// Policies, rule state, `partliq_policy_validate`, `partliq_account_state_record_insurance_loss`.
 #[allow(unsafe_code)]
 mod policy;
 
-// `partliq_preset_*`, `partliq_dydx_liquidation_config_*`.
+// `partliq_dydx_liquidation_config_*` (the replicas' configuration).
+#[allow(unsafe_code)]
+mod venues;
+
+// `partliq_preset_*`, `partliq_preset_apply`.
 #[allow(unsafe_code)]
 mod presets;
 
-// `partliq_account_state_record_insurance_loss`, `partliq_run_pipeline`.
+// `partliq_run_pipeline`.
 #[allow(unsafe_code)]
 mod pipeline;
 
@@ -134,6 +146,11 @@ mod shared;
 #[cfg(all(test, feature = "std"))]
 mod cases;
 
+// The unit tests' shared market, position and pipeline call.
+#[cfg(test)]
+#[allow(unsafe_code)]
+mod fixtures;
+
 pub use account::*;
 pub use escalation::*;
 pub use health::*;
@@ -148,4 +165,5 @@ pub use settlement::*;
 pub use shared::*;
 pub use sizing::*;
 pub use status::*;
+pub use venues::*;
 pub use version::*;

@@ -2,16 +2,14 @@
 //! price — or escalate — in one call, `partliq_run_pipeline`, with the
 //! caller's rule state read and updated.
 
-use partliq::account::MAX_POSITIONS;
-use partliq::num::Quote;
 use partliq::pipeline::{run_pipeline, Action, Decision, Reason};
-use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+use partliq::policy::{AccountLiquidationState, Policy};
 
 use crate::account::partliq_position;
-use crate::boundary::{out_array_ok, Castable, PoolRef, StagedLegs, OK};
+use crate::boundary::{Castable, PoolRef, OK};
 use crate::escalation::partliq_backstop;
 use crate::market::partliq_market;
-use crate::plan::{partliq_plan, partliq_plan_leg, plan_of};
+use crate::plan::{legs_written, partliq_plan, partliq_plan_leg, plan_of};
 use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
 use crate::status::*;
 
@@ -102,41 +100,12 @@ abi_enum!(partliq_reason => Reason {
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
-fn decision_of(d: &Decision) -> Result<partliq_decision, partliq_status> {
+fn decision_of(d: &Decision) -> partliq_decision {
     let (has_backstop, backstop) = match &d.backstop {
         Some(t) => (1, partliq_backstop::from(t)),
         None => (0, partliq_backstop::default()),
     };
-    Ok(partliq_decision {
-        action: d.action as u32,
-        reason: d.reason as u32,
-        plan: plan_of(&d.plan)?,
-        has_backstop,
-        reserved: [0; 7],
-        backstop,
-    })
-}
-
-// ---------------------------------------------------------------------------
-// The account's rule state.
-
-/// Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
-/// the account's rule state (the per-block insurance-loss limit). Statuses:
-/// `OVERFLOW`; the state is untouched unless `OK`.
-///
-/// # Safety
-/// `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
-#[no_mangle]
-pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
-    state: *mut partliq_account_liquidation_state,
-    block: u64,
-    loss: i64,
-) -> partliq_status {
-    let state = struct_inout!(state);
-    let mut s = state.block_figures();
-    core_try!(s.record_insurance_loss(block, Quote(loss)));
-    state.set_from_core(&s, false);
-    OK
+    partliq_decision { action: d.action as u32, reason: d.reason as u32, plan: plan_of(&d.plan), has_backstop, reserved: [0; 7], backstop }
 }
 
 // ---------------------------------------------------------------------------
@@ -146,7 +115,7 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
 /// the policy's step rules, price — or escalate. Writes `*out`, the plan's
 /// legs to the front of `legs`, and the updated `*account_state` and
 /// `market_states` — all only on `OK`; on any other status nothing is
-/// written (the market states are restored to the bytes they had).
+/// written.
 ///
 /// `market_states` holds one entry per market (`market_states_len ≥
 /// markets_len`) when the policy has a window capacity rule
@@ -162,8 +131,9 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
 /// As `partliq_pool_health`; `policy` points to an initialised policy;
 /// `account_state` to an initialised state; `market_states` is NULL (only
 /// with length 0) or points to that many initialised states; `legs` is NULL
-/// (only with `legs_len` 0) or valid for writing `legs_len` legs. No output
-/// overlaps another output or an input.
+/// (only with `legs_len` 0) or points to `legs_len` initialised legs (any
+/// values: they are only written). No output overlaps another output or an
+/// input.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_run_pipeline(
     markets: *const partliq_market,
@@ -185,86 +155,45 @@ pub unsafe extern "C" fn partliq_run_pipeline(
 ) -> partliq_status {
     let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
     let policy = struct_in!(policy);
-    out!(account_state);
-    check!(out_array_ok(market_states, market_states_len));
-    check!(out_array_ok(legs, legs_len));
+    let account_state = struct_inout!(account_state);
+    let market_states = array_out!(market_states, market_states_len);
+    let legs = array_out!(legs, legs_len);
     out!(out);
     let policy = check!(policy.to_core());
-    let state = check!(struct_in!(account_state.cast_const()).to_core());
-    if positions_len > MAX_POSITIONS {
-        return PARTLIQ_STATUS_TOO_MANY_POSITIONS;
-    }
+    let mut state = check!(account_state.to_core());
     let view = check!(pool.view());
-    let states = check!(Castable::cast_slice_mut(array_out!(market_states, market_states_len)));
-    let io = PipelineOut { account_state, legs, legs_len, out };
-    pipeline_staged(&view, &policy, state, states, now, block, &io)
+    let decision = check!(pipeline_core(&view, &policy, &mut state, market_states, now, block, legs));
+    // The core wrote the legs and the market states (on success only);
+    // nothing fails from here on.
+    legs_written(legs, decision.plan.leg_count);
+    *account_state = partliq_account_liquidation_state::from(&state);
+    write_out!(out, decision_of(&decision));
+    OK
 }
 
-/// Where the pipeline's results go (pointers checked by the caller).
-struct PipelineOut {
-    account_state: *mut partliq_account_liquidation_state,
-    legs: *mut partliq_plan_leg,
-    legs_len: usize,
-    out: *mut partliq_decision,
-}
-
-/// The pipeline with its working arrays (staged legs, saved market states:
-/// ~4 KiB), kept out of the exported function's frame (see
-/// `scripts/ffi/check-stack-probes.sh`).
+/// The core's pipeline (a frame over 4 KiB), kept out of the exported
+/// function's frame (see `scripts/ffi/check-stack-probes.sh`); it writes
+/// `state`, `states` and `legs` only on success.
 #[inline(never)]
-fn pipeline_staged(
+fn pipeline_core(
     view: &PoolRef<'_>,
     policy: &Policy,
-    mut state: AccountLiquidationState,
-    states: &mut [MarketCapacityState],
+    state: &mut AccountLiquidationState,
+    states: &mut [partliq_market_capacity_state],
     now: u64,
     block: u64,
-    io: &PipelineOut,
-) -> partliq_status {
-    // The core may update some market states before failing: save the ones
-    // the pool's positions name (≤ MAX_POSITIONS) to restore them then.
-    let mut saved_at = [usize::MAX; MAX_POSITIONS];
-    let mut saved = [MarketCapacityState::default(); MAX_POSITIONS];
-    let mut n_saved = 0usize;
-    for p in view.positions {
-        let i = usize::try_from(p.market_index).unwrap_or(usize::MAX);
-        let seen = saved_at.get(..n_saved).unwrap_or(&[]).contains(&i);
-        if let (false, Some(s), Some(at), Some(slot)) = (seen, states.get(i), saved_at.get_mut(n_saved), saved.get_mut(n_saved)) {
-            *at = i;
-            *slot = *s;
-            n_saved = n_saved.saturating_add(1);
-        }
-    }
-    let mut staged = StagedLegs::new(io.legs_len);
-    let result = run_pipeline(&view.pool(), view.markets, view.prices, policy, &mut state, states, now, block, staged.room())
-        .map_err(status_of)
-        .and_then(|d| decision_of(&d).map(|abi| (d, abi)));
-    let (decision, value) = match result {
-        Ok(v) => v,
-        Err(s) => {
-            for (i, v) in saved_at.iter().zip(saved.iter()).take(n_saved) {
-                if let Some(slot) = states.get_mut(*i) {
-                    *slot = *v;
-                }
-            }
-            return s;
-        }
-    };
-    // All checks done: from here on, only writes.
-    // SAFETY: `io.legs` passed `out_array_ok(legs, legs_len)` (in
-    // `partliq_run_pipeline`) and the contract makes it valid for writing
-    // `legs_len` legs.
-    unsafe { staged.write(io.legs, decision.plan.leg_count) };
-    write_out!(io.account_state, partliq_account_liquidation_state::from(&state));
-    write_out!(io.out, value);
-    OK
+    legs: &mut [partliq_plan_leg],
+) -> Result<Decision, partliq_status> {
+    let states = Castable::cast_slice_mut(states)?;
+    let legs = Castable::cast_slice_mut(legs)?;
+    run_pipeline(&view.pool(), view.markets, view.prices, policy, state, states, now, block, legs).map_err(status_of)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::market::partliq_margin_tier;
+    use crate::fixtures::{market, position, run_pipeline};
     use crate::presets::{partliq_preset, partliq_preset_synthetix_v3};
 
     #[test]
@@ -295,20 +224,9 @@ mod tests {
     /// A failing pipeline call leaves every output untouched.
     #[test]
     fn pipeline_outputs_untouched_on_error() {
-        let mut m = partliq_market {
-            id: 1,
-            quote_exponent: 0,
-            lot_step: 1,
-            tick: 1,
-            tiers: [partliq_margin_tier::default(); 16],
-            tier_count: 1,
-            liquidation_fee_ppm: 0,
-            liquidator_fee_share_ppm: 0,
-            liquidation_fee_rounding: 0,
-            dust_floor: 0,
-        };
-        m.tiers[0] = partliq_margin_tier { notional_floor: 0, initial_ppm: 100_000, maintenance_ppm: 50_000 };
-        let ps = [partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_600 }];
+        // No fee: market 1 as the fixture's, without its 1 % fee.
+        let m = partliq_market { liquidation_fee_ppm: 0, liquidator_fee_share_ppm: 0, ..market() };
+        let ps = [position()];
         let mut preset = partliq_preset::default();
         // SAFETY: a valid out-pointer.
         assert_eq!(unsafe { partliq_preset_synthetix_v3(1_000_000, 60, &mut preset) }, OK);
@@ -316,34 +234,14 @@ mod tests {
         let mut ms = [partliq_market_capacity_state { window_start: 7, used: 0 }];
         let mut legs = [partliq_plan_leg::default(); 1];
         let mut d = partliq_decision::default();
-        // SAFETY: valid arrays and pointers.
-        let s = unsafe {
-            partliq_run_pipeline(
-                &m,
-                1,
-                [100i64].as_ptr(),
-                1,
-                0,
-                ps.as_ptr(),
-                1,
-                &preset.policy,
-                &mut st,
-                ms.as_mut_ptr(),
-                1,
-                10,
-                1,
-                legs.as_mut_ptr(),
-                1,
-                &mut d,
-            )
-        };
-        assert_eq!(s, OK);
+        assert_eq!(run_pipeline(&[m], &[100], &ps, &preset.policy, &mut st, &mut ms, 10, 1, &mut legs, &mut d), OK);
         assert_eq!((d.action, d.reason), (partliq_action::Liquidate as u32, partliq_reason::TargetRestored as u32));
         assert_eq!(d.plan.leg_count, 1);
         assert_eq!(legs[0].size_delta, -25);
         assert_eq!(ms[0], partliq_market_capacity_state { window_start: 10, used: 2_500 });
-        // Two legs; the block's notional overflows when the second is booked,
-        // after the first market's window was updated: restored, nothing written.
+        // Two legs; the block's notional overflows when the second is booked
+        // (the first market's window already booked on the core's copy):
+        // nothing written, states, legs and decision as they were.
         let ms2 = [m, m];
         let ps2 = [
             partliq_position { market_index: 0, reserved: 0, size: 100, quote_balance: -9_750 },
@@ -353,51 +251,11 @@ mod tests {
         let mut states2 = [partliq_market_capacity_state::default(); 2];
         st = partliq_account_liquidation_state { block: 1, block_notional: i64::MAX - 10_000, ..Default::default() };
         let before = (st, states2, legs2, d);
-        // SAFETY: as above.
-        let s = unsafe {
-            partliq_run_pipeline(
-                ms2.as_ptr(),
-                2,
-                [100i64, 100].as_ptr(),
-                2,
-                0,
-                ps2.as_ptr(),
-                2,
-                &preset.policy,
-                &mut st,
-                states2.as_mut_ptr(),
-                2,
-                11,
-                1,
-                legs2.as_mut_ptr(),
-                2,
-                &mut d,
-            )
-        };
+        let s = run_pipeline(&ms2, &[100, 100], &ps2, &preset.policy, &mut st, &mut states2, 11, 1, &mut legs2, &mut d);
         assert_eq!(s, PARTLIQ_STATUS_OVERFLOW);
         assert_eq!((st, states2, legs2, d), before);
         // The same call one block later succeeds with both legs.
-        // SAFETY: as above.
-        let s = unsafe {
-            partliq_run_pipeline(
-                ms2.as_ptr(),
-                2,
-                [100i64, 100].as_ptr(),
-                2,
-                0,
-                ps2.as_ptr(),
-                2,
-                &preset.policy,
-                &mut st,
-                states2.as_mut_ptr(),
-                2,
-                11,
-                2,
-                legs2.as_mut_ptr(),
-                2,
-                &mut d,
-            )
-        };
+        let s = run_pipeline(&ms2, &[100, 100], &ps2, &preset.policy, &mut st, &mut states2, 11, 2, &mut legs2, &mut d);
         assert_eq!(s, OK);
         assert_eq!(d.plan.leg_count, 2);
         assert_eq!(states2[0].used, 10_000);

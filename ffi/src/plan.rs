@@ -5,7 +5,7 @@ use partliq::num::Ppm;
 use partliq::plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams};
 
 use crate::account::partliq_position;
-use crate::boundary::{decode, out_array_ok, PoolRef, StagedLegs, OK};
+use crate::boundary::{decode, Castable, PoolRef, OK};
 use crate::health::{partliq_health, partliq_target};
 use crate::market::partliq_market;
 use crate::status::*;
@@ -104,32 +104,36 @@ pin_layout!(partliq_plan, size = 128, align = i64, {
     shortfall @ 112, dust_closed @ 120, reserved @ 121,
 });
 
-impl From<&PlanLeg> for partliq_plan_leg {
-    fn from(leg: &PlanLeg) -> Self {
-        partliq_plan_leg {
-            position_index: leg.position_index,
-            reserved: 0,
-            size_delta: leg.size_delta.0,
-            limit_price: leg.limit_price.0,
-            expected_cash: leg.expected_cash.0,
-            expected_fee: leg.expected_fee.0,
-        }
-    }
-}
-
-/// The ABI's plan of the core's (its legs are written apart):
-/// `OVERFLOW` when the leg count does not fit.
-pub(crate) fn plan_of(plan: &Plan) -> Result<partliq_plan, partliq_status> {
-    Ok(partliq_plan {
+/// The ABI's plan of the core's (its legs are written apart). The count
+/// fits: a plan has at most one leg per position, and the core refuses
+/// pools of more than `MAX_POSITIONS` (64) positions.
+pub(crate) fn plan_of(plan: &Plan) -> partliq_plan {
+    partliq_plan {
         status: plan.status as u32,
-        leg_count: u32::try_from(plan.leg_count).map_err(|_| PARTLIQ_STATUS_OVERFLOW)?,
+        leg_count: u32::try_from(plan.leg_count).unwrap_or(u32::MAX),
         health_before: partliq_health::from(&plan.health_before),
         health_after: partliq_health::from(&plan.health_after),
         required_equity_after: plan.required_equity_after.0,
         shortfall: plan.shortfall.0,
         dust_closed: u8::from(plan.dust_closed),
         reserved: [0; 7],
-    })
+    }
+}
+
+// The caller's legs are written in place by the core: every bit pattern is
+// a valid `PlanLeg` (all its fields are integers), and `reserved` lies in its
+// padding, which `legs_written` sets to 0.
+castable!(partliq_plan_leg => PlanLeg, |_l| Ok(()), {
+    position_index = position_index, size_delta = size_delta, limit_price = limit_price, expected_cash = expected_cash,
+    expected_fee = expected_fee,
+});
+
+/// The legs a core call has written (`count` of them, at the front):
+/// their `reserved` field, the core's padding, set to 0.
+pub(crate) fn legs_written(legs: &mut [partliq_plan_leg], count: usize) {
+    for leg in legs.iter_mut().take(count) {
+        leg.reserved = 0;
+    }
 }
 
 /// Plans the liquidation of a margin pool: which positions to reduce, in
@@ -145,8 +149,9 @@ pub(crate) fn plan_of(plan: &Plan) -> Result<partliq_plan, partliq_status> {
 ///
 /// # Safety
 /// As `partliq_pool_health`; `params` is NULL or points to an initialised
-/// `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or valid
-/// for writing `legs_len` legs.
+/// `partliq_plan_params`; `legs` is NULL (only with `legs_len` 0) or points
+/// to `legs_len` initialised legs (any values: they are only written), not
+/// overlapping another argument.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_plan_liquidation(
     markets: *const partliq_market,
@@ -163,36 +168,25 @@ pub unsafe extern "C" fn partliq_plan_liquidation(
 ) -> partliq_status {
     let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
     let params = struct_in!(params);
-    check!(out_array_ok(legs, legs_len));
+    let legs = array_out!(legs, legs_len);
     out!(out);
     let target = check!(params.target.to_core());
     let order = check!(decode::<partliq_plan_order>(params.order));
     let view = check!(pool.view());
     let core_params = PlanParams { target, price_band: Ppm(params.price_band_ppm), order };
-    plan_staged(&view, &core_params, legs, legs_len, out)
+    let plan = check!(plan_core(&view, &core_params, legs));
+    // The core wrote the legs (on success only); nothing fails from here on.
+    legs_written(legs, plan.leg_count);
+    write_out!(out, plan_of(&plan));
+    OK
 }
 
-/// The plan with its staged legs (~2.5 KiB), kept out of the exported
-/// function's frame (see `scripts/ffi/check-stack-probes.sh`). `legs` passed
-/// `out_array_ok(legs, legs_len)` and `out` passed `out_ok`.
+/// The core's plan, kept out of the exported function's frame (see
+/// `scripts/ffi/check-stack-probes.sh`); it writes `legs` only on success.
 #[inline(never)]
-fn plan_staged(
-    view: &PoolRef<'_>,
-    params: &PlanParams,
-    legs: *mut partliq_plan_leg,
-    legs_len: usize,
-    out: *mut partliq_plan,
-) -> partliq_status {
-    let mut staged = StagedLegs::new(legs_len);
-    let plan = core_try!(plan_liquidation(&view.pool(), view.markets, view.prices, params, staged.room()));
-    let value = check!(plan_of(&plan));
-    // All checks done: from here on, only writes.
-    // SAFETY: `legs` passed `out_array_ok(legs, legs_len)` (in
-    // `partliq_plan_liquidation`) and the contract makes it valid for
-    // writing `legs_len` legs.
-    unsafe { staged.write(legs, plan.leg_count) };
-    write_out!(out, value);
-    OK
+fn plan_core(view: &PoolRef<'_>, params: &PlanParams, legs: &mut [partliq_plan_leg]) -> Result<Plan, partliq_status> {
+    let legs = Castable::cast_slice_mut(legs)?;
+    plan_liquidation(&view.pool(), view.markets, view.prices, params, legs).map_err(status_of)
 }
 
 #[cfg(test)]

@@ -384,6 +384,28 @@ pub unsafe extern "C" fn partliq_policy_validate(policy: *const partliq_policy) 
     OK
 }
 
+// ---------------------------------------------------------------------------
+// The account's rule state.
+
+/// Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
+/// the account's rule state (the per-block insurance-loss limit). Statuses:
+/// `OVERFLOW`; the state is untouched unless `OK`.
+///
+/// # Safety
+/// `state` is NULL or points to an initialised `partliq_account_liquidation_state`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
+    state: *mut partliq_account_liquidation_state,
+    block: u64,
+    loss: i64,
+) -> partliq_status {
+    let state = struct_inout!(state);
+    let mut s = state.block_figures();
+    core_try!(s.record_insurance_loss(block, Quote(loss)));
+    state.set_from_core(&s, false);
+    OK
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

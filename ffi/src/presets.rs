@@ -1,15 +1,15 @@
 //! Venue presets (the core's `presets`): each venue's policy and market
-//! parameters, dYdX v4's liquidation config, `partliq_preset_apply`.
+//! parameters, `partliq_preset_apply`.
 
 use partliq::error::Error;
-use partliq::num::{Ppm, Quote, Rounding};
+use partliq::num::{Ppm, Quote};
 use partliq::presets::{self, Preset, VenueFees};
-use partliq::venues::dydx_v4;
 
 use crate::boundary::{decode, OK};
 use crate::market::{fee_rounding_of, partliq_fee_rounding, partliq_market};
 use crate::policy::partliq_policy;
 use crate::status::*;
+use crate::venues::partliq_dydx_liquidation_config;
 
 /// The market-side parameters a venue fixes.
 #[repr(C)]
@@ -40,35 +40,10 @@ pub struct partliq_preset {
     pub fees: partliq_venue_fees,
 }
 
-/// dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_dydx_liquidation_config {
-    /// Largest liquidation fee, ppm of the fill's quote amount (1 ..= 1,000,000).
-    pub max_liquidation_fee_ppm: u32,
-    /// Fillable price: `BA`, ppm (≥ 1,000,000).
-    pub bankruptcy_adjustment_ppm: u32,
-    /// Fillable price: `SMMR`, ppm (> 0).
-    pub spread_to_maintenance_margin_ratio_ppm: u32,
-    /// Largest portion of a position's notional liquidated per block, ppm (1 ..= 1,000,000).
-    pub max_position_portion_liquidated_ppm: u32,
-    /// Least notional a liquidation takes (capped at the position's notional).
-    pub min_position_notional_liquidated: u64,
-    /// Most notional liquidated per subaccount per block (> 0).
-    pub max_notional_liquidated: u64,
-    /// Most insurance fund loss per subaccount per block (> 0).
-    pub max_quantums_insurance_lost: u64,
-}
-
 pin_layout!(partliq_venue_fees, size = 24, align = i64, {
     liquidation_fee_ppm @ 0, liquidator_fee_share_ppm @ 4, dust_floor @ 8, liquidation_fee_rounding @ 16, reserved @ 20,
 });
 pin_layout!(partliq_preset, size = 168, align = i64, { policy @ 0, fees @ 144 });
-pin_layout!(partliq_dydx_liquidation_config, size = 40, align = i64, {
-    max_liquidation_fee_ppm @ 0, bankruptcy_adjustment_ppm @ 4, spread_to_maintenance_margin_ratio_ppm @ 8,
-    max_position_portion_liquidated_ppm @ 12, min_position_notional_liquidated @ 16, max_notional_liquidated @ 24,
-    max_quantums_insurance_lost @ 32,
-});
 
 // ---------------------------------------------------------------------------
 // Conversions.
@@ -87,7 +62,7 @@ impl partliq_venue_fees {
             liquidator_fee_share: Ppm(self.liquidator_fee_share_ppm),
             dust_floor: Quote(self.dust_floor),
         };
-        check_fees(&fees)?;
+        fees.validate().map_err(status_of)?;
         Ok(fees)
     }
 }
@@ -104,54 +79,6 @@ impl From<&VenueFees> for partliq_venue_fees {
     }
 }
 
-/// A venue's fees must be what `partliq_market_validate` accepts.
-fn check_fees(f: &VenueFees) -> Result<(), partliq_status> {
-    if f.liquidation_fee.0 > Ppm::ONE.0 || f.liquidator_fee_share.0 > Ppm::ONE.0 {
-        return Err(PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
-    }
-    if f.dust_floor.0 < 0 {
-        return Err(PARTLIQ_STATUS_INVALID_DUST_FLOOR);
-    }
-    if f.liquidation_fee_rounding == Rounding::TowardZero {
-        return Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING);
-    }
-    Ok(())
-}
-
-impl partliq_dydx_liquidation_config {
-    /// The core's config (checked apart, by its `validate`).
-    fn to_core(self) -> dydx_v4::LiquidationConfig {
-        dydx_v4::LiquidationConfig {
-            max_liquidation_fee_ppm: self.max_liquidation_fee_ppm,
-            fillable_price_config: dydx_v4::FillablePriceConfig {
-                bankruptcy_adjustment_ppm: self.bankruptcy_adjustment_ppm,
-                spread_to_maintenance_margin_ratio_ppm: self.spread_to_maintenance_margin_ratio_ppm,
-            },
-            position_block_limits: dydx_v4::PositionBlockLimits {
-                min_position_notional_liquidated: self.min_position_notional_liquidated,
-                max_position_portion_liquidated_ppm: self.max_position_portion_liquidated_ppm,
-            },
-            subaccount_block_limits: dydx_v4::SubaccountBlockLimits {
-                max_notional_liquidated: self.max_notional_liquidated,
-                max_quantums_insurance_lost: self.max_quantums_insurance_lost,
-            },
-        }
-    }
-
-    /// The ABI's config of the core's.
-    fn from_core(c: &dydx_v4::LiquidationConfig) -> Self {
-        partliq_dydx_liquidation_config {
-            max_liquidation_fee_ppm: c.max_liquidation_fee_ppm,
-            bankruptcy_adjustment_ppm: c.fillable_price_config.bankruptcy_adjustment_ppm,
-            spread_to_maintenance_margin_ratio_ppm: c.fillable_price_config.spread_to_maintenance_margin_ratio_ppm,
-            max_position_portion_liquidated_ppm: c.position_block_limits.max_position_portion_liquidated_ppm,
-            min_position_notional_liquidated: c.position_block_limits.min_position_notional_liquidated,
-            max_notional_liquidated: c.subaccount_block_limits.max_notional_liquidated,
-            max_quantums_insurance_lost: c.subaccount_block_limits.max_quantums_insurance_lost,
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Presets.
 
@@ -161,7 +88,7 @@ fn preset_out(preset: Result<Preset, Error>, out: *mut partliq_preset) -> partli
     out!(out);
     let preset = core_try!(preset);
     core_try!(preset.policy.validate());
-    check!(check_fees(&preset.fees));
+    core_try!(preset.fees.validate());
     write_out!(out, partliq_preset { policy: partliq_policy::from(&preset.policy), fees: partliq_venue_fees::from(&preset.fees) });
     OK
 }
@@ -281,40 +208,6 @@ pub unsafe extern "C" fn partliq_preset_dydx_v4(
     preset_out(presets::dydx_v4_policy(&config, Ppm(price_band_ppm)), out)
 }
 
-/// dYdX mainnet's genesis liquidations config.
-///
-/// # Safety
-/// `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
-#[no_mangle]
-pub unsafe extern "C" fn partliq_dydx_liquidation_config_mainnet_genesis(out: *mut partliq_dydx_liquidation_config) -> partliq_status {
-    out!(out);
-    write_out!(out, partliq_dydx_liquidation_config::from_core(&dydx_v4::LiquidationConfig::mainnet_genesis()));
-    OK
-}
-
-/// dYdX's code default liquidations config (`LiquidationsConfig_Default`).
-///
-/// # Safety
-/// `out` is NULL or valid for one write of a `partliq_dydx_liquidation_config`.
-#[no_mangle]
-pub unsafe extern "C" fn partliq_dydx_liquidation_config_code_default(out: *mut partliq_dydx_liquidation_config) -> partliq_status {
-    out!(out);
-    write_out!(out, partliq_dydx_liquidation_config::from_core(&dydx_v4::LiquidationConfig::code_default()));
-    OK
-}
-
-/// dYdX's `LiquidationsConfig.Validate`: `INVALID_LIQUIDATION_CONFIG`,
-/// `FRACTION_ABOVE_100_PERCENT`.
-///
-/// # Safety
-/// `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
-#[no_mangle]
-pub unsafe extern "C" fn partliq_dydx_liquidation_config_validate(config: *const partliq_dydx_liquidation_config) -> partliq_status {
-    let config = struct_in!(config).to_core();
-    core_try!(config.validate());
-    OK
-}
-
 /// Aave v3's close factor on a margin pool: 50 % per step while health >
 /// 0.95 and the position ≥ $2,000; never leave less than $1,000. Statuses:
 /// `OUT_OF_RANGE` (`quote_per_usd` ≤ 0), `OVERFLOW`.
@@ -366,7 +259,9 @@ pub unsafe extern "C" fn partliq_preset_apply(preset: *const partliq_preset, mar
 mod tests {
     use super::*;
     use crate::policy::partliq_limit_mode;
+    use partliq::num::Rounding;
     use partliq::policy::LimitMode;
+    use partliq::venues::dydx_v4;
 
     #[test]
     fn presets_round_trip() {
@@ -402,11 +297,15 @@ mod tests {
         let mut bad = d;
         bad.fees.reserved = 1;
         assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        // The core's own checks (`VenueFees::validate`), as statuses.
+        let mut bad = d;
+        bad.fees.liquidator_fee_share_ppm = 1_000_001;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT));
+        let mut bad = d;
+        bad.fees.dust_floor = -1;
+        assert_eq!(bad.fees.to_core(), Err(PARTLIQ_STATUS_INVALID_DUST_FLOOR));
         // A core fee rounded toward zero is rounded down (the fee is never negative).
         let tz = VenueFees { liquidation_fee_rounding: Rounding::TowardZero, ..all[7].fees };
         assert_eq!(partliq_venue_fees::from(&tz).liquidation_fee_rounding, partliq_fee_rounding::Down as u32);
-        assert_eq!(check_fees(&tz), Err(PARTLIQ_STATUS_INVALID_FEE_ROUNDING));
-        let c = dydx_v4::LiquidationConfig::mainnet_genesis();
-        assert_eq!(partliq_dydx_liquidation_config::from_core(&c).to_core(), c);
     }
 }

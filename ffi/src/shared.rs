@@ -143,8 +143,9 @@ pub extern "C" fn partliq_market_params_size(slots: usize) -> usize {
 /// Statuses: the memory's, `INVALID_SLOT_COUNT`, the market's.
 ///
 /// # Safety
-/// `mem` is NULL or valid for reads and writes of `len` bytes; `initial` is
-/// NULL or points to an initialised market outside `mem`.
+/// `mem` is NULL or valid for reads and writes of `len` bytes of
+/// initialised memory (any contents, e.g. zeroed: they are overwritten);
+/// `initial` is NULL or points to an initialised market outside `mem`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_market_params_init(
     mem: *mut c_void,
@@ -239,9 +240,10 @@ pub extern "C" fn partliq_capacity_size(markets: usize, entries: usize) -> usize
 /// `ZERO_WINDOW`.
 ///
 /// # Safety
-/// `mem` is NULL or valid for reads and writes of `len` bytes; `limits` is
-/// NULL (only with `markets` 0) or points to `markets` initialised limits
-/// outside `mem`.
+/// `mem` is NULL or valid for reads and writes of `len` bytes of
+/// initialised memory (any contents, e.g. zeroed: they are overwritten);
+/// `limits` is NULL (only with `markets` 0) or points to `markets`
+/// initialised limits outside `mem`.
 #[no_mangle]
 pub unsafe extern "C" fn partliq_capacity_init(
     mem: *mut c_void,
@@ -396,7 +398,8 @@ pub extern "C" fn partliq_fund_size() -> usize {
 /// Statuses: the memory's.
 ///
 /// # Safety
-/// `mem` is NULL or valid for reads and writes of `len` bytes.
+/// `mem` is NULL or valid for reads and writes of `len` bytes of
+/// initialised memory (any contents, e.g. zeroed: they are overwritten).
 #[no_mangle]
 pub unsafe extern "C" fn partliq_fund_init(mem: *mut c_void, len: usize, initial: i64, floor: i64) -> partliq_status {
     let words = init_mem!(mem, len);

@@ -353,7 +353,6 @@ fn adl(inp: &Input) {
         })
         .collect();
     let reserved_bad = seen_cands.iter().any(|c| c.reserved != 0);
-    let int64_min = seen_cands.iter().any(|c| c.size == i64::MIN && c.size.signum() != deficit.signum());
 
     // rank_adl.
     let mut order = OutSlot::<u32>::array(inp.order_ptr, oroom.max(1));
@@ -369,8 +368,6 @@ fn adl(inp: &Input) {
     } else {
         let want = if reserved_bad {
             PARTLIQ_STATUS_RESERVED_NOT_ZERO
-        } else if int64_min {
-            PARTLIQ_STATUS_OVERFLOW
         } else if olen < opp {
             PARTLIQ_STATUS_BUFFER_TOO_SMALL
         } else {
@@ -428,8 +425,6 @@ fn adl(inp: &Input) {
         Some(PARTLIQ_STATUS_INVALID_LOT_STEP)
     } else if price <= 0 {
         Some(PARTLIQ_STATUS_INVALID_FILL_PRICE)
-    } else if int64_min {
-        Some(PARTLIQ_STATUS_OVERFLOW)
     } else if olen < opp {
         Some(PARTLIQ_STATUS_BUFFER_TOO_SMALL)
     } else if available < i128::from(deficit).saturating_abs() {

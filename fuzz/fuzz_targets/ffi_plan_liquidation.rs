@@ -97,7 +97,7 @@ fuzz_target!(|inp: Input| {
         return;
     }
     let cp = PlanParams { target: target.unwrap(), price_band: Ppm(params.price_band_ppm), order: order.unwrap() };
-    let mut core_legs = vec![PlanLeg::default(); legs_len.min(partliq::MAX_POSITIONS)];
+    let mut core_legs = vec![PlanLeg::default(); legs_len];
     let core = partliq::plan_liquidation(&v.pool(), &v.markets, &v.prices, &cp, &mut core_legs);
     assert_eq!(st, status_of(&core), "{core:?}");
     if st != PARTLIQ_STATUS_OK {

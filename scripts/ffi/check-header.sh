@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Fails when include/partliq.h is not what cbindgen generates from the C ABI
-# crate (ffi/src/) now (a struct, function or constant changed without
-# regenerating), or when the header's version macros disagree with
-# Cargo.toml (the workspace's version, the core's and the C ABI crate's).
+# Fails when ffi/src/status/codes.rs is not what the core's error table
+# (src/error.rs) generates, when include/partliq.h is not what cbindgen
+# generates from the C ABI crate (ffi/src/) now (a struct, function or
+# constant changed without regenerating), or when the header's version
+# macros disagree with Cargo.toml (the workspace's version, the core's and
+# the C ABI crate's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if ! cargo test --quiet -p partliq-ffi --lib status::tests::codes_are_generated >/dev/null 2>&1; then
+  echo "ffi/src/status/codes.rs is stale (src/error.rs changed): run bash scripts/ffi/gen-header.sh (it regenerates it, then the header) and commit both" >&2
+  exit 1
+fi
 tmp="$(mktemp --suffix=.h)"
 trap 'rm -f "$tmp"' EXIT
 bash scripts/ffi/gen-header.sh "$tmp"

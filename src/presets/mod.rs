@@ -1,7 +1,7 @@
 //! Venue presets: policies that follow each venue's documented rules
 //! through partliq's own pipeline.
 //!
-//! A [`Preset`](crate::presets::Preset) is a [`Policy`] plus the market-side parameters the venue
+//! A [`Preset`] is a [`Policy`] plus the market-side parameters the venue
 //! fixes (liquidation fee, its rounding, its split, dust floor), which
 //! [`Preset::apply_to`](crate::presets::Preset::apply_to) writes into a [`Market`]. Amounts the venues state
 //! in dollars are given in the caller's quote units through `quote_per_usd`
@@ -13,7 +13,7 @@
 //! A preset is policy, not arithmetic: the venues' own functions, exact to
 //! the unit, are replicas in [`crate::venues`] (dYdX v4's in
 //! [`crate::venues::dydx_v4`], Aave v3's lending mode in
-//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`](crate::presets::dydx_v4_policy) takes dYdX's own
+//! [`crate::venues::aave_v3`]); [`dydx_v4_policy`] takes dYdX's own
 //! configuration type from there.
 
 use crate::error::{Error, Result};

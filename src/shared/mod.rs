@@ -4,16 +4,16 @@
 //! Three pieces, each lock-free, allocation-free and `no_std`, living in
 //! memory the caller provides as a slice of `AtomicU64` words (8-byte
 //! aligned by its type; the C ABI checks the alignment of raw pointers with
-//! [`check_raw_memory`](crate::shared::check_raw_memory)):
+//! [`check_raw_memory`]):
 //!
-//! * [`params`](crate::shared::params) — publication of a risk parameter
+//! * [`params`] — publication of a risk parameter
 //!   set: a writer publishes, readers never block, never see a torn set and
 //!   get a version number; a slot a reader is copying is never overwritten;
-//! * [`capacity`](crate::shared::capacity) — per-market liquidation capacity
+//! * [`capacity`] — per-market liquidation capacity
 //!   per time window (Synthetix-style) and per block (dYdX-style): reserve,
 //!   then commit what filled and release the rest, never over-spent;
-//! * [`fund`](crate::shared::fund) — the insurance fund
-//!   ([`SharedInsuranceFund`](crate::shared::SharedInsuranceFund)): credits
+//! * [`fund`] — the insurance fund
+//!   ([`SharedInsuranceFund`]): credits
 //!   and debits from many threads, a floor that a debit never crosses, an
 //!   exact ledger.
 //!
@@ -22,7 +22,7 @@
 //! writes the layout, and an `attach(&mem)` that re-opens memory another
 //! handle initialized (checking a kind tag and the layout). Handles are
 //! `Copy` and `Sync`: share them between threads freely. Every failure is an
-//! [`Error`](crate::Error) value and leaves the state as it was.
+//! [`Error`] value and leaves the state as it was.
 //!
 //! All memory accesses, payload words included, are atomic: there is no
 //! `unsafe` code and no data race in Rust's memory model. The protocols are

@@ -14,9 +14,9 @@
 //! type where the venue publishes one (e.g.
 //! [`crate::presets::dydx_v4_policy`] takes [`LiquidationConfig`](crate::venues::dydx_v4::LiquidationConfig)).
 //!
-//! * [`dydx_v4`](crate::venues::dydx_v4) — dYdX v4's margin, bankruptcy price, fillable price,
+//! * [`dydx_v4`] — dYdX v4's margin, bankruptcy price, fillable price,
 //!   insurance fund delta and liquidation size, exact to the quantum;
-//! * [`aave_v3`](crate::venues::aave_v3) — Aave v3.7's lending-mode liquidation (health factor,
+//! * [`aave_v3`] — Aave v3.7's lending-mode liquidation (health factor,
 //!   close factor, collateral seized, protocol fee, dust rule, deficit),
 //!   exact to the wei;
 //! * [`drift_v2`](crate::venues::drift_v2) — Drift v2's margin calculation (√size weights,

@@ -1,4 +1,4 @@
-//! Aave v3 lending-mode liquidation (`partliq::presets::aave_v3`) against
+//! Aave v3 lending-mode liquidation (`partliq::venues::aave_v3`) against
 //! Aave's own numbers and hand-computed rounding cases.
 //!
 //! Source: `aave-dao/aave-v3-origin` at commit

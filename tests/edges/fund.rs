@@ -82,6 +82,11 @@ fn adl_edges() {
     let mut order = [0u32; 0];
     assert_eq!(rank_adl(Size(1), &[cand_sized(1, -1, 0)], &mut order), Err(Error::BufferTooSmall), "rank_adl, empty order buffer");
     assert_eq!(rank_adl(Size(1), &[], &mut order), Ok(0), "rank_adl, empty");
+    // Three counterparties, room for two: refused before any write.
+    let mut short = [7u32; 2];
+    let three = [cand_sized(1, -1, 0), cand_sized(2, -2, 0), cand_sized(3, -3, 0)];
+    assert_eq!(rank_adl(Size(1), &three, &mut short), Err(Error::BufferTooSmall), "rank_adl, one entry short");
+    assert_eq!(short, [7, 7], "rank_adl wrote on error");
 }
 
 #[test]

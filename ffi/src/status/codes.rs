@@ -1,0 +1,161 @@
+// Generated from src/error.rs (the core's error table, through
+// `partliq::Error::ALL`) by `bash scripts/ffi/gen-status-codes.sh`; do not
+// edit. The test `status::tests::codes_are_generated` fails when it is stale.
+
+//! `PARTLIQ_STATUS_<ERROR>`: the status of each core error, its code the
+//! error's own and its description the error's.
+
+use super::partliq_status;
+
+/// arithmetic overflow: a figure does not fit its integer type (`partliq::Error::Overflow`).
+pub const PARTLIQ_STATUS_OVERFLOW: partliq_status = 1;
+
+/// division by zero (`partliq::Error::DivisionByZero`).
+pub const PARTLIQ_STATUS_DIVISION_BY_ZERO: partliq_status = 2;
+
+/// value out of range (`partliq::Error::OutOfRange`).
+pub const PARTLIQ_STATUS_OUT_OF_RANGE: partliq_status = 3;
+
+/// market lot step must be positive (`partliq::Error::InvalidLotStep`).
+pub const PARTLIQ_STATUS_INVALID_LOT_STEP: partliq_status = 10;
+
+/// market tick must be positive (`partliq::Error::InvalidTick`).
+pub const PARTLIQ_STATUS_INVALID_TICK: partliq_status = 11;
+
+/// market must have between 1 and MAX_TIERS margin tiers (`partliq::Error::InvalidTierCount`).
+pub const PARTLIQ_STATUS_INVALID_TIER_COUNT: partliq_status = 12;
+
+/// first margin tier must start at notional 0 (`partliq::Error::FirstTierNotAtZero`).
+pub const PARTLIQ_STATUS_FIRST_TIER_NOT_AT_ZERO: partliq_status = 13;
+
+/// margin tier notional floors must be strictly ascending (`partliq::Error::TiersNotAscending`).
+pub const PARTLIQ_STATUS_TIERS_NOT_ASCENDING: partliq_status = 14;
+
+/// maintenance fraction exceeds initial fraction (`partliq::Error::MaintenanceAboveInitial`).
+pub const PARTLIQ_STATUS_MAINTENANCE_ABOVE_INITIAL: partliq_status = 15;
+
+/// a fraction exceeds 1,000,000 ppm (100 %) (`partliq::Error::FractionAbove100Percent`).
+pub const PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT: partliq_status = 16;
+
+/// margin fractions decrease from one tier to the next (`partliq::Error::FractionsDecreasing`).
+pub const PARTLIQ_STATUS_FRACTIONS_DECREASING: partliq_status = 17;
+
+/// quote exponent outside [-18, 18] (`partliq::Error::InvalidQuoteExponent`).
+pub const PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT: partliq_status = 18;
+
+/// dust floor must not be negative (`partliq::Error::InvalidDustFloor`).
+pub const PARTLIQ_STATUS_INVALID_DUST_FLOOR: partliq_status = 19;
+
+/// liquidation fee rounding must be up (Ceil) or down (Floor) (`partliq::Error::InvalidFeeRounding`).
+pub const PARTLIQ_STATUS_INVALID_FEE_ROUNDING: partliq_status = 20;
+
+/// position names a market that is not there (`partliq::Error::UnknownMarket`).
+pub const PARTLIQ_STATUS_UNKNOWN_MARKET: partliq_status = 30;
+
+/// price missing for a market a position needs (`partliq::Error::MissingPrice`).
+pub const PARTLIQ_STATUS_MISSING_PRICE: partliq_status = 31;
+
+/// price is negative (`partliq::Error::NegativePrice`).
+pub const PARTLIQ_STATUS_NEGATIVE_PRICE: partliq_status = 32;
+
+/// position index out of range (`partliq::Error::UnknownPosition`).
+pub const PARTLIQ_STATUS_UNKNOWN_POSITION: partliq_status = 33;
+
+/// position has size zero (`partliq::Error::EmptyPosition`).
+pub const PARTLIQ_STATUS_EMPTY_POSITION: partliq_status = 34;
+
+/// more positions than MAX_POSITIONS in one pool (`partliq::Error::TooManyPositions`).
+pub const PARTLIQ_STATUS_TOO_MANY_POSITIONS: partliq_status = 35;
+
+/// output buffer too small (`partliq::Error::BufferTooSmall`).
+pub const PARTLIQ_STATUS_BUFFER_TOO_SMALL: partliq_status = 36;
+
+/// fill quantity zero, on the wrong side, or beyond the position (`partliq::Error::InvalidFillQuantity`).
+pub const PARTLIQ_STATUS_INVALID_FILL_QUANTITY: partliq_status = 40;
+
+/// fill price must be positive (`partliq::Error::InvalidFillPrice`).
+pub const PARTLIQ_STATUS_INVALID_FILL_PRICE: partliq_status = 41;
+
+/// target buffer exceeds 1,000,000 ppm (`partliq::Error::InvalidBuffer`).
+pub const PARTLIQ_STATUS_INVALID_BUFFER: partliq_status = 42;
+
+/// price band exceeds 1,000,000 ppm (`partliq::Error::InvalidPriceBand`).
+pub const PARTLIQ_STATUS_INVALID_PRICE_BAND: partliq_status = 43;
+
+/// policy fraction above 100 % or zero where it must not be (`partliq::Error::InvalidPolicyFraction`).
+pub const PARTLIQ_STATUS_INVALID_POLICY_FRACTION: partliq_status = 50;
+
+/// capacity window or cooldown of zero length (`partliq::Error::ZeroWindow`).
+pub const PARTLIQ_STATUS_ZERO_WINDOW: partliq_status = 51;
+
+/// backstop fraction must be below 100 % of maintenance (`partliq::Error::BackstopFractionNotBelowOne`).
+pub const PARTLIQ_STATUS_BACKSTOP_FRACTION_NOT_BELOW_ONE: partliq_status = 52;
+
+/// policy limit is negative (`partliq::Error::NegativeLimit`).
+pub const PARTLIQ_STATUS_NEGATIVE_LIMIT: partliq_status = 53;
+
+/// caller-owned state slice too small for the markets (`partliq::Error::StateTooSmall`).
+pub const PARTLIQ_STATUS_STATE_TOO_SMALL: partliq_status = 54;
+
+/// deleveraging counterparties cannot absorb the position (`partliq::Error::InsufficientCounterparties`).
+pub const PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES: partliq_status = 55;
+
+/// insurance fund debit would go below its floor (`partliq::Error::InsuranceFundBelowFloor`).
+pub const PARTLIQ_STATUS_INSURANCE_FUND_BELOW_FLOOR: partliq_status = 56;
+
+/// health factor not below the liquidation threshold (`partliq::Error::NotLiquidatable`).
+pub const PARTLIQ_STATUS_NOT_LIQUIDATABLE: partliq_status = 57;
+
+/// collateral reserve not enabled as collateral (`partliq::Error::CollateralNotEnabled`).
+pub const PARTLIQ_STATUS_COLLATERAL_NOT_ENABLED: partliq_status = 58;
+
+/// no debt in the reserve to repay (`partliq::Error::NotBorrowed`).
+pub const PARTLIQ_STATUS_NOT_BORROWED: partliq_status = 59;
+
+/// liquidation would leave dust below the minimum (`partliq::Error::MustNotLeaveDust`).
+pub const PARTLIQ_STATUS_MUST_NOT_LEAVE_DUST: partliq_status = 60;
+
+/// burn of zero scaled units (`partliq::Error::ZeroBurnAmount`).
+pub const PARTLIQ_STATUS_ZERO_BURN_AMOUNT: partliq_status = 61;
+
+/// perpetual already liquidated for this subaccount in this block (`partliq::Error::AlreadyLiquidatedThisBlock`).
+pub const PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK: partliq_status = 62;
+
+/// subaccount block limit already exceeded (`partliq::Error::BlockLimitExceeded`).
+pub const PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED: partliq_status = 63;
+
+/// invalid liquidation configuration (`partliq::Error::InvalidLiquidationConfig`).
+pub const PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG: partliq_status = 64;
+
+/// shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
+pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
+
+/// shared-state memory not 8-byte aligned (`partliq::Error::SharedMemoryMisaligned`).
+pub const PARTLIQ_STATUS_SHARED_MEMORY_MISALIGNED: partliq_status = 101;
+
+/// shared-state slot, market or entry count zero or above its maximum (`partliq::Error::InvalidSlotCount`).
+pub const PARTLIQ_STATUS_INVALID_SLOT_COUNT: partliq_status = 102;
+
+/// memory holds no initialized shared-state object of this kind (`partliq::Error::SharedMemoryNotInitialized`).
+pub const PARTLIQ_STATUS_SHARED_MEMORY_NOT_INITIALIZED: partliq_status = 103;
+
+/// another writer is publishing parameters (`partliq::Error::PublishInProgress`).
+pub const PARTLIQ_STATUS_PUBLISH_IN_PROGRESS: partliq_status = 104;
+
+/// every spare parameter slot is still being read (`partliq::Error::NoFreeSlot`).
+pub const PARTLIQ_STATUS_NO_FREE_SLOT: partliq_status = 105;
+
+/// parameter payload word count differs from its declaration (`partliq::Error::PayloadSizeMismatch`).
+pub const PARTLIQ_STATUS_PAYLOAD_SIZE_MISMATCH: partliq_status = 106;
+
+/// liquidation capacity exhausted for the window or block (`partliq::Error::CapacityExhausted`).
+pub const PARTLIQ_STATUS_CAPACITY_EXHAUSTED: partliq_status = 107;
+
+/// every capacity reservation entry is in use (`partliq::Error::ReservationTableFull`).
+pub const PARTLIQ_STATUS_RESERVATION_TABLE_FULL: partliq_status = 108;
+
+/// no live capacity reservation with this handle (`partliq::Error::UnknownReservation`).
+pub const PARTLIQ_STATUS_UNKNOWN_RESERVATION: partliq_status = 109;
+
+/// commit larger than its reservation (`partliq::Error::CommitExceedsReservation`).
+pub const PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION: partliq_status = 110;
