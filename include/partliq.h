@@ -1705,6 +1705,56 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION 110
 
 /**
+ * asset weight exceeds 1,000,000 ppm (100 %) (`partliq::Error::AssetWeightAbove100Percent`).
+ */
+#define PARTLIQ_STATUS_ASSET_WEIGHT_ABOVE_100_PERCENT 200
+
+/**
+ * liability weight below 1,000,000 ppm (100 %) (`partliq::Error::LiabilityWeightBelow100Percent`).
+ */
+#define PARTLIQ_STATUS_LIABILITY_WEIGHT_BELOW_100_PERCENT 201
+
+/**
+ * initial weight less strict than the maintenance weight (`partliq::Error::WeightsOutOfOrder`).
+ */
+#define PARTLIQ_STATUS_WEIGHTS_OUT_OF_ORDER 202
+
+/**
+ * IMF size unit must be positive (`partliq::Error::InvalidImfUnit`).
+ */
+#define PARTLIQ_STATUS_INVALID_IMF_UNIT 203
+
+/**
+ * balance names an asset that is not there (`partliq::Error::UnknownAsset`).
+ */
+#define PARTLIQ_STATUS_UNKNOWN_ASSET 204
+
+/**
+ * open bid or ask size is negative (`partliq::Error::NegativeOpenOrders`).
+ */
+#define PARTLIQ_STATUS_NEGATIVE_OPEN_ORDERS 205
+
+/**
+ * margin ladder thresholds out of order (`partliq::Error::InvalidMarginLadder`).
+ */
+#define PARTLIQ_STATUS_INVALID_MARGIN_LADDER 206
+
+/**
+ * per-market slice shorter than the markets (`partliq::Error::MarketDataTooShort`).
+ */
+#define PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT 207
+
+/**
+ * more token balances than MAX_BALANCES in one account (`partliq::Error::TooManyBalances`).
+ */
+#define PARTLIQ_STATUS_TOO_MANY_BALANCES 208
+
+/**
+ * balance on the wrong side (deposit where a borrow is needed or the reverse) (`partliq::Error::WrongBalanceSide`).
+ */
+#define PARTLIQ_STATUS_WRONG_BALANCE_SIDE 209
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000

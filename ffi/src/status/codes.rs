@@ -159,3 +159,33 @@ pub const PARTLIQ_STATUS_UNKNOWN_RESERVATION: partliq_status = 109;
 
 /// commit larger than its reservation (`partliq::Error::CommitExceedsReservation`).
 pub const PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION: partliq_status = 110;
+
+/// asset weight exceeds 1,000,000 ppm (100 %) (`partliq::Error::AssetWeightAbove100Percent`).
+pub const PARTLIQ_STATUS_ASSET_WEIGHT_ABOVE_100_PERCENT: partliq_status = 200;
+
+/// liability weight below 1,000,000 ppm (100 %) (`partliq::Error::LiabilityWeightBelow100Percent`).
+pub const PARTLIQ_STATUS_LIABILITY_WEIGHT_BELOW_100_PERCENT: partliq_status = 201;
+
+/// initial weight less strict than the maintenance weight (`partliq::Error::WeightsOutOfOrder`).
+pub const PARTLIQ_STATUS_WEIGHTS_OUT_OF_ORDER: partliq_status = 202;
+
+/// IMF size unit must be positive (`partliq::Error::InvalidImfUnit`).
+pub const PARTLIQ_STATUS_INVALID_IMF_UNIT: partliq_status = 203;
+
+/// balance names an asset that is not there (`partliq::Error::UnknownAsset`).
+pub const PARTLIQ_STATUS_UNKNOWN_ASSET: partliq_status = 204;
+
+/// open bid or ask size is negative (`partliq::Error::NegativeOpenOrders`).
+pub const PARTLIQ_STATUS_NEGATIVE_OPEN_ORDERS: partliq_status = 205;
+
+/// margin ladder thresholds out of order (`partliq::Error::InvalidMarginLadder`).
+pub const PARTLIQ_STATUS_INVALID_MARGIN_LADDER: partliq_status = 206;
+
+/// per-market slice shorter than the markets (`partliq::Error::MarketDataTooShort`).
+pub const PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT: partliq_status = 207;
+
+/// more token balances than MAX_BALANCES in one account (`partliq::Error::TooManyBalances`).
+pub const PARTLIQ_STATUS_TOO_MANY_BALANCES: partliq_status = 208;
+
+/// balance on the wrong side (deposit where a borrow is needed or the reverse) (`partliq::Error::WrongBalanceSide`).
+pub const PARTLIQ_STATUS_WRONG_BALANCE_SIDE: partliq_status = 209;
