@@ -27,7 +27,13 @@
 //! * [`account`] — positions, accounts (cross or isolated), margin pools,
 //!   and the flat batch layout ([`ScanAccount`]);
 //! * [`health`] — equity, requirements and state of a pool or an account;
-//!   liquidation targets.
+//!   liquidation targets;
+//! * [`asset`] — collateral assets: asset and liability weights, the √size
+//!   discount and premium;
+//! * [`unified`] — unified accounts: balances and perps, cross or isolated,
+//!   funding and resting orders; [`unified::health`] at three levels in
+//!   order with a margin ladder; [`unified::pipeline`] cancelling resting
+//!   orders first.
 //!
 //! **The pipeline's stages**
 //! * [`sizing`] — the least lot-step close of one position that restores the
@@ -70,6 +76,7 @@
 //! * [`venues::dydx_v4`] — dYdX v4's margin, bankruptcy and fillable prices,
 //!   insurance fund delta and liquidation size, to the quantum;
 //! * [`venues::aave_v3`] — Aave v3.7's lending-mode liquidation, to the wei;
+//! * [`venues::drift_v2`] — Drift v2's margin arithmetic, to the unit;
 //! * [`presets`] — policies that follow each venue's documented rules
 //!   through the pipeline, with the fees they fix.
 //!
