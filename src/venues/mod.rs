@@ -19,7 +19,7 @@
 //! * [`aave_v3`] — Aave v3.7's lending-mode liquidation (health factor,
 //!   close factor, collateral seized, protocol fee, dust rule, deficit),
 //!   exact to the wei;
-//! * [`drift_v2`](crate::venues::drift_v2) — Drift v2's margin calculation (√size weights,
+//! * [`drift_v2`] — Drift v2's margin calculation (√size weights,
 //!   spot open orders, perp value and requirement, unrealised-pnl weight,
 //!   funding, cross and isolated totals), exact to the micro-dollar.
 
