@@ -337,12 +337,14 @@ mod tests {
         // orders needs no leg and comes first; once they are cancelled, the
         // legs are too few for the pool's one position.
         d = d0;
+        let dp = core::ptr::addr_of_mut!(d);
         // SAFETY: valid pointers; NULL with length 0.
         let s = unsafe { raw.pipeline(0, &policy, stp, (msp, 1), 0, 0, (core::ptr::null_mut(), 0), dp) };
         assert_eq!((s, d.action, d.plan.leg_count), (OK, partliq_action::CancelOrders as u32, 0));
         let mut cancelled = readme_book();
         cancelled.positions[0].open_asks = 0;
         d = d0;
+        let dp = core::ptr::addr_of_mut!(d);
         // SAFETY: as above.
         let s = unsafe { cancelled.raw().pipeline(0, &policy, stp, (msp, 1), 0, 0, (core::ptr::null_mut(), 0), dp) };
         assert_eq!((s, d, st), (PARTLIQ_STATUS_BUFFER_TOO_SMALL, d0, st0));
