@@ -1,7 +1,10 @@
 //! `partliq_unified_pool_health`, `partliq_unified_account_health`,
-//! `partliq_unified_pool_count` and the validators of the unified structs
+//! `partliq_unified_pool_count`, the validators of the unified structs
 //! (`partliq_asset_validate`, `partliq_perp_risk_validate`,
-//! `partliq_margin_ladder_validate`): no crash on any values, NULL or
+//! `partliq_margin_ladder_validate`) and the constructors
+//! (`partliq_margin_ladder_standard`,
+//! `partliq_margin_ladder_binance_portfolio_margin`,
+//! `partliq_policy_default`): no crash on any values, NULL or
 //! misaligned pointers or impossible lengths; every status the Rust API's
 //! (after the boundary's own checks, in argument order); the outputs,
 //! pre-filled with a sentinel, untouched byte for byte on any error; on
@@ -150,8 +153,35 @@ fn pool_count(data: &UnifiedData, shape: ArrShape, out_ptr: OutPtr) {
     out.assert_untouched_from(1, "pool count");
 }
 
-/// The validators against the core's `validate`.
+/// The validators against the core's `validate`; the ladders' and the
+/// default policy's constructors against the core's constants.
 fn validators(data: &UnifiedData, ladder: &partliq_margin_ladder, shape: OutPtr) {
+    let mut out = OutSlot::<partliq_margin_ladder>::new(shape);
+    for (ctor, want) in [
+        (partliq_margin_ladder_standard as unsafe extern "C" fn(*mut partliq_margin_ladder) -> partliq_status, LadderIn::Standard),
+        (partliq_margin_ladder_binance_portfolio_margin, LadderIn::BinancePortfolioMargin),
+    ] {
+        // SAFETY: valid, NULL or misaligned (refused before any write).
+        let st = unsafe { ctor(out.ptr()) };
+        if out.rejected() {
+            assert!(is_boundary_status(st));
+            out.assert_untouched("ladder constructor");
+        } else {
+            assert_eq!((st, out.read(0)), (PARTLIQ_STATUS_OK, want.to_abi()));
+            out.assert_untouched_from(1, "ladder constructor");
+        }
+    }
+    let mut policy = OutSlot::<partliq_policy>::new(shape);
+    // SAFETY: as above.
+    let st = unsafe { partliq_policy_default(policy.ptr()) };
+    if policy.rejected() {
+        assert!(is_boundary_status(st));
+        policy.assert_untouched("policy_default");
+    } else {
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        assert_eq!(core_policy(&policy.read(0)), Ok(partliq::Policy::default()));
+        policy.assert_untouched_from(1, "policy_default");
+    }
     for a in &data.assets {
         let arg = InStruct::new(*a, shape);
         // SAFETY: valid, NULL or misaligned (refused before any read).
