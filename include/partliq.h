@@ -57,6 +57,12 @@
 #define PARTLIQ_MAX_POSITIONS 64
 
 /**
+ * Most token balances one unified account may hold (the core's
+ * `unified::MAX_BALANCES`).
+ */
+#define PARTLIQ_MAX_BALANCES 64
+
+/**
  * A capacity budget that is not enforced (`partliq_capacity_limits`).
  */
 #define PARTLIQ_CAPACITY_UNLIMITED 18446744073709551615ull
@@ -367,6 +373,12 @@ enum partliq_action
    * has the figures; its `deficit` is the fund's loss).
    */
   PARTLIQ_ACTION_TAKEOVER = 3,
+  /**
+   * Cancel the pool's resting orders before any liquidation order
+   * (`partliq_run_unified_pipeline`'s first step, no leg); call again
+   * once they are cancelled.
+   */
+  PARTLIQ_ACTION_CANCEL_ORDERS = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -423,6 +435,11 @@ enum partliq_reason
    * The market's liquidation capacity for this window is used up.
    */
   PARTLIQ_REASON_CAPACITY_EXHAUSTED = 8,
+  /**
+   * A liquidation is due and the pool has resting orders: they go first
+   * (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
+   */
+  PARTLIQ_REASON_OPEN_ORDERS = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -454,6 +471,101 @@ enum partliq_adl_mode
 typedef enum partliq_adl_mode partliq_adl_mode;
 #else
 typedef uint32_t partliq_adl_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether a perp position shares the cross pool's margin or has its own
+ * (`partliq_perp_position.margin`).
+ */
+enum partliq_position_margin
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Backed by the account's balances and its other cross positions.
+   */
+  PARTLIQ_POSITION_MARGIN_CROSS = 0,
+  /**
+   * Backed only by the margin in its own quote balance.
+   */
+  PARTLIQ_POSITION_MARGIN_ISOLATED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_position_margin partliq_position_margin;
+#else
+typedef uint32_t partliq_position_margin;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A health level, in order: each is at least as strict as the next (the
+ * fields `initial`, `liquidation_end`, `maintenance` of
+ * `partliq_unified_health`).
+ */
+enum partliq_health_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Opening, increasing, withdrawing.
+   */
+  PARTLIQ_HEALTH_LEVEL_INITIAL = 0,
+  /**
+   * Where a liquidation may stop.
+   */
+  PARTLIQ_HEALTH_LEVEL_LIQUIDATION_END = 1,
+  /**
+   * The liquidation trigger.
+   */
+  PARTLIQ_HEALTH_LEVEL_MAINTENANCE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_health_level partliq_health_level;
+#else
+typedef uint32_t partliq_health_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Graduated states of a pool from its maintenance coverage
+ * (`partliq_unified_health.rung`), in order of severity.
+ */
+enum partliq_margin_rung
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Above every threshold.
+   */
+  PARTLIQ_MARGIN_RUNG_SAFE = 0,
+  /**
+   * Below the warning threshold: tell the user.
+   */
+  PARTLIQ_MARGIN_RUNG_WARNING = 1,
+  /**
+   * Below the reduce-only threshold: no new risk.
+   */
+  PARTLIQ_MARGIN_RUNG_REDUCE_ONLY = 2,
+  /**
+   * Below the liquidation threshold: liquidate.
+   */
+  PARTLIQ_MARGIN_RUNG_LIQUIDATION = 3,
+  /**
+   * Below the backstop threshold: hand over to the backstop.
+   */
+  PARTLIQ_MARGIN_RUNG_BACKSTOP = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_margin_rung partliq_margin_rung;
+#else
+typedef uint32_t partliq_margin_rung;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -594,6 +706,60 @@ typedef struct partliq_health {
    */
   uint32_t reserved;
 } partliq_health;
+
+/**
+ * A collateral asset (a spot token): its units and its weights, the core's
+ * `Asset` field for field.
+ *
+ * A balance of `amount` smallest units at price `P` is worth `amount × P ×
+ * 10^quote_exponent` quote units. A deposit counts at its asset weight, a
+ * borrow at its liability weight, both per level, ordered
+ * `initial asset ≤ maintenance asset ≤ 100 % ≤ maintenance liability ≤
+ * initial liability`. With `imf_factor_ppm` > 0, Drift's √size term lowers
+ * the asset weight (`min(w, 1.1 / (1 + imf × √S))`) and raises the
+ * liability weight (`max(w, 0.8 × w + imf × √S)`), `S` the size in whole
+ * units of `imf_unit` smallest units.
+ */
+typedef struct partliq_asset {
+  /**
+   * The engine's asset id (informational: balances name assets by index).
+   */
+  uint32_t id;
+  /**
+   * Decimal exponent `e` in `[-18, 18]`.
+   */
+  int32_t quote_exponent;
+  /**
+   * Initial asset weight, ppm (≤ 1,000,000).
+   */
+  uint32_t initial_asset_weight_ppm;
+  /**
+   * Maintenance asset weight, ppm (≥ the initial one, ≤ 1,000,000).
+   */
+  uint32_t maintenance_asset_weight_ppm;
+  /**
+   * Initial liability weight, ppm (≥ the maintenance one).
+   */
+  uint32_t initial_liability_weight_ppm;
+  /**
+   * Maintenance liability weight, ppm (≥ 1,000,000).
+   */
+  uint32_t maintenance_liability_weight_ppm;
+  /**
+   * Drift's IMF factor for the size discount and premium, ppm per √unit;
+   * 0 turns both off.
+   */
+  uint32_t imf_factor_ppm;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Smallest units in one whole unit of the asset, for the size term
+   * (e.g. 10⁹ for SOL in lamports); > 0.
+   */
+  int64_t imf_unit;
+} partliq_asset;
 
 /**
  * Where a liquidation may stop.
@@ -1255,6 +1421,164 @@ typedef struct partliq_decision {
 } partliq_decision;
 
 /**
+ * A market's risk parameters beyond its tiers, for unified accounts (the
+ * core's `PerpRisk`); `{0, 1000000, 1}` is none (the core's `PerpRisk::NONE`).
+ */
+typedef struct partliq_perp_risk {
+  /**
+   * Drift's IMF factor for the initial margin's √size premium, ppm per
+   * √unit of size; 0 turns it off.
+   */
+  uint32_t imf_factor_ppm;
+  /**
+   * What a position's unrealised gain counts for at the initial level,
+   * ppm (≤ 1,000,000; 1,000,000 counts it whole).
+   */
+  uint32_t initial_upnl_weight_ppm;
+  /**
+   * Units of size in one whole unit for the √size term; > 0.
+   */
+  int64_t imf_unit;
+} partliq_perp_risk;
+
+/**
+ * A perp position of a unified account, the core's `PerpPosition` field for
+ * field.
+ */
+typedef struct partliq_perp_position {
+  /**
+   * Index of the position's market in the markets array.
+   */
+  uint32_t market_index;
+  /**
+   * A `partliq_position_margin`: `PARTLIQ_POSITION_MARGIN_CROSS` (0) or
+   * `PARTLIQ_POSITION_MARGIN_ISOLATED` (1); any other value:
+   * `INVALID_ENUM`.
+   */
+  uint32_t margin;
+  /**
+   * Signed size in base units: long > 0, short < 0.
+   */
+  int64_t size;
+  /**
+   * Settled cash of the position, quote units (isolated: its margin too).
+   */
+  int64_t quote_balance;
+  /**
+   * The market's cumulative funding index when the position was last
+   * settled (quote units × 10⁻⁶ per unit of size).
+   */
+  int64_t last_funding_index;
+  /**
+   * Size of the account's resting bids in this market (≥ 0).
+   */
+  int64_t open_bids;
+  /**
+   * Size of the account's resting asks in this market (≥ 0).
+   */
+  int64_t open_asks;
+} partliq_perp_position;
+
+/**
+ * A venue's ladder of maintenance coverage thresholds, ppm of the
+ * maintenance requirement (1,000,000 = covered exactly); 0 turns a rung
+ * off. `partliq_margin_ladder_standard` and
+ * `partliq_margin_ladder_binance_portfolio_margin` give the core's two.
+ */
+typedef struct partliq_margin_ladder {
+  /**
+   * Below this: `PARTLIQ_MARGIN_RUNG_WARNING`.
+   */
+  uint32_t warning_ppm;
+  /**
+   * Below this: `PARTLIQ_MARGIN_RUNG_REDUCE_ONLY`.
+   */
+  uint32_t reduce_only_ppm;
+  /**
+   * Below this: `PARTLIQ_MARGIN_RUNG_LIQUIDATION` (at least 1,000,000).
+   */
+  uint32_t liquidation_ppm;
+  /**
+   * Below this: `PARTLIQ_MARGIN_RUNG_BACKSTOP`.
+   */
+  uint32_t backstop_ppm;
+} partliq_margin_ladder;
+
+/**
+ * A token balance of a unified account: a deposit (`amount` > 0) or a
+ * borrow (`amount` < 0) of `assets[asset_index]`, in its smallest unit.
+ */
+typedef struct partliq_asset_balance {
+  /**
+   * Index of the asset in the assets array.
+   */
+  uint32_t asset_index;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Signed amount in the asset's smallest unit.
+   */
+  int64_t amount;
+} partliq_asset_balance;
+
+/**
+ * A pool's figures at one health level, in quote units; below the level
+ * when `collateral < requirement`.
+ */
+typedef struct partliq_level_figures {
+  /**
+   * Balances weighted at the level, perp values (at the initial level a
+   * gain weighted), unsettled funding; rounded down.
+   */
+  int64_t collateral;
+  /**
+   * The perps' margin requirement at the level; rounded up.
+   */
+  int64_t requirement;
+} partliq_level_figures;
+
+/**
+ * The health of a unified pool (or, from `partliq_unified_account_health`,
+ * the figures summed over the account's pools with the worst state and
+ * rung of any of them).
+ */
+typedef struct partliq_unified_health {
+  /**
+   * Unweighted: balances at their prices, perps at their marks, funding
+   * (each rounded down). Below zero the pool is bankrupt.
+   */
+  int64_t equity;
+  /**
+   * The initial level.
+   */
+  struct partliq_level_figures initial;
+  /**
+   * The liquidation-end level.
+   */
+  struct partliq_level_figures liquidation_end;
+  /**
+   * The maintenance level.
+   */
+  struct partliq_level_figures maintenance;
+  /**
+   * Maintenance requirement over maintenance collateral, ppm, rounded up:
+   * `UINT64_MAX` when the collateral is ≤ 0 with a requirement, 0 with none.
+   */
+  uint64_t margin_ratio_ppm;
+  /**
+   * A `partliq_health_state`: bankrupt when `equity` < 0, liquidatable
+   * when the maintenance collateral is below its requirement, else healthy.
+   */
+  uint32_t state;
+  /**
+   * A `partliq_margin_rung`: the ladder's rung.
+   */
+  uint32_t rung;
+} partliq_unified_health;
+
+/**
  * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
  * single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
  * Invariant kept by every function: `initial + total_credits − total_debits
@@ -1860,6 +2184,19 @@ partliq_status partliq_account_health(const struct partliq_market *markets,
                                       struct partliq_health *out);
 
 /**
+ * Checks every parameter of an asset; each problem has its own status:
+ * `INVALID_QUOTE_EXPONENT`, `ASSET_WEIGHT_ABOVE_100_PERCENT`,
+ * `LIABILITY_WEIGHT_BELOW_100_PERCENT`, `WEIGHTS_OUT_OF_ORDER` (an initial
+ * weight less strict than the maintenance one), `INVALID_IMF_UNIT` (≤ 0);
+ * `RESERVED_NOT_ZERO` first. The health functions do not re-validate
+ * assets: validate each once, when it is set up or changed.
+ *
+ * # Safety
+ * `asset` is NULL or points to an initialised `partliq_asset`.
+ */
+partliq_status partliq_asset_validate(const struct partliq_asset *asset);
+
+/**
  * The least lot-step close of one position that restores the target at
  * `request->execution_price` (the worst allowed), everything else in the
  * pool held fixed (`out->status` `PARTLIQ_OUTCOME_RESTORED`); or
@@ -2030,6 +2367,18 @@ const char *partliq_status_str(partliq_status status);
  * `policy` is NULL or points to an initialised `partliq_policy`.
  */
 partliq_status partliq_policy_validate(const struct partliq_policy *policy);
+
+/**
+ * Writes the core's default policy (`Policy::default()`), the base every
+ * preset starts from: the least reduction to maintenance (no buffer), a
+ * 1 % price band, largest maintenance first, no step rules, unlimited
+ * block limits (`INT64_MAX`), backstop when no partial reduction restores
+ * the target.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_policy_default(struct partliq_policy *out);
 
 /**
  * Books an insurance fund loss (a settlement's `bad_debt`) in `block`, in
@@ -2243,6 +2592,193 @@ partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     struct partliq_plan_leg *legs,
                                     size_t legs_len,
                                     struct partliq_decision *out);
+
+/**
+ * Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,
+ * `FRACTION_ABOVE_100_PERCENT` for a uPnL weight above 1,000,000 ppm. (The
+ * health functions check the extras of every market a position names.)
+ *
+ * # Safety
+ * `risk` is NULL or points to an initialised `partliq_perp_risk`.
+ */
+partliq_status partliq_perp_risk_validate(const struct partliq_perp_risk *risk);
+
+/**
+ * The number of margin pools of a unified account with these positions:
+ * the cross pool (pool 0, always there) and one per isolated position
+ * (pools 1, 2, … in the order of the positions). Writes `*out` on success.
+ * Statuses: the boundary's (`INVALID_ENUM` for a margin other than cross
+ * or isolated).
+ *
+ * # Safety
+ * `positions` is NULL (only with `positions_len` 0) or points to that many
+ * initialised positions; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_unified_pool_count(const struct partliq_perp_position *positions,
+                                          size_t positions_len,
+                                          size_t *out);
+
+/**
+ * Checks a ladder: `INVALID_MARGIN_LADDER` unless the liquidation
+ * threshold is at least 1,000,000 ppm and the thresholds set (non-zero)
+ * fall from warning to backstop.
+ *
+ * # Safety
+ * `ladder` is NULL or points to an initialised `partliq_margin_ladder`.
+ */
+partliq_status partliq_margin_ladder_validate(const struct partliq_margin_ladder *ladder);
+
+/**
+ * Writes the standard ladder (the core's `MarginLadder::STANDARD`):
+ * liquidation below 100 % of maintenance, no other rung (today's trigger).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_margin_ladder_standard(struct partliq_margin_ladder *out);
+
+/**
+ * Writes Binance portfolio margin's uniMMR ladder (the core's
+ * `MarginLadder::BINANCE_PORTFOLIO_MARGIN`): warning below 150 %,
+ * reduce-only below 120 %, liquidation below 105 %, backstop below 100 %.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_margin_ladder_binance_portfolio_margin(struct partliq_margin_ladder *out);
+
+/**
+ * Health of pool `pool_index` of a unified account (0: the cross pool —
+ * every balance and every cross position; `k ≥ 1`: the `k`-th isolated
+ * position alone), at three levels, with the ladder's rung. Writes `*out`
+ * on success.
+ *
+ * The book: `prices[i]` is the mark of `markets[i]`; `funding_indexes`
+ * and `perp_risk` are empty (no funding; no risk extras) or hold one entry
+ * per market; `asset_prices[i]` is the price of `assets[i]`. The account:
+ * `balances` (at most `PARTLIQ_MAX_BALANCES`) and `positions`.
+ *
+ * Statuses besides the boundary's (`RESERVED_NOT_ZERO` for an asset's or
+ * a balance's reserved field, `INVALID_ENUM` for a market's fee rounding
+ * or a position's margin, checked in argument order): `UNKNOWN_POSITION`
+ * (no such pool), `UNKNOWN_ASSET`, `UNKNOWN_MARKET`, `MISSING_PRICE`,
+ * `NEGATIVE_PRICE`, `NEGATIVE_OPEN_ORDERS`, `MARKET_DATA_TOO_SHORT` (fewer
+ * funding indexes or risk extras than markets), `TOO_MANY_BALANCES`,
+ * `INVALID_MARGIN_LADDER`, the risk extras' (`partliq_perp_risk_validate`)
+ * for a market a position names, `OVERFLOW`. Markets and assets are not
+ * re-validated (validate each once with `partliq_market_validate`,
+ * `partliq_asset_validate`).
+ *
+ * # Safety
+ * Each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements; `ladder` points to an initialised ladder; `out` is
+ * NULL or valid for one write. Outputs must not overlap inputs.
+ */
+partliq_status partliq_unified_pool_health(const struct partliq_market *markets,
+                                           size_t markets_len,
+                                           const int64_t *prices,
+                                           size_t prices_len,
+                                           const int64_t *funding_indexes,
+                                           size_t funding_indexes_len,
+                                           const struct partliq_perp_risk *perp_risk,
+                                           size_t perp_risk_len,
+                                           const struct partliq_asset *assets,
+                                           size_t assets_len,
+                                           const int64_t *asset_prices,
+                                           size_t asset_prices_len,
+                                           const struct partliq_asset_balance *balances,
+                                           size_t balances_len,
+                                           const struct partliq_perp_position *positions,
+                                           size_t positions_len,
+                                           uint32_t pool_index,
+                                           const struct partliq_margin_ladder *ladder,
+                                           struct partliq_unified_health *out);
+
+/**
+ * Health of a whole unified account: the figures summed over its pools
+ * (the cross pool and one per isolated position), the margin ratio from
+ * the sums, and the worst state and rung of any pool (never those of the
+ * sums: each pool is liquidated on its own). Arguments and statuses as
+ * `partliq_unified_pool_health`, without a pool index.
+ *
+ * # Safety
+ * As `partliq_unified_pool_health`.
+ */
+partliq_status partliq_unified_account_health(const struct partliq_market *markets,
+                                              size_t markets_len,
+                                              const int64_t *prices,
+                                              size_t prices_len,
+                                              const int64_t *funding_indexes,
+                                              size_t funding_indexes_len,
+                                              const struct partliq_perp_risk *perp_risk,
+                                              size_t perp_risk_len,
+                                              const struct partliq_asset *assets,
+                                              size_t assets_len,
+                                              const int64_t *asset_prices,
+                                              size_t asset_prices_len,
+                                              const struct partliq_asset_balance *balances,
+                                              size_t balances_len,
+                                              const struct partliq_perp_position *positions,
+                                              size_t positions_len,
+                                              const struct partliq_margin_ladder *ladder,
+                                              struct partliq_unified_health *out);
+
+/**
+ * The pipeline for pool `pool_index` of a unified account (0 the cross
+ * pool, `k ≥ 1` the `k`-th isolated position's): the book and the account
+ * as `partliq_unified_pool_health` takes them, the policy, rule state,
+ * market states, clock and legs as `partliq_run_pipeline` takes them.
+ *
+ * When a liquidation is due and any of the pool's positions has resting
+ * orders, the decision is `PARTLIQ_ACTION_CANCEL_ORDERS` with
+ * `PARTLIQ_REASON_OPEN_ORDERS` and no leg, the rule state and market states
+ * as they were: cancel the orders (set `open_bids` and `open_asks` to 0
+ * once they are), then call again. Otherwise the pipeline runs on the
+ * pool's perps against everything else the pool counts at the maintenance
+ * level (its balances at their maintenance weights and its unsettled
+ * funding), as `partliq_run_pipeline` does for a pool; each leg's
+ * `position_index` is the index of its position in `positions` (the
+ * account's, not the pool's).
+ *
+ * Writes `*out`, the plan's legs to the front of `legs`, and the updated
+ * `*account_state` and `market_states` — all only on `OK`; on any other
+ * status nothing is written. Statuses: `partliq_unified_pool_health`'s
+ * (but `TOO_MANY_BALANCES` and `INVALID_MARGIN_LADDER`: no ladder here,
+ * and the balances are not capped) and `partliq_run_pipeline`'s
+ * (`TOO_MANY_POSITIONS` for a pool of more than `PARTLIQ_MAX_POSITIONS`
+ * positions).
+ *
+ * # Safety
+ * As `partliq_unified_pool_health` for the book and the account, as
+ * `partliq_run_pipeline` for the policy, the states and the legs. No output
+ * overlaps another output or an input.
+ */
+partliq_status partliq_run_unified_pipeline(const struct partliq_market *markets,
+                                            size_t markets_len,
+                                            const int64_t *prices,
+                                            size_t prices_len,
+                                            const int64_t *funding_indexes,
+                                            size_t funding_indexes_len,
+                                            const struct partliq_perp_risk *perp_risk,
+                                            size_t perp_risk_len,
+                                            const struct partliq_asset *assets,
+                                            size_t assets_len,
+                                            const int64_t *asset_prices,
+                                            size_t asset_prices_len,
+                                            const struct partliq_asset_balance *balances,
+                                            size_t balances_len,
+                                            const struct partliq_perp_position *positions,
+                                            size_t positions_len,
+                                            uint32_t pool_index,
+                                            const struct partliq_policy *policy,
+                                            struct partliq_account_liquidation_state *account_state,
+                                            struct partliq_market_capacity_state *market_states,
+                                            size_t market_states_len,
+                                            uint64_t now,
+                                            uint64_t block,
+                                            struct partliq_plan_leg *legs,
+                                            size_t legs_len,
+                                            struct partliq_decision *out);
 
 /**
  * The figures of transferring the pool whole to a backstop vault at mark

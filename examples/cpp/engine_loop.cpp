@@ -9,6 +9,13 @@
 // writes the new position back. It prints every liquidation and a summary;
 // the test compares the output with expected_output.txt.
 //
+// Then a unified account (partliq's README example): SOL deposited as
+// weighted collateral, USDC borrowed, a BTC perp with unsettled funding and
+// resting asks. The engine reads its health at three levels with Binance
+// portfolio margin's ladder, cancels the resting orders when the unified
+// pipeline says so, fills the liquidation leg at its limit price, books it
+// into the position, and asks again.
+//
 // Units: quote in micro-USD, sizes in 1e-8 of a coin, prices in cents:
 // notional = size × price × 10^-4.
 #include "partliq.h"
@@ -100,6 +107,143 @@ const char *state(uint32_t s) {
   }
 }
 
+const char *rung(uint32_t r) {
+  switch (r) {
+    case PARTLIQ_MARGIN_RUNG_SAFE: return "safe";
+    case PARTLIQ_MARGIN_RUNG_WARNING: return "warning";
+    case PARTLIQ_MARGIN_RUNG_REDUCE_ONLY: return "reduce-only";
+    case PARTLIQ_MARGIN_RUNG_LIQUIDATION: return "liquidation";
+    case PARTLIQ_MARGIN_RUNG_BACKSTOP: return "backstop";
+    default: return "?";
+  }
+}
+
+const char *action(uint32_t a) {
+  switch (a) {
+    case PARTLIQ_ACTION_NONE: return "none";
+    case PARTLIQ_ACTION_LIQUIDATE: return "liquidate";
+    case PARTLIQ_ACTION_BACKSTOP: return "backstop";
+    case PARTLIQ_ACTION_TAKEOVER: return "takeover";
+    case PARTLIQ_ACTION_CANCEL_ORDERS: return "cancel orders";
+    default: return "?";
+  }
+}
+
+const char *reason(uint32_t r) {
+  switch (r) {
+    case PARTLIQ_REASON_HEALTHY: return "healthy";
+    case PARTLIQ_REASON_TARGET_RESTORED: return "target restored";
+    case PARTLIQ_REASON_OPEN_ORDERS: return "open orders";
+    default: return "other";
+  }
+}
+
+// The unified account and what it is valued against, owned by the engine.
+struct UnifiedAccount {
+  std::vector<partliq_market> markets;
+  std::vector<int64_t> marks;
+  std::vector<int64_t> funding_indexes;
+  std::vector<partliq_asset> assets;
+  std::vector<int64_t> asset_prices;
+  std::vector<partliq_asset_balance> balances;
+  std::vector<partliq_perp_position> positions;
+};
+
+partliq_asset make_asset(int32_t exponent, uint32_t initial_asset, uint32_t maintenance_asset, uint32_t initial_liability,
+                         uint32_t maintenance_liability) {
+  partliq_asset a{};
+  a.quote_exponent = exponent;
+  a.initial_asset_weight_ppm = initial_asset;
+  a.maintenance_asset_weight_ppm = maintenance_asset;
+  a.initial_liability_weight_ppm = initial_liability;
+  a.maintenance_liability_weight_ppm = maintenance_liability;
+  a.imf_unit = 1;
+  check(partliq_asset_validate(&a), "asset_validate");
+  return a;
+}
+
+void print_unified_health(const UnifiedAccount &u, const partliq_margin_ladder &ladder) {
+  partliq_unified_health h;
+  check(partliq_unified_pool_health(u.markets.data(), u.markets.size(), u.marks.data(), u.marks.size(), u.funding_indexes.data(),
+                                    u.funding_indexes.size(), nullptr, 0, u.assets.data(), u.assets.size(), u.asset_prices.data(),
+                                    u.asset_prices.size(), u.balances.data(), u.balances.size(), u.positions.data(), u.positions.size(), 0,
+                                    &ladder, &h),
+        "unified_pool_health");
+  std::printf("unified: equity %s USD, initial %s / %s, liquidation end %s / %s, maintenance %s / %s USD, margin ratio %" PRIu64
+              " ppm, %s, rung %s\n",
+              usd(h.equity).c_str(), usd(h.initial.collateral).c_str(), usd(h.initial.requirement).c_str(),
+              usd(h.liquidation_end.collateral).c_str(), usd(h.liquidation_end.requirement).c_str(), usd(h.maintenance.collateral).c_str(),
+              usd(h.maintenance.requirement).c_str(), h.margin_ratio_ppm, state(h.state), rung(h.rung));
+}
+
+partliq_decision run_unified(const UnifiedAccount &u, const partliq_policy &policy, partliq_account_liquidation_state &st,
+                             std::array<partliq_plan_leg, PARTLIQ_MAX_POSITIONS> &legs) {
+  partliq_decision d;
+  check(partliq_run_unified_pipeline(u.markets.data(), u.markets.size(), u.marks.data(), u.marks.size(), u.funding_indexes.data(),
+                                     u.funding_indexes.size(), nullptr, 0, u.assets.data(), u.assets.size(), u.asset_prices.data(),
+                                     u.asset_prices.size(), u.balances.data(), u.balances.size(), u.positions.data(), u.positions.size(),
+                                     0, &policy, &st, nullptr, 0, 0, 0, legs.data(), legs.size(), &d),
+        "run_unified_pipeline");
+  std::printf("unified: %s (%s)\n", action(d.action), reason(d.reason));
+  return d;
+}
+
+// The README's unified account, µUSD: USDC at par; SOL in lamports (e = −9),
+// 80 / 90 % asset and 120 / 110 % liability weights, at 150 USD; BTC (sizes
+// in 1e-8 BTC, prices in cents, 10 % / 5 %, no fee) at 57,000 USD with a
+// cumulative funding index of 1,500. 40 SOL deposited, 1,000 USDC borrowed;
+// 1 BTC long (cross) bought at 60,000, last settled at index 1,000, with
+// 0.5 BTC of resting asks.
+void unified_account(std::array<partliq_plan_leg, PARTLIQ_MAX_POSITIONS> &legs) {
+  partliq_market btc{};
+  btc.quote_exponent = -4;
+  btc.lot_step = 1000;
+  btc.tick = 100;
+  btc.tier_count = 1;
+  btc.tiers[0].initial_ppm = 100000;
+  btc.tiers[0].maintenance_ppm = 50000;
+  check(partliq_market_validate(&btc), "market_validate");
+  UnifiedAccount u;
+  u.markets = {btc};
+  u.marks = {5700000};
+  u.funding_indexes = {1500};
+  u.assets = {make_asset(0, 1000000, 1000000, 1000000, 1000000), make_asset(-9, 800000, 900000, 1200000, 1100000)};
+  u.asset_prices = {1, 150000000};
+  u.balances = {partliq_asset_balance{1, 0, 40000000000}, partliq_asset_balance{0, 0, -1000000000}};
+  partliq_perp_position long_btc{};
+  long_btc.margin = PARTLIQ_POSITION_MARGIN_CROSS;
+  long_btc.size = 100000000;
+  long_btc.quote_balance = -60000000000;
+  long_btc.last_funding_index = 1000;
+  long_btc.open_asks = 50000000;
+  u.positions = {long_btc};
+  partliq_margin_ladder ladder;
+  check(partliq_margin_ladder_binance_portfolio_margin(&ladder), "margin_ladder");
+  partliq_policy policy;
+  check(partliq_policy_default(&policy), "policy_default");
+  partliq_account_liquidation_state st{};
+
+  print_unified_health(u, ladder);
+  partliq_decision d = run_unified(u, policy, st, legs);
+  if (d.action == PARTLIQ_ACTION_CANCEL_ORDERS) {
+    for (auto &p : u.positions) p.open_bids = p.open_asks = 0;  // the engine cancels them
+  }
+  d = run_unified(u, policy, st, legs);
+  for (uint32_t k = 0; k < d.plan.leg_count; k++) {
+    // Filled at its limit price: the cash and fee the plan expected.
+    const partliq_plan_leg &leg = legs[k];
+    partliq_perp_position &p = u.positions[leg.position_index];
+    p.size += leg.size_delta;
+    p.quote_balance += leg.expected_cash - leg.expected_fee;
+    std::printf("unified: position %" PRIu32 " size_delta %" PRId64 " limit %s cash %s fee %s\n", leg.position_index, leg.size_delta,
+                cents(leg.limit_price).c_str(), usd(leg.expected_cash).c_str(), usd(leg.expected_fee).c_str());
+  }
+  // Healthy at maintenance; Binance's ladder still reads its coverage
+  // (100.004 %) as below its 105 % liquidation rung.
+  print_unified_health(u, ladder);
+  run_unified(u, policy, st, legs);
+}
+
 }  // namespace
 
 int main() {
@@ -170,6 +314,7 @@ int main() {
       std::printf("account %zu: equity %s USD, maintenance %s USD, %s\n", a, usd(h.equity).c_str(), usd(h.maintenance_requirement).c_str(),
                   state(h.state));
     }
+    unified_account(legs);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "engine_loop: %s\n", e.what());
     return 1;

@@ -49,6 +49,119 @@ static void print_health(const partliq_health *h) {
          h->maintenance_requirement, h->free_collateral, h->margin_ratio_ppm, h->state);
 }
 
+/* A list of `n` rows after its tag: the count, checked against the room. */
+static size_t list_len(char **c, const char *tag, size_t room) {
+  expect(c, tag);
+  int64_t n = next_int(c);
+  if (n < 0 || (uint64_t)n > room) {
+    fprintf(stderr, "cases: %s: %" PRId64 " rows, room for %zu\n", tag, n, room);
+    exit(2);
+  }
+  return (size_t)n;
+}
+
+static void print_level(const partliq_level_figures *l) { printf(" %" PRId64 " %" PRId64, l->collateral, l->requirement); }
+
+/* A unified case (format in gen_cases.py): the book's markets and prices
+ * are the case's; the rest is in its arguments. */
+static partliq_status run_unified(char **c, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np) {
+  static int64_t funding[MAX_ITEMS], asset_prices[MAX_ITEMS];
+  static partliq_perp_risk risk[MAX_ITEMS];
+  static partliq_asset assets[MAX_ITEMS];
+  static partliq_asset_balance balances[2 * MAX_ITEMS];
+  static partliq_perp_position positions[MAX_ITEMS];
+  static partliq_plan_leg legs[MAX_ITEMS];
+  size_t nf = list_len(c, "F", MAX_ITEMS);
+  for (size_t i = 0; i < nf; i++) funding[i] = next_int(c);
+  size_t nr = list_len(c, "R", MAX_ITEMS);
+  for (size_t i = 0; i < nr; i++) {
+    risk[i].imf_factor_ppm = (uint32_t)next_int(c);
+    risk[i].initial_upnl_weight_ppm = (uint32_t)next_int(c);
+    risk[i].imf_unit = next_int(c);
+  }
+  size_t na = list_len(c, "X", MAX_ITEMS);
+  for (size_t i = 0; i < na; i++) {
+    partliq_asset *a = &assets[i];
+    memset(a, 0, sizeof *a);
+    a->id = (uint32_t)next_int(c);
+    a->quote_exponent = (int32_t)next_int(c);
+    a->initial_asset_weight_ppm = (uint32_t)next_int(c);
+    a->maintenance_asset_weight_ppm = (uint32_t)next_int(c);
+    a->initial_liability_weight_ppm = (uint32_t)next_int(c);
+    a->maintenance_liability_weight_ppm = (uint32_t)next_int(c);
+    a->imf_factor_ppm = (uint32_t)next_int(c);
+    a->imf_unit = next_int(c);
+  }
+  size_t nq = list_len(c, "Q", MAX_ITEMS);
+  for (size_t i = 0; i < nq; i++) asset_prices[i] = next_int(c);
+  size_t nb = list_len(c, "B", 2 * MAX_ITEMS);
+  for (size_t i = 0; i < nb; i++) {
+    balances[i].asset_index = (uint32_t)next_int(c);
+    balances[i].reserved = 0;
+    balances[i].amount = next_int(c);
+  }
+  size_t nu = list_len(c, "U", MAX_ITEMS);
+  for (size_t i = 0; i < nu; i++) {
+    partliq_perp_position *p = &positions[i];
+    p->market_index = (uint32_t)next_int(c);
+    p->margin = (uint32_t)next_int(c);
+    p->size = next_int(c);
+    p->quote_balance = next_int(c);
+    p->last_funding_index = next_int(c);
+    p->open_bids = next_int(c);
+    p->open_asks = next_int(c);
+  }
+  uint32_t pool = (uint32_t)next_int(c);
+  int64_t what = next_int(c);
+  size_t legs_len = (size_t)next_int(c);
+  partliq_margin_ladder ladder;
+  expect(c, "L");
+  ladder.warning_ppm = (uint32_t)next_int(c);
+  ladder.reduce_only_ppm = (uint32_t)next_int(c);
+  ladder.liquidation_ppm = (uint32_t)next_int(c);
+  ladder.backstop_ppm = (uint32_t)next_int(c);
+#define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
+  partliq_status st;
+  if (what == 0 || what == 1) {
+    partliq_unified_health h;
+    size_t pools = 0;
+    st = what == 0 ? partliq_unified_pool_health(UBOOK, pool, &ladder, &h) : partliq_unified_account_health(UBOOK, &ladder, &h);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      partliq_status pc = partliq_unified_pool_count(positions, nu, &pools);
+      if (pc != PARTLIQ_STATUS_OK) {
+        fprintf(stderr, "cases: pool count failed: %" PRIu32 "\n", pc);
+        exit(2);
+      }
+      printf(" %zu %" PRId64, pools, h.equity);
+      print_level(&h.initial);
+      print_level(&h.liquidation_end);
+      print_level(&h.maintenance);
+      printf(" %" PRIu64 " %" PRIu32 " %" PRIu32, h.margin_ratio_ppm, h.state, h.rung);
+    }
+  } else {
+    partliq_policy policy;
+    partliq_account_liquidation_state state;
+    partliq_decision d;
+    memset(&state, 0, sizeof state);
+    memset(legs, 0, sizeof legs); /* initialised memory, any values: only written */
+    if (partliq_policy_default(&policy) != PARTLIQ_STATUS_OK || legs_len > MAX_ITEMS) exit(2);
+    st = partliq_run_unified_pipeline(UBOOK, pool, &policy, &state, NULL, 0, 0, 0, legs_len == 0 ? NULL : legs, legs_len, &d);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      printf(" %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32, d.action, d.reason, d.plan.status, d.plan.leg_count);
+      print_health(&d.plan.health_before);
+      print_health(&d.plan.health_after);
+      printf(" %" PRId64 " %" PRId64, d.plan.required_equity_after, d.plan.shortfall);
+      for (uint32_t k = 0; k < d.plan.leg_count; k++)
+        printf(" | %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, legs[k].position_index, legs[k].size_delta, legs[k].limit_price,
+               legs[k].expected_cash, legs[k].expected_fee);
+    }
+  }
+#undef UBOOK
+  return st;
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -175,6 +288,8 @@ static void run_case(char *line) {
              s.fee, s.fee_to_liquidator, s.fee_to_insurance, s.bad_debt, s.insurance_fund_delta, s.position_quote_delta);
       print_health(&s.health_after);
     }
+  } else if (strcmp(op, "unified") == 0) {
+    run_unified(&c, markets, nm, prices, np);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

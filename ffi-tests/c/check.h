@@ -45,5 +45,6 @@ int untouched(const void *p, size_t n);
 void test_engine(void);
 void test_escalation(void);
 void test_shared_state(void);
+void test_unified(void);
 
 #endif

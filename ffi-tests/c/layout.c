@@ -267,12 +267,73 @@ PIN_OFF(partliq_ledger, credits_lo, 32);
 PIN_OFF(partliq_ledger, debits_hi, 40);
 PIN_OFF(partliq_ledger, debits_lo, 48);
 
+PIN_SIZE(partliq_asset, 40, int64_t);
+PIN_OFF(partliq_asset, id, 0);
+PIN_OFF(partliq_asset, quote_exponent, 4);
+PIN_OFF(partliq_asset, initial_asset_weight_ppm, 8);
+PIN_OFF(partliq_asset, maintenance_asset_weight_ppm, 12);
+PIN_OFF(partliq_asset, initial_liability_weight_ppm, 16);
+PIN_OFF(partliq_asset, maintenance_liability_weight_ppm, 20);
+PIN_OFF(partliq_asset, imf_factor_ppm, 24);
+PIN_OFF(partliq_asset, reserved, 28);
+PIN_OFF(partliq_asset, imf_unit, 32);
+
+PIN_SIZE(partliq_asset_balance, 16, int64_t);
+PIN_OFF(partliq_asset_balance, asset_index, 0);
+PIN_OFF(partliq_asset_balance, reserved, 4);
+PIN_OFF(partliq_asset_balance, amount, 8);
+
+PIN_SIZE(partliq_perp_position, 48, int64_t);
+PIN_OFF(partliq_perp_position, market_index, 0);
+PIN_OFF(partliq_perp_position, margin, 4);
+PIN_OFF(partliq_perp_position, size, 8);
+PIN_OFF(partliq_perp_position, quote_balance, 16);
+PIN_OFF(partliq_perp_position, last_funding_index, 24);
+PIN_OFF(partliq_perp_position, open_bids, 32);
+PIN_OFF(partliq_perp_position, open_asks, 40);
+
+PIN_SIZE(partliq_perp_risk, 16, int64_t);
+PIN_OFF(partliq_perp_risk, imf_factor_ppm, 0);
+PIN_OFF(partliq_perp_risk, initial_upnl_weight_ppm, 4);
+PIN_OFF(partliq_perp_risk, imf_unit, 8);
+
+PIN_SIZE(partliq_margin_ladder, 16, uint32_t);
+PIN_OFF(partliq_margin_ladder, warning_ppm, 0);
+PIN_OFF(partliq_margin_ladder, reduce_only_ppm, 4);
+PIN_OFF(partliq_margin_ladder, liquidation_ppm, 8);
+PIN_OFF(partliq_margin_ladder, backstop_ppm, 12);
+
+PIN_SIZE(partliq_level_figures, 16, int64_t);
+PIN_OFF(partliq_level_figures, collateral, 0);
+PIN_OFF(partliq_level_figures, requirement, 8);
+
+PIN_SIZE(partliq_unified_health, 72, int64_t);
+PIN_OFF(partliq_unified_health, equity, 0);
+PIN_OFF(partliq_unified_health, initial, 8);
+PIN_OFF(partliq_unified_health, liquidation_end, 24);
+PIN_OFF(partliq_unified_health, maintenance, 40);
+PIN_OFF(partliq_unified_health, margin_ratio_ppm, 56);
+PIN_OFF(partliq_unified_health, state, 64);
+PIN_OFF(partliq_unified_health, rung, 68);
+
 _Static_assert(PARTLIQ_MAX_TIERS == 16, "PARTLIQ_MAX_TIERS");
 _Static_assert(PARTLIQ_MAX_POSITIONS == 64, "PARTLIQ_MAX_POSITIONS");
 _Static_assert(PARTLIQ_SHARED_ALIGN == 8, "PARTLIQ_SHARED_ALIGN");
 _Static_assert(PARTLIQ_CAPACITY_MAX_AMOUNT == 281474976710655, "PARTLIQ_CAPACITY_MAX_AMOUNT");
 _Static_assert(PARTLIQ_CAPACITY_UNLIMITED == UINT64_MAX, "PARTLIQ_CAPACITY_UNLIMITED");
 _Static_assert(sizeof(PARTLIQ_ACTION_BACKSTOP) == 4 && PARTLIQ_REASON_CAPACITY_EXHAUSTED == 8, "partliq_action, partliq_reason");
+_Static_assert(PARTLIQ_ACTION_CANCEL_ORDERS == 4 && PARTLIQ_REASON_OPEN_ORDERS == 9, "the unified pipeline's action and reason");
+_Static_assert(PARTLIQ_MAX_BALANCES == 64, "PARTLIQ_MAX_BALANCES");
+_Static_assert(PARTLIQ_POSITION_MARGIN_CROSS == 0 && PARTLIQ_POSITION_MARGIN_ISOLATED == 1, "partliq_position_margin");
+_Static_assert(PARTLIQ_HEALTH_LEVEL_INITIAL == 0 && PARTLIQ_HEALTH_LEVEL_LIQUIDATION_END == 1 && PARTLIQ_HEALTH_LEVEL_MAINTENANCE == 2,
+               "partliq_health_level");
+_Static_assert(PARTLIQ_MARGIN_RUNG_SAFE == 0 && PARTLIQ_MARGIN_RUNG_WARNING == 1 && PARTLIQ_MARGIN_RUNG_REDUCE_ONLY == 2 &&
+                   PARTLIQ_MARGIN_RUNG_LIQUIDATION == 3 && PARTLIQ_MARGIN_RUNG_BACKSTOP == 4,
+               "partliq_margin_rung");
+/* The three levels of partliq_unified_health, in partliq_health_level's order, one after the other. */
+_Static_assert(offsetof(partliq_unified_health, liquidation_end) - offsetof(partliq_unified_health, initial) == sizeof(partliq_level_figures) &&
+                   offsetof(partliq_unified_health, maintenance) - offsetof(partliq_unified_health, liquidation_end) == sizeof(partliq_level_figures),
+               "partliq_unified_health levels");
 /* 0 is the old reserved value of both fields: callers that zeroed them keep their behaviour. */
 _Static_assert(PARTLIQ_FEE_ROUNDING_UP == 0 && PARTLIQ_FEE_ROUNDING_DOWN == 1, "partliq_fee_rounding");
 _Static_assert(PARTLIQ_LIMIT_MODE_CAP == 0 && PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT == 1, "partliq_limit_mode");

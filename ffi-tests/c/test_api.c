@@ -611,6 +611,7 @@ int main(void) {
   test_engine();
   test_escalation();
   test_shared_state();
+  test_unified();
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -19,6 +19,23 @@ OP and A:
   limit     position_index band_ppm
   liqprice  position_index
   settle    position_index size_delta price
+  unified   F n <funding_index>*n  R n <imf_ppm upnl_weight_ppm imf_unit>*n
+            X n <asset>*n  Q n <asset_price>*n  B n <asset_index amount>*n
+            U n <market_index margin size qb last_funding_index open_bids open_asks>*n
+            pool what legs_len  L warning_ppm reduce_only_ppm liquidation_ppm backstop_ppm
+
+  asset = id exp initial_asset_ppm maintenance_asset_ppm initial_liability_ppm
+          maintenance_liability_ppm imf_ppm imf_unit
+
+A unified case has no pool collateral or positions of its own (C 0 S 0): its
+account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
+health (pool ignored), 2 the unified pipeline for pool `pool` with the core's
+default policy, a fresh rule state, no market states, now 0, block 0 and
+`legs_len` legs (the ladder ignored). Output: health — the pool count, then
+equity, the initial, liquidation-end and maintenance collateral and
+requirement, margin ratio, state, rung; pipeline — action, reason, plan
+status, leg count, health before and after, required equity, shortfall, and
+each leg after a `|`.
 """
 
 import os
@@ -147,6 +164,116 @@ case("settle_bad_qty", "settle", [A], [100], 0, [(0, 100, -9_600)], [0, 0, 99])
 case("settle_bad_price", "settle", [A], [100], 0, [(0, 100, -9_600)], [0, -1, 0])
 case("settle_overflow", "settle", [A], [100], 0, [(0, 100, -9_600)], [0, -100, 9_223_372_036_854_775_807])
 case("settle_cross_second", "settle", [A, B], [100, 12_345], -600, two, [1, 2, 12_400])
+
+# Unified accounts. Quote unit µUSD. The README's account: USDC at par and
+# SOL in lamports (e = −9; 80 / 90 %, 120 / 110 %) at 150 USD; BTC (1e-8 BTC,
+# cents, e = −4, lot 1,000, tick 100, 10 % / 5 %, no fee) at 57,000 USD with
+# funding index 1,500; 40 SOL deposited, 1,000 USDC borrowed, 1 BTC long
+# bought at 60,000, last settled at 1,000, 0.5 BTC of resting asks.
+
+
+def flat(rows):
+    return [x for r in rows for x in r]
+
+
+def ucase(name, markets, prices, funding, risk, assets, asset_prices, balances, positions, pool, what, legs_len, ladder):
+    args = (["F", len(funding), *funding, "R", len(risk), *flat(risk), "X", len(assets), *flat(assets), "Q", len(asset_prices), *asset_prices,
+             "B", len(balances), *flat(balances), "U", len(positions), *flat(positions), pool, what, legs_len, "L", *ladder])
+    case(name, "unified", markets, prices, 0, [], args)
+
+
+STD = (0, 0, 1_000_000, 0)
+BPM = (1_500_000, 1_200_000, 1_050_000, 1_000_000)
+BTCU = market(0, -4, 1_000, 100, 0, 0, 0, [(0, 100_000, 50_000)])
+USDC = (0, 0, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 0, 1)
+SOL = (1, -9, 800_000, 900_000, 1_200_000, 1_100_000, 0, 1)
+R_BAL = [(1, 40_000_000_000), (0, -1_000_000_000)]
+R_LONG = (0, 0, 100_000_000, -60_000_000_000, 1_000, 0, 50_000_000)
+R_CANCELLED = (0, 0, 100_000_000, -60_000_000_000, 1_000, 0, 0)
+R_ISO = (0, 1, 10_000_000, -5_000_000_000, 1_500, 0, 0)
+
+
+def readme(name, positions, pool, what, legs_len, ladder, **kw):
+    a = dict(markets=[BTCU], prices=[5_700_000], funding=[1_500], risk=[], assets=[USDC, SOL], asset_prices=[1, 150_000_000], balances=R_BAL)
+    a.update(kw)
+    ucase(name, a["markets"], a["prices"], a["funding"], a["risk"], a["assets"], a["asset_prices"], a["balances"], positions, pool, what,
+          legs_len, ladder)
+
+
+# Equity 6,000 − 1,000 − 3,000 − 0.05 = 1,999.95 USD; maintenance 5,400 −
+# 1,000 − 3,000 − 0.05 = 1,399.95 against 2,850 (ratio ⌈2,035,786.99⌉);
+# initial and liquidation end 799.95 against 5,700; liquidatable, rung
+# backstop (BPM) or liquidation (standard).
+readme("unified_readme_bpm", [R_LONG], 0, 0, 0, BPM)
+readme("unified_readme_standard", [R_LONG], 0, 0, 0, STD)
+readme("unified_readme_account", [R_LONG], 0, 1, 0, BPM)
+readme("unified_readme_no_pool_1", [R_LONG], 1, 0, 0, STD)
+# Cancel first (no leg needed, none written); then sell 63,599,000 at
+# 56,430.00: cash 35,888,915,700, equity after 1,037,435,700 ≥ 1,037,428,500.
+readme("unified_readme_cancel", [R_LONG], 0, 2, 1, STD)
+readme("unified_readme_cancel_no_legs", [R_LONG], 0, 2, 0, STD)
+readme("unified_readme_liquidate", [R_CANCELLED], 0, 2, 1, STD)
+readme("unified_readme_liquidate_no_legs", [R_CANCELLED], 0, 2, 0, STD)
+# An isolated 0.1 BTC long bought at 50,000 (settled) besides: value 700
+# USD against MM 285 and IM 570; healthy, safe (245 %). The account: the
+# sums, the worst state and rung. The cross pool's leg names account
+# position 1.
+for pool, what, nm in [(0, 0, "pool0"), (1, 0, "pool1"), (0, 1, "account"), (2, 0, "pool2")]:
+    readme(f"unified_isolated_{nm}", [R_ISO, R_CANCELLED], pool, what, 0, BPM)
+for pool in [0, 1, 2]:
+    readme(f"unified_isolated_pipeline_pool{pool}", [R_ISO, R_CANCELLED], pool, 2, 2, STD)
+# No funding indexes (none owed), no risk extras.
+readme("unified_readme_no_funding", [R_LONG], 0, 0, 0, STD, funding=[])
+
+# Today's model: the quote asset alone at par. Long 100 @ 100, qb −9,600,
+# 50 USDC: equity 450, IM 1,000, MM 500 (health_* figures), and the pipeline
+# as today's (fee 1 %, band 1 %).
+UA = market(1, 0, 1, 1, 10_000, 400_000, 0, [(0, 100_000, 50_000)])
+ucase("unified_quote_only", [UA], [100], [], [], [USDC], [1], [(0, 50)], [(0, 0, 100, -9_600, 0, 0, 0)], 0, 0, 0, STD)
+ucase("unified_quote_only_pipeline", [UA], [100], [], [], [USDC], [1], [(0, 50)], [(0, 0, 100, -9_600, 0, 0, 0)], 0, 2, 1, STD)
+# The core's weights, funding and orders example: SOL 2 at 100 USD (e = −9),
+# USDC −50 borrowed; perp e = −6 long 1 unit at 50 USD, qb −40, last index
+# 100 against 103, bids of 1 more unit: equity 159,999,997; initial
+# 119,999,997 / 10,000,000; liquidation end 119,999,997 / 5,000,000;
+# maintenance 139,999,997 / 2,500,000; ratio 17,858.
+PERP6 = market(0, -6, 1, 1, 0, 0, 0, [(0, 100_000, 50_000)])
+ucase("unified_weights_funding_orders", [PERP6], [50_000_000], [103], [], [USDC, SOL], [1, 100_000_000],
+      [(1, 2_000_000_000), (0, -50_000_000)], [(0, 0, 1_000_000, -40_000_000, 100, 1_000_000, 0)], 0, 0, 0, STD)
+# √size premium and uPnL weight (imf 0.1 %, weight 60 %): long 10,000 at
+# 100, qb −990,000: initial 6,000 / 180,000, liquidation end 10,000 /
+# 100,000; long 10,001: √ → 101, 18.1 % of 1,000,100 = 181,018.1 → 181,019.
+E0 = market(0, 0, 1, 1, 0, 0, 0, [(0, 100_000, 50_000)])
+for size in [10_000, 10_001]:
+    ucase(f"unified_imf_premium_{size}", [E0], [100], [], [(1_000, 600_000, 1)], [], [], [], [(0, 0, size, -990_000, 0, 0, 0)], 0, 0, 0, STD)
+# Drift's size discount and premium on an asset (imf 1 %, 6 decimals): 1,000
+# tokens at 1 USD deposited count 835,721 ppm; borrowed, 1,196,228 ppm.
+DRIFT = (0, -6, 900_000, 900_000, 1_100_000, 1_100_000, 10_000, 1_000_000)
+for amount in [1_000_000_000, -1_000_000_000]:
+    ucase(f"unified_asset_size_{'deposit' if amount > 0 else 'borrow'}", [], [], [], [], [DRIFT], [1_000_000], [(0, amount)], [], 0, 0, 0, BPM)
+# The Binance portfolio margin ladder at its boundaries: long 100 at 100
+# with qb −10,000 (value 0, MM 500) and c USDC: coverage c / 500.
+for c in [750, 749, 600, 599, 525, 524, 500, 499, -1]:
+    ucase(f"unified_ladder_{c}", [E0], [100], [], [], [USDC], [1], [(0, c)], [(0, 0, 100, -10_000, 0, 0, 0)], 0, 0, 0, BPM)
+# Errors.
+readme("unified_unknown_asset", [R_LONG], 0, 0, 0, STD, balances=[(2, 1)])
+readme("unified_negative_open_orders", [(0, 0, 100_000_000, -60_000_000_000, 1_000, -1, 0)], 0, 0, 0, STD)
+readme("unified_negative_open_orders_pipeline", [(0, 0, 100_000_000, -60_000_000_000, 1_000, 0, -1)], 0, 2, 1, STD)
+readme("unified_invalid_ladder", [R_LONG], 0, 0, 0, (0, 0, 999_999, 0))
+readme("unified_ladder_out_of_order", [R_LONG], 0, 1, 0, (1_000_000, 1_100_000, 1_050_000, 0))
+readme("unified_funding_too_short", [R_LONG], 0, 0, 0, STD, markets=[BTCU, BTCU], prices=[5_700_000, 1])
+readme("unified_risk_too_short", [R_LONG], 0, 0, 0, STD, markets=[BTCU, BTCU], prices=[5_700_000, 1], risk=[(0, 1_000_000, 1)])
+readme("unified_too_many_balances", [], 0, 0, 0, STD, balances=[(0, 0)] * 65)
+readme("unified_max_balances", [], 0, 0, 0, STD, balances=[(0, 1)] * 64)
+readme("unified_invalid_imf_unit", [R_LONG], 0, 0, 0, STD, risk=[(0, 1_000_000, 0)])
+readme("unified_upnl_weight_above_1", [R_LONG], 0, 0, 0, STD, risk=[(0, 1_000_001, 1)])
+readme("unified_unknown_market", [(3, 0, 1, 0, 0, 0, 0)], 0, 0, 0, STD)
+readme("unified_missing_asset_price", [R_LONG], 0, 0, 0, STD, asset_prices=[1])
+readme("unified_negative_asset_price", [R_LONG], 0, 0, 0, STD, asset_prices=[1, -1])
+readme("unified_missing_mark", [R_LONG], 0, 0, 0, STD, prices=[0])
+readme("unified_overflow", [R_LONG], 0, 0, 0, STD, asset_prices=[1, 9_223_372_036_854_775_807])
+# Bankrupt: 5,000 USDC borrowed instead of 1,000: equity −2,000.05 USD.
+readme("unified_bankrupt", [R_CANCELLED], 0, 0, 0, BPM, balances=[(1, 40_000_000_000), (0, -5_000_000_000)])
+readme("unified_bankrupt_pipeline", [R_CANCELLED], 0, 2, 1, STD, balances=[(1, 40_000_000_000), (0, -5_000_000_000)])
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

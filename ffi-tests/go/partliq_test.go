@@ -231,6 +231,8 @@ func runCase(t *testing.T, line string) string {
 		res = fmt.Sprintf("%d %d %d %d %d %d %d %d %d %d %d %d %s", s.NewPosition.MarketIndex, s.NewPosition.Size, s.NewPosition.QuoteBalance,
 			s.FillCash, s.BankruptcyQuote, s.NominalFee, s.Fee, s.FeeToLiquidator, s.FeeToInsurance, s.BadDebt, s.InsuranceFundDelta,
 			s.PositionQuoteDelta, health(s.HealthAfter))
+	case "unified":
+		res, err = runUnified(k, pool)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}

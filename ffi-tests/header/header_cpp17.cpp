@@ -11,6 +11,13 @@ static_assert(std::is_standard_layout<partliq_market>::value && std::is_triviall
 static_assert(std::is_standard_layout<partliq_settlement>::value && std::is_trivially_copyable<partliq_settlement>::value,
               "partliq_settlement");
 static_assert(sizeof(partliq_market) == 304 && sizeof(partliq_plan) == 128 && sizeof(partliq_settlement) == 144, "sizes");
+static_assert(std::is_standard_layout<partliq_unified_health>::value && std::is_trivially_copyable<partliq_unified_health>::value,
+              "partliq_unified_health");
+static_assert(std::is_standard_layout<partliq_perp_position>::value && std::is_trivially_copyable<partliq_perp_position>::value,
+              "partliq_perp_position");
+static_assert(sizeof(partliq_asset) == 40 && sizeof(partliq_perp_position) == 48 && sizeof(partliq_unified_health) == 72, "unified sizes");
+static_assert(sizeof(partliq_position_margin) == 4 && sizeof(partliq_margin_rung) == 4 && sizeof(partliq_health_level) == 4,
+              "unified enumerations are 32-bit");
 static_assert(std::is_same<partliq_status, uint32_t>::value, "partliq_status is a uint32_t");
 static_assert(sizeof(partliq_health_state) == 4 && sizeof(partliq_plan_order) == 4, "enumerations are 32-bit");
 

@@ -20,10 +20,13 @@ use core::sync::atomic::AtomicU64;
 use partliq::account::{Pool, Position};
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
+use partliq::unified::{MarginBook, UnifiedAccount};
 
 use crate::account::partliq_position;
+use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::market::partliq_market;
 use crate::status::*;
+use crate::unified::{partliq_perp_position, partliq_perp_risk};
 
 // ---------------------------------------------------------------------------
 // Results and statuses.
@@ -454,8 +457,88 @@ impl<'a> PoolRef<'a> {
     }
 }
 
-/// A position index of the ABI as the core's (`UNKNOWN_POSITION` when it
-/// does not fit a `usize`).
+// ---------------------------------------------------------------------------
+// The unified account and its book.
+
+/// The flat book arguments of a unified account (`markets, markets_len,
+/// prices, prices_len, funding_indexes, funding_indexes_len, perp_risk,
+/// perp_risk_len, assets, assets_len, asset_prices, asset_prices_len`), each
+/// array checked (`array_in!`), as a [`BookArgs`]; its `view()` makes the
+/// checks of the values.
+macro_rules! book_in {
+    (
+        $markets:expr, $markets_len:expr, $prices:expr, $prices_len:expr, $funding:expr, $funding_len:expr,
+        $risk:expr, $risk_len:expr, $assets:expr, $assets_len:expr, $asset_prices:expr, $asset_prices_len:expr
+    ) => {
+        $crate::boundary::BookArgs {
+            markets: array_in!($markets, $markets_len),
+            prices: array_in!($prices, $prices_len),
+            funding_indexes: array_in!($funding, $funding_len),
+            perp_risk: array_in!($risk, $risk_len),
+            assets: array_in!($assets, $assets_len),
+            asset_prices: array_in!($asset_prices, $asset_prices_len),
+        }
+    };
+}
+
+/// The flat unified account arguments (`balances, balances_len, positions,
+/// positions_len`), each array checked (`array_in!`), as a
+/// [`UnifiedAccountArgs`]; its `view()` makes the checks of the values.
+macro_rules! unified_account_in {
+    ($balances:expr, $balances_len:expr, $positions:expr, $positions_len:expr) => {
+        $crate::boundary::UnifiedAccountArgs {
+            balances: array_in!($balances, $balances_len),
+            positions: array_in!($positions, $positions_len),
+        }
+    };
+}
+
+/// The caller's book arguments, their pointers and lengths checked.
+pub(crate) struct BookArgs<'a> {
+    pub(crate) markets: &'a [partliq_market],
+    pub(crate) prices: &'a [i64],
+    pub(crate) funding_indexes: &'a [i64],
+    pub(crate) perp_risk: &'a [partliq_perp_risk],
+    pub(crate) assets: &'a [partliq_asset],
+    pub(crate) asset_prices: &'a [i64],
+}
+
+impl<'a> BookArgs<'a> {
+    /// The book as the core sees it, read in place, once the ABI's checks of
+    /// its values pass, in argument order: every market's fee rounding
+    /// (`INVALID_ENUM`), then every asset's reserved field
+    /// (`RESERVED_NOT_ZERO`).
+    pub(crate) fn view(&self) -> Result<MarginBook<'a>, partliq_status> {
+        Ok(MarginBook {
+            markets: Castable::cast_slice(self.markets)?,
+            prices: Castable::cast_slice(self.prices)?,
+            funding_indexes: self.funding_indexes,
+            perp_risk: Castable::cast_slice(self.perp_risk)?,
+            assets: Castable::cast_slice(self.assets)?,
+            asset_prices: Castable::cast_slice(self.asset_prices)?,
+        })
+    }
+}
+
+/// The caller's unified account arguments, their pointers and lengths
+/// checked.
+pub(crate) struct UnifiedAccountArgs<'a> {
+    pub(crate) balances: &'a [partliq_asset_balance],
+    pub(crate) positions: &'a [partliq_perp_position],
+}
+
+impl<'a> UnifiedAccountArgs<'a> {
+    /// The account as the core sees it, read in place, once the ABI's checks
+    /// of its values pass: every balance's reserved field
+    /// (`RESERVED_NOT_ZERO`), then every position's margin (`INVALID_ENUM`;
+    /// no invalid `PositionMargin` is ever formed).
+    pub(crate) fn view(&self) -> Result<UnifiedAccount<'a>, partliq_status> {
+        Ok(UnifiedAccount { balances: Castable::cast_slice(self.balances)?, positions: Castable::cast_slice(self.positions)? })
+    }
+}
+
+/// A position (or pool) index of the ABI as the core's
+/// (`UNKNOWN_POSITION` when it does not fit a `usize`).
 pub(crate) fn index(i: u32) -> Result<usize, partliq_status> {
     usize::try_from(i).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)
 }

@@ -41,6 +41,98 @@ fn target(kind: i64, buffer: i64) -> Target {
     }
 }
 
+/// A unified case's arguments (format in `gen_cases.py`) and its result.
+fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::result::Result<String, Error> {
+    let list = |t: &mut Tokens<'_>, tag: &str, width: usize| -> Vec<Vec<i64>> {
+        t.expect(tag);
+        let n = t.int();
+        (0..n).map(|_| (0..width).map(|_| t.int()).collect()).collect()
+    };
+    let funding: Vec<i64> = list(t, "F", 1).into_iter().map(|r| r[0]).collect();
+    let risk: Vec<PerpRisk> = list(t, "R", 3)
+        .iter()
+        .map(|r| PerpRisk { imf_factor: Ppm(r[0] as u32), initial_upnl_weight: Ppm(r[1] as u32), imf_unit: r[2] })
+        .collect();
+    let assets: Vec<Asset> = list(t, "X", 8)
+        .iter()
+        .map(|r| Asset {
+            id: r[0] as u32,
+            quote_exponent: r[1] as i32,
+            initial_asset_weight: Ppm(r[2] as u32),
+            maintenance_asset_weight: Ppm(r[3] as u32),
+            initial_liability_weight: Ppm(r[4] as u32),
+            maintenance_liability_weight: Ppm(r[5] as u32),
+            imf_factor: Ppm(r[6] as u32),
+            imf_unit: r[7],
+        })
+        .collect();
+    let asset_prices: Vec<Price> = list(t, "Q", 1).into_iter().map(|r| Price(r[0])).collect();
+    let balances: Vec<AssetBalance> = list(t, "B", 2).iter().map(|r| AssetBalance { asset_index: r[0] as u32, amount: r[1] }).collect();
+    let positions: Vec<PerpPosition> = list(t, "U", 7)
+        .iter()
+        .map(|r| PerpPosition {
+            market_index: r[0] as u32,
+            margin: if r[1] == 0 { PositionMargin::Cross } else { PositionMargin::Isolated },
+            size: Size(r[2]),
+            quote_balance: Quote(r[3]),
+            last_funding_index: r[4],
+            open_bids: Size(r[5]),
+            open_asks: Size(r[6]),
+        })
+        .collect();
+    let (pool, what, legs_len) = (t.int() as usize, t.int(), t.int() as usize);
+    t.expect("L");
+    let ladder = MarginLadder {
+        warning_ppm: t.int() as u32,
+        reduce_only_ppm: t.int() as u32,
+        liquidation_ppm: t.int() as u32,
+        backstop_ppm: t.int() as u32,
+    };
+    let book = MarginBook { markets, prices, funding_indexes: &funding, perp_risk: &risk, assets: &assets, asset_prices: &asset_prices };
+    let account = UnifiedAccount { balances: &balances, positions: &positions };
+    let level = |l: &LevelFigures| format!("{} {}", l.collateral.0, l.requirement.0);
+    let figures = |h: &UnifiedHealth| {
+        format!(
+            "{} {} {} {} {} {} {} {}",
+            account.pool_count(),
+            h.equity.0,
+            level(&h.initial),
+            level(&h.liquidation_end),
+            level(&h.maintenance),
+            h.margin_ratio_ppm,
+            h.state as u32,
+            h.rung as u32
+        )
+    };
+    match what {
+        0 => unified_pool_health(&account.pool(pool)?, &book, &ladder).map(|h| figures(&h)),
+        1 => unified_account_health(&account, &book, &ladder).map(|h| figures(&h)),
+        _ => {
+            let mut state = AccountLiquidationState::default();
+            let mut legs = std::vec![PlanLeg::default(); legs_len];
+            run_unified_pipeline(&account, pool, &book, &Policy::default(), &mut state, &mut [], 0, 0, &mut legs).map(|d| {
+                let p = &d.plan;
+                let mut s = format!(
+                    "{} {} {} {} {} {} {} {}",
+                    d.action as u32,
+                    d.reason as u32,
+                    p.status as u32,
+                    p.leg_count,
+                    health(&p.health_before),
+                    health(&p.health_after),
+                    p.required_equity_after.0,
+                    p.shortfall.0
+                );
+                for l in &legs[..p.leg_count] {
+                    write!(s, " | {} {} {} {} {}", l.position_index, l.size_delta.0, l.limit_price.0, l.expected_cash.0, l.expected_fee.0)
+                        .unwrap();
+                }
+                s
+            })
+        }
+    }
+}
+
 /// One output line (without the newline).
 fn run_case(line: &str) -> String {
     let mut t = Tokens(line.split_whitespace());
@@ -161,6 +253,7 @@ fn run_case(line: &str) -> String {
                 )
             })
         }
+        "unified" => unified(&mut t, &markets, &prices),
         other => panic!("unknown op {other}"),
     };
     match result {

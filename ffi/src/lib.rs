@@ -3,10 +3,11 @@
 //!
 //! One module per core module it exposes, named alike, each holding what
 //! that core module defines and nothing else (`health`, `sizing`, `plan`,
-//! `pricing`, `settlement`, `market`, `account`, `policy`, `venues`,
-//! `presets`, `pipeline`, `escalation`, `shared`), plus `status` (the core's
-//! `error` as status codes), `version`, and `boundary`: the pointer, length,
-//! enumeration and layout machinery every entry point uses, written once.
+//! `pricing`, `settlement`, `market`, `account`, `asset`, `policy`,
+//! `venues`, `presets`, `pipeline`, `unified`, `escalation`, `shared`),
+//! plus `status` (the core's `error` as status codes), `version`, and
+//! `boundary`: the pointer, length, enumeration and layout machinery every
+//! entry point uses, written once.
 //! The modules convert and check at the boundary and call the core: no
 //! figure is computed here.
 //!
@@ -44,7 +45,10 @@
 //! A pool is always passed flat, as `markets, markets_len, prices,
 //! prices_len, collateral, positions, positions_len` (`prices[i]` is the mark
 //! of `markets[i]`), so that cgo and JNA callers pass their own arrays
-//! without building pointer-holding structs.
+//! without building pointer-holding structs. A unified account likewise:
+//! its book (`markets, prices, funding_indexes, perp_risk, assets,
+//! asset_prices`, each a pointer and a length), then its `balances` and
+//! `positions`.
 //!
 //! Without the `std` feature the crate is `#![no_std]` and uses no `alloc`;
 //! its static library then needs a panic handler, and this crate (not the
@@ -98,6 +102,10 @@ mod account;
 #[allow(unsafe_code)]
 mod health;
 
+// Collateral assets and balances, `partliq_asset_validate`.
+#[allow(unsafe_code)]
+mod asset;
+
 // `partliq_minimal_close`.
 #[allow(unsafe_code)]
 mod sizing;
@@ -134,6 +142,12 @@ mod presets;
 #[allow(unsafe_code)]
 mod pipeline;
 
+// Unified accounts: perp positions, risk extras, pools, ladders, their
+// health (`partliq_unified_pool_health`, `partliq_unified_account_health`)
+// and pipeline (`partliq_run_unified_pipeline`).
+#[allow(unsafe_code)]
+mod unified;
+
 // Backstop, the insurance fund as a value, auto-deleveraging.
 #[allow(unsafe_code)]
 mod escalation;
@@ -152,6 +166,7 @@ mod cases;
 mod fixtures;
 
 pub use account::*;
+pub use asset::*;
 pub use escalation::*;
 pub use health::*;
 pub use market::*;
@@ -165,5 +180,6 @@ pub use settlement::*;
 pub use shared::*;
 pub use sizing::*;
 pub use status::*;
+pub use unified::*;
 pub use venues::*;
 pub use version::*;

@@ -27,6 +27,10 @@ pub enum partliq_action {
     /// takes the pool over at its bankruptcy price (`partliq_decision.backstop`
     /// has the figures; its `deficit` is the fund's loss).
     Takeover = 3,
+    /// Cancel the pool's resting orders before any liquidation order
+    /// (`partliq_run_unified_pipeline`'s first step, no leg); call again
+    /// once they are cancelled.
+    CancelOrders = 4,
 }
 
 /// Why (`partliq_decision.reason`).
@@ -54,6 +58,9 @@ pub enum partliq_reason {
     BlockLimitReached = 7,
     /// The market's liquidation capacity for this window is used up.
     CapacityExhausted = 8,
+    /// A liquidation is due and the pool has resting orders: they go first
+    /// (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
+    OpenOrders = 9,
 }
 
 /// One decision of `partliq_run_pipeline`.
@@ -86,6 +93,7 @@ abi_enum!(partliq_action => Action {
     Liquidate => Action::Liquidate,
     Backstop => Action::Backstop,
     Takeover => Action::Takeover,
+    CancelOrders => Action::CancelOrders,
 });
 abi_enum!(partliq_reason => Reason {
     Healthy => Reason::Healthy,
@@ -97,10 +105,11 @@ abi_enum!(partliq_reason => Reason {
     Bankrupt => Reason::Bankrupt,
     BlockLimitReached => Reason::BlockLimitReached,
     CapacityExhausted => Reason::CapacityExhausted,
+    OpenOrders => Reason::OpenOrders,
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
-fn decision_of(d: &Decision) -> partliq_decision {
+pub(crate) fn decision_of(d: &Decision) -> partliq_decision {
     let (has_backstop, backstop) = match &d.backstop {
         Some(t) => (1, partliq_backstop::from(t)),
         None => (0, partliq_backstop::default()),
@@ -203,6 +212,7 @@ mod tests {
             (partliq_action::Liquidate, Action::Liquidate),
             (partliq_action::Backstop, Action::Backstop),
             (partliq_action::Takeover, Action::Takeover),
+            (partliq_action::CancelOrders, Action::CancelOrders),
         ] {
             assert_eq!(a as u32, b as u32);
         }
@@ -216,6 +226,7 @@ mod tests {
             (partliq_reason::Bankrupt, Reason::Bankrupt),
             (partliq_reason::BlockLimitReached, Reason::BlockLimitReached),
             (partliq_reason::CapacityExhausted, Reason::CapacityExhausted),
+            (partliq_reason::OpenOrders, Reason::OpenOrders),
         ] {
             assert_eq!(a as u32, b as u32);
         }

@@ -384,6 +384,21 @@ pub unsafe extern "C" fn partliq_policy_validate(policy: *const partliq_policy) 
     OK
 }
 
+/// Writes the core's default policy (`Policy::default()`), the base every
+/// preset starts from: the least reduction to maintenance (no buffer), a
+/// 1 % price band, largest maintenance first, no step rules, unlimited
+/// block limits (`INT64_MAX`), backstop when no partial reduction restores
+/// the target.
+///
+/// # Safety
+/// `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_policy_default(out: *mut partliq_policy) -> partliq_status {
+    out!(out);
+    write_out!(out, partliq_policy::from(&Policy::default()));
+    OK
+}
+
 // ---------------------------------------------------------------------------
 // The account's rule state.
 
@@ -415,6 +430,19 @@ mod tests {
         assert_eq!(partliq_sizing_mode::MaxAllowed as u32, SizingMode::MaxAllowed as u32);
         assert_eq!(partliq_limit_mode::AtLeastOneLot as u32, LimitMode::AtLeastOneLot as u32);
         assert_eq!(partliq_limit_mode::Cap as u32, LimitMode::Cap as u32);
+    }
+
+    /// The default policy, field for field the core's, and back.
+    #[test]
+    fn default_policy() {
+        let mut p = partliq_policy { price_band_ppm: 7, ..Default::default() };
+        // SAFETY: a valid out-pointer.
+        assert_eq!(unsafe { partliq_policy_default(&mut p) }, OK);
+        assert_eq!(p.to_core(), Ok(Policy::default()));
+        assert_eq!((p.price_band_ppm, p.tier_step.full_close_at_or_below_tier, p.block_limits.max_notional), (10_000, u32::MAX, i64::MAX));
+        assert_eq!((p.escalation.backstop_on_infeasible, p.target.kind, p.target.buffer_ppm), (1, 0, 0));
+        // SAFETY: NULL is refused before any write.
+        assert_eq!(unsafe { partliq_policy_default(core::ptr::null_mut()) }, PARTLIQ_STATUS_NULL_POINTER);
     }
 
     /// The rule state's flags are 0 or 1; anything else is refused.

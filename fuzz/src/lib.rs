@@ -9,6 +9,8 @@
 //! zero or impossibly large. Outputs are pre-filled with a sentinel so that
 //! "untouched on error" is checked byte for byte.
 
+pub mod unified;
+
 use arbitrary::Arbitrary;
 use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target, MAX_POSITIONS, MAX_TIERS};
 use partliq_ffi::*;

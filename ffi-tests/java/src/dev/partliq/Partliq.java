@@ -43,6 +43,17 @@ public interface Partliq extends Library {
   int ADL_MODE_PRO_RATA = 1;
   /** sizeof(partliq_preset): used from Java as opaque native memory. */
   int PRESET_SIZE = 168;
+  /** sizeof(partliq_policy): used from Java as opaque native memory. */
+  int POLICY_SIZE = 144;
+  int STATUS_UNKNOWN_ASSET = 204;
+  int STATUS_INVALID_MARGIN_LADDER = 206;
+  int POSITION_MARGIN_CROSS = 0;
+  int POSITION_MARGIN_ISOLATED = 1;
+  int MARGIN_RUNG_SAFE = 0;
+  int MARGIN_RUNG_LIQUIDATION = 3;
+  int MARGIN_RUNG_BACKSTOP = 4;
+  int ACTION_CANCEL_ORDERS = 4;
+  int REASON_OPEN_ORDERS = 9;
 
   /** size_t. */
   class SizeT extends IntegerType {
@@ -273,6 +284,83 @@ public interface Partliq extends Library {
     public long price;
   }
 
+  @FieldOrder({"id", "quote_exponent", "initial_asset_weight_ppm", "maintenance_asset_weight_ppm", "initial_liability_weight_ppm",
+      "maintenance_liability_weight_ppm", "imf_factor_ppm", "reserved", "imf_unit"})
+  class Asset extends Structure {
+    public int id;
+    public int quote_exponent;
+    public int initial_asset_weight_ppm;
+    public int maintenance_asset_weight_ppm;
+    public int initial_liability_weight_ppm;
+    public int maintenance_liability_weight_ppm;
+    public int imf_factor_ppm;
+    public int reserved;
+    public long imf_unit;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"asset_index", "reserved", "amount"})
+  class AssetBalance extends Structure {
+    public int asset_index;
+    public int reserved;
+    public long amount;
+  }
+
+  @FieldOrder({"market_index", "margin", "size", "quote_balance", "last_funding_index", "open_bids", "open_asks"})
+  class PerpPosition extends Structure {
+    public int market_index;
+    /** A partliq_position_margin: 0 cross, 1 isolated. */
+    public int margin;
+    public long size;
+    public long quote_balance;
+    public long last_funding_index;
+    public long open_bids;
+    public long open_asks;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"imf_factor_ppm", "initial_upnl_weight_ppm", "imf_unit"})
+  class PerpRisk extends Structure {
+    public int imf_factor_ppm;
+    public int initial_upnl_weight_ppm;
+    public long imf_unit;
+  }
+
+  @FieldOrder({"warning_ppm", "reduce_only_ppm", "liquidation_ppm", "backstop_ppm"})
+  class MarginLadder extends Structure {
+    public int warning_ppm;
+    public int reduce_only_ppm;
+    public int liquidation_ppm;
+    public int backstop_ppm;
+  }
+
+  @FieldOrder({"collateral", "requirement"})
+  class LevelFigures extends Structure {
+    public long collateral;
+    public long requirement;
+  }
+
+  @FieldOrder({"equity", "initial", "liquidation_end", "maintenance", "margin_ratio_ppm", "state", "rung"})
+  class UnifiedHealth extends Structure {
+    public long equity;
+    public LevelFigures initial = new LevelFigures();
+    public LevelFigures liquidation_end = new LevelFigures();
+    public LevelFigures maintenance = new LevelFigures();
+    public long margin_ratio_ppm; // unsigned
+    public int state;
+    public int rung;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
   String partliq_version();
 
   int partliq_abi_version();
@@ -313,6 +401,39 @@ public interface Partliq extends Library {
   int partliq_run_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
       SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates, SizeT marketStatesLen, long now,
       long block, PlanLeg[] legs, SizeT legsLen, Decision out);
+
+  int partliq_asset_validate(Asset asset);
+
+  int partliq_perp_risk_validate(PerpRisk risk);
+
+  int partliq_margin_ladder_validate(MarginLadder ladder);
+
+  int partliq_margin_ladder_standard(MarginLadder out);
+
+  int partliq_margin_ladder_binance_portfolio_margin(MarginLadder out);
+
+  /** out: partliq_policy memory (POLICY_SIZE bytes). */
+  int partliq_policy_default(Pointer out);
+
+  /** out: a size_t (8 bytes here: checked by the test). */
+  int partliq_unified_pool_count(PerpPosition[] positions, SizeT positionsLen, LongByReference out);
+
+  int partliq_unified_pool_health(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      MarginLadder ladder, UnifiedHealth out);
+
+  int partliq_unified_account_health(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, MarginLadder ladder,
+      UnifiedHealth out);
+
+  /** policy: partliq_policy memory (e.g. from partliq_policy_default). */
+  int partliq_run_unified_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      Pointer policy, AccountState accountState, MarketCapacityState[] marketStates, SizeT marketStatesLen, long now, long block,
+      PlanLeg[] legs, SizeT legsLen, Decision out);
 
   /** outCount: a size_t (8 bytes here: checked by the test). */
   int partliq_deleverage(long deficitSize, long bankruptcyPrice, long lotStep, AdlCandidate[] candidates, SizeT candidatesLen, int mode,

@@ -6,6 +6,8 @@ import com.sun.jna.ptr.LongByReference;
 import dev.partliq.Partliq.AccountState;
 import dev.partliq.Partliq.AdlCandidate;
 import dev.partliq.Partliq.AdlFill;
+import dev.partliq.Partliq.Asset;
+import dev.partliq.Partliq.AssetBalance;
 import dev.partliq.Partliq.Backstop;
 import dev.partliq.Partliq.Bankruptcy;
 import dev.partliq.Partliq.Decision;
@@ -13,15 +15,20 @@ import dev.partliq.Partliq.CloseRequest;
 import dev.partliq.Partliq.CloseSizing;
 import dev.partliq.Partliq.Fill;
 import dev.partliq.Partliq.Health;
+import dev.partliq.Partliq.LevelFigures;
 import dev.partliq.Partliq.LiquidationPrice;
+import dev.partliq.Partliq.MarginLadder;
 import dev.partliq.Partliq.Market;
 import dev.partliq.Partliq.MarketCapacityState;
+import dev.partliq.Partliq.PerpPosition;
+import dev.partliq.Partliq.PerpRisk;
 import dev.partliq.Partliq.Plan;
 import dev.partliq.Partliq.PlanLeg;
 import dev.partliq.Partliq.PlanParams;
 import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.Settlement;
 import dev.partliq.Partliq.SizeT;
+import dev.partliq.Partliq.UnifiedHealth;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,6 +238,269 @@ public final class PartliqTest {
     check(rc == Partliq.STATUS_INVALID_ENUM, "deleverage bad mode");
   }
 
+  /**
+   * A unified account and its book: contiguous structure arrays as C expects
+   * them (null when empty); the markets and prices are a pool's.
+   */
+  static final class Unified {
+    final Pool pool;
+    long[] funding;
+    PerpRisk[] risk;
+    Asset[] assets;
+    long[] assetPrices;
+    AssetBalance[] balances;
+    PerpPosition[] positions;
+
+    Unified(Pool pool, int nf, int nr, int na, int nq, int nb, int nu) {
+      this.pool = pool;
+      funding = nf == 0 ? null : new long[nf];
+      risk = nr == 0 ? null : (PerpRisk[]) new PerpRisk().toArray(nr);
+      assets = na == 0 ? null : (Asset[]) new Asset().toArray(na);
+      assetPrices = nq == 0 ? null : new long[nq];
+      balances = nb == 0 ? null : (AssetBalance[]) new AssetBalance().toArray(nb);
+      positions = nu == 0 ? null : (PerpPosition[]) new PerpPosition().toArray(nu);
+    }
+
+    private static SizeT n(Object a) {
+      if (a == null) {
+        return new SizeT(0);
+      }
+      return new SizeT(a instanceof long[] ? ((long[]) a).length : ((Object[]) a).length);
+    }
+
+    int poolHealth(int poolIndex, MarginLadder ladder, UnifiedHealth out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_pool_health(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets, n(assets),
+          assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, ladder, out);
+    }
+
+    int accountHealth(MarginLadder ladder, UnifiedHealth out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_account_health(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), ladder, out);
+    }
+
+    int pipeline(int poolIndex, Memory policy, AccountState st, PlanLeg[] legs, int legsLen, Decision out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_run_unified_pipeline(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, policy, st, null, new SizeT(0), 0,
+          0, legs, new SizeT(legsLen), out);
+    }
+
+    long poolCount() {
+      LongByReference n = new LongByReference();
+      int st = Partliq.LIB.partliq_unified_pool_count(positions, n(positions), n);
+      if (st != 0) {
+        throw new IllegalStateException("pool count: " + st);
+      }
+      return n.getValue();
+    }
+  }
+
+  private static void setAsset(Asset a, int e, int iaw, int maw, int ilw, int mlw) {
+    a.quote_exponent = e;
+    a.initial_asset_weight_ppm = iaw;
+    a.maintenance_asset_weight_ppm = maw;
+    a.initial_liability_weight_ppm = ilw;
+    a.maintenance_liability_weight_ppm = mlw;
+    a.imf_unit = 1;
+  }
+
+  private static Memory defaultPolicy() {
+    Memory policy = new Memory(Partliq.POLICY_SIZE);
+    if (Partliq.LIB.partliq_policy_default(policy) != 0) {
+      throw new IllegalStateException("partliq_policy_default");
+    }
+    return policy;
+  }
+
+  /**
+   * The README's unified account (µUSD): USDC at par and SOL in lamports (e = −9, 80 / 90 %, 120 / 110 %) at 150 USD; BTC (e = −4, lot
+   * 1,000, tick 100, 10 % / 5 %) at 57,000 USD, funding index 1,500; 40 SOL deposited, 1,000 USDC borrowed, 1 BTC long bought at 60,000,
+   * last settled at 1,000, 0.5 BTC of resting asks.
+   */
+  private static void unifiedExample() {
+    Partliq lib = Partliq.LIB;
+    check(new Asset().size() == 40 && new Asset().offsetOf("imf_unit") == 32, "partliq_asset layout");
+    check(new AssetBalance().size() == 16 && new PerpRisk().size() == 16 && new MarginLadder().size() == 16, "unified structs");
+    check(new PerpPosition().size() == 48 && new PerpPosition().offsetOf("open_asks") == 40, "partliq_perp_position layout");
+    check(new LevelFigures().size() == 16 && new UnifiedHealth().size() == 72 && new UnifiedHealth().offsetOf("maintenance") == 40
+        && new UnifiedHealth().offsetOf("rung") == 68, "partliq_unified_health layout");
+    Market btc = new Market();
+    btc.quote_exponent = -4;
+    btc.lot_step = 1000;
+    btc.tick = 100;
+    btc.tier_count = 1;
+    btc.tiers[0].initial_ppm = 100000;
+    btc.tiers[0].maintenance_ppm = 50000;
+    Unified u = new Unified(new Pool(List.of(btc), List.of(5700000L), 0, List.of()), 1, 0, 2, 2, 2, 1);
+    u.funding[0] = 1500;
+    setAsset(u.assets[0], 0, 1000000, 1000000, 1000000, 1000000);
+    setAsset(u.assets[1], -9, 800000, 900000, 1200000, 1100000);
+    u.assetPrices[0] = 1;
+    u.assetPrices[1] = 150000000;
+    u.balances[0].asset_index = 1;
+    u.balances[0].amount = 40000000000L;
+    u.balances[1].asset_index = 0;
+    u.balances[1].amount = -1000000000L;
+    PerpPosition p = u.positions[0];
+    p.margin = Partliq.POSITION_MARGIN_CROSS;
+    p.size = 100000000L;
+    p.quote_balance = -60000000000L;
+    p.last_funding_index = 1000;
+    p.open_asks = 50000000L;
+    check(lib.partliq_asset_validate(u.assets[1]) == 0, "SOL validates");
+    check(u.poolCount() == 1, "one pool");
+
+    MarginLadder bpm = new MarginLadder();
+    MarginLadder std = new MarginLadder();
+    check(lib.partliq_margin_ladder_binance_portfolio_margin(bpm) == 0 && bpm.reduce_only_ppm == 1200000, "Binance ladder");
+    check(lib.partliq_margin_ladder_standard(std) == 0 && std.liquidation_ppm == 1000000, "standard ladder");
+    UnifiedHealth h = new UnifiedHealth();
+    check(u.poolHealth(0, bpm, h) == 0, "unified pool health ok");
+    // Equity 6,000 − 1,000 − 3,000 − 0.05 of funding = 1,999.95 USD; maintenance 5,400 − 1,000 − 3,000 − 0.05 against 2,850.
+    check(h.equity == 1999950000L && h.maintenance.collateral == 1399950000L && h.maintenance.requirement == 2850000000L, "figures");
+    check(h.initial.collateral == 799950000L && h.initial.requirement == 5700000000L && h.margin_ratio_ppm == 2035787L, "initial, ratio");
+    check(h.state == Partliq.STATE_LIQUIDATABLE && h.rung == Partliq.MARGIN_RUNG_BACKSTOP, "liquidatable, backstop rung");
+    UnifiedHealth a = new UnifiedHealth();
+    check(u.accountHealth(std, a) == 0 && a.equity == h.equity && a.rung == Partliq.MARGIN_RUNG_LIQUIDATION, "account health, standard");
+
+    Memory policy = defaultPolicy();
+    AccountState st = new AccountState();
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    check(u.pipeline(0, policy, st, legs, 1, d) == 0 && d.action == Partliq.ACTION_CANCEL_ORDERS && d.reason == Partliq.REASON_OPEN_ORDERS
+        && d.plan.leg_count == 0, "cancel first");
+    // Cancelled: 1,399,950,000 − 5.7x ≥ 2,850,000,000 − 28.5x ⇒ x = 63,599,000 sold at 56,430.00.
+    u.positions[0].open_asks = 0;
+    check(u.pipeline(0, policy, st, legs, 1, d) == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.plan.leg_count == 1, "then liquidate");
+    check(legs[0].size_delta == -63599000L && legs[0].limit_price == 5643000L && legs[0].expected_cash == 35888915700L, "the leg");
+    check(st.block_notional == 36251430000L, "the leg's notional booked");
+
+    u.balances[0].asset_index = 7;
+    UnifiedHealth kept = new UnifiedHealth();
+    kept.equity = 42;
+    check(u.poolHealth(0, std, kept) == Partliq.STATUS_UNKNOWN_ASSET && kept.equity == 42, "unknown asset, output untouched");
+    u.balances[0].asset_index = 1;
+    bpm.liquidation_ppm = 999999;
+    check(lib.partliq_margin_ladder_validate(bpm) == Partliq.STATUS_INVALID_MARGIN_LADDER, "bad ladder");
+    check(u.accountHealth(bpm, kept) == Partliq.STATUS_INVALID_MARGIN_LADDER && kept.equity == 42, "bad ladder refused");
+    u.positions[0].margin = 2;
+    check(u.poolHealth(0, std, kept) == Partliq.STATUS_INVALID_ENUM && kept.equity == 42, "bad margin refused");
+  }
+
+  private static String level(LevelFigures l) {
+    return l.collateral + " " + l.requirement;
+  }
+
+  /** A unified case of the table (format in gen_cases.py). */
+  private static String[] runUnified(Tokens t, Pool p) {
+    t.expect("F");
+    long[] funding = new long[(int) t.num()];
+    for (int i = 0; i < funding.length; i++) {
+      funding[i] = t.num();
+    }
+    t.expect("R");
+    List<long[]> risk = rows(t, 3);
+    t.expect("X");
+    List<long[]> assets = rows(t, 8);
+    t.expect("Q");
+    long[] assetPrices = new long[(int) t.num()];
+    for (int i = 0; i < assetPrices.length; i++) {
+      assetPrices[i] = t.num();
+    }
+    t.expect("B");
+    List<long[]> balances = rows(t, 2);
+    t.expect("U");
+    List<long[]> positions = rows(t, 7);
+    Unified u = new Unified(p, funding.length, risk.size(), assets.size(), assetPrices.length, balances.size(), positions.size());
+    if (u.funding != null) {
+      u.funding = funding;
+    }
+    if (u.assetPrices != null) {
+      u.assetPrices = assetPrices;
+    }
+    for (int i = 0; i < risk.size(); i++) {
+      long[] r = risk.get(i);
+      u.risk[i].imf_factor_ppm = (int) r[0];
+      u.risk[i].initial_upnl_weight_ppm = (int) r[1];
+      u.risk[i].imf_unit = r[2];
+    }
+    for (int i = 0; i < assets.size(); i++) {
+      long[] r = assets.get(i);
+      Asset a = u.assets[i];
+      a.id = (int) r[0];
+      a.quote_exponent = (int) r[1];
+      a.initial_asset_weight_ppm = (int) r[2];
+      a.maintenance_asset_weight_ppm = (int) r[3];
+      a.initial_liability_weight_ppm = (int) r[4];
+      a.maintenance_liability_weight_ppm = (int) r[5];
+      a.imf_factor_ppm = (int) r[6];
+      a.imf_unit = r[7];
+    }
+    for (int i = 0; i < balances.size(); i++) {
+      u.balances[i].asset_index = (int) balances.get(i)[0];
+      u.balances[i].amount = balances.get(i)[1];
+    }
+    for (int i = 0; i < positions.size(); i++) {
+      long[] r = positions.get(i);
+      PerpPosition q = u.positions[i];
+      q.market_index = (int) r[0];
+      q.margin = (int) r[1];
+      q.size = r[2];
+      q.quote_balance = r[3];
+      q.last_funding_index = r[4];
+      q.open_bids = r[5];
+      q.open_asks = r[6];
+    }
+    int pool = t.u32();
+    long what = t.num();
+    int legsLen = (int) t.num();
+    t.expect("L");
+    MarginLadder ladder = new MarginLadder();
+    ladder.warning_ppm = t.u32();
+    ladder.reduce_only_ppm = t.u32();
+    ladder.liquidation_ppm = t.u32();
+    ladder.backstop_ppm = t.u32();
+    if (what == 0 || what == 1) {
+      UnifiedHealth h = new UnifiedHealth();
+      int st = what == 0 ? u.poolHealth(pool, ladder, h) : u.accountHealth(ladder, h);
+      if (st != 0) {
+        return new String[] {Integer.toUnsignedString(st), ""};
+      }
+      return new String[] {"0", u.poolCount() + " " + h.equity + " " + level(h.initial) + " " + level(h.liquidation_end) + " "
+          + level(h.maintenance) + " " + Long.toUnsignedString(h.margin_ratio_ppm) + " " + h.state + " " + h.rung};
+    }
+    PlanLeg[] legs = legsLen == 0 ? null : (PlanLeg[]) new PlanLeg().toArray(legsLen);
+    Decision d = new Decision();
+    int st = u.pipeline(pool, defaultPolicy(), new AccountState(), legs, legsLen, d);
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(d.action).append(' ').append(d.reason).append(' ').append(d.plan.status).append(' ').append(d.plan.leg_count).append(' ')
+        .append(health(d.plan.health_before)).append(' ').append(health(d.plan.health_after)).append(' ').append(d.plan.required_equity_after)
+        .append(' ').append(d.plan.shortfall);
+    for (int k = 0; k < d.plan.leg_count; k++) {
+      PlanLeg l = legs[k];
+      b.append(" | ").append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
+          .append(l.expected_cash).append(' ').append(l.expected_fee);
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  private static List<long[]> rows(Tokens t, int width) {
+    List<long[]> out = new ArrayList<>();
+    for (long i = 0, n = t.num(); i < n; i++) {
+      long[] r = new long[width];
+      for (int j = 0; j < width; j++) {
+        r[j] = t.num();
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
   private static String health(Health h) {
     return h.equity + " " + h.initial_requirement + " " + h.maintenance_requirement + " " + h.free_collateral + " "
         + Long.toUnsignedString(h.margin_ratio_ppm) + " " + Integer.toUnsignedString(h.state);
@@ -387,6 +657,12 @@ public final class PartliqTest {
             + " " + s.bad_debt + " " + s.insurance_fund_delta + " " + s.position_quote_delta + " " + health(s.health_after);
         break;
       }
+      case "unified": {
+        String[] r = runUnified(t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       default:
         throw new IllegalStateException("unknown op " + op);
     }
@@ -404,6 +680,7 @@ public final class PartliqTest {
     layoutAndVersion();
     healthPlanSettle();
     pipelineAndDeleverage();
+    unifiedExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {

@@ -1,0 +1,220 @@
+//! Unified margin accounts (the core's `unified`): perp positions with their
+//! margin (cross or isolated), unsettled funding and resting orders; the
+//! markets' risk extras; the account's pools (`partliq_unified_pool_count`).
+//! A pool's health is in `health`, the pipeline in `pipeline`.
+//!
+//! A unified account is passed flat, as `balances, balances_len,
+//! positions, positions_len`, after its book: `markets, markets_len,
+//! prices, prices_len, funding_indexes, funding_indexes_len, perp_risk,
+//! perp_risk_len, assets, assets_len, asset_prices, asset_prices_len`
+//! (`funding_indexes` and `perp_risk` empty, or one per market).
+
+mod health;
+mod pipeline;
+
+pub use health::*;
+pub use pipeline::*;
+
+use partliq::unified::{PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};
+
+use crate::boundary::{decode, Castable, OK};
+use crate::status::*;
+
+/// Most token balances one unified account may hold (the core's
+/// `unified::MAX_BALANCES`).
+pub const PARTLIQ_MAX_BALANCES: usize = 64;
+
+const _: () = assert!(PARTLIQ_MAX_BALANCES == partliq::unified::MAX_BALANCES);
+
+/// Whether a perp position shares the cross pool's margin or has its own
+/// (`partliq_perp_position.margin`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_position_margin {
+    /// Backed by the account's balances and its other cross positions.
+    Cross = 0,
+    /// Backed only by the margin in its own quote balance.
+    Isolated = 1,
+}
+
+abi_enum!(partliq_position_margin => PositionMargin {
+    Cross => PositionMargin::Cross,
+    Isolated => PositionMargin::Isolated,
+});
+
+/// A perp position of a unified account, the core's `PerpPosition` field for
+/// field.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_perp_position {
+    /// Index of the position's market in the markets array.
+    pub market_index: u32,
+    /// A `partliq_position_margin`: `PARTLIQ_POSITION_MARGIN_CROSS` (0) or
+    /// `PARTLIQ_POSITION_MARGIN_ISOLATED` (1); any other value:
+    /// `INVALID_ENUM`.
+    pub margin: u32,
+    /// Signed size in base units: long > 0, short < 0.
+    pub size: i64,
+    /// Settled cash of the position, quote units (isolated: its margin too).
+    pub quote_balance: i64,
+    /// The market's cumulative funding index when the position was last
+    /// settled (quote units × 10⁻⁶ per unit of size).
+    pub last_funding_index: i64,
+    /// Size of the account's resting bids in this market (≥ 0).
+    pub open_bids: i64,
+    /// Size of the account's resting asks in this market (≥ 0).
+    pub open_asks: i64,
+}
+
+/// A market's risk parameters beyond its tiers, for unified accounts (the
+/// core's `PerpRisk`); `{0, 1000000, 1}` is none (the core's `PerpRisk::NONE`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_perp_risk {
+    /// Drift's IMF factor for the initial margin's √size premium, ppm per
+    /// √unit of size; 0 turns it off.
+    pub imf_factor_ppm: u32,
+    /// What a position's unrealised gain counts for at the initial level,
+    /// ppm (≤ 1,000,000; 1,000,000 counts it whole).
+    pub initial_upnl_weight_ppm: u32,
+    /// Units of size in one whole unit for the √size term; > 0.
+    pub imf_unit: i64,
+}
+
+pin_layout!(partliq_perp_position, size = 48, align = i64, {
+    market_index @ 0, margin @ 4, size @ 8, quote_balance @ 16, last_funding_index @ 24, open_bids @ 32, open_asks @ 40,
+});
+pin_layout!(partliq_perp_risk, size = 16, align = i64, { imf_factor_ppm @ 0, initial_upnl_weight_ppm @ 4, imf_unit @ 8 });
+
+// The caller's positions are read in place as the core's. Every field is a
+// plain integer but the margin, the core's `PositionMargin` enum: its ABI
+// values are the enum's discriminants, and `check` refuses any other before
+// a position is seen as the core's (no invalid Rust enum is ever formed).
+castable!(partliq_perp_position => PerpPosition, |p| decode::<partliq_position_margin>(p.margin).map(|_| ()), {
+    market_index = market_index, margin = margin, size = size, quote_balance = quote_balance,
+    last_funding_index = last_funding_index, open_bids = open_bids, open_asks = open_asks,
+});
+castable!(partliq_perp_risk => PerpRisk, |_r| Ok(()), {
+    imf_factor_ppm = imf_factor, initial_upnl_weight_ppm = initial_upnl_weight, imf_unit = imf_unit,
+});
+const _: () = {
+    assert!(core::mem::size_of::<PositionMargin>() == core::mem::size_of::<u32>());
+    assert!(partliq_position_margin::Cross as u32 == PositionMargin::Cross as u32);
+    assert!(partliq_position_margin::Isolated as u32 == PositionMargin::Isolated as u32);
+};
+
+/// Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,
+/// `FRACTION_ABOVE_100_PERCENT` for a uPnL weight above 1,000,000 ppm. (The
+/// health functions check the extras of every market a position names.)
+///
+/// # Safety
+/// `risk` is NULL or points to an initialised `partliq_perp_risk`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_perp_risk_validate(risk: *const partliq_perp_risk) -> partliq_status {
+    let risk = struct_in!(risk);
+    let core = check!(risk.cast_ref());
+    core_try!(core.validate());
+    OK
+}
+
+/// The number of margin pools of a unified account with these positions:
+/// the cross pool (pool 0, always there) and one per isolated position
+/// (pools 1, 2, … in the order of the positions). Writes `*out` on success.
+/// Statuses: the boundary's (`INVALID_ENUM` for a margin other than cross
+/// or isolated).
+///
+/// # Safety
+/// `positions` is NULL (only with `positions_len` 0) or points to that many
+/// initialised positions; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_unified_pool_count(
+    positions: *const partliq_perp_position,
+    positions_len: usize,
+    out: *mut usize,
+) -> partliq_status {
+    let positions = array_in!(positions, positions_len);
+    out!(out);
+    let positions = check!(Castable::cast_slice(positions));
+    let account = UnifiedAccount { balances: &[], positions };
+    write_out!(out, account.pool_count());
+    OK
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use partliq::num::{Ppm, Quote, Size};
+
+    #[test]
+    fn enum_values_match_the_core() {
+        assert_eq!(partliq_position_margin::Cross as u32, PositionMargin::Cross as u32);
+        assert_eq!(partliq_position_margin::Isolated as u32, PositionMargin::Isolated as u32);
+        assert_eq!(decode::<partliq_position_margin>(1), Ok(PositionMargin::Isolated));
+        assert_eq!(decode::<partliq_position_margin>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
+    }
+
+    /// Read in place, field for field the core's; a margin outside the
+    /// enumeration refuses the whole array before any is seen as the core's.
+    #[test]
+    fn positions_read_in_place() {
+        let p = partliq_perp_position {
+            market_index: 2,
+            margin: 1,
+            size: -5,
+            quote_balance: 700,
+            last_funding_index: 9,
+            open_bids: 1,
+            open_asks: 2,
+        };
+        let core = PerpPosition {
+            last_funding_index: 9,
+            open_bids: Size(1),
+            open_asks: Size(2),
+            ..PerpPosition::isolated(2, Size(-5), Quote(700))
+        };
+        assert_eq!(Castable::cast_slice(&[p]).unwrap(), &[core]);
+        for bad in [2, 3, u32::MAX] {
+            assert_eq!(Castable::cast_slice(&[p, partliq_perp_position { margin: bad, ..p }]).err(), Some(PARTLIQ_STATUS_INVALID_ENUM));
+        }
+        let r = partliq_perp_risk { imf_factor_ppm: 1_000, initial_upnl_weight_ppm: 600_000, imf_unit: 3 };
+        assert_eq!(*r.cast_ref().unwrap(), PerpRisk { imf_factor: Ppm(1_000), initial_upnl_weight: Ppm(600_000), imf_unit: 3 });
+    }
+
+    #[test]
+    fn perp_risk_validate() {
+        let v = |r: partliq_perp_risk| {
+            // SAFETY: a valid pointer.
+            unsafe { partliq_perp_risk_validate(&r) }
+        };
+        let none = partliq_perp_risk { imf_factor_ppm: 0, initial_upnl_weight_ppm: 1_000_000, imf_unit: 1 };
+        assert_eq!(*none.cast_ref().unwrap(), PerpRisk::NONE);
+        assert_eq!(v(none), OK);
+        assert_eq!(v(partliq_perp_risk { imf_unit: 0, ..none }), PARTLIQ_STATUS_INVALID_IMF_UNIT);
+        assert_eq!(v(partliq_perp_risk { initial_upnl_weight_ppm: 1_000_001, ..none }), PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
+        // SAFETY: NULL is refused before any read.
+        assert_eq!(unsafe { partliq_perp_risk_validate(core::ptr::null()) }, PARTLIQ_STATUS_NULL_POINTER);
+    }
+
+    #[test]
+    fn pool_count() {
+        let cross = partliq_perp_position { size: 1, ..Default::default() };
+        let iso = partliq_perp_position { margin: 1, ..cross };
+        let mut n = 99usize;
+        let ps = [iso, cross, iso];
+        // SAFETY: valid arrays and out-pointer.
+        unsafe {
+            assert_eq!(partliq_unified_pool_count(ps.as_ptr(), 3, &mut n), OK);
+            assert_eq!(n, 3);
+            assert_eq!(partliq_unified_pool_count(core::ptr::null(), 0, &mut n), OK);
+            assert_eq!(n, 1, "the cross pool is always there");
+            n = 99;
+            let bad = [iso, partliq_perp_position { margin: 7, ..cross }];
+            assert_eq!(partliq_unified_pool_count(bad.as_ptr(), 2, &mut n), PARTLIQ_STATUS_INVALID_ENUM);
+            assert_eq!(partliq_unified_pool_count(core::ptr::null(), 1, &mut n), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_pool_count(ps.as_ptr(), usize::MAX, &mut n), PARTLIQ_STATUS_BAD_LENGTH);
+            assert_eq!(partliq_unified_pool_count(ps.as_ptr(), 3, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(n, 99, "untouched on error");
+        }
+    }
+}
