@@ -142,3 +142,23 @@ pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, Ba
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
+
+/// Fixtures the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    use crate::{Market, Position, Ppm, Quote, Size};
+
+    /// A position of `size` in market `m` with quote balance `qb`.
+    pub fn pos(m: u32, size: i64, qb: i64) -> Position {
+        Position::new(m, Size(size), Quote(qb))
+    }
+
+    /// e = 0, lot 1, tick 1, 10 % / 5 %, liquidation fee 1 %, the
+    /// liquidator's share `share_ppm`.
+    pub fn fee_market(share_ppm: u32) -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m.liquidator_fee_share = Ppm(share_ppm);
+        m
+    }
+}
