@@ -444,11 +444,8 @@ impl<'s> LiquidationIndex<'s> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::num::{Quote, Size};
-
-    fn pos(m: u32, size: i64, qb: i64) -> Position {
-        Position::new(m, Size(size), Quote(qb))
-    }
+    use crate::num::Quote;
+    use crate::test_fixtures::pos;
 
     #[test]
     fn isolated_keys_bracket_the_estimated_price() {

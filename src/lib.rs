@@ -158,3 +158,23 @@ pub use unified::{
     perp_view, run_unified_pipeline, unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginBook, MarginLadder,
     MarginRung, PerpPosition, PerpRisk, PositionMargin, UnifiedAccount, UnifiedHealth, UnifiedPool, MAX_BALANCES,
 };
+
+/// Fixtures the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    use crate::{Market, Position, Ppm, Quote, Size};
+
+    /// A position of `size` in market `m` with quote balance `qb`.
+    pub fn pos(m: u32, size: i64, qb: i64) -> Position {
+        Position::new(m, Size(size), Quote(qb))
+    }
+
+    /// e = 0, lot 1, tick 1, 10 % / 5 %, liquidation fee 1 %, the
+    /// liquidator's share `share_ppm`.
+    pub fn fee_market(share_ppm: u32) -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m.liquidator_fee_share = Ppm(share_ppm);
+        m
+    }
+}

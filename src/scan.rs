@@ -517,11 +517,8 @@ pub fn scan_accounts(
 mod tests {
     use super::*;
     use crate::market::MarginTier;
-    use crate::num::{Ppm, Size};
-
-    fn pos(m: u32, size: i64, qb: i64) -> Position {
-        Position::new(m, Size(size), Quote(qb))
-    }
+    use crate::num::Ppm;
+    use crate::test_fixtures::pos;
 
     #[test]
     fn finds_exactly_the_unhealthy() {

@@ -123,11 +123,9 @@ mod tests {
     use crate::health::HealthState;
     use crate::num::Ppm;
 
+    /// Fee 1 %, 40 % of it to the liquidator.
     fn market() -> Market {
-        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
-        m.liquidation_fee = Ppm(10_000);
-        m.liquidator_fee_share = Ppm(400_000);
-        m
+        crate::test_fixtures::fee_market(400_000)
     }
 
     fn settle(size_delta: i64, price: i64) -> Result<Settlement> {

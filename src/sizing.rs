@@ -653,9 +653,7 @@ mod tests {
 
     /// e = 0, lot 1, tick 1, 10 % / 5 %, fee 1 %.
     fn market() -> Market {
-        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
-        m.liquidation_fee = Ppm(10_000);
-        m
+        crate::test_fixtures::fee_market(0)
     }
 
     fn close(m: Market, size: i64, qb: i64, mark: i64, exec: i64, target: Target) -> Result<CloseSizing> {
