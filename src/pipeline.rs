@@ -66,7 +66,9 @@ pub enum Action {
     Takeover = 3,
     /// Cancel the pool's resting orders before any liquidation order (a
     /// unified pool's first step: Drift, Mango, Binance portfolio margin and
-    /// Bybit cancel first); call again once they are cancelled.
+    /// Bybit cancel first); call again once they are cancelled. The plan has
+    /// no leg (status `AlreadySafe`, as every decision without legs) and
+    /// carries the pool's health and shortfall.
     CancelOrders = 4,
 }
 
