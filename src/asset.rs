@@ -238,8 +238,8 @@ impl Asset {
     /// initial and maintenance levels, as [`Self::value`] and
     /// [`Self::weighted_value`] give them.
     pub fn figures(&self, amount: i128, price: Price) -> Result<BalanceFigures> {
+        check_price(price)?;
         if amount == 0 {
-            check_price(price)?;
             return Ok(BalanceFigures::default());
         }
         let root = self.root_if_sized(amount)?;
@@ -248,11 +248,20 @@ impl Asset {
         } else {
             (self.premium(self.initial_liability_weight, root)?, self.premium(self.maintenance_liability_weight, root)?)
         };
-        Ok(BalanceFigures {
-            value: self.value(amount, price, Rounding::Floor)?,
-            initial: self.value_at_weight(amount, price, wi)?,
-            maintenance: self.value_at_weight(amount, price, wm)?,
-        })
+        // One division of the exact value n / 10^k into q and 0 ≤ r < 10^k;
+        // then ⌊n × w / (10^k × 1e6)⌋ = ⌊(q × w + ⌊r × w / 10^k⌋) / 1e6⌋ (the
+        // dropped fraction is below one unit of an integer numerator), in
+        // narrower divisions.
+        let (up, down) = self.scale()?;
+        let n = num::mul(num::mul(amount, i128::from(price.0))?, up)?;
+        let q = num::div_round(n, down, Rounding::Floor)?;
+        let r = num::sub(n, num::mul(q, down)?)?;
+        let weighted = |w: Ppm| -> Result<i128> {
+            let w = i128::from(w.0);
+            let carry = num::div_round(num::mul(r, w)?, down, Rounding::Floor)?;
+            num::div_round(num::add(num::mul(q, w)?, carry)?, PPM, Rounding::Floor)
+        };
+        Ok(BalanceFigures { value: q, initial: weighted(wi)?, maintenance: weighted(wm)? })
     }
 
     /// `⌊amount × price × 10^e × w / 1e6⌋`, one rounding.
@@ -340,6 +349,34 @@ mod tests {
         assert_eq!(a.asset_weight(1_000_000, WeightLevel::Initial).unwrap(), Ppm(900_000));
         // premium = 880,000 + 10,000 = 890,000 < 1,100,000 → 1,100,000.
         assert_eq!(a.liability_weight(-1_000_000, WeightLevel::Initial).unwrap(), Ppm(1_100_000));
+    }
+
+    proptest::proptest! {
+        /// The one-pass figures equal the figures one at a time.
+        #[test]
+        fn figures_are_the_separate_figures(
+            e in -18i32..=6,
+            amount in -1_000_000_000_000_000i128..=1_000_000_000_000_000,
+            price in 1i64..=1_000_000_000_000,
+            w in (0u32..=1_000_000, 0u32..=1_000_000, 1_000_000u32..=4_000_000, 1_000_000u32..=4_000_000),
+            imf in 0u32..=100_000,
+            unit_exp in 0u32..=12,
+        ) {
+            let mut a = Asset::weighted(e, (Ppm(w.0.min(w.1)), Ppm(w.0.max(w.1))), (Ppm(w.2.max(w.3)), Ppm(w.2.min(w.3))));
+            a.imf_factor = Ppm(imf);
+            a.imf_unit = 10i64.pow(unit_exp);
+            let p = Price(price);
+            let separate = (|| -> Result<BalanceFigures> {
+                Ok(BalanceFigures {
+                    value: a.value(amount, p, Rounding::Floor)?,
+                    initial: a.weighted_value(amount, p, WeightLevel::Initial)?,
+                    maintenance: a.weighted_value(amount, p, WeightLevel::Maintenance)?,
+                })
+            })();
+            if let Ok(want) = separate {
+                proptest::prop_assert_eq!(a.figures(amount, p), Ok(want));
+            }
+        }
     }
 
     #[test]

@@ -60,7 +60,7 @@ use crate::asset::AssetBalance;
 use crate::error::{Error, Result};
 use crate::health::{self, HealthState};
 use crate::market::{Market, RequirementKind};
-use crate::num::{self, Quote, Rounding, PPM};
+use crate::num::{self, Ppm, Quote, Rounding, PPM};
 
 /// A health level (see the module docs), in order: each is at least as
 /// strict as the next.
@@ -293,7 +293,11 @@ impl Totals {
         // The initial level: a gain weighted, the requirement at the worst
         // fill of the resting orders, with the √size premium.
         let risk = book.risk(p.market_index)?;
-        let value = if terms.equity > 0 { risk.initial_upnl_weight.of(terms.equity, Rounding::Floor)? } else { terms.equity };
+        let value = if terms.equity > 0 && risk.initial_upnl_weight != Ppm::ONE {
+            risk.initial_upnl_weight.of(terms.equity, Rounding::Floor)?
+        } else {
+            terms.equity
+        };
         self.add_collateral(INITIAL, value)?;
         let requirement = if !p.has_open_orders() && risk.imf_factor.0 == 0 {
             terms.initial
