@@ -15,8 +15,8 @@
 //!
 //! Code ranges: 1–9 arithmetic, 10–29 market parameters, 30–39 pools and
 //! positions, 40–49 fills and liquidation parameters, 50–99 policies,
-//! presets, escalation and venue replicas, 100–199 shared state, 200–219
-//! unified accounts.
+//! presets, escalation and venue replicas, 100–199 shared state, 200–209
+//! unified accounts, 210–219 their liquidation legs.
 
 use core::ffi::CStr;
 
@@ -191,6 +191,21 @@ error_table! {
     /// A deposit weight given to a borrow or the reverse, in a leg or a
     /// balance that must be of one side.
     WrongBalanceSide = 209, "balance on the wrong side (deposit where a borrow is needed or the reverse)";
+
+    // 210–219: liquidation legs of unified accounts.
+    /// A leg names an asset the pool has no balance of.
+    AssetNotHeld = 210, "leg names an asset the account does not hold";
+    /// A leg's position is in another pool (spot legs belong to the cross
+    /// pool, which holds the balances).
+    LegNotInPool = 211, "leg names a position or balance outside the pool";
+    /// A swap's collateral and liability are one asset.
+    LegSameAsset = 212, "swap leg's collateral and liability are the same asset";
+    /// Positive PnL taken from a position without a gain, or a loss taken
+    /// over from a position without one.
+    WrongPnlSide = 213, "position has no perp PnL of the side the leg needs";
+    /// ≤ 0, or beyond the borrow, the deposit, the PnL or the position.
+    InvalidLegAmount = 214, "leg amount is not positive or exceeds what the account holds";
+    InvalidLegKind = 215, "unknown liquidation leg kind";
 }
 
 impl core::fmt::Display for Error {
@@ -247,6 +262,8 @@ mod tests {
             (Error::CommitExceedsReservation, 110),
             (Error::AssetWeightAbove100Percent, 200),
             (Error::WrongBalanceSide, 209),
+            (Error::AssetNotHeld, 210),
+            (Error::InvalidLegKind, 215),
         ];
         for (e, code) in by_hand {
             assert_eq!(e as u32, code, "{e:?}");

@@ -251,7 +251,7 @@ pub(super) struct Totals {
 }
 
 const INITIAL: usize = 0;
-const LIQUIDATION_END: usize = 1;
+pub(super) const LIQUIDATION_END: usize = 1;
 pub(super) const MAINTENANCE: usize = 2;
 
 impl Totals {

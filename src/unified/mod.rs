@@ -21,9 +21,13 @@
 //!
 //! The figures of a pool, at three levels in order, are in [`health`]; the
 //! pipeline's first step for such a pool (cancel its resting orders) and its
-//! perps in today's model are in [`pipeline`].
+//! perps in today's model are in [`pipeline`]; the four kinds of
+//! liquidation leg (perp reduction, collateral for a borrow, perp gain for a
+//! borrow, a deposit for a perp loss), each sized to the least amount, are
+//! in [`legs`].
 
 pub mod health;
+pub mod legs;
 pub mod pipeline;
 
 use crate::account::Position;
@@ -33,6 +37,9 @@ use crate::market::Market;
 use crate::num::{Ppm, Price, Quote, Size};
 
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
+pub use legs::{
+    settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing, LegTerms, UnifiedLeg,
+};
 pub use pipeline::{perp_view, run_unified_pipeline};
 
 /// Most token balances one account may hold.

@@ -35,6 +35,18 @@ pub fn perp_view<'p>(
     positions: &'p mut [Position; MAX_POSITIONS],
     account_index: &mut [usize; MAX_POSITIONS],
 ) -> Result<Pool<'p>> {
+    perp_view_at(pool, book, MAINTENANCE, positions, account_index)
+}
+
+/// [`perp_view`] with the balances weighted at `level` (the maintenance
+/// or the liquidation-end level's weights).
+pub(super) fn perp_view_at<'p>(
+    pool: &UnifiedPool<'_>,
+    book: &MarginBook<'_>,
+    level: usize,
+    positions: &'p mut [Position; MAX_POSITIONS],
+    account_index: &mut [usize; MAX_POSITIONS],
+) -> Result<Pool<'p>> {
     let mut t = Totals::default();
     for b in pool.balances {
         t.balance(b, book)?;
@@ -49,7 +61,7 @@ pub fn perp_view<'p>(
         n = n.saturating_add(1);
         t.funding(p, book)?;
     }
-    let collateral = Quote::from_i128(num::add(t.collateral_at(MAINTENANCE)?, t.funding_total()?)?)?;
+    let collateral = Quote::from_i128(num::add(t.collateral_at(level)?, t.funding_total()?)?)?;
     Ok(Pool::new(collateral, positions.get(..n).ok_or(Error::TooManyPositions)?))
 }
 

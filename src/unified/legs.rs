@@ -1,0 +1,920 @@
+//! Liquidation legs of a unified pool: the four ways a liquidator can
+//! restore it, each sized to the least amount that reaches the target.
+//!
+//! # Four kinds of leg
+//!
+//! A pool whose deficit comes from a perp can be restored by reducing the
+//! perp; one whose deficit comes from a borrow cannot: the borrow has to be
+//! repaid, with something the account holds. The anchors' liquidators do it
+//! in four ways (Mango v4's `token_liq_with_token`,
+//! `perp_liq_base_or_positive_pnl`, `perp_liq_negative_pnl_or_bankruptcy`;
+//! Drift v2's `liquidate_perp`, `liquidate_spot`,
+//! `liquidate_borrow_for_perp_pnl`, `liquidate_perp_pnl_for_deposit`):
+//!
+//! | kind | the liquidator gives | the liquidator takes | amount (the leg's driver) |
+//! | --- | --- | --- | --- |
+//! | [`LegKind::ReducePerp`] | the other side of the trade | the perp at the limit price, the fee | units of size closed |
+//! | [`LegKind::SwapCollateralForLiability`] | repays a borrow | a deposit worth its value plus the bonus | units of the borrow repaid |
+//! | [`LegKind::PerpPnlForLiability`] | repays a borrow | perp gain worth its value plus the bonus | units of the borrow repaid |
+//! | [`LegKind::DepositForPerpLoss`] | takes over a perp loss (pays quote into the position) | a deposit worth the loss plus the bonus | quote units of loss taken over |
+//!
+//! # The bonus, the platform's share, and rounding
+//!
+//! Each asset has two liquidation fees ([`AssetLiquidationFees`], Mango's
+//! `liquidation_fee` and `platform_liquidation_fee`): the liquidator's bonus
+//! and the insurance fund's fee, both applied when the asset is taken or
+//! repaid. A swap of liability `L` for collateral `C` prices `L` in `C`
+//! with both assets' factors, as Mango does:
+//!
+//! ```text
+//! account gives   c = ⌈r × value(L) × (1 + bonus_L + fee_L)(1 + bonus_C + fee_C) / price(C)⌉
+//! liquidator gets     ⌊r × value(L) × (1 + bonus_L)(1 + bonus_C) / price(C)⌋
+//! insurance fund gets the difference (never negative)
+//! ```
+//!
+//! A leg that takes or pays perp PnL uses the one asset's factor (the PnL
+//! is in quote units at par). What the account gives is rounded up and what
+//! the liquidator receives down, so the unit the rounding creates goes to
+//! the insurance fund, never to either party at the other's expense. Every
+//! leg conserves each unit exactly: account + liquidator + counterparty +
+//! insurance fund = 0 ([`LegFlow::conserves`]); a perp reduction is today's
+//! settlement ([`crate::settle_fill`]: the counterparty pays the fill cash,
+//! the fund covers any bad debt).
+//!
+//! # The target and the least amount
+//!
+//! A leg stops at the target ([`Target::Initial`]: the liquidation-end
+//! health of the pool is ≥ 0; [`Target::Maintenance`]: maintenance
+//! collateral ≥ (1 + buffer) × maintenance requirement). The pool's surplus
+//! after a leg is a sum of rounded terms, one per balance and per position,
+//! so it splits into two parts that each never decrease with the amount:
+//! what the leg repays or relieves (**rising**: the borrow's weighted
+//! liability shrinks, or the loss taken over) and what it takes (**falling**:
+//! the deposit's weighted value or the gain given up). The least amount is
+//! then found exactly by the same jump search as the least perp close (see
+//! [`crate::sizing`]): at an amount that falls short, no amount can restore
+//! before the rising part has caught up with the falling part there.
+//!
+//! That holds when each part is monotone, which is so for every leg except
+//! a deposit with a **size discount** (an IMF factor): its weight, rounded
+//! to the ppm, rises as the deposit shrinks, so its weighted value can rise
+//! by a unit while a unit is taken. With such a collateral the amount
+//! returned reaches the target and is the least up to that rounding.
+//!
+//! A perp reduction is sized by [`crate::minimal_close`] on the pool's perp
+//! view at the target's level (the balances weighted at the level's
+//! weights): exact and least, as for today's pools.
+
+use super::health::{unified_pool_health, MarginLadder, UnifiedHealth};
+use super::{MarginBook, PerpPosition, UnifiedAccount, MAX_BALANCES};
+use crate::account::{Position, MAX_POSITIONS};
+use crate::asset::{Asset, AssetBalance};
+use crate::error::{Error, Result};
+use crate::health::{self, Target};
+use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
+use crate::settlement::{settle_fill, Fill};
+use crate::sizing::{least_crossing, minimal_close, CloseRequest, CloseStatus, SurplusParts};
+
+/// The kind of a liquidation leg (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[repr(u32)]
+pub enum LegKind {
+    /// Reduce a perp position (today's leg).
+    #[default]
+    ReducePerp = 0,
+    /// The liquidator repays a borrow and takes a deposit at a bonus.
+    SwapCollateralForLiability = 1,
+    /// The liquidator repays a borrow and takes positive perp PnL at a bonus.
+    PerpPnlForLiability = 2,
+    /// The liquidator takes over negative perp PnL and takes a deposit at a
+    /// bonus.
+    DepositForPerpLoss = 3,
+}
+
+/// Marks an unused index field of a [`UnifiedLeg`].
+pub const NO_INDEX: u32 = u32::MAX;
+
+/// One liquidation leg of a unified pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct UnifiedLeg {
+    /// What the leg does.
+    pub kind: LegKind,
+    /// The account's position (perp reduction and the PnL legs), else
+    /// [`NO_INDEX`].
+    pub position_index: u32,
+    /// The borrowed asset repaid (swap, PnL for liability), else
+    /// [`NO_INDEX`].
+    pub liability_asset: u32,
+    /// The deposited asset taken (swap, deposit for loss), else
+    /// [`NO_INDEX`].
+    pub collateral_asset: u32,
+    /// The leg's driver (> 0): units of size closed (perp reduction),
+    /// smallest units of the borrow repaid (swap, PnL for liability), or
+    /// quote units of loss taken over (deposit for loss).
+    pub amount: i64,
+}
+
+impl UnifiedLeg {
+    /// A perp reduction of `units` of position `position_index`.
+    #[must_use]
+    pub fn reduce_perp(position_index: u32, units: i64) -> Self {
+        UnifiedLeg { kind: LegKind::ReducePerp, position_index, liability_asset: NO_INDEX, collateral_asset: NO_INDEX, amount: units }
+    }
+
+    /// A swap of deposit `collateral` for `repaid` units of borrow `liability`.
+    #[must_use]
+    pub fn swap(liability: u32, collateral: u32, repaid: i64) -> Self {
+        UnifiedLeg {
+            kind: LegKind::SwapCollateralForLiability,
+            position_index: NO_INDEX,
+            liability_asset: liability,
+            collateral_asset: collateral,
+            amount: repaid,
+        }
+    }
+
+    /// Position `position_index`'s gain for `repaid` units of borrow `liability`.
+    #[must_use]
+    pub fn pnl_for_liability(position_index: u32, liability: u32, repaid: i64) -> Self {
+        UnifiedLeg { kind: LegKind::PerpPnlForLiability, position_index, liability_asset: liability, collateral_asset: NO_INDEX, amount: repaid }
+    }
+
+    /// `loss` quote units of position `position_index`'s loss for deposit
+    /// `collateral`.
+    #[must_use]
+    pub fn deposit_for_loss(position_index: u32, collateral: u32, loss: i64) -> Self {
+        UnifiedLeg { kind: LegKind::DepositForPerpLoss, position_index, liability_asset: NO_INDEX, collateral_asset: collateral, amount: loss }
+    }
+
+    /// The same leg with another amount.
+    #[must_use]
+    pub fn with_amount(self, amount: i64) -> Self {
+        UnifiedLeg { amount, ..self }
+    }
+}
+
+/// An asset's liquidation fees (Mango's `liquidation_fee` and
+/// `platform_liquidation_fee`), applied when the asset is taken or repaid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct AssetLiquidationFees {
+    /// The liquidator's bonus, ppm of the value.
+    pub liquidator_bonus: Ppm,
+    /// The insurance fund's fee, ppm of the value, on top of the bonus.
+    pub insurance_fee: Ppm,
+}
+
+/// What the legs are sized and priced with.
+#[derive(Debug, Clone, Copy)]
+pub struct LegTerms<'a> {
+    /// `asset_fees[i]` is the fees of asset `i`; empty: no fees anywhere.
+    pub asset_fees: &'a [AssetLiquidationFees],
+    /// A perp reduction's worst execution price: the mark moved against the
+    /// account by this band ([`crate::limit_price`]).
+    pub perp_band: Ppm,
+    /// Where a leg may stop (see the module docs).
+    pub target: Target,
+}
+
+impl LegTerms<'_> {
+    /// Bonus and insurance fee of asset `asset`.
+    fn fees(&self, asset: u32) -> Result<AssetLiquidationFees> {
+        if self.asset_fees.is_empty() {
+            return Ok(AssetLiquidationFees::default());
+        }
+        let i = usize::try_from(asset).map_err(|_| Error::UnknownAsset)?;
+        self.asset_fees.get(i).copied().ok_or(Error::UnknownAsset)
+    }
+}
+
+/// What a [`LegFlow`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(u32)]
+pub enum FlowUnit {
+    /// Nothing (an unused flow).
+    #[default]
+    None = 0,
+    /// Smallest units of asset `index`.
+    Asset = 1,
+    /// Quote units of the cash of the account's position `index`.
+    PositionQuote = 2,
+    /// Units of size of the account's position `index`.
+    PositionSize = 3,
+}
+
+/// One unit's movement in a leg: signed amounts received (> 0) or given
+/// (< 0) by each party; they sum to zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct LegFlow {
+    /// What is counted.
+    pub unit: FlowUnit,
+    /// The asset or position index.
+    pub index: u32,
+    /// The liquidated account.
+    pub account: i64,
+    /// The liquidator.
+    pub liquidator: i64,
+    /// The other side of a perp reduction's fill (the market).
+    pub counterparty: i64,
+    /// The insurance fund (its fee; a perp reduction's bad debt negative).
+    pub insurance_fund: i64,
+}
+
+impl LegFlow {
+    /// True when nothing is created or destroyed.
+    #[must_use]
+    pub fn conserves(&self) -> bool {
+        let sum = [self.liquidator, self.counterparty, self.insurance_fund].iter().try_fold(i128::from(self.account), |s, v| num::add(s, i128::from(*v)));
+        sum == Ok(0)
+    }
+
+    fn new(unit: FlowUnit, index: u32, account: i128, liquidator: i128, counterparty: i128, insurance_fund: i128) -> Result<Self> {
+        let f = |v: i128| i64::try_from(v).map_err(|_| Error::Overflow);
+        Ok(LegFlow { unit, index, account: f(account)?, liquidator: f(liquidator)?, counterparty: f(counterparty)?, insurance_fund: f(insurance_fund)? })
+    }
+}
+
+/// A leg's figures: its flows, what it liquidates and costs, and the pool
+/// after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegSettlement {
+    /// The leg settled.
+    pub leg: UnifiedLeg,
+    /// The two units the leg moves (a perp reduction: size and cash).
+    pub flows: [LegFlow; 2],
+    /// Unweighted value of what the account gives up, at the oracle (a
+    /// perp reduction: the notional closed at the mark), rounded up.
+    pub value_liquidated: Quote,
+    /// What the leg costs the account beyond what it is relieved of: bonus
+    /// and fees (and a perp reduction's band), rounded up.
+    pub cost_to_account: Quote,
+    /// The pool after the leg.
+    pub health_after: UnifiedHealth,
+}
+
+/// The least leg of one kind and pair, sized to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegSizing {
+    /// Already safe, restored, or infeasible (then the leg is the largest
+    /// the account allows, or amount 0 when it allows none).
+    pub status: CloseStatus,
+    /// The leg with its least amount.
+    pub leg: UnifiedLeg,
+    /// The largest amount the account allows for this leg.
+    pub max_amount: i64,
+    /// The leg's figures (`None` for amount 0).
+    pub settlement: Option<LegSettlement>,
+}
+
+/// A caller-independent copy of an account that legs are applied to.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountCopy {
+    balances: [AssetBalance; MAX_BALANCES],
+    balance_count: usize,
+    positions: [PerpPosition; MAX_POSITIONS],
+    position_count: usize,
+}
+
+impl AccountCopy {
+    /// Copies `account`. [`Error::TooManyBalances`] /
+    /// [`Error::TooManyPositions`] above the limits.
+    pub fn of(account: &UnifiedAccount<'_>) -> Result<Self> {
+        let mut c = AccountCopy {
+            balances: [AssetBalance::default(); MAX_BALANCES],
+            balance_count: account.balances.len(),
+            positions: [PerpPosition::default(); MAX_POSITIONS],
+            position_count: account.positions.len(),
+        };
+        c.balances.get_mut(..account.balances.len()).ok_or(Error::TooManyBalances)?.copy_from_slice(account.balances);
+        c.positions.get_mut(..account.positions.len()).ok_or(Error::TooManyPositions)?.copy_from_slice(account.positions);
+        Ok(c)
+    }
+
+    /// The copy as an account.
+    #[must_use]
+    pub fn account(&self) -> UnifiedAccount<'_> {
+        UnifiedAccount {
+            balances: self.balances.get(..self.balance_count).unwrap_or(&[]),
+            positions: self.positions.get(..self.position_count).unwrap_or(&[]),
+        }
+    }
+
+    /// The balance of `asset`: [`Error::AssetNotHeld`] when there is none.
+    fn balance_mut(&mut self, asset: u32) -> Result<&mut AssetBalance> {
+        self.balances.get_mut(..self.balance_count).unwrap_or(&mut []).iter_mut().find(|b| b.asset_index == asset).ok_or(Error::AssetNotHeld)
+    }
+
+    fn position_mut(&mut self, index: u32) -> Result<&mut PerpPosition> {
+        let i = usize::try_from(index).map_err(|_| Error::UnknownPosition)?;
+        self.positions.get_mut(..self.position_count).unwrap_or(&mut []).get_mut(i).ok_or(Error::UnknownPosition)
+    }
+
+    fn add_balance(&mut self, asset: u32, delta: i128) -> Result<()> {
+        let b = self.balance_mut(asset)?;
+        b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
+        Ok(())
+    }
+
+    fn add_quote(&mut self, position: u32, delta: i128) -> Result<()> {
+        let p = self.position_mut(position)?;
+        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
+        Ok(())
+    }
+
+    /// Books a settled leg's account side.
+    pub fn apply(&mut self, settlement: &LegSettlement) -> Result<()> {
+        for flow in &settlement.flows {
+            self.apply_flow(flow)?;
+        }
+        Ok(())
+    }
+
+    fn apply_flow(&mut self, flow: &LegFlow) -> Result<()> {
+        let delta = i128::from(flow.account);
+        match flow.unit {
+            FlowUnit::None => Ok(()),
+            FlowUnit::Asset => self.add_balance(flow.index, delta),
+            FlowUnit::PositionQuote => self.add_quote(flow.index, delta),
+            FlowUnit::PositionSize => {
+                let p = self.position_mut(flow.index)?;
+                p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The pool's surplus over the target (see the module docs).
+pub fn target_surplus(h: &UnifiedHealth, target: &Target) -> Result<i128> {
+    match *target {
+        Target::Initial => h.liquidation_end.health(),
+        Target::Maintenance { buffer } => {
+            buffer.at_most_one(Error::InvalidBuffer)?;
+            let m = PPM.saturating_add(i128::from(buffer.0));
+            let required = num::mul_div(i128::from(h.maintenance.requirement.0), m, PPM, Rounding::Ceil)?;
+            num::sub(i128::from(h.maintenance.collateral.0), required)
+        }
+    }
+}
+
+fn pool_health(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>) -> Result<UnifiedHealth> {
+    unified_pool_health(&account.pool(pool_index)?, book, &MarginLadder::STANDARD)
+}
+
+/// `amount × price × 10^e` of one asset in units of another (or of quote:
+/// `to = None`), times `factor / 10¹²`, rounded as named.
+fn convert(amount: i128, from: Option<(&Asset, Price)>, to: Option<(&Asset, Price)>, factor: i128, rounding: Rounding) -> Result<i128> {
+    let (from_price, from_e) = from.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
+    let (to_price, to_e) = to.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
+    if from_price <= 0 || to_price <= 0 {
+        return Err(Error::MissingPrice);
+    }
+    let k = num::sub(i128::from(from_e), i128::from(to_e))?;
+    let pow = num::pow10(u32::try_from(k.unsigned_abs()).map_err(|_| Error::Overflow)?)?;
+    let (mut n, mut d) = (num::mul(amount, from_price)?, num::mul(to_price, PPM_SQUARED)?);
+    if k >= 0 {
+        n = num::mul(n, pow)?;
+    } else {
+        d = num::mul(d, pow)?;
+    }
+    num::mul_div_wide(n, factor, d, rounding)
+}
+
+/// `10¹²`: the denominator of a product of two ppm factors.
+const PPM_SQUARED: i128 = 1_000_000_000_000;
+
+/// `(1 + a)(1 + b)` in 10⁻¹² units for ppm `a` and `b`.
+fn factor(a: i128, b: i128) -> Result<i128> {
+    num::mul(num::add(PPM, a)?, num::add(PPM, b)?)
+}
+
+/// The account's side and the others' of a spot or PnL leg of amount
+/// `amount` (without health).
+struct Quantities {
+    /// The unit repaid or relieved: (unit, index, account gets).
+    relieved: (FlowUnit, u32, i128),
+    /// The unit taken: (unit, index, account gives, liquidator gets).
+    taken: (FlowUnit, u32, i128, i128),
+    /// Value given up and cost, rounded up.
+    value: i128,
+    cost: i128,
+}
+
+fn quantities(book: &MarginBook<'_>, terms: &LegTerms<'_>, leg: &UnifiedLeg) -> Result<Quantities> {
+    let amount = i128::from(leg.amount);
+    match leg.kind {
+        LegKind::ReducePerp => Err(Error::InvalidLegKind),
+        LegKind::SwapCollateralForLiability => {
+            if leg.liability_asset == leg.collateral_asset {
+                return Err(Error::LegSameAsset);
+            }
+            let (la, lp) = book.asset(leg.liability_asset)?;
+            let (ca, cp) = book.asset(leg.collateral_asset)?;
+            let (lf, cf) = (terms.fees(leg.liability_asset)?, terms.fees(leg.collateral_asset)?);
+            let total = factor(
+                num::add(i128::from(lf.liquidator_bonus.0), i128::from(lf.insurance_fee.0))?,
+                num::add(i128::from(cf.liquidator_bonus.0), i128::from(cf.insurance_fee.0))?,
+            )?;
+            let liq = factor(i128::from(lf.liquidator_bonus.0), i128::from(cf.liquidator_bonus.0))?;
+            let given = convert(amount, Some((la, lp)), Some((ca, cp)), total, Rounding::Ceil)?;
+            let to_liquidator = convert(amount, Some((la, lp)), Some((ca, cp)), liq, Rounding::Floor)?;
+            let value = ca.value(given, cp, Rounding::Ceil)?;
+            let relieved = la.value(amount, lp, Rounding::Floor)?;
+            Ok(Quantities {
+                relieved: (FlowUnit::Asset, leg.liability_asset, amount),
+                taken: (FlowUnit::Asset, leg.collateral_asset, given, to_liquidator),
+                value,
+                cost: num::sub(value, relieved)?,
+            })
+        }
+        LegKind::PerpPnlForLiability => {
+            let (la, lp) = book.asset(leg.liability_asset)?;
+            let lf = terms.fees(leg.liability_asset)?;
+            let total = factor(num::add(i128::from(lf.liquidator_bonus.0), i128::from(lf.insurance_fee.0))?, 0)?;
+            let liq = factor(i128::from(lf.liquidator_bonus.0), 0)?;
+            let given = convert(amount, Some((la, lp)), None, total, Rounding::Ceil)?;
+            let to_liquidator = convert(amount, Some((la, lp)), None, liq, Rounding::Floor)?;
+            let relieved = la.value(amount, lp, Rounding::Floor)?;
+            Ok(Quantities {
+                relieved: (FlowUnit::Asset, leg.liability_asset, amount),
+                taken: (FlowUnit::PositionQuote, leg.position_index, given, to_liquidator),
+                value: given,
+                cost: num::sub(given, relieved)?,
+            })
+        }
+        LegKind::DepositForPerpLoss => {
+            let (ca, cp) = book.asset(leg.collateral_asset)?;
+            let cf = terms.fees(leg.collateral_asset)?;
+            let total = factor(num::add(i128::from(cf.liquidator_bonus.0), i128::from(cf.insurance_fee.0))?, 0)?;
+            let liq = factor(i128::from(cf.liquidator_bonus.0), 0)?;
+            let given = convert(amount, None, Some((ca, cp)), total, Rounding::Ceil)?;
+            let to_liquidator = convert(amount, None, Some((ca, cp)), liq, Rounding::Floor)?;
+            let value = ca.value(given, cp, Rounding::Ceil)?;
+            Ok(Quantities {
+                relieved: (FlowUnit::PositionQuote, leg.position_index, amount),
+                taken: (FlowUnit::Asset, leg.collateral_asset, given, to_liquidator),
+                value,
+                cost: num::sub(value, amount)?,
+            })
+        }
+    }
+}
+
+/// The position's equity term at its mark (value + cash, rounded down).
+fn position_equity(p: &PerpPosition, book: &MarginBook<'_>) -> Result<i128> {
+    Ok(health::stored_position_terms(&p.position(), book.markets, book.prices)?.equity)
+}
+
+/// Checks that a leg fits the account (the right side of each balance, a
+/// position with the right PnL, the pool) and returns the largest amount it
+/// allows (quantity caps only; 0 when the leg can do nothing).
+fn max_amount(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>, terms: &LegTerms<'_>, leg: &UnifiedLeg) -> Result<i128> {
+    let pool = account.pool(pool_index)?;
+    if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
+        return Err(Error::LegNotInPool);
+    }
+    if leg.kind == LegKind::SwapCollateralForLiability && leg.liability_asset == leg.collateral_asset {
+        return Err(Error::LegSameAsset);
+    }
+    let position = |index: u32| -> Result<&PerpPosition> {
+        let i = usize::try_from(index).map_err(|_| Error::UnknownPosition)?;
+        pool.members().find(|(at, _)| *at == i).map(|(_, p)| p).ok_or(Error::LegNotInPool)
+    };
+    let balance = |asset: u32| -> Result<i128> {
+        book.asset(asset)?;
+        pool.balances.iter().find(|b| b.asset_index == asset).map(|b| i128::from(b.amount)).ok_or(Error::AssetNotHeld)
+    };
+    let borrow = |asset: u32| -> Result<i128> {
+        let b = balance(asset)?;
+        if b > 0 {
+            return Err(Error::WrongBalanceSide);
+        }
+        num::sub(0, b)
+    };
+    let deposit = |asset: u32| -> Result<i128> {
+        let d = balance(asset)?;
+        if d < 0 {
+            return Err(Error::WrongBalanceSide);
+        }
+        Ok(d)
+    };
+    // The largest driver whose taken amount fits `limit` (monotone).
+    let fits = |hi: i128, limit: i128| -> Result<i128> {
+        let mut probe = *leg;
+        let taken = |n: i128, probe: &mut UnifiedLeg| -> Result<i128> {
+            probe.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
+            Ok(quantities(book, terms, probe)?.taken.2)
+        };
+        if hi <= 0 || taken(1, &mut probe)? > limit {
+            return Ok(0);
+        }
+        if taken(hi, &mut probe)? <= limit {
+            return Ok(hi);
+        }
+        let (mut ok, mut bad) = (1i128, hi);
+        while num::sub(bad, ok)? > 1 {
+            let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
+            if taken(mid, &mut probe)? <= limit {
+                ok = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        Ok(ok)
+    };
+    match leg.kind {
+        LegKind::ReducePerp => {
+            let p = position(leg.position_index)?;
+            Ok(i128::from(p.size.0).checked_abs().ok_or(Error::Overflow)?)
+        }
+        LegKind::SwapCollateralForLiability => {
+            let (owed, held) = (borrow(leg.liability_asset)?, deposit(leg.collateral_asset)?);
+            fits(owed, held)
+        }
+        LegKind::PerpPnlForLiability => {
+            let owed = borrow(leg.liability_asset)?;
+            let gain = position_equity(position(leg.position_index)?, book)?;
+            if gain <= 0 {
+                return Err(Error::WrongPnlSide);
+            }
+            fits(owed, gain)
+        }
+        LegKind::DepositForPerpLoss => {
+            let held = deposit(leg.collateral_asset)?;
+            let loss = num::sub(0, position_equity(position(leg.position_index)?, book)?)?;
+            if loss <= 0 {
+                return Err(Error::WrongPnlSide);
+            }
+            fits(loss, held)
+        }
+    }
+}
+
+/// Settles `leg` on pool `pool_index` of `account`: its flows, value, cost
+/// and the pool's health after (the account itself is not changed: book it
+/// with [`AccountCopy::apply`] or the engine's own ledger).
+///
+/// Errors: [`Error::InvalidLegAmount`] for an amount ≤ 0 or beyond what the
+/// account holds (more than the borrow, the deposit, the PnL or the
+/// position); [`Error::AssetNotHeld`] for an asset the pool has no balance
+/// of; [`Error::WrongBalanceSide`] for a deposit where a borrow is repaid
+/// or the reverse; [`Error::WrongPnlSide`] for a PnL leg on a position
+/// without that PnL; [`Error::LegNotInPool`] for a position of another
+/// pool (and every spot leg names balances, which only the cross pool has);
+/// [`Error::LegSameAsset`]; the book's and health's errors.
+pub fn settle_leg(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<LegSettlement> {
+    let max = max_amount(account, pool_index, book, terms, leg)?;
+    if leg.amount <= 0 || i128::from(leg.amount) > max {
+        return Err(Error::InvalidLegAmount);
+    }
+    let (flows, value, cost) = if leg.kind == LegKind::ReducePerp {
+        reduce_perp(account, pool_index, book, terms, leg)?
+    } else {
+        let q = quantities(book, terms, leg)?;
+        let (ru, ri, ra) = q.relieved;
+        let (tu, ti, given, to_liquidator) = q.taken;
+        let flows = [
+            LegFlow::new(ru, ri, ra, num::sub(0, ra)?, 0, 0)?,
+            LegFlow::new(tu, ti, num::sub(0, given)?, to_liquidator, 0, num::sub(given, to_liquidator)?)?,
+        ];
+        (flows, q.value, q.cost)
+    };
+    let mut after = AccountCopy::of(account)?;
+    for flow in &flows {
+        after.apply_flow(flow)?;
+    }
+    Ok(LegSettlement {
+        leg: *leg,
+        flows,
+        value_liquidated: Quote::from_i128(value)?,
+        cost_to_account: Quote::from_i128(cost)?,
+        health_after: pool_health(&after.account(), pool_index, book)?,
+    })
+}
+
+/// The pool's perp view at the target's level, with the pool index of each
+/// account position.
+fn view_of<'p>(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    target: &Target,
+    positions: &'p mut [Position; MAX_POSITIONS],
+    index: &mut [usize; MAX_POSITIONS],
+) -> Result<crate::account::Pool<'p>> {
+    let level = match target {
+        Target::Initial => super::health::LIQUIDATION_END,
+        Target::Maintenance { .. } => super::health::MAINTENANCE,
+    };
+    super::pipeline::perp_view_at(&account.pool(pool_index)?, book, level, positions, index)
+}
+
+fn view_position(index: &[usize; MAX_POSITIONS], count: usize, account_position: u32) -> Result<usize> {
+    let want = usize::try_from(account_position).map_err(|_| Error::UnknownPosition)?;
+    index.get(..count).unwrap_or(&[]).iter().position(|&i| i == want).ok_or(Error::LegNotInPool)
+}
+
+/// A perp reduction's flows, value and cost.
+fn reduce_perp(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<([LegFlow; 2], i128, i128)> {
+    let mut positions = [Position::default(); MAX_POSITIONS];
+    let mut index = [0usize; MAX_POSITIONS];
+    let view = view_of(account, pool_index, book, &terms.target, &mut positions, &mut index)?;
+    let j = view_position(&index, view.positions.len(), leg.position_index)?;
+    let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
+    let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
+    let delta = if pos.size.0 > 0 { num::sub(0, i128::from(leg.amount))? } else { i128::from(leg.amount) };
+    let size_delta = Size(i64::try_from(delta).map_err(|_| Error::Overflow)?);
+    let s = settle_fill(&view, book.markets, book.prices, &Fill { position_index: j, size_delta, price: exec })?;
+    let (market, mark) = health::market_and_price(book.markets, book.prices, pos.market_index)?;
+    let units = i128::from(leg.amount);
+    let value = market.notional_i128(units, mark, Rounding::Ceil)?;
+    // Band: what the fill gives up against the mark, plus the fee.
+    let at_mark = market.notional_i128(num::sub(0, delta)?, mark, Rounding::Floor)?;
+    let band = num::sub(at_mark, i128::from(s.fill_cash.0))?;
+    let p = leg.position_index;
+    let flows = [
+        LegFlow::new(FlowUnit::PositionSize, p, delta, 0, num::sub(0, delta)?, 0)?,
+        LegFlow::new(
+            FlowUnit::PositionQuote,
+            p,
+            i128::from(s.position_quote_delta.0),
+            i128::from(s.fee_to_liquidator.0),
+            num::sub(0, i128::from(s.fill_cash.0))?,
+            i128::from(s.insurance_fund_delta.0),
+        )?,
+    ];
+    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?))
+}
+
+/// The least amount of `leg`'s kind and pair (its `amount` is ignored) that
+/// brings pool `pool_index` to the target (see the module docs).
+///
+/// [`CloseStatus::AlreadySafe`] with amount 0 when the pool meets the
+/// target; [`CloseStatus::Restored`] with the least amount; otherwise
+/// [`CloseStatus::Infeasible`] with the largest amount the account allows
+/// (0 when it allows none). Errors: [`settle_leg`]'s.
+pub fn size_leg(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<LegSizing> {
+    let before = pool_health(account, pool_index, book)?;
+    let max = max_amount(account, pool_index, book, terms, leg)?;
+    let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
+    let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
+        let leg = leg.with_amount(amount);
+        let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+        Ok(LegSizing { status, leg, max_amount, settlement })
+    };
+    if target_surplus(&before, &terms.target)? >= 0 {
+        return done(CloseStatus::AlreadySafe, 0);
+    }
+    if max == 0 {
+        return done(CloseStatus::Infeasible, 0);
+    }
+    if leg.kind == LegKind::ReducePerp {
+        return size_reduce(account, pool_index, book, terms, leg, max_amount);
+    }
+    let base = target_surplus(&before, &terms.target)?;
+    let parts = |n: i128| -> Result<SurplusParts> {
+        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
+        // Rising: the pool with only the relieved side applied; falling:
+        // what the taken side alone costs the surplus.
+        let mut relieved = AccountCopy::of(account)?;
+        let mut taken = relieved;
+        let (ru, ri, ra) = q.relieved;
+        let (tu, ti, given, _) = q.taken;
+        for (copy, unit, index, delta) in [(&mut relieved, ru, ri, ra), (&mut taken, tu, ti, num::sub(0, given)?)] {
+            match unit {
+                FlowUnit::Asset => copy.add_balance(index, delta)?,
+                _ => copy.add_quote(index, delta)?,
+            }
+        }
+        let rising = target_surplus(&pool_health(&relieved.account(), pool_index, book)?, &terms.target)?;
+        let fell = target_surplus(&pool_health(&taken.account(), pool_index, book)?, &terms.target)?;
+        Ok(SurplusParts { rising, falling: num::sub(base, fell)? })
+    };
+    match least_crossing(1, max, &parts)? {
+        Some(n) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
+        None => done(CloseStatus::Infeasible, max_amount),
+    }
+}
+
+fn size_reduce(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    max_amount: i64,
+) -> Result<LegSizing> {
+    let mut positions = [Position::default(); MAX_POSITIONS];
+    let mut index = [0usize; MAX_POSITIONS];
+    let view = view_of(account, pool_index, book, &terms.target, &mut positions, &mut index)?;
+    let j = view_position(&index, view.positions.len(), leg.position_index)?;
+    let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
+    let c = minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
+    let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
+    let leg = leg.with_amount(amount);
+    let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+    Ok(LegSizing { status: c.status, leg, max_amount, settlement })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::market::Market;
+
+    /// Asset 0: the quote asset at par. Asset 1: "BTC" in hundredths, price
+    /// 100 per whole (one unit worth 1 quote unit), asset weights 80 % / 90 %,
+    /// liability weights 120 % / 110 %, bonus 5 %.
+    fn assets() -> [Asset; 2] {
+        [Asset::at_par(0), Asset::weighted(-2, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)))]
+    }
+    const FEES: [AssetLiquidationFees; 2] =
+        [AssetLiquidationFees { liquidator_bonus: Ppm(0), insurance_fee: Ppm(0) }, AssetLiquidationFees { liquidator_bonus: Ppm(50_000), insurance_fee: Ppm(0) }];
+    const PRICES: [Price; 2] = [Price(1), Price(100)];
+
+    fn market() -> Market {
+        let mut m = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+        m.liquidation_fee = Ppm(10_000);
+        m
+    }
+
+    fn terms() -> LegTerms<'static> {
+        LegTerms { asset_fees: &FEES, perp_band: Ppm(0), target: Target::Initial }
+    }
+
+    fn bal(asset_index: u32, amount: i64) -> AssetBalance {
+        AssetBalance { asset_index, amount }
+    }
+
+    fn conserved(s: &LegSettlement) {
+        assert!(s.flows.iter().all(LegFlow::conserves), "{s:?}");
+    }
+
+    #[test]
+    fn collateral_swap_restores_with_the_least_repayment() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // 1,000 BTC units (worth 1,000) against a 950 quote borrow:
+        // maintenance 900 − 950 = −50, liquidation end 800 − 950 = −150.
+        let balances = [bal(1, 1_000), bal(0, -950)];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let sized = size_leg(&account, 0, &book, &terms(), &UnifiedLeg::swap(0, 1, 0)).unwrap();
+        // Repaying r takes c = ⌈1.05 r⌉ BTC units; the end surplus is
+        // ⌊0.8 (1,000 − c)⌋ − (950 − r). r = 938: c = ⌈984.9⌉ = 985,
+        // ⌊0.8 × 15⌋ − 12 = 0 ✓. r = 937: c = 984, ⌊12.8⌋ − 13 = −1 ✗.
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 938));
+        let s = sized.settlement.unwrap();
+        conserved(&s);
+        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::Asset, index: 0, account: 938, liquidator: -938, counterparty: 0, insurance_fund: 0 });
+        // The liquidator gets ⌊984.9⌋ = 984, the fund the rounding unit.
+        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::Asset, index: 1, account: -985, liquidator: 984, counterparty: 0, insurance_fund: 1 });
+        assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(985), Quote(47)));
+        assert_eq!(s.health_after.liquidation_end.health().unwrap(), 0);
+        // Maintenance after: ⌊0.9 × 15⌋ − 12 = 1.
+        assert_eq!(s.health_after.maintenance.health().unwrap(), 1);
+        let less = settle_leg(&account, 0, &book, &terms(), &UnifiedLeg::swap(0, 1, 937)).unwrap();
+        assert_eq!(less.health_after.liquidation_end.health().unwrap(), -1);
+        // The maintenance target stops much earlier: ⌊0.9 (1,000 − c)⌋ −
+        // (950 − r) ≥ 0 ⇒ 0.055 r ≥ 50 ⇒ r = 910: c = ⌈955.5⌉ = 956,
+        // ⌊39.6⌋ − 40 = −1 ✗; r = 911: c = ⌈956.55⌉ = 957, ⌊38.7⌋ − 39 = −1 ✗;
+        // r = 912: c = ⌈957.6⌉ = 958, ⌊37.8⌋ − 38 = −1 ✗; r = 913: c = 959,
+        // ⌊36.9⌋ − 37 = −1 ✗; r = 914: c = ⌈959.7⌉ = 960, 36 − 36 = 0 ✓.
+        let maint = LegTerms { target: Target::MAINTENANCE, ..terms() };
+        let sized = size_leg(&account, 0, &book, &maint, &UnifiedLeg::swap(0, 1, 0)).unwrap();
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 914));
+        let less = settle_leg(&account, 0, &book, &maint, &UnifiedLeg::swap(0, 1, 913)).unwrap();
+        assert_eq!(target_surplus(&less.health_after, &Target::MAINTENANCE).unwrap(), -1);
+    }
+
+    #[test]
+    fn a_swap_whose_bonus_outweighs_the_haircut_cannot_restore() {
+        // Bonus 30 %: each unit repaid takes 1.3 units worth 0.8 × 1.3 =
+        // 1.04 of collateral: the swap only worsens the pool.
+        let fees = [AssetLiquidationFees::default(), AssetLiquidationFees { liquidator_bonus: Ppm(300_000), insurance_fee: Ppm(0) }];
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(1, 1_000), bal(0, -950)];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let t = LegTerms { asset_fees: &fees, ..terms() };
+        let sized = size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap();
+        // The largest repayment whose ⌈1.3 r⌉ fits the 1,000 held: 769.
+        assert_eq!((sized.status, sized.leg.amount, sized.max_amount), (CloseStatus::Infeasible, 769, 769));
+    }
+
+    #[test]
+    fn a_deposit_takes_over_a_perp_loss() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // A closed position with −920 of cash against 1,000 BTC units:
+        // maintenance 900 − 920 = −20, liquidation end 800 − 920 = −120.
+        let balances = [bal(1, 1_000)];
+        let positions = [PerpPosition::cross(0, Size(0), Quote(-920))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let sized = size_leg(&account, 0, &book, &terms(), &UnifiedLeg::deposit_for_loss(0, 1, 0)).unwrap();
+        // Taking q takes c = ⌈1.05 q⌉: ⌊0.8 (1,000 − c)⌋ − 920 + q ≥ 0.
+        // q = 750: c = 788, 169 − 170 = −1 ✗; q = 751: c = 789, 168 − 169
+        // = −1 ✗; q = 752: c = ⌈789.6⌉ = 790, 168 − 168 = 0 ✓.
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 752));
+        let s = sized.settlement.unwrap();
+        conserved(&s);
+        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: 752, liquidator: -752, counterparty: 0, insurance_fund: 0 });
+        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::Asset, index: 1, account: -790, liquidator: 789, counterparty: 0, insurance_fund: 1 });
+        assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(790), Quote(38)));
+        for q in [750, 751] {
+            let less = settle_leg(&account, 0, &book, &terms(), &UnifiedLeg::deposit_for_loss(0, 1, q)).unwrap();
+            assert_eq!(less.health_after.liquidation_end.health().unwrap(), -1, "q = {q}");
+        }
+    }
+
+    #[test]
+    fn perp_gain_repays_a_borrow() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // A borrow of 600 BTC units (worth 600; 660 at maintenance, 720 at
+        // the end level) against a closed position's gain of 630.
+        let balances = [bal(1, -600)];
+        let positions = [PerpPosition::cross(0, Size(0), Quote(630))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let sized = size_leg(&account, 0, &book, &terms(), &UnifiedLeg::pnl_for_liability(0, 1, 0)).unwrap();
+        // Repaying r takes p = ⌈1.05 r⌉ of the gain: 630 − p − ⌈1.2 (600 −
+        // r)⌉ ≥ 0 only at r = 600 (p = 630, nothing left); r = 599: 630 −
+        // 629 − ⌈1.2⌉ = −1.
+        assert_eq!((sized.status, sized.leg.amount, sized.max_amount), (CloseStatus::Restored, 600, 600));
+        let s = sized.settlement.unwrap();
+        conserved(&s);
+        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: -630, liquidator: 630, counterparty: 0, insurance_fund: 0 });
+        assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(630), Quote(30)));
+        let less = settle_leg(&account, 0, &book, &terms(), &UnifiedLeg::pnl_for_liability(0, 1, 599)).unwrap();
+        assert_eq!(less.health_after.liquidation_end.health().unwrap(), -1);
+    }
+
+    #[test]
+    fn a_perp_reduction_is_the_least_close_at_the_end_level() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // Long 100 @ 100 with cash −10,000 (value 0), backed by 1,000 BTC
+        // units: end level 800 − 1,000 (10 % initial) = −200.
+        let balances = [bal(1, 1_000)];
+        let positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let sized = size_leg(&account, 0, &book, &terms(), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+        // Closing x at the mark with a 1 % fee: 800 − ⌈x⌉ + ... : surplus
+        // = 800 − ⌈0.01 × 100 x⌉ − 10 (100 − x) = −200 + 10x − x ≥ 0 ⇒ 9x ≥
+        // 200 ⇒ x = 23 (207 − 200 = 7 ✓), x = 22: 198 − 200 < 0.
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 23));
+        let s = sized.settlement.unwrap();
+        conserved(&s);
+        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::PositionSize, index: 0, account: -23, liquidator: 0, counterparty: 23, insurance_fund: 0 });
+        assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
+        assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    #[test]
+    fn bad_legs_each_have_their_error() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(1, 1_000), bal(0, -950)];
+        let positions = [PerpPosition::cross(0, Size(0), Quote(-10)), PerpPosition::isolated(0, Size(1), Quote(0))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let t = terms();
+        let err = |pool: usize, leg: UnifiedLeg| settle_leg(&account, pool, &book, &t, &leg).unwrap_err();
+        // An asset the account does not hold (asset 2 is not in the book).
+        let one = [bal(1, 1_000)];
+        let lone = UnifiedAccount { balances: &one, positions: &[] };
+        assert_eq!(settle_leg(&lone, 0, &book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::AssetNotHeld);
+        assert_eq!(err(0, UnifiedLeg::swap(2, 1, 1)), Error::UnknownAsset);
+        // A deposit named as the liability, a borrow as the collateral.
+        assert_eq!(err(0, UnifiedLeg::swap(1, 0, 1)), Error::WrongBalanceSide);
+        assert_eq!(err(0, UnifiedLeg::swap(0, 0, 1)), Error::LegSameAsset);
+        // A gain taken from a position with a loss.
+        assert_eq!(err(0, UnifiedLeg::pnl_for_liability(0, 0, 1)), Error::WrongPnlSide);
+        // Amounts: 0, and more than the borrow.
+        assert_eq!(err(0, UnifiedLeg::swap(0, 1, 0)), Error::InvalidLegAmount);
+        assert_eq!(err(0, UnifiedLeg::swap(0, 1, 951)), Error::InvalidLegAmount);
+        // Spot legs and other pools' positions are outside an isolated pool.
+        assert_eq!(err(1, UnifiedLeg::swap(0, 1, 1)), Error::LegNotInPool);
+        assert_eq!(err(1, UnifiedLeg::reduce_perp(0, 1)), Error::LegNotInPool);
+        assert_eq!(err(0, UnifiedLeg::reduce_perp(1, 1)), Error::LegNotInPool);
+        assert_eq!(err(0, UnifiedLeg::reduce_perp(5, 1)), Error::LegNotInPool);
+    }
+}
