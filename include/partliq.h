@@ -2079,6 +2079,36 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_WRONG_BALANCE_SIDE 209
 
 /**
+ * leg names an asset the account does not hold (`partliq::Error::AssetNotHeld`).
+ */
+#define PARTLIQ_STATUS_ASSET_NOT_HELD 210
+
+/**
+ * leg names a position or balance outside the pool (`partliq::Error::LegNotInPool`).
+ */
+#define PARTLIQ_STATUS_LEG_NOT_IN_POOL 211
+
+/**
+ * swap leg's collateral and liability are the same asset (`partliq::Error::LegSameAsset`).
+ */
+#define PARTLIQ_STATUS_LEG_SAME_ASSET 212
+
+/**
+ * position has no perp PnL of the side the leg needs (`partliq::Error::WrongPnlSide`).
+ */
+#define PARTLIQ_STATUS_WRONG_PNL_SIDE 213
+
+/**
+ * leg amount is not positive or exceeds what the account holds (`partliq::Error::InvalidLegAmount`).
+ */
+#define PARTLIQ_STATUS_INVALID_LEG_AMOUNT 214
+
+/**
+ * unknown liquidation leg kind (`partliq::Error::InvalidLegKind`).
+ */
+#define PARTLIQ_STATUS_INVALID_LEG_KIND 215
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000

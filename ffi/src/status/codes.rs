@@ -189,3 +189,21 @@ pub const PARTLIQ_STATUS_TOO_MANY_BALANCES: partliq_status = 208;
 
 /// balance on the wrong side (deposit where a borrow is needed or the reverse) (`partliq::Error::WrongBalanceSide`).
 pub const PARTLIQ_STATUS_WRONG_BALANCE_SIDE: partliq_status = 209;
+
+/// leg names an asset the account does not hold (`partliq::Error::AssetNotHeld`).
+pub const PARTLIQ_STATUS_ASSET_NOT_HELD: partliq_status = 210;
+
+/// leg names a position or balance outside the pool (`partliq::Error::LegNotInPool`).
+pub const PARTLIQ_STATUS_LEG_NOT_IN_POOL: partliq_status = 211;
+
+/// swap leg's collateral and liability are the same asset (`partliq::Error::LegSameAsset`).
+pub const PARTLIQ_STATUS_LEG_SAME_ASSET: partliq_status = 212;
+
+/// position has no perp PnL of the side the leg needs (`partliq::Error::WrongPnlSide`).
+pub const PARTLIQ_STATUS_WRONG_PNL_SIDE: partliq_status = 213;
+
+/// leg amount is not positive or exceeds what the account holds (`partliq::Error::InvalidLegAmount`).
+pub const PARTLIQ_STATUS_INVALID_LEG_AMOUNT: partliq_status = 214;
+
+/// unknown liquidation leg kind (`partliq::Error::InvalidLegKind`).
+pub const PARTLIQ_STATUS_INVALID_LEG_KIND: partliq_status = 215;
