@@ -137,14 +137,26 @@ impl UnifiedLeg {
     /// Position `position_index`'s gain for `repaid` units of borrow `liability`.
     #[must_use]
     pub fn pnl_for_liability(position_index: u32, liability: u32, repaid: i64) -> Self {
-        UnifiedLeg { kind: LegKind::PerpPnlForLiability, position_index, liability_asset: liability, collateral_asset: NO_INDEX, amount: repaid }
+        UnifiedLeg {
+            kind: LegKind::PerpPnlForLiability,
+            position_index,
+            liability_asset: liability,
+            collateral_asset: NO_INDEX,
+            amount: repaid,
+        }
     }
 
     /// `loss` quote units of position `position_index`'s loss for deposit
     /// `collateral`.
     #[must_use]
     pub fn deposit_for_loss(position_index: u32, collateral: u32, loss: i64) -> Self {
-        UnifiedLeg { kind: LegKind::DepositForPerpLoss, position_index, liability_asset: NO_INDEX, collateral_asset: collateral, amount: loss }
+        UnifiedLeg {
+            kind: LegKind::DepositForPerpLoss,
+            position_index,
+            liability_asset: NO_INDEX,
+            collateral_asset: collateral,
+            amount: loss,
+        }
     }
 
     /// The same leg with another amount.
@@ -226,13 +238,22 @@ impl LegFlow {
     /// True when nothing is created or destroyed.
     #[must_use]
     pub fn conserves(&self) -> bool {
-        let sum = [self.liquidator, self.counterparty, self.insurance_fund].iter().try_fold(i128::from(self.account), |s, v| num::add(s, i128::from(*v)));
+        let sum = [self.liquidator, self.counterparty, self.insurance_fund]
+            .iter()
+            .try_fold(i128::from(self.account), |s, v| num::add(s, i128::from(*v)));
         sum == Ok(0)
     }
 
     fn new(unit: FlowUnit, index: u32, account: i128, liquidator: i128, counterparty: i128, insurance_fund: i128) -> Result<Self> {
         let f = |v: i128| i64::try_from(v).map_err(|_| Error::Overflow);
-        Ok(LegFlow { unit, index, account: f(account)?, liquidator: f(liquidator)?, counterparty: f(counterparty)?, insurance_fund: f(insurance_fund)? })
+        Ok(LegFlow {
+            unit,
+            index,
+            account: f(account)?,
+            liquidator: f(liquidator)?,
+            counterparty: f(counterparty)?,
+            insurance_fund: f(insurance_fund)?,
+        })
     }
 }
 
@@ -303,7 +324,12 @@ impl AccountCopy {
 
     /// The balance of `asset`: [`Error::AssetNotHeld`] when there is none.
     fn balance_mut(&mut self, asset: u32) -> Result<&mut AssetBalance> {
-        self.balances.get_mut(..self.balance_count).unwrap_or(&mut []).iter_mut().find(|b| b.asset_index == asset).ok_or(Error::AssetNotHeld)
+        self.balances
+            .get_mut(..self.balance_count)
+            .unwrap_or(&mut [])
+            .iter_mut()
+            .find(|b| b.asset_index == asset)
+            .ok_or(Error::AssetNotHeld)
     }
 
     fn position_mut(&mut self, index: u32) -> Result<&mut PerpPosition> {
@@ -359,7 +385,7 @@ pub fn target_surplus(h: &UnifiedHealth, target: &Target) -> Result<i128> {
     }
 }
 
-fn pool_health(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>) -> Result<UnifiedHealth> {
+pub(super) fn pool_health_of(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>) -> Result<UnifiedHealth> {
     unified_pool_health(&account.pool(pool_index)?, book, &MarginLadder::STANDARD)
 }
 
@@ -470,7 +496,13 @@ fn position_equity(p: &PerpPosition, book: &MarginBook<'_>) -> Result<i128> {
 /// Checks that a leg fits the account (the right side of each balance, a
 /// position with the right PnL, the pool) and returns the largest amount it
 /// allows (quantity caps only; 0 when the leg can do nothing).
-fn max_amount(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>, terms: &LegTerms<'_>, leg: &UnifiedLeg) -> Result<i128> {
+fn max_amount(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<i128> {
     let pool = account.pool(pool_index)?;
     if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
         return Err(Error::LegNotInPool);
@@ -596,7 +628,7 @@ pub fn settle_leg(
         flows,
         value_liquidated: Quote::from_i128(value)?,
         cost_to_account: Quote::from_i128(cost)?,
-        health_after: pool_health(&after.account(), pool_index, book)?,
+        health_after: pool_health_of(&after.account(), pool_index, book)?,
     })
 }
 
@@ -674,7 +706,7 @@ pub fn size_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSizing> {
-    let before = pool_health(account, pool_index, book)?;
+    let before = pool_health_of(account, pool_index, book)?;
     let max = max_amount(account, pool_index, book, terms, leg)?;
     let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
     let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
@@ -706,8 +738,8 @@ pub fn size_leg(
                 _ => copy.add_quote(index, delta)?,
             }
         }
-        let rising = target_surplus(&pool_health(&relieved.account(), pool_index, book)?, &terms.target)?;
-        let fell = target_surplus(&pool_health(&taken.account(), pool_index, book)?, &terms.target)?;
+        let rising = target_surplus(&pool_health_of(&relieved.account(), pool_index, book)?, &terms.target)?;
+        let fell = target_surplus(&pool_health_of(&taken.account(), pool_index, book)?, &terms.target)?;
         Ok(SurplusParts { rising, falling: num::sub(base, fell)? })
     };
     match least_crossing(1, max, &parts)? {
@@ -729,7 +761,8 @@ fn size_reduce(
     let view = view_of(account, pool_index, book, &terms.target, &mut positions, &mut index)?;
     let j = view_position(&index, view.positions.len(), leg.position_index)?;
     let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
-    let c = minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
+    let c =
+        minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
     let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
     let leg = leg.with_amount(amount);
     let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
@@ -748,8 +781,10 @@ mod tests {
     fn assets() -> [Asset; 2] {
         [Asset::at_par(0), Asset::weighted(-2, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)))]
     }
-    const FEES: [AssetLiquidationFees; 2] =
-        [AssetLiquidationFees { liquidator_bonus: Ppm(0), insurance_fee: Ppm(0) }, AssetLiquidationFees { liquidator_bonus: Ppm(50_000), insurance_fee: Ppm(0) }];
+    const FEES: [AssetLiquidationFees; 2] = [
+        AssetLiquidationFees { liquidator_bonus: Ppm(0), insurance_fee: Ppm(0) },
+        AssetLiquidationFees { liquidator_bonus: Ppm(50_000), insurance_fee: Ppm(0) },
+    ];
     const PRICES: [Price; 2] = [Price(1), Price(100)];
 
     fn market() -> Market {
@@ -785,9 +820,15 @@ mod tests {
         assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 938));
         let s = sized.settlement.unwrap();
         conserved(&s);
-        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::Asset, index: 0, account: 938, liquidator: -938, counterparty: 0, insurance_fund: 0 });
+        assert_eq!(
+            s.flows[0],
+            LegFlow { unit: FlowUnit::Asset, index: 0, account: 938, liquidator: -938, counterparty: 0, insurance_fund: 0 }
+        );
         // The liquidator gets ⌊984.9⌋ = 984, the fund the rounding unit.
-        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::Asset, index: 1, account: -985, liquidator: 984, counterparty: 0, insurance_fund: 1 });
+        assert_eq!(
+            s.flows[1],
+            LegFlow { unit: FlowUnit::Asset, index: 1, account: -985, liquidator: 984, counterparty: 0, insurance_fund: 1 }
+        );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(985), Quote(47)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 0);
         // Maintenance after: ⌊0.9 × 15⌋ − 12 = 1.
@@ -837,8 +878,14 @@ mod tests {
         assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 752));
         let s = sized.settlement.unwrap();
         conserved(&s);
-        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: 752, liquidator: -752, counterparty: 0, insurance_fund: 0 });
-        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::Asset, index: 1, account: -790, liquidator: 789, counterparty: 0, insurance_fund: 1 });
+        assert_eq!(
+            s.flows[0],
+            LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: 752, liquidator: -752, counterparty: 0, insurance_fund: 0 }
+        );
+        assert_eq!(
+            s.flows[1],
+            LegFlow { unit: FlowUnit::Asset, index: 1, account: -790, liquidator: 789, counterparty: 0, insurance_fund: 1 }
+        );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(790), Quote(38)));
         for q in [750, 751] {
             let less = settle_leg(&account, 0, &book, &terms(), &UnifiedLeg::deposit_for_loss(0, 1, q)).unwrap();
@@ -862,7 +909,10 @@ mod tests {
         assert_eq!((sized.status, sized.leg.amount, sized.max_amount), (CloseStatus::Restored, 600, 600));
         let s = sized.settlement.unwrap();
         conserved(&s);
-        assert_eq!(s.flows[1], LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: -630, liquidator: 630, counterparty: 0, insurance_fund: 0 });
+        assert_eq!(
+            s.flows[1],
+            LegFlow { unit: FlowUnit::PositionQuote, index: 0, account: -630, liquidator: 630, counterparty: 0, insurance_fund: 0 }
+        );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(630), Quote(30)));
         let less = settle_leg(&account, 0, &book, &terms(), &UnifiedLeg::pnl_for_liability(0, 1, 599)).unwrap();
         assert_eq!(less.health_after.liquidation_end.health().unwrap(), -1);
@@ -884,7 +934,10 @@ mod tests {
         assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 23));
         let s = sized.settlement.unwrap();
         conserved(&s);
-        assert_eq!(s.flows[0], LegFlow { unit: FlowUnit::PositionSize, index: 0, account: -23, liquidator: 0, counterparty: 23, insurance_fund: 0 });
+        assert_eq!(
+            s.flows[0],
+            LegFlow { unit: FlowUnit::PositionSize, index: 0, account: -23, liquidator: 0, counterparty: 23, insurance_fund: 0 }
+        );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
     }

@@ -24,11 +24,13 @@
 //! perps in today's model are in [`pipeline`]; the four kinds of
 //! liquidation leg (perp reduction, collateral for a borrow, perp gain for a
 //! borrow, a deposit for a perp loss), each sized to the least amount, are
-//! in [`legs`].
+//! in [`legs`]; the plan over all of them that liquidates the least is in
+//! [`planner`].
 
 pub mod health;
 pub mod legs;
 pub mod pipeline;
+pub mod planner;
 
 use crate::account::Position;
 use crate::asset::{Asset, AssetBalance};
@@ -38,9 +40,11 @@ use crate::num::{Ppm, Price, Quote, Size};
 
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
 pub use legs::{
-    settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing, LegTerms, UnifiedLeg,
+    settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing,
+    LegTerms, UnifiedLeg,
 };
 pub use pipeline::{perp_view, run_unified_pipeline};
+pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
 
 /// Most token balances one account may hold.
 pub const MAX_BALANCES: usize = 64;
