@@ -33,7 +33,9 @@
 //! * [`unified`] — unified accounts: balances and perps, cross or isolated,
 //!   funding and resting orders; [`unified::health`] at three levels in
 //!   order with a margin ladder; [`unified::pipeline`] cancelling resting
-//!   orders first.
+//!   orders first; [`unified::legs`] the four kinds of liquidation leg, each
+//!   sized to the least amount; [`unified::planner`] the least liquidation
+//!   over all of them.
 //!
 //! **The pipeline's stages**
 //! * [`sizing`] — the least lot-step close of one position that restores the

@@ -253,6 +253,9 @@ pub(super) struct Totals {
 const INITIAL: usize = 0;
 pub(super) const LIQUIDATION_END: usize = 1;
 pub(super) const MAINTENANCE: usize = 2;
+/// Not a level: balances at their unweighted value (what bankruptcy is
+/// judged on).
+pub(super) const UNWEIGHTED: usize = 3;
 
 impl Totals {
     fn add_collateral(&mut self, level: usize, v: i128) -> Result<()> {
@@ -330,8 +333,12 @@ impl Totals {
         num::sub(0, num::div_round(self.funding_owed, PPM, Rounding::Ceil)?)
     }
 
-    /// The collateral summed so far at `level`.
+    /// The collateral summed so far at `level`, or the unweighted equity
+    /// for [`UNWEIGHTED`].
     pub(super) fn collateral_at(&self, level: usize) -> Result<i128> {
+        if level == UNWEIGHTED {
+            return Ok(self.equity);
+        }
         self.collateral.get(level).copied().ok_or(Error::OutOfRange)
     }
 

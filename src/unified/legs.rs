@@ -63,7 +63,11 @@
 //!
 //! A perp reduction is sized by [`crate::minimal_close`] on the pool's perp
 //! view at the target's level (the balances weighted at the level's
-//! weights): exact and least, as for today's pools.
+//! weights): exact and least, as for today's pools. Its limit price and
+//! settlement are judged on the pool's **unweighted** equity (the balances
+//! at their value): haircuts decide when to liquidate, not whether the
+//! account is bankrupt, so a fill never books bad debt for an account whose
+//! deposits still cover it.
 
 use super::health::{unified_pool_health, MarginLadder, UnifiedHealth};
 use super::{MarginBook, PerpPosition, UnifiedAccount, MAX_BALANCES};
@@ -632,19 +636,22 @@ pub fn settle_leg(
     })
 }
 
-/// The pool's perp view at the target's level, with the pool index of each
-/// account position.
+/// The pool's perp view at the target's level (`weighted`: the balances
+/// at the level's weights, for sizing) or unweighted (the balances at their
+/// value: bankruptcy, the limit price and the settlement are judged on the
+/// equity), with the account index of each view position.
 fn view_of<'p>(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
     book: &MarginBook<'_>,
-    target: &Target,
+    target: Option<&Target>,
     positions: &'p mut [Position; MAX_POSITIONS],
     index: &mut [usize; MAX_POSITIONS],
 ) -> Result<crate::account::Pool<'p>> {
     let level = match target {
-        Target::Initial => super::health::LIQUIDATION_END,
-        Target::Maintenance { .. } => super::health::MAINTENANCE,
+        Some(Target::Initial) => super::health::LIQUIDATION_END,
+        Some(Target::Maintenance { .. }) => super::health::MAINTENANCE,
+        None => super::health::UNWEIGHTED,
     };
     super::pipeline::perp_view_at(&account.pool(pool_index)?, book, level, positions, index)
 }
@@ -664,7 +671,7 @@ fn reduce_perp(
 ) -> Result<([LegFlow; 2], i128, i128)> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
-    let view = view_of(account, pool_index, book, &terms.target, &mut positions, &mut index)?;
+    let view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
     let j = view_position(&index, view.positions.len(), leg.position_index)?;
     let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
     let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
@@ -758,9 +765,11 @@ fn size_reduce(
 ) -> Result<LegSizing> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
-    let view = view_of(account, pool_index, book, &terms.target, &mut positions, &mut index)?;
-    let j = view_position(&index, view.positions.len(), leg.position_index)?;
-    let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
+    let equity = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
+    let j = view_position(&index, equity.positions.len(), leg.position_index)?;
+    let exec = crate::pricing::limit_price(&equity, book.markets, book.prices, j, terms.perp_band)?;
+    let mut weighted_positions = [Position::default(); MAX_POSITIONS];
+    let view = view_of(account, pool_index, book, Some(&terms.target), &mut weighted_positions, &mut index)?;
     let c =
         minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
     let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;

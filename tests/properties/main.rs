@@ -35,3 +35,4 @@ mod settlement;
 mod shared_stress;
 mod sizing;
 mod unified;
+mod unified_liquidation;
