@@ -308,12 +308,18 @@ pub fn calculate_liability_transfer_implied_by_asset_amount(
 ///
 /// `A = max(1, ⌊⌊L × s × P_L × m_A / (P_A × m_L)⌋ / d⌋)`.
 ///
-/// Then, so that no dust deposit is left behind (or asked for), `A` snaps
-/// to `asset_amount` (what the account holds) when the two differ by less
-/// than $1: `⌊⌊|A − asset_amount| × P_A / 10⁶⌋ × s' / d'⌋ < 10⁶`, with
-/// `(s', d')` scaling the asset's decimals to 6 — so `A` may exceed the
-/// exchange by up to $1 of value. A zero price or multiplier in the
-/// denominator is [`Error::DivisionByZero`].
+/// Then, so that no dust deposit is left behind, `A` snaps to
+/// `asset_amount` (what the account holds; possibly more than `A`) when
+/// the difference is "worth less than $1":
+/// `⌊⌊|A − asset_amount| × P_A / 10⁶⌋ × s' / d'⌋ < 10⁶`, with `(s', d')` =
+/// `(10^(dec_A − 6), 1)` or `(1, 10^(6 − dec_A))`.
+///
+/// That rescaling runs the opposite way to a token value (which divides by
+/// `10^dec_A`), so the threshold is $1 only for a 6-decimal asset: in true
+/// value it is `$1 × 10^(12 − 2 dec_A)` — $10⁻⁶ for a 9-decimal token
+/// (a few native units), $100 for a 5-decimal one. Reproduced as Drift
+/// runs it. A zero price or multiplier in the denominator is
+/// [`Error::DivisionByZero`].
 #[allow(clippy::too_many_arguments)]
 pub fn calculate_asset_transfer_for_liability_transfer(
     asset_amount: u128,
