@@ -547,11 +547,11 @@ mod calculate_asset_transfer_for_liability_transfer {
     #[test]
     pub fn full_liability_tranfer_same_decimals() {
         let asset_decimals = 6;
-        let asset_amount = 200 * 10_u128.pow(asset_decimals as u32);
+        let asset_amount = 200 * 10_u128.pow(asset_decimals);
         let asset_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let asset_price = PRICE_PRECISION_I64;
         let liability_decimals = 6;
-        let liability_transfer = 10_u128.pow(liability_decimals as u32);
+        let liability_transfer = 10_u128.pow(liability_decimals);
         let liability_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let liability_price = PRICE_PRECISION_I64;
 
@@ -573,11 +573,11 @@ mod calculate_asset_transfer_for_liability_transfer {
     #[test]
     pub fn full_liability_tranfer_asset_decimals_less_than_liability_decimals() {
         let asset_decimals = 5;
-        let asset_amount = 200 * 10_u128.pow(asset_decimals as u32);
+        let asset_amount = 200 * 10_u128.pow(asset_decimals);
         let asset_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let asset_price = PRICE_PRECISION_I64;
         let liability_decimals = 6;
-        let liability_transfer = 10_u128.pow(liability_decimals as u32);
+        let liability_transfer = 10_u128.pow(liability_decimals);
         let liability_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let liability_price = PRICE_PRECISION_I64;
 
@@ -601,11 +601,11 @@ mod calculate_asset_transfer_for_liability_transfer {
     #[test]
     pub fn full_liability_tranfer_liability_decimals_less_than_asset_decimals() {
         let asset_decimals = 6;
-        let asset_amount = 200 * 10_u128.pow(asset_decimals as u32);
+        let asset_amount = 200 * 10_u128.pow(asset_decimals);
         let asset_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let asset_price = PRICE_PRECISION_I64;
         let liability_decimals = 5;
-        let liability_transfer = 10_u128.pow(liability_decimals as u32);
+        let liability_transfer = 10_u128.pow(liability_decimals);
         let liability_liquidation_multiplier = LIQUIDATION_FEE_PRECISION;
         let liability_price = PRICE_PRECISION_I64;
 

@@ -725,3 +725,167 @@ pub fn get_liquidation_order_params(
     };
     Ok(LiquidationOrderParams { market_index, direction, price: u64::try_from(limit).map_err(|_| Error::Overflow)?, base_asset_amount })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    const P: i64 = 1_000_000; // $1, PRICE_PRECISION
+    const FEE_1PCT: u32 = 10_000;
+
+    #[test]
+    fn base_amount_errors() {
+        let f = calculate_base_asset_amount_to_cover_margin_shortage;
+        // 1,000 bps × 100 overflows u32 at u32::MAX bps, before any check.
+        assert_eq!(f(1, u32::MAX, 0, 0, 0, P), Err(Error::Overflow));
+        assert_eq!(f(1, 1_000, 0, 0, -P, P), Err(Error::NegativePrice));
+        assert_eq!(f(1, 1_000, 0, 0, P, -P), Err(Error::NegativePrice));
+        // 10 %: freed ⌊1e6 × 100,000 / 1e6⌋ = 100,000 per unit of price; an
+        // insurance fee of 10 % eats it (0: division by zero), 10.0001 %
+        // more than eats it (Drift's underflow).
+        assert_eq!(f(1, 1_000, 0, 100_000, P, P), Err(Error::DivisionByZero));
+        assert_eq!(f(1, 1_000, 0, 100_001, P, P), Err(Error::Overflow));
+        // A quote-adjusted price of ⌊1 × 1 / 1e6⌋ = 0: nothing freed.
+        assert_eq!(f(1, 1_000, 0, 0, 1, 1), Err(Error::DivisionByZero));
+        // 1e20 × 1e9 / 1 = 1e29 base: past u64.
+        assert_eq!(f(100_000_000_000_000_000_000, 10_000, 0, 0, 1, P), Err(Error::Overflow));
+        assert_eq!(f(u128::MAX, 1_000, 0, 0, P, P), Err(Error::Overflow));
+        // The sentinels are values, not errors.
+        assert_eq!(f(1, 1_000, 100_000, 0, P, P), Ok(u64::MAX));
+        assert_eq!(f(1, 1_000, 0, 0, 0, -P), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn liability_transfer_errors() {
+        let f = |lm: u32, dec: u32, price: i64, if_fee: u32| {
+            calculate_liability_transfer_to_cover_margin_shortage(1_000_000, 5_000, 1_000_000, 10_000, lm, dec, price, if_fee)
+        };
+        assert_eq!(f(0, 6, P, 0), Err(Error::DivisionByZero));
+        assert_eq!(f(1_000_000, 50, P, 0), Err(Error::Overflow));
+        assert_eq!(f(1_000_000, 6, -P, 0), Err(Error::NegativePrice));
+        // Freed 1e6 × (100,000 − 50,000) = 5e10; the fee term
+        // ⌊1e6 × f / 1e6⌋ × 10,000 × 10 is 5e10 at f = 50 %: zero, and
+        // past it negative.
+        assert_eq!(f(1_000_000, 6, P, 500_000), Err(Error::DivisionByZero));
+        assert_eq!(f(1_000_000, 6, P, 500_001), Err(Error::Overflow));
+        assert_eq!(f(1_000_000, 6, 0, 0), Err(Error::DivisionByZero));
+        assert_eq!(
+            calculate_liability_transfer_to_cover_margin_shortage(u128::MAX, 5_000, 1_000_000, 10_000, 1_000_000, 6, P, 0),
+            Err(Error::Overflow)
+        );
+        // w_A ≥ w_L: the sentinel, whatever else is wrong.
+        assert_eq!(calculate_liability_transfer_to_cover_margin_shortage(1, 10_000, 0, 10_000, 0, 99, -P, 0), Ok(u128::MAX));
+    }
+
+    #[test]
+    fn transfer_pricing_errors() {
+        let implied = calculate_liability_transfer_implied_by_asset_amount;
+        assert_eq!(implied(1, 1_000_000, 6, P, 1_000_000, 6, 0), Err(Error::DivisionByZero));
+        assert_eq!(implied(1, 0, 6, P, 1_000_000, 6, P), Err(Error::DivisionByZero));
+        assert_eq!(implied(1, 1_000_000, 6, -P, 1_000_000, 6, P), Err(Error::NegativePrice));
+        assert_eq!(implied(u128::MAX, 1_000_000, 6, P, 1_000_000, 6, P), Err(Error::Overflow));
+        assert_eq!(implied(1, 1_000_000, 60, P, 1_000_000, 6, P), Err(Error::Overflow));
+
+        let asset = calculate_asset_transfer_for_liability_transfer;
+        assert_eq!(asset(1, 1_000_000, 6, 0, 1, 1_000_000, 6, P), Err(Error::DivisionByZero));
+        assert_eq!(asset(1, 1_000_000, 6, P, 1, 0, 6, P), Err(Error::DivisionByZero));
+        assert_eq!(asset(1, 1_000_000, 6, P, 1, 1_000_000, 6, -P), Err(Error::NegativePrice));
+        assert_eq!(asset(1, 1_000_000, 6, P, u128::MAX, 1_000_000, 6, P), Err(Error::Overflow));
+        assert_eq!(asset(1, 1_000_000, 6, P, 1, 1_000_000, 60, P), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn multiplier_errors() {
+        assert_eq!(calculate_liquidation_multiplier(u32::MAX, LiquidationMultiplierType::Premium), Err(Error::Overflow));
+        assert_eq!(calculate_liquidation_multiplier(LIQUIDATION_FEE_PRECISION, LiquidationMultiplierType::Discount), Ok(0));
+    }
+
+    #[test]
+    fn bankruptcy_errors() {
+        let f = calculate_funding_rate_deltas_to_resolve_bankruptcy;
+        assert_eq!(f(1, 0, 0), Err(Error::NoOpenInterestToSocialize));
+        assert_eq!(f(i128::MIN, 1, 0), Err(Error::Overflow));
+        assert_eq!(f(1, i128::MIN, 0), Err(Error::Overflow));
+        assert_eq!(f(1, i128::MAX, -1), Err(Error::Overflow));
+        // |loss| × 1e9 past i128.
+        assert_eq!(f(i128::MAX / 1_000_000_000 + 1, 1, 0), Err(Error::Overflow));
+        // × 1,000 past i128: a loss of ~1.7e29 on one base unit.
+        assert_eq!(f(i128::MAX / 1_000_000_000, 1, 0), Err(Error::Overflow));
+
+        let g = calculate_cumulative_deposit_interest_delta_to_resolve_bankruptcy;
+        // 19 − 20 underflows (Drift's `get_token_amount`).
+        assert_eq!(g(1, 1, 1, 20), Err(Error::Overflow));
+        assert_eq!(g(u128::MAX, 1_000_000_000, 10_000_000_000, 6), Err(Error::Overflow));
+        // No deposits: 0, not an error (Drift swallows the division by zero).
+        assert_eq!(g(1, 0, 10_000_000_000, 6), Ok(0));
+        assert_eq!(g(1, 1_000_000_000, 0, 6), Ok(0));
+    }
+
+    #[test]
+    fn price_check_errors() {
+        assert_eq!(calculate_swap_price(1, 0, 6, 6), Err(Error::DivisionByZero));
+        assert_eq!(calculate_swap_price(1, 1, 39, 6), Err(Error::Overflow));
+        assert_eq!(calculate_swap_price(u128::MAX, 1, 6, 6), Err(Error::Overflow));
+        assert_eq!(validate_transfer_satisfies_limit_price(1, 0, 6, 6, Some(1)), Err(Error::DivisionByZero));
+        // Without a limit nothing is computed, so nothing can fail.
+        assert_eq!(validate_transfer_satisfies_limit_price(1, 0, 6, 6, None), Ok(()));
+
+        let f = validate_swap_within_liquidation_boundaries;
+        assert_eq!(f(0, 1, 6, 6, P, P, 1_000_000, 1_000_000), Err(Error::DivisionByZero));
+        assert_eq!(f(1, 1, 6, 6, P, 0, 1_000_000, 1_000_000), Err(Error::DivisionByZero));
+        assert_eq!(f(1, 1, 6, 6, P, P, 0, 1_000_000), Err(Error::DivisionByZero));
+        assert_eq!(f(1, 1, 6, 6, -P, P, 1_000_000, 1_000_000), Err(Error::NegativePrice));
+        assert_eq!(f(1, 1, 40, 6, P, P, 1_000_000, 1_000_000), Err(Error::Overflow));
+    }
+
+    #[test]
+    fn time_ramp_errors() {
+        let user = DriftUserLiquidationState { last_active_slot: 10, liquidation_margin_freed: 0 };
+        let shortage = ACCELERATED_LIQUIDATION_SHORTAGE;
+        assert_eq!(calculate_max_pct_to_liquidate(&user, shortage, 9, 0, 100), Err(Error::Overflow));
+        assert_eq!(calculate_max_pct_to_liquidate(&user, shortage, 20, u128::MAX, 100), Err(Error::Overflow));
+        assert_eq!(calculate_max_pct_to_liquidate(&user, u128::MAX, 20, 0, 100), Err(Error::Overflow));
+        // A zero duration is 100 %, not an error; a tiny shortage skips it all.
+        assert_eq!(calculate_max_pct_to_liquidate(&user, shortage, 20, 0, 0), Ok(LIQUIDATION_PCT_PRECISION));
+        assert_eq!(calculate_max_pct_to_liquidate(&user, shortage - 1, 0, 0, 0), Ok(LIQUIDATION_PCT_PRECISION));
+
+        assert_eq!(get_liquidation_fee(FEE_1PCT, 50_000, 10, 9), Err(Error::Overflow));
+        // u64::MAX slots saturate to u32::MAX, then the cap.
+        assert_eq!(get_liquidation_fee(FEE_1PCT, 50_000, 0, u64::MAX), Ok(50_000));
+        assert_eq!(get_liquidation_fee(FEE_1PCT, u32::MAX, 0, u64::MAX), Ok(u32::MAX));
+    }
+
+    #[test]
+    fn insurance_fee_errors() {
+        let perp = calculate_perp_if_fee;
+        assert_eq!(perp(1, 1, u32::MAX, 0, P, P, FEE_1PCT), Err(Error::Overflow));
+        // ⌊1 × 1 / 1e6⌋ = 0: the price divides.
+        assert_eq!(perp(1, 1, 1_000, 0, 1, 1, FEE_1PCT), Err(Error::DivisionByZero));
+        assert_eq!(perp(1, 1, 1_000, 0, -P, P, FEE_1PCT), Err(Error::NegativePrice));
+        // 42,000,000 bps × 100 = 4.2e9 fits u32; × 19 does not.
+        assert_eq!(perp(0, 1, 42_000_000, 0, P, P, FEE_1PCT), Err(Error::Overflow));
+        assert_eq!(perp(u128::MAX, 1, 1_000, 0, P, P, FEE_1PCT), Err(Error::Overflow));
+
+        let spot = |decimals: u32, price: i64, shortage: u128| {
+            calculate_spot_if_fee(shortage, 1, 5_000, 1_000_000, 10_000, 1_000_000, decimals, price, FEE_1PCT)
+        };
+        assert_eq!(spot(39, P, 1), Err(Error::Overflow));
+        assert_eq!(spot(6, -P, 1), Err(Error::NegativePrice));
+        assert_eq!(spot(6, P, u128::MAX), Err(Error::Overflow));
+        assert_eq!(spot(6, 0, 1), Ok(0));
+    }
+
+    #[test]
+    fn order_params_errors() {
+        let f = get_liquidation_order_params;
+        assert_eq!(f(0, PositionDirection::Short, 1, i64::MIN, 0), Err(Error::Overflow));
+        // Selling at more than a 100 % fee.
+        assert_eq!(f(0, PositionDirection::Long, 1, P, LIQUIDATION_FEE_PRECISION + 1), Err(Error::Overflow));
+        // Buying: i64::MAX × 3 is past u64; × 2 fits.
+        assert_eq!(f(0, PositionDirection::Short, 1, i64::MAX, 2 * LIQUIDATION_FEE_PRECISION), Err(Error::Overflow));
+        assert_eq!(f(0, PositionDirection::Short, 1, i64::MAX, LIQUIDATION_FEE_PRECISION).unwrap().price, 2 * (i64::MAX as u64));
+        // A negative oracle price is taken by its magnitude (Drift's `abs`).
+        assert_eq!(f(0, PositionDirection::Long, 1, -P, FEE_1PCT).unwrap().price, 990_000);
+    }
+}
