@@ -18,8 +18,11 @@
 //! sentinels are kept (`u64::MAX` / `u128::MAX` for "no finite transfer
 //! covers the shortage", `0` for "no insurance fee"). Errors are values:
 //!
-//! * an overflow or an underflow (Drift's `MathError`, or a panic of
-//!   `10_u128.pow`) is [`Error::Overflow`];
+//! * an overflow or an underflow (Drift's `MathError`) is
+//!   [`Error::Overflow`]; so is one in Drift's unchecked steps (`10^dec`
+//!   past `u128`, `abs` of `i128::MIN`), which panic in a build with
+//!   overflow checks (Drift's tests) and wrap in Drift's release build:
+//!   inputs no market has, refused here rather than wrapped;
 //! * a division by zero (Drift's `MathError`) is [`Error::DivisionByZero`];
 //! * a negative price cast to an unsigned integer (Drift's
 //!   `CastingFailure`) is [`Error::NegativePrice`]; any other failed cast
@@ -211,13 +214,15 @@ pub fn calculate_base_asset_amount_to_cover_margin_shortage(
     if oracle_price == 0 || margin_ratio <= liquidation_fee {
         return Ok(u64::MAX);
     }
+    // Drift's chain evaluates the numerator before the denominator.
+    let numerator = mul(margin_shortage, PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO)?;
     let price = price_u(oracle_price)?;
     let quote_adjusted_price = div_floor(mul(price, price_u(quote_oracle_price)?)?, PRICE_PRECISION_U128)?;
     let net_ratio = u128::from(ov(margin_ratio.checked_sub(liquidation_fee))?);
     let freed_per_base = div_floor(mul(quote_adjusted_price, net_ratio)?, LIQUIDATION_FEE_PRECISION_U128)?;
     let if_fee_per_base = div_floor(mul(price, u128::from(if_liquidation_fee))?, LIQUIDATION_FEE_PRECISION_U128)?;
     let denominator = sub(freed_per_base, if_fee_per_base)?;
-    let base = div_floor(mul(margin_shortage, PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO)?, denominator)?;
+    let base = div_floor(numerator, denominator)?;
     u64::try_from(base).map_err(|_| Error::Overflow)
 }
 
@@ -263,13 +268,15 @@ pub fn calculate_liability_transfer_to_cover_margin_shortage(
     if asset_weight_component >= liability_weight_component {
         return Ok(u128::MAX);
     }
+    // Drift's chain evaluates the numerator before the denominator.
+    let numerator = mul(mul(margin_shortage, numerator_scale)?, LIABILITY_TRANSFER_SCALE)?;
     let price = price_u(liability_price)?;
     let freed = mul(price, sub(liability_weight_component, asset_weight_component)?)?;
     let if_fee = mul(
         mul(div_floor(mul(price, u128::from(if_liquidation_fee))?, LIQUIDATION_FEE_PRECISION_U128)?, u128::from(liability_weight))?,
         WEIGHT_EXTRA_PRECISION,
     )?;
-    let transfer = div_floor(mul(mul(margin_shortage, numerator_scale)?, LIABILITY_TRANSFER_SCALE)?, sub(freed, if_fee)?)?;
+    let transfer = div_floor(numerator, sub(freed, if_fee)?)?;
     Ok(div_floor(transfer, denominator_scale)?.max(1))
 }
 
@@ -393,7 +400,8 @@ pub fn calculate_funding_rate_deltas_to_resolve_bankruptcy(
     base_asset_amount_long: i128,
     base_asset_amount_short: i128,
 ) -> Result<i128> {
-    // Drift computes in i128: `abs` and every product overflow as Drift's do.
+    // Drift computes in i128: every checked step overflows where Drift's
+    // does; `abs` of i128::MIN (unchecked in Drift) is refused.
     let long = ov(base_asset_amount_long.checked_abs())?;
     let short = ov(base_asset_amount_short.checked_abs())?;
     let total_base_asset_amount = num::add(long, short)?;
@@ -707,7 +715,8 @@ pub struct LiquidationOrderParams {
 /// liquidation fee — buying at `|P| + ⌊|P| × f / 10⁶⌋`, selling at `|P| −
 /// ⌊|P| × f / 10⁶⌋` (the fee truncated, so the limit rounds toward the
 /// oracle). A fee above 100 % when selling, or a price past `u64`, is
-/// [`Error::Overflow`].
+/// [`Error::Overflow`]; `i64::MIN` (whose `abs` Drift cannot cast) is
+/// [`Error::NegativePrice`].
 pub fn get_liquidation_order_params(
     market_index: u16,
     existing_direction: PositionDirection,
@@ -716,8 +725,9 @@ pub fn get_liquidation_order_params(
     liquidation_fee: u32,
 ) -> Result<LiquidationOrderParams> {
     let direction = existing_direction.opposite();
-    // Drift's `i64::abs` overflows on i64::MIN.
-    let price = u128::from(ov(oracle_price.checked_abs())?.unsigned_abs());
+    // Drift's `abs` leaves i64::MIN negative (release build: it wraps), so
+    // its cast to u128 fails (`CastingFailure`): a negative price.
+    let price = u128::from(oracle_price.checked_abs().ok_or(Error::NegativePrice)?.unsigned_abs());
     let fee = div_floor(mul(price, u128::from(liquidation_fee))?, LIQUIDATION_FEE_PRECISION_U128)?;
     let limit = match direction {
         PositionDirection::Long => add(price, fee)?,
@@ -737,8 +747,10 @@ mod tests {
     #[test]
     fn base_amount_errors() {
         let f = calculate_base_asset_amount_to_cover_margin_shortage;
-        // 1,000 bps × 100 overflows u32 at u32::MAX bps, before any check.
+        // u32::MAX bps × 100 overflows u32, before any check.
         assert_eq!(f(1, u32::MAX, 0, 0, 0, P), Err(Error::Overflow));
+        // Drift's order: the numerator (overflowing) before the price cast.
+        assert_eq!(f(u128::MAX, 1_000, 0, 0, -P, P), Err(Error::Overflow));
         assert_eq!(f(1, 1_000, 0, 0, -P, P), Err(Error::NegativePrice));
         assert_eq!(f(1, 1_000, 0, 0, P, -P), Err(Error::NegativePrice));
         // 10 %: freed ⌊1e6 × 100,000 / 1e6⌋ = 100,000 per unit of price; an
@@ -772,6 +784,11 @@ mod tests {
         assert_eq!(f(1_000_000, 6, 0, 0), Err(Error::DivisionByZero));
         assert_eq!(
             calculate_liability_transfer_to_cover_margin_shortage(u128::MAX, 5_000, 1_000_000, 10_000, 1_000_000, 6, P, 0),
+            Err(Error::Overflow)
+        );
+        // Drift's order: the numerator (overflowing) before the price cast.
+        assert_eq!(
+            calculate_liability_transfer_to_cover_margin_shortage(u128::MAX, 5_000, 1_000_000, 10_000, 1_000_000, 6, -P, 0),
             Err(Error::Overflow)
         );
         // w_A ≥ w_L: the sentinel, whatever else is wrong.
@@ -879,7 +896,7 @@ mod tests {
     #[test]
     fn order_params_errors() {
         let f = get_liquidation_order_params;
-        assert_eq!(f(0, PositionDirection::Short, 1, i64::MIN, 0), Err(Error::Overflow));
+        assert_eq!(f(0, PositionDirection::Short, 1, i64::MIN, 0), Err(Error::NegativePrice));
         // Selling at more than a 100 % fee.
         assert_eq!(f(0, PositionDirection::Long, 1, P, LIQUIDATION_FEE_PRECISION + 1), Err(Error::Overflow));
         // Buying: i64::MAX × 3 is past u64; × 2 fits.
