@@ -1974,6 +1974,21 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG 64
 
 /**
+ * perp bankruptcy cannot be socialized: the market has no open interest (`partliq::Error::NoOpenInterestToSocialize`).
+ */
+#define PARTLIQ_STATUS_NO_OPEN_INTEREST_TO_SOCIALIZE 65
+
+/**
+ * liquidation transfer price below the liquidator's limit price (`partliq::Error::LiquidationBelowLimitPrice`).
+ */
+#define PARTLIQ_STATUS_LIQUIDATION_BELOW_LIMIT_PRICE 66
+
+/**
+ * liquidation swap price worse than the worst case the fees allow (`partliq::Error::LiquidationBeyondWorstCasePrice`).
+ */
+#define PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE 67
+
+/**
  * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100

@@ -146,6 +146,16 @@ error_table! {
     BlockLimitExceeded = 63, "subaccount block limit already exceeded";
     /// A venue replica's configuration.
     InvalidLiquidationConfig = 64, "invalid liquidation configuration";
+    /// Drift ([`crate::venues::drift_v2::liquidation`]): Drift's
+    /// `CantResolvePerpBankruptcy`, a loss to spread over no open interest.
+    NoOpenInterestToSocialize = 65, "perp bankruptcy cannot be socialized: the market has no open interest";
+    /// Drift ([`crate::venues::drift_v2::liquidation`]): Drift's
+    /// `LiquidationDoesntSatisfyLimitPrice`.
+    LiquidationBelowLimitPrice = 66, "liquidation transfer price below the liquidator's limit price";
+    /// Drift ([`crate::venues::drift_v2::liquidation`]): Drift's
+    /// `InvalidLiquidation`, a swap price worse than the oracle prices with
+    /// the liquidation multipliers.
+    LiquidationBeyondWorstCasePrice = 67, "liquidation swap price worse than the worst case the fees allow";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";
@@ -258,6 +268,8 @@ mod tests {
             (Error::InvalidPriceBand, 43),
             (Error::InvalidPolicyFraction, 50),
             (Error::InvalidLiquidationConfig, 64),
+            (Error::NoOpenInterestToSocialize, 65),
+            (Error::LiquidationBeyondWorstCasePrice, 67),
             (Error::SharedMemoryTooSmall, 100),
             (Error::CommitExceedsReservation, 110),
             (Error::AssetWeightAbove100Percent, 200),

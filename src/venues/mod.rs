@@ -21,7 +21,9 @@
 //!   exact to the wei;
 //! * [`drift_v2`] — Drift v2's margin calculation (√size weights,
 //!   spot open orders, perp value and requirement, unrealised-pnl weight,
-//!   funding, cross and isolated totals), exact to the micro-dollar.
+//!   funding, cross and isolated totals) and its liquidation math
+//!   ([`drift_v2::liquidation`]: shortage sizing, transfers, insurance fee
+//!   caps, fee ramp, bankruptcy deltas), exact to the micro-dollar.
 
 pub mod aave_v3;
 pub mod drift_v2;

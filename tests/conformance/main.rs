@@ -5,6 +5,8 @@
 //! - `drift_v2`, `mango_v4`: unified-account health against Drift's and
 //!   Mango's own unit tests (Drift through its replica too), and funding
 //!   against dYdX's settlement tests;
+//! - `drift_v2_liquidation`: Drift's liquidation replica against Drift's
+//!   own liquidation-math tests;
 //! - `venues`: partliq's own API against published dYdX, Binance and
 //!   Hyperliquid figures;
 //! - `policies`: every step rule, venue preset and escalation path by hand;
@@ -33,6 +35,7 @@ mod bigrational_ref;
 mod aave_v3;
 mod bigrational;
 mod drift_v2;
+mod drift_v2_liquidation;
 mod dydx_v4;
 mod mango_v4;
 mod policies;

@@ -127,6 +127,15 @@ pub const PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED: partliq_status = 63;
 /// invalid liquidation configuration (`partliq::Error::InvalidLiquidationConfig`).
 pub const PARTLIQ_STATUS_INVALID_LIQUIDATION_CONFIG: partliq_status = 64;
 
+/// perp bankruptcy cannot be socialized: the market has no open interest (`partliq::Error::NoOpenInterestToSocialize`).
+pub const PARTLIQ_STATUS_NO_OPEN_INTEREST_TO_SOCIALIZE: partliq_status = 65;
+
+/// liquidation transfer price below the liquidator's limit price (`partliq::Error::LiquidationBelowLimitPrice`).
+pub const PARTLIQ_STATUS_LIQUIDATION_BELOW_LIMIT_PRICE: partliq_status = 66;
+
+/// liquidation swap price worse than the worst case the fees allow (`partliq::Error::LiquidationBeyondWorstCasePrice`).
+pub const PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE: partliq_status = 67;
+
 /// shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
 pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
 

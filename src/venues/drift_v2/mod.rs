@@ -55,6 +55,10 @@
 //!   (weighted borrows, order cash paid, perp requirements, $0.01 per open
 //!   order), with the optional liquidation buffer.
 //!
+//! * **Liquidation** ([`liquidation`]): how much to liquidate to cover a
+//!   margin shortage, what the liquidator and the insurance fund take, the
+//!   fee's time ramp, and how a bankruptcy is spread over a market.
+//!
 //! # Not replicated
 //!
 //! High-leverage mode, prediction markets, markets in `Settlement`, the
@@ -92,6 +96,8 @@
 
 use crate::error::{Error, Result};
 use crate::num::{self, Rounding};
+
+pub mod liquidation;
 
 /// Base amounts per whole unit (`BASE_PRECISION`, `AMM_RESERVE_PRECISION`).
 pub const BASE_PRECISION: u128 = 1_000_000_000;
