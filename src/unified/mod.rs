@@ -22,9 +22,16 @@
 //! The figures of a pool, at three levels in order, are in [`health`]; the
 //! pipeline's first step for such a pool (cancel its resting orders) and its
 //! perps in today's model are in [`pipeline`].
+//!
+//! What a pool's loss becomes once it has nothing more — who pays a
+//! deficit, in which order, with one exact ledger — is [`waterfall`]; the
+//! final settlement of a delisted market, which can leave such a deficit,
+//! is [`delisting`].
 
+pub mod delisting;
 pub mod health;
 pub mod pipeline;
+pub mod waterfall;
 
 use crate::account::Position;
 use crate::asset::{Asset, AssetBalance};
@@ -33,7 +40,13 @@ use crate::market::Market;
 use crate::num::{Ppm, Price, Quote, Size};
 
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
+pub use delisting::{settle_delisted, DelistingOutcome, DelistingPolicy, PoolDelisting, PositionSettlement};
 pub use pipeline::{perp_view, run_unified_pipeline};
+pub use waterfall::{
+    check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,
+    FundId, FundScope, LedgerEntry, LedgerUnit, Party, Socialization, StepUse, WaterfallContext, WaterfallOutcome, WaterfallPolicy,
+    WaterfallStep, MAX_LEDGER_ENTRIES, MAX_WATERFALL_STEPS,
+};
 
 /// Most token balances one account may hold.
 pub const MAX_BALANCES: usize = 64;

@@ -1,0 +1,235 @@
+//! Final settlement: closing every position of a delisted market.
+//!
+//! When a market is delisted, every position in it is closed at one
+//! **settlement price** the venue fixes. [`settle_delisted`] does it for one
+//! pool of a unified account:
+//!
+//! 1. each position of the market that counts in the pool is closed at the
+//!    settlement price, rounding against the account: a long's proceeds
+//!    `⌊size × price × 10^e⌋` (down), a short's cost `⌈|size| × price ×
+//!    10^e⌉` (up);
+//! 2. its unsettled funding is settled with it, `⌈(I − I_last) × size /
+//!    10⁶⌉` owed (up; a position of size 0 would otherwise carry it no
+//!    more), and its last funding index set to the market's;
+//! 3. a fee, only if the policy sets one ([`DelistingPolicy::fee`], none by
+//!    default): `⌈|notional| × fee⌉`, capped by the pool's equity after the
+//!    closes (positions in order), so a fee never creates or deepens a
+//!    deficit (the fee rule of [`crate::settlement`]);
+//! 4. the pool's health after, and what its loss is: none
+//!    ([`DelistingOutcome::Solvent`]); a **deficit** when the pool has
+//!    nothing more and the settled position's negative quote balance is its
+//!    only debt ([`DelistingOutcome::Bankrupt`], to resolve with
+//!    [`super::resolve_deficit`]); otherwise a shortfall
+//!    ([`DelistingOutcome::Insolvent`]): the pool still holds something its
+//!    legs must liquidate first (or owes several debts, each its own
+//!    deficit), after which what is left goes down the same waterfall.
+//!
+//! # Which venue this follows
+//!
+//! **Drift v2** (`settle_expired_position`, and its delisting tests): the
+//! market settles at one settlement price, each position's funding is
+//! settled first, then its pnl at that price; an account that cannot pay is
+//! resolved by the bankruptcy waterfall (insurance fund, then a funding-rate
+//! delta over the positions still open), and its loss never sits unowned.
+//! partliq follows that order. **dYdX v4** instead closes final-settlement
+//! positions at the oracle price against each other through its
+//! deleveraging machinery, negative-equity subaccounts first at their
+//! bankruptcy price; a policy ending in [`super::WaterfallStep::AutoDeleverage`]
+//! reproduces the effect for the bankrupt ones. Drift charges its taker fee
+//! on the settlement; partliq charges nothing unless the policy says.
+//!
+//! To socialize a delisting bankruptcy over the market (Drift's funding
+//! delta), pass the sizes the market held **at settlement** as the
+//! waterfall's payers and take each charge off the settled quote balances:
+//! after every close the market's open interest is zero, and a socialized
+//! step would have nobody to charge.
+
+use super::health::unified_pool_health;
+use super::waterfall::{check_pool_exhausted, Deficit};
+use super::{MarginBook, MarginLadder, PerpPosition, UnifiedAccount, UnifiedHealth};
+use crate::error::{Error, Result};
+use crate::market::Market;
+use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
+
+/// How a delisted market is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DelistingPolicy {
+    /// The settlement price (> 0), in the market's price units.
+    pub settlement_price: Price,
+    /// A fee on the settled notional (0: none, the default), rounded up and
+    /// capped by the pool's equity.
+    pub fee: Ppm,
+}
+
+impl DelistingPolicy {
+    /// Settlement at `price` with no fee.
+    #[must_use]
+    pub fn at(price: Price) -> Self {
+        DelistingPolicy { settlement_price: price, fee: Ppm::ZERO }
+    }
+}
+
+/// One settled position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PositionSettlement {
+    /// Index of the position in the account's positions.
+    pub position_index: usize,
+    /// Its size before (now 0).
+    pub closed_size: Size,
+    /// Close cash: a long's proceeds (> 0, rounded down), a short's cost
+    /// (< 0, magnitude rounded up).
+    pub cash: Quote,
+    /// Funding settled: > 0 paid by the account, < 0 received (rounded
+    /// against the account).
+    pub funding: Quote,
+    /// Fee charged (≥ 0).
+    pub fee: Quote,
+    /// `cash − funding − fee`: the change of the quote balance.
+    pub quote_delta: Quote,
+    /// The quote balance after.
+    pub new_quote_balance: Quote,
+}
+
+/// What the settlement leaves a pool with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DelistingOutcome {
+    /// Equity ≥ 0.
+    Solvent,
+    /// The pool has nothing more and owes this deficit: resolve it with the
+    /// waterfall.
+    Bankrupt(Deficit),
+    /// Equity < 0 but the pool still holds something (or owes more than one
+    /// debt): liquidate it first; `shortfall = −equity`.
+    Insolvent {
+        /// The negative equity's magnitude.
+        shortfall: Quote,
+    },
+}
+
+/// A pool's final settlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolDelisting {
+    /// Positions settled: the first `settled` entries of the output.
+    pub settled: usize,
+    /// The pool's health after every close, funding and fee.
+    pub health_after: UnifiedHealth,
+    /// What its loss is.
+    pub outcome: DelistingOutcome,
+}
+
+/// The close cash and the funding of one position (see the module docs).
+fn close_figures(market: &Market, p: &PerpPosition, price: i128, index: Option<i64>) -> Result<(i128, i128)> {
+    let size = i128::from(p.size.0);
+    let cash = market.notional_i128(size, price, Rounding::Floor)?;
+    let funding = match index {
+        Some(i) => {
+            let owed = num::mul(num::sub(i128::from(i), i128::from(p.last_funding_index))?, size)?;
+            num::div_round(owed, PPM, Rounding::Ceil)?
+        }
+        None => 0,
+    };
+    Ok((cash, funding))
+}
+
+/// Settles every position of the delisted market `market_index` that counts
+/// in pool `pool_index` of `account` (see the module docs), into
+/// `settlements` (one entry per position of the market with a size), with
+/// the pool's health after and its outcome. `scratch` (at least as long as
+/// the account's positions) receives the positions after; `settlements` is
+/// written only on success.
+///
+/// # Errors
+/// [`Error::InvalidSettlementPrice`] for a price ≤ 0;
+/// [`Error::FractionAbove100Percent`] for a fee above 100 %;
+/// [`Error::UnknownPosition`] for a pool that is not there;
+/// [`Error::UnknownMarket`]; [`Error::BufferTooSmall`] for a short
+/// `scratch` or `settlements`; the pool health's errors;
+/// [`Error::Overflow`].
+#[allow(clippy::too_many_arguments)]
+pub fn settle_delisted(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    market_index: u32,
+    policy: &DelistingPolicy,
+    ladder: &MarginLadder,
+    scratch: &mut [PerpPosition],
+    settlements: &mut [PositionSettlement],
+) -> Result<PoolDelisting> {
+    if policy.settlement_price.0 <= 0 {
+        return Err(Error::InvalidSettlementPrice);
+    }
+    policy.fee.at_most_one(Error::FractionAbove100Percent)?;
+    let pool = account.pool(pool_index)?;
+    let m = usize::try_from(market_index).map_err(|_| Error::UnknownMarket)?;
+    let market = book.markets.get(m).ok_or(Error::UnknownMarket)?;
+    let index = book.funding_index(market_index)?;
+    let price = i128::from(policy.settlement_price.0);
+    let n = account.positions.len();
+    let work = scratch.get_mut(..n).ok_or(Error::BufferTooSmall)?;
+    work.copy_from_slice(account.positions);
+    let settles = |p: &PerpPosition| p.market_index == market_index && p.size.0 != 0;
+    let count = pool.members().filter(|(_, p)| settles(p)).count();
+    if settlements.len() < count {
+        return Err(Error::BufferTooSmall);
+    }
+    // Closes and funding.
+    for (i, p) in pool.members().filter(|(_, p)| settles(p)) {
+        let (cash, funding) = close_figures(market, p, price, index)?;
+        let w = work.get_mut(i).ok_or(Error::UnknownPosition)?;
+        w.size = Size(0);
+        w.quote_balance = Quote::from_i128(num::sub(num::add(i128::from(p.quote_balance.0), cash)?, funding)?)?;
+        if let Some(ix) = index {
+            w.last_funding_index = ix;
+        }
+    }
+    // Fees, capped by the equity after the closes, in position order.
+    if policy.fee.0 != 0 {
+        let after_closes = UnifiedAccount { balances: account.balances, positions: &*work };
+        let equity = unified_pool_health(&after_closes.pool(pool_index)?, book, ladder)?.equity;
+        let mut room = i128::from(equity.0).max(0);
+        let den = num::mul(market.notional_denominator()?, PPM)?;
+        for (i, p) in pool.members().filter(|(_, p)| settles(p)) {
+            let abs = i128::from(p.size.0).checked_abs().ok_or(Error::Overflow)?;
+            let nominal = num::mul_div_wide(market.scaled_notional(abs, price)?, i128::from(policy.fee.0), den, Rounding::Ceil)?;
+            let fee = nominal.min(room);
+            room = num::sub(room, fee)?;
+            let w = work.get_mut(i).ok_or(Error::UnknownPosition)?;
+            w.quote_balance = Quote::from_i128(num::sub(i128::from(w.quote_balance.0), fee)?)?;
+        }
+    }
+    let after = UnifiedAccount { balances: account.balances, positions: &*work };
+    let after_pool = after.pool(pool_index)?;
+    let health_after = unified_pool_health(&after_pool, book, ladder)?;
+    let outcome = if health_after.equity.0 >= 0 {
+        DelistingOutcome::Solvent
+    } else {
+        let mut debts = after_pool.members().filter(|(_, p)| p.quote_balance.0 < 0);
+        let only = match (debts.next(), debts.next()) {
+            (Some((_, p)), None) if p.market_index == market_index => Some(*p),
+            _ => None,
+        };
+        let no_borrows = after_pool.balances.iter().all(|b| b.amount >= 0);
+        match only {
+            Some(p) if no_borrows && check_pool_exhausted(&after_pool).is_ok() => DelistingOutcome::Bankrupt(Deficit::of_position(&p)?),
+            _ => DelistingOutcome::Insolvent { shortfall: Quote(health_after.equity.0.checked_neg().ok_or(Error::Overflow)?) },
+        }
+    };
+    // Commit the figures.
+    for (slot, (i, p)) in settlements.iter_mut().zip(pool.members().filter(|(_, p)| settles(p))) {
+        let (cash, funding) = close_figures(market, p, price, index)?;
+        let new_qb = work.get(i).ok_or(Error::UnknownPosition)?.quote_balance;
+        let delta = num::sub(i128::from(new_qb.0), i128::from(p.quote_balance.0))?;
+        let fee = num::sub(num::sub(cash, funding)?, delta)?;
+        *slot = PositionSettlement {
+            position_index: i,
+            closed_size: p.size,
+            cash: Quote::from_i128(cash)?,
+            funding: Quote::from_i128(funding)?,
+            fee: Quote::from_i128(fee)?,
+            quote_delta: Quote::from_i128(delta)?,
+            new_quote_balance: new_qb,
+        };
+    }
+    Ok(PoolDelisting { settled: count, health_after, outcome })
+}
