@@ -233,3 +233,163 @@ pub fn settle_delisted(
     }
     Ok(PoolDelisting { settled: count, health_after, outcome })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::asset::{Asset, AssetBalance};
+    use crate::escalation::{InsuranceFundBook, InsuranceFunds};
+    use crate::health::HealthState;
+    use crate::unified::waterfall::{
+        ledger_balances, resolve_deficit, socialized_charge, FundScope, LedgerEntry, Socialization, WaterfallContext, WaterfallPolicy,
+        WaterfallStep, MAX_LEDGER_ENTRIES,
+    };
+
+    fn market(e: i32) -> Market {
+        Market::single_tier(e, 1, 1, Ppm(100_000), Ppm(50_000))
+    }
+
+    fn settle(
+        acct: &UnifiedAccount<'_>,
+        pool: usize,
+        book: &MarginBook<'_>,
+        policy: &DelistingPolicy,
+    ) -> Result<(PoolDelisting, [PositionSettlement; 4], [PerpPosition; 4])> {
+        let mut scratch = [PerpPosition::default(); 4];
+        let mut out = [PositionSettlement::default(); 4];
+        let r = settle_delisted(acct, pool, book, 0, policy, &MarginLadder::STANDARD, &mut scratch, &mut out)?;
+        Ok((r, out, scratch))
+    }
+
+    /// Scenario: a market with a long and a short is delisted at 110; the
+    /// short is bankrupt; its deficit goes to the fund, then is socialized
+    /// over the sizes the market held at settlement (the long).
+    #[test]
+    fn long_and_short_one_bankrupt() {
+        let markets = [market(0)];
+        let prices = [Price(110)];
+        let book = MarginBook::perps(&markets, &prices);
+        let policy = DelistingPolicy::at(Price(110));
+        // Long 10 bought at 90: qb −900. Short 10 sold at 100 with 50 margin: qb 1,050.
+        let long = [PerpPosition::isolated(0, Size(10), Quote(-900))];
+        let short = [PerpPosition::isolated(0, Size(-10), Quote(1_050))];
+        let (l, lo, _) = settle(&UnifiedAccount { balances: &[], positions: &long }, 1, &book, &policy).unwrap();
+        let (s, so, _) = settle(&UnifiedAccount { balances: &[], positions: &short }, 1, &book, &policy).unwrap();
+        // Long: proceeds 10 × 110 = 1,100; qb 200. Short: cost 1,100; qb −50.
+        assert_eq!(
+            lo[0],
+            PositionSettlement {
+                position_index: 0,
+                closed_size: Size(10),
+                cash: Quote(1_100),
+                funding: Quote(0),
+                fee: Quote(0),
+                quote_delta: Quote(1_100),
+                new_quote_balance: Quote(200)
+            }
+        );
+        assert_eq!((l.settled, l.outcome, l.health_after.equity), (1, DelistingOutcome::Solvent, Quote(200)));
+        assert_eq!((so[0].cash, so[0].new_quote_balance), (Quote(-1_100), Quote(-50)));
+        assert_eq!(
+            (s.outcome, s.health_after.state),
+            (DelistingOutcome::Bankrupt(Deficit::Perp { market_index: 0, loss: 50 }), HealthState::Bankrupt)
+        );
+        // The waterfall: the fund's room is 30, the long (size 10 at settlement) pays the rest:
+        // δ = ⌈20e6 / 10⌉ = 2,000,000; its charge ⌈10 × 2⌉ = 20: qb 200 − 20 = 180.
+        let DelistingOutcome::Bankrupt(deficit) = s.outcome else { unreachable!() };
+        let mut shared = InsuranceFundBook::new(Quote(130), Quote(100)).unwrap();
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let payers = [10];
+        let ctx = WaterfallContext { backstop_capacity: 0, payers: &payers, deposit_index: 1, book: &book };
+        let policy = WaterfallPolicy::new(&[WaterfallStep::InsuranceFund, WaterfallStep::SocializedLoss], FundScope::Global).unwrap();
+        let w = resolve_deficit(&deficit, &policy, &mut funds, &ctx, &mut ledger).unwrap();
+        assert_eq!(w.socialization, Socialization::Perp { open_interest: 10, delta: 2_000_000, charged: 20, surplus: 0 });
+        assert!(ledger_balances(&ledger[..w.ledger_len], &deficit));
+        let Socialization::Perp { delta, .. } = w.socialization else { unreachable!() };
+        assert_eq!(i128::from(lo[0].new_quote_balance.0) - socialized_charge(Size(10), delta).unwrap(), 180);
+        // The deficit is owned whole: the fund's 30 and the long's 20.
+        assert_eq!((w.fund_paid, w.used()[1].absorbed), (30, 20));
+        assert_eq!(shared.balance, Quote(100));
+    }
+
+    /// Rounding against the account on both sides, and funding settled with the close.
+    #[test]
+    fn rounding_and_funding() {
+        // e = −2: price 10,001 is 100.01.
+        let markets = [market(-2)];
+        let prices = [Price(10_001)];
+        let funding = [333_334];
+        let book = MarginBook { funding_indexes: &funding, ..MarginBook::perps(&markets, &prices) };
+        let policy = DelistingPolicy::at(Price(10_001));
+        let ps = [PerpPosition::isolated(0, Size(3), Quote(0)), PerpPosition::isolated(0, Size(-3), Quote(400))];
+        let acct = UnifiedAccount { balances: &[], positions: &ps };
+        // Long 3: proceeds ⌊300.03⌋ = 300; funding owed 3 × 333,334 / 1e6 = 1.000002 → 2 (up).
+        let (r, o, scratch) = settle(&acct, 1, &book, &policy).unwrap();
+        assert_eq!((o[0].cash, o[0].funding, o[0].quote_delta, o[0].new_quote_balance), (Quote(300), Quote(2), Quote(298), Quote(298)));
+        assert_eq!((r.settled, scratch[0].size, scratch[0].last_funding_index), (1, Size(0), 333_334));
+        // Short 3: cost ⌈300.03⌉ = 301; funding −1.000002 → ⌈−1.000002⌉ = −1 (receives 1):
+        // qb 400 − 301 + 1 = 100.
+        let (r, o, _) = settle(&acct, 2, &book, &policy).unwrap();
+        assert_eq!((o[0].position_index, o[0].cash, o[0].funding, o[0].new_quote_balance), (1, Quote(-301), Quote(-1), Quote(100)));
+        assert_eq!(r.outcome, DelistingOutcome::Solvent);
+    }
+
+    /// A fee only when the policy sets one, capped by the pool's equity;
+    /// a cross pool that still holds something is insolvent, not bankrupt.
+    #[test]
+    fn fee_cap_and_insolvent_cross_pool() {
+        let markets = [market(0), market(0)];
+        let prices = [Price(110), Price(50)];
+        let assets = [Asset::at_par(0)];
+        let asset_prices = [Price(1)];
+        let book = MarginBook { assets: &assets, asset_prices: &asset_prices, ..MarginBook::perps(&markets, &prices) };
+        let deposit = [AssetBalance { asset_index: 0, amount: 5 }];
+        // Cross long 10 with qb −1,095: closed at 110 → qb 5; equity 5 + 5 = 10.
+        let ps = [PerpPosition::cross(0, Size(10), Quote(-1_095))];
+        let acct = UnifiedAccount { balances: &deposit, positions: &ps };
+        let policy = DelistingPolicy { settlement_price: Price(110), fee: Ppm(10_000) };
+        // Fee ⌈1,100 × 1 %⌉ = 11, capped at the equity 10: qb 5 − 10 = −5, equity 0.
+        let (r, o, _) = settle(&acct, 0, &book, &policy).unwrap();
+        assert_eq!((o[0].fee, o[0].quote_delta, o[0].new_quote_balance), (Quote(10), Quote(1_090), Quote(-5)));
+        assert_eq!((r.outcome, r.health_after.equity), (DelistingOutcome::Solvent, Quote(0)));
+        // Without a fee: none.
+        let (_, o, _) = settle(&acct, 0, &book, &DelistingPolicy::at(Price(110))).unwrap();
+        assert_eq!(o[0].fee, Quote(0));
+        // At 100 the close leaves qb −95; equity 5 − 95 = −90 but the deposit is still
+        // there: insolvent (its legs first), shortfall 90.
+        let (r, _, _) = settle(&acct, 0, &book, &DelistingPolicy::at(Price(100))).unwrap();
+        assert_eq!(r.outcome, DelistingOutcome::Insolvent { shortfall: Quote(90) });
+        // Another open position: also insolvent. Market 1: long 1 at 50, qb −50 → value 0.
+        let ps = [PerpPosition::cross(0, Size(10), Quote(-1_095)), PerpPosition::cross(1, Size(1), Quote(-50))];
+        let acct = UnifiedAccount { balances: &[], positions: &ps };
+        let (r, o, _) = settle(&acct, 0, &book, &DelistingPolicy::at(Price(100))).unwrap();
+        assert_eq!((r.settled, o[0].position_index, r.outcome), (1, 0, DelistingOutcome::Insolvent { shortfall: Quote(95) }));
+    }
+
+    #[test]
+    fn errors() {
+        let markets = [market(0)];
+        let prices = [Price(100)];
+        let book = MarginBook::perps(&markets, &prices);
+        let ps = [PerpPosition::cross(0, Size(1), Quote(0)), PerpPosition::cross(0, Size(-1), Quote(0))];
+        let acct = UnifiedAccount { balances: &[], positions: &ps };
+        assert_eq!(settle(&acct, 0, &book, &DelistingPolicy::at(Price(0))).err(), Some(Error::InvalidSettlementPrice));
+        let fee = DelistingPolicy { settlement_price: Price(1), fee: Ppm(1_000_001) };
+        assert_eq!(settle(&acct, 0, &book, &fee).err(), Some(Error::FractionAbove100Percent));
+        assert_eq!(settle(&acct, 1, &book, &DelistingPolicy::at(Price(1))).err(), Some(Error::UnknownPosition));
+        let mut scratch = [PerpPosition::default(); 1];
+        let mut out = [PositionSettlement::default(); 2];
+        let policy = DelistingPolicy::at(Price(1));
+        let ladder = MarginLadder::STANDARD;
+        assert_eq!(settle_delisted(&acct, 0, &book, 0, &policy, &ladder, &mut scratch, &mut out), Err(Error::BufferTooSmall));
+        let mut scratch = [PerpPosition::default(); 2];
+        let mut short_out = [PositionSettlement::default(); 1];
+        assert_eq!(settle_delisted(&acct, 0, &book, 0, &policy, &ladder, &mut scratch, &mut short_out), Err(Error::BufferTooSmall));
+        assert_eq!(settle_delisted(&acct, 0, &book, 7, &policy, &ladder, &mut scratch, &mut out), Err(Error::UnknownMarket));
+        // Both closed at 1: +1 and −1; settlements untouched on error, written on success.
+        let r = settle_delisted(&acct, 0, &book, 0, &policy, &ladder, &mut scratch, &mut out).unwrap();
+        assert_eq!((r.settled, out[0].cash, out[1].cash, out[1].position_index), (2, Quote(1), Quote(-1), 1));
+    }
+}

@@ -39,8 +39,8 @@ use crate::error::{Error, Result};
 use crate::market::Market;
 use crate::num::{Ppm, Price, Quote, Size};
 
-pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
 pub use delisting::{settle_delisted, DelistingOutcome, DelistingPolicy, PoolDelisting, PositionSettlement};
+pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
 pub use pipeline::{perp_view, run_unified_pipeline};
 pub use waterfall::{
     check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,

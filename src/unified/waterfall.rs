@@ -194,7 +194,12 @@ impl WaterfallPolicy {
     #[must_use]
     pub fn fund_then_socialized() -> Self {
         WaterfallPolicy {
-            steps: [WaterfallStep::InsuranceFund, WaterfallStep::SocializedLoss, WaterfallStep::AutoDeleverage, WaterfallStep::AutoDeleverage],
+            steps: [
+                WaterfallStep::InsuranceFund,
+                WaterfallStep::SocializedLoss,
+                WaterfallStep::AutoDeleverage,
+                WaterfallStep::AutoDeleverage,
+            ],
             len: 2,
             fund_scope: FundScope::PerMarket,
         }
@@ -789,4 +794,335 @@ pub fn ledger_balances(entries: &[LedgerEntry], deficit: &Deficit) -> bool {
         Ok(deficit_unit_seen && (!delivers || paid))
     };
     check().unwrap_or(false)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::asset::Asset;
+    use crate::num::Price;
+    use crate::unified::{PerpPosition, UnifiedAccount};
+    use WaterfallStep::{AutoDeleverage as Adl, Backstop, InsuranceFund as Fund, SocializedLoss as Social};
+
+    fn fund(balance: i64, floor: i64) -> InsuranceFundBook {
+        InsuranceFundBook::new(Quote(balance), Quote(floor)).unwrap()
+    }
+
+    fn perp(loss: i128) -> Deficit {
+        Deficit::Perp { market_index: 0, loss }
+    }
+
+    /// A perp context: backstop `cap`, payers `sizes`.
+    fn ctx<'a>(book: &'a MarginBook<'a>, cap: i128, payers: &'a [i64]) -> WaterfallContext<'a> {
+        WaterfallContext { backstop_capacity: cap, payers, deposit_index: 1_000_000, book }
+    }
+
+    fn empty_book() -> MarginBook<'static> {
+        MarginBook::perps(&[], &[])
+    }
+
+    /// The absorbed amounts of the steps tried, zero-padded.
+    fn absorbed(o: &WaterfallOutcome) -> [i128; MAX_WATERFALL_STEPS] {
+        let mut a = [0; MAX_WATERFALL_STEPS];
+        for (x, s) in a.iter_mut().zip(o.used()) {
+            *x = s.absorbed;
+        }
+        a
+    }
+
+    fn absorbed_of(v: &[i128]) -> [i128; MAX_WATERFALL_STEPS] {
+        let mut a = [0; MAX_WATERFALL_STEPS];
+        a[..v.len()].copy_from_slice(v);
+        a
+    }
+
+    fn entry(from: Party, to: Party, unit: LedgerUnit, amount: i128) -> LedgerEntry {
+        LedgerEntry { from, to, unit, amount }
+    }
+
+    #[test]
+    fn policy_validation() {
+        assert_eq!(WaterfallPolicy::new(&[], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        // Does not end in a step that always absorbs.
+        assert_eq!(WaterfallPolicy::new(&[Fund], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        assert_eq!(WaterfallPolicy::new(&[Social, Backstop], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        // A step twice.
+        assert_eq!(WaterfallPolicy::new(&[Social, Adl, Social], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        assert_eq!(WaterfallPolicy::new(&[Fund, Fund, Adl], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        // Five steps.
+        assert_eq!(WaterfallPolicy::new(&[Fund, Backstop, Social, Fund, Adl], FundScope::Global), Err(Error::InvalidWaterfallPolicy));
+        let p = WaterfallPolicy::new(&[Fund, Backstop, Social, Adl], FundScope::PerMarket).unwrap();
+        assert_eq!(p.steps(), &[Fund, Backstop, Social, Adl]);
+        assert_eq!(WaterfallPolicy::new(&[Adl], FundScope::Global).unwrap().steps(), &[Adl]);
+        assert_eq!(WaterfallPolicy::fund_then_socialized().steps(), &[Fund, Social]);
+    }
+
+    #[test]
+    fn socialized_figures_by_hand() {
+        // Drift's own case: loss 100, longs 7, shorts −4, OI 11:
+        // δ = ⌈100 × 1e6 / 11⌉ = ⌈9,090,909.09⌉ = 9,090,910.
+        assert_eq!(socialized_delta(100, 11), Ok(9_090_910));
+        // Long 7: ⌈7 × 9,090,910 / 1e6⌉ = ⌈63.63637⌉ = 64; short 4: ⌈36.36364⌉ = 37.
+        assert_eq!(socialized_charge(Size(7), 9_090_910), Ok(64));
+        assert_eq!(socialized_charge(Size(-4), 9_090_910), Ok(37));
+        // Σ 101 ≥ 100: surplus 1 < 2 payers.
+        assert_eq!(socialized_delta(0, 11), Err(Error::NoDeficit));
+        assert_eq!(socialized_delta(5, 0), Err(Error::DivisionByZero));
+        assert_eq!(socialized_charge(Size(0), 9_090_910), Ok(0));
+    }
+
+    #[test]
+    fn haircut_figures_by_hand() {
+        // D = 500 + 300 + 200 = 1,000, L = 7, I = 1,000,003:
+        // I' = ⌊1,000,003 × 993 / 1,000⌋ = ⌊993,002.979⌋ = 993,002.
+        assert_eq!(haircut_index(1_000_003, 1_000, 7), Ok(993_002));
+        // 500 × 993,002 / 1,000,003 = 496.499… → 496; 300 → 297.899… → 297;
+        // 200 → 198.599… → 198. Σ 991 ≤ 993 = D − L.
+        assert_eq!(haircut_balance(500, 1_000_003, 993_002), Ok(496));
+        assert_eq!(haircut_balance(300, 1_000_003, 993_002), Ok(297));
+        assert_eq!(haircut_balance(200, 1_000_003, 993_002), Ok(198));
+        // L ≥ D: everything goes.
+        assert_eq!(haircut_index(1_000_000, 5, 5), Ok(0));
+        assert_eq!(haircut_index(0, 5, 1), Err(Error::InvalidDepositIndex));
+        assert_eq!(haircut_index(1, 0, 1), Err(Error::DivisionByZero));
+        assert_eq!(haircut_index(1, -1, 1), Err(Error::NegativeCapacity));
+        assert_eq!(haircut_index(1, 5, 0), Err(Error::NoDeficit));
+        assert_eq!(haircut_balance(-1, 1, 1), Err(Error::NegativeCapacity));
+        assert_eq!(haircut_balance(1, 0, 1), Err(Error::InvalidDepositIndex));
+    }
+
+    /// Scenario: bankrupt → fund (down to its floor) → socialized loss, dust to the fund.
+    #[test]
+    fn fund_then_socialized_loss() {
+        let book = empty_book();
+        let mut shared = fund(700, 100);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let policy = WaterfallPolicy::new(&[Fund, Social], FundScope::Global).unwrap();
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let payers = [3, -4];
+        let out = resolve_deficit(&perp(1_000), &policy, &mut funds, &ctx(&book, 0, &payers), &mut ledger).unwrap();
+        // The fund's room is 700 − 100 = 600; 400 left. OI = 3 + 4 = 7:
+        // δ = ⌈400e6 / 7⌉ = ⌈57,142,857.14⌉ = 57,142,858; charges ⌈171.428574⌉ = 172
+        // and ⌈228.571432⌉ = 229: Σ 401, surplus 1 to the fund (100 + 1 = 101).
+        assert_eq!(out.used(), &[StepUse { step: Fund, absorbed: 600 }, StepUse { step: Social, absorbed: 400 }]);
+        assert_eq!(out.socialization, Socialization::Perp { open_interest: 7, delta: 57_142_858, charged: 401, surplus: 1 });
+        assert_eq!((out.fund_paid, out.adl_residual, out.fund_id), (600, 0, FundId::Global));
+        let g = Party::InsuranceFund(FundId::Global);
+        assert_eq!(
+            &ledger[..out.ledger_len],
+            &[
+                entry(g, Party::Account, LedgerUnit::Quote, 600),
+                entry(Party::SocializedPerp(0), Party::Account, LedgerUnit::Quote, 400),
+                entry(Party::SocializedPerp(0), g, LedgerUnit::Quote, 1),
+            ]
+        );
+        assert!(ledger_balances(&ledger[..out.ledger_len], &perp(1_000)));
+        assert_eq!((shared.balance, shared.total_debits, shared.total_credits), (Quote(101), Quote(600), Quote(1)));
+        assert!(shared.ledger_balances());
+        assert_eq!(out.fund_after, shared);
+    }
+
+    /// Scenario: a market's own fund stops at its floor; the backstop, then
+    /// ADL take the rest; the exchange-wide fund is not touched.
+    #[test]
+    fn per_market_fund_floor_backstop_then_adl() {
+        let book = empty_book();
+        let mut shared = fund(1_000_000, 0);
+        let mut own = [fund(250, 200)];
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut own, has_own: &[1] };
+        let policy = WaterfallPolicy::new(&[Fund, Backstop, Adl], FundScope::PerMarket).unwrap();
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let out = resolve_deficit(&perp(100), &policy, &mut funds, &ctx(&book, 30, &[5]), &mut ledger).unwrap();
+        // Own fund: 250 − 200 = 50; backstop 30; ADL 100 − 50 − 30 = 20.
+        assert_eq!(absorbed(&out), absorbed_of(&[50, 30, 20]));
+        assert_eq!((out.adl_residual, out.fund_id), (20, FundId::Market(0)));
+        let f = Party::InsuranceFund(FundId::Market(0));
+        assert_eq!(
+            &ledger[..3],
+            &[
+                entry(f, Party::Account, LedgerUnit::Quote, 50),
+                entry(Party::Backstop, Party::Account, LedgerUnit::Quote, 30),
+                entry(Party::AdlCounterparties(0), Party::Account, LedgerUnit::Quote, 20),
+            ]
+        );
+        assert!(ledger_balances(&ledger[..3], &perp(100)));
+        assert_eq!((own[0].balance, shared.balance), (Quote(200), Quote(1_000_000)));
+    }
+
+    /// A step that covers everything ends the waterfall; later steps are not tried.
+    #[test]
+    fn later_steps_untouched_when_earlier_suffice() {
+        let book = empty_book();
+        let mut shared = fund(500, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let policy = WaterfallPolicy::new(&[Fund, Social], FundScope::PerMarket).unwrap();
+        let mut ledger = [LedgerEntry::default(); 1];
+        let out = resolve_deficit(&perp(80), &policy, &mut funds, &ctx(&book, 0, &[1]), &mut ledger).unwrap();
+        // 80 ≤ 500: the fund alone; PerMarket without an own fund is the shared one.
+        assert_eq!((out.step_count, out.fund_id, out.socialization), (1, FundId::Global, Socialization::None));
+        assert_eq!(shared.balance, Quote(420));
+    }
+
+    /// Zero open interest: socialized loss cannot absorb; the next step takes
+    /// over, and a last step that cannot is an error with nothing changed.
+    #[test]
+    fn nobody_to_charge_falls_through_or_fails() {
+        let book = empty_book();
+        let mut shared = fund(10, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let policy = WaterfallPolicy::new(&[Fund, Social, Adl], FundScope::Global).unwrap();
+        assert_eq!(resolve_deficit(&perp(25), &policy, &mut funds, &ctx(&book, 0, &[0, 0]), &mut ledger), Err(Error::DeficitUnabsorbed));
+        assert_eq!(shared.balance, Quote(10));
+        assert_eq!(ledger, [LedgerEntry::default(); MAX_LEDGER_ENTRIES]);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        // Backstop before social: with OI 0, socialized loss absorbs nothing and ADL
+        // has nobody either; with the backstop big enough it never gets there.
+        let policy = WaterfallPolicy::new(&[Fund, Backstop, Social], FundScope::Global).unwrap();
+        let out = resolve_deficit(&perp(25), &policy, &mut funds, &ctx(&book, 100, &[]), &mut ledger).unwrap();
+        // Fund 10, backstop 15.
+        assert_eq!(absorbed(&out), absorbed_of(&[10, 15]));
+        assert_eq!(shared.balance, Quote(0));
+    }
+
+    /// A ledger too short: an error, and neither the fund nor the ledger moves.
+    #[test]
+    fn short_ledger_changes_nothing() {
+        let book = empty_book();
+        let mut shared = fund(10, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let mut ledger = [LedgerEntry::default(); 1];
+        let policy = WaterfallPolicy::new(&[Fund, Social], FundScope::Global).unwrap();
+        assert_eq!(resolve_deficit(&perp(25), &policy, &mut funds, &ctx(&book, 0, &[1]), &mut ledger), Err(Error::LedgerTooSmall));
+        assert_eq!((shared.balance, ledger[0]), (Quote(10), LedgerEntry::default()));
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        assert_eq!(resolve_deficit(&perp(0), &policy, &mut funds, &ctx(&book, 0, &[1]), &mut ledger), Err(Error::NoDeficit));
+        assert_eq!(resolve_deficit(&perp(5), &policy, &mut funds, &ctx(&book, -1, &[1]), &mut ledger), Err(Error::NegativeCapacity));
+    }
+
+    /// A borrow: the fund buys what its room pays for through the
+    /// liquidator, the deposits are haircut (L ≥ D here), ADL takes the rest.
+    #[test]
+    fn spot_deficit_fund_haircut_adl() {
+        // e = −2, price 150: one unit is worth 1.5 quote.
+        let assets = [Asset::at_par(-2)];
+        let prices = [Price(150)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        let mut shared = fund(10, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let policy = WaterfallPolicy::new(&[Fund, Social, Adl], FundScope::PerMarket).unwrap();
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let d = Deficit::Spot { asset_index: 0, amount: 10 };
+        let depositors = [3];
+        let c = WaterfallContext { backstop_capacity: 0, payers: &depositors, deposit_index: 1_000_000, book: &book };
+        let out = resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger).unwrap();
+        // Units the room of 10 pays for: ⌊10 × 100 / 150⌋ = 6 (6 × 1.5 = 9 ≤ 10;
+        // 7 × 1.5 = 10.5 > 10), cost ⌈9⌉ = 9. Left 4 ≥ D = 3: index → 0, the
+        // deposits absorb 3. ADL takes 1.
+        assert_eq!(absorbed(&out), absorbed_of(&[6, 3, 1]));
+        assert_eq!(
+            out.socialization,
+            Socialization::Spot { deposits: 3, old_index: 1_000_000, new_index: 0, deposits_after: 0, surplus: 0 }
+        );
+        let a = LedgerUnit::Asset(0);
+        let g = Party::InsuranceFund(FundId::Global);
+        assert_eq!(
+            &ledger[..out.ledger_len],
+            &[
+                entry(g, Party::Liquidator, LedgerUnit::Quote, 9),
+                entry(Party::Liquidator, Party::Account, a, 6),
+                entry(Party::SocializedDeposits(0), Party::Account, a, 3),
+                entry(Party::AdlCounterparties(0), Party::Account, a, 1),
+            ]
+        );
+        assert!(ledger_balances(&ledger[..out.ledger_len], &d));
+        assert_eq!((shared.balance, out.fund_paid, out.adl_residual), (Quote(1), 9, 1));
+    }
+
+    /// A haircut with dust: the surplus goes to the fund in the asset.
+    #[test]
+    fn spot_haircut_dust_to_fund() {
+        let assets = [Asset::at_par(0)];
+        let prices = [Price(1)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        let mut shared = fund(0, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let policy = WaterfallPolicy::new(&[Fund, Social], FundScope::Global).unwrap();
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let d = Deficit::Spot { asset_index: 0, amount: 7 };
+        let depositors = [500, 300, 200];
+        let c = WaterfallContext { backstop_capacity: 0, payers: &depositors, deposit_index: 1_000_003, book: &book };
+        let out = resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger).unwrap();
+        // The empty fund absorbs 0; the haircut (see haircut_figures_by_hand):
+        // after 991, drop 9, surplus 9 − 7 = 2.
+        assert_eq!(out.used(), &[StepUse { step: Fund, absorbed: 0 }, StepUse { step: Social, absorbed: 7 }]);
+        assert_eq!(
+            out.socialization,
+            Socialization::Spot { deposits: 1_000, old_index: 1_000_003, new_index: 993_002, deposits_after: 991, surplus: 2 }
+        );
+        let a = LedgerUnit::Asset(0);
+        assert_eq!(
+            &ledger[..out.ledger_len],
+            &[
+                entry(Party::SocializedDeposits(0), Party::Account, a, 7),
+                entry(Party::SocializedDeposits(0), Party::InsuranceFund(FundId::Global), a, 2),
+            ]
+        );
+        assert!(ledger_balances(&ledger[..out.ledger_len], &d));
+        // A negative depositor is refused.
+        let c = WaterfallContext { payers: &[5, -1], ..c };
+        assert_eq!(resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger), Err(Error::NegativeCapacity));
+    }
+
+    #[test]
+    fn ledger_check_catches_what_is_wrong() {
+        let d = perp(10);
+        let g = Party::InsuranceFund(FundId::Global);
+        let q = LedgerUnit::Quote;
+        let ok = [entry(g, Party::Account, q, 4), entry(Party::Backstop, Party::Account, q, 6)];
+        assert!(ledger_balances(&ok, &d));
+        // Short: not fully owned.
+        assert!(!ledger_balances(&ok[..1], &d));
+        assert!(!ledger_balances(&[], &d));
+        // Paid twice.
+        assert!(!ledger_balances(&[ok[0], ok[1], ok[1]], &d));
+        // Zero, self-transfer, the account paying.
+        assert!(!ledger_balances(&[ok[0], ok[1], entry(g, Party::Backstop, q, 0)], &d));
+        assert!(!ledger_balances(&[ok[0], ok[1], entry(g, g, q, 3)], &d));
+        assert!(!ledger_balances(&[ok[0], ok[1], entry(Party::Account, g, q, 3)], &d));
+        // The account receiving another unit.
+        assert!(!ledger_balances(&[ok[0], ok[1], entry(g, Party::Account, LedgerUnit::Asset(0), 1)], &d));
+        // A liquidator delivering without being paid.
+        let s = Deficit::Spot { asset_index: 0, amount: 2 };
+        assert!(!ledger_balances(&[entry(Party::Liquidator, Party::Account, LedgerUnit::Asset(0), 2)], &s));
+        assert!(ledger_balances(
+            &[entry(g, Party::Liquidator, q, 3), entry(Party::Liquidator, Party::Account, LedgerUnit::Asset(0), 2)],
+            &s
+        ));
+    }
+
+    #[test]
+    fn deficits_and_exhaustion() {
+        assert_eq!(Deficit::of_position(&PerpPosition::cross(2, Size(0), Quote(-5))), Ok(Deficit::Perp { market_index: 2, loss: 5 }));
+        assert_eq!(Deficit::of_position(&PerpPosition::cross(2, Size(1), Quote(-5))), Err(Error::AccountNotExhausted));
+        assert_eq!(Deficit::of_position(&PerpPosition::cross(2, Size(0), Quote(0))), Err(Error::NoDeficit));
+        let borrow = AssetBalance { asset_index: 3, amount: -9 };
+        assert_eq!(Deficit::of_balance(&borrow), Ok(Deficit::Spot { asset_index: 3, amount: 9 }));
+        assert_eq!(Deficit::of_balance(&AssetBalance { asset_index: 3, amount: 0 }), Err(Error::NoDeficit));
+        assert_eq!(perp(4).unit(), LedgerUnit::Quote);
+        // A deposit keeps the cross pool alive; the isolated pool is on its own.
+        let deposit = [AssetBalance { asset_index: 0, amount: 1 }, borrow];
+        let positions = [PerpPosition::cross(0, Size(0), Quote(-3)), PerpPosition::isolated(1, Size(0), Quote(-2))];
+        let acct = UnifiedAccount { balances: &deposit, positions: &positions };
+        assert_eq!(check_pool_exhausted(&acct.pool(0).unwrap()), Err(Error::AccountNotExhausted));
+        assert_eq!(check_pool_exhausted(&acct.pool(1).unwrap()), Ok(()));
+        let acct = UnifiedAccount { balances: &deposit[1..], positions: &positions };
+        assert_eq!(check_pool_exhausted(&acct.pool(0).unwrap()), Ok(()));
+        let open = [PerpPosition::cross(0, Size(1), Quote(-3))];
+        assert_eq!(
+            check_pool_exhausted(&UnifiedAccount { balances: &[], positions: &open }.pool(0).unwrap()),
+            Err(Error::AccountNotExhausted)
+        );
+    }
 }
