@@ -208,6 +208,17 @@ static void test_validate(void) {
     CHECK(named[i] == 200 + i);
     CHECK(strcmp(partliq_status_str(named[i]), "unknown status code") != 0);
   }
+  /* The waterfall's and final settlement's, from 220; 210–219 stay free. */
+  static const partliq_status liquidation[] = {
+      PARTLIQ_STATUS_INVALID_WATERFALL_POLICY, PARTLIQ_STATUS_NO_DEFICIT,          PARTLIQ_STATUS_ACCOUNT_NOT_EXHAUSTED,
+      PARTLIQ_STATUS_DEFICIT_UNABSORBED,       PARTLIQ_STATUS_LEDGER_TOO_SMALL,    PARTLIQ_STATUS_INVALID_DEPOSIT_INDEX,
+      PARTLIQ_STATUS_INVALID_SETTLEMENT_PRICE, PARTLIQ_STATUS_NEGATIVE_CAPACITY,
+  };
+  for (size_t i = 0; i < sizeof liquidation / sizeof liquidation[0]; i++) {
+    CHECK(liquidation[i] == 220 + i);
+    CHECK(strcmp(partliq_status_str(liquidation[i]), "unknown status code") != 0);
+  }
+  CHECK(strcmp(partliq_status_str(210), "unknown status code") == 0);
 }
 
 /* The README's figures, by hand (µUSD). */
