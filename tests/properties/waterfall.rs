@@ -347,3 +347,125 @@ fn tampered_ledgers_fail_the_check() {
     });
     assert_share(&t, "checked", 500);
 }
+
+#[derive(Debug, Clone)]
+struct DelistCase {
+    exponent: i32,
+    price: i64,
+    index: i64,
+    fee: u32,
+    /// (size, quote balance, last funding index) of isolated positions.
+    positions: Vec<(i64, i64, i64)>,
+    fund: i64,
+}
+
+fn delist_case() -> impl Strategy<Value = DelistCase> {
+    (
+        -4i32..=2,
+        1i64..=1_000_000,
+        -1_000_000i64..=1_000_000,
+        prop_oneof![Just(0u32), 0u32..=20_000],
+        prop::collection::vec((-100_000i64..=100_000, -1_000_000_000i64..=1_000_000_000, -1_000_000i64..=1_000_000), 1..8),
+        0i64..=1_000_000_000,
+    )
+        .prop_map(|(exponent, price, index, fee, positions, fund)| DelistCase { exponent, price, index, fee, positions, fund })
+}
+
+/// Final settlement of a delisted market's isolated positions: cash rounded
+/// against the account (recomputed here), funding settled with the close,
+/// the fee capped by the equity, a pool bankrupt exactly when its quote
+/// balance ends negative; every deficit then resolved by the fund and a
+/// charge over the sizes held at settlement, with a balanced ledger.
+#[test]
+fn delisting_rounds_against_the_account_and_feeds_the_waterfall() {
+    let t = run(2_000, delist_case(), |c| {
+        let markets = [Market::single_tier(c.exponent, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let prices = [Price(c.price)];
+        let funding = [c.index];
+        let book = MarginBook { funding_indexes: &funding, ..MarginBook::perps(&markets, &prices) };
+        let positions: Vec<PerpPosition> = c
+            .positions
+            .iter()
+            .map(|&(s, qb, last)| PerpPosition { last_funding_index: last, ..PerpPosition::isolated(0, Size(s), Quote(qb)) })
+            .collect();
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        let policy = DelistingPolicy { settlement_price: Price(c.price), fee: Ppm(c.fee) };
+        let (up, down) = if c.exponent >= 0 { (10i128.pow(c.exponent as u32), 1) } else { (1, 10i128.pow(c.exponent.unsigned_abs())) };
+        let mut deficits = vec![];
+        let mut finals = vec![];
+        for (k, p) in positions.iter().enumerate() {
+            let mut scratch = vec![PerpPosition::default(); positions.len()];
+            let mut out = [PositionSettlement::default(); 1];
+            let r = settle_delisted(&account, k + 1, &book, 0, &policy, &MarginLadder::STANDARD, &mut scratch, &mut out).unwrap();
+            let size = i128::from(p.size.0);
+            let qb = i128::from(p.quote_balance.0);
+            if size == 0 {
+                prop_assert_eq!(r.settled, 0);
+                finals.push((size, qb));
+                continue;
+            }
+            let o = out[0];
+            // Cash: a long's proceeds down, a short's cost up.
+            let exact = size * i128::from(c.price) * up;
+            let cash = exact.div_euclid(down);
+            prop_assert_eq!(i128::from(o.cash.0), cash);
+            prop_assert!(cash * down <= exact);
+            // Funding owed, up.
+            let funding = ceil_div((i128::from(c.index) - i128::from(p.last_funding_index)) * size, 1_000_000);
+            prop_assert_eq!(i128::from(o.funding.0), funding);
+            // The fee: at most the nominal, never into a deficit.
+            let before_fee = qb + cash - funding;
+            let nominal = ceil_div(exact.abs() * i128::from(c.fee), down * 1_000_000);
+            prop_assert_eq!(i128::from(o.fee.0), nominal.min(before_fee.max(0)));
+            let new_qb = before_fee - i128::from(o.fee.0);
+            prop_assert_eq!((i128::from(o.new_quote_balance.0), i128::from(o.quote_delta.0)), (new_qb, new_qb - qb));
+            prop_assert_eq!(i128::from(r.health_after.equity.0), new_qb);
+            prop_assert_eq!((scratch[k].size, scratch[k].last_funding_index), (Size(0), c.index));
+            if new_qb < 0 {
+                prop_assert_eq!(r.outcome, DelistingOutcome::Bankrupt(Deficit::Perp { market_index: 0, loss: -new_qb }));
+                deficits.push(-new_qb);
+            } else {
+                prop_assert_eq!(r.outcome, DelistingOutcome::Solvent);
+            }
+            finals.push((size, new_qb));
+        }
+        // The deficits, one after the other, over the solvent positions' sizes at settlement.
+        let payers: Vec<i64> = finals.iter().filter(|(_, qb)| *qb >= 0).map(|(s, _)| *s as i64).collect();
+        let mut fund = InsuranceFundBook::new(Quote(c.fund), Quote(0)).unwrap();
+        let wp = WaterfallPolicy::new(&[Fund, Social], FundScope::Global).unwrap();
+        let mut label = if deficits.is_empty() { "all solvent" } else { "bankrupt resolved" };
+        for loss in deficits {
+            let mut funds = InsuranceFunds { shared: &mut fund, per_market: &mut [], has_own: &[] };
+            let ctx = WaterfallContext { backstop_capacity: 0, payers: &payers, deposit_index: 1, book: &book };
+            let deficit = Deficit::Perp { market_index: 0, loss };
+            let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+            match resolve_deficit(&deficit, &wp, &mut funds, &ctx, &mut ledger) {
+                Ok(out) => {
+                    prop_assert!(ledger_balances(&ledger[..out.ledger_len], &deficit));
+                    if let Socialization::Perp { charged, .. } = out.socialization {
+                        let recomputed: i128 = payers.iter().map(|s| socialized_charge(Size(*s), socialized_delta_of(&out)).unwrap()).sum();
+                        prop_assert_eq!(recomputed, charged);
+                    }
+                }
+                Err(e) => {
+                    // Only with nobody left to charge and the fund short.
+                    prop_assert_eq!(e, Error::DeficitUnabsorbed);
+                    prop_assert!(payers.iter().all(|s| *s == 0));
+                    label = "unabsorbed";
+                }
+            }
+        }
+        Ok(label)
+    });
+    for label in ["all solvent", "bankrupt resolved"] {
+        assert!(count(&t, label) > 0, "{label}: {t:?}");
+    }
+}
+
+/// The δ of a perp socialization.
+fn socialized_delta_of(o: &WaterfallOutcome) -> i128 {
+    match o.socialization {
+        Socialization::Perp { delta, .. } => delta,
+        _ => 0,
+    }
+}
