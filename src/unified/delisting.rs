@@ -15,7 +15,9 @@
 //!    default): `⌈|notional| × fee⌉`, capped by the pool's equity after the
 //!    closes (positions in order), so a fee never creates or deepens a
 //!    deficit (the fee rule of [`crate::settlement`]);
-//! 4. the pool's health after, and what its loss is: none
+//! 4. the market's resting orders in the pool are cancelled (they can no
+//!    longer fill);
+//! 5. the pool's health after, and what its loss is: none
 //!    ([`DelistingOutcome::Solvent`]); a **deficit** when the pool has
 //!    nothing more and the settled position's negative quote balance is its
 //!    only debt ([`DelistingOutcome::Bankrupt`], to resolve with
@@ -173,6 +175,12 @@ pub fn settle_delisted(
     if settlements.len() < count {
         return Err(Error::BufferTooSmall);
     }
+    // Resting orders in the market can no longer fill: cancelled.
+    for (i, _) in pool.members().filter(|(_, p)| p.market_index == market_index) {
+        let w = work.get_mut(i).ok_or(Error::UnknownPosition)?;
+        w.open_bids = Size(0);
+        w.open_asks = Size(0);
+    }
     // Closes and funding.
     for (i, p) in pool.members().filter(|(_, p)| settles(p)) {
         let (cash, funding) = close_figures(market, p, price, index)?;
@@ -323,12 +331,15 @@ mod tests {
         let funding = [333_334];
         let book = MarginBook { funding_indexes: &funding, ..MarginBook::perps(&markets, &prices) };
         let policy = DelistingPolicy::at(Price(10_001));
-        let ps = [PerpPosition::isolated(0, Size(3), Quote(0)), PerpPosition::isolated(0, Size(-3), Quote(400))];
+        let ps = [
+            PerpPosition { open_bids: Size(7), ..PerpPosition::isolated(0, Size(3), Quote(0)) },
+            PerpPosition::isolated(0, Size(-3), Quote(400)),
+        ];
         let acct = UnifiedAccount { balances: &[], positions: &ps };
         // Long 3: proceeds ⌊300.03⌋ = 300; funding owed 3 × 333,334 / 1e6 = 1.000002 → 2 (up).
         let (r, o, scratch) = settle(&acct, 1, &book, &policy).unwrap();
         assert_eq!((o[0].cash, o[0].funding, o[0].quote_delta, o[0].new_quote_balance), (Quote(300), Quote(2), Quote(298), Quote(298)));
-        assert_eq!((r.settled, scratch[0].size, scratch[0].last_funding_index), (1, Size(0), 333_334));
+        assert_eq!((r.settled, scratch[0].size, scratch[0].last_funding_index, scratch[0].open_bids), (1, Size(0), 333_334, Size(0)));
         // Short 3: cost ⌈300.03⌉ = 301; funding −1.000002 → ⌈−1.000002⌉ = −1 (receives 1):
         // qb 400 − 301 + 1 = 100.
         let (r, o, _) = settle(&acct, 2, &book, &policy).unwrap();
@@ -388,7 +399,9 @@ mod tests {
         let mut short_out = [PositionSettlement::default(); 1];
         assert_eq!(settle_delisted(&acct, 0, &book, 0, &policy, &ladder, &mut scratch, &mut short_out), Err(Error::BufferTooSmall));
         assert_eq!(settle_delisted(&acct, 0, &book, 7, &policy, &ladder, &mut scratch, &mut out), Err(Error::UnknownMarket));
-        // Both closed at 1: +1 and −1; settlements untouched on error, written on success.
+        // Settlements untouched by the errors above, written on success: both closed
+        // at 1, +1 and −1.
+        assert_eq!(out, [PositionSettlement::default(); 2]);
         let r = settle_delisted(&acct, 0, &book, 0, &policy, &ladder, &mut scratch, &mut out).unwrap();
         assert_eq!((r.settled, out[0].cash, out[1].cash, out[1].position_index), (2, Quote(1), Quote(-1), 1));
     }
