@@ -525,10 +525,12 @@ impl Staged {
 ///
 /// # Errors
 /// [`Error::NoDeficit`] for a deficit ≤ 0; [`Error::NegativeCapacity`] for
-/// a negative backstop capacity or depositor's balance;
-/// [`Error::InvalidDepositIndex`] for a spot deficit with an index ≤ 0;
-/// [`Error::UnknownAsset`] / [`Error::MissingPrice`] /
-/// [`Error::NegativePrice`] for a spot deficit the fund step cannot price;
+/// a negative backstop capacity or (spot) depositor's balance;
+/// [`Error::InvalidDepositIndex`] for a spot deficit with an index ≤ 0 and
+/// a socialized-loss step; [`Error::UnknownAsset`] /
+/// [`Error::MissingPrice`] / [`Error::NegativePrice`] /
+/// [`Error::InvalidQuoteExponent`] for a spot deficit the fund step cannot
+/// price (checked whenever the policy has the step, whatever the amounts);
 /// [`Error::LedgerTooSmall`] for a ledger shorter than the entries;
 /// [`Error::DeficitUnabsorbed`] when the last step could not absorb the rest
 /// (nobody on the other side); [`Error::StateTooSmall`] for a market routed
@@ -546,6 +548,23 @@ pub fn resolve_deficit(
     }
     if ctx.backstop_capacity < 0 {
         return Err(Error::NegativeCapacity);
+    }
+    // A spot deficit's inputs, checked whatever the amounts (so the errors do
+    // not depend on how far down the steps the deficit goes).
+    if let Deficit::Spot { asset_index, .. } = *deficit {
+        if ctx.payers.iter().any(|&b| b < 0) {
+            return Err(Error::NegativeCapacity);
+        }
+        if policy.steps().contains(&WaterfallStep::SocializedLoss) && ctx.deposit_index <= 0 {
+            return Err(Error::InvalidDepositIndex);
+        }
+        if policy.steps().contains(&WaterfallStep::InsuranceFund) {
+            let (asset, price) = ctx.book.asset(asset_index)?;
+            scale(asset.quote_exponent)?;
+            if price.0 <= 0 {
+                return Err(if price.0 == 0 { Error::MissingPrice } else { Error::NegativePrice });
+            }
+        }
     }
     let unit = deficit.unit();
     let index = deficit.index();
@@ -1073,6 +1092,39 @@ mod tests {
         // A negative depositor is refused.
         let c = WaterfallContext { payers: &[5, -1], ..c };
         assert_eq!(resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger), Err(Error::NegativeCapacity));
+    }
+
+    /// A spot deficit's inputs are checked up front, however far the amounts go.
+    #[test]
+    fn spot_inputs_checked_up_front() {
+        let assets = [Asset::at_par(0)];
+        let mut shared = fund(1_000, 0);
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let d = Deficit::Spot { asset_index: 0, amount: 1 };
+        let policy = WaterfallPolicy::new(&[Fund, Social], FundScope::Global).unwrap();
+        // The fund alone would cover 1 unit at price 1; the bad inputs still count.
+        let zero = [Price(0)];
+        let book = MarginBook { assets: &assets, asset_prices: &zero, ..MarginBook::perps(&[], &[]) };
+        let c = WaterfallContext { backstop_capacity: 0, payers: &[1], deposit_index: 1, book: &book };
+        assert_eq!(resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger), Err(Error::MissingPrice));
+        let one = [Price(1)];
+        let book = MarginBook { assets: &assets, asset_prices: &one, ..MarginBook::perps(&[], &[]) };
+        let c = WaterfallContext { backstop_capacity: 0, payers: &[1], deposit_index: 0, book: &book };
+        assert_eq!(resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger), Err(Error::InvalidDepositIndex));
+        let c = WaterfallContext { payers: &[-1], deposit_index: 1, ..c };
+        assert_eq!(resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger), Err(Error::NegativeCapacity));
+        let c = WaterfallContext { payers: &[1], ..c };
+        let empty = MarginBook::perps(&[], &[]);
+        assert_eq!(
+            resolve_deficit(&d, &policy, &mut funds, &WaterfallContext { book: &empty, ..c }, &mut ledger),
+            Err(Error::UnknownAsset)
+        );
+        assert_eq!(shared.balance, Quote(1_000));
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+        let out = resolve_deficit(&d, &policy, &mut funds, &c, &mut ledger).unwrap();
+        // 1 unit at price 1: cost 1.
+        assert_eq!((out.fund_paid, shared.balance), (1, Quote(999)));
     }
 
     #[test]
