@@ -33,7 +33,10 @@
 //! * [`unified`] — unified accounts: balances and perps, cross or isolated,
 //!   funding and resting orders; [`unified::health`] at three levels in
 //!   order with a margin ladder; [`unified::pipeline`] cancelling resting
-//!   orders first.
+//!   orders first; [`unified::waterfall`], who owns a bankrupt pool's
+//!   deficit (insurance fund, backstop, socialized loss, auto-deleveraging)
+//!   with one exact ledger; [`unified::delisting`], final settlement of a
+//!   delisted market.
 //!
 //! **The pipeline's stages**
 //! * [`sizing`] — the least lot-step close of one position that restores the
