@@ -2124,6 +2124,46 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_INVALID_LEG_KIND 215
 
 /**
+ * waterfall policy empty, repeats a step or does not end in a step that always absorbs (`partliq::Error::InvalidWaterfallPolicy`).
+ */
+#define PARTLIQ_STATUS_INVALID_WATERFALL_POLICY 220
+
+/**
+ * nothing to resolve: the balance is not a deficit (`partliq::Error::NoDeficit`).
+ */
+#define PARTLIQ_STATUS_NO_DEFICIT 221
+
+/**
+ * account still holds assets or open positions, so its loss is not yet a deficit (`partliq::Error::AccountNotExhausted`).
+ */
+#define PARTLIQ_STATUS_ACCOUNT_NOT_EXHAUSTED 222
+
+/**
+ * no step of the waterfall could absorb the rest of the deficit (`partliq::Error::DeficitUnabsorbed`).
+ */
+#define PARTLIQ_STATUS_DEFICIT_UNABSORBED 223
+
+/**
+ * ledger buffer too small for the waterfall's entries (`partliq::Error::LedgerTooSmall`).
+ */
+#define PARTLIQ_STATUS_LEDGER_TOO_SMALL 224
+
+/**
+ * cumulative deposit index must be positive (`partliq::Error::InvalidDepositIndex`).
+ */
+#define PARTLIQ_STATUS_INVALID_DEPOSIT_INDEX 225
+
+/**
+ * settlement price must be positive (`partliq::Error::InvalidSettlementPrice`).
+ */
+#define PARTLIQ_STATUS_INVALID_SETTLEMENT_PRICE 226
+
+/**
+ * backstop capacity or socialization payer amount is negative (`partliq::Error::NegativeCapacity`).
+ */
+#define PARTLIQ_STATUS_NEGATIVE_CAPACITY 227
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000

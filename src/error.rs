@@ -16,7 +16,8 @@
 //! Code ranges: 1–9 arithmetic, 10–29 market parameters, 30–39 pools and
 //! positions, 40–49 fills and liquidation parameters, 50–99 policies,
 //! presets, escalation and venue replicas, 100–199 shared state, 200–209
-//! unified accounts, 210–219 their liquidation legs.
+//! unified accounts, 210–219 their liquidation legs, 220–239 unified
+//! liquidation's waterfall and final settlement.
 
 use core::ffi::CStr;
 
@@ -216,6 +217,27 @@ error_table! {
     /// ≤ 0, or beyond the borrow, the deposit, the PnL or the position.
     InvalidLegAmount = 214, "leg amount is not positive or exceeds what the account holds";
     InvalidLegKind = 215, "unknown liquidation leg kind";
+
+    // 220–239: unified liquidation (bankruptcy waterfall, final settlement).
+    /// Empty, a step twice, or not ending in socialized loss or
+    /// auto-deleveraging ([`crate::unified::WaterfallPolicy`]).
+    InvalidWaterfallPolicy = 220, "waterfall policy empty, repeats a step or does not end in a step that always absorbs";
+    /// A perp deficit needs a negative quote balance, a spot deficit a
+    /// borrow ([`crate::unified::Deficit`]).
+    NoDeficit = 221, "nothing to resolve: the balance is not a deficit";
+    /// A deficit is what is left once the account has nothing more: no
+    /// deposit, no open position, no positive quote balance.
+    AccountNotExhausted = 222, "account still holds assets or open positions, so its loss is not yet a deficit";
+    /// Every step in the policy was tried ([`crate::unified::resolve_deficit`]).
+    DeficitUnabsorbed = 223, "no step of the waterfall could absorb the rest of the deficit";
+    /// Nothing was written ([`crate::unified::resolve_deficit`]).
+    LedgerTooSmall = 224, "ledger buffer too small for the waterfall's entries";
+    /// A cumulative deposit index must be positive.
+    InvalidDepositIndex = 225, "cumulative deposit index must be positive";
+    /// Final settlement ([`crate::unified::settle_delisted`]).
+    InvalidSettlementPrice = 226, "settlement price must be positive";
+    /// A backstop capacity or a depositor's balance below zero.
+    NegativeCapacity = 227, "backstop capacity or socialization payer amount is negative";
 }
 
 impl core::fmt::Display for Error {
@@ -245,7 +267,7 @@ mod tests {
             assert!((pair[0] as u32) < (pair[1] as u32), "{:?} before {:?}", pair[0], pair[1]);
         }
         for (i, a) in Error::ALL.iter().enumerate() {
-            assert!((1..220).contains(&(*a as u32)), "{a:?}");
+            assert!((1..240).contains(&(*a as u32)), "{a:?}");
             assert!(!a.as_str().is_empty(), "{a:?}");
             for b in &Error::ALL[i + 1..] {
                 assert_ne!(a.as_str(), b.as_str(), "{a:?} and {b:?} share a description");
@@ -276,12 +298,14 @@ mod tests {
             (Error::WrongBalanceSide, 209),
             (Error::AssetNotHeld, 210),
             (Error::InvalidLegKind, 215),
+            (Error::InvalidWaterfallPolicy, 220),
+            (Error::NegativeCapacity, 227),
         ];
         for (e, code) in by_hand {
             assert_eq!(e as u32, code, "{e:?}");
         }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
-        assert_eq!(Error::ALL.last(), Some(&Error::WrongBalanceSide));
+        assert_eq!(Error::ALL.last(), Some(&Error::NegativeCapacity));
     }
 
     /// The C string is the description, NUL-terminated, with no NUL inside.

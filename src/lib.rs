@@ -35,7 +35,11 @@
 //!   order with a margin ladder; [`unified::pipeline`] cancelling resting
 //!   orders first; [`unified::legs`] the four kinds of liquidation leg, each
 //!   sized to the least amount; [`unified::planner`] the least liquidation
-//!   over all of them.
+//!   over all of them;
+//!   [`unified::waterfall`], who owns a bankrupt pool's
+//!   deficit (insurance fund, backstop, socialized loss, auto-deleveraging)
+//!   with one exact ledger; [`unified::delisting`], final settlement of a
+//!   delisted market.
 //!
 //! **The pipeline's stages**
 //! * [`sizing`] — the least lot-step close of one position that restores the

@@ -3,7 +3,8 @@
 //! A counting global allocator counts every allocation made on the current
 //! thread while it is armed; health, sizing, planning (all three orders),
 //! pricing, settlement, the pipeline with every venue preset, escalation
-//! (backstop, insurance fund, deleveraging), and the batch scan and the
+//! (backstop, insurance fund, deleveraging), the bankruptcy waterfall and
+//! final settlement of unified accounts, and the batch scan and the
 //! liquidation-price index (scanning, confirming, keying, inserting,
 //! removing, sorting, querying) run armed and must leave the count at zero.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
@@ -202,6 +203,56 @@ fn unified_accounts_allocate_nothing() {
         );
     });
     assert_eq!(n, 0, "unified accounts made {n} heap allocations");
+}
+
+#[test]
+fn the_waterfall_and_delisting_allocate_nothing() {
+    use partliq::unified::{
+        ledger_balances, resolve_deficit, settle_delisted, Deficit, DelistingPolicy, FundScope, LedgerEntry, PositionSettlement,
+        WaterfallContext, WaterfallPolicy, WaterfallStep, MAX_LEDGER_ENTRIES,
+    };
+    let markets = [tiered_market(-4)];
+    let prices = [Price(5_700_000)];
+    let assets = [Asset::at_par(-2)];
+    let funding = [1_500];
+    let book =
+        MarginBook { funding_indexes: &funding, assets: &assets, asset_prices: &[Price(150)], ..MarginBook::perps(&markets, &prices) };
+    let positions = [PerpPosition::isolated(0, Size(-10_000_000), Quote(6_000_000_000)), PerpPosition::cross(0, Size(3), Quote(-5))];
+    let mut shared = InsuranceFundBook::new(Quote(1_000), Quote(100)).unwrap();
+    let mut own = [InsuranceFundBook::new(Quote(50), Quote(0)).unwrap()];
+    let n = allocations_during(|| {
+        let steps = [WaterfallStep::InsuranceFund, WaterfallStep::Backstop, WaterfallStep::SocializedLoss, WaterfallStep::AutoDeleverage];
+        let policy = WaterfallPolicy::new(&steps, FundScope::PerMarket).unwrap();
+        let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut own, has_own: &[1] };
+        let mut ledger = [LedgerEntry::default(); MAX_LEDGER_ENTRIES];
+        let ctx = WaterfallContext { backstop_capacity: 7, payers: &[3, -4, 0], deposit_index: 1_000_003, book: &book };
+        let perp = Deficit::Perp { market_index: 0, loss: 2_000 };
+        let out = resolve_deficit(&perp, &policy, &mut funds, &ctx, &mut ledger).unwrap();
+        assert!(ledger_balances(&ledger[..out.ledger_len], &perp));
+        let spot = Deficit::Spot { asset_index: 0, amount: 2_000 };
+        let depositors = WaterfallContext { payers: &[500, 300, 200], ..ctx };
+        let out = resolve_deficit(&spot, &policy, &mut funds, &depositors, &mut ledger).unwrap();
+        assert!(ledger_balances(&ledger[..out.ledger_len], &spot));
+        // Error path: nobody to charge.
+        let nobody = WaterfallContext { payers: &[], ..ctx };
+        assert_eq!(resolve_deficit(&perp, &policy, &mut funds, &nobody, &mut ledger).err(), Some(Error::DeficitUnabsorbed));
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        let (mut scratch, mut out) = ([PerpPosition::default(); 2], [PositionSettlement::default(); 2]);
+        for pool in 0..2 {
+            settle_delisted(
+                &account,
+                pool,
+                &book,
+                0,
+                &DelistingPolicy::at(Price(6_000_000)),
+                &MarginLadder::STANDARD,
+                &mut scratch,
+                &mut out,
+            )
+            .unwrap();
+        }
+    });
+    assert_eq!(n, 0, "the waterfall and delisting made {n} heap allocations");
 }
 
 #[test]

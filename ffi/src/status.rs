@@ -9,7 +9,8 @@
 //! * `1 ..= 999`: one code per `partliq::Error` variant, with the variant's
 //!   own (explicit, never reused) discriminant: 1–9 arithmetic, 10–29 market
 //!   parameters, 30–39 pools and positions, 40–49 fills and liquidation
-//!   parameters, 50–99 policies, presets and escalation, 100–199 shared state;
+//!   parameters, 50–99 policies, presets and escalation, 100–199 shared
+//!   state, 200–219 unified accounts, 220–239 unified liquidation;
 //! * `1000 ..= 1099`: errors of the C boundary itself (pointers, lengths,
 //!   enumeration and reserved fields);
 //! * `2000 ..= 2099`: reserved for the shared-state objects' own boundary

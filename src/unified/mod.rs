@@ -26,11 +26,18 @@
 //! borrow, a deposit for a perp loss), each sized to the least amount, are
 //! in [`legs`]; the plan over all of them that liquidates the least is in
 //! [`planner`].
+//!
+//! What a pool's loss becomes once it has nothing more — who pays a
+//! deficit, in which order, with one exact ledger — is [`waterfall`]; the
+//! final settlement of a delisted market, which can leave such a deficit,
+//! is [`delisting`].
 
+pub mod delisting;
 pub mod health;
 pub mod legs;
 pub mod pipeline;
 pub mod planner;
+pub mod waterfall;
 
 use crate::account::Position;
 use crate::asset::{Asset, AssetBalance};
@@ -38,6 +45,7 @@ use crate::error::{Error, Result};
 use crate::market::Market;
 use crate::num::{Ppm, Price, Quote, Size};
 
+pub use delisting::{settle_delisted, DelistingOutcome, DelistingPolicy, PoolDelisting, PositionSettlement};
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
 pub use legs::{
     settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing,
@@ -45,6 +53,11 @@ pub use legs::{
 };
 pub use pipeline::{perp_view, run_unified_pipeline};
 pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
+pub use waterfall::{
+    check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,
+    FundId, FundScope, LedgerEntry, LedgerUnit, Party, Socialization, StepUse, WaterfallContext, WaterfallOutcome, WaterfallPolicy,
+    WaterfallStep, MAX_LEDGER_ENTRIES, MAX_WATERFALL_STEPS,
+};
 
 /// Most token balances one account may hold.
 pub const MAX_BALANCES: usize = 64;

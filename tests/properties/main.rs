@@ -11,7 +11,10 @@
 //!   full scan;
 //! - `shared_stress`: `partliq::shared` under real threads;
 //! - `unified`: unified accounts — today's model as an exact special case,
-//!   the health levels in order, health monotone in prices and weights.
+//!   the health levels in order, health monotone in prices and weights;
+//! - `waterfall`: the bankruptcy waterfall against a model — steps in
+//!   policy order, the ledger owning each deficit once, socialized charges
+//!   covering the loss with bounded dust, haircut deposits at most `D − L`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,3 +39,4 @@ mod shared_stress;
 mod sizing;
 mod unified;
 mod unified_liquidation;
+mod waterfall;

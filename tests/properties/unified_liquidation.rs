@@ -93,7 +93,7 @@ impl Case {
             surplus(&account, &book, &self.terms().target)
         };
         let borrow = i128::from(self.balances[2].amount) - s - i128::from(short);
-        if borrow >= 0 || borrow < -10_000 {
+        if !(-10_000..0).contains(&borrow) {
             return None;
         }
         self.balances[2].amount = borrow as i64;

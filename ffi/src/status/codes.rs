@@ -216,3 +216,27 @@ pub const PARTLIQ_STATUS_INVALID_LEG_AMOUNT: partliq_status = 214;
 
 /// unknown liquidation leg kind (`partliq::Error::InvalidLegKind`).
 pub const PARTLIQ_STATUS_INVALID_LEG_KIND: partliq_status = 215;
+
+/// waterfall policy empty, repeats a step or does not end in a step that always absorbs (`partliq::Error::InvalidWaterfallPolicy`).
+pub const PARTLIQ_STATUS_INVALID_WATERFALL_POLICY: partliq_status = 220;
+
+/// nothing to resolve: the balance is not a deficit (`partliq::Error::NoDeficit`).
+pub const PARTLIQ_STATUS_NO_DEFICIT: partliq_status = 221;
+
+/// account still holds assets or open positions, so its loss is not yet a deficit (`partliq::Error::AccountNotExhausted`).
+pub const PARTLIQ_STATUS_ACCOUNT_NOT_EXHAUSTED: partliq_status = 222;
+
+/// no step of the waterfall could absorb the rest of the deficit (`partliq::Error::DeficitUnabsorbed`).
+pub const PARTLIQ_STATUS_DEFICIT_UNABSORBED: partliq_status = 223;
+
+/// ledger buffer too small for the waterfall's entries (`partliq::Error::LedgerTooSmall`).
+pub const PARTLIQ_STATUS_LEDGER_TOO_SMALL: partliq_status = 224;
+
+/// cumulative deposit index must be positive (`partliq::Error::InvalidDepositIndex`).
+pub const PARTLIQ_STATUS_INVALID_DEPOSIT_INDEX: partliq_status = 225;
+
+/// settlement price must be positive (`partliq::Error::InvalidSettlementPrice`).
+pub const PARTLIQ_STATUS_INVALID_SETTLEMENT_PRICE: partliq_status = 226;
+
+/// backstop capacity or socialization payer amount is negative (`partliq::Error::NegativeCapacity`).
+pub const PARTLIQ_STATUS_NEGATIVE_CAPACITY: partliq_status = 227;
