@@ -379,6 +379,11 @@ enum partliq_action
    * once they are cancelled.
    */
   PARTLIQ_ACTION_CANCEL_ORDERS = 4,
+  /**
+   * A unified pool with nothing more to give still owes: each negative
+   * quote balance and each borrow goes to the bankruptcy waterfall.
+   */
+  PARTLIQ_ACTION_RESOLVE_DEFICIT = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -70,6 +70,11 @@ pub enum Action {
     /// no leg (status `AlreadySafe`, as every decision without legs) and
     /// carries the pool's health and shortfall.
     CancelOrders = 4,
+    /// The pool has nothing more to give (no deposit, no open position, no
+    /// gain) and still owes: each negative quote balance and each borrow is
+    /// a deficit for the bankruptcy waterfall
+    /// ([`crate::unified::resolve_deficit`]). Unified pools only.
+    ResolveDeficit = 5,
 }
 
 /// Why.

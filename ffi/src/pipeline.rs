@@ -31,6 +31,9 @@ pub enum partliq_action {
     /// (`partliq_run_unified_pipeline`'s first step, no leg); call again
     /// once they are cancelled.
     CancelOrders = 4,
+    /// A unified pool with nothing more to give still owes: each negative
+    /// quote balance and each borrow goes to the bankruptcy waterfall.
+    ResolveDeficit = 5,
 }
 
 /// Why (`partliq_decision.reason`).
@@ -94,6 +97,7 @@ abi_enum!(partliq_action => Action {
     Backstop => Action::Backstop,
     Takeover => Action::Takeover,
     CancelOrders => Action::CancelOrders,
+    ResolveDeficit => Action::ResolveDeficit,
 });
 abi_enum!(partliq_reason => Reason {
     Healthy => Reason::Healthy,
@@ -213,6 +217,7 @@ mod tests {
             (partliq_action::Backstop, Action::Backstop),
             (partliq_action::Takeover, Action::Takeover),
             (partliq_action::CancelOrders, Action::CancelOrders),
+            (partliq_action::ResolveDeficit, Action::ResolveDeficit),
         ] {
             assert_eq!(a as u32, b as u32);
         }

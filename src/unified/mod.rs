@@ -51,7 +51,7 @@ pub use legs::{
     settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing,
     LegTerms, UnifiedLeg,
 };
-pub use pipeline::{perp_view, run_unified_pipeline};
+pub use pipeline::{perp_view, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy};
 pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
 pub use waterfall::{
     check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,

@@ -12,14 +12,20 @@
 //! the resting orders, and a liquidation stops at the policy's target on the
 //! maintenance collateral.
 
-use super::health::{Totals, MAINTENANCE};
+use super::health::{unified_pool_health, MarginLadder, Totals, MAINTENANCE};
+use super::legs::{target_surplus, AssetLiquidationFees, LegTerms, UnifiedLeg};
+use super::planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan};
 use super::{MarginBook, UnifiedAccount, UnifiedPool};
 use crate::account::{Pool, Position, MAX_POSITIONS};
 use crate::error::{Error, Result};
+use crate::health::{HealthState, Target};
+use crate::num::Ppm;
 use crate::num::{self, Quote};
 use crate::pipeline::{self, Decision};
+use crate::pipeline::{Action, Reason};
 use crate::plan::PlanLeg;
 use crate::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+use crate::sizing::CloseStatus;
 
 /// A unified pool in today's model: its perp positions (copied into
 /// `positions`, in the account's order) and, as the collateral, the
@@ -107,6 +113,107 @@ pub fn run_unified_pipeline(
     }
     legs.get_mut(..planned.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(planned);
     Ok(decision)
+}
+
+/// How a unified pool is liquidated over every kind of leg.
+#[derive(Debug, Clone, Copy)]
+pub struct UnifiedLiquidationPolicy<'a> {
+    /// Where a liquidation may stop ([`Target::Initial`]: the
+    /// liquidation-end health; a maintenance target with its buffer).
+    pub target: Target,
+    /// A perp reduction's worst price: the mark moved against the account
+    /// by this band.
+    pub perp_band: Ppm,
+    /// Per asset: the liquidator's bonus and the insurance fund's fee.
+    pub asset_fees: &'a [AssetLiquidationFees],
+    /// Least value liquidated, or least cost to the user.
+    pub objective: PlanObjective,
+    /// Which legs compete (every leg, perps first, by liquidation tier).
+    pub ordering: LegOrdering,
+    /// The tiers for [`LegOrdering::ByTier`].
+    pub tiers: LiquidationTiers<'a>,
+}
+
+impl UnifiedLiquidationPolicy<'_> {
+    /// The leg terms of the policy.
+    #[must_use]
+    pub fn terms(&self) -> LegTerms<'_> {
+        LegTerms { asset_fees: self.asset_fees, perp_band: self.perp_band, target: self.target }
+    }
+}
+
+/// One decision for one unified pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnifiedDecision {
+    /// What to do.
+    pub action: Action,
+    /// Why.
+    pub reason: Reason,
+    /// The plan: its legs are at the front of the caller's buffer (none
+    /// unless liquidating); its `health_after` is the pool's health after
+    /// them (the current health when there are none).
+    pub plan: UnifiedPlan,
+}
+
+/// Runs the whole liquidation of pool `pool_index` of a unified account
+/// over every kind of leg:
+///
+/// 1. healthy (maintenance met) and no liquidation under way
+///    (`in_liquidation` false): [`Action::None`], [`Reason::Healthy`]; a
+///    liquidation under way whose target is met ends with
+///    [`Reason::TargetMet`];
+/// 2. resting orders: [`Action::CancelOrders`], [`Reason::OpenOrders`];
+/// 3. nothing left to give (no deposit, no open position, no gain) and a
+///    negative quote balance or a borrow: [`Action::ResolveDeficit`],
+///    [`Reason::Bankrupt`] — hand each to
+///    [`crate::unified::resolve_deficit`];
+/// 4. otherwise the least plan ([`plan_unified_liquidation`]):
+///    [`Action::Liquidate`] with [`Reason::TargetRestored`], or
+///    [`Reason::Infeasible`] when the legs only improve the pool (call
+///    again once booked: the next call goes on, down to step 3);
+/// 5. no leg improves the pool: [`Action::Takeover`], [`Reason::Infeasible`]
+///    (the insurance fund or a backstop takes the pool over; its figures
+///    are the pool's balances and positions).
+///
+/// Legs are written to `legs` only on success. Errors: the planner's and
+/// the health's.
+pub fn run_unified_liquidation(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    policy: &UnifiedLiquidationPolicy<'_>,
+    in_liquidation: bool,
+    legs: &mut [UnifiedLeg],
+) -> Result<UnifiedDecision> {
+    let pool = account.pool(pool_index)?;
+    let health = unified_pool_health(&pool, book, &MarginLadder::STANDARD)?;
+    let none = |action: Action, reason: Reason| -> UnifiedDecision {
+        let status = if action == Action::None { CloseStatus::AlreadySafe } else { CloseStatus::Infeasible };
+        UnifiedDecision {
+            action,
+            reason,
+            plan: UnifiedPlan { status, leg_count: 0, value_liquidated: Quote(0), cost_to_account: Quote(0), health_after: health },
+        }
+    };
+    let at_target = target_surplus(&health, &policy.target)? >= 0;
+    if health.state == HealthState::Healthy && (!in_liquidation || at_target) {
+        return Ok(none(Action::None, if in_liquidation { Reason::TargetMet } else { Reason::Healthy }));
+    }
+    if pool.members().any(|(_, p)| p.has_open_orders()) {
+        return Ok(none(Action::CancelOrders, Reason::OpenOrders));
+    }
+    let owes = pool.balances.iter().any(|b| b.amount < 0) || pool.members().any(|(_, p)| p.quote_balance.0 < 0);
+    if owes && super::waterfall::check_pool_exhausted(&pool).is_ok() {
+        return Ok(none(Action::ResolveDeficit, Reason::Bankrupt));
+    }
+    let plan =
+        plan_unified_liquidation(account, pool_index, book, &policy.terms(), policy.objective, policy.ordering, &policy.tiers, legs)?;
+    Ok(match (plan.status, plan.leg_count) {
+        (CloseStatus::AlreadySafe, _) => none(Action::None, Reason::TargetMet),
+        (_, 0) => none(Action::Takeover, Reason::Infeasible),
+        (CloseStatus::Restored, _) => UnifiedDecision { action: Action::Liquidate, reason: Reason::TargetRestored, plan },
+        (CloseStatus::Infeasible, _) => UnifiedDecision { action: Action::Liquidate, reason: Reason::Infeasible, plan },
+    })
 }
 
 #[cfg(test)]

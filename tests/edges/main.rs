@@ -13,7 +13,9 @@
 //! - `shared`: the shared-memory parameters, capacity and fund;
 //! - `presets`: the venue presets and their constructors;
 //! - `scan_index`: the batch scanner and the liquidation index;
-//! - `dydx_v4`, `aave_v3`: the venue replicas.
+//! - `dydx_v4`, `aave_v3`: the venue replicas;
+//! - `unified_liquidation`: unified liquidation path by path (swap, perp,
+//!   bankruptcy through the waterfall, delisting).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -33,6 +35,7 @@ mod fund;
 mod presets;
 mod scan_index;
 mod shared;
+mod unified_liquidation;
 
 use partliq::{Market, Position, Ppm, Quote, Size};
 
