@@ -22,8 +22,13 @@
 //! The figures of a pool, at three levels in order, are in [`health`]; the
 //! pipeline's first step for such a pool (cancel its resting orders) and its
 //! perps in today's model are in [`pipeline`].
+//!
+//! The same balances run in **lending mode** ([`lending`]): Aave v3's
+//! health factor and liquidation, exact to the wei, as a policy over the
+//! account.
 
 pub mod health;
+pub mod lending;
 pub mod pipeline;
 
 use crate::account::Position;
@@ -33,6 +38,10 @@ use crate::market::Market;
 use crate::num::{Ppm, Price, Quote, Size};
 
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
+pub use lending::{
+    least_debt_to_cover, lending_health, plan_lending_liquidation, AssetFlow, LeastDebtToCover, LendingHealth, LendingLiquidation,
+    LendingTerms,
+};
 pub use pipeline::{perp_view, run_unified_pipeline};
 
 /// Most token balances one account may hold.
