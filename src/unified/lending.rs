@@ -286,11 +286,16 @@ pub struct LeastDebtToCover {
     /// Aave's close factor for the pair: the most one call may repay.
     pub max_liquidatable_debt: i128,
     /// The liquidation of `debt_to_cover` leaves a health factor ≥ 1;
-    /// `false` when no amount does (then `debt_to_cover` is the largest
-    /// amount the pool accepts).
+    /// `false` when no amount found does (then `debt_to_cover` is the
+    /// largest amount the pool accepts).
     pub restores: bool,
     /// The health factor after that liquidation (WAD).
     pub health_factor_after: i128,
+    /// The result is proven the least amount that restores (or, with
+    /// `restores` false, that no amount restores): false only when the
+    /// rounding window below the search's result was wider than the scan
+    /// limit (see [`least_debt_to_cover`]).
+    pub exact: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -458,9 +463,10 @@ impl Run {
         match self.call(debt_to_cover) {
             Ok(l) => Ok(Outcome {
                 class: if l.dust == DustCheck::LeftoversAboveMinimum { Class::Partial } else { Class::Whole },
+                capped: l.quote.capped_by_balance,
                 health_factor: l.account_after.health_factor,
             }),
-            Err(e) if e == aave_v3::ERR_MUST_NOT_LEAVE_DUST => Ok(Outcome { class: Class::Dust, health_factor: 0 }),
+            Err(e) if e == aave_v3::ERR_MUST_NOT_LEAVE_DUST => Ok(Outcome { class: Class::Dust, capped: false, health_factor: 0 }),
             Err(e) => Err(e),
         }
     }
@@ -505,7 +511,11 @@ fn pick<T>(s: &[T], i: usize) -> Result<&T> {
 
 /// Where an amount falls: the three kinds come in this order as the amount
 /// grows (the leftovers shrink with it, and repaying the whole reserve debt
-/// or seizing the whole collateral, once reached, stays reached).
+/// or seizing the whole collateral, once reached, stays reached). Among
+/// whole ones, those that seize exactly the balance or repay exactly the
+/// reserve debt (the amount repaid is `x`) come before those where the
+/// seizure is capped by the balance (the amount repaid is recomputed from
+/// the balance, the same for every `x`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     /// Accepted, leaving at least $1,000 of debt and collateral.
@@ -520,6 +530,9 @@ enum Class {
 #[derive(Debug, Clone, Copy)]
 struct Outcome {
     class: Class,
+    /// The seizure was capped by the balance (the outcome no longer
+    /// depends on the amount).
+    capped: bool,
     health_factor: i128,
 }
 
@@ -595,27 +608,96 @@ fn bisect(run: &mut Run, mut lo: i128, mut hi: i128, holds: impl Fn(&Outcome) ->
     Ok(hi)
 }
 
+impl Run {
+    /// `⌈N / slope⌉` (see [`least_debt_to_cover`]): every partial amount
+    /// that restores lies less than this many units below any partial
+    /// amount that does not. `None` when the exact health factor does not
+    /// rise with the amount (`l·b ≥ 100 %`) or the bound does not fit.
+    fn rounding_window(&self, total_debt_base: i128) -> Option<i128> {
+        let (cr, dr) = (pick(self.pool.reserves(), self.ci).ok()?, pick(self.pool.reserves(), self.di).ok()?);
+        let (l, b) = (i128::from(cr.liquidation_threshold), i128::from(cr.liquidation_bonus));
+        let bps = aave_v3::PERCENTAGE_FACTOR;
+        // slope × 10⁴ / P_d = 10⁸ − l·B
+        let slope = sub(mul(bps, bps).ok()?, mul(l, b).ok()?).ok()?;
+        if slope <= 0 {
+            return None;
+        }
+        // N × 10⁴ = l·(10⁴ + B)·P_c + 10⁴·(l + 10⁴) + 10⁴·D / (2·10¹⁸), each rounded up
+        let seize = crate::num::mul_div_wide(mul(l, add(bps, b).ok()?).ok()?, cr.price, cr.unit().ok()?, Rounding::Ceil).ok()?;
+        let values = mul(bps, add(l, bps).ok()?).ok()?;
+        let wad = div_round(total_debt_base, 200_000_000_000_000, Rounding::Ceil).ok()?;
+        let n = add(add(seize, values).ok()?, wad).ok()?;
+        crate::num::mul_div_wide(n, dr.unit().ok()?, mul(dr.price, slope).ok()?, Rounding::Ceil).ok()
+    }
+
+    /// The least partial amount below `y` (a partial amount that does not
+    /// restore, or 0) that restores, scanning the rounding window below
+    /// `y`; with whether the scan covered the window (`exact`).
+    fn scan_below(&mut self, y: i128, total_debt_base: i128, scan_limit: u32) -> Result<(Option<(i128, Outcome)>, bool)> {
+        if y <= 1 {
+            return Ok((None, true));
+        }
+        let lo = match self.rounding_window(total_debt_base) {
+            Some(w) => sub(y, w).map_or(1, |v| v.saturating_add(1).max(1)),
+            None => 1,
+        };
+        if sub(y, lo)? > i128::from(scan_limit) {
+            return Ok((None, false));
+        }
+        for x in lo..y {
+            let o = self.outcome(x)?;
+            if o.restores() {
+                return Ok((Some((x, o)), true));
+            }
+        }
+        Ok((None, true))
+    }
+}
+
 /// The least `debt_to_cover` of `debt_asset` against `collateral_asset`
 /// whose liquidation leaves a health factor of at least 1, within Aave's
 /// close factor; when none does, the close-factor maximum (or, when the
 /// dust rule refuses that, the largest amount below it the pool accepts)
 /// with [`LeastDebtToCover::restores`] false.
 ///
-/// The search runs the replica itself, by bisection, on the order of the
-/// outcomes along the amount `x` (partial liquidations, then amounts the
-/// dust rule refuses, then whole ones — see the module docs):
+/// The search runs the replica itself, on the order of the outcomes along
+/// the amount `x`: partial liquidations (both leftovers ≥ $1,000), then
+/// amounts the dust rule refuses, then whole ones (the whole reserve debt
+/// repaid or the whole collateral seized) — first those that seize exactly
+/// the balance (repaying `x`), then those capped by the balance (repaying
+/// one recomputed amount for every `x`, which can be *less* than an exact
+/// seizure's, so the last exact amount can restore where the cap does not).
 ///
-/// 1. the least `x` that is not partial or restores (false at 0);
-/// 2. if that `x` is partial, it is the answer; otherwise no partial
-///    liquidation restores and the answer is the least whole liquidation
-///    that restores, found by a second bisection above it.
+/// 1. By bisection, the least `x` that is not partial or restores, and `y`,
+///    the partial amount below it that does not restore.
+/// 2. A scan of the rounding window below `y` (next paragraph) for a
+///    smaller partial amount that restores.
+/// 3. If neither step found a partial amount that restores, by bisection
+///    among whole amounts, the least that restores or is capped: the answer
+///    if it restores, else no amount restores.
 ///
-/// The health factor after a partial liquidation is monotone in `x` in
-/// exact arithmetic (its direction is the sign of `HF − bonus ×
-/// threshold`), and up to the replica's roundings, so the result `x`
-/// restores and `x − 1` does not (it leaves a health factor below 1, or is
-/// refused) — what the property tests check, along with a brute-force
-/// comparison on small amounts.
+/// **Exactness.** A whole amount's health factor grows with `x` until the
+/// cap, then stays, so step 3 is exact. After a partial liquidation the
+/// health factor is monotone in `x` in exact arithmetic (rising when
+/// `HF ≥ bonus × threshold`), but the replica's floors add a term in
+/// `(−(l + 10⁴), l·(1 + b)·P_c + D/(2·10¹⁸)]` to `W − 10⁴·D`
+/// (threshold-weighted collateral in bps minus debt, base units; `l` the
+/// collateral's threshold in bps, `b` its bonus as a fraction, `P_c`, `P_d`
+/// the base value of one unit of the collateral and debt assets), whose
+/// exact part grows by `P_d·(10⁴ − l·b)` per unit of `x`. So a partial
+/// amount that restores lies less than
+/// `N / slope = (l·(1 + b)·P_c + l + 10⁴ + D/(2·10¹⁸)) / (P_d·(10⁴ − l·b))`
+/// units below any partial amount that does not. Below 1 unit (a unit of
+/// debt worth well over a unit of collateral: collateral of 18 decimals
+/// against a 6-decimal stablecoin) the bisection alone is exact; above it
+/// (coarse collateral units: a satoshi against a stablecoin's smallest
+/// unit) the floor of the seizure can make isolated smaller amounts
+/// restore, and step 2 tries every amount of the window, at most
+/// `scan_limit` of them (the whole range below `y` when `l·b ≥ 100 %`).
+/// When the window is wider, step 2 is skipped and
+/// [`LeastDebtToCover::exact`] is false: the result still restores and one
+/// unit less does not (it leaves a health factor below 1 or is refused),
+/// but a smaller amount, within the window below `y`, may restore too.
 ///
 /// Errors: those of [`plan_lending_liquidation`] except the dust rule
 /// (which the search steps around; [`Error::MustNotLeaveDust`] only when
@@ -626,47 +708,64 @@ pub fn least_debt_to_cover(
     terms: &[LendingTerms],
     collateral_asset: u32,
     debt_asset: u32,
+    scan_limit: u32,
 ) -> Result<LeastDebtToCover> {
     let mut run = Run::new(account, book, terms, collateral_asset, debt_asset)?;
     // Aave's validations (health, collateral, debt) come before the dust
     // rule: a call of the whole amount raises them.
     let top = run.outcome(i128::MAX)?;
     let cf = aave_v3::close_factor(run.pool.reserves(), run.pool.user(), run.ci, run.di)?;
+    let total_debt_base = aave_v3::account_data(run.pool.reserves(), run.pool.user())?.total_debt_base;
     let max = cf.max_liquidatable_debt;
-    let answer = |x: i128, o: &Outcome| LeastDebtToCover {
+    let answer = |x: i128, o: &Outcome, exact: bool| LeastDebtToCover {
         debt_to_cover: x,
         max_liquidatable_debt: max,
         restores: o.restores(),
         health_factor_after: o.health_factor,
+        exact,
     };
+    // Step 1: `first` (with its outcome), or none when the maximum itself is
+    // partial and does not restore; `y` below it.
     let not_partial_or_restores = |o: &Outcome| o.class != Class::Partial || o.restores();
-    if !not_partial_or_restores(&top) {
-        // Partial at the maximum and not restoring: no partial amount
-        // restores, and nothing above the maximum is allowed.
-        return Ok(answer(max, &top));
+    let first = if not_partial_or_restores(&top) {
+        let x = bisect(&mut run, 0, max, not_partial_or_restores)?;
+        Some((x, run.outcome(x)?))
+    } else {
+        None
+    };
+    let y = match first {
+        Some((x, _)) => sub(x, 1)?,
+        None => max,
+    };
+    // Step 2.
+    let (scanned, exact) = run.scan_below(y, total_debt_base, scan_limit)?;
+    if let Some((x, o)) = scanned {
+        return Ok(answer(x, &o, exact));
     }
-    let first = bisect(&mut run, 0, max, not_partial_or_restores)?;
-    let at_first = run.outcome(first)?;
+    let Some((first, at_first)) = first else {
+        return Ok(answer(max, &top, exact));
+    };
     if at_first.class == Class::Partial {
-        return Ok(answer(first, &at_first));
+        return Ok(answer(first, &at_first, exact));
     }
-    // `first` is the first amount that is not partial; below it nothing
-    // restores.
-    let last_partial = sub(first, 1)?;
-    let whole_restores = |o: &Outcome| o.class == Class::Whole && o.restores();
-    if whole_restores(&top) {
-        let x = bisect(&mut run, last_partial, max, whole_restores)?;
+    // Step 3: `first` is the first amount that is not partial, `y` the last
+    // partial one (or 0).
+    let whole_restores_or_capped = |o: &Outcome| o.class == Class::Whole && (o.restores() || o.capped);
+    if whole_restores_or_capped(&top) {
+        let x = bisect(&mut run, y, max, whole_restores_or_capped)?;
         let o = run.outcome(x)?;
-        return Ok(answer(x, &o));
+        if o.restores() {
+            return Ok(answer(x, &o, exact));
+        }
     }
     if top.class != Class::Dust {
-        return Ok(answer(max, &top));
+        return Ok(answer(max, &top, exact));
     }
-    if last_partial < 1 {
+    if y < 1 {
         return Err(aave_v3::ERR_MUST_NOT_LEAVE_DUST);
     }
-    let o = run.outcome(last_partial)?;
-    Ok(answer(last_partial, &o))
+    let o = run.outcome(y)?;
+    Ok(answer(y, &o, exact))
 }
 
 #[cfg(test)]
@@ -862,8 +961,14 @@ mod tests {
         let b = book(&assets, &prices);
         let balances = [AssetBalance { asset_index: 0, amount: 20_000 * E8 }, AssetBalance { asset_index: 1, amount: -17_000 * E8 }];
         let account = UnifiedAccount { balances: &balances, positions: &[] };
-        let least = least_debt_to_cover(&account, &b, &terms, 0, 1).unwrap();
+        // Rounding window: slope = 10⁸ − 8,000 × 10,500 = 16e6 (× P_d = 1), N =
+        // 8,000 × 20,500 × 1 + 10⁴ × 18,000 + ⌈1.7e12 / 2e14⌉ = 344,000,001 → 22 units:
+        // the scan of the 21 amounts below the bisection's finds nothing smaller.
+        let least = least_debt_to_cover(&account, &b, &terms, 0, 1, 21).unwrap();
+        assert!(least.exact);
         assert_eq!(least.debt_to_cover, 625_000_000_000 - 4);
+        let unscanned = least_debt_to_cover(&account, &b, &terms, 0, 1, 20).unwrap();
+        assert_eq!((unscanned.debt_to_cover, unscanned.exact), (625_000_000_000 - 4, false));
         assert!(least.restores);
         assert_eq!(least.health_factor_after, 1_000_000_000_000_000_000);
         assert_eq!(least.max_liquidatable_debt, 17_000 * E8 as i128);
@@ -881,7 +986,7 @@ mod tests {
         let b = book(&assets, &prices);
         let balances = [AssetBalance { asset_index: 0, amount: 9_000 * E8 }, AssetBalance { asset_index: 1, amount: -8_900 * E8 }];
         let account = UnifiedAccount { balances: &balances, positions: &[] };
-        let least = least_debt_to_cover(&account, &b, &terms, 0, 1).unwrap();
+        let least = least_debt_to_cover(&account, &b, &terms, 0, 1, 0).unwrap();
         // Repaying all 8,900e8 seizes 9,345e8 > 9,000e8: capped, all collateral
         // seized for ceil(9,000e8 / 1.05) = 857,142,857,143; the rest is deficit and
         // HF = MAX. The first amount that seizes everything is the least x with
@@ -894,17 +999,61 @@ mod tests {
         assert_eq!(plan_lending_liquidation(&account, &b, &terms, 0, 1, 857_142_857_142).unwrap_err(), Error::MustNotLeaveDust);
     }
 
+    /// Coarse collateral units: 38 units at $34.77 (3,476,666,667 base units
+    /// each) against 73 units of debt at $15.74 (1,573,554,128), threshold
+    /// 84.82 %, bonus 100 %: HF = 38 × 3,476,666,667 × 0.8482 / (73 ×
+    /// 1,573,554,128) = 0.976. Repaying x seizes ⌊x × 0.45257⌋ units, so the
+    /// floor gives the account ~0.9 units ($31) at x = 2 (seizes 0): HF after
+    /// = 0.8482 × 132,113,333,346 / (71 × 1,573,554,128) = 1.003 — while x =
+    /// 9 seizes 4 and leaves 0.9956. The bisection alone ends on the dust
+    /// boundary (x = 10 is refused: 34 units = $1,182 of collateral but 63
+    /// units = $991 of debt left) and finds only the whole debt (73).
+    /// Rounding window: slope = 1,573,554,128 × (10⁸ − 84,820,000) =
+    /// 23,886,551,663,040,000; N = 169,640,000 × 3,476,666,667 plus
+    /// 184,820,000 plus 1 = 589,781,733,574,700,001 → ⌈24.69⌉ = 25 units
+    /// below y = 9: the scan tries 1..=8 (8 amounts).
+    #[test]
+    fn least_with_coarse_collateral_units_scans_the_window() {
+        let t = LendingTerms::new(Ppm(848_200), Ppm(1_000_000), Ppm(0));
+        let assets = [Asset::at_par(0), Asset::at_par(0)];
+        let prices = [Price(3_476_666_667), Price(1_573_554_128)];
+        let b = book(&assets, &prices);
+        let balances = [AssetBalance { asset_index: 0, amount: 38 }, AssetBalance { asset_index: 1, amount: -73 }];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let hf = |x: i128| plan_lending_liquidation(&account, &b, &[t, t], 0, 1, x).map(|l| l.after.health_factor);
+        assert_eq!(hf(1), Ok(989_078_440_593_804_176));
+        assert_eq!(hf(2), Ok(1_003_009_122_855_688_742));
+        assert_eq!(hf(9), Ok(995_585_535_597_710_783));
+        assert_eq!(hf(10), Err(Error::MustNotLeaveDust));
+        let scanned = least_debt_to_cover(&account, &b, &[t, t], 0, 1, 8).unwrap();
+        assert_eq!(
+            scanned,
+            LeastDebtToCover {
+                debt_to_cover: 2,
+                max_liquidatable_debt: 73,
+                restores: true,
+                health_factor_after: 1_003_009_122_855_688_742,
+                exact: true
+            }
+        );
+        let unscanned = least_debt_to_cover(&account, &b, &[t, t], 0, 1, 7).unwrap();
+        assert_eq!(
+            unscanned,
+            LeastDebtToCover { debt_to_cover: 73, max_liquidatable_debt: 73, restores: true, health_factor_after: i128::MAX, exact: false }
+        );
+    }
+
     #[test]
     fn least_errors_follow_aave() {
         let (assets, prices, terms) = dollars();
         let b = book(&assets, &prices);
         let healthy = [AssetBalance { asset_index: 0, amount: 10_000 * E8 }, AssetBalance { asset_index: 1, amount: -1_000 * E8 }];
         let account = UnifiedAccount { balances: &healthy, positions: &[] };
-        assert_eq!(least_debt_to_cover(&account, &b, &terms, 0, 1).unwrap_err(), Error::NotLiquidatable);
+        assert_eq!(least_debt_to_cover(&account, &b, &terms, 0, 1, 0).unwrap_err(), Error::NotLiquidatable);
         let sick = [AssetBalance { asset_index: 0, amount: 10_000 * E8 }, AssetBalance { asset_index: 1, amount: -9_000 * E8 }];
         let account = UnifiedAccount { balances: &sick, positions: &[] };
         // The debt asset as collateral: holds none → CollateralNotEnabled.
-        assert_eq!(least_debt_to_cover(&account, &b, &terms, 1, 1).unwrap_err(), Error::CollateralNotEnabled);
-        assert_eq!(least_debt_to_cover(&account, &b, &terms, 0, 0).unwrap_err(), Error::NotBorrowed);
+        assert_eq!(least_debt_to_cover(&account, &b, &terms, 1, 1, 0).unwrap_err(), Error::CollateralNotEnabled);
+        assert_eq!(least_debt_to_cover(&account, &b, &terms, 0, 0, 0).unwrap_err(), Error::NotBorrowed);
     }
 }

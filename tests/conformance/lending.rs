@@ -121,12 +121,20 @@ fn fifty_percent_close_factor_is_the_replica_s() {
     // that restores HF ≥ 1 is within the close factor: exact model
     // r ≥ (20,500 − 19,504.8) / (1 − 0.903) ≈ $10,259.8 > $10,250, so the
     // close factor binds and the least is its maximum, not restoring.
-    let least = least_debt_to_cover(&account, &book(&assets, &prices), &terms, 1, 0).unwrap();
+    // A satoshi (22,680 base units) is coarse against a USDX wei (100): the
+    // rounding window is ⌈N / slope⌉ with N = 8,600 × 20,500 × 22,680 +
+    // 10⁴ × 18,600 + ⌈2.05e12 / 2e14⌉ = 3,998,670,000,001 and slope = 1e8 / 1e6 ×
+    // (10⁸ − 8,600 × 10,500) = 100 × 9,700,000: 4,122.3 → 4,123 units, so proving
+    // that no smaller amount restores takes a scan of the 4,122 amounts below.
+    let least = least_debt_to_cover(&account, &book(&assets, &prices), &terms, 1, 0, 4_122).unwrap();
     assert_eq!(least.max_liquidatable_debt, 10_250_000_000);
     assert_eq!(least.debt_to_cover, 10_250_000_000);
     assert!(!least.restores);
+    assert!(least.exact);
     assert_eq!(least.health_factor_after, want.account_after.health_factor);
     assert!(least.health_factor_after < 1_000_000_000_000_000_000);
+    let unscanned = least_debt_to_cover(&account, &book(&assets, &prices), &terms, 1, 0, 4_121).unwrap();
+    assert_eq!(unscanned, LeastDebtToCover { exact: false, ..least });
 }
 
 /// test_liquidationdataprovider_edge_range: 8,000 USDX supplied *and* 4,200
@@ -167,14 +175,15 @@ fn supply_and_debt_in_one_asset_is_the_replica_s() {
     // 5,565,301,918,790,000: +70,000, HF = 1 + 7e4 / 5.565e18 → 1.000000000012577933.
     // x − 1: s = ⌊1,528,718,698.5⌋ = 1,528,718,698, W = 5,565,301,919,720,000 against
     // 5,565,301,919,790,000: −70,000, HF < 1.
-    let least = least_debt_to_cover(&account, &b, &terms, 0, 0).unwrap();
+    let least = least_debt_to_cover(&account, &b, &terms, 0, 0, 64).unwrap();
     assert_eq!(
         least,
         LeastDebtToCover {
             debt_to_cover: 1_455_922_571,
             max_liquidatable_debt: 3_510_612_244,
             restores: true,
-            health_factor_after: 1_000_000_000_012_577_933
+            health_factor_after: 1_000_000_000_012_577_933,
+            exact: true
         }
     );
     let below = plan_lending_liquidation(&account, &b, &terms, 0, 0, 1_455_922_570).unwrap();
