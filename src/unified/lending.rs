@@ -59,7 +59,11 @@
 //! health factor is at least 1, by bisection over the replica itself. It
 //! relies on the outcome's order along the amount (see its docs): partial
 //! liquidations first, then those that break the dust rule, then those that
-//! repay the whole reserve debt or seize the whole collateral.
+//! repay the whole reserve debt or seize the whole collateral. Among partial
+//! amounts the floor of the seizure can make the health factor zigzag
+//! within a rounding window the function computes; a scan of that window,
+//! up to a caller's limit, makes the result exact, and the result says
+//! whether it is ([`LeastDebtToCover::exact`]).
 //!
 //! A liquidation does not always raise the health factor. Seizing `r × b` of
 //! collateral value (bonus `b`, threshold `l` of the collateral) to repay `r`
