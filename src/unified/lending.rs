@@ -266,9 +266,9 @@ pub struct LendingLiquidation {
 }
 
 impl LendingLiquidation {
-    /// One flow per asset the liquidation touches, in the order of the
-    /// account's balances (the collateral and debt assets first when the
-    /// account holds none of them).
+    /// One flow per asset the liquidation touches (the collateral asset,
+    /// the debt asset, and the assets whose debt is written off), in the
+    /// order of the account's balances.
     #[must_use]
     pub fn flows(&self) -> &[AssetFlow] {
         self.flows.get(..self.flow_count).unwrap_or(&[])
@@ -411,7 +411,8 @@ impl LendingPool {
 
 /// Aave's `calculateUserAccountData` on the account's balances (see the
 /// module docs for the mapping): collateral and debt in base-currency units
-/// and the health factor (WAD).
+/// and the health factor (WAD). Only the terms, assets and prices of the
+/// assets the account holds are read (and validated).
 ///
 /// Errors: more than [`MAX_BALANCES`] balances ([`Error::TooManyBalances`]),
 /// `terms` shorter than the assets ([`Error::LendingTermsTooShort`]), a
