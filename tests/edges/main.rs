@@ -13,7 +13,8 @@
 //! - `shared`: the shared-memory parameters, capacity and fund;
 //! - `presets`: the venue presets and their constructors;
 //! - `scan_index`: the batch scanner and the liquidation index;
-//! - `dydx_v4`, `aave_v3`: the venue replicas.
+//! - `dydx_v4`, `aave_v3`: the venue replicas;
+//! - `lending`: lending mode on unified accounts.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -30,6 +31,7 @@ mod aave_v3;
 mod core;
 mod dydx_v4;
 mod fund;
+mod lending;
 mod presets;
 mod scan_index;
 mod shared;
