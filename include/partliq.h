@@ -2169,6 +2169,41 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_NEGATIVE_CAPACITY 227
 
 /**
+ * lending terms slice shorter than the assets (`partliq::Error::LendingTermsTooShort`).
+ */
+#define PARTLIQ_STATUS_LENDING_TERMS_TOO_SHORT 240
+
+/**
+ * lending term not a whole number of basis points (a multiple of 100 ppm) (`partliq::Error::LendingTermNotWholeBps`).
+ */
+#define PARTLIQ_STATUS_LENDING_TERM_NOT_WHOLE_BPS 241
+
+/**
+ * liquidation bonus below 1,000,000 ppm (100 %) (`partliq::Error::LendingBonusBelow100Percent`).
+ */
+#define PARTLIQ_STATUS_LENDING_BONUS_BELOW_100_PERCENT 242
+
+/**
+ * liquidation threshold times liquidation bonus exceeds 100 % (`partliq::Error::LendingThresholdTimesBonusAbove100Percent`).
+ */
+#define PARTLIQ_STATUS_LENDING_THRESHOLD_TIMES_BONUS_ABOVE_100_PERCENT 243
+
+/**
+ * base-currency exponent out of range (`partliq::Error::InvalidBaseExponent`).
+ */
+#define PARTLIQ_STATUS_INVALID_BASE_EXPONENT 244
+
+/**
+ * assets of one account have different base-currency exponents (`partliq::Error::BaseExponentMismatch`).
+ */
+#define PARTLIQ_STATUS_BASE_EXPONENT_MISMATCH 245
+
+/**
+ * lending liquidation does not conserve an asset (`partliq::Error::LendingNotConserved`).
+ */
+#define PARTLIQ_STATUS_LENDING_NOT_CONSERVED 246
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000

@@ -17,7 +17,7 @@
 //! positions, 40–49 fills and liquidation parameters, 50–99 policies,
 //! presets, escalation and venue replicas, 100–199 shared state, 200–209
 //! unified accounts, 210–219 their liquidation legs, 220–239 unified
-//! liquidation's waterfall and final settlement.
+//! liquidation's waterfall and final settlement, 240–249 lending mode.
 
 use core::ffi::CStr;
 
@@ -179,7 +179,7 @@ error_table! {
     /// The reservation is left as it was.
     CommitExceedsReservation = 110, "commit larger than its reservation";
 
-    // 200–219: unified accounts (collateral assets, funding, open orders).
+    // 200–209: unified accounts (collateral assets, funding, open orders).
     /// Initial or maintenance ([`crate::asset`]).
     AssetWeightAbove100Percent = 200, "asset weight exceeds 1,000,000 ppm (100 %)";
     /// Initial or maintenance ([`crate::asset`]).
@@ -238,6 +238,26 @@ error_table! {
     InvalidSettlementPrice = 226, "settlement price must be positive";
     /// A backstop capacity or a depositor's balance below zero.
     NegativeCapacity = 227, "backstop capacity or socialization payer amount is negative";
+
+    // 240–249: lending mode on a unified account.
+    /// One [`crate::unified::lending::LendingTerms`] per asset of the book.
+    LendingTermsTooShort = 240, "lending terms slice shorter than the assets";
+    /// Lending terms are ppm but Aave's are basis points: a threshold,
+    /// bonus or fee must be a multiple of 100 ppm.
+    LendingTermNotWholeBps = 241, "lending term not a whole number of basis points (a multiple of 100 ppm)";
+    /// The bonus includes the repaid principal ([`crate::unified::lending`]).
+    LendingBonusBelow100Percent = 242, "liquidation bonus below 1,000,000 ppm (100 %)";
+    /// Aave's configurator requires `percentMul(threshold, bonus) ≤ 100 %`.
+    LendingThresholdTimesBonusAbove100Percent = 243, "liquidation threshold times liquidation bonus exceeds 100 %";
+    /// The quote exponent plus the base-currency exponent must lie in
+    /// `[-38, 38]` ([`crate::unified::lending::LendingTerms::base_exponent`]).
+    InvalidBaseExponent = 244, "base-currency exponent out of range";
+    /// Every asset an account uses must value in the same base currency.
+    BaseExponentMismatch = 245, "assets of one account have different base-currency exponents";
+    /// An internal check of [`crate::unified::lending`] failed: the
+    /// account's, liquidator's, protocol's and deficit's changes of an asset
+    /// do not sum to zero.
+    LendingNotConserved = 246, "lending liquidation does not conserve an asset";
 }
 
 impl core::fmt::Display for Error {
@@ -267,7 +287,7 @@ mod tests {
             assert!((pair[0] as u32) < (pair[1] as u32), "{:?} before {:?}", pair[0], pair[1]);
         }
         for (i, a) in Error::ALL.iter().enumerate() {
-            assert!((1..240).contains(&(*a as u32)), "{a:?}");
+            assert!((1..250).contains(&(*a as u32)), "{a:?}");
             assert!(!a.as_str().is_empty(), "{a:?}");
             for b in &Error::ALL[i + 1..] {
                 assert_ne!(a.as_str(), b.as_str(), "{a:?} and {b:?} share a description");
@@ -300,12 +320,14 @@ mod tests {
             (Error::InvalidLegKind, 215),
             (Error::InvalidWaterfallPolicy, 220),
             (Error::NegativeCapacity, 227),
+            (Error::LendingTermsTooShort, 240),
+            (Error::LendingNotConserved, 246),
         ];
         for (e, code) in by_hand {
             assert_eq!(e as u32, code, "{e:?}");
         }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
-        assert_eq!(Error::ALL.last(), Some(&Error::NegativeCapacity));
+        assert_eq!(Error::ALL.last(), Some(&Error::LendingNotConserved));
     }
 
     /// The C string is the description, NUL-terminated, with no NUL inside.

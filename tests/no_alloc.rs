@@ -6,7 +6,9 @@
 //! (backstop, insurance fund, deleveraging), the bankruptcy waterfall and
 //! final settlement of unified accounts, and the batch scan and the
 //! liquidation-price index (scanning, confirming, keying, inserting,
-//! removing, sorting, querying) run armed and must leave the count at zero.
+//! removing, sorting, querying), and lending mode on unified accounts
+//! (health, a liquidation, the least debt to cover) run armed and must leave
+//! the count at zero.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
 #![allow(unsafe_code)]
 
@@ -320,4 +322,27 @@ fn scan_and_index_allocate_nothing() {
         assert!(ix.remove_account(7) > 0);
     });
     assert_eq!(n, 0, "the scan or the index allocated");
+}
+
+#[test]
+fn lending_mode_allocates_nothing() {
+    use partliq::unified::lending::*;
+    let assets = [Asset::at_par(0), Asset::at_par(0)];
+    let prices = [Price(1), Price(1)];
+    let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+    let t = LendingTerms::new(Ppm(800_000), Ppm(1_050_000), Ppm(100_000));
+    let terms = [t, t];
+    // $20,000 against $17,000 (8-decimal dollars): HF 0.94.
+    let balances =
+        [AssetBalance { asset_index: 0, amount: 2_000_000_000_000 }, AssetBalance { asset_index: 1, amount: -1_700_000_000_000 }];
+    let account = UnifiedAccount { balances: &balances, positions: &[] };
+    let n = allocations_during(|| {
+        assert!(lending_health(&account, &book, &terms).unwrap().liquidatable);
+        let l = plan_lending_liquidation(&account, &book, &terms, 0, 1, 100_000_000_000).unwrap();
+        assert_eq!(l.flows().len(), 2);
+        let least = least_debt_to_cover(&account, &book, &terms, 0, 1, 64).unwrap();
+        assert!(least.restores);
+        assert_eq!(plan_lending_liquidation(&account, &book, &terms, 0, 0, 1).err(), Some(Error::NotBorrowed));
+    });
+    assert_eq!(n, 0, "lending mode made {n} heap allocations");
 }

@@ -31,10 +31,15 @@
 //! deficit, in which order, with one exact ledger — is [`waterfall`]; the
 //! final settlement of a delisted market, which can leave such a deficit,
 //! is [`delisting`].
+//!
+//! The same balances run in **lending mode** ([`lending`]): Aave v3's
+//! health factor and liquidation, exact to the wei, as a policy over the
+//! account.
 
 pub mod delisting;
 pub mod health;
 pub mod legs;
+pub mod lending;
 pub mod pipeline;
 pub mod planner;
 pub mod waterfall;
@@ -50,6 +55,10 @@ pub use health::{unified_account_health, unified_pool_health, HealthLevel, Level
 pub use legs::{
     settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing,
     LegTerms, UnifiedLeg,
+};
+pub use lending::{
+    least_debt_to_cover, lending_health, plan_lending_liquidation, AssetFlow, LeastDebtToCover, LendingHealth, LendingLiquidation,
+    LendingTerms,
 };
 pub use pipeline::{perp_view, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy};
 pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};

@@ -2,6 +2,7 @@
 //! own test tables exactly. One module per subject:
 //! - `dydx_v4`, `aave_v3`: the venue replicas against dYdX's Go tests and
 //!   Aave's Foundry tests;
+//! - `lending`: lending mode on unified accounts against the Aave replica;
 //! - `drift_v2`, `mango_v4`: unified-account health against Drift's and
 //!   Mango's own unit tests (Drift through its replica too), and funding
 //!   against dYdX's settlement tests;
@@ -37,6 +38,7 @@ mod bigrational;
 mod drift_v2;
 mod drift_v2_liquidation;
 mod dydx_v4;
+mod lending;
 mod mango_v4;
 mod policies;
 mod venues;

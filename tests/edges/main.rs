@@ -15,7 +15,8 @@
 //! - `scan_index`: the batch scanner and the liquidation index;
 //! - `dydx_v4`, `aave_v3`: the venue replicas;
 //! - `unified_liquidation`: unified liquidation path by path (swap, perp,
-//!   bankruptcy through the waterfall, delisting).
+//!   bankruptcy through the waterfall, delisting);
+//! - `lending`: lending mode on unified accounts.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -32,6 +33,7 @@ mod aave_v3;
 mod core;
 mod dydx_v4;
 mod fund;
+mod lending;
 mod presets;
 mod scan_index;
 mod shared;

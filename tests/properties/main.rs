@@ -10,6 +10,8 @@
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
 //! - `shared_stress`: `partliq::shared` under real threads;
+//! - `lending`: lending mode on unified accounts — conservation per asset,
+//!   the health factor's direction, the least debt to cover;
 //! - `unified`: unified accounts — today's model as an exact special case,
 //!   the health levels in order, health monotone in prices and weights;
 //! - `waterfall`: the bankruptcy waterfall against a model — steps in
@@ -28,6 +30,7 @@
 mod support;
 
 mod index;
+mod lending;
 mod plan;
 mod policy;
 mod pricing_health;

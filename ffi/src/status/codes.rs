@@ -240,3 +240,24 @@ pub const PARTLIQ_STATUS_INVALID_SETTLEMENT_PRICE: partliq_status = 226;
 
 /// backstop capacity or socialization payer amount is negative (`partliq::Error::NegativeCapacity`).
 pub const PARTLIQ_STATUS_NEGATIVE_CAPACITY: partliq_status = 227;
+
+/// lending terms slice shorter than the assets (`partliq::Error::LendingTermsTooShort`).
+pub const PARTLIQ_STATUS_LENDING_TERMS_TOO_SHORT: partliq_status = 240;
+
+/// lending term not a whole number of basis points (a multiple of 100 ppm) (`partliq::Error::LendingTermNotWholeBps`).
+pub const PARTLIQ_STATUS_LENDING_TERM_NOT_WHOLE_BPS: partliq_status = 241;
+
+/// liquidation bonus below 1,000,000 ppm (100 %) (`partliq::Error::LendingBonusBelow100Percent`).
+pub const PARTLIQ_STATUS_LENDING_BONUS_BELOW_100_PERCENT: partliq_status = 242;
+
+/// liquidation threshold times liquidation bonus exceeds 100 % (`partliq::Error::LendingThresholdTimesBonusAbove100Percent`).
+pub const PARTLIQ_STATUS_LENDING_THRESHOLD_TIMES_BONUS_ABOVE_100_PERCENT: partliq_status = 243;
+
+/// base-currency exponent out of range (`partliq::Error::InvalidBaseExponent`).
+pub const PARTLIQ_STATUS_INVALID_BASE_EXPONENT: partliq_status = 244;
+
+/// assets of one account have different base-currency exponents (`partliq::Error::BaseExponentMismatch`).
+pub const PARTLIQ_STATUS_BASE_EXPONENT_MISMATCH: partliq_status = 245;
+
+/// lending liquidation does not conserve an asset (`partliq::Error::LendingNotConserved`).
+pub const PARTLIQ_STATUS_LENDING_NOT_CONSERVED: partliq_status = 246;
