@@ -132,6 +132,14 @@ pub struct UnifiedLiquidationPolicy<'a> {
     pub ordering: LegOrdering,
     /// The tiers for [`LegOrdering::ByTier`].
     pub tiers: LiquidationTiers<'a>,
+    /// A bankrupt pool (equity below zero) that still holds something:
+    /// `true` hands it over whole ([`Action::Takeover`]: the insurance fund
+    /// or a backstop takes its balances and positions and its deficit, as
+    /// Binance and BitMEX do; no bonus is paid out of what is already the
+    /// fund's loss); `false` goes on liquidating it leg by leg first (Mango,
+    /// Drift), the fund topping up perp fills beyond the bankruptcy price,
+    /// then resolves what is left.
+    pub take_over_bankrupt: bool,
 }
 
 impl UnifiedLiquidationPolicy<'_> {
@@ -166,7 +174,8 @@ pub struct UnifiedDecision {
 /// 3. nothing left to give (no deposit, no open position, no gain) and a
 ///    negative quote balance or a borrow: [`Action::ResolveDeficit`],
 ///    [`Reason::Bankrupt`] — hand each to
-///    [`crate::unified::resolve_deficit`];
+///    [`crate::unified::resolve_deficit`]; bankrupt with something left and
+///    `take_over_bankrupt`: [`Action::Takeover`], [`Reason::Bankrupt`];
 /// 4. otherwise the least plan ([`plan_unified_liquidation`]):
 ///    [`Action::Liquidate`] with [`Reason::TargetRestored`], or
 ///    [`Reason::Infeasible`] when the legs only improve the pool (call
@@ -205,6 +214,9 @@ pub fn run_unified_liquidation(
     let owes = pool.balances.iter().any(|b| b.amount < 0) || pool.members().any(|(_, p)| p.quote_balance.0 < 0);
     if owes && super::waterfall::check_pool_exhausted(&pool).is_ok() {
         return Ok(none(Action::ResolveDeficit, Reason::Bankrupt));
+    }
+    if policy.take_over_bankrupt && health.state == HealthState::Bankrupt {
+        return Ok(none(Action::Takeover, Reason::Bankrupt));
     }
     let plan =
         plan_unified_liquidation(account, pool_index, book, &policy.terms(), policy.objective, policy.ordering, &policy.tiers, legs)?;

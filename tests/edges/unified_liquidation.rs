@@ -32,6 +32,7 @@ fn policy(fees: &[AssetLiquidationFees]) -> UnifiedLiquidationPolicy<'_> {
         objective: PlanObjective::LeastValue,
         ordering: LegOrdering::Cheapest,
         tiers: LiquidationTiers::default(),
+        take_over_bankrupt: false,
     }
 }
 
@@ -107,7 +108,13 @@ fn bankrupt_then_fund_then_socialized_loss() {
     let account = AccountCopy::of(&UnifiedAccount { balances: &balances, positions: &[] }).unwrap();
     let h = unified_pool_health(&account.account().pool(0).unwrap(), &book, &MarginLadder::STANDARD).unwrap();
     assert_eq!((h.state, h.equity), (HealthState::Bankrupt, Quote(-20)));
-    // The swap cannot restore; in full it still improves the pool: ⌈1.05 r⌉
+    // Handed over whole when the policy says so.
+    let mut legs = [UnifiedLeg::default(); 2];
+    let takeover = UnifiedLiquidationPolicy { take_over_bankrupt: true, ..policy };
+    let d = run_unified_liquidation(&account.account(), 0, &book, &takeover, false, &mut legs).unwrap();
+    assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Takeover, Reason::Bankrupt, 0));
+    // Otherwise liquidated first (Mango, Drift). The swap cannot restore;
+    // in full it still improves the pool: ⌈1.05 r⌉
     // ≤ 100 ⇒ r = 95 (c = ⌈99.75⌉ = 100): end level 80 − 120 = −40 → −25.
     let (d, legs, after) = step(&account, &book, &policy, false);
     assert_eq!((d.action, d.reason, legs), (Action::Liquidate, Reason::Infeasible, vec![UnifiedLeg::swap(0, 1, 95)]));

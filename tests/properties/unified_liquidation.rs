@@ -2,7 +2,9 @@
 //! least amount and one unit less does not, every leg conserves each unit,
 //! and the planner's plan restores and is never beaten by a brute-force
 //! search over every combination of leg amounts by more than its proven
-//! bound.
+//! bound (one unit's worth per leg); on a fixed seed at least 80 % of the
+//! plans are the least exactly. `SHOW_GAPS=1` (or `=case`) prints the
+//! plans that are not, with the brute-force least (and the case).
 
 use partliq::unified::{
     plan_unified_liquidation, settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, LegKind, LegOrdering, LegTerms,
@@ -97,6 +99,22 @@ impl Case {
             return None;
         }
         self.balances[2].amount = borrow as i64;
+        // Solvent whatever the legs cost: the equity covers every bonus and
+        // fee a plan could pay (at most 28 % of the deposits' value with
+        // the fees generated, 4 % of the perp's notional), so no perp fill
+        // is ever beyond the bankruptcy price (the insurance fund never tops
+        // the account up, which would make a leg's worth depend on the
+        // order of the legs).
+        let equity = {
+            with_book!(self, markets, marks, book, account, positions);
+            unified_pool_health(&account.pool(0).unwrap(), &book, &MarginLadder::STANDARD).unwrap().equity.0 as i128
+        };
+        let deposits: i128 =
+            self.balances[..2].iter().map(|b| i128::from(b.amount) * i128::from(self.asset_prices[b.asset_index as usize].0) / 100).sum();
+        let notional = i128::from(self.position.size.0).abs() * i128::from(self.mark.0);
+        if equity * 100 < deposits * 28 + notional * 4 + 100 {
+            return None;
+        }
         Some(self)
     }
 
@@ -262,7 +280,9 @@ fn the_plan_restores_and_brute_force_does_not_beat_it_beyond_its_bound() {
     let exact = std::cell::Cell::new(0usize);
     let total = std::cell::Cell::new(0usize);
     let statuses = std::cell::RefCell::new([0usize; 3]);
-    proptest::test_runner::TestRunner::new(config)
+    // A fixed seed: the share of exact plans below is a measured figure.
+    let rng = proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha);
+    proptest::test_runner::TestRunner::new_with_rng(config, rng)
         .run(&case(), |c| {
             with_book!(c, markets, marks, book, account, positions);
             let terms = c.terms();
@@ -309,6 +329,8 @@ fn the_plan_restores_and_brute_force_does_not_beat_it_beyond_its_bound() {
                 if i128::from(plan.value_liquidated.0) == best {
                     exact.set(exact.get() + 1);
                 } else if std::env::var("SHOW_GAPS").is_ok() {
+                    // Most plans are the least exactly (the rest are within the bound).
+                    assert!(exact.get() * 10 >= total.get() * 8 && total.get() >= 40, "{} of {}", exact.get(), total.get());
                     eprintln!(
                         "gap: plan {:?} = {} vs brute {:?} = {}",
                         legs[..plan.leg_count].iter().map(|l| (l.kind as u32, l.collateral_asset, l.amount)).collect::<Vec<_>>(),
@@ -316,6 +338,11 @@ fn the_plan_restores_and_brute_force_does_not_beat_it_beyond_its_bound() {
                         at,
                         best
                     );
+                    if std::env::var("SHOW_GAPS").as_deref() == Ok("case") {
+                        // Most plans are the least exactly (the rest are within the bound).
+                        assert!(exact.get() * 10 >= total.get() * 8 && total.get() >= 40, "{} of {}", exact.get(), total.get());
+                        eprintln!("{c:?}");
+                    }
                 }
                 prop_assert!(
                     i128::from(plan.value_liquidated.0) <= best + bound,
@@ -330,6 +357,8 @@ fn the_plan_restores_and_brute_force_does_not_beat_it_beyond_its_bound() {
             Ok(())
         })
         .unwrap();
+    // Most plans are the least exactly (the rest are within the bound).
+    assert!(exact.get() * 10 >= total.get() * 8 && total.get() >= 40, "{} of {}", exact.get(), total.get());
     eprintln!(
         "plans equal to the brute-force least: {} of {}; safe / restored / infeasible: {:?}",
         exact.get(),
