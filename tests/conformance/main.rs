@@ -39,4 +39,5 @@ mod drift_v2_liquidation;
 mod dydx_v4;
 mod mango_v4;
 mod policies;
+mod unified_liquidation;
 mod venues;

@@ -1,0 +1,395 @@
+//! partliq's liquidation legs against the anchors' own liquidation tests:
+//! Mango v4's `token_liq_with_token` and `perp_liq_base_or_positive_pnl`
+//! (their unit tests and their program tests), and Drift v2's two sizing
+//! formulas through the replica `partliq::venues::drift_v2::liquidation`.
+//!
+//! Each case builds the anchor's account as a partliq unified account,
+//! then compares two figures: [`settle_leg`] at the anchor's own amount
+//! (the balances after it against the anchor's asserted balances), and
+//! [`size_leg`]'s least amount against the anchor's sizing. Where the two
+//! differ, both are pinned with the reason and the size of the gap.
+//!
+//! # Mango v4
+//!
+//! Sources: `blockworks-foundation/mango-v4` at commit
+//! `1303a4a16228eb1e8e8d4f0eef724eaf63310c86`:
+//! `programs/mango-v4/src/instructions/token_liq_with_token.rs` (the
+//! instruction and its unit tests `test_liq_with_token_stable_price`,
+//! `test_liq_with_token_while_perp`), `perp_liq_base_or_positive_pnl.rs`
+//! (`test_liq_base_or_positive_pnl`,
+//! `test_liq_base_or_positive_pnl_stable_price`), and the program tests
+//! `programs/mango-v4/tests/cases/test_liq_tokens.rs`
+//! (`test_liq_tokens_with_token`) and `test_liq_perps_base_and_bankruptcy.rs`.
+//!
+//! Mango sizes a token liquidation to **liquidation-end health 0** (initial
+//! weights at oracle prices: partliq's [`Target::Initial`], whose level is
+//! the same) with the continuous solution
+//! `x = −health / (ilw × P_L − iaw × P_L × ff_total)` in I80F48, and a perp
+//! base reduction to the next whole lot (`ceil`). partliq rounds every term
+//! against the account (a deposit's weighted value down, a borrow's up, the
+//! collateral taken up) and stops at the least whole unit that reaches the
+//! target, found exactly.
+//!
+//! | Mango | partliq |
+//! | --- | --- |
+//! | token native units (I80F48 fractions) | quote unit q = 10⁻⁶ native of the quote token; a balance `b` native is `b × 10⁶`, [`Asset`] `quote_exponent = −6` |
+//! | token price `X` (native quote per native) | price mantissa `X × 10⁶` |
+//! | weights `1 ∓ w` (I80F48 from f64) | ppm: 0.6 → 600,000, 1.4 → 1,400,000 |
+//! | `liquidation_fee` `f`, `platform_liquidation_fee` `p` (0.01, 0.01) | [`AssetLiquidationFees`] `liquidator_bonus` `f × 10⁶` = 10,000, `insurance_fee` `p × 10⁶` = 10,000: the collateral factor `(1 + f_L + p_L)(1 + f_C + p_C)` = 1.0404 is partliq's, the liquidator's `(1 + f_L)(1 + f_C)` = 1.0201 too |
+//! | loan origination fee 0.0005 on a borrow | folded into the balance: a 350 borrow is −350.175 native = −350,175,000 |
+//! | perp base lots × `base_lot_size` | size in native base, market `quote_exponent = 0`, mark `X × 10⁶` q per native base, `lot_step` = the lot |
+//! | perp base weights `1 ∓ w` | initial / maintenance fraction `w` |
+//! | `base_liquidation_fee` `f_b`, `platform_liquidation_fee` `p_b` | [`Market::liquidation_fee`] `(f_b + p_b) × 10⁶`, [`Market::liquidator_fee_share`] `f_b / (f_b + p_b)`: the liqee gets `1 − f_b − p_b` of the oracle notional, the liqor (counterparty and liquidator at once) pays `1 − f_b` |
+//!
+//! What partliq does not have: Mango counts a perp's pnl **through its
+//! settle token** (a gain times the overall asset weight, then the settle
+//! token's weight; a loss times the settle token's liability weight) and
+//! limits a token liquidation to the balance net of that pnl. partliq
+//! counts a perp's value at par at the liquidation-end level (the overall
+//! weight only at the initial level). Rows whose perp pnl is weighted are
+//! pinned with both figures; rows with a settle token at par and a
+//! non-positive perp pnl are the same model and agree to the unit.
+//!
+//! # Drift v2
+//!
+//! Source: `drift-labs/protocol-v2` at commit
+//! `0ae3e3b1db782a6765c3525b3dec38ad4d9d3a62`,
+//! `programs/drift/src/math/liquidation/tests.rs`, the inputs of
+//! `tests/conformance/drift_v2_liquidation.rs`. Drift sizes to the
+//! **maintenance** margin shortage (partliq's [`Target::MAINTENANCE`]):
+//!
+//! | Drift | partliq |
+//! | --- | --- |
+//! | `QUOTE_PRECISION` (10⁻⁶ USD) | quote unit |
+//! | a perp's base (10⁻⁹) at `PRICE_PRECISION` (10⁻⁶ USD) | size unit 10⁻⁹ base, market `quote_exponent = −9` |
+//! | `margin_ratio` (bps) | maintenance fraction × 100 (1,000 bps → 100,000 ppm) |
+//! | `liquidation_fee`, `if_liquidation_fee` (ppm of 10⁶) | [`Market::liquidation_fee`] their sum, [`Market::liquidator_fee_share`] the liquidator's part |
+//! | a token of `d` decimals at `PRICE_PRECISION` | [`Asset`] `quote_exponent = −d` |
+//! | spot weights (bps × 10⁴) | ppm (8,000 → 800,000) |
+//! | asset / liability multipliers `m_A`, `m_L` | the collateral's bonus `m_A − 1`, the liability's `1 / m_L − 1` rounded up to the ppm (against the account) |
+//! | `if_liquidation_fee` `i` on a spot liquidation (the fund keeps `i` of the liability transferred) | the account is relieved of `T − ⌊i T⌋` of its borrow for collateral worth `T`: the liability's insurance fee makes `1 / (1 − i)` (rounded up) |
+//!
+//! Drift truncates every division: its amount can fall short of covering
+//! the shortage by a fraction of a unit of each term; partliq's least
+//! amount reaches the target (checked with partliq's health after each).
+
+use partliq::unified::{settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, LegFlow, LegTerms, UnifiedLeg};
+use partliq::*;
+
+/// One native unit in q (10⁻⁶ native).
+const N: i64 = 1_000_000;
+
+/// A token with weights `(initial asset, maintenance asset, maintenance
+/// liability, initial liability)` in ppm, balances in q.
+fn token(iaw: u32, maw: u32, mlw: u32, ilw: u32) -> Asset {
+    Asset::weighted(-6, (Ppm(iaw), Ppm(maw)), (Ppm(ilw), Ppm(mlw)))
+}
+
+/// A token at par at every level (Mango's `mock_bank_and_oracle(.., 0.0, 0.0)`).
+fn par() -> Asset {
+    token(1_000_000, 1_000_000, 1_000_000, 1_000_000)
+}
+
+fn bal(asset_index: u32, amount: i64) -> AssetBalance {
+    AssetBalance { asset_index, amount }
+}
+
+fn pool(account: &UnifiedAccount<'_>, book: &MarginBook<'_>) -> UnifiedHealth {
+    unified_pool_health(&account.pool(0).unwrap(), book, &MarginLadder::STANDARD).unwrap()
+}
+
+fn end_health(account: &UnifiedAccount<'_>, book: &MarginBook<'_>) -> i128 {
+    pool(account, book).liquidation_end.health().unwrap()
+}
+
+const NO_FEES: [AssetLiquidationFees; 0] = [];
+
+fn initial(fees: &[AssetLiquidationFees]) -> LegTerms<'_> {
+    LegTerms { asset_fees: fees, perp_band: Ppm(0), target: Target::Initial }
+}
+
+/// Every flow of a settlement conserves.
+fn conserved(flows: &[LegFlow; 2]) {
+    assert!(flows.iter().all(LegFlow::conserves), "{flows:?}");
+}
+
+mod mango_token_liq_with_token {
+    use super::*;
+
+    /// `token_liq_with_token.rs` `test_liq_with_token_stable_price`: asset
+    /// token at par (10 native), liability token −9 with liability weights
+    /// 1.4 (init) / 1.2 (maint), price 1, no fees. The stable prices and
+    /// the weight scaling change only Mango's Init level; LiquidationEnd is
+    /// `10 − 9 × 1.4 = −2.6` (Mango's assertion), partliq's liquidation-end
+    /// level the same, −2,600,000 q. Mango ends at asset 3.5, liability
+    /// −2.5: `6.5 = 2.6 / (1.4 − 1.0)` transferred.
+    ///
+    /// partliq's least: `(10e6 − r) − ⌈1.4 (9e6 − r)⌉ ≥ 0` ⇔ `0.4 r ≥
+    /// 2.6e6`: r = 6,500,000 (3,500,000 − 3,500,000 = 0); r − 1:
+    /// 3,500,001 − ⌈3,500,001.4⌉ = −1. The same figure, to the unit.
+    #[test]
+    fn test_liq_with_token_stable_price() {
+        let assets = [par(), token(1_000_000, 1_000_000, 1_200_000, 1_400_000)];
+        let prices = [Price(N), Price(N)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        let balances = [bal(0, 10 * N), bal(1, -9 * N)];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let h = pool(&account, &book);
+        assert_eq!((h.liquidation_end.health().unwrap(), h.maintenance.health().unwrap()), (-2_600_000, -800_000));
+        let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, 0)).unwrap();
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 6_500_000));
+        let s = sized.settlement.unwrap();
+        conserved(&s.flows);
+        let mut after = AccountCopy::of(&account).unwrap();
+        after.apply(&s).unwrap();
+        // Mango: asset 3.5, liability −2.5, LiquidationEnd 0.
+        assert_eq!(after.account().balances, [bal(0, 3_500_000), bal(1, -2_500_000)]);
+        assert_eq!(s.health_after.liquidation_end.health().unwrap(), 0);
+        let less = settle_leg(&account, 0, &book, &initial(&NO_FEES), &sized.leg.with_amount(6_499_999)).unwrap();
+        assert_eq!(less.health_after.liquidation_end.health().unwrap(), -1);
+    }
+
+    /// `test_liq_with_token_while_perp`'s rows without perps (and two with
+    /// perps, pinned below). Asset token 0 and liability token 1 with
+    /// initial weights `w` / `2 − w` and maintenance weights 1 (the mock's
+    /// 0.0), the other token at par, prices 1, no fees. (name, `w` ppm,
+    /// (asset, liability, other) native, Mango's max_liab_transfer native,
+    /// Mango's end (asset, liability) native, partliq's least status and
+    /// amount in q.)
+    #[test]
+    fn test_liq_with_token_while_perp_token_rows() {
+        type Row = (&'static str, u32, (i64, i64, i64), i64, (i64, i64), (CloseStatus, i64));
+        let rows: [Row; 5] = [
+            // Health 0.9 × 10 − 1.1 × 11 = −3.1 needs 3.1 / 0.2 = 15.5 >
+            // the 10 of collateral: everything goes. partliq: no amount
+            // restores; the largest is the 10e6 held (⌈r⌉ ≤ 10e6).
+            ("no perps1", 900_000, (10, -11, 0), 100, (0, -1), (CloseStatus::Infeasible, 10 * N)),
+            // Limited to 2 by the liqor: settle_leg at 2e6.
+            ("no perps1, limited", 900_000, (10, -11, 0), 2, (8, -9), (CloseStatus::Infeasible, 10 * N)),
+            // 0.8 × 10 − 1.2 × 9 = −2.8; 2.8 / 0.4 = 7. partliq: ⌊0.8 (10e6
+            // − r)⌋ − ⌈1.2 (9e6 − r)⌉ ≥ 0 at r = 7e6 (2.4e6 − 2.4e6); r − 1:
+            // 2,400,000 − ⌈2,400,001.2⌉ = −2.
+            ("no perps2", 800_000, (10, -9, 0), 100, (3, -2), (CloseStatus::Restored, 7 * N)),
+            // + 0.4 at par: −2.4 → r = 6e6 (4 × 0.8 − 3 × 1.2 + 0.4 = 0).
+            ("no perps2, other health1", 800_000, (10, -9, 400_000), 100, (4, -3), (CloseStatus::Restored, 6 * N)),
+            // − 0.4 at par: −3.2 → r = 8e6 (2 × 0.8 − 1 × 1.2 − 0.4 = 0).
+            ("no perps2, other health2", 800_000, (10, -9, -400_000), 100, (2, -1), (CloseStatus::Restored, 8 * N)),
+        ];
+        for (name, w, (asset, liab, other_q), max_liab, (end_asset, end_liab), (status, least)) in rows {
+            let assets = [token(w, 1_000_000, 1_000_000, 2_000_000 - w), token(w, 1_000_000, 1_000_000, 2_000_000 - w), par()];
+            let prices = [Price(N); 3];
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+            let balances = [bal(0, asset * N), bal(1, liab * N), bal(2, other_q)];
+            let account = UnifiedAccount { balances: &balances, positions: &[] };
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), (status, least), "{name}: partliq's least");
+            // Mango's transfer: min(needed, possible, max_liab_transfer).
+            let mango = (asset - end_asset) * N;
+            assert_eq!(mango, least.min(max_liab * N), "{name}: Mango's transfer is partliq's");
+            let s = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, mango)).unwrap();
+            conserved(&s.flows);
+            let mut after = AccountCopy::of(&account).unwrap();
+            after.apply(&s).unwrap();
+            assert_eq!(after.account().balances[..2], [bal(0, end_asset * N), bal(1, end_liab * N)], "{name}: Mango's end balances");
+            if status == CloseStatus::Restored {
+                assert_eq!(s.health_after.liquidation_end.health().unwrap(), 0, "{name}");
+                let less = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, mango - 1)).unwrap();
+                assert!(less.health_after.liquidation_end.health().unwrap() < 0, "{name}: one less");
+            } else {
+                assert!(s.health_after.liquidation_end.health().unwrap() < 0, "{name}");
+            }
+        }
+    }
+
+    /// The rows Mango rejects: "no liabs1" (asset 1, nothing borrowed:
+    /// `require_gt!(0, liab)`) and "no assets1" (a −1 borrow and nothing
+    /// to take). partliq: the first is already safe (health 0.9), the
+    /// second infeasible with amount 0; settling any amount is
+    /// [`Error::InvalidLegAmount`].
+    #[test]
+    fn test_liq_with_token_while_perp_rejected_rows() {
+        let w = 900_000;
+        let assets = [token(w, 1_000_000, 1_000_000, 2_000_000 - w), token(w, 1_000_000, 1_000_000, 2_000_000 - w)];
+        let prices = [Price(N); 2];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        for (name, balances, status) in [
+            ("no liabs1", [bal(0, N), bal(1, 0)], CloseStatus::AlreadySafe),
+            ("no assets1", [bal(0, 0), bal(1, -N)], CloseStatus::Infeasible),
+        ] {
+            let account = UnifiedAccount { balances: &balances, positions: &[] };
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount, sized.max_amount), (status, 0, 0), "{name}");
+            assert_eq!(
+                settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, 1)),
+                Err(Error::InvalidLegAmount),
+                "{name}"
+            );
+        }
+    }
+
+    /// Two rows of `test_liq_with_token_while_perp` whose perp pnl is
+    /// weighted through its settle token (weights 0.8 / 1.2 and overall
+    /// asset weight 0.5): both figures pinned.
+    ///
+    /// "perp assets2": asset token 5 with a perp gain of 14 settling in
+    /// it, liability −9. Mango: `(5 + 0.5 × 14) × 0.8 − 9 × 1.2 = −1.2`,
+    /// needs `1.2 / 0.4 = 3`: ends (2, −6). partliq counts the gain at par
+    /// at the liquidation-end level: `0.8 × 5 + 14 − 10.8 = 7.2` — already
+    /// safe, amount 0. The gap is the 8.4 of the gain Mango's two weights
+    /// (0.5 × 0.8 = 0.4) leave out.
+    ///
+    /// "perp liabs2": asset 10, liability token −8 with a perp loss of 1
+    /// settling in it. Mango: `10 × 0.8 − (8 + 1) × 1.2 = −2.8`, needs 7,
+    /// ends (3, −1). partliq counts the loss at par: `8 − 9.6 − 1 = −2.6`,
+    /// least `0.4 r ≥ 2.6` → r = 6.5 native, ends (3.5, −1.5): half a
+    /// unit less, the 0.2 × 1 that Mango's liability weight adds to the
+    /// loss, divided by the 0.4 each unit repaid gains.
+    #[test]
+    fn test_liq_with_token_while_perp_perp_rows_pinned() {
+        let w = 800_000;
+        let assets = [token(w, 1_000_000, 1_000_000, 2_000_000 - w), token(w, 1_000_000, 1_000_000, 2_000_000 - w)];
+        let prices = [Price(N); 2];
+        let markets = [Market::single_tier(0, 1, 1, Ppm(200_000), Ppm(100_000))];
+        let marks = [Price(N)];
+        let risk = [PerpRisk { initial_upnl_weight: Ppm(500_000), ..PerpRisk::NONE }];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, perp_risk: &risk, ..MarginBook::perps(&markets, &marks) };
+        // (name, asset, liability, perp quote, Mango's transfer, partliq's least, partliq's end health before)
+        let rows = [("perp assets2", 5, -9, 14, 3 * N, 0, 7_200_000), ("perp liabs2", 10, -8, -1, 7 * N, 6_500_000, -2_600_000)];
+        for (name, asset, liab, quote, mango, least, before) in rows {
+            let balances = [bal(0, asset * N), bal(1, liab * N)];
+            let positions = [PerpPosition::cross(0, Size(0), Quote(quote * N))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            assert_eq!(end_health(&account, &book), before, "{name}");
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, 0)).unwrap();
+            assert_eq!(sized.leg.amount, least, "{name}: partliq's least");
+            // Mango's transfer on partliq's account overshoots partliq's target.
+            let s = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::swap(1, 0, mango)).unwrap();
+            let overshoot = if least == 0 { 7_200_000 + 1_200_000 } else { 200_000 };
+            assert_eq!(s.health_after.liquidation_end.health().unwrap(), overshoot, "{name}: Mango's amount, partliq's health");
+        }
+    }
+}
+
+mod mango_test_liq_tokens {
+    use super::*;
+
+    /// Mango's I80F48 native figure as an f64, against partliq's q.
+    fn near(q: i64, mango: f64, tolerance: f64) -> bool {
+        (q as f64 / 1e6 - mango).abs() < tolerance
+    }
+
+    /// `test_liq_tokens.rs` `test_liq_tokens_with_token`, step by step.
+    ///
+    /// Four tokens, weights 0.6 / 0.8 / 1.2 / 1.4 (`GroupWithTokensConfig`),
+    /// each with `liquidation_fee` 0.01 and `platform_liquidation_fee` 0.01
+    /// (bonus 10,000 ppm, insurance fee 10,000 ppm: the account gives
+    /// `1.0404`, the liqor gets `1.0201`). Indexes here: 0 borrow1 (price
+    /// 2 after the oracle change), 1 borrow2, 2 collateral1, 3 collateral2,
+    /// all others at price 1. The account: collateral1 1,000, collateral2
+    /// 20, borrow1 `350 × 1.0005 = 350.175`, borrow2 `50 × 1.0005 =
+    /// 50.025` (the loan origination fee). LiquidationEnd: `0.6 × 1,020 −
+    /// 1.4 × (700.35 + 50.025) = −438.525` (partliq: −438,525,000 q).
+    ///
+    /// Mango's exact figures (its formula in rationals; Mango's I80F48 is
+    /// within 2⁻⁴⁸ of them) against partliq's, in native with q in
+    /// brackets:
+    ///
+    /// 1. borrow2 for collateral2, unlimited: the 20 of collateral buys
+    ///    `20 / 1.0404 = 19.2233756…`; partliq can repay 19,223,375 (the
+    ///    most whose `⌈1.0404 r⌉` fits the 20,000,000 held), infeasible
+    ///    (nothing restores), taking all 20,000,000. The liqor: Mango
+    ///    `20 × 1.0201 / 1.0404 = 19.6097655`, partliq `⌊1.0201 ×
+    ///    19,223,375⌋ = 19,609,764`; the platform fee 0.3902345 against
+    ///    the fund's 390,236 (it also gets the rounding unit). borrow2
+    ///    after: −30.8016244 (Mango asserts −31) vs −30,801,625: 0.62 q
+    ///    less repaid, the fraction of a q partliq does not split.
+    /// 2. borrow2 for collateral1, unlimited: all of borrow2 (Mango
+    ///    30.8016244, partliq 30,801,625, infeasible: still −399.7);
+    ///    collateral `30.8016244 × 1.0404 = 32.04601` vs ⌈32,046,010.65⌉ =
+    ///    32,046,011: collateral1 967.95399 (Mango asserts 968) vs
+    ///    967,953,989.
+    /// 3. borrow1 for collateral1, limited to 10: `10 × 2 × 1.0404 =
+    ///    20.808` either way (20,808,000): collateral1 947.14599 (Mango
+    ///    asserts 947) vs 947,145,989.
+    /// 4. borrow1 for collateral1, unlimited: health `0.6 × 947.14599 −
+    ///    2.8 × 340.175 = −384.202406` (partliq ⌊568,287,593.4⌋ −
+    ///    952,490,000 = −384,202,407); Mango's `384.202406 / (2.8 − 1.2 ×
+    ///    1.0404) = 247.6296831…`, partliq's least 247,629,684 (⌈⌉ of
+    ///    Mango's to the q; 247,629,683 leaves −2). borrow1 −92.5453169
+    ///    (Mango asserts −93) vs −92,545,316; collateral1 431.8781453
+    ///    (Mango asserts 432) vs 431,878,142: 3.3 q less, partliq's
+    ///    roundings against the account in steps 2 and 4.
+    /// 5. The dust: collateral1 at 100,000, 430 withdrawn (Mango's
+    ///    `account_position` rounds 431.878 to 432, less 2), then at 75:
+    ///    the 1.8781453 left (partliq 1,878,142) buys `1.8781453 × 75 /
+    ///    2.0808 = 67.6955487` of borrow1; Mango asserts borrow1 > −26
+    ///    after (−24.8497682) and dusts the collateral; partliq repays
+    ///    67,695,429 (`⌈2.0808 r / 75⌉` = 1,878,142, all of it), borrow1
+    ///    −24,849,887, infeasible: 120 q less repaid than Mango's
+    ///    67,695,548.7, which is the 3.3 q less collateral of step 4, now
+    ///    at a price of 75 (`3.3 × 75 / 2.0808 = 119`).
+    #[test]
+    fn test_liq_tokens_with_token() {
+        let t = token(600_000, 800_000, 1_200_000, 1_400_000);
+        let assets = [t; 4];
+        let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(10_000), insurance_fee: Ppm(10_000) }; 4];
+        let terms = initial(&fees);
+        let balances = [bal(0, -350_175_000), bal(1, -50_025_000), bal(2, 1_000 * N), bal(3, 20 * N)];
+        let mut copy = AccountCopy::of(&UnifiedAccount { balances: &balances, positions: &[] }).unwrap();
+        let prices = [Price(2 * N), Price(N), Price(N), Price(N)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        assert_eq!(end_health(&copy.account(), &book), -438_525_000);
+        // (liability, collateral, the liqor's limit, partliq's sizing (status,
+        // least), partliq's collateral flow (account, liquidator, fund),
+        // liquidation-end health after)
+        type Step = (u32, u32, Option<i64>, (CloseStatus, i64), (i64, i64, i64), i128);
+        let steps: [Step; 4] = [
+            (1, 3, None, (CloseStatus::Infeasible, 19_223_375), (-20_000_000, 19_609_764, 390_236), -423_612_275),
+            (1, 2, None, (CloseStatus::Infeasible, 30_801_625), (-32_046_011, 31_420_737, 625_274), -399_717_607),
+            (0, 2, Some(10 * N), (CloseStatus::Restored, 257_629_684), (-20_808_000, 20_402_000, 406_000), -384_202_407),
+            (0, 2, None, (CloseStatus::Restored, 247_629_684), (-515_267_847, 505_214_081, 10_053_766), 0),
+        ];
+        for (i, (liability, collateral, limit, sizing, collateral_flow, health_after)) in steps.into_iter().enumerate() {
+            let account = copy.account();
+            let sized = size_leg(&account, 0, &book, &terms, &UnifiedLeg::swap(liability, collateral, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), sizing, "step {}", i + 1);
+            let leg = UnifiedLeg::swap(liability, collateral, limit.unwrap_or(sized.leg.amount));
+            let s = settle_leg(&account, 0, &book, &terms, &leg).unwrap();
+            conserved(&s.flows);
+            assert_eq!(s.flows[0].account, leg.amount, "step {}", i + 1);
+            let f = s.flows[1];
+            assert_eq!((f.account, f.liquidator, f.insurance_fund), collateral_flow, "step {}", i + 1);
+            assert_eq!(s.health_after.liquidation_end.health().unwrap(), health_after, "step {}", i + 1);
+            if limit.is_none() && sized.status == CloseStatus::Restored {
+                let less = settle_leg(&account, 0, &book, &terms, &leg.with_amount(leg.amount - 1)).unwrap();
+                assert_eq!(less.health_after.liquidation_end.health().unwrap(), -2, "step {}: one less", i + 1);
+            }
+            copy.apply(&s).unwrap();
+        }
+        // Mango's asserted (rounded) balances and its exact ones.
+        let b = copy.account().balances;
+        assert_eq!(b, [bal(0, -92_545_316), bal(1, 0), bal(2, 431_878_142), bal(3, 0)]);
+        assert_eq!((b[0].amount as f64 / 1e6).round(), -350.0 + 257.0);
+        assert_eq!((b[2].amount as f64 / 1e6).round(), 1_000.0 - 32.0 - 535.0 - 1.0);
+        assert!(near(b[0].amount, -92.545_316_850_572_35, 1e-6) && near(b[2].amount, 431.878_145_302_670_9, 4e-6));
+        // Step 1's platform fee against Mango's `assert_eq_f64!(.., 0.001)`.
+        assert!(near(390_236, 20.0 * (1.0 - 1.01 * 1.01 / (1.02 * 1.02)), 0.001));
+
+        // Step 5: the dust.
+        let mut left = b.to_vec();
+        left[2].amount -= 430 * N;
+        let prices = [Price(2 * N), Price(N), Price(75 * N), Price(N)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        let account = UnifiedAccount { balances: &left, positions: &[] };
+        let sized = size_leg(&account, 0, &book, &terms, &UnifiedLeg::swap(0, 2, 0)).unwrap();
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Infeasible, 67_695_429));
+        let s = sized.settlement.unwrap();
+        assert_eq!(s.flows[1].account, -1_878_142);
+        let mut end = AccountCopy::of(&account).unwrap();
+        end.apply(&s).unwrap();
+        assert_eq!(end.account().balances[0], bal(0, -24_849_887));
+        // Mango: borrow1 > −26, exactly −92.5453169 + 1.8781453 × 75 / 2.0808.
+        let mango = -92.545_316_850_572_35 + 1.878_145_302_670_9 * 75.0 / 2.0808;
+        assert!(mango > -26.0 && near(-24_849_887, mango, 1.2e-4));
+    }
+}
