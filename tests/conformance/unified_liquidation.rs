@@ -393,3 +393,226 @@ mod mango_test_liq_tokens {
         assert!(mango > -26.0 && near(-24_849_887, mango, 1.2e-4));
     }
 }
+
+mod mango_perp_liq_base_or_positive_pnl {
+    use super::*;
+
+    /// `perp_liq_base_or_positive_pnl.rs` `test_liq_base_or_positive_pnl`'s
+    /// rows whose perp pnl stays ≤ 0 (Mango's step 1 only: "reduce base
+    /// while uhupnl < 0", each lot gaining `price × (1 − base weight)`) on
+    /// a solvent account: there the settle token at par and the perp
+    /// counted at par are partliq's model exactly (the bankrupt rows are
+    /// pinned below). Settle token and other token at par, price
+    /// 1, base lot 1, initial base weight `1 − w` (partliq: initial
+    /// fraction `w` = 500,000), maintenance 0.9 (100,000), no fees.
+    ///
+    /// (name, (spot, base lots, quote, other) native, Mango's end (spot,
+    /// base, quote), Mango's max_base_transfer, partliq's (status, least
+    /// lots), partliq's liquidation-end health after Mango's amount in q.)
+    #[test]
+    fn test_liq_base_or_positive_pnl_negative_uhupnl_rows() {
+        type Row = (&'static str, (i64, i64, i64, i64), (i64, i64, i64), i64, (CloseStatus, i64), i128);
+        let rows: [Row; 4] = [
+            // 5 − 4 − 2 = −1: 2 lots (−1 + 0.5 × 2 = 0).
+            ("neg base liq 3: health positive", (5, -4, 0, 0), (5, -2, -2), 20, (CloseStatus::Restored, 2), 0),
+            // 5 + 0 − 10 = −5: 10 lots; limited to 1.
+            ("pos base liq 1: limited", (5, 20, -20, 0), (5, 19, -19), 1, (CloseStatus::Restored, 10), -4_500_000),
+            ("pos base liq 3: health positive", (5, 20, -20, 0), (5, 10, -10), 100, (CloseStatus::Restored, 10), 0),
+            // Settle token 2 and other −2: 2 − 2 + (60 − 35) − 30 = −5: 10
+            // lots (Mango's comment: "settle token 2 + (50/2 − 25) = 2").
+            (
+                "base liq of negative perp health: where total token pos goes from negative to positive",
+                (2, 60, -35, -2),
+                (2, 50, -25),
+                200,
+                (CloseStatus::Restored, 10),
+                0,
+            ),
+        ];
+        for (name, (spot, base, quote, other), (end_spot, end_base, end_quote), max_base, (status, least), health_after) in rows {
+            let assets = [par(), par()];
+            let prices = [Price(N); 2];
+            let markets = [Market::single_tier(0, 1, 1, Ppm(500_000), Ppm(100_000))];
+            let marks = [Price(N)];
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+            let balances = [bal(0, spot * N), bal(1, other * N)];
+            let positions = [PerpPosition::cross(0, Size(base), Quote(quote * N))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), (status, least), "{name}: partliq's least");
+            let mango = (base - end_base).abs();
+            assert_eq!(mango, least.min(max_base), "{name}: Mango's lots are partliq's");
+            let s = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, mango)).unwrap();
+            conserved(&s.flows);
+            let mut after = AccountCopy::of(&account).unwrap();
+            after.apply(&s).unwrap();
+            let p = after.account().positions[0];
+            assert_eq!(
+                (after.account().balances[0].amount, p.size.0, p.quote_balance.0),
+                (end_spot * N, end_base, end_quote * N),
+                "{name}"
+            );
+            assert_eq!(s.health_after.liquidation_end.health().unwrap(), health_after, "{name}");
+            if status == CloseStatus::Restored {
+                let less = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, least - 1)).unwrap();
+                assert_eq!(less.health_after.liquidation_end.health().unwrap(), -500_000, "{name}: one lot less");
+            }
+        }
+    }
+
+    /// The rows whose account is **bankrupt** (unweighted equity < 0):
+    /// "neg base liq 1: limited" and "neg base liq 2: base to zero" (settle
+    /// token 5, short 10 at quote 0: equity −5) and "pos base liq 2: base
+    /// to zero" (settle token 0, long 20 at quote −30: equity −10). Mango
+    /// trades the lots at the oracle whatever the equity (its bankruptcy
+    /// instruction comes later). partliq's perp leg is today's settlement:
+    /// the account never closes beyond its bankruptcy price, the fund pays
+    /// the rest of the fill as bad debt. Both figures, per row: Mango's
+    /// lots and end quote; partliq's sizing, the account's end quote and the
+    /// fund's flow at Mango's lots (the fill at the mark is the same, paid
+    /// by the account and the fund together). A short of 10 with equity −5
+    /// closes at a bankruptcy price of 0.5: each lot costs the account 0.5
+    /// and the fund 0.5; a long of 20 at −30 sells at 1.5 per lot, the
+    /// fund adding 0.5.
+    #[test]
+    fn test_liq_base_or_positive_pnl_bankrupt_rows_pinned() {
+        // (name, (spot, base, quote), Mango's lots, Mango's end quote,
+        // partliq's (status, least), partliq's end quote, the fund's flow)
+        type Row = (&'static str, (i64, i64, i64), i64, i64, (CloseStatus, i64), i64, i64);
+        let rows: [Row; 3] = [
+            ("neg base liq 1: limited", (5, -10, 0), 1, -N, (CloseStatus::Infeasible, 10), -N / 2, -N / 2),
+            ("neg base liq 2: base to zero", (5, -10, 0), 10, -10 * N, (CloseStatus::Infeasible, 10), -5 * N, -5 * N),
+            ("pos base liq 2: base to zero", (0, 20, -30), 20, -10 * N, (CloseStatus::Infeasible, 20), 0, -10 * N),
+        ];
+        for (name, (spot, base, quote), lots, mango_quote, sizing, end_quote, fund) in rows {
+            let assets = [par(), par()];
+            let prices = [Price(N); 2];
+            let markets = [Market::single_tier(0, 1, 1, Ppm(500_000), Ppm(100_000))];
+            let marks = [Price(N)];
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+            let balances = [bal(0, spot * N), bal(1, 0)];
+            let positions = [PerpPosition::cross(0, Size(base), Quote(quote * N))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            assert!(pool(&account, &book).equity.0 < 0, "{name}: bankrupt");
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), sizing, "{name}: partliq's sizing");
+            let s = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, lots)).unwrap();
+            conserved(&s.flows);
+            let q = s.flows[1];
+            // The fill at the mark: lots × 1 native, received or paid by the counterparty.
+            assert_eq!(q.counterparty, -q.account - q.insurance_fund, "{name}");
+            assert_eq!((quote * N + q.account, q.insurance_fund), (end_quote, fund), "{name}: partliq");
+            // Mango's quote: the lots at the oracle.
+            assert_eq!(quote * N + base.signum() * lots * N, mango_quote, "{name}: Mango");
+            assert_eq!(mango_quote - end_quote, fund, "{name}: the gap is the fund's bad debt");
+        }
+    }
+
+    /// `test_liq_base_or_positive_pnl_stable_price`: initial base weight
+    /// 0.6 (fraction 400,000), maintenance 0.8 (200,000), stable price 0.5
+    /// (Init only). Settle token 5, long 30 at quote −30. LiquidationEnd
+    /// `5 + (−30 + 30 × 0.6) = −7` (partliq −7,000,000); Maint `5 − 30 +
+    /// 24 = −1`. Mango: `⌈7 / 0.4⌉ = ⌈17.5⌉ = 18` lots, leaving 12 and
+    /// health `5 − 12 + 7.2 = 0.2`. partliq's least: `5 − ⌈0.4 (30 − x)⌉ ≥
+    /// 0` at x = 18 (0.2e6), 17 gives −0.2e6. The same lots.
+    #[test]
+    fn test_liq_base_or_positive_pnl_stable_price() {
+        let assets = [par()];
+        let prices = [Price(N)];
+        let markets = [Market::single_tier(0, 1, 1, Ppm(400_000), Ppm(200_000))];
+        let marks = [Price(N)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(0, 5 * N)];
+        let positions = [PerpPosition::cross(0, Size(30), Quote(-30 * N))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let h = pool(&account, &book);
+        assert_eq!((h.liquidation_end.health().unwrap(), h.maintenance.health().unwrap()), (-7_000_000, -1_000_000));
+        let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+        assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, 18));
+        let s = sized.settlement.unwrap();
+        assert_eq!(s.health_after.liquidation_end.health().unwrap(), 200_000);
+        let mut after = AccountCopy::of(&account).unwrap();
+        after.apply(&s).unwrap();
+        assert_eq!(after.account().positions[0].size, Size(12));
+        let less = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 17)).unwrap();
+        assert_eq!(less.health_after.liquidation_end.health().unwrap(), -200_000);
+    }
+
+    /// `test_liq_perps_base_and_bankruptcy.rs`: quote token 0 at par (1,330
+    /// deposited), settle token 1 (weights 0.6 / 0.8 / 1.2 / 1.4, no
+    /// balance), a perp with base lot 100, base weights 0.6 / 0.7 (long)
+    /// and 1.4 / 1.3 (short) — partliq's fractions 400,000 / 300,000 —
+    /// `base_liquidation_fee` 0.03 and `platform_liquidation_fee` 0.02
+    /// (partliq: fee 50,000 ppm, the liquidator's share 600,000). Each
+    /// account traded 20 lots (2,000 native base) at 1.
+    ///
+    /// Every liquidation of the test at Mango's own lot count, settled by
+    /// partliq: the account's quote moves by the lots at the oracle times
+    /// `1 ∓ 0.05`, the liqor's (partliq's counterparty and liquidator
+    /// together) by `1 ∓ 0.03`, the fund by the 0.02 between — Mango's
+    /// `liqee_amount`, `liqor_amount` and `accrued_liquidation_fees`, to
+    /// the q:
+    ///
+    /// | step | price | lots | liqee | liqor | fund |
+    /// | --- | --- | --- | --- | --- | --- |
+    /// | long, limited | 0.6 | 10 | +570 | −582 | 12 |
+    /// | long, max | 0.6 | 6 | +342 | −349.2 | 7.2 |
+    /// | short, limited | 1.32 | 10 | −1,386 | +1,359.6 | 26.4 |
+    /// | short, max | 1.32 | 7 | −970.2 | +951.72 | 18.48 |
+    /// | short to zero | 2.0 | 3 | −630 | +618 | 12 |
+    ///
+    /// The sizing differs by model and is pinned: Mango weights the perp's
+    /// negative pnl through the settle token's liability weight 1.4. After
+    /// the limited step the long account has Mango LiquidationEnd `1,330 +
+    /// 1.4 × (−1,430 + 0.6 × 600) = −168` and needs `⌈(168 / 1.4) / (600 ×
+    /// (0.95 − 0.6) / 10)⌉ = ⌈120 / 21⌉ = 6` lots; partliq counts the
+    /// loss at par, `1,330 − 1,430 + 600 − 0.4 × 600 = 260` — already
+    /// safe (the 428 between is `0.4 × 1,070`, the liability weight's
+    /// share of the pnl). The short at 1.32: Mango `1,330 + 1.4 × (2,000 −
+    /// 1.4 × 2,640) = −1,044.4` needs `⌈(1,044.4 / 1.4) / 46.2⌉ = 17` lots
+    /// (10 limited + 7; each lot gains `132 × (1.4 − 1.05) = 46.2`);
+    /// partliq `1,330 + 2,000 − 2,640 − 0.4 × 2,640 = −366` needs 8 (7.92:
+    /// the same 46.2 per lot, the 52.8 of requirement released less the
+    /// 6.6 fee), so at Mango's limited 10 it is already past its target.
+    /// After it: Mango `1,330 + 1.4 × (614 − 1.4 × 1,320) = −397.6` (7
+    /// lots), partliq `1,330 + 614 − 1,320 − 0.4 × 1,320 = 96`; at 2.0
+    /// before the last 3 lots, partliq 133.8.
+    #[test]
+    fn test_liq_perps_base_and_bankruptcy() {
+        let settle = token(600_000, 800_000, 1_200_000, 1_400_000);
+        let assets = [par(), settle];
+        let asset_prices = [Price(N), Price(N)];
+        let mut market = Market::single_tier(0, 100, 1, Ppm(400_000), Ppm(300_000));
+        market.liquidation_fee = Ppm(50_000);
+        market.liquidator_fee_share = Ppm(600_000);
+        let markets = [market];
+        let balances = [bal(0, 1_330 * N), bal(1, 0)];
+        // (step, size, quote before, price in q per native base, lots,
+        // Mango's (liqee, liqor, fund) in q, partliq's sizing on the account
+        // before (status, units))
+        type Step = (&'static str, i64, i64, i64, i64, (i64, i64, i64), (CloseStatus, i64));
+        let steps: [Step; 5] = [
+            ("long, limited", 2_000, -2_000 * N, 600_000, 10, (570 * N, -582 * N, 12 * N), (CloseStatus::AlreadySafe, 0)),
+            ("long, max", 1_000, -1_430 * N, 600_000, 6, (342 * N, -349_200_000, 7_200_000), (CloseStatus::AlreadySafe, 0)),
+            ("short, limited", -2_000, 2_000 * N, 1_320_000, 10, (-1_386 * N, 1_359_600_000, 26_400_000), (CloseStatus::Restored, 800)),
+            ("short, max", -1_000, 614 * N, 1_320_000, 7, (-970_200_000, 951_720_000, 18_480_000), (CloseStatus::AlreadySafe, 0)),
+            ("short to zero", -300, -356_200_000, 2 * N, 3, (-630 * N, 618 * N, 12 * N), (CloseStatus::AlreadySafe, 0)),
+        ];
+        let mut healths = [0i128; 5];
+        for (i, (name, size, quote, price, lots, (liqee, liqor, fund), sizing)) in steps.into_iter().enumerate() {
+            let marks = [Price(price)];
+            let book = MarginBook { assets: &assets, asset_prices: &asset_prices, ..MarginBook::perps(&markets, &marks) };
+            let positions = [PerpPosition::cross(0, Size(size), Quote(quote))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            healths[i] = end_health(&account, &book);
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), sizing, "{name}: partliq's sizing");
+            let s = settle_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, lots * 100)).unwrap();
+            conserved(&s.flows);
+            let q = s.flows[1];
+            assert_eq!((q.account, q.counterparty + q.liquidator, q.insurance_fund), (liqee, liqor, fund), "{name}");
+        }
+        // partliq's liquidation-end health before each step, in q.
+        assert_eq!(healths, [50_000_000, 260_000_000, -366_000_000, 96_000_000, 133_800_000]);
+    }
+}
