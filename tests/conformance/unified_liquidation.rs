@@ -616,3 +616,364 @@ mod mango_perp_liq_base_or_positive_pnl {
         assert_eq!(healths, [50_000_000, 260_000_000, -366_000_000, 96_000_000, 133_800_000]);
     }
 }
+
+mod drift_v2 {
+    use super::*;
+    use partliq::venues::drift_v2::liquidation::{
+        calculate_base_asset_amount_to_cover_margin_shortage, calculate_liability_transfer_to_cover_margin_shortage,
+        LIQUIDATION_FEE_PRECISION,
+    };
+
+    const MAINT: LegTerms<'static> = LegTerms { asset_fees: &NO_FEES, perp_band: Ppm(0), target: Target::MAINTENANCE };
+
+    /// What a perp case gives: partliq's least (status, units), and the
+    /// maintenance surplus after Drift's amount, after partliq's least and
+    /// after one unit less.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Compared {
+        least: (CloseStatus, i64),
+        surplus_at_drift: i128,
+        surplus_at_least: i128,
+        surplus_one_less: i128,
+    }
+
+    /// A long of `base` (10⁻⁹ units) at `price` (10⁻⁶ USD), maintenance
+    /// fraction `ratio_bps × 100` ppm, with the quote balance that leaves a
+    /// maintenance shortage of exactly `shortage`; the fee `fee + if_fee`
+    /// with the liquidator's share `fee / (fee + if_fee)`.
+    fn perp(shortage: i64, ratio_bps: u32, fee: u32, if_fee: u32, price: i64, base: i64, drift: i64) -> Compared {
+        let mut market = Market::single_tier(-9, 1, 1, Ppm(2 * 100 * ratio_bps), Ppm(100 * ratio_bps));
+        market.liquidation_fee = Ppm(fee + if_fee);
+        if fee + if_fee > 0 {
+            market.liquidator_fee_share = Ppm(u32::try_from(u64::from(fee) * 1_000_000 / u64::from(fee + if_fee)).unwrap());
+        }
+        let markets = [market];
+        let marks = [Price(price)];
+        let book = MarginBook::perps(&markets, &marks);
+        // notional = base × price / 1e9; collateral = requirement − shortage.
+        let notional = base * (price / 1_000) / 1_000_000;
+        let requirement = notional / 10_000 * i64::from(ratio_bps);
+        let positions = [PerpPosition::cross(0, Size(base), Quote(requirement - shortage - notional))];
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        assert_eq!(target_surplus(&pool(&account, &book), &Target::MAINTENANCE).unwrap(), -i128::from(shortage));
+        let sized = size_leg(&account, 0, &book, &MAINT, &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+        let surplus = |units: i64| {
+            let s = settle_leg(&account, 0, &book, &MAINT, &UnifiedLeg::reduce_perp(0, units)).unwrap();
+            conserved(&s.flows);
+            target_surplus(&s.health_after, &Target::MAINTENANCE).unwrap()
+        };
+        Compared {
+            least: (sized.status, sized.leg.amount),
+            surplus_at_drift: surplus(drift),
+            surplus_at_least: surplus(sized.leg.amount),
+            surplus_one_less: surplus(sized.leg.amount - 1),
+        }
+    }
+
+    /// A borrow of `borrow` units of a token with `decimals` at `price`
+    /// (10⁻⁶ USD per whole token), maintenance liability weight
+    /// `liability_weight` (ppm), against `deposit` µUSDC (6 decimals, $1)
+    /// of maintenance asset weight `asset_weight`; the liability's fees
+    /// and the collateral's bonus. Compared with Drift's `relieved` (the
+    /// borrow repaid).
+    #[allow(clippy::too_many_arguments)]
+    fn spot(
+        decimals: i32,
+        price: i64,
+        liability_weight: u32,
+        asset_weight: u32,
+        borrow: i64,
+        deposit: i64,
+        fees: [AssetLiquidationFees; 2],
+        relieved: i64,
+    ) -> (Compared, i128) {
+        let liability = Asset::weighted(-decimals, (Ppm(1_000_000), Ppm(1_000_000)), (Ppm(liability_weight), Ppm(liability_weight)));
+        let usdc = Asset::weighted(-6, (Ppm(asset_weight), Ppm(asset_weight)), (Ppm(1_000_000), Ppm(1_000_000)));
+        let assets = [liability, usdc];
+        let prices = [Price(price), Price(N)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&[], &[]) };
+        let balances = [bal(0, -borrow), bal(1, deposit)];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let before = target_surplus(&pool(&account, &book), &Target::MAINTENANCE).unwrap();
+        let terms = LegTerms { asset_fees: &fees, ..MAINT };
+        let sized = size_leg(&account, 0, &book, &terms, &UnifiedLeg::swap(0, 1, 0)).unwrap();
+        let surplus = |r: i64| {
+            let s = settle_leg(&account, 0, &book, &terms, &UnifiedLeg::swap(0, 1, r)).unwrap();
+            conserved(&s.flows);
+            target_surplus(&s.health_after, &Target::MAINTENANCE).unwrap()
+        };
+        let least = sized.leg.amount;
+        let at_least = if least > 0 { surplus(least) } else { 0 };
+        let one_less = if least > 1 { surplus(least - 1) } else { 0 };
+        let at_drift = if relieved > 0 && relieved <= sized.max_amount { surplus(relieved) } else { i128::MIN };
+        (
+            Compared { least: (sized.status, least), surplus_at_drift: at_drift, surplus_at_least: at_least, surplus_one_less: one_less },
+            before,
+        )
+    }
+
+    fn fees(liability_bonus: u32, liability_if: u32, collateral_bonus: u32) -> [AssetLiquidationFees; 2] {
+        [
+            AssetLiquidationFees { liquidator_bonus: Ppm(liability_bonus), insurance_fee: Ppm(liability_if) },
+            AssetLiquidationFees { liquidator_bonus: Ppm(collateral_bonus), insurance_fee: Ppm(0) },
+        ]
+    }
+
+    /// `calculate_base_asset_amount_to_cover_margin_shortage`'s tests (USDC
+    /// at $1; `usdc_not_one` is left out: partliq's perp cash is the quote
+    /// at par, while Drift scales the freed margin by the quote's oracle
+    /// price). partliq's account: a long of 10 base at $100 (100 base at
+    /// $50 for the hand-computed case) whose quote balance leaves exactly
+    /// Drift's shortage below maintenance; closing `x` units (10⁻⁹ base) at
+    /// the oracle, the fee rounded up to the q.
+    ///
+    /// * `zero_percent_liquidation_fee`: `1e7 / (0.1 × 10%)` = 1 base
+    ///   exactly: Drift and partliq agree, surplus 0.
+    /// * `one_percent_liquidation_fee`: each unit frees `0.1 × (10% − 1%)
+    ///   = 0.009` q: the exact least is `⌈1,111,111,111.1⌉ =
+    ///   1,111,111,112`; Drift truncates to 1,111,111,111, which covers
+    ///   9,999,999.99 q of the 10,000,000 — short, and partliq's health
+    ///   after it is −2 (the unit lost by the close's cash and the
+    ///   remaining value, each rounded down, and the fee rounded up).
+    ///   partliq's least is 1,111,111,200: the remaining requirement
+    ///   `⌈(10¹⁰ − x) / 100⌉` drops to 88,888,888 q only there, and its
+    ///   fee `⌈x / 1,000⌉` is 1,111,112 from 1,111,111,001 on — 88 units
+    ///   (8.8e-8 base) above the exact least, the price of rounding each
+    ///   term to a whole q against the account.
+    /// * `one_percent_liquidation_fee_and_one_percent_if_liquidation_fee`:
+    ///   `1e7 / 0.008` = 1,250,000,000 exactly: both agree, surplus 0.
+    /// * `hand_computed` ($50, 5 %, 1 % + 0.5 %): exact `3e7 / (0.05 ×
+    ///   3.5 %) = 17,142,857,142.86`; Drift's 17,142,857,142 is short
+    ///   (partliq: −2); partliq's least 17,142,857,200 (0).
+    #[test]
+    fn base_asset_amount_to_cover_margin_shortage() {
+        let f = LIQUIDATION_FEE_PRECISION;
+        // (name, shortage, margin ratio bps, fee, insurance fee, price, base
+        // held, Drift's amount, partliq's figures)
+        type Row = (&'static str, u128, u32, u32, u32, i64, i64, u64, Compared);
+        let c = |least: i64, status: CloseStatus, at_drift: i128| Compared {
+            least: (status, least),
+            surplus_at_drift: at_drift,
+            surplus_at_least: 0,
+            surplus_one_less: -2,
+        };
+        let rows: [Row; 4] = [
+            (
+                "zero_percent_liquidation_fee",
+                10_000_000,
+                1_000,
+                0,
+                0,
+                100_000_000,
+                10_000_000_000,
+                1_000_000_000,
+                c(1_000_000_000, CloseStatus::Restored, 0),
+            ),
+            (
+                "one_percent_liquidation_fee",
+                10_000_000,
+                1_000,
+                f / 100,
+                0,
+                100_000_000,
+                10_000_000_000,
+                1_111_111_111,
+                c(1_111_111_200, CloseStatus::Restored, -2),
+            ),
+            (
+                "one_percent_liquidation_fee_and_one_percent_if_liquidation_fee",
+                10_000_000,
+                1_000,
+                f / 100,
+                f / 100,
+                100_000_000,
+                10_000_000_000,
+                1_250_000_000,
+                c(1_250_000_000, CloseStatus::Restored, 0),
+            ),
+            (
+                "hand_computed",
+                30_000_000,
+                500,
+                f / 100,
+                f / 200,
+                50_000_000,
+                100_000_000_000,
+                17_142_857_142,
+                c(17_142_857_200, CloseStatus::Restored, -2),
+            ),
+        ];
+        for (name, shortage, ratio, fee, if_fee, price, base, drift, want) in rows {
+            let got = calculate_base_asset_amount_to_cover_margin_shortage(shortage, ratio, fee, if_fee, price, 1_000_000).unwrap();
+            assert_eq!(got, drift, "{name}: Drift's figure");
+            let shortage = i64::try_from(shortage).unwrap();
+            assert_eq!(perp(shortage, ratio, fee, if_fee, price, base, i64::try_from(drift).unwrap()), want, "{name}: partliq");
+        }
+    }
+
+    /// `calculate_liability_transfer_to_cover_margin_shortage`'s tests.
+    /// partliq's account: a borrow of one whole token (1,000 for the
+    /// 6-decimal row) of the liability at its weight, against the µUSDC of
+    /// the asset weight that leaves exactly Drift's shortage below
+    /// maintenance (137,500,000 at 0.8 against $120 of weighted borrow;
+    /// 27,766,666,667 at 0.9 against $25,000, `⌊0.9 ×⌋` = 24,990,000,000;
+    /// 1,377,777,778 against $1,250). Drift's transfer `T` relieves the
+    /// borrow of `T − ⌊i T⌋` (the fund keeps `i T`): that is the amount
+    /// compared. Exact figures below are Drift's own multipliers in
+    /// rationals, without its truncations:
+    ///
+    /// * `zero_asset_and_liability_fee`: `1e7 / (0.1 × 0.4)` =
+    ///   250,000,000 exactly: both agree, surplus 0.
+    /// * `ten_percent_asset_and_liability_fee` (`m_A` 1.1, `m_L` 0.9):
+    ///   exact 450,000,000 (`0.1 × (1.2 − 0.8 × 1.1 / 0.9)` per unit);
+    ///   Drift's `c_A = ⌊97,777.8⌋` gives 449,984,250, 350 q short in exact
+    ///   terms; partliq, with the liability's `1 / 0.9` rounded up to
+    ///   1.111112, is 386 q short after it; partliq's least 450,001,600:
+    ///   1,600 units (3.6 ppm) above the exact, the ppm rounding's cost.
+    /// * `zero_asset_and_liability_fee_with_one_percent_if_fee`: Drift's
+    ///   257,731,958 relieves 255,154,639, which covers in exact terms
+    ///   (+0.04 q; Drift's own test: 10,000,001). partliq maps `1 / 0.99`
+    ///   to an insurance fee of 10,102 ppm (1.010102 ≥ 1.0101…), which
+    ///   takes 0.99 ppm more collateral: −22 after Drift's amount, least
+    ///   255,155,167 (exact least 255,154,640). Here the gap is partliq's
+    ///   ppm mapping, not Drift's truncation.
+    /// * `ten_percent_asset_and_liability_fee_with_one_percent_if_fee`:
+    ///   Drift's 475,669,504 relieves 470,912,809, 370 q short in exact
+    ///   terms (Drift's truncated `c_A` again; its test's 10,003,330 is
+    ///   computed with the same `c_A`); partliq −394 after it (liability
+    ///   factor `1 / (0.9 × 0.99)` rounded up to 1.122335: bonus 111,112,
+    ///   insurance fee 11,223); least 470,931,300 (exact 470,930,233).
+    /// * `liability_weight_component_less_than_asset_weight_component`
+    ///   (weights 1 and 1, `m_L` 0.75): Drift `u128::MAX` (no transfer
+    ///   covers it); partliq infeasible, each unit repaid taking 1.333334 of
+    ///   collateral: the largest transfer the 90 USDC allow, 674,999, leaves
+    ///   −32,500,012.
+    /// * `hand_computed`, BTC at $20,000 (8 decimals, weight 1.25, USDC at
+    ///   0.9 with `m_A` 1.05): exact `1e7 / (200 × 0.305) = 163,934.4`;
+    ///   Drift's 163,934 is 26 q short (exact and partliq alike); partliq's
+    ///   least 163,935 (+35). With a 1 % insurance fee Drift's 170,940
+    ///   relieves 169,231 and covers exactly (+90 q); partliq's 1.010102
+    ///   leaves −19 there and its least is 169,232. A 6-decimal liability
+    ///   at $1: Drift's 32,786,885 is 0.075 q short exactly, −1 in
+    ///   partliq; partliq's least 32,786,888 (exact least 32,786,886).
+    #[test]
+    fn liability_transfer_to_cover_margin_shortage() {
+        let f = LIQUIDATION_FEE_PRECISION;
+        let w = 10_000;
+        // (name, (asset weight, m_A, liability weight, m_L), decimals,
+        // price, insurance fee, (borrow, deposit), partliq's fees, Drift's
+        // transfer, partliq's figures)
+        type Row = (&'static str, (u32, u32, u32, u32), u32, i64, u32, (i64, i64), [AssetLiquidationFees; 2], u128, Compared);
+        let c = |status: CloseStatus, least: i64, at_drift: i128, at_least: i128, one_less: i128| Compared {
+            least: (status, least),
+            surplus_at_drift: at_drift,
+            surplus_at_least: at_least,
+            surplus_one_less: one_less,
+        };
+        let sol = (1_000_000_000, 137_500_000);
+        let btc = (100_000_000, 27_766_666_667);
+        let rows: [Row; 8] = [
+            (
+                "zero_asset_and_liability_fee",
+                (8 * w / 10, f, 12 * w / 10, f),
+                9,
+                100_000_000,
+                0,
+                sol,
+                fees(0, 0, 0),
+                250_000_000,
+                c(CloseStatus::Restored, 250_000_000, 0, 0, -1),
+            ),
+            (
+                "ten_percent_asset_and_liability_fee",
+                (8 * w / 10, 110 * f / 100, 12 * w / 10, 90 * f / 100),
+                9,
+                100_000_000,
+                0,
+                sol,
+                fees(111_112, 0, 100_000),
+                449_984_250,
+                c(CloseStatus::Restored, 450_001_600, -386, 0, -1),
+            ),
+            (
+                "zero_asset_and_liability_fee_with_one_percent_if_fee",
+                (8 * w / 10, f, 12 * w / 10, f),
+                9,
+                100_000_000,
+                f / 100,
+                sol,
+                fees(0, 10_102, 0),
+                257_731_958,
+                c(CloseStatus::Restored, 255_155_167, -22, 0, -1),
+            ),
+            (
+                "ten_percent_asset_and_liability_fee_with_one_percent_if_fee",
+                (8 * w / 10, 110 * f / 100, 12 * w / 10, 90 * f / 100),
+                9,
+                100_000_000,
+                f / 100,
+                sol,
+                fees(111_112, 11_223, 100_000),
+                475_669_504,
+                c(CloseStatus::Restored, 470_931_300, -394, 0, -1),
+            ),
+            (
+                "liability_weight_component_less_than_asset_weight_component",
+                (w, f, w, 75 * f / 100),
+                6,
+                100_000_000,
+                0,
+                (1_000_000, 90_000_000),
+                fees(333_334, 0, 0),
+                u128::MAX,
+                c(CloseStatus::Infeasible, 674_999, i128::MIN, -32_500_012, -32_499_979),
+            ),
+            (
+                "hand_computed (BTC)",
+                (9 * w / 10, 105 * f / 100, 125 * w / 100, f),
+                8,
+                20_000_000_000,
+                0,
+                btc,
+                fees(0, 0, 50_000),
+                163_934,
+                c(CloseStatus::Restored, 163_935, -26, 35, -26),
+            ),
+            (
+                "hand_computed (BTC, 1 % insurance fee)",
+                (9 * w / 10, 105 * f / 100, 125 * w / 100, f),
+                8,
+                20_000_000_000,
+                f / 100,
+                btc,
+                fees(0, 10_102, 50_000),
+                170_940,
+                c(CloseStatus::Restored, 169_232, -19, 40, -19),
+            ),
+            (
+                "hand_computed (6 decimals at $1)",
+                (9 * w / 10, 105 * f / 100, 125 * w / 100, f),
+                6,
+                1_000_000,
+                0,
+                (1_000_000_000, 1_377_777_778),
+                fees(0, 0, 50_000),
+                32_786_885,
+                c(CloseStatus::Restored, 32_786_888, -1, 0, -1),
+            ),
+        ];
+        for (name, (wa, ma, wl, ml), decimals, price, if_fee, (borrow, deposit), fees, drift, want) in rows {
+            let got = calculate_liability_transfer_to_cover_margin_shortage(10_000_000, wa, ma, wl, ml, decimals, price, if_fee).unwrap();
+            assert_eq!(got, drift, "{name}: Drift's figure");
+            let relieved = if drift == u128::MAX {
+                0
+            } else {
+                let t = i64::try_from(drift).unwrap();
+                t - t * i64::from(if_fee) / 1_000_000
+            };
+            let (got, before) = spot(i32::try_from(decimals).unwrap(), price, wl * 100, wa * 100, borrow, deposit, fees, relieved);
+            assert_eq!(before, -10_000_000, "{name}: the shortage");
+            assert_eq!(got, want, "{name}: partliq");
+        }
+    }
+}
