@@ -460,6 +460,121 @@ mod mango_perp_liq_base_or_positive_pnl {
         }
     }
 
+    /// The rows with a positive perp pnl at the start (Mango's steps 2–5:
+    /// pre-settle, reduce for settlement, post-settle, reduce while the
+    /// overall weight counts): Mango weights a positive `uhupnl` by the
+    /// overall asset weight `ow` at LiquidationEnd, partliq counts the perp
+    /// at par there (the weight is its initial level's). So partliq's
+    /// liquidation-end health is Mango's plus `(1 − ow) × max(uhupnl, 0)`,
+    /// to the q, on every such row. partliq's least reduction (in lots) is
+    /// pinned beside the lots Mango reduced: the same on 8 of the 13 rows
+    /// (nothing on "2-1", "6" and "pre-settle", where partliq is already
+    /// safe and Mango only moves pnl into the settle token; 10 on "1",
+    /// "2-2" and "9"; all 70 on "phases 1"; 20 on "base liq and
+    /// post-settle", whose `uhupnl = 0` makes it the same model — Mango then
+    /// also moves 10 of pnl into the settle token: spot 3, quote −20;
+    /// partliq's quote −10, spot −7: the same health, 0). On the other 5
+    /// Mango's own limits (`max_base_transfer`, `max_pnl_transfer`) or its
+    /// weighted pnl set its lots: "2-3" 10 vs 6, "4" 10 vs 0, "8" 5 vs 20,
+    /// "base liq of positive perp health" 20 vs 0, "phases 2" 60 vs 70.
+    #[test]
+    fn test_liq_base_or_positive_pnl_positive_uhupnl_rows_pinned() {
+        // (name, overall weight ppm, (spot, base, quote, other), Mango's end
+        // base, partliq's least (status, lots), whether partliq's least is
+        // the lots Mango reduced)
+        type Row = (&'static str, i64, (i64, i64, i64, i64), i64, (CloseStatus, i64), bool);
+        let rows: [Row; 13] = [
+            ("base liq, pos perp health 1: until health positive", 800_000, (-20, 20, 5, 0), 10, (CloseStatus::Restored, 10), true),
+            (
+                "base liq, pos perp health 2-1: settle until health positive",
+                500_000,
+                (-19, 20, 10, 0),
+                20,
+                (CloseStatus::AlreadySafe, 0),
+                true,
+            ),
+            (
+                "base liq, pos perp health 2-2: base+settle until health positive",
+                500_000,
+                (-25, 20, 10, 0),
+                10,
+                (CloseStatus::Restored, 10),
+                true,
+            ),
+            (
+                "base liq, pos perp health 2-3: base+settle until pnl limit",
+                500_000,
+                (-23, 20, 10, 0),
+                10,
+                (CloseStatus::Restored, 6),
+                false,
+            ),
+            (
+                "base liq, pos perp health 4: liq some base, then settle some",
+                500_000,
+                (-20, 20, 10, 0),
+                10,
+                (CloseStatus::AlreadySafe, 0),
+                false,
+            ),
+            (
+                "base liq, pos perp health 6: don't touch base without settlement",
+                0,
+                (-20, 20, 10, 0),
+                20,
+                (CloseStatus::AlreadySafe, 0),
+                true,
+            ),
+            ("base liq, pos perp health 8: settlement enables base", 0, (-30, 20, 10, 0), 15, (CloseStatus::Restored, 20), false),
+            ("base liq, pos perp health 9: until health positive", 0, (-25, 20, 10, 0), 10, (CloseStatus::Restored, 10), true),
+            (
+                "pre-settle: where total token pos goes from negative to positive",
+                0,
+                (-7, 60, -20, -3),
+                60,
+                (CloseStatus::AlreadySafe, 0),
+                true,
+            ),
+            (
+                "base liq and post-settle: where total token pos goes from negative to positive",
+                0,
+                (-7, 60, -30, -3),
+                40,
+                (CloseStatus::Restored, 20),
+                true,
+            ),
+            (
+                "base liq of positive perp health: where total token pos goes from negative to positive",
+                500_000,
+                (-7, 60, -20, -3),
+                40,
+                (CloseStatus::AlreadySafe, 0),
+                false,
+            ),
+            ("use all liquidation phases 1", 500_000, (-7, 70, -40, -100), 0, (CloseStatus::Infeasible, 70), true),
+            ("use all liquidation phases 2", 500_000, (-7, 70, -30, -100), 10, (CloseStatus::Infeasible, 70), false),
+        ];
+        for (name, ow, (spot, base, quote, other), mango_base, (status, least), same) in rows {
+            let assets = [par(), par()];
+            let prices = [Price(N); 2];
+            let markets = [Market::single_tier(0, 1, 1, Ppm(500_000), Ppm(100_000))];
+            let marks = [Price(N)];
+            let risk = [PerpRisk { initial_upnl_weight: Ppm(u32::try_from(ow).unwrap()), ..PerpRisk::NONE }];
+            let book = MarginBook { assets: &assets, asset_prices: &prices, perp_risk: &risk, ..MarginBook::perps(&markets, &marks) };
+            let balances = [bal(0, spot * N), bal(1, other * N)];
+            let positions = [PerpPosition::cross(0, Size(base), Quote(quote * N))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            // Mango: uhupnl = quote + base × 0.5 (long) at price 1.
+            let uhupnl = i128::from(quote * N + base * N / 2);
+            let mango = i128::from((spot + other) * N) + if uhupnl > 0 { uhupnl * i128::from(ow) / 1_000_000 } else { uhupnl };
+            let ours = end_health(&account, &book);
+            assert_eq!(ours - mango, uhupnl.max(0) * i128::from(1_000_000 - ow) / 1_000_000, "{name}: the gap");
+            let sized = size_leg(&account, 0, &book, &initial(&NO_FEES), &UnifiedLeg::reduce_perp(0, 0)).unwrap();
+            assert_eq!((sized.status, sized.leg.amount), (status, least), "{name}: partliq's least");
+            assert_eq!(base - mango_base == least, same, "{name}: Mango reduced {} lots", base - mango_base);
+        }
+    }
+
     /// The rows whose account is **bankrupt** (unweighted equity < 0):
     /// "neg base liq 1: limited" and "neg base liq 2: base to zero" (settle
     /// token 5, short 10 at quote 0: equity −5) and "pos base liq 2: base
