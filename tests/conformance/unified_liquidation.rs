@@ -575,6 +575,51 @@ mod mango_perp_liq_base_or_positive_pnl {
         }
     }
 
+    /// Mango's pnl settlement (the liqor takes over `s` of positive pnl
+    /// and pays `s × (1 − positive_pnl_liquidation_fee)` into the settle
+    /// token) on rows whose settle token is a borrow is partliq's
+    /// [`UnifiedLeg::pnl_for_liability`]: `r` of the borrow repaid for
+    /// `⌈r × (1 + bonus)⌉` of the gain, the bonus `1 / (1 − fee) − 1`
+    /// rounded up to the ppm. Settled by partliq at Mango's amount:
+    ///
+    /// * "base liq, pos perp health 7: settlement without base" (fee 0;
+    ///   limits 10 lots, 5 pnl): Mango settles 5: spot −20 → −15, quote 10
+    ///   → 5. partliq: `r` = 5,000,000 for 5,000,000 of gain: the same.
+    /// * "base liq, pos perp health 2-1: settle until health positive"
+    ///   (fee 0): Mango settles 18: spot −19 → −1, quote 10 → −8. The same.
+    /// * "settle fee 4" (fee 0.25; other token 4): Mango settles 2 for 1.5:
+    ///   spot −7 → −5.5, quote −30 → −32. partliq's bonus `⌈1e6 / 0.75⌉ −
+    ///   1e6 = 333,334`: 1,500,000 repaid takes `1,500,000 × 1.333334` =
+    ///   2,000,001 of the gain exactly (all to the liquidator): quote
+    ///   −32,000,001, one q beyond Mango's −32 — the ppm rounding of 4 / 3.
+    #[test]
+    fn test_liq_base_or_positive_pnl_settlement_as_pnl_leg() {
+        // (name, (bonus ppm), (spot, base, quote, other), Mango's settled
+        // (token, pnl) in q, partliq's gain taken)
+        type Row = (&'static str, u32, (i64, i64, i64, i64), (i64, i64), i64);
+        let rows: [Row; 3] = [
+            ("base liq, pos perp health 7: settlement without base", 0, (-20, 20, 10, 0), (5 * N, 5 * N), 5 * N),
+            ("base liq, pos perp health 2-1: settle until health positive", 0, (-19, 20, 10, 0), (18 * N, 18 * N), 18 * N),
+            ("settle fee 4", 333_334, (-7, 70, -30, 4), (1_500_000, 2 * N), 2_000_001),
+        ];
+        for (name, bonus, (spot, base, quote, other), (token, pnl), gain) in rows {
+            let assets = [par(), par()];
+            let prices = [Price(N); 2];
+            let markets = [Market::single_tier(0, 1, 1, Ppm(500_000), Ppm(100_000))];
+            let marks = [Price(N)];
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+            let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(bonus), insurance_fee: Ppm(0) }, AssetLiquidationFees::default()];
+            let balances = [bal(0, spot * N), bal(1, other * N)];
+            let positions = [PerpPosition::cross(0, Size(base), Quote(quote * N))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            let s = settle_leg(&account, 0, &book, &initial(&fees), &UnifiedLeg::pnl_for_liability(0, 0, token)).unwrap();
+            conserved(&s.flows);
+            assert_eq!((s.flows[0].account, s.flows[1].account, s.flows[1].liquidator), (token, -gain, gain), "{name}");
+            // Mango's end: spot + token, quote − pnl; partliq's quote differs by the rounding unit.
+            assert_eq!(gain - pnl, if bonus == 0 { 0 } else { 1 }, "{name}");
+        }
+    }
+
     /// The rows whose account is **bankrupt** (unweighted equity < 0):
     /// "neg base liq 1: limited" and "neg base liq 2: base to zero" (settle
     /// token 5, short 10 at quote 0: equity −5) and "pos base liq 2: base
