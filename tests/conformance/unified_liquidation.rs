@@ -40,6 +40,7 @@
 //! | perp base lots × `base_lot_size` | size in native base, market `quote_exponent = 0`, mark `X × 10⁶` q per native base, `lot_step` = the lot |
 //! | perp base weights `1 ∓ w` | initial / maintenance fraction `w` |
 //! | `base_liquidation_fee` `f_b`, `platform_liquidation_fee` `p_b` | [`Market::liquidation_fee`] `(f_b + p_b) × 10⁶`, [`Market::liquidator_fee_share`] `f_b / (f_b + p_b)`: the liqee gets `1 − f_b − p_b` of the oracle notional, the liqor (counterparty and liquidator at once) pays `1 − f_b` |
+//! | pnl settlement into a borrowed settle token, `positive_pnl_liquidation_fee` `g` | [`UnifiedLeg::pnl_for_liability`], the liability's bonus `1 / (1 − g) − 1` rounded up to the ppm |
 //!
 //! What partliq does not have: Mango counts a perp's pnl **through its
 //! settle token** (a gain times the overall asset weight, then the settle
@@ -48,7 +49,18 @@
 //! counts a perp's value at par at the liquidation-end level (the overall
 //! weight only at the initial level). Rows whose perp pnl is weighted are
 //! pinned with both figures; rows with a settle token at par and a
-//! non-positive perp pnl are the same model and agree to the unit.
+//! non-positive perp pnl are the same model and agree to the unit. A
+//! **bankrupt** account (unweighted equity < 0) is another difference:
+//! Mango trades its lots at the oracle and resolves the loss later;
+//! partliq's perp leg never closes beyond the bankruptcy price and the
+//! fund books the rest as bad debt at once (pinned).
+//!
+//! Mango's I80F48 figures are compared through their exact rational
+//! values (Mango's formula in fractions; I80F48 is within 2⁻⁴⁸ of them):
+//! partliq's are within a few q of them (120 q in the program test's
+//! dust step, where 3.3 q of collateral less is worth 75 each), with
+//! partliq's least never below Mango's exact root and its collateral taken
+//! rounded up; each gap is explained where it is pinned.
 //!
 //! # Drift v2
 //!
@@ -65,13 +77,19 @@
 //! | `margin_ratio` (bps) | maintenance fraction × 100 (1,000 bps → 100,000 ppm) |
 //! | `liquidation_fee`, `if_liquidation_fee` (ppm of 10⁶) | [`Market::liquidation_fee`] their sum, [`Market::liquidator_fee_share`] the liquidator's part |
 //! | a token of `d` decimals at `PRICE_PRECISION` | [`Asset`] `quote_exponent = −d` |
-//! | spot weights (bps × 10⁴) | ppm (8,000 → 800,000) |
+//! | spot weights (`SPOT_WEIGHT_PRECISION` 10⁴: 8,000 = 0.8) | ppm (800,000) |
 //! | asset / liability multipliers `m_A`, `m_L` | the collateral's bonus `m_A − 1`, the liability's `1 / m_L − 1` rounded up to the ppm (against the account) |
 //! | `if_liquidation_fee` `i` on a spot liquidation (the fund keeps `i` of the liability transferred) | the account is relieved of `T − ⌊i T⌋` of its borrow for collateral worth `T`: the liability's insurance fee makes `1 / (1 − i)` (rounded up) |
 //!
 //! Drift truncates every division: its amount can fall short of covering
 //! the shortage by a fraction of a unit of each term; partliq's least
 //! amount reaches the target (checked with partliq's health after each).
+//! Three sources of a gap, each named where it is pinned: Drift's
+//! truncations (its amount short in exact arithmetic), partliq's rounding
+//! of each health term to a whole q against the account (its least a few
+//! units above the exact root), and the ppm mapping of Drift's
+//! multipliers that are not whole ppm (`1 / 0.9`, `1 / 0.99`, rounded up:
+//! partliq takes up to 1 ppm more collateral).
 
 use partliq::unified::{settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, LegFlow, LegTerms, UnifiedLeg};
 use partliq::*;
