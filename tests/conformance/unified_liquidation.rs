@@ -853,7 +853,8 @@ mod drift_v2 {
     /// `liability_weight` (ppm), against `deposit` µUSDC (6 decimals, $1)
     /// of maintenance asset weight `asset_weight`; the liability's fees
     /// and the collateral's bonus. Compared with Drift's `relieved` (the
-    /// borrow repaid).
+    /// borrow repaid; the surplus after it is `i128::MIN` when Drift gives
+    /// no finite transfer).
     #[allow(clippy::too_many_arguments)]
     fn spot(
         decimals: i32,
