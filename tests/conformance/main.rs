@@ -8,6 +8,8 @@
 //!   against dYdX's settlement tests;
 //! - `drift_v2_liquidation`: Drift's liquidation replica against Drift's
 //!   own liquidation-math tests;
+//! - `unified_liquidation`: partliq's liquidation legs against Mango's
+//!   token and perp liquidation tests and Drift's sizing formulas;
 //! - `venues`: partliq's own API against published dYdX, Binance and
 //!   Hyperliquid figures;
 //! - `policies`: every step rule, venue preset and escalation path by hand;
@@ -41,4 +43,5 @@ mod dydx_v4;
 mod lending;
 mod mango_v4;
 mod policies;
+mod unified_liquidation;
 mod venues;
