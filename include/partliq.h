@@ -2129,6 +2129,11 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_INVALID_LEG_KIND 215
 
 /**
+ * asset liquidation bonus plus insurance fee exceeds 1,000,000 ppm (100 %) (`partliq::Error::InvalidLiquidationFees`).
+ */
+#define PARTLIQ_STATUS_INVALID_LIQUIDATION_FEES 216
+
+/**
  * waterfall policy empty, repeats a step or does not end in a step that always absorbs (`partliq::Error::InvalidWaterfallPolicy`).
  */
 #define PARTLIQ_STATUS_INVALID_WATERFALL_POLICY 220

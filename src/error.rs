@@ -217,6 +217,9 @@ error_table! {
     /// ≤ 0, or beyond the borrow, the deposit, the PnL or the position.
     InvalidLegAmount = 214, "leg amount is not positive or exceeds what the account holds";
     InvalidLegKind = 215, "unknown liquidation leg kind";
+    /// A liquidator's bonus plus the insurance fund's fee above 100 % of
+    /// the value ([`crate::unified::AssetLiquidationFees`]).
+    InvalidLiquidationFees = 216, "asset liquidation bonus plus insurance fee exceeds 1,000,000 ppm (100 %)";
 
     // 220–239: unified liquidation (bankruptcy waterfall, final settlement).
     /// Empty, a step twice, or not ending in socialized loss or

@@ -208,16 +208,17 @@ static void test_validate(void) {
     CHECK(named[i] == 200 + i);
     CHECK(strcmp(partliq_status_str(named[i]), "unknown status code") != 0);
   }
-  /* The liquidation legs', from 210; 216–219 stay free. */
+  /* The liquidation legs', from 210; 217–219 stay free. */
   static const partliq_status legs[] = {
       PARTLIQ_STATUS_ASSET_NOT_HELD,  PARTLIQ_STATUS_LEG_NOT_IN_POOL,      PARTLIQ_STATUS_LEG_SAME_ASSET,
       PARTLIQ_STATUS_WRONG_PNL_SIDE,  PARTLIQ_STATUS_INVALID_LEG_AMOUNT,   PARTLIQ_STATUS_INVALID_LEG_KIND,
+      PARTLIQ_STATUS_INVALID_LIQUIDATION_FEES,
   };
   for (size_t i = 0; i < sizeof legs / sizeof legs[0]; i++) {
     CHECK(legs[i] == 210 + i);
     CHECK(strcmp(partliq_status_str(legs[i]), "unknown status code") != 0);
   }
-  CHECK(strcmp(partliq_status_str(216), "unknown status code") == 0);
+  CHECK(strcmp(partliq_status_str(217), "unknown status code") == 0);
   /* The waterfall's and final settlement's, from 220. */
   static const partliq_status liquidation[] = {
       PARTLIQ_STATUS_INVALID_WATERFALL_POLICY, PARTLIQ_STATUS_NO_DEFICIT,          PARTLIQ_STATUS_ACCOUNT_NOT_EXHAUSTED,

@@ -193,14 +193,27 @@ pub struct LegTerms<'a> {
     pub target: Target,
 }
 
+impl AssetLiquidationFees {
+    /// [`Error::InvalidLiquidationFees`] when the bonus and the fee
+    /// together exceed 100 % of the value.
+    pub fn validate(&self) -> Result<()> {
+        if u64::from(self.liquidator_bonus.0).saturating_add(u64::from(self.insurance_fee.0)) > 1_000_000 {
+            return Err(Error::InvalidLiquidationFees);
+        }
+        Ok(())
+    }
+}
+
 impl LegTerms<'_> {
-    /// Bonus and insurance fee of asset `asset`.
+    /// Bonus and insurance fee of asset `asset`, validated.
     fn fees(&self, asset: u32) -> Result<AssetLiquidationFees> {
         if self.asset_fees.is_empty() {
             return Ok(AssetLiquidationFees::default());
         }
         let i = usize::try_from(asset).map_err(|_| Error::UnknownAsset)?;
-        self.asset_fees.get(i).copied().ok_or(Error::UnknownAsset)
+        let fees = self.asset_fees.get(i).copied().ok_or(Error::UnknownAsset)?;
+        fees.validate()?;
+        Ok(fees)
     }
 }
 
@@ -519,7 +532,8 @@ fn max_amount(
         pool.members().find(|(at, _)| *at == i).map(|(_, p)| p).ok_or(Error::LegNotInPool)
     };
     let balance = |asset: u32| -> Result<i128> {
-        book.asset(asset)?;
+        book.asset(asset)?.0.validate()?;
+        terms.fees(asset)?;
         pool.balances.iter().find(|b| b.asset_index == asset).map(|b| i128::from(b.amount)).ok_or(Error::AssetNotHeld)
     };
     let borrow = |asset: u32| -> Result<i128> {
@@ -599,7 +613,9 @@ fn max_amount(
 /// or the reverse; [`Error::WrongPnlSide`] for a PnL leg on a position
 /// without that PnL; [`Error::LegNotInPool`] for a position of another
 /// pool (and every spot leg names balances, which only the cross pool has);
-/// [`Error::LegSameAsset`]; the book's and health's errors.
+/// [`Error::LegSameAsset`]; a named asset's own validation errors
+/// ([`Asset::validate`]: weights above or below 100 %, out of order) and
+/// [`Error::InvalidLiquidationFees`]; the book's and health's errors.
 pub fn settle_leg(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
@@ -978,5 +994,19 @@ mod tests {
         assert_eq!(err(1, UnifiedLeg::reduce_perp(0, 1)), Error::LegNotInPool);
         assert_eq!(err(0, UnifiedLeg::reduce_perp(1, 1)), Error::LegNotInPool);
         assert_eq!(err(0, UnifiedLeg::reduce_perp(5, 1)), Error::LegNotInPool);
+        // Weights out of order, a deposit weight above 100 %, fees above
+        // 100 %: each its own error.
+        let mut bad = assets;
+        bad[1].initial_asset_weight = Ppm(950_000);
+        let bad_book = MarginBook { assets: &bad, ..book };
+        assert_eq!(settle_leg(&account, 0, &bad_book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::WeightsOutOfOrder);
+        bad[1] = assets[1];
+        bad[1].maintenance_asset_weight = Ppm(1_000_001);
+        let bad_book = MarginBook { assets: &bad, ..book };
+        assert_eq!(settle_leg(&account, 0, &bad_book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::AssetWeightAbove100Percent);
+        let fees = [AssetLiquidationFees::default(), AssetLiquidationFees { liquidator_bonus: Ppm(900_000), insurance_fee: Ppm(100_001) }];
+        let t = LegTerms { asset_fees: &fees, ..terms() };
+        assert_eq!(settle_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::InvalidLiquidationFees);
+        assert_eq!(size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap_err(), Error::InvalidLiquidationFees);
     }
 }

@@ -217,6 +217,9 @@ pub const PARTLIQ_STATUS_INVALID_LEG_AMOUNT: partliq_status = 214;
 /// unknown liquidation leg kind (`partliq::Error::InvalidLegKind`).
 pub const PARTLIQ_STATUS_INVALID_LEG_KIND: partliq_status = 215;
 
+/// asset liquidation bonus plus insurance fee exceeds 1,000,000 ppm (100 %) (`partliq::Error::InvalidLiquidationFees`).
+pub const PARTLIQ_STATUS_INVALID_LIQUIDATION_FEES: partliq_status = 216;
+
 /// waterfall policy empty, repeats a step or does not end in a step that always absorbs (`partliq::Error::InvalidWaterfallPolicy`).
 pub const PARTLIQ_STATUS_INVALID_WATERFALL_POLICY: partliq_status = 220;
 
