@@ -6,6 +6,13 @@
 //! `run_pipeline` ≤ 10 µs per liquidatable pool — fast enough to size every
 //! liquidation of a block inline in the matching loop. Also compared with
 //! the exact big-rational reference in `benches/bigrational.rs` (≥ 100×).
+//!
+//! Unified accounts (`plan_unified_liquidation`): the README's three-leg
+//! plan (one collateral asset, a borrow, a perp) and a wider pool (four
+//! deposits, two borrows, four perps). **Goal:** ≤ 1 ms per liquidatable
+//! unified pool — a liquidation is planned once per breach, not on every
+//! mark, so the budget is the engine's per-liquidation one, not its
+//! per-tick one.
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod common;
@@ -57,5 +64,68 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, minimal, pipeline);
+fn unified_plan(c: &mut Criterion) {
+    use partliq::unified::*;
+    let mut g = c.benchmark_group("plan_unified_liquidation");
+    let weighted = |w: u32| Asset::weighted(-2, (Ppm(w), Ppm(w + 100_000)), (Ppm(1_200_000), Ppm(1_100_000)));
+    let mut perp = Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000));
+    perp.liquidation_fee = Ppm(10_000);
+    let markets = [perp; 4];
+    let marks = [Price(100); 4];
+    let assets = [Asset::at_par(0), weighted(800_000), weighted(700_000), weighted(600_000), weighted(500_000), Asset::at_par(0)];
+    let prices = [Price(1), Price(100), Price(100), Price(100), Price(100), Price(1)];
+    let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(50_000), insurance_fee: Ppm(10_000) }; 6];
+    let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(10_000), target: Target::Initial };
+    // The README's pool: end level −900.
+    let small_balances = [AssetBalance { asset_index: 1, amount: 1_000 }, AssetBalance { asset_index: 0, amount: -700 }];
+    let small_positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];
+    // Four deposits, two borrows, four longs.
+    let wide_balances = [
+        AssetBalance { asset_index: 1, amount: 1_000 },
+        AssetBalance { asset_index: 2, amount: 800 },
+        AssetBalance { asset_index: 3, amount: 600 },
+        AssetBalance { asset_index: 4, amount: 400 },
+        AssetBalance { asset_index: 0, amount: -1_500 },
+        AssetBalance { asset_index: 5, amount: -400 },
+    ];
+    let wide_positions = [0u32, 1, 2, 3].map(|m| PerpPosition::cross(m, Size(40), Quote(-4_000)));
+    for (name, balances, positions) in [
+        ("readme_3_legs", &small_balances[..], &small_positions[..]),
+        ("4_deposits_2_borrows_4_perps", &wide_balances[..], &wide_positions[..]),
+    ] {
+        let account = UnifiedAccount { balances, positions };
+        let mut legs = [UnifiedLeg::default(); MAX_PLAN_LEGS];
+        let plan = plan_unified_liquidation(
+            &account,
+            0,
+            &book,
+            &terms,
+            PlanObjective::LeastValue,
+            LegOrdering::Cheapest,
+            &LiquidationTiers::default(),
+            &mut legs,
+        )
+        .unwrap();
+        assert_eq!(plan.status, CloseStatus::Restored, "{name}: {plan:?}");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                plan_unified_liquidation(
+                    black_box(&account),
+                    0,
+                    &book,
+                    &terms,
+                    PlanObjective::LeastValue,
+                    LegOrdering::Cheapest,
+                    &LiquidationTiers::default(),
+                    &mut legs,
+                )
+                .unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, minimal, pipeline, unified_plan);
 criterion_main!(benches);

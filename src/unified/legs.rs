@@ -747,23 +747,37 @@ pub fn size_leg(
         return size_reduce(account, pool_index, book, terms, leg, max_amount);
     }
     let base = target_surplus(&before, &terms.target)?;
+    // The pool's surplus is a sum of per-balance and per-position terms, so
+    // a leg moves it by the change of the one or two terms it touches: a
+    // balance's weighted value at the target's level, or a position's cash
+    // (which enters its term unrounded). Each evaluation is then a term or
+    // two, not the whole pool.
+    let pool = account.pool(pool_index)?;
+    let held = |asset: u32| -> i128 { pool.balances.iter().find(|b| b.asset_index == asset).map_or(0, |b| i128::from(b.amount)) };
+    let term_change = |unit: FlowUnit, index: u32, delta: i128| -> Result<i128> {
+        match unit {
+            FlowUnit::Asset => {
+                let (asset, price) = book.asset(index)?;
+                let amount = held(index);
+                let level = |f: crate::asset::BalanceFigures| match terms.target {
+                    Target::Initial => f.initial,
+                    Target::Maintenance { .. } => f.maintenance,
+                };
+                let after = level(asset.figures(num::add(amount, delta)?, price)?);
+                num::sub(after, level(asset.figures(amount, price)?))
+            }
+            _ => Ok(delta),
+        }
+    };
     let parts = |n: i128| -> Result<SurplusParts> {
         let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
-        // Rising: the pool with only the relieved side applied; falling:
-        // what the taken side alone costs the surplus.
-        let mut relieved = AccountCopy::of(account)?;
-        let mut taken = relieved;
+        // Rising: the surplus with only the relieved side applied; falling:
+        // what the taken side alone costs it.
         let (ru, ri, ra) = q.relieved;
         let (tu, ti, given, _) = q.taken;
-        for (copy, unit, index, delta) in [(&mut relieved, ru, ri, ra), (&mut taken, tu, ti, num::sub(0, given)?)] {
-            match unit {
-                FlowUnit::Asset => copy.add_balance(index, delta)?,
-                _ => copy.add_quote(index, delta)?,
-            }
-        }
-        let rising = target_surplus(&pool_health_of(&relieved.account(), pool_index, book)?, &terms.target)?;
-        let fell = target_surplus(&pool_health_of(&taken.account(), pool_index, book)?, &terms.target)?;
-        Ok(SurplusParts { rising, falling: num::sub(base, fell)? })
+        let rising = num::add(base, term_change(ru, ri, ra)?)?;
+        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
+        Ok(SurplusParts { rising, falling })
     };
     match least_crossing(1, max, &parts)? {
         Some(n) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),

@@ -162,6 +162,30 @@ impl Candidate {
     }
 }
 
+/// The cheapest finisher and the most efficient other leg of a class.
+#[derive(Clone, Copy, Default)]
+struct Pick {
+    finisher: Option<Candidate>,
+    best: Option<Candidate>,
+}
+
+impl Pick {
+    fn offer(&mut self, c: Candidate) {
+        if c.restores {
+            if self.finisher.map_or(true, |f| c.measure < f.measure) {
+                self.finisher = Some(c);
+            }
+        } else if self.best.map_or(true, |b| c.more_efficient_than(&b)) {
+            self.best = Some(c);
+        }
+    }
+
+    /// True when a leg of the class helps.
+    fn any(&self) -> bool {
+        self.finisher.is_some() || self.best.is_some()
+    }
+}
+
 fn tier_of(tiers: &[u32], index: u32) -> u32 {
     usize::try_from(index).ok().and_then(|i| tiers.get(i)).copied().unwrap_or(0)
 }
@@ -368,7 +392,7 @@ impl Ctx<'_, '_> {
     /// overshoots the target leaves room to take less of the legs before it;
     /// a finisher cut short may be finished more cheaply by another leg).
     fn trim(&self, mut draft: Draft, ordering: LegOrdering) -> Result<Draft> {
-        const PASSES: usize = 32;
+        const PASSES: usize = 4;
         if draft.status != CloseStatus::Restored {
             return Ok(draft);
         }
@@ -376,7 +400,9 @@ impl Ctx<'_, '_> {
             let mut best: Option<Draft> = None;
             // Every leg, the finisher too (then another leg finishes).
             let prefix_len = draft.count;
-            for i in 0..prefix_len {
+            // The last two legs: the overshoot is the finisher's, and the
+            // leg before it is the one the finisher's rounding can spare.
+            for i in prefix_len.saturating_sub(2)..prefix_len {
                 let amount = draft.legs.get(i).map_or(0, |l| l.amount);
                 // Cuts 1, 2, 4, … below the amount, then the whole leg.
                 let mut power: i64 = 1;
@@ -439,41 +465,39 @@ fn best_candidates(
     tiers: &LiquidationTiers<'_>,
     surplus: i128,
 ) -> Result<(Option<Candidate>, Option<Candidate>)> {
-    // Which legs may compete.
-    let mut top_tier = 0u32;
-    let mut any_perp_helps = false;
-    let mut any_token_helps = false;
-    if ordering != LegOrdering::Cheapest {
-        each_candidate(account, pool_index, book, &mut |leg| {
-            let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg)? else { return Ok(()) };
-            top_tier = top_tier.max(leg_tier(&c.leg, account, tiers));
-            any_perp_helps |= leg.kind == LegKind::ReducePerp;
-            any_token_helps |= leg.kind != LegKind::ReducePerp;
-            Ok(())
-        })?;
-    }
-    let allowed = |leg: &UnifiedLeg| match ordering {
-        LegOrdering::Cheapest => true,
-        LegOrdering::PerpsFirst => !any_perp_helps || leg.kind == LegKind::ReducePerp,
-        LegOrdering::ByTier => leg_tier(leg, account, tiers) == top_tier,
-        LegOrdering::TokensFirst => !any_token_helps || leg.kind != LegKind::ReducePerp,
-    };
-    let mut finisher: Option<Candidate> = None;
-    let mut best: Option<Candidate> = None;
+    // One pass over the candidates, each evaluated once: the cheapest
+    // finisher and the most efficient leg of each class the ordering may
+    // pick from (perps and tokens apart; the riskiest tier seen so far).
+    let (mut perps, mut tokens, mut all, mut tier) = (Pick::default(), Pick::default(), Pick::default(), Pick::default());
+    let mut top_tier: Option<u32> = None;
     each_candidate(account, pool_index, book, &mut |leg| {
-        if !allowed(&leg) {
-            return Ok(());
-        }
         let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg)? else { return Ok(()) };
-        if c.restores {
-            if finisher.map_or(true, |f| c.measure < f.measure) {
-                finisher = Some(c);
+        all.offer(c);
+        if leg.kind == LegKind::ReducePerp {
+            perps.offer(c);
+        } else {
+            tokens.offer(c);
+        }
+        if ordering == LegOrdering::ByTier {
+            let t = leg_tier(&c.leg, account, tiers);
+            if top_tier.map_or(true, |top| t > top) {
+                top_tier = Some(t);
+                tier = Pick::default();
             }
-        } else if best.map_or(true, |b| c.more_efficient_than(&b)) {
-            best = Some(c);
+            if top_tier == Some(t) {
+                tier.offer(c);
+            }
         }
         Ok(())
     })?;
+    let chosen = match ordering {
+        LegOrdering::Cheapest => all,
+        LegOrdering::PerpsFirst if perps.any() => perps,
+        LegOrdering::TokensFirst if tokens.any() => tokens,
+        LegOrdering::ByTier => tier,
+        LegOrdering::PerpsFirst | LegOrdering::TokensFirst => all,
+    };
+    let (finisher, best) = (chosen.finisher, chosen.best);
     Ok((finisher, best))
 }
 
