@@ -1699,7 +1699,7 @@ typedef struct partliq_lending_terms {
  * The lending health of an account: Aave's `calculateUserAccountData`
  * figures of its balances.
  */
-typedef struct partliq_lending_health {
+typedef struct partliq_lending_account_health {
   /**
    * Σ collateral values (each rounded down), base-currency units, high
    * word (collateral-enabled deposits only).
@@ -1736,7 +1736,7 @@ typedef struct partliq_lending_health {
    * 0.
    */
   uint8_t reserved[7];
-} partliq_lending_health;
+} partliq_lending_account_health;
 
 /**
  * What a lending liquidation does to one asset, in the asset's smallest
@@ -1804,11 +1804,11 @@ typedef struct partliq_lending_liquidation {
   /**
    * The account before.
    */
-  struct partliq_lending_health before;
+  struct partliq_lending_account_health before;
   /**
    * The account after (its balances changed by the flows).
    */
-  struct partliq_lending_health after;
+  struct partliq_lending_account_health after;
   /**
    * Aave's close factor: the most of the debt asset one call may repay,
    * high word.
@@ -1884,7 +1884,7 @@ typedef struct partliq_lending_liquidation {
  * The least amount to cover that restores a health factor of at least 1
  * (`partliq_least_debt_to_cover`).
  */
-typedef struct partliq_least_debt_to_cover {
+typedef struct partliq_debt_to_cover {
   /**
    * The amount to pass as `debt_to_cover` (debt asset's smallest unit),
    * high word.
@@ -1924,7 +1924,7 @@ typedef struct partliq_least_debt_to_cover {
    * 0.
    */
   uint8_t reserved[6];
-} partliq_least_debt_to_cover;
+} partliq_debt_to_cover;
 
 /**
  * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
@@ -3244,7 +3244,7 @@ partliq_status partliq_lending_health(const struct partliq_market *markets,
                                       size_t positions_len,
                                       const struct partliq_lending_terms *terms,
                                       size_t terms_len,
-                                      struct partliq_lending_health *out);
+                                      struct partliq_lending_account_health *out);
 
 /**
  * Aave v3's `liquidationCall` on a unified account's balances: repay up to
@@ -3336,7 +3336,7 @@ partliq_status partliq_least_debt_to_cover(const struct partliq_market *markets,
                                            uint32_t collateral_asset,
                                            uint32_t debt_asset,
                                            uint32_t scan_limit,
-                                           struct partliq_least_debt_to_cover *out);
+                                           struct partliq_debt_to_cover *out);
 
 /**
  * The pipeline for pool `pool_index` of a unified account (0 the cross

@@ -64,7 +64,7 @@ pub struct partliq_lending_terms {
 /// figures of its balances.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_lending_health {
+pub struct partliq_lending_account_health {
     /// Σ collateral values (each rounded down), base-currency units, high
     /// word (collateral-enabled deposits only).
     pub total_collateral_base_hi: i64,
@@ -157,9 +157,9 @@ pub struct partliq_lending_liquidation {
     /// The debt asset repaid.
     pub debt_asset: u32,
     /// The account before.
-    pub before: partliq_lending_health,
+    pub before: partliq_lending_account_health,
     /// The account after (its balances changed by the flows).
-    pub after: partliq_lending_health,
+    pub after: partliq_lending_account_health,
     /// Aave's close factor: the most of the debt asset one call may repay,
     /// high word.
     pub max_liquidatable_debt_hi: i64,
@@ -203,7 +203,7 @@ pub struct partliq_lending_liquidation {
 /// (`partliq_least_debt_to_cover`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_least_debt_to_cover {
+pub struct partliq_debt_to_cover {
     /// The amount to pass as `debt_to_cover` (debt asset's smallest unit),
     /// high word.
     pub debt_to_cover_hi: i64,
@@ -231,7 +231,7 @@ pin_layout!(partliq_lending_terms, size = 20, align = u32, {
     liquidation_threshold_ppm @ 0, liquidation_bonus_ppm @ 4, protocol_fee_ppm @ 8, collateral_enabled @ 12, reserved @ 13,
     base_exponent @ 16,
 });
-pin_layout!(partliq_lending_health, size = 56, align = i64, {
+pin_layout!(partliq_lending_account_health, size = 56, align = i64, {
     total_collateral_base_hi @ 0, total_collateral_base_lo @ 8, total_debt_base_hi @ 16, total_debt_base_lo @ 24,
     health_factor_hi @ 32, health_factor_lo @ 40, liquidatable @ 48, reserved @ 49,
 });
@@ -245,7 +245,7 @@ pin_layout!(partliq_lending_liquidation, size = 232, align = i64, {
     collateral_to_liquidator_hi @ 168, collateral_to_liquidator_lo @ 176, protocol_fee_hi @ 184, protocol_fee_lo @ 192,
     deficit_base_hi @ 200, deficit_base_lo @ 208, close_factor_rule @ 216, dust @ 220, flow_count @ 224, reserved @ 228,
 });
-pin_layout!(partliq_least_debt_to_cover, size = 56, align = i64, {
+pin_layout!(partliq_debt_to_cover, size = 56, align = i64, {
     debt_to_cover_hi @ 0, debt_to_cover_lo @ 8, max_liquidatable_debt_hi @ 16, max_liquidatable_debt_lo @ 24,
     health_factor_after_hi @ 32, health_factor_after_lo @ 40, restores @ 48, exact @ 49, reserved @ 50,
 });
@@ -294,12 +294,12 @@ fn cover_of(debt_to_cover: i64) -> i128 {
     }
 }
 
-impl From<&LendingHealth> for partliq_lending_health {
+impl From<&LendingHealth> for partliq_lending_account_health {
     fn from(h: &LendingHealth) -> Self {
         let (total_collateral_base_hi, total_collateral_base_lo) = split_i128(h.total_collateral_base);
         let (total_debt_base_hi, total_debt_base_lo) = split_i128(h.total_debt_base);
         let (health_factor_hi, health_factor_lo) = split_i128(h.health_factor);
-        partliq_lending_health {
+        partliq_lending_account_health {
             total_collateral_base_hi,
             total_collateral_base_lo,
             total_debt_base_hi,
@@ -333,12 +333,12 @@ impl From<&AssetFlow> for partliq_asset_flow {
     }
 }
 
-impl From<&LeastDebtToCover> for partliq_least_debt_to_cover {
+impl From<&LeastDebtToCover> for partliq_debt_to_cover {
     fn from(l: &LeastDebtToCover) -> Self {
         let (debt_to_cover_hi, debt_to_cover_lo) = split_i128(l.debt_to_cover);
         let (max_liquidatable_debt_hi, max_liquidatable_debt_lo) = split_i128(l.max_liquidatable_debt);
         let (health_factor_after_hi, health_factor_after_lo) = split_i128(l.health_factor_after);
-        partliq_least_debt_to_cover {
+        partliq_debt_to_cover {
             debt_to_cover_hi,
             debt_to_cover_lo,
             max_liquidatable_debt_hi,
@@ -364,8 +364,8 @@ fn liquidation_of(l: &LendingLiquidation) -> partliq_lending_liquidation {
     partliq_lending_liquidation {
         collateral_asset: l.collateral_asset,
         debt_asset: l.debt_asset,
-        before: partliq_lending_health::from(&l.before),
-        after: partliq_lending_health::from(&l.after),
+        before: partliq_lending_account_health::from(&l.before),
+        after: partliq_lending_account_health::from(&l.after),
         max_liquidatable_debt_hi,
         max_liquidatable_debt_lo,
         debt_repaid_hi,
@@ -445,7 +445,7 @@ pub unsafe extern "C" fn partliq_lending_health(
     positions_len: usize,
     terms: *const partliq_lending_terms,
     terms_len: usize,
-    out: *mut partliq_lending_health,
+    out: *mut partliq_lending_account_health,
 ) -> partliq_status {
     let book = book_in!(
         markets,
@@ -590,7 +590,7 @@ pub unsafe extern "C" fn partliq_least_debt_to_cover(
     collateral_asset: u32,
     debt_asset: u32,
     scan_limit: u32,
-    out: *mut partliq_least_debt_to_cover,
+    out: *mut partliq_debt_to_cover,
 ) -> partliq_status {
     let book = book_in!(
         markets,
@@ -628,9 +628,9 @@ fn health_core(
     account: &UnifiedAccount<'_>,
     book: &MarginBook<'_>,
     terms: &[LendingTerms],
-) -> Result<partliq_lending_health, partliq_status> {
+) -> Result<partliq_lending_account_health, partliq_status> {
     let h = lending_health(account, book, terms).map_err(status_of)?;
-    Ok(partliq_lending_health::from(&h))
+    Ok(partliq_lending_account_health::from(&h))
 }
 
 /// The core's liquidation; writes its flows to the front of `flows` once
@@ -662,9 +662,9 @@ fn least_core(
     terms: &[LendingTerms],
     (collateral_asset, debt_asset): (u32, u32),
     scan_limit: u32,
-) -> Result<partliq_least_debt_to_cover, partliq_status> {
+) -> Result<partliq_debt_to_cover, partliq_status> {
     let l = least_debt_to_cover(account, book, terms, collateral_asset, debt_asset, scan_limit).map_err(status_of)?;
-    Ok(partliq_least_debt_to_cover::from(&l))
+    Ok(partliq_debt_to_cover::from(&l))
 }
 
 #[cfg(all(test, feature = "std"))]
@@ -682,7 +682,7 @@ mod tests {
         (i128::from(hi) << 64) | i128::from(lo)
     }
 
-    fn hf(h: &partliq_lending_health) -> i128 {
+    fn hf(h: &partliq_lending_account_health) -> i128 {
         join(h.health_factor_hi, h.health_factor_lo)
     }
 
@@ -744,7 +744,7 @@ mod tests {
         (book(vec![at_par(0), at_par(0)], vec![1, 1], vec![bal(0, collateral * E8), bal(1, -debt * E8)]), [t, t])
     }
 
-    fn health(b: &Book, terms: &[partliq_lending_terms], out: &mut partliq_lending_health) -> partliq_status {
+    fn health(b: &Book, terms: &[partliq_lending_terms], out: &mut partliq_lending_account_health) -> partliq_status {
         // SAFETY: every pointer comes from a live vector or reference.
         unsafe {
             partliq_lending_health(
@@ -810,13 +810,7 @@ mod tests {
         }
     }
 
-    fn least(
-        b: &Book,
-        terms: &[partliq_lending_terms],
-        pair: (u32, u32),
-        scan: u32,
-        out: &mut partliq_least_debt_to_cover,
-    ) -> partliq_status {
+    fn least(b: &Book, terms: &[partliq_lending_terms], pair: (u32, u32), scan: u32, out: &mut partliq_debt_to_cover) -> partliq_status {
         // SAFETY: as `health`.
         unsafe {
             partliq_least_debt_to_cover(
@@ -906,7 +900,7 @@ mod tests {
     fn wbtc_usdx_partial_liquidation_by_hand() {
         let b = wbtc_usdx();
         let terms = [testnet(), testnet()];
-        let mut h = partliq_lending_health::default();
+        let mut h = partliq_lending_account_health::default();
         assert_eq!(health(&b, &terms, &mut h), OK);
         // collateral 1e8 sat × 20,250e8 / 1e8 = 2,025,000,000,000 base units
         // ($20,250); debt 20,500e6 × 1e8 / 1e6 = 2,050,000,000,000. HF =
@@ -972,7 +966,7 @@ mod tests {
     #[test]
     fn least_by_hand() {
         let (b, terms) = dollars(20_000, 17_000);
-        let mut out = partliq_least_debt_to_cover::default();
+        let mut out = partliq_debt_to_cover::default();
         assert_eq!(least(&b, &terms, (0, 1), 21, &mut out), OK);
         assert_eq!(join(out.debt_to_cover_hi, out.debt_to_cover_lo), 625_000_000_000 - 4);
         assert_eq!(join(out.max_liquidatable_debt_hi, out.max_liquidatable_debt_lo), 1_700_000_000_000);
@@ -994,10 +988,10 @@ mod tests {
     fn statuses_and_outputs_untouched() {
         let base = wbtc_usdx();
         let terms = [testnet(), testnet()];
-        let hs = partliq_lending_health { health_factor_lo: 7, reserved: [9; 7], ..Default::default() };
+        let hs = partliq_lending_account_health { health_factor_lo: 7, reserved: [9; 7], ..Default::default() };
         let ls = partliq_lending_liquidation { flow_count: 77, ..Default::default() };
         let fs = partliq_asset_flow { asset_index: 5, account_lo: 5, ..Default::default() };
-        let qs = partliq_least_debt_to_cover { exact: 9, ..Default::default() };
+        let qs = partliq_debt_to_cover { exact: 9, ..Default::default() };
         // Each entry point on (book, terms, pair, cover, flows_len): every
         // status alike, outputs untouched unless OK.
         let all = |b: &Book, t: &[partliq_lending_terms], pair: (u32, u32), cover: i64, n: usize| {
@@ -1081,9 +1075,9 @@ mod tests {
         let buf = Aligned([0; 256]);
         // SAFETY: offsets within the buffer.
         let at4 = unsafe { buf.0.as_ptr().add(4) };
-        let mut h = partliq_lending_health::default();
+        let mut h = partliq_lending_account_health::default();
         let mut l = partliq_lending_liquidation::default();
-        let mut q = partliq_least_debt_to_cover::default();
+        let mut q = partliq_debt_to_cover::default();
         let mut flows = [partliq_asset_flow::default(); 2];
         // SAFETY: every pointer is valid for its length but the one refused.
         unsafe {
@@ -1205,8 +1199,8 @@ mod tests {
             assert_eq!(pl(flows.as_mut_ptr(), 2, &mut l), OK);
             assert_eq!(l.flow_count, 2);
         }
-        assert_eq!(h, partliq_lending_health::default());
-        assert_eq!(q, partliq_least_debt_to_cover::default());
+        assert_eq!(h, partliq_lending_account_health::default());
+        assert_eq!(q, partliq_debt_to_cover::default());
         assert!(buf.0.iter().all(|b| *b == 0));
     }
 }
