@@ -63,6 +63,13 @@
 #define PARTLIQ_MAX_BALANCES 64
 
 /**
+ * Most flows one lending liquidation writes: one per asset the account may
+ * hold, plus the collateral and debt assets it names (the core's
+ * `MAX_LENDING_RESERVES`). A flows array of this length is always enough.
+ */
+#define PARTLIQ_MAX_LENDING_FLOWS 66
+
+/**
  * A capacity budget that is not enforced (`partliq_capacity_limits`).
  */
 #define PARTLIQ_CAPACITY_UNLIMITED 18446744073709551615ull
@@ -571,6 +578,74 @@ enum partliq_margin_rung
 typedef enum partliq_margin_rung partliq_margin_rung;
 #else
 typedef uint32_t partliq_margin_rung;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which branch of Aave's close factor decided the most one call may repay
+ * (`partliq_lending_liquidation.close_factor_rule`).
+ */
+enum partliq_close_factor_rule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The reserve's collateral value is below $2,000: the whole reserve debt.
+   */
+  PARTLIQ_CLOSE_FACTOR_RULE_COLLATERAL_BELOW_THRESHOLD = 0,
+  /**
+   * The reserve's debt value is below $2,000: the whole reserve debt.
+   */
+  PARTLIQ_CLOSE_FACTOR_RULE_DEBT_BELOW_THRESHOLD = 1,
+  /**
+   * Health factor at most 0.95: the whole reserve debt.
+   */
+  PARTLIQ_CLOSE_FACTOR_RULE_HEALTH_FACTOR_AT_OR_BELOW_THRESHOLD = 2,
+  /**
+   * Half the total debt value, in debt units.
+   */
+  PARTLIQ_CLOSE_FACTOR_RULE_HALF_OF_TOTAL_DEBT = 3,
+  /**
+   * The 50 % rule applies but the reserve's debt is within half the
+   * total: the whole reserve debt.
+   */
+  PARTLIQ_CLOSE_FACTOR_RULE_RESERVE_DEBT_WITHIN_HALF = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_close_factor_rule partliq_close_factor_rule;
+#else
+typedef uint32_t partliq_close_factor_rule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How Aave's dust rule was met (`partliq_lending_liquidation.dust`).
+ */
+enum partliq_dust_check
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * All the reserve's debt is repaid: no check.
+   */
+  PARTLIQ_DUST_CHECK_ALL_DEBT_REPAID = 0,
+  /**
+   * All the collateral is seized: no check.
+   */
+  PARTLIQ_DUST_CHECK_ALL_COLLATERAL_SEIZED = 1,
+  /**
+   * Both leftovers are worth at least $1,000.
+   */
+  PARTLIQ_DUST_CHECK_LEFTOVERS_ABOVE_MINIMUM = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_dust_check partliq_dust_check;
+#else
+typedef uint32_t partliq_dust_check;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1582,6 +1657,274 @@ typedef struct partliq_unified_health {
    */
   uint32_t rung;
 } partliq_unified_health;
+
+/**
+ * An asset's lending parameters (the core's `LendingTerms`), one per asset
+ * of the book. Ratios are ppm and must be whole basis points (multiples
+ * of 100).
+ */
+typedef struct partliq_lending_terms {
+  /**
+   * Liquidation threshold, ppm, at most 1,000,000 (Aave's 8,600 bps is
+   * 860,000).
+   */
+  uint32_t liquidation_threshold_ppm;
+  /**
+   * Liquidation bonus including the repaid principal, ppm, at least
+   * 1,000,000 (Aave's 10,500 bps, a 5 % bonus, is 1,050,000).
+   */
+  uint32_t liquidation_bonus_ppm;
+  /**
+   * Share of the bonus paid to the protocol, ppm, at most 1,000,000.
+   */
+  uint32_t protocol_fee_ppm;
+  /**
+   * 1 when a deposit of the asset counts as collateral, 0 when not; any
+   * other value: `INVALID_ENUM`.
+   */
+  uint8_t collateral_enabled;
+  /**
+   * 0.
+   */
+  uint8_t reserved[3];
+  /**
+   * `k`: one quote unit of the book is `10^k` base-currency units (Aave's
+   * 8-decimal USD); the same for every asset of an account, and `e + k`
+   * (`e` the asset's quote exponent) in [−38, 38].
+   */
+  int32_t base_exponent;
+} partliq_lending_terms;
+
+/**
+ * The lending health of an account: Aave's `calculateUserAccountData`
+ * figures of its balances.
+ */
+typedef struct partliq_lending_account_health {
+  /**
+   * Σ collateral values (each rounded down), base-currency units, high
+   * word (collateral-enabled deposits only).
+   */
+  int64_t total_collateral_base_hi;
+  /**
+   * Low word of `total_collateral_base`.
+   */
+  uint64_t total_collateral_base_lo;
+  /**
+   * Σ debt values (each rounded up), base-currency units, high word.
+   */
+  int64_t total_debt_base_hi;
+  /**
+   * Low word of `total_debt_base`.
+   */
+  uint64_t total_debt_base_lo;
+  /**
+   * Health factor, a WAD (10¹⁸ is 1.0), high word; without debt the
+   * largest `i128` (`health_factor_hi` `INT64_MAX`, `health_factor_lo`
+   * `UINT64_MAX`).
+   */
+  int64_t health_factor_hi;
+  /**
+   * Low word of `health_factor`.
+   */
+  uint64_t health_factor_lo;
+  /**
+   * 1 when the health factor is below 1.0 (a liquidation is allowed),
+   * else 0.
+   */
+  uint8_t liquidatable;
+  /**
+   * 0.
+   */
+  uint8_t reserved[7];
+} partliq_lending_account_health;
+
+/**
+ * What a lending liquidation does to one asset, in the asset's smallest
+ * unit; the four figures sum to zero.
+ */
+typedef struct partliq_asset_flow {
+  /**
+   * The asset (index in the book's assets).
+   */
+  uint32_t asset_index;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+  /**
+   * Change of the account's balance in the asset (+ repaid and written
+   * off on the debt asset, − seized on the collateral asset), high word.
+   */
+  int64_t account_hi;
+  /**
+   * Low word of `account`.
+   */
+  uint64_t account_lo;
+  /**
+   * What the liquidator receives (> 0: collateral) or pays (< 0: the
+   * debt repaid), high word.
+   */
+  int64_t liquidator_hi;
+  /**
+   * Low word of `liquidator`.
+   */
+  uint64_t liquidator_lo;
+  /**
+   * What the protocol receives (its share of the bonus), high word.
+   */
+  int64_t protocol_hi;
+  /**
+   * Low word of `protocol`.
+   */
+  uint64_t protocol_lo;
+  /**
+   * Minus the debt written off as bad debt, high word.
+   */
+  int64_t deficit_hi;
+  /**
+   * Low word of `deficit`.
+   */
+  uint64_t deficit_lo;
+} partliq_asset_flow;
+
+/**
+ * A planned lending liquidation (its flows are in the caller's flows
+ * array). Amounts in the assets' smallest units, values in base-currency
+ * units.
+ */
+typedef struct partliq_lending_liquidation {
+  /**
+   * The collateral asset seized.
+   */
+  uint32_t collateral_asset;
+  /**
+   * The debt asset repaid.
+   */
+  uint32_t debt_asset;
+  /**
+   * The account before.
+   */
+  struct partliq_lending_account_health before;
+  /**
+   * The account after (its balances changed by the flows).
+   */
+  struct partliq_lending_account_health after;
+  /**
+   * Aave's close factor: the most of the debt asset one call may repay,
+   * high word.
+   */
+  int64_t max_liquidatable_debt_hi;
+  /**
+   * Low word of `max_liquidatable_debt`.
+   */
+  uint64_t max_liquidatable_debt_lo;
+  /**
+   * Debt the liquidator repays (debt asset), high word.
+   */
+  int64_t debt_repaid_hi;
+  /**
+   * Low word of `debt_repaid`.
+   */
+  uint64_t debt_repaid_lo;
+  /**
+   * Collateral leaving the account (the liquidator's part plus the fee),
+   * high word.
+   */
+  int64_t collateral_seized_hi;
+  /**
+   * Low word of `collateral_seized`.
+   */
+  uint64_t collateral_seized_lo;
+  /**
+   * Collateral the liquidator receives, high word.
+   */
+  int64_t collateral_to_liquidator_hi;
+  /**
+   * Low word of `collateral_to_liquidator`.
+   */
+  uint64_t collateral_to_liquidator_lo;
+  /**
+   * Collateral the protocol receives, high word.
+   */
+  int64_t protocol_fee_hi;
+  /**
+   * Low word of `protocol_fee`.
+   */
+  uint64_t protocol_fee_lo;
+  /**
+   * Debt written off, summed over assets in base-currency units (each
+   * rounded up), high word; 0 unless the last collateral was seized.
+   */
+  int64_t deficit_base_hi;
+  /**
+   * Low word of `deficit_base`.
+   */
+  uint64_t deficit_base_lo;
+  /**
+   * A `partliq_close_factor_rule`.
+   */
+  uint32_t close_factor_rule;
+  /**
+   * A `partliq_dust_check`.
+   */
+  uint32_t dust;
+  /**
+   * Number of flows written to the front of the flows array, in the
+   * order of the account's balances (at most
+   * `PARTLIQ_MAX_LENDING_FLOWS`).
+   */
+  uint32_t flow_count;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_lending_liquidation;
+
+/**
+ * The least amount to cover that restores a health factor of at least 1
+ * (`partliq_least_debt_to_cover`).
+ */
+typedef struct partliq_debt_to_cover {
+  /**
+   * The amount to pass as `debt_to_cover` (debt asset's smallest unit),
+   * high word.
+   */
+  int64_t debt_to_cover_hi;
+  /**
+   * Low word of `debt_to_cover`.
+   */
+  uint64_t debt_to_cover_lo;
+  /**
+   * Aave's close factor for the pair, high word.
+   */
+  int64_t max_liquidatable_debt_hi;
+  /**
+   * Low word of `max_liquidatable_debt`.
+   */
+  uint64_t max_liquidatable_debt_lo;
+  /**
+   * The health factor after that liquidation (WAD), high word.
+   */
+  int64_t health_factor_after_hi;
+  /**
+   * Low word of `health_factor_after`.
+   */
+  uint64_t health_factor_after_lo;
+  /**
+   * 1 when that liquidation leaves a health factor of at least 1; 0 when
+   * no amount does (`debt_to_cover` is then the largest the pool accepts).
+   */
+  uint8_t restores;
+  /**
+   * 1 when the result is proven the least; 0 when the rounding window
+   * below it was wider than `scan_limit`.
+   */
+  uint8_t exact;
+  /**
+   * 0.
+   */
+  uint8_t reserved[6];
+} partliq_debt_to_cover;
 
 /**
  * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
@@ -2852,6 +3195,153 @@ partliq_status partliq_unified_account_health(const struct partliq_market *marke
                                               size_t positions_len,
                                               const struct partliq_margin_ladder *ladder,
                                               struct partliq_unified_health *out);
+
+/**
+ * Checks an asset's lending terms (the core's `LendingTerms::validate`), in
+ * this order: the boundary's (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for a
+ * flag other than 0 or 1), then threshold and fee at most 1,000,000 ppm
+ * (`FRACTION_ABOVE_100_PERCENT`), bonus at least 1,000,000
+ * (`LENDING_BONUS_BELOW_100_PERCENT`), each a whole number of bps
+ * (`LENDING_TERM_NOT_WHOLE_BPS`), Aave's rule threshold × bonus ≤ 100 %
+ * (`LENDING_THRESHOLD_TIMES_BONUS_ABOVE_100_PERCENT`), `base_exponent` in
+ * [−38, 38] (`INVALID_BASE_EXPONENT`). The lending functions check the
+ * terms of every asset the account holds or the liquidation names.
+ *
+ * # Safety
+ * `terms` is NULL or points to an initialised `partliq_lending_terms`.
+ */
+partliq_status partliq_lending_terms_validate(const struct partliq_lending_terms *terms);
+
+/**
+ * The lending health of a unified account: Aave v3's
+ * `calculateUserAccountData` on its balances (deposits are supplies,
+ * borrows debts; perp positions are not read). Writes `*out` on success.
+ *
+ * The book and the account as `partliq_unified_pool_health` takes them;
+ * `terms` holds at least one entry per asset (`terms[i]` for `assets[i]`).
+ * Statuses besides the boundary's (the book's and the account's, then
+ * `RESERVED_NOT_ZERO` and `INVALID_ENUM` of the terms): `TOO_MANY_BALANCES`,
+ * `LENDING_TERMS_TOO_SHORT`, `UNKNOWN_ASSET`, `MISSING_PRICE`,
+ * `NEGATIVE_PRICE`, the terms' (`partliq_lending_terms_validate`) of an
+ * asset the account holds, `BASE_EXPONENT_MISMATCH`,
+ * `INVALID_QUOTE_EXPONENT`, `INVALID_BASE_EXPONENT`, `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_unified_pool_health`; `terms` is NULL (only with `terms_len`
+ * 0) or points to that many initialised terms; `out` is NULL or valid for
+ * one write.
+ */
+partliq_status partliq_lending_health(const struct partliq_market *markets,
+                                      size_t markets_len,
+                                      const int64_t *prices,
+                                      size_t prices_len,
+                                      const int64_t *funding_indexes,
+                                      size_t funding_indexes_len,
+                                      const struct partliq_perp_risk *perp_risk,
+                                      size_t perp_risk_len,
+                                      const struct partliq_asset *assets,
+                                      size_t assets_len,
+                                      const int64_t *asset_prices,
+                                      size_t asset_prices_len,
+                                      const struct partliq_asset_balance *balances,
+                                      size_t balances_len,
+                                      const struct partliq_perp_position *positions,
+                                      size_t positions_len,
+                                      const struct partliq_lending_terms *terms,
+                                      size_t terms_len,
+                                      struct partliq_lending_account_health *out);
+
+/**
+ * Aave v3's `liquidationCall` on a unified account's balances: repay up to
+ * `debt_to_cover` of `debt_asset` (its smallest unit; `INT64_MAX` for as
+ * much as the close factor allows) and seize `collateral_asset` with the
+ * bonus, after the close factor, the protocol fee, the dust rule and the
+ * deficit; the liquidator receives the collateral as a balance.
+ *
+ * On success writes `*out` and its `flow_count` flows to the front of
+ * `flows` (nothing else of it): one per asset the liquidation touches, in
+ * the order of the account's balances — apply `account` to the account's
+ * balance, `liquidator` to the liquidator's, `protocol` to the protocol's;
+ * `deficit` is the bad debt written off. On any other status neither is
+ * touched. `flows_len` of `PARTLIQ_MAX_LENDING_FLOWS` is always enough;
+ * fewer than the liquidation touches: `BUFFER_TOO_SMALL`.
+ *
+ * Statuses: `partliq_lending_health`'s; `UNKNOWN_ASSET` (a pair naming no
+ * asset); then Aave's, in its order: `NOT_LIQUIDATABLE` (health factor
+ * not below 1), `COLLATERAL_NOT_ENABLED` (not collateral or not held),
+ * `NOT_BORROWED`, `MUST_NOT_LEAVE_DUST`; `OUT_OF_RANGE` for a negative
+ * `debt_to_cover`; `BUFFER_TOO_SMALL`; `LENDING_NOT_CONSERVED` (a defect:
+ * a flow that does not sum to zero).
+ *
+ * # Safety
+ * As `partliq_lending_health`; `flows` is NULL (only with `flows_len` 0)
+ * or points to `flows_len` initialised flows (any values: they are only
+ * written), not overlapping another argument.
+ */
+partliq_status partliq_plan_lending_liquidation(const struct partliq_market *markets,
+                                                size_t markets_len,
+                                                const int64_t *prices,
+                                                size_t prices_len,
+                                                const int64_t *funding_indexes,
+                                                size_t funding_indexes_len,
+                                                const struct partliq_perp_risk *perp_risk,
+                                                size_t perp_risk_len,
+                                                const struct partliq_asset *assets,
+                                                size_t assets_len,
+                                                const int64_t *asset_prices,
+                                                size_t asset_prices_len,
+                                                const struct partliq_asset_balance *balances,
+                                                size_t balances_len,
+                                                const struct partliq_perp_position *positions,
+                                                size_t positions_len,
+                                                const struct partliq_lending_terms *terms,
+                                                size_t terms_len,
+                                                uint32_t collateral_asset,
+                                                uint32_t debt_asset,
+                                                int64_t debt_to_cover,
+                                                struct partliq_asset_flow *flows,
+                                                size_t flows_len,
+                                                struct partliq_lending_liquidation *out);
+
+/**
+ * The least `debt_to_cover` of `debt_asset` against `collateral_asset`
+ * whose liquidation (`partliq_plan_lending_liquidation`) leaves a health
+ * factor of at least 1, within Aave's close factor; when none does, the
+ * largest amount the pool accepts, with `restores` 0. Found by bisection
+ * over the liquidation itself; a scan of at most `scan_limit` amounts of
+ * the rounding window below the result proves it the least (`exact` 1;
+ * else `exact` 0: it restores and one unit less does not, but a smaller
+ * amount within the window may). Writes `*out` on success.
+ *
+ * Statuses: `partliq_plan_lending_liquidation`'s but the dust rule
+ * (`MUST_NOT_LEAVE_DUST` only when the pool accepts no amount at all),
+ * `OUT_OF_RANGE` and `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * As `partliq_lending_health`.
+ */
+partliq_status partliq_least_debt_to_cover(const struct partliq_market *markets,
+                                           size_t markets_len,
+                                           const int64_t *prices,
+                                           size_t prices_len,
+                                           const int64_t *funding_indexes,
+                                           size_t funding_indexes_len,
+                                           const struct partliq_perp_risk *perp_risk,
+                                           size_t perp_risk_len,
+                                           const struct partliq_asset *assets,
+                                           size_t assets_len,
+                                           const int64_t *asset_prices,
+                                           size_t asset_prices_len,
+                                           const struct partliq_asset_balance *balances,
+                                           size_t balances_len,
+                                           const struct partliq_perp_position *positions,
+                                           size_t positions_len,
+                                           const struct partliq_lending_terms *terms,
+                                           size_t terms_len,
+                                           uint32_t collateral_asset,
+                                           uint32_t debt_asset,
+                                           uint32_t scan_limit,
+                                           struct partliq_debt_to_cover *out);
 
 /**
  * The pipeline for pool `pool_index` of a unified account (0 the cross

@@ -343,3 +343,76 @@ _Static_assert(PARTLIQ_VERSION_NUMBER == PARTLIQ_VERSION_MAJOR * 1000000 + PARTL
 /* A translation unit must declare something. */
 int partliq_layout_checked(void);
 int partliq_layout_checked(void) { return 1; }
+
+/* Lending mode (ffi/src/unified/lending.rs): i128 figures as int64_t hi / uint64_t lo words. */
+PIN_SIZE(partliq_lending_terms, 20, uint32_t);
+PIN_OFF(partliq_lending_terms, liquidation_threshold_ppm, 0);
+PIN_OFF(partliq_lending_terms, liquidation_bonus_ppm, 4);
+PIN_OFF(partliq_lending_terms, protocol_fee_ppm, 8);
+PIN_OFF(partliq_lending_terms, collateral_enabled, 12);
+PIN_OFF(partliq_lending_terms, reserved, 13);
+PIN_OFF(partliq_lending_terms, base_exponent, 16);
+
+PIN_SIZE(partliq_lending_account_health, 56, int64_t);
+PIN_OFF(partliq_lending_account_health, total_collateral_base_hi, 0);
+PIN_OFF(partliq_lending_account_health, total_collateral_base_lo, 8);
+PIN_OFF(partliq_lending_account_health, total_debt_base_hi, 16);
+PIN_OFF(partliq_lending_account_health, total_debt_base_lo, 24);
+PIN_OFF(partliq_lending_account_health, health_factor_hi, 32);
+PIN_OFF(partliq_lending_account_health, health_factor_lo, 40);
+PIN_OFF(partliq_lending_account_health, liquidatable, 48);
+PIN_OFF(partliq_lending_account_health, reserved, 49);
+
+PIN_SIZE(partliq_asset_flow, 72, int64_t);
+PIN_OFF(partliq_asset_flow, asset_index, 0);
+PIN_OFF(partliq_asset_flow, reserved, 4);
+PIN_OFF(partliq_asset_flow, account_hi, 8);
+PIN_OFF(partliq_asset_flow, account_lo, 16);
+PIN_OFF(partliq_asset_flow, liquidator_hi, 24);
+PIN_OFF(partliq_asset_flow, liquidator_lo, 32);
+PIN_OFF(partliq_asset_flow, protocol_hi, 40);
+PIN_OFF(partliq_asset_flow, protocol_lo, 48);
+PIN_OFF(partliq_asset_flow, deficit_hi, 56);
+PIN_OFF(partliq_asset_flow, deficit_lo, 64);
+
+PIN_SIZE(partliq_lending_liquidation, 232, int64_t);
+PIN_OFF(partliq_lending_liquidation, collateral_asset, 0);
+PIN_OFF(partliq_lending_liquidation, debt_asset, 4);
+PIN_OFF(partliq_lending_liquidation, before, 8);
+PIN_OFF(partliq_lending_liquidation, after, 64);
+PIN_OFF(partliq_lending_liquidation, max_liquidatable_debt_hi, 120);
+PIN_OFF(partliq_lending_liquidation, max_liquidatable_debt_lo, 128);
+PIN_OFF(partliq_lending_liquidation, debt_repaid_hi, 136);
+PIN_OFF(partliq_lending_liquidation, debt_repaid_lo, 144);
+PIN_OFF(partliq_lending_liquidation, collateral_seized_hi, 152);
+PIN_OFF(partliq_lending_liquidation, collateral_seized_lo, 160);
+PIN_OFF(partliq_lending_liquidation, collateral_to_liquidator_hi, 168);
+PIN_OFF(partliq_lending_liquidation, collateral_to_liquidator_lo, 176);
+PIN_OFF(partliq_lending_liquidation, protocol_fee_hi, 184);
+PIN_OFF(partliq_lending_liquidation, protocol_fee_lo, 192);
+PIN_OFF(partliq_lending_liquidation, deficit_base_hi, 200);
+PIN_OFF(partliq_lending_liquidation, deficit_base_lo, 208);
+PIN_OFF(partliq_lending_liquidation, close_factor_rule, 216);
+PIN_OFF(partliq_lending_liquidation, dust, 220);
+PIN_OFF(partliq_lending_liquidation, flow_count, 224);
+PIN_OFF(partliq_lending_liquidation, reserved, 228);
+
+PIN_SIZE(partliq_debt_to_cover, 56, int64_t);
+PIN_OFF(partliq_debt_to_cover, debt_to_cover_hi, 0);
+PIN_OFF(partliq_debt_to_cover, debt_to_cover_lo, 8);
+PIN_OFF(partliq_debt_to_cover, max_liquidatable_debt_hi, 16);
+PIN_OFF(partliq_debt_to_cover, max_liquidatable_debt_lo, 24);
+PIN_OFF(partliq_debt_to_cover, health_factor_after_hi, 32);
+PIN_OFF(partliq_debt_to_cover, health_factor_after_lo, 40);
+PIN_OFF(partliq_debt_to_cover, restores, 48);
+PIN_OFF(partliq_debt_to_cover, exact, 49);
+PIN_OFF(partliq_debt_to_cover, reserved, 50);
+
+_Static_assert(PARTLIQ_MAX_LENDING_FLOWS == 66, "PARTLIQ_MAX_LENDING_FLOWS");
+_Static_assert(PARTLIQ_CLOSE_FACTOR_RULE_COLLATERAL_BELOW_THRESHOLD == 0 && PARTLIQ_CLOSE_FACTOR_RULE_DEBT_BELOW_THRESHOLD == 1 &&
+                   PARTLIQ_CLOSE_FACTOR_RULE_HEALTH_FACTOR_AT_OR_BELOW_THRESHOLD == 2 && PARTLIQ_CLOSE_FACTOR_RULE_HALF_OF_TOTAL_DEBT == 3 &&
+                   PARTLIQ_CLOSE_FACTOR_RULE_RESERVE_DEBT_WITHIN_HALF == 4,
+               "partliq_close_factor_rule");
+_Static_assert(PARTLIQ_DUST_CHECK_ALL_DEBT_REPAID == 0 && PARTLIQ_DUST_CHECK_ALL_COLLATERAL_SEIZED == 1 &&
+                   PARTLIQ_DUST_CHECK_LEFTOVERS_ABOVE_MINIMUM == 2,
+               "partliq_dust_check");

@@ -10,9 +10,11 @@
 //! (`funding_indexes` and `perp_risk` empty, or one per market).
 
 mod health;
+mod lending;
 mod pipeline;
 
 pub use health::*;
+pub use lending::*;
 pub use pipeline::*;
 
 use partliq::unified::{PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};

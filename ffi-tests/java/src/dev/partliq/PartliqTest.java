@@ -681,6 +681,7 @@ public final class PartliqTest {
     healthPlanSettle();
     pipelineAndDeleverage();
     unifiedExample();
+    check(LendingTest.run() == 0, "lending mode (LendingTest)");
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
