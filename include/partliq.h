@@ -593,6 +593,352 @@ typedef uint32_t partliq_margin_rung;
 #endif // __cplusplus
 
 /**
+ * The kind of a liquidation leg (`partliq_unified_leg.kind`); any other
+ * value: `INVALID_LEG_KIND`.
+ */
+enum partliq_leg_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Reduce a perp position; `amount` is units of size closed.
+   */
+  PARTLIQ_LEG_KIND_REDUCE_PERP = 0,
+  /**
+   * The liquidator repays a borrow and takes a deposit at a bonus;
+   * `amount` is smallest units of the borrow repaid.
+   */
+  PARTLIQ_LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY = 1,
+  /**
+   * The liquidator repays a borrow and takes positive perp PnL at a
+   * bonus; `amount` is smallest units of the borrow repaid.
+   */
+  PARTLIQ_LEG_KIND_PERP_PNL_FOR_LIABILITY = 2,
+  /**
+   * The liquidator takes over negative perp PnL and takes a deposit at a
+   * bonus; `amount` is quote units of loss taken over.
+   */
+  PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_leg_kind partliq_leg_kind;
+#else
+typedef uint32_t partliq_leg_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a `partliq_leg_flow` counts (`partliq_leg_flow.unit`).
+ */
+enum partliq_flow_unit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing (an unused flow).
+   */
+  PARTLIQ_FLOW_UNIT_NONE = 0,
+  /**
+   * Smallest units of asset `index`.
+   */
+  PARTLIQ_FLOW_UNIT_ASSET = 1,
+  /**
+   * Quote units of the cash of the account's position `index`.
+   */
+  PARTLIQ_FLOW_UNIT_POSITION_QUOTE = 2,
+  /**
+   * Units of size of the account's position `index`.
+   */
+  PARTLIQ_FLOW_UNIT_POSITION_SIZE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_flow_unit partliq_flow_unit;
+#else
+typedef uint32_t partliq_flow_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the unified planner minimises; any other value: `INVALID_ENUM`.
+ */
+enum partliq_plan_objective
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The unweighted value the account gives up.
+   */
+  PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE = 0,
+  /**
+   * Bonuses, fees and band.
+   */
+  PARTLIQ_PLAN_OBJECTIVE_LEAST_COST = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_plan_objective partliq_plan_objective;
+#else
+typedef uint32_t partliq_plan_objective;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which legs may compete in the unified planner; any other value:
+ * `INVALID_ENUM`.
+ */
+enum partliq_leg_ordering
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every leg competes.
+   */
+  PARTLIQ_LEG_ORDERING_CHEAPEST = 0,
+  /**
+   * Perps first, then tokens (Mango v4).
+   */
+  PARTLIQ_LEG_ORDERING_PERPS_FIRST = 1,
+  /**
+   * The riskiest liability tier first (Drift v2).
+   */
+  PARTLIQ_LEG_ORDERING_BY_TIER = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_leg_ordering partliq_leg_ordering;
+#else
+typedef uint32_t partliq_leg_ordering;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A step of the waterfall (`partliq_waterfall_policy.steps`); any other
+ * value: `INVALID_ENUM`.
+ */
+enum partliq_waterfall_step
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The insurance fund, down to its floor.
+   */
+  PARTLIQ_WATERFALL_STEP_INSURANCE_FUND = 0,
+  /**
+   * The backstop, up to its capacity.
+   */
+  PARTLIQ_WATERFALL_STEP_BACKSTOP = 1,
+  /**
+   * Spread over the market's open interest (a perp deficit) or the
+   * asset's depositors (a spot deficit).
+   */
+  PARTLIQ_WATERFALL_STEP_SOCIALIZED_LOSS = 2,
+  /**
+   * Closed against the counterparties.
+   */
+  PARTLIQ_WATERFALL_STEP_AUTO_DELEVERAGE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_waterfall_step partliq_waterfall_step;
+#else
+typedef uint32_t partliq_waterfall_step;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which fund a perp deficit draws on (`partliq_waterfall_policy.fund_scope`);
+ * any other value: `INVALID_ENUM`.
+ */
+enum partliq_fund_scope
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The exchange-wide fund.
+   */
+  PARTLIQ_FUND_SCOPE_GLOBAL = 0,
+  /**
+   * The market's own fund when it has one, else the exchange-wide fund.
+   */
+  PARTLIQ_FUND_SCOPE_PER_MARKET = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_fund_scope partliq_fund_scope;
+#else
+typedef uint32_t partliq_fund_scope;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a deficit is owed in (`partliq_deficit.kind`); any other value:
+ * `INVALID_ENUM`.
+ */
+enum partliq_deficit_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A perp's negative cash, quote units; `index` is the market.
+   */
+  PARTLIQ_DEFICIT_KIND_PERP = 0,
+  /**
+   * A borrow, smallest units of the asset; `index` is the asset.
+   */
+  PARTLIQ_DEFICIT_KIND_SPOT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_deficit_kind partliq_deficit_kind;
+#else
+typedef uint32_t partliq_deficit_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A party of a ledger entry (`partliq_party.kind`).
+ */
+enum partliq_party_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The bankrupt account.
+   */
+  PARTLIQ_PARTY_KIND_ACCOUNT = 0,
+  /**
+   * The liquidator (buys the asset the fund pays for).
+   */
+  PARTLIQ_PARTY_KIND_LIQUIDATOR = 1,
+  /**
+   * An insurance fund: `index` is the market of its own fund, or
+   * `PARTLIQ_NO_INDEX` for the exchange-wide fund.
+   */
+  PARTLIQ_PARTY_KIND_INSURANCE_FUND = 2,
+  /**
+   * The backstop.
+   */
+  PARTLIQ_PARTY_KIND_BACKSTOP = 3,
+  /**
+   * The open interest of market `index`.
+   */
+  PARTLIQ_PARTY_KIND_SOCIALIZED_PERP = 4,
+  /**
+   * The depositors of asset `index`.
+   */
+  PARTLIQ_PARTY_KIND_SOCIALIZED_DEPOSITS = 5,
+  /**
+   * The auto-deleveraged counterparties in market (or asset) `index`.
+   */
+  PARTLIQ_PARTY_KIND_ADL_COUNTERPARTIES = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_party_kind partliq_party_kind;
+#else
+typedef uint32_t partliq_party_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a ledger entry counts (`partliq_ledger_unit.kind`).
+ */
+enum partliq_ledger_unit_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Quote units (`index` is `PARTLIQ_NO_INDEX`).
+   */
+  PARTLIQ_LEDGER_UNIT_KIND_QUOTE = 0,
+  /**
+   * Smallest units of asset `index`.
+   */
+  PARTLIQ_LEDGER_UNIT_KIND_ASSET = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_ledger_unit_kind partliq_ledger_unit_kind;
+#else
+typedef uint32_t partliq_ledger_unit_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How the socialized step spread the loss (`partliq_socialization.kind`).
+ */
+enum partliq_socialization_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not used.
+   */
+  PARTLIQ_SOCIALIZATION_KIND_NONE = 0,
+  /**
+   * Over a market's open interest (the `open_interest`, `delta`,
+   * `charged` and `surplus` fields).
+   */
+  PARTLIQ_SOCIALIZATION_KIND_PERP = 1,
+  /**
+   * Over an asset's depositors (the `deposits`, `old_index`,
+   * `new_index`, `deposits_after` and `surplus` fields).
+   */
+  PARTLIQ_SOCIALIZATION_KIND_SPOT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_socialization_kind partliq_socialization_kind;
+#else
+typedef uint32_t partliq_socialization_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a delisted pool comes to (`partliq_pool_delisting.outcome`).
+ */
+enum partliq_delisting_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Equity ≥ 0 after the settlement.
+   */
+  PARTLIQ_DELISTING_OUTCOME_SOLVENT = 0,
+  /**
+   * Below zero with nothing left but the one deficit
+   * (`partliq_pool_delisting.deficit`): resolve it with
+   * `partliq_resolve_deficit`.
+   */
+  PARTLIQ_DELISTING_OUTCOME_BANKRUPT = 1,
+  /**
+   * Below zero with deposits, borrows or other positions left: liquidate
+   * those first (`partliq_pool_delisting.shortfall` is −equity).
+   */
+  PARTLIQ_DELISTING_OUTCOME_INSOLVENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_delisting_outcome partliq_delisting_outcome;
+#else
+typedef uint32_t partliq_delisting_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What a function did: one of the `PARTLIQ_STATUS_*` values (a `uint32_t`;
  * values are never reused). Outputs are written only with
  * `PARTLIQ_STATUS_OK`.
