@@ -46,5 +46,6 @@ void test_engine(void);
 void test_escalation(void);
 void test_shared_state(void);
 void test_unified(void);
+void test_liquidation(void);
 
 #endif
