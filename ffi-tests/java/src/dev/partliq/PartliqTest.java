@@ -29,6 +29,17 @@ import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.Settlement;
 import dev.partliq.Partliq.SizeT;
 import dev.partliq.Partliq.UnifiedHealth;
+import dev.partliq.Partliq.AssetLiquidationFees;
+import dev.partliq.Partliq.Deficit;
+import dev.partliq.Partliq.InsuranceFund;
+import dev.partliq.Partliq.LedgerEntry;
+import dev.partliq.Partliq.LegSettlement;
+import dev.partliq.Partliq.LegSizing;
+import dev.partliq.Partliq.LegTerms;
+import dev.partliq.Partliq.UnifiedLeg;
+import dev.partliq.Partliq.UnifiedPlan;
+import dev.partliq.Partliq.WaterfallOutcome;
+import dev.partliq.Partliq.WaterfallPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,6 +298,25 @@ public final class PartliqTest {
           0, legs, new SizeT(legsLen), out);
     }
 
+    int settleLeg(AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSettlement out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_settle_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, leg, out);
+    }
+
+    int sizeLeg(AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSizing out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_size_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, leg, out);
+    }
+
+    int plan(AssetLiquidationFees[] fees, LegTerms terms, int objective, UnifiedLeg[] legs, UnifiedPlan out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, objective,
+          Partliq.LEG_ORDERING_CHEAPEST, null, new SizeT(0), null, new SizeT(0), legs, n(legs), out);
+    }
+
     long poolCount() {
       LongByReference n = new LongByReference();
       int st = Partliq.LIB.partliq_unified_pool_count(positions, n(positions), n);
@@ -387,6 +417,123 @@ public final class PartliqTest {
     check(u.accountHealth(bpm, kept) == Partliq.STATUS_INVALID_MARGIN_LADDER && kept.equity == 42, "bad ladder refused");
     u.positions[0].margin = 2;
     check(u.poolHealth(0, std, kept) == Partliq.STATUS_INVALID_ENUM && kept.equity == 42, "bad margin refused");
+  }
+
+  /**
+   * The core's leg and planner book: market 0 (lot and tick 1, 10 % / 5 %, a 1 % fee rounded up, all of it to the fund) at mark 100;
+   * asset 0 the quote asset at par, asset 1 in hundredths (e = −2) at price 100, 80 / 90 % and 120 / 110 %; balances as given (asset,
+   * amount pairs), one cross position when size is not 0.
+   */
+  private static Unified legsBook(long[] balances, long size, long quoteBalance) {
+    Market m = new Market();
+    m.lot_step = 1;
+    m.tick = 1;
+    m.tier_count = 1;
+    m.tiers[0].initial_ppm = 100000;
+    m.tiers[0].maintenance_ppm = 50000;
+    m.liquidation_fee_ppm = 10000;
+    Unified u = new Unified(new Pool(List.of(m), List.of(100L), 0, List.of()), 0, 0, 2, 2, balances.length / 2, size == 0 ? 0 : 1);
+    setAsset(u.assets[0], 0, 1000000, 1000000, 1000000, 1000000);
+    setAsset(u.assets[1], -2, 800000, 900000, 1200000, 1100000);
+    u.assetPrices[0] = 1;
+    u.assetPrices[1] = 100;
+    for (int i = 0; i < balances.length / 2; i++) {
+      u.balances[i].asset_index = (int) balances[2 * i];
+      u.balances[i].amount = balances[2 * i + 1];
+    }
+    if (size != 0) {
+      u.positions[0].size = size;
+      u.positions[0].quote_balance = quoteBalance;
+    }
+    return u;
+  }
+
+  private static boolean isLeg(UnifiedLeg l, int kind, int position, int liability, int collateral, long amount) {
+    return l.kind == kind && l.position_index == position && l.liability_asset == liability && l.collateral_asset == collateral
+        && l.amount == amount;
+  }
+
+  /**
+   * Unified liquidation, the core's figures: the swap of 938 (1,000 units of asset 1 against a 950 borrow; c = ⌈1.05 × 938⌉ = 985, the
+   * liquidator ⌊984.9⌋ = 984, the fund 1), the planner's mix (a 700 borrow and a long 100 @ 100: the whole borrow then 88 closed, value
+   * 735 + 8,800 = 9,535), and the waterfall (a loss of 1,000: the fund's 600, then 400 over an open interest of 7, δ = 57,142,858, charges
+   * 401, the surplus 1 back to the fund).
+   */
+  private static void liquidationExample() {
+    Partliq lib = Partliq.LIB;
+    check(new UnifiedLeg().size() == 24 && new LegTerms().size() == 16 && new LegSettlement().size() == 192
+        && new LegSettlement().offsetOf("health_after") == 120 && new LegSizing().size() == 232 && new UnifiedPlan().size() == 96,
+        "leg struct layouts");
+    check(new LedgerEntry().size() == 32 && new WaterfallPolicy().size() == 24 && new Deficit().size() == 16
+        && new WaterfallOutcome().size() == 208 && new WaterfallOutcome().offsetOf("socialization") == 128, "waterfall struct layouts");
+    AssetLiquidationFees[] fees = (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(2);
+    fees[1].liquidator_bonus_ppm = 50000;
+    LegTerms terms = new LegTerms();
+    terms.target.kind = Partliq.TARGET_INITIAL;
+
+    Unified swap = legsBook(new long[] {1, 1000, 0, -950}, 0, 0);
+    UnifiedLeg leg = new UnifiedLeg();
+    leg.kind = Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY;
+    leg.position_index = Partliq.NO_INDEX;
+    leg.liability_asset = 0;
+    leg.collateral_asset = 1;
+    LegSizing z = new LegSizing();
+    check(swap.sizeLeg(fees, terms, leg, z) == 0 && z.status == Partliq.OUTCOME_RESTORED && z.leg.amount == 938 && z.max_amount == 950,
+        "the least swap repays 938");
+    leg.amount = 938;
+    LegSettlement s = new LegSettlement();
+    check(swap.settleLeg(fees, terms, leg, s) == 0, "settle the swap");
+    check(s.flows[0].unit == Partliq.FLOW_UNIT_ASSET && s.flows[0].index == 0 && s.flows[0].account == 938 && s.flows[0].liquidator == -938,
+        "the borrow repaid");
+    check(s.flows[1].index == 1 && s.flows[1].account == -985 && s.flows[1].liquidator == 984 && s.flows[1].insurance_fund == 1,
+        "c = 985: liquidator 984, fund 1");
+    check(s.value_liquidated == 985 && s.cost_to_account == 47
+        && s.health_after.liquidation_end.collateral == s.health_after.liquidation_end.requirement, "value, cost, health after");
+    leg.kind = 4;
+    s.value_liquidated = 42;
+    check(swap.settleLeg(fees, terms, leg, s) == Partliq.STATUS_INVALID_LEG_KIND && s.value_liquidated == 42, "bad leg kind refused");
+
+    Unified mix = legsBook(new long[] {1, 1000, 0, -700}, 100, -10000);
+    UnifiedLeg[] legs = (UnifiedLeg[]) new UnifiedLeg().toArray(4);
+    UnifiedPlan plan = new UnifiedPlan();
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_VALUE, legs, plan) == 0 && plan.status == Partliq.OUTCOME_RESTORED
+        && plan.leg_count == 2 && plan.value_liquidated == 9535 && plan.cost_to_account == 35 + 88, "the mix of 9,535");
+    check(isLeg(legs[0], Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY, Partliq.NO_INDEX, 0, 1, 700)
+        && isLeg(legs[1], Partliq.LEG_KIND_REDUCE_PERP, 0, Partliq.NO_INDEX, Partliq.NO_INDEX, 88), "700 repaid, then 88 closed");
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_COST, legs, plan) == 0 && plan.leg_count == 1 && plan.cost_to_account == 100
+        && legs[0].amount == 100, "least cost: the perp alone");
+    UnifiedLeg[] one = (UnifiedLeg[]) new UnifiedLeg().toArray(1);
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_VALUE, one, plan) == Partliq.STATUS_BUFFER_TOO_SMALL && plan.leg_count == 1,
+        "one leg too few, the plan untouched");
+
+    InsuranceFund fund = new InsuranceFund();
+    check(lib.partliq_insurance_fund_new(700, 100, fund) == 0, "fund");
+    WaterfallPolicy policy = new WaterfallPolicy();
+    policy.steps[0] = Partliq.WATERFALL_STEP_INSURANCE_FUND;
+    policy.steps[1] = Partliq.WATERFALL_STEP_SOCIALIZED_LOSS;
+    policy.step_count = 2;
+    policy.fund_scope = Partliq.FUND_SCOPE_GLOBAL;
+    Deficit d = new Deficit();
+    d.kind = Partliq.DEFICIT_KIND_PERP;
+    d.amount = 1000;
+    long[] payers = {3, -4};
+    LedgerEntry[] ledger = (LedgerEntry[]) new LedgerEntry().toArray(6);
+    WaterfallOutcome o = new WaterfallOutcome();
+    int rc = lib.partliq_resolve_deficit(null, new SizeT(0), null, new SizeT(0), d, policy, fund, null, new SizeT(0), null, new SizeT(0), 0,
+        payers, new SizeT(2), 1000000, ledger, new SizeT(6), o);
+    check(rc == 0 && o.step_count == 2 && o.steps[0].absorbed == 600 && o.steps[1].absorbed == 400 && o.fund_paid == 600
+        && o.fund_market == Partliq.NO_INDEX && o.ledger_len == 3, "fund 600, socialized 400");
+    check(o.socialization.open_interest == 7 && o.socialization.delta == 57142858L && o.socialization.charged == 401
+        && o.socialization.surplus == 1, "δ and charges");
+    check(ledger[0].from.kind == Partliq.PARTY_KIND_INSURANCE_FUND && ledger[0].to.kind == Partliq.PARTY_KIND_ACCOUNT && ledger[0].amount == 600
+        && ledger[1].from.kind == Partliq.PARTY_KIND_SOCIALIZED_PERP && ledger[1].amount == 400
+        && ledger[2].to.kind == Partliq.PARTY_KIND_INSURANCE_FUND && ledger[2].amount == 1, "the ledger");
+    check(fund.balance == 101 && fund.total_debits == 600 && fund.total_credits == 1 && o.fund_after.balance == 101, "the fund after");
+    d.amount = 25;
+    long[] nobody = {0};
+    rc = lib.partliq_resolve_deficit(null, new SizeT(0), null, new SizeT(0), d, policy, fund, null, new SizeT(0), null, new SizeT(0), 0,
+        nobody, new SizeT(1), 1000000, ledger, new SizeT(6), o);
+    check(rc == Partliq.STATUS_DEFICIT_UNABSORBED && fund.balance == 101 && o.fund_paid == 600, "nobody to charge: refused, untouched");
   }
 
   private static String level(LevelFigures l) {
@@ -681,6 +828,7 @@ public final class PartliqTest {
     healthPlanSettle();
     pipelineAndDeleverage();
     unifiedExample();
+    liquidationExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
