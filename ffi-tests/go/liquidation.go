@@ -234,14 +234,15 @@ func NewInsuranceFund(balance, floor int64) (InsuranceFund, error) {
 	return f, err
 }
 
-// ResolveDeficit is partliq_resolve_deficit (a perp deficit: no assets)
-// with a ledger of ledgerLen entries; the funds are updated on success
-// only.
-func ResolveDeficit(d Deficit, policy WaterfallPolicy, fund *InsuranceFund, marketFunds []InsuranceFund, hasOwn []uint8,
-	backstopCapacity int64, payers []int64, depositIndex int64, ledgerLen int) (WaterfallOutcome, []LedgerEntry, error) {
+// ResolveDeficit is partliq_resolve_deficit with a ledger of ledgerLen
+// entries (the assets and their prices matter to a spot deficit's fund
+// step); the funds are updated on success only.
+func ResolveDeficit(assets []Asset, assetPrices []int64, d Deficit, policy WaterfallPolicy, fund *InsuranceFund, marketFunds []InsuranceFund,
+	hasOwn []uint8, backstopCapacity int64, payers []int64, depositIndex int64, ledgerLen int) (WaterfallOutcome, []LedgerEntry, error) {
 	var o WaterfallOutcome
 	ledger := make([]LedgerEntry, ledgerLen)
-	err := check(C.partliq_resolve_deficit(nil, 0, nil, 0, (*C.partliq_deficit)(unsafe.Pointer(&d)),
+	err := check(C.partliq_resolve_deficit((*C.partliq_asset)(first(assets)), C.size_t(len(assets)), (*C.int64_t)(first(assetPrices)),
+		C.size_t(len(assetPrices)), (*C.partliq_deficit)(unsafe.Pointer(&d)),
 		(*C.partliq_waterfall_policy)(unsafe.Pointer(&policy)), (*C.partliq_insurance_fund)(unsafe.Pointer(fund)),
 		(*C.partliq_insurance_fund)(first(marketFunds)), C.size_t(len(marketFunds)), (*C.uint8_t)(first(hasOwn)), C.size_t(len(hasOwn)),
 		C.int64_t(backstopCapacity), (*C.int64_t)(first(payers)), C.size_t(len(payers)), C.int64_t(depositIndex),
@@ -250,4 +251,87 @@ func ResolveDeficit(d Deficit, policy WaterfallPolicy, fund *InsuranceFund, mark
 		return o, nil, err
 	}
 	return o, ledger[:o.LedgerLen], nil
+}
+
+// DelistingPolicy is partliq_delisting_policy.
+type DelistingPolicy struct {
+	SettlementPrice int64
+	FeePPM          uint32
+	Reserved        uint32
+}
+
+// PositionSettlement is partliq_position_settlement.
+type PositionSettlement struct {
+	PositionIndex   uint32
+	Reserved        uint32
+	ClosedSize      int64
+	Cash            int64
+	Funding         int64
+	Fee             int64
+	QuoteDelta      int64
+	NewQuoteBalance int64
+}
+
+// PoolDelisting is partliq_pool_delisting.
+type PoolDelisting struct {
+	Settled     uint32
+	Outcome     uint32
+	HealthAfter UnifiedHealth
+	Deficit     Deficit
+	Shortfall   int64
+}
+
+var (
+	_ [unsafe.Sizeof(PositionSettlement{}) - C.sizeof_partliq_position_settlement]byte
+	_ [C.sizeof_partliq_position_settlement - unsafe.Sizeof(PositionSettlement{})]byte
+	_ [unsafe.Sizeof(PoolDelisting{}) - C.sizeof_partliq_pool_delisting]byte
+	_ [C.sizeof_partliq_pool_delisting - unsafe.Sizeof(PoolDelisting{})]byte
+)
+
+// SettleDelisted is partliq_settle_delisted with a settlements buffer of
+// settlementsLen entries; it returns the positions after and the settled
+// positions' figures.
+func SettleDelisted(b *Book, a *UnifiedAccount, pool, market uint32, policy DelistingPolicy, ladder MarginLadder,
+	settlementsLen int) (PoolDelisting, []PerpPosition, []PositionSettlement, error) {
+	var d PoolDelisting
+	after := make([]PerpPosition, len(a.Positions))
+	settled := make([]PositionSettlement, settlementsLen)
+	c := cUnified(b, a)
+	err := check(C.partliq_settle_delisted(c.markets, c.nMarkets, c.prices, c.nPrices, c.funding, c.nFunding, c.risk, c.nRisk,
+		c.assets, c.nAssets, c.assetPrices, c.nAssetPrices, c.balances, c.nBalances, c.positions, c.nPositions, C.uint32_t(pool),
+		C.uint32_t(market), (*C.partliq_delisting_policy)(unsafe.Pointer(&policy)), (*C.partliq_margin_ladder)(unsafe.Pointer(&ladder)),
+		(*C.partliq_perp_position)(first(after)), C.size_t(len(after)), (*C.partliq_position_settlement)(first(settled)),
+		C.size_t(settlementsLen), (*C.partliq_pool_delisting)(unsafe.Pointer(&d))))
+	if err != nil {
+		return d, nil, nil, err
+	}
+	return d, after, settled[:d.Settled], nil
+}
+
+// SocializedDelta is partliq_socialized_delta.
+func SocializedDelta(loss, openInterest int64) (int64, error) {
+	var v C.int64_t
+	err := check(C.partliq_socialized_delta(C.int64_t(loss), C.int64_t(openInterest), &v))
+	return int64(v), err
+}
+
+// SocializedCharge is partliq_socialized_charge.
+func SocializedCharge(size, delta int64) (int64, error) {
+	var v C.int64_t
+	err := check(C.partliq_socialized_charge(C.int64_t(size), C.int64_t(delta), &v))
+	return int64(v), err
+}
+
+// HaircutIndex is partliq_haircut_index.
+func HaircutIndex(index, deposits, loss int64) (int64, error) {
+	var v C.int64_t
+	err := check(C.partliq_haircut_index(C.int64_t(index), C.int64_t(deposits), C.int64_t(loss), &v))
+	return int64(v), err
+}
+
+// HaircutBalance is partliq_haircut_balance.
+func HaircutBalance(balance, oldIndex, newIndex int64) (int64, error) {
+	var v C.int64_t
+	err := check(C.partliq_haircut_balance(C.int64_t(balance), C.int64_t(oldIndex), C.int64_t(newIndex), &v))
+	return int64(v), err
 }

@@ -2,6 +2,8 @@ package partliq
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -109,7 +111,7 @@ func TestResolveDeficit(t *testing.T) {
 	}
 	policy := WaterfallPolicy{Steps: [4]uint32{StepInsuranceFund, StepSocializedLoss}, StepCount: 2, FundScope: FundScopeGlobal}
 	d := Deficit{Kind: DeficitPerp, Index: 0, Amount: 1000}
-	o, ledger, err := ResolveDeficit(d, policy, &fund, nil, nil, 0, []int64{3, -4}, 1000000, 6)
+	o, ledger, err := ResolveDeficit(nil, nil, d, policy, &fund, nil, nil, 0, []int64{3, -4}, 1000000, 6)
 	if err != nil || o.StepCount != 2 || o.Steps[0].Absorbed != 600 || o.Steps[1].Absorbed != 400 || o.FundPaid != 600 ||
 		o.FundMarket != NoIndex || o.Socialization.Delta != 57142858 || o.Socialization.Charged != 401 || o.Socialization.Surplus != 1 {
 		t.Fatalf("outcome %+v, %v", o, err)
@@ -125,7 +127,162 @@ func TestResolveDeficit(t *testing.T) {
 	}
 	// Nobody to charge: refused, the fund untouched.
 	before := fund
-	if _, _, err := ResolveDeficit(Deficit{Kind: DeficitPerp, Amount: 25}, policy, &fund, nil, nil, 0, []int64{0}, 1000000, 6); !errors.Is(err, StatusDeficitUnabsorbed) || fund != before {
+	if _, _, err := ResolveDeficit(nil, nil, Deficit{Kind: DeficitPerp, Amount: 25}, policy, &fund, nil, nil, 0, []int64{0}, 1000000, 6); !errors.Is(err, StatusDeficitUnabsorbed) || fund != before {
 		t.Fatalf("want DEFICIT_UNABSORBED with the fund untouched, got %v, %+v", err, fund)
 	}
+}
+
+func uhealth(h UnifiedHealth) string {
+	level := func(l LevelFigures) string { return fmt.Sprintf("%d %d", l.Collateral, l.Requirement) }
+	return fmt.Sprintf("%d %s %s %s %d %d %d", h.Equity, level(h.Initial), level(h.LiquidationEnd), level(h.Maintenance), h.MarginRatioPPM,
+		h.State, h.Rung)
+}
+
+func legString(l UnifiedLeg) string {
+	return fmt.Sprintf("%d %d %d %d %d", l.Kind, l.PositionIndex, l.LiabilityAsset, l.CollateralAsset, l.Amount)
+}
+
+func settlementString(s LegSettlement) string {
+	var b strings.Builder
+	b.WriteString(legString(s.Leg))
+	for _, f := range s.Flows {
+		fmt.Fprintf(&b, " %d %d %d %d %d %d", f.Unit, f.Index, f.Account, f.Liquidator, f.Counterparty, f.InsuranceFund)
+	}
+	fmt.Fprintf(&b, " %d %d %s", s.ValueLiquidated, s.CostToAccount, uhealth(s.HealthAfter))
+	return b.String()
+}
+
+// runLegs runs a unified case's legs, plan or delisting (what 3 to 6,
+// format in gen_cases.py).
+func runLegs(k *tokens, what int64, book *Book, account *UnifiedAccount, pool uint32, legsLen int, ladder MarginLadder) (string, error) {
+	var b strings.Builder
+	if what == 6 {
+		k.expect("D")
+		market := uint32(k.int())
+		policy := DelistingPolicy{SettlementPrice: k.int(), FeePPM: uint32(k.int())}
+		d, _, settled, err := SettleDelisted(book, account, pool, market, policy, ladder, legsLen)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%d %d %d %d %d %d %s", d.Settled, d.Outcome, d.Deficit.Kind, d.Deficit.Index, d.Deficit.Amount, d.Shortfall,
+			uhealth(d.HealthAfter))
+		for _, x := range settled {
+			fmt.Fprintf(&b, " | %d %d %d %d %d %d %d", x.PositionIndex, x.ClosedSize, x.Cash, x.Funding, x.Fee, x.QuoteDelta, x.NewQuoteBalance)
+		}
+		return b.String(), nil
+	}
+	k.expect("G")
+	var fees []AssetLiquidationFees
+	for i, n := 0, k.int(); i < int(n); i++ {
+		fees = append(fees, AssetLiquidationFees{LiquidatorBonusPPM: uint32(k.int()), InsuranceFeePPM: uint32(k.int())})
+	}
+	k.expect("T")
+	terms := LegTerms{Target: Target{Kind: uint32(k.int()), BufferPPM: uint32(k.int())}, PerpBandPPM: uint32(k.int())}
+	if what == 5 {
+		k.expect("O")
+		objective, ordering := uint32(k.int()), uint32(k.int())
+		p, legs, err := PlanUnifiedLiquidation(book, account, pool, fees, terms, objective, ordering, nil, nil, legsLen)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%d %d %d %d %s", p.Status, p.LegCount, p.ValueLiquidated, p.CostToAccount, uhealth(p.HealthAfter))
+		for _, l := range legs {
+			fmt.Fprintf(&b, " | %s", legString(l))
+		}
+		return b.String(), nil
+	}
+	k.expect("K")
+	leg := UnifiedLeg{Kind: uint32(k.int()), PositionIndex: uint32(k.int()), LiabilityAsset: uint32(k.int()), CollateralAsset: uint32(k.int()),
+		Amount: k.int()}
+	if what == 3 {
+		s, err := SettleLeg(book, account, pool, fees, terms, leg)
+		if err != nil {
+			return "", err
+		}
+		return settlementString(s), nil
+	}
+	z, err := SizeLeg(book, account, pool, fees, terms, leg)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, "%d %d %d %s", z.Status, z.HasSettlement, z.MaxAmount, legString(z.Leg))
+	if z.HasSettlement != 0 {
+		fmt.Fprintf(&b, " | %s", settlementString(z.Settlement))
+	}
+	return b.String(), nil
+}
+
+// runWaterfall runs a waterfall case (format in gen_cases.py).
+func runWaterfall(k *tokens) (string, error) {
+	k.expect("D")
+	d := Deficit{Kind: uint32(k.int()), Index: uint32(k.int()), Amount: k.int()}
+	k.expect("W")
+	var policy WaterfallPolicy
+	n := int(k.int())
+	for i := 0; i < n; i++ {
+		policy.Steps[i] = uint32(k.int())
+	}
+	policy.StepCount, policy.FundScope = uint32(n), uint32(k.int())
+	k.expect("F")
+	balance, floor := k.int(), k.int()
+	k.expect("K")
+	capacity, depositIndex := k.int(), k.int()
+	k.expect("Y")
+	var payers []int64
+	for i, n := 0, k.int(); i < int(n); i++ {
+		payers = append(payers, k.int())
+	}
+	k.expect("X")
+	var assets []Asset
+	for i, n := 0, k.int(); i < int(n); i++ {
+		assets = append(assets, Asset{ID: uint32(k.int()), QuoteExponent: int32(k.int()), InitialAssetWeightPPM: uint32(k.int()),
+			MaintenanceAssetWeightPPM: uint32(k.int()), InitialLiabilityWeightPPM: uint32(k.int()), MaintenanceLiabilityWeightPPM: uint32(k.int()),
+			IMFFactorPPM: uint32(k.int()), IMFUnit: k.int()})
+	}
+	k.expect("Q")
+	var prices []int64
+	for i, n := 0, k.int(); i < int(n); i++ {
+		prices = append(prices, k.int())
+	}
+	k.expect("N")
+	ledgerLen := int(k.int())
+	fund, err := NewInsuranceFund(balance, floor)
+	if err != nil {
+		return "", err
+	}
+	o, ledger, err := ResolveDeficit(assets, prices, d, policy, &fund, nil, nil, capacity, payers, depositIndex, ledgerLen)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", o.StepCount)
+	for _, u := range o.Steps[:o.StepCount] {
+		fmt.Fprintf(&b, " %d %d", u.Step, u.Absorbed)
+	}
+	f, x := o.FundAfter, o.Socialization
+	fmt.Fprintf(&b, " %d %d %d %d %d %d %d %d", o.FundMarket, o.FundPaid, o.ADLResidual, f.Balance, f.Floor, f.Initial, f.TotalCredits, f.TotalDebits)
+	fmt.Fprintf(&b, " %d %d %d %d %d %d %d %d %d %d", x.Kind, x.OpenInterest, x.Delta, x.Charged, x.Deposits, x.OldIndex, x.NewIndex,
+		x.DepositsAfter, x.Surplus, o.LedgerLen)
+	for _, e := range ledger {
+		fmt.Fprintf(&b, " | %d %d %d %d %d %d %d", e.From.Kind, e.From.Index, e.To.Kind, e.To.Index, e.Unit.Kind, e.Unit.Index, e.Amount)
+	}
+	return b.String(), nil
+}
+
+// runSocial runs a socialized-loss or haircut case.
+func runSocial(k *tokens) (string, error) {
+	which, a, b, c := k.int(), k.int(), k.int(), k.int()
+	var v int64
+	var err error
+	switch which {
+	case 0:
+		v, err = SocializedDelta(a, b)
+	case 1:
+		v, err = SocializedCharge(a, b)
+	case 2:
+		v, err = HaircutIndex(a, b, c)
+	default:
+		v, err = HaircutBalance(a, b, c)
+	}
+	return fmt.Sprintf("%d", v), err
 }
