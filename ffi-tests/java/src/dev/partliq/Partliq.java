@@ -522,6 +522,34 @@ public interface Partliq extends Library {
     }
   }
 
+  @FieldOrder({"settlement_price", "fee_ppm", "reserved"})
+  class DelistingPolicy extends Structure {
+    public long settlement_price;
+    public int fee_ppm;
+    public int reserved;
+  }
+
+  @FieldOrder({"position_index", "reserved", "closed_size", "cash", "funding", "fee", "quote_delta", "new_quote_balance"})
+  class PositionSettlement extends Structure {
+    public int position_index;
+    public int reserved;
+    public long closed_size;
+    public long cash;
+    public long funding;
+    public long fee;
+    public long quote_delta;
+    public long new_quote_balance;
+  }
+
+  @FieldOrder({"settled", "outcome", "health_after", "deficit", "shortfall"})
+  class PoolDelisting extends Structure {
+    public int settled;
+    public int outcome;
+    public UnifiedHealth health_after = new UnifiedHealth();
+    public Deficit deficit = new Deficit();
+    public long shortfall;
+  }
+
   String partliq_version();
 
   int partliq_abi_version();
@@ -623,4 +651,18 @@ public interface Partliq extends Library {
       WaterfallPolicy policy, InsuranceFund fund, InsuranceFund[] marketFunds, SizeT marketFundsLen, byte[] hasOwn, SizeT hasOwnLen,
       long backstopCapacity, long[] payers, SizeT payersLen, long depositIndex, LedgerEntry[] ledger, SizeT ledgerLen,
       WaterfallOutcome out);
+
+  int partliq_settle_delisted(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      int marketIndex, DelistingPolicy policy, MarginLadder ladder, PerpPosition[] positionsAfter, SizeT positionsAfterLen,
+      PositionSettlement[] settlements, SizeT settlementsLen, PoolDelisting out);
+
+  int partliq_socialized_delta(long loss, long openInterest, LongByReference out);
+
+  int partliq_socialized_charge(long size, long delta, LongByReference out);
+
+  int partliq_haircut_index(long index, long deposits, long loss, LongByReference out);
+
+  int partliq_haircut_balance(long balance, long oldIndex, long newIndex, LongByReference out);
 }

@@ -29,6 +29,9 @@ import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.Settlement;
 import dev.partliq.Partliq.SizeT;
 import dev.partliq.Partliq.UnifiedHealth;
+import dev.partliq.Partliq.PositionSettlement;
+import dev.partliq.Partliq.PoolDelisting;
+import dev.partliq.Partliq.DelistingPolicy;
 import dev.partliq.Partliq.AssetLiquidationFees;
 import dev.partliq.Partliq.Deficit;
 import dev.partliq.Partliq.InsuranceFund;
@@ -311,10 +314,34 @@ public final class PartliqTest {
     }
 
     int plan(AssetLiquidationFees[] fees, LegTerms terms, int objective, UnifiedLeg[] legs, UnifiedPlan out) {
+      return plan(0, fees, terms, objective, Partliq.LEG_ORDERING_CHEAPEST, legs, out);
+    }
+
+    int plan(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, int objective, int ordering, UnifiedLeg[] legs, UnifiedPlan out) {
       Pool p = pool;
       return Partliq.LIB.partliq_unified_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
-          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, objective,
-          Partliq.LEG_ORDERING_CHEAPEST, null, new SizeT(0), null, new SizeT(0), legs, n(legs), out);
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, objective,
+          ordering, null, new SizeT(0), null, new SizeT(0), legs, n(legs), out);
+    }
+
+    int settleLeg(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSettlement out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_settle_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, leg, out);
+    }
+
+    int sizeLeg(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSizing out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_size_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, leg, out);
+    }
+
+    int delist(int poolIndex, int market, DelistingPolicy policy, MarginLadder ladder, PositionSettlement[] settled, PoolDelisting out) {
+      Pool p = pool;
+      PerpPosition[] after = positions == null ? null : (PerpPosition[]) new PerpPosition().toArray(positions.length);
+      return Partliq.LIB.partliq_settle_delisted(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets, n(assets),
+          assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, market, policy, ladder, after, n(after),
+          settled, n(settled), out);
     }
 
     long poolCount() {
@@ -536,6 +563,200 @@ public final class PartliqTest {
     check(rc == Partliq.STATUS_DEFICIT_UNABSORBED && fund.balance == 101 && o.fund_paid == 600, "nobody to charge: refused, untouched");
   }
 
+  private static String u(int v) {
+    return Integer.toUnsignedString(v);
+  }
+
+  private static String uhealth(UnifiedHealth h) {
+    return h.equity + " " + level(h.initial) + " " + level(h.liquidation_end) + " " + level(h.maintenance) + " "
+        + Long.toUnsignedString(h.margin_ratio_ppm) + " " + h.state + " " + h.rung;
+  }
+
+  private static String legString(UnifiedLeg l) {
+    return u(l.kind) + " " + u(l.position_index) + " " + u(l.liability_asset) + " " + u(l.collateral_asset) + " " + l.amount;
+  }
+
+  private static String settlementString(LegSettlement s) {
+    StringBuilder b = new StringBuilder(legString(s.leg));
+    for (Partliq.LegFlow f : s.flows) {
+      b.append(' ').append(u(f.unit)).append(' ').append(u(f.index)).append(' ').append(f.account).append(' ').append(f.liquidator).append(' ')
+          .append(f.counterparty).append(' ').append(f.insurance_fund);
+    }
+    return b.append(' ').append(s.value_liquidated).append(' ').append(s.cost_to_account).append(' ').append(uhealth(s.health_after)).toString();
+  }
+
+  /** A unified case's legs, plan or delisting (what 3 to 6, format in gen_cases.py). */
+  private static String[] runLegs(Tokens t, long what, Unified un, int pool, int legsLen, MarginLadder ladder) {
+    StringBuilder b = new StringBuilder();
+    int st;
+    if (what == 6) {
+      t.expect("D");
+      int market = t.u32();
+      DelistingPolicy policy = new DelistingPolicy();
+      policy.settlement_price = t.num();
+      policy.fee_ppm = t.u32();
+      PositionSettlement[] settled = legsLen == 0 ? null : (PositionSettlement[]) new PositionSettlement().toArray(legsLen);
+      PoolDelisting d = new PoolDelisting();
+      st = un.delist(pool, market, policy, ladder, settled, d);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      b.append(u(d.settled)).append(' ').append(u(d.outcome)).append(' ').append(u(d.deficit.kind)).append(' ').append(u(d.deficit.index))
+          .append(' ').append(d.deficit.amount).append(' ').append(d.shortfall).append(' ').append(uhealth(d.health_after));
+      for (int k = 0; k < d.settled; k++) {
+        PositionSettlement x = settled[k];
+        b.append(" | ").append(u(x.position_index)).append(' ').append(x.closed_size).append(' ').append(x.cash).append(' ').append(x.funding)
+            .append(' ').append(x.fee).append(' ').append(x.quote_delta).append(' ').append(x.new_quote_balance);
+      }
+      return new String[] {"0", b.toString()};
+    }
+    t.expect("G");
+    List<long[]> g = rows(t, 2);
+    AssetLiquidationFees[] fees = g.isEmpty() ? null : (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(g.size());
+    for (int i = 0; i < g.size(); i++) {
+      fees[i].liquidator_bonus_ppm = (int) g.get(i)[0];
+      fees[i].insurance_fee_ppm = (int) g.get(i)[1];
+    }
+    t.expect("T");
+    LegTerms terms = new LegTerms();
+    terms.target.kind = t.u32();
+    terms.target.buffer_ppm = t.u32();
+    terms.perp_band_ppm = t.u32();
+    if (what == 5) {
+      t.expect("O");
+      int objective = t.u32();
+      int ordering = t.u32();
+      UnifiedLeg[] legs = legsLen == 0 ? null : (UnifiedLeg[]) new UnifiedLeg().toArray(legsLen);
+      UnifiedPlan plan = new UnifiedPlan();
+      st = un.plan(pool, fees, terms, objective, ordering, legs, plan);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      b.append(u(plan.status)).append(' ').append(u(plan.leg_count)).append(' ').append(plan.value_liquidated).append(' ')
+          .append(plan.cost_to_account).append(' ').append(uhealth(plan.health_after));
+      for (int k = 0; k < plan.leg_count; k++) {
+        b.append(" | ").append(legString(legs[k]));
+      }
+      return new String[] {"0", b.toString()};
+    }
+    t.expect("K");
+    UnifiedLeg leg = new UnifiedLeg();
+    leg.kind = t.u32();
+    leg.position_index = t.u32();
+    leg.liability_asset = t.u32();
+    leg.collateral_asset = t.u32();
+    leg.amount = t.num();
+    if (what == 3) {
+      LegSettlement s = new LegSettlement();
+      st = un.settleLeg(pool, fees, terms, leg, s);
+      return st != 0 ? new String[] {u(st), ""} : new String[] {"0", settlementString(s)};
+    }
+    LegSizing z = new LegSizing();
+    st = un.sizeLeg(pool, fees, terms, leg, z);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    b.append(u(z.status)).append(' ').append(u(z.has_settlement)).append(' ').append(z.max_amount).append(' ').append(legString(z.leg));
+    if (z.has_settlement != 0) {
+      b.append(" | ").append(settlementString(z.settlement));
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  /** A waterfall case (format in gen_cases.py). */
+  private static String[] runWaterfall(Tokens t) {
+    Partliq lib = Partliq.LIB;
+    t.expect("D");
+    Deficit d = new Deficit();
+    d.kind = t.u32();
+    d.index = t.u32();
+    d.amount = t.num();
+    t.expect("W");
+    WaterfallPolicy policy = new WaterfallPolicy();
+    int n = (int) t.num();
+    for (int i = 0; i < n; i++) {
+      policy.steps[i] = t.u32();
+    }
+    policy.step_count = n;
+    policy.fund_scope = t.u32();
+    t.expect("F");
+    long balance = t.num();
+    long floor = t.num();
+    t.expect("K");
+    long cap = t.num();
+    long depositIndex = t.num();
+    t.expect("Y");
+    long[] payers = new long[(int) t.num()];
+    for (int i = 0; i < payers.length; i++) {
+      payers[i] = t.num();
+    }
+    t.expect("X");
+    List<long[]> a = rows(t, 8);
+    Asset[] assets = a.isEmpty() ? null : (Asset[]) new Asset().toArray(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      long[] r = a.get(i);
+      assets[i].id = (int) r[0];
+      assets[i].quote_exponent = (int) r[1];
+      assets[i].initial_asset_weight_ppm = (int) r[2];
+      assets[i].maintenance_asset_weight_ppm = (int) r[3];
+      assets[i].initial_liability_weight_ppm = (int) r[4];
+      assets[i].maintenance_liability_weight_ppm = (int) r[5];
+      assets[i].imf_factor_ppm = (int) r[6];
+      assets[i].imf_unit = r[7];
+    }
+    t.expect("Q");
+    long[] prices = new long[(int) t.num()];
+    for (int i = 0; i < prices.length; i++) {
+      prices[i] = t.num();
+    }
+    t.expect("N");
+    int ledgerLen = (int) t.num();
+    InsuranceFund fund = new InsuranceFund();
+    int st = lib.partliq_insurance_fund_new(balance, floor, fund);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    LedgerEntry[] ledger = ledgerLen == 0 ? null : (LedgerEntry[]) new LedgerEntry().toArray(ledgerLen);
+    WaterfallOutcome o = new WaterfallOutcome();
+    st = lib.partliq_resolve_deficit(assets, new SizeT(assets == null ? 0 : assets.length), prices.length == 0 ? null : prices,
+        new SizeT(prices.length), d, policy, fund, null, new SizeT(0), null, new SizeT(0), cap, payers.length == 0 ? null : payers,
+        new SizeT(payers.length), depositIndex, ledger, new SizeT(ledgerLen), o);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    StringBuilder b = new StringBuilder(u(o.step_count));
+    for (int k = 0; k < o.step_count; k++) {
+      b.append(' ').append(u(o.steps[k].step)).append(' ').append(o.steps[k].absorbed);
+    }
+    InsuranceFund f = o.fund_after;
+    b.append(' ').append(u(o.fund_market)).append(' ').append(o.fund_paid).append(' ').append(o.adl_residual).append(' ').append(f.balance)
+        .append(' ').append(f.floor).append(' ').append(f.initial).append(' ').append(f.total_credits).append(' ').append(f.total_debits);
+    Partliq.Socialization x = o.socialization;
+    b.append(' ').append(u(x.kind)).append(' ').append(x.open_interest).append(' ').append(x.delta).append(' ').append(x.charged).append(' ')
+        .append(x.deposits).append(' ').append(x.old_index).append(' ').append(x.new_index).append(' ').append(x.deposits_after).append(' ')
+        .append(x.surplus).append(' ').append(u(o.ledger_len));
+    for (int k = 0; k < o.ledger_len; k++) {
+      LedgerEntry e = ledger[k];
+      b.append(" | ").append(u(e.from.kind)).append(' ').append(u(e.from.index)).append(' ').append(u(e.to.kind)).append(' ')
+          .append(u(e.to.index)).append(' ').append(u(e.unit.kind)).append(' ').append(u(e.unit.index)).append(' ').append(e.amount);
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  /** A socialized-loss or haircut case. */
+  private static String[] runSocial(Tokens t) {
+    Partliq lib = Partliq.LIB;
+    long which = t.num();
+    long a = t.num();
+    long b = t.num();
+    long c = t.num();
+    LongByReference v = new LongByReference();
+    int st = which == 0 ? lib.partliq_socialized_delta(a, b, v)
+        : which == 1 ? lib.partliq_socialized_charge(a, b, v)
+        : which == 2 ? lib.partliq_haircut_index(a, b, c, v) : lib.partliq_haircut_balance(a, b, c, v);
+    return st != 0 ? new String[] {u(st), ""} : new String[] {"0", Long.toString(v.getValue())};
+  }
+
   private static String level(LevelFigures l) {
     return l.collateral + " " + l.requirement;
   }
@@ -609,6 +830,9 @@ public final class PartliqTest {
     ladder.reduce_only_ppm = t.u32();
     ladder.liquidation_ppm = t.u32();
     ladder.backstop_ppm = t.u32();
+    if (what >= 3) {
+      return runLegs(t, what, u, pool, legsLen, ladder);
+    }
     if (what == 0 || what == 1) {
       UnifiedHealth h = new UnifiedHealth();
       int st = what == 0 ? u.poolHealth(pool, ladder, h) : u.accountHealth(ladder, h);
@@ -806,6 +1030,18 @@ public final class PartliqTest {
       }
       case "unified": {
         String[] r = runUnified(t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "waterfall": {
+        String[] r = runWaterfall(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "social": {
+        String[] r = runSocial(t);
         st = Integer.parseUnsignedInt(r[0]);
         res = r[1];
         break;
