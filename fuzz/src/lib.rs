@@ -9,6 +9,7 @@
 //! zero or impossibly large. Outputs are pre-filled with a sentinel so that
 //! "untouched on error" is checked byte for byte.
 
+pub mod legs;
 pub mod unified;
 
 use arbitrary::Arbitrary;
