@@ -322,6 +322,24 @@ static void test_plan(void) {
   b.positions[0].margin = 7;
   CHECK_STATUS(PLAN(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE, PARTLIQ_LEG_ORDERING_CHEAPEST, NULL, 0, NULL, 0, legs, 4, &p),
                PARTLIQ_STATUS_INVALID_ENUM);
+  b.positions[0].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+  {
+    static alignas(8) unsigned char raw[256];
+    CHECK_STATUS(PLAN(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE, PARTLIQ_LEG_ORDERING_CHEAPEST, (const uint32_t *)(const void *)(raw + 1), 1, NULL,
+                      0, legs, 4, &p),
+                 PARTLIQ_STATUS_MISALIGNED_POINTER);
+    CHECK_STATUS(PLAN(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE, PARTLIQ_LEG_ORDERING_CHEAPEST, NULL, 0, NULL, 0,
+                      (partliq_unified_leg *)(void *)(raw + 4), 4, &p),
+                 PARTLIQ_STATUS_MISALIGNED_POINTER);
+    CHECK_STATUS(PLAN(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE, PARTLIQ_LEG_ORDERING_CHEAPEST, NULL, 0, NULL, 0, legs, 4,
+                      (partliq_unified_plan *)(void *)(raw + 4)),
+                 PARTLIQ_STATUS_MISALIGNED_POINTER);
+    for (size_t i = 0; i < sizeof raw; i++) CHECK(raw[i] == 0);
+  }
+  /* Overflow: asset 1 worth more than an int64_t holds. */
+  b.asset_prices[1] = INT64_MAX;
+  CHECK_STATUS(PLAN(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE, PARTLIQ_LEG_ORDERING_CHEAPEST, NULL, 0, NULL, 0, legs, 4, &p),
+               PARTLIQ_STATUS_OVERFLOW);
 #undef PLAN
   UNTOUCHED(legs);
   UNTOUCHED(p);
@@ -432,6 +450,16 @@ static void test_waterfall_refusals(void) {
   CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, NULL, L, &o), PARTLIQ_STATUS_NULL_POINTER);
   CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, ledger, SIZE_MAX, &o), PARTLIQ_STATUS_BAD_LENGTH);
   CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, ledger, L, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(RESOLVE(&d, &good, &shared, (partliq_insurance_fund *)(void *)(raw + 4), 1, NULL, 0, 0, payers, 2, ledger, L, &o),
+               PARTLIQ_STATUS_MISALIGNED_POINTER);
+  CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, (const int64_t *)(const void *)(raw + 4), 2, ledger, L, &o),
+               PARTLIQ_STATUS_MISALIGNED_POINTER);
+  CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, (partliq_ledger_entry *)(void *)(raw + 4), L, &o),
+               PARTLIQ_STATUS_MISALIGNED_POINTER);
+  CHECK_STATUS(RESOLVE(&d, &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, ledger, L, (partliq_waterfall_outcome *)(void *)(raw + 4)),
+               PARTLIQ_STATUS_MISALIGNED_POINTER);
+  CHECK_STATUS(RESOLVE((const partliq_deficit *)(const void *)(raw + 4), &good, &shared, NULL, 0, NULL, 0, 0, payers, 2, ledger, L, &o),
+               PARTLIQ_STATUS_MISALIGNED_POINTER);
   /* The policy: no steps, five, a step out of range, a step twice, not
    * ending in one that always absorbs, a scope out of range. */
   p = good;
@@ -580,6 +608,15 @@ static void test_delisting(void) {
   CHECK_STATUS(DELIST(1, 0, &policy, after, 2, NULL, 2, &d), PARTLIQ_STATUS_NULL_POINTER);
   CHECK_STATUS(DELIST(1, 0, &policy, after, 2, settled, 2, NULL), PARTLIQ_STATUS_NULL_POINTER);
   CHECK_STATUS(partliq_settle_delisted(LBOOK(&b), 1, 0, &policy, NULL, after, 2, settled, 2, &d), PARTLIQ_STATUS_NULL_POINTER);
+  {
+    static alignas(8) unsigned char raw[512];
+    CHECK_STATUS(DELIST(1, 0, &policy, (partliq_perp_position *)(void *)(raw + 4), 2, settled, 2, &d), PARTLIQ_STATUS_MISALIGNED_POINTER);
+    CHECK_STATUS(DELIST(1, 0, &policy, after, 2, (partliq_position_settlement *)(void *)(raw + 4), 2, &d), PARTLIQ_STATUS_MISALIGNED_POINTER);
+    CHECK_STATUS(DELIST(1, 0, &policy, after, 2, settled, 2, (partliq_pool_delisting *)(void *)(raw + 4)), PARTLIQ_STATUS_MISALIGNED_POINTER);
+    CHECK_STATUS(DELIST(1, 0, (const partliq_delisting_policy *)(const void *)(raw + 4), after, 2, settled, 2, &d),
+                 PARTLIQ_STATUS_MISALIGNED_POINTER);
+    for (size_t i = 0; i < sizeof raw; i++) CHECK(raw[i] == 0);
+  }
   /* A cash beyond int64_t: a long of INT64_MAX settled at 110. */
   b.positions[0].size = INT64_MAX;
   CHECK_STATUS(DELIST(1, 0, &policy, after, 2, settled, 2, &d), PARTLIQ_STATUS_OVERFLOW);
