@@ -484,7 +484,9 @@ pub unsafe extern "C" fn partliq_resolve_deficit(
 
 /// The core's waterfall, then the ABI's figures; the one fund it may have
 /// changed is put back when a figure does not fit the ABI, so that nothing
-/// is written unless the whole call succeeds.
+/// is written unless the whole call succeeds. Kept out of the exported
+/// function's frame (its staged ledger and outcome).
+#[inline(never)]
 fn resolve_core(
     deficit: &Deficit,
     policy: &WaterfallPolicy,
