@@ -1,18 +1,22 @@
-//! `partliq_unified_settle_leg`, `partliq_unified_size_leg` and
-//! `partliq_unified_plan_liquidation` on arbitrary bytes decoded to small
-//! unified accounts (raw, or around the README's account): no crash on any
+//! `partliq_unified_settle_leg`, `partliq_unified_size_leg`,
+//! `partliq_unified_plan_liquidation` and `partliq_settle_delisted` on
+//! arbitrary bytes decoded to small unified accounts (raw, or around the README's account): no crash on any
 //! values, NULL or misaligned pointers or impossible lengths; every status
 //! the Rust API's after the boundary's own checks (arrays, terms' reserved
 //! field and target, leg kind — `INVALID_LEG_KIND` — objective, ordering);
 //! the outputs, pre-filled with a sentinel, untouched byte for byte on any
 //! error, nothing written past what succeeds; on success the figures the
 //! Rust API's, each flow conserving, a sizing's amount within its maximum
-//! and its settlement the settled leg's, a plan's legs each settling in turn.
+//! and its settlement the settled leg's, a plan's legs each settling in turn;
+//! a delisting's positions after and settlements the core's, nothing
+//! written past them.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::unified::{
-    plan_unified_liquidation, settle_leg, size_leg, AccountCopy, LegTerms, LiquidationTiers, UnifiedLeg, MAX_PLAN_LEGS,
+    plan_unified_liquidation, settle_delisted, settle_leg, size_leg, AccountCopy, DelistingOutcome, DelistingPolicy, LegTerms,
+    LiquidationTiers, PerpPosition, PositionSettlement, UnifiedLeg, MAX_PLAN_LEGS,
 };
+use partliq::{Ppm, Price};
 use partliq_ffi::*;
 use partliq_fuzz::legs::*;
 use partliq_fuzz::unified::*;
@@ -41,6 +45,25 @@ struct Input {
     legs_ptr: OutPtr,
     legs_len: u8,
     plan_out: OutPtr,
+    delist: DelistIn,
+}
+
+#[derive(arbitrary::Arbitrary, Debug)]
+struct DelistIn {
+    pool: u8,
+    market: IndexIn,
+    price: I64,
+    fee: PpmArg,
+    reserved: u8,
+    policy_ptr: OutPtr,
+    ladder: LadderIn,
+    ladder_ptr: OutPtr,
+    after_ptr: OutPtr,
+    after_extra: u8,
+    after_short: bool,
+    settled_ptr: OutPtr,
+    settled_len: u8,
+    out: OutPtr,
 }
 
 fuzz_target!(|inp: Input| {
@@ -178,6 +201,8 @@ fuzz_target!(|inp: Input| {
         }
     }
 
+    delisting(&args, &inp.delist);
+
     // --- plan --------------------------------------------------------------
     let (objective, ordering) = (u32::from(inp.objective % 4), u32::from(inp.ordering % 4));
     let asset_tiers: Vec<u32> = inp.asset_tiers.iter().take(4).map(|t| u32::from(*t % 4)).collect();
@@ -263,3 +288,115 @@ fuzz_target!(|inp: Input| {
         copy.apply(&s).unwrap();
     }
 });
+
+/// `partliq_settle_delisted` against the core's `settle_delisted`.
+fn delisting(args: &UnifiedArgs<'_>, inp: &DelistIn) {
+    let data = args.data;
+    let pool = u32::from(inp.pool % 4);
+    let market = inp.market.get();
+    let policy =
+        partliq_delisting_policy { settlement_price: inp.price.get(), fee_ppm: inp.fee.get(), reserved: u32::from(inp.reserved == 255) };
+    let policy_arg = InStruct::new(policy, inp.policy_ptr);
+    let ladder = inp.ladder.to_abi();
+    let ladder_arg = InStruct::new(ladder, inp.ladder_ptr);
+    let n = args.positions.effective(&data.positions).len();
+    let after_len = if inp.after_short { n.saturating_sub(1) } else { n + usize::from(inp.after_extra % 3) };
+    let settled_len = usize::from(inp.settled_len % 8);
+    let mut after = OutSlot::<partliq_perp_position>::array(inp.after_ptr, after_len.max(1));
+    let mut settled = OutSlot::<partliq_position_settlement>::array(inp.settled_ptr, settled_len.max(1));
+    let mut out = OutSlot::<partliq_pool_delisting>::new(inp.out);
+    let a = args;
+    // SAFETY: every array valid for its length unless the boundary must
+    // reject it first; the structs and outputs valid, NULL or misaligned.
+    let st = unsafe {
+        partliq_settle_delisted(
+            a.markets.ptr,
+            a.markets.len,
+            a.prices.ptr,
+            a.prices.len,
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            a.asset_prices.ptr,
+            a.asset_prices.len,
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            pool,
+            market,
+            policy_arg.ptr(),
+            ladder_arg.ptr(),
+            after.ptr(),
+            after_len,
+            settled.ptr(),
+            settled_len,
+            out.ptr(),
+        )
+    };
+    assert_named(st);
+    let untouched =
+        |after: &OutSlot<partliq_perp_position>, settled: &OutSlot<partliq_position_settlement>, out: &OutSlot<partliq_pool_delisting>| {
+            after.assert_untouched("delisting positions");
+            settled.assert_untouched("delisting settlements");
+            out.assert_untouched("delisting");
+        };
+    if args.rejected()
+        || policy_arg.rejected()
+        || ladder_arg.rejected()
+        || (after_len > 0 && after.rejected())
+        || (settled_len > 0 && settled.rejected())
+        || out.rejected()
+    {
+        assert!(is_boundary_status(st), "delisting: status {st} for a rejected argument");
+        untouched(&after, &settled, &out);
+        return;
+    }
+    let v = args.view();
+    let (book, account) = (v.book(), v.account());
+    let mut scratch = vec![PerpPosition::default(); n];
+    let mut core_settled = vec![PositionSettlement::default(); settled_len];
+    let expected = v
+        .boundary
+        .map_or(Ok(()), Err)
+        .and_then(|()| if policy.reserved != 0 { Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO) } else { Ok(()) })
+        .and_then(|()| if after_len < n { Err(PARTLIQ_STATUS_BUFFER_TOO_SMALL) } else { Ok(()) })
+        .and_then(|()| {
+            let p = DelistingPolicy { settlement_price: Price(policy.settlement_price), fee: Ppm(policy.fee_ppm) };
+            let r = settle_delisted(&account, pool as usize, &book, market, &p, &LadderIn::core(&ladder), &mut scratch, &mut core_settled);
+            r.map_err(|e| status_of::<()>(&Err(e)))
+        });
+    match &expected {
+        Err(s) => assert_eq!(st, *s),
+        Ok(_) => assert_eq!(st, PARTLIQ_STATUS_OK),
+    }
+    let Ok(d) = expected else {
+        untouched(&after, &settled, &out);
+        return;
+    };
+    let o = out.read(0);
+    out.assert_untouched_from(1, "delisting");
+    assert_eq!((o.settled as usize, o.health_after), (d.settled, partliq_unified_health::from(&d.health_after)));
+    match d.outcome {
+        DelistingOutcome::Solvent => assert_eq!((o.outcome, o.shortfall), (0, 0)),
+        DelistingOutcome::Bankrupt(_) => assert!(o.outcome == 1 && o.deficit.amount > 0),
+        DelistingOutcome::Insolvent { shortfall } => assert_eq!((o.outcome, o.shortfall), (2, shortfall.0)),
+    }
+    for (i, p) in scratch.iter().enumerate() {
+        let got = after.read(i);
+        assert_eq!(core_perp(&got), *p);
+    }
+    after.assert_untouched_from(n, "delisting positions");
+    for (i, x) in core_settled[..d.settled].iter().enumerate() {
+        let got = settled.read(i);
+        assert_eq!(
+            (got.position_index as usize, got.closed_size, got.cash, got.quote_delta, got.new_quote_balance),
+            (x.position_index, x.closed_size.0, x.cash.0, x.quote_delta.0, x.new_quote_balance.0)
+        );
+        assert_eq!(i128::from(got.quote_delta), i128::from(got.cash) - i128::from(got.funding) - i128::from(got.fee));
+    }
+    settled.assert_untouched_from(d.settled, "delisting settlements");
+}
