@@ -70,6 +70,29 @@
 #define PARTLIQ_MAX_LENDING_FLOWS 66
 
 /**
+ * Marks an unused index field of a `partliq_unified_leg` (the core's
+ * `NO_INDEX`), and the exchange-wide insurance fund where a market's fund
+ * is named (`partliq_party.index`, `partliq_waterfall_outcome.fund_market`).
+ */
+#define PARTLIQ_NO_INDEX UINT32_MAX
+
+/**
+ * Most legs in one unified plan (the core's `MAX_PLAN_LEGS`).
+ */
+#define PARTLIQ_MAX_PLAN_LEGS 16
+
+/**
+ * Most steps in a waterfall policy (the core's `MAX_WATERFALL_STEPS`).
+ */
+#define PARTLIQ_MAX_WATERFALL_STEPS 4
+
+/**
+ * Most entries one resolved deficit writes to the ledger (the core's
+ * `MAX_LEDGER_ENTRIES`).
+ */
+#define PARTLIQ_MAX_LEDGER_ENTRIES 6
+
+/**
  * A capacity budget that is not enforced (`partliq_capacity_limits`).
  */
 #define PARTLIQ_CAPACITY_UNLIMITED 18446744073709551615ull
@@ -646,6 +669,352 @@ enum partliq_dust_check
 typedef enum partliq_dust_check partliq_dust_check;
 #else
 typedef uint32_t partliq_dust_check;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of a liquidation leg (`partliq_unified_leg.kind`); any other
+ * value: `INVALID_LEG_KIND`.
+ */
+enum partliq_leg_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Reduce a perp position; `amount` is units of size closed.
+   */
+  PARTLIQ_LEG_KIND_REDUCE_PERP = 0,
+  /**
+   * The liquidator repays a borrow and takes a deposit at a bonus;
+   * `amount` is smallest units of the borrow repaid.
+   */
+  PARTLIQ_LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY = 1,
+  /**
+   * The liquidator repays a borrow and takes positive perp PnL at a
+   * bonus; `amount` is smallest units of the borrow repaid.
+   */
+  PARTLIQ_LEG_KIND_PERP_PNL_FOR_LIABILITY = 2,
+  /**
+   * The liquidator takes over negative perp PnL and takes a deposit at a
+   * bonus; `amount` is quote units of loss taken over.
+   */
+  PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_leg_kind partliq_leg_kind;
+#else
+typedef uint32_t partliq_leg_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a `partliq_leg_flow` counts (`partliq_leg_flow.unit`).
+ */
+enum partliq_flow_unit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing (an unused flow).
+   */
+  PARTLIQ_FLOW_UNIT_NONE = 0,
+  /**
+   * Smallest units of asset `index`.
+   */
+  PARTLIQ_FLOW_UNIT_ASSET = 1,
+  /**
+   * Quote units of the cash of the account's position `index`.
+   */
+  PARTLIQ_FLOW_UNIT_POSITION_QUOTE = 2,
+  /**
+   * Units of size of the account's position `index`.
+   */
+  PARTLIQ_FLOW_UNIT_POSITION_SIZE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_flow_unit partliq_flow_unit;
+#else
+typedef uint32_t partliq_flow_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the unified planner minimises; any other value: `INVALID_ENUM`.
+ */
+enum partliq_plan_objective
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The unweighted value the account gives up.
+   */
+  PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE = 0,
+  /**
+   * Bonuses, fees and band.
+   */
+  PARTLIQ_PLAN_OBJECTIVE_LEAST_COST = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_plan_objective partliq_plan_objective;
+#else
+typedef uint32_t partliq_plan_objective;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which legs may compete in the unified planner; any other value:
+ * `INVALID_ENUM`.
+ */
+enum partliq_leg_ordering
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every leg competes.
+   */
+  PARTLIQ_LEG_ORDERING_CHEAPEST = 0,
+  /**
+   * Perps first, then tokens (Mango v4).
+   */
+  PARTLIQ_LEG_ORDERING_PERPS_FIRST = 1,
+  /**
+   * The riskiest liability tier first (Drift v2).
+   */
+  PARTLIQ_LEG_ORDERING_BY_TIER = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_leg_ordering partliq_leg_ordering;
+#else
+typedef uint32_t partliq_leg_ordering;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A step of the waterfall (`partliq_waterfall_policy.steps`); any other
+ * value: `INVALID_ENUM`.
+ */
+enum partliq_waterfall_step
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The insurance fund, down to its floor.
+   */
+  PARTLIQ_WATERFALL_STEP_INSURANCE_FUND = 0,
+  /**
+   * The backstop, up to its capacity.
+   */
+  PARTLIQ_WATERFALL_STEP_BACKSTOP = 1,
+  /**
+   * Spread over the market's open interest (a perp deficit) or the
+   * asset's depositors (a spot deficit).
+   */
+  PARTLIQ_WATERFALL_STEP_SOCIALIZED_LOSS = 2,
+  /**
+   * Closed against the counterparties.
+   */
+  PARTLIQ_WATERFALL_STEP_AUTO_DELEVERAGE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_waterfall_step partliq_waterfall_step;
+#else
+typedef uint32_t partliq_waterfall_step;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which fund a perp deficit draws on (`partliq_waterfall_policy.fund_scope`);
+ * any other value: `INVALID_ENUM`.
+ */
+enum partliq_fund_scope
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The exchange-wide fund.
+   */
+  PARTLIQ_FUND_SCOPE_GLOBAL = 0,
+  /**
+   * The market's own fund when it has one, else the exchange-wide fund.
+   */
+  PARTLIQ_FUND_SCOPE_PER_MARKET = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_fund_scope partliq_fund_scope;
+#else
+typedef uint32_t partliq_fund_scope;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a deficit is owed in (`partliq_deficit.kind`); any other value:
+ * `INVALID_ENUM`.
+ */
+enum partliq_deficit_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A perp's negative cash, quote units; `index` is the market.
+   */
+  PARTLIQ_DEFICIT_KIND_PERP = 0,
+  /**
+   * A borrow, smallest units of the asset; `index` is the asset.
+   */
+  PARTLIQ_DEFICIT_KIND_SPOT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_deficit_kind partliq_deficit_kind;
+#else
+typedef uint32_t partliq_deficit_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A party of a ledger entry (`partliq_party.kind`).
+ */
+enum partliq_party_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The bankrupt account.
+   */
+  PARTLIQ_PARTY_KIND_ACCOUNT = 0,
+  /**
+   * The liquidator (buys the asset the fund pays for).
+   */
+  PARTLIQ_PARTY_KIND_LIQUIDATOR = 1,
+  /**
+   * An insurance fund: `index` is the market of its own fund, or
+   * `PARTLIQ_NO_INDEX` for the exchange-wide fund.
+   */
+  PARTLIQ_PARTY_KIND_INSURANCE_FUND = 2,
+  /**
+   * The backstop.
+   */
+  PARTLIQ_PARTY_KIND_BACKSTOP = 3,
+  /**
+   * The open interest of market `index`.
+   */
+  PARTLIQ_PARTY_KIND_SOCIALIZED_PERP = 4,
+  /**
+   * The depositors of asset `index`.
+   */
+  PARTLIQ_PARTY_KIND_SOCIALIZED_DEPOSITS = 5,
+  /**
+   * The auto-deleveraged counterparties in market (or asset) `index`.
+   */
+  PARTLIQ_PARTY_KIND_ADL_COUNTERPARTIES = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_party_kind partliq_party_kind;
+#else
+typedef uint32_t partliq_party_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a ledger entry counts (`partliq_ledger_unit.kind`).
+ */
+enum partliq_ledger_unit_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Quote units (`index` is `PARTLIQ_NO_INDEX`).
+   */
+  PARTLIQ_LEDGER_UNIT_KIND_QUOTE = 0,
+  /**
+   * Smallest units of asset `index`.
+   */
+  PARTLIQ_LEDGER_UNIT_KIND_ASSET = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_ledger_unit_kind partliq_ledger_unit_kind;
+#else
+typedef uint32_t partliq_ledger_unit_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How the socialized step spread the loss (`partliq_socialization.kind`).
+ */
+enum partliq_socialization_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not used.
+   */
+  PARTLIQ_SOCIALIZATION_KIND_NONE = 0,
+  /**
+   * Over a market's open interest (the `open_interest`, `delta`,
+   * `charged` and `surplus` fields).
+   */
+  PARTLIQ_SOCIALIZATION_KIND_PERP = 1,
+  /**
+   * Over an asset's depositors (the `deposits`, `old_index`,
+   * `new_index`, `deposits_after` and `surplus` fields).
+   */
+  PARTLIQ_SOCIALIZATION_KIND_SPOT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_socialization_kind partliq_socialization_kind;
+#else
+typedef uint32_t partliq_socialization_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a delisted pool comes to (`partliq_pool_delisting.outcome`).
+ */
+enum partliq_delisting_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Equity ≥ 0 after the settlement.
+   */
+  PARTLIQ_DELISTING_OUTCOME_SOLVENT = 0,
+  /**
+   * Below zero with nothing left but the one deficit
+   * (`partliq_pool_delisting.deficit`): resolve it with
+   * `partliq_resolve_deficit`.
+   */
+  PARTLIQ_DELISTING_OUTCOME_BANKRUPT = 1,
+  /**
+   * Below zero with deposits, borrows or other positions left: liquidate
+   * those first (`partliq_pool_delisting.shortfall` is −equity).
+   */
+  PARTLIQ_DELISTING_OUTCOME_INSOLVENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_delisting_outcome partliq_delisting_outcome;
+#else
+typedef uint32_t partliq_delisting_outcome;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1560,6 +1929,44 @@ typedef struct partliq_perp_position {
 } partliq_perp_position;
 
 /**
+ * A token balance of a unified account: a deposit (`amount` > 0) or a
+ * borrow (`amount` < 0) of `assets[asset_index]`, in its smallest unit.
+ */
+typedef struct partliq_asset_balance {
+  /**
+   * Index of the asset in the assets array.
+   */
+  uint32_t asset_index;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Signed amount in the asset's smallest unit.
+   */
+  int64_t amount;
+} partliq_asset_balance;
+
+/**
+ * How a delisted market is settled.
+ */
+typedef struct partliq_delisting_policy {
+  /**
+   * The price every position is closed at (> 0).
+   */
+  int64_t settlement_price;
+  /**
+   * Fee on the notional closed, ppm (≤ 1,000,000), capped by the pool's
+   * equity after the closes.
+   */
+  uint32_t fee_ppm;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_delisting_policy;
+
+/**
  * A venue's ladder of maintenance coverage thresholds, ppm of the
  * maintenance requirement (1,000,000 = covered exactly); 0 turns a rung
  * off. `partliq_margin_ladder_standard` and
@@ -1585,23 +1992,43 @@ typedef struct partliq_margin_ladder {
 } partliq_margin_ladder;
 
 /**
- * A token balance of a unified account: a deposit (`amount` > 0) or a
- * borrow (`amount` < 0) of `assets[asset_index]`, in its smallest unit.
+ * One settled position.
  */
-typedef struct partliq_asset_balance {
+typedef struct partliq_position_settlement {
   /**
-   * Index of the asset in the assets array.
+   * Index of the position in the account's positions.
    */
-  uint32_t asset_index;
+  uint32_t position_index;
   /**
-   * Must be 0.
+   * 0.
    */
   uint32_t reserved;
   /**
-   * Signed amount in the asset's smallest unit.
+   * The size closed (the position's size before).
    */
-  int64_t amount;
-} partliq_asset_balance;
+  int64_t closed_size;
+  /**
+   * Cash of the close at the settlement price (received > 0), rounded
+   * down.
+   */
+  int64_t cash;
+  /**
+   * Funding settled (paid > 0), rounded up.
+   */
+  int64_t funding;
+  /**
+   * Fee charged.
+   */
+  int64_t fee;
+  /**
+   * Change of the quote balance: cash − funding − fee.
+   */
+  int64_t quote_delta;
+  /**
+   * The quote balance after.
+   */
+  int64_t new_quote_balance;
+} partliq_position_settlement;
 
 /**
  * A pool's figures at one health level, in quote units; below the level
@@ -1657,6 +2084,51 @@ typedef struct partliq_unified_health {
    */
   uint32_t rung;
 } partliq_unified_health;
+
+/**
+ * A deficit left on an exhausted pool.
+ */
+typedef struct partliq_deficit {
+  /**
+   * A `partliq_deficit_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The market (perp) or the asset (spot).
+   */
+  uint32_t index;
+  /**
+   * What is owed (> 0): quote units (perp) or units of the asset (spot).
+   */
+  int64_t amount;
+} partliq_deficit;
+
+/**
+ * A delisted pool's settlement (the settled positions are in the caller's
+ * settlements array, the positions after in its positions array).
+ */
+typedef struct partliq_pool_delisting {
+  /**
+   * Positions settled (written to the front of the settlements array).
+   */
+  uint32_t settled;
+  /**
+   * A `partliq_delisting_outcome`.
+   */
+  uint32_t outcome;
+  /**
+   * The pool after the settlement.
+   */
+  struct partliq_unified_health health_after;
+  /**
+   * The deficit when bankrupt, else all zero.
+   */
+  struct partliq_deficit deficit;
+  /**
+   * −equity when insolvent, else 0.
+   */
+  int64_t shortfall;
+} partliq_pool_delisting;
 
 /**
  * An asset's lending parameters (the core's `LendingTerms`), one per asset
@@ -1927,6 +2399,213 @@ typedef struct partliq_debt_to_cover {
 } partliq_debt_to_cover;
 
 /**
+ * An asset's liquidation fees, applied when the asset is taken or repaid
+ * (the core's `AssetLiquidationFees`).
+ */
+typedef struct partliq_asset_liquidation_fees {
+  /**
+   * The liquidator's bonus, ppm of the value.
+   */
+  uint32_t liquidator_bonus_ppm;
+  /**
+   * The insurance fund's fee, ppm of the value, on top of the bonus.
+   */
+  uint32_t insurance_fee_ppm;
+} partliq_asset_liquidation_fees;
+
+/**
+ * What the legs are sized and priced with (the asset fees are passed
+ * apart, as an array).
+ */
+typedef struct partliq_leg_terms {
+  /**
+   * Where a leg may stop: `PARTLIQ_TARGET_KIND_INITIAL` — the pool's
+   * liquidation-end health ≥ 0; `PARTLIQ_TARGET_KIND_MAINTENANCE` —
+   * maintenance collateral ≥ (1 + buffer) × requirement.
+   */
+  struct partliq_target target;
+  /**
+   * A perp reduction's worst execution price: the mark moved against the
+   * account by this band, ppm (≤ 1,000,000).
+   */
+  uint32_t perp_band_ppm;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_leg_terms;
+
+/**
+ * One liquidation leg of a unified pool, the core's `UnifiedLeg` field for
+ * field.
+ */
+typedef struct partliq_unified_leg {
+  /**
+   * A `partliq_leg_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The account's position (perp reduction and the PnL legs), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t position_index;
+  /**
+   * The borrowed asset repaid (swap, PnL for liability), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t liability_asset;
+  /**
+   * The deposited asset taken (swap, deposit for loss), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t collateral_asset;
+  /**
+   * The leg's driver (> 0 to settle; ignored when sizing): units of size
+   * closed, units of the borrow repaid, or quote units of loss taken over.
+   */
+  int64_t amount;
+} partliq_unified_leg;
+
+/**
+ * One unit's movement in a leg: signed amounts received (> 0) or given
+ * (< 0) by each party; they sum to zero.
+ */
+typedef struct partliq_leg_flow {
+  /**
+   * A `partliq_flow_unit`.
+   */
+  uint32_t unit;
+  /**
+   * The asset or position index.
+   */
+  uint32_t index;
+  /**
+   * The liquidated account.
+   */
+  int64_t account;
+  /**
+   * The liquidator.
+   */
+  int64_t liquidator;
+  /**
+   * The other side of a perp reduction's fill (the market).
+   */
+  int64_t counterparty;
+  /**
+   * The insurance fund (its fee; a perp reduction's bad debt negative).
+   */
+  int64_t insurance_fund;
+} partliq_leg_flow;
+
+/**
+ * A leg's figures: its two flows, what it liquidates and costs, and the
+ * pool after it.
+ */
+typedef struct partliq_leg_settlement {
+  /**
+   * The leg settled.
+   */
+  struct partliq_unified_leg leg;
+  /**
+   * The two units the leg moves: the one relieved (the borrow repaid,
+   * the loss taken over; a perp reduction's size), then the one taken (a
+   * perp reduction's cash).
+   */
+  struct partliq_leg_flow flows[2];
+  /**
+   * Unweighted value of what the account gives up, at the oracle (a
+   * perp reduction: the notional closed at the mark), rounded up.
+   */
+  int64_t value_liquidated;
+  /**
+   * What the leg costs the account beyond what it is relieved of: bonus
+   * and fees (and a perp reduction's band), rounded up.
+   */
+  int64_t cost_to_account;
+  /**
+   * The pool after the leg.
+   */
+  struct partliq_unified_health health_after;
+} partliq_leg_settlement;
+
+/**
+ * The least leg of one kind and pair that restores the target.
+ */
+typedef struct partliq_leg_sizing {
+  /**
+   * A `partliq_outcome`: already safe (amount 0), restored (the least
+   * amount), or infeasible (the largest amount the account allows, 0
+   * when it allows none).
+   */
+  uint32_t status;
+  /**
+   * 1 when `settlement` holds the leg's figures (amount > 0), else 0
+   * (and `settlement` is all zero).
+   */
+  uint32_t has_settlement;
+  /**
+   * The leg with its amount.
+   */
+  struct partliq_unified_leg leg;
+  /**
+   * The largest amount the account allows for this leg.
+   */
+  int64_t max_amount;
+  /**
+   * The leg's figures when `has_settlement` is 1.
+   */
+  struct partliq_leg_settlement settlement;
+} partliq_leg_sizing;
+
+/**
+ * A unified plan for one pool (its legs are in the caller's legs array).
+ */
+typedef struct partliq_unified_plan {
+  /**
+   * A `partliq_outcome`: already safe, restored, or infeasible (the legs
+   * are the best found: escalate).
+   */
+  uint32_t status;
+  /**
+   * Legs written to the front of the legs array, in execution order.
+   */
+  uint32_t leg_count;
+  /**
+   * Σ value liquidated of the legs.
+   */
+  int64_t value_liquidated;
+  /**
+   * Σ cost to the account of the legs.
+   */
+  int64_t cost_to_account;
+  /**
+   * The pool after every leg.
+   */
+  struct partliq_unified_health health_after;
+} partliq_unified_plan;
+
+/**
+ * The steps a deficit goes through, in order.
+ */
+typedef struct partliq_waterfall_policy {
+  /**
+   * `partliq_waterfall_step`s; the first `step_count` are used (the
+   * others are ignored).
+   */
+  uint32_t steps[PARTLIQ_MAX_WATERFALL_STEPS];
+  /**
+   * 1 to `PARTLIQ_MAX_WATERFALL_STEPS`; the last step used must always
+   * absorb (socialized loss or auto-deleveraging), no step twice:
+   * otherwise `INVALID_WATERFALL_POLICY`.
+   */
+  uint32_t step_count;
+  /**
+   * A `partliq_fund_scope`.
+   */
+  uint32_t fund_scope;
+} partliq_waterfall_policy;
+
+/**
  * An insurance fund as a plain value (the core's `InsuranceFundBook`), for a
  * single-threaded owner; `partliq_fund_*` is the shared, lock-free one.
  * Invariant kept by every function: `initial + total_credits − total_debits
@@ -1954,6 +2633,164 @@ typedef struct partliq_insurance_fund {
    */
   int64_t total_debits;
 } partliq_insurance_fund;
+
+/**
+ * A party of a ledger entry.
+ */
+typedef struct partliq_party {
+  /**
+   * A `partliq_party_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The market or asset it names, else `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t index;
+} partliq_party;
+
+/**
+ * What a ledger entry counts.
+ */
+typedef struct partliq_ledger_unit {
+  /**
+   * A `partliq_ledger_unit_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The asset, or `PARTLIQ_NO_INDEX` for quote.
+   */
+  uint32_t index;
+} partliq_ledger_unit;
+
+/**
+ * One transfer: `amount` (> 0) of `unit` from `from` to `to`.
+ */
+typedef struct partliq_ledger_entry {
+  /**
+   * Who pays.
+   */
+  struct partliq_party from;
+  /**
+   * Who receives.
+   */
+  struct partliq_party to;
+  /**
+   * What is moved.
+   */
+  struct partliq_ledger_unit unit;
+  /**
+   * How much (> 0).
+   */
+  int64_t amount;
+} partliq_ledger_entry;
+
+/**
+ * What one step absorbed.
+ */
+typedef struct partliq_step_use {
+  /**
+   * A `partliq_waterfall_step`.
+   */
+  uint32_t step;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+  /**
+   * Units of the deficit it absorbed (≥ 0).
+   */
+  int64_t absorbed;
+} partliq_step_use;
+
+/**
+ * The socialized step's figures (zero where its kind does not use them).
+ */
+typedef struct partliq_socialization {
+  /**
+   * A `partliq_socialization_kind`.
+   */
+  uint32_t kind;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+  /**
+   * Perp: Σ |size| of the payers.
+   */
+  int64_t open_interest;
+  /**
+   * Perp: the loss per unit of size, quote × 10⁻⁶, rounded up
+   * (`partliq_socialized_delta`).
+   */
+  int64_t delta;
+  /**
+   * Perp: Σ of the payers' charges (`partliq_socialized_charge`).
+   */
+  int64_t charged;
+  /**
+   * Spot: Σ of the depositors' balances before.
+   */
+  int64_t deposits;
+  /**
+   * Spot: the deposit index before.
+   */
+  int64_t old_index;
+  /**
+   * Spot: the deposit index after (`partliq_haircut_index`).
+   */
+  int64_t new_index;
+  /**
+   * Spot: Σ of the balances after (`partliq_haircut_balance`).
+   */
+  int64_t deposits_after;
+  /**
+   * What the rounding charged beyond the loss, credited to the fund.
+   */
+  int64_t surplus;
+} partliq_socialization;
+
+/**
+ * A resolved deficit (its ledger is in the caller's ledger array).
+ */
+typedef struct partliq_waterfall_outcome {
+  /**
+   * The steps run, in order (the first `step_count`).
+   */
+  struct partliq_step_use steps[PARTLIQ_MAX_WATERFALL_STEPS];
+  /**
+   * Steps run.
+   */
+  uint32_t step_count;
+  /**
+   * The fund drawn on: a market's own fund, or `PARTLIQ_NO_INDEX` for the
+   * exchange-wide fund.
+   */
+  uint32_t fund_market;
+  /**
+   * Quote units the fund paid.
+   */
+  int64_t fund_paid;
+  /**
+   * Units left to auto-deleveraging.
+   */
+  int64_t adl_residual;
+  /**
+   * The fund drawn on, after.
+   */
+  struct partliq_insurance_fund fund_after;
+  /**
+   * The socialized step's figures.
+   */
+  struct partliq_socialization socialization;
+  /**
+   * Entries written to the front of the ledger array.
+   */
+  uint32_t ledger_len;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_waterfall_outcome;
 
 /**
  * How much of a deficit the fund covered.
@@ -3092,6 +3929,60 @@ partliq_status partliq_unified_pool_count(const struct partliq_perp_position *po
                                           size_t *out);
 
 /**
+ * Settles every position of pool `pool_index` in delisted market
+ * `market_index` at `policy.settlement_price`: resting orders in the
+ * market cancelled, each position closed (its cash rounded against the
+ * account), funding settled at the book's index (rounded up), then the
+ * fee — `fee_ppm` of the notional, capped by the pool's equity after the
+ * closes, in position order. The pool is then solvent, bankrupt (its one
+ * deficit, for `partliq_resolve_deficit`) or insolvent (other legs
+ * first). The book and the account as `partliq_unified_pool_health` takes
+ * them; `ladder` grades the pool's health after.
+ *
+ * Writes the account's positions after the settlement to the front of
+ * `positions_after` (all of them, at least `positions_len`), each settled
+ * position's figures to the front of `settlements`, and `*out` — only on
+ * success. Statuses: `partliq_unified_pool_health`'s,
+ * `INVALID_SETTLEMENT_PRICE` (price ≤ 0), `FRACTION_ABOVE_100_PERCENT`
+ * (fee), `RESERVED_NOT_ZERO` (`policy.reserved`), `UNKNOWN_MARKET`,
+ * `TOO_MANY_POSITIONS` (more than `PARTLIQ_MAX_POSITIONS` positions),
+ * `BUFFER_TOO_SMALL` (`positions_after` shorter than the positions, or
+ * `settlements` than the positions settled), `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_unified_pool_health` for the book, the account and the
+ * ladder; `policy` points to an initialised value; `positions_after` and
+ * `settlements` are NULL (only with length 0) or point to that many
+ * initialised values (any: they are only written); `out` is NULL or valid
+ * for one write. No output overlaps another or an input.
+ */
+partliq_status partliq_settle_delisted(const struct partliq_market *markets,
+                                       size_t markets_len,
+                                       const int64_t *prices,
+                                       size_t prices_len,
+                                       const int64_t *funding_indexes,
+                                       size_t funding_indexes_len,
+                                       const struct partliq_perp_risk *perp_risk,
+                                       size_t perp_risk_len,
+                                       const struct partliq_asset *assets,
+                                       size_t assets_len,
+                                       const int64_t *asset_prices,
+                                       size_t asset_prices_len,
+                                       const struct partliq_asset_balance *balances,
+                                       size_t balances_len,
+                                       const struct partliq_perp_position *positions,
+                                       size_t positions_len,
+                                       uint32_t pool_index,
+                                       uint32_t market_index,
+                                       const struct partliq_delisting_policy *policy,
+                                       const struct partliq_margin_ladder *ladder,
+                                       struct partliq_perp_position *positions_after,
+                                       size_t positions_after_len,
+                                       struct partliq_position_settlement *settlements,
+                                       size_t settlements_len,
+                                       struct partliq_pool_delisting *out);
+
+/**
  * Checks a ladder: `INVALID_MARGIN_LADDER` unless the liquidation
  * threshold is at least 1,000,000 ppm and the thresholds set (non-zero)
  * fall from warning to backstop.
@@ -3344,6 +4235,89 @@ partliq_status partliq_least_debt_to_cover(const struct partliq_market *markets,
                                            struct partliq_debt_to_cover *out);
 
 /**
+ * Settles one leg on pool `pool_index` of a unified account: its two
+ * flows (each conserving: account + liquidator + counterparty + fund = 0),
+ * the value it liquidates, what it costs the account, and the pool's
+ * health after it; the account itself is not changed (book the flows in
+ * the engine's ledger). The book and the account as
+ * `partliq_unified_pool_health` takes them; `asset_fees` empty (no fees
+ * anywhere) or one per asset. Writes `*out` on success.
+ *
+ * Statuses besides `partliq_unified_pool_health`'s: `INVALID_LEG_KIND`,
+ * `RESERVED_NOT_ZERO` (`terms.reserved`), `INVALID_ENUM` / `INVALID_BUFFER`
+ * (the target), `INVALID_LEG_AMOUNT` (an amount ≤ 0 or beyond what the
+ * account holds), `ASSET_NOT_HELD`, `WRONG_BALANCE_SIDE`, `WRONG_PNL_SIDE`,
+ * `LEG_NOT_IN_POOL` (a position of another pool; any spot leg on an
+ * isolated pool), `LEG_SAME_ASSET`, `UNKNOWN_ASSET` (also an asset without
+ * fees when `asset_fees` is not empty), `INVALID_PRICE_BAND`,
+ * `TOO_MANY_BALANCES`, `TOO_MANY_POSITIONS`, `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_unified_pool_health` for the book and the account;
+ * `asset_fees` is NULL (only with length 0) or points to that many
+ * initialised fees; `terms` and `leg` point to initialised values; `out`
+ * is NULL or valid for one write. Outputs must not overlap inputs.
+ */
+partliq_status partliq_unified_settle_leg(const struct partliq_market *markets,
+                                          size_t markets_len,
+                                          const int64_t *prices,
+                                          size_t prices_len,
+                                          const int64_t *funding_indexes,
+                                          size_t funding_indexes_len,
+                                          const struct partliq_perp_risk *perp_risk,
+                                          size_t perp_risk_len,
+                                          const struct partliq_asset *assets,
+                                          size_t assets_len,
+                                          const int64_t *asset_prices,
+                                          size_t asset_prices_len,
+                                          const struct partliq_asset_balance *balances,
+                                          size_t balances_len,
+                                          const struct partliq_perp_position *positions,
+                                          size_t positions_len,
+                                          uint32_t pool_index,
+                                          const struct partliq_asset_liquidation_fees *asset_fees,
+                                          size_t asset_fees_len,
+                                          const struct partliq_leg_terms *terms,
+                                          const struct partliq_unified_leg *leg,
+                                          struct partliq_leg_settlement *out);
+
+/**
+ * The least leg of `leg`'s kind and pair (its `amount` is ignored) that
+ * brings pool `pool_index` to the target: `status` already safe (amount
+ * 0), restored (the least amount), or infeasible (the largest amount the
+ * account allows, 0 when it allows none); with the leg's settlement when
+ * its amount is > 0. A perp reduction is the least close of
+ * `partliq_minimal_close` on the pool's perps at the target's level.
+ * Arguments as `partliq_unified_settle_leg`; writes `*out` on success.
+ * Statuses: `partliq_unified_settle_leg`'s (but `INVALID_LEG_AMOUNT`).
+ *
+ * # Safety
+ * As `partliq_unified_settle_leg`.
+ */
+partliq_status partliq_unified_size_leg(const struct partliq_market *markets,
+                                        size_t markets_len,
+                                        const int64_t *prices,
+                                        size_t prices_len,
+                                        const int64_t *funding_indexes,
+                                        size_t funding_indexes_len,
+                                        const struct partliq_perp_risk *perp_risk,
+                                        size_t perp_risk_len,
+                                        const struct partliq_asset *assets,
+                                        size_t assets_len,
+                                        const int64_t *asset_prices,
+                                        size_t asset_prices_len,
+                                        const struct partliq_asset_balance *balances,
+                                        size_t balances_len,
+                                        const struct partliq_perp_position *positions,
+                                        size_t positions_len,
+                                        uint32_t pool_index,
+                                        const struct partliq_asset_liquidation_fees *asset_fees,
+                                        size_t asset_fees_len,
+                                        const struct partliq_leg_terms *terms,
+                                        const struct partliq_unified_leg *leg,
+                                        struct partliq_leg_sizing *out);
+
+/**
  * The pipeline for pool `pool_index` of a unified account (0 the cross
  * pool, `k ≥ 1` the `k`-th isolated position's): the book and the account
  * as `partliq_unified_pool_health` takes them, the policy, rule state,
@@ -3399,6 +4373,168 @@ partliq_status partliq_run_unified_pipeline(const struct partliq_market *markets
                                             struct partliq_plan_leg *legs,
                                             size_t legs_len,
                                             struct partliq_decision *out);
+
+/**
+ * Plans the least liquidation of pool `pool_index` of a unified account
+ * over every kind of leg (perp reductions, collateral swaps, PnL for a
+ * borrow, a deposit for a loss), minimising `objective` (a
+ * `partliq_plan_objective`) among the legs `ordering` lets compete (a
+ * `partliq_leg_ordering`). `asset_tiers[i]` is the tier of asset `i` as a
+ * liability and `market_tiers[i]` that of market `i`'s perps (higher:
+ * riskier, liquidated first by `PARTLIQ_LEG_ORDERING_BY_TIER`; empty or
+ * short: tier 0). The book, the account, `asset_fees` and `terms` as
+ * `partliq_unified_settle_leg` takes them.
+ *
+ * Writes the legs to the front of `legs` (at most
+ * `PARTLIQ_MAX_PLAN_LEGS`) and `*out`, only on success. Statuses:
+ * `partliq_unified_size_leg`'s, `INVALID_ENUM` (objective, ordering),
+ * `BUFFER_TOO_SMALL` (the plan needs more legs than `legs_len`).
+ *
+ * # Safety
+ * As `partliq_unified_settle_leg`; `asset_tiers` and `market_tiers` are
+ * NULL (only with length 0) or point to that many values; `legs` is NULL
+ * (only with length 0) or points to `legs_len` initialised legs (any
+ * values: they are only written). No output overlaps another or an input.
+ */
+partliq_status partliq_unified_plan_liquidation(const struct partliq_market *markets,
+                                                size_t markets_len,
+                                                const int64_t *prices,
+                                                size_t prices_len,
+                                                const int64_t *funding_indexes,
+                                                size_t funding_indexes_len,
+                                                const struct partliq_perp_risk *perp_risk,
+                                                size_t perp_risk_len,
+                                                const struct partliq_asset *assets,
+                                                size_t assets_len,
+                                                const int64_t *asset_prices,
+                                                size_t asset_prices_len,
+                                                const struct partliq_asset_balance *balances,
+                                                size_t balances_len,
+                                                const struct partliq_perp_position *positions,
+                                                size_t positions_len,
+                                                uint32_t pool_index,
+                                                const struct partliq_asset_liquidation_fees *asset_fees,
+                                                size_t asset_fees_len,
+                                                const struct partliq_leg_terms *terms,
+                                                uint32_t objective,
+                                                uint32_t ordering,
+                                                const uint32_t *asset_tiers,
+                                                size_t asset_tiers_len,
+                                                const uint32_t *market_tiers,
+                                                size_t market_tiers_len,
+                                                struct partliq_unified_leg *legs,
+                                                size_t legs_len,
+                                                struct partliq_unified_plan *out);
+
+/**
+ * Resolves a deficit left on an exhausted pool through the policy's steps,
+ * in order, until it is absorbed whole:
+ *
+ * * the insurance fund pays down to its floor (`fund`, the exchange-wide
+ *   fund, or for a perp deficit under `PARTLIQ_FUND_SCOPE_PER_MARKET` the
+ *   market's own fund `market_funds[m]` when `has_own[m]` is not 0); a
+ *   spot deficit's fund buys the asset from the liquidator at its price
+ *   (`assets`, `asset_prices`, as the book of `partliq_unified_pool_health`);
+ * * the backstop takes up to `backstop_capacity` (≥ 0);
+ * * the socialized loss charges the payers: `payers` are the signed sizes
+ *   of the market's open positions (perp) or the depositors' balances
+ *   (spot, each ≥ 0, at `deposit_index` > 0);
+ * * auto-deleveraging takes the rest when any payer is left.
+ *
+ * Writes the ledger (who pays whom, at most `PARTLIQ_MAX_LEDGER_ENTRIES`)
+ * to the front of `ledger`, the fund drawn on, and `*out` — all only on
+ * success; on any other status nothing is written, the funds included.
+ *
+ * Statuses: the boundary's, `INVALID_ENUM` (deficit kind, a step, the
+ * scope), `INVALID_WATERFALL_POLICY`, `NO_DEFICIT` (amount ≤ 0),
+ * `NEGATIVE_CAPACITY` (backstop capacity, a depositor's balance),
+ * `INVALID_DEPOSIT_INDEX`, `UNKNOWN_ASSET`, `MISSING_PRICE`,
+ * `NEGATIVE_PRICE`, `INVALID_QUOTE_EXPONENT`, `STATE_TOO_SMALL` (`has_own`
+ * names a market beyond `market_funds`), `DEFICIT_UNABSORBED` (the steps
+ * did not absorb it: nobody left to charge), `LEDGER_TOO_SMALL`,
+ * `INSURANCE_FUND_BELOW_FLOOR`, `OVERFLOW`.
+ *
+ * # Safety
+ * Each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements (`market_funds` writable); `deficit` and `policy`
+ * point to initialised values; `fund` points to an initialised fund,
+ * writable; `ledger` is NULL (only with length 0) or points to
+ * `ledger_len` initialised entries (any values: they are only written);
+ * `out` is NULL or valid for one write. No output overlaps another or an
+ * input.
+ */
+partliq_status partliq_resolve_deficit(const struct partliq_asset *assets,
+                                       size_t assets_len,
+                                       const int64_t *asset_prices,
+                                       size_t asset_prices_len,
+                                       const struct partliq_deficit *deficit,
+                                       const struct partliq_waterfall_policy *policy,
+                                       struct partliq_insurance_fund *fund,
+                                       struct partliq_insurance_fund *market_funds,
+                                       size_t market_funds_len,
+                                       const uint8_t *has_own,
+                                       size_t has_own_len,
+                                       int64_t backstop_capacity,
+                                       const int64_t *payers,
+                                       size_t payers_len,
+                                       int64_t deposit_index,
+                                       struct partliq_ledger_entry *ledger,
+                                       size_t ledger_len,
+                                       struct partliq_waterfall_outcome *out);
+
+/**
+ * A perp loss spread over an open interest: the loss per unit of size,
+ * quote × 10⁻⁶, `⌈loss × 10⁶ / open_interest⌉`. Writes `*out` on success.
+ * Statuses: `NO_DEFICIT` (loss ≤ 0), `DIVISION_BY_ZERO` (open interest 0),
+ * `OVERFLOW` (also a figure beyond `int64_t`).
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_socialized_delta(int64_t loss,
+                                        int64_t open_interest,
+                                        int64_t *out);
+
+/**
+ * What one position of signed `size` pays of a socialized loss of `delta`
+ * per unit (`partliq_socialized_delta`): `⌈|size| × delta / 10⁶⌉`. Writes
+ * `*out` on success. Statuses: `OVERFLOW`, `DIVISION_BY_ZERO`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_socialized_charge(int64_t size,
+                                         int64_t delta,
+                                         int64_t *out);
+
+/**
+ * A spot loss spread over an asset's deposits: the deposit index after,
+ * `⌊index × (deposits − loss) / deposits⌋` (0 when the loss takes every
+ * deposit). Writes `*out` on success. Statuses: `INVALID_DEPOSIT_INDEX`
+ * (index ≤ 0), `NEGATIVE_CAPACITY` (deposits < 0), `NO_DEFICIT` (loss ≤
+ * 0), `DIVISION_BY_ZERO` (no deposits), `OVERFLOW`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_haircut_index(int64_t index,
+                                     int64_t deposits,
+                                     int64_t loss,
+                                     int64_t *out);
+
+/**
+ * A deposit of `balance` after the index moved from `old_index` to
+ * `new_index`: `⌊balance × new_index / old_index⌋`. Writes `*out` on
+ * success. Statuses: `INVALID_DEPOSIT_INDEX` (old index ≤ 0, new index <
+ * 0), `NEGATIVE_CAPACITY` (balance < 0), `OVERFLOW`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+partliq_status partliq_haircut_balance(int64_t balance,
+                                       int64_t old_index,
+                                       int64_t new_index,
+                                       int64_t *out);
 
 /**
  * The figures of transferring the pool whole to a backstop vault at mark

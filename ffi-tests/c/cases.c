@@ -62,6 +62,204 @@ static size_t list_len(char **c, const char *tag, size_t room) {
 
 static void print_level(const partliq_level_figures *l) { printf(" %" PRId64 " %" PRId64, l->collateral, l->requirement); }
 
+static void print_uhealth(const partliq_unified_health *h) {
+  printf(" %" PRId64, h->equity);
+  print_level(&h->initial);
+  print_level(&h->liquidation_end);
+  print_level(&h->maintenance);
+  printf(" %" PRIu64 " %" PRIu32 " %" PRIu32, h->margin_ratio_ppm, h->state, h->rung);
+}
+
+static void print_leg(const partliq_unified_leg *l) {
+  printf(" %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64, l->kind, l->position_index, l->liability_asset, l->collateral_asset,
+         l->amount);
+}
+
+static void print_settlement(const partliq_leg_settlement *s) {
+  print_leg(&s->leg);
+  for (int k = 0; k < 2; k++) {
+    const partliq_leg_flow *f = &s->flows[k];
+    printf(" %" PRIu32 " %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, f->unit, f->index, f->account, f->liquidator,
+           f->counterparty, f->insurance_fund);
+  }
+  printf(" %" PRId64 " %" PRId64, s->value_liquidated, s->cost_to_account);
+  print_uhealth(&s->health_after);
+}
+
+/* A unified case's legs, plan or delisting (`what` 3 to 6). */
+#define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
+static partliq_status run_legs(char **c, int64_t what, uint32_t pool, size_t legs_len, const partliq_margin_ladder *ladder,
+                               const partliq_market *markets, size_t nm, const int64_t *prices, size_t np, const int64_t *funding, size_t nf,
+                               const partliq_perp_risk *risk, size_t nr, const partliq_asset *assets, size_t na, const int64_t *asset_prices,
+                               size_t nq, const partliq_asset_balance *balances, size_t nb, const partliq_perp_position *positions, size_t nu) {
+  static partliq_asset_liquidation_fees fees[MAX_ITEMS];
+  static partliq_unified_leg legs[MAX_ITEMS];
+  static partliq_perp_position after[MAX_ITEMS];
+  static partliq_position_settlement settled[MAX_ITEMS];
+  partliq_status st;
+  if (legs_len > MAX_ITEMS) exit(2);
+  if (what == 6) {
+    expect(c, "D");
+    uint32_t market = (uint32_t)next_int(c);
+    partliq_delisting_policy policy;
+    memset(&policy, 0, sizeof policy);
+    policy.settlement_price = next_int(c);
+    policy.fee_ppm = (uint32_t)next_int(c);
+    partliq_pool_delisting d;
+    memset(after, 0, sizeof after);
+    memset(settled, 0, sizeof settled);
+    st = partliq_settle_delisted(UBOOK, pool, market, &policy, ladder, nu == 0 ? NULL : after, nu, legs_len == 0 ? NULL : settled, legs_len, &d);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      printf(" %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64 " %" PRId64, d.settled, d.outcome, d.deficit.kind, d.deficit.index,
+             d.deficit.amount, d.shortfall);
+      print_uhealth(&d.health_after);
+      for (uint32_t k = 0; k < d.settled; k++)
+        printf(" | %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, settled[k].position_index,
+               settled[k].closed_size, settled[k].cash, settled[k].funding, settled[k].fee, settled[k].quote_delta, settled[k].new_quote_balance);
+    }
+    return st;
+  }
+  size_t ng = list_len(c, "G", MAX_ITEMS);
+  for (size_t i = 0; i < ng; i++) {
+    fees[i].liquidator_bonus_ppm = (uint32_t)next_int(c);
+    fees[i].insurance_fee_ppm = (uint32_t)next_int(c);
+  }
+  partliq_leg_terms terms;
+  memset(&terms, 0, sizeof terms);
+  expect(c, "T");
+  terms.target.kind = (uint32_t)next_int(c);
+  terms.target.buffer_ppm = (uint32_t)next_int(c);
+  terms.perp_band_ppm = (uint32_t)next_int(c);
+  const partliq_asset_liquidation_fees *fp = ng == 0 ? NULL : fees;
+  if (what == 5) {
+    expect(c, "O");
+    uint32_t objective = (uint32_t)next_int(c), ordering = (uint32_t)next_int(c);
+    partliq_unified_plan p;
+    memset(legs, 0, sizeof legs);
+    st = partliq_unified_plan_liquidation(UBOOK, pool, fp, ng, &terms, objective, ordering, NULL, 0, NULL, 0, legs_len == 0 ? NULL : legs,
+                                          legs_len, &p);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      printf(" %" PRIu32 " %" PRIu32 " %" PRId64 " %" PRId64, p.status, p.leg_count, p.value_liquidated, p.cost_to_account);
+      print_uhealth(&p.health_after);
+      for (uint32_t k = 0; k < p.leg_count; k++) {
+        printf(" |");
+        print_leg(&legs[k]);
+      }
+    }
+    return st;
+  }
+  expect(c, "K");
+  partliq_unified_leg leg;
+  memset(&leg, 0, sizeof leg);
+  leg.kind = (uint32_t)next_int(c);
+  leg.position_index = (uint32_t)next_int(c);
+  leg.liability_asset = (uint32_t)next_int(c);
+  leg.collateral_asset = (uint32_t)next_int(c);
+  leg.amount = next_int(c);
+  if (what == 3) {
+    partliq_leg_settlement s;
+    st = partliq_unified_settle_leg(UBOOK, pool, fp, ng, &terms, &leg, &s);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) print_settlement(&s);
+    return st;
+  }
+  partliq_leg_sizing z;
+  st = partliq_unified_size_leg(UBOOK, pool, fp, ng, &terms, &leg, &z);
+  printf(" %" PRIu32, st);
+  if (st == PARTLIQ_STATUS_OK) {
+    printf(" %" PRIu32 " %" PRIu32 " %" PRId64, z.status, z.has_settlement, z.max_amount);
+    print_leg(&z.leg);
+    if (z.has_settlement) {
+      printf(" |");
+      print_settlement(&z.settlement);
+    }
+  }
+  return st;
+}
+
+/* A waterfall case (format in gen_cases.py). */
+static partliq_status run_waterfall(char **c) {
+  static int64_t payers[MAX_ITEMS], asset_prices[MAX_ITEMS];
+  static partliq_asset assets[MAX_ITEMS];
+  static partliq_ledger_entry ledger[PARTLIQ_MAX_LEDGER_ENTRIES];
+  partliq_deficit d;
+  memset(&d, 0, sizeof d);
+  expect(c, "D");
+  d.kind = (uint32_t)next_int(c);
+  d.index = (uint32_t)next_int(c);
+  d.amount = next_int(c);
+  partliq_waterfall_policy policy;
+  memset(&policy, 0, sizeof policy);
+  size_t n = list_len(c, "W", PARTLIQ_MAX_WATERFALL_STEPS);
+  for (size_t i = 0; i < n; i++) policy.steps[i] = (uint32_t)next_int(c);
+  policy.step_count = (uint32_t)n;
+  policy.fund_scope = (uint32_t)next_int(c);
+  expect(c, "F");
+  int64_t balance = next_int(c), floor = next_int(c);
+  expect(c, "K");
+  int64_t cap = next_int(c), deposit_index = next_int(c);
+  size_t ny = list_len(c, "Y", MAX_ITEMS);
+  for (size_t i = 0; i < ny; i++) payers[i] = next_int(c);
+  size_t na = list_len(c, "X", MAX_ITEMS);
+  for (size_t i = 0; i < na; i++) {
+    partliq_asset *a = &assets[i];
+    memset(a, 0, sizeof *a);
+    a->id = (uint32_t)next_int(c);
+    a->quote_exponent = (int32_t)next_int(c);
+    a->initial_asset_weight_ppm = (uint32_t)next_int(c);
+    a->maintenance_asset_weight_ppm = (uint32_t)next_int(c);
+    a->initial_liability_weight_ppm = (uint32_t)next_int(c);
+    a->maintenance_liability_weight_ppm = (uint32_t)next_int(c);
+    a->imf_factor_ppm = (uint32_t)next_int(c);
+    a->imf_unit = next_int(c);
+  }
+  size_t nq = list_len(c, "Q", MAX_ITEMS);
+  for (size_t i = 0; i < nq; i++) asset_prices[i] = next_int(c);
+  expect(c, "N");
+  size_t ledger_len = (size_t)next_int(c);
+  if (ledger_len > PARTLIQ_MAX_LEDGER_ENTRIES) exit(2);
+  partliq_insurance_fund fund;
+  partliq_status st = partliq_insurance_fund_new(balance, floor, &fund);
+  partliq_waterfall_outcome o;
+  memset(ledger, 0, sizeof ledger);
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_resolve_deficit(na == 0 ? NULL : assets, na, nq == 0 ? NULL : asset_prices, nq, &d, &policy, &fund, NULL, 0, NULL, 0, cap,
+                                 ny == 0 ? NULL : payers, ny, deposit_index, ledger_len == 0 ? NULL : ledger, ledger_len, &o);
+  printf(" %" PRIu32, st);
+  if (st == PARTLIQ_STATUS_OK) {
+    printf(" %" PRIu32, o.step_count);
+    for (uint32_t k = 0; k < o.step_count; k++) printf(" %" PRIu32 " %" PRId64, o.steps[k].step, o.steps[k].absorbed);
+    const partliq_insurance_fund *f = &o.fund_after;
+    printf(" %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, o.fund_market, o.fund_paid,
+           o.adl_residual, f->balance, f->floor, f->initial, f->total_credits, f->total_debits);
+    const partliq_socialization *x = &o.socialization;
+    printf(" %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, x->kind,
+           x->open_interest, x->delta, x->charged, x->deposits, x->old_index, x->new_index, x->deposits_after, x->surplus);
+    printf(" %" PRIu32, o.ledger_len);
+    for (uint32_t k = 0; k < o.ledger_len; k++) {
+      const partliq_ledger_entry *e = &ledger[k];
+      printf(" | %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64, e->from.kind, e->from.index, e->to.kind,
+             e->to.index, e->unit.kind, e->unit.index, e->amount);
+    }
+  }
+  return st;
+}
+
+/* A socialized-loss or haircut figure. */
+static partliq_status run_social(char **c) {
+  int64_t which = next_int(c), a = next_int(c), b = next_int(c), x = next_int(c), v = 0;
+  partliq_status st = which == 0   ? partliq_socialized_delta(a, b, &v)
+                      : which == 1 ? partliq_socialized_charge(a, b, &v)
+                      : which == 2 ? partliq_haircut_index(a, b, x, &v)
+                                   : partliq_haircut_balance(a, b, x, &v);
+  printf(" %" PRIu32, st);
+  if (st == PARTLIQ_STATUS_OK) printf(" %" PRId64, v);
+  return st;
+}
+#undef UBOOK
+
 /* A unified case (format in gen_cases.py): the book's markets and prices
  * are the case's; the rest is in its arguments. */
 static partliq_status run_unified(char **c, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np) {
@@ -122,7 +320,9 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   ladder.backstop_ppm = (uint32_t)next_int(c);
 #define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
   partliq_status st;
-  if (what == 0 || what == 1) {
+  if (what >= 3) {
+    st = run_legs(c, what, pool, legs_len, &ladder, UBOOK);
+  } else if (what == 0 || what == 1) {
     partliq_unified_health h;
     size_t pools = 0;
     st = what == 0 ? partliq_unified_pool_health(UBOOK, pool, &ladder, &h) : partliq_unified_account_health(UBOOK, &ladder, &h);
@@ -290,6 +490,10 @@ static void run_case(char *line) {
     }
   } else if (strcmp(op, "unified") == 0) {
     run_unified(&c, markets, nm, prices, np);
+  } else if (strcmp(op, "waterfall") == 0) {
+    run_waterfall(&c);
+  } else if (strcmp(op, "social") == 0) {
+    run_social(&c);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

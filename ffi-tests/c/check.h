@@ -47,5 +47,6 @@ void test_escalation(void);
 void test_shared_state(void);
 void test_unified(void);
 void test_lending(void);
+void test_liquidation(void);
 
 #endif

@@ -323,6 +323,126 @@ _Static_assert(PARTLIQ_CAPACITY_MAX_AMOUNT == 281474976710655, "PARTLIQ_CAPACITY
 _Static_assert(PARTLIQ_CAPACITY_UNLIMITED == UINT64_MAX, "PARTLIQ_CAPACITY_UNLIMITED");
 _Static_assert(sizeof(PARTLIQ_ACTION_BACKSTOP) == 4 && PARTLIQ_REASON_CAPACITY_EXHAUSTED == 8, "partliq_action, partliq_reason");
 _Static_assert(PARTLIQ_ACTION_CANCEL_ORDERS == 4 && PARTLIQ_REASON_OPEN_ORDERS == 9, "the unified pipeline's action and reason");
+/* Unified liquidation: legs, the planner, the waterfall, delisting. */
+PIN_SIZE(partliq_unified_leg, 24, int64_t);
+PIN_OFF(partliq_unified_leg, kind, 0);
+PIN_OFF(partliq_unified_leg, position_index, 4);
+PIN_OFF(partliq_unified_leg, liability_asset, 8);
+PIN_OFF(partliq_unified_leg, collateral_asset, 12);
+PIN_OFF(partliq_unified_leg, amount, 16);
+
+PIN_SIZE(partliq_asset_liquidation_fees, 8, uint32_t);
+PIN_OFF(partliq_asset_liquidation_fees, liquidator_bonus_ppm, 0);
+PIN_OFF(partliq_asset_liquidation_fees, insurance_fee_ppm, 4);
+
+PIN_SIZE(partliq_leg_terms, 16, uint32_t);
+PIN_OFF(partliq_leg_terms, target, 0);
+PIN_OFF(partliq_leg_terms, perp_band_ppm, 8);
+PIN_OFF(partliq_leg_terms, reserved, 12);
+
+PIN_SIZE(partliq_leg_flow, 40, int64_t);
+PIN_OFF(partliq_leg_flow, unit, 0);
+PIN_OFF(partliq_leg_flow, index, 4);
+PIN_OFF(partliq_leg_flow, account, 8);
+PIN_OFF(partliq_leg_flow, liquidator, 16);
+PIN_OFF(partliq_leg_flow, counterparty, 24);
+PIN_OFF(partliq_leg_flow, insurance_fund, 32);
+
+PIN_SIZE(partliq_leg_settlement, 192, int64_t);
+PIN_OFF(partliq_leg_settlement, leg, 0);
+PIN_OFF(partliq_leg_settlement, flows, 24);
+PIN_OFF(partliq_leg_settlement, value_liquidated, 104);
+PIN_OFF(partliq_leg_settlement, cost_to_account, 112);
+PIN_OFF(partliq_leg_settlement, health_after, 120);
+
+PIN_SIZE(partliq_leg_sizing, 232, int64_t);
+PIN_OFF(partliq_leg_sizing, status, 0);
+PIN_OFF(partliq_leg_sizing, has_settlement, 4);
+PIN_OFF(partliq_leg_sizing, leg, 8);
+PIN_OFF(partliq_leg_sizing, max_amount, 32);
+PIN_OFF(partliq_leg_sizing, settlement, 40);
+
+PIN_SIZE(partliq_unified_plan, 96, int64_t);
+PIN_OFF(partliq_unified_plan, status, 0);
+PIN_OFF(partliq_unified_plan, leg_count, 4);
+PIN_OFF(partliq_unified_plan, value_liquidated, 8);
+PIN_OFF(partliq_unified_plan, cost_to_account, 16);
+PIN_OFF(partliq_unified_plan, health_after, 24);
+
+PIN_SIZE(partliq_waterfall_policy, 24, uint32_t);
+PIN_OFF(partliq_waterfall_policy, steps, 0);
+PIN_OFF(partliq_waterfall_policy, step_count, 16);
+PIN_OFF(partliq_waterfall_policy, fund_scope, 20);
+
+PIN_SIZE(partliq_deficit, 16, int64_t);
+PIN_OFF(partliq_deficit, kind, 0);
+PIN_OFF(partliq_deficit, index, 4);
+PIN_OFF(partliq_deficit, amount, 8);
+
+PIN_SIZE(partliq_party, 8, uint32_t);
+PIN_OFF(partliq_party, kind, 0);
+PIN_OFF(partliq_party, index, 4);
+
+PIN_SIZE(partliq_ledger_unit, 8, uint32_t);
+PIN_OFF(partliq_ledger_unit, kind, 0);
+PIN_OFF(partliq_ledger_unit, index, 4);
+
+PIN_SIZE(partliq_ledger_entry, 32, int64_t);
+PIN_OFF(partliq_ledger_entry, from, 0);
+PIN_OFF(partliq_ledger_entry, to, 8);
+PIN_OFF(partliq_ledger_entry, unit, 16);
+PIN_OFF(partliq_ledger_entry, amount, 24);
+
+PIN_SIZE(partliq_step_use, 16, int64_t);
+PIN_OFF(partliq_step_use, step, 0);
+PIN_OFF(partliq_step_use, reserved, 4);
+PIN_OFF(partliq_step_use, absorbed, 8);
+
+PIN_SIZE(partliq_socialization, 72, int64_t);
+PIN_OFF(partliq_socialization, kind, 0);
+PIN_OFF(partliq_socialization, reserved, 4);
+PIN_OFF(partliq_socialization, open_interest, 8);
+PIN_OFF(partliq_socialization, delta, 16);
+PIN_OFF(partliq_socialization, charged, 24);
+PIN_OFF(partliq_socialization, deposits, 32);
+PIN_OFF(partliq_socialization, old_index, 40);
+PIN_OFF(partliq_socialization, new_index, 48);
+PIN_OFF(partliq_socialization, deposits_after, 56);
+PIN_OFF(partliq_socialization, surplus, 64);
+
+PIN_SIZE(partliq_waterfall_outcome, 208, int64_t);
+PIN_OFF(partliq_waterfall_outcome, steps, 0);
+PIN_OFF(partliq_waterfall_outcome, step_count, 64);
+PIN_OFF(partliq_waterfall_outcome, fund_market, 68);
+PIN_OFF(partliq_waterfall_outcome, fund_paid, 72);
+PIN_OFF(partliq_waterfall_outcome, adl_residual, 80);
+PIN_OFF(partliq_waterfall_outcome, fund_after, 88);
+PIN_OFF(partliq_waterfall_outcome, socialization, 128);
+PIN_OFF(partliq_waterfall_outcome, ledger_len, 200);
+PIN_OFF(partliq_waterfall_outcome, reserved, 204);
+
+PIN_SIZE(partliq_delisting_policy, 16, int64_t);
+PIN_OFF(partliq_delisting_policy, settlement_price, 0);
+PIN_OFF(partliq_delisting_policy, fee_ppm, 8);
+PIN_OFF(partliq_delisting_policy, reserved, 12);
+
+PIN_SIZE(partliq_position_settlement, 56, int64_t);
+PIN_OFF(partliq_position_settlement, position_index, 0);
+PIN_OFF(partliq_position_settlement, reserved, 4);
+PIN_OFF(partliq_position_settlement, closed_size, 8);
+PIN_OFF(partliq_position_settlement, cash, 16);
+PIN_OFF(partliq_position_settlement, funding, 24);
+PIN_OFF(partliq_position_settlement, fee, 32);
+PIN_OFF(partliq_position_settlement, quote_delta, 40);
+PIN_OFF(partliq_position_settlement, new_quote_balance, 48);
+
+PIN_SIZE(partliq_pool_delisting, 104, int64_t);
+PIN_OFF(partliq_pool_delisting, settled, 0);
+PIN_OFF(partliq_pool_delisting, outcome, 4);
+PIN_OFF(partliq_pool_delisting, health_after, 8);
+PIN_OFF(partliq_pool_delisting, deficit, 80);
+PIN_OFF(partliq_pool_delisting, shortfall, 96);
+
 _Static_assert(PARTLIQ_MAX_BALANCES == 64, "PARTLIQ_MAX_BALANCES");
 _Static_assert(PARTLIQ_POSITION_MARGIN_CROSS == 0 && PARTLIQ_POSITION_MARGIN_ISOLATED == 1, "partliq_position_margin");
 _Static_assert(PARTLIQ_HEALTH_LEVEL_INITIAL == 0 && PARTLIQ_HEALTH_LEVEL_LIQUIDATION_END == 1 && PARTLIQ_HEALTH_LEVEL_MAINTENANCE == 2,
@@ -334,6 +454,33 @@ _Static_assert(PARTLIQ_MARGIN_RUNG_SAFE == 0 && PARTLIQ_MARGIN_RUNG_WARNING == 1
 _Static_assert(offsetof(partliq_unified_health, liquidation_end) - offsetof(partliq_unified_health, initial) == sizeof(partliq_level_figures) &&
                    offsetof(partliq_unified_health, maintenance) - offsetof(partliq_unified_health, liquidation_end) == sizeof(partliq_level_figures),
                "partliq_unified_health levels");
+_Static_assert(PARTLIQ_NO_INDEX == UINT32_MAX && PARTLIQ_MAX_PLAN_LEGS == 16 && PARTLIQ_MAX_WATERFALL_STEPS == 4 &&
+                   PARTLIQ_MAX_LEDGER_ENTRIES == 6,
+               "legs and waterfall limits");
+_Static_assert(PARTLIQ_LEG_KIND_REDUCE_PERP == 0 && PARTLIQ_LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY == 1 &&
+                   PARTLIQ_LEG_KIND_PERP_PNL_FOR_LIABILITY == 2 && PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS == 3,
+               "partliq_leg_kind");
+_Static_assert(PARTLIQ_FLOW_UNIT_NONE == 0 && PARTLIQ_FLOW_UNIT_ASSET == 1 && PARTLIQ_FLOW_UNIT_POSITION_QUOTE == 2 &&
+                   PARTLIQ_FLOW_UNIT_POSITION_SIZE == 3,
+               "partliq_flow_unit");
+_Static_assert(PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE == 0 && PARTLIQ_PLAN_OBJECTIVE_LEAST_COST == 1, "partliq_plan_objective");
+_Static_assert(PARTLIQ_LEG_ORDERING_CHEAPEST == 0 && PARTLIQ_LEG_ORDERING_PERPS_FIRST == 1 && PARTLIQ_LEG_ORDERING_BY_TIER == 2,
+               "partliq_leg_ordering");
+_Static_assert(PARTLIQ_WATERFALL_STEP_INSURANCE_FUND == 0 && PARTLIQ_WATERFALL_STEP_BACKSTOP == 1 &&
+                   PARTLIQ_WATERFALL_STEP_SOCIALIZED_LOSS == 2 && PARTLIQ_WATERFALL_STEP_AUTO_DELEVERAGE == 3,
+               "partliq_waterfall_step");
+_Static_assert(PARTLIQ_FUND_SCOPE_GLOBAL == 0 && PARTLIQ_FUND_SCOPE_PER_MARKET == 1, "partliq_fund_scope");
+_Static_assert(PARTLIQ_DEFICIT_KIND_PERP == 0 && PARTLIQ_DEFICIT_KIND_SPOT == 1, "partliq_deficit_kind");
+_Static_assert(PARTLIQ_PARTY_KIND_ACCOUNT == 0 && PARTLIQ_PARTY_KIND_LIQUIDATOR == 1 && PARTLIQ_PARTY_KIND_INSURANCE_FUND == 2 &&
+                   PARTLIQ_PARTY_KIND_BACKSTOP == 3 && PARTLIQ_PARTY_KIND_SOCIALIZED_PERP == 4 &&
+                   PARTLIQ_PARTY_KIND_SOCIALIZED_DEPOSITS == 5 && PARTLIQ_PARTY_KIND_ADL_COUNTERPARTIES == 6,
+               "partliq_party_kind");
+_Static_assert(PARTLIQ_LEDGER_UNIT_KIND_QUOTE == 0 && PARTLIQ_LEDGER_UNIT_KIND_ASSET == 1, "partliq_ledger_unit_kind");
+_Static_assert(PARTLIQ_SOCIALIZATION_KIND_NONE == 0 && PARTLIQ_SOCIALIZATION_KIND_PERP == 1 && PARTLIQ_SOCIALIZATION_KIND_SPOT == 2,
+               "partliq_socialization_kind");
+_Static_assert(PARTLIQ_DELISTING_OUTCOME_SOLVENT == 0 && PARTLIQ_DELISTING_OUTCOME_BANKRUPT == 1 &&
+                   PARTLIQ_DELISTING_OUTCOME_INSOLVENT == 2,
+               "partliq_delisting_outcome");
 /* 0 is the old reserved value of both fields: callers that zeroed them keep their behaviour. */
 _Static_assert(PARTLIQ_FEE_ROUNDING_UP == 0 && PARTLIQ_FEE_ROUNDING_DOWN == 1, "partliq_fee_rounding");
 _Static_assert(PARTLIQ_LIMIT_MODE_CAP == 0 && PARTLIQ_LIMIT_MODE_AT_LEAST_ONE_LOT == 1, "partliq_limit_mode");

@@ -613,6 +613,7 @@ int main(void) {
   test_shared_state();
   test_unified();
   test_lending();
+  test_liquidation();
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -27,6 +27,18 @@ OP and A:
   asset = id exp initial_asset_ppm maintenance_asset_ppm initial_liability_ppm
           maintenance_liability_ppm imf_ppm imf_unit
 
+  unified ... pool what legs_len  L ...  then, by `what`:
+            3 (settle a leg), 4 (size a leg):
+              G n <bonus_ppm fund_fee_ppm>*n  T target_kind buffer_ppm band_ppm
+              K kind position_index liability_asset collateral_asset amount
+            5 (plan, legs_len legs, no tiers): G ...  T ...  O objective ordering
+            6 (settle delisted, legs_len settlements): D market_index price fee_ppm
+  waterfall D kind index amount  W n <step>*n scope  F balance floor
+            K backstop_capacity deposit_index  Y n <payer>*n
+            X n <asset>*n  Q n <asset_price>*n  N ledger_len
+  social    which a b c   (0 socialized_delta(a, b), 1 socialized_charge(a, b),
+                           2 haircut_index(a, b, c), 3 haircut_balance(a, b, c))
+
 A unified case has no pool collateral or positions of its own (C 0 S 0): its
 account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
 health (pool ignored), 2 the unified pipeline for pool `pool` with the core's
@@ -35,7 +47,20 @@ default policy, a fresh rule state, no market states, now 0, block 0 and
 equity, the initial, liquidation-end and maintenance collateral and
 requirement, margin ratio, state, rung; pipeline — action, reason, plan
 status, leg count, health before and after, required equity, shortfall, and
-each leg after a `|`.
+each leg after a `|`; a leg's settlement — the leg (kind, position,
+liability, collateral, amount), its two flows (unit, index, account,
+liquidator, counterparty, fund), value, cost, then the unified health's
+figures (no pool count); a sizing — status, has settlement, max amount, the
+leg, then its settlement after a `|`; a plan — status, leg count, value,
+cost, health, each leg after a `|`; a delisting — settled, outcome, deficit
+(kind, index, amount), shortfall, health, each settlement after a `|`
+(position, closed size, cash, funding, fee, quote delta, new quote balance).
+A waterfall: steps run and each (step, absorbed), fund market (4294967295:
+the exchange-wide fund), fund paid, ADL residual, the fund after (balance,
+floor, initial, credits, debits), the socialization (kind, open interest,
+delta, charged, deposits, old index, new index, deposits after, surplus),
+ledger length, each entry after a `|` (from kind and index, to kind and
+index, unit kind and index, amount). Unused indexes are 4294967295.
 """
 
 import os
@@ -274,6 +299,121 @@ readme("unified_overflow", [R_LONG], 0, 0, 0, STD, asset_prices=[1, 9_223_372_03
 # Bankrupt: 5,000 USDC borrowed instead of 1,000: equity −2,000.05 USD.
 readme("unified_bankrupt", [R_CANCELLED], 0, 0, 0, BPM, balances=[(1, 40_000_000_000), (0, -5_000_000_000)])
 readme("unified_bankrupt_pipeline", [R_CANCELLED], 0, 2, 1, STD, balances=[(1, 40_000_000_000), (0, -5_000_000_000)])
+
+# --- Unified liquidation: legs, the planner, delisting, the waterfall --------
+# The core's leg book: market 0 (lot and tick 1, 10 % / 5 %, a 1 % fee, none
+# to the liquidator) at mark 100; asset 0 the quote asset at par, asset 1 in
+# hundredths (e = −2) at price 100 — one unit worth 1 — 80 / 90 %, 120 / 110 %.
+LM = market(0, 0, 1, 1, 10_000, 0, 0, [(0, 100_000, 50_000)])
+PAR = (0, 0, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 0, 1)
+HUND = (1, -2, 800_000, 900_000, 1_200_000, 1_100_000, 0, 1)
+NO = 4_294_967_295
+
+
+def lcase(name, balances, positions, what, legs_len, tail, prices=(100,), ladder=STD):
+    ucase(name, [LM], list(prices), [], [], [PAR, HUND], [1, 100], balances, positions, 0 if what != 6 else tail[0], what, legs_len, ladder)
+    cases[-1] = cases[-1] + " " + " ".join(str(x) for x in (tail[1:] if what == 6 else tail))
+
+
+def fees(bonus=50_000, fee=0):
+    return ["G", 2, 0, 0, bonus, fee]
+
+
+INIT = ["T", 1, 0, 0]
+MAINT = ["T", 0, 0, 0]
+SWAP_BOOK = [(1, 1_000), (0, -950)]
+# The swap: r = 938 least (c = ⌈984.9⌉ = 985, liquidator 984, fund 1); r = 937 falls short by 1.
+lcase("legs_swap_size", SWAP_BOOK, [], 4, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 0])
+lcase("legs_swap_settle_938", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 938])
+lcase("legs_swap_settle_937", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 937])
+lcase("legs_swap_size_maintenance", SWAP_BOOK, [], 4, 0, [*fees(), *MAINT, "K", 1, NO, 0, 1, 0])
+lcase("legs_swap_fund_fee", SWAP_BOOK, [], 4, 0, [*fees(50_000, 10_000), *INIT, "K", 1, NO, 0, 1, 0])
+# Bonus 30 %: the swap only hurts; infeasible at the most the deposit allows (769).
+lcase("legs_swap_bonus_30", SWAP_BOOK, [], 4, 0, [*fees(300_000), *INIT, "K", 1, NO, 0, 1, 0])
+# A deposit takes over a perp loss of 920: q = 752 (c = 790, liquidator 789, fund 1).
+lcase("legs_deposit_for_loss", [(1, 1_000)], [(0, 0, 0, -920, 0, 0, 0)], 4, 0, [*fees(), *INIT, "K", 3, 0, NO, 1, 0])
+# A gain of 630 repays a borrow of 600 whole.
+lcase("legs_pnl_for_liability", [(1, -600)], [(0, 0, 0, 630, 0, 0, 0)], 4, 0, [*fees(), *INIT, "K", 2, 0, 1, NO, 0])
+# Long 100 @ 100 with cash −10,000 and 1,000 units: close 23 (end health 7).
+lcase("legs_reduce_perp", [(1, 1_000)], [(0, 0, 100, -10_000, 0, 0, 0)], 4, 0, [*fees(), *INIT, "K", 0, 0, NO, NO, 0])
+lcase("legs_reduce_perp_band", [(1, 1_000)], [(0, 0, 100, -10_000, 0, 0, 0)], 4, 0, [*fees(), "T", 1, 0, 10_000, "K", 0, 0, NO, NO, 0])
+lcase("legs_already_safe", [(1, 1_000), (0, -10)], [], 4, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 0])
+lcase("legs_no_fees", SWAP_BOOK, [], 3, 0, ["G", 0, *INIT, "K", 1, NO, 0, 1, 100])
+# Errors: a kind out of range, more than the borrow, the same asset, the
+# sides swapped, a position the account does not have, an asset without fees.
+lcase("legs_bad_kind", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 4, NO, 0, 1, 1])
+lcase("legs_amount_above_borrow", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 951])
+lcase("legs_amount_zero", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 0, 1, 0])
+lcase("legs_same_asset", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 0, 0, 1])
+lcase("legs_wrong_side", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 1, NO, 1, 0, 1])
+lcase("legs_not_in_pool", SWAP_BOOK, [], 3, 0, [*fees(), *INIT, "K", 0, 0, NO, NO, 1])
+lcase("legs_no_fees_for_asset", SWAP_BOOK, [], 3, 0, ["G", 1, 0, 0, *INIT, "K", 1, NO, 0, 1, 1])
+# The planner: a 700 borrow, 1,000 units, long 100 @ 100 with cash −10,000.
+PLAN_BAL, PLAN_POS = [(1, 1_000), (0, -700)], [(0, 0, 100, -10_000, 0, 0, 0)]
+for obj, ordering, nm in [(0, 0, "least_value"), (1, 0, "least_cost"), (0, 1, "perps_first")]:
+    lcase(f"plan_unified_{nm}", PLAN_BAL, PLAN_POS, 5, 4, [*fees(), *INIT, "O", obj, ordering])
+lcase("plan_unified_bonus_30", PLAN_BAL, PLAN_POS, 5, 4, [*fees(300_000), *INIT, "O", 0, 0])
+lcase("plan_unified_maintenance", PLAN_BAL, PLAN_POS, 5, 4, [*fees(), *MAINT, "O", 0, 0])
+lcase("plan_unified_too_few_legs", PLAN_BAL, PLAN_POS, 5, 1, [*fees(), *INIT, "O", 0, 0])
+lcase("plan_unified_safe", [(1, 1_000), (0, -700)], [], 5, 0, [*fees(), *INIT, "O", 0, 0])
+lcase("plan_unified_hopeless", [(0, -700)], [], 5, 4, [*fees(), *INIT, "O", 0, 0])
+# Delisting at 110: an isolated long 10 (cash −900) solvent, an isolated short
+# 10 (cash 1,050) bankrupt by 50; a cross long with a deposit of 5 insolvent
+# at 100; a 1 % fee capped by the equity.
+ISO_LS = [(0, 1, 10, -900, 0, 0, 0), (0, 1, -10, 1_050, 0, 0, 0)]
+lcase("delist_long", [], ISO_LS, 6, 2, [1, "D", 0, 110, 0], prices=(110,))
+lcase("delist_short_bankrupt", [], ISO_LS, 6, 2, [2, "D", 0, 110, 0], prices=(110,))
+lcase("delist_insolvent", [(0, 5)], [(0, 0, 10, -1_095, 0, 0, 0)], 6, 2, [0, "D", 0, 100, 0])
+lcase("delist_fee_capped", [(0, 5)], [(0, 0, 10, -1_095, 0, 0, 0)], 6, 2, [0, "D", 0, 110, 10_000], prices=(110,))
+lcase("delist_bad_price", [], ISO_LS, 6, 2, [1, "D", 0, 0, 0])
+lcase("delist_fee_above_1", [], ISO_LS, 6, 2, [1, "D", 0, 110, 1_000_001])
+lcase("delist_unknown_market", [], ISO_LS, 6, 2, [1, "D", 7, 110, 0])
+lcase("delist_too_few_settlements", [], ISO_LS, 6, 0, [1, "D", 0, 110, 0])
+
+
+def wcase(name, kind, index, amount, steps, scope, fund, cap, deposit_index, payers, ledger_len=6, assets=(), asset_prices=()):
+    args = ["D", kind, index, amount, "W", len(steps), *steps, scope, "F", *fund, "K", cap, deposit_index, "Y", len(payers), *payers,
+            "X", len(assets), *flat(assets), "Q", len(asset_prices), *asset_prices, "N", ledger_len]
+    case(name, "waterfall", [], [], 0, [], args)
+
+
+# A perp loss of 1,000: the fund's 600 (700 − floor 100), then 400 over an
+# open interest of 7: δ = 57,142,858, charges 172 + 229, the surplus 1 to the fund.
+wcase("waterfall_fund_then_social", 0, 0, 1_000, [0, 2], 0, (700, 100), 0, 1_000_000, [3, -4])
+# Fund 50, backstop 30, ADL 20.
+wcase("waterfall_fund_backstop_adl", 0, 0, 100, [0, 1, 3], 0, (50, 0), 30, 1_000_000, [5])
+wcase("waterfall_adl_only", 0, 3, 77, [3], 0, (0, 0), 0, 1_000_000, [-2])
+# A spot deficit of 50 units of asset 1: the fund buys 30 (30 quote), 20
+# socialized over 1,000 deposited at index 1,000,003.
+wcase("waterfall_spot", 1, 1, 50, [0, 2], 0, (30, 0), 0, 1_000_003, [500, 300, 200], assets=[PAR, HUND], asset_prices=[1, 100])
+wcase("waterfall_spot_all_deposits", 1, 1, 2_000, [2, 3], 0, (0, 0), 0, 1_000_000, [500, 500], assets=[PAR, HUND], asset_prices=[1, 100])
+wcase("waterfall_unabsorbed", 0, 0, 25, [0, 2, 3], 0, (10, 0), 0, 1_000_000, [0, 0])
+wcase("waterfall_ledger_too_small", 0, 0, 25, [0, 2, 3], 0, (10, 0), 0, 1_000_000, [3, -4], ledger_len=2)
+wcase("waterfall_no_deficit", 0, 0, 0, [0, 2], 0, (10, 0), 0, 1_000_000, [1])
+wcase("waterfall_bad_policy", 0, 0, 25, [0], 0, (10, 0), 0, 1_000_000, [1])
+wcase("waterfall_negative_backstop", 0, 0, 25, [1, 3], 0, (10, 0), -1, 1_000_000, [1])
+wcase("waterfall_bad_deposit_index", 1, 1, 5, [2], 0, (0, 0), 0, 0, [10], assets=[PAR, HUND], asset_prices=[1, 100])
+wcase("waterfall_overflow", 0, 0, 1_000, [2], 0, (0, 0), 0, 1_000_000, [9_223_372_036_854_775_807, 9_223_372_036_854_775_807])
+
+
+def scase(name, which, a, b, c=0):
+    case(name, "social", [], [], 0, [], [which, a, b, c])
+
+
+# Drift's case: δ = ⌈1e8 / 11⌉ = 9,090,910; the long 7 pays 64, the short 4 pays 37.
+scase("social_delta", 0, 100, 11)
+scase("social_charge_long", 1, 7, 9_090_910)
+scase("social_charge_short", 1, -4, 9_090_910)
+scase("social_delta_no_loss", 0, 0, 11)
+scase("social_delta_no_interest", 0, 5, 0)
+scase("social_delta_overflow", 0, 9_223_372_036_854_775_807, 1)
+# I' = ⌊1,000,003 × 993 / 1,000⌋ = 993,002; 500 → 496.
+scase("haircut_index", 2, 1_000_003, 1_000, 7)
+scase("haircut_balance", 3, 500, 1_000_003, 993_002)
+scase("haircut_index_everything", 2, 1_000_000, 5, 5)
+scase("haircut_index_bad", 2, 0, 5, 1)
+scase("haircut_balance_negative", 3, -1, 1, 1)
+scase("haircut_balance_overflow", 3, 9_223_372_036_854_775_807, 1, 2)
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

@@ -233,6 +233,10 @@ func runCase(t *testing.T, line string) string {
 			s.PositionQuoteDelta, health(s.HealthAfter))
 	case "unified":
 		res, err = runUnified(k, pool)
+	case "waterfall":
+		res, err = runWaterfall(k)
+	case "social":
+		res, err = runSocial(k)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}

@@ -367,6 +367,13 @@ pub(crate) unsafe trait Castable: Sized {
         Ok(unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<Self::RustType>(), s.len()) })
     }
 
+    /// One writable value as the core's, once it passes `check`.
+    fn cast_mut(&mut self) -> Result<&mut Self::RustType, partliq_status> {
+        self.check()?;
+        // SAFETY: as `cast_slice_mut`, for one value.
+        Ok(unsafe { &mut *(self as *mut Self).cast::<Self::RustType>() })
+    }
+
     /// One value as the core's, once it passes `check`.
     fn cast_ref(&self) -> Result<&Self::RustType, partliq_status> {
         self.check()?;

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 use std::string::String;
 use std::vec::Vec;
 
+use partliq::escalation::{InsuranceFundBook, InsuranceFunds};
+use partliq::unified::*;
 use partliq::*;
 
 struct Tokens<'a>(core::str::SplitWhitespace<'a>);
@@ -104,6 +106,9 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             h.rung as u32
         )
     };
+    if what >= 3 {
+        return legs_case(t, what, &account, pool, &book, &ladder, legs_len);
+    }
     match what {
         0 => unified_pool_health(&account.pool(pool)?, &book, &ladder).map(|h| figures(&h)),
         1 => unified_account_health(&account, &book, &ladder).map(|h| figures(&h)),
@@ -131,6 +136,229 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             })
         }
     }
+}
+
+/// A unified health's figures (no pool count).
+fn uhealth(h: &UnifiedHealth) -> String {
+    let level = |l: &LevelFigures| format!("{} {}", l.collateral.0, l.requirement.0);
+    format!(
+        "{} {} {} {} {} {} {}",
+        h.equity.0,
+        level(&h.initial),
+        level(&h.liquidation_end),
+        level(&h.maintenance),
+        h.margin_ratio_ppm,
+        h.state as u32,
+        h.rung as u32
+    )
+}
+
+fn leg_str(l: &UnifiedLeg) -> String {
+    format!("{} {} {} {} {}", l.kind as u32, l.position_index, l.liability_asset, l.collateral_asset, l.amount)
+}
+
+fn settlement_str(s: &LegSettlement) -> String {
+    let mut out = leg_str(&s.leg);
+    for f in &s.flows {
+        write!(out, " {} {} {} {} {} {}", f.unit as u32, f.index, f.account, f.liquidator, f.counterparty, f.insurance_fund).unwrap();
+    }
+    write!(out, " {} {} {}", s.value_liquidated.0, s.cost_to_account.0, uhealth(&s.health_after)).unwrap();
+    out
+}
+
+/// A figure of the core as the ABI's `int64_t` (the C ABI's `OVERFLOW`
+/// beyond).
+fn w(v: i128) -> core::result::Result<i64, Error> {
+    i64::try_from(v).map_err(|_| Error::Overflow)
+}
+
+/// A unified case's legs, plan or delisting (`what` 3 to 6, format in
+/// `gen_cases.py`).
+fn legs_case(
+    t: &mut Tokens<'_>,
+    what: i64,
+    account: &UnifiedAccount<'_>,
+    pool: usize,
+    book: &MarginBook<'_>,
+    ladder: &MarginLadder,
+    legs_len: usize,
+) -> core::result::Result<String, Error> {
+    if what == 6 {
+        t.expect("D");
+        let (market, price, fee) = (t.int() as u32, t.int(), t.int() as u32);
+        let policy = DelistingPolicy { settlement_price: Price(price), fee: Ppm(fee) };
+        let mut scratch = std::vec![PerpPosition::default(); account.positions.len()];
+        let mut settled = std::vec![PositionSettlement::default(); legs_len];
+        let d = settle_delisted(account, pool, book, market, &policy, ladder, &mut scratch, &mut settled)?;
+        let (kind, deficit, shortfall) = match d.outcome {
+            DelistingOutcome::Solvent => (0, String::from("0 0 0"), 0),
+            DelistingOutcome::Bankrupt(Deficit::Perp { market_index, loss }) => (1, format!("0 {market_index} {}", w(loss)?), 0),
+            DelistingOutcome::Bankrupt(Deficit::Spot { asset_index, amount }) => (1, format!("1 {asset_index} {}", w(amount)?), 0),
+            DelistingOutcome::Insolvent { shortfall } => (2, String::from("0 0 0"), shortfall.0),
+        };
+        let mut s = format!("{} {kind} {deficit} {shortfall} {}", d.settled, uhealth(&d.health_after));
+        for x in &settled[..d.settled] {
+            write!(
+                s,
+                " | {} {} {} {} {} {} {}",
+                x.position_index, x.closed_size.0, x.cash.0, x.funding.0, x.fee.0, x.quote_delta.0, x.new_quote_balance.0
+            )
+            .unwrap();
+        }
+        return Ok(s);
+    }
+    t.expect("G");
+    let n = t.int();
+    let fees: Vec<AssetLiquidationFees> =
+        (0..n).map(|_| AssetLiquidationFees { liquidator_bonus: Ppm(t.int() as u32), insurance_fee: Ppm(t.int() as u32) }).collect();
+    t.expect("T");
+    let (kind, buffer, band) = (t.int(), t.int(), t.int());
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer) };
+    if what == 5 {
+        t.expect("O");
+        let objective = if t.int() == 0 { PlanObjective::LeastValue } else { PlanObjective::LeastCost };
+        let ordering = match t.int() {
+            0 => LegOrdering::Cheapest,
+            1 => LegOrdering::PerpsFirst,
+            _ => LegOrdering::ByTier,
+        };
+        let mut legs = std::vec![UnifiedLeg::default(); legs_len];
+        let p = plan_unified_liquidation(account, pool, book, &terms, objective, ordering, &LiquidationTiers::default(), &mut legs)?;
+        let mut s =
+            format!("{} {} {} {} {}", p.status as u32, p.leg_count, p.value_liquidated.0, p.cost_to_account.0, uhealth(&p.health_after));
+        for l in &legs[..p.leg_count] {
+            write!(s, " | {}", leg_str(l)).unwrap();
+        }
+        return Ok(s);
+    }
+    t.expect("K");
+    let kind = match t.int() {
+        0 => LegKind::ReducePerp,
+        1 => LegKind::SwapCollateralForLiability,
+        2 => LegKind::PerpPnlForLiability,
+        3 => LegKind::DepositForPerpLoss,
+        _ => return Err(Error::InvalidLegKind),
+    };
+    let leg = UnifiedLeg {
+        kind,
+        position_index: t.int() as u32,
+        liability_asset: t.int() as u32,
+        collateral_asset: t.int() as u32,
+        amount: t.int(),
+    };
+    if what == 3 {
+        return settle_leg(account, pool, book, &terms, &leg).map(|s| settlement_str(&s));
+    }
+    let z = size_leg(account, pool, book, &terms, &leg)?;
+    let mut s = format!("{} {} {} {}", z.status as u32, u8::from(z.settlement.is_some()), z.max_amount, leg_str(&z.leg));
+    if let Some(x) = &z.settlement {
+        write!(s, " | {}", settlement_str(x)).unwrap();
+    }
+    Ok(s)
+}
+
+/// A waterfall case (format in `gen_cases.py`).
+fn waterfall_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    t.expect("D");
+    let (kind, index, amount) = (t.int(), t.int() as u32, i128::from(t.int()));
+    let deficit =
+        if kind == 0 { Deficit::Perp { market_index: index, loss: amount } } else { Deficit::Spot { asset_index: index, amount } };
+    t.expect("W");
+    let n = t.int();
+    let steps: Vec<WaterfallStep> = (0..n)
+        .map(|_| match t.int() {
+            0 => WaterfallStep::InsuranceFund,
+            1 => WaterfallStep::Backstop,
+            2 => WaterfallStep::SocializedLoss,
+            _ => WaterfallStep::AutoDeleverage,
+        })
+        .collect();
+    let scope = if t.int() == 0 { FundScope::Global } else { FundScope::PerMarket };
+    t.expect("F");
+    let (balance, floor) = (t.int(), t.int());
+    t.expect("K");
+    let (cap, deposit_index) = (t.int(), t.int());
+    t.expect("Y");
+    let n = t.int();
+    let payers: Vec<i64> = (0..n).map(|_| t.int()).collect();
+    t.expect("X");
+    let n = t.int();
+    let assets: Vec<Asset> = (0..n)
+        .map(|_| Asset {
+            id: t.int() as u32,
+            quote_exponent: t.int() as i32,
+            initial_asset_weight: Ppm(t.int() as u32),
+            maintenance_asset_weight: Ppm(t.int() as u32),
+            initial_liability_weight: Ppm(t.int() as u32),
+            maintenance_liability_weight: Ppm(t.int() as u32),
+            imf_factor: Ppm(t.int() as u32),
+            imf_unit: t.int(),
+        })
+        .collect();
+    t.expect("Q");
+    let n = t.int();
+    let asset_prices: Vec<Price> = (0..n).map(|_| Price(t.int())).collect();
+    t.expect("N");
+    let ledger_len = t.int() as usize;
+    let policy = WaterfallPolicy::new(&steps, scope)?;
+    let mut shared = InsuranceFundBook::new(Quote(balance), Quote(floor))?;
+    let mut funds = InsuranceFunds { shared: &mut shared, per_market: &mut [], has_own: &[] };
+    let book = MarginBook { assets: &assets, asset_prices: &asset_prices, ..MarginBook::perps(&[], &[]) };
+    let ctx =
+        WaterfallContext { backstop_capacity: i128::from(cap), payers: &payers, deposit_index: i128::from(deposit_index), book: &book };
+    let mut ledger = std::vec![LedgerEntry::default(); ledger_len.min(MAX_LEDGER_ENTRIES)];
+    let o = resolve_deficit(&deficit, &policy, &mut funds, &ctx, &mut ledger)?;
+    let fund_index = |f: FundId| match f {
+        FundId::Global => u32::MAX,
+        FundId::Market(m) => m,
+    };
+    let mut s = format!("{}", o.step_count);
+    for u in o.used() {
+        write!(s, " {} {}", u.step as u32, w(u.absorbed)?).unwrap();
+    }
+    let f = &o.fund_after;
+    write!(
+        s,
+        " {} {} {} {} {} {} {} {}",
+        fund_index(o.fund_id),
+        w(o.fund_paid)?,
+        w(o.adl_residual)?,
+        f.balance.0,
+        f.floor.0,
+        f.initial.0,
+        f.total_credits.0,
+        f.total_debits.0
+    )
+    .unwrap();
+    let soc = match o.socialization {
+        Socialization::None => [0i128; 9],
+        Socialization::Perp { open_interest, delta, charged, surplus } => [1, open_interest, delta, charged, 0, 0, 0, 0, surplus],
+        Socialization::Spot { deposits, old_index, new_index, deposits_after, surplus } => {
+            [2, 0, 0, 0, deposits, old_index, new_index, deposits_after, surplus]
+        }
+    };
+    for v in soc {
+        write!(s, " {}", w(v)?).unwrap();
+    }
+    write!(s, " {}", o.ledger_len).unwrap();
+    let party = |p: &Party| match *p {
+        Party::Account => (0, u32::MAX),
+        Party::Liquidator => (1, u32::MAX),
+        Party::InsuranceFund(f) => (2, fund_index(f)),
+        Party::Backstop => (3, u32::MAX),
+        Party::SocializedPerp(m) => (4, m),
+        Party::SocializedDeposits(a) => (5, a),
+        Party::AdlCounterparties(i) => (6, i),
+    };
+    for e in &ledger[..o.ledger_len] {
+        let ((fk, fi), (tk, ti)) = (party(&e.from), party(&e.to));
+        let (uk, ui) = match e.unit {
+            LedgerUnit::Quote => (0, u32::MAX),
+            LedgerUnit::Asset(a) => (1, a),
+        };
+        write!(s, " | {fk} {fi} {tk} {ti} {uk} {ui} {}", w(e.amount)?).unwrap();
+    }
+    Ok(s)
 }
 
 /// One output line (without the newline).
@@ -254,6 +482,17 @@ fn run_case(line: &str) -> String {
             })
         }
         "unified" => unified(&mut t, &markets, &prices),
+        "waterfall" => waterfall_case(&mut t),
+        "social" => {
+            let (which, a, b, c) = (t.int(), i128::from(t.int()), i128::from(t.int()), i128::from(t.int()));
+            let v = match which {
+                0 => socialized_delta(a, b),
+                1 => i64::try_from(a).map_err(|_| Error::Overflow).and_then(|size| socialized_charge(Size(size), b)),
+                2 => haircut_index(a, b, c),
+                _ => haircut_balance(a, b, c),
+            };
+            v.and_then(w).map(|v| format!("{v}"))
+        }
         other => panic!("unknown op {other}"),
     };
     match result {

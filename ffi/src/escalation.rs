@@ -118,6 +118,11 @@ castable!(partliq_adl_candidate => AdlCandidate, |c| if c.reserved == 0 { Ok(())
     account = account, reserved = reserved, size = size, unrealized_pnl = unrealized_pnl, entry_notional = entry_notional,
     mark_notional = mark_notional, margin = margin,
 });
+// A fund is read and written in place as the core's (five integers) by the
+// functions that hand it to the core whole (`partliq_resolve_deficit`).
+castable!(partliq_insurance_fund => InsuranceFundBook, |_f| Ok(()), {
+    balance = balance, floor = floor, initial = initial, total_credits = total_credits, total_debits = total_debits,
+});
 castable!(partliq_adl_fill => AdlFill, |_f| Ok(()), { candidate = candidate, account = account, size_delta = size_delta, price = price });
 
 impl From<&BackstopTransfer> for partliq_backstop {
@@ -142,7 +147,7 @@ fn fund_in(f: &partliq_insurance_fund) -> InsuranceFundBook {
     }
 }
 
-fn fund_out(f: &InsuranceFundBook) -> partliq_insurance_fund {
+pub(crate) fn fund_out(f: &InsuranceFundBook) -> partliq_insurance_fund {
     partliq_insurance_fund {
         balance: f.balance.0,
         floor: f.floor.0,

@@ -330,3 +330,230 @@ pub(crate) fn run_unified(
         )
     }
 }
+
+/// The book of the core's leg and planner tests. Asset 0: the quote asset
+/// at par. Asset 1: hundredths (e = −2) at price 100 — one unit worth 1
+/// quote unit — weights 80 % / 90 % (asset) and 120 % / 110 % (liability).
+/// Market 0: lot and tick 1, 10 % / 5 %, a 1 % fee rounded up, all of it
+/// to the insurance fund, at mark 100. No funding, no risk extras.
+#[cfg(feature = "std")]
+pub(crate) fn legs_book(balances: &[(u32, i64)], positions: &[partliq_perp_position]) -> Book {
+    let mut m = market();
+    m.id = 0;
+    m.liquidator_fee_share_ppm = 0;
+    let par = partliq_asset {
+        id: 0,
+        quote_exponent: 0,
+        initial_asset_weight_ppm: 1_000_000,
+        maintenance_asset_weight_ppm: 1_000_000,
+        initial_liability_weight_ppm: 1_000_000,
+        maintenance_liability_weight_ppm: 1_000_000,
+        imf_factor_ppm: 0,
+        reserved: 0,
+        imf_unit: 1,
+    };
+    let hundredths = partliq_asset {
+        id: 1,
+        quote_exponent: -2,
+        initial_asset_weight_ppm: 800_000,
+        maintenance_asset_weight_ppm: 900_000,
+        initial_liability_weight_ppm: 1_200_000,
+        maintenance_liability_weight_ppm: 1_100_000,
+        ..par
+    };
+    Book {
+        markets: vec![m],
+        prices: vec![100],
+        funding_indexes: vec![],
+        perp_risk: vec![],
+        assets: vec![par, hundredths],
+        asset_prices: vec![1, 100],
+        balances: balances.iter().map(|&(asset_index, amount)| partliq_asset_balance { asset_index, reserved: 0, amount }).collect(),
+        positions: positions.to_vec(),
+    }
+}
+
+/// A cross position of `size` with cash `quote_balance` in market 0.
+#[cfg(feature = "std")]
+pub(crate) fn cross(size: i64, quote_balance: i64) -> partliq_perp_position {
+    partliq_perp_position { market_index: 0, margin: 0, size, quote_balance, last_funding_index: 0, open_bids: 0, open_asks: 0 }
+}
+
+/// The legs' entry points over a book's vectors: every pointer comes from
+/// a live vector, slice or reference with its length; the outputs are
+/// distinct borrows.
+#[cfg(feature = "std")]
+impl Book {
+    /// `partliq_unified_settle_leg`.
+    pub(crate) fn settle_leg(
+        &self,
+        pool: u32,
+        fees: &[partliq_asset_liquidation_fees],
+        terms: &partliq_leg_terms,
+        leg: &partliq_unified_leg,
+        out: &mut partliq_leg_settlement,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_unified_settle_leg(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                fees.as_ptr(),
+                fees.len(),
+                terms,
+                leg,
+                out,
+            )
+        }
+    }
+
+    /// `partliq_unified_size_leg`.
+    pub(crate) fn size_leg(
+        &self,
+        pool: u32,
+        fees: &[partliq_asset_liquidation_fees],
+        terms: &partliq_leg_terms,
+        leg: &partliq_unified_leg,
+        out: &mut partliq_leg_sizing,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_unified_size_leg(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                fees.as_ptr(),
+                fees.len(),
+                terms,
+                leg,
+                out,
+            )
+        }
+    }
+
+    /// `partliq_unified_plan_liquidation`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn plan(
+        &self,
+        pool: u32,
+        fees: &[partliq_asset_liquidation_fees],
+        terms: &partliq_leg_terms,
+        objective: u32,
+        ordering: u32,
+        tiers: (&[u32], &[u32]),
+        legs: &mut [partliq_unified_leg],
+        out: &mut partliq_unified_plan,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_unified_plan_liquidation(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                fees.as_ptr(),
+                fees.len(),
+                terms,
+                objective,
+                ordering,
+                tiers.0.as_ptr(),
+                tiers.0.len(),
+                tiers.1.as_ptr(),
+                tiers.1.len(),
+                legs.as_mut_ptr(),
+                legs.len(),
+                out,
+            )
+        }
+    }
+
+    /// `partliq_settle_delisted`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn delist(
+        &self,
+        pool: u32,
+        market: u32,
+        policy: &partliq_delisting_policy,
+        ladder: &partliq_margin_ladder,
+        positions_after: &mut [partliq_perp_position],
+        settlements: &mut [partliq_position_settlement],
+        out: &mut partliq_pool_delisting,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_settle_delisted(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                market,
+                policy,
+                ladder,
+                positions_after.as_mut_ptr(),
+                positions_after.len(),
+                settlements.as_mut_ptr(),
+                settlements.len(),
+                out,
+            )
+        }
+    }
+}

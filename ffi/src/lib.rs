@@ -143,8 +143,12 @@ mod presets;
 mod pipeline;
 
 // Unified accounts: perp positions, risk extras, pools, ladders, their
-// health (`partliq_unified_pool_health`, `partliq_unified_account_health`)
-// and pipeline (`partliq_run_unified_pipeline`).
+// health (`partliq_unified_pool_health`, `partliq_unified_account_health`),
+// pipeline (`partliq_run_unified_pipeline`), legs and their planner
+// (`partliq_unified_settle_leg`, `partliq_unified_size_leg`,
+// `partliq_unified_plan_liquidation`), the bankruptcy waterfall
+// (`partliq_resolve_deficit` and its figures) and a delisted market's final
+// settlement (`partliq_settle_delisted`).
 #[allow(unsafe_code)]
 mod unified;
 

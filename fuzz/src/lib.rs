@@ -10,6 +10,7 @@
 //! "untouched on error" is checked byte for byte.
 
 pub mod lending;
+pub mod legs;
 pub mod unified;
 
 use arbitrary::Arbitrary;

@@ -1,7 +1,10 @@
 //! Unified margin accounts (the core's `unified`): perp positions with their
 //! margin (cross or isolated), unsettled funding and resting orders; the
 //! markets' risk extras; the account's pools (`partliq_unified_pool_count`).
-//! A pool's health is in `health`, the pipeline in `pipeline`.
+//! A pool's health is in `health`, the pipeline in `pipeline`; its
+//! liquidation legs in `legs`, the planner over them in `planner`, the
+//! bankruptcy waterfall in `waterfall`, a delisted market's final
+//! settlement in `delisting`.
 //!
 //! A unified account is passed flat, as `balances, balances_len,
 //! positions, positions_len`, after its book: `markets, markets_len,
@@ -9,13 +12,21 @@
 //! perp_risk_len, assets, assets_len, asset_prices, asset_prices_len`
 //! (`funding_indexes` and `perp_risk` empty, or one per market).
 
+mod delisting;
 mod health;
+mod legs;
 mod lending;
 mod pipeline;
+mod planner;
+mod waterfall;
 
+pub use delisting::*;
 pub use health::*;
+pub use legs::*;
 pub use lending::*;
 pub use pipeline::*;
+pub use planner::*;
+pub use waterfall::*;
 
 use partliq::unified::{PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};
 

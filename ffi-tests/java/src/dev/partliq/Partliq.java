@@ -54,6 +54,23 @@ public interface Partliq extends Library {
   int MARGIN_RUNG_BACKSTOP = 4;
   int ACTION_CANCEL_ORDERS = 4;
   int REASON_OPEN_ORDERS = 9;
+  int NO_INDEX = -1; // UINT32_MAX
+  int LEG_KIND_REDUCE_PERP = 0;
+  int LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY = 1;
+  int LEG_KIND_DEPOSIT_FOR_PERP_LOSS = 3;
+  int FLOW_UNIT_ASSET = 1;
+  int PLAN_OBJECTIVE_LEAST_VALUE = 0;
+  int PLAN_OBJECTIVE_LEAST_COST = 1;
+  int LEG_ORDERING_CHEAPEST = 0;
+  int WATERFALL_STEP_INSURANCE_FUND = 0;
+  int WATERFALL_STEP_SOCIALIZED_LOSS = 2;
+  int FUND_SCOPE_GLOBAL = 0;
+  int DEFICIT_KIND_PERP = 0;
+  int PARTY_KIND_ACCOUNT = 0;
+  int PARTY_KIND_INSURANCE_FUND = 2;
+  int PARTY_KIND_SOCIALIZED_PERP = 4;
+  int STATUS_INVALID_LEG_KIND = 215;
+  int STATUS_DEFICIT_UNABSORBED = 223;
 
   /** size_t. */
   class SizeT extends IntegerType {
@@ -361,6 +378,179 @@ public interface Partliq extends Library {
     }
   }
 
+  @FieldOrder({"kind", "position_index", "liability_asset", "collateral_asset", "amount"})
+  class UnifiedLeg extends Structure {
+    /** A partliq_leg_kind. */
+    public int kind;
+    public int position_index;
+    public int liability_asset;
+    public int collateral_asset;
+    public long amount;
+  }
+
+  @FieldOrder({"liquidator_bonus_ppm", "insurance_fee_ppm"})
+  class AssetLiquidationFees extends Structure {
+    public int liquidator_bonus_ppm;
+    public int insurance_fee_ppm;
+  }
+
+  @FieldOrder({"target", "perp_band_ppm", "reserved"})
+  class LegTerms extends Structure {
+    public Target target = new Target();
+    public int perp_band_ppm;
+    public int reserved;
+  }
+
+  @FieldOrder({"unit", "index", "account", "liquidator", "counterparty", "insurance_fund"})
+  class LegFlow extends Structure {
+    public int unit;
+    public int index;
+    public long account;
+    public long liquidator;
+    public long counterparty;
+    public long insurance_fund;
+  }
+
+  @FieldOrder({"leg", "flows", "value_liquidated", "cost_to_account", "health_after"})
+  class LegSettlement extends Structure {
+    public UnifiedLeg leg = new UnifiedLeg();
+    public LegFlow[] flows = (LegFlow[]) new LegFlow().toArray(2);
+    public long value_liquidated;
+    public long cost_to_account;
+    public UnifiedHealth health_after = new UnifiedHealth();
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"status", "has_settlement", "leg", "max_amount", "settlement"})
+  class LegSizing extends Structure {
+    public int status;
+    public int has_settlement;
+    public UnifiedLeg leg = new UnifiedLeg();
+    public long max_amount;
+    public LegSettlement settlement = new LegSettlement();
+  }
+
+  @FieldOrder({"status", "leg_count", "value_liquidated", "cost_to_account", "health_after"})
+  class UnifiedPlan extends Structure {
+    public int status;
+    public int leg_count;
+    public long value_liquidated;
+    public long cost_to_account;
+    public UnifiedHealth health_after = new UnifiedHealth();
+  }
+
+  @FieldOrder({"balance", "floor", "initial", "total_credits", "total_debits"})
+  class InsuranceFund extends Structure {
+    public long balance;
+    public long floor;
+    public long initial;
+    public long total_credits;
+    public long total_debits;
+  }
+
+  @FieldOrder({"steps", "step_count", "fund_scope"})
+  class WaterfallPolicy extends Structure {
+    public int[] steps = new int[4];
+    public int step_count;
+    public int fund_scope;
+  }
+
+  @FieldOrder({"kind", "index", "amount"})
+  class Deficit extends Structure {
+    public int kind;
+    public int index;
+    public long amount;
+  }
+
+  @FieldOrder({"kind", "index"})
+  class Party extends Structure {
+    public int kind;
+    public int index;
+  }
+
+  @FieldOrder({"kind", "index"})
+  class LedgerUnit extends Structure {
+    public int kind;
+    public int index;
+  }
+
+  @FieldOrder({"from", "to", "unit", "amount"})
+  class LedgerEntry extends Structure {
+    public Party from = new Party();
+    public Party to = new Party();
+    public LedgerUnit unit = new LedgerUnit();
+    public long amount;
+  }
+
+  @FieldOrder({"step", "reserved", "absorbed"})
+  class StepUse extends Structure {
+    public int step;
+    public int reserved;
+    public long absorbed;
+  }
+
+  @FieldOrder({"kind", "reserved", "open_interest", "delta", "charged", "deposits", "old_index", "new_index", "deposits_after", "surplus"})
+  class Socialization extends Structure {
+    public int kind;
+    public int reserved;
+    public long open_interest;
+    public long delta;
+    public long charged;
+    public long deposits;
+    public long old_index;
+    public long new_index;
+    public long deposits_after;
+    public long surplus;
+  }
+
+  @FieldOrder({"steps", "step_count", "fund_market", "fund_paid", "adl_residual", "fund_after", "socialization", "ledger_len", "reserved"})
+  class WaterfallOutcome extends Structure {
+    public StepUse[] steps = (StepUse[]) new StepUse().toArray(4);
+    public int step_count;
+    public int fund_market;
+    public long fund_paid;
+    public long adl_residual;
+    public InsuranceFund fund_after = new InsuranceFund();
+    public Socialization socialization = new Socialization();
+    public int ledger_len;
+    public int reserved;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
+  @FieldOrder({"settlement_price", "fee_ppm", "reserved"})
+  class DelistingPolicy extends Structure {
+    public long settlement_price;
+    public int fee_ppm;
+    public int reserved;
+  }
+
+  @FieldOrder({"position_index", "reserved", "closed_size", "cash", "funding", "fee", "quote_delta", "new_quote_balance"})
+  class PositionSettlement extends Structure {
+    public int position_index;
+    public int reserved;
+    public long closed_size;
+    public long cash;
+    public long funding;
+    public long fee;
+    public long quote_delta;
+    public long new_quote_balance;
+  }
+
+  @FieldOrder({"settled", "outcome", "health_after", "deficit", "shortfall"})
+  class PoolDelisting extends Structure {
+    public int settled;
+    public int outcome;
+    public UnifiedHealth health_after = new UnifiedHealth();
+    public Deficit deficit = new Deficit();
+    public long shortfall;
+  }
+
   String partliq_version();
 
   int partliq_abi_version();
@@ -438,4 +628,42 @@ public interface Partliq extends Library {
   /** outCount: a size_t (8 bytes here: checked by the test). */
   int partliq_deleverage(long deficitSize, long bankruptcyPrice, long lotStep, AdlCandidate[] candidates, SizeT candidatesLen, int mode,
       int[] order, SizeT orderLen, AdlFill[] fills, SizeT fillsLen, LongByReference outCount);
+
+  int partliq_unified_settle_leg(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      AssetLiquidationFees[] assetFees, SizeT assetFeesLen, LegTerms terms, UnifiedLeg leg, LegSettlement out);
+
+  int partliq_unified_size_leg(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      AssetLiquidationFees[] assetFees, SizeT assetFeesLen, LegTerms terms, UnifiedLeg leg, LegSizing out);
+
+  int partliq_unified_plan_liquidation(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      AssetLiquidationFees[] assetFees, SizeT assetFeesLen, LegTerms terms, int objective, int ordering, int[] assetTiers,
+      SizeT assetTiersLen, int[] marketTiers, SizeT marketTiersLen, UnifiedLeg[] legs, SizeT legsLen, UnifiedPlan out);
+
+  int partliq_insurance_fund_new(long balance, long floor, InsuranceFund out);
+
+  /** hasOwn: one byte per market. */
+  int partliq_resolve_deficit(Asset[] assets, SizeT assetsLen, long[] assetPrices, SizeT assetPricesLen, Deficit deficit,
+      WaterfallPolicy policy, InsuranceFund fund, InsuranceFund[] marketFunds, SizeT marketFundsLen, byte[] hasOwn, SizeT hasOwnLen,
+      long backstopCapacity, long[] payers, SizeT payersLen, long depositIndex, LedgerEntry[] ledger, SizeT ledgerLen,
+      WaterfallOutcome out);
+
+  int partliq_settle_delisted(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      int marketIndex, DelistingPolicy policy, MarginLadder ladder, PerpPosition[] positionsAfter, SizeT positionsAfterLen,
+      PositionSettlement[] settlements, SizeT settlementsLen, PoolDelisting out);
+
+  int partliq_socialized_delta(long loss, long openInterest, LongByReference out);
+
+  int partliq_socialized_charge(long size, long delta, LongByReference out);
+
+  int partliq_haircut_index(long index, long deposits, long loss, LongByReference out);
+
+  int partliq_haircut_balance(long balance, long oldIndex, long newIndex, LongByReference out);
 }

@@ -29,6 +29,20 @@ import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.Settlement;
 import dev.partliq.Partliq.SizeT;
 import dev.partliq.Partliq.UnifiedHealth;
+import dev.partliq.Partliq.PositionSettlement;
+import dev.partliq.Partliq.PoolDelisting;
+import dev.partliq.Partliq.DelistingPolicy;
+import dev.partliq.Partliq.AssetLiquidationFees;
+import dev.partliq.Partliq.Deficit;
+import dev.partliq.Partliq.InsuranceFund;
+import dev.partliq.Partliq.LedgerEntry;
+import dev.partliq.Partliq.LegSettlement;
+import dev.partliq.Partliq.LegSizing;
+import dev.partliq.Partliq.LegTerms;
+import dev.partliq.Partliq.UnifiedLeg;
+import dev.partliq.Partliq.UnifiedPlan;
+import dev.partliq.Partliq.WaterfallOutcome;
+import dev.partliq.Partliq.WaterfallPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,6 +301,49 @@ public final class PartliqTest {
           0, legs, new SizeT(legsLen), out);
     }
 
+    int settleLeg(AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSettlement out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_settle_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, leg, out);
+    }
+
+    int sizeLeg(AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSizing out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_size_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), 0, fees, n(fees), terms, leg, out);
+    }
+
+    int plan(AssetLiquidationFees[] fees, LegTerms terms, int objective, UnifiedLeg[] legs, UnifiedPlan out) {
+      return plan(0, fees, terms, objective, Partliq.LEG_ORDERING_CHEAPEST, legs, out);
+    }
+
+    int plan(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, int objective, int ordering, UnifiedLeg[] legs, UnifiedPlan out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, objective,
+          ordering, null, new SizeT(0), null, new SizeT(0), legs, n(legs), out);
+    }
+
+    int settleLeg(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSettlement out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_settle_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, leg, out);
+    }
+
+    int sizeLeg(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSizing out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_unified_size_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), terms, leg, out);
+    }
+
+    int delist(int poolIndex, int market, DelistingPolicy policy, MarginLadder ladder, PositionSettlement[] settled, PoolDelisting out) {
+      Pool p = pool;
+      PerpPosition[] after = positions == null ? null : (PerpPosition[]) new PerpPosition().toArray(positions.length);
+      return Partliq.LIB.partliq_settle_delisted(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets, n(assets),
+          assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, market, policy, ladder, after, n(after),
+          settled, n(settled), out);
+    }
+
     long poolCount() {
       LongByReference n = new LongByReference();
       int st = Partliq.LIB.partliq_unified_pool_count(positions, n(positions), n);
@@ -389,6 +446,318 @@ public final class PartliqTest {
     check(u.poolHealth(0, std, kept) == Partliq.STATUS_INVALID_ENUM && kept.equity == 42, "bad margin refused");
   }
 
+  /**
+   * The core's leg and planner book: market 0 (lot and tick 1, 10 % / 5 %, a 1 % fee rounded up, all of it to the fund) at mark 100;
+   * asset 0 the quote asset at par, asset 1 in hundredths (e = −2) at price 100, 80 / 90 % and 120 / 110 %; balances as given (asset,
+   * amount pairs), one cross position when size is not 0.
+   */
+  private static Unified legsBook(long[] balances, long size, long quoteBalance) {
+    Market m = new Market();
+    m.lot_step = 1;
+    m.tick = 1;
+    m.tier_count = 1;
+    m.tiers[0].initial_ppm = 100000;
+    m.tiers[0].maintenance_ppm = 50000;
+    m.liquidation_fee_ppm = 10000;
+    Unified u = new Unified(new Pool(List.of(m), List.of(100L), 0, List.of()), 0, 0, 2, 2, balances.length / 2, size == 0 ? 0 : 1);
+    setAsset(u.assets[0], 0, 1000000, 1000000, 1000000, 1000000);
+    setAsset(u.assets[1], -2, 800000, 900000, 1200000, 1100000);
+    u.assetPrices[0] = 1;
+    u.assetPrices[1] = 100;
+    for (int i = 0; i < balances.length / 2; i++) {
+      u.balances[i].asset_index = (int) balances[2 * i];
+      u.balances[i].amount = balances[2 * i + 1];
+    }
+    if (size != 0) {
+      u.positions[0].size = size;
+      u.positions[0].quote_balance = quoteBalance;
+    }
+    return u;
+  }
+
+  private static boolean isLeg(UnifiedLeg l, int kind, int position, int liability, int collateral, long amount) {
+    return l.kind == kind && l.position_index == position && l.liability_asset == liability && l.collateral_asset == collateral
+        && l.amount == amount;
+  }
+
+  /**
+   * Unified liquidation, the core's figures: the swap of 938 (1,000 units of asset 1 against a 950 borrow; c = ⌈1.05 × 938⌉ = 985, the
+   * liquidator ⌊984.9⌋ = 984, the fund 1), the planner's mix (a 700 borrow and a long 100 @ 100: the whole borrow, 87 closed and 33 of the
+   * perp's loss taken over for 35 units, value 735 + 8,700 + 35 = 9,470), and the waterfall (a loss of 1,000: the fund's 600, then 400 over an open interest of 7, δ = 57,142,858, charges
+   * 401, the surplus 1 back to the fund).
+   */
+  private static void liquidationExample() {
+    Partliq lib = Partliq.LIB;
+    check(new UnifiedLeg().size() == 24 && new LegTerms().size() == 16 && new LegSettlement().size() == 192
+        && new LegSettlement().offsetOf("health_after") == 120 && new LegSizing().size() == 232 && new UnifiedPlan().size() == 96,
+        "leg struct layouts");
+    check(new LedgerEntry().size() == 32 && new WaterfallPolicy().size() == 24 && new Deficit().size() == 16
+        && new WaterfallOutcome().size() == 208 && new WaterfallOutcome().offsetOf("socialization") == 128, "waterfall struct layouts");
+    AssetLiquidationFees[] fees = (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(2);
+    fees[1].liquidator_bonus_ppm = 50000;
+    LegTerms terms = new LegTerms();
+    terms.target.kind = Partliq.TARGET_INITIAL;
+
+    Unified swap = legsBook(new long[] {1, 1000, 0, -950}, 0, 0);
+    UnifiedLeg leg = new UnifiedLeg();
+    leg.kind = Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY;
+    leg.position_index = Partliq.NO_INDEX;
+    leg.liability_asset = 0;
+    leg.collateral_asset = 1;
+    LegSizing z = new LegSizing();
+    check(swap.sizeLeg(fees, terms, leg, z) == 0 && z.status == Partliq.OUTCOME_RESTORED && z.leg.amount == 938 && z.max_amount == 950,
+        "the least swap repays 938");
+    leg.amount = 938;
+    LegSettlement s = new LegSettlement();
+    check(swap.settleLeg(fees, terms, leg, s) == 0, "settle the swap");
+    check(s.flows[0].unit == Partliq.FLOW_UNIT_ASSET && s.flows[0].index == 0 && s.flows[0].account == 938 && s.flows[0].liquidator == -938,
+        "the borrow repaid");
+    check(s.flows[1].index == 1 && s.flows[1].account == -985 && s.flows[1].liquidator == 984 && s.flows[1].insurance_fund == 1,
+        "c = 985: liquidator 984, fund 1");
+    check(s.value_liquidated == 985 && s.cost_to_account == 47
+        && s.health_after.liquidation_end.collateral == s.health_after.liquidation_end.requirement, "value, cost, health after");
+    leg.kind = 4;
+    s.value_liquidated = 42;
+    check(swap.settleLeg(fees, terms, leg, s) == Partliq.STATUS_INVALID_LEG_KIND && s.value_liquidated == 42, "bad leg kind refused");
+
+    Unified mix = legsBook(new long[] {1, 1000, 0, -700}, 100, -10000);
+    UnifiedLeg[] legs = (UnifiedLeg[]) new UnifiedLeg().toArray(4);
+    UnifiedPlan plan = new UnifiedPlan();
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_VALUE, legs, plan) == 0 && plan.status == Partliq.OUTCOME_RESTORED
+        && plan.leg_count == 3 && plan.value_liquidated == 9470 && plan.cost_to_account == 35 + 87 + 2, "the mix of 9,470");
+    check(isLeg(legs[0], Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY, Partliq.NO_INDEX, 0, 1, 700)
+        && isLeg(legs[1], Partliq.LEG_KIND_REDUCE_PERP, 0, Partliq.NO_INDEX, Partliq.NO_INDEX, 87)
+        && isLeg(legs[2], Partliq.LEG_KIND_DEPOSIT_FOR_PERP_LOSS, 0, Partliq.NO_INDEX, 1, 33), "700 repaid, 87 closed, 33 of the loss taken over");
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_COST, legs, plan) == 0 && plan.leg_count == 1 && plan.cost_to_account == 100
+        && legs[0].amount == 100, "least cost: the perp alone");
+    UnifiedLeg[] one = (UnifiedLeg[]) new UnifiedLeg().toArray(1);
+    check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_VALUE, one, plan) == Partliq.STATUS_BUFFER_TOO_SMALL && plan.leg_count == 1,
+        "one leg too few, the plan untouched");
+
+    InsuranceFund fund = new InsuranceFund();
+    check(lib.partliq_insurance_fund_new(700, 100, fund) == 0, "fund");
+    WaterfallPolicy policy = new WaterfallPolicy();
+    policy.steps[0] = Partliq.WATERFALL_STEP_INSURANCE_FUND;
+    policy.steps[1] = Partliq.WATERFALL_STEP_SOCIALIZED_LOSS;
+    policy.step_count = 2;
+    policy.fund_scope = Partliq.FUND_SCOPE_GLOBAL;
+    Deficit d = new Deficit();
+    d.kind = Partliq.DEFICIT_KIND_PERP;
+    d.amount = 1000;
+    long[] payers = {3, -4};
+    LedgerEntry[] ledger = (LedgerEntry[]) new LedgerEntry().toArray(6);
+    WaterfallOutcome o = new WaterfallOutcome();
+    int rc = lib.partliq_resolve_deficit(null, new SizeT(0), null, new SizeT(0), d, policy, fund, null, new SizeT(0), null, new SizeT(0), 0,
+        payers, new SizeT(2), 1000000, ledger, new SizeT(6), o);
+    check(rc == 0 && o.step_count == 2 && o.steps[0].absorbed == 600 && o.steps[1].absorbed == 400 && o.fund_paid == 600
+        && o.fund_market == Partliq.NO_INDEX && o.ledger_len == 3, "fund 600, socialized 400");
+    check(o.socialization.open_interest == 7 && o.socialization.delta == 57142858L && o.socialization.charged == 401
+        && o.socialization.surplus == 1, "δ and charges");
+    check(ledger[0].from.kind == Partliq.PARTY_KIND_INSURANCE_FUND && ledger[0].to.kind == Partliq.PARTY_KIND_ACCOUNT && ledger[0].amount == 600
+        && ledger[1].from.kind == Partliq.PARTY_KIND_SOCIALIZED_PERP && ledger[1].amount == 400
+        && ledger[2].to.kind == Partliq.PARTY_KIND_INSURANCE_FUND && ledger[2].amount == 1, "the ledger");
+    check(fund.balance == 101 && fund.total_debits == 600 && fund.total_credits == 1 && o.fund_after.balance == 101, "the fund after");
+    d.amount = 25;
+    long[] nobody = {0};
+    rc = lib.partliq_resolve_deficit(null, new SizeT(0), null, new SizeT(0), d, policy, fund, null, new SizeT(0), null, new SizeT(0), 0,
+        nobody, new SizeT(1), 1000000, ledger, new SizeT(6), o);
+    check(rc == Partliq.STATUS_DEFICIT_UNABSORBED && fund.balance == 101 && o.fund_paid == 600, "nobody to charge: refused, untouched");
+  }
+
+  private static String u(int v) {
+    return Integer.toUnsignedString(v);
+  }
+
+  private static String uhealth(UnifiedHealth h) {
+    return h.equity + " " + level(h.initial) + " " + level(h.liquidation_end) + " " + level(h.maintenance) + " "
+        + Long.toUnsignedString(h.margin_ratio_ppm) + " " + h.state + " " + h.rung;
+  }
+
+  private static String legString(UnifiedLeg l) {
+    return u(l.kind) + " " + u(l.position_index) + " " + u(l.liability_asset) + " " + u(l.collateral_asset) + " " + l.amount;
+  }
+
+  private static String settlementString(LegSettlement s) {
+    StringBuilder b = new StringBuilder(legString(s.leg));
+    for (Partliq.LegFlow f : s.flows) {
+      b.append(' ').append(u(f.unit)).append(' ').append(u(f.index)).append(' ').append(f.account).append(' ').append(f.liquidator).append(' ')
+          .append(f.counterparty).append(' ').append(f.insurance_fund);
+    }
+    return b.append(' ').append(s.value_liquidated).append(' ').append(s.cost_to_account).append(' ').append(uhealth(s.health_after)).toString();
+  }
+
+  /** A unified case's legs, plan or delisting (what 3 to 6, format in gen_cases.py). */
+  private static String[] runLegs(Tokens t, long what, Unified un, int pool, int legsLen, MarginLadder ladder) {
+    StringBuilder b = new StringBuilder();
+    int st;
+    if (what == 6) {
+      t.expect("D");
+      int market = t.u32();
+      DelistingPolicy policy = new DelistingPolicy();
+      policy.settlement_price = t.num();
+      policy.fee_ppm = t.u32();
+      PositionSettlement[] settled = legsLen == 0 ? null : (PositionSettlement[]) new PositionSettlement().toArray(legsLen);
+      PoolDelisting d = new PoolDelisting();
+      st = un.delist(pool, market, policy, ladder, settled, d);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      b.append(u(d.settled)).append(' ').append(u(d.outcome)).append(' ').append(u(d.deficit.kind)).append(' ').append(u(d.deficit.index))
+          .append(' ').append(d.deficit.amount).append(' ').append(d.shortfall).append(' ').append(uhealth(d.health_after));
+      for (int k = 0; k < d.settled; k++) {
+        PositionSettlement x = settled[k];
+        b.append(" | ").append(u(x.position_index)).append(' ').append(x.closed_size).append(' ').append(x.cash).append(' ').append(x.funding)
+            .append(' ').append(x.fee).append(' ').append(x.quote_delta).append(' ').append(x.new_quote_balance);
+      }
+      return new String[] {"0", b.toString()};
+    }
+    t.expect("G");
+    List<long[]> g = rows(t, 2);
+    AssetLiquidationFees[] fees = g.isEmpty() ? null : (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(g.size());
+    for (int i = 0; i < g.size(); i++) {
+      fees[i].liquidator_bonus_ppm = (int) g.get(i)[0];
+      fees[i].insurance_fee_ppm = (int) g.get(i)[1];
+    }
+    t.expect("T");
+    LegTerms terms = new LegTerms();
+    terms.target.kind = t.u32();
+    terms.target.buffer_ppm = t.u32();
+    terms.perp_band_ppm = t.u32();
+    if (what == 5) {
+      t.expect("O");
+      int objective = t.u32();
+      int ordering = t.u32();
+      UnifiedLeg[] legs = legsLen == 0 ? null : (UnifiedLeg[]) new UnifiedLeg().toArray(legsLen);
+      UnifiedPlan plan = new UnifiedPlan();
+      st = un.plan(pool, fees, terms, objective, ordering, legs, plan);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      b.append(u(plan.status)).append(' ').append(u(plan.leg_count)).append(' ').append(plan.value_liquidated).append(' ')
+          .append(plan.cost_to_account).append(' ').append(uhealth(plan.health_after));
+      for (int k = 0; k < plan.leg_count; k++) {
+        b.append(" | ").append(legString(legs[k]));
+      }
+      return new String[] {"0", b.toString()};
+    }
+    t.expect("K");
+    UnifiedLeg leg = new UnifiedLeg();
+    leg.kind = t.u32();
+    leg.position_index = t.u32();
+    leg.liability_asset = t.u32();
+    leg.collateral_asset = t.u32();
+    leg.amount = t.num();
+    if (what == 3) {
+      LegSettlement s = new LegSettlement();
+      st = un.settleLeg(pool, fees, terms, leg, s);
+      return st != 0 ? new String[] {u(st), ""} : new String[] {"0", settlementString(s)};
+    }
+    LegSizing z = new LegSizing();
+    st = un.sizeLeg(pool, fees, terms, leg, z);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    b.append(u(z.status)).append(' ').append(u(z.has_settlement)).append(' ').append(z.max_amount).append(' ').append(legString(z.leg));
+    if (z.has_settlement != 0) {
+      b.append(" | ").append(settlementString(z.settlement));
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  /** A waterfall case (format in gen_cases.py). */
+  private static String[] runWaterfall(Tokens t) {
+    Partliq lib = Partliq.LIB;
+    t.expect("D");
+    Deficit d = new Deficit();
+    d.kind = t.u32();
+    d.index = t.u32();
+    d.amount = t.num();
+    t.expect("W");
+    WaterfallPolicy policy = new WaterfallPolicy();
+    int n = (int) t.num();
+    for (int i = 0; i < n; i++) {
+      policy.steps[i] = t.u32();
+    }
+    policy.step_count = n;
+    policy.fund_scope = t.u32();
+    t.expect("F");
+    long balance = t.num();
+    long floor = t.num();
+    t.expect("K");
+    long cap = t.num();
+    long depositIndex = t.num();
+    t.expect("Y");
+    long[] payers = new long[(int) t.num()];
+    for (int i = 0; i < payers.length; i++) {
+      payers[i] = t.num();
+    }
+    t.expect("X");
+    List<long[]> a = rows(t, 8);
+    Asset[] assets = a.isEmpty() ? null : (Asset[]) new Asset().toArray(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      long[] r = a.get(i);
+      assets[i].id = (int) r[0];
+      assets[i].quote_exponent = (int) r[1];
+      assets[i].initial_asset_weight_ppm = (int) r[2];
+      assets[i].maintenance_asset_weight_ppm = (int) r[3];
+      assets[i].initial_liability_weight_ppm = (int) r[4];
+      assets[i].maintenance_liability_weight_ppm = (int) r[5];
+      assets[i].imf_factor_ppm = (int) r[6];
+      assets[i].imf_unit = r[7];
+    }
+    t.expect("Q");
+    long[] prices = new long[(int) t.num()];
+    for (int i = 0; i < prices.length; i++) {
+      prices[i] = t.num();
+    }
+    t.expect("N");
+    int ledgerLen = (int) t.num();
+    InsuranceFund fund = new InsuranceFund();
+    int st = lib.partliq_insurance_fund_new(balance, floor, fund);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    LedgerEntry[] ledger = ledgerLen == 0 ? null : (LedgerEntry[]) new LedgerEntry().toArray(ledgerLen);
+    WaterfallOutcome o = new WaterfallOutcome();
+    st = lib.partliq_resolve_deficit(assets, new SizeT(assets == null ? 0 : assets.length), prices.length == 0 ? null : prices,
+        new SizeT(prices.length), d, policy, fund, null, new SizeT(0), null, new SizeT(0), cap, payers.length == 0 ? null : payers,
+        new SizeT(payers.length), depositIndex, ledger, new SizeT(ledgerLen), o);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    StringBuilder b = new StringBuilder(u(o.step_count));
+    for (int k = 0; k < o.step_count; k++) {
+      b.append(' ').append(u(o.steps[k].step)).append(' ').append(o.steps[k].absorbed);
+    }
+    InsuranceFund f = o.fund_after;
+    b.append(' ').append(u(o.fund_market)).append(' ').append(o.fund_paid).append(' ').append(o.adl_residual).append(' ').append(f.balance)
+        .append(' ').append(f.floor).append(' ').append(f.initial).append(' ').append(f.total_credits).append(' ').append(f.total_debits);
+    Partliq.Socialization x = o.socialization;
+    b.append(' ').append(u(x.kind)).append(' ').append(x.open_interest).append(' ').append(x.delta).append(' ').append(x.charged).append(' ')
+        .append(x.deposits).append(' ').append(x.old_index).append(' ').append(x.new_index).append(' ').append(x.deposits_after).append(' ')
+        .append(x.surplus).append(' ').append(u(o.ledger_len));
+    for (int k = 0; k < o.ledger_len; k++) {
+      LedgerEntry e = ledger[k];
+      b.append(" | ").append(u(e.from.kind)).append(' ').append(u(e.from.index)).append(' ').append(u(e.to.kind)).append(' ')
+          .append(u(e.to.index)).append(' ').append(u(e.unit.kind)).append(' ').append(u(e.unit.index)).append(' ').append(e.amount);
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  /** A socialized-loss or haircut case. */
+  private static String[] runSocial(Tokens t) {
+    Partliq lib = Partliq.LIB;
+    long which = t.num();
+    long a = t.num();
+    long b = t.num();
+    long c = t.num();
+    LongByReference v = new LongByReference();
+    int st = which == 0 ? lib.partliq_socialized_delta(a, b, v)
+        : which == 1 ? lib.partliq_socialized_charge(a, b, v)
+        : which == 2 ? lib.partliq_haircut_index(a, b, c, v) : lib.partliq_haircut_balance(a, b, c, v);
+    return st != 0 ? new String[] {u(st), ""} : new String[] {"0", Long.toString(v.getValue())};
+  }
+
   private static String level(LevelFigures l) {
     return l.collateral + " " + l.requirement;
   }
@@ -462,6 +831,9 @@ public final class PartliqTest {
     ladder.reduce_only_ppm = t.u32();
     ladder.liquidation_ppm = t.u32();
     ladder.backstop_ppm = t.u32();
+    if (what >= 3) {
+      return runLegs(t, what, u, pool, legsLen, ladder);
+    }
     if (what == 0 || what == 1) {
       UnifiedHealth h = new UnifiedHealth();
       int st = what == 0 ? u.poolHealth(pool, ladder, h) : u.accountHealth(ladder, h);
@@ -663,6 +1035,18 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "waterfall": {
+        String[] r = runWaterfall(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "social": {
+        String[] r = runSocial(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       default:
         throw new IllegalStateException("unknown op " + op);
     }
@@ -682,6 +1066,7 @@ public final class PartliqTest {
     pipelineAndDeleverage();
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
+    liquidationExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
