@@ -63,18 +63,18 @@
 #define PARTLIQ_MAX_BALANCES 64
 
 /**
- * Most flows one lending liquidation writes: one per asset the account may
- * hold, plus the collateral and debt assets it names (the core's
- * `MAX_LENDING_RESERVES`). A flows array of this length is always enough.
- */
-#define PARTLIQ_MAX_LENDING_FLOWS 66
-
-/**
  * Marks an unused index field of a `partliq_unified_leg` (the core's
  * `NO_INDEX`), and the exchange-wide insurance fund where a market's fund
  * is named (`partliq_party.index`, `partliq_waterfall_outcome.fund_market`).
  */
 #define PARTLIQ_NO_INDEX UINT32_MAX
+
+/**
+ * Most flows one lending liquidation writes: one per asset the account may
+ * hold, plus the collateral and debt assets it names (the core's
+ * `MAX_LENDING_RESERVES`). A flows array of this length is always enough.
+ */
+#define PARTLIQ_MAX_LENDING_FLOWS 66
 
 /**
  * Most legs in one unified plan (the core's `MAX_PLAN_LEGS`).
@@ -2131,6 +2131,165 @@ typedef struct partliq_pool_delisting {
 } partliq_pool_delisting;
 
 /**
+ * An asset's liquidation fees, applied when the asset is taken or repaid
+ * (the core's `AssetLiquidationFees`).
+ */
+typedef struct partliq_asset_liquidation_fees {
+  /**
+   * The liquidator's bonus, ppm of the value.
+   */
+  uint32_t liquidator_bonus_ppm;
+  /**
+   * The insurance fund's fee, ppm of the value, on top of the bonus.
+   */
+  uint32_t insurance_fee_ppm;
+} partliq_asset_liquidation_fees;
+
+/**
+ * What the legs are sized and priced with (the asset fees are passed
+ * apart, as an array).
+ */
+typedef struct partliq_leg_terms {
+  /**
+   * Where a leg may stop: `PARTLIQ_TARGET_KIND_INITIAL` — the pool's
+   * liquidation-end health ≥ 0; `PARTLIQ_TARGET_KIND_MAINTENANCE` —
+   * maintenance collateral ≥ (1 + buffer) × requirement.
+   */
+  struct partliq_target target;
+  /**
+   * A perp reduction's worst execution price: the mark moved against the
+   * account by this band, ppm (≤ 1,000,000).
+   */
+  uint32_t perp_band_ppm;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_leg_terms;
+
+/**
+ * One liquidation leg of a unified pool, the core's `UnifiedLeg` field for
+ * field.
+ */
+typedef struct partliq_unified_leg {
+  /**
+   * A `partliq_leg_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The account's position (perp reduction and the PnL legs), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t position_index;
+  /**
+   * The borrowed asset repaid (swap, PnL for liability), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t liability_asset;
+  /**
+   * The deposited asset taken (swap, deposit for loss), else
+   * `PARTLIQ_NO_INDEX`.
+   */
+  uint32_t collateral_asset;
+  /**
+   * The leg's driver (> 0 to settle; ignored when sizing): units of size
+   * closed, units of the borrow repaid, or quote units of loss taken over.
+   */
+  int64_t amount;
+} partliq_unified_leg;
+
+/**
+ * One unit's movement in a leg: signed amounts received (> 0) or given
+ * (< 0) by each party; they sum to zero.
+ */
+typedef struct partliq_leg_flow {
+  /**
+   * A `partliq_flow_unit`.
+   */
+  uint32_t unit;
+  /**
+   * The asset or position index.
+   */
+  uint32_t index;
+  /**
+   * The liquidated account.
+   */
+  int64_t account;
+  /**
+   * The liquidator.
+   */
+  int64_t liquidator;
+  /**
+   * The other side of a perp reduction's fill (the market).
+   */
+  int64_t counterparty;
+  /**
+   * The insurance fund (its fee; a perp reduction's bad debt negative).
+   */
+  int64_t insurance_fund;
+} partliq_leg_flow;
+
+/**
+ * A leg's figures: its two flows, what it liquidates and costs, and the
+ * pool after it.
+ */
+typedef struct partliq_leg_settlement {
+  /**
+   * The leg settled.
+   */
+  struct partliq_unified_leg leg;
+  /**
+   * The two units the leg moves: the one relieved (the borrow repaid,
+   * the loss taken over; a perp reduction's size), then the one taken (a
+   * perp reduction's cash).
+   */
+  struct partliq_leg_flow flows[2];
+  /**
+   * Unweighted value of what the account gives up, at the oracle (a
+   * perp reduction: the notional closed at the mark), rounded up.
+   */
+  int64_t value_liquidated;
+  /**
+   * What the leg costs the account beyond what it is relieved of: bonus
+   * and fees (and a perp reduction's band), rounded up.
+   */
+  int64_t cost_to_account;
+  /**
+   * The pool after the leg.
+   */
+  struct partliq_unified_health health_after;
+} partliq_leg_settlement;
+
+/**
+ * The least leg of one kind and pair that restores the target.
+ */
+typedef struct partliq_leg_sizing {
+  /**
+   * A `partliq_outcome`: already safe (amount 0), restored (the least
+   * amount), or infeasible (the largest amount the account allows, 0
+   * when it allows none).
+   */
+  uint32_t status;
+  /**
+   * 1 when `settlement` holds the leg's figures (amount > 0), else 0
+   * (and `settlement` is all zero).
+   */
+  uint32_t has_settlement;
+  /**
+   * The leg with its amount.
+   */
+  struct partliq_unified_leg leg;
+  /**
+   * The largest amount the account allows for this leg.
+   */
+  int64_t max_amount;
+  /**
+   * The leg's figures when `has_settlement` is 1.
+   */
+  struct partliq_leg_settlement settlement;
+} partliq_leg_sizing;
+
+/**
  * An asset's lending parameters (the core's `LendingTerms`), one per asset
  * of the book. Ratios are ppm and must be whole basis points (multiples
  * of 100).
@@ -2397,165 +2556,6 @@ typedef struct partliq_debt_to_cover {
    */
   uint8_t reserved[6];
 } partliq_debt_to_cover;
-
-/**
- * An asset's liquidation fees, applied when the asset is taken or repaid
- * (the core's `AssetLiquidationFees`).
- */
-typedef struct partliq_asset_liquidation_fees {
-  /**
-   * The liquidator's bonus, ppm of the value.
-   */
-  uint32_t liquidator_bonus_ppm;
-  /**
-   * The insurance fund's fee, ppm of the value, on top of the bonus.
-   */
-  uint32_t insurance_fee_ppm;
-} partliq_asset_liquidation_fees;
-
-/**
- * What the legs are sized and priced with (the asset fees are passed
- * apart, as an array).
- */
-typedef struct partliq_leg_terms {
-  /**
-   * Where a leg may stop: `PARTLIQ_TARGET_KIND_INITIAL` — the pool's
-   * liquidation-end health ≥ 0; `PARTLIQ_TARGET_KIND_MAINTENANCE` —
-   * maintenance collateral ≥ (1 + buffer) × requirement.
-   */
-  struct partliq_target target;
-  /**
-   * A perp reduction's worst execution price: the mark moved against the
-   * account by this band, ppm (≤ 1,000,000).
-   */
-  uint32_t perp_band_ppm;
-  /**
-   * 0.
-   */
-  uint32_t reserved;
-} partliq_leg_terms;
-
-/**
- * One liquidation leg of a unified pool, the core's `UnifiedLeg` field for
- * field.
- */
-typedef struct partliq_unified_leg {
-  /**
-   * A `partliq_leg_kind`.
-   */
-  uint32_t kind;
-  /**
-   * The account's position (perp reduction and the PnL legs), else
-   * `PARTLIQ_NO_INDEX`.
-   */
-  uint32_t position_index;
-  /**
-   * The borrowed asset repaid (swap, PnL for liability), else
-   * `PARTLIQ_NO_INDEX`.
-   */
-  uint32_t liability_asset;
-  /**
-   * The deposited asset taken (swap, deposit for loss), else
-   * `PARTLIQ_NO_INDEX`.
-   */
-  uint32_t collateral_asset;
-  /**
-   * The leg's driver (> 0 to settle; ignored when sizing): units of size
-   * closed, units of the borrow repaid, or quote units of loss taken over.
-   */
-  int64_t amount;
-} partliq_unified_leg;
-
-/**
- * One unit's movement in a leg: signed amounts received (> 0) or given
- * (< 0) by each party; they sum to zero.
- */
-typedef struct partliq_leg_flow {
-  /**
-   * A `partliq_flow_unit`.
-   */
-  uint32_t unit;
-  /**
-   * The asset or position index.
-   */
-  uint32_t index;
-  /**
-   * The liquidated account.
-   */
-  int64_t account;
-  /**
-   * The liquidator.
-   */
-  int64_t liquidator;
-  /**
-   * The other side of a perp reduction's fill (the market).
-   */
-  int64_t counterparty;
-  /**
-   * The insurance fund (its fee; a perp reduction's bad debt negative).
-   */
-  int64_t insurance_fund;
-} partliq_leg_flow;
-
-/**
- * A leg's figures: its two flows, what it liquidates and costs, and the
- * pool after it.
- */
-typedef struct partliq_leg_settlement {
-  /**
-   * The leg settled.
-   */
-  struct partliq_unified_leg leg;
-  /**
-   * The two units the leg moves: the one relieved (the borrow repaid,
-   * the loss taken over; a perp reduction's size), then the one taken (a
-   * perp reduction's cash).
-   */
-  struct partliq_leg_flow flows[2];
-  /**
-   * Unweighted value of what the account gives up, at the oracle (a
-   * perp reduction: the notional closed at the mark), rounded up.
-   */
-  int64_t value_liquidated;
-  /**
-   * What the leg costs the account beyond what it is relieved of: bonus
-   * and fees (and a perp reduction's band), rounded up.
-   */
-  int64_t cost_to_account;
-  /**
-   * The pool after the leg.
-   */
-  struct partliq_unified_health health_after;
-} partliq_leg_settlement;
-
-/**
- * The least leg of one kind and pair that restores the target.
- */
-typedef struct partliq_leg_sizing {
-  /**
-   * A `partliq_outcome`: already safe (amount 0), restored (the least
-   * amount), or infeasible (the largest amount the account allows, 0
-   * when it allows none).
-   */
-  uint32_t status;
-  /**
-   * 1 when `settlement` holds the leg's figures (amount > 0), else 0
-   * (and `settlement` is all zero).
-   */
-  uint32_t has_settlement;
-  /**
-   * The leg with its amount.
-   */
-  struct partliq_unified_leg leg;
-  /**
-   * The largest amount the account allows for this leg.
-   */
-  int64_t max_amount;
-  /**
-   * The leg's figures when `has_settlement` is 1.
-   */
-  struct partliq_leg_settlement settlement;
-} partliq_leg_sizing;
 
 /**
  * A unified plan for one pool (its legs are in the caller's legs array).
@@ -4088,6 +4088,89 @@ partliq_status partliq_unified_account_health(const struct partliq_market *marke
                                               struct partliq_unified_health *out);
 
 /**
+ * Settles one leg on pool `pool_index` of a unified account: its two
+ * flows (each conserving: account + liquidator + counterparty + fund = 0),
+ * the value it liquidates, what it costs the account, and the pool's
+ * health after it; the account itself is not changed (book the flows in
+ * the engine's ledger). The book and the account as
+ * `partliq_unified_pool_health` takes them; `asset_fees` empty (no fees
+ * anywhere) or one per asset. Writes `*out` on success.
+ *
+ * Statuses besides `partliq_unified_pool_health`'s: `INVALID_LEG_KIND`,
+ * `RESERVED_NOT_ZERO` (`terms.reserved`), `INVALID_ENUM` / `INVALID_BUFFER`
+ * (the target), `INVALID_LEG_AMOUNT` (an amount ≤ 0 or beyond what the
+ * account holds), `ASSET_NOT_HELD`, `WRONG_BALANCE_SIDE`, `WRONG_PNL_SIDE`,
+ * `LEG_NOT_IN_POOL` (a position of another pool; any spot leg on an
+ * isolated pool), `LEG_SAME_ASSET`, `UNKNOWN_ASSET` (also an asset without
+ * fees when `asset_fees` is not empty), `INVALID_PRICE_BAND`,
+ * `TOO_MANY_BALANCES`, `TOO_MANY_POSITIONS`, `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_unified_pool_health` for the book and the account;
+ * `asset_fees` is NULL (only with length 0) or points to that many
+ * initialised fees; `terms` and `leg` point to initialised values; `out`
+ * is NULL or valid for one write. Outputs must not overlap inputs.
+ */
+partliq_status partliq_unified_settle_leg(const struct partliq_market *markets,
+                                          size_t markets_len,
+                                          const int64_t *prices,
+                                          size_t prices_len,
+                                          const int64_t *funding_indexes,
+                                          size_t funding_indexes_len,
+                                          const struct partliq_perp_risk *perp_risk,
+                                          size_t perp_risk_len,
+                                          const struct partliq_asset *assets,
+                                          size_t assets_len,
+                                          const int64_t *asset_prices,
+                                          size_t asset_prices_len,
+                                          const struct partliq_asset_balance *balances,
+                                          size_t balances_len,
+                                          const struct partliq_perp_position *positions,
+                                          size_t positions_len,
+                                          uint32_t pool_index,
+                                          const struct partliq_asset_liquidation_fees *asset_fees,
+                                          size_t asset_fees_len,
+                                          const struct partliq_leg_terms *terms,
+                                          const struct partliq_unified_leg *leg,
+                                          struct partliq_leg_settlement *out);
+
+/**
+ * The least leg of `leg`'s kind and pair (its `amount` is ignored) that
+ * brings pool `pool_index` to the target: `status` already safe (amount
+ * 0), restored (the least amount), or infeasible (the largest amount the
+ * account allows, 0 when it allows none); with the leg's settlement when
+ * its amount is > 0. A perp reduction is the least close of
+ * `partliq_minimal_close` on the pool's perps at the target's level.
+ * Arguments as `partliq_unified_settle_leg`; writes `*out` on success.
+ * Statuses: `partliq_unified_settle_leg`'s (but `INVALID_LEG_AMOUNT`).
+ *
+ * # Safety
+ * As `partliq_unified_settle_leg`.
+ */
+partliq_status partliq_unified_size_leg(const struct partliq_market *markets,
+                                        size_t markets_len,
+                                        const int64_t *prices,
+                                        size_t prices_len,
+                                        const int64_t *funding_indexes,
+                                        size_t funding_indexes_len,
+                                        const struct partliq_perp_risk *perp_risk,
+                                        size_t perp_risk_len,
+                                        const struct partliq_asset *assets,
+                                        size_t assets_len,
+                                        const int64_t *asset_prices,
+                                        size_t asset_prices_len,
+                                        const struct partliq_asset_balance *balances,
+                                        size_t balances_len,
+                                        const struct partliq_perp_position *positions,
+                                        size_t positions_len,
+                                        uint32_t pool_index,
+                                        const struct partliq_asset_liquidation_fees *asset_fees,
+                                        size_t asset_fees_len,
+                                        const struct partliq_leg_terms *terms,
+                                        const struct partliq_unified_leg *leg,
+                                        struct partliq_leg_sizing *out);
+
+/**
  * Checks an asset's lending terms (the core's `LendingTerms::validate`), in
  * this order: the boundary's (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for a
  * flag other than 0 or 1), then threshold and fee at most 1,000,000 ppm
@@ -4233,89 +4316,6 @@ partliq_status partliq_least_debt_to_cover(const struct partliq_market *markets,
                                            uint32_t debt_asset,
                                            uint32_t scan_limit,
                                            struct partliq_debt_to_cover *out);
-
-/**
- * Settles one leg on pool `pool_index` of a unified account: its two
- * flows (each conserving: account + liquidator + counterparty + fund = 0),
- * the value it liquidates, what it costs the account, and the pool's
- * health after it; the account itself is not changed (book the flows in
- * the engine's ledger). The book and the account as
- * `partliq_unified_pool_health` takes them; `asset_fees` empty (no fees
- * anywhere) or one per asset. Writes `*out` on success.
- *
- * Statuses besides `partliq_unified_pool_health`'s: `INVALID_LEG_KIND`,
- * `RESERVED_NOT_ZERO` (`terms.reserved`), `INVALID_ENUM` / `INVALID_BUFFER`
- * (the target), `INVALID_LEG_AMOUNT` (an amount ≤ 0 or beyond what the
- * account holds), `ASSET_NOT_HELD`, `WRONG_BALANCE_SIDE`, `WRONG_PNL_SIDE`,
- * `LEG_NOT_IN_POOL` (a position of another pool; any spot leg on an
- * isolated pool), `LEG_SAME_ASSET`, `UNKNOWN_ASSET` (also an asset without
- * fees when `asset_fees` is not empty), `INVALID_PRICE_BAND`,
- * `TOO_MANY_BALANCES`, `TOO_MANY_POSITIONS`, `OVERFLOW`.
- *
- * # Safety
- * As `partliq_unified_pool_health` for the book and the account;
- * `asset_fees` is NULL (only with length 0) or points to that many
- * initialised fees; `terms` and `leg` point to initialised values; `out`
- * is NULL or valid for one write. Outputs must not overlap inputs.
- */
-partliq_status partliq_unified_settle_leg(const struct partliq_market *markets,
-                                          size_t markets_len,
-                                          const int64_t *prices,
-                                          size_t prices_len,
-                                          const int64_t *funding_indexes,
-                                          size_t funding_indexes_len,
-                                          const struct partliq_perp_risk *perp_risk,
-                                          size_t perp_risk_len,
-                                          const struct partliq_asset *assets,
-                                          size_t assets_len,
-                                          const int64_t *asset_prices,
-                                          size_t asset_prices_len,
-                                          const struct partliq_asset_balance *balances,
-                                          size_t balances_len,
-                                          const struct partliq_perp_position *positions,
-                                          size_t positions_len,
-                                          uint32_t pool_index,
-                                          const struct partliq_asset_liquidation_fees *asset_fees,
-                                          size_t asset_fees_len,
-                                          const struct partliq_leg_terms *terms,
-                                          const struct partliq_unified_leg *leg,
-                                          struct partliq_leg_settlement *out);
-
-/**
- * The least leg of `leg`'s kind and pair (its `amount` is ignored) that
- * brings pool `pool_index` to the target: `status` already safe (amount
- * 0), restored (the least amount), or infeasible (the largest amount the
- * account allows, 0 when it allows none); with the leg's settlement when
- * its amount is > 0. A perp reduction is the least close of
- * `partliq_minimal_close` on the pool's perps at the target's level.
- * Arguments as `partliq_unified_settle_leg`; writes `*out` on success.
- * Statuses: `partliq_unified_settle_leg`'s (but `INVALID_LEG_AMOUNT`).
- *
- * # Safety
- * As `partliq_unified_settle_leg`.
- */
-partliq_status partliq_unified_size_leg(const struct partliq_market *markets,
-                                        size_t markets_len,
-                                        const int64_t *prices,
-                                        size_t prices_len,
-                                        const int64_t *funding_indexes,
-                                        size_t funding_indexes_len,
-                                        const struct partliq_perp_risk *perp_risk,
-                                        size_t perp_risk_len,
-                                        const struct partliq_asset *assets,
-                                        size_t assets_len,
-                                        const int64_t *asset_prices,
-                                        size_t asset_prices_len,
-                                        const struct partliq_asset_balance *balances,
-                                        size_t balances_len,
-                                        const struct partliq_perp_position *positions,
-                                        size_t positions_len,
-                                        uint32_t pool_index,
-                                        const struct partliq_asset_liquidation_fees *asset_fees,
-                                        size_t asset_fees_len,
-                                        const struct partliq_leg_terms *terms,
-                                        const struct partliq_unified_leg *leg,
-                                        struct partliq_leg_sizing *out);
 
 /**
  * The pipeline for pool `pool_index` of a unified account (0 the cross
