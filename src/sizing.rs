@@ -517,18 +517,41 @@ impl<'m> CloseModel<'m> {
 /// search jumps to the first such `m`, found by galloping and bisection over
 /// the monotone `rising`. Every index skipped is proven not to qualify.
 pub(crate) fn least_crossing(lo: i128, hi: i128, parts: &dyn Fn(i128) -> Result<SurplusParts>) -> Result<Option<i128>> {
+    least_crossing_within(lo, hi, parts, usize::MAX).map(|found| found.unwrap_or(None))
+}
+
+/// [`least_crossing`] with at most about `jumps` jumps: `Ok(None)` when the
+/// budget ran out before the answer was proven (the caller decides), else
+/// `Ok(Some(answer))`.
+pub(crate) fn least_crossing_within(
+    lo: i128,
+    hi: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+    jumps: usize,
+) -> Result<Option<Option<i128>>> {
     if lo > hi {
-        return Ok(None);
+        return Ok(Some(None));
     }
     let mut n = lo;
     let mut p = parts(n)?;
+    // Nothing qualifies when even the largest rising part is below the
+    // smallest falling part: `rising(m) ≤ rising(hi) < falling(lo) ≤
+    // falling(m)` for every `m` (two evaluations instead of a walk).
+    if p.rising < p.falling && hi > lo && parts(hi)?.rising < p.falling {
+        return Ok(Some(None));
+    }
+    let mut left = jumps;
     loop {
         if p.rising >= p.falling {
-            return Ok(Some(n));
+            return Ok(Some(Some(n)));
         }
+        if left == 0 {
+            return Ok(None);
+        }
+        left = left.saturating_sub(1);
         match first_rising_at_least(num::add(n, 1)?, hi, p.falling, parts)? {
             Some((m, at_m)) => (n, p) = (m, at_m),
-            None => return Ok(None),
+            None => return Ok(Some(None)),
         }
     }
 }

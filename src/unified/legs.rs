@@ -61,6 +61,12 @@
 //! by a unit while a unit is taken. With such a collateral the amount
 //! returned reaches the target and is the least up to that rounding.
 //!
+//! The search is bounded: a leg whose relief and cost per unit are almost
+//! equal over a wide range can need a jump per few units. After
+//! [`MAX_JUMPS`] jumps the leg is sized whole (restoring, or infeasible if
+//! even the whole amount falls short): never short of the target, but
+//! then not proven least.
+//!
 //! A perp reduction is sized by [`crate::minimal_close`] on the pool's perp
 //! view at the target's level (the balances weighted at the level's
 //! weights): exact and least, as for today's pools. Its limit price and
@@ -77,7 +83,10 @@ use crate::error::{Error, Result};
 use crate::health::{self, Target};
 use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
 use crate::settlement::{settle_fill, Fill};
-use crate::sizing::{least_crossing, minimal_close, CloseRequest, CloseStatus, SurplusParts};
+use crate::sizing::{least_crossing_within, minimal_close, CloseRequest, CloseStatus, SurplusParts};
+
+/// Most jumps of a leg's least-amount search (see the module docs).
+pub const MAX_JUMPS: usize = 256;
 
 /// The kind of a liquidation leg (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -779,9 +788,16 @@ pub fn size_leg(
         let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
         Ok(SurplusParts { rising, falling })
     };
-    match least_crossing(1, max, &parts)? {
-        Some(n) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
-        None => done(CloseStatus::Infeasible, max_amount),
+    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+        Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
+        Some(None) => done(CloseStatus::Infeasible, max_amount),
+        // The budget ran out (a leg that relieves almost exactly what it
+        // takes, over a wide range): the whole amount if it restores.
+        None => {
+            let whole = parts(max)?;
+            let status = if whole.rising >= whole.falling { CloseStatus::Restored } else { CloseStatus::Infeasible };
+            done(status, max_amount)
+        }
     }
 }
 

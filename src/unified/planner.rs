@@ -447,7 +447,9 @@ impl Ctx<'_, '_> {
         let (finisher, _) =
             best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus)?;
         let Some(f) = finisher else { return Ok(None) };
-        *legs.get_mut(n).ok_or(Error::BufferTooSmall)? = f.leg;
+        // A plan holds at most `MAX_PLAN_LEGS` legs.
+        let Some(slot) = legs.get_mut(n) else { return Ok(None) };
+        *slot = f.leg;
         Ok(Some(Draft { legs, count: n.saturating_add(1), status: CloseStatus::Restored, measure: num::add(spent, f.measure)? }))
     }
 }
