@@ -788,6 +788,10 @@ enum partliq_leg_ordering
    * The riskiest liability tier first (Drift v2).
    */
   PARTLIQ_LEG_ORDERING_BY_TIER = 2,
+  /**
+   * Token legs (swaps, PnL transfers) before any perp reduction.
+   */
+  PARTLIQ_LEG_ORDERING_TOKENS_FIRST = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -2558,6 +2562,36 @@ typedef struct partliq_debt_to_cover {
 } partliq_debt_to_cover;
 
 /**
+ * How a unified pool is liquidated over every kind of leg (the core's
+ * `UnifiedLiquidationPolicy`; its asset fees and tiers are passed as
+ * arrays beside it).
+ */
+typedef struct partliq_unified_liquidation_policy {
+  /**
+   * The target and the perp band.
+   */
+  struct partliq_leg_terms terms;
+  /**
+   * A `partliq_plan_objective`.
+   */
+  uint32_t objective;
+  /**
+   * A `partliq_leg_ordering`.
+   */
+  uint32_t ordering;
+  /**
+   * 1: a bankrupt pool that still holds something is taken over whole
+   * (`PARTLIQ_ACTION_TAKEOVER`, `PARTLIQ_REASON_BANKRUPT`); 0: it is
+   * liquidated leg by leg first.
+   */
+  uint32_t take_over_bankrupt;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_unified_liquidation_policy;
+
+/**
  * A unified plan for one pool (its legs are in the caller's legs array).
  */
 typedef struct partliq_unified_plan {
@@ -2583,6 +2617,26 @@ typedef struct partliq_unified_plan {
    */
   struct partliq_unified_health health_after;
 } partliq_unified_plan;
+
+/**
+ * One decision for one unified pool (the core's `UnifiedDecision`).
+ */
+typedef struct partliq_unified_decision {
+  /**
+   * A `partliq_action`.
+   */
+  uint32_t action;
+  /**
+   * A `partliq_reason`.
+   */
+  uint32_t reason;
+  /**
+   * The plan: its legs at the front of the caller's legs array (none
+   * unless `action` is `PARTLIQ_ACTION_LIQUIDATE`); its `health_after`
+   * the pool's health after them (the current health without legs).
+   */
+  struct partliq_unified_plan plan;
+} partliq_unified_decision;
 
 /**
  * The steps a deficit goes through, in order.
@@ -4373,6 +4427,58 @@ partliq_status partliq_run_unified_pipeline(const struct partliq_market *markets
                                             struct partliq_plan_leg *legs,
                                             size_t legs_len,
                                             struct partliq_decision *out);
+
+/**
+ * The whole liquidation of pool `pool_index` of a unified account over
+ * every kind of leg (the core's `run_unified_liquidation`): nothing while
+ * healthy (`PARTLIQ_REASON_TARGET_MET` when `in_liquidation` is 1 and the
+ * target is met); `PARTLIQ_ACTION_CANCEL_ORDERS` while the pool has
+ * resting orders; `PARTLIQ_ACTION_RESOLVE_DEFICIT` once it has nothing
+ * more and still owes (hand each deficit to `partliq_resolve_deficit`);
+ * `PARTLIQ_ACTION_TAKEOVER` when no leg helps, or when bankrupt and the
+ * policy says so; otherwise `PARTLIQ_ACTION_LIQUIDATE` with the least
+ * plan (`PARTLIQ_REASON_TARGET_RESTORED`, or `PARTLIQ_REASON_INFEASIBLE`
+ * when the legs only improve the pool: book them and call again).
+ *
+ * The book, the account, `asset_fees` and the tiers as
+ * `partliq_unified_plan_liquidation` takes them; `in_liquidation` 0 or 1.
+ * Writes the legs to the front of `legs` and `*out`, only on success.
+ * Statuses: `partliq_unified_plan_liquidation`'s, `RESERVED_NOT_ZERO`
+ * (`policy.reserved`), `INVALID_ENUM` (objective, ordering, a flag other
+ * than 0 or 1).
+ *
+ * # Safety
+ * As `partliq_unified_plan_liquidation`; `policy` points to an
+ * initialised value.
+ */
+partliq_status partliq_run_unified_liquidation(const struct partliq_market *markets,
+                                               size_t markets_len,
+                                               const int64_t *prices,
+                                               size_t prices_len,
+                                               const int64_t *funding_indexes,
+                                               size_t funding_indexes_len,
+                                               const struct partliq_perp_risk *perp_risk,
+                                               size_t perp_risk_len,
+                                               const struct partliq_asset *assets,
+                                               size_t assets_len,
+                                               const int64_t *asset_prices,
+                                               size_t asset_prices_len,
+                                               const struct partliq_asset_balance *balances,
+                                               size_t balances_len,
+                                               const struct partliq_perp_position *positions,
+                                               size_t positions_len,
+                                               uint32_t pool_index,
+                                               const struct partliq_asset_liquidation_fees *asset_fees,
+                                               size_t asset_fees_len,
+                                               const struct partliq_unified_liquidation_policy *policy,
+                                               const uint32_t *asset_tiers,
+                                               size_t asset_tiers_len,
+                                               const uint32_t *market_tiers,
+                                               size_t market_tiers_len,
+                                               uint32_t in_liquidation,
+                                               struct partliq_unified_leg *legs,
+                                               size_t legs_len,
+                                               struct partliq_unified_decision *out);
 
 /**
  * Plans the least liquidation of pool `pool_index` of a unified account

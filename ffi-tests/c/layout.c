@@ -369,6 +369,18 @@ PIN_OFF(partliq_unified_plan, value_liquidated, 8);
 PIN_OFF(partliq_unified_plan, cost_to_account, 16);
 PIN_OFF(partliq_unified_plan, health_after, 24);
 
+PIN_SIZE(partliq_unified_liquidation_policy, 32, uint32_t);
+PIN_OFF(partliq_unified_liquidation_policy, terms, 0);
+PIN_OFF(partliq_unified_liquidation_policy, objective, 16);
+PIN_OFF(partliq_unified_liquidation_policy, ordering, 20);
+PIN_OFF(partliq_unified_liquidation_policy, take_over_bankrupt, 24);
+PIN_OFF(partliq_unified_liquidation_policy, reserved, 28);
+
+PIN_SIZE(partliq_unified_decision, 104, int64_t);
+PIN_OFF(partliq_unified_decision, action, 0);
+PIN_OFF(partliq_unified_decision, reason, 4);
+PIN_OFF(partliq_unified_decision, plan, 8);
+
 PIN_SIZE(partliq_waterfall_policy, 24, uint32_t);
 PIN_OFF(partliq_waterfall_policy, steps, 0);
 PIN_OFF(partliq_waterfall_policy, step_count, 16);

@@ -631,6 +631,78 @@ static void test_delisting(void) {
   UNTOUCHED(d);
 }
 
+/* The whole step, partliq_run_unified_liquidation: the planner's mix
+ * (9,470 in three legs), resting orders first, a bankrupt pool taken over
+ * whole or liquidated first (the swap of 95: ⌈1.05 × 95⌉ = 100 units),
+ * then its deficit; every refusal with the outputs untouched. */
+static void test_run_liquidation(void) {
+  lbook b = legs_book();
+  balance(&b, 1, 1000);
+  balance(&b, 0, -700);
+  b.positions[0] = cross_perp(PARTLIQ_POSITION_MARGIN_CROSS, 100, -10000);
+  b.positions_len = 1;
+  partliq_unified_liquidation_policy pol;
+  memset(&pol, 0, sizeof pol);
+  pol.terms = terms(PARTLIQ_TARGET_KIND_INITIAL);
+  pol.objective = PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE;
+  pol.ordering = PARTLIQ_LEG_ORDERING_CHEAPEST;
+  pol.take_over_bankrupt = 1;
+  partliq_unified_leg legs[4];
+  partliq_unified_decision d;
+  POISON(legs);
+  POISON(d);
+#define RUN(bk, po, inl, lg, lgl, o) partliq_run_unified_liquidation(LBOOK(bk), 0, FEES, 2, po, NULL, 0, NULL, 0, inl, lg, lgl, o)
+  CHECK_STATUS(RUN(&b, &pol, 0, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_TARGET_RESTORED && d.plan.leg_count == 3 &&
+        d.plan.value_liquidated == 9470);
+  CHECK(legs[0].amount == 700 && legs[1].amount == 87 && legs[2].kind == PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS && legs[2].amount == 33);
+  CHECK(untouched(&legs[3], sizeof legs[0]));
+  /* Resting orders first. */
+  b.positions[0].open_asks = 1;
+  CHECK_STATUS(RUN(&b, &pol, 0, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_CANCEL_ORDERS && d.reason == PARTLIQ_REASON_OPEN_ORDERS && d.plan.leg_count == 0);
+  /* Bankrupt: 100 units against a 120 borrow (equity −20). */
+  lbook k = legs_book();
+  balance(&k, 1, 100);
+  balance(&k, 0, -120);
+  CHECK_STATUS(RUN(&k, &pol, 0, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_TAKEOVER && d.reason == PARTLIQ_REASON_BANKRUPT);
+  pol.take_over_bankrupt = 0;
+  CHECK_STATUS(RUN(&k, &pol, 0, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_INFEASIBLE && d.plan.leg_count == 1 && legs[0].amount == 95);
+  /* Nothing left: the borrow of 25 is a deficit. */
+  k.balances[0].amount = 0;
+  k.balances[1].amount = -25;
+  CHECK_STATUS(RUN(&k, &pol, 1, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_RESOLVE_DEFICIT && d.reason == PARTLIQ_REASON_BANKRUPT);
+
+  /* Refusals, outputs untouched. */
+  b.positions[0].open_asks = 0;
+  POISON(legs);
+  POISON(d);
+  partliq_unified_liquidation_policy bad = pol;
+  bad.reserved = 1;
+  CHECK_STATUS(RUN(&b, &bad, 0, legs, 4, &d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  bad = pol;
+  bad.objective = 2;
+  CHECK_STATUS(RUN(&b, &bad, 0, legs, 4, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  bad = pol;
+  bad.ordering = 4;
+  CHECK_STATUS(RUN(&b, &bad, 0, legs, 4, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  bad = pol;
+  bad.take_over_bankrupt = 2;
+  CHECK_STATUS(RUN(&b, &bad, 0, legs, 4, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(RUN(&b, &pol, 2, legs, 4, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(RUN(&b, &pol, 0, legs, 2, &d), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+  CHECK_STATUS(RUN(&b, NULL, 0, legs, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(RUN(&b, &pol, 0, legs, 4, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(RUN(&b, &pol, 0, NULL, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(RUN(&b, &pol, 0, legs, SIZE_MAX, &d), PARTLIQ_STATUS_BAD_LENGTH);
+  UNTOUCHED(legs);
+  UNTOUCHED(d);
+#undef RUN
+}
+
 void test_liquidation(void) {
   test_swap();
   test_perp_reduction();
@@ -640,4 +712,5 @@ void test_liquidation(void) {
   test_waterfall_refusals();
   test_socialized_figures();
   test_delisting();
+  test_run_liquidation();
 }

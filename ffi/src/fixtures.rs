@@ -512,6 +512,54 @@ impl Book {
         }
     }
 
+    /// `partliq_run_unified_liquidation`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn run_liquidation(
+        &self,
+        pool: u32,
+        fees: &[partliq_asset_liquidation_fees],
+        policy: &partliq_unified_liquidation_policy,
+        tiers: (&[u32], &[u32]),
+        in_liquidation: u32,
+        legs: &mut [partliq_unified_leg],
+        out: &mut partliq_unified_decision,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_run_unified_liquidation(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                fees.as_ptr(),
+                fees.len(),
+                policy,
+                tiers.0.as_ptr(),
+                tiers.0.len(),
+                tiers.1.as_ptr(),
+                tiers.1.len(),
+                in_liquidation,
+                legs.as_mut_ptr(),
+                legs.len(),
+                out,
+            )
+        }
+    }
+
     /// `partliq_settle_delisted`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn delist(

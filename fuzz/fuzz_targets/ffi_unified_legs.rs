@@ -13,8 +13,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::unified::{
-    plan_unified_liquidation, settle_delisted, settle_leg, size_leg, AccountCopy, DelistingOutcome, DelistingPolicy, LegTerms,
-    LiquidationTiers, PerpPosition, PositionSettlement, UnifiedLeg, MAX_PLAN_LEGS,
+    plan_unified_liquidation, run_unified_liquidation, settle_delisted, settle_leg, size_leg, AccountCopy, DelistingOutcome,
+    DelistingPolicy, LegTerms, LiquidationTiers, PerpPosition, PositionSettlement, UnifiedLeg, UnifiedLiquidationPolicy, MAX_PLAN_LEGS,
 };
 use partliq::{Ppm, Price};
 use partliq_ffi::*;
@@ -204,7 +204,7 @@ fuzz_target!(|inp: Input| {
     delisting(&args, &inp.delist);
 
     // --- plan --------------------------------------------------------------
-    let (objective, ordering) = (u32::from(inp.objective % 4), u32::from(inp.ordering % 4));
+    let (objective, ordering) = (u32::from(inp.objective % 4), u32::from(inp.ordering % 5));
     let asset_tiers: Vec<u32> = inp.asset_tiers.iter().take(4).map(|t| u32::from(*t % 4)).collect();
     let market_tiers: Vec<u32> = inp.market_tiers.iter().take(4).map(|t| u32::from(*t % 4)).collect();
     let at_arg = ArrArg::new(&asset_tiers, inp.asset_tiers_shape);
@@ -286,6 +286,74 @@ fuzz_target!(|inp: Input| {
         assert_eq!(core_leg(&l), Ok(*want));
         let s = settle_leg(&copy.account(), pool as usize, &book, &t, want).expect("a plan's leg settles");
         copy.apply(&s).unwrap();
+    }
+
+    // --- the whole step, on the same valid arguments ------------------------
+    let (o, r) = core_plan_options(objective, ordering).unwrap();
+    let take_over = inp.objective >= 128;
+    let in_liquidation = inp.ordering >= 128;
+    let policy = partliq_unified_liquidation_policy {
+        terms,
+        objective,
+        ordering,
+        take_over_bankrupt: u32::from(take_over),
+        reserved: 0,
+    };
+    let mut run_legs = vec![partliq_unified_leg::default(); legs_len.max(1)];
+    let mut d = partliq_unified_decision::default();
+    // SAFETY: as above; the policy, legs and decision are live locals.
+    let st = unsafe {
+        partliq_run_unified_liquidation(
+            a.markets.ptr,
+            a.markets.len,
+            a.prices.ptr,
+            a.prices.len,
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            a.asset_prices.ptr,
+            a.asset_prices.len,
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            pool,
+            fees_arg.ptr,
+            fees_arg.len,
+            &policy,
+            at_arg.ptr,
+            at_arg.len,
+            mt_arg.ptr,
+            mt_arg.len,
+            u32::from(in_liquidation),
+            run_legs.as_mut_ptr(),
+            legs_len,
+            &mut d,
+        )
+    };
+    assert_named(st);
+    let core_policy = UnifiedLiquidationPolicy {
+        target,
+        perp_band: band,
+        asset_fees: &core_fees,
+        objective: o,
+        ordering: r,
+        tiers,
+        take_over_bankrupt: take_over,
+    };
+    let mut core_run_legs = vec![UnifiedLeg::default(); legs_len.min(MAX_PLAN_LEGS)];
+    match run_unified_liquidation(&account, pool as usize, &book, &core_policy, in_liquidation, &mut core_run_legs) {
+        Err(e) => assert_eq!(st, status_of(&Err::<(), _>(e))),
+        Ok(want) => {
+            assert_eq!(st, PARTLIQ_STATUS_OK);
+            assert_eq!((d.action, d.reason, d.plan.leg_count as usize), (want.action as u32, want.reason as u32, want.plan.leg_count));
+            for (i, w) in core_run_legs[..want.plan.leg_count].iter().enumerate() {
+                assert_eq!(core_leg(&run_legs[i]), Ok(*w));
+            }
+        }
     }
 });
 

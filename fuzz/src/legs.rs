@@ -124,6 +124,7 @@ pub fn core_plan_options(objective: u32, ordering: u32) -> Result<(PlanObjective
         0 => LegOrdering::Cheapest,
         1 => LegOrdering::PerpsFirst,
         2 => LegOrdering::ByTier,
+        3 => LegOrdering::TokensFirst,
         _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
     };
     Ok((o, r))

@@ -1,19 +1,26 @@
 //! The pipeline for a unified pool (the core's `unified::pipeline`): cancel
 //! its resting orders first, then liquidate its perps,
-//! `partliq_run_unified_pipeline`.
+//! `partliq_run_unified_pipeline`; the whole liquidation over every kind of
+//! leg, `partliq_run_unified_liquidation`.
 
 use partliq::pipeline::Decision;
 use partliq::policy::{AccountLiquidationState, Policy};
 use partliq::unified::{run_unified_pipeline, MarginBook, UnifiedAccount};
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
+use crate::boundary::{decode, Flag};
 use crate::boundary::{index, Castable, OK};
 use crate::market::partliq_market;
 use crate::pipeline::{decision_of, partliq_decision};
 use crate::plan::{legs_written, partliq_plan_leg};
 use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
 use crate::status::*;
+use crate::unified::{
+    partliq_asset_liquidation_fees, partliq_leg_ordering, partliq_leg_terms, partliq_plan_objective, partliq_unified_leg,
+    partliq_unified_plan, terms_of,
+};
 use crate::unified::{partliq_perp_position, partliq_perp_risk};
+use partliq::unified::{run_unified_liquidation, LiquidationTiers, UnifiedDecision, UnifiedLeg, UnifiedLiquidationPolicy, MAX_PLAN_LEGS};
 
 /// The pipeline for pool `pool_index` of a unified account (0 the cross
 /// pool, `k ≥ 1` the `k`-th isolated position's): the book and the account
@@ -126,6 +133,162 @@ fn unified_pipeline_core(
     let states = Castable::cast_slice_mut(states)?;
     let legs = Castable::cast_slice_mut(legs)?;
     run_unified_pipeline(account, pool, book, policy, state, states, now, block, legs).map_err(status_of)
+}
+
+/// How a unified pool is liquidated over every kind of leg (the core's
+/// `UnifiedLiquidationPolicy`; its asset fees and tiers are passed as
+/// arrays beside it).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_unified_liquidation_policy {
+    /// The target and the perp band.
+    pub terms: partliq_leg_terms,
+    /// A `partliq_plan_objective`.
+    pub objective: u32,
+    /// A `partliq_leg_ordering`.
+    pub ordering: u32,
+    /// 1: a bankrupt pool that still holds something is taken over whole
+    /// (`PARTLIQ_ACTION_TAKEOVER`, `PARTLIQ_REASON_BANKRUPT`); 0: it is
+    /// liquidated leg by leg first.
+    pub take_over_bankrupt: u32,
+    /// 0.
+    pub reserved: u32,
+}
+
+pin_layout!(partliq_unified_liquidation_policy, size = 32, align = u32, {
+    terms @ 0, objective @ 16, ordering @ 20, take_over_bankrupt @ 24, reserved @ 28,
+});
+
+/// One decision for one unified pool (the core's `UnifiedDecision`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_unified_decision {
+    /// A `partliq_action`.
+    pub action: u32,
+    /// A `partliq_reason`.
+    pub reason: u32,
+    /// The plan: its legs at the front of the caller's legs array (none
+    /// unless `action` is `PARTLIQ_ACTION_LIQUIDATE`); its `health_after`
+    /// the pool's health after them (the current health without legs).
+    pub plan: partliq_unified_plan,
+}
+
+pin_layout!(partliq_unified_decision, size = 104, align = i64, { action @ 0, reason @ 4, plan @ 8 });
+
+/// The whole liquidation of pool `pool_index` of a unified account over
+/// every kind of leg (the core's `run_unified_liquidation`): nothing while
+/// healthy (`PARTLIQ_REASON_TARGET_MET` when `in_liquidation` is 1 and the
+/// target is met); `PARTLIQ_ACTION_CANCEL_ORDERS` while the pool has
+/// resting orders; `PARTLIQ_ACTION_RESOLVE_DEFICIT` once it has nothing
+/// more and still owes (hand each deficit to `partliq_resolve_deficit`);
+/// `PARTLIQ_ACTION_TAKEOVER` when no leg helps, or when bankrupt and the
+/// policy says so; otherwise `PARTLIQ_ACTION_LIQUIDATE` with the least
+/// plan (`PARTLIQ_REASON_TARGET_RESTORED`, or `PARTLIQ_REASON_INFEASIBLE`
+/// when the legs only improve the pool: book them and call again).
+///
+/// The book, the account, `asset_fees` and the tiers as
+/// `partliq_unified_plan_liquidation` takes them; `in_liquidation` 0 or 1.
+/// Writes the legs to the front of `legs` and `*out`, only on success.
+/// Statuses: `partliq_unified_plan_liquidation`'s, `RESERVED_NOT_ZERO`
+/// (`policy.reserved`), `INVALID_ENUM` (objective, ordering, a flag other
+/// than 0 or 1).
+///
+/// # Safety
+/// As `partliq_unified_plan_liquidation`; `policy` points to an
+/// initialised value.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_run_unified_liquidation(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    funding_indexes: *const i64,
+    funding_indexes_len: usize,
+    perp_risk: *const partliq_perp_risk,
+    perp_risk_len: usize,
+    assets: *const partliq_asset,
+    assets_len: usize,
+    asset_prices: *const i64,
+    asset_prices_len: usize,
+    balances: *const partliq_asset_balance,
+    balances_len: usize,
+    positions: *const partliq_perp_position,
+    positions_len: usize,
+    pool_index: u32,
+    asset_fees: *const partliq_asset_liquidation_fees,
+    asset_fees_len: usize,
+    policy: *const partliq_unified_liquidation_policy,
+    asset_tiers: *const u32,
+    asset_tiers_len: usize,
+    market_tiers: *const u32,
+    market_tiers_len: usize,
+    in_liquidation: u32,
+    legs: *mut partliq_unified_leg,
+    legs_len: usize,
+    out: *mut partliq_unified_decision,
+) -> partliq_status {
+    let book = book_in!(
+        markets,
+        markets_len,
+        prices,
+        prices_len,
+        funding_indexes,
+        funding_indexes_len,
+        perp_risk,
+        perp_risk_len,
+        assets,
+        assets_len,
+        asset_prices,
+        asset_prices_len
+    );
+    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let asset_fees = array_in!(asset_fees, asset_fees_len);
+    let policy = struct_in!(policy);
+    let asset_tiers = array_in!(asset_tiers, asset_tiers_len);
+    let market_tiers = array_in!(market_tiers, market_tiers_len);
+    let legs = array_out!(legs, legs_len);
+    out!(out);
+    let book = check!(book.view());
+    let account = check!(account.view());
+    if policy.reserved != 0 {
+        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
+    }
+    let terms = check!(terms_of(asset_fees, &policy.terms));
+    let core_policy = UnifiedLiquidationPolicy {
+        target: terms.target,
+        perp_band: terms.perp_band,
+        asset_fees: terms.asset_fees,
+        objective: check!(decode::<partliq_plan_objective>(policy.objective)),
+        ordering: check!(decode::<partliq_leg_ordering>(policy.ordering)),
+        tiers: LiquidationTiers { assets: asset_tiers, markets: market_tiers },
+        take_over_bankrupt: check!(decode::<Flag>(policy.take_over_bankrupt)),
+    };
+    let in_liquidation = check!(decode::<Flag>(in_liquidation));
+    let pool = check!(index(pool_index));
+    let decision = check!(liquidation_core(&account, pool, &book, &core_policy, in_liquidation, legs));
+    write_out!(out, decision);
+    OK
+}
+
+/// The core's step (a frame over 4 KiB), kept out of the exported
+/// function's frame: it plans into its own legs, then writes the caller's
+/// (only on success).
+#[inline(never)]
+fn liquidation_core(
+    account: &UnifiedAccount<'_>,
+    pool: usize,
+    book: &MarginBook<'_>,
+    policy: &UnifiedLiquidationPolicy<'_>,
+    in_liquidation: bool,
+    legs: &mut [partliq_unified_leg],
+) -> Result<partliq_unified_decision, partliq_status> {
+    let mut staged = [UnifiedLeg::default(); MAX_PLAN_LEGS];
+    let room = staged.get_mut(..legs.len().min(MAX_PLAN_LEGS)).ok_or(PARTLIQ_STATUS_OUT_OF_RANGE)?;
+    let d: UnifiedDecision = run_unified_liquidation(account, pool, book, policy, in_liquidation, room).map_err(status_of)?;
+    for (slot, leg) in legs.iter_mut().zip(staged.iter().take(d.plan.leg_count)) {
+        *slot = partliq_unified_leg::from(leg);
+    }
+    Ok(partliq_unified_decision { action: d.action as u32, reason: d.reason as u32, plan: partliq_unified_plan::from(&d.plan) })
 }
 
 #[cfg(all(test, feature = "std"))]
@@ -348,5 +511,122 @@ mod tests {
         // SAFETY: as above.
         let s = unsafe { cancelled.raw().pipeline(0, &policy, stp, (msp, 1), 0, 0, (core::ptr::null_mut(), 0), dp) };
         assert_eq!((s, d, st), (PARTLIQ_STATUS_BUFFER_TOO_SMALL, d0, st0));
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod liquidation_tests {
+    use super::*;
+    use crate::fixtures::{cross, legs_book};
+    use crate::health::{partliq_target, partliq_target_kind};
+    use crate::pipeline::{partliq_action, partliq_reason};
+    use crate::unified::{partliq_leg_kind, PARTLIQ_NO_INDEX};
+
+    const FEES: [partliq_asset_liquidation_fees; 2] = [
+        partliq_asset_liquidation_fees { liquidator_bonus_ppm: 0, insurance_fee_ppm: 0 },
+        partliq_asset_liquidation_fees { liquidator_bonus_ppm: 50_000, insurance_fee_ppm: 0 },
+    ];
+    const POLICY: partliq_unified_liquidation_policy = partliq_unified_liquidation_policy {
+        terms: partliq_leg_terms {
+            target: partliq_target { kind: partliq_target_kind::Initial as u32, buffer_ppm: 0 },
+            perp_band_ppm: 0,
+            reserved: 0,
+        },
+        objective: 0,
+        ordering: 0,
+        take_over_bankrupt: 1,
+        reserved: 0,
+    };
+    const NINE: partliq_unified_leg =
+        partliq_unified_leg { kind: 9, position_index: 9, liability_asset: 9, collateral_asset: 9, amount: 9 };
+
+    /// The core's planner mix: 1,000 units, a 700 borrow, a long 100 @ 100
+    /// with cash −10,000: the swap of 700, 87 of the perp and 33 of its
+    /// loss for a deposit restore for 9,470 (the core's planner test has the
+    /// arithmetic).
+    #[test]
+    fn the_whole_step() {
+        let b = legs_book(&[(1, 1_000), (0, -700)], &[cross(100, -10_000)]);
+        let mut legs = [NINE; 4];
+        let mut d = partliq_unified_decision::default();
+        assert_eq!(b.run_liquidation(0, &FEES, &POLICY, (&[], &[]), 0, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason), (partliq_action::Liquidate as u32, partliq_reason::TargetRestored as u32));
+        assert_eq!((d.plan.leg_count, d.plan.value_liquidated, legs[3]), (3, 9_470, NINE));
+        assert_eq!((legs[0].amount, legs[1].amount, legs[2].amount), (700, 87, 33));
+        assert_eq!(legs[2].kind, partliq_leg_kind::DepositForPerpLoss as u32);
+        // Resting orders first.
+        let b2 = legs_book(&[(1, 1_000), (0, -700)], &[partliq_perp_position { open_bids: 1, ..cross(100, -10_000) }]);
+        assert_eq!(b2.run_liquidation(0, &FEES, &POLICY, (&[], &[]), 0, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (partliq_action::CancelOrders as u32, partliq_reason::OpenOrders as u32, 0));
+        // Bankrupt (100 units against a 120 borrow) and taken over whole.
+        let b3 = legs_book(&[(1, 100), (0, -120)], &[]);
+        assert_eq!(b3.run_liquidation(0, &FEES, &POLICY, (&[], &[]), 0, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason), (partliq_action::Takeover as u32, partliq_reason::Bankrupt as u32));
+        // Liquidated first when the policy says so: the swap of 95.
+        let first = partliq_unified_liquidation_policy { take_over_bankrupt: 0, ..POLICY };
+        assert_eq!(b3.run_liquidation(0, &FEES, &first, (&[], &[]), 0, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason, legs[0].amount), (partliq_action::Liquidate as u32, partliq_reason::Infeasible as u32, 95));
+        // Nothing left and still owing: a deficit.
+        let b4 = legs_book(&[(1, 0), (0, -25)], &[]);
+        assert_eq!(b4.run_liquidation(0, &FEES, &first, (&[], &[]), 1, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason), (partliq_action::ResolveDeficit as u32, partliq_reason::Bankrupt as u32));
+        let _ = PARTLIQ_NO_INDEX;
+    }
+
+    #[test]
+    fn refusals_leave_the_outputs() {
+        let b = legs_book(&[(1, 1_000), (0, -700)], &[cross(100, -10_000)]);
+        let d0 = partliq_unified_decision { action: 77, ..Default::default() };
+        let run = |policy: &partliq_unified_liquidation_policy, in_liquidation: u32, n: usize| {
+            let (mut legs, mut d) = ([NINE; 4], d0);
+            let s = b.run_liquidation(0, &FEES, policy, (&[], &[]), in_liquidation, &mut legs[..n], &mut d);
+            assert_eq!((legs, d), ([NINE; 4], d0));
+            s
+        };
+        assert_eq!(run(&partliq_unified_liquidation_policy { reserved: 1, ..POLICY }, 0, 4), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        assert_eq!(run(&partliq_unified_liquidation_policy { objective: 2, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
+        assert_eq!(run(&partliq_unified_liquidation_policy { ordering: 4, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
+        assert_eq!(run(&partliq_unified_liquidation_policy { take_over_bankrupt: 2, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
+        assert_eq!(run(&POLICY, 2, 4), PARTLIQ_STATUS_INVALID_ENUM);
+        assert_eq!(run(&POLICY, 0, 2), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+        // NULL policy and out.
+        let mut legs = [NINE; 4];
+        let [m, p, f, r, a, ap, bl, ps] = b.raw().arrays;
+        // SAFETY: pointers from live vectors with their lengths; the NULLs are refused before any read.
+        let s = unsafe {
+            partliq_run_unified_liquidation(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                bl.0.cast(),
+                bl.1,
+                ps.0.cast(),
+                ps.1,
+                0,
+                FEES.as_ptr(),
+                2,
+                core::ptr::null(),
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                0,
+                legs.as_mut_ptr(),
+                4,
+                core::ptr::null_mut(),
+            )
+        };
+        assert_eq!(s, PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(legs, [NINE; 4]);
     }
 }

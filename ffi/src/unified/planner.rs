@@ -42,6 +42,8 @@ pub enum partliq_leg_ordering {
     PerpsFirst = 1,
     /// The riskiest liability tier first (Drift v2).
     ByTier = 2,
+    /// Token legs (swaps, PnL transfers) before any perp reduction.
+    TokensFirst = 3,
 }
 
 abi_enum!(partliq_plan_objective => PlanObjective {
@@ -52,6 +54,7 @@ abi_enum!(partliq_leg_ordering => LegOrdering {
     Cheapest => LegOrdering::Cheapest,
     PerpsFirst => LegOrdering::PerpsFirst,
     ByTier => LegOrdering::ByTier,
+    TokensFirst => LegOrdering::TokensFirst,
 });
 
 /// A unified plan for one pool (its legs are in the caller's legs array).
