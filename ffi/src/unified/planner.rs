@@ -293,7 +293,7 @@ mod tests {
             s
         };
         assert_eq!(run(2, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
-        assert_eq!(run(0, 3, 4), PARTLIQ_STATUS_INVALID_ENUM);
+        assert_eq!(run(0, 4, 4), PARTLIQ_STATUS_INVALID_ENUM);
         assert_eq!(run(0, 0, 1), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
         assert_eq!(run(0, 0, 0), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
         let (mut legs, mut p) = ([NINE; 4], p0);
