@@ -521,8 +521,9 @@ impl Run<'_> {
         )
         .map_err(core("run_pipeline", i))?;
         match d.action {
-            // The simulator's accounts rest no orders: run_pipeline never asks to cancel.
-            Action::None | Action::CancelOrders => Ok((false, false)),
+            // The simulator's perp accounts rest no orders: run_pipeline never
+            // asks to cancel; deficits to resolve are for unified pools only.
+            Action::None | Action::CancelOrders | Action::ResolveDeficit => Ok((false, false)),
             Action::Backstop => {
                 self.backstops += 1;
                 let r = match d.reason {
