@@ -5,13 +5,13 @@
 //! micro-USD, so `notional = size × price × 10^-4` (quote exponent −4).
 
 use partliq::presets::{self, Preset, VenueFees};
-use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::unified::{
     unified_account_health, AssetLiquidationFees, LegOrdering, MarginBook, MarginLadder, PerpPosition, PlanObjective, UnifiedAccount,
 };
+use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::{
-    pool_health, Asset, AssetBalance, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position, PositionLimits, Ppm,
-    Quote, Size, SizingMode, Target,
+    pool_health, Asset, AssetBalance, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position,
+    PositionLimits, Ppm, Quote, Size, SizingMode, Target,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -127,8 +127,8 @@ pub struct World {
     /// Float copies of the maintenance tiers for the health pre-screen:
     /// `(floor, fraction, deduction)` in micro-USD.
     pub float_tiers: Vec<Vec<(f64, f64, f64)>>,
-    /// The collateral assets (amounts in 1e-8 of a coin, prices in cents,
-    /// exponent −4 as the markets).
+    /// The collateral assets (amounts in each asset's `unit`, prices in
+    /// cents, quote in micro-USD: see [`asset_exponent`]).
     pub assets: Vec<Asset>,
     pub asset_names: Vec<String>,
     pub asset_fees: Vec<AssetLiquidationFees>,
@@ -208,6 +208,12 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
 
 fn ppm(x: f64) -> Ppm {
     Ppm((x * 1e6).round().clamp(0.0, 1e6) as u32)
+}
+
+/// The quote exponent of an asset whose smallest unit is `unit` coins
+/// (prices in cents, quote in micro-USD): `unit × 10^8 × 10^−4`.
+pub fn asset_exponent(unit: f64) -> i32 {
+    unit.log10().round() as i32 + 4
 }
 
 /// A ppm figure that may exceed 100 % (liability weights).
@@ -384,12 +390,15 @@ impl World {
                 (ppm(a.initial_asset_weight), ppm(a.maintenance_asset_weight)),
                 (ppm_any(a.initial_liability_weight), ppm_any(a.maintenance_liability_weight)),
             );
-            let asset = Asset { id: assets.len() as u32, ..Asset::weighted(QUOTE_EXPONENT, w.0, w.1) };
+            let asset = Asset { id: assets.len() as u32, ..Asset::weighted(asset_exponent(a.unit), w.0, w.1) };
             asset.validate().map_err(|e| format!("asset `{}`: {e:?}", a.name))?;
             assets.push(asset);
         }
-        let asset_fees =
-            scenario.assets.iter().map(|a| AssetLiquidationFees { liquidator_bonus: ppm(a.liquidation_bonus), insurance_fee: ppm(a.insurance_fee) }).collect();
+        let asset_fees = scenario
+            .assets
+            .iter()
+            .map(|a| AssetLiquidationFees { liquidator_bonus: ppm(a.liquidation_bonus), insurance_fee: ppm(a.insurance_fee) })
+            .collect();
         let asset_oracle = (0..scenario.steps)
             .map(|step| {
                 scenario
@@ -570,7 +579,7 @@ impl World {
 
     /// Units (1e-8 of a coin) of asset `a` worth `usd` at its start price.
     fn asset_units(&self, a: usize, usd: f64) -> i64 {
-        (usd / self.scenario.assets[a].price * UNITS_PER_COIN).floor().max(0.0) as i64
+        (usd / self.scenario.assets[a].price / self.scenario.assets[a].unit).floor().max(0.0) as i64
     }
 
     /// True when a unified account meets its initial level at the start prices.

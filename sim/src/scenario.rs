@@ -144,6 +144,8 @@ Top level
 [[assets]]        collateral assets of the unified accounts (at most 16)
   name            string   unique                                         (req)
   price           float    start price in USD, >= 0.01                    (req)
+  unit            float    a balance's smallest unit in coins, a power of
+                           ten from 1e-8 to 1 (coarser units plan faster) (default 1e-8)
   follows         string   a market whose oracle the price follows
                            (price × (oracle / start)^beta)
   beta            float    >= 0                                           (default 1)
@@ -234,6 +236,9 @@ fn default_unwind_band() -> f64 {
 fn default_whale_range() -> (f64, f64) {
     (1e6, 1e7)
 }
+fn default_asset_unit() -> f64 {
+    1e-8
+}
 fn default_unified_long() -> f64 {
     0.75
 }
@@ -317,6 +322,10 @@ pub struct AssetSpec {
     pub name: String,
     /// Start price, USD.
     pub price: f64,
+    /// The smallest unit of a balance, in coins: a power of ten from 1e-8
+    /// to 1.
+    #[serde(default = "default_asset_unit")]
+    pub unit: f64,
     /// A market whose oracle the price follows (its log-move times `beta`).
     #[serde(default)]
     pub follows: Option<String>,
@@ -877,6 +886,14 @@ impl Scenario {
                 at("price"),
                 format!("must be between 0.01 and 1e9 USD, got {}", a.price),
             );
+            v.check(
+                a.unit.is_finite()
+                    && a.unit > 0.0
+                    && (a.unit.log10() - a.unit.log10().round()).abs() < 1e-9
+                    && (-8.0..=0.0).contains(&a.unit.log10().round()),
+                at("unit"),
+                format!("must be a power of ten from 1e-8 to 1, got {}", a.unit),
+            );
             if let Some(f) = &a.follows {
                 if market_index(f).is_none() {
                     v.fail(at("follows"), format!("unknown market `{f}` (markets: {})", self.market_names()));
@@ -938,7 +955,11 @@ impl Scenario {
             v.check((0.0..=1.0).contains(&x), at(f), format!("must be in [0, 1], got {x}"));
         }
         for (f, (lo, hi)) in [("perp_usage", u.perp_usage), ("borrow_usage", u.borrow_usage)] {
-            v.check(lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi && hi <= 1.0, at(f), format!("need 0 < lo <= hi <= 1, got [{lo}, {hi}]"));
+            v.check(
+                lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi && hi <= 1.0,
+                at(f),
+                format!("need 0 < lo <= hi <= 1, got [{lo}, {hi}]"),
+            );
         }
         v.check(u.utilization.is_finite() && u.utilization > 0.0 && u.utilization <= 1.0, at("utilization"), "must be in (0, 1]".into());
         if u.accounts > 0 && u.perp_fraction > 0.0 && self.markets.iter().all(|m| m.weight <= 0.0) {
