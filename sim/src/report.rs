@@ -160,7 +160,9 @@ impl Report {
             row("  value liquidated ($)", &|p| money(p.unified.value_liquidated));
             row("  cost to users ($)", &|p| money(p.unified.cost_to_users));
             row("  orders cancelled", &|p| count(p.unified.orders_cancelled));
+            row("  fees to the fund ($)", &|p| money(p.unified.fees_to_fund));
             row("  taken over by the fund", &|p| count(p.unified.takeovers));
+            row("  their negative equity ($)", &|p| money(p.unified.takeover_deficit));
             row("  deficits resolved", &|p| count(p.unified.deficits));
             row("  deficits paid by the fund ($)", &|p| money(p.unified.deficits_to_fund));
             row("  deficits socialized ($)", &|p| money(p.unified.deficits_socialized));
