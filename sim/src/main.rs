@@ -93,8 +93,9 @@ fn main() -> ExitCode {
     };
     println!("partliq-sim — {}", scenario.name);
     println!(
-        "{} accounts, {} markets, {} steps of {} s, seed {}; policies: {}",
-        world.accounts.len(),
+        "{} accounts ({} unified), {} markets, {} steps of {} s, seed {}; policies: {}",
+        world.accounts.len() + world.unified.len(),
+        world.unified.len(),
         world.markets.len(),
         scenario.steps,
         scenario.step_seconds,
@@ -131,6 +132,16 @@ fn main() -> ExitCode {
             m.short_open_interest_usd / 1e6,
             m.depth_usd / 1e6,
             m.impact * 100.0
+        );
+    }
+    for a in &report.assets {
+        println!(
+            "  {:<5} start {:>10.2}  low {:>10.2}  unified deposits {:>7.1} M$ / borrows {:>7.1} M$",
+            a.name,
+            a.start_price,
+            a.lowest_price,
+            a.deposits_usd / 1e6,
+            a.borrows_usd / 1e6
         );
     }
     println!();

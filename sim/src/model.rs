@@ -5,17 +5,20 @@
 //! micro-USD, so `notional = size × price × 10^-4` (quote exponent −4).
 
 use partliq::presets::{self, Preset, VenueFees};
+use partliq::unified::{
+    unified_account_health, AssetLiquidationFees, LegOrdering, MarginBook, MarginLadder, PerpPosition, PlanObjective, UnifiedAccount,
+};
 use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::{
-    pool_health, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position, PositionLimits, Ppm,
-    Quote, Size, SizingMode, Target,
+    pool_health, Asset, AssetBalance, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position,
+    PositionLimits, Ppm, Quote, Size, SizingMode, Target,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 
 use crate::book::{CENTS_PER_USD, UNITS_PER_COIN};
-use crate::scenario::{CustomPolicySpec, OrderSpec, Scenario, Side, SizingSpec, TargetSpec};
+use crate::scenario::{CustomPolicySpec, ObjectiveSpec, OrderSpec, OrderingSpec, Scenario, Side, SizingSpec, TargetSpec};
 
 /// Micro-USD per USD.
 pub const QUOTE_PER_USD: i64 = 1_000_000;
@@ -37,6 +40,68 @@ pub struct SimPolicy {
     pub close_all: bool,
     /// One line saying what it is.
     pub description: String,
+    /// How it liquidates unified accounts.
+    pub unified: UnifiedTerms,
+}
+
+/// How a policy liquidates unified accounts: the fields of
+/// [`partliq::unified::UnifiedLiquidationPolicy`] besides the assets' fees
+/// and tiers (which are the scenario's).
+///
+/// The built-in policies map as follows (target and perp band are the
+/// policy's own unless said):
+///
+/// | policy | legs that compete | plan minimises | bankrupt account |
+/// | --- | --- | --- | --- |
+/// | `full` | every leg; target: the liquidation-end (initial) level | value | taken over whole |
+/// | `partliq` | every leg | value | liquidated leg by leg |
+/// | `hyperliquid` | perps first (Mango v4's order) | value | taken over whole (its vault) |
+/// | `dydx_v4` | the riskiest liquidation tier first (Drift v2's order) | value | liquidated leg by leg |
+/// | `binance_usdm` | every leg | cost to the user | taken over whole (its fund) |
+/// | `bitmex` | perps first | cost | taken over whole |
+/// | `okx` | token legs first | cost | liquidated leg by leg |
+/// | `deribit` | perps first | value | liquidated leg by leg |
+/// | `perp_v2` | every leg | cost | liquidated leg by leg |
+///
+/// A full liquidation of a unified account is not a set of legs (a borrow
+/// cannot be "closed"): `full` goes as far as the core's furthest target.
+#[derive(Debug, Clone, Copy)]
+pub struct UnifiedTerms {
+    /// Where a liquidation stops.
+    pub target: Target,
+    /// A perp reduction's limit: the mark moved against the account by this.
+    pub perp_band: Ppm,
+    /// What the plan minimises.
+    pub objective: PlanObjective,
+    /// Which legs compete.
+    pub ordering: LegOrdering,
+    /// A bankrupt account goes to the fund whole.
+    pub take_over_bankrupt: bool,
+}
+
+/// The unified terms of built-in policy `name` over its perp policy.
+pub fn builtin_unified_terms(name: &str, policy: &Policy) -> UnifiedTerms {
+    use LegOrdering::*;
+    use PlanObjective::*;
+    let (ordering, objective, take_over_bankrupt) = match name {
+        "full" | "binance_usdm" => (Cheapest, if name == "full" { LeastValue } else { LeastCost }, true),
+        "hyperliquid" => (PerpsFirst, LeastValue, true),
+        "dydx_v4" => (ByTier, LeastValue, false),
+        "bitmex" => (PerpsFirst, LeastCost, true),
+        "okx" => (TokensFirst, LeastCost, false),
+        "deribit" => (PerpsFirst, LeastValue, false),
+        "perp_v2" => (Cheapest, LeastCost, false),
+        _ => (Cheapest, LeastValue, false),
+    };
+    let target = if name == "full" { Target::Initial } else { policy.target };
+    UnifiedTerms { target, perp_band: policy.price_band, objective, ordering, take_over_bankrupt }
+}
+
+/// A unified account of the population: deposits and borrows, perps.
+#[derive(Debug, Clone)]
+pub struct UAcct {
+    pub balances: Vec<AssetBalance>,
+    pub positions: Vec<PerpPosition>,
 }
 
 /// A margin account of the population.
@@ -62,6 +127,21 @@ pub struct World {
     /// Float copies of the maintenance tiers for the health pre-screen:
     /// `(floor, fraction, deduction)` in micro-USD.
     pub float_tiers: Vec<Vec<(f64, f64, f64)>>,
+    /// The collateral assets (amounts in each asset's `unit`, prices in
+    /// cents, quote in micro-USD: see [`asset_exponent`]).
+    pub assets: Vec<Asset>,
+    pub asset_names: Vec<String>,
+    pub asset_fees: Vec<AssetLiquidationFees>,
+    /// Liquidation tiers of the assets (as liabilities) and the markets.
+    pub asset_tiers: Vec<u32>,
+    pub market_tiers: Vec<u32>,
+    /// Asset price in cents, `[step][asset]`.
+    pub asset_oracle: Vec<Vec<f64>>,
+    /// The unified accounts.
+    pub unified: Vec<UAcct>,
+    /// Per asset: the outside depositors' balance (who lent what the
+    /// unified accounts borrow; they pay a socialized loss of it).
+    pub lenders: Vec<i64>,
 }
 
 /// Builds a built-in policy by name.
@@ -69,6 +149,7 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
     let e = |err: partliq::Error| format!("policy `{name}`: {err:?}");
     let sp = |p: Preset, close_all: bool, description: &str| SimPolicy {
         name: name.to_string(),
+        unified: builtin_unified_terms(name, &p.policy),
         policy: p.policy,
         fees: p.fees,
         close_all,
@@ -127,6 +208,17 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
 
 fn ppm(x: f64) -> Ppm {
     Ppm((x * 1e6).round().clamp(0.0, 1e6) as u32)
+}
+
+/// The quote exponent of an asset whose smallest unit is `unit` coins
+/// (prices in cents, quote in micro-USD): `unit × 10^8 × 10^−4`.
+pub fn asset_exponent(unit: f64) -> i32 {
+    unit.log10().round() as i32 + 4
+}
+
+/// A ppm figure that may exceed 100 % (liability weights).
+fn ppm_any(x: f64) -> Ppm {
+    Ppm((x * 1e6).round().clamp(0.0, 1e9) as u32)
 }
 
 fn usd(x: f64) -> Quote {
@@ -192,6 +284,29 @@ pub fn custom_policy(c: &CustomPolicySpec) -> Result<SimPolicy, String> {
     }
     if let Some(b) = c.close_all {
         sp.close_all = b;
+    }
+    if c.target.is_some() || c.target_buffer.is_some() {
+        sp.unified.target = sp.policy.target;
+    }
+    if c.price_band.is_some() {
+        sp.unified.perp_band = sp.policy.price_band;
+    }
+    if let Some(o) = c.unified_ordering {
+        sp.unified.ordering = match o {
+            OrderingSpec::Cheapest => LegOrdering::Cheapest,
+            OrderingSpec::PerpsFirst => LegOrdering::PerpsFirst,
+            OrderingSpec::ByTier => LegOrdering::ByTier,
+            OrderingSpec::TokensFirst => LegOrdering::TokensFirst,
+        };
+    }
+    if let Some(o) = c.unified_objective {
+        sp.unified.objective = match o {
+            ObjectiveSpec::LeastValue => PlanObjective::LeastValue,
+            ObjectiveSpec::LeastCost => PlanObjective::LeastCost,
+        };
+    }
+    if let Some(b) = c.take_over_bankrupt {
+        sp.unified.take_over_bankrupt = b;
     }
     sp.policy.validate().map_err(|err| format!("custom policy `{}`: {err:?}", c.name))?;
     sp.name = c.name.clone();
@@ -269,8 +384,59 @@ impl World {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
-        let mut world = World { scenario: scenario.clone(), markets, names, main, oracle, accounts: Vec::new(), policies, float_tiers };
+        let mut assets = Vec::new();
+        for a in &scenario.assets {
+            let w = (
+                (ppm(a.initial_asset_weight), ppm(a.maintenance_asset_weight)),
+                (ppm_any(a.initial_liability_weight), ppm_any(a.maintenance_liability_weight)),
+            );
+            let asset = Asset { id: assets.len() as u32, ..Asset::weighted(asset_exponent(a.unit), w.0, w.1) };
+            asset.validate().map_err(|e| format!("asset `{}`: {e:?}", a.name))?;
+            assets.push(asset);
+        }
+        let asset_fees = scenario
+            .assets
+            .iter()
+            .map(|a| AssetLiquidationFees { liquidator_bonus: ppm(a.liquidation_bonus), insurance_fee: ppm(a.insurance_fee) })
+            .collect();
+        let asset_oracle = (0..scenario.steps)
+            .map(|step| {
+                scenario
+                    .assets
+                    .iter()
+                    .map(|a| {
+                        let mult = match a.follows.as_deref().and_then(|f| names.iter().position(|n| n == f)) {
+                            Some(m) => (oracle[step as usize][m] / oracle[0][m]).powf(a.beta),
+                            None if !a.points.is_empty() => path_multiplier(&a.points, step),
+                            None => 1.0,
+                        };
+                        a.price * CENTS_PER_USD * mult
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut world = World {
+            scenario: scenario.clone(),
+            markets,
+            names,
+            main,
+            oracle,
+            accounts: Vec::new(),
+            policies,
+            float_tiers,
+            asset_names: scenario.assets.iter().map(|a| a.name.clone()).collect(),
+            asset_tiers: scenario.assets.iter().map(|a| a.liquidation_tier).collect(),
+            market_tiers: scenario.markets.iter().map(|m| m.liquidation_tier).collect(),
+            assets,
+            asset_fees,
+            asset_oracle,
+            unified: Vec::new(),
+            lenders: vec![0; scenario.assets.len()],
+        };
         world.accounts = world.population()?;
+        let (unified, lenders) = world.unified_population()?;
+        world.unified = unified;
+        world.lenders = lenders;
         Ok(world)
     }
 
@@ -402,6 +568,148 @@ impl World {
             }
         }
         Ok(accounts)
+    }
+}
+
+impl World {
+    /// Start price of asset `a` in cents.
+    pub fn asset_start_price(&self, a: usize) -> i64 {
+        (self.scenario.assets[a].price * CENTS_PER_USD).round() as i64
+    }
+
+    /// Units (1e-8 of a coin) of asset `a` worth `usd` at its start price.
+    fn asset_units(&self, a: usize, usd: f64) -> i64 {
+        (usd / self.scenario.assets[a].price / self.scenario.assets[a].unit).floor().max(0.0) as i64
+    }
+
+    /// True when a unified account meets its initial level at the start prices.
+    fn unified_opens(&self, a: &UAcct) -> bool {
+        let prices: Vec<partliq::Price> = (0..self.markets.len()).map(|m| partliq::Price(self.start_price(m))).collect();
+        let asset_prices: Vec<partliq::Price> = (0..self.assets.len()).map(|i| partliq::Price(self.asset_start_price(i))).collect();
+        let book = MarginBook { assets: &self.assets, asset_prices: &asset_prices, ..MarginBook::perps(&self.markets, &prices) };
+        let account = UnifiedAccount { balances: &a.balances, positions: &a.positions };
+        match unified_account_health(&account, &book, &MarginLadder::STANDARD) {
+            Ok(h) => h.state == HealthState::Healthy && h.initial.health().is_ok_and(|x| x >= 0),
+            Err(_) => false,
+        }
+    }
+
+    /// The unified accounts (their own random stream) and the outside
+    /// depositors of each asset.
+    fn unified_population(&self) -> Result<(Vec<UAcct>, Vec<i64>), String> {
+        let s = &self.scenario;
+        let mut lenders = vec![0i64; s.assets.len()];
+        let Some(u) = &s.unified else { return Ok((Vec::new(), lenders)) };
+        let asset_index = |name: &str| s.assets.iter().position(|a| a.name == name).ok_or(format!("unknown asset `{name}`"));
+        let collateral: Vec<usize> = u.collateral.iter().map(|n| asset_index(n)).collect::<Result<_, _>>()?;
+        let borrow = u.borrow_asset.as_deref().map(asset_index).transpose()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
+        rng.set_stream(2);
+        let deposit = LogNormal::new(u.deposit_median_usd.ln(), u.deposit_sigma).map_err(|e| e.to_string())?;
+        let weights: Vec<f64> = s.markets.iter().map(|m| m.weight.max(0.0)).collect();
+        let total_w: f64 = weights.iter().sum();
+        let uniform = |rng: &mut ChaCha8Rng, (lo, hi): (f64, f64)| lo + (hi - lo) * rng.random::<f64>();
+        let mut out = Vec::with_capacity(u.accounts as usize);
+        let mut borrowed: i128 = 0;
+        for _ in 0..u.accounts {
+            let value = deposit.sample(&mut rng).clamp(100.0, 50_000_000.0);
+            // One collateral asset, or two (30 %) in a random split.
+            let first = collateral[rng.random_range(0..collateral.len())];
+            let mut shares = vec![(first, value)];
+            if collateral.len() > 1 && rng.random::<f64>() < 0.3 {
+                let mut second = collateral[rng.random_range(0..collateral.len())];
+                while second == first {
+                    second = collateral[rng.random_range(0..collateral.len())];
+                }
+                let split = 0.3 + 0.4 * rng.random::<f64>();
+                shares = vec![(first, value * split), (second, value * (1.0 - split))];
+            }
+            let mut free: f64 = shares.iter().map(|&(a, v)| v * s.assets[a].initial_asset_weight).sum();
+            let has_perp = total_w > 0.0 && rng.random::<f64>() < u.perp_fraction;
+            let has_borrow = borrow.is_some() && rng.random::<f64>() < u.borrow_fraction;
+            let mut balances: Vec<AssetBalance> =
+                shares.iter().map(|&(a, v)| AssetBalance { asset_index: a as u32, amount: self.asset_units(a, v) }).collect();
+            let mut borrow_usd = 0.0;
+            if let (true, Some(b)) = (has_borrow, borrow) {
+                let share = if has_perp { 0.5 } else { 1.0 };
+                let il = s.assets[b].initial_liability_weight;
+                borrow_usd = uniform(&mut rng, u.borrow_usage) * free * share / il;
+                free -= borrow_usd * il;
+            }
+            let mut perp: Option<(usize, Side, f64, bool)> = None;
+            if has_perp {
+                let mut x = rng.random::<f64>() * total_w;
+                let mut m = 0;
+                for (j, w) in weights.iter().enumerate() {
+                    m = j;
+                    if x < *w {
+                        break;
+                    }
+                    x -= w;
+                }
+                let side = if rng.random::<f64>() < u.long_fraction { Side::Long } else { Side::Short };
+                let margin = uniform(&mut rng, u.perp_usage) * free;
+                let spec = &s.markets[m];
+                // The notional at the leverage of the tier it falls in.
+                let mut lev = f64::from(crate::scenario::tier_cap(spec, 0.0).unwrap_or(1));
+                for _ in 0..8 {
+                    let cap = f64::from(crate::scenario::tier_cap(spec, margin * lev).unwrap_or(1));
+                    if cap >= lev {
+                        break;
+                    }
+                    lev = cap;
+                }
+                perp = Some((m, side, margin * lev, rng.random::<f64>() < u.open_orders_fraction));
+            }
+            // Scaled down until the account meets its initial level.
+            let mut scale = 1.0;
+            let mut acct = UAcct { balances: Vec::new(), positions: Vec::new() };
+            for _ in 0..24 {
+                acct.balances = balances.clone();
+                acct.positions.clear();
+                if let Some(b) = borrow.filter(|_| has_borrow) {
+                    let units = self.asset_units(b, borrow_usd * scale);
+                    if units > 0 {
+                        acct.balances.push(AssetBalance { asset_index: b as u32, amount: -units });
+                    }
+                }
+                if let Some((m, side, notional, orders)) = perp {
+                    let p = self.open(m, side, notional * scale, self.start_price(m));
+                    let lot = self.markets[m].lot_step.0;
+                    let mut pp = PerpPosition::cross(m as u32, p.size, p.quote_balance);
+                    if orders {
+                        // A resting order to add a quarter of the position.
+                        let resting = Size(((p.size.0.abs() / 4) / lot).max(1) * lot);
+                        if p.size.0 > 0 {
+                            pp.open_bids = resting;
+                        } else {
+                            pp.open_asks = resting;
+                        }
+                    }
+                    acct.positions.push(pp);
+                }
+                if self.unified_opens(&acct) {
+                    break;
+                }
+                scale *= 0.8;
+            }
+            if !self.unified_opens(&acct) {
+                // Deposits alone always open.
+                acct.positions.clear();
+                acct.balances = balances.clone();
+            }
+            balances.clear();
+            for b in &acct.balances {
+                if b.amount < 0 {
+                    borrowed += i128::from(-b.amount);
+                }
+            }
+            out.push(acct);
+        }
+        if let Some(b) = borrow {
+            lenders[b] = (borrowed as f64 / u.utilization).ceil() as i64;
+        }
+        Ok((out, lenders))
     }
 }
 

@@ -21,6 +21,17 @@ pub struct MarketInfo {
     pub impact: f64,
 }
 
+/// One collateral asset, as the report describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetInfo {
+    pub name: String,
+    pub start_price: f64,
+    pub lowest_price: f64,
+    /// The unified accounts' deposits and borrows at the start, USD.
+    pub deposits_usd: f64,
+    pub borrows_usd: f64,
+}
+
 /// The whole run: the scenario in brief, the oracle path and one report per policy.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -29,6 +40,10 @@ pub struct Report {
     pub steps: u32,
     pub step_seconds: u64,
     pub accounts: usize,
+    /// Unified accounts (deposits, borrows, perps).
+    pub unified_accounts: usize,
+    /// The collateral assets.
+    pub assets: Vec<AssetInfo>,
     pub main_market: String,
     pub insurance_fund_start: i64,
     pub markets: Vec<MarketInfo>,
@@ -71,6 +86,30 @@ impl Report {
             steps: s.steps,
             step_seconds: s.step_seconds,
             accounts: w.accounts.len(),
+            unified_accounts: w.unified.len(),
+            assets: (0..w.assets.len())
+                .map(|a| {
+                    let price = w.asset_start_price(a) as f64 / CENTS_PER_USD;
+                    let (mut dep, mut bor) = (0.0, 0.0);
+                    for u in &w.unified {
+                        for b in u.balances.iter().filter(|b| b.asset_index as usize == a) {
+                            let v = b.amount as f64 * w.scenario.assets[a].unit * price;
+                            if v > 0.0 {
+                                dep += v;
+                            } else {
+                                bor -= v;
+                            }
+                        }
+                    }
+                    AssetInfo {
+                        name: w.asset_names[a].clone(),
+                        start_price: price,
+                        lowest_price: w.asset_oracle.iter().map(|r| r[a]).fold(f64::INFINITY, f64::min) / CENTS_PER_USD,
+                        deposits_usd: dep.round(),
+                        borrows_usd: bor.round(),
+                    }
+                })
+                .collect(),
             main_market: w.names[w.main].clone(),
             insurance_fund_start: (s.insurance_fund.initial_usd * QUOTE_PER_USD as f64).round() as i64,
             markets,
@@ -112,6 +151,22 @@ impl Report {
         row("vault absorbed ($)", &|p| money(p.vault_absorbed));
         row("unrecovered bad debt ($)", &|p| money(p.unrecovered_bad_debt));
         row("fees to liquidators ($)", &|p| money(p.fees_to_liquidators));
+        if self.unified_accounts > 0 {
+            row("unified accounts liquidated", &|p| count(p.unified.accounts_liquidated));
+            row("  perp reductions", &|p| legs(&p.unified.perp_reductions));
+            row("  collateral swaps", &|p| legs(&p.unified.collateral_swaps));
+            row("  PnL for borrow", &|p| legs(&p.unified.pnl_for_borrow));
+            row("  deposit for loss", &|p| legs(&p.unified.deposit_for_loss));
+            row("  value liquidated ($)", &|p| money(p.unified.value_liquidated));
+            row("  cost to users ($)", &|p| money(p.unified.cost_to_users));
+            row("  orders cancelled", &|p| count(p.unified.orders_cancelled));
+            row("  fees to the fund ($)", &|p| money(p.unified.fees_to_fund));
+            row("  taken over by the fund", &|p| count(p.unified.takeovers));
+            row("  their negative equity ($)", &|p| money(p.unified.takeover_deficit));
+            row("  deficits resolved", &|p| count(p.unified.deficits));
+            row("  deficits paid by the fund ($)", &|p| money(p.unified.deficits_to_fund));
+            row("  deficits socialized ($)", &|p| money(p.unified.deficits_socialized));
+        }
 
         let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
         let col_w: Vec<usize> = (0..self.policies.len())
@@ -221,6 +276,11 @@ pub fn money(micro: i64) -> String {
     let dollars = (micro as f64 / QUOTE_PER_USD as f64).round() as i64;
     let sign = if dollars < 0 { "-" } else { "" };
     format!("{sign}{}", group(dollars.unsigned_abs()))
+}
+
+/// A leg kind's count and the value it liquidated.
+fn legs(l: &crate::sim::LegStats) -> String {
+    format!("{} / {}", count(l.count), money(l.value_liquidated))
 }
 
 fn count(n: u64) -> String {

@@ -135,7 +135,50 @@ Top level
   liquidator_share float   the liquidator's share of the fee, [0, 1]
   dust_floor_usd  float    remainders below it close whole, >= 0
   close_all       bool     close every position of a breached account whole
+  unified_ordering "cheapest" | "perps_first" | "by_tier" | "tokens_first"
+                           which legs of a unified account compete
+  unified_objective "least_value" | "least_cost"  what its plan minimises
+  take_over_bankrupt bool  hand a bankrupt unified account to the fund whole
   Omitted fields keep the base policy's values.
+
+[[assets]]        collateral assets of the unified accounts (at most 16)
+  name            string   unique                                         (req)
+  price           float    start price in USD, >= 0.01                    (req)
+  unit            float    a balance's smallest unit in coins, a power of
+                           ten from 1e-8 to 1 (coarser units plan faster) (default 1e-8)
+  follows         string   a market whose oracle the price follows
+                           (price × (oracle / start)^beta)
+  beta            float    >= 0                                           (default 1)
+  points          [[step, multiplier], ...] its own path when it follows
+                           no market (as [path] points); neither: constant
+  initial_asset_weight, maintenance_asset_weight     haircuts of a deposit:
+                           0 <= initial <= maintenance <= 1               (default 1)
+  maintenance_liability_weight, initial_liability_weight   of a borrow:
+                           1 <= maintenance <= initial <= 10              (default 1)
+  liquidation_bonus float  the liquidator's bonus, [0, 0.5]               (default 0)
+  insurance_fee   float    the fund's fee on top of it, [0, 0.5]          (default 0)
+  liquidation_tier integer the asset's tier as a liability (by_tier
+                           policies relieve the highest tier first)       (default 0)
+  Markets take `liquidation_tier` (default 0) too.
+
+[unified]         unified accounts: deposits, borrows, perps (seeded)
+  accounts        integer  number of unified accounts, <= 100,000         (req)
+  deposit_median_usd float median value of an account's deposits, > 0     (req)
+  deposit_sigma   float    log-normal sigma of it, [0, 5]                 (default 0)
+  collateral      [string] assets deposited (one or two per account)      (req)
+  borrow_asset    string   the asset borrowed (needed to borrow)
+  perp_fraction   float    share of accounts with a perp backed by the
+                           deposits, [0, 1]                               (default 0)
+  borrow_fraction float    share of accounts borrowing, [0, 1]            (default 0)
+  long_fraction   float    share of those perps that are long, [0, 1]     (default 0.75)
+  perp_usage      [lo, hi] share of the free initial margin a perp uses,
+                           0 < lo <= hi <= 1                              (default [0.5, 0.95])
+  borrow_usage    [lo, hi] the same for a borrow                          (default [0.5, 0.95])
+  open_orders_fraction float share of perps with resting orders (the
+                           liquidation cancels them first), [0, 1]        (default 0)
+  utilization     float    borrows over the outside deposits of the
+                           borrowed asset (who pays a socialized loss
+                           of it), (0, 1]                                 (default 0.8)
 "#;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -161,6 +204,12 @@ pub struct Scenario {
     pub accounts: Vec<AccountSpec>,
     #[serde(default)]
     pub custom_policies: Vec<CustomPolicySpec>,
+    /// Collateral assets of the unified accounts.
+    #[serde(default)]
+    pub assets: Vec<AssetSpec>,
+    /// The unified accounts' population (none without it).
+    #[serde(default)]
+    pub unified: Option<UnifiedSpec>,
 }
 
 fn default_name() -> String {
@@ -186,6 +235,18 @@ fn default_unwind_band() -> f64 {
 }
 fn default_whale_range() -> (f64, f64) {
     (1e6, 1e7)
+}
+fn default_asset_unit() -> f64 {
+    1e-8
+}
+fn default_unified_long() -> f64 {
+    0.75
+}
+fn default_usage() -> (f64, f64) {
+    (0.5, 0.95)
+}
+fn default_utilization() -> f64 {
+    0.8
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -247,6 +308,86 @@ pub struct MarketSpec {
     pub leverage_median: f64,
     pub leverage_max: f64,
     pub tiers: Vec<TierSpec>,
+    /// The market's liquidation tier for unified accounts under a
+    /// tier-ordered policy (higher: liquidated first).
+    #[serde(default)]
+    pub liquidation_tier: u32,
+}
+
+/// A collateral asset of the unified accounts: its price path, haircuts and
+/// liquidation fees.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetSpec {
+    pub name: String,
+    /// Start price, USD.
+    pub price: f64,
+    /// The smallest unit of a balance, in coins: a power of ten from 1e-8
+    /// to 1.
+    #[serde(default = "default_asset_unit")]
+    pub unit: f64,
+    /// A market whose oracle the price follows (its log-move times `beta`).
+    #[serde(default)]
+    pub follows: Option<String>,
+    #[serde(default = "default_one")]
+    pub beta: f64,
+    /// Its own path (multipliers of the start price, as `[path] points`),
+    /// when it follows no market; neither: a constant price.
+    #[serde(default)]
+    pub points: Vec<(u32, f64)>,
+    #[serde(default = "default_one")]
+    pub initial_asset_weight: f64,
+    #[serde(default = "default_one")]
+    pub maintenance_asset_weight: f64,
+    #[serde(default = "default_one")]
+    pub initial_liability_weight: f64,
+    #[serde(default = "default_one")]
+    pub maintenance_liability_weight: f64,
+    /// The liquidator's bonus when the asset is taken or repaid.
+    #[serde(default)]
+    pub liquidation_bonus: f64,
+    /// The insurance fund's fee on top of the bonus.
+    #[serde(default)]
+    pub insurance_fee: f64,
+    /// The asset's liquidation tier as a liability (higher: first).
+    #[serde(default)]
+    pub liquidation_tier: u32,
+}
+
+/// The unified accounts' population (seeded).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnifiedSpec {
+    pub accounts: u32,
+    /// Median value of an account's deposits, USD (log-normal).
+    pub deposit_median_usd: f64,
+    #[serde(default)]
+    pub deposit_sigma: f64,
+    /// The assets deposited (one or two of them per account).
+    pub collateral: Vec<String>,
+    /// The asset borrowed (needed when `borrow_fraction` > 0).
+    #[serde(default)]
+    pub borrow_asset: Option<String>,
+    /// Share of accounts holding a perp backed by their deposits.
+    #[serde(default)]
+    pub perp_fraction: f64,
+    /// Share of accounts borrowing against their deposits.
+    #[serde(default)]
+    pub borrow_fraction: f64,
+    #[serde(default = "default_unified_long")]
+    pub long_fraction: f64,
+    /// Share of the free initial margin a perp uses, [lo, hi].
+    #[serde(default = "default_usage")]
+    pub perp_usage: (f64, f64),
+    /// Share of the free initial margin a borrow uses, [lo, hi].
+    #[serde(default = "default_usage")]
+    pub borrow_usage: (f64, f64),
+    /// Share of accounts with resting orders on their perp.
+    #[serde(default)]
+    pub open_orders_fraction: f64,
+    /// Borrows over the outside deposits of the borrowed asset.
+    #[serde(default = "default_utilization")]
+    pub utilization: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -325,6 +466,30 @@ pub struct CustomPolicySpec {
     pub liquidator_share: Option<f64>,
     pub dust_floor_usd: Option<f64>,
     pub close_all: Option<bool>,
+    /// Which legs of a unified account compete.
+    pub unified_ordering: Option<OrderingSpec>,
+    /// What the unified plan minimises.
+    pub unified_objective: Option<ObjectiveSpec>,
+    /// Hand a bankrupt unified account to the fund whole.
+    pub take_over_bankrupt: Option<bool>,
+}
+
+/// [`partliq::unified::LegOrdering`] by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderingSpec {
+    Cheapest,
+    PerpsFirst,
+    ByTier,
+    TokensFirst,
+}
+
+/// [`partliq::unified::PlanObjective`] by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectiveSpec {
+    LeastValue,
+    LeastCost,
 }
 
 /// One step of a field path (`markets[2].depth_usd`).
@@ -647,6 +812,9 @@ impl Scenario {
             }
         }
 
+        // Assets and unified accounts.
+        self.validate_unified(&mut v);
+
         // Policies.
         for (i, c) in self.custom_policies.iter().enumerate() {
             let at = |f: &str| vec![k("custom_policies"), Seg::Index(i), k(f)];
@@ -701,6 +869,102 @@ impl Scenario {
             }
         }
         v.problems
+    }
+
+    fn validate_unified(&self, v: &mut Validator) {
+        let k = |s: &str| Seg::Key(s.to_string());
+        v.check(self.assets.len() <= 16, vec![k("assets")], "at most 16 assets".into());
+        let market_index = |name: &str| self.markets.iter().position(|m| m.name == name);
+        for (i, a) in self.assets.iter().enumerate() {
+            let at = |f: &str| vec![k("assets"), Seg::Index(i), k(f)];
+            v.check(!a.name.is_empty(), at("name"), "must not be empty".into());
+            if self.assets.iter().take(i).any(|o| o.name == a.name) {
+                v.fail(at("name"), format!("duplicate asset name `{}`", a.name));
+            }
+            v.check(
+                a.price.is_finite() && a.price >= 0.01 && a.price < 1e9,
+                at("price"),
+                format!("must be between 0.01 and 1e9 USD, got {}", a.price),
+            );
+            v.check(
+                a.unit.is_finite()
+                    && a.unit > 0.0
+                    && (a.unit.log10() - a.unit.log10().round()).abs() < 1e-9
+                    && (-8.0..=0.0).contains(&a.unit.log10().round()),
+                at("unit"),
+                format!("must be a power of ten from 1e-8 to 1, got {}", a.unit),
+            );
+            if let Some(f) = &a.follows {
+                if market_index(f).is_none() {
+                    v.fail(at("follows"), format!("unknown market `{f}` (markets: {})", self.market_names()));
+                }
+                v.check(a.points.is_empty(), at("points"), "an asset follows a market or has its own points, not both".into());
+            }
+            v.check(a.beta.is_finite() && (0.0..=10.0).contains(&a.beta), at("beta"), format!("must be in [0, 10], got {}", a.beta));
+            for (j, &(step, mult)) in a.points.iter().enumerate() {
+                let pat = vec![k("assets"), Seg::Index(i), k("points"), Seg::Index(j)];
+                if j == 0 {
+                    v.check(step == 0, pat.clone(), "the first point must be at step 0".into());
+                } else {
+                    v.check(step > a.points[j - 1].0, pat.clone(), "steps must increase strictly".into());
+                }
+                v.check(mult.is_finite() && mult > 0.0, pat, format!("multiplier must be positive, got {mult}"));
+            }
+            let (ia, ma, ml, il) =
+                (a.initial_asset_weight, a.maintenance_asset_weight, a.maintenance_liability_weight, a.initial_liability_weight);
+            v.check(
+                ia.is_finite() && ma.is_finite() && (0.0..=ma).contains(&ia) && ma <= 1.0,
+                at("initial_asset_weight"),
+                format!("need 0 <= initial_asset_weight ({ia}) <= maintenance_asset_weight ({ma}) <= 1"),
+            );
+            v.check(
+                ml.is_finite() && il.is_finite() && ml >= 1.0 && il >= ml && il <= 10.0,
+                at("maintenance_liability_weight"),
+                format!("need 1 <= maintenance_liability_weight ({ml}) <= initial_liability_weight ({il}) <= 10"),
+            );
+            for (f, x) in [("liquidation_bonus", a.liquidation_bonus), ("insurance_fee", a.insurance_fee)] {
+                v.check(x.is_finite() && (0.0..=0.5).contains(&x), at(f), format!("must be in [0, 0.5], got {x}"));
+            }
+        }
+        let Some(u) = &self.unified else { return };
+        let at = |f: &str| vec![k("unified"), k(f)];
+        let asset_index = |name: &str| self.assets.iter().position(|a| a.name == name);
+        v.check(u.accounts <= 100_000, at("accounts"), "at most 100,000".into());
+        v.check(u.deposit_median_usd.is_finite() && u.deposit_median_usd > 0.0, at("deposit_median_usd"), "must be positive".into());
+        v.check((0.0..=5.0).contains(&u.deposit_sigma), at("deposit_sigma"), "must be in [0, 5]".into());
+        v.check(!u.collateral.is_empty(), at("collateral"), "name at least one asset".into());
+        for (j, name) in u.collateral.iter().enumerate() {
+            if asset_index(name).is_none() {
+                v.fail(vec![k("unified"), k("collateral"), Seg::Index(j)], format!("unknown asset `{name}`"));
+            }
+            if u.borrow_asset.as_deref() == Some(name.as_str()) {
+                v.fail(vec![k("unified"), k("collateral"), Seg::Index(j)], format!("`{name}` is the borrowed asset"));
+            }
+        }
+        match &u.borrow_asset {
+            Some(b) if asset_index(b).is_none() => v.fail(at("borrow_asset"), format!("unknown asset `{b}`")),
+            None if u.borrow_fraction > 0.0 => v.fail(at("borrow_asset"), "borrowing needs a borrow_asset".into()),
+            _ => {}
+        }
+        for (f, x) in [
+            ("perp_fraction", u.perp_fraction),
+            ("borrow_fraction", u.borrow_fraction),
+            ("long_fraction", u.long_fraction),
+            ("open_orders_fraction", u.open_orders_fraction),
+        ] {
+            v.check((0.0..=1.0).contains(&x), at(f), format!("must be in [0, 1], got {x}"));
+        }
+        for (f, (lo, hi)) in [("perp_usage", u.perp_usage), ("borrow_usage", u.borrow_usage)] {
+            v.check(
+                lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi && hi <= 1.0,
+                at(f),
+                format!("need 0 < lo <= hi <= 1, got [{lo}, {hi}]"),
+            );
+        }
+        v.check(u.utilization.is_finite() && u.utilization > 0.0 && u.utilization <= 1.0, at("utilization"), "must be in (0, 1]".into());
+        if u.accounts > 0 && u.perp_fraction > 0.0 && self.markets.iter().all(|m| m.weight <= 0.0) {
+            v.fail(at("perp_fraction"), "perps need at least one market with weight > 0".into());
+        }
     }
 
     fn market_names(&self) -> String {

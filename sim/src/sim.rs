@@ -19,7 +19,10 @@ use partliq::{
 use serde::Serialize;
 
 use crate::book::{round_cents, Book, CENTS_PER_USD};
-use crate::model::{num_floor, Acct, SimPolicy, World, NOTIONAL_DIVISOR, QUOTE_PER_USD};
+use crate::model::{num_floor, Acct, SimPolicy, UAcct, World, NOTIONAL_DIVISOR, QUOTE_PER_USD};
+
+mod unified;
+pub use unified::{LegStats, UnifiedReport};
 
 /// The exact ledger at the end of a step, in micro-USD. Conserved:
 /// `accounts + vault + fund + liquidators + book − unrecovered = initial`.
@@ -44,12 +47,15 @@ pub struct Ledger {
     pub initial: i128,
     /// Per market: sizes of accounts + vault + book, and at the start.
     pub sizes: Vec<(i128, i128)>,
+    /// Per collateral asset, in its units: unified accounts + outside
+    /// lenders + liquidators + insurance fund, and at the start.
+    pub assets: Vec<(i128, i128)>,
 }
 
 impl Ledger {
-    /// True when value and sizes are conserved.
+    /// True when value, sizes and every asset are conserved.
     pub fn balanced(&self) -> bool {
-        self.total == self.initial && self.sizes.iter().all(|(a, b)| a == b)
+        self.total == self.initial && self.sizes.iter().all(|(a, b)| a == b) && self.assets.iter().all(|(a, b)| a == b)
     }
 }
 
@@ -100,6 +106,8 @@ pub struct PolicyReport {
     pub deleveraged_notional: i64,
     pub unrecovered_bad_debt: i64,
     pub ledger_checks: u64,
+    /// The unified accounts: legs by kind, takeovers, deficits.
+    pub unified: UnifiedReport,
     pub series: Series,
 }
 
@@ -205,6 +213,20 @@ struct Run<'w> {
     high: Vec<f64>,
     max_gap: Vec<f64>,
     step_low: Vec<f64>,
+    // unified accounts
+    uaccts: Vec<UAcct>,
+    u_in_liq: Vec<bool>,
+    u_touched: Vec<bool>,
+    /// Decisions in a row that booked nothing.
+    u_stalled: Vec<u32>,
+    asset_prices: Vec<Price>,
+    lenders: Vec<i64>,
+    liq_assets: Vec<i128>,
+    fund_assets: Vec<i128>,
+    /// Quote the liquidators received (−: paid) in unified legs and waterfalls.
+    u_liq_quote: i128,
+    initial_assets: Vec<i128>,
+    ustats: UnifiedReport,
 }
 
 /// Runs one policy; `on_step` sees the ledger after every step.
@@ -283,11 +305,23 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         high: vec![0.0; n_m],
         max_gap: vec![0.0; n_m],
         step_low: vec![f64::INFINITY; n_m],
+        uaccts: w.unified.clone(),
+        u_in_liq: vec![false; w.unified.len()],
+        u_touched: vec![false; w.unified.len()],
+        u_stalled: vec![0; w.unified.len()],
+        asset_prices: unified::asset_prices(w.asset_oracle.first().map_or(&[][..], |r| &r[..])),
+        lenders: w.lenders.clone(),
+        liq_assets: vec![0; w.assets.len()],
+        fund_assets: vec![0; w.assets.len()],
+        u_liq_quote: 0,
+        initial_assets: Vec::new(),
+        ustats: UnifiedReport::default(),
     };
     let vault_start = run.vault_collateral;
     let start = run.ledger(0);
     run.initial_total = start.total;
     run.initial_sizes = start.sizes.iter().map(|x| x.0).collect();
+    run.initial_assets = start.assets.iter().map(|x| x.0).collect();
     run.fund_low = i128::from(run.fund.balance.0);
 
     let steps = s.steps as usize;
@@ -302,6 +336,10 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         run.step_low = vec![f64::INFINITY; n_m];
         let prev = w.oracle[(step as usize).saturating_sub(1)].clone();
         let cur = &w.oracle[step as usize];
+        let (aprev, acur) = match (w.asset_oracle.get((step as usize).saturating_sub(1)), w.asset_oracle.get(step as usize)) {
+            (Some(a), Some(b)) => (a.clone(), b.clone()),
+            _ => (Vec::new(), Vec::new()),
+        };
         for round in 0..s.max_rounds {
             // The oracle moves from the last step's price to this step's
             // over the step's rounds (geometrically).
@@ -309,6 +347,8 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             for (m, b) in run.books.iter_mut().enumerate() {
                 b.oracle = prev[m] * (cur[m] / prev[m]).powf(f);
             }
+            let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * (c / p).powf(f)).collect();
+            run.asset_prices = unified::asset_prices(&row);
             run.observe_marks();
             if round == 0 {
                 run.unwind_vault()?;
@@ -317,6 +357,11 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             let round_len = s.step_seconds / u64::from(s.max_rounds);
             let now = u64::from(step) * s.step_seconds + u64::from(round) * round_len;
             run.pass(now, round_len, s.ticks_per_round)?;
+            if round + 1 == s.max_rounds && !run.uaccts.is_empty() {
+                // Unified accounts: once a step, after its last pass (their
+                // plans cost far more than a perp account's).
+                run.unified_pass(s.ticks_per_round)?;
+            }
         }
         run.observe_marks();
         for m in 0..n_m {
@@ -380,6 +425,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         deleveraged_notional: narrow(run.adl_notional),
         unrecovered_bad_debt: narrow(run.unrecovered),
         ledger_checks,
+        unified: run.unified_report(),
         series,
     })
 }
@@ -407,24 +453,33 @@ impl Run<'_> {
                 sizes[p.market_index as usize] += i128::from(p.size.0);
             }
         }
+        for u in &self.uaccts {
+            for p in &u.positions {
+                accounts += i128::from(p.quote_balance.0);
+                sizes[p.market_index as usize] += i128::from(p.size.0);
+            }
+        }
         let mut vault = self.vault_collateral;
         for p in &self.vault {
             vault += i128::from(p.quote_balance.0);
             sizes[p.market_index as usize] += i128::from(p.size.0);
         }
         let fund = i128::from(self.fund.balance.0);
-        let total = accounts + vault + fund + self.liquidators + self.book_cash - self.unrecovered;
+        let liquidators = self.liquidators + self.u_liq_quote;
+        let total = accounts + vault + fund + liquidators + self.book_cash - self.unrecovered;
+        let assets = self.asset_totals();
         Ledger {
             step,
             accounts,
             vault,
             fund,
-            liquidators: self.liquidators,
+            liquidators,
             book: self.book_cash,
             unrecovered: self.unrecovered,
             total,
             initial: self.initial_total,
             sizes: sizes.iter().zip(self.initial_sizes.iter().chain(std::iter::repeat(&0))).map(|(&a, &b)| (a, b)).collect(),
+            assets: assets.iter().zip(self.initial_assets.iter().chain(std::iter::repeat(&0))).map(|(&a, &b)| (a, b)).collect(),
         }
     }
 
@@ -521,8 +576,8 @@ impl Run<'_> {
         )
         .map_err(core("run_pipeline", i))?;
         match d.action {
-            // The simulator's accounts rest no orders: run_pipeline never asks
-            // to cancel; a deficit to resolve is a unified pool's only.
+            // The simulator's perp accounts rest no orders: run_pipeline never
+            // asks to cancel; deficits to resolve are for unified pools only.
             Action::None | Action::CancelOrders | Action::ResolveDeficit => Ok((false, false)),
             Action::Backstop => {
                 self.backstops += 1;

@@ -188,6 +188,26 @@ fn help_documents_every_field() {
         "liquidator_share",
         "dust_floor_usd",
         "close_all",
+        "unified_ordering",
+        "unified_objective",
+        "take_over_bankrupt",
+        "[[assets]]",
+        "unit",
+        "follows",
+        "maintenance_asset_weight",
+        "initial_liability_weight",
+        "liquidation_bonus",
+        "insurance_fee",
+        "liquidation_tier",
+        "[unified]",
+        "deposit_median_usd",
+        "borrow_asset",
+        "perp_fraction",
+        "borrow_fraction",
+        "perp_usage",
+        "borrow_usage",
+        "open_orders_fraction",
+        "utilization",
         "--scenario",
         "--json",
         "--chart",
@@ -215,9 +235,18 @@ fn same_json_twice_and_the_outputs() {
     assert_eq!(r1, r2, "same seed, same JSON");
     // The table and the chart's name are printed; the chart is an SVG.
     let stdout = String::from_utf8_lossy(&a.stdout);
-    for row in
-        ["notional liquidated", "accounts closed whole", "deepest mark", "bad debt", "insurance fund low", "backstop", "deleveraging"]
-    {
+    for row in [
+        "notional liquidated",
+        "accounts closed whole",
+        "deepest mark",
+        "bad debt",
+        "insurance fund low",
+        "backstop",
+        "deleveraging",
+        "unified accounts liquidated",
+        "collateral swaps",
+        "deficits socialized",
+    ] {
         assert!(stdout.contains(row), "table row {row:?} missing:\n{stdout}");
     }
     let chart = tmp("det.toml.svg");

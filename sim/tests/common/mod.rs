@@ -10,6 +10,8 @@ pub fn small(extra: &[(&str, &str)]) -> String {
         ("steps = 300", "steps = 80"),
         ("accounts = 20_000", "accounts = 1_200"),
         ("whales = 40", "whales = 6"),
+        // The unified accounts' plans are slow in a debug build.
+        ("[unified]\naccounts = 20\n", "[unified]\naccounts = 4\n"),
         ("max_rounds = 12", "max_rounds = 6"),
         (
             "points = [[0, 1.0], [30, 1.0], [35, 0.85], [38, 0.84], [48, 0.93], [150, 0.95], [300, 0.96]]",
