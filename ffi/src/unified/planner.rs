@@ -258,6 +258,9 @@ mod tests {
     /// (end 212 − 87 − 130 = −5) and 33 of its loss taken over for ⌈34.65⌉
     /// = 35 units (⌊0.8 × 230⌋ − 54 − 130 = 0) restore for 735 + 8,700 +
     /// 35 = 9,470 (the core's planner test has the arithmetic).
+    // The planner under Miri takes minutes per plan: its figures are
+    // checked natively.
+    #[cfg_attr(miri, ignore)]
     #[test]
     fn the_mix_of_9470() {
         let b = book();
@@ -294,8 +297,13 @@ mod tests {
         };
         assert_eq!(run(2, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
         assert_eq!(run(0, 4, 4), PARTLIQ_STATUS_INVALID_ENUM);
-        assert_eq!(run(0, 0, 1), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
-        assert_eq!(run(0, 0, 0), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+        #[cfg(not(miri))]
+        {
+            // A legs array too short for the plan (the planner runs first:
+            // minutes under Miri).
+            assert_eq!(run(0, 0, 1), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+            assert_eq!(run(0, 0, 0), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+        }
         let (mut legs, mut p) = ([NINE; 4], p0);
         let bad = partliq_leg_terms { reserved: 1, ..TERMS };
         assert_eq!(b.plan(0, &FEES, &bad, 0, 0, (&[], &[]), &mut legs, &mut p), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
