@@ -402,11 +402,10 @@ impl AccountCopy {
 pub fn target_surplus(h: &UnifiedHealth, target: &Target) -> Result<i128> {
     match *target {
         Target::Initial => h.liquidation_end.health(),
-        Target::Maintenance { buffer } => {
-            buffer.at_most_one(Error::InvalidBuffer)?;
-            let m = PPM.saturating_add(i128::from(buffer.0));
-            let required = num::mul_div(i128::from(h.maintenance.requirement.0), m, PPM, Rounding::Ceil)?;
-            num::sub(i128::from(h.maintenance.collateral.0), required)
+        Target::Maintenance { .. } => {
+            target.validate()?;
+            let sums = health::Sums { equity: 0, initial: 0, maintenance: i128::from(h.maintenance.requirement.0) };
+            num::sub(i128::from(h.maintenance.collateral.0), target.required(&sums)?)
         }
     }
 }
