@@ -271,14 +271,14 @@ pub fn plan_unified_liquidation(
     }
     let draft = best.ok_or(Error::OutOfRange)?;
     let plan = draft.legs.get(..draft.count).ok_or(Error::BufferTooSmall)?;
-    let (value, cost, health) = ctx.settle_all(plan)?.ok_or(Error::InvalidLegAmount)?;
+    let (totals, after) = ctx.replay(plan)?.ok_or(Error::InvalidLegAmount)?;
     legs.get_mut(..draft.count).ok_or(Error::BufferTooSmall)?.copy_from_slice(plan);
     Ok(UnifiedPlan {
         status: draft.status,
         leg_count: draft.count,
-        value_liquidated: Quote::from_i128(value)?,
-        cost_to_account: Quote::from_i128(cost)?,
-        health_after: health,
+        value_liquidated: Quote::from_i128(totals.value)?,
+        cost_to_account: Quote::from_i128(totals.cost)?,
+        health_after: super::legs::pool_health_of(&after.account(), pool_index, book)?,
     })
 }
 
@@ -302,6 +302,15 @@ impl Draft {
             _ => (self.measure, self.count) < (other.measure, other.count),
         }
     }
+}
+
+/// Sums over a plan's legs.
+#[derive(Clone, Copy, Default)]
+struct Totals {
+    value: i128,
+    cost: i128,
+    /// Σ of the objective's measure of each leg.
+    measure: i128,
 }
 
 /// What every step of the planner shares.
@@ -359,30 +368,20 @@ impl Ctx<'_, '_> {
         Ok(draft)
     }
 
-    /// Settles `legs` in order: (Σ value, Σ cost, health after); `None`
-    /// when a leg is refused on the account the earlier ones leave.
-    fn settle_all(&self, legs: &[UnifiedLeg]) -> Result<Option<(i128, i128, super::health::UnifiedHealth)>> {
+    /// Settles `legs` in order on a copy of the account: their totals and
+    /// the account after them; `None` when a leg is refused on the account
+    /// the earlier ones leave.
+    fn replay(&self, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
         let mut copy = AccountCopy::of(self.account)?;
-        let (mut value, mut cost) = (0i128, 0i128);
+        let mut totals = Totals::default();
         for leg in legs {
             let Ok(s) = super::legs::settle_leg(&copy.account(), self.pool_index, self.book, self.terms, leg) else { return Ok(None) };
-            value = num::add(value, i128::from(s.value_liquidated.0))?;
-            cost = num::add(cost, i128::from(s.cost_to_account.0))?;
+            totals.value = num::add(totals.value, i128::from(s.value_liquidated.0))?;
+            totals.cost = num::add(totals.cost, i128::from(s.cost_to_account.0))?;
+            totals.measure = num::add(totals.measure, measure(&s, self.objective))?;
             copy.apply(&s)?;
         }
-        Ok(Some((value, cost, super::legs::pool_health_of(&copy.account(), self.pool_index, self.book)?)))
-    }
-
-    /// The measure of `legs` settled in order, and the account after them.
-    fn measured(&self, legs: &[UnifiedLeg]) -> Result<Option<(i128, AccountCopy)>> {
-        let mut copy = AccountCopy::of(self.account)?;
-        let mut total = 0i128;
-        for leg in legs {
-            let Ok(s) = super::legs::settle_leg(&copy.account(), self.pool_index, self.book, self.terms, leg) else { return Ok(None) };
-            total = num::add(total, measure(&s, self.objective))?;
-            copy.apply(&s)?;
-        }
-        Ok(Some((total, copy)))
+        Ok(Some((totals, copy)))
     }
 
     /// Trims a restoring plan: each leg is tried at smaller amounts (one
@@ -438,7 +437,8 @@ impl Ctx<'_, '_> {
     /// `legs[..n]` finished by the cheapest single leg that restores (none
     /// needed when they restore already); `None` when none does.
     fn finish(&self, mut legs: [UnifiedLeg; MAX_PLAN_LEGS], n: usize, ordering: LegOrdering) -> Result<Option<Draft>> {
-        let Some((spent, copy)) = self.measured(legs.get(..n).ok_or(Error::BufferTooSmall)?)? else { return Ok(None) };
+        let Some((totals, copy)) = self.replay(legs.get(..n).ok_or(Error::BufferTooSmall)?)? else { return Ok(None) };
+        let spent = totals.measure;
         let current = copy.account();
         let surplus = target_surplus(&super::legs::pool_health_of(&current, self.pool_index, self.book)?, &self.terms.target)?;
         if surplus >= 0 {
