@@ -534,12 +534,6 @@ pub(crate) fn least_crossing_within(
     }
     let mut n = lo;
     let mut p = parts(n)?;
-    // Nothing qualifies when even the largest rising part is below the
-    // smallest falling part: `rising(m) ≤ rising(hi) < falling(lo) ≤
-    // falling(m)` for every `m` (two evaluations instead of a walk).
-    if p.rising < p.falling && hi > lo && parts(hi)?.rising < p.falling {
-        return Ok(Some(None));
-    }
     let mut left = jumps;
     loop {
         if p.rising >= p.falling {

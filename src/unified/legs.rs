@@ -787,6 +787,13 @@ pub fn size_leg(
         let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
         Ok(SurplusParts { rising, falling })
     };
+    // Nothing qualifies when even the largest relief is below the smallest
+    // cost: `rising(m) ≤ rising(max) < falling(1) ≤ falling(m)` for every
+    // `m` (both parts of a leg are monotone; two evaluations, not a walk).
+    let (first, whole) = (parts(1)?, parts(max)?);
+    if first.rising < first.falling && whole.rising < first.falling {
+        return done(CloseStatus::Infeasible, max_amount);
+    }
     match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
         Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
         Some(None) => done(CloseStatus::Infeasible, max_amount),
