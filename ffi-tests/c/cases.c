@@ -86,7 +86,7 @@ static void print_settlement(const partliq_leg_settlement *s) {
   print_uhealth(&s->health_after);
 }
 
-/* A unified case's legs, plan or delisting (`what` 3 to 6). */
+/* A unified case's legs, plan, delisting or whole step (`what` 3 to 7). */
 #define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
 static partliq_status run_legs(char **c, int64_t what, uint32_t pool, size_t legs_len, const partliq_margin_ladder *ladder,
                                const partliq_market *markets, size_t nm, const int64_t *prices, size_t np, const int64_t *funding, size_t nf,
@@ -132,6 +132,31 @@ static partliq_status run_legs(char **c, int64_t what, uint32_t pool, size_t leg
   terms.target.buffer_ppm = (uint32_t)next_int(c);
   terms.perp_band_ppm = (uint32_t)next_int(c);
   const partliq_asset_liquidation_fees *fp = ng == 0 ? NULL : fees;
+  if (what == 7) {
+    expect(c, "O");
+    partliq_unified_liquidation_policy policy;
+    memset(&policy, 0, sizeof policy);
+    policy.terms = terms;
+    policy.objective = (uint32_t)next_int(c);
+    policy.ordering = (uint32_t)next_int(c);
+    policy.take_over_bankrupt = (uint32_t)next_int(c);
+    uint32_t in_liquidation = (uint32_t)next_int(c);
+    partliq_unified_decision d;
+    memset(legs, 0, sizeof legs);
+    st = partliq_run_unified_liquidation(UBOOK, pool, fp, ng, &policy, NULL, 0, NULL, 0, in_liquidation, legs_len == 0 ? NULL : legs,
+                                         legs_len, &d);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      printf(" %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64 " %" PRId64, d.action, d.reason, d.plan.status, d.plan.leg_count,
+             d.plan.value_liquidated, d.plan.cost_to_account);
+      print_uhealth(&d.plan.health_after);
+      for (uint32_t k = 0; k < d.plan.leg_count; k++) {
+        printf(" |");
+        print_leg(&legs[k]);
+      }
+    }
+    return st;
+  }
   if (what == 5) {
     expect(c, "O");
     uint32_t objective = (uint32_t)next_int(c), ordering = (uint32_t)next_int(c);
@@ -178,6 +203,83 @@ static partliq_status run_legs(char **c, int64_t what, uint32_t pool, size_t leg
   }
   return st;
 }
+
+/* An i128 figure's two words. */
+#define WORDS(x) printf(" %" PRId64 " %" PRIu64, (x##_hi), (x##_lo))
+
+static void print_lending_health(const partliq_lending_account_health *h) {
+  WORDS(h->total_collateral_base);
+  WORDS(h->total_debt_base);
+  WORDS(h->health_factor);
+  printf(" %u", (unsigned)h->liquidatable);
+}
+
+/* A lending case (`what` 8 to 10, format in gen_cases.py). */
+static partliq_status run_lending(char **c, int64_t what, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np,
+                                  const int64_t *funding, size_t nf, const partliq_perp_risk *risk, size_t nr, const partliq_asset *assets,
+                                  size_t na, const int64_t *asset_prices, size_t nq, const partliq_asset_balance *balances, size_t nb,
+                                  const partliq_perp_position *positions, size_t nu) {
+  static partliq_lending_terms terms[MAX_ITEMS];
+  static partliq_asset_flow flows[PARTLIQ_MAX_LENDING_FLOWS];
+  partliq_status st;
+  size_t nt = list_len(c, "H", MAX_ITEMS);
+  for (size_t i = 0; i < nt; i++) {
+    memset(&terms[i], 0, sizeof terms[i]);
+    terms[i].liquidation_threshold_ppm = (uint32_t)next_int(c);
+    terms[i].liquidation_bonus_ppm = (uint32_t)next_int(c);
+    terms[i].protocol_fee_ppm = (uint32_t)next_int(c);
+    terms[i].collateral_enabled = (uint8_t)next_int(c);
+    terms[i].base_exponent = (int32_t)next_int(c);
+  }
+  const partliq_lending_terms *tp = nt == 0 ? NULL : terms;
+  if (what == 8) {
+    partliq_lending_account_health h;
+    st = partliq_lending_health(UBOOK, tp, nt, &h);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) print_lending_health(&h);
+    return st;
+  }
+  expect(c, "Z");
+  uint32_t collateral = (uint32_t)next_int(c), debt = (uint32_t)next_int(c);
+  int64_t amount = next_int(c);
+  if (what == 10) {
+    partliq_debt_to_cover q;
+    st = partliq_least_debt_to_cover(UBOOK, tp, nt, collateral, debt, (uint32_t)amount, &q);
+    printf(" %" PRIu32, st);
+    if (st == PARTLIQ_STATUS_OK) {
+      WORDS(q.debt_to_cover);
+      WORDS(q.max_liquidatable_debt);
+      WORDS(q.health_factor_after);
+      printf(" %u %u", (unsigned)q.restores, (unsigned)q.exact);
+    }
+    return st;
+  }
+  partliq_lending_liquidation l;
+  memset(flows, 0, sizeof flows);
+  st = partliq_plan_lending_liquidation(UBOOK, tp, nt, collateral, debt, amount, flows, PARTLIQ_MAX_LENDING_FLOWS, &l);
+  printf(" %" PRIu32, st);
+  if (st == PARTLIQ_STATUS_OK) {
+    printf(" %" PRIu32 " %" PRIu32, l.collateral_asset, l.debt_asset);
+    print_lending_health(&l.before);
+    print_lending_health(&l.after);
+    WORDS(l.max_liquidatable_debt);
+    WORDS(l.debt_repaid);
+    WORDS(l.collateral_seized);
+    WORDS(l.collateral_to_liquidator);
+    WORDS(l.protocol_fee);
+    WORDS(l.deficit_base);
+    printf(" %" PRIu32 " %" PRIu32 " %" PRIu32, l.close_factor_rule, l.dust, l.flow_count);
+    for (uint32_t k = 0; k < l.flow_count; k++) {
+      printf(" | %" PRIu32, flows[k].asset_index);
+      WORDS(flows[k].account);
+      WORDS(flows[k].liquidator);
+      WORDS(flows[k].protocol);
+      WORDS(flows[k].deficit);
+    }
+  }
+  return st;
+}
+#undef WORDS
 
 /* A waterfall case (format in gen_cases.py). */
 static partliq_status run_waterfall(char **c) {
@@ -320,7 +422,9 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   ladder.backstop_ppm = (uint32_t)next_int(c);
 #define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
   partliq_status st;
-  if (what >= 3) {
+  if (what >= 8) {
+    st = run_lending(c, what, UBOOK);
+  } else if (what >= 3) {
     st = run_legs(c, what, pool, legs_len, &ladder, UBOOK);
   } else if (what == 0 || what == 1) {
     partliq_unified_health h;

@@ -33,6 +33,14 @@ OP and A:
               K kind position_index liability_asset collateral_asset amount
             5 (plan, legs_len legs, no tiers): G ...  T ...  O objective ordering
             6 (settle delisted, legs_len settlements): D market_index price fee_ppm
+            7 (the whole step, legs_len legs, no tiers): G ...  T ...
+              O objective ordering take_over_bankrupt in_liquidation
+            8 (lending health), 9 (a lending liquidation, the flows array
+              always PARTLIQ_MAX_LENDING_FLOWS long), 10 (the least debt to
+              cover): H n <threshold_ppm bonus_ppm fee_ppm collateral_enabled
+              base_exponent>*n, then for 9: Z collateral debt debt_to_cover
+              (9223372036854775807: as much as allowed), for 10: Z collateral
+              debt scan_limit
   waterfall D kind index amount  W n <step>*n scope  F balance floor
             K backstop_capacity deposit_index  Y n <payer>*n
             X n <asset>*n  Q n <asset_price>*n  N ledger_len
@@ -54,7 +62,17 @@ figures (no pool count); a sizing — status, has settlement, max amount, the
 leg, then its settlement after a `|`; a plan — status, leg count, value,
 cost, health, each leg after a `|`; a delisting — settled, outcome, deficit
 (kind, index, amount), shortfall, health, each settlement after a `|`
-(position, closed size, cash, funding, fee, quote delta, new quote balance).
+(position, closed size, cash, funding, fee, quote delta, new quote balance);
+the whole step — action, reason, then the plan as above. Lending figures
+the core holds as i128 are printed as their two ABI words, hi (signed) and
+lo (unsigned): a lending health — collateral, debt, health factor (each
+hi lo), liquidatable; a lending liquidation — collateral and debt asset,
+health before and after, max liquidatable debt, debt repaid, collateral
+seized, to the liquidator, protocol fee, deficit (each hi lo), close-factor
+rule, dust check, flow count, each flow after a `|` (asset, account,
+liquidator, protocol, deficit, each hi lo); the least debt to cover —
+amount, max liquidatable debt, health factor after (each hi lo), restores,
+exact.
 A waterfall: steps run and each (step, absorbed), fund market (4294967295:
 the exchange-wide fund), fund paid, ADL residual, the fund after (balance,
 floor, initial, credits, debits), the socialization (kind, open interest,
@@ -369,6 +387,86 @@ lcase("delist_bad_price", [], ISO_LS, 6, 2, [1, "D", 0, 0, 0])
 lcase("delist_fee_above_1", [], ISO_LS, 6, 2, [1, "D", 0, 110, 1_000_001])
 lcase("delist_unknown_market", [], ISO_LS, 6, 2, [1, "D", 7, 110, 0])
 lcase("delist_too_few_settlements", [], ISO_LS, 6, 0, [1, "D", 0, 110, 0])
+
+
+# The whole step (partliq_run_unified_liquidation), the planner's book: the
+# mix of 9,470 in three legs (the swap of 700, 87 closed, 33 of the loss
+# taken over); resting orders first; a bankrupt pool (100 units against a
+# 120 borrow, equity -20) taken over whole, or liquidated first (the swap
+# of 95: ceil(1.05 x 95) = 100 units); nothing left and 25 still owed: a
+# deficit; a healthy pool, with and without a liquidation under way.
+def rcase(name, balances, positions, legs_len, takeover, in_liquidation, obj=0, ordering=0, fee_args=None, terms=INIT):
+    lcase(name, balances, positions, 7, legs_len, [*(fee_args or fees()), *terms, "O", obj, ordering, takeover, in_liquidation])
+
+
+rcase("run_liq_liquidate", PLAN_BAL, PLAN_POS, 4, 1, 0)
+rcase("run_liq_least_cost", PLAN_BAL, PLAN_POS, 4, 1, 0, obj=1)
+rcase("run_liq_perps_first", PLAN_BAL, PLAN_POS, 4, 1, 0, ordering=1)
+rcase("run_liq_cancel_orders", PLAN_BAL, [(0, 0, 100, -10_000, 0, 1, 0)], 4, 1, 0)
+rcase("run_liq_takeover_bankrupt", [(1, 100), (0, -120)], [], 4, 1, 0)
+rcase("run_liq_bankrupt_liquidated_first", [(1, 100), (0, -120)], [], 4, 0, 0)
+rcase("run_liq_resolve_deficit", [(1, 0), (0, -25)], [], 4, 0, 1)
+rcase("run_liq_healthy", [(1, 1_000), (0, -10)], [], 4, 1, 0)
+rcase("run_liq_target_met", [(1, 1_000), (0, -10)], [], 4, 1, 1)
+# Bad inputs: a legs array too short for the plan, a pool the account does
+# not have, fees for fewer assets than the pool holds.
+rcase("run_liq_too_few_legs", PLAN_BAL, PLAN_POS, 2, 1, 0)
+ucase("run_liq_unknown_pool", [LM], [100], [], [], [PAR, HUND], [1, 100], PLAN_BAL, PLAN_POS, 3, 7, 4, STD)
+cases[-1] = cases[-1] + " " + " ".join(str(x) for x in [*fees(), *INIT, "O", 0, 0, 1, 0])
+rcase("run_liq_no_fees_for_asset", PLAN_BAL, PLAN_POS, 4, 1, 0, fee_args=["G", 1, 0, 0])
+
+# Lending mode (Aave v3 on the account's balances), figures as in the C
+# test: USDX (6 decimals) at $1 and WBTC (8 decimals) at $20,250, quote
+# unit 1e-8 USD; Aave's testnet terms 8,600 / 10,500 / 1,000 bps; 20,500
+# USDX borrowed against 1 WBTC: HF = 0.849512195121951219. Repaying 106
+# USDX seizes 549,628 sat (547,010 to the liquidator, fee 2,618). Two $1
+# assets of 8 decimals at LT 80 %: $1,000 against $2,000 seizes everything
+# and writes off the rest; $20,000 against $17,000 is restored by 6,250e8 - 4.
+E6, E8 = 1_000_000, 100_000_000
+USDX, WBTC, DOLLAR = (0, -6, *([1_000_000] * 4), 0, 1), (1, -8, *([1_000_000] * 4), 0, 1), (0, 0, *([1_000_000] * 4), 0, 1)
+TESTNET = (860_000, 1_050_000, 100_000, 1, 0)
+LT80 = (800_000, 1_050_000, 100_000, 1, 0)
+MAXCOVER = 9_223_372_036_854_775_807
+
+
+def lend(name, what, assets, asset_prices, balances, terms, tail=()):
+    ucase(name, [], [], [], [], assets, asset_prices, balances, [], 0, what, 0, STD)
+    cases[-1] = cases[-1] + " " + " ".join(str(x) for x in ["H", len(terms), *flat(terms), *tail])
+
+
+WU = dict(assets=[USDX, WBTC], asset_prices=[E8, 20_250 * E8], balances=[(0, -20_500 * E6), (1, E8)])
+
+
+def wu(name, what, terms=(TESTNET, TESTNET), tail=(), **kw):
+    a = dict(WU)
+    a.update(kw)
+    lend(name, what, a["assets"], a["asset_prices"], a["balances"], list(terms), tail)
+
+
+def dollars(name, what, collateral, debt, tail, terms=(LT80, LT80)):
+    lend(name, what, [DOLLAR, DOLLAR], [1, 1], [(0, collateral * E8), (1, -debt * E8)], list(terms), tail)
+
+
+wu("lending_health_wbtc_usdx", 8)
+wu("lending_plan_wbtc_usdx_106", 9, tail=["Z", 1, 0, 106 * E6])
+wu("lending_plan_wbtc_usdx_max", 9, tail=["Z", 1, 0, MAXCOVER])
+wu("lending_least_wbtc_usdx", 10, tail=["Z", 1, 0, 64])
+dollars("lending_plan_deficit", 9, 1_000, 2_000, ["Z", 0, 1, MAXCOVER])
+dollars("lending_least_exact", 10, 20_000, 17_000, ["Z", 0, 1, 21])
+dollars("lending_least_not_proven", 10, 20_000, 17_000, ["Z", 0, 1, 20])
+dollars("lending_health_safe", 8, 20_000, 1_000, [])
+# Bad inputs: a healthy account, too few terms, terms that are not whole
+# bps, threshold x bonus above 100 %, a negative
+# amount, a collateral the account does not hold, a debt it does not owe,
+# an asset the book does not have.
+dollars("lending_not_liquidatable", 9, 20_000, 1_000, ["Z", 0, 1, MAXCOVER])
+wu("lending_terms_too_short", 8, terms=(TESTNET,))
+wu("lending_terms_not_whole_bps", 8, terms=(TESTNET, (860_000, 1_050_001, 100_000, 1, 0)))
+wu("lending_terms_threshold_times_bonus", 10, terms=((960_000, 1_050_000, 100_000, 1, 0), TESTNET), tail=["Z", 1, 0, 0])
+wu("lending_negative_cover", 9, tail=["Z", 1, 0, -1])
+wu("lending_collateral_not_held", 9, tail=["Z", 0, 0, 1])
+wu("lending_not_borrowed", 9, tail=["Z", 1, 1, 1])
+wu("lending_unknown_asset", 10, tail=["Z", 2, 0, 0])
 
 
 def wcase(name, kind, index, amount, steps, scope, fund, cap, deposit_index, payers, ledger_len=6, assets=(), asset_prices=()):

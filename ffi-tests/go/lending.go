@@ -80,6 +80,7 @@ const (
 	DustAllCollateralSeized          = C.PARTLIQ_DUST_CHECK_ALL_COLLATERAL_SEIZED
 	StatusNotLiquidatable            = C.PARTLIQ_STATUS_NOT_LIQUIDATABLE
 	StatusLendingTermsTooShort       = C.PARTLIQ_STATUS_LENDING_TERMS_TOO_SHORT
+	StatusLendingTermNotWholeBps     = C.PARTLIQ_STATUS_LENDING_TERM_NOT_WHOLE_BPS
 )
 
 var (
@@ -125,4 +126,38 @@ func PlanLendingLiquidation(b *Book, a *UnifiedAccount, terms []LendingTerms, co
 		return l, nil, err
 	}
 	return l, flows[:l.FlowCount], nil
+}
+
+// DebtToCover is partliq_debt_to_cover.
+type DebtToCover struct {
+	DebtToCoverHi         int64
+	DebtToCoverLo         uint64
+	MaxLiquidatableDebtHi int64
+	MaxLiquidatableDebtLo uint64
+	HealthFactorAfterHi   int64
+	HealthFactorAfterLo   uint64
+	Restores              uint8
+	Exact                 uint8
+	Reserved              [6]uint8
+}
+
+var (
+	_ [unsafe.Sizeof(DebtToCover{}) - C.sizeof_partliq_debt_to_cover]byte
+	_ [C.sizeof_partliq_debt_to_cover - unsafe.Sizeof(DebtToCover{})]byte
+)
+
+// LeastDebtToCover is partliq_least_debt_to_cover.
+func LeastDebtToCover(b *Book, a *UnifiedAccount, terms []LendingTerms, collateral, debt, scanLimit uint32) (DebtToCover, error) {
+	var q DebtToCover
+	c := cUnified(b, a)
+	err := check(C.partliq_least_debt_to_cover(c.markets, c.nMarkets, c.prices, c.nPrices, c.funding, c.nFunding, c.risk, c.nRisk,
+		c.assets, c.nAssets, c.assetPrices, c.nAssetPrices, c.balances, c.nBalances, c.positions, c.nPositions,
+		(*C.partliq_lending_terms)(first(terms)), C.size_t(len(terms)), C.uint32_t(collateral), C.uint32_t(debt), C.uint32_t(scanLimit),
+		(*C.partliq_debt_to_cover)(unsafe.Pointer(&q))))
+	return q, err
+}
+
+// LendingTermsValidate is partliq_lending_terms_validate.
+func LendingTermsValidate(t LendingTerms) error {
+	return check(C.partliq_lending_terms_validate((*C.partliq_lending_terms)(unsafe.Pointer(&t))))
 }

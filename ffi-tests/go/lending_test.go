@@ -2,7 +2,9 @@ package partliq
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -122,4 +124,106 @@ func TestLendingDeficit(t *testing.T) {
 	if l.After.HealthFactorHi != math.MaxInt64 || l.After.HealthFactorLo != math.MaxUint64 || l.Dust != DustAllCollateralSeized {
 		t.Fatalf("after %+v", l.After)
 	}
+}
+
+// Two $1 assets of 8 decimals (one unit one base unit), LT 80 %, bonus
+// 105 %, fee 10 %: $20,000 against $17,000, HF = 0.8 × 20,000 / 17,000 =
+// 0.941. Repaying r restores once 16,000 − 1.05 × 0.8 r ≥ 17,000 − r,
+// r ≥ 1,000 / 0.16 = $6,250; in units x = 6,250e8 − j restores while
+// ⌈1.05 j⌉ ≥ 1.25 j, j ≤ 4: 624,999,999,996 leaves HF exactly 1.0. The
+// rounding window is 22 units: 21 scanned prove it least, 20 do not.
+func TestLeastDebtToCover(t *testing.T) {
+	lt80 := testnetTerms
+	lt80.LiquidationThresholdPPM = 800000
+	terms := []LendingTerms{lt80, lt80}
+	book := &Book{Assets: []Asset{parAsset(0), parAsset(0)}, AssetPrices: []int64{1, 1}}
+	account := &UnifiedAccount{Balances: []AssetBalance{{AssetIndex: 0, Amount: 20000e8}, {AssetIndex: 1, Amount: -17000e8}}}
+	q, err := LeastDebtToCover(book, account, terms, 0, 1, 21)
+	if err != nil || q.Restores != 1 || q.Exact != 1 {
+		t.Fatalf("least %+v, %v", q, err)
+	}
+	wantWide(t, "debt_to_cover", q.DebtToCoverHi, q.DebtToCoverLo, 625000000000-4)
+	wantWide(t, "max_liquidatable_debt", q.MaxLiquidatableDebtHi, q.MaxLiquidatableDebtLo, 1700000000000)
+	wantWide(t, "health_factor_after", q.HealthFactorAfterHi, q.HealthFactorAfterLo, 1000000000000000000)
+	if q, err = LeastDebtToCover(book, account, terms, 0, 1, 20); err != nil || q.Exact != 0 || q.DebtToCoverLo != 625000000000-4 {
+		t.Fatalf("least with a short scan %+v, %v", q, err)
+	}
+	// One unit less leaves HF below 1.
+	l, _, err := PlanLendingLiquidation(book, account, terms, 0, 1, 625000000000-5, MaxLendingFlows)
+	if err != nil || l.After.Liquidatable != 1 || l.After.HealthFactorHi != 0 || l.After.HealthFactorLo >= 1000000000000000000 {
+		t.Fatalf("one less %+v, %v", l.After, err)
+	}
+	// Too few terms; a healthy account has nothing to cover.
+	if _, err := LeastDebtToCover(book, account, terms[:1], 0, 1, 21); !errors.Is(err, Status(StatusLendingTermsTooShort)) {
+		t.Fatalf("want LENDING_TERMS_TOO_SHORT, got %v", err)
+	}
+	healthy := &UnifiedAccount{Balances: []AssetBalance{{AssetIndex: 0, Amount: 20000e8}, {AssetIndex: 1, Amount: -1000e8}}}
+	if _, err := LeastDebtToCover(book, healthy, terms, 0, 1, 21); !errors.Is(err, Status(StatusNotLiquidatable)) {
+		t.Fatalf("want NOT_LIQUIDATABLE, got %v", err)
+	}
+	// The terms checked alone: 10,500.01 bps is not a whole number of bps.
+	if err := LendingTermsValidate(testnetTerms); err != nil {
+		t.Fatal(err)
+	}
+	bad := testnetTerms
+	bad.CollateralEnabled = 2
+	if err := LendingTermsValidate(bad); !errors.Is(err, StatusInvalidEnum) {
+		t.Fatalf("want INVALID_ENUM, got %v", err)
+	}
+	bad = testnetTerms
+	bad.LiquidationBonusPPM = 1050001
+	if err := LendingTermsValidate(bad); !errors.Is(err, Status(StatusLendingTermNotWholeBps)) {
+		t.Fatalf("want LENDING_TERM_NOT_WHOLE_BPS, got %v", err)
+	}
+}
+
+// wide is the two words of a 128-bit figure as the table prints them.
+func wide(hi int64, lo uint64) string {
+	return fmt.Sprintf("%d %d", hi, lo)
+}
+
+func lendingHealthString(h LendingAccountHealth) string {
+	return fmt.Sprintf("%s %s %s %d", wide(h.TotalCollateralBaseHi, h.TotalCollateralBaseLo), wide(h.TotalDebtBaseHi, h.TotalDebtBaseLo),
+		wide(h.HealthFactorHi, h.HealthFactorLo), h.Liquidatable)
+}
+
+// runLending runs a lending case (what 8 to 10, format in gen_cases.py).
+func runLending(k *tokens, what int64, book *Book, account *UnifiedAccount) (string, error) {
+	k.expect("H")
+	var terms []LendingTerms
+	for i, n := 0, k.int(); i < int(n); i++ {
+		terms = append(terms, LendingTerms{LiquidationThresholdPPM: uint32(k.int()), LiquidationBonusPPM: uint32(k.int()),
+			ProtocolFeePPM: uint32(k.int()), CollateralEnabled: uint8(k.int()), BaseExponent: int32(k.int())})
+	}
+	if what == 8 {
+		h, err := LendingHealth(book, account, terms)
+		if err != nil {
+			return "", err
+		}
+		return lendingHealthString(h), nil
+	}
+	k.expect("Z")
+	collateral, debt, amount := uint32(k.int()), uint32(k.int()), k.int()
+	if what == 10 {
+		q, err := LeastDebtToCover(book, account, terms, collateral, debt, uint32(amount))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s %s %s %d %d", wide(q.DebtToCoverHi, q.DebtToCoverLo), wide(q.MaxLiquidatableDebtHi, q.MaxLiquidatableDebtLo),
+			wide(q.HealthFactorAfterHi, q.HealthFactorAfterLo), q.Restores, q.Exact), nil
+	}
+	l, flows, err := PlanLendingLiquidation(book, account, terms, collateral, debt, amount, MaxLendingFlows)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d %s %s %s %s %s %s %s %s %d %d %d", l.CollateralAsset, l.DebtAsset, lendingHealthString(l.Before),
+		lendingHealthString(l.After), wide(l.MaxLiquidatableDebtHi, l.MaxLiquidatableDebtLo), wide(l.DebtRepaidHi, l.DebtRepaidLo),
+		wide(l.CollateralSeizedHi, l.CollateralSeizedLo), wide(l.CollateralToLiquidatorHi, l.CollateralToLiquidatorLo),
+		wide(l.ProtocolFeeHi, l.ProtocolFeeLo), wide(l.DeficitBaseHi, l.DeficitBaseLo), l.CloseFactorRule, l.Dust, l.FlowCount)
+	for _, f := range flows {
+		fmt.Fprintf(&b, " | %d %s %s %s %s", f.AssetIndex, wide(f.AccountHi, f.AccountLo), wide(f.LiquidatorHi, f.LiquidatorLo),
+			wide(f.ProtocolHi, f.ProtocolLo), wide(f.DeficitHi, f.DeficitLo))
+	}
+	return b.String(), nil
 }

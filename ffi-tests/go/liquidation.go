@@ -336,3 +336,77 @@ func HaircutBalance(balance, oldIndex, newIndex int64) (int64, error) {
 	err := check(C.partliq_haircut_balance(C.int64_t(balance), C.int64_t(oldIndex), C.int64_t(newIndex), &v))
 	return int64(v), err
 }
+
+// UnifiedLiquidationPolicy is partliq_unified_liquidation_policy.
+type UnifiedLiquidationPolicy struct {
+	Terms LegTerms
+	// Objective is a partliq_plan_objective, Ordering a partliq_leg_ordering.
+	Objective uint32
+	Ordering  uint32
+	// TakeOverBankrupt is 1 to take a bankrupt pool over whole, 0 to
+	// liquidate it leg by leg first.
+	TakeOverBankrupt uint32
+	Reserved         uint32
+}
+
+// UnifiedDecision is partliq_unified_decision.
+type UnifiedDecision struct {
+	Action uint32
+	Reason uint32
+	Plan   UnifiedPlan
+}
+
+// The whole step's actions and reasons besides the engine's.
+const (
+	ActionTakeover       = C.PARTLIQ_ACTION_TAKEOVER
+	ActionResolveDeficit = C.PARTLIQ_ACTION_RESOLVE_DEFICIT
+	ReasonTargetMet      = C.PARTLIQ_REASON_TARGET_MET
+	ReasonInfeasible     = C.PARTLIQ_REASON_INFEASIBLE
+	ReasonBankrupt       = C.PARTLIQ_REASON_BANKRUPT
+	ObjectiveLeastValue  = C.PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE
+	OrderingPerpsFirst   = C.PARTLIQ_LEG_ORDERING_PERPS_FIRST
+	// StatusInvalidEnum and StatusReservedNotZero are the boundary's
+	// refusals of a policy's fields.
+	StatusInvalidEnum     Status = C.PARTLIQ_STATUS_INVALID_ENUM
+	StatusReservedNotZero Status = C.PARTLIQ_STATUS_RESERVED_NOT_ZERO
+	StatusBadLength       Status = C.PARTLIQ_STATUS_BAD_LENGTH
+)
+
+var (
+	_ [unsafe.Sizeof(UnifiedLiquidationPolicy{}) - C.sizeof_partliq_unified_liquidation_policy]byte
+	_ [C.sizeof_partliq_unified_liquidation_policy - unsafe.Sizeof(UnifiedLiquidationPolicy{})]byte
+	_ [unsafe.Sizeof(UnifiedDecision{}) - C.sizeof_partliq_unified_decision]byte
+	_ [C.sizeof_partliq_unified_decision - unsafe.Sizeof(UnifiedDecision{})]byte
+)
+
+// RunUnifiedLiquidation is partliq_run_unified_liquidation: the whole step
+// for pool `pool` with legs as the legs buffer (nil: none); it returns the
+// decision and the plan's legs (the front of legs). A nil policy is passed
+// as NULL (refused with StatusNullPointer).
+func RunUnifiedLiquidation(b *Book, a *UnifiedAccount, pool uint32, fees []AssetLiquidationFees, policy *UnifiedLiquidationPolicy,
+	assetTiers, marketTiers []uint32, inLiquidation uint32, legs []UnifiedLeg) (UnifiedDecision, []UnifiedLeg, error) {
+	var d UnifiedDecision
+	var lp *UnifiedLeg
+	if len(legs) > 0 {
+		lp = &legs[0]
+	}
+	err := runUnifiedLiquidation(b, a, pool, fees, policy, assetTiers, marketTiers, inLiquidation, lp, len(legs), &d)
+	if err != nil {
+		return d, nil, err
+	}
+	return d, legs[:d.Plan.LegCount], nil
+}
+
+// runUnifiedLiquidation passes every pointer as given (nil as NULL), for the
+// tests of the boundary's refusals; legs points to at least legsLen legs or
+// is nil.
+func runUnifiedLiquidation(b *Book, a *UnifiedAccount, pool uint32, fees []AssetLiquidationFees, policy *UnifiedLiquidationPolicy,
+	assetTiers, marketTiers []uint32, inLiquidation uint32, legs *UnifiedLeg, legsLen int, out *UnifiedDecision) error {
+	c := cUnified(b, a)
+	return check(C.partliq_run_unified_liquidation(c.markets, c.nMarkets, c.prices, c.nPrices, c.funding, c.nFunding, c.risk, c.nRisk,
+		c.assets, c.nAssets, c.assetPrices, c.nAssetPrices, c.balances, c.nBalances, c.positions, c.nPositions, C.uint32_t(pool),
+		(*C.partliq_asset_liquidation_fees)(first(fees)), C.size_t(len(fees)),
+		(*C.partliq_unified_liquidation_policy)(unsafe.Pointer(policy)), (*C.uint32_t)(first(assetTiers)), C.size_t(len(assetTiers)),
+		(*C.uint32_t)(first(marketTiers)), C.size_t(len(marketTiers)), C.uint32_t(inLiquidation), (*C.partliq_unified_leg)(unsafe.Pointer(legs)),
+		C.size_t(legsLen), (*C.partliq_unified_decision)(unsafe.Pointer(out))))
+}

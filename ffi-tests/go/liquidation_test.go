@@ -103,6 +103,124 @@ func TestPlanUnifiedLiquidation(t *testing.T) {
 	}
 }
 
+// The whole step, partliq_run_unified_liquidation, on the planner's book:
+// the mix of 9,470 in three legs (700 repaid, 87 closed, 33 of the loss
+// taken over for ⌈1.05 × 33⌉ = 35 units); resting orders first; a bankrupt
+// pool (100 units worth 100 against a 120 borrow: equity −20) taken over
+// whole, or liquidated first (the swap of 95: ⌈1.05 × 95⌉ = 100 units, all
+// there is); nothing left and 25 owed: a deficit for the waterfall.
+func TestRunUnifiedLiquidation(t *testing.T) {
+	book := legsBook()
+	account := &UnifiedAccount{
+		Balances:  []AssetBalance{{AssetIndex: 1, Amount: 1000}, {AssetIndex: 0, Amount: -700}},
+		Positions: []PerpPosition{{Margin: MarginCross, Size: 100, QuoteBalance: -10000}},
+	}
+	policy := UnifiedLiquidationPolicy{Terms: initial, Objective: ObjectiveLeastValue, Ordering: OrderingCheapest, TakeOverBankrupt: 1}
+	nine := UnifiedLeg{Kind: 9, PositionIndex: 9, LiabilityAsset: 9, CollateralAsset: 9, Amount: 9}
+	buf := []UnifiedLeg{nine, nine, nine, nine}
+	d, legs, err := RunUnifiedLiquidation(book, account, 0, legFees, &policy, nil, nil, 0, buf)
+	if err != nil || d.Action != ActionLiquidate || d.Reason != ReasonTargetRestored || d.Plan.Status != OutcomeRestored ||
+		d.Plan.ValueLiquidated != 735+8700+35 || d.Plan.CostToAccount != 35+87+2 || len(legs) != 3 || legs[0] != swapLeg(700) ||
+		legs[1] != (UnifiedLeg{Kind: LegReducePerp, PositionIndex: 0, LiabilityAsset: NoIndex, CollateralAsset: NoIndex, Amount: 87}) ||
+		legs[2] != (UnifiedLeg{Kind: LegDepositForPerpLoss, PositionIndex: 0, LiabilityAsset: NoIndex, CollateralAsset: 1, Amount: 33}) ||
+		buf[3] != nine {
+		t.Fatalf("decision %+v legs %+v, %v", d, legs, err)
+	}
+	// The same plan as partliq_unified_plan_liquidation's.
+	p, _, err := PlanUnifiedLiquidation(book, account, 0, legFees, initial, 0, OrderingCheapest, nil, nil, 4)
+	if err != nil || p != d.Plan {
+		t.Fatalf("plan %+v, want %+v (%v)", p, d.Plan, err)
+	}
+	// Resting orders first: no leg written.
+	orders := &UnifiedAccount{Balances: account.Balances, Positions: []PerpPosition{{Margin: MarginCross, Size: 100, QuoteBalance: -10000, OpenBids: 1}}}
+	buf = []UnifiedLeg{nine, nine, nine, nine}
+	d, legs, err = RunUnifiedLiquidation(book, orders, 0, legFees, &policy, nil, nil, 0, buf)
+	if err != nil || d.Action != ActionCancelOrders || d.Reason != ReasonOpenOrders || len(legs) != 0 || buf[0] != nine {
+		t.Fatalf("decision %+v, %v", d, err)
+	}
+	bankrupt := &UnifiedAccount{Balances: []AssetBalance{{AssetIndex: 1, Amount: 100}, {AssetIndex: 0, Amount: -120}}}
+	d, _, err = RunUnifiedLiquidation(book, bankrupt, 0, legFees, &policy, nil, nil, 0, buf)
+	if err != nil || d.Action != ActionTakeover || d.Reason != ReasonBankrupt || d.Plan.HealthAfter.Equity != -20 {
+		t.Fatalf("decision %+v, %v", d, err)
+	}
+	first := policy
+	first.TakeOverBankrupt = 0
+	d, legs, err = RunUnifiedLiquidation(book, bankrupt, 0, legFees, &first, nil, nil, 0, buf)
+	if err != nil || d.Action != ActionLiquidate || d.Reason != ReasonInfeasible || len(legs) != 1 || legs[0] != swapLeg(95) ||
+		d.Plan.ValueLiquidated != 100 {
+		t.Fatalf("decision %+v legs %+v, %v", d, legs, err)
+	}
+	owing := &UnifiedAccount{Balances: []AssetBalance{{AssetIndex: 1, Amount: 0}, {AssetIndex: 0, Amount: -25}}}
+	d, legs, err = RunUnifiedLiquidation(book, owing, 0, legFees, &first, nil, nil, 1, buf)
+	if err != nil || d.Action != ActionResolveDeficit || d.Reason != ReasonBankrupt || len(legs) != 0 {
+		t.Fatalf("decision %+v, %v", d, err)
+	}
+	// Healthy: nothing, or the target met when a liquidation is under way.
+	healthy := &UnifiedAccount{Balances: []AssetBalance{{AssetIndex: 1, Amount: 1000}, {AssetIndex: 0, Amount: -10}}}
+	for inLiquidation, reason := range []uint32{ReasonHealthy, ReasonTargetMet} {
+		d, _, err = RunUnifiedLiquidation(book, healthy, 0, legFees, &policy, nil, nil, uint32(inLiquidation), nil)
+		if err != nil || d.Action != ActionNone || d.Reason != reason {
+			t.Fatalf("healthy, in liquidation %d: %+v, %v", inLiquidation, d, err)
+		}
+	}
+}
+
+// Every refusal of the whole step leaves the legs and the decision as they
+// were: a reserved field, enums and flags out of range, a legs buffer too
+// short, NULL policy, legs (with a length) and out, an impossible length.
+func TestRunUnifiedLiquidationRefusals(t *testing.T) {
+	book := legsBook()
+	account := &UnifiedAccount{
+		Balances:  []AssetBalance{{AssetIndex: 1, Amount: 1000}, {AssetIndex: 0, Amount: -700}},
+		Positions: []PerpPosition{{Margin: MarginCross, Size: 100, QuoteBalance: -10000}},
+	}
+	good := UnifiedLiquidationPolicy{Terms: initial, TakeOverBankrupt: 1}
+	nine := UnifiedLeg{Kind: 9, PositionIndex: 9, LiabilityAsset: 9, CollateralAsset: 9, Amount: 9}
+	d0 := UnifiedDecision{Action: 77}
+	with := func(f func(*UnifiedLiquidationPolicy)) *UnifiedLiquidationPolicy {
+		p := good
+		f(&p)
+		return &p
+	}
+	for _, c := range []struct {
+		name          string
+		policy        *UnifiedLiquidationPolicy
+		inLiquidation uint32
+		legsLen       int
+		nilLegs       bool
+		nilOut        bool
+		want          Status
+	}{
+		{"reserved", with(func(p *UnifiedLiquidationPolicy) { p.Reserved = 1 }), 0, 4, false, false, StatusReservedNotZero},
+		{"objective", with(func(p *UnifiedLiquidationPolicy) { p.Objective = 2 }), 0, 4, false, false, StatusInvalidEnum},
+		{"ordering", with(func(p *UnifiedLiquidationPolicy) { p.Ordering = 4 }), 0, 4, false, false, StatusInvalidEnum},
+		{"take over flag", with(func(p *UnifiedLiquidationPolicy) { p.TakeOverBankrupt = 2 }), 0, 4, false, false, StatusInvalidEnum},
+		{"in liquidation flag", &good, 2, 4, false, false, StatusInvalidEnum},
+		{"too few legs", &good, 0, 2, false, false, StatusBufferTooSmall},
+		{"no legs", &good, 0, 0, true, false, StatusBufferTooSmall},
+		{"NULL policy", nil, 0, 4, false, false, StatusNullPointer},
+		{"NULL legs", &good, 0, 4, true, false, StatusNullPointer},
+		{"NULL out", &good, 0, 4, false, true, StatusNullPointer},
+		{"bad length", &good, 0, -1, false, false, StatusBadLength},
+	} {
+		legs := []UnifiedLeg{nine, nine, nine, nine}
+		d := d0
+		var lp *UnifiedLeg
+		if !c.nilLegs {
+			lp = &legs[0]
+		}
+		out := &d
+		if c.nilOut {
+			out = nil
+		}
+		// A length of −1 is SIZE_MAX to C: refused before any access.
+		err := runUnifiedLiquidation(book, account, 0, legFees, c.policy, nil, nil, c.inLiquidation, lp, c.legsLen, out)
+		if !errors.Is(err, c.want) || d != d0 || legs[0] != nine || legs[3] != nine {
+			t.Errorf("%s: %v (want %v), decision %+v, legs %+v", c.name, err, c.want, d, legs)
+		}
+	}
+}
+
 // A perp loss of 1,000: the fund's room 700 − 100 = 600, then 400 over an
 // open interest of 3 + 4 = 7: δ = ⌈400e6 / 7⌉ = 57,142,858, charges 172 +
 // 229 = 401, the surplus 1 to the fund.
@@ -154,8 +272,8 @@ func settlementString(s LegSettlement) string {
 	return b.String()
 }
 
-// runLegs runs a unified case's legs, plan or delisting (what 3 to 6,
-// format in gen_cases.py).
+// runLegs runs a unified case's legs, plan, delisting or whole step (what
+// 3 to 7, format in gen_cases.py).
 func runLegs(k *tokens, what int64, book *Book, account *UnifiedAccount, pool uint32, legsLen int, ladder MarginLadder) (string, error) {
 	var b strings.Builder
 	if what == 6 {
@@ -180,6 +298,21 @@ func runLegs(k *tokens, what int64, book *Book, account *UnifiedAccount, pool ui
 	}
 	k.expect("T")
 	terms := LegTerms{Target: Target{Kind: uint32(k.int()), BufferPPM: uint32(k.int())}, PerpBandPPM: uint32(k.int())}
+	if what == 7 {
+		k.expect("O")
+		policy := UnifiedLiquidationPolicy{Terms: terms, Objective: uint32(k.int()), Ordering: uint32(k.int()), TakeOverBankrupt: uint32(k.int())}
+		inLiquidation := uint32(k.int())
+		d, legs, err := RunUnifiedLiquidation(book, account, pool, fees, &policy, nil, nil, inLiquidation, make([]UnifiedLeg, legsLen))
+		if err != nil {
+			return "", err
+		}
+		p := d.Plan
+		fmt.Fprintf(&b, "%d %d %d %d %d %d %s", d.Action, d.Reason, p.Status, p.LegCount, p.ValueLiquidated, p.CostToAccount, uhealth(p.HealthAfter))
+		for _, l := range legs {
+			fmt.Fprintf(&b, " | %s", legString(l))
+		}
+		return b.String(), nil
+	}
 	if what == 5 {
 		k.expect("O")
 		objective, ordering := uint32(k.int()), uint32(k.int())

@@ -106,6 +106,9 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             h.rung as u32
         )
     };
+    if what >= 8 {
+        return lending_case(t, what, &account, &book);
+    }
     if what >= 3 {
         return legs_case(t, what, &account, pool, &book, &ladder, legs_len);
     }
@@ -172,8 +175,8 @@ fn w(v: i128) -> core::result::Result<i64, Error> {
     i64::try_from(v).map_err(|_| Error::Overflow)
 }
 
-/// A unified case's legs, plan or delisting (`what` 3 to 6, format in
-/// `gen_cases.py`).
+/// A unified case's legs, plan, delisting or whole step (`what` 3 to 7,
+/// format in `gen_cases.py`).
 fn legs_case(
     t: &mut Tokens<'_>,
     what: i64,
@@ -214,6 +217,42 @@ fn legs_case(
     t.expect("T");
     let (kind, buffer, band) = (t.int(), t.int(), t.int());
     let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer) };
+    if what == 7 {
+        t.expect("O");
+        let objective = if t.int() == 0 { PlanObjective::LeastValue } else { PlanObjective::LeastCost };
+        let ordering = match t.int() {
+            0 => LegOrdering::Cheapest,
+            1 => LegOrdering::PerpsFirst,
+            _ => LegOrdering::ByTier,
+        };
+        let (take_over_bankrupt, in_liquidation) = (t.int() != 0, t.int() != 0);
+        let policy = UnifiedLiquidationPolicy {
+            target: terms.target,
+            perp_band: terms.perp_band,
+            asset_fees: &fees,
+            objective,
+            ordering,
+            tiers: LiquidationTiers::default(),
+            take_over_bankrupt,
+        };
+        let mut legs = std::vec![UnifiedLeg::default(); legs_len];
+        let d = run_unified_liquidation(account, pool, book, &policy, in_liquidation, &mut legs)?;
+        let p = &d.plan;
+        let mut s = format!(
+            "{} {} {} {} {} {} {}",
+            d.action as u32,
+            d.reason as u32,
+            p.status as u32,
+            p.leg_count,
+            p.value_liquidated.0,
+            p.cost_to_account.0,
+            uhealth(&p.health_after)
+        );
+        for l in &legs[..p.leg_count] {
+            write!(s, " | {}", leg_str(l)).unwrap();
+        }
+        return Ok(s);
+    }
     if what == 5 {
         t.expect("O");
         let objective = if t.int() == 0 { PlanObjective::LeastValue } else { PlanObjective::LeastCost };
@@ -253,6 +292,75 @@ fn legs_case(
     let mut s = format!("{} {} {} {}", z.status as u32, u8::from(z.settlement.is_some()), z.max_amount, leg_str(&z.leg));
     if let Some(x) = &z.settlement {
         write!(s, " | {}", settlement_str(x)).unwrap();
+    }
+    Ok(s)
+}
+
+/// An `i128` of the core as the ABI's two words, `hi lo`.
+fn words(v: i128) -> String {
+    format!("{} {}", (v >> 64) as i64, v as u64)
+}
+
+fn lending_health_str(h: &lending::LendingHealth) -> String {
+    format!(
+        "{} {} {} {}",
+        words(h.total_collateral_base),
+        words(h.total_debt_base),
+        words(h.health_factor),
+        u8::from(h.liquidatable)
+    )
+}
+
+/// A lending case (`what` 8 to 10, format in `gen_cases.py`).
+fn lending_case(t: &mut Tokens<'_>, what: i64, account: &UnifiedAccount<'_>, book: &MarginBook<'_>) -> core::result::Result<String, Error> {
+    t.expect("H");
+    let n = t.int();
+    let terms: Vec<lending::LendingTerms> = (0..n)
+        .map(|_| lending::LendingTerms {
+            liquidation_threshold: Ppm(t.int() as u32),
+            liquidation_bonus: Ppm(t.int() as u32),
+            protocol_fee: Ppm(t.int() as u32),
+            collateral_enabled: t.int() != 0,
+            base_exponent: t.int() as i32,
+        })
+        .collect();
+    if what == 8 {
+        return lending::lending_health(account, book, &terms).map(|h| lending_health_str(&h));
+    }
+    t.expect("Z");
+    let (collateral, debt, amount) = (t.int() as u32, t.int() as u32, t.int());
+    if what == 10 {
+        let q = lending::least_debt_to_cover(account, book, &terms, collateral, debt, amount as u32)?;
+        return Ok(format!(
+            "{} {} {} {} {}",
+            words(q.debt_to_cover),
+            words(q.max_liquidatable_debt),
+            words(q.health_factor_after),
+            u8::from(q.restores),
+            u8::from(q.exact)
+        ));
+    }
+    // The ABI's INT64_MAX: as much as allowed.
+    let cover = if amount == i64::MAX { i128::MAX } else { i128::from(amount) };
+    let l = lending::plan_lending_liquidation(account, book, &terms, collateral, debt, cover)?;
+    let mut s = format!(
+        "{} {} {} {} {} {} {} {} {} {} {} {} {}",
+        l.collateral_asset,
+        l.debt_asset,
+        lending_health_str(&l.before),
+        lending_health_str(&l.after),
+        words(l.max_liquidatable_debt),
+        words(l.debt_repaid),
+        words(l.collateral_seized),
+        words(l.collateral_to_liquidator),
+        words(l.protocol_fee),
+        words(l.deficit_base),
+        l.close_factor_rule as u32,
+        l.dust as u32,
+        l.flows().len()
+    );
+    for f in l.flows() {
+        write!(s, " | {} {} {} {} {}", f.asset_index, words(f.account), words(f.liquidator), words(f.protocol), words(f.deficit)).unwrap();
     }
     Ok(s)
 }
