@@ -4,6 +4,7 @@ import dev.partliq.Partliq.Asset;
 import dev.partliq.Partliq.AssetBalance;
 import dev.partliq.Partliq.SizeT;
 import dev.partliq.PartliqLending.AssetFlow;
+import dev.partliq.PartliqLending.DebtToCover;
 import dev.partliq.PartliqLending.LendingAccountHealth;
 import dev.partliq.PartliqLending.LendingLiquidation;
 import dev.partliq.PartliqLending.LendingTerms;
@@ -64,6 +65,13 @@ final class LendingTest {
       SizeT two = new SizeT(2);
       return PartliqLending.LIB.partliq_lending_health(null, zero, null, zero, null, zero, null, zero, assets, two, prices, two, balances,
           two, null, zero, terms, new SizeT(termsLen), out);
+    }
+
+    int least(int termsLen, int collateral, int debt, int scanLimit, DebtToCover out) {
+      SizeT zero = new SizeT(0);
+      SizeT two = new SizeT(2);
+      return PartliqLending.LIB.partliq_least_debt_to_cover(null, zero, null, zero, null, zero, null, zero, assets, two, prices, two,
+          balances, two, null, zero, terms, new SizeT(termsLen), collateral, debt, scanLimit, out);
     }
 
     int plan(int collateral, int debt, long cover, AssetFlow[] flows, LendingLiquidation out) {
@@ -129,6 +137,33 @@ final class LendingTest {
     wide(flows[1].deficit_hi, flows[1].deficit_lo, -104761904761L, "debt flow deficit");
     check(dl.after.health_factor_hi == Long.MAX_VALUE && dl.after.health_factor_lo == -1L
         && dl.dust == PartliqLending.DUST_CHECK_ALL_COLLATERAL_SEIZED, "no debt left");
+
+    // $20,000 against $17,000 at LT 80 %: HF 0.941. Repaying r restores once 16,000 - 1.05 x 0.8 r >= 17,000 - r, r >= $6,250; in
+    // units x = 6,250e8 - j restores while ceil(1.05 j) >= 1.25 j, j <= 4. The rounding window is 22 units: 21 scanned prove it least.
+    Account e = new Account(0, 1, 2000000000000L, 0, 1, -1700000000000L, 800000);
+    DebtToCover q = new DebtToCover();
+    check(e.least(2, 0, 1, 21, q) == 0 && q.restores == 1 && q.exact == 1, "least debt to cover ok, proven");
+    wide(q.debt_to_cover_hi, q.debt_to_cover_lo, 625000000000L - 4, "least debt to cover");
+    wide(q.max_liquidatable_debt_hi, q.max_liquidatable_debt_lo, 1700000000000L, "close factor: all of it");
+    wide(q.health_factor_after_hi, q.health_factor_after_lo, 1000000000000000000L, "HF after exactly 1");
+    check(e.least(2, 0, 1, 20, q) == 0 && q.exact == 0 && q.debt_to_cover_lo == 625000000000L - 4, "20 scanned: not proven");
+    DebtToCover untouched = new DebtToCover();
+    untouched.exact = 7;
+    check(e.least(1, 0, 1, 21, untouched) == PartliqLending.STATUS_LENDING_TERMS_TOO_SHORT && untouched.exact == 7, "least: too few terms");
+    check(healthy.least(2, 1, 0, 21, untouched) == PartliqLending.STATUS_NOT_LIQUIDATABLE && untouched.exact == 7, "least: healthy");
+    check(e.least(2, 0, 1, 21, null) == Partliq.STATUS_NULL_POINTER, "least: NULL out");
+    LendingTerms t = new LendingTerms();
+    t.liquidation_threshold_ppm = 860000;
+    t.liquidation_bonus_ppm = 1050000;
+    t.protocol_fee_ppm = 100000;
+    t.collateral_enabled = 1;
+    check(PartliqLending.LIB.partliq_lending_terms_validate(t) == 0, "testnet terms valid");
+    t.liquidation_bonus_ppm = 1050001;
+    check(PartliqLending.LIB.partliq_lending_terms_validate(t) == PartliqLending.STATUS_LENDING_TERM_NOT_WHOLE_BPS, "not whole bps");
+    t.liquidation_bonus_ppm = 1050000;
+    t.collateral_enabled = 2;
+    check(PartliqLending.LIB.partliq_lending_terms_validate(t) == Partliq.STATUS_INVALID_ENUM, "flag 2 refused");
+    check(PartliqLending.LIB.partliq_lending_terms_validate(null) == Partliq.STATUS_NULL_POINTER, "NULL terms");
     return failed;
   }
 }

@@ -71,6 +71,15 @@ public interface Partliq extends Library {
   int PARTY_KIND_SOCIALIZED_PERP = 4;
   int STATUS_INVALID_LEG_KIND = 215;
   int STATUS_DEFICIT_UNABSORBED = 223;
+  int STATUS_RESERVED_NOT_ZERO = 1003;
+  int STATUS_BAD_LENGTH = 1001;
+  int ACTION_NONE = 0;
+  int ACTION_TAKEOVER = 3;
+  int ACTION_RESOLVE_DEFICIT = 5;
+  int REASON_HEALTHY = 0;
+  int REASON_TARGET_MET = 1;
+  int REASON_INFEASIBLE = 4;
+  int REASON_BANKRUPT = 6;
 
   /** size_t. */
   class SizeT extends IntegerType {
@@ -551,6 +560,29 @@ public interface Partliq extends Library {
     public long shortfall;
   }
 
+  @FieldOrder({"terms", "objective", "ordering", "take_over_bankrupt", "reserved"})
+  class UnifiedLiquidationPolicy extends Structure {
+    public LegTerms terms = new LegTerms();
+    /** A partliq_plan_objective. */
+    public int objective;
+    /** A partliq_leg_ordering. */
+    public int ordering;
+    /** 1: a bankrupt pool is taken over whole; 0: liquidated leg by leg first. */
+    public int take_over_bankrupt;
+    public int reserved;
+  }
+
+  @FieldOrder({"action", "reason", "plan"})
+  class UnifiedDecision extends Structure {
+    public int action;
+    public int reason;
+    public UnifiedPlan plan = new UnifiedPlan();
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+  }
+
   String partliq_version();
 
   int partliq_abi_version();
@@ -644,6 +676,12 @@ public interface Partliq extends Library {
       SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
       AssetLiquidationFees[] assetFees, SizeT assetFeesLen, LegTerms terms, int objective, int ordering, int[] assetTiers,
       SizeT assetTiersLen, int[] marketTiers, SizeT marketTiersLen, UnifiedLeg[] legs, SizeT legsLen, UnifiedPlan out);
+
+  int partliq_run_unified_liquidation(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      AssetLiquidationFees[] assetFees, SizeT assetFeesLen, UnifiedLiquidationPolicy policy, int[] assetTiers, SizeT assetTiersLen,
+      int[] marketTiers, SizeT marketTiersLen, int inLiquidation, UnifiedLeg[] legs, SizeT legsLen, UnifiedDecision out);
 
   int partliq_insurance_fund_new(long balance, long floor, InsuranceFund out);
 

@@ -26,6 +26,7 @@ public interface PartliqLending extends Library {
   int DUST_CHECK_LEFTOVERS_ABOVE_MINIMUM = 2;
   int STATUS_NOT_LIQUIDATABLE = 57;
   int STATUS_LENDING_TERMS_TOO_SHORT = 240;
+  int STATUS_LENDING_TERM_NOT_WHOLE_BPS = 241;
 
   /** {@code hi × 2^64 + lo}, {@code lo} unsigned. */
   static BigInteger wide(long hi, long lo) {
@@ -107,6 +108,27 @@ public interface PartliqLending extends Library {
       return fieldOffset(field);
     }
   }
+
+  @FieldOrder({"debt_to_cover_hi", "debt_to_cover_lo", "max_liquidatable_debt_hi", "max_liquidatable_debt_lo", "health_factor_after_hi",
+      "health_factor_after_lo", "restores", "exact", "reserved"})
+  class DebtToCover extends Structure {
+    public long debt_to_cover_hi;
+    public long debt_to_cover_lo;
+    public long max_liquidatable_debt_hi;
+    public long max_liquidatable_debt_lo;
+    public long health_factor_after_hi;
+    public long health_factor_after_lo;
+    public byte restores;
+    public byte exact;
+    public byte[] reserved = new byte[6];
+  }
+
+  int partliq_lending_terms_validate(LendingTerms terms);
+
+  int partliq_least_debt_to_cover(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, LendingTerms[] terms,
+      SizeT termsLen, int collateralAsset, int debtAsset, int scanLimit, DebtToCover out);
 
   int partliq_lending_health(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
       SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,

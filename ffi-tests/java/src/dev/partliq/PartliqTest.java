@@ -41,6 +41,13 @@ import dev.partliq.Partliq.LegSizing;
 import dev.partliq.Partliq.LegTerms;
 import dev.partliq.Partliq.UnifiedLeg;
 import dev.partliq.Partliq.UnifiedPlan;
+import dev.partliq.Partliq.UnifiedDecision;
+import dev.partliq.Partliq.UnifiedLiquidationPolicy;
+import dev.partliq.PartliqLending.AssetFlow;
+import dev.partliq.PartliqLending.DebtToCover;
+import dev.partliq.PartliqLending.LendingAccountHealth;
+import dev.partliq.PartliqLending.LendingLiquidation;
+import dev.partliq.PartliqLending.LendingTerms;
 import dev.partliq.Partliq.WaterfallOutcome;
 import dev.partliq.Partliq.WaterfallPolicy;
 import java.nio.charset.StandardCharsets;
@@ -324,6 +331,15 @@ public final class PartliqTest {
           ordering, null, new SizeT(0), null, new SizeT(0), legs, n(legs), out);
     }
 
+    /** partliq_run_unified_liquidation with no tiers; legsLen apart from legs (a NULL legs array may have a length). */
+    int run(int poolIndex, AssetLiquidationFees[] fees, UnifiedLiquidationPolicy policy, int inLiquidation, UnifiedLeg[] legs, long legsLen,
+        UnifiedDecision out) {
+      Pool p = pool;
+      return Partliq.LIB.partliq_run_unified_liquidation(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
+          n(assets), assetPrices, n(assetPrices), balances, n(balances), positions, n(positions), poolIndex, fees, n(fees), policy, null,
+          new SizeT(0), null, new SizeT(0), inLiquidation, legs, new SizeT(legsLen), out);
+    }
+
     int settleLeg(int poolIndex, AssetLiquidationFees[] fees, LegTerms terms, UnifiedLeg leg, LegSettlement out) {
       Pool p = pool;
       return Partliq.LIB.partliq_unified_settle_leg(p.markets, p.nm(), p.prices, p.np(), funding, n(funding), risk, n(risk), assets,
@@ -564,6 +580,154 @@ public final class PartliqTest {
     check(rc == Partliq.STATUS_DEFICIT_UNABSORBED && fund.balance == 101 && o.fund_paid == 600, "nobody to charge: refused, untouched");
   }
 
+  /**
+   * The whole step, partliq_run_unified_liquidation, on the planner's book: the mix of 9,470 in three legs (700 repaid, 87 closed, 33 of
+   * the loss taken over for ceil(1.05 x 33) = 35 units); resting orders first; a bankrupt pool (100 units against a 120 borrow: equity
+   * -20) taken over whole, or liquidated first (the swap of 95: ceil(1.05 x 95) = 100 units, all there is); nothing left and 25 owed: a
+   * deficit; a healthy pool. Then every refusal, the legs and the decision untouched.
+   */
+  private static void runLiquidationExample() {
+    check(new UnifiedLiquidationPolicy().size() == 32 && new UnifiedDecision().size() == 104 && new UnifiedDecision().offsetOf("plan") == 8,
+        "whole-step struct layouts");
+    AssetLiquidationFees[] fees = (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(2);
+    fees[1].liquidator_bonus_ppm = 50000;
+    UnifiedLiquidationPolicy policy = new UnifiedLiquidationPolicy();
+    policy.terms.target.kind = Partliq.TARGET_INITIAL;
+    policy.objective = Partliq.PLAN_OBJECTIVE_LEAST_VALUE;
+    policy.ordering = Partliq.LEG_ORDERING_CHEAPEST;
+    policy.take_over_bankrupt = 1;
+    Unified mix = legsBook(new long[] {1, 1000, 0, -700}, 100, -10000);
+    UnifiedLeg[] legs = (UnifiedLeg[]) new UnifiedLeg().toArray(4);
+    legs[3].amount = 9;
+    UnifiedDecision d = new UnifiedDecision();
+    check(mix.run(0, fees, policy, 0, legs, 4, d) == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.reason == Partliq.REASON_TARGET_RESTORED
+        && d.plan.status == Partliq.OUTCOME_RESTORED && d.plan.leg_count == 3 && d.plan.value_liquidated == 735 + 8700 + 35
+        && d.plan.cost_to_account == 35 + 87 + 2, "the whole step: the mix of 9,470");
+    check(isLeg(legs[0], Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY, Partliq.NO_INDEX, 0, 1, 700)
+        && isLeg(legs[1], Partliq.LEG_KIND_REDUCE_PERP, 0, Partliq.NO_INDEX, Partliq.NO_INDEX, 87)
+        && isLeg(legs[2], Partliq.LEG_KIND_DEPOSIT_FOR_PERP_LOSS, 0, Partliq.NO_INDEX, 1, 33) && legs[3].amount == 9,
+        "the whole step's legs, nothing past them");
+    mix.positions[0].open_bids = 1;
+    check(mix.run(0, fees, policy, 0, legs, 4, d) == 0 && d.action == Partliq.ACTION_CANCEL_ORDERS && d.reason == Partliq.REASON_OPEN_ORDERS
+        && d.plan.leg_count == 0, "resting orders first");
+    mix.positions[0].open_bids = 0;
+    Unified bankrupt = legsBook(new long[] {1, 100, 0, -120}, 0, 0);
+    check(bankrupt.run(0, fees, policy, 0, legs, 4, d) == 0 && d.action == Partliq.ACTION_TAKEOVER && d.reason == Partliq.REASON_BANKRUPT
+        && d.plan.health_after.equity == -20, "bankrupt: taken over whole");
+    policy.take_over_bankrupt = 0;
+    check(bankrupt.run(0, fees, policy, 0, legs, 4, d) == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.reason == Partliq.REASON_INFEASIBLE
+        && d.plan.leg_count == 1 && isLeg(legs[0], Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY, Partliq.NO_INDEX, 0, 1, 95)
+        && d.plan.value_liquidated == 100, "bankrupt: liquidated first, the swap of 95");
+    Unified owing = legsBook(new long[] {1, 0, 0, -25}, 0, 0);
+    check(owing.run(0, fees, policy, 1, legs, 4, d) == 0 && d.action == Partliq.ACTION_RESOLVE_DEFICIT && d.reason == Partliq.REASON_BANKRUPT,
+        "nothing left, 25 owed: a deficit");
+    Unified healthy = legsBook(new long[] {1, 1000, 0, -10}, 0, 0);
+    check(healthy.run(0, fees, policy, 0, null, 0, d) == 0 && d.action == Partliq.ACTION_NONE && d.reason == Partliq.REASON_HEALTHY,
+        "healthy: nothing");
+    check(healthy.run(0, fees, policy, 1, null, 0, d) == 0 && d.action == Partliq.ACTION_NONE && d.reason == Partliq.REASON_TARGET_MET,
+        "healthy under way: the target met");
+
+    policy.take_over_bankrupt = 1;
+    UnifiedLeg[] kept = (UnifiedLeg[]) new UnifiedLeg().toArray(4);
+    kept[0].amount = 9;
+    kept[3].amount = 9;
+    UnifiedDecision d0 = new UnifiedDecision();
+    d0.action = 77;
+    int[][] bad = {{1, 0, 0, 0, Partliq.STATUS_RESERVED_NOT_ZERO}, {0, 2, 0, 0, Partliq.STATUS_INVALID_ENUM},
+        {0, 0, 4, 0, Partliq.STATUS_INVALID_ENUM}, {0, 0, 0, 2, Partliq.STATUS_INVALID_ENUM}};
+    for (int[] b : bad) {
+      UnifiedLiquidationPolicy p = new UnifiedLiquidationPolicy();
+      p.terms.target.kind = Partliq.TARGET_INITIAL;
+      p.reserved = b[0];
+      p.objective = b[1];
+      p.ordering = b[2];
+      p.take_over_bankrupt = b[3] == 0 ? 1 : b[3];
+      check(mix.run(0, fees, p, 0, kept, 4, d0) == b[4] && d0.action == 77 && kept[0].amount == 9 && kept[3].amount == 9,
+          "refused policy " + java.util.Arrays.toString(b) + ", untouched");
+    }
+    check(mix.run(0, fees, policy, 2, kept, 4, d0) == Partliq.STATUS_INVALID_ENUM && d0.action == 77, "in_liquidation 2 refused");
+    check(mix.run(0, fees, policy, 0, kept, 2, d0) == Partliq.STATUS_BUFFER_TOO_SMALL && d0.action == 77 && kept[0].amount == 9,
+        "two legs too few, untouched");
+    check(mix.run(0, fees, null, 0, kept, 4, d0) == Partliq.STATUS_NULL_POINTER && d0.action == 77, "NULL policy");
+    check(mix.run(0, fees, policy, 0, null, 4, d0) == Partliq.STATUS_NULL_POINTER && d0.action == 77, "NULL legs with a length");
+    check(mix.run(0, fees, policy, 0, kept, 4, null) == Partliq.STATUS_NULL_POINTER && kept[0].amount == 9, "NULL out");
+    check(mix.run(0, fees, policy, 0, kept, -1L, d0) == Partliq.STATUS_BAD_LENGTH && d0.action == 77 && kept[0].amount == 9,
+        "SIZE_MAX legs refused");
+    check(mix.run(3, fees, policy, 0, kept, 4, d0) == 33 && d0.action == 77, "a pool the account does not have");
+  }
+
+  private static String wide(long hi, long lo) {
+    return hi + " " + Long.toUnsignedString(lo);
+  }
+
+  private static String lendingHealth(LendingAccountHealth h) {
+    return wide(h.total_collateral_base_hi, h.total_collateral_base_lo) + " " + wide(h.total_debt_base_hi, h.total_debt_base_lo) + " "
+        + wide(h.health_factor_hi, h.health_factor_lo) + " " + h.liquidatable;
+  }
+
+  /** A lending case (what 8 to 10, format in gen_cases.py). */
+  private static String[] runLending(Tokens t, long what, Unified un) {
+    PartliqLending lib = PartliqLending.LIB;
+    t.expect("H");
+    List<long[]> rs = rows(t, 5);
+    LendingTerms[] terms = rs.isEmpty() ? null : (LendingTerms[]) new LendingTerms().toArray(rs.size());
+    for (int i = 0; i < rs.size(); i++) {
+      long[] r = rs.get(i);
+      terms[i].liquidation_threshold_ppm = (int) r[0];
+      terms[i].liquidation_bonus_ppm = (int) r[1];
+      terms[i].protocol_fee_ppm = (int) r[2];
+      terms[i].collateral_enabled = (byte) r[3];
+      terms[i].base_exponent = (int) r[4];
+    }
+    Pool p = un.pool;
+    SizeT nt = new SizeT(rs.size());
+    int st;
+    if (what == 8) {
+      LendingAccountHealth h = new LendingAccountHealth();
+      st = lib.partliq_lending_health(p.markets, p.nm(), p.prices, p.np(), un.funding, Unified.n(un.funding), un.risk, Unified.n(un.risk),
+          un.assets, Unified.n(un.assets), un.assetPrices, Unified.n(un.assetPrices), un.balances, Unified.n(un.balances), un.positions,
+          Unified.n(un.positions), terms, nt, h);
+      return st != 0 ? new String[] {u(st), ""} : new String[] {"0", lendingHealth(h)};
+    }
+    t.expect("Z");
+    int collateral = t.u32();
+    int debt = t.u32();
+    long amount = t.num();
+    if (what == 10) {
+      DebtToCover q = new DebtToCover();
+      st = lib.partliq_least_debt_to_cover(p.markets, p.nm(), p.prices, p.np(), un.funding, Unified.n(un.funding), un.risk,
+          Unified.n(un.risk), un.assets, Unified.n(un.assets), un.assetPrices, Unified.n(un.assetPrices), un.balances, Unified.n(un.balances),
+          un.positions, Unified.n(un.positions), terms, nt, collateral, debt, (int) amount, q);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      return new String[] {"0", wide(q.debt_to_cover_hi, q.debt_to_cover_lo) + " " + wide(q.max_liquidatable_debt_hi, q.max_liquidatable_debt_lo)
+          + " " + wide(q.health_factor_after_hi, q.health_factor_after_lo) + " " + q.restores + " " + q.exact};
+    }
+    AssetFlow[] flows = (AssetFlow[]) new AssetFlow().toArray(PartliqLending.MAX_LENDING_FLOWS);
+    LendingLiquidation l = new LendingLiquidation();
+    st = lib.partliq_plan_lending_liquidation(p.markets, p.nm(), p.prices, p.np(), un.funding, Unified.n(un.funding), un.risk,
+        Unified.n(un.risk), un.assets, Unified.n(un.assets), un.assetPrices, Unified.n(un.assetPrices), un.balances, Unified.n(un.balances),
+        un.positions, Unified.n(un.positions), terms, nt, collateral, debt, amount, flows, new SizeT(flows.length), l);
+    if (st != 0) {
+      return new String[] {u(st), ""};
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(u(l.collateral_asset)).append(' ').append(u(l.debt_asset)).append(' ').append(lendingHealth(l.before)).append(' ')
+        .append(lendingHealth(l.after)).append(' ').append(wide(l.max_liquidatable_debt_hi, l.max_liquidatable_debt_lo)).append(' ')
+        .append(wide(l.debt_repaid_hi, l.debt_repaid_lo)).append(' ').append(wide(l.collateral_seized_hi, l.collateral_seized_lo)).append(' ')
+        .append(wide(l.collateral_to_liquidator_hi, l.collateral_to_liquidator_lo)).append(' ').append(wide(l.protocol_fee_hi, l.protocol_fee_lo))
+        .append(' ').append(wide(l.deficit_base_hi, l.deficit_base_lo)).append(' ').append(u(l.close_factor_rule)).append(' ').append(u(l.dust))
+        .append(' ').append(u(l.flow_count));
+    for (int k = 0; k < l.flow_count; k++) {
+      AssetFlow f = flows[k];
+      b.append(" | ").append(u(f.asset_index)).append(' ').append(wide(f.account_hi, f.account_lo)).append(' ')
+          .append(wide(f.liquidator_hi, f.liquidator_lo)).append(' ').append(wide(f.protocol_hi, f.protocol_lo)).append(' ')
+          .append(wide(f.deficit_hi, f.deficit_lo));
+    }
+    return new String[] {"0", b.toString()};
+  }
+
   private static String u(int v) {
     return Integer.toUnsignedString(v);
   }
@@ -586,7 +750,7 @@ public final class PartliqTest {
     return b.append(' ').append(s.value_liquidated).append(' ').append(s.cost_to_account).append(' ').append(uhealth(s.health_after)).toString();
   }
 
-  /** A unified case's legs, plan or delisting (what 3 to 6, format in gen_cases.py). */
+  /** A unified case's legs, plan, delisting or whole step (what 3 to 7, format in gen_cases.py). */
   private static String[] runLegs(Tokens t, long what, Unified un, int pool, int legsLen, MarginLadder ladder) {
     StringBuilder b = new StringBuilder();
     int st;
@@ -623,6 +787,28 @@ public final class PartliqTest {
     terms.target.kind = t.u32();
     terms.target.buffer_ppm = t.u32();
     terms.perp_band_ppm = t.u32();
+    if (what == 7) {
+      t.expect("O");
+      UnifiedLiquidationPolicy policy = new UnifiedLiquidationPolicy();
+      policy.terms = terms;
+      policy.objective = t.u32();
+      policy.ordering = t.u32();
+      policy.take_over_bankrupt = t.u32();
+      int inLiquidation = t.u32();
+      UnifiedLeg[] legs = legsLen == 0 ? null : (UnifiedLeg[]) new UnifiedLeg().toArray(legsLen);
+      UnifiedDecision d = new UnifiedDecision();
+      st = un.run(pool, fees, policy, inLiquidation, legs, legsLen, d);
+      if (st != 0) {
+        return new String[] {u(st), ""};
+      }
+      UnifiedPlan plan = d.plan;
+      b.append(u(d.action)).append(' ').append(u(d.reason)).append(' ').append(u(plan.status)).append(' ').append(u(plan.leg_count)).append(' ')
+          .append(plan.value_liquidated).append(' ').append(plan.cost_to_account).append(' ').append(uhealth(plan.health_after));
+      for (int k = 0; k < plan.leg_count; k++) {
+        b.append(" | ").append(legString(legs[k]));
+      }
+      return new String[] {"0", b.toString()};
+    }
     if (what == 5) {
       t.expect("O");
       int objective = t.u32();
@@ -831,6 +1017,9 @@ public final class PartliqTest {
     ladder.reduce_only_ppm = t.u32();
     ladder.liquidation_ppm = t.u32();
     ladder.backstop_ppm = t.u32();
+    if (what >= 8) {
+      return runLending(t, what, u);
+    }
     if (what >= 3) {
       return runLegs(t, what, u, pool, legsLen, ladder);
     }
@@ -1067,6 +1256,7 @@ public final class PartliqTest {
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
     liquidationExample();
+    runLiquidationExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
     for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
