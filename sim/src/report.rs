@@ -166,6 +166,7 @@ impl Report {
             row("  deficits resolved", &|p| count(p.unified.deficits));
             row("  deficits paid by the fund ($)", &|p| money(p.unified.deficits_to_fund));
             row("  deficits socialized ($)", &|p| money(p.unified.deficits_socialized));
+            row("  socialized losses", &|p| count(p.unified.socialized_losses));
         }
 
         let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);

@@ -910,16 +910,22 @@ impl Scenario {
                 }
                 v.check(mult.is_finite() && mult > 0.0, pat, format!("multiplier must be positive, got {mult}"));
             }
+            // Each field named by itself: the maintenance weight against its
+            // bound, the initial one against the maintenance one.
             let (ia, ma, ml, il) =
                 (a.initial_asset_weight, a.maintenance_asset_weight, a.maintenance_liability_weight, a.initial_liability_weight);
+            let ma_ok = ma.is_finite() && (0.0..=1.0).contains(&ma);
+            v.check(ma_ok, at("maintenance_asset_weight"), format!("need 0 <= maintenance_asset_weight ({ma}) <= 1"));
             v.check(
-                ia.is_finite() && ma.is_finite() && (0.0..=ma).contains(&ia) && ma <= 1.0,
+                !ma_ok || (ia.is_finite() && (0.0..=ma).contains(&ia)),
                 at("initial_asset_weight"),
                 format!("need 0 <= initial_asset_weight ({ia}) <= maintenance_asset_weight ({ma}) <= 1"),
             );
+            let ml_ok = ml.is_finite() && (1.0..=10.0).contains(&ml);
+            v.check(ml_ok, at("maintenance_liability_weight"), format!("need 1 <= maintenance_liability_weight ({ml}) <= 10"));
             v.check(
-                ml.is_finite() && il.is_finite() && ml >= 1.0 && il >= ml && il <= 10.0,
-                at("maintenance_liability_weight"),
+                !ml_ok || (il.is_finite() && il >= ml && il <= 10.0),
+                at("initial_liability_weight"),
                 format!("need 1 <= maintenance_liability_weight ({ml}) <= initial_liability_weight ({il}) <= 10"),
             );
             for (f, x) in [("liquidation_bonus", a.liquidation_bonus), ("insurance_fee", a.insurance_fee)] {

@@ -95,6 +95,10 @@ pub struct UnifiedReport {
     pub deficits_to_fund: i64,
     /// What a socialized loss absorbed (assets at their price).
     pub deficits_socialized: i64,
+    /// Deficits the waterfall carried past the insurance fund to a
+    /// socialized loss (a perp loss shared by the market's open positions,
+    /// or a haircut of the asset's depositors).
+    pub socialized_losses: u64,
     /// Per asset at the end: what the liquidators hold (in the asset's
     /// units; negative: what they paid in).
     pub liquidator_holdings: Vec<i64>,
@@ -531,6 +535,9 @@ impl Run<'_> {
                     }
                     other => return Err(SimError::Setup(format!("unexpected waterfall entry {other:?}"))),
                 }
+            }
+            if out.socialization != Socialization::None {
+                self.ustats.socialized_losses += 1;
             }
             // The payers pay exactly what the ledger says.
             match out.socialization {
