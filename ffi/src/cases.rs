@@ -302,13 +302,7 @@ fn words(v: i128) -> String {
 }
 
 fn lending_health_str(h: &lending::LendingHealth) -> String {
-    format!(
-        "{} {} {} {}",
-        words(h.total_collateral_base),
-        words(h.total_debt_base),
-        words(h.health_factor),
-        u8::from(h.liquidatable)
-    )
+    format!("{} {} {} {}", words(h.total_collateral_base), words(h.total_debt_base), words(h.health_factor), u8::from(h.liquidatable))
 }
 
 /// A lending case (`what` 8 to 10, format in `gen_cases.py`).
