@@ -214,7 +214,7 @@ static void print_lending_health(const partliq_lending_account_health *h) {
   printf(" %u", (unsigned)h->liquidatable);
 }
 
-/* A lending case (`what` 8 to 10, format in gen_cases.py). */
+/* A lending case (`what` 8 to 11, format in gen_cases.py). */
 static partliq_status run_lending(char **c, int64_t what, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np,
                                   const int64_t *funding, size_t nf, const partliq_perp_risk *risk, size_t nr, const partliq_asset *assets,
                                   size_t na, const int64_t *asset_prices, size_t nq, const partliq_asset_balance *balances, size_t nb,
@@ -232,6 +232,12 @@ static partliq_status run_lending(char **c, int64_t what, const partliq_market *
     terms[i].base_exponent = (int32_t)next_int(c);
   }
   const partliq_lending_terms *tp = nt == 0 ? NULL : terms;
+  if (what == 11) {
+    if (nt == 0) exit(2);
+    st = partliq_lending_terms_validate(&terms[0]);
+    printf(" %" PRIu32, st);
+    return st;
+  }
   if (what == 8) {
     partliq_lending_account_health h;
     st = partliq_lending_health(UBOOK, tp, nt, &h);

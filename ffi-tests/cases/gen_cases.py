@@ -40,7 +40,8 @@ OP and A:
               cover): H n <threshold_ppm bonus_ppm fee_ppm collateral_enabled
               base_exponent>*n, then for 9: Z collateral debt debt_to_cover
               (9223372036854775807: as much as allowed), for 10: Z collateral
-              debt scan_limit
+              debt scan_limit; 11 (the first terms checked alone,
+              partliq_lending_terms_validate): H n <terms>*n
   waterfall D kind index amount  W n <step>*n scope  F balance floor
             K backstop_capacity deposit_index  Y n <payer>*n
             X n <asset>*n  Q n <asset_price>*n  N ledger_len
@@ -72,7 +73,7 @@ seized, to the liquidator, protocol fee, deficit (each hi lo), close-factor
 rule, dust check, flow count, each flow after a `|` (asset, account,
 liquidator, protocol, deficit, each hi lo); the least debt to cover —
 amount, max liquidatable debt, health factor after (each hi lo), restores,
-exact.
+exact; the terms checked alone print nothing but the status.
 A waterfall: steps run and each (step, absorbed), fund market (4294967295:
 the exchange-wide fund), fund paid, ADL residual, the fund after (balance,
 floor, initial, credits, debits), the socialization (kind, open interest,
@@ -467,6 +468,15 @@ wu("lending_negative_cover", 9, tail=["Z", 1, 0, -1])
 wu("lending_collateral_not_held", 9, tail=["Z", 0, 0, 1])
 wu("lending_not_borrowed", 9, tail=["Z", 1, 1, 1])
 wu("lending_unknown_asset", 10, tail=["Z", 2, 0, 0])
+# The terms checked alone: Aave's testnet terms; 9,500 / 10,500 bps (9,975
+# bps: allowed); a threshold, a fee above 100 %; a bonus below 100 %; not
+# whole bps; 9,600 x 10,500 = 10,080 bps above 100 %; k = -38 and 39.
+for nm, t in [("testnet", TESTNET), ("threshold_9500", (950_000, 1_050_000, 100_000, 1, 0)),
+              ("threshold_above_1", (1_000_001, 1_050_000, 100_000, 1, 0)), ("fee_above_1", (860_000, 1_050_000, 1_000_001, 1, 0)),
+              ("bonus_below_1", (860_000, 999_900, 100_000, 1, 0)), ("bonus_not_whole_bps", (860_000, 1_050_001, 100_000, 1, 0)),
+              ("threshold_times_bonus", (960_000, 1_050_000, 100_000, 1, 0)), ("base_exponent_min", (860_000, 1_050_000, 100_000, 0, -38)),
+              ("base_exponent_39", (860_000, 1_050_000, 100_000, 1, 39))]:
+    lend(f"lending_terms_{nm}", 11, [], [], [], [t])
 
 
 def wcase(name, kind, index, amount, steps, scope, fund, cap, deposit_index, payers, ledger_len=6, assets=(), asset_prices=()):

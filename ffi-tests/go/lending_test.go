@@ -187,13 +187,16 @@ func lendingHealthString(h LendingAccountHealth) string {
 		wide(h.HealthFactorHi, h.HealthFactorLo), h.Liquidatable)
 }
 
-// runLending runs a lending case (what 8 to 10, format in gen_cases.py).
+// runLending runs a lending case (what 8 to 11, format in gen_cases.py).
 func runLending(k *tokens, what int64, book *Book, account *UnifiedAccount) (string, error) {
 	k.expect("H")
 	var terms []LendingTerms
 	for i, n := 0, k.int(); i < int(n); i++ {
 		terms = append(terms, LendingTerms{LiquidationThresholdPPM: uint32(k.int()), LiquidationBonusPPM: uint32(k.int()),
 			ProtocolFeePPM: uint32(k.int()), CollateralEnabled: uint8(k.int()), BaseExponent: int32(k.int())})
+	}
+	if what == 11 {
+		return "", LendingTermsValidate(terms[0])
 	}
 	if what == 8 {
 		h, err := LendingHealth(book, account, terms)

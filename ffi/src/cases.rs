@@ -305,7 +305,7 @@ fn lending_health_str(h: &lending::LendingHealth) -> String {
     format!("{} {} {} {}", words(h.total_collateral_base), words(h.total_debt_base), words(h.health_factor), u8::from(h.liquidatable))
 }
 
-/// A lending case (`what` 8 to 10, format in `gen_cases.py`).
+/// A lending case (`what` 8 to 11, format in `gen_cases.py`).
 fn lending_case(t: &mut Tokens<'_>, what: i64, account: &UnifiedAccount<'_>, book: &MarginBook<'_>) -> core::result::Result<String, Error> {
     t.expect("H");
     let n = t.int();
@@ -318,6 +318,9 @@ fn lending_case(t: &mut Tokens<'_>, what: i64, account: &UnifiedAccount<'_>, boo
             base_exponent: t.int() as i32,
         })
         .collect();
+    if what == 11 {
+        return terms[0].validate().map(|()| String::new());
+    }
     if what == 8 {
         return lending::lending_health(account, book, &terms).map(|h| lending_health_str(&h));
     }

@@ -665,7 +665,7 @@ public final class PartliqTest {
         + wide(h.health_factor_hi, h.health_factor_lo) + " " + h.liquidatable;
   }
 
-  /** A lending case (what 8 to 10, format in gen_cases.py). */
+  /** A lending case (what 8 to 11, format in gen_cases.py). */
   private static String[] runLending(Tokens t, long what, Unified un) {
     PartliqLending lib = PartliqLending.LIB;
     t.expect("H");
@@ -682,6 +682,9 @@ public final class PartliqTest {
     Pool p = un.pool;
     SizeT nt = new SizeT(rs.size());
     int st;
+    if (what == 11) {
+      return new String[] {u(lib.partliq_lending_terms_validate(terms[0])), ""};
+    }
     if (what == 8) {
       LendingAccountHealth h = new LendingAccountHealth();
       st = lib.partliq_lending_health(p.markets, p.nm(), p.prices, p.np(), un.funding, Unified.n(un.funding), un.risk, Unified.n(un.risk),
