@@ -235,6 +235,30 @@ impl<'s> LiquidationIndex<'s> {
         LiquidationIndex { market_index, longs: long_storage, long_len: 0, shorts: short_storage, short_len: 0 }
     }
 
+    /// An index over storage that already holds `long_len` long and
+    /// `short_len` short entries, each side sorted (as an earlier index over
+    /// the same storage left them: what a caller that keeps the index in its
+    /// own memory between calls, the C ABI's, uses). Lengths above the
+    /// storage's are clamped to it. The order is trusted: unsorted entries
+    /// give wrong query answers (never undefined behaviour).
+    pub fn from_parts(
+        market_index: u32,
+        long_storage: &'s mut [IndexEntry],
+        long_len: usize,
+        short_storage: &'s mut [IndexEntry],
+        short_len: usize,
+    ) -> Self {
+        let long_len = long_len.min(long_storage.len());
+        let short_len = short_len.min(short_storage.len());
+        LiquidationIndex { market_index, longs: long_storage, long_len, shorts: short_storage, short_len }
+    }
+
+    /// The capacity of each side (its storage's length): `(longs, shorts)`.
+    #[must_use]
+    pub fn capacity(&self) -> (usize, usize) {
+        (self.longs.len(), self.shorts.len())
+    }
+
     /// The market this index covers.
     #[must_use]
     pub fn market_index(&self) -> u32 {
@@ -327,7 +351,8 @@ impl<'s> LiquidationIndex<'s> {
     /// # Errors
     /// [`Error::UnknownPosition`] for an account index outside `accounts` or
     /// a position range outside `positions`; [`Error::BufferTooSmall`] when a
-    /// side is full (entries inserted before it stay).
+    /// side has no room for all of the account's entries. On an error
+    /// nothing is inserted (the entries are counted first).
     #[allow(clippy::too_many_arguments)]
     pub fn insert_account(
         &mut self,
@@ -338,7 +363,62 @@ impl<'s> LiquidationIndex<'s> {
         low: &[Price],
         high: &[Price],
     ) -> Result<usize> {
+        let (longs, shorts) = self.count_account(account, accounts, positions, markets, low, high)?;
+        let (cap_l, cap_s) = self.capacity();
+        if self.long_len.saturating_add(longs) > cap_l || self.short_len.saturating_add(shorts) > cap_s {
+            return Err(Error::BufferTooSmall);
+        }
         self.account_entries(account, accounts, positions, markets, low, high, &mut |ix, side, e| ix.insert(side, e))
+    }
+
+    /// Re-keys `account` after a change of its collateral or positions (or
+    /// of its other markets' bounds): removes every entry of it
+    /// ([`Self::remove_account`]) and inserts its new ones
+    /// ([`Self::insert_account`]). Returns `(removed, inserted)`. On an error
+    /// (as [`Self::insert_account`]'s, the room counted after the removal)
+    /// nothing changes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rekey_account(
+        &mut self,
+        account: u32,
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        markets: &[Market],
+        low: &[Price],
+        high: &[Price],
+    ) -> Result<(usize, usize)> {
+        let (longs, shorts) = self.count_account(account, accounts, positions, markets, low, high)?;
+        let held = |v: &[IndexEntry]| v.iter().filter(|e| e.account == account).count();
+        let (old_l, old_s) = (held(self.longs()), held(self.shorts()));
+        let (cap_l, cap_s) = self.capacity();
+        let fits = |len: usize, old: usize, new: usize, cap: usize| len.saturating_sub(old).saturating_add(new) <= cap;
+        if !fits(self.long_len, old_l, longs, cap_l) || !fits(self.short_len, old_s, shorts, cap_s) {
+            return Err(Error::BufferTooSmall);
+        }
+        let removed = self.remove_account(account);
+        let inserted = self.account_entries(account, accounts, positions, markets, low, high, &mut |ix, side, e| ix.insert(side, e))?;
+        Ok((removed, inserted))
+    }
+
+    /// How many long and short entries [`Self::insert_account`] would insert.
+    fn count_account(
+        &mut self,
+        account: u32,
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        markets: &[Market],
+        low: &[Price],
+        high: &[Price],
+    ) -> Result<(usize, usize)> {
+        let mut counts = (0usize, 0usize);
+        self.account_entries(account, accounts, positions, markets, low, high, &mut |_, side, _| {
+            match side {
+                Side::Long => counts.0 = counts.0.saturating_add(1),
+                Side::Short => counts.1 = counts.1.saturating_add(1),
+            }
+            Ok(())
+        })?;
+        Ok(counts)
     }
 
     /// As [`Self::insert_account`], appending unsorted (bulk building).
@@ -494,6 +574,39 @@ mod tests {
             ix.insert(Side::Long, e(k, 9)).unwrap();
         }
         assert_eq!(ix.insert(Side::Long, e(7, 9)), Err(Error::BufferTooSmall));
+    }
+
+    #[test]
+    fn account_inserts_are_all_or_nothing_and_rekey_in_place() {
+        // Two accounts, each a long and (account 1) a short in market 0 and
+        // a long in market 1. Capacity: 1 long, 1 short.
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)), Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let positions = [pos(0, 100, -9_600), pos(1, 1, 0), pos(0, 100, -9_600), pos(0, -100, 10_400)];
+        let accounts = [
+            ScanAccount { collateral: Quote(0), first_position: 0, position_count: 2 },
+            ScanAccount { collateral: Quote(0), first_position: 2, position_count: 2 },
+        ];
+        let p = [Price(100), Price(100)];
+        let mut l = [IndexEntry::default(); 1];
+        let mut s = [IndexEntry::default(); 1];
+        let mut ix = LiquidationIndex::new(0, &mut l, &mut s);
+        assert_eq!(ix.insert_account(0, &accounts, &positions, &markets, &p, &p), Ok(1));
+        // Account 1 needs a long (no room) and a short (room): nothing goes in.
+        assert_eq!(ix.insert_account(1, &accounts, &positions, &markets, &p, &p), Err(Error::BufferTooSmall));
+        assert_eq!((ix.longs().len(), ix.shorts().len()), (1, 0));
+        assert_eq!(ix.insert_account(2, &accounts, &positions, &markets, &p, &p), Err(Error::UnknownPosition));
+        // Re-keying account 0 frees its own long first: room for the new one.
+        let before = ix.longs()[0];
+        assert_eq!(ix.rekey_account(0, &accounts, &positions, &markets, &p, &p), Ok((1, 1)));
+        assert_eq!(ix.longs(), &[before]);
+        // Re-keying account 1 into account 0's long slot: still no room.
+        assert_eq!(ix.rekey_account(1, &accounts, &positions, &markets, &p, &p), Err(Error::BufferTooSmall));
+        assert_eq!(ix.longs(), &[before]);
+        // The kept storage read back as it was.
+        let (ll, sl) = (ix.longs().len(), ix.shorts().len());
+        drop(ix);
+        let ix = LiquidationIndex::from_parts(0, &mut l, ll, &mut s, sl + 5);
+        assert_eq!((ix.longs(), ix.shorts().len()), (&[before][..], 1));
     }
 
     #[test]
