@@ -93,6 +93,16 @@
 #define PARTLIQ_MAX_LEDGER_ENTRIES 6
 
 /**
+ * The alignment a scanner's memory needs (the table's 128-bit fields).
+ */
+#define PARTLIQ_SCANNER_ALIGN 16
+
+/**
+ * The alignment an index's memory needs (8).
+ */
+#define PARTLIQ_INDEX_ALIGN 8
+
+/**
  * A capacity budget that is not enforced (`partliq_capacity_limits`).
  */
 #define PARTLIQ_CAPACITY_UNLIMITED 18446744073709551615ull
@@ -1019,6 +1029,67 @@ enum partliq_delisting_outcome
 typedef enum partliq_delisting_outcome partliq_delisting_outcome;
 #else
 typedef uint32_t partliq_delisting_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a scan stopped (`partliq_scan_outcome.end`).
+ */
+enum partliq_scan_end
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every account (entry) was examined.
+   */
+  PARTLIQ_SCAN_END_COMPLETE = 0,
+  /**
+   * The hit buffer is full; account (entry) `next` is not healthy and was
+   * not written. Resume at `next` with an emptied buffer.
+   */
+  PARTLIQ_SCAN_END_BUFFER_FULL = 1,
+  /**
+   * The health of account (entry) `next` failed with `error` (or its
+   * position range lies outside the positions: `UNKNOWN_POSITION`; for
+   * `partliq_scanner_confirm`, an entry naming no account too). Resume
+   * at `next + 1` to skip it.
+   */
+  PARTLIQ_SCAN_END_FAILED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_scan_end partliq_scan_end;
+#else
+typedef uint32_t partliq_scan_end;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which order `partliq_sort_by_priority` sorts into.
+ */
+enum partliq_priority_order
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Lowest `equity / maintenance` first (exact; no maintenance: −∞ with
+   * negative equity, +∞ otherwise), then the larger notional, then the
+   * lower index.
+   */
+  PARTLIQ_PRIORITY_ORDER_MARGIN_RATIO = 0,
+  /**
+   * dYdX-style: largest `|fillable − oracle| / oracle` first (exact),
+   * then the larger notional, then the lower index.
+   */
+  PARTLIQ_PRIORITY_ORDER_ORACLE_DISTANCE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_priority_order partliq_priority_order;
+#else
+typedef uint32_t partliq_priority_order;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2917,6 +2988,161 @@ typedef struct partliq_adl_fill {
 } partliq_adl_fill;
 
 /**
+ * One account of a flat batch: collateral and a range of the flat
+ * positions array (one cross-margin pool; an isolated position is an
+ * account with collateral 0 and one position).
+ */
+typedef struct partliq_scan_account {
+  /**
+   * Collateral, quote units.
+   */
+  int64_t collateral;
+  /**
+   * Index of the account's first position in the positions array.
+   */
+  uint32_t first_position;
+  /**
+   * Number of positions (consecutive from `first_position`).
+   */
+  uint32_t position_count;
+} partliq_scan_account;
+
+/**
+ * A pool a scan found not healthy.
+ */
+typedef struct partliq_scan_hit {
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint64_t account_index;
+  /**
+   * Its exact health (`partliq_pool_health`'s); state liquidatable or bankrupt.
+   */
+  struct partliq_health health;
+} partliq_scan_hit;
+
+/**
+ * What a scan did.
+ */
+typedef struct partliq_scan_outcome {
+  /**
+   * Hits written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * First account (entry) not examined to the end; when complete, the
+   * accounts' (entries') length, or `start` when that was already past
+   * it: never below `start`, so a resume loop `while (next < len)` ends.
+   */
+  uint64_t next;
+  /**
+   * Accounts that went through the exact path (not proven healthy by the
+   * division-free bound): the hits plus the near-boundary ones.
+   */
+  uint64_t exact_checks;
+  /**
+   * A `partliq_scan_end`.
+   */
+  uint32_t end;
+  /**
+   * With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status; else 0.
+   */
+  partliq_status error;
+} partliq_scan_outcome;
+
+/**
+ * One indexed position: its key (conservative liquidation price), its
+ * account and its position (indices in the accounts and flat positions
+ * arrays). Sides are sorted by key, then account, then position.
+ */
+typedef struct partliq_index_entry {
+  /**
+   * Conservative liquidation price: a long may be unhealthy at marks ≤
+   * it, a short at marks ≥ it (`INT64_MAX` / 0: always a candidate).
+   */
+  int64_t key;
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint32_t account;
+  /**
+   * Index of the position in the flat positions array.
+   */
+  uint32_t position;
+} partliq_index_entry;
+
+/**
+ * What an index holds (`partliq_index_info`).
+ */
+typedef struct partliq_index_info {
+  /**
+   * Entries per side the memory holds.
+   */
+  uint64_t capacity;
+  /**
+   * Long entries.
+   */
+  uint64_t longs;
+  /**
+   * Short entries.
+   */
+  uint64_t shorts;
+  /**
+   * The market the index covers.
+   */
+  uint32_t market_index;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_index_info;
+
+/**
+ * What a query wrote (`partliq_index_candidates`, `partliq_index_crossed`).
+ */
+typedef struct partliq_index_query {
+  /**
+   * Entries written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * The answer's next entry not written (`start + count`, or `start`
+   * when that is past the end): resume there while `next < total`.
+   */
+  uint64_t next;
+  /**
+   * The whole answer's length.
+   */
+  uint64_t total;
+} partliq_index_query;
+
+/**
+ * One account's figures for `partliq_sort_by_priority`.
+ */
+typedef struct partliq_priority_item {
+  /**
+   * Equity (a `partliq_health`'s).
+   */
+  int64_t equity;
+  /**
+   * Maintenance requirement (≥ 0).
+   */
+  int64_t maintenance;
+  /**
+   * Gross notional of its positions (≥ 0): the first tie-break.
+   */
+  int64_t notional;
+  /**
+   * Oracle price (`OracleDistance` only; > 0 there).
+   */
+  int64_t oracle_price;
+  /**
+   * Fillable price (`OracleDistance` only; ≥ 0 there).
+   */
+  int64_t fillable_price;
+} partliq_priority_item;
+
+/**
  * One market's liquidation budgets (the core's `CapacityLimits`).
  */
 typedef struct partliq_capacity_limits {
@@ -3441,6 +3667,31 @@ typedef struct partliq_ledger {
  * lending liquidation does not conserve an asset (`partliq::Error::LendingNotConserved`).
  */
 #define PARTLIQ_STATUS_LENDING_NOT_CONSERVED 246
+
+/**
+ * scanner or index memory too small for its layout (`partliq::Error::TableMemoryTooSmall`).
+ */
+#define PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL 250
+
+/**
+ * scanner or index memory not aligned for its layout (`partliq::Error::TableMemoryMisaligned`).
+ */
+#define PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED 251
+
+/**
+ * memory holds no initialized scanner or index of this kind (`partliq::Error::TableNotInitialized`).
+ */
+#define PARTLIQ_STATUS_TABLE_NOT_INITIALIZED 252
+
+/**
+ * scanner table was built for other markets or prices (`partliq::Error::StaleScanTable`).
+ */
+#define PARTLIQ_STATUS_STALE_SCAN_TABLE 253
+
+/**
+ * liquidation-price index holds another market (`partliq::Error::IndexMarketMismatch`).
+ */
+#define PARTLIQ_STATUS_INDEX_MARKET_MISMATCH 254
 
 /**
  * A required pointer is NULL (an array pointer with a non-zero length included).
@@ -4776,6 +5027,292 @@ partliq_status partliq_deleverage(int64_t deficit_size,
                                   struct partliq_adl_fill *fills,
                                   size_t fills_len,
                                   size_t *out_count);
+
+/**
+ * The alignment a scanner's memory needs (`PARTLIQ_SCANNER_ALIGN`, 16).
+ */
+size_t partliq_scanner_align(void);
+
+/**
+ * Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
+ * header and 1,168 bytes a market); 0 when that does not fit a
+ * `PTRDIFF_MAX`.
+ */
+size_t partliq_scanner_size(size_t markets_len);
+
+/**
+ * Builds a scanner in `mem` for `markets` and their marks `prices`
+ * (`prices[i]` the mark of `markets[i]`): the per-market table of the
+ * division-free health bound, and the fingerprint of the markets and marks.
+ * Invalid markets and markets without a positive mark get no fast path
+ * (their positions take the exact path, which reports their errors).
+ * Nothing else may use the memory during the call; on any status but `OK`
+ * the memory is untouched.
+ *
+ * Statuses: the memory's (`partliq_scanner_size(markets_len)` bytes at
+ * least), the arrays', `INVALID_ENUM` (a market's fee rounding).
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed); each array pointer is
+ * NULL (only with length 0) or points to that many initialised elements
+ * outside `mem`.
+ */
+partliq_status partliq_scanner_init(void *mem,
+                                    size_t len,
+                                    const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len);
+
+/**
+ * Scans `accounts[start..]` (each a range of `positions`) with the scanner
+ * in `mem`, built for these `markets` and `prices`: writes each pool that is
+ * not healthy, with its exact health, to the front of `hits` (in account
+ * order) and what the scan did to `*out` — exactly the core's
+ * `Scanner::scan`: a full buffer or an account whose health fails stops the
+ * scan with status `OK` and says where to resume (`partliq_scan_outcome`).
+ * Any number of scans may use one scanner at once.
+ *
+ * Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
+ * the markets or marks are not the ones it was built for),
+ * `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
+ * rounding). Nothing is written unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_scanner_init` and not written during the call; each array
+ * pointer is NULL (only with length 0) or points to that many initialised
+ * elements (`hits` writable, any values, not overlapping the others); `out`
+ * is NULL or valid for one write.
+ */
+partliq_status partliq_scanner_scan(const void *mem,
+                                    size_t len,
+                                    const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len,
+                                    const struct partliq_scan_account *accounts,
+                                    size_t accounts_len,
+                                    const struct partliq_position *positions,
+                                    size_t positions_len,
+                                    size_t start,
+                                    struct partliq_scan_hit *hits,
+                                    size_t hits_len,
+                                    struct partliq_scan_outcome *out);
+
+/**
+ * Checks the accounts named by `entries[start..]` (candidates from a
+ * liquidation-price index, `partliq_index_candidates` or
+ * `partliq_index_crossed`) with the exact health, as
+ * `partliq_scanner_scan` does the accounts: each that is not healthy goes
+ * to `hits` in entry order, `next` counts entries (the core's
+ * `Scanner::confirm`). An account named twice is reported twice; an entry
+ * naming no account fails with `UNKNOWN_POSITION` (in `*out`).
+ *
+ * Statuses as `partliq_scanner_scan`.
+ *
+ * # Safety
+ * As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
+ * points to that many initialised entries.
+ */
+partliq_status partliq_scanner_confirm(const void *mem,
+                                       size_t len,
+                                       const struct partliq_market *markets,
+                                       size_t markets_len,
+                                       const int64_t *prices,
+                                       size_t prices_len,
+                                       const struct partliq_index_entry *entries,
+                                       size_t entries_len,
+                                       const struct partliq_scan_account *accounts,
+                                       size_t accounts_len,
+                                       const struct partliq_position *positions,
+                                       size_t positions_len,
+                                       size_t start,
+                                       struct partliq_scan_hit *hits,
+                                       size_t hits_len,
+                                       struct partliq_scan_outcome *out);
+
+/**
+ * The alignment an index's memory needs (`PARTLIQ_INDEX_ALIGN`, 8).
+ */
+size_t partliq_index_align(void);
+
+/**
+ * Bytes of memory an index of `capacity` entries per side needs (a 64-byte
+ * header and 32 bytes an entry of capacity); 0 when `capacity` is 0 or the
+ * size does not fit a `PTRDIFF_MAX`.
+ */
+size_t partliq_index_size(size_t capacity);
+
+/**
+ * Lays out an empty index of market `market_index` with `capacity` (≥ 1)
+ * entries per side in `mem`. Nothing else may use the memory during the
+ * call; on any status but `OK` it is untouched.
+ *
+ * Statuses: the memory's (`partliq_index_size(capacity)` bytes at least),
+ * `OUT_OF_RANGE` (`capacity` 0).
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents).
+ */
+partliq_status partliq_index_init(void *mem,
+                                  size_t len,
+                                  uint32_t market_index,
+                                  size_t capacity);
+
+/**
+ * What the index in `mem` holds: its market, capacity and entries per side.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_index_init`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_index_info(const void *mem,
+                                  size_t len,
+                                  struct partliq_index_info *out);
+
+/**
+ * Keys every non-empty position of `accounts[account]` in the index's
+ * market and inserts it, with the account's other markets' marks bounded
+ * by `low[i] ..= high[i]` (see the module docs); writes how many entries
+ * went in to `*out_inserted` (0 when no mark of this market can make the
+ * account unhealthy). A key that cannot be computed (an invalid market, a
+ * missing bound) makes the position always a candidate.
+ *
+ * Statuses: the memory's, the arrays', `RESERVED_NOT_ZERO`,
+ * `INVALID_ENUM`, `UNKNOWN_POSITION` (no such account, or its range
+ * outside `positions`), `BUFFER_TOO_SMALL` (a side without room for all of
+ * them). Nothing changes unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
+ * `partliq_index_init`, accessed by nothing else during the call; each
+ * array pointer is NULL (only with length 0) or points to that many
+ * initialised elements outside `mem`; `out_inserted` is NULL or valid for
+ * one write.
+ */
+partliq_status partliq_index_insert_account(void *mem,
+                                            size_t len,
+                                            uint32_t account,
+                                            const struct partliq_scan_account *accounts,
+                                            size_t accounts_len,
+                                            const struct partliq_position *positions,
+                                            size_t positions_len,
+                                            const struct partliq_market *markets,
+                                            size_t markets_len,
+                                            const int64_t *low,
+                                            size_t low_len,
+                                            const int64_t *high,
+                                            size_t high_len,
+                                            uint64_t *out_inserted);
+
+/**
+ * Re-keys `accounts[account]` after a change of its collateral or
+ * positions (or of its other markets' bounds): removes every entry it has
+ * and inserts its new ones, as `partliq_index_insert_account`; writes how
+ * many went out and in. Statuses as `partliq_index_insert_account` (room
+ * counted after the removal). Nothing changes unless `OK`.
+ *
+ * # Safety
+ * As `partliq_index_insert_account`; `out_removed` is NULL or valid for one
+ * write.
+ */
+partliq_status partliq_index_rekey_account(void *mem,
+                                           size_t len,
+                                           uint32_t account,
+                                           const struct partliq_scan_account *accounts,
+                                           size_t accounts_len,
+                                           const struct partliq_position *positions,
+                                           size_t positions_len,
+                                           const struct partliq_market *markets,
+                                           size_t markets_len,
+                                           const int64_t *low,
+                                           size_t low_len,
+                                           const int64_t *high,
+                                           size_t high_len,
+                                           uint64_t *out_removed,
+                                           uint64_t *out_inserted);
+
+/**
+ * Removes every entry of `account` (both sides; a linear pass) and writes
+ * how many to `*out_removed`.
+ *
+ * # Safety
+ * `mem` as `partliq_index_insert_account`'s; `out_removed` is NULL or
+ * valid for one write.
+ */
+partliq_status partliq_index_remove_account(void *mem,
+                                            size_t len,
+                                            uint32_t account,
+                                            uint64_t *out_removed);
+
+/**
+ * Every entry that may be unhealthy at mark `price` of `market_index` (the
+ * index's market): the longs with key ≥ `price`, then the shorts with key
+ * ≤ `price` — entries `start..` of that answer into `out` (`out_len` of
+ * them at most), and what was written to `*query`. `O(log n)` plus the
+ * copy.
+ *
+ * Statuses: the memory's, `out`'s and `query`'s, `INDEX_MARKET_MISMATCH`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_index_init`, not written during the call; `out` is NULL (only
+ * with `out_len` 0) or valid for `out_len` writes of initialised entries;
+ * `query` is NULL or valid for one write.
+ */
+partliq_status partliq_index_candidates(const void *mem,
+                                        size_t len,
+                                        uint32_t market_index,
+                                        int64_t price,
+                                        size_t start,
+                                        struct partliq_index_entry *out,
+                                        size_t out_len,
+                                        struct partliq_index_query *query);
+
+/**
+ * The entries a move of the mark of `market_index` from `from` to `to`
+ * makes candidates that were not at `from` (longs with `to ≤ key < from`
+ * when it falls, shorts with `from < key ≤ to` when it rises, none when it
+ * stays): entries `start..` of that answer into `out`, as
+ * `partliq_index_candidates`.
+ *
+ * # Safety
+ * As `partliq_index_candidates`.
+ */
+partliq_status partliq_index_crossed(const void *mem,
+                                     size_t len,
+                                     uint32_t market_index,
+                                     int64_t from,
+                                     int64_t to,
+                                     size_t start,
+                                     struct partliq_index_entry *out,
+                                     size_t out_len,
+                                     struct partliq_index_query *query);
+
+/**
+ * Sorts `indices` (indices into `items`) in place, most dangerous first by
+ * `order` (a `partliq_priority_order`): a heapsort of the caller's buffer,
+ * no allocation, a total and deterministic order (the index is the last
+ * key). Duplicated indices stay adjacent.
+ *
+ * Statuses: the arrays', `INVALID_ENUM`, `UNKNOWN_POSITION` (an index ≥
+ * `items_len`), `OUT_OF_RANGE` (a named item's maintenance or notional
+ * negative), with `OracleDistance` `MISSING_PRICE` (an oracle price 0) and
+ * `NEGATIVE_PRICE`. On any status but `OK` `indices` is unchanged.
+ *
+ * # Safety
+ * `items` is NULL (only with `items_len` 0) or points to `items_len`
+ * initialised items; `indices` likewise for `indices_len` indices, writable
+ * and not overlapping `items`.
+ */
+partliq_status partliq_sort_by_priority(const struct partliq_priority_item *items,
+                                        size_t items_len,
+                                        uint32_t order,
+                                        uint32_t *indices,
+                                        size_t indices_len);
 
 /**
  * The alignment a market parameter object needs (8).

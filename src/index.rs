@@ -491,11 +491,7 @@ impl<'s> LiquidationIndex<'s> {
     /// price, shorts with key ≤ price)`. `O(log n)`.
     #[must_use]
     pub fn candidates(&self, price: Price) -> (&[IndexEntry], &[IndexEntry]) {
-        let longs = self.longs();
-        let shorts = self.shorts();
-        let l = longs.partition_point(|e| e.key < price.0);
-        let s = shorts.partition_point(|e| e.key <= price.0);
-        (longs.get(l..).unwrap_or(&[]), shorts.get(..s).unwrap_or(&[]))
+        candidates_of(self.longs(), self.shorts(), price)
     }
 
     /// The entries a move of the mark from `from` to `to` makes candidates
@@ -504,19 +500,35 @@ impl<'s> LiquidationIndex<'s> {
     /// when it stays. `O(log n)`.
     #[must_use]
     pub fn crossed(&self, from: Price, to: Price) -> &[IndexEntry] {
-        if to.0 < from.0 {
-            let longs = self.longs();
-            let lo = longs.partition_point(|e| e.key < to.0);
-            let hi = longs.partition_point(|e| e.key < from.0);
-            longs.get(lo..hi).unwrap_or(&[])
-        } else if to.0 > from.0 {
-            let shorts = self.shorts();
-            let lo = shorts.partition_point(|e| e.key <= from.0);
-            let hi = shorts.partition_point(|e| e.key <= to.0);
-            shorts.get(lo..hi).unwrap_or(&[])
-        } else {
-            &[]
-        }
+        crossed_of(self.longs(), self.shorts(), from, to)
+    }
+}
+
+/// [`LiquidationIndex::candidates`] over an index's sorted sides read in
+/// place (`longs`, `shorts` as [`LiquidationIndex::longs`] and
+/// [`LiquidationIndex::shorts`] give them): for readers that only share the
+/// storage, such as the C ABI's concurrent queries.
+#[must_use]
+pub fn candidates_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], price: Price) -> (&'e [IndexEntry], &'e [IndexEntry]) {
+    let l = longs.partition_point(|e| e.key < price.0);
+    let s = shorts.partition_point(|e| e.key <= price.0);
+    (longs.get(l..).unwrap_or(&[]), shorts.get(..s).unwrap_or(&[]))
+}
+
+/// [`LiquidationIndex::crossed`] over an index's sorted sides read in place
+/// (see [`candidates_of`]).
+#[must_use]
+pub fn crossed_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], from: Price, to: Price) -> &'e [IndexEntry] {
+    if to.0 < from.0 {
+        let lo = longs.partition_point(|e| e.key < to.0);
+        let hi = longs.partition_point(|e| e.key < from.0);
+        longs.get(lo..hi).unwrap_or(&[])
+    } else if to.0 > from.0 {
+        let lo = shorts.partition_point(|e| e.key <= from.0);
+        let hi = shorts.partition_point(|e| e.key <= to.0);
+        shorts.get(lo..hi).unwrap_or(&[])
+    } else {
+        &[]
     }
 }
 

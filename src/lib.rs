@@ -148,7 +148,7 @@ pub use escalation::{
     InsuranceFundBook, InsuranceFunds,
 };
 pub use health::{account_health, pool_health, Health, HealthState, Target};
-pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};
+pub use index::{band_bounds, candidates_of, crossed_of, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
 pub use pipeline::{run_pipeline, Action, Decision, Reason};
