@@ -616,7 +616,6 @@ mod tests {
         assert_eq!(ix.longs(), &[before]);
         // The kept storage read back as it was.
         let (ll, sl) = (ix.longs().len(), ix.shorts().len());
-        drop(ix);
         let ix = LiquidationIndex::from_parts(0, &mut l, ll, &mut s, sl + 5);
         assert_eq!((ix.longs(), ix.shorts().len()), (&[before][..], 1));
     }

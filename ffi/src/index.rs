@@ -182,7 +182,7 @@ unsafe fn sides<'a>(mem: *const c_void, len: usize, market: u32) -> Result<(&'a 
     // padding; nothing writes the memory during the call (the contract).
     unsafe {
         let longs = core::slice::from_raw_parts(base.add(HEADER).cast::<IndexEntry>(), l);
-        let shorts = core::slice::from_raw_parts(base.add(HEADER + capacity * ENTRY).cast::<IndexEntry>(), s);
+        let shorts = core::slice::from_raw_parts(base.add(HEADER.wrapping_add(capacity.wrapping_mul(ENTRY))).cast::<IndexEntry>(), s);
         Ok((longs, shorts))
     }
 }
@@ -206,13 +206,12 @@ unsafe fn with_index<T>(
     let (longs, shorts) = unsafe {
         (
             core::slice::from_raw_parts_mut(base.add(HEADER).cast::<IndexEntry>(), capacity),
-            core::slice::from_raw_parts_mut(base.add(HEADER + capacity * ENTRY).cast::<IndexEntry>(), capacity),
+            core::slice::from_raw_parts_mut(base.add(HEADER.wrapping_add(capacity.wrapping_mul(ENTRY))).cast::<IndexEntry>(), capacity),
         )
     };
     let mut ix = LiquidationIndex::from_parts(market, longs, l, shorts, s);
     let r = f(&mut ix);
     let (nl, ns) = (ix.longs().len() as u64, ix.shorts().len() as u64);
-    drop(ix);
     // SAFETY: the header, aligned and ours for the call; written through
     // the raw pointer after the sides' borrows ended.
     unsafe {
@@ -244,9 +243,10 @@ macro_rules! batch_in {
     }};
 }
 
-fn batch<'a>(
-    a: (&'a [partliq_scan_account], &'a [partliq_position], &'a [partliq_market], &'a [i64], &'a [i64]),
-) -> Result<Batch<'a>, partliq_status> {
+/// A batch's arrays as the caller gave them (`batch_in!`).
+type BatchArgs<'a> = (&'a [partliq_scan_account], &'a [partliq_position], &'a [partliq_market], &'a [i64], &'a [i64]);
+
+fn batch(a: BatchArgs<'_>) -> Result<Batch<'_>, partliq_status> {
     Ok(Batch {
         accounts: Castable::cast_slice(a.0)?,
         positions: Castable::cast_slice(a.1)?,

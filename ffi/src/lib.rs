@@ -131,7 +131,7 @@ mod status;
 #[allow(unsafe_code)]
 mod policy;
 
-// `partliq_dydx_liquidation_config_*` (the replicas' configuration).
+// The venue replicas: `partliq_dydx_*` (config and liquidation functions), `partliq_aave_*`.
 #[allow(unsafe_code)]
 mod venues;
 

@@ -471,6 +471,7 @@ mod tests {
         (acs, ps)
     }
 
+    #[allow(clippy::too_many_arguments)]
     unsafe fn scan(
         mem: *const c_void,
         len: usize,
