@@ -1874,7 +1874,7 @@ typedef struct partliq_aave_user_reserve {
 /**
  * `calculateUserAccountData`'s figures.
  */
-typedef struct partliq_aave_account_data {
+typedef struct partliq_aave_account {
   /**
    * Σ collateral values (each rounded down), base currency.
    */
@@ -1895,12 +1895,12 @@ typedef struct partliq_aave_account_data {
    * Health factor (WAD, 10^18 = 1.0); `INT128_MAX` without debt.
    */
   struct partliq_i128 health_factor;
-} partliq_aave_account_data;
+} partliq_aave_account;
 
 /**
  * The most debt of one reserve a liquidation may repay.
  */
-typedef struct partliq_aave_close_factor {
+typedef struct partliq_aave_max_debt {
   /**
    * The cap, debt-token wei.
    */
@@ -1930,7 +1930,7 @@ typedef struct partliq_aave_close_factor {
    * 0.
    */
   uint32_t reserved;
-} partliq_aave_close_factor;
+} partliq_aave_max_debt;
 
 /**
  * The collateral a repayment buys.
@@ -1999,15 +1999,15 @@ typedef struct partliq_aave_liquidation {
   /**
    * Account data before.
    */
-  struct partliq_aave_account_data account_before;
+  struct partliq_aave_account account_before;
   /**
    * Account data after.
    */
-  struct partliq_aave_account_data account_after;
+  struct partliq_aave_account account_after;
   /**
    * The close factor.
    */
-  struct partliq_aave_close_factor close_factor;
+  struct partliq_aave_max_debt close_factor;
   /**
    * The collateral quote for the debt requested.
    */
@@ -3517,7 +3517,7 @@ typedef struct partliq_index_entry {
 /**
  * What an index holds (`partliq_index_info`).
  */
-typedef struct partliq_index_info {
+typedef struct partliq_index_stats {
   /**
    * Entries per side the memory holds.
    */
@@ -3538,7 +3538,7 @@ typedef struct partliq_index_info {
    * 0.
    */
   uint32_t reserved;
-} partliq_index_info;
+} partliq_index_stats;
 
 /**
  * What a query wrote (`partliq_index_candidates`, `partliq_index_crossed`).
@@ -4468,7 +4468,7 @@ partliq_status partliq_aave_account_data(const struct partliq_aave_reserve *rese
                                          size_t reserves_len,
                                          const struct partliq_aave_user_reserve *user,
                                          size_t user_len,
-                                         struct partliq_aave_account_data *out);
+                                         struct partliq_aave_account *out);
 
 /**
  * The most debt of reserve `debt_index` a liquidation seizing reserve
@@ -4485,7 +4485,7 @@ partliq_status partliq_aave_close_factor(const struct partliq_aave_reserve *rese
                                          size_t user_len,
                                          uint32_t collateral_index,
                                          uint32_t debt_index,
-                                         struct partliq_aave_close_factor *out);
+                                         struct partliq_aave_max_debt *out);
 
 /**
  * The collateral `*debt_to_cover` of `debt` buys from `collateral` with a
@@ -5887,7 +5887,7 @@ partliq_status partliq_index_init(void *mem,
  */
 partliq_status partliq_index_info(const void *mem,
                                   size_t len,
-                                  struct partliq_index_info *out);
+                                  struct partliq_index_stats *out);
 
 /**
  * Keys every non-empty position of `accounts[account]` in the index's

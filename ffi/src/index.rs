@@ -58,7 +58,7 @@ pub struct partliq_index_entry {
 /// What an index holds (`partliq_index_info`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_index_info {
+pub struct partliq_index_stats {
     /// Entries per side the memory holds.
     pub capacity: u64,
     /// Long entries.
@@ -85,7 +85,7 @@ pub struct partliq_index_query {
 }
 
 pin_layout!(partliq_index_entry, size = 16, align = i64, { key @ 0, account @ 8, position @ 12 });
-pin_layout!(partliq_index_info, size = 32, align = u64, { capacity @ 0, longs @ 8, shorts @ 16, market_index @ 24, reserved @ 28 });
+pin_layout!(partliq_index_stats, size = 32, align = u64, { capacity @ 0, longs @ 8, shorts @ 16, market_index @ 24, reserved @ 28 });
 pin_layout!(partliq_index_query, size = 24, align = u64, { count @ 0, next @ 8, total @ 16 });
 castable!(partliq_index_entry => IndexEntry, |_e| Ok(()), { key = key, account = account, position = position });
 
@@ -320,11 +320,11 @@ pub unsafe extern "C" fn partliq_index_init(mem: *mut c_void, len: usize, market
 /// `mem` is NULL or valid for reads of `len` bytes laid out by
 /// `partliq_index_init`; `out` is NULL or valid for one write.
 #[no_mangle]
-pub unsafe extern "C" fn partliq_index_info(mem: *const c_void, len: usize, out: *mut partliq_index_info) -> partliq_status {
+pub unsafe extern "C" fn partliq_index_info(mem: *const c_void, len: usize, out: *mut partliq_index_stats) -> partliq_status {
     out!(out);
     // SAFETY: the function's contract.
     let (market_index, capacity, l, s) = check!(unsafe { header_of(mem, len) });
-    write_out!(out, partliq_index_info { capacity: capacity as u64, longs: l as u64, shorts: s as u64, market_index, reserved: 0 });
+    write_out!(out, partliq_index_stats { capacity: capacity as u64, longs: l as u64, shorts: s as u64, market_index, reserved: 0 });
     OK
 }
 
@@ -569,7 +569,7 @@ mod tests {
                 assert_eq!(insert(p, len, &f, a, &mut n), OK);
                 assert_eq!(n, want, "account {a}");
             }
-            let mut info = partliq_index_info::default();
+            let mut info = partliq_index_stats::default();
             assert_eq!(partliq_index_info(p, len, &mut info), OK);
             assert_eq!((info.capacity, info.longs, info.shorts, info.market_index), (4, 2, 1, 0));
             // At 100: the long keyed 102 (≥ 100), the short keyed 99 (≤ 100).
@@ -668,7 +668,7 @@ mod tests {
             *base.add(16) ^= 0x40; // the capacity (through the pointer the calls use)
             assert_eq!(insert(p, len, &f, 1, &mut n), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
             *base.add(16) ^= 0x40;
-            let mut info = partliq_index_info::default();
+            let mut info = partliq_index_stats::default();
             assert_eq!(partliq_index_info(p, len, &mut info), OK);
             assert_eq!((info.longs, info.shorts), (1, 0));
         }

@@ -54,7 +54,7 @@ pub struct partliq_aave_user_reserve {
 /// `calculateUserAccountData`'s figures.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_aave_account_data {
+pub struct partliq_aave_account {
     /// Σ collateral values (each rounded down), base currency.
     pub total_collateral_base: partliq_i128,
     /// Σ debt values (each rounded up), base currency.
@@ -70,7 +70,7 @@ pub struct partliq_aave_account_data {
 /// The most debt of one reserve a liquidation may repay.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct partliq_aave_close_factor {
+pub struct partliq_aave_max_debt {
     /// The cap, debt-token wei.
     pub max_liquidatable_debt: partliq_i128,
     /// The reserve's debt, wei.
@@ -129,11 +129,11 @@ pub struct partliq_aave_call {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct partliq_aave_liquidation {
     /// Account data before.
-    pub account_before: partliq_aave_account_data,
+    pub account_before: partliq_aave_account,
     /// Account data after.
-    pub account_after: partliq_aave_account_data,
+    pub account_after: partliq_aave_account,
     /// The close factor.
-    pub close_factor: partliq_aave_close_factor,
+    pub close_factor: partliq_aave_max_debt,
     /// The collateral quote for the debt requested.
     pub quote: partliq_aave_collateral_quote,
     /// `min(debt_to_cover, max_liquidatable_debt)`.
@@ -172,10 +172,10 @@ pin_layout!(partliq_aave_reserve, size = 64, align = u64, {
     liquidity_index @ 32, variable_borrow_index @ 48,
 });
 pin_layout!(partliq_aave_user_reserve, size = 40, align = u64, { scaled_collateral @ 0, scaled_debt @ 16, use_as_collateral @ 32, reserved @ 36 });
-pin_layout!(partliq_aave_account_data, size = 80, align = u64, {
+pin_layout!(partliq_aave_account, size = 80, align = u64, {
     total_collateral_base @ 0, total_debt_base @ 16, weighted_threshold @ 32, avg_liquidation_threshold @ 48, health_factor @ 64,
 });
-pin_layout!(partliq_aave_close_factor, size = 88, align = u64, {
+pin_layout!(partliq_aave_max_debt, size = 88, align = u64, {
     max_liquidatable_debt @ 0, reserve_debt @ 16, reserve_debt_base @ 32, reserve_collateral @ 48, reserve_collateral_base @ 64,
     rule @ 80, reserved @ 84,
 });
@@ -234,9 +234,9 @@ impl partliq_aave_user_reserve {
     }
 }
 
-impl partliq_aave_account_data {
+impl partliq_aave_account {
     fn of(a: &aave_v3::AccountData) -> Self {
-        partliq_aave_account_data {
+        partliq_aave_account {
             total_collateral_base: i(a.total_collateral_base),
             total_debt_base: i(a.total_debt_base),
             weighted_threshold: i(a.weighted_threshold),
@@ -246,9 +246,9 @@ impl partliq_aave_account_data {
     }
 }
 
-impl partliq_aave_close_factor {
+impl partliq_aave_max_debt {
     fn of(c: &aave_v3::MaxLiquidatableDebt) -> Self {
-        partliq_aave_close_factor {
+        partliq_aave_max_debt {
             max_liquidatable_debt: i(c.max_liquidatable_debt),
             reserve_debt: i(c.reserve_debt),
             reserve_debt_base: i(c.reserve_debt_base),
@@ -318,13 +318,13 @@ pub unsafe extern "C" fn partliq_aave_account_data(
     reserves_len: usize,
     user: *const partliq_aave_user_reserve,
     user_len: usize,
-    out: *mut partliq_aave_account_data,
+    out: *mut partliq_aave_account,
 ) -> partliq_status {
     let reserves = array_in!(reserves, reserves_len);
     let user = array_in!(user, user_len);
     out!(out);
     let a = check!(with_book(reserves, user, |r, u| aave_v3::account_data(r, u).map_err(status_of)));
-    write_out!(out, partliq_aave_account_data::of(&a));
+    write_out!(out, partliq_aave_account::of(&a));
     OK
 }
 
@@ -343,14 +343,14 @@ pub unsafe extern "C" fn partliq_aave_close_factor(
     user_len: usize,
     collateral_index: u32,
     debt_index: u32,
-    out: *mut partliq_aave_close_factor,
+    out: *mut partliq_aave_max_debt,
 ) -> partliq_status {
     let reserves = array_in!(reserves, reserves_len);
     let user = array_in!(user, user_len);
     out!(out);
     let (ci, di) = (check!(index(collateral_index)), check!(index(debt_index)));
     let c = check!(with_book(reserves, user, |r, u| aave_v3::close_factor(r, u, ci, di).map_err(status_of)));
-    write_out!(out, partliq_aave_close_factor::of(&c));
+    write_out!(out, partliq_aave_max_debt::of(&c));
     OK
 }
 
@@ -434,9 +434,9 @@ pub unsafe extern "C" fn partliq_aave_liquidation_call(
     write_out!(
         out,
         partliq_aave_liquidation {
-            account_before: partliq_aave_account_data::of(&l.account_before),
-            account_after: partliq_aave_account_data::of(&l.account_after),
-            close_factor: partliq_aave_close_factor::of(&l.close_factor),
+            account_before: partliq_aave_account::of(&l.account_before),
+            account_after: partliq_aave_account::of(&l.account_after),
+            close_factor: partliq_aave_max_debt::of(&l.close_factor),
             quote: partliq_aave_collateral_quote::of(&l.quote),
             debt_requested: i(l.debt_requested),
             debt_repaid: i(l.debt_repaid),
@@ -520,7 +520,7 @@ mod tests {
     fn partial_liquidation_by_hand() {
         let reserves = [reserve(E8, 6, 1_000), reserve(20_250 * E8, 8, 1_000)];
         let users = [user(0, 20_500 * E6), user(E8, 0)];
-        let mut a = partliq_aave_account_data::default();
+        let mut a = partliq_aave_account::default();
         let mut after = [partliq_aave_user_reserve::default(); 2];
         let mut defs = [partliq_i128::default(); 2];
         let mut l = partliq_aave_liquidation::default();
@@ -530,7 +530,7 @@ mod tests {
             // HF = wadDiv(20,250e8 × 8,600, 20,500e8) / 1e4 = 0.849512195121951219.
             assert_eq!(partliq_aave_account_data(reserves.as_ptr(), 2, users.as_ptr(), 2, &mut a), OK);
             assert_eq!(a.health_factor.get(), 849_512_195_121_951_219);
-            let mut cf = partliq_aave_close_factor::default();
+            let mut cf = partliq_aave_max_debt::default();
             assert_eq!(partliq_aave_close_factor(reserves.as_ptr(), 2, users.as_ptr(), 2, 1, 0, &mut cf), OK);
             assert_eq!((cf.max_liquidatable_debt.get(), cf.rule), (20_500 * E6, 2));
             // base = 1e8 × 106e6 × 1e8 / (20,250e8 × 1e6) = 523,456.79 → 523,456;
@@ -573,7 +573,7 @@ mod tests {
         let mut defs = [i(9); 2];
         let mut l = partliq_aave_liquidation { liquidation_bonus: 3, ..Default::default() };
         let call = partliq_aave_call { collateral_index: 1, debt_index: 0, debt_to_cover: i(106 * E6), receive_a_token: 0, reserved: 0 };
-        let mut a = partliq_aave_account_data::default();
+        let mut a = partliq_aave_account::default();
         // SAFETY: valid arrays and outputs but for the refused ones.
         unsafe {
             let run = |c: &partliq_aave_call,
@@ -635,6 +635,6 @@ mod tests {
             );
         }
         assert_eq!((after, defs, l.liquidation_bonus), ([sentinel; 2], [i(9); 2], 3));
-        assert_eq!(a, partliq_aave_account_data::default());
+        assert_eq!(a, partliq_aave_account::default());
     }
 }
