@@ -274,6 +274,15 @@ impl partliq_aave_collateral_quote {
     }
 }
 
+/// `BAD_LENGTH` for more reserves than `PARTLIQ_AAVE_MAX_RESERVES`, checked
+/// before the arrays are read.
+fn lengths_ok(reserves_len: usize, user_len: usize) -> Result<(), partliq_status> {
+    if reserves_len > PARTLIQ_AAVE_MAX_RESERVES || user_len > PARTLIQ_AAVE_MAX_RESERVES {
+        return Err(PARTLIQ_STATUS_BAD_LENGTH);
+    }
+    Ok(())
+}
+
 /// Runs `f` on the caller's reserves and user reserves as the core's,
 /// copied to arrays on this function's stack (out of line, so that the
 /// exported functions keep small frames): `BAD_LENGTH` beyond
@@ -320,6 +329,7 @@ pub unsafe extern "C" fn partliq_aave_account_data(
     user_len: usize,
     out: *mut partliq_aave_account,
 ) -> partliq_status {
+    check!(lengths_ok(reserves_len, user_len));
     let reserves = array_in!(reserves, reserves_len);
     let user = array_in!(user, user_len);
     out!(out);
@@ -345,6 +355,7 @@ pub unsafe extern "C" fn partliq_aave_close_factor(
     debt_index: u32,
     out: *mut partliq_aave_max_debt,
 ) -> partliq_status {
+    check!(lengths_ok(reserves_len, user_len));
     let reserves = array_in!(reserves, reserves_len);
     let user = array_in!(user, user_len);
     out!(out);
@@ -415,6 +426,7 @@ pub unsafe extern "C" fn partliq_aave_liquidation_call(
     deficits_len: usize,
     out: *mut partliq_aave_liquidation,
 ) -> partliq_status {
+    check!(lengths_ok(reserves_len, user_len));
     let reserves = array_in!(reserves, reserves_len);
     let user = array_in!(user, user_len);
     let call = struct_in!(call);
