@@ -1805,13 +1805,13 @@ typedef struct partliq_account_liquidation_state {
  */
 typedef struct partliq_i128 {
   /**
-   * Low 64 bits.
-   */
-  uint64_t lo;
-  /**
    * High 64 bits, signed.
    */
   int64_t hi;
+  /**
+   * Low 64 bits.
+   */
+  uint64_t lo;
 } partliq_i128;
 
 /**

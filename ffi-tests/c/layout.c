@@ -616,8 +616,8 @@ _Static_assert(PARTLIQ_PRIORITY_ORDER_MARGIN_RATIO == 0 && PARTLIQ_PRIORITY_ORDE
 
 /* The venue replicas' functions. */
 PIN_SIZE(partliq_i128, 16, uint64_t);
-PIN_OFF(partliq_i128, lo, 0);
-PIN_OFF(partliq_i128, hi, 8);
+PIN_OFF(partliq_i128, hi, 0);
+PIN_OFF(partliq_i128, lo, 8);
 PIN_SIZE(partliq_dydx_liquidity_tier, 24, uint64_t);
 PIN_OFF(partliq_dydx_liquidity_tier, initial_margin_ppm, 0);
 PIN_OFF(partliq_dydx_liquidity_tier, maintenance_fraction_ppm, 4);

@@ -16,13 +16,14 @@ use crate::status::*;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct partliq_i128 {
-    /// Low 64 bits.
-    pub lo: u64,
     /// High 64 bits, signed.
     pub hi: i64,
+    /// Low 64 bits.
+    pub lo: u64,
 }
 
-pin_layout!(partliq_i128, size = 16, align = u64, { lo @ 0, hi @ 8 });
+// Words in the order of the lending figures' `*_hi`, `*_lo` fields.
+pin_layout!(partliq_i128, size = 16, align = u64, { hi @ 0, lo @ 8 });
 
 impl partliq_i128 {
     /// The value.
@@ -32,7 +33,7 @@ impl partliq_i128 {
 
     /// The ABI's form of `v`.
     pub(crate) fn of(v: i128) -> Self {
-        partliq_i128 { lo: v as u64, hi: (v >> 64) as i64 }
+        partliq_i128 { hi: (v >> 64) as i64, lo: v as u64 }
     }
 }
 
@@ -50,8 +51,8 @@ mod tests {
         for v in [0i128, 1, -1, i128::MAX, i128::MIN, 1 << 64, -(1 << 64), (1 << 64) - 1, 1_000_000_000_000_000_000_000_000_000] {
             assert_eq!(partliq_i128::of(v).get(), v, "{v}");
         }
-        assert_eq!(partliq_i128::of(-1), partliq_i128 { lo: u64::MAX, hi: -1 });
-        assert_eq!(partliq_i128::of(1 << 64), partliq_i128 { lo: 0, hi: 1 });
+        assert_eq!(partliq_i128::of(-1), partliq_i128 { hi: -1, lo: u64::MAX });
+        assert_eq!(partliq_i128::of(1 << 64), partliq_i128 { hi: 1, lo: 0 });
         assert_eq!(narrow(i128::from(i64::MIN)), Ok(i64::MIN));
         assert_eq!(narrow(i128::from(i64::MAX) + 1), Err(PARTLIQ_STATUS_OVERFLOW));
     }
