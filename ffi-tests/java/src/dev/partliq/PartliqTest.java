@@ -1066,6 +1066,7 @@ public final class PartliqTest {
     pipelineAndDeleverage();
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
+    check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
     liquidationExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
