@@ -302,6 +302,12 @@ impl<'s> LiquidationIndex<'s> {
         let at = live.partition_point(|e| *e < entry);
         let end = n.checked_add(1).ok_or(Error::Overflow)?;
         let window = store.get_mut(at..end).ok_or(Error::BufferTooSmall)?;
+        // A memmove of the entries after the slot, one place up. The window
+        // holds at least the slot (at ≤ n < end); checked all the same, so
+        // that `rotate_right`'s own bound check folds away (no panic path).
+        if window.is_empty() {
+            return Err(Error::BufferTooSmall);
+        }
         window.rotate_right(1);
         *window.first_mut().ok_or(Error::BufferTooSmall)? = entry;
         *len = end;
@@ -315,7 +321,9 @@ impl<'s> LiquidationIndex<'s> {
         let Some(live) = store.get_mut(..n) else { return false };
         let Ok(at) = live.binary_search(entry) else { return false };
         if let Some(window) = live.get_mut(at..) {
-            window.rotate_left(1);
+            if !window.is_empty() {
+                window.rotate_left(1);
+            }
         }
         *len = n.saturating_sub(1);
         true
