@@ -5751,8 +5751,8 @@ size_t partliq_scanner_align(void);
 
 /**
  * Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
- * header and 1,168 bytes a market); 0 when that does not fit a
- * `PTRDIFF_MAX`.
+ * header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+ * not fit a `PTRDIFF_MAX`.
  */
 size_t partliq_scanner_size(size_t markets_len);
 

@@ -41,7 +41,9 @@ use crate::status::*;
 /// The alignment a scanner's memory needs (the table's 128-bit fields).
 pub const PARTLIQ_SCANNER_ALIGN: usize = 16;
 
-const _: () = assert!(PARTLIQ_SCANNER_ALIGN == core::mem::align_of::<ScanMarket>());
+// 16 on 64-bit targets (the 128-bit fields), less on some 32-bit ones: the ABI
+// asks 16 everywhere.
+const _: () = assert!(core::mem::align_of::<ScanMarket>() <= PARTLIQ_SCANNER_ALIGN);
 
 /// One account of a flat batch: collateral and a range of the flat
 /// positions array (one cross-margin pool; an isolated position is an
@@ -236,8 +238,8 @@ pub extern "C" fn partliq_scanner_align() -> usize {
 }
 
 /// Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
-/// header and 1,168 bytes a market); 0 when that does not fit a
-/// `PTRDIFF_MAX`.
+/// header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+/// not fit a `PTRDIFF_MAX`.
 #[no_mangle]
 pub extern "C" fn partliq_scanner_size(markets_len: usize) -> usize {
     size_of_table(markets_len).unwrap_or(0)

@@ -92,10 +92,16 @@ fuzz_target!(|inp: Input| {
         .accounts
         .iter()
         .take(16)
-        .map(|a| partliq_scan_account { collateral: a.collateral.get(), first_position: u32::from(a.first), position_count: u32::from(a.count % 8) })
+        .map(|a| partliq_scan_account {
+            collateral: a.collateral.get(),
+            first_position: u32::from(a.first),
+            position_count: u32::from(a.count % 8),
+        })
         .collect();
-    let core_accounts: Vec<ScanAccount> =
-        accounts.iter().map(|a| ScanAccount { collateral: Quote(a.collateral), first_position: a.first_position, position_count: a.position_count }).collect();
+    let core_accounts: Vec<ScanAccount> = accounts
+        .iter()
+        .map(|a| ScanAccount { collateral: Quote(a.collateral), first_position: a.first_position, position_count: a.position_count })
+        .collect();
     let (ms, ps) = (&data.markets, &data.prices);
     let markets_status = ms.iter().find_map(fee_rounding_status);
 
@@ -176,7 +182,10 @@ fuzz_target!(|inp: Input| {
             let r = scanner.scan(&core_accounts, &cq, start, &mut core_hits);
             let o = out.read(0);
             let (end, error) = end_code(r.end);
-            assert_eq!((o.count, o.next, o.exact_checks, o.end, o.error), (r.count as u64, r.next as u64, r.exact_checks as u64, end, error));
+            assert_eq!(
+                (o.count, o.next, o.exact_checks, o.end, o.error),
+                (r.count as u64, r.next as u64, r.exact_checks as u64, end, error)
+            );
             for (k, h) in core_hits.iter().take(r.count).enumerate() {
                 assert_eq!(hits.read(k), hit_of(h));
             }
@@ -184,7 +193,8 @@ fuzz_target!(|inp: Input| {
             // Confirm every (account, position 0) pair as an index would name them.
             let entries: Vec<partliq_index_entry> =
                 (0..accounts.len() as u32 + 1).map(|a| partliq_index_entry { key: 0, account: a, position: 0 }).collect();
-            let core_entries: Vec<IndexEntry> = entries.iter().map(|e| IndexEntry { key: e.key, account: e.account, position: e.position }).collect();
+            let core_entries: Vec<IndexEntry> =
+                entries.iter().map(|e| IndexEntry { key: e.key, account: e.account, position: e.position }).collect();
             let mut hits = OutSlot::<partliq_scan_hit>::array(OutPtr::Valid, n_hits);
             // SAFETY: as above.
             let st = unsafe {
@@ -211,7 +221,10 @@ fuzz_target!(|inp: Input| {
             let r = scanner.confirm(&core_entries, &core_accounts, &cq, 0, &mut core_hits);
             let o = out.read(0);
             let (end, error) = end_code(r.end);
-            assert_eq!((o.count, o.next, o.exact_checks, o.end, o.error), (r.count as u64, r.next as u64, r.exact_checks as u64, end, error));
+            assert_eq!(
+                (o.count, o.next, o.exact_checks, o.end, o.error),
+                (r.count as u64, r.next as u64, r.exact_checks as u64, end, error)
+            );
             for (k, h) in core_hits.iter().take(r.count).enumerate() {
                 assert_eq!(hits.read(k), hit_of(h));
             }

@@ -170,7 +170,10 @@ fn dydx(d: &DydxIn) {
     let st = unsafe { partliq_dydx_fillable_price(&p, &t, delta, &cfg, fp.ptr()) };
     let want = pos_status.and_then(|c| {
         dydx_v4::fillable_price(&c, &core_t, i128::from(delta), &core_cfg.fillable_price_config)
-            .map(|r| partliq_dydx_rational { num: partliq_i128 { lo: r.num() as u64, hi: (r.num() >> 64) as i64 }, den: partliq_i128 { lo: r.den() as u64, hi: (r.den() >> 64) as i64 } })
+            .map(|r| partliq_dydx_rational {
+                num: partliq_i128 { lo: r.num() as u64, hi: (r.num() >> 64) as i64 },
+                den: partliq_i128 { lo: r.den() as u64, hi: (r.den() >> 64) as i64 },
+            })
             .map_err(|e| e as u32)
     });
     same("fillable_price", st, &fp, want);
@@ -320,9 +323,7 @@ fn aave(inp: &Input) {
     let mut defs = OutSlot::<partliq_i128>::array(OutPtr::Valid, n);
     let mut out = OutSlot::<partliq_aave_liquidation>::new(OutPtr::Valid);
     // SAFETY: valid arrays and outputs.
-    let st = unsafe {
-        partliq_aave_liquidation_call(abi.as_ptr(), n, users.as_ptr(), n, &call, after.ptr(), n, defs.ptr(), n, out.ptr())
-    };
+    let st = unsafe { partliq_aave_liquidation_call(abi.as_ptr(), n, users.as_ptr(), n, &call, after.ptr(), n, defs.ptr(), n, out.ptr()) };
     assert_named(st);
     let want = if flags_bad {
         Err(PARTLIQ_STATUS_INVALID_ENUM)
@@ -343,7 +344,10 @@ fn aave(inp: &Input) {
         Ok((l, ca, cd)) => {
             assert_eq!(st, PARTLIQ_STATUS_OK);
             let g = out.read(0);
-            assert_eq!((g.debt_repaid, g.collateral_to_liquidator, g.protocol_fee, g.deficit), (wide(l.debt_repaid), wide(l.collateral_to_liquidator), wide(l.protocol_fee), wide(l.deficit)));
+            assert_eq!(
+                (g.debt_repaid, g.collateral_to_liquidator, g.protocol_fee, g.deficit),
+                (wide(l.debt_repaid), wide(l.collateral_to_liquidator), wide(l.protocol_fee), wide(l.deficit))
+            );
             for k in 0..n {
                 assert_eq!(after.read(k).scaled_collateral, wide(ca[k].scaled_collateral));
                 assert_eq!(after.read(k).scaled_debt, wide(ca[k].scaled_debt));
