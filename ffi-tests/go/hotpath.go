@@ -67,6 +67,7 @@ const (
 	StatusTableMisaligned     = C.PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED
 	StatusTableNotInit        = C.PARTLIQ_STATUS_TABLE_NOT_INITIALIZED
 	StatusIndexMarketMismatch = C.PARTLIQ_STATUS_INDEX_MARKET_MISMATCH
+	StatusAlreadyLiquidated   = C.PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK
 )
 
 var (
@@ -331,4 +332,243 @@ func AaveAccountData(reserves []AaveReserve, user []AaveUserReserve) (AaveAccoun
 	err := check(C.partliq_aave_account_data((*C.partliq_aave_reserve)(first(reserves)), C.size_t(len(reserves)),
 		(*C.partliq_aave_user_reserve)(first(user)), C.size_t(len(user)), (*C.partliq_aave_account)(unsafe.Pointer(&a))))
 	return a, err
+}
+
+// ScannerAlign is partliq_scanner_align; IndexAlign partliq_index_align.
+func ScannerAlign() int { return int(C.partliq_scanner_align()) }
+
+// IndexAlign is partliq_index_align.
+func IndexAlign() int { return int(C.partliq_index_align()) }
+
+// IndexStats is partliq_index_stats.
+type IndexStats struct {
+	Capacity    uint64
+	Longs       uint64
+	Shorts      uint64
+	MarketIndex uint32
+	Reserved    uint32
+}
+
+var (
+	_ [unsafe.Sizeof(IndexStats{}) - C.sizeof_partliq_index_stats]byte
+	_ [C.sizeof_partliq_index_stats - unsafe.Sizeof(IndexStats{})]byte
+)
+
+// IndexInfo is partliq_index_info.
+func IndexInfo(mem unsafe.Pointer, length int) (IndexStats, error) {
+	var s IndexStats
+	err := check(C.partliq_index_info(mem, C.size_t(length), (*C.partliq_index_stats)(unsafe.Pointer(&s))))
+	return s, err
+}
+
+// IndexRekeyAccount is partliq_index_rekey_account (bounds: p's marks).
+func IndexRekeyAccount(mem unsafe.Pointer, length int, account uint32, accounts []ScanAccount, p *Pool) (removed, inserted uint64, err error) {
+	c := p.c()
+	err = check(C.partliq_index_rekey_account(mem, C.size_t(length), C.uint32_t(account),
+		(*C.partliq_scan_account)(first(accounts)), C.size_t(len(accounts)), c.positions, c.nPositions, c.markets, c.nMarkets,
+		c.prices, c.nPrices, c.prices, c.nPrices, (*C.uint64_t)(unsafe.Pointer(&removed)), (*C.uint64_t)(unsafe.Pointer(&inserted))))
+	return removed, inserted, err
+}
+
+// IndexRemoveAccount is partliq_index_remove_account.
+func IndexRemoveAccount(mem unsafe.Pointer, length int, account uint32) (uint64, error) {
+	var n uint64
+	err := check(C.partliq_index_remove_account(mem, C.size_t(length), C.uint32_t(account), (*C.uint64_t)(unsafe.Pointer(&n))))
+	return n, err
+}
+
+// IndexCrossed is partliq_index_crossed; the entries returned are the Count written.
+func IndexCrossed(mem unsafe.Pointer, length int, market uint32, from, to int64, start, outLen int) (IndexQuery, []IndexEntry, error) {
+	var q IndexQuery
+	out := make([]IndexEntry, outLen)
+	err := check(C.partliq_index_crossed(mem, C.size_t(length), C.uint32_t(market), C.int64_t(from), C.int64_t(to), C.size_t(start),
+		(*C.partliq_index_entry)(first(out)), C.size_t(outLen), (*C.partliq_index_query)(unsafe.Pointer(&q))))
+	if err != nil {
+		return q, nil, err
+	}
+	return q, out[:q.Count], nil
+}
+
+// DydxFill is partliq_dydx_fill.
+type DydxFill struct {
+	FillAmount uint64
+	Subticks   uint64
+	IsBuy      uint32
+	Reserved   uint32
+}
+
+// DydxNotionalLimits is partliq_dydx_notional_limits.
+type DydxNotionalLimits struct{ Min, Max int64 }
+
+// DydxBlockLeft is partliq_dydx_block_left.
+type DydxBlockLeft struct{ Notional, InsuranceLost int64 }
+
+var (
+	_ [unsafe.Sizeof(DydxFill{}) - C.sizeof_partliq_dydx_fill]byte
+	_ [C.sizeof_partliq_dydx_fill - unsafe.Sizeof(DydxFill{})]byte
+	_ [unsafe.Sizeof(DydxNotionalLimits{}) - C.sizeof_partliq_dydx_notional_limits]byte
+	_ [unsafe.Sizeof(DydxBlockLeft{}) - C.sizeof_partliq_dydx_block_left]byte
+	_ [unsafe.Sizeof(DydxLiquidityTier{}) - C.sizeof_partliq_dydx_liquidity_tier]byte
+	_ [C.sizeof_partliq_dydx_liquidity_tier - unsafe.Sizeof(DydxLiquidityTier{})]byte
+)
+
+// DydxMainnetGenesis is partliq_dydx_liquidation_config_mainnet_genesis.
+func DydxMainnetGenesis() DydxConfig {
+	var c DydxConfig
+	C.partliq_dydx_liquidation_config_mainnet_genesis((*C.partliq_dydx_liquidation_config)(unsafe.Pointer(&c)))
+	return c
+}
+
+// DydxAdjustedInitialMarginPPM is partliq_dydx_adjusted_initial_margin_ppm.
+func DydxAdjustedInitialMarginPPM(tier *DydxLiquidityTier, oi int64) (uint32, error) {
+	var v uint32
+	err := check(C.partliq_dydx_adjusted_initial_margin_ppm((*C.partliq_dydx_liquidity_tier)(unsafe.Pointer(tier)), C.int64_t(oi),
+		(*C.uint32_t)(unsafe.Pointer(&v))))
+	return v, err
+}
+
+// DydxPositionRisk is partliq_dydx_position_risk.
+func DydxPositionRisk(p *DydxPosition, customIMF uint32) (DydxRisk, error) {
+	var r DydxRisk
+	err := check(C.partliq_dydx_position_risk((*C.partliq_dydx_position)(unsafe.Pointer(p)), C.uint32_t(customIMF),
+		(*C.partliq_dydx_risk)(unsafe.Pointer(&r))))
+	return r, err
+}
+
+// DydxBankruptcyQuote is partliq_dydx_bankruptcy_price_quote_quantums.
+func DydxBankruptcyQuote(p *DydxPosition, total *DydxRisk, delta int64) (int64, error) {
+	var v int64
+	err := check(C.partliq_dydx_bankruptcy_price_quote_quantums((*C.partliq_dydx_position)(unsafe.Pointer(p)),
+		(*C.partliq_dydx_risk)(unsafe.Pointer(total)), C.int64_t(delta), (*C.int64_t)(unsafe.Pointer(&v))))
+	return v, err
+}
+
+// DydxInsuranceFundDelta is partliq_dydx_insurance_fund_delta.
+func DydxInsuranceFundDelta(p *DydxPosition, total *DydxRisk, clob *DydxClobPair, maxFeePPM uint32, fill *DydxFill) (int64, error) {
+	var v int64
+	err := check(C.partliq_dydx_insurance_fund_delta((*C.partliq_dydx_position)(unsafe.Pointer(p)), (*C.partliq_dydx_risk)(unsafe.Pointer(total)),
+		(*C.partliq_dydx_clob_pair)(unsafe.Pointer(clob)), C.uint32_t(maxFeePPM), (*C.partliq_dydx_fill)(unsafe.Pointer(fill)),
+		(*C.int64_t)(unsafe.Pointer(&v))))
+	return v, err
+}
+
+// DydxPositionNotionalLimits is partliq_dydx_position_notional_limits.
+func DydxPositionNotionalLimits(p *DydxPosition, cfg *DydxConfig) (DydxNotionalLimits, error) {
+	var l DydxNotionalLimits
+	err := check(C.partliq_dydx_position_notional_limits((*C.partliq_dydx_position)(unsafe.Pointer(p)),
+		(*C.partliq_dydx_liquidation_config)(unsafe.Pointer(cfg)), (*C.partliq_dydx_notional_limits)(unsafe.Pointer(&l))))
+	return l, err
+}
+
+// DydxSubaccountBlockLeft is partliq_dydx_subaccount_block_left.
+func DydxSubaccountBlockLeft(cfg *DydxConfig, liquidated []uint32, notional, lost uint64, perpetual uint32) (DydxBlockLeft, error) {
+	var b DydxBlockLeft
+	err := check(C.partliq_dydx_subaccount_block_left((*C.partliq_dydx_liquidation_config)(unsafe.Pointer(cfg)),
+		(*C.uint32_t)(first(liquidated)), C.size_t(len(liquidated)), C.uint64_t(notional), C.uint64_t(lost), C.uint32_t(perpetual),
+		(*C.partliq_dydx_block_left)(unsafe.Pointer(&b))))
+	return b, err
+}
+
+// DydxLiquidatableSizeDelta is partliq_dydx_liquidatable_size_delta.
+func DydxLiquidatableSizeDelta(p *DydxPosition, clob *DydxClobPair, cfg *DydxConfig, liquidated []uint32, notional, lost uint64) (int64, error) {
+	var v int64
+	err := check(C.partliq_dydx_liquidatable_size_delta((*C.partliq_dydx_position)(unsafe.Pointer(p)), (*C.partliq_dydx_clob_pair)(unsafe.Pointer(clob)),
+		(*C.partliq_dydx_liquidation_config)(unsafe.Pointer(cfg)), (*C.uint32_t)(first(liquidated)), C.size_t(len(liquidated)),
+		C.uint64_t(notional), C.uint64_t(lost), (*C.int64_t)(unsafe.Pointer(&v))))
+	return v, err
+}
+
+// AaveMaxDebt is partliq_aave_max_debt.
+type AaveMaxDebt struct {
+	MaxLiquidatableDebt   I128
+	ReserveDebt           I128
+	ReserveDebtBase       I128
+	ReserveCollateral     I128
+	ReserveCollateralBase I128
+	Rule                  uint32
+	Reserved              uint32
+}
+
+// AaveCollateralQuote is partliq_aave_collateral_quote.
+type AaveCollateralQuote struct {
+	CollateralToLiquidator I128
+	DebtRepaid             I128
+	ProtocolFee            I128
+	BonusCollateral        I128
+	BaseCollateral         I128
+	CappedByBalance        uint32
+	Reserved               uint32
+}
+
+// AaveCall is partliq_aave_call.
+type AaveCall struct {
+	CollateralIndex uint32
+	DebtIndex       uint32
+	DebtToCover     I128
+	ReceiveAToken   uint32
+	Reserved        uint32
+}
+
+// AaveLiquidation is partliq_aave_liquidation.
+type AaveLiquidation struct {
+	AccountBefore                AaveAccount
+	AccountAfter                 AaveAccount
+	CloseFactor                  AaveMaxDebt
+	Quote                        AaveCollateralQuote
+	DebtRequested                I128
+	DebtRepaid                   I128
+	CollateralToLiquidator       I128
+	ProtocolFee                  I128
+	ScaledCollateralToLiquidator I128
+	ScaledProtocolFee            I128
+	ScaledDebtBurned             I128
+	Deficit                      I128
+	LiquidationBonus             uint32
+	Dust                         uint32
+	CollateralFullyConsumed      uint32
+	HasNoCollateralLeft          uint32
+	BadDebtReserves              uint32
+	Reserved                     uint32
+}
+
+var (
+	_ [unsafe.Sizeof(AaveMaxDebt{}) - C.sizeof_partliq_aave_max_debt]byte
+	_ [C.sizeof_partliq_aave_max_debt - unsafe.Sizeof(AaveMaxDebt{})]byte
+	_ [unsafe.Sizeof(AaveCollateralQuote{}) - C.sizeof_partliq_aave_collateral_quote]byte
+	_ [C.sizeof_partliq_aave_collateral_quote - unsafe.Sizeof(AaveCollateralQuote{})]byte
+	_ [unsafe.Sizeof(AaveCall{}) - C.sizeof_partliq_aave_call]byte
+	_ [C.sizeof_partliq_aave_call - unsafe.Sizeof(AaveCall{})]byte
+	_ [unsafe.Sizeof(AaveLiquidation{}) - C.sizeof_partliq_aave_liquidation]byte
+	_ [C.sizeof_partliq_aave_liquidation - unsafe.Sizeof(AaveLiquidation{})]byte
+)
+
+// AaveCloseFactor is partliq_aave_close_factor.
+func AaveCloseFactor(reserves []AaveReserve, user []AaveUserReserve, collateral, debt uint32) (AaveMaxDebt, error) {
+	var m AaveMaxDebt
+	err := check(C.partliq_aave_close_factor((*C.partliq_aave_reserve)(first(reserves)), C.size_t(len(reserves)),
+		(*C.partliq_aave_user_reserve)(first(user)), C.size_t(len(user)), C.uint32_t(collateral), C.uint32_t(debt),
+		(*C.partliq_aave_max_debt)(unsafe.Pointer(&m))))
+	return m, err
+}
+
+// AaveCollateralForDebt is partliq_aave_collateral_for_debt.
+func AaveCollateralForDebt(collateral, debt *AaveReserve, cover, balance I128, bonusBps uint32) (AaveCollateralQuote, error) {
+	var q AaveCollateralQuote
+	err := check(C.partliq_aave_collateral_for_debt((*C.partliq_aave_reserve)(unsafe.Pointer(collateral)), (*C.partliq_aave_reserve)(unsafe.Pointer(debt)),
+		(*C.partliq_i128)(unsafe.Pointer(&cover)), (*C.partliq_i128)(unsafe.Pointer(&balance)), C.uint32_t(bonusBps),
+		(*C.partliq_aave_collateral_quote)(unsafe.Pointer(&q))))
+	return q, err
+}
+
+// AaveLiquidationCall is partliq_aave_liquidation_call with output arrays
+// as long as the reserves.
+func AaveLiquidationCall(reserves []AaveReserve, user []AaveUserReserve, call *AaveCall) (AaveLiquidation, []AaveUserReserve, []I128, error) {
+	var l AaveLiquidation
+	after := make([]AaveUserReserve, len(reserves))
+	deficits := make([]I128, len(reserves))
+	err := check(C.partliq_aave_liquidation_call((*C.partliq_aave_reserve)(first(reserves)), C.size_t(len(reserves)),
+		(*C.partliq_aave_user_reserve)(first(user)), C.size_t(len(user)), (*C.partliq_aave_call)(unsafe.Pointer(call)),
+		(*C.partliq_aave_user_reserve)(first(after)), C.size_t(len(after)), (*C.partliq_i128)(first(deficits)), C.size_t(len(deficits)),
+		(*C.partliq_aave_liquidation)(unsafe.Pointer(&l))))
+	return l, after, deficits, err
 }

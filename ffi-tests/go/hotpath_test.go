@@ -192,3 +192,103 @@ func TestAaveAccountData(t *testing.T) {
 		t.Errorf("short user array: %v", err)
 	}
 }
+
+// The index's other entry points: info, crossed, re-key, remove.
+func TestIndexMaintenance(t *testing.T) {
+	if ScannerAlign() != 16 || IndexAlign() != 8 {
+		t.Fatal("alignments")
+	}
+	pool := &Pool{Markets: []Market{hotMarket()}, Prices: []int64{100},
+		Positions: []Position{{Size: 100, QuoteBalance: -9600}, {Size: -100, QuoteBalance: 10400}}}
+	accounts := []ScanAccount{{0, 0, 1}, {0, 1, 1}}
+	n := IndexSize(2)
+	mem := NewTable(n, 8)
+	if err := IndexInit(mem.Ptr(), n, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	for a := uint32(0); a < 2; a++ {
+		if _, err := IndexInsertAccount(mem.Ptr(), n, a, accounts, pool); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err := IndexInfo(mem.Ptr(), n); err != nil || s.Longs != 1 || s.Shorts != 1 || s.Capacity != 2 {
+		t.Fatalf("info %+v %v", s, err)
+	}
+	// A rise 98 → 100 crosses the short keyed 99.
+	if q, es, err := IndexCrossed(mem.Ptr(), n, 0, 98, 100, 0, 2); err != nil || q.Total != 1 || es[0].Key != 99 {
+		t.Errorf("crossed %+v %+v %v", q, es, err)
+	}
+	// A deposit into the long (qb −9,000): re-keyed to 95.
+	pool.Positions[0].QuoteBalance = -9000
+	if r, i, err := IndexRekeyAccount(mem.Ptr(), n, 0, accounts, pool); err != nil || r != 1 || i != 1 {
+		t.Errorf("rekey %d %d %v", r, i, err)
+	}
+	if _, es, _ := IndexCandidates(mem.Ptr(), n, 0, 96, 0, 2); len(es) != 0 {
+		t.Errorf("candidates at 96 after the deposit: %+v", es)
+	}
+	if r, err := IndexRemoveAccount(mem.Ptr(), n, 1); err != nil || r != 1 {
+		t.Errorf("remove %d %v", r, err)
+	}
+	if _, _, err := IndexCrossed(mem.Ptr(), n, 2, 98, 100, 0, 2); !errors.Is(err, Status(StatusIndexMarketMismatch)) {
+		t.Errorf("crossed, another market: %v", err)
+	}
+}
+
+// dYdX's other functions on the same rows as the C and Rust tests.
+func TestDydxFunctions(t *testing.T) {
+	p := DydxPosition{AtomicResolution: -8, Tier: DydxLiquidityTier{InitialMarginPPM: 200000, MaintenanceFractionPPM: 500000},
+		Price: 5000000000, PriceExponent: -5, Quantums: 10000000}
+	if r, err := DydxPositionRisk(&p, 300000); err != nil || r.IMR != 1500000000 || r.MMR != 500000000 {
+		t.Errorf("position risk %+v %v", r, err)
+	}
+	r, _ := DydxSubaccountRisk(-5100000000, []DydxPosition{p})
+	if q, err := DydxBankruptcyQuote(&p, &r, -10000000); err != nil || q != 5100000000 {
+		t.Errorf("bankruptcy %d %v", q, err)
+	}
+	clob := DydxClobPair{5, 5, -8}
+	if d, err := DydxInsuranceFundDelta(&p, &r, &clob, 5000, &DydxFill{FillAmount: 10000000, Subticks: 56100000000}); err != nil || d != 28050000 {
+		t.Errorf("insurance fund delta %d %v", d, err)
+	}
+	cfg := DydxMainnetGenesis()
+	big := p
+	big.Quantums = 1000000000
+	if l, err := DydxPositionNotionalLimits(&big, &cfg); err != nil || l.Min != 1000000000 || l.Max != 50000000000 {
+		t.Errorf("limits %+v %v", l, err)
+	}
+	if d, err := DydxLiquidatableSizeDelta(&big, &clob, &cfg, nil, 99000000000, 0); err != nil || d != -2000000 {
+		t.Errorf("size delta %d %v", d, err)
+	}
+	if b, err := DydxSubaccountBlockLeft(&cfg, nil, 99000000000, 7, 0); err != nil || b.Notional != 1000000000 || b.InsuranceLost != 999999999993 {
+		t.Errorf("block left %+v %v", b, err)
+	}
+	if _, err := DydxSubaccountBlockLeft(&cfg, []uint32{0}, 0, 0, 0); !errors.Is(err, Status(StatusAlreadyLiquidated)) {
+		t.Errorf("already liquidated: %v", err)
+	}
+	tier := p.Tier
+	tier.OpenInterestLowerCap, tier.OpenInterestUpperCap = 1000000, 3000000
+	if v, err := DydxAdjustedInitialMarginPPM(&tier, 2000000); err != nil || v != 600000 {
+		t.Errorf("adjusted IMF %d %v", v, err)
+	}
+}
+
+// Aave's partial liquidation of WBTC for USDX, as the C and Rust tests.
+func TestAaveLiquidation(t *testing.T) {
+	ray := I128{54210108, 11515845246265065472}
+	r := func(price int64, decimals uint32) AaveReserve {
+		return AaveReserve{Price: I128{0, uint64(price)}, Decimals: decimals, LiquidationThreshold: 8600, LiquidationBonus: 10500,
+			LiquidationProtocolFee: 1000, LiquidityIndex: ray, VariableBorrowIndex: ray}
+	}
+	reserves := []AaveReserve{r(1e8, 6), r(20250e8, 8)}
+	user := []AaveUserReserve{{ScaledDebt: I128{0, 20500e6}}, {ScaledCollateral: I128{0, 1e8}, UseAsCollateral: 1}}
+	if m, err := AaveCloseFactor(reserves, user, 1, 0); err != nil || m.MaxLiquidatableDebt != (I128{0, 20500e6}) || m.Rule != 2 {
+		t.Errorf("close factor %+v %v", m, err)
+	}
+	if q, err := AaveCollateralForDebt(&reserves[1], &reserves[0], I128{0, 106e6}, I128{0, 1e8}, 10500); err != nil ||
+		q.CollateralToLiquidator != (I128{0, 547010}) || q.ProtocolFee != (I128{0, 2618}) {
+		t.Errorf("collateral quote %+v %v", q, err)
+	}
+	l, after, deficits, err := AaveLiquidationCall(reserves, user, &AaveCall{CollateralIndex: 1, DebtIndex: 0, DebtToCover: I128{0, 106e6}})
+	if err != nil || l.DebtRepaid != (I128{0, 106e6}) || after[1].ScaledCollateral != (I128{0, 1e8 - 549628}) || deficits[0] != (I128{}) {
+		t.Errorf("liquidation %+v %+v %v", l.DebtRepaid, after, err)
+	}
+}
