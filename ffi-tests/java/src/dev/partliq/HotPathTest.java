@@ -167,6 +167,126 @@ final class HotPathTest {
     clob.setInt(12, -8);
     long[] subticks = new long[1];
     check(L.partliq_dydx_fillable_price_to_subticks(price, 1, clob, subticks) == 0 && subticks[0] == 49999000000L, "dydx subticks");
+    moreEntryPoints();
     return failed;
+  }
+
+  private static PartliqHotPath.I128 i128(long hi, long lo) {
+    PartliqHotPath.I128 x = new PartliqHotPath.I128();
+    x.hi = hi;
+    x.lo = lo;
+    return x;
+  }
+
+  /** The rest of the new entry points, on the rows of the C and Go tests. */
+  private static void moreEntryPoints() {
+    check(L.partliq_scanner_align().intValue() == 16 && L.partliq_index_align().intValue() == 8, "alignments");
+    // Index: a long keyed 102, a short keyed 99; info, crossed, re-key, remove.
+    Market[] ms = hotMarket();
+    long[] prices = {100};
+    Position[] ps = (Position[]) new Position().toArray(2);
+    ps[0].size = 100;
+    ps[0].quote_balance = -9600;
+    ps[1].size = -100;
+    ps[1].quote_balance = 10400;
+    ScanAccount[] as = (ScanAccount[]) new ScanAccount().toArray(2);
+    for (int i = 0; i < 2; i++) {
+      as[i].first_position = i;
+      as[i].position_count = 1;
+    }
+    long len = L.partliq_index_size(n(2)).longValue();
+    Pointer mem = aligned(len, 8);
+    check(L.partliq_index_init(mem, n(len), 0, n(2)) == 0, "index init");
+    long[] k = new long[1];
+    long[] r = new long[1];
+    for (int a = 0; a < 2; a++) {
+      check(L.partliq_index_insert_account(mem, n(len), a, as, n(2), ps, n(2), ms, n(1), prices, n(1), prices, n(1), k) == 0, "insert");
+    }
+    PartliqHotPath.IndexStats info = new PartliqHotPath.IndexStats();
+    check(L.partliq_index_info(mem, n(len), info) == 0 && info.longs == 1 && info.shorts == 1 && info.capacity == 2, "index info");
+    IndexEntry[] es = (IndexEntry[]) new IndexEntry().toArray(2);
+    IndexQuery q = new IndexQuery();
+    check(L.partliq_index_crossed(mem, n(len), 0, 98, 100, n(0), es, n(2), q) == 0 && q.total == 1 && es[0].key == 99, "crossed 98 -> 100");
+    ps[0].quote_balance = -9000;
+    check(L.partliq_index_rekey_account(mem, n(len), 0, as, n(2), ps, n(2), ms, n(1), prices, n(1), prices, n(1), r, k) == 0 && r[0] == 1
+        && k[0] == 1, "rekey");
+    check(L.partliq_index_remove_account(mem, n(len), 1, r) == 0 && r[0] == 1, "remove");
+
+    // dYdX.
+    DydxPosition p = new DydxPosition();
+    p.atomic_resolution = -8;
+    p.liquidity_tier.initial_margin_ppm = 200000;
+    p.liquidity_tier.maintenance_fraction_ppm = 500000;
+    p.price = 5000000000L;
+    p.price_exponent = -5;
+    p.quantums = 10000000;
+    DydxRisk risk = new DydxRisk();
+    check(L.partliq_dydx_position_risk(p, 300000, risk) == 0 && risk.imr == 1500000000L && risk.mmr == 500000000L, "dydx position risk");
+    DydxPosition[] one = (DydxPosition[]) new DydxPosition().toArray(1);
+    one[0].atomic_resolution = -8;
+    one[0].liquidity_tier.initial_margin_ppm = 200000;
+    one[0].liquidity_tier.maintenance_fraction_ppm = 500000;
+    one[0].price = 5000000000L;
+    one[0].price_exponent = -5;
+    one[0].quantums = 10000000;
+    check(L.partliq_dydx_subaccount_risk(-5100000000L, one, n(1), risk) == 0, "dydx risk at -5,100");
+    long[] v = new long[1];
+    check(L.partliq_dydx_bankruptcy_price_quote_quantums(p, risk, -10000000L, v) == 0 && v[0] == 5100000000L, "dydx bankruptcy");
+    PartliqHotPath.DydxClobPair clob = new PartliqHotPath.DydxClobPair();
+    clob.step_base_quantums = 5;
+    clob.subticks_per_tick = 5;
+    clob.quantum_conversion_exponent = -8;
+    PartliqHotPath.DydxFill fill = new PartliqHotPath.DydxFill();
+    fill.fill_amount = 10000000;
+    fill.subticks = 56100000000L;
+    check(L.partliq_dydx_insurance_fund_delta(p, risk, clob, 5000, fill, v) == 0 && v[0] == 28050000, "dydx insurance fund delta");
+    DydxConfig cfg = new DydxConfig();
+    check(L.partliq_dydx_liquidation_config_mainnet_genesis(cfg) == 0, "dydx mainnet genesis");
+    p.quantums = 1000000000;
+    PartliqHotPath.DydxNotionalLimits lim = new PartliqHotPath.DydxNotionalLimits();
+    check(L.partliq_dydx_position_notional_limits(p, cfg, lim) == 0 && lim.min == 1000000000L && lim.max == 50000000000L, "dydx limits");
+    check(L.partliq_dydx_liquidatable_size_delta(p, clob, cfg, null, n(0), 99000000000L, 0, v) == 0 && v[0] == -2000000, "dydx size delta");
+    PartliqHotPath.DydxBlockLeft left = new PartliqHotPath.DydxBlockLeft();
+    check(L.partliq_dydx_subaccount_block_left(cfg, null, n(0), 99000000000L, 7, 0, left) == 0 && left.notional == 1000000000L
+        && left.insurance_lost == 999999999993L, "dydx block left");
+    check(L.partliq_dydx_subaccount_block_left(cfg, new int[] {0}, n(1), 0, 0, 0, left) == 62, "already liquidated this block");
+    p.liquidity_tier.open_interest_lower_cap = 1000000;
+    p.liquidity_tier.open_interest_upper_cap = 3000000;
+    int[] imf = new int[1];
+    check(L.partliq_dydx_adjusted_initial_margin_ppm(p.liquidity_tier, 2000000, imf) == 0 && imf[0] == 600000, "dydx adjusted IMF");
+
+    // Aave: WBTC at $20,250 for 20,500 USDX, 106 USDX covered.
+    PartliqHotPath.AaveReserve[] rs = (PartliqHotPath.AaveReserve[]) new PartliqHotPath.AaveReserve().toArray(2);
+    long[][] rv = {{100000000L, 6}, {2025000000000L, 8}};
+    for (int i = 0; i < 2; i++) {
+      rs[i].price = i128(0, rv[i][0]);
+      rs[i].decimals = (int) rv[i][1];
+      rs[i].liquidation_threshold = 8600;
+      rs[i].liquidation_bonus = 10500;
+      rs[i].liquidation_protocol_fee = 1000;
+      rs[i].liquidity_index = i128(54210108L, Long.parseUnsignedLong("11515845246265065472"));
+      rs[i].variable_borrow_index = i128(54210108L, Long.parseUnsignedLong("11515845246265065472"));
+    }
+    PartliqHotPath.AaveUserReserve[] us = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(2);
+    us[0].scaled_debt = i128(0, 20500000000L);
+    us[1].scaled_collateral = i128(0, 100000000L);
+    us[1].use_as_collateral = 1;
+    PartliqHotPath.AaveAccount acct = new PartliqHotPath.AaveAccount();
+    check(L.partliq_aave_account_data(rs, n(2), us, n(2), acct) == 0 && acct.health_factor.lo == 849512195121951219L, "aave health factor");
+    PartliqHotPath.AaveMaxDebt md = new PartliqHotPath.AaveMaxDebt();
+    check(L.partliq_aave_close_factor(rs, n(2), us, n(2), 1, 0, md) == 0 && md.max_liquidatable_debt.lo == 20500000000L && md.rule == 2,
+        "aave close factor");
+    PartliqHotPath.AaveCollateralQuote cq = new PartliqHotPath.AaveCollateralQuote();
+    check(L.partliq_aave_collateral_for_debt(rs[1], rs[0], i128(0, 106000000L), i128(0, 100000000L), 10500, cq) == 0
+        && cq.collateral_to_liquidator.lo == 547010 && cq.protocol_fee.lo == 2618, "aave collateral for debt");
+    PartliqHotPath.AaveCall call = new PartliqHotPath.AaveCall();
+    call.collateral_index = 1;
+    call.debt_to_cover = i128(0, 106000000L);
+    PartliqHotPath.AaveUserReserve[] after = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(2);
+    PartliqHotPath.I128[] deficits = (PartliqHotPath.I128[]) new PartliqHotPath.I128().toArray(2);
+    PartliqHotPath.AaveLiquidation liq = new PartliqHotPath.AaveLiquidation();
+    check(L.partliq_aave_liquidation_call(rs, n(2), us, n(2), call, after, n(2), deficits, n(2), liq) == 0 && liq.debt_repaid.lo == 106000000L
+        && after[1].scaled_collateral.lo == 100000000L - 549628 && deficits[0].lo == 0, "aave liquidationCall");
+    check(new PartliqHotPath.AaveLiquidation().size() == 488 && new PartliqHotPath.AaveReserve().size() == 64, "aave layouts");
   }
 }

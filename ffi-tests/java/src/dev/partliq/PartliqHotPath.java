@@ -141,6 +141,173 @@ public interface PartliqHotPath extends Library {
     public long max_quantums_insurance_lost;
   }
 
+  @FieldOrder({"capacity", "longs", "shorts", "market_index", "reserved"})
+  class IndexStats extends Structure {
+    public long capacity;
+    public long longs;
+    public long shorts;
+    public int market_index;
+    public int reserved;
+  }
+
+  @FieldOrder({"step_base_quantums", "subticks_per_tick", "quantum_conversion_exponent"})
+  class DydxClobPair extends Structure {
+    public long step_base_quantums;
+    public int subticks_per_tick;
+    public int quantum_conversion_exponent;
+  }
+
+  @FieldOrder({"fill_amount", "subticks", "is_buy", "reserved"})
+  class DydxFill extends Structure {
+    public long fill_amount;
+    public long subticks;
+    public int is_buy;
+    public int reserved;
+  }
+
+  @FieldOrder({"min", "max"})
+  class DydxNotionalLimits extends Structure {
+    public long min;
+    public long max;
+  }
+
+  @FieldOrder({"notional", "insurance_lost"})
+  class DydxBlockLeft extends Structure {
+    public long notional;
+    public long insurance_lost;
+  }
+
+  @FieldOrder({"price", "decimals", "liquidation_threshold", "liquidation_bonus", "liquidation_protocol_fee", "liquidity_index",
+      "variable_borrow_index"})
+  class AaveReserve extends Structure {
+    public I128 price = new I128();
+    public int decimals;
+    public int liquidation_threshold;
+    public int liquidation_bonus;
+    public int liquidation_protocol_fee;
+    public I128 liquidity_index = new I128();
+    public I128 variable_borrow_index = new I128();
+  }
+
+  @FieldOrder({"scaled_collateral", "scaled_debt", "use_as_collateral", "reserved"})
+  class AaveUserReserve extends Structure {
+    public I128 scaled_collateral = new I128();
+    public I128 scaled_debt = new I128();
+    public int use_as_collateral;
+    public int reserved;
+  }
+
+  @FieldOrder({"total_collateral_base", "total_debt_base", "weighted_threshold", "avg_liquidation_threshold", "health_factor"})
+  class AaveAccount extends Structure {
+    public I128 total_collateral_base = new I128();
+    public I128 total_debt_base = new I128();
+    public I128 weighted_threshold = new I128();
+    public I128 avg_liquidation_threshold = new I128();
+    public I128 health_factor = new I128();
+  }
+
+  @FieldOrder({"max_liquidatable_debt", "reserve_debt", "reserve_debt_base", "reserve_collateral", "reserve_collateral_base", "rule",
+      "reserved"})
+  class AaveMaxDebt extends Structure {
+    public I128 max_liquidatable_debt = new I128();
+    public I128 reserve_debt = new I128();
+    public I128 reserve_debt_base = new I128();
+    public I128 reserve_collateral = new I128();
+    public I128 reserve_collateral_base = new I128();
+    public int rule;
+    public int reserved;
+  }
+
+  @FieldOrder({"collateral_to_liquidator", "debt_repaid", "protocol_fee", "bonus_collateral", "base_collateral", "capped_by_balance",
+      "reserved"})
+  class AaveCollateralQuote extends Structure {
+    public I128 collateral_to_liquidator = new I128();
+    public I128 debt_repaid = new I128();
+    public I128 protocol_fee = new I128();
+    public I128 bonus_collateral = new I128();
+    public I128 base_collateral = new I128();
+    public int capped_by_balance;
+    public int reserved;
+  }
+
+  @FieldOrder({"collateral_index", "debt_index", "debt_to_cover", "receive_a_token", "reserved"})
+  class AaveCall extends Structure {
+    public int collateral_index;
+    public int debt_index;
+    public I128 debt_to_cover = new I128();
+    public int receive_a_token;
+    public int reserved;
+  }
+
+  @FieldOrder({"account_before", "account_after", "close_factor", "quote", "debt_requested", "debt_repaid", "collateral_to_liquidator",
+      "protocol_fee", "scaled_collateral_to_liquidator", "scaled_protocol_fee", "scaled_debt_burned", "deficit", "liquidation_bonus", "dust",
+      "collateral_fully_consumed", "has_no_collateral_left", "bad_debt_reserves", "reserved"})
+  class AaveLiquidation extends Structure {
+    public AaveAccount account_before = new AaveAccount();
+    public AaveAccount account_after = new AaveAccount();
+    public AaveMaxDebt close_factor = new AaveMaxDebt();
+    public AaveCollateralQuote quote = new AaveCollateralQuote();
+    public I128 debt_requested = new I128();
+    public I128 debt_repaid = new I128();
+    public I128 collateral_to_liquidator = new I128();
+    public I128 protocol_fee = new I128();
+    public I128 scaled_collateral_to_liquidator = new I128();
+    public I128 scaled_protocol_fee = new I128();
+    public I128 scaled_debt_burned = new I128();
+    public I128 deficit = new I128();
+    public int liquidation_bonus;
+    public int dust;
+    public int collateral_fully_consumed;
+    public int has_no_collateral_left;
+    public int bad_debt_reserves;
+    public int reserved;
+  }
+
+  SizeT partliq_scanner_align();
+
+  SizeT partliq_index_align();
+
+  int partliq_index_info(Pointer mem, SizeT len, IndexStats out);
+
+  int partliq_index_rekey_account(Pointer mem, SizeT len, int account, ScanAccount[] accounts, SizeT accountsLen, Position[] positions,
+      SizeT positionsLen, Market[] markets, SizeT marketsLen, long[] low, SizeT lowLen, long[] high, SizeT highLen, long[] outRemoved,
+      long[] outInserted);
+
+  int partliq_index_remove_account(Pointer mem, SizeT len, int account, long[] outRemoved);
+
+  int partliq_index_crossed(Pointer mem, SizeT len, int marketIndex, long from, long to, SizeT start, IndexEntry[] out, SizeT outLen,
+      IndexQuery query);
+
+  int partliq_dydx_liquidation_config_mainnet_genesis(DydxConfig out);
+
+  int partliq_dydx_adjusted_initial_margin_ppm(DydxLiquidityTier tier, long oiQuoteQuantums, int[] out);
+
+  int partliq_dydx_position_risk(DydxPosition position, int customImfPpm, DydxRisk out);
+
+  int partliq_dydx_bankruptcy_price_quote_quantums(DydxPosition position, DydxRisk total, long deltaQuantums, long[] out);
+
+  int partliq_dydx_insurance_fund_delta(DydxPosition position, DydxRisk total, DydxClobPair clobPair, int maxLiquidationFeePpm,
+      DydxFill fill, long[] out);
+
+  int partliq_dydx_position_notional_limits(DydxPosition position, DydxConfig config, DydxNotionalLimits out);
+
+  int partliq_dydx_subaccount_block_left(DydxConfig config, int[] perpetualsLiquidated, SizeT perpetualsLiquidatedLen,
+      long notionalLiquidated, long quantumsInsuranceLost, int perpetualId, DydxBlockLeft out);
+
+  int partliq_dydx_liquidatable_size_delta(DydxPosition position, DydxClobPair clobPair, DydxConfig config, int[] perpetualsLiquidated,
+      SizeT perpetualsLiquidatedLen, long notionalLiquidated, long quantumsInsuranceLost, long[] out);
+
+  int partliq_aave_account_data(AaveReserve[] reserves, SizeT reservesLen, AaveUserReserve[] user, SizeT userLen, AaveAccount out);
+
+  int partliq_aave_close_factor(AaveReserve[] reserves, SizeT reservesLen, AaveUserReserve[] user, SizeT userLen, int collateralIndex,
+      int debtIndex, AaveMaxDebt out);
+
+  int partliq_aave_collateral_for_debt(AaveReserve collateral, AaveReserve debt, I128 debtToCover, I128 collateralBalance, int bonusBps,
+      AaveCollateralQuote out);
+
+  int partliq_aave_liquidation_call(AaveReserve[] reserves, SizeT reservesLen, AaveUserReserve[] user, SizeT userLen, AaveCall call,
+      AaveUserReserve[] userAfter, SizeT userAfterLen, I128[] deficits, SizeT deficitsLen, AaveLiquidation out);
+
   SizeT partliq_scanner_size(SizeT marketsLen);
 
   int partliq_scanner_init(Pointer mem, SizeT len, Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen);
