@@ -57,6 +57,11 @@
 #define PARTLIQ_MAX_POSITIONS 64
 
 /**
+ * The most reserves one call reads (the core's slices live on the stack).
+ */
+#define PARTLIQ_AAVE_MAX_RESERVES 64
+
+/**
  * Most token balances one unified account may hold (the core's
  * `unified::MAX_BALANCES`).
  */
@@ -91,6 +96,16 @@
  * `MAX_LEDGER_ENTRIES`).
  */
 #define PARTLIQ_MAX_LEDGER_ENTRIES 6
+
+/**
+ * The alignment a scanner's memory needs (the table's 128-bit fields).
+ */
+#define PARTLIQ_SCANNER_ALIGN 16
+
+/**
+ * The alignment an index's memory needs (8).
+ */
+#define PARTLIQ_INDEX_ALIGN 8
 
 /**
  * A capacity budget that is not enforced (`partliq_capacity_limits`).
@@ -1023,6 +1038,67 @@ typedef uint32_t partliq_delisting_outcome;
 #endif // __cplusplus
 
 /**
+ * Why a scan stopped (`partliq_scan_outcome.end`).
+ */
+enum partliq_scan_end
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every account (entry) was examined.
+   */
+  PARTLIQ_SCAN_END_COMPLETE = 0,
+  /**
+   * The hit buffer is full; account (entry) `next` is not healthy and was
+   * not written. Resume at `next` with an emptied buffer.
+   */
+  PARTLIQ_SCAN_END_BUFFER_FULL = 1,
+  /**
+   * The health of account (entry) `next` failed with `error` (or its
+   * position range lies outside the positions: `UNKNOWN_POSITION`; for
+   * `partliq_scanner_confirm`, an entry naming no account too). Resume
+   * at `next + 1` to skip it.
+   */
+  PARTLIQ_SCAN_END_FAILED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_scan_end partliq_scan_end;
+#else
+typedef uint32_t partliq_scan_end;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which order `partliq_sort_by_priority` sorts into.
+ */
+enum partliq_priority_order
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Lowest `equity / maintenance` first (exact; no maintenance: −∞ with
+   * negative equity, +∞ otherwise), then the larger notional, then the
+   * lower index.
+   */
+  PARTLIQ_PRIORITY_ORDER_MARGIN_RATIO = 0,
+  /**
+   * dYdX-style: largest `|fillable − oracle| / oracle` first (exact),
+   * then the larger notional, then the lower index.
+   */
+  PARTLIQ_PRIORITY_ORDER_ORACLE_DISTANCE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_priority_order partliq_priority_order;
+#else
+typedef uint32_t partliq_priority_order;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What a function did: one of the `PARTLIQ_STATUS_*` values (a `uint32_t`;
  * values are never reused). Outputs are written only with
  * `PARTLIQ_STATUS_OK`.
@@ -1723,6 +1799,279 @@ typedef struct partliq_account_liquidation_state {
 } partliq_account_liquidation_state;
 
 /**
+ * A signed 128-bit integer, `hi × 2^64 + lo` (two's complement: `hi` holds
+ * the sign), for the replicas' figures beyond 64 bits (Aave's wei amounts
+ * and RAY indexes, dYdX's exact fractions).
+ */
+typedef struct partliq_i128 {
+  /**
+   * High 64 bits, signed.
+   */
+  int64_t hi;
+  /**
+   * Low 64 bits.
+   */
+  uint64_t lo;
+} partliq_i128;
+
+/**
+ * One Aave reserve with the parameters liquidation reads (percentages in
+ * bps, 10,000 = 100 %).
+ */
+typedef struct partliq_aave_reserve {
+  /**
+   * Oracle price in base-currency units per whole token (> 0 where used).
+   */
+  struct partliq_i128 price;
+  /**
+   * Token decimals (≤ 38).
+   */
+  uint32_t decimals;
+  /**
+   * Liquidation threshold, bps (≤ 10,000).
+   */
+  uint32_t liquidation_threshold;
+  /**
+   * Liquidation bonus including the principal, bps (≥ 10,000).
+   */
+  uint32_t liquidation_bonus;
+  /**
+   * Treasury's share of the bonus, bps (≤ 10,000).
+   */
+  uint32_t liquidation_protocol_fee;
+  /**
+   * aToken liquidity index (RAY, ≥ 10^27; 10^27 for plain balances).
+   */
+  struct partliq_i128 liquidity_index;
+  /**
+   * Variable-debt index (RAY, ≥ 10^27).
+   */
+  struct partliq_i128 variable_borrow_index;
+} partliq_aave_reserve;
+
+/**
+ * A user's scaled balances in one reserve.
+ */
+typedef struct partliq_aave_user_reserve {
+  /**
+   * aToken scaled balance (≥ 0).
+   */
+  struct partliq_i128 scaled_collateral;
+  /**
+   * Variable-debt scaled balance (≥ 0; borrowed when > 0).
+   */
+  struct partliq_i128 scaled_debt;
+  /**
+   * 1 when the supply is used as collateral, else 0.
+   */
+  uint32_t use_as_collateral;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_aave_user_reserve;
+
+/**
+ * `calculateUserAccountData`'s figures.
+ */
+typedef struct partliq_aave_account {
+  /**
+   * Σ collateral values (each rounded down), base currency.
+   */
+  struct partliq_i128 total_collateral_base;
+  /**
+   * Σ debt values (each rounded up), base currency.
+   */
+  struct partliq_i128 total_debt_base;
+  /**
+   * Σ collateral value × liquidation threshold (base currency × bps).
+   */
+  struct partliq_i128 weighted_threshold;
+  /**
+   * Average liquidation threshold, bps, rounded down.
+   */
+  struct partliq_i128 avg_liquidation_threshold;
+  /**
+   * Health factor (WAD, 10^18 = 1.0); `INT128_MAX` without debt.
+   */
+  struct partliq_i128 health_factor;
+} partliq_aave_account;
+
+/**
+ * The most debt of one reserve a liquidation may repay.
+ */
+typedef struct partliq_aave_max_debt {
+  /**
+   * The cap, debt-token wei.
+   */
+  struct partliq_i128 max_liquidatable_debt;
+  /**
+   * The reserve's debt, wei.
+   */
+  struct partliq_i128 reserve_debt;
+  /**
+   * Its value, base currency (rounded up).
+   */
+  struct partliq_i128 reserve_debt_base;
+  /**
+   * The collateral reserve's balance, wei.
+   */
+  struct partliq_i128 reserve_collateral;
+  /**
+   * Its value, base currency (rounded down).
+   */
+  struct partliq_i128 reserve_collateral_base;
+  /**
+   * Why: 0 collateral below $2,000, 1 debt below $2,000, 2 HF ≤ 0.95, 3
+   * half of the total debt, 4 the reserve's debt within that half.
+   */
+  uint32_t rule;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_aave_max_debt;
+
+/**
+ * The collateral a repayment buys.
+ */
+typedef struct partliq_aave_collateral_quote {
+  /**
+   * Collateral to the liquidator (wei).
+   */
+  struct partliq_i128 collateral_to_liquidator;
+  /**
+   * Debt repaid (wei).
+   */
+  struct partliq_i128 debt_repaid;
+  /**
+   * Collateral to the treasury (wei).
+   */
+  struct partliq_i128 protocol_fee;
+  /**
+   * The bonus part of the collateral seized (wei).
+   */
+  struct partliq_i128 bonus_collateral;
+  /**
+   * The debt's worth in collateral before the bonus (wei, rounded down).
+   */
+  struct partliq_i128 base_collateral;
+  /**
+   * 1 when the collateral balance capped it (the debt recomputed from it).
+   */
+  uint32_t capped_by_balance;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_aave_collateral_quote;
+
+/**
+ * A `liquidationCall`'s arguments.
+ */
+typedef struct partliq_aave_call {
+  /**
+   * The collateral reserve's index.
+   */
+  uint32_t collateral_index;
+  /**
+   * The debt reserve's index.
+   */
+  uint32_t debt_index;
+  /**
+   * Debt to cover (wei; `INT128_MAX` for "as much as allowed").
+   */
+  struct partliq_i128 debt_to_cover;
+  /**
+   * 1 when the liquidator takes aTokens, else 0.
+   */
+  uint32_t receive_a_token;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_aave_call;
+
+/**
+ * What a `liquidationCall` does.
+ */
+typedef struct partliq_aave_liquidation {
+  /**
+   * Account data before.
+   */
+  struct partliq_aave_account account_before;
+  /**
+   * Account data after.
+   */
+  struct partliq_aave_account account_after;
+  /**
+   * The close factor.
+   */
+  struct partliq_aave_max_debt close_factor;
+  /**
+   * The collateral quote for the debt requested.
+   */
+  struct partliq_aave_collateral_quote quote;
+  /**
+   * `min(debt_to_cover, max_liquidatable_debt)`.
+   */
+  struct partliq_i128 debt_requested;
+  /**
+   * Debt repaid (wei).
+   */
+  struct partliq_i128 debt_repaid;
+  /**
+   * Collateral to the liquidator (wei).
+   */
+  struct partliq_i128 collateral_to_liquidator;
+  /**
+   * Collateral to the treasury (wei; cut to the balance left when needed).
+   */
+  struct partliq_i128 protocol_fee;
+  /**
+   * Scaled collateral moved to the liquidator.
+   */
+  struct partliq_i128 scaled_collateral_to_liquidator;
+  /**
+   * Scaled collateral moved to the treasury.
+   */
+  struct partliq_i128 scaled_protocol_fee;
+  /**
+   * Scaled debt burned.
+   */
+  struct partliq_i128 scaled_debt_burned;
+  /**
+   * Deficit booked on the debt reserve (wei).
+   */
+  struct partliq_i128 deficit;
+  /**
+   * The bonus used, bps.
+   */
+  uint32_t liquidation_bonus;
+  /**
+   * Which dust rule passed: 0 all debt repaid, 1 all collateral seized, 2
+   * both leftovers ≥ $1,000.
+   */
+  uint32_t dust;
+  /**
+   * 1 when the user's scaled collateral in the reserve is used up.
+   */
+  uint32_t collateral_fully_consumed;
+  /**
+   * 1 when no collateral is left (every debt becomes deficit).
+   */
+  uint32_t has_no_collateral_left;
+  /**
+   * Reserves whose debt became deficit.
+   */
+  uint32_t bad_debt_reserves;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_aave_liquidation;
+
+/**
  * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
  */
 typedef struct partliq_dydx_liquidation_config {
@@ -1755,6 +2104,171 @@ typedef struct partliq_dydx_liquidation_config {
    */
   uint64_t max_quantums_insurance_lost;
 } partliq_dydx_liquidation_config;
+
+/**
+ * A dYdX liquidity tier (`LiquidityTier`, without the impact notional).
+ */
+typedef struct partliq_dydx_liquidity_tier {
+  /**
+   * Base initial margin fraction, ppm (≤ 1,000,000).
+   */
+  uint32_t initial_margin_ppm;
+  /**
+   * Maintenance margin as a fraction of the initial margin, ppm (≤ 1,000,000).
+   */
+  uint32_t maintenance_fraction_ppm;
+  /**
+   * Open-interest notional (quote quantums) up to which the base initial fraction holds.
+   */
+  uint64_t open_interest_lower_cap;
+  /**
+   * Open-interest notional from which the initial fraction is 100 % (0: no scaling).
+   */
+  uint64_t open_interest_upper_cap;
+} partliq_dydx_liquidity_tier;
+
+/**
+ * A perpetual position of a subaccount with its perpetual and oracle price.
+ */
+typedef struct partliq_dydx_position {
+  /**
+   * Perpetual id.
+   */
+  uint32_t perpetual_id;
+  /**
+   * One base quantum is `10^atomic_resolution` coins.
+   */
+  int32_t atomic_resolution;
+  /**
+   * The perpetual's open interest, base quantums (scales the initial margin).
+   */
+  int64_t open_interest;
+  /**
+   * The perpetual's liquidity tier.
+   */
+  struct partliq_dydx_liquidity_tier liquidity_tier;
+  /**
+   * Oracle price mantissa: a coin is worth `price × 10^price_exponent` USDC.
+   */
+  uint64_t price;
+  /**
+   * Oracle price exponent.
+   */
+  int32_t price_exponent;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Size, base quantums (long > 0, short < 0).
+   */
+  int64_t quantums;
+  /**
+   * The position's own quote balance (after funding), quote quantums.
+   */
+  int64_t quote_balance;
+} partliq_dydx_position;
+
+/**
+ * Margin figures in quote quantums (`margin.Risk`).
+ */
+typedef struct partliq_dydx_risk {
+  /**
+   * Maintenance margin requirement.
+   */
+  int64_t mmr;
+  /**
+   * Initial margin requirement.
+   */
+  int64_t imr;
+  /**
+   * Net collateral.
+   */
+  int64_t nc;
+} partliq_dydx_risk;
+
+/**
+ * An exact fraction `num / den` (den > 0, in lowest terms when the
+ * library made it), quote quantums per base quantum.
+ */
+typedef struct partliq_dydx_rational {
+  /**
+   * Numerator.
+   */
+  struct partliq_i128 num;
+  /**
+   * Denominator (≠ 0).
+   */
+  struct partliq_i128 den;
+} partliq_dydx_rational;
+
+/**
+ * A CLOB pair's units.
+ */
+typedef struct partliq_dydx_clob_pair {
+  /**
+   * Order sizes are multiples of this many base quantums.
+   */
+  uint64_t step_base_quantums;
+  /**
+   * Order prices are multiples of this many subticks.
+   */
+  uint32_t subticks_per_tick;
+  /**
+   * `subticks × 10^exponent` is a price in quote quantums per base quantum.
+   */
+  int32_t quantum_conversion_exponent;
+} partliq_dydx_clob_pair;
+
+/**
+ * A liquidation fill as the matching engine reports it.
+ */
+typedef struct partliq_dydx_fill {
+  /**
+   * Filled base quantums (> 0).
+   */
+  uint64_t fill_amount;
+  /**
+   * Fill price, subticks.
+   */
+  uint64_t subticks;
+  /**
+   * 1 when the liquidation order buys (closes a short), else 0.
+   */
+  uint32_t is_buy;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_dydx_fill;
+
+/**
+ * Least and largest notional of one position liquidatable in a block.
+ */
+typedef struct partliq_dydx_notional_limits {
+  /**
+   * `min(min_position_notional_liquidated, |notional|)`.
+   */
+  int64_t min;
+  /**
+   * `max(min, ⌊|notional| × max_position_portion_liquidated_ppm / 10^6⌋)`.
+   */
+  int64_t max;
+} partliq_dydx_notional_limits;
+
+/**
+ * What a subaccount may still have liquidated in this block.
+ */
+typedef struct partliq_dydx_block_left {
+  /**
+   * Notional, quote quantums.
+   */
+  int64_t notional;
+  /**
+   * Insurance fund loss, quote quantums.
+   */
+  int64_t insurance_lost;
+} partliq_dydx_block_left;
 
 /**
  * The market-side parameters a venue fixes.
@@ -2917,6 +3431,161 @@ typedef struct partliq_adl_fill {
 } partliq_adl_fill;
 
 /**
+ * One account of a flat batch: collateral and a range of the flat
+ * positions array (one cross-margin pool; an isolated position is an
+ * account with collateral 0 and one position).
+ */
+typedef struct partliq_scan_account {
+  /**
+   * Collateral, quote units.
+   */
+  int64_t collateral;
+  /**
+   * Index of the account's first position in the positions array.
+   */
+  uint32_t first_position;
+  /**
+   * Number of positions (consecutive from `first_position`).
+   */
+  uint32_t position_count;
+} partliq_scan_account;
+
+/**
+ * A pool a scan found not healthy.
+ */
+typedef struct partliq_scan_hit {
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint64_t account_index;
+  /**
+   * Its exact health (`partliq_pool_health`'s); state liquidatable or bankrupt.
+   */
+  struct partliq_health health;
+} partliq_scan_hit;
+
+/**
+ * What a scan did.
+ */
+typedef struct partliq_scan_outcome {
+  /**
+   * Hits written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * First account (entry) not examined to the end; when complete, the
+   * accounts' (entries') length, or `start` when that was already past
+   * it: never below `start`, so a resume loop `while (next < len)` ends.
+   */
+  uint64_t next;
+  /**
+   * Accounts that went through the exact path (not proven healthy by the
+   * division-free bound): the hits plus the near-boundary ones.
+   */
+  uint64_t exact_checks;
+  /**
+   * A `partliq_scan_end`.
+   */
+  uint32_t end;
+  /**
+   * With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status; else 0.
+   */
+  partliq_status error;
+} partliq_scan_outcome;
+
+/**
+ * One indexed position: its key (conservative liquidation price), its
+ * account and its position (indices in the accounts and flat positions
+ * arrays). Sides are sorted by key, then account, then position.
+ */
+typedef struct partliq_index_entry {
+  /**
+   * Conservative liquidation price: a long may be unhealthy at marks ≤
+   * it, a short at marks ≥ it (`INT64_MAX` / 0: always a candidate).
+   */
+  int64_t key;
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint32_t account;
+  /**
+   * Index of the position in the flat positions array.
+   */
+  uint32_t position;
+} partliq_index_entry;
+
+/**
+ * What an index holds (`partliq_index_info`).
+ */
+typedef struct partliq_index_stats {
+  /**
+   * Entries per side the memory holds.
+   */
+  uint64_t capacity;
+  /**
+   * Long entries.
+   */
+  uint64_t longs;
+  /**
+   * Short entries.
+   */
+  uint64_t shorts;
+  /**
+   * The market the index covers.
+   */
+  uint32_t market_index;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_index_stats;
+
+/**
+ * What a query wrote (`partliq_index_candidates`, `partliq_index_crossed`).
+ */
+typedef struct partliq_index_query {
+  /**
+   * Entries written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * The answer's next entry not written (`start + count`, or `start`
+   * when that is past the end): resume there while `next < total`.
+   */
+  uint64_t next;
+  /**
+   * The whole answer's length.
+   */
+  uint64_t total;
+} partliq_index_query;
+
+/**
+ * One account's figures for `partliq_sort_by_priority`.
+ */
+typedef struct partliq_priority_item {
+  /**
+   * Equity (a `partliq_health`'s).
+   */
+  int64_t equity;
+  /**
+   * Maintenance requirement (≥ 0).
+   */
+  int64_t maintenance;
+  /**
+   * Gross notional of its positions (≥ 0): the first tie-break.
+   */
+  int64_t notional;
+  /**
+   * Oracle price (`OracleDistance` only; > 0 there).
+   */
+  int64_t oracle_price;
+  /**
+   * Fillable price (`OracleDistance` only; ≥ 0 there).
+   */
+  int64_t fillable_price;
+} partliq_priority_item;
+
+/**
  * One market's liquidation budgets (the core's `CapacityLimits`).
  */
 typedef struct partliq_capacity_limits {
@@ -3443,6 +4112,31 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_LENDING_NOT_CONSERVED 246
 
 /**
+ * scanner or index memory too small for its layout (`partliq::Error::TableMemoryTooSmall`).
+ */
+#define PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL 250
+
+/**
+ * scanner or index memory not aligned for its layout (`partliq::Error::TableMemoryMisaligned`).
+ */
+#define PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED 251
+
+/**
+ * memory holds no initialized scanner or index of this kind (`partliq::Error::TableNotInitialized`).
+ */
+#define PARTLIQ_STATUS_TABLE_NOT_INITIALIZED 252
+
+/**
+ * scanner table was built for other markets or prices (`partliq::Error::StaleScanTable`).
+ */
+#define PARTLIQ_STATUS_STALE_SCAN_TABLE 253
+
+/**
+ * liquidation-price index holds another market (`partliq::Error::IndexMarketMismatch`).
+ */
+#define PARTLIQ_STATUS_INDEX_MARKET_MISMATCH 254
+
+/**
  * A required pointer is NULL (an array pointer with a non-zero length included).
  */
 #define PARTLIQ_STATUS_NULL_POINTER 1000
@@ -3757,6 +4451,94 @@ partliq_status partliq_account_state_record_insurance_loss(struct partliq_accoun
                                                            int64_t loss);
 
 /**
+ * `calculateUserAccountData`: collateral and debt in base currency and the
+ * health factor `wadDiv(Σ value × LT, debt) / 10,000`.
+ *
+ * Statuses: the arrays' (`BAD_LENGTH` beyond `PARTLIQ_AAVE_MAX_RESERVES`),
+ * `RESERVED_NOT_ZERO`, `INVALID_ENUM`, `BUFFER_TOO_SMALL` / `UNKNOWN_MARKET`
+ * (fewer / more user reserves than reserves), a reserve's
+ * (`OUT_OF_RANGE`, `FRACTION_ABOVE_100_PERCENT`), `MISSING_PRICE`,
+ * `NEGATIVE_PRICE`, `OVERFLOW`.
+ *
+ * # Safety
+ * Each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_aave_account_data(const struct partliq_aave_reserve *reserves,
+                                         size_t reserves_len,
+                                         const struct partliq_aave_user_reserve *user,
+                                         size_t user_len,
+                                         struct partliq_aave_account *out);
+
+/**
+ * The most debt of reserve `debt_index` a liquidation seizing reserve
+ * `collateral_index` may repay (v3.3+): all of it, or half of the user's
+ * total debt while HF > 0.95 and both reserves are worth ≥ $2,000.
+ * Statuses as `partliq_aave_account_data`, `UNKNOWN_MARKET` (an index).
+ *
+ * # Safety
+ * As `partliq_aave_account_data`.
+ */
+partliq_status partliq_aave_close_factor(const struct partliq_aave_reserve *reserves,
+                                         size_t reserves_len,
+                                         const struct partliq_aave_user_reserve *user,
+                                         size_t user_len,
+                                         uint32_t collateral_index,
+                                         uint32_t debt_index,
+                                         struct partliq_aave_max_debt *out);
+
+/**
+ * The collateral `*debt_to_cover` of `debt` buys from `collateral` with a
+ * bonus of `bonus_bps` (v3.7 rounding: seized collateral down, the bonus's
+ * base part down, the protocol fee up), capped by `*collateral_balance`
+ * (the debt then recomputed from it, rounded up).
+ *
+ * Statuses: a reserve's, `OUT_OF_RANGE` (a bonus below 10,000 or a
+ * negative amount), `MISSING_PRICE`, `NEGATIVE_PRICE`, `OVERFLOW`.
+ *
+ * # Safety
+ * Every input pointer is NULL or points to an initialised value; `out` is
+ * NULL or valid for one write.
+ */
+partliq_status partliq_aave_collateral_for_debt(const struct partliq_aave_reserve *collateral,
+                                                const struct partliq_aave_reserve *debt,
+                                                const struct partliq_i128 *debt_to_cover,
+                                                const struct partliq_i128 *collateral_balance,
+                                                uint32_t bonus_bps,
+                                                struct partliq_aave_collateral_quote *out);
+
+/**
+ * A whole `liquidationCall`: the checks (`NOT_LIQUIDATABLE`,
+ * `COLLATERAL_NOT_ENABLED`, `NOT_BORROWED`, the dust rule
+ * `MUST_NOT_LEAVE_DUST`, `ZERO_BURN_AMOUNT`), the close factor, the
+ * collateral and fee, the scaled moves and, when no collateral is left,
+ * every debt turned into deficit. Writes the user's reserves after it to
+ * `user_after`, each reserve's deficit to `deficits` (both at least as
+ * long as the reserves), and what it did to `*out`.
+ *
+ * Statuses as `partliq_aave_close_factor`, the Aave reverts above,
+ * `BUFFER_TOO_SMALL` (an output array shorter than the reserves),
+ * `RESERVED_NOT_ZERO` / `INVALID_ENUM` (the call's). Nothing is written
+ * unless `OK`.
+ *
+ * # Safety
+ * As `partliq_aave_account_data`; `call` is NULL or points to an
+ * initialised call; `user_after` and `deficits` are NULL (only with length
+ * 0) or valid for that many writes of initialised elements, overlapping
+ * nothing else.
+ */
+partliq_status partliq_aave_liquidation_call(const struct partliq_aave_reserve *reserves,
+                                             size_t reserves_len,
+                                             const struct partliq_aave_user_reserve *user,
+                                             size_t user_len,
+                                             const struct partliq_aave_call *call,
+                                             struct partliq_aave_user_reserve *user_after,
+                                             size_t user_after_len,
+                                             struct partliq_i128 *deficits,
+                                             size_t deficits_len,
+                                             struct partliq_aave_liquidation *out);
+
+/**
  * dYdX mainnet's genesis liquidations config.
  *
  * # Safety
@@ -3780,6 +4562,191 @@ partliq_status partliq_dydx_liquidation_config_code_default(struct partliq_dydx_
  * `config` is NULL or points to an initialised `partliq_dydx_liquidation_config`.
  */
 partliq_status partliq_dydx_liquidation_config_validate(const struct partliq_dydx_liquidation_config *config);
+
+/**
+ * The initial margin fraction (ppm) of a liquidity tier at an open-interest
+ * notional of `oi_quote_quantums` (`GetAdjustedInitialMarginPpm`): the base
+ * fraction up to the lower cap, 100 % from the upper cap, linear (floored)
+ * between. Statuses: `FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE` (the
+ * tier's `Validate`).
+ *
+ * # Safety
+ * `tier` is NULL or points to an initialised tier; `out` is NULL or valid
+ * for one write.
+ */
+partliq_status partliq_dydx_adjusted_initial_margin_ppm(const struct partliq_dydx_liquidity_tier *tier,
+                                                        int64_t oi_quote_quantums,
+                                                        uint32_t *out);
+
+/**
+ * A position's risk with its own quote balance
+ * (`GetNetCollateralAndMarginRequirements` of one position): net collateral
+ * `notional + quote_balance`, `IMR = ⌈notional × max(IMF(OI), custom)⌉`
+ * with the open-interest-scaled fraction, and the double-ceiling
+ * `MMR = ⌈⌈notional × IMF⌉ × MF⌉` with the base fraction
+ * (`custom_imf_ppm` 0: none).
+ *
+ * Statuses: `RESERVED_NOT_ZERO`, the tier's, `OVERFLOW`.
+ *
+ * # Safety
+ * `position` is NULL or points to an initialised position; `out` is NULL
+ * or valid for one write.
+ */
+partliq_status partliq_dydx_position_risk(const struct partliq_dydx_position *position,
+                                          uint32_t custom_imf_ppm,
+                                          struct partliq_dydx_risk *out);
+
+/**
+ * A subaccount's total risk: `NC = usdc + Σ (notional + quote balance)`,
+ * IMR and MMR summed per position (no custom IMF) — what dYdX's
+ * `GetNetCollateralAndMarginRequirements` returns for an empty update.
+ *
+ * # Safety
+ * `positions` is NULL (only with length 0) or points to `positions_len`
+ * initialised positions; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_dydx_subaccount_risk(int64_t usdc_quantums,
+                                            const struct partliq_dydx_position *positions,
+                                            size_t positions_len,
+                                            struct partliq_dydx_risk *out);
+
+/**
+ * The bankruptcy price of closing `delta_quantums` of `position` as the
+ * signed quote quantums the subaccount must receive
+ * (`GetBankruptcyPriceInQuoteQuantums`: `−ΔNNV − ⌊TNC × |ΔMMR| / TMMR⌋`,
+ * `total` the subaccount's risk).
+ *
+ * Statuses: `INVALID_FILL_QUANTITY` (a delta that does not reduce the
+ * position), `DIVISION_BY_ZERO` (TMMR 0), `OUT_OF_RANGE` (TMMR < 0, or ΔMMR
+ * > 0), `OVERFLOW`, the position's.
+ *
+ * # Safety
+ * `position` and `total` are NULL or point to initialised values; `out` is
+ * NULL or valid for one write.
+ */
+partliq_status partliq_dydx_bankruptcy_price_quote_quantums(const struct partliq_dydx_position *position,
+                                                            const struct partliq_dydx_risk *total,
+                                                            int64_t delta_quantums,
+                                                            int64_t *out);
+
+/**
+ * The fillable price of a liquidation of `position` (`GetFillablePrice`):
+ * `(PNNV − ABR × SMMR × PMMR) / PS`, `ABR = clamp(BA × (1 − TNC / TMMR),
+ * 0, 1)`, exact (quote quantums per base quantum, in lowest terms).
+ * `delta_quantums` is only validated.
+ *
+ * Statuses: `INVALID_FILL_QUANTITY`, `DIVISION_BY_ZERO` (TMMR 0),
+ * `NEGATIVE_PRICE`, `OVERFLOW`, the position's, the config's
+ * (`partliq_dydx_liquidation_config_validate`).
+ *
+ * # Safety
+ * `position`, `total` and `config` are NULL or point to initialised
+ * values; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_dydx_fillable_price(const struct partliq_dydx_position *position,
+                                           const struct partliq_dydx_risk *total,
+                                           int64_t delta_quantums,
+                                           const struct partliq_dydx_liquidation_config *config,
+                                           struct partliq_dydx_rational *out);
+
+/**
+ * The order price in subticks of a liquidation at `price`
+ * (`ConvertFillablePriceToSubticks`): rounded up when liquidating a long
+ * (`is_liquidating_long` 1), down for a short, to a multiple of
+ * `subticks_per_tick` the same way, clamped to `[subticks_per_tick,
+ * UINT64_MAX − UINT64_MAX % subticks_per_tick]`.
+ *
+ * Statuses: `DIVISION_BY_ZERO` (den 0), `INVALID_ENUM` (the flag),
+ * `NEGATIVE_PRICE`, `INVALID_TICK` (`subticks_per_tick` 0), `OVERFLOW`.
+ *
+ * # Safety
+ * `price` and `clob_pair` are NULL or point to initialised values; `out`
+ * is NULL or valid for one write.
+ */
+partliq_status partliq_dydx_fillable_price_to_subticks(const struct partliq_dydx_rational *price,
+                                                       uint32_t is_liquidating_long,
+                                                       const struct partliq_dydx_clob_pair *clob_pair,
+                                                       uint64_t *out);
+
+/**
+ * The insurance fund delta of a liquidation fill
+ * (`GetLiquidationInsuranceFundDelta`): positive, the fee the subaccount
+ * pays the fund (at most `max_liquidation_fee_ppm` of the fill's quote
+ * amount); negative, the loss the fund covers.
+ *
+ * Statuses: `RESERVED_NOT_ZERO`, `INVALID_ENUM` (`is_buy`),
+ * `INVALID_FILL_QUANTITY` (a zero fill, or one that does not reduce the
+ * position), those of `partliq_dydx_bankruptcy_price_quote_quantums`.
+ *
+ * # Safety
+ * Every pointer is NULL or points to an initialised value; `out` is NULL
+ * or valid for one write.
+ */
+partliq_status partliq_dydx_insurance_fund_delta(const struct partliq_dydx_position *position,
+                                                 const struct partliq_dydx_risk *total,
+                                                 const struct partliq_dydx_clob_pair *clob_pair,
+                                                 uint32_t max_liquidation_fee_ppm,
+                                                 const struct partliq_dydx_fill *fill,
+                                                 int64_t *out);
+
+/**
+ * The least and largest notional of `position` liquidatable in one block
+ * (`GetMaxAndMinPositionNotionalLiquidatable`, the config's position
+ * limits). Statuses: the position's, the config's, `OVERFLOW`.
+ *
+ * # Safety
+ * `position` and `config` are NULL or point to initialised values; `out`
+ * is NULL or valid for one write.
+ */
+partliq_status partliq_dydx_position_notional_limits(const struct partliq_dydx_position *position,
+                                                     const struct partliq_dydx_liquidation_config *config,
+                                                     struct partliq_dydx_notional_limits *out);
+
+/**
+ * What the subaccount may still have liquidated in this block for
+ * `perpetual_id` (`GetSubaccountMaxNotionalLiquidatable` and
+ * `GetSubaccountMaxInsuranceLost`): the config's subaccount limits less
+ * `notional_liquidated` and `quantums_insurance_lost`.
+ *
+ * Statuses: `ALREADY_LIQUIDATED_THIS_BLOCK` (`perpetual_id` among
+ * `perpetuals_liquidated`), `BLOCK_LIMIT_EXCEEDED`, the config's.
+ *
+ * # Safety
+ * `config` is NULL or points to an initialised config;
+ * `perpetuals_liquidated` is NULL (only with length 0) or points to that
+ * many ids; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_dydx_subaccount_block_left(const struct partliq_dydx_liquidation_config *config,
+                                                  const uint32_t *perpetuals_liquidated,
+                                                  size_t perpetuals_liquidated_len,
+                                                  uint64_t notional_liquidated,
+                                                  uint64_t quantums_insurance_lost,
+                                                  uint32_t perpetual_id,
+                                                  struct partliq_dydx_block_left *out);
+
+/**
+ * The size delta (base quantums, opposite in sign to the position) of the
+ * next liquidation order of `position` (`GetLiquidatablePositionSizeDelta`):
+ * the whole position when its notional is within the block limits or it is
+ * no larger than one step, else the limit in base quantums rounded down to
+ * the step and clamped to `[step, |position|]`.
+ *
+ * Statuses: `EMPTY_POSITION`, `INVALID_LOT_STEP` (step 0 where it is used),
+ * those of `partliq_dydx_subaccount_block_left` and
+ * `partliq_dydx_position_notional_limits`.
+ *
+ * # Safety
+ * As `partliq_dydx_subaccount_block_left`; `position` and `clob_pair` are
+ * NULL or point to initialised values.
+ */
+partliq_status partliq_dydx_liquidatable_size_delta(const struct partliq_dydx_position *position,
+                                                    const struct partliq_dydx_clob_pair *clob_pair,
+                                                    const struct partliq_dydx_liquidation_config *config,
+                                                    const uint32_t *perpetuals_liquidated,
+                                                    size_t perpetuals_liquidated_len,
+                                                    uint64_t notional_liquidated,
+                                                    uint64_t quantums_insurance_lost,
+                                                    int64_t *out);
 
 /**
  * partliq's own policy: the least reduction restoring maintenance + 5 %,
@@ -4776,6 +5743,292 @@ partliq_status partliq_deleverage(int64_t deficit_size,
                                   struct partliq_adl_fill *fills,
                                   size_t fills_len,
                                   size_t *out_count);
+
+/**
+ * The alignment a scanner's memory needs (`PARTLIQ_SCANNER_ALIGN`, 16).
+ */
+size_t partliq_scanner_align(void);
+
+/**
+ * Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
+ * header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+ * not fit a `PTRDIFF_MAX`.
+ */
+size_t partliq_scanner_size(size_t markets_len);
+
+/**
+ * Builds a scanner in `mem` for `markets` and their marks `prices`
+ * (`prices[i]` the mark of `markets[i]`): the per-market table of the
+ * division-free health bound, and the fingerprint of the markets and marks.
+ * Invalid markets and markets without a positive mark get no fast path
+ * (their positions take the exact path, which reports their errors).
+ * Nothing else may use the memory during the call; on any status but `OK`
+ * the memory is untouched.
+ *
+ * Statuses: the memory's (`partliq_scanner_size(markets_len)` bytes at
+ * least), the arrays', `INVALID_ENUM` (a market's fee rounding).
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents, e.g. zeroed); each array pointer is
+ * NULL (only with length 0) or points to that many initialised elements
+ * outside `mem`.
+ */
+partliq_status partliq_scanner_init(void *mem,
+                                    size_t len,
+                                    const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len);
+
+/**
+ * Scans `accounts[start..]` (each a range of `positions`) with the scanner
+ * in `mem`, built for these `markets` and `prices`: writes each pool that is
+ * not healthy, with its exact health, to the front of `hits` (in account
+ * order) and what the scan did to `*out` — exactly the core's
+ * `Scanner::scan`: a full buffer or an account whose health fails stops the
+ * scan with status `OK` and says where to resume (`partliq_scan_outcome`).
+ * Any number of scans may use one scanner at once.
+ *
+ * Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
+ * the markets or marks are not the ones it was built for),
+ * `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
+ * rounding). Nothing is written unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_scanner_init` and not written during the call; each array
+ * pointer is NULL (only with length 0) or points to that many initialised
+ * elements (`hits` writable, any values, not overlapping the others); `out`
+ * is NULL or valid for one write.
+ */
+partliq_status partliq_scanner_scan(const void *mem,
+                                    size_t len,
+                                    const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len,
+                                    const struct partliq_scan_account *accounts,
+                                    size_t accounts_len,
+                                    const struct partliq_position *positions,
+                                    size_t positions_len,
+                                    size_t start,
+                                    struct partliq_scan_hit *hits,
+                                    size_t hits_len,
+                                    struct partliq_scan_outcome *out);
+
+/**
+ * Checks the accounts named by `entries[start..]` (candidates from a
+ * liquidation-price index, `partliq_index_candidates` or
+ * `partliq_index_crossed`) with the exact health, as
+ * `partliq_scanner_scan` does the accounts: each that is not healthy goes
+ * to `hits` in entry order, `next` counts entries (the core's
+ * `Scanner::confirm`). An account named twice is reported twice; an entry
+ * naming no account fails with `UNKNOWN_POSITION` (in `*out`).
+ *
+ * Statuses as `partliq_scanner_scan`.
+ *
+ * # Safety
+ * As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
+ * points to that many initialised entries.
+ */
+partliq_status partliq_scanner_confirm(const void *mem,
+                                       size_t len,
+                                       const struct partliq_market *markets,
+                                       size_t markets_len,
+                                       const int64_t *prices,
+                                       size_t prices_len,
+                                       const struct partliq_index_entry *entries,
+                                       size_t entries_len,
+                                       const struct partliq_scan_account *accounts,
+                                       size_t accounts_len,
+                                       const struct partliq_position *positions,
+                                       size_t positions_len,
+                                       size_t start,
+                                       struct partliq_scan_hit *hits,
+                                       size_t hits_len,
+                                       struct partliq_scan_outcome *out);
+
+/**
+ * The alignment an index's memory needs (`PARTLIQ_INDEX_ALIGN`, 8).
+ */
+size_t partliq_index_align(void);
+
+/**
+ * Bytes of memory an index of `capacity` entries per side needs (a 64-byte
+ * header and 32 bytes an entry of capacity); 0 when `capacity` is 0 or the
+ * size does not fit a `PTRDIFF_MAX`.
+ */
+size_t partliq_index_size(size_t capacity);
+
+/**
+ * Lays out an empty index of market `market_index` with `capacity` (≥ 1)
+ * entries per side in `mem`. Nothing else may use the memory during the
+ * call; on any status but `OK` it is untouched.
+ *
+ * Statuses: the memory's (`partliq_index_size(capacity)` bytes at least),
+ * `OUT_OF_RANGE` (`capacity` 0).
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents).
+ */
+partliq_status partliq_index_init(void *mem,
+                                  size_t len,
+                                  uint32_t market_index,
+                                  size_t capacity);
+
+/**
+ * What the index in `mem` holds: its market, capacity and entries per side.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_index_init`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_index_info(const void *mem,
+                                  size_t len,
+                                  struct partliq_index_stats *out);
+
+/**
+ * Keys every non-empty position of `accounts[account]` in the index's
+ * market and inserts it, with the account's other markets' marks bounded
+ * by `low[i] ..= high[i]` (see the module docs); writes how many entries
+ * went in to `*out_inserted` (0 when no mark of this market can make the
+ * account unhealthy). A key that cannot be computed (an invalid market, a
+ * missing bound) makes the position always a candidate.
+ *
+ * Statuses: the memory's, the arrays', `RESERVED_NOT_ZERO`,
+ * `INVALID_ENUM`, `UNKNOWN_POSITION` (no such account, or its range
+ * outside `positions`), `BUFFER_TOO_SMALL` (a side without room for all of
+ * them). Nothing changes unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
+ * `partliq_index_init`, accessed by nothing else during the call; each
+ * array pointer is NULL (only with length 0) or points to that many
+ * initialised elements outside `mem`; `out_inserted` is NULL or valid for
+ * one write.
+ */
+partliq_status partliq_index_insert_account(void *mem,
+                                            size_t len,
+                                            uint32_t account,
+                                            const struct partliq_scan_account *accounts,
+                                            size_t accounts_len,
+                                            const struct partliq_position *positions,
+                                            size_t positions_len,
+                                            const struct partliq_market *markets,
+                                            size_t markets_len,
+                                            const int64_t *low,
+                                            size_t low_len,
+                                            const int64_t *high,
+                                            size_t high_len,
+                                            uint64_t *out_inserted);
+
+/**
+ * Re-keys `accounts[account]` after a change of its collateral or
+ * positions (or of its other markets' bounds): removes every entry it has
+ * and inserts its new ones, as `partliq_index_insert_account`; writes how
+ * many went out and in. Statuses as `partliq_index_insert_account` (room
+ * counted after the removal). Nothing changes unless `OK`.
+ *
+ * # Safety
+ * As `partliq_index_insert_account`; `out_removed` is NULL or valid for one
+ * write.
+ */
+partliq_status partliq_index_rekey_account(void *mem,
+                                           size_t len,
+                                           uint32_t account,
+                                           const struct partliq_scan_account *accounts,
+                                           size_t accounts_len,
+                                           const struct partliq_position *positions,
+                                           size_t positions_len,
+                                           const struct partliq_market *markets,
+                                           size_t markets_len,
+                                           const int64_t *low,
+                                           size_t low_len,
+                                           const int64_t *high,
+                                           size_t high_len,
+                                           uint64_t *out_removed,
+                                           uint64_t *out_inserted);
+
+/**
+ * Removes every entry of `account` (both sides; a linear pass) and writes
+ * how many to `*out_removed`.
+ *
+ * # Safety
+ * `mem` as `partliq_index_insert_account`'s; `out_removed` is NULL or
+ * valid for one write.
+ */
+partliq_status partliq_index_remove_account(void *mem,
+                                            size_t len,
+                                            uint32_t account,
+                                            uint64_t *out_removed);
+
+/**
+ * Every entry that may be unhealthy at mark `price` of `market_index` (the
+ * index's market): the longs with key ≥ `price`, then the shorts with key
+ * ≤ `price` — entries `start..` of that answer into `out` (`out_len` of
+ * them at most), and what was written to `*query`. `O(log n)` plus the
+ * copy.
+ *
+ * Statuses: the memory's, `out`'s and `query`'s, `INDEX_MARKET_MISMATCH`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_index_init`, not written during the call; `out` is NULL (only
+ * with `out_len` 0) or valid for `out_len` writes of initialised entries;
+ * `query` is NULL or valid for one write.
+ */
+partliq_status partliq_index_candidates(const void *mem,
+                                        size_t len,
+                                        uint32_t market_index,
+                                        int64_t price,
+                                        size_t start,
+                                        struct partliq_index_entry *out,
+                                        size_t out_len,
+                                        struct partliq_index_query *query);
+
+/**
+ * The entries a move of the mark of `market_index` from `from` to `to`
+ * makes candidates that were not at `from` (longs with `to ≤ key < from`
+ * when it falls, shorts with `from < key ≤ to` when it rises, none when it
+ * stays): entries `start..` of that answer into `out`, as
+ * `partliq_index_candidates`.
+ *
+ * # Safety
+ * As `partliq_index_candidates`.
+ */
+partliq_status partliq_index_crossed(const void *mem,
+                                     size_t len,
+                                     uint32_t market_index,
+                                     int64_t from,
+                                     int64_t to,
+                                     size_t start,
+                                     struct partliq_index_entry *out,
+                                     size_t out_len,
+                                     struct partliq_index_query *query);
+
+/**
+ * Sorts `indices` (indices into `items`) in place, most dangerous first by
+ * `order` (a `partliq_priority_order`): a heapsort of the caller's buffer,
+ * no allocation, a total and deterministic order (the index is the last
+ * key). Duplicated indices stay adjacent.
+ *
+ * Statuses: the arrays', `INVALID_ENUM`, `UNKNOWN_POSITION` (an index ≥
+ * `items_len`), `OUT_OF_RANGE` (a named item's maintenance or notional
+ * negative), with `OracleDistance` `MISSING_PRICE` (an oracle price 0) and
+ * `NEGATIVE_PRICE`. On any status but `OK` `indices` is unchanged.
+ *
+ * # Safety
+ * `items` is NULL (only with `items_len` 0) or points to `items_len`
+ * initialised items; `indices` likewise for `indices_len` indices, writable
+ * and not overlapping `items`.
+ */
+partliq_status partliq_sort_by_priority(const struct partliq_priority_item *items,
+                                        size_t items_len,
+                                        uint32_t order,
+                                        uint32_t *indices,
+                                        size_t indices_len);
 
 /**
  * The alignment a market parameter object needs (8).

@@ -98,7 +98,7 @@ RUSTFLAGS="--cfg partliq_loom" CARGO_TARGET_DIR=target/loom cargo test --release
 # Reliability: a bounded run of every cargo-fuzz target (fuzz/,
 # seeded from the committed corpora; any crash or failed invariant fails the
 # run) and the link-time panic check (scripts/panic-check.sh). FUZZ_SECONDS
-# per target (default 25: 17 targets ≈ 7 min, plus the first build).
+# per target (default 25: 27 targets ≈ 11 min, plus the first build).
 step "fuzz: every target for ${FUZZ_SECONDS:-25} s"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

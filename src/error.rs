@@ -17,7 +17,9 @@
 //! positions, 40–49 fills and liquidation parameters, 50–99 policies,
 //! presets, escalation and venue replicas, 100–199 shared state, 200–209
 //! unified accounts, 210–219 their liquidation legs, 220–239 unified
-//! liquidation's waterfall and final settlement, 240–249 lending mode.
+//! liquidation's waterfall and final settlement, 240–249 lending mode,
+//! 250–259 scan tables, liquidation-price indices and priority orders in
+//! caller memory.
 
 use core::ffi::CStr;
 
@@ -261,6 +263,19 @@ error_table! {
     /// account's, liquidator's, protocol's and deficit's changes of an asset
     /// do not sum to zero.
     LendingNotConserved = 246, "lending liquidation does not conserve an asset";
+
+    // 250–259: scan tables, liquidation-price indices and priority orders in caller memory.
+    /// Smaller than its layout needs for the markets or capacity asked.
+    TableMemoryTooSmall = 250, "scanner or index memory too small for its layout";
+    /// Its alignment is the table's (the scanner's 16 bytes, the index's 8).
+    TableMemoryMisaligned = 251, "scanner or index memory not aligned for its layout";
+    /// Not laid out by its init, of another kind, or its header altered.
+    TableNotInitialized = 252, "memory holds no initialized scanner or index of this kind";
+    /// Markets or marks changed since the table was built (or the markets
+    /// given are not the ones it was built for): build it again.
+    StaleScanTable = 253, "scanner table was built for other markets or prices";
+    /// The index covers one market; the call named another.
+    IndexMarketMismatch = 254, "liquidation-price index holds another market";
 }
 
 impl core::fmt::Display for Error {
@@ -290,7 +305,7 @@ mod tests {
             assert!((pair[0] as u32) < (pair[1] as u32), "{:?} before {:?}", pair[0], pair[1]);
         }
         for (i, a) in Error::ALL.iter().enumerate() {
-            assert!((1..250).contains(&(*a as u32)), "{a:?}");
+            assert!((1..260).contains(&(*a as u32)), "{a:?}");
             assert!(!a.as_str().is_empty(), "{a:?}");
             for b in &Error::ALL[i + 1..] {
                 assert_ne!(a.as_str(), b.as_str(), "{a:?} and {b:?} share a description");
@@ -325,12 +340,14 @@ mod tests {
             (Error::NegativeCapacity, 227),
             (Error::LendingTermsTooShort, 240),
             (Error::LendingNotConserved, 246),
+            (Error::TableMemoryTooSmall, 250),
+            (Error::IndexMarketMismatch, 254),
         ];
         for (e, code) in by_hand {
             assert_eq!(e as u32, code, "{e:?}");
         }
         assert_eq!(Error::ALL.first(), Some(&Error::Overflow));
-        assert_eq!(Error::ALL.last(), Some(&Error::LendingNotConserved));
+        assert_eq!(Error::ALL.last(), Some(&Error::IndexMarketMismatch));
     }
 
     /// The C string is the description, NUL-terminated, with no NUL inside.

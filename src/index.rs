@@ -235,6 +235,30 @@ impl<'s> LiquidationIndex<'s> {
         LiquidationIndex { market_index, longs: long_storage, long_len: 0, shorts: short_storage, short_len: 0 }
     }
 
+    /// An index over storage that already holds `long_len` long and
+    /// `short_len` short entries, each side sorted (as an earlier index over
+    /// the same storage left them: what a caller that keeps the index in its
+    /// own memory between calls, the C ABI's, uses). Lengths above the
+    /// storage's are clamped to it. The order is trusted: unsorted entries
+    /// give wrong query answers (never undefined behaviour).
+    pub fn from_parts(
+        market_index: u32,
+        long_storage: &'s mut [IndexEntry],
+        long_len: usize,
+        short_storage: &'s mut [IndexEntry],
+        short_len: usize,
+    ) -> Self {
+        let long_len = long_len.min(long_storage.len());
+        let short_len = short_len.min(short_storage.len());
+        LiquidationIndex { market_index, longs: long_storage, long_len, shorts: short_storage, short_len }
+    }
+
+    /// The capacity of each side (its storage's length): `(longs, shorts)`.
+    #[must_use]
+    pub fn capacity(&self) -> (usize, usize) {
+        (self.longs.len(), self.shorts.len())
+    }
+
     /// The market this index covers.
     #[must_use]
     pub fn market_index(&self) -> u32 {
@@ -278,6 +302,12 @@ impl<'s> LiquidationIndex<'s> {
         let at = live.partition_point(|e| *e < entry);
         let end = n.checked_add(1).ok_or(Error::Overflow)?;
         let window = store.get_mut(at..end).ok_or(Error::BufferTooSmall)?;
+        // A memmove of the entries after the slot, one place up. The window
+        // holds at least the slot (at ≤ n < end); checked all the same, so
+        // that `rotate_right`'s own bound check folds away (no panic path).
+        if window.is_empty() {
+            return Err(Error::BufferTooSmall);
+        }
         window.rotate_right(1);
         *window.first_mut().ok_or(Error::BufferTooSmall)? = entry;
         *len = end;
@@ -291,7 +321,9 @@ impl<'s> LiquidationIndex<'s> {
         let Some(live) = store.get_mut(..n) else { return false };
         let Ok(at) = live.binary_search(entry) else { return false };
         if let Some(window) = live.get_mut(at..) {
-            window.rotate_left(1);
+            if !window.is_empty() {
+                window.rotate_left(1);
+            }
         }
         *len = n.saturating_sub(1);
         true
@@ -327,7 +359,8 @@ impl<'s> LiquidationIndex<'s> {
     /// # Errors
     /// [`Error::UnknownPosition`] for an account index outside `accounts` or
     /// a position range outside `positions`; [`Error::BufferTooSmall`] when a
-    /// side is full (entries inserted before it stay).
+    /// side has no room for all of the account's entries. On an error
+    /// nothing is inserted (the entries are counted first).
     #[allow(clippy::too_many_arguments)]
     pub fn insert_account(
         &mut self,
@@ -338,7 +371,62 @@ impl<'s> LiquidationIndex<'s> {
         low: &[Price],
         high: &[Price],
     ) -> Result<usize> {
+        let (longs, shorts) = self.count_account(account, accounts, positions, markets, low, high)?;
+        let (cap_l, cap_s) = self.capacity();
+        if self.long_len.saturating_add(longs) > cap_l || self.short_len.saturating_add(shorts) > cap_s {
+            return Err(Error::BufferTooSmall);
+        }
         self.account_entries(account, accounts, positions, markets, low, high, &mut |ix, side, e| ix.insert(side, e))
+    }
+
+    /// Re-keys `account` after a change of its collateral or positions (or
+    /// of its other markets' bounds): removes every entry of it
+    /// ([`Self::remove_account`]) and inserts its new ones
+    /// ([`Self::insert_account`]). Returns `(removed, inserted)`. On an error
+    /// (as [`Self::insert_account`]'s, the room counted after the removal)
+    /// nothing changes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rekey_account(
+        &mut self,
+        account: u32,
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        markets: &[Market],
+        low: &[Price],
+        high: &[Price],
+    ) -> Result<(usize, usize)> {
+        let (longs, shorts) = self.count_account(account, accounts, positions, markets, low, high)?;
+        let held = |v: &[IndexEntry]| v.iter().filter(|e| e.account == account).count();
+        let (old_l, old_s) = (held(self.longs()), held(self.shorts()));
+        let (cap_l, cap_s) = self.capacity();
+        let fits = |len: usize, old: usize, new: usize, cap: usize| len.saturating_sub(old).saturating_add(new) <= cap;
+        if !fits(self.long_len, old_l, longs, cap_l) || !fits(self.short_len, old_s, shorts, cap_s) {
+            return Err(Error::BufferTooSmall);
+        }
+        let removed = self.remove_account(account);
+        let inserted = self.account_entries(account, accounts, positions, markets, low, high, &mut |ix, side, e| ix.insert(side, e))?;
+        Ok((removed, inserted))
+    }
+
+    /// How many long and short entries [`Self::insert_account`] would insert.
+    fn count_account(
+        &mut self,
+        account: u32,
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        markets: &[Market],
+        low: &[Price],
+        high: &[Price],
+    ) -> Result<(usize, usize)> {
+        let mut counts = (0usize, 0usize);
+        self.account_entries(account, accounts, positions, markets, low, high, &mut |_, side, _| {
+            match side {
+                Side::Long => counts.0 = counts.0.saturating_add(1),
+                Side::Short => counts.1 = counts.1.saturating_add(1),
+            }
+            Ok(())
+        })?;
+        Ok(counts)
     }
 
     /// As [`Self::insert_account`], appending unsorted (bulk building).
@@ -411,11 +499,7 @@ impl<'s> LiquidationIndex<'s> {
     /// price, shorts with key ≤ price)`. `O(log n)`.
     #[must_use]
     pub fn candidates(&self, price: Price) -> (&[IndexEntry], &[IndexEntry]) {
-        let longs = self.longs();
-        let shorts = self.shorts();
-        let l = longs.partition_point(|e| e.key < price.0);
-        let s = shorts.partition_point(|e| e.key <= price.0);
-        (longs.get(l..).unwrap_or(&[]), shorts.get(..s).unwrap_or(&[]))
+        candidates_of(self.longs(), self.shorts(), price)
     }
 
     /// The entries a move of the mark from `from` to `to` makes candidates
@@ -424,19 +508,35 @@ impl<'s> LiquidationIndex<'s> {
     /// when it stays. `O(log n)`.
     #[must_use]
     pub fn crossed(&self, from: Price, to: Price) -> &[IndexEntry] {
-        if to.0 < from.0 {
-            let longs = self.longs();
-            let lo = longs.partition_point(|e| e.key < to.0);
-            let hi = longs.partition_point(|e| e.key < from.0);
-            longs.get(lo..hi).unwrap_or(&[])
-        } else if to.0 > from.0 {
-            let shorts = self.shorts();
-            let lo = shorts.partition_point(|e| e.key <= from.0);
-            let hi = shorts.partition_point(|e| e.key <= to.0);
-            shorts.get(lo..hi).unwrap_or(&[])
-        } else {
-            &[]
-        }
+        crossed_of(self.longs(), self.shorts(), from, to)
+    }
+}
+
+/// [`LiquidationIndex::candidates`] over an index's sorted sides read in
+/// place (`longs`, `shorts` as [`LiquidationIndex::longs`] and
+/// [`LiquidationIndex::shorts`] give them): for readers that only share the
+/// storage, such as the C ABI's concurrent queries.
+#[must_use]
+pub fn candidates_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], price: Price) -> (&'e [IndexEntry], &'e [IndexEntry]) {
+    let l = longs.partition_point(|e| e.key < price.0);
+    let s = shorts.partition_point(|e| e.key <= price.0);
+    (longs.get(l..).unwrap_or(&[]), shorts.get(..s).unwrap_or(&[]))
+}
+
+/// [`LiquidationIndex::crossed`] over an index's sorted sides read in place
+/// (see [`candidates_of`]).
+#[must_use]
+pub fn crossed_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], from: Price, to: Price) -> &'e [IndexEntry] {
+    if to.0 < from.0 {
+        let lo = longs.partition_point(|e| e.key < to.0);
+        let hi = longs.partition_point(|e| e.key < from.0);
+        longs.get(lo..hi).unwrap_or(&[])
+    } else if to.0 > from.0 {
+        let lo = shorts.partition_point(|e| e.key <= from.0);
+        let hi = shorts.partition_point(|e| e.key <= to.0);
+        shorts.get(lo..hi).unwrap_or(&[])
+    } else {
+        &[]
     }
 }
 
@@ -494,6 +594,38 @@ mod tests {
             ix.insert(Side::Long, e(k, 9)).unwrap();
         }
         assert_eq!(ix.insert(Side::Long, e(7, 9)), Err(Error::BufferTooSmall));
+    }
+
+    #[test]
+    fn account_inserts_are_all_or_nothing_and_rekey_in_place() {
+        // Two accounts, each a long and (account 1) a short in market 0 and
+        // a long in market 1. Capacity: 1 long, 1 short.
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)), Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let positions = [pos(0, 100, -9_600), pos(1, 1, 0), pos(0, 100, -9_600), pos(0, -100, 10_400)];
+        let accounts = [
+            ScanAccount { collateral: Quote(0), first_position: 0, position_count: 2 },
+            ScanAccount { collateral: Quote(0), first_position: 2, position_count: 2 },
+        ];
+        let p = [Price(100), Price(100)];
+        let mut l = [IndexEntry::default(); 1];
+        let mut s = [IndexEntry::default(); 1];
+        let mut ix = LiquidationIndex::new(0, &mut l, &mut s);
+        assert_eq!(ix.insert_account(0, &accounts, &positions, &markets, &p, &p), Ok(1));
+        // Account 1 needs a long (no room) and a short (room): nothing goes in.
+        assert_eq!(ix.insert_account(1, &accounts, &positions, &markets, &p, &p), Err(Error::BufferTooSmall));
+        assert_eq!((ix.longs().len(), ix.shorts().len()), (1, 0));
+        assert_eq!(ix.insert_account(2, &accounts, &positions, &markets, &p, &p), Err(Error::UnknownPosition));
+        // Re-keying account 0 frees its own long first: room for the new one.
+        let before = ix.longs()[0];
+        assert_eq!(ix.rekey_account(0, &accounts, &positions, &markets, &p, &p), Ok((1, 1)));
+        assert_eq!(ix.longs(), &[before]);
+        // Re-keying account 1 into account 0's long slot: still no room.
+        assert_eq!(ix.rekey_account(1, &accounts, &positions, &markets, &p, &p), Err(Error::BufferTooSmall));
+        assert_eq!(ix.longs(), &[before]);
+        // The kept storage read back as it was.
+        let (ll, sl) = (ix.longs().len(), ix.shorts().len());
+        let ix = LiquidationIndex::from_parts(0, &mut l, ll, &mut s, sl + 5);
+        assert_eq!((ix.longs(), ix.shorts().len()), (&[before][..], 1));
     }
 
     #[test]

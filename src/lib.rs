@@ -62,7 +62,9 @@
 //! * [`scan`] — every unhealthy pool of a flat batch on a price update,
 //!   exactly as [`pool_health`] reports it;
 //! * [`index`] — a per-market liquidation-price index: the candidates of a
-//!   mark or a move by binary search.
+//!   mark or a move by binary search;
+//! * [`priority`] — the order to process many liquidatable accounts in,
+//!   most dangerous first, sorted in the caller's index buffer.
 //!
 //! **Shared state** (between an engine's threads, in caller memory)
 //! * [`shared`] — the memory layout common to the three objects;
@@ -128,6 +130,7 @@ pub mod plan;
 pub mod policy;
 pub mod presets;
 pub mod pricing;
+pub mod priority;
 pub mod scan;
 pub mod settlement;
 pub mod shared;
@@ -145,7 +148,7 @@ pub use escalation::{
     InsuranceFundBook, InsuranceFunds,
 };
 pub use health::{account_health, pool_health, Health, HealthState, Target};
-pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};
+pub use index::{band_bounds, candidates_of, crossed_of, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
 pub use pipeline::{run_pipeline, Action, Decision, Reason};
@@ -155,6 +158,7 @@ pub use policy::{
     PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
+pub use priority::{sort_by_priority, PriorityItem, PriorityOrder};
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};

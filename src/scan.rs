@@ -125,8 +125,10 @@ pub struct ScanMarket {
     size_max: u64,
     /// Tiers reachable on the fast path (0: the market is not fast).
     tier_count: u32,
-    /// Every reachable tier's brackets fit `i64`.
-    narrow: bool,
+    /// 1 when every reachable tier's brackets fit `i64`, else 0 (an integer,
+    /// not a `bool`, so that every bit pattern of the table is a valid
+    /// value: a table may live in caller memory, see [`Scanner::from_table`]).
+    narrow: u32,
     /// Least `|size|` of each tier.
     size_floor: [u64; MAX_TIERS],
     /// `pm × (10^6 − f_t)`, `pm = price × 10^(K+e)` (longs).
@@ -146,7 +148,7 @@ impl ScanMarket {
     pub const EMPTY: ScanMarket = ScanMarket {
         size_max: 0,
         tier_count: 0,
-        narrow: false,
+        narrow: 0,
         size_floor: [0; MAX_TIERS],
         long_slope: [0; MAX_TIERS],
         short_slope: [0; MAX_TIERS],
@@ -181,7 +183,7 @@ impl ScanMarket {
         let ded = *self.deduction.get(t)?;
         // One 64 × 64 → 128-bit multiply when every bracket of the market
         // fits i64 (the usual case), the full i128 multiply otherwise.
-        let product = if self.narrow {
+        let product = if self.narrow != 0 {
             let slopes = if size > 0 { &self.long_slope64 } else { &self.short_slope64 };
             i128::from(size).wrapping_mul(i128::from(*slopes.get(t)?))
         } else {
@@ -239,30 +241,40 @@ impl<'a> Scanner<'a> {
     /// `prices`. Invalid markets and markets without a positive price take
     /// the exact path (which reports their errors).
     pub fn new(table: &'a mut [ScanMarket], markets: &'a [Market], prices: &'a [Price]) -> Scanner<'a> {
-        // K over the markets the table covers and that are valid.
-        let mut big_k: u32 = 0;
-        for m in markets.iter().take(table.len()) {
-            if m.validate().is_ok() {
-                big_k = big_k.max(m.denominator_exponent());
-            }
-        }
-        // K ≤ 18 for valid markets: 10^K × 10^6 ≤ 10^24 fits.
-        let pow_k = num::pow10(big_k).unwrap_or(1);
-        let q = pow_k.saturating_mul(PPM);
-        // B = min(2^55, 2^110 / Q) ≥ 2^30.
-        let bound = BOUND_CAP.min(SCALED_CAP.checked_div(q).unwrap_or(0));
-        let scaled_bound = bound.saturating_mul(pow_k); // B × 10^K < 2^91
+        let s = Scales::of(markets, table.len());
         for (i, slot) in table.iter_mut().enumerate() {
             *slot = match (markets.get(i), prices.get(i)) {
-                (Some(m), Some(p)) => market_entry(m, *p, big_k, pow_k, scaled_bound).unwrap_or(ScanMarket::EMPTY),
+                (Some(m), Some(p)) => market_entry(m, *p, s.big_k, s.pow_k, s.scaled_bound).unwrap_or(ScanMarket::EMPTY),
                 _ => ScanMarket::EMPTY,
             };
         }
+        Scanner::with_scales(table, markets, prices, &s)
+    }
+
+    /// A scanner over a table [`Scanner::new`] filled earlier (and nothing
+    /// changed since) for these same `markets` and `prices`: what a caller
+    /// that keeps the table between calls (the C ABI's scanner, in caller
+    /// memory) uses instead of filling it again. Its scans are exactly those
+    /// of the scanner `new` returned.
+    ///
+    /// The table is trusted: one filled for other markets or marks, or
+    /// altered, makes the fast path prove the wrong pools healthy (never
+    /// undefined behaviour: every bit pattern is a valid [`ScanMarket`]). The
+    /// C ABI stores a fingerprint of the markets and marks with the table and
+    /// refuses a scan whose markets or marks do not match it.
+    #[must_use]
+    pub fn from_table(table: &'a [ScanMarket], markets: &'a [Market], prices: &'a [Price]) -> Scanner<'a> {
+        let s = Scales::of(markets, table.len());
+        Scanner::with_scales(table, markets, prices, &s)
+    }
+
+    fn with_scales(table: &'a [ScanMarket], markets: &'a [Market], prices: &'a [Price], s: &Scales) -> Scanner<'a> {
         // Only markets that exist have an entry: a position whose market has
         // one needs no other existence check.
         let covered = table.len().min(markets.len());
         let table: &'a [ScanMarket] = table.get(..covered).unwrap_or(&[]);
-        Scanner { table, markets, prices, q, q64: i64::try_from(q).ok(), bound: u64::try_from(bound).unwrap_or(0) }
+        let q = s.q;
+        Scanner { table, markets, prices, q, q64: i64::try_from(q).ok(), bound: u64::try_from(s.bound).unwrap_or(0) }
     }
 
     /// The health of one account if it is not healthy, `None` if it is.
@@ -453,6 +465,36 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The scales of one table: `K`, `10^K`, `Q`, `B` and `B × 10^K` (see the
+/// module docs).
+struct Scales {
+    big_k: u32,
+    pow_k: i128,
+    q: i128,
+    bound: i128,
+    scaled_bound: i128,
+}
+
+impl Scales {
+    /// The scales of a table of `covered` entries over `markets`.
+    fn of(markets: &[Market], covered: usize) -> Scales {
+        // K over the markets the table covers and that are valid.
+        let mut big_k: u32 = 0;
+        for m in markets.iter().take(covered) {
+            if m.validate().is_ok() {
+                big_k = big_k.max(m.denominator_exponent());
+            }
+        }
+        // K ≤ 18 for valid markets: 10^K × 10^6 ≤ 10^24 fits.
+        let pow_k = num::pow10(big_k).unwrap_or(1);
+        let q = pow_k.saturating_mul(PPM);
+        // B = min(2^55, 2^110 / Q) ≥ 2^30.
+        let bound = BOUND_CAP.min(SCALED_CAP.checked_div(q).unwrap_or(0));
+        let scaled_bound = bound.saturating_mul(pow_k); // B × 10^K < 2^91
+        Scales { big_k, pow_k, q, bound, scaled_bound }
+    }
+}
+
 /// The table entry of one market, or `None` when its positions must take the
 /// exact path (invalid market, no positive price, or figures too large).
 fn market_entry(m: &Market, price: Price, big_k: u32, pow_k: i128, scaled_bound: i128) -> Option<ScanMarket> {
@@ -488,8 +530,9 @@ fn market_entry(m: &Market, price: Price, big_k: u32, pow_k: i128, scaled_bound:
     e.tier_count = count;
     let fits = |v: &i128| i64::try_from(*v).is_ok();
     let n = count as usize;
-    e.narrow = [&e.long_slope, &e.short_slope].iter().all(|a| a.get(..n).is_some_and(|a| a.iter().all(fits)));
-    if e.narrow {
+    let narrow = [&e.long_slope, &e.short_slope].iter().all(|a| a.get(..n).is_some_and(|a| a.iter().all(fits)));
+    e.narrow = u32::from(narrow);
+    if narrow {
         for (d, s) in e.long_slope64.iter_mut().zip(e.long_slope.iter()).chain(e.short_slope64.iter_mut().zip(e.short_slope.iter())) {
             *d = i64::try_from(*s).unwrap_or(0);
         }
@@ -591,6 +634,30 @@ mod tests {
         // Two positions take the loop: the same bounds.
         assert!(s.proves_healthy(Quote(b - 1), &[pos(0, 1, 0), pos(0, 0, 1)]));
         assert!(!s.proves_healthy(Quote(b), &[pos(0, 1, 0), pos(0, 0, 1)]));
+    }
+
+    #[test]
+    fn a_kept_table_scans_as_the_new_one() {
+        // Two markets (e = 0 and e = −2); the table filled once, then used
+        // through `from_table`: the same outcome and hits, hit for hit.
+        let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)), Market::single_tier(-2, 1, 1, Ppm(100_000), Ppm(50_000))];
+        let prices = [Price(100), Price(10_000)];
+        let positions = [pos(0, 100, -9_501), pos(1, 100, -9_000), pos(0, -100, 10_600), pos(1, 0, 3)];
+        let accounts = [
+            ScanAccount { collateral: Quote(0), first_position: 0, position_count: 1 }, // 499 < 500
+            ScanAccount { collateral: Quote(0), first_position: 1, position_count: 1 }, // 1,000 ≥ 50
+            ScanAccount { collateral: Quote(0), first_position: 2, position_count: 2 }, // 600 + 3 ≥ 500
+        ];
+        let mut table = [ScanMarket::EMPTY; 2];
+        let mut a = [ScanHit::default(); 4];
+        let ra = Scanner::new(&mut table, &markets, &prices).scan(&accounts, &positions, 0, &mut a);
+        let mut b = [ScanHit::default(); 4];
+        let rb = Scanner::from_table(&table, &markets, &prices).scan(&accounts, &positions, 0, &mut b);
+        assert_eq!(ra, rb);
+        assert_eq!(a, b);
+        assert_eq!((rb.count, b[0].account_index, b[0].health.equity), (1, 0, Quote(499)));
+        // The fast path proved the other two healthy in both.
+        assert_eq!(rb.exact_checks, 1);
     }
 
     #[test]

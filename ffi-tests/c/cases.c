@@ -5,6 +5,7 @@
 #include "partliq.h"
 
 #include <inttypes.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,109 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   return st;
 }
 
+/* The hot path's accounts: n <collateral first count>*n. */
+static size_t read_accounts(char **c, partliq_scan_account *as) {
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    as[i].collateral = next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  return n;
+}
+
+static alignas(16) unsigned char table_mem[64 + 1168 * MAX_ITEMS];
+
+static void run_scan(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_scan_account as[MAX_ITEMS];
+  static partliq_scan_hit hits[MAX_ITEMS];
+  size_t buf = (size_t)next_int(c), start = (size_t)next_int(c);
+  size_t na = read_accounts(c, as);
+  size_t len = partliq_scanner_size(nm);
+  partliq_status st = partliq_scanner_init(table_mem, len, ms, nm, ps, np);
+  partliq_scan_outcome o;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_scanner_scan(table_mem, len, ms, nm, ps, np, as, na, pos, ns, start, hits, buf, &o);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64, hits[k].account_index);
+    print_health(&hits[k].health);
+  }
+}
+
+static void run_index(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_scan_account as[MAX_ITEMS];
+  static partliq_index_entry out[MAX_ITEMS];
+  static uint64_t counts[MAX_ITEMS];
+  uint32_t market = (uint32_t)next_int(c);
+  size_t capacity = (size_t)next_int(c);
+  int64_t price = next_int(c);
+  size_t start = (size_t)next_int(c), out_len = (size_t)next_int(c);
+  size_t na = read_accounts(c, as);
+  size_t len = partliq_index_size(capacity);
+  partliq_status st = partliq_index_init(table_mem, len, market, capacity);
+  for (size_t a = 0; a < na && st == PARTLIQ_STATUS_OK; a++) {
+    st = partliq_index_insert_account(table_mem, len, (uint32_t)a, as, na, pos, ns, ms, nm, ps, np, ps, np, &counts[a]);
+  }
+  partliq_index_query q;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_candidates(table_mem, len, market, price, start, out, out_len, &q);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t a = 0; a < na; a++) printf(" %" PRIu64, counts[a]);
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64, q.count, q.next, q.total);
+  for (uint64_t k = 0; k < q.count; k++) printf(" | %" PRId64 " %" PRIu32 " %" PRIu32, out[k].key, out[k].account, out[k].position);
+}
+
+static void run_priority(char **c) {
+  static partliq_priority_item items[MAX_ITEMS];
+  static uint32_t idx[MAX_ITEMS];
+  uint32_t order = (uint32_t)next_int(c);
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    items[i].equity = next_int(c);
+    items[i].maintenance = next_int(c);
+    items[i].notional = next_int(c);
+    items[i].oracle_price = next_int(c);
+    items[i].fillable_price = next_int(c);
+    idx[i] = (uint32_t)i;
+  }
+  partliq_status st = partliq_sort_by_priority(items, n, order, idx, n);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < n; i++) printf(" %" PRIu32, idx[i]);
+}
+
+static void run_dydx(char **c) {
+  int64_t v[15];
+  for (int i = 0; i < 15; i++) v[i] = next_int(c);
+  partliq_dydx_position p;
+  memset(&p, 0, sizeof p);
+  p.atomic_resolution = (int32_t)v[0];
+  p.open_interest = v[1];
+  p.liquidity_tier.initial_margin_ppm = (uint32_t)v[2];
+  p.liquidity_tier.maintenance_fraction_ppm = (uint32_t)v[3];
+  p.liquidity_tier.open_interest_lower_cap = (uint64_t)v[4];
+  p.liquidity_tier.open_interest_upper_cap = (uint64_t)v[5];
+  p.price = (uint64_t)v[6];
+  p.price_exponent = (int32_t)v[7];
+  p.quantums = v[8];
+  p.quote_balance = v[9];
+  partliq_dydx_liquidation_config cfg;
+  partliq_dydx_liquidation_config_code_default(&cfg);
+  partliq_dydx_clob_pair clob = {(uint64_t)v[12], (uint32_t)v[13], (int32_t)v[14]};
+  partliq_dydx_risk r;
+  partliq_dydx_rational price;
+  uint64_t subticks = 0;
+  partliq_status st = partliq_dydx_subaccount_risk(v[10], &p, 1, &r);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_fillable_price(&p, &r, v[11], &cfg, &price);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_fillable_price_to_subticks(&price, v[8] > 0 ? 1 : 0, &clob, &subticks);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  printf(" %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu64 " %" PRId64 " %" PRIu64 " %" PRIu64, r.mmr, r.imr, r.nc, price.num.hi,
+         price.num.lo, price.den.hi, price.den.lo, subticks);
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -604,6 +708,14 @@ static void run_case(char *line) {
     run_waterfall(&c);
   } else if (strcmp(op, "social") == 0) {
     run_social(&c);
+  } else if (strcmp(op, "scan") == 0) {
+    run_scan(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "index") == 0) {
+    run_index(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "priority") == 0) {
+    run_priority(&c);
+  } else if (strcmp(op, "dydx") == 0) {
+    run_dydx(&c);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

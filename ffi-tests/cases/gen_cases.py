@@ -48,6 +48,26 @@ OP and A:
   social    which a b c   (0 socialized_delta(a, b), 1 socialized_charge(a, b),
                            2 haircut_index(a, b, c), 3 haircut_balance(a, b, c))
 
+  scan      buf start n <collateral first_position position_count>*n
+            (the pool's positions are the flat positions array, C unused)
+  index     market capacity price start out_len n <collateral first count>*n
+  priority  order n <equity maintenance notional oracle fillable>*n
+  dydx      atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
+            price price_exponent quantums quote_balance usdc delta
+            step subticks_per_tick quantum_conversion_exponent
+
+A scan builds a scanner for M and P and scans the accounts from `start`
+with a buffer of `buf` hits: count, next, exact checks, end, error, then
+each hit after a `|` (account, health). An index of `market` with
+`capacity` entries a side keys accounts 0..n (bounds: the marks): each
+insertion's count, then the candidates at `price` from `start` with a
+buffer of `out_len`: count, next, total, each entry after a `|` (key,
+account, position); the first failing insertion's status ends the case. A
+priority case sorts 0..n: the order. A dydx case (one position, the code's
+default config): the subaccount's risk (MMR, IMR, NC), the fillable price
+(num and den as hi lo words) and its subticks (liquidating a long when
+quantums > 0); the first failing call's status.
+
 A unified case has no pool collateral or positions of its own (C 0 S 0): its
 account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
 health (pool ignored), 2 the unified pipeline for pool `pool` with the core's
@@ -522,6 +542,36 @@ scase("haircut_index_everything", 2, 1_000_000, 5, 5)
 scase("haircut_index_bad", 2, 0, 5, 1)
 scase("haircut_balance_negative", 3, -1, 1, 1)
 scase("haircut_balance_overflow", 3, 9_223_372_036_854_775_807, 1, 2)
+
+# The hot path: a scan with resume, an index's candidates, priority, dYdX.
+HOT = market(7, 0, 1, 1, 0, 0, 0, [(0, 100_000, 50_000)])
+flat = [(0, 100, -9_501 if i % 3 == 0 else -9_000) for i in range(9)] + [(5, 1, 0)]
+accts = [(0, i, 1) for i in range(9)] + [(1_000, 0, 3), (0, 9, 1), (0, 8, 4)]
+def acc(a):
+    return [len(a)] + [x for t in a for x in t]
+for buf, start in [(8, 0), (2, 0), (2, 4), (0, 0), (8, 10), (8, 99)]:
+    case(f"scan_b{buf}_s{start}", "scan", [HOT], [100], 0, flat, [buf, start] + acc(accts))
+case("scan_at_95", "scan", [HOT], [95], 0, flat, [8, 0] + acc(accts[:9]))
+case("scan_missing_price", "scan", [HOT, HOT], [100], 0, [(1, 1, 0)], [4, 0] + acc([(0, 0, 1)]))
+iso = [(0, 100, -9_600), (0, -100, 10_400), (0, 100, -9_000), (0, 100, 0)]
+iso_acc = [(0, i, 1) for i in range(4)]
+for price, start, out_len in [(100, 0, 4), (95, 0, 4), (95, 1, 1), (200, 0, 4), (1, 0, 4)]:
+    case(f"index_at_{price}_s{start}_l{out_len}", "index", [HOT], [100], 0, iso, [0, 4, price, start, out_len] + acc(iso_acc))
+case("index_full", "index", [HOT], [100], 0, iso, [0, 1, 100, 0, 4] + acc(iso_acc))
+case("index_unknown_account", "index", [HOT], [100], 0, iso, [0, 4, 100, 0, 4] + acc([(0, 3, 5)]))
+items = [(400, 500, 1, 100, 95), (-5, 0, 1, 1_000, 900), (800, 1_000, 9, 100, 110), (7, 0, 1, 10, 10), (-100, 200, 1, 2_000, 1_900)]
+for order in [0, 1]:
+    case(f"priority_{order}", "priority", [], [], 0, [], [order, len(items)] + [x for t in items for x in t])
+case("priority_bad_order", "priority", [], [], 0, [], [2, 1, 1, 1, 1, 1, 1])
+case("priority_negative_maintenance", "priority", [], [], 0, [], [0, 1, 1, -1, 1, 1, 1])
+case("priority_zero_oracle", "priority", [], [], 0, [], [1, 1, 1, 1, 1, 0, 1])
+# dYdX's BTC at $50,000 (20 % / 50 % of it), 0.1 BTC: −4,501 and −5,100 USDC.
+for usdc, q, delta in [(-4_501_000_000, 10_000_000, -10_000_000), (5_499_000_000, -10_000_000, 10_000_000), (-5_100_000_000, 10_000_000, -5_000_000)]:
+    case(f"dydx_{usdc}_{q}", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5, q, 0, usdc, delta, 5, 5, -8])
+case("dydx_bad_delta", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5, 10_000_000, 0, -4_501_000_000, 1, 5, 5, -8])
+case("dydx_no_margin", "dydx", [], [], 0, [], [-8, 0, 0, 0, 0, 0, 5_000_000_000, -5, 10_000_000, 0, 0, -1, 5, 5, -8])
+case("dydx_oi_scaled", "dydx", [], [], 0, [], [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0, -4_000_000_000, -10_000_000, 5, 5, -8])
+case("dydx_no_tick", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5, 10_000_000, 0, -4_501_000_000, -10_000_000, 5, 0, -8])
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

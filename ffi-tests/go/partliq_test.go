@@ -237,6 +237,14 @@ func runCase(t *testing.T, line string) string {
 		res, err = runWaterfall(k)
 	case "social":
 		res, err = runSocial(k)
+	case "scan":
+		res, err = runScan(k, pool)
+	case "index":
+		res, err = runIndex(k, pool)
+	case "priority":
+		res, err = runPriority(k)
+	case "dydx":
+		res, err = runDydx(k)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}

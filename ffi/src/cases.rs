@@ -466,6 +466,108 @@ fn waterfall_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     Ok(s)
 }
 
+/// The accounts of a scan or index case (`n <collateral first count>*n`).
+fn scan_accounts_of(t: &mut Tokens<'_>) -> Vec<ScanAccount> {
+    let n = t.int();
+    (0..n).map(|_| ScanAccount { collateral: Quote(t.int()), first_position: t.int() as u32, position_count: t.int() as u32 }).collect()
+}
+
+/// A scan case: the core's `Scanner::scan` (the C ABI's scanner must agree).
+fn scan_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> String {
+    let (buf, start) = (t.int() as usize, t.int() as usize);
+    let accounts = scan_accounts_of(t);
+    let mut table = std::vec![ScanMarket::EMPTY; markets.len()];
+    let scanner = Scanner::new(&mut table, markets, prices);
+    let mut hits = std::vec![ScanHit::default(); buf];
+    let r = scanner.scan(&accounts, positions, start, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    let mut s = format!("{} {} {} {} {}", r.count, r.next, r.exact_checks, end, error);
+    for h in &hits[..r.count] {
+        write!(s, " | {} {}", h.account_index, health(&h.health)).unwrap();
+    }
+    s
+}
+
+/// An index case: the core's `LiquidationIndex` over vectors.
+fn index_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> core::result::Result<String, Error> {
+    let (market, capacity, price, start, out_len) = (t.int() as u32, t.int() as usize, t.int(), t.int() as usize, t.int() as usize);
+    let accounts = scan_accounts_of(t);
+    let (mut longs, mut shorts) = (std::vec![IndexEntry::default(); capacity], std::vec![IndexEntry::default(); capacity]);
+    let mut ix = LiquidationIndex::new(market, &mut longs, &mut shorts);
+    let mut s = String::new();
+    for a in 0..accounts.len() as u32 {
+        let n = ix.insert_account(a, &accounts, positions, markets, prices, prices)?;
+        write!(s, "{n} ").unwrap();
+    }
+    let (l, sh) = candidates_of(ix.longs(), ix.shorts(), Price(price));
+    let all: Vec<IndexEntry> = l.iter().chain(sh.iter()).copied().collect();
+    let got: Vec<IndexEntry> = all.iter().skip(start).take(out_len).copied().collect();
+    write!(s, "{} {} {}", got.len(), start + got.len(), all.len()).unwrap();
+    for e in &got {
+        write!(s, " | {} {} {}", e.key, e.account, e.position).unwrap();
+    }
+    Ok(s)
+}
+
+/// A priority case: the core's order of 0..n.
+fn priority_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    let order = t.int();
+    let n = t.int();
+    let items: Vec<PriorityItem> = (0..n)
+        .map(|_| PriorityItem {
+            equity: Quote(t.int()),
+            maintenance: Quote(t.int()),
+            notional: Quote(t.int()),
+            oracle_price: Price(t.int()),
+            fillable_price: Price(t.int()),
+        })
+        .collect();
+    let order = match order {
+        0 => PriorityOrder::MarginRatio,
+        1 => PriorityOrder::OracleDistance,
+        _ => return Err(Error::OutOfRange), // the ABI's INVALID_ENUM: written by hand below
+    };
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    sort_by_priority(&items, order, &mut idx)?;
+    Ok(idx.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "))
+}
+
+/// `hi lo` words of a 128-bit figure.
+fn words(v: i128) -> String {
+    format!("{} {}", (v >> 64) as i64, v as u64)
+}
+
+/// A dYdX case: risk, fillable price, subticks (the code's default config).
+fn dydx_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    use partliq::venues::dydx_v4 as d;
+    let v: Vec<i64> = (0..15).map(|_| t.int()).collect();
+    let tier = d::LiquidityTier {
+        initial_margin_ppm: v[2] as u32,
+        maintenance_fraction_ppm: v[3] as u32,
+        open_interest_lower_cap: v[4] as u64,
+        open_interest_upper_cap: v[5] as u64,
+    };
+    tier.validate()?;
+    let p = d::DydxPosition {
+        perpetual: d::DydxPerpetual { id: 0, atomic_resolution: v[0] as i32, open_interest: i128::from(v[1]), liquidity_tier: tier },
+        price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
+        quantums: i128::from(v[8]),
+        quote_balance: i128::from(v[9]),
+    };
+    let total = d::subaccount_risk(i128::from(v[10]), &[p])?;
+    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let (mmr, imr, nc) = (fits(total.mmr)?, fits(total.imr)?, fits(total.nc)?);
+    let cfg = d::LiquidationConfig::code_default();
+    let price = d::fillable_price(&p, &total, i128::from(v[11]), &cfg.fillable_price_config)?;
+    let clob = d::ClobPair { step_base_quantums: v[12] as u64, subticks_per_tick: v[13] as u32, quantum_conversion_exponent: v[14] as i32 };
+    let subticks = d::fillable_price_to_subticks(price, v[8] > 0, &clob)?;
+    Ok(format!("{mmr} {imr} {nc} {} {} {subticks}", words(price.num()), words(price.den())))
+}
+
 /// One output line (without the newline).
 fn run_case(line: &str) -> String {
     let mut t = Tokens(line.split_whitespace());
@@ -598,8 +700,16 @@ fn run_case(line: &str) -> String {
             };
             v.and_then(w).map(|v| format!("{v}"))
         }
+        "scan" => Ok(scan_case(&mut t, &markets, &prices, &positions)),
+        "index" => index_case(&mut t, &markets, &prices, &positions),
+        "priority" => priority_case(&mut t),
+        "dydx" => dydx_case(&mut t),
         other => panic!("unknown op {other}"),
     };
+    if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {
+        // An order the ABI does not name: its INVALID_ENUM (no core error).
+        return format!("{name} 1004");
+    }
     match result {
         Ok(s) if s.is_empty() => format!("{name} 0"),
         Ok(s) => format!("{name} 0 {s}"),

@@ -4,7 +4,8 @@
 //! One module per core module it exposes, named alike, each holding what
 //! that core module defines and nothing else (`health`, `sizing`, `plan`,
 //! `pricing`, `settlement`, `market`, `account`, `asset`, `policy`,
-//! `venues`, `presets`, `pipeline`, `unified`, `escalation`, `shared`),
+//! `venues`, `presets`, `pipeline`, `unified`, `escalation`, `scan`,
+//! `index`, `priority`, `shared`),
 //! plus `status` (the core's `error` as status codes), `version`, and
 //! `boundary`: the pointer, length, enumeration and layout machinery every
 //! entry point uses, written once.
@@ -130,7 +131,7 @@ mod status;
 #[allow(unsafe_code)]
 mod policy;
 
-// `partliq_dydx_liquidation_config_*` (the replicas' configuration).
+// The venue replicas: `partliq_dydx_*` (config and liquidation functions), `partliq_aave_*`.
 #[allow(unsafe_code)]
 mod venues;
 
@@ -156,6 +157,18 @@ mod unified;
 #[allow(unsafe_code)]
 mod escalation;
 
+// The batch scan over a table in caller memory: `partliq_scanner_*`.
+#[allow(unsafe_code)]
+mod scan;
+
+// The liquidation-price index in caller memory: `partliq_index_*`.
+#[allow(unsafe_code)]
+mod index;
+
+// Cross-account priority: `partliq_sort_by_priority`.
+#[allow(unsafe_code)]
+mod priority;
+
 // Shared state in caller memory: `partliq_market_params_*`, `partliq_capacity_*`, `partliq_fund_*`.
 #[cfg(target_has_atomic = "64")]
 #[allow(unsafe_code)]
@@ -173,12 +186,15 @@ pub use account::*;
 pub use asset::*;
 pub use escalation::*;
 pub use health::*;
+pub use index::*;
 pub use market::*;
 pub use pipeline::*;
 pub use plan::*;
 pub use policy::*;
 pub use presets::*;
 pub use pricing::*;
+pub use priority::*;
+pub use scan::*;
 pub use settlement::*;
 #[cfg(target_has_atomic = "64")]
 pub use shared::*;

@@ -132,9 +132,16 @@ impl World {
     }
 }
 
+/// Re-keys account `a` with `rekey_account`, which must do what a removal
+/// and an insertion do: as many out as the account had, as many in as an
+/// insertion into an empty index of the same market gives.
 fn rekey(ix: &mut LiquidationIndex<'_>, w: &World, a: usize) {
-    ix.remove_account(a as u32);
-    ix.insert_account(a as u32, &w.accounts, &w.positions, &w.markets, &w.low, &w.high).unwrap();
+    let had = ix.longs().iter().chain(ix.shorts()).filter(|e| e.account == a as u32).count();
+    let (mut l, mut s) = (vec![IndexEntry::default(); SLOTS], vec![IndexEntry::default(); SLOTS]);
+    let mut alone = LiquidationIndex::new(ix.market_index(), &mut l, &mut s);
+    let want = alone.insert_account(a as u32, &w.accounts, &w.positions, &w.markets, &w.low, &w.high).unwrap();
+    let (removed, inserted) = ix.rekey_account(a as u32, &w.accounts, &w.positions, &w.markets, &w.low, &w.high).unwrap();
+    assert_eq!((removed, inserted), (had, want));
 }
 
 fn check(ix: &LiquidationIndex<'_>, w: &World) -> std::result::Result<(), TestCaseError> {

@@ -9,6 +9,8 @@
 //!   auto-deleveraging;
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
+//! - `priority`: the cross-account priority order — a permutation, total,
+//!   deterministic, the margin ratio exact;
 //! - `shared_stress`: `partliq::shared` under real threads;
 //! - `lending`: lending mode on unified accounts — conservation per asset,
 //!   the health factor's direction, the least debt to cover;
@@ -34,6 +36,7 @@ mod lending;
 mod plan;
 mod policy;
 mod pricing_health;
+mod priority;
 mod rounding;
 mod scan;
 mod scenario;

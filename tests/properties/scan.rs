@@ -155,6 +155,10 @@ proptest! {
         let mut table = vec![ScanMarket::EMPTY; markets.len()];
         let scanner = Scanner::new(&mut table, &markets, &prices);
         prop_assert_eq!(&scanned(&scanner, &accounts, &positions, buf), &expected);
+        // The same table kept and reopened (as the C ABI's scanner does):
+        // the same answers.
+        let kept = Scanner::from_table(&table, &markets, &prices);
+        prop_assert_eq!(&scanned(&kept, &accounts, &positions, buf), &expected);
         // A table too small for every market (the rest take the exact path)
         // gives the same answer, and so does the stack-table entry point.
         let mut small = vec![ScanMarket::EMPTY; markets.len() - 1];

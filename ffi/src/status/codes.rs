@@ -264,3 +264,18 @@ pub const PARTLIQ_STATUS_BASE_EXPONENT_MISMATCH: partliq_status = 245;
 
 /// lending liquidation does not conserve an asset (`partliq::Error::LendingNotConserved`).
 pub const PARTLIQ_STATUS_LENDING_NOT_CONSERVED: partliq_status = 246;
+
+/// scanner or index memory too small for its layout (`partliq::Error::TableMemoryTooSmall`).
+pub const PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL: partliq_status = 250;
+
+/// scanner or index memory not aligned for its layout (`partliq::Error::TableMemoryMisaligned`).
+pub const PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED: partliq_status = 251;
+
+/// memory holds no initialized scanner or index of this kind (`partliq::Error::TableNotInitialized`).
+pub const PARTLIQ_STATUS_TABLE_NOT_INITIALIZED: partliq_status = 252;
+
+/// scanner table was built for other markets or prices (`partliq::Error::StaleScanTable`).
+pub const PARTLIQ_STATUS_STALE_SCAN_TABLE: partliq_status = 253;
+
+/// liquidation-price index holds another market (`partliq::Error::IndexMarketMismatch`).
+pub const PARTLIQ_STATUS_INDEX_MARKET_MISMATCH: partliq_status = 254;

@@ -1239,6 +1239,15 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "scan":
+      case "index":
+      case "priority":
+      case "dydx": {
+        String[] r = runHotPath(op, t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       default:
         throw new IllegalStateException("unknown op " + op);
     }
@@ -1246,6 +1255,151 @@ public final class PartliqTest {
       return name + " " + Integer.toUnsignedString(st);
     }
     return res.isEmpty() ? name + " 0" : name + " 0 " + res;
+  }
+
+  // ---- The hot path's cases (format in gen_cases.py): {status, result}.
+
+  private static com.sun.jna.Pointer alignedMemory(long len, int align) {
+    com.sun.jna.Memory m = new com.sun.jna.Memory(len + align);
+    m.clear();
+    return m.align(align);
+  }
+
+  private static PartliqHotPath.ScanAccount[] readAccounts(Tokens t) {
+    int n = t.u32();
+    if (n == 0) {
+      return null;
+    }
+    PartliqHotPath.ScanAccount[] as = (PartliqHotPath.ScanAccount[]) new PartliqHotPath.ScanAccount().toArray(n);
+    for (PartliqHotPath.ScanAccount a : as) {
+      a.collateral = t.num();
+      a.first_position = t.u32();
+      a.position_count = t.u32();
+    }
+    return as;
+  }
+
+  private static String[] runHotPath(String op, Tokens t, Pool p) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    StringBuilder b = new StringBuilder();
+    int st;
+    switch (op) {
+      case "scan": {
+        int buf = t.u32();
+        long start = t.num();
+        PartliqHotPath.ScanAccount[] as = readAccounts(t);
+        SizeT na = new SizeT(as == null ? 0 : as.length);
+        long len = h.partliq_scanner_size(p.nm()).longValue();
+        com.sun.jna.Pointer mem = alignedMemory(len, 16);
+        st = h.partliq_scanner_init(mem, new SizeT(len), p.markets, p.nm(), p.prices, p.np());
+        PartliqHotPath.ScanHit[] hits = buf == 0 ? null : (PartliqHotPath.ScanHit[]) new PartliqHotPath.ScanHit().toArray(buf);
+        PartliqHotPath.ScanOutcome o = new PartliqHotPath.ScanOutcome();
+        if (st == 0) {
+          st = h.partliq_scanner_scan(mem, new SizeT(len), p.markets, p.nm(), p.prices, p.np(), as, na, p.positions, p.ns(), new SizeT(start),
+              hits, new SizeT(buf), o);
+        }
+        if (st == 0) {
+          b.append(o.count).append(' ').append(o.next).append(' ').append(o.exact_checks).append(' ').append(o.end).append(' ')
+              .append(Integer.toUnsignedString(o.error));
+          for (int k = 0; k < o.count; k++) {
+            b.append(" | ").append(hits[k].account_index).append(' ').append(health(hits[k].health));
+          }
+        }
+        break;
+      }
+      case "index": {
+        int market = t.u32();
+        long capacity = t.num();
+        long price = t.num();
+        long start = t.num();
+        int outLen = t.u32();
+        PartliqHotPath.ScanAccount[] as = readAccounts(t);
+        int na = as == null ? 0 : as.length;
+        long len = h.partliq_index_size(new SizeT(capacity)).longValue();
+        com.sun.jna.Pointer mem = alignedMemory(len, 8);
+        st = h.partliq_index_init(mem, new SizeT(len), market, new SizeT(capacity));
+        long[] inserted = new long[1];
+        for (int a = 0; a < na && st == 0; a++) {
+          st = h.partliq_index_insert_account(mem, new SizeT(len), a, as, new SizeT(na), p.positions, p.ns(), p.markets, p.nm(), p.prices,
+              p.np(), p.prices, p.np(), inserted);
+          b.append(inserted[0]).append(' ');
+        }
+        PartliqHotPath.IndexEntry[] out = outLen == 0 ? null : (PartliqHotPath.IndexEntry[]) new PartliqHotPath.IndexEntry().toArray(outLen);
+        PartliqHotPath.IndexQuery q = new PartliqHotPath.IndexQuery();
+        if (st == 0) {
+          st = h.partliq_index_candidates(mem, new SizeT(len), market, price, new SizeT(start), out, new SizeT(outLen), q);
+        }
+        if (st == 0) {
+          b.append(q.count).append(' ').append(q.next).append(' ').append(q.total);
+          for (int k = 0; k < q.count; k++) {
+            b.append(" | ").append(out[k].key).append(' ').append(Integer.toUnsignedString(out[k].account)).append(' ')
+                .append(Integer.toUnsignedString(out[k].position));
+          }
+        }
+        break;
+      }
+      case "priority": {
+        int order = t.u32();
+        int n = t.u32();
+        PartliqHotPath.PriorityItem[] items = (PartliqHotPath.PriorityItem[]) new PartliqHotPath.PriorityItem().toArray(n);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+          items[i].equity = t.num();
+          items[i].maintenance = t.num();
+          items[i].notional = t.num();
+          items[i].oracle_price = t.num();
+          items[i].fillable_price = t.num();
+          idx[i] = i;
+        }
+        st = h.partliq_sort_by_priority(items, new SizeT(n), order, idx, new SizeT(n));
+        if (st == 0) {
+          for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : " ").append(idx[i]);
+          }
+        }
+        break;
+      }
+      default: {
+        long[] v = new long[15];
+        for (int i = 0; i < 15; i++) {
+          v[i] = t.num();
+        }
+        PartliqHotPath.DydxPosition[] pos = (PartliqHotPath.DydxPosition[]) new PartliqHotPath.DydxPosition().toArray(1);
+        pos[0].atomic_resolution = (int) v[0];
+        pos[0].open_interest = v[1];
+        pos[0].liquidity_tier.initial_margin_ppm = (int) v[2];
+        pos[0].liquidity_tier.maintenance_fraction_ppm = (int) v[3];
+        pos[0].liquidity_tier.open_interest_lower_cap = v[4];
+        pos[0].liquidity_tier.open_interest_upper_cap = v[5];
+        pos[0].price = v[6];
+        pos[0].price_exponent = (int) v[7];
+        pos[0].quantums = v[8];
+        pos[0].quote_balance = v[9];
+        PartliqHotPath.DydxRisk r = new PartliqHotPath.DydxRisk();
+        PartliqHotPath.DydxConfig cfg = new PartliqHotPath.DydxConfig();
+        h.partliq_dydx_liquidation_config_code_default(cfg);
+        PartliqHotPath.DydxRational price = new PartliqHotPath.DydxRational();
+        com.sun.jna.Pointer clob = alignedMemory(16, 8);
+        clob.setLong(0, v[12]);
+        clob.setInt(8, (int) v[13]);
+        clob.setInt(12, (int) v[14]);
+        long[] subticks = new long[1];
+        st = h.partliq_dydx_subaccount_risk(v[10], pos, new SizeT(1), r);
+        if (st == 0) {
+          st = h.partliq_dydx_fillable_price(pos[0], r, v[11], cfg, price);
+        }
+        if (st == 0) {
+          st = h.partliq_dydx_fillable_price_to_subticks(price, v[8] > 0 ? 1 : 0, clob, subticks);
+        }
+        if (st == 0) {
+          b.append(r.mmr).append(' ').append(r.imr).append(' ').append(r.nc).append(' ').append(price.num.hi).append(' ')
+              .append(Long.toUnsignedString(price.num.lo)).append(' ').append(price.den.hi).append(' ')
+              .append(Long.toUnsignedString(price.den.lo)).append(' ').append(Long.toUnsignedString(subticks[0]));
+        }
+        break;
+      }
+    }
+    return new String[] {Integer.toUnsignedString(st), b.toString()};
   }
 
   public static void main(String[] args) throws Exception {
@@ -1258,6 +1412,7 @@ public final class PartliqTest {
     pipelineAndDeleverage();
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
+    check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
     liquidationExample();
     runLiquidationExample();
     StringBuilder out = new StringBuilder();

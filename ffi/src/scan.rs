@@ -1,0 +1,693 @@
+//! The batch scan (the core's `scan`): every liquidatable or bankrupt pool
+//! of a flat batch of accounts, on every price update,
+//! `partliq_scanner_*`.
+//!
+//! A scanner is the per-market table of one price update, laid out in
+//! memory the caller provides as `void *mem, size_t len`:
+//! `partliq_scanner_size(markets_len)` bytes aligned to
+//! `partliq_scanner_align()` (16), filled by `partliq_scanner_init` for the
+//! markets and marks of the update, then read by any number of
+//! `partliq_scanner_scan` and `partliq_scanner_confirm` calls at once (they
+//! only read it). Build it again on every price update, and whenever a
+//! market changes.
+//!
+//! The memory starts with a header holding a fingerprint of the markets and
+//! marks the table was built for; a scan whose markets or marks differ gets
+//! `STALE_SCAN_TABLE` (every change of one 8-byte word of them is caught; two
+//! or more changes go unseen only when their fingerprints collide, about one
+//! chance in 2^64). Scans return exactly what the core's `Scanner::scan`
+//! returns for the same markets, marks, accounts and buffer.
+//!
+//! Memory statuses: `NULL_POINTER` (`mem` NULL, whatever `len`),
+//! `BAD_LENGTH` (`len` above `PTRDIFF_MAX`), `TABLE_MEMORY_MISALIGNED`,
+//! `TABLE_MEMORY_TOO_SMALL`, `TABLE_NOT_INITIALIZED` (not a scanner, not
+//! initialised, or its header altered), `STALE_SCAN_TABLE`.
+
+use core::ffi::c_void;
+
+use partliq::account::ScanAccount;
+use partliq::index::IndexEntry;
+use partliq::market::Market;
+use partliq::num::Price;
+use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner};
+
+use crate::account::partliq_position;
+use crate::boundary::{Castable, OK};
+use crate::health::partliq_health;
+use crate::index::partliq_index_entry;
+use crate::market::partliq_market;
+use crate::status::*;
+
+/// The alignment a scanner's memory needs (the table's 128-bit fields).
+pub const PARTLIQ_SCANNER_ALIGN: usize = 16;
+
+// 16 on 64-bit targets (the 128-bit fields), less on some 32-bit ones: the ABI
+// asks 16 everywhere.
+const _: () = assert!(core::mem::align_of::<ScanMarket>() <= PARTLIQ_SCANNER_ALIGN);
+
+/// One account of a flat batch: collateral and a range of the flat
+/// positions array (one cross-margin pool; an isolated position is an
+/// account with collateral 0 and one position).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_scan_account {
+    /// Collateral, quote units.
+    pub collateral: i64,
+    /// Index of the account's first position in the positions array.
+    pub first_position: u32,
+    /// Number of positions (consecutive from `first_position`).
+    pub position_count: u32,
+}
+
+/// A pool a scan found not healthy.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_scan_hit {
+    /// Index of the account in the accounts array.
+    pub account_index: u64,
+    /// Its exact health (`partliq_pool_health`'s); state liquidatable or bankrupt.
+    pub health: partliq_health,
+}
+
+/// Why a scan stopped (`partliq_scan_outcome.end`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum partliq_scan_end {
+    /// Every account (entry) was examined.
+    Complete = 0,
+    /// The hit buffer is full; account (entry) `next` is not healthy and was
+    /// not written. Resume at `next` with an emptied buffer.
+    BufferFull = 1,
+    /// The health of account (entry) `next` failed with `error` (or its
+    /// position range lies outside the positions: `UNKNOWN_POSITION`; for
+    /// `partliq_scanner_confirm`, an entry naming no account too). Resume
+    /// at `next + 1` to skip it.
+    Failed = 2,
+}
+
+/// What a scan did.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_scan_outcome {
+    /// Hits written to the front of the buffer.
+    pub count: u64,
+    /// First account (entry) not examined to the end; when complete, the
+    /// accounts' (entries') length, or `start` when that was already past
+    /// it: never below `start`, so a resume loop `while (next < len)` ends.
+    pub next: u64,
+    /// Accounts that went through the exact path (not proven healthy by the
+    /// division-free bound): the hits plus the near-boundary ones.
+    pub exact_checks: u64,
+    /// A `partliq_scan_end`.
+    pub end: u32,
+    /// With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status; else 0.
+    pub error: partliq_status,
+}
+
+pin_layout!(partliq_scan_account, size = 16, align = i64, { collateral @ 0, first_position @ 8, position_count @ 12 });
+pin_layout!(partliq_scan_hit, size = 56, align = u64, { account_index @ 0, health @ 8 });
+pin_layout!(partliq_scan_outcome, size = 32, align = u64, { count @ 0, next @ 8, exact_checks @ 16, end @ 24, error @ 28 });
+castable!(partliq_scan_account => ScanAccount, |_a| Ok(()), {
+    collateral = collateral, first_position = first_position, position_count = position_count,
+});
+
+// ---------------------------------------------------------------------------
+// The memory: a header, then one `ScanMarket` per market.
+
+/// "partliq scanner v1".
+const MAGIC: u64 = 0x7061_7274_5343_4e31;
+
+/// The header at the start of a scanner's memory (64 bytes, so that the
+/// table after it keeps the 16-byte alignment).
+#[repr(C, align(16))]
+struct Header {
+    magic: u64,
+    /// Table entries (the markets it was built for).
+    entries: u64,
+    /// Fingerprint of the markets and marks it was built for.
+    fingerprint: u64,
+    /// `seal(entries, fingerprint)`: catches an altered header.
+    seal: u64,
+    _reserved: [u64; 4],
+}
+
+const HEADER: usize = core::mem::size_of::<Header>();
+const _: () = assert!(HEADER == 64 && HEADER % PARTLIQ_SCANNER_ALIGN == 0);
+
+/// One step of the fingerprint: for a fixed word a bijection of the state,
+/// and for a fixed state an injection of the word, so that changing any one
+/// word always changes the result.
+fn mix(h: u64, w: u64) -> u64 {
+    (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+}
+
+fn seal(entries: u64, fingerprint: u64) -> u64 {
+    mix(mix(MAGIC, entries), fingerprint)
+}
+
+/// The fingerprint of what a scan depends on: the markets (every word of
+/// each), their count, and the marks of those markets (the first
+/// `min(prices_len, markets_len)`) with that count.
+fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
+    let mut h = mix(MAGIC, markets.len() as u64);
+    for m in markets {
+        // SAFETY: `partliq_market` is 304 bytes of integer fields with no
+        // padding (its `pin_layout!`), 8-byte aligned: 38 initialised u64
+        // words, borrowed for this loop only.
+        let words: &[u64] = unsafe { core::slice::from_raw_parts((m as *const partliq_market).cast::<u64>(), MARKET_WORDS) };
+        for &w in words {
+            h = mix(h, w);
+        }
+    }
+    let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
+    h = mix(h, marks.len() as u64);
+    for &p in marks {
+        h = mix(h, p as u64);
+    }
+    h
+}
+
+const MARKET_WORDS: usize = core::mem::size_of::<partliq_market>() / 8;
+const _: () = assert!(core::mem::size_of::<partliq_market>() == MARKET_WORDS * 8 && core::mem::align_of::<partliq_market>() == 8);
+
+/// Bytes a scanner of `entries` table entries needs, if that fits.
+fn size_of_table(entries: usize) -> Option<usize> {
+    let bytes = entries.checked_mul(core::mem::size_of::<ScanMarket>())?.checked_add(HEADER)?;
+    (bytes <= isize::MAX as usize).then_some(bytes)
+}
+
+/// Checks `mem, len` as scanner memory (NULL, length, alignment).
+fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
+    if mem.is_null() {
+        return Err(PARTLIQ_STATUS_NULL_POINTER);
+    }
+    if isize::try_from(len).is_err() {
+        return Err(PARTLIQ_STATUS_BAD_LENGTH);
+    }
+    if (mem as usize) % PARTLIQ_SCANNER_ALIGN != 0 {
+        return Err(PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED);
+    }
+    if len < HEADER {
+        return Err(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+    }
+    Ok(())
+}
+
+/// The table of a scanner's memory for `markets` and `prices`, once the
+/// header says it was built for them.
+///
+/// # Safety
+/// `mem` is NULL or valid for reads of `len` bytes of initialised memory,
+/// not written by anyone for `'a`.
+unsafe fn table_in<'a>(
+    mem: *const c_void,
+    len: usize,
+    markets: &[partliq_market],
+    prices: &[i64],
+) -> Result<&'a [ScanMarket], partliq_status> {
+    memory_ok(mem, len)?;
+    // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (checked);
+    // every field of `Header` is an integer, so any initialised bytes are a
+    // valid header.
+    let header = unsafe { &*mem.cast::<Header>() };
+    if header.magic != MAGIC || header.seal != seal(header.entries, header.fingerprint) {
+        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+    }
+    let entries = usize::try_from(header.entries).map_err(|_| PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
+    let need = size_of_table(entries).ok_or(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
+    if len < need {
+        return Err(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+    }
+    if entries != markets.len() || header.fingerprint != fingerprint(markets, prices) {
+        return Err(PARTLIQ_STATUS_STALE_SCAN_TABLE);
+    }
+    // SAFETY: the table lies within the `len` bytes after the header (need ≤
+    // len), 16-byte aligned (HEADER is a multiple of 16); `ScanMarket` is
+    // all integers with no padding, so any initialised bytes are valid
+    // entries; nothing writes the memory during the call (the contract).
+    Ok(unsafe { core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER).cast::<ScanMarket>(), entries) })
+}
+
+// ---------------------------------------------------------------------------
+// Entry points.
+
+/// The alignment a scanner's memory needs (`PARTLIQ_SCANNER_ALIGN`, 16).
+#[no_mangle]
+pub extern "C" fn partliq_scanner_align() -> usize {
+    PARTLIQ_SCANNER_ALIGN
+}
+
+/// Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
+/// header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+/// not fit a `PTRDIFF_MAX`.
+#[no_mangle]
+pub extern "C" fn partliq_scanner_size(markets_len: usize) -> usize {
+    size_of_table(markets_len).unwrap_or(0)
+}
+
+/// Builds a scanner in `mem` for `markets` and their marks `prices`
+/// (`prices[i]` the mark of `markets[i]`): the per-market table of the
+/// division-free health bound, and the fingerprint of the markets and marks.
+/// Invalid markets and markets without a positive mark get no fast path
+/// (their positions take the exact path, which reports their errors).
+/// Nothing else may use the memory during the call; on any status but `OK`
+/// the memory is untouched.
+///
+/// Statuses: the memory's (`partliq_scanner_size(markets_len)` bytes at
+/// least), the arrays', `INVALID_ENUM` (a market's fee rounding).
+///
+/// # Safety
+/// `mem` is NULL or valid for reads and writes of `len` bytes of
+/// initialised memory (any contents, e.g. zeroed); each array pointer is
+/// NULL (only with length 0) or points to that many initialised elements
+/// outside `mem`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_scanner_init(
+    mem: *mut c_void,
+    len: usize,
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+) -> partliq_status {
+    let markets = array_in!(markets, markets_len);
+    let prices = array_in!(prices, prices_len);
+    check!(memory_ok(mem.cast_const(), len));
+    let need = check!(size_of_table(markets.len()).ok_or(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL));
+    if len < need {
+        return PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL;
+    }
+    let core_markets: &[Market] = check!(Castable::cast_slice(markets));
+    let core_prices: &[Price] = check!(Castable::cast_slice(prices));
+    // SAFETY: `need ≤ len` bytes after the 16-byte aligned `mem` hold the
+    // table (16-byte aligned after the 64-byte header); every bit pattern is
+    // a valid `ScanMarket`, and the memory is initialised and ours alone for
+    // the call (the contract).
+    let table = unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>().add(HEADER).cast::<ScanMarket>(), markets.len()) };
+    let _ = Scanner::new(table, core_markets, core_prices);
+    let entries = markets.len() as u64;
+    let fp = fingerprint(markets, prices);
+    let header = Header { magic: MAGIC, entries, fingerprint: fp, seal: seal(entries, fp), _reserved: [0; 4] };
+    // SAFETY: aligned, within `len`, not overlapping the table; written
+    // last, so that a scanner is never seen with a header but no table.
+    unsafe { mem.cast::<Header>().write(header) };
+    OK
+}
+
+/// How many hits `partliq_scanner_scan` and `_confirm` gather on the stack
+/// at a time before converting them into the caller's buffer.
+const CHUNK: usize = 32;
+
+/// Runs `scan(start, buffer)` into the caller's hits in chunks of [`CHUNK`],
+/// with exactly the outcome of one core call over a buffer of `hits.len()`:
+/// a chunk that fills while the caller's buffer has room resumes at its
+/// `next` (whose account was counted once as an exact check and will be
+/// again: counted once).
+fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mut [ScanHit]) -> ScanOutcome) -> partliq_scan_outcome {
+    let mut buf = [ScanHit::default(); CHUNK];
+    let mut written = 0usize;
+    let mut exact = 0usize;
+    let mut cursor = start;
+    loop {
+        let room = hits.len().saturating_sub(written);
+        let take = room.min(CHUNK);
+        let r = scan(cursor, buf.get_mut(..take).unwrap_or(&mut []));
+        for (slot, h) in hits.iter_mut().skip(written).zip(buf.iter().take(r.count)) {
+            *slot = partliq_scan_hit { account_index: h.account_index as u64, health: partliq_health::from(&h.health) };
+        }
+        written = written.saturating_add(r.count);
+        exact = exact.saturating_add(r.exact_checks);
+        if r.end == ScanEnd::BufferFull && take < room {
+            exact = exact.saturating_sub(1);
+            cursor = r.next;
+            continue;
+        }
+        let (end, error) = match r.end {
+            ScanEnd::Complete => (partliq_scan_end::Complete, OK),
+            ScanEnd::BufferFull => (partliq_scan_end::BufferFull, OK),
+            ScanEnd::Failed(e) => (partliq_scan_end::Failed, status_of(e)),
+        };
+        return partliq_scan_outcome { count: written as u64, next: r.next as u64, exact_checks: exact as u64, end: end as u32, error };
+    }
+}
+
+/// Scans `accounts[start..]` (each a range of `positions`) with the scanner
+/// in `mem`, built for these `markets` and `prices`: writes each pool that is
+/// not healthy, with its exact health, to the front of `hits` (in account
+/// order) and what the scan did to `*out` — exactly the core's
+/// `Scanner::scan`: a full buffer or an account whose health fails stops the
+/// scan with status `OK` and says where to resume (`partliq_scan_outcome`).
+/// Any number of scans may use one scanner at once.
+///
+/// Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
+/// the markets or marks are not the ones it was built for),
+/// `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
+/// rounding). Nothing is written unless `OK`.
+///
+/// # Safety
+/// `mem` is NULL or valid for reads of `len` bytes laid out by
+/// `partliq_scanner_init` and not written during the call; each array
+/// pointer is NULL (only with length 0) or points to that many initialised
+/// elements (`hits` writable, any values, not overlapping the others); `out`
+/// is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_scanner_scan(
+    mem: *const c_void,
+    len: usize,
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    accounts: *const partliq_scan_account,
+    accounts_len: usize,
+    positions: *const partliq_position,
+    positions_len: usize,
+    start: usize,
+    hits: *mut partliq_scan_hit,
+    hits_len: usize,
+    out: *mut partliq_scan_outcome,
+) -> partliq_status {
+    let markets = array_in!(markets, markets_len);
+    let prices = array_in!(prices, prices_len);
+    let accounts = array_in!(accounts, accounts_len);
+    let positions = array_in!(positions, positions_len);
+    let hits = array_out!(hits, hits_len);
+    out!(out);
+    // SAFETY: the function's contract for `mem`.
+    let table = check!(unsafe { table_in(mem, len, markets, prices) });
+    let core_positions = check!(Castable::cast_slice(positions));
+    let core_markets: &[Market] = check!(Castable::cast_slice(markets));
+    let core_prices: &[Price] = check!(Castable::cast_slice(prices));
+    let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
+    let scanner = Scanner::from_table(table, core_markets, core_prices);
+    let r = chunked(start, hits, |at, buf| scanner.scan(core_accounts, core_positions, at, buf));
+    write_out!(out, r);
+    OK
+}
+
+/// Checks the accounts named by `entries[start..]` (candidates from a
+/// liquidation-price index, `partliq_index_candidates` or
+/// `partliq_index_crossed`) with the exact health, as
+/// `partliq_scanner_scan` does the accounts: each that is not healthy goes
+/// to `hits` in entry order, `next` counts entries (the core's
+/// `Scanner::confirm`). An account named twice is reported twice; an entry
+/// naming no account fails with `UNKNOWN_POSITION` (in `*out`).
+///
+/// Statuses as `partliq_scanner_scan`.
+///
+/// # Safety
+/// As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
+/// points to that many initialised entries.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_scanner_confirm(
+    mem: *const c_void,
+    len: usize,
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    entries: *const partliq_index_entry,
+    entries_len: usize,
+    accounts: *const partliq_scan_account,
+    accounts_len: usize,
+    positions: *const partliq_position,
+    positions_len: usize,
+    start: usize,
+    hits: *mut partliq_scan_hit,
+    hits_len: usize,
+    out: *mut partliq_scan_outcome,
+) -> partliq_status {
+    let markets = array_in!(markets, markets_len);
+    let prices = array_in!(prices, prices_len);
+    let entries = array_in!(entries, entries_len);
+    let accounts = array_in!(accounts, accounts_len);
+    let positions = array_in!(positions, positions_len);
+    let hits = array_out!(hits, hits_len);
+    out!(out);
+    // SAFETY: the function's contract for `mem`.
+    let table = check!(unsafe { table_in(mem, len, markets, prices) });
+    let core_positions = check!(Castable::cast_slice(positions));
+    let core_markets: &[Market] = check!(Castable::cast_slice(markets));
+    let core_prices: &[Price] = check!(Castable::cast_slice(prices));
+    let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
+    let core_entries: &[IndexEntry] = check!(Castable::cast_slice(entries));
+    let scanner = Scanner::from_table(table, core_markets, core_prices);
+    let r = chunked(start, hits, |at, buf| scanner.confirm(core_entries, core_accounts, core_positions, at, buf));
+    write_out!(out, r);
+    OK
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    //! The scanner over caller memory: the core's outcomes through the
+    //! chunking, and every refusal (NULL, misaligned, undersized, not
+    //! initialised, stale) writing nothing. Miri-friendly: small arrays.
+    use super::*;
+    use crate::fixtures::market;
+    use partliq::account::Position;
+    use partliq::health::HealthState;
+    use partliq::scan::scan_accounts;
+
+    /// The state a hit reports.
+    fn hit_state(h: &partliq_scan_hit) -> HealthState {
+        match h.health.state {
+            1 => HealthState::Liquidatable,
+            2 => HealthState::Bankrupt,
+            _ => HealthState::Healthy,
+        }
+    }
+
+    #[repr(C, align(16))]
+    struct Mem([u8; 4096]);
+
+    fn pos(size: i64, quote_balance: i64) -> partliq_position {
+        partliq_position { market_index: 0, reserved: 0, size, quote_balance }
+    }
+
+    /// `n` single-position accounts, every third liquidatable (equity 499 <
+    /// MM 500 with the fixture market at 100: 10 % / 5 %).
+    fn batch(n: usize) -> (std::vec::Vec<partliq_scan_account>, std::vec::Vec<partliq_position>) {
+        let ps: std::vec::Vec<_> = (0..n).map(|i| if i % 3 == 0 { pos(100, -9_501) } else { pos(100, -9_000) }).collect();
+        let acs = (0..n).map(|i| partliq_scan_account { collateral: 0, first_position: i as u32, position_count: 1 }).collect();
+        (acs, ps)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn scan(
+        mem: *const c_void,
+        len: usize,
+        ms: &[partliq_market],
+        prices: &[i64],
+        acs: &[partliq_scan_account],
+        ps: &[partliq_position],
+        start: usize,
+        hits: &mut [partliq_scan_hit],
+        out: &mut partliq_scan_outcome,
+    ) -> partliq_status {
+        // SAFETY: the caller's.
+        unsafe {
+            partliq_scanner_scan(
+                mem,
+                len,
+                ms.as_ptr(),
+                ms.len(),
+                prices.as_ptr(),
+                prices.len(),
+                acs.as_ptr(),
+                acs.len(),
+                ps.as_ptr(),
+                ps.len(),
+                start,
+                hits.as_mut_ptr(),
+                hits.len(),
+                out,
+            )
+        }
+    }
+
+    #[test]
+    fn scans_as_the_core_through_chunks() {
+        let ms = [market()];
+        let prices = [100i64];
+        let mut mem = Mem([0; 4096]);
+        let p: *mut c_void = mem.0.as_mut_ptr().cast();
+        let len = partliq_scanner_size(1);
+        assert_eq!(len, 64 + 1_168);
+        // SAFETY: our aligned buffer of 4,096 bytes; valid arrays.
+        unsafe { assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 1, prices.as_ptr(), 1), OK) };
+        // 100 accounts, 34 hits (0, 3, …, 99): more than one chunk.
+        let (acs, ps) = batch(100);
+        let core_ms = [partliq::market::Market::single_tier(0, 1, 1, partliq::num::Ppm(100_000), partliq::num::Ppm(50_000))];
+        let core_ps: std::vec::Vec<Position> =
+            ps.iter().map(|q| Position::new(0, partliq::Size(q.size), partliq::Quote(q.quote_balance))).collect();
+        let core_acs: std::vec::Vec<ScanAccount> = acs.iter().map(|a| *a.cast_ref().unwrap()).collect();
+        for buf in [0usize, 1, 5, 31, 32, 33, 34, 40, 70] {
+            let mut hits = std::vec![partliq_scan_hit::default(); buf];
+            let mut want = std::vec![ScanHit::default(); buf];
+            let mut start = 0usize;
+            loop {
+                let mut out = partliq_scan_outcome::default();
+                // SAFETY: as above.
+                assert_eq!(unsafe { scan(p, len, &ms, &prices, &acs, &ps, start, &mut hits, &mut out) }, OK);
+                let w = scan_accounts(&core_ms, &[Price(100)], &core_acs, &core_ps, start, &mut want);
+                let end = match w.end {
+                    ScanEnd::Complete => 0,
+                    ScanEnd::BufferFull => 1,
+                    ScanEnd::Failed(_) => 2,
+                };
+                assert_eq!(
+                    (out.count, out.next, out.exact_checks, out.end, out.error),
+                    (w.count as u64, w.next as u64, w.exact_checks as u64, end, OK),
+                    "buffer {buf} from {start}"
+                );
+                for (h, c) in hits.iter().zip(&want).take(w.count) {
+                    assert_eq!((h.account_index, h.health), (c.account_index as u64, partliq_health::from(&c.health)));
+                    assert_ne!(hit_state(h), HealthState::Healthy);
+                }
+                if out.end == 0 || buf == 0 {
+                    break;
+                }
+                start = out.next as usize;
+            }
+        }
+    }
+
+    #[test]
+    fn failures_are_outcomes() {
+        let ms = [market()];
+        let prices = [100i64];
+        let mut mem = Mem([0; 4096]);
+        let p: *mut c_void = mem.0.as_mut_ptr().cast();
+        let len = partliq_scanner_size(1);
+        let ps = [pos(100, -9_501), partliq_position { market_index: 3, reserved: 0, size: 1, quote_balance: 0 }];
+        let acs = [
+            partliq_scan_account { collateral: 0, first_position: 0, position_count: 1 },
+            partliq_scan_account { collateral: 0, first_position: 1, position_count: 1 },
+            partliq_scan_account { collateral: 0, first_position: 1, position_count: 9 },
+        ];
+        let mut hits = [partliq_scan_hit::default(); 4];
+        let mut out = partliq_scan_outcome::default();
+        // SAFETY: our buffer, valid arrays.
+        unsafe {
+            assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 1, prices.as_ptr(), 1), OK);
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), OK);
+            assert_eq!((out.count, out.next, out.end, out.error), (1, 1, 2, PARTLIQ_STATUS_UNKNOWN_MARKET));
+            assert_eq!((hits[0].account_index, hits[0].health.equity), (0, 499));
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 2, &mut hits, &mut out), OK);
+            assert_eq!((out.count, out.next, out.end, out.error), (0, 2, 2, PARTLIQ_STATUS_UNKNOWN_POSITION));
+            // Past the end: complete at `start`.
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 9, &mut hits, &mut out), OK);
+            assert_eq!((out.count, out.next, out.end), (0, 9, 0));
+        }
+    }
+
+    #[test]
+    fn refusals_write_nothing() {
+        let ms = [market(), market()];
+        let prices = [100i64, 100];
+        let mut mem = Mem([0; 4096]);
+        let base = mem.0.as_mut_ptr();
+        let p: *mut c_void = base.cast();
+        let len = partliq_scanner_size(2);
+        let (acs, ps) = batch(3);
+        let sentinel = partliq_scan_hit { account_index: 77, ..Default::default() };
+        let mut hits = [sentinel; 2];
+        let mut out = partliq_scan_outcome { count: 55, ..Default::default() };
+        // SAFETY: every non-NULL pointer is into our buffers; refusals come
+        // before any access.
+        unsafe {
+            // Not initialised (zeroed memory).
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            // NULL memory, whatever the length; an impossible length.
+            assert_eq!(partliq_scanner_init(core::ptr::null_mut(), len, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(scan(core::ptr::null(), 0, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_scanner_init(p, usize::MAX, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_BAD_LENGTH);
+            // Misaligned (8 bytes off a 16-byte boundary).
+            assert_eq!(
+                partliq_scanner_init(base.add(8).cast(), len, ms.as_ptr(), 2, prices.as_ptr(), 2),
+                PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED
+            );
+            // Undersized: one byte short, and shorter than the header.
+            assert_eq!(partliq_scanner_init(p, len - 1, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert_eq!(partliq_scanner_init(p, 8, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert!(core::slice::from_raw_parts(base, 4096).iter().all(|b| *b == 0), "a refused init wrote nothing");
+            // NULL arrays with a length; a bad fee rounding.
+            assert_eq!(partliq_scanner_init(p, len, core::ptr::null(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_NULL_POINTER);
+            let mut bad = ms;
+            bad[1].liquidation_fee_rounding = 9;
+            assert_eq!(partliq_scanner_init(p, len, bad.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_INVALID_ENUM);
+            assert!(core::slice::from_raw_parts(base, 4096).iter().all(|b| *b == 0));
+
+            assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 2, prices.as_ptr(), 2), OK);
+            // Stale: another mark, another market, fewer markets, fewer marks.
+            assert_eq!(scan(p, len, &ms, &[100, 101], &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_STALE_SCAN_TABLE);
+            let mut other = ms;
+            other[1].dust_floor += 1;
+            assert_eq!(scan(p, len, &other, &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_STALE_SCAN_TABLE);
+            assert_eq!(scan(p, len, &ms[..1], &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_STALE_SCAN_TABLE);
+            assert_eq!(scan(p, len, &ms, &prices[..1], &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_STALE_SCAN_TABLE);
+            // Extra marks beyond the markets do not matter.
+            let mut ok_out = partliq_scan_outcome::default();
+            let mut ok_hits = [partliq_scan_hit::default(); 2];
+            assert_eq!(scan(p, len, &ms, &[100, 100, 5], &acs, &ps, 0, &mut ok_hits, &mut ok_out), OK);
+            assert_eq!((ok_out.count, ok_hits[0].account_index), (1, 0));
+            // Undersized at scan time; misaligned; an altered header.
+            assert_eq!(scan(p, len - 16, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert_eq!(
+                scan(base.add(4).cast(), len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out),
+                PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED
+            );
+            *base.add(8) ^= 1; // the entry count (through the pointer the calls use)
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            *base.add(8) ^= 1;
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut ok_hits, &mut ok_out), OK);
+            // A reserved field, a NULL out, NULL hits with a length.
+            let mut bad_ps = ps.clone();
+            bad_ps[2].reserved = 1;
+            assert_eq!(scan(p, len, &ms, &prices, &acs, &bad_ps, 0, &mut hits, &mut out), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+            assert_eq!(
+                partliq_scanner_scan(
+                    p,
+                    len,
+                    ms.as_ptr(),
+                    2,
+                    prices.as_ptr(),
+                    2,
+                    acs.as_ptr(),
+                    3,
+                    ps.as_ptr(),
+                    3,
+                    0,
+                    hits.as_mut_ptr(),
+                    2,
+                    core::ptr::null_mut()
+                ),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
+            assert_eq!(
+                partliq_scanner_scan(
+                    p,
+                    len,
+                    ms.as_ptr(),
+                    2,
+                    prices.as_ptr(),
+                    2,
+                    acs.as_ptr(),
+                    3,
+                    ps.as_ptr(),
+                    3,
+                    0,
+                    core::ptr::null_mut(),
+                    2,
+                    &mut out
+                ),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
+        }
+        assert_eq!(hits, [sentinel; 2], "no hit written on a refusal");
+        assert_eq!(out.count, 55, "no outcome written on a refusal");
+        assert_eq!(partliq_scanner_size(usize::MAX), 0);
+        assert_eq!(partliq_scanner_align(), 16);
+    }
+}
