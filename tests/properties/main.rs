@@ -31,6 +31,7 @@ mod support;
 
 mod index;
 mod lending;
+mod oracle;
 mod plan;
 mod policy;
 mod pricing_health;
