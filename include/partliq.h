@@ -1032,6 +1032,113 @@ typedef uint32_t partliq_delisting_outcome;
 #endif // __cplusplus
 
 /**
+ * Which price a figure reads (`partliq_price_guard.trigger` …).
+ */
+enum partliq_price_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The oracle price.
+   */
+  PARTLIQ_PRICE_SOURCE_ORACLE = 0,
+  /**
+   * The mark price (must be given).
+   */
+  PARTLIQ_PRICE_SOURCE_MARK = 1,
+  /**
+   * The index price (must be given).
+   */
+  PARTLIQ_PRICE_SOURCE_INDEX = 2,
+  /**
+   * The median of oracle, mark and index (all given).
+   */
+  PARTLIQ_PRICE_SOURCE_MEDIAN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_price_source partliq_price_source;
+#else
+typedef uint32_t partliq_price_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The figure a price is for (`partliq_guarded_price`, `partliq_resolve_prices`).
+ */
+enum partliq_price_use
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The liquidation trigger (and what the pipeline sizes against).
+   */
+  PARTLIQ_PRICE_USE_TRIGGER = 0,
+  /**
+   * The initial margin.
+   */
+  PARTLIQ_PRICE_USE_INITIAL = 1,
+  /**
+   * The liquidation order's limit price.
+   */
+  PARTLIQ_PRICE_USE_LIMIT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_price_use partliq_price_use;
+#else
+typedef uint32_t partliq_price_use;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether a feed's price may be used, and if not, why.
+ */
+enum partliq_validity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every check passes.
+   */
+  PARTLIQ_VALIDITY_VALID = 0,
+  /**
+   * The oracle price is zero or negative.
+   */
+  PARTLIQ_VALIDITY_NON_POSITIVE = 1,
+  /**
+   * `now − publish_time` above the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_STALE = 2,
+  /**
+   * The confidence is negative or wider than the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_TOO_UNCERTAIN = 3,
+  /**
+   * The mark deviates from the oracle by more than the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_DEVIATING = 4,
+  /**
+   * The figure reads the mark (or the median) and no mark is given.
+   */
+  PARTLIQ_VALIDITY_NO_MARK = 5,
+  /**
+   * The figure reads the index (or the median) and no index is given.
+   */
+  PARTLIQ_VALIDITY_NO_INDEX = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_validity partliq_validity;
+#else
+typedef uint32_t partliq_validity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What a function did: one of the `PARTLIQ_STATUS_*` values (a `uint32_t`;
  * values are never reused). Outputs are written only with
  * `PARTLIQ_STATUS_OK`.

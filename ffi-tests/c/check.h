@@ -48,5 +48,6 @@ void test_shared_state(void);
 void test_unified(void);
 void test_lending(void);
 void test_liquidation(void);
+void test_oracle(void);
 
 #endif

@@ -614,6 +614,7 @@ int main(void) {
   test_unified();
   test_lending();
   test_liquidation();
+  test_oracle();
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
