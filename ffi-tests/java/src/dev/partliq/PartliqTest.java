@@ -1066,6 +1066,7 @@ public final class PartliqTest {
     pipelineAndDeleverage();
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
+    check(OracleTest.run() == 0, "prices with integrity (OracleTest)");
     liquidationExample();
     StringBuilder out = new StringBuilder();
     int cases = 0;
