@@ -231,8 +231,9 @@ pub fn run_pipeline(
 /// checked to be the guard's trigger price. Outputs only on success, as
 /// `run_pipeline`.
 ///
-/// Errors: [`Error::MarketDataTooShort`] when `feeds` is shorter than
-/// `markets`; [`Error::PriceNotGuarded`] when a held market's mark is not its
+/// Errors: the policy's and [`Error::StateTooSmall`] first, as
+/// `run_pipeline`'s; [`Error::MarketDataTooShort`] when `feeds` is shorter
+/// than `markets`; [`Error::PriceNotGuarded`] when a held market's mark is not its
 /// feed's trigger price; those of `run_pipeline` and
 /// [`PriceGuard::validity`].
 #[allow(clippy::too_many_arguments)]
@@ -250,6 +251,9 @@ pub fn run_guarded_pipeline(
     legs: &mut [PlanLeg],
 ) -> Result<Decision> {
     policy.validate()?;
+    if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
+        return Err(Error::StateTooSmall);
+    }
     if let Some(decision) = price_gate(pool, markets, prices, feeds, guard, policy, now)? {
         return Ok(decision);
     }
@@ -259,7 +263,7 @@ pub fn run_guarded_pipeline(
 /// The guard's gate before a pipeline: `Some(decision)` when the pool's
 /// prices refuse a liquidation ([`Reason::PriceInvalid`],
 /// [`Reason::GracePeriod`]), `None` when it may run on `prices`.
-pub(crate) fn price_gate(
+fn price_gate(
     pool: &Pool<'_>,
     markets: &[Market],
     prices: &[Price],

@@ -188,3 +188,30 @@ fn unified_guarded() {
     assert_eq!(go(&[quote, PriceFeed { oracle: Price(101), ..feed }], 1_060, &mut legs), Err(Error::PriceNotGuarded));
     assert_eq!(go(&[quote], 1_060, &mut legs), Err(Error::MarketDataTooShort));
 }
+
+/// Input errors come before the guard's decisions: a window rule with no
+/// market states is `StateTooSmall` even when the price is refused.
+#[test]
+fn input_errors_before_the_gate() {
+    let pool = Pool::new(Quote(0), &LONG);
+    let windowed = Policy { window_capacity: WindowCapacity { capacity: Quote(1_000), window: 60 }, ..Policy::default() };
+    let mut st = AccountLiquidationState::default();
+    let r =
+        run_guarded_pipeline(&pool, &[market()], &[Price(100)], &[FEED], &GUARD, &windowed, &mut st, &mut [], 5_000, 1, &mut [SENTINEL; 1]);
+    assert_eq!(r, Err(Error::StateTooSmall));
+    let mut states = [MarketCapacityState::default()];
+    let d = run_guarded_pipeline(
+        &pool,
+        &[market()],
+        &[Price(100)],
+        &[FEED],
+        &GUARD,
+        &windowed,
+        &mut st,
+        &mut states,
+        5_000,
+        1,
+        &mut [SENTINEL; 1],
+    );
+    assert_eq!(d.unwrap().reason, Reason::PriceInvalid);
+}
