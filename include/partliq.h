@@ -490,6 +490,15 @@ enum partliq_reason
    * (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
    */
   PARTLIQ_REASON_OPEN_ORDERS = 9,
+  /**
+   * The price of a market the pool holds is refused by the price guard
+   * (`partliq_run_guarded_pipeline`): no liquidation.
+   */
+  PARTLIQ_REASON_PRICE_INVALID = 10,
+  /**
+   * A market the pool holds is in its liquidation grace period.
+   */
+  PARTLIQ_REASON_GRACE_PERIOD = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1095,6 +1104,113 @@ enum partliq_priority_order
 typedef enum partliq_priority_order partliq_priority_order;
 #else
 typedef uint32_t partliq_priority_order;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which price a figure reads (`partliq_price_guard.trigger` …).
+ */
+enum partliq_price_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The oracle price.
+   */
+  PARTLIQ_PRICE_SOURCE_ORACLE = 0,
+  /**
+   * The mark price (must be given).
+   */
+  PARTLIQ_PRICE_SOURCE_MARK = 1,
+  /**
+   * The index price (must be given).
+   */
+  PARTLIQ_PRICE_SOURCE_INDEX = 2,
+  /**
+   * The median of oracle, mark and index (all given).
+   */
+  PARTLIQ_PRICE_SOURCE_MEDIAN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_price_source partliq_price_source;
+#else
+typedef uint32_t partliq_price_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The figure a price is for (`partliq_guarded_price`, `partliq_resolve_prices`).
+ */
+enum partliq_price_use
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The liquidation trigger (and what the pipeline sizes against).
+   */
+  PARTLIQ_PRICE_USE_TRIGGER = 0,
+  /**
+   * The initial margin.
+   */
+  PARTLIQ_PRICE_USE_INITIAL = 1,
+  /**
+   * The liquidation order's limit price.
+   */
+  PARTLIQ_PRICE_USE_LIMIT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_price_use partliq_price_use;
+#else
+typedef uint32_t partliq_price_use;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether a feed's price may be used, and if not, why.
+ */
+enum partliq_validity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every check passes.
+   */
+  PARTLIQ_VALIDITY_VALID = 0,
+  /**
+   * The oracle price is zero or negative.
+   */
+  PARTLIQ_VALIDITY_NON_POSITIVE = 1,
+  /**
+   * `now − publish_time` above the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_STALE = 2,
+  /**
+   * The confidence is negative or wider than the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_TOO_UNCERTAIN = 3,
+  /**
+   * The mark deviates from the oracle by more than the guard's maximum.
+   */
+  PARTLIQ_VALIDITY_DEVIATING = 4,
+  /**
+   * The figure reads the mark (or the median) and no mark is given.
+   */
+  PARTLIQ_VALIDITY_NO_MARK = 5,
+  /**
+   * The figure reads the index (or the median) and no index is given.
+   */
+  PARTLIQ_VALIDITY_NO_INDEX = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_validity partliq_validity;
+#else
+typedef uint32_t partliq_validity;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2386,6 +2502,87 @@ typedef struct partliq_decision {
    */
   struct partliq_backstop backstop;
 } partliq_decision;
+
+/**
+ * The price policy. A limit of 0 is off; all zeros is the guard off (the
+ * oracle for every figure, refused only when not positive).
+ */
+typedef struct partliq_price_guard {
+  /**
+   * Largest `now − publish_time` still fresh (0 = no check).
+   */
+  uint64_t max_staleness;
+  /**
+   * Largest confidence, ppm of the oracle price (0 = no check).
+   */
+  uint32_t max_confidence_ppm;
+  /**
+   * Largest `|mark − oracle|`, ppm of the oracle price (0 = no check).
+   */
+  uint32_t max_deviation_ppm;
+  /**
+   * The liquidation trigger's `partliq_price_source`.
+   */
+  uint32_t trigger;
+  /**
+   * The initial margin's `partliq_price_source`.
+   */
+  uint32_t initial;
+  /**
+   * The order limit's `partliq_price_source`.
+   */
+  uint32_t limit;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_price_guard;
+
+/**
+ * One market's prices as its feeds publish them (`partliq_run_guarded_pipeline`
+ * reads one per market).
+ */
+typedef struct partliq_price_feed {
+  /**
+   * The oracle price (price units of the market).
+   */
+  int64_t oracle;
+  /**
+   * When the oracle published it (the caller's clock, as `now`).
+   */
+  uint64_t publish_time;
+  /**
+   * The oracle's confidence: the half-width of its interval, price units.
+   */
+  int64_t confidence;
+  /**
+   * The index price; 0 = none.
+   */
+  int64_t index;
+  /**
+   * The mark price; 0 = none.
+   */
+  int64_t mark;
+  /**
+   * No liquidation on this market while `now < grace_until`; 0 = none.
+   */
+  uint64_t grace_until;
+} partliq_price_feed;
+
+/**
+ * A price that follows the oracle at a bounded rate (caller-owned, one per
+ * market; all zeros before the first update).
+ */
+typedef struct partliq_stable_price {
+  /**
+   * The stable price; 0 until the first update.
+   */
+  int64_t price;
+  /**
+   * When it last moved.
+   */
+  uint64_t last_update;
+} partliq_stable_price;
 
 /**
  * A market's risk parameters beyond its tiers, for unified accounts (the
@@ -3897,6 +4094,11 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE 67
 
 /**
+ * mark of a held market is not the price guard's trigger price for its feed (`partliq::Error::PriceNotGuarded`).
+ */
+#define PARTLIQ_STATUS_PRICE_NOT_GUARDED 68
+
+/**
  * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
@@ -4923,6 +5125,139 @@ partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     struct partliq_plan_leg *legs,
                                     size_t legs_len,
                                     struct partliq_decision *out);
+
+/**
+ * The feed's validity at `now` under `guard` (a `partliq_validity` in
+ * `*out`, written only on `OK`): not positive, stale (`now −
+ * publish_time > max_staleness`), too uncertain (`confidence × 10^6 >
+ * max_confidence_ppm × oracle`, or a negative confidence), deviating
+ * (`|mark − oracle| × 10^6 > max_deviation_ppm × oracle`, a mark given),
+ * the first that fails.
+ *
+ * Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`, `RESERVED_NOT_ZERO`,
+ * `INVALID_ENUM` (a source).
+ *
+ * # Safety
+ * `guard` and `feed` point to initialised values; `out` is writable.
+ */
+partliq_status partliq_price_validity(const struct partliq_price_guard *guard,
+                                      const struct partliq_price_feed *feed,
+                                      uint64_t now,
+                                      uint32_t *out);
+
+/**
+ * The price the figure `usage` (a `partliq_price_use`) reads from `feed`
+ * at `now`: on `OK`, `*out_validity` is `PARTLIQ_VALIDITY_VALID` and
+ * `*out_price` the price, or the reason it is refused and `*out_price` 0.
+ *
+ * Statuses: as `partliq_price_validity`; `INVALID_ENUM` for `usage`.
+ *
+ * # Safety
+ * As `partliq_price_validity`; `out_price` and `out_validity` are writable
+ * and distinct.
+ */
+partliq_status partliq_guarded_price(const struct partliq_price_guard *guard,
+                                     const struct partliq_price_feed *feed,
+                                     uint64_t now,
+                                     uint32_t usage,
+                                     int64_t *out_price,
+                                     uint32_t *out_validity);
+
+/**
+ * The price `usage` reads from every feed into `out_prices` (one per
+ * feed; 0 for a refused feed), and in `*out_refused` how many were refused
+ * — all only on `OK`. Pass the trigger prices to
+ * `partliq_run_guarded_pipeline`.
+ *
+ * Statuses: as `partliq_guarded_price`; `BAD_LENGTH` and
+ * `MISALIGNED_POINTER` for an array; `BUFFER_TOO_SMALL` when
+ * `out_prices_len < feeds_len`.
+ *
+ * # Safety
+ * `feeds` is NULL (only with length 0) or points to `feeds_len` feeds;
+ * `out_prices` likewise to `out_prices_len` writable prices; no output
+ * overlaps another or an input.
+ */
+partliq_status partliq_resolve_prices(const struct partliq_price_guard *guard,
+                                      const struct partliq_price_feed *feeds,
+                                      size_t feeds_len,
+                                      uint64_t now,
+                                      uint32_t usage,
+                                      int64_t *out_prices,
+                                      size_t out_prices_len,
+                                      size_t *out_refused);
+
+/**
+ * Moves `*state` toward `oracle` by at most `rate_ppm` of the stable
+ * price per second since its last move, rounded down, never past the
+ * oracle (the first update, or a rate of 0, sets it to the oracle; a step
+ * of 0 keeps its time). Written only on `OK`.
+ *
+ * Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`, `MISSING_PRICE` (oracle
+ * 0), `NEGATIVE_PRICE`.
+ *
+ * # Safety
+ * `state` points to an initialised stable price nothing else accesses.
+ */
+partliq_status partliq_stable_price_update(struct partliq_stable_price *state,
+                                           int64_t oracle,
+                                           uint64_t now,
+                                           uint32_t rate_ppm);
+
+/**
+ * The initial margin's price: for what the account holds (`held` 1: a
+ * long, a deposit) the lower of `oracle` and `stable`, for what it owes
+ * (`held` 0) the higher; a `stable` of 0 or below is ignored. `*out` on
+ * `OK` only.
+ *
+ * Statuses: `NULL_POINTER`, `MISALIGNED_POINTER`, `INVALID_ENUM` (`held`
+ * not 0/1).
+ *
+ * # Safety
+ * `out` is writable.
+ */
+partliq_status partliq_initial_price(int64_t oracle,
+                                     int64_t stable,
+                                     uint32_t held,
+                                     int64_t *out);
+
+/**
+ * `partliq_run_pipeline` behind a price guard: `feeds[i]` is market `i`'s
+ * feed (`feeds_len ≥ markets_len`, else `MARKET_DATA_TOO_SHORT`) and
+ * `prices` the trigger prices resolved from them
+ * (`partliq_resolve_prices`). A held market's feed refused for the trigger
+ * or the limit → `PARTLIQ_ACTION_NONE`, `PARTLIQ_REASON_PRICE_INVALID`, no
+ * leg, every figure 0; a held market in its grace period →
+ * `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health; a held market
+ * whose price is not its feed's trigger price → `PRICE_NOT_GUARDED`.
+ * Otherwise `partliq_run_pipeline`. Every output written only on `OK`.
+ *
+ * Statuses: `partliq_run_pipeline`'s, the guard's (`RESERVED_NOT_ZERO`,
+ * `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`, `PRICE_NOT_GUARDED`.
+ *
+ * # Safety
+ * As `partliq_run_pipeline`; `feeds` is NULL (only with length 0) or
+ * points to `feeds_len` feeds; `guard` to an initialised guard.
+ */
+partliq_status partliq_run_guarded_pipeline(const struct partliq_market *markets,
+                                            size_t markets_len,
+                                            const int64_t *prices,
+                                            size_t prices_len,
+                                            int64_t collateral,
+                                            const struct partliq_position *positions,
+                                            size_t positions_len,
+                                            const struct partliq_price_feed *feeds,
+                                            size_t feeds_len,
+                                            const struct partliq_price_guard *guard,
+                                            const struct partliq_policy *policy,
+                                            struct partliq_account_liquidation_state *account_state,
+                                            struct partliq_market_capacity_state *market_states,
+                                            size_t market_states_len,
+                                            uint64_t now,
+                                            uint64_t block,
+                                            struct partliq_plan_leg *legs,
+                                            size_t legs_len,
+                                            struct partliq_decision *out);
 
 /**
  * Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,

@@ -159,6 +159,9 @@ error_table! {
     /// `InvalidLiquidation`, a swap price worse than the oracle prices with
     /// the liquidation multipliers.
     LiquidationBeyondWorstCasePrice = 67, "liquidation swap price worse than the worst case the fees allow";
+    /// The guarded pipelines ([`crate::oracle`]) liquidate only at the
+    /// marks their price guard resolves.
+    PriceNotGuarded = 68, "mark of a held market is not the price guard's trigger price for its feed";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";

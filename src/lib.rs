@@ -49,8 +49,13 @@
 //!   estimated liquidation price;
 //! * [`settlement`] — booking an actual fill: cash, fee capped above
 //!   bankruptcy, its split, bad debt;
+//! * [`oracle`] — prices with integrity before any of it: each market's
+//!   oracle price, publish time and confidence, index and mark, checked by a
+//!   [`PriceGuard`] (staleness, confidence, deviation, which price each
+//!   figure reads), a stable price, grace periods;
 //! * [`pipeline`] — the whole ladder in one call ([`run_pipeline`]):
-//!   trigger → choose → size → cap → price → escalate.
+//!   trigger → choose → size → cap → price → escalate
+//!   ([`run_guarded_pipeline`]: behind a price guard).
 //!
 //! **Policy and escalation**
 //! * [`policy`] — a [`Policy`] and its step rules, the caller-owned rule
@@ -125,6 +130,7 @@ pub mod health;
 pub mod index;
 pub mod market;
 pub mod num;
+pub mod oracle;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
@@ -151,7 +157,8 @@ pub use health::{account_health, pool_health, Health, HealthState, Target};
 pub use index::{band_bounds, candidates_of, crossed_of, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
-pub use pipeline::{run_pipeline, Action, Decision, Reason};
+pub use oracle::{initial_price, initial_prices, resolve_prices, PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice, Validity};
+pub use pipeline::{run_guarded_pipeline, run_pipeline, Action, Decision, Reason};
 pub use plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams, PlanStatus};
 pub use policy::{
     AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,

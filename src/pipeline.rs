@@ -43,6 +43,7 @@ use crate::escalation::{self, BackstopTransfer};
 use crate::health::{self, Health, HealthState, Sums};
 use crate::market::Market;
 use crate::num::{self, Price, Quote, Rounding};
+use crate::oracle::{self, PriceFeed, PriceGuard, PriceUse};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{
     AccountLiquidationState, CallEnd, Clock, LegBudget, LegSize, MarketCapacityState, Policy, SizingMode, StepBounds, StepContext,
@@ -106,6 +107,12 @@ pub enum Reason {
     CapacityExhausted = 8,
     /// A liquidation is due and the pool has resting orders: they go first.
     OpenOrders = 9,
+    /// The price of a market the pool holds is not valid under the policy's
+    /// [`crate::oracle::PriceGuard`] (stale, too uncertain, deviating, not
+    /// positive, or a source it reads not given): no liquidation, no guess.
+    PriceInvalid = 10,
+    /// A market the pool holds is in its liquidation grace period.
+    GracePeriod = 11,
 }
 
 /// One decision for one pool.
@@ -202,6 +209,116 @@ pub fn run_pipeline(
     out.copy_from_slice(planned);
     update.commit(account_state, market_states);
     Ok(Decision { action, reason, plan, backstop: None })
+}
+
+/// [`run_pipeline`] behind a [`PriceGuard`]: `feeds[i]` is market `i`'s
+/// [`PriceFeed`] and `prices` the marks the caller resolved from them for
+/// the trigger ([`crate::oracle::resolve_prices`] with
+/// [`crate::oracle::PriceUse::Trigger`]).
+///
+/// Before anything else, over the markets the pool holds a position in
+/// (size ≠ 0):
+///
+/// * a feed the guard refuses for the trigger or the limit price →
+///   [`Action::None`], [`Reason::PriceInvalid`], no leg and every plan
+///   figure 0 (nothing is priced: the health is not judged, its state reads
+///   `Healthy` and means nothing here);
+/// * a market in its grace period (`now < grace_until`) → [`Action::None`],
+///   [`Reason::GracePeriod`], with the pool's health as it stands.
+///
+/// Neither touches the rule state (a liquidation under way stays under way).
+/// Otherwise `run_pipeline` with `prices`, once each held market's mark is
+/// checked to be the guard's trigger price. Outputs only on success, as
+/// `run_pipeline`.
+///
+/// Errors: the policy's and [`Error::StateTooSmall`] first, as
+/// `run_pipeline`'s; [`Error::MarketDataTooShort`] when `feeds` is shorter
+/// than `markets`; [`Error::PriceNotGuarded`] when a held market's mark is not its
+/// feed's trigger price; those of `run_pipeline` and
+/// [`PriceGuard::validity`].
+#[allow(clippy::too_many_arguments)]
+pub fn run_guarded_pipeline(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    feeds: &[PriceFeed],
+    guard: &PriceGuard,
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    legs: &mut [PlanLeg],
+) -> Result<Decision> {
+    policy.validate()?;
+    if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
+        return Err(Error::StateTooSmall);
+    }
+    if let Some(decision) = price_gate(pool, markets, prices, feeds, guard, policy, now)? {
+        return Ok(decision);
+    }
+    run_pipeline(pool, markets, prices, policy, account_state, market_states, now, block, legs)
+}
+
+/// The guard's gate before a pipeline: `Some(decision)` when the pool's
+/// prices refuse a liquidation ([`Reason::PriceInvalid`],
+/// [`Reason::GracePeriod`]), `None` when it may run on `prices`.
+fn price_gate(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    feeds: &[PriceFeed],
+    guard: &PriceGuard,
+    policy: &Policy,
+    now: u64,
+) -> Result<Option<Decision>> {
+    if feeds.len() < markets.len() {
+        return Err(Error::MarketDataTooShort);
+    }
+    for p in pool.positions {
+        usize::try_from(p.market_index).ok().and_then(|i| markets.get(i)).ok_or(Error::UnknownMarket)?;
+    }
+    if guard.first_invalid(pool, feeds, now)?.is_some() {
+        return Ok(Some(unpriced(Reason::PriceInvalid)));
+    }
+    for p in pool.positions.iter().filter(|p| p.size.0 != 0) {
+        let feed = oracle::feed_of(feeds, p.market_index)?;
+        let mark = usize::try_from(p.market_index).ok().and_then(|i| prices.get(i));
+        if guard.price(feed, now, PriceUse::Trigger)?.ok() != mark.copied() {
+            return Err(Error::PriceNotGuarded);
+        }
+    }
+    if oracle::first_in_grace(pool, feeds, now)?.is_some() {
+        let view = PoolView::read(pool, markets, prices, policy)?;
+        return Ok(Some(view.no_plan(view.health, Action::None, Reason::GracePeriod)?));
+    }
+    Ok(None)
+}
+
+/// A decision with no leg and no figure: nothing could be priced.
+fn unpriced(reason: Reason) -> Decision {
+    let zero = Health {
+        equity: Quote(0),
+        initial_requirement: Quote(0),
+        maintenance_requirement: Quote(0),
+        free_collateral: Quote(0),
+        margin_ratio_ppm: 0,
+        state: HealthState::Healthy,
+    };
+    Decision {
+        action: Action::None,
+        reason,
+        plan: Plan {
+            status: PlanStatus::AlreadySafe,
+            leg_count: 0,
+            health_before: zero,
+            health_after: zero,
+            required_equity_after: Quote(0),
+            shortfall: Quote(0),
+            dust_closed: false,
+        },
+        backstop: None,
+    }
 }
 
 /// The pool as the pipeline reads it once: its markets and marks, the

@@ -122,6 +122,20 @@ fn the_pipeline_allocates_nothing() {
             let d = run_pipeline(&pool, &markets, &prices, &preset.policy, &mut st, &mut ms, 5, 5, &mut legs).unwrap();
             assert_ne!(d.reason, Reason::Healthy);
         }
+        // Behind a price guard: resolved, liquidated, refused (stale), and
+        // the stable price.
+        let guard = PriceGuard { max_staleness: 10, max_confidence: Ppm(5_000), ..PriceGuard::OFF };
+        let feeds = prices.map(|p| PriceFeed { oracle: p, publish_time: 5, ..PriceFeed::default() });
+        let mut marks = [Price(0); 2];
+        assert_eq!(resolve_prices(&guard, &feeds, 5, partliq::oracle::PriceUse::Trigger, &mut marks).unwrap(), 0);
+        for now in [5, 16] {
+            let mut st = AccountLiquidationState::default();
+            let d = run_guarded_pipeline(&pool, &markets, &marks, &feeds, &guard, &presets[0].policy, &mut st, &mut [], now, 5, &mut legs);
+            assert_eq!(d.unwrap().reason == Reason::PriceInvalid, now == 16);
+        }
+        let mut stable = StablePrice::default();
+        stable.update(Price(1_000), 1, Ppm(1_000)).unwrap();
+        stable.update(Price(2_000), 9, Ppm(1_000)).unwrap();
         let _ = backstop_transfer(&pool, &markets, &prices).unwrap();
         let mut fund = InsuranceFundBook::new(Quote(1_000), Quote(0)).unwrap();
         fund.credit(Quote(5)).unwrap();

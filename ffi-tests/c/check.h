@@ -49,5 +49,6 @@ void test_unified(void);
 void test_lending(void);
 void test_liquidation(void);
 void test_hot_path(void);
+void test_oracle(void);
 
 #endif

@@ -615,6 +615,7 @@ int main(void) {
   test_lending();
   test_liquidation();
   test_hot_path();
+  test_oracle();
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

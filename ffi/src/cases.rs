@@ -536,11 +536,6 @@ fn priority_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     Ok(idx.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "))
 }
 
-/// `hi lo` words of a 128-bit figure.
-fn words(v: i128) -> String {
-    format!("{} {}", (v >> 64) as i64, v as u64)
-}
-
 /// A dYdX case: risk, fillable price, subticks (the code's default config).
 fn dydx_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     use partliq::venues::dydx_v4 as d;

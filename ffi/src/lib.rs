@@ -143,6 +143,11 @@ mod presets;
 #[allow(unsafe_code)]
 mod pipeline;
 
+// Prices with integrity: feeds, the price guard, the stable price,
+// `partliq_run_guarded_pipeline`.
+#[allow(unsafe_code)]
+mod oracle;
+
 // Unified accounts: perp positions, risk extras, pools, ladders, their
 // health (`partliq_unified_pool_health`, `partliq_unified_account_health`),
 // pipeline (`partliq_run_unified_pipeline`), legs and their planner
@@ -188,6 +193,7 @@ pub use escalation::*;
 pub use health::*;
 pub use index::*;
 pub use market::*;
+pub use oracle::*;
 pub use pipeline::*;
 pub use plan::*;
 pub use policy::*;

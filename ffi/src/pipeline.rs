@@ -64,6 +64,11 @@ pub enum partliq_reason {
     /// A liquidation is due and the pool has resting orders: they go first
     /// (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
     OpenOrders = 9,
+    /// The price of a market the pool holds is refused by the price guard
+    /// (`partliq_run_guarded_pipeline`): no liquidation.
+    PriceInvalid = 10,
+    /// A market the pool holds is in its liquidation grace period.
+    GracePeriod = 11,
 }
 
 /// One decision of `partliq_run_pipeline`.
@@ -110,6 +115,8 @@ abi_enum!(partliq_reason => Reason {
     BlockLimitReached => Reason::BlockLimitReached,
     CapacityExhausted => Reason::CapacityExhausted,
     OpenOrders => Reason::OpenOrders,
+    PriceInvalid => Reason::PriceInvalid,
+    GracePeriod => Reason::GracePeriod,
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
@@ -232,6 +239,8 @@ mod tests {
             (partliq_reason::BlockLimitReached, Reason::BlockLimitReached),
             (partliq_reason::CapacityExhausted, Reason::CapacityExhausted),
             (partliq_reason::OpenOrders, Reason::OpenOrders),
+            (partliq_reason::PriceInvalid, Reason::PriceInvalid),
+            (partliq_reason::GracePeriod, Reason::GracePeriod),
         ] {
             assert_eq!(a as u32, b as u32);
         }

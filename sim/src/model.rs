@@ -18,7 +18,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 
 use crate::book::{CENTS_PER_USD, UNITS_PER_COIN};
-use crate::scenario::{CustomPolicySpec, ObjectiveSpec, OrderSpec, OrderingSpec, Scenario, Side, SizingSpec, TargetSpec};
+use crate::scenario::{CustomPolicySpec, ObjectiveSpec, OrderSpec, OrderingSpec, Scenario, Side, SizingSpec, TargetSpec, GUARD_SUFFIX};
+use partliq::oracle::PriceGuard;
 
 /// Micro-USD per USD.
 pub const QUOTE_PER_USD: i64 = 1_000_000;
@@ -42,6 +43,25 @@ pub struct SimPolicy {
     pub description: String,
     /// How it liquidates unified accounts.
     pub unified: UnifiedTerms,
+    /// The price guard it runs behind (a `+guard` name), if any.
+    pub guard: Option<PriceGuard>,
+}
+
+/// What the engine reads of the oracle in one step (see `[path]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FeedStep {
+    /// The reading is the one published this many steps earlier.
+    pub delay: u32,
+    /// The reading is the true price × this.
+    pub multiplier: f64,
+    /// The reading's confidence, a fraction of its price.
+    pub confidence: f64,
+}
+
+/// The `+guard` policies' price guard: the oracle at most half a step old,
+/// its confidence at most 1 % of its price.
+pub fn sim_guard(step_seconds: u64) -> PriceGuard {
+    PriceGuard { max_staleness: (step_seconds / 2).max(1), max_confidence: Ppm(10_000), ..PriceGuard::OFF }
 }
 
 /// How a policy liquidates unified accounts: the fields of
@@ -124,6 +144,8 @@ pub struct World {
     pub oracle: Vec<Vec<f64>>,
     pub accounts: Vec<Acct>,
     pub policies: Vec<SimPolicy>,
+    /// Per step, what the engine reads of the oracle.
+    pub feed: Vec<FeedStep>,
     /// Float copies of the maintenance tiers for the health pre-screen:
     /// `(floor, fraction, deduction)` in micro-USD.
     pub float_tiers: Vec<Vec<(f64, f64, f64)>>,
@@ -154,6 +176,7 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
         fees: p.fees,
         close_all,
         description: description.to_string(),
+        guard: None,
     };
     Ok(match name {
         "full" => {
@@ -378,11 +401,31 @@ impl World {
         let policies = scenario
             .policies
             .iter()
-            .map(|name| match scenario.custom_policies.iter().find(|c| &c.name == name) {
-                Some(c) => custom_policy(c),
-                None => builtin_policy(name),
+            .map(|name| {
+                let base = name.strip_suffix(GUARD_SUFFIX).unwrap_or(name);
+                let mut p = match scenario.custom_policies.iter().find(|c| c.name == base) {
+                    Some(c) => custom_policy(c)?,
+                    None => builtin_policy(base)?,
+                };
+                if base != name {
+                    p.name = name.clone();
+                    p.description = format!("{} — behind a price guard (oracle at most half a step old, confidence ≤ 1 %)", p.description);
+                    p.guard = Some(sim_guard(scenario.step_seconds));
+                }
+                Ok::<_, String>(p)
             })
             .collect::<Result<Vec<_>, _>>()?;
+
+        // What the engine reads of the oracle: the path's price, or the last
+        // reading while the oracle is stale, or a spike; and its confidence.
+        let feed = (0..scenario.steps)
+            .map(|step| {
+                let p = &scenario.path;
+                let delay = p.stale.iter().find(|&&(a, b, _)| (a..=b).contains(&step)).map_or(0, |s| s.2);
+                let spike = p.spikes.iter().find(|s| s.0 == step);
+                FeedStep { delay, multiplier: spike.map_or(1.0, |s| s.1), confidence: spike.map_or(p.confidence, |s| s.2) }
+            })
+            .collect();
 
         let mut assets = Vec::new();
         for a in &scenario.assets {
@@ -423,6 +466,7 @@ impl World {
             oracle,
             accounts: Vec::new(),
             policies,
+            feed,
             float_tiers,
             asset_names: scenario.assets.iter().map(|a| a.name.clone()).collect(),
             asset_tiers: scenario.assets.iter().map(|a| a.liquidation_tier).collect(),

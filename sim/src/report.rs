@@ -133,6 +133,10 @@ impl Report {
         row("liquidation fills", &|p| count(p.liquidation_fills));
         row("accounts touched", &|p| count(p.accounts_touched));
         row("accounts closed whole", &|p| count(p.accounts_closed_whole));
+        // Only when an oracle could mislead (a guarded policy, or a victim).
+        if self.policies.iter().any(|p| p.healthy_liquidated > 0 || p.policy.ends_with(crate::scenario::GUARD_SUFFIX)) {
+            row("healthy at the true price, liquidated", &|p| count(p.healthy_liquidated));
+        }
         for (m, info) in self.markets.iter().enumerate() {
             let label = format!("{} deepest mark (start {})", info.name, price(info.start_price));
             row(&label, &|p| format!("{} {:+.1}%", price(p.markets[m].lowest_mark), p.markets[m].lowest_mark_pct));

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 /// The built-in default scenario (also the file `scenarios/default.toml`).
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default.toml");
 
+/// A policy name's suffix that runs it behind a price guard.
+pub const GUARD_SUFFIX: &str = "+guard";
+
 /// Policy names the simulator knows without a `[[custom_policies]]` entry.
 pub const BUILTIN_POLICIES: &[&str] = &["full", "partliq", "hyperliquid", "dydx_v4", "binance_usdm", "bitmex", "okx", "deribit", "perp_v2"];
 
@@ -63,6 +66,17 @@ Top level
                            strictly increasing, multipliers > 0           (req)
   noise           float    per-step log-normal jitter (sd), >= 0          (default 0)
   Market j's oracle is price_j × multiplier^beta_j × jitter.
+  confidence      float    the oracle's confidence, fraction of its price,
+                           in [0, 1)                                      (default 0)
+  stale           [[from, to, delay], ...] in steps from..=to the engine
+                           reads the oracle as published delay steps
+                           earlier: that step's price and publish time
+                           (the path is the true price), delay <= from    (default none)
+  spikes          [[step, multiplier, confidence], ...] in that step the
+                           oracle reads the true price × multiplier (> 0)
+                           with that confidence (fraction, [0, 1))        (default none)
+  A policy name with the suffix `+guard` runs the policy behind a price
+  guard (oracle at most half a step old, confidence at most 1 %).
 
 [population]      generated accounts (seeded)
   accounts        integer  number of generated accounts                   (req)
@@ -273,6 +287,17 @@ pub struct PathSpec {
     pub points: Vec<(u32, f64)>,
     #[serde(default)]
     pub noise: f64,
+    /// The oracle's confidence (half-width), a fraction of its price.
+    #[serde(default)]
+    pub confidence: f64,
+    /// `[from, to, delay]`: in steps `from..=to` the engine reads the
+    /// oracle as published `delay` steps earlier (its price and time then).
+    #[serde(default)]
+    pub stale: Vec<(u32, u32, u32)>,
+    /// `[step, multiplier, confidence]`: in that step the oracle reads the
+    /// path's price × multiplier, with that confidence (fraction).
+    #[serde(default)]
+    pub spikes: Vec<(u32, f64, f64)>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -733,6 +758,15 @@ impl Scenario {
             v.check(mult.is_finite() && mult > 0.0, at, format!("multiplier must be positive, got {mult}"));
         }
         v.check(p.noise.is_finite() && (0.0..=0.5).contains(&p.noise), vec![k("path"), k("noise")], "must be in [0, 0.5]".into());
+        v.check((0.0..1.0).contains(&p.confidence), vec![k("path"), k("confidence")], "must be in [0, 1)".into());
+        for (i, &(from, to, delay)) in p.stale.iter().enumerate() {
+            let ok = from <= to && to < self.steps && delay <= from;
+            v.check(ok, vec![k("path"), k("stale"), Seg::Index(i)], "needs from <= to < steps and delay <= from".into());
+        }
+        for (i, &(step, mult, conf)) in p.spikes.iter().enumerate() {
+            let ok = step < self.steps && mult.is_finite() && mult > 0.0 && (0.0..1.0).contains(&conf);
+            v.check(ok, vec![k("path"), k("spikes"), Seg::Index(i)], "needs step < steps, multiplier > 0, confidence in [0, 1)".into());
+        }
 
         // Population.
         let pop = &self.population;
@@ -858,7 +892,8 @@ impl Scenario {
             v.fail(vec![k("policies")], "name at least one policy".into());
         }
         for (i, name) in self.policies.iter().enumerate() {
-            let known = BUILTIN_POLICIES.contains(&name.as_str()) || self.custom_policies.iter().any(|c| &c.name == name);
+            let base = name.strip_suffix(GUARD_SUFFIX).unwrap_or(name);
+            let known = BUILTIN_POLICIES.contains(&base) || self.custom_policies.iter().any(|c| c.name == base);
             if !known {
                 let mut names: Vec<&str> = BUILTIN_POLICIES.to_vec();
                 names.extend(self.custom_policies.iter().map(|c| c.name.as_str()));

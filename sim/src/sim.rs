@@ -16,6 +16,7 @@ use partliq::{
     AdlFill, AdlMode, Error as CoreError, Fill, InsuranceFundBook, Market, MarketCapacityState, PlanLeg, Pool, Position, Price, Quote,
     Reason, Size, MAX_POSITIONS,
 };
+use partliq::{pool_health, run_guarded_pipeline, HealthState, PriceFeed};
 use serde::Serialize;
 
 use crate::book::{round_cents, Book, CENTS_PER_USD};
@@ -86,6 +87,9 @@ pub struct PolicyReport {
     pub unfilled_orders: u64,
     pub accounts_touched: u64,
     pub accounts_closed_whole: u64,
+    /// Accounts a liquidation (or backstop) started on while they were
+    /// healthy at the true price (a stale or spiking oracle's victims).
+    pub healthy_liquidated: u64,
     pub markets: Vec<MarketLow>,
     pub bad_debt: i64,
     pub fund_low: i64,
@@ -190,6 +194,15 @@ struct Run<'w> {
     initial_sizes: Vec<i128>,
     marks: Vec<Price>,
     block: u64,
+    // the oracle as the engine reads it (see `[path]`)
+    /// The true oracle price of each market this round (the path's).
+    true_oracle: Vec<f64>,
+    /// When the reading the engine sees was published.
+    published_at: u64,
+    /// The reading's confidence, a fraction of its price.
+    confidence: f64,
+    /// Accounts a liquidation started on while healthy at the true price.
+    healthy_liquidated: Vec<bool>,
     // statistics
     touched: Vec<bool>,
     closed: Vec<bool>,
@@ -282,6 +295,10 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         initial_total: 0,
         initial_sizes: vec![0; n_m],
         marks: vec![Price(1); n_m],
+        true_oracle: w.oracle[0].clone(),
+        published_at: 0,
+        confidence: 0.0,
+        healthy_liquidated: vec![false; n],
         block: 0,
         touched: vec![false; n],
         closed: vec![false; n],
@@ -344,9 +361,19 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             // The oracle moves from the last step's price to this step's
             // over the step's rounds (geometrically).
             let f = f64::from(round + 1) / f64::from(s.max_rounds);
+            // What the engine reads: the true price (× a spike's
+            // multiplier), or, delayed, the one published steps earlier.
+            let feed = w.feed[step as usize];
+            let round_len = s.step_seconds / u64::from(s.max_rounds);
+            let now = u64::from(step) * s.step_seconds + u64::from(round) * round_len;
+            let then = step.saturating_sub(feed.delay) as usize;
+            let (dprev, dcur) = (&w.oracle[then.saturating_sub(1)], &w.oracle[then]);
             for (m, b) in run.books.iter_mut().enumerate() {
-                b.oracle = prev[m] * (cur[m] / prev[m]).powf(f);
+                run.true_oracle[m] = prev[m] * (cur[m] / prev[m]).powf(f);
+                b.oracle = dprev[m] * (dcur[m] / dprev[m]).powf(f) * feed.multiplier;
             }
+            run.published_at = now.saturating_sub(u64::from(feed.delay) * s.step_seconds);
+            run.confidence = feed.confidence;
             let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * (c / p).powf(f)).collect();
             run.asset_prices = unified::asset_prices(&row);
             run.observe_marks();
@@ -354,8 +381,6 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
                 run.unwind_vault()?;
                 run.observe_marks();
             }
-            let round_len = s.step_seconds / u64::from(s.max_rounds);
-            let now = u64::from(step) * s.step_seconds + u64::from(round) * round_len;
             run.pass(now, round_len, s.ticks_per_round)?;
             if round + 1 == s.max_rounds && !run.uaccts.is_empty() {
                 // Unified accounts: once a step, after its last pass (their
@@ -406,6 +431,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         unfilled_orders: run.unfilled,
         accounts_touched: run.touched.iter().filter(|&&t| t).count() as u64,
         accounts_closed_whole: run.closed.iter().filter(|&&t| t).count() as u64,
+        healthy_liquidated: run.healthy_liquidated.iter().filter(|&&t| t).count() as u64,
         markets: markets_low,
         bad_debt: narrow(run.bad_debt),
         fund_low: narrow(run.fund_low),
@@ -563,18 +589,58 @@ impl Run<'_> {
         let mut legs = [PlanLeg::default(); MAX_POSITIONS];
         let a = &self.accts[i];
         let pool = Pool::new(a.collateral, &a.positions);
-        let d = run_pipeline(
-            &pool,
-            &self.markets,
-            &self.marks,
-            &self.pol.policy,
-            &mut self.states[i],
-            &mut self.market_states,
-            now,
-            block,
-            &mut legs,
-        )
-        .map_err(core("run_pipeline", i))?;
+        let was_in_liquidation = self.states[i].in_liquidation;
+        let d = match &self.pol.guard {
+            None => run_pipeline(
+                &pool,
+                &self.markets,
+                &self.marks,
+                &self.pol.policy,
+                &mut self.states[i],
+                &mut self.market_states,
+                now,
+                block,
+                &mut legs,
+            )
+            .map_err(core("run_pipeline", i))?,
+            Some(guard) => {
+                // The marks are the oracle's readings (moved by the book):
+                // the feed the guard checks, with its time and confidence.
+                let feeds: Vec<PriceFeed> = self
+                    .marks
+                    .iter()
+                    .map(|p| PriceFeed {
+                        oracle: *p,
+                        publish_time: self.published_at,
+                        confidence: Price((p.0 as f64 * self.confidence).round() as i64),
+                        ..PriceFeed::default()
+                    })
+                    .collect();
+                run_guarded_pipeline(
+                    &pool,
+                    &self.markets,
+                    &self.marks,
+                    &feeds,
+                    guard,
+                    &self.pol.policy,
+                    &mut self.states[i],
+                    &mut self.market_states,
+                    now,
+                    block,
+                    &mut legs,
+                )
+                .map_err(core("run_guarded_pipeline", i))?
+            }
+        };
+        if !was_in_liquidation && !matches!(d.action, Action::None | Action::CancelOrders | Action::ResolveDeficit) {
+            // At the true price: each mark scaled by true / read oracle.
+            let truth: Vec<Price> = (0..self.marks.len())
+                .map(|m| Price((self.marks[m].0 as f64 * self.true_oracle[m] / self.books[m].oracle).round().max(1.0) as i64))
+                .collect();
+            if pool_health(&pool, &self.markets, &truth).is_ok_and(|h| h.state == HealthState::Healthy) {
+                self.healthy_liquidated[i] = true;
+            }
+        }
         match d.action {
             // The simulator's perp accounts rest no orders: run_pipeline never
             // asks to cancel; deficits to resolve are for unified pools only.

@@ -60,7 +60,9 @@ pub use lending::{
     least_debt_to_cover, lending_health, plan_lending_liquidation, AssetFlow, LeastDebtToCover, LendingHealth, LendingLiquidation,
     LendingTerms,
 };
-pub use pipeline::{perp_view, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy};
+pub use pipeline::{
+    perp_view, run_guarded_unified_liquidation, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy,
+};
 pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
 pub use waterfall::{
     check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,

@@ -12,7 +12,7 @@
 //! the resting orders, and a liquidation stops at the policy's target on the
 //! maintenance collateral.
 
-use super::health::{unified_pool_health, MarginLadder, Totals, MAINTENANCE};
+use super::health::{unified_pool_health, LevelFigures, MarginLadder, MarginRung, Totals, UnifiedHealth, MAINTENANCE};
 use super::legs::{target_surplus, AssetLiquidationFees, LegTerms, UnifiedLeg};
 use super::planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan};
 use super::{MarginBook, UnifiedAccount, UnifiedPool};
@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::health::{HealthState, Target};
 use crate::num::Ppm;
 use crate::num::{self, Quote};
+use crate::oracle::{self, PriceFeed, PriceGuard, PriceUse};
 use crate::pipeline::{self, Decision};
 use crate::pipeline::{Action, Reason};
 use crate::plan::PlanLeg;
@@ -113,6 +114,93 @@ pub fn run_unified_pipeline(
     }
     legs.get_mut(..planned.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(planned);
     Ok(decision)
+}
+
+/// [`run_unified_liquidation`] behind a [`PriceGuard`]: `market_feeds[i]`
+/// is the [`PriceFeed`] of `book.markets[i]` and `asset_feeds[j]` that of
+/// `book.assets[j]`; the book's `prices` and `asset_prices` are the marks the
+/// caller resolved from them for the trigger
+/// ([`crate::oracle::resolve_prices`]).
+///
+/// Over the perp markets the pool holds a position in (size ≠ 0) and the
+/// assets it holds a balance of (amount ≠ 0): a feed the guard refuses for
+/// the trigger or the limit price → [`Action::None`],
+/// [`Reason::PriceInvalid`], no leg and every figure 0 (nothing is priced;
+/// the health's state reads `Healthy` and means nothing here); a market or
+/// asset in its grace period → [`Action::None`], [`Reason::GracePeriod`],
+/// with the pool's health as it stands. Otherwise, each held mark checked
+/// to be the guard's trigger price, `run_unified_liquidation`.
+///
+/// Errors: [`Error::MarketDataTooShort`] when a feed slice is shorter than
+/// its markets or assets; [`Error::PriceNotGuarded`] when a held mark is not
+/// its feed's trigger price; those of `run_unified_liquidation`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_guarded_unified_liquidation(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    market_feeds: &[PriceFeed],
+    asset_feeds: &[PriceFeed],
+    guard: &PriceGuard,
+    policy: &UnifiedLiquidationPolicy<'_>,
+    in_liquidation: bool,
+    now: u64,
+    legs: &mut [UnifiedLeg],
+) -> Result<UnifiedDecision> {
+    let pool = account.pool(pool_index)?;
+    if market_feeds.len() < book.markets.len() || asset_feeds.len() < book.assets.len() {
+        return Err(Error::MarketDataTooShort);
+    }
+    let held = pool
+        .members()
+        .filter(|(_, p)| p.size.0 != 0)
+        .map(|(_, p)| (p.market_index, market_feeds, book.prices))
+        .chain(pool.balances.iter().filter(|b| b.amount != 0).map(|b| (b.asset_index, asset_feeds, book.asset_prices)));
+    let (mut invalid, mut grace) = (false, false);
+    for (index, feeds, marks) in held {
+        let feed = oracle::feed_of(feeds, index)?;
+        let trigger = guard.price(feed, now, PriceUse::Trigger)?;
+        if trigger.is_err() || guard.price(feed, now, PriceUse::Limit)?.is_err() {
+            invalid = true;
+            continue;
+        }
+        if trigger.ok() != usize::try_from(index).ok().and_then(|i| marks.get(i)).copied() {
+            return Err(Error::PriceNotGuarded);
+        }
+        grace |= now < feed.grace_until;
+    }
+    if invalid {
+        let zero = LevelFigures::default();
+        let health = UnifiedHealth {
+            equity: Quote(0),
+            initial: zero,
+            liquidation_end: zero,
+            maintenance: zero,
+            margin_ratio_ppm: 0,
+            state: HealthState::Healthy,
+            rung: MarginRung::Safe,
+        };
+        let plan = UnifiedPlan {
+            status: CloseStatus::AlreadySafe,
+            leg_count: 0,
+            value_liquidated: Quote(0),
+            cost_to_account: Quote(0),
+            health_after: health,
+        };
+        return Ok(UnifiedDecision { action: Action::None, reason: Reason::PriceInvalid, plan });
+    }
+    if grace {
+        let health = unified_pool_health(&pool, book, &MarginLadder::STANDARD)?;
+        let plan = UnifiedPlan {
+            status: CloseStatus::AlreadySafe,
+            leg_count: 0,
+            value_liquidated: Quote(0),
+            cost_to_account: Quote(0),
+            health_after: health,
+        };
+        return Ok(UnifiedDecision { action: Action::None, reason: Reason::GracePeriod, plan });
+    }
+    run_unified_liquidation(account, pool_index, book, policy, in_liquidation, legs)
 }
 
 /// How a unified pool is liquidated over every kind of leg.

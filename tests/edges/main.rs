@@ -34,6 +34,7 @@ mod core;
 mod dydx_v4;
 mod fund;
 mod lending;
+mod oracle;
 mod presets;
 mod scan_index;
 mod shared;

@@ -33,6 +33,7 @@ mod support;
 
 mod index;
 mod lending;
+mod oracle;
 mod plan;
 mod policy;
 mod pricing_health;

@@ -1413,6 +1413,7 @@ public final class PartliqTest {
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
     check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
+    check(OracleTest.run() == 0, "prices with integrity (OracleTest)");
     liquidationExample();
     runLiquidationExample();
     StringBuilder out = new StringBuilder();

@@ -1,0 +1,144 @@
+package dev.partliq;
+
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import dev.partliq.Partliq.AccountState;
+import dev.partliq.Partliq.Decision;
+import dev.partliq.Partliq.Market;
+import dev.partliq.Partliq.PlanLeg;
+import dev.partliq.Partliq.Position;
+import dev.partliq.Partliq.SizeT;
+import dev.partliq.PartliqOracle.PriceFeed;
+import dev.partliq.PartliqOracle.PriceGuard;
+import dev.partliq.PartliqOracle.StablePrice;
+
+/**
+ * Prices with integrity through JNA: the layouts, the guard's boundaries
+ * (age 30 of a 30 s guard valid, 31 stale; confidence at 0.5 % valid, one
+ * unit more refused), the median, resolving, the stable and initial price,
+ * and the guarded pipeline (liquidates at the boundary, refuses one second
+ * later, a grace period, marks that are not the guard's). {@link #run}
+ * returns the number of failed checks.
+ */
+final class OracleTest {
+  private static int failed;
+
+  private OracleTest() {}
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      failed++;
+      System.err.println("check failed: " + what);
+    }
+  }
+
+  private static PriceFeed feed() {
+    PriceFeed f = new PriceFeed();
+    f.oracle = 1000;
+    f.publish_time = 100;
+    f.confidence = 5;
+    f.index = 990;
+    f.mark = 1010;
+    return f;
+  }
+
+  static int run() {
+    PartliqOracle lib = PartliqOracle.LIB;
+    check(new PriceFeed().size() == 48 && new PriceFeed().offsetOf("grace_until") == 40, "partliq_price_feed layout");
+    check(new PriceGuard().size() == 32 && new PriceGuard().offsetOf("limit") == 24 && new PriceGuard().offsetOf("reserved") == 28,
+        "partliq_price_guard layout");
+    check(new StablePrice().size() == 16, "sizeof(partliq_stable_price)");
+
+    PriceGuard g = new PriceGuard();
+    g.max_staleness = 30;
+    g.max_confidence_ppm = 5000;
+    g.max_deviation_ppm = 10000;
+    PriceFeed f = feed();
+    IntByReference v = new IntByReference(99);
+    check(lib.partliq_price_validity(g, f, 130, v) == 0 && v.getValue() == PartliqOracle.VALIDITY_VALID, "age 30 valid");
+    check(lib.partliq_price_validity(g, f, 131, v) == 0 && v.getValue() == PartliqOracle.VALIDITY_STALE, "age 31 stale");
+    f.confidence = 6;
+    check(lib.partliq_price_validity(g, f, 100, v) == 0 && v.getValue() == PartliqOracle.VALIDITY_TOO_UNCERTAIN, "confidence 6 refused");
+    f = feed();
+    f.mark = 1011;
+    check(lib.partliq_price_validity(g, f, 100, v) == 0 && v.getValue() == PartliqOracle.VALIDITY_DEVIATING, "mark 1,011 deviates");
+    v.setValue(99);
+    g.trigger = 4;
+    check(lib.partliq_price_validity(g, f, 100, v) == Partliq.STATUS_INVALID_ENUM && v.getValue() == 99, "bad source, untouched");
+    g.trigger = PartliqOracle.SOURCE_MEDIAN;
+    g.reserved = 1;
+    check(lib.partliq_price_validity(g, f, 100, v) == PartliqOracle.STATUS_RESERVED_NOT_ZERO && v.getValue() == 99, "reserved, untouched");
+    g.reserved = 0;
+
+    f = feed();
+    LongByReference p = new LongByReference(7);
+    check(lib.partliq_guarded_price(g, f, 100, PartliqOracle.USE_TRIGGER, p, v) == 0 && p.getValue() == 1000
+        && v.getValue() == PartliqOracle.VALIDITY_VALID, "median of 1,000, 1,010, 990");
+    f.mark = 0;
+    check(lib.partliq_guarded_price(g, f, 100, PartliqOracle.USE_TRIGGER, p, v) == 0 && p.getValue() == 0
+        && v.getValue() == PartliqOracle.VALIDITY_NO_MARK, "median without a mark");
+    check(lib.partliq_guarded_price(g, f, 100, 3, p, v) == Partliq.STATUS_INVALID_ENUM, "bad use");
+
+    PriceGuard fresh = new PriceGuard();
+    fresh.max_staleness = 30;
+    PriceFeed[] feeds = (PriceFeed[]) new PriceFeed().toArray(2);
+    feeds[0].oracle = 1000;
+    feeds[0].publish_time = 100;
+    feeds[1].oracle = 7;
+    long[] out = {9, 9};
+    LongByReference refused = new LongByReference(9);
+    check(lib.partliq_resolve_prices(fresh, feeds, new SizeT(2), 130, PartliqOracle.USE_TRIGGER, out, new SizeT(2), refused) == 0
+        && out[0] == 1000 && out[1] == 0 && refused.getValue() == 1, "resolve: the second stale");
+    long[] one = {9};
+    check(lib.partliq_resolve_prices(fresh, feeds, new SizeT(2), 130, 0, one, new SizeT(1), refused) == Partliq.STATUS_BUFFER_TOO_SMALL
+        && one[0] == 9, "resolve: short buffer untouched");
+
+    StablePrice s = new StablePrice();
+    check(lib.partliq_stable_price_update(s, 1000, 10, 1000) == 0 && s.price == 1000, "stable set");
+    check(lib.partliq_stable_price_update(s, 2000, 15, 1000) == 0 && s.price == 1005 && s.last_update == 15, "stable +5 in 5 s");
+    check(lib.partliq_stable_price_update(s, 0, 16, 1000) == PartliqOracle.STATUS_MISSING_PRICE && s.price == 1005, "stable: oracle 0 refused");
+    check(lib.partliq_initial_price(100, 90, 1, p) == 0 && p.getValue() == 90, "held at the lower");
+    check(lib.partliq_initial_price(100, 110, 0, p) == 0 && p.getValue() == 110, "owed at the higher");
+    check(lib.partliq_initial_price(100, 110, 2, p) == Partliq.STATUS_INVALID_ENUM && p.getValue() == 110, "held 2 refused");
+
+    // Long 100 at 100, quote balance −9,750: equity 250 < MM 500.
+    Market[] ms = (Market[]) new Market().toArray(1);
+    ms[0].lot_step = 1;
+    ms[0].tick = 1;
+    ms[0].tier_count = 1;
+    ms[0].tiers[0].initial_ppm = 100000;
+    ms[0].tiers[0].maintenance_ppm = 50000;
+    Position[] ps = (Position[]) new Position().toArray(1);
+    ps[0].size = 100;
+    ps[0].quote_balance = -9750;
+    PriceFeed[] pf = (PriceFeed[]) new PriceFeed().toArray(1);
+    pf[0].oracle = 100;
+    pf[0].publish_time = 1000;
+    PriceGuard g60 = new PriceGuard();
+    g60.max_staleness = 60;
+    Memory policy = new Memory(Partliq.POLICY_SIZE);
+    check(Partliq.LIB.partliq_policy_default(policy) == 0, "default policy");
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    SizeT one1 = new SizeT(1);
+    long[] marks = {100};
+    check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, pf, one1, g60, policy, new AccountState(), null,
+        new SizeT(0), 1060, 1, legs, one1, d) == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.plan.leg_count == 1, "age 60 liquidates");
+    legs[0].size_delta = 77;
+    check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, pf, one1, g60, policy, new AccountState(), null,
+        new SizeT(0), 1061, 1, legs, one1, d) == 0 && d.action == 0 && d.reason == PartliqOracle.REASON_PRICE_INVALID
+        && legs[0].size_delta == 77, "age 61: price invalid, no leg");
+    pf[0].grace_until = 1050;
+    check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, pf, one1, g60, policy, new AccountState(), null,
+        new SizeT(0), 1049, 1, legs, one1, d) == 0 && d.reason == PartliqOracle.REASON_GRACE_PERIOD && d.plan.health_before.equity == 250,
+        "grace period");
+    pf[0].grace_until = 0;
+    long[] wrong = {101};
+    check(lib.partliq_run_guarded_pipeline(ms, one1, wrong, one1, 0, ps, one1, pf, one1, g60, policy, new AccountState(), null,
+        new SizeT(0), 1000, 1, legs, one1, d) == PartliqOracle.STATUS_PRICE_NOT_GUARDED, "mark not the guard's");
+    check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, null, new SizeT(0), g60, policy, new AccountState(), null,
+        new SizeT(0), 1000, 1, legs, one1, d) == PartliqOracle.STATUS_MARKET_DATA_TOO_SHORT, "no feeds");
+    return failed;
+  }
+}

@@ -1,0 +1,368 @@
+//! The oracle entry points over the C ABI — `partliq_price_validity`,
+//! `partliq_guarded_price`, `partliq_resolve_prices`,
+//! `partliq_stable_price_update`, `partliq_initial_price` and
+//! `partliq_run_guarded_pipeline`: no crash; every status named and equal
+//! to the Rust API's; on any error every output untouched byte for byte;
+//! on success the figures are the Rust API's; and the guard's promise: when
+//! the feed of a market the pool holds is refused, the decision is no
+//! liquidation (`PriceInvalid`) with the legs buffer and the account state
+//! untouched; the stable price never passes the oracle.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use partliq::oracle::{PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice};
+use partliq::{AccountLiquidationState, Ppm, Price, Reason};
+use partliq_ffi::*;
+use partliq_fuzz::*;
+
+#[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]
+struct FeedIn {
+    oracle: I64,
+    age: u8,
+    confidence: I64,
+    index: I64,
+    mark: I64,
+    grace: u8,
+}
+
+#[derive(arbitrary::Arbitrary, Debug)]
+struct Input {
+    pool: PoolIn,
+    policy: AbiPolicyIn,
+    feeds: Vec<FeedIn>,
+    feeds_shape: ArrShape,
+    staleness: u8,
+    confidence_ppm: u32,
+    deviation_ppm: u32,
+    sources: [u8; 3],
+    reserved: u8,
+    guard_ptr: OutPtr,
+    feed_ptr: OutPtr,
+    usage: u8,
+    now: u8,
+    out: OutPtr,
+    out2: OutPtr,
+    resolved_marks: bool,
+    stable: (I64, u8, I64, u8, u32),
+    stable_ptr: OutPtr,
+    held: u8,
+}
+
+/// A source word: mostly one of the four, sometimes not.
+fn source_word(b: u8) -> u32 {
+    u32::from(b % 5)
+}
+
+fn core_source(w: u32) -> Option<PriceSource> {
+    match w {
+        0 => Some(PriceSource::Oracle),
+        1 => Some(PriceSource::Mark),
+        2 => Some(PriceSource::Index),
+        3 => Some(PriceSource::Median),
+        _ => None,
+    }
+}
+
+fn core_guard(g: &partliq_price_guard) -> Result<PriceGuard, partliq_status> {
+    if g.reserved != 0 {
+        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    }
+    let s = |w| core_source(w).ok_or(PARTLIQ_STATUS_INVALID_ENUM);
+    Ok(PriceGuard {
+        max_staleness: g.max_staleness,
+        max_confidence: Ppm(g.max_confidence_ppm),
+        max_deviation: Ppm(g.max_deviation_ppm),
+        trigger: s(g.trigger)?,
+        initial: s(g.initial)?,
+        limit: s(g.limit)?,
+    })
+}
+
+fn core_feed(f: &partliq_price_feed) -> PriceFeed {
+    PriceFeed {
+        oracle: Price(f.oracle),
+        publish_time: f.publish_time,
+        confidence: Price(f.confidence),
+        index: Price(f.index),
+        mark: Price(f.mark),
+        grace_until: f.grace_until,
+    }
+}
+
+fn core_use(u: u32) -> Option<PriceUse> {
+    match u {
+        0 => Some(PriceUse::Trigger),
+        1 => Some(PriceUse::Initial),
+        2 => Some(PriceUse::Limit),
+        _ => None,
+    }
+}
+
+fuzz_target!(|inp: Input| {
+    let now = 300 + u64::from(inp.now);
+    let guard = partliq_price_guard {
+        max_staleness: u64::from(inp.staleness),
+        max_confidence_ppm: inp.confidence_ppm % 50_000,
+        max_deviation_ppm: inp.deviation_ppm % 100_000,
+        trigger: source_word(inp.sources[0]),
+        initial: source_word(inp.sources[1]),
+        limit: source_word(inp.sources[2]),
+        reserved: u32::from(inp.reserved == 255),
+    };
+    let feeds: Vec<partliq_price_feed> = inp
+        .feeds
+        .iter()
+        .take(6)
+        .map(|f| partliq_price_feed {
+            oracle: f.oracle.get(),
+            publish_time: now.saturating_sub(u64::from(f.age)),
+            confidence: f.confidence.get(),
+            index: f.index.get(),
+            mark: f.mark.get(),
+            grace_until: if f.grace % 4 == 0 { now + u64::from(f.grace % 3) } else { 0 },
+        })
+        .collect();
+    let cg = core_guard(&guard);
+    let usage = u32::from(inp.usage % 4);
+
+    // partliq_price_validity and partliq_guarded_price on the first feed.
+    if let Some(f0) = feeds.first() {
+        let g = InStruct::new(guard, inp.guard_ptr);
+        let f = InStruct::new(*f0, inp.feed_ptr);
+        let mut v = OutSlot::<u32>::new(inp.out);
+        // SAFETY: valid, NULL or misaligned (rejected before any access).
+        let st = unsafe { partliq_price_validity(g.ptr(), f.ptr(), now, v.ptr()) };
+        assert_named(st);
+        if g.rejected() || f.rejected() || v.rejected() {
+            assert!(is_boundary_status(st));
+            v.assert_untouched("validity");
+        } else {
+            match &cg {
+                Err(s) => {
+                    assert_eq!(st, *s);
+                    v.assert_untouched("validity");
+                }
+                Ok(cg) => {
+                    let r = cg.validity(&core_feed(f0), now);
+                    assert_eq!(st, status_of(&r));
+                    if let Ok(want) = r {
+                        assert_eq!(v.read(0), want as u32);
+                    }
+                }
+            }
+        }
+        let mut p = OutSlot::<i64>::new(inp.out2);
+        let mut v = OutSlot::<u32>::new(inp.out);
+        // SAFETY: as above.
+        let st = unsafe { partliq_guarded_price(g.ptr(), f.ptr(), now, usage, p.ptr(), v.ptr()) };
+        assert_named(st);
+        let want = match (&cg, core_use(usage)) {
+            _ if g.rejected() || f.rejected() || p.rejected() || v.rejected() => None,
+            (Err(s), _) => Some(Err(*s)),
+            (Ok(_), None) => Some(Err(PARTLIQ_STATUS_INVALID_ENUM)),
+            (Ok(cg), Some(u)) => Some(cg.price(&core_feed(f0), now, u).map_err(|e| e as u32)),
+        };
+        match want {
+            None => assert!(is_boundary_status(st)),
+            Some(Err(s)) => assert_eq!(st, s),
+            Some(Ok(r)) => {
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                let (price, validity) = match r {
+                    Ok(pr) => (pr.0, 0),
+                    Err(v) => (0, v as u32),
+                };
+                assert_eq!((p.read(0), v.read(0)), (price, validity));
+                if validity != 0 {
+                    assert_eq!(p.read(0), 0);
+                }
+            }
+        }
+        if st != PARTLIQ_STATUS_OK {
+            p.assert_untouched("guarded price");
+            v.assert_untouched("guarded price");
+        }
+    }
+
+    // partliq_resolve_prices into a buffer one per feed.
+    let fa = ArrArg::new(&feeds, inp.feeds_shape);
+    let mut out = OutSlot::<i64>::array(OutPtr::Valid, feeds.len().max(1));
+    let mut refused = OutSlot::<usize>::new(inp.out2);
+    // SAFETY: as above; `out` holds feeds.len() values.
+    let st = unsafe { partliq_resolve_prices(&guard, fa.ptr, fa.len, now, usage, out.ptr(), feeds.len(), refused.ptr()) };
+    assert_named(st);
+    if fa.rejected || refused.rejected() {
+        assert!(is_boundary_status(st));
+    } else {
+        let core_feeds: Vec<PriceFeed> = fa.effective(&feeds).iter().map(core_feed).collect();
+        let want = match (&cg, core_use(usage)) {
+            (Err(s), _) => Err(*s),
+            (Ok(_), None) => Err(PARTLIQ_STATUS_INVALID_ENUM),
+            (Ok(cg), Some(u)) => {
+                let mut prices = vec![Price(0); feeds.len()];
+                let r = partliq::oracle::resolve_prices(cg, &core_feeds, now, u, &mut prices);
+                match r {
+                    Ok(n) => Ok((n, prices)),
+                    Err(e) => Err(e as u32),
+                }
+            }
+        };
+        match want {
+            Err(s) => assert_eq!(st, s),
+            Ok((n, prices)) => {
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                assert_eq!(refused.read(0), n);
+                for (i, p) in prices.iter().enumerate().take(core_feeds.len()) {
+                    assert_eq!(out.read(i), p.0);
+                }
+                out.assert_untouched_from(core_feeds.len(), "resolved prices");
+            }
+        }
+    }
+    if st != PARTLIQ_STATUS_OK {
+        out.assert_untouched("resolved prices");
+        refused.assert_untouched("refused count");
+    }
+
+    // partliq_stable_price_update against StablePrice::update.
+    let (sp, last, oracle, dt, rate) = inp.stable;
+    let s0 = partliq_stable_price { price: sp.get(), last_update: u64::from(last) };
+    let mut s = InOut::new(s0, inp.stable_ptr);
+    let before = s.bytes();
+    let t = u64::from(last) + u64::from(dt);
+    // SAFETY: as above.
+    let st = unsafe { partliq_stable_price_update(s.ptr(), oracle.get(), t, rate) };
+    assert_named(st);
+    if s.rejected() {
+        assert!(is_boundary_status(st));
+        assert_eq!(s.bytes(), before);
+    } else {
+        let mut c = StablePrice { price: Price(s0.price), last_update: s0.last_update };
+        let r = c.update(Price(oracle.get()), t, Ppm(rate));
+        assert_eq!(st, status_of(&r));
+        if r.is_ok() {
+            assert_eq!((s.get().price, s.get().last_update), (c.price.0, c.last_update));
+            if s0.price > 0 && rate > 0 {
+                let (a, b, o) = (s0.price, c.price.0, oracle.get());
+                assert!(a.min(o) <= b && b <= a.max(o), "stable {a} → {b} passed the oracle {o}");
+            }
+        } else {
+            assert_eq!(s.bytes(), before, "stable price written on error");
+        }
+    }
+
+    // partliq_initial_price.
+    let mut ip = OutSlot::<i64>::new(inp.out);
+    let held = u32::from(inp.held % 3);
+    // SAFETY: as above.
+    let st = unsafe { partliq_initial_price(sp.get(), oracle.get(), held, ip.ptr()) };
+    if ip.rejected() {
+        assert!(is_boundary_status(st));
+    } else if held > 1 {
+        assert_eq!(st, PARTLIQ_STATUS_INVALID_ENUM);
+    } else {
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        assert_eq!(ip.read(0), partliq::oracle::initial_price(Price(sp.get()), Price(oracle.get()), held == 1).0);
+    }
+    if st != PARTLIQ_STATUS_OK {
+        ip.assert_untouched("initial price");
+    }
+
+    // The guarded pipeline (valid pointers; the feeds' shape as drawn).
+    let mut data = inp.pool.build(4, FUZZ_MAX_POSITIONS);
+    if inp.resolved_marks {
+        if let Ok(cg) = &cg {
+            data.prices = feeds
+                .iter()
+                .take(data.markets.len())
+                .map(|f| cg.price(&core_feed(f), now, PriceUse::Trigger).ok().and_then(|r| r.ok()).map_or(0, |p| p.0))
+                .collect();
+        }
+    }
+    let exact = ArrShape { ptr: ArrPtr::Valid, len: ArrLen::Exact };
+    let args = PoolArgs::new(&data, PoolShapes { markets: exact, prices: exact, positions: exact });
+    let policy = inp.policy.build();
+    let mut state = partliq_account_liquidation_state { in_liquidation: 1, ..Default::default() };
+    let n = data.positions.len();
+    let mut legs = OutSlot::<partliq_plan_leg>::array(OutPtr::Valid, n.max(1));
+    let mut d = OutSlot::<partliq_decision>::new(inp.out);
+    // SAFETY: every array valid for its length unless the boundary rejects it.
+    let st = unsafe {
+        partliq_run_guarded_pipeline(
+            args.markets.ptr,
+            args.markets.len,
+            args.prices.ptr,
+            args.prices.len,
+            data.collateral,
+            args.positions.ptr,
+            args.positions.len,
+            fa.ptr,
+            fa.len,
+            &guard,
+            &policy,
+            &mut state,
+            core::ptr::null_mut(),
+            0,
+            now,
+            1,
+            legs.ptr(),
+            n,
+            d.ptr(),
+        )
+    };
+    assert_named(st);
+    let v = args.view();
+    let pre = if fa.rejected || d.rejected() {
+        None
+    } else {
+        match (cg.as_ref().err().copied(), core_policy(&policy).err()) {
+            (Some(s), _) | (None, Some(s)) => Some(s),
+            _ => v.boundary,
+        }
+    };
+    if fa.rejected || d.rejected() {
+        assert!(is_boundary_status(st));
+    } else if let Some(s) = pre {
+        assert_eq!(st, s);
+    } else {
+        let (cg, cp) = (cg.unwrap(), core_policy(&policy).unwrap());
+        let core_feeds: Vec<PriceFeed> = fa.effective(&feeds).iter().map(core_feed).collect();
+        let mut cst = AccountLiquidationState { in_liquidation: true, ..Default::default() };
+        let mut core_legs = vec![partliq::PlanLeg::default(); n];
+        let r = partliq::run_guarded_pipeline(
+            &v.pool(),
+            &v.markets,
+            &v.prices,
+            &core_feeds,
+            &cg,
+            &cp,
+            &mut cst,
+            &mut [],
+            now,
+            1,
+            &mut core_legs,
+        );
+        assert_eq!(st, status_of(&r), "{r:?}");
+        if let Ok(dec) = r {
+            let o = d.read(0);
+            assert_eq!((o.action, o.reason, o.plan.leg_count as usize), (dec.action as u32, dec.reason as u32, dec.plan.leg_count));
+            // The guard's promise: a refused held feed never liquidates.
+            let refused_held = v.positions.iter().filter(|p| p.size.0 != 0).any(|p| {
+                core_feeds
+                    .get(p.market_index as usize)
+                    .is_some_and(|f| [PriceUse::Trigger, PriceUse::Limit].iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
+            });
+            if refused_held {
+                assert_eq!((dec.action as u32, dec.reason), (0, Reason::PriceInvalid));
+                legs.assert_untouched("legs of a refused price");
+                assert_eq!(state.in_liquidation, 1, "state written for a refused price");
+            }
+            if dec.reason == Reason::PriceInvalid {
+                assert!(refused_held, "PriceInvalid without a refused held feed");
+            }
+        }
+    }
+    if st != PARTLIQ_STATUS_OK {
+        d.assert_untouched("guarded decision");
+        legs.assert_untouched("guarded legs");
+        assert_eq!(state, partliq_account_liquidation_state { in_liquidation: 1, ..Default::default() });
+    }
+});
