@@ -157,6 +157,11 @@ error_table! {
     /// `InvalidLiquidation`, a swap price worse than the oracle prices with
     /// the liquidation multipliers.
     LiquidationBeyondWorstCasePrice = 67, "liquidation swap price worse than the worst case the fees allow";
+    /// A policy's ramps ([`crate::ramps::Ramps::validate`]): a fee cap, an
+    /// initial fraction or a Dutch band above 100 %, a Dutch band starting
+    /// above its max, a negative shortage threshold, or a fillable-price
+    /// configuration dYdX refuses.
+    InvalidRamp = 90, "ramp parameters out of range";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";

@@ -128,6 +128,7 @@ pub mod plan;
 pub mod policy;
 pub mod presets;
 pub mod pricing;
+pub mod ramps;
 pub mod scan;
 pub mod settlement;
 pub mod shared;
@@ -155,6 +156,7 @@ pub use policy::{
     PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
+pub use ramps::{fillable_limit_price, BandRamp, FeeRamp, FractionRamp, Ramps};
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
