@@ -162,9 +162,7 @@ pub fn run_pipeline(
     }
     let mut budget = LegBudget::open(policy, account_state, block)?;
     if budget.block_done() {
-        let decision = view.no_plan(view.health, Action::None, Reason::BlockLimitReached)?;
-        account_state.start_liquidation(now);
-        return Ok(decision);
+        return view.no_plan(view.health, Action::None, Reason::BlockLimitReached);
     }
     // The ramps at this call's time in liquidation (0 for the call that
     // starts it).

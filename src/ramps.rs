@@ -25,10 +25,12 @@
 //! Time is the caller's, as for every other rule (the `now` of
 //! [`crate::run_pipeline`]). The start of the liquidation is kept in the
 //! caller-owned [`AccountLiquidationState`]: the first pipeline call that
-//! finds a liquidation due records `now` as its start; it stays while the
-//! liquidation runs (orders that do not yet restore the target, or a step
-//! rule or limit holding it back) and is cleared when the liquidation ends
-//! (target met, restored, or handed to a backstop or takeover). A call sees
+//! finds a liquidation due and plans it records `now` as its start (a call
+//! the block's limits stop before planning writes no state at all); it
+//! stays while the liquidation runs (orders that do not yet restore the
+//! target, or a step rule or limit holding it back) and is cleared when the
+//! liquidation ends (target met, restored, or handed to a backstop or
+//! takeover). A call sees
 //! `elapsed = now − start` (0 for the call that starts it, and 0 should the
 //! caller's clock go back). [`AccountLiquidationState::time_in_liquidation`]
 //! gives the same figure to the caller, e.g. to settle the fills of a call

@@ -43,5 +43,6 @@ mod dydx_v4;
 mod lending;
 mod mango_v4;
 mod policies;
+mod ramps;
 mod unified_liquidation;
 mod venues;

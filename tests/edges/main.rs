@@ -35,6 +35,7 @@ mod dydx_v4;
 mod fund;
 mod lending;
 mod presets;
+mod ramps;
 mod scan_index;
 mod shared;
 mod unified_liquidation;
