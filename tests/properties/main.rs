@@ -7,6 +7,8 @@
 //!   account's state against `pool_health`;
 //! - `policy`: the step rules, the rule state, the insurance fund and
 //!   auto-deleveraging;
+//! - `ramps`: the incentive ramps monotone in time (the fillable price in
+//!   depth) and within their caps, and no change with the ramps off;
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
 //! - `shared_stress`: `partliq::shared` under real threads;
@@ -34,6 +36,7 @@ mod lending;
 mod plan;
 mod policy;
 mod pricing_health;
+mod ramps;
 mod rounding;
 mod scan;
 mod scenario;
