@@ -126,6 +126,10 @@ mod settlement;
 #[allow(unsafe_code)]
 mod status;
 
+// Incentive ramps, `partliq_ramps_validate`, `partliq_ramps_fee`, `partliq_fillable_limit_price`.
+#[allow(unsafe_code)]
+mod ramps;
+
 // Policies, rule state, `partliq_policy_validate`, `partliq_account_state_record_insurance_loss`.
 #[allow(unsafe_code)]
 mod policy;
@@ -179,6 +183,7 @@ pub use plan::*;
 pub use policy::*;
 pub use presets::*;
 pub use pricing::*;
+pub use ramps::*;
 pub use settlement::*;
 #[cfg(target_has_atomic = "64")]
 pub use shared::*;
