@@ -247,6 +247,9 @@ impl partliq_policy {
         let sizing = decode::<partliq_sizing_mode>(self.sizing)?;
         let order: PlanOrder = decode::<partliq_plan_order>(self.order)?;
         let target = self.target.to_core()?;
+        let perp_v2_ratio = decode::<Flag>(self.perp_v2_ratio)?;
+        let backstop_on_infeasible = decode::<Flag>(self.escalation.backstop_on_infeasible)?;
+        // The ramps (appended to the struct) are checked last.
         let ramps = self.ramps.to_core()?;
         Ok(Policy {
             target,
@@ -275,10 +278,10 @@ impl partliq_policy {
                 max_insurance_loss: Quote(self.block_limits.max_insurance_loss),
             },
             window_capacity: WindowCapacity { capacity: Quote(self.window_capacity.capacity), window: self.window_capacity.window },
-            perp_v2_ratio: decode::<Flag>(self.perp_v2_ratio)?,
+            perp_v2_ratio,
             escalation: EscalationRules {
                 backstop_fraction: Fraction::new(self.escalation.backstop_numerator, self.escalation.backstop_denominator),
-                backstop_on_infeasible: decode::<Flag>(self.escalation.backstop_on_infeasible)?,
+                backstop_on_infeasible,
             },
             ramps,
         })
