@@ -292,7 +292,13 @@ fuzz_target!(|inp: Input| {
     let (o, r) = core_plan_options(objective, ordering).unwrap();
     let take_over = inp.objective >= 128;
     let in_liquidation = inp.ordering >= 128;
-    let policy = partliq_unified_liquidation_policy { terms, objective, ordering, take_over_bankrupt: u32::from(take_over), reserved: 0 };
+    let policy = partliq_unified_liquidation_policy {
+        terms,
+        objective,
+        ordering,
+        take_over_bankrupt: u32::from(take_over),
+        reserved: 0,
+    };
     let mut run_legs = vec![partliq_unified_leg::default(); legs_len.max(1)];
     let mut d = partliq_unified_decision::default();
     // SAFETY: as above; the policy, legs and decision are live locals.

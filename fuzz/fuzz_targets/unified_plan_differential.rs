@@ -42,9 +42,7 @@ fuzz_target!(|inp: Input| {
     };
     let assets = [Asset::at_par(0), weight(inp.weights[0]), weight(inp.weights[1])];
     let prices = [Price(1), Price(1 + i64::from(inp.prices[0] % 300)), Price(1 + i64::from(inp.prices[1] % 300))];
-    let fees = inp
-        .fees
-        .map(|(b, f)| AssetLiquidationFees { liquidator_bonus: Ppm(u32::from(b) % 100_001), insurance_fee: Ppm(u32::from(f) % 30_001) });
+    let fees = inp.fees.map(|(b, f)| AssetLiquidationFees { liquidator_bonus: Ppm(u32::from(b) % 100_001), insurance_fee: Ppm(u32::from(f) % 30_001) });
     let im = 20_000 + u32::from(inp.imf) % 180_001;
     let mut market = Market::single_tier(0, 1, 1, Ppm(im), Ppm(im / 2));
     market.liquidation_fee = Ppm(u32::from(inp.fee) % 20_001);
@@ -65,8 +63,7 @@ fuzz_target!(|inp: Input| {
     let Some(before) = surplus(&account, &book, &target) else { return };
 
     // Each leg kind: least and conserving.
-    for leg in [UnifiedLeg::reduce_perp(0, 0), UnifiedLeg::swap(0, 1, 0), UnifiedLeg::swap(0, 2, 0), UnifiedLeg::deposit_for_loss(0, 1, 0)]
-    {
+    for leg in [UnifiedLeg::reduce_perp(0, 0), UnifiedLeg::swap(0, 1, 0), UnifiedLeg::swap(0, 2, 0), UnifiedLeg::deposit_for_loss(0, 1, 0)] {
         let Ok(sized) = size_leg(&account, 0, &book, &terms, &leg) else { continue };
         if let Some(s) = sized.settlement {
             assert!(s.flows.iter().all(LegFlow::conserves), "{s:?}");
@@ -83,16 +80,9 @@ fuzz_target!(|inp: Input| {
 
     // The plan settles to its figures.
     let mut legs = [UnifiedLeg::default(); MAX_PLAN_LEGS];
-    let Ok(plan) = plan_unified_liquidation(
-        &account,
-        0,
-        &book,
-        &terms,
-        PlanObjective::LeastValue,
-        LegOrdering::Cheapest,
-        &LiquidationTiers::default(),
-        &mut legs,
-    ) else {
+    let Ok(plan) =
+        plan_unified_liquidation(&account, 0, &book, &terms, PlanObjective::LeastValue, LegOrdering::Cheapest, &LiquidationTiers::default(), &mut legs)
+    else {
         return;
     };
     let mut copy = AccountCopy::of(&account).unwrap();
@@ -143,12 +133,7 @@ fuzz_target!(|inp: Input| {
             for r2 in 0..=i64::from(inp.deposits[1] % 41) * 3 + 3 {
                 for perp_first in [true, false] {
                     if let Some((v, s)) = apply([x, r1, r2], perp_first) {
-                        assert!(
-                            !(s >= 0 && v < floor),
-                            "[{x}, {r1}, {r2}] restores for {v}; the plan {:?} costs {}",
-                            &legs[..plan.leg_count],
-                            plan.value_liquidated.0
-                        );
+                        assert!(!(s >= 0 && v < floor), "[{x}, {r1}, {r2}] restores for {v}; the plan {:?} costs {}", &legs[..plan.leg_count], plan.value_liquidated.0);
                     }
                 }
             }
