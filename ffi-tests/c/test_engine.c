@@ -585,7 +585,7 @@ static void test_ramps(void) {
     SAME(st, st_saved);                                               \
     UNTOUCHED(legs);                                                  \
   } while (0)
-  BAD_RAMPS((void)0, PARTLIQ_STATUS_OK);
+  CHECK_STATUS(partliq_ramps_validate(&saved_r), PARTLIQ_STATUS_OK);
   BAD_RAMPS(r.band.mode = 3, PARTLIQ_STATUS_INVALID_ENUM);
   BAD_RAMPS(r.band.mode = UINT32_MAX, PARTLIQ_STATUS_INVALID_ENUM);
   BAD_RAMPS(r.band.reserved = 1, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
@@ -621,6 +621,7 @@ static void test_ramps(void) {
     SAME(bad, st_saved);
     UNTOUCHED(legs);
     POISON(fee);
+    r = saved_r;
     CHECK_STATUS(partliq_ramps_fee(&r, 0, &bad, 1, &fee), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
     CHECK_STATUS(partliq_ramps_fee(NULL, 0, &st, 1, &fee), PARTLIQ_STATUS_NULL_POINTER);
     CHECK_STATUS(partliq_ramps_fee(&r, 0, NULL, 1, &fee), PARTLIQ_STATUS_NULL_POINTER);
@@ -663,7 +664,7 @@ static void test_ramps(void) {
     CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, UINT32_MAX, 1000000, 1, &price), PARTLIQ_STATUS_UNKNOWN_POSITION);
     CHECK_STATUS(partliq_fillable_limit_price(NULL, 1, prices, 1, 0, ps, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_NULL_POINTER);
     CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, NULL, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_NULL_POINTER);
-    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 0, 0, ps, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_UNKNOWN_MARKET);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 0, 0, ps, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_MISSING_PRICE);
     UNTOUCHED(price);
     CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 1000000, 1, NULL), PARTLIQ_STATUS_NULL_POINTER);
   }
