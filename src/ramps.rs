@@ -73,7 +73,9 @@
 //!   bankruptcy. This is [`crate::venues::dydx_v4::fillable_price_of`]
 //!   itself, converted to the market's price units and rounded to the tick
 //!   as dYdX rounds to the subtick (a sell up, a buy down: dYdX's documented
-//!   rounding, toward the account), at least one tick. It is not clamped at
+//!   rounding, toward the account), at least one tick. (As at dYdX, a buy's
+//!   limit may lie just below the mark when the notional is not a whole
+//!   number of quote units, truncated toward zero.) It is not clamped at
 //!   the bankruptcy price: dYdX's spread may go past it and the insurance
 //!   fund covers the difference. With a market mapped from a dYdX perpetual
 //!   and CLOB pair (tick = subticks per tick), the pipeline's limit price is

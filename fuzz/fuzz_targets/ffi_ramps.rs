@@ -4,7 +4,8 @@
 //! untouched on error; and the ramps' promises: the fee never below the
 //! market's nor above the larger of it and the cap, never falling as time
 //! passes; the fillable limit on the tick grid, at least one tick, on the
-//! account's side of the mark, and never better for the account with less
+//! account's side of the mark (a short's when its notional is exact: dYdX
+//! truncates it toward zero), and never better for the account with less
 //! collateral.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -143,7 +144,12 @@ fuzz_target!(|inp: Input| {
         let up = (mark + tick - 1).div_euclid(tick) * tick;
         assert!(p <= up.max(tick), "a long's limit {p} above the mark {mark}");
     } else {
-        assert!(p >= mark.div_euclid(tick) * tick, "a short's limit {p} below the mark {mark}");
+        // dYdX truncates the notional toward zero: a short's price per unit
+        // may lie below the mark by that truncation; exact notionals only.
+        let scaled = i128::from(pos.size.0).checked_abs().and_then(|s| s.checked_mul(mark)).and_then(|x| x.checked_mul(notional_multiplier(&m)));
+        if scaled.is_some_and(|x| x % notional_denominator(&m) == 0) {
+            assert!(p >= mark.div_euclid(tick) * tick, "a short's limit {p} below the mark {mark}");
+        }
     }
     // Less collateral: never better for the account.
     let deeper = partliq::Pool::new(Quote(data.collateral.saturating_sub(i64::from(inp.deeper))), &v.positions);
@@ -156,3 +162,13 @@ fuzz_target!(|inp: Input| {
         }
     }
 });
+
+/// `10^max(0, e)`: a notional is `size × price × this / notional_denominator`.
+fn notional_multiplier(m: &partliq::Market) -> i128 {
+    10i128.checked_pow(m.quote_exponent.max(0).unsigned_abs()).unwrap_or(i128::MAX)
+}
+
+/// `10^max(0, −e)`.
+fn notional_denominator(m: &partliq::Market) -> i128 {
+    10i128.checked_pow((-m.quote_exponent).max(0).unsigned_abs()).unwrap_or(i128::MAX)
+}
