@@ -384,7 +384,10 @@ pub(crate) fn fillable_limit(ctx: &PositionContext<'_>, config: &FillablePriceCo
 /// # Errors
 /// The pool's own errors, [`Error::UnknownPosition`],
 /// [`Error::EmptyPosition`], [`Error::InvalidRamp`] for a configuration
-/// [`Ramps::validate`] refuses, and [`fillable_limit`]'s.
+/// [`Ramps::validate`] refuses, [`Error::InvalidTick`],
+/// [`Error::DivisionByZero`] when the pool has no maintenance requirement,
+/// [`Error::NegativePrice`] when the spread exceeds the notional, and
+/// [`Error::Overflow`] when a fraction or the price does not fit.
 pub fn fillable_limit_price(
     pool: &crate::account::Pool<'_>,
     markets: &[Market],
