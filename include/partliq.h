@@ -393,6 +393,36 @@ typedef uint32_t partliq_limit_mode;
 #endif // __cplusplus
 
 /**
+ * How each leg's limit price is set (`partliq_band_ramp.mode`).
+ */
+enum partliq_band_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The policy's flat `price_band_ppm` (the default).
+   */
+  PARTLIQ_BAND_MODE_FLAT = 0,
+  /**
+   * A Dutch auction: from `start_ppm` to `max_ppm` over `duration`.
+   */
+  PARTLIQ_BAND_MODE_DUTCH = 1,
+  /**
+   * dYdX v4's fillable price (`bankruptcy_adjustment_ppm`,
+   * `spread_to_maintenance_margin_ratio_ppm`).
+   */
+  PARTLIQ_BAND_MODE_DYDX_FILLABLE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partliq_band_mode partliq_band_mode;
+#else
+typedef uint32_t partliq_band_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What the engine should do (`partliq_decision.action`).
  */
 enum partliq_action
@@ -1693,6 +1723,150 @@ typedef struct partliq_settlement {
 } partliq_settlement;
 
 /**
+ * Drift v2's liquidator fee ramp: the market's fee for `grace`, then
+ * `min(max_fee_ppm, fee + elapsed × increase_per_unit_ppm)`, never below
+ * the market's. Off when `increase_per_unit_ppm` is 0.
+ */
+typedef struct partliq_fee_ramp {
+  /**
+   * The fee's cap, ppm (≤ 1,000,000).
+   */
+  uint32_t max_fee_ppm;
+  /**
+   * Fee increase per time unit since the start, ppm (0 = ramp off).
+   */
+  uint32_t increase_per_unit_ppm;
+  /**
+   * Time from the start during which the fee is the market's.
+   */
+  uint64_t grace;
+} partliq_fee_ramp;
+
+/**
+ * Drift v2's fraction per step: `initial_ppm` at the start, rising
+ * linearly by 100 % over `duration` (0 = ramp off); a pool whose shortage
+ * is below `full_below_shortage` closes without the cap.
+ */
+typedef struct partliq_fraction_ramp {
+  /**
+   * Fraction one step may close at the start, ppm (≤ 1,000,000).
+   */
+  uint32_t initial_ppm;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+  /**
+   * Time over which the fraction rises by 100 % (0 = ramp off).
+   */
+  uint64_t duration;
+  /**
+   * Shortage (quote units, ≥ 0) below which a step is not capped; 0 = never.
+   */
+  int64_t full_below_shortage;
+} partliq_fraction_ramp;
+
+/**
+ * The limit price band: flat, a Dutch auction, or dYdX's fillable price.
+ * The fields another mode uses must be 0.
+ */
+typedef struct partliq_band_ramp {
+  /**
+   * A `partliq_band_mode`.
+   */
+  uint32_t mode;
+  /**
+   * Dutch: the band at the start, ppm (≤ `max_ppm`).
+   */
+  uint32_t start_ppm;
+  /**
+   * Dutch: the band from `duration` on, ppm (≤ 1,000,000).
+   */
+  uint32_t max_ppm;
+  /**
+   * Dydx: dYdX's `bankruptcy_adjustment_ppm` (≥ 1,000,000).
+   */
+  uint32_t bankruptcy_adjustment_ppm;
+  /**
+   * Dutch: the time to widen from start to max (0: max at once).
+   */
+  uint64_t duration;
+  /**
+   * Dydx: dYdX's `spread_to_maintenance_margin_ratio_ppm` (> 0).
+   */
+  uint32_t spread_to_maintenance_margin_ratio_ppm;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_band_ramp;
+
+/**
+ * The ramps of a policy (`partliq_policy.ramps`); all zeros = every ramp
+ * off, the pipeline as without ramps.
+ */
+typedef struct partliq_ramps {
+  /**
+   * The liquidation fee over time.
+   */
+  struct partliq_fee_ramp fee;
+  /**
+   * The fraction of a position one step may close over time.
+   */
+  struct partliq_fraction_ramp fraction;
+  /**
+   * The limit price band over time or depth.
+   */
+  struct partliq_band_ramp band;
+} partliq_ramps;
+
+/**
+ * Per-account state of the step rules: the core's
+ * `AccountLiquidationState`, caller-owned, read and updated by
+ * `partliq_run_pipeline`. Start from all zeros.
+ */
+typedef struct partliq_account_liquidation_state {
+  /**
+   * Time of the last partial step (meaningful when `has_partial` is 1).
+   */
+  uint64_t last_partial_time;
+  /**
+   * 1 after a partial step, else 0.
+   */
+  uint32_t has_partial;
+  /**
+   * 1 while a liquidation is under way (until the target is met), else 0.
+   */
+  uint32_t in_liquidation;
+  /**
+   * Block the counters below belong to.
+   */
+  uint64_t block;
+  /**
+   * Notional liquidated in `block`.
+   */
+  int64_t block_notional;
+  /**
+   * Insurance fund loss caused in `block`.
+   */
+  int64_t block_insurance_loss;
+  /**
+   * Time the liquidation under way started (meaningful when
+   * `liquidation_started` is 1): the ramps run from it.
+   */
+  uint64_t liquidation_start_time;
+  /**
+   * 1 while a liquidation is due and has not ended since
+   * `liquidation_start_time`, else 0.
+   */
+  uint32_t liquidation_started;
+  /**
+   * Must be 0.
+   */
+  uint32_t reserved;
+} partliq_account_liquidation_state;
+
+/**
  * Hyperliquid's rule: above `notional_threshold`, a step closes at most
  * `max_fraction_ppm` of the position (at least one lot); during `cooldown`
  * after a partial step, the whole position.
@@ -1880,39 +2054,11 @@ typedef struct partliq_policy {
    * Escalation thresholds.
    */
   struct partliq_escalation_rules escalation;
+  /**
+   * Incentive ramps (all zeros: every ramp off).
+   */
+  struct partliq_ramps ramps;
 } partliq_policy;
-
-/**
- * Per-account state of the step rules: the core's
- * `AccountLiquidationState`, caller-owned, read and updated by
- * `partliq_run_pipeline`. Start from all zeros.
- */
-typedef struct partliq_account_liquidation_state {
-  /**
-   * Time of the last partial step (meaningful when `has_partial` is 1).
-   */
-  uint64_t last_partial_time;
-  /**
-   * 1 after a partial step, else 0.
-   */
-  uint32_t has_partial;
-  /**
-   * 1 while a liquidation is under way (until the target is met), else 0.
-   */
-  uint32_t in_liquidation;
-  /**
-   * Block the counters below belong to.
-   */
-  uint64_t block;
-  /**
-   * Notional liquidated in `block`.
-   */
-  int64_t block_notional;
-  /**
-   * Insurance fund loss caused in `block`.
-   */
-  int64_t block_insurance_loss;
-} partliq_account_liquidation_state;
 
 /**
  * A signed 128-bit integer, `hi × 2^64 + lo` (two's complement: `hi` holds
@@ -4099,6 +4245,11 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_PRICE_NOT_GUARDED 68
 
 /**
+ * ramp parameters out of range (`partliq::Error::InvalidRamp`).
+ */
+#define PARTLIQ_STATUS_INVALID_RAMP 90
+
+/**
  * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
@@ -4616,12 +4767,72 @@ partliq_status partliq_settle_fill(const struct partliq_market *markets,
 const char *partliq_status_str(partliq_status status);
 
 /**
+ * Checks a policy's ramps: the boundary's checks (`RESERVED_NOT_ZERO`,
+ * `INVALID_ENUM`) and the core's (`INVALID_RAMP`: a fee cap, an initial
+ * fraction or a Dutch band above 1,000,000 ppm, a Dutch start above its
+ * max, a negative shortage threshold, a dYdX adjustment below 1,000,000 or
+ * a spread ratio of 0).
+ *
+ * # Safety
+ * `ramps` is NULL or points to an initialised `partliq_ramps`.
+ */
+partliq_status partliq_ramps_validate(const struct partliq_ramps *ramps);
+
+/**
+ * The liquidation fee, ppm, a market whose own fee is `base_fee_ppm`
+ * charges in a `partliq_run_pipeline` call at `now` for an account whose
+ * rule state, read after that call, is `*state`: the fee the call planned
+ * its legs with, and the fee to settle their fills with (write it into the
+ * market's `liquidation_fee_ppm` for `partliq_settle_fill`). Writes
+ * `*out_fee_ppm` on success. Statuses: the ramps' (as
+ * `partliq_ramps_validate`), `INVALID_ENUM` for a state flag not 0 or 1,
+ * `RESERVED_NOT_ZERO` for the state's reserved word,
+ * `FRACTION_ABOVE_100_PERCENT` for a base fee above 1,000,000 ppm.
+ *
+ * # Safety
+ * `ramps` and `state` are NULL or point to initialised values;
+ * `out_fee_ppm` is NULL or valid for one write.
+ */
+partliq_status partliq_ramps_fee(const struct partliq_ramps *ramps,
+                                 uint32_t base_fee_ppm,
+                                 const struct partliq_account_liquidation_state *state,
+                                 uint64_t now,
+                                 uint32_t *out_fee_ppm);
+
+/**
+ * dYdX v4's fillable price as the limit price of a liquidation order for
+ * the whole position `position_index`: the price the pipeline's
+ * `PARTLIQ_BAND_MODE_DYDX_FILLABLE` gives its leg (a sell rounded up to
+ * the tick, a buy down, at least one tick; not clamped at the bankruptcy
+ * price). Writes `*out_price` on success.
+ *
+ * Statuses besides the pool's: `UNKNOWN_POSITION`, `EMPTY_POSITION`,
+ * `INVALID_RAMP` (an adjustment below 1,000,000 or a spread ratio of 0),
+ * `DIVISION_BY_ZERO` (no maintenance requirement), `NEGATIVE_PRICE` (the
+ * spread exceeds the notional), `OVERFLOW`.
+ *
+ * # Safety
+ * As `partliq_pool_health`; `out_price` is NULL or valid for one write.
+ */
+partliq_status partliq_fillable_limit_price(const struct partliq_market *markets,
+                                            size_t markets_len,
+                                            const int64_t *prices,
+                                            size_t prices_len,
+                                            int64_t collateral,
+                                            const struct partliq_position *positions,
+                                            size_t positions_len,
+                                            uint32_t position_index,
+                                            uint32_t bankruptcy_adjustment_ppm,
+                                            uint32_t spread_to_maintenance_margin_ratio_ppm,
+                                            int64_t *out_price);
+
+/**
  * Checks every field of a policy: the boundary's checks
  * (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for the target kind, order, sizing
- * mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
+ * mode, the band mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
  * `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
  * 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
- * `ZERO_WINDOW`).
+ * `ZERO_WINDOW`, then `INVALID_RAMP` as `partliq_ramps_validate`).
  *
  * # Safety
  * `policy` is NULL or points to an initialised `partliq_policy`.

@@ -162,6 +162,11 @@ error_table! {
     /// The guarded pipelines ([`crate::oracle`]) liquidate only at the
     /// marks their price guard resolves.
     PriceNotGuarded = 68, "mark of a held market is not the price guard's trigger price for its feed";
+    /// A policy's ramps ([`crate::ramps::Ramps::validate`]): a fee cap, an
+    /// initial fraction or a Dutch band above 100 %, a Dutch band starting
+    /// above its max, a negative shortage threshold, or a fillable-price
+    /// configuration dYdX refuses.
+    InvalidRamp = 90, "ramp parameters out of range";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";

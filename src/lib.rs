@@ -137,6 +137,7 @@ pub mod policy;
 pub mod presets;
 pub mod pricing;
 pub mod priority;
+pub mod ramps;
 pub mod scan;
 pub mod settlement;
 pub mod shared;
@@ -166,6 +167,7 @@ pub use policy::{
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
 pub use priority::{sort_by_priority, PriorityItem, PriorityOrder};
+pub use ramps::{fillable_limit_price, BandRamp, FeeRamp, FractionRamp, Ramps};
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};

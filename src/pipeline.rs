@@ -48,6 +48,7 @@ use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{
     AccountLiquidationState, CallEnd, Clock, LegBudget, LegSize, MarketCapacityState, Policy, SizingMode, StepBounds, StepContext,
 };
+use crate::ramps::LegPricing;
 use crate::sizing::{CloseModel, Solution};
 
 /// What the engine should do.
@@ -160,6 +161,7 @@ pub fn run_pipeline(
     if let Some(reason) = trigger(&view, policy, account_state)? {
         let decision = view.no_plan(view.health, Action::None, reason)?;
         account_state.in_liquidation = false;
+        account_state.end_liquidation();
         return Ok(decision);
     }
     if let Some(reason) = backstop_at_once(&view, policy)? {
@@ -169,11 +171,15 @@ pub fn run_pipeline(
     if budget.block_done() {
         return view.no_plan(view.health, Action::None, Reason::BlockLimitReached);
     }
+    // The ramps at this call's time in liquidation (0 for the call that
+    // starts it).
+    let elapsed = account_state.time_in_liquidation(now);
+    let pricing = LegPricing::at(&policy.ramps, policy.price_band, elapsed);
 
     // 2–5. Choose, size, cap, price: the planner orders, sizes and prices
     // the legs, `cap_leg` bounds each; into a staging buffer as long as the
     // caller's (so a short buffer is the planner's `BufferTooSmall`).
-    let rules = StepRules::read(&view, policy, account_state, market_states, now)?;
+    let rules = StepRules::read(&view, policy, account_state, market_states, now, elapsed)?;
     let mut caps = Caps::default();
     let mut staged = [PlanLeg::default(); MAX_POSITIONS];
     let room = staged.get_mut(..legs.len().min(MAX_POSITIONS)).ok_or(Error::BufferTooSmall)?;
@@ -182,6 +188,7 @@ pub fn run_pipeline(
         markets,
         prices,
         &view.params,
+        &pricing,
         &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
         room,
     )?;
@@ -205,7 +212,11 @@ pub fn run_pipeline(
         (Action::Liquidate, _) => CallEnd::OrdersContinue,
         _ => CallEnd::NoOrders,
     };
-    let update = account_state.book(market_states, policy, planned.iter().map(|leg| leg_size(&view, leg)), Clock { now, block }, end)?;
+    // The liquidation runs on unless the legs restore the target or the plan
+    // finds the pool safe.
+    let running = end != CallEnd::OrdersRestore && plan.status != PlanStatus::AlreadySafe;
+    let update =
+        account_state.book(market_states, policy, planned.iter().map(|leg| leg_size(&view, leg)), Clock { now, block }, end, running)?;
     out.copy_from_slice(planned);
     update.commit(account_state, market_states);
     Ok(Decision { action, reason, plan, backstop: None })
@@ -367,6 +378,7 @@ impl<'a> PoolView<'a> {
         decision.plan.status = PlanStatus::Infeasible;
         decision.backstop = Some(transfer);
         account_state.in_liquidation = false;
+        account_state.end_liquidation();
         Ok(decision)
     }
 }
@@ -425,6 +437,8 @@ struct StepRules<'a> {
     /// Σ |notional| over the pool's positions (Perp v2's ratio), rounded down.
     total_abs_notional: i128,
     in_cooldown: bool,
+    /// The fraction ramp's cap on every step of the call.
+    ramp_fraction: Option<crate::num::Ppm>,
     market_states: &'a [MarketCapacityState],
     now: u64,
 }
@@ -437,6 +451,7 @@ impl<'a> StepRules<'a> {
         state: &AccountLiquidationState,
         market_states: &'a [MarketCapacityState],
         now: u64,
+        elapsed: u64,
     ) -> Result<Self> {
         let mut total_abs_notional: i128 = 0;
         for p in view.pool.positions.iter().filter(|p| p.size.0 != 0) {
@@ -450,6 +465,7 @@ impl<'a> StepRules<'a> {
             maintenance: view.sums.maintenance,
             total_abs_notional,
             in_cooldown: state.in_cooldown(&policy.fraction_cap, now),
+            ramp_fraction: policy.ramps.fraction.cap_for(num::sub(policy.target.required(&view.sums)?, view.sums.equity)?, elapsed),
             market_states,
             now,
         })
@@ -521,6 +537,7 @@ fn cap_leg(
         maintenance: rules.maintenance,
         total_abs_notional: rules.total_abs_notional,
         in_cooldown: rules.in_cooldown,
+        ramp_fraction: rules.ramp_fraction,
         block_budget: budget.block_budget(),
         window_budget,
     };

@@ -32,6 +32,7 @@ use crate::health::{self, Health, Sums, Target};
 use crate::market::Market;
 use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
 use crate::pricing;
+use crate::ramps::LegPricing;
 use crate::sizing::{self, CloseStatus};
 
 /// The order in which positions are reduced.
@@ -127,7 +128,7 @@ struct Leg {
 /// [`Error::BufferTooSmall`], [`Error::InvalidBuffer`],
 /// [`Error::InvalidPriceBand`], and the pool's own errors.
 pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], params: &PlanParams, legs: &mut [PlanLeg]) -> Result<Plan> {
-    plan_stepped(pool, markets, prices, params, &mut |_, _, sol| Ok(sol.units), legs)
+    plan_stepped(pool, markets, prices, params, &LegPricing::flat(params.price_band), &mut |_, _, sol| Ok(sol.units), legs)
 }
 
 /// A step rule applied to each sized leg: given the position index, its
@@ -135,14 +136,17 @@ pub fn plan_liquidation(pool: &Pool<'_>, markets: &[Market], prices: &[Price], p
 /// this step actually closes.
 pub(crate) type StepFn<'f> = &'f mut dyn FnMut(usize, &sizing::CloseModel<'_>, &sizing::Solution) -> Result<i128>;
 
-/// [`plan_liquidation`] with a step rule bounding each leg (called once per
-/// sized leg, in plan order). Writes `legs` only on success, as
-/// [`plan_liquidation`].
+/// [`plan_liquidation`] with the legs priced by `pricing` (each leg's limit
+/// price and fee: the flat band and the market's fee, or the ramps') and a
+/// step rule bounding each leg (called once per sized leg, in plan order).
+/// `params.price_band` is validated but the band is `pricing`'s. Writes
+/// `legs` only on success, as [`plan_liquidation`].
 pub(crate) fn plan_stepped(
     pool: &Pool<'_>,
     markets: &[Market],
     prices: &[Price],
     params: &PlanParams,
+    pricing: &LegPricing,
     step: StepFn<'_>,
     legs: &mut [PlanLeg],
 ) -> Result<Plan> {
@@ -169,7 +173,7 @@ pub(crate) fn plan_stepped(
             continue;
         }
         let ctx = pricing::context(pool, markets, prices, i)?;
-        work.get_mut(i).ok_or(Error::TooManyPositions)?.limit = ctx.limit_price(params.price_band)?;
+        work.get_mut(i).ok_or(Error::TooManyPositions)?.limit = pricing.limit(&ctx)?;
         *order.get_mut(count).ok_or(Error::TooManyPositions)? = i;
         count = count.saturating_add(1);
     }
@@ -180,14 +184,14 @@ pub(crate) fn plan_stepped(
     };
 
     let mut done = false;
-    if params.order == PlanOrder::ProRata && pro_rata(pool, markets, prices, params.target, &mut work, order)? {
+    if params.order == PlanOrder::ProRata && pro_rata(pool, markets, prices, params.target, pricing, &mut work, order)? {
         // Bound each pro-rata leg by the step rule.
         for &i in order.iter() {
             let w = *work.get(i).ok_or(Error::UnknownPosition)?;
             if w.units == 0 {
                 continue;
             }
-            let model = sizing::model_for(pool, markets, prices, i, Price(narrow(w.limit)?), params.target, &|_| (0, 0))?;
+            let model = model_for(pool, markets, prices, i, w.limit, params.target, pricing, &|_| (0, 0))?;
             let sol = sizing::Solution { status: CloseStatus::Restored, units: w.units, dust_closed: w.dust };
             let units = step(i, &model, &sol)?;
             if units != w.units {
@@ -198,14 +202,14 @@ pub(crate) fn plan_stepped(
         done = true;
     }
     if !done {
-        sort_order(pool, markets, prices, params, &work, order)?;
+        sort_order(pool, markets, prices, params, pricing, &work, order)?;
         for leg in work.iter_mut() {
             *leg = Leg { limit: leg.limit, ..Leg::default() };
         }
         for &i in order.iter() {
             let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
             let snapshot = work;
-            let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|j| adjustment(&snapshot, j))?;
+            let model = model_for(pool, markets, prices, i, limit, params.target, pricing, &|j| adjustment(&snapshot, j))?;
             let sol = model.solve()?;
             if sol.status == CloseStatus::AlreadySafe {
                 break;
@@ -226,6 +230,24 @@ pub(crate) fn plan_stepped(
     plan.dust_closed = work.iter().any(|w| w.units > 0 && w.dust);
     plan.leg_count = write_legs(order, &work, legs)?;
     Ok(plan)
+}
+
+/// The close model of position `index` at the limit `limit`, with the fee
+/// `pricing` gives its market.
+#[allow(clippy::too_many_arguments)]
+fn model_for<'m>(
+    pool: &Pool<'_>,
+    markets: &'m [Market],
+    prices: &[Price],
+    index: usize,
+    limit: i128,
+    target: Target,
+    pricing: &LegPricing,
+    adjust: &dyn Fn(usize) -> (i128, i128),
+) -> Result<sizing::CloseModel<'m>> {
+    let mut model = sizing::model_for(pool, markets, prices, index, Price(narrow(limit)?), target, adjust)?;
+    model.fee = pricing.fee(model.market);
+    Ok(model)
 }
 
 fn narrow(v: i128) -> Result<i64> {
@@ -294,6 +316,7 @@ fn sort_order(
     markets: &[Market],
     prices: &[Price],
     params: &PlanParams,
+    pricing: &LegPricing,
     work: &[Leg; MAX_POSITIONS],
     order: &mut [usize],
 ) -> Result<()> {
@@ -307,7 +330,7 @@ fn sort_order(
             }
             PlanOrder::BestReleasePerCostFirst => {
                 let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
-                let model = sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), params.target, &|_| (0, 0))?;
+                let model = model_for(pool, markets, prices, i, limit, params.target, pricing, &|_| (0, 0))?;
                 let per_unit = model.current_slope()?;
                 // Improvement per unit of notional: slope / (mark × 10^max(0,e)).
                 num::mul_div_wide(per_unit, 1, num::mul(mark, market.notional_multiplier()?)?, Rounding::Floor)?
@@ -342,14 +365,14 @@ fn pro_rata(
     markets: &[Market],
     prices: &[Price],
     target: Target,
+    pricing: &LegPricing,
     work: &mut [Leg; MAX_POSITIONS],
     order: &[usize],
 ) -> Result<bool> {
     let mut models: [Option<sizing::CloseModel<'_>>; MAX_POSITIONS] = [None; MAX_POSITIONS];
     for &i in order {
         let limit = work.get(i).ok_or(Error::UnknownPosition)?.limit;
-        *models.get_mut(i).ok_or(Error::UnknownPosition)? =
-            Some(sizing::model_for(pool, markets, prices, i, Price(narrow(limit)?), target, &|_| (0, 0))?);
+        *models.get_mut(i).ok_or(Error::UnknownPosition)? = Some(model_for(pool, markets, prices, i, limit, target, pricing, &|_| (0, 0))?);
     }
     // The legs of fraction φ, written into `work`.
     let fill = |phi: i128, work: &mut [Leg; MAX_POSITIONS]| -> Result<()> {

@@ -36,6 +36,7 @@ use crate::health::Target;
 use crate::market::Market;
 use crate::num::{self, Ppm, Quote, Rounding, PPM};
 use crate::plan::PlanOrder;
+use crate::ramps::Ramps;
 
 /// How large a liquidation step is before the step rules bound it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +236,10 @@ pub struct Policy {
     pub perp_v2_ratio: bool,
     /// Escalation thresholds.
     pub escalation: EscalationRules,
+    /// Incentive ramps over time in liquidation or depth underwater: the
+    /// fee, the fraction per step, the limit price band (all off by default;
+    /// see [`crate::ramps`]).
+    pub ramps: Ramps,
 }
 
 impl Default for Policy {
@@ -256,6 +261,7 @@ impl Default for Policy {
             window_capacity: WindowCapacity::default(),
             perp_v2_ratio: false,
             escalation: EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: true },
+            ramps: Ramps::OFF,
         }
     }
 }
@@ -265,7 +271,8 @@ impl Policy {
     /// 100 % ([`Error::InvalidPolicyFraction`]), a cooldown-only or
     /// capacity-only window of zero length ([`Error::ZeroWindow`]), a backstop
     /// fraction ≥ 100 % ([`Error::BackstopFractionNotBelowOne`]), a negative
-    /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band.
+    /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band,
+    /// bad ramps ([`Error::InvalidRamp`], checked last).
     pub fn validate(&self) -> Result<()> {
         self.target.validate()?;
         self.price_band.at_most_one(Error::InvalidPriceBand)?;
@@ -292,7 +299,7 @@ impl Policy {
         if self.window_capacity.capacity.0 > 0 && self.window_capacity.window == 0 {
             return Err(Error::ZeroWindow);
         }
-        Ok(())
+        self.ramps.validate()
     }
 }
 
@@ -313,6 +320,12 @@ pub struct AccountLiquidationState {
     pub block_notional: Quote,
     /// Insurance fund loss caused in `block`.
     pub block_insurance_loss: Quote,
+    /// Time the liquidation under way started (meaningful when
+    /// `liquidation_started`): the `now` of the first pipeline call that
+    /// found it due. The ramps ([`crate::ramps`]) run from it.
+    pub liquidation_start_time: u64,
+    /// A liquidation is due and has not ended since `liquidation_start_time`.
+    pub liquidation_started: bool,
 }
 
 /// Per-market window usage (caller-owned, one per market, updated by the pipeline).
@@ -326,6 +339,31 @@ pub struct MarketCapacityState {
 }
 
 impl AccountLiquidationState {
+    /// Time in liquidation at `now`: `now − liquidation_start_time` while a
+    /// liquidation runs (0 should `now` be earlier), else 0.
+    #[must_use]
+    pub fn time_in_liquidation(&self, now: u64) -> u64 {
+        if self.liquidation_started {
+            now.saturating_sub(self.liquidation_start_time)
+        } else {
+            0
+        }
+    }
+
+    /// The liquidation runs from `now` on, unless it already runs.
+    pub(crate) fn start_liquidation(&mut self, now: u64) {
+        if !self.liquidation_started {
+            self.liquidation_started = true;
+            self.liquidation_start_time = now;
+        }
+    }
+
+    /// The liquidation has ended: no start time.
+    pub(crate) fn end_liquidation(&mut self) {
+        self.liquidation_started = false;
+        self.liquidation_start_time = 0;
+    }
+
     /// True while the cooldown after a partial step runs.
     #[must_use]
     pub fn in_cooldown(&self, cap: &FractionCap, now: u64) -> bool {
@@ -382,7 +420,9 @@ impl AccountLiquidationState {
     /// (rounded up), the time of a partial step when orders go out and a leg
     /// leaves part of its position, and `in_liquidation` while orders go out
     /// without restoring the target. `legs` gives each leg's size and whether
-    /// it is partial. Computed on copies: nothing is written until
+    /// it is partial. The liquidation's start time is kept (or set at
+    /// `now`) while it runs after the call (`running`), else cleared.
+    /// Computed on copies: nothing is written until
     /// [`RuleStateUpdate::commit`], so an error leaves every state as it was.
     ///
     /// # Errors
@@ -395,9 +435,15 @@ impl AccountLiquidationState {
         legs: impl IntoIterator<Item = Result<(LegSize<'m>, bool)>>,
         clock: Clock,
         end: CallEnd,
+        running: bool,
     ) -> Result<RuleStateUpdate> {
         let mut account = *self;
         account.roll(clock.block);
+        if running {
+            account.start_liquidation(clock.now);
+        } else {
+            account.end_liquidation();
+        }
         let mut update =
             RuleStateUpdate { account, markets: [(usize::MAX, MarketCapacityState::default()); MAX_POSITIONS], market_count: 0 };
         let mut partial = false;
@@ -648,6 +694,9 @@ pub(crate) struct StepContext<'m> {
     /// Σ |notional| over the pool's positions (Perp v2's ratio).
     pub total_abs_notional: i128,
     pub in_cooldown: bool,
+    /// The fraction ramp's cap on this step ([`crate::ramps::FractionRamp`]),
+    /// `None` when it does not apply.
+    pub ramp_fraction: Option<Ppm>,
     /// Notional budgets left (block, window), `i128::MAX` when unlimited.
     /// The block's is negative when the block's limit is already exceeded
     /// (only in [`LimitMode::AtLeastOneLot`]; hard caps floor it at 0).
@@ -715,6 +764,11 @@ impl StepContext<'_> {
             } else {
                 cap(&mut hi, self.fraction_units(fc.max_fraction)?.max(self.up_to_step(1)?));
             }
+        }
+
+        if let Some(f) = self.ramp_fraction {
+            // As the fraction cap: rounded down to the lot step, at least one step.
+            cap(&mut hi, self.fraction_units(f)?.max(self.up_to_step(1)?));
         }
 
         let ts = &policy.tier_step;

@@ -59,7 +59,7 @@ use crate::account::Pool;
 use crate::error::{Error, Result};
 use crate::health::{self, Health, Sums, Target};
 use crate::market::{Market, RequirementKind};
-use crate::num::{self, Price, Quote, Rounding, Size, PPM};
+use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
 
 /// Bound on how far the rounded surplus lies below the exact one, in quote
 /// units: position value floor (1) + cash floor/ceil (1) + fee ceil (1) +
@@ -134,6 +134,9 @@ pub(crate) struct CloseModel<'m> {
     /// Sums of the pool without this position (collateral included).
     pub rest: Sums,
     pub target: Target,
+    /// The liquidation fee of this close: the market's, or a fee ramp's
+    /// ([`crate::ramps::FeeRamp`]).
+    pub fee: Ppm,
 }
 
 /// The sizing solver's answer in units.
@@ -228,7 +231,7 @@ impl<'m> CloseModel<'m> {
     /// Nominal liquidation fee on `units` at the execution price, rounded as
     /// the market's `liquidation_fee_rounding` says.
     pub fn fee(&self, units: i128) -> Result<i128> {
-        close_fee(self.market, units, self.exec)
+        close_fee_at(self.market, self.fee, units, self.exec)
     }
 
     /// Pool sums after closing `units` (cash and fee booked to the position).
@@ -251,7 +254,7 @@ impl<'m> CloseModel<'m> {
         let (f, _) = self.market.tier_terms(tier, self.target.kind())?;
         let release = num::mul(num::mul(num::mul(self.mark, m)?, i128::from(f.0))?, self.target.multiplier_ppm())?;
         let slippage = num::mul(num::mul(num::mul(self.sigma(), num::sub(self.mark, self.exec)?)?, m)?, 1_000_000_000_000)?;
-        let fee = num::mul(num::mul(num::mul(self.exec, m)?, i128::from(self.market.liquidation_fee.0))?, PPM)?;
+        let fee = num::mul(num::mul(num::mul(self.exec, m)?, i128::from(self.fee.0))?, PPM)?;
         num::sub(num::sub(release, slippage)?, fee)
     }
 
@@ -449,7 +452,7 @@ impl<'m> CloseModel<'m> {
             let base = num::mul(num::mul(num::add(self.rest.equity, self.quote_balance)?, k)?, 1_000_000_000_000)?;
             let value = num::mul(num::mul(num::mul(num::mul(sigma, remaining)?, self.mark)?, m)?, 1_000_000_000_000)?;
             let cash = num::mul(num::mul(num::mul(num::mul(sigma, x)?, self.exec)?, m)?, 1_000_000_000_000)?;
-            let fee = num::mul(num::mul(num::mul(num::mul(x, self.exec)?, m)?, i128::from(self.market.liquidation_fee.0))?, PPM)?;
+            let fee = num::mul(num::mul(num::mul(num::mul(x, self.exec)?, m)?, i128::from(self.fee.0))?, PPM)?;
             let rest_target = num::mul(num::mul(num::mul(rest_req, mm)?, k)?, PPM)?;
             let own = num::sub(num::mul(num::mul(num::mul(remaining, self.mark)?, m)?, i128::from(f.0))?, num::mul(ded, k)?)?;
             let own_target = num::mul(own, mm)?;
@@ -600,9 +603,15 @@ pub(crate) fn close_cash(market: &Market, signed_units: i128, exec: i128) -> Res
 /// preset reproduces a venue that rounds it down). The only place a fee is
 /// computed: sizing, planning and settlement agree on it.
 pub(crate) fn close_fee(market: &Market, units: i128, exec: i128) -> Result<i128> {
+    close_fee_at(market, market.liquidation_fee, units, exec)
+}
+
+/// [`close_fee`] at the fee `fee` instead of the market's (a fee ramp's),
+/// rounded as the market says.
+pub(crate) fn close_fee_at(market: &Market, fee: Ppm, units: i128, exec: i128) -> Result<i128> {
     let scaled = market.scaled_notional(units, exec)?;
     let den = num::mul(market.notional_denominator()?, PPM)?;
-    num::mul_div(scaled, i128::from(market.liquidation_fee.0), den, market.liquidation_fee_rounding)
+    num::mul_div(scaled, i128::from(fee.0), den, market.liquidation_fee_rounding)
 }
 
 /// Builds the model for position `index` of `pool`, with `adjust` applied to
@@ -632,6 +641,7 @@ pub(crate) fn model_for<'m>(
         exec: i128::from(exec.0),
         rest,
         target,
+        fee: market.liquidation_fee,
     })
 }
 

@@ -156,7 +156,32 @@ PIN_OFF(partliq_escalation_rules, backstop_denominator, 4);
 PIN_OFF(partliq_escalation_rules, backstop_on_infeasible, 8);
 PIN_OFF(partliq_escalation_rules, reserved, 12);
 
-PIN_SIZE(partliq_policy, 144, int64_t);
+PIN_SIZE(partliq_fee_ramp, 16, int64_t);
+PIN_OFF(partliq_fee_ramp, max_fee_ppm, 0);
+PIN_OFF(partliq_fee_ramp, increase_per_unit_ppm, 4);
+PIN_OFF(partliq_fee_ramp, grace, 8);
+
+PIN_SIZE(partliq_fraction_ramp, 24, int64_t);
+PIN_OFF(partliq_fraction_ramp, initial_ppm, 0);
+PIN_OFF(partliq_fraction_ramp, reserved, 4);
+PIN_OFF(partliq_fraction_ramp, duration, 8);
+PIN_OFF(partliq_fraction_ramp, full_below_shortage, 16);
+
+PIN_SIZE(partliq_band_ramp, 32, int64_t);
+PIN_OFF(partliq_band_ramp, mode, 0);
+PIN_OFF(partliq_band_ramp, start_ppm, 4);
+PIN_OFF(partliq_band_ramp, max_ppm, 8);
+PIN_OFF(partliq_band_ramp, bankruptcy_adjustment_ppm, 12);
+PIN_OFF(partliq_band_ramp, duration, 16);
+PIN_OFF(partliq_band_ramp, spread_to_maintenance_margin_ratio_ppm, 24);
+PIN_OFF(partliq_band_ramp, reserved, 28);
+
+PIN_SIZE(partliq_ramps, 72, int64_t);
+PIN_OFF(partliq_ramps, fee, 0);
+PIN_OFF(partliq_ramps, fraction, 16);
+PIN_OFF(partliq_ramps, band, 40);
+
+PIN_SIZE(partliq_policy, 216, int64_t);
 PIN_OFF(partliq_policy, target, 0);
 PIN_OFF(partliq_policy, price_band_ppm, 8);
 PIN_OFF(partliq_policy, order, 12);
@@ -169,6 +194,7 @@ PIN_OFF(partliq_policy, position_limits, 80);
 PIN_OFF(partliq_policy, block_limits, 96);
 PIN_OFF(partliq_policy, window_capacity, 112);
 PIN_OFF(partliq_policy, escalation, 128);
+PIN_OFF(partliq_policy, ramps, 144);
 
 PIN_SIZE(partliq_venue_fees, 24, int64_t);
 PIN_OFF(partliq_venue_fees, liquidation_fee_ppm, 0);
@@ -177,9 +203,9 @@ PIN_OFF(partliq_venue_fees, dust_floor, 8);
 PIN_OFF(partliq_venue_fees, liquidation_fee_rounding, 16);
 PIN_OFF(partliq_venue_fees, reserved, 20);
 
-PIN_SIZE(partliq_preset, 168, int64_t);
+PIN_SIZE(partliq_preset, 240, int64_t);
 PIN_OFF(partliq_preset, policy, 0);
-PIN_OFF(partliq_preset, fees, 144);
+PIN_OFF(partliq_preset, fees, 216);
 
 PIN_SIZE(partliq_dydx_liquidation_config, 40, int64_t);
 PIN_OFF(partliq_dydx_liquidation_config, max_liquidation_fee_ppm, 0);
@@ -190,13 +216,16 @@ PIN_OFF(partliq_dydx_liquidation_config, min_position_notional_liquidated, 16);
 PIN_OFF(partliq_dydx_liquidation_config, max_notional_liquidated, 24);
 PIN_OFF(partliq_dydx_liquidation_config, max_quantums_insurance_lost, 32);
 
-PIN_SIZE(partliq_account_liquidation_state, 40, int64_t);
+PIN_SIZE(partliq_account_liquidation_state, 56, int64_t);
 PIN_OFF(partliq_account_liquidation_state, last_partial_time, 0);
 PIN_OFF(partliq_account_liquidation_state, has_partial, 8);
 PIN_OFF(partliq_account_liquidation_state, in_liquidation, 12);
 PIN_OFF(partliq_account_liquidation_state, block, 16);
 PIN_OFF(partliq_account_liquidation_state, block_notional, 24);
 PIN_OFF(partliq_account_liquidation_state, block_insurance_loss, 32);
+PIN_OFF(partliq_account_liquidation_state, liquidation_start_time, 40);
+PIN_OFF(partliq_account_liquidation_state, liquidation_started, 48);
+PIN_OFF(partliq_account_liquidation_state, reserved, 52);
 
 PIN_SIZE(partliq_market_capacity_state, 16, int64_t);
 PIN_OFF(partliq_market_capacity_state, window_start, 0);

@@ -503,6 +503,173 @@ static void test_dydx_preset(void) {
   CHECK(s.nominal_fee == 14 && s.insurance_fund_delta == 14);
 }
 
+/* The ramps: each through partliq_run_pipeline on run1's pool (equity 400 <
+ * MM 500, no fee), the fee a call charges, dYdX's fillable price; bad
+ * values refused with every output untouched. */
+static void test_ramps(void) {
+  partliq_policy p;
+  partliq_ramps r, saved_r;
+  partliq_account_liquidation_state st, st_saved;
+  partliq_plan_leg legs[1];
+  partliq_decision d;
+  uint32_t fee;
+  int64_t price;
+  CHECK_STATUS(partliq_policy_default(&p), PARTLIQ_STATUS_OK);
+  memset(&r, 0, sizeof r);
+  CHECK(memcmp(&p.ramps, &r, sizeof r) == 0); /* off by default: all zeros */
+
+  /* Dutch band 1 % → 3 % over 100, 50 in: 2 %, limit 98: 400 − 2x ≥ 500 − 5x ⇒ x = 34. */
+  r.band.mode = PARTLIQ_BAND_MODE_DUTCH;
+  r.band.start_ppm = 10000;
+  r.band.max_ppm = 30000;
+  r.band.duration = 100;
+  p.ramps = r;
+  CHECK_STATUS(partliq_policy_validate(&p), PARTLIQ_STATUS_OK);
+  memset(&st, 0, sizeof st);
+  st.liquidation_started = 1;
+  st.liquidation_start_time = 1000;
+  CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 1050, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_TARGET_RESTORED);
+  CHECK(legs[0].size_delta == -34 && legs[0].limit_price == 98);
+  CHECK(st.liquidation_started == 0 && st.liquidation_start_time == 0); /* restored: the clock stops */
+  /* At the max (t = 100) and past it: 3 %, limit 97, 2x ≥ 100 ⇒ 50. */
+  st.liquidation_started = 1;
+  st.liquidation_start_time = 1000;
+  CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 5000, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(legs[0].size_delta == -50 && legs[0].limit_price == 97);
+
+  /* Fraction ramp 10 % → 100 % over 1,000: a fresh state starts the clock
+   * (10 units, capped); 100 later, 20. */
+  memset(&r, 0, sizeof r);
+  r.fraction.initial_ppm = 100000;
+  r.fraction.duration = 1000;
+  p.ramps = r;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 7000, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_STEP_CAPPED && legs[0].size_delta == -10);
+  CHECK(st.liquidation_started == 1 && st.liquidation_start_time == 7000 && st.in_liquidation == 1);
+  CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 7100, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_STEP_CAPPED && legs[0].size_delta == -20 && st.liquidation_start_time == 7000);
+
+  /* Fee ramp 0 → 1.5 %, 100 ppm a unit after 10: at 150 in, 1.5 %:
+   * 4x − ⌈1.485x⌉ ≥ 100 ⇒ x = 40, fee ⌈59.4⌉ = 60. */
+  memset(&r, 0, sizeof r);
+  r.fee.max_fee_ppm = 15000;
+  r.fee.increase_per_unit_ppm = 100;
+  r.fee.grace = 10;
+  p.ramps = r;
+  st.liquidation_started = 1;
+  st.liquidation_start_time = 1000;
+  CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 1150, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(legs[0].size_delta == -40 && legs[0].expected_fee == 60);
+  CHECK_STATUS(partliq_ramps_fee(&r, 0, &st, 1150, &fee), PARTLIQ_STATUS_OK);
+  CHECK(fee == 0); /* restored: the clock stopped, the fee is the market's again */
+  st.liquidation_started = 1;
+  CHECK_STATUS(partliq_ramps_fee(&r, 0, &st, 1150, &fee), PARTLIQ_STATUS_OK);
+  CHECK(fee == 15000);
+
+  /* Bad ramps and bad states: refused, every output untouched. */
+  memset(&saved_r, 0, sizeof saved_r);
+  saved_r.band.mode = PARTLIQ_BAND_MODE_DUTCH;
+  saved_r.band.max_ppm = 10;
+#define BAD_RAMPS(change, want)                                       \
+  do {                                                                \
+    r = saved_r;                                                      \
+    change;                                                           \
+    CHECK_STATUS(partliq_ramps_validate(&r), want);                   \
+    p.ramps = r;                                                      \
+    CHECK_STATUS(partliq_policy_validate(&p), want);                  \
+    st_saved = st;                                                    \
+    POISON(legs);                                                     \
+    CHECK_STATUS(run1(&p, -9600, &st, NULL, 0, 1, legs, &d), want);   \
+    SAME(st, st_saved);                                               \
+    UNTOUCHED(legs);                                                  \
+  } while (0)
+  CHECK_STATUS(partliq_ramps_validate(&saved_r), PARTLIQ_STATUS_OK);
+  BAD_RAMPS(r.band.mode = 3, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_RAMPS(r.band.mode = UINT32_MAX, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_RAMPS(r.band.reserved = 1, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_RAMPS(r.fraction.reserved = UINT32_MAX, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_RAMPS(r.band.spread_to_maintenance_margin_ratio_ppm = 1, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_RAMPS(r.band.mode = PARTLIQ_BAND_MODE_FLAT, PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_RAMPS((r.band.mode = PARTLIQ_BAND_MODE_DYDX_FILLABLE, r.band.spread_to_maintenance_margin_ratio_ppm = 1,
+             r.band.bankruptcy_adjustment_ppm = 1000000), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  BAD_RAMPS(r.band.start_ppm = 11, PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS(r.band.max_ppm = 1000001, PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS(r.fee.max_fee_ppm = UINT32_MAX, PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS(r.fraction.initial_ppm = 1000001, PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS(r.fraction.full_below_shortage = -1, PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS((memset(&r.band, 0, sizeof r.band), r.band.mode = PARTLIQ_BAND_MODE_DYDX_FILLABLE,
+             r.band.bankruptcy_adjustment_ppm = 999999, r.band.spread_to_maintenance_margin_ratio_ppm = 1), PARTLIQ_STATUS_INVALID_RAMP);
+  BAD_RAMPS((memset(&r.band, 0, sizeof r.band), r.band.mode = PARTLIQ_BAND_MODE_DYDX_FILLABLE,
+             r.band.bankruptcy_adjustment_ppm = 1000000), PARTLIQ_STATUS_INVALID_RAMP);
+#undef BAD_RAMPS
+  CHECK_STATUS(partliq_ramps_validate(NULL), PARTLIQ_STATUS_NULL_POINTER);
+  p.ramps = saved_r;
+  {
+    partliq_account_liquidation_state bad = st;
+    bad.liquidation_started = 2;
+    st_saved = bad;
+    POISON(legs);
+    CHECK_STATUS(run1(&p, -9600, &bad, NULL, 0, 1, legs, &d), PARTLIQ_STATUS_INVALID_ENUM);
+    SAME(bad, st_saved);
+    UNTOUCHED(legs);
+    bad.liquidation_started = 1;
+    bad.reserved = 1;
+    st_saved = bad;
+    CHECK_STATUS(run1(&p, -9600, &bad, NULL, 0, 1, legs, &d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    SAME(bad, st_saved);
+    UNTOUCHED(legs);
+    POISON(fee);
+    r = saved_r;
+    CHECK_STATUS(partliq_ramps_fee(&r, 0, &bad, 1, &fee), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    CHECK_STATUS(partliq_ramps_fee(NULL, 0, &st, 1, &fee), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_ramps_fee(&r, 0, NULL, 1, &fee), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_ramps_fee(&r, 1000001, &st, 1, &fee), PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
+    r.band.mode = 9;
+    CHECK_STATUS(partliq_ramps_fee(&r, 0, &st, 1, &fee), PARTLIQ_STATUS_INVALID_ENUM);
+    UNTOUCHED(fee);
+    CHECK_STATUS(partliq_ramps_fee(&saved_r, 0, &st, 1, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  }
+
+  /* dYdX's fillable price: ABR = (500 − 400) / 500 = 0.2, SMMR 200 %:
+   * (10,000 − 0.2 × 2 × 500) / 100 = 98; a short (long −100, quote 10,400:
+   * the same figures) rounds down: (−10,000 − 200) / −100 = 102. */
+  {
+    static partliq_market m[1];
+    static const int64_t prices[1] = {100};
+    partliq_position ps[2];
+    m[0] = market0();
+    ps[0] = pos(0, 100, -9600);
+    ps[1] = pos(0, 0, 0);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 1000000, 2000000, &price), PARTLIQ_STATUS_OK);
+    CHECK(price == 98);
+    ps[0] = pos(0, -100, 10400);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 1000000, 2000000, &price), PARTLIQ_STATUS_OK);
+    CHECK(price == 102);
+    /* Through the pipeline's fillable mode: the same limit. */
+    memset(&r, 0, sizeof r);
+    r.band.mode = PARTLIQ_BAND_MODE_DYDX_FILLABLE;
+    r.band.bankruptcy_adjustment_ppm = 1000000;
+    r.band.spread_to_maintenance_margin_ratio_ppm = 2000000;
+    p.ramps = r;
+    memset(&st, 0, sizeof st);
+    CHECK_STATUS(partliq_run_pipeline(m, 1, prices, 1, 0, ps, 1, &p, &st, NULL, 0, 1, 1, legs, 1, &d), PARTLIQ_STATUS_OK);
+    CHECK(d.plan.leg_count == 1 && legs[0].limit_price == 102);
+    POISON(price);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 999999, 1, &price), PARTLIQ_STATUS_INVALID_RAMP);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 1000000, 0, &price), PARTLIQ_STATUS_INVALID_RAMP);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 1, 1000000, 1, &price), PARTLIQ_STATUS_UNKNOWN_POSITION);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 2, 1, 1000000, 1, &price), PARTLIQ_STATUS_EMPTY_POSITION);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, UINT32_MAX, 1000000, 1, &price), PARTLIQ_STATUS_UNKNOWN_POSITION);
+    CHECK_STATUS(partliq_fillable_limit_price(NULL, 1, prices, 1, 0, ps, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, NULL, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 0, 0, ps, 1, 0, 1000000, 1, &price), PARTLIQ_STATUS_MISSING_PRICE);
+    UNTOUCHED(price);
+    CHECK_STATUS(partliq_fillable_limit_price(m, 1, prices, 1, 0, ps, 1, 0, 1000000, 1, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  }
+}
+
 void test_engine(void) {
   test_presets();
   test_policy_validate();
@@ -510,6 +677,7 @@ void test_engine(void) {
   test_pipeline();
   test_dydx_preset();
   test_record_insurance_loss();
+  test_ramps();
 }
 
 /* ------------------------------------------------------------------------ */

@@ -64,6 +64,11 @@ type AccountState struct {
 	Block              uint64
 	BlockNotional      int64
 	BlockInsuranceLoss int64
+	// LiquidationStartTime and LiquidationStarted: when the liquidation
+	// under way started (the ramps run from it).
+	LiquidationStartTime uint64
+	LiquidationStarted   uint32
+	Reserved             uint32
 }
 
 // MarketCapacityState is partliq_market_capacity_state.

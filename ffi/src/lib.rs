@@ -127,6 +127,10 @@ mod settlement;
 #[allow(unsafe_code)]
 mod status;
 
+// Incentive ramps, `partliq_ramps_validate`, `partliq_ramps_fee`, `partliq_fillable_limit_price`.
+#[allow(unsafe_code)]
+mod ramps;
+
 // Policies, rule state, `partliq_policy_validate`, `partliq_account_state_record_insurance_loss`.
 #[allow(unsafe_code)]
 mod policy;
@@ -201,6 +205,7 @@ pub use presets::*;
 pub use pricing::*;
 pub use priority::*;
 pub use scan::*;
+pub use ramps::*;
 pub use settlement::*;
 #[cfg(target_has_atomic = "64")]
 pub use shared::*;

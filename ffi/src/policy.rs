@@ -11,6 +11,7 @@ use partliq::policy::{
 use crate::boundary::{decode, Flag, OK};
 use crate::health::partliq_target;
 use crate::plan::partliq_plan_order;
+use crate::ramps::partliq_ramps;
 use crate::status::*;
 
 /// How large a step is before the step rules bound it (`partliq_policy.sizing`).
@@ -164,6 +165,8 @@ pub struct partliq_policy {
     pub window_capacity: partliq_window_capacity,
     /// Escalation thresholds.
     pub escalation: partliq_escalation_rules,
+    /// Incentive ramps (all zeros: every ramp off).
+    pub ramps: partliq_ramps,
 }
 
 /// Per-account state of the step rules: the core's
@@ -184,6 +187,14 @@ pub struct partliq_account_liquidation_state {
     pub block_notional: i64,
     /// Insurance fund loss caused in `block`.
     pub block_insurance_loss: i64,
+    /// Time the liquidation under way started (meaningful when
+    /// `liquidation_started` is 1): the ramps run from it.
+    pub liquidation_start_time: u64,
+    /// 1 while a liquidation is due and has not ended since
+    /// `liquidation_start_time`, else 0.
+    pub liquidation_started: u32,
+    /// Must be 0.
+    pub reserved: u32,
 }
 
 /// Per-market window usage: the core's `MarketCapacityState`, caller-owned,
@@ -208,12 +219,13 @@ pin_layout!(partliq_window_capacity, size = 16, align = i64, { capacity @ 0, win
 pin_layout!(partliq_escalation_rules, size = 16, align = u32, {
     backstop_numerator @ 0, backstop_denominator @ 4, backstop_on_infeasible @ 8, reserved @ 12,
 });
-pin_layout!(partliq_policy, size = 144, align = i64, {
+pin_layout!(partliq_policy, size = 216, align = i64, {
     target @ 0, price_band_ppm @ 8, order @ 12, sizing @ 16, perp_v2_ratio @ 20, fraction_cap @ 24, tier_step @ 48,
-    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128,
+    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128, ramps @ 144,
 });
-pin_layout!(partliq_account_liquidation_state, size = 40, align = i64, {
+pin_layout!(partliq_account_liquidation_state, size = 56, align = i64, {
     last_partial_time @ 0, has_partial @ 8, in_liquidation @ 12, block @ 16, block_notional @ 24, block_insurance_loss @ 32,
+    liquidation_start_time @ 40, liquidation_started @ 48, reserved @ 52,
 });
 pin_layout!(partliq_market_capacity_state, size = 16, align = i64, { window_start @ 0, used @ 8 });
 
@@ -235,6 +247,10 @@ impl partliq_policy {
         let sizing = decode::<partliq_sizing_mode>(self.sizing)?;
         let order: PlanOrder = decode::<partliq_plan_order>(self.order)?;
         let target = self.target.to_core()?;
+        let perp_v2_ratio = decode::<Flag>(self.perp_v2_ratio)?;
+        let backstop_on_infeasible = decode::<Flag>(self.escalation.backstop_on_infeasible)?;
+        // The ramps (appended to the struct) are checked last.
+        let ramps = self.ramps.to_core()?;
         Ok(Policy {
             target,
             price_band: Ppm(self.price_band_ppm),
@@ -262,11 +278,12 @@ impl partliq_policy {
                 max_insurance_loss: Quote(self.block_limits.max_insurance_loss),
             },
             window_capacity: WindowCapacity { capacity: Quote(self.window_capacity.capacity), window: self.window_capacity.window },
-            perp_v2_ratio: decode::<Flag>(self.perp_v2_ratio)?,
+            perp_v2_ratio,
             escalation: EscalationRules {
                 backstop_fraction: Fraction::new(self.escalation.backstop_numerator, self.escalation.backstop_denominator),
-                backstop_on_infeasible: decode::<Flag>(self.escalation.backstop_on_infeasible)?,
+                backstop_on_infeasible,
             },
+            ramps,
         })
     }
 }
@@ -311,14 +328,19 @@ impl From<&Policy> for partliq_policy {
                 backstop_on_infeasible: u32::from(p.escalation.backstop_on_infeasible),
                 reserved: 0,
             },
+            ramps: partliq_ramps::from(&p.ramps),
         }
     }
 }
 
 impl partliq_account_liquidation_state {
-    /// The core's state, field for field; `INVALID_ENUM` when `has_partial`
-    /// or `in_liquidation` is not 0 or 1.
+    /// The core's state, field for field; `INVALID_ENUM` when `has_partial`,
+    /// `in_liquidation` or `liquidation_started` is not 0 or 1,
+    /// `RESERVED_NOT_ZERO` when `reserved` is not 0.
     pub(crate) fn to_core(self) -> Result<AccountLiquidationState, partliq_status> {
+        if self.reserved != 0 {
+            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
         Ok(AccountLiquidationState {
             last_partial_time: self.last_partial_time,
             has_partial: decode::<Flag>(self.has_partial)?,
@@ -326,6 +348,8 @@ impl partliq_account_liquidation_state {
             block: self.block,
             block_notional: Quote(self.block_notional),
             block_insurance_loss: Quote(self.block_insurance_loss),
+            liquidation_start_time: self.liquidation_start_time,
+            liquidation_started: decode::<Flag>(self.liquidation_started)?,
         })
     }
 
@@ -342,13 +366,15 @@ impl partliq_account_liquidation_state {
     }
 
     /// Writes the core's block figures (block, its notional and insurance
-    /// loss) and, with `flags`, the partial time and the flags as 0 / 1
-    /// (without, the caller's words stay as they are).
+    /// loss) and, with `flags`, the partial time, the start time and the
+    /// flags as 0 / 1 (without, the caller's words stay as they are).
     pub(crate) fn set_from_core(&mut self, s: &AccountLiquidationState, flags: bool) {
         if flags {
             self.last_partial_time = s.last_partial_time;
             self.has_partial = u32::from(s.has_partial);
             self.in_liquidation = u32::from(s.in_liquidation);
+            self.liquidation_start_time = s.liquidation_start_time;
+            self.liquidation_started = u32::from(s.liquidation_started);
         }
         self.block = s.block;
         self.block_notional = s.block_notional.0;
@@ -369,10 +395,10 @@ impl From<&AccountLiquidationState> for partliq_account_liquidation_state {
 
 /// Checks every field of a policy: the boundary's checks
 /// (`RESERVED_NOT_ZERO`, `INVALID_ENUM` for the target kind, order, sizing
-/// mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
+/// mode, the band mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
 /// `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
 /// 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
-/// `ZERO_WINDOW`).
+/// `ZERO_WINDOW`, then `INVALID_RAMP` as `partliq_ramps_validate`).
 ///
 /// # Safety
 /// `policy` is NULL or points to an initialised `partliq_policy`.

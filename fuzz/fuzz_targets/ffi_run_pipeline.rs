@@ -33,6 +33,8 @@ struct Input {
     last_partial: u8,
     has_partial: u8,
     in_liquidation: u8,
+    started: u8,
+    start_time: u8,
     state_block: u8,
     block_notional: I64,
     block_loss: I64,
@@ -51,8 +53,9 @@ struct Input {
 
 /// The ABI state of a core state; `flags`: the caller's flag words where
 /// the call keeps them (booking an insurance loss), else 0 / 1.
-fn abi_state(s: &AccountLiquidationState, flags: Option<(u32, u32)>) -> partliq_account_liquidation_state {
-    let (has_partial, in_liquidation) = flags.unwrap_or((u32::from(s.has_partial), u32::from(s.in_liquidation)));
+fn abi_state(s: &AccountLiquidationState, flags: Option<(u32, u32, u32)>) -> partliq_account_liquidation_state {
+    let (has_partial, in_liquidation, liquidation_started) =
+        flags.unwrap_or((u32::from(s.has_partial), u32::from(s.in_liquidation), u32::from(s.liquidation_started)));
     partliq_account_liquidation_state {
         last_partial_time: s.last_partial_time,
         has_partial,
@@ -60,6 +63,9 @@ fn abi_state(s: &AccountLiquidationState, flags: Option<(u32, u32)>) -> partliq_
         block: s.block,
         block_notional: s.block_notional.0,
         block_insurance_loss: s.block_insurance_loss.0,
+        liquidation_start_time: s.liquidation_start_time,
+        liquidation_started,
+        reserved: 0,
     }
 }
 
@@ -73,6 +79,8 @@ fn core_state(s: &partliq_account_liquidation_state) -> AccountLiquidationState 
         block: s.block,
         block_notional: Quote(s.block_notional),
         block_insurance_loss: Quote(s.block_insurance_loss),
+        liquidation_start_time: s.liquidation_start_time,
+        liquidation_started: s.liquidation_started != 0,
     }
 }
 
@@ -88,6 +96,9 @@ fuzz_target!(|inp: Input| {
         block: u64::from(inp.state_block % 8),
         block_notional: inp.block_notional.get(),
         block_insurance_loss: inp.block_loss.get(),
+        liquidation_start_time: u64::from(inp.start_time),
+        liquidation_started: u32::from(inp.started % 3),
+        reserved: 0,
     };
     let mut state = InOut::new(st0, inp.state_ptr);
     let ms0: Vec<partliq_market_capacity_state> =
@@ -148,7 +159,7 @@ fuzz_target!(|inp: Input| {
     let v = args.view();
     let pre = match core_policy(&policy) {
         Err(s) => Some(s),
-        Ok(_) if st0.has_partial > 1 || st0.in_liquidation > 1 => Some(PARTLIQ_STATUS_INVALID_ENUM),
+        Ok(_) if st0.has_partial > 1 || st0.in_liquidation > 1 || st0.liquidation_started > 1 => Some(PARTLIQ_STATUS_INVALID_ENUM),
         Ok(_) if v.boundary.is_some() => v.boundary,
         Ok(_) => None,
     };
@@ -232,6 +243,9 @@ fn record_loss(inp: &Input) {
         block: u64::from(inp.state_block % 8),
         block_notional: inp.block_notional.get(),
         block_insurance_loss: inp.block_loss.get(),
+        liquidation_start_time: u64::from(inp.start_time),
+        liquidation_started: u32::from(inp.started % 3),
+        reserved: 0,
     };
     let mut s = InOut::new(s0, inp.loss_ptr);
     let before = s.bytes();
@@ -248,7 +262,7 @@ fn record_loss(inp: &Input) {
     let r = c.record_insurance_loss(b, Quote(loss));
     assert_eq!(st, status_of(&r));
     if st == PARTLIQ_STATUS_OK {
-        assert_eq!(s.get(), abi_state(&c, Some((s0.has_partial, s0.in_liquidation))));
+        assert_eq!(s.get(), abi_state(&c, Some((s0.has_partial, s0.in_liquidation, s0.liquidation_started))));
         if b > s0.block {
             assert_eq!((s.get().block, s.get().block_insurance_loss, s.get().block_notional), (b, loss, 0), "a new block starts from zero");
         }

@@ -59,6 +59,8 @@ fn core_state(s: &partliq_account_liquidation_state) -> AccountLiquidationState 
         block: s.block,
         block_notional: Quote(s.block_notional),
         block_insurance_loss: Quote(s.block_insurance_loss),
+        liquidation_start_time: s.liquidation_start_time,
+        liquidation_started: s.liquidation_started != 0,
     }
 }
 
@@ -70,6 +72,9 @@ fn abi_state(s: &AccountLiquidationState) -> partliq_account_liquidation_state {
         block: s.block,
         block_notional: s.block_notional.0,
         block_insurance_loss: s.block_insurance_loss.0,
+        liquidation_start_time: s.liquidation_start_time,
+        liquidation_started: u32::from(s.liquidation_started),
+        reserved: 0,
     }
 }
 
@@ -93,6 +98,7 @@ fuzz_target!(|inp: Input| {
         block: u64::from(inp.state_block % 4),
         block_notional: inp.block_notional.get(),
         block_insurance_loss: inp.block_loss.get(),
+        ..Default::default()
     };
     let mut state = InOut::new(st0, inp.state_ptr);
     let ms0: Vec<partliq_market_capacity_state> =

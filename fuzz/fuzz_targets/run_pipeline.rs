@@ -109,6 +109,7 @@ fuzz_target!(|inp: Input| {
         block: u64::from(inp.state_block),
         block_notional: Quote(inp.block_notional.get()),
         block_insurance_loss: Quote(inp.block_loss.get()),
+        ..AccountLiquidationState::default()
     };
     let mut ms: Vec<MarketCapacityState> =
         inp.windows.iter().take(6).map(|(s, u)| MarketCapacityState { window_start: u64::from(*s), used: Quote(u.get()) }).collect();

@@ -9,8 +9,8 @@
 //! zero or impossibly large. Outputs are pre-filled with a sentinel so that
 //! "untouched on error" is checked byte for byte.
 
-pub mod lending;
 pub mod legs;
+pub mod lending;
 pub mod unified;
 
 use arbitrary::Arbitrary;
@@ -870,7 +870,7 @@ impl<T: Copy> InOut<T> {
 // Policies in ABI form.
 
 /// The ABI policy as the core's, with the boundary's checks in the
-/// boundary's order (reserved fields, sizing, order, target, flags).
+/// boundary's order (reserved fields, sizing, order, target, flags, ramps).
 pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status> {
     use partliq::*;
     if p.fraction_cap.reserved != 0 || p.escalation.reserved != 0 {
@@ -930,7 +930,115 @@ pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status
             backstop_fraction: Fraction::new(p.escalation.backstop_numerator, p.escalation.backstop_denominator),
             backstop_on_infeasible: flag(p.escalation.backstop_on_infeasible)?,
         },
+        ramps: core_ramps(&p.ramps)?,
     })
+}
+
+/// The ABI ramps as the core's, with the boundary's checks: reserved words,
+/// the band mode, another mode's fields (all `RESERVED_NOT_ZERO` but the
+/// mode's `INVALID_ENUM`, in that order).
+pub fn core_ramps(r: &partliq_ramps) -> Result<partliq::Ramps, partliq_status> {
+    use partliq::*;
+    let b = &r.band;
+    if r.fraction.reserved != 0 || b.reserved != 0 {
+        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    }
+    let dutch = b.start_ppm != 0 || b.max_ppm != 0 || b.duration != 0;
+    let dydx = b.bankruptcy_adjustment_ppm != 0 || b.spread_to_maintenance_margin_ratio_ppm != 0;
+    let band = match b.mode {
+        0 if !dutch && !dydx => BandRamp::Flat,
+        1 if !dydx => BandRamp::Dutch { start: Ppm(b.start_ppm), max: Ppm(b.max_ppm), duration: b.duration },
+        2 if !dutch => BandRamp::DydxFillable(partliq::venues::dydx_v4::FillablePriceConfig {
+            bankruptcy_adjustment_ppm: b.bankruptcy_adjustment_ppm,
+            spread_to_maintenance_margin_ratio_ppm: b.spread_to_maintenance_margin_ratio_ppm,
+        }),
+        0..=2 => return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+        _ => return Err(PARTLIQ_STATUS_INVALID_ENUM),
+    };
+    Ok(Ramps {
+        fee: FeeRamp { max_fee: Ppm(r.fee.max_fee_ppm), grace: r.fee.grace, increase_per_unit: r.fee.increase_per_unit_ppm },
+        fraction: FractionRamp {
+            initial: Ppm(r.fraction.initial_ppm),
+            duration: r.fraction.duration,
+            full_below_shortage: Quote(r.fraction.full_below_shortage),
+        },
+        band,
+    })
+}
+
+/// Ramps: each part on or off, small times (so the clock matters), and
+/// possibly broken at the boundary.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct RampsIn {
+    /// Cap, increase per unit, grace.
+    pub fee: Option<(PpmArg, u16, u8)>,
+    /// Initial fraction, duration, shortage threshold.
+    pub fraction: Option<(PpmArg, u8, I64)>,
+    pub band: BandIn,
+    pub broken: Option<BrokenRamps>,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum BandIn {
+    Flat,
+    Dutch(PpmArg, PpmArg, u8),
+    /// Bankruptcy adjustment above 10⁶ by this much, spread ratio.
+    Dydx(u32, PpmArg),
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum BrokenRamps {
+    FractionReserved,
+    BandReserved,
+    /// A band mode outside the enumeration (3 or more).
+    BandMode(u32),
+    /// A Dutch field set in another mode.
+    OtherModeField(u32),
+}
+
+impl RampsIn {
+    pub fn build(&self) -> partliq_ramps {
+        let mut r = partliq_ramps::default();
+        if let Some((cap, rate, grace)) = self.fee {
+            r.fee = partliq_fee_ramp { max_fee_ppm: cap.get(), increase_per_unit_ppm: u32::from(rate), grace: u64::from(grace) };
+        }
+        if let Some((initial, duration, shortage)) = self.fraction {
+            r.fraction = partliq_fraction_ramp {
+                initial_ppm: initial.get(),
+                reserved: 0,
+                duration: u64::from(duration),
+                full_below_shortage: shortage.get(),
+            };
+        }
+        match self.band {
+            BandIn::Flat => {}
+            BandIn::Dutch(a, b, d) => {
+                r.band.mode = 1;
+                r.band.start_ppm = a.get();
+                r.band.max_ppm = b.get();
+                r.band.duration = u64::from(d);
+            }
+            BandIn::Dydx(extra, smmr) => {
+                r.band.mode = 2;
+                r.band.bankruptcy_adjustment_ppm = 1_000_000u32.saturating_add(extra % 3_000_000);
+                r.band.spread_to_maintenance_margin_ratio_ppm = smmr.get();
+            }
+        }
+        match self.broken {
+            None => {}
+            Some(BrokenRamps::FractionReserved) => r.fraction.reserved = 1,
+            Some(BrokenRamps::BandReserved) => r.band.reserved = 1,
+            Some(BrokenRamps::BandMode(v)) => r.band.mode = v.max(3),
+            Some(BrokenRamps::OtherModeField(v)) => {
+                if r.band.mode == 1 {
+                    r.band.bankruptcy_adjustment_ppm = v.max(1);
+                } else {
+                    r.band.duration = u64::from(v.max(1));
+                }
+            }
+        }
+        r
+    }
 }
 
 /// A policy: structured (mostly sensible rules) and then possibly broken
@@ -952,6 +1060,7 @@ pub struct AbiPolicyIn {
     pub backstop_fraction: Option<(u8, u8)>,
     pub backstop_on_infeasible: bool,
     pub broken: Option<Broken>,
+    pub ramps: Option<RampsIn>,
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -1021,6 +1130,9 @@ impl AbiPolicyIn {
             Some(Broken::TargetKind(v)) => p.target.kind = v,
             Some(Broken::PerpV2(v)) => p.perp_v2_ratio = v,
             Some(Broken::BackstopOnInfeasible(v)) => p.escalation.backstop_on_infeasible = v,
+        }
+        if let Some(r) = &self.ramps {
+            p.ramps = r.build();
         }
         p
     }

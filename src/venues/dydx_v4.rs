@@ -850,6 +850,18 @@ pub fn fillable_price(position: &DydxPosition, total: &Risk, delta_quantums: i12
     let ps = position.quantums;
     check_delta(ps, delta_quantums)?;
     let pos = position.perpetual.position_net_notional_value_and_margin(position.price, ps, 0)?;
+    fillable_price_of(&pos, ps, total, config)
+}
+
+/// [`fillable_price`] from the figures it reads: the position's net notional
+/// `PNNV` (`position.nc`) and maintenance requirement `PMMR`
+/// (`position.mmr`) at its size `ps` (≠ 0), and the subaccount's totals.
+/// What partliq's pipeline prices a leg with under
+/// [`crate::ramps::BandRamp::DydxFillable`], from partliq's own figures.
+///
+/// Errors: [`Error::DivisionByZero`] when `TMMR = 0` or `ps = 0`; the rest
+/// as [`fillable_price`].
+pub fn fillable_price_of(pos: &Risk, ps: i128, total: &Risk, config: &FillablePriceConfig) -> Result<Rational> {
     if total.mmr == 0 {
         return Err(Error::DivisionByZero);
     }

@@ -921,15 +921,11 @@ fn go_test_get_bankruptcy_price_in_quote_quantums() {
     }
 }
 
-/// `TestGetFillablePrice` (x/clob/keeper/liquidations_test.go @ 84d4664): all
-/// 19 rows (15 values, 4 errors), compared as reduced fractions (Go compares
-/// `big.Rat`s). Keeper state replaced as above; the config of a row without
-/// one is `LiquidationsConfig_Default`.
-#[test]
-fn go_test_get_fillable_price() {
+/// The value rows of `TestGetFillablePrice` (see [`go_test_get_fillable_price`]).
+fn fillable_price_rows() -> Vec<(&'static str, Subaccount, i128, FillablePriceConfig, Rational)> {
     let fp = |ba: u32, smmr: u32| FillablePriceConfig { bankruptcy_adjustment_ppm: ba, spread_to_maintenance_margin_ratio_ppm: smmr };
     let default = FILLABLE_DEFAULT;
-    let rows: Vec<(&str, Subaccount, i128, FillablePriceConfig, Rational)> = vec![
+    vec![
         (
             "one long position that is slightly below maintenance margin requirements",
             Subaccount::new(-4_501, &[btc(ONE_TENTH_BTC)], Some(0)),
@@ -1035,7 +1031,17 @@ fn go_test_get_fillable_price() {
             fp(1_000_000, 1_000_000),
             rat(49_990, 100),
         ),
-    ];
+    ]
+}
+
+/// `TestGetFillablePrice` (x/clob/keeper/liquidations_test.go @ 84d4664): all
+/// 19 rows (15 values, 4 errors), compared as reduced fractions (Go compares
+/// `big.Rat`s). Keeper state replaced as above; the config of a row without
+/// one is `LiquidationsConfig_Default`.
+#[test]
+fn go_test_get_fillable_price() {
+    let default = FILLABLE_DEFAULT;
+    let rows = fillable_price_rows();
     for (name, sub, delta, cfg, want) in rows {
         assert_eq!(fillable_price(&sub.position(), &sub.total(), delta, &cfg).unwrap(), want, "{name}");
     }
@@ -1138,6 +1144,54 @@ fn go_test_get_liquidation_insurance_fund_delta() {
     let sub = short();
     let fill = LiquidationFill { is_buy: true, fill_amount: 0, subticks: 50_000_000_000 };
     assert_eq!(liquidation_insurance_fund_delta(&sub.position(), &sub.total(), &CLOB_BTC, 5_000, &fill), Err(Error::InvalidFillQuantity));
+}
+
+/// `TestGetFillablePrice`'s 15 value rows through partliq's pipeline in
+/// its dYdX fillable-price mode (`BandRamp::DydxFillable`): each row's
+/// subaccount as a partliq pool (USDC as collateral, each perpetual a market
+/// in quote and base quantums: BTC e = −8, mark 5·10¹⁰, lot and tick 5 as
+/// `ClobPair_Btc`; ETH e = −9, mark 3·10⁹, lot and tick 1,000 as
+/// `ClobPair_Eth`), run with the row's configuration, dYdX's sizing (the
+/// most the rules allow) and no backstop. The targeted position's leg is
+/// priced at dYdX's `ConvertFillablePriceToSubticks` of the row's fillable
+/// price (subticks × 10^(qce − e) = subticks here), and
+/// `fillable_limit_price` gives the same. (The four error rows are about a
+/// caller's delta; the pipeline sizes the leg itself.)
+#[test]
+fn fillable_price_rows_through_the_pipeline() {
+    use partliq::{
+        fillable_limit_price, run_pipeline, AccountLiquidationState, Action, BandRamp, EscalationRules, Fraction, Market, PlanLeg, Policy,
+        Pool, Position, Ppm, Price, Quote, Ramps, SizingMode,
+    };
+    let markets =
+        [Market::single_tier(-8, 5, 5, Ppm(200_000), Ppm(100_000)), Market::single_tier(-9, 1_000, 1_000, Ppm(200_000), Ppm(100_000))];
+    let prices = [Price(50_000_000_000), Price(3_000_000_000)];
+    let mut legs_seen = 0;
+    for (name, sub, _delta, cfg, want) in fillable_price_rows() {
+        let positions: Vec<Position> = sub
+            .positions
+            .iter()
+            .map(|p| Position { market_index: p.perpetual.id, size: partliq::Size(p.quantums as i64), quote_balance: Quote(0) })
+            .collect();
+        let target = sub.target.unwrap();
+        let clob = if sub.positions[target].perpetual.id == 0 { CLOB_BTC } else { CLOB_ETH };
+        let expected = fillable_price_to_subticks(want, sub.positions[target].quantums > 0, &clob).unwrap() as i64;
+        let pool = Pool::new(Quote(sub.usdc as i64), &positions);
+        assert_eq!(fillable_limit_price(&pool, &markets, &prices, target, &cfg), Ok(Price(expected)), "{name}");
+        let policy = Policy {
+            sizing: SizingMode::MaxAllowed,
+            escalation: EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: false },
+            ramps: Ramps { band: BandRamp::DydxFillable(cfg), ..Ramps::OFF },
+            ..Policy::default()
+        };
+        let mut legs = [PlanLeg::default(); 2];
+        let d = run_pipeline(&pool, &markets, &prices, &policy, &mut AccountLiquidationState::default(), &mut [], 0, 0, &mut legs).unwrap();
+        assert_eq!(d.action, Action::Liquidate, "{name}: {d:?}");
+        let leg = legs[..d.plan.leg_count].iter().find(|l| l.position_index as usize == target).expect(name);
+        assert_eq!(leg.limit_price, Price(expected), "{name}");
+        legs_seen += 1;
+    }
+    assert_eq!(legs_seen, 15);
 }
 
 /// `TestConvertFillablePriceToSubticks` (7 rows) and

@@ -13,6 +13,8 @@
 //! - `venues`: partliq's own API against published dYdX, Binance and
 //!   Hyperliquid figures;
 //! - `policies`: every step rule, venue preset and escalation path by hand;
+//! - `ramps`: the fee and fraction ramps against Drift's tests and replica
+//!   (dYdX's fillable price through the pipeline is in `dydx_v4`);
 //! - `bigrational`: health and sizing against an exact big-rational
 //!   reference.
 #![allow(
@@ -43,5 +45,6 @@ mod dydx_v4;
 mod lending;
 mod mango_v4;
 mod policies;
+mod ramps;
 mod unified_liquidation;
 mod venues;

@@ -680,6 +680,7 @@ fn account_state_block_counters() {
         block,
         block_notional: Quote(notional),
         block_insurance_loss: Quote(loss),
+        ..AccountLiquidationState::default()
     };
     let s5 = st(5, 700, 40);
     let ext = st(UMAX, MAX, MIN);

@@ -12,6 +12,8 @@
 //!   insurance fund and the per-market funds;
 //! - `shared`: the shared-memory parameters, capacity and fund;
 //! - `presets`: the venue presets and their constructors;
+//! - `ramps`: each incentive ramp through the pipeline at its boundaries,
+//!   and the liquidation's start time in the rule state;
 //! - `scan_index`: the batch scanner and the liquidation index;
 //! - `dydx_v4`, `aave_v3`: the venue replicas;
 //! - `unified_liquidation`: unified liquidation path by path (swap, perp,
@@ -36,6 +38,7 @@ mod fund;
 mod lending;
 mod oracle;
 mod presets;
+mod ramps;
 mod scan_index;
 mod shared;
 mod unified_liquidation;

@@ -7,6 +7,8 @@
 //!   account's state against `pool_health`;
 //! - `policy`: the step rules, the rule state, the insurance fund and
 //!   auto-deleveraging;
+//! - `ramps`: the incentive ramps monotone in time (the fillable price in
+//!   depth) and within their caps, and no change with the ramps off;
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
 //! - `priority`: the cross-account priority order — a permutation, total,
@@ -38,6 +40,7 @@ mod plan;
 mod policy;
 mod pricing_health;
 mod priority;
+mod ramps;
 mod rounding;
 mod scan;
 mod scenario;

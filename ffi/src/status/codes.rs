@@ -139,6 +139,9 @@ pub const PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE: partliq_status = 6
 /// mark of a held market is not the price guard's trigger price for its feed (`partliq::Error::PriceNotGuarded`).
 pub const PARTLIQ_STATUS_PRICE_NOT_GUARDED: partliq_status = 68;
 
+/// ramp parameters out of range (`partliq::Error::InvalidRamp`).
+pub const PARTLIQ_STATUS_INVALID_RAMP: partliq_status = 90;
+
 /// shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
 pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
 

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Structure;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure.FieldOrder;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 
 /**
@@ -42,9 +43,16 @@ public interface Partliq extends Library {
   int ADL_MODE_QUEUE = 0;
   int ADL_MODE_PRO_RATA = 1;
   /** sizeof(partliq_preset): used from Java as opaque native memory. */
-  int PRESET_SIZE = 168;
+  int PRESET_SIZE = 240;
   /** sizeof(partliq_policy): used from Java as opaque native memory. */
-  int POLICY_SIZE = 144;
+  int POLICY_SIZE = 216;
+  /** offsetof(partliq_policy, ramps). */
+  int POLICY_RAMPS_OFFSET = 144;
+  int BAND_MODE_DUTCH = 1;
+  int BAND_MODE_DYDX_FILLABLE = 2;
+  int STATUS_INVALID_RAMP = 90;
+  int STATUS_UNKNOWN_POSITION = 33;
+  int REASON_STEP_CAPPED = 3;
   int STATUS_UNKNOWN_ASSET = 204;
   int STATUS_INVALID_MARGIN_LADDER = 206;
   int POSITION_MARGIN_CROSS = 0;
@@ -252,7 +260,8 @@ public interface Partliq extends Library {
     }
   }
 
-  @FieldOrder({"last_partial_time", "has_partial", "in_liquidation", "block", "block_notional", "block_insurance_loss"})
+  @FieldOrder({"last_partial_time", "has_partial", "in_liquidation", "block", "block_notional", "block_insurance_loss",
+      "liquidation_start_time", "liquidation_started", "reserved"})
   class AccountState extends Structure {
     public long last_partial_time;
     public int has_partial;
@@ -260,6 +269,43 @@ public interface Partliq extends Library {
     public long block;
     public long block_notional;
     public long block_insurance_loss;
+    public long liquidation_start_time;
+    public int liquidation_started;
+    public int reserved;
+  }
+
+  /**
+   * partliq_ramps, flattened (fee, fraction, band in turn: every field is
+   * naturally aligned, so the layout is the nested C struct's).
+   */
+  @FieldOrder({"fee_max_fee_ppm", "fee_increase_per_unit_ppm", "fee_grace", "fraction_initial_ppm", "fraction_reserved",
+      "fraction_duration", "fraction_full_below_shortage", "band_mode", "band_start_ppm", "band_max_ppm",
+      "band_bankruptcy_adjustment_ppm", "band_duration", "band_spread_to_maintenance_margin_ratio_ppm", "band_reserved"})
+  class Ramps extends Structure {
+    public int fee_max_fee_ppm;
+    public int fee_increase_per_unit_ppm;
+    public long fee_grace;
+    public int fraction_initial_ppm;
+    public int fraction_reserved;
+    public long fraction_duration;
+    public long fraction_full_below_shortage;
+    public int band_mode;
+    public int band_start_ppm;
+    public int band_max_ppm;
+    public int band_bankruptcy_adjustment_ppm;
+    public long band_duration;
+    public int band_spread_to_maintenance_margin_ratio_ppm;
+    public int band_reserved;
+
+    public int offsetOf(String field) {
+      return fieldOffset(field);
+    }
+
+    /** Writes these ramps into a partliq_policy's memory. */
+    public void writeInto(Pointer policy) {
+      write();
+      policy.write(POLICY_RAMPS_OFFSET, getPointer().getByteArray(0, size()), 0, size());
+    }
   }
 
   @FieldOrder({"window_start", "used"})
@@ -636,6 +682,14 @@ public interface Partliq extends Library {
 
   /** out: partliq_policy memory (POLICY_SIZE bytes). */
   int partliq_policy_default(Pointer out);
+
+  int partliq_ramps_validate(Ramps ramps);
+
+  int partliq_ramps_fee(Ramps ramps, int baseFeePpm, AccountState state, long now, IntByReference outFeePpm);
+
+  int partliq_fillable_limit_price(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral,
+      Position[] positions, SizeT positionsLen, int positionIndex, int bankruptcyAdjustmentPpm, int spreadToMaintenanceMarginRatioPpm,
+      LongByReference outPrice);
 
   /** out: a size_t (8 bytes here: checked by the test). */
   int partliq_unified_pool_count(PerpPosition[] positions, SizeT positionsLen, LongByReference out);

@@ -2,6 +2,7 @@ package dev.partliq;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import dev.partliq.Partliq.AccountState;
 import dev.partliq.Partliq.AdlCandidate;
@@ -25,6 +26,7 @@ import dev.partliq.Partliq.PerpRisk;
 import dev.partliq.Partliq.Plan;
 import dev.partliq.Partliq.PlanLeg;
 import dev.partliq.Partliq.PlanParams;
+import dev.partliq.Partliq.Ramps;
 import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.Settlement;
 import dev.partliq.Partliq.SizeT;
@@ -205,7 +207,7 @@ public final class PartliqTest {
     Partliq lib = Partliq.LIB;
     check(Native.SIZE_T_SIZE == 8, "size_t is 8 bytes (out counts are read as long)");
     check(new Decision().size() == 216 && new Decision().offsetOf("backstop") == 144, "partliq_decision layout");
-    check(new AccountState().size() == 40 && new MarketCapacityState().size() == 16, "state structs");
+    check(new AccountState().size() == 56 && new MarketCapacityState().size() == 16, "state structs");
     check(new AdlCandidate().size() == 48 && new AdlFill().size() == 24 && new Backstop().size() == 72, "ADL and backstop structs");
     Market m = marketA();
     m.liquidation_fee_ppm = 0;
@@ -368,6 +370,69 @@ public final class PartliqTest {
       }
       return n.getValue();
     }
+  }
+
+  /**
+   * The ramps through partliq_run_pipeline: long 100 at mark 100, quote
+   * balance -9,600 (equity 400 < MM 500), no fee.
+   */
+  private static void ramps() {
+    Partliq lib = Partliq.LIB;
+    Ramps r = new Ramps();
+    check(r.size() == 72 && r.offsetOf("fraction_initial_ppm") == 16 && r.offsetOf("band_mode") == 40
+        && r.offsetOf("band_spread_to_maintenance_margin_ratio_ppm") == 64, "partliq_ramps layout");
+    Market m = marketA();
+    m.liquidation_fee_ppm = 0;
+    Pool p = new Pool(List.of(m), List.of(100L), 0, List.of(new Position(0, 100, -9600)));
+    Memory policy = new Memory(Partliq.POLICY_SIZE);
+    check(lib.partliq_policy_default(policy) == 0, "default policy");
+    // A Dutch band from 1 % to 3 % over 100; 50 in: 2 %, limit 98,
+    // 400 − 2x ≥ 500 − 5x ⇒ x = 34.
+    r.band_mode = Partliq.BAND_MODE_DUTCH;
+    r.band_start_ppm = 10000;
+    r.band_max_ppm = 30000;
+    r.band_duration = 100;
+    r.writeInto(policy);
+    AccountState st = new AccountState();
+    st.liquidation_started = 1;
+    st.liquidation_start_time = 1000;
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null,
+        new SizeT(0), 1050, 1, legs, new SizeT(1), d);
+    check(rc == 0 && d.action == Partliq.ACTION_LIQUIDATE && legs[0].size_delta == -34 && legs[0].limit_price == 98, "Dutch band leg");
+    check(st.liquidation_started == 0 && st.liquidation_start_time == 0, "restored: the clock stops");
+    // A start above the max: refused, the state untouched.
+    r.band_start_ppm = 40000;
+    check(lib.partliq_ramps_validate(r) == Partliq.STATUS_INVALID_RAMP, "Dutch start above max refused");
+    r.writeInto(policy);
+    st.block_notional = 7;
+    rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null,
+        new SizeT(0), 1050, 1, legs, new SizeT(1), d);
+    check(rc == Partliq.STATUS_INVALID_RAMP && st.block_notional == 7, "bad ramps: refused, state untouched");
+    r.band_mode = 3;
+    check(lib.partliq_ramps_validate(r) == Partliq.STATUS_INVALID_ENUM, "unnamed band mode refused");
+    // Drift's fee: base 1 %, started at 1,000, at 2,500: 10,000 + 1,500.
+    Ramps drift = new Ramps();
+    drift.fee_max_fee_ppm = 40000;
+    drift.fee_increase_per_unit_ppm = 1;
+    drift.fee_grace = 1500;
+    AccountState started = new AccountState();
+    started.liquidation_started = 1;
+    started.liquidation_start_time = 1000;
+    IntByReference fee = new IntByReference(7);
+    check(lib.partliq_ramps_fee(drift, 10000, started, 2500, fee) == 0 && fee.getValue() == 11500, "Drift's fee ramp");
+    fee.setValue(7);
+    check(lib.partliq_ramps_fee(drift, 10000, null, 2500, fee) == Partliq.STATUS_NULL_POINTER && fee.getValue() == 7, "NULL state refused");
+    // dYdX's fillable price: ABR = 0.2, SMMR 200 %: (10,000 − 200) / 100 = 98.
+    LongByReference price = new LongByReference(5);
+    check(lib.partliq_fillable_limit_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), 0, 1000000, 2000000,
+        price) == 0 && price.getValue() == 98, "fillable limit price");
+    price.setValue(5);
+    check(lib.partliq_fillable_limit_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), 0, 999999, 1, price)
+        == Partliq.STATUS_INVALID_RAMP && price.getValue() == 5, "fillable: bad adjustment refused");
+    check(lib.partliq_fillable_limit_price(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), 1, 1000000, 1, price)
+        == Partliq.STATUS_UNKNOWN_POSITION, "fillable: unknown position");
   }
 
   private static void setAsset(Asset a, int e, int iaw, int maw, int ilw, int mlw) {
@@ -1410,6 +1475,7 @@ public final class PartliqTest {
     layoutAndVersion();
     healthPlanSettle();
     pipelineAndDeleverage();
+    ramps();
     unifiedExample();
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
     check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
