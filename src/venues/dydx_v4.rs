@@ -584,7 +584,8 @@ impl DydxPerpetual {
         let mmr = big_mul_ppm(base_imr, i128::from(tier.maintenance_fraction_ppm), true)?;
         // The adjusted fraction is the base one (no open-interest scaling in
         // effect, no larger custom fraction): the same product again.
-        let imr = if custom_imf_ppm <= tier.initial_margin_ppm && tier.adjusted_initial_margin_ppm(oi_notional)? == tier.initial_margin_ppm {
+        let imr = if custom_imf_ppm <= tier.initial_margin_ppm && tier.adjusted_initial_margin_ppm(oi_notional)? == tier.initial_margin_ppm
+        {
             base_imr
         } else {
             tier.initial_margin_quote_quantums(notional, oi_notional, custom_imf_ppm)?
