@@ -48,12 +48,23 @@ type Risk struct {
 	MMR, IMR, NC *big.Int
 }
 
+// pow10 holds 10^0 … 10^99, computed once (dYdX memoises its powers of
+// ten the same way), so the comparison times the arithmetic, not Exp.
+var pow10 = func() []*big.Int {
+	t := make([]*big.Int, 100)
+	t[0] = big.NewInt(1)
+	for i := 1; i < len(t); i++ {
+		t[i] = new(big.Int).Mul(t[i-1], big.NewInt(10))
+	}
+	return t
+}()
+
 // ratPow10 is 10^e as a big.Rat (e of either sign).
 func ratPow10(e int32) *big.Rat {
 	if e >= 0 {
-		return new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e)), nil))
+		return new(big.Rat).SetInt(pow10[e])
 	}
-	return new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-e)), nil))
+	return new(big.Rat).SetFrac(big.NewInt(1), pow10[-e])
 }
 
 // BaseToQuote is base × price × 10^(pe + ar + 6) as a big.Rat, truncated

@@ -106,10 +106,10 @@ func benchCBatch(b *testing.B, n int) {
 	}
 }
 
-func BenchmarkDydxRiskBig1(b *testing.B)          { benchBig(b, 1) }
-func BenchmarkDydxRiskBig16(b *testing.B)         { benchBig(b, 16) }
-func BenchmarkDydxRiskPartliq1(b *testing.B)      { benchC(b, 1) }
-func BenchmarkDydxRiskPartliq16(b *testing.B)     { benchC(b, 16) }
+func BenchmarkDydxRiskBig1(b *testing.B)           { benchBig(b, 1) }
+func BenchmarkDydxRiskBig16(b *testing.B)          { benchBig(b, 16) }
+func BenchmarkDydxRiskPartliq1(b *testing.B)       { benchC(b, 1) }
+func BenchmarkDydxRiskPartliq16(b *testing.B)      { benchC(b, 16) }
 func BenchmarkDydxRiskPartliqBatch1(b *testing.B)  { benchCBatch(b, 1) }
 func BenchmarkDydxRiskPartliqBatch16(b *testing.B) { benchCBatch(b, 16) }
 

@@ -14,7 +14,7 @@
 use partliq::account::{Pool, Position};
 use partliq::num::{Ppm, Quote};
 use partliq::plan::PlanParams;
-use partliq::venues::dydx_v4::{subaccount_risk, DydxPerpetual, DydxPosition, LiquidityTier, MarketPrice, Risk};
+use partliq::venues::dydx_v4::{DydxPerpetual, DydxPosition, LiquidityTier, MarketPrice, Risk};
 
 use crate::account::partliq_position;
 use crate::boundary::{decode, PoolRef, OK};
@@ -242,22 +242,12 @@ pub unsafe extern "C" fn partliq_plan_liquidation_batch(
     OK
 }
 
-/// One dYdX subaccount's risk.
-fn dydx_one(
-    a: &partliq_batch_account,
-    positions: &[partliq_batch_dydx_position],
-    scratch: &mut [DydxPosition; 32],
-) -> Result<partliq_batch_dydx_risk, partliq_status> {
-    let ps = range(a, positions)?;
-    // At most 32 positions a call through the fixed scratch (dYdX allows
-    // far fewer per subaccount); chunks of 32 summed in turn.
+/// One dYdX subaccount's risk: `subaccount_risk`'s sum, in its order
+/// (the USDC balance, then each position's risk in turn).
+fn dydx_one(a: &partliq_batch_account, positions: &[partliq_batch_dydx_position]) -> Result<partliq_batch_dydx_risk, partliq_status> {
     let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(a.collateral) };
-    for chunk in ps.chunks(scratch.len()) {
-        for (slot, p) in scratch.iter_mut().zip(chunk) {
-            *slot = p.to_core()?;
-        }
-        let part = subaccount_risk(0, scratch.get(..chunk.len()).unwrap_or(&[])).map_err(status_of)?;
-        total = total.checked_add(part).map_err(status_of)?;
+    for p in range(a, positions)? {
+        total = total.checked_add(p.to_core()?.risk().map_err(status_of)?).map_err(status_of)?;
     }
     let narrow = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
     Ok(partliq_batch_dydx_risk {
@@ -296,9 +286,8 @@ pub unsafe extern "C" fn partliq_dydx_subaccount_risk_batch(
     if out_len != accounts.len() {
         return PARTLIQ_STATUS_BAD_LENGTH;
     }
-    let mut scratch = [DydxPosition::default(); 32];
     for ((a, o), s) in accounts.iter().zip(out.iter_mut()).zip(statuses.iter_mut()) {
-        *s = match dydx_one(a, positions, &mut scratch) {
+        *s = match dydx_one(a, positions) {
             Ok(r) => {
                 *o = r;
                 OK
@@ -333,7 +322,7 @@ mod tests {
             partliq_batch_account { collateral: 0, first_position: 2, position_count: 2 },
         ];
         let mut out = [partliq_health::default(); 3];
-        let mut st = [-1; 3];
+        let mut st = [u32::MAX; 3];
         let r = unsafe {
             partliq_pool_health_batch(
                 ms.as_ptr(),
@@ -379,7 +368,7 @@ mod tests {
         let ps = [pos(10, -900)];
         let accts = [partliq_batch_account { collateral: 50, first_position: 0, position_count: 1 }];
         let mut out = [partliq_health::default(); 1];
-        let mut st = [-1; 1];
+        let mut st = [u32::MAX; 1];
         let call = |accts: *const partliq_batch_account, out: *mut partliq_health, st: *mut partliq_status, n: usize| unsafe {
             partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, accts, 1, ps.as_ptr(), 1, out, st, n)
         };
@@ -388,7 +377,7 @@ mod tests {
         assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), null_mut(), 1), PARTLIQ_STATUS_NULL_POINTER);
         assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), st.as_mut_ptr(), 0), PARTLIQ_STATUS_BAD_LENGTH);
         assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), st.as_mut_ptr(), usize::MAX), PARTLIQ_STATUS_BAD_LENGTH);
-        assert_eq!(st, [-1], "nothing written on a refused call");
+        assert_eq!(st, [u32::MAX], "nothing written on a refused call");
         // An empty batch with NULL arrays of length 0 is fine.
         let r = unsafe { partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, null(), 0, null(), 0, null_mut(), null_mut(), 0) };
         assert_eq!(r, OK);
@@ -405,11 +394,10 @@ mod tests {
             partliq_batch_account { collateral: 10, first_position: 0, position_count: 1 },
             partliq_batch_account { collateral: 0, first_position: 1, position_count: 1 },
         ];
-        let params =
-            partliq_plan_params { target: partliq_target { kind: 0, buffer_ppm: 0 }, price_band_ppm: 1_000, order: 0, reserved: 0 };
+        let params = partliq_plan_params { target: partliq_target { kind: 0, buffer_ppm: 0 }, price_band_ppm: 1_000, order: 0 };
         let mut legs = [partliq_plan_leg::default(); 4];
         let mut plans = [partliq_plan::default(); 2];
-        let mut st = [-1; 2];
+        let mut st = [u32::MAX; 2];
         let r = unsafe {
             partliq_plan_liquidation_batch(
                 ms.as_ptr(),
@@ -526,7 +514,7 @@ mod tests {
         bad.reserved = 1;
         let ps = [p, bad];
         let mut out = [partliq_batch_dydx_risk::default(); 3];
-        let mut st = [-1; 3];
+        let mut st = [u32::MAX; 3];
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, ps.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
         assert_eq!(r, OK);
         assert_eq!(st, [OK, OK, PARTLIQ_STATUS_RESERVED_NOT_ZERO]);
