@@ -323,6 +323,7 @@ mod tests {
         ];
         let mut out = [partliq_health::default(); 3];
         let mut st = [u32::MAX; 3];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe {
             partliq_pool_health_batch(
                 ms.as_ptr(),
@@ -343,6 +344,7 @@ mod tests {
         for i in 0..2 {
             let a = accts[i];
             let mut one = partliq_health::default();
+            // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
             let s = unsafe {
                 partliq_pool_health(
                     ms.as_ptr(),
@@ -369,6 +371,7 @@ mod tests {
         let accts = [partliq_batch_account { collateral: 50, first_position: 0, position_count: 1 }];
         let mut out = [partliq_health::default(); 1];
         let mut st = [u32::MAX; 1];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let call = |accts: *const partliq_batch_account, out: *mut partliq_health, st: *mut partliq_status, n: usize| unsafe {
             partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, accts, 1, ps.as_ptr(), 1, out, st, n)
         };
@@ -379,6 +382,7 @@ mod tests {
         assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), st.as_mut_ptr(), usize::MAX), PARTLIQ_STATUS_BAD_LENGTH);
         assert_eq!(st, [u32::MAX], "nothing written on a refused call");
         // An empty batch with NULL arrays of length 0 is fine.
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, null(), 0, null(), 0, null_mut(), null_mut(), 0) };
         assert_eq!(r, OK);
     }
@@ -398,6 +402,7 @@ mod tests {
         let mut legs = [partliq_plan_leg::default(); 4];
         let mut plans = [partliq_plan::default(); 2];
         let mut st = [u32::MAX; 2];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe {
             partliq_plan_liquidation_batch(
                 ms.as_ptr(),
@@ -422,6 +427,7 @@ mod tests {
             let a = accts[i];
             let mut one_legs = [partliq_plan_leg::default(); 2];
             let mut one = partliq_plan::default();
+            // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
             let s = unsafe {
                 partliq_plan_liquidation(
                     ms.as_ptr(),
@@ -442,6 +448,7 @@ mod tests {
             assert_eq!(legs[2 * i..2 * i + 2], one_legs);
         }
         // legs_len not accounts × legs_per_account.
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe {
             partliq_plan_liquidation_batch(
                 ms.as_ptr(),
@@ -462,6 +469,7 @@ mod tests {
             )
         };
         assert_eq!(r, PARTLIQ_STATUS_BAD_LENGTH);
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe {
             partliq_plan_liquidation_batch(
                 ms.as_ptr(),
@@ -515,6 +523,7 @@ mod tests {
         let ps = [p, bad];
         let mut out = [partliq_batch_dydx_risk::default(); 3];
         let mut st = [u32::MAX; 3];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, ps.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
         assert_eq!(r, OK);
         assert_eq!(st, [OK, OK, PARTLIQ_STATUS_RESERVED_NOT_ZERO]);
@@ -527,8 +536,10 @@ mod tests {
             out[1],
             partliq_batch_dydx_risk { mmr: 5_000_000_000, imr: 10_000_000_000, nc: 3_000_000_000, liquidatable: 1, reserved: 0 }
         );
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, ps.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 2) };
         assert_eq!(r, PARTLIQ_STATUS_BAD_LENGTH);
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, null(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
         assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
     }
