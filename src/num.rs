@@ -227,9 +227,9 @@ fn divrem_pow5(x: u64, m: u32) -> Option<(u64, u64)> {
 /// divisors compose (`⌊⌊n / 2^m⌋ / 5^m⌋ = ⌊n / 10^m⌋`), so the division is a
 /// shift, then — when the shifted value fits `u64` (the usual case: a
 /// notional of up to `2^(64 + m)`) and `m ≤ 27` — a 64-bit division by the
-/// constant `5^m` (a multiply). The remainder is non-zero exactly when a
-/// shifted-out bit or the 64-bit remainder is. Otherwise one `u128`
-/// division.
+/// constant `5^m` (a multiply); for a wider value and `m ≤ 13`, four such
+/// divisions of 32-bit limbs. The remainder is non-zero exactly when a
+/// shifted-out bit or the last remainder is. Otherwise one `u128` division.
 #[inline]
 pub(crate) fn div_pow10_mag(n: u128, m: u32) -> (u128, bool) {
     if m == 0 {
@@ -243,6 +243,20 @@ pub(crate) fn div_pow10_mag(n: u128, m: u32) -> (u128, bool) {
             if let Some((q, r)) = divrem_pow5(s, m) {
                 return (u128::from(q), r != 0 || low != 0);
             }
+        }
+        if m <= 13 {
+            // 5^m < 2^31: schoolbook division by 32-bit limbs, each step's
+            // dividend (remainder × 2^32 + limb) below 5^m × 2^32 < 2^63,
+            // so each is a 64-bit division by the constant.
+            let (mut q, mut r) = (0u128, 0u64);
+            for i in (0..4u32).rev() {
+                let limb = u64::try_from(shifted.wrapping_shr(i.wrapping_mul(32)) & 0xFFFF_FFFF).unwrap_or(0);
+                let cur = r.wrapping_shl(32) | limb;
+                let Some((ql, rl)) = divrem_pow5(cur, m) else { break };
+                q = q.wrapping_shl(32) | u128::from(ql);
+                r = rl;
+            }
+            return (q, r != 0 || low != 0);
         }
     }
     match usize::try_from(m).ok().and_then(|i| POW10.get(i)) {
