@@ -18,10 +18,7 @@ import "math/big"
 // quoteAtomicResolution is USDC's: a quote quantum is 10^-6 USDC.
 const quoteAtomicResolution = -6
 
-var (
-	oneMillion    = big.NewInt(1_000_000)
-	ratOneMillion = new(big.Rat).SetInt(oneMillion)
-)
+var oneMillion = big.NewInt(1_000_000)
 
 // Perpetual is a dYdX perpetual with its liquidity tier.
 type Perpetual struct {
@@ -156,4 +153,3 @@ func (r Risk) IsLiquidatable() bool {
 	return r.MMR.Sign() > 0 && r.NC.Cmp(r.MMR) < 0
 }
 
-var _ = ratOneMillion

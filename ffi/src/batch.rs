@@ -494,8 +494,8 @@ mod tests {
 
     #[test]
     fn dydx_batch_is_subaccount_risk() {
-        // dYdX's BTC test perpetual: atomic resolution −8, IMF 20 %, MF 50 %;
-        // price 50,000 USDC (50,000 × 10^−5 exponent −5... as 5,000,000,000 × 10^−5).
+        // A BTC perpetual of dYdX's tests: atomic resolution −8, IMF 20 %,
+        // MF 50 %; price 50,000 USDC (5,000,000,000 × 10^−5).
         let p = partliq_batch_dydx_position {
             perpetual_id: 0,
             atomic_resolution: -8,
