@@ -152,4 +152,3 @@ func SubaccountRisk(usdc *big.Int, ps []Position) Risk {
 func (r Risk) IsLiquidatable() bool {
 	return r.MMR.Sign() > 0 && r.NC.Cmp(r.MMR) < 0
 }
-
