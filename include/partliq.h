@@ -4020,6 +4020,107 @@ typedef struct partliq_ledger {
 } partliq_ledger;
 
 /**
+ * One account of a batch: its collateral and its positions, the range
+ * `[first_position, first_position + position_count)` of the batch's
+ * positions array.
+ */
+typedef struct partliq_batch_account {
+  /**
+   * Collateral, quote units.
+   */
+  int64_t collateral;
+  /**
+   * Index of the account's first position in the positions array.
+   */
+  uint32_t first_position;
+  /**
+   * Number of positions (consecutive from `first_position`).
+   */
+  uint32_t position_count;
+} partliq_batch_account;
+
+/**
+ * A dYdX v4 perpetual position with its market (the replica
+ * `venues::dydx_v4`'s `DydxPosition`), in 64-bit fields.
+ */
+typedef struct partliq_batch_dydx_position {
+  /**
+   * Perpetual id.
+   */
+  uint32_t perpetual_id;
+  /**
+   * One base quantum is `10^atomic_resolution` coins.
+   */
+  int32_t atomic_resolution;
+  /**
+   * Open interest, base quantums.
+   */
+  int64_t open_interest;
+  /**
+   * Base initial margin fraction, ppm (≤ 1,000,000).
+   */
+  uint32_t initial_margin_ppm;
+  /**
+   * Maintenance margin as a fraction of the initial margin, ppm.
+   */
+  uint32_t maintenance_fraction_ppm;
+  /**
+   * Open-interest lower cap, quote quantums.
+   */
+  uint64_t open_interest_lower_cap;
+  /**
+   * Open-interest upper cap, quote quantums (0: no scaling).
+   */
+  uint64_t open_interest_upper_cap;
+  /**
+   * Oracle price mantissa.
+   */
+  uint64_t price;
+  /**
+   * Oracle price exponent.
+   */
+  int32_t price_exponent;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+  /**
+   * Size in base quantums (long > 0, short < 0).
+   */
+  int64_t quantums;
+  /**
+   * The position's quote balance (after funding), quote quantums.
+   */
+  int64_t quote_balance;
+} partliq_batch_dydx_position;
+
+/**
+ * A dYdX subaccount's margin (`margin.Risk`), quote quantums.
+ */
+typedef struct partliq_batch_dydx_risk {
+  /**
+   * Maintenance margin requirement.
+   */
+  int64_t mmr;
+  /**
+   * Initial margin requirement.
+   */
+  int64_t imr;
+  /**
+   * Net collateral.
+   */
+  int64_t nc;
+  /**
+   * 1 when liquidatable (`MMR > 0 && NC < MMR`), else 0.
+   */
+  uint32_t liquidatable;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} partliq_batch_dydx_risk;
+
+/**
  * Success: the outputs are written.
  */
 #define PARTLIQ_STATUS_OK 0
@@ -6833,6 +6934,83 @@ partliq_status partliq_fund_ledger(const void *mem,
 partliq_status partliq_fund_set_floor(const void *mem,
                                       size_t len,
                                       int64_t floor);
+
+/**
+ * The health of `accounts_len` cross pools (`partliq_pool_health` of each)
+ * in one call.
+ *
+ * `out` and `statuses` hold `accounts_len` entries (`out_len` must equal
+ * `accounts_len`: `PARTLIQ_STATUS_BAD_LENGTH` otherwise). Returns a
+ * failure status (NULL pointer, bad length, a reserved field or enum of a
+ * market or position) without writing anything when the batch's shared
+ * arguments are bad; otherwise `PARTLIQ_STATUS_OK`, with each account's
+ * status in `statuses[i]` and its health in `out[i]` when that is OK.
+ *
+ * # Safety
+ * Each non-NULL pointer must be valid for its length (`out` and
+ * `statuses` for `out_len` writes) and not written by anything else
+ * during the call.
+ */
+partliq_status partliq_pool_health_batch(const struct partliq_market *markets,
+                                         size_t markets_len,
+                                         const int64_t *prices,
+                                         size_t prices_len,
+                                         const struct partliq_batch_account *accounts,
+                                         size_t accounts_len,
+                                         const struct partliq_position *positions,
+                                         size_t positions_len,
+                                         struct partliq_health *out,
+                                         partliq_status *statuses,
+                                         size_t out_len);
+
+/**
+ * Liquidation plans (`partliq_plan_liquidation`) of `accounts_len` cross
+ * pools in one call, with one `params` for all.
+ *
+ * Account `i` writes its legs to `legs[i × legs_per_account ..]`
+ * (`legs_len` must be `accounts_len × legs_per_account`), its plan to
+ * `plans[i]` and its status to `statuses[i]` (`out_len` must equal
+ * `accounts_len`). Failures of the shared arguments fail the call, as
+ * [`partliq_pool_health_batch`]; an account's own failure is its status.
+ *
+ * # Safety
+ * As [`partliq_pool_health_batch`]; `legs` valid for `legs_len` writes.
+ */
+partliq_status partliq_plan_liquidation_batch(const struct partliq_market *markets,
+                                              size_t markets_len,
+                                              const int64_t *prices,
+                                              size_t prices_len,
+                                              const struct partliq_batch_account *accounts,
+                                              size_t accounts_len,
+                                              const struct partliq_position *positions,
+                                              size_t positions_len,
+                                              const struct partliq_plan_params *params,
+                                              struct partliq_plan_leg *legs,
+                                              size_t legs_len,
+                                              size_t legs_per_account,
+                                              struct partliq_plan *plans,
+                                              partliq_status *statuses,
+                                              size_t out_len);
+
+/**
+ * dYdX v4 subaccount margin (`venues::dydx_v4::subaccount_risk`: net
+ * collateral, initial and maintenance requirement, exact to the quantum)
+ * of `accounts_len` subaccounts in one call. An account's `collateral` is
+ * its USDC quote quantums; its positions are ranges of `positions`. A
+ * figure beyond `int64_t` is `PARTLIQ_STATUS_OVERFLOW` for that account.
+ * Statuses and lengths as [`partliq_pool_health_batch`]; a position with a
+ * non-zero reserved field gives its account `RESERVED_NOT_ZERO`.
+ *
+ * # Safety
+ * As [`partliq_pool_health_batch`].
+ */
+partliq_status partliq_dydx_subaccount_risk_batch(const struct partliq_batch_account *accounts,
+                                                  size_t accounts_len,
+                                                  const struct partliq_batch_dydx_position *positions,
+                                                  size_t positions_len,
+                                                  struct partliq_batch_dydx_risk *out,
+                                                  partliq_status *statuses,
+                                                  size_t out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -180,12 +180,12 @@ pub(crate) fn position_terms(market: &Market, size: i128, price: i128, quote_bal
     if size == 0 {
         return Ok(Sums { equity: quote_balance, initial: 0, maintenance: 0 });
     }
-    let value = num::add(market.notional_i128(size, price, Rounding::Floor)?, quote_balance)?;
-    Ok(Sums {
-        equity: value,
-        initial: market.requirement_i128(size, price, RequirementKind::Initial)?,
-        maintenance: market.requirement_i128(size, price, RequirementKind::Maintenance)?,
-    })
+    // The exact scaled notional once: its floor is the value, its magnitude
+    // carries both requirements (the tier found once).
+    let scaled = market.scaled_notional(size, price)?;
+    let value = num::add(num::div_pow10(scaled, market.checked_denominator_exponent()?, Rounding::Floor)?, quote_balance)?;
+    let (initial, maintenance) = market.requirements_scaled_abs(scaled.checked_abs().ok_or(Error::Overflow)?)?;
+    Ok(Sums { equity: value, initial, maintenance })
 }
 
 /// Terms of a stored position (size zero needs neither market price nor

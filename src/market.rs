@@ -216,6 +216,12 @@ impl Market {
         }
     }
 
+    /// `k` of [`Self::denominator_exponent`], [`Error::Overflow`] when `10^k`
+    /// is not an `i128` (as [`Self::notional_denominator`]).
+    pub(crate) fn checked_denominator_exponent(&self) -> Result<u32> {
+        num::checked_pow10_exponent(self.denominator_exponent())
+    }
+
     /// `10^k`, the denominator of exact notionals (see [`Self::scaled_notional`]).
     pub(crate) fn notional_denominator(&self) -> Result<i128> {
         num::pow10(self.denominator_exponent())
@@ -233,7 +239,15 @@ impl Market {
     /// Exact signed notional `size × price × 10^e`, as an integer numerator
     /// over `10^k` (see [`Self::notional_denominator`]). No rounding.
     pub(crate) fn scaled_notional(&self, size: i128, price: i128) -> Result<i128> {
-        num::mul(num::mul(size, price)?, self.notional_multiplier()?)
+        let product = match (i64::try_from(size), i64::try_from(price)) {
+            // Two i64s: the product fits i128 (no check needed).
+            (Ok(s), Ok(p)) => num::wide_mul_i64(s, p),
+            _ => num::mul(size, price)?,
+        };
+        if self.quote_exponent <= 0 {
+            return Ok(product);
+        }
+        num::mul(product, self.notional_multiplier()?)
     }
 
     /// Signed notional `size × price × 10^e` in quote units, rounded as named.
@@ -243,14 +257,14 @@ impl Market {
 
     /// [`Self::notional`] on `i128` figures (not narrowed to a quote amount).
     pub(crate) fn notional_i128(&self, size: i128, price: i128, rounding: Rounding) -> Result<i128> {
-        num::div_round(self.scaled_notional(size, price)?, self.notional_denominator()?, rounding)
+        num::div_pow10(self.scaled_notional(size, price)?, self.checked_denominator_exponent()?, rounding)
     }
 
     /// `|size × price × 10^e|` in quote units, rounded as named: what a
     /// close of `size` (either sign) takes from a notional budget.
     pub(crate) fn abs_notional(&self, size: i128, price: i128, rounding: Rounding) -> Result<i128> {
         let scaled = self.scaled_notional(size, price)?.checked_abs().ok_or(Error::Overflow)?;
-        num::div_round(scaled, self.notional_denominator()?, rounding)
+        num::div_pow10(scaled, self.checked_denominator_exponent()?, rounding)
     }
 
     /// Mark value of a position: `size × price × 10^e + quote_balance`,
@@ -309,7 +323,33 @@ impl Market {
     pub(crate) fn requirement_i128(&self, size: i128, price: i128, kind: RequirementKind) -> Result<i128> {
         let scaled_abs = self.scaled_notional(size, price)?.checked_abs().ok_or(Error::Overflow)?;
         let num_ = self.requirement_scaled(scaled_abs, kind)?;
-        num::div_round(num_, num::mul(self.notional_denominator()?, PPM)?, Rounding::Ceil)
+        // Over 10^k × 10^6 = 10^(k + 6) (an i128: k + 6 ≤ 38).
+        num::div_pow10(num_, num::checked_pow10_exponent(self.denominator_exponent().saturating_add(6))?, Rounding::Ceil)
+    }
+
+    /// `(initial, maintenance)` requirements of a position of exact scaled
+    /// absolute notional `scaled_abs` (see [`Self::scaled_notional`]), each
+    /// as [`Self::requirement`] computes it (rounded up), with the tier found
+    /// once for both.
+    pub(crate) fn requirements_scaled_abs(&self, scaled_abs: i128) -> Result<(i128, i128)> {
+        let tiers = self.active_tiers()?;
+        let (f_i, f_m, ded_i, ded_m) = match tiers {
+            // One tier (floor 0, checked by `validate`; the general path
+            // below reads it the same way): no deduction.
+            [t] if t.notional_floor.0 == 0 => (i128::from(t.initial.0), i128::from(t.maintenance.0), 0, 0),
+            _ => {
+                let idx = self.tier_index_scaled(scaled_abs)?;
+                let (fi, di) = self.tier_terms(idx, RequirementKind::Initial)?;
+                let (fm, dm) = self.tier_terms(idx, RequirementKind::Maintenance)?;
+                (i128::from(fi.0), i128::from(fm.0), di, dm)
+            }
+        };
+        let den = self.notional_denominator()?;
+        // The requirement's denominator 10^(k + 6) is an i128 (k + 6 ≤ 38).
+        let e = num::checked_pow10_exponent(self.denominator_exponent().saturating_add(6))?;
+        let num_i = num::sub(num::mul(scaled_abs, f_i)?, num::mul(ded_i, den)?)?;
+        let num_m = num::sub(num::mul(scaled_abs, f_m)?, num::mul(ded_m, den)?)?;
+        Ok((num::div_pow10(num_i, e, Rounding::Ceil)?, num::div_pow10(num_m, e, Rounding::Ceil)?))
     }
 
     /// Maintenance margin requirement (rounded up). See [`Self::requirement`].

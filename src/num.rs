@@ -135,9 +135,187 @@ pub fn sub(a: i128, b: i128) -> Result<i128> {
     a.checked_sub(b).ok_or(Error::Overflow)
 }
 
-/// `10^e` for `0 ≤ e ≤ 38`, checked.
+/// `10^e` for `0 ≤ e ≤ 38`, checked (a table look-up).
 pub fn pow10(e: u32) -> Result<i128> {
-    10i128.checked_pow(e).ok_or(Error::Overflow)
+    let p = usize::try_from(e).ok().and_then(|i| POW10.get(i)).ok_or(Error::Overflow)?;
+    // Every entry is below 2^127 (10^38 < 1.7·10^38).
+    i128::try_from(*p).map_err(|_| Error::Overflow)
+}
+
+/// `e` itself when `10^e` is an `i128` (`e ≤ 38`); [`Error::Overflow`]
+/// otherwise, as [`pow10`] errs.
+#[inline]
+pub fn checked_pow10_exponent(e: u32) -> Result<u32> {
+    if e <= 38 {
+        Ok(e)
+    } else {
+        Err(Error::Overflow)
+    }
+}
+
+/// `10^0 ..= 10^38`: every power of ten below `2^127`.
+const POW10: [u128; 39] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+    100_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000_000_000_000_000,
+    1_000_000_000_000_000_000_000_000_000_000_000_000,
+    10_000_000_000_000_000_000_000_000_000_000_000_000,
+    100_000_000_000_000_000_000_000_000_000_000_000_000,
+];
+
+/// `(x / 5^m, x % 5^m)` for `m ≤ 27` (`5^27 < 2^64`); `None` above. Each arm
+/// divides by a constant, which the compiler turns into a multiply and a
+/// shift (no division instruction, no library call).
+#[inline]
+fn divrem_pow5(x: u64, m: u32) -> Option<(u64, u64)> {
+    macro_rules! arms {
+        ($($m:literal => $d:literal),* $(,)?) => {
+            match m {
+                $($m => Some((x.checked_div($d)?, x.checked_rem($d)?)),)*
+                _ => None,
+            }
+        };
+    }
+    arms!(
+        0 => 1, 1 => 5, 2 => 25, 3 => 125, 4 => 625, 5 => 3_125, 6 => 15_625, 7 => 78_125,
+        8 => 390_625, 9 => 1_953_125, 10 => 9_765_625, 11 => 48_828_125, 12 => 244_140_625,
+        13 => 1_220_703_125, 14 => 6_103_515_625, 15 => 30_517_578_125, 16 => 152_587_890_625,
+        17 => 762_939_453_125, 18 => 3_814_697_265_625, 19 => 19_073_486_328_125,
+        20 => 95_367_431_640_625, 21 => 476_837_158_203_125, 22 => 2_384_185_791_015_625,
+        23 => 11_920_928_955_078_125, 24 => 59_604_644_775_390_625, 25 => 298_023_223_876_953_125,
+        26 => 1_490_116_119_384_765_625, 27 => 7_450_580_596_923_828_125,
+    )
+}
+
+/// The truncated quotient `n / 10^m` of a magnitude and whether a remainder
+/// was left, exact for every `n` and `m`.
+///
+/// The fast path: `10^m = 2^m × 5^m`, and truncated divisions by positive
+/// divisors compose (`⌊⌊n / 2^m⌋ / 5^m⌋ = ⌊n / 10^m⌋`), so the division is a
+/// shift, then — when the shifted value fits `u64` (the usual case: a
+/// notional of up to `2^(64 + m)`) and `m ≤ 27` — a 64-bit division by the
+/// constant `5^m` (a multiply); for a wider value and `m ≤ 13`, four such
+/// divisions of 32-bit limbs. The remainder is non-zero exactly when a
+/// shifted-out bit or the last remainder is. Otherwise one `u128` division.
+#[inline]
+pub(crate) fn div_pow10_mag(n: u128, m: u32) -> (u128, bool) {
+    if m == 0 {
+        return (n, false);
+    }
+    if m <= 27 {
+        // 1 ≤ m ≤ 27: the shifts are in range.
+        let shifted = n.wrapping_shr(m);
+        let low = n & 1u128.wrapping_shl(m).wrapping_sub(1);
+        if let Ok(s) = u64::try_from(shifted) {
+            if let Some((q, r)) = divrem_pow5(s, m) {
+                return (u128::from(q), r != 0 || low != 0);
+            }
+        }
+        if m <= 13 {
+            // 5^m < 2^31: schoolbook division by 32-bit limbs, each step's
+            // dividend (remainder × 2^32 + limb) below 5^m × 2^32 < 2^63,
+            // so each is a 64-bit division by the constant.
+            let (mut q, mut r) = (0u128, 0u64);
+            for i in (0..4u32).rev() {
+                let limb = u64::try_from(shifted.wrapping_shr(i.wrapping_mul(32)) & 0xFFFF_FFFF).unwrap_or(0);
+                let cur = r.wrapping_shl(32) | limb;
+                let Some((ql, rl)) = divrem_pow5(cur, m) else { break };
+                q = q.wrapping_shl(32) | u128::from(ql);
+                r = rl;
+            }
+            return (q, r != 0 || low != 0);
+        }
+    }
+    match usize::try_from(m).ok().and_then(|i| POW10.get(i)) {
+        // 10^m ≥ 10 here: neither division can fail.
+        Some(&d) => (n.checked_div(d).unwrap_or(0), n.checked_rem(d).unwrap_or(0) != 0),
+        // 10^m ≥ 10^39 > u128::MAX ≥ n: the quotient truncates to 0.
+        None => (0, n != 0),
+    }
+}
+
+/// `n / 10^m` rounded as named: [`div_round`] by a power of ten, with the
+/// shift-and-multiply fast path of [`div_pow10_mag`]. Same result as
+/// `div_round(n, 10^m, rounding)` for every `n` and every `m ≤ 38`, and
+/// defined (a quotient in `{−1, 0, 1}`) beyond.
+#[inline]
+pub fn div_pow10(n: i128, m: u32, rounding: Rounding) -> Result<i128> {
+    signed_quotient(div_pow10_mag(n.unsigned_abs(), m), n < 0, rounding)
+}
+
+/// `a × b / 10^m` rounded as named, exact for every `a`, `b` whose product
+/// and quotient fit: when both magnitudes fit `u64` the product is one
+/// `u128` multiplication (it cannot overflow) and the division takes the
+/// fast path of [`div_pow10_mag`]; otherwise [`mul_div_wide`].
+#[inline]
+pub fn mul_div_pow10(a: i128, b: i128, m: u32, rounding: Rounding) -> Result<i128> {
+    let (ma, mb) = (a.unsigned_abs(), b.unsigned_abs());
+    if let (Ok(x), Ok(y)) = (u64::try_from(ma), u64::try_from(mb)) {
+        // |a|, |b| < 2^64: the product is below 2^128.
+        let p = u128::from(x).wrapping_mul(u128::from(y));
+        let negative = (a < 0) != (b < 0) && p != 0;
+        return signed_quotient(div_pow10_mag(p, m), negative, rounding);
+    }
+    mul_div_wide(a, b, pow10(m)?, rounding)
+}
+
+/// A truncated magnitude quotient and its remainder flag, signed and
+/// rounded as named (away from zero when the direction asks for it).
+#[inline]
+fn signed_quotient((q, inexact): (u128, bool), negative: bool, rounding: Rounding) -> Result<i128> {
+    let away = inexact
+        && match rounding {
+            Rounding::TowardZero => false,
+            Rounding::Floor => negative,
+            Rounding::Ceil => !negative,
+        };
+    let q = if away { q.checked_add(1).ok_or(Error::Overflow)? } else { q };
+    if negative {
+        0i128.checked_sub_unsigned(q).ok_or(Error::Overflow)
+    } else {
+        i128::try_from(q).map_err(|_| Error::Overflow)
+    }
+}
+
+/// `a × b` of two `i64`s as an `i128`: never overflows (`|a × b| ≤ 2^126`),
+/// so no check is needed — the bound is the types'.
+#[inline]
+#[must_use]
+pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
+    i128::from(a).wrapping_mul(i128::from(b))
 }
 
 /// `√n` rounded as named (`Floor` and `TowardZero` down, `Ceil` up), exact
@@ -415,7 +593,53 @@ mod tests {
         assert_eq!(mul_div_wide(i128::MAX, i128::MAX, i128::MAX, Ceil).unwrap(), i128::MAX);
     }
 
+    #[test]
+    fn div_pow10_at_its_edges() {
+        // 12,345 / 10^2 = 123.45 → floor 123, ceil 124; −123.45 → −124, −123.
+        assert_eq!(div_pow10(12_345, 2, Floor).unwrap(), 123);
+        assert_eq!(div_pow10(12_345, 2, Ceil).unwrap(), 124);
+        assert_eq!(div_pow10(-12_345, 2, Floor).unwrap(), -124);
+        assert_eq!(div_pow10(-12_345, 2, Ceil).unwrap(), -123);
+        assert_eq!(div_pow10(-12_345, 2, TowardZero).unwrap(), -123);
+        // A remainder only in the shifted-out bits: 10^6 + 2^5 = 1,000,032
+        // over 10^6 (2^6 · 5^6): ⌊/2^6⌋ = 15,625 = 5^6 exactly, yet inexact.
+        assert_eq!(div_pow10(1_000_032, 6, Ceil).unwrap(), 2);
+        assert_eq!(div_pow10(1_000_000, 6, Ceil).unwrap(), 1);
+        // The extremes: i128::MIN / 10 = −17,014,118,346,046,923,173,168,730,371,588,410,572.8.
+        assert_eq!(div_pow10(i128::MIN, 1, Floor).unwrap(), i128::MIN / 10 - 1);
+        assert_eq!(div_pow10(i128::MIN, 0, Floor).unwrap(), i128::MIN);
+        // Beyond 10^38: (−1, 0, 1) as the rounding asks.
+        assert_eq!(div_pow10(5, 40, Ceil).unwrap(), 1);
+        assert_eq!(div_pow10(-5, 40, Floor).unwrap(), -1);
+        assert_eq!(div_pow10(-5, 40, Ceil).unwrap(), 0);
+        assert_eq!(pow10(38).unwrap(), 10i128.pow(38));
+        assert_eq!(pow10(39), Err(Error::Overflow));
+        // Both factors at 2^64 − 1: the product (2^128 − 2^65 + 1) does not fit i128, the quotient does.
+        let m = i128::from(u64::MAX);
+        assert_eq!(mul_div_pow10(m, m, 1, Floor).unwrap(), mul_div_wide(m, m, 10, Floor).unwrap());
+        assert_eq!(mul_div_pow10(-m, m, 0, Floor), Err(Error::Overflow));
+        assert_eq!(wide_mul_i64(i64::MIN, i64::MIN), 1i128 << 126);
+    }
+
     proptest! {
+        #[test]
+        fn div_pow10_is_div_round(n in any::<i128>(), small in -(1i128 << 90)..(1i128 << 90), m in 0u32..=38) {
+            for x in [n, small, small >> 40] {
+                for r in [Floor, Ceil, TowardZero] {
+                    prop_assert_eq!(div_pow10(x, m, r), div_round(x, pow10(m).unwrap(), r));
+                }
+            }
+        }
+
+        #[test]
+        fn mul_div_pow10_is_mul_div_wide(a in any::<i128>(), b in any::<i64>(), c in any::<u64>(), m in 0u32..=38) {
+            for (x, y) in [(a, i128::from(b)), (i128::from(c), i128::from(b)), (i128::from(b), -i128::from(c))] {
+                for r in [Floor, Ceil, TowardZero] {
+                    prop_assert_eq!(mul_div_pow10(x, y, m, r), mul_div_wide(x, y, pow10(m).unwrap(), r));
+                }
+            }
+        }
+
         #[test]
         fn wide_matches_narrow(a in -(1i128<<62)..(1i128<<62), b in -(1i128<<62)..(1i128<<62), d in prop_oneof![-(1i128<<40)..-1i128, 1i128..(1i128<<40)]) {
             for r in [Floor, Ceil, TowardZero] {

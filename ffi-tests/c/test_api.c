@@ -208,6 +208,60 @@ static void test_pool_health(void) {
   UNTOUCHED(h);
 }
 
+static void test_pool_health_batch(void) {
+  /* Three accounts over TWO: both positions with 100 (= test_pool_health's
+     first pool: equity 1,129, MM 538), the second alone with −600, and a
+     range past the array. */
+  const partliq_batch_account acc[3] = {{100, 0, 2}, {-600, 1, 1}, {0, 1, 2}};
+  partliq_health out[3];
+  partliq_status st[3];
+  memset(out, 0, sizeof out);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, 3, TWO, 2, out, st, 3), PARTLIQ_STATUS_OK);
+  CHECK(st[0] == PARTLIQ_STATUS_OK && out[0].equity == 1129 && out[0].maintenance_requirement == 538);
+  {
+    partliq_health one;
+    CHECK_STATUS(partliq_pool_health(M, 2, PRICES, 2, -600, TWO + 1, 1, &one), PARTLIQ_STATUS_OK);
+    CHECK(st[1] == PARTLIQ_STATUS_OK && memcmp(&one, &out[1], sizeof one) == 0);
+  }
+  CHECK(st[2] == PARTLIQ_STATUS_UNKNOWN_POSITION);
+  /* The shared arguments: refused whole, nothing written. */
+  POISON(out);
+  POISON(st);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, NULL, 3, TWO, 2, out, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, 3, TWO, 2, NULL, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, 3, TWO, 2, out, NULL, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, 3, TWO, 2, out, st, 2), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, SIZE_MAX, TWO, 2, out, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_pool_health_batch(M, 2, PRICES, 2, acc, 3, TWO, 2, out, st, SIZE_MAX), PARTLIQ_STATUS_BAD_LENGTH);
+  UNTOUCHED(out);
+  UNTOUCHED(st);
+  /* dYdX: 1 BTC (atomic resolution −8) at 50,000 (5,000,000,000 × 10^−5),
+     IMF 20 %, MF 50 %, quote balance −45,000 USDC, 1,000 USDC: notional
+     50,000,000,000; IMR 10,000,000,000; MMR 5,000,000,000; NC
+     6,000,000,000. */
+  {
+    partliq_batch_dydx_position p;
+    partliq_batch_dydx_risk r;
+    partliq_status s;
+    const partliq_batch_account a = {1000000000, 0, 1};
+    memset(&p, 0, sizeof p);
+    p.atomic_resolution = -8;
+    p.initial_margin_ppm = 200000;
+    p.maintenance_fraction_ppm = 500000;
+    p.price = 5000000000u;
+    p.price_exponent = -5;
+    p.quantums = 100000000;
+    p.quote_balance = -45000000000;
+    CHECK_STATUS(partliq_dydx_subaccount_risk_batch(&a, 1, &p, 1, &r, &s, 1), PARTLIQ_STATUS_OK);
+    CHECK(s == PARTLIQ_STATUS_OK && r.mmr == 5000000000 && r.imr == 10000000000 && r.nc == 6000000000 && r.liquidatable == 0);
+    CHECK_STATUS(partliq_dydx_subaccount_risk_batch(&a, 1, NULL, 1, &r, &s, 1), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_dydx_subaccount_risk_batch(&a, 1, &p, 1, &r, &s, 0), PARTLIQ_STATUS_BAD_LENGTH);
+    p.reserved = 1;
+    CHECK_STATUS(partliq_dydx_subaccount_risk_batch(&a, 1, &p, 1, &r, &s, 1), PARTLIQ_STATUS_OK);
+    CHECK(s == PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  }
+}
+
 static void test_account_health(void) {
   const int64_t prices[2] = {90, 12345};
   partliq_position ps[2] = {position(0, 100, -9000), position(1, -3, 500)};
@@ -602,6 +656,7 @@ int main(void) {
   test_status_str();
   test_market_validate();
   test_pool_health();
+  test_pool_health_batch();
   test_account_health();
   test_minimal_close();
   test_minimal_close_is_exact_with_fine_lots();

@@ -359,3 +359,42 @@ func SettleFill(p *Pool, fill Fill) (Settlement, error) {
 		(*C.partliq_fill)(unsafe.Pointer(&fill)), (*C.partliq_settlement)(unsafe.Pointer(&s))))
 	return s, err
 }
+
+// BatchAccount is partliq_batch_account: an account of a batch, the range
+// [FirstPosition, FirstPosition+PositionCount) of the batch's positions.
+type BatchAccount struct {
+	Collateral    int64
+	FirstPosition uint32
+	PositionCount uint32
+}
+
+var (
+	_ [unsafe.Sizeof(BatchAccount{}) - C.sizeof_partliq_batch_account]byte
+	_ [C.sizeof_partliq_batch_account - unsafe.Sizeof(BatchAccount{})]byte
+)
+
+// PoolHealthBatch is partliq_pool_health_batch: the health of every
+// account in one crossing. The error is the batch's (bad shared
+// arguments); statuses[i] is account i's (nil: its health is health[i]).
+func PoolHealthBatch(markets []Market, prices []int64, accounts []BatchAccount, positions []Position) ([]Health, []error, error) {
+	health := make([]Health, len(accounts))
+	statuses := make([]C.partliq_status, len(accounts))
+	p := (&Pool{Markets: markets, Prices: prices, Positions: positions}).c()
+	var acc *C.partliq_batch_account
+	var out *C.partliq_health
+	var st *C.partliq_status
+	if len(accounts) > 0 {
+		acc = (*C.partliq_batch_account)(unsafe.Pointer(&accounts[0]))
+		out = (*C.partliq_health)(unsafe.Pointer(&health[0]))
+		st = &statuses[0]
+	}
+	if err := check(C.partliq_pool_health_batch(p.markets, p.nMarkets, p.prices, p.nPrices, acc, C.size_t(len(accounts)),
+		p.positions, p.nPositions, out, st, C.size_t(len(accounts)))); err != nil {
+		return nil, nil, err
+	}
+	errs := make([]error, len(accounts))
+	for i, s := range statuses {
+		errs[i] = check(s)
+	}
+	return health, errs, nil
+}

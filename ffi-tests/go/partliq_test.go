@@ -260,3 +260,28 @@ func runCase(t *testing.T, line string) string {
 	}
 	return name + " 0 " + res
 }
+
+// The batch: each account's health is PoolHealth of its range; a range
+// past the positions is UNKNOWN_POSITION for that account alone.
+func TestPoolHealthBatch(t *testing.T) {
+	ms := []Market{marketA()}
+	prices := []int64{100}
+	ps := []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9600}, {MarketIndex: 0, Size: -10, QuoteBalance: 1100}}
+	accs := []BatchAccount{{Collateral: 0, FirstPosition: 0, PositionCount: 1}, {Collateral: 7, FirstPosition: 0, PositionCount: 2}, {FirstPosition: 1, PositionCount: 5}}
+	hs, errs, err := PoolHealthBatch(ms, prices, accs, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range accs[:2] {
+		one, e := PoolHealth(&Pool{Markets: ms, Prices: prices, Collateral: a.Collateral, Positions: ps[a.FirstPosition : a.FirstPosition+a.PositionCount]})
+		if e != nil || errs[i] != nil || one != hs[i] {
+			t.Fatalf("account %d: %+v (%v) vs %+v (%v)", i, hs[i], errs[i], one, e)
+		}
+	}
+	if hs[0].Equity != 400 || hs[0].State != StateLiquidatable {
+		t.Fatalf("account 0: %+v", hs[0])
+	}
+	if errs[2] != StatusUnknownPosition {
+		t.Fatalf("account 2: %v", errs[2])
+	}
+}

@@ -191,8 +191,13 @@ mod cases;
 #[allow(unsafe_code)]
 mod fixtures;
 
+// Batch entry points: health, plans and dYdX margin of N accounts a call.
+#[allow(unsafe_code)]
+mod batch;
+
 pub use account::*;
 pub use asset::*;
+pub use batch::*;
 pub use escalation::*;
 pub use health::*;
 pub use index::*;

@@ -184,7 +184,7 @@ pub unsafe extern "C" fn partliq_plan_liquidation(
 /// The core's plan, kept out of the exported function's frame (see
 /// `scripts/ffi/check-stack-probes.sh`); it writes `legs` only on success.
 #[inline(never)]
-fn plan_core(view: &PoolRef<'_>, params: &PlanParams, legs: &mut [partliq_plan_leg]) -> Result<Plan, partliq_status> {
+pub(crate) fn plan_core(view: &PoolRef<'_>, params: &PlanParams, legs: &mut [partliq_plan_leg]) -> Result<Plan, partliq_status> {
     let legs = Castable::cast_slice_mut(legs)?;
     plan_liquidation(&view.pool(), view.markets, view.prices, params, legs).map_err(status_of)
 }

@@ -137,7 +137,8 @@ pub const QUOTE_CURRENCY_ATOMIC_RESOLUTION: i32 = -6;
 /// fits `i128`.
 pub fn big_mul_ppm(val: i128, ppm: i128, round_up: bool) -> Result<i128> {
     let rounding = if round_up { Rounding::Ceil } else { Rounding::Floor };
-    num::mul_div_wide(val, ppm, ONE_MILLION_I, rounding)
+    // 10^6: a shift and a multiply when both factors fit u64.
+    num::mul_div_pow10(val, ppm, 6, rounding)
 }
 
 /// `input × ppm / 1,000,000` rounded toward −∞: dYdX's `BigIntMulPpm`.
@@ -191,8 +192,10 @@ pub fn big_uint64_clamp(n: i128, lower: u64, upper: u64) -> u64 {
 /// with `|a × b| < 2^165` (always the case for callers here: one factor is
 /// below `2^64`).
 fn mul_div_pow10(a: i128, b: i128, k: u64, rounding: Rounding) -> Result<i128> {
-    if let Some(p) = u32::try_from(k).ok().and_then(|k| 10i128.checked_pow(k)) {
-        return num::mul_div_wide(a, b, p, rounding);
+    if let Ok(k) = u32::try_from(k) {
+        if k <= 38 {
+            return num::mul_div_pow10(a, b, k, rounding);
+        }
     }
     let q1 = num::mul_div_wide(a, b, num::pow10(38)?, rounding)?;
     let rest = k.checked_sub(38).ok_or(Error::Overflow)?;
@@ -569,11 +572,24 @@ impl DydxPerpetual {
     pub fn margin_requirements(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<(i128, i128)> {
         let abs = quantums.checked_abs().ok_or(Error::Overflow)?;
         let notional = self.net_notional(price, abs)?;
+        self.margin_of_notional(price, notional, custom_imf_ppm)
+    }
+
+    /// [`Self::margin_requirements`] of a position whose absolute notional
+    /// `notional` (`base_to_quote(|quantums|)`) is known.
+    fn margin_of_notional(&self, price: MarketPrice, notional: i128, custom_imf_ppm: u32) -> Result<(i128, i128)> {
         let oi_notional = self.net_notional(price, self.open_interest)?;
         let tier = &self.liquidity_tier;
         let base_imr = tier.initial_margin_quote_quantums(notional, 0, 0)?;
         let mmr = big_mul_ppm(base_imr, i128::from(tier.maintenance_fraction_ppm), true)?;
-        let imr = tier.initial_margin_quote_quantums(notional, oi_notional, custom_imf_ppm)?;
+        // The adjusted fraction is the base one (no open-interest scaling in
+        // effect, no larger custom fraction): the same product again.
+        let imr = if custom_imf_ppm <= tier.initial_margin_ppm && tier.adjusted_initial_margin_ppm(oi_notional)? == tier.initial_margin_ppm
+        {
+            base_imr
+        } else {
+            tier.initial_margin_quote_quantums(notional, oi_notional, custom_imf_ppm)?
+        };
         Ok((imr, mmr))
     }
 
@@ -581,7 +597,11 @@ impl DydxPerpetual {
     /// dYdX's `GetPositionNetNotionalValueAndMarginRequirements`.
     pub fn position_net_notional_value_and_margin(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
         let nc = self.net_notional(price, quantums)?;
-        let (imr, mmr) = self.margin_requirements(price, quantums, custom_imf_ppm)?;
+        // The notional of |quantums| is |nc|: the conversion truncates
+        // toward zero, symmetric in the sign (and |quantums| overflows
+        // exactly when quantums is i128::MIN).
+        quantums.checked_abs().ok_or(Error::Overflow)?;
+        let (imr, mmr) = self.margin_of_notional(price, nc.checked_abs().ok_or(Error::Overflow)?, custom_imf_ppm)?;
         Ok(Risk { mmr, imr, nc })
     }
 

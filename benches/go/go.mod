@@ -1,0 +1,3 @@
+module partliq.dev/benches/go
+
+go 1.19

@@ -1,0 +1,546 @@
+//! Batch entry points: the health, the plans and the dYdX margin of N
+//! accounts in one call, so that a caller across a foreign-function
+//! boundary (Go's cgo, Java's JNA) pays one crossing per batch instead of
+//! one per account.
+//!
+//! Accounts are ranges of one positions array (`partliq_batch_account`:
+//! collateral, first position, position count). The arguments shared by the
+//! batch (pointers, lengths, markets) are checked once and fail the whole
+//! call; each account then gets its own status in `statuses[i]` (its result
+//! in `out[i]` is written only when that status is `PARTLIQ_STATUS_OK`), so
+//! one bad account never hides the others'. An account whose range does not
+//! lie in the positions array has `PARTLIQ_STATUS_UNKNOWN_POSITION`.
+
+use partliq::account::{Pool, Position};
+use partliq::num::{Ppm, Quote};
+use partliq::plan::PlanParams;
+use partliq::venues::dydx_v4::{DydxPerpetual, DydxPosition, LiquidityTier, MarketPrice, Risk};
+
+use crate::account::partliq_position;
+use crate::boundary::{decode, PoolRef, OK};
+use crate::health::partliq_health;
+use crate::market::partliq_market;
+use crate::plan::{legs_written, partliq_plan, partliq_plan_leg, partliq_plan_order, partliq_plan_params, plan_core, plan_of};
+use crate::status::*;
+
+/// One account of a batch: its collateral and its positions, the range
+/// `[first_position, first_position + position_count)` of the batch's
+/// positions array.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_batch_account {
+    /// Collateral, quote units.
+    pub collateral: i64,
+    /// Index of the account's first position in the positions array.
+    pub first_position: u32,
+    /// Number of positions (consecutive from `first_position`).
+    pub position_count: u32,
+}
+
+pin_layout!(partliq_batch_account, size = 16, align = i64, { collateral @ 0, first_position @ 8, position_count @ 12 });
+
+/// A dYdX v4 perpetual position with its market (the replica
+/// `venues::dydx_v4`'s `DydxPosition`), in 64-bit fields.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_batch_dydx_position {
+    /// Perpetual id.
+    pub perpetual_id: u32,
+    /// One base quantum is `10^atomic_resolution` coins.
+    pub atomic_resolution: i32,
+    /// Open interest, base quantums.
+    pub open_interest: i64,
+    /// Base initial margin fraction, ppm (≤ 1,000,000).
+    pub initial_margin_ppm: u32,
+    /// Maintenance margin as a fraction of the initial margin, ppm.
+    pub maintenance_fraction_ppm: u32,
+    /// Open-interest lower cap, quote quantums.
+    pub open_interest_lower_cap: u64,
+    /// Open-interest upper cap, quote quantums (0: no scaling).
+    pub open_interest_upper_cap: u64,
+    /// Oracle price mantissa.
+    pub price: u64,
+    /// Oracle price exponent.
+    pub price_exponent: i32,
+    /// 0.
+    pub reserved: u32,
+    /// Size in base quantums (long > 0, short < 0).
+    pub quantums: i64,
+    /// The position's quote balance (after funding), quote quantums.
+    pub quote_balance: i64,
+}
+
+pin_layout!(partliq_batch_dydx_position, size = 72, align = i64, {
+    perpetual_id @ 0, atomic_resolution @ 4, open_interest @ 8, initial_margin_ppm @ 16,
+    maintenance_fraction_ppm @ 20, open_interest_lower_cap @ 24, open_interest_upper_cap @ 32,
+    price @ 40, price_exponent @ 48, reserved @ 52, quantums @ 56, quote_balance @ 64,
+});
+
+/// A dYdX subaccount's margin (`margin.Risk`), quote quantums.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_batch_dydx_risk {
+    /// Maintenance margin requirement.
+    pub mmr: i64,
+    /// Initial margin requirement.
+    pub imr: i64,
+    /// Net collateral.
+    pub nc: i64,
+    /// 1 when liquidatable (`MMR > 0 && NC < MMR`), else 0.
+    pub liquidatable: u32,
+    /// 0.
+    pub reserved: u32,
+}
+
+pin_layout!(partliq_batch_dydx_risk, size = 32, align = i64, { mmr @ 0, imr @ 8, nc @ 16, liquidatable @ 24, reserved @ 28 });
+
+impl partliq_batch_dydx_position {
+    fn to_core(self) -> Result<DydxPosition, partliq_status> {
+        if self.reserved != 0 {
+            return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
+        Ok(DydxPosition {
+            perpetual: DydxPerpetual {
+                id: self.perpetual_id,
+                atomic_resolution: self.atomic_resolution,
+                open_interest: i128::from(self.open_interest),
+                liquidity_tier: LiquidityTier {
+                    initial_margin_ppm: self.initial_margin_ppm,
+                    maintenance_fraction_ppm: self.maintenance_fraction_ppm,
+                    open_interest_lower_cap: self.open_interest_lower_cap,
+                    open_interest_upper_cap: self.open_interest_upper_cap,
+                },
+            },
+            price: MarketPrice { price: self.price, exponent: self.price_exponent },
+            quantums: i128::from(self.quantums),
+            quote_balance: i128::from(self.quote_balance),
+        })
+    }
+}
+
+/// The account's range of `positions`, or `UNKNOWN_POSITION`.
+fn range<'p, T>(a: &partliq_batch_account, positions: &'p [T]) -> Result<&'p [T], partliq_status> {
+    let first = usize::try_from(a.first_position).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+    let count = usize::try_from(a.position_count).map_err(|_| PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+    let end = first.checked_add(count).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+    positions.get(first..end).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)
+}
+
+/// One account's health.
+fn health_one(view: &PoolRef<'_>, a: &partliq_batch_account, positions: &[Position]) -> Result<partliq_health, partliq_status> {
+    let pool = Pool::new(Quote(a.collateral), range(a, positions)?);
+    partliq::health::pool_health(&pool, view.markets, view.prices).map(|h| partliq_health::from(&h)).map_err(status_of)
+}
+
+/// The health of `accounts_len` cross pools (`partliq_pool_health` of each)
+/// in one call.
+///
+/// `out` and `statuses` hold `accounts_len` entries (`out_len` must equal
+/// `accounts_len`: `PARTLIQ_STATUS_BAD_LENGTH` otherwise). Returns a
+/// failure status (NULL pointer, bad length, a reserved field or enum of a
+/// market or position) without writing anything when the batch's shared
+/// arguments are bad; otherwise `PARTLIQ_STATUS_OK`, with each account's
+/// status in `statuses[i]` and its health in `out[i]` when that is OK.
+///
+/// # Safety
+/// Each non-NULL pointer must be valid for its length (`out` and
+/// `statuses` for `out_len` writes) and not written by anything else
+/// during the call.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_pool_health_batch(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    accounts: *const partliq_batch_account,
+    accounts_len: usize,
+    positions: *const partliq_position,
+    positions_len: usize,
+    out: *mut partliq_health,
+    statuses: *mut partliq_status,
+    out_len: usize,
+) -> partliq_status {
+    let pool = pool_in!(markets, markets_len, prices, prices_len, 0, positions, positions_len);
+    let accounts = array_in!(accounts, accounts_len);
+    let out = array_out!(out, out_len);
+    let statuses = array_out!(statuses, out_len);
+    if out_len != accounts.len() {
+        return PARTLIQ_STATUS_BAD_LENGTH;
+    }
+    let view = check!(pool.view());
+    for ((a, o), s) in accounts.iter().zip(out.iter_mut()).zip(statuses.iter_mut()) {
+        *s = match health_one(&view, a, view.positions) {
+            Ok(h) => {
+                *o = h;
+                OK
+            }
+            Err(e) => e,
+        };
+    }
+    OK
+}
+
+/// Liquidation plans (`partliq_plan_liquidation`) of `accounts_len` cross
+/// pools in one call, with one `params` for all.
+///
+/// Account `i` writes its legs to `legs[i × legs_per_account ..]`
+/// (`legs_len` must be `accounts_len × legs_per_account`), its plan to
+/// `plans[i]` and its status to `statuses[i]` (`out_len` must equal
+/// `accounts_len`). Failures of the shared arguments fail the call, as
+/// [`partliq_pool_health_batch`]; an account's own failure is its status.
+///
+/// # Safety
+/// As [`partliq_pool_health_batch`]; `legs` valid for `legs_len` writes.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_plan_liquidation_batch(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    accounts: *const partliq_batch_account,
+    accounts_len: usize,
+    positions: *const partliq_position,
+    positions_len: usize,
+    params: *const partliq_plan_params,
+    legs: *mut partliq_plan_leg,
+    legs_len: usize,
+    legs_per_account: usize,
+    plans: *mut partliq_plan,
+    statuses: *mut partliq_status,
+    out_len: usize,
+) -> partliq_status {
+    let pool = pool_in!(markets, markets_len, prices, prices_len, 0, positions, positions_len);
+    let accounts = array_in!(accounts, accounts_len);
+    let params = struct_in!(params);
+    let legs = array_out!(legs, legs_len);
+    let plans = array_out!(plans, out_len);
+    let statuses = array_out!(statuses, out_len);
+    if out_len != accounts.len() || accounts.len().checked_mul(legs_per_account) != Some(legs.len()) || legs_per_account == 0 {
+        return PARTLIQ_STATUS_BAD_LENGTH;
+    }
+    let target = check!(params.target.to_core());
+    let order = check!(decode::<partliq_plan_order>(params.order));
+    let view = check!(pool.view());
+    let core_params = PlanParams { target, price_band: Ppm(params.price_band_ppm), order };
+    let rows = accounts.iter().zip(legs.chunks_exact_mut(legs_per_account)).zip(plans.iter_mut()).zip(statuses.iter_mut());
+    for (((a, account_legs), plan_out), s) in rows {
+        *s = match range(a, view.positions) {
+            Err(e) => e,
+            Ok(ps) => {
+                let one = PoolRef { markets: view.markets, prices: view.prices, collateral: Quote(a.collateral), positions: ps };
+                match plan_core(&one, &core_params, account_legs) {
+                    Ok(plan) => {
+                        legs_written(account_legs, plan.leg_count);
+                        *plan_out = plan_of(&plan);
+                        OK
+                    }
+                    Err(e) => e,
+                }
+            }
+        };
+    }
+    OK
+}
+
+/// One dYdX subaccount's risk: `subaccount_risk`'s sum, in its order
+/// (the USDC balance, then each position's risk in turn).
+fn dydx_one(a: &partliq_batch_account, positions: &[partliq_batch_dydx_position]) -> Result<partliq_batch_dydx_risk, partliq_status> {
+    let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(a.collateral) };
+    for p in range(a, positions)? {
+        total = total.checked_add(p.to_core()?.risk().map_err(status_of)?).map_err(status_of)?;
+    }
+    let narrow = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
+    Ok(partliq_batch_dydx_risk {
+        mmr: narrow(total.mmr)?,
+        imr: narrow(total.imr)?,
+        nc: narrow(total.nc)?,
+        liquidatable: u32::from(total.is_liquidatable()),
+        reserved: 0,
+    })
+}
+
+/// dYdX v4 subaccount margin (`venues::dydx_v4::subaccount_risk`: net
+/// collateral, initial and maintenance requirement, exact to the quantum)
+/// of `accounts_len` subaccounts in one call. An account's `collateral` is
+/// its USDC quote quantums; its positions are ranges of `positions`. A
+/// figure beyond `int64_t` is `PARTLIQ_STATUS_OVERFLOW` for that account.
+/// Statuses and lengths as [`partliq_pool_health_batch`]; a position with a
+/// non-zero reserved field gives its account `RESERVED_NOT_ZERO`.
+///
+/// # Safety
+/// As [`partliq_pool_health_batch`].
+#[no_mangle]
+pub unsafe extern "C" fn partliq_dydx_subaccount_risk_batch(
+    accounts: *const partliq_batch_account,
+    accounts_len: usize,
+    positions: *const partliq_batch_dydx_position,
+    positions_len: usize,
+    out: *mut partliq_batch_dydx_risk,
+    statuses: *mut partliq_status,
+    out_len: usize,
+) -> partliq_status {
+    let accounts = array_in!(accounts, accounts_len);
+    let positions = array_in!(positions, positions_len);
+    let out = array_out!(out, out_len);
+    let statuses = array_out!(statuses, out_len);
+    if out_len != accounts.len() {
+        return PARTLIQ_STATUS_BAD_LENGTH;
+    }
+    for ((a, o), s) in accounts.iter().zip(out.iter_mut()).zip(statuses.iter_mut()) {
+        *s = match dydx_one(a, positions) {
+            Ok(r) => {
+                *o = r;
+                OK
+            }
+            Err(e) => e,
+        };
+    }
+    OK
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::fixtures::market;
+    use crate::health::partliq_pool_health;
+    use core::ptr::{null, null_mut};
+
+    fn pos(size: i64, qb: i64) -> partliq_position {
+        partliq_position { market_index: 0, reserved: 0, size, quote_balance: qb }
+    }
+
+    #[test]
+    fn health_batch_is_each_accounts_health() {
+        let ms = [market()];
+        let prices = [100i64];
+        let ps = [pos(10, -900), pos(-5, 600), pos(1, 0)];
+        // Account 2's range runs past the array: its own status.
+        let accts = [
+            partliq_batch_account { collateral: 50, first_position: 0, position_count: 1 },
+            partliq_batch_account { collateral: 0, first_position: 1, position_count: 2 },
+            partliq_batch_account { collateral: 0, first_position: 2, position_count: 2 },
+        ];
+        let mut out = [partliq_health::default(); 3];
+        let mut st = [u32::MAX; 3];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe {
+            partliq_pool_health_batch(
+                ms.as_ptr(),
+                1,
+                prices.as_ptr(),
+                1,
+                accts.as_ptr(),
+                3,
+                ps.as_ptr(),
+                3,
+                out.as_mut_ptr(),
+                st.as_mut_ptr(),
+                3,
+            )
+        };
+        assert_eq!(r, OK);
+        assert_eq!(st, [OK, OK, PARTLIQ_STATUS_UNKNOWN_POSITION]);
+        for i in 0..2 {
+            let a = accts[i];
+            let mut one = partliq_health::default();
+            // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+            let s = unsafe {
+                partliq_pool_health(
+                    ms.as_ptr(),
+                    1,
+                    prices.as_ptr(),
+                    1,
+                    a.collateral,
+                    ps[a.first_position as usize..].as_ptr(),
+                    a.position_count as usize,
+                    &mut one,
+                )
+            };
+            assert_eq!(s, OK);
+            assert_eq!(out[i], one);
+        }
+        assert_eq!(out[2], partliq_health::default());
+    }
+
+    #[test]
+    fn health_batch_refuses_bad_arguments() {
+        let ms = [market()];
+        let prices = [100i64];
+        let ps = [pos(10, -900)];
+        let accts = [partliq_batch_account { collateral: 50, first_position: 0, position_count: 1 }];
+        let mut out = [partliq_health::default(); 1];
+        let mut st = [u32::MAX; 1];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let call = |accts: *const partliq_batch_account, out: *mut partliq_health, st: *mut partliq_status, n: usize| unsafe {
+            partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, accts, 1, ps.as_ptr(), 1, out, st, n)
+        };
+        assert_eq!(call(null(), out.as_mut_ptr(), st.as_mut_ptr(), 1), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(call(accts.as_ptr(), null_mut(), st.as_mut_ptr(), 1), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), null_mut(), 1), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), st.as_mut_ptr(), 0), PARTLIQ_STATUS_BAD_LENGTH);
+        assert_eq!(call(accts.as_ptr(), out.as_mut_ptr(), st.as_mut_ptr(), usize::MAX), PARTLIQ_STATUS_BAD_LENGTH);
+        assert_eq!(st, [u32::MAX], "nothing written on a refused call");
+        // An empty batch with NULL arrays of length 0 is fine.
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe { partliq_pool_health_batch(ms.as_ptr(), 1, prices.as_ptr(), 1, null(), 0, null(), 0, null_mut(), null_mut(), 0) };
+        assert_eq!(r, OK);
+    }
+
+    #[test]
+    fn plan_batch_is_each_accounts_plan() {
+        use crate::health::partliq_target;
+        use crate::plan::partliq_plan_liquidation;
+        let ms = [market()];
+        let prices = [90i64];
+        let ps = [pos(10, -900), pos(-5, 600)];
+        let accts = [
+            partliq_batch_account { collateral: 10, first_position: 0, position_count: 1 },
+            partliq_batch_account { collateral: 0, first_position: 1, position_count: 1 },
+        ];
+        let params = partliq_plan_params { target: partliq_target { kind: 0, buffer_ppm: 0 }, price_band_ppm: 1_000, order: 0 };
+        let mut legs = [partliq_plan_leg::default(); 4];
+        let mut plans = [partliq_plan::default(); 2];
+        let mut st = [u32::MAX; 2];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe {
+            partliq_plan_liquidation_batch(
+                ms.as_ptr(),
+                1,
+                prices.as_ptr(),
+                1,
+                accts.as_ptr(),
+                2,
+                ps.as_ptr(),
+                2,
+                &params,
+                legs.as_mut_ptr(),
+                4,
+                2,
+                plans.as_mut_ptr(),
+                st.as_mut_ptr(),
+                2,
+            )
+        };
+        assert_eq!(r, OK);
+        for i in 0..2 {
+            let a = accts[i];
+            let mut one_legs = [partliq_plan_leg::default(); 2];
+            let mut one = partliq_plan::default();
+            // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+            let s = unsafe {
+                partliq_plan_liquidation(
+                    ms.as_ptr(),
+                    1,
+                    prices.as_ptr(),
+                    1,
+                    a.collateral,
+                    ps[i..].as_ptr(),
+                    1,
+                    &params,
+                    one_legs.as_mut_ptr(),
+                    2,
+                    &mut one,
+                )
+            };
+            assert_eq!(st[i], s);
+            assert_eq!(plans[i], one);
+            assert_eq!(legs[2 * i..2 * i + 2], one_legs);
+        }
+        // legs_len not accounts × legs_per_account.
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe {
+            partliq_plan_liquidation_batch(
+                ms.as_ptr(),
+                1,
+                prices.as_ptr(),
+                1,
+                accts.as_ptr(),
+                2,
+                ps.as_ptr(),
+                2,
+                &params,
+                legs.as_mut_ptr(),
+                3,
+                2,
+                plans.as_mut_ptr(),
+                st.as_mut_ptr(),
+                2,
+            )
+        };
+        assert_eq!(r, PARTLIQ_STATUS_BAD_LENGTH);
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe {
+            partliq_plan_liquidation_batch(
+                ms.as_ptr(),
+                1,
+                prices.as_ptr(),
+                1,
+                accts.as_ptr(),
+                2,
+                ps.as_ptr(),
+                2,
+                null(),
+                legs.as_mut_ptr(),
+                4,
+                2,
+                plans.as_mut_ptr(),
+                st.as_mut_ptr(),
+                2,
+            )
+        };
+        assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
+    }
+
+    #[test]
+    fn dydx_batch_is_subaccount_risk() {
+        // A BTC perpetual of dYdX's tests: atomic resolution −8, IMF 20 %,
+        // MF 50 %; price 50,000 USDC (5,000,000,000 × 10^−5).
+        let p = partliq_batch_dydx_position {
+            perpetual_id: 0,
+            atomic_resolution: -8,
+            open_interest: 0,
+            initial_margin_ppm: 200_000,
+            maintenance_fraction_ppm: 500_000,
+            open_interest_lower_cap: 0,
+            open_interest_upper_cap: 0,
+            price: 5_000_000_000,
+            price_exponent: -5,
+            reserved: 0,
+            quantums: 100_000_000,
+            quote_balance: -45_000_000_000,
+        };
+        // 1 BTC at 50,000 = 50,000,000,000 quote quantums; IMR 20 % =
+        // 10,000,000,000; MMR half of it 5,000,000,000; NC = 1,000,000,000
+        // collateral + 50,000,000,000 − 45,000,000,000 = 6,000,000,000.
+        let accts = [
+            partliq_batch_account { collateral: 1_000_000_000, first_position: 0, position_count: 1 },
+            partliq_batch_account { collateral: -2_000_000_000, first_position: 0, position_count: 1 },
+            partliq_batch_account { collateral: 0, first_position: 1, position_count: 1 },
+        ];
+        let mut bad = p;
+        bad.reserved = 1;
+        let ps = [p, bad];
+        let mut out = [partliq_batch_dydx_risk::default(); 3];
+        let mut st = [u32::MAX; 3];
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, ps.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
+        assert_eq!(r, OK);
+        assert_eq!(st, [OK, OK, PARTLIQ_STATUS_RESERVED_NOT_ZERO]);
+        assert_eq!(
+            out[0],
+            partliq_batch_dydx_risk { mmr: 5_000_000_000, imr: 10_000_000_000, nc: 6_000_000_000, liquidatable: 0, reserved: 0 }
+        );
+        // NC 3,000,000,000 < MMR 5,000,000,000: liquidatable.
+        assert_eq!(
+            out[1],
+            partliq_batch_dydx_risk { mmr: 5_000_000_000, imr: 10_000_000_000, nc: 3_000_000_000, liquidatable: 1, reserved: 0 }
+        );
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, ps.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 2) };
+        assert_eq!(r, PARTLIQ_STATUS_BAD_LENGTH);
+        // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
+        let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, null(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
+        assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
+    }
+}
