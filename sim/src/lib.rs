@@ -10,7 +10,9 @@
 //! population draws and the statistics.
 
 pub mod book;
+pub mod charts;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod scenario;
 pub mod sim;
@@ -48,5 +50,24 @@ pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Resul
     for r in results {
         reports.push(r.ok_or_else(|| SimError::Setup("a policy run did not finish".into()))??);
     }
+    counterfactuals(world, &mut reports)?;
     Ok(Report::new(world, reports))
+}
+
+/// Fills in every report's user metrics against the two counterfactuals on
+/// the same path: no liquidation (computed), full liquidation (the `full`
+/// policy's run; run here when the scenario does not list it).
+pub fn counterfactuals(world: &World, reports: &mut [PolicyReport]) -> Result<(), SimError> {
+    let none = outcome::no_liquidation(world);
+    let full: Vec<i128> = match reports.iter().find(|r| r.policy == "full") {
+        Some(r) => r.outcomes.iter().map(|o| o.end_equity).collect(),
+        None => {
+            let pol = model::builtin_policy("full").map_err(SimError::Setup)?;
+            run_policy(world, &pol, &mut |_| {})?.outcomes.iter().map(|o| o.end_equity).collect()
+        }
+    };
+    for r in reports.iter_mut() {
+        r.user = outcome::user_metrics(&r.outcomes, &none, &full);
+    }
+    Ok(())
 }

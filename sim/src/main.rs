@@ -42,6 +42,9 @@ struct Cli {
     /// Worker threads (default: the machine's cores); results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Also write one CSV row per margin account and policy (user outcomes).
+    #[arg(long, value_name = "PATH")]
+    accounts_csv: Option<PathBuf>,
     /// Print the reference of every scenario field and exit.
     #[arg(long)]
     explain_scenario: bool,
@@ -161,6 +164,20 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("chart: {}", cli.chart.display());
+    let outcomes_chart =
+        cli.chart.with_file_name(format!("{}-outcomes.svg", cli.chart.file_stem().map_or("report".into(), |s| s.to_string_lossy())));
+    if let Err(e) = report.write_outcomes_svg(&outcomes_chart) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("users and system chart: {}", outcomes_chart.display());
+    if let Some(path) = &cli.accounts_csv {
+        if let Err(e) = std::fs::write(path, report.accounts_csv(&world)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("accounts: {}", path.display());
+    }
     if let Some(path) = &cli.json {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {

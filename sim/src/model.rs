@@ -38,6 +38,8 @@ pub struct SimPolicy {
     pub fees: VenueFees,
     /// Close every position of a breached account whole (full liquidation).
     pub close_all: bool,
+    /// Never liquidate (the `none` counterfactual: accounts ride the path).
+    pub never: bool,
     /// One line saying what it is.
     pub description: String,
     /// How it liquidates unified accounts.
@@ -153,6 +155,7 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
         policy: p.policy,
         fees: p.fees,
         close_all,
+        never: false,
         description: description.to_string(),
     };
     Ok(match name {
@@ -183,6 +186,10 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
                 "partliq_default (0.25 % band): least reduction to maintenance + 5 %, least notional first, backstop when infeasible",
             )
         }
+        "none" => SimPolicy {
+            never: true,
+            ..sp(presets::partliq_default(), false, "no liquidation at all: every account rides the path (the counterfactual)")
+        },
         "hyperliquid" => sp(
             presets::hyperliquid(QUOTE_PER_USD, 1).map_err(e)?,
             false,

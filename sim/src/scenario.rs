@@ -858,7 +858,7 @@ impl Scenario {
             v.fail(vec![k("policies")], "name at least one policy".into());
         }
         for (i, name) in self.policies.iter().enumerate() {
-            let known = BUILTIN_POLICIES.contains(&name.as_str()) || self.custom_policies.iter().any(|c| &c.name == name);
+            let known = BUILTIN_POLICIES.contains(&name.as_str()) || name == "none" || self.custom_policies.iter().any(|c| &c.name == name);
             if !known {
                 let mut names: Vec<&str> = BUILTIN_POLICIES.to_vec();
                 names.extend(self.custom_policies.iter().map(|c| c.name.as_str()));

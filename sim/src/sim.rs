@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::book::{round_cents, Book, CENTS_PER_USD};
 use crate::model::{num_floor, Acct, SimPolicy, UAcct, World, NOTIONAL_DIVISOR, QUOTE_PER_USD};
+use crate::outcome::{equity_at, exposure_at, reference_marks, AccountOutcome, Durations, SystemMetrics, Tracker, UserMetrics};
 
 mod unified;
 pub use unified::{LegStats, UnifiedReport};
@@ -108,6 +109,14 @@ pub struct PolicyReport {
     pub ledger_checks: u64,
     /// The unified accounts: legs by kind, takeovers, deficits.
     pub unified: UnifiedReport,
+    /// The users' side (margin accounts; the counterfactuals are filled in
+    /// once every policy has run: see [`crate::outcome`]).
+    pub user: UserMetrics,
+    /// The system's side.
+    pub system: SystemMetrics,
+    /// Per margin account (not in the JSON: see `--accounts-csv`).
+    #[serde(skip)]
+    pub outcomes: Vec<AccountOutcome>,
     pub series: Series,
 }
 
@@ -227,6 +236,8 @@ struct Run<'w> {
     u_liq_quote: i128,
     initial_assets: Vec<i128>,
     ustats: UnifiedReport,
+    /// Both sides' figures.
+    track: Tracker,
 }
 
 /// Runs one policy; `on_step` sees the ledger after every step.
@@ -316,6 +327,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         u_liq_quote: 0,
         initial_assets: Vec::new(),
         ustats: UnifiedReport::default(),
+        track: Tracker::new(n),
     };
     let vault_start = run.vault_collateral;
     let start = run.ledger(0);
@@ -354,9 +366,13 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
                 run.unwind_vault()?;
                 run.observe_marks();
             }
+            if pol.never {
+                continue;
+            }
             let round_len = s.step_seconds / u64::from(s.max_rounds);
             let now = u64::from(step) * s.step_seconds + u64::from(round) * round_len;
-            run.pass(now, round_len, s.ticks_per_round)?;
+            let acted = run.pass(now, round_len, s.ticks_per_round)?;
+            run.track.pass(acted);
             if round + 1 == s.max_rounds && !run.uaccts.is_empty() {
                 // Unified accounts: once a step, after its last pass (their
                 // plans cost far more than a perp account's).
@@ -368,6 +384,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             series.mark[m].push(run.marks[m].0 as f64 / CENTS_PER_USD);
             series.low[m].push(run.step_low[m] / CENTS_PER_USD);
         }
+        run.below_maintenance()?;
         series.fund.push(to_usd(i128::from(run.fund.balance.0)));
         series.liquidated.push(to_usd(run.notional));
         for b in run.books.iter_mut() {
@@ -397,6 +414,27 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         })
         .collect();
     let vault_equity = run.vault_equity();
+    run.track.finish(u64::from(s.steps) * s.step_seconds);
+    let reference = reference_marks(w);
+    for (o, a) in run.track.accounts.iter_mut().zip(&run.accts) {
+        o.end_equity = equity_at(a, &reference);
+        o.end_exposure = exposure_at(a, &reference);
+    }
+    let main_gap = run.max_gap.get(w.main).copied().unwrap_or(0.0);
+    let fund_start = i128::from((s.insurance_fund.initial_usd * QUOTE_PER_USD as f64).round() as i64);
+    let system = SystemMetrics {
+        bad_debt: narrow(run.bad_debt),
+        fund_drawdown: narrow(fund_start - run.fund_low),
+        fund_depleted: run.fund_low <= i128::from(run.fund.floor.0) && fund_start > i128::from(run.fund.floor.0),
+        backstop_loss: narrow((vault_start - vault_equity).max(0)),
+        time_to_safety: Durations::of(&mut run.track.safety),
+        unresolved_breaches: run.track.unresolved,
+        peak_exposure_below_maintenance: narrow(run.track.peak_below),
+        worst_impact_ppm: (-main_gap * 1e6).round().max(0.0) as u64,
+        impact_cost: narrow(run.track.impact_cost),
+        cascade_depth: run.track.cascade,
+    };
+    let outcomes = std::mem::take(&mut run.track.accounts);
     Ok(PolicyReport {
         policy: pol.name.clone(),
         description: pol.description.clone(),
@@ -426,6 +464,9 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         unrecovered_bad_debt: narrow(run.unrecovered),
         ledger_checks,
         unified: run.unified_report(),
+        user: UserMetrics::default(),
+        system,
+        outcomes,
         series,
     })
 }
@@ -508,6 +549,36 @@ impl Run<'_> {
         (equity, maint)
     }
 
+    /// End of a step: every margin account below maintenance gets the
+    /// step's seconds, and their gross exposure is summed (the peak is
+    /// kept). The float screen decides clear cases; near the line the exact
+    /// health does.
+    fn below_maintenance(&mut self) -> Result<(), SimError> {
+        let secs = self.w.scenario.step_seconds;
+        let mut exposure: i128 = 0;
+        for i in 0..self.accts.len() {
+            let a = &self.accts[i];
+            if a.positions.is_empty() {
+                continue;
+            }
+            let (e, m) = self.float_health(a);
+            if m <= 0.0 || e > m + 100.0 + 1e-9 * (e.abs() + m.abs()) {
+                continue;
+            }
+            if e >= m - 100.0 - 1e-9 * (e.abs() + m.abs()) {
+                let h = partliq::pool_health(&Pool::new(a.collateral, &a.positions), &self.markets, &self.marks)
+                    .map_err(core("pool_health", i))?;
+                if h.state == partliq::HealthState::Healthy {
+                    continue;
+                }
+            }
+            exposure += exposure_at(a, &self.marks);
+            self.track.accounts[i].seconds_below_maintenance += secs;
+        }
+        self.track.peak_below = self.track.peak_below.max(exposure);
+        Ok(())
+    }
+
     fn compact(&mut self, i: usize) {
         let a = &mut self.accts[i];
         let mut freed = 0i64;
@@ -532,7 +603,7 @@ impl Run<'_> {
             if self.accts[i].positions.is_empty() {
                 continue;
             }
-            if !self.states[i].in_liquidation {
+            if !self.states[i].in_liquidation && self.track.breach_at[i].is_none() {
                 // Pre-screen in floats: the exact trigger is `equity <
                 // maintenance`; float error and partliq's per-position
                 // rounding are far below this margin.
@@ -575,6 +646,11 @@ impl Run<'_> {
             &mut legs,
         )
         .map_err(core("run_pipeline", i))?;
+        if d.action == Action::None {
+            self.track.safe(i, now);
+        } else {
+            self.track.breach(i, now);
+        }
         match d.action {
             // The simulator's perp accounts rest no orders: run_pipeline never
             // asks to cancel; deficits to resolve are for unified pools only.
@@ -588,6 +664,7 @@ impl Run<'_> {
                 };
                 self.backstop_reasons[r] += 1;
                 self.transfer(i)?;
+                self.track.safe(i, now);
                 Ok((true, false))
             }
             Action::Takeover if !self.pol.close_all => {
@@ -596,6 +673,7 @@ impl Run<'_> {
                 // (Binance: "the insurance fund takes over").
                 self.takeovers += 1;
                 self.transfer(i)?;
+                self.track.safe(i, now);
                 Ok((true, false))
             }
             Action::Liquidate | Action::Takeover => {
@@ -620,6 +698,7 @@ impl Run<'_> {
                 self.compact(i);
                 if self.accts[i].positions.is_empty() {
                     self.closed[i] = true;
+                    self.track.safe(i, now);
                     return Ok((filled, false));
                 }
                 if self.bankrupt(i)? {
@@ -628,6 +707,8 @@ impl Run<'_> {
                     // fund pays the deficit; see `transfer`).
                     self.takeovers += 1;
                     self.transfer(i)?;
+                    self.track.safe(i, now);
+                    self.track.safe(i, now);
                     return Ok((true, false));
                 }
                 Ok((filled, filled && d.reason == Reason::StepCapped))
@@ -681,6 +762,8 @@ impl Run<'_> {
             let a = &self.accts[i];
             backstop_transfer(&Pool::new(a.collateral, &a.positions), &self.markets, &self.marks).map_err(core("backstop_transfer", i))?
         };
+        let equity = equity_at(&self.accts[i], &self.marks);
+        self.track.handed_over(i, equity);
         let a = &mut self.accts[i];
         self.vault_collateral += i128::from(a.collateral.0);
         for p in &a.positions {
@@ -725,7 +808,10 @@ impl Run<'_> {
         self.books[m].commit(&q);
         self.book_size[m] -= i128::from(q.size_delta);
         self.book_cash -= i128::from(s.fill_cash.0);
+        let before = equity_at(&self.accts[i], &self.marks);
         self.accts[i].positions[k] = s.new_position;
+        let after = equity_at(&self.accts[i], &self.marks);
+        self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), true);
         let cov = self.fund.book(&s).map_err(core("insurance fund", i))?;
         self.unrecovered += i128::from(cov.uncovered.0);
         self.liquidators += i128::from(s.fee_to_liquidator.0);
@@ -786,7 +872,10 @@ impl Run<'_> {
         // The liquidated side, at the bankruptcy price, without a fee.
         let fill = Fill { position_index: k, size_delta: Size(size_delta), price: b.price };
         let s = settle_fill(&pool, &self.markets_nofee, &self.marks, &fill).map_err(core("settle_fill (deleverage)", i))?;
+        let before = equity_at(&self.accts[i], &self.marks);
         self.accts[i].positions[k] = s.new_position;
+        let after = equity_at(&self.accts[i], &self.marks);
+        self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), false);
         let cov = self.fund.book(&s).map_err(core("insurance fund", i))?;
         self.unrecovered += i128::from(cov.uncovered.0);
         self.liquidators += i128::from(s.fee_to_liquidator.0);
@@ -796,10 +885,13 @@ impl Run<'_> {
             let j = f.account as usize;
             let cash = trade_cash(f.size_delta.0, f.price.0);
             paid += cash;
+            let before = equity_at(&self.accts[j], &self.marks);
             if let Some(p) = self.accts[j].positions.iter_mut().find(|p| p.market_index as usize == m) {
                 p.size = Size(p.size.0 + f.size_delta.0);
                 p.quote_balance = Quote(narrow(i128::from(p.quote_balance.0) + cash));
             }
+            let after = equity_at(&self.accts[j], &self.marks);
+            self.track.counterparty(j, before, after);
             self.deleveraged[j] = true;
             self.compact(j);
         }
