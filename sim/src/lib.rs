@@ -11,6 +11,7 @@
 
 pub mod book;
 pub mod charts;
+pub mod lab;
 pub mod model;
 pub mod outcome;
 pub mod report;
@@ -50,24 +51,33 @@ pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Resul
     for r in results {
         reports.push(r.ok_or_else(|| SimError::Setup("a policy run did not finish".into()))??);
     }
-    counterfactuals(world, &mut reports)?;
-    Ok(Report::new(world, reports))
+    let none = counterfactuals(world, &mut reports)?;
+    let mut report = Report::new(world, reports);
+    report.no_liquidation = none.iter().map(|x| x.0).collect();
+    Ok(report)
 }
 
 /// Fills in every report's user metrics against the two counterfactuals on
-/// the same path: no liquidation (computed), full liquidation (the `full`
-/// policy's run; run here when the scenario does not list it).
-pub fn counterfactuals(world: &World, reports: &mut [PolicyReport]) -> Result<(), SimError> {
-    let none = outcome::no_liquidation(world);
-    let full: Vec<i128> = match reports.iter().find(|r| r.policy == "full") {
-        Some(r) => r.outcomes.iter().map(|o| o.end_equity).collect(),
-        None => {
-            let pol = model::builtin_policy("full").map_err(SimError::Setup)?;
-            run_policy(world, &pol, &mut |_| {})?.outcomes.iter().map(|o| o.end_equity).collect()
+/// the same path: no liquidation (the `none` policy's run: the starting
+/// positions ride the path, paying funding if any) and full liquidation
+/// (the `full` policy's run); each is run here when the scenario does not
+/// list it. Returns the no-liquidation `(end equity, end exposure)` per
+/// margin account.
+pub fn counterfactuals(world: &World, reports: &mut [PolicyReport]) -> Result<Vec<(i128, i128)>, SimError> {
+    let end = |name: &str, reports: &[PolicyReport]| -> Result<Vec<(i128, i128)>, SimError> {
+        let pick = |r: &PolicyReport| r.outcomes.iter().map(|o| (o.end_equity, o.end_exposure)).collect();
+        match reports.iter().find(|r| r.policy == name) {
+            Some(r) => Ok(pick(r)),
+            None => {
+                let pol = model::builtin_policy(name).map_err(SimError::Setup)?;
+                Ok(pick(&run_policy(world, &pol, &mut |_| {})?))
+            }
         }
     };
+    let none = end("none", reports)?;
+    let full: Vec<i128> = end("full", reports)?.into_iter().map(|x| x.0).collect();
     for r in reports.iter_mut() {
         r.user = outcome::user_metrics(&r.outcomes, &none, &full);
     }
-    Ok(())
+    Ok(none)
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use partliq_sim::scenario::{DEFAULT_SCENARIO, FIELD_REFERENCE};
-use partliq_sim::{run_all, Scenario, World};
+use partliq_sim::{lab, run_all, Scenario, World};
 
 /// Stress simulator for partliq: liquidation policies side by side on a crash.
 ///
@@ -24,9 +24,28 @@ use partliq_sim::{run_all, Scenario, World};
 #[derive(Parser, Debug)]
 #[command(name = "partliq-sim", version, about, long_about, after_long_help = FIELD_REFERENCE)]
 struct Cli {
-    /// Scenario file (TOML); without it, the built-in default scenario.
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
+    /// Scenario: a name from the library (flash_crash, grinding_decline,
+    /// gap_down, alt_crash, short_squeeze, oracle_glitch, liquidity_drought,
+    /// funding_spike) or a TOML file; without it, the built-in default
+    /// (flash_crash).
+    #[arg(long, value_name = "NAME|FILE")]
+    scenario: Option<String>,
+    /// Run a set of scenarios one after the other: `all` (the library).
+    /// Charts and JSON go to --out.
+    #[arg(long, value_name = "SET", conflicts_with = "scenario")]
+    scenario_set: Option<String>,
+    /// Monte Carlo: run every policy on N seeded jump-diffusion paths (the
+    /// scenario's population and markets) and report each metric's
+    /// distribution; --seed seeds the paths.
+    #[arg(long, value_name = "N")]
+    monte_carlo: Option<u64>,
+    /// Override the scenario's number of generated accounts (lighter Monte
+    /// Carlo and scenario sets).
+    #[arg(long, value_name = "N")]
+    accounts: Option<u32>,
+    /// Directory of a scenario set's and a Monte Carlo's outputs.
+    #[arg(long, value_name = "DIR", default_value = "target/partliq-sim")]
+    out: PathBuf,
     /// Override the scenario's seed.
     #[arg(long)]
     seed: Option<u64>,
@@ -63,31 +82,128 @@ fn main() -> ExitCode {
         print!("{DEFAULT_SCENARIO}");
         return ExitCode::SUCCESS;
     }
-    let mut scenario = match &cli.scenario {
-        None => Scenario::default_scenario(),
-        Some(path) => {
-            let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-            };
-            match Scenario::parse(&text, &path.display().to_string()) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    eprintln!("(run `partliq-sim --explain-scenario` for every field)");
-                    return ExitCode::from(2);
+    if cli.monte_carlo == Some(0) {
+        eprintln!("error: --monte-carlo: the number of paths must be at least 1");
+        return ExitCode::from(2);
+    }
+    if cli.accounts == Some(0) {
+        eprintln!("error: --accounts: at least 1");
+        return ExitCode::from(2);
+    }
+    let scenarios: Vec<(String, Scenario)> = match (&cli.scenario_set, &cli.scenario) {
+        (Some(set), _) if set == "all" => {
+            let mut v = Vec::new();
+            for (name, _) in lab::LIBRARY {
+                match lab::library_scenario(name) {
+                    Ok(s) => v.push((name.to_string(), s)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
                 }
             }
+            v
+        }
+        (Some(set), _) => {
+            eprintln!("error: --scenario-set: unknown set `{set}` (known: all)");
+            return ExitCode::from(2);
+        }
+        (None, None) => vec![("default".to_string(), Scenario::default_scenario())],
+        (None, Some(arg)) => match load(arg) {
+            Ok(s) => vec![(arg.clone(), s)],
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let threads = cli.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let set = cli.scenario_set.is_some();
+    for (name, mut scenario) in scenarios {
+        if let Some(seed) = cli.seed {
+            scenario.seed = seed;
+        }
+        if let Some(n) = cli.accounts {
+            scenario.population.accounts = n;
+        }
+        let code = if let Some(paths) = cli.monte_carlo {
+            monte_carlo(&cli, &name, &scenario, paths, threads)
+        } else {
+            let (chart, json) = if set {
+                (cli.out.join(format!("{name}.svg")), Some(cli.out.join(format!("{name}.json"))))
+            } else {
+                (cli.chart.clone(), cli.json.clone())
+            };
+            run_one(&cli, &scenario, &chart, json.as_deref(), threads)
+        };
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// A library scenario by name, or a scenario file.
+fn load(arg: &str) -> Result<Scenario, String> {
+    if lab::LIBRARY.iter().any(|(n, _)| *n == arg) {
+        return lab::library_scenario(arg);
+    }
+    let path = std::path::Path::new(arg);
+    if !path.exists() && !arg.contains('/') && !arg.ends_with(".toml") {
+        return Err(format!("--scenario: unknown scenario name `{arg}` (the library: {}; or a TOML file)", lab::library_names()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--scenario: cannot read {arg}: {e}"))?;
+    Scenario::parse(&text, arg).map_err(|e| format!("{e}\n(run `partliq-sim --explain-scenario` for every field)"))
+}
+
+fn bar(cli: &Cli, total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if cli.quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    } else if let Ok(style) = ProgressStyle::with_template(&format!("{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} ({{eta}})")) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn monte_carlo(cli: &Cli, name: &str, scenario: &Scenario, paths: u64, threads: usize) -> ExitCode {
+    if let Err(e) = World::build(scenario) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let model = lab::PathModel::default();
+    println!("partliq-sim Monte Carlo — {} ({paths} paths, seed {}, {} policies)", scenario.name, scenario.seed, scenario.policies.len());
+    let bar = bar(cli, paths * scenario.policies.len() as u64, "policy evaluations");
+    let started = Instant::now();
+    let r = match lab::monte_carlo(scenario, &model, paths, scenario.seed, threads, &|| bar.inc(1)) {
+        Ok(r) => r,
+        Err(e) => {
+            bar.finish_and_clear();
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
     };
-    if let Some(seed) = cli.seed {
-        scenario.seed = seed;
+    bar.finish_and_clear();
+    println!();
+    print!("{}", r.table());
+    let path =
+        cli.json.clone().unwrap_or_else(|| cli.out.join(format!("{}-monte-carlo.json", name.trim_end_matches(".toml").replace('/', "_"))));
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            let _ = std::fs::create_dir_all(dir);
+        }
     }
+    if let Err(e) = std::fs::write(&path, r.to_json()) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    println!("\njson: {}; ran in {:.1} s", path.display(), started.elapsed().as_secs_f64());
+    ExitCode::SUCCESS
+}
+
+fn run_one(cli: &Cli, scenario: &Scenario, chart: &std::path::Path, json: Option<&std::path::Path>, threads: usize) -> ExitCode {
     let started = Instant::now();
-    let world = match World::build(&scenario) {
+    let world = match World::build(scenario) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -107,13 +223,7 @@ fn main() -> ExitCode {
     );
 
     let total = u64::from(scenario.steps) * world.policies.len() as u64;
-    let bar = ProgressBar::new(total);
-    if cli.quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    } else if let Ok(style) = ProgressStyle::with_template("{spinner} simulating [{bar:40}] {pos}/{len} policy-steps ({eta})") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    let threads = cli.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let bar = bar(cli, total, "simulating policy-steps");
     let report = match run_all(&world, threads, &|| bar.inc(1)) {
         Ok(r) => r,
         Err(e) => {
@@ -154,12 +264,12 @@ fn main() -> ExitCode {
         println!("  {:<16} {}", p.name, p.description);
     }
     println!();
-    if let Some(dir) = cli.chart.parent() {
+    if let Some(dir) = chart.parent() {
         if !dir.as_os_str().is_empty() {
             let _ = std::fs::create_dir_all(dir);
         }
     }
-    if let Err(e) = report.write_svg(&cli.chart) {
+    if let Err(e) = report.write_svg(chart) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
@@ -172,13 +282,13 @@ fn main() -> ExitCode {
     }
     println!("users and system chart: {}", outcomes_chart.display());
     if let Some(path) = &cli.accounts_csv {
-        if let Err(e) = std::fs::write(path, report.accounts_csv(&world)) {
+        if let Err(e) = std::fs::write(path, report.accounts_csv()) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
         println!("accounts: {}", path.display());
     }
-    if let Some(path) = &cli.json {
+    if let Some(path) = json {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 let _ = std::fs::create_dir_all(dir);

@@ -50,6 +50,10 @@ pub struct Report {
     /// Oracle price per market and step, USD.
     pub oracle: Vec<Vec<f64>>,
     pub policies: Vec<PolicyReport>,
+    /// Per margin account: its end equity without any liquidation (not in
+    /// the JSON; see `--accounts-csv`).
+    #[serde(skip)]
+    pub no_liquidation: Vec<i128>,
 }
 
 impl Report {
@@ -115,6 +119,7 @@ impl Report {
             markets,
             oracle: (0..w.markets.len()).map(|m| w.oracle.iter().map(|r| r[m] / CENTS_PER_USD).collect()).collect(),
             policies,
+            no_liquidation: Vec::new(),
         }
     }
 
@@ -325,15 +330,15 @@ impl Report {
 
     /// One CSV row per margin account and policy: the per-account figures
     /// (micro-USD) and the two counterfactuals'.
-    pub fn accounts_csv(&self, world: &World) -> String {
-        let none = crate::outcome::no_liquidation(world);
+    pub fn accounts_csv(&self) -> String {
+        let none = &self.no_liquidation;
         let full: Option<&PolicyReport> = self.policies.iter().find(|p| p.policy == "full");
         let mut out = String::from(
             "policy,account,lost,fees,shortfall,seized,relief,end_equity,end_equity_no_liquidation,end_equity_full_liquidation,end_exposure,seconds_below_maintenance,liquidated\n",
         );
         for p in &self.policies {
             for (i, o) in p.outcomes.iter().enumerate() {
-                let (ne, _) = none.get(i).copied().unwrap_or((0, 0));
+                let ne = none.get(i).copied().unwrap_or(0);
                 let fe = full.and_then(|f| f.outcomes.get(i)).map_or(String::new(), |f| f.end_equity.to_string());
                 out.push_str(&format!(
                     "{},{i},{},{},{},{},{},{},{ne},{fe},{},{},{}\n",

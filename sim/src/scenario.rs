@@ -62,6 +62,12 @@ Top level
                            linear in between; first step 0, steps
                            strictly increasing, multipliers > 0           (req)
   noise           float    per-step log-normal jitter (sd), >= 0          (default 0)
+  depth           [[step, multiplier], ...] every book's depth as a
+                           multiple of its depth_usd (a liquidity
+                           drought), linear in between, > 0      (default constant)
+  funding         [[step, rate], ...] funding per step, a fraction of
+                           notional longs pay shorts (< 0: shorts pay),
+                           in [-0.1, 0.1], linear in between     (default none)
   Market j's oracle is price_j × multiplier^beta_j × jitter.
 
 [population]      generated accounts (seeded)
@@ -273,6 +279,14 @@ pub struct PathSpec {
     pub points: Vec<(u32, f64)>,
     #[serde(default)]
     pub noise: f64,
+    /// Every market's book depth as a multiple of its `depth_usd`, at key
+    /// steps, linear in between (empty: constant).
+    #[serde(default)]
+    pub depth: Vec<(u32, f64)>,
+    /// Funding rate per step (fraction of notional longs pay shorts;
+    /// negative: shorts pay), at key steps, linear in between (empty: none).
+    #[serde(default)]
+    pub funding: Vec<(u32, f64)>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -733,6 +747,25 @@ impl Scenario {
             v.check(mult.is_finite() && mult > 0.0, at, format!("multiplier must be positive, got {mult}"));
         }
         v.check(p.noise.is_finite() && (0.0..=0.5).contains(&p.noise), vec![k("path"), k("noise")], "must be in [0, 0.5]".into());
+        for (field, pts) in [("depth", &p.depth), ("funding", &p.funding)] {
+            for (i, &(step, x)) in pts.iter().enumerate() {
+                let at = vec![k("path"), k(field), Seg::Index(i)];
+                if i == 0 {
+                    v.check(step == 0, at.clone(), "the first point must be at step 0".into());
+                } else {
+                    v.check(step > pts[i - 1].0, at.clone(), "steps must increase strictly".into());
+                }
+                if field == "depth" {
+                    v.check(x.is_finite() && x > 0.0, at, format!("depth multiplier must be positive, got {x}"));
+                } else {
+                    v.check(
+                        x.is_finite() && (-0.1..=0.1).contains(&x),
+                        at,
+                        format!("funding rate per step must be in [-0.1, 0.1], got {x}"),
+                    );
+                }
+            }
+        }
 
         // Population.
         let pop = &self.population;

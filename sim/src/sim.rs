@@ -26,7 +26,7 @@ mod unified;
 pub use unified::{LegStats, UnifiedReport};
 
 /// The exact ledger at the end of a step, in micro-USD. Conserved:
-/// `accounts + vault + fund + liquidators + book − unrecovered = initial`.
+/// `accounts + vault + fund + liquidators + book + funding − unrecovered = initial`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     pub step: u32,
@@ -42,7 +42,10 @@ pub struct Ledger {
     pub book: i128,
     /// Bad debt nobody covered (credited to accounts with no payer).
     pub unrecovered: i128,
-    /// `accounts + vault + fund + liquidators + book − unrecovered`.
+    /// Funding the venue's counterparty side holds: minus what the margin
+    /// accounts received (the imbalance of longs and shorts).
+    pub funding: i128,
+    /// `accounts + vault + fund + liquidators + book + funding − unrecovered`.
     pub total: i128,
     /// The same sum at the start.
     pub initial: i128,
@@ -238,6 +241,8 @@ struct Run<'w> {
     ustats: UnifiedReport,
     /// Both sides' figures.
     track: Tracker,
+    /// See [`Ledger::funding`].
+    funding: i128,
 }
 
 /// Runs one policy; `on_step` sees the ledger after every step.
@@ -328,6 +333,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         initial_assets: Vec::new(),
         ustats: UnifiedReport::default(),
         track: Tracker::new(n),
+        funding: 0,
     };
     let vault_start = run.vault_collateral;
     let start = run.ledger(0);
@@ -346,6 +352,12 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
     let mut ledger_checks = 0u64;
     for step in 0..s.steps {
         run.step_low = vec![f64::INFINITY; n_m];
+        if !s.path.depth.is_empty() {
+            let f = crate::model::path_multiplier(&s.path.depth, step);
+            for (b, spec) in run.books.iter_mut().zip(&s.markets) {
+                b.depth = spec.depth_usd * f;
+            }
+        }
         let prev = w.oracle[(step as usize).saturating_sub(1)].clone();
         let cur = &w.oracle[step as usize];
         let (aprev, acur) = match (w.asset_oracle.get((step as usize).saturating_sub(1)), w.asset_oracle.get(step as usize)) {
@@ -383,6 +395,9 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         for m in 0..n_m {
             series.mark[m].push(run.marks[m].0 as f64 / CENTS_PER_USD);
             series.low[m].push(run.step_low[m] / CENTS_PER_USD);
+        }
+        if !s.path.funding.is_empty() {
+            run.pay_funding(crate::model::path_multiplier(&s.path.funding, step));
         }
         run.below_maintenance()?;
         series.fund.push(to_usd(i128::from(run.fund.balance.0)));
@@ -507,7 +522,7 @@ impl Run<'_> {
         }
         let fund = i128::from(self.fund.balance.0);
         let liquidators = self.liquidators + self.u_liq_quote;
-        let total = accounts + vault + fund + liquidators + self.book_cash - self.unrecovered;
+        let total = accounts + vault + fund + liquidators + self.book_cash + self.funding - self.unrecovered;
         let assets = self.asset_totals();
         Ledger {
             step,
@@ -517,6 +532,7 @@ impl Run<'_> {
             liquidators,
             book: self.book_cash,
             unrecovered: self.unrecovered,
+            funding: self.funding,
             total,
             initial: self.initial_total,
             sizes: sizes.iter().zip(self.initial_sizes.iter().chain(std::iter::repeat(&0))).map(|(&a, &b)| (a, b)).collect(),
@@ -547,6 +563,25 @@ impl Run<'_> {
             maint += abs * t.1 - t.2;
         }
         (equity, maint)
+    }
+
+    /// Funding at `rate` (fraction of notional per step): each margin
+    /// account's position pays `size × mark × rate` (longs pay when the
+    /// rate is positive), rounded down against the account; the venue's
+    /// counterparty side takes the other side (see [`Ledger::funding`]).
+    fn pay_funding(&mut self, rate: f64) {
+        let rate_ppm = (rate * 1e6).round() as i128;
+        if rate_ppm == 0 {
+            return;
+        }
+        for a in self.accts.iter_mut() {
+            for p in a.positions.iter_mut() {
+                let mark = i128::from(self.marks[p.market_index as usize].0);
+                let delta = num_floor(-(i128::from(p.size.0) * mark * rate_ppm), NOTIONAL_DIVISOR * 1_000_000);
+                p.quote_balance = Quote(narrow(i128::from(p.quote_balance.0) + delta));
+                self.funding -= delta;
+            }
+        }
     }
 
     /// End of a step: every margin account below maintenance gets the
