@@ -7,10 +7,13 @@
 //! cascade drove the mark, bad debt, the insurance fund's low point,
 //! backstop transfers and deleveraging. All money that goes through partliq
 //! stays integer (micro-USD); floats are only used for the impact model, the
-//! population draws and the statistics.
+//! population draws and the statistics, with IEEE basic operations and the
+//! deterministic elementary functions of [`det`] (never the platform's
+//! `exp`/`ln`/`sqrt`), so a seed gives the same report on every platform.
 
 pub mod book;
 pub mod charts;
+pub mod det;
 pub mod lab;
 pub mod model;
 pub mod outcome;

@@ -369,9 +369,9 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             // over the step's rounds (geometrically).
             let f = f64::from(round + 1) / f64::from(s.max_rounds);
             for (m, b) in run.books.iter_mut().enumerate() {
-                b.oracle = prev[m] * (cur[m] / prev[m]).powf(f);
+                b.oracle = prev[m] * crate::det::powf(cur[m] / prev[m], f);
             }
-            let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * (c / p).powf(f)).collect();
+            let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * crate::det::powf(c / p, f)).collect();
             run.asset_prices = unified::asset_prices(&row);
             run.observe_marks();
             if round == 0 {
