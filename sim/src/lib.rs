@@ -20,6 +20,7 @@ pub mod outcome;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod tune;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

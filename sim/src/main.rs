@@ -24,15 +24,18 @@ use partliq_sim::{lab, run_all, Scenario, World};
 #[derive(Parser, Debug)]
 #[command(name = "partliq-sim", version, about, long_about, after_long_help = FIELD_REFERENCE)]
 struct Cli {
+    /// A subcommand (`tune`); without one, a run.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Scenario: a name from the library (flash_crash, grinding_decline,
     /// gap_down, alt_crash, short_squeeze, oracle_glitch, liquidity_drought,
     /// funding_spike) or a TOML file; without it, the built-in default
     /// (flash_crash).
-    #[arg(long, value_name = "NAME|FILE")]
+    #[arg(long, value_name = "NAME|FILE", global = true)]
     scenario: Option<String>,
     /// Run a set of scenarios one after the other: `all` (the library).
     /// Charts and JSON go to --out.
-    #[arg(long, value_name = "SET", conflicts_with = "scenario")]
+    #[arg(long, value_name = "SET", conflicts_with = "scenario", global = true)]
     scenario_set: Option<String>,
     /// Monte Carlo: run every policy on N seeded jump-diffusion paths (the
     /// scenario's population and markets) and report each metric's
@@ -41,25 +44,25 @@ struct Cli {
     monte_carlo: Option<u64>,
     /// Override the scenario's number of generated accounts (lighter Monte
     /// Carlo and scenario sets).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", global = true)]
     accounts: Option<u32>,
     /// Directory of a scenario set's and a Monte Carlo's outputs.
-    #[arg(long, value_name = "DIR", default_value = "target/partliq-sim")]
+    #[arg(long, value_name = "DIR", default_value = "target/partliq-sim", global = true)]
     out: PathBuf,
     /// Override the scenario's seed.
-    #[arg(long)]
+    #[arg(long, global = true)]
     seed: Option<u64>,
     /// Where to write the SVG chart.
     #[arg(long, value_name = "PATH", default_value = "target/partliq-sim/report.svg")]
     chart: PathBuf,
     /// Also write the machine-readable JSON report here.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     json: Option<PathBuf>,
     /// No progress bar (it is also hidden when stderr is not a terminal).
-    #[arg(long, short)]
+    #[arg(long, short, global = true)]
     quiet: bool,
     /// Worker threads (default: the machine's cores); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, global = true)]
     threads: Option<usize>,
     /// Also write one CSV row per margin account and policy (user outcomes).
     #[arg(long, value_name = "PATH")]
@@ -70,6 +73,31 @@ struct Cli {
     /// Print the built-in default scenario (a TOML file to start from) and exit.
     #[arg(long)]
     print_default_scenario: bool,
+}
+
+/// Subcommands.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Tune a policy's tunables over the scenario (or --scenario-set all):
+    /// Latin hypercube, then local refinement; the Pareto frontier of user
+    /// loss, bad debt and market impact; the least user loss within the
+    /// risk budget, against the policy as it is.
+    Tune {
+        /// The built-in policy to tune (its tunables override it).
+        #[arg(long, default_value = "partliq")]
+        policy: String,
+        /// Evaluations (the base policy is the first; at least 2).
+        #[arg(long, default_value_t = 24)]
+        evals: usize,
+        /// Risk budget: the worst scenario's bad debt at most this (USD);
+        /// the insurance fund may never be depleted.
+        #[arg(long, value_name = "USD", default_value_t = 0.0)]
+        budget: f64,
+        /// Tunables to search, comma separated (default: all of buffer,
+        /// band, step_fraction, cooldown, backstop_fraction).
+        #[arg(long, value_name = "LIST", default_value = "")]
+        tunables: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +146,18 @@ fn main() -> ExitCode {
         },
     };
     let threads = cli.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if let Some(Command::Tune { policy, evals, budget, tunables }) = &cli.command {
+        let mut scenarios = scenarios;
+        for (_, s) in scenarios.iter_mut() {
+            if let Some(n) = cli.accounts {
+                s.population.accounts = n;
+            }
+            if let Some(seed) = cli.seed {
+                s.seed = seed;
+            }
+        }
+        return tune(&cli, &scenarios, policy, *evals, *budget, tunables, threads);
+    }
     let set = cli.scenario_set.is_some();
     for (name, mut scenario) in scenarios {
         if let Some(seed) = cli.seed {
@@ -140,6 +180,62 @@ fn main() -> ExitCode {
             return code;
         }
     }
+    ExitCode::SUCCESS
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tune(cli: &Cli, scenarios: &[(String, Scenario)], policy: &str, evals: usize, budget: f64, tunables: &str, threads: usize) -> ExitCode {
+    let tunables = match partliq_sim::tune::parse_tunables(tunables) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !partliq_sim::scenario::BUILTIN_POLICIES.contains(&policy) {
+        eprintln!("error: --policy: unknown built-in policy `{policy}` (known: {})", partliq_sim::scenario::BUILTIN_POLICIES.join(", "));
+        return ExitCode::from(2);
+    }
+    if !budget.is_finite() || budget < 0.0 {
+        eprintln!("error: --budget: a bad-debt budget in USD, >= 0 (got {budget})");
+        return ExitCode::from(2);
+    }
+    if evals < 2 {
+        eprintln!("error: --evals: at least 2 (the base and one candidate)");
+        return ExitCode::from(2);
+    }
+    let seed = cli.seed.unwrap_or(1);
+    println!(
+        "partliq-sim tune — `{policy}` over {} ({evals} evaluations, seed {seed}, budget: bad debt <= {budget} $, fund never depleted)",
+        scenarios.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    let bar = bar(cli, evals as u64, "evaluations");
+    let started = Instant::now();
+    let max_bad = (budget * 1e6).round() as i64;
+    let r = match partliq_sim::tune::tune(scenarios, policy, &tunables, evals, seed, max_bad, threads, &|| bar.inc(1)) {
+        Ok(r) => r,
+        Err(e) => {
+            bar.finish_and_clear();
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    bar.finish_and_clear();
+    println!();
+    print!("{}", r.table());
+    println!("\n{}", r.verdict);
+    let _ = std::fs::create_dir_all(&cli.out);
+    let json = cli.json.clone().unwrap_or_else(|| cli.out.join(format!("tune-{policy}.json")));
+    let svg = json.with_extension("svg");
+    if let Err(e) = std::fs::write(&json, r.to_json()) {
+        eprintln!("error: cannot write {}: {e}", json.display());
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = r.write_svg(&svg) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("json: {}\nfrontier chart: {}\nran in {:.1} s", json.display(), svg.display(), started.elapsed().as_secs_f64());
     ExitCode::SUCCESS
 }
 

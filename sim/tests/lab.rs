@@ -152,5 +152,11 @@ fn bad_lab_input_is_refused_by_name_and_writes_nothing() {
     let (code, err) = cli(&["--quiet", "--accounts", "0", "--out", d]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--accounts"), "{err}");
+    let (code, err) = cli(&["tune", "--tunables", "buffer,leverage", "--quiet", "--out", d]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--tunables: unknown tunable `leverage`"), "{err}");
+    let (code, err) = cli(&["tune", "--policy", "partliq_v9", "--quiet", "--out", d]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--policy: unknown built-in policy `partliq_v9`"), "{err}");
     assert!(!dir.exists(), "nothing may be written");
 }
