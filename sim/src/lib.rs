@@ -14,6 +14,7 @@
 pub mod book;
 pub mod charts;
 pub mod det;
+pub mod html;
 pub mod lab;
 pub mod model;
 pub mod outcome;

@@ -396,6 +396,20 @@ fn run_one(cli: &Cli, scenario: &Scenario, chart: &std::path::Path, json: Option
         }
         println!("json: {}", path.display());
     }
+    let html_path = match json {
+        Some(j) => j.with_extension("html"),
+        None => chart.with_extension("html"),
+    };
+    let charts: Vec<(&str, String)> =
+        [("lowest mark per step and insurance fund", chart), ("users and system, per policy", outcomes_chart.as_path())]
+            .iter()
+            .filter_map(|(t, p)| std::fs::read_to_string(p).ok().map(|s| (*t, s)))
+            .collect();
+    if let Err(e) = std::fs::write(&html_path, partliq_sim::html::report_html(&report, &charts)) {
+        eprintln!("error: cannot write {}: {e}", html_path.display());
+        return ExitCode::FAILURE;
+    }
+    println!("html: {}", html_path.display());
     let checks: u64 = report.policies.iter().map(|p| p.ledger_checks).sum();
     println!("ledger balanced at every step ({checks} checks); ran in {:.1} s", elapsed.as_secs_f64());
     ExitCode::SUCCESS

@@ -130,6 +130,31 @@ impl Report {
 
     /// The comparison table: one column per policy.
     pub fn table(&self) -> String {
+        let rows = self.rows();
+        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
+        let col_w: Vec<usize> = (0..self.policies.len())
+            .map(|c| rows.iter().map(|r| r.1[c].chars().count()).chain([self.policies[c].policy.chars().count()]).max().unwrap_or(8))
+            .collect();
+        let mut out = String::new();
+        out.push_str(&format!("{:<label_w$}", "policy"));
+        for (c, p) in self.policies.iter().enumerate() {
+            out.push_str(&format!("  {:>w$}", p.policy, w = col_w[c]));
+        }
+        out.push('\n');
+        out.push_str(&"-".repeat(label_w + col_w.iter().map(|w| w + 2).sum::<usize>()));
+        out.push('\n');
+        for (label, cells) in &rows {
+            out.push_str(&format!("{label:<label_w$}"));
+            for (c, cell) in cells.iter().enumerate() {
+                out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The table's rows: a label and one cell per policy.
+    pub fn rows(&self) -> Vec<(String, Vec<String>)> {
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         let mut row = |label: &str, f: &dyn Fn(&PolicyReport) -> String| {
             rows.push((label.to_string(), self.policies.iter().map(f).collect()));
@@ -202,26 +227,7 @@ impl Report {
             row("  deficits socialized ($)", &|p| money(p.unified.deficits_socialized));
         }
 
-        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
-        let col_w: Vec<usize> = (0..self.policies.len())
-            .map(|c| rows.iter().map(|r| r.1[c].chars().count()).chain([self.policies[c].policy.chars().count()]).max().unwrap_or(8))
-            .collect();
-        let mut out = String::new();
-        out.push_str(&format!("{:<label_w$}", "policy"));
-        for (c, p) in self.policies.iter().enumerate() {
-            out.push_str(&format!("  {:>w$}", p.policy, w = col_w[c]));
-        }
-        out.push('\n');
-        out.push_str(&"-".repeat(label_w + col_w.iter().map(|w| w + 2).sum::<usize>()));
-        out.push('\n');
-        for (label, cells) in &rows {
-            out.push_str(&format!("{label:<label_w$}"));
-            for (c, cell) in cells.iter().enumerate() {
-                out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
-            }
-            out.push('\n');
-        }
-        out
+        rows
     }
 
     /// The chart: the main market's lowest mark in each step per policy over
