@@ -299,10 +299,11 @@ pub fn tune(
         Some(r) => (
             false,
             format!(
-                "`{policy}` itself loses users less ({} $) but is {} the budget (bad debt {} $); the least user loss within it is evaluation {} ({} $, bad debt {} $): no candidate beats `{policy}` on user loss",
+                "`{policy}` itself loses users less ({} $) but is {} the budget (bad debt {} ${}); the least user loss within it is evaluation {} ({} $, bad debt {} $): no candidate beats `{policy}` on user loss",
                 crate::report::money(b.user_loss),
                 if b.feasible { "within" } else { "outside" },
                 crate::report::money(b.bad_debt),
+                if b.fund_depleted { ", the insurance fund depleted" } else { "" },
                 r.eval,
                 crate::report::money(r.user_loss),
                 crate::report::money(r.bad_debt)
@@ -331,7 +332,10 @@ impl TuneReport {
 
     /// The table: the base, the frontier and the recommendation.
     pub fn table(&self) -> String {
-        let mut out = format!("{:>5}  {:>14}  {:>12}  {:>12}  {:<9}  params\n", "eval", "user loss ($)", "bad debt ($)", "impact ($)", "");
+        let mut out = String::from(
+            "the base, the Pareto frontier and the recommendation (over: bad debt over the budget; depletes: the fund reached its floor)\n",
+        );
+        out.push_str(&format!("{:>5}  {:>14}  {:>12}  {:>12}  {:<9}  params\n", "eval", "user loss ($)", "bad debt ($)", "impact ($)", ""));
         for c in &self.candidates {
             if !(c.eval == 0 || c.pareto || Some(c.eval) == self.recommended) {
                 continue;
@@ -340,6 +344,8 @@ impl TuneReport {
                 "RECOMMEND"
             } else if c.eval == 0 {
                 "base"
+            } else if c.fund_depleted {
+                "depletes"
             } else if !c.feasible {
                 "over"
             } else {
