@@ -636,6 +636,8 @@ impl Run<'_> {
         let mut acted = false;
         for i in 0..self.accts.len() {
             if self.accts[i].positions.is_empty() {
+                // Closed meanwhile (deleveraged as a counterparty): safe.
+                self.track.safe(i, now);
                 continue;
             }
             if !self.states[i].in_liquidation && self.track.breach_at[i].is_none() {
