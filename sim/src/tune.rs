@@ -45,19 +45,37 @@ pub struct Tunable {
 pub const TUNABLES: &[Tunable] = &[
     Tunable { name: "buffer", lo: 0.0, hi: 0.25, what: "target: maintenance × (1 + buffer)" },
     Tunable { name: "band", lo: 0.001, hi: 0.02, what: "price band of a liquidation order" },
-    Tunable { name: "step_fraction", lo: 0.05, hi: 1.0, what: "largest fraction of a large position closed per step" },
+    Tunable {
+        name: "step_fraction",
+        lo: 0.05,
+        hi: 1.0,
+        what: "largest fraction of a large position closed per step (≥ 0.95: the base's rule)",
+    },
     Tunable { name: "cooldown", lo: 0.0, hi: 120.0, what: "seconds between two capped steps" },
-    Tunable { name: "backstop_fraction", lo: 0.0, hi: 0.9, what: "backstop when equity falls below this fraction of maintenance" },
+    Tunable {
+        name: "backstop_fraction",
+        lo: 0.0,
+        hi: 0.9,
+        what: "backstop when equity falls below this fraction of maintenance (< 0.05: the base's rule)",
+    },
 ];
 
-/// Writes tunable `name` at `x` into `spec`.
+/// Where a step fraction means "no cap" and a backstop fraction "none":
+/// the search can leave those rules off, as the base policy may have them.
+pub const STEP_FRACTION_OFF_ABOVE: f64 = 0.95;
+/// See [`STEP_FRACTION_OFF_ABOVE`].
+pub const BACKSTOP_FRACTION_OFF_BELOW: f64 = 0.05;
+
+/// Writes tunable `name` at `x` into `spec`. A step fraction of at least
+/// 95 % leaves the base's step rule (and its cooldown) as it is; a
+/// backstop fraction below 5 % leaves the base's backstop rule as it is.
 fn apply(spec: &mut CustomPolicySpec, name: &str, x: f64) {
     match name {
         "buffer" => spec.target_buffer = Some(x),
         "band" => spec.price_band = Some(x),
-        "step_fraction" => spec.max_fraction = Some(x),
+        "step_fraction" if x < STEP_FRACTION_OFF_ABOVE => spec.max_fraction = Some(x),
         "cooldown" => spec.cooldown_seconds = Some(x.round() as u64),
-        "backstop_fraction" => spec.backstop_fraction = Some(((x * 1000.0).round() as u32, 1000)),
+        "backstop_fraction" if x >= BACKSTOP_FRACTION_OFF_BELOW => spec.backstop_fraction = Some(((x * 1000.0).round() as u32, 1000)),
         _ => {}
     }
 }
@@ -180,6 +198,11 @@ pub fn tune(
         let mut s = base.clone();
         for (t, &v) in tunables.iter().zip(x) {
             apply(&mut s, t.name, v);
+        }
+        // A cooldown without a step cap is the base's step rule changed:
+        // left as it is when the cap is off.
+        if s.max_fraction.is_none() {
+            s.cooldown_seconds = None;
         }
         s
     };
