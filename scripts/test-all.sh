@@ -122,9 +122,23 @@ bash scripts/panic-check.sh
 # ---------------------------------------------------------------------------
 # Stress simulator: its tests, then the README's first command.
 step "stress simulator: tests, clippy and a default run"
+# The HTML report's test renders it in a headless Chromium (installed here
+# when missing; without it that test says SKIPPED and checks the page only).
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null; then
+    $sudo apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+      || echo "could not install chromium: the HTML report's browser check will be skipped" >&2
+  fi
+fi
 cargo test -p partliq-sim
 cargo clippy -p partliq-sim --all-targets -- -D warnings
 cargo run --release -q -p partliq-sim -- --quiet --json target/partliq-sim/report.json
+# The lab's other modes, small: a Monte Carlo and a tuning run.
+cargo run --release -q -p partliq-sim -- --quiet --monte-carlo 4 --seed 1 --accounts 1000 --out target/partliq-sim
+cargo run --release -q -p partliq-sim -- tune --quiet --evals 4 --accounts 500 --scenario gap_down --out target/partliq-sim
 # ---------------------------------------------------------------------------
 
 echo

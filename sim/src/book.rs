@@ -15,8 +15,13 @@
 //! fraction `resilience` of the consumed depth, so the mark recovers toward
 //! the oracle path.
 //!
-//! Floats are used here only for the impact model; every fill is handed to
-//! partliq as an integer size and an integer price on the tick.
+//! Floats are used here only for the impact model, with IEEE basic
+//! operations and the deterministic `exp`, `ln` and `sqrt` of
+//! [`crate::det`] (never the platform's), so fills are the same on every
+//! platform; every fill is handed to partliq as an integer size and an
+//! integer price on the tick.
+
+use crate::det;
 
 /// Base units per coin (sizes are in 1e-8 of a coin).
 pub const UNITS_PER_COIN: f64 = 1e8;
@@ -55,7 +60,7 @@ impl Book {
         if self.impact == 0.0 || q == 0.0 {
             return self.oracle;
         }
-        self.oracle * (self.impact * q.signum() * (q.abs() / self.depth).sqrt()).exp()
+        self.oracle * det::exp(self.impact * q.signum() * det::sqrt(q.abs() / self.depth))
     }
 
     /// The mark price in cents (at least one cent).
@@ -78,7 +83,7 @@ impl Book {
                 0.0
             };
         }
-        let r = (limit / self.oracle).ln() / self.impact;
+        let r = det::ln(limit / self.oracle) / self.impact;
         r.signum() * self.depth * r * r
     }
 

@@ -7,13 +7,21 @@
 //! cascade drove the mark, bad debt, the insurance fund's low point,
 //! backstop transfers and deleveraging. All money that goes through partliq
 //! stays integer (micro-USD); floats are only used for the impact model, the
-//! population draws and the statistics.
+//! population draws and the statistics, with IEEE basic operations and the
+//! deterministic elementary functions of [`det`] (never the platform's
+//! `exp`/`ln`/`sqrt`), so a seed gives the same report on every platform.
 
 pub mod book;
+pub mod charts;
+pub mod det;
+pub mod html;
+pub mod lab;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod tune;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -48,5 +56,33 @@ pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Resul
     for r in results {
         reports.push(r.ok_or_else(|| SimError::Setup("a policy run did not finish".into()))??);
     }
-    Ok(Report::new(world, reports))
+    let none = counterfactuals(world, &mut reports)?;
+    let mut report = Report::new(world, reports);
+    report.no_liquidation = none.iter().map(|x| x.0).collect();
+    Ok(report)
+}
+
+/// Fills in every report's user metrics against the two counterfactuals on
+/// the same path: no liquidation (the `none` policy's run: the starting
+/// positions ride the path, paying funding if any) and full liquidation
+/// (the `full` policy's run); each is run here when the scenario does not
+/// list it. Returns the no-liquidation `(end equity, end exposure)` per
+/// margin account.
+pub fn counterfactuals(world: &World, reports: &mut [PolicyReport]) -> Result<Vec<(i128, i128)>, SimError> {
+    let end = |name: &str, reports: &[PolicyReport]| -> Result<Vec<(i128, i128)>, SimError> {
+        let pick = |r: &PolicyReport| r.outcomes.iter().map(|o| (o.end_equity, o.end_exposure)).collect();
+        match reports.iter().find(|r| r.policy == name) {
+            Some(r) => Ok(pick(r)),
+            None => {
+                let pol = model::builtin_policy(name).map_err(SimError::Setup)?;
+                Ok(pick(&run_policy(world, &pol, &mut |_| {})?))
+            }
+        }
+    };
+    let none = end("none", reports)?;
+    let full: Vec<i128> = end("full", reports)?.into_iter().map(|x| x.0).collect();
+    for r in reports.iter_mut() {
+        r.user = outcome::user_metrics(&r.outcomes, &none, &full);
+    }
+    Ok(none)
 }

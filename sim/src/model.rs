@@ -4,6 +4,7 @@
 //! Units inside partliq: sizes in 1e-8 of a coin, prices in cents, quote in
 //! micro-USD, so `notional = size × price × 10^-4` (quote exponent −4).
 
+use crate::det;
 use partliq::presets::{self, Preset, VenueFees};
 use partliq::unified::{
     unified_account_health, AssetLiquidationFees, LegOrdering, MarginBook, MarginLadder, PerpPosition, PlanObjective, UnifiedAccount,
@@ -15,7 +16,6 @@ use partliq::{
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, LogNormal, Normal};
 
 use crate::book::{CENTS_PER_USD, UNITS_PER_COIN};
 use crate::scenario::{CustomPolicySpec, ObjectiveSpec, OrderSpec, OrderingSpec, Scenario, Side, SizingSpec, TargetSpec, GUARD_SUFFIX};
@@ -39,6 +39,8 @@ pub struct SimPolicy {
     pub fees: VenueFees,
     /// Close every position of a breached account whole (full liquidation).
     pub close_all: bool,
+    /// Never liquidate (the `none` counterfactual: accounts ride the path).
+    pub never: bool,
     /// One line saying what it is.
     pub description: String,
     /// How it liquidates unified accounts.
@@ -175,6 +177,7 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
         policy: p.policy,
         fees: p.fees,
         close_all,
+        never: false,
         description: description.to_string(),
         guard: None,
     };
@@ -206,6 +209,10 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
                 "partliq_default (0.25 % band): least reduction to maintenance + 5 %, least notional first, backstop when infeasible",
             )
         }
+        "none" => SimPolicy {
+            never: true,
+            ..sp(presets::partliq_default(), false, "no liquidation at all: every account rides the path (the counterfactual)")
+        },
         "hyperliquid" => sp(
             presets::hyperliquid(QUOTE_PER_USD, 1).map_err(e)?,
             false,
@@ -383,16 +390,16 @@ impl World {
         // Oracle path: its own random stream, so the population does not shift it.
         let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
         rng.set_stream(1);
-        let noise = Normal::new(0.0, scenario.path.noise.max(0.0)).map_err(|e| e.to_string())?;
+        let noise = scenario.path.noise.max(0.0);
         let mut oracle = Vec::with_capacity(scenario.steps as usize);
         for step in 0..scenario.steps {
-            let mult = path_multiplier(&scenario.path.points, step).ln();
+            let mult = det::ln(path_multiplier(&scenario.path.points, step));
             let row: Vec<f64> = scenario
                 .markets
                 .iter()
                 .map(|m| {
-                    let jitter = if step == 0 { 0.0 } else { noise.sample(&mut rng) };
-                    m.price * CENTS_PER_USD * (m.beta * mult + jitter).exp()
+                    let jitter = if step == 0 { 0.0 } else { noise * det::normal(&mut rng) };
+                    m.price * CENTS_PER_USD * det::exp(m.beta * mult + jitter)
                 })
                 .collect();
             oracle.push(row);
@@ -449,7 +456,7 @@ impl World {
                     .iter()
                     .map(|a| {
                         let mult = match a.follows.as_deref().and_then(|f| names.iter().position(|n| n == f)) {
-                            Some(m) => (oracle[step as usize][m] / oracle[0][m]).powf(a.beta),
+                            Some(m) => det::powf(oracle[step as usize][m] / oracle[0][m], a.beta),
                             None if !a.points.is_empty() => path_multiplier(&a.points, step),
                             None => 1.0,
                         };
@@ -512,9 +519,10 @@ impl World {
         let s = &self.scenario;
         let pop = &s.population;
         let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
-        let collateral = LogNormal::new(pop.collateral_median_usd.ln(), pop.collateral_sigma).map_err(|e| e.to_string())?;
-        let lev_noise = Normal::new(0.0, pop.leverage_sigma).map_err(|e| e.to_string())?;
-        let spread = Normal::new(0.0, pop.entry_spread).map_err(|e| e.to_string())?;
+        // Log-normal collateral, normal leverage noise and entry spread:
+        // deterministic draws (see `det`).
+        let collateral_mu = det::ln(pop.collateral_median_usd);
+        let normal = |rng: &mut ChaCha8Rng, sd: f64| sd * det::normal(rng);
         let weights: Vec<f64> = s.markets.iter().map(|m| m.weight.max(0.0)).collect();
         let total_w: f64 = weights.iter().sum();
         let mut accounts = Vec::new();
@@ -523,9 +531,9 @@ impl World {
             let whale = i >= pop.accounts as usize;
             let coll_usd = if whale {
                 let (lo, hi) = pop.whale_collateral_usd;
-                (lo.ln() + rng.random::<f64>() * (hi.ln() - lo.ln())).exp()
+                det::exp(det::ln(lo) + rng.random::<f64>() * (det::ln(hi) - det::ln(lo)))
             } else {
-                collateral.sample(&mut rng).clamp(50.0, 5_000_000.0)
+                det::exp(collateral_mu + normal(&mut rng, pop.collateral_sigma)).clamp(50.0, 5_000_000.0)
             };
             let count = if rng.random::<f64>() < pop.multi_market_fraction { 2 + usize::from(rng.random::<f64>() < 0.4) } else { 1 };
             let count = count.min(s.markets.iter().filter(|m| m.weight > 0.0).count()).max(1);
@@ -550,7 +558,7 @@ impl World {
             for &m in &chosen {
                 let spec = &s.markets[m];
                 let side = if rng.random::<f64>() < pop.long_fraction { Side::Long } else { Side::Short };
-                let mut lev = (spec.leverage_median.ln() + lev_noise.sample(&mut rng)).exp().clamp(1.0, spec.leverage_max);
+                let mut lev = det::exp(det::ln(spec.leverage_median) + normal(&mut rng, pop.leverage_sigma)).clamp(1.0, spec.leverage_max);
                 // Scale down to the cap of the tier the notional falls in.
                 for _ in 0..8 {
                     let cap = f64::from(crate::scenario::tier_cap(spec, share * lev).unwrap_or(1));
@@ -561,7 +569,7 @@ impl World {
                 }
                 let lev = lev.max(1.0).min(f64::from(crate::scenario::tier_cap(spec, share).unwrap_or(1)));
                 let start = self.start_price(m);
-                let drift = spread.sample(&mut rng).clamp(-3.0 * pop.entry_spread, 3.0 * pop.entry_spread);
+                let drift = normal(&mut rng, pop.entry_spread).clamp(-3.0 * pop.entry_spread, 3.0 * pop.entry_spread);
                 let entry = ((start as f64) * (1.0 + drift)).round().max(1.0) as i64;
                 positions.push((m, side, share * lev, entry));
             }
@@ -649,14 +657,14 @@ impl World {
         let borrow = u.borrow_asset.as_deref().map(asset_index).transpose()?;
         let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
         rng.set_stream(2);
-        let deposit = LogNormal::new(u.deposit_median_usd.ln(), u.deposit_sigma).map_err(|e| e.to_string())?;
+        let deposit_mu = det::ln(u.deposit_median_usd);
         let weights: Vec<f64> = s.markets.iter().map(|m| m.weight.max(0.0)).collect();
         let total_w: f64 = weights.iter().sum();
         let uniform = |rng: &mut ChaCha8Rng, (lo, hi): (f64, f64)| lo + (hi - lo) * rng.random::<f64>();
         let mut out = Vec::with_capacity(u.accounts as usize);
         let mut borrowed: i128 = 0;
         for _ in 0..u.accounts {
-            let value = deposit.sample(&mut rng).clamp(100.0, 50_000_000.0);
+            let value = det::exp(deposit_mu + u.deposit_sigma * det::normal(&mut rng)).clamp(100.0, 50_000_000.0);
             // One collateral asset, or two (30 %) in a random split.
             let first = collateral[rng.random_range(0..collateral.len())];
             let mut shares = vec![(first, value)];

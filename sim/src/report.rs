@@ -50,6 +50,10 @@ pub struct Report {
     /// Oracle price per market and step, USD.
     pub oracle: Vec<Vec<f64>>,
     pub policies: Vec<PolicyReport>,
+    /// Per margin account: its end equity without any liquidation (not in
+    /// the JSON; see `--accounts-csv`).
+    #[serde(skip)]
+    pub no_liquidation: Vec<i128>,
 }
 
 impl Report {
@@ -115,6 +119,7 @@ impl Report {
             markets,
             oracle: (0..w.markets.len()).map(|m| w.oracle.iter().map(|r| r[m] / CENTS_PER_USD).collect()).collect(),
             policies,
+            no_liquidation: Vec::new(),
         }
     }
 
@@ -125,6 +130,31 @@ impl Report {
 
     /// The comparison table: one column per policy.
     pub fn table(&self) -> String {
+        let rows = self.rows();
+        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
+        let col_w: Vec<usize> = (0..self.policies.len())
+            .map(|c| rows.iter().map(|r| r.1[c].chars().count()).chain([self.policies[c].policy.chars().count()]).max().unwrap_or(8))
+            .collect();
+        let mut out = String::new();
+        out.push_str(&format!("{:<label_w$}", "policy"));
+        for (c, p) in self.policies.iter().enumerate() {
+            out.push_str(&format!("  {:>w$}", p.policy, w = col_w[c]));
+        }
+        out.push('\n');
+        out.push_str(&"-".repeat(label_w + col_w.iter().map(|w| w + 2).sum::<usize>()));
+        out.push('\n');
+        for (label, cells) in &rows {
+            out.push_str(&format!("{label:<label_w$}"));
+            for (c, cell) in cells.iter().enumerate() {
+                out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The table's rows: a label and one cell per policy.
+    pub fn rows(&self) -> Vec<(String, Vec<String>)> {
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         let mut row = |label: &str, f: &dyn Fn(&PolicyReport) -> String| {
             rows.push((label.to_string(), self.policies.iter().map(f).collect()));
@@ -155,6 +185,35 @@ impl Report {
         row("vault absorbed ($)", &|p| money(p.vault_absorbed));
         row("unrecovered bad debt ($)", &|p| money(p.unrecovered_bad_debt));
         row("fees to liquidators ($)", &|p| money(p.fees_to_liquidators));
+        row("USERS (margin accounts)", &|_| String::new());
+        row("  equity lost to liquidation ($)", &|p| money(p.user.equity_lost));
+        row("    fees ($)", &|p| money(p.user.fees));
+        row("    execution shortfall vs mark ($)", &|p| money(p.user.shortfall));
+        row("    equity seized whole ($)", &|p| money(p.user.seized));
+        row("    losses not paid (relief) ($)", &|p| money(p.user.relief));
+        row("  accounts liquidated", &|p| count(p.user.accounts_liquidated));
+        row("  exposure retained after liquidation", &|p| format!("{:.1}%", p.user.exposure_retained_ppm as f64 / 1e4));
+        row("  end equity vs no liquidation ($)", &|p| money(p.user.vs_no_liquidation));
+        row("  end equity vs full liquidation ($)", &|p| money(p.user.vs_full_liquidation));
+        row("  accounts worse off than unliquidated", &|p| count(p.user.accounts_worse_than_no_liquidation));
+        row("  accounts wiped out (by liquidation)", &|p| {
+            format!("{} ({})", count(p.user.accounts_wiped_out), count(p.user.wiped_out_by_liquidation))
+        });
+        row("  account-hours below maintenance", &|p| count(p.user.account_seconds_below_maintenance / 3600));
+        row("SYSTEM", &|_| String::new());
+        row("  bad debt ($)", &|p| money(p.system.bad_debt));
+        row("  insurance fund drawdown ($)", &|p| {
+            format!("{}{}", money(p.system.fund_drawdown), if p.system.fund_depleted { " (depleted)" } else { "" })
+        });
+        row("  backstop vault loss ($)", &|p| money(p.system.backstop_loss));
+        row("  time to safety p50/p95/max (s)", &|p| {
+            let t = &p.system.time_to_safety;
+            format!("{}/{}/{}", t.p50, t.p95, t.max)
+        });
+        row("  breaches unresolved at the end", &|p| count(p.system.unresolved_breaches));
+        row("  peak exposure below maint. ($)", &|p| money(p.system.peak_exposure_below_maintenance));
+        row("  market impact paid by fills ($)", &|p| money(p.system.impact_cost));
+        row("  cascade depth (passes in a row)", &|p| count(u64::from(p.system.cascade_depth)));
         if self.unified_accounts > 0 {
             row("unified accounts liquidated", &|p| count(p.unified.accounts_liquidated));
             row("  perp reductions", &|p| legs(&p.unified.perp_reductions));
@@ -173,26 +232,7 @@ impl Report {
             row("  socialized losses", &|p| count(p.unified.socialized_losses));
         }
 
-        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
-        let col_w: Vec<usize> = (0..self.policies.len())
-            .map(|c| rows.iter().map(|r| r.1[c].chars().count()).chain([self.policies[c].policy.chars().count()]).max().unwrap_or(8))
-            .collect();
-        let mut out = String::new();
-        out.push_str(&format!("{:<label_w$}", "policy"));
-        for (c, p) in self.policies.iter().enumerate() {
-            out.push_str(&format!("  {:>w$}", p.policy, w = col_w[c]));
-        }
-        out.push('\n');
-        out.push_str(&"-".repeat(label_w + col_w.iter().map(|w| w + 2).sum::<usize>()));
-        out.push('\n');
-        for (label, cells) in &rows {
-            out.push_str(&format!("{label:<label_w$}"));
-            for (c, cell) in cells.iter().enumerate() {
-                out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
-            }
-            out.push('\n');
-        }
-        out
+        rows
     }
 
     /// The chart: the main market's lowest mark in each step per policy over
@@ -273,6 +313,60 @@ impl Report {
             .map_err(e)?;
         root.present().map_err(e)?;
         Ok(())
+    }
+}
+
+impl Report {
+    /// The two-sided chart (see [`crate::charts::write_outcomes_svg`]).
+    pub fn write_outcomes_svg(&self, path: &Path) -> Result<(), String> {
+        let usd = |m: i64| m as f64 / QUOTE_PER_USD as f64;
+        let users: Vec<crate::charts::BarGroup> = self
+            .policies
+            .iter()
+            .map(|p| crate::charts::BarGroup {
+                label: p.policy.clone(),
+                values: vec![usd(p.user.equity_lost), usd(p.user.fees), usd(p.user.shortfall), usd(p.user.vs_full_liquidation)],
+            })
+            .collect();
+        let system: Vec<crate::charts::BarGroup> = self
+            .policies
+            .iter()
+            .map(|p| crate::charts::BarGroup {
+                label: p.policy.clone(),
+                values: vec![usd(p.system.bad_debt), usd(p.system.fund_drawdown), usd(p.system.backstop_loss), usd(p.system.impact_cost)],
+            })
+            .collect();
+        crate::charts::write_outcomes_svg(path, &users, &system)
+    }
+
+    /// One CSV row per margin account and policy: the per-account figures
+    /// (micro-USD) and the two counterfactuals'.
+    pub fn accounts_csv(&self) -> String {
+        let none = &self.no_liquidation;
+        let full: Option<&PolicyReport> = self.policies.iter().find(|p| p.policy == "full");
+        let mut out = String::from(
+            "policy,account,lost,fees,shortfall,seized,relief,end_equity,end_equity_no_liquidation,end_equity_full_liquidation,end_exposure,seconds_below_maintenance,liquidated\n",
+        );
+        for p in &self.policies {
+            for (i, o) in p.outcomes.iter().enumerate() {
+                let ne = none.get(i).copied().unwrap_or(0);
+                let fe = full.and_then(|f| f.outcomes.get(i)).map_or(String::new(), |f| f.end_equity.to_string());
+                out.push_str(&format!(
+                    "{},{i},{},{},{},{},{},{},{ne},{fe},{},{},{}\n",
+                    p.policy,
+                    o.lost(),
+                    o.fees,
+                    o.shortfall,
+                    o.seized,
+                    o.relief,
+                    o.end_equity,
+                    o.end_exposure,
+                    o.seconds_below_maintenance,
+                    o.liquidated
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -65,6 +65,12 @@ Top level
                            linear in between; first step 0, steps
                            strictly increasing, multipliers > 0           (req)
   noise           float    per-step log-normal jitter (sd), >= 0          (default 0)
+  depth           [[step, multiplier], ...] every book's depth as a
+                           multiple of its depth_usd (a liquidity
+                           drought), linear in between, > 0      (default constant)
+  funding         [[step, rate], ...] funding per step, a fraction of
+                           notional longs pay shorts (< 0: shorts pay),
+                           in [-0.1, 0.1], linear in between     (default none)
   Market j's oracle is price_j × multiplier^beta_j × jitter.
   confidence      float    the oracle's confidence, fraction of its price,
                            in [0, 1)                                      (default 0)
@@ -298,6 +304,14 @@ pub struct PathSpec {
     /// path's price × multiplier, with that confidence (fraction).
     #[serde(default)]
     pub spikes: Vec<(u32, f64, f64)>,
+    /// Every market's book depth as a multiple of its `depth_usd`, at key
+    /// steps, linear in between (empty: constant).
+    #[serde(default)]
+    pub depth: Vec<(u32, f64)>,
+    /// Funding rate per step (fraction of notional longs pay shorts;
+    /// negative: shorts pay), at key steps, linear in between (empty: none).
+    #[serde(default)]
+    pub funding: Vec<(u32, f64)>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -767,6 +781,25 @@ impl Scenario {
             let ok = step < self.steps && mult.is_finite() && mult > 0.0 && (0.0..1.0).contains(&conf);
             v.check(ok, vec![k("path"), k("spikes"), Seg::Index(i)], "needs step < steps, multiplier > 0, confidence in [0, 1)".into());
         }
+        for (field, pts) in [("depth", &p.depth), ("funding", &p.funding)] {
+            for (i, &(step, x)) in pts.iter().enumerate() {
+                let at = vec![k("path"), k(field), Seg::Index(i)];
+                if i == 0 {
+                    v.check(step == 0, at.clone(), "the first point must be at step 0".into());
+                } else {
+                    v.check(step > pts[i - 1].0, at.clone(), "steps must increase strictly".into());
+                }
+                if field == "depth" {
+                    v.check(x.is_finite() && x > 0.0, at, format!("depth multiplier must be positive, got {x}"));
+                } else {
+                    v.check(
+                        x.is_finite() && (-0.1..=0.1).contains(&x),
+                        at,
+                        format!("funding rate per step must be in [-0.1, 0.1], got {x}"),
+                    );
+                }
+            }
+        }
 
         // Population.
         let pop = &self.population;
@@ -893,7 +926,7 @@ impl Scenario {
         }
         for (i, name) in self.policies.iter().enumerate() {
             let base = name.strip_suffix(GUARD_SUFFIX).unwrap_or(name);
-            let known = BUILTIN_POLICIES.contains(&base) || self.custom_policies.iter().any(|c| c.name == base);
+            let known = BUILTIN_POLICIES.contains(&base) || base == "none" || self.custom_policies.iter().any(|c| c.name == base);
             if !known {
                 let mut names: Vec<&str> = BUILTIN_POLICIES.to_vec();
                 names.extend(self.custom_policies.iter().map(|c| c.name.as_str()));

@@ -21,12 +21,13 @@ use serde::Serialize;
 
 use crate::book::{round_cents, Book, CENTS_PER_USD};
 use crate::model::{num_floor, Acct, SimPolicy, UAcct, World, NOTIONAL_DIVISOR, QUOTE_PER_USD};
+use crate::outcome::{equity_at, exposure_at, reference_marks, AccountOutcome, Durations, SystemMetrics, Tracker, UserMetrics};
 
 mod unified;
 pub use unified::{LegStats, UnifiedReport};
 
 /// The exact ledger at the end of a step, in micro-USD. Conserved:
-/// `accounts + vault + fund + liquidators + book − unrecovered = initial`.
+/// `accounts + vault + fund + liquidators + book + funding − unrecovered = initial`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     pub step: u32,
@@ -42,7 +43,10 @@ pub struct Ledger {
     pub book: i128,
     /// Bad debt nobody covered (credited to accounts with no payer).
     pub unrecovered: i128,
-    /// `accounts + vault + fund + liquidators + book − unrecovered`.
+    /// Funding the venue's counterparty side holds: minus what the margin
+    /// accounts received (the imbalance of longs and shorts).
+    pub funding: i128,
+    /// `accounts + vault + fund + liquidators + book + funding − unrecovered`.
     pub total: i128,
     /// The same sum at the start.
     pub initial: i128,
@@ -112,6 +116,14 @@ pub struct PolicyReport {
     pub ledger_checks: u64,
     /// The unified accounts: legs by kind, takeovers, deficits.
     pub unified: UnifiedReport,
+    /// The users' side (margin accounts; the counterfactuals are filled in
+    /// once every policy has run: see [`crate::outcome`]).
+    pub user: UserMetrics,
+    /// The system's side.
+    pub system: SystemMetrics,
+    /// Per margin account (not in the JSON: see `--accounts-csv`).
+    #[serde(skip)]
+    pub outcomes: Vec<AccountOutcome>,
     pub series: Series,
 }
 
@@ -240,6 +252,10 @@ struct Run<'w> {
     u_liq_quote: i128,
     initial_assets: Vec<i128>,
     ustats: UnifiedReport,
+    /// Both sides' figures.
+    track: Tracker,
+    /// See [`Ledger::funding`].
+    funding: i128,
 }
 
 /// Runs one policy; `on_step` sees the ledger after every step.
@@ -333,6 +349,8 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         u_liq_quote: 0,
         initial_assets: Vec::new(),
         ustats: UnifiedReport::default(),
+        track: Tracker::new(n),
+        funding: 0,
     };
     let vault_start = run.vault_collateral;
     let start = run.ledger(0);
@@ -351,6 +369,12 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
     let mut ledger_checks = 0u64;
     for step in 0..s.steps {
         run.step_low = vec![f64::INFINITY; n_m];
+        if !s.path.depth.is_empty() {
+            let f = crate::model::path_multiplier(&s.path.depth, step);
+            for (b, spec) in run.books.iter_mut().zip(&s.markets) {
+                b.depth = spec.depth_usd * f;
+            }
+        }
         let prev = w.oracle[(step as usize).saturating_sub(1)].clone();
         let cur = &w.oracle[step as usize];
         let (aprev, acur) = match (w.asset_oracle.get((step as usize).saturating_sub(1)), w.asset_oracle.get(step as usize)) {
@@ -369,19 +393,23 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             let then = step.saturating_sub(feed.delay) as usize;
             let (dprev, dcur) = (&w.oracle[then.saturating_sub(1)], &w.oracle[then]);
             for (m, b) in run.books.iter_mut().enumerate() {
-                run.true_oracle[m] = prev[m] * (cur[m] / prev[m]).powf(f);
-                b.oracle = dprev[m] * (dcur[m] / dprev[m]).powf(f) * feed.multiplier;
+                run.true_oracle[m] = prev[m] * crate::det::powf(cur[m] / prev[m], f);
+                b.oracle = dprev[m] * crate::det::powf(dcur[m] / dprev[m], f) * feed.multiplier;
             }
             run.published_at = now.saturating_sub(u64::from(feed.delay) * s.step_seconds);
             run.confidence = feed.confidence;
-            let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * (c / p).powf(f)).collect();
+            let row: Vec<f64> = aprev.iter().zip(&acur).map(|(p, c)| p * crate::det::powf(c / p, f)).collect();
             run.asset_prices = unified::asset_prices(&row);
             run.observe_marks();
             if round == 0 {
                 run.unwind_vault()?;
                 run.observe_marks();
             }
-            run.pass(now, round_len, s.ticks_per_round)?;
+            if pol.never {
+                continue;
+            }
+            let acted = run.pass(now, round_len, s.ticks_per_round)?;
+            run.track.pass(acted);
             if round + 1 == s.max_rounds && !run.uaccts.is_empty() {
                 // Unified accounts: once a step, after its last pass (their
                 // plans cost far more than a perp account's).
@@ -393,6 +421,10 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
             series.mark[m].push(run.marks[m].0 as f64 / CENTS_PER_USD);
             series.low[m].push(run.step_low[m] / CENTS_PER_USD);
         }
+        if !s.path.funding.is_empty() {
+            run.pay_funding(crate::model::path_multiplier(&s.path.funding, step));
+        }
+        run.below_maintenance()?;
         series.fund.push(to_usd(i128::from(run.fund.balance.0)));
         series.liquidated.push(to_usd(run.notional));
         for b in run.books.iter_mut() {
@@ -422,6 +454,27 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         })
         .collect();
     let vault_equity = run.vault_equity();
+    run.track.finish(u64::from(s.steps) * s.step_seconds);
+    let reference = reference_marks(w);
+    for (o, a) in run.track.accounts.iter_mut().zip(&run.accts) {
+        o.end_equity = equity_at(a, &reference);
+        o.end_exposure = exposure_at(a, &reference);
+    }
+    let main_gap = run.max_gap.get(w.main).copied().unwrap_or(0.0);
+    let fund_start = i128::from((s.insurance_fund.initial_usd * QUOTE_PER_USD as f64).round() as i64);
+    let system = SystemMetrics {
+        bad_debt: narrow(run.bad_debt),
+        fund_drawdown: narrow(fund_start - run.fund_low),
+        fund_depleted: run.fund_low <= i128::from(run.fund.floor.0) && fund_start > i128::from(run.fund.floor.0),
+        backstop_loss: narrow((vault_start - vault_equity).max(0)),
+        time_to_safety: Durations::of(&mut run.track.safety),
+        unresolved_breaches: run.track.unresolved,
+        peak_exposure_below_maintenance: narrow(run.track.peak_below),
+        worst_impact_ppm: (-main_gap * 1e6).round().max(0.0) as u64,
+        impact_cost: narrow(run.track.impact_cost),
+        cascade_depth: run.track.cascade,
+    };
+    let outcomes = std::mem::take(&mut run.track.accounts);
     Ok(PolicyReport {
         policy: pol.name.clone(),
         description: pol.description.clone(),
@@ -452,6 +505,9 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         unrecovered_bad_debt: narrow(run.unrecovered),
         ledger_checks,
         unified: run.unified_report(),
+        user: UserMetrics::default(),
+        system,
+        outcomes,
         series,
     })
 }
@@ -492,7 +548,7 @@ impl Run<'_> {
         }
         let fund = i128::from(self.fund.balance.0);
         let liquidators = self.liquidators + self.u_liq_quote;
-        let total = accounts + vault + fund + liquidators + self.book_cash - self.unrecovered;
+        let total = accounts + vault + fund + liquidators + self.book_cash + self.funding - self.unrecovered;
         let assets = self.asset_totals();
         Ledger {
             step,
@@ -502,6 +558,7 @@ impl Run<'_> {
             liquidators,
             book: self.book_cash,
             unrecovered: self.unrecovered,
+            funding: self.funding,
             total,
             initial: self.initial_total,
             sizes: sizes.iter().zip(self.initial_sizes.iter().chain(std::iter::repeat(&0))).map(|(&a, &b)| (a, b)).collect(),
@@ -534,6 +591,55 @@ impl Run<'_> {
         (equity, maint)
     }
 
+    /// Funding at `rate` (fraction of notional per step): each margin
+    /// account's position pays `size × mark × rate` (longs pay when the
+    /// rate is positive), rounded down against the account; the venue's
+    /// counterparty side takes the other side (see [`Ledger::funding`]).
+    fn pay_funding(&mut self, rate: f64) {
+        let rate_ppm = (rate * 1e6).round() as i128;
+        if rate_ppm == 0 {
+            return;
+        }
+        for a in self.accts.iter_mut() {
+            for p in a.positions.iter_mut() {
+                let mark = i128::from(self.marks[p.market_index as usize].0);
+                let delta = num_floor(-(i128::from(p.size.0) * mark * rate_ppm), NOTIONAL_DIVISOR * 1_000_000);
+                p.quote_balance = Quote(narrow(i128::from(p.quote_balance.0) + delta));
+                self.funding -= delta;
+            }
+        }
+    }
+
+    /// End of a step: every margin account below maintenance gets the
+    /// step's seconds, and their gross exposure is summed (the peak is
+    /// kept). The float screen decides clear cases; near the line the exact
+    /// health does.
+    fn below_maintenance(&mut self) -> Result<(), SimError> {
+        let secs = self.w.scenario.step_seconds;
+        let mut exposure: i128 = 0;
+        for i in 0..self.accts.len() {
+            let a = &self.accts[i];
+            if a.positions.is_empty() {
+                continue;
+            }
+            let (e, m) = self.float_health(a);
+            if m <= 0.0 || e > m + 100.0 + 1e-9 * (e.abs() + m.abs()) {
+                continue;
+            }
+            if e >= m - 100.0 - 1e-9 * (e.abs() + m.abs()) {
+                let h = partliq::pool_health(&Pool::new(a.collateral, &a.positions), &self.markets, &self.marks)
+                    .map_err(core("pool_health", i))?;
+                if h.state == partliq::HealthState::Healthy {
+                    continue;
+                }
+            }
+            exposure += exposure_at(a, &self.marks);
+            self.track.accounts[i].seconds_below_maintenance += secs;
+        }
+        self.track.peak_below = self.track.peak_below.max(exposure);
+        Ok(())
+    }
+
     fn compact(&mut self, i: usize) {
         let a = &mut self.accts[i];
         let mut freed = 0i64;
@@ -556,9 +662,11 @@ impl Run<'_> {
         let mut acted = false;
         for i in 0..self.accts.len() {
             if self.accts[i].positions.is_empty() {
+                // Closed meanwhile (deleveraged as a counterparty): safe.
+                self.track.safe(i, now);
                 continue;
             }
-            if !self.states[i].in_liquidation {
+            if !self.states[i].in_liquidation && self.track.breach_at[i].is_none() {
                 // Pre-screen in floats: the exact trigger is `equity <
                 // maintenance`; float error and partliq's per-position
                 // rounding are far below this margin.
@@ -641,6 +749,11 @@ impl Run<'_> {
                 self.healthy_liquidated[i] = true;
             }
         }
+        if d.action == Action::None {
+            self.track.safe(i, now);
+        } else {
+            self.track.breach(i, now);
+        }
         match d.action {
             // The simulator's perp accounts rest no orders: run_pipeline never
             // asks to cancel; deficits to resolve are for unified pools only.
@@ -654,6 +767,7 @@ impl Run<'_> {
                 };
                 self.backstop_reasons[r] += 1;
                 self.transfer(i)?;
+                self.track.safe(i, now);
                 Ok((true, false))
             }
             Action::Takeover if !self.pol.close_all => {
@@ -662,6 +776,7 @@ impl Run<'_> {
                 // (Binance: "the insurance fund takes over").
                 self.takeovers += 1;
                 self.transfer(i)?;
+                self.track.safe(i, now);
                 Ok((true, false))
             }
             Action::Liquidate | Action::Takeover => {
@@ -686,6 +801,7 @@ impl Run<'_> {
                 self.compact(i);
                 if self.accts[i].positions.is_empty() {
                     self.closed[i] = true;
+                    self.track.safe(i, now);
                     return Ok((filled, false));
                 }
                 if self.bankrupt(i)? {
@@ -694,6 +810,8 @@ impl Run<'_> {
                     // fund pays the deficit; see `transfer`).
                     self.takeovers += 1;
                     self.transfer(i)?;
+                    self.track.safe(i, now);
+                    self.track.safe(i, now);
                     return Ok((true, false));
                 }
                 Ok((filled, filled && d.reason == Reason::StepCapped))
@@ -747,6 +865,8 @@ impl Run<'_> {
             let a = &self.accts[i];
             backstop_transfer(&Pool::new(a.collateral, &a.positions), &self.markets, &self.marks).map_err(core("backstop_transfer", i))?
         };
+        let equity = equity_at(&self.accts[i], &self.marks);
+        self.track.handed_over(i, equity);
         let a = &mut self.accts[i];
         self.vault_collateral += i128::from(a.collateral.0);
         for p in &a.positions {
@@ -791,7 +911,10 @@ impl Run<'_> {
         self.books[m].commit(&q);
         self.book_size[m] -= i128::from(q.size_delta);
         self.book_cash -= i128::from(s.fill_cash.0);
+        let before = equity_at(&self.accts[i], &self.marks);
         self.accts[i].positions[k] = s.new_position;
+        let after = equity_at(&self.accts[i], &self.marks);
+        self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), true);
         let cov = self.fund.book(&s).map_err(core("insurance fund", i))?;
         self.unrecovered += i128::from(cov.uncovered.0);
         self.liquidators += i128::from(s.fee_to_liquidator.0);
@@ -852,7 +975,10 @@ impl Run<'_> {
         // The liquidated side, at the bankruptcy price, without a fee.
         let fill = Fill { position_index: k, size_delta: Size(size_delta), price: b.price };
         let s = settle_fill(&pool, &self.markets_nofee, &self.marks, &fill).map_err(core("settle_fill (deleverage)", i))?;
+        let before = equity_at(&self.accts[i], &self.marks);
         self.accts[i].positions[k] = s.new_position;
+        let after = equity_at(&self.accts[i], &self.marks);
+        self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), false);
         let cov = self.fund.book(&s).map_err(core("insurance fund", i))?;
         self.unrecovered += i128::from(cov.uncovered.0);
         self.liquidators += i128::from(s.fee_to_liquidator.0);
@@ -862,10 +988,13 @@ impl Run<'_> {
             let j = f.account as usize;
             let cash = trade_cash(f.size_delta.0, f.price.0);
             paid += cash;
+            let before = equity_at(&self.accts[j], &self.marks);
             if let Some(p) = self.accts[j].positions.iter_mut().find(|p| p.market_index as usize == m) {
                 p.size = Size(p.size.0 + f.size_delta.0);
                 p.quote_balance = Quote(narrow(i128::from(p.quote_balance.0) + cash));
             }
+            let after = equity_at(&self.accts[j], &self.marks);
+            self.track.counterparty(j, before, after);
             self.deleveraged[j] = true;
             self.compact(j);
         }

@@ -246,6 +246,11 @@ fn same_json_twice_and_the_outputs() {
         "unified accounts liquidated",
         "collateral swaps",
         "deficits socialized",
+        "equity lost to liquidation",
+        "end equity vs no liquidation",
+        "exposure retained after liquidation",
+        "time to safety p50/p95/max",
+        "cascade depth",
     ] {
         assert!(stdout.contains(row), "table row {row:?} missing:\n{stdout}");
     }
@@ -253,6 +258,11 @@ fn same_json_twice_and_the_outputs() {
     assert!(stdout.contains(&format!("chart: {}", chart.display())));
     let svg = std::fs::read_to_string(&chart).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("insurance fund") && svg.contains("partliq_initial"));
+    // Both sides, as bars, beside it.
+    let outcomes = std::fs::read_to_string(tmp("det.toml-outcomes.svg")).unwrap();
+    assert!(
+        outcomes.starts_with("<svg") && outcomes.contains("equity lost") && outcomes.contains("bad debt") && outcomes.contains("<rect")
+    );
     // The JSON has one report per policy with the figures of the table.
     let v: serde_json::Value = serde_json::from_str(&r1).unwrap();
     let policies = v["policies"].as_array().unwrap();
@@ -270,6 +280,13 @@ fn same_json_twice_and_the_outputs() {
             assert!(p[key].is_i64() || p[key].is_u64(), "{key}");
         }
         assert_eq!(p["ledger_checks"].as_u64(), Some(80));
+        for key in ["equity_lost", "fees", "shortfall", "vs_no_liquidation", "vs_full_liquidation", "accounts_wiped_out"] {
+            assert!(p["user"][key].is_i64() || p["user"][key].is_u64(), "user.{key}");
+        }
+        for key in ["bad_debt", "fund_drawdown", "backstop_loss", "peak_exposure_below_maintenance", "cascade_depth"] {
+            assert!(p["system"][key].is_i64() || p["system"][key].is_u64(), "system.{key}");
+        }
+        assert!(p["system"]["time_to_safety"]["p95"].is_u64());
     }
     // Another seed changes the run.
     let j3 = tmp("run3.json");
