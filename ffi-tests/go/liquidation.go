@@ -48,6 +48,8 @@ type LegSettlement struct {
 	ValueLiquidated int64
 	CostToAccount   int64
 	HealthAfter     UnifiedHealth
+	ProvenLeast     uint32
+	Reserved        uint32
 }
 
 // LegSizing is partliq_leg_sizing.

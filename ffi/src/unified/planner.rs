@@ -72,10 +72,17 @@ pub struct partliq_unified_plan {
     pub cost_to_account: i64,
     /// The pool after every leg.
     pub health_after: partliq_unified_health,
+    /// 1 when the exact search finished: no plan of its space restores the
+    /// pool for less of the objective (always 1 when already safe); 0 when
+    /// infeasible, under a venue ordering, or when the search ran out of
+    /// its budget.
+    pub proven_least: u32,
+    /// Written 0.
+    pub reserved: u32,
 }
 
-pin_layout!(partliq_unified_plan, size = 96, align = i64, {
-    status @ 0, leg_count @ 4, value_liquidated @ 8, cost_to_account @ 16, health_after @ 24,
+pin_layout!(partliq_unified_plan, size = 104, align = i64, {
+    status @ 0, leg_count @ 4, value_liquidated @ 8, cost_to_account @ 16, health_after @ 24, proven_least @ 96, reserved @ 100,
 });
 
 impl From<&UnifiedPlan> for partliq_unified_plan {
@@ -87,6 +94,8 @@ impl From<&UnifiedPlan> for partliq_unified_plan {
             value_liquidated: p.value_liquidated.0,
             cost_to_account: p.cost_to_account.0,
             health_after: partliq_unified_health::from(&p.health_after),
+            proven_least: u32::from(p.proven_least),
+            reserved: 0,
         }
     }
 }
