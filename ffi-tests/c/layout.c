@@ -378,7 +378,7 @@ PIN_OFF(partliq_unified_liquidation_policy, ordering, 20);
 PIN_OFF(partliq_unified_liquidation_policy, take_over_bankrupt, 24);
 PIN_OFF(partliq_unified_liquidation_policy, reserved, 28);
 
-PIN_SIZE(partliq_unified_decision, 104, int64_t);
+PIN_SIZE(partliq_unified_decision, 112, int64_t);
 PIN_OFF(partliq_unified_decision, action, 0);
 PIN_OFF(partliq_unified_decision, reason, 4);
 PIN_OFF(partliq_unified_decision, plan, 8);

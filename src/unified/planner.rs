@@ -79,9 +79,9 @@
 //! restores the pool for less of the objective, exactly, for both
 //! objectives. The property tests check it against a brute-force search
 //! over every combination of a perp reduction and two swaps, the perp first
-//! (both objectives, 64 small solvent accounts each on a fixed seed: every
-//! plan is proven and none is beaten), and the fuzz target the same on
-//! every proven plan.
+//! (64 small solvent accounts per objective on a fixed seed: 62 of 63
+//! restored plans proven least by value, 63 of 63 by cost, none beaten),
+//! and the fuzz target the same on every proven plan.
 //!
 //! Not claimed:
 //!
@@ -98,13 +98,14 @@
 //!   and [`LegOrdering::TokensFirst`] keep the greedy plan (with its trims)
 //!   and never set `proven_least`;
 //! * **large pools**: the search runs out of its budget when the legs'
-//!   amounts are many (each amount of each spot or PnL leg is evaluated
-//!   once per choice of the perps, and a perp's every amount is settled):
-//!   the plan is then the greedy one's (or the cheapest found) and not
-//!   proven. Without proof, the greedy plan's own bound is the continuous
-//!   one: with gains proportional to amounts, the greedy order is the
-//!   optimum of the continuous problem, and the plan exceeds the least
-//!   whole-unit plan by about one unit's worth of each of its legs.
+//!   amounts are many (a perp's every amount is settled; below the perps,
+//!   many near-equal mixes of coarse units defeat the bound), and does not
+//!   start when the pool has more candidate legs than a plan holds
+//!   ([`MAX_PLAN_LEGS`]): the plan is then the greedy one's (or the
+//!   cheapest found) and not proven. The greedy plan alone carries no
+//!   proven figure: with gains proportional to amounts its order is the
+//!   optimum of the continuous problem, and whole units add rounding on
+//!   top.
 //!
 //! In a bankrupt pool a perp's fill beyond the bankruptcy price is topped up
 //! by the insurance fund, so a plan there counts the fund's money as the

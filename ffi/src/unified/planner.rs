@@ -283,6 +283,8 @@ mod tests {
         );
         assert_eq!(legs, [SWAP_700, reduce(87), LOSS_33, NINE]);
         assert_eq!(p.health_after.liquidation_end.collateral - p.health_after.liquidation_end.requirement, 0);
+        // The exact search finished: 9,470 is the least of its space.
+        assert_eq!((p.proven_least, p.reserved), (1, 0));
         // Least cost: the perp alone (fee 100 for 900 of surplus).
         assert_eq!(b.plan(0, &FEES, &TERMS, 1, 0, (&[], &[]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, p.cost_to_account, p.value_liquidated, legs[0]), (1, 100, 10_000, reduce(100)));
@@ -290,6 +292,8 @@ mod tests {
         // riskier (Drift): the swap, then the perp's legs.
         assert_eq!(b.plan(0, &FEES, &TERMS, 0, 1, (&[], &[]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, legs[0]), (1, reduce(100)));
+        // A venue ordering keeps the greedy plan: never proven.
+        assert_eq!(p.proven_least, 0);
         assert_eq!(b.plan(0, &FEES, &TERMS, 0, 2, (&[3, 0], &[0]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, legs[0], legs[1], legs[2]), (3, SWAP_700, reduce(87), LOSS_33));
     }
