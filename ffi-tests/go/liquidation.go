@@ -48,8 +48,6 @@ type LegSettlement struct {
 	ValueLiquidated int64
 	CostToAccount   int64
 	HealthAfter     UnifiedHealth
-	ProvenLeast     uint32
-	Reserved        uint32
 }
 
 // LegSizing is partliq_leg_sizing.
@@ -68,6 +66,8 @@ type UnifiedPlan struct {
 	ValueLiquidated int64
 	CostToAccount   int64
 	HealthAfter     UnifiedHealth
+	ProvenLeast     uint32
+	Reserved        uint32
 }
 
 // InsuranceFund is partliq_insurance_fund.
