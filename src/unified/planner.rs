@@ -59,13 +59,15 @@
 //!
 //! * the last spot or PnL leg is not branched on: the cheapest of its
 //!   amounts that restores finishes the plan (alone on the account, its
-//!   effect is exact);
-//! * every other node is bounded below by the best gain per unit of
-//!   measure of the legs left (each leg's every amount evaluated once per
-//!   choice of the perps): what is missing, less a slack for the rounding
-//!   of terms the legs share, divided by that rate, rounded up. The proof
-//!   (the legs' terms add but for a rounding unit per shared or moved
-//!   balance term; caps only shrink) is at `Search::token_bound`; a
+//!   effect is exact; least value: its least restoring amount by the jump
+//!   search of [`super::size_leg`] when that is exact, else a scan);
+//! * every other node is bounded below by a fractional knapsack over the
+//!   legs left: each leg's best gain per unit of measure and largest gain
+//!   (every amount evaluated once per plan: a leg's gain does not depend on
+//!   the perps chosen), what is missing less a slack for the rounding of
+//!   terms the legs share or moved, filled by the best rates first. The
+//!   proof (the legs' terms add but for a rounding unit per shared or
+//!   moved balance term; caps only shrink) is at `Search::token_bound`; a
 //!   balance with a size term, where it does not hold, gives no bound.
 //!
 //! The search is bounded ([`SEARCH_BUDGET`] work units, one per leg
