@@ -3473,6 +3473,17 @@ typedef struct partliq_unified_plan {
    * The pool after every leg.
    */
   struct partliq_unified_health health_after;
+  /**
+   * 1 when the exact search finished: no plan of its space restores the
+   * pool for less of the objective (always 1 when already safe); 0 when
+   * infeasible, under a venue ordering, or when the search ran out of
+   * its budget.
+   */
+  uint32_t proven_least;
+  /**
+   * Written 0.
+   */
+  uint32_t reserved;
 } partliq_unified_plan;
 
 /**

@@ -409,12 +409,14 @@ PIN_OFF(partliq_leg_sizing, leg, 8);
 PIN_OFF(partliq_leg_sizing, max_amount, 32);
 PIN_OFF(partliq_leg_sizing, settlement, 40);
 
-PIN_SIZE(partliq_unified_plan, 96, int64_t);
+PIN_SIZE(partliq_unified_plan, 104, int64_t);
 PIN_OFF(partliq_unified_plan, status, 0);
 PIN_OFF(partliq_unified_plan, leg_count, 4);
 PIN_OFF(partliq_unified_plan, value_liquidated, 8);
 PIN_OFF(partliq_unified_plan, cost_to_account, 16);
 PIN_OFF(partliq_unified_plan, health_after, 24);
+PIN_OFF(partliq_unified_plan, proven_least, 96);
+PIN_OFF(partliq_unified_plan, reserved, 100);
 
 PIN_SIZE(partliq_unified_liquidation_policy, 32, uint32_t);
 PIN_OFF(partliq_unified_liquidation_policy, terms, 0);
@@ -423,7 +425,7 @@ PIN_OFF(partliq_unified_liquidation_policy, ordering, 20);
 PIN_OFF(partliq_unified_liquidation_policy, take_over_bankrupt, 24);
 PIN_OFF(partliq_unified_liquidation_policy, reserved, 28);
 
-PIN_SIZE(partliq_unified_decision, 104, int64_t);
+PIN_SIZE(partliq_unified_decision, 112, int64_t);
 PIN_OFF(partliq_unified_decision, action, 0);
 PIN_OFF(partliq_unified_decision, reason, 4);
 PIN_OFF(partliq_unified_decision, plan, 8);

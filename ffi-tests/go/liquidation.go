@@ -66,6 +66,8 @@ type UnifiedPlan struct {
 	ValueLiquidated int64
 	CostToAccount   int64
 	HealthAfter     UnifiedHealth
+	ProvenLeast     uint32
+	Reserved        uint32
 }
 
 // InsuranceFund is partliq_insurance_fund.

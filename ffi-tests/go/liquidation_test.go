@@ -88,7 +88,7 @@ func TestPlanUnifiedLiquidation(t *testing.T) {
 		Positions: []PerpPosition{{Margin: MarginCross, Size: 100, QuoteBalance: -10000}},
 	}
 	p, legs, err := PlanUnifiedLiquidation(book, account, 0, legFees, initial, 0, OrderingCheapest, nil, nil, 4)
-	if err != nil || p.Status != OutcomeRestored || p.ValueLiquidated != 9470 || p.CostToAccount != 35+87+2 || len(legs) != 3 ||
+	if err != nil || p.Status != OutcomeRestored || p.ValueLiquidated != 9470 || p.CostToAccount != 35+87+2 || p.ProvenLeast != 1 || len(legs) != 3 ||
 		legs[0] != swapLeg(700) || legs[1] != (UnifiedLeg{Kind: LegReducePerp, PositionIndex: 0, LiabilityAsset: NoIndex, CollateralAsset: NoIndex, Amount: 87}) ||
 		legs[2] != (UnifiedLeg{Kind: LegDepositForPerpLoss, PositionIndex: 0, LiabilityAsset: NoIndex, CollateralAsset: 1, Amount: 33}) {
 		t.Fatalf("plan %+v legs %+v, %v", p, legs, err)

@@ -19,7 +19,7 @@ static_assert(sizeof(partliq_asset) == 40 && sizeof(partliq_perp_position) == 48
 static_assert(sizeof(partliq_position_margin) == 4 && sizeof(partliq_margin_rung) == 4 && sizeof(partliq_health_level) == 4,
               "unified enumerations are 32-bit");
 static_assert(sizeof(partliq_unified_leg) == 24 && sizeof(partliq_leg_settlement) == 192 && sizeof(partliq_leg_sizing) == 232 &&
-                  sizeof(partliq_unified_plan) == 96 && sizeof(partliq_ledger_entry) == 32 && sizeof(partliq_waterfall_outcome) == 208 &&
+                  sizeof(partliq_unified_plan) == 104 && sizeof(partliq_ledger_entry) == 32 && sizeof(partliq_waterfall_outcome) == 208 &&
                   sizeof(partliq_pool_delisting) == 104,
               "liquidation sizes");
 static_assert(std::is_standard_layout<partliq_waterfall_outcome>::value && std::is_trivially_copyable<partliq_waterfall_outcome>::value,

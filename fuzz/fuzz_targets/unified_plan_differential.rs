@@ -5,10 +5,10 @@
 //!   does not; every leg conserves each unit;
 //! - the plan's legs settle in order to its figures and its status is
 //!   true (restored means the target is met after them);
-//! - on solvent accounts (the equity covers every bonus and fee a plan can
-//!   pay), no combination of a perp reduction and the two swaps, in either
-//!   order, restores for less than the plan minus one unit's worth of each
-//!   of its legs.
+//! - when the plan is proven least (the planner's exact search finished),
+//!   no combination of a perp reduction and the two swaps, the perp
+//!   reduced first (the search's order), restores for less of the
+//!   objective (value liquidated or cost to the account, both fuzzed).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::unified::*;
@@ -28,6 +28,7 @@ struct Input {
     size: i8,
     cash: i16,
     maintenance_target: bool,
+    least_cost: bool,
 }
 
 fn surplus(account: &UnifiedAccount<'_>, book: &MarginBook<'_>, target: &Target) -> Option<i128> {
@@ -80,61 +81,53 @@ fuzz_target!(|inp: Input| {
 
     // The plan settles to its figures.
     let mut legs = [UnifiedLeg::default(); MAX_PLAN_LEGS];
-    let Ok(plan) =
-        plan_unified_liquidation(&account, 0, &book, &terms, PlanObjective::LeastValue, LegOrdering::Cheapest, &LiquidationTiers::default(), &mut legs)
+    let objective = if inp.least_cost { PlanObjective::LeastCost } else { PlanObjective::LeastValue };
+    let measure = |s: &LegSettlement| match objective {
+        PlanObjective::LeastValue => i128::from(s.value_liquidated.0),
+        PlanObjective::LeastCost => i128::from(s.cost_to_account.0.max(0)),
+    };
+    let Ok(plan) = plan_unified_liquidation(&account, 0, &book, &terms, objective, LegOrdering::Cheapest, &LiquidationTiers::default(), &mut legs)
     else {
         return;
     };
     let mut copy = AccountCopy::of(&account).unwrap();
-    let mut value = 0i128;
-    let mut fund_tops_up = false;
+    let (mut value, mut cost, mut mine) = (0i128, 0i128, 0i128);
     for leg in &legs[..plan.leg_count] {
         let s = settle_leg(&copy.account(), 0, &book, &terms, leg).unwrap();
         assert!(s.flows.iter().all(LegFlow::conserves));
-        fund_tops_up |= s.flows.iter().any(|f| f.insurance_fund < 0);
         value += i128::from(s.value_liquidated.0);
+        cost += i128::from(s.cost_to_account.0);
+        mine += measure(&s);
         copy.apply(&s).unwrap();
     }
-    assert_eq!(value, i128::from(plan.value_liquidated.0));
+    assert_eq!((value, cost), (i128::from(plan.value_liquidated.0), i128::from(plan.cost_to_account.0)));
     let after = surplus(&copy.account(), &book, &target).unwrap();
     match plan.status {
-        CloseStatus::AlreadySafe => assert!(before >= 0 && plan.leg_count == 0),
+        CloseStatus::AlreadySafe => assert!(before >= 0 && plan.leg_count == 0 && plan.proven_least),
         CloseStatus::Restored => assert!(after >= 0),
-        CloseStatus::Infeasible => assert!(after < 0),
+        CloseStatus::Infeasible => assert!(after < 0 && !plan.proven_least),
     }
 
-    // Brute force on solvent accounts.
-    let h = unified_pool_health(&account.pool(0).unwrap(), &book, &MarginLadder::STANDARD).unwrap();
-    let deposit_value: i128 = balances[..2].iter().map(|b| i128::from(b.amount) * i128::from(prices[b.asset_index as usize].0) / 100).sum();
-    let solvent = i128::from(h.equity.0) * 100 >= deposit_value * 28 + i128::from(size.abs() * mark) * 4 + 100;
-    let searched = legs[..plan.leg_count]
-        .iter()
-        .all(|l| l.kind == LegKind::ReducePerp || (l.kind == LegKind::SwapCollateralForLiability && l.liability_asset == 0));
-    if plan.status != CloseStatus::Restored || !solvent || !searched || fund_tops_up {
+    // Brute force, the perp first: never cheaper than a proven plan.
+    if !plan.proven_least || plan.status != CloseStatus::Restored {
         return;
     }
-    let apply = |amounts: [i64; 3], perp_first: bool| -> Option<(i128, i128)> {
+    let apply = |amounts: [i64; 3]| -> Option<(i128, i128)> {
         let mut a = AccountCopy::of(&account).unwrap();
-        let mut v = 0i128;
+        let mut m = 0i128;
         let legs = [UnifiedLeg::reduce_perp(0, amounts[0]), UnifiedLeg::swap(0, 1, amounts[1]), UnifiedLeg::swap(0, 2, amounts[2])];
-        for i in if perp_first { [0, 1, 2] } else { [1, 2, 0] } {
-            if legs[i].amount > 0 {
-                let s = settle_leg(&a.account(), 0, &book, &terms, &legs[i]).ok()?;
-                v += i128::from(s.value_liquidated.0);
-                a.apply(&s).unwrap();
-            }
+        for leg in legs.iter().filter(|l| l.amount > 0) {
+            let s = settle_leg(&a.account(), 0, &book, &terms, leg).ok()?;
+            m += measure(&s);
+            a.apply(&s).unwrap();
         }
-        Some((v, surplus(&a.account(), &book, &target)?))
+        Some((m, surplus(&a.account(), &book, &target)?))
     };
-    let unit = [1usize, 2].iter().map(|&i| (i128::from(prices[i].0) + 99) / 100 + 2).max().unwrap().max(mark as i128 + 1);
-    let floor = i128::from(plan.value_liquidated.0) - unit * plan.leg_count as i128;
     for x in 0..=size.abs() {
         for r1 in 0..=i64::from(inp.deposits[0] % 41) * 3 + 3 {
             for r2 in 0..=i64::from(inp.deposits[1] % 41) * 3 + 3 {
-                for perp_first in [true, false] {
-                    if let Some((v, s)) = apply([x, r1, r2], perp_first) {
-                        assert!(!(s >= 0 && v < floor), "[{x}, {r1}, {r2}] restores for {v}; the plan {:?} costs {}", &legs[..plan.leg_count], plan.value_liquidated.0);
-                    }
+                if let Some((m, s)) = apply([x, r1, r2]) {
+                    assert!(!(s >= 0 && m < mine), "[{x}, {r1}, {r2}] restores for {m}; the proven plan {:?} costs {mine}", &legs[..plan.leg_count]);
                 }
             }
         }

@@ -383,6 +383,25 @@ impl AccountCopy {
         Ok(())
     }
 
+    /// Books flows (the account's side of each).
+    pub(super) fn apply_flows(&mut self, flows: &[LegFlow; 2]) -> Result<()> {
+        for flow in flows {
+            self.apply_flow(flow)?;
+        }
+        Ok(())
+    }
+
+    /// Takes back flows booked with [`AccountCopy::apply`] (the planner's
+    /// search walks one copy up and down its tree): the account's side of
+    /// each, negated, in reverse order. Integer additions: exact.
+    pub(super) fn undo(&mut self, flows: &[LegFlow; 2]) -> Result<()> {
+        for flow in flows.iter().rev() {
+            let back = LegFlow { account: flow.account.checked_neg().ok_or(Error::Overflow)?, ..*flow };
+            self.apply_flow(&back)?;
+        }
+        Ok(())
+    }
+
     fn apply_flow(&mut self, flow: &LegFlow) -> Result<()> {
         let delta = i128::from(flow.account);
         match flow.unit {
@@ -610,6 +629,94 @@ fn max_amount(
     }
 }
 
+/// A spot or PnL leg's two flows.
+fn token_flows(q: &Quantities) -> Result<[LegFlow; 2]> {
+    let (ru, ri, ra) = q.relieved;
+    let (tu, ti, given, to_liquidator) = q.taken;
+    Ok([
+        LegFlow::new(ru, ri, ra, num::sub(0, ra)?, 0, 0)?,
+        LegFlow::new(tu, ti, num::sub(0, given)?, to_liquidator, 0, num::sub(given, to_liquidator)?)?,
+    ])
+}
+
+/// The change of the target level's term of one unit of a pool when the
+/// account's side of it moves by `delta`: a balance's weighted value at the
+/// level, or a position's cash (which enters its term unrounded, so the
+/// change is `delta` itself). `balances`: the pool's, before the move.
+fn term_change(balances: &[AssetBalance], book: &MarginBook<'_>, target: &Target, unit: FlowUnit, index: u32, delta: i128) -> Result<i128> {
+    match unit {
+        FlowUnit::Asset => {
+            let (asset, price) = book.asset(index)?;
+            let amount = balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
+            let level = |f: crate::asset::BalanceFigures| match target {
+                Target::Initial => f.initial,
+                Target::Maintenance { .. } => f.maintenance,
+            };
+            let after = level(asset.figures(num::add(amount, delta)?, price)?);
+            num::sub(after, level(asset.figures(amount, price)?))
+        }
+        _ => Ok(delta),
+    }
+}
+
+/// What a spot or PnL leg does, without the pool's health: the change of
+/// the pool's surplus over the target, the value, the cost and the flows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TokenEffect {
+    /// The surplus after the leg minus the surplus before (exact: the leg
+    /// moves one balance term and one balance or cash term, and the
+    /// surplus is their sum with the rest; see [`size_leg`]).
+    pub(super) gain: i128,
+    /// Value liquidated ([`LegSettlement::value_liquidated`]).
+    pub(super) value: i128,
+    /// Cost to the account ([`LegSettlement::cost_to_account`]).
+    pub(super) cost: i128,
+    /// The flows ([`LegSettlement::flows`]).
+    pub(super) flows: [LegFlow; 2],
+}
+
+/// The largest amount of `leg` (a spot or PnL leg, or a perp reduction)
+/// `account` allows now; [`settle_leg`]'s errors for a leg that does not
+/// fit the pool at all.
+pub(super) fn leg_max_amount(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<i128> {
+    max_amount(account, pool_index, book, terms, leg)
+}
+
+/// A spot or PnL leg's effect on pool `pool_index` of `account` (its
+/// amount between 1 and [`leg_max_amount`]: not checked here), the same
+/// figures [`settle_leg`] gives without computing the pool's health.
+pub(super) fn token_leg_effect(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<TokenEffect> {
+    let q = quantities(book, terms, leg)?;
+    let pool = account.pool(pool_index)?;
+    let (ru, ri, ra) = q.relieved;
+    let (tu, ti, given, _) = q.taken;
+    // The two units differ (a swap's two assets differ; the other legs move
+    // a balance and a position's cash), so the two changes add.
+    let gain = num::add(
+        term_change(pool.balances, book, &terms.target, ru, ri, ra)?,
+        term_change(pool.balances, book, &terms.target, tu, ti, num::sub(0, given)?)?,
+    )?;
+    Ok(TokenEffect { gain, value: q.value, cost: q.cost, flows: token_flows(&q)? })
+}
+
+/// True when asset `asset`'s weighted value at every level is the amount
+/// times a constant of its side, rounded down (no size term): `⌊γ x⌋`.
+pub(super) fn linear_term(book: &MarginBook<'_>, asset: u32) -> Result<bool> {
+    Ok(book.asset(asset)?.0.imf_factor.0 == 0)
+}
+
 /// Settles `leg` on pool `pool_index` of `account`: its flows, value, cost
 /// and the pool's health after (the account itself is not changed: book it
 /// with [`AccountCopy::apply`] or the engine's own ledger).
@@ -639,13 +746,7 @@ pub fn settle_leg(
         reduce_perp(account, pool_index, book, terms, leg)?
     } else {
         let q = quantities(book, terms, leg)?;
-        let (ru, ri, ra) = q.relieved;
-        let (tu, ti, given, to_liquidator) = q.taken;
-        let flows = [
-            LegFlow::new(ru, ri, ra, num::sub(0, ra)?, 0, 0)?,
-            LegFlow::new(tu, ti, num::sub(0, given)?, to_liquidator, 0, num::sub(given, to_liquidator)?)?,
-        ];
-        (flows, q.value, q.cost)
+        (token_flows(&q)?, q.value, q.cost)
     };
     let mut after = AccountCopy::of(account)?;
     for flow in &flows {
@@ -761,22 +862,7 @@ pub fn size_leg(
     // (which enters its term unrounded). Each evaluation is then a term or
     // two, not the whole pool.
     let pool = account.pool(pool_index)?;
-    let held = |asset: u32| -> i128 { pool.balances.iter().find(|b| b.asset_index == asset).map_or(0, |b| i128::from(b.amount)) };
-    let term_change = |unit: FlowUnit, index: u32, delta: i128| -> Result<i128> {
-        match unit {
-            FlowUnit::Asset => {
-                let (asset, price) = book.asset(index)?;
-                let amount = held(index);
-                let level = |f: crate::asset::BalanceFigures| match terms.target {
-                    Target::Initial => f.initial,
-                    Target::Maintenance { .. } => f.maintenance,
-                };
-                let after = level(asset.figures(num::add(amount, delta)?, price)?);
-                num::sub(after, level(asset.figures(amount, price)?))
-            }
-            _ => Ok(delta),
-        }
-    };
+    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
     let parts = |n: i128| -> Result<SurplusParts> {
         let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
         // Rising: the surplus with only the relieved side applied; falling:
@@ -1001,6 +1087,41 @@ mod tests {
         );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    #[test]
+    fn a_leg_past_its_jump_budget_is_sized_whole() {
+        // Asset 1 at par (e = 0, price 1) weighted 99.9999 %, no fees: each
+        // unit repaid of the quote borrow relieves 1 and takes 0.999999.
+        // 3,000,000 deposited (⌊2,999,997⌋ weighted), 2,999,999 borrowed:
+        // −2. Repaying r: ⌊0.999999 (3,000,000 − r)⌋ − (2,999,999 − r) =
+        // ⌊0.000001 r⌋ − 2 (2,999,997 + 0.000001 r − r plus r − 2,999,999),
+        // ≥ 0 first at r = 2,000,000. The jump search moves two units a jump
+        // (at n the taken part is n and the relief n − 2), so it would need
+        // about a million jumps: past MAX_JUMPS the leg is sized whole (the
+        // whole borrow, 2,999,999), which restores: 0.999999 × 1 = ⌊0.999999⌋
+        // = 0 left against no borrow.
+        let assets = [Asset::at_par(0), Asset::weighted(0, (Ppm(999_999), Ppm(999_999)), (Ppm(1_000_000), Ppm(1_000_000)))];
+        let prices = [Price(1), Price(1)];
+        let (markets, marks) = ([market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(1, 3_000_000), bal(0, -2_999_999)];
+        let account = UnifiedAccount { balances: &balances, positions: &[] };
+        let t = LegTerms { asset_fees: &[], perp_band: Ppm(0), target: Target::Initial };
+        let before = pool_health_of(&account, 0, &book).unwrap();
+        assert_eq!(target_surplus(&before, &Target::Initial).unwrap(), -2);
+        let sized = size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap();
+        assert_eq!((sized.status, sized.leg.amount, sized.max_amount), (CloseStatus::Restored, 2_999_999, 2_999_999));
+        let s = sized.settlement.unwrap();
+        assert_eq!(target_surplus(&s.health_after, &Target::Initial).unwrap(), 0);
+        // Never short, but not the least: 2,000,000 restores (⌊0.999999 ×
+        // 1,000,000⌋ = 999,999 against 999,999), 1,999,999 does not
+        // (⌊999,999.999999⌋ = 999,999 against 1,000,000).
+        let at = |r: i64| {
+            let s = settle_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, r)).unwrap();
+            target_surplus(&s.health_after, &Target::Initial).unwrap()
+        };
+        assert_eq!((at(2_000_000), at(1_999_999)), (0, -1));
     }
 
     #[test]

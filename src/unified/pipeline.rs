@@ -289,7 +289,15 @@ pub fn run_unified_liquidation(
         UnifiedDecision {
             action,
             reason,
-            plan: UnifiedPlan { status, leg_count: 0, value_liquidated: Quote(0), cost_to_account: Quote(0), health_after: health },
+            plan: UnifiedPlan {
+                status,
+                leg_count: 0,
+                value_liquidated: Quote(0),
+                cost_to_account: Quote(0),
+                health_after: health,
+                // Nothing to do is the least; a takeover is no plan.
+                proven_least: status == CloseStatus::AlreadySafe,
+            },
         }
     };
     let at_target = target_surplus(&health, &policy.target)? >= 0;

@@ -173,7 +173,7 @@ pub struct partliq_unified_decision {
     pub plan: partliq_unified_plan,
 }
 
-pin_layout!(partliq_unified_decision, size = 104, align = i64, { action @ 0, reason @ 4, plan @ 8 });
+pin_layout!(partliq_unified_decision, size = 112, align = i64, { action @ 0, reason @ 4, plan @ 8 });
 
 /// The whole liquidation of pool `pool_index` of a unified account over
 /// every kind of leg (the core's `run_unified_liquidation`): nothing while

@@ -72,10 +72,17 @@ pub struct partliq_unified_plan {
     pub cost_to_account: i64,
     /// The pool after every leg.
     pub health_after: partliq_unified_health,
+    /// 1 when the exact search finished: no plan of its space restores the
+    /// pool for less of the objective (always 1 when already safe); 0 when
+    /// infeasible, under a venue ordering, or when the search ran out of
+    /// its budget.
+    pub proven_least: u32,
+    /// Written 0.
+    pub reserved: u32,
 }
 
-pin_layout!(partliq_unified_plan, size = 96, align = i64, {
-    status @ 0, leg_count @ 4, value_liquidated @ 8, cost_to_account @ 16, health_after @ 24,
+pin_layout!(partliq_unified_plan, size = 104, align = i64, {
+    status @ 0, leg_count @ 4, value_liquidated @ 8, cost_to_account @ 16, health_after @ 24, proven_least @ 96, reserved @ 100,
 });
 
 impl From<&UnifiedPlan> for partliq_unified_plan {
@@ -87,6 +94,8 @@ impl From<&UnifiedPlan> for partliq_unified_plan {
             value_liquidated: p.value_liquidated.0,
             cost_to_account: p.cost_to_account.0,
             health_after: partliq_unified_health::from(&p.health_after),
+            proven_least: u32::from(p.proven_least),
+            reserved: 0,
         }
     }
 }
@@ -274,6 +283,8 @@ mod tests {
         );
         assert_eq!(legs, [SWAP_700, reduce(87), LOSS_33, NINE]);
         assert_eq!(p.health_after.liquidation_end.collateral - p.health_after.liquidation_end.requirement, 0);
+        // The exact search finished: 9,470 is the least of its space.
+        assert_eq!((p.proven_least, p.reserved), (1, 0));
         // Least cost: the perp alone (fee 100 for 900 of surplus).
         assert_eq!(b.plan(0, &FEES, &TERMS, 1, 0, (&[], &[]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, p.cost_to_account, p.value_liquidated, legs[0]), (1, 100, 10_000, reduce(100)));
@@ -281,6 +292,8 @@ mod tests {
         // riskier (Drift): the swap, then the perp's legs.
         assert_eq!(b.plan(0, &FEES, &TERMS, 0, 1, (&[], &[]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, legs[0]), (1, reduce(100)));
+        // A venue ordering keeps the greedy plan: never proven.
+        assert_eq!(p.proven_least, 0);
         assert_eq!(b.plan(0, &FEES, &TERMS, 0, 2, (&[3, 0], &[0]), &mut legs, &mut p), OK);
         assert_eq!((p.leg_count, legs[0], legs[1], legs[2]), (3, SWAP_700, reduce(87), LOSS_33));
     }

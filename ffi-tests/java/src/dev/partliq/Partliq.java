@@ -488,13 +488,15 @@ public interface Partliq extends Library {
     public LegSettlement settlement = new LegSettlement();
   }
 
-  @FieldOrder({"status", "leg_count", "value_liquidated", "cost_to_account", "health_after"})
+  @FieldOrder({"status", "leg_count", "value_liquidated", "cost_to_account", "health_after", "proven_least", "reserved"})
   class UnifiedPlan extends Structure {
     public int status;
     public int leg_count;
     public long value_liquidated;
     public long cost_to_account;
     public UnifiedHealth health_after = new UnifiedHealth();
+    public int proven_least;
+    public int reserved;
   }
 
   @FieldOrder({"balance", "floor", "initial", "total_credits", "total_debits"})

@@ -570,7 +570,7 @@ public final class PartliqTest {
   private static void liquidationExample() {
     Partliq lib = Partliq.LIB;
     check(new UnifiedLeg().size() == 24 && new LegTerms().size() == 16 && new LegSettlement().size() == 192
-        && new LegSettlement().offsetOf("health_after") == 120 && new LegSizing().size() == 232 && new UnifiedPlan().size() == 96,
+        && new LegSettlement().offsetOf("health_after") == 120 && new LegSizing().size() == 232 && new UnifiedPlan().size() == 104,
         "leg struct layouts");
     check(new LedgerEntry().size() == 32 && new WaterfallPolicy().size() == 24 && new Deficit().size() == 16
         && new WaterfallOutcome().size() == 208 && new WaterfallOutcome().offsetOf("socialization") == 128, "waterfall struct layouts");
@@ -605,7 +605,7 @@ public final class PartliqTest {
     UnifiedLeg[] legs = (UnifiedLeg[]) new UnifiedLeg().toArray(4);
     UnifiedPlan plan = new UnifiedPlan();
     check(mix.plan(fees, terms, Partliq.PLAN_OBJECTIVE_LEAST_VALUE, legs, plan) == 0 && plan.status == Partliq.OUTCOME_RESTORED
-        && plan.leg_count == 3 && plan.value_liquidated == 9470 && plan.cost_to_account == 35 + 87 + 2, "the mix of 9,470");
+        && plan.leg_count == 3 && plan.value_liquidated == 9470 && plan.cost_to_account == 35 + 87 + 2 && plan.proven_least == 1, "the mix of 9,470");
     check(isLeg(legs[0], Partliq.LEG_KIND_SWAP_COLLATERAL_FOR_LIABILITY, Partliq.NO_INDEX, 0, 1, 700)
         && isLeg(legs[1], Partliq.LEG_KIND_REDUCE_PERP, 0, Partliq.NO_INDEX, Partliq.NO_INDEX, 87)
         && isLeg(legs[2], Partliq.LEG_KIND_DEPOSIT_FOR_PERP_LOSS, 0, Partliq.NO_INDEX, 1, 33), "700 repaid, 87 closed, 33 of the loss taken over");
