@@ -186,6 +186,8 @@ pub fn run_guarded_unified_liquidation(
             value_liquidated: Quote(0),
             cost_to_account: Quote(0),
             health_after: health,
+            // No plan was searched: the prices forbid one.
+            proven_least: false,
         };
         return Ok(UnifiedDecision { action: Action::None, reason: Reason::PriceInvalid, plan });
     }
@@ -197,6 +199,8 @@ pub fn run_guarded_unified_liquidation(
             value_liquidated: Quote(0),
             cost_to_account: Quote(0),
             health_after: health,
+            // No plan was searched: the prices forbid one.
+            proven_least: false,
         };
         return Ok(UnifiedDecision { action: Action::None, reason: Reason::GracePeriod, plan });
     }
