@@ -157,6 +157,9 @@ error_table! {
     /// `InvalidLiquidation`, a swap price worse than the oracle prices with
     /// the liquidation multipliers.
     LiquidationBeyondWorstCasePrice = 67, "liquidation swap price worse than the worst case the fees allow";
+    /// [`crate::policy::EmergencyBypass::below_fraction`]: at or above
+    /// maintenance the pool is not liquidatable.
+    BypassFractionNotBelowOne = 90, "emergency bypass fraction must be below 100 % of maintenance";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";

@@ -106,6 +106,11 @@ pub enum Reason {
     CapacityExhausted = 8,
     /// A liquidation is due and the pool has resting orders: they go first.
     OpenOrders = 9,
+    /// The policy's emergency bypass ([`crate::policy::EmergencyBypass`])
+    /// lifted the step rules: the legs are the least close that restores the
+    /// target, uncapped (equity below the bypass fraction of maintenance, or
+    /// projected negative after the capped step).
+    EmergencyBypass = 10,
 }
 
 /// One decision for one pool.
@@ -158,29 +163,21 @@ pub fn run_pipeline(
     if let Some(reason) = backstop_at_once(&view, policy)? {
         return view.backstop(reason, account_state);
     }
-    let mut budget = LegBudget::open(policy, account_state, block)?;
-    if budget.block_done() {
-        return view.no_plan(view.health, Action::None, Reason::BlockLimitReached);
-    }
-
     // 2–5. Choose, size, cap, price: the planner orders, sizes and prices
     // the legs, `cap_leg` bounds each; into a staging buffer as long as the
-    // caller's (so a short buffer is the planner's `BufferTooSmall`).
-    let rules = StepRules::read(&view, policy, account_state, market_states, now)?;
-    let mut caps = Caps::default();
+    // caller's (so a short buffer is the planner's `BufferTooSmall`). The
+    // emergency bypass plans uncapped instead (`plan_step`).
     let mut staged = [PlanLeg::default(); MAX_POSITIONS];
     let room = staged.get_mut(..legs.len().min(MAX_POSITIONS)).ok_or(Error::BufferTooSmall)?;
-    let plan = plan::plan_stepped(
-        pool,
-        markets,
-        prices,
-        &view.params,
-        &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
-        room,
-    )?;
+    let step = match plan_step(&view, policy, account_state, market_states, Clock { now, block }, room)? {
+        Step::Planned(step) => step,
+        Step::BlockDone => return view.no_plan(view.health, Action::None, Reason::BlockLimitReached),
+    };
+    let plan = step.plan;
 
     // 6. Escalate.
-    let (action, reason) = match escalate(&plan, &caps, policy) {
+    let (action, reason) = match escalate(&plan, &step.caps, policy) {
+        Escalation::Decided(Action::Liquidate, _) if step.bypassed => (Action::Liquidate, Reason::EmergencyBypass),
         Escalation::Decided(action, reason) => (action, reason),
         Escalation::Backstop => return view.backstop(Reason::Infeasible, account_state),
         Escalation::Takeover => {
@@ -193,8 +190,8 @@ pub fn run_pipeline(
     // Book the legs into the rule state (on copies), then write every output.
     let planned = staged.get(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
     let out = legs.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
-    let end = match (action, reason) {
-        (Action::Liquidate, Reason::TargetRestored) => CallEnd::OrdersRestore,
+    let end = match (action, plan.status) {
+        (Action::Liquidate, PlanStatus::Restored) => CallEnd::OrdersRestore,
         (Action::Liquidate, _) => CallEnd::OrdersContinue,
         _ => CallEnd::NoOrders,
     };
@@ -296,6 +293,100 @@ fn backstop_at_once(view: &PoolView<'_>, policy: &Policy) -> Result<Option<Reaso
     }
     let has_backstop = bf.is_set() || policy.escalation.backstop_on_infeasible;
     Ok((equity < 0 && has_backstop).then_some(Reason::Bankrupt))
+}
+
+/// A planned step: the plan, what the caps did, whether the emergency
+/// bypass lifted them.
+struct PlannedStep {
+    plan: Plan,
+    caps: Caps,
+    bypassed: bool,
+}
+
+/// What rungs 2–5 give.
+enum Step {
+    /// The legs (in the staging buffer) and the plan.
+    Planned(PlannedStep),
+    /// The block's limits stop liquidation for this block (no bypass).
+    BlockDone,
+}
+
+/// Rungs 2–5 with the emergency bypass: below the bypass fraction, the
+/// uncapped least close at once; else the capped step, replaced by the
+/// uncapped close when a rule bounded it (or the block's limits allow no
+/// step) and the projection after it is negative
+/// ([`crate::policy::EmergencyBypass`]).
+fn plan_step(
+    view: &PoolView<'_>,
+    policy: &Policy,
+    state: &AccountLiquidationState,
+    market_states: &[MarketCapacityState],
+    clock: Clock,
+    room: &mut [PlanLeg],
+) -> Result<Step> {
+    let bypass = &policy.emergency_bypass;
+    if bypass.below(view.sums.equity, view.sums.maintenance)? {
+        return Ok(Step::Planned(plan_uncapped(view, policy, room)?));
+    }
+    let mut budget = LegBudget::open(policy, state, clock.block)?;
+    if budget.block_done() {
+        if bypass.project && projected_equity(view, policy, &[], view.sums.equity)? < 0 {
+            return Ok(Step::Planned(plan_uncapped(view, policy, room)?));
+        }
+        return Ok(Step::BlockDone);
+    }
+    let rules = StepRules::read(view, policy, state, market_states, clock.now)?;
+    let mut caps = Caps::default();
+    let plan = plan::plan_stepped(
+        view.pool,
+        view.markets,
+        view.prices,
+        &view.params,
+        &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
+        room,
+    )?;
+    if bypass.project && caps.capped {
+        let legs = room.get(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+        if projected_equity(view, policy, legs, i128::from(plan.health_after.equity.0))? < 0 {
+            return Ok(Step::Planned(plan_uncapped(view, policy, room)?));
+        }
+    }
+    Ok(Step::Planned(PlannedStep { plan, caps, bypassed: false }))
+}
+
+/// The emergency bypass's step: every step rule lifted, each leg the
+/// solver's least close (whatever the policy's sizing). When no partial
+/// reduction restores the target and the policy does not backstop then,
+/// every position closes whole (the most the book can be asked for: the
+/// step must not stall on an unreachable target).
+fn plan_uncapped(view: &PoolView<'_>, policy: &Policy, room: &mut [PlanLeg]) -> Result<PlannedStep> {
+    let mut plan = plan::plan_stepped(view.pool, view.markets, view.prices, &view.params, &mut |_, _, sol| Ok(sol.units), room)?;
+    if plan.status == PlanStatus::Infeasible && !policy.escalation.backstop_on_infeasible {
+        let whole = |_: usize, model: &CloseModel<'_>, _: &Solution| model.size.checked_abs().ok_or(Error::Overflow);
+        plan = plan::plan_stepped(view.pool, view.markets, view.prices, &view.params, &mut { whole }, room)?;
+    }
+    Ok(PlannedStep { plan, caps: Caps::default(), bypassed: true })
+}
+
+/// The emergency bypass's projection: `equity_after` (the pool's equity
+/// once `legs` fill at their limits) less, for every position the legs
+/// leave open, its remaining notional at the mark times the policy's
+/// adverse move, rounded up (the loss is against the account).
+fn projected_equity(view: &PoolView<'_>, policy: &Policy, legs: &[PlanLeg], equity_after: i128) -> Result<i128> {
+    let adverse = i128::from(policy.emergency_bypass.adverse_move.0);
+    let mut projected = equity_after;
+    for (i, p) in view.pool.positions.iter().enumerate() {
+        let delta =
+            legs.iter().filter(|l| l.position_index as usize == i).try_fold(0i128, |acc, l| num::add(acc, i128::from(l.size_delta.0)))?;
+        let remaining = num::add(i128::from(p.size.0), delta)?;
+        if remaining == 0 || adverse == 0 {
+            continue;
+        }
+        let (market, mark) = health::market_and_price(view.markets, view.prices, p.market_index)?;
+        let notional = market.abs_notional(remaining, mark, Rounding::Ceil)?;
+        projected = num::sub(projected, num::mul_div(notional, adverse, num::PPM, Rounding::Ceil)?)?;
+    }
+    Ok(projected)
 }
 
 /// What the step rules read for every leg of one call.

@@ -207,6 +207,79 @@ pub struct EscalationRules {
     pub backstop_on_infeasible: bool,
 }
 
+/// The emergency bypass: when capped steps cannot keep up with a fall, the
+/// step rules (fraction caps and cooldowns, tier steps, close factors,
+/// position, block and window limits, Perp v2's ratio) lift for one call and
+/// the pipeline closes the least that restores the target
+/// ([`SizingMode::Minimal`], whatever the policy's sizing), with
+/// [`crate::Reason::EmergencyBypass`]. Off by default: a policy without it
+/// behaves exactly as before.
+///
+/// Two triggers, each off unless set; either lifts the rules:
+///
+/// - **below a fraction of maintenance**: `equity × d < maintenance × n`
+///   for `below_fraction = n / d` (exact, as the backstop fraction);
+/// - **projected bankruptcy**: with `project` set, the call first plans its
+///   capped step; when a rule bounded it (or the block's limits allow no
+///   step), the pool's equity **after** that step (every leg filled at its
+///   limit, its fee paid: the plan's `health_after`) less, for every
+///   position it leaves open, its remaining notional at the mark times
+///   `adverse_move` (rounded up: against the account) — the equity at the
+///   next step if the marks move against every remaining position by
+///   `adverse_move` — is negative.
+///
+/// The backstop fraction ([`EscalationRules::backstop_fraction`]) is checked
+/// first: a pool below it goes to the backstop, bypass or not. What the
+/// uncapped close books to the block and window counters is booked as
+/// usual (the counters may exceed their limits: they tell the truth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EmergencyBypass {
+    /// Bypass when equity / maintenance is below this (unset = off).
+    pub below_fraction: Fraction,
+    /// Bypass when the projected equity after the capped step is negative.
+    pub project: bool,
+    /// The adverse move of the projection, ppm of each remaining position's
+    /// notional (≤ 1,000,000; 0 projects at today's marks).
+    pub adverse_move: Ppm,
+}
+
+impl EmergencyBypass {
+    /// No bypass (the default).
+    pub const OFF: EmergencyBypass = EmergencyBypass { below_fraction: Fraction::new(0, 0), project: false, adverse_move: Ppm(0) };
+
+    /// True when either trigger is set.
+    #[must_use]
+    pub const fn is_on(&self) -> bool {
+        self.below_fraction.is_set() || self.project
+    }
+
+    /// True when `equity / maintenance` is below `below_fraction` (exactly:
+    /// `equity × d < maintenance × n`); false when unset or maintenance is 0.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`].
+    pub fn below(&self, equity: i128, maintenance: i128) -> Result<bool> {
+        let f = self.below_fraction;
+        Ok(f.is_set() && maintenance > 0 && num::mul(equity, i128::from(f.denominator))? < num::mul(maintenance, i128::from(f.numerator))?)
+    }
+
+    /// Rejects a fraction not below 1 ([`Error::BypassFractionNotBelowOne`]:
+    /// at or above maintenance the pool is not liquidatable, so the rule
+    /// would always fire) and an adverse move above 100 %
+    /// ([`Error::InvalidPolicyFraction`]).
+    ///
+    /// # Errors
+    /// As above.
+    pub fn validate(&self) -> Result<()> {
+        let f = self.below_fraction;
+        if f.is_set() && f.numerator >= f.denominator {
+            return Err(Error::BypassFractionNotBelowOne);
+        }
+        self.adverse_move.at_most_one(Error::InvalidPolicyFraction)?;
+        Ok(())
+    }
+}
+
 /// A full liquidation policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -235,6 +308,8 @@ pub struct Policy {
     pub perp_v2_ratio: bool,
     /// Escalation thresholds.
     pub escalation: EscalationRules,
+    /// When the step rules give way to an uncapped close (off by default).
+    pub emergency_bypass: EmergencyBypass,
 }
 
 impl Default for Policy {
@@ -256,6 +331,7 @@ impl Default for Policy {
             window_capacity: WindowCapacity::default(),
             perp_v2_ratio: false,
             escalation: EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: true },
+            emergency_bypass: EmergencyBypass::OFF,
         }
     }
 }
@@ -265,7 +341,8 @@ impl Policy {
     /// 100 % ([`Error::InvalidPolicyFraction`]), a cooldown-only or
     /// capacity-only window of zero length ([`Error::ZeroWindow`]), a backstop
     /// fraction ≥ 100 % ([`Error::BackstopFractionNotBelowOne`]), a negative
-    /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band.
+    /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band,
+    /// a bad emergency bypass ([`EmergencyBypass::validate`]).
     pub fn validate(&self) -> Result<()> {
         self.target.validate()?;
         self.price_band.at_most_one(Error::InvalidPriceBand)?;
@@ -292,7 +369,7 @@ impl Policy {
         if self.window_capacity.capacity.0 > 0 && self.window_capacity.window == 0 {
             return Err(Error::ZeroWindow);
         }
-        Ok(())
+        self.emergency_bypass.validate()
     }
 }
 
