@@ -256,7 +256,7 @@ fn same_json_twice_and_the_outputs() {
     // The JSON has one report per policy with the figures of the table.
     let v: serde_json::Value = serde_json::from_str(&r1).unwrap();
     let policies = v["policies"].as_array().unwrap();
-    assert_eq!(policies.len(), 6);
+    assert_eq!(policies.len(), 7);
     for p in policies {
         for key in [
             "notional_liquidated",
