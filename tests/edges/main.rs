@@ -30,6 +30,7 @@
 mod support;
 
 mod aave_v3;
+mod bypass;
 mod core;
 mod dydx_v4;
 mod fund;

@@ -29,6 +29,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bypass;
 mod index;
 mod lending;
 mod plan;
