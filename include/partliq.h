@@ -475,6 +475,12 @@ enum partliq_reason
    * (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
    */
   PARTLIQ_REASON_OPEN_ORDERS = 9,
+  /**
+   * The policy's emergency bypass lifted the step rules: the legs are the
+   * least close that restores the target, uncapped (or every position
+   * whole when none does).
+   */
+  PARTLIQ_REASON_EMERGENCY_BYPASS = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1637,6 +1643,37 @@ typedef struct partliq_escalation_rules {
 } partliq_escalation_rules;
 
 /**
+ * The emergency bypass (the core's `EmergencyBypass`): the step rules lift
+ * for one call, and the least close that restores the target goes out
+ * (every position whole when none does and the policy does not backstop),
+ * with `PARTLIQ_REASON_EMERGENCY_BYPASS`. All zeros = off.
+ */
+typedef struct partliq_emergency_bypass {
+  /**
+   * Bypass when `equity × below_denominator < maintenance ×
+   * below_numerator` (exact). Denominator 0 = unset.
+   */
+  uint32_t below_numerator;
+  /**
+   * See `below_numerator`; when set, the fraction must be below 1
+   * (`BYPASS_FRACTION_NOT_BELOW_ONE`).
+   */
+  uint32_t below_denominator;
+  /**
+   * 1: bypass when a rule bounded the step (or the block's limits allow
+   * none) and the equity after the capped step, less each remaining
+   * position's notional times `adverse_move_ppm` (rounded up), is
+   * negative; 0: off. Other values: `INVALID_ENUM`.
+   */
+  uint32_t project;
+  /**
+   * The projection's adverse move, ppm (≤ 1,000,000, else
+   * `INVALID_POLICY_FRACTION`).
+   */
+  uint32_t adverse_move_ppm;
+} partliq_emergency_bypass;
+
+/**
  * A full liquidation policy: the core's `Policy`, field for field.
  */
 typedef struct partliq_policy {
@@ -1688,6 +1725,10 @@ typedef struct partliq_policy {
    * Escalation thresholds.
    */
   struct partliq_escalation_rules escalation;
+  /**
+   * The emergency bypass (all zeros = off).
+   */
+  struct partliq_emergency_bypass emergency_bypass;
 } partliq_policy;
 
 /**
@@ -3228,6 +3269,11 @@ typedef struct partliq_ledger {
 #define PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE 67
 
 /**
+ * emergency bypass fraction must be below 100 % of maintenance (`partliq::Error::BypassFractionNotBelowOne`).
+ */
+#define PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE 90
+
+/**
  * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
@@ -3725,7 +3771,7 @@ const char *partliq_status_str(partliq_status status);
  * mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
  * `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
  * 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
- * `ZERO_WINDOW`).
+ * `ZERO_WINDOW`, `BYPASS_FRACTION_NOT_BELOW_ONE`).
  *
  * # Safety
  * `policy` is NULL or points to an initialised `partliq_policy`.

@@ -156,7 +156,13 @@ PIN_OFF(partliq_escalation_rules, backstop_denominator, 4);
 PIN_OFF(partliq_escalation_rules, backstop_on_infeasible, 8);
 PIN_OFF(partliq_escalation_rules, reserved, 12);
 
-PIN_SIZE(partliq_policy, 144, int64_t);
+PIN_SIZE(partliq_emergency_bypass, 16, uint32_t);
+PIN_OFF(partliq_emergency_bypass, below_numerator, 0);
+PIN_OFF(partliq_emergency_bypass, below_denominator, 4);
+PIN_OFF(partliq_emergency_bypass, project, 8);
+PIN_OFF(partliq_emergency_bypass, adverse_move_ppm, 12);
+
+PIN_SIZE(partliq_policy, 160, int64_t);
 PIN_OFF(partliq_policy, target, 0);
 PIN_OFF(partliq_policy, price_band_ppm, 8);
 PIN_OFF(partliq_policy, order, 12);
@@ -169,6 +175,7 @@ PIN_OFF(partliq_policy, position_limits, 80);
 PIN_OFF(partliq_policy, block_limits, 96);
 PIN_OFF(partliq_policy, window_capacity, 112);
 PIN_OFF(partliq_policy, escalation, 128);
+PIN_OFF(partliq_policy, emergency_bypass, 144);
 
 PIN_SIZE(partliq_venue_fees, 24, int64_t);
 PIN_OFF(partliq_venue_fees, liquidation_fee_ppm, 0);
@@ -177,9 +184,9 @@ PIN_OFF(partliq_venue_fees, dust_floor, 8);
 PIN_OFF(partliq_venue_fees, liquidation_fee_rounding, 16);
 PIN_OFF(partliq_venue_fees, reserved, 20);
 
-PIN_SIZE(partliq_preset, 168, int64_t);
+PIN_SIZE(partliq_preset, 184, int64_t);
 PIN_OFF(partliq_preset, policy, 0);
-PIN_OFF(partliq_preset, fees, 144);
+PIN_OFF(partliq_preset, fees, 160);
 
 PIN_SIZE(partliq_dydx_liquidation_config, 40, int64_t);
 PIN_OFF(partliq_dydx_liquidation_config, max_liquidation_fee_ppm, 0);

@@ -189,6 +189,17 @@ static void test_policy_validate(void) {
   BAD_POLICY(p.position_limits.min_notional = -1, PARTLIQ_STATUS_NEGATIVE_LIMIT);
   BAD_POLICY(p.block_limits.max_insurance_loss = INT64_MIN, PARTLIQ_STATUS_NEGATIVE_LIMIT);
   BAD_POLICY(p.window_capacity.capacity = 5, PARTLIQ_STATUS_ZERO_WINDOW);
+  /* The emergency bypass: a fraction below 1, a 0/1 flag, a move ≤ 100 %. */
+  BAD_POLICY((p.emergency_bypass.below_numerator = 1, p.emergency_bypass.below_denominator = 2), PARTLIQ_STATUS_OK);
+  BAD_POLICY((p.emergency_bypass.below_numerator = 2, p.emergency_bypass.below_denominator = 2),
+             PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  BAD_POLICY((p.emergency_bypass.below_numerator = UINT32_MAX, p.emergency_bypass.below_denominator = 1),
+             PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  BAD_POLICY(p.emergency_bypass.below_numerator = UINT32_MAX, PARTLIQ_STATUS_OK); /* denominator 0: unset */
+  BAD_POLICY(p.emergency_bypass.project = 2, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_POLICY(p.emergency_bypass.project = UINT32_MAX, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_POLICY(p.emergency_bypass.adverse_move_ppm = 1000001, PARTLIQ_STATUS_INVALID_POLICY_FRACTION);
+  BAD_POLICY((p.emergency_bypass.project = 1, p.emergency_bypass.adverse_move_ppm = 1000000), PARTLIQ_STATUS_OK);
 #undef BAD_POLICY
 }
 
@@ -250,6 +261,46 @@ static partliq_status run1(const partliq_policy *policy, int64_t qb, partliq_acc
   m[0] = market0();
   ps[0] = pos(0, 100, qb);
   return partliq_run_pipeline(m, 1, prices, 1, 0, ps, 1, policy, st, ms, ms_len, now, 1, legs, 1, d);
+}
+
+/* The emergency bypass: whole-position sizing, 1,000 of notional per block,
+ * no backstop. Long 100 @ 100, quote balance −9,780: equity 220 < 1/2 × 500.
+ * Without the bypass the block caps the step at 10 units; with it, the least
+ * close at 99: 220 − x ≥ 500 − 5x ⇒ x = 70, booked 7,000 to the block. A bad
+ * bypass is refused and writes nothing. */
+static void test_emergency_bypass(void) {
+  partliq_policy p;
+  partliq_account_liquidation_state st, before;
+  partliq_plan_leg legs[1];
+  partliq_decision d, dbefore;
+  CHECK_STATUS(partliq_policy_default(&p), PARTLIQ_STATUS_OK);
+  CHECK(p.emergency_bypass.below_denominator == 0 && p.emergency_bypass.project == 0 && p.emergency_bypass.adverse_move_ppm == 0);
+  p.sizing = PARTLIQ_SIZING_MODE_MAX_ALLOWED;
+  p.block_limits.max_notional = 1000;
+  p.escalation.backstop_on_infeasible = 0;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 5, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_STEP_CAPPED && legs[0].size_delta == -10);
+  p.emergency_bypass.below_numerator = 1;
+  p.emergency_bypass.below_denominator = 2;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 5, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_EMERGENCY_BYPASS && d.plan.status == PARTLIQ_OUTCOME_RESTORED);
+  CHECK(legs[0].size_delta == -70 && legs[0].limit_price == 99 && st.block_notional == 7000 && st.in_liquidation == 0);
+  /* Bad values: a status, and the state, legs and decision untouched. */
+  p.emergency_bypass.project = 7;
+  before = st;
+  dbefore = d;
+  POISON(legs);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 6, legs, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  SAME(st, before);
+  SAME(d, dbefore);
+  UNTOUCHED(legs);
+  p.emergency_bypass.project = 0;
+  p.emergency_bypass.below_numerator = 5;
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 6, legs, &d), PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  SAME(st, before);
+  UNTOUCHED(legs);
 }
 
 static void test_pipeline(void) {
@@ -506,6 +557,7 @@ static void test_dydx_preset(void) {
 void test_engine(void) {
   test_presets();
   test_policy_validate();
+  test_emergency_bypass();
   test_preset_apply();
   test_pipeline();
   test_dydx_preset();

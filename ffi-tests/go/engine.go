@@ -18,6 +18,31 @@ type Policy = C.partliq_policy
 // Policy returns the preset's policy.
 func (p *Preset) Policy() *Policy { return &p.policy }
 
+// SetEmergencyBypass sets partliq_policy.emergency_bypass: bypass below
+// belowNum / belowDen of maintenance (belowDen 0 = unset), and with project
+// on a projected negative equity at an adverse move of adverseMovePPM.
+// Values are checked by the library (partliq_policy_validate).
+func (p *Policy) SetEmergencyBypass(belowNum, belowDen, project, adverseMovePPM uint32) {
+	p.emergency_bypass = C.partliq_emergency_bypass{
+		below_numerator:   C.uint32_t(belowNum),
+		below_denominator: C.uint32_t(belowDen),
+		project:           C.uint32_t(project),
+		adverse_move_ppm:  C.uint32_t(adverseMovePPM),
+	}
+}
+
+// SetWholeStepsWithBlockLimit makes the policy size steps as large as the
+// rules allow (PARTLIQ_SIZING_MODE_MAX_ALLOWED), cap each account's block
+// at maxNotional, and take over rather than backstop when infeasible.
+func (p *Policy) SetWholeStepsWithBlockLimit(maxNotional int64) {
+	p.sizing = C.PARTLIQ_SIZING_MODE_MAX_ALLOWED
+	p.block_limits.max_notional = C.int64_t(maxNotional)
+	p.escalation.backstop_on_infeasible = 0
+}
+
+// ValidatePolicy is partliq_policy_validate.
+func ValidatePolicy(p *Policy) error { return check(C.partliq_policy_validate(p)) }
+
 // PresetPartliqDefault is partliq_preset_partliq_default.
 func PresetPartliqDefault() (Preset, error) {
 	var p Preset
@@ -45,6 +70,8 @@ const (
 	ReasonTargetRestored        = C.PARTLIQ_REASON_TARGET_RESTORED
 	ReasonBelowBackstopFraction = C.PARTLIQ_REASON_BELOW_BACKSTOP_FRACTION
 	ReasonCapacityExhausted     = C.PARTLIQ_REASON_CAPACITY_EXHAUSTED
+	ReasonStepCapped            = C.PARTLIQ_REASON_STEP_CAPPED
+	ReasonEmergencyBypass       = C.PARTLIQ_REASON_EMERGENCY_BYPASS
 	AdlQueue                    = C.PARTLIQ_ADL_MODE_QUEUE
 	AdlProRata                  = C.PARTLIQ_ADL_MODE_PRO_RATA
 )
@@ -54,6 +81,8 @@ const (
 	StateTooSmall              = C.PARTLIQ_STATUS_STATE_TOO_SMALL
 	InsufficientCounterparties = C.PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES
 	InvalidEnum                = C.PARTLIQ_STATUS_INVALID_ENUM
+	InvalidPolicyFraction      = C.PARTLIQ_STATUS_INVALID_POLICY_FRACTION
+	BypassFractionNotBelowOne  = C.PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE
 )
 
 // AccountState is partliq_account_liquidation_state.

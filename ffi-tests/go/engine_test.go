@@ -44,6 +44,42 @@ func TestRunPipeline(t *testing.T) {
 	}
 }
 
+// The emergency bypass: long 100 @ 100, quote balance -9,780 (equity 220 <
+// 1/2 × MM 500), whole steps, 1,000 per block. Capped: 10 units; with the
+// bypass the least close at 99: 220 − x ≥ 500 − 5x ⇒ x = 70 (7,000 booked).
+func TestEmergencyBypass(t *testing.T) {
+	m := marketA()
+	m.LiquidationFeePPM = 0
+	pool := &Pool{Markets: []Market{m}, Prices: []int64{100}, Positions: []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9780}}}
+	policy := PolicyDefault()
+	policy.SetWholeStepsWithBlockLimit(1000)
+	d, legs, err := RunPipeline(pool, &policy, &AccountState{}, nil, 5, 1, 1)
+	if err != nil || d.Reason != ReasonStepCapped || len(legs) != 1 || legs[0].SizeDelta != -10 {
+		t.Fatalf("capped: decision %+v legs %+v, %v", d, legs, err)
+	}
+	policy.SetEmergencyBypass(1, 2, 0, 0)
+	var st AccountState
+	d, legs, err = RunPipeline(pool, &policy, &st, nil, 5, 1, 1)
+	if err != nil || d.Action != ActionLiquidate || d.Reason != ReasonEmergencyBypass || len(legs) != 1 || legs[0].SizeDelta != -70 ||
+		st.BlockNotional != 7000 {
+		t.Fatalf("bypass: decision %+v legs %+v state %+v, %v", d, legs, st, err)
+	}
+	// Bad values: refused, the state untouched.
+	before := st
+	for _, bad := range []struct {
+		num, den, project, move uint32
+		want                    Status
+	}{{2, 2, 0, 0, Status(BypassFractionNotBelowOne)}, {0, 0, 2, 0, Status(InvalidEnum)}, {0, 0, 1, 1000001, Status(InvalidPolicyFraction)}} {
+		policy.SetEmergencyBypass(bad.num, bad.den, bad.project, bad.move)
+		if err := ValidatePolicy(&policy); !errors.Is(err, bad.want) {
+			t.Fatalf("%+v: %v", bad, err)
+		}
+		if _, _, err := RunPipeline(pool, &policy, &st, nil, 6, 1, 1); !errors.Is(err, bad.want) || st != before {
+			t.Fatalf("%+v: %v, state %+v", bad, err, st)
+		}
+	}
+}
+
 func TestDeleverage(t *testing.T) {
 	c := func(account uint32, size, pnl int64) AdlCandidate {
 		return AdlCandidate{Account: account, Size: size, UnrealizedPnL: pnl, EntryNotional: 1000, MarkNotional: 1000, Margin: 100}

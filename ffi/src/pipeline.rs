@@ -64,6 +64,10 @@ pub enum partliq_reason {
     /// A liquidation is due and the pool has resting orders: they go first
     /// (with `PARTLIQ_ACTION_CANCEL_ORDERS`).
     OpenOrders = 9,
+    /// The policy's emergency bypass lifted the step rules: the legs are the
+    /// least close that restores the target, uncapped (or every position
+    /// whole when none does).
+    EmergencyBypass = 10,
 }
 
 /// One decision of `partliq_run_pipeline`.
@@ -110,6 +114,7 @@ abi_enum!(partliq_reason => Reason {
     BlockLimitReached => Reason::BlockLimitReached,
     CapacityExhausted => Reason::CapacityExhausted,
     OpenOrders => Reason::OpenOrders,
+    EmergencyBypass => Reason::EmergencyBypass,
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
@@ -232,6 +237,7 @@ mod tests {
             (partliq_reason::BlockLimitReached, Reason::BlockLimitReached),
             (partliq_reason::CapacityExhausted, Reason::CapacityExhausted),
             (partliq_reason::OpenOrders, Reason::OpenOrders),
+            (partliq_reason::EmergencyBypass, Reason::EmergencyBypass),
         ] {
             assert_eq!(a as u32, b as u32);
         }

@@ -4,8 +4,8 @@
 use partliq::num::{Ppm, Quote};
 use partliq::plan::PlanOrder;
 use partliq::policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,
-    PositionLimits, SizingMode, TierStep, WindowCapacity,
+    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LimitMode,
+    MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 
 use crate::boundary::{decode, Flag, OK};
@@ -136,6 +136,29 @@ pub struct partliq_escalation_rules {
     pub reserved: u32,
 }
 
+/// The emergency bypass (the core's `EmergencyBypass`): the step rules lift
+/// for one call, and the least close that restores the target goes out
+/// (every position whole when none does and the policy does not backstop),
+/// with `PARTLIQ_REASON_EMERGENCY_BYPASS`. All zeros = off.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_emergency_bypass {
+    /// Bypass when `equity × below_denominator < maintenance ×
+    /// below_numerator` (exact). Denominator 0 = unset.
+    pub below_numerator: u32,
+    /// See `below_numerator`; when set, the fraction must be below 1
+    /// (`BYPASS_FRACTION_NOT_BELOW_ONE`).
+    pub below_denominator: u32,
+    /// 1: bypass when a rule bounded the step (or the block's limits allow
+    /// none) and the equity after the capped step, less each remaining
+    /// position's notional times `adverse_move_ppm` (rounded up), is
+    /// negative; 0: off. Other values: `INVALID_ENUM`.
+    pub project: u32,
+    /// The projection's adverse move, ppm (≤ 1,000,000, else
+    /// `INVALID_POLICY_FRACTION`).
+    pub adverse_move_ppm: u32,
+}
+
 /// A full liquidation policy: the core's `Policy`, field for field.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -164,6 +187,8 @@ pub struct partliq_policy {
     pub window_capacity: partliq_window_capacity,
     /// Escalation thresholds.
     pub escalation: partliq_escalation_rules,
+    /// The emergency bypass (all zeros = off).
+    pub emergency_bypass: partliq_emergency_bypass,
 }
 
 /// Per-account state of the step rules: the core's
@@ -208,9 +233,12 @@ pin_layout!(partliq_window_capacity, size = 16, align = i64, { capacity @ 0, win
 pin_layout!(partliq_escalation_rules, size = 16, align = u32, {
     backstop_numerator @ 0, backstop_denominator @ 4, backstop_on_infeasible @ 8, reserved @ 12,
 });
-pin_layout!(partliq_policy, size = 144, align = i64, {
+pin_layout!(partliq_emergency_bypass, size = 16, align = u32, {
+    below_numerator @ 0, below_denominator @ 4, project @ 8, adverse_move_ppm @ 12,
+});
+pin_layout!(partliq_policy, size = 160, align = i64, {
     target @ 0, price_band_ppm @ 8, order @ 12, sizing @ 16, perp_v2_ratio @ 20, fraction_cap @ 24, tier_step @ 48,
-    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128,
+    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128, emergency_bypass @ 144,
 });
 pin_layout!(partliq_account_liquidation_state, size = 40, align = i64, {
     last_partial_time @ 0, has_partial @ 8, in_liquidation @ 12, block @ 16, block_notional @ 24, block_insurance_loss @ 32,
@@ -267,6 +295,11 @@ impl partliq_policy {
                 backstop_fraction: Fraction::new(self.escalation.backstop_numerator, self.escalation.backstop_denominator),
                 backstop_on_infeasible: decode::<Flag>(self.escalation.backstop_on_infeasible)?,
             },
+            emergency_bypass: EmergencyBypass {
+                below_fraction: Fraction::new(self.emergency_bypass.below_numerator, self.emergency_bypass.below_denominator),
+                project: decode::<Flag>(self.emergency_bypass.project)?,
+                adverse_move: Ppm(self.emergency_bypass.adverse_move_ppm),
+            },
         })
     }
 }
@@ -310,6 +343,12 @@ impl From<&Policy> for partliq_policy {
                 backstop_denominator: p.escalation.backstop_fraction.denominator,
                 backstop_on_infeasible: u32::from(p.escalation.backstop_on_infeasible),
                 reserved: 0,
+            },
+            emergency_bypass: partliq_emergency_bypass {
+                below_numerator: p.emergency_bypass.below_fraction.numerator,
+                below_denominator: p.emergency_bypass.below_fraction.denominator,
+                project: u32::from(p.emergency_bypass.project),
+                adverse_move_ppm: p.emergency_bypass.adverse_move.0,
             },
         }
     }
@@ -372,7 +411,7 @@ impl From<&AccountLiquidationState> for partliq_account_liquidation_state {
 /// mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
 /// `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
 /// 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
-/// `ZERO_WINDOW`).
+/// `ZERO_WINDOW`, `BYPASS_FRACTION_NOT_BELOW_ONE`).
 ///
 /// # Safety
 /// `policy` is NULL or points to an initialised `partliq_policy`.

@@ -136,6 +136,9 @@ pub const PARTLIQ_STATUS_LIQUIDATION_BELOW_LIMIT_PRICE: partliq_status = 66;
 /// liquidation swap price worse than the worst case the fees allow (`partliq::Error::LiquidationBeyondWorstCasePrice`).
 pub const PARTLIQ_STATUS_LIQUIDATION_BEYOND_WORST_CASE_PRICE: partliq_status = 67;
 
+/// emergency bypass fraction must be below 100 % of maintenance (`partliq::Error::BypassFractionNotBelowOne`).
+pub const PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE: partliq_status = 90;
+
 /// shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
 pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
 

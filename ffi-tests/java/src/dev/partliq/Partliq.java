@@ -35,16 +35,25 @@ public interface Partliq extends Library {
   int STATUS_STATE_TOO_SMALL = 54;
   int STATUS_INSUFFICIENT_COUNTERPARTIES = 55;
   int STATUS_INVALID_ENUM = 1004;
+  int STATUS_INVALID_POLICY_FRACTION = 50;
+  int STATUS_BYPASS_FRACTION_NOT_BELOW_ONE = 90;
+  int REASON_STEP_CAPPED = 3;
+  /** Offsets in partliq_policy (POLICY_SIZE bytes) the tests set. */
+  int POLICY_SIZING = 16;
+  int POLICY_BLOCK_MAX_NOTIONAL = 96;
+  int POLICY_BACKSTOP_ON_INFEASIBLE = 136;
+  int POLICY_EMERGENCY_BYPASS = 144;
   int ACTION_LIQUIDATE = 1;
   int ACTION_BACKSTOP = 2;
   int REASON_TARGET_RESTORED = 2;
   int REASON_BELOW_BACKSTOP_FRACTION = 5;
+  int REASON_EMERGENCY_BYPASS = 10;
   int ADL_MODE_QUEUE = 0;
   int ADL_MODE_PRO_RATA = 1;
   /** sizeof(partliq_preset): used from Java as opaque native memory. */
-  int PRESET_SIZE = 168;
+  int PRESET_SIZE = 184;
   /** sizeof(partliq_policy): used from Java as opaque native memory. */
-  int POLICY_SIZE = 144;
+  int POLICY_SIZE = 160;
   int STATUS_UNKNOWN_ASSET = 204;
   int STATUS_INVALID_MARGIN_LADDER = 206;
   int POSITION_MARGIN_CROSS = 0;
@@ -591,6 +600,9 @@ public interface Partliq extends Library {
   int partliq_run_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
       SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates, SizeT marketStatesLen, long now,
       long block, PlanLeg[] legs, SizeT legsLen, Decision out);
+
+  /** policy: partliq_policy memory. */
+  int partliq_policy_validate(Pointer policy);
 
   int partliq_asset_validate(Asset asset);
 

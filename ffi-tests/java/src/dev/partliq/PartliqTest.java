@@ -226,6 +226,7 @@ public final class PartliqTest {
         new SizeT(0), 1, 1, legs, new SizeT(1), d);
     check(rc == 0 && d.action == Partliq.ACTION_BACKSTOP && d.reason == Partliq.REASON_BELOW_BACKSTOP_FRACTION && d.has_backstop == 1
         && d.backstop.position_count == 1 && d.backstop.health.equity == 300, "hyperliquid backstop below 2/3 of maintenance");
+    emergencyBypass(p);
 
     AdlCandidate[] cs = (AdlCandidate[]) new AdlCandidate().toArray(4);
     long[][] spec = {{1, -5, 10}, {2, 8, 50}, {3, -10, 100}, {4, -3, -5}};
@@ -361,6 +362,43 @@ public final class PartliqTest {
     a.initial_liability_weight_ppm = ilw;
     a.maintenance_liability_weight_ppm = mlw;
     a.imf_unit = 1;
+  }
+
+  /**
+   * The emergency bypass: long 100 @ 100 with quote balance −9,780 (equity 220 < 1/2 × MM 500), whole steps, 1,000 per block. Capped:
+   * 10 units; with the bypass, the least close at 99: 220 − x ≥ 500 − 5x ⇒ x = 70 (7,000 booked). Bad values refused, state untouched.
+   */
+  private static void emergencyBypass(Pool p) {
+    Partliq lib = Partliq.LIB;
+    p.positions[0].quote_balance = -9780;
+    Memory policy = defaultPolicy();
+    policy.setInt(Partliq.POLICY_SIZING, 1);
+    policy.setLong(Partliq.POLICY_BLOCK_MAX_NOTIONAL, 1000);
+    policy.setInt(Partliq.POLICY_BACKSTOP_ON_INFEASIBLE, 0);
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, new AccountState(),
+        null, new SizeT(0), 5, 1, legs, new SizeT(1), d);
+    check(rc == 0 && d.reason == Partliq.REASON_STEP_CAPPED && legs[0].size_delta == -10, "capped step without the bypass");
+    policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS, 1);
+    policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS + 4, 2);
+    AccountState st = new AccountState();
+    rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null, new SizeT(0), 5,
+        1, legs, new SizeT(1), d);
+    check(rc == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.reason == Partliq.REASON_EMERGENCY_BYPASS && legs[0].size_delta == -70
+        && st.block_notional == 7000, "the bypass closes 70 uncapped");
+    int[][] bad = {{2, 2, 0, 0, Partliq.STATUS_BYPASS_FRACTION_NOT_BELOW_ONE}, {0, 0, 2, 0, Partliq.STATUS_INVALID_ENUM},
+        {0, 0, 1, 1000001, Partliq.STATUS_INVALID_POLICY_FRACTION}};
+    for (int[] b : bad) {
+      for (int k = 0; k < 4; k++) {
+        policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS + 4 * k, b[k]);
+      }
+      check(lib.partliq_policy_validate(policy) == b[4], "bad bypass refused by validate");
+      st.block_notional = 7;
+      rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null, new SizeT(0),
+          6, 1, legs, new SizeT(1), d);
+      check(rc == b[4] && st.block_notional == 7, "bad bypass refused by the pipeline, state untouched");
+    }
   }
 
   private static Memory defaultPolicy() {
