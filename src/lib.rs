@@ -148,10 +148,10 @@ pub use health::{account_health, pool_health, Health, HealthState, Target};
 pub use index::{band_bounds, position_key, IndexEntry, LiquidationIndex, Side};
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
-pub use pipeline::{run_pipeline, Action, Decision, Reason};
+pub use pipeline::{run_pipeline, run_pipeline_reserving, Action, Decision, Reason};
 pub use plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams, PlanStatus};
 pub use policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LimitMode,
+    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LegReservation, LimitMode,
     MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};

@@ -45,7 +45,8 @@ use crate::market::Market;
 use crate::num::{self, Price, Quote, Rounding};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{
-    AccountLiquidationState, CallEnd, Clock, LegBudget, LegSize, MarketCapacityState, Policy, SizingMode, StepBounds, StepContext,
+    AccountLiquidationState, CallEnd, Clock, LegBudget, LegReservation, LegSize, MarketCapacityState, Policy, RuleStateUpdate, SizingMode,
+    StepBounds, StepContext,
 };
 use crate::sizing::{CloseModel, Solution};
 
@@ -148,6 +149,59 @@ pub fn run_pipeline(
     block: u64,
     legs: &mut [PlanLeg],
 ) -> Result<Decision> {
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, None)
+}
+
+/// [`run_pipeline`], with each planned leg's booked notional recorded as a
+/// [`LegReservation`] in `reservations` (entry `k` for leg `k`): the
+/// budgets count a step's legs from the moment they are planned, and once
+/// the orders are done the caller reports each leg's fill
+/// ([`LegReservation::commit`]) and gives the rest back
+/// ([`LegReservation::release`]), so that an IOC that filled only in part
+/// is booked as what filled. Records past the decision's `leg_count` are
+/// left as they were.
+///
+/// # Errors
+/// As [`run_pipeline`]; [`Error::ReservationTableFull`] when a record in
+/// `reservations` is still open (settle the previous step first);
+/// [`Error::BufferTooSmall`] when it has fewer entries than the legs.
+/// Nothing is written on an error.
+#[allow(clippy::too_many_arguments)]
+pub fn run_pipeline_reserving(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    legs: &mut [PlanLeg],
+    reservations: &mut [LegReservation],
+) -> Result<Decision> {
+    for r in reservations.iter() {
+        r.validate()?;
+        if r.is_open() {
+            return Err(Error::ReservationTableFull);
+        }
+    }
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, Some(reservations))
+}
+
+/// The pipeline, with the legs' reservations recorded when asked.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    clock: Clock,
+    legs: &mut [PlanLeg],
+    reservations: Option<&mut [LegReservation]>,
+) -> Result<Decision> {
+    let Clock { now, block } = clock;
     policy.validate()?;
     if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
         return Err(Error::StateTooSmall);
@@ -196,8 +250,22 @@ pub fn run_pipeline(
         _ => CallEnd::NoOrders,
     };
     let update = account_state.book(market_states, policy, planned.iter().map(|leg| leg_size(&view, leg)), Clock { now, block }, end)?;
+    let mut records = [LegReservation::default(); MAX_POSITIONS];
+    let records = records.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+    let reserved = match reservations {
+        Some(out) => {
+            for (record, leg) in records.iter_mut().zip(planned) {
+                *record = reservation_of(&view, policy, &update, block, leg)?;
+            }
+            Some(out.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?)
+        }
+        None => None,
+    };
     out.copy_from_slice(planned);
     update.commit(account_state, market_states);
+    if let Some(reserved) = reserved {
+        reserved.copy_from_slice(records);
+    }
     Ok(Decision { action, reason, plan, backstop: None })
 }
 
@@ -532,6 +600,28 @@ fn escalate(plan: &Plan, caps: &Caps, policy: &Policy) -> Escalation {
         PlanStatus::Infeasible if plan.leg_count == 0 => Escalation::Takeover,
         PlanStatus::Infeasible => Escalation::Decided(Action::Liquidate, Reason::Infeasible),
     }
+}
+
+/// What a planned leg booked: its block notional (rounded as the policy's
+/// limit mode books it) and, with a window rule and a state for its
+/// market, its window notional (rounded up) in the window `update` leaves.
+fn reservation_of(view: &PoolView<'_>, policy: &Policy, update: &RuleStateUpdate, block: u64, leg: &PlanLeg) -> Result<LegReservation> {
+    let (size, _) = leg_size(view, leg)?;
+    let window = update.market(size.market_index as usize).filter(|_| policy.window_capacity.window > 0);
+    let window_reserved = match window {
+        Some(_) => size.notional(Rounding::Ceil)?,
+        None => 0,
+    };
+    Ok(LegReservation {
+        block,
+        window_start: window.map_or(0, |s| s.window_start),
+        position_index: leg.position_index,
+        market_index: size.market_index,
+        units: leg.size_delta.0.checked_abs().ok_or(Error::Overflow)?,
+        block_reserved: Quote::from_i128(size.notional(policy.position_limits.mode.block_rounding())?)?,
+        window_reserved: Quote::from_i128(window_reserved)?,
+        ..LegReservation::default()
+    })
 }
 
 /// A planned leg as the rule state books it, with whether it leaves part of

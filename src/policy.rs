@@ -573,7 +573,7 @@ pub(crate) struct LegSize<'m> {
 
 impl LegSize<'_> {
     /// The leg's notional at mark, rounded as named.
-    fn notional(&self, rounding: Rounding) -> Result<i128> {
+    pub(crate) fn notional(&self, rounding: Rounding) -> Result<i128> {
         self.market.abs_notional(self.units, self.mark, rounding)
     }
 }
@@ -700,6 +700,11 @@ impl RuleStateUpdate {
             }
         };
         Ok(&mut self.markets.get_mut(k).ok_or(Error::TooManyPositions)?.1)
+    }
+
+    /// The staged state of market `index`, if the call touched it.
+    pub(crate) fn market(&self, index: usize) -> Option<&MarketCapacityState> {
+        self.markets.iter().take(self.market_count).find(|(i, _)| *i == index).map(|(_, s)| s)
     }
 
     /// Writes the new states; nothing can fail any more.
@@ -914,5 +919,147 @@ impl StepContext<'_> {
         }
         let keep = self.up_to_step(self.units_for_notional(min_rem, Rounding::Ceil)?)?;
         Ok(num::sub(self.units, keep)?.max(0))
+    }
+}
+
+/// One planned leg's notional as [`crate::pipeline::run_pipeline_reserving`]
+/// reserved it in the rule state, until the caller settles it: the fills it
+/// reports ([`LegReservation::commit`]) stay booked, and the rest is given
+/// back ([`LegReservation::release`]) — the single-threaded counterpart of
+/// [`crate::shared::Capacity`]'s reserve, commit and release.
+///
+/// The pipeline books a step's planned notional to the block and the
+/// market's window when it plans it (so the budgets of the next call
+/// already count it: capacity is never over-used); an IOC order may fill
+/// only part, and releasing the rest takes the unfilled part back out.
+/// Invariant, checked by [`LegReservation::validate`]: once released,
+/// `*_reserved = *_committed + *_released`, exactly.
+///
+/// All zeros is a settled (closed) record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct LegReservation {
+    /// Block the block notional was booked to.
+    pub block: u64,
+    /// Start of the market window the window notional was booked to.
+    pub window_start: u64,
+    /// The leg's position (index in the pool).
+    pub position_index: u32,
+    /// The leg's market.
+    pub market_index: u32,
+    /// Units the leg closes (`|size_delta|`).
+    pub units: i64,
+    /// Units reported filled so far.
+    pub filled_units: i64,
+    /// Units given back (set by the release: `units − filled_units`).
+    pub released_units: i64,
+    /// Notional booked to the block when planned.
+    pub block_reserved: Quote,
+    /// Notional booked to the market's window when planned (0 without a window rule).
+    pub window_reserved: Quote,
+    /// Of `block_reserved`, what the fills keep (pro rata, rounded up).
+    pub block_committed: Quote,
+    /// Of `window_reserved`, what the fills keep (pro rata, rounded up).
+    pub window_committed: Quote,
+    /// Of `block_reserved`, what the release gave back.
+    pub block_released: Quote,
+    /// Of `window_reserved`, what the release gave back.
+    pub window_released: Quote,
+}
+
+impl LegReservation {
+    /// True while some units are neither filled nor released.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        i128::from(self.filled_units).saturating_add(i128::from(self.released_units)) < i128::from(self.units)
+    }
+
+    /// Rejects an inconsistent record ([`Error::UnknownReservation`]): a
+    /// negative figure, more units settled than planned, more notional
+    /// settled than reserved.
+    ///
+    /// # Errors
+    /// As above.
+    pub fn validate(&self) -> Result<()> {
+        let settled_units = i128::from(self.filled_units).saturating_add(i128::from(self.released_units));
+        let ok = |reserved: Quote, committed: Quote, released: Quote| {
+            reserved.0 >= 0
+                && committed.0 >= 0
+                && released.0 >= 0
+                && i128::from(committed.0).saturating_add(i128::from(released.0)) <= i128::from(reserved.0)
+        };
+        if self.units < 0
+            || self.filled_units < 0
+            || self.released_units < 0
+            || settled_units > i128::from(self.units)
+            || !ok(self.block_reserved, self.block_committed, self.block_released)
+            || !ok(self.window_reserved, self.window_committed, self.window_released)
+        {
+            return Err(Error::UnknownReservation);
+        }
+        Ok(())
+    }
+
+    /// Reports `units` more of the leg filled: their share of the reserved
+    /// notional stays booked (cumulative, `reserved × filled / units`
+    /// rounded up, so all units filled keep exactly what was reserved).
+    ///
+    /// # Errors
+    /// [`Error::UnknownReservation`] for a settled or inconsistent record;
+    /// [`Error::CommitExceedsReservation`] for a negative count or more
+    /// units than are open (the record is left as it was).
+    pub fn commit(&mut self, units: i64) -> Result<()> {
+        self.validate()?;
+        if !self.is_open() {
+            return Err(Error::UnknownReservation);
+        }
+        let open = num::sub(num::sub(i128::from(self.units), i128::from(self.filled_units))?, i128::from(self.released_units))?;
+        if units < 0 || i128::from(units) > open {
+            return Err(Error::CommitExceedsReservation);
+        }
+        let filled = num::add(i128::from(self.filled_units), i128::from(units))?;
+        let share = |reserved: Quote| -> Result<Quote> {
+            Quote::from_i128(num::mul_div(i128::from(reserved.0), filled, i128::from(self.units), Rounding::Ceil)?)
+        };
+        let (block_committed, window_committed) = (share(self.block_reserved)?, share(self.window_reserved)?);
+        self.filled_units = i64::try_from(filled).map_err(|_| Error::Overflow)?;
+        self.block_committed = block_committed;
+        self.window_committed = window_committed;
+        Ok(())
+    }
+
+    /// Gives back what no fill committed: `block_reserved − block_committed`
+    /// from `account`'s block notional (while its block is still
+    /// `self.block`; a later block has started afresh anyway) and
+    /// `window_reserved − window_committed` from the market's window usage
+    /// (while that window, started at `window_start`, is the market's
+    /// current one), each at most what the state holds. The record is then
+    /// settled.
+    ///
+    /// # Errors
+    /// [`Error::UnknownReservation`] for a settled or inconsistent record
+    /// (nothing written).
+    pub fn release(&mut self, account: &mut AccountLiquidationState, market_states: &mut [MarketCapacityState]) -> Result<()> {
+        self.validate()?;
+        if !self.is_open() {
+            return Err(Error::UnknownReservation);
+        }
+        // Each difference is ≥ 0 and fits (validated above).
+        let block_rest = self.block_reserved.0.saturating_sub(self.block_committed.0);
+        let window_rest = self.window_reserved.0.saturating_sub(self.window_committed.0);
+        if account.block == self.block {
+            account.block_notional = Quote(account.block_notional.0.saturating_sub(block_rest.min(account.block_notional.0.max(0))));
+        }
+        if self.window_reserved.0 > 0 {
+            if let Some(state) = market_states.get_mut(self.market_index as usize) {
+                if state.window_start == self.window_start {
+                    state.used = Quote(state.used.0.saturating_sub(window_rest.min(state.used.0.max(0))));
+                }
+            }
+        }
+        self.released_units = self.units.saturating_sub(self.filled_units);
+        self.block_released = Quote(block_rest);
+        self.window_released = Quote(window_rest);
+        Ok(())
     }
 }

@@ -36,6 +36,7 @@ mod dydx_v4;
 mod fund;
 mod lending;
 mod presets;
+mod reservations;
 mod scan_index;
 mod shared;
 mod unified_liquidation;
