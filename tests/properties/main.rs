@@ -35,6 +35,7 @@ mod lending;
 mod plan;
 mod policy;
 mod pricing_health;
+mod reservations;
 mod rounding;
 mod scan;
 mod scenario;
