@@ -975,29 +975,40 @@ impl LegReservation {
     }
 
     /// Rejects an inconsistent record ([`Error::UnknownReservation`]): a
-    /// negative figure, more units settled than planned, more notional
-    /// settled than reserved.
+    /// negative figure, more units settled than planned, a committed
+    /// notional other than the filled units' share of the reserved one
+    /// ([`LegReservation::commit`]'s figure), more notional settled than
+    /// reserved — a record is what the library wrote.
     ///
     /// # Errors
-    /// As above.
+    /// As above; [`Error::Overflow`].
     pub fn validate(&self) -> Result<()> {
         let settled_units = i128::from(self.filled_units).saturating_add(i128::from(self.released_units));
-        let ok = |reserved: Quote, committed: Quote, released: Quote| {
-            reserved.0 >= 0
-                && committed.0 >= 0
-                && released.0 >= 0
-                && i128::from(committed.0).saturating_add(i128::from(released.0)) <= i128::from(reserved.0)
-        };
-        if self.units < 0
-            || self.filled_units < 0
-            || self.released_units < 0
-            || settled_units > i128::from(self.units)
-            || !ok(self.block_reserved, self.block_committed, self.block_released)
-            || !ok(self.window_reserved, self.window_committed, self.window_released)
-        {
+        if self.units < 0 || self.filled_units < 0 || self.released_units < 0 || settled_units > i128::from(self.units) {
             return Err(Error::UnknownReservation);
         }
+        for (reserved, committed, released) in [
+            (self.block_reserved, self.block_committed, self.block_released),
+            (self.window_reserved, self.window_committed, self.window_released),
+        ] {
+            let ok = reserved.0 >= 0
+                && released.0 >= 0
+                && committed == self.share(reserved, i128::from(self.filled_units))?
+                && i128::from(committed.0).saturating_add(i128::from(released.0)) <= i128::from(reserved.0);
+            if !ok {
+                return Err(Error::UnknownReservation);
+            }
+        }
         Ok(())
+    }
+
+    /// `filled` units' share of `reserved` (`reserved × filled / units`,
+    /// rounded up; 0 when the leg has no unit or `reserved` is negative).
+    fn share(&self, reserved: Quote, filled: i128) -> Result<Quote> {
+        if self.units <= 0 || reserved.0 < 0 {
+            return Ok(Quote(0));
+        }
+        Quote::from_i128(num::mul_div(i128::from(reserved.0), filled, i128::from(self.units), Rounding::Ceil)?)
     }
 
     /// Reports `units` more of the leg filled: their share of the reserved
@@ -1018,10 +1029,7 @@ impl LegReservation {
             return Err(Error::CommitExceedsReservation);
         }
         let filled = num::add(i128::from(self.filled_units), i128::from(units))?;
-        let share = |reserved: Quote| -> Result<Quote> {
-            Quote::from_i128(num::mul_div(i128::from(reserved.0), filled, i128::from(self.units), Rounding::Ceil)?)
-        };
-        let (block_committed, window_committed) = (share(self.block_reserved)?, share(self.window_reserved)?);
+        let (block_committed, window_committed) = (self.share(self.block_reserved, filled)?, self.share(self.window_reserved, filled)?);
         self.filled_units = i64::try_from(filled).map_err(|_| Error::Overflow)?;
         self.block_committed = block_committed;
         self.window_committed = window_committed;
