@@ -28,9 +28,17 @@
 //!    [`Action::Backstop`]), else the best reachable legs, and when not even
 //!    one leg helps, [`Action::Takeover`] by the insurance fund at bankruptcy.
 //!
+//! Between 1 and 2, the policy's emergency bypass
+//! ([`crate::policy::EmergencyBypass`], off by default) may lift every step
+//! rule for the call: the legs are then the least close that restores the
+//! target, uncapped ([`Reason::EmergencyBypass`]).
+//!
 //! The rule state is updated as if the legs fill (the block's and window's
 //! notional, the time of a partial step); bad debt from the actual fills is
-//! booked with [`AccountLiquidationState::record_insurance_loss`].
+//! booked with [`AccountLiquidationState::record_insurance_loss`]. With
+//! [`run_pipeline_reserving`] each leg's booked notional is also recorded
+//! as a [`LegReservation`]: the caller commits what filled and releases the
+//! rest, so a partly filled IOC is booked as what filled.
 //!
 //! **Outputs only on success.** The legs are planned into a staging buffer
 //! and the new rule state is computed on copies; the caller's legs buffer,
