@@ -1764,6 +1764,83 @@ typedef struct partliq_account_liquidation_state {
 } partliq_account_liquidation_state;
 
 /**
+ * One planned leg's booked notional until the caller settles it: the
+ * core's `LegReservation`, field for field, written by
+ * `partliq_run_pipeline_reserving`, settled with
+ * `partliq_leg_reservation_commit` and `partliq_leg_reservation_release`.
+ * All zeros is a settled record.
+ */
+typedef struct partliq_leg_reservation {
+  /**
+   * Block the block notional was booked to.
+   */
+  uint64_t block;
+  /**
+   * Start of the market window the window notional was booked to.
+   */
+  uint64_t window_start;
+  /**
+   * The leg's position (index in the pool).
+   */
+  uint32_t position_index;
+  /**
+   * The leg's market.
+   */
+  uint32_t market_index;
+  /**
+   * Units the leg closes.
+   */
+  int64_t units;
+  /**
+   * Units reported filled so far.
+   */
+  int64_t filled_units;
+  /**
+   * Units given back by the release.
+   */
+  int64_t released_units;
+  /**
+   * Notional booked to the block when planned.
+   */
+  int64_t block_reserved;
+  /**
+   * Notional booked to the market's window when planned.
+   */
+  int64_t window_reserved;
+  /**
+   * Of `block_reserved`, what the fills keep.
+   */
+  int64_t block_committed;
+  /**
+   * Of `window_reserved`, what the fills keep.
+   */
+  int64_t window_committed;
+  /**
+   * Of `block_reserved`, what the release gave back.
+   */
+  int64_t block_released;
+  /**
+   * Of `window_reserved`, what the release gave back.
+   */
+  int64_t window_released;
+} partliq_leg_reservation;
+
+/**
+ * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
+ * one per market. Start from all zeros.
+ */
+typedef struct partliq_market_capacity_state {
+  /**
+   * Start time of the current window.
+   */
+  uint64_t window_start;
+  /**
+   * Notional liquidated in the current window.
+   */
+  int64_t used;
+} partliq_market_capacity_state;
+
+/**
  * dYdX v4's `LiquidationsConfig`, flattened (quote amounts in quote quantums).
  */
 typedef struct partliq_dydx_liquidation_config {
@@ -1839,21 +1916,6 @@ typedef struct partliq_preset {
    */
   struct partliq_venue_fees fees;
 } partliq_preset;
-
-/**
- * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
- * one per market. Start from all zeros.
- */
-typedef struct partliq_market_capacity_state {
-  /**
-   * Start time of the current window.
-   */
-  uint64_t window_start;
-  /**
-   * Notional liquidated in the current window.
-   */
-  int64_t used;
-} partliq_market_capacity_state;
 
 /**
  * What a backstop vault receives.
@@ -3803,6 +3865,38 @@ partliq_status partliq_account_state_record_insurance_loss(struct partliq_accoun
                                                            int64_t loss);
 
 /**
+ * Reports `units` more of a reserved leg filled (the core's
+ * `LegReservation::commit`): the filled units' share of the reserved
+ * notional stays booked. Statuses: `UNKNOWN_RESERVATION` (a settled or
+ * inconsistent record), `COMMIT_EXCEEDS_RESERVATION` (negative, or more
+ * than the open units); the record is untouched unless `OK`.
+ *
+ * # Safety
+ * `reservation` is NULL or points to an initialised `partliq_leg_reservation`.
+ */
+partliq_status partliq_leg_reservation_commit(struct partliq_leg_reservation *reservation,
+                                              int64_t units);
+
+/**
+ * Gives back what no fill committed (the core's
+ * `LegReservation::release`): from the account's block notional while its
+ * block is the reservation's, and from the market's window usage while
+ * that window is the reservation's; the record is then settled.
+ * `market_states` may be NULL with length 0. Statuses:
+ * `UNKNOWN_RESERVATION`, `INVALID_ENUM` (the account state's flags);
+ * nothing is written unless `OK`.
+ *
+ * # Safety
+ * `reservation` and `account_state` are NULL or point to initialised
+ * structs; `market_states` is NULL (only with length 0) or points to that
+ * many initialised states; no two overlap.
+ */
+partliq_status partliq_leg_reservation_release(struct partliq_leg_reservation *reservation,
+                                               struct partliq_account_liquidation_state *account_state,
+                                               struct partliq_market_capacity_state *market_states,
+                                               size_t market_states_len);
+
+/**
  * dYdX mainnet's genesis liquidations config.
  *
  * # Safety
@@ -4002,6 +4096,40 @@ partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     struct partliq_plan_leg *legs,
                                     size_t legs_len,
                                     struct partliq_decision *out);
+
+/**
+ * `partliq_run_pipeline`, with each leg's booked notional recorded in
+ * `reservations` (entry `k` for leg `k`; at least `leg_count` entries,
+ * else `BUFFER_TOO_SMALL`): once the orders are done, commit each leg's
+ * fill (`partliq_leg_reservation_commit`) and release the rest
+ * (`partliq_leg_reservation_release`). Statuses besides
+ * `partliq_run_pipeline`'s: `RESERVATION_TABLE_FULL` (a record is still
+ * open: settle it first), `UNKNOWN_RESERVATION` (an inconsistent record).
+ * Nothing is written unless `OK`.
+ *
+ * # Safety
+ * As `partliq_run_pipeline`; `reservations` is NULL (only with length 0)
+ * or points to `reservations_len` initialised records, overlapping no
+ * other argument.
+ */
+partliq_status partliq_run_pipeline_reserving(const struct partliq_market *markets,
+                                              size_t markets_len,
+                                              const int64_t *prices,
+                                              size_t prices_len,
+                                              int64_t collateral,
+                                              const struct partliq_position *positions,
+                                              size_t positions_len,
+                                              const struct partliq_policy *policy,
+                                              struct partliq_account_liquidation_state *account_state,
+                                              struct partliq_market_capacity_state *market_states,
+                                              size_t market_states_len,
+                                              uint64_t now,
+                                              uint64_t block,
+                                              struct partliq_plan_leg *legs,
+                                              size_t legs_len,
+                                              struct partliq_leg_reservation *reservations,
+                                              size_t reservations_len,
+                                              struct partliq_decision *out);
 
 /**
  * Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,

@@ -156,6 +156,21 @@ PIN_OFF(partliq_escalation_rules, backstop_denominator, 4);
 PIN_OFF(partliq_escalation_rules, backstop_on_infeasible, 8);
 PIN_OFF(partliq_escalation_rules, reserved, 12);
 
+PIN_SIZE(partliq_leg_reservation, 96, int64_t);
+PIN_OFF(partliq_leg_reservation, block, 0);
+PIN_OFF(partliq_leg_reservation, window_start, 8);
+PIN_OFF(partliq_leg_reservation, position_index, 16);
+PIN_OFF(partliq_leg_reservation, market_index, 20);
+PIN_OFF(partliq_leg_reservation, units, 24);
+PIN_OFF(partliq_leg_reservation, filled_units, 32);
+PIN_OFF(partliq_leg_reservation, released_units, 40);
+PIN_OFF(partliq_leg_reservation, block_reserved, 48);
+PIN_OFF(partliq_leg_reservation, window_reserved, 56);
+PIN_OFF(partliq_leg_reservation, block_committed, 64);
+PIN_OFF(partliq_leg_reservation, window_committed, 72);
+PIN_OFF(partliq_leg_reservation, block_released, 80);
+PIN_OFF(partliq_leg_reservation, window_released, 88);
+
 PIN_SIZE(partliq_emergency_bypass, 16, uint32_t);
 PIN_OFF(partliq_emergency_bypass, below_numerator, 0);
 PIN_OFF(partliq_emergency_bypass, below_denominator, 4);

@@ -303,6 +303,69 @@ static void test_emergency_bypass(void) {
   UNTOUCHED(legs);
 }
 
+/* Reservations: long 100 @ 100, quote balance −9,600 (Synthetix preset,
+ * window 60): 25 units planned, 2,500 booked to the block and the window
+ * opened at 10. The IOC fills 10: commit keeps ⌈2,500 × 10 / 25⌉ = 1,000,
+ * release gives back 1,500 of each. NULLs, bad lengths and bad records
+ * are refused and write nothing. */
+static void test_reservations(void) {
+  partliq_preset syn;
+  partliq_account_liquidation_state st, st0;
+  partliq_market_capacity_state ms[1], ms0[1];
+  partliq_plan_leg legs[1];
+  partliq_leg_reservation res[1], res0[1];
+  partliq_decision d;
+  static partliq_market m[1];
+  static const int64_t prices[1] = {100};
+  partliq_position ps[1];
+  m[0] = market0();
+  ps[0] = pos(0, 100, -9600);
+  CHECK_STATUS(partliq_preset_synthetix_v3(1000000, 60, &syn), PARTLIQ_STATUS_OK);
+  memset(&st, 0, sizeof st);
+  memset(ms, 0, sizeof ms);
+  memset(res, 0, sizeof res);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 10, 1, legs, 1, res, 1, &d),
+               PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_TARGET_RESTORED && legs[0].size_delta == -25 && st.block_notional == 2500 && ms[0].used == 2500);
+  CHECK(res[0].units == 25 && res[0].block_reserved == 2500 && res[0].window_reserved == 2500 && res[0].window_start == 10
+        && res[0].block == 1 && res[0].filled_units == 0);
+  /* An open record: refused, nothing written. */
+  st0 = st;
+  memcpy(ms0, ms, sizeof ms);
+  memcpy(res0, res, sizeof res);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 11, 1, legs, 1, res, 1, &d),
+               PARTLIQ_STATUS_RESERVATION_TABLE_FULL);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 11, 1, legs, 1, NULL, 1, &d),
+               PARTLIQ_STATUS_NULL_POINTER);
+  SAME(st, st0);
+  SAME(ms, ms0);
+  SAME(res, res0);
+  CHECK_STATUS(partliq_leg_reservation_commit(NULL, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 26), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, -1), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, INT64_MIN), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  SAME(res, res0);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 10), PARTLIQ_STATUS_OK);
+  CHECK(res[0].filled_units == 10 && res[0].block_committed == 1000 && res[0].window_committed == 1000);
+  CHECK_STATUS(partliq_leg_reservation_release(NULL, &st, ms, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_release(res, NULL, ms, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, NULL, 1), PARTLIQ_STATUS_NULL_POINTER);
+  st.has_partial = 2;
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_INVALID_ENUM);
+  st.has_partial = 1;
+  CHECK(st.block_notional == 2500 && ms[0].used == 2500);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_OK);
+  CHECK(st.block_notional == 1000 && ms[0].used == 1000 && res[0].released_units == 15 && res[0].block_released == 1500
+        && res[0].window_released == 1500);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
+  /* A tampered record (committed above its share) is refused. */
+  memcpy(res0, res, sizeof res);
+  res0[0].released_units = 0;
+  res0[0].block_committed = 2000;
+  CHECK_STATUS(partliq_leg_reservation_commit(res0, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
+}
+
 static void test_pipeline(void) {
   partliq_preset syn, hl, def, der;
   partliq_account_liquidation_state st;
@@ -558,6 +621,7 @@ void test_engine(void) {
   test_presets();
   test_policy_validate();
   test_emergency_bypass();
+  test_reservations();
   test_preset_apply();
   test_pipeline();
   test_dydx_preset();

@@ -4,7 +4,7 @@
 use partliq::num::{Ppm, Quote};
 use partliq::plan::PlanOrder;
 use partliq::policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LimitMode,
+    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LegReservation, LimitMode,
     MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 
@@ -221,6 +221,55 @@ pub struct partliq_market_capacity_state {
     /// Notional liquidated in the current window.
     pub used: i64,
 }
+
+/// One planned leg's booked notional until the caller settles it: the
+/// core's `LegReservation`, field for field, written by
+/// `partliq_run_pipeline_reserving`, settled with
+/// `partliq_leg_reservation_commit` and `partliq_leg_reservation_release`.
+/// All zeros is a settled record.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_leg_reservation {
+    /// Block the block notional was booked to.
+    pub block: u64,
+    /// Start of the market window the window notional was booked to.
+    pub window_start: u64,
+    /// The leg's position (index in the pool).
+    pub position_index: u32,
+    /// The leg's market.
+    pub market_index: u32,
+    /// Units the leg closes.
+    pub units: i64,
+    /// Units reported filled so far.
+    pub filled_units: i64,
+    /// Units given back by the release.
+    pub released_units: i64,
+    /// Notional booked to the block when planned.
+    pub block_reserved: i64,
+    /// Notional booked to the market's window when planned.
+    pub window_reserved: i64,
+    /// Of `block_reserved`, what the fills keep.
+    pub block_committed: i64,
+    /// Of `window_reserved`, what the fills keep.
+    pub window_committed: i64,
+    /// Of `block_reserved`, what the release gave back.
+    pub block_released: i64,
+    /// Of `window_reserved`, what the release gave back.
+    pub window_released: i64,
+}
+
+pin_layout!(partliq_leg_reservation, size = 96, align = i64, {
+    block @ 0, window_start @ 8, position_index @ 16, market_index @ 20, units @ 24, filled_units @ 32, released_units @ 40,
+    block_reserved @ 48, window_reserved @ 56, block_committed @ 64, window_committed @ 72, block_released @ 80, window_released @ 88,
+});
+
+// All integers; consistency is the core's `LegReservation::validate`.
+castable!(partliq_leg_reservation => LegReservation, |_r| Ok(()), {
+    block = block, window_start = window_start, position_index = position_index, market_index = market_index, units = units,
+    filled_units = filled_units, released_units = released_units, block_reserved = block_reserved, window_reserved = window_reserved,
+    block_committed = block_committed, window_committed = window_committed, block_released = block_released,
+    window_released = window_released,
+});
 
 pin_layout!(partliq_fraction_cap, size = 24, align = i64, { notional_threshold @ 0, max_fraction_ppm @ 8, reserved @ 12, cooldown @ 16 });
 pin_layout!(partliq_tier_step, size = 8, align = u32, { levels @ 0, full_close_at_or_below_tier @ 4 });
@@ -457,6 +506,54 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
     let mut s = state.block_figures();
     core_try!(s.record_insurance_loss(block, Quote(loss)));
     state.set_from_core(&s, false);
+    OK
+}
+
+/// Reports `units` more of a reserved leg filled (the core's
+/// `LegReservation::commit`): the filled units' share of the reserved
+/// notional stays booked. Statuses: `UNKNOWN_RESERVATION` (a settled or
+/// inconsistent record), `COMMIT_EXCEEDS_RESERVATION` (negative, or more
+/// than the open units); the record is untouched unless `OK`.
+///
+/// # Safety
+/// `reservation` is NULL or points to an initialised `partliq_leg_reservation`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_leg_reservation_commit(reservation: *mut partliq_leg_reservation, units: i64) -> partliq_status {
+    let reservation = struct_inout!(reservation);
+    let r = check!(crate::boundary::Castable::cast_mut(reservation));
+    core_try!(r.commit(units));
+    OK
+}
+
+/// Gives back what no fill committed (the core's
+/// `LegReservation::release`): from the account's block notional while its
+/// block is the reservation's, and from the market's window usage while
+/// that window is the reservation's; the record is then settled.
+/// `market_states` may be NULL with length 0. Statuses:
+/// `UNKNOWN_RESERVATION`, `INVALID_ENUM` (the account state's flags);
+/// nothing is written unless `OK`.
+///
+/// # Safety
+/// `reservation` and `account_state` are NULL or point to initialised
+/// structs; `market_states` is NULL (only with length 0) or points to that
+/// many initialised states; no two overlap.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_leg_reservation_release(
+    reservation: *mut partliq_leg_reservation,
+    account_state: *mut partliq_account_liquidation_state,
+    market_states: *mut partliq_market_capacity_state,
+    market_states_len: usize,
+) -> partliq_status {
+    let reservation = struct_inout!(reservation);
+    let account_state = struct_inout!(account_state);
+    let market_states = array_out!(market_states, market_states_len);
+    let mut r = *check!(crate::boundary::Castable::cast_ref(&*reservation));
+    let mut st = check!(account_state.to_core());
+    let states: &mut [MarketCapacityState] = check!(crate::boundary::Castable::cast_slice_mut(market_states));
+    // The release validates the record before it writes anything.
+    core_try!(r.release(&mut st, states));
+    *check!(crate::boundary::Castable::cast_mut(reservation)) = r;
+    account_state.set_from_core(&st, false);
     OK
 }
 
