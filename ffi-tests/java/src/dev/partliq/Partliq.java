@@ -37,6 +37,9 @@ public interface Partliq extends Library {
   int STATUS_INVALID_ENUM = 1004;
   int STATUS_INVALID_POLICY_FRACTION = 50;
   int STATUS_BYPASS_FRACTION_NOT_BELOW_ONE = 90;
+  int STATUS_RESERVATION_TABLE_FULL = 108;
+  int STATUS_UNKNOWN_RESERVATION = 109;
+  int STATUS_COMMIT_EXCEEDS_RESERVATION = 110;
   int REASON_STEP_CAPPED = 3;
   /** Offsets in partliq_policy (POLICY_SIZE bytes) the tests set. */
   int POLICY_SIZING = 16;
@@ -260,6 +263,25 @@ public interface Partliq extends Library {
     public long block;
     public long block_notional;
     public long block_insurance_loss;
+  }
+
+  /** partliq_leg_reservation: one leg's booked notional until its fill is committed and the rest released. */
+  @FieldOrder({"block", "window_start", "position_index", "market_index", "units", "filled_units", "released_units", "block_reserved",
+      "window_reserved", "block_committed", "window_committed", "block_released", "window_released"})
+  class LegReservation extends Structure {
+    public long block;
+    public long window_start;
+    public int position_index;
+    public int market_index;
+    public long units;
+    public long filled_units;
+    public long released_units;
+    public long block_reserved;
+    public long window_reserved;
+    public long block_committed;
+    public long window_committed;
+    public long block_released;
+    public long window_released;
   }
 
   @FieldOrder({"window_start", "used"})
@@ -603,6 +625,17 @@ public interface Partliq extends Library {
 
   /** policy: partliq_policy memory. */
   int partliq_policy_validate(Pointer policy);
+
+  /** policy: a partliq_preset's memory (its policy is at offset 0). */
+  int partliq_run_pipeline_reserving(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral,
+      Position[] positions, SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates,
+      SizeT marketStatesLen, long now, long block, PlanLeg[] legs, SizeT legsLen, LegReservation[] reservations, SizeT reservationsLen,
+      Decision out);
+
+  int partliq_leg_reservation_commit(LegReservation reservation, long units);
+
+  int partliq_leg_reservation_release(LegReservation reservation, AccountState accountState, MarketCapacityState[] marketStates,
+      SizeT marketStatesLen);
 
   int partliq_asset_validate(Asset asset);
 

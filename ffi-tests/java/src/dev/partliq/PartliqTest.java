@@ -227,6 +227,7 @@ public final class PartliqTest {
     check(rc == 0 && d.action == Partliq.ACTION_BACKSTOP && d.reason == Partliq.REASON_BELOW_BACKSTOP_FRACTION && d.has_backstop == 1
         && d.backstop.position_count == 1 && d.backstop.health.equity == 300, "hyperliquid backstop below 2/3 of maintenance");
     emergencyBypass(p);
+    reservations();
 
     AdlCandidate[] cs = (AdlCandidate[]) new AdlCandidate().toArray(4);
     long[][] spec = {{1, -5, 10}, {2, 8, 50}, {3, -10, 100}, {4, -3, -5}};
@@ -399,6 +400,37 @@ public final class PartliqTest {
           6, 1, legs, new SizeT(1), d);
       check(rc == b[4] && st.block_notional == 7, "bad bypass refused by the pipeline, state untouched");
     }
+  }
+
+  /**
+   * Reservations: long 100 @ 100, quote balance −9,600 (Synthetix preset): 25 planned, 2,500 booked; the IOC fills 10: commit keeps
+   * ⌈2,500 × 10 / 25⌉ = 1,000, release gives back 1,500 of the block and the window.
+   */
+  private static void reservations() {
+    Partliq lib = Partliq.LIB;
+    check(new LegReservation().size() == 96, "partliq_leg_reservation layout");
+    Market m = marketA();
+    m.liquidation_fee_ppm = 0;
+    Pool p = new Pool(List.of(m), List.of(100L), 0, List.of(new Position(0, 100, -9600)));
+    Memory syn = new Memory(Partliq.PRESET_SIZE);
+    check(lib.partliq_preset_synthetix_v3(1000000, 60, syn) == 0, "synthetix preset");
+    AccountState st = new AccountState();
+    MarketCapacityState[] ms = (MarketCapacityState[]) new MarketCapacityState().toArray(1);
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    LegReservation[] res = (LegReservation[]) new LegReservation().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline_reserving(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, ms,
+        new SizeT(1), 10, 1, legs, new SizeT(1), res, new SizeT(1), d);
+    check(rc == 0 && legs[0].size_delta == -25 && res[0].units == 25 && res[0].block_reserved == 2500 && res[0].window_reserved == 2500
+        && st.block_notional == 2500, "reserving pipeline");
+    rc = lib.partliq_run_pipeline_reserving(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, ms,
+        new SizeT(1), 11, 1, legs, new SizeT(1), res, new SizeT(1), d);
+    check(rc == Partliq.STATUS_RESERVATION_TABLE_FULL && st.block_notional == 2500, "an open record refuses the next call");
+    check(lib.partliq_leg_reservation_commit(res[0], 26) == Partliq.STATUS_COMMIT_EXCEEDS_RESERVATION, "commit beyond the leg");
+    check(lib.partliq_leg_reservation_commit(res[0], 10) == 0 && res[0].block_committed == 1000, "commit 10");
+    check(lib.partliq_leg_reservation_release(res[0], st, ms, new SizeT(1)) == 0 && st.block_notional == 1000 && ms[0].used == 1000
+        && res[0].block_released == 1500, "release the rest");
+    check(lib.partliq_leg_reservation_release(res[0], st, ms, new SizeT(1)) == Partliq.STATUS_UNKNOWN_RESERVATION, "released once");
   }
 
   private static Memory defaultPolicy() {
