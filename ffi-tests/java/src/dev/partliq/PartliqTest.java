@@ -15,6 +15,7 @@ import dev.partliq.Partliq.CloseRequest;
 import dev.partliq.Partliq.CloseSizing;
 import dev.partliq.Partliq.Fill;
 import dev.partliq.Partliq.Health;
+import dev.partliq.Partliq.LegReservation;
 import dev.partliq.Partliq.LevelFigures;
 import dev.partliq.Partliq.LiquidationPrice;
 import dev.partliq.Partliq.MarginLadder;
