@@ -529,6 +529,12 @@ enum partliq_reason
    * A market the pool holds is in its liquidation grace period.
    */
   PARTLIQ_REASON_GRACE_PERIOD = 11,
+  /**
+   * The policy's emergency bypass lifted the step rules: the legs are the
+   * least close that restores the target, uncapped (or every position
+   * whole when none does).
+   */
+  PARTLIQ_REASON_EMERGENCY_BYPASS = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -2003,6 +2009,37 @@ typedef struct partliq_escalation_rules {
 } partliq_escalation_rules;
 
 /**
+ * The emergency bypass (the core's `EmergencyBypass`): the step rules lift
+ * for one call, and the least close that restores the target goes out
+ * (every position whole when none does and the policy does not backstop),
+ * with `PARTLIQ_REASON_EMERGENCY_BYPASS`. All zeros = off.
+ */
+typedef struct partliq_emergency_bypass {
+  /**
+   * Bypass when `equity × below_denominator < maintenance ×
+   * below_numerator` (exact). Denominator 0 = unset.
+   */
+  uint32_t below_numerator;
+  /**
+   * See `below_numerator`; when set, the fraction must be below 1
+   * (`BYPASS_FRACTION_NOT_BELOW_ONE`).
+   */
+  uint32_t below_denominator;
+  /**
+   * 1: bypass when a rule bounded the step (or the block's limits allow
+   * none) and the equity after the capped step, less each remaining
+   * position's notional times `adverse_move_ppm` (rounded up), is
+   * negative; 0: off. Other values: `INVALID_ENUM`.
+   */
+  uint32_t project;
+  /**
+   * The projection's adverse move, ppm (≤ 1,000,000, else
+   * `INVALID_POLICY_FRACTION`).
+   */
+  uint32_t adverse_move_ppm;
+} partliq_emergency_bypass;
+
+/**
  * A full liquidation policy: the core's `Policy`, field for field.
  */
 typedef struct partliq_policy {
@@ -2058,7 +2095,88 @@ typedef struct partliq_policy {
    * Incentive ramps (all zeros: every ramp off).
    */
   struct partliq_ramps ramps;
+  /**
+   * The emergency bypass (all zeros = off).
+   */
+  struct partliq_emergency_bypass emergency_bypass;
 } partliq_policy;
+
+/**
+ * One planned leg's booked notional until the caller settles it: the
+ * core's `LegReservation`, field for field, written by
+ * `partliq_run_pipeline_reserving`, settled with
+ * `partliq_leg_reservation_commit` and `partliq_leg_reservation_release`.
+ * All zeros is a settled record.
+ */
+typedef struct partliq_leg_reservation {
+  /**
+   * Block the block notional was booked to.
+   */
+  uint64_t block;
+  /**
+   * Start of the market window the window notional was booked to.
+   */
+  uint64_t window_start;
+  /**
+   * The leg's position (index in the pool).
+   */
+  uint32_t position_index;
+  /**
+   * The leg's market.
+   */
+  uint32_t market_index;
+  /**
+   * Units the leg closes.
+   */
+  int64_t units;
+  /**
+   * Units reported filled so far.
+   */
+  int64_t filled_units;
+  /**
+   * Units given back by the release.
+   */
+  int64_t released_units;
+  /**
+   * Notional booked to the block when planned.
+   */
+  int64_t block_reserved;
+  /**
+   * Notional booked to the market's window when planned.
+   */
+  int64_t window_reserved;
+  /**
+   * Of `block_reserved`, what the fills keep.
+   */
+  int64_t block_committed;
+  /**
+   * Of `window_reserved`, what the fills keep.
+   */
+  int64_t window_committed;
+  /**
+   * Of `block_reserved`, what the release gave back.
+   */
+  int64_t block_released;
+  /**
+   * Of `window_reserved`, what the release gave back.
+   */
+  int64_t window_released;
+} partliq_leg_reservation;
+
+/**
+ * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
+ * one per market. Start from all zeros.
+ */
+typedef struct partliq_market_capacity_state {
+  /**
+   * Start time of the current window.
+   */
+  uint64_t window_start;
+  /**
+   * Notional liquidated in the current window.
+   */
+  int64_t used;
+} partliq_market_capacity_state;
 
 /**
  * A signed 128-bit integer, `hi × 2^64 + lo` (two's complement: `hi` holds
@@ -2574,21 +2692,6 @@ typedef struct partliq_preset {
    */
   struct partliq_venue_fees fees;
 } partliq_preset;
-
-/**
- * Per-market window usage: the core's `MarketCapacityState`, caller-owned,
- * one per market. Start from all zeros.
- */
-typedef struct partliq_market_capacity_state {
-  /**
-   * Start time of the current window.
-   */
-  uint64_t window_start;
-  /**
-   * Notional liquidated in the current window.
-   */
-  int64_t used;
-} partliq_market_capacity_state;
 
 /**
  * What a backstop vault receives.
@@ -4362,6 +4465,11 @@ typedef struct partliq_batch_dydx_risk {
 #define PARTLIQ_STATUS_INVALID_RAMP 90
 
 /**
+ * emergency bypass fraction must be below 100 % of maintenance (`partliq::Error::BypassFractionNotBelowOne`).
+ */
+#define PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE 91
+
+/**
  * shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
  */
 #define PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL 100
@@ -4944,7 +5052,8 @@ partliq_status partliq_fillable_limit_price(const struct partliq_market *markets
  * mode, the band mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
  * `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
  * 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
- * `ZERO_WINDOW`, then `INVALID_RAMP` as `partliq_ramps_validate`).
+ * `ZERO_WINDOW`, `INVALID_RAMP` as `partliq_ramps_validate`, then
+ * `BYPASS_FRACTION_NOT_BELOW_ONE`).
  *
  * # Safety
  * `policy` is NULL or points to an initialised `partliq_policy`.
@@ -4974,6 +5083,38 @@ partliq_status partliq_policy_default(struct partliq_policy *out);
 partliq_status partliq_account_state_record_insurance_loss(struct partliq_account_liquidation_state *state,
                                                            uint64_t block,
                                                            int64_t loss);
+
+/**
+ * Reports `units` more of a reserved leg filled (the core's
+ * `LegReservation::commit`): the filled units' share of the reserved
+ * notional stays booked. Statuses: `UNKNOWN_RESERVATION` (a settled or
+ * inconsistent record), `COMMIT_EXCEEDS_RESERVATION` (negative, or more
+ * than the open units); the record is untouched unless `OK`.
+ *
+ * # Safety
+ * `reservation` is NULL or points to an initialised `partliq_leg_reservation`.
+ */
+partliq_status partliq_leg_reservation_commit(struct partliq_leg_reservation *reservation,
+                                              int64_t units);
+
+/**
+ * Gives back what no fill committed (the core's
+ * `LegReservation::release`): from the account's block notional while its
+ * block is the reservation's, and from the market's window usage while
+ * that window is the reservation's; the record is then settled.
+ * `market_states` may be NULL with length 0. Statuses:
+ * `UNKNOWN_RESERVATION`, `INVALID_ENUM` (the account state's flags);
+ * nothing is written unless `OK`.
+ *
+ * # Safety
+ * `reservation` and `account_state` are NULL or point to initialised
+ * structs; `market_states` is NULL (only with length 0) or points to that
+ * many initialised states; no two overlap.
+ */
+partliq_status partliq_leg_reservation_release(struct partliq_leg_reservation *reservation,
+                                               struct partliq_account_liquidation_state *account_state,
+                                               struct partliq_market_capacity_state *market_states,
+                                               size_t market_states_len);
 
 /**
  * `calculateUserAccountData`: collateral and debt in base currency and the
@@ -5448,6 +5589,40 @@ partliq_status partliq_run_pipeline(const struct partliq_market *markets,
                                     struct partliq_plan_leg *legs,
                                     size_t legs_len,
                                     struct partliq_decision *out);
+
+/**
+ * `partliq_run_pipeline`, with each leg's booked notional recorded in
+ * `reservations` (entry `k` for leg `k`; at least `leg_count` entries,
+ * else `BUFFER_TOO_SMALL`): once the orders are done, commit each leg's
+ * fill (`partliq_leg_reservation_commit`) and release the rest
+ * (`partliq_leg_reservation_release`). Statuses besides
+ * `partliq_run_pipeline`'s: `RESERVATION_TABLE_FULL` (a record is still
+ * open: settle it first), `UNKNOWN_RESERVATION` (an inconsistent record).
+ * Nothing is written unless `OK`.
+ *
+ * # Safety
+ * As `partliq_run_pipeline`; `reservations` is NULL (only with length 0)
+ * or points to `reservations_len` initialised records, overlapping no
+ * other argument.
+ */
+partliq_status partliq_run_pipeline_reserving(const struct partliq_market *markets,
+                                              size_t markets_len,
+                                              const int64_t *prices,
+                                              size_t prices_len,
+                                              int64_t collateral,
+                                              const struct partliq_position *positions,
+                                              size_t positions_len,
+                                              const struct partliq_policy *policy,
+                                              struct partliq_account_liquidation_state *account_state,
+                                              struct partliq_market_capacity_state *market_states,
+                                              size_t market_states_len,
+                                              uint64_t now,
+                                              uint64_t block,
+                                              struct partliq_plan_leg *legs,
+                                              size_t legs_len,
+                                              struct partliq_leg_reservation *reservations,
+                                              size_t reservations_len,
+                                              struct partliq_decision *out);
 
 /**
  * The feed's validity at `now` under `guard` (a `partliq_validity` in

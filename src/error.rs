@@ -167,6 +167,9 @@ error_table! {
     /// above its max, a negative shortage threshold, or a fillable-price
     /// configuration dYdX refuses.
     InvalidRamp = 90, "ramp parameters out of range";
+    /// [`crate::policy::EmergencyBypass::below_fraction`]: at or above
+    /// maintenance the pool is not liquidatable.
+    BypassFractionNotBelowOne = 91, "emergency bypass fraction must be below 100 % of maintenance";
 
     // 100–199: shared state (caller-provided memory).
     SharedMemoryTooSmall = 100, "shared-state memory too small for its layout";

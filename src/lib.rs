@@ -159,11 +159,11 @@ pub use index::{band_bounds, candidates_of, crossed_of, position_key, IndexEntry
 pub use market::{MarginTier, Market, RequirementKind, MAX_TIERS};
 pub use num::{Ppm, Price, Quote, Rounding, Size};
 pub use oracle::{initial_price, initial_prices, resolve_prices, PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice, Validity};
-pub use pipeline::{run_guarded_pipeline, run_pipeline, Action, Decision, Reason};
+pub use pipeline::{run_guarded_pipeline, run_pipeline, run_pipeline_reserving, Action, Decision, Reason};
 pub use plan::{plan_liquidation, Plan, PlanLeg, PlanOrder, PlanParams, PlanStatus};
 pub use policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,
-    PositionLimits, SizingMode, TierStep, WindowCapacity,
+    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LegReservation, LimitMode,
+    MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
 pub use priority::{sort_by_priority, PriorityItem, PriorityOrder};

@@ -28,9 +28,17 @@
 //!    [`Action::Backstop`]), else the best reachable legs, and when not even
 //!    one leg helps, [`Action::Takeover`] by the insurance fund at bankruptcy.
 //!
+//! Between 1 and 2, the policy's emergency bypass
+//! ([`crate::policy::EmergencyBypass`], off by default) may lift every step
+//! rule for the call: the legs are then the least close that restores the
+//! target, uncapped ([`Reason::EmergencyBypass`]).
+//!
 //! The rule state is updated as if the legs fill (the block's and window's
 //! notional, the time of a partial step); bad debt from the actual fills is
-//! booked with [`AccountLiquidationState::record_insurance_loss`].
+//! booked with [`AccountLiquidationState::record_insurance_loss`]. With
+//! [`run_pipeline_reserving`] each leg's booked notional is also recorded
+//! as a [`LegReservation`]: the caller commits what filled and releases the
+//! rest, so a partly filled IOC is booked as what filled.
 //!
 //! **Outputs only on success.** The legs are planned into a staging buffer
 //! and the new rule state is computed on copies; the caller's legs buffer,
@@ -46,7 +54,8 @@ use crate::num::{self, Price, Quote, Rounding};
 use crate::oracle::{self, PriceFeed, PriceGuard, PriceUse};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{
-    AccountLiquidationState, CallEnd, Clock, LegBudget, LegSize, MarketCapacityState, Policy, SizingMode, StepBounds, StepContext,
+    AccountLiquidationState, CallEnd, Clock, LegBudget, LegReservation, LegSize, MarketCapacityState, Policy, RuleStateUpdate, SizingMode,
+    StepBounds, StepContext,
 };
 use crate::ramps::LegPricing;
 use crate::sizing::{CloseModel, Solution};
@@ -114,6 +123,11 @@ pub enum Reason {
     PriceInvalid = 10,
     /// A market the pool holds is in its liquidation grace period.
     GracePeriod = 11,
+    /// The policy's emergency bypass ([`crate::policy::EmergencyBypass`])
+    /// lifted the step rules: the legs are the least close that restores the
+    /// target, uncapped (equity below the bypass fraction of maintenance, or
+    /// projected negative after the capped step).
+    EmergencyBypass = 12,
 }
 
 /// One decision for one pool.
@@ -151,6 +165,59 @@ pub fn run_pipeline(
     block: u64,
     legs: &mut [PlanLeg],
 ) -> Result<Decision> {
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, None)
+}
+
+/// [`run_pipeline`], with each planned leg's booked notional recorded as a
+/// [`LegReservation`] in `reservations` (entry `k` for leg `k`): the
+/// budgets count a step's legs from the moment they are planned, and once
+/// the orders are done the caller reports each leg's fill
+/// ([`LegReservation::commit`]) and gives the rest back
+/// ([`LegReservation::release`]), so that an IOC that filled only in part
+/// is booked as what filled. Records past the decision's `leg_count` are
+/// left as they were.
+///
+/// # Errors
+/// As [`run_pipeline`]; [`Error::ReservationTableFull`] when a record in
+/// `reservations` is still open (settle the previous step first);
+/// [`Error::BufferTooSmall`] when it has fewer entries than the legs.
+/// Nothing is written on an error.
+#[allow(clippy::too_many_arguments)]
+pub fn run_pipeline_reserving(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    now: u64,
+    block: u64,
+    legs: &mut [PlanLeg],
+    reservations: &mut [LegReservation],
+) -> Result<Decision> {
+    for r in reservations.iter() {
+        r.validate()?;
+        if r.is_open() {
+            return Err(Error::ReservationTableFull);
+        }
+    }
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, Some(reservations))
+}
+
+/// The pipeline, with the legs' reservations recorded when asked.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    policy: &Policy,
+    account_state: &mut AccountLiquidationState,
+    market_states: &mut [MarketCapacityState],
+    clock: Clock,
+    legs: &mut [PlanLeg],
+    reservations: Option<&mut [LegReservation]>,
+) -> Result<Decision> {
+    let Clock { now, block } = clock;
     policy.validate()?;
     if policy.window_capacity.window > 0 && market_states.len() < markets.len() {
         return Err(Error::StateTooSmall);
@@ -167,10 +234,6 @@ pub fn run_pipeline(
     if let Some(reason) = backstop_at_once(&view, policy)? {
         return view.backstop(reason, account_state);
     }
-    let mut budget = LegBudget::open(policy, account_state, block)?;
-    if budget.block_done() {
-        return view.no_plan(view.health, Action::None, Reason::BlockLimitReached);
-    }
     // The ramps at this call's time in liquidation (0 for the call that
     // starts it).
     let elapsed = account_state.time_in_liquidation(now);
@@ -178,23 +241,19 @@ pub fn run_pipeline(
 
     // 2–5. Choose, size, cap, price: the planner orders, sizes and prices
     // the legs, `cap_leg` bounds each; into a staging buffer as long as the
-    // caller's (so a short buffer is the planner's `BufferTooSmall`).
-    let rules = StepRules::read(&view, policy, account_state, market_states, now, elapsed)?;
-    let mut caps = Caps::default();
+    // caller's (so a short buffer is the planner's `BufferTooSmall`). The
+    // emergency bypass plans uncapped instead (`plan_step`).
     let mut staged = [PlanLeg::default(); MAX_POSITIONS];
     let room = staged.get_mut(..legs.len().min(MAX_POSITIONS)).ok_or(Error::BufferTooSmall)?;
-    let plan = plan::plan_stepped(
-        pool,
-        markets,
-        prices,
-        &view.params,
-        &pricing,
-        &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
-        room,
-    )?;
+    let step = match plan_step(&view, policy, account_state, market_states, Clock { now, block }, &pricing, elapsed, room)? {
+        Step::Planned(step) => step,
+        Step::BlockDone => return view.no_plan(view.health, Action::None, Reason::BlockLimitReached),
+    };
+    let plan = step.plan;
 
     // 6. Escalate.
-    let (action, reason) = match escalate(&plan, &caps, policy) {
+    let (action, reason) = match escalate(&plan, &step.caps, policy) {
+        Escalation::Decided(Action::Liquidate, _) if step.bypassed => (Action::Liquidate, Reason::EmergencyBypass),
         Escalation::Decided(action, reason) => (action, reason),
         Escalation::Backstop => return view.backstop(Reason::Infeasible, account_state),
         Escalation::Takeover => {
@@ -207,8 +266,8 @@ pub fn run_pipeline(
     // Book the legs into the rule state (on copies), then write every output.
     let planned = staged.get(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
     let out = legs.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
-    let end = match (action, reason) {
-        (Action::Liquidate, Reason::TargetRestored) => CallEnd::OrdersRestore,
+    let end = match (action, plan.status) {
+        (Action::Liquidate, PlanStatus::Restored) => CallEnd::OrdersRestore,
         (Action::Liquidate, _) => CallEnd::OrdersContinue,
         _ => CallEnd::NoOrders,
     };
@@ -217,8 +276,22 @@ pub fn run_pipeline(
     let running = end != CallEnd::OrdersRestore && plan.status != PlanStatus::AlreadySafe;
     let update =
         account_state.book(market_states, policy, planned.iter().map(|leg| leg_size(&view, leg)), Clock { now, block }, end, running)?;
+    let mut records = [LegReservation::default(); MAX_POSITIONS];
+    let records = records.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+    let reserved = match reservations {
+        Some(out) => {
+            for (record, leg) in records.iter_mut().zip(planned) {
+                *record = reservation_of(&view, policy, &update, block, leg)?;
+            }
+            Some(out.get_mut(..plan.leg_count).ok_or(Error::BufferTooSmall)?)
+        }
+        None => None,
+    };
     out.copy_from_slice(planned);
     update.commit(account_state, market_states);
+    if let Some(reserved) = reserved {
+        reserved.copy_from_slice(records);
+    }
     Ok(Decision { action, reason, plan, backstop: None })
 }
 
@@ -427,6 +500,104 @@ fn backstop_at_once(view: &PoolView<'_>, policy: &Policy) -> Result<Option<Reaso
     Ok((equity < 0 && has_backstop).then_some(Reason::Bankrupt))
 }
 
+/// A planned step: the plan, what the caps did, whether the emergency
+/// bypass lifted them.
+struct PlannedStep {
+    plan: Plan,
+    caps: Caps,
+    bypassed: bool,
+}
+
+/// What rungs 2–5 give.
+enum Step {
+    /// The legs (in the staging buffer) and the plan.
+    Planned(PlannedStep),
+    /// The block's limits stop liquidation for this block (no bypass).
+    BlockDone,
+}
+
+/// Rungs 2–5 with the emergency bypass: below the bypass fraction, the
+/// uncapped least close at once; else the capped step, replaced by the
+/// uncapped close when a rule bounded it (or the block's limits allow no
+/// step) and the projection after it is negative
+/// ([`crate::policy::EmergencyBypass`]).
+#[allow(clippy::too_many_arguments)]
+fn plan_step(
+    view: &PoolView<'_>,
+    policy: &Policy,
+    state: &AccountLiquidationState,
+    market_states: &[MarketCapacityState],
+    clock: Clock,
+    pricing: &LegPricing,
+    elapsed: u64,
+    room: &mut [PlanLeg],
+) -> Result<Step> {
+    let bypass = &policy.emergency_bypass;
+    if bypass.below(view.sums.equity, view.sums.maintenance)? {
+        return Ok(Step::Planned(plan_uncapped(view, policy, pricing, room)?));
+    }
+    let mut budget = LegBudget::open(policy, state, clock.block)?;
+    if budget.block_done() {
+        if bypass.project && projected_equity(view, policy, &[], view.sums.equity)? < 0 {
+            return Ok(Step::Planned(plan_uncapped(view, policy, pricing, room)?));
+        }
+        return Ok(Step::BlockDone);
+    }
+    let rules = StepRules::read(view, policy, state, market_states, clock.now, elapsed)?;
+    let mut caps = Caps::default();
+    let plan = plan::plan_stepped(
+        view.pool,
+        view.markets,
+        view.prices,
+        &view.params,
+        pricing,
+        &mut |i, model, sol| cap_leg(&rules, &mut budget, &mut caps, i, model, sol),
+        room,
+    )?;
+    if bypass.project && caps.capped {
+        let legs = room.get(..plan.leg_count).ok_or(Error::BufferTooSmall)?;
+        if projected_equity(view, policy, legs, i128::from(plan.health_after.equity.0))? < 0 {
+            return Ok(Step::Planned(plan_uncapped(view, policy, pricing, room)?));
+        }
+    }
+    Ok(Step::Planned(PlannedStep { plan, caps, bypassed: false }))
+}
+
+/// The emergency bypass's step: every step rule lifted, each leg the
+/// solver's least close (whatever the policy's sizing). When no partial
+/// reduction restores the target and the policy does not backstop then,
+/// every position closes whole (the most the book can be asked for: the
+/// step must not stall on an unreachable target).
+fn plan_uncapped(view: &PoolView<'_>, policy: &Policy, pricing: &LegPricing, room: &mut [PlanLeg]) -> Result<PlannedStep> {
+    let mut plan = plan::plan_stepped(view.pool, view.markets, view.prices, &view.params, pricing, &mut |_, _, sol| Ok(sol.units), room)?;
+    if plan.status == PlanStatus::Infeasible && !policy.escalation.backstop_on_infeasible {
+        let whole = |_: usize, model: &CloseModel<'_>, _: &Solution| model.size.checked_abs().ok_or(Error::Overflow);
+        plan = plan::plan_stepped(view.pool, view.markets, view.prices, &view.params, pricing, &mut { whole }, room)?;
+    }
+    Ok(PlannedStep { plan, caps: Caps::default(), bypassed: true })
+}
+
+/// The emergency bypass's projection: `equity_after` (the pool's equity
+/// once `legs` fill at their limits) less, for every position the legs
+/// leave open, its remaining notional at the mark times the policy's
+/// adverse move, rounded up (the loss is against the account).
+fn projected_equity(view: &PoolView<'_>, policy: &Policy, legs: &[PlanLeg], equity_after: i128) -> Result<i128> {
+    let adverse = i128::from(policy.emergency_bypass.adverse_move.0);
+    let mut projected = equity_after;
+    for (i, p) in view.pool.positions.iter().enumerate() {
+        let delta =
+            legs.iter().filter(|l| l.position_index as usize == i).try_fold(0i128, |acc, l| num::add(acc, i128::from(l.size_delta.0)))?;
+        let remaining = num::add(i128::from(p.size.0), delta)?;
+        if remaining == 0 || adverse == 0 {
+            continue;
+        }
+        let (market, mark) = health::market_and_price(view.markets, view.prices, p.market_index)?;
+        let notional = market.abs_notional(remaining, mark, Rounding::Ceil)?;
+        projected = num::sub(projected, num::mul_div(notional, adverse, num::PPM, Rounding::Ceil)?)?;
+    }
+    Ok(projected)
+}
+
 /// What the step rules read for every leg of one call.
 struct StepRules<'a> {
     policy: &'a Policy,
@@ -575,6 +746,28 @@ fn escalate(plan: &Plan, caps: &Caps, policy: &Policy) -> Escalation {
         PlanStatus::Infeasible if plan.leg_count == 0 => Escalation::Takeover,
         PlanStatus::Infeasible => Escalation::Decided(Action::Liquidate, Reason::Infeasible),
     }
+}
+
+/// What a planned leg booked: its block notional (rounded as the policy's
+/// limit mode books it) and, with a window rule and a state for its
+/// market, its window notional (rounded up) in the window `update` leaves.
+fn reservation_of(view: &PoolView<'_>, policy: &Policy, update: &RuleStateUpdate, block: u64, leg: &PlanLeg) -> Result<LegReservation> {
+    let (size, _) = leg_size(view, leg)?;
+    let window = update.market(size.market_index as usize).filter(|_| policy.window_capacity.window > 0);
+    let window_reserved = match window {
+        Some(_) => size.notional(Rounding::Ceil)?,
+        None => 0,
+    };
+    Ok(LegReservation {
+        block,
+        window_start: window.map_or(0, |s| s.window_start),
+        position_index: leg.position_index,
+        market_index: size.market_index,
+        units: leg.size_delta.0.checked_abs().ok_or(Error::Overflow)?,
+        block_reserved: Quote::from_i128(size.notional(policy.position_limits.mode.block_rounding())?)?,
+        window_reserved: Quote::from_i128(window_reserved)?,
+        ..LegReservation::default()
+    })
 }
 
 /// A planned leg as the rule state books it, with whether it leaves part of

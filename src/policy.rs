@@ -208,6 +208,79 @@ pub struct EscalationRules {
     pub backstop_on_infeasible: bool,
 }
 
+/// The emergency bypass: when capped steps cannot keep up with a fall, the
+/// step rules (fraction caps and cooldowns, tier steps, close factors,
+/// position, block and window limits, Perp v2's ratio) lift for one call and
+/// the pipeline closes the least that restores the target
+/// ([`SizingMode::Minimal`], whatever the policy's sizing), with
+/// [`crate::Reason::EmergencyBypass`]. Off by default: a policy without it
+/// behaves exactly as before.
+///
+/// Two triggers, each off unless set; either lifts the rules:
+///
+/// - **below a fraction of maintenance**: `equity × d < maintenance × n`
+///   for `below_fraction = n / d` (exact, as the backstop fraction);
+/// - **projected bankruptcy**: with `project` set, the call first plans its
+///   capped step; when a rule bounded it (or the block's limits allow no
+///   step), the pool's equity **after** that step (every leg filled at its
+///   limit, its fee paid: the plan's `health_after`) less, for every
+///   position it leaves open, its remaining notional at the mark times
+///   `adverse_move` (rounded up: against the account) — the equity at the
+///   next step if the marks move against every remaining position by
+///   `adverse_move` — is negative.
+///
+/// The backstop fraction ([`EscalationRules::backstop_fraction`]) is checked
+/// first: a pool below it goes to the backstop, bypass or not. What the
+/// uncapped close books to the block and window counters is booked as
+/// usual (the counters may exceed their limits: they tell the truth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EmergencyBypass {
+    /// Bypass when equity / maintenance is below this (unset = off).
+    pub below_fraction: Fraction,
+    /// Bypass when the projected equity after the capped step is negative.
+    pub project: bool,
+    /// The adverse move of the projection, ppm of each remaining position's
+    /// notional (≤ 1,000,000; 0 projects at today's marks).
+    pub adverse_move: Ppm,
+}
+
+impl EmergencyBypass {
+    /// No bypass (the default).
+    pub const OFF: EmergencyBypass = EmergencyBypass { below_fraction: Fraction::new(0, 0), project: false, adverse_move: Ppm(0) };
+
+    /// True when either trigger is set.
+    #[must_use]
+    pub const fn is_on(&self) -> bool {
+        self.below_fraction.is_set() || self.project
+    }
+
+    /// True when `equity / maintenance` is below `below_fraction` (exactly:
+    /// `equity × d < maintenance × n`); false when unset or maintenance is 0.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`].
+    pub fn below(&self, equity: i128, maintenance: i128) -> Result<bool> {
+        let f = self.below_fraction;
+        Ok(f.is_set() && maintenance > 0 && num::mul(equity, i128::from(f.denominator))? < num::mul(maintenance, i128::from(f.numerator))?)
+    }
+
+    /// Rejects a fraction not below 1 ([`Error::BypassFractionNotBelowOne`]:
+    /// at or above maintenance the pool is not liquidatable, so the rule
+    /// would always fire) and an adverse move above 100 %
+    /// ([`Error::InvalidPolicyFraction`]).
+    ///
+    /// # Errors
+    /// As above.
+    pub fn validate(&self) -> Result<()> {
+        let f = self.below_fraction;
+        if f.is_set() && f.numerator >= f.denominator {
+            return Err(Error::BypassFractionNotBelowOne);
+        }
+        self.adverse_move.at_most_one(Error::InvalidPolicyFraction)?;
+        Ok(())
+    }
+}
+
 /// A full liquidation policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -240,6 +313,8 @@ pub struct Policy {
     /// fee, the fraction per step, the limit price band (all off by default;
     /// see [`crate::ramps`]).
     pub ramps: Ramps,
+    /// When the step rules give way to an uncapped close (off by default).
+    pub emergency_bypass: EmergencyBypass,
 }
 
 impl Default for Policy {
@@ -262,6 +337,7 @@ impl Default for Policy {
             perp_v2_ratio: false,
             escalation: EscalationRules { backstop_fraction: Fraction::new(0, 0), backstop_on_infeasible: true },
             ramps: Ramps::OFF,
+            emergency_bypass: EmergencyBypass::OFF,
         }
     }
 }
@@ -273,6 +349,7 @@ impl Policy {
     /// fraction ≥ 100 % ([`Error::BackstopFractionNotBelowOne`]), a negative
     /// limit ([`Error::NegativeLimit`]), a bad target buffer or price band,
     /// bad ramps ([`Error::InvalidRamp`], checked last).
+    /// a bad emergency bypass ([`EmergencyBypass::validate`]).
     pub fn validate(&self) -> Result<()> {
         self.target.validate()?;
         self.price_band.at_most_one(Error::InvalidPriceBand)?;
@@ -299,7 +376,8 @@ impl Policy {
         if self.window_capacity.capacity.0 > 0 && self.window_capacity.window == 0 {
             return Err(Error::ZeroWindow);
         }
-        self.ramps.validate()
+        self.ramps.validate()?;
+        self.emergency_bypass.validate()
     }
 }
 
@@ -542,7 +620,7 @@ pub(crate) struct LegSize<'m> {
 
 impl LegSize<'_> {
     /// The leg's notional at mark, rounded as named.
-    fn notional(&self, rounding: Rounding) -> Result<i128> {
+    pub(crate) fn notional(&self, rounding: Rounding) -> Result<i128> {
         self.market.abs_notional(self.units, self.mark, rounding)
     }
 }
@@ -669,6 +747,11 @@ impl RuleStateUpdate {
             }
         };
         Ok(&mut self.markets.get_mut(k).ok_or(Error::TooManyPositions)?.1)
+    }
+
+    /// The staged state of market `index`, if the call touched it.
+    pub(crate) fn market(&self, index: usize) -> Option<&MarketCapacityState> {
+        self.markets.iter().take(self.market_count).find(|(i, _)| *i == index).map(|(_, s)| s)
     }
 
     /// Writes the new states; nothing can fail any more.
@@ -891,5 +974,155 @@ impl StepContext<'_> {
         }
         let keep = self.up_to_step(self.units_for_notional(min_rem, Rounding::Ceil)?)?;
         Ok(num::sub(self.units, keep)?.max(0))
+    }
+}
+
+/// One planned leg's notional as [`crate::pipeline::run_pipeline_reserving`]
+/// reserved it in the rule state, until the caller settles it: the fills it
+/// reports ([`LegReservation::commit`]) stay booked, and the rest is given
+/// back ([`LegReservation::release`]) — the single-threaded counterpart of
+/// [`crate::shared::Capacity`]'s reserve, commit and release.
+///
+/// The pipeline books a step's planned notional to the block and the
+/// market's window when it plans it (so the budgets of the next call
+/// already count it: capacity is never over-used); an IOC order may fill
+/// only part, and releasing the rest takes the unfilled part back out.
+/// Invariant, checked by [`LegReservation::validate`]: once released,
+/// `*_reserved = *_committed + *_released`, exactly.
+///
+/// All zeros is a settled (closed) record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct LegReservation {
+    /// Block the block notional was booked to.
+    pub block: u64,
+    /// Start of the market window the window notional was booked to.
+    pub window_start: u64,
+    /// The leg's position (index in the pool).
+    pub position_index: u32,
+    /// The leg's market.
+    pub market_index: u32,
+    /// Units the leg closes (`|size_delta|`).
+    pub units: i64,
+    /// Units reported filled so far.
+    pub filled_units: i64,
+    /// Units given back (set by the release: `units − filled_units`).
+    pub released_units: i64,
+    /// Notional booked to the block when planned.
+    pub block_reserved: Quote,
+    /// Notional booked to the market's window when planned (0 without a window rule).
+    pub window_reserved: Quote,
+    /// Of `block_reserved`, what the fills keep (pro rata, rounded up).
+    pub block_committed: Quote,
+    /// Of `window_reserved`, what the fills keep (pro rata, rounded up).
+    pub window_committed: Quote,
+    /// Of `block_reserved`, what the release gave back.
+    pub block_released: Quote,
+    /// Of `window_reserved`, what the release gave back.
+    pub window_released: Quote,
+}
+
+impl LegReservation {
+    /// True while some units are neither filled nor released.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        i128::from(self.filled_units).saturating_add(i128::from(self.released_units)) < i128::from(self.units)
+    }
+
+    /// Rejects an inconsistent record ([`Error::UnknownReservation`]): a
+    /// negative figure, more units settled than planned, a committed
+    /// notional other than the filled units' share of the reserved one
+    /// ([`LegReservation::commit`]'s figure), more notional settled than
+    /// reserved — a record is what the library wrote.
+    ///
+    /// # Errors
+    /// As above; [`Error::Overflow`].
+    pub fn validate(&self) -> Result<()> {
+        let settled_units = i128::from(self.filled_units).saturating_add(i128::from(self.released_units));
+        if self.units < 0 || self.filled_units < 0 || self.released_units < 0 || settled_units > i128::from(self.units) {
+            return Err(Error::UnknownReservation);
+        }
+        for (reserved, committed, released) in [
+            (self.block_reserved, self.block_committed, self.block_released),
+            (self.window_reserved, self.window_committed, self.window_released),
+        ] {
+            let ok = reserved.0 >= 0
+                && released.0 >= 0
+                && committed == self.share(reserved, i128::from(self.filled_units))?
+                && i128::from(committed.0).saturating_add(i128::from(released.0)) <= i128::from(reserved.0);
+            if !ok {
+                return Err(Error::UnknownReservation);
+            }
+        }
+        Ok(())
+    }
+
+    /// `filled` units' share of `reserved` (`reserved × filled / units`,
+    /// rounded up; 0 when the leg has no unit or `reserved` is negative).
+    fn share(&self, reserved: Quote, filled: i128) -> Result<Quote> {
+        if self.units <= 0 || reserved.0 < 0 {
+            return Ok(Quote(0));
+        }
+        Quote::from_i128(num::mul_div(i128::from(reserved.0), filled, i128::from(self.units), Rounding::Ceil)?)
+    }
+
+    /// Reports `units` more of the leg filled: their share of the reserved
+    /// notional stays booked (cumulative, `reserved × filled / units`
+    /// rounded up, so all units filled keep exactly what was reserved).
+    ///
+    /// # Errors
+    /// [`Error::UnknownReservation`] for a settled or inconsistent record;
+    /// [`Error::CommitExceedsReservation`] for a negative count or more
+    /// units than are open (the record is left as it was).
+    pub fn commit(&mut self, units: i64) -> Result<()> {
+        self.validate()?;
+        if !self.is_open() {
+            return Err(Error::UnknownReservation);
+        }
+        let open = num::sub(num::sub(i128::from(self.units), i128::from(self.filled_units))?, i128::from(self.released_units))?;
+        if units < 0 || i128::from(units) > open {
+            return Err(Error::CommitExceedsReservation);
+        }
+        let filled = num::add(i128::from(self.filled_units), i128::from(units))?;
+        let (block_committed, window_committed) = (self.share(self.block_reserved, filled)?, self.share(self.window_reserved, filled)?);
+        self.filled_units = i64::try_from(filled).map_err(|_| Error::Overflow)?;
+        self.block_committed = block_committed;
+        self.window_committed = window_committed;
+        Ok(())
+    }
+
+    /// Gives back what no fill committed: `block_reserved − block_committed`
+    /// from `account`'s block notional (while its block is still
+    /// `self.block`; a later block has started afresh anyway) and
+    /// `window_reserved − window_committed` from the market's window usage
+    /// (while that window, started at `window_start`, is the market's
+    /// current one), each at most what the state holds. The record is then
+    /// settled.
+    ///
+    /// # Errors
+    /// [`Error::UnknownReservation`] for a settled or inconsistent record
+    /// (nothing written).
+    pub fn release(&mut self, account: &mut AccountLiquidationState, market_states: &mut [MarketCapacityState]) -> Result<()> {
+        self.validate()?;
+        if !self.is_open() {
+            return Err(Error::UnknownReservation);
+        }
+        // Each difference is ≥ 0 and fits (validated above).
+        let block_rest = self.block_reserved.0.saturating_sub(self.block_committed.0);
+        let window_rest = self.window_reserved.0.saturating_sub(self.window_committed.0);
+        if account.block == self.block {
+            account.block_notional = Quote(account.block_notional.0.saturating_sub(block_rest.min(account.block_notional.0.max(0))));
+        }
+        if self.window_reserved.0 > 0 {
+            if let Some(state) = market_states.get_mut(self.market_index as usize) {
+                if state.window_start == self.window_start {
+                    state.used = Quote(state.used.0.saturating_sub(window_rest.min(state.used.0.max(0))));
+                }
+            }
+        }
+        self.released_units = self.units.saturating_sub(self.filled_units);
+        self.block_released = Quote(block_rest);
+        self.window_released = Quote(window_rest);
+        Ok(())
     }
 }

@@ -181,7 +181,28 @@ PIN_OFF(partliq_ramps, fee, 0);
 PIN_OFF(partliq_ramps, fraction, 16);
 PIN_OFF(partliq_ramps, band, 40);
 
-PIN_SIZE(partliq_policy, 216, int64_t);
+PIN_SIZE(partliq_leg_reservation, 96, int64_t);
+PIN_OFF(partliq_leg_reservation, block, 0);
+PIN_OFF(partliq_leg_reservation, window_start, 8);
+PIN_OFF(partliq_leg_reservation, position_index, 16);
+PIN_OFF(partliq_leg_reservation, market_index, 20);
+PIN_OFF(partliq_leg_reservation, units, 24);
+PIN_OFF(partliq_leg_reservation, filled_units, 32);
+PIN_OFF(partliq_leg_reservation, released_units, 40);
+PIN_OFF(partliq_leg_reservation, block_reserved, 48);
+PIN_OFF(partliq_leg_reservation, window_reserved, 56);
+PIN_OFF(partliq_leg_reservation, block_committed, 64);
+PIN_OFF(partliq_leg_reservation, window_committed, 72);
+PIN_OFF(partliq_leg_reservation, block_released, 80);
+PIN_OFF(partliq_leg_reservation, window_released, 88);
+
+PIN_SIZE(partliq_emergency_bypass, 16, uint32_t);
+PIN_OFF(partliq_emergency_bypass, below_numerator, 0);
+PIN_OFF(partliq_emergency_bypass, below_denominator, 4);
+PIN_OFF(partliq_emergency_bypass, project, 8);
+PIN_OFF(partliq_emergency_bypass, adverse_move_ppm, 12);
+
+PIN_SIZE(partliq_policy, 232, int64_t);
 PIN_OFF(partliq_policy, target, 0);
 PIN_OFF(partliq_policy, price_band_ppm, 8);
 PIN_OFF(partliq_policy, order, 12);
@@ -195,6 +216,7 @@ PIN_OFF(partliq_policy, block_limits, 96);
 PIN_OFF(partliq_policy, window_capacity, 112);
 PIN_OFF(partliq_policy, escalation, 128);
 PIN_OFF(partliq_policy, ramps, 144);
+PIN_OFF(partliq_policy, emergency_bypass, 216);
 
 PIN_SIZE(partliq_venue_fees, 24, int64_t);
 PIN_OFF(partliq_venue_fees, liquidation_fee_ppm, 0);
@@ -203,9 +225,9 @@ PIN_OFF(partliq_venue_fees, dust_floor, 8);
 PIN_OFF(partliq_venue_fees, liquidation_fee_rounding, 16);
 PIN_OFF(partliq_venue_fees, reserved, 20);
 
-PIN_SIZE(partliq_preset, 240, int64_t);
+PIN_SIZE(partliq_preset, 256, int64_t);
 PIN_OFF(partliq_preset, policy, 0);
-PIN_OFF(partliq_preset, fees, 216);
+PIN_OFF(partliq_preset, fees, 232);
 
 PIN_SIZE(partliq_dydx_liquidation_config, 40, int64_t);
 PIN_OFF(partliq_dydx_liquidation_config, max_liquidation_fee_ppm, 0);

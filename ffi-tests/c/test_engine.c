@@ -189,6 +189,17 @@ static void test_policy_validate(void) {
   BAD_POLICY(p.position_limits.min_notional = -1, PARTLIQ_STATUS_NEGATIVE_LIMIT);
   BAD_POLICY(p.block_limits.max_insurance_loss = INT64_MIN, PARTLIQ_STATUS_NEGATIVE_LIMIT);
   BAD_POLICY(p.window_capacity.capacity = 5, PARTLIQ_STATUS_ZERO_WINDOW);
+  /* The emergency bypass: a fraction below 1, a 0/1 flag, a move ≤ 100 %. */
+  BAD_POLICY((p.emergency_bypass.below_numerator = 1, p.emergency_bypass.below_denominator = 2), PARTLIQ_STATUS_OK);
+  BAD_POLICY((p.emergency_bypass.below_numerator = 2, p.emergency_bypass.below_denominator = 2),
+             PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  BAD_POLICY((p.emergency_bypass.below_numerator = UINT32_MAX, p.emergency_bypass.below_denominator = 1),
+             PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  BAD_POLICY(p.emergency_bypass.below_numerator = UINT32_MAX, PARTLIQ_STATUS_OK); /* denominator 0: unset */
+  BAD_POLICY(p.emergency_bypass.project = 2, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_POLICY(p.emergency_bypass.project = UINT32_MAX, PARTLIQ_STATUS_INVALID_ENUM);
+  BAD_POLICY(p.emergency_bypass.adverse_move_ppm = 1000001, PARTLIQ_STATUS_INVALID_POLICY_FRACTION);
+  BAD_POLICY((p.emergency_bypass.project = 1, p.emergency_bypass.adverse_move_ppm = 1000000), PARTLIQ_STATUS_OK);
 #undef BAD_POLICY
 }
 
@@ -250,6 +261,109 @@ static partliq_status run1(const partliq_policy *policy, int64_t qb, partliq_acc
   m[0] = market0();
   ps[0] = pos(0, 100, qb);
   return partliq_run_pipeline(m, 1, prices, 1, 0, ps, 1, policy, st, ms, ms_len, now, 1, legs, 1, d);
+}
+
+/* The emergency bypass: whole-position sizing, 1,000 of notional per block,
+ * no backstop. Long 100 @ 100, quote balance −9,780: equity 220 < 1/2 × 500.
+ * Without the bypass the block caps the step at 10 units; with it, the least
+ * close at 99: 220 − x ≥ 500 − 5x ⇒ x = 70, booked 7,000 to the block. A bad
+ * bypass is refused and writes nothing. */
+static void test_emergency_bypass(void) {
+  partliq_policy p;
+  partliq_account_liquidation_state st, before;
+  partliq_plan_leg legs[1];
+  partliq_decision d, dbefore;
+  CHECK_STATUS(partliq_policy_default(&p), PARTLIQ_STATUS_OK);
+  CHECK(p.emergency_bypass.below_denominator == 0 && p.emergency_bypass.project == 0 && p.emergency_bypass.adverse_move_ppm == 0);
+  p.sizing = PARTLIQ_SIZING_MODE_MAX_ALLOWED;
+  p.block_limits.max_notional = 1000;
+  p.escalation.backstop_on_infeasible = 0;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 5, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_STEP_CAPPED && legs[0].size_delta == -10);
+  p.emergency_bypass.below_numerator = 1;
+  p.emergency_bypass.below_denominator = 2;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 5, legs, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_EMERGENCY_BYPASS && d.plan.status == PARTLIQ_OUTCOME_RESTORED);
+  CHECK(legs[0].size_delta == -70 && legs[0].limit_price == 99 && st.block_notional == 7000 && st.in_liquidation == 0);
+  /* Bad values: a status, and the state, legs and decision untouched. */
+  p.emergency_bypass.project = 7;
+  before = st;
+  dbefore = d;
+  POISON(legs);
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 6, legs, &d), PARTLIQ_STATUS_INVALID_ENUM);
+  SAME(st, before);
+  SAME(d, dbefore);
+  UNTOUCHED(legs);
+  p.emergency_bypass.project = 0;
+  p.emergency_bypass.below_numerator = 5;
+  CHECK_STATUS(run1(&p, -9780, &st, NULL, 0, 6, legs, &d), PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE);
+  SAME(st, before);
+  UNTOUCHED(legs);
+}
+
+/* Reservations: long 100 @ 100, quote balance −9,600 (Synthetix preset,
+ * window 60): 25 units planned, 2,500 booked to the block and the window
+ * opened at 10. The IOC fills 10: commit keeps ⌈2,500 × 10 / 25⌉ = 1,000,
+ * release gives back 1,500 of each. NULLs, bad lengths and bad records
+ * are refused and write nothing. */
+static void test_reservations(void) {
+  partliq_preset syn;
+  partliq_account_liquidation_state st, st0;
+  partliq_market_capacity_state ms[1], ms0[1];
+  partliq_plan_leg legs[1];
+  partliq_leg_reservation res[1], res0[1];
+  partliq_decision d;
+  static partliq_market m[1];
+  static const int64_t prices[1] = {100};
+  partliq_position ps[1];
+  m[0] = market0();
+  ps[0] = pos(0, 100, -9600);
+  CHECK_STATUS(partliq_preset_synthetix_v3(1000000, 60, &syn), PARTLIQ_STATUS_OK);
+  memset(&st, 0, sizeof st);
+  memset(ms, 0, sizeof ms);
+  memset(res, 0, sizeof res);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 10, 1, legs, 1, res, 1, &d),
+               PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_TARGET_RESTORED && legs[0].size_delta == -25 && st.block_notional == 2500 && ms[0].used == 2500);
+  CHECK(res[0].units == 25 && res[0].block_reserved == 2500 && res[0].window_reserved == 2500 && res[0].window_start == 10
+        && res[0].block == 1 && res[0].filled_units == 0);
+  /* An open record: refused, nothing written. */
+  st0 = st;
+  memcpy(ms0, ms, sizeof ms);
+  memcpy(res0, res, sizeof res);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 11, 1, legs, 1, res, 1, &d),
+               PARTLIQ_STATUS_RESERVATION_TABLE_FULL);
+  CHECK_STATUS(partliq_run_pipeline_reserving(m, 1, prices, 1, 0, ps, 1, &syn.policy, &st, ms, 1, 11, 1, legs, 1, NULL, 1, &d),
+               PARTLIQ_STATUS_NULL_POINTER);
+  SAME(st, st0);
+  SAME(ms, ms0);
+  SAME(res, res0);
+  CHECK_STATUS(partliq_leg_reservation_commit(NULL, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 26), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, -1), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, INT64_MIN), PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION);
+  SAME(res, res0);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 10), PARTLIQ_STATUS_OK);
+  CHECK(res[0].filled_units == 10 && res[0].block_committed == 1000 && res[0].window_committed == 1000);
+  CHECK_STATUS(partliq_leg_reservation_release(NULL, &st, ms, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_release(res, NULL, ms, 1), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, NULL, 1), PARTLIQ_STATUS_NULL_POINTER);
+  st.has_partial = 2;
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_INVALID_ENUM);
+  st.has_partial = 1;
+  CHECK(st.block_notional == 2500 && ms[0].used == 2500);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_OK);
+  CHECK(st.block_notional == 1000 && ms[0].used == 1000 && res[0].released_units == 15 && res[0].block_released == 1500
+        && res[0].window_released == 1500);
+  CHECK_STATUS(partliq_leg_reservation_release(res, &st, ms, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
+  CHECK_STATUS(partliq_leg_reservation_commit(res, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
+  /* A tampered record (committed above its share) is refused. */
+  memcpy(res0, res, sizeof res);
+  res0[0].released_units = 0;
+  res0[0].block_committed = 2000;
+  CHECK_STATUS(partliq_leg_reservation_commit(res0, 1), PARTLIQ_STATUS_UNKNOWN_RESERVATION);
 }
 
 static void test_pipeline(void) {
@@ -673,6 +787,8 @@ static void test_ramps(void) {
 void test_engine(void) {
   test_presets();
   test_policy_validate();
+  test_emergency_bypass();
+  test_reservations();
   test_preset_apply();
   test_pipeline();
   test_dydx_preset();

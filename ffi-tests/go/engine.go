@@ -18,6 +18,31 @@ type Policy = C.partliq_policy
 // Policy returns the preset's policy.
 func (p *Preset) Policy() *Policy { return &p.policy }
 
+// SetEmergencyBypass sets partliq_policy.emergency_bypass: bypass below
+// belowNum / belowDen of maintenance (belowDen 0 = unset), and with project
+// on a projected negative equity at an adverse move of adverseMovePPM.
+// Values are checked by the library (partliq_policy_validate).
+func (p *Policy) SetEmergencyBypass(belowNum, belowDen, project, adverseMovePPM uint32) {
+	p.emergency_bypass = C.partliq_emergency_bypass{
+		below_numerator:   C.uint32_t(belowNum),
+		below_denominator: C.uint32_t(belowDen),
+		project:           C.uint32_t(project),
+		adverse_move_ppm:  C.uint32_t(adverseMovePPM),
+	}
+}
+
+// SetWholeStepsWithBlockLimit makes the policy size steps as large as the
+// rules allow (PARTLIQ_SIZING_MODE_MAX_ALLOWED), cap each account's block
+// at maxNotional, and take over rather than backstop when infeasible.
+func (p *Policy) SetWholeStepsWithBlockLimit(maxNotional int64) {
+	p.sizing = C.PARTLIQ_SIZING_MODE_MAX_ALLOWED
+	p.block_limits.max_notional = C.int64_t(maxNotional)
+	p.escalation.backstop_on_infeasible = 0
+}
+
+// ValidatePolicy is partliq_policy_validate.
+func ValidatePolicy(p *Policy) error { return check(C.partliq_policy_validate(p)) }
+
 // PresetPartliqDefault is partliq_preset_partliq_default.
 func PresetPartliqDefault() (Preset, error) {
 	var p Preset
@@ -45,6 +70,8 @@ const (
 	ReasonTargetRestored        = C.PARTLIQ_REASON_TARGET_RESTORED
 	ReasonBelowBackstopFraction = C.PARTLIQ_REASON_BELOW_BACKSTOP_FRACTION
 	ReasonCapacityExhausted     = C.PARTLIQ_REASON_CAPACITY_EXHAUSTED
+	ReasonStepCapped            = C.PARTLIQ_REASON_STEP_CAPPED
+	ReasonEmergencyBypass       = C.PARTLIQ_REASON_EMERGENCY_BYPASS
 	AdlQueue                    = C.PARTLIQ_ADL_MODE_QUEUE
 	AdlProRata                  = C.PARTLIQ_ADL_MODE_PRO_RATA
 )
@@ -54,6 +81,11 @@ const (
 	StateTooSmall              = C.PARTLIQ_STATUS_STATE_TOO_SMALL
 	InsufficientCounterparties = C.PARTLIQ_STATUS_INSUFFICIENT_COUNTERPARTIES
 	InvalidEnum                = C.PARTLIQ_STATUS_INVALID_ENUM
+	InvalidPolicyFraction      = C.PARTLIQ_STATUS_INVALID_POLICY_FRACTION
+	BypassFractionNotBelowOne  = C.PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE
+	ReservationTableFull       = C.PARTLIQ_STATUS_RESERVATION_TABLE_FULL
+	CommitExceedsReservation   = C.PARTLIQ_STATUS_COMMIT_EXCEEDS_RESERVATION
+	UnknownReservation         = C.PARTLIQ_STATUS_UNKNOWN_RESERVATION
 )
 
 // AccountState is partliq_account_liquidation_state.
@@ -151,6 +183,68 @@ func RunPipeline(p *Pool, policy *Policy, st *AccountState, marketStates []Marke
 		return d, nil, err
 	}
 	return d, legs[:d.Plan.LegCount], nil
+}
+
+// LegReservation is partliq_leg_reservation: one leg's booked notional
+// until its fill is committed and the rest released.
+type LegReservation struct {
+	Block           uint64
+	WindowStart     uint64
+	PositionIndex   uint32
+	MarketIndex     uint32
+	Units           int64
+	FilledUnits     int64
+	ReleasedUnits   int64
+	BlockReserved   int64
+	WindowReserved  int64
+	BlockCommitted  int64
+	WindowCommitted int64
+	BlockReleased   int64
+	WindowReleased  int64
+}
+
+// RunPipelineReserving is partliq_run_pipeline_reserving: RunPipeline with
+// each leg's booked notional recorded in reservations (one per leg).
+func RunPipelineReserving(p *Pool, policy *Policy, st *AccountState, marketStates []MarketCapacityState, now, block uint64, legsLen int,
+	reservations []LegReservation) (Decision, []PlanLeg, error) {
+	var d Decision
+	legs := make([]PlanLeg, legsLen)
+	var legsPtr *C.partliq_plan_leg
+	if legsLen > 0 {
+		legsPtr = (*C.partliq_plan_leg)(unsafe.Pointer(&legs[0]))
+	}
+	var msPtr *C.partliq_market_capacity_state
+	if len(marketStates) > 0 {
+		msPtr = (*C.partliq_market_capacity_state)(unsafe.Pointer(&marketStates[0]))
+	}
+	var resPtr *C.partliq_leg_reservation
+	if len(reservations) > 0 {
+		resPtr = (*C.partliq_leg_reservation)(unsafe.Pointer(&reservations[0]))
+	}
+	c := p.c()
+	err := check(C.partliq_run_pipeline_reserving(c.markets, c.nMarkets, c.prices, c.nPrices, c.collateral, c.positions, c.nPositions,
+		policy, (*C.partliq_account_liquidation_state)(unsafe.Pointer(st)), msPtr, C.size_t(len(marketStates)),
+		C.uint64_t(now), C.uint64_t(block), legsPtr, C.size_t(legsLen), resPtr, C.size_t(len(reservations)),
+		(*C.partliq_decision)(unsafe.Pointer(&d))))
+	if err != nil {
+		return d, nil, err
+	}
+	return d, legs[:d.Plan.LegCount], nil
+}
+
+// Commit is partliq_leg_reservation_commit: units more of the leg filled.
+func (r *LegReservation) Commit(units int64) error {
+	return check(C.partliq_leg_reservation_commit((*C.partliq_leg_reservation)(unsafe.Pointer(r)), C.int64_t(units)))
+}
+
+// Release is partliq_leg_reservation_release: the rest given back.
+func (r *LegReservation) Release(st *AccountState, marketStates []MarketCapacityState) error {
+	var msPtr *C.partliq_market_capacity_state
+	if len(marketStates) > 0 {
+		msPtr = (*C.partliq_market_capacity_state)(unsafe.Pointer(&marketStates[0]))
+	}
+	return check(C.partliq_leg_reservation_release((*C.partliq_leg_reservation)(unsafe.Pointer(r)),
+		(*C.partliq_account_liquidation_state)(unsafe.Pointer(st)), msPtr, C.size_t(len(marketStates))))
 }
 
 // Deleverage is partliq_deleverage (mode AdlQueue or AdlProRata).

@@ -2,15 +2,15 @@
 //! price — or escalate — in one call, `partliq_run_pipeline`, with the
 //! caller's rule state read and updated.
 
-use partliq::pipeline::{run_pipeline, Action, Decision, Reason};
-use partliq::policy::{AccountLiquidationState, Policy};
+use partliq::pipeline::{run_pipeline, run_pipeline_reserving, Action, Decision, Reason};
+use partliq::policy::{AccountLiquidationState, LegReservation, Policy};
 
 use crate::account::partliq_position;
 use crate::boundary::{Castable, PoolRef, OK};
 use crate::escalation::partliq_backstop;
 use crate::market::partliq_market;
 use crate::plan::{legs_written, partliq_plan, partliq_plan_leg, plan_of};
-use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
+use crate::policy::{partliq_account_liquidation_state, partliq_leg_reservation, partliq_market_capacity_state, partliq_policy};
 use crate::status::*;
 
 /// What the engine should do (`partliq_decision.action`).
@@ -69,6 +69,10 @@ pub enum partliq_reason {
     PriceInvalid = 10,
     /// A market the pool holds is in its liquidation grace period.
     GracePeriod = 11,
+    /// The policy's emergency bypass lifted the step rules: the legs are the
+    /// least close that restores the target, uncapped (or every position
+    /// whole when none does).
+    EmergencyBypass = 12,
 }
 
 /// One decision of `partliq_run_pipeline`.
@@ -117,6 +121,7 @@ abi_enum!(partliq_reason => Reason {
     OpenOrders => Reason::OpenOrders,
     PriceInvalid => Reason::PriceInvalid,
     GracePeriod => Reason::GracePeriod,
+    EmergencyBypass => Reason::EmergencyBypass,
 });
 
 /// The ABI's decision of the core's (the plan's legs are written apart).
@@ -209,6 +214,77 @@ fn pipeline_core(
     run_pipeline(&view.pool(), view.markets, view.prices, policy, state, states, now, block, legs).map_err(status_of)
 }
 
+/// `partliq_run_pipeline`, with each leg's booked notional recorded in
+/// `reservations` (entry `k` for leg `k`; at least `leg_count` entries,
+/// else `BUFFER_TOO_SMALL`): once the orders are done, commit each leg's
+/// fill (`partliq_leg_reservation_commit`) and release the rest
+/// (`partliq_leg_reservation_release`). Statuses besides
+/// `partliq_run_pipeline`'s: `RESERVATION_TABLE_FULL` (a record is still
+/// open: settle it first), `UNKNOWN_RESERVATION` (an inconsistent record).
+/// Nothing is written unless `OK`.
+///
+/// # Safety
+/// As `partliq_run_pipeline`; `reservations` is NULL (only with length 0)
+/// or points to `reservations_len` initialised records, overlapping no
+/// other argument.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_run_pipeline_reserving(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    collateral: i64,
+    positions: *const partliq_position,
+    positions_len: usize,
+    policy: *const partliq_policy,
+    account_state: *mut partliq_account_liquidation_state,
+    market_states: *mut partliq_market_capacity_state,
+    market_states_len: usize,
+    now: u64,
+    block: u64,
+    legs: *mut partliq_plan_leg,
+    legs_len: usize,
+    reservations: *mut partliq_leg_reservation,
+    reservations_len: usize,
+    out: *mut partliq_decision,
+) -> partliq_status {
+    let pool = pool_in!(markets, markets_len, prices, prices_len, collateral, positions, positions_len);
+    let policy = struct_in!(policy);
+    let account_state = struct_inout!(account_state);
+    let market_states = array_out!(market_states, market_states_len);
+    let legs = array_out!(legs, legs_len);
+    let reservations = array_out!(reservations, reservations_len);
+    out!(out);
+    let policy = check!(policy.to_core());
+    let mut state = check!(account_state.to_core());
+    let view = check!(pool.view());
+    let decision = check!(reserving_core(&view, &policy, &mut state, market_states, now, block, legs, reservations));
+    legs_written(legs, decision.plan.leg_count);
+    *account_state = partliq_account_liquidation_state::from(&state);
+    write_out!(out, decision_of(&decision));
+    OK
+}
+
+/// The core's reserving pipeline, out of the exported function's frame.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn reserving_core(
+    view: &PoolRef<'_>,
+    policy: &Policy,
+    state: &mut AccountLiquidationState,
+    states: &mut [partliq_market_capacity_state],
+    now: u64,
+    block: u64,
+    legs: &mut [partliq_plan_leg],
+    reservations: &mut [partliq_leg_reservation],
+) -> Result<Decision, partliq_status> {
+    let states = Castable::cast_slice_mut(states)?;
+    let legs = Castable::cast_slice_mut(legs)?;
+    let reservations: &mut [LegReservation] = Castable::cast_slice_mut(reservations)?;
+    run_pipeline_reserving(&view.pool(), view.markets, view.prices, policy, state, states, now, block, legs, reservations)
+        .map_err(status_of)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
@@ -241,6 +317,7 @@ mod tests {
             (partliq_reason::OpenOrders, Reason::OpenOrders),
             (partliq_reason::PriceInvalid, Reason::PriceInvalid),
             (partliq_reason::GracePeriod, Reason::GracePeriod),
+            (partliq_reason::EmergencyBypass, Reason::EmergencyBypass),
         ] {
             assert_eq!(a as u32, b as u32);
         }

@@ -4,8 +4,8 @@
 use partliq::num::{Ppm, Quote};
 use partliq::plan::PlanOrder;
 use partliq::policy::{
-    AccountLiquidationState, BlockLimits, CloseFactor, EscalationRules, Fraction, FractionCap, LimitMode, MarketCapacityState, Policy,
-    PositionLimits, SizingMode, TierStep, WindowCapacity,
+    AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LegReservation, LimitMode,
+    MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
 
 use crate::boundary::{decode, Flag, OK};
@@ -137,6 +137,29 @@ pub struct partliq_escalation_rules {
     pub reserved: u32,
 }
 
+/// The emergency bypass (the core's `EmergencyBypass`): the step rules lift
+/// for one call, and the least close that restores the target goes out
+/// (every position whole when none does and the policy does not backstop),
+/// with `PARTLIQ_REASON_EMERGENCY_BYPASS`. All zeros = off.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_emergency_bypass {
+    /// Bypass when `equity × below_denominator < maintenance ×
+    /// below_numerator` (exact). Denominator 0 = unset.
+    pub below_numerator: u32,
+    /// See `below_numerator`; when set, the fraction must be below 1
+    /// (`BYPASS_FRACTION_NOT_BELOW_ONE`).
+    pub below_denominator: u32,
+    /// 1: bypass when a rule bounded the step (or the block's limits allow
+    /// none) and the equity after the capped step, less each remaining
+    /// position's notional times `adverse_move_ppm` (rounded up), is
+    /// negative; 0: off. Other values: `INVALID_ENUM`.
+    pub project: u32,
+    /// The projection's adverse move, ppm (≤ 1,000,000, else
+    /// `INVALID_POLICY_FRACTION`).
+    pub adverse_move_ppm: u32,
+}
+
 /// A full liquidation policy: the core's `Policy`, field for field.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -167,6 +190,8 @@ pub struct partliq_policy {
     pub escalation: partliq_escalation_rules,
     /// Incentive ramps (all zeros: every ramp off).
     pub ramps: partliq_ramps,
+    /// The emergency bypass (all zeros = off).
+    pub emergency_bypass: partliq_emergency_bypass,
 }
 
 /// Per-account state of the step rules: the core's
@@ -208,6 +233,55 @@ pub struct partliq_market_capacity_state {
     pub used: i64,
 }
 
+/// One planned leg's booked notional until the caller settles it: the
+/// core's `LegReservation`, field for field, written by
+/// `partliq_run_pipeline_reserving`, settled with
+/// `partliq_leg_reservation_commit` and `partliq_leg_reservation_release`.
+/// All zeros is a settled record.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct partliq_leg_reservation {
+    /// Block the block notional was booked to.
+    pub block: u64,
+    /// Start of the market window the window notional was booked to.
+    pub window_start: u64,
+    /// The leg's position (index in the pool).
+    pub position_index: u32,
+    /// The leg's market.
+    pub market_index: u32,
+    /// Units the leg closes.
+    pub units: i64,
+    /// Units reported filled so far.
+    pub filled_units: i64,
+    /// Units given back by the release.
+    pub released_units: i64,
+    /// Notional booked to the block when planned.
+    pub block_reserved: i64,
+    /// Notional booked to the market's window when planned.
+    pub window_reserved: i64,
+    /// Of `block_reserved`, what the fills keep.
+    pub block_committed: i64,
+    /// Of `window_reserved`, what the fills keep.
+    pub window_committed: i64,
+    /// Of `block_reserved`, what the release gave back.
+    pub block_released: i64,
+    /// Of `window_reserved`, what the release gave back.
+    pub window_released: i64,
+}
+
+pin_layout!(partliq_leg_reservation, size = 96, align = i64, {
+    block @ 0, window_start @ 8, position_index @ 16, market_index @ 20, units @ 24, filled_units @ 32, released_units @ 40,
+    block_reserved @ 48, window_reserved @ 56, block_committed @ 64, window_committed @ 72, block_released @ 80, window_released @ 88,
+});
+
+// All integers; consistency is the core's `LegReservation::validate`.
+castable!(partliq_leg_reservation => LegReservation, |_r| Ok(()), {
+    block = block, window_start = window_start, position_index = position_index, market_index = market_index, units = units,
+    filled_units = filled_units, released_units = released_units, block_reserved = block_reserved, window_reserved = window_reserved,
+    block_committed = block_committed, window_committed = window_committed, block_released = block_released,
+    window_released = window_released,
+});
+
 pin_layout!(partliq_fraction_cap, size = 24, align = i64, { notional_threshold @ 0, max_fraction_ppm @ 8, reserved @ 12, cooldown @ 16 });
 pin_layout!(partliq_tier_step, size = 8, align = u32, { levels @ 0, full_close_at_or_below_tier @ 4 });
 pin_layout!(partliq_close_factor, size = 24, align = i64, {
@@ -219,9 +293,12 @@ pin_layout!(partliq_window_capacity, size = 16, align = i64, { capacity @ 0, win
 pin_layout!(partliq_escalation_rules, size = 16, align = u32, {
     backstop_numerator @ 0, backstop_denominator @ 4, backstop_on_infeasible @ 8, reserved @ 12,
 });
-pin_layout!(partliq_policy, size = 216, align = i64, {
+pin_layout!(partliq_emergency_bypass, size = 16, align = u32, {
+    below_numerator @ 0, below_denominator @ 4, project @ 8, adverse_move_ppm @ 12,
+});
+pin_layout!(partliq_policy, size = 232, align = i64, {
     target @ 0, price_band_ppm @ 8, order @ 12, sizing @ 16, perp_v2_ratio @ 20, fraction_cap @ 24, tier_step @ 48,
-    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128, ramps @ 144,
+    close_factor @ 56, position_limits @ 80, block_limits @ 96, window_capacity @ 112, escalation @ 128, ramps @ 144, emergency_bypass @ 216,
 });
 pin_layout!(partliq_account_liquidation_state, size = 56, align = i64, {
     last_partial_time @ 0, has_partial @ 8, in_liquidation @ 12, block @ 16, block_notional @ 24, block_insurance_loss @ 32,
@@ -284,6 +361,11 @@ impl partliq_policy {
                 backstop_on_infeasible,
             },
             ramps,
+            emergency_bypass: EmergencyBypass {
+                below_fraction: Fraction::new(self.emergency_bypass.below_numerator, self.emergency_bypass.below_denominator),
+                project: decode::<Flag>(self.emergency_bypass.project)?,
+                adverse_move: Ppm(self.emergency_bypass.adverse_move_ppm),
+            },
         })
     }
 }
@@ -329,6 +411,12 @@ impl From<&Policy> for partliq_policy {
                 reserved: 0,
             },
             ramps: partliq_ramps::from(&p.ramps),
+            emergency_bypass: partliq_emergency_bypass {
+                below_numerator: p.emergency_bypass.below_fraction.numerator,
+                below_denominator: p.emergency_bypass.below_fraction.denominator,
+                project: u32::from(p.emergency_bypass.project),
+                adverse_move_ppm: p.emergency_bypass.adverse_move.0,
+            },
         }
     }
 }
@@ -398,7 +486,8 @@ impl From<&AccountLiquidationState> for partliq_account_liquidation_state {
 /// mode, the band mode and the 0/1 flags) and the core's (`INVALID_BUFFER`,
 /// `INVALID_PRICE_BAND`, `INVALID_POLICY_FRACTION` for a fraction above
 /// 1,000,000 ppm, `BACKSTOP_FRACTION_NOT_BELOW_ONE`, `NEGATIVE_LIMIT`,
-/// `ZERO_WINDOW`, then `INVALID_RAMP` as `partliq_ramps_validate`).
+/// `ZERO_WINDOW`, `INVALID_RAMP` as `partliq_ramps_validate`, then
+/// `BYPASS_FRACTION_NOT_BELOW_ONE`).
 ///
 /// # Safety
 /// `policy` is NULL or points to an initialised `partliq_policy`.
@@ -444,6 +533,54 @@ pub unsafe extern "C" fn partliq_account_state_record_insurance_loss(
     let mut s = state.block_figures();
     core_try!(s.record_insurance_loss(block, Quote(loss)));
     state.set_from_core(&s, false);
+    OK
+}
+
+/// Reports `units` more of a reserved leg filled (the core's
+/// `LegReservation::commit`): the filled units' share of the reserved
+/// notional stays booked. Statuses: `UNKNOWN_RESERVATION` (a settled or
+/// inconsistent record), `COMMIT_EXCEEDS_RESERVATION` (negative, or more
+/// than the open units); the record is untouched unless `OK`.
+///
+/// # Safety
+/// `reservation` is NULL or points to an initialised `partliq_leg_reservation`.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_leg_reservation_commit(reservation: *mut partliq_leg_reservation, units: i64) -> partliq_status {
+    let reservation = struct_inout!(reservation);
+    let r = check!(crate::boundary::Castable::cast_mut(reservation));
+    core_try!(r.commit(units));
+    OK
+}
+
+/// Gives back what no fill committed (the core's
+/// `LegReservation::release`): from the account's block notional while its
+/// block is the reservation's, and from the market's window usage while
+/// that window is the reservation's; the record is then settled.
+/// `market_states` may be NULL with length 0. Statuses:
+/// `UNKNOWN_RESERVATION`, `INVALID_ENUM` (the account state's flags);
+/// nothing is written unless `OK`.
+///
+/// # Safety
+/// `reservation` and `account_state` are NULL or point to initialised
+/// structs; `market_states` is NULL (only with length 0) or points to that
+/// many initialised states; no two overlap.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_leg_reservation_release(
+    reservation: *mut partliq_leg_reservation,
+    account_state: *mut partliq_account_liquidation_state,
+    market_states: *mut partliq_market_capacity_state,
+    market_states_len: usize,
+) -> partliq_status {
+    let reservation = struct_inout!(reservation);
+    let account_state = struct_inout!(account_state);
+    let market_states = array_out!(market_states, market_states_len);
+    let mut r = *check!(crate::boundary::Castable::cast_ref(&*reservation));
+    let mut st = check!(account_state.to_core());
+    let states: &mut [MarketCapacityState] = check!(crate::boundary::Castable::cast_slice_mut(market_states));
+    // The release validates the record before it writes anything.
+    core_try!(r.release(&mut st, states));
+    *check!(crate::boundary::Castable::cast_mut(reservation)) = r;
+    account_state.set_from_core(&st, false);
     OK
 }
 

@@ -43,7 +43,7 @@ pub struct partliq_preset {
 pin_layout!(partliq_venue_fees, size = 24, align = i64, {
     liquidation_fee_ppm @ 0, liquidator_fee_share_ppm @ 4, dust_floor @ 8, liquidation_fee_rounding @ 16, reserved @ 20,
 });
-pin_layout!(partliq_preset, size = 240, align = i64, { policy @ 0, fees @ 216 });
+pin_layout!(partliq_preset, size = 256, align = i64, { policy @ 0, fees @ 232 });
 
 // ---------------------------------------------------------------------------
 // Conversions.

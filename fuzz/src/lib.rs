@@ -931,6 +931,11 @@ pub fn core_policy(p: &partliq_policy) -> Result<partliq::Policy, partliq_status
             backstop_on_infeasible: flag(p.escalation.backstop_on_infeasible)?,
         },
         ramps: core_ramps(&p.ramps)?,
+        emergency_bypass: EmergencyBypass {
+            below_fraction: Fraction::new(p.emergency_bypass.below_numerator, p.emergency_bypass.below_denominator),
+            project: flag(p.emergency_bypass.project)?,
+            adverse_move: Ppm(p.emergency_bypass.adverse_move_ppm),
+        },
     })
 }
 
@@ -1059,6 +1064,8 @@ pub struct AbiPolicyIn {
     pub perp_v2_ratio: bool,
     pub backstop_fraction: Option<(u8, u8)>,
     pub backstop_on_infeasible: bool,
+    /// The emergency bypass: its fraction, the projection and its move.
+    pub emergency_bypass: Option<(u8, u8, bool, PpmArg)>,
     pub broken: Option<Broken>,
     pub ramps: Option<RampsIn>,
 }
@@ -1074,6 +1081,7 @@ pub enum Broken {
     TargetKind(u32),
     PerpV2(u32),
     BackstopOnInfeasible(u32),
+    BypassProject(u32),
 }
 
 impl AbiPolicyIn {
@@ -1120,6 +1128,14 @@ impl AbiPolicyIn {
             p.escalation.backstop_denominator = u32::from(d);
         }
         p.escalation.backstop_on_infeasible = u32::from(self.backstop_on_infeasible);
+        if let Some((n, d, project, adverse)) = self.emergency_bypass {
+            p.emergency_bypass = partliq_emergency_bypass {
+                below_numerator: u32::from(n),
+                below_denominator: u32::from(d),
+                project: u32::from(project),
+                adverse_move_ppm: adverse.get(),
+            };
+        }
         match self.broken {
             None => {}
             Some(Broken::FractionCapReserved) => p.fraction_cap.reserved = 1,
@@ -1130,6 +1146,7 @@ impl AbiPolicyIn {
             Some(Broken::TargetKind(v)) => p.target.kind = v,
             Some(Broken::PerpV2(v)) => p.perp_v2_ratio = v,
             Some(Broken::BackstopOnInfeasible(v)) => p.escalation.backstop_on_infeasible = v,
+            Some(Broken::BypassProject(v)) => p.emergency_bypass.project = v,
         }
         if let Some(r) = &self.ramps {
             p.ramps = r.build();

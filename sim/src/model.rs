@@ -11,8 +11,8 @@ use partliq::unified::{
 };
 use partliq::venues::dydx_v4::LiquidationConfig;
 use partliq::{
-    pool_health, Asset, AssetBalance, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy, Pool, Position,
-    PositionLimits, Ppm, Quote, Size, SizingMode, Target,
+    pool_health, Asset, AssetBalance, EmergencyBypass, EscalationRules, Fraction, FractionCap, HealthState, Market, PlanOrder, Policy,
+    Pool, Position, PositionLimits, Ppm, Quote, Size, SizingMode, Target,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -78,7 +78,7 @@ pub fn sim_guard(step_seconds: u64) -> PriceGuard {
 /// | `full` | every leg; target: the liquidation-end (initial) level | value | taken over whole |
 /// | `partliq` | every leg | value | liquidated leg by leg |
 /// | `hyperliquid` | perps first (Mango v4's order) | value | taken over whole (its vault) |
-/// | `dydx_v4` | the riskiest liquidation tier first (Drift v2's order) | value | liquidated leg by leg |
+/// | `dydx_v4`, `dydx_v4_bypass` | the riskiest liquidation tier first (Drift v2's order) | value | liquidated leg by leg |
 /// | `binance_usdm` | every leg | cost to the user | taken over whole (its fund) |
 /// | `bitmex` | perps first | cost | taken over whole |
 /// | `okx` | token legs first | cost | liquidated leg by leg |
@@ -108,7 +108,7 @@ pub fn builtin_unified_terms(name: &str, policy: &Policy) -> UnifiedTerms {
     let (ordering, objective, take_over_bankrupt) = match name {
         "full" | "binance_usdm" => (Cheapest, if name == "full" { LeastValue } else { LeastCost }, true),
         "hyperliquid" => (PerpsFirst, LeastValue, true),
-        "dydx_v4" => (ByTier, LeastValue, false),
+        "dydx_v4" | "dydx_v4_bypass" => (ByTier, LeastValue, false),
         "bitmex" => (PerpsFirst, LeastCost, true),
         "okx" => (TokensFirst, LeastCost, false),
         "deribit" => (PerpsFirst, LeastValue, false),
@@ -223,6 +223,19 @@ pub fn builtin_policy(name: &str) -> Result<SimPolicy, String> {
             false,
             "dYdX v4 mainnet genesis: 10 % portion / 1,000 USD minimum, 100k USD per account per block, fee to the fund",
         ),
+        "dydx_v4_bypass" => {
+            // dYdX's per-block limits in calm markets; below half of
+            // maintenance, or when the equity after the capped step would be
+            // negative once the marks move 1 % against what it leaves, the
+            // limits lift and the least close back to maintenance goes out.
+            let mut p = presets::dydx_v4_policy(&LiquidationConfig::mainnet_genesis(), Ppm(15_000)).map_err(e)?;
+            p.policy.emergency_bypass = EmergencyBypass { below_fraction: Fraction::new(1, 2), project: true, adverse_move: Ppm(10_000) };
+            sp(
+                p,
+                false,
+                "dYdX v4 mainnet genesis with the emergency bypass: limits lift below 1/2 of maintenance or on a projected bankruptcy (1 % move)",
+            )
+        }
         "binance_usdm" => sp(
             presets::binance_usdm(Ppm(5_000), Ppm(10_000)),
             false,

@@ -20,7 +20,8 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default.toml");
 pub const GUARD_SUFFIX: &str = "+guard";
 
 /// Policy names the simulator knows without a `[[custom_policies]]` entry.
-pub const BUILTIN_POLICIES: &[&str] = &["full", "partliq", "hyperliquid", "dydx_v4", "binance_usdm", "bitmex", "okx", "deribit", "perp_v2"];
+pub const BUILTIN_POLICIES: &[&str] =
+    &["full", "partliq", "hyperliquid", "dydx_v4", "dydx_v4_bypass", "binance_usdm", "bitmex", "okx", "deribit", "perp_v2"];
 
 /// The field reference printed by `--explain-scenario` (and in `--help`).
 pub const FIELD_REFERENCE: &str = r#"SCENARIO FILE (TOML) — every field
@@ -45,7 +46,7 @@ Top level
                            "deepest price" row show first                (req)
   policies        [string] policies to run side by side: built-ins
                            full, partliq, hyperliquid, dydx_v4,
-                           binance_usdm, bitmex, okx, deribit, perp_v2,
+                           dydx_v4_bypass, binance_usdm, bitmex, okx, deribit, perp_v2,
                            or the name of a [[custom_policies]] entry     (req)
 
 [insurance_fund]

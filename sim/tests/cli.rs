@@ -91,7 +91,7 @@ fn leverage_over_the_tier_cap() {
 fn unknown_policy_names() {
     let text = small(&[("\"binance_usdm\", \"partliq_initial\"]", "\"binance\", \"partliq_initial\"]")]);
     let line = line_of(&text, "seed =", "policies = [");
-    let err = refused("unknown_policy.toml", &text, "policies[4]", line, "unknown policy name `binance`");
+    let err = refused("unknown_policy.toml", &text, "policies[5]", line, "unknown policy name `binance`");
     assert!(err.contains("binance_usdm"), "the message lists the known names: {err}");
     let text = small(&[("base = \"partliq\"", "base = \"partliq_v9\"")]);
     let line = line_of(&text, "[[custom_policies]]", "base =");
@@ -266,7 +266,7 @@ fn same_json_twice_and_the_outputs() {
     // The JSON has one report per policy with the figures of the table.
     let v: serde_json::Value = serde_json::from_str(&r1).unwrap();
     let policies = v["policies"].as_array().unwrap();
-    assert_eq!(policies.len(), 6);
+    assert_eq!(policies.len(), 7);
     for p in policies {
         for key in [
             "notional_liquidated",

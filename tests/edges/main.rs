@@ -32,6 +32,7 @@
 mod support;
 
 mod aave_v3;
+mod bypass;
 mod core;
 mod dydx_v4;
 mod fund;
@@ -39,6 +40,7 @@ mod lending;
 mod oracle;
 mod presets;
 mod ramps;
+mod reservations;
 mod scan_index;
 mod shared;
 mod unified_liquidation;

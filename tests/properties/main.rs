@@ -33,6 +33,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bypass;
 mod index;
 mod lending;
 mod oracle;
@@ -41,6 +42,7 @@ mod policy;
 mod pricing_health;
 mod priority;
 mod ramps;
+mod reservations;
 mod rounding;
 mod scan;
 mod scenario;

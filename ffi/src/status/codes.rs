@@ -142,6 +142,9 @@ pub const PARTLIQ_STATUS_PRICE_NOT_GUARDED: partliq_status = 68;
 /// ramp parameters out of range (`partliq::Error::InvalidRamp`).
 pub const PARTLIQ_STATUS_INVALID_RAMP: partliq_status = 90;
 
+/// emergency bypass fraction must be below 100 % of maintenance (`partliq::Error::BypassFractionNotBelowOne`).
+pub const PARTLIQ_STATUS_BYPASS_FRACTION_NOT_BELOW_ONE: partliq_status = 91;
+
 /// shared-state memory too small for its layout (`partliq::Error::SharedMemoryTooSmall`).
 pub const PARTLIQ_STATUS_SHARED_MEMORY_TOO_SMALL: partliq_status = 100;
 

@@ -36,16 +36,28 @@ public interface Partliq extends Library {
   int STATUS_STATE_TOO_SMALL = 54;
   int STATUS_INSUFFICIENT_COUNTERPARTIES = 55;
   int STATUS_INVALID_ENUM = 1004;
+  int STATUS_INVALID_POLICY_FRACTION = 50;
+  int STATUS_BYPASS_FRACTION_NOT_BELOW_ONE = 91;
+  int STATUS_RESERVATION_TABLE_FULL = 108;
+  int STATUS_UNKNOWN_RESERVATION = 109;
+  int STATUS_COMMIT_EXCEEDS_RESERVATION = 110;
+  int REASON_STEP_CAPPED = 3;
+  /** Offsets in partliq_policy (POLICY_SIZE bytes) the tests set. */
+  int POLICY_SIZING = 16;
+  int POLICY_BLOCK_MAX_NOTIONAL = 96;
+  int POLICY_BACKSTOP_ON_INFEASIBLE = 136;
+  int POLICY_EMERGENCY_BYPASS = 216;
   int ACTION_LIQUIDATE = 1;
   int ACTION_BACKSTOP = 2;
   int REASON_TARGET_RESTORED = 2;
   int REASON_BELOW_BACKSTOP_FRACTION = 5;
+  int REASON_EMERGENCY_BYPASS = 12;
   int ADL_MODE_QUEUE = 0;
   int ADL_MODE_PRO_RATA = 1;
   /** sizeof(partliq_preset): used from Java as opaque native memory. */
-  int PRESET_SIZE = 240;
+  int PRESET_SIZE = 256;
   /** sizeof(partliq_policy): used from Java as opaque native memory. */
-  int POLICY_SIZE = 216;
+  int POLICY_SIZE = 232;
   /** offsetof(partliq_policy, ramps). */
   int POLICY_RAMPS_OFFSET = 144;
   int BAND_MODE_DUTCH = 1;
@@ -306,6 +318,25 @@ public interface Partliq extends Library {
       write();
       policy.write(POLICY_RAMPS_OFFSET, getPointer().getByteArray(0, size()), 0, size());
     }
+  }
+
+  /** partliq_leg_reservation: one leg's booked notional until its fill is committed and the rest released. */
+  @FieldOrder({"block", "window_start", "position_index", "market_index", "units", "filled_units", "released_units", "block_reserved",
+      "window_reserved", "block_committed", "window_committed", "block_released", "window_released"})
+  class LegReservation extends Structure {
+    public long block;
+    public long window_start;
+    public int position_index;
+    public int market_index;
+    public long units;
+    public long filled_units;
+    public long released_units;
+    public long block_reserved;
+    public long window_reserved;
+    public long block_committed;
+    public long window_committed;
+    public long block_released;
+    public long window_released;
   }
 
   @FieldOrder({"window_start", "used"})
@@ -671,6 +702,20 @@ public interface Partliq extends Library {
   int partliq_run_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
       SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates, SizeT marketStatesLen, long now,
       long block, PlanLeg[] legs, SizeT legsLen, Decision out);
+
+  /** policy: partliq_policy memory. */
+  int partliq_policy_validate(Pointer policy);
+
+  /** policy: a partliq_preset's memory (its policy is at offset 0). */
+  int partliq_run_pipeline_reserving(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral,
+      Position[] positions, SizeT positionsLen, Pointer policy, AccountState accountState, MarketCapacityState[] marketStates,
+      SizeT marketStatesLen, long now, long block, PlanLeg[] legs, SizeT legsLen, LegReservation[] reservations, SizeT reservationsLen,
+      Decision out);
+
+  int partliq_leg_reservation_commit(LegReservation reservation, long units);
+
+  int partliq_leg_reservation_release(LegReservation reservation, AccountState accountState, MarketCapacityState[] marketStates,
+      SizeT marketStatesLen);
 
   int partliq_asset_validate(Asset asset);
 

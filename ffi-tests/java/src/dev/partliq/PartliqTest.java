@@ -16,6 +16,7 @@ import dev.partliq.Partliq.CloseRequest;
 import dev.partliq.Partliq.CloseSizing;
 import dev.partliq.Partliq.Fill;
 import dev.partliq.Partliq.Health;
+import dev.partliq.Partliq.LegReservation;
 import dev.partliq.Partliq.LevelFigures;
 import dev.partliq.Partliq.LiquidationPrice;
 import dev.partliq.Partliq.MarginLadder;
@@ -235,6 +236,8 @@ public final class PartliqTest {
         new SizeT(0), 1, 1, legs, new SizeT(1), d);
     check(rc == 0 && d.action == Partliq.ACTION_BACKSTOP && d.reason == Partliq.REASON_BELOW_BACKSTOP_FRACTION && d.has_backstop == 1
         && d.backstop.position_count == 1 && d.backstop.health.equity == 300, "hyperliquid backstop below 2/3 of maintenance");
+    emergencyBypass(p);
+    reservations();
 
     AdlCandidate[] cs = (AdlCandidate[]) new AdlCandidate().toArray(4);
     long[][] spec = {{1, -5, 10}, {2, 8, 50}, {3, -10, 100}, {4, -3, -5}};
@@ -442,6 +445,74 @@ public final class PartliqTest {
     a.initial_liability_weight_ppm = ilw;
     a.maintenance_liability_weight_ppm = mlw;
     a.imf_unit = 1;
+  }
+
+  /**
+   * The emergency bypass: long 100 @ 100 with quote balance −9,780 (equity 220 < 1/2 × MM 500), whole steps, 1,000 per block. Capped:
+   * 10 units; with the bypass, the least close at 99: 220 − x ≥ 500 − 5x ⇒ x = 70 (7,000 booked). Bad values refused, state untouched.
+   */
+  private static void emergencyBypass(Pool p) {
+    Partliq lib = Partliq.LIB;
+    p.positions[0].quote_balance = -9780;
+    Memory policy = defaultPolicy();
+    policy.setInt(Partliq.POLICY_SIZING, 1);
+    policy.setLong(Partliq.POLICY_BLOCK_MAX_NOTIONAL, 1000);
+    policy.setInt(Partliq.POLICY_BACKSTOP_ON_INFEASIBLE, 0);
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, new AccountState(),
+        null, new SizeT(0), 5, 1, legs, new SizeT(1), d);
+    check(rc == 0 && d.reason == Partliq.REASON_STEP_CAPPED && legs[0].size_delta == -10, "capped step without the bypass");
+    policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS, 1);
+    policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS + 4, 2);
+    AccountState st = new AccountState();
+    rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null, new SizeT(0), 5,
+        1, legs, new SizeT(1), d);
+    check(rc == 0 && d.action == Partliq.ACTION_LIQUIDATE && d.reason == Partliq.REASON_EMERGENCY_BYPASS && legs[0].size_delta == -70
+        && st.block_notional == 7000, "the bypass closes 70 uncapped");
+    int[][] bad = {{2, 2, 0, 0, Partliq.STATUS_BYPASS_FRACTION_NOT_BELOW_ONE}, {0, 0, 2, 0, Partliq.STATUS_INVALID_ENUM},
+        {0, 0, 1, 1000001, Partliq.STATUS_INVALID_POLICY_FRACTION}};
+    for (int[] b : bad) {
+      for (int k = 0; k < 4; k++) {
+        policy.setInt(Partliq.POLICY_EMERGENCY_BYPASS + 4 * k, b[k]);
+      }
+      check(lib.partliq_policy_validate(policy) == b[4], "bad bypass refused by validate");
+      st.block_notional = 7;
+      rc = lib.partliq_run_pipeline(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), policy, st, null, new SizeT(0),
+          6, 1, legs, new SizeT(1), d);
+      check(rc == b[4] && st.block_notional == 7, "bad bypass refused by the pipeline, state untouched");
+    }
+  }
+
+  /**
+   * Reservations: long 100 @ 100, quote balance −9,600 (Synthetix preset): 25 planned, 2,500 booked; the IOC fills 10: commit keeps
+   * ⌈2,500 × 10 / 25⌉ = 1,000, release gives back 1,500 of the block and the window.
+   */
+  private static void reservations() {
+    Partliq lib = Partliq.LIB;
+    check(new LegReservation().size() == 96, "partliq_leg_reservation layout");
+    Market m = marketA();
+    m.liquidation_fee_ppm = 0;
+    Pool p = new Pool(List.of(m), List.of(100L), 0, List.of(new Position(0, 100, -9600)));
+    Memory syn = new Memory(Partliq.PRESET_SIZE);
+    check(lib.partliq_preset_synthetix_v3(1000000, 60, syn) == 0, "synthetix preset");
+    AccountState st = new AccountState();
+    MarketCapacityState[] ms = (MarketCapacityState[]) new MarketCapacityState().toArray(1);
+    PlanLeg[] legs = (PlanLeg[]) new PlanLeg().toArray(1);
+    LegReservation[] res = (LegReservation[]) new LegReservation().toArray(1);
+    Decision d = new Decision();
+    int rc = lib.partliq_run_pipeline_reserving(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, ms,
+        new SizeT(1), 10, 1, legs, new SizeT(1), res, new SizeT(1), d);
+    check(rc == 0 && legs[0].size_delta == -25 && res[0].units == 25 && res[0].block_reserved == 2500 && res[0].window_reserved == 2500
+        && st.block_notional == 2500, "reserving pipeline");
+    rc = lib.partliq_run_pipeline_reserving(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), syn, st, ms,
+        new SizeT(1), 11, 1, legs, new SizeT(1), res, new SizeT(1), d);
+    check(rc == Partliq.STATUS_RESERVATION_TABLE_FULL && st.block_notional == 2500, "an open record refuses the next call");
+    check(lib.partliq_leg_reservation_commit(res[0], 26) == Partliq.STATUS_COMMIT_EXCEEDS_RESERVATION, "commit beyond the leg");
+    check(lib.partliq_leg_reservation_commit(res[0], 10) == 0 && res[0].block_committed == 1000, "commit 10");
+    check(lib.partliq_leg_reservation_release(res[0], st, ms, new SizeT(1)) == 0 && st.block_notional == 1000 && ms[0].used == 1000
+        && res[0].block_released == 1500, "release the rest");
+    check(lib.partliq_leg_reservation_release(res[0], st, ms, new SizeT(1)) == Partliq.STATUS_UNKNOWN_RESERVATION, "released once");
   }
 
   private static Memory defaultPolicy() {
