@@ -15,8 +15,6 @@ const (
 	BandDydxFillable = C.PARTLIQ_BAND_MODE_DYDX_FILLABLE
 	// InvalidRamp is PARTLIQ_STATUS_INVALID_RAMP.
 	InvalidRamp = C.PARTLIQ_STATUS_INVALID_RAMP
-	// ReasonStepCapped is PARTLIQ_REASON_STEP_CAPPED.
-	ReasonStepCapped = C.PARTLIQ_REASON_STEP_CAPPED
 )
 
 // FeeRamp is partliq_fee_ramp: the market's fee for Grace, then rising by
