@@ -652,7 +652,7 @@ public final class PartliqTest {
    * deficit; a healthy pool. Then every refusal, the legs and the decision untouched.
    */
   private static void runLiquidationExample() {
-    check(new UnifiedLiquidationPolicy().size() == 32 && new UnifiedDecision().size() == 104 && new UnifiedDecision().offsetOf("plan") == 8,
+    check(new UnifiedLiquidationPolicy().size() == 32 && new UnifiedDecision().size() == 112 && new UnifiedDecision().offsetOf("plan") == 8,
         "whole-step struct layouts");
     AssetLiquidationFees[] fees = (AssetLiquidationFees[]) new AssetLiquidationFees().toArray(2);
     fees[1].liquidator_bonus_ppm = 50000;
