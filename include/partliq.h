@@ -6281,6 +6281,65 @@ partliq_status partliq_run_unified_liquidation(const struct partliq_market *mark
                                                struct partliq_unified_decision *out);
 
 /**
+ * `partliq_run_unified_liquidation` behind a price guard (the core's
+ * `run_guarded_unified_liquidation`): `market_feeds[i]` is market `i`'s
+ * feed and `asset_feeds[j]` asset `j`'s (`market_feeds_len ≥ markets_len`
+ * and `asset_feeds_len ≥ assets_len`, else `MARKET_DATA_TOO_SHORT`);
+ * `prices` and `asset_prices` the trigger prices resolved from them
+ * (`partliq_resolve_prices`). Over the markets the pool holds a position
+ * in (size ≠ 0) and the assets it holds a balance of (amount ≠ 0): a feed
+ * refused for the trigger or the limit → `PARTLIQ_ACTION_NONE`,
+ * `PARTLIQ_REASON_PRICE_INVALID`, no leg, every figure 0; one in its grace
+ * period → `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health as it
+ * stands; a held mark that is not its feed's trigger price →
+ * `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`. The
+ * legs and `*out` written only on `OK`.
+ *
+ * Statuses: `partliq_run_unified_liquidation`'s, the guard's
+ * (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`,
+ * `PRICE_NOT_GUARDED`.
+ *
+ * # Safety
+ * As `partliq_run_unified_liquidation`; `market_feeds` and `asset_feeds`
+ * are NULL (only with length 0) or point to that many feeds; `guard` to an
+ * initialised guard.
+ */
+partliq_status partliq_run_guarded_unified_liquidation(const struct partliq_market *markets,
+                                                       size_t markets_len,
+                                                       const int64_t *prices,
+                                                       size_t prices_len,
+                                                       const int64_t *funding_indexes,
+                                                       size_t funding_indexes_len,
+                                                       const struct partliq_perp_risk *perp_risk,
+                                                       size_t perp_risk_len,
+                                                       const struct partliq_asset *assets,
+                                                       size_t assets_len,
+                                                       const int64_t *asset_prices,
+                                                       size_t asset_prices_len,
+                                                       const struct partliq_asset_balance *balances,
+                                                       size_t balances_len,
+                                                       const struct partliq_perp_position *positions,
+                                                       size_t positions_len,
+                                                       uint32_t pool_index,
+                                                       const struct partliq_price_feed *market_feeds,
+                                                       size_t market_feeds_len,
+                                                       const struct partliq_price_feed *asset_feeds,
+                                                       size_t asset_feeds_len,
+                                                       const struct partliq_price_guard *guard,
+                                                       const struct partliq_asset_liquidation_fees *asset_fees,
+                                                       size_t asset_fees_len,
+                                                       const struct partliq_unified_liquidation_policy *policy,
+                                                       const uint32_t *asset_tiers,
+                                                       size_t asset_tiers_len,
+                                                       const uint32_t *market_tiers,
+                                                       size_t market_tiers_len,
+                                                       uint32_t in_liquidation,
+                                                       uint64_t now,
+                                                       struct partliq_unified_leg *legs,
+                                                       size_t legs_len,
+                                                       struct partliq_unified_decision *out);
+
+/**
  * Plans the least liquidation of pool `pool_index` of a unified account
  * over every kind of leg (perp reductions, collateral swaps, PnL for a
  * borrow, a deposit for a loss), minimising `objective` (a

@@ -4,7 +4,9 @@
  * sources (median, a missing mark), resolving a feed array, the stable
  * price by hand, the initial price, and the guarded pipeline (liquidates at
  * the boundary, refuses one second later, holds off in a grace period,
- * refuses marks that are not the guard's) — and every bad input (NULL,
+ * refuses marks that are not the guard's), the guarded unified liquidation
+ * (at the maximum age as unguarded, one second older refused with no leg,
+ * held off in a grace period with the pool's health) — and every bad input (NULL,
  * bad lengths, misaligned pointers, enum values, reserved fields) with its
  * status and the outputs untouched. */
 #include "check.h"
@@ -254,9 +256,179 @@ static void test_guarded_pipeline(void) {
 #undef GUARDED
 }
 
+/* The unified pool behind the guard, partliq_run_guarded_unified_liquidation:
+ * the planner's mix — 1,000 hundredths of asset 1 (e = −2, price 100: one
+ * unit worth 1; weights 80 / 90 % asset, 120 / 110 % liability), a 700
+ * borrow of asset 0 (at par), a cross long 100 @ 100 with cash −10,000 on
+ * market 0 (lot and tick 1, 10 % / 5 %, a 1 % fee rounded up). Equity
+ * 1,000 − 700 + (10,000 − 10,000) = 300; maintenance collateral 1,000 × 0.9
+ * − 700 = 200 against 5 % × 10,000 = 500: liquidatable. Every feed
+ * publishes its book price at 1,000; the guard allows 60 s. */
+typedef struct {
+  partliq_market markets[1];
+  int64_t prices[1];
+  partliq_asset assets[2];
+  int64_t asset_prices[2];
+  partliq_asset_balance balances[2];
+  partliq_perp_position positions[1];
+  partliq_price_feed market_feeds[1];
+  partliq_price_feed asset_feeds[2];
+} ubook;
+
+static partliq_asset weighted(int32_t e, uint32_t iaw, uint32_t maw, uint32_t ilw, uint32_t mlw) {
+  partliq_asset a;
+  memset(&a, 0, sizeof a);
+  a.quote_exponent = e;
+  a.initial_asset_weight_ppm = iaw;
+  a.maintenance_asset_weight_ppm = maw;
+  a.initial_liability_weight_ppm = ilw;
+  a.maintenance_liability_weight_ppm = mlw;
+  a.imf_unit = 1;
+  return a;
+}
+
+static partliq_price_feed published(int64_t oracle) {
+  partliq_price_feed f;
+  memset(&f, 0, sizeof f);
+  f.oracle = oracle;
+  f.publish_time = 1000;
+  return f;
+}
+
+static ubook mix_book(void) {
+  ubook b;
+  memset(&b, 0, sizeof b);
+  b.markets[0] = mkt();
+  b.markets[0].liquidation_fee_ppm = 10000;
+  b.markets[0].liquidation_fee_rounding = PARTLIQ_FEE_ROUNDING_UP;
+  b.prices[0] = 100;
+  b.assets[0] = weighted(0, 1000000, 1000000, 1000000, 1000000);
+  b.assets[1] = weighted(-2, 800000, 900000, 1200000, 1100000);
+  b.asset_prices[0] = 1;
+  b.asset_prices[1] = 100;
+  b.balances[0].asset_index = 1;
+  b.balances[0].amount = 1000;
+  b.balances[1].asset_index = 0;
+  b.balances[1].amount = -700;
+  b.positions[0].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+  b.positions[0].size = 100;
+  b.positions[0].quote_balance = -10000;
+  b.market_feeds[0] = published(100);
+  b.asset_feeds[0] = published(1);
+  b.asset_feeds[1] = published(100);
+  return b;
+}
+
+#define UBOOK(b)                                                                                                                   \
+  (b)->markets, 1, (b)->prices, 1, (const int64_t *)NULL, 0, (const partliq_perp_risk *)NULL, 0, (b)->assets, 2, (b)->asset_prices, 2, \
+      (b)->balances, 2, (b)->positions, 1
+
+static void test_guarded_unified(void) {
+  static const partliq_asset_liquidation_fees fees[2] = {{0, 0}, {50000, 0}};
+  ubook b = mix_book();
+  partliq_price_guard g;
+  partliq_unified_liquidation_policy pol;
+  partliq_unified_leg legs[4], plain_legs[4];
+  partliq_unified_decision d, plain;
+  memset(&g, 0, sizeof g);
+  g.max_staleness = 60;
+  memset(&pol, 0, sizeof pol);
+  pol.terms.target.kind = PARTLIQ_TARGET_KIND_INITIAL;
+  pol.objective = PARTLIQ_PLAN_OBJECTIVE_LEAST_VALUE;
+  pol.ordering = PARTLIQ_LEG_ORDERING_CHEAPEST;
+  pol.take_over_bankrupt = 1;
+#define UGUARDED(bk, mf, mfl, af, afl, gd, now, lg, lgl, o) \
+  partliq_run_guarded_unified_liquidation(UBOOK(bk), 0, mf, mfl, af, afl, gd, fees, 2, &pol, NULL, 0, NULL, 0, 0, now, lg, lgl, o)
+
+  /* At 1,060 every feed is 60 s old, the maximum: the same decision as
+   * unguarded — the swap of 700, 87 of the perp and 33 of its loss for a
+   * deposit, 9,470 liquidated. */
+  POISON(legs);
+  POISON(plain_legs);
+  CHECK_STATUS(partliq_run_unified_liquidation(UBOOK(&b), 0, fees, 2, &pol, NULL, 0, NULL, 0, 0, plain_legs, 4, &plain), PARTLIQ_STATUS_OK);
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(&d, &plain, sizeof d) == 0);
+  CHECK(memcmp(legs, plain_legs, sizeof legs) == 0);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.reason == PARTLIQ_REASON_TARGET_RESTORED && d.plan.leg_count == 3 &&
+        d.plan.value_liquidated == 9470);
+  CHECK(legs[0].amount == 700 && legs[1].amount == 87 && legs[2].kind == PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS && legs[2].amount == 33);
+
+  /* Asset 1's feed published at 999: 61 s old at 1,060, one second too old.
+   * Nothing priced: no leg written, every figure 0. */
+  b.asset_feeds[1].publish_time = 999;
+  POISON(legs);
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_PRICE_INVALID && d.plan.leg_count == 0);
+  CHECK(d.plan.value_liquidated == 0 && d.plan.health_after.equity == 0 && d.plan.health_after.maintenance.requirement == 0 &&
+        d.plan.proven_least == 0);
+  UNTOUCHED(legs);
+  /* The market's feed too old instead: the same. */
+  b.asset_feeds[1].publish_time = 1000;
+  b.market_feeds[0].publish_time = 999;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_PRICE_INVALID && d.plan.leg_count == 0);
+  UNTOUCHED(legs);
+  b.market_feeds[0].publish_time = 1000;
+
+  /* Market 0 in its grace period until 1,061: at 1,060 held off with the
+   * pool's health — equity 300, maintenance 200 against 500, ratio
+   * 500 / 200 = 2,500,000 ppm. */
+  b.market_feeds[0].grace_until = 1061;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_GRACE_PERIOD && d.plan.leg_count == 0);
+  CHECK(d.plan.health_after.equity == 300 && d.plan.health_after.maintenance.collateral == 200 &&
+        d.plan.health_after.maintenance.requirement == 500 && d.plan.health_after.margin_ratio_ppm == 2500000 &&
+        d.plan.health_after.state == PARTLIQ_HEALTH_STATE_LIQUIDATABLE);
+  UNTOUCHED(legs);
+  b.market_feeds[0].grace_until = 0;
+
+  /* Bad inputs: the legs and *out untouched. */
+  {
+    partliq_price_guard bad = g;
+    partliq_price_feed wrong[2];
+    POISON(d);
+    wrong[0] = published(1);
+    wrong[1] = published(101);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, wrong, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_PRICE_NOT_GUARDED);
+    CHECK_STATUS(UGUARDED(&b, NULL, 0, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 1, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+    CHECK_STATUS(UGUARDED(&b, NULL, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, NULL, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, SIZE_MAX, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_BAD_LENGTH);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, SIZE_MAX, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_BAD_LENGTH);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, NULL, 1060, legs, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, NULL, 4, &d), PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, SIZE_MAX, &d), PARTLIQ_STATUS_BAD_LENGTH);
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, NULL), PARTLIQ_STATUS_NULL_POINTER);
+    /* Legs too few for the plan's three. */
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 2, &d), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+    bad.trigger = 7;
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &bad, 1060, legs, 4, &d), PARTLIQ_STATUS_INVALID_ENUM);
+    bad = g;
+    bad.reserved = 2;
+    CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &bad, 1060, legs, 4, &d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    CHECK_STATUS(partliq_run_guarded_unified_liquidation(UBOOK(&b), 0, b.market_feeds, 1, b.asset_feeds, 2, &g, fees, 2, NULL, NULL, 0,
+                                                         NULL, 0, 0, 1060, legs, 4, &d),
+                 PARTLIQ_STATUS_NULL_POINTER);
+    CHECK_STATUS(partliq_run_guarded_unified_liquidation(UBOOK(&b), 0, b.market_feeds, 1, b.asset_feeds, 2, &g, fees, 2, &pol, NULL, 0,
+                                                         NULL, 0, 2, 1060, legs, 4, &d),
+                 PARTLIQ_STATUS_INVALID_ENUM);
+    {
+      alignas(8) unsigned char raw[3 * sizeof(partliq_price_feed)];
+      memcpy(raw + 1, b.asset_feeds, sizeof b.asset_feeds);
+      CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, (const partliq_price_feed *)(const void *)(raw + 1), 2, &g, 1060, legs, 4, &d),
+                   PARTLIQ_STATUS_MISALIGNED_POINTER);
+    }
+    UNTOUCHED(d);
+    UNTOUCHED(legs);
+  }
+#undef UGUARDED
+}
+
 void test_oracle(void) {
   test_validity();
   test_sources();
   test_stable();
   test_guarded_pipeline();
+  test_guarded_unified();
 }

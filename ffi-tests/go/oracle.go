@@ -135,3 +135,36 @@ func RunGuardedPipeline(p *Pool, feeds []PriceFeed, g *PriceGuard, policy *Polic
 	}
 	return d, legs[:d.Plan.LegCount], nil
 }
+
+// RunGuardedUnifiedLiquidation is partliq_run_guarded_unified_liquidation:
+// RunUnifiedLiquidation behind a price guard, one feed per market
+// (marketFeeds) and per asset (assetFeeds); it returns the decision and the
+// plan's legs (the front of legs).
+func RunGuardedUnifiedLiquidation(b *Book, a *UnifiedAccount, pool uint32, marketFeeds, assetFeeds []PriceFeed, g *PriceGuard,
+	fees []AssetLiquidationFees, policy *UnifiedLiquidationPolicy, assetTiers, marketTiers []uint32, inLiquidation uint32, now uint64,
+	legs []UnifiedLeg) (UnifiedDecision, []UnifiedLeg, error) {
+	var d UnifiedDecision
+	err := runGuardedUnifiedLiquidation(b, a, pool, marketFeeds, len(marketFeeds), assetFeeds, len(assetFeeds), g, fees, policy,
+		assetTiers, marketTiers, inLiquidation, now, legs, len(legs), &d)
+	if err != nil {
+		return d, nil, err
+	}
+	return d, legs[:d.Plan.LegCount], nil
+}
+
+// runGuardedUnifiedLiquidation passes every pointer as given (nil or an
+// empty slice as NULL) with the lengths as given, for the tests of the
+// boundary's refusals.
+func runGuardedUnifiedLiquidation(b *Book, a *UnifiedAccount, pool uint32, marketFeeds []PriceFeed, nMarketFeeds int,
+	assetFeeds []PriceFeed, nAssetFeeds int, g *PriceGuard, fees []AssetLiquidationFees, policy *UnifiedLiquidationPolicy,
+	assetTiers, marketTiers []uint32, inLiquidation uint32, now uint64, legs []UnifiedLeg, legsLen int, out *UnifiedDecision) error {
+	c := cUnified(b, a)
+	return check(C.partliq_run_guarded_unified_liquidation(c.markets, c.nMarkets, c.prices, c.nPrices, c.funding, c.nFunding, c.risk,
+		c.nRisk, c.assets, c.nAssets, c.assetPrices, c.nAssetPrices, c.balances, c.nBalances, c.positions, c.nPositions,
+		C.uint32_t(pool), (*C.partliq_price_feed)(first(marketFeeds)), C.size_t(nMarketFeeds),
+		(*C.partliq_price_feed)(first(assetFeeds)), C.size_t(nAssetFeeds), (*C.partliq_price_guard)(unsafe.Pointer(g)),
+		(*C.partliq_asset_liquidation_fees)(first(fees)), C.size_t(len(fees)),
+		(*C.partliq_unified_liquidation_policy)(unsafe.Pointer(policy)), (*C.uint32_t)(first(assetTiers)), C.size_t(len(assetTiers)),
+		(*C.uint32_t)(first(marketTiers)), C.size_t(len(marketTiers)), C.uint32_t(inLiquidation), C.uint64_t(now),
+		(*C.partliq_unified_leg)(first(legs)), C.size_t(legsLen), (*C.partliq_unified_decision)(unsafe.Pointer(out))))
+}

@@ -104,3 +104,94 @@ func TestRunGuardedPipeline(t *testing.T) {
 		t.Fatalf("no feeds: %v", err)
 	}
 }
+
+// The planner's mix behind a 60 s guard, every feed publishing its book
+// price at 1,000: at 1,060 (age 60, the maximum) the same decision as
+// unguarded (700 + 87 + 33, 9,470 liquidated); asset 1's feed published at
+// 999 (61 s old) refused with no leg and every figure 0; market 0 in grace
+// until 1,061 held off with the pool's health — equity 1,000 − 700 +
+// (10,000 − 10,000) = 300, maintenance 1,000 × 0.9 − 700 = 200 against
+// 5 % × 10,000 = 500, ratio 2,500,000 ppm.
+func TestRunGuardedUnifiedLiquidation(t *testing.T) {
+	book := legsBook()
+	account := &UnifiedAccount{
+		Balances:  []AssetBalance{{AssetIndex: 1, Amount: 1000}, {AssetIndex: 0, Amount: -700}},
+		Positions: []PerpPosition{{Margin: MarginCross, Size: 100, QuoteBalance: -10000}},
+	}
+	policy := UnifiedLiquidationPolicy{Terms: initial, Objective: ObjectiveLeastValue, Ordering: OrderingCheapest, TakeOverBankrupt: 1}
+	g := PriceGuard{MaxStaleness: 60}
+	mf := []PriceFeed{{Oracle: 100, PublishTime: 1000}}
+	af := []PriceFeed{{Oracle: 1, PublishTime: 1000}, {Oracle: 100, PublishTime: 1000}}
+	nine := UnifiedLeg{Kind: 9, PositionIndex: 9, LiabilityAsset: 9, CollateralAsset: 9, Amount: 9}
+	plain, plainLegs, err := RunUnifiedLiquidation(book, account, 0, legFees, &policy, nil, nil, 0, []UnifiedLeg{nine, nine, nine, nine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := []UnifiedLeg{nine, nine, nine, nine}
+	d, legs, err := RunGuardedUnifiedLiquidation(book, account, 0, mf, af, &g, legFees, &policy, nil, nil, 0, 1060, buf)
+	if err != nil || d != plain || len(legs) != 3 || legs[0] != plainLegs[0] || legs[1] != plainLegs[1] || legs[2] != plainLegs[2] ||
+		d.Action != ActionLiquidate || d.Plan.ValueLiquidated != 9470 || legs[0] != swapLeg(700) || legs[1].Amount != 87 ||
+		legs[2].Amount != 33 || buf[3] != nine {
+		t.Fatalf("age 60: %+v %+v, %v", d, legs, err)
+	}
+	af[1].PublishTime = 999
+	buf = []UnifiedLeg{nine, nine, nine, nine}
+	d, legs, err = RunGuardedUnifiedLiquidation(book, account, 0, mf, af, &g, legFees, &policy, nil, nil, 0, 1060, buf)
+	if err != nil || d.Action != ActionNone || d.Reason != ReasonPriceInvalid || len(legs) != 0 || d.Plan.HealthAfter != (UnifiedHealth{}) ||
+		d.Plan.ValueLiquidated != 0 || buf[0] != nine {
+		t.Fatalf("age 61: %+v, %v", d, err)
+	}
+	af[1].PublishTime = 1000
+	mf[0].GraceUntil = 1061
+	d, legs, err = RunGuardedUnifiedLiquidation(book, account, 0, mf, af, &g, legFees, &policy, nil, nil, 0, 1060, buf)
+	h := d.Plan.HealthAfter
+	if err != nil || d.Action != ActionNone || d.Reason != ReasonGracePeriod || len(legs) != 0 || h.Equity != 300 ||
+		h.Maintenance.Collateral != 200 || h.Maintenance.Requirement != 500 || h.MarginRatioPPM != 2500000 || buf[0] != nine {
+		t.Fatalf("grace: %+v, %v", d, err)
+	}
+	mf[0].GraceUntil = 0
+
+	// Refusals: the legs and the decision untouched.
+	wrong := []PriceFeed{af[0], {Oracle: 101, PublishTime: 1000}}
+	badGuard := PriceGuard{MaxStaleness: 60, Reserved: 1}
+	badEnum := PriceGuard{MaxStaleness: 60, Trigger: 7}
+	d0 := UnifiedDecision{Action: 77}
+	for _, c := range []struct {
+		name    string
+		mf      []PriceFeed
+		nmf     int
+		af      []PriceFeed
+		naf     int
+		g       *PriceGuard
+		legsLen int
+		nilOut  bool
+		want    Status
+	}{
+		{"not guarded", mf, 1, wrong, 2, &g, 4, false, Status(PriceNotGuarded)},
+		{"no market feed", nil, 0, af, 2, &g, 4, false, Status(MarketDataTooShort)},
+		{"one asset feed", mf, 1, af, 1, &g, 4, false, Status(MarketDataTooShort)},
+		{"NULL market feeds", nil, 1, af, 2, &g, 4, false, StatusNullPointer},
+		{"NULL asset feeds", mf, 1, nil, 2, &g, 4, false, StatusNullPointer},
+		{"bad market feeds length", mf, -1, af, 2, &g, 4, false, StatusBadLength},
+		{"bad asset feeds length", mf, 1, af, -1, &g, 4, false, StatusBadLength},
+		{"NULL guard", mf, 1, af, 2, nil, 4, false, StatusNullPointer},
+		{"guard reserved", mf, 1, af, 2, &badGuard, 4, false, StatusReservedNotZero},
+		{"guard source", mf, 1, af, 2, &badEnum, 4, false, StatusInvalidEnum},
+		{"too few legs", mf, 1, af, 2, &g, 2, false, StatusBufferTooSmall},
+		{"bad legs length", mf, 1, af, 2, &g, -1, false, StatusBadLength},
+		{"NULL out", mf, 1, af, 2, &g, 4, true, StatusNullPointer},
+	} {
+		legs := []UnifiedLeg{nine, nine, nine, nine}
+		d := d0
+		out := &d
+		if c.nilOut {
+			out = nil
+		}
+		// A length of −1 is SIZE_MAX to C: refused before any access.
+		err := runGuardedUnifiedLiquidation(book, account, 0, c.mf, c.nmf, c.af, c.naf, c.g, legFees, &policy, nil, nil, 0, 1060,
+			legs, c.legsLen, out)
+		if !errors.Is(err, c.want) || d != d0 || legs[0] != nine || legs[3] != nine {
+			t.Errorf("%s: %v (want %v), decision %+v, legs %+v", c.name, err, c.want, d, legs)
+		}
+	}
+}

@@ -560,6 +560,62 @@ impl Book {
         }
     }
 
+    /// `partliq_run_guarded_unified_liquidation`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn run_guarded_liquidation(
+        &self,
+        pool: u32,
+        feeds: (&[partliq_price_feed], &[partliq_price_feed]),
+        guard: &partliq_price_guard,
+        fees: &[partliq_asset_liquidation_fees],
+        policy: &partliq_unified_liquidation_policy,
+        in_liquidation: u32,
+        now: u64,
+        legs: &mut [partliq_unified_leg],
+        out: &mut partliq_unified_decision,
+    ) -> partliq_status {
+        let [m, p, f, r, a, ap, b, ps] = self.raw().arrays;
+        // SAFETY: see the impl's docs.
+        unsafe {
+            partliq_run_guarded_unified_liquidation(
+                m.0.cast(),
+                m.1,
+                p.0.cast(),
+                p.1,
+                f.0.cast(),
+                f.1,
+                r.0.cast(),
+                r.1,
+                a.0.cast(),
+                a.1,
+                ap.0.cast(),
+                ap.1,
+                b.0.cast(),
+                b.1,
+                ps.0.cast(),
+                ps.1,
+                pool,
+                feeds.0.as_ptr(),
+                feeds.0.len(),
+                feeds.1.as_ptr(),
+                feeds.1.len(),
+                guard,
+                fees.as_ptr(),
+                fees.len(),
+                policy,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                in_liquidation,
+                now,
+                legs.as_mut_ptr(),
+                legs.len(),
+                out,
+            )
+        }
+    }
+
     /// `partliq_settle_delisted`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn delist(

@@ -1,17 +1,22 @@
 //! The oracle entry points over the C ABI — `partliq_price_validity`,
 //! `partliq_guarded_price`, `partliq_resolve_prices`,
-//! `partliq_stable_price_update`, `partliq_initial_price` and
-//! `partliq_run_guarded_pipeline`: no crash; every status named and equal
-//! to the Rust API's; on any error every output untouched byte for byte;
-//! on success the figures are the Rust API's; and the guard's promise: when
-//! the feed of a market the pool holds is refused, the decision is no
-//! liquidation (`PriceInvalid`) with the legs buffer and the account state
-//! untouched; the stable price never passes the oracle.
+//! `partliq_stable_price_update`, `partliq_initial_price`,
+//! `partliq_run_guarded_pipeline` and
+//! `partliq_run_guarded_unified_liquidation`: no crash; every status named
+//! and equal to the Rust API's; on any error every output untouched byte for
+//! byte; on success the figures are the Rust API's; and the guard's
+//! promise: when the feed of a market the pool holds (or, unified, of an
+//! asset it holds) is refused, the decision is no liquidation
+//! (`PriceInvalid`) with the legs buffer and the account state untouched;
+//! the stable price never passes the oracle.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::oracle::{PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice};
+use partliq::unified::{run_guarded_unified_liquidation, LiquidationTiers, UnifiedLeg, UnifiedLiquidationPolicy, MAX_PLAN_LEGS};
 use partliq::{AccountLiquidationState, Ppm, Price, Reason};
 use partliq_ffi::*;
+use partliq_fuzz::legs::*;
+use partliq_fuzz::unified::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]
@@ -45,6 +50,27 @@ struct Input {
     stable: (I64, u8, I64, u8, u32),
     stable_ptr: OutPtr,
     held: u8,
+    unified: Option<UnifiedGuardIn>,
+}
+
+/// A unified pool behind the guard: the market feeds are the drawn feeds,
+/// the asset feeds drawn here.
+#[derive(arbitrary::Arbitrary, Debug)]
+struct UnifiedGuardIn {
+    data: UnifiedIn,
+    asset_feeds: Vec<FeedIn>,
+    market_shape: ArrShape,
+    asset_shape: ArrShape,
+    resolved_marks: bool,
+    fees: Vec<FeesIn>,
+    terms: TermsIn,
+    objective: u8,
+    ordering: u8,
+    take_over: bool,
+    in_liquidation: bool,
+    pool: u8,
+    legs_len: u8,
+    out: OutPtr,
 }
 
 /// A source word: mostly one of the four, sometimes not.
@@ -97,6 +123,189 @@ fn core_use(u: u32) -> Option<PriceUse> {
     }
 }
 
+/// At most six feeds, each `age` seconds old at `now`, now and then in a
+/// grace period ending at `now`, `now + 1` or `now + 2`.
+fn abi_feeds(feeds: &[FeedIn], now: u64) -> Vec<partliq_price_feed> {
+    feeds
+        .iter()
+        .take(6)
+        .map(|f| partliq_price_feed {
+            oracle: f.oracle.get(),
+            publish_time: now.saturating_sub(u64::from(f.age)),
+            confidence: f.confidence.get(),
+            index: f.index.get(),
+            mark: f.mark.get(),
+            grace_until: if f.grace % 4 == 0 { now + u64::from(f.grace % 3) } else { 0 },
+        })
+        .collect()
+}
+
+/// The trigger price of each feed under `guard` (0 when refused).
+fn trigger_marks(guard: &PriceGuard, feeds: &[partliq_price_feed], now: u64, n: usize) -> Vec<i64> {
+    feeds.iter().take(n).map(|f| guard.price(&core_feed(f), now, PriceUse::Trigger).ok().and_then(|r| r.ok()).map_or(0, |p| p.0)).collect()
+}
+
+/// `partliq_run_guarded_unified_liquidation` (every book and account array
+/// valid; the feeds' shapes and the out-pointer as drawn) against the core's
+/// `run_guarded_unified_liquidation`, and the guard's promise.
+fn guarded_unified(
+    u: &UnifiedGuardIn,
+    market_feeds: &[partliq_price_feed],
+    guard: &partliq_price_guard,
+    cg: &Result<PriceGuard, partliq_status>,
+    now: u64,
+) {
+    let mut data = u.data.build(2, 4);
+    let asset_feeds = abi_feeds(&u.asset_feeds, now);
+    if u.resolved_marks {
+        if let Ok(cg) = cg {
+            data.prices = trigger_marks(cg, market_feeds, now, data.markets.len());
+            data.asset_prices = trigger_marks(cg, &asset_feeds, now, data.assets.len());
+        }
+    }
+    let exact = ArrShape { ptr: ArrPtr::Valid, len: ArrLen::Exact };
+    let args = UnifiedArgs::new(&data, UnifiedShapes([exact; 8]));
+    let mf = ArrArg::new(market_feeds, u.market_shape);
+    let af = ArrArg::new(&asset_feeds, u.asset_shape);
+    let fees: Vec<partliq_asset_liquidation_fees> = u.fees.iter().take(4).map(|f| f.to_abi()).collect();
+    let policy = partliq_unified_liquidation_policy {
+        terms: u.terms.to_abi(),
+        objective: u32::from(u.objective % 3),
+        ordering: u32::from(u.ordering % 5),
+        take_over_bankrupt: u32::from(u.take_over),
+        reserved: 0,
+    };
+    let pool = u32::from(u.pool % 3);
+    let legs_len = usize::from(u.legs_len % 8);
+    let mut legs = OutSlot::<partliq_unified_leg>::array(OutPtr::Valid, legs_len.max(1));
+    let mut d = OutSlot::<partliq_unified_decision>::new(u.out);
+    let a = &args;
+    // SAFETY: every book and account array valid for its length; the feeds
+    // valid, NULL, misaligned or of an impossible length (rejected before
+    // any read); the policy, guard and fees live; the outputs valid, NULL
+    // or misaligned.
+    let st = unsafe {
+        partliq_run_guarded_unified_liquidation(
+            a.markets.ptr,
+            a.markets.len,
+            a.prices.ptr,
+            a.prices.len,
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            a.asset_prices.ptr,
+            a.asset_prices.len,
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            pool,
+            mf.ptr,
+            mf.len,
+            af.ptr,
+            af.len,
+            guard,
+            fees.as_ptr(),
+            fees.len(),
+            &policy,
+            core::ptr::null(),
+            0,
+            core::ptr::null(),
+            0,
+            u32::from(u.in_liquidation),
+            now,
+            legs.ptr(),
+            legs_len,
+            d.ptr(),
+        )
+    };
+    assert_named(st);
+    if mf.rejected || af.rejected || d.rejected() {
+        assert!(is_boundary_status(st), "guarded unified: status {st} for a rejected argument");
+        legs.assert_untouched("guarded unified legs");
+        d.assert_untouched("guarded unified decision");
+        return;
+    }
+    let v = args.view();
+    let core_fees: Vec<_> = fees.iter().map(core_fees).collect();
+    // The boundary's value checks before the core, in order: the book and
+    // account, the guard, the terms, the objective and ordering.
+    let pre = v
+        .boundary
+        .map_or(Ok(()), Err)
+        .and_then(|()| cg.clone())
+        .and_then(|g| core_terms(&policy.terms).map(|t| (g, t)))
+        .and_then(|(g, t)| core_plan_options(policy.objective, policy.ordering).map(|o| (g, t, o)));
+    let (cg, (target, band), (objective, ordering)) = match pre {
+        Err(s) => {
+            assert_eq!(st, s);
+            legs.assert_untouched("guarded unified legs");
+            d.assert_untouched("guarded unified decision");
+            return;
+        }
+        Ok(x) => x,
+    };
+    let (book, account) = (v.book(), v.account());
+    let core_policy = UnifiedLiquidationPolicy {
+        target,
+        perp_band: band,
+        asset_fees: &core_fees,
+        objective,
+        ordering,
+        tiers: LiquidationTiers { assets: &[], markets: &[] },
+        take_over_bankrupt: u.take_over,
+    };
+    let core_mf: Vec<PriceFeed> = mf.effective(market_feeds).iter().map(core_feed).collect();
+    let core_af: Vec<PriceFeed> = af.effective(&asset_feeds).iter().map(core_feed).collect();
+    let mut core_legs = vec![UnifiedLeg::default(); legs_len.min(MAX_PLAN_LEGS)];
+    let r = run_guarded_unified_liquidation(
+        &account,
+        pool as usize,
+        &book,
+        &core_mf,
+        &core_af,
+        &cg,
+        &core_policy,
+        u.in_liquidation,
+        now,
+        &mut core_legs,
+    );
+    assert_eq!(st, status_of(&r), "{r:?}");
+    let Ok(want) = r else {
+        legs.assert_untouched("guarded unified legs");
+        d.assert_untouched("guarded unified decision");
+        return;
+    };
+    let o = d.read(0);
+    d.assert_untouched_from(1, "guarded unified decision");
+    assert_eq!((o.action, o.reason, o.plan.leg_count as usize), (want.action as u32, want.reason as u32, want.plan.leg_count));
+    assert_eq!((o.plan.value_liquidated, o.plan.cost_to_account), (want.plan.value_liquidated.0, want.plan.cost_to_account.0));
+    for (i, w) in core_legs[..want.plan.leg_count].iter().enumerate() {
+        assert_eq!(core_leg(&legs.read(i)), Ok(*w));
+    }
+    legs.assert_untouched_from(want.plan.leg_count, "guarded unified legs");
+    // The guard's promise: a refused held feed never liquidates.
+    let refused = |feeds: &[PriceFeed], i: u32| {
+        feeds
+            .get(i as usize)
+            .is_some_and(|f| [PriceUse::Trigger, PriceUse::Limit].iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
+    };
+    let p = account.pool(pool as usize).expect("the core decided on this pool");
+    let refused_held = p.members().any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index))
+        || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index));
+    if refused_held {
+        assert_eq!((o.action, o.reason), (0, Reason::PriceInvalid as u32), "a refused held feed liquidated");
+        assert_eq!(o.plan.leg_count, 0);
+        legs.assert_untouched("legs of a refused price");
+    }
+    if o.reason == Reason::PriceInvalid as u32 {
+        assert!(refused_held, "PriceInvalid without a refused held feed");
+    }
+}
+
 fuzz_target!(|inp: Input| {
     let now = 300 + u64::from(inp.now);
     let guard = partliq_price_guard {
@@ -108,20 +317,11 @@ fuzz_target!(|inp: Input| {
         limit: source_word(inp.sources[2]),
         reserved: u32::from(inp.reserved == 255),
     };
-    let feeds: Vec<partliq_price_feed> = inp
-        .feeds
-        .iter()
-        .take(6)
-        .map(|f| partliq_price_feed {
-            oracle: f.oracle.get(),
-            publish_time: now.saturating_sub(u64::from(f.age)),
-            confidence: f.confidence.get(),
-            index: f.index.get(),
-            mark: f.mark.get(),
-            grace_until: if f.grace % 4 == 0 { now + u64::from(f.grace % 3) } else { 0 },
-        })
-        .collect();
+    let feeds = abi_feeds(&inp.feeds, now);
     let cg = core_guard(&guard);
+    if let Some(u) = &inp.unified {
+        guarded_unified(u, &feeds, &guard, &cg, now);
+    }
     let usage = u32::from(inp.usage % 4);
 
     // partliq_price_validity and partliq_guarded_price on the first feed.
@@ -270,11 +470,7 @@ fuzz_target!(|inp: Input| {
     let mut data = inp.pool.build(4, FUZZ_MAX_POSITIONS);
     if inp.resolved_marks {
         if let Ok(cg) = &cg {
-            data.prices = feeds
-                .iter()
-                .take(data.markets.len())
-                .map(|f| cg.price(&core_feed(f), now, PriceUse::Trigger).ok().and_then(|r| r.ok()).map_or(0, |p| p.0))
-                .collect();
+            data.prices = trigger_marks(cg, &feeds, now, data.markets.len());
         }
     }
     let exact = ArrShape { ptr: ArrPtr::Valid, len: ArrLen::Exact };

@@ -1,7 +1,8 @@
 //! The pipeline for a unified pool (the core's `unified::pipeline`): cancel
 //! its resting orders first, then liquidate its perps,
 //! `partliq_run_unified_pipeline`; the whole liquidation over every kind of
-//! leg, `partliq_run_unified_liquidation`.
+//! leg, `partliq_run_unified_liquidation`, and behind a price guard,
+//! `partliq_run_guarded_unified_liquidation`.
 
 use partliq::pipeline::Decision;
 use partliq::policy::{AccountLiquidationState, Policy};
@@ -11,6 +12,7 @@ use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::boundary::{decode, Flag};
 use crate::boundary::{index, Castable, OK};
 use crate::market::partliq_market;
+use crate::oracle::{partliq_price_feed, partliq_price_guard};
 use crate::pipeline::{decision_of, partliq_decision};
 use crate::plan::{legs_written, partliq_plan_leg};
 use crate::policy::{partliq_account_liquidation_state, partliq_market_capacity_state, partliq_policy};
@@ -20,7 +22,11 @@ use crate::unified::{
     partliq_unified_plan, terms_of,
 };
 use crate::unified::{partliq_perp_position, partliq_perp_risk};
-use partliq::unified::{run_unified_liquidation, LiquidationTiers, UnifiedDecision, UnifiedLeg, UnifiedLiquidationPolicy, MAX_PLAN_LEGS};
+use partliq::oracle::{PriceFeed, PriceGuard};
+use partliq::unified::{
+    run_guarded_unified_liquidation, run_unified_liquidation, LiquidationTiers, UnifiedDecision, UnifiedLeg, UnifiedLiquidationPolicy,
+    MAX_PLAN_LEGS,
+};
 
 /// The pipeline for pool `pool_index` of a unified account (0 the cross
 /// pool, `k ≥ 1` the `k`-th isolated position's): the book and the account
@@ -250,24 +256,183 @@ pub unsafe extern "C" fn partliq_run_unified_liquidation(
     out!(out);
     let book = check!(book.view());
     let account = check!(account.view());
-    if policy.reserved != 0 {
-        return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
-    }
-    let terms = check!(terms_of(asset_fees, &policy.terms));
-    let core_policy = UnifiedLiquidationPolicy {
-        target: terms.target,
-        perp_band: terms.perp_band,
-        asset_fees: terms.asset_fees,
-        objective: check!(decode::<partliq_plan_objective>(policy.objective)),
-        ordering: check!(decode::<partliq_leg_ordering>(policy.ordering)),
-        tiers: LiquidationTiers { assets: asset_tiers, markets: market_tiers },
-        take_over_bankrupt: check!(decode::<Flag>(policy.take_over_bankrupt)),
-    };
+    let core_policy = check!(liquidation_policy_of(asset_fees, policy, asset_tiers, market_tiers));
     let in_liquidation = check!(decode::<Flag>(in_liquidation));
     let pool = check!(index(pool_index));
     let decision = check!(liquidation_core(&account, pool, &book, &core_policy, in_liquidation, legs));
     write_out!(out, decision);
     OK
+}
+
+/// The caller's policy, fees and tiers as the core's policy
+/// (`RESERVED_NOT_ZERO`, `INVALID_ENUM`, the terms' statuses).
+fn liquidation_policy_of<'a>(
+    asset_fees: &'a [partliq_asset_liquidation_fees],
+    policy: &partliq_unified_liquidation_policy,
+    asset_tiers: &'a [u32],
+    market_tiers: &'a [u32],
+) -> Result<UnifiedLiquidationPolicy<'a>, partliq_status> {
+    if policy.reserved != 0 {
+        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+    }
+    let terms = terms_of(asset_fees, &policy.terms)?;
+    Ok(UnifiedLiquidationPolicy {
+        target: terms.target,
+        perp_band: terms.perp_band,
+        asset_fees: terms.asset_fees,
+        objective: decode::<partliq_plan_objective>(policy.objective)?,
+        ordering: decode::<partliq_leg_ordering>(policy.ordering)?,
+        tiers: LiquidationTiers { assets: asset_tiers, markets: market_tiers },
+        take_over_bankrupt: decode::<Flag>(policy.take_over_bankrupt)?,
+    })
+}
+
+/// `partliq_run_unified_liquidation` behind a price guard (the core's
+/// `run_guarded_unified_liquidation`): `market_feeds[i]` is market `i`'s
+/// feed and `asset_feeds[j]` asset `j`'s (`market_feeds_len ≥ markets_len`
+/// and `asset_feeds_len ≥ assets_len`, else `MARKET_DATA_TOO_SHORT`);
+/// `prices` and `asset_prices` the trigger prices resolved from them
+/// (`partliq_resolve_prices`). Over the markets the pool holds a position
+/// in (size ≠ 0) and the assets it holds a balance of (amount ≠ 0): a feed
+/// refused for the trigger or the limit → `PARTLIQ_ACTION_NONE`,
+/// `PARTLIQ_REASON_PRICE_INVALID`, no leg, every figure 0; one in its grace
+/// period → `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health as it
+/// stands; a held mark that is not its feed's trigger price →
+/// `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`. The
+/// legs and `*out` written only on `OK`.
+///
+/// Statuses: `partliq_run_unified_liquidation`'s, the guard's
+/// (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`,
+/// `PRICE_NOT_GUARDED`.
+///
+/// # Safety
+/// As `partliq_run_unified_liquidation`; `market_feeds` and `asset_feeds`
+/// are NULL (only with length 0) or point to that many feeds; `guard` to an
+/// initialised guard.
+#[no_mangle]
+pub unsafe extern "C" fn partliq_run_guarded_unified_liquidation(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    funding_indexes: *const i64,
+    funding_indexes_len: usize,
+    perp_risk: *const partliq_perp_risk,
+    perp_risk_len: usize,
+    assets: *const partliq_asset,
+    assets_len: usize,
+    asset_prices: *const i64,
+    asset_prices_len: usize,
+    balances: *const partliq_asset_balance,
+    balances_len: usize,
+    positions: *const partliq_perp_position,
+    positions_len: usize,
+    pool_index: u32,
+    market_feeds: *const partliq_price_feed,
+    market_feeds_len: usize,
+    asset_feeds: *const partliq_price_feed,
+    asset_feeds_len: usize,
+    guard: *const partliq_price_guard,
+    asset_fees: *const partliq_asset_liquidation_fees,
+    asset_fees_len: usize,
+    policy: *const partliq_unified_liquidation_policy,
+    asset_tiers: *const u32,
+    asset_tiers_len: usize,
+    market_tiers: *const u32,
+    market_tiers_len: usize,
+    in_liquidation: u32,
+    now: u64,
+    legs: *mut partliq_unified_leg,
+    legs_len: usize,
+    out: *mut partliq_unified_decision,
+) -> partliq_status {
+    let book = book_in!(
+        markets,
+        markets_len,
+        prices,
+        prices_len,
+        funding_indexes,
+        funding_indexes_len,
+        perp_risk,
+        perp_risk_len,
+        assets,
+        assets_len,
+        asset_prices,
+        asset_prices_len
+    );
+    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let market_feeds = array_in!(market_feeds, market_feeds_len);
+    let asset_feeds = array_in!(asset_feeds, asset_feeds_len);
+    let guard = struct_in!(guard);
+    let asset_fees = array_in!(asset_fees, asset_fees_len);
+    let policy = struct_in!(policy);
+    let asset_tiers = array_in!(asset_tiers, asset_tiers_len);
+    let market_tiers = array_in!(market_tiers, market_tiers_len);
+    let legs = array_out!(legs, legs_len);
+    out!(out);
+    let book = check!(book.view());
+    let account = check!(account.view());
+    let guard = check!(guard.to_core());
+    let market_feeds = check!(Castable::cast_slice(market_feeds));
+    let asset_feeds = check!(Castable::cast_slice(asset_feeds));
+    let core_policy = check!(liquidation_policy_of(asset_fees, policy, asset_tiers, market_tiers));
+    let in_liquidation = check!(decode::<Flag>(in_liquidation));
+    let pool = check!(index(pool_index));
+    let feeds = Feeds { markets: market_feeds, assets: asset_feeds, guard: &guard, now };
+    let decision = check!(guarded_liquidation_core(&account, pool, &book, &feeds, &core_policy, in_liquidation, legs));
+    write_out!(out, decision);
+    OK
+}
+
+/// The feeds, the guard and the clock of a guarded liquidation.
+struct Feeds<'a> {
+    /// One per market.
+    markets: &'a [PriceFeed],
+    /// One per asset.
+    assets: &'a [PriceFeed],
+    /// The price policy.
+    guard: &'a PriceGuard,
+    /// The caller's clock.
+    now: u64,
+}
+
+/// The core's guarded step (a frame over 4 KiB), kept out of the exported
+/// function's frame as `liquidation_core`: it plans into its own legs, then
+/// writes the caller's (only on success).
+#[inline(never)]
+fn guarded_liquidation_core(
+    account: &UnifiedAccount<'_>,
+    pool: usize,
+    book: &MarginBook<'_>,
+    feeds: &Feeds<'_>,
+    policy: &UnifiedLiquidationPolicy<'_>,
+    in_liquidation: bool,
+    legs: &mut [partliq_unified_leg],
+) -> Result<partliq_unified_decision, partliq_status> {
+    let mut staged = [UnifiedLeg::default(); MAX_PLAN_LEGS];
+    let room = staged.get_mut(..legs.len().min(MAX_PLAN_LEGS)).ok_or(PARTLIQ_STATUS_OUT_OF_RANGE)?;
+    let d = run_guarded_unified_liquidation(
+        account,
+        pool,
+        book,
+        feeds.markets,
+        feeds.assets,
+        feeds.guard,
+        policy,
+        in_liquidation,
+        feeds.now,
+        room,
+    )
+    .map_err(status_of)?;
+    Ok(decision_out(&d, &staged, legs))
+}
+
+/// The caller's decision, the planned legs copied to the front of `legs`.
+fn decision_out(d: &UnifiedDecision, staged: &[UnifiedLeg], legs: &mut [partliq_unified_leg]) -> partliq_unified_decision {
+    for (slot, leg) in legs.iter_mut().zip(staged.iter().take(d.plan.leg_count)) {
+        *slot = partliq_unified_leg::from(leg);
+    }
+    partliq_unified_decision { action: d.action as u32, reason: d.reason as u32, plan: partliq_unified_plan::from(&d.plan) }
 }
 
 /// The core's step (a frame over 4 KiB), kept out of the exported
@@ -285,10 +450,7 @@ fn liquidation_core(
     let mut staged = [UnifiedLeg::default(); MAX_PLAN_LEGS];
     let room = staged.get_mut(..legs.len().min(MAX_PLAN_LEGS)).ok_or(PARTLIQ_STATUS_OUT_OF_RANGE)?;
     let d: UnifiedDecision = run_unified_liquidation(account, pool, book, policy, in_liquidation, room).map_err(status_of)?;
-    for (slot, leg) in legs.iter_mut().zip(staged.iter().take(d.plan.leg_count)) {
-        *slot = partliq_unified_leg::from(leg);
-    }
-    Ok(partliq_unified_decision { action: d.action as u32, reason: d.reason as u32, plan: partliq_unified_plan::from(&d.plan) })
+    Ok(decision_out(&d, &staged, legs))
 }
 
 #[cfg(all(test, feature = "std"))]
@@ -636,5 +798,244 @@ mod liquidation_tests {
         };
         assert_eq!(s, PARTLIQ_STATUS_NULL_POINTER);
         assert_eq!(legs, [NINE; 4]);
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod oracle_guarded_tests {
+    use super::*;
+    use crate::fixtures::{cross, legs_book, Book};
+    use crate::health::{partliq_health_state, partliq_target, partliq_target_kind};
+    use crate::pipeline::{partliq_action, partliq_reason};
+    use crate::unified::partliq_unified_health;
+
+    const FEES: [partliq_asset_liquidation_fees; 2] = [
+        partliq_asset_liquidation_fees { liquidator_bonus_ppm: 0, insurance_fee_ppm: 0 },
+        partliq_asset_liquidation_fees { liquidator_bonus_ppm: 50_000, insurance_fee_ppm: 0 },
+    ];
+    const POLICY: partliq_unified_liquidation_policy = partliq_unified_liquidation_policy {
+        terms: partliq_leg_terms {
+            target: partliq_target { kind: partliq_target_kind::Initial as u32, buffer_ppm: 0 },
+            perp_band_ppm: 0,
+            reserved: 0,
+        },
+        objective: 0,
+        ordering: 0,
+        take_over_bankrupt: 1,
+        reserved: 0,
+    };
+    const NINE: partliq_unified_leg =
+        partliq_unified_leg { kind: 9, position_index: 9, liability_asset: 9, collateral_asset: 9, amount: 9 };
+    /// Fresh for 60 s; every figure reads the oracle.
+    const GUARD: partliq_price_guard = partliq_price_guard {
+        max_staleness: 60,
+        max_confidence_ppm: 0,
+        max_deviation_ppm: 0,
+        trigger: 0,
+        initial: 0,
+        limit: 0,
+        reserved: 0,
+    };
+
+    /// A feed publishing `oracle` at 1,000.
+    fn feed(oracle: i64) -> partliq_price_feed {
+        partliq_price_feed { oracle, publish_time: 1_000, ..Default::default() }
+    }
+
+    /// The book's own marks as feeds: market 0 at 100, assets at 1 and 100.
+    fn feeds() -> ([partliq_price_feed; 1], [partliq_price_feed; 2]) {
+        ([feed(100)], [feed(1), feed(100)])
+    }
+
+    /// The planner's mix (1,000 hundredths, a 700 borrow, a long 100 @ 100
+    /// with cash −10,000): unweighted equity 1,000 − 700 + (10,000 −
+    /// 10,000) = 300; maintenance collateral 1,000 × 0.9 − 700 = 200
+    /// against 5 % × 10,000 = 500: liquidatable.
+    fn mix() -> Book {
+        legs_book(&[(1, 1_000), (0, -700)], &[cross(100, -10_000)])
+    }
+
+    fn guarded(
+        b: &Book,
+        f: (&[partliq_price_feed], &[partliq_price_feed]),
+        now: u64,
+        legs: &mut [partliq_unified_leg],
+        d: &mut partliq_unified_decision,
+    ) -> partliq_status {
+        b.run_guarded_liquidation(0, f, &GUARD, &FEES, &POLICY, 0, now, legs, d)
+    }
+
+    /// Asset 1's feed published at 999 is 61 s old at 1,060, one second
+    /// past the guard's 60: nothing priced, no leg, every figure 0.
+    #[test]
+    fn a_feed_one_second_too_old_refuses() {
+        let (m, mut a) = feeds();
+        a[1].publish_time = 999;
+        let mut legs = [NINE; 4];
+        let mut d = partliq_unified_decision { action: 77, ..Default::default() };
+        assert_eq!(guarded(&mix(), (&m, &a), 1_060, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason), (partliq_action::None as u32, partliq_reason::PriceInvalid as u32));
+        assert_eq!((d.plan.leg_count, d.plan.value_liquidated, d.plan.cost_to_account, d.plan.proven_least), (0, 0, 0, 0));
+        assert_eq!(d.plan.health_after, partliq_unified_health::default());
+        assert_eq!(legs, [NINE; 4], "no leg written");
+        // The market's feed stale instead (published 999): the same.
+        let (mut m, a) = feeds();
+        m[0].publish_time = 999;
+        assert_eq!(guarded(&mix(), (&m, &a), 1_060, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (partliq_action::None as u32, partliq_reason::PriceInvalid as u32, 0));
+        // A stale feed of an asset the pool does not hold is not read: a
+        // pool of only the 1,000 hundredths (healthy) decides as unguarded.
+        let healthy = legs_book(&[(1, 1_000)], &[]);
+        let (m, mut a) = feeds();
+        a[0].publish_time = 0;
+        assert_eq!(guarded(&healthy, (&m, &a), 1_060, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason), (partliq_action::None as u32, partliq_reason::Healthy as u32));
+    }
+
+    /// At 1,060 every feed is 60 s old, the guard's maximum: a healthy pool
+    /// decides exactly as `partliq_run_unified_liquidation` (no planning:
+    /// runs under Miri).
+    #[test]
+    fn at_the_maximum_age_a_healthy_pool_decides_as_unguarded() {
+        let healthy = legs_book(&[(1, 1_000)], &[]);
+        let (m, a) = feeds();
+        let (mut l1, mut l2) = ([NINE; 4], [NINE; 4]);
+        let (mut d1, mut d2) = (partliq_unified_decision::default(), partliq_unified_decision { action: 77, ..Default::default() });
+        assert_eq!(healthy.run_liquidation(0, &FEES, &POLICY, (&[], &[]), 0, &mut l1, &mut d1), OK);
+        assert_eq!(guarded(&healthy, (&m, &a), 1_060, &mut l2, &mut d2), OK);
+        assert_eq!((d2, l2), (d1, l1));
+        // 1,000 hundredths at 100: equity 1,000; maintenance collateral 900.
+        assert_eq!((d2.action, d2.plan.health_after.equity, d2.plan.health_after.maintenance.collateral), (0, 1_000, 900));
+    }
+
+    /// At the maximum age the planner's mix is liquidated exactly as
+    /// unguarded: the swap of 700, 87 of the perp and 33 of its loss for a
+    /// deposit, 9,470 liquidated (the core's planner test has the
+    /// arithmetic).
+    #[cfg_attr(miri, ignore)]
+    #[test]
+    fn at_the_maximum_age_the_mix_is_liquidated_as_unguarded() {
+        let (m, a) = feeds();
+        let (mut l1, mut l2) = ([NINE; 4], [NINE; 4]);
+        let (mut d1, mut d2) = (partliq_unified_decision::default(), partliq_unified_decision { action: 77, ..Default::default() });
+        assert_eq!(mix().run_liquidation(0, &FEES, &POLICY, (&[], &[]), 0, &mut l1, &mut d1), OK);
+        assert_eq!(guarded(&mix(), (&m, &a), 1_060, &mut l2, &mut d2), OK);
+        assert_eq!((d2, l2), (d1, l1));
+        assert_eq!((d2.action, d2.reason), (partliq_action::Liquidate as u32, partliq_reason::TargetRestored as u32));
+        assert_eq!((d2.plan.leg_count, d2.plan.value_liquidated), (3, 9_470));
+        assert_eq!((l2[0].amount, l2[1].amount, l2[2].amount, l2[3]), (700, 87, 33, NINE));
+    }
+
+    /// The market in its grace period until 1,061: at 1,060 nothing, with
+    /// the pool's health as it stands — equity 300, maintenance 200 against
+    /// 500, ratio 500 / 200 = 2,500,000 ppm, liquidatable. At 1,061 the
+    /// grace is over (and the feeds still 61 s old: refused).
+    #[test]
+    fn grace_period_reports_the_health() {
+        let (mut m, a) = feeds();
+        m[0].grace_until = 1_061;
+        let mut legs = [NINE; 4];
+        let mut d = partliq_unified_decision::default();
+        assert_eq!(guarded(&mix(), (&m, &a), 1_060, &mut legs, &mut d), OK);
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (partliq_action::None as u32, partliq_reason::GracePeriod as u32, 0));
+        let h = d.plan.health_after;
+        assert_eq!((h.equity, h.maintenance.collateral, h.maintenance.requirement), (300, 200, 500));
+        assert_eq!((h.margin_ratio_ppm, h.state), (2_500_000, partliq_health_state::Liquidatable as u32));
+        assert_eq!(legs, [NINE; 4]);
+        assert_eq!(guarded(&mix(), (&m, &a), 1_061, &mut legs, &mut d), OK);
+        assert_eq!(d.reason, partliq_reason::PriceInvalid as u32);
+    }
+
+    /// Every refusal leaves the legs and `*out` as they were: a mark that
+    /// is not its feed's price, feeds shorter than the book, a guard with a
+    /// reserved field or an unknown source, NULL and impossible lengths,
+    /// misaligned feeds.
+    #[test]
+    fn refusals_leave_the_outputs() {
+        let b = mix();
+        let (m, a) = feeds();
+        let d0 = partliq_unified_decision { action: 77, ..Default::default() };
+        let check = |s: partliq_status, legs: [partliq_unified_leg; 4], d: partliq_unified_decision| {
+            assert_eq!((legs, d), ([NINE; 4], d0), "written with status {s}");
+            s
+        };
+        let run = |mf: (*const partliq_price_feed, usize), af: (*const partliq_price_feed, usize), guard: *const partliq_price_guard| {
+            let (mut legs, mut d) = ([NINE; 4], d0);
+            let [mk, p, f, r, at, ap, bl, ps] = b.raw().arrays;
+            // SAFETY: pointers from live vectors with their lengths, or the
+            // one under test, refused before any read.
+            let s = unsafe {
+                partliq_run_guarded_unified_liquidation(
+                    mk.0.cast(),
+                    mk.1,
+                    p.0.cast(),
+                    p.1,
+                    f.0.cast(),
+                    f.1,
+                    r.0.cast(),
+                    r.1,
+                    at.0.cast(),
+                    at.1,
+                    ap.0.cast(),
+                    ap.1,
+                    bl.0.cast(),
+                    bl.1,
+                    ps.0.cast(),
+                    ps.1,
+                    0,
+                    mf.0,
+                    mf.1,
+                    af.0,
+                    af.1,
+                    guard,
+                    FEES.as_ptr(),
+                    2,
+                    &POLICY,
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    1_060,
+                    legs.as_mut_ptr(),
+                    4,
+                    &mut d,
+                )
+            };
+            check(s, legs, d)
+        };
+        let (mp, ap) = ((m.as_ptr(), 1), (a.as_ptr(), 2));
+        let null = core::ptr::null::<partliq_price_feed>();
+        assert_eq!(run((null, 1), ap, &GUARD), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(run(mp, (null, 2), &GUARD), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(run(mp, ap, core::ptr::null()), PARTLIQ_STATUS_NULL_POINTER);
+        assert_eq!(run((m.as_ptr(), usize::MAX), ap, &GUARD), PARTLIQ_STATUS_BAD_LENGTH);
+        assert_eq!(run(mp, (a.as_ptr(), usize::MAX), &GUARD), PARTLIQ_STATUS_BAD_LENGTH);
+        #[repr(C, align(8))]
+        struct Aligned([u8; 128]);
+        let buf = Aligned([0; 128]);
+        // SAFETY: within the buffer.
+        let at4 = unsafe { buf.0.as_ptr().add(4) };
+        assert_eq!(run((at4.cast(), 1), ap, &GUARD), PARTLIQ_STATUS_MISALIGNED_POINTER);
+        assert_eq!(run(mp, ap, at4.cast()), PARTLIQ_STATUS_MISALIGNED_POINTER);
+        // NULL of length 0: no feed for market 0, or for the assets.
+        assert_eq!(run((null, 0), ap, &GUARD), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+        assert_eq!(run(mp, (a.as_ptr(), 1), &GUARD), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+        assert_eq!(run(mp, ap, &partliq_price_guard { reserved: 1, ..GUARD }), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        assert_eq!(run(mp, ap, &partliq_price_guard { limit: 4, ..GUARD }), PARTLIQ_STATUS_INVALID_ENUM);
+        // Asset 1 priced at 100, its feed at 101: not the guarded price.
+        let a101 = [feed(1), feed(101)];
+        assert_eq!(run(mp, (a101.as_ptr(), 2), &GUARD), PARTLIQ_STATUS_PRICE_NOT_GUARDED);
+        // The policy's and the flag's refusals, as unguarded.
+        let (mut legs, mut d) = ([NINE; 4], d0);
+        let s = b.run_guarded_liquidation(0, (&m, &a), &GUARD, &FEES, &POLICY, 2, 1_060, &mut legs, &mut d);
+        assert_eq!(check(s, legs, d), PARTLIQ_STATUS_INVALID_ENUM);
+        let bad = partliq_unified_liquidation_policy { reserved: 1, ..POLICY };
+        let s = b.run_guarded_liquidation(0, (&m, &a), &GUARD, &FEES, &bad, 0, 1_060, &mut legs, &mut d);
+        assert_eq!(check(s, legs, d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        let s = b.run_guarded_liquidation(7, (&m, &a), &GUARD, &FEES, &POLICY, 0, 1_060, &mut legs, &mut d);
+        assert_eq!(check(s, legs, d), PARTLIQ_STATUS_UNKNOWN_POSITION);
+        assert!(buf.0.iter().all(|b| *b == 0));
     }
 }

@@ -8,16 +8,25 @@ import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import dev.partliq.Partliq.AccountState;
+import dev.partliq.Partliq.Asset;
+import dev.partliq.Partliq.AssetBalance;
+import dev.partliq.Partliq.AssetLiquidationFees;
 import dev.partliq.Partliq.Decision;
 import dev.partliq.Partliq.Market;
 import dev.partliq.Partliq.MarketCapacityState;
+import dev.partliq.Partliq.PerpPosition;
+import dev.partliq.Partliq.PerpRisk;
 import dev.partliq.Partliq.PlanLeg;
 import dev.partliq.Partliq.Position;
 import dev.partliq.Partliq.SizeT;
+import dev.partliq.Partliq.UnifiedDecision;
+import dev.partliq.Partliq.UnifiedLeg;
+import dev.partliq.Partliq.UnifiedLiquidationPolicy;
 
 /**
  * The JNA binding of prices with integrity (ffi/src/oracle.rs): price feeds,
- * the price guard, the stable price, and the guarded pipeline.
+ * the price guard, the stable price, the guarded pipeline and the guarded
+ * unified liquidation.
  */
 public interface PartliqOracle extends Library {
   PartliqOracle LIB = Native.load("partliq", PartliqOracle.class);
@@ -91,4 +100,12 @@ public interface PartliqOracle extends Library {
   int partliq_run_guarded_pipeline(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long collateral, Position[] positions,
       SizeT positionsLen, PriceFeed[] feeds, SizeT feedsLen, PriceGuard guard, Pointer policy, AccountState accountState,
       MarketCapacityState[] marketStates, SizeT marketStatesLen, long now, long block, PlanLeg[] legs, SizeT legsLen, Decision out);
+
+  /** partliq_run_unified_liquidation behind the guard: one feed per market and per asset. */
+  int partliq_run_guarded_unified_liquidation(Market[] markets, SizeT marketsLen, long[] prices, SizeT pricesLen, long[] fundingIndexes,
+      SizeT fundingIndexesLen, PerpRisk[] perpRisk, SizeT perpRiskLen, Asset[] assets, SizeT assetsLen, long[] assetPrices,
+      SizeT assetPricesLen, AssetBalance[] balances, SizeT balancesLen, PerpPosition[] positions, SizeT positionsLen, int poolIndex,
+      PriceFeed[] marketFeeds, SizeT marketFeedsLen, PriceFeed[] assetFeeds, SizeT assetFeedsLen, PriceGuard guard,
+      AssetLiquidationFees[] assetFees, SizeT assetFeesLen, UnifiedLiquidationPolicy policy, int[] assetTiers, SizeT assetTiersLen,
+      int[] marketTiers, SizeT marketTiersLen, int inLiquidation, long now, UnifiedLeg[] legs, SizeT legsLen, UnifiedDecision out);
 }

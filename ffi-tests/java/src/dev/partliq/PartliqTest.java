@@ -603,7 +603,7 @@ public final class PartliqTest {
    * asset 0 the quote asset at par, asset 1 in hundredths (e = −2) at price 100, 80 / 90 % and 120 / 110 %; balances as given (asset,
    * amount pairs), one cross position when size is not 0.
    */
-  private static Unified legsBook(long[] balances, long size, long quoteBalance) {
+  static Unified legsBook(long[] balances, long size, long quoteBalance) {
     Market m = new Market();
     m.lot_step = 1;
     m.tick = 1;
