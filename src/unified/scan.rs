@@ -147,7 +147,7 @@ pub fn is_hit(h: &UnifiedHealth) -> bool {
 fn pools_from<'a>(account: &UnifiedAccount<'a>, from: usize) -> impl Iterator<Item = (usize, UnifiedPool<'a>)> + 'a {
     let positions = account.positions;
     let cross = (from == 0)
-        .then(|| (0usize, UnifiedPool { balances: account.balances, positions, margin: PositionMargin::Cross, first_position: 0 }));
+        .then_some((0usize, UnifiedPool { balances: account.balances, positions, margin: PositionMargin::Cross, first_position: 0 }));
     let isolated = positions
         .iter()
         .enumerate()

@@ -7,15 +7,20 @@ use partliq::unified::*;
 use partliq::*;
 use proptest::prelude::*;
 
+/// A generated position: market, size, quote balance, isolated, last
+/// funding index, open bids.
+type RawPerp = (u32, i64, i64, bool, i64, i64);
+
+/// A generated account: balances (asset, amount) and positions.
+type RawAccount = (Vec<(u32, i64)>, Vec<RawPerp>);
+
 /// One generated batch: the book's variable parts and flat accounts.
 #[derive(Debug, Clone)]
 struct Batch {
     marks: [i64; 2],
     asset_prices: [i64; 2],
     funding: [i64; 2],
-    /// Per account: balances (asset, amount) and positions (market, size,
-    /// quote balance, isolated, last funding index, bids).
-    accounts: Vec<(Vec<(u32, i64)>, Vec<(u32, i64, i64, bool, i64, i64)>)>,
+    accounts: Vec<RawAccount>,
     binance: bool,
 }
 
