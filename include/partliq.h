@@ -3610,6 +3610,93 @@ typedef struct partliq_unified_decision {
 } partliq_unified_decision;
 
 /**
+ * One unified account of a flat batch: a range of the balances array and a
+ * range of the positions array.
+ */
+typedef struct partliq_unified_scan_account {
+  /**
+   * Index of the account's first balance in the balances array.
+   */
+  uint32_t first_balance;
+  /**
+   * Number of balances (consecutive from `first_balance`).
+   */
+  uint32_t balance_count;
+  /**
+   * Index of the account's first position in the positions array.
+   */
+  uint32_t first_position;
+  /**
+   * Number of positions (consecutive from `first_position`).
+   */
+  uint32_t position_count;
+} partliq_unified_scan_account;
+
+/**
+ * A pool a unified scan found needing liquidation.
+ */
+typedef struct partliq_unified_scan_hit {
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint64_t account_index;
+  /**
+   * Index of the pool in the account (0: cross; `k ≥ 1`: the `k`-th
+   * isolated position's).
+   */
+  uint64_t pool_index;
+  /**
+   * Its exact health (`partliq_unified_pool_health`'s).
+   */
+  struct partliq_unified_health health;
+} partliq_unified_scan_hit;
+
+/**
+ * What a unified scan did.
+ */
+typedef struct partliq_unified_scan_outcome {
+  /**
+   * Hits written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * Account of the pool not examined to the end (the hit not written, the
+   * pool whose health failed); when complete, the accounts' length (or
+   * the start account when already past it).
+   */
+  uint64_t next_account;
+  /**
+   * That pool's index (0 for a malformed account, and when complete).
+   */
+  uint64_t next_pool;
+  /**
+   * Account to start the next scan at: `next_account` when the buffer
+   * filled; past the failed pool (or, for a malformed account, at the
+   * next account) when one failed. Never before the start.
+   */
+  uint64_t resume_account;
+  /**
+   * Pool to start the next scan at (a pool beyond the account's last
+   * moves on to the next account).
+   */
+  uint64_t resume_pool;
+  /**
+   * Pools whose health was computed.
+   */
+  uint64_t exact_checks;
+  /**
+   * A `partliq_scan_end`.
+   */
+  uint32_t end;
+  /**
+   * With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status
+   * (`UNKNOWN_POSITION` for an account whose range lies outside its
+   * array); else 0.
+   */
+  partliq_status error;
+} partliq_unified_scan_outcome;
+
+/**
  * The steps a deficit goes through, in order.
  */
 typedef struct partliq_waterfall_policy {
@@ -6390,6 +6477,53 @@ partliq_status partliq_unified_plan_liquidation(const struct partliq_market *mar
                                                 struct partliq_unified_leg *legs,
                                                 size_t legs_len,
                                                 struct partliq_unified_plan *out);
+
+/**
+ * Scans the unified accounts `accounts` (each a range of `balances` and of
+ * `positions`) from pool `start_pool` of account `start_account` on,
+ * against the book with `ladder`: writes each pool that is not healthy or
+ * at the ladder's liquidation rung or worse, with its exact health, to the
+ * front of `hits` (in account then pool order), and what the scan did to
+ * `*out` — exactly the core's `UnifiedScanner::scan_flat`. A full buffer or
+ * a pool whose health fails stops the scan with status `OK` and says where
+ * to resume (`resume_account`, `resume_pool`).
+ *
+ * The book as `partliq_unified_pool_health`'s. Statuses: the arrays' and
+ * `out`'s, the book's and the accounts' checks of values
+ * (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), the ladder's NULL. A pool's own
+ * errors (and `INVALID_MARGIN_LADDER`) are reported in `*out`. Nothing is
+ * written unless `OK`.
+ *
+ * # Safety
+ * Each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements (`hits` writable, any values, not overlapping the
+ * others); `ladder` is NULL or points to an initialised ladder; `out` is
+ * NULL or valid for one write.
+ */
+partliq_status partliq_unified_scan(const struct partliq_market *markets,
+                                    size_t markets_len,
+                                    const int64_t *prices,
+                                    size_t prices_len,
+                                    const int64_t *funding_indexes,
+                                    size_t funding_indexes_len,
+                                    const struct partliq_perp_risk *perp_risk,
+                                    size_t perp_risk_len,
+                                    const struct partliq_asset *assets,
+                                    size_t assets_len,
+                                    const int64_t *asset_prices,
+                                    size_t asset_prices_len,
+                                    const struct partliq_asset_balance *balances,
+                                    size_t balances_len,
+                                    const struct partliq_perp_position *positions,
+                                    size_t positions_len,
+                                    const struct partliq_unified_scan_account *accounts,
+                                    size_t accounts_len,
+                                    uint64_t start_account,
+                                    uint64_t start_pool,
+                                    const struct partliq_margin_ladder *ladder,
+                                    struct partliq_unified_scan_hit *hits,
+                                    size_t hits_len,
+                                    struct partliq_unified_scan_outcome *out);
 
 /**
  * Resolves a deficit left on an exhausted pool through the policy's steps,

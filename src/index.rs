@@ -17,6 +17,11 @@
 //! `O(k)` for the caller to confirm the `k` entries with the exact health
 //! check ([`crate::scan::Scanner::confirm`]).
 //!
+//! The index keys perp pools ([`ScanAccount`]s) only. Unified accounts
+//! (balances with haircuts, borrows, funding, resting orders) are not keyed:
+//! their pools are found by the unified scan ([`crate::unified::scan`]),
+//! which checks every pool exactly on each update.
+//!
 //! # The key
 //!
 //! [`position_key`]: the mark of the indexed market below which (long) or

@@ -360,3 +360,60 @@ fn lending_mode_allocates_nothing() {
     });
     assert_eq!(n, 0, "lending mode made {n} heap allocations");
 }
+
+#[test]
+fn unified_scan_allocates_nothing() {
+    use partliq::unified::{
+        scan_unified, MarginBook, MarginLadder, PerpPosition, UnifiedAccount, UnifiedCursor, UnifiedScanAccount, UnifiedScanHit,
+        UnifiedScanner,
+    };
+    let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+    let prices = [Price(100)];
+    let assets = [partliq::Asset::at_par(0)];
+    let asset_prices = [Price(1)];
+    let book = MarginBook {
+        markets: &markets,
+        prices: &prices,
+        funding_indexes: &[0],
+        perp_risk: &[],
+        assets: &assets,
+        asset_prices: &asset_prices,
+    };
+    let mut balances = Vec::new();
+    let mut positions = Vec::new();
+    let mut flat = Vec::new();
+    for i in 0..100i64 {
+        let (fb, fp) = (balances.len() as u32, positions.len() as u32);
+        balances.push(partliq::AssetBalance { asset_index: 0, amount: 400 + i * 3 });
+        positions.push(PerpPosition::cross(0, Size(100), Quote(-10_000)));
+        if i % 2 == 0 {
+            positions.push(PerpPosition::isolated(0, Size(-10), Quote(1_000 + i)));
+        }
+        flat.push(UnifiedScanAccount {
+            first_balance: fb,
+            balance_count: 1,
+            first_position: fp,
+            position_count: positions.len() as u32 - fp,
+        });
+    }
+    let accounts: Vec<UnifiedAccount<'_>> = flat.iter().map(|a| a.view(&balances, &positions).unwrap()).collect();
+    let mut out = vec![UnifiedScanHit::default(); 3];
+    let n = allocations_during(|| {
+        let s = UnifiedScanner::new(book, MarginLadder::BINANCE_PORTFOLIO_MARGIN);
+        let mut at = UnifiedCursor::default();
+        let mut hits = 0;
+        loop {
+            let r = s.scan_flat(&flat, &balances, &positions, at, &mut out);
+            hits += r.count;
+            if r.end == ScanEnd::Complete {
+                break;
+            }
+            at = r.resume;
+        }
+        assert!(hits > 0);
+        let r = scan_unified(&book, &MarginLadder::STANDARD, &accounts, UnifiedCursor::default(), &mut out);
+        assert!(r.count > 0);
+        let _ = s.check(&accounts[0], 0);
+    });
+    assert_eq!(n, 0, "the unified scan allocated");
+}

@@ -2,7 +2,8 @@
  * (built, scanned in chunks with resume, stale after a mark or market
  * change), the liquidation-price index (keyed, queried, re-keyed, another
  * market refused), confirmation of its candidates, the cross-account
- * priority order, and the venue replicas' functions (dYdX v4, Aave v3) on
+ * priority order, the unified scan over flat unified accounts (every pool,
+ * resumed, malformed accounts and bad ladders reported), and the venue replicas' functions (dYdX v4, Aave v3) on
  * hand-computed rows; and every bad input — NULL, misaligned, undersized,
  * not initialised, stale — with the outputs untouched. */
 #include "check.h"
@@ -387,8 +388,117 @@ static void test_aave(void) {
   UNTOUCHED(l);
 }
 
+/* The unified scan: 20 accounts over flat arrays, each a deposit of
+ * 490 + i quote units at par and a cross long 100 at 100 with quote balance
+ * −10,000 (collateral 490 + i against maintenance 500: a hit for i < 10),
+ * and every even one an isolated short 1 with quote balance 99 (equity −1:
+ * bankrupt). Hits: 10 cross + 10 isolated = 20 over 30 pools. */
+#define N_UNIFIED 20
+
+static void test_unified_scan(void) {
+  partliq_market ms[1] = {hot_market()};
+  int64_t prices[1] = {100};
+  partliq_asset par;
+  memset(&par, 0, sizeof par);
+  par.initial_asset_weight_ppm = par.maintenance_asset_weight_ppm = 1000000;
+  par.initial_liability_weight_ppm = par.maintenance_liability_weight_ppm = 1000000;
+  par.imf_unit = 1;
+  int64_t asset_prices[1] = {1};
+  partliq_asset_balance balances[N_UNIFIED];
+  partliq_perp_position positions[2 * N_UNIFIED];
+  partliq_unified_scan_account accounts[N_UNIFIED];
+  uint32_t np = 0;
+  memset(positions, 0, sizeof positions);
+  for (uint32_t i = 0; i < N_UNIFIED; i++) {
+    balances[i].asset_index = 0;
+    balances[i].reserved = 0;
+    balances[i].amount = 490 + (int64_t)i;
+    accounts[i].first_balance = i;
+    accounts[i].balance_count = 1;
+    accounts[i].first_position = np;
+    positions[np].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+    positions[np].size = 100;
+    positions[np].quote_balance = -10000;
+    np++;
+    if (i % 2 == 0) {
+      positions[np].margin = PARTLIQ_POSITION_MARGIN_ISOLATED;
+      positions[np].size = -1;
+      positions[np].quote_balance = 99;
+      np++;
+    }
+    accounts[i].position_count = np - accounts[i].first_position;
+  }
+  partliq_margin_ladder ladder;
+  CHECK_STATUS(partliq_margin_ladder_standard(&ladder), PARTLIQ_STATUS_OK);
+#define USCAN(acc, n, sa, sp, lad, h, hn, o)                                                                                   \
+  partliq_unified_scan(ms, 1, prices, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1, balances, N_UNIFIED, positions, np, acc, \
+                       n, sa, sp, lad, h, hn, o)
+  /* A buffer of 3: 20 hits in 7 calls, resuming at (resume_account, resume_pool). */
+  partliq_unified_scan_hit hits[3];
+  partliq_unified_scan_outcome out;
+  uint64_t sa = 0, sp = 0;
+  int calls = 0, total = 0, cross = 0, isolated = 0;
+  for (;;) {
+    CHECK_STATUS(USCAN(accounts, N_UNIFIED, sa, sp, &ladder, hits, 3, &out), PARTLIQ_STATUS_OK);
+    calls++;
+    for (uint64_t k = 0; k < out.count; k++) {
+      total++;
+      if (hits[k].pool_index == 0) {
+        cross++;
+        CHECK(hits[k].account_index < 10);
+        CHECK(hits[k].health.state == PARTLIQ_HEALTH_STATE_LIQUIDATABLE);
+        CHECK(hits[k].health.equity == 490 + (int64_t)hits[k].account_index);
+        CHECK(hits[k].health.maintenance.requirement == 500);
+      } else {
+        isolated++;
+        CHECK(hits[k].pool_index == 1 && hits[k].account_index % 2 == 0);
+        CHECK(hits[k].health.state == PARTLIQ_HEALTH_STATE_BANKRUPT && hits[k].health.equity == -1);
+      }
+    }
+    if (out.end == PARTLIQ_SCAN_END_COMPLETE) break;
+    CHECK(out.end == PARTLIQ_SCAN_END_BUFFER_FULL && out.count == 3);
+    CHECK(out.resume_account == out.next_account && out.resume_pool == out.next_pool);
+    sa = out.resume_account;
+    sp = out.resume_pool;
+  }
+  CHECK(total == 20 && cross == 10 && isolated == 10 && calls == 7);
+  CHECK(out.next_account == N_UNIFIED && out.next_pool == 0);
+  /* One hit from pool 1 of account 18 on: account 18's isolated pool. */
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 18, 1, &ladder, hits, 3, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.count == 1 && hits[0].account_index == 18 && hits[0].pool_index == 1 && out.exact_checks == 2);
+  /* A malformed account (balance range past the array) fails in the
+   * outcome; resume at the next account. */
+  partliq_unified_scan_account bad[2] = {accounts[0], accounts[1]};
+  bad[0].first_balance = N_UNIFIED;
+  CHECK_STATUS(USCAN(bad, 2, 0, 0, &ladder, hits, 3, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.end == PARTLIQ_SCAN_END_FAILED && out.error == PARTLIQ_STATUS_UNKNOWN_POSITION);
+  CHECK(out.next_account == 0 && out.resume_account == 1 && out.resume_pool == 0);
+  /* An invalid ladder fails the first pool: resume at its next pool. */
+  partliq_margin_ladder wrong = ladder;
+  wrong.liquidation_ppm = 1;
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 0, 0, &wrong, hits, 3, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.end == PARTLIQ_SCAN_END_FAILED && out.error == PARTLIQ_STATUS_INVALID_MARGIN_LADDER);
+  CHECK(out.resume_account == 0 && out.resume_pool == 1);
+  /* Past the end: complete, nothing written. */
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 1000, 0, &ladder, hits, 3, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.end == PARTLIQ_SCAN_END_COMPLETE && out.count == 0 && out.next_account == 1000);
+  /* Refusals: NULLs, bad lengths, a bad margin; nothing written. */
+  POISON(out);
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 0, 0, NULL, hits, 3, &out), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 0, 0, &ladder, hits, 3, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 0, 0, &ladder, NULL, 3, &out), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(USCAN(NULL, N_UNIFIED, 0, 0, &ladder, hits, 3, &out), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(USCAN(accounts, SIZE_MAX, 0, 0, &ladder, hits, 3, &out), PARTLIQ_STATUS_BAD_LENGTH);
+  positions[0].margin = 7;
+  CHECK_STATUS(USCAN(accounts, N_UNIFIED, 0, 0, &ladder, hits, 3, &out), PARTLIQ_STATUS_INVALID_ENUM);
+  positions[0].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+  UNTOUCHED(out);
+#undef USCAN
+}
+
 void test_hot_path(void) {
   test_scanner();
+  test_unified_scan();
   test_index();
   test_priority();
   test_dydx();

@@ -572,3 +572,60 @@ func AaveLiquidationCall(reserves []AaveReserve, user []AaveUserReserve, call *A
 		(*C.partliq_aave_liquidation)(unsafe.Pointer(&l))))
 	return l, after, deficits, err
 }
+
+// UnifiedScanAccount is partliq_unified_scan_account: a range of the flat
+// balances and one of the flat positions.
+type UnifiedScanAccount struct {
+	FirstBalance  uint32
+	BalanceCount  uint32
+	FirstPosition uint32
+	PositionCount uint32
+}
+
+// UnifiedScanHit is partliq_unified_scan_hit.
+type UnifiedScanHit struct {
+	AccountIndex uint64
+	PoolIndex    uint64
+	Health       UnifiedHealth
+}
+
+// UnifiedScanOutcome is partliq_unified_scan_outcome.
+type UnifiedScanOutcome struct {
+	Count         uint64
+	NextAccount   uint64
+	NextPool      uint64
+	ResumeAccount uint64
+	ResumePool    uint64
+	ExactChecks   uint64
+	End           uint32
+	Error         uint32
+}
+
+var (
+	_ [unsafe.Sizeof(UnifiedScanAccount{}) - C.sizeof_partliq_unified_scan_account]byte
+	_ [C.sizeof_partliq_unified_scan_account - unsafe.Sizeof(UnifiedScanAccount{})]byte
+	_ [unsafe.Sizeof(UnifiedScanHit{}) - C.sizeof_partliq_unified_scan_hit]byte
+	_ [C.sizeof_partliq_unified_scan_hit - unsafe.Sizeof(UnifiedScanHit{})]byte
+	_ [unsafe.Sizeof(UnifiedScanOutcome{}) - C.sizeof_partliq_unified_scan_outcome]byte
+	_ [C.sizeof_partliq_unified_scan_outcome - unsafe.Sizeof(UnifiedScanOutcome{})]byte
+)
+
+// UnifiedScan is partliq_unified_scan of the flat accounts (ranges of
+// flat.Balances and flat.Positions) from pool startPool of account
+// startAccount, with a hit buffer of hitsLen; the hits returned are the
+// Count written.
+func UnifiedScan(b *Book, flat *UnifiedAccount, accounts []UnifiedScanAccount, startAccount, startPool uint64, ladder MarginLadder,
+	hitsLen int) (UnifiedScanOutcome, []UnifiedScanHit, error) {
+	var out UnifiedScanOutcome
+	hits := make([]UnifiedScanHit, hitsLen)
+	c := cUnified(b, flat)
+	err := check(C.partliq_unified_scan(c.markets, c.nMarkets, c.prices, c.nPrices, c.funding, c.nFunding, c.risk, c.nRisk,
+		c.assets, c.nAssets, c.assetPrices, c.nAssetPrices, c.balances, c.nBalances, c.positions, c.nPositions,
+		(*C.partliq_unified_scan_account)(first(accounts)), C.size_t(len(accounts)), C.uint64_t(startAccount), C.uint64_t(startPool),
+		(*C.partliq_margin_ladder)(unsafe.Pointer(&ladder)), (*C.partliq_unified_scan_hit)(first(hits)), C.size_t(hitsLen),
+		(*C.partliq_unified_scan_outcome)(unsafe.Pointer(&out))))
+	if err != nil {
+		return out, nil, err
+	}
+	return out, hits[:out.Count], nil
+}

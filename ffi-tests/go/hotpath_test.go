@@ -292,3 +292,84 @@ func TestAaveLiquidation(t *testing.T) {
 		t.Errorf("liquidation %+v %+v %v", l.DebtRepaid, after, err)
 	}
 }
+
+// The unified scan against partliq_unified_pool_health over every pool of
+// every account: the README's book, 12 accounts of 40 SOL and (6 − i) × 300
+// USDC (a borrow from i = 7), the BTC long cross and, every third account,
+// an isolated 0.01 BTC short with 10 × i USD of equity. With Binance's
+// ladder the cross pools of i ≥ 5 (2,399.95 + 300 × (6 − i) below 105 % of
+// 2,850) and the isolated pool of i = 0 (0 below 28.50) are hits: 8 of 16
+// pools. Scanned with a buffer of 2 and resumed.
+func TestUnifiedScanIsEveryPool(t *testing.T) {
+	book, base := readmeUnified()
+	flat := &UnifiedAccount{}
+	var accounts []UnifiedScanAccount
+	for i := 0; i < 12; i++ {
+		a := UnifiedScanAccount{FirstBalance: uint32(len(flat.Balances)), BalanceCount: 2, FirstPosition: uint32(len(flat.Positions))}
+		flat.Balances = append(flat.Balances, base.Balances[0], AssetBalance{AssetIndex: 0, Amount: int64(6-i) * 300000000})
+		flat.Positions = append(flat.Positions, base.Positions[0])
+		if i%3 == 0 {
+			flat.Positions = append(flat.Positions, PerpPosition{Margin: MarginIsolated, Size: -1000000, QuoteBalance: 570000000 + int64(i)*10000000, LastFundingIndex: 1500})
+		}
+		a.PositionCount = uint32(len(flat.Positions)) - a.FirstPosition
+		accounts = append(accounts, a)
+	}
+	ladder := MarginLadderBinancePortfolioMargin()
+	type hit struct {
+		account, pool uint64
+		h             UnifiedHealth
+	}
+	var want []hit
+	for i, a := range accounts {
+		acc := &UnifiedAccount{Balances: flat.Balances[a.FirstBalance : a.FirstBalance+a.BalanceCount],
+			Positions: flat.Positions[a.FirstPosition : a.FirstPosition+a.PositionCount]}
+		n, err := UnifiedPoolCount(acc.Positions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < n; k++ {
+			h, err := UnifiedPoolHealth(book, acc, uint32(k), ladder)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.State != StateHealthy || h.Rung >= RungLiquidation {
+				want = append(want, hit{uint64(i), uint64(k), h})
+			}
+		}
+	}
+	var got []hit
+	sa, sp := uint64(0), uint64(0)
+	for calls := 0; ; calls++ {
+		if calls > 100 {
+			t.Fatal("the resume loop must end")
+		}
+		out, hits, err := UnifiedScan(book, flat, accounts, sa, sp, ladder, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			got = append(got, hit{h.AccountIndex, h.PoolIndex, h.Health})
+		}
+		if out.End == ScanComplete {
+			break
+		}
+		if out.End != ScanBufferFull || out.Count != 2 {
+			t.Fatalf("outcome %+v", out)
+		}
+		sa, sp = out.ResumeAccount, out.ResumePool
+	}
+	if len(got) != len(want) || len(want) != 8 {
+		t.Fatalf("got %d hits, want %d (8 of 16 pools)", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("hit %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// A malformed account fails in the outcome.
+	bad := []UnifiedScanAccount{{FirstBalance: 99, BalanceCount: 1}}
+	out, _, err := UnifiedScan(book, flat, bad, 0, 0, ladder, 2)
+	if err != nil || out.End != ScanFailed || Status(out.Error) != StatusUnknownPosition || out.ResumeAccount != 1 {
+		t.Fatalf("malformed: %+v, %v", out, err)
+	}
+}

@@ -5,7 +5,9 @@
 //! index (`partliq_index_*`: the same inserts, counts and query answers as a
 //! core index over its own storage; another market refused) and
 //! `partliq_sort_by_priority` (the core's order, the buffer untouched on
-//! error).
+//! error), and `partliq_unified_scan` (the boundary's refusals with nothing
+//! written; otherwise exactly the core's `UnifiedScanner::scan_flat`,
+//! outcome and hits, and a resume loop that ends).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::index::{candidates_of, IndexEntry, LiquidationIndex};
@@ -13,6 +15,7 @@ use partliq::priority::{sort_by_priority, PriorityItem, PriorityOrder};
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, Scanner};
 use partliq::{Price, Quote, ScanAccount};
 use partliq_ffi::*;
+use partliq_fuzz::unified::{LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -52,6 +55,22 @@ struct Input {
     items: Vec<(I64, I64, I64, I64, I64)>,
     order: u8,
     indices: Vec<u8>,
+    unified: UnifiedScanIn,
+}
+
+#[derive(arbitrary::Arbitrary, Debug)]
+struct UnifiedScanIn {
+    data: UnifiedIn,
+    shapes: UnifiedShapes,
+    /// (first balance, balance count, first position, position count).
+    accounts: Vec<(u8, u8, u8, u8)>,
+    accounts_shape: ArrShape,
+    start: (u8, u8),
+    ladder: LadderIn,
+    ladder_ptr: OutPtr,
+    hits: OutPtr,
+    hits_len: u8,
+    out: OutPtr,
 }
 
 /// 16-byte aligned memory of `bytes`, and the pointer and length a shape gives.
@@ -360,4 +379,134 @@ fuzz_target!(|inp: Input| {
     } else {
         assert_eq!(idx, before, "sort_by_priority wrote on error");
     }
+    unified_scan(&inp.unified);
 });
+
+/// `partliq_unified_scan` against the core's `UnifiedScanner::scan_flat`.
+fn unified_scan(u: &UnifiedScanIn) {
+    use partliq::unified::{UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanner};
+    let data = u.data.build(4, FUZZ_MAX_POSITIONS);
+    let args = UnifiedArgs::new(&data, u.shapes);
+    let accounts: Vec<partliq_unified_scan_account> = u
+        .accounts
+        .iter()
+        .take(12)
+        .map(|&(fb, bc, fp, pc)| partliq_unified_scan_account {
+            first_balance: u32::from(fb % 16),
+            balance_count: u32::from(bc % 5),
+            first_position: u32::from(fp % 16),
+            position_count: u32::from(pc % 5),
+        })
+        .collect();
+    let acc_arg = ArrArg::new(&accounts, u.accounts_shape);
+    let ladder = u.ladder.to_abi();
+    let ladder_arg = InStruct::new(ladder, u.ladder_ptr);
+    let hits_len = usize::from(u.hits_len % 8);
+    let mut hits = OutSlot::<partliq_unified_scan_hit>::array(u.hits, hits_len);
+    let mut out = OutSlot::<partliq_unified_scan_outcome>::new(u.out);
+    let (sa, sp) = (u64::from(u.start.0 % 16), u64::from(u.start.1 % 4));
+    let a = &args;
+    // SAFETY: every array is valid for its length unless the boundary must
+    // reject it before any read; the ladder, hits and output are valid, NULL
+    // or misaligned.
+    let st = unsafe {
+        partliq_unified_scan(
+            a.markets.ptr,
+            a.markets.len,
+            a.prices.ptr,
+            a.prices.len,
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            a.asset_prices.ptr,
+            a.asset_prices.len,
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            acc_arg.ptr,
+            acc_arg.len,
+            sa,
+            sp,
+            ladder_arg.ptr(),
+            hits.ptr(),
+            hits_len,
+            out.ptr(),
+        )
+    };
+    assert_named(st);
+    // A hits pointer of length 0 is never read: NULL and misaligned pass.
+    let hits_rejected = hits_len > 0 && hits.rejected();
+    if args.rejected() || acc_arg.rejected || ladder_arg.rejected() || hits_rejected || out.rejected() {
+        assert!(is_boundary_status(st), "status {st} for a rejected argument");
+        out.assert_untouched("unified scan outcome");
+        hits.assert_untouched_from(0, "unified scan hits");
+        return;
+    }
+    let v = args.view();
+    if let Some(b) = v.boundary {
+        assert_eq!(st, b);
+        out.assert_untouched("unified scan outcome");
+        hits.assert_untouched_from(0, "unified scan hits");
+        return;
+    }
+    assert_eq!(st, PARTLIQ_STATUS_OK);
+    let core_accounts: Vec<UnifiedScanAccount> = acc_arg
+        .effective(&accounts)
+        .iter()
+        .map(|a| UnifiedScanAccount {
+            first_balance: a.first_balance,
+            balance_count: a.balance_count,
+            first_position: a.first_position,
+            position_count: a.position_count,
+        })
+        .collect();
+    let s = UnifiedScanner::new(v.book(), LadderIn::core(&ladder));
+    let mut core_hits = vec![UnifiedScanHit::default(); hits_len];
+    let start = UnifiedCursor { account: sa as usize, pool: sp as usize };
+    let r = s.scan_flat(&core_accounts, &v.balances, &v.positions, start, &mut core_hits);
+    let o = out.read(0);
+    let (end, error) = end_code(r.end);
+    assert_eq!(
+        (o.count, o.next_account, o.next_pool, o.resume_account, o.resume_pool, o.exact_checks, o.end, o.error),
+        (
+            r.count as u64,
+            r.next.account as u64,
+            r.next.pool as u64,
+            r.resume.account as u64,
+            r.resume.pool as u64,
+            r.exact_checks as u64,
+            end,
+            error
+        )
+    );
+    for (i, h) in core_hits.iter().take(r.count).enumerate() {
+        let c = hits.read(i); // i < count ≤ hits_len: a valid pointer
+        assert_eq!((c.account_index, c.pool_index), (h.account_index as u64, h.pool_index as u64));
+        assert_eq!(c.health, partliq_unified_health::from(&h.health));
+    }
+    if !hits.rejected() {
+        hits.assert_untouched_from(r.count, "unified scan hits");
+    }
+    // The resume loop ends (with a non-empty buffer) and never moves back.
+    if hits_len > 0 {
+        let mut at = r.resume;
+        let mut prev = start;
+        for _ in 0..1_000 {
+            if at.account >= core_accounts.len() {
+                return;
+            }
+            assert!(at >= prev);
+            let r = s.scan_flat(&core_accounts, &v.balances, &v.positions, at, &mut core_hits);
+            if r.end == ScanEnd::Complete {
+                return;
+            }
+            prev = at;
+            at = r.resume;
+        }
+        panic!("the unified scan's resume loop did not end");
+    }
+}

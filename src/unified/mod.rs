@@ -42,6 +42,7 @@ pub mod legs;
 pub mod lending;
 pub mod pipeline;
 pub mod planner;
+pub mod scan;
 pub mod waterfall;
 
 use crate::account::Position;
@@ -64,6 +65,7 @@ pub use pipeline::{
     perp_view, run_guarded_unified_liquidation, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy,
 };
 pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
+pub use scan::{is_hit, scan_unified, UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanOutcome, UnifiedScanner};
 pub use waterfall::{
     check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,
     FundId, FundScope, LedgerEntry, LedgerUnit, Party, Socialization, StepUse, WaterfallContext, WaterfallOutcome, WaterfallPolicy,

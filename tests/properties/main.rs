@@ -18,6 +18,8 @@
 //!   the health factor's direction, the least debt to cover;
 //! - `unified`: unified accounts — today's model as an exact special case,
 //!   the health levels in order, health monotone in prices and weights;
+//! - `unified_scan`: the unified batch scan against brute force over every
+//!   pool, resumed across buffer sizes;
 //! - `waterfall`: the bankruptcy waterfall against a model — steps in
 //!   policy order, the ledger owning each deficit once, socialized charges
 //!   covering the loss with bounded dust, haircut deposits at most `D − L`.
@@ -51,4 +53,5 @@ mod shared_stress;
 mod sizing;
 mod unified;
 mod unified_liquidation;
+mod unified_scan;
 mod waterfall;

@@ -4,7 +4,8 @@
 //! A pool's health is in `health`, the pipeline in `pipeline`; its
 //! liquidation legs in `legs`, the planner over them in `planner`, the
 //! bankruptcy waterfall in `waterfall`, a delisted market's final
-//! settlement in `delisting`.
+//! settlement in `delisting`; the batch scan of many accounts' pools in
+//! `scan`.
 //!
 //! A unified account is passed flat, as `balances, balances_len,
 //! positions, positions_len`, after its book: `markets, markets_len,
@@ -18,6 +19,7 @@ mod legs;
 mod lending;
 mod pipeline;
 mod planner;
+mod scan;
 mod waterfall;
 
 pub use delisting::*;
@@ -26,6 +28,7 @@ pub use legs::*;
 pub use lending::*;
 pub use pipeline::*;
 pub use planner::*;
+pub use scan::*;
 pub use waterfall::*;
 
 use partliq::unified::{PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};
