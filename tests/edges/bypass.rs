@@ -85,7 +85,10 @@ fn projection_at_its_edge() {
 fn block_limit_reached_then_projection() {
     let used = AccountLiquidationState { block: 1, block_notional: Quote(1_000), ..Default::default() };
     let (d, legs, st) = call(-9_700, &capped(EmergencyBypass::OFF), used);
-    assert_eq!((d.action, d.reason, legs.len(), st), (Action::None, Reason::BlockLimitReached, 0, used));
+    // Nothing booked; the liquidation's clock (for the ramps) starts at
+    // this call's time, 5: a liquidation held back by a limit is under way.
+    let started = AccountLiquidationState { liquidation_start_time: 5, liquidation_started: true, ..used };
+    assert_eq!((d.action, d.reason, legs.len(), st), (Action::None, Reason::BlockLimitReached, 0, started));
     let bypass = EmergencyBypass { below_fraction: Fraction::default(), project: true, adverse_move: Ppm(100_000) };
     let (d, legs, st) = call(-9_700, &capped(bypass), used);
     assert_eq!((d.reason, legs[0].size_delta, st.block_notional), (Reason::EmergencyBypass, Size(-50), Quote(6_000)));
