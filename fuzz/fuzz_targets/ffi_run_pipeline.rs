@@ -7,7 +7,8 @@
 //! API's, and the decision keeps its promises (legs on distinct positions,
 //! closing side, within the position; legs only for `Liquidate`; the
 //! backstop figures exactly for `Backstop`; `TargetRestored` reaches the
-//! target).
+//! target). The reserving pipeline on the same arguments decides the same
+//! and records the Rust API's reservations.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::{AccountLiquidationState, MarketCapacityState, PlanLeg, Quote};
@@ -231,8 +232,123 @@ fuzz_target!(|inp: Input| {
         assert_eq!((a.window_start, a.used), (c.window_start, c.used.0), "market state differs from the Rust API's");
     }
     assert_eq!(&ms[ms_len..], &ms0[ms_len..], "market state past the length written");
+    reserving(&args, &policy, st0, &ms0[..ms_len], now, block, legs_len, &o, &cst, &cms);
     record_loss(&inp);
 });
+
+/// `partliq_run_pipeline_reserving` on the same valid arguments, with blank
+/// records: the same decision, legs and states as `partliq_run_pipeline`
+/// (reserving changes the bookkeeping, never the decision), and records
+/// byte for byte the Rust API's; one record per leg, nothing past them; a
+/// second call with those records still open is `RESERVATION_TABLE_FULL`
+/// with nothing written.
+#[allow(clippy::too_many_arguments)]
+fn reserving(
+    args: &PoolArgs<'_>,
+    policy: &partliq_policy,
+    st0: partliq_account_liquidation_state,
+    ms0: &[partliq_market_capacity_state],
+    now: u64,
+    block: u64,
+    legs_len: usize,
+    plain: &partliq_decision,
+    plain_state: &AccountLiquidationState,
+    plain_ms: &[MarketCapacityState],
+) {
+    let mut state = st0;
+    let mut ms = ms0.to_vec();
+    let mut legs = vec![partliq_plan_leg::default(); legs_len.max(1)];
+    let mut records = vec![partliq_leg_reservation::default(); legs_len.max(1)];
+    let mut out = partliq_decision::default();
+    let ms_ptr = if ms.is_empty() { core::ptr::null_mut() } else { ms.as_mut_ptr() };
+    // SAFETY: every pointer is valid for its length (the arguments passed
+    // the boundary in the plain call).
+    let st = unsafe {
+        partliq_run_pipeline_reserving(
+            args.markets.ptr,
+            args.markets.len,
+            args.prices.ptr,
+            args.prices.len,
+            args.data.collateral,
+            args.positions.ptr,
+            args.positions.len,
+            policy,
+            &mut state,
+            ms_ptr,
+            ms.len(),
+            now,
+            block,
+            legs.as_mut_ptr(),
+            legs_len,
+            records.as_mut_ptr(),
+            legs_len,
+            &mut out,
+        )
+    };
+    assert_eq!(st, PARTLIQ_STATUS_OK, "the reserving pipeline refused what the plain one took");
+    assert_eq!((out.action, out.reason, out.plan.leg_count), (plain.action, plain.reason, plain.plan.leg_count));
+    assert_eq!(out.plan.health_after, plain.plan.health_after);
+    assert_eq!(core_state(&state), *plain_state, "reserving: account state differs from the plain call's");
+    for (a, c) in ms.iter().zip(plain_ms) {
+        assert_eq!((a.window_start, a.used), (c.window_start, c.used.0), "reserving: market state differs");
+    }
+    let k = out.plan.leg_count as usize;
+    let blank = partliq_leg_reservation::default();
+    assert!(records[k..].iter().all(|r| r == &blank), "a record past the legs written");
+    // The core's records on copies of the same state.
+    let v = args.view();
+    let cp = core_policy(policy).unwrap();
+    let mut cst = core_state(&st0);
+    let mut cms: Vec<MarketCapacityState> =
+        ms0.iter().map(|m| MarketCapacityState { window_start: m.window_start, used: Quote(m.used) }).collect();
+    let mut core_legs = vec![PlanLeg::default(); legs_len];
+    let mut core_records = vec![partliq::LegReservation::default(); legs_len];
+    let d = partliq::run_pipeline_reserving(&v.pool(), &v.markets, &v.prices, &cp, &mut cst, &mut cms, now, block, &mut core_legs, &mut core_records)
+        .unwrap();
+    assert_eq!(d.plan.leg_count, k);
+    for (a, c) in records[..k].iter().zip(&core_records) {
+        // SAFETY: both are plain `repr(C)` records of the same size (the C
+        // layer casts one into the other); read as bytes.
+        let (ab, cb) = unsafe {
+            (
+                core::slice::from_raw_parts((a as *const partliq_leg_reservation).cast::<u8>(), core::mem::size_of::<partliq_leg_reservation>()),
+                core::slice::from_raw_parts((c as *const partliq::LegReservation).cast::<u8>(), core::mem::size_of::<partliq::LegReservation>()),
+            )
+        };
+        assert_eq!(ab, cb, "a record differs from the Rust API's");
+    }
+    if k > 0 {
+        let (mut state2, mut out2) = (state, partliq_decision::default());
+        let (before_state, before_records) = (state2, records.clone());
+        let ms_ptr = if ms.is_empty() { core::ptr::null_mut() } else { ms.as_mut_ptr() };
+        // SAFETY: as above.
+        let st = unsafe {
+            partliq_run_pipeline_reserving(
+                args.markets.ptr,
+                args.markets.len,
+                args.prices.ptr,
+                args.prices.len,
+                args.data.collateral,
+                args.positions.ptr,
+                args.positions.len,
+                policy,
+                &mut state2,
+                ms_ptr,
+                ms.len(),
+                now,
+                block,
+                legs.as_mut_ptr(),
+                legs_len,
+                records.as_mut_ptr(),
+                legs_len,
+                &mut out2,
+            )
+        };
+        assert_eq!(st, PARTLIQ_STATUS_RESERVATION_TABLE_FULL, "open records not refused");
+        assert_eq!((state2, &records), (before_state, &before_records), "written on a refusal");
+        assert_eq!(out2, partliq_decision::default(), "decision written on a refusal");
+    }
+}
 
 /// `partliq_account_state_record_insurance_loss` against the Rust API.
 fn record_loss(inp: &Input) {
