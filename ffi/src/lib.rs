@@ -209,8 +209,8 @@ pub use policy::*;
 pub use presets::*;
 pub use pricing::*;
 pub use priority::*;
-pub use scan::*;
 pub use ramps::*;
+pub use scan::*;
 pub use settlement::*;
 #[cfg(target_has_atomic = "64")]
 pub use shared::*;
