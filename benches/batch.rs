@@ -4,6 +4,10 @@
 //! * `dydx_risk/{1,16}`: `venues::dydx_v4::subaccount_risk` of a subaccount
 //!   of 1 and 16 BTC-like positions (atomic resolution −10, price exponent
 //!   −5, IMF 5 %, MF 60 %, open interest below the lower cap).
+//! * `dydx_position_16/{fast,exact}`: the 16 positions' risk through
+//!   `position_net_notional_value_and_margin` (the 64-bit path where it
+//!   applies, here everywhere) and `…_exact` (always the `i128` path): the
+//!   fast path's gain, measured in one run.
 //! * `health_1000`: `pool_health` of 1,000 single-position accounts, one
 //!   call each, as the C ABI's batch entry point computes them.
 //!
@@ -65,6 +69,24 @@ fn batch(c: &mut Criterion) {
         let usdc = 200_000_000_000i128;
         assert!(!subaccount_risk(usdc, &ps).unwrap().is_liquidatable());
         g.bench_function(format!("dydx_risk/{n}"), |b| b.iter(|| subaccount_risk(black_box(usdc), black_box(&ps)).unwrap()));
+    }
+    let ps = dydx_subaccount(16);
+    for (name, exact) in [("fast", false), ("exact", true)] {
+        g.bench_function(format!("dydx_position_16/{name}"), |b| {
+            b.iter(|| {
+                let mut sum = 0i128;
+                for p in black_box(&ps) {
+                    let r = if exact {
+                        p.perpetual.position_net_notional_value_and_margin_exact(p.price, p.quantums, 0)
+                    } else {
+                        p.perpetual.position_net_notional_value_and_margin(p.price, p.quantums, 0)
+                    };
+                    let r = r.unwrap();
+                    sum += r.mmr + r.imr + r.nc;
+                }
+                sum
+            })
+        });
     }
     let ms = [single_tier()];
     let prices = [Price(5_700_000)];

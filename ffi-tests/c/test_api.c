@@ -262,6 +262,68 @@ static void test_pool_health_batch(void) {
   }
 }
 
+static void test_plan_liquidation_batch(void) {
+  /* test_plan's markets and positions (M0 10 %/5 %, M1 20 %/10 %, no fee,
+     band 0, marks 100 / 50; equity 380 < MM 550): account 0 is that pool
+     (largest maintenance first closes 34 of position 0 at the mark), account
+     1 the same positions with 1,000,000 collateral (already safe), account 2
+     a range past the array. */
+  partliq_market ms[2] = {market_a(), market_a()};
+  ms[0].liquidation_fee_ppm = 0;
+  ms[1].liquidation_fee_ppm = 0;
+  ms[1].tiers[0].initial_ppm = 200000;
+  ms[1].tiers[0].maintenance_ppm = 100000;
+  const int64_t prices[2] = {100, 50};
+  const partliq_position ps[2] = {position(0, 100, -9600), position(1, -10, 480)};
+  const partliq_batch_account acc[3] = {{0, 0, 2}, {1000000, 0, 2}, {0, 2, 1}};
+  partliq_plan_params params;
+  memset(&params, 0, sizeof params);
+  params.order = PARTLIQ_PLAN_ORDER_LARGEST_MAINTENANCE_FIRST;
+  partliq_plan plans[3];
+  partliq_plan_leg legs[6];
+  partliq_status st[3];
+  memset(plans, 0, sizeof plans);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_OK);
+  CHECK(st[0] == PARTLIQ_STATUS_OK && plans[0].status == PARTLIQ_OUTCOME_RESTORED && plans[0].leg_count == 1);
+  CHECK(legs[0].position_index == 0 && legs[0].size_delta == -34 && legs[0].limit_price == 100 && legs[0].expected_cash == 3400);
+  {
+    /* Account 0 is exactly partliq_plan_liquidation of its pool. */
+    partliq_plan one;
+    partliq_plan_leg one_legs[2];
+    CHECK_STATUS(partliq_plan_liquidation(ms, 2, prices, 2, 0, ps, 2, &params, one_legs, 2, &one), PARTLIQ_STATUS_OK);
+    CHECK(memcmp(&one, &plans[0], sizeof one) == 0 && memcmp(&one_legs[0], &legs[0], sizeof legs[0]) == 0);
+  }
+  CHECK(st[1] == PARTLIQ_STATUS_OK && plans[1].status == PARTLIQ_OUTCOME_ALREADY_SAFE && plans[1].leg_count == 0);
+  CHECK(plans[1].health_before.equity == 1000380);
+  CHECK(st[2] == PARTLIQ_STATUS_UNKNOWN_POSITION);
+  /* An empty batch: NULL arrays with length 0. */
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, NULL, 0, ps, 2, &params, NULL, 0, 1, NULL, NULL, 0), PARTLIQ_STATUS_OK);
+  /* The shared arguments: refused whole, nothing written. */
+  POISON(plans);
+  POISON(legs);
+  POISON(st);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, NULL, 3, ps, 2, &params, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, NULL, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, NULL, 6, 2, plans, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, NULL, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, plans, NULL, 3), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_plan_liquidation_batch(NULL, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_NULL_POINTER);
+  /* out_len ≠ accounts_len, legs_len ≠ accounts_len × legs_per_account,
+     no leg slots, products and lengths past the address space. */
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, plans, st, 2), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 5, 2, plans, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 0, 0, plans, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, SIZE_MAX, plans, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, SIZE_MAX, ps, 2, &params, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, SIZE_MAX, 2, plans, st, 3), PARTLIQ_STATUS_BAD_LENGTH);
+  /* An out-of-range order enum. */
+  params.order = 99;
+  CHECK_STATUS(partliq_plan_liquidation_batch(ms, 2, prices, 2, acc, 3, ps, 2, &params, legs, 6, 2, plans, st, 3), PARTLIQ_STATUS_INVALID_ENUM);
+  UNTOUCHED(plans);
+  UNTOUCHED(legs);
+  UNTOUCHED(st);
+}
+
 static void test_account_health(void) {
   const int64_t prices[2] = {90, 12345};
   partliq_position ps[2] = {position(0, 100, -9000), position(1, -3, 500)};
@@ -657,6 +719,7 @@ int main(void) {
   test_market_validate();
   test_pool_health();
   test_pool_health_batch();
+  test_plan_liquidation_batch();
   test_account_health();
   test_minimal_close();
   test_minimal_close_is_exact_with_fine_lots();

@@ -398,3 +398,105 @@ func PoolHealthBatch(markets []Market, prices []int64, accounts []BatchAccount, 
 	}
 	return health, errs, nil
 }
+
+// PlanLiquidationBatch is partliq_plan_liquidation_batch: the liquidation
+// plan of every account in one crossing, with one params for all. Account
+// i's legs are legs[i][:plans[i].LegCount] (legsPerAccount slots each). The
+// error is the batch's (bad shared arguments, legsPerAccount 0);
+// statuses[i] is account i's (nil: its plan is plans[i]).
+func PlanLiquidationBatch(markets []Market, prices []int64, accounts []BatchAccount, positions []Position, params PlanParams,
+	legsPerAccount int) ([]Plan, [][]PlanLeg, []error, error) {
+	plans := make([]Plan, len(accounts))
+	legs := make([]PlanLeg, len(accounts)*legsPerAccount)
+	statuses := make([]C.partliq_status, len(accounts))
+	p := (&Pool{Markets: markets, Prices: prices, Positions: positions}).c()
+	var acc *C.partliq_batch_account
+	var out *C.partliq_plan
+	var st *C.partliq_status
+	var legsPtr *C.partliq_plan_leg
+	if len(accounts) > 0 {
+		acc = (*C.partliq_batch_account)(unsafe.Pointer(&accounts[0]))
+		out = (*C.partliq_plan)(unsafe.Pointer(&plans[0]))
+		st = &statuses[0]
+	}
+	if len(legs) > 0 {
+		legsPtr = (*C.partliq_plan_leg)(unsafe.Pointer(&legs[0]))
+	}
+	if err := check(C.partliq_plan_liquidation_batch(p.markets, p.nMarkets, p.prices, p.nPrices, acc, C.size_t(len(accounts)),
+		p.positions, p.nPositions, (*C.partliq_plan_params)(unsafe.Pointer(&params)), legsPtr, C.size_t(len(legs)),
+		C.size_t(legsPerAccount), out, st, C.size_t(len(accounts)))); err != nil {
+		return nil, nil, nil, err
+	}
+	errs := make([]error, len(accounts))
+	accountLegs := make([][]PlanLeg, len(accounts))
+	for i, s := range statuses {
+		errs[i] = check(s)
+		if errs[i] == nil {
+			accountLegs[i] = legs[i*legsPerAccount : i*legsPerAccount+int(plans[i].LegCount)]
+		}
+	}
+	return plans, accountLegs, errs, nil
+}
+
+// BatchDydxPosition is partliq_batch_dydx_position: a dYdX v4 perpetual
+// position with its market, in 64-bit fields.
+type BatchDydxPosition struct {
+	PerpetualID            uint32
+	AtomicResolution       int32
+	OpenInterest           int64
+	InitialMarginPPM       uint32
+	MaintenanceFractionPPM uint32
+	OpenInterestLowerCap   uint64
+	OpenInterestUpperCap   uint64
+	Price                  uint64
+	PriceExponent          int32
+	Reserved               uint32
+	Quantums               int64
+	QuoteBalance           int64
+}
+
+// BatchDydxRisk is partliq_batch_dydx_risk: a subaccount's margin, quote quantums.
+type BatchDydxRisk struct {
+	MMR          int64
+	IMR          int64
+	NC           int64
+	Liquidatable uint32
+	Reserved     uint32
+}
+
+var (
+	_ [unsafe.Sizeof(BatchDydxPosition{}) - C.sizeof_partliq_batch_dydx_position]byte
+	_ [C.sizeof_partliq_batch_dydx_position - unsafe.Sizeof(BatchDydxPosition{})]byte
+	_ [unsafe.Sizeof(BatchDydxRisk{}) - C.sizeof_partliq_batch_dydx_risk]byte
+	_ [C.sizeof_partliq_batch_dydx_risk - unsafe.Sizeof(BatchDydxRisk{})]byte
+)
+
+// DydxSubaccountRiskBatch is partliq_dydx_subaccount_risk_batch: dYdX v4
+// subaccount margin (an account's Collateral is its USDC quote quantums)
+// of every account in one crossing. The error is the batch's; statuses[i]
+// is account i's (nil: its risk is risk[i]).
+func DydxSubaccountRiskBatch(accounts []BatchAccount, positions []BatchDydxPosition) ([]BatchDydxRisk, []error, error) {
+	risk := make([]BatchDydxRisk, len(accounts))
+	statuses := make([]C.partliq_status, len(accounts))
+	var acc *C.partliq_batch_account
+	var ps *C.partliq_batch_dydx_position
+	var out *C.partliq_batch_dydx_risk
+	var st *C.partliq_status
+	if len(accounts) > 0 {
+		acc = (*C.partliq_batch_account)(unsafe.Pointer(&accounts[0]))
+		out = (*C.partliq_batch_dydx_risk)(unsafe.Pointer(&risk[0]))
+		st = &statuses[0]
+	}
+	if len(positions) > 0 {
+		ps = (*C.partliq_batch_dydx_position)(unsafe.Pointer(&positions[0]))
+	}
+	if err := check(C.partliq_dydx_subaccount_risk_batch(acc, C.size_t(len(accounts)), ps, C.size_t(len(positions)), out, st,
+		C.size_t(len(accounts)))); err != nil {
+		return nil, nil, err
+	}
+	errs := make([]error, len(accounts))
+	for i, s := range statuses {
+		errs[i] = check(s)
+	}
+	return risk, errs, nil
+}

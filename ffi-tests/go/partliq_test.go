@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -283,5 +284,102 @@ func TestPoolHealthBatch(t *testing.T) {
 	}
 	if errs[2] != StatusUnknownPosition {
 		t.Fatalf("account 2: %v", errs[2])
+	}
+}
+
+// The plan batch: each account's plan is PlanLiquidation of its range. On
+// the example of TestHealthPlanSettle (long 100 @ 100, quote −9,600,
+// equity 400 < MM 500) the leg is −25 @ 100, fee 25; the same position
+// with collateral 200 (equity 600 ≥ MM 500) needs no leg; a range past the
+// positions is UNKNOWN_POSITION for that account alone.
+func TestPlanLiquidationBatch(t *testing.T) {
+	ms := []Market{marketA()}
+	prices := []int64{100}
+	ps := []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9600}}
+	accs := []BatchAccount{{Collateral: 0, FirstPosition: 0, PositionCount: 1}, {Collateral: 200, FirstPosition: 0, PositionCount: 1},
+		{FirstPosition: 1, PositionCount: 1}}
+	params := PlanParams{Target: Target{Kind: TargetMaintenance}, Order: OrderLargestMaintenance}
+	plans, legs, errs, err := PlanLiquidationBatch(ms, prices, accs, ps, params, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range accs[:2] {
+		pool := &Pool{Markets: ms, Prices: prices, Collateral: a.Collateral, Positions: ps[a.FirstPosition : a.FirstPosition+a.PositionCount]}
+		one, oneLegs, e := PlanLiquidation(pool, params, 2)
+		if e != nil || errs[i] != nil || one != plans[i] || !reflect.DeepEqual(oneLegs, legs[i]) {
+			t.Fatalf("account %d: %+v %+v (%v) vs %+v %+v (%v)", i, plans[i], legs[i], errs[i], one, oneLegs, e)
+		}
+	}
+	if plans[0].Status != OutcomeRestored || len(legs[0]) != 1 || legs[0][0].SizeDelta != -25 || legs[0][0].LimitPrice != 100 ||
+		legs[0][0].ExpectedFee != 25 {
+		t.Fatalf("account 0: %+v %+v", plans[0], legs[0])
+	}
+	if len(legs[1]) != 0 || plans[1].HealthBefore.Equity != 600 {
+		t.Fatalf("account 1: %+v %+v", plans[1], legs[1])
+	}
+	if errs[2] != StatusUnknownPosition || legs[2] != nil {
+		t.Fatalf("account 2: %v %+v", errs[2], legs[2])
+	}
+	// No leg slots: the whole batch is BAD_LENGTH.
+	if _, _, _, err := PlanLiquidationBatch(ms, prices, accs, ps, params, 0); !errors.Is(err, StatusBadLength) {
+		t.Fatalf("want BAD_LENGTH, got %v", err)
+	}
+	// An empty batch is fine.
+	if plans, _, _, err := PlanLiquidationBatch(ms, prices, nil, ps, params, 1); err != nil || len(plans) != 0 {
+		t.Fatalf("empty batch: %v", err)
+	}
+}
+
+// The dYdX batch on a BTC perpetual of dYdX's tests (atomic resolution −8,
+// IMF 20 %, MF 50 %, price 50,000 = 5,000,000,000 × 10^−5): 1 BTC =
+// 10^8 quantums is 50,000,000,000 quote quantums; IMR 20 % =
+// 10,000,000,000; MMR half = 5,000,000,000. NC = collateral + 50e9 − 45e9:
+// 6e9 with 1e9 USDC (not liquidatable), 3e9 with −2e9 (liquidatable,
+// NC < MMR). A position with a non-zero reserved field fails its account.
+func TestDydxSubaccountRiskBatch(t *testing.T) {
+	p := BatchDydxPosition{AtomicResolution: -8, InitialMarginPPM: 200_000, MaintenanceFractionPPM: 500_000, Price: 5_000_000_000,
+		PriceExponent: -5, Quantums: 100_000_000, QuoteBalance: -45_000_000_000}
+	bad := p
+	bad.Reserved = 1
+	short := p
+	short.Quantums = -100_000_000
+	short.QuoteBalance = 55_000_000_000
+	ps := []BatchDydxPosition{p, bad, short}
+	accs := []BatchAccount{{Collateral: 1_000_000_000, FirstPosition: 0, PositionCount: 1},
+		{Collateral: -2_000_000_000, FirstPosition: 0, PositionCount: 1}, {FirstPosition: 1, PositionCount: 1},
+		{FirstPosition: 2, PositionCount: 5}, {FirstPosition: 2, PositionCount: 1}, {Collateral: 7}}
+	risk, errs, err := DydxSubaccountRiskBatch(accs, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []BatchDydxRisk{{MMR: 5_000_000_000, IMR: 10_000_000_000, NC: 6_000_000_000}, {MMR: 5_000_000_000, IMR: 10_000_000_000,
+		NC: 3_000_000_000, Liquidatable: 1}}
+	for i, w := range want {
+		if errs[i] != nil || risk[i] != w {
+			t.Fatalf("account %d: %+v (%v), want %+v", i, risk[i], errs[i], w)
+		}
+	}
+	if errs[2] != StatusReservedNotZero || errs[3] != StatusUnknownPosition {
+		t.Fatalf("accounts 2, 3: %v, %v", errs[2], errs[3])
+	}
+	// The short: NC = −50e9 + 55e9 = 5e9 ≥ MMR 5e9, same requirements.
+	if errs[4] != nil || risk[4] != (BatchDydxRisk{MMR: 5_000_000_000, IMR: 10_000_000_000, NC: 5_000_000_000}) {
+		t.Fatalf("account 4: %+v (%v)", risk[4], errs[4])
+	}
+	// No positions: the USDC balance alone, nothing required.
+	if errs[5] != nil || risk[5] != (BatchDydxRisk{NC: 7}) {
+		t.Fatalf("account 5: %+v (%v)", risk[5], errs[5])
+	}
+	// A figure beyond int64: 2^62 quantums at 50,000 → OVERFLOW for that account.
+	huge := p
+	huge.Quantums = 1 << 62
+	if _, errs, err := DydxSubaccountRiskBatch([]BatchAccount{{PositionCount: 1}}, []BatchDydxPosition{huge}); err != nil ||
+		!errors.Is(errs[0], StatusOverflow) {
+		t.Fatalf("want OVERFLOW, got %v / %v", err, errs)
+	}
+	// No positions at all (NULL with length 0): an account with a range
+	// is UNKNOWN_POSITION, the batch itself is fine.
+	if _, errs, err := DydxSubaccountRiskBatch(accs[:1], nil); err != nil || errs[0] != StatusUnknownPosition {
+		t.Fatalf("empty positions array: %v / %v", err, errs)
 	}
 }

@@ -210,6 +210,41 @@ fn mul_div_pow10(a: i128, b: i128, k: u64, rounding: Rounding) -> Result<i128> {
     })
 }
 
+/// The magnitude of [`base_to_quote_quantums`] of a magnitude `q`, when it
+/// fits `u64`: the product `q × price` is one `u64 × u64 → u128`
+/// multiplication; `× 10^e` for `e ≥ 0`, else truncated by `10^−e` (the
+/// truncation toward zero is symmetric in the sign) with the shift and
+/// constant-divisor division of `num::div_pow10_mag`. `None` when the
+/// result does not fit `u64`.
+#[inline]
+fn notional_u64(q: u64, price: u64, e: i64) -> Option<u64> {
+    let product = u128::from(q).wrapping_mul(u128::from(price));
+    if e >= 0 {
+        let k = u32::try_from(e).ok()?;
+        u64::try_from(product.checked_mul(10u128.checked_pow(k)?)?).ok()
+    } else {
+        let k = u32::try_from(e.unsigned_abs()).unwrap_or(u32::MAX);
+        u64::try_from(num::div_pow10_mag(product, k).0).ok()
+    }
+}
+
+/// `⌈x × ppm / 10^6⌉` in `u64` for `ppm ≤ 10^6` (dYdX's `BigMulPpm`
+/// rounded up, for non-negative figures): with `x = 10^6 a + b`, it is
+/// `a × ppm + ⌈b × ppm / 10^6⌉` (`a × ppm ≤ x`, `b × ppm < 10^12`), two
+/// divisions by the constant `10^6`. `None` when `ppm > 10^6`.
+#[inline]
+fn mul_ppm_ceil_u64(x: u64, ppm: u32) -> Option<u64> {
+    const M: u64 = 1_000_000;
+    if ppm > ONE_MILLION {
+        return None;
+    }
+    let ppm = u64::from(ppm);
+    let (a, b) = (x / M, x % M);
+    let bp = b.checked_mul(ppm)?;
+    let tail = (bp / M).checked_add(u64::from(bp % M != 0))?;
+    a.checked_mul(ppm)?.checked_add(tail)
+}
+
 /// `price_exponent + atomic_resolution − QUOTE_CURRENCY_ATOMIC_RESOLUTION`
 /// (computed in `i64`, so it never wraps).
 fn conversion_exponent(atomic_resolution: i32, price_exponent: i32) -> i64 {
@@ -595,7 +630,76 @@ impl DydxPerpetual {
 
     /// Net notional and margin of a position **without** its quote balance:
     /// dYdX's `GetPositionNetNotionalValueAndMarginRequirements`.
+    ///
+    /// Takes the 64-bit path ([`Self::position_risk_u64`]) when every operand
+    /// provably fits, the exact `i128` path
+    /// ([`Self::position_net_notional_value_and_margin_exact`]) otherwise;
+    /// the two agree wherever the 64-bit path answers.
+    #[inline]
     pub fn position_net_notional_value_and_margin(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
+        match self.position_risk_u64(price, quantums, custom_imf_ppm) {
+            Some(risk) => Ok(risk),
+            None => self.position_net_notional_value_and_margin_exact(price, quantums, custom_imf_ppm),
+        }
+    }
+
+    /// The whole-position 64-bit path of
+    /// [`Self::position_net_notional_value_and_margin`]: `Some` exactly the
+    /// exact path's `Ok` value, or `None` when it cannot prove the figures
+    /// fit (the caller then takes the exact path).
+    ///
+    /// Checked narrowing first: `|quantums|` and `|open_interest|` to `u64`,
+    /// the fractions to ≤ 100 %, each notional to `u64`. Then each figure is
+    /// `u64` with checked multiplications and divisions by constants
+    /// (`2^k × 5^k` and `10^6`): `notional = ⌊|quantums| × price / 10^k⌋`
+    /// (or `× 10^e`),
+    /// `IMR_base = ⌈notional × IMF / 10^6⌉`, `MMR = ⌈IMR_base × MF / 10^6⌉`,
+    /// and the initial requirement at the adjusted fraction (base, or 100 %
+    /// at or above the upper cap, raised to a larger custom fraction). The
+    /// interpolating open-interest band returns `None`.
+    #[must_use]
+    #[inline]
+    pub fn position_risk_u64(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Option<Risk> {
+        let tier = &self.liquidity_tier;
+        if tier.initial_margin_ppm > ONE_MILLION || tier.maintenance_fraction_ppm > ONE_MILLION {
+            return None;
+        }
+        let e = conversion_exponent(self.atomic_resolution, price.exponent);
+        let q = u64::try_from(quantums.unsigned_abs()).ok()?;
+        let notional = notional_u64(q, price.price, e)?;
+        let base_imr = mul_ppm_ceil_u64(notional, tier.initial_margin_ppm)?;
+        let mmr = mul_ppm_ceil_u64(base_imr, tier.maintenance_fraction_ppm)?;
+        let oi = u64::try_from(self.open_interest.unsigned_abs()).ok()?;
+        let adjusted = if tier.open_interest_upper_cap == 0 {
+            // The fraction ignores the open interest, but the exact path
+            // still converts it: prove that conversion cannot fail (below
+            // 10^0 it is at most |oi| × price / 10 < 2^127; at or above, the
+            // same u64 product as the position's).
+            if e >= 0 {
+                notional_u64(oi, price.price, e)?;
+            }
+            tier.initial_margin_ppm
+        } else {
+            let oi_mag = i128::from(notional_u64(oi, price.price, e)?);
+            let oi_notional = if self.open_interest < 0 { oi_mag.wrapping_neg() } else { oi_mag };
+            if oi_notional <= i128::from(tier.open_interest_lower_cap) {
+                tier.initial_margin_ppm
+            } else if oi_notional >= i128::from(tier.open_interest_upper_cap) {
+                ONE_MILLION
+            } else {
+                return None;
+            }
+        };
+        let imf = if custom_imf_ppm > 0 { adjusted.max(custom_imf_ppm) } else { adjusted };
+        let imr = if imf == tier.initial_margin_ppm { base_imr } else { mul_ppm_ceil_u64(notional, imf)? };
+        let n = i128::from(notional);
+        Some(Risk { mmr: i128::from(mmr), imr: i128::from(imr), nc: if quantums < 0 { n.wrapping_neg() } else { n } })
+    }
+
+    /// [`Self::position_net_notional_value_and_margin`] always on the exact
+    /// `i128` path (256-bit intermediates): the reference the 64-bit path is
+    /// tested against.
+    pub fn position_net_notional_value_and_margin_exact(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
         let nc = self.net_notional(price, quantums)?;
         // The notional of |quantums| is |nc|: the conversion truncates
         // toward zero, symmetric in the sign (and |quantums| overflows

@@ -9,6 +9,7 @@
 //!   auto-deleveraging;
 //! - `ramps`: the incentive ramps monotone in time (the fillable price in
 //!   depth) and within their caps, and no change with the ramps off;
+//! - `dydx_fast`: the dYdX margin's 64-bit path against its exact path;
 //! - `scan`, `index`: the batch scan and the liquidation-price index against a
 //!   full scan;
 //! - `priority`: the cross-account priority order — a permutation, total,
@@ -36,6 +37,7 @@
 mod support;
 
 mod bypass;
+mod dydx_fast;
 mod index;
 mod lending;
 mod oracle;

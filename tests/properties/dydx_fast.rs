@@ -1,0 +1,148 @@
+//! dYdX v4 margin: the whole-position 64-bit path
+//! (`DydxPerpetual::position_risk_u64`) against the exact `i128` path on
+//! random inputs, boundary values included — wherever the 64-bit path
+//! answers, its answer is the exact path's `Ok` value, and the public entry
+//! point always equals the exact path (value or error).
+
+use partliq::venues::dydx_v4::{subaccount_risk, DydxPerpetual, DydxPosition, LiquidityTier, MarketPrice, Risk};
+use proptest::prelude::*;
+
+/// A `u64` biased toward the edges of the 64-bit path.
+fn edge_u64() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        Just(0u64),
+        Just(1),
+        Just(u64::MAX),
+        Just(u64::MAX - 1),
+        Just(i64::MAX as u64),
+        Just(1u64 << 32),
+        Just(10_000_000_000_000_000_000),
+        any::<u64>(),
+        0u64..1_000_000_000_000,
+    ]
+}
+
+/// An `i128` size or open interest around the `u64` narrowing.
+fn edge_i128() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        Just(0i128),
+        Just(i128::MIN),
+        Just(i128::MAX),
+        Just(i128::from(u64::MAX)),
+        Just(-i128::from(u64::MAX)),
+        Just(i128::from(u64::MAX) + 1),
+        Just(-i128::from(u64::MAX) - 1),
+        any::<i64>().prop_map(i128::from),
+        any::<i128>(),
+        (-1_000_000_000_000i128..1_000_000_000_000),
+    ]
+}
+
+/// A fraction, ppm, mostly valid, sometimes above 100 %.
+fn ppm() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(0u32), Just(1_000_000), Just(1_000_001), Just(u32::MAX), 0u32..=1_000_000, any::<u32>()]
+}
+
+fn perpetual() -> impl Strategy<Value = DydxPerpetual> {
+    (-30i32..=30, edge_i128(), ppm(), ppm(), edge_u64(), edge_u64(), any::<bool>()).prop_map(
+        |(atomic_resolution, open_interest, imf, mf, a, b, scaled)| DydxPerpetual {
+            id: 0,
+            atomic_resolution,
+            open_interest,
+            liquidity_tier: LiquidityTier {
+                initial_margin_ppm: imf,
+                maintenance_fraction_ppm: mf,
+                open_interest_lower_cap: a.min(b),
+                open_interest_upper_cap: if scaled { a.max(b) } else { 0 },
+            },
+        },
+    )
+}
+
+fn price() -> impl Strategy<Value = MarketPrice> {
+    (edge_u64(), prop_oneof![Just(i32::MIN), Just(i32::MAX), -30i32..=30]).prop_map(|(price, exponent)| MarketPrice { price, exponent })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    #[test]
+    fn fast_path_is_the_exact_path(perp in perpetual(), p in price(), q in edge_i128(), custom in ppm()) {
+        let exact = perp.position_net_notional_value_and_margin_exact(p, q, custom);
+        if let Some(fast) = perp.position_risk_u64(p, q, custom) {
+            prop_assert_eq!(Ok(fast), exact);
+        }
+        prop_assert_eq!(perp.position_net_notional_value_and_margin(p, q, custom), exact);
+    }
+
+    /// Realistic markets (sizes and open interest in `i64`, exponents as
+    /// dYdX lists them, valid tiers, no interpolation band) always take the
+    /// 64-bit path, so the comparison above is not vacuous.
+    #[test]
+    fn realistic_positions_take_the_fast_path(
+        q in -(1i64 << 40)..(1i64 << 40),
+        oi in 0i64..(1i64 << 40),
+        price in 1u64..1_000_000_000,
+        atomic_resolution in -12i32..=-5,
+        exponent in -10i32..=-4,
+        imf in 0u32..=1_000_000,
+        mf in 0u32..=1_000_000,
+        custom in 0u32..=1_000_000,
+    ) {
+        let perp = DydxPerpetual {
+            id: 0,
+            atomic_resolution,
+            open_interest: i128::from(oi),
+            liquidity_tier: LiquidityTier { initial_margin_ppm: imf, maintenance_fraction_ppm: mf, open_interest_lower_cap: 0, open_interest_upper_cap: 0 },
+        };
+        let p = MarketPrice { price, exponent };
+        let fast = perp.position_risk_u64(p, i128::from(q), custom);
+        prop_assert!(fast.is_some());
+        prop_assert_eq!(Ok(fast.unwrap()), perp.position_net_notional_value_and_margin_exact(p, i128::from(q), custom));
+    }
+
+    /// A subaccount's total equals the exact per-position sum.
+    #[test]
+    fn subaccount_risk_is_the_exact_sum(usdc in any::<i64>(), ps in prop::collection::vec((perpetual(), price(), edge_i128(), any::<i64>()), 0..6)) {
+        let positions: Vec<DydxPosition> =
+            ps.iter().map(|&(perpetual, price, quantums, qb)| DydxPosition { perpetual, price, quantums, quote_balance: i128::from(qb) }).collect();
+        let mut exact: Result<Risk, _> = Ok(Risk { mmr: 0, imr: 0, nc: i128::from(usdc) });
+        for p in &positions {
+            exact = exact.and_then(|t| {
+                let mut r = p.perpetual.position_net_notional_value_and_margin_exact(p.price, p.quantums, 0)?;
+                r.nc = r.nc.checked_add(p.quote_balance).ok_or(partliq::Error::Overflow)?;
+                t.checked_add(r)
+            });
+        }
+        prop_assert_eq!(subaccount_risk(i128::from(usdc), &positions), exact);
+    }
+}
+
+/// Hand-computed: BTC as dYdX's tests list it (atomic resolution −10, price
+/// 50,000 × 10^−5 → e = −5 − 10 + 6 = −9), 1 BTC = 10^10 quantums:
+/// notional = 10^10 × 5,000,000,000 / 10^9 = 50,000,000,000 quote quantums
+/// ($50,000); IMF 5 % → IMR = 2,500,000,000; MF 60 % → MMR = 1,500,000,000.
+/// A short of the same size: NC = −50,000,000,000, same requirements.
+#[test]
+fn fast_path_hand_computed() {
+    let perp = DydxPerpetual {
+        id: 0,
+        atomic_resolution: -10,
+        open_interest: 0,
+        liquidity_tier: LiquidityTier {
+            initial_margin_ppm: 50_000,
+            maintenance_fraction_ppm: 600_000,
+            open_interest_lower_cap: 0,
+            open_interest_upper_cap: 0,
+        },
+    };
+    let p = MarketPrice { price: 5_000_000_000, exponent: -5 };
+    let long = Risk { mmr: 1_500_000_000, imr: 2_500_000_000, nc: 50_000_000_000 };
+    assert_eq!(perp.position_risk_u64(p, 10_000_000_000, 0), Some(long));
+    assert_eq!(perp.position_risk_u64(p, -10_000_000_000, 0), Some(Risk { nc: -50_000_000_000, ..long }));
+    // One quantum: 5,000,000,000 / 10^9 = 5; IMR ⌈5 × 0.05⌉ = 1; MMR ⌈1 × 0.6⌉ = 1.
+    assert_eq!(perp.position_risk_u64(p, 1, 0), Some(Risk { mmr: 1, imr: 1, nc: 5 }));
+    // u64::MAX quantums × price overflows u64: the exact path answers.
+    assert_eq!(perp.position_risk_u64(p, i128::from(u64::MAX), 0), None);
+    assert!(perp.position_net_notional_value_and_margin(p, i128::from(u64::MAX), 0).is_ok());
+}
