@@ -80,22 +80,32 @@ where
 /// shortfall, end equity vs full liquidation), the system below (bad debt,
 /// fund drawdown, backstop loss, market impact paid).
 pub fn write_outcomes_svg(path: &Path, users: &[BarGroup], system: &[BarGroup]) -> Result<(), String> {
+    write_two_panels_svg(
+        path,
+        (
+            "users: equity lost to liquidation, and end equity vs full liquidation",
+            &["equity lost", "fees", "execution shortfall", "end equity vs full"],
+            users,
+        ),
+        (
+            "system: bad debt, fund drawdown, backstop loss, impact paid",
+            &["bad debt", "fund drawdown", "backstop loss", "impact paid"],
+            system,
+        ),
+    )
+}
+
+/// One panel of grouped bars: its title, its series' names, its groups.
+pub type Panel<'a> = (&'a str, &'a [&'a str], &'a [BarGroup]);
+
+/// Two panels of grouped bars, one above the other (1200 × 800).
+pub fn write_two_panels_svg(path: &Path, top: Panel, bottom: Panel) -> Result<(), String> {
     let root = SVGBackend::new(path, (1200, 800)).into_drawing_area();
     let e = |err: DrawingAreaErrorKind<std::io::Error>| format!("chart {}: {err}", path.display());
     root.fill(&WHITE).map_err(e)?;
-    let (top, bottom) = root.split_vertically(400);
-    bars(
-        &top,
-        "users: equity lost to liquidation, and end equity vs full liquidation",
-        &["equity lost", "fees", "execution shortfall", "end equity vs full"],
-        users,
-    )?;
-    bars(
-        &bottom,
-        "system: bad debt, fund drawdown, backstop loss, impact paid",
-        &["bad debt", "fund drawdown", "backstop loss", "impact paid"],
-        system,
-    )?;
+    let (a, b) = root.split_vertically(400);
+    bars(&a, top.0, top.1, top.2)?;
+    bars(&b, bottom.0, bottom.1, bottom.2)?;
     root.present().map_err(e)?;
     Ok(())
 }

@@ -132,6 +132,19 @@ pub fn powf(base: f64, p: f64) -> f64 {
     exp(p * ln(base))
 }
 
+/// The `k` with `x = 10^k` (to 10^-9 relative), `k` in −30..=30, else
+/// `None`. The powers of ten are parsed from their decimal text (correctly
+/// rounded everywhere), not computed with the platform's `log10`.
+pub fn decimal_exponent(x: f64) -> Option<i32> {
+    if !x.is_finite() || x <= 0.0 {
+        return None;
+    }
+    (-30..=30).find(|k| {
+        let p: f64 = format!("1e{k}").parse().unwrap_or(f64::NAN);
+        ((x - p) / p).abs() < 1e-9
+    })
+}
+
 /// A standard normal draw (Irwin–Hall: twelve uniforms on [0, 2^32),
 /// summed exactly; mean 0, sd 1, tails cut at ±6).
 pub fn normal<R: Rng>(rng: &mut R) -> f64 {
@@ -167,5 +180,14 @@ mod tests {
         assert_eq!((exp(0.0), ln(1.0), sqrt(4.0), sqrt(2.25)), (1.0, 0.0, 2.0, 1.5));
         assert!((powf(0.85, 1.4) - 0.85f64.powf(1.4)).abs() < 1e-13);
         assert!(ln(-1.0).is_nan() && ln(0.0) == f64::NEG_INFINITY && sqrt(-1.0).is_nan());
+    }
+
+    #[test]
+    fn decimal_exponents_are_exact() {
+        assert_eq!(
+            [1.0, 0.1, 1e-8, 0.000001, 100.0, 1e-8 * (1.0 + 1e-12)].map(decimal_exponent),
+            [Some(0), Some(-1), Some(-8), Some(-6), Some(2), Some(-8)]
+        );
+        assert_eq!([0.0, -1.0, 2.0, 0.5, 3e-8, f64::NAN, 1e40].map(decimal_exponent), [None; 7]);
     }
 }

@@ -15,9 +15,11 @@
 //! max over the paths.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use plotters::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -143,6 +145,16 @@ pub fn mc_path(model: &PathModel, seed: u64, index: u64, steps: u32) -> Vec<i64>
     out
 }
 
+/// `scenario` with its price path replaced by Monte Carlo path `index` of
+/// `seed` (no per-step noise), and that path (ppm multipliers).
+pub fn mc_scenario(scenario: &Scenario, model: &PathModel, seed: u64, index: u64) -> (Scenario, Vec<i64>) {
+    let path = mc_path(model, seed, index, scenario.steps);
+    let mut sc = scenario.clone();
+    sc.path.points = path.iter().enumerate().map(|(s, &p)| (s as u32, p as f64 / 1e6)).collect();
+    sc.path.noise = 0.0;
+    (sc, path)
+}
+
 /// The named figures of one policy's run that the Monte Carlo and the
 /// tuner aggregate (money in micro-USD, durations in seconds).
 pub fn metrics(p: &PolicyReport) -> Vec<(&'static str, i64)> {
@@ -241,18 +253,94 @@ impl MonteCarloReport {
             out.push_str(&format!("{n:<w$}"));
             for p in &self.order {
                 let d = self.policies.get(p).and_then(|m| m.get(n.as_str())).cloned().unwrap_or_default();
-                let money = !(n.ends_with("ppm")
-                    || n.contains("accounts")
-                    || n.contains("seconds")
-                    || n.contains("time")
-                    || n.contains("depth")
-                    || n.ends_with("depleted"));
+                let money = Self::is_money(n);
                 let f = |x: i64| if money { crate::report::money(x) } else { x.to_string() };
                 out.push_str(&format!("  {:>34}", format!("{} / {} / {}", f(d.mean), f(d.p99), f(d.max))));
             }
             out.push('\n');
         }
         out
+    }
+}
+
+impl MonteCarloReport {
+    /// Whether metric `name` is money (micro-USD), as opposed to a count,
+    /// a duration, a ppm figure or a flag.
+    pub fn is_money(name: &str) -> bool {
+        !(name.ends_with("ppm")
+            || name.contains("accounts")
+            || name.contains("seconds")
+            || name.contains("time")
+            || name.contains("depth")
+            || name.ends_with("depleted"))
+    }
+
+    /// The metrics' names, in the report's (alphabetical) order.
+    pub fn metric_names(&self) -> Vec<String> {
+        self.order.first().and_then(|p| self.policies.get(p)).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Metric `name`'s distribution under `policy` (zeros when absent).
+    pub fn get(&self, policy: &str, name: &str) -> Distribution {
+        self.policies.get(policy).and_then(|m| m.get(name)).cloned().unwrap_or_default()
+    }
+
+    /// Both sides per policy as bars, mean and p99 over the paths: users
+    /// above (equity lost, fees, execution shortfall), the system below
+    /// (bad debt, fund drawdown, impact paid).
+    pub fn write_outcomes_svg(&self, path: &Path) -> Result<(), String> {
+        let usd = |m: i64| m as f64 / 1e6;
+        let group = |p: &String, names: &[(&str, bool)]| crate::charts::BarGroup {
+            label: p.clone(),
+            values: names
+                .iter()
+                .map(|&(n, p99)| {
+                    let d = self.get(p, n);
+                    usd(if p99 { d.p99 } else { d.mean })
+                })
+                .collect(),
+        };
+        let u = [("user_equity_lost", false), ("user_equity_lost", true), ("user_fees", false), ("user_shortfall", false)];
+        let s = [("system_bad_debt", false), ("system_bad_debt", true), ("system_fund_drawdown", true), ("system_impact_cost", false)];
+        let users: Vec<_> = self.order.iter().map(|p| group(p, &u)).collect();
+        let system: Vec<_> = self.order.iter().map(|p| group(p, &s)).collect();
+        crate::charts::write_two_panels_svg(
+            path,
+            (
+                "users over the paths: equity lost to liquidation (mean, p99), fees and shortfall (mean)",
+                &["equity lost, mean", "equity lost, p99", "fees, mean", "shortfall, mean"],
+                &users,
+            ),
+            (
+                "system over the paths: bad debt (mean, p99), fund drawdown (p99), impact paid (mean)",
+                &["bad debt, mean", "bad debt, p99", "fund drawdown, p99", "impact paid, mean"],
+                &system,
+            ),
+        )
+    }
+
+    /// The paths: each path's lowest price against its last, as % of the
+    /// start (one point per path).
+    pub fn write_paths_svg(&self, path: &Path) -> Result<(), String> {
+        let e = |err: DrawingAreaErrorKind<std::io::Error>| format!("chart {}: {err}", path.display());
+        let root = SVGBackend::new(path, (1000, 600)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        let pct = |v: i64| v as f64 / 1e4;
+        let pts: Vec<(f64, f64)> = self.path_low_ppm.iter().zip(&self.path_end_ppm).map(|(&l, &x)| (pct(l), pct(x))).collect();
+        let xmin = pts.iter().map(|p| p.0).fold(100.0, f64::min) - 1.0;
+        let ymin = pts.iter().map(|p| p.1).fold(100.0, f64::min) - 1.0;
+        let ymax = pts.iter().map(|p| p.1).fold(100.0, f64::max) + 1.0;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{} paths of seed {}: lowest and last price (% of the start)", self.paths, self.seed), ("sans-serif", 20))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .build_cartesian_2d(xmin..101.0, ymin..ymax)
+            .map_err(e)?;
+        chart.configure_mesh().x_desc("lowest price, % of the start").y_desc("last price, % of the start").draw().map_err(e)?;
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.6).filled()))).map_err(e)?;
+        root.present().map_err(e)?;
+        Ok(())
     }
 }
 
@@ -282,10 +370,7 @@ pub fn monte_carlo(
                     break;
                 }
                 let r = (|| {
-                    let path = mc_path(model, seed, k as u64, scenario.steps);
-                    let mut sc = scenario.clone();
-                    sc.path.points = path.iter().enumerate().map(|(s, &p)| (s as u32, p as f64 / 1e6)).collect();
-                    sc.path.noise = 0.0;
+                    let (sc, path) = mc_scenario(scenario, model, seed, k as u64);
                     let world = World::build(&sc).map_err(SimError::Setup)?;
                     let report = run_all(&world, 1, &|| {})?;
                     for _ in &report.policies {

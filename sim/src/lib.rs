@@ -31,20 +31,38 @@ pub use report::Report;
 pub use scenario::Scenario;
 pub use sim::{run_policy, Ledger, PolicyReport, SimError};
 
+/// The counterfactual policies every run compares with: never liquidated,
+/// fully liquidated.
+pub const COUNTERFACTUALS: [&str; 2] = ["none", "full"];
+
 /// Runs every policy of `world` on up to `threads` threads (the results do
 /// not depend on it); `tick` is called once per simulated step of any policy.
+///
+/// The counterfactual runs the scenario does not list (`none`, `full`) are
+/// queued after its policies on the same threads, so they overlap with the
+/// policies' runs; every run is gathered by its index.
 pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Result<Report, SimError> {
     let n = world.policies.len();
+    let mut extra = Vec::new();
+    for name in COUNTERFACTUALS {
+        if !world.policies.iter().any(|p| p.name == name) {
+            extra.push(model::builtin_policy(name).map_err(SimError::Setup)?);
+        }
+    }
+    let jobs = n + extra.len();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<PolicyReport, SimError>>>> = Mutex::new(vec![None; n]);
+    let results: Mutex<Vec<Option<Result<PolicyReport, SimError>>>> = Mutex::new(vec![None; jobs]);
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, n.max(1)) {
+        for _ in 0..threads.clamp(1, jobs.max(1)) {
             scope.spawn(|| loop {
                 let k = next.fetch_add(1, Ordering::SeqCst);
-                if k >= n {
+                if k >= jobs {
                     break;
                 }
-                let r = run_policy(world, &world.policies[k], &mut |_| tick());
+                let r = match world.policies.get(k) {
+                    Some(p) => run_policy(world, p, &mut |_| tick()),
+                    None => run_policy(world, &extra[k - n], &mut |_| {}),
+                };
                 if let Ok(mut g) = results.lock() {
                     g[k] = Some(r);
                 }
@@ -52,11 +70,12 @@ pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Resul
         }
     });
     let results = results.into_inner().map_err(|_| SimError::Setup("a worker thread panicked".into()))?;
-    let mut reports = Vec::with_capacity(n);
+    let mut reports = Vec::with_capacity(jobs);
     for r in results {
         reports.push(r.ok_or_else(|| SimError::Setup("a policy run did not finish".into()))??);
     }
-    let none = counterfactuals(world, &mut reports)?;
+    let counter = reports.split_off(n);
+    let none = counterfactuals(world, &mut reports, &counter)?;
     let mut report = Report::new(world, reports);
     report.no_liquidation = none.iter().map(|x| x.0).collect();
     Ok(report)
@@ -65,13 +84,13 @@ pub fn run_all(world: &World, threads: usize, tick: &(dyn Fn() + Sync)) -> Resul
 /// Fills in every report's user metrics against the two counterfactuals on
 /// the same path: no liquidation (the `none` policy's run: the starting
 /// positions ride the path, paying funding if any) and full liquidation
-/// (the `full` policy's run); each is run here when the scenario does not
-/// list it. Returns the no-liquidation `(end equity, end exposure)` per
-/// margin account.
-pub fn counterfactuals(world: &World, reports: &mut [PolicyReport]) -> Result<Vec<(i128, i128)>, SimError> {
+/// (the `full` policy's run), found among `reports`, then among `ran`
+/// (counterfactual runs already made), else run here. Returns the
+/// no-liquidation `(end equity, end exposure)` per margin account.
+pub fn counterfactuals(world: &World, reports: &mut [PolicyReport], ran: &[PolicyReport]) -> Result<Vec<(i128, i128)>, SimError> {
     let end = |name: &str, reports: &[PolicyReport]| -> Result<Vec<(i128, i128)>, SimError> {
         let pick = |r: &PolicyReport| r.outcomes.iter().map(|o| (o.end_equity, o.end_exposure)).collect();
-        match reports.iter().find(|r| r.policy == name) {
+        match reports.iter().chain(ran).find(|r| r.policy == name) {
             Some(r) => Ok(pick(r)),
             None => {
                 let pol = model::builtin_policy(name).map_err(SimError::Setup)?;

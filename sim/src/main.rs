@@ -39,8 +39,9 @@ struct Cli {
     scenario_set: Option<String>,
     /// Monte Carlo: run every policy on N seeded jump-diffusion paths (the
     /// scenario's population and markets) and report each metric's
-    /// distribution; --seed seeds the paths.
-    #[arg(long, value_name = "N")]
+    /// distribution; --seed seeds the paths. With `tune`: evaluate every
+    /// candidate on N paths of each scenario (bad debt: the p99).
+    #[arg(long, value_name = "N", global = true)]
     monte_carlo: Option<u64>,
     /// Override the scenario's number of generated accounts (lighter Monte
     /// Carlo and scenario sets).
@@ -206,13 +207,15 @@ fn tune(cli: &Cli, scenarios: &[(String, Scenario)], policy: &str, evals: usize,
     }
     let seed = cli.seed.unwrap_or(1);
     println!(
-        "partliq-sim tune — `{policy}` over {} ({evals} evaluations, seed {seed}, budget: bad debt <= {budget} $, fund never depleted)",
-        scenarios.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+        "partliq-sim tune — `{policy}` over {}{} ({evals} evaluations, seed {seed}, budget: {} bad debt <= {budget} $, fund never depleted)",
+        scenarios.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+        cli.monte_carlo.map_or(String::new(), |n| format!(", {n} Monte Carlo paths each")),
+        if cli.monte_carlo.is_some() { "p99" } else { "worst" }
     );
     let bar = bar(cli, evals as u64, "evaluations");
     let started = Instant::now();
     let max_bad = (budget * 1e6).round() as i64;
-    let r = match partliq_sim::tune::tune(scenarios, policy, &tunables, evals, seed, max_bad, threads, &|| bar.inc(1)) {
+    let r = match partliq_sim::tune::tune(scenarios, policy, &tunables, evals, seed, max_bad, cli.monte_carlo, threads, &|| bar.inc(1)) {
         Ok(r) => r,
         Err(e) => {
             bar.finish_and_clear();
@@ -235,7 +238,20 @@ fn tune(cli: &Cli, scenarios: &[(String, Scenario)], policy: &str, evals: usize,
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
-    println!("json: {}\nfrontier chart: {}\nran in {:.1} s", json.display(), svg.display(), started.elapsed().as_secs_f64());
+    let html = json.with_extension("html");
+    let charts: Vec<(&str, String)> =
+        std::fs::read_to_string(&svg).ok().map(|s| ("user loss against bad debt, every candidate", s)).into_iter().collect();
+    if let Err(e) = std::fs::write(&html, partliq_sim::html::tune_html(&r, &charts)) {
+        eprintln!("error: cannot write {}: {e}", html.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "json: {}\nfrontier chart: {}\nhtml: {}\nran in {:.1} s",
+        json.display(),
+        svg.display(),
+        html.display(),
+        started.elapsed().as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 
@@ -293,7 +309,32 @@ fn monte_carlo(cli: &Cli, name: &str, scenario: &Scenario, paths: u64, threads: 
         eprintln!("error: cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
-    println!("\njson: {}; ran in {:.1} s", path.display(), started.elapsed().as_secs_f64());
+    let stem = path.file_stem().map_or("monte-carlo".into(), |s| s.to_string_lossy().into_owned());
+    let (outcomes, paths_svg) = (path.with_file_name(format!("{stem}-outcomes.svg")), path.with_file_name(format!("{stem}-paths.svg")));
+    for w in [r.write_outcomes_svg(&outcomes), r.write_paths_svg(&paths_svg)] {
+        if let Err(e) = w {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let charts: Vec<(&str, String)> =
+        [("both sides per policy: mean and p99 over the paths", &outcomes), ("the paths: lowest and last price", &paths_svg)]
+            .iter()
+            .filter_map(|(t, p)| std::fs::read_to_string(p).ok().map(|s| (*t, s)))
+            .collect();
+    let html = path.with_extension("html");
+    if let Err(e) = std::fs::write(&html, partliq_sim::html::monte_carlo_html(&r, &charts)) {
+        eprintln!("error: cannot write {}: {e}", html.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "\njson: {}\ncharts: {}, {}\nhtml: {}\nran in {:.1} s",
+        path.display(),
+        outcomes.display(),
+        paths_svg.display(),
+        html.display(),
+        started.elapsed().as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 

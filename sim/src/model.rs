@@ -255,8 +255,10 @@ fn ppm(x: f64) -> Ppm {
 
 /// The quote exponent of an asset whose smallest unit is `unit` coins
 /// (prices in cents, quote in micro-USD): `unit × 10^8 × 10^−4`.
+/// `unit` is a power of ten (the scenario checks it); the exponent comes
+/// from [`crate::det::decimal_exponent`], not the platform's `log10`.
 pub fn asset_exponent(unit: f64) -> i32 {
-    unit.log10().round() as i32 + 4
+    crate::det::decimal_exponent(unit).unwrap_or(0) + 4
 }
 
 /// A ppm figure that may exceed 100 % (liability weights).

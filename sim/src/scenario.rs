@@ -956,10 +956,7 @@ impl Scenario {
                 format!("must be between 0.01 and 1e9 USD, got {}", a.price),
             );
             v.check(
-                a.unit.is_finite()
-                    && a.unit > 0.0
-                    && (a.unit.log10() - a.unit.log10().round()).abs() < 1e-9
-                    && (-8.0..=0.0).contains(&a.unit.log10().round()),
+                crate::det::decimal_exponent(a.unit).is_some_and(|k| (-8..=0).contains(&k)),
                 at("unit"),
                 format!("must be a power of ten from 1e-8 to 1, got {}", a.unit),
             );

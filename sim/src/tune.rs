@@ -13,6 +13,14 @@
 //! stated maximum, the fund never depleted). The base policy itself is
 //! evaluation 0, so the answer to "does it beat the base at no more bad
 //! debt" is on the same set, same seeds.
+//!
+//! With `monte_carlo: Some(N)` each scenario of the set is replaced by N
+//! seeded Monte Carlo paths of it ([`crate::lab::mc_scenario`], the tuner's
+//! seed): user loss and impact are then each scenario's mean over its
+//! paths (summed over the set), bad debt the p99 over every run (nearest
+//! rank) and the fund counts as depleted when the p99 of the depletion flag
+//! is set (more than 1 % of the runs). Without it every scenario is one
+//! run, and the same rules give the sum, the worst scenario and "any run".
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +32,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::lab::{mc_scenario, Distribution, PathModel};
 use crate::model::custom_policy;
 use crate::outcome::user_metrics;
 use crate::scenario::{CustomPolicySpec, Scenario};
@@ -102,14 +111,21 @@ pub struct Candidate {
     pub eval: usize,
     /// `(tunable, value)`; empty for the base.
     pub params: Vec<(String, f64)>,
-    /// Σ over the set of the users' equity lost to liquidation, micro-USD.
+    /// Σ over the set of the users' equity lost to liquidation (each
+    /// scenario's mean over its runs), micro-USD.
     pub user_loss: i64,
-    /// The worst scenario's bad debt, micro-USD.
+    /// Bad debt, the p99 over the runs (nearest rank: with 100 runs or
+    /// fewer, the worst), micro-USD.
     pub bad_debt: i64,
-    /// Σ of the market impact paid by liquidation fills, micro-USD.
+    /// Σ of the market impact paid by liquidation fills (each scenario's
+    /// mean over its runs), micro-USD.
     pub impact: i64,
-    /// Some run drove the insurance fund to its floor.
+    /// The p99 of the runs' depletion flag is set: more than 1 % of the
+    /// runs (with 100 runs or fewer, any) drove the insurance fund to its
+    /// floor.
     pub fund_depleted: bool,
+    /// How many runs drove the insurance fund to its floor.
+    pub depleting_runs: usize,
     /// Within the risk budget.
     pub feasible: bool,
     /// On the Pareto frontier of (user loss, bad debt, impact).
@@ -121,6 +137,10 @@ pub struct Candidate {
 pub struct TuneReport {
     pub policy: String,
     pub scenarios: Vec<String>,
+    /// Monte Carlo paths per scenario (`None`: each scenario's own path).
+    pub monte_carlo: Option<u64>,
+    /// Runs per candidate (scenarios × paths).
+    pub runs_per_candidate: usize,
     pub seed: u64,
     pub evals: usize,
     /// The budget: bad debt ≤ this (micro-USD), no fund depletion.
@@ -135,38 +155,84 @@ pub struct TuneReport {
     pub verdict: String,
 }
 
+/// Evaluates a candidate on `scenarios`: per scenario, its runs (one, or
+/// its Monte Carlo paths).
 fn evaluate(
-    scenarios: &[World],
+    scenarios: &[Vec<World>],
     spec: &CustomPolicySpec,
     max_bad_debt: i64,
     eval: usize,
     params: Vec<(String, f64)>,
 ) -> Result<Candidate, SimError> {
     let pol = custom_policy(spec).map_err(SimError::Setup)?;
-    let (mut loss, mut bad, mut impact, mut depleted) = (0i128, 0i64, 0i128, false);
-    for w in scenarios {
-        let r = run_policy(w, &pol, &mut |_| {})?;
-        loss += i128::from(user_metrics(&r.outcomes, &[], &[]).equity_lost);
-        bad = bad.max(r.system.bad_debt);
-        impact += i128::from(r.system.impact_cost);
-        depleted |= r.system.fund_depleted;
+    let mut figures = Vec::with_capacity(scenarios.len());
+    for runs in scenarios {
+        let mut f = Vec::with_capacity(runs.len());
+        for w in runs {
+            let r = run_policy(w, &pol, &mut |_| {})?;
+            f.push(RunFigures {
+                user_loss: user_metrics(&r.outcomes, &[], &[]).equity_lost,
+                impact: r.system.impact_cost,
+                bad_debt: r.system.bad_debt,
+                fund_depleted: r.system.fund_depleted,
+            });
+        }
+        figures.push(f);
+    }
+    let mut c = aggregate(&figures, max_bad_debt);
+    c.eval = eval;
+    c.params = params;
+    Ok(c)
+}
+
+/// One run's figures, as a candidate aggregates them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunFigures {
+    /// The users' equity lost to liquidation, micro-USD.
+    pub user_loss: i64,
+    /// Market impact paid by liquidation fills, micro-USD.
+    pub impact: i64,
+    /// Bad debt, micro-USD.
+    pub bad_debt: i64,
+    /// The insurance fund reached its floor.
+    pub fund_depleted: bool,
+}
+
+/// A candidate's figures from its runs, per scenario: user loss and impact
+/// summed over the scenarios of their mean over the runs (rounded toward
+/// −∞), bad debt the nearest-rank p99 over every run, the fund depleted when
+/// the p99 of the depletion flag is set (evaluation 0, no parameters).
+pub fn aggregate(per_scenario: &[Vec<RunFigures>], max_bad_debt: i64) -> Candidate {
+    let (mut loss, mut impact) = (0i128, 0i128);
+    let (mut bad, mut depleted) = (Vec::new(), Vec::new());
+    for runs in per_scenario {
+        let k = i128::try_from(runs.len().max(1)).unwrap_or(1);
+        loss += runs.iter().map(|r| i128::from(r.user_loss)).sum::<i128>().div_euclid(k);
+        impact += runs.iter().map(|r| i128::from(r.impact)).sum::<i128>().div_euclid(k);
+        bad.extend(runs.iter().map(|r| r.bad_debt));
+        depleted.extend(runs.iter().map(|r| i64::from(r.fund_depleted)));
     }
     let n = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    Ok(Candidate {
-        eval,
-        params,
+    let depleting_runs = depleted.iter().filter(|&&d| d != 0).count();
+    let bad = if bad.is_empty() { 0 } else { Distribution::of(&mut bad).p99 };
+    let fund_depleted = !depleted.is_empty() && Distribution::of(&mut depleted).p99 != 0;
+    Candidate {
+        eval: 0,
+        params: Vec::new(),
         user_loss: n(loss),
         bad_debt: bad,
         impact: n(impact),
-        fund_depleted: depleted,
-        feasible: bad <= max_bad_debt && !depleted,
+        fund_depleted,
+        depleting_runs,
+        feasible: bad <= max_bad_debt && !fund_depleted,
         pareto: false,
-    })
+    }
 }
 
-/// Runs the tuner: `evals` evaluations (≥ 2) of `policy` over `scenarios`,
-/// seeded; `threads` workers evaluate the Latin hypercube in parallel (the
-/// result does not depend on their number); `tick` once per evaluation.
+/// Runs the tuner: `evals` evaluations (≥ 2) of `policy` over `scenarios`
+/// (each on its own path, or on `monte_carlo` seeded paths of it), seeded;
+/// `threads` workers evaluate the Latin hypercube in parallel (the result
+/// does not depend on their number); `tick` once per evaluation.
 #[allow(clippy::too_many_arguments)]
 pub fn tune(
     scenarios: &[(String, Scenario)],
@@ -175,6 +241,7 @@ pub fn tune(
     evals: usize,
     seed: u64,
     max_bad_debt: i64,
+    monte_carlo: Option<u64>,
     threads: usize,
     tick: &(dyn Fn() + Sync),
 ) -> Result<TuneReport, SimError> {
@@ -184,15 +251,23 @@ pub fn tune(
     if tunables.is_empty() {
         return Err(SimError::Setup("--tunables: name at least one".into()));
     }
-    let worlds: Vec<World> = scenarios
+    if monte_carlo == Some(0) {
+        return Err(SimError::Setup("--monte-carlo: the number of paths must be at least 1".into()));
+    }
+    let model = PathModel::default();
+    let worlds: Vec<Vec<World>> = scenarios
         .iter()
         .map(|(_, s)| {
             let mut s = s.clone();
             s.policies = vec![policy.to_string()];
-            World::build(&s)
+            match monte_carlo {
+                None => Ok(vec![World::build(&s)?]),
+                Some(n) => (0..n).map(|k| World::build(&mc_scenario(&s, &model, seed, k).0)).collect(),
+            }
         })
-        .collect::<Result<_, _>>()
+        .collect::<Result<_, String>>()
         .map_err(SimError::Setup)?;
+    let runs_per_candidate = worlds.iter().map(Vec::len).sum();
     let base = CustomPolicySpec { name: format!("{policy}_tuned"), base: policy.to_string(), ..CustomPolicySpec::default() };
     let spec_of = |x: &[f64]| {
         let mut s = base.clone();
@@ -336,6 +411,8 @@ pub fn tune(
     Ok(TuneReport {
         policy: policy.to_string(),
         scenarios: scenarios.iter().map(|(n, _)| n.clone()).collect(),
+        monte_carlo,
+        runs_per_candidate,
         seed,
         evals: cands.len(),
         max_bad_debt,
@@ -408,7 +485,11 @@ impl TuneReport {
         chart
             .configure_mesh()
             .x_desc("users' equity lost (thousand USD)")
-            .y_desc("bad debt, worst scenario (thousand USD)")
+            .y_desc(if self.monte_carlo.is_some() {
+                "bad debt, p99 over the paths (thousand USD)"
+            } else {
+                "bad debt, worst scenario (thousand USD)"
+            })
             .draw()
             .map_err(e)?;
         chart
@@ -443,5 +524,49 @@ impl TuneReport {
             .map_err(e)?;
         root.present().map_err(e)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(user_loss: i64, bad_debt: i64, fund_depleted: bool) -> RunFigures {
+        RunFigures { user_loss, impact: user_loss / 10, bad_debt, fund_depleted }
+    }
+
+    #[test]
+    fn one_run_per_scenario_sums_and_takes_the_worst() {
+        // Three scenarios, one run each: loss 10 + 20 + 31 = 61, impact
+        // 1 + 2 + 3 = 6, bad debt the worst (7), one depletion is enough.
+        let set = vec![vec![run(10, 0, false)], vec![run(20, 7, true)], vec![run(31, 5, false)]];
+        let c = aggregate(&set, 7);
+        assert_eq!((c.user_loss, c.impact, c.bad_debt, c.fund_depleted, c.depleting_runs), (61, 6, 7, true, 1));
+        assert!(!c.feasible, "depleted");
+        let c = aggregate(&set[..1], 0);
+        assert!(c.feasible && !c.fund_depleted);
+    }
+
+    #[test]
+    fn many_paths_take_the_mean_and_the_p99() {
+        // 200 paths of one scenario: bad debt 1..=200 (in some order); the
+        // nearest-rank p99 is the ceil(0.99 × 200) = 198th smallest, 198.
+        // Loss: mean of 0..200 = 19900 / 200 = 99.5, rounded down: 99.
+        let mut runs: Vec<RunFigures> = (0..200).map(|i| run(i, (i * 37) % 200 + 1, false)).collect();
+        let c = aggregate(std::slice::from_ref(&runs), 198);
+        assert_eq!((c.user_loss, c.bad_debt, c.fund_depleted), (99, 198, false));
+        assert!(c.feasible);
+        assert!(!aggregate(std::slice::from_ref(&runs), 197).feasible);
+        // Two depleting paths of 200 are within the 1 % tail (the 198th
+        // smallest flag is still 0); three are not.
+        runs[5].fund_depleted = true;
+        runs[77].fund_depleted = true;
+        let c = aggregate(std::slice::from_ref(&runs), i64::MAX);
+        assert_eq!((c.fund_depleted, c.depleting_runs, c.feasible), (false, 2, true));
+        runs[150].fund_depleted = true;
+        let c = aggregate(std::slice::from_ref(&runs), i64::MAX);
+        assert_eq!((c.fund_depleted, c.depleting_runs, c.feasible), (true, 3, false));
+        // A negative mean rounds toward −∞: (−3 + 0) / 2 = −1.5 → −2.
+        assert_eq!(aggregate(&[vec![run(-3, 0, false), run(0, 0, false)]], 0).user_loss, -2);
     }
 }
