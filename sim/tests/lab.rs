@@ -186,3 +186,28 @@ fn a_tiny_monte_carlo_has_a_pinned_digest() {
     let digest = fnv1a(json.as_bytes());
     assert_eq!(digest, 0xcb0b_45ac_fcf9_e780, "the Monte Carlo JSON's digest is {digest:#018x}:\n{json}");
 }
+
+/// Every scenario of the library, shrunk, under every policy it lists: the
+/// ledger balances at every step (each unit of money and of every asset
+/// where it started, checked by the run itself after every step and here
+/// again), and each run reports one check per step.
+#[test]
+fn the_ledger_balances_in_every_library_scenario() {
+    let mut runs = 0;
+    for (name, _) in LIBRARY {
+        let sc = shrunk(name, 12);
+        let world = World::build(&sc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(world.policies.len() >= 2, "{name}: {} policies", world.policies.len());
+        for pol in &world.policies {
+            runs += 1;
+            let mut steps = 0u32;
+            let report = run_policy(&world, pol, &mut |ledger| {
+                assert!(ledger.balanced(), "{name} / {} step {}: {:?}", pol.name, ledger.step, ledger);
+                steps += 1;
+            })
+            .unwrap_or_else(|e| panic!("{name} / {}: {e}", pol.name));
+            assert_eq!((steps, report.ledger_checks), (sc.steps, u64::from(sc.steps)), "{name} / {}", pol.name);
+        }
+    }
+    assert!(runs >= 2 * LIBRARY.len(), "{runs} runs");
+}
