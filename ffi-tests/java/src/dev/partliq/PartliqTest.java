@@ -1551,6 +1551,7 @@ public final class PartliqTest {
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
     check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
     check(OracleTest.run() == 0, "prices with integrity (OracleTest)");
+    check(BatchTest.run() == 0, "batches and the unified scan (BatchTest)");
     liquidationExample();
     runLiquidationExample();
     StringBuilder out = new StringBuilder();
