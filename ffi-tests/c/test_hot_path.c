@@ -321,6 +321,35 @@ static void test_dydx(void) {
   uint32_t imf = 0;
   CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_OK);
   CHECK(imf == 600000);
+  /* Refused tiers and pointers leave the output alone: a lower cap above
+   * the upper (OUT_OF_RANGE), a fraction above 100 %, NULL. */
+  imf = 42;
+  tier.open_interest_lower_cap = 4000000;
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_OUT_OF_RANGE);
+  tier.open_interest_lower_cap = 1000000;
+  tier.initial_margin_ppm = 1000001;
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(NULL, 2000000, &imf), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK(imf == 42);
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&p.liquidity_tier, 2000000, NULL), PARTLIQ_STATUS_NULL_POINTER);
+
+  /* The subaccount's block limits left under mainnet genesis (1e11 notional,
+   * 1e12 insurance lost per block): 4e10 and 1e11 used → 6e10 and 9e11 left
+   * for perpetual 0; perpetual 3 already liquidated this block; 2e11 used is
+   * beyond the limit. Refusals write nothing. */
+  partliq_dydx_block_left left;
+  uint32_t liquidated[1] = {3};
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 40000000000u, 100000000000u, 0, &left), PARTLIQ_STATUS_OK);
+  CHECK(left.notional == 60000000000 && left.insurance_lost == 900000000000);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, NULL, 0, 0, 0, 0, &left), PARTLIQ_STATUS_OK);
+  CHECK(left.notional == 100000000000 && left.insurance_lost == 1000000000000);
+  POISON(left);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 0, 0, 3, &left), PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 200000000000u, 0, 0, &left), PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, NULL, 1, 0, 0, 0, &left), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(NULL, liquidated, 1, 0, 0, 0, &left), PARTLIQ_STATUS_NULL_POINTER);
+  UNTOUCHED(left);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 0, 0, 0, NULL), PARTLIQ_STATUS_NULL_POINTER);
 }
 
 static partliq_i128 i128_of(int64_t v) {
@@ -377,6 +406,49 @@ static void test_aave(void) {
   CHECK(l.collateral_to_liquidator.lo == 547010 && l.protocol_fee.lo == 2618 && l.debt_repaid.lo == (uint64_t)(106 * E6));
   CHECK(after[1].scaled_collateral.lo == (uint64_t)(E8 - 549628) && after[0].scaled_debt.lo == (uint64_t)(20394 * E6));
   CHECK(l.dust == PARTLIQ_DUST_CHECK_LEFTOVERS_ABOVE_MINIMUM);
+  /* The close factor alone: collateral $20,250 and debt $20,500 are both
+   * above $2,000, HF 0.8495 ≤ 0.95: the whole reserve debt, 20,500 USDX,
+   * worth 20,500 × 10^8 in base units; the collateral 1 WBTC worth 20,250 ×
+   * 10^8. The same as the liquidation's. */
+  partliq_aave_max_debt cf;
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 1, 0, &cf), PARTLIQ_STATUS_OK);
+  CHECK(cf.rule == PARTLIQ_CLOSE_FACTOR_RULE_HEALTH_FACTOR_AT_OR_BELOW_THRESHOLD);
+  CHECK(cf.max_liquidatable_debt.hi == 0 && cf.max_liquidatable_debt.lo == (uint64_t)(20500 * E6));
+  CHECK(cf.reserve_debt.lo == (uint64_t)(20500 * E6) && cf.reserve_debt_base.lo == (uint64_t)(20500 * E8));
+  CHECK(cf.reserve_collateral.lo == (uint64_t)E8 && cf.reserve_collateral_base.lo == (uint64_t)(20250 * E8));
+  CHECK(memcmp(&cf, &l.close_factor, sizeof cf) == 0);
+  /* The collateral quote alone for 106 USDX against the 1 WBTC held, the
+   * liquidation's: base ⌊106 × 10^8 / 20,250⌋ = 523,456 sats, 549,628
+   * seized; its bonus part 549,628 − ⌊549,628 / 1.05⌋ = 26,173, the fee
+   * ⌈26,173 × 10 %⌉ = 2,618, the liquidator 547,010; not capped. */
+  partliq_aave_collateral_quote q;
+  partliq_i128 cover = i128_of(106 * E6), held = i128_of(E8);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.collateral_to_liquidator.lo == 547010 && q.protocol_fee.lo == 2618 && q.debt_repaid.lo == (uint64_t)(106 * E6));
+  CHECK(q.base_collateral.lo == 523456 && q.bonus_collateral.lo == 26173 && q.capped_by_balance == 0);
+  CHECK(memcmp(&q, &l.quote, sizeof q) == 0);
+  /* Only 500,000 sats held: capped, all of it seized; they are worth
+   * 500,000 × 20,250 / 10^8 = 101.25 USDX, so the debt repaid is
+   * ⌈101,250,000 / 1.05⌉ = 96,428,572; the bonus part 500,000 −
+   * ⌊500,000 / 1.05⌋ = 23,810, the fee ⌈2,381.0⌉ = 2,381, the liquidator
+   * 497,619. */
+  held = i128_of(500000);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.capped_by_balance == 1 && q.collateral_to_liquidator.lo == 497619 && q.protocol_fee.lo == 2381);
+  CHECK(q.debt_repaid.lo == 96428572 && q.bonus_collateral.lo == 23810);
+  /* Refusals write nothing: an unknown reserve index, more reserves than
+   * the ABI takes, NULL pointers. */
+  POISON(cf);
+  POISON(q);
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 2, 0, &cf), PARTLIQ_STATUS_UNKNOWN_MARKET);
+  CHECK_STATUS(partliq_aave_close_factor(rs, PARTLIQ_AAVE_MAX_RESERVES + 1, us, 2, 1, 0, &cf), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_aave_close_factor(NULL, 2, us, 2, 1, 0, &cf), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 1, 0, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(NULL, &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], NULL, &held, 10500, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  UNTOUCHED(cf);
+  UNTOUCHED(q);
   /* Refusals: a short output array, a collateral not enabled; nothing written. */
   POISON(after);
   POISON(l);
