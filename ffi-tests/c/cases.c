@@ -576,6 +576,97 @@ static void run_dydx(char **c) {
          price.num.lo, price.den.hi, price.den.lo, subticks);
 }
 
+/* A plan as the table prints it, each leg after `sep`. */
+static void print_plan(const partliq_plan *p, const partliq_plan_leg *legs, const char *sep) {
+  printf(" %" PRIu32 " %" PRIu32, p->status, p->leg_count);
+  print_health(&p->health_before);
+  print_health(&p->health_after);
+  printf(" %" PRId64 " %" PRId64 " %u", p->required_equity_after, p->shortfall, (unsigned)p->dust_closed);
+  for (uint32_t k = 0; k < p->leg_count; k++)
+    printf("%s%" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, sep, legs[k].position_index, legs[k].size_delta, legs[k].limit_price,
+           legs[k].expected_cash, legs[k].expected_fee);
+}
+
+static size_t read_batch_accounts(char **c, partliq_batch_account *as) {
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    as[i].collateral = next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  return n;
+}
+
+/* An account's part of a batch's line: ` | ` between accounts, then its status. */
+static void batch_part(size_t i, partliq_status st) {
+  printf(i == 0 ? " %" PRIu32 : " | %" PRIu32, st);
+}
+
+static void run_hbatch(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_health out[MAX_ITEMS];
+  static partliq_status sts[MAX_ITEMS];
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_pool_health_batch(ms, nm, ps, np, as, na, pos, ns, out, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) print_health(&out[i]);
+  }
+}
+
+static void run_pbatch(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_plan plans[MAX_ITEMS];
+  static partliq_plan_leg legs[MAX_ITEMS * 4];
+  static partliq_status sts[MAX_ITEMS];
+  partliq_plan_params params;
+  memset(&params, 0, sizeof params);
+  params.target.kind = (uint32_t)next_int(c);
+  params.target.buffer_ppm = (uint32_t)next_int(c);
+  params.price_band_ppm = (uint32_t)next_int(c);
+  params.order = (uint32_t)next_int(c);
+  size_t per = (size_t)next_int(c);
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_plan_liquidation_batch(ms, nm, ps, np, as, na, pos, ns, &params, legs, na * per, per, plans, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) print_plan(&plans[i], &legs[i * per], " / ");
+  }
+}
+
+static void run_dbatch(char **c) {
+  static partliq_batch_dydx_position ps[MAX_ITEMS];
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_batch_dydx_risk out[MAX_ITEMS];
+  static partliq_status sts[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    memset(&ps[i], 0, sizeof ps[i]);
+    ps[i].atomic_resolution = (int32_t)next_int(c);
+    ps[i].open_interest = next_int(c);
+    ps[i].initial_margin_ppm = (uint32_t)next_int(c);
+    ps[i].maintenance_fraction_ppm = (uint32_t)next_int(c);
+    ps[i].open_interest_lower_cap = (uint64_t)next_int(c);
+    ps[i].open_interest_upper_cap = (uint64_t)next_int(c);
+    ps[i].price = (uint64_t)next_int(c);
+    ps[i].price_exponent = (int32_t)next_int(c);
+    ps[i].quantums = next_int(c);
+    ps[i].quote_balance = next_int(c);
+  }
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_dydx_subaccount_risk_batch(as, na, ps, n, out, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) printf(" %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu32, out[i].mmr, out[i].imr, out[i].nc, out[i].liquidatable);
+  }
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -658,15 +749,7 @@ static void run_case(char *line) {
     partliq_plan p;
     st = partliq_plan_liquidation(POOL, &params, legs, legs_len, &p);
     printf(" %" PRIu32, st);
-    if (st == PARTLIQ_STATUS_OK) {
-      printf(" %" PRIu32 " %" PRIu32, p.status, p.leg_count);
-      print_health(&p.health_before);
-      print_health(&p.health_after);
-      printf(" %" PRId64 " %" PRId64 " %u", p.required_equity_after, p.shortfall, (unsigned)p.dust_closed);
-      for (uint32_t k = 0; k < p.leg_count; k++)
-        printf(" | %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, legs[k].position_index, legs[k].size_delta, legs[k].limit_price,
-               legs[k].expected_cash, legs[k].expected_fee);
-    }
+    if (st == PARTLIQ_STATUS_OK) print_plan(&p, legs, " | ");
   } else if (strcmp(op, "bankrupt") == 0) {
     uint32_t i = (uint32_t)next_int(&c);
     int64_t d = next_int(&c);
@@ -716,6 +799,12 @@ static void run_case(char *line) {
     run_priority(&c);
   } else if (strcmp(op, "dydx") == 0) {
     run_dydx(&c);
+  } else if (strcmp(op, "hbatch") == 0) {
+    run_hbatch(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "pbatch") == 0) {
+    run_pbatch(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "dbatch") == 0) {
+    run_dbatch(&c);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

@@ -55,6 +55,12 @@ OP and A:
   dydx      atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
             price price_exponent quantums quote_balance usdc delta
             step subticks_per_tick quantum_conversion_exponent
+  hbatch    n <collateral first_position position_count>*n
+  pbatch    target_kind buffer_ppm band_ppm order legs_per_account
+            n <collateral first_position position_count>*n
+  dbatch    n <atomic_resolution open_interest imf_ppm mf_ppm oi_lower
+            oi_upper price price_exponent quantums quote_balance>*n
+            k <usdc first_position position_count>*k
 
 A scan builds a scanner for M and P and scans the accounts from `start`
 with a buffer of `buf` hits: count, next, exact checks, end, error, then
@@ -66,7 +72,13 @@ account, position); the first failing insertion's status ends the case. A
 priority case sorts 0..n: the order. A dydx case (one position, the code's
 default config): the subaccount's risk (MMR, IMR, NC), the fillable price
 (num and den as hi lo words) and its subticks (liquidating a long when
-quantums > 0); the first failing call's status.
+quantums > 0); the first failing call's status. A batch (hbatch: each
+account's pool health, pbatch: each account's plan with legs_per_account leg
+slots, dbatch: each dYdX subaccount's margin; the accounts are ranges of the
+flat positions S, or of the dbatch's own positions) prints each account
+after the batch's status, the accounts separated by `|`: the account's
+status, then when OK its health, its plan as a plan case prints it (each leg
+after a `/`), or its MMR, IMR, NC and liquidatable flag.
 
 A unified case has no pool collateral or positions of its own (C 0 S 0): its
 account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
@@ -572,6 +584,28 @@ case("dydx_bad_delta", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_
 case("dydx_no_margin", "dydx", [], [], 0, [], [-8, 0, 0, 0, 0, 0, 5_000_000_000, -5, 10_000_000, 0, 0, -1, 5, 5, -8])
 case("dydx_oi_scaled", "dydx", [], [], 0, [], [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0, -4_000_000_000, -10_000_000, 5, 5, -8])
 case("dydx_no_tick", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5, 10_000_000, 0, -4_501_000_000, -10_000_000, 5, 0, -8])
+
+# Batches: each account of a batch is its own one-account call.
+MA = market(1, 0, 1, 1, 10_000, 400_000, 0, [(0, 100_000, 50_000)])
+two = [(0, 100, -9_600), (0, -10, 1_100)]
+case("hbatch_three", "hbatch", [MA], [100], 0, two, acc([(0, 0, 1), (7, 0, 2), (0, 1, 5)]))
+case("hbatch_scan_accounts", "hbatch", [HOT], [95], 0, flat, acc(accts))
+case("hbatch_missing_price", "hbatch", [HOT, HOT], [100], 0, [(1, 1, 0)], acc([(0, 0, 1), (5, 0, 0)]))
+case("hbatch_empty", "hbatch", [MA], [100], 0, two, [0])
+for kind, buf, band, order, per in [(0, 0, 0, 0, 2), (0, 50_000, 0, 1, 2), (1, 0, 10_000, 2, 2), (0, 0, 0, 0, 1)]:
+    case(f"pbatch_k{kind}_b{buf}_o{order}_l{per}", "pbatch", [MA], [100], 0, two,
+         [kind, buf, band, order, per] + acc([(0, 0, 1), (200, 0, 1), (0, 0, 2), (-300, 0, 2), (0, 1, 1), (0, 2, 1)]))
+case("pbatch_scan_accounts", "pbatch", [HOT], [95], 0, flat, [0, 0, 0, 0, 2] + acc(accts))
+BTC = [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5]
+dpos = [BTC + [100_000_000, -45_000_000_000], BTC + [-100_000_000, 55_000_000_000],
+        [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0]]
+def dbatch(name, positions, accounts):
+    case(name, "dbatch", [], [], 0, [], [len(positions)] + [x for p in positions for x in p] + acc(accounts))
+dbatch("dbatch_btc", dpos, [(1_000_000_000, 0, 1), (-2_000_000_000, 0, 1), (0, 1, 1), (0, 0, 2), (-4_000_000_000, 2, 1),
+                            (0, 1, 5), (7, 0, 0)])
+dbatch("dbatch_overflow", [BTC + [1 << 62, 0]], [(0, 0, 1), (0, 0, 0)])
+dbatch("dbatch_bad_tier", [[-8, 0, 1_100_000, 500_000, 0, 0, 5_000_000_000, -5, 1, 0]], [(0, 0, 1)])
+dbatch("dbatch_empty", [], [(5, 0, 0), (0, 0, 1)])
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

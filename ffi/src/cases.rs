@@ -563,6 +563,121 @@ fn dydx_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     Ok(format!("{mmr} {imr} {nc} {} {} {subticks}", words(price.num()), words(price.den())))
 }
 
+/// An account's range of the batch's positions, or `UNKNOWN_POSITION`.
+fn batch_range<'p, T>(a: &ScanAccount, positions: &'p [T]) -> core::result::Result<&'p [T], Error> {
+    let first = a.first_position as usize;
+    positions.get(first..first + a.position_count as usize).ok_or(Error::UnknownPosition)
+}
+
+/// One account's part of a batch's line: its status, then its figures when OK.
+fn part(r: core::result::Result<String, Error>) -> String {
+    match r {
+        Ok(s) => format!("0 {s}"),
+        Err(e) => format!("{}", e as u32),
+    }
+}
+
+/// A plan in the table's words, its legs after ` / ` (` | ` separates a
+/// batch's accounts).
+fn plan_words(p: &partliq::plan::Plan, legs: &[PlanLeg], sep: &str) -> String {
+    let mut s = format!(
+        "{} {} {} {} {} {} {}",
+        p.status as u32,
+        p.leg_count,
+        health(&p.health_before),
+        health(&p.health_after),
+        p.required_equity_after.0,
+        p.shortfall.0,
+        u8::from(p.dust_closed)
+    );
+    for l in &legs[..p.leg_count] {
+        write!(s, "{sep}{} {} {} {} {}", l.position_index, l.size_delta.0, l.limit_price.0, l.expected_cash.0, l.expected_fee.0).unwrap();
+    }
+    s
+}
+
+fn plan_params_of(t: &mut Tokens<'_>) -> PlanParams {
+    let (kind, buf, band, order) = (t.int(), t.int(), t.int(), t.int());
+    let order = match order {
+        0 => PlanOrder::LargestMaintenanceFirst,
+        1 => PlanOrder::BestReleasePerCostFirst,
+        _ => PlanOrder::ProRata,
+    };
+    PlanParams { target: target(kind, buf), price_band: Ppm(band as u32), order }
+}
+
+/// A health batch: each account's `pool_health` on its range of positions
+/// (what `partliq_pool_health_batch` must give).
+fn health_batch_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> String {
+    let accounts = scan_accounts_of(t);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, positions).and_then(|ps| pool_health(&Pool::new(a.collateral, ps), markets, prices).map(|h| health(&h))))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+/// A plan batch: each account's `plan_liquidation` on its range with the
+/// same leg room (what `partliq_plan_liquidation_batch` must give).
+fn plan_batch_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> String {
+    let params = plan_params_of(t);
+    let per = t.int() as usize;
+    let accounts = scan_accounts_of(t);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, positions).and_then(|ps| {
+                let mut legs = std::vec![PlanLeg::default(); per];
+                plan_liquidation(&Pool::new(a.collateral, ps), markets, prices, &params, &mut legs).map(|p| plan_words(&p, &legs, " / "))
+            }))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+/// A dYdX batch: each subaccount's `subaccount_risk` on its range, figures
+/// beyond 64 bits `OVERFLOW` (what `partliq_dydx_subaccount_risk_batch`
+/// must give).
+fn dydx_batch_case(t: &mut Tokens<'_>) -> String {
+    use partliq::venues::dydx_v4 as d;
+    let n = t.int();
+    let positions: Vec<d::DydxPosition> = (0..n)
+        .map(|_| {
+            let v: Vec<i64> = (0..10).map(|_| t.int()).collect();
+            d::DydxPosition {
+                perpetual: d::DydxPerpetual {
+                    id: 0,
+                    atomic_resolution: v[0] as i32,
+                    open_interest: i128::from(v[1]),
+                    liquidity_tier: d::LiquidityTier {
+                        initial_margin_ppm: v[2] as u32,
+                        maintenance_fraction_ppm: v[3] as u32,
+                        open_interest_lower_cap: v[4] as u64,
+                        open_interest_upper_cap: v[5] as u64,
+                    },
+                },
+                price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
+                quantums: i128::from(v[8]),
+                quote_balance: i128::from(v[9]),
+            }
+        })
+        .collect();
+    let accounts = scan_accounts_of(t);
+    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, &positions).and_then(|ps| {
+                let r = d::subaccount_risk(i128::from(a.collateral.0), ps)?;
+                Ok(format!("{} {} {} {}", fits(r.mmr)?, fits(r.imr)?, fits(r.nc)?, u8::from(r.is_liquidatable())))
+            }))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
 /// One output line (without the newline).
 fn run_case(line: &str) -> String {
     let mut t = Tokens(line.split_whitespace());
@@ -622,31 +737,9 @@ fn run_case(line: &str) -> String {
             })
         }
         "plan" => {
-            let (kind, buf, band, order, legs_len) = (t.int(), t.int(), t.int(), t.int(), t.int());
-            let order = match order {
-                0 => PlanOrder::LargestMaintenanceFirst,
-                1 => PlanOrder::BestReleasePerCostFirst,
-                _ => PlanOrder::ProRata,
-            };
-            let params = PlanParams { target: target(kind, buf), price_band: Ppm(band as u32), order };
-            let mut legs = std::vec![PlanLeg::default(); legs_len as usize];
-            plan_liquidation(&pool, &markets, &prices, &params, &mut legs).map(|p| {
-                let mut s = format!(
-                    "{} {} {} {} {} {} {}",
-                    p.status as u32,
-                    p.leg_count,
-                    health(&p.health_before),
-                    health(&p.health_after),
-                    p.required_equity_after.0,
-                    p.shortfall.0,
-                    u8::from(p.dust_closed)
-                );
-                for l in &legs[..p.leg_count] {
-                    write!(s, " | {} {} {} {} {}", l.position_index, l.size_delta.0, l.limit_price.0, l.expected_cash.0, l.expected_fee.0)
-                        .unwrap();
-                }
-                s
-            })
+            let params = plan_params_of(&mut t);
+            let mut legs = std::vec![PlanLeg::default(); t.int() as usize];
+            plan_liquidation(&pool, &markets, &prices, &params, &mut legs).map(|p| plan_words(&p, &legs, " | "))
         }
         "bankrupt" => {
             let (i, d) = (t.int(), t.int());
@@ -699,6 +792,9 @@ fn run_case(line: &str) -> String {
         "index" => index_case(&mut t, &markets, &prices, &positions),
         "priority" => priority_case(&mut t),
         "dydx" => dydx_case(&mut t),
+        "hbatch" => Ok(health_batch_case(&mut t, &markets, &prices, &positions)),
+        "pbatch" => Ok(plan_batch_case(&mut t, &markets, &prices, &positions)),
+        "dbatch" => Ok(dydx_batch_case(&mut t)),
         other => panic!("unknown op {other}"),
     };
     if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {
