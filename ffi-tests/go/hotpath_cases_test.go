@@ -1,6 +1,7 @@
 package partliq
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -108,4 +109,79 @@ func runDydx(k *tokens) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("%d %d %d %d %d %d %d %d", r.MMR, r.IMR, r.NC, price.Num.Hi, price.Num.Lo, price.Den.Hi, price.Den.Lo, s), nil
+}
+
+// planWords is a plan as the table prints it, each leg after sep.
+func planWords(p Plan, legs []PlanLeg, sep string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d %s %s %d %d %d", p.Status, p.LegCount, health(p.HealthBefore), health(p.HealthAfter), p.RequiredEquityAfter, p.Shortfall,
+		p.DustClosed)
+	for _, l := range legs {
+		fmt.Fprintf(&b, "%s%d %d %d %d %d", sep, l.PositionIndex, l.SizeDelta, l.LimitPrice, l.ExpectedCash, l.ExpectedFee)
+	}
+	return b.String()
+}
+
+func readBatchAccounts(k *tokens) []BatchAccount {
+	n := int(k.int())
+	as := make([]BatchAccount, n)
+	for i := range as {
+		as[i] = BatchAccount{Collateral: k.int(), FirstPosition: uint32(k.int()), PositionCount: uint32(k.int())}
+	}
+	return as
+}
+
+// batchLine joins the accounts' parts: each its status, then its figures when OK.
+func batchLine(errs []error, figures func(i int) string) (string, error) {
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		if e == nil {
+			parts[i] = "0 " + figures(i)
+			continue
+		}
+		var st Status
+		if !errors.As(e, &st) {
+			return "", e
+		}
+		parts[i] = fmt.Sprint(uint32(st))
+	}
+	return strings.Join(parts, " | "), nil
+}
+
+func runHealthBatch(k *tokens, pool *Pool) (string, error) {
+	accounts := readBatchAccounts(k)
+	hs, errs, err := PoolHealthBatch(pool.Markets, pool.Prices, accounts, pool.Positions)
+	if err != nil {
+		return "", err
+	}
+	return batchLine(errs, func(i int) string { return health(hs[i]) })
+}
+
+func runPlanBatch(k *tokens, pool *Pool) (string, error) {
+	params := PlanParams{Target: Target{Kind: uint32(k.int()), BufferPPM: uint32(k.int())}, PriceBandPPM: uint32(k.int()), Order: uint32(k.int())}
+	per := int(k.int())
+	accounts := readBatchAccounts(k)
+	plans, legs, errs, err := PlanLiquidationBatch(pool.Markets, pool.Prices, accounts, pool.Positions, params, per)
+	if err != nil {
+		return "", err
+	}
+	return batchLine(errs, func(i int) string { return planWords(plans[i], legs[i], " / ") })
+}
+
+func runDydxBatch(k *tokens) (string, error) {
+	ps := make([]BatchDydxPosition, int(k.int()))
+	for i := range ps {
+		ps[i] = BatchDydxPosition{AtomicResolution: int32(k.int()), OpenInterest: k.int(), InitialMarginPPM: uint32(k.int()),
+			MaintenanceFractionPPM: uint32(k.int()), OpenInterestLowerCap: uint64(k.int()), OpenInterestUpperCap: uint64(k.int()),
+			Price: uint64(k.int()), PriceExponent: int32(k.int()), Quantums: k.int(), QuoteBalance: k.int()}
+	}
+	accounts := readBatchAccounts(k)
+	risk, errs, err := DydxSubaccountRiskBatch(accounts, ps)
+	if err != nil {
+		return "", err
+	}
+	return batchLine(errs, func(i int) string {
+		r := risk[i]
+		return fmt.Sprintf("%d %d %d %d", r.MMR, r.IMR, r.NC, r.Liquidatable)
+	})
 }

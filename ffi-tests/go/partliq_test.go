@@ -207,13 +207,7 @@ func runCase(t *testing.T, line string) string {
 		var p Plan
 		var legs []PlanLeg
 		p, legs, err = PlanLiquidation(pool, params, int(k.int()))
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d %d %s %s %d %d %d", p.Status, p.LegCount, health(p.HealthBefore), health(p.HealthAfter), p.RequiredEquityAfter, p.Shortfall,
-			p.DustClosed)
-		for _, l := range legs {
-			fmt.Fprintf(&b, " | %d %d %d %d %d", l.PositionIndex, l.SizeDelta, l.LimitPrice, l.ExpectedCash, l.ExpectedFee)
-		}
-		res = b.String()
+		res = planWords(p, legs, " | ")
 	case "bankrupt":
 		var b Bankruptcy
 		b, err = BankruptcyPrice(pool, uint32(k.int()), k.int())
@@ -246,6 +240,12 @@ func runCase(t *testing.T, line string) string {
 		res, err = runPriority(k)
 	case "dydx":
 		res, err = runDydx(k)
+	case "hbatch":
+		res, err = runHealthBatch(k, pool)
+	case "pbatch":
+		res, err = runPlanBatch(k, pool)
+	case "dbatch":
+		res, err = runDydxBatch(k)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}
