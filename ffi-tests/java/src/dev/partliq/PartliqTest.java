@@ -1313,16 +1313,7 @@ public final class PartliqTest {
         Plan plan = new Plan();
         st = lib.partliq_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), params, legs,
             new SizeT(legsLen), plan);
-        StringBuilder b = new StringBuilder();
-        b.append(plan.status).append(' ').append(plan.leg_count).append(' ').append(health(plan.health_before)).append(' ')
-            .append(health(plan.health_after)).append(' ').append(plan.required_equity_after).append(' ').append(plan.shortfall).append(' ')
-            .append(plan.dust_closed);
-        for (int k = 0; st == 0 && k < plan.leg_count; k++) {
-          PlanLeg l = legs[k];
-          b.append(" | ").append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
-              .append(l.expected_cash).append(' ').append(l.expected_fee);
-        }
-        res = b.toString();
+        res = planWords(plan, st == 0 ? legs : null, " | ");
         break;
       }
       case "bankrupt": {
@@ -1375,6 +1366,14 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "hbatch":
+      case "pbatch":
+      case "dbatch": {
+        String[] r = runBatch(op, t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       case "scan":
       case "index":
       case "priority":
@@ -1391,6 +1390,91 @@ public final class PartliqTest {
       return name + " " + Integer.toUnsignedString(st);
     }
     return res.isEmpty() ? name + " 0" : name + " 0 " + res;
+  }
+
+  /** A plan as the table prints it, each leg (of legs, when not null) after sep. */
+  private static String planWords(Plan plan, PlanLeg[] legs, String sep) {
+    StringBuilder b = new StringBuilder();
+    b.append(plan.status).append(' ').append(plan.leg_count).append(' ').append(health(plan.health_before)).append(' ')
+        .append(health(plan.health_after)).append(' ').append(plan.required_equity_after).append(' ').append(plan.shortfall).append(' ')
+        .append(plan.dust_closed);
+    for (int k = 0; legs != null && k < plan.leg_count; k++) {
+      PlanLeg l = legs[k];
+      b.append(sep).append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
+          .append(l.expected_cash).append(' ').append(l.expected_fee);
+    }
+    return b.toString();
+  }
+
+  // ---- The batch cases (format in gen_cases.py), through the Batches wrappers: {status, result}.
+
+  private static PartliqBatch.BatchAccount[] readBatchAccounts(Tokens t) {
+    int n = t.u32();
+    if (n == 0) {
+      return null;
+    }
+    PartliqBatch.BatchAccount[] as = (PartliqBatch.BatchAccount[]) new PartliqBatch.BatchAccount().toArray(n);
+    for (PartliqBatch.BatchAccount a : as) {
+      a.collateral = t.num();
+      a.first_position = t.u32();
+      a.position_count = t.u32();
+    }
+    return as;
+  }
+
+  /** Each account's part: its status, then its figures when OK; the accounts separated by " | ". */
+  private static <T> String batchLine(Batches.PerAccount<T> r, java.util.function.Function<T, String> figures) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < r.size(); i++) {
+      if (i > 0) {
+        b.append(" | ");
+      }
+      b.append(Integer.toUnsignedString(r.status(i)));
+      if (r.status(i) == 0) {
+        b.append(' ').append(figures.apply(r.get(i)));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String[] runBatch(String op, Tokens t, Pool p) {
+    try {
+      switch (op) {
+        case "hbatch":
+          return new String[] {"0", batchLine(Batches.poolHealth(p.markets, p.prices, readBatchAccounts(t), p.positions), PartliqTest::health)};
+        case "pbatch": {
+          PlanParams params = new PlanParams();
+          params.target.kind = t.u32();
+          params.target.buffer_ppm = t.u32();
+          params.price_band_ppm = t.u32();
+          params.order = t.u32();
+          int per = t.u32();
+          Batches.PerAccount<Batches.PlannedAccount> r = Batches.plans(p.markets, p.prices, readBatchAccounts(t), p.positions, params, per);
+          return new String[] {"0", batchLine(r, a -> planWords(a.plan, a.legs, " / "))};
+        }
+        default: {
+          int n = t.u32();
+          PartliqBatch.BatchDydxPosition[] ps =
+              n == 0 ? null : (PartliqBatch.BatchDydxPosition[]) new PartliqBatch.BatchDydxPosition().toArray(n);
+          for (int i = 0; i < n; i++) {
+            ps[i].atomic_resolution = t.u32();
+            ps[i].open_interest = t.num();
+            ps[i].initial_margin_ppm = t.u32();
+            ps[i].maintenance_fraction_ppm = t.u32();
+            ps[i].open_interest_lower_cap = t.num();
+            ps[i].open_interest_upper_cap = t.num();
+            ps[i].price = t.num();
+            ps[i].price_exponent = t.u32();
+            ps[i].quantums = t.num();
+            ps[i].quote_balance = t.num();
+          }
+          Batches.PerAccount<PartliqBatch.BatchDydxRisk> r = Batches.dydxSubaccountRisk(readBatchAccounts(t), ps);
+          return new String[] {"0", batchLine(r, x -> x.mmr + " " + x.imr + " " + x.nc + " " + Integer.toUnsignedString(x.liquidatable))};
+        }
+      }
+    } catch (PartliqException e) {
+      return new String[] {Integer.toUnsignedString(e.status()), ""};
+    }
   }
 
   // ---- The hot path's cases (format in gen_cases.py): {status, result}.
