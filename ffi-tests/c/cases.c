@@ -371,6 +371,39 @@ static partliq_status run_social(char **c) {
 
 /* A unified case (format in gen_cases.py): the book's markets and prices
  * are the case's; the rest is in its arguments. */
+/* A unified scan (`what` 12): A n <first_balance balance_count
+ * first_position position_count>*n  S start_account start_pool hits_len. */
+static partliq_status run_uscan(char **c, const partliq_margin_ladder *ladder, const partliq_market *markets, size_t nm, const int64_t *prices,
+                                size_t np, const int64_t *funding, size_t nf, const partliq_perp_risk *risk, size_t nr,
+                                const partliq_asset *assets, size_t na, const int64_t *asset_prices, size_t nq,
+                                const partliq_asset_balance *balances, size_t nb, const partliq_perp_position *positions, size_t nu) {
+  static partliq_unified_scan_account as[MAX_ITEMS];
+  static partliq_unified_scan_hit hits[MAX_ITEMS];
+  size_t n = list_len(c, "A", MAX_ITEMS);
+  for (size_t i = 0; i < n; i++) {
+    as[i].first_balance = (uint32_t)next_int(c);
+    as[i].balance_count = (uint32_t)next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  expect(c, "S");
+  uint64_t start_account = (uint64_t)next_int(c), start_pool = (uint64_t)next_int(c);
+  size_t hits_len = (size_t)next_int(c);
+  if (hits_len > MAX_ITEMS) exit(2);
+  partliq_unified_scan_outcome o;
+  partliq_status st = partliq_unified_scan(markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions,
+                                           nu, as, n, start_account, start_pool, ladder, hits, hits_len, &o);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return st;
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next_account, o.next_pool,
+         o.resume_account, o.resume_pool, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64 " %" PRIu64, hits[k].account_index, hits[k].pool_index);
+    print_uhealth(&hits[k].health);
+  }
+  return st;
+}
+
 static partliq_status run_unified(char **c, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np) {
   static int64_t funding[MAX_ITEMS], asset_prices[MAX_ITEMS];
   static partliq_perp_risk risk[MAX_ITEMS];
@@ -429,7 +462,9 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   ladder.backstop_ppm = (uint32_t)next_int(c);
 #define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
   partliq_status st;
-  if (what >= 8) {
+  if (what == 12) {
+    st = run_uscan(c, &ladder, UBOOK);
+  } else if (what >= 8) {
     st = run_lending(c, what, UBOOK);
   } else if (what >= 3) {
     st = run_legs(c, what, pool, legs_len, &ladder, UBOOK);

@@ -42,6 +42,9 @@ OP and A:
               (9223372036854775807: as much as allowed), for 10: Z collateral
               debt scan_limit; 11 (the first terms checked alone,
               partliq_lending_terms_validate): H n <terms>*n
+            12 (the unified scan over the flat B and U):
+              A n <first_balance balance_count first_position
+              position_count>*n  S start_account start_pool hits_len
   waterfall D kind index amount  W n <step>*n scope  F balance floor
             K backstop_capacity deposit_index  Y n <payer>*n
             X n <asset>*n  Q n <asset_price>*n  N ledger_len
@@ -105,7 +108,10 @@ seized, to the liquidator, protocol fee, deficit (each hi lo), close-factor
 rule, dust check, flow count, each flow after a `|` (asset, account,
 liquidator, protocol, deficit, each hi lo); the least debt to cover —
 amount, max liquidatable debt, health factor after (each hi lo), restores,
-exact; the terms checked alone print nothing but the status.
+exact; the terms checked alone print nothing but the status. A unified
+scan: count, next (account, pool), resume (account, pool), exact checks,
+end (0 complete, 1 buffer full, 2 failed), the failed pool's status, each
+hit after a `|` (account, pool, the unified health's figures).
 A waterfall: steps run and each (step, absorbed), fund market (4294967295:
 the exchange-wide fund), fund paid, ADL residual, the fund after (balance,
 floor, initial, credits, debits), the socialization (kind, open interest,
@@ -557,13 +563,13 @@ scase("haircut_balance_overflow", 3, 9_223_372_036_854_775_807, 1, 2)
 
 # The hot path: a scan with resume, an index's candidates, priority, dYdX.
 HOT = market(7, 0, 1, 1, 0, 0, 0, [(0, 100_000, 50_000)])
-flat = [(0, 100, -9_501 if i % 3 == 0 else -9_000) for i in range(9)] + [(5, 1, 0)]
+hot_flat = [(0, 100, -9_501 if i % 3 == 0 else -9_000) for i in range(9)] + [(5, 1, 0)]
 accts = [(0, i, 1) for i in range(9)] + [(1_000, 0, 3), (0, 9, 1), (0, 8, 4)]
 def acc(a):
     return [len(a)] + [x for t in a for x in t]
 for buf, start in [(8, 0), (2, 0), (2, 4), (0, 0), (8, 10), (8, 99)]:
-    case(f"scan_b{buf}_s{start}", "scan", [HOT], [100], 0, flat, [buf, start] + acc(accts))
-case("scan_at_95", "scan", [HOT], [95], 0, flat, [8, 0] + acc(accts[:9]))
+    case(f"scan_b{buf}_s{start}", "scan", [HOT], [100], 0, hot_flat, [buf, start] + acc(accts))
+case("scan_at_95", "scan", [HOT], [95], 0, hot_flat, [8, 0] + acc(accts[:9]))
 case("scan_missing_price", "scan", [HOT, HOT], [100], 0, [(1, 1, 0)], [4, 0] + acc([(0, 0, 1)]))
 iso = [(0, 100, -9_600), (0, -100, 10_400), (0, 100, -9_000), (0, 100, 0)]
 iso_acc = [(0, i, 1) for i in range(4)]
@@ -589,13 +595,13 @@ case("dydx_no_tick", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_00
 MA = market(1, 0, 1, 1, 10_000, 400_000, 0, [(0, 100_000, 50_000)])
 two = [(0, 100, -9_600), (0, -10, 1_100)]
 case("hbatch_three", "hbatch", [MA], [100], 0, two, acc([(0, 0, 1), (7, 0, 2), (0, 1, 5)]))
-case("hbatch_scan_accounts", "hbatch", [HOT], [95], 0, flat, acc(accts))
+case("hbatch_scan_accounts", "hbatch", [HOT], [95], 0, hot_flat, acc(accts))
 case("hbatch_missing_price", "hbatch", [HOT, HOT], [100], 0, [(1, 1, 0)], acc([(0, 0, 1), (5, 0, 0)]))
 case("hbatch_empty", "hbatch", [MA], [100], 0, two, [0])
 for kind, buf, band, order, per in [(0, 0, 0, 0, 2), (0, 50_000, 0, 1, 2), (1, 0, 10_000, 2, 2), (0, 0, 0, 0, 1)]:
     case(f"pbatch_k{kind}_b{buf}_o{order}_l{per}", "pbatch", [MA], [100], 0, two,
          [kind, buf, band, order, per] + acc([(0, 0, 1), (200, 0, 1), (0, 0, 2), (-300, 0, 2), (0, 1, 1), (0, 2, 1)]))
-case("pbatch_scan_accounts", "pbatch", [HOT], [95], 0, flat, [0, 0, 0, 0, 2] + acc(accts))
+case("pbatch_scan_accounts", "pbatch", [HOT], [95], 0, hot_flat, [0, 0, 0, 0, 2] + acc(accts))
 BTC = [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5]
 dpos = [BTC + [100_000_000, -45_000_000_000], BTC + [-100_000_000, 55_000_000_000],
         [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0]]
@@ -606,6 +612,32 @@ dbatch("dbatch_btc", dpos, [(1_000_000_000, 0, 1), (-2_000_000_000, 0, 1), (0, 1
 dbatch("dbatch_overflow", [BTC + [1 << 62, 0]], [(0, 0, 1), (0, 0, 0)])
 dbatch("dbatch_bad_tier", [[-8, 0, 1_100_000, 500_000, 0, 0, 5_000_000_000, -5, 1, 0]], [(0, 0, 1)])
 dbatch("dbatch_empty", [], [(5, 0, 0), (0, 0, 1)])
+
+# The unified scan: the README's book, 12 accounts of 40 SOL and (6 − i) ×
+# 300 USDC with the BTC long cross, every third an isolated 0.01 BTC short
+# with 10 × i USD of equity. Binance's ladder: the cross pools of i ≥ 5 and
+# the isolated pool of i = 0 are hits (8 of 16 pools).
+u_bal, u_pos, u_acc = [], [], []
+for i in range(12):
+    first_b, first_p = len(u_bal), len(u_pos)
+    u_bal += [(1, 40_000_000_000), (0, (6 - i) * 300_000_000)]
+    u_pos.append(R_LONG)
+    if i % 3 == 0:
+        u_pos.append((0, 1, -1_000_000, 570_000_000 + i * 10_000_000, 1_500, 0, 0))
+    u_acc.append((first_b, 2, first_p, len(u_pos) - first_p))
+def uscan(name, accounts, start, hits_len, ladder=BPM, **kw):
+    readme(name, u_pos, 0, 12, 0, ladder, balances=u_bal, **kw)
+    cases[-1] += " A " + " ".join(str(x) for x in [len(accounts)] + [x for a in accounts for x in a])
+    cases[-1] += " S " + " ".join(str(x) for x in [*start, hits_len])
+uscan("uscan_all", u_acc, (0, 0), 16)
+uscan("uscan_b2", u_acc, (0, 0), 2)
+uscan("uscan_b2_from_0_1", u_acc, (0, 1), 2)
+uscan("uscan_b2_from_7_0", u_acc, (7, 0), 2)
+uscan("uscan_b0", u_acc, (0, 0), 0)
+uscan("uscan_past_the_end", u_acc, (20, 0), 4)
+uscan("uscan_standard", u_acc, (0, 0), 16, ladder=STD)
+uscan("uscan_malformed", u_acc[:2] + [(99, 1, 0, 0)] + u_acc[2:3], (0, 0), 16)
+uscan("uscan_missing_asset_price", u_acc, (0, 0), 16, asset_prices=[1])
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

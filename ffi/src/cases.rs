@@ -106,6 +106,9 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             h.rung as u32
         )
     };
+    if what == 12 {
+        return Ok(unified_scan_case(t, &book, ladder, &balances, &positions));
+    }
     if what >= 8 {
         return lending_case(t, what, &account, &book);
     }
@@ -139,6 +142,45 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             })
         }
     }
+}
+
+/// A unified scan (`what` 12): the core's `UnifiedScanner::scan_flat` over
+/// the accounts `A` (ranges of the flat B and U) from the cursor `S`.
+fn unified_scan_case(
+    t: &mut Tokens<'_>,
+    book: &MarginBook<'_>,
+    ladder: MarginLadder,
+    balances: &[AssetBalance],
+    positions: &[PerpPosition],
+) -> String {
+    t.expect("A");
+    let n = t.int();
+    let accounts: Vec<UnifiedScanAccount> = (0..n)
+        .map(|_| UnifiedScanAccount {
+            first_balance: t.int() as u32,
+            balance_count: t.int() as u32,
+            first_position: t.int() as u32,
+            position_count: t.int() as u32,
+        })
+        .collect();
+    t.expect("S");
+    let start = UnifiedCursor { account: t.int() as usize, pool: t.int() as usize };
+    let mut hits = std::vec![UnifiedScanHit::default(); t.int() as usize];
+    let scanner = UnifiedScanner::new(*book, ladder);
+    let r = scanner.scan_flat(&accounts, balances, positions, start, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    let mut s = format!(
+        "{} {} {} {} {} {} {} {}",
+        r.count, r.next.account, r.next.pool, r.resume.account, r.resume.pool, r.exact_checks, end, error
+    );
+    for h in &hits[..r.count] {
+        write!(s, " | {} {} {}", h.account_index, h.pool_index, uhealth(&h.health)).unwrap();
+    }
+    s
 }
 
 /// A unified health's figures (no pool count).
