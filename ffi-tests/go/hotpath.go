@@ -129,7 +129,7 @@ func ScannerScan(mem unsafe.Pointer, length int, p *Pool, accounts []ScanAccount
 		(*C.partliq_scan_account)(first(accounts)), C.size_t(len(accounts)), c.positions, c.nPositions, C.size_t(start),
 		(*C.partliq_scan_hit)(first(hits)), C.size_t(hitsLen), (*C.partliq_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return ScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }
@@ -625,7 +625,7 @@ func UnifiedScan(b *Book, flat *UnifiedAccount, accounts []UnifiedScanAccount, s
 		(*C.partliq_margin_ladder)(unsafe.Pointer(&ladder)), (*C.partliq_unified_scan_hit)(first(hits)), C.size_t(hitsLen),
 		(*C.partliq_unified_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return UnifiedScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }

@@ -185,3 +185,26 @@ func runDydxBatch(k *tokens) (string, error) {
 		return fmt.Sprintf("%d %d %d %d", r.MMR, r.IMR, r.NC, r.Liquidatable)
 	})
 }
+
+// runUnifiedScan is a unified case's `what` 12: the scan over the flat
+// balances and positions of account.
+func runUnifiedScan(k *tokens, book *Book, flat *UnifiedAccount, ladder MarginLadder) (string, error) {
+	k.expect("A")
+	accounts := make([]UnifiedScanAccount, int(k.int()))
+	for i := range accounts {
+		accounts[i] = UnifiedScanAccount{FirstBalance: uint32(k.int()), BalanceCount: uint32(k.int()), FirstPosition: uint32(k.int()),
+			PositionCount: uint32(k.int())}
+	}
+	k.expect("S")
+	sa, sp, hitsLen := uint64(k.int()), uint64(k.int()), int(k.int())
+	o, hits, err := UnifiedScan(book, flat, accounts, sa, sp, ladder, hitsLen)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d %d %d %d %d %d %d", o.Count, o.NextAccount, o.NextPool, o.ResumeAccount, o.ResumePool, o.ExactChecks, o.End, o.Error)
+	for _, h := range hits {
+		fmt.Fprintf(&b, " | %d %d %s", h.AccountIndex, h.PoolIndex, uhealth(h.Health))
+	}
+	return b.String(), nil
+}

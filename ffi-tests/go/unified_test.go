@@ -161,6 +161,9 @@ func runUnified(k *tokens, pool *Pool) (string, error) {
 	poolIndex, what, legsLen := uint32(k.int()), k.int(), int(k.int())
 	k.expect("L")
 	ladder := MarginLadder{WarningPPM: uint32(k.int()), ReduceOnlyPPM: uint32(k.int()), LiquidationPPM: uint32(k.int()), BackstopPPM: uint32(k.int())}
+	if what == 12 {
+		return runUnifiedScan(k, book, account, ladder)
+	}
 	if what >= 8 {
 		return runLending(k, what, book, account)
 	}

@@ -1156,6 +1156,9 @@ public final class PartliqTest {
     ladder.reduce_only_ppm = t.u32();
     ladder.liquidation_ppm = t.u32();
     ladder.backstop_ppm = t.u32();
+    if (what == 12) {
+      return runUnifiedScan(t, u, ladder);
+    }
     if (what >= 8) {
       return runLending(t, what, u);
     }
@@ -1404,6 +1407,40 @@ public final class PartliqTest {
           .append(l.expected_cash).append(' ').append(l.expected_fee);
     }
     return b.toString();
+  }
+
+  /** A unified case's `what` 12: the scan over u's flat balances and positions, through Batches.unifiedScan. */
+  private static String[] runUnifiedScan(Tokens t, Unified u, MarginLadder ladder) {
+    t.expect("A");
+    int n = t.u32();
+    PartliqBatch.UnifiedScanAccount[] as = new PartliqBatch.UnifiedScanAccount[n];
+    for (int i = 0; i < n; i++) {
+      as[i] = new PartliqBatch.UnifiedScanAccount();
+      as[i].first_balance = t.u32();
+      as[i].balance_count = t.u32();
+      as[i].first_position = t.u32();
+      as[i].position_count = t.u32();
+    }
+    t.expect("S");
+    long sa = t.num();
+    long sp = t.num();
+    int hitsLen = t.u32();
+    Pool p = u.pool;
+    try {
+      Batches.UnifiedScan r = Batches.unifiedScan(p.markets, p.prices, u.funding, u.risk, u.assets, u.assetPrices, u.balances, u.positions, as,
+          sa, sp, ladder, hitsLen);
+      PartliqBatch.UnifiedScanOutcome o = r.outcome;
+      StringBuilder b = new StringBuilder();
+      b.append(Long.toUnsignedString(o.count)).append(' ').append(o.next_account).append(' ').append(o.next_pool).append(' ')
+          .append(o.resume_account).append(' ').append(o.resume_pool).append(' ').append(o.exact_checks).append(' ')
+          .append(Integer.toUnsignedString(o.end)).append(' ').append(Integer.toUnsignedString(o.error));
+      for (PartliqBatch.UnifiedScanHit h : r.hits) {
+        b.append(" | ").append(h.account_index).append(' ').append(h.pool_index).append(' ').append(uhealth(h.health));
+      }
+      return new String[] {"0", b.toString()};
+    } catch (PartliqException e) {
+      return new String[] {Integer.toUnsignedString(e.status()), ""};
+    }
   }
 
   // ---- The batch cases (format in gen_cases.py), through the Batches wrappers: {status, result}.
