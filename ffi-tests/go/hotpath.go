@@ -145,7 +145,7 @@ func ScannerConfirm(mem unsafe.Pointer, length int, p *Pool, entries []IndexEntr
 		(*C.partliq_scan_account)(first(accounts)), C.size_t(len(accounts)), c.positions, c.nPositions, C.size_t(start),
 		(*C.partliq_scan_hit)(first(hits)), C.size_t(hitsLen), (*C.partliq_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return ScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }
