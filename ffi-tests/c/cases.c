@@ -702,6 +702,98 @@ static void run_dbatch(char **c) {
   }
 }
 
+/* An i128 as the table prints it: hi (signed) and lo (unsigned). */
+static void print_words(partliq_i128 v) { printf(" %" PRId64 " %" PRIu64, v.hi, v.lo); }
+
+/* 10^27 + 10^9 × v as ABI words (v ≥ 0): 10^27 = 54,210,108 × 2^64 +
+ * 11,515,845,246,265,065,472; 10^9 × v in two 64-bit words from v's 32-bit
+ * halves (each product below 2^62), then the sum with its carries. */
+static partliq_i128 ray_plus(int64_t v) {
+  const uint64_t e9 = 1000000000u, u = (uint64_t)v;
+  uint64_t lo_prod = (u & 0xffffffffu) * e9, hi_prod = (u >> 32) * e9;
+  uint64_t lo = lo_prod + (hi_prod << 32);
+  uint64_t hi = (hi_prod >> 32) + (lo < lo_prod ? 1u : 0u);
+  partliq_i128 r;
+  r.lo = 11515845246265065472u + lo;
+  r.hi = (int64_t)(54210108u + hi + (r.lo < lo ? 1u : 0u));
+  return r;
+}
+
+static partliq_i128 wide(int64_t v) {
+  partliq_i128 r;
+  r.lo = (uint64_t)v;
+  r.hi = v < 0 ? -1 : 0;
+  return r;
+}
+
+/* An Aave v3 case (format in gen_cases.py). */
+static void run_aave(char **c) {
+  static partliq_aave_reserve rs[MAX_ITEMS];
+  static partliq_aave_user_reserve us[MAX_ITEMS], after[MAX_ITEMS];
+  static partliq_i128 deficits[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    memset(&rs[i], 0, sizeof rs[i]);
+    memset(&us[i], 0, sizeof us[i]);
+    rs[i].price = wide(next_int(c));
+    rs[i].decimals = (uint32_t)next_int(c);
+    rs[i].liquidation_threshold = (uint32_t)next_int(c);
+    rs[i].liquidation_bonus = (uint32_t)next_int(c);
+    rs[i].liquidation_protocol_fee = (uint32_t)next_int(c);
+    rs[i].liquidity_index = ray_plus(next_int(c));
+    rs[i].variable_borrow_index = ray_plus(next_int(c));
+    us[i].scaled_collateral = wide(next_int(c));
+    us[i].scaled_debt = wide(next_int(c));
+    us[i].use_as_collateral = (uint32_t)next_int(c);
+  }
+  partliq_aave_call call;
+  memset(&call, 0, sizeof call);
+  call.collateral_index = (uint32_t)next_int(c);
+  call.debt_index = (uint32_t)next_int(c);
+  call.debt_to_cover = wide(next_int(c));
+  call.receive_a_token = (uint32_t)next_int(c);
+  partliq_aave_account a;
+  partliq_aave_max_debt cf;
+  partliq_aave_collateral_quote q;
+  partliq_aave_liquidation l;
+  partliq_status st = partliq_aave_account_data(rs, n, us, n, &a);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_aave_close_factor(rs, n, us, n, call.collateral_index, call.debt_index, &cf);
+  if (st == PARTLIQ_STATUS_OK) {
+    const partliq_aave_reserve *col = &rs[call.collateral_index];
+    st = partliq_aave_collateral_for_debt(col, &rs[call.debt_index], &call.debt_to_cover, &cf.reserve_collateral, col->liquidation_bonus, &q);
+  }
+  if (st == PARTLIQ_STATUS_OK) st = partliq_aave_liquidation_call(rs, n, us, n, &call, after, n, deficits, n, &l);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  print_words(a.total_collateral_base);
+  print_words(a.total_debt_base);
+  print_words(a.avg_liquidation_threshold);
+  print_words(a.health_factor);
+  print_words(cf.max_liquidatable_debt);
+  print_words(cf.reserve_debt);
+  print_words(cf.reserve_debt_base);
+  print_words(cf.reserve_collateral);
+  print_words(cf.reserve_collateral_base);
+  printf(" %" PRIu32, cf.rule);
+  print_words(q.collateral_to_liquidator);
+  print_words(q.debt_repaid);
+  print_words(q.protocol_fee);
+  print_words(q.bonus_collateral);
+  print_words(q.base_collateral);
+  printf(" %" PRIu32, q.capped_by_balance);
+  print_words(l.debt_repaid);
+  print_words(l.collateral_to_liquidator);
+  print_words(l.protocol_fee);
+  print_words(l.deficit);
+  printf(" %" PRIu32 " %" PRIu32, l.dust, l.bad_debt_reserves);
+  for (size_t i = 0; i < n; i++) {
+    printf(" |");
+    print_words(after[i].scaled_collateral);
+    print_words(after[i].scaled_debt);
+    print_words(deficits[i]);
+  }
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -840,6 +932,8 @@ static void run_case(char *line) {
     run_pbatch(&c, markets, nm, prices, np, positions, ns);
   } else if (strcmp(op, "dbatch") == 0) {
     run_dbatch(&c);
+  } else if (strcmp(op, "aave") == 0) {
+    run_aave(&c);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

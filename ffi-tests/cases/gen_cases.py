@@ -64,6 +64,10 @@ OP and A:
   dbatch    n <atomic_resolution open_interest imf_ppm mf_ppm oi_lower
             oi_upper price price_exponent quantums quote_balance>*n
             k <usdc first_position position_count>*k
+  aave      n <price decimals threshold_bps bonus_bps fee_bps liquidity_index
+            variable_borrow_index scaled_collateral scaled_debt
+            use_as_collateral>*n  collateral_index debt_index debt_to_cover
+            receive_a_token   (an index is 10^27 + 10^9 × the value given)
 
 A scan builds a scanner for M and P and scans the accounts from `start`
 with a buffer of `buf` hits: count, next, exact checks, end, error, then
@@ -81,7 +85,16 @@ slots, dbatch: each dYdX subaccount's margin; the accounts are ranges of the
 flat positions S, or of the dbatch's own positions) prints each account
 after the batch's status, the accounts separated by `|`: the account's
 status, then when OK its health, its plan as a plan case prints it (each leg
-after a `/`), or its MMR, IMR, NC and liquidatable flag.
+after a `/`), or its MMR, IMR, NC and liquidatable flag. An aave case (its
+i128 figures as hi lo words): the account (collateral, debt, average
+liquidation threshold, health factor), the close factor (max liquidatable
+debt, reserve debt and its value, reserve collateral and its value, rule),
+the collateral quote for the cover against that reserve collateral with the
+collateral reserve's bonus (to the liquidator, debt repaid, protocol fee,
+bonus part, base, capped), the liquidation call (debt repaid, to the
+liquidator, protocol fee, deficit, dust check, bad-debt reserves), then
+each reserve after a `|` (scaled collateral, scaled debt, deficit); the
+first failing call's status.
 
 A unified case has no pool collateral or positions of its own (C 0 S 0): its
 account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
@@ -638,6 +651,27 @@ uscan("uscan_past_the_end", u_acc, (20, 0), 4)
 uscan("uscan_standard", u_acc, (0, 0), 16, ladder=STD)
 uscan("uscan_malformed", u_acc[:2] + [(99, 1, 0, 0)] + u_acc[2:3], (0, 0), 16)
 uscan("uscan_missing_asset_price", u_acc, (0, 0), 16, asset_prices=[1])
+
+# Aave v3: Aave's test_partial_liquidate_variable_borrow (USDX $1, 6
+# decimals; WBTC $20,250, 8 decimals; LT 86 %, bonus 105 %, fee 10 %; 1 WBTC
+# supplied, 20,500 USDX borrowed) and variations.
+def reserve(price, decimals, collateral=0, debt=0, use=0, lt=8_600, bonus=10_500, fee=1_000, li=0, bi=0):
+    return [price, decimals, lt, bonus, fee, li, bi, collateral, debt, use]
+def aave(name, reserves, ci, di, cover, receive=0):
+    case(name, "aave", [], [], 0, [], [len(reserves)] + [x for r in reserves for x in r] + [ci, di, cover, receive])
+USDX = reserve(100_000_000, 6, debt=20_500_000_000)
+WBTC = reserve(2_025_000_000_000, 8, collateral=100_000_000, use=1)
+aave("aave_partial_106", [USDX, WBTC], 1, 0, 106_000_000)
+aave("aave_max", [USDX, WBTC], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_a_token", [USDX, WBTC], 1, 0, 106_000_000, 1)
+aave("aave_half_close_factor", [reserve(100_000_000, 6, debt=18_000_000_000), WBTC], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_healthy", [reserve(100_000_000, 6, debt=10_000_000_000), WBTC], 1, 0, 106_000_000)
+aave("aave_deficit", [USDX, reserve(2_025_000_000_000, 8, collateral=1_000_000, use=1)], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_indexes", [reserve(100_000_000, 6, debt=20_000_000_000, bi=50_000_000_000_000_000),
+                      reserve(2_025_000_000_000, 8, collateral=100_000_000, use=1, li=20_000_000_000_000_000)], 1, 0, 500_000_000)
+aave("aave_not_collateral", [USDX, reserve(2_025_000_000_000, 8, collateral=100_000_000)], 1, 0, 106_000_000)
+aave("aave_unknown_reserve", [USDX, WBTC], 2, 0, 106_000_000)
+aave("aave_too_few_user_reserves", [USDX], 0, 0, 1)
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

@@ -720,6 +720,82 @@ fn dydx_batch_case(t: &mut Tokens<'_>) -> String {
     parts.join(" | ")
 }
 
+/// An Aave v3 case: the account, the close factor, the collateral quote
+/// for the cover against the user's collateral balance, the liquidation
+/// call (format in `gen_cases.py`); the first failing call's status.
+fn aave_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    use partliq::venues::aave_v3 as a;
+    const RAY: i128 = 1_000_000_000_000_000_000_000_000_000;
+    let n = t.int();
+    let mut reserves = Vec::new();
+    let mut user = Vec::new();
+    for _ in 0..n {
+        let v: Vec<i64> = (0..10).map(|_| t.int()).collect();
+        reserves.push(a::Reserve {
+            price: i128::from(v[0]),
+            decimals: v[1] as u32,
+            liquidation_threshold: v[2] as u32,
+            liquidation_bonus: v[3] as u32,
+            liquidation_protocol_fee: v[4] as u32,
+            liquidity_index: RAY + i128::from(v[5]) * 1_000_000_000,
+            variable_borrow_index: RAY + i128::from(v[6]) * 1_000_000_000,
+        });
+        user.push(a::UserReserve { scaled_collateral: i128::from(v[7]), scaled_debt: i128::from(v[8]), use_as_collateral: v[9] == 1 });
+    }
+    let (ci, di, cover, receive) = (t.int() as usize, t.int() as usize, i128::from(t.int()), t.int() == 1);
+    let acc = a::account_data(&reserves, &user)?;
+    let mut s = format!(
+        "{} {} {} {}",
+        words(acc.total_collateral_base),
+        words(acc.total_debt_base),
+        words(acc.avg_liquidation_threshold),
+        words(acc.health_factor)
+    );
+    let cf = a::close_factor(&reserves, &user, ci, di)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(cf.max_liquidatable_debt),
+        words(cf.reserve_debt),
+        words(cf.reserve_debt_base),
+        words(cf.reserve_collateral),
+        words(cf.reserve_collateral_base),
+        cf.rule as u32
+    )
+    .unwrap();
+    let q = a::collateral_for_debt(&reserves[ci], &reserves[di], cover, cf.reserve_collateral, reserves[ci].liquidation_bonus)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(q.collateral_to_liquidator),
+        words(q.debt_repaid),
+        words(q.protocol_fee),
+        words(q.bonus_collateral),
+        words(q.base_collateral),
+        u8::from(q.capped_by_balance)
+    )
+    .unwrap();
+    let call = a::LiquidationCall { collateral_index: ci, debt_index: di, debt_to_cover: cover, receive_a_token: receive };
+    let mut after = std::vec![a::UserReserve::default(); reserves.len()];
+    let mut deficits = std::vec![0i128; reserves.len()];
+    let l = a::liquidation_call(&reserves, &user, &call, &mut after, &mut deficits)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(l.debt_repaid),
+        words(l.collateral_to_liquidator),
+        words(l.protocol_fee),
+        words(l.deficit),
+        l.dust as u32,
+        l.bad_debt_reserves
+    )
+    .unwrap();
+    for (u, d) in after.iter().zip(&deficits) {
+        write!(s, " | {} {} {}", words(u.scaled_collateral), words(u.scaled_debt), words(*d)).unwrap();
+    }
+    Ok(s)
+}
+
 /// One output line (without the newline).
 fn run_case(line: &str) -> String {
     let mut t = Tokens(line.split_whitespace());
@@ -837,6 +913,7 @@ fn run_case(line: &str) -> String {
         "hbatch" => Ok(health_batch_case(&mut t, &markets, &prices, &positions)),
         "pbatch" => Ok(plan_batch_case(&mut t, &markets, &prices, &positions)),
         "dbatch" => Ok(dydx_batch_case(&mut t)),
+        "aave" => aave_case(&mut t),
         other => panic!("unknown op {other}"),
     };
     if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {
