@@ -570,7 +570,10 @@ func AaveLiquidationCall(reserves []AaveReserve, user []AaveUserReserve, call *A
 		(*C.partliq_aave_user_reserve)(first(user)), C.size_t(len(user)), (*C.partliq_aave_call)(unsafe.Pointer(call)),
 		(*C.partliq_aave_user_reserve)(first(after)), C.size_t(len(after)), (*C.partliq_i128)(first(deficits)), C.size_t(len(deficits)),
 		(*C.partliq_aave_liquidation)(unsafe.Pointer(&l))))
-	return l, after, deficits, err
+	if err != nil {
+		return AaveLiquidation{}, nil, nil, err
+	}
+	return l, after, deficits, nil
 }
 
 // UnifiedScanAccount is partliq_unified_scan_account: a range of the flat

@@ -3,6 +3,7 @@ package partliq
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 )
 
@@ -205,6 +206,70 @@ func runUnifiedScan(k *tokens, book *Book, flat *UnifiedAccount, ladder MarginLa
 	fmt.Fprintf(&b, "%d %d %d %d %d %d %d %d", o.Count, o.NextAccount, o.NextPool, o.ResumeAccount, o.ResumePool, o.ExactChecks, o.End, o.Error)
 	for _, h := range hits {
 		fmt.Fprintf(&b, " | %d %d %s", h.AccountIndex, h.PoolIndex, uhealth(h.Health))
+	}
+	return b.String(), nil
+}
+
+// words is an I128 as the table prints it: hi (signed) and lo (unsigned).
+func words(v I128) string {
+	return fmt.Sprintf("%d %d", v.Hi, v.Lo)
+}
+
+func i128Of(v int64) I128 {
+	hi := int64(0)
+	if v < 0 {
+		hi = -1
+	}
+	return I128{Hi: hi, Lo: uint64(v)}
+}
+
+// rayPlus is 10²⁷ + 10⁹ × v (v ≥ 0) as ABI words.
+func rayPlus(v int64) I128 {
+	x := new(big.Int).Exp(big.NewInt(10), big.NewInt(27), nil)
+	x.Add(x, new(big.Int).Mul(big.NewInt(v), big.NewInt(1_000_000_000)))
+	lo := new(big.Int).And(x, new(big.Int).SetUint64(^uint64(0)))
+	return I128{Hi: new(big.Int).Rsh(x, 64).Int64(), Lo: lo.Uint64()}
+}
+
+// runAave is an Aave v3 case (format in gen_cases.py).
+func runAave(k *tokens) (string, error) {
+	n := int(k.int())
+	rs := make([]AaveReserve, n)
+	us := make([]AaveUserReserve, n)
+	for i := range rs {
+		rs[i] = AaveReserve{Price: i128Of(k.int()), Decimals: uint32(k.int()), LiquidationThreshold: uint32(k.int()),
+			LiquidationBonus: uint32(k.int()), LiquidationProtocolFee: uint32(k.int()), LiquidityIndex: rayPlus(k.int()),
+			VariableBorrowIndex: rayPlus(k.int())}
+		us[i] = AaveUserReserve{ScaledCollateral: i128Of(k.int()), ScaledDebt: i128Of(k.int()), UseAsCollateral: uint32(k.int())}
+	}
+	call := AaveCall{CollateralIndex: uint32(k.int()), DebtIndex: uint32(k.int()), DebtToCover: i128Of(k.int()), ReceiveAToken: uint32(k.int())}
+	a, err := AaveAccountData(rs, us)
+	if err != nil {
+		return "", err
+	}
+	cf, err := AaveCloseFactor(rs, us, call.CollateralIndex, call.DebtIndex)
+	if err != nil {
+		return "", err
+	}
+	col := &rs[call.CollateralIndex]
+	q, err := AaveCollateralForDebt(col, &rs[call.DebtIndex], call.DebtToCover, cf.ReserveCollateral, col.LiquidationBonus)
+	if err != nil {
+		return "", err
+	}
+	l, after, deficits, err := AaveLiquidationCall(rs, us, &call)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s %s", words(a.TotalCollateralBase), words(a.TotalDebtBase), words(a.AvgLiquidationThreshold), words(a.HealthFactor))
+	fmt.Fprintf(&b, " %s %s %s %s %s %d", words(cf.MaxLiquidatableDebt), words(cf.ReserveDebt), words(cf.ReserveDebtBase),
+		words(cf.ReserveCollateral), words(cf.ReserveCollateralBase), cf.Rule)
+	fmt.Fprintf(&b, " %s %s %s %s %s %d", words(q.CollateralToLiquidator), words(q.DebtRepaid), words(q.ProtocolFee), words(q.BonusCollateral),
+		words(q.BaseCollateral), q.CappedByBalance)
+	fmt.Fprintf(&b, " %s %s %s %s %d %d", words(l.DebtRepaid), words(l.CollateralToLiquidator), words(l.ProtocolFee), words(l.Deficit), l.Dust,
+		l.BadDebtReserves)
+	for i := range after {
+		fmt.Fprintf(&b, " | %s %s %s", words(after[i].ScaledCollateral), words(after[i].ScaledDebt), words(deficits[i]))
 	}
 	return b.String(), nil
 }

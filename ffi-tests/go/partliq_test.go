@@ -246,6 +246,8 @@ func runCase(t *testing.T, line string) string {
 		res, err = runPlanBatch(k, pool)
 	case "dbatch":
 		res, err = runDydxBatch(k)
+	case "aave":
+		res, err = runAave(k)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}
