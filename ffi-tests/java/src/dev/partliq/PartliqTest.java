@@ -1369,6 +1369,12 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "aave": {
+        String[] r = runAave(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       case "hbatch":
       case "pbatch":
       case "dbatch": {
@@ -1441,6 +1447,88 @@ public final class PartliqTest {
     } catch (PartliqException e) {
       return new String[] {Integer.toUnsignedString(e.status()), ""};
     }
+  }
+
+  // ---- The Aave v3 cases (format in gen_cases.py): {status, result}.
+
+  private static String words(PartliqHotPath.I128 v) {
+    return v.hi + " " + Long.toUnsignedString(v.lo);
+  }
+
+  private static void setWide(PartliqHotPath.I128 to, java.math.BigInteger v) {
+    to.hi = v.shiftRight(64).longValue();
+    to.lo = v.longValue();
+  }
+
+  private static final java.math.BigInteger RAY = java.math.BigInteger.TEN.pow(27);
+
+  private static String[] runAave(Tokens t) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    int n = t.u32();
+    PartliqHotPath.AaveReserve[] rs = (PartliqHotPath.AaveReserve[]) new PartliqHotPath.AaveReserve().toArray(n);
+    PartliqHotPath.AaveUserReserve[] us = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(n);
+    java.math.BigInteger e9 = java.math.BigInteger.valueOf(1_000_000_000L);
+    for (int i = 0; i < n; i++) {
+      setWide(rs[i].price, java.math.BigInteger.valueOf(t.num()));
+      rs[i].decimals = t.u32();
+      rs[i].liquidation_threshold = t.u32();
+      rs[i].liquidation_bonus = t.u32();
+      rs[i].liquidation_protocol_fee = t.u32();
+      setWide(rs[i].liquidity_index, RAY.add(java.math.BigInteger.valueOf(t.num()).multiply(e9)));
+      setWide(rs[i].variable_borrow_index, RAY.add(java.math.BigInteger.valueOf(t.num()).multiply(e9)));
+      setWide(us[i].scaled_collateral, java.math.BigInteger.valueOf(t.num()));
+      setWide(us[i].scaled_debt, java.math.BigInteger.valueOf(t.num()));
+      us[i].use_as_collateral = t.u32();
+    }
+    PartliqHotPath.AaveCall call = new PartliqHotPath.AaveCall();
+    call.collateral_index = t.u32();
+    call.debt_index = t.u32();
+    setWide(call.debt_to_cover, java.math.BigInteger.valueOf(t.num()));
+    call.receive_a_token = t.u32();
+    SizeT len = new SizeT(n);
+    PartliqHotPath.AaveAccount a = new PartliqHotPath.AaveAccount();
+    PartliqHotPath.AaveMaxDebt cf = new PartliqHotPath.AaveMaxDebt();
+    PartliqHotPath.AaveCollateralQuote q = new PartliqHotPath.AaveCollateralQuote();
+    PartliqHotPath.AaveLiquidation l = new PartliqHotPath.AaveLiquidation();
+    PartliqHotPath.AaveUserReserve[] after = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(n);
+    PartliqHotPath.I128[] deficits = (PartliqHotPath.I128[]) new PartliqHotPath.I128().toArray(n);
+    int st = h.partliq_aave_account_data(rs, len, us, len, a);
+    if (st == 0) {
+      st = h.partliq_aave_close_factor(rs, len, us, len, call.collateral_index, call.debt_index, cf);
+    }
+    if (st == 0) {
+      PartliqHotPath.AaveReserve col = rs[call.collateral_index];
+      PartliqHotPath.I128 cover = new PartliqHotPath.I128();
+      cover.hi = call.debt_to_cover.hi;
+      cover.lo = call.debt_to_cover.lo;
+      PartliqHotPath.I128 balance = new PartliqHotPath.I128();
+      balance.hi = cf.reserve_collateral.hi;
+      balance.lo = cf.reserve_collateral.lo;
+      st = h.partliq_aave_collateral_for_debt(col, rs[call.debt_index], cover, balance, col.liquidation_bonus, q);
+    }
+    if (st == 0) {
+      st = h.partliq_aave_liquidation_call(rs, len, us, len, call, after, len, deficits, len, l);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(words(a.total_collateral_base)).append(' ').append(words(a.total_debt_base)).append(' ').append(words(a.avg_liquidation_threshold))
+        .append(' ').append(words(a.health_factor));
+    b.append(' ').append(words(cf.max_liquidatable_debt)).append(' ').append(words(cf.reserve_debt)).append(' ').append(words(cf.reserve_debt_base))
+        .append(' ').append(words(cf.reserve_collateral)).append(' ').append(words(cf.reserve_collateral_base)).append(' ')
+        .append(Integer.toUnsignedString(cf.rule));
+    b.append(' ').append(words(q.collateral_to_liquidator)).append(' ').append(words(q.debt_repaid)).append(' ').append(words(q.protocol_fee))
+        .append(' ').append(words(q.bonus_collateral)).append(' ').append(words(q.base_collateral)).append(' ')
+        .append(Integer.toUnsignedString(q.capped_by_balance));
+    b.append(' ').append(words(l.debt_repaid)).append(' ').append(words(l.collateral_to_liquidator)).append(' ').append(words(l.protocol_fee))
+        .append(' ').append(words(l.deficit)).append(' ').append(Integer.toUnsignedString(l.dust)).append(' ')
+        .append(Integer.toUnsignedString(l.bad_debt_reserves));
+    for (int i = 0; i < n; i++) {
+      b.append(" | ").append(words(after[i].scaled_collateral)).append(' ').append(words(after[i].scaled_debt)).append(' ')
+          .append(words(deficits[i]));
+    }
+    return new String[] {"0", b.toString()};
   }
 
   // ---- The batch cases (format in gen_cases.py), through the Batches wrappers: {status, result}.
