@@ -794,6 +794,55 @@ static void run_aave(char **c) {
   }
 }
 
+/* A dydxmore case (format in gen_cases.py). */
+static void run_dydx_more(char **c) {
+  int64_t v[25];
+  for (int i = 0; i < 25; i++) v[i] = next_int(c);
+  static uint32_t ids[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)next_int(c);
+  partliq_dydx_position p;
+  memset(&p, 0, sizeof p);
+  p.atomic_resolution = (int32_t)v[0];
+  p.open_interest = v[1];
+  p.liquidity_tier.initial_margin_ppm = (uint32_t)v[2];
+  p.liquidity_tier.maintenance_fraction_ppm = (uint32_t)v[3];
+  p.liquidity_tier.open_interest_lower_cap = (uint64_t)v[4];
+  p.liquidity_tier.open_interest_upper_cap = (uint64_t)v[5];
+  p.price = (uint64_t)v[6];
+  p.price_exponent = (int32_t)v[7];
+  p.quantums = v[8];
+  p.quote_balance = v[9];
+  partliq_dydx_liquidation_config cfg;
+  if (v[14] == 1) {
+    partliq_dydx_liquidation_config_mainnet_genesis(&cfg);
+  } else {
+    partliq_dydx_liquidation_config_code_default(&cfg);
+  }
+  partliq_dydx_clob_pair clob = {(uint64_t)v[15], (uint32_t)v[16], (int32_t)v[17]};
+  partliq_dydx_fill fill = {(uint64_t)v[18], (uint64_t)v[19], (uint32_t)v[20], 0};
+  uint32_t imf = 0;
+  partliq_dydx_risk own, total;
+  int64_t bankruptcy = 0, fund = 0, size = 0;
+  partliq_dydx_notional_limits lim;
+  partliq_dydx_block_left left;
+  const uint32_t *ip = n == 0 ? NULL : ids;
+  partliq_status st = partliq_dydx_adjusted_initial_margin_ppm(&p.liquidity_tier, v[13], &imf);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_position_risk(&p, (uint32_t)v[11], &own);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_subaccount_risk(v[10], &p, 1, &total);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_bankruptcy_price_quote_quantums(&p, &total, v[12], &bankruptcy);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_insurance_fund_delta(&p, &total, &clob, (uint32_t)v[21], &fill, &fund);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_position_notional_limits(&p, &cfg, &lim);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_subaccount_block_left(&cfg, ip, n, (uint64_t)v[22], (uint64_t)v[23], (uint32_t)v[24], &left);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_liquidatable_size_delta(&p, &clob, &cfg, ip, n, (uint64_t)v[22], (uint64_t)v[23], &size);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  printf(" %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, imf, own.mmr, own.imr, own.nc, total.mmr, total.imr,
+         total.nc);
+  printf(" %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, bankruptcy, fund, lim.min, lim.max, left.notional,
+         left.insurance_lost, size);
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -934,6 +983,8 @@ static void run_case(char *line) {
     run_dbatch(&c);
   } else if (strcmp(op, "aave") == 0) {
     run_aave(&c);
+  } else if (strcmp(op, "dydxmore") == 0) {
+    run_dydx_more(&c);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

@@ -68,6 +68,12 @@ OP and A:
             variable_borrow_index scaled_collateral scaled_debt
             use_as_collateral>*n  collateral_index debt_index debt_to_cover
             receive_a_token   (an index is 10^27 + 10^9 × the value given)
+  dydxmore  atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
+            price price_exponent quantums quote_balance usdc custom_imf_ppm
+            delta oi_quote genesis step subticks_per_tick
+            quantum_conversion_exponent fill_amount subticks is_buy fee_ppm
+            notional_liquidated insurance_lost perpetual_id
+            n <perpetual liquidated this block>*n
 
 A scan builds a scanner for M and P and scans the accounts from `start`
 with a buffer of `buf` hits: count, next, exact checks, end, error, then
@@ -672,6 +678,24 @@ aave("aave_indexes", [reserve(100_000_000, 6, debt=20_000_000_000, bi=50_000_000
 aave("aave_not_collateral", [USDX, reserve(2_025_000_000_000, 8, collateral=100_000_000)], 1, 0, 106_000_000)
 aave("aave_unknown_reserve", [USDX, WBTC], 2, 0, 106_000_000)
 aave("aave_too_few_user_reserves", [USDX], 0, 0, 1)
+
+# dYdX v4's remaining functions on its BTC market (0.1 BTC long at $50,000,
+# 10 % IMF... as the dydx cases): variations of the fill, the config, the
+# block's history.
+def dmore(name, quantums=10_000_000, quote=0, usdc=-4_501_000_000, custom=0, delta=-10_000_000, oi_quote=2_000_000, genesis=0,
+          fill=(10_000_000, 56_100_000_000, 0), fee=5_000, block=(0, 0, 0), ids=(), tier=(200_000, 500_000, 1_000_000, 3_000_000)):
+    args = [-8, 0, tier[0], tier[1], tier[2], tier[3], 5_000_000_000, -5, quantums, quote, usdc, custom, delta, oi_quote, genesis, 5, 5, -8,
+            *fill, fee, *block, len(ids), *ids]
+    case(name, "dydxmore", [], [], 0, [], args)
+dmore("dydxmore_btc")
+dmore("dydxmore_genesis", genesis=1, quantums=1_000_000_000, usdc=-45_100_000_000, delta=-100_000_000, fill=(100_000_000, 50_000_000_000, 0))
+dmore("dydxmore_custom_imf", custom=500_000, oi_quote=2_500_000)
+dmore("dydxmore_short", quantums=-10_000_000, usdc=5_499_000_000, delta=10_000_000, fill=(10_000_000, 44_000_000_000, 1))
+dmore("dydxmore_block_used", genesis=1, block=(40_000_000_000, 100_000_000_000, 1), ids=(3,))
+dmore("dydxmore_already_liquidated", ids=(0,))
+dmore("dydxmore_block_exceeded", genesis=1, block=(200_000_000_000, 0, 1))
+dmore("dydxmore_bad_tier", tier=(200_000, 500_000, 4_000_000, 3_000_000))
+dmore("dydxmore_bad_delta", delta=1)
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

@@ -796,6 +796,49 @@ fn aave_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     Ok(s)
 }
 
+/// A dYdX v4 case of the remaining functions (format in `gen_cases.py`):
+/// the adjusted IMF, the position's risk, the subaccount's, the bankruptcy
+/// quote, the insurance fund delta, the notional limits, the block limits
+/// left, the liquidatable size; the first failing call's status.
+fn dydx_more_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    use partliq::venues::dydx_v4 as d;
+    let v: Vec<i64> = (0..25).map(|_| t.int()).collect();
+    let n = t.int();
+    let ids: Vec<u32> = (0..n).map(|_| t.int() as u32).collect();
+    let tier = d::LiquidityTier {
+        initial_margin_ppm: v[2] as u32,
+        maintenance_fraction_ppm: v[3] as u32,
+        open_interest_lower_cap: v[4] as u64,
+        open_interest_upper_cap: v[5] as u64,
+    };
+    tier.validate()?;
+    let imf = tier.adjusted_initial_margin_ppm(i128::from(v[13]))?;
+    let p = d::DydxPosition {
+        perpetual: d::DydxPerpetual { id: 0, atomic_resolution: v[0] as i32, open_interest: i128::from(v[1]), liquidity_tier: tier },
+        price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
+        quantums: i128::from(v[8]),
+        quote_balance: i128::from(v[9]),
+    };
+    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let own = p.perpetual.net_collateral_and_margin(p.price, p.quantums, p.quote_balance, v[11] as u32)?;
+    let (mmr, imr, nc) = (fits(own.mmr)?, fits(own.imr)?, fits(own.nc)?);
+    let total = d::subaccount_risk(i128::from(v[10]), &[p])?;
+    let (tm, ti, tn) = (fits(total.mmr)?, fits(total.imr)?, fits(total.nc)?);
+    let bankruptcy = fits(d::bankruptcy_price_quote_quantums(&p, &total, i128::from(v[12]))?)?;
+    let clob = d::ClobPair { step_base_quantums: v[15] as u64, subticks_per_tick: v[16] as u32, quantum_conversion_exponent: v[17] as i32 };
+    let fill = d::LiquidationFill { is_buy: v[20] == 1, fill_amount: v[18] as u64, subticks: v[19] as u64 };
+    let fund = fits(d::liquidation_insurance_fund_delta(&p, &total, &clob, v[21] as u32, &fill)?)?;
+    let cfg = if v[14] == 1 { d::LiquidationConfig::mainnet_genesis() } else { d::LiquidationConfig::code_default() };
+    let limits = d::max_and_min_position_notional_liquidatable(&p, &cfg.position_block_limits)?;
+    let (min, max) = (fits(limits.min)?, fits(limits.max)?);
+    let info = d::SubaccountLiquidationInfo { perpetuals_liquidated: &ids, notional_liquidated: v[22] as u64, quantums_insurance_lost: v[23] as u64 };
+    let block = &cfg.subaccount_block_limits;
+    let notional_left = fits(d::subaccount_max_notional_liquidatable(block, &info, v[24] as u32)?)?;
+    let lost_left = fits(d::subaccount_max_insurance_lost(block, &info, v[24] as u32)?)?;
+    let size = fits(d::liquidatable_position_size_delta(&p, &clob, &cfg, &info)?)?;
+    Ok(format!("{imf} {mmr} {imr} {nc} {tm} {ti} {tn} {bankruptcy} {fund} {min} {max} {notional_left} {lost_left} {size}"))
+}
+
 /// One output line (without the newline).
 fn run_case(line: &str) -> String {
     let mut t = Tokens(line.split_whitespace());
@@ -914,6 +957,7 @@ fn run_case(line: &str) -> String {
         "pbatch" => Ok(plan_batch_case(&mut t, &markets, &prices, &positions)),
         "dbatch" => Ok(dydx_batch_case(&mut t)),
         "aave" => aave_case(&mut t),
+        "dydxmore" => dydx_more_case(&mut t),
         other => panic!("unknown op {other}"),
     };
     if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {
