@@ -273,3 +273,58 @@ func runAave(k *tokens) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// runDydxMore is a dydxmore case (format in gen_cases.py).
+func runDydxMore(k *tokens) (string, error) {
+	var v [25]int64
+	for i := range v {
+		v[i] = k.int()
+	}
+	ids := make([]uint32, int(k.int()))
+	for i := range ids {
+		ids[i] = uint32(k.int())
+	}
+	p := DydxPosition{AtomicResolution: int32(v[0]), OpenInterest: v[1],
+		Tier:  DydxLiquidityTier{InitialMarginPPM: uint32(v[2]), MaintenanceFractionPPM: uint32(v[3]), OpenInterestLowerCap: uint64(v[4]), OpenInterestUpperCap: uint64(v[5])},
+		Price: uint64(v[6]), PriceExponent: int32(v[7]), Quantums: v[8], QuoteBalance: v[9]}
+	cfg := DydxCodeDefault()
+	if v[14] == 1 {
+		cfg = DydxMainnetGenesis()
+	}
+	clob := DydxClobPair{uint64(v[15]), uint32(v[16]), int32(v[17])}
+	fill := DydxFill{FillAmount: uint64(v[18]), Subticks: uint64(v[19]), IsBuy: uint32(v[20])}
+	imf, err := DydxAdjustedInitialMarginPPM(&p.Tier, v[13])
+	if err != nil {
+		return "", err
+	}
+	own, err := DydxPositionRisk(&p, uint32(v[11]))
+	if err != nil {
+		return "", err
+	}
+	total, err := DydxSubaccountRisk(v[10], []DydxPosition{p})
+	if err != nil {
+		return "", err
+	}
+	bankruptcy, err := DydxBankruptcyQuote(&p, &total, v[12])
+	if err != nil {
+		return "", err
+	}
+	fund, err := DydxInsuranceFundDelta(&p, &total, &clob, uint32(v[21]), &fill)
+	if err != nil {
+		return "", err
+	}
+	lim, err := DydxPositionNotionalLimits(&p, &cfg)
+	if err != nil {
+		return "", err
+	}
+	left, err := DydxSubaccountBlockLeft(&cfg, ids, uint64(v[22]), uint64(v[23]), uint32(v[24]))
+	if err != nil {
+		return "", err
+	}
+	size, err := DydxLiquidatableSizeDelta(&p, &clob, &cfg, ids, uint64(v[22]), uint64(v[23]))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d %d %d %d %d %d %d %d %d %d %d %d %d %d", imf, own.MMR, own.IMR, own.NC, total.MMR, total.IMR, total.NC, bankruptcy, fund,
+		lim.Min, lim.Max, left.Notional, left.InsuranceLost, size), nil
+}

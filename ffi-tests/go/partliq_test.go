@@ -248,6 +248,8 @@ func runCase(t *testing.T, line string) string {
 		res, err = runDydxBatch(k)
 	case "aave":
 		res, err = runAave(k)
+	case "dydxmore":
+		res, err = runDydxMore(k)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}

@@ -1369,6 +1369,12 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "dydxmore": {
+        String[] r = runDydxMore(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       case "aave": {
         String[] r = runAave(t);
         st = Integer.parseUnsignedInt(r[0]);
@@ -1447,6 +1453,83 @@ public final class PartliqTest {
     } catch (PartliqException e) {
       return new String[] {Integer.toUnsignedString(e.status()), ""};
     }
+  }
+
+  // ---- The dydxmore cases (format in gen_cases.py): {status, result}.
+
+  private static String[] runDydxMore(Tokens t) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    long[] v = new long[25];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = t.num();
+    }
+    int n = t.u32();
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = t.u32();
+    }
+    int[] idArg = n == 0 ? null : ids;
+    PartliqHotPath.DydxPosition p = new PartliqHotPath.DydxPosition();
+    p.atomic_resolution = (int) v[0];
+    p.open_interest = v[1];
+    p.liquidity_tier.initial_margin_ppm = (int) v[2];
+    p.liquidity_tier.maintenance_fraction_ppm = (int) v[3];
+    p.liquidity_tier.open_interest_lower_cap = v[4];
+    p.liquidity_tier.open_interest_upper_cap = v[5];
+    p.price = v[6];
+    p.price_exponent = (int) v[7];
+    p.quantums = v[8];
+    p.quote_balance = v[9];
+    PartliqHotPath.DydxConfig cfg = new PartliqHotPath.DydxConfig();
+    if (v[14] == 1) {
+      h.partliq_dydx_liquidation_config_mainnet_genesis(cfg);
+    } else {
+      h.partliq_dydx_liquidation_config_code_default(cfg);
+    }
+    PartliqHotPath.DydxClobPair clob = new PartliqHotPath.DydxClobPair();
+    clob.step_base_quantums = v[15];
+    clob.subticks_per_tick = (int) v[16];
+    clob.quantum_conversion_exponent = (int) v[17];
+    PartliqHotPath.DydxFill fill = new PartliqHotPath.DydxFill();
+    fill.fill_amount = v[18];
+    fill.subticks = v[19];
+    fill.is_buy = (int) v[20];
+    int[] imf = new int[1];
+    PartliqHotPath.DydxRisk own = new PartliqHotPath.DydxRisk();
+    PartliqHotPath.DydxRisk total = new PartliqHotPath.DydxRisk();
+    long[] bankruptcy = new long[1];
+    long[] fund = new long[1];
+    long[] size = new long[1];
+    PartliqHotPath.DydxNotionalLimits lim = new PartliqHotPath.DydxNotionalLimits();
+    PartliqHotPath.DydxBlockLeft left = new PartliqHotPath.DydxBlockLeft();
+    int st = h.partliq_dydx_adjusted_initial_margin_ppm(p.liquidity_tier, v[13], imf);
+    if (st == 0) {
+      st = h.partliq_dydx_position_risk(p, (int) v[11], own);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_subaccount_risk(v[10], new PartliqHotPath.DydxPosition[] {p}, new SizeT(1), total);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_bankruptcy_price_quote_quantums(p, total, v[12], bankruptcy);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_insurance_fund_delta(p, total, clob, (int) v[21], fill, fund);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_position_notional_limits(p, cfg, lim);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_subaccount_block_left(cfg, idArg, new SizeT(n), v[22], v[23], (int) v[24], left);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_liquidatable_size_delta(p, clob, cfg, idArg, new SizeT(n), v[22], v[23], size);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    return new String[] {"0", Integer.toUnsignedString(imf[0]) + " " + own.mmr + " " + own.imr + " " + own.nc + " " + total.mmr + " " + total.imr
+        + " " + total.nc + " " + bankruptcy[0] + " " + fund[0] + " " + lim.min + " " + lim.max + " " + left.notional + " " + left.insurance_lost
+        + " " + size[0]};
   }
 
   // ---- The Aave v3 cases (format in gen_cases.py): {status, result}.
