@@ -831,7 +831,11 @@ fn dydx_more_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     let cfg = if v[14] == 1 { d::LiquidationConfig::mainnet_genesis() } else { d::LiquidationConfig::code_default() };
     let limits = d::max_and_min_position_notional_liquidatable(&p, &cfg.position_block_limits)?;
     let (min, max) = (fits(limits.min)?, fits(limits.max)?);
-    let info = d::SubaccountLiquidationInfo { perpetuals_liquidated: &ids, notional_liquidated: v[22] as u64, quantums_insurance_lost: v[23] as u64 };
+    let info = d::SubaccountLiquidationInfo {
+        perpetuals_liquidated: &ids,
+        notional_liquidated: v[22] as u64,
+        quantums_insurance_lost: v[23] as u64,
+    };
     let block = &cfg.subaccount_block_limits;
     let notional_left = fits(d::subaccount_max_notional_liquidatable(block, &info, v[24] as u32)?)?;
     let lost_left = fits(d::subaccount_max_insurance_lost(block, &info, v[24] as u32)?)?;

@@ -229,7 +229,15 @@ fuzz_target!(|inp: Input| {
     // SAFETY: valid pointers for their lengths (ps may be empty: its
     // dangling pointer is never read with length 0).
     let r = unsafe {
-        partliq_dydx_subaccount_risk_batch(accts.as_ptr(), accts.len(), ps.as_ptr(), ps.len(), out.as_mut_ptr(), st.as_mut_ptr(), accts.len())
+        partliq_dydx_subaccount_risk_batch(
+            accts.as_ptr(),
+            accts.len(),
+            ps.as_ptr(),
+            ps.len(),
+            out.as_mut_ptr(),
+            st.as_mut_ptr(),
+            accts.len(),
+        )
     };
     assert_eq!(r, PARTLIQ_STATUS_OK);
     for (i, a) in accts.iter().enumerate() {

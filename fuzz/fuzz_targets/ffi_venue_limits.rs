@@ -115,8 +115,10 @@ fn dydx(d: &DydxIn) {
         cfg.max_quantums_insurance_lost = d.max_lost;
     }
     let mut core_cfg = if d.genesis { dydx_v4::LiquidationConfig::mainnet_genesis() } else { dydx_v4::LiquidationConfig::code_default() };
-    core_cfg.subaccount_block_limits =
-        dydx_v4::SubaccountBlockLimits { max_notional_liquidated: cfg.max_notional_liquidated, max_quantums_insurance_lost: cfg.max_quantums_insurance_lost };
+    core_cfg.subaccount_block_limits = dydx_v4::SubaccountBlockLimits {
+        max_notional_liquidated: cfg.max_notional_liquidated,
+        max_quantums_insurance_lost: cfg.max_quantums_insurance_lost,
+    };
     let ids: Vec<u32> = d.liquidated.iter().take(4).map(|i| u32::from(*i % 4)).collect();
     let info = dydx_v4::SubaccountLiquidationInfo {
         perpetuals_liquidated: &ids,
