@@ -419,6 +419,12 @@ func DydxMainnetGenesis() DydxConfig {
 	return c
 }
 
+// DydxConfigValidate is partliq_dydx_liquidation_config_validate: dYdX's
+// LiquidationsConfig.Validate.
+func DydxConfigValidate(cfg *DydxConfig) error {
+	return check(C.partliq_dydx_liquidation_config_validate((*C.partliq_dydx_liquidation_config)(unsafe.Pointer(cfg))))
+}
+
 // DydxAdjustedInitialMarginPPM is partliq_dydx_adjusted_initial_margin_ppm.
 func DydxAdjustedInitialMarginPPM(tier *DydxLiquidityTier, oi int64) (uint32, error) {
 	var v uint32

@@ -102,7 +102,28 @@ final class BatchTest {
     planBatch();
     dydxBatch();
     unifiedScan();
+    dydxConfigValidate();
     return failed;
+  }
+
+  /**
+   * dYdX's LiquidationsConfig.Validate: both presets pass; a bankruptcy adjustment below 10^6 or a zero block limit is
+   * INVALID_LIQUIDATION_CONFIG (64), a fee above 10^6 ppm FRACTION_ABOVE_100_PERCENT (16), NULL NULL_POINTER.
+   */
+  private static void dydxConfigValidate() {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    PartliqHotPath.DydxConfig cfg = new PartliqHotPath.DydxConfig();
+    check(h.partliq_dydx_liquidation_config_code_default(cfg) == 0 && h.partliq_dydx_liquidation_config_validate(cfg) == 0, "code default");
+    check(h.partliq_dydx_liquidation_config_mainnet_genesis(cfg) == 0 && h.partliq_dydx_liquidation_config_validate(cfg) == 0, "genesis");
+    cfg.bankruptcy_adjustment_ppm = 999999;
+    check(h.partliq_dydx_liquidation_config_validate(cfg) == 64, "BA below 10^6");
+    h.partliq_dydx_liquidation_config_mainnet_genesis(cfg);
+    cfg.max_notional_liquidated = 0;
+    check(h.partliq_dydx_liquidation_config_validate(cfg) == 64, "no block notional");
+    h.partliq_dydx_liquidation_config_mainnet_genesis(cfg);
+    cfg.max_liquidation_fee_ppm = 1000001;
+    check(h.partliq_dydx_liquidation_config_validate(cfg) == 16, "fee above 100 %");
+    check(h.partliq_dydx_liquidation_config_validate(null) == Partliq.STATUS_NULL_POINTER, "NULL config");
   }
 
   /**
