@@ -843,6 +843,56 @@ static void run_dydx_more(char **c) {
          left.insurance_lost, size);
 }
 
+static alignas(16) unsigned char index_mem[4096];
+
+/* An index maintenance case (format in gen_cases.py): the index in
+ * index_mem, the scanner that confirms in table_mem. */
+static void run_ixmaint(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_scan_account as[MAX_ITEMS];
+  static partliq_index_entry out[MAX_ITEMS];
+  static partliq_scan_hit hits[MAX_ITEMS];
+  static uint64_t counts[MAX_ITEMS];
+  uint32_t market = (uint32_t)next_int(c);
+  size_t capacity = (size_t)next_int(c);
+  int64_t from = next_int(c), to = next_int(c);
+  size_t start = (size_t)next_int(c), out_len = (size_t)next_int(c);
+  uint32_t rekey = (uint32_t)next_int(c);
+  int64_t delta = next_int(c);
+  uint32_t remove = (uint32_t)next_int(c);
+  size_t hits_len = (size_t)next_int(c);
+  size_t na = read_accounts(c, as);
+  size_t ilen = partliq_index_size(capacity);
+  if (ilen > sizeof index_mem || out_len > MAX_ITEMS || hits_len > MAX_ITEMS) exit(2);
+  partliq_status st = partliq_index_init(index_mem, ilen, market, capacity);
+  for (size_t a = 0; a < na && st == PARTLIQ_STATUS_OK; a++)
+    st = partliq_index_insert_account(index_mem, ilen, (uint32_t)a, as, na, pos, ns, ms, nm, ps, np, ps, np, &counts[a]);
+  if (rekey < na) as[rekey].collateral += delta;
+  uint64_t removed = 0, inserted = 0, gone = 0;
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_index_rekey_account(index_mem, ilen, rekey, as, na, pos, ns, ms, nm, ps, np, ps, np, &removed, &inserted);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_remove_account(index_mem, ilen, remove, &gone);
+  partliq_index_stats info;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_info(index_mem, ilen, &info);
+  partliq_index_query q;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_crossed(index_mem, ilen, market, from, to, start, out, out_len, &q);
+  size_t slen = partliq_scanner_size(nm);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_scanner_init(table_mem, slen, ms, nm, ps, np);
+  partliq_scan_outcome o;
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_scanner_confirm(table_mem, slen, ms, nm, ps, np, out, (size_t)q.count, as, na, pos, ns, 0, hits, hits_len, &o);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t a = 0; a < na; a++) printf(" %" PRIu64, counts[a]);
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, removed, inserted, gone, info.longs, info.shorts);
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64, q.count, q.next, q.total);
+  for (uint64_t k = 0; k < q.count; k++) printf(" | %" PRId64 " %" PRIu32 " %" PRIu32, out[k].key, out[k].account, out[k].position);
+  printf(" ; %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64, hits[k].account_index);
+    print_health(&hits[k].health);
+  }
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -985,6 +1035,8 @@ static void run_case(char *line) {
     run_aave(&c);
   } else if (strcmp(op, "dydxmore") == 0) {
     run_dydx_more(&c);
+  } else if (strcmp(op, "ixmaint") == 0) {
+    run_ixmaint(&c, markets, nm, prices, np, positions, ns);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

@@ -54,6 +54,9 @@ OP and A:
   scan      buf start n <collateral first_position position_count>*n
             (the pool's positions are the flat positions array, C unused)
   index     market capacity price start out_len n <collateral first count>*n
+  ixmaint   market capacity from to start out_len rekey_account
+            rekey_collateral_delta remove_account hits_len
+            n <collateral first count>*n
   priority  order n <equity maintenance notional oracle fillable>*n
   dydx      atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
             price price_exponent quantums quote_balance usdc delta
@@ -81,7 +84,16 @@ each hit after a `|` (account, health). An index of `market` with
 `capacity` entries a side keys accounts 0..n (bounds: the marks): each
 insertion's count, then the candidates at `price` from `start` with a
 buffer of `out_len`: count, next, total, each entry after a `|` (key,
-account, position); the first failing insertion's status ends the case. A
+account, position); the first failing insertion's status ends the case. An
+ixmaint case keys accounts 0..n into an index of `market` (bounds: the
+marks), re-keys rekey_account with its collateral moved by the delta,
+removes remove_account, and prints each insertion's count, the re-key's
+removed and inserted counts, the removal's count, the longs and shorts
+held, the entries crossed by a move from `from` to `to` (from `start`, a
+buffer of out_len: count, next, total, each entry after a `|`), then after a
+`;` the scanner's exact confirmation of those entries at the marks with a
+buffer of hits_len (count, next, exact checks, end, error, each hit after a
+`|`); the first failing call's status ends the case. A
 priority case sorts 0..n: the order. A dydx case (one position, the code's
 default config): the subaccount's risk (MMR, IMR, NC), the fillable price
 (num and den as hi lo words) and its subticks (liquidating a long when
@@ -696,6 +708,20 @@ dmore("dydxmore_already_liquidated", ids=(0,))
 dmore("dydxmore_block_exceeded", genesis=1, block=(200_000_000_000, 0, 1))
 dmore("dydxmore_bad_tier", tier=(200_000, 500_000, 4_000_000, 3_000_000))
 dmore("dydxmore_bad_delta", delta=1)
+
+# Index maintenance: the iso accounts (longs keyed 102 and 95, a short at 99,
+# a long with no liquidation price) re-keyed, removed, crossed and confirmed.
+def ixm(name, marks, frm, to, start=0, out_len=4, rekey=(0, 0), remove=9, hits=4, capacity=4, accounts=iso_acc, market=0):
+    case(name, "ixmaint", [HOT], marks, 0, iso, [market, capacity, frm, to, start, out_len, rekey[0], rekey[1], remove, hits] + acc(accounts))
+ixm("ixmaint_down_to_95", [95], 100, 95)
+ixm("ixmaint_up_to_100", [100], 90, 100)
+ixm("ixmaint_rekey_0", [95], 100, 90, rekey=(0, 500))
+ixm("ixmaint_rekey_short", [100], 90, 110, rekey=(1, -300), remove=0)
+ixm("ixmaint_remove_2", [90], 100, 90, remove=2)
+ixm("ixmaint_page", [90], 200, 1, start=1, out_len=1, hits=1)
+ixm("ixmaint_no_hits_room", [95], 100, 95, hits=0)
+ixm("ixmaint_rekey_unknown", [95], 100, 95, rekey=(7, 0))
+ixm("ixmaint_rekey_full", [95], 100, 95, capacity=2, rekey=(3, -10_000))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

@@ -555,6 +555,55 @@ fn index_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], position
     Ok(s)
 }
 
+/// An index maintenance case: inserts, a re-key of one account with its
+/// collateral moved, a removal, the counts, a crossed query, and the
+/// scanner's exact confirmation of the entries it returned (format in
+/// `gen_cases.py`).
+fn index_maintenance_case(
+    t: &mut Tokens<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    positions: &[Position],
+) -> core::result::Result<String, Error> {
+    let (market, capacity, from, to, start, out_len) =
+        (t.int() as u32, t.int() as usize, t.int(), t.int(), t.int() as usize, t.int() as usize);
+    let (rekey, delta, remove, hits_len) = (t.int() as usize, t.int(), t.int() as u32, t.int() as usize);
+    let mut accounts = scan_accounts_of(t);
+    let (mut longs, mut shorts) = (std::vec![IndexEntry::default(); capacity], std::vec![IndexEntry::default(); capacity]);
+    let mut ix = LiquidationIndex::new(market, &mut longs, &mut shorts);
+    let mut s = String::new();
+    for a in 0..accounts.len() as u32 {
+        let n = ix.insert_account(a, &accounts, positions, markets, prices, prices)?;
+        write!(s, "{n} ").unwrap();
+    }
+    if let Some(a) = accounts.get_mut(rekey) {
+        a.collateral = Quote(a.collateral.0 + delta);
+    }
+    let (removed, inserted) = ix.rekey_account(rekey as u32, &accounts, positions, markets, prices, prices)?;
+    let gone = ix.remove_account(remove);
+    write!(s, "{removed} {inserted} {gone} {} {}", ix.longs().len(), ix.shorts().len()).unwrap();
+    let all = crossed_of(ix.longs(), ix.shorts(), Price(from), Price(to));
+    let got: Vec<IndexEntry> = all.iter().skip(start).take(out_len).copied().collect();
+    write!(s, " {} {} {}", got.len(), start + got.len(), all.len()).unwrap();
+    for e in &got {
+        write!(s, " | {} {} {}", e.key, e.account, e.position).unwrap();
+    }
+    let mut table = std::vec![ScanMarket::EMPTY; markets.len()];
+    let scanner = Scanner::new(&mut table, markets, prices);
+    let mut hits = std::vec![ScanHit::default(); hits_len];
+    let r = scanner.confirm(&got, &accounts, positions, 0, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    write!(s, " ; {} {} {} {} {}", r.count, r.next, r.exact_checks, end, error).unwrap();
+    for h in &hits[..r.count] {
+        write!(s, " | {} {}", h.account_index, health(&h.health)).unwrap();
+    }
+    Ok(s)
+}
+
 /// A priority case: the core's order of 0..n.
 fn priority_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     let order = t.int();
@@ -962,6 +1011,7 @@ fn run_case(line: &str) -> String {
         "dbatch" => Ok(dydx_batch_case(&mut t)),
         "aave" => aave_case(&mut t),
         "dydxmore" => dydx_more_case(&mut t),
+        "ixmaint" => index_maintenance_case(&mut t, &markets, &prices, &positions),
         other => panic!("unknown op {other}"),
     };
     if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {
