@@ -328,3 +328,61 @@ func runDydxMore(k *tokens) (string, error) {
 	return fmt.Sprintf("%d %d %d %d %d %d %d %d %d %d %d %d %d %d", imf, own.MMR, own.IMR, own.NC, total.MMR, total.IMR, total.NC, bankruptcy, fund,
 		lim.Min, lim.Max, left.Notional, left.InsuranceLost, size), nil
 }
+
+// runIndexMaintenance is an ixmaint case (format in gen_cases.py).
+func runIndexMaintenance(k *tokens, pool *Pool) (string, error) {
+	market, capacity, from, to, start, outLen := uint32(k.int()), int(k.int()), k.int(), k.int(), int(k.int()), int(k.int())
+	rekey, delta, remove, hitsLen := uint32(k.int()), k.int(), uint32(k.int()), int(k.int())
+	accounts := readAccounts(k)
+	n := IndexSize(capacity)
+	mem := NewTable(n, 8)
+	if err := IndexInit(mem.Ptr(), n, market, capacity); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for a := range accounts {
+		c, err := IndexInsertAccount(mem.Ptr(), n, uint32(a), accounts, pool)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%d ", c)
+	}
+	if int(rekey) < len(accounts) {
+		accounts[rekey].Collateral += delta
+	}
+	removed, inserted, err := IndexRekeyAccount(mem.Ptr(), n, rekey, accounts, pool)
+	if err != nil {
+		return "", err
+	}
+	gone, err := IndexRemoveAccount(mem.Ptr(), n, remove)
+	if err != nil {
+		return "", err
+	}
+	info, err := IndexInfo(mem.Ptr(), n)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, "%d %d %d %d %d", removed, inserted, gone, info.Longs, info.Shorts)
+	q, es, err := IndexCrossed(mem.Ptr(), n, market, from, to, start, outLen)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " %d %d %d", q.Count, q.Next, q.Total)
+	for _, e := range es {
+		fmt.Fprintf(&b, " | %d %d %d", e.Key, e.Account, e.Position)
+	}
+	sn := ScannerSize(len(pool.Markets))
+	smem := NewTable(sn, 16)
+	if err := ScannerInit(smem.Ptr(), sn, pool); err != nil {
+		return "", err
+	}
+	o, hits, err := ScannerConfirm(smem.Ptr(), sn, pool, es, accounts, 0, hitsLen)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %d %d %d %d %d", o.Count, o.Next, o.ExactChecks, o.End, o.Error)
+	for _, h := range hits {
+		fmt.Fprintf(&b, " | %d %s", h.AccountIndex, health(h.Health))
+	}
+	return b.String(), nil
+}

@@ -250,6 +250,8 @@ func runCase(t *testing.T, line string) string {
 		res, err = runAave(k)
 	case "dydxmore":
 		res, err = runDydxMore(k)
+	case "ixmaint":
+		res, err = runIndexMaintenance(k, pool)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}
