@@ -1369,6 +1369,12 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "ixmaint": {
+        String[] r = runIndexMaintenance(t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       case "dydxmore": {
         String[] r = runDydxMore(t);
         st = Integer.parseUnsignedInt(r[0]);
@@ -1453,6 +1459,84 @@ public final class PartliqTest {
     } catch (PartliqException e) {
       return new String[] {Integer.toUnsignedString(e.status()), ""};
     }
+  }
+
+  // ---- The ixmaint cases (format in gen_cases.py): {status, result}.
+
+  private static String[] runIndexMaintenance(Tokens t, Pool p) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    int market = t.u32();
+    long capacity = t.num();
+    long from = t.num();
+    long to = t.num();
+    long start = t.num();
+    int outLen = t.u32();
+    int rekey = t.u32();
+    long delta = t.num();
+    int remove = t.u32();
+    int hitsLen = t.u32();
+    PartliqHotPath.ScanAccount[] as = readAccounts(t);
+    int na = as == null ? 0 : as.length;
+    SizeT nas = new SizeT(na);
+    long len = h.partliq_index_size(new SizeT(capacity)).longValue();
+    com.sun.jna.Pointer mem = alignedMemory(len, 8);
+    SizeT ilen = new SizeT(len);
+    StringBuilder b = new StringBuilder();
+    int st = h.partliq_index_init(mem, ilen, market, new SizeT(capacity));
+    long[] one = new long[1];
+    for (int a = 0; a < na && st == 0; a++) {
+      st = h.partliq_index_insert_account(mem, ilen, a, as, nas, p.positions, p.ns(), p.markets, p.nm(), p.prices, p.np(), p.prices, p.np(),
+          one);
+      b.append(one[0]).append(' ');
+    }
+    if (rekey < na) {
+      as[rekey].collateral += delta;
+    }
+    long[] removed = new long[1];
+    long[] inserted = new long[1];
+    long[] gone = new long[1];
+    if (st == 0) {
+      st = h.partliq_index_rekey_account(mem, ilen, rekey, as, nas, p.positions, p.ns(), p.markets, p.nm(), p.prices, p.np(), p.prices, p.np(),
+          removed, inserted);
+    }
+    if (st == 0) {
+      st = h.partliq_index_remove_account(mem, ilen, remove, gone);
+    }
+    PartliqHotPath.IndexStats info = new PartliqHotPath.IndexStats();
+    if (st == 0) {
+      st = h.partliq_index_info(mem, ilen, info);
+    }
+    PartliqHotPath.IndexEntry[] out = outLen == 0 ? null : (PartliqHotPath.IndexEntry[]) new PartliqHotPath.IndexEntry().toArray(outLen);
+    PartliqHotPath.IndexQuery q = new PartliqHotPath.IndexQuery();
+    if (st == 0) {
+      st = h.partliq_index_crossed(mem, ilen, market, from, to, new SizeT(start), out, new SizeT(outLen), q);
+    }
+    long slen = h.partliq_scanner_size(p.nm()).longValue();
+    com.sun.jna.Pointer smem = alignedMemory(slen, 16);
+    if (st == 0) {
+      st = h.partliq_scanner_init(smem, new SizeT(slen), p.markets, p.nm(), p.prices, p.np());
+    }
+    PartliqHotPath.ScanHit[] hits = hitsLen == 0 ? null : (PartliqHotPath.ScanHit[]) new PartliqHotPath.ScanHit().toArray(hitsLen);
+    PartliqHotPath.ScanOutcome o = new PartliqHotPath.ScanOutcome();
+    if (st == 0) {
+      st = h.partliq_scanner_confirm(smem, new SizeT(slen), p.markets, p.nm(), p.prices, p.np(), q.count == 0 ? null : out, new SizeT(q.count),
+          as, nas, p.positions, p.ns(), new SizeT(0), hits, new SizeT(hitsLen), o);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    b.append(removed[0]).append(' ').append(inserted[0]).append(' ').append(gone[0]).append(' ').append(info.longs).append(' ').append(info.shorts);
+    b.append(' ').append(q.count).append(' ').append(q.next).append(' ').append(q.total);
+    for (int k = 0; k < q.count; k++) {
+      b.append(" | ").append(out[k].key).append(' ').append(Integer.toUnsignedString(out[k].account)).append(' ')
+          .append(Integer.toUnsignedString(out[k].position));
+    }
+    b.append(" ; ").append(o.count).append(' ').append(o.next).append(' ').append(o.exact_checks).append(' ').append(o.end).append(' ')
+        .append(Integer.toUnsignedString(o.error));
+    for (int k = 0; k < o.count; k++) {
+      b.append(" | ").append(hits[k].account_index).append(' ').append(health(hits[k].health));
+    }
+    return new String[] {"0", b.toString()};
   }
 
   // ---- The dydxmore cases (format in gen_cases.py): {status, result}.
