@@ -103,7 +103,23 @@ final class BatchTest {
     dydxBatch();
     unifiedScan();
     dydxConfigValidate();
+    perpRiskValidate();
     return failed;
+  }
+
+  /** A market's risk extras: a unit of 0 is INVALID_IMF_UNIT (203), a uPnL weight above 100 % FRACTION_ABOVE_100_PERCENT (16). */
+  private static void perpRiskValidate() {
+    Partliq.PerpRisk r = new Partliq.PerpRisk();
+    r.imf_factor_ppm = 1000;
+    r.initial_upnl_weight_ppm = 1000000;
+    r.imf_unit = 1;
+    check(Partliq.LIB.partliq_perp_risk_validate(r) == 0, "risk extras valid");
+    r.imf_unit = 0;
+    check(Partliq.LIB.partliq_perp_risk_validate(r) == 203, "IMF unit 0");
+    r.imf_unit = 1;
+    r.initial_upnl_weight_ppm = 1000001;
+    check(Partliq.LIB.partliq_perp_risk_validate(r) == 16, "uPnL weight above 100 %");
+    check(Partliq.LIB.partliq_perp_risk_validate(null) == Partliq.STATUS_NULL_POINTER, "NULL risk extras");
   }
 
   /**
