@@ -348,23 +348,25 @@ pub fn resolve_prices(guard: &PriceGuard, feeds: &[PriceFeed], now: u64, usage: 
     Ok(refused)
 }
 
-/// Where the pipeline prices each market's order limit: the guard's
-/// [`PriceUse::Limit`] price of the market's feed at `now`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LimitSource<'a> {
+/// Where a pipeline prices each market's order limit: the guard's
+/// [`PriceUse::Limit`] price of the market's feed at `now` (see "The order
+/// limit" in the module docs). The guarded pipelines build it; a caller may
+/// put one in [`crate::unified::LegTerms::perp_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSource<'a> {
     /// The price policy.
-    pub(crate) guard: &'a PriceGuard,
-    /// One feed per market.
-    pub(crate) feeds: &'a [PriceFeed],
+    pub guard: &'a PriceGuard,
+    /// One feed per market (`feeds[i]` for market `i`).
+    pub feeds: &'a [PriceFeed],
     /// The caller's clock.
-    pub(crate) now: u64,
+    pub now: u64,
 }
 
 impl LimitSource<'_> {
     /// Market `index`'s limit reference. Errors: [`Error::UnknownMarket`]
     /// without a feed; [`Error::PriceNotGuarded`] when the guard refuses it
-    /// (the gate before the pipeline refuses such a pool first).
-    pub(crate) fn reference(&self, index: u32) -> Result<i128> {
+    /// (the gate before a guarded pipeline refuses such a pool first).
+    pub fn reference(&self, index: u32) -> Result<i128> {
         match self.guard.price(feed_of(self.feeds, index)?, self.now, PriceUse::Limit)? {
             Ok(price) => Ok(i128::from(price.0)),
             Err(_) => Err(Error::PriceNotGuarded),
