@@ -2,7 +2,9 @@
 //! maximum staleness a price liquidates, one second later it does not; a
 //! grace period holds a liquidation off until its end; a market the pool
 //! does not hold never blocks it; marks that are not the guard's are an
-//! error; with the guard off the guarded pipeline is the pipeline.
+//! error; with the guard off the guarded pipeline is the pipeline; each
+//! order limit is priced around the guard's limit source, held between the
+//! band from the mark and the mark (single pools and unified perps).
 
 use partliq::oracle::{first_in_grace, PriceUse};
 use partliq::unified::*;
@@ -322,4 +324,39 @@ fn a_refused_limit_source_refuses() {
     let guard = PriceGuard { limit: PriceSource::Mark, ..GUARD };
     let (d, legs) = run(&Pool::new(Quote(0), &LONG_400), &[Price(100)], &[FEED], &guard, 1_000);
     assert_eq!((d.unwrap().reason, legs), (Reason::PriceInvalid, [SENTINEL; 2]));
+}
+
+/// The guarded unified liquidation prices a perp reduction around the
+/// limit source too: the cross long 100 @ 100 with quote balance −9,600
+/// (equity 400 < maintenance 500), a 2 % band and a maintenance target:
+/// around the oracle (the trigger) 34 units (400 − 2x ≥ 500 − 5x); around
+/// the mark 102 (⌊99.96⌋ = 99) 25 units; around the mark 95 (the wrong
+/// side) as around the oracle. The unguarded call is the oracle's.
+#[test]
+fn unified_perp_limit_source() {
+    let (markets, marks) = ([market()], [Price(100)]);
+    let book = MarginBook::perps(&markets, &marks);
+    let positions = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
+    let account = UnifiedAccount { balances: &[], positions: &positions };
+    let policy = UnifiedLiquidationPolicy {
+        target: Target::MAINTENANCE,
+        perp_band: Ppm(20_000),
+        asset_fees: &[],
+        objective: PlanObjective::LeastValue,
+        ordering: LegOrdering::Cheapest,
+        tiers: LiquidationTiers::default(),
+        take_over_bankrupt: false,
+    };
+    let go = |mark: i64, limit: PriceSource| {
+        let guard = PriceGuard { limit, ..GUARD };
+        let feed = PriceFeed { mark: Price(mark), ..FEED };
+        let mut legs = [UnifiedLeg::default(); 2];
+        let d = run_guarded_unified_liquidation(&account, 0, &book, &[feed], &[], &guard, &policy, false, 1_000, &mut legs).unwrap();
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::TargetRestored, 1));
+        legs[0].amount
+    };
+    assert_eq!((go(102, PriceSource::Oracle), go(102, PriceSource::Mark), go(95, PriceSource::Mark)), (34, 25, 34));
+    let mut legs = [UnifiedLeg::default(); 2];
+    let d = run_unified_liquidation(&account, 0, &book, &policy, false, &mut legs).unwrap();
+    assert_eq!((d.plan.leg_count, legs[0].amount), (1, 34));
 }
