@@ -261,13 +261,14 @@ static void test_guarded_pipeline(void) {
  * Limit on the oracle (the trigger): ⌊98⌋ = 98, 400 − 2x ≥ 500 − 5x ⇒ 34
  * units. On the mark 102: ⌊99.96⌋ = 99, 400 − x ≥ 500 − 5x ⇒ 25 units. On
  * the mark 95 (below the mark for a sell): held at the band from the mark,
- * 98 and 34 units. On a mark not given: PRICE_INVALID, no leg. */
+ * 98 and 34 units. On a mark not given: PRICE_INVALID, no leg. The core's
+ * default policy (no buffer) with a 2 % band. */
 static void test_guarded_limit_source(void) {
   partliq_market m[1];
   partliq_position ps[1];
   partliq_price_feed f[1];
   partliq_price_guard g;
-  partliq_preset def;
+  partliq_policy pol;
   partliq_account_liquidation_state st;
   partliq_plan_leg legs[1];
   partliq_decision d;
@@ -282,9 +283,9 @@ static void test_guarded_limit_source(void) {
   f[0].mark = 102;
   memset(&g, 0, sizeof g);
   g.max_staleness = 60;
-  CHECK_STATUS(partliq_preset_partliq_default(&def), PARTLIQ_STATUS_OK);
-  def.policy.price_band_ppm = 20000;
-#define GUARDED(o) partliq_run_guarded_pipeline(m, 1, prices, 1, 0, ps, 1, f, 1, &g, &def.policy, &st, NULL, 0, 1000, 1, legs, 1, o)
+  CHECK_STATUS(partliq_policy_default(&pol), PARTLIQ_STATUS_OK);
+  pol.price_band_ppm = 20000;
+#define GUARDED(o) partliq_run_guarded_pipeline(m, 1, prices, 1, 0, ps, 1, f, 1, &g, &pol, &st, NULL, 0, 1000, 1, legs, 1, o)
   memset(&st, 0, sizeof st);
   CHECK_STATUS(GUARDED(&d), PARTLIQ_STATUS_OK);
   CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.plan.leg_count == 1 && legs[0].size_delta == -34 && legs[0].limit_price == 98);
