@@ -80,7 +80,10 @@ pub(super) fn perp_view_at<'p>(
 /// [`crate::Reason::OpenOrders`] and no leg (the rule state untouched):
 /// cancel, then call again. Otherwise [`crate::run_pipeline`] on the pool's
 /// [`perp_view`], with each leg's `position_index` the account's index of
-/// its position. The other arguments, the outputs and the errors are
+/// its position — the same function, so every step rule of `policy` and its
+/// emergency bypass ([`crate::policy::EmergencyBypass`]: below the bypass
+/// fraction of maintenance, or a negative projection after the capped step)
+/// apply exactly as there, with [`crate::Reason::EmergencyBypass`]. The other arguments, the outputs and the errors are
 /// `run_pipeline`'s (outputs written only on success).
 #[allow(clippy::too_many_arguments)]
 pub fn run_unified_pipeline(
@@ -281,6 +284,11 @@ pub struct UnifiedDecision {
 /// 5. no leg improves the pool: [`Action::Takeover`], [`Reason::Infeasible`]
 ///    (the insurance fund or a backstop takes the pool over; its figures
 ///    are the pool's balances and positions).
+///
+/// It applies no step rule — no fraction cap or cooldown, tier step, close
+/// factor, block or window limit: each call plans the least close at once —
+/// so there is nothing for an emergency bypass to lift; a caller that needs
+/// step rules on a unified pool's perps uses [`run_unified_pipeline`].
 ///
 /// Legs are written to `legs` only on success. Errors: the planner's and
 /// the health's.
