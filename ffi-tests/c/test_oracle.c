@@ -403,6 +403,30 @@ static void test_guarded_unified(void) {
         d.plan.value_liquidated == 9470);
   CHECK(legs[0].amount == 700 && legs[1].amount == 87 && legs[2].kind == PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS && legs[2].amount == 33);
 
+  /* The perp's limit on the market's mark: with a band of 0 the limit is
+   * held between the mark and the mark, so a mark of 95 or 105 changes
+   * nothing. The gate asks every held feed for the limit source, assets
+   * included (their marks 2 and 90 are checked, not read: asset legs are
+   * valued at the trigger prices); no market mark given refuses the pool. */
+  g.limit = PARTLIQ_PRICE_SOURCE_MARK;
+  b.asset_feeds[0].mark = 2;
+  b.asset_feeds[1].mark = 90;
+  b.market_feeds[0].mark = 95;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(&d, &plain, sizeof d) == 0 && memcmp(legs, plain_legs, sizeof legs) == 0);
+  b.market_feeds[0].mark = 105;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(&d, &plain, sizeof d) == 0 && memcmp(legs, plain_legs, sizeof legs) == 0);
+  b.market_feeds[0].mark = 0;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_PRICE_INVALID && d.plan.leg_count == 0);
+  g.limit = PARTLIQ_PRICE_SOURCE_ORACLE;
+  b.asset_feeds[0].mark = 0;
+  b.asset_feeds[1].mark = 0;
+  POISON(legs);
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(legs, plain_legs, sizeof legs) == 0);
+
   /* Asset 1's feed published at 999: 61 s old at 1,060, one second too old.
    * Nothing priced: no leg written, every figure 0. */
   b.asset_feeds[1].publish_time = 999;
