@@ -5815,7 +5815,11 @@ partliq_status partliq_initial_price(int64_t oracle,
  * leg, every figure 0; a held market in its grace period →
  * `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health; a held market
  * whose price is not its feed's trigger price → `PRICE_NOT_GUARDED`.
- * Otherwise `partliq_run_pipeline`. Every output written only on `OK`.
+ * Otherwise `partliq_run_pipeline`, except that each leg's limit price is
+ * priced around the guard's `limit` source of its market, held between
+ * the limit around the mark (never worse for the account) and the mark
+ * (never better), and the leg sized at it. Every output written only on
+ * `OK`.
  *
  * Statuses: `partliq_run_pipeline`'s, the guard's (`RESERVED_NOT_ZERO`,
  * `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`, `PRICE_NOT_GUARDED`.
@@ -6379,7 +6383,9 @@ partliq_status partliq_run_unified_liquidation(const struct partliq_market *mark
  * `PARTLIQ_REASON_PRICE_INVALID`, no leg, every figure 0; one in its grace
  * period → `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health as it
  * stands; a held mark that is not its feed's trigger price →
- * `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`. The
+ * `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`, each
+ * perp reduction's worst price priced around the guard's `limit` source of
+ * its market (held between the band from the mark and the mark). The
  * legs and `*out` written only on `OK`.
  *
  * Statuses: `partliq_run_unified_liquidation`'s, the guard's

@@ -133,6 +133,13 @@ fn the_pipeline_allocates_nothing() {
             let d = run_guarded_pipeline(&pool, &markets, &marks, &feeds, &guard, &presets[0].policy, &mut st, &mut [], now, 5, &mut legs);
             assert_eq!(d.unwrap().reason == Reason::PriceInvalid, now == 16);
         }
+        // The order limit around a limit source other than the trigger's
+        // (the median of oracle, mark and index).
+        let median = PriceGuard { limit: PriceSource::Median, ..guard };
+        let quoted = feeds.map(|f| PriceFeed { mark: Price(f.oracle.0 + 1), index: Price(f.oracle.0 + 2), ..f });
+        let mut st = AccountLiquidationState::default();
+        let d = run_guarded_pipeline(&pool, &markets, &marks, &quoted, &median, &presets[0].policy, &mut st, &mut [], 5, 5, &mut legs);
+        assert_eq!(d.unwrap().action, Action::Liquidate);
         let mut stable = StablePrice::default();
         stable.update(Price(1_000), 1, Ppm(1_000)).unwrap();
         stable.update(Price(2_000), 9, Ppm(1_000)).unwrap();

@@ -258,7 +258,7 @@ fn legs_case(
         (0..n).map(|_| AssetLiquidationFees { liquidator_bonus: Ppm(t.int() as u32), insurance_fee: Ppm(t.int() as u32) }).collect();
     t.expect("T");
     let (kind, buffer, band) = (t.int(), t.int(), t.int());
-    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer) };
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer), perp_limit: None };
     if what == 7 {
         t.expect("O");
         let objective = if t.int() == 0 { PlanObjective::LeastValue } else { PlanObjective::LeastCost };

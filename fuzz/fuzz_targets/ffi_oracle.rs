@@ -8,7 +8,10 @@
 //! promise: when the feed of a market the pool holds (or, unified, of an
 //! asset it holds) is refused, the decision is no liquidation
 //! (`PriceInvalid`) with the legs buffer and the account state untouched;
-//! the stable price never passes the oracle.
+//! the stable price never passes the oracle; the guarded pipeline's legs
+//! are the core's, each order limit (flat band) the band around its
+//! market's limit source held to the mark's envelope, and with the limit
+//! source giving the trigger's price the decision is the plain pipeline's.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::oracle::{PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice};
@@ -553,6 +556,39 @@ fuzz_target!(|inp: Input| {
             }
             if dec.reason == Reason::PriceInvalid {
                 assert!(refused_held, "PriceInvalid without a refused held feed");
+            }
+            // The legs are the core's, figure by figure.
+            for (k, c) in core_legs.iter().take(dec.plan.leg_count).enumerate() {
+                let o = legs.read(k);
+                assert_eq!(
+                    (o.position_index, o.size_delta, o.limit_price, o.expected_cash, o.expected_fee),
+                    (c.position_index, c.size_delta.0, c.limit_price.0, c.expected_cash.0, c.expected_fee.0)
+                );
+            }
+            if !refused_held {
+                // The order limit: with a flat band, each leg's limit is the
+                // band around its market's limit source held to the mark's
+                // envelope; with the limit source the trigger's, the guarded
+                // pipeline is the plain one.
+                if cp.ramps.band == partliq::BandRamp::Flat {
+                    for c in core_legs.iter().take(dec.plan.leg_count) {
+                        let i = c.position_index as usize;
+                        let m = v.positions[i].market_index as usize;
+                        let reference = cg.price(&core_feeds[m], now, PriceUse::Limit).unwrap().unwrap();
+                        let want = partliq::limit_price_around(&v.pool(), &v.markets, &v.prices, i, cp.price_band, reference);
+                        assert_eq!(Ok(c.limit_price), want, "limit around the limit source");
+                    }
+                }
+                let same_source = v.positions.iter().filter(|p| p.size.0 != 0).all(|p| {
+                    let f = &core_feeds[p.market_index as usize];
+                    cg.price(f, now, PriceUse::Limit).ok() == cg.price(f, now, PriceUse::Trigger).ok()
+                });
+                if same_source && dec.reason != Reason::GracePeriod {
+                    let mut pst = AccountLiquidationState { in_liquidation: true, ..Default::default() };
+                    let mut plain_legs = vec![partliq::PlanLeg::default(); n];
+                    let plain = partliq::run_pipeline(&v.pool(), &v.markets, &v.prices, &cp, &mut pst, &mut [], now, 1, &mut plain_legs);
+                    assert_eq!((plain, pst, &plain_legs), (Ok(dec), cst, &core_legs), "same limit source, not the plain pipeline");
+                }
             }
         }
     }

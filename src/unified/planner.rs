@@ -1126,7 +1126,7 @@ mod tests {
         let positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];
         let account = UnifiedAccount { balances: &balances, positions: &positions };
         let fees = fees(bonus);
-        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial };
+        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
         let mut legs = [UnifiedLeg::default(); 4];
         let p = plan_unified_liquidation(&account, 0, &book, &terms, objective, ordering, tiers, &mut legs).unwrap();
         (p, legs)
@@ -1199,7 +1199,7 @@ mod tests {
         let (assets, markets, marks, prices) = (assets(), [market()], [Price(100)], [Price(1), Price(100)]);
         let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
         let fees = fees(50_000);
-        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial };
+        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
         let mut legs = [UnifiedLeg::default(); 2];
         let run = |balances: &[AssetBalance], legs: &mut [UnifiedLeg]| {
             let account = UnifiedAccount { balances, positions: &[] };
