@@ -290,15 +290,17 @@ fn guarded_unified(
         assert_eq!(core_leg(&legs.read(i)), Ok(*w));
     }
     legs.assert_untouched_from(want.plan.leg_count, "guarded unified legs");
-    // The guard's promise: a refused held feed never liquidates.
-    let refused = |feeds: &[PriceFeed], i: u32| {
-        feeds
-            .get(i as usize)
-            .is_some_and(|f| [PriceUse::Trigger, PriceUse::Limit].iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
+    // The guard's promise: a refused held feed never liquidates. A market's
+    // feed must give the trigger and the limit price; an asset's only the
+    // trigger (an asset leg never reads a limit).
+    let refused = |feeds: &[PriceFeed], i: u32, uses: &[PriceUse]| {
+        feeds.get(i as usize).is_some_and(|f| uses.iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
     };
     let p = account.pool(pool as usize).expect("the core decided on this pool");
-    let refused_held = p.members().any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index))
-        || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index));
+    let refused_held = p
+        .members()
+        .any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index, &[PriceUse::Trigger, PriceUse::Limit]))
+        || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index, &[PriceUse::Trigger]));
     if refused_held {
         assert_eq!((o.action, o.reason), (0, Reason::PriceInvalid as u32), "a refused held feed liquidated");
         assert_eq!(o.plan.leg_count, 0);

@@ -127,7 +127,8 @@ pub fn run_unified_pipeline(
 ///
 /// Over the perp markets the pool holds a position in (size ≠ 0) and the
 /// assets it holds a balance of (amount ≠ 0): a feed the guard refuses for
-/// the trigger or the limit price → [`Action::None`],
+/// the trigger price, or a held market's feed it refuses for the limit price
+/// (an asset's limit price is never read, so never checked) → [`Action::None`],
 /// [`Reason::PriceInvalid`], no leg and every figure 0 (nothing is priced;
 /// the health's state reads `Healthy` and means nothing here); a market or
 /// asset in its grace period → [`Action::None`], [`Reason::GracePeriod`],
@@ -162,13 +163,15 @@ pub fn run_guarded_unified_liquidation(
     let held = pool
         .members()
         .filter(|(_, p)| p.size.0 != 0)
-        .map(|(_, p)| (p.market_index, market_feeds, book.prices))
-        .chain(pool.balances.iter().filter(|b| b.amount != 0).map(|b| (b.asset_index, asset_feeds, book.asset_prices)));
+        .map(|(_, p)| (p.market_index, market_feeds, book.prices, true))
+        .chain(pool.balances.iter().filter(|b| b.amount != 0).map(|b| (b.asset_index, asset_feeds, book.asset_prices, false)));
     let (mut invalid, mut grace) = (false, false);
-    for (index, feeds, marks) in held {
+    // Only a perp reduction reads a limit price: an asset's limit source is
+    // never looked at, so a feed that cannot give one refuses nothing.
+    for (index, feeds, marks, reads_limit) in held {
         let feed = oracle::feed_of(feeds, index)?;
         let trigger = guard.price(feed, now, PriceUse::Trigger)?;
-        if trigger.is_err() || guard.price(feed, now, PriceUse::Limit)?.is_err() {
+        if trigger.is_err() || (reads_limit && guard.price(feed, now, PriceUse::Limit)?.is_err()) {
             invalid = true;
             continue;
         }

@@ -189,6 +189,13 @@ fn unified_guarded() {
     assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::TargetRestored, 1));
     assert_eq!(go(&[quote, PriceFeed { oracle: Price(101), ..feed }], 1_060, &mut legs), Err(Error::PriceNotGuarded));
     assert_eq!(go(&[quote], 1_060, &mut legs), Err(Error::MarketDataTooShort));
+    // A limit read from the mark: the asset feeds have none, but an asset's
+    // limit is never read, so the same one-leg liquidation goes ahead.
+    let mark_limit = PriceGuard { limit: PriceSource::Mark, ..GUARD };
+    let mut marked = [UnifiedLeg::default(); 4];
+    let d = run_guarded_unified_liquidation(&account, 0, &book, &[FEED], &[quote, feed], &mark_limit, &policy, false, 1_060, &mut marked)
+        .unwrap();
+    assert_eq!((d.action, d.reason, d.plan.leg_count, marked), (Action::Liquidate, Reason::TargetRestored, 1, legs));
 }
 
 /// Input errors come before the guard's decisions: a window rule with no
