@@ -1469,4 +1469,103 @@ mod tests {
         c.fillable_price_config.bankruptcy_adjustment_ppm = 999_999;
         assert_eq!(c.validate(), Err(Error::InvalidLiquidationConfig));
     }
+
+    /// Edge values of a `u64` dividend or factor.
+    const EDGES: [u64; 12] =
+        [0, 1, 4, 5, 999_999, 1_000_000, 1_000_001, (1 << 32) - 1, 1 << 32, 7_450_580_596_923_828_125, u64::MAX - 1, u64::MAX];
+
+    #[test]
+    fn div_pow5_is_the_division() {
+        for k in 1..=27u32 {
+            let d = 5u64.pow(k);
+            for x in EDGES.into_iter().chain([d - 1, d, d + 1, d.wrapping_mul(3) - 1, u64::MAX / d * d, u64::MAX / d * d - 1]) {
+                assert_eq!(div_pow5_u64(x, k), Some(x / d), "{x} / 5^{k}");
+            }
+        }
+        assert_eq!(div_pow5_u64(7, 0), None);
+        assert_eq!(div_pow5_u64(7, 28), None);
+    }
+
+    #[test]
+    fn ppm_ceiling_in_u64_is_big_mul_ppm() {
+        for x in EDGES {
+            for ppm in [0u32, 1, 3, 50_000, 123_457, 600_000, 999_999, 1_000_000] {
+                // The exact ⌈x × ppm / 10^6⌉ in 256 bits.
+                let want = big_mul_ppm(i128::from(x), i128::from(ppm), true).unwrap();
+                assert_eq!(i128::from(mul_ppm_ceil_u64_unit(x, ppm)), want, "{x} × {ppm}");
+                assert_eq!(mul_ppm_ceil_u64(x, ppm).map(i128::from), Some(want));
+            }
+            assert_eq!(mul_ppm_ceil_u64(x, 1_000_001), None);
+        }
+    }
+
+    #[test]
+    fn inline_notional_is_the_general_one() {
+        // Every exponent the inline form takes (−27 … −1) and both sides of
+        // it, at products whose shift fits u64 and does not.
+        for e in -30i64..=3 {
+            for q in EDGES {
+                for price in EDGES {
+                    let general = notional_u64(q, price, e);
+                    assert_eq!(notional_u64_fast(q, price, e), general, "{q} × {price} × 10^{e}");
+                    let exact = mul_div_pow10(i128::from(q), i128::from(price), e.unsigned_abs(), Rounding::TowardZero);
+                    if e < 0 {
+                        assert_eq!(general.map(i128::from), exact.ok().filter(|&v| u64::try_from(v).is_ok()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn open_interest_band_is_the_adjusted_fraction() {
+        // Caps around the exact open-interest notional n (one below, at, one
+        // above), for every exponent the threshold form takes and beyond.
+        let tier_of = |lower: u64, upper: u64| LiquidityTier {
+            initial_margin_ppm: 50_000,
+            maintenance_fraction_ppm: 600_000,
+            open_interest_lower_cap: lower,
+            open_interest_upper_cap: upper,
+        };
+        let mut seen = [0usize; 4];
+        for e in -22i64..=2 {
+            for oi in [1u64, 999, 3_000_000_000_000, 1 << 40, u64::MAX] {
+                for price in [1u64, 5_700_000_000, 10_000_000_000_000_000_000, u64::MAX] {
+                    for negative in [false, true] {
+                        let signed = if negative { -i128::from(oi) } else { i128::from(oi) };
+                        let Ok(n) = mul_div_pow10(signed, i128::from(price), e.unsigned_abs(), Rounding::TowardZero).and_then(|v| {
+                            if e >= 0 {
+                                num::mul(num::mul(signed, i128::from(price))?, num::pow10(u32::try_from(e).unwrap())?)
+                            } else {
+                                Ok(v)
+                            }
+                        }) else {
+                            continue;
+                        };
+                        let around = |v: i128| [v - 1, v, v + 1].map(|c| u64::try_from(c.max(0)).unwrap_or(u64::MAX));
+                        for lower in around(n).into_iter().chain([0, u64::MAX]) {
+                            // (An upper cap of 0 turns scaling off before the band is asked.)
+                            for upper in around(n).into_iter().chain([1, u64::MAX]).filter(|&u| u != 0) {
+                                let tier = tier_of(lower, upper);
+                                let band = open_interest_band(oi, negative, price, e, &tier);
+                                let want = tier.adjusted_initial_margin_ppm(n);
+                                let slot = band.map_or(3, |o| usize::from(o != Ordering::Less) + usize::from(o == Ordering::Greater));
+                                seen[slot] += 1;
+                                match band {
+                                    Some(Ordering::Less) => assert_eq!(want, Ok(50_000)),
+                                    Some(Ordering::Greater) => assert_eq!(want, Ok(ONE_MILLION)),
+                                    // The interpolating band (strictly between the caps).
+                                    Some(Ordering::Equal) => assert!(n > i128::from(lower) && n < i128::from(upper)),
+                                    // Only the general form gives up, when n does not fit u64.
+                                    None => assert!(e >= 0 || e < -19 && u64::try_from(n.unsigned_abs()).is_err(), "{oi} {price} {e}"),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every outcome occurs: below, inside and above the band, and given up.
+        assert!(seen.iter().all(|&c| c > 0), "{seen:?}");
+    }
 }
