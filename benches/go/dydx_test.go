@@ -207,6 +207,16 @@ func benchCBatch(b *testing.B, n int) {
 	cpuStop(b, c0)
 }
 
+// BenchmarkCgoCrossing is one cgo call that does no work
+// (partliq_abi_version): the fixed cost every one-call figure carries.
+func BenchmarkCgoCrossing(b *testing.B) {
+	c0 := cpuStart(b)
+	for i := 0; i < b.N; i++ {
+		abiVersion()
+	}
+	cpuStop(b, c0)
+}
+
 func BenchmarkDydxRiskBig1(b *testing.B)           { benchBig(b, 1) }
 func BenchmarkDydxRiskBig16(b *testing.B)          { benchBig(b, 16) }
 func BenchmarkDydxRiskPartliq1(b *testing.B)       { benchC(b, 1) }

@@ -94,6 +94,10 @@ func toBig(c cDydxRisk) Risk {
 	return Risk{MMR: big.NewInt(int64(c.mmr)), IMR: big.NewInt(int64(c.imr)), NC: big.NewInt(int64(c.nc))}
 }
 
+// abiVersion calls partliq_abi_version: a C call that does no work, the
+// floor of any call through cgo.
+func abiVersion() uint32 { return uint32(C.partliq_abi_version()) }
+
 // threadCPU is the calling OS thread's CPU time, ns.
 func threadCPU() int64 { return int64(C.bench_thread_cpu_ns()) }
 

@@ -90,6 +90,9 @@ print("ratios (this run, the benchmark thread's CPU time):")
 for n in (1, 16):
     row(f"dYdX risk, {n} position(s): Go math/big / cgo call (batch of 1)", cpu[f"DydxRiskBig{n}"], cpu[f"DydxRiskPartliq{n}"], 100, True)
     row(f"dYdX risk, {n} position(s): Go math/big / cgo batch of 1,000 (per account)", cpu[f"DydxRiskBig{n}"], cpu[f"DydxRiskPartliqBatch{n}"] / 1000, 100, True)
+x, xc = go["CgoCrossing"], cpu["CgoCrossing"]
+print(f"one cgo call doing no work (partliq_abi_version): {x:.1f} ns wall, {xc:.1f} ns CPU; so one call per 1-position")
+print(f"subaccount is at most {go['DydxRiskBig1'] / x:.0f}× (wall) / {cpu['DydxRiskBig1'] / xc:.0f}× (CPU) faster than Go math/big, whatever it computes")
 print()
 print("health goals (wall-clock):")
 row("health per account: Go batch of 1,000 / Rust direct", go["HealthBatch1000"] / 1000, rust["batch/health_1000"] / 1000, 1.1, False)
