@@ -779,14 +779,18 @@ impl DydxPerpetual {
     /// fit (the caller then takes the exact path).
     ///
     /// Checked narrowing first: `|quantums|` and `|open_interest|` to `u64`,
-    /// the fractions to ≤ 100 %, each notional to `u64`. Then each figure is
-    /// `u64` with checked multiplications and divisions by constants
-    /// (`2^k × 5^k` and `10^6`): `notional = ⌊|quantums| × price / 10^k⌋`
-    /// (or `× 10^e`),
-    /// `IMR_base = ⌈notional × IMF / 10^6⌉`, `MMR = ⌈IMR_base × MF / 10^6⌉`,
-    /// and the initial requirement at the adjusted fraction (base, or 100 %
-    /// at or above the upper cap, raised to a larger custom fraction). The
-    /// interpolating open-interest band returns `None`.
+    /// the fractions to ≤ 100 %, the notional to `u64`. Then each figure is
+    /// `u64` with divisions by constants only: `notional = ⌊⌊|quantums| ×
+    /// price / 2^k⌋ / 5^k⌋` (`k = −e`; one of 27 constant divisions chosen by
+    /// the exponent, or the general form out of line),
+    /// `IMR_base = ⌈notional × IMF / 10^6⌉`, `MMR = ⌈IMR_base × MF / 10^6⌉`
+    /// (no check: with both fractions ≤ 100 % neither product can wrap), and
+    /// the initial requirement at the adjusted fraction (base, or 100 % at
+    /// or above the upper cap, raised to a larger custom fraction). The
+    /// open-interest notional is compared with the caps without being
+    /// divided (`P < (lower + 1) × 10^k`, `P ≥ upper × 10^k` for
+    /// `P = |OI| × price`, `k ≤ 19`). The interpolating open-interest band
+    /// returns `None`. Inlined whole into its caller.
     #[must_use]
     #[inline(always)]
     pub fn position_risk_u64(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Option<Risk> {
