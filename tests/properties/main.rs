@@ -55,5 +55,6 @@ mod shared_stress;
 mod sizing;
 mod unified;
 mod unified_liquidation;
+mod unified_index;
 mod unified_scan;
 mod waterfall;
