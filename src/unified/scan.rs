@@ -49,6 +49,10 @@ use crate::num::Quote;
 use crate::scan::ScanEnd;
 use crate::unified::LevelFigures;
 
+/// How many entries ahead [`UnifiedScanner::confirm`] touches the memory
+/// of the pools to come.
+const CONFIRM_AHEAD: usize = 8;
+
 /// One unified account of a flat batch: a range of the flat balances array
 /// and a range of the flat positions array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -238,6 +242,19 @@ impl<'a> UnifiedScanner<'a> {
         let mut exact_checks = 0usize;
         let tail = entries.get(start..).unwrap_or(&[]);
         for (offset, e) in tail.iter().enumerate() {
+            // The entries name pools in key order, scattered in memory: touch
+            // the account two strides on and its balances and positions one
+            // stride on (its record in cache by then), so that the misses
+            // overlap with this pool's work.
+            if let Some(f) = tail.get(offset.wrapping_add(2 * CONFIRM_AHEAD)) {
+                core::hint::black_box(accounts.get(f.account as usize).map(|a| a.first_balance));
+            }
+            if let Some(a) = tail.get(offset.wrapping_add(CONFIRM_AHEAD)).and_then(|f| accounts.get(f.account as usize)) {
+                core::hint::black_box((
+                    balances.get(a.first_balance as usize).map(|b| b.amount),
+                    positions.get(a.first_position as usize).map(|p| p.size),
+                ));
+            }
             let idx = start.saturating_add(offset);
             let (account_index, pool_index) = (e.account as usize, e.pool as usize);
             let pool = accounts
