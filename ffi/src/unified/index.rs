@@ -699,3 +699,253 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     write_out!(out, r);
     OK
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+    //! The unified index over caller memory against the core's keys, and
+    //! every refusal writing nothing. Miri-friendly: small arrays.
+    use super::*;
+    use crate::fixtures::market;
+
+    #[repr(C, align(8))]
+    struct Mem([u8; 512]);
+
+    const LADDER: partliq_margin_ladder = partliq_margin_ladder { warning_ppm: 0, reduce_only_ppm: 0, liquidation_ppm: 1_000_000, backstop_ppm: 0 };
+
+    /// Account 0: an empty cross pool and an isolated long 100 with qb
+    /// −9,000 at mark 100 (10 % / 5 %): keyed 50,001 on a fall, 40,001 on a
+    /// mixed move, safe on a rise (the core's own hand-computed case).
+    /// Account 1: a cross short 10 with qb 1,100 (value 100 at 100, MM 50).
+    struct Fixture {
+        ms: [partliq_market; 1],
+        ps: [partliq_perp_position; 2],
+        acs: [partliq_unified_scan_account; 2],
+    }
+
+    fn fixture() -> Fixture {
+        let pos = |margin: u32, size: i64, quote_balance: i64| partliq_perp_position { margin, size, quote_balance, ..Default::default() };
+        Fixture {
+            ms: [market()],
+            ps: [pos(1, 100, -9_000), pos(0, -10, 1_100)],
+            acs: [
+                partliq_unified_scan_account { first_balance: 0, balance_count: 0, first_position: 0, position_count: 1 },
+                partliq_unified_scan_account { first_balance: 0, balance_count: 0, first_position: 1, position_count: 1 },
+            ],
+        }
+    }
+
+    unsafe fn insert(mem: *mut c_void, len: usize, f: &Fixture, account: u32, mark: &[i64; 1], n: *mut u64) -> partliq_status {
+        let none = core::ptr::null();
+        // SAFETY: the caller's.
+        unsafe {
+            partliq_unified_index_insert_account(
+                mem,
+                len,
+                account,
+                f.ms.as_ptr(),
+                1,
+                mark.as_ptr(),
+                1,
+                none,
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                none,
+                0,
+                core::ptr::null(),
+                0,
+                f.ps.as_ptr(),
+                2,
+                f.acs.as_ptr(),
+                2,
+                &LADDER,
+                n,
+            )
+        }
+    }
+
+    #[test]
+    fn keys_queries_and_confirms() {
+        let f = fixture();
+        let mut mem = Mem([0; 512]);
+        let p: *mut c_void = mem.0.as_mut_ptr().cast();
+        let len = partliq_unified_index_size(4);
+        assert_eq!(len, 64 + 4 * 36);
+        let (mut n, mut q, mut out) = (9u64, partliq_index_query::default(), [partliq_unified_index_entry::default(); 4]);
+        let reference = [100i64];
+        // SAFETY: our aligned buffer; valid arrays and outputs.
+        unsafe {
+            assert_eq!(partliq_unified_index_init(p, len, 4), OK);
+            assert_eq!(insert(p, len, &f, 0, &reference, &mut n), OK);
+            assert_eq!(n, 2);
+            assert_eq!(insert(p, len, &f, 1, &reference, &mut n), OK);
+            assert_eq!(n, 1);
+            let mut info = partliq_unified_index_stats::default();
+            assert_eq!(partliq_unified_index_info(p, len, &mut info), OK);
+            assert_eq!(info, partliq_unified_index_stats { capacity: 4, down: 3, up: 3, both: 3 });
+            // 100 → 94: a fall of 60,000 ppm reaches the isolated long (50,001).
+            let mut mv = partliq_price_move::default();
+            let now = [94i64];
+            assert_eq!(partliq_unified_price_move(reference.as_ptr(), 1, now.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut mv), OK);
+            assert_eq!(mv, partliq_price_move { down_ppm: 60_000, up_ppm: 0 });
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!((q.count, q.total), (1, 1));
+            assert_eq!(out[0], partliq_unified_index_entry { key: 50_001, account: 0, pool: 1 });
+            // At 94: 9,400 − 9,000 = 400 < MM 470: a hit, confirmed.
+            let mut hits = [partliq_unified_scan_hit::default(); 2];
+            let mut o = partliq_scan_outcome::default();
+            let r = partliq_unified_confirm(
+                f.ms.as_ptr(),
+                1,
+                now.as_ptr(),
+                1,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                f.ps.as_ptr(),
+                2,
+                f.acs.as_ptr(),
+                2,
+                out.as_ptr(),
+                1,
+                0,
+                &LADDER,
+                hits.as_mut_ptr(),
+                2,
+                &mut o,
+            );
+            assert_eq!(r, OK);
+            assert_eq!((o.count, o.next, o.exact_checks, o.end), (1, 1, 1, partliq_scan_end::Complete as u32));
+            assert_eq!((hits[0].account_index, hits[0].pool_index, hits[0].health.equity), (0, 1, 400));
+            // A fall of 4 % reaches nothing; growing it to 6 % crosses the long.
+            let small = partliq_price_move { down_ppm: 40_000, up_ppm: 0 };
+            assert_eq!(partliq_unified_index_candidates(p, len, &small, 0, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!(q.total, 0);
+            assert_eq!(partliq_unified_index_crossed(p, len, PARTLIQ_MOVE_SIDE_DOWN, 40_000, 60_000, 0, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!((q.total, out[0].pool), (1, 1));
+            // A mixed move of 5 %: the long's mixed key 40,001 is reached, and
+            // so is the short's: its value at hi against its MM at hi,
+            // 1,100 − 10·hi ≥ ⌈hi / 2⌉ holds at hi = 104 (m = 40,000: 60 ≥
+            // 52), not at 105 (50 < 53): keyed 40,001 as well.
+            let mixed = partliq_price_move { down_ppm: 50_000, up_ppm: 1 };
+            assert_eq!(partliq_unified_index_candidates(p, len, &mixed, 0, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!(q.total, 2);
+            assert_eq!(
+                out[..2],
+                [partliq_unified_index_entry { key: 40_001, account: 0, pool: 1 }, partliq_unified_index_entry { key: 40_001, account: 1, pool: 0 }]
+            );
+            // Re-key account 0 at a new reference; remove account 1.
+            let mut removed = 0u64;
+            let r = partliq_unified_index_rekey_account(
+                p,
+                len,
+                0,
+                f.ms.as_ptr(),
+                1,
+                now.as_ptr(),
+                1,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                core::ptr::null(),
+                0,
+                f.ps.as_ptr(),
+                2,
+                f.acs.as_ptr(),
+                2,
+                &LADDER,
+                &mut removed,
+                &mut n,
+            );
+            assert_eq!((r, removed, n), (OK, 2, 2));
+            // At 94 the long is a hit already: keyed 0, a candidate of no move at all.
+            let still = partliq_price_move::default();
+            assert_eq!(partliq_unified_index_candidates(p, len, &still, 0, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!((q.total, out[0].key, out[0].account), (1, 0, 0));
+            assert_eq!(partliq_unified_index_remove_account(p, len, 1, &mut removed), OK);
+            assert_eq!(removed, 1);
+            assert_eq!(partliq_unified_index_info(p, len, &mut info), OK);
+            assert_eq!((info.down, info.up, info.both), (2, 2, 2));
+        }
+    }
+
+    #[test]
+    fn refusals_change_and_write_nothing() {
+        let f = fixture();
+        let mut mem = Mem([0; 512]);
+        let base = mem.0.as_mut_ptr();
+        let p: *mut c_void = base.cast();
+        let len = partliq_unified_index_size(2);
+        let reference = [100i64];
+        let mut n = 9u64;
+        let mut q = partliq_index_query { count: 5, ..Default::default() };
+        let sentinel = partliq_unified_index_entry { key: 3, account: 3, pool: 3 };
+        let mut out = [sentinel; 2];
+        let mv = partliq_price_move { down_ppm: 1_000_000, up_ppm: 0 };
+        // SAFETY: every non-NULL pointer is into our buffers; refusals come
+        // before any access.
+        unsafe {
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            assert_eq!(partliq_unified_index_init(core::ptr::null_mut(), len, 1), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_index_init(p, usize::MAX, 1), PARTLIQ_STATUS_BAD_LENGTH);
+            assert_eq!(partliq_unified_index_init(base.add(4).cast(), len, 1), PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED);
+            assert_eq!(partliq_unified_index_init(p, len - 1, 2), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert_eq!(partliq_unified_index_init(p, len, 0), PARTLIQ_STATUS_OUT_OF_RANGE);
+            assert_eq!(partliq_unified_index_init(p, len, usize::MAX), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert!(core::slice::from_raw_parts(base, 512).iter().all(|b| *b == 0), "a refused init wrote nothing");
+
+            assert_eq!(partliq_unified_index_init(p, len, 2), OK);
+            assert_eq!(partliq_unified_index_candidates(p, len - 4, &mv, 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            assert_eq!(partliq_unified_index_candidates(p, len, core::ptr::null(), 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 2, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_index_crossed(p, len, 3, 0, 9, 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_INVALID_ENUM);
+            // Two pools of room: account 0 (two pools) fits, account 1 does not.
+            assert_eq!(insert(p, len, &f, 0, &reference, &mut n), OK);
+            n = 9;
+            assert_eq!(insert(p, len, &f, 1, &reference, &mut n), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+            assert_eq!(insert(p, len, &f, 7, &reference, &mut n), PARTLIQ_STATUS_UNKNOWN_POSITION);
+            assert_eq!(insert(p, len, &f, 0, &reference, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(n, 9, "no count written on a refusal");
+            // A bad enum in a position: nothing inserted.
+            let mut g = fixture();
+            g.ps[1].margin = 7;
+            assert_eq!(partliq_unified_index_remove_account(p, len, 0, &mut n), OK);
+            n = 9;
+            assert_eq!(insert(p, len, &g, 1, &reference, &mut n), PARTLIQ_STATUS_INVALID_ENUM);
+            assert_eq!(n, 9);
+            // An altered header.
+            *base.add(8) ^= 0x40; // the capacity
+            assert_eq!(insert(p, len, &f, 1, &reference, &mut n), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            *base.add(8) ^= 0x40;
+            let mut info = partliq_unified_index_stats::default();
+            assert_eq!(partliq_unified_index_info(p, len, &mut info), OK);
+            assert_eq!((info.down, info.up, info.both), (0, 0, 0));
+            // Price moves: too short, a zero price.
+            let mut m = partliq_price_move { down_ppm: 7, up_ppm: 7 };
+            let two = [100i64, 100];
+            let zero = [0i64];
+            assert_eq!(partliq_unified_price_move(two.as_ptr(), 2, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+            assert_eq!(partliq_unified_price_move(reference.as_ptr(), 1, zero.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_MISSING_PRICE);
+            assert_eq!(partliq_unified_price_move(core::ptr::null(), 1, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(m, partliq_price_move { down_ppm: 7, up_ppm: 7 });
+        }
+        assert_eq!(out, [sentinel; 2]);
+        assert_eq!(q.count, 5);
+        assert_eq!((partliq_unified_index_size(0), partliq_unified_index_size(usize::MAX), partliq_unified_index_align()), (0, 0, 8));
+    }
+}
