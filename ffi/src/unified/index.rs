@@ -68,7 +68,8 @@ pub struct partliq_unified_index_entry {
 }
 
 /// The largest move margin a key states, ppm (the core's `KEY_LIMIT`).
-pub const PARTLIQ_UNIFIED_INDEX_KEY_LIMIT: u32 = partliq::unified::KEY_LIMIT;
+pub const PARTLIQ_UNIFIED_INDEX_KEY_LIMIT: u32 = 1_000_000;
+const _: () = assert!(PARTLIQ_UNIFIED_INDEX_KEY_LIMIT == partliq::unified::KEY_LIMIT);
 
 /// A side of the index (`partliq_unified_index_crossed`).
 pub type partliq_move_side = u32;
