@@ -44,8 +44,10 @@
 //! balances of one asset, the value and the requirement of one position —
 //! which move together — each at its own worst end), so it is conservative,
 //! never loose the wrong way. The key of a side is `1 +` the largest `m ≤
-//! KEY_LIMIT` (10⁶, 100 %) whose box the bound proves safe (binary search on
-//! `m`; the proof is monotone in `m` because the boxes are nested), and 0
+//! KEY_LIMIT` (10⁶, 100 %) whose box the bound proves safe (a search on `m`,
+//! interpolating the bound's slack, which is nearly linear in `m`, with
+//! bisection as the fallback; the proof is monotone in `m` because the boxes
+//! are nested and each term is monotone), and 0
 //! for a pool that is a hit at the reference itself or whose health fails
 //! there: such a pool is a candidate of every query.
 //!
@@ -88,8 +90,8 @@
 //! # Cost and memory
 //!
 //! An entry is 12 bytes; every pool has one entry per side (36 bytes a
-//! pool). Keying a pool costs about 60 evaluations of its terms (three
-//! binary searches over `m`); a query is one binary search; insertion and
+//! pool). Keying a pool costs a handful of evaluations of its terms per
+//! side (the search above; at most about 40); a query is one binary search; insertion and
 //! removal keep each side a sorted array (`O(n)` memmove, as the perp
 //! index); bulk building is [`UnifiedIndex::push_account_unsorted`] then
 //! [`UnifiedIndex::sort`].
@@ -247,9 +249,15 @@ fn interval(r: i128, side: MoveSide, m: u32) -> Result<(Price, Price)> {
 /// Bounds must fit `i64` with this to spare (see the module docs).
 const FIGURE_CAP: i128 = (i64::MAX / 4) as i128;
 
-/// True when the bound proves `pool` no hit over the box of size `m` on
-/// `side` (see the module docs); an error proves nothing.
-fn proves_safe(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, threshold: i128, funding: i128, side: MoveSide, m: u32) -> Result<bool> {
+/// The bound's slack over the box of size `m` on `side` (see the module
+/// docs): `min(equity × 1e6, c × 1e6 − r × t)` at the bounds, so that the
+/// bound proves `pool` no hit exactly when it is ≥ 0. An error (or a bound
+/// past the figures' cap) proves nothing: `None`.
+fn slack(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, threshold: i128, funding: i128, side: MoveSide, m: u32) -> Option<i128> {
+    slack_of(pool, book, threshold, funding, side, m).ok().flatten()
+}
+
+fn slack_of(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, threshold: i128, funding: i128, side: MoveSide, m: u32) -> Result<Option<i128>> {
     // (low, high) of the equity and the maintenance collateral; the high of
     // the requirement (its low is ≥ 0).
     let (mut e_lo, mut e_hi, mut c_lo, mut c_hi, mut r_hi) = (funding, funding, funding, funding, 0i128);
@@ -284,9 +292,58 @@ fn proves_safe(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, threshold: i128, f
         r_hi = num::add(r_hi, ta.maintenance.max(tz.maintenance))?;
     }
     if [e_lo, e_hi, c_lo, c_hi, r_hi].iter().any(|v| v.unsigned_abs() > FIGURE_CAP.unsigned_abs()) {
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(e_lo >= 0 && num::mul(c_lo, PPM)? >= num::mul(r_hi, threshold)?)
+    let level = num::sub(num::mul(c_lo, PPM)?, num::mul(r_hi, threshold)?)?;
+    Ok(Some(num::mul(e_lo, PPM)?.min(level)))
+}
+
+/// `1 +` the largest `m ≤ KEY_LIMIT` whose box `slack` proves safe, given
+/// that `m = 0`'s does (and `KEY_LIMIT`'s does not, with slacks `s0 ≥ 0` and
+/// `s1 < 0`). The slack is close to linear in `m` (exactly so but for
+/// rounding, the clamp of a price at 1 and tier floors), so each round
+/// probes the linear interpolation's root and its neighbour; a round that
+/// does not halve the bracket is followed by a bisection, so the search
+/// takes at most about twice the rounds of a plain bisection.
+fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, s1: i128) -> u32 {
+    let (mut lo, mut hi, mut slo, mut shi) = (0u32, KEY_LIMIT, s0, s1);
+    let mut bisect = false;
+    while hi.saturating_sub(lo) > 1 {
+        let width = hi.saturating_sub(lo);
+        let mid = lo.saturating_add(width / 2);
+        let guess = if bisect {
+            mid
+        } else {
+            // lo + width × slo / (slo − shi), inside (lo, hi).
+            let den = slo.saturating_sub(shi).max(1);
+            let step = i128::from(width).checked_mul(slo).map_or(i128::from(width / 2), |n| n / den);
+            let g = i128::from(lo).saturating_add(step);
+            u32::try_from(g.clamp(i128::from(lo) + 1, i128::from(hi) - 1)).unwrap_or(mid)
+        };
+        let mut probe = |m: u32, lo: &mut u32, hi: &mut u32, slo: &mut i128, shi: &mut i128| match slack_at(m) {
+            Some(v) if v >= 0 => {
+                *lo = m;
+                *slo = v;
+                true
+            }
+            v => {
+                *hi = m;
+                *shi = v.unwrap_or(-1).min(-1);
+                false
+            }
+        };
+        let safe = probe(guess, &mut lo, &mut hi, &mut slo, &mut shi);
+        if !bisect && hi.saturating_sub(lo) > 1 {
+            // The neighbour on the far side: closes the bracket when the
+            // guess was the root.
+            let next = if safe { guess.saturating_add(1) } else { guess.saturating_sub(1) };
+            if next > lo && next < hi {
+                probe(next, &mut lo, &mut hi, &mut slo, &mut shi);
+            }
+        }
+        bisect = !bisect && hi.saturating_sub(lo) > width / 2;
+    }
+    lo.saturating_add(1)
 }
 
 /// The keys of `pool` against the reference `book` with `ladder` (see the
@@ -307,25 +364,17 @@ pub fn pool_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginL
     let Ok(funding) = t.funding_total() else { return MoveKeys::default() };
     let threshold = i128::from(ladder.liquidation_ppm);
     let key = |side: MoveSide| -> u32 {
-        let safe = |m: u32| proves_safe(pool, book, threshold, funding, side, m).unwrap_or(false);
-        if safe(KEY_LIMIT) {
-            return KEY_LIMIT.saturating_add(1);
+        let at = |m: u32| slack(pool, book, threshold, funding, side, m);
+        let s1 = match at(KEY_LIMIT) {
+            Some(v) if v >= 0 => return KEY_LIMIT.saturating_add(1),
+            v => v.unwrap_or(-1).min(-1),
+        };
+        // The box of size 0 is the reference itself (each term at its own
+        // price): safe unless a figure is past the cap.
+        match at(0) {
+            Some(s0) if s0 >= 0 => search(at, s0, s1),
+            _ => 0,
         }
-        // safe(lo) holds (lo = 0: the reference's own figures, checked by
-        // the health above, bound the same sums), safe(hi) does not.
-        if !safe(0) {
-            return 0;
-        }
-        let (mut lo, mut hi) = (0u32, KEY_LIMIT);
-        while hi.saturating_sub(lo) > 1 {
-            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
-            if safe(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo.saturating_add(1)
     };
     MoveKeys { down: key(MoveSide::Down), up: key(MoveSide::Up), both: key(MoveSide::Both) }
 }
