@@ -178,7 +178,8 @@ fn unified_population(n: usize, seed: u64) -> (Vec<UnifiedScanAccount>, Vec<Asse
         let d = 1 + rng.below(500_000) as i128;
         // The perp alone as in `population`; then part of its quote balance
         // moved into a deposit worth as much (at 95 % weight) and a borrow.
-        let qb = if long { -(notional * (1_000_000 - d) / 1_000_000) * 95 / 100 } else { notional * (1_000_000 + d) / 1_000_000 * 105 / 100 };
+        let qb =
+            if long { -(notional * (1_000_000 - d) / 1_000_000) * 95 / 100 } else { notional * (1_000_000 + d) / 1_000_000 * 105 / 100 };
         // A deposit worth 0–20 % of the notional (sats: value = sats × price
         // × 10⁻⁴ µUSD) and a borrow of what it backs at 95 %.
         let deposit_value = rng.below(1_000) as i128 * notional / 5_000;
@@ -201,7 +202,8 @@ fn unified_index(c: &mut Criterion) {
     let now = MarginBook { assets: &assets, asset_prices: &a1, ..MarginBook::perps(&markets, &p1) };
     let ladder = MarginLadder::STANDARD;
     let (accounts, balances, positions) = unified_population(n(), 11);
-    let (mut d, mut u, mut b) = (vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()]);
+    let (mut d, mut u, mut b) =
+        (vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()]);
     let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
     let keyed = Instant::now();
     for (i, a) in accounts.iter().enumerate() {

@@ -165,7 +165,8 @@ fuzz_target!(|input: Input| {
         })
         .collect();
     let reference = v.book();
-    let (mut d, mut u, mut b) = (vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap]);
+    let (mut d, mut u, mut b) =
+        (vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap]);
     let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
     let info = |mem: *mut core::ffi::c_void| {
         let mut s = partliq_unified_index_stats::default();
@@ -322,7 +323,10 @@ fuzz_target!(|input: Input| {
                 let Ok(pool) = view.pool(p) else { continue };
                 if let Ok(h) = unified_pool_health(&pool, &now, &core_ladder) {
                     if is_hit(&h) {
-                        assert!(cands.iter().any(|e| (e.account, e.pool) == (i as u32, p as u32)), "pool ({i}, {p}) missed: {h:?} after {core_mv:?}");
+                        assert!(
+                            cands.iter().any(|e| (e.account, e.pool) == (i as u32, p as u32)),
+                            "pool ({i}, {p}) missed: {h:?} after {core_mv:?}"
+                        );
                     }
                 }
             }

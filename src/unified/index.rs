@@ -316,9 +316,11 @@ fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, s1: i128) -> 
         } else {
             // lo + width × slo / (slo − shi), inside (lo, hi).
             let den = slo.saturating_sub(shi).max(1);
-            let step = i128::from(width).checked_mul(slo).map_or(i128::from(width / 2), |n| n / den);
+            // A guess, not a figure: its rounding only moves the probe
+            // (truncated toward zero; the bracket stays exact).
+            let step = i128::from(width).checked_mul(slo).and_then(|n| n.checked_div(den)).unwrap_or(i128::from(width / 2));
             let g = i128::from(lo).saturating_add(step);
-            u32::try_from(g.clamp(i128::from(lo) + 1, i128::from(hi) - 1)).unwrap_or(mid)
+            u32::try_from(g.clamp(i128::from(lo).saturating_add(1), i128::from(hi).saturating_sub(1))).unwrap_or(mid)
         };
         let mut probe = |m: u32, lo: &mut u32, hi: &mut u32, slo: &mut i128, shi: &mut i128| match slack_at(m) {
             Some(v) if v >= 0 => {
@@ -535,7 +537,13 @@ impl<'s> UnifiedIndex<'s> {
     /// against the reference `book` with `ladder` and inserts it on every
     /// side. Returns how many pools went in. [`Error::BufferTooSmall`] when
     /// a side has no room for all of them; nothing is inserted then.
-    pub fn insert_account(&mut self, account: u32, view: &UnifiedAccount<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> Result<usize> {
+    pub fn insert_account(
+        &mut self,
+        account: u32,
+        view: &UnifiedAccount<'_>,
+        book: &MarginBook<'_>,
+        ladder: &MarginLadder,
+    ) -> Result<usize> {
         if !self.room(view.pool_count(), [0; 3]) {
             return Err(Error::BufferTooSmall);
         }

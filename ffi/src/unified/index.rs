@@ -206,7 +206,9 @@ unsafe fn side_in<'a>(mem: *const c_void, len: usize, side: MoveSide) -> Result<
     // SAFETY: HEADER + 3 × capacity entries lie within `len` (checked by
     // `header_of`), aligned; `UnifiedIndexEntry` is all integers with no
     // padding; nothing writes the memory during the call (the contract).
-    unsafe { Ok(core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER.wrapping_add(s.wrapping_mul(capacity).wrapping_mul(ENTRY))).cast(), n)) }
+    unsafe {
+        Ok(core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER.wrapping_add(s.wrapping_mul(capacity).wrapping_mul(ENTRY))).cast(), n))
+    }
 }
 
 /// Runs `f` on the index in `mem` as the core's `UnifiedIndex` and stores
@@ -316,7 +318,11 @@ pub unsafe extern "C" fn partliq_unified_index_init(mem: *mut c_void, len: usize
 /// `mem` is NULL or valid for reads of `len` bytes laid out by
 /// `partliq_unified_index_init`; `out` is NULL or valid for one write.
 #[no_mangle]
-pub unsafe extern "C" fn partliq_unified_index_info(mem: *const c_void, len: usize, out: *mut partliq_unified_index_stats) -> partliq_status {
+pub unsafe extern "C" fn partliq_unified_index_info(
+    mem: *const c_void,
+    len: usize,
+    out: *mut partliq_unified_index_stats,
+) -> partliq_status {
     out!(out);
     // SAFETY: the function's contract.
     let (capacity, [d, u, b]) = check!(unsafe { header_of(mem, len) });
@@ -476,7 +482,12 @@ pub unsafe extern "C" fn partliq_unified_index_rekey_account(
 /// `mem` as `partliq_unified_index_insert_account`'s; `out_removed` is NULL
 /// or valid for one write.
 #[no_mangle]
-pub unsafe extern "C" fn partliq_unified_index_remove_account(mem: *mut c_void, len: usize, account: u32, out_removed: *mut u64) -> partliq_status {
+pub unsafe extern "C" fn partliq_unified_index_remove_account(
+    mem: *mut c_void,
+    len: usize,
+    account: u32,
+    out_removed: *mut u64,
+) -> partliq_status {
     out!(out_removed);
     // SAFETY: the function's contract.
     let n = check!(unsafe { with_index(mem, len, |ix| Ok(ix.remove_account(account))) });
@@ -712,7 +723,8 @@ mod tests {
     #[repr(C, align(8))]
     struct Mem([u8; 512]);
 
-    const LADDER: partliq_margin_ladder = partliq_margin_ladder { warning_ppm: 0, reduce_only_ppm: 0, liquidation_ppm: 1_000_000, backstop_ppm: 0 };
+    const LADDER: partliq_margin_ladder =
+        partliq_margin_ladder { warning_ppm: 0, reduce_only_ppm: 0, liquidation_ppm: 1_000_000, backstop_ppm: 0 };
 
     /// Account 0: an empty cross pool and an isolated long 100 with qb
     /// −9,000 at mark 100 (10 % / 5 %): keyed 50,001 on a fall, 40,001 on a
@@ -790,7 +802,10 @@ mod tests {
             // 100 → 94: a fall of 60,000 ppm reaches the isolated long (50,001).
             let mut mv = partliq_price_move::default();
             let now = [94i64];
-            assert_eq!(partliq_unified_price_move(reference.as_ptr(), 1, now.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut mv), OK);
+            assert_eq!(
+                partliq_unified_price_move(reference.as_ptr(), 1, now.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut mv),
+                OK
+            );
             assert_eq!(mv, partliq_price_move { down_ppm: 60_000, up_ppm: 0 });
             assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 4, &mut q), OK);
             assert_eq!((q.count, q.total), (1, 1));
@@ -843,7 +858,10 @@ mod tests {
             assert_eq!(q.total, 2);
             assert_eq!(
                 out[..2],
-                [partliq_unified_index_entry { key: 40_001, account: 0, pool: 1 }, partliq_unified_index_entry { key: 40_001, account: 1, pool: 0 }]
+                [
+                    partliq_unified_index_entry { key: 40_001, account: 0, pool: 1 },
+                    partliq_unified_index_entry { key: 40_001, account: 1, pool: 0 }
+                ]
             );
             // Re-key account 0 at a new reference; remove account 1.
             let mut removed = 0u64;
@@ -911,9 +929,18 @@ mod tests {
             assert!(core::slice::from_raw_parts(base, 512).iter().all(|b| *b == 0), "a refused init wrote nothing");
 
             assert_eq!(partliq_unified_index_init(p, len, 2), OK);
-            assert_eq!(partliq_unified_index_candidates(p, len - 4, &mv, 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
-            assert_eq!(partliq_unified_index_candidates(p, len, core::ptr::null(), 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_NULL_POINTER);
-            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 2, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(
+                partliq_unified_index_candidates(p, len - 4, &mv, 0, out.as_mut_ptr(), 2, &mut q),
+                PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL
+            );
+            assert_eq!(
+                partliq_unified_index_candidates(p, len, core::ptr::null(), 0, out.as_mut_ptr(), 2, &mut q),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
+            assert_eq!(
+                partliq_unified_index_candidates(p, len, &mv, 0, out.as_mut_ptr(), 2, core::ptr::null_mut()),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
             assert_eq!(partliq_unified_index_crossed(p, len, 3, 0, 9, 0, out.as_mut_ptr(), 2, &mut q), PARTLIQ_STATUS_INVALID_ENUM);
             // Two pools of room: account 0 (two pools) fits, account 1 does not.
             assert_eq!(insert(p, len, &f, 0, &reference, &mut n), OK);
@@ -940,9 +967,18 @@ mod tests {
             let mut m = partliq_price_move { down_ppm: 7, up_ppm: 7 };
             let two = [100i64, 100];
             let zero = [0i64];
-            assert_eq!(partliq_unified_price_move(two.as_ptr(), 2, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
-            assert_eq!(partliq_unified_price_move(reference.as_ptr(), 1, zero.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_MISSING_PRICE);
-            assert_eq!(partliq_unified_price_move(core::ptr::null(), 1, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(
+                partliq_unified_price_move(two.as_ptr(), 2, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m),
+                PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT
+            );
+            assert_eq!(
+                partliq_unified_price_move(reference.as_ptr(), 1, zero.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m),
+                PARTLIQ_STATUS_MISSING_PRICE
+            );
+            assert_eq!(
+                partliq_unified_price_move(core::ptr::null(), 1, reference.as_ptr(), 1, core::ptr::null(), 0, core::ptr::null(), 0, &mut m),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
             assert_eq!(m, partliq_price_move { down_ppm: 7, up_ppm: 7 });
         }
         assert_eq!(out, [sentinel; 2]);
