@@ -83,9 +83,19 @@
 //! 3. Key and confirm with the same ladder, markets, assets and risk
 //!    parameters; rebuild on a change of any of them.
 //!
-//! A pool's figures must stay within `i64` across the box for its health
-//! not to fail with [`Error::Overflow`]; the key demands every bound fit
-//! `i64` with a factor of 4 to spare (a pool near the limit is keyed 0).
+//! # Failures
+//!
+//! The index answers for hits. A pool whose health fails at the reference
+//! (an unknown market or asset, negative resting orders, an invalid risk
+//! extra or ladder: failures that do not depend on the prices) is keyed 0,
+//! so the confirmation reports its failure on every query. A failure that
+//! appears only at other prices is an [`Error::Overflow`]: the key demands
+//! every bound of the maintenance figures fit `i64` with a factor of 4 to
+//! spare (a pool near the limit is keyed 0), which keeps those figures
+//! representable across the box; the initial level's figures (the √size
+//! premium, resting orders) are not bounded, and a pool whose initial
+//! figures overflow only inside its box is confirmed only once a query
+//! reaches its key.
 //!
 //! # Cost and memory
 //!
