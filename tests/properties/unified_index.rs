@@ -3,25 +3,32 @@
 //! perps with funding and resting orders, a tiered market) keyed at
 //! reference prices, every pool that is a hit — or whose health fails — at
 //! randomly moved prices is a candidate of that move, and the candidates
-//! confirmed exactly are the full scan's hits at the new prices.
+//! confirmed exactly are the full scan's hits at the new prices. Positions
+//! are generated near their maintenance fractions, so that at least a sixth
+//! of the cases (counted) have a pool the move makes a hit; a key moved by
+//! 500 ppm past its bound fails the property.
 
 use partliq::unified::*;
 use partliq::*;
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
+use std::cell::Cell;
 
-/// A generated position: market, size, quote balance, isolated, last
-/// funding index, open asks.
+/// A generated position: market, size, its equity at the reference in ppm
+/// of its notional (the quote balance follows from the mark: near the
+/// maintenance fractions, 5 % and 10 %, so that moves cross them), isolated,
+/// last funding index, open asks.
 type RawPerp = (u32, i64, i64, bool, i64, i64);
 
 /// A generated account: balances (asset, amount) and positions.
 type RawAccount = (Vec<(u32, i64)>, Vec<RawPerp>);
 
 fn accounts() -> impl Strategy<Value = Vec<RawAccount>> {
-    let balance = (0u32..3, -2_000_000i64..=3_000_000);
+    let balance = prop_oneof![4 => (0u32..2, -400_000i64..=400_000), 1 => (0u32..3, -2_000_000i64..=3_000_000)];
     let position = (
         0u32..2,
         -20_000i64..=20_000,
-        -3_000_000i64..=3_000_000,
+        -50_000i64..=250_000,
         prop::bool::weighted(0.4),
         -500i64..=500,
         prop_oneof![Just(0i64), 0i64..=5_000],
@@ -39,17 +46,27 @@ fn moved(p: i64, ppm: i64) -> Price {
     Price((p + p * ppm / 1_000_000).max(1))
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(768))]
+/// How many cases the property ran, how many had a pool that the move made a
+/// hit although it was none at the reference (the interesting branch), and
+/// how many key boxes it checked at their corners.
+#[derive(Default)]
+struct Counts {
+    cases: Cell<usize>,
+    crossed: Cell<usize>,
+    boxes: Cell<usize>,
+}
 
-    #[test]
-    fn every_pool_a_move_reaches_is_a_candidate(
-        raw in accounts(),
-        marks in [50i64..=200, 50i64..=200],
-        asset_px in [1_000i64..=3_000],
-        mv in moves(),
-        binance in any::<bool>(),
-    ) {
+fn bump(c: &Cell<usize>) {
+    c.set(c.get() + 1);
+}
+
+#[test]
+fn every_pool_a_move_reaches_is_a_candidate() {
+    let counts = Counts::default();
+    let mut runner = TestRunner::new(ProptestConfig::with_cases(768));
+    let strategy = (accounts(), [50i64..=200, 50i64..=200], [1_000i64..=3_000], moves(), any::<bool>());
+    let r = runner.run(&strategy, |(raw, marks, asset_px, mv, binance)| {
+        bump(&counts.cases);
         let tiers = [
             MarginTier { notional_floor: Quote(0), initial: Ppm(100_000), maintenance: Ppm(50_000) },
             MarginTier { notional_floor: Quote(500_000), initial: Ppm(200_000), maintenance: Ppm(100_000) },
@@ -61,15 +78,19 @@ proptest! {
         ];
         let risk = [PerpRisk::NONE, PerpRisk { imf_factor: Ppm(1_000), initial_upnl_weight: Ppm(500_000), imf_unit: 100 }];
         // Asset 2 has no price in the book: its pools fail everywhere.
-        let assets = [
-            Asset::at_par(0),
-            Asset::weighted(-3, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000))),
-            Asset::at_par(0),
-        ];
+        let assets =
+            [Asset::at_par(0), Asset::weighted(-3, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000))), Asset::at_par(0)];
         let funding = [120i64, -40];
         let prices = marks.map(Price);
         let asset_prices = [Price(1), Price(asset_px[0])];
-        let reference = MarginBook { markets: &markets, prices: &prices, funding_indexes: &funding, perp_risk: &risk, assets: &assets, asset_prices: &asset_prices };
+        let reference = MarginBook {
+            markets: &markets,
+            prices: &prices,
+            funding_indexes: &funding,
+            perp_risk: &risk,
+            assets: &assets,
+            asset_prices: &asset_prices,
+        };
         let now_prices = [moved(marks[0], mv[0]), moved(marks[1], mv[1])];
         let now_assets = [Price(1), moved(asset_px[0], mv[2])];
         let now = MarginBook { prices: &now_prices, asset_prices: &now_assets, ..reference };
@@ -79,16 +100,31 @@ proptest! {
         for (bs, ps) in &raw {
             let (fb, fp) = (balances.len() as u32, positions.len() as u32);
             balances.extend(bs.iter().map(|&(asset_index, amount)| AssetBalance { asset_index, amount }));
-            positions.extend(ps.iter().map(|&(m, size, qb, iso, last, asks)| PerpPosition {
-                margin: if iso { PositionMargin::Isolated } else { PositionMargin::Cross },
-                last_funding_index: last,
-                open_asks: Size(asks),
-                ..PerpPosition::cross(m, Size(size), Quote(qb))
+            positions.extend(ps.iter().map(|&(m, size, d, iso, last, asks)| {
+                // notional = size × mark × 10^e (market 1: e = −2); qb =
+                // −notional + |notional| × d / 1e6.
+                let notional = size * marks[m as usize] / if m == 1 { 100 } else { 1 };
+                let qb = -notional + notional.abs() * d / 1_000_000;
+                PerpPosition {
+                    margin: if iso { PositionMargin::Isolated } else { PositionMargin::Cross },
+                    last_funding_index: last,
+                    open_asks: Size(asks),
+                    ..PerpPosition::cross(m, Size(size), Quote(qb))
+                }
             }));
-            flat.push(UnifiedScanAccount { first_balance: fb, balance_count: bs.len() as u32, first_position: fp, position_count: ps.len() as u32 });
+            flat.push(UnifiedScanAccount {
+                first_balance: fb,
+                balance_count: bs.len() as u32,
+                first_position: fp,
+                position_count: ps.len() as u32,
+            });
         }
         let pools: usize = flat.iter().map(|a| a.view(&balances, &positions).unwrap().pool_count()).sum();
-        let (mut d, mut u, mut b) = (vec![UnifiedIndexEntry::default(); pools], vec![UnifiedIndexEntry::default(); pools], vec![UnifiedIndexEntry::default(); pools]);
+        let (mut d, mut u, mut b) = (
+            vec![UnifiedIndexEntry::default(); pools],
+            vec![UnifiedIndexEntry::default(); pools],
+            vec![UnifiedIndexEntry::default(); pools],
+        );
         let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
         for (i, a) in flat.iter().enumerate() {
             let view = a.view(&balances, &positions).unwrap();
@@ -99,6 +135,7 @@ proptest! {
         let in_cands = |i: usize, k: usize| cands.iter().any(|e| (e.account as usize, e.pool as usize) == (i, k));
         // Every pool that is a hit or fails at the new prices is a candidate.
         let mut want = Vec::new();
+        let mut crossed_here = false;
         for (i, a) in flat.iter().enumerate() {
             let view = a.view(&balances, &positions).unwrap();
             for k in 0..view.pool_count() {
@@ -110,6 +147,9 @@ proptest! {
                 if let Some(h) = hit {
                     let keys = pool_keys(&view.pool(k).unwrap(), &reference, &ladder);
                     prop_assert!(in_cands(i, k), "pool ({}, {}) is {:?} after move {:?} but keyed {:?}", i, k, h, m, keys);
+                    if keys.both > 0 {
+                        crossed_here = true;
+                    }
                     want.push((i, k, h));
                 }
             }
@@ -136,6 +176,7 @@ proptest! {
                         continue;
                     }
                     let m = i64::from(key - 1);
+                    bump(&counts.boxes);
                     let (e0, e1, e2) = (ends(marks[0], m, side), ends(marks[1], m, side), ends(asset_px[0], m, side));
                     for corner in 0..8usize {
                         let ps = [e0[corner & 1], e1[(corner >> 1) & 1]];
@@ -170,7 +211,21 @@ proptest! {
             }
         }
         prop_assert_eq!(got, want);
+        if crossed_here {
+            bump(&counts.crossed);
+        }
+        Ok(())
+    });
+    if let Err(e) = r {
+        panic!("{e}");
     }
+    let (cases, crossed, boxes) = (counts.cases.get(), counts.crossed.get(), counts.boxes.get());
+    assert!(crossed * 6 >= cases, "only {crossed} of {cases} cases had a pool the move made a hit");
+    assert!(boxes >= cases, "only {boxes} key boxes checked in {cases} cases");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Keys are monotone in what they promise: a pool safe for a box is
     /// safe for every smaller one — the mixed side's key is at most each
