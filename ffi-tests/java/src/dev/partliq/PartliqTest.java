@@ -1928,6 +1928,7 @@ public final class PartliqTest {
     check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
     check(OracleTest.run() == 0, "prices with integrity (OracleTest)");
     check(BatchTest.run() == 0, "batches and the unified scan (BatchTest)");
+    check(UnifiedIndexTest.run() == 0, "the unified move index (UnifiedIndexTest)");
     liquidationExample();
     runLiquidationExample();
     StringBuilder out = new StringBuilder();
