@@ -404,6 +404,91 @@ static partliq_status run_uscan(char **c, const partliq_margin_ladder *ladder, c
   return st;
 }
 
+/* A query's answer: count, next, total, each entry after a `|`. */
+static void print_uanswer(const partliq_index_query *q, const partliq_unified_index_entry *out) {
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64, q->count, q->next, q->total);
+  for (uint64_t k = 0; k < q->count; k++) printf(" | %" PRIu32 " %" PRIu32 " %" PRIu32, out[k].key, out[k].account, out[k].pool);
+}
+
+static alignas(PARTLIQ_UNIFIED_INDEX_ALIGN) unsigned char uindex_mem[64 + 36 * MAX_ITEMS];
+
+/* A unified index case (`what` 13, format in gen_cases.py): every call
+ * through the C ABI; the first failing call's status ends the case. */
+static partliq_status run_uindex(char **c, const partliq_margin_ladder *ladder, const partliq_market *markets, size_t nm, const int64_t *prices,
+                                 size_t np, const int64_t *funding, size_t nf, const partliq_perp_risk *risk, size_t nr,
+                                 const partliq_asset *assets, size_t na, const int64_t *asset_prices, size_t nq,
+                                 partliq_asset_balance *balances, size_t nb, const partliq_perp_position *positions, size_t nu) {
+  static partliq_unified_scan_account as[MAX_ITEMS];
+  static partliq_unified_scan_hit hits[MAX_ITEMS];
+  static partliq_unified_index_entry cands[MAX_ITEMS], crossed[3][MAX_ITEMS], after[MAX_ITEMS];
+  static uint64_t counts[MAX_ITEMS];
+  static int64_t now[MAX_ITEMS], now_assets[MAX_ITEMS];
+  size_t n = list_len(c, "A", MAX_ITEMS);
+  for (size_t i = 0; i < n; i++) {
+    as[i].first_balance = (uint32_t)next_int(c);
+    as[i].balance_count = (uint32_t)next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  expect(c, "I");
+  size_t capacity = (size_t)next_int(c), start = (size_t)next_int(c), out_len = (size_t)next_int(c), hits_len = (size_t)next_int(c);
+  size_t nn = list_len(c, "N", MAX_ITEMS);
+  for (size_t i = 0; i < nn; i++) now[i] = next_int(c);
+  size_t nw = list_len(c, "W", MAX_ITEMS);
+  for (size_t i = 0; i < nw; i++) now_assets[i] = next_int(c);
+  expect(c, "K");
+  uint32_t from = (uint32_t)next_int(c), to = (uint32_t)next_int(c);
+  expect(c, "E");
+  uint32_t rekey = (uint32_t)next_int(c);
+  size_t balance = (size_t)next_int(c);
+  int64_t delta = next_int(c);
+  uint32_t remove = (uint32_t)next_int(c);
+  size_t len = partliq_unified_index_size(capacity);
+  if (len > sizeof uindex_mem || out_len > MAX_ITEMS || hits_len > MAX_ITEMS) exit(2);
+#define UREF markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu, as, n, ladder
+  partliq_status st = partliq_unified_index_init(uindex_mem, len, capacity);
+  for (size_t a = 0; a < n && st == PARTLIQ_STATUS_OK; a++)
+    st = partliq_unified_index_insert_account(uindex_mem, len, (uint32_t)a, UREF, &counts[a]);
+  partliq_unified_index_stats info, info_after;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_info(uindex_mem, len, &info);
+  partliq_price_move mv;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_price_move(prices, np, now, nn, asset_prices, nq, now_assets, nw, &mv);
+  partliq_index_query q, qx[3], qa;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_candidates(uindex_mem, len, &mv, start, cands, out_len, &q);
+  for (uint32_t side = 0; side < 3 && st == PARTLIQ_STATUS_OK; side++)
+    st = partliq_unified_index_crossed(uindex_mem, len, side, from, to, start, crossed[side], out_len, &qx[side]);
+  partliq_scan_outcome o;
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_unified_confirm(markets, nm, now, nn, funding, nf, risk, nr, assets, na, now_assets, nw, balances, nb, positions, nu, as, n,
+                                 cands, (size_t)q.count, 0, ladder, hits, hits_len, &o);
+  if (balance < nb) balances[balance].amount += delta;
+  uint64_t removed = 0, inserted = 0, gone = 0;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_rekey_account(uindex_mem, len, rekey, UREF, &removed, &inserted);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_remove_account(uindex_mem, len, remove, &gone);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_info(uindex_mem, len, &info_after);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_unified_index_candidates(uindex_mem, len, &mv, 0, after, out_len, &qa);
+#undef UREF
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return st;
+  for (size_t a = 0; a < n; a++) printf(" %" PRIu64, counts[a]);
+  printf(" ; %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, info.capacity, info.down, info.up, info.both);
+  printf(" ; %" PRIu32 " %" PRIu32 " ;", mv.down_ppm, mv.up_ppm);
+  print_uanswer(&q, cands);
+  for (int side = 0; side < 3; side++) {
+    printf(" ;");
+    print_uanswer(&qx[side], crossed[side]);
+  }
+  printf(" ; %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64 " %" PRIu64, hits[k].account_index, hits[k].pool_index);
+    print_uhealth(&hits[k].health);
+  }
+  printf(" ; %" PRIu64 " %" PRIu64 " %" PRIu64 " ; %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " ;", removed, inserted, gone,
+         info_after.capacity, info_after.down, info_after.up, info_after.both);
+  print_uanswer(&qa, after);
+  return st;
+}
+
 static partliq_status run_unified(char **c, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np) {
   static int64_t funding[MAX_ITEMS], asset_prices[MAX_ITEMS];
   static partliq_perp_risk risk[MAX_ITEMS];
@@ -464,6 +549,8 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   partliq_status st;
   if (what == 12) {
     st = run_uscan(c, &ladder, UBOOK);
+  } else if (what == 13) {
+    st = run_uindex(c, &ladder, UBOOK);
   } else if (what >= 8) {
     st = run_lending(c, what, UBOOK);
   } else if (what >= 3) {

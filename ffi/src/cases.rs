@@ -109,6 +109,9 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
     if what == 12 {
         return Ok(unified_scan_case(t, &book, ladder, &balances, &positions));
     }
+    if what == 13 {
+        return unified_index_case(t, &book, ladder, balances.clone(), &positions);
+    }
     if what >= 8 {
         return lending_case(t, what, &account, &book);
     }
@@ -181,6 +184,112 @@ fn unified_scan_case(
         write!(s, " | {} {} {}", h.account_index, h.pool_index, uhealth(&h.health)).unwrap();
     }
     s
+}
+
+/// The accounts of a unified scan or index case (`A n <first_balance
+/// balance_count first_position position_count>*n`).
+fn unified_accounts_of(t: &mut Tokens<'_>) -> Vec<UnifiedScanAccount> {
+    t.expect("A");
+    let n = t.int();
+    (0..n)
+        .map(|_| UnifiedScanAccount {
+            first_balance: t.int() as u32,
+            balance_count: t.int() as u32,
+            first_position: t.int() as u32,
+            position_count: t.int() as u32,
+        })
+        .collect()
+}
+
+/// A query's answer as the ABI writes it: entries `start..` of `all`, at
+/// most `out_len`: count, next, total, each entry after a `|`.
+fn unified_answer(all: &[UnifiedIndexEntry], start: usize, out_len: usize) -> (String, Vec<UnifiedIndexEntry>) {
+    let got: Vec<UnifiedIndexEntry> = all.iter().skip(start).take(out_len).copied().collect();
+    let mut s = format!("{} {} {}", got.len(), start + got.len(), all.len());
+    for e in &got {
+        write!(s, " | {} {} {}", e.key, e.account, e.pool).unwrap();
+    }
+    (s, got)
+}
+
+/// A unified index case (`what` 13, format in `gen_cases.py`): the core's
+/// `UnifiedIndex` over vectors keyed against the case's book, the move to
+/// the prices `N` and `W`, its candidates, each side's crossing, the
+/// scanner's confirmation of the candidates at the new prices, a re-key
+/// after a balance changed, a removal, and the index after them.
+fn unified_index_case(
+    t: &mut Tokens<'_>,
+    book: &MarginBook<'_>,
+    ladder: MarginLadder,
+    mut balances: Vec<AssetBalance>,
+    positions: &[PerpPosition],
+) -> core::result::Result<String, Error> {
+    let accounts = unified_accounts_of(t);
+    t.expect("I");
+    let (capacity, start, out_len, hits_len) = (t.int() as usize, t.int() as usize, t.int() as usize, t.int() as usize);
+    let prices_of = |t: &mut Tokens<'_>, tag: &str| -> Vec<Price> {
+        t.expect(tag);
+        let n = t.int();
+        (0..n).map(|_| Price(t.int())).collect()
+    };
+    let now_prices = prices_of(t, "N");
+    let now_asset_prices = prices_of(t, "W");
+    t.expect("K");
+    let (from, to) = (t.int() as u32, t.int() as u32);
+    t.expect("E");
+    let (rekey, balance, delta, remove) = (t.int() as u32, t.int() as usize, t.int(), t.int() as u32);
+    let (mut d, mut u, mut b) = (
+        std::vec![UnifiedIndexEntry::default(); capacity],
+        std::vec![UnifiedIndexEntry::default(); capacity],
+        std::vec![UnifiedIndexEntry::default(); capacity],
+    );
+    let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
+    fn view<'v>(
+        accounts: &[UnifiedScanAccount],
+        a: u32,
+        balances: &'v [AssetBalance],
+        positions: &'v [PerpPosition],
+    ) -> core::result::Result<UnifiedAccount<'v>, Error> {
+        accounts.get(a as usize).ok_or(Error::UnknownPosition)?.view(balances, positions)
+    }
+    let mut s = String::new();
+    for a in 0..accounts.len() as u32 {
+        let n = ix.insert_account(a, &view(&accounts, a, &balances, positions)?, book, &ladder)?;
+        write!(s, "{n} ").unwrap();
+    }
+    let info = |ix: &UnifiedIndex<'_>| {
+        let [d, u, b] = ix.lens();
+        format!("{capacity} {d} {u} {b}")
+    };
+    write!(s, "; {}", info(&ix)).unwrap();
+    let now = MarginBook { prices: &now_prices, asset_prices: &now_asset_prices, ..*book };
+    let mv = PriceMove::between(book, &now)?;
+    write!(s, " ; {} {}", mv.down_ppm, mv.up_ppm).unwrap();
+    let (line, candidates) = unified_answer(ix.candidates(mv), start, out_len);
+    write!(s, " ; {line}").unwrap();
+    for side in MoveSide::ALL {
+        write!(s, " ; {}", unified_answer(ix.crossed(side, from, to), start, out_len).0).unwrap();
+    }
+    let scanner = UnifiedScanner::new(now, ladder);
+    let mut hits = std::vec![UnifiedScanHit::default(); hits_len];
+    let r = scanner.confirm(&candidates, &accounts, &balances, positions, 0, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    write!(s, " ; {} {} {} {} {}", r.count, r.next, r.exact_checks, end, error).unwrap();
+    for h in &hits[..r.count] {
+        write!(s, " | {} {} {}", h.account_index, h.pool_index, uhealth(&h.health)).unwrap();
+    }
+    if let Some(x) = balances.get_mut(balance) {
+        x.amount += delta;
+    }
+    let (removed, inserted) = ix.rekey_account(rekey, &view(&accounts, rekey, &balances, positions)?, book, &ladder)?;
+    let gone = ix.remove_account(remove);
+    write!(s, " ; {removed} {inserted} {gone} ; {}", info(&ix)).unwrap();
+    write!(s, " ; {}", unified_answer(ix.candidates(mv), 0, out_len).0).unwrap();
+    Ok(s)
 }
 
 /// A unified health's figures (no pool count).
