@@ -210,6 +210,108 @@ func runUnifiedScan(k *tokens, book *Book, flat *UnifiedAccount, ladder MarginLa
 	return b.String(), nil
 }
 
+// uanswer is a unified index query's answer: count, next, total, each
+// entry after a `|`.
+func uanswer(q IndexQuery, es []UnifiedIndexEntry) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d %d", q.Count, q.Next, q.Total)
+	for _, e := range es {
+		fmt.Fprintf(&b, " | %d %d %d", e.Key, e.Account, e.Pool)
+	}
+	return b.String()
+}
+
+// runUnifiedIndex is a unified index case (what 13, format in
+// gen_cases.py); the first failing call's status ends it.
+func runUnifiedIndex(k *tokens, book *Book, flat *UnifiedAccount, ladder MarginLadder) (string, error) {
+	k.expect("A")
+	accounts := make([]UnifiedScanAccount, int(k.int()))
+	for i := range accounts {
+		accounts[i] = UnifiedScanAccount{FirstBalance: uint32(k.int()), BalanceCount: uint32(k.int()), FirstPosition: uint32(k.int()),
+			PositionCount: uint32(k.int())}
+	}
+	k.expect("I")
+	capacity, start, outLen, hitsLen := int(k.int()), int(k.int()), int(k.int()), int(k.int())
+	list := func(tag string) []int64 {
+		k.expect(tag)
+		out := make([]int64, int(k.int()))
+		for i := range out {
+			out[i] = k.int()
+		}
+		return out
+	}
+	now := *book
+	now.Prices, now.AssetPrices = list("N"), list("W")
+	k.expect("K")
+	from, to := uint32(k.int()), uint32(k.int())
+	k.expect("E")
+	rekey, balance, delta, remove := uint32(k.int()), int(k.int()), k.int(), uint32(k.int())
+	mem := NewUnifiedIndexTable(capacity)
+	n := mem.Len
+	if err := UnifiedIndexInit(mem.Ptr(), n, capacity); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for a := range accounts {
+		c, err := UnifiedIndexInsertAccount(mem.Ptr(), n, uint32(a), book, flat, accounts, ladder)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%d ", c)
+	}
+	info, err := UnifiedIndexInfo(mem.Ptr(), n)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, "; %d %d %d %d", info.Capacity, info.Down, info.Up, info.Both)
+	mv, err := UnifiedPriceMove(book.Prices, now.Prices, book.AssetPrices, now.AssetPrices)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %d %d", mv.DownPPM, mv.UpPPM)
+	q, cands, err := UnifiedIndexCandidates(mem.Ptr(), n, mv, start, outLen)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %s", uanswer(q, cands))
+	for _, side := range []uint32{MoveSideDown, MoveSideUp, MoveSideBoth} {
+		q, es, err := UnifiedIndexCrossed(mem.Ptr(), n, side, from, to, start, outLen)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, " ; %s", uanswer(q, es))
+	}
+	o, hits, err := UnifiedConfirm(&now, flat, accounts, cands, 0, ladder, hitsLen)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %d %d %d %d %d", o.Count, o.Next, o.ExactChecks, o.End, o.Error)
+	for _, h := range hits {
+		fmt.Fprintf(&b, " | %d %d %s", h.AccountIndex, h.PoolIndex, uhealth(h.Health))
+	}
+	if balance < len(flat.Balances) {
+		flat.Balances[balance].Amount += delta
+	}
+	removed, inserted, err := UnifiedIndexRekeyAccount(mem.Ptr(), n, rekey, book, flat, accounts, ladder)
+	if err != nil {
+		return "", err
+	}
+	gone, err := UnifiedIndexRemoveAccount(mem.Ptr(), n, remove)
+	if err != nil {
+		return "", err
+	}
+	if info, err = UnifiedIndexInfo(mem.Ptr(), n); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %d %d %d ; %d %d %d %d", removed, inserted, gone, info.Capacity, info.Down, info.Up, info.Both)
+	q, after, err := UnifiedIndexCandidates(mem.Ptr(), n, mv, 0, outLen)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, " ; %s", uanswer(q, after))
+	return b.String(), nil
+}
+
 // words is an I128 as the table prints it: hi (signed) and lo (unsigned).
 func words(v I128) string {
 	return fmt.Sprintf("%d %d", v.Hi, v.Lo)

@@ -164,6 +164,9 @@ func runUnified(k *tokens, pool *Pool) (string, error) {
 	if what == 12 {
 		return runUnifiedScan(k, book, account, ladder)
 	}
+	if what == 13 {
+		return runUnifiedIndex(k, book, account, ladder)
+	}
 	if what >= 8 {
 		return runLending(k, what, book, account)
 	}
