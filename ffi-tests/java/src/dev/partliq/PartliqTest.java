@@ -1159,6 +1159,9 @@ public final class PartliqTest {
     if (what == 12) {
       return runUnifiedScan(t, u, ladder);
     }
+    if (what == 13) {
+      return runUnifiedIndex(t, u, ladder);
+    }
     if (what >= 8) {
       return runLending(t, what, u);
     }
@@ -1455,6 +1458,100 @@ public final class PartliqTest {
       for (PartliqBatch.UnifiedScanHit h : r.hits) {
         b.append(" | ").append(h.account_index).append(' ').append(h.pool_index).append(' ').append(uhealth(h.health));
       }
+      return new String[] {"0", b.toString()};
+    } catch (PartliqException e) {
+      return new String[] {Integer.toUnsignedString(e.status()), ""};
+    }
+  }
+
+  /** A unified index query's answer: count, next, total, each entry after a `|`. */
+  private static String uanswer(UnifiedIndex.Answer a) {
+    StringBuilder b = new StringBuilder();
+    b.append(Long.toUnsignedString(a.query.count)).append(' ').append(Long.toUnsignedString(a.query.next)).append(' ')
+        .append(Long.toUnsignedString(a.query.total));
+    for (PartliqUnifiedIndex.UnifiedIndexEntry e : a.entries) {
+      b.append(" | ").append(Integer.toUnsignedString(e.key)).append(' ').append(Integer.toUnsignedString(e.account)).append(' ')
+          .append(Integer.toUnsignedString(e.pool));
+    }
+    return b.toString();
+  }
+
+  /** A unified index case (what 13, format in gen_cases.py) through {@link UnifiedIndex}; the first failing call's status ends it. */
+  private static String[] runUnifiedIndex(Tokens t, Unified u, MarginLadder ladder) {
+    t.expect("A");
+    int n = t.u32();
+    PartliqBatch.UnifiedScanAccount[] as = n == 0 ? null : (PartliqBatch.UnifiedScanAccount[]) new PartliqBatch.UnifiedScanAccount().toArray(n);
+    for (int i = 0; i < n; i++) {
+      as[i].first_balance = t.u32();
+      as[i].balance_count = t.u32();
+      as[i].first_position = t.u32();
+      as[i].position_count = t.u32();
+    }
+    t.expect("I");
+    long capacity = t.num();
+    long start = t.num();
+    int outLen = t.u32();
+    int hitsLen = t.u32();
+    long[][] now = new long[2][];
+    String[] tags = {"N", "W"};
+    for (int k = 0; k < 2; k++) {
+      t.expect(tags[k]);
+      now[k] = new long[(int) t.num()];
+      for (int i = 0; i < now[k].length; i++) {
+        now[k][i] = t.num();
+      }
+    }
+    t.expect("K");
+    int from = t.u32();
+    int to = t.u32();
+    t.expect("E");
+    int rekey = t.u32();
+    long balance = t.num();
+    long delta = t.num();
+    int remove = t.u32();
+    UnifiedIndex.Book book = new UnifiedIndex.Book();
+    book.markets = u.pool.markets;
+    book.prices = u.pool.prices;
+    book.fundingIndexes = u.funding;
+    book.perpRisk = u.risk;
+    book.assets = u.assets;
+    book.assetPrices = u.assetPrices;
+    UnifiedIndex.Accounts accounts = new UnifiedIndex.Accounts();
+    accounts.balances = u.balances;
+    accounts.positions = u.positions;
+    accounts.accounts = as;
+    try {
+      UnifiedIndex ix = new UnifiedIndex(capacity);
+      StringBuilder b = new StringBuilder();
+      for (int a = 0; a < n; a++) {
+        b.append(ix.insertAccount(a, book, accounts, ladder)).append(' ');
+      }
+      PartliqUnifiedIndex.UnifiedIndexStats info = ix.info();
+      b.append("; ").append(info.capacity).append(' ').append(info.down).append(' ').append(info.up).append(' ').append(info.both);
+      PartliqUnifiedIndex.PriceMove mv = UnifiedIndex.priceMove(book.prices, now[0], book.assetPrices, now[1]);
+      b.append(" ; ").append(Integer.toUnsignedString(mv.down_ppm)).append(' ').append(Integer.toUnsignedString(mv.up_ppm));
+      UnifiedIndex.Answer cands = ix.candidates(mv, start, outLen);
+      b.append(" ; ").append(uanswer(cands));
+      for (int side = 0; side < 3; side++) {
+        b.append(" ; ").append(uanswer(ix.crossed(side, from, to, start, outLen)));
+      }
+      UnifiedIndex.Confirmation k = UnifiedIndex.confirm(book.at(now[0], now[1]), accounts, cands.entries, 0, ladder, hitsLen);
+      PartliqHotPath.ScanOutcome o = k.outcome;
+      b.append(" ; ").append(Long.toUnsignedString(o.count)).append(' ').append(Long.toUnsignedString(o.next)).append(' ')
+          .append(Long.toUnsignedString(o.exact_checks)).append(' ').append(Integer.toUnsignedString(o.end)).append(' ')
+          .append(Integer.toUnsignedString(o.error));
+      for (PartliqBatch.UnifiedScanHit h : k.hits) {
+        b.append(" | ").append(h.account_index).append(' ').append(h.pool_index).append(' ').append(uhealth(h.health));
+      }
+      if (u.balances != null && balance >= 0 && balance < u.balances.length) {
+        u.balances[(int) balance].amount += delta;
+      }
+      long[] rk = ix.rekeyAccount(rekey, book, accounts, ladder);
+      long gone = ix.removeAccount(remove);
+      info = ix.info();
+      b.append(" ; ").append(rk[0]).append(' ').append(rk[1]).append(' ').append(gone).append(" ; ").append(info.capacity).append(' ')
+          .append(info.down).append(' ').append(info.up).append(' ').append(info.both);
+      b.append(" ; ").append(uanswer(ix.candidates(mv, 0, outLen)));
       return new String[] {"0", b.toString()};
     } catch (PartliqException e) {
       return new String[] {Integer.toUnsignedString(e.status()), ""};
