@@ -794,9 +794,50 @@ fn reduce_perp(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<([LegFlow; 2], i128, i128)> {
+    let (flows, value, cost, _) = reduce_perp_shifted(account, pool_index, book, terms, leg, 0)?;
+    Ok((flows, value, cost))
+}
+
+/// What a perp reduction books on its position's cash, and the cash the
+/// closed units are worth at the mark (signed as the fill's cash).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PerpCash {
+    /// The position's quote change ([`crate::Settlement::position_quote_delta`]).
+    pub(super) quote_delta: i128,
+    /// The closed units at the mark, rounded down (the band's reference).
+    pub(super) at_mark: i128,
+}
+
+/// [`reduce_perp`] with the pool's unweighted equity moved by
+/// `equity_shift` (the view's collateral moved: the bankruptcy quote and
+/// the limit price see it, nothing else): what a fill would book on an
+/// account whose other legs left that much more or less equity. `0`: the
+/// settlement itself.
+pub(super) fn perp_cash_shifted(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    equity_shift: i128,
+) -> Result<PerpCash> {
+    Ok(reduce_perp_shifted(account, pool_index, book, terms, leg, equity_shift)?.3)
+}
+
+fn reduce_perp_shifted(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    equity_shift: i128,
+) -> Result<([LegFlow; 2], i128, i128, PerpCash)> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
-    let view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
+    let mut view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
+    if equity_shift != 0 {
+        view.collateral = Quote::from_i128(num::add(i128::from(view.collateral.0), equity_shift)?)?;
+    }
     let j = view_position(&index, view.positions.len(), leg.position_index)?;
     let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
     let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
@@ -821,7 +862,8 @@ fn reduce_perp(
             i128::from(s.insurance_fund_delta.0),
         )?,
     ];
-    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?))
+    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark };
+    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
 }
 
 /// The least amount of `leg`'s kind and pair (its `amount` is ignored) that
