@@ -935,6 +935,48 @@ pub fn size_leg(
     }
 }
 
+/// The least amount `n` of spot or PnL leg `leg` (its `amount` ignored)
+/// with `base + gain(n) ≥ 0`, `gain(n)` its gain alone on `account`:
+/// `Some(Some(n))`; `Some(None)` when no amount reaches it; `None` when
+/// not known (the jump search ran out). The same jump search as
+/// [`size_leg`] from another base; exact when the leg's balance terms
+/// have no size term ([`linear_term`]).
+pub(super) fn least_amount_from(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+) -> Result<Option<Option<i64>>> {
+    let max = max_amount(account, pool_index, book, terms, leg)?;
+    if base >= 0 {
+        return Ok(Some(Some(0)));
+    }
+    if max == 0 {
+        return Ok(Some(None));
+    }
+    let pool = account.pool(pool_index)?;
+    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
+    let parts = |n: i128| -> Result<SurplusParts> {
+        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
+        let (ru, ri, ra) = q.relieved;
+        let (tu, ti, given, _) = q.taken;
+        let rising = num::add(base, term_change(ru, ri, ra)?)?;
+        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
+        Ok(SurplusParts { rising, falling })
+    };
+    let (first, whole) = (parts(1)?, parts(max)?);
+    if first.rising < first.falling && whole.rising < first.falling {
+        return Ok(Some(None));
+    }
+    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+        Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
+        Some(None) => Ok(Some(None)),
+        None => Ok(None),
+    }
+}
+
 fn size_reduce(
     account: &UnifiedAccount<'_>,
     pool_index: usize,

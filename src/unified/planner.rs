@@ -532,6 +532,9 @@ impl Ctx<'_, '_> {
     }
 }
 
+#[allow(missing_docs)]
+pub static DEBUG_USED: [core::sync::atomic::AtomicUsize; 2] =
+    [core::sync::atomic::AtomicUsize::new(0), core::sync::atomic::AtomicUsize::new(0)];
 /// Most work units of the exact search of one plan with the perp
 /// reductions booked first: one unit per leg evaluated (a perp reduction
 /// settled, a spot or PnL leg's effect) and per node. Past it the search
@@ -602,8 +605,11 @@ impl Ctx<'_, '_> {
             if perps_last && !both {
                 break;
             }
+            // One perp: booked last by deferring it (see `Search::defer`);
+            // more: the legs rotated, the perps after the others, unbounded.
+            let defer = perps_last && perps == 1 && best < i128::MAX;
             let mut order = legs;
-            if perps_last {
+            if perps_last && !defer {
                 order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
             }
             let mut search = Search {
@@ -611,7 +617,9 @@ impl Ctx<'_, '_> {
                 legs: order,
                 count,
                 perps,
-                perps_last,
+                perps_last: perps_last && !defer,
+                defer,
+                pending: None,
                 copy: AccountCopy::of(self.account)?,
                 chosen: [0; MAX_PLAN_LEGS],
                 best,
@@ -620,18 +628,28 @@ impl Ctx<'_, '_> {
                 token_root: AccountCopy::of(self.account)?,
                 rates: [Rate::default(); MAX_PLAN_LEGS],
                 rated: [0; MAX_PLAN_LEGS],
-                perp_bounded: false,
                 perp_gain_ub: [0; PERP_POINTS],
-                perp_points: 0,
+                perp_measure_lb: [0; PERP_POINTS],
             };
-            if perps_last && perps == 1 && best < i128::MAX {
+            if defer {
                 search.rate_legs()?;
-                search.bound_perp(start)?;
+                if !search.bound_perp(start)? {
+                    // No bound: the perp is not booked last; not proven.
+                    proven = false;
+                    continue;
+                }
             }
             search.node(0, start, 0)?;
+            DEBUG_USED[usize::from(perps_last)]
+                .store(if perps_last { PERPS_LAST_BUDGET } else { SEARCH_BUDGET } - search.left, core::sync::atomic::Ordering::Relaxed);
             proven = proven && search.left > 0;
             best = search.best;
-            if let Some(amounts) = search.found {
+            if let Some(mut amounts) = search.found {
+                if defer {
+                    // The deferred perp is booked after the other legs.
+                    order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                    amounts.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                }
                 found = Some((order, amounts));
             }
         }
@@ -667,8 +685,18 @@ struct Search<'s, 'c, 'a> {
     legs: [UnifiedLeg; MAX_PLAN_LEGS],
     count: usize,
     perps: usize,
-    /// The perp reductions are booked after the spot and PnL legs.
+    /// The perp reductions are booked after the spot and PnL legs, the legs
+    /// rotated (more than one perp; no bound).
     perps_last: bool,
+    /// One perp, booked after the spot and PnL legs by deferring it: its
+    /// depth chooses an amount without booking it ([`Search::perp_node`]),
+    /// the nodes below see its bounded gain and measure
+    /// ([`Search::bound_perp`]), and a node that restores with them settles
+    /// it on the copy to know ([`Search::settle_pending`]).
+    defer: bool,
+    /// The deferred perp's amount when chosen: `(amount, gain bound,
+    /// measure bound)`.
+    pending: Option<(i64, i128, i128)>,
     copy: AccountCopy,
     /// The amounts of the legs on the path (0 below the node's depth).
     chosen: [i64; MAX_PLAN_LEGS],
@@ -685,17 +713,14 @@ struct Search<'s, 'c, 'a> {
     /// root, over amounts `1..=rated[j]`.
     rates: [Rate; MAX_PLAN_LEGS],
     rated: [i64; MAX_PLAN_LEGS],
-    /// The perps last, one perp: its gain and measure at every amount are
-    /// bounded ([`Search::bound_perp`]), `rates` holds them at its depth.
-    perp_bounded: bool,
-    /// `perp_gain_ub[a − 1]`: the most the perp's amount `a` can gain,
-    /// for the amounts up to [`PERP_POINTS`] (`perp_points` of them).
+    /// The deferred perp: `perp_gain_ub[a − 1]`, the most its amount `a`
+    /// can gain, and `perp_measure_lb[a − 1]` the least it can measure.
     perp_gain_ub: [i128; PERP_POINTS],
-    perp_points: usize,
+    perp_measure_lb: [i128; PERP_POINTS],
 }
 
-/// Most amounts of the perp whose bound on the gain is kept for its depth
-/// ([`Search::perp_cannot_restore`]).
+/// Most amounts of a perp the search defers ([`Search::bound_perp`]; a
+/// larger perp is not booked last by the search).
 const PERP_POINTS: usize = 256;
 
 /// Most vertices of a leg's hull ([`Rate`]); past them the leg is bounded
@@ -833,28 +858,13 @@ impl Search<'_, '_, '_> {
         }
     }
 
-    /// The perps last, one perp (the last leg): true when its amount
-    /// `amount` cannot restore from `surplus` whatever the legs before it
-    /// ([`Search::bound_perp`]): it is not settled.
-    fn perp_cannot_restore(&self, amount: i64, surplus: i128) -> Result<bool> {
-        if !self.perp_bounded {
-            return Ok(false);
-        }
-        let at = usize::try_from(amount).map_err(|_| Error::Overflow)?;
-        if at == 0 || at > self.perp_points {
-            return Ok(false);
-        }
-        let ub = self.perp_gain_ub.get(at.saturating_sub(1)).copied().ok_or(Error::OutOfRange)?;
-        Ok(num::add(surplus, ub)? < 0)
-    }
-
-    /// The perps last, one perp: bounds its gain and measure at every
-    /// amount over every account the spot and PnL legs can leave it in a
-    /// plan cheaper than the best (see the proof), into `rates` at its
-    /// depth (a hull like a spot leg's) and `perp_gain_ub`. The spot and
-    /// PnL legs rated first ([`Search::rate_legs`], at the root: the copy).
-    /// Leaves `perp_bounded` false (no bound) when the budget runs out or
-    /// a figure does not fit.
+    /// The deferred perp (the perps last, one perp): bounds its gain and
+    /// measure at every amount over every account the spot and PnL legs
+    /// can leave it in a plan cheaper than the best (see the proof), into
+    /// `perp_gain_ub` and `perp_measure_lb`. The spot and PnL legs rated
+    /// first ([`Search::rate_legs`], at the root: the copy). False (no
+    /// bound) when the budget runs out, a figure does not fit or the perp
+    /// has more than [`PERP_POINTS`] amounts.
     ///
     /// **Soundness.** Write `E` for the pool's unweighted equity (the view's
     /// total net collateral) when the perp is booked, `E₀` at the root.
@@ -895,69 +905,102 @@ impl Search<'_, '_, '_> {
     ///   books no fee and `q = b` above the fill cash), so at least `m −
     ///   q(a, E₀ − D) − 1`, and at least 0.
     ///
-    /// These bounds are the perp's points: on or above its hull, as a spot
-    /// leg's are, which is all [`Search::token_bound`] uses (its gain adds
-    /// to theirs exactly: a position's cash term and the requirements are
-    /// moved by the perp alone, the balances by them alone).
-    fn bound_perp(&mut self, start: i128) -> Result<()> {
+    /// Its gain adds to theirs exactly (a position's cash term and the
+    /// requirements are moved by the perp alone, the balances by them
+    /// alone), so a plan below a node where the perp's amount `a` is chosen
+    /// restores only if the spot and PnL legs gain at least `−surplus −
+    /// perp_gain_ub[a − 1]` ([`Search::token_bound`]'s need), and it costs
+    /// at least what they spend plus `perp_measure_lb[a − 1]`.
+    fn bound_perp(&mut self, start: i128) -> Result<bool> {
         let (lo, hi) = self.token_range();
         let mut drop: i128 = 0;
         for j in lo..hi {
             drop = num::add(drop, self.rates.get(j).map_or(0, |r| r.max_cost.max(0)))?;
         }
         let drop = drop.min(num::sub(self.best, 1)?).max(0);
-        let at = self.count.saturating_sub(1);
-        let leg = self.legs.get(at).copied().ok_or(Error::OutOfRange)?;
-        if leg.kind != LegKind::ReducePerp || self.left == 0 {
-            return Ok(());
-        }
+        let leg = self.legs.first().copied().ok_or(Error::OutOfRange)?;
         let (ctx, copy) = (self.ctx, self.copy);
         let account = copy.account();
-        if let Some(p) = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)) {
-            let (market, _) = crate::health::market_and_price(ctx.book.markets, ctx.book.prices, p.market_index)?;
-            if market.liquidation_fee.0 > 1_000_000 {
-                return Ok(());
-            }
+        let Some(p) = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)) else { return Ok(false) };
+        let (market, _) = crate::health::market_and_price(ctx.book.markets, ctx.book.prices, p.market_index)?;
+        let max = self.max_of(0)?;
+        if leg.kind != LegKind::ReducePerp || market.liquidation_fee.0 > 1_000_000 || usize::try_from(max).map_or(true, |m| m > PERP_POINTS)
+        {
+            return Ok(false);
         }
-        let mut rate = Rate::default();
-        let mut points = 0usize;
-        for amount in 1..=self.max_of(at)? {
+        for amount in 1..=max {
             if !self.spend() {
-                return Ok(());
+                return Ok(false);
             }
             let l = leg.with_amount(amount);
-            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &l) else { return Ok(()) };
+            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &l) else { return Ok(false) };
             let Ok(low) = super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, num::sub(0, drop)?) else {
-                return Ok(());
+                return Ok(false);
             };
             let here = i128::from(s.flows.get(1).ok_or(Error::OutOfRange)?.account);
-            let gain = num::add(
-                num::sub(num::add(num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?, low.quote_delta)?, here)?,
-                1,
-            )?;
+            let at_root = num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?;
+            let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, here)?, 1)?;
             let m = match ctx.objective {
                 PlanObjective::LeastValue => i128::from(s.value_liquidated.0),
                 PlanObjective::LeastCost => num::sub(num::sub(low.at_mark, low.quote_delta)?, 1)?.max(0),
             };
-            if let Some(slot) = self.perp_gain_ub.get_mut(points) {
-                *slot = gain;
-                points = points.saturating_add(1);
+            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
+            *self.perp_gain_ub.get_mut(k).ok_or(Error::OutOfRange)? = gain;
+            *self.perp_measure_lb.get_mut(k).ok_or(Error::OutOfRange)? = m;
+        }
+        Ok(true)
+    }
+
+    /// The deferred perp, at a node whose surplus with its gain bound
+    /// restores (`spent` counting its measure bound): settled on the copy.
+    /// When it restores for less than the best, the plan is remembered.
+    /// `None` when the node is a leaf: least value, it restored (a leg more
+    /// only adds: the perp's value is its bound), or the budget ran out.
+    /// Otherwise the node's surplus with the perp's gain bounded again
+    /// over what the legs `d..` can still take from the equity (the proof
+    /// of [`Search::bound_perp`] from this node: `D` the sum of their
+    /// largest costs), the pending bound set to it.
+    fn settle_pending(&mut self, d: usize, surplus: i128, spent: i128) -> Result<Option<i128>> {
+        let Some((amount, ub, bound)) = self.pending else { return Ok(Some(surplus)) };
+        if !self.spend() {
+            return Ok(None);
+        }
+        let leg = self.legs.first().copied().ok_or(Error::OutOfRange)?.with_amount(amount);
+        let mut drop: i128 = 0;
+        for j in d..self.count {
+            drop = num::add(drop, self.rates.get(j).map_or(0, |r| r.max_cost.max(0)))?;
+        }
+        let (s, low) = {
+            let account = self.copy.account();
+            let (pool, book, terms) = (self.ctx.pool_index, self.ctx.book, self.ctx.terms);
+            match (
+                super::legs::settle_leg(&account, pool, book, terms, &leg),
+                super::legs::perp_cash_shifted(&account, pool, book, terms, &leg, num::sub(0, drop)?),
+            ) {
+                (Ok(s), Ok(low)) => (s, low),
+                // Refused on the account the other legs left: not the
+                // plan's error; the search stops unfinished (not proven).
+                _ => {
+                    self.left = 0;
+                    return Ok(None);
+                }
             }
-            if gain <= 0 {
-                continue;
-            }
-            rate.max_gain = rate.max_gain.max(gain);
-            rate.add(gain, m)?;
-            if m == 0 {
-                rate.free = true;
-            } else if rate.best.map_or(true, |(g, bm)| num::cmp_products(gain, bm, g, m) == core::cmp::Ordering::Greater) {
-                rate.best = Some((gain, m));
+        };
+        let total = num::add(num::sub(spent, bound)?, measure(&s, self.ctx.objective))?;
+        let after = target_surplus(&s.health_after, &self.ctx.terms.target)?;
+        if after >= 0 {
+            self.restores(total);
+            if self.ctx.objective == PlanObjective::LeastValue {
+                return Ok(None);
             }
         }
-        *self.rates.get_mut(at).ok_or(Error::OutOfRange)? = rate;
-        self.perp_points = points;
-        self.perp_bounded = true;
-        Ok(())
+        // The spot and PnL legs' surplus, the perp's exact gain here, and
+        // its bound below: here plus what a lower equity adds.
+        let here = i128::from(s.flows.get(1).ok_or(Error::OutOfRange)?.account);
+        let tighter = num::add(num::sub(num::add(after, low.quote_delta)?, here)?, 1)?;
+        let new_ub = num::add(ub, num::sub(tighter, surplus)?)?;
+        self.pending = Some((amount, new_ub.min(ub), bound));
+        Ok(Some(tighter.min(surplus)))
     }
 
     /// Spends one work unit; false when none is left.
@@ -1002,8 +1045,22 @@ impl Search<'_, '_, '_> {
     /// node that has spent the best already is cut.
     fn node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
         if surplus >= 0 {
-            self.restores(spent);
-            return Ok(());
+            if self.pending.is_none() {
+                self.restores(spent);
+                return Ok(());
+            }
+            if spent >= self.best {
+                return Ok(());
+            }
+            let saved = self.pending;
+            let Some(tighter) = self.settle_pending(d, surplus, spent)? else { return Ok(()) };
+            if tighter < 0 {
+                // The perp's gain bound refined for the legs left.
+                let r = self.node(d, tighter, spent);
+                self.pending = saved;
+                return r;
+            }
+            self.pending = saved;
         }
         if spent >= self.best || d >= self.count || !self.spend() {
             return Ok(());
@@ -1024,16 +1081,15 @@ impl Search<'_, '_, '_> {
     /// legs after it only add): the loop stops there. Least cost (a cost
     /// is not monotone in the amount): every amount is tried.
     fn perp_node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
+        if self.defer {
+            return self.deferred_perp_node(surplus, spent);
+        }
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
         let monotone = self.ctx.objective == PlanObjective::LeastValue;
         self.node(d.saturating_add(1), surplus, spent)?;
         let max = self.max_of(d)?;
         let mut amount: i64 = 1;
         while amount <= max {
-            if self.perp_cannot_restore(amount, surplus)? {
-                amount = amount.saturating_add(1);
-                continue;
-            }
             if !self.spend() {
                 return Ok(());
             }
@@ -1106,6 +1162,57 @@ impl Search<'_, '_, '_> {
             // whole amount falls short, a smaller one might not): scan.
             _ => Ok(false),
         }
+    }
+
+    /// The deferred perp's depth (0): each amount chosen, not booked; the
+    /// nodes below see its gain and measure bounds. Without it (amount 0)
+    /// the plans are the first order's, searched already.
+    ///
+    /// Least value: its measure bound is its value, which never decreases
+    /// with the amount: once it reaches the best the loop stops.
+    fn deferred_perp_node(&mut self, surplus: i128, spent: i128) -> Result<()> {
+        let monotone = self.ctx.objective == PlanObjective::LeastValue;
+        let max = self.max_of(0)?;
+        for amount in 1..=max {
+            if !self.spend() {
+                return Ok(());
+            }
+            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
+            let (ub, lb) = (
+                self.perp_gain_ub.get(k).copied().ok_or(Error::OutOfRange)?,
+                self.perp_measure_lb.get(k).copied().ok_or(Error::OutOfRange)?,
+            );
+            let total = num::add(spent, lb)?;
+            if total >= self.best {
+                if monotone {
+                    break;
+                }
+                continue;
+            }
+            *self.chosen.first_mut().ok_or(Error::OutOfRange)? = amount;
+            self.pending = Some((amount, ub, lb));
+            self.node(1, num::add(surplus, ub)?, total)?;
+            self.pending = None;
+            *self.chosen.first_mut().ok_or(Error::OutOfRange)? = 0;
+        }
+        Ok(())
+    }
+
+    /// Leg `d`'s least amount that restores from `surplus` (the deferred
+    /// perp's gain bound in it), as [`super::legs::least_amount_from`];
+    /// `None` (not known) when a balance term of the leg has a size term.
+    fn least_with_bound(&mut self, d: usize, surplus: i128) -> Result<Option<Option<i64>>> {
+        for asset in self.assets_of(d) {
+            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.book, asset)? {
+                return Ok(None);
+            }
+        }
+        if !self.spend() {
+            return Ok(Some(None));
+        }
+        let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
+        let account = self.copy.account();
+        Ok(super::legs::least_amount_from(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg, surplus).unwrap_or(None))
     }
 
     /// The effect of spot or PnL leg `d` at `amount` on the copy.
@@ -1305,7 +1412,7 @@ impl Search<'_, '_, '_> {
             self.rate_legs()?;
         }
         let mut maxes = [0i64; MAX_PLAN_LEGS];
-        let bounded = !self.perps_last || self.perp_bounded;
+        let bounded = !self.perps_last;
         let upto = if bounded { self.count } else { d.saturating_add(1) };
         for j in d..upto {
             *maxes.get_mut(j).ok_or(Error::OutOfRange)? = self.max_of(j)?;
@@ -1325,10 +1432,23 @@ impl Search<'_, '_, '_> {
             // Without this leg.
             self.node(d.saturating_add(1), surplus, spent)?;
         }
-        if last && monotone && self.finish_by_sizing(d, spent)? {
+        // A deferred perp: the last leg's restoring amounts are known only
+        // with it settled; each is tried (below).
+        let deferred = self.pending.is_some();
+        if last && monotone && !deferred && self.finish_by_sizing(d, spent)? {
             return Ok(());
         }
-        for amount in 1..=maxes.get(d).copied().unwrap_or(0) {
+        let mut from: i64 = 1;
+        if last && monotone && deferred {
+            // No amount below the least that restores with the perp's gain
+            // bound restores at all (its exact gain is at most the bound).
+            match self.least_with_bound(d, surplus)? {
+                Some(Some(n)) => from = n.max(1),
+                Some(None) => return Ok(()),
+                None => {}
+            }
+        }
+        for amount in from..=maxes.get(d).copied().unwrap_or(0) {
             if !self.spend() {
                 return Ok(());
             }
@@ -1342,15 +1462,15 @@ impl Search<'_, '_, '_> {
             }
             let after = num::add(surplus, e.gain)?;
             *self.chosen.get_mut(d).ok_or(Error::OutOfRange)? = amount;
-            if after >= 0 {
+            if after >= 0 && !deferred {
                 self.restores(total);
-            } else if !last {
+            } else if !last || deferred {
                 self.copy.apply_flows(&e.flows)?;
                 self.node(d.saturating_add(1), after, total)?;
                 self.copy.undo(&e.flows)?;
             }
             *self.chosen.get_mut(d).ok_or(Error::OutOfRange)? = 0;
-            if monotone && after >= 0 {
+            if monotone && after >= 0 && !deferred {
                 break;
             }
         }
