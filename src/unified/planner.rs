@@ -532,14 +532,11 @@ impl Ctx<'_, '_> {
     }
 }
 
-#[allow(missing_docs)]
-pub static DEBUG_USED: [core::sync::atomic::AtomicUsize; 2] =
-    [core::sync::atomic::AtomicUsize::new(0), core::sync::atomic::AtomicUsize::new(0)];
 /// Most work units of the exact search of one plan with the perp
 /// reductions booked first: one unit per leg evaluated (a perp reduction
 /// settled, a spot or PnL leg's effect) and per node. Past it the search
 /// stops and the plan is not proven least.
-pub const SEARCH_BUDGET: usize = 200_000;
+pub const SEARCH_BUDGET: usize = 1_000_000;
 
 /// Most work units of the exact search with the perp reductions booked
 /// last (no bound below them: only the cuts on what was spent).
@@ -640,8 +637,6 @@ impl Ctx<'_, '_> {
                 }
             }
             search.node(0, start, 0)?;
-            DEBUG_USED[usize::from(perps_last)]
-                .store(if perps_last { PERPS_LAST_BUDGET } else { SEARCH_BUDGET } - search.left, core::sync::atomic::Ordering::Relaxed);
             proven = proven && search.left > 0;
             best = search.best;
             if let Some(mut amounts) = search.found {
