@@ -806,6 +806,10 @@ pub(super) struct PerpCash {
     pub(super) quote_delta: i128,
     /// The closed units at the mark, rounded down (the band's reference).
     pub(super) at_mark: i128,
+    /// The fill's limit price.
+    pub(super) exec: i64,
+    /// The position's equity term after the fill minus before.
+    pub(super) equity_change: i128,
 }
 
 /// [`reduce_perp`] with the pool's unweighted equity moved by
@@ -862,7 +866,11 @@ fn reduce_perp_shifted(
             i128::from(s.insurance_fund_delta.0),
         )?,
     ];
-    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark };
+    let equity_change = num::sub(
+        health::stored_position_terms(&s.new_position, book.markets, book.prices)?.equity,
+        health::stored_position_terms(pos, book.markets, book.prices)?.equity,
+    )?;
+    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change };
     Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
 }
 

@@ -598,6 +598,11 @@ impl Ctx<'_, '_> {
         let mut found: Option<([UnifiedLeg; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
         let mut proven = true;
         let both = perps > 0 && count > perps;
+        // The spot and PnL legs' rates carry over from the first order to
+        // the deferred one (same depths; a leg's gain, value and cost at an
+        // amount are the same at every token root and at the root, see
+        // `Search::rate_legs`): only amounts not rated yet are.
+        let mut carried: Option<([Rate; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
         for perps_last in [false, true] {
             if perps_last && !both {
                 break;
@@ -623,10 +628,12 @@ impl Ctx<'_, '_> {
                 found: None,
                 left: if perps_last { PERPS_LAST_BUDGET } else { SEARCH_BUDGET },
                 token_root: AccountCopy::of(self.account)?,
-                rates: [Rate::default(); MAX_PLAN_LEGS],
-                rated: [0; MAX_PLAN_LEGS],
+                rates: carried.filter(|_| defer).map_or([Rate::default(); MAX_PLAN_LEGS], |c| c.0),
+                rated: carried.filter(|_| defer).map_or([0; MAX_PLAN_LEGS], |c| c.1),
                 perp_gain_ub: [0; PERP_POINTS],
                 perp_measure_lb: [0; PERP_POINTS],
+                perp_dominated: [false; PERP_POINTS],
+                perp_bounded: 0,
             };
             if defer {
                 search.rate_legs()?;
@@ -639,6 +646,7 @@ impl Ctx<'_, '_> {
             search.node(0, start, 0)?;
             proven = proven && search.left > 0;
             best = search.best;
+            carried = Some((search.rates, search.rated));
             if let Some(mut amounts) = search.found {
                 if defer {
                     // The deferred perp is booked after the other legs.
@@ -712,6 +720,11 @@ struct Search<'s, 'c, 'a> {
     /// can gain, and `perp_measure_lb[a − 1]` the least it can measure.
     perp_gain_ub: [i128; PERP_POINTS],
     perp_measure_lb: [i128; PERP_POINTS],
+    /// `perp_dominated[a − 1]`: booked last, the perp's amount `a` never
+    /// does better than booked first ([`Search::bound_perp`]).
+    perp_dominated: [bool; PERP_POINTS],
+    /// The deferred perp's amounts bounded: `1..=perp_bounded`.
+    perp_bounded: i64,
 }
 
 /// Most amounts of a perp the search defers ([`Search::bound_perp`]; a
@@ -918,6 +931,9 @@ impl Search<'_, '_, '_> {
         let account = copy.account();
         let Some(p) = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)) else { return Ok(false) };
         let (market, _) = crate::health::market_and_price(ctx.book.markets, ctx.book.prices, p.market_index)?;
+        let equity = crate::health::stored_position_terms(&p.position(), ctx.book.markets, ctx.book.prices)?.equity;
+        // The most the other legs can raise the equity: 2 each.
+        let rise = num::mul(2, i128::try_from(hi.saturating_sub(lo)).map_err(|_| Error::Overflow)?)?;
         let max = self.max_of(0)?;
         if leg.kind != LegKind::ReducePerp || market.liquidation_fee.0 > 1_000_000 || usize::try_from(max).map_or(true, |m| m > PERP_POINTS)
         {
@@ -929,17 +945,37 @@ impl Search<'_, '_, '_> {
             }
             let l = leg.with_amount(amount);
             let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &l) else { return Ok(false) };
+            if ctx.objective == PlanObjective::LeastValue && i128::from(s.value_liquidated.0) >= self.best {
+                // This amount and every larger one cost the best already
+                // (a value never decreases with the amount): never chosen.
+                break;
+            }
+            self.perp_bounded = amount;
             let Ok(low) = super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, num::sub(0, drop)?) else {
                 return Ok(false);
             };
             let here = i128::from(s.flows.get(1).ok_or(Error::OutOfRange)?.account);
+            let (Ok(root), Ok(high)) = (
+                super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, 0),
+                super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, rise),
+            ) else {
+                return Ok(false);
+            };
+            // Booked last, this amount can only do worse (see the proof).
+            let pnl_kept = match equity.signum() {
+                1 => root.equity_change >= 0,
+                -1 => root.equity_change <= 0,
+                _ => true,
+            };
+            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
+            *self.perp_dominated.get_mut(k).ok_or(Error::OutOfRange)? =
+                pnl_kept && low.exec == root.exec && high.exec == root.exec && low.quote_delta == here;
             let at_root = num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?;
             let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, here)?, 1)?;
             let m = match ctx.objective {
                 PlanObjective::LeastValue => i128::from(s.value_liquidated.0),
                 PlanObjective::LeastCost => num::sub(num::sub(low.at_mark, low.quote_delta)?, 1)?.max(0),
             };
-            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
             *self.perp_gain_ub.get_mut(k).ok_or(Error::OutOfRange)? = gain;
             *self.perp_measure_lb.get_mut(k).ok_or(Error::OutOfRange)? = m;
         }
@@ -1167,7 +1203,8 @@ impl Search<'_, '_, '_> {
     /// with the amount: once it reaches the best the loop stops.
     fn deferred_perp_node(&mut self, surplus: i128, spent: i128) -> Result<()> {
         let monotone = self.ctx.objective == PlanObjective::LeastValue;
-        let max = self.max_of(0)?;
+        // Past the amounts bounded, the value alone reaches the best.
+        let max = self.max_of(0)?.min(self.perp_bounded);
         for amount in 1..=max {
             if !self.spend() {
                 return Ok(());
@@ -1182,6 +1219,9 @@ impl Search<'_, '_, '_> {
                 if monotone {
                     break;
                 }
+                continue;
+            }
+            if self.perp_dominated.get(k).copied().unwrap_or(false) {
                 continue;
             }
             *self.chosen.first_mut().ok_or(Error::OutOfRange)? = amount;
