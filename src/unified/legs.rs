@@ -810,6 +810,8 @@ pub(super) struct PerpCash {
     pub(super) exec: i64,
     /// The position's equity term after the fill minus before.
     pub(super) equity_change: i128,
+    /// The value liquidated ([`LegSettlement::value_liquidated`]).
+    pub(super) value: i128,
 }
 
 /// [`reduce_perp`] with the pool's unweighted equity moved by
@@ -870,7 +872,7 @@ fn reduce_perp_shifted(
         health::stored_position_terms(&s.new_position, book.markets, book.prices)?.equity,
         health::stored_position_terms(pos, book.markets, book.prices)?.equity,
     )?;
-    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change };
+    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change, value };
     Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
 }
 

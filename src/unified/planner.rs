@@ -939,28 +939,27 @@ impl Search<'_, '_, '_> {
         {
             return Ok(false);
         }
+        let shifted = |amount: i64, shift: i128| -> Option<super::legs::PerpCash> {
+            super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount), shift).ok()
+        };
+        let shift = num::sub(0, drop)?;
+        // The limit price is the whole position's, whatever the amount: the
+        // same at the lowest and highest equity, it is the same between.
+        let same_exec = match (shifted(1, shift), shifted(1, 0), shifted(1, rise)) {
+            (Some(l), Some(r), Some(h)) => l.exec == r.exec && h.exec == r.exec,
+            _ => return Ok(false),
+        };
         for amount in 1..=max {
             if !self.spend() {
                 return Ok(false);
             }
-            let l = leg.with_amount(amount);
-            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &l) else { return Ok(false) };
-            if ctx.objective == PlanObjective::LeastValue && i128::from(s.value_liquidated.0) >= self.best {
+            let (Some(low), Some(root)) = (shifted(amount, shift), shifted(amount, 0)) else { return Ok(false) };
+            if ctx.objective == PlanObjective::LeastValue && root.value >= self.best {
                 // This amount and every larger one cost the best already
                 // (a value never decreases with the amount): never chosen.
                 break;
             }
             self.perp_bounded = amount;
-            let Ok(low) = super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, num::sub(0, drop)?) else {
-                return Ok(false);
-            };
-            let here = i128::from(s.flows.get(1).ok_or(Error::OutOfRange)?.account);
-            let (Ok(root), Ok(high)) = (
-                super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, 0),
-                super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &l, rise),
-            ) else {
-                return Ok(false);
-            };
             // Booked last, this amount can only do worse (see the proof).
             let pnl_kept = match equity.signum() {
                 1 => root.equity_change >= 0,
@@ -968,12 +967,18 @@ impl Search<'_, '_, '_> {
                 _ => true,
             };
             let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
-            *self.perp_dominated.get_mut(k).ok_or(Error::OutOfRange)? =
-                pnl_kept && low.exec == root.exec && high.exec == root.exec && low.quote_delta == here;
+            let dominated = same_exec && pnl_kept && low.quote_delta == root.quote_delta;
+            *self.perp_dominated.get_mut(k).ok_or(Error::OutOfRange)? = dominated;
+            if dominated {
+                continue;
+            }
+            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount)) else {
+                return Ok(false);
+            };
             let at_root = num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?;
-            let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, here)?, 1)?;
+            let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, root.quote_delta)?, 1)?;
             let m = match ctx.objective {
-                PlanObjective::LeastValue => i128::from(s.value_liquidated.0),
+                PlanObjective::LeastValue => root.value,
                 PlanObjective::LeastCost => num::sub(num::sub(low.at_mark, low.quote_delta)?, 1)?.max(0),
             };
             *self.perp_gain_ub.get_mut(k).ok_or(Error::OutOfRange)? = gain;
