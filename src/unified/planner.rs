@@ -71,13 +71,27 @@
 //!   moved balance term; caps only shrink) is at `Search::token_bound`; a
 //!   balance with a size term, where it does not hold, gives no bound.
 //!
-//! The search then runs again with the perp reductions booked last, each
-//! settled on the account the spot and PnL legs leave (a perp's fee is
-//! capped above the bankruptcy quote, which falls with the equity they
-//! leave: that order can be cheaper), from the best the first order found.
-//! No bound is proven there (the perps after the spot legs can gain more
-//! than before them): only the cuts on what was spent (measures are ≥ 0;
-//! least value: a leg's value never decreases with its amount).
+//! The search then runs again with the perp reductions booked last: a
+//! perp's fill depends on the pool's unweighted equity when it is booked
+//! (its fee is capped at the fill's excess over the bankruptcy quote, and
+//! its limit price is clamped at the bankruptcy price, both of which move
+//! with the equity the spot and PnL legs leave), so that order can be
+//! cheaper. With one perp in the pool it is **deferred**: its depth still
+//! comes first and chooses its amount, but books nothing; the nodes below
+//! see its gain and measure bounded over every equity the legs after it
+//! can leave in a plan cheaper than the best (each leg lowers the equity
+//! by at most its cost, and the perp's cash never shrinks as the equity
+//! falls, but for a rounding unit: the proof is at `Search::bound_perp`),
+//! so the same knapsack bound applies, and a node that restores with the
+//! bound settles the perp on the copy to know (then bounds it again over
+//! what the legs left can still take: `Search::settle_pending`). An amount
+//! is skipped when booking it last can only do worse than booking it
+//! first, which the first order searched already: the limit price is the
+//! same over the whole range of equity the other legs can leave, the fee
+//! cap does not move the perp's cash over it, and the legs that move the
+//! position's PnL keep their caps. With more than one perp, the legs are
+//! rotated (the perps after the others) and searched with the cuts on
+//! what was spent only.
 //!
 //! Each order is bounded ([`SEARCH_BUDGET`] and [`PERPS_LAST_BUDGET`] work
 //! units, one per leg evaluated); the plan says whether both finished
@@ -91,16 +105,17 @@
 //! objectives, with the perps booked first or last. The property tests
 //! check it against a brute-force search over every combination of a perp
 //! reduction and two swaps, the perp first and the perp last (64 small
-//! solvent accounts per objective on a fixed seed: 62 of 64 restored plans
-//! proven least by value, 61 of 64 by cost, none beaten; the perp last is
-//! the cheaper order in 2 of them; the 5 unproven all ran out of the
-//! perps-last order's budget, one of them of the first order's too), and the fuzz target the same on every
-//! proven plan.
+//! solvent accounts per objective on a fixed seed: every restored plan
+//! proven least, 64 of 64 by value and 64 of 64 by cost, none beaten; the
+//! perp last is the cheaper order in 2 of each; the slowest takes about
+//! 630,000 work units with the perps first, 230,000 with the perp last),
+//! and the fuzz target the same on every proven plan.
 //!
 //! Not claimed:
 //!
 //! * **other orders**: perps between spot legs (a perp booked after some
-//!   of them and before others);
+//!   of them and before others), and the order of several perps among
+//!   themselves;
 //! * **two legs of one candidate**, and legs that only appear after others
 //!   (none do: every candidate is in the space from the start);
 //! * **venue orderings**: [`LegOrdering::PerpsFirst`], [`LegOrdering::ByTier`]
@@ -108,14 +123,15 @@
 //!   and never set `proven_least`;
 //! * **large pools**: the search runs out of its budget when the legs'
 //!   amounts are many (a perp's every amount is settled; below the perps,
-//!   many near-equal mixes of coarse units defeat the bound; the perps
-//!   last, every mix of spot legs cheaper than the best is tried), and does not
-//!   start when the pool has more candidate legs than a plan holds
-//!   ([`MAX_PLAN_LEGS`]): the plan is then the greedy one's (or the
-//!   cheapest found) and not proven. The greedy plan alone carries no
-//!   proven figure: with gains proportional to amounts its order is the
-//!   optimum of the continuous problem, and whole units add rounding on
-//!   top.
+//!   many near-equal mixes of coarse units defeat the bound; with several
+//!   perps last, every mix of spot legs cheaper than the best is tried),
+//!   and does not start when the pool has more candidate legs than a plan
+//!   holds ([`MAX_PLAN_LEGS`]); a perp of more than 256 lots is not
+//!   deferred (the plan is then not proven). The plan is then the greedy
+//!   one's (or the cheapest found) and not proven. The greedy plan alone
+//!   carries no proven figure: with gains proportional to amounts its
+//!   order is the optimum of the continuous problem, and whole units add
+//!   rounding on top.
 //!
 //! In a bankrupt pool a perp's fill beyond the bankruptcy price is topped up
 //! by the insurance fund, so a plan there counts the fund's money as the
@@ -539,7 +555,8 @@ impl Ctx<'_, '_> {
 pub const SEARCH_BUDGET: usize = 1_000_000;
 
 /// Most work units of the exact search with the perp reductions booked
-/// last (no bound below them: only the cuts on what was spent).
+/// last (one perp: deferred and bounded; more: only the cuts on what was
+/// spent).
 pub const PERPS_LAST_BUDGET: usize = 1_000_000;
 
 impl Ctx<'_, '_> {
@@ -912,6 +929,26 @@ impl Search<'_, '_, '_> {
     ///   `m − q(a, E)` with `m` the closed units at the mark (a shortfall
     ///   books no fee and `q = b` above the fill cash), so at least `m −
     ///   q(a, E₀ − D) − 1`, and at least 0.
+    /// * **Dominance** (`perp_dominated`): `E` lies in `[E₀ − D, E₀ + 2k]`,
+    ///   `k` the spot and PnL legs (each raises `E` by at most 2: `⌊a + b⌋
+    ///   ≤ ⌊a⌋ + ⌊b⌋ + 1` on each of its two terms, and its cost is ≥ 0).
+    ///   The limit price is the whole position's and moves monotonically
+    ///   with `E`: the same at both ends (checked at one amount), it is the
+    ///   same between, `F − fee` is fixed and `q(a, E)` never rises with
+    ///   `E`; if also `q(a, E₀ − D) = q(a, E₀)`, then `q(a, E) ≤ q(a, E₀)`
+    ///   over the range. A plan booking legs `T` then the perp at `a` is
+    ///   then matched by the perp first and `T` after it, in the first
+    ///   order's space: the same value; a cost no smaller (the same band,
+    ///   and the fee `(F − q)⁺` no smaller); a surplus no smaller (the
+    ///   same balances and size, the position's cash `q(a, E₀) ≥ q(a,
+    ///   E)`), provided every leg of `T` is still allowed after the perp. A
+    ///   swap's caps do not see it; a PnL leg's cap is the position's
+    ///   equity (a gain taken) or its opposite (a loss taken over), which
+    ///   the perp moves by `Δ` (`equity_change`, at the root): kept when
+    ///   `Δ ≥ 0` for a position in gain at the root, `Δ ≤ 0` for one in
+    ///   loss (the legs move the equity toward 0, never across), and there
+    ///   are no such legs when it is 0. Such an amount is not searched
+    ///   last (the first order's search finished, or nothing is proven).
     ///
     /// Its gain adds to theirs exactly (a position's cash term and the
     /// requirements are moved by the perp alone, the balances by them
