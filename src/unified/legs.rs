@@ -1184,6 +1184,36 @@ mod tests {
     }
 
     #[test]
+    fn a_perp_fill_keeps_more_cash_as_the_equity_falls() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // Long 100 @ 100 with cash −9,600: equity 400, maintenance 500.
+        // Selling 10 at the limit price 100 (band 0; the whole position's
+        // bankruptcy price 96 is below it): cash 1,000, nominal fee 10.
+        let positions = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        let leg = UnifiedLeg::reduce_perp(0, 10);
+        let at = |shift: i128| {
+            let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, shift).unwrap();
+            (c.quote_delta, c.exec, c.at_mark, c.value)
+        };
+        // Bankruptcy quote 1,000 − ⌊400 × 50 / 500⌋ = 960: excess 40, the
+        // fee 10 whole; the position keeps 990, its equity 390 (−10).
+        assert_eq!(at(0), (990, 100, 1_000, 1_000));
+        let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, 0).unwrap();
+        assert_eq!(c.equity_change, -10);
+        assert_eq!(c.quote_delta, i128::from(settle_leg(&account, 0, &book, &terms(), &leg).unwrap().flows[1].account));
+        // Equity 10: ⌊10 × 50 / 500⌋ = 1, quote 999, excess 1: fee 1.
+        assert_eq!(at(-390), (999, 100, 1_000, 1_000));
+        // Equity 0: quote 1,000, no room: fee 0.
+        assert_eq!(at(-400), (1_000, 100, 1_000, 1_000));
+        // Equity −100: share −10, quote 1,010 above the fill's 1,000: the
+        // shortfall is topped up (the whole position's bankruptcy price
+        // 101 is above the mark: the limit price stays at 100).
+        assert_eq!(at(-500), (1_010, 100, 1_000, 1_000));
+    }
+
+    #[test]
     fn a_leg_past_its_jump_budget_is_sized_whole() {
         // Asset 1 at par (e = 0, price 1) weighted 99.9999 %, no fees: each
         // unit repaid of the quote borrow relieves 1 and takes 0.999999.
