@@ -1115,7 +1115,11 @@ impl Search<'_, '_, '_> {
     ///
     /// Every measure is ≥ 0 (the value liquidated, or the cost clamped at
     /// 0), so a node that restores is a leaf (a leg more only adds) and a
-    /// node that has spent the best already is cut.
+    /// node that has spent the best already is cut. Below a deferred perp
+    /// (`surplus` and `spent` with its bounds), a node that restores with
+    /// them settles it ([`Search::settle_pending`]): a leaf when that
+    /// restores by value; otherwise the subtree goes on with the perp's
+    /// gain bounded again from here.
     fn node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
         if surplus >= 0 {
             if self.pending.is_none() {
@@ -1309,7 +1313,8 @@ impl Search<'_, '_, '_> {
         })
     }
 
-    /// At the token root (every perp reduction chosen and booked): each
+    /// At the token root (every perp reduction chosen and booked, or, the
+    /// perp deferred, the root itself: the same balances): each
     /// spot or PnL leg's best gain per unit of measure over every amount it
     /// allows there ([`Rate`]), evaluated one by one. Every token root has
     /// the same balances (a perp reduction moves none) and a leg's effect on
@@ -1480,9 +1485,14 @@ impl Search<'_, '_, '_> {
     /// then valued rounded up), so once an amount restores or reaches the
     /// best a larger one cannot do better. Least cost: every amount.
     ///
-    /// The perps last, a spot or PnL leg is never the last (a perp
-    /// reduction may finish the plan) and no bound is taken (the knapsack
-    /// bound holds below the perps only): only the cuts on what was spent.
+    /// The perps rotated last, a spot or PnL leg is never the last (a perp
+    /// reduction may finish the plan) and no bound is taken: only the cuts
+    /// on what was spent. Below a deferred perp the bound holds with its
+    /// gain bound in `surplus` and its measure bound in `spent`
+    /// ([`Search::bound_perp`]), but a node that restores so is not a leaf
+    /// ([`Search::node`] settles the perp), no restoring amount stops the
+    /// loop before the best does, and the last leg starts at its least
+    /// amount that restores with the perp's bound (none below restores).
     fn token_node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
         let monotone = self.ctx.objective == PlanObjective::LeastValue;
         if !self.perps_last && d == self.perps {
