@@ -13,13 +13,44 @@
 //! 99 % fully funded (about 0.01 % cross). The index's cost is the exact
 //! check of the `k` accounts that cross, the full scan's is `n` fast checks
 //! plus the same `k` exact ones.
+//!
+//! **Per crossing account** (same run): the query and its confirmation
+//! over the number of candidates, against `pool_health` of the same
+//! accounts read in the same order (what one exact check of each costs
+//! where the accounts lie) and of one account in cache (the README's
+//! `pool_health` row). **Goal:** confirming a crossing account costs no
+//! more than one `pool_health`. Printed as `per_crossing` lines: medians of
+//! 15 timed rounds.
+//!
+//! The unified move index (`unified::index`) on the same kind of move:
+//! 1,000,000 unified accounts (a deposit of a weighted asset, a borrow of
+//! the quote asset at par, one cross perp), the perp's mark and the
+//! asset's price both 1 % lower: the candidates (`key ≤ 10,000` on the
+//! fall side) confirmed with the exact unified health versus the unified
+//! scan of every pool, and per crossing pool against `unified_pool_health`
+//! of the same pools.
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod common;
 
 use common::*;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use partliq::unified::*;
 use partliq::*;
+use std::time::Instant;
+
+/// Median of `rounds` timings of `f`, in nanoseconds.
+fn median_ns<T>(rounds: usize, mut f: impl FnMut() -> T) -> f64 {
+    let mut t: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let s = Instant::now();
+            black_box(f());
+            s.elapsed().as_nanos() as f64
+        })
+        .collect();
+    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    t[t.len() / 2]
+}
 
 /// 1,000,000 under `cargo bench` (see `common::scaled`).
 fn n() -> usize {
@@ -80,6 +111,46 @@ fn index(c: &mut Criterion) {
                 (r1.count, r2.count)
             })
         });
+        // Per crossing account, in one run: query + confirm over the
+        // candidates, against pool_health of the same accounts (in the
+        // same order) and of one account in cache.
+        let k = (l.len() + sh.len()).max(1);
+        let via_index = median_ns(15, || {
+            let mut table = [ScanMarket::EMPTY; 1];
+            let s = Scanner::new(&mut table, &markets, &p1);
+            let (l, sh) = ix.candidates(p1[0]);
+            s.confirm(l, &accounts, &positions, 0, &mut out).count + s.confirm(sh, &accounts, &positions, 0, &mut out2).count
+        });
+        let health_of = |e: &IndexEntry| {
+            let a = &accounts[e.account as usize];
+            pool_health(&Pool::new(a.collateral, a.positions(&positions).unwrap()), &markets, &p1).map(|h| h.state)
+        };
+        let same_order = median_ns(15, || {
+            let (l, sh) = ix.candidates(p1[0]);
+            l.iter().chain(sh).filter(|e| health_of(black_box(e)) != Ok(HealthState::Healthy)).count()
+        });
+        let first = l.first().or(sh.first()).copied().unwrap_or_default();
+        let hot = median_ns(15, || (0..k).filter(|_| health_of(black_box(&first)) != Ok(HealthState::Healthy)).count());
+        // The candidates sorted by account slot first (into a buffer kept
+        // between updates), then confirmed: the accounts read in order.
+        let mut buf: Vec<IndexEntry> = Vec::with_capacity(k);
+        let sorted = median_ns(15, || {
+            let mut table = [ScanMarket::EMPTY; 1];
+            let s = Scanner::new(&mut table, &markets, &p1);
+            let (l, sh) = ix.candidates(p1[0]);
+            buf.clear();
+            buf.extend_from_slice(l);
+            buf.extend_from_slice(sh);
+            buf.sort_unstable_by_key(|e| e.account);
+            s.confirm(&buf, &accounts, &positions, 0, &mut out).count
+        });
+        let (pc, po, ph, ps) = (via_index / k as f64, same_order / k as f64, hot / k as f64, sorted / k as f64);
+        println!(
+            "per_crossing index_1m/{name}: {k} candidates; query+confirm {pc:.1} ns each; pool_health of the same accounts {po:.1} ns ({:.2}×), of one account in cache {ph:.1} ns ({:.2}×); sorted by account first {ps:.1} ns ({:.2}× in cache)",
+            pc / po,
+            pc / ph,
+            ps / ph
+        );
         // Re-keying one account in the middle of the long side.
         let e = ix.longs()[ix.longs().len() / 2];
         g.bench_function(format!("{name}/rekey_one"), |bch| {
@@ -92,5 +163,109 @@ fn index(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, index);
+/// 1,000,000 unified accounts: a deposit of a weighted asset (BTC-like,
+/// in sats, price in cents, weights 90 / 95 % and 110 / 105 %), a borrow
+/// of the quote asset at par and one cross perp, half long and half short,
+/// whose maintenance margin runs out somewhere within 50 % of the mark; the
+/// deposit backs a random share of it.
+fn unified_population(n: usize, seed: u64) -> (Vec<UnifiedScanAccount>, Vec<AssetBalance>, Vec<PerpPosition>) {
+    let mut rng = Rng(seed);
+    let (mut accounts, mut balances, mut positions) = (Vec::with_capacity(n), Vec::with_capacity(2 * n), Vec::with_capacity(n));
+    for i in 0..n {
+        let units = 1_000_000 + rng.below(99_000_000) as i64;
+        let long = i % 2 == 0;
+        let notional = units as i128 * MARK as i128 / 10_000;
+        let d = 1 + rng.below(500_000) as i128;
+        // The perp alone as in `population`; then part of its quote balance
+        // moved into a deposit worth as much (at 95 % weight) and a borrow.
+        let qb =
+            if long { -(notional * (1_000_000 - d) / 1_000_000) * 95 / 100 } else { notional * (1_000_000 + d) / 1_000_000 * 105 / 100 };
+        // A deposit worth 0–20 % of the notional (sats: value = sats × price
+        // × 10⁻⁴ µUSD) and a borrow of what it backs at 95 %.
+        let deposit_value = rng.below(1_000) as i128 * notional / 5_000;
+        let deposit = deposit_value * 10_000 / MARK as i128;
+        let borrow = deposit * MARK as i128 / 10_000 * 95 / 100;
+        balances.push(AssetBalance { asset_index: 1, amount: deposit as i64 });
+        balances.push(AssetBalance { asset_index: 0, amount: -(borrow as i64) });
+        positions.push(PerpPosition::cross(0, Size(if long { units } else { -units }), Quote(qb as i64)));
+        accounts.push(UnifiedScanAccount { first_balance: 2 * i as u32, balance_count: 2, first_position: i as u32, position_count: 1 });
+    }
+    (accounts, balances, positions)
+}
+
+fn unified_index(c: &mut Criterion) {
+    let markets = [single_tier()];
+    let assets = [Asset::at_par(0), Asset::weighted(-4, (Ppm(900_000), Ppm(950_000)), (Ppm(1_100_000), Ppm(1_050_000)))];
+    let (p0, p1) = ([Price(MARK)], [Price(MARK * 99 / 100)]);
+    let (a0, a1) = ([Price(1), Price(MARK)], [Price(1), Price(MARK * 99 / 100)]);
+    let reference = MarginBook { assets: &assets, asset_prices: &a0, ..MarginBook::perps(&markets, &p0) };
+    let now = MarginBook { assets: &assets, asset_prices: &a1, ..MarginBook::perps(&markets, &p1) };
+    let ladder = MarginLadder::STANDARD;
+    let (accounts, balances, positions) = unified_population(n(), 11);
+    let (mut d, mut u, mut b) =
+        (vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()]);
+    let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
+    let keyed = Instant::now();
+    for (i, a) in accounts.iter().enumerate() {
+        ix.push_account_unsorted(i as u32, &a.view(&balances, &positions).unwrap(), &reference, &ladder).unwrap();
+    }
+    ix.sort();
+    let keyed = keyed.elapsed();
+    let mv = PriceMove::between(&reference, &now).unwrap();
+    let s = UnifiedScanner::new(now, ladder);
+    // Same hits both ways.
+    let mut out = vec![UnifiedScanHit::default(); n() / 5];
+    let full = s.scan_flat(&accounts, &balances, &positions, UnifiedCursor::default(), &mut out);
+    assert_eq!(full.end, ScanEnd::Complete);
+    let mut want: Vec<usize> = out[..full.count].iter().map(|h| h.account_index).collect();
+    let cands = ix.candidates(mv);
+    let via = s.confirm(cands, &accounts, &balances, &positions, 0, &mut out);
+    assert_eq!(via.end, ScanEnd::Complete);
+    let mut got: Vec<usize> = out[..via.count].iter().map(|h| h.account_index).collect();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want);
+    let k = cands.len().max(1);
+    println!(
+        "unified_index_1m: keyed {} accounts in {:.2} s ({:.0} ns each); move {mv:?}: {} hits, {} candidates",
+        n(),
+        keyed.as_secs_f64(),
+        keyed.as_nanos() as f64 / n() as f64,
+        got.len(),
+        cands.len()
+    );
+    let via_index = median_ns(15, || s.confirm(ix.candidates(black_box(mv)), &accounts, &balances, &positions, 0, &mut out).count);
+    let health_of = |e: &UnifiedIndexEntry| {
+        let a = accounts[e.account as usize].view(&balances, &positions).unwrap();
+        unified_pool_health(&a.pool(e.pool as usize).unwrap(), &now, &ladder).map(|h| is_hit(&h))
+    };
+    let same = median_ns(15, || ix.candidates(mv).iter().filter(|e| health_of(black_box(e)) == Ok(true)).count());
+    let first = cands.first().copied().unwrap_or_default();
+    let hot = median_ns(15, || (0..k).filter(|_| health_of(black_box(&first)) == Ok(true)).count());
+    let mut buf: Vec<UnifiedIndexEntry> = Vec::with_capacity(k);
+    let sorted = median_ns(15, || {
+        buf.clear();
+        buf.extend_from_slice(ix.candidates(black_box(mv)));
+        buf.sort_unstable_by_key(|e| (e.account, e.pool));
+        s.confirm(&buf, &accounts, &balances, &positions, 0, &mut out).count
+    });
+    let (pc, po, ph, ps) = (via_index / k as f64, same / k as f64, hot / k as f64, sorted / k as f64);
+    println!(
+        "per_crossing unified_index_1m: {k} candidates; query+confirm {pc:.1} ns each; unified_pool_health of the same pools {po:.1} ns ({:.2}×), of one pool in cache {ph:.1} ns ({:.2}×); sorted by account first {ps:.1} ns ({:.2}× in cache)",
+        pc / po,
+        pc / ph,
+        ps / ph
+    );
+    let mut g = c.benchmark_group("unified_index_1m");
+    g.sample_size(10);
+    g.bench_function("full_scan", |bch| {
+        bch.iter(|| s.scan_flat(black_box(&accounts), &balances, &positions, UnifiedCursor::default(), &mut out).count)
+    });
+    g.bench_function("index", |bch| {
+        bch.iter(|| s.confirm(ix.candidates(black_box(mv)), &accounts, &balances, &positions, 0, &mut out).count)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, index, unified_index);
 criterion_main!(benches);

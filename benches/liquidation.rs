@@ -78,7 +78,7 @@ fn unified_plan(c: &mut Criterion) {
     let prices = [Price(1), Price(100), Price(100), Price(100), Price(100), Price(1)];
     let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(50_000), insurance_fee: Ppm(10_000) }; 6];
     let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
-    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(10_000), target: Target::Initial };
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(10_000), target: Target::Initial, perp_limit: None };
     // The README's pool: end level −900.
     let small_balances = [AssetBalance { asset_index: 1, amount: 1_000 }, AssetBalance { asset_index: 0, amount: -700 }];
     let small_positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];

@@ -68,6 +68,16 @@
 #define PARTLIQ_MAX_BALANCES 64
 
 /**
+ * The alignment a unified index's memory needs (8).
+ */
+#define PARTLIQ_UNIFIED_INDEX_ALIGN 8
+
+/**
+ * The largest move margin a key states, ppm (the core's `KEY_LIMIT`).
+ */
+#define PARTLIQ_UNIFIED_INDEX_KEY_LIMIT 1000000
+
+/**
  * Marks an unused index field of a `partliq_unified_leg` (the core's
  * `NO_INDEX`), and the exchange-wide insurance fund where a market's fund
  * is named (`partliq_party.index`, `partliq_waterfall_outcome.fund_market`).
@@ -3095,6 +3105,161 @@ typedef struct partliq_pool_delisting {
 } partliq_pool_delisting;
 
 /**
+ * What a unified index holds (`partliq_unified_index_info`).
+ */
+typedef struct partliq_unified_index_stats {
+  /**
+   * Pools (entries per side) the memory holds.
+   */
+  uint64_t capacity;
+  /**
+   * Entries on the fall side (the pools indexed).
+   */
+  uint64_t down;
+  /**
+   * Entries on the rise side.
+   */
+  uint64_t up;
+  /**
+   * Entries on the mixed side.
+   */
+  uint64_t both;
+} partliq_unified_index_stats;
+
+/**
+ * One unified account of a flat batch: a range of the balances array and a
+ * range of the positions array.
+ */
+typedef struct partliq_unified_scan_account {
+  /**
+   * Index of the account's first balance in the balances array.
+   */
+  uint32_t first_balance;
+  /**
+   * Number of balances (consecutive from `first_balance`).
+   */
+  uint32_t balance_count;
+  /**
+   * Index of the account's first position in the positions array.
+   */
+  uint32_t first_position;
+  /**
+   * Number of positions (consecutive from `first_position`).
+   */
+  uint32_t position_count;
+} partliq_unified_scan_account;
+
+/**
+ * A move of the prices since the reference: the largest fall and the
+ * largest rise of any one price, ppm of its reference, rounded up.
+ */
+typedef struct partliq_price_move {
+  /**
+   * The largest fall, ppm (at most 1,000,000).
+   */
+  uint32_t down_ppm;
+  /**
+   * The largest rise, ppm (saturating at `UINT32_MAX`).
+   */
+  uint32_t up_ppm;
+} partliq_price_move;
+
+/**
+ * One indexed pool on one side: its key (the move margin in ppm: a
+ * candidate of every move of at least `key` ppm on its side, 0 always), its
+ * account (index in the accounts array) and its pool (0: the cross pool;
+ * `k ≥ 1`: the `k`-th isolated position's). Sides are sorted by key, then
+ * account, then pool.
+ */
+typedef struct partliq_unified_index_entry {
+  /**
+   * The move margin, ppm (`PARTLIQ_UNIFIED_INDEX_KEY_LIMIT + 1`: safe for
+   * every move up to 100 %).
+   */
+  uint32_t key;
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint32_t account;
+  /**
+   * Index of the pool in the account.
+   */
+  uint32_t pool;
+} partliq_unified_index_entry;
+
+/**
+ * What a query wrote (`partliq_index_candidates`, `partliq_index_crossed`).
+ */
+typedef struct partliq_index_query {
+  /**
+   * Entries written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * The answer's next entry not written (`start + count`, or `start`
+   * when that is past the end): resume there while `next < total`.
+   */
+  uint64_t next;
+  /**
+   * The whole answer's length.
+   */
+  uint64_t total;
+} partliq_index_query;
+
+/**
+ * A side of the index (`partliq_unified_index_crossed`).
+ */
+typedef uint32_t partliq_move_side;
+
+/**
+ * A pool a unified scan found needing liquidation.
+ */
+typedef struct partliq_unified_scan_hit {
+  /**
+   * Index of the account in the accounts array.
+   */
+  uint64_t account_index;
+  /**
+   * Index of the pool in the account (0: cross; `k ≥ 1`: the `k`-th
+   * isolated position's).
+   */
+  uint64_t pool_index;
+  /**
+   * Its exact health (`partliq_unified_pool_health`'s).
+   */
+  struct partliq_unified_health health;
+} partliq_unified_scan_hit;
+
+/**
+ * What a scan did.
+ */
+typedef struct partliq_scan_outcome {
+  /**
+   * Hits written to the front of the buffer.
+   */
+  uint64_t count;
+  /**
+   * First account (entry) not examined to the end; when complete, the
+   * accounts' (entries') length, or `start` when that was already past
+   * it: never below `start`, so a resume loop `while (next < len)` ends.
+   */
+  uint64_t next;
+  /**
+   * Accounts that went through the exact path (not proven healthy by the
+   * division-free bound): the hits plus the near-boundary ones.
+   */
+  uint64_t exact_checks;
+  /**
+   * A `partliq_scan_end`.
+   */
+  uint32_t end;
+  /**
+   * With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status; else 0.
+   */
+  partliq_status error;
+} partliq_scan_outcome;
+
+/**
  * An asset's liquidation fees, applied when the asset is taken or repaid
  * (the core's `AssetLiquidationFees`).
  */
@@ -3610,48 +3775,6 @@ typedef struct partliq_unified_decision {
 } partliq_unified_decision;
 
 /**
- * One unified account of a flat batch: a range of the balances array and a
- * range of the positions array.
- */
-typedef struct partliq_unified_scan_account {
-  /**
-   * Index of the account's first balance in the balances array.
-   */
-  uint32_t first_balance;
-  /**
-   * Number of balances (consecutive from `first_balance`).
-   */
-  uint32_t balance_count;
-  /**
-   * Index of the account's first position in the positions array.
-   */
-  uint32_t first_position;
-  /**
-   * Number of positions (consecutive from `first_position`).
-   */
-  uint32_t position_count;
-} partliq_unified_scan_account;
-
-/**
- * A pool a unified scan found needing liquidation.
- */
-typedef struct partliq_unified_scan_hit {
-  /**
-   * Index of the account in the accounts array.
-   */
-  uint64_t account_index;
-  /**
-   * Index of the pool in the account (0: cross; `k ≥ 1`: the `k`-th
-   * isolated position's).
-   */
-  uint64_t pool_index;
-  /**
-   * Its exact health (`partliq_unified_pool_health`'s).
-   */
-  struct partliq_unified_health health;
-} partliq_unified_scan_hit;
-
-/**
  * What a unified scan did.
  */
 typedef struct partliq_unified_scan_outcome {
@@ -4009,35 +4132,6 @@ typedef struct partliq_scan_hit {
 } partliq_scan_hit;
 
 /**
- * What a scan did.
- */
-typedef struct partliq_scan_outcome {
-  /**
-   * Hits written to the front of the buffer.
-   */
-  uint64_t count;
-  /**
-   * First account (entry) not examined to the end; when complete, the
-   * accounts' (entries') length, or `start` when that was already past
-   * it: never below `start`, so a resume loop `while (next < len)` ends.
-   */
-  uint64_t next;
-  /**
-   * Accounts that went through the exact path (not proven healthy by the
-   * division-free bound): the hits plus the near-boundary ones.
-   */
-  uint64_t exact_checks;
-  /**
-   * A `partliq_scan_end`.
-   */
-  uint32_t end;
-  /**
-   * With `end` `PARTLIQ_SCAN_END_FAILED`, the failure's status; else 0.
-   */
-  partliq_status error;
-} partliq_scan_outcome;
-
-/**
  * One indexed position: its key (conservative liquidation price), its
  * account and its position (indices in the accounts and flat positions
  * arrays). Sides are sorted by key, then account, then position.
@@ -4083,25 +4177,6 @@ typedef struct partliq_index_stats {
    */
   uint32_t reserved;
 } partliq_index_stats;
-
-/**
- * What a query wrote (`partliq_index_candidates`, `partliq_index_crossed`).
- */
-typedef struct partliq_index_query {
-  /**
-   * Entries written to the front of the buffer.
-   */
-  uint64_t count;
-  /**
-   * The answer's next entry not written (`start + count`, or `start`
-   * when that is past the end): resume there while `next < total`.
-   */
-  uint64_t next;
-  /**
-   * The whole answer's length.
-   */
-  uint64_t total;
-} partliq_index_query;
 
 /**
  * One account's figures for `partliq_sort_by_priority`.
@@ -4820,6 +4895,21 @@ typedef struct partliq_batch_dydx_risk {
  * An enumeration field holds a value outside its named constants.
  */
 #define PARTLIQ_STATUS_INVALID_ENUM 1004
+
+/**
+ * Every price at or below its reference.
+ */
+#define PARTLIQ_MOVE_SIDE_DOWN 0
+
+/**
+ * Every price at or above its reference.
+ */
+#define PARTLIQ_MOVE_SIDE_UP 1
+
+/**
+ * Any mix of falls and rises.
+ */
+#define PARTLIQ_MOVE_SIDE_BOTH 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -5815,7 +5905,11 @@ partliq_status partliq_initial_price(int64_t oracle,
  * leg, every figure 0; a held market in its grace period →
  * `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health; a held market
  * whose price is not its feed's trigger price → `PRICE_NOT_GUARDED`.
- * Otherwise `partliq_run_pipeline`. Every output written only on `OK`.
+ * Otherwise `partliq_run_pipeline`, except that each leg's limit price is
+ * priced around the guard's `limit` source of its market, held between
+ * the limit around the mark (never worse for the account) and the mark
+ * (never better), and the leg sized at it. Every output written only on
+ * `OK`.
  *
  * Statuses: `partliq_run_pipeline`'s, the guard's (`RESERVED_NOT_ZERO`,
  * `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`, `PRICE_NOT_GUARDED`.
@@ -6027,6 +6121,248 @@ partliq_status partliq_unified_account_health(const struct partliq_market *marke
                                               size_t positions_len,
                                               const struct partliq_margin_ladder *ladder,
                                               struct partliq_unified_health *out);
+
+/**
+ * The alignment a unified index's memory needs (8).
+ */
+size_t partliq_unified_index_align(void);
+
+/**
+ * Bytes of memory a unified index of `capacity` pools needs (a 64-byte
+ * header and 36 bytes a pool); 0 when `capacity` is 0 or the size does not
+ * fit a `PTRDIFF_MAX`.
+ */
+size_t partliq_unified_index_size(size_t capacity);
+
+/**
+ * Lays out an empty unified index of `capacity` (≥ 1) pools in `mem`.
+ * Nothing else may use the memory during the call; on any status but `OK`
+ * it is untouched.
+ *
+ * Statuses: the memory's (`partliq_unified_index_size(capacity)` bytes at
+ * least), `OUT_OF_RANGE` (`capacity` 0).
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes of
+ * initialised memory (any contents).
+ */
+partliq_status partliq_unified_index_init(void *mem,
+                                          size_t len,
+                                          size_t capacity);
+
+/**
+ * What the unified index in `mem` holds: its capacity and entries per side.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_unified_index_init`; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_unified_index_info(const void *mem,
+                                          size_t len,
+                                          struct partliq_unified_index_stats *out);
+
+/**
+ * Keys every pool of `accounts[account]` (a range of `balances` and of
+ * `positions`) against the **reference** book with `ladder` and inserts it
+ * on every side; writes how many pools went in to `*out_inserted`. A pool
+ * that is a hit at the reference, or whose health fails there, is keyed 0
+ * (a candidate of every move).
+ *
+ * Statuses: the memory's, the arrays', the book's and the positions'
+ * checks of values (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), the ladder's
+ * NULL, `UNKNOWN_POSITION` (no such account, or its ranges outside the
+ * arrays), `BUFFER_TOO_SMALL` (no room for all its pools). Nothing
+ * changes unless `OK`.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
+ * `partliq_unified_index_init`, accessed by nothing else during the call;
+ * each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements outside `mem`; `ladder` is NULL or points to an
+ * initialised ladder; `out_inserted` is NULL or valid for one write.
+ */
+partliq_status partliq_unified_index_insert_account(void *mem,
+                                                    size_t len,
+                                                    uint32_t account,
+                                                    const struct partliq_market *markets,
+                                                    size_t markets_len,
+                                                    const int64_t *prices,
+                                                    size_t prices_len,
+                                                    const int64_t *funding_indexes,
+                                                    size_t funding_indexes_len,
+                                                    const struct partliq_perp_risk *perp_risk,
+                                                    size_t perp_risk_len,
+                                                    const struct partliq_asset *assets,
+                                                    size_t assets_len,
+                                                    const int64_t *asset_prices,
+                                                    size_t asset_prices_len,
+                                                    const struct partliq_asset_balance *balances,
+                                                    size_t balances_len,
+                                                    const struct partliq_perp_position *positions,
+                                                    size_t positions_len,
+                                                    const struct partliq_unified_scan_account *accounts,
+                                                    size_t accounts_len,
+                                                    const struct partliq_margin_ladder *ladder,
+                                                    uint64_t *out_inserted);
+
+/**
+ * Re-keys `accounts[account]` after a change of its balances or positions
+ * (or of a funding index): removes every entry it has and inserts its pools
+ * anew, as `partliq_unified_index_insert_account`; writes how many pools
+ * went out and in. Statuses as `partliq_unified_index_insert_account`
+ * (room counted after the removal). Nothing changes unless `OK`.
+ *
+ * # Safety
+ * As `partliq_unified_index_insert_account`; `out_removed` is NULL or
+ * valid for one write.
+ */
+partliq_status partliq_unified_index_rekey_account(void *mem,
+                                                   size_t len,
+                                                   uint32_t account,
+                                                   const struct partliq_market *markets,
+                                                   size_t markets_len,
+                                                   const int64_t *prices,
+                                                   size_t prices_len,
+                                                   const int64_t *funding_indexes,
+                                                   size_t funding_indexes_len,
+                                                   const struct partliq_perp_risk *perp_risk,
+                                                   size_t perp_risk_len,
+                                                   const struct partliq_asset *assets,
+                                                   size_t assets_len,
+                                                   const int64_t *asset_prices,
+                                                   size_t asset_prices_len,
+                                                   const struct partliq_asset_balance *balances,
+                                                   size_t balances_len,
+                                                   const struct partliq_perp_position *positions,
+                                                   size_t positions_len,
+                                                   const struct partliq_unified_scan_account *accounts,
+                                                   size_t accounts_len,
+                                                   const struct partliq_margin_ladder *ladder,
+                                                   uint64_t *out_removed,
+                                                   uint64_t *out_inserted);
+
+/**
+ * Removes every entry of `account` (every side; a linear pass) and writes
+ * how many pools it had to `*out_removed`.
+ *
+ * # Safety
+ * `mem` as `partliq_unified_index_insert_account`'s; `out_removed` is NULL
+ * or valid for one write.
+ */
+partliq_status partliq_unified_index_remove_account(void *mem,
+                                                    size_t len,
+                                                    uint32_t account,
+                                                    uint64_t *out_removed);
+
+/**
+ * The move from the reference prices (perp marks and asset prices, as the
+ * keys were computed with) to the current ones: the largest fall and rise
+ * of any one price in ppm, rounded up.
+ *
+ * Statuses: the arrays' and `out`'s, `MARKET_DATA_TOO_SHORT` (fewer current
+ * prices of a kind than reference ones), `MISSING_PRICE` /
+ * `NEGATIVE_PRICE` (a price ≤ 0).
+ *
+ * # Safety
+ * Each array pointer is NULL (only with length 0) or points to that many
+ * initialised elements; `out` is NULL or valid for one write.
+ */
+partliq_status partliq_unified_price_move(const int64_t *reference_prices,
+                                          size_t reference_prices_len,
+                                          const int64_t *prices,
+                                          size_t prices_len,
+                                          const int64_t *reference_asset_prices,
+                                          size_t reference_asset_prices_len,
+                                          const int64_t *asset_prices,
+                                          size_t asset_prices_len,
+                                          struct partliq_price_move *out);
+
+/**
+ * Every pool the move `*price_move` may have made a hit: the entries of its
+ * side (no rise: the fall side; no fall: the rise side; else the mixed
+ * side at the larger of the two) with `key ≤` its size — entries
+ * `start..` of that answer into `out` (`out_len` of them at most), and what
+ * was written to `*query`. `O(log n)` plus the copy.
+ *
+ * Statuses: the memory's, `price_move`'s, `out`'s and `query`'s.
+ *
+ * # Safety
+ * `mem` is NULL or valid for reads of `len` bytes laid out by
+ * `partliq_unified_index_init`, not written during the call; `price_move`
+ * is NULL or points to an initialised move; `out` is NULL (only with
+ * `out_len` 0) or valid for `out_len` writes; `query` is NULL or valid for
+ * one write.
+ */
+partliq_status partliq_unified_index_candidates(const void *mem,
+                                                size_t len,
+                                                const struct partliq_price_move *price_move,
+                                                size_t start,
+                                                struct partliq_unified_index_entry *out,
+                                                size_t out_len,
+                                                struct partliq_index_query *query);
+
+/**
+ * The entries of `side` that a move growing from `from_ppm` to `to_ppm`
+ * adds to the candidates (`from_ppm < key ≤ to_ppm`; none unless `to_ppm
+ * > from_ppm`): entries `start..` of that answer into `out`, as
+ * `partliq_unified_index_candidates`. `INVALID_ENUM` for an unknown side.
+ *
+ * # Safety
+ * As `partliq_unified_index_candidates`.
+ */
+partliq_status partliq_unified_index_crossed(const void *mem,
+                                             size_t len,
+                                             partliq_move_side side,
+                                             uint32_t from_ppm,
+                                             uint32_t to_ppm,
+                                             size_t start,
+                                             struct partliq_unified_index_entry *out,
+                                             size_t out_len,
+                                             struct partliq_index_query *query);
+
+/**
+ * Checks the pools named by `entries[start..]` (candidates from
+ * `partliq_unified_index_candidates` or `_crossed`) with the exact unified
+ * health at the **current** book, as `partliq_unified_scan` does every
+ * pool: each that is a hit goes to `hits` in entry order; `next` counts
+ * entries (the core's `UnifiedScanner::confirm`). A full buffer, or an
+ * entry whose pool fails (no such account or pool: `UNKNOWN_POSITION`; its
+ * health's error), stops with status `OK`: resume at `next` with an
+ * emptied buffer, or at `next + 1` past the failure. Confirming the
+ * entries in account order (sorted by the caller) reads the accounts'
+ * memory in order.
+ *
+ * Statuses: as `partliq_unified_scan`. Nothing is written unless `OK`.
+ *
+ * # Safety
+ * As `partliq_unified_scan`; `entries` is NULL (only with length 0) or
+ * points to that many initialised entries.
+ */
+partliq_status partliq_unified_confirm(const struct partliq_market *markets,
+                                       size_t markets_len,
+                                       const int64_t *prices,
+                                       size_t prices_len,
+                                       const int64_t *funding_indexes,
+                                       size_t funding_indexes_len,
+                                       const struct partliq_perp_risk *perp_risk,
+                                       size_t perp_risk_len,
+                                       const struct partliq_asset *assets,
+                                       size_t assets_len,
+                                       const int64_t *asset_prices,
+                                       size_t asset_prices_len,
+                                       const struct partliq_asset_balance *balances,
+                                       size_t balances_len,
+                                       const struct partliq_perp_position *positions,
+                                       size_t positions_len,
+                                       const struct partliq_unified_scan_account *accounts,
+                                       size_t accounts_len,
+                                       const struct partliq_unified_index_entry *entries,
+                                       size_t entries_len,
+                                       size_t start,
+                                       const struct partliq_margin_ladder *ladder,
+                                       struct partliq_unified_scan_hit *hits,
+                                       size_t hits_len,
+                                       struct partliq_scan_outcome *out);
 
 /**
  * Settles one leg on pool `pool_index` of a unified account: its two
@@ -6375,11 +6711,14 @@ partliq_status partliq_run_unified_liquidation(const struct partliq_market *mark
  * `prices` and `asset_prices` the trigger prices resolved from them
  * (`partliq_resolve_prices`). Over the markets the pool holds a position
  * in (size ≠ 0) and the assets it holds a balance of (amount ≠ 0): a feed
- * refused for the trigger or the limit → `PARTLIQ_ACTION_NONE`,
+ * refused for the trigger (or, a market's, for the limit: an asset's limit
+ * is never read) → `PARTLIQ_ACTION_NONE`,
  * `PARTLIQ_REASON_PRICE_INVALID`, no leg, every figure 0; one in its grace
  * period → `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health as it
  * stands; a held mark that is not its feed's trigger price →
- * `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`. The
+ * `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`, each
+ * perp reduction's worst price priced around the guard's `limit` source of
+ * its market (held between the band from the mark and the mark). The
  * legs and `*out` written only on `OK`.
  *
  * Statuses: `partliq_run_unified_liquidation`'s, the guard's

@@ -17,10 +17,11 @@
 //! `O(k)` for the caller to confirm the `k` entries with the exact health
 //! check ([`crate::scan::Scanner::confirm`]).
 //!
-//! The index keys perp pools ([`ScanAccount`]s) only. Unified accounts
-//! (balances with haircuts, borrows, funding, resting orders) are not keyed:
-//! their pools are found by the unified scan ([`crate::unified::scan`]),
-//! which checks every pool exactly on each update.
+//! The index keys perp pools ([`ScanAccount`]s). Unified accounts
+//! (balances with haircuts, borrows, funding, resting orders) have their
+//! own index, [`crate::unified::index`]: each pool keyed by how far every
+//! price may move before it can become a hit, queried by the size of a
+//! move and confirmed with [`crate::unified::UnifiedScanner::confirm`].
 //!
 //! # The key
 //!

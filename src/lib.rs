@@ -165,7 +165,7 @@ pub use policy::{
     AccountLiquidationState, BlockLimits, CloseFactor, EmergencyBypass, EscalationRules, Fraction, FractionCap, LegReservation, LimitMode,
     MarketCapacityState, Policy, PositionLimits, SizingMode, TierStep, WindowCapacity,
 };
-pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, BankruptcyPrice, LiquidationPrice};
+pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, limit_price_around, BankruptcyPrice, LiquidationPrice};
 pub use priority::{sort_by_priority, PriorityItem, PriorityOrder};
 pub use ramps::{fillable_limit_price, BandRamp, FeeRamp, FractionRamp, Ramps};
 pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};

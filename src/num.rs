@@ -121,16 +121,19 @@ pub fn mul_div(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i128> {
 }
 
 /// `a × b` checked.
+#[inline]
 pub fn mul(a: i128, b: i128) -> Result<i128> {
     a.checked_mul(b).ok_or(Error::Overflow)
 }
 
 /// `a + b` checked.
+#[inline]
 pub fn add(a: i128, b: i128) -> Result<i128> {
     a.checked_add(b).ok_or(Error::Overflow)
 }
 
 /// `a − b` checked.
+#[inline]
 pub fn sub(a: i128, b: i128) -> Result<i128> {
     a.checked_sub(b).ok_or(Error::Overflow)
 }

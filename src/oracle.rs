@@ -66,11 +66,39 @@
 //! marks it then liquidates at are the caller's, checked to be the guard's
 //! trigger prices ([`resolve_prices`] writes them).
 //!
-//! The pipeline sizes, prices and checks a leg against one mark per market
-//! (sizing restores the very figure the trigger reads, and the limit price is
-//! a band around that mark), so it runs on the trigger price; the limit
-//! source must be valid too, and the caller that checks its order book
-//! against an order's limit reads it with [`PriceGuard::price`].
+//! # The order limit
+//!
+//! Health, the trigger and the sizing's valuation read the trigger price
+//! (sizing restores the very figure the trigger reads). Each leg's limit
+//! price — the flat band, the Dutch band, or dYdX's fillable price — is
+//! priced around the guard's [`PriceUse::Limit`] price `R` of the market
+//! instead of the mark `P`, and then held between two bounds:
+//!
+//! * never **worse for the account** than the same pricing around `P` (the
+//!   band measured from the price the account is judged at is never
+//!   exceeded: a limit source below the mark cannot make a sell cheaper);
+//! * never **better for the account** than `P` itself, to the tick (a sell's
+//!   mark rounded down, a buy's up): sizing never counts on a fill better
+//!   than the mark, so a limit source above the mark narrows a sell's
+//!   discount at most to nothing.
+//!
+//! For a sell (closing a long) with `q(X)` the limit priced around `X`:
+//! `limit = max(q(P), min(q(R), max(⌊P⌋_tick, q(P))))`, and for a buy the
+//! mirror `min(q(P), max(q(R), min(⌈P⌉_tick, q(P))))`. A limit source on
+//! the wrong side of the mark (below it for a sell, above it for a buy) thus
+//! gives exactly the limit around the mark; on the other side it moves the
+//! limit toward the mark by at most the band. The planner sizes each leg at
+//! this limit — the worst fill the order accepts — so when every leg fills
+//! at its limit the pool reaches the target, whichever source the limit
+//! reads; a better fill only adds equity. With the limit source equal to
+//! the trigger source (e.g. both the oracle, [`PriceGuard::OFF`]) the
+//! guarded pipeline decides exactly as the plain one. For dYdX's fillable
+//! price the position's notional is taken at `R` and the spread
+//! (`ABR × SMMR × PMMR`) stays the pool's at its marks.
+//! [`crate::pricing::limit_price_around`] gives the same limit for one
+//! position. A limit source the guard refuses is
+//! [`Reason::PriceInvalid`](crate::Reason::PriceInvalid), as a refused
+//! trigger source is.
 //!
 //! # The stable price
 //!
@@ -318,6 +346,32 @@ pub fn resolve_prices(guard: &PriceGuard, feeds: &[PriceFeed], now: u64, usage: 
         };
     }
     Ok(refused)
+}
+
+/// Where a pipeline prices each market's order limit: the guard's
+/// [`PriceUse::Limit`] price of the market's feed at `now` (see "The order
+/// limit" in the module docs). The guarded pipelines build it; a caller may
+/// put one in [`crate::unified::LegTerms::perp_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSource<'a> {
+    /// The price policy.
+    pub guard: &'a PriceGuard,
+    /// One feed per market (`feeds[i]` for market `i`).
+    pub feeds: &'a [PriceFeed],
+    /// The caller's clock.
+    pub now: u64,
+}
+
+impl LimitSource<'_> {
+    /// Market `index`'s limit reference. Errors: [`Error::UnknownMarket`]
+    /// without a feed; [`Error::PriceNotGuarded`] when the guard refuses it
+    /// (the gate before a guarded pipeline refuses such a pool first).
+    pub fn reference(&self, index: u32) -> Result<i128> {
+        match self.guard.price(feed_of(self.feeds, index)?, self.now, PriceUse::Limit)? {
+            Ok(price) => Ok(i128::from(price.0)),
+            Err(_) => Err(Error::PriceNotGuarded),
+        }
+    }
 }
 
 /// The feed of market `index`.

@@ -51,7 +51,7 @@ use crate::escalation::{self, BackstopTransfer};
 use crate::health::{self, Health, HealthState, Sums};
 use crate::market::Market;
 use crate::num::{self, Price, Quote, Rounding};
-use crate::oracle::{self, PriceFeed, PriceGuard, PriceUse};
+use crate::oracle::{self, LimitSource, PriceFeed, PriceGuard, PriceUse};
 use crate::plan::{self, Plan, PlanLeg, PlanParams, PlanStatus};
 use crate::policy::{
     AccountLiquidationState, CallEnd, Clock, LegBudget, LegReservation, LegSize, MarketCapacityState, Policy, RuleStateUpdate, SizingMode,
@@ -165,7 +165,7 @@ pub fn run_pipeline(
     block: u64,
     legs: &mut [PlanLeg],
 ) -> Result<Decision> {
-    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, None)
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, None, None)
 }
 
 /// [`run_pipeline`], with each planned leg's booked notional recorded as a
@@ -201,7 +201,7 @@ pub fn run_pipeline_reserving(
             return Err(Error::ReservationTableFull);
         }
     }
-    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, Some(reservations))
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, Some(reservations), None)
 }
 
 /// The pipeline, with the legs' reservations recorded when asked.
@@ -216,6 +216,7 @@ fn run(
     clock: Clock,
     legs: &mut [PlanLeg],
     reservations: Option<&mut [LegReservation]>,
+    limit_source: Option<LimitSource<'_>>,
 ) -> Result<Decision> {
     let Clock { now, block } = clock;
     policy.validate()?;
@@ -237,7 +238,7 @@ fn run(
     // The ramps at this call's time in liquidation (0 for the call that
     // starts it).
     let elapsed = account_state.time_in_liquidation(now);
-    let pricing = LegPricing::at(&policy.ramps, policy.price_band, elapsed);
+    let pricing = LegPricing::at(&policy.ramps, policy.price_band, elapsed).with_limit_source(limit_source);
 
     // 2–5. Choose, size, cap, price: the planner orders, sizes and prices
     // the legs, `cap_leg` bounds each; into a staging buffer as long as the
@@ -311,9 +312,17 @@ fn run(
 ///   [`Reason::GracePeriod`], with the pool's health as it stands.
 ///
 /// Neither touches the rule state (a liquidation under way stays under way).
-/// Otherwise `run_pipeline` with `prices`, once each held market's mark is
-/// checked to be the guard's trigger price. Outputs only on success, as
-/// `run_pipeline`.
+/// Otherwise `run_pipeline` with `prices` (health, trigger, sizing and the
+/// step rules read the trigger price), once each held market's mark is
+/// checked to be the guard's trigger price — except that each leg's limit
+/// price is priced around the guard's limit price of its market
+/// ([`crate::oracle::PriceUse::Limit`]) and held between the limit around
+/// the mark (never worse for the account: the band from the mark is never
+/// exceeded) and the mark itself (never better: no fill better than the
+/// mark is counted on); the legs are sized at that limit, so the target is
+/// reached when they fill at it (the rule in full: [`crate::oracle`], "The
+/// order limit"). With the limit source the trigger's the decision is
+/// exactly `run_pipeline`'s. Outputs only on success, as `run_pipeline`.
 ///
 /// Errors: the policy's and [`Error::StateTooSmall`] first, as
 /// `run_pipeline`'s; [`Error::MarketDataTooShort`] when `feeds` is shorter
@@ -341,7 +350,8 @@ pub fn run_guarded_pipeline(
     if let Some(decision) = price_gate(pool, markets, prices, feeds, guard, policy, now)? {
         return Ok(decision);
     }
-    run_pipeline(pool, markets, prices, policy, account_state, market_states, now, block, legs)
+    let limit_source = LimitSource { guard, feeds, now };
+    run(pool, markets, prices, policy, account_state, market_states, Clock { now, block }, legs, None, Some(limit_source))
 }
 
 /// The guard's gate before a pipeline: `Some(decision)` when the pool's
@@ -528,7 +538,7 @@ fn plan_step(
     state: &AccountLiquidationState,
     market_states: &[MarketCapacityState],
     clock: Clock,
-    pricing: &LegPricing,
+    pricing: &LegPricing<'_>,
     elapsed: u64,
     room: &mut [PlanLeg],
 ) -> Result<Step> {
@@ -568,7 +578,7 @@ fn plan_step(
 /// reduction restores the target and the policy does not backstop then,
 /// every position closes whole (the most the book can be asked for: the
 /// step must not stall on an unreachable target).
-fn plan_uncapped(view: &PoolView<'_>, policy: &Policy, pricing: &LegPricing, room: &mut [PlanLeg]) -> Result<PlannedStep> {
+fn plan_uncapped(view: &PoolView<'_>, policy: &Policy, pricing: &LegPricing<'_>, room: &mut [PlanLeg]) -> Result<PlannedStep> {
     let mut plan = plan::plan_stepped(view.pool, view.markets, view.prices, &view.params, pricing, &mut |_, _, sol| Ok(sol.units), room)?;
     if plan.status == PlanStatus::Infeasible && !policy.escalation.backstop_on_infeasible {
         let whole = |_: usize, model: &CloseModel<'_>, _: &Solution| model.size.checked_abs().ok_or(Error::Overflow);

@@ -146,7 +146,7 @@ pub(crate) fn plan_stepped(
     markets: &[Market],
     prices: &[Price],
     params: &PlanParams,
-    pricing: &LegPricing,
+    pricing: &LegPricing<'_>,
     step: StepFn<'_>,
     legs: &mut [PlanLeg],
 ) -> Result<Plan> {
@@ -173,7 +173,7 @@ pub(crate) fn plan_stepped(
             continue;
         }
         let ctx = pricing::context(pool, markets, prices, i)?;
-        work.get_mut(i).ok_or(Error::TooManyPositions)?.limit = pricing.limit(&ctx)?;
+        work.get_mut(i).ok_or(Error::TooManyPositions)?.limit = pricing.limit(&ctx, p.market_index)?;
         *order.get_mut(count).ok_or(Error::TooManyPositions)? = i;
         count = count.saturating_add(1);
     }
@@ -242,7 +242,7 @@ fn model_for<'m>(
     index: usize,
     limit: i128,
     target: Target,
-    pricing: &LegPricing,
+    pricing: &LegPricing<'_>,
     adjust: &dyn Fn(usize) -> (i128, i128),
 ) -> Result<sizing::CloseModel<'m>> {
     let mut model = sizing::model_for(pool, markets, prices, index, Price(narrow(limit)?), target, adjust)?;
@@ -316,7 +316,7 @@ fn sort_order(
     markets: &[Market],
     prices: &[Price],
     params: &PlanParams,
-    pricing: &LegPricing,
+    pricing: &LegPricing<'_>,
     work: &[Leg; MAX_POSITIONS],
     order: &mut [usize],
 ) -> Result<()> {
@@ -365,7 +365,7 @@ fn pro_rata(
     markets: &[Market],
     prices: &[Price],
     target: Target,
-    pricing: &LegPricing,
+    pricing: &LegPricing<'_>,
     work: &mut [Leg; MAX_POSITIONS],
     order: &[usize],
 ) -> Result<bool> {

@@ -141,7 +141,19 @@ impl PositionContext<'_> {
 
     /// Limit price for closing this position with a `band` around the mark.
     pub(crate) fn limit_price(&self, band: Ppm) -> Result<i128> {
+        self.limit_price_around(band, self.mark)
+    }
+
+    /// Limit price for closing this position with a `band` around
+    /// `reference` (the mark for [`PositionContext::limit_price`]): the
+    /// band's price and the no-better-than-reference bound are taken from
+    /// `reference`, the bankruptcy bound from the pool at its marks. Not
+    /// yet held to the mark's envelope ([`PositionContext::held_to_mark`]).
+    pub(crate) fn limit_price_around(&self, band: Ppm, reference: i128) -> Result<i128> {
         band.at_most_one(Error::InvalidPriceBand)?;
+        if reference <= 0 {
+            return Err(Error::MissingPrice);
+        }
         let tick = i128::from(self.market.tick.0);
         if tick <= 0 {
             return Err(Error::InvalidTick);
@@ -152,15 +164,36 @@ impl PositionContext<'_> {
         let to_tick = |p: i128, r: Rounding| -> Result<i128> { num::mul(num::div_round(p, tick, r)?, tick) };
         if self.size > 0 {
             // Selling: the band price is below the mark; lower is worse for the account.
-            let band_px = to_tick(num::mul_div(self.mark, num::sub(PPM, i128::from(band.0))?, PPM, Rounding::Floor)?, Rounding::Floor)?;
-            let mark_px = to_tick(self.mark, Rounding::Floor)?;
+            let band_px = to_tick(num::mul_div(reference, num::sub(PPM, i128::from(band.0))?, PPM, Rounding::Floor)?, Rounding::Floor)?;
+            let mark_px = to_tick(reference, Rounding::Floor)?;
             let bk_px = to_tick(bk, Rounding::Ceil)?;
             Ok(band_px.max(bk_px.min(mark_px)).max(tick))
         } else {
-            let band_px = to_tick(num::mul_div(self.mark, num::add(PPM, i128::from(band.0))?, PPM, Rounding::Ceil)?, Rounding::Ceil)?;
-            let mark_px = to_tick(self.mark, Rounding::Ceil)?;
+            let band_px = to_tick(num::mul_div(reference, num::add(PPM, i128::from(band.0))?, PPM, Rounding::Ceil)?, Rounding::Ceil)?;
+            let mark_px = to_tick(reference, Rounding::Ceil)?;
             let bk_px = to_tick(bk, Rounding::Floor)?;
             Ok(band_px.min(bk_px.max(mark_px)))
+        }
+    }
+
+    /// The limit `around` (priced around a reference other than the mark)
+    /// held between `at_mark` (the same pricing around the mark: the worst
+    /// the band allows the account from the mark it is judged at) and the
+    /// mark itself to the tick (a sell's rounded down, a buy's up): never
+    /// worse for the account than `at_mark`, never better than the mark —
+    /// unless `at_mark` already is, then `at_mark`. With `around ==
+    /// at_mark` it is `at_mark`.
+    pub(crate) fn held_to_mark(&self, at_mark: i128, around: i128) -> Result<i128> {
+        let tick = i128::from(self.market.tick.0);
+        if tick <= 0 {
+            return Err(Error::InvalidTick);
+        }
+        if self.size > 0 {
+            let mark_px = num::mul(num::div_round(self.mark, tick, Rounding::Floor)?, tick)?;
+            Ok(around.min(mark_px.max(at_mark)).max(at_mark))
+        } else {
+            let mark_px = num::mul(num::div_round(self.mark, tick, Rounding::Ceil)?, tick)?;
+            Ok(around.max(mark_px.min(at_mark)).min(at_mark))
         }
     }
 
@@ -287,6 +320,30 @@ pub(crate) fn closing_units(size: i128, delta: Size) -> Result<i128> {
 pub fn limit_price(pool: &Pool<'_>, markets: &[Market], prices: &[Price], position_index: usize, band: Ppm) -> Result<Price> {
     let ctx = context(pool, markets, prices, position_index)?;
     Ok(Price(i64::try_from(ctx.limit_price(band)?).map_err(|_| Error::Overflow)?))
+}
+
+/// [`limit_price`] with the band around `reference` — the price the policy's
+/// [`crate::PriceGuard`] names for the order limit
+/// ([`crate::PriceUse::Limit`]) — rather than around the mark, then held
+/// between [`limit_price`] (the band from the mark: never worse for the
+/// account) and the mark to the tick (never better): see
+/// [`crate::oracle`]'s "The order limit". With `reference` equal to the mark
+/// it is [`limit_price`].
+///
+/// Errors: those of [`limit_price`]; [`Error::MissingPrice`] when
+/// `reference` is not positive.
+pub fn limit_price_around(
+    pool: &Pool<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    position_index: usize,
+    band: Ppm,
+    reference: Price,
+) -> Result<Price> {
+    let ctx = context(pool, markets, prices, position_index)?;
+    let at_mark = ctx.limit_price(band)?;
+    let around = ctx.limit_price_around(band, i128::from(reference.0))?;
+    Ok(Price(i64::try_from(ctx.held_to_mark(at_mark, around)?).map_err(|_| Error::Overflow)?))
 }
 
 /// Estimated liquidation price of position `position_index`: the mark at

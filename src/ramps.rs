@@ -89,6 +89,7 @@
 use crate::error::{Error, Result};
 use crate::market::Market;
 use crate::num::{self, Ppm, Quote, Rounding};
+use crate::oracle::LimitSource;
 use crate::policy::AccountLiquidationState;
 use crate::pricing::PositionContext;
 use crate::venues::dydx_v4::{self, FillablePriceConfig, Rational, Risk};
@@ -305,9 +306,10 @@ impl Ramps {
 }
 
 /// The ramps as one pipeline call prices its legs: the fee ramp and the band
-/// at the call's elapsed time.
+/// at the call's elapsed time, and where each market's limit is priced
+/// around (the mark, or the price guard's limit source).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct LegPricing {
+pub(crate) struct LegPricing<'a> {
     /// The band for [`BandRamp::Flat`] and [`BandRamp::Dutch`].
     band: Ppm,
     /// dYdX's fillable price instead of a band.
@@ -316,12 +318,14 @@ pub(crate) struct LegPricing {
     fee: FeeRamp,
     /// Time in liquidation.
     elapsed: u64,
+    /// The price guard's limit source (`None`: every limit around its mark).
+    limit_source: Option<LimitSource<'a>>,
 }
 
-impl LegPricing {
+impl<'a> LegPricing<'a> {
     /// No ramp: the flat band, each market's own fee.
     pub(crate) const fn flat(band: Ppm) -> Self {
-        LegPricing { band, fillable: None, fee: Ramps::OFF.fee, elapsed: 0 }
+        LegPricing { band, fillable: None, fee: Ramps::OFF.fee, elapsed: 0, limit_source: None }
     }
 
     /// The ramps `ramps` after `elapsed`, with `flat` the policy's band.
@@ -330,7 +334,13 @@ impl LegPricing {
             BandRamp::DydxFillable(c) => Some(c),
             _ => None,
         };
-        LegPricing { band: ramps.band.band_at(flat, elapsed), fillable, fee: ramps.fee, elapsed }
+        LegPricing { band: ramps.band.band_at(flat, elapsed), fillable, fee: ramps.fee, elapsed, limit_source: None }
+    }
+
+    /// The same pricing with each market's limit priced around the guard's
+    /// limit source (`None`: around the mark).
+    pub(crate) const fn with_limit_source(self, limit_source: Option<LimitSource<'a>>) -> Self {
+        LegPricing { limit_source, ..self }
     }
 
     /// The fee of `market`'s legs.
@@ -338,25 +348,42 @@ impl LegPricing {
         self.fee.fee_at(market.liquidation_fee, self.elapsed)
     }
 
-    /// The limit price of a leg of the position in `ctx`.
-    pub(crate) fn limit(&self, ctx: &PositionContext<'_>) -> Result<i128> {
-        match self.fillable {
-            None => ctx.limit_price(self.band),
-            Some(config) => fillable_limit(ctx, &config),
+    /// The limit price of a leg of the position in `ctx` (in market
+    /// `market_index`): the band or fillable price around the mark, or,
+    /// with a limit source, around its price held to the mark's envelope
+    /// ([`PositionContext::held_to_mark`]; see [`crate::oracle`]).
+    pub(crate) fn limit(&self, ctx: &PositionContext<'_>, market_index: u32) -> Result<i128> {
+        let at_mark = match self.fillable {
+            None => ctx.limit_price(self.band)?,
+            Some(config) => fillable_limit(ctx, &config, ctx.mark)?,
+        };
+        let reference = match self.limit_source {
+            Some(source) => source.reference(market_index)?,
+            None => return Ok(at_mark),
+        };
+        if reference == ctx.mark {
+            return Ok(at_mark);
         }
+        let around = match self.fillable {
+            None => ctx.limit_price_around(self.band, reference)?,
+            Some(config) => fillable_limit(ctx, &config, reference)?,
+        };
+        ctx.held_to_mark(at_mark, around)
     }
 }
 
 /// dYdX's fillable price of the position in `ctx` in the market's price
 /// units, rounded to the tick as dYdX rounds to the subtick (a sell up, a
-/// buy down), at least one tick.
+/// buy down), at least one tick. The position's notional (`PNNV`) is taken
+/// at `reference` (the mark, or the guard's limit price: the spread
+/// `ABR × SMMR × PMMR` is the pool's at its marks either way).
 ///
 /// # Errors
 /// [`Error::InvalidTick`]; [`Error::DivisionByZero`] when the pool has no
 /// maintenance requirement; [`Error::NegativePrice`] when the spread exceeds
 /// the notional; [`Error::Overflow`] when a fraction does not fit or the
 /// price does not fit an `i64`.
-pub(crate) fn fillable_limit(ctx: &PositionContext<'_>, config: &FillablePriceConfig) -> Result<i128> {
+pub(crate) fn fillable_limit(ctx: &PositionContext<'_>, config: &FillablePriceConfig, reference: i128) -> Result<i128> {
     let market = ctx.market;
     let tick = i128::from(market.tick.0);
     if tick <= 0 {
@@ -364,7 +391,7 @@ pub(crate) fn fillable_limit(ctx: &PositionContext<'_>, config: &FillablePriceCo
     }
     let own = crate::health::position_terms(market, ctx.size, ctx.mark, ctx.quote_balance)?;
     let total = ctx.rest.add(own)?;
-    let position = Risk { mmr: own.maintenance, imr: 0, nc: market.notional_i128(ctx.size, ctx.mark, Rounding::TowardZero)? };
+    let position = Risk { mmr: own.maintenance, imr: 0, nc: market.notional_i128(ctx.size, reference, Rounding::TowardZero)? };
     let pool = Risk { mmr: total.maintenance, imr: 0, nc: total.equity };
     let per_unit = dydx_v4::fillable_price_of(&position, ctx.size, &pool, config)?;
     // Quote per unit to price units: notional = units × price × M / D.
@@ -397,7 +424,7 @@ pub fn fillable_limit_price(
 ) -> Result<crate::num::Price> {
     Ramps { band: BandRamp::DydxFillable(*config), ..Ramps::OFF }.validate()?;
     let ctx = crate::pricing::context(pool, markets, prices, position_index)?;
-    Ok(crate::num::Price(i64::try_from(fillable_limit(&ctx, config)?).map_err(|_| Error::Overflow)?))
+    Ok(crate::num::Price(i64::try_from(fillable_limit(&ctx, config, ctx.mark)?).map_err(|_| Error::Overflow)?))
 }
 
 #[cfg(test)]

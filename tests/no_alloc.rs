@@ -133,6 +133,13 @@ fn the_pipeline_allocates_nothing() {
             let d = run_guarded_pipeline(&pool, &markets, &marks, &feeds, &guard, &presets[0].policy, &mut st, &mut [], now, 5, &mut legs);
             assert_eq!(d.unwrap().reason == Reason::PriceInvalid, now == 16);
         }
+        // The order limit around a limit source other than the trigger's
+        // (the median of oracle, mark and index).
+        let median = PriceGuard { limit: PriceSource::Median, ..guard };
+        let quoted = feeds.map(|f| PriceFeed { mark: Price(f.oracle.0 + 1), index: Price(f.oracle.0 + 2), ..f });
+        let mut st = AccountLiquidationState::default();
+        let d = run_guarded_pipeline(&pool, &markets, &marks, &quoted, &median, &presets[0].policy, &mut st, &mut [], 5, 5, &mut legs);
+        assert_eq!(d.unwrap().action, Action::Liquidate);
         let mut stable = StablePrice::default();
         stable.update(Price(1_000), 1, Ppm(1_000)).unwrap();
         stable.update(Price(2_000), 9, Ppm(1_000)).unwrap();
@@ -416,4 +423,45 @@ fn unified_scan_allocates_nothing() {
         let _ = s.check(&accounts[0], 0);
     });
     assert_eq!(n, 0, "the unified scan allocated");
+}
+
+#[test]
+fn the_unified_index_allocates_nothing() {
+    use partliq::unified::{
+        MarginBook, MarginLadder, PerpPosition, PriceMove, UnifiedIndex, UnifiedIndexEntry, UnifiedScanAccount, UnifiedScanHit,
+        UnifiedScanner,
+    };
+    let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+    let (p0, p1) = ([Price(100)], [Price(97)]);
+    let assets = [partliq::Asset::at_par(0)];
+    let asset_prices = [Price(1)];
+    let reference =
+        MarginBook { markets: &markets, prices: &p0, funding_indexes: &[0], perp_risk: &[], assets: &assets, asset_prices: &asset_prices };
+    let now = MarginBook { prices: &p1, ..reference };
+    let mut balances = Vec::new();
+    let mut positions = Vec::new();
+    let mut flat = Vec::new();
+    for i in 0..50i64 {
+        let (fb, fp) = (balances.len() as u32, positions.len() as u32);
+        balances.push(partliq::AssetBalance { asset_index: 0, amount: 600 + i * 10 });
+        positions.push(PerpPosition::cross(0, Size(100), Quote(-10_000)));
+        flat.push(UnifiedScanAccount { first_balance: fb, balance_count: 1, first_position: fp, position_count: 1 });
+    }
+    let (mut d, mut u, mut b) =
+        (vec![UnifiedIndexEntry::default(); 50], vec![UnifiedIndexEntry::default(); 50], vec![UnifiedIndexEntry::default(); 50]);
+    let mut out = vec![UnifiedScanHit::default(); 4];
+    let n = allocations_during(|| {
+        let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
+        for (i, a) in flat.iter().enumerate() {
+            ix.insert_account(i as u32, &a.view(&balances, &positions).unwrap(), &reference, &MarginLadder::STANDARD).unwrap();
+        }
+        let mv = PriceMove::between(&reference, &now).unwrap();
+        let c = ix.candidates(mv);
+        assert!(!c.is_empty());
+        let r = UnifiedScanner::new(now, MarginLadder::STANDARD).confirm(c, &flat, &balances, &positions, 0, &mut out);
+        assert!(r.count > 0);
+        ix.rekey_account(0, &flat[0].view(&balances, &positions).unwrap(), &reference, &MarginLadder::STANDARD).unwrap();
+        assert_eq!(ix.remove_account(3), 1);
+    });
+    assert_eq!(n, 0, "the unified index allocated");
 }

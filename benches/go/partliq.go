@@ -3,6 +3,16 @@ package dydxbench
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include
 #include <partliq.h>
+#include <time.h>
+
+// The calling thread's CPU time, ns (CLOCK_THREAD_CPUTIME_ID): what a
+// benchmark costs on its own thread, however many other processes share
+// the machine's cores.
+static long long bench_thread_cpu_ns(void) {
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 */
 import "C"
 
@@ -83,6 +93,13 @@ func benchMarket(id uint32) cMarket {
 func toBig(c cDydxRisk) Risk {
 	return Risk{MMR: big.NewInt(int64(c.mmr)), IMR: big.NewInt(int64(c.imr)), NC: big.NewInt(int64(c.nc))}
 }
+
+// abiVersion calls partliq_abi_version: a C call that does no work, the
+// floor of any call through cgo.
+func abiVersion() uint32 { return uint32(C.partliq_abi_version()) }
+
+// threadCPU is the calling OS thread's CPU time, ns.
+func threadCPU() int64 { return int64(C.bench_thread_cpu_ns()) }
 
 // C64 and U32 convert for the test's struct literals (cgo types stay here:
 // a _test.go file cannot import "C").

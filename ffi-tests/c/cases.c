@@ -371,6 +371,39 @@ static partliq_status run_social(char **c) {
 
 /* A unified case (format in gen_cases.py): the book's markets and prices
  * are the case's; the rest is in its arguments. */
+/* A unified scan (`what` 12): A n <first_balance balance_count
+ * first_position position_count>*n  S start_account start_pool hits_len. */
+static partliq_status run_uscan(char **c, const partliq_margin_ladder *ladder, const partliq_market *markets, size_t nm, const int64_t *prices,
+                                size_t np, const int64_t *funding, size_t nf, const partliq_perp_risk *risk, size_t nr,
+                                const partliq_asset *assets, size_t na, const int64_t *asset_prices, size_t nq,
+                                const partliq_asset_balance *balances, size_t nb, const partliq_perp_position *positions, size_t nu) {
+  static partliq_unified_scan_account as[MAX_ITEMS];
+  static partliq_unified_scan_hit hits[MAX_ITEMS];
+  size_t n = list_len(c, "A", MAX_ITEMS);
+  for (size_t i = 0; i < n; i++) {
+    as[i].first_balance = (uint32_t)next_int(c);
+    as[i].balance_count = (uint32_t)next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  expect(c, "S");
+  uint64_t start_account = (uint64_t)next_int(c), start_pool = (uint64_t)next_int(c);
+  size_t hits_len = (size_t)next_int(c);
+  if (hits_len > MAX_ITEMS) exit(2);
+  partliq_unified_scan_outcome o;
+  partliq_status st = partliq_unified_scan(markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions,
+                                           nu, as, n, start_account, start_pool, ladder, hits, hits_len, &o);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return st;
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next_account, o.next_pool,
+         o.resume_account, o.resume_pool, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64 " %" PRIu64, hits[k].account_index, hits[k].pool_index);
+    print_uhealth(&hits[k].health);
+  }
+  return st;
+}
+
 static partliq_status run_unified(char **c, const partliq_market *markets, size_t nm, const int64_t *prices, size_t np) {
   static int64_t funding[MAX_ITEMS], asset_prices[MAX_ITEMS];
   static partliq_perp_risk risk[MAX_ITEMS];
@@ -429,7 +462,9 @@ static partliq_status run_unified(char **c, const partliq_market *markets, size_
   ladder.backstop_ppm = (uint32_t)next_int(c);
 #define UBOOK markets, nm, prices, np, funding, nf, risk, nr, assets, na, asset_prices, nq, balances, nb, positions, nu
   partliq_status st;
-  if (what >= 8) {
+  if (what == 12) {
+    st = run_uscan(c, &ladder, UBOOK);
+  } else if (what >= 8) {
     st = run_lending(c, what, UBOOK);
   } else if (what >= 3) {
     st = run_legs(c, what, pool, legs_len, &ladder, UBOOK);
@@ -576,6 +611,288 @@ static void run_dydx(char **c) {
          price.num.lo, price.den.hi, price.den.lo, subticks);
 }
 
+/* A plan as the table prints it, each leg after `sep`. */
+static void print_plan(const partliq_plan *p, const partliq_plan_leg *legs, const char *sep) {
+  printf(" %" PRIu32 " %" PRIu32, p->status, p->leg_count);
+  print_health(&p->health_before);
+  print_health(&p->health_after);
+  printf(" %" PRId64 " %" PRId64 " %u", p->required_equity_after, p->shortfall, (unsigned)p->dust_closed);
+  for (uint32_t k = 0; k < p->leg_count; k++)
+    printf("%s%" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, sep, legs[k].position_index, legs[k].size_delta, legs[k].limit_price,
+           legs[k].expected_cash, legs[k].expected_fee);
+}
+
+static size_t read_batch_accounts(char **c, partliq_batch_account *as) {
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    as[i].collateral = next_int(c);
+    as[i].first_position = (uint32_t)next_int(c);
+    as[i].position_count = (uint32_t)next_int(c);
+  }
+  return n;
+}
+
+/* An account's part of a batch's line: ` | ` between accounts, then its status. */
+static void batch_part(size_t i, partliq_status st) {
+  printf(i == 0 ? " %" PRIu32 : " | %" PRIu32, st);
+}
+
+static void run_hbatch(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_health out[MAX_ITEMS];
+  static partliq_status sts[MAX_ITEMS];
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_pool_health_batch(ms, nm, ps, np, as, na, pos, ns, out, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) print_health(&out[i]);
+  }
+}
+
+static void run_pbatch(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_plan plans[MAX_ITEMS];
+  static partliq_plan_leg legs[MAX_ITEMS * 4];
+  static partliq_status sts[MAX_ITEMS];
+  partliq_plan_params params;
+  memset(&params, 0, sizeof params);
+  params.target.kind = (uint32_t)next_int(c);
+  params.target.buffer_ppm = (uint32_t)next_int(c);
+  params.price_band_ppm = (uint32_t)next_int(c);
+  params.order = (uint32_t)next_int(c);
+  size_t per = (size_t)next_int(c);
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_plan_liquidation_batch(ms, nm, ps, np, as, na, pos, ns, &params, legs, na * per, per, plans, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) print_plan(&plans[i], &legs[i * per], " / ");
+  }
+}
+
+static void run_dbatch(char **c) {
+  static partliq_batch_dydx_position ps[MAX_ITEMS];
+  static partliq_batch_account as[MAX_ITEMS];
+  static partliq_batch_dydx_risk out[MAX_ITEMS];
+  static partliq_status sts[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    memset(&ps[i], 0, sizeof ps[i]);
+    ps[i].atomic_resolution = (int32_t)next_int(c);
+    ps[i].open_interest = next_int(c);
+    ps[i].initial_margin_ppm = (uint32_t)next_int(c);
+    ps[i].maintenance_fraction_ppm = (uint32_t)next_int(c);
+    ps[i].open_interest_lower_cap = (uint64_t)next_int(c);
+    ps[i].open_interest_upper_cap = (uint64_t)next_int(c);
+    ps[i].price = (uint64_t)next_int(c);
+    ps[i].price_exponent = (int32_t)next_int(c);
+    ps[i].quantums = next_int(c);
+    ps[i].quote_balance = next_int(c);
+  }
+  size_t na = read_batch_accounts(c, as);
+  partliq_status st = partliq_dydx_subaccount_risk_batch(as, na, ps, n, out, sts, na);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t i = 0; i < na; i++) {
+    batch_part(i, sts[i]);
+    if (sts[i] == PARTLIQ_STATUS_OK) printf(" %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu32, out[i].mmr, out[i].imr, out[i].nc, out[i].liquidatable);
+  }
+}
+
+/* An i128 as the table prints it: hi (signed) and lo (unsigned). */
+static void print_words(partliq_i128 v) { printf(" %" PRId64 " %" PRIu64, v.hi, v.lo); }
+
+/* 10^27 + 10^9 × v as ABI words (v ≥ 0): 10^27 = 54,210,108 × 2^64 +
+ * 11,515,845,246,265,065,472; 10^9 × v in two 64-bit words from v's 32-bit
+ * halves (each product below 2^62), then the sum with its carries. */
+static partliq_i128 ray_plus(int64_t v) {
+  const uint64_t e9 = 1000000000u, u = (uint64_t)v;
+  uint64_t lo_prod = (u & 0xffffffffu) * e9, hi_prod = (u >> 32) * e9;
+  uint64_t lo = lo_prod + (hi_prod << 32);
+  uint64_t hi = (hi_prod >> 32) + (lo < lo_prod ? 1u : 0u);
+  partliq_i128 r;
+  r.lo = 11515845246265065472u + lo;
+  r.hi = (int64_t)(54210108u + hi + (r.lo < lo ? 1u : 0u));
+  return r;
+}
+
+static partliq_i128 wide(int64_t v) {
+  partliq_i128 r;
+  r.lo = (uint64_t)v;
+  r.hi = v < 0 ? -1 : 0;
+  return r;
+}
+
+/* An Aave v3 case (format in gen_cases.py). */
+static void run_aave(char **c) {
+  static partliq_aave_reserve rs[MAX_ITEMS];
+  static partliq_aave_user_reserve us[MAX_ITEMS], after[MAX_ITEMS];
+  static partliq_i128 deficits[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) {
+    memset(&rs[i], 0, sizeof rs[i]);
+    memset(&us[i], 0, sizeof us[i]);
+    rs[i].price = wide(next_int(c));
+    rs[i].decimals = (uint32_t)next_int(c);
+    rs[i].liquidation_threshold = (uint32_t)next_int(c);
+    rs[i].liquidation_bonus = (uint32_t)next_int(c);
+    rs[i].liquidation_protocol_fee = (uint32_t)next_int(c);
+    rs[i].liquidity_index = ray_plus(next_int(c));
+    rs[i].variable_borrow_index = ray_plus(next_int(c));
+    us[i].scaled_collateral = wide(next_int(c));
+    us[i].scaled_debt = wide(next_int(c));
+    us[i].use_as_collateral = (uint32_t)next_int(c);
+  }
+  partliq_aave_call call;
+  memset(&call, 0, sizeof call);
+  call.collateral_index = (uint32_t)next_int(c);
+  call.debt_index = (uint32_t)next_int(c);
+  call.debt_to_cover = wide(next_int(c));
+  call.receive_a_token = (uint32_t)next_int(c);
+  partliq_aave_account a;
+  partliq_aave_max_debt cf;
+  partliq_aave_collateral_quote q;
+  partliq_aave_liquidation l;
+  partliq_status st = partliq_aave_account_data(rs, n, us, n, &a);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_aave_close_factor(rs, n, us, n, call.collateral_index, call.debt_index, &cf);
+  if (st == PARTLIQ_STATUS_OK) {
+    const partliq_aave_reserve *col = &rs[call.collateral_index];
+    st = partliq_aave_collateral_for_debt(col, &rs[call.debt_index], &call.debt_to_cover, &cf.reserve_collateral, col->liquidation_bonus, &q);
+  }
+  if (st == PARTLIQ_STATUS_OK) st = partliq_aave_liquidation_call(rs, n, us, n, &call, after, n, deficits, n, &l);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  print_words(a.total_collateral_base);
+  print_words(a.total_debt_base);
+  print_words(a.avg_liquidation_threshold);
+  print_words(a.health_factor);
+  print_words(cf.max_liquidatable_debt);
+  print_words(cf.reserve_debt);
+  print_words(cf.reserve_debt_base);
+  print_words(cf.reserve_collateral);
+  print_words(cf.reserve_collateral_base);
+  printf(" %" PRIu32, cf.rule);
+  print_words(q.collateral_to_liquidator);
+  print_words(q.debt_repaid);
+  print_words(q.protocol_fee);
+  print_words(q.bonus_collateral);
+  print_words(q.base_collateral);
+  printf(" %" PRIu32, q.capped_by_balance);
+  print_words(l.debt_repaid);
+  print_words(l.collateral_to_liquidator);
+  print_words(l.protocol_fee);
+  print_words(l.deficit);
+  printf(" %" PRIu32 " %" PRIu32, l.dust, l.bad_debt_reserves);
+  for (size_t i = 0; i < n; i++) {
+    printf(" |");
+    print_words(after[i].scaled_collateral);
+    print_words(after[i].scaled_debt);
+    print_words(deficits[i]);
+  }
+}
+
+/* A dydxmore case (format in gen_cases.py). */
+static void run_dydx_more(char **c) {
+  int64_t v[25];
+  for (int i = 0; i < 25; i++) v[i] = next_int(c);
+  static uint32_t ids[MAX_ITEMS];
+  size_t n = (size_t)next_int(c);
+  for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)next_int(c);
+  partliq_dydx_position p;
+  memset(&p, 0, sizeof p);
+  p.atomic_resolution = (int32_t)v[0];
+  p.open_interest = v[1];
+  p.liquidity_tier.initial_margin_ppm = (uint32_t)v[2];
+  p.liquidity_tier.maintenance_fraction_ppm = (uint32_t)v[3];
+  p.liquidity_tier.open_interest_lower_cap = (uint64_t)v[4];
+  p.liquidity_tier.open_interest_upper_cap = (uint64_t)v[5];
+  p.price = (uint64_t)v[6];
+  p.price_exponent = (int32_t)v[7];
+  p.quantums = v[8];
+  p.quote_balance = v[9];
+  partliq_dydx_liquidation_config cfg;
+  if (v[14] == 1) {
+    partliq_dydx_liquidation_config_mainnet_genesis(&cfg);
+  } else {
+    partliq_dydx_liquidation_config_code_default(&cfg);
+  }
+  partliq_dydx_clob_pair clob = {(uint64_t)v[15], (uint32_t)v[16], (int32_t)v[17]};
+  partliq_dydx_fill fill = {(uint64_t)v[18], (uint64_t)v[19], (uint32_t)v[20], 0};
+  uint32_t imf = 0;
+  partliq_dydx_risk own, total;
+  int64_t bankruptcy = 0, fund = 0, size = 0;
+  partliq_dydx_notional_limits lim;
+  partliq_dydx_block_left left;
+  const uint32_t *ip = n == 0 ? NULL : ids;
+  partliq_status st = partliq_dydx_adjusted_initial_margin_ppm(&p.liquidity_tier, v[13], &imf);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_position_risk(&p, (uint32_t)v[11], &own);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_subaccount_risk(v[10], &p, 1, &total);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_bankruptcy_price_quote_quantums(&p, &total, v[12], &bankruptcy);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_insurance_fund_delta(&p, &total, &clob, (uint32_t)v[21], &fill, &fund);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_position_notional_limits(&p, &cfg, &lim);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_subaccount_block_left(&cfg, ip, n, (uint64_t)v[22], (uint64_t)v[23], (uint32_t)v[24], &left);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_dydx_liquidatable_size_delta(&p, &clob, &cfg, ip, n, (uint64_t)v[22], (uint64_t)v[23], &size);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  printf(" %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, imf, own.mmr, own.imr, own.nc, total.mmr, total.imr,
+         total.nc);
+  printf(" %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, bankruptcy, fund, lim.min, lim.max, left.notional,
+         left.insurance_lost, size);
+}
+
+static alignas(16) unsigned char index_mem[4096];
+
+/* An index maintenance case (format in gen_cases.py): the index in
+ * index_mem, the scanner that confirms in table_mem. */
+static void run_ixmaint(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
+  static partliq_scan_account as[MAX_ITEMS];
+  static partliq_index_entry out[MAX_ITEMS];
+  static partliq_scan_hit hits[MAX_ITEMS];
+  static uint64_t counts[MAX_ITEMS];
+  uint32_t market = (uint32_t)next_int(c);
+  size_t capacity = (size_t)next_int(c);
+  int64_t from = next_int(c), to = next_int(c);
+  size_t start = (size_t)next_int(c), out_len = (size_t)next_int(c);
+  uint32_t rekey = (uint32_t)next_int(c);
+  int64_t delta = next_int(c);
+  uint32_t remove = (uint32_t)next_int(c);
+  size_t hits_len = (size_t)next_int(c);
+  size_t na = read_accounts(c, as);
+  size_t ilen = partliq_index_size(capacity);
+  if (ilen > sizeof index_mem || out_len > MAX_ITEMS || hits_len > MAX_ITEMS) exit(2);
+  partliq_status st = partliq_index_init(index_mem, ilen, market, capacity);
+  for (size_t a = 0; a < na && st == PARTLIQ_STATUS_OK; a++)
+    st = partliq_index_insert_account(index_mem, ilen, (uint32_t)a, as, na, pos, ns, ms, nm, ps, np, ps, np, &counts[a]);
+  if (rekey < na) as[rekey].collateral += delta;
+  uint64_t removed = 0, inserted = 0, gone = 0;
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_index_rekey_account(index_mem, ilen, rekey, as, na, pos, ns, ms, nm, ps, np, ps, np, &removed, &inserted);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_remove_account(index_mem, ilen, remove, &gone);
+  partliq_index_stats info;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_info(index_mem, ilen, &info);
+  partliq_index_query q;
+  if (st == PARTLIQ_STATUS_OK) st = partliq_index_crossed(index_mem, ilen, market, from, to, start, out, out_len, &q);
+  size_t slen = partliq_scanner_size(nm);
+  if (st == PARTLIQ_STATUS_OK) st = partliq_scanner_init(table_mem, slen, ms, nm, ps, np);
+  partliq_scan_outcome o;
+  if (st == PARTLIQ_STATUS_OK)
+    st = partliq_scanner_confirm(table_mem, slen, ms, nm, ps, np, out, (size_t)q.count, as, na, pos, ns, 0, hits, hits_len, &o);
+  printf(" %" PRIu32, st);
+  if (st != PARTLIQ_STATUS_OK) return;
+  for (size_t a = 0; a < na; a++) printf(" %" PRIu64, counts[a]);
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, removed, inserted, gone, info.longs, info.shorts);
+  printf(" %" PRIu64 " %" PRIu64 " %" PRIu64, q.count, q.next, q.total);
+  for (uint64_t k = 0; k < q.count; k++) printf(" | %" PRId64 " %" PRIu32 " %" PRIu32, out[k].key, out[k].account, out[k].position);
+  printf(" ; %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %" PRIu32, o.count, o.next, o.exact_checks, o.end, o.error);
+  for (uint64_t k = 0; k < o.count; k++) {
+    printf(" | %" PRIu64, hits[k].account_index);
+    print_health(&hits[k].health);
+  }
+}
+
 static void run_case(char *line) {
   static partliq_market markets[MAX_ITEMS];
   static int64_t prices[MAX_ITEMS];
@@ -658,15 +975,7 @@ static void run_case(char *line) {
     partliq_plan p;
     st = partliq_plan_liquidation(POOL, &params, legs, legs_len, &p);
     printf(" %" PRIu32, st);
-    if (st == PARTLIQ_STATUS_OK) {
-      printf(" %" PRIu32 " %" PRIu32, p.status, p.leg_count);
-      print_health(&p.health_before);
-      print_health(&p.health_after);
-      printf(" %" PRId64 " %" PRId64 " %u", p.required_equity_after, p.shortfall, (unsigned)p.dust_closed);
-      for (uint32_t k = 0; k < p.leg_count; k++)
-        printf(" | %" PRIu32 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, legs[k].position_index, legs[k].size_delta, legs[k].limit_price,
-               legs[k].expected_cash, legs[k].expected_fee);
-    }
+    if (st == PARTLIQ_STATUS_OK) print_plan(&p, legs, " | ");
   } else if (strcmp(op, "bankrupt") == 0) {
     uint32_t i = (uint32_t)next_int(&c);
     int64_t d = next_int(&c);
@@ -716,6 +1025,18 @@ static void run_case(char *line) {
     run_priority(&c);
   } else if (strcmp(op, "dydx") == 0) {
     run_dydx(&c);
+  } else if (strcmp(op, "hbatch") == 0) {
+    run_hbatch(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "pbatch") == 0) {
+    run_pbatch(&c, markets, nm, prices, np, positions, ns);
+  } else if (strcmp(op, "dbatch") == 0) {
+    run_dbatch(&c);
+  } else if (strcmp(op, "aave") == 0) {
+    run_aave(&c);
+  } else if (strcmp(op, "dydxmore") == 0) {
+    run_dydx_more(&c);
+  } else if (strcmp(op, "ixmaint") == 0) {
+    run_ixmaint(&c, markets, nm, prices, np, positions, ns);
   } else {
     fprintf(stderr, "cases: unknown op %s\n", op);
     exit(2);

@@ -3,7 +3,9 @@
  * change), the liquidation-price index (keyed, queried, re-keyed, another
  * market refused), confirmation of its candidates, the cross-account
  * priority order, the unified scan over flat unified accounts (every pool,
- * resumed, malformed accounts and bad ladders reported), and the venue replicas' functions (dYdX v4, Aave v3) on
+ * resumed, malformed accounts and bad ladders reported), the unified move
+ * index (keyed at a reference, queried by a price move, confirmed, re-keyed),
+ * and the venue replicas' functions (dYdX v4, Aave v3) on
  * hand-computed rows; and every bad input — NULL, misaligned, undersized,
  * not initialised, stale — with the outputs untouched. */
 #include "check.h"
@@ -321,6 +323,35 @@ static void test_dydx(void) {
   uint32_t imf = 0;
   CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_OK);
   CHECK(imf == 600000);
+  /* Refused tiers and pointers leave the output alone: a lower cap above
+   * the upper (OUT_OF_RANGE), a fraction above 100 %, NULL. */
+  imf = 42;
+  tier.open_interest_lower_cap = 4000000;
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_OUT_OF_RANGE);
+  tier.open_interest_lower_cap = 1000000;
+  tier.initial_margin_ppm = 1000001;
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&tier, 2000000, &imf), PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(NULL, 2000000, &imf), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK(imf == 42);
+  CHECK_STATUS(partliq_dydx_adjusted_initial_margin_ppm(&p.liquidity_tier, 2000000, NULL), PARTLIQ_STATUS_NULL_POINTER);
+
+  /* The subaccount's block limits left under mainnet genesis (1e11 notional,
+   * 1e12 insurance lost per block): 4e10 and 1e11 used → 6e10 and 9e11 left
+   * for perpetual 0; perpetual 3 already liquidated this block; 2e11 used is
+   * beyond the limit. Refusals write nothing. */
+  partliq_dydx_block_left left;
+  uint32_t liquidated[1] = {3};
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 40000000000u, 100000000000u, 0, &left), PARTLIQ_STATUS_OK);
+  CHECK(left.notional == 60000000000 && left.insurance_lost == 900000000000);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, NULL, 0, 0, 0, 0, &left), PARTLIQ_STATUS_OK);
+  CHECK(left.notional == 100000000000 && left.insurance_lost == 1000000000000);
+  POISON(left);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 0, 0, 3, &left), PARTLIQ_STATUS_ALREADY_LIQUIDATED_THIS_BLOCK);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 200000000000u, 0, 0, &left), PARTLIQ_STATUS_BLOCK_LIMIT_EXCEEDED);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, NULL, 1, 0, 0, 0, &left), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(NULL, liquidated, 1, 0, 0, 0, &left), PARTLIQ_STATUS_NULL_POINTER);
+  UNTOUCHED(left);
+  CHECK_STATUS(partliq_dydx_subaccount_block_left(&cfg, liquidated, 1, 0, 0, 0, NULL), PARTLIQ_STATUS_NULL_POINTER);
 }
 
 static partliq_i128 i128_of(int64_t v) {
@@ -377,6 +408,49 @@ static void test_aave(void) {
   CHECK(l.collateral_to_liquidator.lo == 547010 && l.protocol_fee.lo == 2618 && l.debt_repaid.lo == (uint64_t)(106 * E6));
   CHECK(after[1].scaled_collateral.lo == (uint64_t)(E8 - 549628) && after[0].scaled_debt.lo == (uint64_t)(20394 * E6));
   CHECK(l.dust == PARTLIQ_DUST_CHECK_LEFTOVERS_ABOVE_MINIMUM);
+  /* The close factor alone: collateral $20,250 and debt $20,500 are both
+   * above $2,000, HF 0.8495 ≤ 0.95: the whole reserve debt, 20,500 USDX,
+   * worth 20,500 × 10^8 in base units; the collateral 1 WBTC worth 20,250 ×
+   * 10^8. The same as the liquidation's. */
+  partliq_aave_max_debt cf;
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 1, 0, &cf), PARTLIQ_STATUS_OK);
+  CHECK(cf.rule == PARTLIQ_CLOSE_FACTOR_RULE_HEALTH_FACTOR_AT_OR_BELOW_THRESHOLD);
+  CHECK(cf.max_liquidatable_debt.hi == 0 && cf.max_liquidatable_debt.lo == (uint64_t)(20500 * E6));
+  CHECK(cf.reserve_debt.lo == (uint64_t)(20500 * E6) && cf.reserve_debt_base.lo == (uint64_t)(20500 * E8));
+  CHECK(cf.reserve_collateral.lo == (uint64_t)E8 && cf.reserve_collateral_base.lo == (uint64_t)(20250 * E8));
+  CHECK(memcmp(&cf, &l.close_factor, sizeof cf) == 0);
+  /* The collateral quote alone for 106 USDX against the 1 WBTC held, the
+   * liquidation's: base ⌊106 × 10^8 / 20,250⌋ = 523,456 sats, 549,628
+   * seized; its bonus part 549,628 − ⌊549,628 / 1.05⌋ = 26,173, the fee
+   * ⌈26,173 × 10 %⌉ = 2,618, the liquidator 547,010; not capped. */
+  partliq_aave_collateral_quote q;
+  partliq_i128 cover = i128_of(106 * E6), held = i128_of(E8);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.collateral_to_liquidator.lo == 547010 && q.protocol_fee.lo == 2618 && q.debt_repaid.lo == (uint64_t)(106 * E6));
+  CHECK(q.base_collateral.lo == 523456 && q.bonus_collateral.lo == 26173 && q.capped_by_balance == 0);
+  CHECK(memcmp(&q, &l.quote, sizeof q) == 0);
+  /* Only 500,000 sats held: capped, all of it seized; they are worth
+   * 500,000 × 20,250 / 10^8 = 101.25 USDX, so the debt repaid is
+   * ⌈101,250,000 / 1.05⌉ = 96,428,572; the bonus part 500,000 −
+   * ⌊500,000 / 1.05⌋ = 23,810, the fee ⌈2,381.0⌉ = 2,381, the liquidator
+   * 497,619. */
+  held = i128_of(500000);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.capped_by_balance == 1 && q.collateral_to_liquidator.lo == 497619 && q.protocol_fee.lo == 2381);
+  CHECK(q.debt_repaid.lo == 96428572 && q.bonus_collateral.lo == 23810);
+  /* Refusals write nothing: an unknown reserve index, more reserves than
+   * the ABI takes, NULL pointers. */
+  POISON(cf);
+  POISON(q);
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 2, 0, &cf), PARTLIQ_STATUS_UNKNOWN_MARKET);
+  CHECK_STATUS(partliq_aave_close_factor(rs, PARTLIQ_AAVE_MAX_RESERVES + 1, us, 2, 1, 0, &cf), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_aave_close_factor(NULL, 2, us, 2, 1, 0, &cf), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_close_factor(rs, 2, us, 2, 1, 0, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(NULL, &rs[0], &cover, &held, 10500, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], NULL, &held, 10500, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_aave_collateral_for_debt(&rs[1], &rs[0], &cover, &held, 10500, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  UNTOUCHED(cf);
+  UNTOUCHED(q);
   /* Refusals: a short output array, a collateral not enabled; nothing written. */
   POISON(after);
   POISON(l);
@@ -496,9 +570,162 @@ static void test_unified_scan(void) {
 #undef USCAN
 }
 
+/* The unified move index over the same kind of batch: account i a deposit
+ * of 600 + 10·i at par and a cross long 100 at 100 with quote balance
+ * −10,000 (maintenance collateral 600 + 10·i + 100·(P − 100) against MM
+ * ⌈5·P⌉). On a fall of m ppm the bound takes the value at lo and the MM at
+ * the reference (500): safe ⇔ 100·lo ≥ 9,900 − 10·i, with lo = ⌊100 −
+ * m / 10,000⌋. Accounts 0–9 need lo ≥ 99 ⇔ m ≤ 10,000: keyed 10,001;
+ * accounts 10–19 need lo ≥ 98 ⇔ m ≤ 20,000: keyed 20,001. */
+static alignas(8) unsigned char unified_index_mem[4096];
+
+static void test_unified_index(void) {
+  partliq_market ms[1] = {hot_market()};
+  int64_t reference[1] = {100}, now[1] = {99};
+  partliq_asset par;
+  memset(&par, 0, sizeof par);
+  par.initial_asset_weight_ppm = par.maintenance_asset_weight_ppm = 1000000;
+  par.initial_liability_weight_ppm = par.maintenance_liability_weight_ppm = 1000000;
+  par.imf_unit = 1;
+  int64_t asset_prices[1] = {1};
+  partliq_asset_balance balances[N_UNIFIED];
+  partliq_perp_position positions[N_UNIFIED];
+  partliq_unified_scan_account accounts[N_UNIFIED];
+  memset(positions, 0, sizeof positions);
+  for (uint32_t i = 0; i < N_UNIFIED; i++) {
+    balances[i].asset_index = 0;
+    balances[i].reserved = 0;
+    balances[i].amount = 600 + 10 * (int64_t)i;
+    positions[i].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+    positions[i].size = 100;
+    positions[i].quote_balance = -10000;
+    accounts[i].first_balance = i;
+    accounts[i].balance_count = 1;
+    accounts[i].first_position = i;
+    accounts[i].position_count = 1;
+  }
+  partliq_margin_ladder ladder;
+  CHECK_STATUS(partliq_margin_ladder_standard(&ladder), PARTLIQ_STATUS_OK);
+  void *mem = unified_index_mem;
+  size_t len = partliq_unified_index_size(N_UNIFIED);
+  CHECK(len == 64 + 36 * N_UNIFIED && len <= sizeof unified_index_mem && partliq_unified_index_align() == 8);
+  CHECK_STATUS(partliq_unified_index_init(mem, len, N_UNIFIED), PARTLIQ_STATUS_OK);
+#define UINSERT(m, l, a, lad, o)                                                                                           \
+  partliq_unified_index_insert_account(m, l, a, ms, 1, reference, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1, balances, \
+                                       N_UNIFIED, positions, N_UNIFIED, accounts, N_UNIFIED, lad, o)
+  uint64_t n = 0;
+  for (uint32_t i = 0; i < N_UNIFIED; i++) {
+    CHECK_STATUS(UINSERT(mem, len, i, &ladder, &n), PARTLIQ_STATUS_OK);
+    CHECK(n == 1);
+  }
+  partliq_unified_index_stats st;
+  CHECK_STATUS(partliq_unified_index_info(mem, len, &st), PARTLIQ_STATUS_OK);
+  CHECK(st.capacity == N_UNIFIED && st.down == N_UNIFIED && st.up == N_UNIFIED && st.both == N_UNIFIED);
+  /* 100 → 99: a fall of 10,000 ppm reaches no key (≤ 10,000: none);
+   * 100 → 98, 20,000 ppm: the ten keyed 10,001. */
+  partliq_price_move mv;
+  CHECK_STATUS(partliq_unified_price_move(reference, 1, now, 1, asset_prices, 1, asset_prices, 1, &mv), PARTLIQ_STATUS_OK);
+  CHECK(mv.down_ppm == 10000 && mv.up_ppm == 0);
+  partliq_unified_index_entry got[N_UNIFIED];
+  partliq_index_query q;
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, &mv, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.total == 0 && q.count == 0);
+  now[0] = 98;
+  CHECK_STATUS(partliq_unified_price_move(reference, 1, now, 1, NULL, 0, NULL, 0, &mv), PARTLIQ_STATUS_OK);
+  CHECK(mv.down_ppm == 20000);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, &mv, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.total == 10 && q.count == 10);
+  for (int k = 0; k < 10; k++) CHECK(got[k].key == 10001 && got[k].account == (uint32_t)k && got[k].pool == 0);
+  /* Confirmed at 98: collateral 600 + 10·i − 200 against MM 490: hits for
+   * 400 + 10·i < 490, i ≤ 8; account 9 (490) is not. */
+  partliq_unified_scan_hit hits[4];
+  partliq_scan_outcome out;
+#define UCONFIRM(e, en, st_, h, hn, o)                                                                                               \
+  partliq_unified_confirm(ms, 1, now, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1, balances, N_UNIFIED, positions, N_UNIFIED, \
+                          accounts, N_UNIFIED, e, en, st_, &ladder, h, hn, o)
+  uint64_t at = 0;
+  int total = 0, calls = 0;
+  for (;;) {
+    CHECK_STATUS(UCONFIRM(got, 10, at, hits, 4, &out), PARTLIQ_STATUS_OK);
+    calls++;
+    for (uint64_t k = 0; k < out.count; k++) {
+      CHECK(hits[k].account_index == (uint64_t)total && hits[k].pool_index == 0);
+      CHECK(hits[k].health.maintenance.collateral == 400 + 10 * (int64_t)total && hits[k].health.maintenance.requirement == 490);
+      total++;
+    }
+    if (out.end == PARTLIQ_SCAN_END_COMPLETE) break;
+    CHECK(out.end == PARTLIQ_SCAN_END_BUFFER_FULL && out.count == 4);
+    at = out.next;
+  }
+  CHECK(total == 9 && calls == 3 && out.next == 10);
+  /* The crossing from 1 % to 2 %: the same ten; from 2 % to 3 %: the other ten. */
+  CHECK_STATUS(partliq_unified_index_crossed(mem, len, PARTLIQ_MOVE_SIDE_DOWN, 10000, 20000, 0, got, N_UNIFIED, &q),
+               PARTLIQ_STATUS_OK);
+  CHECK(q.total == 10);
+  CHECK_STATUS(partliq_unified_index_crossed(mem, len, PARTLIQ_MOVE_SIDE_DOWN, 20000, 30000, 0, got, N_UNIFIED, &q),
+               PARTLIQ_STATUS_OK);
+  CHECK(q.total == 10 && got[0].key == 20001 && got[0].account == 10);
+  /* Account 0 deposits 1,000 more: re-keyed (safe ⇔ 1,100 + 100·(lo − 100) ≥ 0 ⇔ lo ≥ 89: 11 % → 110,001). */
+  balances[0].amount += 1000;
+  uint64_t removed = 0;
+  CHECK_STATUS(partliq_unified_index_rekey_account(mem, len, 0, ms, 1, reference, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1,
+                                                   balances, N_UNIFIED, positions, N_UNIFIED, accounts, N_UNIFIED, &ladder,
+                                                   &removed, &n),
+               PARTLIQ_STATUS_OK);
+  CHECK(removed == 1 && n == 1);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, &mv, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.total == 9 && got[0].account == 1);
+  mv.down_ppm = 110001;
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, &mv, 19, got, N_UNIFIED, &q), PARTLIQ_STATUS_OK);
+  CHECK(q.total == 20 && q.count == 1 && got[0].account == 0 && got[0].key == 110001);
+  CHECK_STATUS(partliq_unified_index_remove_account(mem, len, 19, &removed), PARTLIQ_STATUS_OK);
+  CHECK(removed == 1);
+
+  /* Refusals: nothing written, nothing changed. */
+  POISON(q);
+  POISON(n);
+  POISON(out);
+  POISON(mv);
+  partliq_price_move big = {1000000, 0};
+  CHECK_STATUS(partliq_unified_index_candidates(NULL, len, &big, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_unified_index_candidates((unsigned char *)mem + 4, len, &big, 0, got, N_UNIFIED, &q),
+               PARTLIQ_STATUS_TABLE_MEMORY_MISALIGNED);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, 63, &big, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len - 1, &big, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, SIZE_MAX, &big, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_BAD_LENGTH);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, NULL, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_unified_index_candidates(mem, len, &big, 0, NULL, N_UNIFIED, &q), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_unified_index_crossed(mem, len, 3, 0, 9, 0, got, N_UNIFIED, &q), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(partliq_unified_index_candidates(scanner_mem, sizeof scanner_mem, &big, 0, got, N_UNIFIED, &q),
+               PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+  CHECK_STATUS(UINSERT(mem, len, 0, &ladder, &n), PARTLIQ_STATUS_OK); /* room for one more: account 19's slot */
+  CHECK(n == 1);
+  POISON(n);
+  CHECK_STATUS(UINSERT(mem, len, 0, &ladder, &n), PARTLIQ_STATUS_BUFFER_TOO_SMALL);
+  CHECK_STATUS(UINSERT(mem, len, N_UNIFIED, &ladder, &n), PARTLIQ_STATUS_UNKNOWN_POSITION);
+  CHECK_STATUS(UINSERT(mem, len, 0, NULL, &n), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(UINSERT(mem, len, 0, &ladder, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(partliq_unified_index_init(mem, len, 0), PARTLIQ_STATUS_OUT_OF_RANGE);
+  CHECK_STATUS(partliq_unified_index_init(mem, len - 1, N_UNIFIED), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+  CHECK_STATUS(partliq_unified_price_move(reference, 1, now, 0, NULL, 0, NULL, 0, &mv), PARTLIQ_STATUS_MARKET_DATA_TOO_SHORT);
+  now[0] = -1;
+  CHECK_STATUS(partliq_unified_price_move(reference, 1, now, 1, NULL, 0, NULL, 0, &mv), PARTLIQ_STATUS_NEGATIVE_PRICE);
+  CHECK_STATUS(UCONFIRM(got, 1, 0, hits, 4, NULL), PARTLIQ_STATUS_NULL_POINTER);
+  CHECK_STATUS(UCONFIRM(NULL, 1, 0, hits, 4, &out), PARTLIQ_STATUS_NULL_POINTER);
+  UNTOUCHED(q);
+  UNTOUCHED(n);
+  UNTOUCHED(out);
+  UNTOUCHED(mv);
+  CHECK_STATUS(partliq_unified_index_info(mem, len, &st), PARTLIQ_STATUS_OK);
+  CHECK(st.down == N_UNIFIED && st.both == N_UNIFIED);
+#undef UINSERT
+#undef UCONFIRM
+}
+
 void test_hot_path(void) {
   test_scanner();
   test_unified_scan();
+  test_unified_index();
   test_index();
   test_priority();
   test_dydx();

@@ -256,6 +256,56 @@ static void test_guarded_pipeline(void) {
 #undef GUARDED
 }
 
+/* The order limit around the guard's limit source: long 100 @ 100, quote
+ * balance −9,600 (equity 400 < maintenance 500, bankruptcy 96), a 2 % band.
+ * Limit on the oracle (the trigger): ⌊98⌋ = 98, 400 − 2x ≥ 500 − 5x ⇒ 34
+ * units. On the mark 102: ⌊99.96⌋ = 99, 400 − x ≥ 500 − 5x ⇒ 25 units. On
+ * the mark 95 (below the mark for a sell): held at the band from the mark,
+ * 98 and 34 units. On a mark not given: PRICE_INVALID, no leg. The core's
+ * default policy (no buffer) with a 2 % band. */
+static void test_guarded_limit_source(void) {
+  partliq_market m[1];
+  partliq_position ps[1];
+  partliq_price_feed f[1];
+  partliq_price_guard g;
+  partliq_policy pol;
+  partliq_account_liquidation_state st;
+  partliq_plan_leg legs[1];
+  partliq_decision d;
+  const int64_t prices[1] = {100};
+  m[0] = mkt();
+  memset(ps, 0, sizeof ps);
+  ps[0].size = 100;
+  ps[0].quote_balance = -9600;
+  memset(f, 0, sizeof f);
+  f[0].oracle = 100;
+  f[0].publish_time = 1000;
+  f[0].mark = 102;
+  memset(&g, 0, sizeof g);
+  g.max_staleness = 60;
+  CHECK_STATUS(partliq_policy_default(&pol), PARTLIQ_STATUS_OK);
+  pol.price_band_ppm = 20000;
+#define GUARDED(o) partliq_run_guarded_pipeline(m, 1, prices, 1, 0, ps, 1, f, 1, &g, &pol, &st, NULL, 0, 1000, 1, legs, 1, o)
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(GUARDED(&d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_LIQUIDATE && d.plan.leg_count == 1 && legs[0].size_delta == -34 && legs[0].limit_price == 98);
+  g.limit = PARTLIQ_PRICE_SOURCE_MARK;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(GUARDED(&d), PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_TARGET_RESTORED && legs[0].size_delta == -25 && legs[0].limit_price == 99);
+  f[0].mark = 95;
+  memset(&st, 0, sizeof st);
+  CHECK_STATUS(GUARDED(&d), PARTLIQ_STATUS_OK);
+  CHECK(d.reason == PARTLIQ_REASON_TARGET_RESTORED && legs[0].size_delta == -34 && legs[0].limit_price == 98);
+  f[0].mark = 0;
+  memset(&st, 0, sizeof st);
+  POISON(legs);
+  CHECK_STATUS(GUARDED(&d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_PRICE_INVALID && d.plan.leg_count == 0);
+  UNTOUCHED(legs);
+#undef GUARDED
+}
+
 /* The unified pool behind the guard, partliq_run_guarded_unified_liquidation:
  * the planner's mix — 1,000 hundredths of asset 1 (e = −2, price 100: one
  * unit worth 1; weights 80 / 90 % asset, 120 / 110 % liability), a 700
@@ -353,6 +403,30 @@ static void test_guarded_unified(void) {
         d.plan.value_liquidated == 9470);
   CHECK(legs[0].amount == 700 && legs[1].amount == 87 && legs[2].kind == PARTLIQ_LEG_KIND_DEPOSIT_FOR_PERP_LOSS && legs[2].amount == 33);
 
+  /* The perp's limit on the market's mark: with a band of 0 the limit is
+   * held between the mark and the mark, so a mark of 95 or 105 changes
+   * nothing. The gate asks every held feed for the limit source, assets
+   * included (their marks 2 and 90 are checked, not read: asset legs are
+   * valued at the trigger prices); no market mark given refuses the pool. */
+  g.limit = PARTLIQ_PRICE_SOURCE_MARK;
+  b.asset_feeds[0].mark = 2;
+  b.asset_feeds[1].mark = 90;
+  b.market_feeds[0].mark = 95;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(&d, &plain, sizeof d) == 0 && memcmp(legs, plain_legs, sizeof legs) == 0);
+  b.market_feeds[0].mark = 105;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(&d, &plain, sizeof d) == 0 && memcmp(legs, plain_legs, sizeof legs) == 0);
+  b.market_feeds[0].mark = 0;
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(d.action == PARTLIQ_ACTION_NONE && d.reason == PARTLIQ_REASON_PRICE_INVALID && d.plan.leg_count == 0);
+  g.limit = PARTLIQ_PRICE_SOURCE_ORACLE;
+  b.asset_feeds[0].mark = 0;
+  b.asset_feeds[1].mark = 0;
+  POISON(legs);
+  CHECK_STATUS(UGUARDED(&b, b.market_feeds, 1, b.asset_feeds, 2, &g, 1060, legs, 4, &d), PARTLIQ_STATUS_OK);
+  CHECK(memcmp(legs, plain_legs, sizeof legs) == 0);
+
   /* Asset 1's feed published at 999: 61 s old at 1,060, one second too old.
    * Nothing priced: no leg written, every figure 0. */
   b.asset_feeds[1].publish_time = 999;
@@ -430,5 +504,6 @@ void test_oracle(void) {
   test_sources();
   test_stable();
   test_guarded_pipeline();
+  test_guarded_limit_source();
   test_guarded_unified();
 }

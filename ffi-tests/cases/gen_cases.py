@@ -42,6 +42,9 @@ OP and A:
               (9223372036854775807: as much as allowed), for 10: Z collateral
               debt scan_limit; 11 (the first terms checked alone,
               partliq_lending_terms_validate): H n <terms>*n
+            12 (the unified scan over the flat B and U):
+              A n <first_balance balance_count first_position
+              position_count>*n  S start_account start_pool hits_len
   waterfall D kind index amount  W n <step>*n scope  F balance floor
             K backstop_capacity deposit_index  Y n <payer>*n
             X n <asset>*n  Q n <asset_price>*n  N ledger_len
@@ -51,10 +54,29 @@ OP and A:
   scan      buf start n <collateral first_position position_count>*n
             (the pool's positions are the flat positions array, C unused)
   index     market capacity price start out_len n <collateral first count>*n
+  ixmaint   market capacity from to start out_len rekey_account
+            rekey_collateral_delta remove_account hits_len
+            n <collateral first count>*n
   priority  order n <equity maintenance notional oracle fillable>*n
   dydx      atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
             price price_exponent quantums quote_balance usdc delta
             step subticks_per_tick quantum_conversion_exponent
+  hbatch    n <collateral first_position position_count>*n
+  pbatch    target_kind buffer_ppm band_ppm order legs_per_account
+            n <collateral first_position position_count>*n
+  dbatch    n <atomic_resolution open_interest imf_ppm mf_ppm oi_lower
+            oi_upper price price_exponent quantums quote_balance>*n
+            k <usdc first_position position_count>*k
+  aave      n <price decimals threshold_bps bonus_bps fee_bps liquidity_index
+            variable_borrow_index scaled_collateral scaled_debt
+            use_as_collateral>*n  collateral_index debt_index debt_to_cover
+            receive_a_token   (an index is 10^27 + 10^9 × the value given)
+  dydxmore  atomic_resolution open_interest imf_ppm mf_ppm oi_lower oi_upper
+            price price_exponent quantums quote_balance usdc custom_imf_ppm
+            delta oi_quote genesis step subticks_per_tick
+            quantum_conversion_exponent fill_amount subticks is_buy fee_ppm
+            notional_liquidated insurance_lost perpetual_id
+            n <perpetual liquidated this block>*n
 
 A scan builds a scanner for M and P and scans the accounts from `start`
 with a buffer of `buf` hits: count, next, exact checks, end, error, then
@@ -62,11 +84,35 @@ each hit after a `|` (account, health). An index of `market` with
 `capacity` entries a side keys accounts 0..n (bounds: the marks): each
 insertion's count, then the candidates at `price` from `start` with a
 buffer of `out_len`: count, next, total, each entry after a `|` (key,
-account, position); the first failing insertion's status ends the case. A
+account, position); the first failing insertion's status ends the case. An
+ixmaint case keys accounts 0..n into an index of `market` (bounds: the
+marks), re-keys rekey_account with its collateral moved by the delta,
+removes remove_account, and prints each insertion's count, the re-key's
+removed and inserted counts, the removal's count, the longs and shorts
+held, the entries crossed by a move from `from` to `to` (from `start`, a
+buffer of out_len: count, next, total, each entry after a `|`), then after a
+`;` the scanner's exact confirmation of those entries at the marks with a
+buffer of hits_len (count, next, exact checks, end, error, each hit after a
+`|`); the first failing call's status ends the case. A
 priority case sorts 0..n: the order. A dydx case (one position, the code's
 default config): the subaccount's risk (MMR, IMR, NC), the fillable price
 (num and den as hi lo words) and its subticks (liquidating a long when
-quantums > 0); the first failing call's status.
+quantums > 0); the first failing call's status. A batch (hbatch: each
+account's pool health, pbatch: each account's plan with legs_per_account leg
+slots, dbatch: each dYdX subaccount's margin; the accounts are ranges of the
+flat positions S, or of the dbatch's own positions) prints each account
+after the batch's status, the accounts separated by `|`: the account's
+status, then when OK its health, its plan as a plan case prints it (each leg
+after a `/`), or its MMR, IMR, NC and liquidatable flag. An aave case (its
+i128 figures as hi lo words): the account (collateral, debt, average
+liquidation threshold, health factor), the close factor (max liquidatable
+debt, reserve debt and its value, reserve collateral and its value, rule),
+the collateral quote for the cover against that reserve collateral with the
+collateral reserve's bonus (to the liquidator, debt repaid, protocol fee,
+bonus part, base, capped), the liquidation call (debt repaid, to the
+liquidator, protocol fee, deficit, dust check, bad-debt reserves), then
+each reserve after a `|` (scaled collateral, scaled debt, deficit); the
+first failing call's status.
 
 A unified case has no pool collateral or positions of its own (C 0 S 0): its
 account is B and U. `what`: 0 the health of pool `pool`, 1 the account's
@@ -93,7 +139,10 @@ seized, to the liquidator, protocol fee, deficit (each hi lo), close-factor
 rule, dust check, flow count, each flow after a `|` (asset, account,
 liquidator, protocol, deficit, each hi lo); the least debt to cover —
 amount, max liquidatable debt, health factor after (each hi lo), restores,
-exact; the terms checked alone print nothing but the status.
+exact; the terms checked alone print nothing but the status. A unified
+scan: count, next (account, pool), resume (account, pool), exact checks,
+end (0 complete, 1 buffer full, 2 failed), the failed pool's status, each
+hit after a `|` (account, pool, the unified health's figures).
 A waterfall: steps run and each (step, absorbed), fund market (4294967295:
 the exchange-wide fund), fund paid, ADL residual, the fund after (balance,
 floor, initial, credits, debits), the socialization (kind, open interest,
@@ -545,13 +594,13 @@ scase("haircut_balance_overflow", 3, 9_223_372_036_854_775_807, 1, 2)
 
 # The hot path: a scan with resume, an index's candidates, priority, dYdX.
 HOT = market(7, 0, 1, 1, 0, 0, 0, [(0, 100_000, 50_000)])
-flat = [(0, 100, -9_501 if i % 3 == 0 else -9_000) for i in range(9)] + [(5, 1, 0)]
+hot_flat = [(0, 100, -9_501 if i % 3 == 0 else -9_000) for i in range(9)] + [(5, 1, 0)]
 accts = [(0, i, 1) for i in range(9)] + [(1_000, 0, 3), (0, 9, 1), (0, 8, 4)]
 def acc(a):
     return [len(a)] + [x for t in a for x in t]
 for buf, start in [(8, 0), (2, 0), (2, 4), (0, 0), (8, 10), (8, 99)]:
-    case(f"scan_b{buf}_s{start}", "scan", [HOT], [100], 0, flat, [buf, start] + acc(accts))
-case("scan_at_95", "scan", [HOT], [95], 0, flat, [8, 0] + acc(accts[:9]))
+    case(f"scan_b{buf}_s{start}", "scan", [HOT], [100], 0, hot_flat, [buf, start] + acc(accts))
+case("scan_at_95", "scan", [HOT], [95], 0, hot_flat, [8, 0] + acc(accts[:9]))
 case("scan_missing_price", "scan", [HOT, HOT], [100], 0, [(1, 1, 0)], [4, 0] + acc([(0, 0, 1)]))
 iso = [(0, 100, -9_600), (0, -100, 10_400), (0, 100, -9_000), (0, 100, 0)]
 iso_acc = [(0, i, 1) for i in range(4)]
@@ -572,6 +621,107 @@ case("dydx_bad_delta", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_
 case("dydx_no_margin", "dydx", [], [], 0, [], [-8, 0, 0, 0, 0, 0, 5_000_000_000, -5, 10_000_000, 0, 0, -1, 5, 5, -8])
 case("dydx_oi_scaled", "dydx", [], [], 0, [], [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0, -4_000_000_000, -10_000_000, 5, 5, -8])
 case("dydx_no_tick", "dydx", [], [], 0, [], [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5, 10_000_000, 0, -4_501_000_000, -10_000_000, 5, 0, -8])
+
+# Batches: each account of a batch is its own one-account call.
+MA = market(1, 0, 1, 1, 10_000, 400_000, 0, [(0, 100_000, 50_000)])
+two = [(0, 100, -9_600), (0, -10, 1_100)]
+case("hbatch_three", "hbatch", [MA], [100], 0, two, acc([(0, 0, 1), (7, 0, 2), (0, 1, 5)]))
+case("hbatch_scan_accounts", "hbatch", [HOT], [95], 0, hot_flat, acc(accts))
+case("hbatch_missing_price", "hbatch", [HOT, HOT], [100], 0, [(1, 1, 0)], acc([(0, 0, 1), (5, 0, 0)]))
+case("hbatch_empty", "hbatch", [MA], [100], 0, two, [0])
+for kind, buf, band, order, per in [(0, 0, 0, 0, 2), (0, 50_000, 0, 1, 2), (1, 0, 10_000, 2, 2), (0, 0, 0, 0, 1)]:
+    case(f"pbatch_k{kind}_b{buf}_o{order}_l{per}", "pbatch", [MA], [100], 0, two,
+         [kind, buf, band, order, per] + acc([(0, 0, 1), (200, 0, 1), (0, 0, 2), (-300, 0, 2), (0, 1, 1), (0, 2, 1)]))
+case("pbatch_scan_accounts", "pbatch", [HOT], [95], 0, hot_flat, [0, 0, 0, 0, 2] + acc(accts))
+BTC = [-8, 0, 200_000, 500_000, 0, 0, 5_000_000_000, -5]
+dpos = [BTC + [100_000_000, -45_000_000_000], BTC + [-100_000_000, 55_000_000_000],
+        [-8, 20_000_000, 200_000, 500_000, 1_000_000_000, 20_000_000_000, 5_000_000_000, -5, 10_000_000, 0]]
+def dbatch(name, positions, accounts):
+    case(name, "dbatch", [], [], 0, [], [len(positions)] + [x for p in positions for x in p] + acc(accounts))
+dbatch("dbatch_btc", dpos, [(1_000_000_000, 0, 1), (-2_000_000_000, 0, 1), (0, 1, 1), (0, 0, 2), (-4_000_000_000, 2, 1),
+                            (0, 1, 5), (7, 0, 0)])
+dbatch("dbatch_overflow", [BTC + [1 << 62, 0]], [(0, 0, 1), (0, 0, 0)])
+dbatch("dbatch_bad_tier", [[-8, 0, 1_100_000, 500_000, 0, 0, 5_000_000_000, -5, 1, 0]], [(0, 0, 1)])
+dbatch("dbatch_empty", [], [(5, 0, 0), (0, 0, 1)])
+
+# The unified scan: the README's book, 12 accounts of 40 SOL and (6 − i) ×
+# 300 USDC with the BTC long cross, every third an isolated 0.01 BTC short
+# with 10 × i USD of equity. Binance's ladder: the cross pools of i ≥ 5 and
+# the isolated pool of i = 0 are hits (8 of 16 pools).
+u_bal, u_pos, u_acc = [], [], []
+for i in range(12):
+    first_b, first_p = len(u_bal), len(u_pos)
+    u_bal += [(1, 40_000_000_000), (0, (6 - i) * 300_000_000)]
+    u_pos.append(R_LONG)
+    if i % 3 == 0:
+        u_pos.append((0, 1, -1_000_000, 570_000_000 + i * 10_000_000, 1_500, 0, 0))
+    u_acc.append((first_b, 2, first_p, len(u_pos) - first_p))
+def uscan(name, accounts, start, hits_len, ladder=BPM, **kw):
+    readme(name, u_pos, 0, 12, 0, ladder, balances=u_bal, **kw)
+    cases[-1] += " A " + " ".join(str(x) for x in [len(accounts)] + [x for a in accounts for x in a])
+    cases[-1] += " S " + " ".join(str(x) for x in [*start, hits_len])
+uscan("uscan_all", u_acc, (0, 0), 16)
+uscan("uscan_b2", u_acc, (0, 0), 2)
+uscan("uscan_b2_from_0_1", u_acc, (0, 1), 2)
+uscan("uscan_b2_from_7_0", u_acc, (7, 0), 2)
+uscan("uscan_b0", u_acc, (0, 0), 0)
+uscan("uscan_past_the_end", u_acc, (20, 0), 4)
+uscan("uscan_standard", u_acc, (0, 0), 16, ladder=STD)
+uscan("uscan_malformed", u_acc[:2] + [(99, 1, 0, 0)] + u_acc[2:3], (0, 0), 16)
+uscan("uscan_missing_asset_price", u_acc, (0, 0), 16, asset_prices=[1])
+
+# Aave v3: Aave's test_partial_liquidate_variable_borrow (USDX $1, 6
+# decimals; WBTC $20,250, 8 decimals; LT 86 %, bonus 105 %, fee 10 %; 1 WBTC
+# supplied, 20,500 USDX borrowed) and variations.
+def reserve(price, decimals, collateral=0, debt=0, use=0, lt=8_600, bonus=10_500, fee=1_000, li=0, bi=0):
+    return [price, decimals, lt, bonus, fee, li, bi, collateral, debt, use]
+def aave(name, reserves, ci, di, cover, receive=0):
+    case(name, "aave", [], [], 0, [], [len(reserves)] + [x for r in reserves for x in r] + [ci, di, cover, receive])
+USDX = reserve(100_000_000, 6, debt=20_500_000_000)
+WBTC = reserve(2_025_000_000_000, 8, collateral=100_000_000, use=1)
+aave("aave_partial_106", [USDX, WBTC], 1, 0, 106_000_000)
+aave("aave_max", [USDX, WBTC], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_a_token", [USDX, WBTC], 1, 0, 106_000_000, 1)
+aave("aave_half_close_factor", [reserve(100_000_000, 6, debt=18_000_000_000), WBTC], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_healthy", [reserve(100_000_000, 6, debt=10_000_000_000), WBTC], 1, 0, 106_000_000)
+aave("aave_deficit", [USDX, reserve(2_025_000_000_000, 8, collateral=1_000_000, use=1)], 1, 0, 9_223_372_036_854_775_807)
+aave("aave_indexes", [reserve(100_000_000, 6, debt=20_000_000_000, bi=50_000_000_000_000_000),
+                      reserve(2_025_000_000_000, 8, collateral=100_000_000, use=1, li=20_000_000_000_000_000)], 1, 0, 500_000_000)
+aave("aave_not_collateral", [USDX, reserve(2_025_000_000_000, 8, collateral=100_000_000)], 1, 0, 106_000_000)
+aave("aave_unknown_reserve", [USDX, WBTC], 2, 0, 106_000_000)
+aave("aave_too_few_user_reserves", [USDX], 0, 0, 1)
+
+# dYdX v4's remaining functions on its BTC market (0.1 BTC long at $50,000,
+# 10 % IMF... as the dydx cases): variations of the fill, the config, the
+# block's history.
+def dmore(name, quantums=10_000_000, quote=0, usdc=-4_501_000_000, custom=0, delta=-10_000_000, oi_quote=2_000_000, genesis=0,
+          fill=(10_000_000, 56_100_000_000, 0), fee=5_000, block=(0, 0, 0), ids=(), tier=(200_000, 500_000, 1_000_000, 3_000_000)):
+    args = [-8, 0, tier[0], tier[1], tier[2], tier[3], 5_000_000_000, -5, quantums, quote, usdc, custom, delta, oi_quote, genesis, 5, 5, -8,
+            *fill, fee, *block, len(ids), *ids]
+    case(name, "dydxmore", [], [], 0, [], args)
+dmore("dydxmore_btc")
+dmore("dydxmore_genesis", genesis=1, quantums=1_000_000_000, usdc=-45_100_000_000, delta=-100_000_000, fill=(100_000_000, 50_000_000_000, 0))
+dmore("dydxmore_custom_imf", custom=500_000, oi_quote=2_500_000)
+dmore("dydxmore_short", quantums=-10_000_000, usdc=5_499_000_000, delta=10_000_000, fill=(10_000_000, 44_000_000_000, 1))
+dmore("dydxmore_block_used", genesis=1, block=(40_000_000_000, 100_000_000_000, 1), ids=(3,))
+dmore("dydxmore_already_liquidated", ids=(0,))
+dmore("dydxmore_block_exceeded", genesis=1, block=(200_000_000_000, 0, 1))
+dmore("dydxmore_bad_tier", tier=(200_000, 500_000, 4_000_000, 3_000_000))
+dmore("dydxmore_bad_delta", delta=1)
+
+# Index maintenance: the iso accounts (longs keyed 102 and 95, a short at 99,
+# a long with no liquidation price) re-keyed, removed, crossed and confirmed.
+def ixm(name, marks, frm, to, start=0, out_len=4, rekey=(0, 0), remove=9, hits=4, capacity=4, accounts=iso_acc, market=0):
+    case(name, "ixmaint", [HOT], marks, 0, iso, [market, capacity, frm, to, start, out_len, rekey[0], rekey[1], remove, hits] + acc(accounts))
+ixm("ixmaint_down_to_95", [95], 100, 95)
+ixm("ixmaint_up_to_100", [100], 90, 100)
+ixm("ixmaint_rekey_0", [95], 100, 90, rekey=(0, 500))
+ixm("ixmaint_rekey_short", [100], 90, 110, rekey=(1, -300), remove=0)
+ixm("ixmaint_remove_2", [90], 100, 90, remove=2)
+ixm("ixmaint_page", [90], 200, 1, start=1, out_len=1, hits=1)
+ixm("ixmaint_no_hits_room", [95], 100, 95, hits=0)
+ixm("ixmaint_rekey_unknown", [95], 100, 95, rekey=(7, 0))
+ixm("ixmaint_rekey_full", [95], 100, 95, capacity=2, rekey=(3, -10_000))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.txt"), "w") as f:

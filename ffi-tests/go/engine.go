@@ -40,6 +40,9 @@ func (p *Policy) SetWholeStepsWithBlockLimit(maxNotional int64) {
 	p.escalation.backstop_on_infeasible = 0
 }
 
+// SetPriceBand sets partliq_policy.price_band_ppm (checked by the library).
+func (p *Policy) SetPriceBand(ppm uint32) { p.price_band_ppm = C.uint32_t(ppm) }
+
 // ValidatePolicy is partliq_policy_validate.
 func ValidatePolicy(p *Policy) error { return check(C.partliq_policy_validate(p)) }
 

@@ -129,7 +129,7 @@ func ScannerScan(mem unsafe.Pointer, length int, p *Pool, accounts []ScanAccount
 		(*C.partliq_scan_account)(first(accounts)), C.size_t(len(accounts)), c.positions, c.nPositions, C.size_t(start),
 		(*C.partliq_scan_hit)(first(hits)), C.size_t(hitsLen), (*C.partliq_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return ScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }
@@ -145,7 +145,7 @@ func ScannerConfirm(mem unsafe.Pointer, length int, p *Pool, entries []IndexEntr
 		(*C.partliq_scan_account)(first(accounts)), C.size_t(len(accounts)), c.positions, c.nPositions, C.size_t(start),
 		(*C.partliq_scan_hit)(first(hits)), C.size_t(hitsLen), (*C.partliq_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return ScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }
@@ -419,6 +419,12 @@ func DydxMainnetGenesis() DydxConfig {
 	return c
 }
 
+// DydxConfigValidate is partliq_dydx_liquidation_config_validate: dYdX's
+// LiquidationsConfig.Validate.
+func DydxConfigValidate(cfg *DydxConfig) error {
+	return check(C.partliq_dydx_liquidation_config_validate((*C.partliq_dydx_liquidation_config)(unsafe.Pointer(cfg))))
+}
+
 // DydxAdjustedInitialMarginPPM is partliq_dydx_adjusted_initial_margin_ppm.
 func DydxAdjustedInitialMarginPPM(tier *DydxLiquidityTier, oi int64) (uint32, error) {
 	var v uint32
@@ -570,7 +576,10 @@ func AaveLiquidationCall(reserves []AaveReserve, user []AaveUserReserve, call *A
 		(*C.partliq_aave_user_reserve)(first(user)), C.size_t(len(user)), (*C.partliq_aave_call)(unsafe.Pointer(call)),
 		(*C.partliq_aave_user_reserve)(first(after)), C.size_t(len(after)), (*C.partliq_i128)(first(deficits)), C.size_t(len(deficits)),
 		(*C.partliq_aave_liquidation)(unsafe.Pointer(&l))))
-	return l, after, deficits, err
+	if err != nil {
+		return AaveLiquidation{}, nil, nil, err
+	}
+	return l, after, deficits, nil
 }
 
 // UnifiedScanAccount is partliq_unified_scan_account: a range of the flat
@@ -625,7 +634,7 @@ func UnifiedScan(b *Book, flat *UnifiedAccount, accounts []UnifiedScanAccount, s
 		(*C.partliq_margin_ladder)(unsafe.Pointer(&ladder)), (*C.partliq_unified_scan_hit)(first(hits)), C.size_t(hitsLen),
 		(*C.partliq_unified_scan_outcome)(unsafe.Pointer(&out))))
 	if err != nil {
-		return out, nil, err
+		return UnifiedScanOutcome{}, nil, err
 	}
 	return out, hits[:out.Count], nil
 }

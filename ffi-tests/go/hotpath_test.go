@@ -373,3 +373,34 @@ func TestUnifiedScanIsEveryPool(t *testing.T) {
 		t.Fatalf("malformed: %+v, %v", out, err)
 	}
 }
+
+// dYdX's LiquidationsConfig.Validate: both presets pass; a bankruptcy
+// adjustment below 10⁶ or a zero block limit is INVALID_LIQUIDATION_CONFIG
+// (64), a fee above 10⁶ ppm FRACTION_ABOVE_100_PERCENT (16).
+func TestDydxConfigValidate(t *testing.T) {
+	for _, cfg := range []DydxConfig{DydxCodeDefault(), DydxMainnetGenesis()} {
+		if err := DydxConfigValidate(&cfg); err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+	}
+	cases := []struct {
+		edit func(*DydxConfig)
+		want Status
+	}{
+		{func(c *DydxConfig) { c.BankruptcyAdjustmentPPM = 999_999 }, 64},
+		{func(c *DydxConfig) { c.MaxNotionalLiquidated = 0 }, 64},
+		{func(c *DydxConfig) { c.SpreadToMaintenanceMarginRatioPPM = 0 }, 64},
+		{func(c *DydxConfig) { c.MaxLiquidationFeePPM = 1_000_001 }, 16},
+		{func(c *DydxConfig) { c.MaxPositionPortionLiquidatedPPM = 1_000_001 }, 16},
+	}
+	for i, c := range cases {
+		cfg := DydxCodeDefault()
+		c.edit(&cfg)
+		if err := DydxConfigValidate(&cfg); !errors.Is(err, c.want) {
+			t.Fatalf("case %d: %v, want %d", i, err, c.want)
+		}
+	}
+	if err := DydxConfigValidate(nil); !errors.Is(err, StatusNullPointer) {
+		t.Fatalf("NULL: %v", err)
+	}
+}

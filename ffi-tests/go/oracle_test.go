@@ -195,3 +195,30 @@ func TestRunGuardedUnifiedLiquidation(t *testing.T) {
 		}
 	}
 }
+
+// The order limit around the guard's limit source: long 100 at 100, quote
+// balance −9,600 (equity 400 < MM 500, bankruptcy 96), the core's default
+// policy with a 2 % band. Around
+// the oracle (the trigger) ⌊98⌋ = 98 and 400 − 2x ≥ 500 − 5x ⇒ 34 units;
+// around the mark 102 ⌊99.96⌋ = 99 and 400 − x ≥ 500 − 5x ⇒ 25 units;
+// around the mark 95 (below the mark for a sell) held at 98, 34 units.
+func TestGuardedLimitSource(t *testing.T) {
+	m := marketA()
+	m.LiquidationFeePPM = 0
+	pool := &Pool{Markets: []Market{m}, Prices: []int64{100}, Positions: []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9600}}}
+	policy := PolicyDefault()
+	policy.SetPriceBand(20000)
+	for _, c := range []struct {
+		source uint32
+		mark   int64
+		units  int64
+		limit  int64
+	}{{SourceOracle, 102, -34, 98}, {SourceMark, 102, -25, 99}, {SourceMark, 95, -34, 98}} {
+		g := PriceGuard{MaxStaleness: 60, Limit: c.source}
+		feeds := []PriceFeed{{Oracle: 100, PublishTime: 1000, Mark: c.mark}}
+		d, legs, err := RunGuardedPipeline(pool, feeds, &g, &policy, &AccountState{}, nil, 1000, 1, 1)
+		if err != nil || d.Reason != ReasonTargetRestored || len(legs) != 1 || legs[0].SizeDelta != c.units || legs[0].LimitPrice != c.limit {
+			t.Fatalf("%+v: %+v %+v %v", c, d, legs, err)
+		}
+	}
+}

@@ -207,13 +207,7 @@ func runCase(t *testing.T, line string) string {
 		var p Plan
 		var legs []PlanLeg
 		p, legs, err = PlanLiquidation(pool, params, int(k.int()))
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d %d %s %s %d %d %d", p.Status, p.LegCount, health(p.HealthBefore), health(p.HealthAfter), p.RequiredEquityAfter, p.Shortfall,
-			p.DustClosed)
-		for _, l := range legs {
-			fmt.Fprintf(&b, " | %d %d %d %d %d", l.PositionIndex, l.SizeDelta, l.LimitPrice, l.ExpectedCash, l.ExpectedFee)
-		}
-		res = b.String()
+		res = planWords(p, legs, " | ")
 	case "bankrupt":
 		var b Bankruptcy
 		b, err = BankruptcyPrice(pool, uint32(k.int()), k.int())
@@ -246,6 +240,18 @@ func runCase(t *testing.T, line string) string {
 		res, err = runPriority(k)
 	case "dydx":
 		res, err = runDydx(k)
+	case "hbatch":
+		res, err = runHealthBatch(k, pool)
+	case "pbatch":
+		res, err = runPlanBatch(k, pool)
+	case "dbatch":
+		res, err = runDydxBatch(k)
+	case "aave":
+		res, err = runAave(k)
+	case "dydxmore":
+		res, err = runDydxMore(k)
+	case "ixmaint":
+		res, err = runIndexMaintenance(k, pool)
 	default:
 		t.Fatalf("unknown op %s", op)
 	}
@@ -381,5 +387,102 @@ func TestDydxSubaccountRiskBatch(t *testing.T) {
 	// is UNKNOWN_POSITION, the batch itself is fine.
 	if _, errs, err := DydxSubaccountRiskBatch(accs[:1], nil); err != nil || errs[0] != StatusUnknownPosition {
 		t.Fatalf("empty positions array: %v / %v", err, errs)
+	}
+}
+
+// The batches refuse a length that does not match and NULL pointers with
+// their boundary status, and write nothing (outputs keep their sentinels).
+func TestBatchRefusalsWriteNothing(t *testing.T) {
+	pool := &Pool{Markets: []Market{marketA()}, Prices: []int64{100}, Positions: []Position{{MarketIndex: 0, Size: 100, QuoteBalance: -9600}}}
+	accs := []BatchAccount{{FirstPosition: 0, PositionCount: 1}, {Collateral: 200, FirstPosition: 0, PositionCount: 1}, {FirstPosition: 1, PositionCount: 1}}
+	sentinel := func() ([]Health, []Status) {
+		out := make([]Health, 3)
+		st := make([]Status, 3)
+		for i := range out {
+			out[i].Equity = 42
+			st[i] = 7
+		}
+		return out, st
+	}
+	untouched := func(what string, out []Health, st []Status) {
+		for i := range out {
+			if out[i] != (Health{Equity: 42}) || st[i] != 7 {
+				t.Fatalf("%s: account %d written: %+v %d", what, i, out[i], st[i])
+			}
+		}
+	}
+	out, st := sentinel()
+	if s := rawPoolHealthBatch(pool, accs, 3, out, st, 2); s != StatusBadLength {
+		t.Fatalf("out_len 2 for 3 accounts: %v", s)
+	}
+	untouched("out_len 2", out, st)
+	if s := rawPoolHealthBatch(pool, nil, 3, out, st, 3); s != StatusNullPointer {
+		t.Fatalf("NULL accounts: %v", s)
+	}
+	untouched("NULL accounts", out, st)
+	if s := rawPoolHealthBatch(pool, accs, 3, out, nil, 3); s != StatusNullPointer {
+		t.Fatalf("NULL statuses: %v", s)
+	}
+	untouched("NULL statuses", out, st)
+	if s := rawPoolHealthBatch(pool, accs, 3, out, st, 3); s != StatusOK || out[0].Equity != 400 || st[2] != StatusUnknownPosition {
+		t.Fatalf("the right call: %v %+v %v", s, out[0], st)
+	}
+
+	// Plans: legs_len not accounts × legs_per_account, NULL params.
+	params := PlanParams{Target: Target{Kind: TargetMaintenance}, Order: OrderLargestMaintenance}
+	legs := make([]PlanLeg, 6)
+	legs[0].SizeDelta = 42
+	plans := make([]Plan, 3)
+	plans[0].LegCount = 42
+	_, st = sentinel()
+	if s := rawPlanLiquidationBatch(pool, accs, &params, legs, 5, 2, plans, st, 3); s != StatusBadLength {
+		t.Fatalf("legs_len 5 for 3 × 2: %v", s)
+	}
+	if s := rawPlanLiquidationBatch(pool, accs, nil, legs, 6, 2, plans, st, 3); s != StatusNullPointer {
+		t.Fatalf("NULL params: %v", s)
+	}
+	if legs[0].SizeDelta != 42 || plans[0].LegCount != 42 || st[0] != 7 {
+		t.Fatalf("plans written on refusal: %+v %+v %v", legs[0], plans[0], st)
+	}
+
+	// dYdX: out_len short, NULL positions with a length.
+	risk := []BatchDydxRisk{{NC: 42}, {NC: 42}}
+	_, st = sentinel()
+	if s := rawDydxSubaccountRiskBatch(accs[:2], []BatchDydxPosition{{}}, 1, risk, st, 1); s != StatusBadLength {
+		t.Fatalf("dYdX out_len 1 for 2: %v", s)
+	}
+	if s := rawDydxSubaccountRiskBatch(accs[:2], nil, 1, risk, st, 2); s != StatusNullPointer {
+		t.Fatalf("dYdX NULL positions: %v", s)
+	}
+	if risk[0].NC != 42 || risk[1].NC != 42 || st[0] != 7 {
+		t.Fatalf("dYdX written on refusal: %+v %v", risk, st)
+	}
+}
+
+// The unified scan refuses NULL hits with a length, a NULL outcome and a
+// NULL ladder, and writes nothing.
+func TestUnifiedScanRefusalsWriteNothing(t *testing.T) {
+	book, account := readmeUnified()
+	accounts := []UnifiedScanAccount{{BalanceCount: 2, PositionCount: 1}}
+	ladder := MarginLadderStandard()
+	out := UnifiedScanOutcome{Count: 42}
+	hits := []UnifiedScanHit{{AccountIndex: 42}, {AccountIndex: 42}}
+	if s := rawUnifiedScan(book, account, accounts, 1, &ladder, nil, 2, &out); s != StatusNullPointer || out.Count != 42 {
+		t.Fatalf("NULL hits: %v %+v", s, out)
+	}
+	if s := rawUnifiedScan(book, account, accounts, 1, &ladder, hits, 2, nil); s != StatusNullPointer || hits[0].AccountIndex != 42 {
+		t.Fatalf("NULL outcome: %v %+v", s, hits[0])
+	}
+	if s := rawUnifiedScan(book, account, accounts, 1, nil, hits, 2, &out); s != StatusNullPointer || out.Count != 42 || hits[0].AccountIndex != 42 {
+		t.Fatalf("NULL ladder: %v", s)
+	}
+	if s := rawUnifiedScan(book, account, nil, 1, &ladder, hits, 2, &out); s != StatusNullPointer || out.Count != 42 {
+		t.Fatalf("NULL accounts: %v", s)
+	}
+	// The README account is liquidatable at the standard ladder's
+	// liquidation rung: one hit, its cross pool.
+	if s := rawUnifiedScan(book, account, accounts, 1, &ladder, hits, 2, &out); s != StatusOK || out.Count != 1 || hits[0].AccountIndex != 0 ||
+		hits[0].PoolIndex != 0 || hits[0].Health.Equity != 1999950000 {
+		t.Fatalf("the right call: %v %+v %+v", s, out, hits[0])
 	}
 }

@@ -158,6 +158,18 @@ func ValidateAsset(a *Asset) error {
 	return check(C.partliq_asset_validate((*C.partliq_asset)(unsafe.Pointer(a))))
 }
 
+// ValidatePerpRisk is partliq_perp_risk_validate: a market's risk extras
+// (INVALID_IMF_UNIT for a unit ≤ 0, FRACTION_ABOVE_100_PERCENT for a uPnL
+// weight above 10⁶ ppm).
+func ValidatePerpRisk(r *PerpRisk) error {
+	return check(C.partliq_perp_risk_validate((*C.partliq_perp_risk)(unsafe.Pointer(r))))
+}
+
+// ValidateMarginLadder is partliq_margin_ladder_validate.
+func ValidateMarginLadder(l *MarginLadder) error {
+	return check(C.partliq_margin_ladder_validate((*C.partliq_margin_ladder)(unsafe.Pointer(l))))
+}
+
 // MarginLadderStandard is partliq_margin_ladder_standard.
 func MarginLadderStandard() MarginLadder {
 	var l MarginLadder

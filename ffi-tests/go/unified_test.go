@@ -161,6 +161,9 @@ func runUnified(k *tokens, pool *Pool) (string, error) {
 	poolIndex, what, legsLen := uint32(k.int()), k.int(), int(k.int())
 	k.expect("L")
 	ladder := MarginLadder{WarningPPM: uint32(k.int()), ReduceOnlyPPM: uint32(k.int()), LiquidationPPM: uint32(k.int()), BackstopPPM: uint32(k.int())}
+	if what == 12 {
+		return runUnifiedScan(k, book, account, ladder)
+	}
 	if what >= 8 {
 		return runLending(k, what, book, account)
 	}
@@ -199,4 +202,45 @@ func runUnified(k *tokens, pool *Pool) (string, error) {
 		fmt.Fprintf(&b, " | %d %d %d %d %d", l.PositionIndex, l.SizeDelta, l.LimitPrice, l.ExpectedCash, l.ExpectedFee)
 	}
 	return b.String(), nil
+}
+
+// The validators: both ladders pass, a liquidation threshold below 100 % or
+// thresholds out of order is INVALID_MARGIN_LADDER (206); risk extras with
+// a unit of 0 are INVALID_IMF_UNIT (203), a uPnL weight above 100 %
+// FRACTION_ABOVE_100_PERCENT (16); NULL is NULL_POINTER.
+func TestValidateLadderAndPerpRisk(t *testing.T) {
+	for _, l := range []MarginLadder{MarginLadderStandard(), MarginLadderBinancePortfolioMargin()} {
+		if err := ValidateMarginLadder(&l); err != nil {
+			t.Fatalf("%+v: %v", l, err)
+		}
+	}
+	bpm := MarginLadderBinancePortfolioMargin()
+	low := bpm
+	low.LiquidationPPM = 999_999
+	swapped := bpm
+	swapped.WarningPPM, swapped.ReduceOnlyPPM = bpm.ReduceOnlyPPM, bpm.WarningPPM
+	for _, l := range []MarginLadder{low, swapped} {
+		if err := ValidateMarginLadder(&l); !errors.Is(err, Status(206)) {
+			t.Fatalf("%+v: %v", l, err)
+		}
+	}
+	if err := ValidateMarginLadder(nil); !errors.Is(err, StatusNullPointer) {
+		t.Fatalf("NULL ladder: %v", err)
+	}
+	ok := PerpRisk{IMFFactorPPM: 1_000, InitialUpnlWeightPPM: 1_000_000, IMFUnit: 1}
+	if err := ValidatePerpRisk(&ok); err != nil {
+		t.Fatal(err)
+	}
+	noUnit, heavy := ok, ok
+	noUnit.IMFUnit = 0
+	heavy.InitialUpnlWeightPPM = 1_000_001
+	if err := ValidatePerpRisk(&noUnit); !errors.Is(err, Status(203)) {
+		t.Fatalf("unit 0: %v", err)
+	}
+	if err := ValidatePerpRisk(&heavy); !errors.Is(err, Status(16)) {
+		t.Fatalf("weight above 100 %%: %v", err)
+	}
+	if err := ValidatePerpRisk(nil); !errors.Is(err, StatusNullPointer) {
+		t.Fatalf("NULL risk: %v", err)
+	}
 }

@@ -242,13 +242,58 @@ pub unsafe extern "C" fn partliq_plan_liquidation_batch(
     OK
 }
 
-/// One dYdX subaccount's risk: `subaccount_risk`'s sum, in its order
-/// (the USDC balance, then each position's risk in turn).
-fn dydx_one(a: &partliq_batch_account, positions: &[partliq_batch_dydx_position]) -> Result<partliq_batch_dydx_risk, partliq_status> {
-    let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(a.collateral) };
-    for p in range(a, positions)? {
-        total = total.checked_add(p.to_core()?.risk().map_err(status_of)?).map_err(status_of)?;
+/// The subaccount's total when every position takes the 64-bit path
+/// (`DydxPerpetual::position_risk_u64`), `None` as soon as one does not (or
+/// has a non-zero reserved field): the caller then computes the whole
+/// account on the checked path, so errors and their order are unchanged.
+///
+/// No sum is checked, and none needs to be: each position adds a
+/// requirement below `2^64` and a net collateral `±notional + quote
+/// balance` of magnitude below `2^64 + 2^63 < 2^65`, an account holds at
+/// most `2^32 − 1` positions, so every partial sum stays below
+/// `2^63 + 2^32 × 2^65 < 2^98` in magnitude — far inside `i128`; the
+/// checked sums of the exact path give the same values.
+#[inline(always)]
+fn dydx_fast(usdc: i64, ps: &[partliq_batch_dydx_position]) -> Option<Risk> {
+    let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(usdc) };
+    for p in ps {
+        if p.reserved != 0 {
+            return None;
+        }
+        let perp = DydxPerpetual {
+            id: p.perpetual_id,
+            atomic_resolution: p.atomic_resolution,
+            open_interest: i128::from(p.open_interest),
+            liquidity_tier: LiquidityTier {
+                initial_margin_ppm: p.initial_margin_ppm,
+                maintenance_fraction_ppm: p.maintenance_fraction_ppm,
+                open_interest_lower_cap: p.open_interest_lower_cap,
+                open_interest_upper_cap: p.open_interest_upper_cap,
+            },
+        };
+        let r = perp.position_risk_u64(MarketPrice { price: p.price, exponent: p.price_exponent }, i128::from(p.quantums), 0)?;
+        total.mmr = total.mmr.wrapping_add(r.mmr);
+        total.imr = total.imr.wrapping_add(r.imr);
+        total.nc = total.nc.wrapping_add(r.nc.wrapping_add(i128::from(p.quote_balance)));
     }
+    Some(total)
+}
+
+/// One dYdX subaccount's risk: `subaccount_risk`'s sum, in its order
+/// (the USDC balance, then each position's risk in turn) — on the 64-bit
+/// path ([`dydx_fast`]) when every position takes it, else checked.
+fn dydx_one(a: &partliq_batch_account, positions: &[partliq_batch_dydx_position]) -> Result<partliq_batch_dydx_risk, partliq_status> {
+    let ps = range(a, positions)?;
+    let total = match dydx_fast(a.collateral, ps) {
+        Some(total) => total,
+        None => {
+            let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(a.collateral) };
+            for p in ps {
+                total = total.checked_add(p.to_core()?.risk().map_err(status_of)?).map_err(status_of)?;
+            }
+            total
+        }
+    };
     let narrow = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
     Ok(partliq_batch_dydx_risk {
         mmr: narrow(total.mmr)?,
@@ -542,5 +587,119 @@ mod tests {
         // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, null(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
         assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
+    }
+
+    /// The batch's whole-account 64-bit loop against the checked loop it
+    /// replaces where it applies (every position `to_core`, `risk`, checked
+    /// sums — the reference below), on 4,000 pseudo-random subaccounts of 0–5
+    /// positions: values at the edges of `i64` / `u64`, exponents on both
+    /// sides of the inline division, open-interest caps around the open
+    /// interest's notional (the interpolating band takes the checked path),
+    /// fractions above 100 %, and reserved fields. Same status, same figures.
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn dydx_batch_fast_loop_is_the_checked_loop() {
+        fn next(seed: &mut u64) -> u64 {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            *seed
+        }
+        // One of `vs` two times in three, else any u64.
+        fn pick_in(seed: &mut u64, vs: &[u64]) -> u64 {
+            let r = next(seed);
+            if r % 3 == 0 {
+                next(seed)
+            } else {
+                vs[(r / 3 % vs.len() as u64) as usize]
+            }
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let edges = [0, 1, 2, 999_999, 1_000_000, 1_000_001, 3_000_000_000_000, 5_700_000_000, i64::MAX as u64, u64::MAX];
+        let (mut positions, mut accounts) = (Vec::new(), Vec::new());
+        let (mut fast, mut checked) = (0, 0);
+        for _ in 0..4000 {
+            let first = positions.len() as u32;
+            let n = pick_in(&mut seed, &[0, 1, 2, 3, 4, 5]) % 6;
+            for _ in 0..n {
+                let open_interest = pick_in(&mut seed, &edges) as i64;
+                let price = pick_in(&mut seed, &edges);
+                let (atomic_resolution, price_exponent) =
+                    (-((pick_in(&mut seed, &[4, 8, 10, 12, 25, 40]) % 41) as i32), -((pick_in(&mut seed, &[3, 5, 9, 20]) % 24) as i32));
+                let oin =
+                    partliq::venues::dydx_v4::base_to_quote_quantums(i128::from(open_interest), atomic_resolution, price, price_exponent)
+                        .ok()
+                        .and_then(|v| u64::try_from(v.max(0)).ok())
+                        .unwrap_or(u64::MAX);
+                let caps = [0, 1, oin.saturating_sub(1), oin, oin.saturating_add(1), u64::MAX];
+                let (a, b) = (pick_in(&mut seed, &caps), pick_in(&mut seed, &caps));
+                positions.push(partliq_batch_dydx_position {
+                    perpetual_id: 0,
+                    atomic_resolution,
+                    open_interest,
+                    initial_margin_ppm: pick_in(&mut seed, &[0, 50_000, 1_000_000, 1_000_001]) as u32,
+                    maintenance_fraction_ppm: pick_in(&mut seed, &[0, 600_000, 1_000_000, 1_000_001]) as u32,
+                    open_interest_lower_cap: a.min(b),
+                    open_interest_upper_cap: if next(&mut seed) % 3 == 0 { 0 } else { a.max(b) },
+                    price,
+                    price_exponent,
+                    reserved: u32::from(next(&mut seed) % 50 == 0),
+                    quantums: pick_in(&mut seed, &edges) as i64,
+                    quote_balance: pick_in(&mut seed, &edges) as i64,
+                });
+            }
+            accounts.push(partliq_batch_account {
+                collateral: pick_in(&mut seed, &edges) as i64,
+                first_position: first,
+                position_count: n as u32,
+            });
+        }
+        let mut out = vec![partliq_batch_dydx_risk::default(); accounts.len()];
+        let mut st = vec![u32::MAX; accounts.len()];
+        // SAFETY: every pointer is valid for its length.
+        let r = unsafe {
+            partliq_dydx_subaccount_risk_batch(
+                accounts.as_ptr(),
+                accounts.len(),
+                positions.as_ptr(),
+                positions.len(),
+                out.as_mut_ptr(),
+                st.as_mut_ptr(),
+                accounts.len(),
+            )
+        };
+        assert_eq!(r, OK);
+        for (i, a) in accounts.iter().enumerate() {
+            let ps = range(a, &positions).unwrap();
+            // The reference: the checked loop alone.
+            let want = (|| {
+                let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(a.collateral) };
+                for p in ps {
+                    total = total.checked_add(p.to_core()?.risk().map_err(status_of)?).map_err(status_of)?;
+                }
+                let narrow = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
+                Ok(partliq_batch_dydx_risk {
+                    mmr: narrow(total.mmr)?,
+                    imr: narrow(total.imr)?,
+                    nc: narrow(total.nc)?,
+                    liquidatable: u32::from(total.is_liquidatable()),
+                    reserved: 0,
+                })
+            })();
+            match want {
+                Ok(w) => assert_eq!((st[i], out[i]), (OK, w), "account {i}"),
+                Err(e) => assert_eq!(st[i], e, "account {i}"),
+            }
+            if dydx_fast(a.collateral, ps).is_some() {
+                fast += 1;
+            } else {
+                checked += 1;
+            }
+        }
+        // Both loops ran, each on a good share of the accounts, and both
+        // figures and failures were compared.
+        let oks = st.iter().filter(|&&s| s == OK).count();
+        assert!(fast > 400 && checked > 400, "{fast} fast, {checked} checked");
+        assert!(oks > 400 && accounts.len() - oks > 400, "{oks} OK of {}", accounts.len());
     }
 }

@@ -106,6 +106,9 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             h.rung as u32
         )
     };
+    if what == 12 {
+        return Ok(unified_scan_case(t, &book, ladder, &balances, &positions));
+    }
     if what >= 8 {
         return lending_case(t, what, &account, &book);
     }
@@ -139,6 +142,45 @@ fn unified(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price]) -> core::re
             })
         }
     }
+}
+
+/// A unified scan (`what` 12): the core's `UnifiedScanner::scan_flat` over
+/// the accounts `A` (ranges of the flat B and U) from the cursor `S`.
+fn unified_scan_case(
+    t: &mut Tokens<'_>,
+    book: &MarginBook<'_>,
+    ladder: MarginLadder,
+    balances: &[AssetBalance],
+    positions: &[PerpPosition],
+) -> String {
+    t.expect("A");
+    let n = t.int();
+    let accounts: Vec<UnifiedScanAccount> = (0..n)
+        .map(|_| UnifiedScanAccount {
+            first_balance: t.int() as u32,
+            balance_count: t.int() as u32,
+            first_position: t.int() as u32,
+            position_count: t.int() as u32,
+        })
+        .collect();
+    t.expect("S");
+    let start = UnifiedCursor { account: t.int() as usize, pool: t.int() as usize };
+    let mut hits = std::vec![UnifiedScanHit::default(); t.int() as usize];
+    let scanner = UnifiedScanner::new(*book, ladder);
+    let r = scanner.scan_flat(&accounts, balances, positions, start, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    let mut s = format!(
+        "{} {} {} {} {} {} {} {}",
+        r.count, r.next.account, r.next.pool, r.resume.account, r.resume.pool, r.exact_checks, end, error
+    );
+    for h in &hits[..r.count] {
+        write!(s, " | {} {} {}", h.account_index, h.pool_index, uhealth(&h.health)).unwrap();
+    }
+    s
 }
 
 /// A unified health's figures (no pool count).
@@ -216,7 +258,7 @@ fn legs_case(
         (0..n).map(|_| AssetLiquidationFees { liquidator_bonus: Ppm(t.int() as u32), insurance_fee: Ppm(t.int() as u32) }).collect();
     t.expect("T");
     let (kind, buffer, band) = (t.int(), t.int(), t.int());
-    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer) };
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(band as u32), target: target(kind, buffer), perp_limit: None };
     if what == 7 {
         t.expect("O");
         let objective = if t.int() == 0 { PlanObjective::LeastValue } else { PlanObjective::LeastCost };
@@ -513,6 +555,55 @@ fn index_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], position
     Ok(s)
 }
 
+/// An index maintenance case: inserts, a re-key of one account with its
+/// collateral moved, a removal, the counts, a crossed query, and the
+/// scanner's exact confirmation of the entries it returned (format in
+/// `gen_cases.py`).
+fn index_maintenance_case(
+    t: &mut Tokens<'_>,
+    markets: &[Market],
+    prices: &[Price],
+    positions: &[Position],
+) -> core::result::Result<String, Error> {
+    let (market, capacity, from, to, start, out_len) =
+        (t.int() as u32, t.int() as usize, t.int(), t.int(), t.int() as usize, t.int() as usize);
+    let (rekey, delta, remove, hits_len) = (t.int() as usize, t.int(), t.int() as u32, t.int() as usize);
+    let mut accounts = scan_accounts_of(t);
+    let (mut longs, mut shorts) = (std::vec![IndexEntry::default(); capacity], std::vec![IndexEntry::default(); capacity]);
+    let mut ix = LiquidationIndex::new(market, &mut longs, &mut shorts);
+    let mut s = String::new();
+    for a in 0..accounts.len() as u32 {
+        let n = ix.insert_account(a, &accounts, positions, markets, prices, prices)?;
+        write!(s, "{n} ").unwrap();
+    }
+    if let Some(a) = accounts.get_mut(rekey) {
+        a.collateral = Quote(a.collateral.0 + delta);
+    }
+    let (removed, inserted) = ix.rekey_account(rekey as u32, &accounts, positions, markets, prices, prices)?;
+    let gone = ix.remove_account(remove);
+    write!(s, "{removed} {inserted} {gone} {} {}", ix.longs().len(), ix.shorts().len()).unwrap();
+    let all = crossed_of(ix.longs(), ix.shorts(), Price(from), Price(to));
+    let got: Vec<IndexEntry> = all.iter().skip(start).take(out_len).copied().collect();
+    write!(s, " {} {} {}", got.len(), start + got.len(), all.len()).unwrap();
+    for e in &got {
+        write!(s, " | {} {} {}", e.key, e.account, e.position).unwrap();
+    }
+    let mut table = std::vec![ScanMarket::EMPTY; markets.len()];
+    let scanner = Scanner::new(&mut table, markets, prices);
+    let mut hits = std::vec![ScanHit::default(); hits_len];
+    let r = scanner.confirm(&got, &accounts, positions, 0, &mut hits);
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (0, 0),
+        ScanEnd::BufferFull => (1, 0),
+        ScanEnd::Failed(e) => (2, e as u32),
+    };
+    write!(s, " ; {} {} {} {} {}", r.count, r.next, r.exact_checks, end, error).unwrap();
+    for h in &hits[..r.count] {
+        write!(s, " | {} {}", h.account_index, health(&h.health)).unwrap();
+    }
+    Ok(s)
+}
+
 /// A priority case: the core's order of 0..n.
 fn priority_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     let order = t.int();
@@ -561,6 +652,244 @@ fn dydx_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
     let clob = d::ClobPair { step_base_quantums: v[12] as u64, subticks_per_tick: v[13] as u32, quantum_conversion_exponent: v[14] as i32 };
     let subticks = d::fillable_price_to_subticks(price, v[8] > 0, &clob)?;
     Ok(format!("{mmr} {imr} {nc} {} {} {subticks}", words(price.num()), words(price.den())))
+}
+
+/// An account's range of the batch's positions, or `UNKNOWN_POSITION`.
+fn batch_range<'p, T>(a: &ScanAccount, positions: &'p [T]) -> core::result::Result<&'p [T], Error> {
+    let first = a.first_position as usize;
+    positions.get(first..first + a.position_count as usize).ok_or(Error::UnknownPosition)
+}
+
+/// One account's part of a batch's line: its status, then its figures when OK.
+fn part(r: core::result::Result<String, Error>) -> String {
+    match r {
+        Ok(s) => format!("0 {s}"),
+        Err(e) => format!("{}", e as u32),
+    }
+}
+
+/// A plan in the table's words, its legs after ` / ` (` | ` separates a
+/// batch's accounts).
+fn plan_words(p: &partliq::plan::Plan, legs: &[PlanLeg], sep: &str) -> String {
+    let mut s = format!(
+        "{} {} {} {} {} {} {}",
+        p.status as u32,
+        p.leg_count,
+        health(&p.health_before),
+        health(&p.health_after),
+        p.required_equity_after.0,
+        p.shortfall.0,
+        u8::from(p.dust_closed)
+    );
+    for l in &legs[..p.leg_count] {
+        write!(s, "{sep}{} {} {} {} {}", l.position_index, l.size_delta.0, l.limit_price.0, l.expected_cash.0, l.expected_fee.0).unwrap();
+    }
+    s
+}
+
+fn plan_params_of(t: &mut Tokens<'_>) -> PlanParams {
+    let (kind, buf, band, order) = (t.int(), t.int(), t.int(), t.int());
+    let order = match order {
+        0 => PlanOrder::LargestMaintenanceFirst,
+        1 => PlanOrder::BestReleasePerCostFirst,
+        _ => PlanOrder::ProRata,
+    };
+    PlanParams { target: target(kind, buf), price_band: Ppm(band as u32), order }
+}
+
+/// A health batch: each account's `pool_health` on its range of positions
+/// (what `partliq_pool_health_batch` must give).
+fn health_batch_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> String {
+    let accounts = scan_accounts_of(t);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, positions).and_then(|ps| pool_health(&Pool::new(a.collateral, ps), markets, prices).map(|h| health(&h))))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+/// A plan batch: each account's `plan_liquidation` on its range with the
+/// same leg room (what `partliq_plan_liquidation_batch` must give).
+fn plan_batch_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], positions: &[Position]) -> String {
+    let params = plan_params_of(t);
+    let per = t.int() as usize;
+    let accounts = scan_accounts_of(t);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, positions).and_then(|ps| {
+                let mut legs = std::vec![PlanLeg::default(); per];
+                plan_liquidation(&Pool::new(a.collateral, ps), markets, prices, &params, &mut legs).map(|p| plan_words(&p, &legs, " / "))
+            }))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+/// A dYdX batch: each subaccount's `subaccount_risk` on its range, figures
+/// beyond 64 bits `OVERFLOW` (what `partliq_dydx_subaccount_risk_batch`
+/// must give).
+fn dydx_batch_case(t: &mut Tokens<'_>) -> String {
+    use partliq::venues::dydx_v4 as d;
+    let n = t.int();
+    let positions: Vec<d::DydxPosition> = (0..n)
+        .map(|_| {
+            let v: Vec<i64> = (0..10).map(|_| t.int()).collect();
+            d::DydxPosition {
+                perpetual: d::DydxPerpetual {
+                    id: 0,
+                    atomic_resolution: v[0] as i32,
+                    open_interest: i128::from(v[1]),
+                    liquidity_tier: d::LiquidityTier {
+                        initial_margin_ppm: v[2] as u32,
+                        maintenance_fraction_ppm: v[3] as u32,
+                        open_interest_lower_cap: v[4] as u64,
+                        open_interest_upper_cap: v[5] as u64,
+                    },
+                },
+                price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
+                quantums: i128::from(v[8]),
+                quote_balance: i128::from(v[9]),
+            }
+        })
+        .collect();
+    let accounts = scan_accounts_of(t);
+    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let parts: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            part(batch_range(a, &positions).and_then(|ps| {
+                let r = d::subaccount_risk(i128::from(a.collateral.0), ps)?;
+                Ok(format!("{} {} {} {}", fits(r.mmr)?, fits(r.imr)?, fits(r.nc)?, u8::from(r.is_liquidatable())))
+            }))
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+/// An Aave v3 case: the account, the close factor, the collateral quote
+/// for the cover against the user's collateral balance, the liquidation
+/// call (format in `gen_cases.py`); the first failing call's status.
+fn aave_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    use partliq::venues::aave_v3 as a;
+    const RAY: i128 = 1_000_000_000_000_000_000_000_000_000;
+    let n = t.int();
+    let mut reserves = Vec::new();
+    let mut user = Vec::new();
+    for _ in 0..n {
+        let v: Vec<i64> = (0..10).map(|_| t.int()).collect();
+        reserves.push(a::Reserve {
+            price: i128::from(v[0]),
+            decimals: v[1] as u32,
+            liquidation_threshold: v[2] as u32,
+            liquidation_bonus: v[3] as u32,
+            liquidation_protocol_fee: v[4] as u32,
+            liquidity_index: RAY + i128::from(v[5]) * 1_000_000_000,
+            variable_borrow_index: RAY + i128::from(v[6]) * 1_000_000_000,
+        });
+        user.push(a::UserReserve { scaled_collateral: i128::from(v[7]), scaled_debt: i128::from(v[8]), use_as_collateral: v[9] == 1 });
+    }
+    let (ci, di, cover, receive) = (t.int() as usize, t.int() as usize, i128::from(t.int()), t.int() == 1);
+    let acc = a::account_data(&reserves, &user)?;
+    let mut s = format!(
+        "{} {} {} {}",
+        words(acc.total_collateral_base),
+        words(acc.total_debt_base),
+        words(acc.avg_liquidation_threshold),
+        words(acc.health_factor)
+    );
+    let cf = a::close_factor(&reserves, &user, ci, di)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(cf.max_liquidatable_debt),
+        words(cf.reserve_debt),
+        words(cf.reserve_debt_base),
+        words(cf.reserve_collateral),
+        words(cf.reserve_collateral_base),
+        cf.rule as u32
+    )
+    .unwrap();
+    let q = a::collateral_for_debt(&reserves[ci], &reserves[di], cover, cf.reserve_collateral, reserves[ci].liquidation_bonus)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(q.collateral_to_liquidator),
+        words(q.debt_repaid),
+        words(q.protocol_fee),
+        words(q.bonus_collateral),
+        words(q.base_collateral),
+        u8::from(q.capped_by_balance)
+    )
+    .unwrap();
+    let call = a::LiquidationCall { collateral_index: ci, debt_index: di, debt_to_cover: cover, receive_a_token: receive };
+    let mut after = std::vec![a::UserReserve::default(); reserves.len()];
+    let mut deficits = std::vec![0i128; reserves.len()];
+    let l = a::liquidation_call(&reserves, &user, &call, &mut after, &mut deficits)?;
+    write!(
+        s,
+        " {} {} {} {} {} {}",
+        words(l.debt_repaid),
+        words(l.collateral_to_liquidator),
+        words(l.protocol_fee),
+        words(l.deficit),
+        l.dust as u32,
+        l.bad_debt_reserves
+    )
+    .unwrap();
+    for (u, d) in after.iter().zip(&deficits) {
+        write!(s, " | {} {} {}", words(u.scaled_collateral), words(u.scaled_debt), words(*d)).unwrap();
+    }
+    Ok(s)
+}
+
+/// A dYdX v4 case of the remaining functions (format in `gen_cases.py`):
+/// the adjusted IMF, the position's risk, the subaccount's, the bankruptcy
+/// quote, the insurance fund delta, the notional limits, the block limits
+/// left, the liquidatable size; the first failing call's status.
+fn dydx_more_case(t: &mut Tokens<'_>) -> core::result::Result<String, Error> {
+    use partliq::venues::dydx_v4 as d;
+    let v: Vec<i64> = (0..25).map(|_| t.int()).collect();
+    let n = t.int();
+    let ids: Vec<u32> = (0..n).map(|_| t.int() as u32).collect();
+    let tier = d::LiquidityTier {
+        initial_margin_ppm: v[2] as u32,
+        maintenance_fraction_ppm: v[3] as u32,
+        open_interest_lower_cap: v[4] as u64,
+        open_interest_upper_cap: v[5] as u64,
+    };
+    tier.validate()?;
+    let imf = tier.adjusted_initial_margin_ppm(i128::from(v[13]))?;
+    let p = d::DydxPosition {
+        perpetual: d::DydxPerpetual { id: 0, atomic_resolution: v[0] as i32, open_interest: i128::from(v[1]), liquidity_tier: tier },
+        price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
+        quantums: i128::from(v[8]),
+        quote_balance: i128::from(v[9]),
+    };
+    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let own = p.perpetual.net_collateral_and_margin(p.price, p.quantums, p.quote_balance, v[11] as u32)?;
+    let (mmr, imr, nc) = (fits(own.mmr)?, fits(own.imr)?, fits(own.nc)?);
+    let total = d::subaccount_risk(i128::from(v[10]), &[p])?;
+    let (tm, ti, tn) = (fits(total.mmr)?, fits(total.imr)?, fits(total.nc)?);
+    let bankruptcy = fits(d::bankruptcy_price_quote_quantums(&p, &total, i128::from(v[12]))?)?;
+    let clob = d::ClobPair { step_base_quantums: v[15] as u64, subticks_per_tick: v[16] as u32, quantum_conversion_exponent: v[17] as i32 };
+    let fill = d::LiquidationFill { is_buy: v[20] == 1, fill_amount: v[18] as u64, subticks: v[19] as u64 };
+    let fund = fits(d::liquidation_insurance_fund_delta(&p, &total, &clob, v[21] as u32, &fill)?)?;
+    let cfg = if v[14] == 1 { d::LiquidationConfig::mainnet_genesis() } else { d::LiquidationConfig::code_default() };
+    let limits = d::max_and_min_position_notional_liquidatable(&p, &cfg.position_block_limits)?;
+    let (min, max) = (fits(limits.min)?, fits(limits.max)?);
+    let info = d::SubaccountLiquidationInfo {
+        perpetuals_liquidated: &ids,
+        notional_liquidated: v[22] as u64,
+        quantums_insurance_lost: v[23] as u64,
+    };
+    let block = &cfg.subaccount_block_limits;
+    let notional_left = fits(d::subaccount_max_notional_liquidatable(block, &info, v[24] as u32)?)?;
+    let lost_left = fits(d::subaccount_max_insurance_lost(block, &info, v[24] as u32)?)?;
+    let size = fits(d::liquidatable_position_size_delta(&p, &clob, &cfg, &info)?)?;
+    Ok(format!("{imf} {mmr} {imr} {nc} {tm} {ti} {tn} {bankruptcy} {fund} {min} {max} {notional_left} {lost_left} {size}"))
 }
 
 /// One output line (without the newline).
@@ -622,31 +951,9 @@ fn run_case(line: &str) -> String {
             })
         }
         "plan" => {
-            let (kind, buf, band, order, legs_len) = (t.int(), t.int(), t.int(), t.int(), t.int());
-            let order = match order {
-                0 => PlanOrder::LargestMaintenanceFirst,
-                1 => PlanOrder::BestReleasePerCostFirst,
-                _ => PlanOrder::ProRata,
-            };
-            let params = PlanParams { target: target(kind, buf), price_band: Ppm(band as u32), order };
-            let mut legs = std::vec![PlanLeg::default(); legs_len as usize];
-            plan_liquidation(&pool, &markets, &prices, &params, &mut legs).map(|p| {
-                let mut s = format!(
-                    "{} {} {} {} {} {} {}",
-                    p.status as u32,
-                    p.leg_count,
-                    health(&p.health_before),
-                    health(&p.health_after),
-                    p.required_equity_after.0,
-                    p.shortfall.0,
-                    u8::from(p.dust_closed)
-                );
-                for l in &legs[..p.leg_count] {
-                    write!(s, " | {} {} {} {} {}", l.position_index, l.size_delta.0, l.limit_price.0, l.expected_cash.0, l.expected_fee.0)
-                        .unwrap();
-                }
-                s
-            })
+            let params = plan_params_of(&mut t);
+            let mut legs = std::vec![PlanLeg::default(); t.int() as usize];
+            plan_liquidation(&pool, &markets, &prices, &params, &mut legs).map(|p| plan_words(&p, &legs, " | "))
         }
         "bankrupt" => {
             let (i, d) = (t.int(), t.int());
@@ -699,6 +1006,12 @@ fn run_case(line: &str) -> String {
         "index" => index_case(&mut t, &markets, &prices, &positions),
         "priority" => priority_case(&mut t),
         "dydx" => dydx_case(&mut t),
+        "hbatch" => Ok(health_batch_case(&mut t, &markets, &prices, &positions)),
+        "pbatch" => Ok(plan_batch_case(&mut t, &markets, &prices, &positions)),
+        "dbatch" => Ok(dydx_batch_case(&mut t)),
+        "aave" => aave_case(&mut t),
+        "dydxmore" => dydx_more_case(&mut t),
+        "ixmaint" => index_maintenance_case(&mut t, &markets, &prices, &positions),
         other => panic!("unknown op {other}"),
     };
     if op == "priority" && line.split_whitespace().skip_while(|w| *w != "A").nth(1).is_some_and(|o| o != "0" && o != "1") {

@@ -315,7 +315,11 @@ pub unsafe extern "C" fn partliq_initial_price(oracle: i64, stable: i64, held: u
 /// leg, every figure 0; a held market in its grace period →
 /// `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health; a held market
 /// whose price is not its feed's trigger price → `PRICE_NOT_GUARDED`.
-/// Otherwise `partliq_run_pipeline`. Every output written only on `OK`.
+/// Otherwise `partliq_run_pipeline`, except that each leg's limit price is
+/// priced around the guard's `limit` source of its market, held between
+/// the limit around the mark (never worse for the account) and the mark
+/// (never better), and the leg sized at it. Every output written only on
+/// `OK`.
 ///
 /// Statuses: `partliq_run_pipeline`'s, the guard's (`RESERVED_NOT_ZERO`,
 /// `INVALID_ENUM`), `MARKET_DATA_TOO_SHORT`, `PRICE_NOT_GUARDED`.

@@ -1,8 +1,10 @@
-//! The batch entry points `partliq_pool_health_batch` and
-//! `partliq_dydx_subaccount_risk_batch`: no crash; NULL arrays and lengths
+//! The batch entry points `partliq_pool_health_batch`,
+//! `partliq_plan_liquidation_batch` and `partliq_dydx_subaccount_risk_batch`:
+//! no crash; NULL arrays and lengths
 //! that disagree refused with a boundary status and nothing written;
 //! otherwise each account's status and figures are those of the one-account
-//! call on its range (`partliq_pool_health`, the core's `subaccount_risk`),
+//! call on its range (`partliq_pool_health`, `partliq_plan_liquidation` with
+//! the same leg room, the core's `subaccount_risk`),
 //! an account whose range leaves the positions array `UNKNOWN_POSITION`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -32,6 +34,10 @@ struct Input {
     dydx: Vec<DydxIn>,
     /// 0: right; 1: NULL out; 2: NULL statuses; 3: out_len one more.
     shape: u8,
+    /// The plan batch: target kind, buffer, band, order (any values: the
+    /// ABI's checks apply), leg slots per account (0: `BAD_LENGTH`), and
+    /// 0: right; 1: NULL plans; 2: NULL params; 3: legs_len one short.
+    plan: (u8, u32, u32, u8, u8, u8),
 }
 
 fuzz_target!(|inp: Input| {
@@ -113,6 +119,88 @@ fuzz_target!(|inp: Input| {
         untouched(&st, &out);
     }
 
+    // Plans: each account's as partliq_plan_liquidation's on its range.
+    let (kind, buffer, band, order, per, pshape) = inp.plan;
+    let params = partliq_plan_params {
+        target: partliq_target { kind: u32::from(kind % 3), buffer_ppm: buffer % 2_000_000 },
+        price_band_ppm: band % 1_200_000,
+        order: u32::from(order % 4),
+    };
+    let per = usize::from(per % 4);
+    let legs_len = if pshape % 4 == 3 { (n * per).saturating_sub(1) } else { n * per };
+    let mut legs = OutSlot::<partliq_plan_leg>::array(OutPtr::Valid, n * per);
+    let mut plans = OutSlot::<partliq_plan>::array(if pshape % 4 == 1 { OutPtr::Null } else { OutPtr::Valid }, n);
+    let mut st = vec![u32::MAX; n];
+    let params_ptr: *const partliq_plan_params = if pshape % 4 == 2 { core::ptr::null() } else { &params };
+    // SAFETY: every non-NULL pointer is valid for its length.
+    let r = unsafe {
+        partliq_plan_liquidation_batch(
+            data.markets.as_ptr(),
+            data.markets.len(),
+            data.prices.as_ptr(),
+            data.prices.len(),
+            accounts.as_ptr(),
+            n,
+            data.positions.as_ptr(),
+            data.positions.len(),
+            params_ptr,
+            legs.ptr(),
+            legs_len,
+            per,
+            plans.ptr(),
+            st.as_mut_ptr(),
+            n,
+        )
+    };
+    assert_named(r);
+    if r != PARTLIQ_STATUS_OK {
+        // Refused whole: nothing written.
+        assert!(st.iter().all(|&s| s == u32::MAX));
+        legs.assert_untouched("plan batch legs");
+        plans.assert_untouched("plan batch plans");
+        if pshape % 4 == 2 {
+            assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
+        }
+    } else {
+        assert!(pshape % 4 == 0 || n == 0 || (pshape % 4 == 3 && per == 0), "a bad shape accepted: {pshape} {n} {per}");
+        assert!(per > 0 || n == 0, "no leg slots accepted");
+        for (i, a) in accounts.iter().enumerate() {
+            let first = a.first_position as usize;
+            let end = first + a.position_count as usize;
+            if end > data.positions.len() {
+                assert_eq!(st[i], PARTLIQ_STATUS_UNKNOWN_POSITION);
+                continue;
+            }
+            let ps = &data.positions[first..end];
+            let mut one_legs = OutSlot::<partliq_plan_leg>::array(OutPtr::Valid, per);
+            let mut one = OutSlot::<partliq_plan>::new(OutPtr::Valid);
+            // SAFETY: valid pointers for their lengths.
+            let s = unsafe {
+                partliq_plan_liquidation(
+                    data.markets.as_ptr(),
+                    data.markets.len(),
+                    data.prices.as_ptr(),
+                    data.prices.len(),
+                    a.collateral,
+                    ps.as_ptr(),
+                    ps.len(),
+                    &params,
+                    one_legs.ptr(),
+                    per,
+                    one.ptr(),
+                )
+            };
+            assert_eq!(st[i], s, "plan account {i}");
+            if s == PARTLIQ_STATUS_OK {
+                let p = one.read(0);
+                assert_eq!(plans.read(i), p, "plan account {i}");
+                for k in 0..p.leg_count as usize {
+                    assert_eq!(legs.read(i * per + k), one_legs.read(k), "plan account {i} leg {k}");
+                }
+            }
+        }
+    }
+
     // dYdX: one subaccount per position and one holding them all.
     let ps: Vec<partliq_batch_dydx_position> = inp
         .dydx
@@ -141,7 +229,15 @@ fuzz_target!(|inp: Input| {
     // SAFETY: valid pointers for their lengths (ps may be empty: its
     // dangling pointer is never read with length 0).
     let r = unsafe {
-        partliq_dydx_subaccount_risk_batch(accts.as_ptr(), accts.len(), ps.as_ptr(), ps.len(), out.as_mut_ptr(), st.as_mut_ptr(), accts.len())
+        partliq_dydx_subaccount_risk_batch(
+            accts.as_ptr(),
+            accts.len(),
+            ps.as_ptr(),
+            ps.len(),
+            out.as_mut_ptr(),
+            st.as_mut_ptr(),
+            accts.len(),
+        )
     };
     assert_eq!(r, PARTLIQ_STATUS_OK);
     for (i, a) in accts.iter().enumerate() {

@@ -3,14 +3,16 @@
 //! blank and stale memory refused with nothing written; otherwise exactly
 //! the core's `Scanner::scan` and `Scanner::confirm`), the liquidation-price
 //! index (`partliq_index_*`: the same inserts, counts and query answers as a
-//! core index over its own storage; another market refused) and
+//! core index over its own storage, and after a re-key and a removal the
+//! same counts (`partliq_index_info`), crossed entries and removals; another
+//! market refused; the declared alignments serve the tables) and
 //! `partliq_sort_by_priority` (the core's order, the buffer untouched on
 //! error), and `partliq_unified_scan` (the boundary's refusals with nothing
 //! written; otherwise exactly the core's `UnifiedScanner::scan_flat`,
 //! outcome and hits, and a resume loop that ends).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use partliq::index::{candidates_of, IndexEntry, LiquidationIndex};
+use partliq::index::{candidates_of, crossed_of, IndexEntry, LiquidationIndex};
 use partliq::priority::{sort_by_priority, PriorityItem, PriorityOrder};
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, Scanner};
 use partliq::{Price, Quote, ScanAccount};
@@ -52,6 +54,12 @@ struct Input {
     query_price: I64,
     query_start: u8,
     query_len: u8,
+    /// The crossed query's other end.
+    crossed_to: I64,
+    /// Re-key this account with its collateral moved by this much.
+    rekey: (u8, I64),
+    /// Then remove this account.
+    remove: u8,
     items: Vec<(I64, I64, I64, I64, I64)>,
     order: u8,
     indices: Vec<u8>,
@@ -75,6 +83,9 @@ struct UnifiedScanIn {
 
 /// 16-byte aligned memory of `bytes`, and the pointer and length a shape gives.
 fn memory(shape: &Mem, need: usize) -> (Vec<u128>, usize, usize) {
+    // 16-byte memory serves both tables; an offset of 4 serves neither.
+    assert!(partliq_scanner_align().is_power_of_two() && 16 % partliq_scanner_align() == 0 && partliq_scanner_align() > 4);
+    assert!(partliq_index_align().is_power_of_two() && 16 % partliq_index_align() == 0 && partliq_index_align() > 4);
     let buf = vec![0u128; need / 16 + 2];
     let (off, len) = match shape {
         Mem::Exact | Mem::Exact2 | Mem::Exact3 | Mem::Blank => (0, need),
@@ -334,6 +345,103 @@ fuzz_target!(|inp: Input| {
             assert_eq!(out.read(k), partliq_index_entry { key: e.key, account: e.account, position: e.position });
         }
         out.assert_untouched_from(want.len(), "index_candidates");
+    }
+
+    // ---- Index maintenance: info, crossed, re-key, remove — each as the core index.
+    let stats = |ix: &LiquidationIndex<'_>| partliq_index_stats {
+        capacity: capacity as u64,
+        longs: ix.longs().len() as u64,
+        shorts: ix.shorts().len() as u64,
+        market_index: market,
+        reserved: 0,
+    };
+    let mut info = OutSlot::<partliq_index_stats>::new(OutPtr::Valid);
+    // SAFETY: a valid output; `imem` laid out above.
+    assert_eq!(unsafe { partliq_index_info(imem, ilen, info.ptr()) }, PARTLIQ_STATUS_OK);
+    assert_eq!(info.read(0), stats(&core_ix));
+    // SAFETY: NULL output refused.
+    assert_eq!(unsafe { partliq_index_info(imem, ilen, core::ptr::null_mut()) }, PARTLIQ_STATUS_NULL_POINTER);
+    let to = inp.crossed_to.get();
+    let mut out = OutSlot::<partliq_index_entry>::array(OutPtr::Valid, qlen);
+    let mut q = OutSlot::<partliq_index_query>::new(OutPtr::Valid);
+    // SAFETY: valid outputs; `imem` laid out above.
+    let st = unsafe { partliq_index_crossed(imem, ilen, qm, price, to, qstart, out.ptr(), qlen, q.ptr()) };
+    if qm != market {
+        assert_eq!(st, PARTLIQ_STATUS_INDEX_MARKET_MISMATCH);
+        out.assert_untouched("index_crossed");
+        q.assert_untouched("index_crossed query");
+    } else {
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        let all = crossed_of(core_ix.longs(), core_ix.shorts(), Price(price), Price(to));
+        let got = q.read(0);
+        let want: Vec<IndexEntry> = all.iter().skip(qstart).take(qlen).copied().collect();
+        assert_eq!((got.count, got.total, got.next), (want.len() as u64, all.len() as u64, (qstart + want.len()) as u64));
+        for (k, e) in want.iter().enumerate() {
+            assert_eq!(out.read(k), partliq_index_entry { key: e.key, account: e.account, position: e.position });
+        }
+        out.assert_untouched_from(want.len(), "index_crossed");
+    }
+    let ra = u32::from(inp.rekey.0) % (accounts.len() as u32 + 1);
+    let mut moved = accounts.clone();
+    let mut core_moved = core_accounts.clone();
+    if let (Some(a), Some(c)) = (moved.get_mut(ra as usize), core_moved.get_mut(ra as usize)) {
+        a.collateral = a.collateral.wrapping_add(inp.rekey.1.get());
+        c.collateral = Quote(a.collateral);
+    }
+    let (mut removed, mut inserted) = (u64::MAX, u64::MAX);
+    // SAFETY: valid arrays and outputs; `imem` laid out above.
+    let st = unsafe {
+        partliq_index_rekey_account(
+            imem,
+            ilen,
+            ra,
+            moved.as_ptr(),
+            moved.len(),
+            data.positions.as_ptr(),
+            data.positions.len(),
+            ms.as_ptr(),
+            ms.len(),
+            ps.as_ptr(),
+            ps.len(),
+            ps.as_ptr(),
+            ps.len(),
+            &mut removed,
+            &mut inserted,
+        )
+    };
+    if let Some(b) = batch_status {
+        assert_eq!(st, b);
+        assert_eq!((removed, inserted), (u64::MAX, u64::MAX));
+    } else {
+        let r = core_ix.rekey_account(ra, &core_moved, &cq, &cm, &cp, &cp);
+        assert_eq!(st, status_of(&r), "rekey_account {ra}");
+        match r {
+            Ok((x, y)) => assert_eq!((removed, inserted), (x as u64, y as u64)),
+            Err(_) => assert_eq!((removed, inserted), (u64::MAX, u64::MAX)),
+        }
+    }
+    let rm = u32::from(inp.remove) % (accounts.len() as u32 + 2);
+    let mut n = u64::MAX;
+    // SAFETY: a valid output; `imem` laid out above.
+    assert_eq!(unsafe { partliq_index_remove_account(imem, ilen, rm, &mut n) }, PARTLIQ_STATUS_OK);
+    assert_eq!(n, core_ix.remove_account(rm) as u64);
+    // SAFETY: NULL output refused, nothing removed.
+    assert_eq!(unsafe { partliq_index_remove_account(imem, ilen, 0, core::ptr::null_mut()) }, PARTLIQ_STATUS_NULL_POINTER);
+    let mut info = OutSlot::<partliq_index_stats>::new(OutPtr::Valid);
+    // SAFETY: a valid output; `imem` laid out above.
+    assert_eq!(unsafe { partliq_index_info(imem, ilen, info.ptr()) }, PARTLIQ_STATUS_OK);
+    assert_eq!(info.read(0), stats(&core_ix));
+    // Every entry, in order, as the core's (a crossed query over all prices).
+    let everything = 2 * capacity;
+    let mut out = OutSlot::<partliq_index_entry>::array(OutPtr::Valid, everything);
+    let mut q = OutSlot::<partliq_index_query>::new(OutPtr::Valid);
+    // SAFETY: valid outputs; `imem` laid out above.
+    let st = unsafe { partliq_index_crossed(imem, ilen, market, i64::MIN, i64::MAX, 0, out.ptr(), everything, q.ptr()) };
+    assert_eq!(st, PARTLIQ_STATUS_OK);
+    let all = crossed_of(core_ix.longs(), core_ix.shorts(), Price(i64::MIN), Price(i64::MAX));
+    assert_eq!(q.read(0).total, all.len() as u64);
+    for (k, e) in all.iter().enumerate() {
+        assert_eq!(out.read(k), partliq_index_entry { key: e.key, account: e.account, position: e.position });
     }
 
     // ---- Priority.

@@ -8,7 +8,10 @@
 //! promise: when the feed of a market the pool holds (or, unified, of an
 //! asset it holds) is refused, the decision is no liquidation
 //! (`PriceInvalid`) with the legs buffer and the account state untouched;
-//! the stable price never passes the oracle.
+//! the stable price never passes the oracle; the guarded pipeline's legs
+//! are the core's, each order limit (flat band) the band around its
+//! market's limit source held to the mark's envelope, and with the limit
+//! source giving the trigger's price the decision is the plain pipeline's.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::oracle::{PriceFeed, PriceGuard, PriceSource, PriceUse, StablePrice};
@@ -287,15 +290,17 @@ fn guarded_unified(
         assert_eq!(core_leg(&legs.read(i)), Ok(*w));
     }
     legs.assert_untouched_from(want.plan.leg_count, "guarded unified legs");
-    // The guard's promise: a refused held feed never liquidates.
-    let refused = |feeds: &[PriceFeed], i: u32| {
-        feeds
-            .get(i as usize)
-            .is_some_and(|f| [PriceUse::Trigger, PriceUse::Limit].iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
+    // The guard's promise: a refused held feed never liquidates. A market's
+    // feed must give the trigger and the limit price; an asset's only the
+    // trigger (an asset leg never reads a limit).
+    let refused = |feeds: &[PriceFeed], i: u32, uses: &[PriceUse]| {
+        feeds.get(i as usize).is_some_and(|f| uses.iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
     };
     let p = account.pool(pool as usize).expect("the core decided on this pool");
-    let refused_held = p.members().any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index))
-        || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index));
+    let refused_held = p
+        .members()
+        .any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index, &[PriceUse::Trigger, PriceUse::Limit]))
+        || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index, &[PriceUse::Trigger]));
     if refused_held {
         assert_eq!((o.action, o.reason), (0, Reason::PriceInvalid as u32), "a refused held feed liquidated");
         assert_eq!(o.plan.leg_count, 0);
@@ -553,6 +558,39 @@ fuzz_target!(|inp: Input| {
             }
             if dec.reason == Reason::PriceInvalid {
                 assert!(refused_held, "PriceInvalid without a refused held feed");
+            }
+            // The legs are the core's, figure by figure.
+            for (k, c) in core_legs.iter().take(dec.plan.leg_count).enumerate() {
+                let o = legs.read(k);
+                assert_eq!(
+                    (o.position_index, o.size_delta, o.limit_price, o.expected_cash, o.expected_fee),
+                    (c.position_index, c.size_delta.0, c.limit_price.0, c.expected_cash.0, c.expected_fee.0)
+                );
+            }
+            if !refused_held {
+                // The order limit: with a flat band, each leg's limit is the
+                // band around its market's limit source held to the mark's
+                // envelope; with the limit source the trigger's, the guarded
+                // pipeline is the plain one.
+                if cp.ramps.band == partliq::BandRamp::Flat {
+                    for c in core_legs.iter().take(dec.plan.leg_count) {
+                        let i = c.position_index as usize;
+                        let m = v.positions[i].market_index as usize;
+                        let reference = cg.price(&core_feeds[m], now, PriceUse::Limit).unwrap().unwrap();
+                        let want = partliq::limit_price_around(&v.pool(), &v.markets, &v.prices, i, cp.price_band, reference);
+                        assert_eq!(Ok(c.limit_price), want, "limit around the limit source");
+                    }
+                }
+                let same_source = v.positions.iter().filter(|p| p.size.0 != 0).all(|p| {
+                    let f = &core_feeds[p.market_index as usize];
+                    cg.price(f, now, PriceUse::Limit).ok() == cg.price(f, now, PriceUse::Trigger).ok()
+                });
+                if same_source && dec.reason != Reason::GracePeriod {
+                    let mut pst = AccountLiquidationState { in_liquidation: true, ..Default::default() };
+                    let mut plain_legs = vec![partliq::PlanLeg::default(); n];
+                    let plain = partliq::run_pipeline(&v.pool(), &v.markets, &v.prices, &cp, &mut pst, &mut [], now, 1, &mut plain_legs);
+                    assert_eq!((plain, pst, &plain_legs), (Ok(dec), cst, &core_legs), "same limit source, not the plain pipeline");
+                }
             }
         }
     }

@@ -157,7 +157,7 @@ fuzz_target!(|inp: Input| {
     let core_in = checked.and_then(|(target, band)| core_leg(&leg).map(|l| (target, band, l)));
     if !rejected_in && !settled.rejected() {
         let core = core_in.map(|(target, band, l)| {
-            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target };
+            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target, perp_limit: None };
             settle_leg(&account, pool as usize, &book, &t, &l)
         });
         match core {
@@ -175,7 +175,7 @@ fuzz_target!(|inp: Input| {
     }
     if !rejected_in && !sized.rejected() {
         let core = core_in.map(|(target, band, l)| {
-            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target };
+            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target, perp_limit: None };
             size_leg(&account, pool as usize, &book, &t, &l)
         });
         match &core {
@@ -259,7 +259,7 @@ fuzz_target!(|inp: Input| {
     let mut core_legs = vec![UnifiedLeg::default(); legs_len.min(MAX_PLAN_LEGS)];
     let core = checked.and_then(|(target, band)| core_plan_options(objective, ordering).map(|o| (target, band, o))).map(
         |(target, band, (o, r))| {
-            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target };
+            let t = LegTerms { asset_fees: &core_fees, perp_band: band, target, perp_limit: None };
             plan_unified_liquidation(&account, pool as usize, &book, &t, o, r, &tiers, &mut core_legs)
         },
     );
@@ -279,7 +279,7 @@ fuzz_target!(|inp: Input| {
     legs.assert_untouched_from(k, "plan legs");
     // Each leg settles on the account as the legs before left it.
     let (target, band) = core_terms(&terms).unwrap();
-    let t = LegTerms { asset_fees: &core_fees, perp_band: band, target };
+    let t = LegTerms { asset_fees: &core_fees, perp_band: band, target, perp_limit: None };
     let mut copy = AccountCopy::of(&account).unwrap();
     for (i, want) in core_legs[..k].iter().enumerate() {
         let l = legs.read(i);

@@ -61,7 +61,7 @@ fuzz_target!(|inp: Input| {
     let positions = [PerpPosition::cross(0, Size(size), Quote(-size * mark + i64::from(inp.cash % 400)))];
     let account = UnifiedAccount { balances: &balances, positions: &positions };
     let target = if inp.maintenance_target { Target::MAINTENANCE } else { Target::Initial };
-    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(u32::from(inp.band) % 20_001), target };
+    let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(u32::from(inp.band) % 20_001), target, perp_limit: None };
     let Some(before) = surplus(&account, &book, &target) else { return };
 
     // Each leg kind: least and conserving.

@@ -77,11 +77,12 @@
 
 use super::health::{unified_pool_health, MarginLadder, UnifiedHealth};
 use super::{MarginBook, PerpPosition, UnifiedAccount, MAX_BALANCES};
-use crate::account::{Position, MAX_POSITIONS};
+use crate::account::{Pool, Position, MAX_POSITIONS};
 use crate::asset::{Asset, AssetBalance};
 use crate::error::{Error, Result};
 use crate::health::{self, Target};
 use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
+use crate::oracle::LimitSource;
 use crate::settlement::{settle_fill, Fill};
 use crate::sizing::{least_crossing_within, minimal_close, CloseRequest, CloseStatus, SurplusParts};
 
@@ -200,6 +201,12 @@ pub struct LegTerms<'a> {
     pub perp_band: Ppm,
     /// Where a leg may stop (see the module docs).
     pub target: Target,
+    /// Where a perp reduction's worst price is priced around: `None` the
+    /// mark; `Some` the price guard's limit price of the market, held
+    /// between the band from the mark and the mark
+    /// ([`crate::limit_price_around`]; the rule: [`crate::oracle`], "The
+    /// order limit"). The guarded unified liquidation sets it.
+    pub perp_limit: Option<LimitSource<'a>>,
 }
 
 impl AssetLiquidationFees {
@@ -786,6 +793,19 @@ fn view_position(index: &[usize; MAX_POSITIONS], count: usize, account_position:
     index.get(..count).unwrap_or(&[]).iter().position(|&i| i == want).ok_or(Error::LegNotInPool)
 }
 
+/// The worst price of a reduction of position `j` of the perp view `view`:
+/// the band around the mark, or around the terms' limit source.
+fn perp_limit_price(view: &Pool<'_>, book: &MarginBook<'_>, terms: &LegTerms<'_>, j: usize) -> Result<Price> {
+    match terms.perp_limit {
+        None => crate::pricing::limit_price(view, book.markets, book.prices, j, terms.perp_band),
+        Some(source) => {
+            let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
+            let reference = i64::try_from(source.reference(pos.market_index)?).map_err(|_| Error::Overflow)?;
+            crate::pricing::limit_price_around(view, book.markets, book.prices, j, terms.perp_band, Price(reference))
+        }
+    }
+}
+
 /// A perp reduction's flows, value and cost.
 fn reduce_perp(
     account: &UnifiedAccount<'_>,
@@ -846,7 +866,7 @@ fn reduce_perp_shifted(
     }
     let j = view_position(&index, view.positions.len(), leg.position_index)?;
     let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
-    let exec = crate::pricing::limit_price(&view, book.markets, book.prices, j, terms.perp_band)?;
+    let exec = perp_limit_price(&view, book, terms, j)?;
     let delta = if pos.size.0 > 0 { num::sub(0, i128::from(leg.amount))? } else { i128::from(leg.amount) };
     let size_delta = Size(i64::try_from(delta).map_err(|_| Error::Overflow)?);
     let s = settle_fill(&view, book.markets, book.prices, &Fill { position_index: j, size_delta, price: exec })?;
@@ -999,7 +1019,7 @@ fn size_reduce(
     let mut index = [0usize; MAX_POSITIONS];
     let equity = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
     let j = view_position(&index, equity.positions.len(), leg.position_index)?;
-    let exec = crate::pricing::limit_price(&equity, book.markets, book.prices, j, terms.perp_band)?;
+    let exec = perp_limit_price(&equity, book, terms, j)?;
     let mut weighted_positions = [Position::default(); MAX_POSITIONS];
     let view = view_of(account, pool_index, book, Some(&terms.target), &mut weighted_positions, &mut index)?;
     let c =
@@ -1035,7 +1055,7 @@ mod tests {
     }
 
     fn terms() -> LegTerms<'static> {
-        LegTerms { asset_fees: &FEES, perp_band: Ppm(0), target: Target::Initial }
+        LegTerms { asset_fees: &FEES, perp_band: Ppm(0), target: Target::Initial, perp_limit: None }
     }
 
     fn bal(asset_index: u32, amount: i64) -> AssetBalance {
@@ -1231,7 +1251,7 @@ mod tests {
         let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
         let balances = [bal(1, 3_000_000), bal(0, -2_999_999)];
         let account = UnifiedAccount { balances: &balances, positions: &[] };
-        let t = LegTerms { asset_fees: &[], perp_band: Ppm(0), target: Target::Initial };
+        let t = LegTerms { asset_fees: &[], perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
         let before = pool_health_of(&account, 0, &book).unwrap();
         assert_eq!(target_surplus(&before, &Target::Initial).unwrap(), -2);
         let sized = size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap();

@@ -38,6 +38,7 @@
 
 pub mod delisting;
 pub mod health;
+pub mod index;
 pub mod legs;
 pub mod lending;
 pub mod pipeline;
@@ -53,6 +54,7 @@ use crate::num::{Ppm, Price, Quote, Size};
 
 pub use delisting::{settle_delisted, DelistingOutcome, DelistingPolicy, PoolDelisting, PositionSettlement};
 pub use health::{unified_account_health, unified_pool_health, HealthLevel, LevelFigures, MarginLadder, MarginRung, UnifiedHealth};
+pub use index::{candidates_on, crossed_on, pool_keys, MoveKeys, MoveSide, PriceMove, UnifiedIndex, UnifiedIndexEntry, KEY_LIMIT};
 pub use legs::{
     settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, FlowUnit, LegFlow, LegKind, LegSettlement, LegSizing,
     LegTerms, UnifiedLeg,

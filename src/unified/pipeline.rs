@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::health::{HealthState, Target};
 use crate::num::Ppm;
 use crate::num::{self, Quote};
-use crate::oracle::{self, PriceFeed, PriceGuard, PriceUse};
+use crate::oracle::{self, LimitSource, PriceFeed, PriceGuard, PriceUse};
 use crate::pipeline::{self, Decision};
 use crate::pipeline::{Action, Reason};
 use crate::plan::PlanLeg;
@@ -80,7 +80,10 @@ pub(super) fn perp_view_at<'p>(
 /// [`crate::Reason::OpenOrders`] and no leg (the rule state untouched):
 /// cancel, then call again. Otherwise [`crate::run_pipeline`] on the pool's
 /// [`perp_view`], with each leg's `position_index` the account's index of
-/// its position. The other arguments, the outputs and the errors are
+/// its position — the same function, so every step rule of `policy` and its
+/// emergency bypass ([`crate::policy::EmergencyBypass`]: below the bypass
+/// fraction of maintenance, or a negative projection after the capped step)
+/// apply exactly as there, with [`crate::Reason::EmergencyBypass`]. The other arguments, the outputs and the errors are
 /// `run_pipeline`'s (outputs written only on success).
 #[allow(clippy::too_many_arguments)]
 pub fn run_unified_pipeline(
@@ -124,12 +127,18 @@ pub fn run_unified_pipeline(
 ///
 /// Over the perp markets the pool holds a position in (size ≠ 0) and the
 /// assets it holds a balance of (amount ≠ 0): a feed the guard refuses for
-/// the trigger or the limit price → [`Action::None`],
+/// the trigger price, or a held market's feed it refuses for the limit price
+/// (an asset's limit price is never read, so never checked) → [`Action::None`],
 /// [`Reason::PriceInvalid`], no leg and every figure 0 (nothing is priced;
 /// the health's state reads `Healthy` and means nothing here); a market or
 /// asset in its grace period → [`Action::None`], [`Reason::GracePeriod`],
 /// with the pool's health as it stands. Otherwise, each held mark checked
-/// to be the guard's trigger price, `run_unified_liquidation`.
+/// to be the guard's trigger price, `run_unified_liquidation` — with each
+/// perp reduction's worst price priced around the guard's limit price of
+/// its market ([`LegTerms::perp_limit`]; held between the band from the
+/// mark and the mark, see [`crate::oracle`], "The order limit"), the
+/// reduction sized at that price. Health and the asset legs (valued at
+/// the asset prices, with their bonus and fee) read the trigger prices.
 ///
 /// Errors: [`Error::MarketDataTooShort`] when a feed slice is shorter than
 /// its markets or assets; [`Error::PriceNotGuarded`] when a held mark is not
@@ -154,13 +163,15 @@ pub fn run_guarded_unified_liquidation(
     let held = pool
         .members()
         .filter(|(_, p)| p.size.0 != 0)
-        .map(|(_, p)| (p.market_index, market_feeds, book.prices))
-        .chain(pool.balances.iter().filter(|b| b.amount != 0).map(|b| (b.asset_index, asset_feeds, book.asset_prices)));
+        .map(|(_, p)| (p.market_index, market_feeds, book.prices, true))
+        .chain(pool.balances.iter().filter(|b| b.amount != 0).map(|b| (b.asset_index, asset_feeds, book.asset_prices, false)));
     let (mut invalid, mut grace) = (false, false);
-    for (index, feeds, marks) in held {
+    // Only a perp reduction reads a limit price: an asset's limit source is
+    // never looked at, so a feed that cannot give one refuses nothing.
+    for (index, feeds, marks, reads_limit) in held {
         let feed = oracle::feed_of(feeds, index)?;
         let trigger = guard.price(feed, now, PriceUse::Trigger)?;
-        if trigger.is_err() || guard.price(feed, now, PriceUse::Limit)?.is_err() {
+        if trigger.is_err() || (reads_limit && guard.price(feed, now, PriceUse::Limit)?.is_err()) {
             invalid = true;
             continue;
         }
@@ -204,7 +215,8 @@ pub fn run_guarded_unified_liquidation(
         };
         return Ok(UnifiedDecision { action: Action::None, reason: Reason::GracePeriod, plan });
     }
-    run_unified_liquidation(account, pool_index, book, policy, in_liquidation, legs)
+    let terms = LegTerms { perp_limit: Some(LimitSource { guard, feeds: market_feeds, now }), ..policy.terms() };
+    liquidate(account, pool_index, book, policy, &terms, in_liquidation, legs)
 }
 
 /// How a unified pool is liquidated over every kind of leg.
@@ -238,7 +250,7 @@ impl UnifiedLiquidationPolicy<'_> {
     /// The leg terms of the policy.
     #[must_use]
     pub fn terms(&self) -> LegTerms<'_> {
-        LegTerms { asset_fees: self.asset_fees, perp_band: self.perp_band, target: self.target }
+        LegTerms { asset_fees: self.asset_fees, perp_band: self.perp_band, target: self.target, perp_limit: None }
     }
 }
 
@@ -276,6 +288,11 @@ pub struct UnifiedDecision {
 ///    (the insurance fund or a backstop takes the pool over; its figures
 ///    are the pool's balances and positions).
 ///
+/// It applies no step rule — no fraction cap or cooldown, tier step, close
+/// factor, block or window limit: each call plans the least close at once —
+/// so there is nothing for an emergency bypass to lift; a caller that needs
+/// step rules on a unified pool's perps uses [`run_unified_pipeline`].
+///
 /// Legs are written to `legs` only on success. Errors: the planner's and
 /// the health's.
 pub fn run_unified_liquidation(
@@ -283,6 +300,20 @@ pub fn run_unified_liquidation(
     pool_index: usize,
     book: &MarginBook<'_>,
     policy: &UnifiedLiquidationPolicy<'_>,
+    in_liquidation: bool,
+    legs: &mut [UnifiedLeg],
+) -> Result<UnifiedDecision> {
+    liquidate(account, pool_index, book, policy, &policy.terms(), in_liquidation, legs)
+}
+
+/// [`run_unified_liquidation`] with the legs sized and priced by `terms`.
+#[allow(clippy::too_many_arguments)]
+fn liquidate(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    policy: &UnifiedLiquidationPolicy<'_>,
+    terms: &LegTerms<'_>,
     in_liquidation: bool,
     legs: &mut [UnifiedLeg],
 ) -> Result<UnifiedDecision> {
@@ -318,8 +349,7 @@ pub fn run_unified_liquidation(
     if policy.take_over_bankrupt && health.state == HealthState::Bankrupt {
         return Ok(none(Action::Takeover, Reason::Bankrupt));
     }
-    let plan =
-        plan_unified_liquidation(account, pool_index, book, &policy.terms(), policy.objective, policy.ordering, &policy.tiers, legs)?;
+    let plan = plan_unified_liquidation(account, pool_index, book, terms, policy.objective, policy.ordering, &policy.tiers, legs)?;
     Ok(match (plan.status, plan.leg_count) {
         (CloseStatus::AlreadySafe, _) => none(Action::None, Reason::TargetMet),
         (_, 0) => none(Action::Takeover, Reason::Infeasible),

@@ -913,8 +913,10 @@ impl Search<'_, '_, '_> {
     ///   capped at the excess of the fill cash over the bankruptcy quote
     ///   `b`, a shortfall topped up to `b`), with `x` the limit price.
     ///   `b(E) = leaving − ⌊E ΔMMR / TMMR⌋` never rises with `E`; the limit
-    ///   price is monotone in `b` (clamps and roundings to the tick, all
-    ///   monotone), toward the account as `E` falls; `F − fee` moved that
+    ///   price is monotone in `b` (clamps and roundings to the tick, and
+    ///   the hold between the band from the mark and the mark when it is
+    ///   priced around a guard's reference: all minima and maxima), toward
+    ///   the account as `E` falls; `F − fee` moved that
     ///   way by any amount falls by at most one unit (`⌊X⌋` and the fee's
     ///   rounding of `f X`, `f ≤ 1` by [`crate::Market::validate`], each
     ///   lose less than one). So `q(a, E) ≤ q(a, E₀ − D) + 1` for every
@@ -1679,7 +1681,7 @@ mod tests {
         let positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];
         let account = UnifiedAccount { balances: &balances, positions: &positions };
         let fees = fees(bonus);
-        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial };
+        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
         let mut legs = [UnifiedLeg::default(); 4];
         let p = plan_unified_liquidation(&account, 0, &book, &terms, objective, ordering, tiers, &mut legs).unwrap();
         (p, legs)
@@ -1786,7 +1788,7 @@ mod tests {
         let (assets, markets, marks, prices) = (assets(), [market()], [Price(100)], [Price(1), Price(100)]);
         let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
         let fees = fees(50_000);
-        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial };
+        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
         let mut legs = [UnifiedLeg::default(); 2];
         let run = |balances: &[AssetBalance], legs: &mut [UnifiedLeg]| {
             let account = UnifiedAccount { balances, positions: &[] };

@@ -22,6 +22,14 @@
 //! [`unified_pool_health`]; walking an account's pools is linear in its
 //! positions.
 //!
+//! # Only the pools a move can reach
+//!
+//! [`super::index`] keys every pool by how far the prices may move before
+//! it can become a hit; a query by the move since the reference returns
+//! the candidates, and [`UnifiedScanner::confirm`] checks them exactly —
+//! the same hits as this scan at the new prices, for the pools the move
+//! reaches.
+//!
 //! # Resuming
 //!
 //! A scan starts at a [`UnifiedCursor`] (account, pool) and stops with the
@@ -40,6 +48,10 @@ use crate::health::HealthState;
 use crate::num::Quote;
 use crate::scan::ScanEnd;
 use crate::unified::LevelFigures;
+
+/// How many entries ahead [`UnifiedScanner::confirm`] touches the memory
+/// of the pools to come.
+const CONFIRM_AHEAD: usize = 8;
 
 /// One unified account of a flat batch: a range of the flat balances array
 /// and a range of the flat positions array.
@@ -206,6 +218,70 @@ impl<'a> UnifiedScanner<'a> {
         out: &mut [UnifiedScanHit],
     ) -> UnifiedScanOutcome {
         self.run(accounts.len(), |i| accounts.get(i).ok_or(Error::UnknownPosition)?.view(balances, positions), start, out)
+    }
+
+    /// The exact check of the pools a [`super::index::UnifiedIndex`] query
+    /// returned, `entries[start..]` in order: writes each that is a hit
+    /// ([`is_hit`]) to the front of `out` as [`Self::scan_flat`] would.
+    /// `next` (an entry index) says where it stopped: a full buffer (the
+    /// entry not written: resume there with an emptied buffer) or an entry
+    /// whose pool failed (its account's range outside the arrays, no such
+    /// pool, or its health's error: resume at `next + 1`). The outcome's
+    /// `exact_checks` counts the pools whose health was computed.
+    pub fn confirm(
+        &self,
+        entries: &[super::index::UnifiedIndexEntry],
+        accounts: &[UnifiedScanAccount],
+        balances: &[AssetBalance],
+        positions: &[PerpPosition],
+        start: usize,
+        out: &mut [UnifiedScanHit],
+    ) -> crate::scan::ScanOutcome {
+        use crate::scan::ScanOutcome;
+        let mut count = 0usize;
+        let mut exact_checks = 0usize;
+        let tail = entries.get(start..).unwrap_or(&[]);
+        for (offset, e) in tail.iter().enumerate() {
+            // The entries name pools in key order, scattered in memory: touch
+            // the account two strides on and its balances and positions one
+            // stride on (its record in cache by then), so that the misses
+            // overlap with this pool's work.
+            if let Some(f) = tail.get(offset.wrapping_add(2 * CONFIRM_AHEAD)) {
+                core::hint::black_box(accounts.get(f.account as usize).map(|a| a.first_balance));
+            }
+            if let Some(a) = tail.get(offset.wrapping_add(CONFIRM_AHEAD)).and_then(|f| accounts.get(f.account as usize)) {
+                core::hint::black_box((
+                    balances.get(a.first_balance as usize).map(|b| b.amount),
+                    positions.get(a.first_position as usize).map(|p| p.size),
+                ));
+            }
+            let idx = start.saturating_add(offset);
+            let (account_index, pool_index) = (e.account as usize, e.pool as usize);
+            let pool = accounts
+                .get(account_index)
+                .ok_or(Error::UnknownPosition)
+                .and_then(|a| a.view(balances, positions))
+                .and_then(|a| a.pool(pool_index));
+            let health = match pool {
+                Ok(p) => {
+                    exact_checks = exact_checks.saturating_add(1);
+                    unified_pool_health(&p, &self.book, &self.ladder)
+                }
+                Err(err) => Err(err),
+            };
+            match health {
+                Ok(h) if !is_hit(&h) => {}
+                Ok(health) => match out.get_mut(count) {
+                    Some(slot) => {
+                        *slot = UnifiedScanHit { account_index, pool_index, health };
+                        count = count.saturating_add(1);
+                    }
+                    None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },
+                },
+                Err(err) => return ScanOutcome { count, next: idx, end: ScanEnd::Failed(err), exact_checks },
+            }
+        }
+        ScanOutcome { count, next: start.max(entries.len()), end: ScanEnd::Complete, exact_checks }
     }
 
     fn run<'b>(

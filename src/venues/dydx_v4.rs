@@ -116,6 +116,8 @@
 //! invariant), these functions return an error value instead; see each one.
 //! Funding is assumed settled: pass quote balances after funding.
 
+use core::cmp::Ordering;
+
 use crate::error::{Error, Result};
 use crate::num::{self, Rounding};
 
@@ -215,8 +217,10 @@ fn mul_div_pow10(a: i128, b: i128, k: u64, rounding: Rounding) -> Result<i128> {
 /// multiplication; `× 10^e` for `e ≥ 0`, else truncated by `10^−e` (the
 /// truncation toward zero is symmetric in the sign) with the shift and
 /// constant-divisor division of `num::div_pow10_mag`. `None` when the
-/// result does not fit `u64`.
-#[inline]
+/// result does not fit `u64`. The general form of [`notional_u64_fast`],
+/// out of line.
+#[inline(never)]
+#[cold]
 fn notional_u64(q: u64, price: u64, e: i64) -> Option<u64> {
     let product = u128::from(q).wrapping_mul(u128::from(price));
     if e >= 0 {
@@ -228,25 +232,150 @@ fn notional_u64(q: u64, price: u64, e: i64) -> Option<u64> {
     }
 }
 
+/// `⌊x / 5^k⌋` for `1 ≤ k ≤ 27` (`5^27 < 2^64`), `None` for any other `k`.
+/// Each arm divides by a constant, which compiles to a multiply-high and a
+/// shift: the exponent, known only at run time, picks one of 27 constant
+/// divisions (one predictable indirect jump) instead of a division
+/// instruction or a `u128` library call.
+#[inline(always)]
+fn div_pow5_u64(x: u64, k: u32) -> Option<u64> {
+    macro_rules! arms {
+        ($($k:literal => $d:literal),* $(,)?) => {
+            match k {
+                $($k => Some(x.wrapping_div($d)),)*
+                _ => None,
+            }
+        };
+    }
+    arms!(
+        1 => 5, 2 => 25, 3 => 125, 4 => 625, 5 => 3_125, 6 => 15_625, 7 => 78_125,
+        8 => 390_625, 9 => 1_953_125, 10 => 9_765_625, 11 => 48_828_125, 12 => 244_140_625,
+        13 => 1_220_703_125, 14 => 6_103_515_625, 15 => 30_517_578_125, 16 => 152_587_890_625,
+        17 => 762_939_453_125, 18 => 3_814_697_265_625, 19 => 19_073_486_328_125,
+        20 => 95_367_431_640_625, 21 => 476_837_158_203_125, 22 => 2_384_185_791_015_625,
+        23 => 11_920_928_955_078_125, 24 => 59_604_644_775_390_625, 25 => 298_023_223_876_953_125,
+        26 => 1_490_116_119_384_765_625, 27 => 7_450_580_596_923_828_125,
+    )
+}
+
+/// [`notional_u64`] with its common case inline: for `−27 ≤ e ≤ −1` and
+/// `⌊q × price / 2^−e⌋ < 2^64` (every realistic dYdX market: a notional up
+/// to `5^−e × 2^64` quote quantums), `⌊q × price / 10^−e⌋ =
+/// ⌊⌊q × price / 2^−e⌋ / 5^−e⌋` (truncated divisions by positive divisors
+/// compose) is one `u64 × u64 → u128` multiply, a shift and one constant
+/// division ([`div_pow5_u64`]), and always fits `u64`. Any other case
+/// (`e ≥ 0`, `e < −27`, a wider shifted product) takes [`notional_u64`].
+/// Same value as [`notional_u64`] for every input.
+#[inline(always)]
+fn notional_u64_fast(q: u64, price: u64, e: i64) -> Option<u64> {
+    let product = u128::from(q).wrapping_mul(u128::from(price));
+    if let Ok(k @ 1..=27) = u32::try_from(e.unsigned_abs()) {
+        if e < 0 {
+            // 1 ≤ k ≤ 27: the shift is in range.
+            if let Ok(shifted) = u64::try_from(product.wrapping_shr(k)) {
+                return div_pow5_u64(shifted, k);
+            }
+        }
+    }
+    notional_u64(q, price, e)
+}
+
 /// `⌈x × ppm / 10^6⌉` in `u64` for `ppm ≤ 10^6` (dYdX's `BigMulPpm`
 /// rounded up, for non-negative figures): with `x = 10^6 a + b`, it is
 /// `a × ppm + ⌈b × ppm / 10^6⌉` (`a × ppm ≤ x`, `b × ppm < 10^12`), two
 /// divisions by the constant `10^6`. `None` when `ppm > 10^6`.
-#[inline]
+#[inline(always)]
 fn mul_ppm_ceil_u64(x: u64, ppm: u32) -> Option<u64> {
-    const M: u64 = 1_000_000;
     if ppm > ONE_MILLION {
         return None;
     }
+    Some(mul_ppm_ceil_u64_unit(x, ppm))
+}
+
+/// [`mul_ppm_ceil_u64`] for a fraction the caller has proven `≤ 10^6`, with
+/// no check: `a × ppm ≤ ⌊x / 10^6⌋ × 10^6 ≤ x`, `b × ppm < 10^12`, and the
+/// result `⌈x × ppm / 10^6⌉ ≤ x` (an integer no smaller than a value
+/// `≤ x`'s ceiling), so no operation can wrap. A larger `ppm` gives a
+/// meaningless (but defined) value.
+#[inline(always)]
+fn mul_ppm_ceil_u64_unit(x: u64, ppm: u32) -> u64 {
+    const M: u64 = 1_000_000;
     let ppm = u64::from(ppm);
-    let (a, b) = (x / M, x % M);
-    let bp = b.checked_mul(ppm)?;
-    let tail = (bp / M).checked_add(u64::from(bp % M != 0))?;
-    a.checked_mul(ppm)?.checked_add(tail)
+    let (a, b) = (x.wrapping_div(M), x.wrapping_rem(M));
+    let bp = b.wrapping_mul(ppm);
+    let tail = bp.wrapping_div(M).wrapping_add(u64::from(bp.wrapping_rem(M) != 0));
+    a.wrapping_mul(ppm).wrapping_add(tail)
+}
+
+/// `10^k` for `0 ≤ k ≤ 19` (`10^19 < 2^64`).
+const POW10_U64: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
+/// Where the open-interest notional `n = ±⌊|oi| × price / 10^−e⌋` (sign
+/// `negative`) lies against a scaled tier's caps: `Less` for `n ≤ lower`
+/// (the base fraction), `Greater` for `n ≥ upper` (100 %), `Equal` for the
+/// interpolating band between, exactly as
+/// [`LiquidityTier::adjusted_initial_margin_ppm`] chooses.
+///
+/// For `−19 ≤ e ≤ −1` no division is needed: with `P = |oi| × price` and
+/// `D = 10^−e`, `⌊P / D⌋ ≤ lower ⟺ P < (lower + 1) × D` and
+/// `⌊P / D⌋ ≥ upper ⟺ P ≥ upper × D`, each threshold below `2^64 × 10^19
+/// < 2^128`; a negative open interest has `n ≤ 0 ≤ lower`. Any other
+/// exponent converts the notional ([`notional_u64`], `None` when it does
+/// not fit `u64`).
+#[inline(always)]
+fn open_interest_band(oi: u64, negative: bool, price: u64, e: i64, tier: &LiquidityTier) -> Option<Ordering> {
+    let (lower, upper) = (tier.open_interest_lower_cap, tier.open_interest_upper_cap);
+    if e < 0 {
+        if let Some(&d) = usize::try_from(e.unsigned_abs()).ok().and_then(|k| POW10_U64.get(k)) {
+            if negative {
+                return Some(Ordering::Less);
+            }
+            let (p, d) = (u128::from(oi).wrapping_mul(u128::from(price)), u128::from(d));
+            // (lower + 1) × d ≤ 2^64 × 10^19 < 2^128; upper × d likewise.
+            return Some(if p < u128::from(lower).wrapping_add(1).wrapping_mul(d) {
+                Ordering::Less
+            } else if p >= u128::from(upper).wrapping_mul(d) {
+                Ordering::Greater
+            } else {
+                Ordering::Equal
+            });
+        }
+    }
+    let mag = i128::from(notional_u64(oi, price, e)?);
+    let n = if negative { mag.wrapping_neg() } else { mag };
+    Some(if n <= i128::from(lower) {
+        Ordering::Less
+    } else if n >= i128::from(upper) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    })
 }
 
 /// `price_exponent + atomic_resolution − QUOTE_CURRENCY_ATOMIC_RESOLUTION`
 /// (computed in `i64`, so it never wraps).
+#[inline(always)]
 fn conversion_exponent(atomic_resolution: i32, price_exponent: i32) -> i64 {
     i64::from(price_exponent).saturating_add(i64::from(atomic_resolution)).saturating_sub(i64::from(QUOTE_CURRENCY_ATOMIC_RESOLUTION))
 }
@@ -562,6 +691,7 @@ pub struct Risk {
 
 impl Risk {
     /// Field-wise sum (dYdX's `AddInPlace`), checked.
+    #[inline]
     pub fn checked_add(self, other: Risk) -> Result<Risk> {
         Ok(Risk { mmr: num::add(self.mmr, other.mmr)?, imr: num::add(self.imr, other.imr)?, nc: num::add(self.nc, other.nc)? })
     }
@@ -649,16 +779,20 @@ impl DydxPerpetual {
     /// fit (the caller then takes the exact path).
     ///
     /// Checked narrowing first: `|quantums|` and `|open_interest|` to `u64`,
-    /// the fractions to ≤ 100 %, each notional to `u64`. Then each figure is
-    /// `u64` with checked multiplications and divisions by constants
-    /// (`2^k × 5^k` and `10^6`): `notional = ⌊|quantums| × price / 10^k⌋`
-    /// (or `× 10^e`),
-    /// `IMR_base = ⌈notional × IMF / 10^6⌉`, `MMR = ⌈IMR_base × MF / 10^6⌉`,
-    /// and the initial requirement at the adjusted fraction (base, or 100 %
-    /// at or above the upper cap, raised to a larger custom fraction). The
-    /// interpolating open-interest band returns `None`.
+    /// the fractions to ≤ 100 %, the notional to `u64`. Then each figure is
+    /// `u64` with divisions by constants only: `notional = ⌊⌊|quantums| ×
+    /// price / 2^k⌋ / 5^k⌋` (`k = −e`; one of 27 constant divisions chosen by
+    /// the exponent, or the general form out of line),
+    /// `IMR_base = ⌈notional × IMF / 10^6⌉`, `MMR = ⌈IMR_base × MF / 10^6⌉`
+    /// (no check: with both fractions ≤ 100 % neither product can wrap), and
+    /// the initial requirement at the adjusted fraction (base, or 100 % at
+    /// or above the upper cap, raised to a larger custom fraction). The
+    /// open-interest notional is compared with the caps without being
+    /// divided (`P < (lower + 1) × 10^k`, `P ≥ upper × 10^k` for
+    /// `P = |OI| × price`, `k ≤ 19`). The interpolating open-interest band
+    /// returns `None`. Inlined whole into its caller.
     #[must_use]
-    #[inline]
+    #[inline(always)]
     pub fn position_risk_u64(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Option<Risk> {
         let tier = &self.liquidity_tier;
         if tier.initial_margin_ppm > ONE_MILLION || tier.maintenance_fraction_ppm > ONE_MILLION {
@@ -666,9 +800,10 @@ impl DydxPerpetual {
         }
         let e = conversion_exponent(self.atomic_resolution, price.exponent);
         let q = u64::try_from(quantums.unsigned_abs()).ok()?;
-        let notional = notional_u64(q, price.price, e)?;
-        let base_imr = mul_ppm_ceil_u64(notional, tier.initial_margin_ppm)?;
-        let mmr = mul_ppm_ceil_u64(base_imr, tier.maintenance_fraction_ppm)?;
+        let notional = notional_u64_fast(q, price.price, e)?;
+        // Both fractions are ≤ 100 % (checked above): neither product wraps.
+        let base_imr = mul_ppm_ceil_u64_unit(notional, tier.initial_margin_ppm);
+        let mmr = mul_ppm_ceil_u64_unit(base_imr, tier.maintenance_fraction_ppm);
         let oi = u64::try_from(self.open_interest.unsigned_abs()).ok()?;
         let adjusted = if tier.open_interest_upper_cap == 0 {
             // The fraction ignores the open interest, but the exact path
@@ -680,14 +815,10 @@ impl DydxPerpetual {
             }
             tier.initial_margin_ppm
         } else {
-            let oi_mag = i128::from(notional_u64(oi, price.price, e)?);
-            let oi_notional = if self.open_interest < 0 { oi_mag.wrapping_neg() } else { oi_mag };
-            if oi_notional <= i128::from(tier.open_interest_lower_cap) {
-                tier.initial_margin_ppm
-            } else if oi_notional >= i128::from(tier.open_interest_upper_cap) {
-                ONE_MILLION
-            } else {
-                return None;
+            match open_interest_band(oi, self.open_interest < 0, price.price, e, tier)? {
+                Ordering::Less => tier.initial_margin_ppm,
+                Ordering::Greater => ONE_MILLION,
+                Ordering::Equal => return None,
             }
         };
         let imf = if custom_imf_ppm > 0 { adjusted.max(custom_imf_ppm) } else { adjusted };
@@ -699,6 +830,7 @@ impl DydxPerpetual {
     /// [`Self::position_net_notional_value_and_margin`] always on the exact
     /// `i128` path (256-bit intermediates): the reference the 64-bit path is
     /// tested against.
+    #[inline(never)]
     pub fn position_net_notional_value_and_margin_exact(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
         let nc = self.net_notional(price, quantums)?;
         // The notional of |quantums| is |nc|: the conversion truncates
@@ -711,6 +843,7 @@ impl DydxPerpetual {
 
     /// Net collateral (notional plus the position's quote balance) and margin:
     /// dYdX's `GetNetCollateralAndMarginRequirements`.
+    #[inline]
     pub fn net_collateral_and_margin(&self, price: MarketPrice, quantums: i128, quote_balance: i128, custom_imf_ppm: u32) -> Result<Risk> {
         let mut risk = self.position_net_notional_value_and_margin(price, quantums, custom_imf_ppm)?;
         risk.nc = num::add(risk.nc, quote_balance)?;
@@ -733,6 +866,7 @@ pub struct DydxPosition {
 
 impl DydxPosition {
     /// The position's [`Risk`] including its quote balance, no custom IMF.
+    #[inline]
     pub fn risk(&self) -> Result<Risk> {
         self.perpetual.net_collateral_and_margin(self.price, self.quantums, self.quote_balance, 0)
     }
@@ -742,6 +876,7 @@ impl DydxPosition {
 /// `IMR`, `MMR` summed per position (no custom IMF). This is what dYdX's
 /// `GetNetCollateralAndMarginRequirements` returns for an empty update, with
 /// funding already settled; `usdc_quantums` is the USDC asset position.
+#[inline]
 pub fn subaccount_risk(usdc_quantums: i128, positions: &[DydxPosition]) -> Result<Risk> {
     let mut total = Risk { mmr: 0, imr: 0, nc: usdc_quantums };
     for p in positions {
@@ -1214,7 +1349,7 @@ pub fn liquidatable_position_size_delta(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+#[allow(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -1337,5 +1472,104 @@ mod tests {
         c = LiquidationConfig::mainnet_genesis();
         c.fillable_price_config.bankruptcy_adjustment_ppm = 999_999;
         assert_eq!(c.validate(), Err(Error::InvalidLiquidationConfig));
+    }
+
+    /// Edge values of a `u64` dividend or factor.
+    const EDGES: [u64; 12] =
+        [0, 1, 4, 5, 999_999, 1_000_000, 1_000_001, (1 << 32) - 1, 1 << 32, 7_450_580_596_923_828_125, u64::MAX - 1, u64::MAX];
+
+    #[test]
+    fn div_pow5_is_the_division() {
+        for k in 1..=27u32 {
+            let d = 5u64.pow(k);
+            for x in EDGES.into_iter().chain([d - 1, d, d + 1, d.wrapping_mul(3) - 1, u64::MAX / d * d, u64::MAX / d * d - 1]) {
+                assert_eq!(div_pow5_u64(x, k), Some(x / d), "{x} / 5^{k}");
+            }
+        }
+        assert_eq!(div_pow5_u64(7, 0), None);
+        assert_eq!(div_pow5_u64(7, 28), None);
+    }
+
+    #[test]
+    fn ppm_ceiling_in_u64_is_big_mul_ppm() {
+        for x in EDGES {
+            for ppm in [0u32, 1, 3, 50_000, 123_457, 600_000, 999_999, 1_000_000] {
+                // The exact ⌈x × ppm / 10^6⌉ in 256 bits.
+                let want = big_mul_ppm(i128::from(x), i128::from(ppm), true).unwrap();
+                assert_eq!(i128::from(mul_ppm_ceil_u64_unit(x, ppm)), want, "{x} × {ppm}");
+                assert_eq!(mul_ppm_ceil_u64(x, ppm).map(i128::from), Some(want));
+            }
+            assert_eq!(mul_ppm_ceil_u64(x, 1_000_001), None);
+        }
+    }
+
+    #[test]
+    fn inline_notional_is_the_general_one() {
+        // Every exponent the inline form takes (−27 … −1) and both sides of
+        // it, at products whose shift fits u64 and does not.
+        for e in -30i64..=3 {
+            for q in EDGES {
+                for price in EDGES {
+                    let general = notional_u64(q, price, e);
+                    assert_eq!(notional_u64_fast(q, price, e), general, "{q} × {price} × 10^{e}");
+                    let exact = mul_div_pow10(i128::from(q), i128::from(price), e.unsigned_abs(), Rounding::TowardZero);
+                    if e < 0 {
+                        assert_eq!(general.map(i128::from), exact.ok().filter(|&v| u64::try_from(v).is_ok()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn open_interest_band_is_the_adjusted_fraction() {
+        // Caps around the exact open-interest notional n (one below, at, one
+        // above), for every exponent the threshold form takes and beyond.
+        let tier_of = |lower: u64, upper: u64| LiquidityTier {
+            initial_margin_ppm: 50_000,
+            maintenance_fraction_ppm: 600_000,
+            open_interest_lower_cap: lower,
+            open_interest_upper_cap: upper,
+        };
+        let mut seen = [0usize; 4];
+        for e in -22i64..=2 {
+            for oi in [1u64, 999, 3_000_000_000_000, 1 << 40, u64::MAX] {
+                for price in [1u64, 5_700_000_000, 10_000_000_000_000_000_000, u64::MAX] {
+                    for negative in [false, true] {
+                        let signed = if negative { -i128::from(oi) } else { i128::from(oi) };
+                        let Ok(n) = mul_div_pow10(signed, i128::from(price), e.unsigned_abs(), Rounding::TowardZero).and_then(|v| {
+                            if e >= 0 {
+                                num::mul(num::mul(signed, i128::from(price))?, num::pow10(u32::try_from(e).unwrap())?)
+                            } else {
+                                Ok(v)
+                            }
+                        }) else {
+                            continue;
+                        };
+                        let around = |v: i128| [v - 1, v, v + 1].map(|c| u64::try_from(c.max(0)).unwrap_or(u64::MAX));
+                        for lower in around(n).into_iter().chain([0, u64::MAX]) {
+                            // (An upper cap of 0 turns scaling off before the band is asked.)
+                            for upper in around(n).into_iter().chain([1, u64::MAX]).filter(|&u| u != 0) {
+                                let tier = tier_of(lower, upper);
+                                let band = open_interest_band(oi, negative, price, e, &tier);
+                                let want = tier.adjusted_initial_margin_ppm(n);
+                                let slot = band.map_or(3, |o| usize::from(o != Ordering::Less) + usize::from(o == Ordering::Greater));
+                                seen[slot] += 1;
+                                match band {
+                                    Some(Ordering::Less) => assert_eq!(want, Ok(50_000)),
+                                    Some(Ordering::Greater) => assert_eq!(want, Ok(ONE_MILLION)),
+                                    // The interpolating band (strictly between the caps).
+                                    Some(Ordering::Equal) => assert!(n > i128::from(lower) && n < i128::from(upper)),
+                                    // Only the general form gives up, when n does not fit u64.
+                                    None => assert!(e >= 0 || e < -19 && u64::try_from(n.unsigned_abs()).is_err(), "{oi} {price} {e}"),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every outcome occurs: below, inside and above the band, and given up.
+        assert!(seen.iter().all(|&c| c > 0), "{seen:?}");
     }
 }

@@ -123,7 +123,7 @@ fn end_health(account: &UnifiedAccount<'_>, book: &MarginBook<'_>) -> i128 {
 const NO_FEES: [AssetLiquidationFees; 0] = [];
 
 fn initial(fees: &[AssetLiquidationFees]) -> LegTerms<'_> {
-    LegTerms { asset_fees: fees, perp_band: Ppm(0), target: Target::Initial }
+    LegTerms { asset_fees: fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None }
 }
 
 /// Every flow of a settlement conserves.
@@ -802,7 +802,7 @@ mod drift_v2 {
         LIQUIDATION_FEE_PRECISION,
     };
 
-    const MAINT: LegTerms<'static> = LegTerms { asset_fees: &NO_FEES, perp_band: Ppm(0), target: Target::MAINTENANCE };
+    const MAINT: LegTerms<'static> = LegTerms { asset_fees: &NO_FEES, perp_band: Ppm(0), target: Target::MAINTENANCE, perp_limit: None };
 
     /// What a perp case gives: partliq's least (status, units), and the
     /// maintenance surplus after Drift's amount, after partliq's least and

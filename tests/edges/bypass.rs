@@ -1,5 +1,6 @@
 //! The emergency bypass (`policy::EmergencyBypass`): each trigger at its
-//! edge, the projection's arithmetic, and the default (off) unchanged.
+//! edge, the projection's arithmetic, the default (off) unchanged, and the
+//! unified pipeline lifting the same caps.
 
 use partliq::*;
 
@@ -109,4 +110,37 @@ fn precedence_and_validation() {
         assert_eq!(capped(bypass).validate(), Err(err), "{bypass:?}");
     }
     assert_eq!(Policy::default().emergency_bypass, EmergencyBypass::OFF);
+}
+
+/// The unified pipeline is the pipeline on the pool's perp view, so the
+/// bypass lifts the same caps there: the cross long 100 @ 100 with cash
+/// −9,780 (equity 220, 0.44 of maintenance 500, below 1/2) closes the
+/// least that restores, 70 at 99, with `EmergencyBypass`; at cash −9,700
+/// (0.6) the cap holds, 10 units, `StepCapped`. With resting orders the
+/// orders go first (no state written), then the same bypass.
+#[test]
+fn the_unified_pipeline_bypasses_too() {
+    use partliq::unified::{run_unified_pipeline, MarginBook, PerpPosition, UnifiedAccount};
+    let (markets, prices) = ([market()], [Price(100)]);
+    let book = MarginBook::perps(&markets, &prices);
+    let call = |p: PerpPosition, state: &mut AccountLiquidationState| {
+        let positions = [p];
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        let mut legs = [PlanLeg::default(); 1];
+        let d = run_unified_pipeline(&account, 0, &book, &capped(BELOW_HALF), state, &mut [], 5, 1, &mut legs).unwrap();
+        (d.action, d.reason, legs[0].size_delta, legs[0].limit_price)
+    };
+    let mut st = AccountLiquidationState::default();
+    assert_eq!(
+        call(PerpPosition::cross(0, Size(100), Quote(-9_780)), &mut st),
+        (Action::Liquidate, Reason::EmergencyBypass, Size(-70), Price(99))
+    );
+    assert_eq!(st.block_notional, Quote(7_000));
+    let mut st = AccountLiquidationState::default();
+    assert_eq!(call(PerpPosition::cross(0, Size(100), Quote(-9_700)), &mut st).1, Reason::StepCapped);
+    let mut st = AccountLiquidationState::default();
+    let with_orders = PerpPosition { open_asks: Size(5), ..PerpPosition::cross(0, Size(100), Quote(-9_780)) };
+    assert_eq!(call(with_orders, &mut st).1, Reason::OpenOrders);
+    assert_eq!(st, AccountLiquidationState::default());
+    assert_eq!(call(PerpPosition::cross(0, Size(100), Quote(-9_780)), &mut st).1, Reason::EmergencyBypass);
 }

@@ -2,7 +2,9 @@
 //! maximum staleness a price liquidates, one second later it does not; a
 //! grace period holds a liquidation off until its end; a market the pool
 //! does not hold never blocks it; marks that are not the guard's are an
-//! error; with the guard off the guarded pipeline is the pipeline.
+//! error; with the guard off the guarded pipeline is the pipeline; each
+//! order limit is priced around the guard's limit source, held between the
+//! band from the mark and the mark (single pools and unified perps).
 
 use partliq::oracle::{first_in_grace, PriceUse};
 use partliq::unified::*;
@@ -187,6 +189,13 @@ fn unified_guarded() {
     assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::TargetRestored, 1));
     assert_eq!(go(&[quote, PriceFeed { oracle: Price(101), ..feed }], 1_060, &mut legs), Err(Error::PriceNotGuarded));
     assert_eq!(go(&[quote], 1_060, &mut legs), Err(Error::MarketDataTooShort));
+    // A limit read from the mark: the asset feeds have none, but an asset's
+    // limit is never read, so the same one-leg liquidation goes ahead.
+    let mark_limit = PriceGuard { limit: PriceSource::Mark, ..GUARD };
+    let mut marked = [UnifiedLeg::default(); 4];
+    let d = run_guarded_unified_liquidation(&account, 0, &book, &[FEED], &[quote, feed], &mark_limit, &policy, false, 1_060, &mut marked)
+        .unwrap();
+    assert_eq!((d.action, d.reason, d.plan.leg_count, marked), (Action::Liquidate, Reason::TargetRestored, 1, legs));
 }
 
 /// Input errors come before the guard's decisions: a window rule with no
@@ -214,4 +223,147 @@ fn input_errors_before_the_gate() {
         &mut [SENTINEL; 1],
     );
     assert_eq!(d.unwrap().reason, Reason::PriceInvalid);
+}
+
+/// The order limit priced around the guard's limit source. A long 100 @
+/// 100 with quote balance −9,600: equity 400 < maintenance 500; the
+/// bankruptcy price of the whole position is (10,000 − 400) / 100 = 96.
+/// With a 2 % band around the mark the limit is ⌊98⌋ = 98 (above 96) and
+/// the least sell is 400 − 2x ≥ 500 − 5x ⇒ x ≥ 33.3, so 34.
+const LONG_400: [Position; 1] = [Position { market_index: 0, size: Size(100), quote_balance: Quote(-9_600) }];
+
+/// A 2 % flat band.
+fn band_2() -> Policy {
+    Policy { price_band: Ppm(20_000), ..Policy::default() }
+}
+
+/// One guarded call with the trigger on the oracle (100) and the limit on
+/// `limit`; returns (size, limit price) of its one leg.
+fn limit_leg(positions: &[Position], feed: PriceFeed, limit: PriceSource, policy: &Policy) -> (Reason, Size, Price) {
+    let guard = PriceGuard { limit, ..GUARD };
+    let mut legs = [SENTINEL; 1];
+    let mut st = AccountLiquidationState::default();
+    let d = run_guarded_pipeline(
+        &Pool::new(Quote(0), positions),
+        &[market()],
+        &[Price(100)],
+        &[feed],
+        &guard,
+        policy,
+        &mut st,
+        &mut [],
+        1_000,
+        1,
+        &mut legs,
+    )
+    .unwrap();
+    assert_eq!(d.plan.leg_count, 1, "{d:?}");
+    (d.reason, legs[0].size_delta, legs[0].limit_price)
+}
+
+/// A sell's limit around each source, by hand (x the units sold at limit
+/// q: 400 − (100 − q)·x ≥ 500 − 5x):
+///
+/// * the oracle (100, the trigger's own): 98, 34 units — the plain pipeline;
+/// * the mark 102, differing from the oracle: ⌊102 × 0.98⌋ = ⌊99.96⌋ = 99,
+///   within [98, 100]: 400 − x ≥ 500 − 5x ⇒ x ≥ 25 (exactly 375 = 375);
+/// * the index 110: ⌊107.8⌋ = 107, held to the mark 100: 400 ≥ 500 − 5x ⇒
+///   x ≥ 20;
+/// * the index 95 (the wrong side: below the mark for a sell): ⌊93.1⌋ = 93,
+///   or the bankruptcy 96 capped at 95 — held up to 98: the band from the
+///   mark is never exceeded, 34 units as the plain pipeline;
+/// * the median of oracle 100, mark 110, index 102 = 102: 99, 25 units; of
+///   oracle 100, mark 95, index 102 = 100: the plain 98, 34 units.
+#[test]
+fn limit_source_prices_the_order_limit() {
+    let p = band_2();
+    let feed = PriceFeed { mark: Price(102), index: Price(110), ..FEED };
+    assert_eq!(limit_leg(&LONG_400, feed, PriceSource::Oracle, &p), (Reason::TargetRestored, Size(-34), Price(98)));
+    assert_eq!(limit_leg(&LONG_400, feed, PriceSource::Mark, &p), (Reason::TargetRestored, Size(-25), Price(99)));
+    assert_eq!(limit_leg(&LONG_400, feed, PriceSource::Index, &p), (Reason::TargetRestored, Size(-20), Price(100)));
+    let low = PriceFeed { index: Price(95), ..feed };
+    assert_eq!(limit_leg(&LONG_400, low, PriceSource::Index, &p), (Reason::TargetRestored, Size(-34), Price(98)));
+    let median_high = PriceFeed { mark: Price(110), index: Price(102), ..FEED };
+    assert_eq!(limit_leg(&LONG_400, median_high, PriceSource::Median, &p), (Reason::TargetRestored, Size(-25), Price(99)));
+    let median_mid = PriceFeed { mark: Price(95), index: Price(102), ..FEED };
+    assert_eq!(limit_leg(&LONG_400, median_mid, PriceSource::Median, &p), (Reason::TargetRestored, Size(-34), Price(98)));
+    // The same limits one position at a time.
+    let pool = Pool::new(Quote(0), &LONG_400);
+    let around = |r| limit_price_around(&pool, &[market()], &[Price(100)], 0, Ppm(20_000), Price(r)).unwrap();
+    assert_eq!((around(100), around(102), around(110), around(95), around(101)), (Price(98), Price(99), Price(100), Price(98), Price(98)));
+    assert_eq!(limit_price_around(&pool, &[market()], &[Price(100)], 0, Ppm(20_000), Price(0)), Err(Error::MissingPrice));
+}
+
+/// A buy (closing a short 100 @ 100 with quote balance 10,400: equity 400,
+/// bankruptcy (10,000 + 400) / 100 = 104): around the mark ⌈102⌉ = 102, 34
+/// units; around 99: ⌈100.98⌉ = 101, 25 units; around 98: ⌈99.96⌉ = 100,
+/// 20 units; around 105 (the wrong side for a buy): ⌈107.1⌉ = 108, held
+/// down to 102.
+#[test]
+fn limit_source_for_a_buy() {
+    let short = [Position { market_index: 0, size: Size(-100), quote_balance: Quote(10_400) }];
+    let p = band_2();
+    for (mark, units, limit) in [(100, 34, 102), (99, 25, 101), (98, 20, 100), (105, 34, 102)] {
+        let feed = PriceFeed { mark: Price(mark), ..FEED };
+        assert_eq!(limit_leg(&short, feed, PriceSource::Mark, &p), (Reason::TargetRestored, Size(units), Price(limit)), "mark {mark}");
+    }
+}
+
+/// dYdX's fillable price around the limit source: BA = 1, SMMR = 2; ABR =
+/// 1 × (1 − 400 / 500) = 0.2, the spread 0.2 × 2 × 500 = 200 over 100
+/// units. Around the mark (10,000 − 200) / 100 = 98, 34 units; around 101
+/// (10,100 − 200) / 100 = 99, 25 units; around 99: 97, held up to 98.
+#[test]
+fn limit_source_with_the_fillable_price() {
+    use partliq::venues::dydx_v4::FillablePriceConfig;
+    let config = FillablePriceConfig { bankruptcy_adjustment_ppm: 1_000_000, spread_to_maintenance_margin_ratio_ppm: 2_000_000 };
+    let p = Policy { ramps: Ramps { band: BandRamp::DydxFillable(config), ..Ramps::OFF }, ..Policy::default() };
+    for (mark, units, limit) in [(100, -34, 98), (101, -25, 99), (99, -34, 98)] {
+        let feed = PriceFeed { mark: Price(mark), ..FEED };
+        assert_eq!(limit_leg(&LONG_400, feed, PriceSource::Mark, &p), (Reason::TargetRestored, Size(units), Price(limit)), "mark {mark}");
+    }
+}
+
+/// A limit source the guard refuses (the mark, not given) refuses the
+/// pool as a refused trigger does: PriceInvalid, no leg.
+#[test]
+fn a_refused_limit_source_refuses() {
+    let guard = PriceGuard { limit: PriceSource::Mark, ..GUARD };
+    let (d, legs) = run(&Pool::new(Quote(0), &LONG_400), &[Price(100)], &[FEED], &guard, 1_000);
+    assert_eq!((d.unwrap().reason, legs), (Reason::PriceInvalid, [SENTINEL; 2]));
+}
+
+/// The guarded unified liquidation prices a perp reduction around the
+/// limit source too: the cross long 100 @ 100 with quote balance −9,600
+/// (equity 400 < maintenance 500), a 2 % band and a maintenance target:
+/// around the oracle (the trigger) 34 units (400 − 2x ≥ 500 − 5x); around
+/// the mark 102 (⌊99.96⌋ = 99) 25 units; around the mark 95 (the wrong
+/// side) as around the oracle. The unguarded call is the oracle's.
+#[test]
+fn unified_perp_limit_source() {
+    let (markets, marks) = ([market()], [Price(100)]);
+    let book = MarginBook::perps(&markets, &marks);
+    let positions = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
+    let account = UnifiedAccount { balances: &[], positions: &positions };
+    let policy = UnifiedLiquidationPolicy {
+        target: Target::MAINTENANCE,
+        perp_band: Ppm(20_000),
+        asset_fees: &[],
+        objective: PlanObjective::LeastValue,
+        ordering: LegOrdering::Cheapest,
+        tiers: LiquidationTiers::default(),
+        take_over_bankrupt: false,
+    };
+    let go = |mark: i64, limit: PriceSource| {
+        let guard = PriceGuard { limit, ..GUARD };
+        let feed = PriceFeed { mark: Price(mark), ..FEED };
+        let mut legs = [UnifiedLeg::default(); 2];
+        let d = run_guarded_unified_liquidation(&account, 0, &book, &[feed], &[], &guard, &policy, false, 1_000, &mut legs).unwrap();
+        assert_eq!((d.action, d.reason, d.plan.leg_count), (Action::Liquidate, Reason::TargetRestored, 1));
+        legs[0].amount
+    };
+    assert_eq!((go(102, PriceSource::Oracle), go(102, PriceSource::Mark), go(95, PriceSource::Mark)), (34, 25, 34));
+    let mut legs = [UnifiedLeg::default(); 2];
+    let d = run_unified_liquidation(&account, 0, &book, &policy, false, &mut legs).unwrap();
+    assert_eq!((d.plan.leg_count, legs[0].amount), (1, 34));
 }

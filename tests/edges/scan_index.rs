@@ -1,7 +1,8 @@
 //! Scanner and liquidation-index edge tables: `scan_accounts`,
 //! `Scanner::check` / `Scanner::confirm`, `band_bounds`, `position_key` and
 //! `LiquidationIndex` (`insert`, `insert_account`, `push_account_unsorted`,
-//! `shorts`, `sort`, `remove`, `candidates`, `crossed`).
+//! `shorts`, `sort`, `remove`, `candidates`, `crossed`); the unified move
+//! index (`PriceMove`, `pool_keys`, `UnifiedIndex`).
 
 use partliq::*;
 
@@ -469,4 +470,55 @@ fn index_shorts_and_sort() {
     ix.sort();
     ix.insert(Side::Short, e(5, 0, 1)).unwrap();
     assert_eq!(ix.shorts(), &[e(MIN, u32::MAX, u32::MAX), e(5, 0, 0), e(5, 0, 1), e(5, 0, u32::MAX), e(5, u32::MAX, 0)]);
+}
+
+// ---------------------------------------------------------------------------
+// The unified move index.
+
+#[test]
+fn unified_index_edges() {
+    use partliq::unified::*;
+    // Moves at the ends of the price range: a rise from 1 to i64::MAX
+    // saturates; a fall from i64::MAX to 1 is ⌈(MAX − 1) × 1e6 / MAX⌉ = 1e6.
+    assert_eq!(PriceMove::of_prices(&[Price(1)], &[Price(MAX)]), Ok(PriceMove { down_ppm: 0, up_ppm: u32::MAX }));
+    assert_eq!(PriceMove::of_prices(&[Price(MAX)], &[Price(1)]), Ok(PriceMove { down_ppm: 1_000_000, up_ppm: 0 }));
+    assert_eq!(PriceMove::of_prices(&[Price(5)], &[Price(-1)]), Err(Error::NegativePrice));
+    assert_eq!(PriceMove::of_prices(&[], &[]), Ok(PriceMove::default()));
+    assert_eq!(PriceMove { down_ppm: 0, up_ppm: 0 }.side(), (MoveSide::Down, 0));
+
+    let markets = [Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000))];
+    let prices = [Price(1)];
+    let assets = [Asset::at_par(0)];
+    let book = MarginBook { assets: &assets, asset_prices: &[Price(1)], ..MarginBook::perps(&markets, &prices) };
+    let never = MoveKeys { down: KEY_LIMIT + 1, up: KEY_LIMIT + 1, both: KEY_LIMIT + 1 };
+    let keys = |balances: &[AssetBalance], positions: &[PerpPosition]| {
+        let a = UnifiedAccount { balances, positions };
+        pool_keys(&a.pool(0).unwrap(), &book, &MarginLadder::STANDARD)
+    };
+    // An empty account, and a fully funded long at a mark of 1 (the fall's
+    // low end clamps at 1; at a doubled mark its MM ⌈10⌉ ≤ its value 100).
+    assert_eq!(keys(&[], &[]), never);
+    assert_eq!(keys(&[], &[PerpPosition::cross(0, Size(100), Quote(0))]), never);
+    // Figures past the cap (a deposit of i64::MAX at par): keyed 0, always a
+    // candidate; so is a balance of an asset the book lacks.
+    assert_eq!(keys(&[AssetBalance { asset_index: 0, amount: MAX }], &[]), MoveKeys::default());
+    assert_eq!(keys(&[AssetBalance { asset_index: 5, amount: 1 }], &[]), MoveKeys::default());
+    // A bad ladder: every pool keyed 0.
+    let a = UnifiedAccount { balances: &[], positions: &[] };
+    let bad = MarginLadder { liquidation_ppm: 0, ..MarginLadder::STANDARD };
+    assert_eq!(pool_keys(&a.pool(0).unwrap(), &book, &bad), MoveKeys::default());
+
+    // An index without room.
+    let mut ix = UnifiedIndex::new(&mut [], &mut [], &mut []);
+    assert_eq!(ix.insert_account(0, &a, &book, &MarginLadder::STANDARD), Err(Error::BufferTooSmall));
+    assert_eq!(ix.insert(MoveSide::Up, UnifiedIndexEntry::default()), Err(Error::BufferTooSmall));
+    assert_eq!(ix.push_unsorted(MoveSide::Both, UnifiedIndexEntry::default()), Err(Error::BufferTooSmall));
+    assert!(!ix.remove(MoveSide::Down, &UnifiedIndexEntry::default()));
+    assert_eq!(ix.remove_account(0), 0);
+    assert_eq!(ix.candidates(PriceMove { down_ppm: u32::MAX, up_ppm: u32::MAX }), &[]);
+    assert_eq!(ix.crossed(MoveSide::Both, 9, 3), &[]);
+    assert_eq!((ix.capacity(MoveSide::Down), ix.lens()), (0, [0; 3]));
+    // Lengths beyond the storage clamp to it.
+    let (mut d, mut u, mut b) = ([UnifiedIndexEntry::default(); 1], [UnifiedIndexEntry::default(); 2], [UnifiedIndexEntry::default(); 3]);
+    assert_eq!(UnifiedIndex::from_parts(&mut d, &mut u, &mut b, [9, 9, 9]).lens(), [1, 2, 3]);
 }

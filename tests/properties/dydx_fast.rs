@@ -118,6 +118,83 @@ proptest! {
     }
 }
 
+/// A tier with scaling whose caps sit at `n + dl` and `n + du` (clamped to
+/// `u64`), `n` an open-interest notional: the caps' boundaries exactly.
+fn tier_around(n: i128, dl: i128, du: i128, imf: u32, mf: u32) -> LiquidityTier {
+    let cap = |d: i128| u64::try_from(n.saturating_add(d).max(0)).unwrap_or(u64::MAX);
+    LiquidityTier {
+        initial_margin_ppm: imf,
+        maintenance_fraction_ppm: mf,
+        open_interest_lower_cap: cap(dl),
+        open_interest_upper_cap: cap(du).max(1),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// The open-interest caps compared without a division (the 64-bit
+    /// path's thresholds `(lower + 1) × 10^k` and `upper × 10^k`) at and one
+    /// quantum either side of the exact open-interest notional, over every
+    /// exponent the threshold form takes (−19 … −1) and beyond: wherever the
+    /// 64-bit path answers it is the exact path, and the entry point always
+    /// is.
+    #[test]
+    fn open_interest_caps_on_the_boundary(
+        oi in prop_oneof![any::<i64>().prop_map(i128::from), edge_i128()],
+        price in edge_u64(),
+        atomic_resolution in -22i32..=0,
+        exponent in -8i32..=4,
+        dl in -2i128..=2,
+        du in -2i128..=2,
+        q in prop_oneof![any::<i64>().prop_map(i128::from), edge_i128()],
+        imf in ppm(),
+        mf in ppm(),
+        custom in ppm(),
+    ) {
+        let p = MarketPrice { price, exponent };
+        let probe = DydxPerpetual { id: 0, atomic_resolution, open_interest: oi, liquidity_tier: LiquidityTier::default() };
+        let Ok(n) = probe.net_notional(p, oi) else { return Ok(()) };
+        let perp = DydxPerpetual { liquidity_tier: tier_around(n, dl, du, imf, mf), ..probe };
+        let exact = perp.position_net_notional_value_and_margin_exact(p, q, custom);
+        if let Some(fast) = perp.position_risk_u64(p, q, custom) {
+            prop_assert_eq!(Ok(fast), exact);
+        }
+        prop_assert_eq!(perp.position_net_notional_value_and_margin(p, q, custom), exact);
+    }
+
+    /// The 64-bit path gives up only where it must: a valid tier without
+    /// open-interest scaling, `i64` sizes and open interest, a negative
+    /// conversion exponent down to −27 and a fraction ≤ 100 % — it answers
+    /// exactly when the exact notional fits `u64` (the inline shift-and-
+    /// constant division, or its general form for a wider product).
+    #[test]
+    fn the_64_bit_path_answers_whenever_the_notional_fits(
+        q in prop_oneof![any::<i64>(), Just(i64::MIN), Just(i64::MAX)],
+        oi in any::<i64>(),
+        price in edge_u64(),
+        e in -27i32..=-1,
+        imf in 0u32..=1_000_000,
+        mf in 0u32..=1_000_000,
+        custom in 0u32..=1_000_000,
+    ) {
+        // price exponent e − 4 and atomic resolution −2: conversion exponent e.
+        let perp = DydxPerpetual {
+            id: 0,
+            atomic_resolution: -2,
+            open_interest: i128::from(oi),
+            liquidity_tier: LiquidityTier { initial_margin_ppm: imf, maintenance_fraction_ppm: mf, open_interest_lower_cap: 0, open_interest_upper_cap: 0 },
+        };
+        let p = MarketPrice { price, exponent: e - 4 };
+        let exact = perp.position_net_notional_value_and_margin_exact(p, i128::from(q), custom).unwrap();
+        let fast = perp.position_risk_u64(p, i128::from(q), custom);
+        prop_assert_eq!(fast.is_some(), u64::try_from(exact.nc.unsigned_abs()).is_ok());
+        if let Some(fast) = fast {
+            prop_assert_eq!(fast, exact);
+        }
+    }
+}
+
 /// Hand-computed: BTC as dYdX's tests list it (atomic resolution −10, price
 /// 50,000 × 10^−5 → e = −5 − 10 + 6 = −9), 1 BTC = 10^10 quantums:
 /// notional = 10^10 × 5,000,000,000 / 10^9 = 50,000,000,000 quote quantums

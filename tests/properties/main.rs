@@ -54,6 +54,7 @@ mod settlement;
 mod shared_stress;
 mod sizing;
 mod unified;
+mod unified_index;
 mod unified_liquidation;
 mod unified_scan;
 mod waterfall;

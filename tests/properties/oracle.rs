@@ -3,7 +3,9 @@
 //! `PriceInvalid` and nothing is written); each check is exactly its
 //! inequality; the stable price moves monotonically toward the oracle and
 //! never faster than its rate; initial health with the stable price is
-//! never above initial health at the oracle alone.
+//! never above initial health at the oracle alone; the order limit priced
+//! around any limit source keeps the target reached at the limit, and an
+//! all-oracle guard is the plain pipeline.
 
 use partliq::oracle::PriceUse;
 use partliq::*;
@@ -155,4 +157,140 @@ fn refused_prices_never_liquidate() {
         })
         .unwrap();
     assert!(liquidated_unguarded.get() >= 200, "only {} of 2,000 liquidate with fresh feeds", liquidated_unguarded.get());
+}
+
+/// The order limit priced around the guard's limit source: whatever the
+/// source (oracle, mark, index, median; each within ±5 % of the oracle,
+/// the trigger) every leg's limit is `limit_price_around` of its market's
+/// limit price — between the band from the mark and the mark — and when
+/// the plan restores the target, the pool with every leg filled at its
+/// limit (cash and fee as planned) is exactly the plan's `health_after`
+/// and meets the target. Not vacuous: a share of the legs are priced
+/// elsewhere than around the mark (counted).
+#[test]
+fn limit_source_keeps_the_target_at_the_limit() {
+    let moved = std::cell::Cell::new(0u32);
+    let restored = std::cell::Cell::new(0u32);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2_000));
+    let moves = prop::collection::vec((-50_000i64..50_000, -50_000i64..50_000), 3);
+    let strategy = (pool_parts(), moves, 0u32..4, 0u32..60_000);
+    runner
+        .run(&strategy, |((positions, prices, imf), moves, source, band)| {
+            let markets = vec![market(imf); positions.len()];
+            let feeds: Vec<PriceFeed> = prices
+                .iter()
+                .zip(&moves)
+                .map(|(&p, &(m, i))| PriceFeed {
+                    oracle: Price(p),
+                    publish_time: 1_000,
+                    mark: Price((p + p * m / 1_000_000).max(1)),
+                    index: Price((p + p * i / 1_000_000).max(1)),
+                    ..PriceFeed::default()
+                })
+                .collect();
+            let limit = [PriceSource::Oracle, PriceSource::Mark, PriceSource::Index, PriceSource::Median][source as usize];
+            let guard = PriceGuard { max_staleness: 60, limit, ..PriceGuard::OFF };
+            let marks: Vec<Price> = prices.iter().map(|&p| Price(p)).collect();
+            let pool = Pool::new(Quote(0), &positions);
+            let policy = Policy { price_band: Ppm(band), ..Policy::default() };
+            let mut legs = vec![PlanLeg::default(); positions.len()];
+            let mut st = AccountLiquidationState::default();
+            let Ok(d) = run_guarded_pipeline(&pool, &markets, &marks, &feeds, &guard, &policy, &mut st, &mut [], 1_000, 1, &mut legs)
+            else {
+                return Ok(());
+            };
+            if d.action != Action::Liquidate {
+                return Ok(());
+            }
+            let mut after = positions.clone();
+            for leg in &legs[..d.plan.leg_count] {
+                let i = leg.position_index as usize;
+                let market_index = positions[i].market_index as usize;
+                let reference = guard.price(&feeds[market_index], 1_000, PriceUse::Limit).unwrap().unwrap();
+                let expected = limit_price_around(&pool, &markets, &marks, i, policy.price_band, reference).unwrap();
+                prop_assert_eq!(leg.limit_price, expected);
+                let plain = limit_price(&pool, &markets, &marks, i, policy.price_band).unwrap();
+                let mark = marks[market_index];
+                if positions[i].size.0 > 0 {
+                    prop_assert!(leg.limit_price >= plain && leg.limit_price <= plain.max(mark));
+                } else {
+                    prop_assert!(leg.limit_price <= plain && leg.limit_price >= plain.min(mark));
+                }
+                if leg.limit_price != plain {
+                    moved.set(moved.get() + 1);
+                }
+                after[i].size.0 += leg.size_delta.0;
+                after[i].quote_balance.0 += leg.expected_cash.0 - leg.expected_fee.0;
+            }
+            let h = pool_health(&Pool::new(Quote(0), &after), &markets, &marks).unwrap();
+            prop_assert_eq!(h, d.plan.health_after);
+            if d.plan.status == PlanStatus::Restored {
+                restored.set(restored.get() + 1);
+                prop_assert!(h.equity >= d.plan.required_equity_after, "{h:?} {d:?}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(moved.get() >= 100, "only {} legs priced away from the mark", moved.get());
+    assert!(restored.get() >= 100, "only {} plans restored", restored.get());
+}
+
+/// With every figure on the oracle (the feeds' marks and indexes given,
+/// but not read), the guarded pipeline decides exactly as the plain one —
+/// decision, legs and rule state — under flat, Dutch and fillable-price
+/// limits, a fee ramp and a fraction cap.
+#[test]
+fn all_oracle_guard_is_the_plain_pipeline() {
+    use partliq::venues::dydx_v4::FillablePriceConfig;
+    let liquidated = std::cell::Cell::new(0u32);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1_000));
+    let strategy = (pool_parts(), 0u32..60_000, 0u8..3, 0u64..500, any::<bool>());
+    runner
+        .run(&strategy, |((positions, prices, imf), band, mode, elapsed, capped)| {
+            let markets = vec![market(imf); positions.len()];
+            let feeds: Vec<PriceFeed> = prices
+                .iter()
+                .map(|&p| PriceFeed {
+                    oracle: Price(p),
+                    publish_time: 1_000,
+                    mark: Price(p + 1),
+                    index: Price(p + 2),
+                    ..PriceFeed::default()
+                })
+                .collect();
+            let guard = PriceGuard { max_staleness: 60, ..PriceGuard::OFF };
+            let marks: Vec<Price> = prices.iter().map(|&p| Price(p)).collect();
+            let pool = Pool::new(Quote(0), &positions);
+            let band_ramp = match mode {
+                0 => BandRamp::Flat,
+                1 => BandRamp::Dutch { start: Ppm(band / 2), max: Ppm(band), duration: 300 },
+                _ => BandRamp::DydxFillable(FillablePriceConfig {
+                    bankruptcy_adjustment_ppm: 1_000_000,
+                    spread_to_maintenance_margin_ratio_ppm: 1_500_000,
+                }),
+            };
+            let policy = Policy {
+                price_band: Ppm(band),
+                ramps: Ramps { band: band_ramp, fee: FeeRamp { max_fee: Ppm(30_000), grace: 10, increase_per_unit: 20 }, ..Ramps::OFF },
+                fraction_cap: FractionCap {
+                    notional_threshold: Quote(0),
+                    max_fraction: Ppm(if capped { 300_000 } else { 0 }),
+                    cooldown: 0,
+                },
+                ..Policy::default()
+            };
+            let start =
+                AccountLiquidationState { liquidation_started: elapsed > 0, liquidation_start_time: 1_000 - elapsed, ..Default::default() };
+            let (mut a, mut b) = (start, start);
+            let (mut la, mut lb) = (vec![PlanLeg::default(); positions.len()], vec![PlanLeg::default(); positions.len()]);
+            let plain = run_pipeline(&pool, &markets, &marks, &policy, &mut a, &mut [], 1_000, 1, &mut la);
+            let guarded = run_guarded_pipeline(&pool, &markets, &marks, &feeds, &guard, &policy, &mut b, &mut [], 1_000, 1, &mut lb);
+            if matches!(plain, Ok(Decision { action: Action::Liquidate, .. })) {
+                liquidated.set(liquidated.get() + 1);
+            }
+            prop_assert_eq!((plain, a, la), (guarded, b, lb));
+            Ok(())
+        })
+        .unwrap();
+    assert!(liquidated.get() >= 100, "only {} of 1,000 liquidate", liquidated.get());
 }

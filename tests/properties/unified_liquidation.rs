@@ -120,7 +120,7 @@ impl Case {
 
     fn terms(&self) -> LegTerms<'_> {
         let target = if self.maintenance_target { Target::MAINTENANCE } else { Target::Initial };
-        LegTerms { asset_fees: &self.fees, perp_band: self.band, target }
+        LegTerms { asset_fees: &self.fees, perp_band: self.band, target, perp_limit: None }
     }
 }
 

@@ -277,7 +277,7 @@ pub(crate) fn terms_of<'a>(
     terms: &partliq_leg_terms,
 ) -> Result<LegTerms<'a>, partliq_status> {
     let (target, perp_band) = terms.to_core()?;
-    Ok(LegTerms { asset_fees: Castable::cast_slice(asset_fees)?, perp_band, target })
+    Ok(LegTerms { asset_fees: Castable::cast_slice(asset_fees)?, perp_band, target, perp_limit: None })
 }
 
 /// Settles one leg on pool `pool_index` of a unified account: its two

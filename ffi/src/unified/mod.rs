@@ -15,6 +15,7 @@
 
 mod delisting;
 mod health;
+mod index;
 mod legs;
 mod lending;
 mod pipeline;
@@ -24,6 +25,7 @@ mod waterfall;
 
 pub use delisting::*;
 pub use health::*;
+pub use index::*;
 pub use legs::*;
 pub use lending::*;
 pub use pipeline::*;

@@ -294,11 +294,14 @@ fn liquidation_policy_of<'a>(
 /// `prices` and `asset_prices` the trigger prices resolved from them
 /// (`partliq_resolve_prices`). Over the markets the pool holds a position
 /// in (size ≠ 0) and the assets it holds a balance of (amount ≠ 0): a feed
-/// refused for the trigger or the limit → `PARTLIQ_ACTION_NONE`,
+/// refused for the trigger (or, a market's, for the limit: an asset's limit
+/// is never read) → `PARTLIQ_ACTION_NONE`,
 /// `PARTLIQ_REASON_PRICE_INVALID`, no leg, every figure 0; one in its grace
 /// period → `PARTLIQ_REASON_GRACE_PERIOD` with the pool's health as it
 /// stands; a held mark that is not its feed's trigger price →
-/// `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`. The
+/// `PRICE_NOT_GUARDED`. Otherwise `partliq_run_unified_liquidation`, each
+/// perp reduction's worst price priced around the guard's `limit` source of
+/// its market (held between the band from the mark and the mark). The
 /// legs and `*out` written only on `OK`.
 ///
 /// Statuses: `partliq_run_unified_liquidation`'s, the guard's

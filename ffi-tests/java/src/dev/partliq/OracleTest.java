@@ -145,6 +145,24 @@ final class OracleTest {
         new SizeT(0), 1000, 1, legs, one1, d) == PartliqOracle.STATUS_PRICE_NOT_GUARDED, "mark not the guard's");
     check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, null, new SizeT(0), g60, policy, new AccountState(), null,
         new SizeT(0), 1000, 1, legs, one1, d) == PartliqOracle.STATUS_MARKET_DATA_TOO_SHORT, "no feeds");
+
+    // The order limit around the guard's limit source: quote balance −9,600 (equity 400 < MM 500, bankruptcy 96), a 2 % band. Around
+    // the oracle (the trigger) ⌊98⌋ = 98 and 400 − 2x ≥ 500 − 5x ⇒ 34 units; around the mark 102 ⌊99.96⌋ = 99 and 400 − x ≥ 500 − 5x ⇒ 25
+    // units; around the mark 95 (below the mark for a sell) held at 98, 34 units.
+    ps[0].quote_balance = -9600;
+    policy.setInt(Partliq.POLICY_PRICE_BAND, 20000);
+    long[][] cases = {{PartliqOracle.SOURCE_ORACLE, 102, -34, 98}, {PartliqOracle.SOURCE_MARK, 102, -25, 99},
+        {PartliqOracle.SOURCE_MARK, 95, -34, 98}};
+    for (long[] c : cases) {
+      PriceGuard gl = new PriceGuard();
+      gl.max_staleness = 60;
+      gl.limit = (int) c[0];
+      pf[0].mark = c[1];
+      check(lib.partliq_run_guarded_pipeline(ms, one1, marks, one1, 0, ps, one1, pf, one1, gl, policy, new AccountState(), null,
+          new SizeT(0), 1000, 1, legs, one1, d) == 0 && d.reason == Partliq.REASON_TARGET_RESTORED && legs[0].size_delta == c[2]
+          && legs[0].limit_price == c[3], "limit source " + c[0] + " mark " + c[1]);
+    }
+    pf[0].mark = 0;
     guardedUnified(lib);
     return failed;
   }

@@ -43,6 +43,7 @@ public interface Partliq extends Library {
   int STATUS_COMMIT_EXCEEDS_RESERVATION = 110;
   int REASON_STEP_CAPPED = 3;
   /** Offsets in partliq_policy (POLICY_SIZE bytes) the tests set. */
+  int POLICY_PRICE_BAND = 8;
   int POLICY_SIZING = 16;
   int POLICY_BLOCK_MAX_NOTIONAL = 96;
   int POLICY_BACKSTOP_ON_INFEASIBLE = 136;

@@ -280,6 +280,8 @@ public interface PartliqHotPath extends Library {
 
   int partliq_dydx_liquidation_config_mainnet_genesis(DydxConfig out);
 
+  int partliq_dydx_liquidation_config_validate(DydxConfig config);
+
   int partliq_dydx_adjusted_initial_margin_ppm(DydxLiquidityTier tier, long oiQuoteQuantums, int[] out);
 
   int partliq_dydx_position_risk(DydxPosition position, int customImfPpm, DydxRisk out);

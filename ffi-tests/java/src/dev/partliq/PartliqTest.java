@@ -1156,6 +1156,9 @@ public final class PartliqTest {
     ladder.reduce_only_ppm = t.u32();
     ladder.liquidation_ppm = t.u32();
     ladder.backstop_ppm = t.u32();
+    if (what == 12) {
+      return runUnifiedScan(t, u, ladder);
+    }
     if (what >= 8) {
       return runLending(t, what, u);
     }
@@ -1313,16 +1316,7 @@ public final class PartliqTest {
         Plan plan = new Plan();
         st = lib.partliq_plan_liquidation(p.markets, p.nm(), p.prices, p.np(), p.collateral, p.positions, p.ns(), params, legs,
             new SizeT(legsLen), plan);
-        StringBuilder b = new StringBuilder();
-        b.append(plan.status).append(' ').append(plan.leg_count).append(' ').append(health(plan.health_before)).append(' ')
-            .append(health(plan.health_after)).append(' ').append(plan.required_equity_after).append(' ').append(plan.shortfall).append(' ')
-            .append(plan.dust_closed);
-        for (int k = 0; st == 0 && k < plan.leg_count; k++) {
-          PlanLeg l = legs[k];
-          b.append(" | ").append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
-              .append(l.expected_cash).append(' ').append(l.expected_fee);
-        }
-        res = b.toString();
+        res = planWords(plan, st == 0 ? legs : null, " | ");
         break;
       }
       case "bankrupt": {
@@ -1375,6 +1369,32 @@ public final class PartliqTest {
         res = r[1];
         break;
       }
+      case "ixmaint": {
+        String[] r = runIndexMaintenance(t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "dydxmore": {
+        String[] r = runDydxMore(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "aave": {
+        String[] r = runAave(t);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
+      case "hbatch":
+      case "pbatch":
+      case "dbatch": {
+        String[] r = runBatch(op, t, p);
+        st = Integer.parseUnsignedInt(r[0]);
+        res = r[1];
+        break;
+      }
       case "scan":
       case "index":
       case "priority":
@@ -1391,6 +1411,362 @@ public final class PartliqTest {
       return name + " " + Integer.toUnsignedString(st);
     }
     return res.isEmpty() ? name + " 0" : name + " 0 " + res;
+  }
+
+  /** A plan as the table prints it, each leg (of legs, when not null) after sep. */
+  private static String planWords(Plan plan, PlanLeg[] legs, String sep) {
+    StringBuilder b = new StringBuilder();
+    b.append(plan.status).append(' ').append(plan.leg_count).append(' ').append(health(plan.health_before)).append(' ')
+        .append(health(plan.health_after)).append(' ').append(plan.required_equity_after).append(' ').append(plan.shortfall).append(' ')
+        .append(plan.dust_closed);
+    for (int k = 0; legs != null && k < plan.leg_count; k++) {
+      PlanLeg l = legs[k];
+      b.append(sep).append(l.position_index).append(' ').append(l.size_delta).append(' ').append(l.limit_price).append(' ')
+          .append(l.expected_cash).append(' ').append(l.expected_fee);
+    }
+    return b.toString();
+  }
+
+  /** A unified case's `what` 12: the scan over u's flat balances and positions, through Batches.unifiedScan. */
+  private static String[] runUnifiedScan(Tokens t, Unified u, MarginLadder ladder) {
+    t.expect("A");
+    int n = t.u32();
+    PartliqBatch.UnifiedScanAccount[] as = new PartliqBatch.UnifiedScanAccount[n];
+    for (int i = 0; i < n; i++) {
+      as[i] = new PartliqBatch.UnifiedScanAccount();
+      as[i].first_balance = t.u32();
+      as[i].balance_count = t.u32();
+      as[i].first_position = t.u32();
+      as[i].position_count = t.u32();
+    }
+    t.expect("S");
+    long sa = t.num();
+    long sp = t.num();
+    int hitsLen = t.u32();
+    Pool p = u.pool;
+    try {
+      Batches.UnifiedScan r = Batches.unifiedScan(p.markets, p.prices, u.funding, u.risk, u.assets, u.assetPrices, u.balances, u.positions, as,
+          sa, sp, ladder, hitsLen);
+      PartliqBatch.UnifiedScanOutcome o = r.outcome;
+      StringBuilder b = new StringBuilder();
+      b.append(Long.toUnsignedString(o.count)).append(' ').append(o.next_account).append(' ').append(o.next_pool).append(' ')
+          .append(o.resume_account).append(' ').append(o.resume_pool).append(' ').append(o.exact_checks).append(' ')
+          .append(Integer.toUnsignedString(o.end)).append(' ').append(Integer.toUnsignedString(o.error));
+      for (PartliqBatch.UnifiedScanHit h : r.hits) {
+        b.append(" | ").append(h.account_index).append(' ').append(h.pool_index).append(' ').append(uhealth(h.health));
+      }
+      return new String[] {"0", b.toString()};
+    } catch (PartliqException e) {
+      return new String[] {Integer.toUnsignedString(e.status()), ""};
+    }
+  }
+
+  // ---- The ixmaint cases (format in gen_cases.py): {status, result}.
+
+  private static String[] runIndexMaintenance(Tokens t, Pool p) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    int market = t.u32();
+    long capacity = t.num();
+    long from = t.num();
+    long to = t.num();
+    long start = t.num();
+    int outLen = t.u32();
+    int rekey = t.u32();
+    long delta = t.num();
+    int remove = t.u32();
+    int hitsLen = t.u32();
+    PartliqHotPath.ScanAccount[] as = readAccounts(t);
+    int na = as == null ? 0 : as.length;
+    SizeT nas = new SizeT(na);
+    long len = h.partliq_index_size(new SizeT(capacity)).longValue();
+    com.sun.jna.Pointer mem = alignedMemory(len, 8);
+    SizeT ilen = new SizeT(len);
+    StringBuilder b = new StringBuilder();
+    int st = h.partliq_index_init(mem, ilen, market, new SizeT(capacity));
+    long[] one = new long[1];
+    for (int a = 0; a < na && st == 0; a++) {
+      st = h.partliq_index_insert_account(mem, ilen, a, as, nas, p.positions, p.ns(), p.markets, p.nm(), p.prices, p.np(), p.prices, p.np(),
+          one);
+      b.append(one[0]).append(' ');
+    }
+    if (rekey < na) {
+      as[rekey].collateral += delta;
+    }
+    long[] removed = new long[1];
+    long[] inserted = new long[1];
+    long[] gone = new long[1];
+    if (st == 0) {
+      st = h.partliq_index_rekey_account(mem, ilen, rekey, as, nas, p.positions, p.ns(), p.markets, p.nm(), p.prices, p.np(), p.prices, p.np(),
+          removed, inserted);
+    }
+    if (st == 0) {
+      st = h.partliq_index_remove_account(mem, ilen, remove, gone);
+    }
+    PartliqHotPath.IndexStats info = new PartliqHotPath.IndexStats();
+    if (st == 0) {
+      st = h.partliq_index_info(mem, ilen, info);
+    }
+    PartliqHotPath.IndexEntry[] out = outLen == 0 ? null : (PartliqHotPath.IndexEntry[]) new PartliqHotPath.IndexEntry().toArray(outLen);
+    PartliqHotPath.IndexQuery q = new PartliqHotPath.IndexQuery();
+    if (st == 0) {
+      st = h.partliq_index_crossed(mem, ilen, market, from, to, new SizeT(start), out, new SizeT(outLen), q);
+    }
+    long slen = h.partliq_scanner_size(p.nm()).longValue();
+    com.sun.jna.Pointer smem = alignedMemory(slen, 16);
+    if (st == 0) {
+      st = h.partliq_scanner_init(smem, new SizeT(slen), p.markets, p.nm(), p.prices, p.np());
+    }
+    PartliqHotPath.ScanHit[] hits = hitsLen == 0 ? null : (PartliqHotPath.ScanHit[]) new PartliqHotPath.ScanHit().toArray(hitsLen);
+    PartliqHotPath.ScanOutcome o = new PartliqHotPath.ScanOutcome();
+    if (st == 0) {
+      st = h.partliq_scanner_confirm(smem, new SizeT(slen), p.markets, p.nm(), p.prices, p.np(), q.count == 0 ? null : out, new SizeT(q.count),
+          as, nas, p.positions, p.ns(), new SizeT(0), hits, new SizeT(hitsLen), o);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    b.append(removed[0]).append(' ').append(inserted[0]).append(' ').append(gone[0]).append(' ').append(info.longs).append(' ').append(info.shorts);
+    b.append(' ').append(q.count).append(' ').append(q.next).append(' ').append(q.total);
+    for (int k = 0; k < q.count; k++) {
+      b.append(" | ").append(out[k].key).append(' ').append(Integer.toUnsignedString(out[k].account)).append(' ')
+          .append(Integer.toUnsignedString(out[k].position));
+    }
+    b.append(" ; ").append(o.count).append(' ').append(o.next).append(' ').append(o.exact_checks).append(' ').append(o.end).append(' ')
+        .append(Integer.toUnsignedString(o.error));
+    for (int k = 0; k < o.count; k++) {
+      b.append(" | ").append(hits[k].account_index).append(' ').append(health(hits[k].health));
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  // ---- The dydxmore cases (format in gen_cases.py): {status, result}.
+
+  private static String[] runDydxMore(Tokens t) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    long[] v = new long[25];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = t.num();
+    }
+    int n = t.u32();
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = t.u32();
+    }
+    int[] idArg = n == 0 ? null : ids;
+    PartliqHotPath.DydxPosition p = new PartliqHotPath.DydxPosition();
+    p.atomic_resolution = (int) v[0];
+    p.open_interest = v[1];
+    p.liquidity_tier.initial_margin_ppm = (int) v[2];
+    p.liquidity_tier.maintenance_fraction_ppm = (int) v[3];
+    p.liquidity_tier.open_interest_lower_cap = v[4];
+    p.liquidity_tier.open_interest_upper_cap = v[5];
+    p.price = v[6];
+    p.price_exponent = (int) v[7];
+    p.quantums = v[8];
+    p.quote_balance = v[9];
+    PartliqHotPath.DydxConfig cfg = new PartliqHotPath.DydxConfig();
+    if (v[14] == 1) {
+      h.partliq_dydx_liquidation_config_mainnet_genesis(cfg);
+    } else {
+      h.partliq_dydx_liquidation_config_code_default(cfg);
+    }
+    PartliqHotPath.DydxClobPair clob = new PartliqHotPath.DydxClobPair();
+    clob.step_base_quantums = v[15];
+    clob.subticks_per_tick = (int) v[16];
+    clob.quantum_conversion_exponent = (int) v[17];
+    PartliqHotPath.DydxFill fill = new PartliqHotPath.DydxFill();
+    fill.fill_amount = v[18];
+    fill.subticks = v[19];
+    fill.is_buy = (int) v[20];
+    int[] imf = new int[1];
+    PartliqHotPath.DydxRisk own = new PartliqHotPath.DydxRisk();
+    PartliqHotPath.DydxRisk total = new PartliqHotPath.DydxRisk();
+    long[] bankruptcy = new long[1];
+    long[] fund = new long[1];
+    long[] size = new long[1];
+    PartliqHotPath.DydxNotionalLimits lim = new PartliqHotPath.DydxNotionalLimits();
+    PartliqHotPath.DydxBlockLeft left = new PartliqHotPath.DydxBlockLeft();
+    int st = h.partliq_dydx_adjusted_initial_margin_ppm(p.liquidity_tier, v[13], imf);
+    if (st == 0) {
+      st = h.partliq_dydx_position_risk(p, (int) v[11], own);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_subaccount_risk(v[10], new PartliqHotPath.DydxPosition[] {p}, new SizeT(1), total);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_bankruptcy_price_quote_quantums(p, total, v[12], bankruptcy);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_insurance_fund_delta(p, total, clob, (int) v[21], fill, fund);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_position_notional_limits(p, cfg, lim);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_subaccount_block_left(cfg, idArg, new SizeT(n), v[22], v[23], (int) v[24], left);
+    }
+    if (st == 0) {
+      st = h.partliq_dydx_liquidatable_size_delta(p, clob, cfg, idArg, new SizeT(n), v[22], v[23], size);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    return new String[] {"0", Integer.toUnsignedString(imf[0]) + " " + own.mmr + " " + own.imr + " " + own.nc + " " + total.mmr + " " + total.imr
+        + " " + total.nc + " " + bankruptcy[0] + " " + fund[0] + " " + lim.min + " " + lim.max + " " + left.notional + " " + left.insurance_lost
+        + " " + size[0]};
+  }
+
+  // ---- The Aave v3 cases (format in gen_cases.py): {status, result}.
+
+  private static String words(PartliqHotPath.I128 v) {
+    return v.hi + " " + Long.toUnsignedString(v.lo);
+  }
+
+  private static void setWide(PartliqHotPath.I128 to, java.math.BigInteger v) {
+    to.hi = v.shiftRight(64).longValue();
+    to.lo = v.longValue();
+  }
+
+  private static final java.math.BigInteger RAY = java.math.BigInteger.TEN.pow(27);
+
+  private static String[] runAave(Tokens t) {
+    PartliqHotPath h = PartliqHotPath.LIB;
+    int n = t.u32();
+    PartliqHotPath.AaveReserve[] rs = (PartliqHotPath.AaveReserve[]) new PartliqHotPath.AaveReserve().toArray(n);
+    PartliqHotPath.AaveUserReserve[] us = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(n);
+    java.math.BigInteger e9 = java.math.BigInteger.valueOf(1_000_000_000L);
+    for (int i = 0; i < n; i++) {
+      setWide(rs[i].price, java.math.BigInteger.valueOf(t.num()));
+      rs[i].decimals = t.u32();
+      rs[i].liquidation_threshold = t.u32();
+      rs[i].liquidation_bonus = t.u32();
+      rs[i].liquidation_protocol_fee = t.u32();
+      setWide(rs[i].liquidity_index, RAY.add(java.math.BigInteger.valueOf(t.num()).multiply(e9)));
+      setWide(rs[i].variable_borrow_index, RAY.add(java.math.BigInteger.valueOf(t.num()).multiply(e9)));
+      setWide(us[i].scaled_collateral, java.math.BigInteger.valueOf(t.num()));
+      setWide(us[i].scaled_debt, java.math.BigInteger.valueOf(t.num()));
+      us[i].use_as_collateral = t.u32();
+    }
+    PartliqHotPath.AaveCall call = new PartliqHotPath.AaveCall();
+    call.collateral_index = t.u32();
+    call.debt_index = t.u32();
+    setWide(call.debt_to_cover, java.math.BigInteger.valueOf(t.num()));
+    call.receive_a_token = t.u32();
+    SizeT len = new SizeT(n);
+    PartliqHotPath.AaveAccount a = new PartliqHotPath.AaveAccount();
+    PartliqHotPath.AaveMaxDebt cf = new PartliqHotPath.AaveMaxDebt();
+    PartliqHotPath.AaveCollateralQuote q = new PartliqHotPath.AaveCollateralQuote();
+    PartliqHotPath.AaveLiquidation l = new PartliqHotPath.AaveLiquidation();
+    PartliqHotPath.AaveUserReserve[] after = (PartliqHotPath.AaveUserReserve[]) new PartliqHotPath.AaveUserReserve().toArray(n);
+    PartliqHotPath.I128[] deficits = (PartliqHotPath.I128[]) new PartliqHotPath.I128().toArray(n);
+    int st = h.partliq_aave_account_data(rs, len, us, len, a);
+    if (st == 0) {
+      st = h.partliq_aave_close_factor(rs, len, us, len, call.collateral_index, call.debt_index, cf);
+    }
+    if (st == 0) {
+      PartliqHotPath.AaveReserve col = rs[call.collateral_index];
+      PartliqHotPath.I128 cover = new PartliqHotPath.I128();
+      cover.hi = call.debt_to_cover.hi;
+      cover.lo = call.debt_to_cover.lo;
+      PartliqHotPath.I128 balance = new PartliqHotPath.I128();
+      balance.hi = cf.reserve_collateral.hi;
+      balance.lo = cf.reserve_collateral.lo;
+      st = h.partliq_aave_collateral_for_debt(col, rs[call.debt_index], cover, balance, col.liquidation_bonus, q);
+    }
+    if (st == 0) {
+      st = h.partliq_aave_liquidation_call(rs, len, us, len, call, after, len, deficits, len, l);
+    }
+    if (st != 0) {
+      return new String[] {Integer.toUnsignedString(st), ""};
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(words(a.total_collateral_base)).append(' ').append(words(a.total_debt_base)).append(' ').append(words(a.avg_liquidation_threshold))
+        .append(' ').append(words(a.health_factor));
+    b.append(' ').append(words(cf.max_liquidatable_debt)).append(' ').append(words(cf.reserve_debt)).append(' ').append(words(cf.reserve_debt_base))
+        .append(' ').append(words(cf.reserve_collateral)).append(' ').append(words(cf.reserve_collateral_base)).append(' ')
+        .append(Integer.toUnsignedString(cf.rule));
+    b.append(' ').append(words(q.collateral_to_liquidator)).append(' ').append(words(q.debt_repaid)).append(' ').append(words(q.protocol_fee))
+        .append(' ').append(words(q.bonus_collateral)).append(' ').append(words(q.base_collateral)).append(' ')
+        .append(Integer.toUnsignedString(q.capped_by_balance));
+    b.append(' ').append(words(l.debt_repaid)).append(' ').append(words(l.collateral_to_liquidator)).append(' ').append(words(l.protocol_fee))
+        .append(' ').append(words(l.deficit)).append(' ').append(Integer.toUnsignedString(l.dust)).append(' ')
+        .append(Integer.toUnsignedString(l.bad_debt_reserves));
+    for (int i = 0; i < n; i++) {
+      b.append(" | ").append(words(after[i].scaled_collateral)).append(' ').append(words(after[i].scaled_debt)).append(' ')
+          .append(words(deficits[i]));
+    }
+    return new String[] {"0", b.toString()};
+  }
+
+  // ---- The batch cases (format in gen_cases.py), through the Batches wrappers: {status, result}.
+
+  private static PartliqBatch.BatchAccount[] readBatchAccounts(Tokens t) {
+    int n = t.u32();
+    if (n == 0) {
+      return null;
+    }
+    PartliqBatch.BatchAccount[] as = (PartliqBatch.BatchAccount[]) new PartliqBatch.BatchAccount().toArray(n);
+    for (PartliqBatch.BatchAccount a : as) {
+      a.collateral = t.num();
+      a.first_position = t.u32();
+      a.position_count = t.u32();
+    }
+    return as;
+  }
+
+  /** Each account's part: its status, then its figures when OK; the accounts separated by " | ". */
+  private static <T> String batchLine(Batches.PerAccount<T> r, java.util.function.Function<T, String> figures) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < r.size(); i++) {
+      if (i > 0) {
+        b.append(" | ");
+      }
+      b.append(Integer.toUnsignedString(r.status(i)));
+      if (r.status(i) == 0) {
+        b.append(' ').append(figures.apply(r.get(i)));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String[] runBatch(String op, Tokens t, Pool p) {
+    try {
+      switch (op) {
+        case "hbatch":
+          return new String[] {"0", batchLine(Batches.poolHealth(p.markets, p.prices, readBatchAccounts(t), p.positions), PartliqTest::health)};
+        case "pbatch": {
+          PlanParams params = new PlanParams();
+          params.target.kind = t.u32();
+          params.target.buffer_ppm = t.u32();
+          params.price_band_ppm = t.u32();
+          params.order = t.u32();
+          int per = t.u32();
+          Batches.PerAccount<Batches.PlannedAccount> r = Batches.plans(p.markets, p.prices, readBatchAccounts(t), p.positions, params, per);
+          return new String[] {"0", batchLine(r, a -> planWords(a.plan, a.legs, " / "))};
+        }
+        default: {
+          int n = t.u32();
+          PartliqBatch.BatchDydxPosition[] ps =
+              n == 0 ? null : (PartliqBatch.BatchDydxPosition[]) new PartliqBatch.BatchDydxPosition().toArray(n);
+          for (int i = 0; i < n; i++) {
+            ps[i].atomic_resolution = t.u32();
+            ps[i].open_interest = t.num();
+            ps[i].initial_margin_ppm = t.u32();
+            ps[i].maintenance_fraction_ppm = t.u32();
+            ps[i].open_interest_lower_cap = t.num();
+            ps[i].open_interest_upper_cap = t.num();
+            ps[i].price = t.num();
+            ps[i].price_exponent = t.u32();
+            ps[i].quantums = t.num();
+            ps[i].quote_balance = t.num();
+          }
+          Batches.PerAccount<PartliqBatch.BatchDydxRisk> r = Batches.dydxSubaccountRisk(readBatchAccounts(t), ps);
+          return new String[] {"0", batchLine(r, x -> x.mmr + " " + x.imr + " " + x.nc + " " + Integer.toUnsignedString(x.liquidatable))};
+        }
+      }
+    } catch (PartliqException e) {
+      return new String[] {Integer.toUnsignedString(e.status()), ""};
+    }
   }
 
   // ---- The hot path's cases (format in gen_cases.py): {status, result}.
@@ -1551,6 +1927,7 @@ public final class PartliqTest {
     check(LendingTest.run() == 0, "lending mode (LendingTest)");
     check(HotPathTest.run() == 0, "the hot path (HotPathTest)");
     check(OracleTest.run() == 0, "prices with integrity (OracleTest)");
+    check(BatchTest.run() == 0, "batches and the unified scan (BatchTest)");
     liquidationExample();
     runLiquidationExample();
     StringBuilder out = new StringBuilder();

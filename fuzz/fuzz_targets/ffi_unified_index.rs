@@ -1,0 +1,380 @@
+//! The unified move index through the C ABI, against the core: memory
+//! shapes (NULL, misaligned, undersized, blank) refused with nothing
+//! written; inserts, re-keys and removals with the statuses, counts and
+//! lengths of a core `UnifiedIndex` over its own storage; the price move,
+//! candidates and crossings read back as the core's; `partliq_unified_confirm`
+//! as the core's `UnifiedScanner::confirm`; and the index's promise: with
+//! valid parameters, every pool that is a hit at the moved prices is a
+//! candidate of the move.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use partliq::scan::ScanEnd;
+use partliq::unified::{
+    is_hit, unified_pool_health, MoveSide, PriceMove, UnifiedIndex, UnifiedIndexEntry, UnifiedScanAccount, UnifiedScanHit, UnifiedScanner,
+};
+use partliq::Price;
+use partliq_ffi::*;
+use partliq_fuzz::unified::{LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
+use partliq_fuzz::*;
+
+#[derive(arbitrary::Arbitrary, Debug)]
+enum Mem {
+    Exact,
+    Short(u8),
+    Misaligned,
+    Null,
+    Blank,
+}
+
+#[derive(arbitrary::Arbitrary, Debug)]
+struct Input {
+    data: UnifiedIn,
+    shapes: UnifiedShapes,
+    /// (first balance, balance count, first position, position count).
+    accounts: Vec<(u8, u8, u8, u8)>,
+    mem: Mem,
+    capacity: u8,
+    ladder: LadderIn,
+    /// Per price (marks, then asset prices): a move in units of 0.01 %.
+    moves: Vec<i16>,
+    query_start: u8,
+    query_len: u8,
+    hits_len: u8,
+    side: u8,
+    crossed: (u32, u32),
+    rekey: u8,
+    remove: u8,
+}
+
+fn end_code(e: ScanEnd) -> (u32, partliq_status) {
+    match e {
+        ScanEnd::Complete => (0, PARTLIQ_STATUS_OK),
+        ScanEnd::BufferFull => (1, PARTLIQ_STATUS_OK),
+        ScanEnd::Failed(e) => (2, e as u32),
+    }
+}
+
+fn abi(e: &UnifiedIndexEntry) -> partliq_unified_index_entry {
+    partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool }
+}
+
+fn moved(v: i64, k: i16) -> i64 {
+    let m = i128::from(v) + i128::from(v) * i128::from(k) / 10_000;
+    i64::try_from(m).unwrap_or(v).max(1)
+}
+
+fuzz_target!(|input: Input| {
+    assert_eq!(partliq_unified_index_align(), 8);
+    let cap = usize::from(input.capacity % 24);
+    let need = partliq_unified_index_size(cap);
+    assert_eq!(need, if cap == 0 { 0 } else { 64 + 36 * cap });
+    let bytes = need.max(64);
+    let mut buf = vec![0u64; bytes / 8 + 2];
+    let (off, len) = match input.mem {
+        Mem::Exact | Mem::Blank => (0, bytes),
+        Mem::Short(k) => (0, bytes.saturating_sub(1 + usize::from(k))),
+        Mem::Misaligned => (4, bytes),
+        Mem::Null => (usize::MAX, bytes),
+    };
+    let mem: *mut core::ffi::c_void =
+        if off == usize::MAX { core::ptr::null_mut() } else { buf.as_mut_ptr().cast::<u8>().wrapping_add(off).cast() };
+    if !matches!(input.mem, Mem::Blank) {
+        // SAFETY: `mem` is NULL or within `buf` for `len` bytes (misaligned
+        // only by the offset the shape asks for).
+        let st = unsafe { partliq_unified_index_init(mem, len, cap) };
+        assert_named(st);
+        let ok = matches!(input.mem, Mem::Exact) && cap > 0;
+        if !ok {
+            assert_ne!(st, PARTLIQ_STATUS_OK);
+            assert!(buf.iter().all(|w| *w == 0), "a refused init wrote");
+            return;
+        }
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+    }
+    let blank = matches!(input.mem, Mem::Blank);
+
+    let data = input.data.build(4, FUZZ_MAX_POSITIONS);
+    let args = UnifiedArgs::new(&data, input.shapes);
+    let accounts: Vec<partliq_unified_scan_account> = input
+        .accounts
+        .iter()
+        .take(8)
+        .map(|&(fb, bc, fp, pc)| partliq_unified_scan_account {
+            first_balance: u32::from(fb % 16),
+            balance_count: u32::from(bc % 5),
+            first_position: u32::from(fp % 16),
+            position_count: u32::from(pc % 5),
+        })
+        .collect();
+    let ladder = input.ladder.to_abi();
+    let core_ladder = LadderIn::core(&ladder);
+    let a = &args;
+    let insert = |account: u32, mem: *mut core::ffi::c_void, n: &mut u64| -> partliq_status {
+        // SAFETY: every array is valid for its length unless the boundary
+        // must reject it before any read; the memory is ours.
+        unsafe {
+            partliq_unified_index_insert_account(
+                mem,
+                len,
+                account,
+                a.markets.ptr,
+                a.markets.len,
+                a.prices.ptr,
+                a.prices.len,
+                a.funding.ptr,
+                a.funding.len,
+                a.risk.ptr,
+                a.risk.len,
+                a.assets.ptr,
+                a.assets.len,
+                a.asset_prices.ptr,
+                a.asset_prices.len,
+                a.balances.ptr,
+                a.balances.len,
+                a.positions.ptr,
+                a.positions.len,
+                accounts.as_ptr(),
+                accounts.len(),
+                &ladder,
+                n,
+            )
+        }
+    };
+    if args.rejected() {
+        let mut n = 7u64;
+        let st = insert(0, mem, &mut n);
+        assert!(is_boundary_status(st), "status {st} for a rejected array");
+        assert_eq!(n, 7);
+        return;
+    }
+    if blank {
+        // The arrays pass; the memory is not an index (checked before the values).
+        let mut n = 7u64;
+        assert_eq!(insert(0, mem, &mut n), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+        assert_eq!(n, 7);
+        return;
+    }
+    let v = args.view();
+    let core_accounts: Vec<UnifiedScanAccount> = accounts
+        .iter()
+        .map(|a| UnifiedScanAccount {
+            first_balance: a.first_balance,
+            balance_count: a.balance_count,
+            first_position: a.first_position,
+            position_count: a.position_count,
+        })
+        .collect();
+    let reference = v.book();
+    let (mut d, mut u, mut b) =
+        (vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap]);
+    let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
+    let info = |mem: *mut core::ffi::c_void| {
+        let mut s = partliq_unified_index_stats::default();
+        // SAFETY: our memory, laid out by init.
+        assert_eq!(unsafe { partliq_unified_index_info(mem, len, &mut s) }, PARTLIQ_STATUS_OK);
+        s
+    };
+    for i in 0..=core_accounts.len() as u32 {
+        let mut n = 7u64;
+        let st = insert(i, mem, &mut n);
+        assert_named(st);
+        let want = match v.boundary {
+            Some(s) => Err(s),
+            None => match core_accounts.get(i as usize).map(|a| a.view(&v.balances, &v.positions)) {
+                None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
+                Some(Err(e)) => Err(e as u32),
+                Some(Ok(view)) => ix.insert_account(i, &view, &reference, &core_ladder).map_err(|e| e as u32),
+            },
+        };
+        match want {
+            Ok(k) => assert_eq!((st, n), (PARTLIQ_STATUS_OK, k as u64)),
+            Err(s) => assert_eq!((st, n), (s, 7)),
+        }
+        let s = info(mem);
+        assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
+    }
+    if v.boundary.is_some() {
+        return;
+    }
+    // Re-key one account (nothing changed: the same entries), remove another.
+    let r = u32::from(input.rekey % 9);
+    let (mut removed, mut n) = (7u64, 7u64);
+    // SAFETY: as `insert`.
+    let st = unsafe {
+        partliq_unified_index_rekey_account(
+            mem,
+            len,
+            r,
+            a.markets.ptr,
+            a.markets.len,
+            a.prices.ptr,
+            a.prices.len,
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            a.asset_prices.ptr,
+            a.asset_prices.len,
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            accounts.as_ptr(),
+            accounts.len(),
+            &ladder,
+            &mut removed,
+            &mut n,
+        )
+    };
+    let want = match core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions)) {
+        None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
+        Some(Err(e)) => Err(e as u32),
+        Some(Ok(view)) => ix.rekey_account(r, &view, &reference, &core_ladder).map_err(|e| e as u32),
+    };
+    match want {
+        Ok((x, y)) => assert_eq!((st, removed, n), (PARTLIQ_STATUS_OK, x as u64, y as u64)),
+        Err(s) => assert_eq!((st, removed, n), (s, 7, 7)),
+    }
+    let gone = u32::from(input.remove % 9);
+    // SAFETY: our memory.
+    assert_eq!(unsafe { partliq_unified_index_remove_account(mem, len, gone, &mut removed) }, PARTLIQ_STATUS_OK);
+    assert_eq!(removed, ix.remove_account(gone) as u64);
+    let s = info(mem);
+    assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
+
+    // The move.
+    let mut k = input.moves.iter().copied().chain(core::iter::repeat(0));
+    let now_prices: Vec<i64> = v.prices.iter().map(|p| moved(p.0, k.next().unwrap_or(0))).collect();
+    let now_assets: Vec<i64> = v.asset_prices.iter().map(|p| moved(p.0, k.next().unwrap_or(0))).collect();
+    let ref_prices: Vec<i64> = v.prices.iter().map(|p| p.0).collect();
+    let ref_assets: Vec<i64> = v.asset_prices.iter().map(|p| p.0).collect();
+    let mut mv = partliq_price_move { down_ppm: 7, up_ppm: 7 };
+    // SAFETY: valid arrays and output.
+    let st = unsafe {
+        partliq_unified_price_move(
+            ref_prices.as_ptr(),
+            ref_prices.len(),
+            now_prices.as_ptr(),
+            now_prices.len(),
+            ref_assets.as_ptr(),
+            ref_assets.len(),
+            now_assets.as_ptr(),
+            now_assets.len(),
+            &mut mv,
+        )
+    };
+    let np: Vec<Price> = now_prices.iter().map(|p| Price(*p)).collect();
+    let na: Vec<Price> = now_assets.iter().map(|p| Price(*p)).collect();
+    let now = partliq::unified::MarginBook { prices: &np, asset_prices: &na, ..reference };
+    let core_mv = PriceMove::between(&reference, &now);
+    match core_mv {
+        Ok(m) => assert_eq!((st, mv.down_ppm, mv.up_ppm), (PARTLIQ_STATUS_OK, m.down_ppm, m.up_ppm)),
+        Err(e) => {
+            assert_eq!((st, mv.down_ppm, mv.up_ppm), (e as u32, 7, 7));
+            return;
+        }
+    }
+    let core_mv = core_mv.unwrap_or_default();
+    // Candidates, a window of them.
+    let cands: Vec<UnifiedIndexEntry> = ix.candidates(core_mv).to_vec();
+    let (start, out_len) = (usize::from(input.query_start % 8), usize::from(input.query_len % 8));
+    let sentinel = partliq_unified_index_entry { key: 9, account: 9, pool: 9 };
+    let mut out = vec![sentinel; out_len];
+    let mut q = partliq_index_query::default();
+    // SAFETY: our memory; valid move, output and query.
+    let st = unsafe { partliq_unified_index_candidates(mem, len, &mv, start, out.as_mut_ptr(), out_len, &mut q) };
+    assert_eq!(st, PARTLIQ_STATUS_OK);
+    let window: Vec<_> = cands.iter().skip(start).take(out_len).map(abi).collect();
+    assert_eq!((q.total, q.count, q.next), (cands.len() as u64, window.len() as u64, (start + window.len()) as u64));
+    assert_eq!(&out[..window.len()], &window[..]);
+    assert!(out[window.len()..].iter().all(|e| *e == sentinel));
+    // Crossings of one side.
+    let side = u32::from(input.side % 4);
+    let (from, to) = input.crossed;
+    // SAFETY: as above.
+    let st = unsafe { partliq_unified_index_crossed(mem, len, side, from, to, 0, out.as_mut_ptr(), out_len, &mut q) };
+    let core_side = match side {
+        0 => Some(MoveSide::Down),
+        1 => Some(MoveSide::Up),
+        2 => Some(MoveSide::Both),
+        _ => None,
+    };
+    match core_side {
+        None => assert_eq!(st, PARTLIQ_STATUS_INVALID_ENUM),
+        Some(sd) => {
+            assert_eq!(st, PARTLIQ_STATUS_OK);
+            let c = ix.crossed(sd, from, to);
+            assert_eq!(q.total, c.len() as u64);
+            let w: Vec<_> = c.iter().take(out_len).map(abi).collect();
+            assert_eq!(&out[..w.len()], &w[..]);
+        }
+    }
+    // The promise: every pool a hit at the new prices is a candidate
+    // (parameters valid; ladder valid).
+    if v.all_valid() && core_ladder.validate().is_ok() {
+        for (i, acc) in core_accounts.iter().enumerate() {
+            if i as u32 == gone || ix.side(MoveSide::Both).iter().all(|e| e.account != i as u32) {
+                continue;
+            }
+            let Ok(view) = acc.view(&v.balances, &v.positions) else { continue };
+            for p in 0..view.pool_count() {
+                let Ok(pool) = view.pool(p) else { continue };
+                if let Ok(h) = unified_pool_health(&pool, &now, &core_ladder) {
+                    if is_hit(&h) {
+                        assert!(
+                            cands.iter().any(|e| (e.account, e.pool) == (i as u32, p as u32)),
+                            "pool ({i}, {p}) missed: {h:?} after {core_mv:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Confirm the candidates: the core's outcome and hits.
+    let entries: Vec<partliq_unified_index_entry> = cands.iter().map(abi).collect();
+    let hits_len = usize::from(input.hits_len % 6);
+    let mut hits = vec![partliq_unified_scan_hit::default(); hits_len];
+    let mut o = partliq_scan_outcome::default();
+    // SAFETY: valid arrays (the same as `insert`'s) and outputs.
+    let st = unsafe {
+        partliq_unified_confirm(
+            a.markets.ptr,
+            a.markets.len,
+            now_prices.as_ptr(),
+            now_prices.len(),
+            a.funding.ptr,
+            a.funding.len,
+            a.risk.ptr,
+            a.risk.len,
+            a.assets.ptr,
+            a.assets.len,
+            now_assets.as_ptr(),
+            now_assets.len(),
+            a.balances.ptr,
+            a.balances.len,
+            a.positions.ptr,
+            a.positions.len,
+            accounts.as_ptr(),
+            accounts.len(),
+            entries.as_ptr(),
+            entries.len(),
+            0,
+            &ladder,
+            hits.as_mut_ptr(),
+            hits_len,
+            &mut o,
+        )
+    };
+    assert_eq!(st, PARTLIQ_STATUS_OK);
+    let s = UnifiedScanner::new(now, core_ladder);
+    let mut core_hits = vec![UnifiedScanHit::default(); hits_len];
+    let r = s.confirm(&cands, &core_accounts, &v.balances, &v.positions, 0, &mut core_hits);
+    let (end, error) = end_code(r.end);
+    assert_eq!((o.count, o.next, o.exact_checks, o.end, o.error), (r.count as u64, r.next as u64, r.exact_checks as u64, end, error));
+    for (c, h) in hits.iter().zip(core_hits.iter()).take(r.count) {
+        assert_eq!((c.account_index, c.pool_index), (h.account_index as u64, h.pool_index as u64));
+        assert_eq!(c.health, partliq_unified_health::from(&h.health));
+    }
+});
