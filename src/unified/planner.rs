@@ -124,12 +124,12 @@
 //! * **large pools**: the search runs out of its budget when the legs'
 //!   amounts are many (a perp's every amount is settled; below the perps,
 //!   many near-equal mixes of coarse units defeat the bound; with several
-//!   perps last, every mix of spot legs cheaper than the best is tried),
-//!   and does not start when the pool has more candidate legs than a plan
-//!   holds ([`MAX_PLAN_LEGS`]); a perp of more than 256 lots is not
-//!   deferred (the plan is then not proven). The plan is then the greedy
-//!   one's (or the cheapest found) and not proven. The greedy plan alone
-//!   carries no proven figure: with gains proportional to amounts its
+//!   perps last, or a perp of more than 256 lots, which is not deferred,
+//!   every mix of spot legs cheaper than the best is tried), and does not
+//!   start when the pool has more candidate legs than a plan holds
+//!   ([`MAX_PLAN_LEGS`]). The plan is then the greedy one's (or the
+//!   cheapest found) and not proven. The greedy plan alone carries no
+//!   proven figure: with gains proportional to amounts its
 //!   order is the optimum of the continuous problem, and whole units add
 //!   rounding on top.
 //!
@@ -620,13 +620,15 @@ impl Ctx<'_, '_> {
         // amount are the same at every token root and at the root, see
         // `Search::rate_legs`): only amounts not rated yet are.
         let mut carried: Option<([Rate; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
+        // A perp of more lots than `PERP_POINTS` is not deferred.
+        let small = pool.members().all(|(_, p)| usize::try_from(p.size.0.unsigned_abs()).is_ok_and(|n| n <= PERP_POINTS));
         for perps_last in [false, true] {
             if perps_last && !both {
                 break;
             }
             // One perp: booked last by deferring it (see `Search::defer`);
             // more: the legs rotated, the perps after the others, unbounded.
-            let defer = perps_last && perps == 1 && best < i128::MAX;
+            let defer = perps_last && perps == 1 && best < i128::MAX && small;
             let mut order = legs;
             if perps_last && !defer {
                 order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
