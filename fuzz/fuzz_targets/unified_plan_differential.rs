@@ -7,8 +7,9 @@
 //!   true (restored means the target is met after them);
 //! - when the plan is proven least (the planner's exact search finished),
 //!   no combination of a perp reduction and the two swaps, the perp
-//!   reduced first (the search's order), restores for less of the
-//!   objective (value liquidated or cost to the account, both fuzzed).
+//!   reduced first or last (the search's two orders), restores for less
+//!   of the objective (value liquidated or cost to the account, both
+//!   fuzzed).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::unified::*;
@@ -108,14 +109,17 @@ fuzz_target!(|inp: Input| {
         CloseStatus::Infeasible => assert!(after < 0 && !plan.proven_least),
     }
 
-    // Brute force, the perp first: never cheaper than a proven plan.
+    // Brute force, the perp first or last: never cheaper than a proven plan.
     if !plan.proven_least || plan.status != CloseStatus::Restored {
         return;
     }
-    let apply = |amounts: [i64; 3]| -> Option<(i128, i128)> {
+    let apply = |amounts: [i64; 3], perp_last: bool| -> Option<(i128, i128)> {
         let mut a = AccountCopy::of(&account).unwrap();
         let mut m = 0i128;
-        let legs = [UnifiedLeg::reduce_perp(0, amounts[0]), UnifiedLeg::swap(0, 1, amounts[1]), UnifiedLeg::swap(0, 2, amounts[2])];
+        let mut legs = [UnifiedLeg::reduce_perp(0, amounts[0]), UnifiedLeg::swap(0, 1, amounts[1]), UnifiedLeg::swap(0, 2, amounts[2])];
+        if perp_last {
+            legs.rotate_left(1);
+        }
         for leg in legs.iter().filter(|l| l.amount > 0) {
             let s = settle_leg(&a.account(), 0, &book, &terms, leg).ok()?;
             m += measure(&s);
@@ -126,8 +130,14 @@ fuzz_target!(|inp: Input| {
     for x in 0..=size.abs() {
         for r1 in 0..=i64::from(inp.deposits[0] % 41) * 3 + 3 {
             for r2 in 0..=i64::from(inp.deposits[1] % 41) * 3 + 3 {
-                if let Some((m, s)) = apply([x, r1, r2]) {
-                    assert!(!(s >= 0 && m < mine), "[{x}, {r1}, {r2}] restores for {m}; the proven plan {:?} costs {mine}", &legs[..plan.leg_count]);
+                for perp_last in [false, true] {
+                    if let Some((m, s)) = apply([x, r1, r2], perp_last) {
+                        assert!(
+                            !(s >= 0 && m < mine),
+                            "[{x}, {r1}, {r2}] (perp last: {perp_last}) restores for {m}; the proven plan {:?} costs {mine}",
+                            &legs[..plan.leg_count]
+                        );
+                    }
                 }
             }
         }

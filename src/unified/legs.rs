@@ -814,9 +814,56 @@ fn reduce_perp(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<([LegFlow; 2], i128, i128)> {
+    let (flows, value, cost, _) = reduce_perp_shifted(account, pool_index, book, terms, leg, 0)?;
+    Ok((flows, value, cost))
+}
+
+/// What a perp reduction books on its position's cash, and the cash the
+/// closed units are worth at the mark (signed as the fill's cash).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PerpCash {
+    /// The position's quote change ([`crate::Settlement::position_quote_delta`]).
+    pub(super) quote_delta: i128,
+    /// The closed units at the mark, rounded down (the band's reference).
+    pub(super) at_mark: i128,
+    /// The fill's limit price.
+    pub(super) exec: i64,
+    /// The position's equity term after the fill minus before.
+    pub(super) equity_change: i128,
+    /// The value liquidated ([`LegSettlement::value_liquidated`]).
+    pub(super) value: i128,
+}
+
+/// [`reduce_perp`] with the pool's unweighted equity moved by
+/// `equity_shift` (the view's collateral moved: the bankruptcy quote and
+/// the limit price see it, nothing else): what a fill would book on an
+/// account whose other legs left that much more or less equity. `0`: the
+/// settlement itself.
+pub(super) fn perp_cash_shifted(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    equity_shift: i128,
+) -> Result<PerpCash> {
+    Ok(reduce_perp_shifted(account, pool_index, book, terms, leg, equity_shift)?.3)
+}
+
+fn reduce_perp_shifted(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    equity_shift: i128,
+) -> Result<([LegFlow; 2], i128, i128, PerpCash)> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
-    let view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
+    let mut view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
+    if equity_shift != 0 {
+        view.collateral = Quote::from_i128(num::add(i128::from(view.collateral.0), equity_shift)?)?;
+    }
     let j = view_position(&index, view.positions.len(), leg.position_index)?;
     let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
     let exec = perp_limit_price(&view, book, terms, j)?;
@@ -841,7 +888,12 @@ fn reduce_perp(
             i128::from(s.insurance_fund_delta.0),
         )?,
     ];
-    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?))
+    let equity_change = num::sub(
+        health::stored_position_terms(&s.new_position, book.markets, book.prices)?.equity,
+        health::stored_position_terms(pos, book.markets, book.prices)?.equity,
+    )?;
+    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change, value };
+    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
 }
 
 /// The least amount of `leg`'s kind and pair (its `amount` is ignored) that
@@ -910,6 +962,48 @@ pub fn size_leg(
             let status = if whole.rising >= whole.falling { CloseStatus::Restored } else { CloseStatus::Infeasible };
             done(status, max_amount)
         }
+    }
+}
+
+/// The least amount `n` of spot or PnL leg `leg` (its `amount` ignored)
+/// with `base + gain(n) ≥ 0`, `gain(n)` its gain alone on `account`:
+/// `Some(Some(n))`; `Some(None)` when no amount reaches it; `None` when
+/// not known (the jump search ran out). The same jump search as
+/// [`size_leg`] from another base; exact when the leg's balance terms
+/// have no size term ([`linear_term`]).
+pub(super) fn least_amount_from(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+) -> Result<Option<Option<i64>>> {
+    let max = max_amount(account, pool_index, book, terms, leg)?;
+    if base >= 0 {
+        return Ok(Some(Some(0)));
+    }
+    if max == 0 {
+        return Ok(Some(None));
+    }
+    let pool = account.pool(pool_index)?;
+    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
+    let parts = |n: i128| -> Result<SurplusParts> {
+        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
+        let (ru, ri, ra) = q.relieved;
+        let (tu, ti, given, _) = q.taken;
+        let rising = num::add(base, term_change(ru, ri, ra)?)?;
+        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
+        Ok(SurplusParts { rising, falling })
+    };
+    let (first, whole) = (parts(1)?, parts(max)?);
+    if first.rising < first.falling && whole.rising < first.falling {
+        return Ok(Some(None));
+    }
+    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+        Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
+        Some(None) => Ok(Some(None)),
+        None => Ok(None),
     }
 }
 
@@ -1107,6 +1201,36 @@ mod tests {
         );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    #[test]
+    fn a_perp_fill_keeps_more_cash_as_the_equity_falls() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        // Long 100 @ 100 with cash −9,600: equity 400, maintenance 500.
+        // Selling 10 at the limit price 100 (band 0; the whole position's
+        // bankruptcy price 96 is below it): cash 1,000, nominal fee 10.
+        let positions = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
+        let account = UnifiedAccount { balances: &[], positions: &positions };
+        let leg = UnifiedLeg::reduce_perp(0, 10);
+        let at = |shift: i128| {
+            let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, shift).unwrap();
+            (c.quote_delta, c.exec, c.at_mark, c.value)
+        };
+        // Bankruptcy quote 1,000 − ⌊400 × 50 / 500⌋ = 960: excess 40, the
+        // fee 10 whole; the position keeps 990, its equity 390 (−10).
+        assert_eq!(at(0), (990, 100, 1_000, 1_000));
+        let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, 0).unwrap();
+        assert_eq!(c.equity_change, -10);
+        assert_eq!(c.quote_delta, i128::from(settle_leg(&account, 0, &book, &terms(), &leg).unwrap().flows[1].account));
+        // Equity 10: ⌊10 × 50 / 500⌋ = 1, quote 999, excess 1: fee 1.
+        assert_eq!(at(-390), (999, 100, 1_000, 1_000));
+        // Equity 0: quote 1,000, no room: fee 0.
+        assert_eq!(at(-400), (1_000, 100, 1_000, 1_000));
+        // Equity −100: share −10, quote 1,010 above the fill's 1,000: the
+        // shortfall is topped up (the whole position's bankruptcy price
+        // 101 is above the mark: the limit price stays at 100).
+        assert_eq!(at(-500), (1_010, 100, 1_000, 1_000));
     }
 
     #[test]

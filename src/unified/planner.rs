@@ -61,17 +61,40 @@
 //!   amounts that restores finishes the plan (alone on the account, its
 //!   effect is exact; least value: its least restoring amount by the jump
 //!   search of [`super::size_leg`] when that is exact, else a scan);
-//! * every other node is bounded below by a fractional knapsack over the
-//!   legs left: each leg's best gain per unit of measure and largest gain
-//!   (every amount evaluated once per plan: a leg's gain does not depend on
-//!   the perps chosen), what is missing less a slack for the rounding of
-//!   terms the legs share or moved, filled by the best rates first. The
+//! * every other node is bounded below over the legs left: what is missing
+//!   less a slack for the rounding of terms the legs share or moved,
+//!   filled from the lower convex hulls of each leg's `(gain, measure)`
+//!   points (every amount evaluated once per plan: a leg's gain does not
+//!   depend on the perps chosen), their segments by rising measure per
+//!   gain (a continuous knapsack over convex costs). The
 //!   proof (the legs' terms add but for a rounding unit per shared or
 //!   moved balance term; caps only shrink) is at `Search::token_bound`; a
 //!   balance with a size term, where it does not hold, gives no bound.
 //!
-//! The search is bounded ([`SEARCH_BUDGET`] work units, one per leg
-//! evaluated); the plan says whether it finished
+//! The search then runs again with the perp reductions booked last: a
+//! perp's fill depends on the pool's unweighted equity when it is booked
+//! (its fee is capped at the fill's excess over the bankruptcy quote, and
+//! its limit price is clamped at the bankruptcy price, both of which move
+//! with the equity the spot and PnL legs leave), so that order can be
+//! cheaper. With one perp in the pool it is **deferred**: its depth still
+//! comes first and chooses its amount, but books nothing; the nodes below
+//! see its gain and measure bounded over every equity the legs after it
+//! can leave in a plan cheaper than the best (each leg lowers the equity
+//! by at most its cost, and the perp's cash never shrinks as the equity
+//! falls, but for a rounding unit: the proof is at `Search::bound_perp`),
+//! so the same knapsack bound applies, and a node that restores with the
+//! bound settles the perp on the copy to know (then bounds it again over
+//! what the legs left can still take: `Search::settle_pending`). An amount
+//! is skipped when booking it last can only do worse than booking it
+//! first, which the first order searched already: the limit price is the
+//! same over the whole range of equity the other legs can leave, the fee
+//! cap does not move the perp's cash over it, and the legs that move the
+//! position's PnL keep their caps. With more than one perp, the legs are
+//! rotated (the perps after the others) and searched with the cuts on
+//! what was spent only.
+//!
+//! Each order is bounded ([`SEARCH_BUDGET`] and [`PERPS_LAST_BUDGET`] work
+//! units, one per leg evaluated); the plan says whether both finished
 //! ([`UnifiedPlan::proven_least`]). The plan is the cheaper of the search's
 //! best and the incumbent (which may book legs in another order).
 //!
@@ -79,21 +102,20 @@
 //!
 //! When [`UnifiedPlan::proven_least`] is set, no plan of the search space
 //! restores the pool for less of the objective, exactly, for both
-//! objectives. The property tests check it against a brute-force search
-//! over every combination of a perp reduction and two swaps, the perp first
-//! (64 small solvent accounts per objective on a fixed seed: 62 of 63
-//! restored plans proven least by value, 63 of 63 by cost, none beaten),
+//! objectives, with the perps booked first or last. The property tests
+//! check it against a brute-force search over every combination of a perp
+//! reduction and two swaps, the perp first and the perp last (64 small
+//! solvent accounts per objective on a fixed seed: every restored plan
+//! proven least, 64 of 64 by value and 64 of 64 by cost, none beaten; the
+//! perp last is the cheaper order in 2 of each; the slowest takes about
+//! 630,000 work units with the perps first, 230,000 with the perp last),
 //! and the fuzz target the same on every proven plan.
 //!
 //! Not claimed:
 //!
-//! * **other orders**: a perp reduction booked after the spot legs can be
-//!   cheaper, because its fee is capped above the bankruptcy quote, which
-//!   depends on the equity the other legs leave (the less equity, the
-//!   smaller the fee). The greedy walks (tokens first among them) may find
-//!   such a plan and it is kept when cheaper, but the search does not
-//!   cover that order; the property test counts how often brute force with
-//!   the perp last beats the plan;
+//! * **other orders**: perps between spot legs (a perp booked after some
+//!   of them and before others), and the order of several perps among
+//!   themselves;
 //! * **two legs of one candidate**, and legs that only appear after others
 //!   (none do: every candidate is in the space from the start);
 //! * **venue orderings**: [`LegOrdering::PerpsFirst`], [`LegOrdering::ByTier`]
@@ -101,13 +123,15 @@
 //!   and never set `proven_least`;
 //! * **large pools**: the search runs out of its budget when the legs'
 //!   amounts are many (a perp's every amount is settled; below the perps,
-//!   many near-equal mixes of coarse units defeat the bound), and does not
+//!   many near-equal mixes of coarse units defeat the bound; with several
+//!   perps last, or a perp of more than 256 lots, which is not deferred,
+//!   every mix of spot legs cheaper than the best is tried), and does not
 //!   start when the pool has more candidate legs than a plan holds
-//!   ([`MAX_PLAN_LEGS`]): the plan is then the greedy one's (or the
+//!   ([`MAX_PLAN_LEGS`]). The plan is then the greedy one's (or the
 //!   cheapest found) and not proven. The greedy plan alone carries no
-//!   proven figure: with gains proportional to amounts its order is the
-//!   optimum of the continuous problem, and whole units add rounding on
-//!   top.
+//!   proven figure: with gains proportional to amounts its
+//!   order is the optimum of the continuous problem, and whole units add
+//!   rounding on top.
 //!
 //! In a bankrupt pool a perp's fill beyond the bankruptcy price is topped up
 //! by the insurance fund, so a plan there counts the fund's money as the
@@ -184,11 +208,12 @@ pub struct UnifiedPlan {
     pub cost_to_account: Quote,
     /// The pool after every leg.
     pub health_after: UnifiedHealth,
-    /// True when the exact search finished: no plan of its space (see the
-    /// module docs) restores the pool for less of the objective. Always
-    /// true when already safe; false when infeasible, under a venue
-    /// ordering, or when the search ran out of its budget
-    /// ([`SEARCH_BUDGET`]: the plan is then the greedy one's, or the
+    /// True when the exact search finished, in both its orders: no plan of
+    /// its space (see the module docs; the perps booked first or last)
+    /// restores the pool for less of the objective. Always true when
+    /// already safe; false when infeasible, under a venue ordering, or when
+    /// the search ran out of a budget ([`SEARCH_BUDGET`],
+    /// [`PERPS_LAST_BUDGET`]: the plan is then the greedy one's, or the
     /// cheapest the search had found).
     pub proven_least: bool,
 }
@@ -523,10 +548,16 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// Most work units of the exact search of one plan: one unit per leg
-/// evaluated (a perp reduction settled, a spot or PnL leg's effect) and
-/// per node. Past it the search stops and the plan is not proven least.
-pub const SEARCH_BUDGET: usize = 200_000;
+/// Most work units of the exact search of one plan with the perp
+/// reductions booked first: one unit per leg evaluated (a perp reduction
+/// settled, a spot or PnL leg's effect) and per node. Past it the search
+/// stops and the plan is not proven least.
+pub const SEARCH_BUDGET: usize = 1_000_000;
+
+/// Most work units of the exact search with the perp reductions booked
+/// last (one perp: deferred and bounded; more: only the cuts on what was
+/// spent).
+pub const PERPS_LAST_BUDGET: usize = 1_000_000;
 
 impl Ctx<'_, '_> {
     /// The exact search (see the module docs) with `incumbent` (the greedy
@@ -577,23 +608,74 @@ impl Ctx<'_, '_> {
         }
         let start = target_surplus(&super::legs::pool_health_of(self.account, self.pool_index, self.book)?, &self.terms.target)?;
         let restored = incumbent.status == CloseStatus::Restored;
-        let mut search = Search {
-            ctx: self,
-            legs,
-            count,
-            perps,
-            copy: AccountCopy::of(self.account)?,
-            chosen: [0; MAX_PLAN_LEGS],
-            best: if restored { incumbent.measure } else { i128::MAX },
-            found: None,
-            left: SEARCH_BUDGET,
-            token_root: AccountCopy::of(self.account)?,
-            rates: [Rate::default(); MAX_PLAN_LEGS],
-            rated: [0; MAX_PLAN_LEGS],
-        };
-        search.node(0, start, 0)?;
-        let proven = search.left > 0;
-        let Some(amounts) = search.found else { return Ok(Some((*incumbent, proven))) };
+        // The perps first, then (when the pool has both kinds of legs) the
+        // perps last, each with a budget of its own; the second starts from
+        // the best the first found.
+        let mut best = if restored { incumbent.measure } else { i128::MAX };
+        let mut found: Option<([UnifiedLeg; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
+        let mut proven = true;
+        let both = perps > 0 && count > perps;
+        // The spot and PnL legs' rates carry over from the first order to
+        // the deferred one (same depths; a leg's gain, value and cost at an
+        // amount are the same at every token root and at the root, see
+        // `Search::rate_legs`): only amounts not rated yet are.
+        let mut carried: Option<([Rate; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
+        // A perp of more lots than `PERP_POINTS` is not deferred.
+        let small = pool.members().all(|(_, p)| usize::try_from(p.size.0.unsigned_abs()).is_ok_and(|n| n <= PERP_POINTS));
+        for perps_last in [false, true] {
+            if perps_last && !both {
+                break;
+            }
+            // One perp: booked last by deferring it (see `Search::defer`);
+            // more: the legs rotated, the perps after the others, unbounded.
+            let defer = perps_last && perps == 1 && best < i128::MAX && small;
+            let mut order = legs;
+            if perps_last && !defer {
+                order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+            }
+            let mut search = Search {
+                ctx: self,
+                legs: order,
+                count,
+                perps,
+                perps_last: perps_last && !defer,
+                defer,
+                pending: None,
+                copy: AccountCopy::of(self.account)?,
+                chosen: [0; MAX_PLAN_LEGS],
+                best,
+                found: None,
+                left: if perps_last { PERPS_LAST_BUDGET } else { SEARCH_BUDGET },
+                token_root: AccountCopy::of(self.account)?,
+                rates: carried.filter(|_| defer).map_or([Rate::default(); MAX_PLAN_LEGS], |c| c.0),
+                rated: carried.filter(|_| defer).map_or([0; MAX_PLAN_LEGS], |c| c.1),
+                perp_gain_ub: [0; PERP_POINTS],
+                perp_measure_lb: [0; PERP_POINTS],
+                perp_dominated: [false; PERP_POINTS],
+                perp_bounded: 0,
+            };
+            if defer {
+                search.rate_legs()?;
+                if !search.bound_perp(start)? {
+                    // No bound: the perp is not booked last; not proven.
+                    proven = false;
+                    continue;
+                }
+            }
+            search.node(0, start, 0)?;
+            proven = proven && search.left > 0;
+            best = search.best;
+            carried = Some((search.rates, search.rated));
+            if let Some(mut amounts) = search.found {
+                if defer {
+                    // The deferred perp is booked after the other legs.
+                    order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                    amounts.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                }
+                found = Some((order, amounts));
+            }
+        }
+        let Some((legs, amounts)) = found else { return Ok(Some((*incumbent, proven))) };
         let mut draft = Draft { legs: [UnifiedLeg::default(); MAX_PLAN_LEGS], count: 0, status: CloseStatus::Restored, measure: 0 };
         for (leg, &amount) in legs.iter().zip(amounts.iter()).take(count) {
             if amount > 0 {
@@ -608,7 +690,7 @@ impl Ctx<'_, '_> {
             return Ok(Some((*incumbent, false)));
         };
         let surplus = target_surplus(&super::legs::pool_health_of(&after.account(), self.pool_index, self.book)?, &self.terms.target)?;
-        if surplus < 0 || totals.measure != search.best {
+        if surplus < 0 || totals.measure != best {
             return Ok(Some((*incumbent, false)));
         }
         draft.measure = totals.measure;
@@ -621,10 +703,22 @@ impl Ctx<'_, '_> {
 struct Search<'s, 'c, 'a> {
     ctx: &'s Ctx<'c, 'a>,
     /// The candidate legs (amount 0): `perps` perp reductions, then the
-    /// spot and PnL legs.
+    /// spot and PnL legs (`perps_last`: the other way round).
     legs: [UnifiedLeg; MAX_PLAN_LEGS],
     count: usize,
     perps: usize,
+    /// The perp reductions are booked after the spot and PnL legs, the legs
+    /// rotated (more than one perp; no bound).
+    perps_last: bool,
+    /// One perp, booked after the spot and PnL legs by deferring it: its
+    /// depth chooses an amount without booking it ([`Search::perp_node`]),
+    /// the nodes below see its bounded gain and measure
+    /// ([`Search::bound_perp`]), and a node that restores with them settles
+    /// it on the copy to know ([`Search::settle_pending`]).
+    defer: bool,
+    /// The deferred perp's amount when chosen: `(amount, gain bound,
+    /// measure bound)`.
+    pending: Option<(i64, i128, i128)>,
     copy: AccountCopy,
     /// The amounts of the legs on the path (0 below the node's depth).
     chosen: [i64; MAX_PLAN_LEGS],
@@ -641,18 +735,130 @@ struct Search<'s, 'c, 'a> {
     /// root, over amounts `1..=rated[j]`.
     rates: [Rate; MAX_PLAN_LEGS],
     rated: [i64; MAX_PLAN_LEGS],
+    /// The deferred perp: `perp_gain_ub[a − 1]`, the most its amount `a`
+    /// can gain, and `perp_measure_lb[a − 1]` the least it can measure.
+    perp_gain_ub: [i128; PERP_POINTS],
+    perp_measure_lb: [i128; PERP_POINTS],
+    /// `perp_dominated[a − 1]`: booked last, the perp's amount `a` never
+    /// does better than booked first ([`Search::bound_perp`]).
+    perp_dominated: [bool; PERP_POINTS],
+    /// The deferred perp's amounts bounded: `1..=perp_bounded`.
+    perp_bounded: i64,
 }
 
-/// A leg's best gain per unit of measure and its largest gain over its
-/// amounts.
-#[derive(Clone, Copy, Default)]
+/// Most amounts of a perp the search defers ([`Search::bound_perp`]; a
+/// larger perp is not booked last by the search).
+const PERP_POINTS: usize = 256;
+
+/// Most vertices of a leg's hull ([`Rate`]); past them the leg is bounded
+/// by its best rate alone.
+const HULL: usize = 24;
+
+/// A leg's gains for their measures over its amounts: the lower convex
+/// hull of the points `(gain, measure)` of the amounts that gain, and
+/// `(0, 0)` (no amount), and its best gain per unit of measure and largest
+/// gain (the bound when the hull overflows [`HULL`]).
+#[derive(Clone, Copy)]
 struct Rate {
     /// The largest gain of any amount (0: none gains).
     max_gain: i128,
+    /// The largest cost to the account of any amount (gaining or not; 0
+    /// when none costs).
+    max_cost: i128,
     /// An amount gains for a measure of 0.
     free: bool,
     /// `gain / measure` at its best (both > 0).
     best: Option<(i128, i128)>,
+    /// The hull's vertices `(gain, measure)`, by rising gain, from `(0,
+    /// 0)`; `hull_len` of them, 0: overflowed (not used).
+    hull: [(i128, i128); HULL],
+    hull_len: usize,
+}
+
+impl Default for Rate {
+    fn default() -> Self {
+        Rate { max_gain: 0, max_cost: 0, free: false, best: None, hull: [(0, 0); HULL], hull_len: 1 }
+    }
+}
+
+/// Whether `b` lies on or above the segment from `a` to `c` (`a.0 < b.0 <
+/// c.0`): `(b.1 − a.1)(c.0 − a.0) ≥ (c.1 − a.1)(b.0 − a.0)`, exactly.
+fn on_or_above(a: (i128, i128), b: (i128, i128), c: (i128, i128)) -> Result<bool> {
+    let (bm, cg) = (num::sub(b.1, a.1)?, num::sub(c.0, a.0)?);
+    let (cm, bg) = (num::sub(c.1, a.1)?, num::sub(b.0, a.0)?);
+    Ok(num::cmp_products(bm, cg, cm, bg) != core::cmp::Ordering::Less)
+}
+
+/// Removes vertex `k` of the first `n` (the ones after it move down).
+fn remove_at(v: &mut [(i128, i128)], k: usize, n: usize) {
+    if let Some(tail) = v.get_mut(k..n) {
+        tail.rotate_left(1.min(tail.len()));
+    }
+}
+
+impl Rate {
+    /// Adds the point `(gain, measure)` (`gain > 0`, `measure ≥ 0`) to the
+    /// lower hull: inserted by gain (a point of the same gain replaced when
+    /// it is lower), unless on or above the hull, then the vertices it puts
+    /// on or above the hull removed, on both sides. Past [`HULL`] vertices
+    /// the hull is dropped (`hull_len = 0`).
+    fn add(&mut self, gain: i128, measure: i128) -> Result<()> {
+        if self.hull_len == 0 {
+            return Ok(());
+        }
+        let p = (gain, measure);
+        let mut n = self.hull_len;
+        let v = &mut self.hull;
+        // The first vertex of a gain ≥ p's (vertex 0 has gain 0 < p's).
+        let mut i = (0..n).find(|&k| v.get(k).is_some_and(|q| q.0 >= gain)).unwrap_or(n);
+        if let Some(&q) = v.get(i).filter(|_| i < n) {
+            if q.0 == gain {
+                if q.1 <= measure {
+                    return Ok(());
+                }
+                // Removed: p takes its place below it.
+                remove_at(v, i, n);
+                n = n.saturating_sub(1);
+            } else {
+                let a = v.get(i.saturating_sub(1)).copied().ok_or(Error::OutOfRange)?;
+                if on_or_above(a, p, q)? {
+                    return Ok(());
+                }
+            }
+        }
+        if n >= HULL {
+            self.hull_len = 0;
+            return Ok(());
+        }
+        if let Some(tail) = v.get_mut(i..=n) {
+            tail.rotate_right(1.min(tail.len()));
+        }
+        *v.get_mut(i).ok_or(Error::OutOfRange)? = p;
+        n = n.saturating_add(1);
+        // Left: while the vertex before p is on or above its neighbours.
+        while i >= 2 {
+            let (a, b) = (v.get(i.saturating_sub(2)).copied(), v.get(i.saturating_sub(1)).copied());
+            let (Some(a), Some(b)) = (a, b) else { return Err(Error::OutOfRange) };
+            if !on_or_above(a, b, p)? {
+                break;
+            }
+            remove_at(v, i.saturating_sub(1), n);
+            n = n.saturating_sub(1);
+            i = i.saturating_sub(1);
+        }
+        // Right: while the vertex after p is on or above its neighbours.
+        while i.saturating_add(2) < n {
+            let (b, c) = (v.get(i.saturating_add(1)).copied(), v.get(i.saturating_add(2)).copied());
+            let (Some(b), Some(c)) = (b, c) else { return Err(Error::OutOfRange) };
+            if !on_or_above(p, b, c)? {
+                break;
+            }
+            remove_at(v, i.saturating_add(1), n);
+            n = n.saturating_sub(1);
+        }
+        self.hull_len = n;
+        Ok(())
+    }
 }
 
 /// The amount of `asset` held in pool `pool_index` of `account` (0: none).
@@ -661,6 +867,219 @@ fn held(account: &UnifiedAccount<'_>, pool_index: usize, asset: u32) -> Result<i
 }
 
 impl Search<'_, '_, '_> {
+    /// Whether depth `d` is a perp reduction's.
+    fn is_perp(&self, d: usize) -> bool {
+        if self.perps_last {
+            d >= self.count.saturating_sub(self.perps)
+        } else {
+            d < self.perps
+        }
+    }
+
+    /// The depths of the spot and PnL legs: `lo..hi`.
+    fn token_range(&self) -> (usize, usize) {
+        if self.perps_last {
+            (0, self.count.saturating_sub(self.perps))
+        } else {
+            (self.perps, self.count)
+        }
+    }
+
+    /// The deferred perp (the perps last, one perp): bounds its gain and
+    /// measure at every amount over every account the spot and PnL legs
+    /// can leave it in a plan cheaper than the best (see the proof), into
+    /// `perp_gain_ub` and `perp_measure_lb`. The spot and PnL legs rated
+    /// first ([`Search::rate_legs`], at the root: the copy). False (no
+    /// bound) when the budget runs out, a figure does not fit or the perp
+    /// has more than [`PERP_POINTS`] amounts.
+    ///
+    /// **Soundness.** Write `E` for the pool's unweighted equity (the view's
+    /// total net collateral) when the perp is booked, `E₀` at the root.
+    ///
+    /// * The spot and PnL legs before it: each moves `E` by at least minus
+    ///   its cost. A balance's unweighted term is `⌊v x⌋` for its amount
+    ///   `x` (one `v` for both signs, [`crate::Asset::value`]) and a
+    ///   position's cash enters unrounded; the leg adds `r` units to one
+    ///   term and takes `c` from another, and `⌊a + b⌋ ≥ ⌊a⌋ + ⌊b⌋`, so
+    ///   its change is at least `⌊v r⌋ − ⌈v' c⌉` (for a PnL leg `r` or
+    ///   `c` in cash, exactly) — the leg's relieved value, rounded down,
+    ///   minus its value liquidated, rounded up: minus its cost. Every
+    ///   cost is at most its leg's measure (the value liquidated is the
+    ///   cost plus the relieved value, ≥ 0; a cost ≤ its clamp at 0), and
+    ///   at most the largest cost of any of its amounts (`Rate::max_cost`,
+    ///   caps only shrink). The perp's measure is ≥ 0, so in a plan
+    ///   cheaper than `best`: `E ≥ E₀ − D`, `D = min(best − 1, Σ_j
+    ///   max_cost_j⁺)`.
+    /// * The perp at amount `a`: the position's quote changes by `q(a, E)
+    ///   = max(F(x) − fee(x), b(E))` ([`crate::settle_fill`]: the fee is
+    ///   capped at the excess of the fill cash over the bankruptcy quote
+    ///   `b`, a shortfall topped up to `b`), with `x` the limit price.
+    ///   `b(E) = leaving − ⌊E ΔMMR / TMMR⌋` never rises with `E`; the limit
+    ///   price is monotone in `b` (clamps and roundings to the tick, and
+    ///   the hold between the band from the mark and the mark when it is
+    ///   priced around a guard's reference: all minima and maxima), toward
+    ///   the account as `E` falls; `F − fee` moved that
+    ///   way by any amount falls by at most one unit (`⌊X⌋` and the fee's
+    ///   rounding of `f X`, `f ≤ 1` by [`crate::Market::validate`], each
+    ///   lose less than one). So `q(a, E) ≤ q(a, E₀ − D) + 1` for every
+    ///   `E ≥ E₀ − D`: what [`super::legs`] computes with the view's
+    ///   collateral moved by `−D`.
+    /// * Its gain is `q(a, E)` plus the change of its position's term at
+    ///   the target level and of the perps' requirement, which depend on
+    ///   the size alone (a position's cash enters its term unrounded; no
+    ///   spot or PnL leg moves a requirement): gain at the root minus `q(a,
+    ///   E₀)` plus `q(a, E)`. Its value liquidated is the amount's notional
+    ///   at the mark; its cost is the band (clamped at 0) plus the fee, ≥
+    ///   `m − q(a, E)` with `m` the closed units at the mark (a shortfall
+    ///   books no fee and `q = b` above the fill cash), so at least `m −
+    ///   q(a, E₀ − D) − 1`, and at least 0.
+    /// * **Dominance** (`perp_dominated`): `E` lies in `[E₀ − D, E₀ + 2k]`,
+    ///   `k` the spot and PnL legs (each raises `E` by at most 2: `⌊a + b⌋
+    ///   ≤ ⌊a⌋ + ⌊b⌋ + 1` on each of its two terms, and its cost is ≥ 0).
+    ///   The limit price is the whole position's and moves monotonically
+    ///   with `E`: the same at both ends (checked at one amount), it is the
+    ///   same between, `F − fee` is fixed and `q(a, E)` never rises with
+    ///   `E`; if also `q(a, E₀ − D) = q(a, E₀)`, then `q(a, E) ≤ q(a, E₀)`
+    ///   over the range. A plan booking legs `T` then the perp at `a` is
+    ///   then matched by the perp first and `T` after it, in the first
+    ///   order's space: the same value; a cost no smaller (the same band,
+    ///   and the fee `(F − q)⁺` no smaller); a surplus no smaller (the
+    ///   same balances and size, the position's cash `q(a, E₀) ≥ q(a,
+    ///   E)`), provided every leg of `T` is still allowed after the perp. A
+    ///   swap's caps do not see it; a PnL leg's cap is the position's
+    ///   equity (a gain taken) or its opposite (a loss taken over), which
+    ///   the perp moves by `Δ` (`equity_change`, at the root): kept when
+    ///   `Δ ≥ 0` for a position in gain at the root, `Δ ≤ 0` for one in
+    ///   loss (the legs move the equity toward 0, never across), and there
+    ///   are no such legs when it is 0. Such an amount is not searched
+    ///   last (the first order's search finished, or nothing is proven).
+    ///
+    /// Its gain adds to theirs exactly (a position's cash term and the
+    /// requirements are moved by the perp alone, the balances by them
+    /// alone), so a plan below a node where the perp's amount `a` is chosen
+    /// restores only if the spot and PnL legs gain at least `−surplus −
+    /// perp_gain_ub[a − 1]` ([`Search::token_bound`]'s need), and it costs
+    /// at least what they spend plus `perp_measure_lb[a − 1]`.
+    fn bound_perp(&mut self, start: i128) -> Result<bool> {
+        let (lo, hi) = self.token_range();
+        let mut drop: i128 = 0;
+        for j in lo..hi {
+            drop = num::add(drop, self.rates.get(j).map_or(0, |r| r.max_cost.max(0)))?;
+        }
+        let drop = drop.min(num::sub(self.best, 1)?).max(0);
+        let leg = self.legs.first().copied().ok_or(Error::OutOfRange)?;
+        let (ctx, copy) = (self.ctx, self.copy);
+        let account = copy.account();
+        let Some(p) = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)) else { return Ok(false) };
+        let (market, _) = crate::health::market_and_price(ctx.book.markets, ctx.book.prices, p.market_index)?;
+        let equity = crate::health::stored_position_terms(&p.position(), ctx.book.markets, ctx.book.prices)?.equity;
+        // The most the other legs can raise the equity: 2 each.
+        let rise = num::mul(2, i128::try_from(hi.saturating_sub(lo)).map_err(|_| Error::Overflow)?)?;
+        let max = self.max_of(0)?;
+        if leg.kind != LegKind::ReducePerp || market.liquidation_fee.0 > 1_000_000 || usize::try_from(max).map_or(true, |m| m > PERP_POINTS)
+        {
+            return Ok(false);
+        }
+        let shifted = |amount: i64, shift: i128| -> Option<super::legs::PerpCash> {
+            super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount), shift).ok()
+        };
+        let shift = num::sub(0, drop)?;
+        // The limit price is the whole position's, whatever the amount: the
+        // same at the lowest and highest equity, it is the same between.
+        let same_exec = match (shifted(1, shift), shifted(1, 0), shifted(1, rise)) {
+            (Some(l), Some(r), Some(h)) => l.exec == r.exec && h.exec == r.exec,
+            _ => return Ok(false),
+        };
+        for amount in 1..=max {
+            if !self.spend() {
+                return Ok(false);
+            }
+            let (Some(low), Some(root)) = (shifted(amount, shift), shifted(amount, 0)) else { return Ok(false) };
+            if ctx.objective == PlanObjective::LeastValue && root.value >= self.best {
+                // This amount and every larger one cost the best already
+                // (a value never decreases with the amount): never chosen.
+                break;
+            }
+            self.perp_bounded = amount;
+            // Booked last, this amount can only do worse (see the proof).
+            let pnl_kept = match equity.signum() {
+                1 => root.equity_change >= 0,
+                -1 => root.equity_change <= 0,
+                _ => true,
+            };
+            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
+            let dominated = same_exec && pnl_kept && low.quote_delta == root.quote_delta;
+            *self.perp_dominated.get_mut(k).ok_or(Error::OutOfRange)? = dominated;
+            if dominated {
+                continue;
+            }
+            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount)) else {
+                return Ok(false);
+            };
+            let at_root = num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?;
+            let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, root.quote_delta)?, 1)?;
+            let m = match ctx.objective {
+                PlanObjective::LeastValue => root.value,
+                PlanObjective::LeastCost => num::sub(num::sub(low.at_mark, low.quote_delta)?, 1)?.max(0),
+            };
+            *self.perp_gain_ub.get_mut(k).ok_or(Error::OutOfRange)? = gain;
+            *self.perp_measure_lb.get_mut(k).ok_or(Error::OutOfRange)? = m;
+        }
+        Ok(true)
+    }
+
+    /// The deferred perp, at a node whose surplus with its gain bound
+    /// restores (`spent` counting its measure bound): settled on the copy.
+    /// When it restores for less than the best, the plan is remembered.
+    /// `None` when the node is a leaf: least value, it restored (a leg more
+    /// only adds: the perp's value is its bound), or the budget ran out.
+    /// Otherwise the node's surplus with the perp's gain bounded again
+    /// over what the legs `d..` can still take from the equity (the proof
+    /// of [`Search::bound_perp`] from this node: `D` the sum of their
+    /// largest costs), the pending bound set to it.
+    fn settle_pending(&mut self, d: usize, surplus: i128, spent: i128) -> Result<Option<i128>> {
+        let Some((amount, ub, bound)) = self.pending else { return Ok(Some(surplus)) };
+        if !self.spend() {
+            return Ok(None);
+        }
+        let leg = self.legs.first().copied().ok_or(Error::OutOfRange)?.with_amount(amount);
+        let mut drop: i128 = 0;
+        for j in d..self.count {
+            drop = num::add(drop, self.rates.get(j).map_or(0, |r| r.max_cost.max(0)))?;
+        }
+        let (s, low) = {
+            let account = self.copy.account();
+            let (pool, book, terms) = (self.ctx.pool_index, self.ctx.book, self.ctx.terms);
+            match (
+                super::legs::settle_leg(&account, pool, book, terms, &leg),
+                super::legs::perp_cash_shifted(&account, pool, book, terms, &leg, num::sub(0, drop)?),
+            ) {
+                (Ok(s), Ok(low)) => (s, low),
+                // Refused on the account the other legs left: not the
+                // plan's error; the search stops unfinished (not proven).
+                _ => {
+                    self.left = 0;
+                    return Ok(None);
+                }
+            }
+        };
+        let total = num::add(num::sub(spent, bound)?, measure(&s, self.ctx.objective))?;
+        let after = target_surplus(&s.health_after, &self.ctx.terms.target)?;
+        if after >= 0 {
+            self.restores(total);
+            if self.ctx.objective == PlanObjective::LeastValue {
+                return Ok(None);
+            }
+        }
+        // The spot and PnL legs' surplus, the perp's exact gain here, and
+        // its bound below: here plus what a lower equity adds.
+        let here = i128::from(s.flows.get(1).ok_or(Error::OutOfRange)?.account);
+        let tighter = num::add(num::sub(num::add(after, low.quote_delta)?, here)?, 1)?;
+        let new_ub = num::add(ub, num::sub(tighter, surplus)?)?;
+        self.pending = Some((amount, new_ub.min(ub), bound));
+        Ok(Some(tighter.min(surplus)))
+    }
+
     /// Spends one work unit; false when none is left.
     fn spend(&mut self) -> bool {
         if self.left == 0 {
@@ -700,16 +1119,34 @@ impl Search<'_, '_, '_> {
     ///
     /// Every measure is ≥ 0 (the value liquidated, or the cost clamped at
     /// 0), so a node that restores is a leaf (a leg more only adds) and a
-    /// node that has spent the best already is cut.
+    /// node that has spent the best already is cut. Below a deferred perp
+    /// (`surplus` and `spent` with its bounds), a node that restores with
+    /// them settles it ([`Search::settle_pending`]): a leaf when that
+    /// restores by value; otherwise the subtree goes on with the perp's
+    /// gain bounded again from here.
     fn node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
         if surplus >= 0 {
-            self.restores(spent);
-            return Ok(());
+            if self.pending.is_none() {
+                self.restores(spent);
+                return Ok(());
+            }
+            if spent >= self.best {
+                return Ok(());
+            }
+            let saved = self.pending;
+            let Some(tighter) = self.settle_pending(d, surplus, spent)? else { return Ok(()) };
+            if tighter < 0 {
+                // The perp's gain bound refined for the legs left.
+                let r = self.node(d, tighter, spent);
+                self.pending = saved;
+                return r;
+            }
+            self.pending = saved;
         }
         if spent >= self.best || d >= self.count || !self.spend() {
             return Ok(());
         }
-        if d < self.perps {
+        if self.is_perp(d) {
             self.perp_node(d, surplus, spent)
         } else {
             self.token_node(d, surplus, spent)
@@ -725,6 +1162,9 @@ impl Search<'_, '_, '_> {
     /// legs after it only add): the loop stops there. Least cost (a cost
     /// is not monotone in the amount): every amount is tried.
     fn perp_node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
+        if self.defer {
+            return self.deferred_perp_node(surplus, spent);
+        }
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
         let monotone = self.ctx.objective == PlanObjective::LeastValue;
         self.node(d.saturating_add(1), surplus, spent)?;
@@ -734,9 +1174,20 @@ impl Search<'_, '_, '_> {
             if !self.spend() {
                 return Ok(());
             }
-            let s = {
+            let settled = {
                 let account = self.copy.account();
-                super::legs::settle_leg(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg.with_amount(amount))?
+                super::legs::settle_leg(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg.with_amount(amount))
+            };
+            let s = match settled {
+                Ok(s) => s,
+                // The perps last, on an account the spot and PnL legs
+                // left: a refusal there is not the plan's error; the
+                // search stops unfinished (not proven).
+                Err(_) if self.perps_last => {
+                    self.left = 0;
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
             };
             let total = num::add(spent, measure(&s, self.ctx.objective))?;
             let after = target_surplus(&s.health_after, &self.ctx.terms.target)?;
@@ -794,6 +1245,61 @@ impl Search<'_, '_, '_> {
         }
     }
 
+    /// The deferred perp's depth (0): each amount chosen, not booked; the
+    /// nodes below see its gain and measure bounds. Without it (amount 0)
+    /// the plans are the first order's, searched already.
+    ///
+    /// Least value: its measure bound is its value, which never decreases
+    /// with the amount: once it reaches the best the loop stops.
+    fn deferred_perp_node(&mut self, surplus: i128, spent: i128) -> Result<()> {
+        let monotone = self.ctx.objective == PlanObjective::LeastValue;
+        // Past the amounts bounded, the value alone reaches the best.
+        let max = self.max_of(0)?.min(self.perp_bounded);
+        for amount in 1..=max {
+            if !self.spend() {
+                return Ok(());
+            }
+            let k = usize::try_from(amount).map_err(|_| Error::Overflow)?.saturating_sub(1);
+            let (ub, lb) = (
+                self.perp_gain_ub.get(k).copied().ok_or(Error::OutOfRange)?,
+                self.perp_measure_lb.get(k).copied().ok_or(Error::OutOfRange)?,
+            );
+            let total = num::add(spent, lb)?;
+            if total >= self.best {
+                if monotone {
+                    break;
+                }
+                continue;
+            }
+            if self.perp_dominated.get(k).copied().unwrap_or(false) {
+                continue;
+            }
+            *self.chosen.first_mut().ok_or(Error::OutOfRange)? = amount;
+            self.pending = Some((amount, ub, lb));
+            self.node(1, num::add(surplus, ub)?, total)?;
+            self.pending = None;
+            *self.chosen.first_mut().ok_or(Error::OutOfRange)? = 0;
+        }
+        Ok(())
+    }
+
+    /// Leg `d`'s least amount that restores from `surplus` (the deferred
+    /// perp's gain bound in it), as [`super::legs::least_amount_from`];
+    /// `None` (not known) when a balance term of the leg has a size term.
+    fn least_with_bound(&mut self, d: usize, surplus: i128) -> Result<Option<Option<i64>>> {
+        for asset in self.assets_of(d) {
+            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.book, asset)? {
+                return Ok(None);
+            }
+        }
+        if !self.spend() {
+            return Ok(Some(None));
+        }
+        let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
+        let account = self.copy.account();
+        Ok(super::legs::least_amount_from(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg, surplus).unwrap_or(None))
+    }
+
     /// The effect of spot or PnL leg `d` at `amount` on the copy.
     fn effect(&self, d: usize, amount: i64) -> Result<super::legs::TokenEffect> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?.with_amount(amount);
@@ -811,7 +1317,8 @@ impl Search<'_, '_, '_> {
         })
     }
 
-    /// At the token root (every perp reduction chosen and booked): each
+    /// At the token root (every perp reduction chosen and booked, or, the
+    /// perp deferred, the root itself: the same balances): each
     /// spot or PnL leg's best gain per unit of measure over every amount it
     /// allows there ([`Rate`]), evaluated one by one. Every token root has
     /// the same balances (a perp reduction moves none) and a leg's effect on
@@ -821,7 +1328,8 @@ impl Search<'_, '_, '_> {
     /// rate over more amounts than a node allows still bounds it).
     fn rate_legs(&mut self) -> Result<()> {
         self.token_root = self.copy;
-        for j in self.perps..self.count {
+        let (lo, hi) = self.token_range();
+        for j in lo..hi {
             let mut rate = self.rates.get(j).copied().ok_or(Error::OutOfRange)?;
             let from = self.rated.get(j).copied().unwrap_or(0).saturating_add(1);
             for amount in from..=self.max_of(j)? {
@@ -831,10 +1339,12 @@ impl Search<'_, '_, '_> {
                 *self.rated.get_mut(j).ok_or(Error::OutOfRange)? = amount;
                 let e = self.effect(j, amount)?;
                 let m = self.measure_of(e.value, e.cost);
+                rate.max_cost = rate.max_cost.max(e.cost);
                 if e.gain <= 0 {
                     continue;
                 }
                 rate.max_gain = rate.max_gain.max(e.gain);
+                rate.add(e.gain, m)?;
                 if m == 0 {
                     rate.free = true;
                 } else if rate.best.map_or(true, |(g, bm)| num::cmp_products(e.gain, bm, g, m) == core::cmp::Ordering::Greater) {
@@ -881,16 +1391,26 @@ impl Search<'_, '_, '_> {
     ///
     /// Hence any restoring choice has `Σ_j g_j(a_j)⁺ ≥ need = −surplus −
     /// slack`, `slack = Σ_t ((k_t − 1) + k_t [x_t ≠ x₀_t])` over those
-    /// terms. With `ρ_j` leg `j`'s most gain per unit of measure and `G_j`
-    /// its largest gain (over every amount it allows, [`Rate`]), `m_j(a) ≥
-    /// g_j(a)⁺ / ρ_j` and `g_j(a)⁺ ≤ G_j` (a measure is ≥ 0), so the plan's
-    /// measure is at least the least of `Σ y_j / ρ_j` over `0 ≤ y_j ≤ G_j`,
-    /// `Σ y_j ≥ need`: the fractional knapsack, whose least is the legs
-    /// taken in full by falling `ρ_j` and the last in part (a leg with a
-    /// gain at measure 0 is taken in full at 0). Each full leg's term is
-    /// rounded down and the last one up, so the sum never exceeds that
-    /// least rounded up (the plan's measure is an integer). When even every
-    /// `G_j` falls short of `need`, no choice restores.
+    /// terms. Write `f_j(y)` for the least measure of an amount of leg `j`
+    /// with `g_j(a) ≥ y` (0 at `y = 0`: no amount), and `h_j` for the lower
+    /// convex hull of the points `(0, 0)` and `(g_j(a), m_j(a))` over the
+    /// amounts with `g_j(a) > 0` ([`Rate::add`]), on `[0, G_j]`, `G_j` the
+    /// largest gain. Every point has a measure ≥ 0 = `h_j(0)`, so `h_j` is
+    /// convex with its least at 0, hence never decreasing; for any amount,
+    /// `m_j(a) ≥ h_j(g_j(a))` (the point is on or above its hull) `≥
+    /// h_j(y)` for every `y ≤ g_j(a)`. So the plan's measure is at least
+    /// the least of `Σ h_j(y_j)` over `0 ≤ y_j ≤ G_j`, `Σ y_j ≥ need`: a
+    /// separable convex piecewise-linear problem, whose least takes the
+    /// hulls' segments by rising measure per gain (each leg's segments
+    /// rise: a hull is convex), the last one in part. A hull past [`HULL`]
+    /// vertices is replaced by the line from `(0, 0)` at its most gain per
+    /// unit of measure `ρ_j` up to `G_j` (`m_j(a) ≥ g_j(a)⁺ / ρ_j`: a line
+    /// below every point, also convex and from 0; a gain at measure 0
+    /// makes it 0, up to `G_j`). Each segment taken in full adds its
+    /// measure rounded down (exact on a hull: its vertices are integer
+    /// points) and the last one its part rounded up, so the sum never
+    /// exceeds that least rounded up (the plan's measure is an integer).
+    /// When even every `G_j` falls short of `need`, no choice restores.
     fn token_bound(&self, d: usize, surplus: i128, maxes: &[i64; MAX_PLAN_LEGS]) -> Result<Option<i128>> {
         let live = |j: usize| maxes.get(j).copied().unwrap_or(0) > 0;
         let mut slack: i128 = 0;
@@ -914,35 +1434,46 @@ impl Search<'_, '_, '_> {
             }
         }
         let mut need = num::sub(num::sub(0, surplus)?, slack)?;
-        // Free legs first, in full.
-        let mut taken = [false; MAX_PLAN_LEGS];
-        for j in (d..self.count).filter(|&j| live(j)) {
-            let rate = self.rates.get(j).copied().ok_or(Error::OutOfRange)?;
-            if rate.free {
-                need = num::sub(need, rate.max_gain)?;
-                *taken.get_mut(j).ok_or(Error::OutOfRange)? = true;
-            }
-        }
+        // The segments of every leg's hull by rising measure per gain: leg
+        // `j`'s next one starts at vertex `next[j]`.
+        let mut next = [0usize; MAX_PLAN_LEGS];
         let mut lb: i128 = 0;
         while need > 0 {
-            // The untaken leg of the best rate.
+            // The next segment of least measure per gain: `(leg, length,
+            // gain, measure)`, its slope `measure / gain`.
             let mut pick: Option<(usize, i128, i128, i128)> = None;
-            for j in (d..self.count).filter(|&j| live(j) && !taken.get(j).copied().unwrap_or(true)) {
-                let rate = self.rates.get(j).copied().ok_or(Error::OutOfRange)?;
-                if let Some((g, m)) = rate.best {
-                    if pick.map_or(true, |(_, pg, pm, _)| num::cmp_products(g, pm, pg, m) == core::cmp::Ordering::Greater) {
-                        pick = Some((j, g, m, rate.max_gain));
+            for j in (d..self.count).filter(|&j| live(j)) {
+                let rate = self.rates.get(j).ok_or(Error::OutOfRange)?;
+                let at = next.get(j).copied().unwrap_or(usize::MAX);
+                let segment = if rate.hull_len > 0 {
+                    match (rate.hull.get(at), rate.hull.get(at.saturating_add(1)).filter(|_| at.saturating_add(1) < rate.hull_len)) {
+                        (Some(&a), Some(&b)) => {
+                            let len = num::sub(b.0, a.0)?;
+                            Some((len, len, num::sub(b.1, a.1)?))
+                        }
+                        _ => None,
                     }
+                } else if at > 0 || rate.max_gain <= 0 {
+                    None
+                } else if rate.free {
+                    Some((rate.max_gain, 1, 0))
+                } else {
+                    rate.best.map(|(g, m)| (rate.max_gain, g, m))
+                };
+                let Some((len, g, m)) = segment else { continue };
+                if pick.map_or(true, |(_, _, pg, pm)| num::cmp_products(m, pg, pm, g) == core::cmp::Ordering::Less) {
+                    pick = Some((j, len, g, m));
                 }
             }
-            let Some((j, g, m, max_gain)) = pick else { return Ok(None) };
-            *taken.get_mut(j).ok_or(Error::OutOfRange)? = true;
-            if max_gain >= need {
+            let Some((j, len, g, m)) = pick else { return Ok(None) };
+            let at = next.get_mut(j).ok_or(Error::OutOfRange)?;
+            *at = at.saturating_add(1);
+            if len >= need {
                 lb = num::add(lb, num::mul_div_wide(need, m, g, num::Rounding::Ceil)?)?;
                 need = 0;
             } else {
-                lb = num::add(lb, num::mul_div_wide(max_gain, m, g, num::Rounding::Floor)?)?;
-                need = num::sub(need, max_gain)?;
+                lb = num::add(lb, num::mul_div_wide(len, m, g, num::Rounding::Floor)?)?;
+                need = num::sub(need, len)?;
             }
         }
         Ok(Some(lb))
@@ -957,21 +1488,34 @@ impl Search<'_, '_, '_> {
     /// the account gives is rounded up from a product with the amount,
     /// then valued rounded up), so once an amount restores or reaches the
     /// best a larger one cannot do better. Least cost: every amount.
+    ///
+    /// The perps rotated last, a spot or PnL leg is never the last (a perp
+    /// reduction may finish the plan) and no bound is taken: only the cuts
+    /// on what was spent. Below a deferred perp the bound holds with its
+    /// gain bound in `surplus` and its measure bound in `spent`
+    /// ([`Search::bound_perp`]), but a node that restores so is not a leaf
+    /// ([`Search::node`] settles the perp), no restoring amount stops the
+    /// loop before the best does, and the last leg starts at its least
+    /// amount that restores with the perp's bound (none below restores).
     fn token_node(&mut self, d: usize, surplus: i128, spent: i128) -> Result<()> {
         let monotone = self.ctx.objective == PlanObjective::LeastValue;
-        if d == self.perps {
+        if !self.perps_last && d == self.perps {
             self.rate_legs()?;
         }
         let mut maxes = [0i64; MAX_PLAN_LEGS];
-        for j in d..self.count {
+        let bounded = !self.perps_last;
+        let upto = if bounded { self.count } else { d.saturating_add(1) };
+        for j in d..upto {
             *maxes.get_mut(j).ok_or(Error::OutOfRange)? = self.max_of(j)?;
         }
-        let last = d.saturating_add(1) >= self.count;
+        let last = !self.perps_last && d.saturating_add(1) >= self.count;
         if !last {
-            match self.token_bound(d, surplus, &maxes)? {
-                None => return Ok(()),
-                Some(lb) if num::add(spent, lb)? >= self.best => return Ok(()),
-                Some(_) => {}
+            if bounded {
+                match self.token_bound(d, surplus, &maxes)? {
+                    None => return Ok(()),
+                    Some(lb) if num::add(spent, lb)? >= self.best => return Ok(()),
+                    Some(_) => {}
+                }
             }
             if self.left == 0 {
                 return Ok(());
@@ -979,10 +1523,23 @@ impl Search<'_, '_, '_> {
             // Without this leg.
             self.node(d.saturating_add(1), surplus, spent)?;
         }
-        if last && monotone && self.finish_by_sizing(d, spent)? {
+        // A deferred perp: the last leg's restoring amounts are known only
+        // with it settled; each is tried (below).
+        let deferred = self.pending.is_some();
+        if last && monotone && !deferred && self.finish_by_sizing(d, spent)? {
             return Ok(());
         }
-        for amount in 1..=maxes.get(d).copied().unwrap_or(0) {
+        let mut from: i64 = 1;
+        if last && monotone && deferred {
+            // No amount below the least that restores with the perp's gain
+            // bound restores at all (its exact gain is at most the bound).
+            match self.least_with_bound(d, surplus)? {
+                Some(Some(n)) => from = n.max(1),
+                Some(None) => return Ok(()),
+                None => {}
+            }
+        }
+        for amount in from..=maxes.get(d).copied().unwrap_or(0) {
             if !self.spend() {
                 return Ok(());
             }
@@ -996,15 +1553,15 @@ impl Search<'_, '_, '_> {
             }
             let after = num::add(surplus, e.gain)?;
             *self.chosen.get_mut(d).ok_or(Error::OutOfRange)? = amount;
-            if after >= 0 {
+            if after >= 0 && !deferred {
                 self.restores(total);
-            } else if !last {
+            } else if !last || deferred {
                 self.copy.apply_flows(&e.flows)?;
                 self.node(d.saturating_add(1), after, total)?;
                 self.copy.undo(&e.flows)?;
             }
             *self.chosen.get_mut(d).ok_or(Error::OutOfRange)? = 0;
-            if monotone && after >= 0 {
+            if monotone && after >= 0 && !deferred {
                 break;
             }
         }
@@ -1192,6 +1749,40 @@ mod tests {
         // the cheapest plan of all (see above).
         let (p, legs) = plan(50_000, PlanObjective::LeastValue, LegOrdering::ByTier, &LiquidationTiers { assets: &[3, 0], markets: &[0] });
         assert_eq!((p.leg_count, legs[0], p.value_liquidated), (3, UnifiedLeg::swap(0, 1, 700), Quote(9_470)));
+    }
+
+    #[test]
+    fn a_legs_hull_keeps_the_lower_convex_points() {
+        let mut r = Rate::default();
+        let hull = |r: &Rate| r.hull[..r.hull_len].to_vec();
+        // (2, 1) and (3, 3) are vertices until (4, 2): (3, 3) is above
+        // (2, 1)–(4, 2) (1.5 there) and (2, 1) on (0, 0)–(4, 2).
+        for (g, m) in [(2, 1), (3, 3), (4, 2), (6, 5)] {
+            r.add(g, m).unwrap();
+        }
+        assert_eq!(hull(&r), [(0, 0), (4, 2), (6, 5)]);
+        // (5, 2) is below (4, 2)–(6, 5) (3.5 there) and puts (4, 2) above
+        // (0, 0)–(5, 2) (1.6 there); (6, 4) replaces (6, 5); the free (1,
+        // 0) is below (0, 0)–(5, 2) (0.4 there).
+        for (g, m) in [(5, 2), (6, 4), (1, 0)] {
+            r.add(g, m).unwrap();
+        }
+        assert_eq!(hull(&r), [(0, 0), (1, 0), (5, 2), (6, 4)]);
+        // (3, 1) is on (1, 0)–(5, 2): no change. (4, 0) puts (1, 0) on
+        // (0, 0)–(4, 0) and (5, 2) on (4, 0)–(6, 4) (2 there): both go.
+        r.add(3, 1).unwrap();
+        assert_eq!(hull(&r), [(0, 0), (1, 0), (5, 2), (6, 4)]);
+        r.add(4, 0).unwrap();
+        assert_eq!(hull(&r), [(0, 0), (4, 0), (6, 4)]);
+        // A strictly convex run: every point is a vertex, so the
+        // (HULL)-th point overflows and the hull is dropped.
+        let mut r = Rate::default();
+        for k in 1..HULL as i128 {
+            r.add(k, k * k).unwrap();
+        }
+        assert_eq!(r.hull_len, HULL);
+        r.add(HULL as i128, (HULL * HULL) as i128).unwrap();
+        assert_eq!(r.hull_len, 0);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Liquidating unified accounts: every leg kind reaches the target at its
 //! least amount and one unit less does not, every leg conserves each unit,
 //! and the planner's plan restores; when it is proven least (the exact
-//! search finished: on a fixed seed, nearly every plan) a brute-force
+//! search finished: on a fixed seed, every plan) a brute-force
 //! search over every combination of a perp reduction and two swaps, the
-//! perp first, never finds a cheaper plan, for either objective. Brute
-//! force with the perp last (outside the search's space) is counted.
+//! perp first or last, never finds a cheaper plan, for either objective.
+//! How often the perp last is the cheaper order is counted.
 
 use partliq::unified::{
     plan_unified_liquidation, settle_leg, size_leg, target_surplus, AccountCopy, AssetLiquidationFees, LegKind, LegOrdering, LegSettlement,
@@ -194,7 +194,7 @@ proptest! {
 /// reduction, a swap of the borrow for asset 1 and one for asset 2 that
 /// restores, by brute force over every combination of amounts (each from 0
 /// to the most the account allows), with the perp reduced first
-/// (`perp_first`, the planner's search space) or last (its fee is capped
+/// (`perp_first`, the search's first order) or last (its fee is capped
 /// above the bankruptcy quote, which depends on the equity the swaps
 /// leave); `None` when none does. Least value: a leg's value never decreases with its amount,
 /// so a loop stops at the first amount whose total is no cheaper; least
@@ -315,13 +315,19 @@ fn the_plan_is_proven_least_and_brute_force_never_beats_it() {
                     CloseStatus::Restored => prop_assert!(after >= 0),
                     CloseStatus::Infeasible => prop_assert!(after < 0 && !plan.proven_least),
                 }
-                let brute = brute_force_least(&c, objective, true);
-                // The other order, outside the search's space: counted.
-                if let (Some((last, _)), true) = (brute_force_least(&c, objective, false), plan.status == CloseStatus::Restored) {
-                    if last < brute.map_or(i128::MAX, |(b, _)| b) {
+                let first = brute_force_least(&c, objective, true);
+                let last = brute_force_least(&c, objective, false);
+                // The perp last can be cheaper (counted); the search covers
+                // both orders.
+                if let (Some((l, _)), true) = (last, plan.status == CloseStatus::Restored) {
+                    if l < first.map_or(i128::MAX, |(b, _)| b) {
                         perp_last_cheaper.set(perp_last_cheaper.get() + 1);
                     }
                 }
+                let brute = match (first, last) {
+                    (Some(f), Some(l)) => Some(if l.0 < f.0 { l } else { f }),
+                    (f, l) => f.or(l),
+                };
                 if plan.status == CloseStatus::Infeasible {
                     // Brute force finds nothing either (the search space
                     // holds every plan it tries).
@@ -371,14 +377,16 @@ fn the_plan_is_proven_least_and_brute_force_never_beats_it() {
             })
             .unwrap();
         // Most restored plans are compared (brute force restores too), and
-        // the search finishes on nearly all (measured on this seed: 62 of
-        // 63 least value, 63 of 63 least cost; the one left runs out of
-        // its budget among many near-equal mixes of coarse units).
+        // the search finishes on every one (measured on this seed: 64 of 64
+        // by value and by cost; the perp last is the cheaper order in 2 of
+        // each; the slowest, by value, takes about 630,000 work units with
+        // the perps first and 230,000 with the perp last, within
+        // `SEARCH_BUDGET` and `PERPS_LAST_BUDGET`).
         assert!(compared.get() >= 40, "{objective:?}: {} compared", compared.get());
         let restored = statuses.borrow()[CloseStatus::Restored as usize];
-        assert!(proven.get() * 100 >= restored * 95, "{objective:?}: {} of {restored} proven", proven.get());
+        assert_eq!(proven.get(), restored, "{objective:?}: {} of {restored} proven", proven.get());
         eprintln!(
-            "{objective:?}: {} restored plans proven least; {} compared, no proven one beaten by brute force with the perp first ({} \
+            "{objective:?}: {} restored plans proven least; {} compared, no proven one beaten by brute force, the perp first or last ({} \
              cheaper than that space: other legs or orders; {} unproven ones beaten); the perp last cheaper in {}; safe / restored / \
              infeasible: {:?}",
             proven.get(),
