@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use plotters::prelude::*;
@@ -26,7 +25,7 @@ use serde::Serialize;
 
 use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use crate::sim::{PolicyReport, SimError};
-use crate::{run_all, World};
+use crate::{run_policy, World};
 
 /// The scenario library: `(name, file text)`. `flash_crash` is the built-in
 /// default.
@@ -359,39 +358,80 @@ pub fn monte_carlo(
         return Err(SimError::Setup("monte-carlo: the number of paths must be at least 1".into()));
     }
     let n = paths as usize;
-    let next = AtomicUsize::new(0);
-    type PathResult = Result<(Vec<Vec<(&'static str, i64)>>, Vec<String>, i64, i64), SimError>;
-    let results: Mutex<Vec<Option<PathResult>>> = Mutex::new(vec![None; n]);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, n) {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::SeqCst);
-                if k >= n {
-                    break;
-                }
-                let r = (|| {
-                    let (sc, path) = mc_scenario(scenario, model, seed, k as u64);
-                    let world = World::build(&sc).map_err(SimError::Setup)?;
-                    let report = run_all(&world, 1, &|| {})?;
-                    for _ in &report.policies {
-                        tick();
-                    }
-                    let low = path.iter().copied().min().unwrap_or(1_000_000);
-                    let end = path.last().copied().unwrap_or(1_000_000);
-                    Ok((
-                        report.policies.iter().map(metrics).collect(),
-                        report.policies.iter().map(|p| p.policy.clone()).collect(),
-                        low,
-                        end,
-                    ))
-                })();
-                if let Ok(mut g) = results.lock() {
-                    g[k] = Some(r);
-                }
-            });
+    // Every run of every path is a job (the scenario's policies, then the
+    // counterfactuals it does not list), so the threads stay busy to the
+    // end even with fewer paths than threads. A path's world is built by
+    // its first job and dropped by its last, which also turns its runs into
+    // the path's metrics (only those are kept).
+    let base = World::build(scenario).map_err(SimError::Setup)?;
+    let listed = base.policies.clone();
+    let mut pols = listed.clone();
+    for name in crate::COUNTERFACTUALS {
+        if !listed.iter().any(|p| p.name == name) {
+            pols.push(crate::model::builtin_policy(name).map_err(SimError::Setup)?);
         }
+    }
+    drop(base);
+    let per_path = pols.len();
+    type PathResult = Result<(Vec<Vec<(&'static str, i64)>>, Vec<String>, i64, i64), SimError>;
+    struct Slot {
+        world: Option<std::sync::Arc<World>>,
+        path: Vec<i64>,
+        runs: Vec<Option<Result<crate::PolicyReport, SimError>>>,
+        left: usize,
+    }
+    let slots: Vec<Mutex<Slot>> = (0..n)
+        .map(|_| Mutex::new(Slot { world: None, path: Vec::new(), runs: (0..per_path).map(|_| None).collect(), left: per_path }))
+        .collect();
+    let results: Vec<Option<PathResult>> = crate::par_map(n * per_path, threads, &|job| {
+        let (k, j) = (job / per_path, job % per_path);
+        let slot = &slots[k];
+        let world = {
+            let Ok(mut g) = slot.lock() else { return Some(Err(SimError::Setup("a worker thread panicked".into()))) };
+            if g.world.is_none() {
+                let (sc, path) = mc_scenario(scenario, model, seed, k as u64);
+                match World::build(&sc) {
+                    Ok(w) => g.world = Some(std::sync::Arc::new(w)),
+                    Err(e) => return Some(Err(SimError::Setup(e))),
+                }
+                g.path = path;
+            }
+            g.world.clone()?
+        };
+        let r = run_policy(&world, &pols[j], &mut |_| {});
+        if j < listed.len() {
+            tick();
+        }
+        let Ok(mut g) = slot.lock() else { return Some(Err(SimError::Setup("a worker thread panicked".into()))) };
+        g.runs[j] = Some(r);
+        g.left -= 1;
+        if g.left > 0 {
+            return None;
+        }
+        // The path's last run: its metrics, against its counterfactuals.
+        let runs = std::mem::take(&mut g.runs);
+        let path = std::mem::take(&mut g.path);
+        g.world = None;
+        drop(g);
+        Some((|| {
+            let mut reports = Vec::with_capacity(per_path);
+            for r in runs {
+                reports.push(r.ok_or_else(|| SimError::Setup("a policy run did not finish".into()))??);
+            }
+            let counter = reports.split_off(listed.len());
+            crate::counterfactuals(&world, &mut reports, &counter)?;
+            let low = path.iter().copied().min().unwrap_or(1_000_000);
+            let end = path.last().copied().unwrap_or(1_000_000);
+            Ok((reports.iter().map(metrics).collect(), reports.iter().map(|p| p.policy.clone()).collect(), low, end))
+        })())
     });
-    let results = results.into_inner().map_err(|_| SimError::Setup("a worker thread panicked".into()))?;
+    let mut by_path: Vec<Option<PathResult>> = (0..n).map(|_| None).collect();
+    for (job, r) in results.into_iter().enumerate() {
+        if let Some(r) = r {
+            by_path[job / per_path] = Some(r);
+        }
+    }
+    let results = by_path;
     let mut per: BTreeMap<String, BTreeMap<String, Vec<i64>>> = BTreeMap::new();
     let mut order = Vec::new();
     let (mut lows, mut ends) = (Vec::with_capacity(n), Vec::with_capacity(n));

@@ -31,6 +31,30 @@ pub use report::Report;
 pub use scenario::Scenario;
 pub use sim::{run_policy, Ledger, PolicyReport, SimError};
 
+/// `f(0)`, …, `f(n − 1)` on up to `threads` threads, in index order
+/// whatever the number of threads.
+pub fn par_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, n.max(1)) {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                if k >= n {
+                    break;
+                }
+                let r = f(k);
+                if let Ok(mut g) = results.lock() {
+                    g[k] = Some(r);
+                }
+            });
+        }
+    });
+    // A worker's panic propagates out of the scope above, so every slot is
+    // filled here.
+    results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().flatten().collect()
+}
+
 /// The counterfactual policies every run compares with: never liquidated,
 /// fully liquidated.
 pub const COUNTERFACTUALS: [&str; 2] = ["none", "full"];

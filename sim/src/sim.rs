@@ -23,6 +23,7 @@ use crate::book::{round_cents, Book, CENTS_PER_USD};
 use crate::model::{num_floor, Acct, SimPolicy, UAcct, World, NOTIONAL_DIVISOR, QUOTE_PER_USD};
 use crate::outcome::{equity_at, exposure_at, reference_marks, AccountOutcome, Durations, SystemMetrics, Tracker, UserMetrics};
 
+mod screen;
 mod unified;
 pub use unified::{LegStats, UnifiedReport};
 
@@ -256,6 +257,8 @@ struct Run<'w> {
     track: Tracker,
     /// See [`Ledger::funding`].
     funding: i128,
+    /// Which accounts the float pre-screen may pass over unevaluated.
+    screen: screen::Screen,
 }
 
 /// Runs one policy; `on_step` sees the ledger after every step.
@@ -351,6 +354,7 @@ pub fn run_policy(w: &World, pol: &SimPolicy, on_step: &mut dyn FnMut(&Ledger)) 
         ustats: UnifiedReport::default(),
         track: Tracker::new(n),
         funding: 0,
+        screen: screen::Screen::new(n, &w.float_tiers),
     };
     let vault_start = run.vault_collateral;
     let start = run.ledger(0);
@@ -575,20 +579,25 @@ impl Run<'_> {
         e
     }
 
+    /// The first account from `from` on that the pre-screen may not pass
+    /// over unevaluated, the marks `delta` from the screen's reference;
+    /// debug builds check that the pre-screen would indeed pass over every
+    /// account before it.
+    fn next_to_look(&self, from: usize, delta: f64) -> Option<usize> {
+        let next = self.screen.next_to_look(from, delta);
+        if cfg!(debug_assertions) {
+            for i in from..next.unwrap_or(self.accts.len()) {
+                let (e, m) = self.float_health(&self.accts[i]);
+                assert!(screen::passes_over(e, m), "account {i}: the screen passed over e {e} m {m} at delta {delta}");
+                assert!(!self.accts[i].positions.is_empty() && !self.states[i].in_liquidation && self.track.breach_at[i].is_none());
+            }
+        }
+        next
+    }
+
     /// Float equity and maintenance of an account (pre-screen only).
     fn float_health(&self, a: &Acct) -> (f64, f64) {
-        let mut equity = a.collateral.0 as f64;
-        let mut maint = 0.0;
-        for p in &a.positions {
-            let m = p.market_index as usize;
-            let notional = p.size.0 as f64 * self.marks[m].0 as f64 / NOTIONAL_DIVISOR as f64;
-            equity += notional + p.quote_balance.0 as f64;
-            let abs = notional.abs();
-            let tiers = &self.w.float_tiers[m];
-            let t = tiers.iter().rev().find(|t| abs >= t.0).unwrap_or(&tiers[0]);
-            maint += abs * t.1 - t.2;
-        }
-        (equity, maint)
+        screen::float_health(a, &self.marks, &self.w.float_tiers)
     }
 
     /// Funding at `rate` (fraction of notional per step): each margin
@@ -600,6 +609,7 @@ impl Run<'_> {
         if rate_ppm == 0 {
             return;
         }
+        self.screen.all_changed();
         for a in self.accts.iter_mut() {
             for p in a.positions.iter_mut() {
                 let mark = i128::from(self.marks[p.market_index as usize].0);
@@ -617,13 +627,19 @@ impl Run<'_> {
     fn below_maintenance(&mut self) -> Result<(), SimError> {
         let secs = self.w.scenario.step_seconds;
         let mut exposure: i128 = 0;
-        for i in 0..self.accts.len() {
+        let delta = self.screen.look(&self.marks);
+        let mut next = 0;
+        while let Some(i) = self.next_to_look(next, delta) {
+            next = i + 1;
             let a = &self.accts[i];
             if a.positions.is_empty() {
                 continue;
             }
             let (e, m) = self.float_health(a);
-            if m <= 0.0 || e > m + 100.0 + 1e-9 * (e.abs() + m.abs()) {
+            if !self.states[i].in_liquidation && self.track.breach_at[i].is_none() {
+                self.screen.evaluated(i, a, &self.marks, e, m, delta);
+            }
+            if screen::passes_over(e, m) {
                 continue;
             }
             if e >= m - 100.0 - 1e-9 * (e.abs() + m.abs()) {
@@ -641,6 +657,7 @@ impl Run<'_> {
     }
 
     fn compact(&mut self, i: usize) {
+        self.screen.changed(i);
         let a = &mut self.accts[i];
         let mut freed = 0i64;
         a.positions.retain(|p| {
@@ -660,7 +677,13 @@ impl Run<'_> {
     /// per-block limits and Hyperliquid's cooldown count them.
     fn pass(&mut self, now: u64, round_len: u64, ticks: u32) -> Result<bool, SimError> {
         let mut acted = false;
-        for i in 0..self.accts.len() {
+        let delta = self.screen.look(&self.marks);
+        let mut next = 0;
+        // Accounts certain to pass the pre-screen below are passed over
+        // unevaluated (see `screen`: only an open account neither in
+        // liquidation nor in an open breach has a margin).
+        while let Some(i) = self.next_to_look(next, delta) {
+            next = i + 1;
             if self.accts[i].positions.is_empty() {
                 // Closed meanwhile (deleveraged as a counterparty): safe.
                 self.track.safe(i, now);
@@ -671,7 +694,8 @@ impl Run<'_> {
                 // maintenance`; float error and partliq's per-position
                 // rounding are far below this margin.
                 let (e, m) = self.float_health(&self.accts[i]);
-                if m <= 0.0 || e > m + 100.0 + 1e-9 * (e.abs() + m.abs()) {
+                self.screen.evaluated(i, &self.accts[i], &self.marks, e, m, delta);
+                if screen::passes_over(e, m) {
                     continue;
                 }
             }
@@ -683,6 +707,8 @@ impl Run<'_> {
                     break;
                 }
             }
+            // It may be in liquidation or in a breach now: no margin.
+            self.screen.changed(i);
         }
         self.block += u64::from(ticks);
         Ok(acted)
@@ -839,6 +865,7 @@ impl Run<'_> {
     fn transfer(&mut self, i: usize) -> Result<(), SimError> {
         self.touched[i] = true;
         self.closed[i] = true;
+        self.screen.changed(i);
         self.states[i] = AccountLiquidationState::default();
         let t = {
             let a = &self.accts[i];
@@ -912,6 +939,7 @@ impl Run<'_> {
         self.book_size[m] -= i128::from(q.size_delta);
         self.book_cash -= i128::from(s.fill_cash.0);
         let before = equity_at(&self.accts[i], &self.marks);
+        self.screen.changed(i);
         self.accts[i].positions[k] = s.new_position;
         let after = equity_at(&self.accts[i], &self.marks);
         self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), true);
@@ -976,6 +1004,7 @@ impl Run<'_> {
         let fill = Fill { position_index: k, size_delta: Size(size_delta), price: b.price };
         let s = settle_fill(&pool, &self.markets_nofee, &self.marks, &fill).map_err(core("settle_fill (deleverage)", i))?;
         let before = equity_at(&self.accts[i], &self.marks);
+        self.screen.changed(i);
         self.accts[i].positions[k] = s.new_position;
         let after = equity_at(&self.accts[i], &self.marks);
         self.track.fill(i, before, after, i128::from(s.fee.0), i128::from(s.bad_debt.0), false);
@@ -989,6 +1018,7 @@ impl Run<'_> {
             let cash = trade_cash(f.size_delta.0, f.price.0);
             paid += cash;
             let before = equity_at(&self.accts[j], &self.marks);
+            self.screen.changed(j);
             if let Some(p) = self.accts[j].positions.iter_mut().find(|p| p.market_index as usize == m) {
                 p.size = Size(p.size.0 + f.size_delta.0);
                 p.quote_balance = Quote(narrow(i128::from(p.quote_balance.0) + cash));

@@ -156,28 +156,30 @@ pub struct TuneReport {
 }
 
 /// Evaluates a candidate on `scenarios`: per scenario, its runs (one, or
-/// its Monte Carlo paths).
+/// its Monte Carlo paths), on up to `threads` threads (gathered by index:
+/// the same figures whatever their number).
 fn evaluate(
     scenarios: &[Vec<World>],
     spec: &CustomPolicySpec,
     max_bad_debt: i64,
     eval: usize,
     params: Vec<(String, f64)>,
+    threads: usize,
 ) -> Result<Candidate, SimError> {
     let pol = custom_policy(spec).map_err(SimError::Setup)?;
-    let mut figures = Vec::with_capacity(scenarios.len());
-    for runs in scenarios {
-        let mut f = Vec::with_capacity(runs.len());
-        for w in runs {
-            let r = run_policy(w, &pol, &mut |_| {})?;
-            f.push(RunFigures {
-                user_loss: user_metrics(&r.outcomes, &[], &[]).equity_lost,
-                impact: r.system.impact_cost,
-                bad_debt: r.system.bad_debt,
-                fund_depleted: r.system.fund_depleted,
-            });
-        }
-        figures.push(f);
+    let jobs: Vec<(usize, usize)> = scenarios.iter().enumerate().flat_map(|(s, runs)| (0..runs.len()).map(move |k| (s, k))).collect();
+    let runs = crate::par_map(jobs.len(), threads, &|j| {
+        let (s, k) = jobs[j];
+        run_policy(&scenarios[s][k], &pol, &mut |_| {}).map(|r| RunFigures {
+            user_loss: user_metrics(&r.outcomes, &[], &[]).equity_lost,
+            impact: r.system.impact_cost,
+            bad_debt: r.system.bad_debt,
+            fund_depleted: r.system.fund_depleted,
+        })
+    });
+    let mut figures: Vec<Vec<RunFigures>> = scenarios.iter().map(|runs| Vec::with_capacity(runs.len())).collect();
+    for (&(s, _), r) in jobs.iter().zip(runs) {
+        figures[s].push(r?);
     }
     let mut c = aggregate(&figures, max_bad_debt);
     c.eval = eval;
@@ -307,9 +309,9 @@ pub fn tune(
                     break;
                 }
                 let r = if k == 0 {
-                    evaluate(&worlds, &base, max_bad_debt, 0, Vec::new())
+                    evaluate(&worlds, &base, max_bad_debt, 0, Vec::new(), 1)
                 } else {
-                    evaluate(&worlds, &spec_of(&points[k - 1]), max_bad_debt, k, params_of(&points[k - 1]))
+                    evaluate(&worlds, &spec_of(&points[k - 1]), max_bad_debt, k, params_of(&points[k - 1]), 1)
                 };
                 tick();
                 if let Ok(mut g) = results.lock() {
@@ -336,7 +338,8 @@ pub fn tune(
         let mut x = x0.clone();
         x[dim] = (x[dim] + dir * step * (t.hi - t.lo)).clamp(t.lo, t.hi);
         let k = cands.len();
-        let c = evaluate(&worlds, &spec_of(&x), max_bad_debt, k, params_of(&x))?;
+        // One candidate at a time: its runs in parallel.
+        let c = evaluate(&worlds, &spec_of(&x), max_bad_debt, k, params_of(&x), threads)?;
         tick();
         let improved = better(&c, &cands[best]);
         cands.push(c);

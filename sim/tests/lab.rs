@@ -158,6 +158,21 @@ fn bad_lab_input_is_refused_by_name_and_writes_nothing() {
     let (code, err) = cli(&["tune", "--policy", "partliq_v9", "--quiet", "--out", d]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--policy: unknown built-in policy `partliq_v9`"), "{err}");
+    // A negative depth multiplier in a scenario file, for a run and for a
+    // Monte Carlo: refused by its field, before anything is written.
+    let file = std::env::temp_dir().join(format!("partliq-sim-lab-{}-drought.toml", std::process::id()));
+    let text = LIBRARY[6].1.replace("depth = [[0, 1.0], [30, 1.0], [90, 0.1]", "depth = [[0, 1.0], [30, -1.0], [90, 0.1]");
+    std::fs::write(&file, text).unwrap();
+    let f = file.to_str().unwrap();
+    let json = dir.join("r.json");
+    for extra in [&[][..], &["--monte-carlo", "2"][..]] {
+        let mut args = vec!["--quiet", "--scenario", f, "--chart", c, "--json", json.to_str().unwrap(), "--out", d];
+        args.extend_from_slice(extra);
+        let (code, err) = cli(&args);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("path.depth[1]") && err.contains("depth multiplier must be positive"), "{err}");
+    }
+    let _ = std::fs::remove_file(&file);
     assert!(!dir.exists(), "nothing may be written");
 }
 
