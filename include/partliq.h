@@ -97,6 +97,12 @@
 #define PARTLIQ_MAX_PLAN_LEGS 16
 
 /**
+ * The exact search's work units for each of its orders when a policy's
+ * `search_budget_units` is 0 (the core's `DEFAULT_SEARCH_BUDGET`).
+ */
+#define PARTLIQ_DEFAULT_SEARCH_BUDGET 20000
+
+/**
  * Most steps in a waterfall policy (the core's `MAX_WATERFALL_STEPS`).
  */
 #define PARTLIQ_MAX_WATERFALL_STEPS 4
@@ -3711,9 +3717,11 @@ typedef struct partliq_unified_liquidation_policy {
    */
   uint32_t take_over_bankrupt;
   /**
-   * 0.
+   * The exact search's work units for each of its orders; 0 = the
+   * default (`PARTLIQ_DEFAULT_SEARCH_BUDGET`). More proves more plans
+   * least and lets a plan whose search does not finish take longer.
    */
-  uint32_t reserved;
+  uint32_t search_budget_units;
 } partliq_unified_liquidation_policy;
 
 /**
@@ -6666,9 +6674,8 @@ partliq_status partliq_run_unified_pipeline(const struct partliq_market *markets
  * The book, the account, `asset_fees` and the tiers as
  * `partliq_unified_plan_liquidation` takes them; `in_liquidation` 0 or 1.
  * Writes the legs to the front of `legs` and `*out`, only on success.
- * Statuses: `partliq_unified_plan_liquidation`'s, `RESERVED_NOT_ZERO`
- * (`policy.reserved`), `INVALID_ENUM` (objective, ordering, a flag other
- * than 0 or 1).
+ * Statuses: `partliq_unified_plan_liquidation`'s, `INVALID_ENUM`
+ * (objective, ordering, a flag other than 0 or 1).
  *
  * # Safety
  * As `partliq_unified_plan_liquidation`; `policy` points to an

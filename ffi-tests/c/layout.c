@@ -445,7 +445,7 @@ PIN_OFF(partliq_unified_liquidation_policy, terms, 0);
 PIN_OFF(partliq_unified_liquidation_policy, objective, 16);
 PIN_OFF(partliq_unified_liquidation_policy, ordering, 20);
 PIN_OFF(partliq_unified_liquidation_policy, take_over_bankrupt, 24);
-PIN_OFF(partliq_unified_liquidation_policy, reserved, 28);
+PIN_OFF(partliq_unified_liquidation_policy, search_budget_units, 28);
 
 PIN_SIZE(partliq_unified_decision, 112, int64_t);
 PIN_OFF(partliq_unified_decision, action, 0);

@@ -681,7 +681,7 @@ static void test_run_liquidation(void) {
   POISON(legs);
   POISON(d);
   partliq_unified_liquidation_policy bad = pol;
-  bad.reserved = 1;
+  bad.terms.reserved = 1;
   CHECK_STATUS(RUN(&b, &bad, 0, legs, 4, &d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
   bad = pol;
   bad.objective = 2;

@@ -348,7 +348,9 @@ type UnifiedLiquidationPolicy struct {
 	// TakeOverBankrupt is 1 to take a bankrupt pool over whole, 0 to
 	// liquidate it leg by leg first.
 	TakeOverBankrupt uint32
-	Reserved         uint32
+	// SearchBudgetUnits is the exact search's work units for each of its
+	// orders; 0 is PARTLIQ_DEFAULT_SEARCH_BUDGET.
+	SearchBudgetUnits uint32
 }
 
 // UnifiedDecision is partliq_unified_decision.

@@ -191,7 +191,7 @@ func TestRunUnifiedLiquidationRefusals(t *testing.T) {
 		nilOut        bool
 		want          Status
 	}{
-		{"reserved", with(func(p *UnifiedLiquidationPolicy) { p.Reserved = 1 }), 0, 4, false, false, StatusReservedNotZero},
+		{"terms reserved", with(func(p *UnifiedLiquidationPolicy) { p.Terms.Reserved = 1 }), 0, 4, false, false, StatusReservedNotZero},
 		{"objective", with(func(p *UnifiedLiquidationPolicy) { p.Objective = 2 }), 0, 4, false, false, StatusInvalidEnum},
 		{"ordering", with(func(p *UnifiedLiquidationPolicy) { p.Ordering = 4 }), 0, 4, false, false, StatusInvalidEnum},
 		{"take over flag", with(func(p *UnifiedLiquidationPolicy) { p.TakeOverBankrupt = 2 }), 0, 4, false, false, StatusInvalidEnum},

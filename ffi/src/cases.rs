@@ -385,6 +385,7 @@ fn legs_case(
             ordering,
             tiers: LiquidationTiers::default(),
             take_over_bankrupt,
+            search_budget_units: 0,
         };
         let mut legs = std::vec![UnifiedLeg::default(); legs_len];
         let d = run_unified_liquidation(account, pool, book, &policy, in_liquidation, &mut legs)?;

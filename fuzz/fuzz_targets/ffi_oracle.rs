@@ -176,7 +176,7 @@ fn guarded_unified(
         objective: u32::from(u.objective % 3),
         ordering: u32::from(u.ordering % 5),
         take_over_bankrupt: u32::from(u.take_over),
-        reserved: 0,
+        search_budget_units: 0,
     };
     let pool = u32::from(u.pool % 3);
     let legs_len = usize::from(u.legs_len % 8);
@@ -260,6 +260,7 @@ fn guarded_unified(
         ordering,
         tiers: LiquidationTiers { assets: &[], markets: &[] },
         take_over_bankrupt: u.take_over,
+        search_budget_units: 0,
     };
     let core_mf: Vec<PriceFeed> = mf.effective(market_feeds).iter().map(core_feed).collect();
     let core_af: Vec<PriceFeed> = af.effective(&asset_feeds).iter().map(core_feed).collect();

@@ -292,12 +292,15 @@ fuzz_target!(|inp: Input| {
     let (o, r) = core_plan_options(objective, ordering).unwrap();
     let take_over = inp.objective >= 128;
     let in_liquidation = inp.ordering >= 128;
+    // The default budget or a small one (the search cut short: the plan is
+    // the greedy one's or the best found, the same through C).
+    let budget = u32::from(inp.ordering % 4) * 64;
     let policy = partliq_unified_liquidation_policy {
         terms,
         objective,
         ordering,
         take_over_bankrupt: u32::from(take_over),
-        reserved: 0,
+        search_budget_units: budget,
     };
     let mut run_legs = vec![partliq_unified_leg::default(); legs_len.max(1)];
     let mut d = partliq_unified_decision::default();
@@ -343,6 +346,7 @@ fuzz_target!(|inp: Input| {
         ordering: r,
         tiers,
         take_over_bankrupt: take_over,
+        search_budget_units: budget,
     };
     let mut core_run_legs = vec![UnifiedLeg::default(); legs_len.min(MAX_PLAN_LEGS)];
     match run_unified_liquidation(&account, pool as usize, &book, &core_policy, in_liquidation, &mut core_run_legs) {

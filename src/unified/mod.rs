@@ -66,7 +66,10 @@ pub use lending::{
 pub use pipeline::{
     perp_view, run_guarded_unified_liquidation, run_unified_liquidation, run_unified_pipeline, UnifiedDecision, UnifiedLiquidationPolicy,
 };
-pub use planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan, MAX_PLAN_LEGS};
+pub use planner::{
+    plan_unified_liquidation, plan_unified_liquidation_within, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan,
+    DEFAULT_SEARCH_BUDGET, MAX_PLAN_LEGS,
+};
 pub use scan::{is_hit, scan_unified, UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanOutcome, UnifiedScanner};
 pub use waterfall::{
     check_pool_exhausted, haircut_balance, haircut_index, ledger_balances, resolve_deficit, socialized_charge, socialized_delta, Deficit,

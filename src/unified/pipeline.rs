@@ -14,7 +14,7 @@
 
 use super::health::{unified_pool_health, LevelFigures, MarginLadder, MarginRung, Totals, UnifiedHealth, MAINTENANCE};
 use super::legs::{target_surplus, AssetLiquidationFees, LegTerms, UnifiedLeg};
-use super::planner::{plan_unified_liquidation, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan};
+use super::planner::{plan_unified_liquidation_within, LegOrdering, LiquidationTiers, PlanObjective, UnifiedPlan};
 use super::{MarginBook, UnifiedAccount, UnifiedPool};
 use crate::account::{Pool, Position, MAX_POSITIONS};
 use crate::error::{Error, Result};
@@ -244,6 +244,11 @@ pub struct UnifiedLiquidationPolicy<'a> {
     /// Drift), the fund topping up perp fills beyond the bankruptcy price,
     /// then resolves what is left.
     pub take_over_bankrupt: bool,
+    /// The exact search's work units for each of its orders
+    /// ([`super::plan_unified_liquidation_within`]; 0 =
+    /// [`super::DEFAULT_SEARCH_BUDGET`]): how long a plan may take when its
+    /// search does not finish, against how often a plan is proven least.
+    pub search_budget_units: u32,
 }
 
 impl UnifiedLiquidationPolicy<'_> {
@@ -349,7 +354,17 @@ fn liquidate(
     if policy.take_over_bankrupt && health.state == HealthState::Bankrupt {
         return Ok(none(Action::Takeover, Reason::Bankrupt));
     }
-    let plan = plan_unified_liquidation(account, pool_index, book, terms, policy.objective, policy.ordering, &policy.tiers, legs)?;
+    let plan = plan_unified_liquidation_within(
+        account,
+        pool_index,
+        book,
+        terms,
+        policy.objective,
+        policy.ordering,
+        &policy.tiers,
+        policy.search_budget_units,
+        legs,
+    )?;
     Ok(match (plan.status, plan.leg_count) {
         (CloseStatus::AlreadySafe, _) => none(Action::None, Reason::TargetMet),
         (_, 0) => none(Action::Takeover, Reason::Infeasible),

@@ -93,8 +93,9 @@
 //! rotated (the perps after the others) and searched with the cuts on
 //! what was spent only.
 //!
-//! Each order is bounded ([`SEARCH_BUDGET`] and [`PERPS_LAST_BUDGET`] work
-//! units, one per leg evaluated); the plan says whether both finished
+//! Each order is bounded (a budget of work units, one per leg evaluated:
+//! [`DEFAULT_SEARCH_BUDGET`] unless the caller chooses); the plan says
+//! whether both finished
 //! ([`UnifiedPlan::proven_least`]). The plan is the cheaper of the search's
 //! best and the incumbent (which may book legs in another order).
 //!
@@ -212,9 +213,9 @@ pub struct UnifiedPlan {
     /// its space (see the module docs; the perps booked first or last)
     /// restores the pool for less of the objective. Always true when
     /// already safe; false when infeasible, under a venue ordering, or when
-    /// the search ran out of a budget ([`SEARCH_BUDGET`],
-    /// [`PERPS_LAST_BUDGET`]: the plan is then the greedy one's, or the
-    /// cheapest the search had found).
+    /// the search ran out of its budget ([`DEFAULT_SEARCH_BUDGET`] or the
+    /// caller's: the plan is then the greedy one's, or the cheapest the
+    /// search had found).
     pub proven_least: bool,
 }
 
@@ -339,7 +340,31 @@ pub fn plan_unified_liquidation(
     tiers: &LiquidationTiers<'_>,
     legs: &mut [UnifiedLeg],
 ) -> Result<UnifiedPlan> {
-    let ctx = Ctx { account, pool_index, book, terms, objective, tiers };
+    plan_unified_liquidation_within(account, pool_index, book, terms, objective, ordering, tiers, 0, legs)
+}
+
+/// [`plan_unified_liquidation`] with the exact search's budget chosen:
+/// `search_budget_units` work units for each of its orders (one per leg
+/// evaluated and per node; 0 = [`DEFAULT_SEARCH_BUDGET`]). A larger budget
+/// proves more plans least and costs up to that much more time when a
+/// search does not finish; the plan is never worse than the greedy one.
+///
+/// Errors: those of [`plan_unified_liquidation`].
+#[allow(clippy::too_many_arguments)]
+pub fn plan_unified_liquidation_within(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    objective: PlanObjective,
+    ordering: LegOrdering,
+    tiers: &LiquidationTiers<'_>,
+    search_budget_units: u32,
+    legs: &mut [UnifiedLeg],
+) -> Result<UnifiedPlan> {
+    let units = if search_budget_units == 0 { DEFAULT_SEARCH_BUDGET } else { search_budget_units };
+    let budget = usize::try_from(units).unwrap_or(usize::MAX);
+    let ctx = Ctx { account, pool_index, book, terms, objective, tiers, budget };
     // Every leg competing, the greedy path is also walked with the tokens
     // first and with the perps first: a perp's fill depends on the equity
     // the other legs leave (its fee is capped above the bankruptcy quote),
@@ -415,6 +440,8 @@ struct Ctx<'c, 'a> {
     terms: &'c LegTerms<'a>,
     objective: PlanObjective,
     tiers: &'c LiquidationTiers<'a>,
+    /// Work units of the exact search, for each of its orders.
+    budget: usize,
 }
 
 impl Ctx<'_, '_> {
@@ -548,16 +575,17 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// Most work units of the exact search of one plan with the perp
-/// reductions booked first: one unit per leg evaluated (a perp reduction
-/// settled, a spot or PnL leg's effect) and per node. Past it the search
-/// stops and the plan is not proven least.
-pub const SEARCH_BUDGET: usize = 1_000_000;
-
-/// Most work units of the exact search with the perp reductions booked
-/// last (one perp: deferred and bounded; more: only the cuts on what was
-/// spent).
-pub const PERPS_LAST_BUDGET: usize = 1_000_000;
+/// The exact search's default budget, in work units for each of its two
+/// orders (the perp reductions booked first; booked last: one perp
+/// deferred and bounded, more only with the cuts on what was spent): one
+/// unit per leg evaluated (a perp reduction settled, a spot or PnL leg's
+/// effect) and per node. Past it the search stops and the plan is not
+/// proven least. A unit costs a few microseconds, so the default holds a
+/// plan that does not finish to tens of milliseconds; a caller that wants
+/// the proof more than the time raises it
+/// ([`plan_unified_liquidation_within`],
+/// `UnifiedLiquidationPolicy::search_budget_units`).
+pub const DEFAULT_SEARCH_BUDGET: u32 = 20_000;
 
 impl Ctx<'_, '_> {
     /// The exact search (see the module docs) with `incumbent` (the greedy
@@ -645,7 +673,7 @@ impl Ctx<'_, '_> {
                 chosen: [0; MAX_PLAN_LEGS],
                 best,
                 found: None,
-                left: if perps_last { PERPS_LAST_BUDGET } else { SEARCH_BUDGET },
+                left: self.budget,
                 token_root: AccountCopy::of(self.account)?,
                 rates: carried.filter(|_| defer).map_or([Rate::default(); MAX_PLAN_LEGS], |c| c.0),
                 rated: carried.filter(|_| defer).map_or([0; MAX_PLAN_LEGS], |c| c.1),
@@ -1708,6 +1736,41 @@ mod tests {
         assert_eq!(p.health_after.liquidation_end.health().unwrap(), 0);
         // Cost: the swap's 35, the perp's fee 87, the deposit's 2.
         assert_eq!(p.cost_to_account, Quote(35 + 87 + 2));
+    }
+
+    /// The search's budget: the three-leg plan above is proven least
+    /// within the default; with one work unit the search stops at once and
+    /// the plan is the greedy one's (restored, never cheaper, not proven).
+    #[test]
+    fn the_budget_bounds_the_search() {
+        let (assets, markets, marks, prices) = (assets(), [market()], [Price(100)], [Price(1), Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+        let balances = [AssetBalance { asset_index: 1, amount: 1_000 }, AssetBalance { asset_index: 0, amount: -700 }];
+        let positions = [PerpPosition::cross(0, Size(100), Quote(-10_000))];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let fees = fees(50_000);
+        let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target: Target::Initial, perp_limit: None };
+        let tiers = LiquidationTiers::default();
+        let run = |units: u32| {
+            let mut legs = [UnifiedLeg::default(); 4];
+            plan_unified_liquidation_within(
+                &account,
+                0,
+                &book,
+                &terms,
+                PlanObjective::LeastValue,
+                LegOrdering::Cheapest,
+                &tiers,
+                units,
+                &mut legs,
+            )
+            .unwrap()
+        };
+        let (default, zero, one) = (run(DEFAULT_SEARCH_BUDGET), run(0), run(1));
+        assert_eq!(default, zero);
+        assert_eq!((default.proven_least, default.value_liquidated), (true, Quote(9_470)));
+        assert_eq!((one.status, one.proven_least), (CloseStatus::Restored, false));
+        assert!(one.value_liquidated >= default.value_liquidated);
     }
 
     #[test]

@@ -169,6 +169,7 @@ fn unified_guarded() {
         ordering: LegOrdering::Cheapest,
         tiers: LiquidationTiers::default(),
         take_over_bankrupt: false,
+        search_budget_units: 0,
     };
     let balances = [AssetBalance { asset_index: 1, amount: 1_000 }, AssetBalance { asset_index: 0, amount: -950 }];
     let account = UnifiedAccount { balances: &balances, positions: &[] };
@@ -353,6 +354,7 @@ fn unified_perp_limit_source() {
         ordering: LegOrdering::Cheapest,
         tiers: LiquidationTiers::default(),
         take_over_bankrupt: false,
+        search_budget_units: 0,
     };
     let go = |mark: i64, limit: PriceSource| {
         let guard = PriceGuard { limit, ..GUARD };

@@ -33,6 +33,7 @@ fn policy(fees: &[AssetLiquidationFees]) -> UnifiedLiquidationPolicy<'_> {
         ordering: LegOrdering::Cheapest,
         tiers: LiquidationTiers::default(),
         take_over_bankrupt: false,
+        search_budget_units: 0,
     }
 }
 

@@ -157,12 +157,14 @@ pub struct partliq_unified_liquidation_policy {
     /// (`PARTLIQ_ACTION_TAKEOVER`, `PARTLIQ_REASON_BANKRUPT`); 0: it is
     /// liquidated leg by leg first.
     pub take_over_bankrupt: u32,
-    /// 0.
-    pub reserved: u32,
+    /// The exact search's work units for each of its orders; 0 = the
+    /// default (`PARTLIQ_DEFAULT_SEARCH_BUDGET`). More proves more plans
+    /// least and lets a plan whose search does not finish take longer.
+    pub search_budget_units: u32,
 }
 
 pin_layout!(partliq_unified_liquidation_policy, size = 32, align = u32, {
-    terms @ 0, objective @ 16, ordering @ 20, take_over_bankrupt @ 24, reserved @ 28,
+    terms @ 0, objective @ 16, ordering @ 20, take_over_bankrupt @ 24, search_budget_units @ 28,
 });
 
 /// One decision for one unified pool (the core's `UnifiedDecision`).
@@ -195,9 +197,8 @@ pin_layout!(partliq_unified_decision, size = 112, align = i64, { action @ 0, rea
 /// The book, the account, `asset_fees` and the tiers as
 /// `partliq_unified_plan_liquidation` takes them; `in_liquidation` 0 or 1.
 /// Writes the legs to the front of `legs` and `*out`, only on success.
-/// Statuses: `partliq_unified_plan_liquidation`'s, `RESERVED_NOT_ZERO`
-/// (`policy.reserved`), `INVALID_ENUM` (objective, ordering, a flag other
-/// than 0 or 1).
+/// Statuses: `partliq_unified_plan_liquidation`'s, `INVALID_ENUM`
+/// (objective, ordering, a flag other than 0 or 1).
 ///
 /// # Safety
 /// As `partliq_unified_plan_liquidation`; `policy` points to an
@@ -272,9 +273,6 @@ fn liquidation_policy_of<'a>(
     asset_tiers: &'a [u32],
     market_tiers: &'a [u32],
 ) -> Result<UnifiedLiquidationPolicy<'a>, partliq_status> {
-    if policy.reserved != 0 {
-        return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
-    }
     let terms = terms_of(asset_fees, &policy.terms)?;
     Ok(UnifiedLiquidationPolicy {
         target: terms.target,
@@ -284,6 +282,7 @@ fn liquidation_policy_of<'a>(
         ordering: decode::<partliq_leg_ordering>(policy.ordering)?,
         tiers: LiquidationTiers { assets: asset_tiers, markets: market_tiers },
         take_over_bankrupt: decode::<Flag>(policy.take_over_bankrupt)?,
+        search_budget_units: policy.search_budget_units,
     })
 }
 
@@ -701,7 +700,7 @@ mod liquidation_tests {
         objective: 0,
         ordering: 0,
         take_over_bankrupt: 1,
-        reserved: 0,
+        search_budget_units: 0,
     };
     const NINE: partliq_unified_leg =
         partliq_unified_leg { kind: 9, position_index: 9, liability_asset: 9, collateral_asset: 9, amount: 9 };
@@ -758,7 +757,8 @@ mod liquidation_tests {
             assert_eq!((legs, d), ([NINE; 4], d0));
             s
         };
-        assert_eq!(run(&partliq_unified_liquidation_policy { reserved: 1, ..POLICY }, 0, 4), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        let reserved_terms = partliq_leg_terms { reserved: 1, ..POLICY.terms };
+        assert_eq!(run(&partliq_unified_liquidation_policy { terms: reserved_terms, ..POLICY }, 0, 4), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         assert_eq!(run(&partliq_unified_liquidation_policy { objective: 2, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
         assert_eq!(run(&partliq_unified_liquidation_policy { ordering: 4, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
         assert_eq!(run(&partliq_unified_liquidation_policy { take_over_bankrupt: 2, ..POLICY }, 0, 4), PARTLIQ_STATUS_INVALID_ENUM);
@@ -826,7 +826,7 @@ mod oracle_guarded_tests {
         objective: 0,
         ordering: 0,
         take_over_bankrupt: 1,
-        reserved: 0,
+        search_budget_units: 0,
     };
     const NINE: partliq_unified_leg =
         partliq_unified_leg { kind: 9, position_index: 9, liability_asset: 9, collateral_asset: 9, amount: 9 };
@@ -1034,7 +1034,7 @@ mod oracle_guarded_tests {
         let (mut legs, mut d) = ([NINE; 4], d0);
         let s = b.run_guarded_liquidation(0, (&m, &a), &GUARD, &FEES, &POLICY, 2, 1_060, &mut legs, &mut d);
         assert_eq!(check(s, legs, d), PARTLIQ_STATUS_INVALID_ENUM);
-        let bad = partliq_unified_liquidation_policy { reserved: 1, ..POLICY };
+        let bad = partliq_unified_liquidation_policy { terms: partliq_leg_terms { reserved: 1, ..POLICY.terms }, ..POLICY };
         let s = b.run_guarded_liquidation(0, (&m, &a), &GUARD, &FEES, &bad, 0, 1_060, &mut legs, &mut d);
         assert_eq!(check(s, legs, d), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         let s = b.run_guarded_liquidation(7, (&m, &a), &GUARD, &FEES, &POLICY, 0, 1_060, &mut legs, &mut d);

@@ -4,7 +4,7 @@
 
 use partliq::unified::{
     plan_unified_liquidation, LegOrdering, LegTerms, LiquidationTiers, MarginBook, PlanObjective, UnifiedAccount, UnifiedLeg, UnifiedPlan,
-    MAX_PLAN_LEGS,
+    DEFAULT_SEARCH_BUDGET, MAX_PLAN_LEGS,
 };
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
@@ -20,6 +20,12 @@ use crate::unified::{
 pub const PARTLIQ_MAX_PLAN_LEGS: usize = 16;
 
 const _: () = assert!(PARTLIQ_MAX_PLAN_LEGS == MAX_PLAN_LEGS);
+
+/// The exact search's work units for each of its orders when a policy's
+/// `search_budget_units` is 0 (the core's `DEFAULT_SEARCH_BUDGET`).
+pub const PARTLIQ_DEFAULT_SEARCH_BUDGET: u32 = 20_000;
+
+const _: () = assert!(PARTLIQ_DEFAULT_SEARCH_BUDGET == DEFAULT_SEARCH_BUDGET);
 
 /// What the unified planner minimises; any other value: `INVALID_ENUM`.
 #[repr(u32)]

@@ -298,6 +298,7 @@ impl Run<'_> {
             ordering: t.ordering,
             tiers: LiquidationTiers { assets: &self.w.asset_tiers, markets: &self.w.market_tiers },
             take_over_bankrupt: t.take_over_bankrupt,
+            search_budget_units: 0,
         }
     }
 

@@ -639,7 +639,7 @@ public interface Partliq extends Library {
     public long shortfall;
   }
 
-  @FieldOrder({"terms", "objective", "ordering", "take_over_bankrupt", "reserved"})
+  @FieldOrder({"terms", "objective", "ordering", "take_over_bankrupt", "search_budget_units"})
   class UnifiedLiquidationPolicy extends Structure {
     public LegTerms terms = new LegTerms();
     /** A partliq_plan_objective. */
@@ -648,7 +648,8 @@ public interface Partliq extends Library {
     public int ordering;
     /** 1: a bankrupt pool is taken over whole; 0: liquidated leg by leg first. */
     public int take_over_bankrupt;
-    public int reserved;
+    /** The exact search's work units for each of its orders; 0 = the default. */
+    public int search_budget_units;
   }
 
   @FieldOrder({"action", "reason", "plan"})

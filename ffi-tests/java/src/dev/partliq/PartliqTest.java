@@ -774,7 +774,7 @@ public final class PartliqTest {
     for (int[] b : bad) {
       UnifiedLiquidationPolicy p = new UnifiedLiquidationPolicy();
       p.terms.target.kind = Partliq.TARGET_INITIAL;
-      p.reserved = b[0];
+      p.terms.reserved = b[0];
       p.objective = b[1];
       p.ordering = b[2];
       p.take_over_bankrupt = b[3] == 0 ? 1 : b[3];
