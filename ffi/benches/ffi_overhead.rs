@@ -24,6 +24,7 @@ use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use partliq::escalation::backstop_transfer;
 use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+use partliq::unified::*;
 use partliq::venues::dydx_v4::{self as dydx, FillablePriceConfig};
 use partliq::*;
 use partliq_ffi::*;
@@ -218,13 +219,18 @@ fn sizing_and_plan(c: &mut Criterion) {
             || minimal_close(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), black_box(&req)).unwrap(),
             || ok(c_pool!(partliq_minimal_close, b, black_box(&creq), &mut out), out),
             |d, c| {
-                (c.1.size_delta, c.1.expected_fee, c.1.health_after) == (d.size_delta.0, d.expected_fee.0, partliq_health::from(&d.health_after))
+                (c.1.size_delta, c.1.expected_fee, c.1.health_after)
+                    == (d.size_delta.0, d.expected_fee.0, partliq_health::from(&d.health_after))
             },
         );
     }
     g.finish();
 
-    let params = PlanParams { target: Target::Maintenance { buffer: Ppm(50_000) }, price_band: Ppm(2_000), order: PlanOrder::LargestMaintenanceFirst };
+    let params = PlanParams {
+        target: Target::Maintenance { buffer: Ppm(50_000) },
+        price_band: Ppm(2_000),
+        order: PlanOrder::LargestMaintenanceFirst,
+    };
     let cparams = partliq_plan_params {
         target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
         price_band_ppm: 2_000,
@@ -445,7 +451,9 @@ fn pipeline(c: &mut Criterion) {
             || {
                 state = state0;
                 mstates.copy_from_slice(&ms0);
-                let d = run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), &mut state, &mut mstates, now, block, &mut legs).unwrap();
+                let d =
+                    run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), &mut state, &mut mstates, now, block, &mut legs)
+                        .unwrap();
                 (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
             },
             || {
@@ -581,10 +589,8 @@ fn dydx_v4(c: &mut Criterion) {
     let mut g = c.benchmark_group("ffi_dydx_subaccount_risk_batch");
     for n in [1usize, 16] {
         let accounts = 16;
-        let ps: Vec<dydx::DydxPosition> =
-            (1..=n as i64).map(|i| dydx_position(i as u32, if i % 2 == 0 { -i } else { i })).collect();
-        let cps: Vec<partliq_batch_dydx_position> =
-            (0..accounts).flat_map(|_| ps.iter().map(|p| c_batch_dydx(&c_dydx(p)))).collect();
+        let ps: Vec<dydx::DydxPosition> = (1..=n as i64).map(|i| dydx_position(i as u32, if i % 2 == 0 { -i } else { i })).collect();
+        let cps: Vec<partliq_batch_dydx_position> = (0..accounts).flat_map(|_| ps.iter().map(|p| c_batch_dydx(&c_dydx(p)))).collect();
         let cacc: Vec<partliq_batch_account> = (0..accounts)
             .map(|a| partliq_batch_account { collateral: usdc, first_position: (a * n) as u32, position_count: n as u32 })
             .collect();
@@ -616,7 +622,8 @@ fn dydx_v4(c: &mut Criterion) {
                 ok(st, crs[accounts - 1])
             },
             |d, c| {
-                (d.0.mmr, d.0.imr, d.0.nc, u32::from(d.1)) == (i128::from(c.1.mmr), i128::from(c.1.imr), i128::from(c.1.nc), c.1.liquidatable)
+                (d.0.mmr, d.0.imr, d.0.nc, u32::from(d.1))
+                    == (i128::from(c.1.mmr), i128::from(c.1.imr), i128::from(c.1.nc), c.1.liquidatable)
             },
         );
         assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
@@ -624,5 +631,166 @@ fn dydx_v4(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, dydx_v4);
+/// A unified account and its book in both forms: USDC at par and SOL
+/// (e = −9, weights 80 / 90 % and 120 / 110 %) at 150 USD; cross perp
+/// positions on the perp book's markets (funding index 0).
+struct Unified {
+    name: &'static str,
+    b: Book,
+    funding: Vec<i64>,
+    assets: Vec<Asset>,
+    asset_prices: Vec<Price>,
+    balances: Vec<AssetBalance>,
+    positions: Vec<PerpPosition>,
+    c_assets: Vec<partliq_asset>,
+    c_asset_prices: Vec<i64>,
+    c_balances: Vec<partliq_asset_balance>,
+    c_positions: Vec<partliq_perp_position>,
+    ladder: MarginLadder,
+    c_ladder: partliq_margin_ladder,
+}
+
+impl Unified {
+    /// The perp book's positions as cross positions, its collateral as
+    /// SOL worth a third of it (90 % maintenance weight) and USDC.
+    fn new(b: Book) -> Self {
+        let sol = Asset::weighted(-9, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)));
+        let assets = vec![Asset::at_par(0), sol];
+        // SOL at 150 USD in µUSD per lamport (× 10^-9): 150,000,000 × 10^-9.
+        let asset_prices = vec![Price(1), Price(150_000_000)];
+        let sol_lamports = b.coll.0 / 3 / 150 * 1_000;
+        let balances =
+            vec![AssetBalance { asset_index: 1, amount: sol_lamports }, AssetBalance { asset_index: 0, amount: b.coll.0 - b.coll.0 / 3 }];
+        let positions: Vec<PerpPosition> = b.pos.iter().map(|p| PerpPosition::cross(p.market_index, p.size, p.quote_balance)).collect();
+        let c_assets = assets
+            .iter()
+            .map(|a| partliq_asset {
+                id: a.id,
+                quote_exponent: a.quote_exponent,
+                initial_asset_weight_ppm: a.initial_asset_weight.0,
+                maintenance_asset_weight_ppm: a.maintenance_asset_weight.0,
+                initial_liability_weight_ppm: a.initial_liability_weight.0,
+                maintenance_liability_weight_ppm: a.maintenance_liability_weight.0,
+                imf_factor_ppm: a.imf_factor.0,
+                reserved: 0,
+                imf_unit: a.imf_unit,
+            })
+            .collect();
+        let c_balances =
+            balances.iter().map(|x| partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }).collect();
+        let c_positions = positions
+            .iter()
+            .map(|p| partliq_perp_position {
+                market_index: p.market_index,
+                margin: p.margin as u32,
+                size: p.size.0,
+                quote_balance: p.quote_balance.0,
+                last_funding_index: p.last_funding_index,
+                open_bids: p.open_bids.0,
+                open_asks: p.open_asks.0,
+            })
+            .collect();
+        let ladder = MarginLadder::STANDARD;
+        let c_ladder = partliq_margin_ladder {
+            warning_ppm: ladder.warning_ppm,
+            reduce_only_ppm: ladder.reduce_only_ppm,
+            liquidation_ppm: ladder.liquidation_ppm,
+            backstop_ppm: ladder.backstop_ppm,
+        };
+        Unified {
+            name: b.name,
+            funding: vec![0; b.ms.len()],
+            c_asset_prices: asset_prices.iter().map(|p| p.0).collect(),
+            b,
+            assets,
+            asset_prices,
+            balances,
+            positions,
+            c_assets,
+            c_balances,
+            c_positions,
+            ladder,
+            c_ladder,
+        }
+    }
+
+    fn book(&self) -> MarginBook<'_> {
+        MarginBook {
+            markets: &self.b.ms,
+            prices: &self.b.ps,
+            funding_indexes: &self.funding,
+            perp_risk: &[],
+            assets: &self.assets,
+            asset_prices: &self.asset_prices,
+        }
+    }
+
+    fn account(&self) -> UnifiedAccount<'_> {
+        UnifiedAccount { balances: &self.balances, positions: &self.positions }
+    }
+}
+
+/// `f(markets…, positions, positions_len, rest…)`: a unified entry point on
+/// the book and account's eight arrays, through `black_box`.
+macro_rules! c_unified {
+    ($f:ident, $u:expr $(, $rest:expr)* $(,)?) => {
+        // SAFETY: every pointer comes from a live Vec with its length (NULL
+        // with 0 for the empty perp risk); the outputs are distinct borrows.
+        unsafe {
+            $f(
+                black_box($u.b.cm.as_ptr()),
+                $u.b.cm.len(),
+                black_box($u.b.cprices.as_ptr()),
+                $u.b.cprices.len(),
+                $u.funding.as_ptr(),
+                $u.funding.len(),
+                core::ptr::null(),
+                0,
+                black_box($u.c_assets.as_ptr()),
+                $u.c_assets.len(),
+                $u.c_asset_prices.as_ptr(),
+                $u.c_asset_prices.len(),
+                black_box($u.c_balances.as_ptr()),
+                $u.c_balances.len(),
+                black_box($u.c_positions.as_ptr()),
+                $u.c_positions.len(),
+                $($rest),*
+            )
+        }
+    };
+}
+
+fn unified_books() -> Vec<Unified> {
+    books().into_iter().map(Unified::new).collect()
+}
+
+fn unified(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_unified_account_health");
+    for u in &unified_books() {
+        let mut out = partliq_unified_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || unified_account_health(black_box(&u.account()), black_box(&u.book()), black_box(&u.ladder)).unwrap(),
+            || ok(c_unified!(partliq_unified_account_health, u, black_box(&u.c_ladder), &mut out), out),
+            |d, c| partliq_unified_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_pool_health");
+    for u in &unified_books() {
+        let mut out = partliq_unified_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || unified_pool_health(&black_box(&u.account()).pool(0).unwrap(), black_box(&u.book()), black_box(&u.ladder)).unwrap(),
+            || ok(c_unified!(partliq_unified_pool_health, u, 0, black_box(&u.c_ladder), &mut out), out),
+            |d, c| partliq_unified_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, dydx_v4, unified);
 criterion_main!(benches);
