@@ -1,7 +1,10 @@
-//! Every C entry point that takes at least one perp or dYdX position,
-//! called through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
-//! next to the direct core call on identical inputs, in the same run. Before
-//! timing, each pair is run once and the two results are asserted equal.
+//! The C entry points that take positions — every perp pool entry point
+//! (health, sizing, planning, pricing, settlement, backstop, the pipeline,
+//! the batches), dYdX's position and subaccount risk (and its batch), and
+//! unified account and pool health — each called through its `extern "C"`
+//! symbol from Rust (`partliq_ffi::partliq_*`) next to the direct core call
+//! on identical inputs, in the same run. Before timing, each pair is run
+//! once and the two results are asserted equal (`pair`).
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
 //! length, alignment and reserved-field checks, the decoding of enums and
