@@ -25,7 +25,7 @@ mod common;
 use common::*;
 use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use partliq::escalation::backstop_transfer;
+use partliq::escalation::{backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode};
 use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
 use partliq::unified::*;
 use partliq::venues::dydx_v4::{self as dydx, FillablePriceConfig};
@@ -795,5 +795,109 @@ fn unified(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, dydx_v4, unified);
+/// `n` short counterparties of a bankrupt long of 1 BTC, 0.1–1.6 BTC each,
+/// with spread profits and leverage (the ranking has work to do).
+fn adl_candidates(n: usize) -> Vec<AdlCandidate> {
+    (0..n)
+        .map(|i| {
+            let size = -10_000_000 * (i as i64 + 1);
+            let entry = -size * 5_800_000 / 10_000;
+            let mark = -size * 5_700_000 / 10_000;
+            AdlCandidate {
+                account: i as u32,
+                reserved: 0,
+                size: Size(size),
+                unrealized_pnl: Quote(entry - mark),
+                entry_notional: Quote(entry),
+                mark_notional: Quote(mark),
+                margin: Quote(1_000 * USD * (17 - i as i64)),
+            }
+        })
+        .collect()
+}
+
+fn c_adl(c: &AdlCandidate) -> partliq_adl_candidate {
+    partliq_adl_candidate {
+        account: c.account,
+        reserved: 0,
+        size: c.size.0,
+        unrealized_pnl: c.unrealized_pnl.0,
+        entry_notional: c.entry_notional.0,
+        mark_notional: c.mark_notional.0,
+        margin: c.margin.0,
+    }
+}
+
+fn adl(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_rank_adl");
+    for n in [1usize, 16] {
+        let cands = adl_candidates(n);
+        let ccands: Vec<partliq_adl_candidate> = cands.iter().map(c_adl).collect();
+        let deficit = Size(10_000_000);
+        let (mut order, mut corder) = (vec![0u32; n], vec![0u32; n]);
+        let mut count = 0usize;
+        pair(
+            &mut g,
+            &n.to_string(),
+            || {
+                let k = rank_adl(black_box(deficit), black_box(&cands), &mut order).unwrap();
+                (k, order[0])
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st =
+                    unsafe { partliq_rank_adl(black_box(deficit.0), black_box(ccands.as_ptr()), n, corder.as_mut_ptr(), n, &mut count) };
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                (count, corder[0])
+            },
+            |d, c| d == c,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_deleverage");
+    for n in [1usize, 16] {
+        let cands = adl_candidates(n);
+        let ccands: Vec<partliq_adl_candidate> = cands.iter().map(c_adl).collect();
+        // The whole opposite side when there is one candidate; 1 BTC of 13.6.
+        let deficit = Size(if n == 1 { 10_000_000 } else { 100_000_000 });
+        let (price, lot) = (Price(5_500_000), Size(1_000));
+        let (mut order, mut corder) = (vec![0u32; n], vec![0u32; n]);
+        let mut fills = vec![AdlFill { candidate: 0, account: 0, size_delta: Size(0), price: Price(0) }; n];
+        let mut cfills = vec![partliq_adl_fill::default(); n];
+        let mut count = 0usize;
+        pair(
+            &mut g,
+            &n.to_string(),
+            || {
+                let k = deleverage(black_box(deficit), price, lot, black_box(&cands), AdlMode::ProRata, &mut order, &mut fills).unwrap();
+                (k, fills[k - 1].size_delta.0)
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st = unsafe {
+                    partliq_deleverage(
+                        black_box(deficit.0),
+                        price.0,
+                        lot.0,
+                        black_box(ccands.as_ptr()),
+                        n,
+                        partliq_adl_mode::ProRata as u32,
+                        corder.as_mut_ptr(),
+                        n,
+                        cfills.as_mut_ptr(),
+                        n,
+                        &mut count,
+                    )
+                };
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                (count, cfills[count - 1].size_delta)
+            },
+            |d, c| d == c,
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, unified);
 criterion_main!(benches);
