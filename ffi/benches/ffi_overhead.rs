@@ -1,10 +1,12 @@
-//! The C entry points that take positions — every perp pool entry point
-//! (health, sizing, planning, pricing, settlement, backstop, the pipeline,
-//! the batches), dYdX's position and subaccount risk (and its batch), and
-//! unified account and pool health — each called through its `extern "C"`
-//! symbol from Rust (`partliq_ffi::partliq_*`) next to the direct core call
-//! on identical inputs, in the same run. Before timing, each pair is run
-//! once and the two results are asserted equal (`pair`).
+//! Twenty of the C entry points that take positions — the perp pool's
+//! health, sizing, planning, pricing, settlement, backstop, pipeline and
+//! batches, ADL ranking and deleveraging, dYdX's position and subaccount
+//! risk (and its batch), unified account and pool health — each called
+//! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
+//! next to the direct core call on identical inputs, in the same run.
+//! Before timing, each pair is run once and the two results are asserted
+//! equal (`pair`). The README's performance section lists the entry points
+//! not measured yet.
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
 //! length, alignment and reserved-field checks, the decoding of enums and
@@ -13,9 +15,10 @@
 //! Inputs: the benchmarks' shared markets (`benches/common`): `1` is the
 //! README's liquidatable long (one position), `16` sixteen positions on
 //! sixteen markets with too little collateral (liquidatable). The batch
-//! entry points take sixteen such accounts. The pipeline's account and
-//! market states are reset before each call (both sides alike), so every
-//! iteration decides the same thing.
+//! entry points take sixteen such accounts; ADL one or sixteen short
+//! counterparties. The pipeline's account and market states are reset
+//! before each call (both sides alike), so every iteration decides the
+//! same thing.
 #![allow(missing_docs, unsafe_code, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 // The benchmarks' shared markets and populations (the core's benches).
