@@ -1,10 +1,24 @@
-//! The same calls as `benches/health.rs` and `benches/liquidation.rs`
-//! through the C ABI from Rust (`partliq_ffi::partliq_*`), next to the
-//! direct calls, in the same run.
+//! Twenty of the C entry points that take positions — the perp pool's
+//! health, sizing, planning, pricing, settlement, backstop, pipeline and
+//! batches, ADL ranking and deleveraging, dYdX's position and subaccount
+//! risk (and its batch), unified account and pool health — each called
+//! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
+//! next to the direct core call on identical inputs, in the same run.
+//! Before timing, each pair is run once and the two results are asserted
+//! equal (`pair`). The README's performance section lists the entry points
+//! not measured yet.
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
-//! length, alignment and reserved-field checks and the status mapping cost
-//! under 10 %). `partliq_run_pipeline` is not measured here.
+//! length, alignment and reserved-field checks, the decoding of enums and
+//! structs and the status mapping cost under 10 %).
+//!
+//! Inputs: the benchmarks' shared markets (`benches/common`): `1` is the
+//! README's liquidatable long (one position), `16` sixteen positions on
+//! sixteen markets with too little collateral (liquidatable). The batch
+//! entry points take sixteen such accounts; ADL one or sixteen short
+//! counterparties. The pipeline's account and market states are reset
+//! before each call (both sides alike), so every iteration decides the
+//! same thing.
 #![allow(missing_docs, unsafe_code, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 // The benchmarks' shared markets and populations (the core's benches).
@@ -12,9 +26,30 @@
 mod common;
 
 use common::*;
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use partliq::escalation::{backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode};
+use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
+use partliq::unified::*;
+use partliq::venues::dydx_v4::{self as dydx, FillablePriceConfig};
 use partliq::*;
 use partliq_ffi::*;
+use std::fmt::Debug;
+
+/// Runs `direct` and `c_abi` once, asserts `agree` on their results, then
+/// times both as `direct/{case}` and `c_abi/{case}` in `g`.
+fn pair<D: Debug, C: Debug>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    case: &str,
+    mut direct: impl FnMut() -> D,
+    mut c_abi: impl FnMut() -> C,
+    agree: impl FnOnce(&D, &C) -> bool,
+) {
+    let (d, c) = (direct(), c_abi());
+    assert!(agree(&d, &c), "{case}: direct {d:?} != C ABI {c:?}");
+    g.bench_function(format!("direct/{case}"), |b| b.iter(&mut direct));
+    g.bench_function(format!("c_abi/{case}"), |b| b.iter(&mut c_abi));
+}
 
 fn c_market(m: &Market) -> partliq_market {
     let mut tiers = [partliq_margin_tier { notional_floor: 0, initial_ppm: 0, maintenance_ppm: 0 }; PARTLIQ_MAX_TIERS];
@@ -35,100 +70,837 @@ fn c_market(m: &Market) -> partliq_market {
     }
 }
 
-fn c_positions(ps: &[Position]) -> Vec<partliq_position> {
-    ps.iter()
-        .map(|p| partliq_position { market_index: p.market_index, reserved: 0, size: p.size.0, quote_balance: p.quote_balance.0 })
-        .collect()
+fn c_position(p: &Position) -> partliq_position {
+    partliq_position { market_index: p.market_index, reserved: 0, size: p.size.0, quote_balance: p.quote_balance.0 }
+}
+
+/// One pool in both forms: the core's and the C ABI's.
+struct Book {
+    name: &'static str,
+    ms: Vec<Market>,
+    ps: Vec<Price>,
+    coll: Quote,
+    pos: Vec<Position>,
+    cm: Vec<partliq_market>,
+    cprices: Vec<i64>,
+    cpos: Vec<partliq_position>,
+}
+
+impl Book {
+    fn new(name: &'static str, (ms, ps, coll, pos): (Vec<Market>, Vec<Price>, Quote, Vec<Position>)) -> Self {
+        let cm = ms.iter().map(c_market).collect();
+        let cprices = ps.iter().map(|p| p.0).collect();
+        let cpos = pos.iter().map(c_position).collect();
+        let b = Book { name, ms, ps, coll, pos, cm, cprices, cpos };
+        assert_ne!(pool_health(&b.pool(), &b.ms, &b.ps).unwrap().state, HealthState::Healthy, "{name}");
+        b
+    }
+
+    fn pool(&self) -> Pool<'_> {
+        Pool::new(self.coll, &self.pos)
+    }
+
+    /// Half of position 0, closing (lot-aligned: sizes are multiples of 10^7).
+    fn half_close(&self) -> i64 {
+        -self.pos[0].size.0 / 2
+    }
+}
+
+/// The books: one position, and sixteen (0.1–1.6 BTC on sixteen markets,
+/// 30,000 USD of collateral: equity about 29,000 USD against a maintenance
+/// requirement about 39,000 USD).
+fn books() -> [Book; 2] {
+    let (ms, ps) = markets(single_tier(), 16);
+    [Book::new("1", liquidatable(false)), Book::new("16", (ms, ps, Quote(30_000 * USD), pool_positions(16)))]
+}
+
+/// `f(markets, markets_len, prices, prices_len, collateral, positions,
+/// positions_len, rest…)` on a book, its arrays through `black_box`.
+macro_rules! c_pool {
+    ($f:ident, $b:expr $(, $rest:expr)* $(,)?) => {
+        // SAFETY: every pointer comes from a live Vec with its length; the
+        // outputs are distinct live borrows.
+        unsafe {
+            $f(
+                black_box($b.cm.as_ptr()),
+                $b.cm.len(),
+                black_box($b.cprices.as_ptr()),
+                $b.cprices.len(),
+                $b.coll.0,
+                black_box($b.cpos.as_ptr()),
+                $b.cpos.len(),
+                $($rest),*
+            )
+        }
+    };
+}
+
+fn ok<T: Copy>(st: partliq_status, out: T) -> (partliq_status, T) {
+    assert_eq!(st, PARTLIQ_STATUS_OK);
+    (st, out)
 }
 
 fn health(c: &mut Criterion) {
-    let mut g = c.benchmark_group("ffi_health");
+    let mut g = c.benchmark_group("ffi_pool_health");
     for n in [1usize, 4, 16] {
         let (ms, ps) = markets(single_tier(), n);
         let positions = pool_positions(n);
-        let coll = Quote(200_000 * USD);
-        let pool = Pool::new(coll, &positions);
-        let cm: Vec<partliq_market> = ms.iter().map(c_market).collect();
-        let cp = c_positions(&positions);
-        let cprices: Vec<i64> = ps.iter().map(|p| p.0).collect();
+        let b = Book {
+            name: "",
+            cm: ms.iter().map(c_market).collect(),
+            cprices: ps.iter().map(|p| p.0).collect(),
+            cpos: positions.iter().map(c_position).collect(),
+            ms,
+            ps,
+            coll: Quote(200_000 * USD),
+            pos: positions,
+        };
         let mut out = partliq_health::default();
-        // SAFETY: every pointer is valid for its length; out is valid.
-        let st =
-            unsafe { partliq_pool_health(cm.as_ptr(), cm.len(), cprices.as_ptr(), cprices.len(), coll.0, cp.as_ptr(), cp.len(), &mut out) };
-        assert_eq!(st, PARTLIQ_STATUS_OK);
-        assert_eq!(out, partliq_health::from(&pool_health(&pool, &ms, &ps).unwrap()));
-        g.bench_function(format!("direct/{n}"), |b| b.iter(|| pool_health(black_box(&pool), black_box(&ms), black_box(&ps)).unwrap()));
-        g.bench_function(format!("c_abi/{n}"), |b| {
-            b.iter(|| {
-                // SAFETY: as above.
-                let st = unsafe {
-                    partliq_pool_health(
-                        black_box(cm.as_ptr()),
-                        cm.len(),
-                        cprices.as_ptr(),
-                        cprices.len(),
-                        coll.0,
-                        black_box(cp.as_ptr()),
-                        cp.len(),
-                        &mut out,
-                    )
-                };
-                black_box((st, out))
-            })
-        });
+        pair(
+            &mut g,
+            &format!("healthy_{n}"),
+            || pool_health(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps)).unwrap(),
+            || ok(c_pool!(partliq_pool_health, b, &mut out), out),
+            |d, c| partliq_health::from(d) == c.1,
+        );
+    }
+    for b in &books() {
+        let mut out = partliq_health::default();
+        pair(
+            &mut g,
+            b.name,
+            || pool_health(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps)).unwrap(),
+            || ok(c_pool!(partliq_pool_health, b, &mut out), out),
+            |d, c| partliq_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_account_health");
+    for b in &books() {
+        let mut out = partliq_health::default();
+        pair(
+            &mut g,
+            b.name,
+            || {
+                let a = Account { collateral: b.coll, positions: black_box(&b.pos), mode: MarginMode::Isolated };
+                account_health(&a, black_box(&b.ms), black_box(&b.ps)).unwrap()
+            },
+            || ok(c_pool!(partliq_account_health, b, partliq_margin_mode::Isolated as u32, &mut out), out),
+            |d, c| partliq_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_backstop_transfer");
+    for b in &books() {
+        let mut out = partliq_backstop::default();
+        pair(
+            &mut g,
+            b.name,
+            || backstop_transfer(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps)).unwrap(),
+            || ok(c_pool!(partliq_backstop_transfer, b, &mut out), out),
+            |d, c| partliq_backstop::from(d) == c.1,
+        );
     }
     g.finish();
 }
 
-fn minimal(c: &mut Criterion) {
+fn sizing_and_plan(c: &mut Criterion) {
     let mut g = c.benchmark_group("ffi_minimal_close");
-    for (name, tiered) in [("single_tier", false), ("16_tiers", true)] {
-        let (ms, ps, coll, positions) = liquidatable(tiered);
-        let pool = Pool::new(coll, &positions);
-        let req = close_request(&pool, &ms, &ps);
-        let cm: Vec<partliq_market> = ms.iter().map(c_market).collect();
-        let cp = c_positions(&positions);
-        let cprices: Vec<i64> = ps.iter().map(|p| p.0).collect();
-        let Target::Maintenance { buffer } = req.target else { unreachable!() };
+    let (ms, ps, coll, pos) = liquidatable(true);
+    let tiered = Book::new("1_16_tiers", (ms, ps, coll, pos));
+    for b in books().iter().chain([&tiered]) {
+        let req = close_request(&b.pool(), &b.ms, &b.ps);
         let creq = partliq_close_request {
             position_index: 0,
-            target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: buffer.0 },
+            target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
             reserved: 0,
             execution_price: req.execution_price.0,
         };
         let mut out = partliq_close_sizing::default();
-        // SAFETY: every pointer is valid for its length; out is valid.
-        let st = unsafe {
-            partliq_minimal_close(cm.as_ptr(), cm.len(), cprices.as_ptr(), cprices.len(), coll.0, cp.as_ptr(), cp.len(), &creq, &mut out)
-        };
-        assert_eq!(st, PARTLIQ_STATUS_OK);
-        let direct = minimal_close(&pool, &ms, &ps, &req).unwrap();
-        assert_eq!((out.size_delta, out.expected_fee), (direct.size_delta.0, direct.expected_fee.0));
-        g.bench_function(format!("direct/{name}"), |b| {
-            b.iter(|| minimal_close(black_box(&pool), black_box(&ms), black_box(&ps), black_box(&req)).unwrap())
-        });
-        g.bench_function(format!("c_abi/{name}"), |b| {
-            b.iter(|| {
-                // SAFETY: as above.
+        pair(
+            &mut g,
+            b.name,
+            || minimal_close(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), black_box(&req)).unwrap(),
+            || ok(c_pool!(partliq_minimal_close, b, black_box(&creq), &mut out), out),
+            |d, c| {
+                (c.1.size_delta, c.1.expected_fee, c.1.health_after)
+                    == (d.size_delta.0, d.expected_fee.0, partliq_health::from(&d.health_after))
+            },
+        );
+    }
+    g.finish();
+
+    let params = PlanParams {
+        target: Target::Maintenance { buffer: Ppm(50_000) },
+        price_band: Ppm(2_000),
+        order: PlanOrder::LargestMaintenanceFirst,
+    };
+    let cparams = partliq_plan_params {
+        target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
+        price_band_ppm: 2_000,
+        order: partliq_plan_order::LargestMaintenanceFirst as u32,
+    };
+    let same_plan = |d: &Plan, dl: &[PlanLeg], c: &partliq_plan, cl: &[partliq_plan_leg]| {
+        (c.status, c.leg_count as usize, c.health_after) == (d.status as u32, d.leg_count, partliq_health::from(&d.health_after))
+            && dl.iter().zip(cl).take(d.leg_count).all(|(x, y)| (x.size_delta.0, x.limit_price.0) == (y.size_delta, y.limit_price))
+    };
+    let mut g = c.benchmark_group("ffi_plan_liquidation");
+    for b in &books() {
+        let n = b.pos.len();
+        let mut legs = vec![PlanLeg::default(); n];
+        let mut clegs = vec![partliq_plan_leg::default(); n];
+        let mut out = partliq_plan::default();
+        let d = plan_liquidation(&b.pool(), &b.ms, &b.ps, &params, &mut legs).unwrap();
+        let st = c_pool!(partliq_plan_liquidation, b, &cparams, clegs.as_mut_ptr(), n, &mut out);
+        assert!(st == PARTLIQ_STATUS_OK && same_plan(&d, &legs, &out, &clegs), "{}", b.name);
+        pair(
+            &mut g,
+            b.name,
+            || plan_liquidation(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), black_box(&params), &mut legs).unwrap().leg_count,
+            || ok(c_pool!(partliq_plan_liquidation, b, black_box(&cparams), clegs.as_mut_ptr(), n, &mut out), out.leg_count as usize),
+            |d, c| *d == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_plan_liquidation_batch");
+    for b in &books() {
+        let n = b.pos.len();
+        let accounts = 16;
+        let cpos: Vec<partliq_position> = (0..accounts).flat_map(|_| b.cpos.iter().copied()).collect();
+        let cacc: Vec<partliq_batch_account> = (0..accounts)
+            .map(|a| partliq_batch_account { collateral: b.coll.0, first_position: (a * n) as u32, position_count: n as u32 })
+            .collect();
+        let mut legs = vec![PlanLeg::default(); n * accounts];
+        let mut plans = vec![0usize; accounts];
+        let mut clegs = vec![partliq_plan_leg::default(); n * accounts];
+        let mut cplans = vec![partliq_plan::default(); accounts];
+        let mut statuses = vec![PARTLIQ_STATUS_OK; accounts];
+        pair(
+            &mut g,
+            &format!("16x{}", b.name),
+            || {
+                for (l, p) in legs.chunks_exact_mut(n).zip(plans.iter_mut()) {
+                    let pool = Pool::new(b.coll, black_box(&b.pos));
+                    *p = plan_liquidation(&pool, black_box(&b.ms), black_box(&b.ps), black_box(&params), l).unwrap().leg_count;
+                }
+                black_box(plans[accounts - 1])
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
                 let st = unsafe {
-                    partliq_minimal_close(
-                        black_box(cm.as_ptr()),
-                        cm.len(),
-                        cprices.as_ptr(),
-                        cprices.len(),
-                        coll.0,
-                        black_box(cp.as_ptr()),
-                        cp.len(),
-                        black_box(&creq),
-                        &mut out,
+                    partliq_plan_liquidation_batch(
+                        black_box(b.cm.as_ptr()),
+                        b.cm.len(),
+                        b.cprices.as_ptr(),
+                        b.cprices.len(),
+                        black_box(cacc.as_ptr()),
+                        accounts,
+                        black_box(cpos.as_ptr()),
+                        cpos.len(),
+                        black_box(&cparams),
+                        clegs.as_mut_ptr(),
+                        clegs.len(),
+                        n,
+                        cplans.as_mut_ptr(),
+                        statuses.as_mut_ptr(),
+                        accounts,
                     )
                 };
-                black_box((st, out))
-            })
-        });
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                black_box(cplans[accounts - 1].leg_count as usize)
+            },
+            |d, c| d == c && *d > 0,
+        );
+        assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_pool_health_batch");
+    for b in &books() {
+        let n = b.pos.len();
+        let accounts = 16;
+        let cpos: Vec<partliq_position> = (0..accounts).flat_map(|_| b.cpos.iter().copied()).collect();
+        let cacc: Vec<partliq_batch_account> = (0..accounts)
+            .map(|a| partliq_batch_account { collateral: b.coll.0, first_position: (a * n) as u32, position_count: n as u32 })
+            .collect();
+        let mut hs = vec![None; accounts];
+        let mut chs = vec![partliq_health::default(); accounts];
+        let mut statuses = vec![PARTLIQ_STATUS_OK; accounts];
+        pair(
+            &mut g,
+            &format!("16x{}", b.name),
+            || {
+                for h in hs.iter_mut() {
+                    *h = pool_health(&Pool::new(b.coll, black_box(&b.pos)), black_box(&b.ms), black_box(&b.ps)).ok();
+                }
+                black_box(hs[accounts - 1])
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st = unsafe {
+                    partliq_pool_health_batch(
+                        black_box(b.cm.as_ptr()),
+                        b.cm.len(),
+                        b.cprices.as_ptr(),
+                        b.cprices.len(),
+                        black_box(cacc.as_ptr()),
+                        accounts,
+                        black_box(cpos.as_ptr()),
+                        cpos.len(),
+                        chs.as_mut_ptr(),
+                        statuses.as_mut_ptr(),
+                        accounts,
+                    )
+                };
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                black_box(chs[accounts - 1])
+            },
+            |d, c| partliq_health::from(&d.unwrap()) == *c,
+        );
+        assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
     }
     g.finish();
 }
 
-criterion_group!(benches, health, minimal);
+fn pricing_and_settlement(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_bankruptcy_price");
+    for b in &books() {
+        let delta = b.half_close();
+        let mut out = partliq_bankruptcy::default();
+        pair(
+            &mut g,
+            b.name,
+            || bankruptcy_price(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), 0, Size(black_box(delta))).unwrap(),
+            || ok(c_pool!(partliq_bankruptcy_price, b, 0, black_box(delta), &mut out), out),
+            |d, c| (d.quote.0, d.price.0) == (c.1.quote, c.1.price),
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_limit_price");
+    for b in &books() {
+        let mut out = 0i64;
+        pair(
+            &mut g,
+            b.name,
+            || limit_price(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), 0, Ppm(black_box(2_000))).unwrap(),
+            || ok(c_pool!(partliq_limit_price, b, 0, black_box(2_000), &mut out), out),
+            |d, c| d.0 == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_fillable_limit_price");
+    let config = FillablePriceConfig { bankruptcy_adjustment_ppm: 1_000_000, spread_to_maintenance_margin_ratio_ppm: 1_500_000 };
+    for b in &books() {
+        let mut out = 0i64;
+        pair(
+            &mut g,
+            b.name,
+            || fillable_limit_price(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), 0, black_box(&config)).unwrap(),
+            || ok(c_pool!(partliq_fillable_limit_price, b, 0, black_box(1_000_000), 1_500_000, &mut out), out),
+            |d, c| d.0 == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_estimated_liquidation_price");
+    for b in &books() {
+        let mut out = partliq_liquidation_price::default();
+        pair(
+            &mut g,
+            b.name,
+            || estimated_liquidation_price(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), black_box(0)).unwrap(),
+            || ok(c_pool!(partliq_estimated_liquidation_price, b, black_box(0), &mut out), out),
+            |d, c| partliq_liquidation_price::from(*d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_settle_fill");
+    for b in &books() {
+        let price = limit_price(&b.pool(), &b.ms, &b.ps, 0, Ppm(2_000)).unwrap();
+        let fill = Fill { position_index: 0, size_delta: Size(b.half_close()), price };
+        let cfill = partliq_fill { position_index: 0, reserved: 0, size_delta: fill.size_delta.0, price: price.0 };
+        let mut out = partliq_settlement::default();
+        pair(
+            &mut g,
+            b.name,
+            || settle_fill(black_box(&b.pool()), black_box(&b.ms), black_box(&b.ps), black_box(&fill)).unwrap(),
+            || ok(c_pool!(partliq_settle_fill, b, black_box(&cfill), &mut out), out),
+            |d, c| partliq_settlement::from(d) == c.1,
+        );
+    }
+    g.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let policy = Policy::default();
+    let cpolicy = partliq_policy::from(&policy);
+    let mut g = c.benchmark_group("ffi_run_pipeline");
+    for b in &books() {
+        let n = b.pos.len();
+        let (now, block) = (1_000_000u64, 100u64);
+        let state0 = AccountLiquidationState::default();
+        let cstate0 = partliq_account_liquidation_state::from(&state0);
+        let ms0 = vec![MarketCapacityState::default(); n];
+        let cms0 = vec![partliq_market_capacity_state::default(); n];
+        let (mut state, mut mstates, mut legs) = (state0, ms0.clone(), vec![PlanLeg::default(); n]);
+        let (mut cstate, mut cmstates, mut clegs) = (cstate0, cms0.clone(), vec![partliq_plan_leg::default(); n]);
+        let mut out = partliq_decision::default();
+        pair(
+            &mut g,
+            b.name,
+            || {
+                state = state0;
+                mstates.copy_from_slice(&ms0);
+                let d =
+                    run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), &mut state, &mut mstates, now, block, &mut legs)
+                        .unwrap();
+                (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
+            },
+            || {
+                cstate = cstate0;
+                cmstates.copy_from_slice(&cms0);
+                let st = c_pool!(
+                    partliq_run_pipeline,
+                    b,
+                    black_box(&cpolicy),
+                    &mut cstate,
+                    cmstates.as_mut_ptr(),
+                    n,
+                    now,
+                    block,
+                    clegs.as_mut_ptr(),
+                    n,
+                    &mut out
+                );
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                (out.action, out.reason, out.plan.leg_count as usize, out.plan.health_after)
+            },
+            |d, c| d == c,
+        );
+    }
+    g.finish();
+}
+
+/// A dYdX BTC-style position of `tenths` × 0.1 BTC (atomic resolution −10)
+/// at 57,000 USDC, entered at 56,000: initial 5 %, maintenance 60 % of it.
+fn dydx_position(id: u32, tenths: i64) -> dydx::DydxPosition {
+    let quantums = i128::from(tenths) * 1_000_000_000;
+    dydx::DydxPosition {
+        perpetual: dydx::DydxPerpetual {
+            id,
+            atomic_resolution: -10,
+            open_interest: 0,
+            liquidity_tier: dydx::LiquidityTier {
+                initial_margin_ppm: 50_000,
+                maintenance_fraction_ppm: 600_000,
+                open_interest_lower_cap: 0,
+                open_interest_upper_cap: 0,
+            },
+        },
+        price: dydx::MarketPrice { price: 5_700_000_000, exponent: -5 },
+        quantums,
+        // 10^-6 USDC quantums: −(quantums × 10^-10 BTC) × 56,000 USDC.
+        quote_balance: -quantums * 56 / 10,
+    }
+}
+
+fn c_dydx(p: &dydx::DydxPosition) -> partliq_dydx_position {
+    let t = p.perpetual.liquidity_tier;
+    partliq_dydx_position {
+        perpetual_id: p.perpetual.id,
+        atomic_resolution: p.perpetual.atomic_resolution,
+        open_interest: p.perpetual.open_interest as i64,
+        liquidity_tier: partliq_dydx_liquidity_tier {
+            initial_margin_ppm: t.initial_margin_ppm,
+            maintenance_fraction_ppm: t.maintenance_fraction_ppm,
+            open_interest_lower_cap: t.open_interest_lower_cap,
+            open_interest_upper_cap: t.open_interest_upper_cap,
+        },
+        price: p.price.price,
+        price_exponent: p.price.exponent,
+        reserved: 0,
+        quantums: p.quantums as i64,
+        quote_balance: p.quote_balance as i64,
+    }
+}
+
+fn c_batch_dydx(p: &partliq_dydx_position) -> partliq_batch_dydx_position {
+    partliq_batch_dydx_position {
+        perpetual_id: p.perpetual_id,
+        atomic_resolution: p.atomic_resolution,
+        open_interest: p.open_interest,
+        initial_margin_ppm: p.liquidity_tier.initial_margin_ppm,
+        maintenance_fraction_ppm: p.liquidity_tier.maintenance_fraction_ppm,
+        open_interest_lower_cap: p.liquidity_tier.open_interest_lower_cap,
+        open_interest_upper_cap: p.liquidity_tier.open_interest_upper_cap,
+        price: p.price,
+        price_exponent: p.price_exponent,
+        reserved: 0,
+        quantums: p.quantums,
+        quote_balance: p.quote_balance,
+    }
+}
+
+fn same_risk(d: &dydx::Risk, c: &partliq_dydx_risk) -> bool {
+    (d.mmr, d.imr, d.nc) == (i128::from(c.mmr), i128::from(c.imr), i128::from(c.nc))
+}
+
+fn dydx_v4(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_dydx_position_risk");
+    let p = dydx_position(0, 10);
+    let cp = c_dydx(&p);
+    let mut out = partliq_dydx_risk::default();
+    pair(
+        &mut g,
+        "1",
+        || {
+            let p = black_box(&p);
+            p.perpetual.net_collateral_and_margin(p.price, p.quantums, p.quote_balance, 0).unwrap()
+        },
+        || {
+            // SAFETY: both pointers are live borrows.
+            let st = unsafe { partliq_dydx_position_risk(black_box(&cp), 0, &mut out) };
+            ok(st, out)
+        },
+        |d, c| same_risk(d, &c.1),
+    );
+    g.finish();
+
+    let usdc = 20_000_000_000i64;
+    let mut g = c.benchmark_group("ffi_dydx_subaccount_risk");
+    for n in [1i64, 16] {
+        let ps: Vec<dydx::DydxPosition> = (1..=n).map(|i| dydx_position(i as u32, if i % 2 == 0 { -i } else { i })).collect();
+        let cps: Vec<partliq_dydx_position> = ps.iter().map(c_dydx).collect();
+        let mut out = partliq_dydx_risk::default();
+        pair(
+            &mut g,
+            &n.to_string(),
+            || dydx::subaccount_risk(i128::from(black_box(usdc)), black_box(&ps)).unwrap(),
+            || {
+                // SAFETY: the array is a live Vec with its length; out a live borrow.
+                let st = unsafe { partliq_dydx_subaccount_risk(black_box(usdc), black_box(cps.as_ptr()), cps.len(), &mut out) };
+                ok(st, out)
+            },
+            |d, c| same_risk(d, &c.1),
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_subaccount_risk_batch");
+    for n in [1usize, 16] {
+        let accounts = 16;
+        let ps: Vec<dydx::DydxPosition> = (1..=n as i64).map(|i| dydx_position(i as u32, if i % 2 == 0 { -i } else { i })).collect();
+        let cps: Vec<partliq_batch_dydx_position> = (0..accounts).flat_map(|_| ps.iter().map(|p| c_batch_dydx(&c_dydx(p)))).collect();
+        let cacc: Vec<partliq_batch_account> = (0..accounts)
+            .map(|a| partliq_batch_account { collateral: usdc, first_position: (a * n) as u32, position_count: n as u32 })
+            .collect();
+        let mut rs = vec![dydx::Risk::default(); accounts];
+        let mut crs = vec![partliq_batch_dydx_risk::default(); accounts];
+        let mut statuses = vec![PARTLIQ_STATUS_OK; accounts];
+        pair(
+            &mut g,
+            &format!("16x{n}"),
+            || {
+                for r in rs.iter_mut() {
+                    *r = dydx::subaccount_risk(i128::from(black_box(usdc)), black_box(&ps)).unwrap();
+                }
+                black_box((rs[accounts - 1], rs[accounts - 1].is_liquidatable()))
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st = unsafe {
+                    partliq_dydx_subaccount_risk_batch(
+                        black_box(cacc.as_ptr()),
+                        accounts,
+                        black_box(cps.as_ptr()),
+                        cps.len(),
+                        crs.as_mut_ptr(),
+                        statuses.as_mut_ptr(),
+                        accounts,
+                    )
+                };
+                ok(st, crs[accounts - 1])
+            },
+            |d, c| {
+                (d.0.mmr, d.0.imr, d.0.nc, u32::from(d.1))
+                    == (i128::from(c.1.mmr), i128::from(c.1.imr), i128::from(c.1.nc), c.1.liquidatable)
+            },
+        );
+        assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
+    }
+    g.finish();
+}
+
+/// A unified account and its book in both forms: USDC at par and SOL
+/// (e = −9, weights 80 / 90 % and 120 / 110 %) at 150 USD; cross perp
+/// positions on the perp book's markets (funding index 0).
+struct Unified {
+    name: &'static str,
+    b: Book,
+    funding: Vec<i64>,
+    assets: Vec<Asset>,
+    asset_prices: Vec<Price>,
+    balances: Vec<AssetBalance>,
+    positions: Vec<PerpPosition>,
+    c_assets: Vec<partliq_asset>,
+    c_asset_prices: Vec<i64>,
+    c_balances: Vec<partliq_asset_balance>,
+    c_positions: Vec<partliq_perp_position>,
+    ladder: MarginLadder,
+    c_ladder: partliq_margin_ladder,
+}
+
+impl Unified {
+    /// The perp book's positions as cross positions, its collateral as
+    /// SOL worth a third of it (90 % maintenance weight) and USDC.
+    fn new(b: Book) -> Self {
+        let sol = Asset::weighted(-9, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000)));
+        let assets = vec![Asset::at_par(0), sol];
+        // SOL at 150 USD in µUSD per lamport (× 10^-9): 150,000,000 × 10^-9.
+        let asset_prices = vec![Price(1), Price(150_000_000)];
+        let sol_lamports = b.coll.0 / 3 / 150 * 1_000;
+        let balances =
+            vec![AssetBalance { asset_index: 1, amount: sol_lamports }, AssetBalance { asset_index: 0, amount: b.coll.0 - b.coll.0 / 3 }];
+        let positions: Vec<PerpPosition> = b.pos.iter().map(|p| PerpPosition::cross(p.market_index, p.size, p.quote_balance)).collect();
+        let c_assets = assets
+            .iter()
+            .map(|a| partliq_asset {
+                id: a.id,
+                quote_exponent: a.quote_exponent,
+                initial_asset_weight_ppm: a.initial_asset_weight.0,
+                maintenance_asset_weight_ppm: a.maintenance_asset_weight.0,
+                initial_liability_weight_ppm: a.initial_liability_weight.0,
+                maintenance_liability_weight_ppm: a.maintenance_liability_weight.0,
+                imf_factor_ppm: a.imf_factor.0,
+                reserved: 0,
+                imf_unit: a.imf_unit,
+            })
+            .collect();
+        let c_balances =
+            balances.iter().map(|x| partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }).collect();
+        let c_positions = positions
+            .iter()
+            .map(|p| partliq_perp_position {
+                market_index: p.market_index,
+                margin: p.margin as u32,
+                size: p.size.0,
+                quote_balance: p.quote_balance.0,
+                last_funding_index: p.last_funding_index,
+                open_bids: p.open_bids.0,
+                open_asks: p.open_asks.0,
+            })
+            .collect();
+        let ladder = MarginLadder::STANDARD;
+        let c_ladder = partliq_margin_ladder {
+            warning_ppm: ladder.warning_ppm,
+            reduce_only_ppm: ladder.reduce_only_ppm,
+            liquidation_ppm: ladder.liquidation_ppm,
+            backstop_ppm: ladder.backstop_ppm,
+        };
+        Unified {
+            name: b.name,
+            funding: vec![0; b.ms.len()],
+            c_asset_prices: asset_prices.iter().map(|p| p.0).collect(),
+            b,
+            assets,
+            asset_prices,
+            balances,
+            positions,
+            c_assets,
+            c_balances,
+            c_positions,
+            ladder,
+            c_ladder,
+        }
+    }
+
+    fn book(&self) -> MarginBook<'_> {
+        MarginBook {
+            markets: &self.b.ms,
+            prices: &self.b.ps,
+            funding_indexes: &self.funding,
+            perp_risk: &[],
+            assets: &self.assets,
+            asset_prices: &self.asset_prices,
+        }
+    }
+
+    fn account(&self) -> UnifiedAccount<'_> {
+        UnifiedAccount { balances: &self.balances, positions: &self.positions }
+    }
+}
+
+/// `f(markets…, positions, positions_len, rest…)`: a unified entry point on
+/// the book and account's eight arrays, through `black_box`.
+macro_rules! c_unified {
+    ($f:ident, $u:expr $(, $rest:expr)* $(,)?) => {
+        // SAFETY: every pointer comes from a live Vec with its length (NULL
+        // with 0 for the empty perp risk); the outputs are distinct borrows.
+        unsafe {
+            $f(
+                black_box($u.b.cm.as_ptr()),
+                $u.b.cm.len(),
+                black_box($u.b.cprices.as_ptr()),
+                $u.b.cprices.len(),
+                $u.funding.as_ptr(),
+                $u.funding.len(),
+                core::ptr::null(),
+                0,
+                black_box($u.c_assets.as_ptr()),
+                $u.c_assets.len(),
+                $u.c_asset_prices.as_ptr(),
+                $u.c_asset_prices.len(),
+                black_box($u.c_balances.as_ptr()),
+                $u.c_balances.len(),
+                black_box($u.c_positions.as_ptr()),
+                $u.c_positions.len(),
+                $($rest),*
+            )
+        }
+    };
+}
+
+fn unified_books() -> Vec<Unified> {
+    books().into_iter().map(Unified::new).collect()
+}
+
+fn unified(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_unified_account_health");
+    for u in &unified_books() {
+        let mut out = partliq_unified_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || unified_account_health(black_box(&u.account()), black_box(&u.book()), black_box(&u.ladder)).unwrap(),
+            || ok(c_unified!(partliq_unified_account_health, u, black_box(&u.c_ladder), &mut out), out),
+            |d, c| partliq_unified_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_pool_health");
+    for u in &unified_books() {
+        let mut out = partliq_unified_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || unified_pool_health(&black_box(&u.account()).pool(0).unwrap(), black_box(&u.book()), black_box(&u.ladder)).unwrap(),
+            || ok(c_unified!(partliq_unified_pool_health, u, 0, black_box(&u.c_ladder), &mut out), out),
+            |d, c| partliq_unified_health::from(d) == c.1,
+        );
+    }
+    g.finish();
+}
+
+/// `n` short counterparties of a bankrupt long of 1 BTC, 0.1–1.6 BTC each,
+/// with spread profits and leverage (the ranking has work to do).
+fn adl_candidates(n: usize) -> Vec<AdlCandidate> {
+    (0..n)
+        .map(|i| {
+            let size = -10_000_000 * (i as i64 + 1);
+            let entry = -size * 5_800_000 / 10_000;
+            let mark = -size * 5_700_000 / 10_000;
+            AdlCandidate {
+                account: i as u32,
+                reserved: 0,
+                size: Size(size),
+                unrealized_pnl: Quote(entry - mark),
+                entry_notional: Quote(entry),
+                mark_notional: Quote(mark),
+                margin: Quote(1_000 * USD * (17 - i as i64)),
+            }
+        })
+        .collect()
+}
+
+fn c_adl(c: &AdlCandidate) -> partliq_adl_candidate {
+    partliq_adl_candidate {
+        account: c.account,
+        reserved: 0,
+        size: c.size.0,
+        unrealized_pnl: c.unrealized_pnl.0,
+        entry_notional: c.entry_notional.0,
+        mark_notional: c.mark_notional.0,
+        margin: c.margin.0,
+    }
+}
+
+fn adl(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ffi_rank_adl");
+    for n in [1usize, 16] {
+        let cands = adl_candidates(n);
+        let ccands: Vec<partliq_adl_candidate> = cands.iter().map(c_adl).collect();
+        let deficit = Size(10_000_000);
+        let (mut order, mut corder) = (vec![0u32; n], vec![0u32; n]);
+        let mut count = 0usize;
+        pair(
+            &mut g,
+            &n.to_string(),
+            || {
+                let k = rank_adl(black_box(deficit), black_box(&cands), &mut order).unwrap();
+                (k, order[0])
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st =
+                    unsafe { partliq_rank_adl(black_box(deficit.0), black_box(ccands.as_ptr()), n, corder.as_mut_ptr(), n, &mut count) };
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                (count, corder[0])
+            },
+            |d, c| d == c,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_deleverage");
+    for n in [1usize, 16] {
+        let cands = adl_candidates(n);
+        let ccands: Vec<partliq_adl_candidate> = cands.iter().map(c_adl).collect();
+        // The whole opposite side when there is one candidate; 1 BTC of 13.6.
+        let deficit = Size(if n == 1 { 10_000_000 } else { 100_000_000 });
+        let (price, lot) = (Price(5_500_000), Size(1_000));
+        let (mut order, mut corder) = (vec![0u32; n], vec![0u32; n]);
+        let mut fills = vec![AdlFill { candidate: 0, account: 0, size_delta: Size(0), price: Price(0) }; n];
+        let mut cfills = vec![partliq_adl_fill::default(); n];
+        let mut count = 0usize;
+        pair(
+            &mut g,
+            &n.to_string(),
+            || {
+                let k = deleverage(black_box(deficit), price, lot, black_box(&cands), AdlMode::ProRata, &mut order, &mut fills).unwrap();
+                (k, fills[k - 1].size_delta.0)
+            },
+            || {
+                // SAFETY: every pointer comes from a live Vec with its length.
+                let st = unsafe {
+                    partliq_deleverage(
+                        black_box(deficit.0),
+                        price.0,
+                        lot.0,
+                        black_box(ccands.as_ptr()),
+                        n,
+                        partliq_adl_mode::ProRata as u32,
+                        corder.as_mut_ptr(),
+                        n,
+                        cfills.as_mut_ptr(),
+                        n,
+                        &mut count,
+                    )
+                };
+                assert_eq!(st, PARTLIQ_STATUS_OK);
+                (count, cfills[count - 1].size_delta)
+            },
+            |d, c| d == c,
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, unified);
 criterion_main!(benches);
