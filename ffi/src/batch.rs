@@ -95,21 +95,31 @@ pub struct partliq_batch_dydx_risk {
 pin_layout!(partliq_batch_dydx_risk, size = 32, align = i64, { mmr @ 0, imr @ 8, nc @ 16, liquidatable @ 24, reserved @ 28 });
 
 impl partliq_batch_dydx_position {
+    /// The position's liquidity tier, as given.
+    fn tier(&self) -> LiquidityTier {
+        LiquidityTier {
+            initial_margin_ppm: self.initial_margin_ppm,
+            maintenance_fraction_ppm: self.maintenance_fraction_ppm,
+            open_interest_lower_cap: self.open_interest_lower_cap,
+            open_interest_upper_cap: self.open_interest_upper_cap,
+        }
+    }
+
+    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
+    /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`,
+    /// `OUT_OF_RANGE`), as `partliq_dydx_subaccount_risk` refuses.
     fn to_core(self) -> Result<DydxPosition, partliq_status> {
         if self.reserved != 0 {
             return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
+        let liquidity_tier = self.tier();
+        liquidity_tier.validate().map_err(status_of)?;
         Ok(DydxPosition {
             perpetual: DydxPerpetual {
                 id: self.perpetual_id,
                 atomic_resolution: self.atomic_resolution,
                 open_interest: i128::from(self.open_interest),
-                liquidity_tier: LiquidityTier {
-                    initial_margin_ppm: self.initial_margin_ppm,
-                    maintenance_fraction_ppm: self.maintenance_fraction_ppm,
-                    open_interest_lower_cap: self.open_interest_lower_cap,
-                    open_interest_upper_cap: self.open_interest_upper_cap,
-                },
+                liquidity_tier,
             },
             price: MarketPrice { price: self.price, exponent: self.price_exponent },
             quantums: i128::from(self.quantums),
@@ -257,19 +267,17 @@ pub unsafe extern "C" fn partliq_plan_liquidation_batch(
 fn dydx_fast(usdc: i64, ps: &[partliq_batch_dydx_position]) -> Option<Risk> {
     let mut total = Risk { mmr: 0, imr: 0, nc: i128::from(usdc) };
     for p in ps {
-        if p.reserved != 0 {
+        // A refusal (a reserved word, a tier dYdX's `Validate` refuses)
+        // is the checked loop's to report.
+        let liquidity_tier = p.tier();
+        if p.reserved != 0 || liquidity_tier.validate().is_err() {
             return None;
         }
         let perp = DydxPerpetual {
             id: p.perpetual_id,
             atomic_resolution: p.atomic_resolution,
             open_interest: i128::from(p.open_interest),
-            liquidity_tier: LiquidityTier {
-                initial_margin_ppm: p.initial_margin_ppm,
-                maintenance_fraction_ppm: p.maintenance_fraction_ppm,
-                open_interest_lower_cap: p.open_interest_lower_cap,
-                open_interest_upper_cap: p.open_interest_upper_cap,
-            },
+            liquidity_tier,
         };
         let r = perp.position_risk_u64(MarketPrice { price: p.price, exponent: p.price_exponent }, i128::from(p.quantums), 0)?;
         total.mmr = total.mmr.wrapping_add(r.mmr);
@@ -310,7 +318,9 @@ fn dydx_one(a: &partliq_batch_account, positions: &[partliq_batch_dydx_position]
 /// its USDC quote quantums; its positions are ranges of `positions`. A
 /// figure beyond `int64_t` is `PARTLIQ_STATUS_OVERFLOW` for that account.
 /// Statuses and lengths as [`partliq_pool_health_batch`]; a position with a
-/// non-zero reserved field gives its account `RESERVED_NOT_ZERO`.
+/// non-zero reserved field gives its account `RESERVED_NOT_ZERO`, a tier
+/// dYdX's `Validate` refuses `FRACTION_ABOVE_100_PERCENT` or `OUT_OF_RANGE`
+/// (as `partliq_dydx_subaccount_risk`).
 ///
 /// # Safety
 /// As [`partliq_pool_health_batch`].
@@ -689,6 +699,33 @@ mod tests {
             match want {
                 Ok(w) => assert_eq!((st[i], out[i]), (OK, w), "account {i}"),
                 Err(e) => assert_eq!(st[i], e, "account {i}"),
+            }
+            // The one-subaccount call: the same status and figures.
+            let single: Vec<_> = ps
+                .iter()
+                .map(|p| crate::venues::partliq_dydx_position {
+                    perpetual_id: p.perpetual_id,
+                    atomic_resolution: p.atomic_resolution,
+                    open_interest: p.open_interest,
+                    liquidity_tier: crate::venues::partliq_dydx_liquidity_tier {
+                        initial_margin_ppm: p.initial_margin_ppm,
+                        maintenance_fraction_ppm: p.maintenance_fraction_ppm,
+                        open_interest_lower_cap: p.open_interest_lower_cap,
+                        open_interest_upper_cap: p.open_interest_upper_cap,
+                    },
+                    price: p.price,
+                    price_exponent: p.price_exponent,
+                    reserved: p.reserved,
+                    quantums: p.quantums,
+                    quote_balance: p.quote_balance,
+                })
+                .collect();
+            let mut one = crate::venues::partliq_dydx_risk::default();
+            // SAFETY: the positions and the output are live locals.
+            let s1 = unsafe { crate::venues::partliq_dydx_subaccount_risk(a.collateral, single.as_ptr(), single.len(), &mut one) };
+            assert_eq!(s1, st[i], "account {i}: the one-subaccount call's status");
+            if s1 == OK {
+                assert_eq!((one.mmr, one.imr, one.nc), (out[i].mmr, out[i].imr, out[i].nc), "account {i}");
             }
             if dydx_fast(a.collateral, ps).is_some() {
                 fast += 1;

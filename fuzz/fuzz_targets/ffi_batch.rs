@@ -242,22 +242,29 @@ fuzz_target!(|inp: Input| {
     assert_eq!(r, PARTLIQ_STATUS_OK);
     for (i, a) in accts.iter().enumerate() {
         let range = &ps[a.first_position as usize..(a.first_position + a.position_count) as usize];
-        // Positions are taken in order: a reserved field is reported when
+        // Positions are taken in order: a reserved field, then a tier dYdX's
+        // `Validate` refuses (as the one-subaccount call), is reported when
         // the positions before it summed without error.
-        let reserved_at = range.iter().position(|p| p.reserved != 0);
-        let core: Vec<DydxPosition> = range[..reserved_at.unwrap_or(range.len())]
+        let tier = |p: &partliq_batch_dydx_position| LiquidityTier {
+            initial_margin_ppm: p.initial_margin_ppm,
+            maintenance_fraction_ppm: p.maintenance_fraction_ppm,
+            open_interest_lower_cap: p.open_interest_lower_cap,
+            open_interest_upper_cap: p.open_interest_upper_cap,
+        };
+        let refused_at = range.iter().position(|p| p.reserved != 0 || tier(p).validate().is_err());
+        let refusal = refused_at.map(|k| match (range[k].reserved != 0, tier(&range[k]).validate()) {
+            (true, _) => PARTLIQ_STATUS_RESERVED_NOT_ZERO,
+            (false, Err(partliq::Error::FractionAbove100Percent)) => PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT,
+            (false, _) => PARTLIQ_STATUS_OUT_OF_RANGE,
+        });
+        let core: Vec<DydxPosition> = range[..refused_at.unwrap_or(range.len())]
             .iter()
             .map(|p| DydxPosition {
                 perpetual: DydxPerpetual {
                     id: 0,
                     atomic_resolution: p.atomic_resolution,
                     open_interest: i128::from(p.open_interest),
-                    liquidity_tier: LiquidityTier {
-                        initial_margin_ppm: p.initial_margin_ppm,
-                        maintenance_fraction_ppm: p.maintenance_fraction_ppm,
-                        open_interest_lower_cap: p.open_interest_lower_cap,
-                        open_interest_upper_cap: p.open_interest_upper_cap,
-                    },
+                    liquidity_tier: tier(p),
                 },
                 price: MarketPrice { price: p.price, exponent: p.price_exponent },
                 quantums: i128::from(p.quantums),
@@ -265,7 +272,7 @@ fuzz_target!(|inp: Input| {
             })
             .collect();
         match subaccount_risk(i128::from(a.collateral), &core) {
-            Ok(_) if reserved_at.is_some() => assert_eq!(st[i], PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+            Ok(_) if refusal.is_some() => assert_eq!(Some(st[i]), refusal),
             Ok(risk) => match (i64::try_from(risk.mmr), i64::try_from(risk.imr), i64::try_from(risk.nc)) {
                 (Ok(mmr), Ok(imr), Ok(nc)) => {
                     assert_eq!(st[i], PARTLIQ_STATUS_OK);
