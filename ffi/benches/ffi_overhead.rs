@@ -1,7 +1,9 @@
-//! Twenty of the C entry points that take positions — the perp pool's
+//! Twenty-five of the C entry points that take positions — the perp pool's
 //! health, sizing, planning, pricing, settlement, backstop, pipeline and
 //! batches, ADL ranking and deleveraging, dYdX's position and subaccount
-//! risk (and its batch), unified account and pool health — each called
+//! risk (and its batch) and per-position liquidation helpers (bankruptcy
+//! price, fillable price, insurance fund delta, notional limits, size
+//! delta), unified account and pool health — each called
 //! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
 //! next to the direct core call on identical inputs, in the same run.
 //! Before timing, each pair is run once and the two results are asserted
@@ -547,6 +549,11 @@ fn c_batch_dydx(p: &partliq_dydx_position) -> partliq_batch_dydx_position {
     }
 }
 
+/// The value of a C 128-bit integer.
+fn wide(v: partliq_i128) -> i128 {
+    (i128::from(v.hi) << 64) | i128::from(v.lo)
+}
+
 fn same_risk(d: &dydx::Risk, c: &partliq_dydx_risk) -> bool {
     (d.mmr, d.imr, d.nc) == (i128::from(c.mmr), i128::from(c.imr), i128::from(c.nc))
 }
@@ -634,6 +641,130 @@ fn dydx_v4(c: &mut Criterion) {
         );
         assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
     }
+    g.finish();
+}
+
+/// dYdX's per-position liquidation helpers on the 1 BTC long of
+/// `dydx_position(0, 10)` alone in its subaccount (USDC 0: net collateral
+/// 1,000 USDC against a maintenance requirement of 3 % × 57,000 = 1,710),
+/// closed whole; mainnet genesis config; BTC's CLOB pair (step 10^6 base
+/// quantums, 10^5 subticks a tick, exponent −9: 57,000 USDC is
+/// 5,700,000,000 subticks); the fill sells it at 56,500 USDC.
+fn dydx_v4_helpers(c: &mut Criterion) {
+    let p = dydx_position(0, 10);
+    let cp = c_dydx(&p);
+    let total = dydx::subaccount_risk(0, core::slice::from_ref(&p)).unwrap();
+    assert!(total.is_liquidatable());
+    let ctotal = partliq_dydx_risk { mmr: total.mmr as i64, imr: total.imr as i64, nc: total.nc as i64 };
+    let delta = -p.quantums;
+    let config = dydx::LiquidationConfig::mainnet_genesis();
+    let mut cconfig = partliq_dydx_liquidation_config::default();
+    // SAFETY: a live borrow.
+    assert_eq!(unsafe { partliq_dydx_liquidation_config_mainnet_genesis(&mut cconfig) }, PARTLIQ_STATUS_OK);
+    let clob = dydx::ClobPair { step_base_quantums: 1_000_000, subticks_per_tick: 100_000, quantum_conversion_exponent: -9 };
+    let cclob = partliq_dydx_clob_pair { step_base_quantums: 1_000_000, subticks_per_tick: 100_000, quantum_conversion_exponent: -9 };
+    let fill = dydx::LiquidationFill { is_buy: false, fill_amount: p.quantums as u64, subticks: 5_650_000_000 };
+    let cfill = partliq_dydx_fill { fill_amount: fill.fill_amount, subticks: fill.subticks, is_buy: 0, reserved: 0 };
+
+    let mut g = c.benchmark_group("ffi_dydx_bankruptcy_price_quote_quantums");
+    let mut out = 0i64;
+    pair(
+        &mut g,
+        "1",
+        || dydx::bankruptcy_price_quote_quantums(black_box(&p), black_box(&total), black_box(i128::from(delta as i64))).unwrap(),
+        // SAFETY (each C call below): every pointer is a live borrow.
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_bankruptcy_price_quote_quantums(black_box(&cp), black_box(&ctotal), black_box(delta as i64), &mut out)
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_fillable_price");
+    let mut out = partliq_dydx_rational::default();
+    pair(
+        &mut g,
+        "1",
+        || dydx::fillable_price(black_box(&p), black_box(&total), black_box(delta), black_box(&config.fillable_price_config)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_fillable_price(black_box(&cp), black_box(&ctotal), black_box(delta as i64), black_box(&cconfig), &mut out)
+                },
+                out,
+            )
+        },
+        |d, c| (d.num(), d.den()) == (wide(c.1.num), wide(c.1.den)),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_insurance_fund_delta");
+    let mut out = 0i64;
+    pair(
+        &mut g,
+        "1",
+        || dydx::liquidation_insurance_fund_delta(black_box(&p), black_box(&total), black_box(&clob), 5_000, black_box(&fill)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_insurance_fund_delta(
+                        black_box(&cp),
+                        black_box(&ctotal),
+                        black_box(&cclob),
+                        5_000,
+                        black_box(&cfill),
+                        &mut out,
+                    )
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_position_notional_limits");
+    let mut out = partliq_dydx_notional_limits::default();
+    pair(
+        &mut g,
+        "1",
+        || dydx::max_and_min_position_notional_liquidatable(black_box(&p), black_box(&config.position_block_limits)).unwrap(),
+        || ok(unsafe { partliq_dydx_position_notional_limits(black_box(&cp), black_box(&cconfig), &mut out) }, out),
+        |d, c| (d.min, d.max) == (i128::from(c.1.min), i128::from(c.1.max)),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_liquidatable_size_delta");
+    let mut out = 0i64;
+    let info = dydx::SubaccountLiquidationInfo { perpetuals_liquidated: &[], notional_liquidated: 0, quantums_insurance_lost: 0 };
+    pair(
+        &mut g,
+        "1",
+        || dydx::liquidatable_position_size_delta(black_box(&p), black_box(&clob), black_box(&config), black_box(&info)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_liquidatable_size_delta(
+                        black_box(&cp),
+                        black_box(&cclob),
+                        black_box(&cconfig),
+                        core::ptr::null(),
+                        0,
+                        0,
+                        0,
+                        &mut out,
+                    )
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1) && *d < 0,
+    );
     g.finish();
 }
 
@@ -902,5 +1033,5 @@ fn adl(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, unified);
+criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, dydx_v4_helpers, unified);
 criterion_main!(benches);
