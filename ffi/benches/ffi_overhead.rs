@@ -1,9 +1,11 @@
-//! Twenty-five of the C entry points that take positions — the perp pool's
+//! Thirty-one of the C entry points that take positions — the perp pool's
 //! health, sizing, planning, pricing, settlement, backstop, pipeline and
 //! batches, ADL ranking and deleveraging, dYdX's position and subaccount
 //! risk (and its batch) and per-position liquidation helpers (bankruptcy
 //! price, fillable price, insurance fund delta, notional limits, size
-//! delta), unified account and pool health — each called
+//! delta), unified account and pool health, legs (sizing, settlement) and
+//! pool count, lending health, liquidation and least debt to cover — each
+//! called
 //! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
 //! next to the direct core call on identical inputs, in the same run.
 //! Before timing, each pair is run once and the two results are asserted
@@ -31,6 +33,7 @@ use common::*;
 use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use partliq::escalation::{backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode};
+use partliq::health::Target;
 use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
 use partliq::unified::*;
 use partliq::venues::dydx_v4::{self as dydx, FillablePriceConfig};
@@ -929,6 +932,204 @@ fn unified(c: &mut Criterion) {
     g.finish();
 }
 
+/// A C 128-bit figure given as `hi`, `lo`.
+fn wide2(hi: i64, lo: u64) -> i128 {
+    wide(partliq_i128 { hi, lo })
+}
+
+/// Unified legs on the cross pool: the least reduction of position 0 at
+/// maintenance + 5 % (`size_leg`) and the settlement of that leg
+/// (`settle_leg`), liquidator bonus 1 % and insurance fee 0.5 % on both
+/// assets; the pool count of the account's positions.
+fn unified_legs(c: &mut Criterion) {
+    let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(10_000), insurance_fee: Ppm(5_000) }; 2];
+    let cfees = [partliq_asset_liquidation_fees { liquidator_bonus_ppm: 10_000, insurance_fee_ppm: 5_000 }; 2];
+    let terms =
+        LegTerms { asset_fees: &fees, perp_band: Ppm(2_000), target: Target::Maintenance { buffer: Ppm(50_000) }, perp_limit: None };
+    let cterms = partliq_leg_terms {
+        target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
+        perp_band_ppm: 2_000,
+        reserved: 0,
+    };
+    let books = unified_books();
+    let reduce = UnifiedLeg {
+        kind: LegKind::ReducePerp,
+        position_index: 0,
+        liability_asset: PARTLIQ_NO_INDEX,
+        collateral_asset: PARTLIQ_NO_INDEX,
+        amount: 0,
+    };
+    let creduce = partliq_unified_leg::from(&reduce);
+
+    let mut g = c.benchmark_group("ffi_unified_size_leg");
+    for u in &books {
+        let mut out = partliq_leg_sizing::default();
+        pair(
+            &mut g,
+            u.name,
+            || size_leg(black_box(&u.account()), 0, black_box(&u.book()), black_box(&terms), black_box(&reduce)).unwrap(),
+            || {
+                ok(
+                    c_unified!(
+                        partliq_unified_size_leg,
+                        u,
+                        0,
+                        cfees.as_ptr(),
+                        cfees.len(),
+                        black_box(&cterms),
+                        black_box(&creduce),
+                        &mut out
+                    ),
+                    out,
+                )
+            },
+            |d, c| partliq_leg_sizing::from(d) == c.1 && d.max_amount > 0,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_settle_leg");
+    for u in &books {
+        let leg = size_leg(&u.account(), 0, &u.book(), &terms, &reduce).unwrap().leg;
+        assert!(leg.amount != 0, "{}", u.name);
+        let cleg = partliq_unified_leg::from(&leg);
+        let mut out = partliq_leg_settlement::default();
+        pair(
+            &mut g,
+            u.name,
+            || settle_leg(black_box(&u.account()), 0, black_box(&u.book()), black_box(&terms), black_box(&leg)).unwrap(),
+            || {
+                ok(
+                    c_unified!(
+                        partliq_unified_settle_leg,
+                        u,
+                        0,
+                        cfees.as_ptr(),
+                        cfees.len(),
+                        black_box(&cterms),
+                        black_box(&cleg),
+                        &mut out
+                    ),
+                    out,
+                )
+            },
+            |d, c| partliq_leg_settlement::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_pool_count");
+    for u in &books {
+        let mut out = 0usize;
+        pair(
+            &mut g,
+            u.name,
+            || black_box(&u.account()).pool_count(),
+            // SAFETY: the array is a live Vec with its length; out a live borrow.
+            || ok(unsafe { partliq_unified_pool_count(black_box(u.c_positions.as_ptr()), u.c_positions.len(), &mut out) }, out),
+            |d, c| *d == c.1,
+        );
+    }
+    g.finish();
+}
+
+/// Lending (Aave v3 rules) on a unified account of 10 SOL deposited
+/// (1,500 USD) against 1,400 USDC borrowed, Aave's testnet terms
+/// (threshold 86 %, bonus 5 %, protocol fee 10 %) on both assets: health
+/// factor 1,500 × 0.86 / 1,400 = 0.92, liquidatable. Lending reads the
+/// balances only; the C boundary still checks the positions, so the
+/// account carries the book's one or sixteen perps.
+fn lending(c: &mut Criterion) {
+    let terms = [LendingTerms::new(Ppm(860_000), Ppm(1_050_000), Ppm(100_000)); 2];
+    let cterms = [partliq_lending_terms {
+        liquidation_threshold_ppm: 860_000,
+        liquidation_bonus_ppm: 1_050_000,
+        protocol_fee_ppm: 100_000,
+        collateral_enabled: 1,
+        reserved: [0; 3],
+        base_exponent: 0,
+    }; 2];
+    let books: Vec<Unified> = unified_books()
+        .into_iter()
+        .map(|mut u| {
+            // 10 SOL = 10^10 lamports; 1,400 USDC in µUSD.
+            u.balances =
+                vec![AssetBalance { asset_index: 1, amount: 10_000_000_000 }, AssetBalance { asset_index: 0, amount: -1_400 * USD }];
+            u.c_balances =
+                u.balances.iter().map(|x| partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }).collect();
+            u
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("ffi_lending_health");
+    for u in &books {
+        let mut out = partliq_lending_account_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || lending_health(black_box(&u.account()), black_box(&u.book()), black_box(&terms)).unwrap(),
+            || ok(c_unified!(partliq_lending_health, u, black_box(cterms.as_ptr()), cterms.len(), &mut out), out),
+            |d, c| partliq_lending_account_health::from(d) == c.1 && d.liquidatable,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_plan_lending_liquidation");
+    for u in &books {
+        let mut flows = [partliq_asset_flow::default(); PARTLIQ_MAX_LENDING_FLOWS];
+        let mut out = partliq_lending_liquidation::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                plan_lending_liquidation(black_box(&u.account()), black_box(&u.book()), black_box(&terms), 1, 0, black_box(i128::MAX))
+                    .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_plan_lending_liquidation,
+                    u,
+                    black_box(cterms.as_ptr()),
+                    cterms.len(),
+                    1,
+                    0,
+                    black_box(i64::MAX),
+                    flows.as_mut_ptr(),
+                    flows.len(),
+                    &mut out
+                );
+                ok(st, (out, flows[0]))
+            },
+            |d, c| {
+                let (l, f) = &c.1;
+                (d.debt_repaid, d.collateral_seized, d.flows().len())
+                    == (
+                        wide2(l.debt_repaid_hi, l.debt_repaid_lo),
+                        wide2(l.collateral_seized_hi, l.collateral_seized_lo),
+                        l.flow_count as usize,
+                    )
+                    && partliq_lending_account_health::from(&d.after) == l.after
+                    && partliq_asset_flow::from(&d.flows()[0]) == *f
+                    && d.debt_repaid > 0
+            },
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_least_debt_to_cover");
+    for u in &books {
+        let mut out = partliq_debt_to_cover::default();
+        pair(
+            &mut g,
+            u.name,
+            || least_debt_to_cover(black_box(&u.account()), black_box(&u.book()), black_box(&terms), 1, 0, black_box(64)).unwrap(),
+            || ok(c_unified!(partliq_least_debt_to_cover, u, black_box(cterms.as_ptr()), cterms.len(), 1, 0, black_box(64), &mut out), out),
+            |d, c| partliq_debt_to_cover::from(d) == c.1 && d.debt_to_cover > 0,
+        );
+    }
+    g.finish();
+}
+
 /// `n` short counterparties of a bankrupt long of 1 BTC, 0.1–1.6 BTC each,
 /// with spread profits and leverage (the ranking has work to do).
 fn adl_candidates(n: usize) -> Vec<AdlCandidate> {
@@ -1033,5 +1234,17 @@ fn adl(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, dydx_v4_helpers, unified);
+criterion_group!(
+    benches,
+    health,
+    sizing_and_plan,
+    pricing_and_settlement,
+    pipeline,
+    adl,
+    dydx_v4,
+    dydx_v4_helpers,
+    unified,
+    unified_legs,
+    lending
+);
 criterion_main!(benches);
