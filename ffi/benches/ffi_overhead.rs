@@ -1,12 +1,11 @@
-//! Thirty-one of the C entry points that take positions — the perp pool's
-//! health, sizing, planning, pricing, settlement, backstop, pipeline and
-//! batches, ADL ranking and deleveraging, dYdX's position and subaccount
+//! Thirty-three of the C entry points that take positions — the perp pool's
+//! health, sizing, planning, pricing, settlement, backstop, pipelines
+//! (plain, reserving, guarded) and batches, ADL ranking and deleveraging, dYdX's position and subaccount
 //! risk (and its batch) and per-position liquidation helpers (bankruptcy
 //! price, fillable price, insurance fund delta, notional limits, size
 //! delta), unified account and pool health, legs (sizing, settlement) and
 //! pool count, lending health, liquidation and least debt to cover — each
-//! called
-//! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
+//! called through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
 //! next to the direct core call on identical inputs, in the same run.
 //! Before timing, each pair is run once and the two results are asserted
 //! equal (`pair`). The README's performance section lists the entry points
@@ -442,51 +441,203 @@ fn pricing_and_settlement(c: &mut Criterion) {
     g.finish();
 }
 
+/// The pipeline's mutable inputs in both forms, reset before each call
+/// (both sides alike) so every iteration decides the same thing.
+struct PipelineState {
+    state0: AccountLiquidationState,
+    cstate0: partliq_account_liquidation_state,
+    ms0: Vec<MarketCapacityState>,
+    cms0: Vec<partliq_market_capacity_state>,
+}
+
+impl PipelineState {
+    fn new(n: usize) -> Self {
+        let state0 = AccountLiquidationState::default();
+        PipelineState {
+            cstate0: partliq_account_liquidation_state::from(&state0),
+            state0,
+            ms0: vec![MarketCapacityState::default(); n],
+            cms0: vec![partliq_market_capacity_state::default(); n],
+        }
+    }
+}
+
+/// Times one pipeline entry point on a book: `direct(state, market
+/// states, legs)` and `c_abi(state, market states, legs, out)`, their
+/// states reset before each call, decisions compared.
+fn pipeline_pair(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    b: &Book,
+    mut direct: impl FnMut(&mut AccountLiquidationState, &mut [MarketCapacityState], &mut [PlanLeg]) -> Decision,
+    mut c_abi: impl FnMut(
+        &mut partliq_account_liquidation_state,
+        &mut [partliq_market_capacity_state],
+        &mut [partliq_plan_leg],
+        &mut partliq_decision,
+    ) -> partliq_status,
+) {
+    let n = b.pos.len();
+    let s = PipelineState::new(n);
+    let (mut state, mut mstates, mut legs) = (s.state0, s.ms0.clone(), vec![PlanLeg::default(); n]);
+    let (mut cstate, mut cmstates, mut clegs) = (s.cstate0, s.cms0.clone(), vec![partliq_plan_leg::default(); n]);
+    let mut out = partliq_decision::default();
+    pair(
+        g,
+        b.name,
+        || {
+            state = s.state0;
+            mstates.copy_from_slice(&s.ms0);
+            let d = direct(&mut state, &mut mstates, &mut legs);
+            (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
+        },
+        || {
+            cstate = s.cstate0;
+            cmstates.copy_from_slice(&s.cms0);
+            assert_eq!(c_abi(&mut cstate, &mut cmstates, &mut clegs, &mut out), PARTLIQ_STATUS_OK);
+            (out.action, out.reason, out.plan.leg_count as usize, out.plan.health_after)
+        },
+        |d, c| d == c && d.2 > 0,
+    );
+}
+
 fn pipeline(c: &mut Criterion) {
     let policy = Policy::default();
     let cpolicy = partliq_policy::from(&policy);
+    let (now, block) = (1_000_000u64, 100u64);
     let mut g = c.benchmark_group("ffi_run_pipeline");
     for b in &books() {
-        let n = b.pos.len();
-        let (now, block) = (1_000_000u64, 100u64);
-        let state0 = AccountLiquidationState::default();
-        let cstate0 = partliq_account_liquidation_state::from(&state0);
-        let ms0 = vec![MarketCapacityState::default(); n];
-        let cms0 = vec![partliq_market_capacity_state::default(); n];
-        let (mut state, mut mstates, mut legs) = (state0, ms0.clone(), vec![PlanLeg::default(); n]);
-        let (mut cstate, mut cmstates, mut clegs) = (cstate0, cms0.clone(), vec![partliq_plan_leg::default(); n]);
-        let mut out = partliq_decision::default();
-        pair(
+        pipeline_pair(
             &mut g,
-            b.name,
-            || {
-                state = state0;
-                mstates.copy_from_slice(&ms0);
-                let d =
-                    run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), &mut state, &mut mstates, now, block, &mut legs)
-                        .unwrap();
-                (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
-            },
-            || {
-                cstate = cstate0;
-                cmstates.copy_from_slice(&cms0);
-                let st = c_pool!(
+            b,
+            |st, ms, legs| run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), st, ms, now, block, legs).unwrap(),
+            |st, ms, legs, out| {
+                c_pool!(
                     partliq_run_pipeline,
                     b,
                     black_box(&cpolicy),
-                    &mut cstate,
-                    cmstates.as_mut_ptr(),
-                    n,
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
                     now,
                     block,
-                    clegs.as_mut_ptr(),
-                    n,
-                    &mut out
-                );
-                assert_eq!(st, PARTLIQ_STATUS_OK);
-                (out.action, out.reason, out.plan.leg_count as usize, out.plan.health_after)
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
             },
-            |d, c| d == c,
+        );
+    }
+    g.finish();
+
+    // Reserving: one reservation slot per leg, emptied before each call.
+    let mut g = c.benchmark_group("ffi_run_pipeline_reserving");
+    for b in &books() {
+        let n = b.pos.len();
+        let mut res = vec![LegReservation::default(); n];
+        let mut cres = vec![partliq_leg_reservation::default(); n];
+        pipeline_pair(
+            &mut g,
+            b,
+            |st, ms, legs| {
+                res.fill(LegReservation::default());
+                run_pipeline_reserving(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), st, ms, now, block, legs, &mut res).unwrap()
+            },
+            |st, ms, legs, out| {
+                cres.fill(partliq_leg_reservation::default());
+                c_pool!(
+                    partliq_run_pipeline_reserving,
+                    b,
+                    black_box(&cpolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    cres.as_mut_ptr(),
+                    cres.len(),
+                    out
+                )
+            },
+        );
+    }
+    g.finish();
+
+    // Guarded: a fresh feed per market at the book's price (confidence
+    // 0.1 %), the guard on (staleness 60 s, confidence 1 %, deviation 5 %,
+    // the oracle price throughout).
+    let guard = PriceGuard {
+        max_staleness: 60,
+        max_confidence: Ppm(10_000),
+        max_deviation: Ppm(50_000),
+        trigger: PriceSource::Oracle,
+        initial: PriceSource::Oracle,
+        limit: PriceSource::Oracle,
+    };
+    let cguard = partliq_price_guard {
+        max_staleness: 60,
+        max_confidence_ppm: 10_000,
+        max_deviation_ppm: 50_000,
+        trigger: PriceSource::Oracle as u32,
+        initial: PriceSource::Oracle as u32,
+        limit: PriceSource::Oracle as u32,
+        reserved: 0,
+    };
+    let mut g = c.benchmark_group("ffi_run_guarded_pipeline");
+    for b in &books() {
+        let feeds: Vec<PriceFeed> =
+            b.ps.iter()
+                .map(|p| PriceFeed { oracle: *p, publish_time: now, confidence: Price(p.0 / 1_000), index: *p, mark: *p, grace_until: 0 })
+                .collect();
+        let cfeeds: Vec<partliq_price_feed> = feeds
+            .iter()
+            .map(|f| partliq_price_feed {
+                oracle: f.oracle.0,
+                publish_time: f.publish_time,
+                confidence: f.confidence.0,
+                index: f.index.0,
+                mark: f.mark.0,
+                grace_until: f.grace_until,
+            })
+            .collect();
+        pipeline_pair(
+            &mut g,
+            b,
+            |st, ms, legs| {
+                run_guarded_pipeline(
+                    black_box(&b.pool()),
+                    &b.ms,
+                    &b.ps,
+                    black_box(&feeds),
+                    black_box(&guard),
+                    black_box(&policy),
+                    st,
+                    ms,
+                    now,
+                    block,
+                    legs,
+                )
+                .unwrap()
+            },
+            |st, ms, legs, out| {
+                c_pool!(
+                    partliq_run_guarded_pipeline,
+                    b,
+                    black_box(cfeeds.as_ptr()),
+                    cfeeds.len(),
+                    black_box(&cguard),
+                    black_box(&cpolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
+            },
         );
     }
     g.finish();
