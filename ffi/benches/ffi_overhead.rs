@@ -1,15 +1,17 @@
-//! Thirty-three of the C entry points that take positions — the perp pool's
-//! health, sizing, planning, pricing, settlement, backstop, pipelines
-//! (plain, reserving, guarded) and batches, ADL ranking and deleveraging, dYdX's position and subaccount
-//! risk (and its batch) and per-position liquidation helpers (bankruptcy
-//! price, fillable price, insurance fund delta, notional limits, size
-//! delta), unified account and pool health, legs (sizing, settlement) and
-//! pool count, lending health, liquidation and least debt to cover — each
-//! called through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
-//! next to the direct core call on identical inputs, in the same run.
-//! Before timing, each pair is run once and the two results are asserted
-//! equal (`pair`). The README's performance section lists the entry points
-//! not measured yet.
+//! Thirty-eight of the C entry points that take positions — the perp
+//! pool's health, sizing, planning, pricing, settlement, backstop,
+//! pipelines (plain, reserving, guarded) and batches, ADL ranking and
+//! deleveraging, dYdX's position and subaccount risk (and its batch) and
+//! per-position liquidation helpers (bankruptcy price, fillable price,
+//! insurance fund delta, notional limits, size delta), unified account and
+//! pool health, legs (sizing, settlement), planner, liquidation (plain,
+//! guarded), pipeline, delisting and pool count, lending health,
+//! liquidation and least debt to cover — each called through its
+//! `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`) next to the
+//! direct core call on identical inputs, in the same run. Before timing,
+//! each pair is run once and the two results are asserted equal (`pair`).
+//! The README's performance section lists the entry points not measured
+//! yet.
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
 //! length, alignment and reserved-field checks, the decoding of enums and
@@ -500,6 +502,51 @@ fn pipeline_pair(
     );
 }
 
+/// The price guard of the guarded benches: staleness 60 s, confidence
+/// 1 %, deviation 5 %, the oracle price throughout.
+const GUARD: PriceGuard = PriceGuard {
+    max_staleness: 60,
+    max_confidence: Ppm(10_000),
+    max_deviation: Ppm(50_000),
+    trigger: PriceSource::Oracle,
+    initial: PriceSource::Oracle,
+    limit: PriceSource::Oracle,
+};
+
+/// `GUARD` in the C ABI's form.
+fn c_guard() -> partliq_price_guard {
+    partliq_price_guard {
+        max_staleness: GUARD.max_staleness,
+        max_confidence_ppm: GUARD.max_confidence.0,
+        max_deviation_ppm: GUARD.max_deviation.0,
+        trigger: GUARD.trigger as u32,
+        initial: GUARD.initial as u32,
+        limit: GUARD.limit as u32,
+        reserved: 0,
+    }
+}
+
+/// One feed per price, published at `now`, index and mark at the oracle
+/// price, confidence 0.1 % of it; in both forms.
+fn fresh_feeds(prices: &[Price], now: u64) -> (Vec<PriceFeed>, Vec<partliq_price_feed>) {
+    let feeds: Vec<PriceFeed> = prices
+        .iter()
+        .map(|p| PriceFeed { oracle: *p, publish_time: now, confidence: Price(p.0 / 1_000), index: *p, mark: *p, grace_until: 0 })
+        .collect();
+    let cfeeds = feeds
+        .iter()
+        .map(|f| partliq_price_feed {
+            oracle: f.oracle.0,
+            publish_time: f.publish_time,
+            confidence: f.confidence.0,
+            index: f.index.0,
+            mark: f.mark.0,
+            grace_until: f.grace_until,
+        })
+        .collect();
+    (feeds, cfeeds)
+}
+
 fn pipeline(c: &mut Criterion) {
     let policy = Policy::default();
     let cpolicy = partliq_policy::from(&policy);
@@ -564,43 +611,11 @@ fn pipeline(c: &mut Criterion) {
     }
     g.finish();
 
-    // Guarded: a fresh feed per market at the book's price (confidence
-    // 0.1 %), the guard on (staleness 60 s, confidence 1 %, deviation 5 %,
-    // the oracle price throughout).
-    let guard = PriceGuard {
-        max_staleness: 60,
-        max_confidence: Ppm(10_000),
-        max_deviation: Ppm(50_000),
-        trigger: PriceSource::Oracle,
-        initial: PriceSource::Oracle,
-        limit: PriceSource::Oracle,
-    };
-    let cguard = partliq_price_guard {
-        max_staleness: 60,
-        max_confidence_ppm: 10_000,
-        max_deviation_ppm: 50_000,
-        trigger: PriceSource::Oracle as u32,
-        initial: PriceSource::Oracle as u32,
-        limit: PriceSource::Oracle as u32,
-        reserved: 0,
-    };
+    // Guarded: `GUARD` on fresh feeds.
+    let cguard = c_guard();
     let mut g = c.benchmark_group("ffi_run_guarded_pipeline");
     for b in &books() {
-        let feeds: Vec<PriceFeed> =
-            b.ps.iter()
-                .map(|p| PriceFeed { oracle: *p, publish_time: now, confidence: Price(p.0 / 1_000), index: *p, mark: *p, grace_until: 0 })
-                .collect();
-        let cfeeds: Vec<partliq_price_feed> = feeds
-            .iter()
-            .map(|f| partliq_price_feed {
-                oracle: f.oracle.0,
-                publish_time: f.publish_time,
-                confidence: f.confidence.0,
-                index: f.index.0,
-                mark: f.mark.0,
-                grace_until: f.grace_until,
-            })
-            .collect();
+        let (feeds, cfeeds) = fresh_feeds(&b.ps, now);
         pipeline_pair(
             &mut g,
             b,
@@ -610,7 +625,7 @@ fn pipeline(c: &mut Criterion) {
                     &b.ms,
                     &b.ps,
                     black_box(&feeds),
-                    black_box(&guard),
+                    black_box(&GUARD),
                     black_box(&policy),
                     st,
                     ms,
@@ -1088,20 +1103,28 @@ fn wide2(hi: i64, lo: u64) -> i128 {
     wide(partliq_i128 { hi, lo })
 }
 
-/// Unified legs on the cross pool: the least reduction of position 0 at
-/// maintenance + 5 % (`size_leg`) and the settlement of that leg
-/// (`settle_leg`), liquidator bonus 1 % and insurance fee 0.5 % on both
-/// assets; the pool count of the account's positions.
-fn unified_legs(c: &mut Criterion) {
+/// The unified benches' leg terms in both forms: liquidator bonus 1 % and
+/// insurance fee 0.5 % on both assets, perp band 0.2 %, maintenance + 5 %
+/// (the returned `LegTerms` borrows no fees: set `asset_fees`).
+fn leg_terms() -> ([AssetLiquidationFees; 2], [partliq_asset_liquidation_fees; 2], LegTerms<'static>, partliq_leg_terms) {
     let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(10_000), insurance_fee: Ppm(5_000) }; 2];
     let cfees = [partliq_asset_liquidation_fees { liquidator_bonus_ppm: 10_000, insurance_fee_ppm: 5_000 }; 2];
-    let terms =
-        LegTerms { asset_fees: &fees, perp_band: Ppm(2_000), target: Target::Maintenance { buffer: Ppm(50_000) }, perp_limit: None };
+    let terms = LegTerms { asset_fees: &[], perp_band: Ppm(2_000), target: Target::Maintenance { buffer: Ppm(50_000) }, perp_limit: None };
     let cterms = partliq_leg_terms {
         target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
         perp_band_ppm: 2_000,
         reserved: 0,
     };
+    (fees, cfees, terms, cterms)
+}
+
+/// Unified legs on the cross pool: the least reduction of position 0 at
+/// maintenance + 5 % (`size_leg`) and the settlement of that leg
+/// (`settle_leg`), liquidator bonus 1 % and insurance fee 0.5 % on both
+/// assets; the pool count of the account's positions.
+fn unified_legs(c: &mut Criterion) {
+    let (fees, cfees, terms, cterms) = leg_terms();
+    let terms = LegTerms { asset_fees: &fees, ..terms };
     let books = unified_books();
     let reduce = UnifiedLeg {
         kind: LegKind::ReducePerp,
@@ -1179,6 +1202,239 @@ fn unified_legs(c: &mut Criterion) {
             // SAFETY: the array is a live Vec with its length; out a live borrow.
             || ok(unsafe { partliq_unified_pool_count(black_box(u.c_positions.as_ptr()), u.c_positions.len(), &mut out) }, out),
             |d, c| *d == c.1,
+        );
+    }
+    g.finish();
+}
+
+/// The unified planner and pipelines on the cross pool: the planner and
+/// the whole liquidation with `unified_legs`' terms (least value, the
+/// cheapest leg first, no tiers), plain and behind `GUARD` (fresh feeds for
+/// every market and asset); the unified pipeline with the default policy
+/// (states reset before each call). The planner's exact search takes
+/// 0.4–1.3 s on these pools (its default budget), so its three groups take
+/// ten samples.
+///
+/// Then the delisting of market 0 at its price with a 1 % fee.
+fn unified_liquidation(c: &mut Criterion) {
+    let (fees, cfees, terms, cterms) = leg_terms();
+    let terms = LegTerms { asset_fees: &fees, ..terms };
+    let tiers = LiquidationTiers { assets: &[], markets: &[] };
+    let policy = UnifiedLiquidationPolicy {
+        target: terms.target,
+        perp_band: terms.perp_band,
+        asset_fees: &fees,
+        objective: PlanObjective::LeastValue,
+        ordering: LegOrdering::Cheapest,
+        tiers,
+        take_over_bankrupt: false,
+        search_budget_units: 0,
+    };
+    let cpolicy = partliq_unified_liquidation_policy {
+        terms: cterms,
+        objective: PlanObjective::LeastValue as u32,
+        ordering: LegOrdering::Cheapest as u32,
+        take_over_bankrupt: 0,
+        search_budget_units: 0,
+    };
+    let books = unified_books();
+    let same = |d: &UnifiedDecision, c: &partliq_unified_decision| {
+        (d.action as u32, d.reason as u32, partliq_unified_plan::from(&d.plan)) == (c.action, c.reason, c.plan) && d.plan.leg_count > 0
+    };
+
+    let mut g = c.benchmark_group("ffi_unified_plan_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_plan::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                plan_unified_liquidation(&a, 0, &b, black_box(&terms), PlanObjective::LeastValue, LegOrdering::Cheapest, &tiers, &mut legs)
+                    .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_unified_plan_liquidation,
+                    u,
+                    0,
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cterms),
+                    PlanObjective::LeastValue as u32,
+                    LegOrdering::Cheapest as u32,
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| partliq_unified_plan::from(d) == c.1 && d.leg_count > 0,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_run_unified_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_decision::default();
+        pair(
+            &mut g,
+            u.name,
+            || run_unified_liquidation(black_box(&u.account()), 0, black_box(&u.book()), black_box(&policy), false, &mut legs).unwrap(),
+            || {
+                let st = c_unified!(
+                    partliq_run_unified_liquidation,
+                    u,
+                    0,
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cpolicy),
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| same(d, &c.1),
+        );
+    }
+    g.finish();
+
+    let now = 1_000_000u64;
+    let cguard = c_guard();
+    let mut g = c.benchmark_group("ffi_run_guarded_unified_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (market_feeds, c_market_feeds) = fresh_feeds(&u.b.ps, now);
+        let (asset_feeds, c_asset_feeds) = fresh_feeds(&u.asset_prices, now);
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_decision::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                run_guarded_unified_liquidation(
+                    &a,
+                    0,
+                    &b,
+                    black_box(&market_feeds),
+                    &asset_feeds,
+                    black_box(&GUARD),
+                    black_box(&policy),
+                    false,
+                    now,
+                    &mut legs,
+                )
+                .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_run_guarded_unified_liquidation,
+                    u,
+                    0,
+                    black_box(c_market_feeds.as_ptr()),
+                    c_market_feeds.len(),
+                    c_asset_feeds.as_ptr(),
+                    c_asset_feeds.len(),
+                    black_box(&cguard),
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cpolicy),
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    now,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| same(d, &c.1),
+        );
+    }
+    g.finish();
+
+    let ppolicy = Policy::default();
+    let cppolicy = partliq_policy::from(&ppolicy);
+    let block = 100u64;
+    let mut g = c.benchmark_group("ffi_run_unified_pipeline");
+    for u in &books {
+        pipeline_pair(
+            &mut g,
+            &u.b,
+            |st, ms, legs| {
+                run_unified_pipeline(black_box(&u.account()), 0, black_box(&u.book()), black_box(&ppolicy), st, ms, now, block, legs)
+                    .unwrap()
+            },
+            |st, ms, legs, out| {
+                c_unified!(
+                    partliq_run_unified_pipeline,
+                    u,
+                    0,
+                    black_box(&cppolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
+            },
+        );
+    }
+    g.finish();
+
+    let dpolicy = |u: &Unified| DelistingPolicy { settlement_price: u.b.ps[0], fee: Ppm(10_000) };
+    let mut g = c.benchmark_group("ffi_settle_delisted");
+    for u in &books {
+        let n = u.positions.len();
+        let (policy, cpolicy) = (dpolicy(u), partliq_delisting_policy { settlement_price: u.b.ps[0].0, fee_ppm: 10_000, reserved: 0 });
+        let (mut scratch, mut settlements) = (vec![PerpPosition::default(); n], vec![PositionSettlement::default(); n]);
+        let (mut cafter, mut csettlements) = (vec![u.c_positions[0]; n], vec![partliq_position_settlement::default(); n]);
+        let mut out = partliq_pool_delisting::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                settle_delisted(&a, 0, &b, 0, black_box(&policy), &u.ladder, &mut scratch, &mut settlements).unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_settle_delisted,
+                    u,
+                    0,
+                    0,
+                    black_box(&cpolicy),
+                    &u.c_ladder,
+                    cafter.as_mut_ptr(),
+                    n,
+                    csettlements.as_mut_ptr(),
+                    n,
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| (d.settled as u32, partliq_unified_health::from(&d.health_after)) == (c.1.settled, c.1.health_after) && d.settled == 1,
         );
     }
     g.finish();
@@ -1396,6 +1652,7 @@ criterion_group!(
     dydx_v4_helpers,
     unified,
     unified_legs,
+    unified_liquidation,
     lending
 );
 criterion_main!(benches);
