@@ -1,12 +1,17 @@
-//! Twenty of the C entry points that take positions — the perp pool's
-//! health, sizing, planning, pricing, settlement, backstop, pipeline and
-//! batches, ADL ranking and deleveraging, dYdX's position and subaccount
-//! risk (and its batch), unified account and pool health — each called
-//! through its `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`)
-//! next to the direct core call on identical inputs, in the same run.
-//! Before timing, each pair is run once and the two results are asserted
-//! equal (`pair`). The README's performance section lists the entry points
-//! not measured yet.
+//! Thirty-eight of the C entry points that take positions — the perp
+//! pool's health, sizing, planning, pricing, settlement, backstop,
+//! pipelines (plain, reserving, guarded) and batches, ADL ranking and
+//! deleveraging, dYdX's position and subaccount risk (and its batch) and
+//! per-position liquidation helpers (bankruptcy price, fillable price,
+//! insurance fund delta, notional limits, size delta), unified account and
+//! pool health, legs (sizing, settlement), planner, liquidation (plain,
+//! guarded), pipeline, delisting and pool count, lending health,
+//! liquidation and least debt to cover — each called through its
+//! `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`) next to the
+//! direct core call on identical inputs, in the same run. Before timing,
+//! each pair is run once and the two results are asserted equal (`pair`).
+//! The README's performance section lists the entry points not measured
+//! yet.
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
 //! length, alignment and reserved-field checks, the decoding of enums and
@@ -29,6 +34,7 @@ use common::*;
 use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use partliq::escalation::{backstop_transfer, deleverage, rank_adl, AdlCandidate, AdlFill, AdlMode};
+use partliq::health::Target;
 use partliq::policy::{AccountLiquidationState, MarketCapacityState, Policy};
 use partliq::unified::*;
 use partliq::venues::dydx_v4::{self as dydx, FillablePriceConfig};
@@ -437,51 +443,216 @@ fn pricing_and_settlement(c: &mut Criterion) {
     g.finish();
 }
 
+/// The pipeline's mutable inputs in both forms, reset before each call
+/// (both sides alike) so every iteration decides the same thing.
+struct PipelineState {
+    state0: AccountLiquidationState,
+    cstate0: partliq_account_liquidation_state,
+    ms0: Vec<MarketCapacityState>,
+    cms0: Vec<partliq_market_capacity_state>,
+}
+
+impl PipelineState {
+    fn new(n: usize) -> Self {
+        let state0 = AccountLiquidationState::default();
+        PipelineState {
+            cstate0: partliq_account_liquidation_state::from(&state0),
+            state0,
+            ms0: vec![MarketCapacityState::default(); n],
+            cms0: vec![partliq_market_capacity_state::default(); n],
+        }
+    }
+}
+
+/// Times one pipeline entry point on a book: `direct(state, market
+/// states, legs)` and `c_abi(state, market states, legs, out)`, their
+/// states reset before each call, decisions compared.
+fn pipeline_pair(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    b: &Book,
+    mut direct: impl FnMut(&mut AccountLiquidationState, &mut [MarketCapacityState], &mut [PlanLeg]) -> Decision,
+    mut c_abi: impl FnMut(
+        &mut partliq_account_liquidation_state,
+        &mut [partliq_market_capacity_state],
+        &mut [partliq_plan_leg],
+        &mut partliq_decision,
+    ) -> partliq_status,
+) {
+    let n = b.pos.len();
+    let s = PipelineState::new(n);
+    let (mut state, mut mstates, mut legs) = (s.state0, s.ms0.clone(), vec![PlanLeg::default(); n]);
+    let (mut cstate, mut cmstates, mut clegs) = (s.cstate0, s.cms0.clone(), vec![partliq_plan_leg::default(); n]);
+    let mut out = partliq_decision::default();
+    pair(
+        g,
+        b.name,
+        || {
+            state = s.state0;
+            mstates.copy_from_slice(&s.ms0);
+            let d = direct(&mut state, &mut mstates, &mut legs);
+            (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
+        },
+        || {
+            cstate = s.cstate0;
+            cmstates.copy_from_slice(&s.cms0);
+            assert_eq!(c_abi(&mut cstate, &mut cmstates, &mut clegs, &mut out), PARTLIQ_STATUS_OK);
+            (out.action, out.reason, out.plan.leg_count as usize, out.plan.health_after)
+        },
+        |d, c| d == c && d.2 > 0,
+    );
+}
+
+/// The price guard of the guarded benches: staleness 60 s, confidence
+/// 1 %, deviation 5 %, the oracle price throughout.
+const GUARD: PriceGuard = PriceGuard {
+    max_staleness: 60,
+    max_confidence: Ppm(10_000),
+    max_deviation: Ppm(50_000),
+    trigger: PriceSource::Oracle,
+    initial: PriceSource::Oracle,
+    limit: PriceSource::Oracle,
+};
+
+/// `GUARD` in the C ABI's form.
+fn c_guard() -> partliq_price_guard {
+    partliq_price_guard {
+        max_staleness: GUARD.max_staleness,
+        max_confidence_ppm: GUARD.max_confidence.0,
+        max_deviation_ppm: GUARD.max_deviation.0,
+        trigger: GUARD.trigger as u32,
+        initial: GUARD.initial as u32,
+        limit: GUARD.limit as u32,
+        reserved: 0,
+    }
+}
+
+/// One feed per price, published at `now`, index and mark at the oracle
+/// price, confidence 0.1 % of it; in both forms.
+fn fresh_feeds(prices: &[Price], now: u64) -> (Vec<PriceFeed>, Vec<partliq_price_feed>) {
+    let feeds: Vec<PriceFeed> = prices
+        .iter()
+        .map(|p| PriceFeed { oracle: *p, publish_time: now, confidence: Price(p.0 / 1_000), index: *p, mark: *p, grace_until: 0 })
+        .collect();
+    let cfeeds = feeds
+        .iter()
+        .map(|f| partliq_price_feed {
+            oracle: f.oracle.0,
+            publish_time: f.publish_time,
+            confidence: f.confidence.0,
+            index: f.index.0,
+            mark: f.mark.0,
+            grace_until: f.grace_until,
+        })
+        .collect();
+    (feeds, cfeeds)
+}
+
 fn pipeline(c: &mut Criterion) {
     let policy = Policy::default();
     let cpolicy = partliq_policy::from(&policy);
+    let (now, block) = (1_000_000u64, 100u64);
     let mut g = c.benchmark_group("ffi_run_pipeline");
     for b in &books() {
-        let n = b.pos.len();
-        let (now, block) = (1_000_000u64, 100u64);
-        let state0 = AccountLiquidationState::default();
-        let cstate0 = partliq_account_liquidation_state::from(&state0);
-        let ms0 = vec![MarketCapacityState::default(); n];
-        let cms0 = vec![partliq_market_capacity_state::default(); n];
-        let (mut state, mut mstates, mut legs) = (state0, ms0.clone(), vec![PlanLeg::default(); n]);
-        let (mut cstate, mut cmstates, mut clegs) = (cstate0, cms0.clone(), vec![partliq_plan_leg::default(); n]);
-        let mut out = partliq_decision::default();
-        pair(
+        pipeline_pair(
             &mut g,
-            b.name,
-            || {
-                state = state0;
-                mstates.copy_from_slice(&ms0);
-                let d =
-                    run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), &mut state, &mut mstates, now, block, &mut legs)
-                        .unwrap();
-                (d.action as u32, d.reason as u32, d.plan.leg_count, partliq_health::from(&d.plan.health_after))
-            },
-            || {
-                cstate = cstate0;
-                cmstates.copy_from_slice(&cms0);
-                let st = c_pool!(
+            b,
+            |st, ms, legs| run_pipeline(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), st, ms, now, block, legs).unwrap(),
+            |st, ms, legs, out| {
+                c_pool!(
                     partliq_run_pipeline,
                     b,
                     black_box(&cpolicy),
-                    &mut cstate,
-                    cmstates.as_mut_ptr(),
-                    n,
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
                     now,
                     block,
-                    clegs.as_mut_ptr(),
-                    n,
-                    &mut out
-                );
-                assert_eq!(st, PARTLIQ_STATUS_OK);
-                (out.action, out.reason, out.plan.leg_count as usize, out.plan.health_after)
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
             },
-            |d, c| d == c,
+        );
+    }
+    g.finish();
+
+    // Reserving: one reservation slot per leg, emptied before each call.
+    let mut g = c.benchmark_group("ffi_run_pipeline_reserving");
+    for b in &books() {
+        let n = b.pos.len();
+        let mut res = vec![LegReservation::default(); n];
+        let mut cres = vec![partliq_leg_reservation::default(); n];
+        pipeline_pair(
+            &mut g,
+            b,
+            |st, ms, legs| {
+                res.fill(LegReservation::default());
+                run_pipeline_reserving(black_box(&b.pool()), &b.ms, &b.ps, black_box(&policy), st, ms, now, block, legs, &mut res).unwrap()
+            },
+            |st, ms, legs, out| {
+                cres.fill(partliq_leg_reservation::default());
+                c_pool!(
+                    partliq_run_pipeline_reserving,
+                    b,
+                    black_box(&cpolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    cres.as_mut_ptr(),
+                    cres.len(),
+                    out
+                )
+            },
+        );
+    }
+    g.finish();
+
+    // Guarded: `GUARD` on fresh feeds.
+    let cguard = c_guard();
+    let mut g = c.benchmark_group("ffi_run_guarded_pipeline");
+    for b in &books() {
+        let (feeds, cfeeds) = fresh_feeds(&b.ps, now);
+        pipeline_pair(
+            &mut g,
+            b,
+            |st, ms, legs| {
+                run_guarded_pipeline(
+                    black_box(&b.pool()),
+                    &b.ms,
+                    &b.ps,
+                    black_box(&feeds),
+                    black_box(&GUARD),
+                    black_box(&policy),
+                    st,
+                    ms,
+                    now,
+                    block,
+                    legs,
+                )
+                .unwrap()
+            },
+            |st, ms, legs, out| {
+                c_pool!(
+                    partliq_run_guarded_pipeline,
+                    b,
+                    black_box(cfeeds.as_ptr()),
+                    cfeeds.len(),
+                    black_box(&cguard),
+                    black_box(&cpolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
+            },
         );
     }
     g.finish();
@@ -545,6 +716,11 @@ fn c_batch_dydx(p: &partliq_dydx_position) -> partliq_batch_dydx_position {
         quantums: p.quantums,
         quote_balance: p.quote_balance,
     }
+}
+
+/// The value of a C 128-bit integer.
+fn wide(v: partliq_i128) -> i128 {
+    (i128::from(v.hi) << 64) | i128::from(v.lo)
 }
 
 fn same_risk(d: &dydx::Risk, c: &partliq_dydx_risk) -> bool {
@@ -634,6 +810,130 @@ fn dydx_v4(c: &mut Criterion) {
         );
         assert!(statuses.iter().all(|s| *s == PARTLIQ_STATUS_OK));
     }
+    g.finish();
+}
+
+/// dYdX's per-position liquidation helpers on the 1 BTC long of
+/// `dydx_position(0, 10)` alone in its subaccount (USDC 0: net collateral
+/// 1,000 USDC against a maintenance requirement of 3 % × 57,000 = 1,710),
+/// closed whole; mainnet genesis config; BTC's CLOB pair (step 10^6 base
+/// quantums, 10^5 subticks a tick, exponent −9: 57,000 USDC is
+/// 5,700,000,000 subticks); the fill sells it at 56,500 USDC.
+fn dydx_v4_helpers(c: &mut Criterion) {
+    let p = dydx_position(0, 10);
+    let cp = c_dydx(&p);
+    let total = dydx::subaccount_risk(0, core::slice::from_ref(&p)).unwrap();
+    assert!(total.is_liquidatable());
+    let ctotal = partliq_dydx_risk { mmr: total.mmr as i64, imr: total.imr as i64, nc: total.nc as i64 };
+    let delta = -p.quantums;
+    let config = dydx::LiquidationConfig::mainnet_genesis();
+    let mut cconfig = partliq_dydx_liquidation_config::default();
+    // SAFETY: a live borrow.
+    assert_eq!(unsafe { partliq_dydx_liquidation_config_mainnet_genesis(&mut cconfig) }, PARTLIQ_STATUS_OK);
+    let clob = dydx::ClobPair { step_base_quantums: 1_000_000, subticks_per_tick: 100_000, quantum_conversion_exponent: -9 };
+    let cclob = partliq_dydx_clob_pair { step_base_quantums: 1_000_000, subticks_per_tick: 100_000, quantum_conversion_exponent: -9 };
+    let fill = dydx::LiquidationFill { is_buy: false, fill_amount: p.quantums as u64, subticks: 5_650_000_000 };
+    let cfill = partliq_dydx_fill { fill_amount: fill.fill_amount, subticks: fill.subticks, is_buy: 0, reserved: 0 };
+
+    let mut g = c.benchmark_group("ffi_dydx_bankruptcy_price_quote_quantums");
+    let mut out = 0i64;
+    pair(
+        &mut g,
+        "1",
+        || dydx::bankruptcy_price_quote_quantums(black_box(&p), black_box(&total), black_box(i128::from(delta as i64))).unwrap(),
+        // SAFETY (each C call below): every pointer is a live borrow.
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_bankruptcy_price_quote_quantums(black_box(&cp), black_box(&ctotal), black_box(delta as i64), &mut out)
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_fillable_price");
+    let mut out = partliq_dydx_rational::default();
+    pair(
+        &mut g,
+        "1",
+        || dydx::fillable_price(black_box(&p), black_box(&total), black_box(delta), black_box(&config.fillable_price_config)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_fillable_price(black_box(&cp), black_box(&ctotal), black_box(delta as i64), black_box(&cconfig), &mut out)
+                },
+                out,
+            )
+        },
+        |d, c| (d.num(), d.den()) == (wide(c.1.num), wide(c.1.den)),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_insurance_fund_delta");
+    let mut out = 0i64;
+    pair(
+        &mut g,
+        "1",
+        || dydx::liquidation_insurance_fund_delta(black_box(&p), black_box(&total), black_box(&clob), 5_000, black_box(&fill)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_insurance_fund_delta(
+                        black_box(&cp),
+                        black_box(&ctotal),
+                        black_box(&cclob),
+                        5_000,
+                        black_box(&cfill),
+                        &mut out,
+                    )
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_position_notional_limits");
+    let mut out = partliq_dydx_notional_limits::default();
+    pair(
+        &mut g,
+        "1",
+        || dydx::max_and_min_position_notional_liquidatable(black_box(&p), black_box(&config.position_block_limits)).unwrap(),
+        || ok(unsafe { partliq_dydx_position_notional_limits(black_box(&cp), black_box(&cconfig), &mut out) }, out),
+        |d, c| (d.min, d.max) == (i128::from(c.1.min), i128::from(c.1.max)),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_dydx_liquidatable_size_delta");
+    let mut out = 0i64;
+    let info = dydx::SubaccountLiquidationInfo { perpetuals_liquidated: &[], notional_liquidated: 0, quantums_insurance_lost: 0 };
+    pair(
+        &mut g,
+        "1",
+        || dydx::liquidatable_position_size_delta(black_box(&p), black_box(&clob), black_box(&config), black_box(&info)).unwrap(),
+        || {
+            ok(
+                unsafe {
+                    partliq_dydx_liquidatable_size_delta(
+                        black_box(&cp),
+                        black_box(&cclob),
+                        black_box(&cconfig),
+                        core::ptr::null(),
+                        0,
+                        0,
+                        0,
+                        &mut out,
+                    )
+                },
+                out,
+            )
+        },
+        |d, c| *d == i128::from(c.1) && *d < 0,
+    );
     g.finish();
 }
 
@@ -798,6 +1098,445 @@ fn unified(c: &mut Criterion) {
     g.finish();
 }
 
+/// A C 128-bit figure given as `hi`, `lo`.
+fn wide2(hi: i64, lo: u64) -> i128 {
+    wide(partliq_i128 { hi, lo })
+}
+
+/// The unified benches' leg terms in both forms: liquidator bonus 1 % and
+/// insurance fee 0.5 % on both assets, perp band 0.2 %, maintenance + 5 %
+/// (the returned `LegTerms` borrows no fees: set `asset_fees`).
+fn leg_terms() -> ([AssetLiquidationFees; 2], [partliq_asset_liquidation_fees; 2], LegTerms<'static>, partliq_leg_terms) {
+    let fees = [AssetLiquidationFees { liquidator_bonus: Ppm(10_000), insurance_fee: Ppm(5_000) }; 2];
+    let cfees = [partliq_asset_liquidation_fees { liquidator_bonus_ppm: 10_000, insurance_fee_ppm: 5_000 }; 2];
+    let terms = LegTerms { asset_fees: &[], perp_band: Ppm(2_000), target: Target::Maintenance { buffer: Ppm(50_000) }, perp_limit: None };
+    let cterms = partliq_leg_terms {
+        target: partliq_target { kind: partliq_target_kind::Maintenance as u32, buffer_ppm: 50_000 },
+        perp_band_ppm: 2_000,
+        reserved: 0,
+    };
+    (fees, cfees, terms, cterms)
+}
+
+/// Unified legs on the cross pool: the least reduction of position 0 at
+/// maintenance + 5 % (`size_leg`) and the settlement of that leg
+/// (`settle_leg`), liquidator bonus 1 % and insurance fee 0.5 % on both
+/// assets; the pool count of the account's positions.
+fn unified_legs(c: &mut Criterion) {
+    let (fees, cfees, terms, cterms) = leg_terms();
+    let terms = LegTerms { asset_fees: &fees, ..terms };
+    let books = unified_books();
+    let reduce = UnifiedLeg {
+        kind: LegKind::ReducePerp,
+        position_index: 0,
+        liability_asset: PARTLIQ_NO_INDEX,
+        collateral_asset: PARTLIQ_NO_INDEX,
+        amount: 0,
+    };
+    let creduce = partliq_unified_leg::from(&reduce);
+
+    let mut g = c.benchmark_group("ffi_unified_size_leg");
+    for u in &books {
+        let mut out = partliq_leg_sizing::default();
+        pair(
+            &mut g,
+            u.name,
+            || size_leg(black_box(&u.account()), 0, black_box(&u.book()), black_box(&terms), black_box(&reduce)).unwrap(),
+            || {
+                ok(
+                    c_unified!(
+                        partliq_unified_size_leg,
+                        u,
+                        0,
+                        cfees.as_ptr(),
+                        cfees.len(),
+                        black_box(&cterms),
+                        black_box(&creduce),
+                        &mut out
+                    ),
+                    out,
+                )
+            },
+            |d, c| partliq_leg_sizing::from(d) == c.1 && d.max_amount > 0,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_settle_leg");
+    for u in &books {
+        let leg = size_leg(&u.account(), 0, &u.book(), &terms, &reduce).unwrap().leg;
+        assert!(leg.amount != 0, "{}", u.name);
+        let cleg = partliq_unified_leg::from(&leg);
+        let mut out = partliq_leg_settlement::default();
+        pair(
+            &mut g,
+            u.name,
+            || settle_leg(black_box(&u.account()), 0, black_box(&u.book()), black_box(&terms), black_box(&leg)).unwrap(),
+            || {
+                ok(
+                    c_unified!(
+                        partliq_unified_settle_leg,
+                        u,
+                        0,
+                        cfees.as_ptr(),
+                        cfees.len(),
+                        black_box(&cterms),
+                        black_box(&cleg),
+                        &mut out
+                    ),
+                    out,
+                )
+            },
+            |d, c| partliq_leg_settlement::from(d) == c.1,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_pool_count");
+    for u in &books {
+        let mut out = 0usize;
+        pair(
+            &mut g,
+            u.name,
+            || black_box(&u.account()).pool_count(),
+            // SAFETY: the array is a live Vec with its length; out a live borrow.
+            || ok(unsafe { partliq_unified_pool_count(black_box(u.c_positions.as_ptr()), u.c_positions.len(), &mut out) }, out),
+            |d, c| *d == c.1,
+        );
+    }
+    g.finish();
+}
+
+/// The unified planner and pipelines on the cross pool: the planner and
+/// the whole liquidation with `unified_legs`' terms (least value, the
+/// cheapest leg first, no tiers), plain and behind `GUARD` (fresh feeds for
+/// every market and asset); the unified pipeline with the default policy
+/// (states reset before each call). The planner's exact search takes
+/// 0.4–1.3 s on these pools (its default budget), so its three groups take
+/// ten samples.
+///
+/// Then the delisting of market 0 at its price with a 1 % fee.
+fn unified_liquidation(c: &mut Criterion) {
+    let (fees, cfees, terms, cterms) = leg_terms();
+    let terms = LegTerms { asset_fees: &fees, ..terms };
+    let tiers = LiquidationTiers { assets: &[], markets: &[] };
+    let policy = UnifiedLiquidationPolicy {
+        target: terms.target,
+        perp_band: terms.perp_band,
+        asset_fees: &fees,
+        objective: PlanObjective::LeastValue,
+        ordering: LegOrdering::Cheapest,
+        tiers,
+        take_over_bankrupt: false,
+        search_budget_units: 0,
+    };
+    let cpolicy = partliq_unified_liquidation_policy {
+        terms: cterms,
+        objective: PlanObjective::LeastValue as u32,
+        ordering: LegOrdering::Cheapest as u32,
+        take_over_bankrupt: 0,
+        search_budget_units: 0,
+    };
+    let books = unified_books();
+    let same = |d: &UnifiedDecision, c: &partliq_unified_decision| {
+        (d.action as u32, d.reason as u32, partliq_unified_plan::from(&d.plan)) == (c.action, c.reason, c.plan) && d.plan.leg_count > 0
+    };
+
+    let mut g = c.benchmark_group("ffi_unified_plan_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_plan::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                plan_unified_liquidation(&a, 0, &b, black_box(&terms), PlanObjective::LeastValue, LegOrdering::Cheapest, &tiers, &mut legs)
+                    .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_unified_plan_liquidation,
+                    u,
+                    0,
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cterms),
+                    PlanObjective::LeastValue as u32,
+                    LegOrdering::Cheapest as u32,
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| partliq_unified_plan::from(d) == c.1 && d.leg_count > 0,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_run_unified_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_decision::default();
+        pair(
+            &mut g,
+            u.name,
+            || run_unified_liquidation(black_box(&u.account()), 0, black_box(&u.book()), black_box(&policy), false, &mut legs).unwrap(),
+            || {
+                let st = c_unified!(
+                    partliq_run_unified_liquidation,
+                    u,
+                    0,
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cpolicy),
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| same(d, &c.1),
+        );
+    }
+    g.finish();
+
+    let now = 1_000_000u64;
+    let cguard = c_guard();
+    let mut g = c.benchmark_group("ffi_run_guarded_unified_liquidation");
+    g.sample_size(10);
+    for u in &books {
+        let (market_feeds, c_market_feeds) = fresh_feeds(&u.b.ps, now);
+        let (asset_feeds, c_asset_feeds) = fresh_feeds(&u.asset_prices, now);
+        let (mut legs, mut clegs) = ([UnifiedLeg::default(); MAX_PLAN_LEGS], [partliq_unified_leg::default(); PARTLIQ_MAX_PLAN_LEGS]);
+        let mut out = partliq_unified_decision::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                run_guarded_unified_liquidation(
+                    &a,
+                    0,
+                    &b,
+                    black_box(&market_feeds),
+                    &asset_feeds,
+                    black_box(&GUARD),
+                    black_box(&policy),
+                    false,
+                    now,
+                    &mut legs,
+                )
+                .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_run_guarded_unified_liquidation,
+                    u,
+                    0,
+                    black_box(c_market_feeds.as_ptr()),
+                    c_market_feeds.len(),
+                    c_asset_feeds.as_ptr(),
+                    c_asset_feeds.len(),
+                    black_box(&cguard),
+                    cfees.as_ptr(),
+                    cfees.len(),
+                    black_box(&cpolicy),
+                    core::ptr::null(),
+                    0,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    now,
+                    clegs.as_mut_ptr(),
+                    clegs.len(),
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| same(d, &c.1),
+        );
+    }
+    g.finish();
+
+    let ppolicy = Policy::default();
+    let cppolicy = partliq_policy::from(&ppolicy);
+    let block = 100u64;
+    let mut g = c.benchmark_group("ffi_run_unified_pipeline");
+    for u in &books {
+        pipeline_pair(
+            &mut g,
+            &u.b,
+            |st, ms, legs| {
+                run_unified_pipeline(black_box(&u.account()), 0, black_box(&u.book()), black_box(&ppolicy), st, ms, now, block, legs)
+                    .unwrap()
+            },
+            |st, ms, legs, out| {
+                c_unified!(
+                    partliq_run_unified_pipeline,
+                    u,
+                    0,
+                    black_box(&cppolicy),
+                    st,
+                    ms.as_mut_ptr(),
+                    ms.len(),
+                    now,
+                    block,
+                    legs.as_mut_ptr(),
+                    legs.len(),
+                    out
+                )
+            },
+        );
+    }
+    g.finish();
+
+    let dpolicy = |u: &Unified| DelistingPolicy { settlement_price: u.b.ps[0], fee: Ppm(10_000) };
+    let mut g = c.benchmark_group("ffi_settle_delisted");
+    for u in &books {
+        let n = u.positions.len();
+        let (policy, cpolicy) = (dpolicy(u), partliq_delisting_policy { settlement_price: u.b.ps[0].0, fee_ppm: 10_000, reserved: 0 });
+        let (mut scratch, mut settlements) = (vec![PerpPosition::default(); n], vec![PositionSettlement::default(); n]);
+        let (mut cafter, mut csettlements) = (vec![u.c_positions[0]; n], vec![partliq_position_settlement::default(); n]);
+        let mut out = partliq_pool_delisting::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                let (a, b) = (black_box(u.account()), black_box(u.book()));
+                settle_delisted(&a, 0, &b, 0, black_box(&policy), &u.ladder, &mut scratch, &mut settlements).unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_settle_delisted,
+                    u,
+                    0,
+                    0,
+                    black_box(&cpolicy),
+                    &u.c_ladder,
+                    cafter.as_mut_ptr(),
+                    n,
+                    csettlements.as_mut_ptr(),
+                    n,
+                    &mut out
+                );
+                ok(st, out)
+            },
+            |d, c| (d.settled as u32, partliq_unified_health::from(&d.health_after)) == (c.1.settled, c.1.health_after) && d.settled == 1,
+        );
+    }
+    g.finish();
+}
+
+/// Lending (Aave v3 rules) on a unified account of 10 SOL deposited
+/// (1,500 USD) against 1,400 USDC borrowed, Aave's testnet terms
+/// (threshold 86 %, bonus 5 %, protocol fee 10 %) on both assets: health
+/// factor 1,500 × 0.86 / 1,400 = 0.92, liquidatable. Lending reads the
+/// balances only; the C boundary still checks the positions, so the
+/// account carries the book's one or sixteen perps.
+fn lending(c: &mut Criterion) {
+    let terms = [LendingTerms::new(Ppm(860_000), Ppm(1_050_000), Ppm(100_000)); 2];
+    let cterms = [partliq_lending_terms {
+        liquidation_threshold_ppm: 860_000,
+        liquidation_bonus_ppm: 1_050_000,
+        protocol_fee_ppm: 100_000,
+        collateral_enabled: 1,
+        reserved: [0; 3],
+        base_exponent: 0,
+    }; 2];
+    let books: Vec<Unified> = unified_books()
+        .into_iter()
+        .map(|mut u| {
+            // 10 SOL = 10^10 lamports; 1,400 USDC in µUSD.
+            u.balances =
+                vec![AssetBalance { asset_index: 1, amount: 10_000_000_000 }, AssetBalance { asset_index: 0, amount: -1_400 * USD }];
+            u.c_balances =
+                u.balances.iter().map(|x| partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }).collect();
+            u
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("ffi_lending_health");
+    for u in &books {
+        let mut out = partliq_lending_account_health::default();
+        pair(
+            &mut g,
+            u.name,
+            || lending_health(black_box(&u.account()), black_box(&u.book()), black_box(&terms)).unwrap(),
+            || ok(c_unified!(partliq_lending_health, u, black_box(cterms.as_ptr()), cterms.len(), &mut out), out),
+            |d, c| partliq_lending_account_health::from(d) == c.1 && d.liquidatable,
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_plan_lending_liquidation");
+    for u in &books {
+        let mut flows = [partliq_asset_flow::default(); PARTLIQ_MAX_LENDING_FLOWS];
+        let mut out = partliq_lending_liquidation::default();
+        pair(
+            &mut g,
+            u.name,
+            || {
+                plan_lending_liquidation(black_box(&u.account()), black_box(&u.book()), black_box(&terms), 1, 0, black_box(i128::MAX))
+                    .unwrap()
+            },
+            || {
+                let st = c_unified!(
+                    partliq_plan_lending_liquidation,
+                    u,
+                    black_box(cterms.as_ptr()),
+                    cterms.len(),
+                    1,
+                    0,
+                    black_box(i64::MAX),
+                    flows.as_mut_ptr(),
+                    flows.len(),
+                    &mut out
+                );
+                ok(st, (out, flows[0]))
+            },
+            |d, c| {
+                let (l, f) = &c.1;
+                (d.debt_repaid, d.collateral_seized, d.flows().len())
+                    == (
+                        wide2(l.debt_repaid_hi, l.debt_repaid_lo),
+                        wide2(l.collateral_seized_hi, l.collateral_seized_lo),
+                        l.flow_count as usize,
+                    )
+                    && partliq_lending_account_health::from(&d.after) == l.after
+                    && partliq_asset_flow::from(&d.flows()[0]) == *f
+                    && d.debt_repaid > 0
+            },
+        );
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_least_debt_to_cover");
+    for u in &books {
+        let mut out = partliq_debt_to_cover::default();
+        pair(
+            &mut g,
+            u.name,
+            || least_debt_to_cover(black_box(&u.account()), black_box(&u.book()), black_box(&terms), 1, 0, black_box(64)).unwrap(),
+            || ok(c_unified!(partliq_least_debt_to_cover, u, black_box(cterms.as_ptr()), cterms.len(), 1, 0, black_box(64), &mut out), out),
+            |d, c| partliq_debt_to_cover::from(d) == c.1 && d.debt_to_cover > 0,
+        );
+    }
+    g.finish();
+}
+
 /// `n` short counterparties of a bankrupt long of 1 BTC, 0.1–1.6 BTC each,
 /// with spread profits and leverage (the ranking has work to do).
 fn adl_candidates(n: usize) -> Vec<AdlCandidate> {
@@ -902,5 +1641,18 @@ fn adl(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, health, sizing_and_plan, pricing_and_settlement, pipeline, adl, dydx_v4, unified);
+criterion_group!(
+    benches,
+    health,
+    sizing_and_plan,
+    pricing_and_settlement,
+    pipeline,
+    adl,
+    dydx_v4,
+    dydx_v4_helpers,
+    unified,
+    unified_legs,
+    unified_liquidation,
+    lending
+);
 criterion_main!(benches);
