@@ -7724,7 +7724,9 @@ partliq_status partliq_plan_liquidation_batch(const struct partliq_market *marke
  * its USDC quote quantums; its positions are ranges of `positions`. A
  * figure beyond `int64_t` is `PARTLIQ_STATUS_OVERFLOW` for that account.
  * Statuses and lengths as [`partliq_pool_health_batch`]; a position with a
- * non-zero reserved field gives its account `RESERVED_NOT_ZERO`.
+ * non-zero reserved field gives its account `RESERVED_NOT_ZERO`, a tier
+ * dYdX's `Validate` refuses `FRACTION_ABOVE_100_PERCENT` or `OUT_OF_RANGE`
+ * (as `partliq_dydx_subaccount_risk`).
  *
  * # Safety
  * As [`partliq_pool_health_batch`].
