@@ -871,6 +871,10 @@ fn dydx_batch_case(t: &mut Tokens<'_>) -> String {
         .iter()
         .map(|a| {
             part(batch_range(a, &positions).and_then(|ps| {
+                // A tier dYdX's `Validate` refuses is refused, in order.
+                for p in ps {
+                    p.perpetual.liquidity_tier.validate()?;
+                }
                 let r = d::subaccount_risk(i128::from(a.collateral.0), ps)?;
                 Ok(format!("{} {} {} {}", fits(r.mmr)?, fits(r.imr)?, fits(r.nc)?, u8::from(r.is_liquidatable())))
             }))
