@@ -330,7 +330,8 @@ fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, s1: i128) -> 
             // (truncated toward zero; the bracket stays exact).
             let step = i128::from(width).checked_mul(slo).and_then(|n| n.checked_div(den)).unwrap_or(i128::from(width / 2));
             let g = i128::from(lo).saturating_add(step);
-            u32::try_from(g.clamp(i128::from(lo).saturating_add(1), i128::from(hi).saturating_sub(1))).unwrap_or(mid)
+            // max then min, not `clamp` (whose bound assertion is a panic path).
+            u32::try_from(g.max(i128::from(lo).saturating_add(1)).min(i128::from(hi).saturating_sub(1))).unwrap_or(mid)
         };
         let mut probe = |m: u32, lo: &mut u32, hi: &mut u32, slo: &mut i128, shi: &mut i128| match slack_at(m) {
             Some(v) if v >= 0 => {

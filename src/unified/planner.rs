@@ -659,7 +659,7 @@ impl Ctx<'_, '_> {
             let defer = perps_last && perps == 1 && best < i128::MAX && small;
             let mut order = legs;
             if perps_last && !defer {
-                order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                rotate_front_to_back(order.get_mut(..count), perps)?;
             }
             let mut search = Search {
                 ctx: self,
@@ -697,8 +697,8 @@ impl Ctx<'_, '_> {
             if let Some(mut amounts) = search.found {
                 if defer {
                     // The deferred perp is booked after the other legs.
-                    order.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
-                    amounts.get_mut(..count).ok_or(Error::BufferTooSmall)?.rotate_left(perps);
+                    rotate_front_to_back(order.get_mut(..count), perps)?;
+                    rotate_front_to_back(amounts.get_mut(..count), perps)?;
                 }
                 found = Some((order, amounts));
             }
@@ -820,7 +820,11 @@ fn on_or_above(a: (i128, i128), b: (i128, i128), c: (i128, i128)) -> Result<bool
 /// Removes vertex `k` of the first `n` (the ones after it move down).
 fn remove_at(v: &mut [(i128, i128)], k: usize, n: usize) {
     if let Some(tail) = v.get_mut(k..n) {
-        tail.rotate_left(1.min(tail.len()));
+        // `rotate_left(1)` as two reversals (no bound assertion to reach).
+        if let Some((_, rest)) = tail.split_first_mut() {
+            rest.reverse();
+        }
+        tail.reverse();
     }
 }
 
@@ -859,7 +863,11 @@ impl Rate {
             return Ok(());
         }
         if let Some(tail) = v.get_mut(i..=n) {
-            tail.rotate_right(1.min(tail.len()));
+            // `rotate_right(1)` as two reversals (no bound assertion to reach).
+            tail.reverse();
+            if let Some((_, rest)) = tail.split_first_mut() {
+                rest.reverse();
+            }
         }
         *v.get_mut(i).ok_or(Error::OutOfRange)? = p;
         n = n.saturating_add(1);
@@ -1673,6 +1681,21 @@ fn evaluate(
         gain,
         measure: measure(&settlement, objective),
     }))
+}
+
+/// Moves the first `front` entries of `slice` (the perps, which the leg
+/// list holds first) after the others, keeping each group's order.
+/// `BufferTooSmall` when `slice` is absent or shorter than `front`. Three
+/// reversals (the front, the back, then the whole) instead of `rotate_left`,
+/// whose bound assertion would stay reachable from the C ABI as a panic path
+/// when the compiler does not inline it.
+fn rotate_front_to_back<T>(slice: Option<&mut [T]>, front: usize) -> Result<()> {
+    let slice = slice.ok_or(Error::BufferTooSmall)?;
+    let (head, tail) = slice.split_at_mut_checked(front).ok_or(Error::BufferTooSmall)?;
+    head.reverse();
+    tail.reverse();
+    slice.reverse();
+    Ok(())
 }
 
 #[cfg(test)]
