@@ -1691,9 +1691,8 @@ fn evaluate(
 /// when the compiler does not inline it.
 fn rotate_front_to_back<T>(slice: Option<&mut [T]>, front: usize) -> Result<()> {
     let slice = slice.ok_or(Error::BufferTooSmall)?;
-    let (head, tail) = slice.split_at_mut_checked(front).ok_or(Error::BufferTooSmall)?;
-    head.reverse();
-    tail.reverse();
+    slice.get_mut(..front).ok_or(Error::BufferTooSmall)?.reverse();
+    slice.get_mut(front..).ok_or(Error::BufferTooSmall)?.reverse();
     slice.reverse();
     Ok(())
 }
