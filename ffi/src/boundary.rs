@@ -467,37 +467,51 @@ impl<'a> PoolRef<'a> {
 // ---------------------------------------------------------------------------
 // The unified account and its book.
 
-/// The flat book arguments of a unified account (`markets, markets_len,
-/// prices, prices_len, funding_indexes, funding_indexes_len, perp_risk,
-/// perp_risk_len, assets, assets_len, asset_prices, asset_prices_len`), each
-/// array checked (`array_in!`), as a [`BookArgs`]; its `view()` makes the
-/// checks of the values.
-macro_rules! book_in {
+/// The flat arguments of a unified account and its book, in the ABI's order
+/// (the book: `markets, markets_len, prices, prices_len, funding_indexes,
+/// funding_indexes_len, perp_risk, perp_risk_len, assets, assets_len,
+/// asset_prices, asset_prices_len`; the account: `balances, balances_len,
+/// positions, positions_len`), each array checked in that order
+/// (`array_in!`), as a [`UnifiedArgs`]; its `view()` makes the checks of the
+/// values. Invoked with braces (`unified_in! { … }`), so that the sixteen
+/// names stay on two lines.
+macro_rules! unified_in {
     (
         $markets:expr, $markets_len:expr, $prices:expr, $prices_len:expr, $funding:expr, $funding_len:expr,
-        $risk:expr, $risk_len:expr, $assets:expr, $assets_len:expr, $asset_prices:expr, $asset_prices_len:expr
+        $risk:expr, $risk_len:expr, $assets:expr, $assets_len:expr, $asset_prices:expr, $asset_prices_len:expr,
+        $balances:expr, $balances_len:expr, $positions:expr, $positions_len:expr $(,)?
     ) => {
-        $crate::boundary::BookArgs {
-            markets: array_in!($markets, $markets_len),
-            prices: array_in!($prices, $prices_len),
-            funding_indexes: array_in!($funding, $funding_len),
-            perp_risk: array_in!($risk, $risk_len),
-            assets: array_in!($assets, $assets_len),
-            asset_prices: array_in!($asset_prices, $asset_prices_len),
+        $crate::boundary::UnifiedArgs {
+            book: $crate::boundary::BookArgs {
+                markets: array_in!($markets, $markets_len),
+                prices: array_in!($prices, $prices_len),
+                funding_indexes: array_in!($funding, $funding_len),
+                perp_risk: array_in!($risk, $risk_len),
+                assets: array_in!($assets, $assets_len),
+                asset_prices: array_in!($asset_prices, $asset_prices_len),
+            },
+            account: $crate::boundary::UnifiedAccountArgs {
+                balances: array_in!($balances, $balances_len),
+                positions: array_in!($positions, $positions_len),
+            },
         }
     };
 }
 
-/// The flat unified account arguments (`balances, balances_len, positions,
-/// positions_len`), each array checked (`array_in!`), as a
-/// [`UnifiedAccountArgs`]; its `view()` makes the checks of the values.
-macro_rules! unified_account_in {
-    ($balances:expr, $balances_len:expr, $positions:expr, $positions_len:expr) => {
-        $crate::boundary::UnifiedAccountArgs {
-            balances: array_in!($balances, $balances_len),
-            positions: array_in!($positions, $positions_len),
-        }
-    };
+/// The caller's unified account and book arguments, their pointers and
+/// lengths checked (`unified_in!`).
+pub(crate) struct UnifiedArgs<'a> {
+    pub(crate) book: BookArgs<'a>,
+    pub(crate) account: UnifiedAccountArgs<'a>,
+}
+
+impl<'a> UnifiedArgs<'a> {
+    /// The book and the account as the core sees them, read in place, once
+    /// the ABI's checks of their values pass, in argument order: the book's
+    /// (`BookArgs::view`), then the account's (`UnifiedAccountArgs::view`).
+    pub(crate) fn view(&self) -> Result<(MarginBook<'a>, UnifiedAccount<'a>), partliq_status> {
+        Ok((self.book.view()?, self.account.view()?))
+    }
 }
 
 /// The caller's book arguments, their pointers and lengths checked.

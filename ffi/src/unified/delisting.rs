@@ -196,28 +196,16 @@ pub unsafe extern "C" fn partliq_settle_delisted(
     settlements_len: usize,
     out: *mut partliq_pool_delisting,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let policy = struct_in!(policy);
     let ladder = struct_in!(ladder);
     let positions_after = array_out!(positions_after, positions_after_len);
     let settlements = array_out!(settlements, settlements_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     if policy.reserved != 0 {
         return PARTLIQ_STATUS_RESERVED_NOT_ZERO;
     }

@@ -247,25 +247,13 @@ pub unsafe extern "C" fn partliq_unified_pool_health(
     ladder: *const partliq_margin_ladder,
     out: *mut partliq_unified_health,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let ladder = struct_in!(ladder);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let ladder = check!(ladder.cast_ref());
     let pool = check!(index(pool_index));
     let h = check!(pool_health_core(&account, pool, &book, ladder));
@@ -302,25 +290,13 @@ pub unsafe extern "C" fn partliq_unified_account_health(
     ladder: *const partliq_margin_ladder,
     out: *mut partliq_unified_health,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let ladder = struct_in!(ladder);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let ladder = check!(ladder.cast_ref());
     let h = check!(account_health_core(&account, &book, ladder));
     write_out!(out, partliq_unified_health::from(&h));

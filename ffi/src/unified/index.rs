@@ -32,12 +32,12 @@ use partliq::asset::AssetBalance;
 use partliq::num::Price;
 use partliq::scan::ScanEnd;
 use partliq::unified::{
-    candidates_on, crossed_on, MarginBook, MarginLadder, MoveSide, PerpPosition, PriceMove, UnifiedIndex, UnifiedIndexEntry,
-    UnifiedScanAccount, UnifiedScanHit, UnifiedScanner,
+    candidates_on, crossed_on, MarginBook, MarginLadder, MoveSide, PerpPosition, PriceMove, UnifiedAccount, UnifiedIndex,
+    UnifiedIndexEntry, UnifiedScanAccount, UnifiedScanHit, UnifiedScanner,
 };
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
-use crate::boundary::{Castable, OK};
+use crate::boundary::{out_ok, ref_in, slice_in, Castable, UnifiedArgs, OK};
 use crate::index::partliq_index_query;
 use crate::market::partliq_market;
 use crate::scan::{partliq_scan_end, partliq_scan_outcome};
@@ -260,9 +260,47 @@ fn account_view<'a>(
     account: u32,
     balances: &'a [AssetBalance],
     positions: &'a [PerpPosition],
-) -> Result<partliq::unified::UnifiedAccount<'a>, partliq_status> {
+) -> Result<UnifiedAccount<'a>, partliq_status> {
     let a = accounts.get(account as usize).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
     a.view(balances, positions).map_err(status_of)
+}
+
+/// The arguments `partliq_unified_index_insert_account` and
+/// `partliq_unified_index_rekey_account` share, after their book and flat
+/// account arrays (`unified_in!`), checked in their order: the accounts
+/// array, the ladder, the out-pointers, the memory's header, the book's and
+/// the flat account's values, the accounts', the ladder's; then account
+/// `account` of the batch (`account_view`). Returns the book, the account
+/// and the ladder to key with.
+///
+/// # Safety
+/// `mem` is NULL or valid for reads of `len` bytes of initialised memory;
+/// `accounts` is NULL (only with `accounts_len` 0) or points to that many
+/// initialised accounts, and `ladder` is NULL or points to an initialised
+/// ladder, both valid for `'a`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn keyed_account<'a, const OUTS: usize>(
+    mem: *mut c_void,
+    len: usize,
+    account: u32,
+    args: &UnifiedArgs<'a>,
+    accounts: *const partliq_unified_scan_account,
+    accounts_len: usize,
+    ladder: *const partliq_margin_ladder,
+    outs: [*mut u64; OUTS],
+) -> Result<(MarginBook<'a>, UnifiedAccount<'a>, &'a MarginLadder), partliq_status> {
+    // SAFETY: the caller's contract.
+    let accounts = unsafe { slice_in(accounts, accounts_len)? };
+    // SAFETY: the caller's contract.
+    let ladder = unsafe { ref_in(ladder)? };
+    outs.into_iter().try_for_each(out_ok)?;
+    // SAFETY: the caller's contract (the header is checked first).
+    unsafe { header_of(mem.cast_const(), len)? };
+    let (book, flat) = args.view()?;
+    let accounts: &[UnifiedScanAccount] = Castable::cast_slice(accounts)?;
+    let ladder: &MarginLadder = ladder.cast_ref()?;
+    let view = account_view(accounts, account, flat.balances, flat.positions)?;
+    Ok((book, view, ladder))
 }
 
 // ---------------------------------------------------------------------------
@@ -374,31 +412,12 @@ pub unsafe extern "C" fn partliq_unified_index_insert_account(
     ladder: *const partliq_margin_ladder,
     out_inserted: *mut u64,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let flat = unified_account_in!(balances, balances_len, positions, positions_len);
-    let accounts = array_in!(accounts, accounts_len);
-    let ladder = struct_in!(ladder);
-    out!(out_inserted);
-    // SAFETY: the function's contract (the header is checked first).
-    check!(unsafe { header_of(mem.cast_const(), len) });
-    let book: MarginBook<'_> = check!(book.view());
-    let flat = check!(flat.view());
-    let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
-    let ladder: &MarginLadder = check!(ladder.cast_ref());
-    let view = check!(account_view(accounts, account, flat.balances, flat.positions));
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
+    // SAFETY: the function's contract.
+    let (book, view, ladder) = check!(unsafe { keyed_account(mem, len, account, &args, accounts, accounts_len, ladder, [out_inserted]) });
     // SAFETY: the function's contract.
     let n = check!(unsafe { with_index(mem, len, |ix| ix.insert_account(account, &view, &book, ladder).map_err(status_of)) });
     write_out!(out_inserted, n as u64);
@@ -441,32 +460,13 @@ pub unsafe extern "C" fn partliq_unified_index_rekey_account(
     out_removed: *mut u64,
     out_inserted: *mut u64,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let flat = unified_account_in!(balances, balances_len, positions, positions_len);
-    let accounts = array_in!(accounts, accounts_len);
-    let ladder = struct_in!(ladder);
-    out!(out_removed);
-    out!(out_inserted);
-    // SAFETY: the function's contract (the header is checked first).
-    check!(unsafe { header_of(mem.cast_const(), len) });
-    let book: MarginBook<'_> = check!(book.view());
-    let flat = check!(flat.view());
-    let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
-    let ladder: &MarginLadder = check!(ladder.cast_ref());
-    let view = check!(account_view(accounts, account, flat.balances, flat.positions));
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
+    // SAFETY: the function's contract.
+    let (book, view, ladder) =
+        check!(unsafe { keyed_account(mem, len, account, &args, accounts, accounts_len, ladder, [out_removed, out_inserted]) });
     // SAFETY: the function's contract.
     let (removed, inserted) =
         check!(unsafe { with_index(mem, len, |ix| ix.rekey_account(account, &view, &book, ladder).map_err(status_of)) });
@@ -681,28 +681,16 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     hits_len: usize,
     out: *mut partliq_scan_outcome,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let flat = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let accounts = array_in!(accounts, accounts_len);
     let entries = array_in!(entries, entries_len);
     let ladder = struct_in!(ladder);
     let hits = array_out!(hits, hits_len);
     out!(out);
-    let book: MarginBook<'_> = check!(book.view());
-    let flat = check!(flat.view());
+    let (book, flat) = check!(args.view());
     let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
     let entries: &[UnifiedIndexEntry] = check!(Castable::cast_slice(entries));
     let ladder: &MarginLadder = check!(ladder.cast_ref());

@@ -327,27 +327,15 @@ pub unsafe extern "C" fn partliq_unified_settle_leg(
     leg: *const partliq_unified_leg,
     out: *mut partliq_leg_settlement,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let asset_fees = array_in!(asset_fees, asset_fees_len);
     let terms = struct_in!(terms);
     let leg = struct_in!(leg);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(terms_of(asset_fees, terms));
     let leg = check!(leg.cast_ref());
     let pool = check!(index(pool_index));
@@ -405,27 +393,15 @@ pub unsafe extern "C" fn partliq_unified_size_leg(
     leg: *const partliq_unified_leg,
     out: *mut partliq_leg_sizing,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let asset_fees = array_in!(asset_fees, asset_fees_len);
     let terms = struct_in!(terms);
     let leg = struct_in!(leg);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(terms_of(asset_fees, terms));
     let leg = check!(leg.cast_ref());
     let pool = check!(index(pool_index));

@@ -447,25 +447,13 @@ pub unsafe extern "C" fn partliq_lending_health(
     terms_len: usize,
     out: *mut partliq_lending_account_health,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let terms = array_in!(terms, terms_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(Castable::cast_slice(terms));
     let h = check!(health_core(&account, &book, terms));
     write_out!(out, h);
@@ -524,26 +512,14 @@ pub unsafe extern "C" fn partliq_plan_lending_liquidation(
     flows_len: usize,
     out: *mut partliq_lending_liquidation,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let terms = array_in!(terms, terms_len);
     let flows = array_out!(flows, flows_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(Castable::cast_slice(terms));
     let pair = (collateral_asset, debt_asset);
     let l = check!(plan_core(&account, &book, terms, pair, cover_of(debt_to_cover), flows));
@@ -592,25 +568,13 @@ pub unsafe extern "C" fn partliq_least_debt_to_cover(
     scan_limit: u32,
     out: *mut partliq_debt_to_cover,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let terms = array_in!(terms, terms_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(Castable::cast_slice(terms));
     let least = check!(least_core(&account, &book, terms, (collateral_asset, debt_asset), scan_limit));
     write_out!(out, least);

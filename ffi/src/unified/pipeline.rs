@@ -85,21 +85,10 @@ pub unsafe extern "C" fn partliq_run_unified_pipeline(
     legs_len: usize,
     out: *mut partliq_decision,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let policy = struct_in!(policy);
     let account_state = struct_inout!(account_state);
     let market_states = array_out!(market_states, market_states_len);
@@ -107,8 +96,7 @@ pub unsafe extern "C" fn partliq_run_unified_pipeline(
     out!(out);
     let policy = check!(policy.to_core());
     let mut state = check!(account_state.to_core());
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let pool = check!(index(pool_index));
     let decision = check!(unified_pipeline_core(&account, pool, &book, &policy, &mut state, market_states, now, block, legs));
     // The core wrote the legs and the market states (on success only);
@@ -234,29 +222,17 @@ pub unsafe extern "C" fn partliq_run_unified_liquidation(
     legs_len: usize,
     out: *mut partliq_unified_decision,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let asset_fees = array_in!(asset_fees, asset_fees_len);
     let policy = struct_in!(policy);
     let asset_tiers = array_in!(asset_tiers, asset_tiers_len);
     let market_tiers = array_in!(market_tiers, market_tiers_len);
     let legs = array_out!(legs, legs_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let core_policy = check!(liquidation_policy_of(asset_fees, policy, asset_tiers, market_tiers));
     let in_liquidation = check!(decode::<Flag>(in_liquidation));
     let pool = check!(index(pool_index));
@@ -348,21 +324,10 @@ pub unsafe extern "C" fn partliq_run_guarded_unified_liquidation(
     legs_len: usize,
     out: *mut partliq_unified_decision,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let market_feeds = array_in!(market_feeds, market_feeds_len);
     let asset_feeds = array_in!(asset_feeds, asset_feeds_len);
     let guard = struct_in!(guard);
@@ -372,8 +337,7 @@ pub unsafe extern "C" fn partliq_run_guarded_unified_liquidation(
     let market_tiers = array_in!(market_tiers, market_tiers_len);
     let legs = array_out!(legs, legs_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let guard = check!(guard.to_core());
     let market_feeds = check!(Castable::cast_slice(market_feeds));
     let asset_feeds = check!(Castable::cast_slice(asset_feeds));

@@ -158,29 +158,17 @@ pub unsafe extern "C" fn partliq_unified_plan_liquidation(
     legs_len: usize,
     out: *mut partliq_unified_plan,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let account = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let asset_fees = array_in!(asset_fees, asset_fees_len);
     let terms = struct_in!(terms);
     let asset_tiers = array_in!(asset_tiers, asset_tiers_len);
     let market_tiers = array_in!(market_tiers, market_tiers_len);
     let legs = array_out!(legs, legs_len);
     out!(out);
-    let book = check!(book.view());
-    let account = check!(account.view());
+    let (book, account) = check!(args.view());
     let terms = check!(terms_of(asset_fees, terms));
     let objective = check!(decode::<partliq_plan_objective>(objective));
     let ordering = check!(decode::<partliq_leg_ordering>(ordering));

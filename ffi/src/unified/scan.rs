@@ -8,9 +8,7 @@
 //! a pool not healthy or at the ladder's liquidation rung or worse.
 
 use partliq::scan::ScanEnd;
-use partliq::unified::{
-    MarginBook, MarginLadder, PerpPosition, UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanOutcome, UnifiedScanner,
-};
+use partliq::unified::{MarginLadder, PerpPosition, UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanOutcome, UnifiedScanner};
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::boundary::{Castable, OK};
@@ -191,27 +189,15 @@ pub unsafe extern "C" fn partliq_unified_scan(
     hits_len: usize,
     out: *mut partliq_unified_scan_outcome,
 ) -> partliq_status {
-    let book = book_in!(
-        markets,
-        markets_len,
-        prices,
-        prices_len,
-        funding_indexes,
-        funding_indexes_len,
-        perp_risk,
-        perp_risk_len,
-        assets,
-        assets_len,
-        asset_prices,
-        asset_prices_len
-    );
-    let flat = unified_account_in!(balances, balances_len, positions, positions_len);
+    let args = unified_in! {
+        markets, markets_len, prices, prices_len, funding_indexes, funding_indexes_len, perp_risk, perp_risk_len,
+        assets, assets_len, asset_prices, asset_prices_len, balances, balances_len, positions, positions_len
+    };
     let accounts = array_in!(accounts, accounts_len);
     let ladder = struct_in!(ladder);
     let hits = array_out!(hits, hits_len);
     out!(out);
-    let book: MarginBook<'_> = check!(book.view());
-    let flat = check!(flat.view());
+    let (book, flat) = check!(args.view());
     let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
     let ladder: &MarginLadder = check!(ladder.cast_ref());
     // A start beyond `usize` is past every account.
@@ -229,7 +215,7 @@ pub unsafe extern "C" fn partliq_unified_scan(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use partliq::unified::UnifiedAccount;
+    use partliq::unified::{MarginBook, UnifiedAccount};
 
     /// The quote asset at par.
     fn par() -> partliq_asset {
