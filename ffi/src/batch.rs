@@ -108,7 +108,7 @@ impl partliq_batch_dydx_position {
     /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
     /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`,
     /// `OUT_OF_RANGE`), as `partliq_dydx_subaccount_risk` refuses.
-    fn to_core(self) -> Result<DydxPosition, partliq_status> {
+    pub(crate) fn to_core(self) -> Result<DydxPosition, partliq_status> {
         if self.reserved != 0 {
             return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
@@ -597,6 +597,45 @@ mod tests {
         // SAFETY: every pointer is valid for its length, or NULL with the length the test means.
         let r = unsafe { partliq_dydx_subaccount_risk_batch(accts.as_ptr(), 3, null(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 3) };
         assert_eq!(r, PARTLIQ_STATUS_NULL_POINTER);
+    }
+
+    /// Each position in turn, as `partliq_dydx_subaccount_risk`: the first
+    /// position's risk overflows (a price of `i64::MAX × 10^30` quote
+    /// quantums a quantum), the second's tier is one dYdX's `Validate`
+    /// refuses (an initial margin of 110 %): the overflow, not the tier's
+    /// `FRACTION_ABOVE_100_PERCENT` (the cross-language table's reference
+    /// agrees: `cases::dydx_batch_reference_takes_positions_in_order`).
+    #[test]
+    fn dydx_batch_takes_positions_in_order() {
+        let p = partliq_batch_dydx_position {
+            initial_margin_ppm: 200_000,
+            maintenance_fraction_ppm: 500_000,
+            quantums: 1,
+            ..Default::default()
+        };
+        let positions = [
+            partliq_batch_dydx_position { price: i64::MAX as u64, price_exponent: 30, ..p },
+            partliq_batch_dydx_position {
+                atomic_resolution: -8,
+                initial_margin_ppm: 1_100_000,
+                price: 5_000_000_000,
+                price_exponent: -5,
+                ..p
+            },
+        ];
+        let account = partliq_batch_account { collateral: 0, first_position: 0, position_count: 2 };
+        let (mut out, mut st) = ([partliq_batch_dydx_risk::default()], [u32::MAX]);
+        // SAFETY: every pointer is valid for its length.
+        let r = unsafe { partliq_dydx_subaccount_risk_batch(&account, 1, positions.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 1) };
+        assert_eq!((r, st[0]), (OK, PARTLIQ_STATUS_OVERFLOW));
+        assert_eq!(out[0], partliq_batch_dydx_risk::default(), "no figures for a refused account");
+        // Either position alone: its own status.
+        for (i, want) in [(0, PARTLIQ_STATUS_OVERFLOW), (1, PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT)] {
+            let one = partliq_batch_account { first_position: i, position_count: 1, ..account };
+            // SAFETY: every pointer is valid for its length.
+            let r = unsafe { partliq_dydx_subaccount_risk_batch(&one, 1, positions.as_ptr(), 2, out.as_mut_ptr(), st.as_mut_ptr(), 1) };
+            assert_eq!((r, st[0]), (OK, want), "position {i}");
+        }
     }
 
     /// The batch's whole-account 64-bit loop against the checked loop it

@@ -1,7 +1,8 @@
 //! The Rust reference runner of the cross-language table
 //! (`ffi-tests/cases/cases.txt`, format in `gen_cases.py`): computes every
-//! case with the **core** Rust API (not through the C ABI) and checks the
-//! output, byte for byte, against `ffi-tests/cases/expected.txt`, which the
+//! case with the **core** Rust API (not through the C ABI; only the dYdX
+//! batch's positions are built by the ABI's own conversion, so that their
+//! refusals come in the batch's order) and checks the output, byte for byte, against `ffi-tests/cases/expected.txt`, which the
 //! C, Go and Java runners (through the C ABI) must reproduce too.
 //!
 //! `PARTLIQ_BLESS=1 cargo test -p partliq-ffi --lib cases::` rewrites expected.txt.
@@ -14,6 +15,8 @@ use std::vec::Vec;
 use partliq::escalation::{InsuranceFundBook, InsuranceFunds};
 use partliq::unified::*;
 use partliq::*;
+
+use crate::status::{partliq_status, status_of};
 
 struct Tokens<'a>(core::str::SplitWhitespace<'a>);
 
@@ -772,9 +775,14 @@ fn batch_range<'p, T>(a: &ScanAccount, positions: &'p [T]) -> core::result::Resu
 
 /// One account's part of a batch's line: its status, then its figures when OK.
 fn part(r: core::result::Result<String, Error>) -> String {
+    status_part(r.map_err(status_of))
+}
+
+/// One account's part of a batch's line from a status (`part`).
+fn status_part(r: core::result::Result<String, partliq_status>) -> String {
     match r {
         Ok(s) => format!("0 {s}"),
-        Err(e) => format!("{}", e as u32),
+        Err(e) => format!("{e}"),
     }
 }
 
@@ -840,42 +848,47 @@ fn plan_batch_case(t: &mut Tokens<'_>, markets: &[Market], prices: &[Price], pos
 
 /// A dYdX batch: each subaccount's `subaccount_risk` on its range, figures
 /// beyond 64 bits `OVERFLOW` (what `partliq_dydx_subaccount_risk_batch`
-/// must give).
+/// must give). The positions are built by the batch's own conversion
+/// (`partliq_batch_dydx_position::to_core`, which refuses a tier dYdX's
+/// `Validate` refuses), in their order.
 fn dydx_batch_case(t: &mut Tokens<'_>) -> String {
+    use crate::batch::partliq_batch_dydx_position;
     use partliq::venues::dydx_v4 as d;
     let n = t.int();
-    let positions: Vec<d::DydxPosition> = (0..n)
+    let positions: Vec<partliq_batch_dydx_position> = (0..n)
         .map(|_| {
             let v: Vec<i64> = (0..10).map(|_| t.int()).collect();
-            d::DydxPosition {
-                perpetual: d::DydxPerpetual {
-                    id: 0,
-                    atomic_resolution: v[0] as i32,
-                    open_interest: i128::from(v[1]),
-                    liquidity_tier: d::LiquidityTier {
-                        initial_margin_ppm: v[2] as u32,
-                        maintenance_fraction_ppm: v[3] as u32,
-                        open_interest_lower_cap: v[4] as u64,
-                        open_interest_upper_cap: v[5] as u64,
-                    },
-                },
-                price: d::MarketPrice { price: v[6] as u64, exponent: v[7] as i32 },
-                quantums: i128::from(v[8]),
-                quote_balance: i128::from(v[9]),
+            partliq_batch_dydx_position {
+                perpetual_id: 0,
+                atomic_resolution: v[0] as i32,
+                open_interest: v[1],
+                initial_margin_ppm: v[2] as u32,
+                maintenance_fraction_ppm: v[3] as u32,
+                open_interest_lower_cap: v[4] as u64,
+                open_interest_upper_cap: v[5] as u64,
+                price: v[6] as u64,
+                price_exponent: v[7] as i32,
+                reserved: 0,
+                quantums: v[8],
+                quote_balance: v[9],
             }
         })
         .collect();
     let accounts = scan_accounts_of(t);
-    let fits = |x: i128| i64::try_from(x).map_err(|_| Error::Overflow);
+    let fits = |x: i128| i64::try_from(x).map_err(|_| status_of(Error::Overflow));
     let parts: Vec<String> = accounts
         .iter()
         .map(|a| {
-            part(batch_range(a, &positions).and_then(|ps| {
-                // A tier dYdX's `Validate` refuses is refused, in order.
-                for p in ps {
-                    p.perpetual.liquidity_tier.validate()?;
+            status_part(batch_range(a, &positions).map_err(status_of).and_then(|ps| {
+                // The positions up to the first the conversion refuses: the
+                // risk of those before it comes first, then the refusal,
+                // as the batch takes each position in turn.
+                let mut refused = None;
+                let core: Vec<d::DydxPosition> = ps.iter().map_while(|p| p.to_core().map_err(|e| refused = Some(e)).ok()).collect();
+                let r = d::subaccount_risk(i128::from(a.collateral.0), &core).map_err(status_of)?;
+                if let Some(e) = refused {
+                    return Err(e);
                 }
-                let r = d::subaccount_risk(i128::from(a.collateral.0), ps)?;
                 Ok(format!("{} {} {} {}", fits(r.mmr)?, fits(r.imr)?, fits(r.nc)?, u8::from(r.is_liquidatable())))
             }))
         })
@@ -1157,4 +1170,19 @@ fn cross_language_table() {
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap();
     assert!(expected == out, "Rust output differs from {expected_path}:\n{out}");
+}
+
+/// The dYdX batch's reference takes each position in turn, as the batch
+/// does (`batch::tests::dydx_batch_takes_positions_in_order`, the same
+/// subaccount): a subaccount whose first position's risk overflows (a price
+/// of `i64::MAX × 10^30` quote quantums a quantum) and whose second has a
+/// tier dYdX's `Validate` refuses (an initial margin of 110 %) is the
+/// overflow.
+#[test]
+fn dydx_batch_reference_takes_positions_in_order() {
+    let line = "dbatch_order dbatch M 0 P 0 C 0 S 0 A 2 \
+                0 0 200000 500000 0 0 9223372036854775807 30 1 0 \
+                -8 0 1100000 500000 0 0 5000000000 -5 1 0 \
+                1 0 0 2";
+    assert_eq!(run_case(line), format!("dbatch_order 0 {}", status_of(Error::Overflow)));
 }
