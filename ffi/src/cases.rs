@@ -2,8 +2,9 @@
 //! (`ffi-tests/cases/cases.txt`, format in `gen_cases.py`): computes every
 //! case with the **core** Rust API (not through the C ABI; only the dYdX
 //! batch's positions are built by the ABI's own conversion, so that their
-//! refusals come in the batch's order) and checks the output, byte for byte, against `ffi-tests/cases/expected.txt`, which the
-//! C, Go and Java runners (through the C ABI) must reproduce too.
+//! refusals come in the batch's order) and checks the output, byte for
+//! byte, against `ffi-tests/cases/expected.txt`, which the C, Go and Java
+//! runners (through the C ABI) must reproduce too.
 //!
 //! `PARTLIQ_BLESS=1 cargo test -p partliq-ffi --lib cases::` rewrites expected.txt.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::panic)]
