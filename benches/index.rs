@@ -28,7 +28,9 @@
 //! asset's price both 1 % lower: the candidates (`key ≤ 10,000` on the
 //! fall side) confirmed with the exact unified health versus the unified
 //! scan of every pool, and per crossing pool against `unified_pool_health`
-//! of the same pools.
+//! of the same pools; and keying alone (`unified_index_keying`: the three
+//! move keys of each of 10,000 of those accounts, first, so that a filter
+//! on it times it before the other groups build their populations).
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod common;
@@ -163,36 +165,6 @@ fn index(c: &mut Criterion) {
     g.finish();
 }
 
-/// 1,000,000 unified accounts: a deposit of a weighted asset (BTC-like,
-/// in sats, price in cents, weights 90 / 95 % and 110 / 105 %), a borrow
-/// of the quote asset at par and one cross perp, half long and half short,
-/// whose maintenance margin runs out somewhere within 50 % of the mark; the
-/// deposit backs a random share of it.
-fn unified_population(n: usize, seed: u64) -> (Vec<UnifiedScanAccount>, Vec<AssetBalance>, Vec<PerpPosition>) {
-    let mut rng = Rng(seed);
-    let (mut accounts, mut balances, mut positions) = (Vec::with_capacity(n), Vec::with_capacity(2 * n), Vec::with_capacity(n));
-    for i in 0..n {
-        let units = 1_000_000 + rng.below(99_000_000) as i64;
-        let long = i % 2 == 0;
-        let notional = units as i128 * MARK as i128 / 10_000;
-        let d = 1 + rng.below(500_000) as i128;
-        // The perp alone as in `population`; then part of its quote balance
-        // moved into a deposit worth as much (at 95 % weight) and a borrow.
-        let qb =
-            if long { -(notional * (1_000_000 - d) / 1_000_000) * 95 / 100 } else { notional * (1_000_000 + d) / 1_000_000 * 105 / 100 };
-        // A deposit worth 0–20 % of the notional (sats: value = sats × price
-        // × 10⁻⁴ µUSD) and a borrow of what it backs at 95 %.
-        let deposit_value = rng.below(1_000) as i128 * notional / 5_000;
-        let deposit = deposit_value * 10_000 / MARK as i128;
-        let borrow = deposit * MARK as i128 / 10_000 * 95 / 100;
-        balances.push(AssetBalance { asset_index: 1, amount: deposit as i64 });
-        balances.push(AssetBalance { asset_index: 0, amount: -(borrow as i64) });
-        positions.push(PerpPosition::cross(0, Size(if long { units } else { -units }), Quote(qb as i64)));
-        accounts.push(UnifiedScanAccount { first_balance: 2 * i as u32, balance_count: 2, first_position: i as u32, position_count: 1 });
-    }
-    (accounts, balances, positions)
-}
-
 fn unified_index(c: &mut Criterion) {
     let markets = [single_tier()];
     let assets = [Asset::at_par(0), Asset::weighted(-4, (Ppm(900_000), Ppm(950_000)), (Ppm(1_100_000), Ppm(1_050_000)))];
@@ -201,7 +173,7 @@ fn unified_index(c: &mut Criterion) {
     let reference = MarginBook { assets: &assets, asset_prices: &a0, ..MarginBook::perps(&markets, &p0) };
     let now = MarginBook { assets: &assets, asset_prices: &a1, ..MarginBook::perps(&markets, &p1) };
     let ladder = MarginLadder::STANDARD;
-    let (accounts, balances, positions) = unified_population(n(), 11);
+    let (accounts, balances, positions) = unified_population(n(), MARK, 11);
     let (mut d, mut u, mut b) =
         (vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()], vec![UnifiedIndexEntry::default(); n()]);
     let mut ix = UnifiedIndex::new(&mut d, &mut u, &mut b);
@@ -267,5 +239,40 @@ fn unified_index(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, index, unified_index);
+/// Keying alone: the three move keys (`pool_keys`) of each pool of 10,000
+/// accounts of the unified population above, against the reference book —
+/// what bulk building and every re-key pay per account before the entries
+/// go in. Criterion's figure is for the 10,000 accounts (its throughput
+/// line gives accounts a second). It runs first: `cargo bench --bench index
+/// -- unified_index_keying` times only it (the other groups' populations
+/// are still built after it).
+fn unified_keying(c: &mut Criterion) {
+    let markets = [single_tier()];
+    let assets = [Asset::at_par(0), Asset::weighted(-4, (Ppm(900_000), Ppm(950_000)), (Ppm(1_100_000), Ppm(1_050_000)))];
+    let (p0, a0) = ([Price(MARK)], [Price(1), Price(MARK)]);
+    let reference = MarginBook { assets: &assets, asset_prices: &a0, ..MarginBook::perps(&markets, &p0) };
+    let ladder = MarginLadder::STANDARD;
+    let n = 10_000;
+    let (accounts, balances, positions) = unified_population(n, MARK, 11);
+    let views: Vec<UnifiedAccount<'_>> = accounts.iter().map(|a| a.view(&balances, &positions).unwrap()).collect();
+    let key_all = || {
+        let mut sum = 0u64;
+        for v in &views {
+            for k in 0..v.pool_count() {
+                let keys = pool_keys(&v.pool(k).unwrap(), black_box(&reference), &ladder);
+                sum = sum.wrapping_add(u64::from(keys.down) ^ u64::from(keys.up) << 1 ^ u64::from(keys.both) << 2);
+            }
+        }
+        sum
+    };
+    let per = median_ns(5, key_all) / n as f64;
+    println!("unified_index_keying: {n} accounts, median of 5: {per:.0} ns an account (three keys)");
+    let mut g = c.benchmark_group("unified_index_keying");
+    g.sample_size(10);
+    g.throughput(criterion::Throughput::Elements(n as u64));
+    g.bench_function("pool_keys_10k", |b| b.iter(key_all));
+    g.finish();
+}
+
+criterion_group!(benches, unified_keying, index, unified_index);
 criterion_main!(benches);

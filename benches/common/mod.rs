@@ -3,6 +3,7 @@
 //! micro-USD (`notional = size × price × 10^-4`).
 #![allow(dead_code)]
 
+use partliq::unified::{PerpPosition, UnifiedScanAccount};
 use partliq::*;
 
 /// 1 USD in quote units.
@@ -140,4 +141,35 @@ pub fn population(n: usize, mark: i64, spread_ppm: u64, funded_ppm: u64, seed: u
         accounts.push(ScanAccount { collateral: Quote(0), first_position: i as u32, position_count: 1 });
     }
     (accounts, positions)
+}
+
+/// `n` unified accounts (the `index` bench's 1,000,000) at mark `mark`: a
+/// deposit of a weighted asset (BTC-like, in sats, price in cents, weights
+/// 90 / 95 % and 110 / 105 %, priced at the mark), a borrow
+/// of the quote asset at par and one cross perp, half long and half short,
+/// whose maintenance margin runs out somewhere within 50 % of the mark; the
+/// deposit backs a random share of it.
+pub fn unified_population(n: usize, mark: i64, seed: u64) -> (Vec<UnifiedScanAccount>, Vec<AssetBalance>, Vec<PerpPosition>) {
+    let mut rng = Rng(seed);
+    let (mut accounts, mut balances, mut positions) = (Vec::with_capacity(n), Vec::with_capacity(2 * n), Vec::with_capacity(n));
+    for i in 0..n {
+        let units = 1_000_000 + rng.below(99_000_000) as i64;
+        let long = i % 2 == 0;
+        let notional = units as i128 * mark as i128 / 10_000;
+        let d = 1 + rng.below(500_000) as i128;
+        // The perp alone as in `population`; then part of its quote balance
+        // moved into a deposit worth as much (at 95 % weight) and a borrow.
+        let qb =
+            if long { -(notional * (1_000_000 - d) / 1_000_000) * 95 / 100 } else { notional * (1_000_000 + d) / 1_000_000 * 105 / 100 };
+        // A deposit worth 0–20 % of the notional (sats: value = sats × price
+        // × 10⁻⁴ µUSD) and a borrow of what it backs at 95 %.
+        let deposit_value = rng.below(1_000) as i128 * notional / 5_000;
+        let deposit = deposit_value * 10_000 / mark as i128;
+        let borrow = deposit * mark as i128 / 10_000 * 95 / 100;
+        balances.push(AssetBalance { asset_index: 1, amount: deposit as i64 });
+        balances.push(AssetBalance { asset_index: 0, amount: -(borrow as i64) });
+        positions.push(PerpPosition::cross(0, Size(if long { units } else { -units }), Quote(qb as i64)));
+        accounts.push(UnifiedScanAccount { first_balance: 2 * i as u32, balance_count: 2, first_position: i as u32, position_count: 1 });
+    }
+    (accounts, balances, positions)
 }

@@ -1,4 +1,4 @@
-//! Thirty-eight of the C entry points that take positions — the perp
+//! Fifty-two of the C entry points: thirty-eight that take positions — the perp
 //! pool's health, sizing, planning, pricing, settlement, backstop,
 //! pipelines (plain, reserving, guarded) and batches, ADL ranking and
 //! deleveraging, dYdX's position and subaccount risk (and its batch) and
@@ -6,12 +6,15 @@
 //! insurance fund delta, notional limits, size delta), unified account and
 //! pool health, legs (sizing, settlement), planner, liquidation (plain,
 //! guarded), pipeline, delisting and pool count, lending health,
-//! liquidation and least debt to cover — each called through its
+//! liquidation and least debt to cover — and fourteen of the per-tick
+//! path: the batch scanner (scan, confirm), the perp liquidation-price
+//! index (insert, remove, re-key, candidates of a mark, crossed by a move)
+//! and the unified scan, price move, move index (insert, remove, re-key,
+//! candidates) and confirmation — each called through its
 //! `extern "C"` symbol from Rust (`partliq_ffi::partliq_*`) next to the
 //! direct core call on identical inputs, in the same run. Before timing,
 //! each pair is run once and the two results are asserted equal (`pair`).
-//! The README's performance section lists the entry points not measured
-//! yet.
+//! The README's performance section has the figures, run by run.
 //!
 //! **Goal:** each C ABI call ≤ 1.1× its direct call (the boundary's NULL,
 //! length, alignment and reserved-field checks, the decoding of enums and
@@ -23,7 +26,9 @@
 //! entry points take sixteen such accounts; ADL one or sixteen short
 //! counterparties. The pipeline's account and market states are reset
 //! before each call (both sides alike), so every iteration decides the
-//! same thing.
+//! same thing. The per-tick path runs on 1,000 accounts (the `scan` and
+//! `index` benches' populations), its scanner and indexes built once in
+//! both forms (asserted to hold the same entries).
 #![allow(missing_docs, unsafe_code, clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 // The benchmarks' shared markets and populations (the core's benches).
@@ -937,6 +942,49 @@ fn dydx_v4_helpers(c: &mut Criterion) {
     g.finish();
 }
 
+/// An asset in the C ABI's form.
+fn c_asset(a: &Asset) -> partliq_asset {
+    partliq_asset {
+        id: a.id,
+        quote_exponent: a.quote_exponent,
+        initial_asset_weight_ppm: a.initial_asset_weight.0,
+        maintenance_asset_weight_ppm: a.maintenance_asset_weight.0,
+        initial_liability_weight_ppm: a.initial_liability_weight.0,
+        maintenance_liability_weight_ppm: a.maintenance_liability_weight.0,
+        imf_factor_ppm: a.imf_factor.0,
+        reserved: 0,
+        imf_unit: a.imf_unit,
+    }
+}
+
+/// A balance in the C ABI's form.
+fn c_balance(x: &AssetBalance) -> partliq_asset_balance {
+    partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }
+}
+
+/// A perp position of a unified account in the C ABI's form.
+fn c_perp(p: &PerpPosition) -> partliq_perp_position {
+    partliq_perp_position {
+        market_index: p.market_index,
+        margin: p.margin as u32,
+        size: p.size.0,
+        quote_balance: p.quote_balance.0,
+        last_funding_index: p.last_funding_index,
+        open_bids: p.open_bids.0,
+        open_asks: p.open_asks.0,
+    }
+}
+
+/// A margin ladder in the C ABI's form.
+fn c_ladder(l: &MarginLadder) -> partliq_margin_ladder {
+    partliq_margin_ladder {
+        warning_ppm: l.warning_ppm,
+        reduce_only_ppm: l.reduce_only_ppm,
+        liquidation_ppm: l.liquidation_ppm,
+        backstop_ppm: l.backstop_ppm,
+    }
+}
+
 /// A unified account and its book in both forms: USDC at par and SOL
 /// (e = −9, weights 80 / 90 % and 120 / 110 %) at 150 USD; cross perp
 /// positions on the perp book's markets (funding index 0).
@@ -968,41 +1016,11 @@ impl Unified {
         let balances =
             vec![AssetBalance { asset_index: 1, amount: sol_lamports }, AssetBalance { asset_index: 0, amount: b.coll.0 - b.coll.0 / 3 }];
         let positions: Vec<PerpPosition> = b.pos.iter().map(|p| PerpPosition::cross(p.market_index, p.size, p.quote_balance)).collect();
-        let c_assets = assets
-            .iter()
-            .map(|a| partliq_asset {
-                id: a.id,
-                quote_exponent: a.quote_exponent,
-                initial_asset_weight_ppm: a.initial_asset_weight.0,
-                maintenance_asset_weight_ppm: a.maintenance_asset_weight.0,
-                initial_liability_weight_ppm: a.initial_liability_weight.0,
-                maintenance_liability_weight_ppm: a.maintenance_liability_weight.0,
-                imf_factor_ppm: a.imf_factor.0,
-                reserved: 0,
-                imf_unit: a.imf_unit,
-            })
-            .collect();
-        let c_balances =
-            balances.iter().map(|x| partliq_asset_balance { asset_index: x.asset_index, reserved: 0, amount: x.amount }).collect();
-        let c_positions = positions
-            .iter()
-            .map(|p| partliq_perp_position {
-                market_index: p.market_index,
-                margin: p.margin as u32,
-                size: p.size.0,
-                quote_balance: p.quote_balance.0,
-                last_funding_index: p.last_funding_index,
-                open_bids: p.open_bids.0,
-                open_asks: p.open_asks.0,
-            })
-            .collect();
+        let c_assets = assets.iter().map(c_asset).collect();
+        let c_balances = balances.iter().map(c_balance).collect();
+        let c_positions = positions.iter().map(c_perp).collect();
         let ladder = MarginLadder::STANDARD;
-        let c_ladder = partliq_margin_ladder {
-            warning_ppm: ladder.warning_ppm,
-            reduce_only_ppm: ladder.reduce_only_ppm,
-            liquidation_ppm: ladder.liquidation_ppm,
-            backstop_ppm: ladder.backstop_ppm,
-        };
+        let c_ladder = c_ladder(&ladder);
         Unified {
             name: b.name,
             funding: vec![0; b.ms.len()],
@@ -1537,6 +1555,661 @@ fn lending(c: &mut Criterion) {
     g.finish();
 }
 
+/// Caller memory for a scanner or an index, 16-byte aligned (the
+/// scanner's alignment; the indexes ask 8).
+#[repr(C, align(16))]
+#[derive(Clone, Copy)]
+struct Block([u8; 64]);
+
+/// Zeroed memory of at least `bytes` bytes; its pointer and length.
+struct Mem(Vec<Block>);
+
+impl Mem {
+    fn new(bytes: usize) -> Self {
+        assert!(bytes > 0);
+        Mem(vec![Block([0; 64]); bytes.div_ceil(64)])
+    }
+
+    fn ptr(&mut self) -> *mut core::ffi::c_void {
+        self.0.as_mut_ptr().cast()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len() * 64
+    }
+}
+
+/// The mark of the scanner and index benches (57,000 USD in cents) and
+/// the same 1 % lower.
+const MARK: i64 = 5_700_000;
+const MARK_1PCT_LOWER: i64 = MARK * 99 / 100;
+
+fn c_scan_account(a: &ScanAccount) -> partliq_scan_account {
+    partliq_scan_account { collateral: a.collateral.0, first_position: a.first_position, position_count: a.position_count }
+}
+
+fn c_index_entry(e: &IndexEntry) -> partliq_index_entry {
+    partliq_index_entry { key: e.key, account: e.account, position: e.position }
+}
+
+/// The per-tick path of perp accounts on a flat batch: 1,000 isolated
+/// positions (the `scan` and `index` benches' population: 0.01–1 BTC, half
+/// long, half short, liquidation prices within 50 % of the mark; and its
+/// first 16), one BTC-style market. The scanner (built for the mark 1 %
+/// lower: the core's table on the stack, the C one in caller memory, each
+/// built once) scans the batch; a liquidation-price index of the market,
+/// keyed at the mark (the direct one built in bulk, the C one account by
+/// account: the same entries, asserted), answers the move to 1 % lower
+/// (`candidates` at the new mark, `crossed` from the old one: each copied
+/// into a buffer, as the C call writes it) and the scanner confirms its
+/// candidates; one account in the middle is removed and inserted again
+/// (`insert_remove`), or re-keyed in one call (`rekey`). The direct index
+/// and scanner are the core's `LiquidationIndex` and `Scanner`; the C
+/// calls re-check their memory's header (and the scanner its fingerprint
+/// of the markets and marks) on every call.
+fn scanner_and_index(c: &mut Criterion) {
+    let n = 1_000;
+    let (accounts, positions) = population(n, MARK, 500_000, 0, 7);
+    let cacc: Vec<partliq_scan_account> = accounts.iter().map(c_scan_account).collect();
+    let cpos: Vec<partliq_position> = positions.iter().map(c_position).collect();
+    let markets = [single_tier()];
+    let cm = [c_market(&markets[0])];
+    let (p0, p1) = ([Price(MARK)], [Price(MARK_1PCT_LOWER)]);
+    let (cp0, cp1) = ([MARK], [MARK_1PCT_LOWER]);
+
+    let mut table = [ScanMarket::EMPTY; 1];
+    let scanner = Scanner::new(&mut table, &markets, &p1);
+    let mut smem = Mem::new(partliq_scanner_size(1));
+    let (sp, sl) = (smem.ptr(), smem.len());
+    // SAFETY: `smem` is live, 16-byte aligned, `sl` bytes; the arrays are live.
+    assert_eq!(unsafe { partliq_scanner_init(sp, sl, cm.as_ptr(), 1, cp1.as_ptr(), 1) }, PARTLIQ_STATUS_OK);
+    let mut hits = vec![ScanHit::default(); n];
+    let mut chits = vec![partliq_scan_hit::default(); n];
+    let mut cout = partliq_scan_outcome::default();
+
+    // A batch of 16 accounts (with their 16 positions) and the whole batch.
+    let mut g = c.benchmark_group("ffi_scanner_scan");
+    for k in [16usize, n] {
+        // The same hits both ways.
+        let d = scanner.scan(&accounts[..k], &positions[..k], 0, &mut hits);
+        // SAFETY: every pointer comes from a live Vec or array with its length.
+        let st = unsafe {
+            partliq_scanner_scan(
+                sp,
+                sl,
+                cm.as_ptr(),
+                1,
+                cp1.as_ptr(),
+                1,
+                cacc.as_ptr(),
+                k,
+                cpos.as_ptr(),
+                k,
+                0,
+                chits.as_mut_ptr(),
+                n,
+                &mut cout,
+            )
+        };
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        assert_eq!(d.end, ScanEnd::Complete);
+        assert!(hits[..d.count]
+            .iter()
+            .zip(&chits)
+            .all(|(h, c)| h.account_index as u64 == c.account_index && partliq_health::from(&h.health) == c.health));
+        pair(
+            &mut g,
+            &k.to_string(),
+            || {
+                let r = scanner.scan(black_box(&accounts[..k]), black_box(&positions[..k]), 0, &mut hits);
+                (r.count as u64, r.next as u64, r.exact_checks as u64)
+            },
+            || {
+                // SAFETY: as above.
+                let st = unsafe {
+                    partliq_scanner_scan(
+                        sp,
+                        sl,
+                        black_box(cm.as_ptr()),
+                        1,
+                        cp1.as_ptr(),
+                        1,
+                        black_box(cacc.as_ptr()),
+                        k,
+                        black_box(cpos.as_ptr()),
+                        k,
+                        0,
+                        chits.as_mut_ptr(),
+                        n,
+                        &mut cout,
+                    )
+                };
+                ok(st, (cout.count, cout.next, cout.exact_checks))
+            },
+            |d, c| *d == c.1 && (n != k || d.0 > 0),
+        );
+    }
+    g.finish();
+
+    // The index, keyed at the mark, both ways.
+    let (mut longs, mut shorts) = (vec![IndexEntry::default(); n], vec![IndexEntry::default(); n]);
+    let mut ix = LiquidationIndex::new(0, &mut longs, &mut shorts);
+    for a in 0..n as u32 {
+        ix.push_account_unsorted(a, &accounts, &positions, &markets, &p0, &p0).unwrap();
+    }
+    ix.sort();
+    let mut imem = Mem::new(partliq_index_size(n));
+    let (ip, il) = (imem.ptr(), imem.len());
+    // SAFETY: `imem` is live, aligned, `il` bytes.
+    assert_eq!(unsafe { partliq_index_init(ip, il, 0, n) }, PARTLIQ_STATUS_OK);
+    let mut one = 0u64;
+    for a in 0..n as u32 {
+        // SAFETY: as above; `one` a live borrow.
+        let st = unsafe {
+            partliq_index_insert_account(
+                ip,
+                il,
+                a,
+                cacc.as_ptr(),
+                n,
+                cpos.as_ptr(),
+                n,
+                cm.as_ptr(),
+                1,
+                cp0.as_ptr(),
+                1,
+                cp0.as_ptr(),
+                1,
+                &mut one,
+            )
+        };
+        assert_eq!((st, one), (PARTLIQ_STATUS_OK, 1));
+    }
+    let mut buf = vec![IndexEntry::default(); 2 * n];
+    let mut cbuf = vec![partliq_index_entry::default(); 2 * n];
+    let mut q = partliq_index_query::default();
+    // Every entry, both ways: the candidates at 0 (every long: key ≥ 0) and
+    // at i64::MAX (every short), as the C call lists them.
+    for price in [0, i64::MAX] {
+        let (l, s) = ix.candidates(Price(price));
+        let all: Vec<partliq_index_entry> = l.iter().chain(s).map(c_index_entry).collect();
+        // SAFETY: as above.
+        let st = unsafe { partliq_index_candidates(ip, il, 0, price, 0, cbuf.as_mut_ptr(), cbuf.len(), &mut q) };
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        assert_eq!(&cbuf[..q.count as usize], &all[..]);
+    }
+
+    let mut g = c.benchmark_group("ffi_index_candidates");
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let (l, s) = ix.candidates(black_box(p1[0]));
+            buf[..l.len()].copy_from_slice(l);
+            buf[l.len()..l.len() + s.len()].copy_from_slice(s);
+            (l.len() + s.len()) as u64
+        },
+        || {
+            // SAFETY: as above.
+            let st = unsafe { partliq_index_candidates(ip, il, 0, black_box(MARK_1PCT_LOWER), 0, cbuf.as_mut_ptr(), cbuf.len(), &mut q) };
+            ok(st, q.total)
+        },
+        |d, c| *d == c.1 && *d > 0,
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_index_crossed");
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let x = ix.crossed(black_box(p0[0]), black_box(p1[0]));
+            buf[..x.len()].copy_from_slice(x);
+            x.len() as u64
+        },
+        || {
+            // SAFETY: as above.
+            let st = unsafe {
+                partliq_index_crossed(ip, il, 0, black_box(MARK), black_box(MARK_1PCT_LOWER), 0, cbuf.as_mut_ptr(), cbuf.len(), &mut q)
+            };
+            ok(st, q.total)
+        },
+        |d, c| *d == c.1 && *d > 0,
+    );
+    g.finish();
+
+    // The candidates of the move, in both forms, for the confirmations.
+    let (l, s) = ix.candidates(p1[0]);
+    let cands: Vec<IndexEntry> = l.iter().chain(s).copied().collect();
+    let ccands: Vec<partliq_index_entry> = cands.iter().map(c_index_entry).collect();
+    let mut g = c.benchmark_group("ffi_scanner_confirm");
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let r = scanner.confirm(black_box(&cands), &accounts, black_box(&positions), 0, &mut hits);
+            (r.count as u64, r.next as u64, r.exact_checks as u64)
+        },
+        || {
+            // SAFETY: as above.
+            let st = unsafe {
+                partliq_scanner_confirm(
+                    sp,
+                    sl,
+                    cm.as_ptr(),
+                    1,
+                    cp1.as_ptr(),
+                    1,
+                    black_box(ccands.as_ptr()),
+                    ccands.len(),
+                    cacc.as_ptr(),
+                    n,
+                    black_box(cpos.as_ptr()),
+                    n,
+                    0,
+                    chits.as_mut_ptr(),
+                    n,
+                    &mut cout,
+                )
+            };
+            ok(st, (cout.count, cout.next, cout.exact_checks))
+        },
+        |d, c| *d == c.1 && d.0 > 0,
+    );
+    g.finish();
+
+    let a = (n / 2) as u32;
+    let mut g = c.benchmark_group("ffi_index_insert_account");
+    let (mut removed, mut inserted) = (0u64, 0u64);
+    pair(
+        &mut g,
+        &format!("insert_remove_{n}"),
+        || {
+            let r = ix.remove_account(black_box(a));
+            (r as u64, ix.insert_account(a, black_box(&accounts), &positions, &markets, &p0, &p0).unwrap() as u64)
+        },
+        || {
+            // SAFETY: as above; the outputs are live borrows.
+            let st = unsafe { partliq_index_remove_account(ip, il, black_box(a), &mut removed) };
+            assert_eq!(st, PARTLIQ_STATUS_OK);
+            // SAFETY: as above.
+            let st = unsafe {
+                partliq_index_insert_account(
+                    ip,
+                    il,
+                    a,
+                    black_box(cacc.as_ptr()),
+                    n,
+                    cpos.as_ptr(),
+                    n,
+                    cm.as_ptr(),
+                    1,
+                    cp0.as_ptr(),
+                    1,
+                    cp0.as_ptr(),
+                    1,
+                    &mut inserted,
+                )
+            };
+            ok(st, (removed, inserted))
+        },
+        |d, c| *d == c.1 && *d == (1, 1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_index_rekey_account");
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let (r, i) = ix.rekey_account(black_box(a), black_box(&accounts), &positions, &markets, &p0, &p0).unwrap();
+            (r as u64, i as u64)
+        },
+        || {
+            // SAFETY: as above.
+            let st = unsafe {
+                partliq_index_rekey_account(
+                    ip,
+                    il,
+                    black_box(a),
+                    black_box(cacc.as_ptr()),
+                    n,
+                    cpos.as_ptr(),
+                    n,
+                    cm.as_ptr(),
+                    1,
+                    cp0.as_ptr(),
+                    1,
+                    cp0.as_ptr(),
+                    1,
+                    &mut removed,
+                    &mut inserted,
+                )
+            };
+            ok(st, (removed, inserted))
+        },
+        |d, c| *d == c.1 && *d == (1, 1),
+    );
+    g.finish();
+    // Both indexes still hold the same entries.
+    let (l, s) = ix.candidates(Price(0));
+    let longs_now: Vec<partliq_index_entry> = l.iter().chain(s).map(c_index_entry).collect();
+    // SAFETY: as above.
+    assert_eq!(unsafe { partliq_index_candidates(ip, il, 0, 0, 0, cbuf.as_mut_ptr(), cbuf.len(), &mut q) }, PARTLIQ_STATUS_OK);
+    assert_eq!(&cbuf[..q.count as usize], &longs_now[..]);
+}
+
+/// A flat batch of unified accounts in both forms, with the book's markets,
+/// assets and funding (the prices are the caller's).
+struct UnifiedBatch {
+    markets: Vec<Market>,
+    funding: Vec<i64>,
+    assets: Vec<Asset>,
+    accounts: Vec<UnifiedScanAccount>,
+    balances: Vec<AssetBalance>,
+    positions: Vec<PerpPosition>,
+    cm: Vec<partliq_market>,
+    c_assets: Vec<partliq_asset>,
+    c_accounts: Vec<partliq_unified_scan_account>,
+    c_balances: Vec<partliq_asset_balance>,
+    c_positions: Vec<partliq_perp_position>,
+}
+
+/// `f(pre…, markets, prices, funding, no perp risk, assets, asset prices,
+/// balances, positions, rest…)` on a batch, with the C prices `cp` and asset
+/// prices `ca`, the arrays through `black_box`.
+macro_rules! c_batch {
+    ($f:ident, [$($pre:expr),*], $u:expr, $cp:expr, $ca:expr $(, $rest:expr)* $(,)?) => {
+        // SAFETY: every pointer comes from a live Vec or array with its
+        // length (NULL with 0 for the empty perp risk); the outputs are
+        // distinct live borrows.
+        unsafe {
+            $f(
+                $($pre,)*
+                black_box($u.cm.as_ptr()),
+                $u.cm.len(),
+                black_box($cp.as_ptr()),
+                $cp.len(),
+                $u.funding.as_ptr(),
+                $u.funding.len(),
+                core::ptr::null(),
+                0,
+                black_box($u.c_assets.as_ptr()),
+                $u.c_assets.len(),
+                $ca.as_ptr(),
+                $ca.len(),
+                black_box($u.c_balances.as_ptr()),
+                $u.c_balances.len(),
+                black_box($u.c_positions.as_ptr()),
+                $u.c_positions.len(),
+                $($rest),*
+            )
+        }
+    };
+}
+
+/// The per-tick path of unified accounts: 1,000 of them (the `index`
+/// bench's population: a deposit of a BTC-like asset priced at the mark,
+/// a borrow of the quote asset at par and one cross perp, half long, half
+/// short; one pool each), a move of the mark and of the asset's price to
+/// 1 % lower. The unified scan of every pool at the new prices; the move
+/// since the reference (`partliq_unified_price_move`); a move index keyed
+/// at the reference (direct: built in bulk; C: account by account; the same
+/// entries, asserted) queried for the move (copied into a buffer, as the C
+/// call writes it) and its candidates confirmed at the new prices; one
+/// account in the middle removed and inserted again (`insert_remove`:
+/// keying its pool's three move keys), or re-keyed in one call (`rekey`).
+fn unified_scan_and_index(c: &mut Criterion) {
+    let n = 1_000;
+    let (accounts, balances, positions) = unified_population(n, MARK, 11);
+    let assets = vec![Asset::at_par(0), Asset::weighted(-4, (Ppm(900_000), Ppm(950_000)), (Ppm(1_100_000), Ppm(1_050_000)))];
+    let markets = vec![single_tier()];
+    let u = UnifiedBatch {
+        cm: markets.iter().map(c_market).collect(),
+        c_assets: assets.iter().map(c_asset).collect(),
+        c_accounts: accounts
+            .iter()
+            .map(|a| partliq_unified_scan_account {
+                first_balance: a.first_balance,
+                balance_count: a.balance_count,
+                first_position: a.first_position,
+                position_count: a.position_count,
+            })
+            .collect(),
+        c_balances: balances.iter().map(c_balance).collect(),
+        c_positions: positions.iter().map(c_perp).collect(),
+        funding: vec![0],
+        markets,
+        assets,
+        accounts,
+        balances,
+        positions,
+    };
+    let (p0, p1) = ([Price(MARK)], [Price(MARK_1PCT_LOWER)]);
+    let (a0, a1) = ([Price(1), Price(MARK)], [Price(1), Price(MARK_1PCT_LOWER)]);
+    let (cp0, cp1, ca0, ca1) = ([MARK], [MARK_1PCT_LOWER], [1i64, MARK], [1i64, MARK_1PCT_LOWER]);
+    let reference =
+        MarginBook { markets: &u.markets, prices: &p0, funding_indexes: &u.funding, perp_risk: &[], assets: &u.assets, asset_prices: &a0 };
+    let now = MarginBook { prices: &p1, asset_prices: &a1, ..reference };
+    let ladder = MarginLadder::STANDARD;
+    let cl = c_ladder(&ladder);
+    let scanner = UnifiedScanner::new(now, ladder);
+    let mut hits = vec![UnifiedScanHit::default(); n];
+    let mut chits = vec![partliq_unified_scan_hit::default(); n];
+
+    let mut g = c.benchmark_group("ffi_unified_scan");
+    let mut out = partliq_unified_scan_outcome::default();
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let r = scanner.scan_flat(black_box(&u.accounts), &u.balances, black_box(&u.positions), UnifiedCursor::default(), &mut hits);
+            assert_eq!(r.end, ScanEnd::Complete);
+            (r.count as u64, r.next.account as u64, r.next.pool as u64, r.exact_checks as u64)
+        },
+        || {
+            let st = c_batch!(
+                partliq_unified_scan,
+                [],
+                u,
+                cp1,
+                ca1,
+                black_box(u.c_accounts.as_ptr()),
+                n,
+                0,
+                0,
+                &cl,
+                chits.as_mut_ptr(),
+                n,
+                &mut out
+            );
+            ok(st, (out.count, out.next_account, out.next_pool, out.exact_checks))
+        },
+        |d, c| *d == c.1 && d.0 > 0,
+    );
+    g.finish();
+    assert!(hits[..out.count as usize].iter().zip(&chits).all(|(h, c)| (
+        h.account_index as u64,
+        h.pool_index as u64,
+        partliq_unified_health::from(&h.health)
+    ) == (c.account_index, c.pool_index, c.health)));
+
+    let mut g = c.benchmark_group("ffi_unified_price_move");
+    let mut cmv = partliq_price_move::default();
+    pair(
+        &mut g,
+        "1",
+        || PriceMove::between(black_box(&reference), black_box(&now)).unwrap(),
+        || {
+            // SAFETY: every array is live with its length; `cmv` a live borrow.
+            let st = unsafe {
+                partliq_unified_price_move(
+                    black_box(cp0.as_ptr()),
+                    1,
+                    cp1.as_ptr(),
+                    1,
+                    black_box(ca0.as_ptr()),
+                    2,
+                    ca1.as_ptr(),
+                    2,
+                    &mut cmv,
+                )
+            };
+            ok(st, cmv)
+        },
+        |d, c| (d.down_ppm, d.up_ppm) == (c.1.down_ppm, c.1.up_ppm) && d.down_ppm == 10_000,
+    );
+    g.finish();
+    let mv = PriceMove::between(&reference, &now).unwrap();
+
+    // The move index, keyed at the reference, both ways.
+    let (mut d, mut up, mut b) =
+        (vec![UnifiedIndexEntry::default(); n], vec![UnifiedIndexEntry::default(); n], vec![UnifiedIndexEntry::default(); n]);
+    let mut ix = UnifiedIndex::new(&mut d, &mut up, &mut b);
+    let views: Vec<UnifiedAccount<'_>> = u.accounts.iter().map(|a| a.view(&u.balances, &u.positions).unwrap()).collect();
+    for (i, v) in views.iter().enumerate() {
+        ix.push_account_unsorted(i as u32, v, &reference, &ladder).unwrap();
+    }
+    ix.sort();
+    let mut imem = Mem::new(partliq_unified_index_size(n));
+    let (ip, il) = (imem.ptr(), imem.len());
+    // SAFETY: `imem` is live, aligned, `il` bytes.
+    assert_eq!(unsafe { partliq_unified_index_init(ip, il, n) }, PARTLIQ_STATUS_OK);
+    let mut one = 0u64;
+    for a in 0..n as u32 {
+        let st = c_batch!(partliq_unified_index_insert_account, [ip, il, a], u, cp0, ca0, u.c_accounts.as_ptr(), n, &cl, &mut one);
+        assert_eq!((st, one), (PARTLIQ_STATUS_OK, 1));
+    }
+    let to_c = |e: &UnifiedIndexEntry| partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool };
+    let mut cbuf = vec![partliq_unified_index_entry::default(); n];
+    let mut q = partliq_index_query::default();
+    let same_sides = |ix: &UnifiedIndex<'_>, cbuf: &mut Vec<partliq_unified_index_entry>, q: &mut partliq_index_query| {
+        for side in MoveSide::ALL {
+            let want: Vec<partliq_unified_index_entry> = ix.side(side).iter().map(to_c).collect();
+            // SAFETY: as above; every entry's key is at most u32::MAX.
+            let st = unsafe { partliq_unified_index_crossed(ip, il, side as u32, 0, u32::MAX, 0, cbuf.as_mut_ptr(), cbuf.len(), q) };
+            assert_eq!(st, PARTLIQ_STATUS_OK);
+            // The entries keyed 0 are not "crossed" from 0: compare the rest.
+            let zero = want.iter().filter(|e| e.key == 0).count();
+            assert_eq!(&cbuf[..q.count as usize], &want[zero..], "{side:?}");
+        }
+    };
+    same_sides(&ix, &mut cbuf, &mut q);
+
+    let mut g = c.benchmark_group("ffi_unified_index_candidates");
+    let mut buf = vec![UnifiedIndexEntry::default(); n];
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let x = ix.candidates(black_box(mv));
+            buf[..x.len()].copy_from_slice(x);
+            x.len() as u64
+        },
+        || {
+            // SAFETY: as above; `cmv` a live borrow.
+            let st = unsafe { partliq_unified_index_candidates(ip, il, black_box(&cmv), 0, cbuf.as_mut_ptr(), cbuf.len(), &mut q) };
+            ok(st, q.total)
+        },
+        |d, c| *d == c.1 && *d > 0,
+    );
+    g.finish();
+
+    let cands: Vec<UnifiedIndexEntry> = ix.candidates(mv).to_vec();
+    let ccands: Vec<partliq_unified_index_entry> = cands.iter().map(to_c).collect();
+    let mut g = c.benchmark_group("ffi_unified_confirm");
+    let mut cout = partliq_scan_outcome::default();
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let r = scanner.confirm(black_box(&cands), &u.accounts, &u.balances, black_box(&u.positions), 0, &mut hits);
+            (r.count as u64, r.next as u64, r.exact_checks as u64)
+        },
+        || {
+            let st = c_batch!(
+                partliq_unified_confirm,
+                [],
+                u,
+                cp1,
+                ca1,
+                u.c_accounts.as_ptr(),
+                n,
+                black_box(ccands.as_ptr()),
+                ccands.len(),
+                0,
+                &cl,
+                chits.as_mut_ptr(),
+                n,
+                &mut cout
+            );
+            ok(st, (cout.count, cout.next, cout.exact_checks))
+        },
+        |d, c| *d == c.1 && d.0 > 0,
+    );
+    g.finish();
+
+    let a = (n / 2) as u32;
+    let view = views[a as usize];
+    let (mut removed, mut inserted) = (0u64, 0u64);
+    let mut g = c.benchmark_group("ffi_unified_index_insert_account");
+    pair(
+        &mut g,
+        &format!("insert_remove_{n}"),
+        || {
+            let r = ix.remove_account(black_box(a));
+            (r as u64, ix.insert_account(a, black_box(&view), black_box(&reference), &ladder).unwrap() as u64)
+        },
+        || {
+            // SAFETY: as above; `removed` a live borrow.
+            let st = unsafe { partliq_unified_index_remove_account(ip, il, black_box(a), &mut removed) };
+            assert_eq!(st, PARTLIQ_STATUS_OK);
+            let st = c_batch!(
+                partliq_unified_index_insert_account,
+                [ip, il, a],
+                u,
+                cp0,
+                ca0,
+                black_box(u.c_accounts.as_ptr()),
+                n,
+                &cl,
+                &mut inserted
+            );
+            ok(st, (removed, inserted))
+        },
+        |d, c| *d == c.1 && *d == (1, 1),
+    );
+    g.finish();
+
+    let mut g = c.benchmark_group("ffi_unified_index_rekey_account");
+    pair(
+        &mut g,
+        &n.to_string(),
+        || {
+            let (r, i) = ix.rekey_account(black_box(a), black_box(&view), black_box(&reference), &ladder).unwrap();
+            (r as u64, i as u64)
+        },
+        || {
+            let st = c_batch!(
+                partliq_unified_index_rekey_account,
+                [ip, il, black_box(a)],
+                u,
+                cp0,
+                ca0,
+                black_box(u.c_accounts.as_ptr()),
+                n,
+                &cl,
+                &mut removed,
+                &mut inserted
+            );
+            ok(st, (removed, inserted))
+        },
+        |d, c| *d == c.1 && *d == (1, 1),
+    );
+    g.finish();
+    same_sides(&ix, &mut cbuf, &mut q);
+}
+
 /// `n` short counterparties of a bankrupt long of 1 BTC, 0.1–1.6 BTC each,
 /// with spread profits and leverage (the ranking has work to do).
 fn adl_candidates(n: usize) -> Vec<AdlCandidate> {
@@ -1653,6 +2326,8 @@ criterion_group!(
     unified,
     unified_legs,
     unified_liquidation,
-    lending
+    lending,
+    scanner_and_index,
+    unified_scan_and_index
 );
 criterion_main!(benches);

@@ -47,9 +47,11 @@
 //! KEY_LIMIT` (10⁶, 100 %) whose box the bound proves safe (a search on `m`,
 //! interpolating the bound's slack, which is nearly linear in `m`, with
 //! bisection as the fallback; the proof is monotone in `m` because the boxes
-//! are nested and each term is monotone), and 0
-//! for a pool that is a hit at the reference itself or whose health fails
-//! there: such a pool is a candidate of every query.
+//! are nested and each term is monotone, so the key is that one boundary
+//! whatever the search's probes), and 0 for a pool that is a hit at the
+//! reference itself or whose health fails there: such a pool is a candidate
+//! of every query. The mixed side's box holds both one-way boxes, so its key
+//! is at most the smaller one-way key.
 //!
 //! A pool whose risk hangs on one price (a single perp, one non-stable
 //! asset) gets the same key: its box bound is its exact health at the box's
@@ -100,11 +102,13 @@
 //! # Cost and memory
 //!
 //! An entry is 12 bytes; every pool has one entry per side (36 bytes a
-//! pool). Keying a pool costs a handful of evaluations of its terms per
-//! side (the search above; at most about 40); a query is one binary search; insertion and
-//! removal keep each side a sorted array (`O(n)` memmove, as the perp
-//! index); bulk building is [`UnifiedIndex::push_account_unsorted`] then
-//! [`UnifiedIndex::sort`].
+//! pool). Keying a pool costs its health at the reference and a handful of
+//! evaluations of its terms per side (the search above: one for the box of
+//! size 0, shared by the sides, one at the limit per one-way side, then
+//! typically two to four a side; at most about 60); a query is one binary
+//! search; insertion and removal keep each side a sorted array (`O(n)`
+//! memmove, as the perp index); bulk building is
+//! [`UnifiedIndex::push_account_unsorted`] then [`UnifiedIndex::sort`].
 
 use super::health::{unified_pool_health, MarginLadder, Totals};
 use super::scan::is_hit;
@@ -308,60 +312,122 @@ fn slack_of(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, threshold: i128, fund
     Ok(Some(num::mul(e_lo, PPM)?.min(level)))
 }
 
-/// `1 +` the largest `m ≤ KEY_LIMIT` whose box `slack` proves safe, given
-/// that `m = 0`'s does (and `KEY_LIMIT`'s does not, with slacks `s0 ≥ 0` and
-/// `s1 < 0`). The slack is close to linear in `m` (exactly so but for
-/// rounding, the clamp of a price at 1 and tier floors), so each round
-/// probes the linear interpolation's root and its neighbour; a round that
-/// does not halve the bracket is followed by a bisection, so the search
-/// takes at most about twice the rounds of a plain bisection.
-fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, s1: i128) -> u32 {
-    let (mut lo, mut hi, mut slo, mut shi) = (0u32, KEY_LIMIT, s0, s1);
-    let mut bisect = false;
-    while hi.saturating_sub(lo) > 1 {
-        let width = hi.saturating_sub(lo);
-        let mid = lo.saturating_add(width / 2);
-        let guess = if bisect {
-            mid
-        } else {
-            // lo + width × slo / (slo − shi), inside (lo, hi).
-            let den = slo.saturating_sub(shi).max(1);
-            // A guess, not a figure: its rounding only moves the probe
-            // (truncated toward zero; the bracket stays exact).
-            let step = i128::from(width).checked_mul(slo).and_then(|n| n.checked_div(den)).unwrap_or(i128::from(width / 2));
-            let g = i128::from(lo).saturating_add(step);
-            // max then min, not `clamp` (whose bound assertion is a panic path).
-            u32::try_from(g.max(i128::from(lo).saturating_add(1)).min(i128::from(hi).saturating_sub(1))).unwrap_or(mid)
-        };
-        let mut probe = |m: u32, lo: &mut u32, hi: &mut u32, slo: &mut i128, shi: &mut i128| match slack_at(m) {
+/// One probe of the search: a box size and the bound's slack there (a
+/// failed bound recorded as −1: proves nothing).
+type Probe = (u32, i128);
+
+/// The root of the line through `a` and `b` (`a.0 < b.0`), floored; a
+/// guess, not a figure. A flat line has no root: `flat` says which way to
+/// go (a flat unsafe pair puts the root at or before the pair, a flat safe
+/// pair at or after it). `None` when the arithmetic does not fit.
+fn line_root(a: Probe, b: Probe, flat: i128) -> Option<i128> {
+    let run = i128::from(b.0.checked_sub(a.0)?);
+    let rise = b.1.checked_sub(a.1)?;
+    if rise == 0 {
+        return Some(flat);
+    }
+    // a.0 − a.1 × run / rise, the division truncated toward zero: a guess.
+    i128::from(a.0).checked_sub(a.1.checked_mul(run)?.checked_div(rise)?)
+}
+
+/// `guess` moved inside the open bracket `(lo, hi)` (which holds a point:
+/// `hi − lo ≥ 2`).
+fn inside(guess: i128, lo: u32, hi: u32) -> u32 {
+    // max then min, not `clamp` (whose bound assertion is a panic path).
+    let g = guess.max(i128::from(lo).saturating_add(1)).min(i128::from(hi).saturating_sub(1));
+    u32::try_from(g).unwrap_or(lo.saturating_add(1))
+}
+
+/// `(1 +` the largest `m < hi` whose box `slack_at` proves safe, the slack
+/// at that key`)`, given that `m = 0`'s does (slack `s0 ≥ 0`) and `hi`'s
+/// does not (slack `shi < 0`, or at least an upper bound of it: the slacks
+/// only steer the probes).
+///
+/// The proof is monotone in `m` (the boxes are nested and every term is
+/// monotone), so the answer is the one boundary of a monotone predicate:
+/// every probe keeps `lo` proven safe and `hi` proven unsafe, and any order
+/// of probes ends on the same key. The order is chosen for the slack's
+/// shape: close to linear in `m` (exactly so but for rounding, the clamp of
+/// a price at 1 and tier floors) and concave where it is not (a term's worse
+/// end moves linearly; tier floors raise the requirement's slope), except
+/// for a step where a price's interval first widens by a whole tick (a
+/// price of 1 at par reaches 2 in any box that rises). Each round probes
+///
+/// 1. the root of the chord between the bracket's ends (for a concave slack
+///    at or below the true boundary);
+/// 2. the nearer of the roots of the lines through the last two safe probes
+///    and through the last two unsafe ones (for a concave slack at or above
+///    the boundary; a flat unsafe pair, a step, sends it to `lo + 1`), or
+///    the chord root's neighbour when no such line is known — on a linear
+///    slack these two close the bracket in one round;
+/// 3. the bracket's middle when the round has not halved the bracket,
+///
+/// so the search takes at most three probes for each halving (about 60 in
+/// all) and typically two to four.
+fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, hi: u32, shi: i128) -> Probe {
+    let (mut lo, mut hi) = ((0u32, s0), (hi, shi.min(-1)));
+    // The safe probe before `lo` and the unsafe one after `hi`.
+    let (mut lo_prev, mut hi_prev): (Option<Probe>, Option<Probe>) = (None, None);
+    let mut probe = |m: u32, lo: &mut Probe, hi: &mut Probe, lo_prev: &mut Option<Probe>, hi_prev: &mut Option<Probe>| -> bool {
+        match slack_at(m) {
             Some(v) if v >= 0 => {
-                *lo = m;
-                *slo = v;
+                *lo_prev = Some(*lo);
+                *lo = (m, v);
                 true
             }
             v => {
-                *hi = m;
-                *shi = v.unwrap_or(-1).min(-1);
+                *hi_prev = Some(*hi);
+                *hi = (m, v.unwrap_or(-1).min(-1));
                 false
             }
-        };
-        let safe = probe(guess, &mut lo, &mut hi, &mut slo, &mut shi);
-        if !bisect && hi.saturating_sub(lo) > 1 {
-            // The neighbour on the far side: closes the bracket when the
-            // guess was the root.
-            let next = if safe { guess.saturating_add(1) } else { guess.saturating_sub(1) };
-            if next > lo && next < hi {
-                probe(next, &mut lo, &mut hi, &mut slo, &mut shi);
-            }
         }
-        bisect = !bisect && hi.saturating_sub(lo) > width / 2;
+    };
+    while hi.0.saturating_sub(lo.0) > 1 {
+        let width = hi.0.saturating_sub(lo.0);
+        // 1. The chord's root: lo + width × slo / (slo − shi).
+        let den = lo.1.saturating_sub(hi.1).max(1);
+        let step = i128::from(width).checked_mul(lo.1).and_then(|n| n.checked_div(den)).unwrap_or(i128::from(width / 2));
+        let chord = inside(i128::from(lo.0).saturating_add(step), lo.0, hi.0);
+        let safe = probe(chord, &mut lo, &mut hi, &mut lo_prev, &mut hi_prev);
+        if hi.0.saturating_sub(lo.0) <= 1 {
+            break;
+        }
+        // 2. The lines through the last two probes on each side.
+        let from_lo = lo_prev.and_then(|p| line_root(p, lo, i128::MAX));
+        let from_hi = hi_prev.and_then(|p| line_root(hi, p, i128::MIN));
+        let guess = match (from_lo, from_hi) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let next = match guess {
+            Some(g) => inside(g, lo.0, hi.0),
+            None if safe => chord.saturating_add(1),
+            None => chord.saturating_sub(1),
+        };
+        if next > lo.0 && next < hi.0 {
+            probe(next, &mut lo, &mut hi, &mut lo_prev, &mut hi_prev);
+        }
+        // 3. The middle, when the round did not halve the bracket.
+        let left = hi.0.saturating_sub(lo.0);
+        if left > 1 && left > width / 2 {
+            let mid = lo.0.saturating_add(left / 2);
+            probe(mid, &mut lo, &mut hi, &mut lo_prev, &mut hi_prev);
+        }
     }
-    lo.saturating_add(1)
+    (lo.0.saturating_add(1), hi.1)
 }
 
 /// The keys of `pool` against the reference `book` with `ladder` (see the
 /// module docs). Never fails: a pool whose health fails at the reference
 /// (or a ladder that does not validate) is keyed 0 on every side.
+///
+/// The box of size 0 is the reference on every side, so its slack is
+/// evaluated once. The mixed box of size `m` holds both one-way boxes of
+/// that size and each of its terms is at its worse end of a wider interval,
+/// so it proves a pool safe only where both one-way boxes do: the mixed key
+/// is at most the smaller one-way key, which bounds its search (and is the
+/// mixed key itself when that is 1). Every key is the boundary [`search`]
+/// finds on the same monotone proof, whatever the bracket it starts from.
 #[must_use]
 pub fn pool_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> MoveKeys {
     match unified_pool_health(pool, book, ladder) {
@@ -376,20 +442,34 @@ pub fn pool_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginL
     }
     let Ok(funding) = t.funding_total() else { return MoveKeys::default() };
     let threshold = i128::from(ladder.liquidation_ppm);
-    let key = |side: MoveSide| -> u32 {
-        let at = |m: u32| slack(pool, book, threshold, funding, side, m);
-        let s1 = match at(KEY_LIMIT) {
-            Some(v) if v >= 0 => return KEY_LIMIT.saturating_add(1),
-            v => v.unwrap_or(-1).min(-1),
-        };
-        // The box of size 0 is the reference itself (each term at its own
-        // price): safe unless a figure is past the cap.
-        match at(0) {
-            Some(s0) if s0 >= 0 => search(at, s0, s1),
-            _ => 0,
-        }
+    let at = |side: MoveSide, m: u32| slack(pool, book, threshold, funding, side, m);
+    // The box of size 0 is the reference itself (each term at its own
+    // price, on every side): safe unless a figure is past the cap.
+    let s0 = match at(MoveSide::Both, 0) {
+        Some(s0) if s0 >= 0 => s0,
+        _ => return MoveKeys::default(),
     };
-    MoveKeys { down: key(MoveSide::Down), up: key(MoveSide::Up), both: key(MoveSide::Both) }
+    // The key of `side` below `hi` (unsafe, slack `shi`), or above the
+    // limit when `hi` is none and the whole box is safe.
+    let key = |side: MoveSide, bound: Option<Probe>| -> Probe {
+        let (hi, shi) = match bound {
+            Some(b) => b,
+            None => match at(side, KEY_LIMIT) {
+                Some(v) if v >= 0 => return (KEY_LIMIT.saturating_add(1), v),
+                v => (KEY_LIMIT, v.unwrap_or(-1).min(-1)),
+            },
+        };
+        if hi <= 1 {
+            return (1, shi);
+        }
+        search(|m| at(side, m), s0, hi, shi)
+    };
+    let (down, up) = (key(MoveSide::Down, None), key(MoveSide::Up, None));
+    // The smaller one-way key is unsafe for the mixed box too (its one-way
+    // slack there bounds the mixed one from above: a guess for the search).
+    let tighter = if down.0 <= up.0 { down } else { up };
+    let both = key(MoveSide::Both, (tighter.0 <= KEY_LIMIT).then_some(tighter));
+    MoveKeys { down: down.0, up: up.0, both: both.0 }
 }
 
 /// The pools of an account with their indices: the cross pool, then each
@@ -665,6 +745,145 @@ mod tests {
     use crate::market::Market;
     use crate::num::{Ppm, Quote, Size};
     use crate::unified::PerpPosition;
+
+    /// The search on slacks of known shape: the boundary exactly, in few
+    /// probes where the shape is the one it is built for.
+    #[test]
+    fn the_search_on_known_slacks() {
+        fn run(f: impl Fn(u32) -> Option<i128>) -> (u32, usize) {
+            let probes = core::cell::Cell::new(0usize);
+            let at = |m: u32| {
+                probes.set(probes.get() + 1);
+                f(m)
+            };
+            let (s0, s1) = (f(0).unwrap(), f(KEY_LIMIT).unwrap_or(-1));
+            (search(at, s0, KEY_LIMIT, s1).0, probes.get())
+        }
+        // Linear: safe up to m = 312,345 (slack 7 × (312,345 − m)).
+        let (key, n) = run(|m| Some(7 * (312_345 - i128::from(m))));
+        assert_eq!(key, 312_346);
+        assert!(n <= 3, "{n} probes");
+        // Concave (a tier floor doubles the slope at 200,000): boundary
+        // 200,000 + 100,000 / 2 = 250,000.
+        let (key, n) = run(|m| {
+            let m = i128::from(m);
+            Some(300_000 - m - (m - 200_000).max(0))
+        });
+        assert_eq!(key, 250_001);
+        assert!(n <= 6, "{n} probes");
+        // A step at 1 (a price of 1 reaching 2), then flat: key 1.
+        let (key, n) = run(|m| Some(if m == 0 { 10 } else { -1_000 }));
+        assert_eq!(key, 1);
+        assert!(n <= 4, "{n} probes");
+        // The same with a slope after the step.
+        let (key, n) = run(|m| Some(if m == 0 { 10 } else { -1_000 - i128::from(m) }));
+        assert_eq!(key, 1);
+        assert!(n <= 4, "{n} probes");
+        // Failures past 600,000 and a plateau (rounding of a small price):
+        // safe while m < 400,000.
+        let (key, n) = run(|m| (m <= 600_000).then_some(if m < 400_000 { 5 } else { -5 }));
+        assert_eq!(key, 400_000);
+        assert!(n <= 60, "{n} probes");
+        // Every boundary of a step function, each probe count within the
+        // bound of three a halving.
+        for b in [1u32, 2, 3, 999, 500_000, 999_998, 999_999] {
+            let (key, n) = run(|m| Some(if m < b { 1 } else { -1 }));
+            assert_eq!(key, b, "boundary {b}");
+            assert!(n <= 60, "boundary {b}: {n} probes");
+        }
+    }
+
+    /// The keys of a plain bisection of each side on the same bound: the
+    /// reference the search (and the mixed side's bracket) must reproduce.
+    fn bisected_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> MoveKeys {
+        if !matches!(unified_pool_health(pool, book, ladder), Ok(ref h) if !is_hit(h)) {
+            return MoveKeys::default();
+        }
+        let mut t = Totals::default();
+        for (_, p) in pool.members() {
+            if t.funding(p, book).is_err() {
+                return MoveKeys::default();
+            }
+        }
+        let Ok(funding) = t.funding_total() else { return MoveKeys::default() };
+        let threshold = i128::from(ladder.liquidation_ppm);
+        let key = |side: MoveSide| {
+            let safe = |m: u32| matches!(slack(pool, book, threshold, funding, side, m), Some(v) if v >= 0);
+            if !safe(0) {
+                return 0;
+            }
+            if safe(KEY_LIMIT) {
+                return KEY_LIMIT + 1;
+            }
+            let (mut lo, mut hi) = (0u32, KEY_LIMIT);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if safe(mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            hi
+        };
+        MoveKeys { down: key(MoveSide::Down), up: key(MoveSide::Up), both: key(MoveSide::Both) }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// `pool_keys` equals the plain bisection's keys on random pools: a
+        /// deposit or borrow of a weighted asset, one of a par asset priced
+        /// at 1 (its rise is a step), one or two cross perps on a small-tick
+        /// and a tiered market, small and large marks.
+        #[test]
+        fn keys_are_the_bisections_keys(
+            deposit in -3_000_000i64..=3_000_000,
+            par in -2_000_000i64..=2_000_000,
+            sizes in (-20_000i64..=20_000, -20_000i64..=20_000),
+            margins in (-60_000i64..=250_000, -60_000i64..=250_000),
+            marks in (50i64..=200, 1_000_000i64..=9_000_000),
+            asset_px in 1_000i64..=3_000,
+        ) {
+            let tiers = [
+                crate::market::MarginTier { notional_floor: Quote(0), initial: Ppm(100_000), maintenance: Ppm(50_000) },
+                crate::market::MarginTier { notional_floor: Quote(500_000), initial: Ppm(200_000), maintenance: Ppm(100_000) },
+            ];
+            let markets = [
+                Market::single_tier(0, 1, 1, Ppm(100_000), Ppm(50_000)).with_tiers(&tiers).unwrap(),
+                Market::single_tier(-4, 1, 1, Ppm(100_000), Ppm(50_000)),
+            ];
+            let prices = [Price(marks.0), Price(marks.1)];
+            let assets = [
+                crate::asset::Asset::at_par(0),
+                crate::asset::Asset::weighted(-3, (Ppm(800_000), Ppm(900_000)), (Ppm(1_200_000), Ppm(1_100_000))),
+            ];
+            let asset_prices = [Price(1), Price(asset_px)];
+            let book = MarginBook { assets: &assets, asset_prices: &asset_prices, ..MarginBook::perps(&markets, &prices) };
+            let balances = [
+                crate::asset::AssetBalance { asset_index: 1, amount: deposit },
+                crate::asset::AssetBalance { asset_index: 0, amount: par },
+            ];
+            // qb = −notional + |notional| × margin / 1e6 (near maintenance).
+            let qb = |m: usize, size: i64, margin: i64| {
+                let notional = size * marks_of(&prices, m) / if m == 1 { 10_000 } else { 1 };
+                Quote(-notional + notional.abs() * margin / 1_000_000)
+            };
+            fn marks_of(p: &[Price], m: usize) -> i64 { p[m].0 }
+            let positions = [
+                PerpPosition::cross(0, Size(sizes.0), qb(0, sizes.0, margins.0)),
+                PerpPosition::cross(1, Size(sizes.1 * 1_000), qb(1, sizes.1 * 1_000, margins.1)),
+            ];
+            for ladder in [MarginLadder::STANDARD, MarginLadder::BINANCE_PORTFOLIO_MARGIN] {
+                for n in 0..=2 {
+                    let a = UnifiedAccount { balances: &balances, positions: &positions[..n] };
+                    let pool = a.pool(0).unwrap();
+                    let (got, want) = (pool_keys(&pool, &book, &ladder), bisected_keys(&pool, &book, &ladder));
+                    proptest::prop_assert_eq!(got, want, "{} positions", n);
+                }
+            }
+        }
+    }
 
     #[test]
     fn an_isolated_long_by_hand() {
