@@ -124,34 +124,7 @@ fuzz_target!(|inp: Input| {
     // SAFETY: every array is valid for its length unless the boundary must
     // reject it (NULL, misaligned, impossible length) before any access.
     let st = unsafe {
-        partliq_run_unified_pipeline(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            pol.ptr(),
-            state_ptr,
-            ms_ptr,
-            ms_len,
-            now,
-            block,
-            legs_ptr,
-            legs_len,
-            out_ptr,
-        )
+        unified_call!(partliq_run_unified_pipeline; a; pool, pol.ptr(), state_ptr, ms_ptr, ms_len, now, block, legs_ptr, legs_len, out_ptr)
     };
     assert_named(st);
     let untouched = |what: &str, ms: &[partliq_market_capacity_state], state: &InOut<partliq_account_liquidation_state>| {

@@ -12,6 +12,7 @@
 pub mod legs;
 pub mod lending;
 pub mod unified;
+pub mod venues;
 
 use arbitrary::Arbitrary;
 use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target, MAX_POSITIONS, MAX_TIERS};
