@@ -17,7 +17,7 @@ use partliq::priority::{sort_by_priority, PriorityItem, PriorityOrder};
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, Scanner};
 use partliq::{Price, Quote, ScanAccount};
 use partliq_ffi::*;
-use partliq_fuzz::unified::{LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
+use partliq_fuzz::unified::{core_scan_account, scan_accounts, LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -495,17 +495,7 @@ fn unified_scan(u: &UnifiedScanIn) {
     use partliq::unified::{UnifiedCursor, UnifiedScanAccount, UnifiedScanHit, UnifiedScanner};
     let data = u.data.build(4, FUZZ_MAX_POSITIONS);
     let args = UnifiedArgs::new(&data, u.shapes);
-    let accounts: Vec<partliq_unified_scan_account> = u
-        .accounts
-        .iter()
-        .take(12)
-        .map(|&(fb, bc, fp, pc)| partliq_unified_scan_account {
-            first_balance: u32::from(fb % 16),
-            balance_count: u32::from(bc % 5),
-            first_position: u32::from(fp % 16),
-            position_count: u32::from(pc % 5),
-        })
-        .collect();
+    let accounts = scan_accounts(&u.accounts, 12);
     let acc_arg = ArrArg::new(&accounts, u.accounts_shape);
     let ladder = u.ladder.to_abi();
     let ladder_arg = InStruct::new(ladder, u.ladder_ptr);
@@ -518,32 +508,7 @@ fn unified_scan(u: &UnifiedScanIn) {
     // reject it before any read; the ladder, hits and output are valid, NULL
     // or misaligned.
     let st = unsafe {
-        partliq_unified_scan(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            acc_arg.ptr,
-            acc_arg.len,
-            sa,
-            sp,
-            ladder_arg.ptr(),
-            hits.ptr(),
-            hits_len,
-            out.ptr(),
-        )
+        unified_call!(partliq_unified_scan; a; acc_arg.ptr, acc_arg.len, sa, sp, ladder_arg.ptr(), hits.ptr(), hits_len, out.ptr())
     };
     assert_named(st);
     // A hits pointer of length 0 is never read: NULL and misaligned pass.
@@ -562,16 +527,7 @@ fn unified_scan(u: &UnifiedScanIn) {
         return;
     }
     assert_eq!(st, PARTLIQ_STATUS_OK);
-    let core_accounts: Vec<UnifiedScanAccount> = acc_arg
-        .effective(&accounts)
-        .iter()
-        .map(|a| UnifiedScanAccount {
-            first_balance: a.first_balance,
-            balance_count: a.balance_count,
-            first_position: a.first_position,
-            position_count: a.position_count,
-        })
-        .collect();
+    let core_accounts: Vec<UnifiedScanAccount> = acc_arg.effective(&accounts).iter().map(core_scan_account).collect();
     let s = UnifiedScanner::new(v.book(), LadderIn::core(&ladder));
     let mut core_hits = vec![UnifiedScanHit::default(); hits_len];
     let start = UnifiedCursor { account: sa as usize, pool: sp as usize };

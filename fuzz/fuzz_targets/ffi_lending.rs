@@ -254,29 +254,7 @@ impl Call<'_> {
         // SAFETY: every array is valid for its length unless the boundary must
         // reject it (NULL, misaligned, impossible length) before any read; the
         // output is valid, NULL or misaligned.
-        unsafe {
-            partliq_lending_health(
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                self.terms.ptr,
-                self.terms.len,
-                out,
-            )
-        }
+        unsafe { unified_call!(partliq_lending_health; a; self.terms.ptr, self.terms.len, out) }
     }
 
     fn plan(
@@ -291,64 +269,12 @@ impl Call<'_> {
         let a = self.args;
         // SAFETY: as `health`; the flows are valid for `flows_len` or refused
         // before any write.
-        unsafe {
-            partliq_plan_lending_liquidation(
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                self.terms.ptr,
-                self.terms.len,
-                ci,
-                di,
-                cover,
-                flows,
-                flows_len,
-                out,
-            )
-        }
+        unsafe { unified_call!(partliq_plan_lending_liquidation; a; self.terms.ptr, self.terms.len, ci, di, cover, flows, flows_len, out) }
     }
 
     fn least(&self, ci: u32, di: u32, scan: u32, out: *mut partliq_debt_to_cover) -> partliq_status {
         let a = self.args;
         // SAFETY: as `health`.
-        unsafe {
-            partliq_least_debt_to_cover(
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                self.terms.ptr,
-                self.terms.len,
-                ci,
-                di,
-                scan,
-                out,
-            )
-        }
+        unsafe { unified_call!(partliq_least_debt_to_cover; a; self.terms.ptr, self.terms.len, ci, di, scan, out) }
     }
 }

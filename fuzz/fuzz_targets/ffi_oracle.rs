@@ -188,41 +188,10 @@ fn guarded_unified(
     // any read); the policy, guard and fees live; the outputs valid, NULL
     // or misaligned.
     let st = unsafe {
-        partliq_run_guarded_unified_liquidation(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            mf.ptr,
-            mf.len,
-            af.ptr,
-            af.len,
-            guard,
-            fees.as_ptr(),
-            fees.len(),
-            &policy,
-            core::ptr::null(),
-            0,
-            core::ptr::null(),
-            0,
-            u32::from(u.in_liquidation),
-            now,
-            legs.ptr(),
-            legs_len,
-            d.ptr(),
+        unified_call!(
+            partliq_run_guarded_unified_liquidation; a;
+            pool, mf.ptr, mf.len, af.ptr, af.len, guard, fees.as_ptr(), fees.len(), &policy, core::ptr::null(), 0, core::ptr::null(), 0,
+            u32::from(u.in_liquidation), now, legs.ptr(), legs_len, d.ptr(),
         )
     };
     assert_named(st);
@@ -298,9 +267,7 @@ fn guarded_unified(
         feeds.get(i as usize).is_some_and(|f| uses.iter().any(|u| !matches!(cg.price(f, now, *u), Ok(Ok(_)))))
     };
     let p = account.pool(pool as usize).expect("the core decided on this pool");
-    let refused_held = p
-        .members()
-        .any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index, &[PriceUse::Trigger, PriceUse::Limit]))
+    let refused_held = p.members().any(|(_, q)| q.size.0 != 0 && refused(&core_mf, q.market_index, &[PriceUse::Trigger, PriceUse::Limit]))
         || p.balances.iter().any(|b| b.amount != 0 && refused(&core_af, b.asset_index, &[PriceUse::Trigger]));
     if refused_held {
         assert_eq!((o.action, o.reason), (0, Reason::PriceInvalid as u32), "a refused held feed liquidated");

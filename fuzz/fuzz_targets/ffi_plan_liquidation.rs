@@ -10,16 +10,6 @@ use partliq::{PlanLeg, PlanOrder, PlanParams, Position, Ppm, Quote, Size};
 use partliq_ffi::*;
 use partliq_fuzz::*;
 
-#[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]
-enum LegsLen {
-    Positions,
-    Positions2,
-    Fewer(u8),
-    More(u8),
-    Zero,
-    TooLong,
-}
-
 #[derive(arbitrary::Arbitrary, Debug)]
 struct Input {
     pool: PoolIn,
@@ -39,13 +29,7 @@ fuzz_target!(|inp: Input| {
     let params = partliq_plan_params { target: inp.target.to_abi(), price_band_ppm: inp.band.get(), order: u32::from(inp.order % 4) };
     let par = InStruct::new(params, inp.params_ptr);
     let n = data.positions.len();
-    let (legs_len, room) = match inp.legs_len {
-        LegsLen::Positions | LegsLen::Positions2 => (n, n),
-        LegsLen::Fewer(k) => (n - usize::from(k) % (n + 1), n),
-        LegsLen::More(k) => (n + usize::from(k % 8), n + usize::from(k % 8)),
-        LegsLen::Zero => (0, 0),
-        LegsLen::TooLong => (max_len::<partliq_plan_leg>() + 1, 1),
-    };
+    let (legs_len, room) = inp.legs_len.for_positions(n);
     let mut legs = OutSlot::<partliq_plan_leg>::array(inp.legs_ptr, room.max(1));
     let mut out = OutSlot::<partliq_plan>::new(inp.out);
     let legs_ptr = legs.ptr();

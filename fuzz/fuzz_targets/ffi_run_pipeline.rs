@@ -15,16 +15,6 @@ use partliq::{AccountLiquidationState, MarketCapacityState, PlanLeg, Quote};
 use partliq_ffi::*;
 use partliq_fuzz::*;
 
-#[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]
-enum LegsLen {
-    Positions,
-    Positions2,
-    Fewer(u8),
-    More(u8),
-    Zero,
-    TooLong,
-}
-
 #[derive(arbitrary::Arbitrary, Debug)]
 struct Input {
     pool: PoolIn,
@@ -70,21 +60,6 @@ fn abi_state(s: &AccountLiquidationState, flags: Option<(u32, u32, u32)>) -> par
     }
 }
 
-/// The core state of an ABI state (flags: any non-zero word is set; the
-/// pipeline refuses words other than 0 and 1 before this is used).
-fn core_state(s: &partliq_account_liquidation_state) -> AccountLiquidationState {
-    AccountLiquidationState {
-        last_partial_time: s.last_partial_time,
-        has_partial: s.has_partial != 0,
-        in_liquidation: s.in_liquidation != 0,
-        block: s.block,
-        block_notional: Quote(s.block_notional),
-        block_insurance_loss: Quote(s.block_insurance_loss),
-        liquidation_start_time: s.liquidation_start_time,
-        liquidation_started: s.liquidation_started != 0,
-    }
-}
-
 fuzz_target!(|inp: Input| {
     let data = inp.pool.build(4, FUZZ_MAX_POSITIONS);
     let args = PoolArgs::new(&data, inp.shapes);
@@ -102,20 +77,12 @@ fuzz_target!(|inp: Input| {
         reserved: 0,
     };
     let mut state = InOut::new(st0, inp.state_ptr);
-    let ms0: Vec<partliq_market_capacity_state> =
-        inp.windows.iter().take(6).map(|(s, u)| partliq_market_capacity_state { window_start: u64::from(*s), used: u.get() }).collect();
+    let ms0 = market_states(&inp.windows);
     let mut ms = ms0.clone();
-    let ms_arg = ArrArg::new(&ms, inp.states_shape);
-    let (ms_ptr, ms_len) = (if ms_arg.ptr.is_null() { core::ptr::null_mut() } else { ms_arg.ptr.cast_mut() }, ms_arg.len);
-    let ms_ptr = if matches!(inp.states_shape.ptr, ArrPtr::Valid | ArrPtr::Valid2 | ArrPtr::Valid3) { ms.as_mut_ptr() } else { ms_ptr };
+    let (ms_arg, ms_ptr) = states_arg(&mut ms, inp.states_shape);
+    let ms_len = ms_arg.len;
     let n = data.positions.len();
-    let (legs_len, room) = match inp.legs_len {
-        LegsLen::Positions | LegsLen::Positions2 => (n, n),
-        LegsLen::Fewer(k) => (n - usize::from(k) % (n + 1), n),
-        LegsLen::More(k) => (n + usize::from(k % 8), n + usize::from(k % 8)),
-        LegsLen::Zero => (0, 0),
-        LegsLen::TooLong => (max_len::<partliq_plan_leg>() + 1, 1),
-    };
+    let (legs_len, room) = inp.legs_len.for_positions(n);
     let mut legs = OutSlot::<partliq_plan_leg>::array(inp.legs_ptr, room.max(1));
     let mut out = OutSlot::<partliq_decision>::new(inp.out);
     let (now, block) = (u64::from(inp.now), u64::from(inp.block % 8));
@@ -171,9 +138,8 @@ fuzz_target!(|inp: Input| {
         return;
     }
     let cp = core_policy(&policy).unwrap();
-    let mut cst = core_state(&st0);
-    let mut cms: Vec<MarketCapacityState> =
-        ms0[..ms_len].iter().map(|m| MarketCapacityState { window_start: m.window_start, used: Quote(m.used) }).collect();
+    let mut cst = core_account_state(&st0);
+    let mut cms = core_market_states(&ms0[..ms_len]);
     let mut core_legs = vec![PlanLeg::default(); legs_len];
     let core = partliq::run_pipeline(&v.pool(), &v.markets, &v.prices, &cp, &mut cst, &mut cms, now, block, &mut core_legs);
     assert_eq!(st, status_of(&core), "{core:?}");
@@ -288,7 +254,7 @@ fn reserving(
     assert_eq!(st, PARTLIQ_STATUS_OK, "the reserving pipeline refused what the plain one took");
     assert_eq!((out.action, out.reason, out.plan.leg_count), (plain.action, plain.reason, plain.plan.leg_count));
     assert_eq!(out.plan.health_after, plain.plan.health_after);
-    assert_eq!(core_state(&state), *plain_state, "reserving: account state differs from the plain call's");
+    assert_eq!(core_account_state(&state), *plain_state, "reserving: account state differs from the plain call's");
     for (a, c) in ms.iter().zip(plain_ms) {
         assert_eq!((a.window_start, a.used), (c.window_start, c.used.0), "reserving: market state differs");
     }
@@ -298,21 +264,37 @@ fn reserving(
     // The core's records on copies of the same state.
     let v = args.view();
     let cp = core_policy(policy).unwrap();
-    let mut cst = core_state(&st0);
-    let mut cms: Vec<MarketCapacityState> =
-        ms0.iter().map(|m| MarketCapacityState { window_start: m.window_start, used: Quote(m.used) }).collect();
+    let mut cst = core_account_state(&st0);
+    let mut cms = core_market_states(ms0);
     let mut core_legs = vec![PlanLeg::default(); legs_len];
     let mut core_records = vec![partliq::LegReservation::default(); legs_len];
-    let d = partliq::run_pipeline_reserving(&v.pool(), &v.markets, &v.prices, &cp, &mut cst, &mut cms, now, block, &mut core_legs, &mut core_records)
-        .unwrap();
+    let d = partliq::run_pipeline_reserving(
+        &v.pool(),
+        &v.markets,
+        &v.prices,
+        &cp,
+        &mut cst,
+        &mut cms,
+        now,
+        block,
+        &mut core_legs,
+        &mut core_records,
+    )
+    .unwrap();
     assert_eq!(d.plan.leg_count, k);
     for (a, c) in records[..k].iter().zip(&core_records) {
         // SAFETY: both are plain `repr(C)` records of the same size (the C
         // layer casts one into the other); read as bytes.
         let (ab, cb) = unsafe {
             (
-                core::slice::from_raw_parts((a as *const partliq_leg_reservation).cast::<u8>(), core::mem::size_of::<partliq_leg_reservation>()),
-                core::slice::from_raw_parts((c as *const partliq::LegReservation).cast::<u8>(), core::mem::size_of::<partliq::LegReservation>()),
+                core::slice::from_raw_parts(
+                    (a as *const partliq_leg_reservation).cast::<u8>(),
+                    core::mem::size_of::<partliq_leg_reservation>(),
+                ),
+                core::slice::from_raw_parts(
+                    (c as *const partliq::LegReservation).cast::<u8>(),
+                    core::mem::size_of::<partliq::LegReservation>(),
+                ),
             )
         };
         assert_eq!(ab, cb, "a record differs from the Rust API's");
@@ -374,7 +356,7 @@ fn record_loss(inp: &Input) {
         assert_eq!(s.bytes(), before);
         return;
     }
-    let mut c = core_state(&s0);
+    let mut c = core_account_state(&s0);
     let r = c.record_insurance_loss(b, Quote(loss));
     assert_eq!(st, status_of(&r));
     if st == PARTLIQ_STATUS_OK {

@@ -12,20 +12,10 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::unified::run_unified_pipeline;
-use partliq::{AccountLiquidationState, MarketCapacityState, PlanLeg, Quote};
+use partliq::{AccountLiquidationState, PlanLeg};
 use partliq_ffi::*;
 use partliq_fuzz::unified::*;
 use partliq_fuzz::*;
-
-#[derive(arbitrary::Arbitrary, Debug, Clone, Copy)]
-enum LegsLen {
-    Positions,
-    Positions2,
-    Fewer(u8),
-    More(u8),
-    Zero,
-    TooLong,
-}
 
 #[derive(arbitrary::Arbitrary, Debug)]
 struct Input {
@@ -49,19 +39,6 @@ struct Input {
     legs_ptr: OutPtr,
     legs_len: LegsLen,
     out: OutPtr,
-}
-
-fn core_state(s: &partliq_account_liquidation_state) -> AccountLiquidationState {
-    AccountLiquidationState {
-        last_partial_time: s.last_partial_time,
-        has_partial: s.has_partial != 0,
-        in_liquidation: s.in_liquidation != 0,
-        block: s.block,
-        block_notional: Quote(s.block_notional),
-        block_insurance_loss: Quote(s.block_insurance_loss),
-        liquidation_start_time: s.liquidation_start_time,
-        liquidation_started: s.liquidation_started != 0,
-    }
 }
 
 fn abi_state(s: &AccountLiquidationState) -> partliq_account_liquidation_state {
@@ -101,20 +78,12 @@ fuzz_target!(|inp: Input| {
         ..Default::default()
     };
     let mut state = InOut::new(st0, inp.state_ptr);
-    let ms0: Vec<partliq_market_capacity_state> =
-        inp.windows.iter().take(6).map(|(s, u)| partliq_market_capacity_state { window_start: u64::from(*s), used: u.get() }).collect();
+    let ms0 = market_states(&inp.windows);
     let mut ms = ms0.clone();
-    let ms_arg = ArrArg::new(&ms, inp.states_shape);
-    let (ms_ptr, ms_len) = (if ms_arg.ptr.is_null() { core::ptr::null_mut() } else { ms_arg.ptr.cast_mut() }, ms_arg.len);
-    let ms_ptr = if matches!(inp.states_shape.ptr, ArrPtr::Valid | ArrPtr::Valid2 | ArrPtr::Valid3) { ms.as_mut_ptr() } else { ms_ptr };
+    let (ms_arg, ms_ptr) = states_arg(&mut ms, inp.states_shape);
+    let ms_len = ms_arg.len;
     let n = data.positions.len();
-    let (legs_len, room) = match inp.legs_len {
-        LegsLen::Positions | LegsLen::Positions2 => (n, n),
-        LegsLen::Fewer(k) => (n - usize::from(k) % (n + 1), n),
-        LegsLen::More(k) => (n + usize::from(k % 8), n + usize::from(k % 8)),
-        LegsLen::Zero => (0, 0),
-        LegsLen::TooLong => (max_len::<partliq_plan_leg>() + 1, 1),
-    };
+    let (legs_len, room) = inp.legs_len.for_positions(n);
     let mut legs = OutSlot::<partliq_plan_leg>::array(inp.legs_ptr, room.max(1));
     let mut out = OutSlot::<partliq_decision>::new(inp.out);
     let (now, block) = (u64::from(inp.now), u64::from(inp.block % 4));
@@ -124,34 +93,7 @@ fuzz_target!(|inp: Input| {
     // SAFETY: every array is valid for its length unless the boundary must
     // reject it (NULL, misaligned, impossible length) before any access.
     let st = unsafe {
-        partliq_run_unified_pipeline(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            pol.ptr(),
-            state_ptr,
-            ms_ptr,
-            ms_len,
-            now,
-            block,
-            legs_ptr,
-            legs_len,
-            out_ptr,
-        )
+        unified_call!(partliq_run_unified_pipeline; a; pool, pol.ptr(), state_ptr, ms_ptr, ms_len, now, block, legs_ptr, legs_len, out_ptr)
     };
     assert_named(st);
     let untouched = |what: &str, ms: &[partliq_market_capacity_state], state: &InOut<partliq_account_liquidation_state>| {
@@ -178,9 +120,8 @@ fuzz_target!(|inp: Input| {
         return;
     }
     let cp = core_policy(&policy).unwrap();
-    let mut cst = core_state(&st0);
-    let mut cms: Vec<MarketCapacityState> =
-        ms0[..ms_len].iter().map(|m| MarketCapacityState { window_start: m.window_start, used: Quote(m.used) }).collect();
+    let mut cst = core_account_state(&st0);
+    let mut cms = core_market_states(&ms0[..ms_len]);
     let mut core_legs = vec![PlanLeg::default(); legs_len];
     let (book, account) = (v.book(), v.account());
     let core = run_unified_pipeline(&account, pool as usize, &book, &cp, &mut cst, &mut cms, now, block, &mut core_legs);

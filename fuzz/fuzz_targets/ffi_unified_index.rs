@@ -14,7 +14,7 @@ use partliq::unified::{
 };
 use partliq::Price;
 use partliq_ffi::*;
-use partliq_fuzz::unified::{LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
+use partliq_fuzz::unified::{core_scan_account, moved, scan_accounts, LadderIn, UnifiedArgs, UnifiedIn, UnifiedShapes};
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -58,11 +58,6 @@ fn abi(e: &UnifiedIndexEntry) -> partliq_unified_index_entry {
     partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool }
 }
 
-fn moved(v: i64, k: i16) -> i64 {
-    let m = i128::from(v) + i128::from(v) * i128::from(k) / 10_000;
-    i64::try_from(m).unwrap_or(v).max(1)
-}
-
 fuzz_target!(|input: Input| {
     assert_eq!(partliq_unified_index_align(), 8);
     let cap = usize::from(input.capacity % 24);
@@ -95,50 +90,14 @@ fuzz_target!(|input: Input| {
 
     let data = input.data.build(4, FUZZ_MAX_POSITIONS);
     let args = UnifiedArgs::new(&data, input.shapes);
-    let accounts: Vec<partliq_unified_scan_account> = input
-        .accounts
-        .iter()
-        .take(8)
-        .map(|&(fb, bc, fp, pc)| partliq_unified_scan_account {
-            first_balance: u32::from(fb % 16),
-            balance_count: u32::from(bc % 5),
-            first_position: u32::from(fp % 16),
-            position_count: u32::from(pc % 5),
-        })
-        .collect();
+    let accounts = scan_accounts(&input.accounts, 8);
     let ladder = input.ladder.to_abi();
     let core_ladder = LadderIn::core(&ladder);
     let a = &args;
     let insert = |account: u32, mem: *mut core::ffi::c_void, n: &mut u64| -> partliq_status {
         // SAFETY: every array is valid for its length unless the boundary
         // must reject it before any read; the memory is ours.
-        unsafe {
-            partliq_unified_index_insert_account(
-                mem,
-                len,
-                account,
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                accounts.as_ptr(),
-                accounts.len(),
-                &ladder,
-                n,
-            )
-        }
+        unsafe { unified_call!(partliq_unified_index_insert_account; mem, len, account; a; accounts.as_ptr(), accounts.len(), &ladder, n) }
     };
     if args.rejected() {
         let mut n = 7u64;
@@ -155,15 +114,7 @@ fuzz_target!(|input: Input| {
         return;
     }
     let v = args.view();
-    let core_accounts: Vec<UnifiedScanAccount> = accounts
-        .iter()
-        .map(|a| UnifiedScanAccount {
-            first_balance: a.first_balance,
-            balance_count: a.balance_count,
-            first_position: a.first_position,
-            position_count: a.position_count,
-        })
-        .collect();
+    let core_accounts: Vec<UnifiedScanAccount> = accounts.iter().map(core_scan_account).collect();
     let reference = v.book();
     let (mut d, mut u, mut b) =
         (vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap], vec![UnifiedIndexEntry::default(); cap]);
@@ -201,32 +152,7 @@ fuzz_target!(|input: Input| {
     let (mut removed, mut n) = (7u64, 7u64);
     // SAFETY: as `insert`.
     let st = unsafe {
-        partliq_unified_index_rekey_account(
-            mem,
-            len,
-            r,
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            accounts.as_ptr(),
-            accounts.len(),
-            &ladder,
-            &mut removed,
-            &mut n,
-        )
+        unified_call!(partliq_unified_index_rekey_account; mem, len, r; a; accounts.as_ptr(), accounts.len(), &ladder, &mut removed, &mut n)
     };
     let want = match core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions)) {
         None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),

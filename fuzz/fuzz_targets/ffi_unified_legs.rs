@@ -93,54 +93,8 @@ fuzz_target!(|inp: Input| {
     // misaligned.
     let (st_settle, st_size) = unsafe {
         (
-            partliq_unified_settle_leg(
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                pool,
-                fees_arg.ptr,
-                fees_arg.len,
-                terms_arg.ptr(),
-                leg_arg.ptr(),
-                settled.ptr(),
-            ),
-            partliq_unified_size_leg(
-                a.markets.ptr,
-                a.markets.len,
-                a.prices.ptr,
-                a.prices.len,
-                a.funding.ptr,
-                a.funding.len,
-                a.risk.ptr,
-                a.risk.len,
-                a.assets.ptr,
-                a.assets.len,
-                a.asset_prices.ptr,
-                a.asset_prices.len,
-                a.balances.ptr,
-                a.balances.len,
-                a.positions.ptr,
-                a.positions.len,
-                pool,
-                fees_arg.ptr,
-                fees_arg.len,
-                terms_arg.ptr(),
-                leg_arg.ptr(),
-                sized.ptr(),
-            ),
+            unified_call!(partliq_unified_settle_leg; a; pool, fees_arg.ptr, fees_arg.len, terms_arg.ptr(), leg_arg.ptr(), settled.ptr()),
+            unified_call!(partliq_unified_size_leg; a; pool, fees_arg.ptr, fees_arg.len, terms_arg.ptr(), leg_arg.ptr(), sized.ptr()),
         )
     };
     assert_named(st_settle);
@@ -214,36 +168,10 @@ fuzz_target!(|inp: Input| {
     let mut out = OutSlot::<partliq_unified_plan>::new(inp.plan_out);
     // SAFETY: as above; the legs buffer holds `legs_len` legs.
     let st = unsafe {
-        partliq_unified_plan_liquidation(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            fees_arg.ptr,
-            fees_arg.len,
-            terms_arg.ptr(),
-            objective,
-            ordering,
-            at_arg.ptr,
-            at_arg.len,
-            mt_arg.ptr,
-            mt_arg.len,
-            legs.ptr(),
-            legs_len,
-            out.ptr(),
+        unified_call!(
+            partliq_unified_plan_liquidation; a;
+            pool, fees_arg.ptr, fees_arg.len, terms_arg.ptr(), objective, ordering, at_arg.ptr, at_arg.len, mt_arg.ptr, mt_arg.len,
+            legs.ptr(), legs_len, out.ptr(),
         )
     };
     assert_named(st);
@@ -306,35 +234,10 @@ fuzz_target!(|inp: Input| {
     let mut d = partliq_unified_decision::default();
     // SAFETY: as above; the policy, legs and decision are live locals.
     let st = unsafe {
-        partliq_run_unified_liquidation(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            fees_arg.ptr,
-            fees_arg.len,
-            &policy,
-            at_arg.ptr,
-            at_arg.len,
-            mt_arg.ptr,
-            mt_arg.len,
-            u32::from(in_liquidation),
-            run_legs.as_mut_ptr(),
-            legs_len,
-            &mut d,
+        unified_call!(
+            partliq_run_unified_liquidation; a;
+            pool, fees_arg.ptr, fees_arg.len, &policy, at_arg.ptr, at_arg.len, mt_arg.ptr, mt_arg.len, u32::from(in_liquidation),
+            run_legs.as_mut_ptr(), legs_len, &mut d,
         )
     };
     assert_named(st);
@@ -381,32 +284,9 @@ fn delisting(args: &UnifiedArgs<'_>, inp: &DelistIn) {
     // SAFETY: every array valid for its length unless the boundary must
     // reject it first; the structs and outputs valid, NULL or misaligned.
     let st = unsafe {
-        partliq_settle_delisted(
-            a.markets.ptr,
-            a.markets.len,
-            a.prices.ptr,
-            a.prices.len,
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            a.asset_prices.ptr,
-            a.asset_prices.len,
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            pool,
-            market,
-            policy_arg.ptr(),
-            ladder_arg.ptr(),
-            after.ptr(),
-            after_len,
-            settled.ptr(),
-            settled_len,
-            out.ptr(),
+        unified_call!(
+            partliq_settle_delisted; a;
+            pool, market, policy_arg.ptr(), ladder_arg.ptr(), after.ptr(), after_len, settled.ptr(), settled_len, out.ptr(),
         )
     };
     assert_named(st);

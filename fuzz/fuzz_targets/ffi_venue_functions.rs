@@ -6,6 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use partliq::venues::{aave_v3, dydx_v4};
 use partliq_ffi::*;
+use partliq_fuzz::venues::*;
 use partliq_fuzz::*;
 
 #[derive(arbitrary::Arbitrary, Debug)]
@@ -42,20 +43,6 @@ struct DydxIn {
 }
 
 #[derive(arbitrary::Arbitrary, Debug)]
-struct ReserveIn {
-    price: I64,
-    decimals: u8,
-    threshold: u16,
-    bonus: u16,
-    fee: u16,
-    liquidity_index: u32,
-    borrow_index: u32,
-    collateral: I64,
-    debt: I64,
-    use_as_collateral: u8,
-}
-
-#[derive(arbitrary::Arbitrary, Debug)]
 struct Input {
     dydx: DydxIn,
     reserves: Vec<ReserveIn>,
@@ -65,35 +52,8 @@ struct Input {
     receive_a_token: u8,
 }
 
-fn narrow(r: partliq::Result<i128>) -> Result<i64, partliq_status> {
-    match r {
-        Ok(v) => i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW),
-        Err(e) => Err(e as u32),
-    }
-}
-
-/// Compares a call writing one value with the core's result.
-fn same<T: PartialEq + core::fmt::Debug + Copy>(what: &str, st: partliq_status, out: &OutSlot<T>, want: Result<T, partliq_status>) {
-    assert_named(st);
-    match want {
-        Ok(v) => {
-            assert_eq!(st, PARTLIQ_STATUS_OK, "{what}");
-            assert_eq!(out.read(0), v, "{what}");
-        }
-        Err(s) => {
-            assert_eq!(st, s, "{what}");
-            out.assert_untouched(what);
-        }
-    }
-}
-
 fn dydx(d: &DydxIn) {
-    let tier = partliq_dydx_liquidity_tier {
-        initial_margin_ppm: d.imf % 1_100_000,
-        maintenance_fraction_ppm: d.mf % 1_100_000,
-        open_interest_lower_cap: d.lower,
-        open_interest_upper_cap: d.upper,
-    };
+    let (tier, core_tier) = dydx_tier(d.imf, d.mf, d.lower, d.upper);
     let p = partliq_dydx_position {
         perpetual_id: u32::from(d.perpetual_id % 4),
         atomic_resolution: i32::from(d.atomic_resolution % 20),
@@ -104,12 +64,6 @@ fn dydx(d: &DydxIn) {
         reserved: u32::from(d.reserved),
         quantums: d.quantums.get(),
         quote_balance: d.quote_balance.get(),
-    };
-    let core_tier = dydx_v4::LiquidityTier {
-        initial_margin_ppm: tier.initial_margin_ppm,
-        maintenance_fraction_ppm: tier.maintenance_fraction_ppm,
-        open_interest_lower_cap: tier.open_interest_lower_cap,
-        open_interest_upper_cap: tier.open_interest_upper_cap,
     };
     let pos_status: Result<dydx_v4::DydxPosition, partliq_status> = if d.reserved {
         Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
@@ -127,8 +81,7 @@ fn dydx(d: &DydxIn) {
         })
     };
     let risk_of = |r: dydx_v4::Risk| -> Result<partliq_dydx_risk, partliq_status> {
-        let n = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
-        Ok(partliq_dydx_risk { mmr: n(r.mmr)?, imr: n(r.imr)?, nc: n(r.nc)? })
+        Ok(partliq_dydx_risk { mmr: fit64(r.mmr)?, imr: fit64(r.imr)?, nc: fit64(r.nc)? })
     };
 
     let mut out = OutSlot::<partliq_dydx_risk>::new(OutPtr::Valid);
@@ -137,46 +90,34 @@ fn dydx(d: &DydxIn) {
     let want = pos_status.and_then(|c| {
         c.perpetual.net_collateral_and_margin(c.price, c.quantums, c.quote_balance, d.custom_imf).map_err(|e| e as u32).and_then(risk_of)
     });
-    same("position_risk", st, &out, want);
+    same_as_core("position_risk", st, &out, want);
 
     let mut total = OutSlot::<partliq_dydx_risk>::new(OutPtr::Valid);
     // SAFETY: valid pointers.
     let st = unsafe { partliq_dydx_subaccount_risk(d.usdc.get(), &p, 1, total.ptr()) };
     let core_total = pos_status.and_then(|c| dydx_v4::subaccount_risk(i128::from(d.usdc.get()), &[c]).map_err(|e| e as u32));
-    same("subaccount_risk", st, &total, core_total.and_then(risk_of));
+    same_as_core("subaccount_risk", st, &total, core_total.and_then(risk_of));
     let Ok(t) = core_total.and_then(risk_of) else { return };
     let core_t = dydx_v4::Risk { mmr: i128::from(t.mmr), imr: i128::from(t.imr), nc: i128::from(t.nc) };
 
-    let mut cfg = partliq_dydx_liquidation_config::default();
-    // SAFETY: a valid out-pointer.
-    unsafe {
-        if d.genesis {
-            partliq_dydx_liquidation_config_mainnet_genesis(&mut cfg);
-        } else {
-            partliq_dydx_liquidation_config_code_default(&mut cfg);
-        }
-    }
-    let core_cfg = if d.genesis { dydx_v4::LiquidationConfig::mainnet_genesis() } else { dydx_v4::LiquidationConfig::code_default() };
+    let (cfg, core_cfg) = dydx_config(d.genesis);
     let delta = d.delta.get();
 
     let mut q = OutSlot::<i64>::new(OutPtr::Valid);
     // SAFETY: valid pointers.
     let st = unsafe { partliq_dydx_bankruptcy_price_quote_quantums(&p, &t, delta, q.ptr()) };
     let want = pos_status.and_then(|c| narrow(dydx_v4::bankruptcy_price_quote_quantums(&c, &core_t, i128::from(delta))));
-    same("bankruptcy_price", st, &q, want);
+    same_as_core("bankruptcy_price", st, &q, want);
 
     let mut fp = OutSlot::<partliq_dydx_rational>::new(OutPtr::Valid);
     // SAFETY: valid pointers.
     let st = unsafe { partliq_dydx_fillable_price(&p, &t, delta, &cfg, fp.ptr()) };
     let want = pos_status.and_then(|c| {
         dydx_v4::fillable_price(&c, &core_t, i128::from(delta), &core_cfg.fillable_price_config)
-            .map(|r| partliq_dydx_rational {
-                num: partliq_i128 { lo: r.num() as u64, hi: (r.num() >> 64) as i64 },
-                den: partliq_i128 { lo: r.den() as u64, hi: (r.den() >> 64) as i64 },
-            })
+            .map(|r| partliq_dydx_rational { num: wide(r.num()), den: wide(r.den()) })
             .map_err(|e| e as u32)
     });
-    same("fillable_price", st, &fp, want);
+    same_as_core("fillable_price", st, &fp, want);
 
     let clob = partliq_dydx_clob_pair {
         step_base_quantums: u64::from(d.step),
@@ -203,7 +144,7 @@ fn dydx(d: &DydxIn) {
             .and_then(|r| dydx_v4::fillable_price_to_subticks(r, long == 1, &core_clob))
             .map_err(|e| e as u32)
     };
-    same("fillable_price_to_subticks", st, &s, want);
+    same_as_core("fillable_price_to_subticks", st, &s, want);
 
     let fill = partliq_dydx_fill { fill_amount: d.fill_amount, subticks: d.subticks, is_buy: u32::from(d.is_buy % 3), reserved: 0 };
     let mut q = OutSlot::<i64>::new(OutPtr::Valid);
@@ -216,9 +157,9 @@ fn dydx(d: &DydxIn) {
         let f = dydx_v4::LiquidationFill { is_buy: fill.is_buy == 1, fill_amount: fill.fill_amount, subticks: fill.subticks };
         narrow(dydx_v4::liquidation_insurance_fund_delta(&c, &core_t, &core_clob, d.fee, &f))
     });
-    same("insurance_fund_delta", st, &q, want);
+    same_as_core("insurance_fund_delta", st, &q, want);
 
-    let ids: Vec<u32> = d.liquidated.iter().take(4).map(|i| u32::from(*i % 4)).collect();
+    let ids = liquidated_ids(&d.liquidated);
     let info = dydx_v4::SubaccountLiquidationInfo {
         perpetuals_liquidated: &ids,
         notional_liquidated: d.notional_liquidated,
@@ -230,69 +171,20 @@ fn dydx(d: &DydxIn) {
         partliq_dydx_liquidatable_size_delta(&p, &clob, &cfg, ids.as_ptr(), ids.len(), d.notional_liquidated, d.insurance_lost, q.ptr())
     };
     let want = pos_status.and_then(|c| narrow(dydx_v4::liquidatable_position_size_delta(&c, &core_clob, &core_cfg, &info)));
-    same("liquidatable_size_delta", st, &q, want);
+    same_as_core("liquidatable_size_delta", st, &q, want);
 
     let mut l = OutSlot::<partliq_dydx_notional_limits>::new(OutPtr::Valid);
     // SAFETY: valid pointers.
     let st = unsafe { partliq_dydx_position_notional_limits(&p, &cfg, l.ptr()) };
     let want = pos_status.and_then(|c| {
         let r = dydx_v4::max_and_min_position_notional_liquidatable(&c, &core_cfg.position_block_limits).map_err(|e| e as u32)?;
-        let n = |v: i128| i64::try_from(v).map_err(|_| PARTLIQ_STATUS_OVERFLOW);
-        Ok(partliq_dydx_notional_limits { min: n(r.min)?, max: n(r.max)? })
+        Ok(partliq_dydx_notional_limits { min: fit64(r.min)?, max: fit64(r.max)? })
     });
-    same("position_notional_limits", st, &l, want);
-}
-
-const RAY: i128 = 1_000_000_000_000_000_000_000_000_000;
-
-fn wide(v: i128) -> partliq_i128 {
-    partliq_i128 { lo: v as u64, hi: (v >> 64) as i64 }
+    same_as_core("position_notional_limits", st, &l, want);
 }
 
 fn aave(inp: &Input) {
-    let rs: Vec<&ReserveIn> = inp.reserves.iter().take(4).collect();
-    let abi: Vec<partliq_aave_reserve> = rs
-        .iter()
-        .map(|r| partliq_aave_reserve {
-            price: wide(i128::from(r.price.get())),
-            decimals: u32::from(r.decimals % 40),
-            liquidation_threshold: u32::from(r.threshold % 10_100),
-            liquidation_bonus: 9_900 + u32::from(r.bonus % 2_000),
-            liquidation_protocol_fee: u32::from(r.fee % 10_100),
-            liquidity_index: wide(RAY + i128::from(r.liquidity_index) * 1_000_000_000 - 1),
-            variable_borrow_index: wide(RAY + i128::from(r.borrow_index) * 1_000_000_000),
-        })
-        .collect();
-    let users: Vec<partliq_aave_user_reserve> = rs
-        .iter()
-        .map(|r| partliq_aave_user_reserve {
-            scaled_collateral: wide(i128::from(r.collateral.get())),
-            scaled_debt: wide(i128::from(r.debt.get())),
-            use_as_collateral: u32::from(r.use_as_collateral % 3),
-            reserved: 0,
-        })
-        .collect();
-    let core_rs: Vec<aave_v3::Reserve> = abi
-        .iter()
-        .map(|r| aave_v3::Reserve {
-            price: r.price.lo as i64 as i128,
-            decimals: r.decimals,
-            liquidation_threshold: r.liquidation_threshold,
-            liquidation_bonus: r.liquidation_bonus,
-            liquidation_protocol_fee: r.liquidation_protocol_fee,
-            liquidity_index: (i128::from(r.liquidity_index.hi) << 64) | i128::from(r.liquidity_index.lo),
-            variable_borrow_index: (i128::from(r.variable_borrow_index.hi) << 64) | i128::from(r.variable_borrow_index.lo),
-        })
-        .collect();
-    let flags_bad = users.iter().any(|u| u.use_as_collateral > 1);
-    let core_us: Vec<aave_v3::UserReserve> = users
-        .iter()
-        .map(|u| aave_v3::UserReserve {
-            scaled_collateral: u.scaled_collateral.lo as i64 as i128,
-            use_as_collateral: u.use_as_collateral == 1,
-            scaled_debt: u.scaled_debt.lo as i64 as i128,
-        })
-        .collect();
+    let AaveBook { abi, users, core_rs, core_us, flags_bad } = AaveBook::new(&inp.reserves);
 
     let mut a = OutSlot::<partliq_aave_account>::new(OutPtr::Valid);
     // SAFETY: valid arrays.

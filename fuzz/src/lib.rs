@@ -12,6 +12,7 @@
 pub mod legs;
 pub mod lending;
 pub mod unified;
+pub mod venues;
 
 use arbitrary::Arbitrary;
 use partliq::{MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target, MAX_POSITIONS, MAX_TIERS};
@@ -864,6 +865,70 @@ impl<T: Copy> InOut<T> {
     pub fn bytes(&self) -> Vec<u64> {
         self.buf.clone()
     }
+}
+
+// ---------------------------------------------------------------------------
+// The pipelines' states and legs buffer.
+
+/// A pipeline's legs buffer length against the pool's `n` positions.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum LegsLen {
+    Positions,
+    Positions2,
+    Fewer(u8),
+    More(u8),
+    Zero,
+    TooLong,
+}
+
+impl LegsLen {
+    /// `(length passed, legs the buffer holds)`: `TooLong` an impossible
+    /// length over a one-leg buffer (refused before any write).
+    pub fn for_positions(self, n: usize) -> (usize, usize) {
+        match self {
+            LegsLen::Positions | LegsLen::Positions2 => (n, n),
+            LegsLen::Fewer(k) => (n - usize::from(k) % (n + 1), n),
+            LegsLen::More(k) => (n + usize::from(k % 8), n + usize::from(k % 8)),
+            LegsLen::Zero => (0, 0),
+            LegsLen::TooLong => (max_len::<partliq_plan_leg>() + 1, 1),
+        }
+    }
+}
+
+/// The core state of an ABI account state (flags: any non-zero word is
+/// set; the pipelines refuse words other than 0 and 1 before this is used).
+pub fn core_account_state(s: &partliq_account_liquidation_state) -> partliq::AccountLiquidationState {
+    partliq::AccountLiquidationState {
+        last_partial_time: s.last_partial_time,
+        has_partial: s.has_partial != 0,
+        in_liquidation: s.in_liquidation != 0,
+        block: s.block,
+        block_notional: Quote(s.block_notional),
+        block_insurance_loss: Quote(s.block_insurance_loss),
+        liquidation_start_time: s.liquidation_start_time,
+        liquidation_started: s.liquidation_started != 0,
+    }
+}
+
+/// At most six market capacity states of drawn `(window start, used)`.
+pub fn market_states(windows: &[(u8, I64)]) -> Vec<partliq_market_capacity_state> {
+    windows.iter().take(6).map(|(s, u)| partliq_market_capacity_state { window_start: u64::from(*s), used: u.get() }).collect()
+}
+
+/// The core's market capacity states of ABI ones.
+pub fn core_market_states(ms: &[partliq_market_capacity_state]) -> Vec<partliq::MarketCapacityState> {
+    ms.iter().map(|m| partliq::MarketCapacityState { window_start: m.window_start, used: Quote(m.used) }).collect()
+}
+
+/// The market states as passed (read and written in place): the shape's
+/// argument, and its pointer made mutable (a valid one from `ms` itself).
+pub fn states_arg(
+    ms: &mut [partliq_market_capacity_state],
+    shape: ArrShape,
+) -> (ArrArg<partliq_market_capacity_state>, *mut partliq_market_capacity_state) {
+    let arg = ArrArg::new(ms, shape);
+    let ptr = if matches!(shape.ptr, ArrPtr::Valid | ArrPtr::Valid2 | ArrPtr::Valid3) { ms.as_mut_ptr() } else { arg.ptr.cast_mut() };
+    (arg, ptr)
 }
 
 // ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 //! core's view of what the boundary accepts.
 
 use arbitrary::Arbitrary;
-use partliq::unified::{MarginBook, MarginLadder, PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};
+use partliq::unified::{MarginBook, MarginLadder, PerpPosition, PerpRisk, PositionMargin, UnifiedAccount, UnifiedScanAccount};
 use partliq::{Asset, AssetBalance, Market, Ppm, Price, Quote, Size};
 use partliq_ffi::*;
 
@@ -198,7 +198,9 @@ fn sized<T: Clone>(v: Vec<T>, shape: PerMarket, markets: usize, fill: T) -> Vec<
     }
 }
 
-fn moved(v: i64, k: i16) -> i64 {
+/// `v` moved by `k` units of 0.01 % (at least 1; `v` itself when the
+/// moved price does not fit).
+pub fn moved(v: i64, k: i16) -> i64 {
     let m = i128::from(v) + i128::from(v) * i128::from(k) / 10_000;
     i64::try_from(m).unwrap_or(v).max(1)
 }
@@ -365,6 +367,67 @@ pub struct UnifiedArgs<'a> {
     pub asset_prices: ArrArg<i64>,
     pub balances: ArrArg<partliq_asset_balance>,
     pub positions: ArrArg<partliq_perp_position>,
+}
+
+/// Calls a C entry point that takes a unified book and account: the eight
+/// arrays of `args` (a `&UnifiedArgs`), each pointer then length in the
+/// ABI's order, between the leading and the trailing arguments:
+/// `unified_call!(f; args; rest..)` or `unified_call!(f; lead..; args; rest..)`.
+/// Expands to the call alone (unsafe as `f` is: the caller's `unsafe` block
+/// and SAFETY comment cover it).
+#[macro_export]
+macro_rules! unified_call {
+    ($f:path; $args:expr; $($rest:expr),* $(,)?) => {
+        $crate::unified_call!($f; ; $args; $($rest),*)
+    };
+    ($f:path; $($lead:expr),*; $args:expr; $($rest:expr),* $(,)?) => {{
+        let u: &$crate::unified::UnifiedArgs<'_> = $args;
+        $f(
+            $($lead,)*
+            u.markets.ptr,
+            u.markets.len,
+            u.prices.ptr,
+            u.prices.len,
+            u.funding.ptr,
+            u.funding.len,
+            u.risk.ptr,
+            u.risk.len,
+            u.assets.ptr,
+            u.assets.len,
+            u.asset_prices.ptr,
+            u.asset_prices.len,
+            u.balances.ptr,
+            u.balances.len,
+            u.positions.ptr,
+            u.positions.len,
+            $($rest),*
+        )
+    }};
+}
+
+/// The scanned accounts of drawn `(first balance, balance count, first
+/// position, position count)` tuples (at most `max`; firsts below 16,
+/// counts below 5: some reach past the arrays).
+pub fn scan_accounts(raw: &[(u8, u8, u8, u8)], max: usize) -> Vec<partliq_unified_scan_account> {
+    raw.iter()
+        .take(max)
+        .map(|&(fb, bc, fp, pc)| partliq_unified_scan_account {
+            first_balance: u32::from(fb % 16),
+            balance_count: u32::from(bc % 5),
+            first_position: u32::from(fp % 16),
+            position_count: u32::from(pc % 5),
+        })
+        .collect()
+}
+
+/// The core's scanned account of an ABI one.
+pub fn core_scan_account(a: &partliq_unified_scan_account) -> UnifiedScanAccount {
+    UnifiedScanAccount {
+        first_balance: a.first_balance,
+        balance_count: a.balance_count,
+        first_position: a.first_position,
+        position_count: a.position_count,
+    }
 }
 
 /// The book and account as the core sees them, and the boundary's status

@@ -1576,7 +1576,7 @@ mod through_the_pipeline {
     }
 
     fn runner(cases: u32) -> TestRunner {
-        TestRunner::new(Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() })
+        crate::support::fixed_runner(Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() })
     }
 
     fn knobs() -> impl Strategy<Value = Vec<u64>> {

@@ -125,7 +125,7 @@ fn below_the_fraction_nothing_stays_capped() {
     const CASES: u32 = 2_000;
     let bound = std::cell::Cell::new(0u32);
     let config = ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let mut runner = crate::support::fixed_runner(config);
     runner
         .run(&cases(), |case| {
             let (markets, prices, positions, collateral) = case.pool();
@@ -177,7 +177,7 @@ fn unified_pipeline_honours_the_bypass() {
     const CASES: u32 = 1_000;
     let fired = std::cell::Cell::new(0u32);
     let config = ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let mut runner = crate::support::fixed_runner(config);
     runner
         .run(&(cases(), 0i64..2_000, any::<bool>()), |(case, deposit, project)| {
             let (markets, prices, positions, collateral) = case.pool();

@@ -121,7 +121,7 @@ proptest! {
 #[test]
 fn refused_prices_never_liquidate() {
     let liquidated_unguarded = std::cell::Cell::new(0u32);
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2_000));
+    let mut runner = crate::support::fixed_runner(ProptestConfig::with_cases(2_000));
     let strategy = (pool_parts(), 0u8..3, 0usize..3, 0i64..1_000);
     runner
         .run(&strategy, |((positions, prices, imf), kind, which, extra)| {
@@ -171,7 +171,7 @@ fn refused_prices_never_liquidate() {
 fn limit_source_keeps_the_target_at_the_limit() {
     let moved = std::cell::Cell::new(0u32);
     let restored = std::cell::Cell::new(0u32);
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2_000));
+    let mut runner = crate::support::fixed_runner(ProptestConfig::with_cases(2_000));
     let moves = prop::collection::vec((-50_000i64..50_000, -50_000i64..50_000), 3);
     let strategy = (pool_parts(), moves, 0u32..4, 0u32..60_000);
     runner
@@ -243,7 +243,7 @@ fn limit_source_keeps_the_target_at_the_limit() {
 fn all_oracle_guard_is_the_plain_pipeline() {
     use partliq::venues::dydx_v4::FillablePriceConfig;
     let liquidated = std::cell::Cell::new(0u32);
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1_000));
+    let mut runner = crate::support::fixed_runner(ProptestConfig::with_cases(1_000));
     let strategy = (pool_parts(), 0u32..60_000, 0u8..3, 0u64..500, any::<bool>());
     runner
         .run(&strategy, |((positions, prices, imf), band, mode, elapsed, capped)| {

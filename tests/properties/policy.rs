@@ -31,7 +31,7 @@
 use partliq::escalation::adl_cmp;
 use partliq::*;
 
-use crate::support::{book_settlement as settlement, ceil_div, den, floor_div, mul, pos, PPM};
+use crate::support::{book_settlement as settlement, ceil_div, den, fixed_runner, floor_div, mul, pos, PPM};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::RefCell;
@@ -360,7 +360,7 @@ fn run(scn: &Scn, state: &mut AccountLiquidationState, mstates: &mut [MarketCapa
 }
 
 fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config { cases, failure_persistence: None, max_shrink_iters: 4_000, ..Config::default() })
+    fixed_runner(Config { cases, failure_persistence: None, max_shrink_iters: 4_000, ..Config::default() })
 }
 
 fn check<S: Strategy>(cases: u32, strategy: S, f: impl Fn(S::Value) -> Tc)

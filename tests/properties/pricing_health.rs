@@ -46,14 +46,14 @@
 //! positions; its figures are the sums of the pools' figures, its margin
 //! ratio computed from the sums.
 
-use crate::support::{ceil_div, den, mul, pow10, PPM};
+use crate::support::{ceil_div, den, fixed_runner, mul, pow10, PPM};
 
 use partliq::{
     account_health, estimated_liquidation_price, pool_health, Account, Error, HealthState, LiquidationPrice, MarginMode, MarginTier,
     Market, Pool, Position, Ppm, Price, Quote, Size,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -180,7 +180,7 @@ where
     S::Value: std::fmt::Debug,
 {
     let tally: Tally = RefCell::new(BTreeMap::new());
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let mut runner = fixed_runner(Config { cases, failure_persistence: None, ..Config::default() });
     runner.run(&strategy, |v| test(v, &tally)).unwrap();
     tally.into_inner()
 }

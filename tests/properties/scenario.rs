@@ -16,11 +16,11 @@
 
 use partliq::{pool_health, CloseRequest, Health, MarginTier, Market, Pool, Position, Ppm, Price, Quote, Rounding, Size, Target};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::support::{ceil_div, close_cash, close_fee, den, floor_div, mul, pow10};
+use crate::support::{ceil_div, close_cash, close_fee, den, fixed_runner, floor_div, mul, pow10};
 
 // ---------------------------------------------------------------------------
 // Generators
@@ -371,7 +371,7 @@ where
 {
     let tally = RefCell::new(Tally::new());
     let config = Config { cases, failure_persistence: None, max_shrink_iters: 4_096, ..Config::default() };
-    let mut runner = TestRunner::new(config);
+    let mut runner = fixed_runner(config);
     let result = runner.run(&strategy, |v| {
         let label = test(v)?;
         *tally.borrow_mut().entry(label).or_insert(0) += 1;

@@ -8,10 +8,10 @@
 //! of the cases (counted) have a pool the move makes a hit; a key moved by
 //! 500 ppm past its bound fails the property.
 
+use crate::support::fixed_runner;
 use partliq::unified::*;
 use partliq::*;
 use proptest::prelude::*;
-use proptest::test_runner::TestRunner;
 use std::cell::Cell;
 
 /// A generated position: market, size, its equity at the reference in ppm
@@ -63,7 +63,7 @@ fn bump(c: &Cell<usize>) {
 #[test]
 fn every_pool_a_move_reaches_is_a_candidate() {
     let counts = Counts::default();
-    let mut runner = TestRunner::new(ProptestConfig::with_cases(768));
+    let mut runner = fixed_runner(ProptestConfig::with_cases(768));
     let strategy = (accounts(), [50i64..=200, 50i64..=200], [1_000i64..=3_000], moves(), any::<bool>());
     let r = runner.run(&strategy, |(raw, marks, asset_px, mv, binance)| {
         bump(&counts.cases);

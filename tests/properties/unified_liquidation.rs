@@ -285,8 +285,7 @@ fn the_plan_is_proven_least_and_brute_force_never_beats_it() {
         let unproven_beaten = std::cell::Cell::new(0usize);
         let proven_by_default = std::cell::Cell::new(0usize);
         // A fixed seed: the counts below are measured figures.
-        let rng = proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha);
-        proptest::test_runner::TestRunner::new_with_rng(config, rng)
+        crate::support::fixed_runner(config)
             .run(&case(), |c| {
                 with_book!(c, markets, marks, book, account, positions);
                 let terms = c.terms();
