@@ -417,6 +417,22 @@ fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, hi: u32, shi:
     (lo.0.saturating_add(1), hi.1)
 }
 
+/// What every box of `pool` is measured with: the liquidation threshold
+/// (ppm) and the pool's funding total; `None` (every key 0) when the pool is
+/// liquidatable at the reference, its health fails there, or its funding
+/// does not total.
+fn keying_terms(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> Option<(i128, i128)> {
+    match unified_pool_health(pool, book, ladder) {
+        Ok(h) if !is_hit(&h) => {}
+        _ => return None,
+    }
+    let mut t = Totals::default();
+    for (_, p) in pool.members() {
+        t.funding(p, book).ok()?;
+    }
+    Some((i128::from(ladder.liquidation_ppm), t.funding_total().ok()?))
+}
+
 /// The keys of `pool` against the reference `book` with `ladder` (see the
 /// module docs). Never fails: a pool whose health fails at the reference
 /// (or a ladder that does not validate) is keyed 0 on every side.
@@ -430,18 +446,7 @@ fn search(mut slack_at: impl FnMut(u32) -> Option<i128>, s0: i128, hi: u32, shi:
 /// finds on the same monotone proof, whatever the bracket it starts from.
 #[must_use]
 pub fn pool_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> MoveKeys {
-    match unified_pool_health(pool, book, ladder) {
-        Ok(h) if !is_hit(&h) => {}
-        _ => return MoveKeys::default(),
-    }
-    let mut t = Totals::default();
-    for (_, p) in pool.members() {
-        if t.funding(p, book).is_err() {
-            return MoveKeys::default();
-        }
-    }
-    let Ok(funding) = t.funding_total() else { return MoveKeys::default() };
-    let threshold = i128::from(ladder.liquidation_ppm);
+    let Some((threshold, funding)) = keying_terms(pool, book, ladder) else { return MoveKeys::default() };
     let at = |side: MoveSide, m: u32| slack(pool, book, threshold, funding, side, m);
     // The box of size 0 is the reference itself (each term at its own
     // price, on every side): safe unless a figure is past the cap.
@@ -796,17 +801,7 @@ mod tests {
     /// The keys of a plain bisection of each side on the same bound: the
     /// reference the search (and the mixed side's bracket) must reproduce.
     fn bisected_keys(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> MoveKeys {
-        if !matches!(unified_pool_health(pool, book, ladder), Ok(ref h) if !is_hit(h)) {
-            return MoveKeys::default();
-        }
-        let mut t = Totals::default();
-        for (_, p) in pool.members() {
-            if t.funding(p, book).is_err() {
-                return MoveKeys::default();
-            }
-        }
-        let Ok(funding) = t.funding_total() else { return MoveKeys::default() };
-        let threshold = i128::from(ladder.liquidation_ppm);
+        let Some((threshold, funding)) = keying_terms(pool, book, ladder) else { return MoveKeys::default() };
         let key = |side: MoveSide| {
             let safe = |m: u32| matches!(slack(pool, book, threshold, funding, side, m), Some(v) if v >= 0);
             if !safe(0) {
