@@ -302,7 +302,7 @@ fn least_debt_to_cover_is_the_brute_force_least() {
 /// units, `D` the debt). When it is `exact`, it is the brute-force least.
 #[test]
 fn least_debt_to_cover_without_the_scan_is_within_the_window() {
-    let t = run(1_000, lending(Size::SmallDebtCoarseCollateral), |s| {
+    let t = run(8_000, lending(Size::SmallDebtCoarseCollateral), |s| {
         let Ok(least) = s.least(0) else { return Ok("not liquidatable") };
         let x = least.debt_to_cover;
         let first = brute_force_least(&s, least.max_liquidatable_debt);
@@ -331,6 +331,8 @@ fn least_debt_to_cover_without_the_scan_is_within_the_window() {
         Ok("within the window")
     });
     assert_share(&t, "exact", 300);
-    // About 1 % of the cases (the rest restore exactly or not at all).
-    assert_share(&t, "within the window", 1);
+    // About half a percent of the cases (45 of 8,000 on the fixed seed; the
+    // rest restore exactly or not at all): 8,000 cases so that the
+    // threshold, 3 per mille, has a margin and can still fail.
+    assert_share(&t, "within the window", 3);
 }
