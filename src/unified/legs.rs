@@ -952,7 +952,7 @@ pub fn size_leg(
     if first.rising < first.falling && whole.rising < first.falling {
         return done(CloseStatus::Infeasible, max_amount);
     }
-    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+    match token_crossing(book, leg, max, &parts, first, whole)? {
         Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
         Some(None) => done(CloseStatus::Infeasible, max_amount),
         // The budget ran out (a leg that relieves almost exactly what it
@@ -1000,11 +1000,157 @@ pub(super) fn least_amount_from(
     if first.rising < first.falling && whole.rising < first.falling {
         return Ok(Some(None));
     }
-    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+    match token_crossing(book, leg, max, &parts, first, whole)? {
         Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
         Some(None) => Ok(Some(None)),
         None => Ok(None),
     }
+}
+
+/// The least amount in `1..=hi` of spot or PnL leg `leg` whose parts
+/// cross (`rising ≥ falling`), `first` and `whole` its parts at 1 and at
+/// `hi`: [`least_crossing_within`] within [`MAX_JUMPS`] jumps, each jump
+/// also skipping what the leg's near-linear shape rules out when its
+/// balance terms have no size term ([`linear_term`]; see
+/// [`linear_crossing`]).
+fn token_crossing(
+    book: &MarginBook<'_>,
+    leg: &UnifiedLeg,
+    hi: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+    first: SurplusParts,
+    whole: SurplusParts,
+) -> Result<Option<Option<i128>>> {
+    let (relieved, taken) = match leg.kind {
+        LegKind::SwapCollateralForLiability => (Some(leg.liability_asset), Some(leg.collateral_asset)),
+        LegKind::PerpPnlForLiability => (Some(leg.liability_asset), None),
+        LegKind::DepositForPerpLoss => (None, Some(leg.collateral_asset)),
+        LegKind::ReducePerp => return Err(Error::InvalidLegKind),
+    };
+    for asset in [relieved, taken].into_iter().flatten() {
+        if !linear_term(book, asset)? {
+            return least_crossing_within(1, hi, parts, MAX_JUMPS);
+        }
+    }
+    linear_crossing(hi, parts, (relieved.is_some(), taken.is_some()), first, whole, MAX_JUMPS)
+}
+
+/// [`least_crossing_within`] over `1..=hi` for a leg whose two parts are
+/// near-linear: `balances.0` when the relieved unit is a balance (else a
+/// position's cash), `balances.1` the same for the unit taken; `first` and
+/// `whole` the parts at 1 and `hi`. Every index skipped is proven not to
+/// cross:
+///
+/// Write `f(n) = rising(n) − falling(n)`. A balance's term without a size
+/// term is `T(y) = ⌊γ y⌋` (one `γ ≥ 0` per side; the leg keeps the balance
+/// on its side) and a position's cash enters the surplus unrounded. The
+/// relieved part is `T(x + n) − T(x)` (a borrow repaid: it moves by
+/// `ρ (m − n)` between `n` and `m`, give or take less than 1) or `n`
+/// itself (`ρ = 1`, exact); the taken part is `T(x) − T(x − g(n))` or
+/// `g(n)`, where `g(n) = ⌈κ n⌉` is what the account gives (one rounding
+/// up of a product, `κ > 0`), so `g(m) − g(n)` is `κ (m − n)` give or take
+/// less than 1, and the part moves by `φ κ (m − n)` give or take less than
+/// `φ + 1` (a balance, `φ = γ`) or 1 (the cash, `φ = 1`). Hence, with the
+/// slope `S = ρ − φ κ`, `|f(m) − f(n) − S (m − n)| < U` for any `n < m`,
+/// `U = [relieved a balance] + (taken a balance ? γ + 1 : 1)`; and `γ <
+/// falling(1) + 1` (`falling(1) > γ g(1) − 1`, `g(1) ≥ 1`), so `U ≤ u =
+/// [relieved a balance] + (taken a balance ? falling(1) + 2 : 1)`.
+///
+/// From 1 and `hi`: `S (hi − 1) < f(hi) − f(1) + u = Δ`. At `n` with `f(n)
+/// < 0`, a crossing `m > n` has `0 ≤ f(m) < f(n) + Δ (m − n) / (hi − 1) +
+/// u`: with `need = −f(n) − u > 0`, none when `Δ ≤ 0`, else `m − n >
+/// need (hi − 1) / Δ`. The jump of [`least_crossing_within`] (the first
+/// `m` whose rising part reaches the falling part at `n`: both parts are
+/// monotone) then starts there. `Ok(None)`: past `jumps` jumps.
+fn linear_crossing(
+    hi: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+    balances: (bool, bool),
+    first: SurplusParts,
+    whole: SurplusParts,
+    jumps: usize,
+) -> Result<Option<Option<i128>>> {
+    let gap = |p: &SurplusParts| num::sub(p.rising, p.falling);
+    let u = num::add(i128::from(balances.0), if balances.1 { num::add(first.falling.max(0), 2)? } else { 1 })?;
+    let span = num::sub(hi, 1)?;
+    let delta = num::add(num::sub(gap(&whole)?, gap(&first)?)?, u)?;
+    let (mut n, mut p) = (1i128, first);
+    let mut left = jumps;
+    loop {
+        let f = gap(&p)?;
+        if f >= 0 {
+            return Ok(Some(Some(n)));
+        }
+        if n >= hi {
+            return Ok(Some(None));
+        }
+        if left == 0 {
+            return Ok(None);
+        }
+        left = left.saturating_sub(1);
+        // The skip: no crossing below `n + ⌊need (hi − 1) / Δ⌋ + 1`.
+        let need = num::sub(num::sub(0, f)?, u)?;
+        let mut lo = num::add(n, 1)?;
+        if need > 0 {
+            if delta <= 0 {
+                return Ok(Some(None));
+            }
+            let skip = num::mul_div_wide(need, span, delta, Rounding::Floor)?;
+            lo = lo.max(num::add(n, num::add(skip, 1)?)?);
+        }
+        if lo > hi {
+            return Ok(Some(None));
+        }
+        // The jump: the first `m ≥ lo` whose rising part reaches `n`'s
+        // falling part (galloping, then bisecting).
+        let at = parts(lo)?;
+        (n, p) = if at.rising >= p.falling {
+            (lo, at)
+        } else {
+            match first_rising_at_least(num::add(lo, 1)?, hi, p.falling, parts)? {
+                Some(found) => found,
+                None => return Ok(Some(None)),
+            }
+        };
+    }
+}
+
+/// The least index in `lo..=hi` whose rising part reaches `level`, and
+/// its parts, given that the rising part at `lo − 1` does not (the rising
+/// part never decreases); `None` when there is none.
+fn first_rising_at_least(
+    lo: i128,
+    hi: i128,
+    level: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+) -> Result<Option<(i128, SurplusParts)>> {
+    if lo > hi {
+        return Ok(None);
+    }
+    let mut below = num::sub(lo, 1)?;
+    let mut stride: i128 = 1;
+    let (mut above, mut at_above) = loop {
+        let probe = num::add(below, stride)?.min(hi);
+        let p = parts(probe)?;
+        if p.rising >= level {
+            break (probe, p);
+        }
+        if probe == hi {
+            return Ok(None);
+        }
+        below = probe;
+        stride = stride.saturating_mul(2);
+    };
+    while num::sub(above, below)? > 1 {
+        let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
+        let p = parts(mid)?;
+        if p.rising >= level {
+            (above, at_above) = (mid, p);
+        } else {
+            below = mid;
+        }
+    }
+    Ok(Some((above, at_above)))
 }
 
 fn size_reduce(
