@@ -554,6 +554,21 @@ fn max_amount(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<i128> {
+    caps(account, pool_index, book, terms, leg, None)
+}
+
+/// [`max_amount`]'s checks, then: with `probe` `None`, the largest amount
+/// the leg allows; with `Some(a)`, `a` when the leg allows it (so `a` is at
+/// most the largest amount), else 0 (a spot or PnL leg's taken amount
+/// never decreases with its amount, so one evaluation at `a` decides it).
+fn caps(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    probe: Option<i128>,
+) -> Result<i128> {
     let pool = account.pool(pool_index)?;
     if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
         return Err(Error::LegNotInPool);
@@ -584,23 +599,53 @@ fn max_amount(
         }
         Ok(d)
     };
-    // The largest driver whose taken amount fits `limit` (monotone).
+    // The largest driver whose taken amount fits `limit` (monotone), or
+    // whether `probe` fits.
     let fits = |hi: i128, limit: i128| -> Result<i128> {
-        let mut probe = *leg;
-        let taken = |n: i128, probe: &mut UnifiedLeg| -> Result<i128> {
-            probe.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
-            Ok(quantities(book, terms, probe)?.taken.2)
+        let mut at = *leg;
+        let taken = |n: i128, at: &mut UnifiedLeg| -> Result<i128> {
+            at.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
+            Ok(quantities(book, terms, at)?.taken.2)
         };
-        if hi <= 0 || taken(1, &mut probe)? > limit {
+        if hi <= 0 || taken(1, &mut at)? > limit {
             return Ok(0);
         }
-        if taken(hi, &mut probe)? <= limit {
+        if let Some(a) = probe {
+            return Ok(if a >= 1 && a <= hi && taken(a, &mut at)? <= limit { a } else { 0 });
+        }
+        let top = taken(hi, &mut at)?;
+        if top <= limit {
             return Ok(hi);
         }
-        let (mut ok, mut bad) = (1i128, hi);
+        // `1` fits and `hi` does not. The taken amount is near-proportional
+        // to the driver: the guess `hi × limit / taken(hi)` is bracketed by
+        // galloping from it, then bisected (any bracket gives the answer;
+        // the guess only makes it narrow).
+        let guess = num::mul_div_wide(hi, limit, top, Rounding::Floor)?.max(1).min(num::sub(hi, 1)?);
+        let (mut ok, mut bad) = if taken(guess, &mut at)? <= limit {
+            let (mut ok, mut stride) = (guess, 1i128);
+            loop {
+                let next = num::add(ok, stride)?.min(hi);
+                if next == hi || taken(next, &mut at)? > limit {
+                    break (ok, next);
+                }
+                ok = next;
+                stride = stride.saturating_mul(2);
+            }
+        } else {
+            let (mut bad, mut stride) = (guess, 1i128);
+            loop {
+                let next = num::sub(bad, stride)?.max(1);
+                if next == 1 || taken(next, &mut at)? <= limit {
+                    break (next, bad);
+                }
+                bad = next;
+                stride = stride.saturating_mul(2);
+            }
+        };
         while num::sub(bad, ok)? > 1 {
             let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
-            if taken(mid, &mut probe)? <= limit {
+            if taken(mid, &mut at)? <= limit {
                 ok = mid;
             } else {
                 bad = mid;
@@ -745,7 +790,7 @@ pub fn settle_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSettlement> {
-    let max = max_amount(account, pool_index, book, terms, leg)?;
+    let max = caps(account, pool_index, book, terms, leg, Some(i128::from(leg.amount)))?;
     if leg.amount <= 0 || i128::from(leg.amount) > max {
         return Err(Error::InvalidLegAmount);
     }

@@ -640,6 +640,9 @@ impl Ctx<'_, '_> {
         // perps last, each with a budget of its own; the second starts from
         // the best the first found.
         let mut best = if restored { incumbent.measure } else { i128::MAX };
+        if best > 0 && self.first_order_overruns(legs.get(perps..count).unwrap_or(&[])) {
+            return Ok(Some((*incumbent, false)));
+        }
         let mut found: Option<([UnifiedLeg; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
         let mut proven = true;
         let both = perps > 0 && count > perps;
@@ -723,6 +726,29 @@ impl Ctx<'_, '_> {
         }
         draft.measure = totals.measure;
         Ok(Some((draft, proven)))
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// True when the search's first order (the perps first) cannot finish
+    /// within the budget, so that no plan can be proven least: on its first
+    /// path (every perp reduction at 0: no node before it restores, and
+    /// none is cut while the best is above 0) it reaches the token root,
+    /// where [`Search::rate_legs`] evaluates every amount of every spot and
+    /// PnL leg the account allows, one work unit each, before anything
+    /// else, after the root's unit. With `tokens` those legs, at least `1 +
+    /// Σ amounts` units: at least the budget plus one, and it runs out.
+    fn first_order_overruns(&self, tokens: &[UnifiedLeg]) -> bool {
+        let budget = i128::try_from(self.budget).unwrap_or(i128::MAX);
+        let mut units: i128 = 0;
+        for leg in tokens {
+            let max = super::legs::leg_max_amount(self.account, self.pool_index, self.book, self.terms, leg).unwrap_or(0);
+            units = units.saturating_add(max.max(0));
+            if units >= budget {
+                return true;
+            }
+        }
+        false
     }
 }
 
