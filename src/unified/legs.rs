@@ -955,7 +955,21 @@ pub fn size_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSizing> {
-    let before = pool_health_of(account, pool_index, book)?;
+    let base = target_surplus(&pool_health_of(account, pool_index, book)?, &terms.target)?;
+    size_leg_from(account, pool_index, book, terms, leg, base)
+}
+
+/// [`size_leg`] with the pool's surplus over the target given (`base`,
+/// [`target_surplus`] of its health now): one health for many legs sized
+/// on the same account.
+pub(super) fn size_leg_from(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+) -> Result<LegSizing> {
     let max = max_amount(account, pool_index, book, terms, leg)?;
     let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
     let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
@@ -963,7 +977,7 @@ pub fn size_leg(
         let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
         Ok(LegSizing { status, leg, max_amount, settlement })
     };
-    if target_surplus(&before, &terms.target)? >= 0 {
+    if base >= 0 {
         return done(CloseStatus::AlreadySafe, 0);
     }
     if max == 0 {
@@ -972,7 +986,6 @@ pub fn size_leg(
     if leg.kind == LegKind::ReducePerp {
         return size_reduce(account, pool_index, book, terms, leg, max_amount);
     }
-    let base = target_surplus(&before, &terms.target)?;
     // The pool's surplus is a sum of per-balance and per-position terms, so
     // a leg moves it by the change of the one or two terms it touches: a
     // balance's weighted value at the target's level, or a position's cash

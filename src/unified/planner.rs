@@ -493,8 +493,12 @@ impl Ctx<'_, '_> {
     /// the account after them; `None` when a leg is refused on the account
     /// the earlier ones leave.
     fn replay(&self, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
-        let mut copy = AccountCopy::of(self.account)?;
-        let mut totals = Totals::default();
+        self.replay_after(Totals::default(), AccountCopy::of(self.account)?, legs)
+    }
+
+    /// [`Ctx::replay`] from `totals` and `copy` (what legs before `legs`
+    /// left).
+    fn replay_after(&self, mut totals: Totals, mut copy: AccountCopy, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
         for leg in legs {
             let Ok(s) = super::legs::settle_leg(&copy.account(), self.pool_index, self.book, self.terms, leg) else { return Ok(None) };
             totals.value = num::add(totals.value, i128::from(s.value_liquidated.0))?;
@@ -520,9 +524,14 @@ impl Ctx<'_, '_> {
             let mut best: Option<Draft> = None;
             // Every leg, the finisher too (then another leg finishes).
             let prefix_len = draft.count;
+            // The legs before the last two are in every trial of the pass:
+            // settled once.
+            let fixed = prefix_len.saturating_sub(2);
+            let kept = draft.legs.get(..fixed).ok_or(Error::BufferTooSmall)?;
+            let Some(before) = self.replay(kept)? else { break };
             // The last two legs: the overshoot is the finisher's, and the
             // leg before it is the one the finisher's rounding can spare.
-            for i in prefix_len.saturating_sub(2)..prefix_len {
+            for i in fixed..prefix_len {
                 let amount = draft.legs.get(i).map_or(0, |l| l.amount);
                 // Cuts 1, 2, 4, … below the amount, then the whole leg.
                 let mut power: i64 = 1;
@@ -540,7 +549,8 @@ impl Ctx<'_, '_> {
                             n = n.saturating_add(1);
                         }
                     }
-                    if let Some(candidate) = self.finish(trial, n, ordering)? {
+                    let from = if n >= fixed && trial.get(..fixed) == Some(kept) { Some((fixed, before)) } else { None };
+                    if let Some(candidate) = self.finish(trial, n, ordering, from)? {
                         if candidate.better_than(best.as_ref().unwrap_or(&draft)) {
                             best = Some(candidate);
                         }
@@ -556,9 +566,20 @@ impl Ctx<'_, '_> {
     }
 
     /// `legs[..n]` finished by the cheapest single leg that restores (none
-    /// needed when they restore already); `None` when none does.
-    fn finish(&self, mut legs: [UnifiedLeg; MAX_PLAN_LEGS], n: usize, ordering: LegOrdering) -> Result<Option<Draft>> {
-        let Some((totals, copy)) = self.replay(legs.get(..n).ok_or(Error::BufferTooSmall)?)? else { return Ok(None) };
+    /// needed when they restore already); `None` when none does. `from`:
+    /// `legs[..k]` already settled, their totals and the account after them.
+    fn finish(
+        &self,
+        mut legs: [UnifiedLeg; MAX_PLAN_LEGS],
+        n: usize,
+        ordering: LegOrdering,
+        from: Option<(usize, (Totals, AccountCopy))>,
+    ) -> Result<Option<Draft>> {
+        let settled = match from {
+            Some((k, (totals, copy))) => self.replay_after(totals, copy, legs.get(k..n).ok_or(Error::BufferTooSmall)?)?,
+            None => self.replay(legs.get(..n).ok_or(Error::BufferTooSmall)?)?,
+        };
+        let Some((totals, copy)) = settled else { return Ok(None) };
         let spent = totals.measure;
         let current = copy.account();
         let surplus = target_surplus(&super::legs::pool_health_of(&current, self.pool_index, self.book)?, &self.terms.target)?;
@@ -1694,7 +1715,7 @@ fn evaluate(
     surplus: i128,
     leg: UnifiedLeg,
 ) -> Result<Option<Candidate>> {
-    let sized = size_leg(account, pool_index, book, terms, &leg)?;
+    let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus)?;
     let Some(settlement) = sized.settlement else { return Ok(None) };
     let gain = num::sub(target_surplus(&settlement.health_after, &terms.target)?, surplus)?;
     if gain <= 0 {
