@@ -1514,4 +1514,79 @@ mod tests {
         assert_eq!(settle_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::InvalidLiquidationFees);
         assert_eq!(size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap_err(), Error::InvalidLiquidationFees);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// A spot or PnL leg without size terms is sized to its least
+        /// restoring amount, as a scan of every amount finds it (the
+        /// near-linear skip never passes over one), and its largest amount
+        /// is the largest whose taken side fits (the proportional guess).
+        #[test]
+        fn the_least_amount_is_the_scans(
+            kind in 0u8..4,
+            e in -2i32..=0,
+            price in 1i64..=500,
+            weights in (500_000u32..=1_000_000, 1_000_000u32..=1_600_000),
+            bonus in (0u32..=150_000, 0u32..=50_000, 0u32..=150_000),
+            held in 1i64..=1_500,
+            ratio in 600i64..=1_100,
+            maintenance in proptest::bool::ANY,
+        ) {
+            let asset = (Ppm(weights.0), Ppm(weights.0.max(900_000).min(1_000_000)));
+            let assets = [Asset::at_par(0), Asset::weighted(e, asset, (Ppm(weights.1.max(1_100_000)), Ppm(weights.1)))];
+            let fees = [
+                AssetLiquidationFees { liquidator_bonus: Ppm(bonus.0), insurance_fee: Ppm(bonus.1) },
+                AssetLiquidationFees { liquidator_bonus: Ppm(bonus.2), insurance_fee: Ppm(0) },
+            ];
+            let prices = [Price(1), Price(price)];
+            let (markets, marks) = ([market()], [Price(100)]);
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+            let target = if maintenance { Target::Maintenance { buffer: Ppm(50_000) } } else { Target::Initial };
+            let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target, perp_limit: None };
+            // Near the boundary: the borrow (or the loss) `ratio` ‰ of what
+            // repays it is worth (a unit of asset 1 is worth `price × 10^e`).
+            let worth = |units: i64| units * price / 10i64.pow(e.unsigned_abs());
+            let share = |v: i64| (v * ratio / 1_000).max(1);
+            let (balances, cash, leg) = match kind {
+                // Asset 0 owed, repaid with asset 1.
+                0 => ([bal(1, held), bal(0, -share(worth(held)))], 0, UnifiedLeg::swap(0, 1, 0)),
+                // Asset 1 owed, repaid with asset 0.
+                1 => ([bal(0, held), bal(1, -share(held * 10i64.pow(e.unsigned_abs()) / price))], 0, UnifiedLeg::swap(1, 0, 0)),
+                // A closed position's loss, taken over for asset 1.
+                2 => ([bal(1, held), bal(0, -1)], -share(worth(held)), UnifiedLeg::deposit_for_loss(0, 1, 0)),
+                // Asset 1 owed, repaid with a closed position's gain.
+                _ => ([bal(0, 1), bal(1, -share(held * 10i64.pow(e.unsigned_abs()) / price))], held * 4 / 5, UnifiedLeg::pnl_for_liability(0, 1, 0)),
+            };
+            let positions = [PerpPosition::cross(0, Size(0), Quote(cash))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            // (A scan of at most 20,000 amounts.)
+            let Ok(max) = max_amount(&account, 0, &book, &terms, &leg) else { return Ok(()) };
+            if max > 20_000 {
+                return Ok(());
+            }
+            // The largest amount: its taken side fits, one more does not.
+            let taken = |n: i128| quantities(&book, &terms, &leg.with_amount(n as i64)).unwrap().taken.2;
+            let limit = if kind == 3 { i128::from(cash) } else { i128::from(held) };
+            let owed = -balances.iter().map(|b| b.amount).min().unwrap();
+            let hi = if kind == 2 { i128::from(-cash) } else { i128::from(owed) };
+            if max > 0 {
+                proptest::prop_assert!(taken(max) <= limit);
+            }
+            if max < hi && hi > 0 {
+                proptest::prop_assert!(taken(max + 1) > limit, "max {max} hi {hi}");
+            }
+            let sized = size_leg(&account, 0, &book, &terms, &leg).unwrap();
+            let surplus = |n: i64| -> i128 {
+                let s = settle_leg(&account, 0, &book, &terms, &leg.with_amount(n)).unwrap();
+                target_surplus(&s.health_after, &terms.target).unwrap()
+            };
+            let before = target_surplus(&pool_health_of(&account, 0, &book).unwrap(), &terms.target).unwrap();
+            let least = if before >= 0 { Some(0) } else { (1..=max as i64).find(|&n| surplus(n) >= 0) };
+            match least {
+                Some(0) => proptest::prop_assert_eq!(sized.status, CloseStatus::AlreadySafe),
+                Some(n) => proptest::prop_assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, n)),
+                None => proptest::prop_assert_eq!(sized.status, CloseStatus::Infeasible),
+            }
+        }
+    }
 }
