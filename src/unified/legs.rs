@@ -61,11 +61,21 @@
 //! by a unit while a unit is taken. With such a collateral the amount
 //! returned reaches the target and is the least up to that rounding.
 //!
-//! The search is bounded: a leg whose relief and cost per unit are almost
-//! equal over a wide range can need a jump per few units. After
-//! [`MAX_JUMPS`] jumps the leg is sized whole (restoring, or infeasible if
-//! even the whole amount falls short): never short of the target, but
-//! then not proven least.
+//! A leg whose relief and cost per unit are almost equal (a loss taken
+//! over for a deposit worth a little less at its weight) would need a jump
+//! per few units: each jump only reaches where the relief has caught up
+//! with the cost at the last amount, which then grows again. Without size
+//! terms both parts are a line give or take a few units of rounding (a
+//! balance's term is `⌊γ x⌋`, a position's cash enters unrounded, what
+//! the account gives is one product rounded up), so a jump also skips every
+//! amount that line, its slope bounded from the parts at 1 and at the
+//! largest amount, proves short (the proof is at `linear_crossing`): from
+//! anywhere short of the target the next amount tried is short by at most
+//! a few units of surplus (the rounding's width), not by a fixed share.
+//!
+//! The search is bounded: after [`MAX_JUMPS`] jumps the leg is sized whole
+//! (restoring, or infeasible if even the whole amount falls short): never
+//! short of the target, but then not proven least.
 //!
 //! A perp reduction is sized by [`crate::minimal_close`] on the pool's perp
 //! view at the target's level (the balances weighted at the level's

@@ -99,6 +99,16 @@
 //! ([`UnifiedPlan::proven_least`]). The plan is the cheaper of the search's
 //! best and the incumbent (which may book legs in another order).
 //!
+//! A search that cannot finish is not started: the first order's first
+//! path (every perp at 0) reaches the token root before any node that
+//! restores, and rates there every amount of every spot and PnL leg the
+//! account allows, a unit each, before anything else; when those amounts
+//! alone reach the budget, no plan can be proven and the plan is the
+//! incumbent's, at once (`Ctx::first_order_overruns`). On a pool with a
+//! deposit of many units (a SOL deposit in lamports: a loss taken over for
+//! it has about as many amounts) the search would spend its whole budget
+//! rating and find nothing.
+//!
 //! # What is claimed
 //!
 //! When [`UnifiedPlan::proven_least`] is set, no plan of the search space
@@ -128,8 +138,9 @@
 //!   perps last, or a perp of more than 256 lots, which is not deferred,
 //!   every mix of spot legs cheaper than the best is tried), and does not
 //!   start when the pool has more candidate legs than a plan holds
-//!   ([`MAX_PLAN_LEGS`]). The plan is then the greedy one's (or the
-//!   cheapest found) and not proven. The greedy plan alone carries no
+//!   ([`MAX_PLAN_LEGS`]) or when its spot and PnL legs have more amounts
+//!   than its budget (it could not finish, above). The plan is then the
+//!   greedy one's (or the cheapest found) and not proven. The greedy plan alone carries no
 //!   proven figure: with gains proportional to amounts its
 //!   order is the optimum of the continuous problem, and whole units add
 //!   rounding on top.
@@ -602,8 +613,9 @@ impl Ctx<'_, '_> {
 /// unit per leg evaluated (a perp reduction settled, a spot or PnL leg's
 /// effect) and per node. Past it the search stops and the plan is not
 /// proven least. A unit costs a few microseconds, so the default holds a
-/// plan that does not finish to tens of milliseconds; a caller that wants
-/// the proof more than the time raises it
+/// plan that does not finish to tens of milliseconds (a search that
+/// provably cannot finish is not started: see the module docs); a caller
+/// that wants the proof more than the time raises it
 /// ([`plan_unified_liquidation_within`],
 /// `UnifiedLiquidationPolicy::search_budget_units`).
 pub const DEFAULT_SEARCH_BUDGET: u32 = 20_000;
