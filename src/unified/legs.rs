@@ -966,12 +966,14 @@ pub fn size_leg(
     leg: &UnifiedLeg,
 ) -> Result<LegSizing> {
     let base = target_surplus(&pool_health_of(account, pool_index, book)?, &terms.target)?;
-    size_leg_from(account, pool_index, book, terms, leg, base)
+    size_leg_from(account, pool_index, book, terms, leg, base, true)
 }
 
 /// [`size_leg`] with the pool's surplus over the target given (`base`,
 /// [`target_surplus`] of its health now): one health for many legs sized
-/// on the same account.
+/// on the same account. `short`: a leg that cannot restore is settled at
+/// its largest amount as [`size_leg`] does; otherwise it has no
+/// settlement (a caller that only looks for legs that restore).
 pub(super) fn size_leg_from(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
@@ -979,12 +981,14 @@ pub(super) fn size_leg_from(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
     base: i128,
+    short: bool,
 ) -> Result<LegSizing> {
     let max = max_amount(account, pool_index, book, terms, leg)?;
     let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
     let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
         let leg = leg.with_amount(amount);
-        let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+        let settled = amount > 0 && (short || status == CloseStatus::Restored);
+        let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
         Ok(LegSizing { status, leg, max_amount, settlement })
     };
     if base >= 0 {
@@ -994,7 +998,7 @@ pub(super) fn size_leg_from(
         return done(CloseStatus::Infeasible, 0);
     }
     if leg.kind == LegKind::ReducePerp {
-        return size_reduce(account, pool_index, book, terms, leg, max_amount);
+        return size_reduce(account, pool_index, book, terms, leg, max_amount, short);
     }
     // The pool's surplus is a sum of per-balance and per-position terms, so
     // a leg moves it by the change of the one or two terms it touches: a
@@ -1228,6 +1232,7 @@ fn size_reduce(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
     max_amount: i64,
+    short: bool,
 ) -> Result<LegSizing> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
@@ -1240,7 +1245,8 @@ fn size_reduce(
         minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
     let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
     let leg = leg.with_amount(amount);
-    let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+    let settled = amount > 0 && (short || c.status == CloseStatus::Restored);
+    let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
     Ok(LegSizing { status: c.status, leg, max_amount, settlement })
 }
 

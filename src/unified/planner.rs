@@ -470,7 +470,7 @@ impl Ctx<'_, '_> {
                 return Ok(draft);
             }
             let (finisher, best) =
-                best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus)?;
+                best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, false)?;
             if let Some(f) = finisher {
                 let total = num::add(draft.measure, f.measure)?;
                 if finish.map_or(true, |(_, _, t)| total < t) {
@@ -598,7 +598,7 @@ impl Ctx<'_, '_> {
             return Ok(Some(Draft { legs, count: n, status: CloseStatus::Restored, measure: spent }));
         }
         let (finisher, _) =
-            best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus)?;
+            best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, true)?;
         let Some(f) = finisher else { return Ok(None) };
         // A plan holds at most `MAX_PLAN_LEGS` legs.
         let Some(slot) = legs.get_mut(n) else { return Ok(None) };
@@ -1668,7 +1668,10 @@ impl Search<'_, '_, '_> {
 const NO_ASSET: u32 = u32::MAX;
 
 /// The cheapest leg that restores on its own, and the most efficient leg
-/// used in full that improves the pool.
+/// used in full that improves the pool. `finisher_only` (under
+/// [`LegOrdering::Cheapest`], where the finisher is the cheapest leg that
+/// restores of all, whatever the others do): the legs that cannot restore
+/// are not settled, and no most efficient leg is returned.
 #[allow(clippy::too_many_arguments)]
 fn best_candidates(
     account: &UnifiedAccount<'_>,
@@ -1679,14 +1682,16 @@ fn best_candidates(
     ordering: LegOrdering,
     tiers: &LiquidationTiers<'_>,
     surplus: i128,
+    finisher_only: bool,
 ) -> Result<(Option<Candidate>, Option<Candidate>)> {
+    let short = !(finisher_only && ordering == LegOrdering::Cheapest);
     // One pass over the candidates, each evaluated once: the cheapest
     // finisher and the most efficient leg of each class the ordering may
     // pick from (perps and tokens apart; the riskiest tier seen so far).
     let (mut perps, mut tokens, mut all, mut tier) = (Pick::default(), Pick::default(), Pick::default(), Pick::default());
     let mut top_tier: Option<u32> = None;
     each_candidate(account, pool_index, book, &mut |leg| {
-        let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg)? else { return Ok(()) };
+        let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg, short)? else { return Ok(()) };
         all.offer(c);
         if leg.kind == LegKind::ReducePerp {
             perps.offer(c);
@@ -1716,8 +1721,9 @@ fn best_candidates(
     Ok((finisher, best))
 }
 
-/// The candidate's least restoring leg, or its full leg when it cannot
-/// restore alone but improves the pool; `None` when it does neither.
+/// The candidate's least restoring leg, or (`short`) its full leg when it
+/// cannot restore alone but improves the pool; `None` when it does neither.
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
@@ -1726,8 +1732,9 @@ fn evaluate(
     objective: PlanObjective,
     surplus: i128,
     leg: UnifiedLeg,
+    short: bool,
 ) -> Result<Option<Candidate>> {
-    let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus)?;
+    let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus, short)?;
     let Some(settlement) = sized.settlement else { return Ok(None) };
     let gain = num::sub(target_surplus(&settlement.health_after, &terms.target)?, surplus)?;
     if gain <= 0 {
