@@ -1548,7 +1548,7 @@ mod tests {
             ratio in 600i64..=1_100,
             maintenance in proptest::bool::ANY,
         ) {
-            let asset = (Ppm(weights.0), Ppm(weights.0.max(900_000).min(1_000_000)));
+            let asset = (Ppm(weights.0), Ppm(weights.0.max(900_000)));
             let assets = [Asset::at_par(0), Asset::weighted(e, asset, (Ppm(weights.1.max(1_100_000)), Ppm(weights.1)))];
             let fees = [
                 AssetLiquidationFees { liquidator_bonus: Ppm(bonus.0), insurance_fee: Ppm(bonus.1) },
