@@ -103,8 +103,10 @@
 //! path (every perp at 0) reaches the token root before any node that
 //! restores, and rates there every amount of every spot and PnL leg the
 //! account allows, a unit each, before anything else; when those amounts
-//! alone reach the budget, no plan can be proven and the plan is the
-//! incumbent's, at once (`Ctx::first_order_overruns`). On a pool with a
+//! alone reach the budget, no plan can be proven and, when the incumbent
+//! restores, the plan is the incumbent's, at once
+//! (`Ctx::first_order_overruns`; an incumbent that does not restore is
+//! searched from as before, for a plan that does). On a pool with a
 //! deposit of many units (a SOL deposit in lamports: a loss taken over for
 //! it has about as many amounts) the search would spend its whole budget
 //! rating and find nothing.
@@ -673,7 +675,10 @@ impl Ctx<'_, '_> {
         // perps last, each with a budget of its own; the second starts from
         // the best the first found.
         let mut best = if restored { incumbent.measure } else { i128::MAX };
-        if best > 0 && self.first_order_overruns(legs.get(perps..count).unwrap_or(&[])) {
+        // Not started when it cannot finish: the incumbent restores and no
+        // proof can come (an infeasible incumbent still searches, for a
+        // plan that restores).
+        if restored && best > 0 && self.first_order_overruns(legs.get(perps..count).unwrap_or(&[])) {
             return Ok(Some((*incumbent, false)));
         }
         let mut found: Option<([UnifiedLeg; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
