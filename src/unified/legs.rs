@@ -1116,8 +1116,9 @@ fn token_crossing(
 /// Write `f(n) = rising(n) − falling(n)`. A balance's term without a size
 /// term is `T(y) = ⌊γ y⌋` (one `γ ≥ 0` per side; the leg keeps the balance
 /// on its side) and a position's cash enters the surplus unrounded. The
-/// relieved part is `T(x + n) − T(x)` (a borrow repaid: it moves by
-/// `ρ (m − n)` between `n` and `m`, give or take less than 1) or `n`
+/// relieved part is `T(x + n) − T(x)` (a borrow repaid, `ρ` its side's
+/// `γ`: it moves by `ρ (m − n)` between `n` and `m`, give or take less
+/// than 1) or `n`
 /// itself (`ρ = 1`, exact); the taken part is `T(x) − T(x − g(n))` or
 /// `g(n)`, where `g(n) = ⌈κ n⌉` is what the account gives (one rounding
 /// up of a product, `κ > 0`), so `g(m) − g(n)` is `κ (m − n)` give or take
@@ -1571,7 +1572,10 @@ mod tests {
                 // A closed position's loss, taken over for asset 1.
                 2 => ([bal(1, held), bal(0, -1)], -share(worth(held)), UnifiedLeg::deposit_for_loss(0, 1, 0)),
                 // Asset 1 owed, repaid with a closed position's gain.
-                _ => ([bal(0, 1), bal(1, -share(held * 10i64.pow(e.unsigned_abs()) / price))], held * 4 / 5, UnifiedLeg::pnl_for_liability(0, 1, 0)),
+                _ => {
+                    let owed = -share(held * 10i64.pow(e.unsigned_abs()) / price);
+                    ([bal(0, 1), bal(1, owed)], held * 4 / 5, UnifiedLeg::pnl_for_liability(0, 1, 0))
+                }
             };
             let positions = [PerpPosition::cross(0, Size(0), Quote(cash))];
             let account = UnifiedAccount { balances: &balances, positions: &positions };

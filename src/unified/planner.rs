@@ -142,10 +142,10 @@
 //!   start when the pool has more candidate legs than a plan holds
 //!   ([`MAX_PLAN_LEGS`]) or when its spot and PnL legs have more amounts
 //!   than its budget (it could not finish, above). The plan is then the
-//!   greedy one's (or the cheapest found) and not proven. The greedy plan alone carries no
-//!   proven figure: with gains proportional to amounts its
-//!   order is the optimum of the continuous problem, and whole units add
-//!   rounding on top.
+//!   greedy one's (or the cheapest found) and not proven. The greedy plan
+//!   alone carries no proven figure: with gains proportional to amounts
+//!   its order is the optimum of the continuous problem, and whole units
+//!   add rounding on top.
 //!
 //! In a bankrupt pool a perp's fill beyond the bankruptcy price is topped up
 //! by the insurance fund, so a plan there counts the fund's money as the
