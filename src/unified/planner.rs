@@ -106,10 +106,10 @@
 //! alone reach the budget, no plan can be proven and, when the incumbent
 //! restores, the plan is the incumbent's, at once
 //! (`Ctx::first_order_overruns`; an incumbent that does not restore is
-//! searched from as before, for a plan that does). On a pool with a
-//! deposit of many units (a SOL deposit in lamports: a loss taken over for
-//! it has about as many amounts) the search would spend its whole budget
-//! rating and find nothing.
+//! searched from as before, for a plan that does). A loss taken over for
+//! a deposit has as many amounts as quote units of the loss (a few
+//! thousand dollars in micro-USD: billions), so on such a pool the search
+//! would spend its whole budget rating and find nothing.
 //!
 //! # What is claimed
 //!
