@@ -1005,18 +1005,10 @@ pub(super) fn size_leg_from(
     // balance's weighted value at the target's level, or a position's cash
     // (which enters its term unrounded). Each evaluation is then a term or
     // two, not the whole pool.
-    let pool = account.pool(pool_index)?;
-    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
-    let parts = |n: i128| -> Result<SurplusParts> {
-        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
-        // Rising: the surplus with only the relieved side applied; falling:
-        // what the taken side alone costs it.
-        let (ru, ri, ra) = q.relieved;
-        let (tu, ti, given, _) = q.taken;
-        let rising = num::add(base, term_change(ru, ri, ra)?)?;
-        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
-        Ok(SurplusParts { rising, falling })
-    };
+    // Rising: the surplus with only the relieved side applied; falling:
+    // what the taken side alone costs it.
+    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
+    let parts = |n: i128| shape.at(n);
     // Nothing qualifies when even the largest relief is below the smallest
     // cost: `rising(m) ≤ rising(max) < falling(1) ≤ falling(m)` for every
     // `m` (both parts of a leg are monotone; two evaluations, not a walk).
@@ -1058,16 +1050,8 @@ pub(super) fn least_amount_from(
     if max == 0 {
         return Ok(Some(None));
     }
-    let pool = account.pool(pool_index)?;
-    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
-    let parts = |n: i128| -> Result<SurplusParts> {
-        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
-        let (ru, ri, ra) = q.relieved;
-        let (tu, ti, given, _) = q.taken;
-        let rising = num::add(base, term_change(ru, ri, ra)?)?;
-        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
-        Ok(SurplusParts { rising, falling })
-    };
+    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
+    let parts = |n: i128| shape.at(n);
     let (first, whole) = (parts(1)?, parts(max)?);
     if first.rising < first.falling && whole.rising < first.falling {
         return Ok(Some(None));
@@ -1076,6 +1060,94 @@ pub(super) fn least_amount_from(
         Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
         Some(None) => Ok(Some(None)),
         None => Ok(None),
+    }
+}
+
+/// A spot or PnL leg's two parts from `base` at any amount: the surplus
+/// with its relieved side applied, and what its taken side costs
+/// ([`term_change`] of each, [`quantities`]' figures), with what does not
+/// depend on the amount found once: the conversion of the taken side (its
+/// assets and fee factor) and each balance term before the leg.
+struct LegParts<'b> {
+    base: i128,
+    /// What the account gives: `convert(amount, from, to, factor, Ceil)`.
+    from: Option<(&'b Asset, Price)>,
+    to: Option<(&'b Asset, Price)>,
+    factor: i128,
+    relieved: Term<'b>,
+    taken: Term<'b>,
+}
+
+/// One term of the pool's surplus that a leg moves.
+enum Term<'b> {
+    /// A position's cash: it enters the surplus unrounded.
+    Cash,
+    /// A balance of `amount` of `asset`, its term at the target's level
+    /// `before` the leg.
+    Balance { asset: &'b Asset, price: Price, amount: i128, before: i128, initial: bool },
+}
+
+impl<'b> Term<'b> {
+    fn of(pool: &super::UnifiedPool<'_>, book: &MarginBook<'b>, target: &Target, unit: FlowUnit, index: u32) -> Result<Self> {
+        if unit != FlowUnit::Asset {
+            return Ok(Term::Cash);
+        }
+        let (asset, price) = book.asset(index)?;
+        let amount = pool.balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
+        let initial = matches!(target, Target::Initial);
+        let f = asset.figures(amount, price)?;
+        Ok(Term::Balance { asset, price, amount, before: if initial { f.initial } else { f.maintenance }, initial })
+    }
+
+    /// The term's change when the account's side moves by `delta`
+    /// ([`term_change`]).
+    fn change(&self, delta: i128) -> Result<i128> {
+        match *self {
+            Term::Cash => Ok(delta),
+            Term::Balance { asset, price, amount, before, initial } => {
+                let f = asset.figures(num::add(amount, delta)?, price)?;
+                num::sub(if initial { f.initial } else { f.maintenance }, before)
+            }
+        }
+    }
+}
+
+impl<'b> LegParts<'b> {
+    fn of(pool: &super::UnifiedPool<'_>, book: &MarginBook<'b>, terms: &LegTerms<'_>, leg: &UnifiedLeg, base: i128) -> Result<Self> {
+        // The units and factors of [`quantities`], at amount 1.
+        let q = quantities(book, terms, &leg.with_amount(1))?;
+        let (ru, ri, _) = q.relieved;
+        let (tu, ti, _, _) = q.taken;
+        let fee = |asset: u32| -> Result<i128> {
+            let f = terms.fees(asset)?;
+            num::add(i128::from(f.liquidator_bonus.0), i128::from(f.insurance_fee.0))
+        };
+        let (from, to, factor) = match leg.kind {
+            LegKind::SwapCollateralForLiability => (
+                Some(book.asset(leg.liability_asset)?),
+                Some(book.asset(leg.collateral_asset)?),
+                factor(fee(leg.liability_asset)?, fee(leg.collateral_asset)?)?,
+            ),
+            LegKind::PerpPnlForLiability => (Some(book.asset(leg.liability_asset)?), None, factor(fee(leg.liability_asset)?, 0)?),
+            LegKind::DepositForPerpLoss => (None, Some(book.asset(leg.collateral_asset)?), factor(fee(leg.collateral_asset)?, 0)?),
+            LegKind::ReducePerp => return Err(Error::InvalidLegKind),
+        };
+        Ok(LegParts {
+            base,
+            from,
+            to,
+            factor,
+            relieved: Term::of(pool, book, &terms.target, ru, ri)?,
+            taken: Term::of(pool, book, &terms.target, tu, ti)?,
+        })
+    }
+
+    /// The parts at amount `n`.
+    fn at(&self, n: i128) -> Result<SurplusParts> {
+        let given = convert(n, self.from, self.to, self.factor, Rounding::Ceil)?;
+        let rising = num::add(self.base, self.relieved.change(n)?)?;
+        let falling = num::sub(0, self.taken.change(num::sub(0, given)?)?)?;
+        Ok(SurplusParts { rising, falling })
     }
 }
 
