@@ -61,11 +61,21 @@
 //! by a unit while a unit is taken. With such a collateral the amount
 //! returned reaches the target and is the least up to that rounding.
 //!
-//! The search is bounded: a leg whose relief and cost per unit are almost
-//! equal over a wide range can need a jump per few units. After
-//! [`MAX_JUMPS`] jumps the leg is sized whole (restoring, or infeasible if
-//! even the whole amount falls short): never short of the target, but
-//! then not proven least.
+//! A leg whose relief and cost per unit are almost equal (a loss taken
+//! over for a deposit worth a little less at its weight) would need a jump
+//! per few units: each jump only reaches where the relief has caught up
+//! with the cost at the last amount, which then grows again. Without size
+//! terms both parts are a line give or take a few units of rounding (a
+//! balance's term is `⌊γ x⌋`, a position's cash enters unrounded, what
+//! the account gives is one product rounded up), so a jump also skips every
+//! amount that line, its slope bounded from the parts at 1 and at the
+//! largest amount, proves short (the proof is at `linear_crossing`): from
+//! anywhere short of the target the next amount tried is short by at most
+//! a few units of surplus (the rounding's width), not by a fixed share.
+//!
+//! The search is bounded: after [`MAX_JUMPS`] jumps the leg is sized whole
+//! (restoring, or infeasible if even the whole amount falls short): never
+//! short of the target, but then not proven least.
 //!
 //! A perp reduction is sized by [`crate::minimal_close`] on the pool's perp
 //! view at the target's level (the balances weighted at the level's
@@ -554,6 +564,21 @@ fn max_amount(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<i128> {
+    caps(account, pool_index, book, terms, leg, None)
+}
+
+/// [`max_amount`]'s checks, then: with `probe` `None`, the largest amount
+/// the leg allows; with `Some(a)`, `a` when the leg allows it (so `a` is at
+/// most the largest amount), else 0 (a spot or PnL leg's taken amount
+/// never decreases with its amount, so one evaluation at `a` decides it).
+fn caps(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    probe: Option<i128>,
+) -> Result<i128> {
     let pool = account.pool(pool_index)?;
     if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
         return Err(Error::LegNotInPool);
@@ -584,23 +609,53 @@ fn max_amount(
         }
         Ok(d)
     };
-    // The largest driver whose taken amount fits `limit` (monotone).
+    // The largest driver whose taken amount fits `limit` (monotone), or
+    // whether `probe` fits.
     let fits = |hi: i128, limit: i128| -> Result<i128> {
-        let mut probe = *leg;
-        let taken = |n: i128, probe: &mut UnifiedLeg| -> Result<i128> {
-            probe.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
-            Ok(quantities(book, terms, probe)?.taken.2)
+        let mut at = *leg;
+        let taken = |n: i128, at: &mut UnifiedLeg| -> Result<i128> {
+            at.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
+            Ok(quantities(book, terms, at)?.taken.2)
         };
-        if hi <= 0 || taken(1, &mut probe)? > limit {
+        if hi <= 0 || taken(1, &mut at)? > limit {
             return Ok(0);
         }
-        if taken(hi, &mut probe)? <= limit {
+        if let Some(a) = probe {
+            return Ok(if a >= 1 && a <= hi && taken(a, &mut at)? <= limit { a } else { 0 });
+        }
+        let top = taken(hi, &mut at)?;
+        if top <= limit {
             return Ok(hi);
         }
-        let (mut ok, mut bad) = (1i128, hi);
+        // `1` fits and `hi` does not. The taken amount is near-proportional
+        // to the driver: the guess `hi × limit / taken(hi)` is bracketed by
+        // galloping from it, then bisected (any bracket gives the answer;
+        // the guess only makes it narrow).
+        let guess = num::mul_div_wide(hi, limit, top, Rounding::Floor)?.max(1).min(num::sub(hi, 1)?);
+        let (mut ok, mut bad) = if taken(guess, &mut at)? <= limit {
+            let (mut ok, mut stride) = (guess, 1i128);
+            loop {
+                let next = num::add(ok, stride)?.min(hi);
+                if next == hi || taken(next, &mut at)? > limit {
+                    break (ok, next);
+                }
+                ok = next;
+                stride = stride.saturating_mul(2);
+            }
+        } else {
+            let (mut bad, mut stride) = (guess, 1i128);
+            loop {
+                let next = num::sub(bad, stride)?.max(1);
+                if next == 1 || taken(next, &mut at)? <= limit {
+                    break (next, bad);
+                }
+                bad = next;
+                stride = stride.saturating_mul(2);
+            }
+        };
         while num::sub(bad, ok)? > 1 {
             let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
-            if taken(mid, &mut probe)? <= limit {
+            if taken(mid, &mut at)? <= limit {
                 ok = mid;
             } else {
                 bad = mid;
@@ -745,7 +800,7 @@ pub fn settle_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSettlement> {
-    let max = max_amount(account, pool_index, book, terms, leg)?;
+    let max = caps(account, pool_index, book, terms, leg, Some(i128::from(leg.amount)))?;
     if leg.amount <= 0 || i128::from(leg.amount) > max {
         return Err(Error::InvalidLegAmount);
     }
@@ -910,41 +965,50 @@ pub fn size_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSizing> {
-    let before = pool_health_of(account, pool_index, book)?;
+    let base = target_surplus(&pool_health_of(account, pool_index, book)?, &terms.target)?;
+    size_leg_from(account, pool_index, book, terms, leg, base, true)
+}
+
+/// [`size_leg`] with the pool's surplus over the target given (`base`,
+/// [`target_surplus`] of its health now): one health for many legs sized
+/// on the same account. `short`: a leg that cannot restore is settled at
+/// its largest amount as [`size_leg`] does; otherwise it has no
+/// settlement (a caller that only looks for legs that restore).
+pub(super) fn size_leg_from(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+    short: bool,
+) -> Result<LegSizing> {
     let max = max_amount(account, pool_index, book, terms, leg)?;
     let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
     let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
         let leg = leg.with_amount(amount);
-        let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+        let settled = amount > 0 && (short || status == CloseStatus::Restored);
+        let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
         Ok(LegSizing { status, leg, max_amount, settlement })
     };
-    if target_surplus(&before, &terms.target)? >= 0 {
+    if base >= 0 {
         return done(CloseStatus::AlreadySafe, 0);
     }
     if max == 0 {
         return done(CloseStatus::Infeasible, 0);
     }
     if leg.kind == LegKind::ReducePerp {
-        return size_reduce(account, pool_index, book, terms, leg, max_amount);
+        return size_reduce(account, pool_index, book, terms, leg, max_amount, short);
     }
-    let base = target_surplus(&before, &terms.target)?;
     // The pool's surplus is a sum of per-balance and per-position terms, so
     // a leg moves it by the change of the one or two terms it touches: a
     // balance's weighted value at the target's level, or a position's cash
     // (which enters its term unrounded). Each evaluation is then a term or
     // two, not the whole pool.
-    let pool = account.pool(pool_index)?;
-    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
-    let parts = |n: i128| -> Result<SurplusParts> {
-        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
-        // Rising: the surplus with only the relieved side applied; falling:
-        // what the taken side alone costs it.
-        let (ru, ri, ra) = q.relieved;
-        let (tu, ti, given, _) = q.taken;
-        let rising = num::add(base, term_change(ru, ri, ra)?)?;
-        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
-        Ok(SurplusParts { rising, falling })
-    };
+    // Rising: the surplus with only the relieved side applied; falling:
+    // what the taken side alone costs it.
+    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
+    let parts = |n: i128| shape.at(n);
     // Nothing qualifies when even the largest relief is below the smallest
     // cost: `rising(m) ≤ rising(max) < falling(1) ≤ falling(m)` for every
     // `m` (both parts of a leg are monotone; two evaluations, not a walk).
@@ -952,7 +1016,7 @@ pub fn size_leg(
     if first.rising < first.falling && whole.rising < first.falling {
         return done(CloseStatus::Infeasible, max_amount);
     }
-    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+    match token_crossing(book, leg, max, &parts, first, whole)? {
         Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
         Some(None) => done(CloseStatus::Infeasible, max_amount),
         // The budget ran out (a leg that relieves almost exactly what it
@@ -986,25 +1050,252 @@ pub(super) fn least_amount_from(
     if max == 0 {
         return Ok(Some(None));
     }
-    let pool = account.pool(pool_index)?;
-    let term_change = |unit: FlowUnit, index: u32, delta: i128| term_change(pool.balances, book, &terms.target, unit, index, delta);
-    let parts = |n: i128| -> Result<SurplusParts> {
-        let q = quantities(book, terms, &leg.with_amount(i64::try_from(n).map_err(|_| Error::Overflow)?))?;
-        let (ru, ri, ra) = q.relieved;
-        let (tu, ti, given, _) = q.taken;
-        let rising = num::add(base, term_change(ru, ri, ra)?)?;
-        let falling = num::sub(0, term_change(tu, ti, num::sub(0, given)?)?)?;
-        Ok(SurplusParts { rising, falling })
-    };
+    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
+    let parts = |n: i128| shape.at(n);
     let (first, whole) = (parts(1)?, parts(max)?);
     if first.rising < first.falling && whole.rising < first.falling {
         return Ok(Some(None));
     }
-    match least_crossing_within(1, max, &parts, MAX_JUMPS)? {
+    match token_crossing(book, leg, max, &parts, first, whole)? {
         Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
         Some(None) => Ok(Some(None)),
         None => Ok(None),
     }
+}
+
+/// A spot or PnL leg's two parts from `base` at any amount: the surplus
+/// with its relieved side applied, and what its taken side costs
+/// ([`term_change`] of each, [`quantities`]' figures), with what does not
+/// depend on the amount found once: the conversion of the taken side (its
+/// assets and fee factor) and each balance term before the leg.
+struct LegParts<'b> {
+    base: i128,
+    /// What the account gives: `convert(amount, from, to, factor, Ceil)`.
+    from: Option<(&'b Asset, Price)>,
+    to: Option<(&'b Asset, Price)>,
+    factor: i128,
+    relieved: Term<'b>,
+    taken: Term<'b>,
+}
+
+/// One term of the pool's surplus that a leg moves.
+enum Term<'b> {
+    /// A position's cash: it enters the surplus unrounded.
+    Cash,
+    /// A balance of `amount` of `asset`, its term at the target's level
+    /// `before` the leg.
+    Balance { asset: &'b Asset, price: Price, amount: i128, before: i128, initial: bool },
+}
+
+impl<'b> Term<'b> {
+    fn of(pool: &super::UnifiedPool<'_>, book: &MarginBook<'b>, target: &Target, unit: FlowUnit, index: u32) -> Result<Self> {
+        if unit != FlowUnit::Asset {
+            return Ok(Term::Cash);
+        }
+        let (asset, price) = book.asset(index)?;
+        let amount = pool.balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
+        let initial = matches!(target, Target::Initial);
+        let f = asset.figures(amount, price)?;
+        Ok(Term::Balance { asset, price, amount, before: if initial { f.initial } else { f.maintenance }, initial })
+    }
+
+    /// The term's change when the account's side moves by `delta`
+    /// ([`term_change`]).
+    fn change(&self, delta: i128) -> Result<i128> {
+        match *self {
+            Term::Cash => Ok(delta),
+            Term::Balance { asset, price, amount, before, initial } => {
+                let f = asset.figures(num::add(amount, delta)?, price)?;
+                num::sub(if initial { f.initial } else { f.maintenance }, before)
+            }
+        }
+    }
+}
+
+impl<'b> LegParts<'b> {
+    fn of(pool: &super::UnifiedPool<'_>, book: &MarginBook<'b>, terms: &LegTerms<'_>, leg: &UnifiedLeg, base: i128) -> Result<Self> {
+        // The units and factors of [`quantities`], at amount 1.
+        let q = quantities(book, terms, &leg.with_amount(1))?;
+        let (ru, ri, _) = q.relieved;
+        let (tu, ti, _, _) = q.taken;
+        let fee = |asset: u32| -> Result<i128> {
+            let f = terms.fees(asset)?;
+            num::add(i128::from(f.liquidator_bonus.0), i128::from(f.insurance_fee.0))
+        };
+        let (from, to, factor) = match leg.kind {
+            LegKind::SwapCollateralForLiability => (
+                Some(book.asset(leg.liability_asset)?),
+                Some(book.asset(leg.collateral_asset)?),
+                factor(fee(leg.liability_asset)?, fee(leg.collateral_asset)?)?,
+            ),
+            LegKind::PerpPnlForLiability => (Some(book.asset(leg.liability_asset)?), None, factor(fee(leg.liability_asset)?, 0)?),
+            LegKind::DepositForPerpLoss => (None, Some(book.asset(leg.collateral_asset)?), factor(fee(leg.collateral_asset)?, 0)?),
+            LegKind::ReducePerp => return Err(Error::InvalidLegKind),
+        };
+        Ok(LegParts {
+            base,
+            from,
+            to,
+            factor,
+            relieved: Term::of(pool, book, &terms.target, ru, ri)?,
+            taken: Term::of(pool, book, &terms.target, tu, ti)?,
+        })
+    }
+
+    /// The parts at amount `n`.
+    fn at(&self, n: i128) -> Result<SurplusParts> {
+        let given = convert(n, self.from, self.to, self.factor, Rounding::Ceil)?;
+        let rising = num::add(self.base, self.relieved.change(n)?)?;
+        let falling = num::sub(0, self.taken.change(num::sub(0, given)?)?)?;
+        Ok(SurplusParts { rising, falling })
+    }
+}
+
+/// The least amount in `1..=hi` of spot or PnL leg `leg` whose parts
+/// cross (`rising ≥ falling`), `first` and `whole` its parts at 1 and at
+/// `hi`: [`least_crossing_within`] within [`MAX_JUMPS`] jumps, each jump
+/// also skipping what the leg's near-linear shape rules out when its
+/// balance terms have no size term ([`linear_term`]; see
+/// [`linear_crossing`]).
+fn token_crossing(
+    book: &MarginBook<'_>,
+    leg: &UnifiedLeg,
+    hi: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+    first: SurplusParts,
+    whole: SurplusParts,
+) -> Result<Option<Option<i128>>> {
+    let (relieved, taken) = match leg.kind {
+        LegKind::SwapCollateralForLiability => (Some(leg.liability_asset), Some(leg.collateral_asset)),
+        LegKind::PerpPnlForLiability => (Some(leg.liability_asset), None),
+        LegKind::DepositForPerpLoss => (None, Some(leg.collateral_asset)),
+        LegKind::ReducePerp => return Err(Error::InvalidLegKind),
+    };
+    for asset in [relieved, taken].into_iter().flatten() {
+        if !linear_term(book, asset)? {
+            return least_crossing_within(1, hi, parts, MAX_JUMPS);
+        }
+    }
+    linear_crossing(hi, parts, (relieved.is_some(), taken.is_some()), first, whole, MAX_JUMPS)
+}
+
+/// [`least_crossing_within`] over `1..=hi` for a leg whose two parts are
+/// near-linear: `balances.0` when the relieved unit is a balance (else a
+/// position's cash), `balances.1` the same for the unit taken; `first` and
+/// `whole` the parts at 1 and `hi`. Every index skipped is proven not to
+/// cross:
+///
+/// Write `f(n) = rising(n) − falling(n)`. A balance's term without a size
+/// term is `T(y) = ⌊γ y⌋` (one `γ ≥ 0` per side; the leg keeps the balance
+/// on its side) and a position's cash enters the surplus unrounded. The
+/// relieved part is `T(x + n) − T(x)` (a borrow repaid, `ρ` its side's
+/// `γ`: it moves by `ρ (m − n)` between `n` and `m`, give or take less
+/// than 1) or `n`
+/// itself (`ρ = 1`, exact); the taken part is `T(x) − T(x − g(n))` or
+/// `g(n)`, where `g(n) = ⌈κ n⌉` is what the account gives (one rounding
+/// up of a product, `κ > 0`), so `g(m) − g(n)` is `κ (m − n)` give or take
+/// less than 1, and the part moves by `φ κ (m − n)` give or take less than
+/// `φ + 1` (a balance, `φ = γ`) or 1 (the cash, `φ = 1`). Hence, with the
+/// slope `S = ρ − φ κ`, `|f(m) − f(n) − S (m − n)| < U` for any `n < m`,
+/// `U = [relieved a balance] + (taken a balance ? γ + 1 : 1)`; and `γ <
+/// falling(1) + 1` (`falling(1) > γ g(1) − 1`, `g(1) ≥ 1`), so `U ≤ u =
+/// [relieved a balance] + (taken a balance ? falling(1) + 2 : 1)`.
+///
+/// From 1 and `hi`: `S (hi − 1) < f(hi) − f(1) + u = Δ`. At `n` with `f(n)
+/// < 0`, a crossing `m > n` has `0 ≤ f(m) < f(n) + Δ (m − n) / (hi − 1) +
+/// u`: with `need = −f(n) − u > 0`, none when `Δ ≤ 0`, else `m − n >
+/// need (hi − 1) / Δ`. The jump of [`least_crossing_within`] (the first
+/// `m` whose rising part reaches the falling part at `n`: both parts are
+/// monotone) then starts there. `Ok(None)`: past `jumps` jumps.
+fn linear_crossing(
+    hi: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+    balances: (bool, bool),
+    first: SurplusParts,
+    whole: SurplusParts,
+    jumps: usize,
+) -> Result<Option<Option<i128>>> {
+    let gap = |p: &SurplusParts| num::sub(p.rising, p.falling);
+    let u = num::add(i128::from(balances.0), if balances.1 { num::add(first.falling.max(0), 2)? } else { 1 })?;
+    let span = num::sub(hi, 1)?;
+    let delta = num::add(num::sub(gap(&whole)?, gap(&first)?)?, u)?;
+    let (mut n, mut p) = (1i128, first);
+    let mut left = jumps;
+    loop {
+        let f = gap(&p)?;
+        if f >= 0 {
+            return Ok(Some(Some(n)));
+        }
+        if n >= hi {
+            return Ok(Some(None));
+        }
+        if left == 0 {
+            return Ok(None);
+        }
+        left = left.saturating_sub(1);
+        // The skip: no crossing below `n + ⌊need (hi − 1) / Δ⌋ + 1`.
+        let need = num::sub(num::sub(0, f)?, u)?;
+        let mut lo = num::add(n, 1)?;
+        if need > 0 {
+            if delta <= 0 {
+                return Ok(Some(None));
+            }
+            let skip = num::mul_div_wide(need, span, delta, Rounding::Floor)?;
+            lo = lo.max(num::add(n, num::add(skip, 1)?)?);
+        }
+        if lo > hi {
+            return Ok(Some(None));
+        }
+        // The jump: the first `m ≥ lo` whose rising part reaches `n`'s
+        // falling part (galloping, then bisecting).
+        let at = parts(lo)?;
+        (n, p) = if at.rising >= p.falling {
+            (lo, at)
+        } else {
+            match first_rising_at_least(num::add(lo, 1)?, hi, p.falling, parts)? {
+                Some(found) => found,
+                None => return Ok(Some(None)),
+            }
+        };
+    }
+}
+
+/// The least index in `lo..=hi` whose rising part reaches `level`, and
+/// its parts, given that the rising part at `lo − 1` does not (the rising
+/// part never decreases); `None` when there is none.
+fn first_rising_at_least(
+    lo: i128,
+    hi: i128,
+    level: i128,
+    parts: &dyn Fn(i128) -> Result<SurplusParts>,
+) -> Result<Option<(i128, SurplusParts)>> {
+    if lo > hi {
+        return Ok(None);
+    }
+    let mut below = num::sub(lo, 1)?;
+    let mut stride: i128 = 1;
+    let (mut above, mut at_above) = loop {
+        let probe = num::add(below, stride)?.min(hi);
+        let p = parts(probe)?;
+        if p.rising >= level {
+            break (probe, p);
+        }
+        if probe == hi {
+            return Ok(None);
+        }
+        below = probe;
+        stride = stride.saturating_mul(2);
+    };
+    while num::sub(above, below)? > 1 {
+        let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
+        let p = parts(mid)?;
+        if p.rising >= level {
+            (above, at_above) = (mid, p);
+        } else {
+            below = mid;
+        }
+    }
+    Ok(Some((above, at_above)))
 }
 
 fn size_reduce(
@@ -1014,6 +1305,7 @@ fn size_reduce(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
     max_amount: i64,
+    short: bool,
 ) -> Result<LegSizing> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
@@ -1026,7 +1318,8 @@ fn size_reduce(
         minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
     let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
     let leg = leg.with_amount(amount);
-    let settlement = if amount > 0 { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
+    let settled = amount > 0 && (short || c.status == CloseStatus::Restored);
+    let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
     Ok(LegSizing { status: c.status, leg, max_amount, settlement })
 }
 
@@ -1309,5 +1602,83 @@ mod tests {
         let t = LegTerms { asset_fees: &fees, ..terms() };
         assert_eq!(settle_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 1)).unwrap_err(), Error::InvalidLiquidationFees);
         assert_eq!(size_leg(&account, 0, &book, &t, &UnifiedLeg::swap(0, 1, 0)).unwrap_err(), Error::InvalidLiquidationFees);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// A spot or PnL leg without size terms is sized to its least
+        /// restoring amount, as a scan of every amount finds it (the
+        /// near-linear skip never passes over one), and its largest amount
+        /// is the largest whose taken side fits (the proportional guess).
+        #[test]
+        fn the_least_amount_is_the_scans(
+            kind in 0u8..4,
+            e in -2i32..=0,
+            price in 1i64..=500,
+            weights in (500_000u32..=1_000_000, 1_000_000u32..=1_600_000),
+            bonus in (0u32..=150_000, 0u32..=50_000, 0u32..=150_000),
+            held in 1i64..=1_500,
+            ratio in 600i64..=1_100,
+            maintenance in proptest::bool::ANY,
+        ) {
+            let asset = (Ppm(weights.0), Ppm(weights.0.max(900_000)));
+            let assets = [Asset::at_par(0), Asset::weighted(e, asset, (Ppm(weights.1.max(1_100_000)), Ppm(weights.1)))];
+            let fees = [
+                AssetLiquidationFees { liquidator_bonus: Ppm(bonus.0), insurance_fee: Ppm(bonus.1) },
+                AssetLiquidationFees { liquidator_bonus: Ppm(bonus.2), insurance_fee: Ppm(0) },
+            ];
+            let prices = [Price(1), Price(price)];
+            let (markets, marks) = ([market()], [Price(100)]);
+            let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+            let target = if maintenance { Target::Maintenance { buffer: Ppm(50_000) } } else { Target::Initial };
+            let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(0), target, perp_limit: None };
+            // Near the boundary: the borrow (or the loss) `ratio` ‰ of what
+            // repays it is worth (a unit of asset 1 is worth `price × 10^e`).
+            let worth = |units: i64| units * price / 10i64.pow(e.unsigned_abs());
+            let share = |v: i64| (v * ratio / 1_000).max(1);
+            let (balances, cash, leg) = match kind {
+                // Asset 0 owed, repaid with asset 1.
+                0 => ([bal(1, held), bal(0, -share(worth(held)))], 0, UnifiedLeg::swap(0, 1, 0)),
+                // Asset 1 owed, repaid with asset 0.
+                1 => ([bal(0, held), bal(1, -share(held * 10i64.pow(e.unsigned_abs()) / price))], 0, UnifiedLeg::swap(1, 0, 0)),
+                // A closed position's loss, taken over for asset 1.
+                2 => ([bal(1, held), bal(0, -1)], -share(worth(held)), UnifiedLeg::deposit_for_loss(0, 1, 0)),
+                // Asset 1 owed, repaid with a closed position's gain.
+                _ => {
+                    let owed = -share(held * 10i64.pow(e.unsigned_abs()) / price);
+                    ([bal(0, 1), bal(1, owed)], held * 4 / 5, UnifiedLeg::pnl_for_liability(0, 1, 0))
+                }
+            };
+            let positions = [PerpPosition::cross(0, Size(0), Quote(cash))];
+            let account = UnifiedAccount { balances: &balances, positions: &positions };
+            // (A scan of at most 20,000 amounts.)
+            let Ok(max) = max_amount(&account, 0, &book, &terms, &leg) else { return Ok(()) };
+            if max > 20_000 {
+                return Ok(());
+            }
+            // The largest amount: its taken side fits, one more does not.
+            let taken = |n: i128| quantities(&book, &terms, &leg.with_amount(n as i64)).unwrap().taken.2;
+            let limit = if kind == 3 { i128::from(cash) } else { i128::from(held) };
+            let owed = -balances.iter().map(|b| b.amount).min().unwrap();
+            let hi = if kind == 2 { i128::from(-cash) } else { i128::from(owed) };
+            if max > 0 {
+                proptest::prop_assert!(taken(max) <= limit);
+            }
+            if max < hi && hi > 0 {
+                proptest::prop_assert!(taken(max + 1) > limit, "max {max} hi {hi}");
+            }
+            let sized = size_leg(&account, 0, &book, &terms, &leg).unwrap();
+            let surplus = |n: i64| -> i128 {
+                let s = settle_leg(&account, 0, &book, &terms, &leg.with_amount(n)).unwrap();
+                target_surplus(&s.health_after, &terms.target).unwrap()
+            };
+            let before = target_surplus(&pool_health_of(&account, 0, &book).unwrap(), &terms.target).unwrap();
+            let least = if before >= 0 { Some(0) } else { (1..=max as i64).find(|&n| surplus(n) >= 0) };
+            match least {
+                Some(0) => proptest::prop_assert_eq!(sized.status, CloseStatus::AlreadySafe),
+                Some(n) => proptest::prop_assert_eq!((sized.status, sized.leg.amount), (CloseStatus::Restored, n)),
+                None => proptest::prop_assert_eq!(sized.status, CloseStatus::Infeasible),
+            }
+        }
     }
 }

@@ -99,6 +99,18 @@
 //! ([`UnifiedPlan::proven_least`]). The plan is the cheaper of the search's
 //! best and the incumbent (which may book legs in another order).
 //!
+//! A search that cannot finish is not started: the first order's first
+//! path (every perp at 0) reaches the token root before any node that
+//! restores, and rates there every amount of every spot and PnL leg the
+//! account allows, a unit each, before anything else; when those amounts
+//! alone reach the budget, no plan can be proven and, when the incumbent
+//! restores, the plan is the incumbent's, at once
+//! (`Ctx::first_order_overruns`; an incumbent that does not restore is
+//! searched from as before, for a plan that does). A loss taken over for
+//! a deposit has as many amounts as quote units of the loss (a few
+//! thousand dollars in micro-USD: billions), so on such a pool the search
+//! would spend its whole budget rating and find nothing.
+//!
 //! # What is claimed
 //!
 //! When [`UnifiedPlan::proven_least`] is set, no plan of the search space
@@ -128,11 +140,12 @@
 //!   perps last, or a perp of more than 256 lots, which is not deferred,
 //!   every mix of spot legs cheaper than the best is tried), and does not
 //!   start when the pool has more candidate legs than a plan holds
-//!   ([`MAX_PLAN_LEGS`]). The plan is then the greedy one's (or the
-//!   cheapest found) and not proven. The greedy plan alone carries no
-//!   proven figure: with gains proportional to amounts its
-//!   order is the optimum of the continuous problem, and whole units add
-//!   rounding on top.
+//!   ([`MAX_PLAN_LEGS`]) or when its spot and PnL legs have more amounts
+//!   than its budget (it could not finish, above). The plan is then the
+//!   greedy one's (or the cheapest found) and not proven. The greedy plan
+//!   alone carries no proven figure: with gains proportional to amounts
+//!   its order is the optimum of the continuous problem, and whole units
+//!   add rounding on top.
 //!
 //! In a bankrupt pool a perp's fill beyond the bankruptcy price is topped up
 //! by the insurance fund, so a plan there counts the fund's money as the
@@ -459,7 +472,7 @@ impl Ctx<'_, '_> {
                 return Ok(draft);
             }
             let (finisher, best) =
-                best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus)?;
+                best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, false)?;
             if let Some(f) = finisher {
                 let total = num::add(draft.measure, f.measure)?;
                 if finish.map_or(true, |(_, _, t)| total < t) {
@@ -493,8 +506,12 @@ impl Ctx<'_, '_> {
     /// the account after them; `None` when a leg is refused on the account
     /// the earlier ones leave.
     fn replay(&self, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
-        let mut copy = AccountCopy::of(self.account)?;
-        let mut totals = Totals::default();
+        self.replay_after(Totals::default(), AccountCopy::of(self.account)?, legs)
+    }
+
+    /// [`Ctx::replay`] from `totals` and `copy` (what legs before `legs`
+    /// left).
+    fn replay_after(&self, mut totals: Totals, mut copy: AccountCopy, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
         for leg in legs {
             let Ok(s) = super::legs::settle_leg(&copy.account(), self.pool_index, self.book, self.terms, leg) else { return Ok(None) };
             totals.value = num::add(totals.value, i128::from(s.value_liquidated.0))?;
@@ -520,9 +537,14 @@ impl Ctx<'_, '_> {
             let mut best: Option<Draft> = None;
             // Every leg, the finisher too (then another leg finishes).
             let prefix_len = draft.count;
+            // The legs before the last two are in every trial of the pass:
+            // settled once.
+            let fixed = prefix_len.saturating_sub(2);
+            let kept = draft.legs.get(..fixed).ok_or(Error::BufferTooSmall)?;
+            let Some(before) = self.replay(kept)? else { break };
             // The last two legs: the overshoot is the finisher's, and the
             // leg before it is the one the finisher's rounding can spare.
-            for i in prefix_len.saturating_sub(2)..prefix_len {
+            for i in fixed..prefix_len {
                 let amount = draft.legs.get(i).map_or(0, |l| l.amount);
                 // Cuts 1, 2, 4, … below the amount, then the whole leg.
                 let mut power: i64 = 1;
@@ -540,7 +562,8 @@ impl Ctx<'_, '_> {
                             n = n.saturating_add(1);
                         }
                     }
-                    if let Some(candidate) = self.finish(trial, n, ordering)? {
+                    let from = if n >= fixed && trial.get(..fixed) == Some(kept) { Some((fixed, before)) } else { None };
+                    if let Some(candidate) = self.finish(trial, n, ordering, from)? {
                         if candidate.better_than(best.as_ref().unwrap_or(&draft)) {
                             best = Some(candidate);
                         }
@@ -556,9 +579,20 @@ impl Ctx<'_, '_> {
     }
 
     /// `legs[..n]` finished by the cheapest single leg that restores (none
-    /// needed when they restore already); `None` when none does.
-    fn finish(&self, mut legs: [UnifiedLeg; MAX_PLAN_LEGS], n: usize, ordering: LegOrdering) -> Result<Option<Draft>> {
-        let Some((totals, copy)) = self.replay(legs.get(..n).ok_or(Error::BufferTooSmall)?)? else { return Ok(None) };
+    /// needed when they restore already); `None` when none does. `from`:
+    /// `legs[..k]` already settled, their totals and the account after them.
+    fn finish(
+        &self,
+        mut legs: [UnifiedLeg; MAX_PLAN_LEGS],
+        n: usize,
+        ordering: LegOrdering,
+        from: Option<(usize, (Totals, AccountCopy))>,
+    ) -> Result<Option<Draft>> {
+        let settled = match from {
+            Some((k, (totals, copy))) => self.replay_after(totals, copy, legs.get(k..n).ok_or(Error::BufferTooSmall)?)?,
+            None => self.replay(legs.get(..n).ok_or(Error::BufferTooSmall)?)?,
+        };
+        let Some((totals, copy)) = settled else { return Ok(None) };
         let spent = totals.measure;
         let current = copy.account();
         let surplus = target_surplus(&super::legs::pool_health_of(&current, self.pool_index, self.book)?, &self.terms.target)?;
@@ -566,7 +600,7 @@ impl Ctx<'_, '_> {
             return Ok(Some(Draft { legs, count: n, status: CloseStatus::Restored, measure: spent }));
         }
         let (finisher, _) =
-            best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus)?;
+            best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, true)?;
         let Some(f) = finisher else { return Ok(None) };
         // A plan holds at most `MAX_PLAN_LEGS` legs.
         let Some(slot) = legs.get_mut(n) else { return Ok(None) };
@@ -581,8 +615,9 @@ impl Ctx<'_, '_> {
 /// unit per leg evaluated (a perp reduction settled, a spot or PnL leg's
 /// effect) and per node. Past it the search stops and the plan is not
 /// proven least. A unit costs a few microseconds, so the default holds a
-/// plan that does not finish to tens of milliseconds; a caller that wants
-/// the proof more than the time raises it
+/// plan that does not finish to tens of milliseconds (a search that
+/// provably cannot finish is not started: see the module docs); a caller
+/// that wants the proof more than the time raises it
 /// ([`plan_unified_liquidation_within`],
 /// `UnifiedLiquidationPolicy::search_budget_units`).
 pub const DEFAULT_SEARCH_BUDGET: u32 = 20_000;
@@ -640,6 +675,12 @@ impl Ctx<'_, '_> {
         // perps last, each with a budget of its own; the second starts from
         // the best the first found.
         let mut best = if restored { incumbent.measure } else { i128::MAX };
+        // Not started when it cannot finish: the incumbent restores and no
+        // proof can come (an infeasible incumbent still searches, for a
+        // plan that restores).
+        if restored && best > 0 && self.first_order_overruns(legs.get(perps..count).unwrap_or(&[])) {
+            return Ok(Some((*incumbent, false)));
+        }
         let mut found: Option<([UnifiedLeg; MAX_PLAN_LEGS], [i64; MAX_PLAN_LEGS])> = None;
         let mut proven = true;
         let both = perps > 0 && count > perps;
@@ -723,6 +764,29 @@ impl Ctx<'_, '_> {
         }
         draft.measure = totals.measure;
         Ok(Some((draft, proven)))
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// True when the search's first order (the perps first) cannot finish
+    /// within the budget, so that no plan can be proven least: on its first
+    /// path (every perp reduction at 0: no node before it restores, and
+    /// none is cut while the best is above 0) it reaches the token root,
+    /// where [`Search::rate_legs`] evaluates every amount of every spot and
+    /// PnL leg the account allows, one work unit each, before anything
+    /// else, after the root's unit. With `tokens` those legs, at least `1 +
+    /// Σ amounts` units: at least the budget plus one, and it runs out.
+    fn first_order_overruns(&self, tokens: &[UnifiedLeg]) -> bool {
+        let budget = i128::try_from(self.budget).unwrap_or(i128::MAX);
+        let mut units: i128 = 0;
+        for leg in tokens {
+            let max = super::legs::leg_max_amount(self.account, self.pool_index, self.book, self.terms, leg).unwrap_or(0);
+            units = units.saturating_add(max.max(0));
+            if units >= budget {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -1609,7 +1673,10 @@ impl Search<'_, '_, '_> {
 const NO_ASSET: u32 = u32::MAX;
 
 /// The cheapest leg that restores on its own, and the most efficient leg
-/// used in full that improves the pool.
+/// used in full that improves the pool. `finisher_only` (under
+/// [`LegOrdering::Cheapest`], where the finisher is the cheapest leg that
+/// restores of all, whatever the others do): the legs that cannot restore
+/// are not settled, and no most efficient leg is returned.
 #[allow(clippy::too_many_arguments)]
 fn best_candidates(
     account: &UnifiedAccount<'_>,
@@ -1620,14 +1687,16 @@ fn best_candidates(
     ordering: LegOrdering,
     tiers: &LiquidationTiers<'_>,
     surplus: i128,
+    finisher_only: bool,
 ) -> Result<(Option<Candidate>, Option<Candidate>)> {
+    let short = !(finisher_only && ordering == LegOrdering::Cheapest);
     // One pass over the candidates, each evaluated once: the cheapest
     // finisher and the most efficient leg of each class the ordering may
     // pick from (perps and tokens apart; the riskiest tier seen so far).
     let (mut perps, mut tokens, mut all, mut tier) = (Pick::default(), Pick::default(), Pick::default(), Pick::default());
     let mut top_tier: Option<u32> = None;
     each_candidate(account, pool_index, book, &mut |leg| {
-        let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg)? else { return Ok(()) };
+        let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg, short)? else { return Ok(()) };
         all.offer(c);
         if leg.kind == LegKind::ReducePerp {
             perps.offer(c);
@@ -1657,8 +1726,9 @@ fn best_candidates(
     Ok((finisher, best))
 }
 
-/// The candidate's least restoring leg, or its full leg when it cannot
-/// restore alone but improves the pool; `None` when it does neither.
+/// The candidate's least restoring leg, or (`short`) its full leg when it
+/// cannot restore alone but improves the pool; `None` when it does neither.
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
@@ -1667,8 +1737,9 @@ fn evaluate(
     objective: PlanObjective,
     surplus: i128,
     leg: UnifiedLeg,
+    short: bool,
 ) -> Result<Option<Candidate>> {
-    let sized = size_leg(account, pool_index, book, terms, &leg)?;
+    let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus, short)?;
     let Some(settlement) = sized.settlement else { return Ok(None) };
     let gain = num::sub(target_surplus(&settlement.health_after, &terms.target)?, surplus)?;
     if gain <= 0 {
