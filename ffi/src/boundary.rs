@@ -26,7 +26,7 @@ use crate::account::partliq_position;
 use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::market::partliq_market;
 use crate::status::*;
-use crate::unified::{partliq_perp_position, partliq_perp_risk};
+use crate::unified::{partliq_perp_position, partliq_perp_risk, partliq_unified_scan_account, perp_positions_in};
 
 // ---------------------------------------------------------------------------
 // Results and statuses.
@@ -382,6 +382,36 @@ pub(crate) unsafe trait Castable: Sized {
     }
 }
 
+/// A [`Castable`] type whose `check` guards only fields lying in the core
+/// type's padding (`reserved` fields): every value of it is a valid
+/// `RustType` as it is, so that a large array of it (positions, balances) is
+/// read in place without a pass over every element, and each element the
+/// call reads is checked on its own (`check_range`).
+///
+/// # Safety
+/// Implement only for types whose `Castable::check` inspects nothing but
+/// fields in the core type's padding.
+pub(crate) unsafe trait PaddingChecked: Castable {
+    /// The caller's whole array as core values, no element checked: the
+    /// call checks the elements it reads (`check_range`).
+    fn cast_unchecked(s: &[Self]) -> &[Self::RustType] {
+        // SAFETY: the trait's contract (every value is a valid `RustType`) and
+        // `Castable`'s (same layout); the length and lifetime are the input's.
+        unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) }
+    }
+}
+
+/// Checks (`Castable::check`) elements `first .. first + count` of `s`, the
+/// range of one account the call reads; a range outside `s` is left to the
+/// core, which refuses it with its own error (`UNKNOWN_POSITION`).
+pub(crate) fn check_range<T: Castable>(s: &[T], first: u32, count: u32) -> Result<(), partliq_status> {
+    let first = first as usize;
+    match first.checked_add(count as usize).and_then(|end| s.get(first..end)) {
+        Some(range) => range.iter().try_for_each(T::check),
+        None => Ok(()),
+    }
+}
+
 /// Implements [`Castable`] after asserting the layouts:
 /// `castable!(abi => Core, |value| check, { abi_field = core_field, … })`
 /// naming every field of the core type.
@@ -555,6 +585,28 @@ impl<'a> UnifiedAccountArgs<'a> {
     /// no invalid `PositionMargin` is ever formed).
     pub(crate) fn view(&self) -> Result<UnifiedAccount<'a>, partliq_status> {
         Ok(UnifiedAccount { balances: Castable::cast_slice(self.balances)?, positions: Castable::cast_slice(self.positions)? })
+    }
+
+    /// The flat account arrays as the core sees them, read in place, for a
+    /// call that reads only the accounts `reads` (indices into `accounts`;
+    /// one that names no account, or a range outside its array, is left to
+    /// the core: `UNKNOWN_POSITION`): the balances of each (reserved field,
+    /// `RESERVED_NOT_ZERO`), then every position's margin (`INVALID_ENUM`:
+    /// a Rust enum in the core type, checked across the whole array before
+    /// a reference to it is formed, in one branch-free pass). The other
+    /// balances are not read by the call and not checked
+    /// (`PaddingChecked`).
+    pub(crate) fn view_reading(
+        &self,
+        accounts: &[partliq_unified_scan_account],
+        reads: impl Iterator<Item = u32>,
+    ) -> Result<UnifiedAccount<'a>, partliq_status> {
+        for i in reads {
+            if let Some(a) = accounts.get(i as usize) {
+                check_range(self.balances, a.first_balance, a.balance_count)?;
+            }
+        }
+        Ok(UnifiedAccount { balances: PaddingChecked::cast_unchecked(self.balances), positions: perp_positions_in(self.positions)? })
     }
 }
 

@@ -32,7 +32,7 @@ use partliq::num::Price;
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{Castable, OK};
+use crate::boundary::{check_range, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -145,26 +145,48 @@ fn seal(entries: u64, fingerprint: u64) -> u64 {
     mix(mix(MAGIC, entries), fingerprint)
 }
 
-/// The fingerprint of what a scan depends on: the markets (every word of
-/// each), their count, and the marks of those markets (the first
-/// `min(prices_len, markets_len)`) with that count.
-fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
-    let mut h = mix(MAGIC, markets.len() as u64);
-    for m in markets {
-        // SAFETY: `partliq_market` is 304 bytes of integer fields with no
-        // padding (its `pin_layout!`), 8-byte aligned: 38 initialised u64
-        // words, borrowed for this loop only.
-        let words: &[u64] = unsafe { core::slice::from_raw_parts((m as *const partliq_market).cast::<u64>(), MARKET_WORDS) };
-        for &w in words {
-            h = mix(h, w);
+/// Independent chains of [`mix`] the fingerprint runs side by side (a
+/// chain's steps wait on each other's multiply; four chains keep the
+/// multiplier busy).
+const LANES: usize = 4;
+
+/// Mixes `words` into `lanes`, word `i` into lane `i % LANES`.
+fn mix_lanes(lanes: &mut [u64; LANES], words: &[u64]) {
+    let mut chunks = words.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (l, &w) in lanes.iter_mut().zip(c) {
+            *l = mix(*l, w);
         }
     }
-    let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
-    h = mix(h, marks.len() as u64);
-    for &p in marks {
-        h = mix(h, p as u64);
+    for (l, &w) in lanes.iter_mut().zip(chunks.remainder()) {
+        *l = mix(*l, w);
     }
-    h
+}
+
+/// The fingerprint of what a scan depends on: the markets (every word of
+/// each), their count, and the marks of those markets (the first
+/// `min(prices_len, markets_len)`) with that count. The words go round
+/// `LANES` chains of [`mix`], each a bijection of its state per word and an
+/// injection of the word per state, and the chains' ends are mixed into the
+/// counts last: changing any one word changes its chain's end and so the
+/// result, as with one chain, at a quarter of its latency.
+fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
+    // SAFETY: `partliq_market` is 304 bytes of integer fields with no
+    // padding (its `pin_layout!`), 8-byte aligned: the array is
+    // `MARKET_WORDS` initialised u64 words a market, borrowed for this call
+    // (its byte size was checked ≤ isize::MAX when it became a slice).
+    let words: &[u64] = unsafe { core::slice::from_raw_parts(markets.as_ptr().cast::<u64>(), markets.len().wrapping_mul(MARKET_WORDS)) };
+    let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
+    // SAFETY: `i64` and `u64` have one size, alignment and validity.
+    let mark_words: &[u64] = unsafe { core::slice::from_raw_parts(marks.as_ptr().cast::<u64>(), marks.len()) };
+    let mut lanes = [MAGIC, MAGIC ^ 1, MAGIC ^ 2, MAGIC ^ 3];
+    mix_lanes(&mut lanes, words);
+    // The marks start at lane 0 whatever the market words' count: each word's
+    // lane and place in it are fixed by the two counts, mixed in below.
+    let mut mark_lanes = [MAGIC ^ 4, MAGIC ^ 5, MAGIC ^ 6, MAGIC ^ 7];
+    mix_lanes(&mut mark_lanes, mark_words);
+    let h = mix(mix(MAGIC, markets.len() as u64), marks.len() as u64);
+    lanes.iter().chain(mark_lanes.iter()).fold(h, |h, &l| mix(h, l))
 }
 
 const MARKET_WORDS: usize = core::mem::size_of::<partliq_market>() / 8;
@@ -375,7 +397,10 @@ pub unsafe extern "C" fn partliq_scanner_scan(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    let core_positions = check!(Castable::cast_slice(positions));
+    for a in accounts.get(start..).unwrap_or(&[]) {
+        check!(check_range(positions, a.first_position, a.position_count));
+    }
+    let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
@@ -426,7 +451,12 @@ pub unsafe extern "C" fn partliq_scanner_confirm(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    let core_positions = check!(Castable::cast_slice(positions));
+    for e in entries.get(start..).unwrap_or(&[]) {
+        if let Some(a) = accounts.get(e.account as usize) {
+            check!(check_range(positions, a.first_position, a.position_count));
+        }
+    }
+    let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));

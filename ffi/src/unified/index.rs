@@ -173,6 +173,53 @@ fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory.
 unsafe fn header_of(mem: *const c_void, len: usize) -> Result<(usize, [usize; 3]), partliq_status> {
+    // SAFETY: the caller's contract.
+    match unsafe { header_fast(mem, len) } {
+        Some(h) => Ok(h),
+        // SAFETY: the caller's contract.
+        None => unsafe { header_checked(mem, len) },
+    }
+}
+
+/// The bytes of one entry of each side.
+const ENTRY_TRIPLE: usize = 3 * ENTRY;
+
+/// Largest capacity whose index fits `isize::MAX` bytes (`size_of_index`).
+const MAX_CAPACITY: usize = (isize::MAX as usize - HEADER) / ENTRY_TRIPLE;
+
+/// `header_of` on its hot path: the same checks as `header_checked`, folded
+/// into two tests (the memory's, before any read; the header's), `None` when
+/// any fails (then `header_checked` finds which, for its status).
+///
+/// # Safety
+/// As `header_of`.
+#[inline(always)]
+unsafe fn header_fast(mem: *const c_void, len: usize) -> Option<(usize, [usize; 3])> {
+    let addr = mem as usize;
+    if (addr == 0) | (addr % PARTLIQ_UNIFIED_INDEX_ALIGN != 0) | (len < HEADER) | (len > isize::MAX as usize) {
+        return None;
+    }
+    // SAFETY: as `header_checked`: non-NULL, aligned, ≥ HEADER bytes.
+    let h = unsafe { &*mem.cast::<Header>() };
+    let cap = h.capacity;
+    let [a, b, c] = h.lens;
+    let bad = ((h.magic ^ MAGIC) | (h.seal ^ seal(cap)) != 0) | (cap > MAX_CAPACITY as u64) | (a > cap) | (b > cap) | (c > cap);
+    if bad {
+        return None;
+    }
+    // Within `MAX_CAPACITY`, so every length fits a `usize` and the size
+    // cannot overflow (nor exceed `isize::MAX`).
+    let capacity = cap as usize;
+    let need = HEADER.wrapping_add(capacity.wrapping_mul(ENTRY_TRIPLE));
+    (len >= need).then_some((capacity, [a as usize, b as usize, c as usize]))
+}
+
+/// `header_of` one check at a time, each with its status.
+///
+/// # Safety
+/// As `header_of`.
+#[cold]
+unsafe fn header_checked(mem: *const c_void, len: usize) -> Result<(usize, [usize; 3]), partliq_status> {
     memory_ok(mem, len)?;
     // SAFETY: non-NULL, 8-byte aligned, ≥ HEADER bytes (checked); all
     // integers, any initialised bytes are a valid header.
@@ -296,7 +343,8 @@ unsafe fn keyed_account<'a, const OUTS: usize>(
     outs.into_iter().try_for_each(out_ok)?;
     // SAFETY: the caller's contract (the header is checked first).
     unsafe { header_of(mem.cast_const(), len)? };
-    let (book, flat) = args.view()?;
+    let book = args.book.view()?;
+    let flat = args.account.view_reading(accounts, core::iter::once(account))?;
     let accounts: &[UnifiedScanAccount] = Castable::cast_slice(accounts)?;
     let ladder: &MarginLadder = ladder.cast_ref()?;
     let view = account_view(accounts, account, flat.balances, flat.positions)?;
@@ -690,7 +738,8 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     let ladder = struct_in!(ladder);
     let hits = array_out!(hits, hits_len);
     out!(out);
-    let (book, flat) = check!(args.view());
+    let book = check!(args.book.view());
+    let flat = check!(args.account.view_reading(accounts, entries.get(start..).unwrap_or(&[]).iter().map(|e| e.account)));
     let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
     let entries: &[UnifiedIndexEntry] = check!(Castable::cast_slice(entries));
     let ladder: &MarginLadder = check!(ladder.cast_ref());

@@ -119,7 +119,28 @@ const _: () = {
     assert!(core::mem::size_of::<PositionMargin>() == core::mem::size_of::<u32>());
     assert!(partliq_position_margin::Cross as u32 == PositionMargin::Cross as u32);
     assert!(partliq_position_margin::Isolated as u32 == PositionMargin::Isolated as u32);
+    // The named margins are exactly `0 ..= MARGIN_MAX` (`perp_positions_in`).
+    assert!(partliq_position_margin::Cross as u32 == 0 && partliq_position_margin::Isolated as u32 == MARGIN_MAX);
 };
+
+/// The largest named `partliq_position_margin`.
+const MARGIN_MAX: u32 = 1;
+
+/// The caller's whole positions array as the core's, every margin checked
+/// first (a Rust enum in the core type: no reference to the array is formed
+/// before all are valid), in one branch-free pass over the margins: the
+/// cheapest form of `Castable::cast_slice`, whose status (`INVALID_ENUM`)
+/// it returns for the first unnamed margin.
+pub(crate) fn perp_positions_in(s: &[partliq_perp_position]) -> Result<&[PerpPosition], partliq_status> {
+    if s.iter().fold(false, |bad, p| bad | (p.margin > MARGIN_MAX)) {
+        return Castable::cast_slice(s);
+    }
+    // SAFETY: every margin is a named value (0 or 1, the discriminants of
+    // `PositionMargin`: asserted above), every other field an integer, the
+    // layouts the same (`castable!`): every element is a valid
+    // `PerpPosition`, as `cast_slice` would have found.
+    Ok(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<PerpPosition>(), s.len()) })
+}
 
 /// Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,
 /// `FRACTION_ABOVE_100_PERCENT` for a uPnL weight above 1,000,000 ppm. (The
