@@ -925,4 +925,28 @@ mod tests {
         assert_eq!(decode::<Flag>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
         assert_eq!(decode::<partliq_fee_rounding>(u32::MAX), Err(PARTLIQ_STATUS_INVALID_ENUM));
     }
+
+    /// A large array's elements are checked where a call reads them:
+    /// `check_range` looks at its range only, and leaves a range outside the
+    /// array to the core; `cast_unchecked` reads every value in place.
+    #[test]
+    fn ranges_check_only_what_they_cover() {
+        let mut ps = [position(), position(), position()];
+        ps[1].reserved = 7;
+        assert_eq!(check_range(&ps, 0, 1), Ok(()));
+        assert_eq!(check_range(&ps, 2, 1), Ok(()));
+        assert_eq!(check_range(&ps, 1, 0), Ok(()), "an empty range reads nothing");
+        assert_eq!(check_range(&ps, 0, 2), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        assert_eq!(check_range(&ps, 1, 1), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        // Outside the array (the core's `UNKNOWN_POSITION`), or overflowing.
+        assert_eq!(check_range(&ps, 1, 3), Ok(()));
+        assert_eq!(check_range(&ps, u32::MAX, u32::MAX), Ok(()));
+        let core = PaddingChecked::cast_unchecked(&ps[..]);
+        assert_eq!((core.len(), core[1].size.0, core[2].quote_balance.0), (3, 100, ps[2].quote_balance));
+        let mut bs = [partliq_asset_balance { asset_index: 0, reserved: 0, amount: 5 }; 2];
+        bs[0].reserved = 1;
+        assert_eq!(check_range(&bs, 1, 1), Ok(()));
+        assert_eq!(check_range(&bs, 0, 1), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
+    }
 }

@@ -314,20 +314,24 @@ fn batch(a: BatchArgs<'_>, account: u32) -> Result<Batch<'_>, partliq_status> {
     })
 }
 
-/// Writes `answer[start..]` (the concatenation of `parts`) into `out`.
+/// Writes `answer[start..]` (the concatenation of `parts`) into `out`: each
+/// part copied whole (`partliq_index_entry` is laid out as `IndexEntry`,
+/// `castable!`), as much of it as fits.
 fn write_answer(parts: [&[IndexEntry]; 2], start: usize, out: &mut [partliq_index_entry]) -> partliq_index_query {
     let total = parts[0].len().saturating_add(parts[1].len());
+    // Every value is a valid `IndexEntry` (all integers): the cast never fails.
+    let out: &mut [IndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
     let mut count = 0usize;
-    // Each part copied by its own loop (a chained iterator costs a test a
-    // step): the first from `start`, the second from what is left of it.
     let mut skip = start;
     for part in parts {
         let from = part.get(skip..).unwrap_or(&[]);
         skip = skip.saturating_sub(part.len());
-        for (slot, e) in out.get_mut(count..).unwrap_or(&mut []).iter_mut().zip(from) {
-            *slot = partliq_index_entry { key: e.key, account: e.account, position: e.position };
+        let room = out.get_mut(count..).unwrap_or(&mut []);
+        let n = from.len().min(room.len());
+        if let (Some(dst), Some(src)) = (room.get_mut(..n), from.get(..n)) {
+            dst.copy_from_slice(src);
         }
-        count = count.saturating_add(from.len().min(out.len().saturating_sub(count)));
+        count = count.saturating_add(n);
     }
     partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: total as u64 }
 }
@@ -400,10 +404,14 @@ pub unsafe extern "C" fn partliq_index_info(mem: *const c_void, len: usize, out:
 /// account unhealthy). A key that cannot be computed (an invalid market, a
 /// missing bound) makes the position always a candidate.
 ///
-/// Statuses: the memory's, the arrays', `RESERVED_NOT_ZERO`,
-/// `INVALID_ENUM`, `UNKNOWN_POSITION` (no such account, or its range
-/// outside `positions`), `BUFFER_TOO_SMALL` (a side without room for all of
-/// them). Nothing changes unless `OK`.
+/// Values checked: the positions of `accounts[account]` only (their
+/// reserved fields, `RESERVED_NOT_ZERO`: the other positions are not read
+/// and not checked), then every market's fee rounding (`INVALID_ENUM`).
+///
+/// Statuses: the memory's, the arrays', those checks of values,
+/// `UNKNOWN_POSITION` (no such account, or its range outside `positions`),
+/// `BUFFER_TOO_SMALL` (a side without room for all of them). Nothing changes
+/// unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -444,8 +452,9 @@ pub unsafe extern "C" fn partliq_index_insert_account(
 /// Re-keys `accounts[account]` after a change of its collateral or
 /// positions (or of its other markets' bounds): removes every entry it has
 /// and inserts its new ones, as `partliq_index_insert_account`; writes how
-/// many went out and in. Statuses as `partliq_index_insert_account` (room
-/// counted after the removal). Nothing changes unless `OK`.
+/// many went out and in. Values checked and statuses as
+/// `partliq_index_insert_account` (the positions of `accounts[account]`
+/// only; room counted after the removal). Nothing changes unless `OK`.
 ///
 /// # Safety
 /// As `partliq_index_insert_account`; `out_removed` is NULL or valid for one

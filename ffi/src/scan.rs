@@ -146,9 +146,9 @@ fn seal(entries: u64, fingerprint: u64) -> u64 {
 }
 
 /// Independent chains of [`mix`] the fingerprint runs side by side (a
-/// chain's steps wait on each other's multiply; four chains keep the
+/// chain's steps wait on each other's multiply; eight chains keep the
 /// multiplier busy).
-const LANES: usize = 4;
+const LANES: usize = 8;
 
 /// Mixes `words` into `lanes`, word `i` into lane `i % LANES`.
 fn mix_lanes(lanes: &mut [u64; LANES], words: &[u64]) {
@@ -165,11 +165,16 @@ fn mix_lanes(lanes: &mut [u64; LANES], words: &[u64]) {
 
 /// The fingerprint of what a scan depends on: the markets (every word of
 /// each), their count, and the marks of those markets (the first
-/// `min(prices_len, markets_len)`) with that count. The words go round
-/// `LANES` chains of [`mix`], each a bijection of its state per word and an
-/// injection of the word per state, and the chains' ends are mixed into the
-/// counts last: changing any one word changes its chain's end and so the
-/// result, as with one chain, at a quarter of its latency.
+/// `min(prices_len, markets_len)`) with that count.
+///
+/// The market words, then the marks, go round `LANES` chains of [`mix`]
+/// (word `i` of each into chain `i % LANES`), each step a bijection of its
+/// chain's state for a fixed word and an injection of the word for a fixed
+/// state; the chains' ends are mixed pairwise (`mix(a, b)` is injective in
+/// each of `a` and `b` with the other fixed), then the counts. So changing
+/// any one word changes its chain's end, each pair it goes through, and the
+/// result, as with one chain, at an eighth of its latency; which chain and
+/// step each word takes is fixed by the counts.
 fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
     // SAFETY: `partliq_market` is 304 bytes of integer fields with no
     // padding (its `pin_layout!`), 8-byte aligned: the array is
@@ -179,14 +184,12 @@ fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
     let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
     // SAFETY: `i64` and `u64` have one size, alignment and validity.
     let mark_words: &[u64] = unsafe { core::slice::from_raw_parts(marks.as_ptr().cast::<u64>(), marks.len()) };
-    let mut lanes = [MAGIC, MAGIC ^ 1, MAGIC ^ 2, MAGIC ^ 3];
-    mix_lanes(&mut lanes, words);
-    // The marks start at lane 0 whatever the market words' count: each word's
-    // lane and place in it are fixed by the two counts, mixed in below.
-    let mut mark_lanes = [MAGIC ^ 4, MAGIC ^ 5, MAGIC ^ 6, MAGIC ^ 7];
-    mix_lanes(&mut mark_lanes, mark_words);
-    let h = mix(mix(MAGIC, markets.len() as u64), marks.len() as u64);
-    lanes.iter().chain(mark_lanes.iter()).fold(h, |h, &l| mix(h, l))
+    let mut l: [u64; LANES] = core::array::from_fn(|i| MAGIC ^ i as u64);
+    mix_lanes(&mut l, words);
+    mix_lanes(&mut l, mark_words);
+    let [a, b, c, d, e, f, g, h] = l;
+    let ends = mix(mix(mix(a, b), mix(c, d)), mix(mix(e, f), mix(g, h)));
+    mix(mix(ends, markets.len() as u64), marks.len() as u64)
 }
 
 const MARKET_WORDS: usize = core::mem::size_of::<partliq_market>() / 8;
@@ -361,10 +364,14 @@ fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mu
 /// scan with status `OK` and says where to resume (`partliq_scan_outcome`).
 /// Any number of scans may use one scanner at once.
 ///
+/// Values checked: the positions of `accounts[start..]` (their reserved
+/// fields, `RESERVED_NOT_ZERO`, even past where the scan stops; the
+/// positions of `accounts[..start]` are not read and not checked), then
+/// every market's fee rounding (`INVALID_ENUM`).
+///
 /// Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
-/// the markets or marks are not the ones it was built for),
-/// `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
-/// rounding). Nothing is written unless `OK`.
+/// the markets or marks are not the ones it was built for), those checks of
+/// values. Nothing is written unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes laid out by
@@ -418,7 +425,11 @@ pub unsafe extern "C" fn partliq_scanner_scan(
 /// `Scanner::confirm`). An account named twice is reported twice; an entry
 /// naming no account fails with `UNKNOWN_POSITION` (in `*out`).
 ///
-/// Statuses as `partliq_scanner_scan`.
+/// Values checked: the positions of the accounts `entries[start..]` name
+/// (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+/// stops; the other positions are not read and not checked), then every
+/// market's fee rounding (`INVALID_ENUM`). Statuses as
+/// `partliq_scanner_scan`.
 ///
 /// # Safety
 /// As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
@@ -580,6 +591,41 @@ mod tests {
                 }
                 start = out.next as usize;
             }
+        }
+    }
+
+    /// Every change of one 8-byte word of the markets or the marks read
+    /// changes the fingerprint (each word's chain, pair and result), for
+    /// each market count the chains wrap at differently; marks past the
+    /// markets are not read.
+    #[test]
+    fn fingerprint_sees_every_one_word_change() {
+        for n in 1..=3usize {
+            let mut ms = std::vec![market(); n];
+            let mut prices = std::vec![100i64; n + 1];
+            let fp = fingerprint(&ms, &prices);
+            for w in 0..n * MARKET_WORDS {
+                for bit in [0u32, 17, 63] {
+                    // SAFETY: word `w` of the markets' `n × MARKET_WORDS` u64
+                    // words (all integers, 8-byte aligned), ours.
+                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
+                    *word ^= 1 << bit;
+                    let changed = fingerprint(&ms, &prices);
+                    // SAFETY: as above.
+                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
+                    *word ^= 1 << bit;
+                    assert_ne!(changed, fp, "{n} markets: word {w}, bit {bit}");
+                }
+            }
+            for i in 0..n {
+                prices[i] ^= 1 << 40;
+                assert_ne!(fingerprint(&ms, &prices), fp, "{n} markets: mark {i}");
+                prices[i] ^= 1 << 40;
+            }
+            prices[n] = 7;
+            assert_eq!(fingerprint(&ms, &prices), fp, "a mark past the markets is not read");
+            assert_ne!(fingerprint(&ms, &prices[..n - 1]), fp, "one mark fewer");
+            assert_eq!(fingerprint(&ms, &prices), fingerprint(&ms, &prices), "deterministic");
         }
     }
 

@@ -178,7 +178,7 @@ fuzz_target!(|input: Input| {
         let mut n = 7u64;
         let st = insert(i, mem, &mut n);
         assert_named(st);
-        let want = match v.boundary {
+        let want = match a.boundary_reading(&accounts, [i]) {
             Some(s) => Err(s),
             None => match core_accounts.get(i as usize).map(|a| a.view(&v.balances, &v.positions)) {
                 None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
@@ -193,7 +193,8 @@ fuzz_target!(|input: Input| {
         let s = info(mem);
         assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
     }
-    if v.boundary.is_some() {
+    // Statuses of the book and the positions, whichever accounts are read.
+    if a.boundary_reading(&accounts, []).is_some() {
         return;
     }
     // Re-key one account (nothing changed: the same entries), remove another.
@@ -228,10 +229,11 @@ fuzz_target!(|input: Input| {
             &mut n,
         )
     };
-    let want = match core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions)) {
-        None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
-        Some(Err(e)) => Err(e as u32),
-        Some(Ok(view)) => ix.rekey_account(r, &view, &reference, &core_ladder).map_err(|e| e as u32),
+    let want = match (a.boundary_reading(&accounts, [r]), core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions))) {
+        (Some(s), _) => Err(s),
+        (None, None) => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
+        (None, Some(Err(e))) => Err(e as u32),
+        (None, Some(Ok(view))) => ix.rekey_account(r, &view, &reference, &core_ladder).map_err(|e| e as u32),
     };
     match want {
         Ok((x, y)) => assert_eq!((st, removed, n), (PARTLIQ_STATUS_OK, x as u64, y as u64)),
@@ -367,6 +369,13 @@ fuzz_target!(|input: Input| {
             &mut o,
         )
     };
+    // The balances of the accounts the entries name are checked, the
+    // others are not.
+    if let Some(want) = a.boundary_reading(&accounts, entries.iter().map(|e| e.account)) {
+        assert_eq!(st, want);
+        assert_eq!(o, partliq_scan_outcome::default(), "a refused confirm wrote");
+        return;
+    }
     assert_eq!(st, PARTLIQ_STATUS_OK);
     let s = UnifiedScanner::new(now, core_ladder);
     let mut core_hits = vec![UnifiedScanHit::default(); hits_len];

@@ -292,11 +292,16 @@ unsafe fn with_index<T>(
 }
 
 /// Writes `answer[start..]` into `out`.
+/// Copied whole (`partliq_unified_index_entry` is laid out as
+/// `UnifiedIndexEntry`, `castable!`), as much as fits.
 fn write_answer(answer: &[UnifiedIndexEntry], start: usize, out: &mut [partliq_unified_index_entry]) -> partliq_index_query {
-    let mut count = 0usize;
-    for (slot, e) in out.iter_mut().zip(answer.iter().skip(start)) {
-        *slot = partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool };
-        count = count.saturating_add(1);
+    // Every value is a valid `UnifiedIndexEntry` (all integers): the cast
+    // never fails.
+    let out: &mut [UnifiedIndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
+    let from = answer.get(start..).unwrap_or(&[]);
+    let count = from.len().min(out.len());
+    if let (Some(dst), Some(src)) = (out.get_mut(..count), from.get(..count)) {
+        dst.copy_from_slice(src);
     }
     partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 }
 }
@@ -422,11 +427,16 @@ pub unsafe extern "C" fn partliq_unified_index_info(
 /// that is a hit at the reference, or whose health fails there, is keyed 0
 /// (a candidate of every move).
 ///
-/// Statuses: the memory's, the arrays', the book's and the positions'
-/// checks of values (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), the ladder's
-/// NULL, `UNKNOWN_POSITION` (no such account, or its ranges outside the
-/// arrays), `BUFFER_TOO_SMALL` (no room for all its pools). Nothing
-/// changes unless `OK`.
+/// Values checked: the book's (every market's fee rounding, every asset's
+/// reserved field), the balances of `accounts[account]` only (their
+/// reserved fields, `RESERVED_NOT_ZERO`: the other balances are not read
+/// and not checked), every position's margin (`INVALID_ENUM`, read or not:
+/// a Rust enum in the core's type, checked before the array is read).
+///
+/// Statuses: the memory's, the arrays', those checks of values in that
+/// order, the ladder's NULL, `UNKNOWN_POSITION` (no such account, or its
+/// ranges outside the arrays), `BUFFER_TOO_SMALL` (no room for all its
+/// pools). Nothing changes unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -696,7 +706,15 @@ fn confirm_core(
 /// entries in account order (sorted by the caller) reads the accounts'
 /// memory in order.
 ///
-/// Statuses: as `partliq_unified_scan`. Nothing is written unless `OK`.
+/// Values checked: the book's (every market's fee rounding, every asset's
+/// reserved field), the balances of the accounts `entries[start..]` name
+/// (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+/// stops: the other balances are not read and not checked), every
+/// position's margin (`INVALID_ENUM`, read or not: a Rust enum in the
+/// core's type, checked before the array is read).
+///
+/// Statuses: the arrays', the ladder's and `hits`' and `out`'s, then those
+/// checks of values in that order. Nothing is written unless `OK`.
 ///
 /// # Safety
 /// As `partliq_unified_scan`; `entries` is NULL (only with length 0) or

@@ -193,6 +193,22 @@ mod tests {
         assert_eq!(decode::<partliq_position_margin>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
     }
 
+    /// The one-pass cast of a positions array: every margin checked, as
+    /// `Castable::cast_slice`, whichever element holds the bad one.
+    #[test]
+    fn positions_in_checks_every_margin() {
+        let p = |margin: u32, size: i64| partliq_perp_position { margin, size, ..Default::default() };
+        let mut ps = [p(0, 1), p(1, -2), p(0, 3)];
+        let core = perp_positions_in(&ps).unwrap();
+        assert_eq!((core[1].margin, core[1].size.0, core[2].size.0), (PositionMargin::Isolated, -2, 3));
+        assert!(perp_positions_in(&[]).unwrap().is_empty());
+        for (i, bad) in [(0, 2u32), (2, u32::MAX), (1, 1 << 31)] {
+            ps[i].margin = bad;
+            assert_eq!(perp_positions_in(&ps).err(), Some(PARTLIQ_STATUS_INVALID_ENUM), "margin {bad} at {i}");
+            ps[i].margin = 0;
+        }
+    }
+
     /// Read in place, field for field the core's; a margin outside the
     /// enumeration refuses the whole array before any is seen as the core's.
     #[test]
