@@ -47,7 +47,11 @@ castable!(partliq_position => Position, |p| if p.reserved == 0 { Ok(()) } else {
 });
 // SAFETY: `check` inspects `reserved` only, which lies in `Position`'s
 // padding (its offset 4 is no field's, by the layout asserted above).
-unsafe impl crate::boundary::PaddingChecked for partliq_position {}
+unsafe impl crate::boundary::PaddingChecked for partliq_position {
+    fn reserved(&self) -> u32 {
+        self.reserved
+    }
+}
 
 /// The ABI's position of a core position.
 pub(crate) fn position_of(p: &Position) -> partliq_position {

@@ -383,17 +383,21 @@ pub(crate) unsafe trait Castable: Sized {
 }
 
 /// A [`Castable`] type whose `check` guards only fields lying in the core
-/// type's padding (`reserved` fields): every value of it is a valid
-/// `RustType` as it is, so that a large array of it (positions, balances) is
-/// read in place without a pass over every element, and each element the
-/// call reads is checked on its own (`check_range`).
+/// type's padding (`reserved` fields, which must be 0: `check` fails with
+/// `RESERVED_NOT_ZERO` exactly when `reserved()` is not 0): every value of it
+/// is a valid `RustType` as it is, so that a large array of it (positions,
+/// balances) is read in place without a pass over every element, and the
+/// elements a call reads are checked on their own (`check_ranges`).
 ///
 /// # Safety
 /// Implement only for types whose `Castable::check` inspects nothing but
 /// fields in the core type's padding.
 pub(crate) unsafe trait PaddingChecked: Castable {
+    /// The reserved fields, ORed (0 when they all are).
+    fn reserved(&self) -> u32;
+
     /// The caller's whole array as core values, no element checked: the
-    /// call checks the elements it reads (`check_range`).
+    /// call checks the elements it reads (`check_ranges`).
     fn cast_unchecked(s: &[Self]) -> &[Self::RustType] {
         // SAFETY: the trait's contract (every value is a valid `RustType`) and
         // `Castable`'s (same layout); the length and lifetime are the input's.
@@ -401,14 +405,24 @@ pub(crate) unsafe trait PaddingChecked: Castable {
     }
 }
 
-/// Checks (`Castable::check`) elements `first .. first + count` of `s`, the
-/// range of one account the call reads; a range outside `s` is left to the
-/// core, which refuses it with its own error (`UNKNOWN_POSITION`).
-pub(crate) fn check_range<T: Castable>(s: &[T], first: u32, count: u32) -> Result<(), partliq_status> {
+/// Elements `first .. first + count` of `s` (one account's range), or none
+/// when that lies outside `s`: the core refuses such a range with its own
+/// error (`UNKNOWN_POSITION`) when it reads it.
+pub(crate) fn range_of<T>(s: &[T], first: u32, count: u32) -> &[T] {
     let first = first as usize;
-    match first.checked_add(count as usize).and_then(|end| s.get(first..end)) {
-        Some(range) => range.iter().try_for_each(T::check),
-        None => Ok(()),
+    first.checked_add(count as usize).and_then(|end| s.get(first..end)).unwrap_or(&[])
+}
+
+/// Checks the elements of `s` in `ranges` (`(first, count)` each, the
+/// ranges of the accounts a call reads; see `range_of`): `RESERVED_NOT_ZERO`
+/// when a reserved field of any of them is not 0. One branch-free pass (the
+/// fields ORed), no early exit: the ranges are few and short.
+pub(crate) fn check_ranges<T: PaddingChecked>(s: &[T], ranges: impl Iterator<Item = (u32, u32)>) -> Result<(), partliq_status> {
+    let reserved = ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved()));
+    if reserved == 0 {
+        Ok(())
+    } else {
+        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
     }
 }
 
@@ -601,11 +615,8 @@ impl<'a> UnifiedAccountArgs<'a> {
         accounts: &[partliq_unified_scan_account],
         reads: impl Iterator<Item = u32>,
     ) -> Result<UnifiedAccount<'a>, partliq_status> {
-        for i in reads {
-            if let Some(a) = accounts.get(i as usize) {
-                check_range(self.balances, a.first_balance, a.balance_count)?;
-            }
-        }
+        let read = reads.filter_map(|i| accounts.get(i as usize));
+        check_ranges(self.balances, read.map(|a| (a.first_balance, a.balance_count)))?;
         Ok(UnifiedAccount { balances: PaddingChecked::cast_unchecked(self.balances), positions: perp_positions_in(self.positions)? })
     }
 }
@@ -927,26 +938,27 @@ mod tests {
     }
 
     /// A large array's elements are checked where a call reads them:
-    /// `check_range` looks at its range only, and leaves a range outside the
-    /// array to the core; `cast_unchecked` reads every value in place.
+    /// `check_ranges` looks at its ranges only, and leaves a range outside
+    /// the array to the core; `cast_unchecked` reads every value in place.
     #[test]
     fn ranges_check_only_what_they_cover() {
         let mut ps = [position(), position(), position()];
         ps[1].reserved = 7;
-        assert_eq!(check_range(&ps, 0, 1), Ok(()));
-        assert_eq!(check_range(&ps, 2, 1), Ok(()));
-        assert_eq!(check_range(&ps, 1, 0), Ok(()), "an empty range reads nothing");
-        assert_eq!(check_range(&ps, 0, 2), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
-        assert_eq!(check_range(&ps, 1, 1), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        let check = |ranges: &[(u32, u32)]| check_ranges(&ps, ranges.iter().copied());
+        assert_eq!(check(&[(0, 1), (2, 1)]), Ok(()));
+        assert_eq!(check(&[(1, 0)]), Ok(()), "an empty range reads nothing");
+        assert_eq!(check(&[]), Ok(()));
+        assert_eq!(check(&[(0, 2)]), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        assert_eq!(check(&[(2, 1), (1, 1)]), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO), "whichever range holds it");
         // Outside the array (the core's `UNKNOWN_POSITION`), or overflowing.
-        assert_eq!(check_range(&ps, 1, 3), Ok(()));
-        assert_eq!(check_range(&ps, u32::MAX, u32::MAX), Ok(()));
+        assert_eq!(check(&[(1, 3), (u32::MAX, u32::MAX), (3, 0)]), Ok(()));
+        assert!(range_of(&ps, 2, 2).is_empty() && range_of(&ps, 1, 2).len() == 2);
         let core = PaddingChecked::cast_unchecked(&ps[..]);
         assert_eq!((core.len(), core[1].size.0, core[2].quote_balance.0), (3, 100, ps[2].quote_balance));
         let mut bs = [partliq_asset_balance { asset_index: 0, reserved: 0, amount: 5 }; 2];
-        bs[0].reserved = 1;
-        assert_eq!(check_range(&bs, 1, 1), Ok(()));
-        assert_eq!(check_range(&bs, 0, 1), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        bs[0].reserved = 1 << 31;
+        assert_eq!(check_ranges(&bs, [(1, 1)].into_iter()), Ok(()));
+        assert_eq!(check_ranges(&bs, [(0, 1)].into_iter()), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
         assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
     }
 }

@@ -32,7 +32,7 @@ use partliq::market::Market;
 use partliq::num::Price;
 
 use crate::account::partliq_position;
-use crate::boundary::{check_range, Castable, PaddingChecked, OK};
+use crate::boundary::{check_ranges, Castable, PaddingChecked, OK};
 use crate::market::partliq_market;
 use crate::scan::partliq_scan_account;
 use crate::status::*;
@@ -302,9 +302,7 @@ type BatchArgs<'a> = (&'a [partliq_scan_account], &'a [partliq_position], &'a [p
 /// `INVALID_ENUM`). The other positions are not read by the call and not
 /// checked (`PaddingChecked`: any value is a valid core position).
 fn batch(a: BatchArgs<'_>, account: u32) -> Result<Batch<'_>, partliq_status> {
-    if let Some(acc) = a.0.get(account as usize) {
-        check_range(a.1, acc.first_position, acc.position_count)?;
-    }
+    check_ranges(a.1, a.0.get(account as usize).map(|acc| (acc.first_position, acc.position_count)).into_iter())?;
     Ok(Batch {
         accounts: Castable::cast_slice(a.0)?,
         positions: PaddingChecked::cast_unchecked(a.1),

@@ -32,7 +32,7 @@ use partliq::num::Price;
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{check_range, Castable, PaddingChecked, OK};
+use crate::boundary::{check_ranges, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -404,9 +404,8 @@ pub unsafe extern "C" fn partliq_scanner_scan(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    for a in accounts.get(start..).unwrap_or(&[]) {
-        check!(check_range(positions, a.first_position, a.position_count));
-    }
+    let read = accounts.get(start..).unwrap_or(&[]).iter();
+    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
     let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
@@ -462,11 +461,8 @@ pub unsafe extern "C" fn partliq_scanner_confirm(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    for e in entries.get(start..).unwrap_or(&[]) {
-        if let Some(a) = accounts.get(e.account as usize) {
-            check!(check_range(positions, a.first_position, a.position_count));
-        }
-    }
+    let read = entries.get(start..).unwrap_or(&[]).iter().filter_map(|e| accounts.get(e.account as usize));
+    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
     let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
