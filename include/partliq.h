@@ -6177,15 +6177,15 @@ partliq_status partliq_unified_index_info(const void *mem,
  * (a candidate of every move).
  *
  * Values checked: the book's (every market's fee rounding, every asset's
- * reserved field), the balances of `accounts[account]` only (their
- * reserved fields, `RESERVED_NOT_ZERO`: the other balances are not read
- * and not checked), every position's margin (`INVALID_ENUM`, read or not:
- * a Rust enum in the core's type, checked before the array is read).
+ * reserved field); then, once `accounts[account]` and its ranges are found
+ * (else `UNKNOWN_POSITION`), its own balances' reserved fields
+ * (`RESERVED_NOT_ZERO`) and its own positions' margins (`INVALID_ENUM`).
+ * The other accounts' balances and positions are not read and not
+ * checked.
  *
- * Statuses: the memory's, the arrays', those checks of values in that
- * order, the ladder's NULL, `UNKNOWN_POSITION` (no such account, or its
- * ranges outside the arrays), `BUFFER_TOO_SMALL` (no room for all its
- * pools). Nothing changes unless `OK`.
+ * Statuses: the arrays', the ladder's NULL, the out-pointer's, the
+ * memory's, then those checks of values in that order, `BUFFER_TOO_SMALL`
+ * (no room for all its pools). Nothing changes unless `OK`.
  *
  * # Safety
  * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -6222,8 +6222,10 @@ partliq_status partliq_unified_index_insert_account(void *mem,
  * Re-keys `accounts[account]` after a change of its balances or positions
  * (or of a funding index): removes every entry it has and inserts its pools
  * anew, as `partliq_unified_index_insert_account`; writes how many pools
- * went out and in. Statuses as `partliq_unified_index_insert_account`
- * (room counted after the removal). Nothing changes unless `OK`.
+ * went out and in. Values checked and statuses as
+ * `partliq_unified_index_insert_account` (the elements of
+ * `accounts[account]` only; room counted after the removal). Nothing
+ * changes unless `OK`.
  *
  * # Safety
  * As `partliq_unified_index_insert_account`; `out_removed` is NULL or

@@ -20,7 +20,7 @@ use core::sync::atomic::AtomicU64;
 use partliq::account::{Pool, Position};
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
-use partliq::unified::{MarginBook, UnifiedAccount};
+use partliq::unified::{MarginBook, UnifiedAccount, UnifiedScanAccount};
 
 use crate::account::partliq_position;
 use crate::asset::{partliq_asset, partliq_asset_balance};
@@ -409,8 +409,14 @@ pub(crate) unsafe trait PaddingChecked: Castable {
 /// when that lies outside `s`: the core refuses such a range with its own
 /// error (`UNKNOWN_POSITION`) when it reads it.
 pub(crate) fn range_of<T>(s: &[T], first: u32, count: u32) -> &[T] {
+    range_in(s, first, count).unwrap_or(&[])
+}
+
+/// Elements `first .. first + count` of `s`, if that lies within `s` (the
+/// ranges of the core's `UnifiedScanAccount::view`).
+pub(crate) fn range_in<T>(s: &[T], first: u32, count: u32) -> Option<&[T]> {
     let first = first as usize;
-    first.checked_add(count as usize).and_then(|end| s.get(first..end)).unwrap_or(&[])
+    first.checked_add(count as usize).and_then(|end| s.get(first..end))
 }
 
 /// Checks the elements of `s` in `ranges` (`(first, count)` each, the
@@ -599,6 +605,18 @@ impl<'a> UnifiedAccountArgs<'a> {
     /// no invalid `PositionMargin` is ever formed).
     pub(crate) fn view(&self) -> Result<UnifiedAccount<'a>, partliq_status> {
         Ok(UnifiedAccount { balances: Castable::cast_slice(self.balances)?, positions: Castable::cast_slice(self.positions)? })
+    }
+
+    /// Account `a` of the flat batch as the core sees it (the core's
+    /// `UnifiedScanAccount::view`), read in place, checking its elements
+    /// only: its ranges (`UNKNOWN_POSITION` when one lies outside its
+    /// array), then its balances' reserved fields (`RESERVED_NOT_ZERO`), then
+    /// its positions' margins (`INVALID_ENUM`). No other balance or position
+    /// is read or checked.
+    pub(crate) fn account_view(&self, a: &UnifiedScanAccount) -> Result<UnifiedAccount<'a>, partliq_status> {
+        let balances = range_in(self.balances, a.first_balance, a.balance_count).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+        let positions = range_in(self.positions, a.first_position, a.position_count).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+        Ok(UnifiedAccount { balances: Castable::cast_slice(balances)?, positions: Castable::cast_slice(positions)? })
     }
 
     /// The flat account arrays as the core sees them, read in place, for a

@@ -178,7 +178,7 @@ fuzz_target!(|input: Input| {
         let mut n = 7u64;
         let st = insert(i, mem, &mut n);
         assert_named(st);
-        let want = match a.boundary_reading(&accounts, [i]) {
+        let want = match a.boundary_account(&accounts, i) {
             Some(s) => Err(s),
             None => match core_accounts.get(i as usize).map(|a| a.view(&v.balances, &v.positions)) {
                 None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
@@ -193,7 +193,8 @@ fuzz_target!(|input: Input| {
         let s = info(mem);
         assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
     }
-    // Statuses of the book and the positions, whichever accounts are read.
+    // Statuses of the book and every position's margin (the confirm's,
+    // whichever accounts it reads).
     if a.boundary_reading(&accounts, []).is_some() {
         return;
     }
@@ -229,7 +230,7 @@ fuzz_target!(|input: Input| {
             &mut n,
         )
     };
-    let want = match (a.boundary_reading(&accounts, [r]), core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions))) {
+    let want = match (a.boundary_account(&accounts, r), core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions))) {
         (Some(s), _) => Err(s),
         (None, None) => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
         (None, Some(Err(e))) => Err(e as u32),

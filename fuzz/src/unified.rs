@@ -423,6 +423,30 @@ impl<'a> UnifiedArgs<'a> {
         )
     }
 
+    /// The boundary's checks for a call that keys account `i` only (a
+    /// unified index's insert or re-key), in order: every market's fee
+    /// rounding, every asset's reserved field; the account and its ranges
+    /// (`UNKNOWN_POSITION`); its balances' reserved fields; its positions'
+    /// margins. `None`: the core runs (on a view that exists).
+    pub fn boundary_account(&self, accounts: &[partliq_unified_scan_account], i: u32) -> Option<partliq_status> {
+        let d = self.data;
+        let book = boundary(self.markets.effective(&d.markets), self.assets.effective(&d.assets), &[], &[]);
+        if book.is_some() {
+            return book;
+        }
+        let Some(a) = accounts.get(i as usize) else { return Some(PARTLIQ_STATUS_UNKNOWN_POSITION) };
+        let range = |first: u32, count: u32, len: usize| {
+            let f = first as usize;
+            f.checked_add(count as usize).filter(|e| *e <= len).map(|e| f..e)
+        };
+        let (balances, positions) = (self.balances.effective(&d.balances), self.positions.effective(&d.positions));
+        let (Some(b), Some(p)) = (range(a.first_balance, a.balance_count, balances.len()), range(a.first_position, a.position_count, positions.len()))
+        else {
+            return Some(PARTLIQ_STATUS_UNKNOWN_POSITION);
+        };
+        boundary(&[], &[], &balances[b], &positions[p])
+    }
+
     /// What the core sees (when no array is rejected).
     pub fn view(&self) -> UnifiedView {
         let d = self.data;

@@ -306,24 +306,14 @@ fn write_answer(answer: &[UnifiedIndexEntry], start: usize, out: &mut [partliq_u
     partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 }
 }
 
-/// The account `account` of the caller's flat batch.
-fn account_view<'a>(
-    accounts: &'a [UnifiedScanAccount],
-    account: u32,
-    balances: &'a [AssetBalance],
-    positions: &'a [PerpPosition],
-) -> Result<UnifiedAccount<'a>, partliq_status> {
-    let a = accounts.get(account as usize).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
-    a.view(balances, positions).map_err(status_of)
-}
-
 /// The arguments `partliq_unified_index_insert_account` and
 /// `partliq_unified_index_rekey_account` share, after their book and flat
 /// account arrays (`unified_in!`), checked in their order: the accounts
-/// array, the ladder, the out-pointers, the memory's header, the book's and
-/// the flat account's values, the accounts', the ladder's; then account
-/// `account` of the batch (`account_view`). Returns the book, the account
-/// and the ladder to key with.
+/// array, the ladder, the out-pointers, the memory's header, the book's
+/// values, the accounts', the ladder's; then account `account` of the batch
+/// (`UNKNOWN_POSITION` for none) and its own elements only
+/// (`UnifiedAccountArgs::account_view`). Returns the book, the account and
+/// the ladder to key with.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory;
@@ -349,10 +339,9 @@ unsafe fn keyed_account<'a, const OUTS: usize>(
     // SAFETY: the caller's contract (the header is checked first).
     unsafe { header_of(mem.cast_const(), len)? };
     let book = args.book.view()?;
-    let flat = args.account.view_reading(accounts, core::iter::once(account))?;
     let accounts: &[UnifiedScanAccount] = Castable::cast_slice(accounts)?;
     let ladder: &MarginLadder = ladder.cast_ref()?;
-    let view = account_view(accounts, account, flat.balances, flat.positions)?;
+    let view = args.account.account_view(accounts.get(account as usize).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?)?;
     Ok((book, view, ladder))
 }
 
@@ -428,15 +417,15 @@ pub unsafe extern "C" fn partliq_unified_index_info(
 /// (a candidate of every move).
 ///
 /// Values checked: the book's (every market's fee rounding, every asset's
-/// reserved field), the balances of `accounts[account]` only (their
-/// reserved fields, `RESERVED_NOT_ZERO`: the other balances are not read
-/// and not checked), every position's margin (`INVALID_ENUM`, read or not:
-/// a Rust enum in the core's type, checked before the array is read).
+/// reserved field); then, once `accounts[account]` and its ranges are found
+/// (else `UNKNOWN_POSITION`), its own balances' reserved fields
+/// (`RESERVED_NOT_ZERO`) and its own positions' margins (`INVALID_ENUM`).
+/// The other accounts' balances and positions are not read and not
+/// checked.
 ///
-/// Statuses: the memory's, the arrays', those checks of values in that
-/// order, the ladder's NULL, `UNKNOWN_POSITION` (no such account, or its
-/// ranges outside the arrays), `BUFFER_TOO_SMALL` (no room for all its
-/// pools). Nothing changes unless `OK`.
+/// Statuses: the arrays', the ladder's NULL, the out-pointer's, the
+/// memory's, then those checks of values in that order, `BUFFER_TOO_SMALL`
+/// (no room for all its pools). Nothing changes unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -485,8 +474,10 @@ pub unsafe extern "C" fn partliq_unified_index_insert_account(
 /// Re-keys `accounts[account]` after a change of its balances or positions
 /// (or of a funding index): removes every entry it has and inserts its pools
 /// anew, as `partliq_unified_index_insert_account`; writes how many pools
-/// went out and in. Statuses as `partliq_unified_index_insert_account`
-/// (room counted after the removal). Nothing changes unless `OK`.
+/// went out and in. Values checked and statuses as
+/// `partliq_unified_index_insert_account` (the elements of
+/// `accounts[account]` only; room counted after the removal). Nothing
+/// changes unless `OK`.
 ///
 /// # Safety
 /// As `partliq_unified_index_insert_account`; `out_removed` is NULL or
