@@ -411,7 +411,11 @@ impl<'a> UnifiedArgs<'a> {
 
     /// [`boundary_reading`] over the arrays the call sees (when no array is
     /// rejected).
-    pub fn boundary_reading(&self, accounts: &[partliq_unified_scan_account], reads: impl IntoIterator<Item = u32>) -> Option<partliq_status> {
+    pub fn boundary_reading(
+        &self,
+        accounts: &[partliq_unified_scan_account],
+        reads: impl IntoIterator<Item = u32>,
+    ) -> Option<partliq_status> {
         let d = self.data;
         boundary_reading(
             self.markets.effective(&d.markets),
@@ -440,7 +444,8 @@ impl<'a> UnifiedArgs<'a> {
             f.checked_add(count as usize).filter(|e| *e <= len).map(|e| f..e)
         };
         let (balances, positions) = (self.balances.effective(&d.balances), self.positions.effective(&d.positions));
-        let (Some(b), Some(p)) = (range(a.first_balance, a.balance_count, balances.len()), range(a.first_position, a.position_count, positions.len()))
+        let (Some(b), Some(p)) =
+            (range(a.first_balance, a.balance_count, balances.len()), range(a.first_position, a.position_count, positions.len()))
         else {
             return Some(PARTLIQ_STATUS_UNKNOWN_POSITION);
         };
