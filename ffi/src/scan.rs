@@ -323,20 +323,31 @@ pub unsafe extern "C" fn partliq_scanner_init(
 /// at a time before converting them into the caller's buffer.
 const CHUNK: usize = 32;
 
-/// Runs `scan(start, buffer)` into the caller's hits in chunks of [`CHUNK`],
+/// The hits of the first round (a scan of a few accounts finds fewer): a
+/// smaller buffer to clear on every call, the `CHUNK` one cleared only when
+/// a call needs a second round.
+const FIRST_CHUNK: usize = 8;
+
+/// Runs `scan(start, buffer)` into the caller's hits in chunks (the first of
+/// [`FIRST_CHUNK`], then of [`CHUNK`]),
 /// with exactly the outcome of one core call over a buffer of `hits.len()`:
 /// a chunk that fills while the caller's buffer has room resumes at its
 /// `next` (whose account was counted once as an exact check and will be
 /// again: counted once).
 fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mut [ScanHit]) -> ScanOutcome) -> partliq_scan_outcome {
-    let mut buf = [ScanHit::default(); CHUNK];
+    let mut first = [ScanHit::default(); FIRST_CHUNK];
+    let mut more: Option<[ScanHit; CHUNK]> = None;
     let mut written = 0usize;
     let mut exact = 0usize;
     let mut cursor = start;
+    let mut round = 0usize;
     loop {
         let room = hits.len().saturating_sub(written);
-        let take = room.min(CHUNK);
-        let r = scan(cursor, buf.get_mut(..take).unwrap_or(&mut []));
+        let buf: &mut [ScanHit] = if round == 0 { &mut first } else { more.get_or_insert_with(|| [ScanHit::default(); CHUNK]) };
+        round = round.saturating_add(1);
+        let take = room.min(buf.len());
+        let buf = buf.get_mut(..take).unwrap_or(&mut []);
+        let r = scan(cursor, buf);
         for (slot, h) in hits.iter_mut().skip(written).zip(buf.iter().take(r.count)) {
             *slot = partliq_scan_hit { account_index: h.account_index as u64, health: partliq_health::from(&h.health) };
         }
