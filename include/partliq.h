@@ -6176,11 +6176,16 @@ partliq_status partliq_unified_index_info(const void *mem,
  * that is a hit at the reference, or whose health fails there, is keyed 0
  * (a candidate of every move).
  *
- * Statuses: the memory's, the arrays', the book's and the positions'
- * checks of values (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), the ladder's
- * NULL, `UNKNOWN_POSITION` (no such account, or its ranges outside the
- * arrays), `BUFFER_TOO_SMALL` (no room for all its pools). Nothing
- * changes unless `OK`.
+ * Values checked: the book's (every market's fee rounding, every asset's
+ * reserved field); then, once `accounts[account]` and its ranges are found
+ * (else `UNKNOWN_POSITION`), its own balances' reserved fields
+ * (`RESERVED_NOT_ZERO`) and its own positions' margins (`INVALID_ENUM`).
+ * The other accounts' balances and positions are not read and not
+ * checked.
+ *
+ * Statuses: the arrays', the ladder's NULL, the out-pointer's, the
+ * memory's, then those checks of values in that order, `BUFFER_TOO_SMALL`
+ * (no room for all its pools). Nothing changes unless `OK`.
  *
  * # Safety
  * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -6217,8 +6222,10 @@ partliq_status partliq_unified_index_insert_account(void *mem,
  * Re-keys `accounts[account]` after a change of its balances or positions
  * (or of a funding index): removes every entry it has and inserts its pools
  * anew, as `partliq_unified_index_insert_account`; writes how many pools
- * went out and in. Statuses as `partliq_unified_index_insert_account`
- * (room counted after the removal). Nothing changes unless `OK`.
+ * went out and in. Values checked and statuses as
+ * `partliq_unified_index_insert_account` (the elements of
+ * `accounts[account]` only; room counted after the removal). Nothing
+ * changes unless `OK`.
  *
  * # Safety
  * As `partliq_unified_index_insert_account`; `out_removed` is NULL or
@@ -6340,7 +6347,15 @@ partliq_status partliq_unified_index_crossed(const void *mem,
  * entries in account order (sorted by the caller) reads the accounts'
  * memory in order.
  *
- * Statuses: as `partliq_unified_scan`. Nothing is written unless `OK`.
+ * Values checked: the book's (every market's fee rounding, every asset's
+ * reserved field), the balances of the accounts `entries[start..]` name
+ * (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+ * stops: the other balances are not read and not checked), every
+ * position's margin (`INVALID_ENUM`, read or not: a Rust enum in the
+ * core's type, checked before the array is read).
+ *
+ * Statuses: the arrays', the ladder's and `hits`' and `out`'s, then those
+ * checks of values in that order. Nothing is written unless `OK`.
  *
  * # Safety
  * As `partliq_unified_scan`; `entries` is NULL (only with length 0) or
@@ -7162,10 +7177,14 @@ partliq_status partliq_scanner_init(void *mem,
  * scan with status `OK` and says where to resume (`partliq_scan_outcome`).
  * Any number of scans may use one scanner at once.
  *
+ * Values checked: the positions of `accounts[start..]` (their reserved
+ * fields, `RESERVED_NOT_ZERO`, even past where the scan stops; the
+ * positions of `accounts[..start]` are not read and not checked), then
+ * every market's fee rounding (`INVALID_ENUM`).
+ *
  * Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
- * the markets or marks are not the ones it was built for),
- * `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
- * rounding). Nothing is written unless `OK`.
+ * the markets or marks are not the ones it was built for), those checks of
+ * values. Nothing is written unless `OK`.
  *
  * # Safety
  * `mem` is NULL or valid for reads of `len` bytes laid out by
@@ -7198,7 +7217,11 @@ partliq_status partliq_scanner_scan(const void *mem,
  * `Scanner::confirm`). An account named twice is reported twice; an entry
  * naming no account fails with `UNKNOWN_POSITION` (in `*out`).
  *
- * Statuses as `partliq_scanner_scan`.
+ * Values checked: the positions of the accounts `entries[start..]` name
+ * (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+ * stops; the other positions are not read and not checked), then every
+ * market's fee rounding (`INVALID_ENUM`). Statuses as
+ * `partliq_scanner_scan`.
  *
  * # Safety
  * As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
@@ -7269,10 +7292,14 @@ partliq_status partliq_index_info(const void *mem,
  * account unhealthy). A key that cannot be computed (an invalid market, a
  * missing bound) makes the position always a candidate.
  *
- * Statuses: the memory's, the arrays', `RESERVED_NOT_ZERO`,
- * `INVALID_ENUM`, `UNKNOWN_POSITION` (no such account, or its range
- * outside `positions`), `BUFFER_TOO_SMALL` (a side without room for all of
- * them). Nothing changes unless `OK`.
+ * Values checked: the positions of `accounts[account]` only (their
+ * reserved fields, `RESERVED_NOT_ZERO`: the other positions are not read
+ * and not checked), then every market's fee rounding (`INVALID_ENUM`).
+ *
+ * Statuses: the memory's, the arrays', those checks of values,
+ * `UNKNOWN_POSITION` (no such account, or its range outside `positions`),
+ * `BUFFER_TOO_SMALL` (a side without room for all of them). Nothing changes
+ * unless `OK`.
  *
  * # Safety
  * `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -7300,8 +7327,9 @@ partliq_status partliq_index_insert_account(void *mem,
  * Re-keys `accounts[account]` after a change of its collateral or
  * positions (or of its other markets' bounds): removes every entry it has
  * and inserts its new ones, as `partliq_index_insert_account`; writes how
- * many went out and in. Statuses as `partliq_index_insert_account` (room
- * counted after the removal). Nothing changes unless `OK`.
+ * many went out and in. Values checked and statuses as
+ * `partliq_index_insert_account` (the positions of `accounts[account]`
+ * only; room counted after the removal). Nothing changes unless `OK`.
  *
  * # Safety
  * As `partliq_index_insert_account`; `out_removed` is NULL or valid for one

@@ -523,6 +523,7 @@ impl<'s> LiquidationIndex<'s> {
 /// [`LiquidationIndex::shorts`] give them): for readers that only share the
 /// storage, such as the C ABI's concurrent queries.
 #[must_use]
+#[inline]
 pub fn candidates_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], price: Price) -> (&'e [IndexEntry], &'e [IndexEntry]) {
     let l = longs.partition_point(|e| e.key < price.0);
     let s = shorts.partition_point(|e| e.key <= price.0);
@@ -532,6 +533,7 @@ pub fn candidates_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], pric
 /// [`LiquidationIndex::crossed`] over an index's sorted sides read in place
 /// (see [`candidates_of`]).
 #[must_use]
+#[inline]
 pub fn crossed_of<'e>(longs: &'e [IndexEntry], shorts: &'e [IndexEntry], from: Price, to: Price) -> &'e [IndexEntry] {
     if to.0 < from.0 {
         let lo = longs.partition_point(|e| e.key < to.0);

@@ -187,6 +187,42 @@ static void test_index(void) {
   CHECK(out.count == 1 && out.end == PARTLIQ_SCAN_END_COMPLETE && hits[0].account_index == 0 &&
         hits[0].health.state == PARTLIQ_HEALTH_STATE_BANKRUPT && hits[0].health.equity == -100);
 
+  /* Each call checks the positions it reads, and only those: account 1's
+   * position with a reserved field set is refused by the calls that read
+   * it (inserting, re-keying or confirming account 1, scanning from it)
+   * and unseen by the others (account 0's re-key, the same key 102 again;
+   * the confirm of accounts 0 and 2; the scan of account 2). */
+  ps[1].reserved = 1;
+  n = removed = 77;
+  CHECK_STATUS(partliq_index_insert_account(index_mem, len, 1, as, 3, ps, 3, ms, 1, prices, 1, prices, 1, &n),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  CHECK_STATUS(partliq_index_rekey_account(index_mem, len, 1, as, 3, ps, 3, ms, 1, prices, 1, prices, 1, &removed, &n),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  CHECK(n == 77 && removed == 77);
+  CHECK_STATUS(partliq_index_info(index_mem, len, &info), PARTLIQ_STATUS_OK);
+  CHECK(info.longs == 2 && info.shorts == 1);
+  CHECK_STATUS(partliq_index_rekey_account(index_mem, len, 0, as, 3, ps, 3, ms, 1, prices, 1, prices, 1, &removed, &n),
+               PARTLIQ_STATUS_OK);
+  CHECK(removed == 1 && n == 1);
+  CHECK_STATUS(partliq_scanner_confirm(scanner_mem, slen, ms, 1, at95, 1, e, (size_t)q.count, as, 3, ps, 3, 0, hits, 4, &out),
+               PARTLIQ_STATUS_OK);
+  CHECK(out.count == 1 && hits[0].account_index == 0);
+  partliq_index_entry names1[2] = {e[0], {99, 1, 1}};
+  POISON(out);
+  CHECK_STATUS(partliq_scanner_confirm(scanner_mem, slen, ms, 1, at95, 1, names1, 2, as, 3, ps, 3, 0, hits, 4, &out),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  UNTOUCHED(out);
+  /* From entry 1 on: account 1 is read all the same. */
+  CHECK_STATUS(partliq_scanner_confirm(scanner_mem, slen, ms, 1, at95, 1, names1, 2, as, 3, ps, 3, 1, hits, 4, &out),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  CHECK_STATUS(partliq_scanner_scan(scanner_mem, slen, ms, 1, at95, 1, as, 3, ps, 3, 0, hits, 4, &out),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  UNTOUCHED(out);
+  /* Account 2 at 95: equity 500 ≥ MM 475, healthy: nothing. */
+  CHECK_STATUS(partliq_scanner_scan(scanner_mem, slen, ms, 1, at95, 1, as, 3, ps, 3, 2, hits, 4, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.count == 0 && out.next == 3 && out.end == PARTLIQ_SCAN_END_COMPLETE);
+  ps[1].reserved = 0;
+
   /* Re-keyed after a deposit (qb −9,000: key 95), then removed. */
   ps[0].quote_balance = -9000;
   CHECK_STATUS(partliq_index_rekey_account(index_mem, len, 0, as, 3, ps, 3, ms, 1, prices, 1, prices, 1, &removed, &n),
@@ -658,6 +694,41 @@ static void test_unified_index(void) {
     at = out.next;
   }
   CHECK(total == 9 && calls == 3 && out.next == 10);
+  /* Each call checks the balances of the accounts it reads, and only
+   * those: account 15's balance with a reserved field set is refused by
+   * the calls that read it and unseen by the others (the confirm of
+   * accounts 0–9, account 0's re-key). So are an account's positions when
+   * it is inserted or re-keyed; the confirm checks every position's margin
+   * (a Rust enum in the core's type, over the whole array it reads in
+   * place), read or not. */
+  balances[15].reserved = 1;
+  CHECK_STATUS(UCONFIRM(got, 10, 0, hits, 4, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.count == 4 && out.end == PARTLIQ_SCAN_END_BUFFER_FULL);
+  uint64_t removed = 0;
+  CHECK_STATUS(partliq_unified_index_rekey_account(mem, len, 0, ms, 1, reference, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1,
+                                                   balances, N_UNIFIED, positions, N_UNIFIED, accounts, N_UNIFIED, &ladder,
+                                                   &removed, &n),
+               PARTLIQ_STATUS_OK);
+  CHECK(removed == 1 && n == 1);
+  POISON(out);
+  POISON(n);
+  partliq_unified_index_entry names15[2] = {got[0], {10001, 15, 0}};
+  CHECK_STATUS(UCONFIRM(names15, 2, 0, hits, 4, &out), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  CHECK_STATUS(UINSERT(mem, len, 15, &ladder, &n), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  CHECK_STATUS(partliq_unified_index_rekey_account(mem, len, 15, ms, 1, reference, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1,
+                                                   balances, N_UNIFIED, positions, N_UNIFIED, accounts, N_UNIFIED, &ladder,
+                                                   &removed, &n),
+               PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+  balances[15].reserved = 0;
+  positions[15].margin = 7;
+  CHECK_STATUS(UCONFIRM(got, 10, 0, hits, 4, &out), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(UINSERT(mem, len, 15, &ladder, &n), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(UINSERT(mem, len, 0, &ladder, &n), PARTLIQ_STATUS_BUFFER_TOO_SMALL); /* read: account 0 only; the index full */
+  positions[15].margin = PARTLIQ_POSITION_MARGIN_CROSS;
+  UNTOUCHED(out);
+  UNTOUCHED(n);
+  CHECK_STATUS(partliq_unified_index_info(mem, len, &st), PARTLIQ_STATUS_OK);
+  CHECK(st.down == N_UNIFIED && st.up == N_UNIFIED && st.both == N_UNIFIED);
   /* The crossing from 1 % to 2 %: the same ten; from 2 % to 3 %: the other ten. */
   CHECK_STATUS(partliq_unified_index_crossed(mem, len, PARTLIQ_MOVE_SIDE_DOWN, 10000, 20000, 0, got, N_UNIFIED, &q),
                PARTLIQ_STATUS_OK);
@@ -667,7 +738,6 @@ static void test_unified_index(void) {
   CHECK(q.total == 10 && got[0].key == 20001 && got[0].account == 10);
   /* Account 0 deposits 1,000 more: re-keyed (safe ⇔ 1,100 + 100·(lo − 100) ≥ 0 ⇔ lo ≥ 89: 11 % → 110,001). */
   balances[0].amount += 1000;
-  uint64_t removed = 0;
   CHECK_STATUS(partliq_unified_index_rekey_account(mem, len, 0, ms, 1, reference, 1, NULL, 0, NULL, 0, &par, 1, asset_prices, 1,
                                                    balances, N_UNIFIED, positions, N_UNIFIED, accounts, N_UNIFIED, &ladder,
                                                    &removed, &n),

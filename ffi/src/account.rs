@@ -45,6 +45,13 @@ pin_layout!(partliq_position, size = 24, align = i64, { market_index @ 0, reserv
 castable!(partliq_position => Position, |p| if p.reserved == 0 { Ok(()) } else { Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO) }, {
     market_index = market_index, size = size, quote_balance = quote_balance,
 });
+// SAFETY: `check` inspects `reserved` only, which lies in `Position`'s
+// padding (its offset 4 is no field's, by the layout asserted above).
+unsafe impl crate::boundary::PaddingChecked for partliq_position {
+    fn reserved(&self) -> u32 {
+        self.reserved
+    }
+}
 
 /// The ABI's position of a core position.
 pub(crate) fn position_of(p: &Position) -> partliq_position {

@@ -79,6 +79,13 @@ castable!(partliq_asset => Asset, |a| reserved_zero(a.reserved), {
     maintenance_liability_weight_ppm = maintenance_liability_weight, imf_factor_ppm = imf_factor, imf_unit = imf_unit,
 });
 castable!(partliq_asset_balance => AssetBalance, |b| reserved_zero(b.reserved), { asset_index = asset_index, amount = amount });
+// SAFETY: `check` inspects `reserved` only, which lies in `AssetBalance`'s
+// padding (after `asset_index`, before the 8-byte-aligned `amount`).
+unsafe impl crate::boundary::PaddingChecked for partliq_asset_balance {
+    fn reserved(&self) -> u32 {
+        self.reserved
+    }
+}
 
 /// Checks every parameter of an asset; each problem has its own status:
 /// `INVALID_QUOTE_EXPONENT`, `ASSET_WEIGHT_ABOVE_100_PERCENT`,

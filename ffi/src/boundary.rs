@@ -20,13 +20,13 @@ use core::sync::atomic::AtomicU64;
 use partliq::account::{Pool, Position};
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
-use partliq::unified::{MarginBook, UnifiedAccount};
+use partliq::unified::{MarginBook, UnifiedAccount, UnifiedScanAccount};
 
 use crate::account::partliq_position;
 use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::market::partliq_market;
 use crate::status::*;
-use crate::unified::{partliq_perp_position, partliq_perp_risk};
+use crate::unified::{partliq_perp_position, partliq_perp_risk, partliq_unified_scan_account, perp_positions_in};
 
 // ---------------------------------------------------------------------------
 // Results and statuses.
@@ -382,6 +382,56 @@ pub(crate) unsafe trait Castable: Sized {
     }
 }
 
+/// A [`Castable`] type whose `check` guards only fields lying in the core
+/// type's padding (`reserved` fields, which must be 0: `check` fails with
+/// `RESERVED_NOT_ZERO` exactly when `reserved()` is not 0): every value of it
+/// is a valid `RustType` as it is, so that a large array of it (positions,
+/// balances) is read in place without a pass over every element, and the
+/// elements a call reads are checked on their own (`check_ranges`).
+///
+/// # Safety
+/// Implement only for types whose `Castable::check` inspects nothing but
+/// fields in the core type's padding.
+pub(crate) unsafe trait PaddingChecked: Castable {
+    /// The reserved fields, ORed (0 when they all are).
+    fn reserved(&self) -> u32;
+
+    /// The caller's whole array as core values, no element checked: the
+    /// call checks the elements it reads (`check_ranges`).
+    fn cast_unchecked(s: &[Self]) -> &[Self::RustType] {
+        // SAFETY: the trait's contract (every value is a valid `RustType`) and
+        // `Castable`'s (same layout); the length and lifetime are the input's.
+        unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) }
+    }
+}
+
+/// Elements `first .. first + count` of `s` (one account's range), or none
+/// when that lies outside `s`: the core refuses such a range with its own
+/// error (`UNKNOWN_POSITION`) when it reads it.
+pub(crate) fn range_of<T>(s: &[T], first: u32, count: u32) -> &[T] {
+    range_in(s, first, count).unwrap_or(&[])
+}
+
+/// Elements `first .. first + count` of `s`, if that lies within `s` (the
+/// ranges of the core's `UnifiedScanAccount::view`).
+pub(crate) fn range_in<T>(s: &[T], first: u32, count: u32) -> Option<&[T]> {
+    let first = first as usize;
+    first.checked_add(count as usize).and_then(|end| s.get(first..end))
+}
+
+/// Checks the elements of `s` in `ranges` (`(first, count)` each, the
+/// ranges of the accounts a call reads; see `range_of`): `RESERVED_NOT_ZERO`
+/// when a reserved field of any of them is not 0. One branch-free pass (the
+/// fields ORed), no early exit: the ranges are few and short.
+pub(crate) fn check_ranges<T: PaddingChecked>(s: &[T], ranges: impl Iterator<Item = (u32, u32)>) -> Result<(), partliq_status> {
+    let reserved = ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved()));
+    if reserved == 0 {
+        Ok(())
+    } else {
+        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
+    }
+}
+
 /// Implements [`Castable`] after asserting the layouts:
 /// `castable!(abi => Core, |value| check, { abi_field = core_field, … })`
 /// naming every field of the core type.
@@ -555,6 +605,37 @@ impl<'a> UnifiedAccountArgs<'a> {
     /// no invalid `PositionMargin` is ever formed).
     pub(crate) fn view(&self) -> Result<UnifiedAccount<'a>, partliq_status> {
         Ok(UnifiedAccount { balances: Castable::cast_slice(self.balances)?, positions: Castable::cast_slice(self.positions)? })
+    }
+
+    /// Account `a` of the flat batch as the core sees it (the core's
+    /// `UnifiedScanAccount::view`), read in place, checking its elements
+    /// only: its ranges (`UNKNOWN_POSITION` when one lies outside its
+    /// array), then its balances' reserved fields (`RESERVED_NOT_ZERO`), then
+    /// its positions' margins (`INVALID_ENUM`). No other balance or position
+    /// is read or checked.
+    pub(crate) fn account_view(&self, a: &UnifiedScanAccount) -> Result<UnifiedAccount<'a>, partliq_status> {
+        let balances = range_in(self.balances, a.first_balance, a.balance_count).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+        let positions = range_in(self.positions, a.first_position, a.position_count).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
+        Ok(UnifiedAccount { balances: Castable::cast_slice(balances)?, positions: Castable::cast_slice(positions)? })
+    }
+
+    /// The flat account arrays as the core sees them, read in place, for a
+    /// call that reads only the accounts `reads` (indices into `accounts`;
+    /// one that names no account, or a range outside its array, is left to
+    /// the core: `UNKNOWN_POSITION`): the balances of each (reserved field,
+    /// `RESERVED_NOT_ZERO`), then every position's margin (`INVALID_ENUM`:
+    /// a Rust enum in the core type, checked across the whole array before
+    /// a reference to it is formed, in one branch-free pass). The other
+    /// balances are not read by the call and not checked
+    /// (`PaddingChecked`).
+    pub(crate) fn view_reading(
+        &self,
+        accounts: &[partliq_unified_scan_account],
+        reads: impl Iterator<Item = u32>,
+    ) -> Result<UnifiedAccount<'a>, partliq_status> {
+        let read = reads.filter_map(|i| accounts.get(i as usize));
+        check_ranges(self.balances, read.map(|a| (a.first_balance, a.balance_count)))?;
+        Ok(UnifiedAccount { balances: PaddingChecked::cast_unchecked(self.balances), positions: perp_positions_in(self.positions)? })
     }
 }
 
@@ -872,5 +953,30 @@ mod tests {
         assert_eq!(decode::<Flag>(1), Ok(true));
         assert_eq!(decode::<Flag>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
         assert_eq!(decode::<partliq_fee_rounding>(u32::MAX), Err(PARTLIQ_STATUS_INVALID_ENUM));
+    }
+
+    /// A large array's elements are checked where a call reads them:
+    /// `check_ranges` looks at its ranges only, and leaves a range outside
+    /// the array to the core; `cast_unchecked` reads every value in place.
+    #[test]
+    fn ranges_check_only_what_they_cover() {
+        let mut ps = [position(), position(), position()];
+        ps[1].reserved = 7;
+        let check = |ranges: &[(u32, u32)]| check_ranges(&ps, ranges.iter().copied());
+        assert_eq!(check(&[(0, 1), (2, 1)]), Ok(()));
+        assert_eq!(check(&[(1, 0)]), Ok(()), "an empty range reads nothing");
+        assert_eq!(check(&[]), Ok(()));
+        assert_eq!(check(&[(0, 2)]), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        assert_eq!(check(&[(2, 1), (1, 1)]), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO), "whichever range holds it");
+        // Outside the array (the core's `UNKNOWN_POSITION`), or overflowing.
+        assert_eq!(check(&[(1, 3), (u32::MAX, u32::MAX), (3, 0)]), Ok(()));
+        assert!(range_of(&ps, 2, 2).is_empty() && range_of(&ps, 1, 2).len() == 2);
+        let core = PaddingChecked::cast_unchecked(&ps[..]);
+        assert_eq!((core.len(), core[1].size.0, core[2].quote_balance.0), (3, 100, ps[2].quote_balance));
+        let mut bs = [partliq_asset_balance { asset_index: 0, reserved: 0, amount: 5 }; 2];
+        bs[0].reserved = 1 << 31;
+        assert_eq!(check_ranges(&bs, [(1, 1)].into_iter()), Ok(()));
+        assert_eq!(check_ranges(&bs, [(0, 1)].into_iter()), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
+        assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
     }
 }

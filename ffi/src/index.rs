@@ -32,7 +32,7 @@ use partliq::market::Market;
 use partliq::num::Price;
 
 use crate::account::partliq_position;
-use crate::boundary::{Castable, OK};
+use crate::boundary::{check_ranges, Castable, PaddingChecked, OK};
 use crate::market::partliq_market;
 use crate::scan::partliq_scan_account;
 use crate::status::*;
@@ -145,6 +145,55 @@ fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory.
 unsafe fn header_of(mem: *const c_void, len: usize) -> Result<(u32, usize, usize, usize), partliq_status> {
+    // SAFETY: the caller's contract.
+    match unsafe { header_fast(mem, len) } {
+        Some(h) => Ok(h),
+        // SAFETY: the caller's contract.
+        None => unsafe { header_checked(mem, len) },
+    }
+}
+
+/// Largest capacity whose index fits `isize::MAX` bytes (`size_of_index`).
+const MAX_CAPACITY: usize = (isize::MAX as usize - HEADER) / ENTRY_PAIR;
+
+/// The bytes of one entry of each side.
+const ENTRY_PAIR: usize = 2 * ENTRY;
+
+/// `header_of` on its hot path: the same checks as `header_checked`, folded
+/// into two tests (the memory's, before any read; the header's), `None` when
+/// any fails (then `header_checked` finds which, for its status).
+///
+/// # Safety
+/// As `header_of`.
+#[inline(always)]
+unsafe fn header_fast(mem: *const c_void, len: usize) -> Option<(u32, usize, usize, usize)> {
+    let addr = mem as usize;
+    if (addr == 0) | (addr % PARTLIQ_INDEX_ALIGN != 0) | (len < HEADER) | (len > isize::MAX as usize) {
+        return None;
+    }
+    // SAFETY: as `header_checked`: non-NULL, aligned, ≥ HEADER bytes.
+    let h = unsafe { &*mem.cast::<Header>() };
+    let cap = h.capacity;
+    let bad = ((h.magic ^ MAGIC) | (h.seal ^ seal(h.market_index, cap)) | (h.market_index >> 32) != 0)
+        | (cap > MAX_CAPACITY as u64)
+        | (h.long_len > cap)
+        | (h.short_len > cap);
+    if bad {
+        return None;
+    }
+    // Within `MAX_CAPACITY`, so every length fits a `usize` and the size
+    // cannot overflow (nor exceed `isize::MAX`).
+    let (capacity, l, s) = (cap as usize, h.long_len as usize, h.short_len as usize);
+    let need = HEADER.wrapping_add(capacity.wrapping_mul(ENTRY_PAIR));
+    (len >= need).then_some((h.market_index as u32, capacity, l, s))
+}
+
+/// `header_of` one check at a time, each with its status.
+///
+/// # Safety
+/// As `header_of`.
+#[cold]
+unsafe fn header_checked(mem: *const c_void, len: usize) -> Result<(u32, usize, usize, usize), partliq_status> {
     memory_ok(mem, len)?;
     // SAFETY: non-NULL, 8-byte aligned, ≥ HEADER bytes (checked); all
     // integers, any initialised bytes are a valid header.
@@ -246,23 +295,41 @@ macro_rules! batch_in {
 /// A batch's arrays as the caller gave them (`batch_in!`).
 type BatchArgs<'a> = (&'a [partliq_scan_account], &'a [partliq_position], &'a [partliq_market], &'a [i64], &'a [i64]);
 
-fn batch(a: BatchArgs<'_>) -> Result<Batch<'_>, partliq_status> {
+/// The batch as the core's types, read in place, checking what keying
+/// `account` reads: the positions of `accounts[account]` (their `reserved`,
+/// `RESERVED_NOT_ZERO`; no account or a range outside the positions is the
+/// core's `UNKNOWN_POSITION`), then every market (fee rounding,
+/// `INVALID_ENUM`). The other positions are not read by the call and not
+/// checked (`PaddingChecked`: any value is a valid core position).
+fn batch(a: BatchArgs<'_>, account: u32) -> Result<Batch<'_>, partliq_status> {
+    check_ranges(a.1, a.0.get(account as usize).map(|acc| (acc.first_position, acc.position_count)).into_iter())?;
     Ok(Batch {
         accounts: Castable::cast_slice(a.0)?,
-        positions: Castable::cast_slice(a.1)?,
+        positions: PaddingChecked::cast_unchecked(a.1),
         markets: Castable::cast_slice(a.2)?,
         low: Castable::cast_slice(a.3)?,
         high: Castable::cast_slice(a.4)?,
     })
 }
 
-/// Writes `answer[start..]` (the concatenation of `parts`) into `out`.
+/// Writes `answer[start..]` (the concatenation of `parts`) into `out`: each
+/// part copied whole (`partliq_index_entry` is laid out as `IndexEntry`,
+/// `castable!`), as much of it as fits.
 fn write_answer(parts: [&[IndexEntry]; 2], start: usize, out: &mut [partliq_index_entry]) -> partliq_index_query {
     let total = parts[0].len().saturating_add(parts[1].len());
+    // Every value is a valid `IndexEntry` (all integers): the cast never fails.
+    let out: &mut [IndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
     let mut count = 0usize;
-    for (slot, e) in out.iter_mut().zip(parts[0].iter().chain(parts[1].iter()).skip(start)) {
-        *slot = partliq_index_entry { key: e.key, account: e.account, position: e.position };
-        count = count.saturating_add(1);
+    let mut skip = start;
+    for part in parts {
+        let from = part.get(skip..).unwrap_or(&[]);
+        skip = skip.saturating_sub(part.len());
+        let room = out.get_mut(count..).unwrap_or(&mut []);
+        let n = from.len().min(room.len());
+        if let (Some(dst), Some(src)) = (room.get_mut(..n), from.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        count = count.saturating_add(n);
     }
     partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: total as u64 }
 }
@@ -335,10 +402,14 @@ pub unsafe extern "C" fn partliq_index_info(mem: *const c_void, len: usize, out:
 /// account unhealthy). A key that cannot be computed (an invalid market, a
 /// missing bound) makes the position always a candidate.
 ///
-/// Statuses: the memory's, the arrays', `RESERVED_NOT_ZERO`,
-/// `INVALID_ENUM`, `UNKNOWN_POSITION` (no such account, or its range
-/// outside `positions`), `BUFFER_TOO_SMALL` (a side without room for all of
-/// them). Nothing changes unless `OK`.
+/// Values checked: the positions of `accounts[account]` only (their
+/// reserved fields, `RESERVED_NOT_ZERO`: the other positions are not read
+/// and not checked), then every market's fee rounding (`INVALID_ENUM`).
+///
+/// Statuses: the memory's, the arrays', those checks of values,
+/// `UNKNOWN_POSITION` (no such account, or its range outside `positions`),
+/// `BUFFER_TOO_SMALL` (a side without room for all of them). Nothing changes
+/// unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -367,7 +438,7 @@ pub unsafe extern "C" fn partliq_index_insert_account(
     out!(out_inserted);
     // SAFETY: the function's contract (the header is checked first).
     check!(unsafe { header_of(mem.cast_const(), len) });
-    let b = check!(batch(arrays));
+    let b = check!(batch(arrays, account));
     // SAFETY: the function's contract.
     let n = check!(unsafe {
         with_index(mem, len, |ix| ix.insert_account(account, b.accounts, b.positions, b.markets, b.low, b.high).map_err(status_of))
@@ -379,8 +450,9 @@ pub unsafe extern "C" fn partliq_index_insert_account(
 /// Re-keys `accounts[account]` after a change of its collateral or
 /// positions (or of its other markets' bounds): removes every entry it has
 /// and inserts its new ones, as `partliq_index_insert_account`; writes how
-/// many went out and in. Statuses as `partliq_index_insert_account` (room
-/// counted after the removal). Nothing changes unless `OK`.
+/// many went out and in. Values checked and statuses as
+/// `partliq_index_insert_account` (the positions of `accounts[account]`
+/// only; room counted after the removal). Nothing changes unless `OK`.
 ///
 /// # Safety
 /// As `partliq_index_insert_account`; `out_removed` is NULL or valid for one
@@ -408,7 +480,7 @@ pub unsafe extern "C" fn partliq_index_rekey_account(
     out!(out_inserted);
     // SAFETY: the function's contract (the header is checked first).
     check!(unsafe { header_of(mem.cast_const(), len) });
-    let b = check!(batch(arrays));
+    let b = check!(batch(arrays, account));
     // SAFETY: the function's contract.
     let (removed, inserted) = check!(unsafe {
         with_index(mem, len, |ix| ix.rekey_account(account, b.accounts, b.positions, b.markets, b.low, b.high).map_err(status_of))

@@ -32,7 +32,7 @@ use partliq::num::Price;
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{Castable, OK};
+use crate::boundary::{check_ranges, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -145,26 +145,51 @@ fn seal(entries: u64, fingerprint: u64) -> u64 {
     mix(mix(MAGIC, entries), fingerprint)
 }
 
+/// Independent chains of [`mix`] the fingerprint runs side by side (a
+/// chain's steps wait on each other's multiply; eight chains keep the
+/// multiplier busy).
+const LANES: usize = 8;
+
+/// Mixes `words` into `lanes`, word `i` into lane `i % LANES`.
+fn mix_lanes(lanes: &mut [u64; LANES], words: &[u64]) {
+    let mut chunks = words.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (l, &w) in lanes.iter_mut().zip(c) {
+            *l = mix(*l, w);
+        }
+    }
+    for (l, &w) in lanes.iter_mut().zip(chunks.remainder()) {
+        *l = mix(*l, w);
+    }
+}
+
 /// The fingerprint of what a scan depends on: the markets (every word of
 /// each), their count, and the marks of those markets (the first
 /// `min(prices_len, markets_len)`) with that count.
+///
+/// The market words, then the marks, go round `LANES` chains of [`mix`]
+/// (word `i` of each into chain `i % LANES`), each step a bijection of its
+/// chain's state for a fixed word and an injection of the word for a fixed
+/// state; the chains' ends are mixed pairwise (`mix(a, b)` is injective in
+/// each of `a` and `b` with the other fixed), then the counts. So changing
+/// any one word changes its chain's end, each pair it goes through, and the
+/// result, as with one chain, at an eighth of its latency; which chain and
+/// step each word takes is fixed by the counts.
 fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
-    let mut h = mix(MAGIC, markets.len() as u64);
-    for m in markets {
-        // SAFETY: `partliq_market` is 304 bytes of integer fields with no
-        // padding (its `pin_layout!`), 8-byte aligned: 38 initialised u64
-        // words, borrowed for this loop only.
-        let words: &[u64] = unsafe { core::slice::from_raw_parts((m as *const partliq_market).cast::<u64>(), MARKET_WORDS) };
-        for &w in words {
-            h = mix(h, w);
-        }
-    }
+    // SAFETY: `partliq_market` is 304 bytes of integer fields with no
+    // padding (its `pin_layout!`), 8-byte aligned: the array is
+    // `MARKET_WORDS` initialised u64 words a market, borrowed for this call
+    // (its byte size was checked ≤ isize::MAX when it became a slice).
+    let words: &[u64] = unsafe { core::slice::from_raw_parts(markets.as_ptr().cast::<u64>(), markets.len().wrapping_mul(MARKET_WORDS)) };
     let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
-    h = mix(h, marks.len() as u64);
-    for &p in marks {
-        h = mix(h, p as u64);
-    }
-    h
+    // SAFETY: `i64` and `u64` have one size, alignment and validity.
+    let mark_words: &[u64] = unsafe { core::slice::from_raw_parts(marks.as_ptr().cast::<u64>(), marks.len()) };
+    let mut l: [u64; LANES] = core::array::from_fn(|i| MAGIC ^ i as u64);
+    mix_lanes(&mut l, words);
+    mix_lanes(&mut l, mark_words);
+    let [a, b, c, d, e, f, g, h] = l;
+    let ends = mix(mix(mix(a, b), mix(c, d)), mix(mix(e, f), mix(g, h)));
+    mix(mix(ends, markets.len() as u64), marks.len() as u64)
 }
 
 const MARKET_WORDS: usize = core::mem::size_of::<partliq_market>() / 8;
@@ -298,20 +323,31 @@ pub unsafe extern "C" fn partliq_scanner_init(
 /// at a time before converting them into the caller's buffer.
 const CHUNK: usize = 32;
 
-/// Runs `scan(start, buffer)` into the caller's hits in chunks of [`CHUNK`],
+/// The hits of the first round (a scan of a few accounts finds fewer): a
+/// smaller buffer to clear on every call, the `CHUNK` one cleared only when
+/// a call needs a second round.
+const FIRST_CHUNK: usize = 8;
+
+/// Runs `scan(start, buffer)` into the caller's hits in chunks (the first of
+/// [`FIRST_CHUNK`], then of [`CHUNK`]),
 /// with exactly the outcome of one core call over a buffer of `hits.len()`:
 /// a chunk that fills while the caller's buffer has room resumes at its
 /// `next` (whose account was counted once as an exact check and will be
 /// again: counted once).
 fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mut [ScanHit]) -> ScanOutcome) -> partliq_scan_outcome {
-    let mut buf = [ScanHit::default(); CHUNK];
+    let mut first = [ScanHit::default(); FIRST_CHUNK];
+    let mut more: Option<[ScanHit; CHUNK]> = None;
     let mut written = 0usize;
     let mut exact = 0usize;
     let mut cursor = start;
+    let mut round = 0usize;
     loop {
         let room = hits.len().saturating_sub(written);
-        let take = room.min(CHUNK);
-        let r = scan(cursor, buf.get_mut(..take).unwrap_or(&mut []));
+        let buf: &mut [ScanHit] = if round == 0 { &mut first } else { more.get_or_insert_with(|| [ScanHit::default(); CHUNK]) };
+        round = round.saturating_add(1);
+        let take = room.min(buf.len());
+        let buf = buf.get_mut(..take).unwrap_or(&mut []);
+        let r = scan(cursor, buf);
         for (slot, h) in hits.iter_mut().skip(written).zip(buf.iter().take(r.count)) {
             *slot = partliq_scan_hit { account_index: h.account_index as u64, health: partliq_health::from(&h.health) };
         }
@@ -339,10 +375,14 @@ fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mu
 /// scan with status `OK` and says where to resume (`partliq_scan_outcome`).
 /// Any number of scans may use one scanner at once.
 ///
+/// Values checked: the positions of `accounts[start..]` (their reserved
+/// fields, `RESERVED_NOT_ZERO`, even past where the scan stops; the
+/// positions of `accounts[..start]` are not read and not checked), then
+/// every market's fee rounding (`INVALID_ENUM`).
+///
 /// Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
-/// the markets or marks are not the ones it was built for),
-/// `RESERVED_NOT_ZERO` (a position's), `INVALID_ENUM` (a market's fee
-/// rounding). Nothing is written unless `OK`.
+/// the markets or marks are not the ones it was built for), those checks of
+/// values. Nothing is written unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes laid out by
@@ -375,7 +415,9 @@ pub unsafe extern "C" fn partliq_scanner_scan(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    let core_positions = check!(Castable::cast_slice(positions));
+    let read = accounts.get(start..).unwrap_or(&[]).iter();
+    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
+    let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
@@ -393,7 +435,11 @@ pub unsafe extern "C" fn partliq_scanner_scan(
 /// `Scanner::confirm`). An account named twice is reported twice; an entry
 /// naming no account fails with `UNKNOWN_POSITION` (in `*out`).
 ///
-/// Statuses as `partliq_scanner_scan`.
+/// Values checked: the positions of the accounts `entries[start..]` name
+/// (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+/// stops; the other positions are not read and not checked), then every
+/// market's fee rounding (`INVALID_ENUM`). Statuses as
+/// `partliq_scanner_scan`.
 ///
 /// # Safety
 /// As `partliq_scanner_scan`; `entries` is NULL (only with length 0) or
@@ -426,7 +472,9 @@ pub unsafe extern "C" fn partliq_scanner_confirm(
     out!(out);
     // SAFETY: the function's contract for `mem`.
     let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    let core_positions = check!(Castable::cast_slice(positions));
+    let read = entries.get(start..).unwrap_or(&[]).iter().filter_map(|e| accounts.get(e.account as usize));
+    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
+    let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
@@ -550,6 +598,41 @@ mod tests {
                 }
                 start = out.next as usize;
             }
+        }
+    }
+
+    /// Every change of one 8-byte word of the markets or the marks read
+    /// changes the fingerprint (each word's chain, pair and result), for
+    /// each market count the chains wrap at differently; marks past the
+    /// markets are not read.
+    #[test]
+    fn fingerprint_sees_every_one_word_change() {
+        for n in 1..=3usize {
+            let mut ms = std::vec![market(); n];
+            let mut prices = std::vec![100i64; n + 1];
+            let fp = fingerprint(&ms, &prices);
+            for w in 0..n * MARKET_WORDS {
+                for bit in [0u32, 17, 63] {
+                    // SAFETY: word `w` of the markets' `n × MARKET_WORDS` u64
+                    // words (all integers, 8-byte aligned), ours.
+                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
+                    *word ^= 1 << bit;
+                    let changed = fingerprint(&ms, &prices);
+                    // SAFETY: as above.
+                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
+                    *word ^= 1 << bit;
+                    assert_ne!(changed, fp, "{n} markets: word {w}, bit {bit}");
+                }
+            }
+            for i in 0..n {
+                prices[i] ^= 1 << 40;
+                assert_ne!(fingerprint(&ms, &prices), fp, "{n} markets: mark {i}");
+                prices[i] ^= 1 << 40;
+            }
+            prices[n] = 7;
+            assert_eq!(fingerprint(&ms, &prices), fp, "a mark past the markets is not read");
+            assert_ne!(fingerprint(&ms, &prices[..n - 1]), fp, "one mark fewer");
+            assert_eq!(fingerprint(&ms, &prices), fingerprint(&ms, &prices), "deterministic");
         }
     }
 

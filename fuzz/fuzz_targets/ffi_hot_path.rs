@@ -192,7 +192,8 @@ fuzz_target!(|inp: Input| {
                 out.ptr(),
             )
         };
-        let boundary = PoolData::boundary(&data.positions, ms);
+        // The positions of `accounts[start..]` are checked, the others not.
+        let boundary = PoolData::boundary_reading(&data.positions, ms, &accounts, start as u32..accounts.len() as u32);
         let want = if matches!(inp.mem, Mem::Blank) {
             PARTLIQ_STATUS_TABLE_NOT_INITIALIZED
         } else if stale {
@@ -247,16 +248,23 @@ fuzz_target!(|inp: Input| {
                     out.ptr(),
                 )
             };
-            assert_eq!(st, PARTLIQ_STATUS_OK);
-            let r = scanner.confirm(&core_entries, &core_accounts, &cq, 0, &mut core_hits);
-            let o = out.read(0);
-            let (end, error) = end_code(r.end);
-            assert_eq!(
-                (o.count, o.next, o.exact_checks, o.end, o.error),
-                (r.count as u64, r.next as u64, r.exact_checks as u64, end, error)
-            );
-            for (k, h) in core_hits.iter().take(r.count).enumerate() {
-                assert_eq!(hits.read(k), hit_of(h));
+            // Every account is named: all their positions are checked (the
+            // scan from `start` may have skipped some).
+            let want = PoolData::boundary_reading(&data.positions, ms, &accounts, entries.iter().map(|e| e.account));
+            assert_eq!(st, want.unwrap_or(PARTLIQ_STATUS_OK));
+            if st != PARTLIQ_STATUS_OK {
+                hits.assert_untouched("scanner_confirm hits");
+            } else {
+                let r = scanner.confirm(&core_entries, &core_accounts, &cq, 0, &mut core_hits);
+                let o = out.read(0);
+                let (end, error) = end_code(r.end);
+                assert_eq!(
+                    (o.count, o.next, o.exact_checks, o.end, o.error),
+                    (r.count as u64, r.next as u64, r.exact_checks as u64, end, error)
+                );
+                for (k, h) in core_hits.iter().take(r.count).enumerate() {
+                    assert_eq!(hits.read(k), hit_of(h));
+                }
             }
         }
     }
@@ -284,7 +292,8 @@ fuzz_target!(|inp: Input| {
     let (mut longs, mut shorts) = (vec![IndexEntry::default(); capacity], vec![IndexEntry::default(); capacity]);
     let mut core_ix = LiquidationIndex::new(market, &mut longs, &mut shorts);
     let (cm, cp, cq) = (data.core_markets(), data.core_prices(), data.core_positions());
-    let batch_status = PoolData::boundary(&data.positions, ms);
+    // Each call checks the positions of the account it keys only.
+    let batch_status = |a: u32| PoolData::boundary_reading(&data.positions, ms, &accounts, [a]);
     for a in 0..accounts.len() as u32 + 1 {
         let mut n = u64::MAX;
         // SAFETY: valid arrays; `imem` laid out above (or blank: refused).
@@ -310,7 +319,7 @@ fuzz_target!(|inp: Input| {
             assert_eq!(st, PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
             return;
         }
-        if let Some(b) = batch_status {
+        if let Some(b) = batch_status(a) {
             assert_eq!(st, b);
             assert_eq!(n, u64::MAX);
             continue;
@@ -409,7 +418,7 @@ fuzz_target!(|inp: Input| {
             &mut inserted,
         )
     };
-    if let Some(b) = batch_status {
+    if let Some(b) = batch_status(ra) {
         assert_eq!(st, b);
         assert_eq!((removed, inserted), (u64::MAX, u64::MAX));
     } else {

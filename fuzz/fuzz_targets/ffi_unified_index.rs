@@ -129,7 +129,7 @@ fuzz_target!(|input: Input| {
         let mut n = 7u64;
         let st = insert(i, mem, &mut n);
         assert_named(st);
-        let want = match v.boundary {
+        let want = match a.boundary_account(&accounts, i) {
             Some(s) => Err(s),
             None => match core_accounts.get(i as usize).map(|a| a.view(&v.balances, &v.positions)) {
                 None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
@@ -144,7 +144,9 @@ fuzz_target!(|input: Input| {
         let s = info(mem);
         assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
     }
-    if v.boundary.is_some() {
+    // Statuses of the book and every position's margin (the confirm's,
+    // whichever accounts it reads).
+    if a.boundary_reading(&accounts, []).is_some() {
         return;
     }
     // Re-key one account (nothing changed: the same entries), remove another.
@@ -154,10 +156,11 @@ fuzz_target!(|input: Input| {
     let st = unsafe {
         unified_call!(partliq_unified_index_rekey_account; mem, len, r; a; accounts.as_ptr(), accounts.len(), &ladder, &mut removed, &mut n)
     };
-    let want = match core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions)) {
-        None => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
-        Some(Err(e)) => Err(e as u32),
-        Some(Ok(view)) => ix.rekey_account(r, &view, &reference, &core_ladder).map_err(|e| e as u32),
+    let want = match (a.boundary_account(&accounts, r), core_accounts.get(r as usize).map(|a| a.view(&v.balances, &v.positions))) {
+        (Some(s), _) => Err(s),
+        (None, None) => Err(PARTLIQ_STATUS_UNKNOWN_POSITION),
+        (None, Some(Err(e))) => Err(e as u32),
+        (None, Some(Ok(view))) => ix.rekey_account(r, &view, &reference, &core_ladder).map_err(|e| e as u32),
     };
     match want {
         Ok((x, y)) => assert_eq!((st, removed, n), (PARTLIQ_STATUS_OK, x as u64, y as u64)),
@@ -293,6 +296,13 @@ fuzz_target!(|input: Input| {
             &mut o,
         )
     };
+    // The balances of the accounts the entries name are checked, the
+    // others are not.
+    if let Some(want) = a.boundary_reading(&accounts, entries.iter().map(|e| e.account)) {
+        assert_eq!(st, want);
+        assert_eq!(o, partliq_scan_outcome::default(), "a refused confirm wrote");
+        return;
+    }
     assert_eq!(st, PARTLIQ_STATUS_OK);
     let s = UnifiedScanner::new(now, core_ladder);
     let mut core_hits = vec![UnifiedScanHit::default(); hits_len];

@@ -319,6 +319,29 @@ impl PoolData {
         }
         markets.iter().find_map(fee_rounding_status)
     }
+
+    /// The status the ABI's checks give before the core runs a call that
+    /// reads the positions of the accounts `reads` only (an index's insert
+    /// or re-key, a scanner's scan or confirm): a non-zero reserved field in
+    /// the range of one of them (an account that does not exist, or a range
+    /// outside the positions, is the core's to refuse), else any market's
+    /// fee rounding outside its enumeration (every market is checked).
+    pub fn boundary_reading(
+        positions: &[partliq_position],
+        markets: &[partliq_market],
+        accounts: &[partliq_scan_account],
+        reads: impl IntoIterator<Item = u32>,
+    ) -> Option<partliq_status> {
+        let range = |a: &partliq_scan_account| {
+            let first = a.first_position as usize;
+            first.checked_add(a.position_count as usize).and_then(|end| positions.get(first..end)).unwrap_or(&[])
+        };
+        let read = reads.into_iter().filter_map(|i| accounts.get(i as usize));
+        if read.map(range).any(|ps| ps.iter().any(|p| p.reserved != 0)) {
+            return Some(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+        }
+        markets.iter().find_map(fee_rounding_status)
+    }
 }
 
 // ---------------------------------------------------------------------------

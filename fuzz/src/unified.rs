@@ -472,6 +472,49 @@ impl<'a> UnifiedArgs<'a> {
             || self.positions.rejected
     }
 
+    /// [`boundary_reading`] over the arrays the call sees (when no array is
+    /// rejected).
+    pub fn boundary_reading(
+        &self,
+        accounts: &[partliq_unified_scan_account],
+        reads: impl IntoIterator<Item = u32>,
+    ) -> Option<partliq_status> {
+        let d = self.data;
+        boundary_reading(
+            self.markets.effective(&d.markets),
+            self.assets.effective(&d.assets),
+            self.balances.effective(&d.balances),
+            self.positions.effective(&d.positions),
+            accounts,
+            reads,
+        )
+    }
+
+    /// The boundary's checks for a call that keys account `i` only (a
+    /// unified index's insert or re-key), in order: every market's fee
+    /// rounding, every asset's reserved field; the account and its ranges
+    /// (`UNKNOWN_POSITION`); its balances' reserved fields; its positions'
+    /// margins. `None`: the core runs (on a view that exists).
+    pub fn boundary_account(&self, accounts: &[partliq_unified_scan_account], i: u32) -> Option<partliq_status> {
+        let d = self.data;
+        let book = boundary(self.markets.effective(&d.markets), self.assets.effective(&d.assets), &[], &[]);
+        if book.is_some() {
+            return book;
+        }
+        let Some(a) = accounts.get(i as usize) else { return Some(PARTLIQ_STATUS_UNKNOWN_POSITION) };
+        let range = |first: u32, count: u32, len: usize| {
+            let f = first as usize;
+            f.checked_add(count as usize).filter(|e| *e <= len).map(|e| f..e)
+        };
+        let (balances, positions) = (self.balances.effective(&d.balances), self.positions.effective(&d.positions));
+        let (Some(b), Some(p)) =
+            (range(a.first_balance, a.balance_count, balances.len()), range(a.first_position, a.position_count, positions.len()))
+        else {
+            return Some(PARTLIQ_STATUS_UNKNOWN_POSITION);
+        };
+        boundary(&[], &[], &balances[b], &positions[p])
+    }
+
     /// What the core sees (when no array is rejected).
     pub fn view(&self) -> UnifiedView {
         let d = self.data;
@@ -507,6 +550,33 @@ pub fn boundary(
         .find_map(fee_rounding_status)
         .or_else(|| assets.iter().any(|a| a.reserved != 0).then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
         .or_else(|| balances.iter().any(|b| b.reserved != 0).then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
+        .or_else(|| positions.iter().any(|p| p.margin > 1).then_some(PARTLIQ_STATUS_INVALID_ENUM))
+}
+
+/// The boundary's value checks for a call that reads the accounts `reads`
+/// only (a unified index's insert or re-key, `partliq_unified_confirm`), in
+/// argument order: every market's fee rounding, every asset's reserved
+/// field, the reserved fields of the balances in those accounts' ranges (an
+/// account that does not exist, or a range outside the balances, is the
+/// core's to refuse), every position's margin (read or not: a Rust enum).
+pub fn boundary_reading(
+    markets: &[partliq_market],
+    assets: &[partliq_asset],
+    balances: &[partliq_asset_balance],
+    positions: &[partliq_perp_position],
+    accounts: &[partliq_unified_scan_account],
+    reads: impl IntoIterator<Item = u32>,
+) -> Option<partliq_status> {
+    let range = |a: &partliq_unified_scan_account| {
+        let first = a.first_balance as usize;
+        first.checked_add(a.balance_count as usize).and_then(|end| balances.get(first..end)).unwrap_or(&[])
+    };
+    let read_bad = reads.into_iter().filter_map(|i| accounts.get(i as usize)).map(range).any(|bs| bs.iter().any(|b| b.reserved != 0));
+    markets
+        .iter()
+        .find_map(fee_rounding_status)
+        .or_else(|| assets.iter().any(|a| a.reserved != 0).then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
+        .or_else(|| read_bad.then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
         .or_else(|| positions.iter().any(|p| p.margin > 1).then_some(PARTLIQ_STATUS_INVALID_ENUM))
 }
 

@@ -727,6 +727,7 @@ impl<'s> UnifiedIndex<'s> {
 /// The entries of one sorted side with `key ≤ m` (read in place, for
 /// readers that only share the storage).
 #[must_use]
+#[inline]
 pub fn candidates_on(side: &[UnifiedIndexEntry], m: u32) -> &[UnifiedIndexEntry] {
     let n = side.partition_point(|e| e.key <= m);
     side.get(..n).unwrap_or(&[])
@@ -734,6 +735,7 @@ pub fn candidates_on(side: &[UnifiedIndexEntry], m: u32) -> &[UnifiedIndexEntry]
 
 /// The entries of one sorted side with `from < key ≤ to` (read in place).
 #[must_use]
+#[inline]
 pub fn crossed_on(side: &[UnifiedIndexEntry], from: u32, to: u32) -> &[UnifiedIndexEntry] {
     if to <= from {
         return &[];

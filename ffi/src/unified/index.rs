@@ -173,6 +173,53 @@ fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory.
 unsafe fn header_of(mem: *const c_void, len: usize) -> Result<(usize, [usize; 3]), partliq_status> {
+    // SAFETY: the caller's contract.
+    match unsafe { header_fast(mem, len) } {
+        Some(h) => Ok(h),
+        // SAFETY: the caller's contract.
+        None => unsafe { header_checked(mem, len) },
+    }
+}
+
+/// The bytes of one entry of each side.
+const ENTRY_TRIPLE: usize = 3 * ENTRY;
+
+/// Largest capacity whose index fits `isize::MAX` bytes (`size_of_index`).
+const MAX_CAPACITY: usize = (isize::MAX as usize - HEADER) / ENTRY_TRIPLE;
+
+/// `header_of` on its hot path: the same checks as `header_checked`, folded
+/// into two tests (the memory's, before any read; the header's), `None` when
+/// any fails (then `header_checked` finds which, for its status).
+///
+/// # Safety
+/// As `header_of`.
+#[inline(always)]
+unsafe fn header_fast(mem: *const c_void, len: usize) -> Option<(usize, [usize; 3])> {
+    let addr = mem as usize;
+    if (addr == 0) | (addr % PARTLIQ_UNIFIED_INDEX_ALIGN != 0) | (len < HEADER) | (len > isize::MAX as usize) {
+        return None;
+    }
+    // SAFETY: as `header_checked`: non-NULL, aligned, ≥ HEADER bytes.
+    let h = unsafe { &*mem.cast::<Header>() };
+    let cap = h.capacity;
+    let [a, b, c] = h.lens;
+    let bad = ((h.magic ^ MAGIC) | (h.seal ^ seal(cap)) != 0) | (cap > MAX_CAPACITY as u64) | (a > cap) | (b > cap) | (c > cap);
+    if bad {
+        return None;
+    }
+    // Within `MAX_CAPACITY`, so every length fits a `usize` and the size
+    // cannot overflow (nor exceed `isize::MAX`).
+    let capacity = cap as usize;
+    let need = HEADER.wrapping_add(capacity.wrapping_mul(ENTRY_TRIPLE));
+    (len >= need).then_some((capacity, [a as usize, b as usize, c as usize]))
+}
+
+/// `header_of` one check at a time, each with its status.
+///
+/// # Safety
+/// As `header_of`.
+#[cold]
+unsafe fn header_checked(mem: *const c_void, len: usize) -> Result<(usize, [usize; 3]), partliq_status> {
     memory_ok(mem, len)?;
     // SAFETY: non-NULL, 8-byte aligned, ≥ HEADER bytes (checked); all
     // integers, any initialised bytes are a valid header.
@@ -245,33 +292,28 @@ unsafe fn with_index<T>(
 }
 
 /// Writes `answer[start..]` into `out`.
+/// Copied whole (`partliq_unified_index_entry` is laid out as
+/// `UnifiedIndexEntry`, `castable!`), as much as fits.
 fn write_answer(answer: &[UnifiedIndexEntry], start: usize, out: &mut [partliq_unified_index_entry]) -> partliq_index_query {
-    let mut count = 0usize;
-    for (slot, e) in out.iter_mut().zip(answer.iter().skip(start)) {
-        *slot = partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool };
-        count = count.saturating_add(1);
+    // Every value is a valid `UnifiedIndexEntry` (all integers): the cast
+    // never fails.
+    let out: &mut [UnifiedIndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
+    let from = answer.get(start..).unwrap_or(&[]);
+    let count = from.len().min(out.len());
+    if let (Some(dst), Some(src)) = (out.get_mut(..count), from.get(..count)) {
+        dst.copy_from_slice(src);
     }
     partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 }
-}
-
-/// The account `account` of the caller's flat batch.
-fn account_view<'a>(
-    accounts: &'a [UnifiedScanAccount],
-    account: u32,
-    balances: &'a [AssetBalance],
-    positions: &'a [PerpPosition],
-) -> Result<UnifiedAccount<'a>, partliq_status> {
-    let a = accounts.get(account as usize).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?;
-    a.view(balances, positions).map_err(status_of)
 }
 
 /// The arguments `partliq_unified_index_insert_account` and
 /// `partliq_unified_index_rekey_account` share, after their book and flat
 /// account arrays (`unified_in!`), checked in their order: the accounts
-/// array, the ladder, the out-pointers, the memory's header, the book's and
-/// the flat account's values, the accounts', the ladder's; then account
-/// `account` of the batch (`account_view`). Returns the book, the account
-/// and the ladder to key with.
+/// array, the ladder, the out-pointers, the memory's header, the book's
+/// values, the accounts', the ladder's; then account `account` of the batch
+/// (`UNKNOWN_POSITION` for none) and its own elements only
+/// (`UnifiedAccountArgs::account_view`). Returns the book, the account and
+/// the ladder to key with.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory;
@@ -296,10 +338,10 @@ unsafe fn keyed_account<'a, const OUTS: usize>(
     outs.into_iter().try_for_each(out_ok)?;
     // SAFETY: the caller's contract (the header is checked first).
     unsafe { header_of(mem.cast_const(), len)? };
-    let (book, flat) = args.view()?;
+    let book = args.book.view()?;
     let accounts: &[UnifiedScanAccount] = Castable::cast_slice(accounts)?;
     let ladder: &MarginLadder = ladder.cast_ref()?;
-    let view = account_view(accounts, account, flat.balances, flat.positions)?;
+    let view = args.account.account_view(accounts.get(account as usize).ok_or(PARTLIQ_STATUS_UNKNOWN_POSITION)?)?;
     Ok((book, view, ladder))
 }
 
@@ -374,11 +416,16 @@ pub unsafe extern "C" fn partliq_unified_index_info(
 /// that is a hit at the reference, or whose health fails there, is keyed 0
 /// (a candidate of every move).
 ///
-/// Statuses: the memory's, the arrays', the book's and the positions'
-/// checks of values (`RESERVED_NOT_ZERO`, `INVALID_ENUM`), the ladder's
-/// NULL, `UNKNOWN_POSITION` (no such account, or its ranges outside the
-/// arrays), `BUFFER_TOO_SMALL` (no room for all its pools). Nothing
-/// changes unless `OK`.
+/// Values checked: the book's (every market's fee rounding, every asset's
+/// reserved field); then, once `accounts[account]` and its ranges are found
+/// (else `UNKNOWN_POSITION`), its own balances' reserved fields
+/// (`RESERVED_NOT_ZERO`) and its own positions' margins (`INVALID_ENUM`).
+/// The other accounts' balances and positions are not read and not
+/// checked.
+///
+/// Statuses: the arrays', the ladder's NULL, the out-pointer's, the
+/// memory's, then those checks of values in that order, `BUFFER_TOO_SMALL`
+/// (no room for all its pools). Nothing changes unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads and writes of `len` bytes laid out by
@@ -427,8 +474,10 @@ pub unsafe extern "C" fn partliq_unified_index_insert_account(
 /// Re-keys `accounts[account]` after a change of its balances or positions
 /// (or of a funding index): removes every entry it has and inserts its pools
 /// anew, as `partliq_unified_index_insert_account`; writes how many pools
-/// went out and in. Statuses as `partliq_unified_index_insert_account`
-/// (room counted after the removal). Nothing changes unless `OK`.
+/// went out and in. Values checked and statuses as
+/// `partliq_unified_index_insert_account` (the elements of
+/// `accounts[account]` only; room counted after the removal). Nothing
+/// changes unless `OK`.
 ///
 /// # Safety
 /// As `partliq_unified_index_insert_account`; `out_removed` is NULL or
@@ -648,7 +697,15 @@ fn confirm_core(
 /// entries in account order (sorted by the caller) reads the accounts'
 /// memory in order.
 ///
-/// Statuses: as `partliq_unified_scan`. Nothing is written unless `OK`.
+/// Values checked: the book's (every market's fee rounding, every asset's
+/// reserved field), the balances of the accounts `entries[start..]` name
+/// (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
+/// stops: the other balances are not read and not checked), every
+/// position's margin (`INVALID_ENUM`, read or not: a Rust enum in the
+/// core's type, checked before the array is read).
+///
+/// Statuses: the arrays', the ladder's and `hits`' and `out`'s, then those
+/// checks of values in that order. Nothing is written unless `OK`.
 ///
 /// # Safety
 /// As `partliq_unified_scan`; `entries` is NULL (only with length 0) or
@@ -690,7 +747,8 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     let ladder = struct_in!(ladder);
     let hits = array_out!(hits, hits_len);
     out!(out);
-    let (book, flat) = check!(args.view());
+    let book = check!(args.book.view());
+    let flat = check!(args.account.view_reading(accounts, entries.get(start..).unwrap_or(&[]).iter().map(|e| e.account)));
     let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
     let entries: &[UnifiedIndexEntry] = check!(Castable::cast_slice(entries));
     let ladder: &MarginLadder = check!(ladder.cast_ref());

@@ -119,7 +119,28 @@ const _: () = {
     assert!(core::mem::size_of::<PositionMargin>() == core::mem::size_of::<u32>());
     assert!(partliq_position_margin::Cross as u32 == PositionMargin::Cross as u32);
     assert!(partliq_position_margin::Isolated as u32 == PositionMargin::Isolated as u32);
+    // The named margins are exactly `0 ..= MARGIN_MAX` (`perp_positions_in`).
+    assert!(partliq_position_margin::Cross as u32 == 0 && partliq_position_margin::Isolated as u32 == MARGIN_MAX);
 };
+
+/// The largest named `partliq_position_margin`.
+const MARGIN_MAX: u32 = 1;
+
+/// The caller's whole positions array as the core's, every margin checked
+/// first (a Rust enum in the core type: no reference to the array is formed
+/// before all are valid), in one branch-free pass over the margins: the
+/// cheapest form of `Castable::cast_slice`, whose status (`INVALID_ENUM`)
+/// it returns for the first unnamed margin.
+pub(crate) fn perp_positions_in(s: &[partliq_perp_position]) -> Result<&[PerpPosition], partliq_status> {
+    if s.iter().fold(false, |bad, p| bad | (p.margin > MARGIN_MAX)) {
+        return Castable::cast_slice(s);
+    }
+    // SAFETY: every margin is a named value (0 or 1, the discriminants of
+    // `PositionMargin`: asserted above), every other field an integer, the
+    // layouts the same (`castable!`): every element is a valid
+    // `PerpPosition`, as `cast_slice` would have found.
+    Ok(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<PerpPosition>(), s.len()) })
+}
 
 /// Checks a market's risk extras: `INVALID_IMF_UNIT` for a unit ≤ 0,
 /// `FRACTION_ABOVE_100_PERCENT` for a uPnL weight above 1,000,000 ppm. (The
@@ -170,6 +191,22 @@ mod tests {
         assert_eq!(partliq_position_margin::Isolated as u32, PositionMargin::Isolated as u32);
         assert_eq!(decode::<partliq_position_margin>(1), Ok(PositionMargin::Isolated));
         assert_eq!(decode::<partliq_position_margin>(2), Err(PARTLIQ_STATUS_INVALID_ENUM));
+    }
+
+    /// The one-pass cast of a positions array: every margin checked, as
+    /// `Castable::cast_slice`, whichever element holds the bad one.
+    #[test]
+    fn positions_in_checks_every_margin() {
+        let p = |margin: u32, size: i64| partliq_perp_position { margin, size, ..Default::default() };
+        let mut ps = [p(0, 1), p(1, -2), p(0, 3)];
+        let core = perp_positions_in(&ps).unwrap();
+        assert_eq!((core[1].margin, core[1].size.0, core[2].size.0), (PositionMargin::Isolated, -2, 3));
+        assert!(perp_positions_in(&[]).unwrap().is_empty());
+        for (i, bad) in [(0, 2u32), (2, u32::MAX), (1, 1 << 31)] {
+            ps[i].margin = bad;
+            assert_eq!(perp_positions_in(&ps).err(), Some(PARTLIQ_STATUS_INVALID_ENUM), "margin {bad} at {i}");
+            ps[i].margin = 0;
+        }
     }
 
     /// Read in place, field for field the core's; a margin outside the
