@@ -43,6 +43,29 @@
 //!   amounts (1, 2, 4, … less, or none) and the plan finished again by the
 //!   cheapest leg that restores, repeatedly while that is cheaper.
 //!
+//! # What a step sizes
+//!
+//! Every step of the greedy path and every trial of the trim sizes each
+//! candidate leg on the account it reaches. A trial of the trim under
+//! [`LegOrdering::PerpsFirst`] or [`LegOrdering::TokensFirst`] only wants
+//! the cheapest finisher, which the ordering takes from the class that
+//! goes first (perps, or the token legs) when one of that class's legs
+//! helps (restores, or improves the pool in full), else from every leg.
+//! So the first class's legs are sized without settling those that
+//! cannot restore (a leg that restores is sized and settled exactly as
+//! in the one pass that rates every leg); when one of them restores, its
+//! cheapest is the finisher and the other class is not sized at all;
+//! else the legs of the first class that did not restore are settled in
+//! full, only until one helps (then there is no finisher); else the
+//! other class's cheapest finisher is the finisher, as none of the first
+//! class restores. Each cheapest finisher is chosen among the same legs,
+//! offered in the same order, as in the one pass, so the plan is the same
+//! leg for leg; what changes is that a leg whose settlement could not
+//! change the finisher is not settled (and so cannot fail to be: an
+//! error of such a settlement, which would have ended the plan, is not
+//! met). The unit tests compare the finisher with the one pass's on
+//! random pools.
+//!
 //! # The exact search
 //!
 //! Under [`LegOrdering::Cheapest`] the plan above is the incumbent of a
@@ -1689,6 +1712,10 @@ fn best_candidates(
     surplus: i128,
     finisher_only: bool,
 ) -> Result<(Option<Candidate>, Option<Candidate>)> {
+    if finisher_only && matches!(ordering, LegOrdering::PerpsFirst | LegOrdering::TokensFirst) {
+        let finisher = class_finisher(account, pool_index, book, terms, objective, ordering, surplus)?;
+        return Ok((finisher, None));
+    }
     let short = !(finisher_only && ordering == LegOrdering::Cheapest);
     // One pass over the candidates, each evaluated once: the cheapest
     // finisher and the most efficient leg of each class the ordering may
@@ -1724,6 +1751,69 @@ fn best_candidates(
     };
     let (finisher, best) = (chosen.finisher, chosen.best);
     Ok((finisher, best))
+}
+
+/// [`best_candidates`]' finisher under [`LegOrdering::PerpsFirst`] or
+/// [`LegOrdering::TokensFirst`] (`first`: the class that goes first),
+/// without settling what cannot change it (see the module docs, *What a
+/// step sizes*). The ordering picks from the first class when one of its
+/// legs helps, restoring or in full, else from every leg; only the
+/// finisher is wanted. So every leg is sized once without settling a leg
+/// that cannot restore (a restoring leg is sized and settled exactly as
+/// before): the first class's cheapest finisher, when it has one, is the
+/// answer; else the first class is chosen, with no finisher, when one of
+/// its legs that does not restore helps in full, which a second pass
+/// settles only for those legs and only until one helps; else the
+/// cheapest finisher of all. Each `Pick` sees the same restoring legs in
+/// the same order as in the one pass, so the finisher is the same.
+#[allow(clippy::too_many_arguments)]
+fn class_finisher(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    objective: PlanObjective,
+    ordering: LegOrdering,
+    surplus: i128,
+) -> Result<Option<Candidate>> {
+    let perps_first = ordering == LegOrdering::PerpsFirst;
+    let first = |leg: &UnifiedLeg| (leg.kind == LegKind::ReducePerp) == perps_first;
+    // The cheapest finisher of the legs of one class (`of_first`), sized
+    // without settling those that cannot restore, and whether one of them
+    // did not restore (or did not help).
+    let finisher_of = |of_first: bool| -> Result<(Pick, bool)> {
+        let (mut pick, mut unsettled) = (Pick::default(), false);
+        each_candidate(account, pool_index, book, &mut |leg| {
+            if first(&leg) != of_first {
+                return Ok(());
+            }
+            match evaluate(account, pool_index, book, terms, objective, surplus, leg, false)? {
+                Some(c) => pick.offer(c),
+                None => unsettled = true,
+            }
+            Ok(())
+        })?;
+        Ok((pick, unsettled))
+    };
+    let (class, unsettled) = finisher_of(true)?;
+    if class.finisher.is_some() {
+        return Ok(class.finisher);
+    }
+    if unsettled {
+        let mut helps = false;
+        each_candidate(account, pool_index, book, &mut |leg| {
+            if !helps && first(&leg) {
+                helps = evaluate(account, pool_index, book, terms, objective, surplus, leg, true)?.is_some();
+            }
+            Ok(())
+        })?;
+        if helps {
+            return Ok(None);
+        }
+    }
+    // No leg of the first class restores: the cheapest finisher of all is
+    // the other class's.
+    Ok(finisher_of(false)?.0.finisher)
 }
 
 /// The candidate's least restoring leg, or (`short`) its full leg when it
@@ -1983,5 +2073,69 @@ mod tests {
             &mut none,
         );
         assert_eq!(err, Err(Error::BufferTooSmall));
+    }
+
+    /// The finisher-only shortcut of the venue orderings
+    /// ([`class_finisher`]) against the one pass that settles every leg
+    /// (`best_candidates` asked for both legs: the same finisher), on
+    /// random pools of up to four perps (some in profit, some at a loss),
+    /// a deposit of each asset and a borrow, under both orderings and
+    /// both objectives: the same leg, amount and measure every time.
+    #[test]
+    fn the_venue_orderings_finisher_matches_the_full_pass() {
+        let (assets, prices) = (assets(), [Price(1), Price(100)]);
+        let markets = [market(); 4];
+        let marks = [Price(100), Price(37), Price(250), Price(9)];
+        let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: i64| -> i64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            i64::try_from(seed % u64::try_from(n).unwrap()).unwrap()
+        };
+        let (mut compared, mut with_finisher, mut without) = (0, 0, 0);
+        for _ in 0..300 {
+            let count = usize::try_from(1 + next(4)).unwrap();
+            let positions: [PerpPosition; 4] = core::array::from_fn(|i| {
+                let size = (1 + next(200)) * if next(2) == 0 { 1 } else { -1 };
+                // Cash around the size at the mark, up to ±30 % off.
+                let at_mark = size * marks[i].0;
+                let cash = -at_mark + at_mark.abs() * (next(61) - 30) / 100;
+                PerpPosition::cross(u32::try_from(i).unwrap(), Size(size), Quote(cash))
+            });
+            let balances =
+                [AssetBalance { asset_index: 1, amount: 1 + next(5_000) }, AssetBalance { asset_index: 0, amount: -next(3_000) }];
+            let account = UnifiedAccount { balances: &balances, positions: &positions[..count] };
+            let fees = fees(u32::try_from(next(60_000)).unwrap());
+            let terms = LegTerms { asset_fees: &fees, perp_band: Ppm(2_000), target: Target::Initial, perp_limit: None };
+            let Ok(health) = super::super::legs::pool_health_of(&account, 0, &book) else { continue };
+            let Ok(surplus) = target_surplus(&health, &terms.target) else { continue };
+            if surplus >= 0 {
+                continue;
+            }
+            for ordering in [LegOrdering::PerpsFirst, LegOrdering::TokensFirst] {
+                for objective in [PlanObjective::LeastValue, PlanObjective::LeastCost] {
+                    let tiers = LiquidationTiers::default();
+                    let full = best_candidates(&account, 0, &book, &terms, objective, ordering, &tiers, surplus, false);
+                    let short = best_candidates(&account, 0, &book, &terms, objective, ordering, &tiers, surplus, true);
+                    let (Ok((full, _)), Ok((short, best))) = (full, short) else {
+                        continue;
+                    };
+                    assert!(best.is_none());
+                    let key = |c: Option<Candidate>| c.map(|c| (c.leg, c.measure, c.gain, c.restores));
+                    assert_eq!(key(short), key(full), "{ordering:?} {objective:?} {positions:?} {balances:?}");
+                    compared += 1;
+                    if full.is_some() {
+                        with_finisher += 1;
+                    } else {
+                        without += 1;
+                    }
+                }
+            }
+        }
+        // Both outcomes occur often enough for the comparison to mean
+        // something.
+        assert!(compared > 200 && with_finisher > 20 && without > 20, "{compared} {with_finisher} {without}");
     }
 }
