@@ -46,7 +46,19 @@
 //! # What a step sizes
 //!
 //! Every step of the greedy path and every trial of the trim sizes each
-//! candidate leg on the account it reaches. A trial of the trim under
+//! candidate leg on the account it reaches. A trial of the trim only
+//! wants the cheapest leg that restores (its finisher), so it sizes every
+//! leg without settling it (the amount does not need the settlement),
+//! finds the measure of each leg that restores from the figures its
+//! settlement would book (a spot or PnL leg's quantities; a perp's closed
+//! units at the mark, for the value liquidated; a perp's cost needs its
+//! fill, so that leg is settled at once), and settles the legs in the
+//! order of those measures (ties in the candidates' order) until one
+//! helps: each leg settled is judged exactly as the one pass that settles
+//! every leg judges it, and every leg not settled is no cheaper than the
+//! one chosen (or as cheap and later), so the finisher is the one pass's.
+//! The surplus is never carried between trials: each leg is sized on the
+//! trial's own account. A trial of the trim under
 //! [`LegOrdering::PerpsFirst`] or [`LegOrdering::TokensFirst`] only wants
 //! the cheapest finisher, which the ordering takes from the class that
 //! goes first (perps, or the token legs) when one of that class's legs
