@@ -1350,6 +1350,7 @@ fn first_rising_at_least(
     Ok(Some((above, at_above)))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn size_reduce(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
