@@ -58,15 +58,16 @@
 //! every leg judges it, and every leg not settled is no cheaper than the
 //! one chosen (or as cheap and later), so the finisher is the one pass's.
 //! The surplus is never carried between trials: each leg is sized on the
-//! trial's own account. A trial of the trim under
+//! trial's own account. A step of the greedy path, which also wants the
+//! most efficient leg used in full, still sizes and settles every leg.
+//! A trial of the trim under
 //! [`LegOrdering::PerpsFirst`] or [`LegOrdering::TokensFirst`] only wants
 //! the cheapest finisher, which the ordering takes from the class that
 //! goes first (perps, or the token legs) when one of that class's legs
 //! helps (restores, or improves the pool in full), else from every leg.
-//! So the first class's legs are sized without settling those that
-//! cannot restore (a leg that restores is sized and settled exactly as
-//! in the one pass that rates every leg); when one of them restores, its
-//! cheapest is the finisher and the other class is not sized at all;
+//! So the first class's cheapest finisher is found first, as above; when
+//! it has one, that is the finisher and the other class is not sized at
+//! all;
 //! else the legs of the first class that did not restore are settled in
 //! full, only until one helps (then there is no finisher); else the
 //! other class's cheapest finisher is the finisher, as none of the first
