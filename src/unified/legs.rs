@@ -983,11 +983,42 @@ pub(super) fn size_leg_from(
     base: i128,
     short: bool,
 ) -> Result<LegSizing> {
+    size_leg_settling(account, pool_index, book, terms, leg, base, short, true)
+}
+
+/// [`size_leg_from`] without any settlement (`short` false): the status
+/// and amount alone, the same as [`size_leg_from`]'s; a caller settles
+/// the leg itself ([`settle_leg`] of the sized leg: what
+/// [`size_leg_from`] would have returned) only when it needs it.
+pub(super) fn size_leg_unsettled(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+) -> Result<LegSizing> {
+    size_leg_settling(account, pool_index, book, terms, leg, base, false, false)
+}
+
+/// What [`size_leg_from`] and [`size_leg_unsettled`] share: `restoring`,
+/// a leg that restores is settled.
+#[allow(clippy::too_many_arguments)]
+fn size_leg_settling(
+    account: &UnifiedAccount<'_>,
+    pool_index: usize,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+    base: i128,
+    short: bool,
+    restoring: bool,
+) -> Result<LegSizing> {
     let max = max_amount(account, pool_index, book, terms, leg)?;
     let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
     let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
         let leg = leg.with_amount(amount);
-        let settled = amount > 0 && (short || status == CloseStatus::Restored);
+        let settled = amount > 0 && (short || (restoring && status == CloseStatus::Restored));
         let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
         Ok(LegSizing { status, leg, max_amount, settlement })
     };
@@ -998,7 +1029,7 @@ pub(super) fn size_leg_from(
         return done(CloseStatus::Infeasible, 0);
     }
     if leg.kind == LegKind::ReducePerp {
-        return size_reduce(account, pool_index, book, terms, leg, max_amount, short);
+        return size_reduce(account, pool_index, book, terms, leg, max_amount, short, restoring);
     }
     // The pool's surplus is a sum of per-balance and per-position terms, so
     // a leg moves it by the change of the one or two terms it touches: a
@@ -1061,6 +1092,27 @@ pub(super) fn least_amount_from(
         Some(None) => Ok(Some(None)),
         None => Ok(None),
     }
+}
+
+/// The value liquidated and (but for a perp reduction, whose cost needs
+/// its fill) the cost to the account that [`settle_leg`] books for `leg`
+/// at its amount, found without settling it: a spot or PnL leg's
+/// quantities, a perp reduction's closed units at the mark rounded up,
+/// the very figures [`settle_leg`] books. For a leg [`settle_leg`]
+/// accepts.
+pub(super) fn leg_value_and_cost(
+    account: &UnifiedAccount<'_>,
+    book: &MarginBook<'_>,
+    terms: &LegTerms<'_>,
+    leg: &UnifiedLeg,
+) -> Result<(Quote, Option<Quote>)> {
+    if leg.kind == LegKind::ReducePerp {
+        let p = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)).ok_or(Error::UnknownPosition)?;
+        let (market, mark) = health::market_and_price(book.markets, book.prices, p.market_index)?;
+        return Ok((Quote::from_i128(market.notional_i128(i128::from(leg.amount), mark, Rounding::Ceil)?)?, None));
+    }
+    let q = quantities(book, terms, leg)?;
+    Ok((Quote::from_i128(q.value)?, Some(Quote::from_i128(q.cost)?)))
 }
 
 /// A spot or PnL leg's two parts from `base` at any amount: the surplus
@@ -1298,6 +1350,7 @@ fn first_rising_at_least(
     Ok(Some((above, at_above)))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn size_reduce(
     account: &UnifiedAccount<'_>,
     pool_index: usize,
@@ -1306,6 +1359,7 @@ fn size_reduce(
     leg: &UnifiedLeg,
     max_amount: i64,
     short: bool,
+    restoring: bool,
 ) -> Result<LegSizing> {
     let mut positions = [Position::default(); MAX_POSITIONS];
     let mut index = [0usize; MAX_POSITIONS];
@@ -1318,7 +1372,7 @@ fn size_reduce(
         minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
     let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
     let leg = leg.with_amount(amount);
-    let settled = amount > 0 && (short || c.status == CloseStatus::Restored);
+    let settled = amount > 0 && (short || (restoring && c.status == CloseStatus::Restored));
     let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
     Ok(LegSizing { status: c.status, leg, max_amount, settlement })
 }
