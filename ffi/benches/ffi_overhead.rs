@@ -1229,9 +1229,9 @@ fn unified_legs(c: &mut Criterion) {
 /// the whole liquidation with `unified_legs`' terms (least value, the
 /// cheapest leg first, no tiers), plain and behind `GUARD` (fresh feeds for
 /// every market and asset); the unified pipeline with the default policy
-/// (states reset before each call). The planner takes about 5 ms on the
-/// one-perp pool and 50–70 ms on the sixteen-perp one, so its three groups
-/// take ten samples.
+/// (states reset before each call). The planner takes a few milliseconds
+/// on the one-perp pool and about 20–30 ms on the sixteen-perp one, so its
+/// three groups take ten samples.
 ///
 /// Then the delisting of market 0 at its price with a 1 % fee.
 fn unified_liquidation(c: &mut Criterion) {
