@@ -705,7 +705,15 @@ fn token_flows(q: &Quantities) -> Result<[LegFlow; 2]> {
 /// account's side of it moves by `delta`: a balance's weighted value at the
 /// level, or a position's cash (which enters its term unrounded, so the
 /// change is `delta` itself). `balances`: the pool's, before the move.
-fn term_change(balances: &[AssetBalance], book: &MarginBook<'_>, target: &Target, unit: FlowUnit, index: u32, delta: i128) -> Result<i128> {
+fn term_change(
+    balances: &[AssetBalance],
+    book: &MarginBook<'_>,
+    target: &Target,
+    unit: FlowUnit,
+    index: u32,
+    delta: i128,
+    memo: &mut TermMemo,
+) -> Result<i128> {
     match unit {
         FlowUnit::Asset => {
             let (asset, price) = book.asset(index)?;
@@ -715,9 +723,53 @@ fn term_change(balances: &[AssetBalance], book: &MarginBook<'_>, target: &Target
                 Target::Maintenance { .. } => f.maintenance,
             };
             let after = level(asset.figures(num::add(amount, delta)?, price)?);
-            num::sub(after, level(asset.figures(amount, price)?))
+            let before = match memo.get(index, amount) {
+                Some(term) => term,
+                None => {
+                    let term = level(asset.figures(amount, price)?);
+                    memo.put(index, amount, term);
+                    term
+                }
+            };
+            num::sub(after, before)
         }
         _ => Ok(delta),
+    }
+}
+
+/// The target level's terms of balances as held before a leg, remembered
+/// by asset and amount: the term a leg's gain is taken from
+/// ([`token_leg_effect`]) is the same for every amount of the leg on one
+/// account, so it is computed once. A memo serves one book and one target
+/// (its owner's): the term is a function of the asset, its price, the
+/// amount and the level alone, so a remembered one is the one
+/// [`crate::Asset::figures`] gives (only terms computed without error are
+/// kept).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct TermMemo {
+    /// `(asset, amount, term)`.
+    slots: [(u32, i128, i128); 4],
+    /// Which slots hold a term.
+    used: [bool; 4],
+    /// The slot the next term replaces.
+    next: usize,
+}
+
+impl TermMemo {
+    /// The remembered term of `asset` held at `amount`.
+    fn get(&self, asset: u32, amount: i128) -> Option<i128> {
+        self.slots.iter().zip(self.used.iter()).find(|((a, x, _), used)| **used && *a == asset && *x == amount).map(|((_, _, t), _)| *t)
+    }
+
+    /// Remembers `term` for `asset` held at `amount`, in place of the
+    /// oldest.
+    fn put(&mut self, asset: u32, amount: i128, term: i128) {
+        let at = self.next;
+        if let (Some(slot), Some(used)) = (self.slots.get_mut(at), self.used.get_mut(at)) {
+            *slot = (asset, amount, term);
+            *used = true;
+        }
+        self.next = if at.saturating_add(1) >= self.slots.len() { 0 } else { at.saturating_add(1) };
     }
 }
 
@@ -759,6 +811,7 @@ pub(super) fn token_leg_effect(
     book: &MarginBook<'_>,
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
+    memo: &mut TermMemo,
 ) -> Result<TokenEffect> {
     let q = quantities(book, terms, leg)?;
     let pool = account.pool(pool_index)?;
@@ -767,8 +820,8 @@ pub(super) fn token_leg_effect(
     // The two units differ (a swap's two assets differ; the other legs move
     // a balance and a position's cash), so the two changes add.
     let gain = num::add(
-        term_change(pool.balances, book, &terms.target, ru, ri, ra)?,
-        term_change(pool.balances, book, &terms.target, tu, ti, num::sub(0, given)?)?,
+        term_change(pool.balances, book, &terms.target, ru, ri, ra, memo)?,
+        term_change(pool.balances, book, &terms.target, tu, ti, num::sub(0, given)?, memo)?,
     )?;
     Ok(TokenEffect { gain, value: q.value, cost: q.cost, flows: token_flows(&q)? })
 }
