@@ -554,8 +554,9 @@ pub(crate) fn least_crossing_within(
 }
 
 /// The least index in `[lo, hi]` with `rising ≥ level` and the parts there,
-/// given that `rising(lo − 1) < level`; `None` when there is none.
-fn first_rising_at_least(
+/// given that `rising(lo − 1) < level`; `None` when there is none (galloping,
+/// then bisecting).
+pub(crate) fn first_rising_at_least(
     lo: i128,
     hi: i128,
     level: i128,

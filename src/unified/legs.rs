@@ -94,7 +94,7 @@ use crate::health::{self, Target};
 use crate::num::{self, Ppm, Price, Quote, Rounding, Size, PPM};
 use crate::oracle::LimitSource;
 use crate::settlement::{settle_fill, Fill};
-use crate::sizing::{least_crossing_within, minimal_close, CloseRequest, CloseStatus, SurplusParts};
+use crate::sizing::{first_rising_at_least, least_crossing_within, minimal_close, CloseRequest, CloseStatus, SurplusParts};
 
 /// Most jumps of a leg's least-amount search (see the module docs).
 pub const MAX_JUMPS: usize = 256;
@@ -1363,44 +1363,6 @@ fn linear_crossing(
             }
         };
     }
-}
-
-/// The least index in `lo..=hi` whose rising part reaches `level`, and
-/// its parts, given that the rising part at `lo − 1` does not (the rising
-/// part never decreases); `None` when there is none.
-fn first_rising_at_least(
-    lo: i128,
-    hi: i128,
-    level: i128,
-    parts: &dyn Fn(i128) -> Result<SurplusParts>,
-) -> Result<Option<(i128, SurplusParts)>> {
-    if lo > hi {
-        return Ok(None);
-    }
-    let mut below = num::sub(lo, 1)?;
-    let mut stride: i128 = 1;
-    let (mut above, mut at_above) = loop {
-        let probe = num::add(below, stride)?.min(hi);
-        let p = parts(probe)?;
-        if p.rising >= level {
-            break (probe, p);
-        }
-        if probe == hi {
-            return Ok(None);
-        }
-        below = probe;
-        stride = stride.saturating_mul(2);
-    };
-    while num::sub(above, below)? > 1 {
-        let mid = num::add(below, num::div_round(num::sub(above, below)?, 2, Rounding::Floor)?)?;
-        let p = parts(mid)?;
-        if p.rising >= level {
-            (above, at_above) = (mid, p);
-        } else {
-            below = mid;
-        }
-    }
-    Ok(Some((above, at_above)))
 }
 
 #[allow(clippy::too_many_arguments)]
