@@ -1950,11 +1950,7 @@ fn settle_candidate(
     leg: UnifiedLeg,
 ) -> Result<Option<Candidate>> {
     let settlement = super::legs::settle_leg(account, pool_index, book, terms, &leg)?;
-    let gain = num::sub(target_surplus(&settlement.health_after, &terms.target)?, surplus)?;
-    if gain <= 0 {
-        return Ok(None);
-    }
-    Ok(Some(Candidate { leg, settlement, restores: true, gain, measure: measure(&settlement, objective) }))
+    judge(leg, settlement, true, &terms.target, objective, surplus)
 }
 
 /// The candidate's least restoring leg, or (`short`) its full leg when it
@@ -1972,17 +1968,24 @@ fn evaluate(
 ) -> Result<Option<Candidate>> {
     let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus, short)?;
     let Some(settlement) = sized.settlement else { return Ok(None) };
-    let gain = num::sub(target_surplus(&settlement.health_after, &terms.target)?, surplus)?;
+    judge(sized.leg, settlement, sized.status == CloseStatus::Restored, &terms.target, objective, surplus)
+}
+
+/// A settled leg as a candidate: its gain over `surplus` at `target` and
+/// its measure under `objective`; `None` when it gains nothing.
+fn judge(
+    leg: UnifiedLeg,
+    settlement: LegSettlement,
+    restores: bool,
+    target: &crate::Target,
+    objective: PlanObjective,
+    surplus: i128,
+) -> Result<Option<Candidate>> {
+    let gain = num::sub(target_surplus(&settlement.health_after, target)?, surplus)?;
     if gain <= 0 {
         return Ok(None);
     }
-    Ok(Some(Candidate {
-        leg: sized.leg,
-        settlement,
-        restores: sized.status == CloseStatus::Restored,
-        gain,
-        measure: measure(&settlement, objective),
-    }))
+    Ok(Some(Candidate { leg, settlement, restores, gain, measure: measure(&settlement, objective) }))
 }
 
 /// Moves the first `front` entries of `slice` (the perps, which the leg
