@@ -608,8 +608,8 @@ impl LegScope<'_, '_> {
     /// PnL leg's taken amount never decreases with its amount, so one
     /// evaluation at `a` decides it).
     fn caps(&self, leg: &UnifiedLeg, probe: Option<i128>) -> Result<i128> {
-        let (book, terms) = (self.book, self.terms);
-        let pool = self.account.pool(self.pool_index)?;
+        let LegScope { account, pool_index, book, terms } = *self;
+        let pool = account.pool(pool_index)?;
         if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
             return Err(Error::LegNotInPool);
         }
@@ -825,9 +825,9 @@ impl LegScope<'_, '_> {
     /// [`LegScope::max_amount`]: not checked here), the same figures
     /// [`settle_leg`] gives without computing the pool's health.
     pub(super) fn token_effect(&self, leg: &UnifiedLeg, memo: &mut TermMemo) -> Result<TokenEffect> {
-        let (book, terms) = (self.book, self.terms);
+        let LegScope { account, pool_index, book, terms } = *self;
         let q = quantities(book, terms, leg)?;
-        let pool = self.account.pool(self.pool_index)?;
+        let pool = account.pool(pool_index)?;
         let (ru, ri, ra) = q.relieved;
         let (tu, ti, given, _) = q.taken;
         // The two units differ (a swap's two assets differ; the other legs move
