@@ -446,8 +446,46 @@ pub fn target_surplus(h: &UnifiedHealth, target: &Target) -> Result<i128> {
     }
 }
 
+/// The health of pool `pool_index` of `account` on the standard ladder.
 pub(super) fn pool_health_of(account: &UnifiedAccount<'_>, pool_index: usize, book: &MarginBook<'_>) -> Result<UnifiedHealth> {
     unified_pool_health(&account.pool(pool_index)?, book, &MarginLadder::STANDARD)
+}
+
+/// Where legs are sized and settled: pool `pool_index` of `account`,
+/// priced by `book`, under `terms` (what every leg function shares; the
+/// public [`size_leg`] and [`settle_leg`] take the four apart).
+#[derive(Clone, Copy)]
+pub(super) struct LegScope<'r, 'a> {
+    /// The account the legs act on.
+    pub(super) account: &'r UnifiedAccount<'a>,
+    /// Its pool.
+    pub(super) pool_index: usize,
+    /// Markets, assets and their prices.
+    pub(super) book: &'r MarginBook<'a>,
+    /// Fees, band and target.
+    pub(super) terms: &'r LegTerms<'a>,
+}
+
+impl<'r, 'a> LegScope<'r, 'a> {
+    /// The same pool, book and terms on `account` (a copy with legs
+    /// applied).
+    pub(super) fn on<'o>(&self, account: &'o UnifiedAccount<'o>) -> LegScope<'o, 'o>
+    where
+        'r: 'o,
+    {
+        LegScope { account, pool_index: self.pool_index, book: self.book, terms: self.terms }
+    }
+
+    /// The pool's health ([`pool_health_of`]).
+    pub(super) fn health(&self) -> Result<UnifiedHealth> {
+        pool_health_of(self.account, self.pool_index, self.book)
+    }
+
+    /// The pool's surplus over the terms' target ([`target_surplus`] of
+    /// its health).
+    pub(super) fn surplus(&self) -> Result<i128> {
+        target_surplus(&self.health()?, &self.terms.target)
+    }
 }
 
 /// `amount × price × 10^e` of one asset in units of another (or of quote:
@@ -554,139 +592,132 @@ fn position_equity(p: &PerpPosition, book: &MarginBook<'_>) -> Result<i128> {
     Ok(health::stored_position_terms(&p.position(), book.markets, book.prices)?.equity)
 }
 
-/// Checks that a leg fits the account (the right side of each balance, a
-/// position with the right PnL, the pool) and returns the largest amount it
-/// allows (quantity caps only; 0 when the leg can do nothing).
-fn max_amount(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-) -> Result<i128> {
-    caps(account, pool_index, book, terms, leg, None)
-}
+impl LegScope<'_, '_> {
+    /// Checks that a leg fits the account (the right side of each balance,
+    /// a position with the right PnL, the pool) and returns the largest
+    /// amount it allows (quantity caps only; 0 when the leg can do
+    /// nothing); [`settle_leg`]'s errors for a leg that does not fit the
+    /// pool at all.
+    pub(super) fn max_amount(&self, leg: &UnifiedLeg) -> Result<i128> {
+        self.caps(leg, None)
+    }
 
-/// [`max_amount`]'s checks, then: with `probe` `None`, the largest amount
-/// the leg allows; with `Some(a)`, `a` when the leg allows it (so `a` is at
-/// most the largest amount), else 0 (a spot or PnL leg's taken amount
-/// never decreases with its amount, so one evaluation at `a` decides it).
-fn caps(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    probe: Option<i128>,
-) -> Result<i128> {
-    let pool = account.pool(pool_index)?;
-    if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
-        return Err(Error::LegNotInPool);
-    }
-    if leg.kind == LegKind::SwapCollateralForLiability && leg.liability_asset == leg.collateral_asset {
-        return Err(Error::LegSameAsset);
-    }
-    let position = |index: u32| -> Result<&PerpPosition> {
-        let i = usize::try_from(index).map_err(|_| Error::UnknownPosition)?;
-        pool.members().find(|(at, _)| *at == i).map(|(_, p)| p).ok_or(Error::LegNotInPool)
-    };
-    let balance = |asset: u32| -> Result<i128> {
-        book.asset(asset)?.0.validate()?;
-        terms.fees(asset)?;
-        pool.balances.iter().find(|b| b.asset_index == asset).map(|b| i128::from(b.amount)).ok_or(Error::AssetNotHeld)
-    };
-    let borrow = |asset: u32| -> Result<i128> {
-        let b = balance(asset)?;
-        if b > 0 {
-            return Err(Error::WrongBalanceSide);
+    /// [`LegScope::max_amount`]'s checks, then: with `probe` `None`, the
+    /// largest amount the leg allows; with `Some(a)`, `a` when the leg
+    /// allows it (so `a` is at most the largest amount), else 0 (a spot or
+    /// PnL leg's taken amount never decreases with its amount, so one
+    /// evaluation at `a` decides it).
+    fn caps(&self, leg: &UnifiedLeg, probe: Option<i128>) -> Result<i128> {
+        let LegScope { account, pool_index, book, terms } = *self;
+        let pool = account.pool(pool_index)?;
+        if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
+            return Err(Error::LegNotInPool);
         }
-        num::sub(0, b)
-    };
-    let deposit = |asset: u32| -> Result<i128> {
-        let d = balance(asset)?;
-        if d < 0 {
-            return Err(Error::WrongBalanceSide);
+        if leg.kind == LegKind::SwapCollateralForLiability && leg.liability_asset == leg.collateral_asset {
+            return Err(Error::LegSameAsset);
         }
-        Ok(d)
-    };
-    // The largest driver whose taken amount fits `limit` (monotone), or
-    // whether `probe` fits.
-    let fits = |hi: i128, limit: i128| -> Result<i128> {
-        let mut at = *leg;
-        let taken = |n: i128, at: &mut UnifiedLeg| -> Result<i128> {
-            at.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
-            Ok(quantities(book, terms, at)?.taken.2)
+        let position = |index: u32| -> Result<&PerpPosition> {
+            let i = usize::try_from(index).map_err(|_| Error::UnknownPosition)?;
+            pool.members().find(|(at, _)| *at == i).map(|(_, p)| p).ok_or(Error::LegNotInPool)
         };
-        if hi <= 0 || taken(1, &mut at)? > limit {
-            return Ok(0);
-        }
-        if let Some(a) = probe {
-            return Ok(if a >= 1 && a <= hi && taken(a, &mut at)? <= limit { a } else { 0 });
-        }
-        let top = taken(hi, &mut at)?;
-        if top <= limit {
-            return Ok(hi);
-        }
-        // `1` fits and `hi` does not. The taken amount is near-proportional
-        // to the driver: the guess `hi × limit / taken(hi)` is bracketed by
-        // galloping from it, then bisected (any bracket gives the answer;
-        // the guess only makes it narrow).
-        let guess = num::mul_div_wide(hi, limit, top, Rounding::Floor)?.max(1).min(num::sub(hi, 1)?);
-        let (mut ok, mut bad) = if taken(guess, &mut at)? <= limit {
-            let (mut ok, mut stride) = (guess, 1i128);
-            loop {
-                let next = num::add(ok, stride)?.min(hi);
-                if next == hi || taken(next, &mut at)? > limit {
-                    break (ok, next);
-                }
-                ok = next;
-                stride = stride.saturating_mul(2);
-            }
-        } else {
-            let (mut bad, mut stride) = (guess, 1i128);
-            loop {
-                let next = num::sub(bad, stride)?.max(1);
-                if next == 1 || taken(next, &mut at)? <= limit {
-                    break (next, bad);
-                }
-                bad = next;
-                stride = stride.saturating_mul(2);
-            }
+        let balance = |asset: u32| -> Result<i128> {
+            book.asset(asset)?.0.validate()?;
+            terms.fees(asset)?;
+            pool.balances.iter().find(|b| b.asset_index == asset).map(|b| i128::from(b.amount)).ok_or(Error::AssetNotHeld)
         };
-        while num::sub(bad, ok)? > 1 {
-            let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
-            if taken(mid, &mut at)? <= limit {
-                ok = mid;
+        let borrow = |asset: u32| -> Result<i128> {
+            let b = balance(asset)?;
+            if b > 0 {
+                return Err(Error::WrongBalanceSide);
+            }
+            num::sub(0, b)
+        };
+        let deposit = |asset: u32| -> Result<i128> {
+            let d = balance(asset)?;
+            if d < 0 {
+                return Err(Error::WrongBalanceSide);
+            }
+            Ok(d)
+        };
+        // The largest driver whose taken amount fits `limit` (monotone), or
+        // whether `probe` fits.
+        let fits = |hi: i128, limit: i128| -> Result<i128> {
+            let mut at = *leg;
+            let taken = |n: i128, at: &mut UnifiedLeg| -> Result<i128> {
+                at.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
+                Ok(quantities(book, terms, at)?.taken.2)
+            };
+            if hi <= 0 || taken(1, &mut at)? > limit {
+                return Ok(0);
+            }
+            if let Some(a) = probe {
+                return Ok(if a >= 1 && a <= hi && taken(a, &mut at)? <= limit { a } else { 0 });
+            }
+            let top = taken(hi, &mut at)?;
+            if top <= limit {
+                return Ok(hi);
+            }
+            // `1` fits and `hi` does not. The taken amount is near-proportional
+            // to the driver: the guess `hi × limit / taken(hi)` is bracketed by
+            // galloping from it, then bisected (any bracket gives the answer;
+            // the guess only makes it narrow).
+            let guess = num::mul_div_wide(hi, limit, top, Rounding::Floor)?.max(1).min(num::sub(hi, 1)?);
+            let (mut ok, mut bad) = if taken(guess, &mut at)? <= limit {
+                let (mut ok, mut stride) = (guess, 1i128);
+                loop {
+                    let next = num::add(ok, stride)?.min(hi);
+                    if next == hi || taken(next, &mut at)? > limit {
+                        break (ok, next);
+                    }
+                    ok = next;
+                    stride = stride.saturating_mul(2);
+                }
             } else {
-                bad = mid;
+                let (mut bad, mut stride) = (guess, 1i128);
+                loop {
+                    let next = num::sub(bad, stride)?.max(1);
+                    if next == 1 || taken(next, &mut at)? <= limit {
+                        break (next, bad);
+                    }
+                    bad = next;
+                    stride = stride.saturating_mul(2);
+                }
+            };
+            while num::sub(bad, ok)? > 1 {
+                let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
+                if taken(mid, &mut at)? <= limit {
+                    ok = mid;
+                } else {
+                    bad = mid;
+                }
             }
-        }
-        Ok(ok)
-    };
-    match leg.kind {
-        LegKind::ReducePerp => {
-            let p = position(leg.position_index)?;
-            Ok(i128::from(p.size.0).checked_abs().ok_or(Error::Overflow)?)
-        }
-        LegKind::SwapCollateralForLiability => {
-            let (owed, held) = (borrow(leg.liability_asset)?, deposit(leg.collateral_asset)?);
-            fits(owed, held)
-        }
-        LegKind::PerpPnlForLiability => {
-            let owed = borrow(leg.liability_asset)?;
-            let gain = position_equity(position(leg.position_index)?, book)?;
-            if gain <= 0 {
-                return Err(Error::WrongPnlSide);
+            Ok(ok)
+        };
+        match leg.kind {
+            LegKind::ReducePerp => {
+                let p = position(leg.position_index)?;
+                Ok(i128::from(p.size.0).checked_abs().ok_or(Error::Overflow)?)
             }
-            fits(owed, gain)
-        }
-        LegKind::DepositForPerpLoss => {
-            let held = deposit(leg.collateral_asset)?;
-            let loss = num::sub(0, position_equity(position(leg.position_index)?, book)?)?;
-            if loss <= 0 {
-                return Err(Error::WrongPnlSide);
+            LegKind::SwapCollateralForLiability => {
+                let (owed, held) = (borrow(leg.liability_asset)?, deposit(leg.collateral_asset)?);
+                fits(owed, held)
             }
-            fits(loss, held)
+            LegKind::PerpPnlForLiability => {
+                let owed = borrow(leg.liability_asset)?;
+                let gain = position_equity(position(leg.position_index)?, book)?;
+                if gain <= 0 {
+                    return Err(Error::WrongPnlSide);
+                }
+                fits(owed, gain)
+            }
+            LegKind::DepositForPerpLoss => {
+                let held = deposit(leg.collateral_asset)?;
+                let loss = num::sub(0, position_equity(position(leg.position_index)?, book)?)?;
+                if loss <= 0 {
+                    return Err(Error::WrongPnlSide);
+                }
+                fits(loss, held)
+            }
         }
     }
 }
@@ -739,7 +770,7 @@ fn term_change(
 
 /// The target level's terms of balances as held before a leg, remembered
 /// by asset and amount: the term a leg's gain is taken from
-/// ([`token_leg_effect`]) is the same for every amount of the leg on one
+/// ([`LegScope::token_effect`]) is the same for every amount of the leg on one
 /// account, so it is computed once. A memo serves one book and one target
 /// (its owner's): the term is a function of the asset, its price, the
 /// amount and the level alone, so a remembered one is the one
@@ -789,41 +820,24 @@ pub(super) struct TokenEffect {
     pub(super) flows: [LegFlow; 2],
 }
 
-/// The largest amount of `leg` (a spot or PnL leg, or a perp reduction)
-/// `account` allows now; [`settle_leg`]'s errors for a leg that does not
-/// fit the pool at all.
-pub(super) fn leg_max_amount(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-) -> Result<i128> {
-    max_amount(account, pool_index, book, terms, leg)
-}
-
-/// A spot or PnL leg's effect on pool `pool_index` of `account` (its
-/// amount between 1 and [`leg_max_amount`]: not checked here), the same
-/// figures [`settle_leg`] gives without computing the pool's health.
-pub(super) fn token_leg_effect(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    memo: &mut TermMemo,
-) -> Result<TokenEffect> {
-    let q = quantities(book, terms, leg)?;
-    let pool = account.pool(pool_index)?;
-    let (ru, ri, ra) = q.relieved;
-    let (tu, ti, given, _) = q.taken;
-    // The two units differ (a swap's two assets differ; the other legs move
-    // a balance and a position's cash), so the two changes add.
-    let gain = num::add(
-        term_change(pool.balances, book, &terms.target, ru, ri, ra, memo)?,
-        term_change(pool.balances, book, &terms.target, tu, ti, num::sub(0, given)?, memo)?,
-    )?;
-    Ok(TokenEffect { gain, value: q.value, cost: q.cost, flows: token_flows(&q)? })
+impl LegScope<'_, '_> {
+    /// A spot or PnL leg's effect on the pool (its amount between 1 and
+    /// [`LegScope::max_amount`]: not checked here), the same figures
+    /// [`settle_leg`] gives without computing the pool's health.
+    pub(super) fn token_effect(&self, leg: &UnifiedLeg, memo: &mut TermMemo) -> Result<TokenEffect> {
+        let LegScope { account, pool_index, book, terms } = *self;
+        let q = quantities(book, terms, leg)?;
+        let pool = account.pool(pool_index)?;
+        let (ru, ri, ra) = q.relieved;
+        let (tu, ti, given, _) = q.taken;
+        // The two units differ (a swap's two assets differ; the other legs move
+        // a balance and a position's cash), so the two changes add.
+        let gain = num::add(
+            term_change(pool.balances, book, &terms.target, ru, ri, ra, memo)?,
+            term_change(pool.balances, book, &terms.target, tu, ti, num::sub(0, given)?, memo)?,
+        )?;
+        Ok(TokenEffect { gain, value: q.value, cost: q.cost, flows: token_flows(&q)? })
+    }
 }
 
 /// True when asset `asset`'s weighted value at every level is the amount
@@ -853,47 +867,52 @@ pub fn settle_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSettlement> {
-    let max = caps(account, pool_index, book, terms, leg, Some(i128::from(leg.amount)))?;
-    if leg.amount <= 0 || i128::from(leg.amount) > max {
-        return Err(Error::InvalidLegAmount);
-    }
-    let (flows, value, cost) = if leg.kind == LegKind::ReducePerp {
-        reduce_perp(account, pool_index, book, terms, leg)?
-    } else {
-        let q = quantities(book, terms, leg)?;
-        (token_flows(&q)?, q.value, q.cost)
-    };
-    let mut after = AccountCopy::of(account)?;
-    for flow in &flows {
-        after.apply_flow(flow)?;
-    }
-    Ok(LegSettlement {
-        leg: *leg,
-        flows,
-        value_liquidated: Quote::from_i128(value)?,
-        cost_to_account: Quote::from_i128(cost)?,
-        health_after: pool_health_of(&after.account(), pool_index, book)?,
-    })
+    LegScope { account, pool_index, book, terms }.settle(leg)
 }
 
-/// The pool's perp view at the target's level (`weighted`: the balances
-/// at the level's weights, for sizing) or unweighted (the balances at their
-/// value: bankruptcy, the limit price and the settlement are judged on the
-/// equity), with the account index of each view position.
-fn view_of<'p>(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    target: Option<&Target>,
-    positions: &'p mut [Position; MAX_POSITIONS],
-    index: &mut [usize; MAX_POSITIONS],
-) -> Result<crate::account::Pool<'p>> {
-    let level = match target {
-        Some(Target::Initial) => super::health::LIQUIDATION_END,
-        Some(Target::Maintenance { .. }) => super::health::MAINTENANCE,
-        None => super::health::UNWEIGHTED,
-    };
-    super::pipeline::perp_view_at(&account.pool(pool_index)?, book, level, positions, index)
+impl LegScope<'_, '_> {
+    /// [`settle_leg`] on the scope's pool.
+    pub(super) fn settle(&self, leg: &UnifiedLeg) -> Result<LegSettlement> {
+        let max = self.caps(leg, Some(i128::from(leg.amount)))?;
+        if leg.amount <= 0 || i128::from(leg.amount) > max {
+            return Err(Error::InvalidLegAmount);
+        }
+        let (flows, value, cost) = if leg.kind == LegKind::ReducePerp {
+            self.reduce_perp(leg)?
+        } else {
+            let q = quantities(self.book, self.terms, leg)?;
+            (token_flows(&q)?, q.value, q.cost)
+        };
+        let mut after = AccountCopy::of(self.account)?;
+        for flow in &flows {
+            after.apply_flow(flow)?;
+        }
+        Ok(LegSettlement {
+            leg: *leg,
+            flows,
+            value_liquidated: Quote::from_i128(value)?,
+            cost_to_account: Quote::from_i128(cost)?,
+            health_after: pool_health_of(&after.account(), self.pool_index, self.book)?,
+        })
+    }
+
+    /// The pool's perp view at the target's level (`weighted`: the balances
+    /// at the level's weights, for sizing) or unweighted (the balances at
+    /// their value: bankruptcy, the limit price and the settlement are
+    /// judged on the equity), with the account index of each view position.
+    fn view_of<'p>(
+        &self,
+        target: Option<&Target>,
+        positions: &'p mut [Position; MAX_POSITIONS],
+        index: &mut [usize; MAX_POSITIONS],
+    ) -> Result<crate::account::Pool<'p>> {
+        let level = match target {
+            Some(Target::Initial) => super::health::LIQUIDATION_END,
+            Some(Target::Maintenance { .. }) => super::health::MAINTENANCE,
+            None => super::health::UNWEIGHTED,
+        };
+        super::pipeline::perp_view_at(&self.account.pool(self.pool_index)?, self.book, level, positions, index)
+    }
 }
 
 fn view_position(index: &[usize; MAX_POSITIONS], count: usize, account_position: u32) -> Result<usize> {
@@ -914,18 +933,6 @@ fn perp_limit_price(view: &Pool<'_>, book: &MarginBook<'_>, terms: &LegTerms<'_>
     }
 }
 
-/// A perp reduction's flows, value and cost.
-fn reduce_perp(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-) -> Result<([LegFlow; 2], i128, i128)> {
-    let (flows, value, cost, _) = reduce_perp_shifted(account, pool_index, book, terms, leg, 0)?;
-    Ok((flows, value, cost))
-}
-
 /// What a perp reduction books on its position's cash, and the cash the
 /// closed units are worth at the mark (signed as the fill's cash).
 #[derive(Debug, Clone, Copy)]
@@ -942,66 +949,63 @@ pub(super) struct PerpCash {
     pub(super) value: i128,
 }
 
-/// [`reduce_perp`] with the pool's unweighted equity moved by
-/// `equity_shift` (the view's collateral moved: the bankruptcy quote and
-/// the limit price see it, nothing else): what a fill would book on an
-/// account whose other legs left that much more or less equity. `0`: the
-/// settlement itself.
-pub(super) fn perp_cash_shifted(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    equity_shift: i128,
-) -> Result<PerpCash> {
-    Ok(reduce_perp_shifted(account, pool_index, book, terms, leg, equity_shift)?.3)
-}
-
-fn reduce_perp_shifted(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    equity_shift: i128,
-) -> Result<([LegFlow; 2], i128, i128, PerpCash)> {
-    let mut positions = [Position::default(); MAX_POSITIONS];
-    let mut index = [0usize; MAX_POSITIONS];
-    let mut view = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
-    if equity_shift != 0 {
-        view.collateral = Quote::from_i128(num::add(i128::from(view.collateral.0), equity_shift)?)?;
+impl LegScope<'_, '_> {
+    /// A perp reduction's flows, value and cost.
+    fn reduce_perp(&self, leg: &UnifiedLeg) -> Result<([LegFlow; 2], i128, i128)> {
+        let (flows, value, cost, _) = self.reduce_perp_shifted(leg, 0)?;
+        Ok((flows, value, cost))
     }
-    let j = view_position(&index, view.positions.len(), leg.position_index)?;
-    let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
-    let exec = perp_limit_price(&view, book, terms, j)?;
-    let delta = if pos.size.0 > 0 { num::sub(0, i128::from(leg.amount))? } else { i128::from(leg.amount) };
-    let size_delta = Size(i64::try_from(delta).map_err(|_| Error::Overflow)?);
-    let s = settle_fill(&view, book.markets, book.prices, &Fill { position_index: j, size_delta, price: exec })?;
-    let (market, mark) = health::market_and_price(book.markets, book.prices, pos.market_index)?;
-    let units = i128::from(leg.amount);
-    let value = market.notional_i128(units, mark, Rounding::Ceil)?;
-    // Band: what the fill gives up against the mark, plus the fee.
-    let at_mark = market.notional_i128(num::sub(0, delta)?, mark, Rounding::Floor)?;
-    let band = num::sub(at_mark, i128::from(s.fill_cash.0))?;
-    let p = leg.position_index;
-    let flows = [
-        LegFlow::new(FlowUnit::PositionSize, p, delta, 0, num::sub(0, delta)?, 0)?,
-        LegFlow::new(
-            FlowUnit::PositionQuote,
-            p,
-            i128::from(s.position_quote_delta.0),
-            i128::from(s.fee_to_liquidator.0),
-            num::sub(0, i128::from(s.fill_cash.0))?,
-            i128::from(s.insurance_fund_delta.0),
-        )?,
-    ];
-    let equity_change = num::sub(
-        health::stored_position_terms(&s.new_position, book.markets, book.prices)?.equity,
-        health::stored_position_terms(pos, book.markets, book.prices)?.equity,
-    )?;
-    let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change, value };
-    Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
+
+    /// [`LegScope::reduce_perp`] with the pool's unweighted equity moved by
+    /// `equity_shift` (the view's collateral moved: the bankruptcy quote and
+    /// the limit price see it, nothing else): what a fill would book on an
+    /// account whose other legs left that much more or less equity. `0`: the
+    /// settlement itself.
+    pub(super) fn perp_cash_shifted(&self, leg: &UnifiedLeg, equity_shift: i128) -> Result<PerpCash> {
+        Ok(self.reduce_perp_shifted(leg, equity_shift)?.3)
+    }
+
+    /// [`LegScope::reduce_perp`] and [`LegScope::perp_cash_shifted`] at
+    /// once.
+    fn reduce_perp_shifted(&self, leg: &UnifiedLeg, equity_shift: i128) -> Result<([LegFlow; 2], i128, i128, PerpCash)> {
+        let (book, terms) = (self.book, self.terms);
+        let mut positions = [Position::default(); MAX_POSITIONS];
+        let mut index = [0usize; MAX_POSITIONS];
+        let mut view = self.view_of(None, &mut positions, &mut index)?;
+        if equity_shift != 0 {
+            view.collateral = Quote::from_i128(num::add(i128::from(view.collateral.0), equity_shift)?)?;
+        }
+        let j = view_position(&index, view.positions.len(), leg.position_index)?;
+        let pos = view.positions.get(j).ok_or(Error::UnknownPosition)?;
+        let exec = perp_limit_price(&view, book, terms, j)?;
+        let delta = if pos.size.0 > 0 { num::sub(0, i128::from(leg.amount))? } else { i128::from(leg.amount) };
+        let size_delta = Size(i64::try_from(delta).map_err(|_| Error::Overflow)?);
+        let s = settle_fill(&view, book.markets, book.prices, &Fill { position_index: j, size_delta, price: exec })?;
+        let (market, mark) = health::market_and_price(book.markets, book.prices, pos.market_index)?;
+        let units = i128::from(leg.amount);
+        let value = market.notional_i128(units, mark, Rounding::Ceil)?;
+        // Band: what the fill gives up against the mark, plus the fee.
+        let at_mark = market.notional_i128(num::sub(0, delta)?, mark, Rounding::Floor)?;
+        let band = num::sub(at_mark, i128::from(s.fill_cash.0))?;
+        let p = leg.position_index;
+        let flows = [
+            LegFlow::new(FlowUnit::PositionSize, p, delta, 0, num::sub(0, delta)?, 0)?,
+            LegFlow::new(
+                FlowUnit::PositionQuote,
+                p,
+                i128::from(s.position_quote_delta.0),
+                i128::from(s.fee_to_liquidator.0),
+                num::sub(0, i128::from(s.fill_cash.0))?,
+                i128::from(s.insurance_fund_delta.0),
+            )?,
+        ];
+        let equity_change = num::sub(
+            health::stored_position_terms(&s.new_position, book.markets, book.prices)?.equity,
+            health::stored_position_terms(pos, book.markets, book.prices)?.equity,
+        )?;
+        let cash = PerpCash { quote_delta: i128::from(s.position_quote_delta.0), at_mark, exec: exec.0, equity_change, value };
+        Ok((flows, value, num::add(band.max(0), i128::from(s.fee.0))?, cash))
+    }
 }
 
 /// The least amount of `leg`'s kind and pair (its `amount` is ignored) that
@@ -1018,154 +1022,123 @@ pub fn size_leg(
     terms: &LegTerms<'_>,
     leg: &UnifiedLeg,
 ) -> Result<LegSizing> {
-    let base = target_surplus(&pool_health_of(account, pool_index, book)?, &terms.target)?;
-    size_leg_from(account, pool_index, book, terms, leg, base, true)
+    let scope = LegScope { account, pool_index, book, terms };
+    scope.size_from(leg, scope.surplus()?, true)
 }
 
-/// [`size_leg`] with the pool's surplus over the target given (`base`,
-/// [`target_surplus`] of its health now): one health for many legs sized
-/// on the same account. `short`: a leg that cannot restore is settled at
-/// its largest amount as [`size_leg`] does; otherwise it has no
-/// settlement (a caller that only looks for legs that restore).
-pub(super) fn size_leg_from(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    base: i128,
-    short: bool,
-) -> Result<LegSizing> {
-    size_leg_settling(account, pool_index, book, terms, leg, base, short, true)
-}
+impl LegScope<'_, '_> {
+    /// [`size_leg`] with the pool's surplus over the target given (`base`,
+    /// [`target_surplus`] of its health now): one health for many legs
+    /// sized on the same account. `short`: a leg that cannot restore is
+    /// settled at its largest amount as [`size_leg`] does; otherwise it has
+    /// no settlement (a caller that only looks for legs that restore).
+    pub(super) fn size_from(&self, leg: &UnifiedLeg, base: i128, short: bool) -> Result<LegSizing> {
+        self.size_settling(leg, base, short, true)
+    }
 
-/// [`size_leg_from`] without any settlement (`short` false): the status
-/// and amount alone, the same as [`size_leg_from`]'s; a caller settles
-/// the leg itself ([`settle_leg`] of the sized leg: what
-/// [`size_leg_from`] would have returned) only when it needs it.
-pub(super) fn size_leg_unsettled(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    base: i128,
-) -> Result<LegSizing> {
-    size_leg_settling(account, pool_index, book, terms, leg, base, false, false)
-}
+    /// [`LegScope::size_from`] without any settlement (`short` false): the
+    /// status and amount alone, the same as [`LegScope::size_from`]'s; a
+    /// caller settles the leg itself ([`LegScope::settle`] of the sized
+    /// leg: what [`LegScope::size_from`] would have returned) only when it
+    /// needs it.
+    pub(super) fn size_unsettled(&self, leg: &UnifiedLeg, base: i128) -> Result<LegSizing> {
+        self.size_settling(leg, base, false, false)
+    }
 
-/// What [`size_leg_from`] and [`size_leg_unsettled`] share: `restoring`,
-/// a leg that restores is settled.
-#[allow(clippy::too_many_arguments)]
-fn size_leg_settling(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    base: i128,
-    short: bool,
-    restoring: bool,
-) -> Result<LegSizing> {
-    let max = max_amount(account, pool_index, book, terms, leg)?;
-    let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
-    let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
-        let leg = leg.with_amount(amount);
-        let settled = amount > 0 && (short || (restoring && status == CloseStatus::Restored));
-        let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
-        Ok(LegSizing { status, leg, max_amount, settlement })
-    };
-    if base >= 0 {
-        return done(CloseStatus::AlreadySafe, 0);
-    }
-    if max == 0 {
-        return done(CloseStatus::Infeasible, 0);
-    }
-    if leg.kind == LegKind::ReducePerp {
-        return size_reduce(account, pool_index, book, terms, leg, max_amount, short, restoring);
-    }
-    // The pool's surplus is a sum of per-balance and per-position terms, so
-    // a leg moves it by the change of the one or two terms it touches: a
-    // balance's weighted value at the target's level, or a position's cash
-    // (which enters its term unrounded). Each evaluation is then a term or
-    // two, not the whole pool.
-    // Rising: the surplus with only the relieved side applied; falling:
-    // what the taken side alone costs it.
-    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
-    let parts = |n: i128| shape.at(n);
-    // Nothing qualifies when even the largest relief is below the smallest
-    // cost: `rising(m) ≤ rising(max) < falling(1) ≤ falling(m)` for every
-    // `m` (both parts of a leg are monotone; two evaluations, not a walk).
-    let (first, whole) = (parts(1)?, parts(max)?);
-    if first.rising < first.falling && whole.rising < first.falling {
-        return done(CloseStatus::Infeasible, max_amount);
-    }
-    match token_crossing(book, leg, max, &parts, first, whole)? {
-        Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
-        Some(None) => done(CloseStatus::Infeasible, max_amount),
-        // The budget ran out (a leg that relieves almost exactly what it
-        // takes, over a wide range): the whole amount if it restores.
-        None => {
-            let whole = parts(max)?;
-            let status = if whole.rising >= whole.falling { CloseStatus::Restored } else { CloseStatus::Infeasible };
-            done(status, max_amount)
+    /// What [`LegScope::size_from`] and [`LegScope::size_unsettled`]
+    /// share: `restoring`, a leg that restores is settled.
+    fn size_settling(&self, leg: &UnifiedLeg, base: i128, short: bool, restoring: bool) -> Result<LegSizing> {
+        let (book, terms) = (self.book, self.terms);
+        let max = self.max_amount(leg)?;
+        let max_amount = i64::try_from(max).map_err(|_| Error::Overflow)?;
+        let done = |status: CloseStatus, amount: i64| -> Result<LegSizing> {
+            let leg = leg.with_amount(amount);
+            let settled = amount > 0 && (short || (restoring && status == CloseStatus::Restored));
+            let settlement = if settled { Some(self.settle(&leg)?) } else { None };
+            Ok(LegSizing { status, leg, max_amount, settlement })
+        };
+        if base >= 0 {
+            return done(CloseStatus::AlreadySafe, 0);
+        }
+        if max == 0 {
+            return done(CloseStatus::Infeasible, 0);
+        }
+        if leg.kind == LegKind::ReducePerp {
+            return self.size_reduce(leg, max_amount, short, restoring);
+        }
+        // The pool's surplus is a sum of per-balance and per-position terms, so
+        // a leg moves it by the change of the one or two terms it touches: a
+        // balance's weighted value at the target's level, or a position's cash
+        // (which enters its term unrounded). Each evaluation is then a term or
+        // two, not the whole pool.
+        // Rising: the surplus with only the relieved side applied; falling:
+        // what the taken side alone costs it.
+        let shape = LegParts::of(&self.account.pool(self.pool_index)?, book, terms, leg, base)?;
+        let parts = |n: i128| shape.at(n);
+        // Nothing qualifies when even the largest relief is below the smallest
+        // cost: `rising(m) ≤ rising(max) < falling(1) ≤ falling(m)` for every
+        // `m` (both parts of a leg are monotone; two evaluations, not a walk).
+        let (first, whole) = (parts(1)?, parts(max)?);
+        if first.rising < first.falling && whole.rising < first.falling {
+            return done(CloseStatus::Infeasible, max_amount);
+        }
+        match token_crossing(book, leg, max, &parts, first, whole)? {
+            Some(Some(n)) => done(CloseStatus::Restored, i64::try_from(n).map_err(|_| Error::Overflow)?),
+            Some(None) => done(CloseStatus::Infeasible, max_amount),
+            // The budget ran out (a leg that relieves almost exactly what it
+            // takes, over a wide range): the whole amount if it restores.
+            None => {
+                let whole = parts(max)?;
+                let status = if whole.rising >= whole.falling { CloseStatus::Restored } else { CloseStatus::Infeasible };
+                done(status, max_amount)
+            }
         }
     }
-}
 
-/// The least amount `n` of spot or PnL leg `leg` (its `amount` ignored)
-/// with `base + gain(n) ≥ 0`, `gain(n)` its gain alone on `account`:
-/// `Some(Some(n))`; `Some(None)` when no amount reaches it; `None` when
-/// not known (the jump search ran out). The same jump search as
-/// [`size_leg`] from another base; exact when the leg's balance terms
-/// have no size term ([`linear_term`]).
-pub(super) fn least_amount_from(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    base: i128,
-) -> Result<Option<Option<i64>>> {
-    let max = max_amount(account, pool_index, book, terms, leg)?;
-    if base >= 0 {
-        return Ok(Some(Some(0)));
+    /// The least amount `n` of spot or PnL leg `leg` (its `amount` ignored)
+    /// with `base + gain(n) ≥ 0`, `gain(n)` its gain alone on the account:
+    /// `Some(Some(n))`; `Some(None)` when no amount reaches it; `None` when
+    /// not known (the jump search ran out). The same jump search as
+    /// [`size_leg`] from another base; exact when the leg's balance terms
+    /// have no size term ([`linear_term`]).
+    pub(super) fn least_amount_from(&self, leg: &UnifiedLeg, base: i128) -> Result<Option<Option<i64>>> {
+        let (book, terms) = (self.book, self.terms);
+        let max = self.max_amount(leg)?;
+        if base >= 0 {
+            return Ok(Some(Some(0)));
+        }
+        if max == 0 {
+            return Ok(Some(None));
+        }
+        let shape = LegParts::of(&self.account.pool(self.pool_index)?, book, terms, leg, base)?;
+        let parts = |n: i128| shape.at(n);
+        let (first, whole) = (parts(1)?, parts(max)?);
+        if first.rising < first.falling && whole.rising < first.falling {
+            return Ok(Some(None));
+        }
+        match token_crossing(book, leg, max, &parts, first, whole)? {
+            Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
+            Some(None) => Ok(Some(None)),
+            None => Ok(None),
+        }
     }
-    if max == 0 {
-        return Ok(Some(None));
-    }
-    let shape = LegParts::of(&account.pool(pool_index)?, book, terms, leg, base)?;
-    let parts = |n: i128| shape.at(n);
-    let (first, whole) = (parts(1)?, parts(max)?);
-    if first.rising < first.falling && whole.rising < first.falling {
-        return Ok(Some(None));
-    }
-    match token_crossing(book, leg, max, &parts, first, whole)? {
-        Some(Some(n)) => Ok(Some(Some(i64::try_from(n).map_err(|_| Error::Overflow)?))),
-        Some(None) => Ok(Some(None)),
-        None => Ok(None),
-    }
-}
 
-/// The value liquidated and (but for a perp reduction, whose cost needs
-/// its fill) the cost to the account that [`settle_leg`] books for `leg`
-/// at its amount, found without settling it: a spot or PnL leg's
-/// quantities, a perp reduction's closed units at the mark rounded up,
-/// the very figures [`settle_leg`] books. For a leg [`settle_leg`]
-/// accepts.
-pub(super) fn leg_value_and_cost(
-    account: &UnifiedAccount<'_>,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-) -> Result<(Quote, Option<Quote>)> {
-    if leg.kind == LegKind::ReducePerp {
-        let p = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)).ok_or(Error::UnknownPosition)?;
-        let (market, mark) = health::market_and_price(book.markets, book.prices, p.market_index)?;
-        return Ok((Quote::from_i128(market.notional_i128(i128::from(leg.amount), mark, Rounding::Ceil)?)?, None));
+    /// The value liquidated and (but for a perp reduction, whose cost needs
+    /// its fill) the cost to the account that [`settle_leg`] books for `leg`
+    /// at its amount, found without settling it: a spot or PnL leg's
+    /// quantities, a perp reduction's closed units at the mark rounded up,
+    /// the very figures [`settle_leg`] books. For a leg [`settle_leg`]
+    /// accepts.
+    pub(super) fn value_and_cost(&self, leg: &UnifiedLeg) -> Result<(Quote, Option<Quote>)> {
+        let (book, terms) = (self.book, self.terms);
+        if leg.kind == LegKind::ReducePerp {
+            let p = usize::try_from(leg.position_index).ok().and_then(|i| self.account.positions.get(i)).ok_or(Error::UnknownPosition)?;
+            let (market, mark) = health::market_and_price(book.markets, book.prices, p.market_index)?;
+            return Ok((Quote::from_i128(market.notional_i128(i128::from(leg.amount), mark, Rounding::Ceil)?)?, None));
+        }
+        let q = quantities(book, terms, leg)?;
+        Ok((Quote::from_i128(q.value)?, Some(Quote::from_i128(q.cost)?)))
     }
-    let q = quantities(book, terms, leg)?;
-    Ok((Quote::from_i128(q.value)?, Some(Quote::from_i128(q.cost)?)))
 }
 
 /// A spot or PnL leg's two parts from `base` at any amount: the surplus
@@ -1365,31 +1338,32 @@ fn linear_crossing(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn size_reduce(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    leg: &UnifiedLeg,
-    max_amount: i64,
-    short: bool,
-    restoring: bool,
-) -> Result<LegSizing> {
-    let mut positions = [Position::default(); MAX_POSITIONS];
-    let mut index = [0usize; MAX_POSITIONS];
-    let equity = view_of(account, pool_index, book, None, &mut positions, &mut index)?;
-    let j = view_position(&index, equity.positions.len(), leg.position_index)?;
-    let exec = perp_limit_price(&equity, book, terms, j)?;
-    let mut weighted_positions = [Position::default(); MAX_POSITIONS];
-    let view = view_of(account, pool_index, book, Some(&terms.target), &mut weighted_positions, &mut index)?;
-    let c =
-        minimal_close(&view, book.markets, book.prices, &CloseRequest { position_index: j, execution_price: exec, target: terms.target })?;
-    let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
-    let leg = leg.with_amount(amount);
-    let settled = amount > 0 && (short || (restoring && c.status == CloseStatus::Restored));
-    let settlement = if settled { Some(settle_leg(account, pool_index, book, terms, &leg)?) } else { None };
-    Ok(LegSizing { status: c.status, leg, max_amount, settlement })
+impl LegScope<'_, '_> {
+    /// A perp reduction sized ([`LegScope::size_settling`] for
+    /// [`LegKind::ReducePerp`]): [`crate::minimal_close`] on the pool's
+    /// perp view at the target's level, at the limit price the unweighted
+    /// view gives.
+    fn size_reduce(&self, leg: &UnifiedLeg, max_amount: i64, short: bool, restoring: bool) -> Result<LegSizing> {
+        let (book, terms) = (self.book, self.terms);
+        let mut positions = [Position::default(); MAX_POSITIONS];
+        let mut index = [0usize; MAX_POSITIONS];
+        let equity = self.view_of(None, &mut positions, &mut index)?;
+        let j = view_position(&index, equity.positions.len(), leg.position_index)?;
+        let exec = perp_limit_price(&equity, book, terms, j)?;
+        let mut weighted_positions = [Position::default(); MAX_POSITIONS];
+        let view = self.view_of(Some(&terms.target), &mut weighted_positions, &mut index)?;
+        let c = minimal_close(
+            &view,
+            book.markets,
+            book.prices,
+            &CloseRequest { position_index: j, execution_price: exec, target: terms.target },
+        )?;
+        let amount = i64::try_from(i128::from(c.size_delta.0).checked_abs().ok_or(Error::Overflow)?).map_err(|_| Error::Overflow)?;
+        let leg = leg.with_amount(amount);
+        let settled = amount > 0 && (short || (restoring && c.status == CloseStatus::Restored));
+        let settlement = if settled { Some(self.settle(&leg)?) } else { None };
+        Ok(LegSizing { status: c.status, leg, max_amount, settlement })
+    }
 }
 
 #[cfg(test)]
@@ -1575,16 +1549,18 @@ mod tests {
         let positions = [PerpPosition::cross(0, Size(100), Quote(-9_600))];
         let account = UnifiedAccount { balances: &[], positions: &positions };
         let leg = UnifiedLeg::reduce_perp(0, 10);
+        let terms = terms();
+        let scope = LegScope { account: &account, pool_index: 0, book: &book, terms: &terms };
         let at = |shift: i128| {
-            let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, shift).unwrap();
+            let c = scope.perp_cash_shifted(&leg, shift).unwrap();
             (c.quote_delta, c.exec, c.at_mark, c.value)
         };
         // Bankruptcy quote 1,000 − ⌊400 × 50 / 500⌋ = 960: excess 40, the
         // fee 10 whole; the position keeps 990, its equity 390 (−10).
         assert_eq!(at(0), (990, 100, 1_000, 1_000));
-        let c = perp_cash_shifted(&account, 0, &book, &terms(), &leg, 0).unwrap();
+        let c = scope.perp_cash_shifted(&leg, 0).unwrap();
         assert_eq!(c.equity_change, -10);
-        assert_eq!(c.quote_delta, i128::from(settle_leg(&account, 0, &book, &terms(), &leg).unwrap().flows[1].account));
+        assert_eq!(c.quote_delta, i128::from(settle_leg(&account, 0, &book, &terms, &leg).unwrap().flows[1].account));
         // Equity 10: ⌊10 × 50 / 500⌋ = 1, quote 999, excess 1: fee 1.
         assert_eq!(at(-390), (999, 100, 1_000, 1_000));
         // Equity 0: quote 1,000, no room: fee 0.
@@ -1721,7 +1697,8 @@ mod tests {
             let positions = [PerpPosition::cross(0, Size(0), Quote(cash))];
             let account = UnifiedAccount { balances: &balances, positions: &positions };
             // (A scan of at most 20,000 amounts.)
-            let Ok(max) = max_amount(&account, 0, &book, &terms, &leg) else { return Ok(()) };
+            let scope = LegScope { account: &account, pool_index: 0, book: &book, terms: &terms };
+            let Ok(max) = scope.max_amount(&leg) else { return Ok(()) };
             if max > 20_000 {
                 return Ok(());
             }

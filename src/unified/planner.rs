@@ -212,7 +212,7 @@
 //! candidates. [`LegOrdering::Cheapest`] lets every leg compete.
 
 use super::health::UnifiedHealth;
-use super::legs::{target_surplus, AccountCopy, LegKind, LegSettlement, LegTerms, UnifiedLeg};
+use super::legs::{target_surplus, AccountCopy, LegKind, LegScope, LegSettlement, LegTerms, UnifiedLeg};
 use super::{MarginBook, UnifiedAccount};
 use crate::error::{Error, Result};
 use crate::num::{self, Quote};
@@ -339,38 +339,52 @@ fn tier_of(tiers: &[u32], index: u32) -> u32 {
     usize::try_from(index).ok().and_then(|i| tiers.get(i)).copied().unwrap_or(0)
 }
 
-/// Every candidate leg of the pool (amount 0), handed to `visit`.
-fn each_candidate(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    visit: &mut dyn FnMut(UnifiedLeg) -> Result<()>,
-) -> Result<()> {
-    let pool = account.pool(pool_index)?;
-    for (i, p) in pool.members() {
-        if p.size.0 != 0 {
-            visit(UnifiedLeg::reduce_perp(u32::try_from(i).map_err(|_| Error::UnknownPosition)?, 0))?;
-        }
-    }
-    for borrow in pool.balances.iter().filter(|b| b.amount < 0) {
-        for deposit in pool.balances.iter().filter(|b| b.amount > 0 && b.asset_index != borrow.asset_index) {
-            visit(UnifiedLeg::swap(borrow.asset_index, deposit.asset_index, 0))?;
-        }
-    }
-    for (i, p) in pool.members() {
-        let at = u32::try_from(i).map_err(|_| Error::UnknownPosition)?;
-        let equity = crate::health::stored_position_terms(&p.position(), book.markets, book.prices)?.equity;
-        if equity > 0 {
-            for borrow in pool.balances.iter().filter(|b| b.amount < 0) {
-                visit(UnifiedLeg::pnl_for_liability(at, borrow.asset_index, 0))?;
-            }
-        } else if equity < 0 {
-            for deposit in pool.balances.iter().filter(|b| b.amount > 0) {
-                visit(UnifiedLeg::deposit_for_loss(at, deposit.asset_index, 0))?;
+/// One step of the planner (a step of the greedy path or a trial of the
+/// trim, see the module docs): the candidate legs sized on the account it
+/// reaches, whose pool's surplus over the target is `surplus`, and judged
+/// under `objective`.
+#[derive(Clone, Copy)]
+struct Step<'s> {
+    /// The pool on the account the step reaches.
+    legs: LegScope<'s, 's>,
+    /// What the plan minimises.
+    objective: PlanObjective,
+    /// The tiers of [`LegOrdering::ByTier`].
+    tiers: &'s LiquidationTiers<'s>,
+    /// The pool's surplus over the target on that account.
+    surplus: i128,
+}
+
+impl Step<'_> {
+    /// Every candidate leg of the pool (amount 0), handed to `visit`.
+    fn each_candidate(&self, visit: &mut dyn FnMut(UnifiedLeg) -> Result<()>) -> Result<()> {
+        let (account, book) = (self.legs.account, self.legs.book);
+        let pool = account.pool(self.legs.pool_index)?;
+        for (i, p) in pool.members() {
+            if p.size.0 != 0 {
+                visit(UnifiedLeg::reduce_perp(u32::try_from(i).map_err(|_| Error::UnknownPosition)?, 0))?;
             }
         }
+        for borrow in pool.balances.iter().filter(|b| b.amount < 0) {
+            for deposit in pool.balances.iter().filter(|b| b.amount > 0 && b.asset_index != borrow.asset_index) {
+                visit(UnifiedLeg::swap(borrow.asset_index, deposit.asset_index, 0))?;
+            }
+        }
+        for (i, p) in pool.members() {
+            let at = u32::try_from(i).map_err(|_| Error::UnknownPosition)?;
+            let equity = crate::health::stored_position_terms(&p.position(), book.markets, book.prices)?.equity;
+            if equity > 0 {
+                for borrow in pool.balances.iter().filter(|b| b.amount < 0) {
+                    visit(UnifiedLeg::pnl_for_liability(at, borrow.asset_index, 0))?;
+                }
+            } else if equity < 0 {
+                for deposit in pool.balances.iter().filter(|b| b.amount > 0) {
+                    visit(UnifiedLeg::deposit_for_loss(at, deposit.asset_index, 0))?;
+                }
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The tier a leg relieves: the liability asset's, or the perp market's
@@ -426,7 +440,7 @@ pub fn plan_unified_liquidation_within(
 ) -> Result<UnifiedPlan> {
     let units = if search_budget_units == 0 { DEFAULT_SEARCH_BUDGET } else { search_budget_units };
     let budget = usize::try_from(units).unwrap_or(usize::MAX);
-    let ctx = Ctx { account, pool_index, book, terms, objective, tiers, budget };
+    let ctx = Ctx { legs: LegScope { account, pool_index, book, terms }, objective, tiers, budget };
     // Every leg competing, the greedy path is also walked with the tokens
     // first and with the perps first: a perp's fill depends on the equity
     // the other legs leave (its fee is capped above the bankruptcy quote),
@@ -458,7 +472,7 @@ pub fn plan_unified_liquidation_within(
         leg_count: draft.count,
         value_liquidated: Quote::from_i128(totals.value)?,
         cost_to_account: Quote::from_i128(totals.cost)?,
-        health_after: super::legs::pool_health_of(&after.account(), pool_index, book)?,
+        health_after: ctx.legs.on(&after.account()).health()?,
         proven_least,
     })
 }
@@ -496,32 +510,44 @@ struct Totals {
 
 /// What every step of the planner shares.
 struct Ctx<'c, 'a> {
-    account: &'c UnifiedAccount<'a>,
-    pool_index: usize,
-    book: &'c MarginBook<'a>,
-    terms: &'c LegTerms<'a>,
+    /// The pool planned, on the account as it is (before any leg).
+    legs: LegScope<'c, 'a>,
+    /// What the plan minimises.
     objective: PlanObjective,
+    /// The tiers of [`LegOrdering::ByTier`].
     tiers: &'c LiquidationTiers<'a>,
     /// Work units of the exact search, for each of its orders.
     budget: usize,
 }
 
+impl<'c, 'a> Ctx<'c, 'a> {
+    /// The step on `account` (the planned account with legs applied): the
+    /// same pool, book, terms, objective and tiers, and the pool's surplus
+    /// over the target there.
+    fn step<'s>(&'s self, account: &'s UnifiedAccount<'s>) -> Result<Step<'s>>
+    where
+        'c: 's,
+    {
+        let legs = self.legs.on(account);
+        Ok(Step { legs, objective: self.objective, tiers: self.tiers, surplus: legs.surplus()? })
+    }
+}
+
 impl Ctx<'_, '_> {
     /// The greedy path (see the module docs) under `ordering`.
     fn greedy(&self, ordering: LegOrdering) -> Result<Draft> {
-        let mut copy = AccountCopy::of(self.account)?;
+        let mut copy = AccountCopy::of(self.legs.account)?;
         let mut draft = Draft { legs: [UnifiedLeg::default(); MAX_PLAN_LEGS], count: 0, status: CloseStatus::Infeasible, measure: 0 };
         // The cheapest way found to finish: (greedy legs kept, finisher, total).
         let mut finish: Option<(usize, Candidate, i128)> = None;
         loop {
             let current = copy.account();
-            let surplus = target_surplus(&super::legs::pool_health_of(&current, self.pool_index, self.book)?, &self.terms.target)?;
-            if surplus >= 0 {
+            let step = self.step(&current)?;
+            if step.surplus >= 0 {
                 draft.status = if draft.count == 0 { CloseStatus::AlreadySafe } else { CloseStatus::Restored };
                 return Ok(draft);
             }
-            let (finisher, best) =
-                best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, false)?;
+            let (finisher, best) = step.best_candidates(ordering, false)?;
             if let Some(f) = finisher {
                 let total = num::add(draft.measure, f.measure)?;
                 if finish.map_or(true, |(_, _, t)| total < t) {
@@ -555,14 +581,14 @@ impl Ctx<'_, '_> {
     /// the account after them; `None` when a leg is refused on the account
     /// the earlier ones leave.
     fn replay(&self, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
-        self.replay_after(Totals::default(), AccountCopy::of(self.account)?, legs)
+        self.replay_after(Totals::default(), AccountCopy::of(self.legs.account)?, legs)
     }
 
     /// [`Ctx::replay`] from `totals` and `copy` (what legs before `legs`
     /// left).
     fn replay_after(&self, mut totals: Totals, mut copy: AccountCopy, legs: &[UnifiedLeg]) -> Result<Option<(Totals, AccountCopy)>> {
         for leg in legs {
-            let Ok(s) = super::legs::settle_leg(&copy.account(), self.pool_index, self.book, self.terms, leg) else { return Ok(None) };
+            let Ok(s) = self.legs.on(&copy.account()).settle(leg) else { return Ok(None) };
             totals.value = num::add(totals.value, i128::from(s.value_liquidated.0))?;
             totals.cost = num::add(totals.cost, i128::from(s.cost_to_account.0))?;
             totals.measure = num::add(totals.measure, measure(&s, self.objective))?;
@@ -644,12 +670,11 @@ impl Ctx<'_, '_> {
         let Some((totals, copy)) = settled else { return Ok(None) };
         let spent = totals.measure;
         let current = copy.account();
-        let surplus = target_surplus(&super::legs::pool_health_of(&current, self.pool_index, self.book)?, &self.terms.target)?;
-        if surplus >= 0 {
+        let step = self.step(&current)?;
+        if step.surplus >= 0 {
             return Ok(Some(Draft { legs, count: n, status: CloseStatus::Restored, measure: spent }));
         }
-        let (finisher, _) =
-            best_candidates(&current, self.pool_index, self.book, self.terms, self.objective, ordering, self.tiers, surplus, true)?;
+        let (finisher, _) = step.best_candidates(ordering, true)?;
         let Some(f) = finisher else { return Ok(None) };
         // A plan holds at most `MAX_PLAN_LEGS` legs.
         let Some(slot) = legs.get_mut(n) else { return Ok(None) };
@@ -687,7 +712,7 @@ impl Ctx<'_, '_> {
             }
             None => overflow = true,
         };
-        let pool = self.account.pool(self.pool_index)?;
+        let pool = self.legs.account.pool(self.legs.pool_index)?;
         // Perp reductions first (the search applies them before every
         // spot or PnL leg), then every spot and PnL leg of the pool,
         // whatever the sign of a position's PnL now (a perp reduction's fee
@@ -718,7 +743,7 @@ impl Ctx<'_, '_> {
         if overflow {
             return Ok(None);
         }
-        let start = target_surplus(&super::legs::pool_health_of(self.account, self.pool_index, self.book)?, &self.terms.target)?;
+        let start = self.legs.surplus()?;
         let restored = incumbent.status == CloseStatus::Restored;
         // The perps first, then (when the pool has both kinds of legs) the
         // perps last, each with a budget of its own; the second starts from
@@ -759,12 +784,12 @@ impl Ctx<'_, '_> {
                 perps_last: perps_last && !defer,
                 defer,
                 pending: None,
-                copy: AccountCopy::of(self.account)?,
+                copy: AccountCopy::of(self.legs.account)?,
                 chosen: [0; MAX_PLAN_LEGS],
                 best,
                 found: None,
                 left: self.budget,
-                token_root: AccountCopy::of(self.account)?,
+                token_root: AccountCopy::of(self.legs.account)?,
                 rates: carried.filter(|_| defer).map_or([Rate::default(); MAX_PLAN_LEGS], |c| c.0),
                 rated: carried.filter(|_| defer).map_or([0; MAX_PLAN_LEGS], |c| c.1),
                 perp_gain_ub: [0; PERP_POINTS],
@@ -808,7 +833,7 @@ impl Ctx<'_, '_> {
         let Some((totals, after)) = self.replay(draft.legs.get(..draft.count).ok_or(Error::BufferTooSmall)?)? else {
             return Ok(Some((*incumbent, false)));
         };
-        let surplus = target_surplus(&super::legs::pool_health_of(&after.account(), self.pool_index, self.book)?, &self.terms.target)?;
+        let surplus = self.legs.on(&after.account()).surplus()?;
         if surplus < 0 || totals.measure != best {
             return Ok(Some((*incumbent, false)));
         }
@@ -830,7 +855,7 @@ impl Ctx<'_, '_> {
         let budget = i128::try_from(self.budget).unwrap_or(i128::MAX);
         let mut units: i128 = 0;
         for leg in tokens {
-            let max = super::legs::leg_max_amount(self.account, self.pool_index, self.book, self.terms, leg).unwrap_or(0);
+            let max = self.legs.max_amount(leg).unwrap_or(0);
             units = units.saturating_add(max.max(0));
             if units >= budget {
                 return true;
@@ -1123,9 +1148,10 @@ impl Search<'_, '_, '_> {
         let leg = self.legs.first().copied().ok_or(Error::OutOfRange)?;
         let (ctx, copy) = (self.ctx, self.copy);
         let account = copy.account();
+        let on = ctx.legs.on(&account);
         let Some(p) = usize::try_from(leg.position_index).ok().and_then(|i| account.positions.get(i)) else { return Ok(false) };
-        let (market, _) = crate::health::market_and_price(ctx.book.markets, ctx.book.prices, p.market_index)?;
-        let equity = crate::health::stored_position_terms(&p.position(), ctx.book.markets, ctx.book.prices)?.equity;
+        let (market, _) = crate::health::market_and_price(on.book.markets, on.book.prices, p.market_index)?;
+        let equity = crate::health::stored_position_terms(&p.position(), on.book.markets, on.book.prices)?.equity;
         // The most the other legs can raise the equity: 2 each.
         let rise = num::mul(2, i128::try_from(hi.saturating_sub(lo)).map_err(|_| Error::Overflow)?)?;
         let max = self.max_of(0)?;
@@ -1133,9 +1159,8 @@ impl Search<'_, '_, '_> {
         {
             return Ok(false);
         }
-        let shifted = |amount: i64, shift: i128| -> Option<super::legs::PerpCash> {
-            super::legs::perp_cash_shifted(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount), shift).ok()
-        };
+        let shifted =
+            |amount: i64, shift: i128| -> Option<super::legs::PerpCash> { on.perp_cash_shifted(&leg.with_amount(amount), shift).ok() };
         let shift = num::sub(0, drop)?;
         // The limit price is the whole position's, whatever the amount: the
         // same at the lowest and highest equity, it is the same between.
@@ -1166,10 +1191,10 @@ impl Search<'_, '_, '_> {
             if dominated {
                 continue;
             }
-            let Ok(s) = super::legs::settle_leg(&account, ctx.pool_index, ctx.book, ctx.terms, &leg.with_amount(amount)) else {
+            let Ok(s) = on.settle(&leg.with_amount(amount)) else {
                 return Ok(false);
             };
-            let at_root = num::sub(target_surplus(&s.health_after, &ctx.terms.target)?, start)?;
+            let at_root = num::sub(target_surplus(&s.health_after, &on.terms.target)?, start)?;
             let gain = num::add(num::sub(num::add(at_root, low.quote_delta)?, root.quote_delta)?, 1)?;
             let m = match ctx.objective {
                 PlanObjective::LeastValue => root.value,
@@ -1202,11 +1227,8 @@ impl Search<'_, '_, '_> {
         }
         let (s, low) = {
             let account = self.copy.account();
-            let (pool, book, terms) = (self.ctx.pool_index, self.ctx.book, self.ctx.terms);
-            match (
-                super::legs::settle_leg(&account, pool, book, terms, &leg),
-                super::legs::perp_cash_shifted(&account, pool, book, terms, &leg, num::sub(0, drop)?),
-            ) {
+            let on = self.ctx.legs.on(&account);
+            match (on.settle(&leg), on.perp_cash_shifted(&leg, num::sub(0, drop)?)) {
                 (Ok(s), Ok(low)) => (s, low),
                 // Refused on the account the other legs left: not the
                 // plan's error; the search stops unfinished (not proven).
@@ -1217,7 +1239,7 @@ impl Search<'_, '_, '_> {
             }
         };
         let total = num::add(num::sub(spent, bound)?, measure(&s, self.ctx.objective))?;
-        let after = target_surplus(&s.health_after, &self.ctx.terms.target)?;
+        let after = target_surplus(&s.health_after, &self.ctx.legs.terms.target)?;
         if after >= 0 {
             self.restores(total);
             if self.ctx.objective == PlanObjective::LeastValue {
@@ -1262,8 +1284,7 @@ impl Search<'_, '_, '_> {
     /// every amount).
     fn max_of(&self, d: usize) -> Result<i64> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
-        let account = self.copy.account();
-        let max = super::legs::leg_max_amount(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg).unwrap_or(0);
+        let max = self.ctx.legs.on(&self.copy.account()).max_amount(&leg).unwrap_or(0);
         i64::try_from(max).map_err(|_| Error::Overflow)
     }
 
@@ -1327,10 +1348,7 @@ impl Search<'_, '_, '_> {
             if !self.spend() {
                 return Ok(());
             }
-            let settled = {
-                let account = self.copy.account();
-                super::legs::settle_leg(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg.with_amount(amount))
-            };
+            let settled = self.ctx.legs.on(&self.copy.account()).settle(&leg.with_amount(amount));
             let s = match settled {
                 Ok(s) => s,
                 // The perps last, on an account the spot and PnL legs
@@ -1343,7 +1361,7 @@ impl Search<'_, '_, '_> {
                 Err(e) => return Err(e),
             };
             let total = num::add(spent, measure(&s, self.ctx.objective))?;
-            let after = target_surplus(&s.health_after, &self.ctx.terms.target)?;
+            let after = target_surplus(&s.health_after, &self.ctx.legs.terms.target)?;
             if total >= self.best {
                 if monotone {
                     break;
@@ -1379,7 +1397,7 @@ impl Search<'_, '_, '_> {
     /// [`super::size_leg`]'s on the copy.
     fn finish_by_sizing(&mut self, d: usize, surplus: i128, spent: i128) -> Result<bool> {
         for asset in self.assets_of(d) {
-            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.book, asset)? {
+            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.legs.book, asset)? {
                 return Ok(false);
             }
         }
@@ -1389,9 +1407,7 @@ impl Search<'_, '_, '_> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
         // A leg that does not fit the copy (a PnL leg on the wrong side):
         // the scan finds no amount.
-        let Ok(sized) =
-            super::legs::size_leg_from(&self.copy.account(), self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg, surplus, true)
-        else {
+        let Ok(sized) = self.ctx.legs.on(&self.copy.account()).size_from(&leg, surplus, true) else {
             return Ok(false);
         };
         match (sized.status, sized.settlement) {
@@ -1449,11 +1465,11 @@ impl Search<'_, '_, '_> {
     }
 
     /// Leg `d`'s least amount that restores from `surplus` (the deferred
-    /// perp's gain bound in it), as [`super::legs::least_amount_from`];
+    /// perp's gain bound in it), as [`LegScope::least_amount_from`];
     /// `None` (not known) when a balance term of the leg has a size term.
     fn least_with_bound(&mut self, d: usize, surplus: i128) -> Result<Option<Option<i64>>> {
         for asset in self.assets_of(d) {
-            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.book, asset)? {
+            if asset != NO_ASSET && !super::legs::linear_term(self.ctx.legs.book, asset)? {
                 return Ok(None);
             }
         }
@@ -1461,15 +1477,13 @@ impl Search<'_, '_, '_> {
             return Ok(Some(None));
         }
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
-        let account = self.copy.account();
-        Ok(super::legs::least_amount_from(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg, surplus).unwrap_or(None))
+        Ok(self.ctx.legs.on(&self.copy.account()).least_amount_from(&leg, surplus).unwrap_or(None))
     }
 
     /// The effect of spot or PnL leg `d` at `amount` on the copy.
     fn effect(&mut self, d: usize, amount: i64) -> Result<super::legs::TokenEffect> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?.with_amount(amount);
-        let account = self.copy.account();
-        super::legs::token_leg_effect(&account, self.ctx.pool_index, self.ctx.book, self.ctx.terms, &leg, &mut self.memo)
+        self.ctx.legs.on(&self.copy.account()).token_effect(&leg, &mut self.memo)
     }
 
     /// The assets whose balance term leg `d` moves.
@@ -1588,11 +1602,11 @@ impl Search<'_, '_, '_> {
                 }
                 let k = (j..self.count).filter(|&i| live(i) && self.assets_of(i).contains(&asset)).count();
                 let k = i128::try_from(k).map_err(|_| Error::Overflow)?;
-                let shifted = held(&node, self.ctx.pool_index, asset)? != held(&root, self.ctx.pool_index, asset)?;
+                let shifted = held(&node, self.ctx.legs.pool_index, asset)? != held(&root, self.ctx.legs.pool_index, asset)?;
                 if k < 2 && !shifted {
                     continue;
                 }
-                if !super::legs::linear_term(self.ctx.book, asset)? {
+                if !super::legs::linear_term(self.ctx.legs.book, asset)? {
                     return Ok(Some(0));
                 }
                 slack = num::add(slack, num::add(num::sub(k, 1)?, if shifted { k } else { 0 })?)?;
@@ -1737,255 +1751,208 @@ impl Search<'_, '_, '_> {
 /// No asset (a leg that moves one balance only).
 const NO_ASSET: u32 = u32::MAX;
 
-/// The cheapest leg that restores on its own, and the most efficient leg
-/// used in full that improves the pool. `finisher_only` (under
-/// [`LegOrdering::Cheapest`], where the finisher is the cheapest leg that
-/// restores of all, whatever the others do): the legs that cannot restore
-/// are not settled, and no most efficient leg is returned.
-#[allow(clippy::too_many_arguments)]
-fn best_candidates(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    objective: PlanObjective,
-    ordering: LegOrdering,
-    tiers: &LiquidationTiers<'_>,
-    surplus: i128,
-    finisher_only: bool,
-) -> Result<(Option<Candidate>, Option<Candidate>)> {
-    if finisher_only && matches!(ordering, LegOrdering::PerpsFirst | LegOrdering::TokensFirst) {
-        let finisher = class_finisher(account, pool_index, book, terms, objective, ordering, surplus)?;
-        return Ok((finisher, None));
-    }
-    if finisher_only && ordering == LegOrdering::Cheapest {
-        let (finisher, _) = cheapest_finisher(account, pool_index, book, terms, objective, surplus, &|_| true)?;
-        return Ok((finisher, None));
-    }
-    let short = !(finisher_only && ordering == LegOrdering::Cheapest);
-    // One pass over the candidates, each evaluated once: the cheapest
-    // finisher and the most efficient leg of each class the ordering may
-    // pick from (perps and tokens apart; the riskiest tier seen so far).
-    let (mut perps, mut tokens, mut all, mut tier) = (Pick::default(), Pick::default(), Pick::default(), Pick::default());
-    let mut top_tier: Option<u32> = None;
-    each_candidate(account, pool_index, book, &mut |leg| {
-        let Some(c) = evaluate(account, pool_index, book, terms, objective, surplus, leg, short)? else { return Ok(()) };
-        all.offer(c);
-        if leg.kind == LegKind::ReducePerp {
-            perps.offer(c);
-        } else {
-            tokens.offer(c);
+impl Step<'_> {
+    /// The cheapest leg that restores on its own, and the most efficient
+    /// leg used in full that improves the pool. `finisher_only` (under
+    /// [`LegOrdering::Cheapest`], where the finisher is the cheapest leg
+    /// that restores of all, whatever the others do): the legs that cannot
+    /// restore are not settled, and no most efficient leg is returned.
+    fn best_candidates(&self, ordering: LegOrdering, finisher_only: bool) -> Result<(Option<Candidate>, Option<Candidate>)> {
+        if finisher_only && matches!(ordering, LegOrdering::PerpsFirst | LegOrdering::TokensFirst) {
+            let finisher = self.class_finisher(ordering)?;
+            return Ok((finisher, None));
         }
-        if ordering == LegOrdering::ByTier {
-            let t = leg_tier(&c.leg, account, tiers);
-            if top_tier.map_or(true, |top| t > top) {
-                top_tier = Some(t);
-                tier = Pick::default();
-            }
-            if top_tier == Some(t) {
-                tier.offer(c);
-            }
+        if finisher_only && ordering == LegOrdering::Cheapest {
+            let (finisher, _) = self.cheapest_finisher(&|_| true)?;
+            return Ok((finisher, None));
         }
-        Ok(())
-    })?;
-    let chosen = match ordering {
-        LegOrdering::Cheapest => all,
-        LegOrdering::PerpsFirst if perps.any() => perps,
-        LegOrdering::TokensFirst if tokens.any() => tokens,
-        LegOrdering::ByTier => tier,
-        LegOrdering::PerpsFirst | LegOrdering::TokensFirst => all,
-    };
-    let (finisher, best) = (chosen.finisher, chosen.best);
-    Ok((finisher, best))
-}
-
-/// [`best_candidates`]' finisher under [`LegOrdering::PerpsFirst`] or
-/// [`LegOrdering::TokensFirst`] (`first`: the class that goes first),
-/// without settling what cannot change it (see the module docs, *What a
-/// step sizes*). The ordering picks from the first class when one of its
-/// legs helps, restoring or in full, else from every leg; only the
-/// finisher is wanted. So every leg is sized once without settling a leg
-/// that cannot restore (a restoring leg is sized and settled exactly as
-/// before): the first class's cheapest finisher, when it has one, is the
-/// answer; else the first class is chosen, with no finisher, when one of
-/// its legs that does not restore helps in full, which a second pass
-/// settles only for those legs and only until one helps; else the
-/// cheapest finisher of all. Each `Pick` sees the same restoring legs in
-/// the same order as in the one pass, so the finisher is the same.
-#[allow(clippy::too_many_arguments)]
-fn class_finisher(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    objective: PlanObjective,
-    ordering: LegOrdering,
-    surplus: i128,
-) -> Result<Option<Candidate>> {
-    let perps_first = ordering == LegOrdering::PerpsFirst;
-    let first = |leg: &UnifiedLeg| (leg.kind == LegKind::ReducePerp) == perps_first;
-    let finisher_of = |of_first: bool| -> Result<(Pick, bool)> {
-        let (finisher, unsettled) =
-            cheapest_finisher(account, pool_index, book, terms, objective, surplus, &|leg: &UnifiedLeg| first(leg) == of_first)?;
-        Ok((Pick { finisher, best: None }, unsettled))
-    };
-    let (class, unsettled) = finisher_of(true)?;
-    if class.finisher.is_some() {
-        return Ok(class.finisher);
-    }
-    if unsettled {
-        let mut helps = false;
-        each_candidate(account, pool_index, book, &mut |leg| {
-            if !helps && first(&leg) {
-                helps = evaluate(account, pool_index, book, terms, objective, surplus, leg, true)?.is_some();
+        let short = !(finisher_only && ordering == LegOrdering::Cheapest);
+        // One pass over the candidates, each evaluated once: the cheapest
+        // finisher and the most efficient leg of each class the ordering may
+        // pick from (perps and tokens apart; the riskiest tier seen so far).
+        let (mut perps, mut tokens, mut all, mut tier) = (Pick::default(), Pick::default(), Pick::default(), Pick::default());
+        let mut top_tier: Option<u32> = None;
+        self.each_candidate(&mut |leg| {
+            let Some(c) = self.evaluate(leg, short)? else { return Ok(()) };
+            all.offer(c);
+            if leg.kind == LegKind::ReducePerp {
+                perps.offer(c);
+            } else {
+                tokens.offer(c);
+            }
+            if ordering == LegOrdering::ByTier {
+                let t = leg_tier(&c.leg, self.legs.account, self.tiers);
+                if top_tier.map_or(true, |top| t > top) {
+                    top_tier = Some(t);
+                    tier = Pick::default();
+                }
+                if top_tier == Some(t) {
+                    tier.offer(c);
+                }
             }
             Ok(())
         })?;
-        if helps {
-            return Ok(None);
-        }
+        let chosen = match ordering {
+            LegOrdering::Cheapest => all,
+            LegOrdering::PerpsFirst if perps.any() => perps,
+            LegOrdering::TokensFirst if tokens.any() => tokens,
+            LegOrdering::ByTier => tier,
+            LegOrdering::PerpsFirst | LegOrdering::TokensFirst => all,
+        };
+        let (finisher, best) = (chosen.finisher, chosen.best);
+        Ok((finisher, best))
     }
-    // No leg of the first class restores: the cheapest finisher of all is
-    // the other class's.
-    Ok(finisher_of(false)?.0.finisher)
+
+    /// [`Step::best_candidates`]' finisher under [`LegOrdering::PerpsFirst`]
+    /// or [`LegOrdering::TokensFirst`] (`first`: the class that goes
+    /// first), without settling what cannot change it (see the module
+    /// docs, *What a step sizes*). The ordering picks from the first class
+    /// when one of its legs helps, restoring or in full, else from every
+    /// leg; only the finisher is wanted. So every leg is sized once without
+    /// settling a leg that cannot restore (a restoring leg is sized and
+    /// settled exactly as before): the first class's cheapest finisher,
+    /// when it has one, is the answer; else the first class is chosen, with
+    /// no finisher, when one of its legs that does not restore helps in
+    /// full, which a second pass settles only for those legs and only until
+    /// one helps; else the cheapest finisher of all. Each `Pick` sees the
+    /// same restoring legs in the same order as in the one pass, so the
+    /// finisher is the same.
+    fn class_finisher(&self, ordering: LegOrdering) -> Result<Option<Candidate>> {
+        let perps_first = ordering == LegOrdering::PerpsFirst;
+        let first = |leg: &UnifiedLeg| (leg.kind == LegKind::ReducePerp) == perps_first;
+        let finisher_of = |of_first: bool| -> Result<(Pick, bool)> {
+            let (finisher, unsettled) = self.cheapest_finisher(&|leg: &UnifiedLeg| first(leg) == of_first)?;
+            Ok((Pick { finisher, best: None }, unsettled))
+        };
+        let (class, unsettled) = finisher_of(true)?;
+        if class.finisher.is_some() {
+            return Ok(class.finisher);
+        }
+        if unsettled {
+            let mut helps = false;
+            self.each_candidate(&mut |leg| {
+                if !helps && first(&leg) {
+                    helps = self.evaluate(leg, true)?.is_some();
+                }
+                Ok(())
+            })?;
+            if helps {
+                return Ok(None);
+            }
+        }
+        // No leg of the first class restores: the cheapest finisher of all is
+        // the other class's.
+        Ok(finisher_of(false)?.0.finisher)
+    }
 }
 
-/// Most legs that restore whose settlement [`cheapest_finisher`] puts
-/// off (past it, a leg is settled at once).
+/// Most legs that restore whose settlement [`Step::cheapest_finisher`]
+/// puts off (past it, a leg is settled at once).
 const DEFERRED_FINISHERS: usize = 64;
 
-/// The cheapest leg that restores on its own among the candidates that
-/// `wanted` keeps, the same as offering each (evaluated with `short`
-/// false) to a [`Pick`] in turn, and whether one of them did not restore
-/// (or did not help). Every leg is sized without settling it; a leg that
-/// restores has its measure from [`super::legs::leg_value_and_cost`] (the
-/// figures its settlement books), and the legs are then settled in the
-/// order of their measures (ties: in the candidates' order, as a `Pick`
-/// keeps the earlier) until one helps: that one is the `Pick`'s finisher,
-/// every leg before it in that order having been judged as the `Pick`
-/// judges it, and every leg after it being no cheaper. A leg whose measure
-/// needs its settlement (a perp reduction's cost) is settled at once.
-fn cheapest_finisher(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    objective: PlanObjective,
-    surplus: i128,
-    wanted: &dyn Fn(&UnifiedLeg) -> bool,
-) -> Result<(Option<Candidate>, bool)> {
-    // (measure, order, leg, still to settle) of each deferred leg.
-    let mut deferred = [(0i128, 0usize, UnifiedLeg::default(), false); DEFERRED_FINISHERS];
-    let mut count = 0usize;
-    let mut settled: Option<(Candidate, usize)> = None;
-    let mut unsettled = false;
-    let mut order = 0usize;
-    each_candidate(account, pool_index, book, &mut |leg| {
-        if !wanted(&leg) {
-            return Ok(());
-        }
-        order = order.saturating_add(1);
-        let sized = super::legs::size_leg_unsettled(account, pool_index, book, terms, &leg, surplus)?;
-        if sized.status != CloseStatus::Restored || sized.leg.amount <= 0 {
-            unsettled = true;
-            return Ok(());
-        }
-        let known = match super::legs::leg_value_and_cost(account, book, terms, &sized.leg) {
-            Ok((value, cost)) => match objective {
-                PlanObjective::LeastValue => Some(i128::from(value.0)),
-                PlanObjective::LeastCost => cost.map(|c| i128::from(c.0.max(0))),
-            },
-            Err(_) => None,
-        };
-        match (known, deferred.get_mut(count)) {
-            (Some(m), Some(slot)) => {
-                *slot = (m, order, sized.leg, true);
-                count = count.saturating_add(1);
+impl Step<'_> {
+    /// The cheapest leg that restores on its own among the candidates that
+    /// `wanted` keeps, the same as offering each (evaluated with `short`
+    /// false) to a [`Pick`] in turn, and whether one of them did not
+    /// restore (or did not help). Every leg is sized without settling it; a
+    /// leg that restores has its measure from [`LegScope::value_and_cost`]
+    /// (the figures its settlement books), and the legs are then settled in
+    /// the order of their measures (ties: in the candidates' order, as a
+    /// `Pick` keeps the earlier) until one helps: that one is the `Pick`'s
+    /// finisher, every leg before it in that order having been judged as
+    /// the `Pick` judges it, and every leg after it being no cheaper. A leg
+    /// whose measure needs its settlement (a perp reduction's cost) is
+    /// settled at once.
+    fn cheapest_finisher(&self, wanted: &dyn Fn(&UnifiedLeg) -> bool) -> Result<(Option<Candidate>, bool)> {
+        // (measure, order, leg, still to settle) of each deferred leg.
+        let mut deferred = [(0i128, 0usize, UnifiedLeg::default(), false); DEFERRED_FINISHERS];
+        let mut count = 0usize;
+        let mut settled: Option<(Candidate, usize)> = None;
+        let mut unsettled = false;
+        let mut order = 0usize;
+        self.each_candidate(&mut |leg| {
+            if !wanted(&leg) {
+                return Ok(());
             }
-            _ => match settle_candidate(account, pool_index, book, terms, objective, surplus, sized.leg)? {
-                Some(c) => {
-                    if settled.map_or(true, |(f, _)| c.measure < f.measure) {
-                        settled = Some((c, order));
+            order = order.saturating_add(1);
+            let sized = self.legs.size_unsettled(&leg, self.surplus)?;
+            if sized.status != CloseStatus::Restored || sized.leg.amount <= 0 {
+                unsettled = true;
+                return Ok(());
+            }
+            let known = match self.legs.value_and_cost(&sized.leg) {
+                Ok((value, cost)) => match self.objective {
+                    PlanObjective::LeastValue => Some(i128::from(value.0)),
+                    PlanObjective::LeastCost => cost.map(|c| i128::from(c.0.max(0))),
+                },
+                Err(_) => None,
+            };
+            match (known, deferred.get_mut(count)) {
+                (Some(m), Some(slot)) => {
+                    *slot = (m, order, sized.leg, true);
+                    count = count.saturating_add(1);
+                }
+                _ => match self.settle_candidate(sized.leg)? {
+                    Some(c) => {
+                        if settled.map_or(true, |(f, _)| c.measure < f.measure) {
+                            settled = Some((c, order));
+                        }
                     }
+                    None => unsettled = true,
+                },
+            }
+            Ok(())
+        })?;
+        loop {
+            // The cheapest deferred leg left, earlier first on ties; none when
+            // the one settled already is cheaper (or as cheap and earlier).
+            let beats = |m: i128, o: usize| settled.map_or(true, |(f, fo)| (m, o) < (f.measure, fo));
+            let mut next: Option<usize> = None;
+            for (i, &(m, o, _, open)) in deferred.iter().take(count).enumerate() {
+                if open && beats(m, o) && next.and_then(|j| deferred.get(j)).map_or(true, |&(nm, no, _, _)| (m, o) < (nm, no)) {
+                    next = Some(i);
+                }
+            }
+            let Some(entry) = next.and_then(|i| deferred.get_mut(i)) else { break };
+            entry.3 = false;
+            let (o, leg) = (entry.1, entry.2);
+            match self.settle_candidate(leg)? {
+                Some(c) => {
+                    settled = Some((c, o));
+                    break;
                 }
                 None => unsettled = true,
-            },
-        }
-        Ok(())
-    })?;
-    loop {
-        // The cheapest deferred leg left, earlier first on ties; none when
-        // the one settled already is cheaper (or as cheap and earlier).
-        let beats = |m: i128, o: usize| settled.map_or(true, |(f, fo)| (m, o) < (f.measure, fo));
-        let mut next: Option<usize> = None;
-        for (i, &(m, o, _, open)) in deferred.iter().take(count).enumerate() {
-            if open && beats(m, o) && next.and_then(|j| deferred.get(j)).map_or(true, |&(nm, no, _, _)| (m, o) < (nm, no)) {
-                next = Some(i);
             }
         }
-        let Some(entry) = next.and_then(|i| deferred.get_mut(i)) else { break };
-        entry.3 = false;
-        let (o, leg) = (entry.1, entry.2);
-        match settle_candidate(account, pool_index, book, terms, objective, surplus, leg)? {
-            Some(c) => {
-                settled = Some((c, o));
-                break;
-            }
-            None => unsettled = true,
+        Ok((settled.map(|(c, _)| c), unsettled))
+    }
+
+    /// A sized leg that restores, settled and judged as [`Step::evaluate`]
+    /// judges it.
+    fn settle_candidate(&self, leg: UnifiedLeg) -> Result<Option<Candidate>> {
+        let settlement = self.legs.settle(&leg)?;
+        self.judge(leg, settlement, true)
+    }
+
+    /// The candidate's least restoring leg, or (`short`) its full leg when
+    /// it cannot restore alone but improves the pool; `None` when it does
+    /// neither.
+    fn evaluate(&self, leg: UnifiedLeg, short: bool) -> Result<Option<Candidate>> {
+        let sized = self.legs.size_from(&leg, self.surplus, short)?;
+        let Some(settlement) = sized.settlement else { return Ok(None) };
+        self.judge(sized.leg, settlement, sized.status == CloseStatus::Restored)
+    }
+
+    /// A settled leg as a candidate: its gain over the step's surplus at
+    /// the terms' target and its measure under the objective; `None` when
+    /// it gains nothing.
+    fn judge(&self, leg: UnifiedLeg, settlement: LegSettlement, restores: bool) -> Result<Option<Candidate>> {
+        let gain = num::sub(target_surplus(&settlement.health_after, &self.legs.terms.target)?, self.surplus)?;
+        if gain <= 0 {
+            return Ok(None);
         }
+        Ok(Some(Candidate { leg, settlement, restores, gain, measure: measure(&settlement, self.objective) }))
     }
-    Ok((settled.map(|(c, _)| c), unsettled))
-}
-
-/// A sized leg that restores, settled and judged as [`evaluate`] judges
-/// it.
-#[allow(clippy::too_many_arguments)]
-fn settle_candidate(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    objective: PlanObjective,
-    surplus: i128,
-    leg: UnifiedLeg,
-) -> Result<Option<Candidate>> {
-    let settlement = super::legs::settle_leg(account, pool_index, book, terms, &leg)?;
-    judge(leg, settlement, true, &terms.target, objective, surplus)
-}
-
-/// The candidate's least restoring leg, or (`short`) its full leg when it
-/// cannot restore alone but improves the pool; `None` when it does neither.
-#[allow(clippy::too_many_arguments)]
-fn evaluate(
-    account: &UnifiedAccount<'_>,
-    pool_index: usize,
-    book: &MarginBook<'_>,
-    terms: &LegTerms<'_>,
-    objective: PlanObjective,
-    surplus: i128,
-    leg: UnifiedLeg,
-    short: bool,
-) -> Result<Option<Candidate>> {
-    let sized = super::legs::size_leg_from(account, pool_index, book, terms, &leg, surplus, short)?;
-    let Some(settlement) = sized.settlement else { return Ok(None) };
-    judge(sized.leg, settlement, sized.status == CloseStatus::Restored, &terms.target, objective, surplus)
-}
-
-/// A settled leg as a candidate: its gain over `surplus` at `target` and
-/// its measure under `objective`; `None` when it gains nothing.
-fn judge(
-    leg: UnifiedLeg,
-    settlement: LegSettlement,
-    restores: bool,
-    target: &crate::Target,
-    objective: PlanObjective,
-    surplus: i128,
-) -> Result<Option<Candidate>> {
-    let gain = num::sub(target_surplus(&settlement.health_after, target)?, surplus)?;
-    if gain <= 0 {
-        return Ok(None);
-    }
-    Ok(Some(Candidate { leg, settlement, restores, gain, measure: measure(&settlement, objective) }))
 }
 
 /// Moves the first `front` entries of `slice` (the perps, which the leg
@@ -2219,10 +2186,10 @@ mod tests {
         assert_eq!(err, Err(Error::BufferTooSmall));
     }
 
-    /// The trim's finisher (`best_candidates` asked for the finisher
-    /// alone: [`cheapest_finisher`]'s deferred settlements and, under the
-    /// venue orderings, [`class_finisher`]) against the one pass that
-    /// settles every leg (`best_candidates` asked for both legs: the same
+    /// The trim's finisher (`Step::best_candidates` asked for the finisher
+    /// alone: [`Step::cheapest_finisher`]'s deferred settlements and, under
+    /// the venue orderings, [`Step::class_finisher`]) against the one pass
+    /// that settles every leg (`Step::best_candidates` asked for both legs: the same
     /// finisher), on random pools of up to four perps (some in profit,
     /// some at a loss), a deposit and a borrow, under the three orderings
     /// the trim walks and both objectives: the same leg, amount, gain and
@@ -2263,8 +2230,9 @@ mod tests {
             for ordering in [LegOrdering::Cheapest, LegOrdering::PerpsFirst, LegOrdering::TokensFirst] {
                 for objective in [PlanObjective::LeastValue, PlanObjective::LeastCost] {
                     let tiers = LiquidationTiers::default();
-                    let full = best_candidates(&account, 0, &book, &terms, objective, ordering, &tiers, surplus, false);
-                    let short = best_candidates(&account, 0, &book, &terms, objective, ordering, &tiers, surplus, true);
+                    let legs = LegScope { account: &account, pool_index: 0, book: &book, terms: &terms };
+                    let step = Step { legs, objective, tiers: &tiers, surplus };
+                    let (full, short) = (step.best_candidates(ordering, false), step.best_candidates(ordering, true));
                     let (Ok((full, _)), Ok((short, best))) = (full, short) else {
                         continue;
                     };
