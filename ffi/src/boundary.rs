@@ -383,15 +383,20 @@ pub(crate) unsafe trait Castable: Sized {
 }
 
 /// A [`Castable`] type whose `check` guards only fields lying in the core
-/// type's padding (`reserved` fields, which must be 0: `check` fails with
-/// `RESERVED_NOT_ZERO` exactly when `reserved()` is not 0): every value of it
-/// is a valid `RustType` as it is, so that a large array of it (positions,
+/// type's padding (`reserved` fields, which must be 0): every value of it is
+/// a valid `RustType` as it is, so that a large array of it (positions,
 /// balances) is read in place without a pass over every element, and the
 /// elements a call reads are checked on their own (`check_ranges`).
 ///
+/// There is one rule, `reserved()`: such a type's `Castable::check` is
+/// `padding_check` (`RESERVED_NOT_ZERO` exactly when `reserved()` is not
+/// 0), which `castable!`'s padding form writes for it.
+///
 /// # Safety
-/// Implement only for types whose `Castable::check` inspects nothing but
-/// fields in the core type's padding.
+/// Implement only with `castable!`'s padding form (`castable!(abi => Core,
+/// padding |v| reserved, { … })`), which derives `check` from `reserved()`,
+/// and only for types whose `reserved()` reads nothing but fields in the
+/// core type's padding.
 pub(crate) unsafe trait PaddingChecked: Castable {
     /// The reserved fields, ORed (0 when they all are).
     fn reserved(&self) -> u32;
@@ -403,6 +408,22 @@ pub(crate) unsafe trait PaddingChecked: Castable {
         // `Castable`'s (same layout); the length and lifetime are the input's.
         unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) }
     }
+}
+
+/// The status of a reserved-fields word (the ORed fields): `OK` for 0,
+/// else `RESERVED_NOT_ZERO`.
+fn reserved_status(reserved: u32) -> Result<(), partliq_status> {
+    if reserved == 0 {
+        Ok(())
+    } else {
+        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
+    }
+}
+
+/// `Castable::check` of a [`PaddingChecked`] type, derived from its
+/// `reserved()`: `RESERVED_NOT_ZERO` exactly when that is not 0.
+pub(crate) fn padding_check<T: PaddingChecked>(v: &T) -> Result<(), partliq_status> {
+    reserved_status(v.reserved())
 }
 
 /// Elements `first .. first + count` of `s` (one account's range), or none
@@ -424,18 +445,30 @@ pub(crate) fn range_in<T>(s: &[T], first: u32, count: u32) -> Option<&[T]> {
 /// when a reserved field of any of them is not 0. One branch-free pass (the
 /// fields ORed), no early exit: the ranges are few and short.
 pub(crate) fn check_ranges<T: PaddingChecked>(s: &[T], ranges: impl Iterator<Item = (u32, u32)>) -> Result<(), partliq_status> {
-    let reserved = ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved()));
-    if reserved == 0 {
-        Ok(())
-    } else {
-        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
-    }
+    reserved_status(ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved())))
 }
 
 /// Implements [`Castable`] after asserting the layouts:
 /// `castable!(abi => Core, |value| check, { abi_field = core_field, … })`
 /// naming every field of the core type.
+///
+/// The padding form, `castable!(abi => Core, padding |value| reserved, {
+/// … })`, implements [`PaddingChecked`] too, `reserved` being its
+/// `reserved()` (the reserved fields ORed), and `check` is derived from it
+/// (`padding_check`): the one rule of such a type.
 macro_rules! castable {
+    ($abi:ty => $core:ty, padding |$v:ident| $reserved:expr, { $($a:ident = $c:ident),* $(,)? }) => {
+        castable!($abi => $core, |v| $crate::boundary::padding_check(v), { $($a = $c),* });
+        // SAFETY: `check` is `padding_check`, derived from `reserved()`; the
+        // caller of this form names only fields lying in the core type's
+        // padding in `reserved` (`PaddingChecked`'s contract).
+        unsafe impl $crate::boundary::PaddingChecked for $abi {
+            fn reserved(&self) -> u32 {
+                let $v = self;
+                $reserved
+            }
+        }
+    };
     ($abi:ty => $core:ty, |$v:ident| $check:expr, { $($a:ident = $c:ident),* $(,)? }) => {
         const _: () = {
             assert!(core::mem::size_of::<$abi>() == core::mem::size_of::<$core>());
