@@ -14,6 +14,7 @@
 
 #[cfg(target_has_atomic = "64")]
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 #[cfg(target_has_atomic = "64")]
 use core::sync::atomic::AtomicU64;
 
@@ -206,6 +207,39 @@ macro_rules! write_out {
         // reads nor drops the old (possibly uninitialised) contents.
         unsafe { $ptr.write($value) }
     };
+}
+
+// ---------------------------------------------------------------------------
+// Staging: a core's outputs kept off the caller's arrays until the call
+// succeeds.
+
+/// Writes `values` to the front of `buf` (as many as fit) and returns that
+/// front as an initialised slice; the rest of `buf` is never written. A
+/// stage of `MAX_POSITIONS` entries costs what the call uses, not a
+/// zeroing of all of them.
+pub(crate) fn stage<T: Copy>(buf: &mut [MaybeUninit<T>], values: impl Iterator<Item = T>) -> &mut [T] {
+    let mut n = 0usize;
+    for (slot, v) in buf.iter_mut().zip(values) {
+        slot.write(v);
+        // At most `buf.len()`: one per slot.
+        n = n.wrapping_add(1);
+    }
+    // SAFETY: the first `n ≤ buf.len()` elements were written just above;
+    // `MaybeUninit<T>` has `T`'s layout; the exclusive borrow moves to the
+    // result.
+    unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) }
+}
+
+/// `stage` of fallible values: the first error, or the staged front.
+pub(crate) fn stage_try<T: Copy, E>(buf: &mut [MaybeUninit<T>], values: impl Iterator<Item = Result<T, E>>) -> Result<&mut [T], E> {
+    let mut n = 0usize;
+    for (slot, v) in buf.iter_mut().zip(values) {
+        slot.write(v?);
+        // At most `buf.len()`: one per slot.
+        n = n.wrapping_add(1);
+    }
+    // SAFETY: as `stage`.
+    Ok(unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) })
 }
 
 // ---------------------------------------------------------------------------
@@ -1011,5 +1045,17 @@ mod tests {
         assert_eq!(check_ranges(&bs, [(1, 1)].into_iter()), Ok(()));
         assert_eq!(check_ranges(&bs, [(0, 1)].into_iter()), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
         assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
+    }
+
+    /// A stage is the front its values fill, as many as fit; a failing
+    /// value stops it with its error.
+    #[test]
+    fn stages_fill_the_front() {
+        let mut buf = [MaybeUninit::<u64>::uninit(); 4];
+        assert_eq!(stage(&mut buf, [7u64, 8].into_iter()), &mut [7, 8]);
+        assert_eq!(stage(&mut buf, 1u64..10), &mut [1, 2, 3, 4], "as many as fit");
+        assert!(stage(&mut buf, core::iter::empty::<u64>()).is_empty());
+        assert_eq!(stage_try(&mut buf, [Ok::<u64, u32>(5), Ok(6)].into_iter()), Ok(&mut [5u64, 6][..]));
+        assert_eq!(stage_try(&mut buf, [Ok(5u64), Err(3u32), Ok(6)].into_iter()), Err(3));
     }
 }
