@@ -629,6 +629,15 @@ impl<'a> UnifiedArgs<'a> {
     pub(crate) fn view(&self) -> Result<(MarginBook<'a>, UnifiedAccount<'a>), partliq_status> {
         Ok((self.book.view()?, self.account.view()?))
     }
+
+    /// As `view`, for a call that reads the account's balances only (the
+    /// lending calls): the book's checks, then the balances' (reserved
+    /// field, `RESERVED_NOT_ZERO`). The positions array had its pointer
+    /// checks (`unified_in!`) but its values are neither checked nor read:
+    /// the core is given an account with no positions.
+    pub(crate) fn view_balances(&self) -> Result<(MarginBook<'a>, UnifiedAccount<'a>), partliq_status> {
+        Ok((self.book.view()?, UnifiedAccount { balances: Castable::cast_slice(self.account.balances)?, positions: &[] }))
+    }
 }
 
 /// The caller's book arguments, their pointers and lengths checked.
