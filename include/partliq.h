@@ -6493,8 +6493,11 @@ partliq_status partliq_lending_terms_validate(const struct partliq_lending_terms
  *
  * The book and the account as `partliq_unified_pool_health` takes them;
  * `terms` holds at least one entry per asset (`terms[i]` for `assets[i]`).
- * Statuses besides the boundary's (the book's and the account's, then
- * `RESERVED_NOT_ZERO` and `INVALID_ENUM` of the terms): `TOO_MANY_BALANCES`,
+ * It checks only what it reads: every array's pointer and length, the
+ * book's values and the balances' reserved fields, but not the positions'
+ * values (a position's margin is not checked: the positions are not
+ * read). Statuses besides the boundary's (the book's and the balances',
+ * then `RESERVED_NOT_ZERO` and `INVALID_ENUM` of the terms): `TOO_MANY_BALANCES`,
  * `LENDING_TERMS_TOO_SHORT`, `UNKNOWN_ASSET`, `MISSING_PRICE`,
  * `NEGATIVE_PRICE`, the terms' (`partliq_lending_terms_validate`) of an
  * asset the account holds, `BASE_EXPONENT_MISMATCH`,
@@ -6540,7 +6543,8 @@ partliq_status partliq_lending_health(const struct partliq_market *markets,
  * touched. `flows_len` of `PARTLIQ_MAX_LENDING_FLOWS` is always enough;
  * fewer than the liquidation touches: `BUFFER_TOO_SMALL`.
  *
- * Statuses: `partliq_lending_health`'s; `UNKNOWN_ASSET` (a pair naming no
+ * Statuses: `partliq_lending_health`'s (it checks what that checks: not
+ * the positions' values); `UNKNOWN_ASSET` (a pair naming no
  * asset); then Aave's, in its order: `NOT_LIQUIDATABLE` (health factor
  * not below 1), `COLLATERAL_NOT_ENABLED` (not collateral or not held),
  * `NOT_BORROWED`, `MUST_NOT_LEAVE_DUST`; `OUT_OF_RANGE` for a negative

@@ -1462,8 +1462,9 @@ fn unified_liquidation(c: &mut Criterion) {
 /// (1,500 USD) against 1,400 USDC borrowed, Aave's testnet terms
 /// (threshold 86 %, bonus 5 %, protocol fee 10 %) on both assets: health
 /// factor 1,500 × 0.86 / 1,400 = 0.92, liquidatable. Lending reads the
-/// balances only; the C boundary still checks the positions, so the
-/// account carries the book's one or sixteen perps.
+/// balances only, and the C boundary checks only what it reads (the
+/// positions' pointer, not their values); the account carries the book's
+/// one or sixteen perps all the same.
 fn lending(c: &mut Criterion) {
     let terms = [LendingTerms::new(Ppm(860_000), Ppm(1_050_000), Ppm(100_000)); 2];
     let cterms = [partliq_lending_terms {

@@ -2,8 +2,6 @@
 
 use partliq::account::{MarginMode, Position};
 
-use crate::status::*;
-
 /// Most positions of one margin pool (the core's `MAX_POSITIONS`); also the
 /// most plan legs a plan can have.
 pub const PARTLIQ_MAX_POSITIONS: usize = 64;
@@ -41,17 +39,11 @@ pub struct partliq_position {
 pin_layout!(partliq_position, size = 24, align = i64, { market_index @ 0, reserved @ 4, size @ 8, quote_balance @ 16 });
 
 // The caller's positions are read in place as the core's: `reserved` lies in
-// the core struct's padding, and must be 0.
-castable!(partliq_position => Position, |p| if p.reserved == 0 { Ok(()) } else { Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO) }, {
+// the core struct's padding (its offset 4 is no field's, by the layouts
+// asserted), and must be 0.
+castable!(partliq_position => Position, padding |p| p.reserved, {
     market_index = market_index, size = size, quote_balance = quote_balance,
 });
-// SAFETY: `check` inspects `reserved` only, which lies in `Position`'s
-// padding (its offset 4 is no field's, by the layout asserted above).
-unsafe impl crate::boundary::PaddingChecked for partliq_position {
-    fn reserved(&self) -> u32 {
-        self.reserved
-    }
-}
 
 /// The ABI's position of a core position.
 pub(crate) fn position_of(p: &Position) -> partliq_position {

@@ -61,31 +61,15 @@ pin_layout!(partliq_asset, size = 40, align = i64, {
 });
 pin_layout!(partliq_asset_balance, size = 16, align = i64, { asset_index @ 0, reserved @ 4, amount @ 8 });
 
-/// `RESERVED_NOT_ZERO` unless `reserved` is 0.
-fn reserved_zero(reserved: u32) -> Result<(), partliq_status> {
-    if reserved == 0 {
-        Ok(())
-    } else {
-        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
-    }
-}
-
 // The caller's assets and balances are read in place as the core's: every
 // field is an integer, and each `reserved` lies in the core struct's padding
 // (before the 8-byte-aligned `imf_unit`, after `asset_index`), and must be 0.
-castable!(partliq_asset => Asset, |a| reserved_zero(a.reserved), {
+castable!(partliq_asset => Asset, padding |a| a.reserved, {
     id = id, quote_exponent = quote_exponent, initial_asset_weight_ppm = initial_asset_weight,
     maintenance_asset_weight_ppm = maintenance_asset_weight, initial_liability_weight_ppm = initial_liability_weight,
     maintenance_liability_weight_ppm = maintenance_liability_weight, imf_factor_ppm = imf_factor, imf_unit = imf_unit,
 });
-castable!(partliq_asset_balance => AssetBalance, |b| reserved_zero(b.reserved), { asset_index = asset_index, amount = amount });
-// SAFETY: `check` inspects `reserved` only, which lies in `AssetBalance`'s
-// padding (after `asset_index`, before the 8-byte-aligned `amount`).
-unsafe impl crate::boundary::PaddingChecked for partliq_asset_balance {
-    fn reserved(&self) -> u32 {
-        self.reserved
-    }
-}
+castable!(partliq_asset_balance => AssetBalance, padding |b| b.reserved, { asset_index = asset_index, amount = amount });
 
 /// Checks every parameter of an asset; each problem has its own status:
 /// `INVALID_QUOTE_EXPONENT`, `ASSET_WEIGHT_ABOVE_100_PERCENT`,

@@ -14,6 +14,7 @@
 
 #[cfg(target_has_atomic = "64")]
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 #[cfg(target_has_atomic = "64")]
 use core::sync::atomic::AtomicU64;
 
@@ -209,6 +210,39 @@ macro_rules! write_out {
 }
 
 // ---------------------------------------------------------------------------
+// Staging: a core's outputs kept off the caller's arrays until the call
+// succeeds.
+
+/// Writes `values` to the front of `buf` (as many as fit) and returns that
+/// front as an initialised slice; the rest of `buf` is never written. A
+/// stage of `MAX_POSITIONS` entries costs what the call uses, not a
+/// zeroing of all of them.
+pub(crate) fn stage<T: Copy>(buf: &mut [MaybeUninit<T>], values: impl Iterator<Item = T>) -> &mut [T] {
+    let mut n = 0usize;
+    for (slot, v) in buf.iter_mut().zip(values) {
+        slot.write(v);
+        // At most `buf.len()`: one per slot.
+        n = n.wrapping_add(1);
+    }
+    // SAFETY: the first `n ≤ buf.len()` elements were written just above;
+    // `MaybeUninit<T>` has `T`'s layout; the exclusive borrow moves to the
+    // result.
+    unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) }
+}
+
+/// `stage` of fallible values: the first error, or the staged front.
+pub(crate) fn stage_try<T: Copy, E>(buf: &mut [MaybeUninit<T>], values: impl Iterator<Item = Result<T, E>>) -> Result<&mut [T], E> {
+    let mut n = 0usize;
+    for (slot, v) in buf.iter_mut().zip(values) {
+        slot.write(v?);
+        // At most `buf.len()`: one per slot.
+        n = n.wrapping_add(1);
+    }
+    // SAFETY: as `stage`.
+    Ok(unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) })
+}
+
+// ---------------------------------------------------------------------------
 // Shared-state memory: `void *mem, size_t len` as atomic words.
 
 /// Checks the pointer and length of caller memory (`NULL_POINTER`,
@@ -383,15 +417,20 @@ pub(crate) unsafe trait Castable: Sized {
 }
 
 /// A [`Castable`] type whose `check` guards only fields lying in the core
-/// type's padding (`reserved` fields, which must be 0: `check` fails with
-/// `RESERVED_NOT_ZERO` exactly when `reserved()` is not 0): every value of it
-/// is a valid `RustType` as it is, so that a large array of it (positions,
+/// type's padding (`reserved` fields, which must be 0): every value of it is
+/// a valid `RustType` as it is, so that a large array of it (positions,
 /// balances) is read in place without a pass over every element, and the
 /// elements a call reads are checked on their own (`check_ranges`).
 ///
+/// There is one rule, `reserved()`: such a type's `Castable::check` is
+/// `padding_check` (`RESERVED_NOT_ZERO` exactly when `reserved()` is not
+/// 0), which `castable!`'s padding form writes for it.
+///
 /// # Safety
-/// Implement only for types whose `Castable::check` inspects nothing but
-/// fields in the core type's padding.
+/// Implement only with `castable!`'s padding form (`castable!(abi => Core,
+/// padding |v| reserved, { … })`), which derives `check` from `reserved()`,
+/// and only for types whose `reserved()` reads nothing but fields in the
+/// core type's padding.
 pub(crate) unsafe trait PaddingChecked: Castable {
     /// The reserved fields, ORed (0 when they all are).
     fn reserved(&self) -> u32;
@@ -403,6 +442,22 @@ pub(crate) unsafe trait PaddingChecked: Castable {
         // `Castable`'s (same layout); the length and lifetime are the input's.
         unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) }
     }
+}
+
+/// The status of a reserved-fields word (the ORed fields): `OK` for 0,
+/// else `RESERVED_NOT_ZERO`.
+fn reserved_status(reserved: u32) -> Result<(), partliq_status> {
+    if reserved == 0 {
+        Ok(())
+    } else {
+        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
+    }
+}
+
+/// `Castable::check` of a [`PaddingChecked`] type, derived from its
+/// `reserved()`: `RESERVED_NOT_ZERO` exactly when that is not 0.
+pub(crate) fn padding_check<T: PaddingChecked>(v: &T) -> Result<(), partliq_status> {
+    reserved_status(v.reserved())
 }
 
 /// Elements `first .. first + count` of `s` (one account's range), or none
@@ -424,18 +479,30 @@ pub(crate) fn range_in<T>(s: &[T], first: u32, count: u32) -> Option<&[T]> {
 /// when a reserved field of any of them is not 0. One branch-free pass (the
 /// fields ORed), no early exit: the ranges are few and short.
 pub(crate) fn check_ranges<T: PaddingChecked>(s: &[T], ranges: impl Iterator<Item = (u32, u32)>) -> Result<(), partliq_status> {
-    let reserved = ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved()));
-    if reserved == 0 {
-        Ok(())
-    } else {
-        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
-    }
+    reserved_status(ranges.fold(0u32, |acc, (first, count)| range_of(s, first, count).iter().fold(acc, |acc, e| acc | e.reserved())))
 }
 
 /// Implements [`Castable`] after asserting the layouts:
 /// `castable!(abi => Core, |value| check, { abi_field = core_field, … })`
 /// naming every field of the core type.
+///
+/// The padding form, `castable!(abi => Core, padding |value| reserved, {
+/// … })`, implements [`PaddingChecked`] too, `reserved` being its
+/// `reserved()` (the reserved fields ORed), and `check` is derived from it
+/// (`padding_check`): the one rule of such a type.
 macro_rules! castable {
+    ($abi:ty => $core:ty, padding |$v:ident| $reserved:expr, { $($a:ident = $c:ident),* $(,)? }) => {
+        castable!($abi => $core, |v| $crate::boundary::padding_check(v), { $($a = $c),* });
+        // SAFETY: `check` is `padding_check`, derived from `reserved()`; the
+        // caller of this form names only fields lying in the core type's
+        // padding in `reserved` (`PaddingChecked`'s contract).
+        unsafe impl $crate::boundary::PaddingChecked for $abi {
+            fn reserved(&self) -> u32 {
+                let $v = self;
+                $reserved
+            }
+        }
+    };
     ($abi:ty => $core:ty, |$v:ident| $check:expr, { $($a:ident = $c:ident),* $(,)? }) => {
         const _: () = {
             assert!(core::mem::size_of::<$abi>() == core::mem::size_of::<$core>());
@@ -561,6 +628,15 @@ impl<'a> UnifiedArgs<'a> {
     /// (`BookArgs::view`), then the account's (`UnifiedAccountArgs::view`).
     pub(crate) fn view(&self) -> Result<(MarginBook<'a>, UnifiedAccount<'a>), partliq_status> {
         Ok((self.book.view()?, self.account.view()?))
+    }
+
+    /// As `view`, for a call that reads the account's balances only (the
+    /// lending calls): the book's checks, then the balances' (reserved
+    /// field, `RESERVED_NOT_ZERO`). The positions array had its pointer
+    /// checks (`unified_in!`) but its values are neither checked nor read:
+    /// the core is given an account with no positions.
+    pub(crate) fn view_balances(&self) -> Result<(MarginBook<'a>, UnifiedAccount<'a>), partliq_status> {
+        Ok((self.book.view()?, UnifiedAccount { balances: Castable::cast_slice(self.account.balances)?, positions: &[] }))
     }
 }
 
@@ -978,5 +1054,17 @@ mod tests {
         assert_eq!(check_ranges(&bs, [(1, 1)].into_iter()), Ok(()));
         assert_eq!(check_ranges(&bs, [(0, 1)].into_iter()), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
         assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
+    }
+
+    /// A stage is the front its values fill, as many as fit; a failing
+    /// value stops it with its error.
+    #[test]
+    fn stages_fill_the_front() {
+        let mut buf = [MaybeUninit::<u64>::uninit(); 4];
+        assert_eq!(stage(&mut buf, [7u64, 8].into_iter()), &mut [7, 8]);
+        assert_eq!(stage(&mut buf, 1u64..10), &mut [1, 2, 3, 4], "as many as fit");
+        assert!(stage(&mut buf, core::iter::empty::<u64>()).is_empty());
+        assert_eq!(stage_try(&mut buf, [Ok::<u64, u32>(5), Ok(6)].into_iter()), Ok(&mut [5u64, 6][..]));
+        assert_eq!(stage_try(&mut buf, [Ok(5u64), Err(3u32), Ok(6)].into_iter()), Err(3));
     }
 }

@@ -2,8 +2,9 @@
 //! `partliq_plan_lending_liquidation`, `partliq_least_debt_to_cover`: no
 //! crash on any values, NULL or misaligned pointers or impossible lengths;
 //! every status the Rust API's (after the boundary's own checks, in
-//! argument order: the book's and the account's values, then the terms'
-//! reserved bytes and flag; `BUFFER_TOO_SMALL` when the flows do not fit);
+//! argument order: the book's and the balances' values — not the
+//! positions', which lending does not read — then the terms' reserved
+//! bytes and flag; `BUFFER_TOO_SMALL` when the flows do not fit);
 //! the outputs and the flows, pre-filled with a sentinel, untouched byte for
 //! byte on any error and past `flow_count` on success; on success the
 //! figures the Rust API's, each flow summing to zero, a liquidation only of
@@ -90,8 +91,9 @@ fuzz_target!(|inp: Input| {
 
     validate(&terms, inp.validate_ptr);
 
-    // What the core sees and the boundary's own value checks.
-    let v = args.view();
+    // What the core sees and the boundary's own value checks (the balances
+    // only: the positions' values are neither checked nor read).
+    let v = args.view_balances();
     let core_terms_v: Vec<LendingTerms> = terms_arg.effective(&terms).iter().map(core_terms).collect();
     let boundary = v.boundary.or_else(|| terms_boundary(terms_arg.effective(&terms)));
     let (book, account) = (v.book(), v.account());

@@ -536,6 +536,18 @@ impl<'a> UnifiedArgs<'a> {
     }
 }
 
+impl<'a> UnifiedArgs<'a> {
+    /// What the core sees for a call that reads the balances only (the
+    /// lending calls): [`UnifiedArgs::view`] with the positions' values
+    /// neither checked (no margin refused) nor given to the core.
+    pub fn view_balances(&self) -> UnifiedView {
+        let d = self.data;
+        let (markets, assets, balances) =
+            (self.markets.effective(&d.markets), self.assets.effective(&d.assets), self.balances.effective(&d.balances));
+        UnifiedView { boundary: boundary(markets, assets, balances, &[]), positions: Vec::new(), ..self.view() }
+    }
+}
+
 /// The boundary's value checks, in argument order: every market's fee
 /// rounding, every asset's reserved field, every balance's, every
 /// position's margin.

@@ -2,6 +2,8 @@
 //! every position of a pool in the market closed at the settlement price,
 //! funding settled, a fee capped by the equity, `partliq_settle_delisted`.
 
+use core::mem::MaybeUninit;
+
 use partliq::account::MAX_POSITIONS;
 use partliq::num::{Ppm, Price};
 use partliq::unified::{
@@ -10,7 +12,7 @@ use partliq::unified::{
 };
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
-use crate::boundary::{index, Castable, OK};
+use crate::boundary::{index, stage, stage_try, Castable, OK};
 use crate::market::partliq_market;
 use crate::status::*;
 use crate::unified::{partliq_deficit, partliq_margin_ladder, partliq_perp_position, partliq_perp_risk, partliq_unified_health};
@@ -217,9 +219,13 @@ pub unsafe extern "C" fn partliq_settle_delisted(
     OK
 }
 
-/// The core's settlement into its own positions and settlements (a frame
-/// over 4 KiB), kept out of the exported function's frame; the caller's
-/// arrays are written only on success.
+/// The core's settlement into its own positions and settlements, staged on
+/// this frame (kept out of the exported function's) and copied to the
+/// caller's arrays only on success. The stages hold `MAX_POSITIONS`
+/// entries but only what the call uses is written (`stage`): the positions
+/// (the core's scratch starts as a copy of them), as many settlement slots
+/// as the caller's array and the positions allow (the core settles at most
+/// one per position), and the settled ones converted.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn delisting_core(
@@ -239,19 +245,19 @@ fn delisting_core(
     if positions_after.len() < n {
         return Err(PARTLIQ_STATUS_BUFFER_TOO_SMALL);
     }
-    let mut scratch = [PerpPosition::default(); MAX_POSITIONS];
-    let mut staged = [PositionSettlement::default(); MAX_POSITIONS];
-    let room = staged.get_mut(..settlements.len().min(MAX_POSITIONS)).ok_or(PARTLIQ_STATUS_OUT_OF_RANGE)?;
-    let d = settle_delisted(account, pool, book, market_index, policy, ladder, &mut scratch, room).map_err(status_of)?;
+    let mut scratch = [MaybeUninit::<PerpPosition>::uninit(); MAX_POSITIONS];
+    let scratch = stage(&mut scratch, account.positions.iter().copied());
+    let mut staged = [MaybeUninit::<PositionSettlement>::uninit(); MAX_POSITIONS];
+    let room = stage(&mut staged, core::iter::repeat(PositionSettlement::default()).take(settlements.len().min(n)));
+    let d = settle_delisted(account, pool, book, market_index, policy, ladder, scratch, room).map_err(status_of)?;
     let out = partliq_pool_delisting::of(&d)?;
-    let mut written = [partliq_position_settlement::default(); MAX_POSITIONS];
-    for (slot, s) in written.iter_mut().zip(staged.iter().take(d.settled)) {
-        *slot = partliq_position_settlement::of(s)?;
-    }
-    for (slot, p) in positions_after.iter_mut().zip(scratch.iter().take(n)) {
+    let mut converted = [MaybeUninit::<partliq_position_settlement>::uninit(); MAX_POSITIONS];
+    let written = stage_try(&mut converted, room.iter().take(d.settled).map(partliq_position_settlement::of))?;
+    // Nothing fails from here on.
+    for (slot, p) in positions_after.iter_mut().zip(scratch.iter()) {
         *slot = partliq_perp_position::from(p);
     }
-    for (slot, s) in settlements.iter_mut().zip(written.iter().take(d.settled)) {
+    for (slot, s) in settlements.iter_mut().zip(written.iter()) {
         *slot = *s;
     }
     Ok(out)

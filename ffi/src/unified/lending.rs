@@ -6,9 +6,10 @@
 //!
 //! The book and the account are passed as for `partliq_unified_pool_health`
 //! (lending mode reads the assets, their prices and the balances; the
-//! markets, funding indexes, risk extras and positions are checked as
-//! everywhere but not read), then the terms, one per asset
-//! (`terms[i]` for `assets[i]`).
+//! markets, funding indexes and risk extras are checked as everywhere but
+//! not read; the positions, which can be many, get their pointer checks
+//! only — their values are neither checked nor read), then the terms, one
+//! per asset (`terms[i]` for `assets[i]`).
 //!
 //! Figures the core holds as `i128` (base-currency values, health factors,
 //! amounts) are split into a signed high word and an unsigned low word:
@@ -414,8 +415,11 @@ pub unsafe extern "C" fn partliq_lending_terms_validate(terms: *const partliq_le
 ///
 /// The book and the account as `partliq_unified_pool_health` takes them;
 /// `terms` holds at least one entry per asset (`terms[i]` for `assets[i]`).
-/// Statuses besides the boundary's (the book's and the account's, then
-/// `RESERVED_NOT_ZERO` and `INVALID_ENUM` of the terms): `TOO_MANY_BALANCES`,
+/// It checks only what it reads: every array's pointer and length, the
+/// book's values and the balances' reserved fields, but not the positions'
+/// values (a position's margin is not checked: the positions are not
+/// read). Statuses besides the boundary's (the book's and the balances',
+/// then `RESERVED_NOT_ZERO` and `INVALID_ENUM` of the terms): `TOO_MANY_BALANCES`,
 /// `LENDING_TERMS_TOO_SHORT`, `UNKNOWN_ASSET`, `MISSING_PRICE`,
 /// `NEGATIVE_PRICE`, the terms' (`partliq_lending_terms_validate`) of an
 /// asset the account holds, `BASE_EXPONENT_MISMATCH`,
@@ -453,7 +457,7 @@ pub unsafe extern "C" fn partliq_lending_health(
     };
     let terms = array_in!(terms, terms_len);
     out!(out);
-    let (book, account) = check!(args.view());
+    let (book, account) = check!(args.view_balances());
     let terms = check!(Castable::cast_slice(terms));
     let h = check!(health_core(&account, &book, terms));
     write_out!(out, h);
@@ -474,7 +478,8 @@ pub unsafe extern "C" fn partliq_lending_health(
 /// touched. `flows_len` of `PARTLIQ_MAX_LENDING_FLOWS` is always enough;
 /// fewer than the liquidation touches: `BUFFER_TOO_SMALL`.
 ///
-/// Statuses: `partliq_lending_health`'s; `UNKNOWN_ASSET` (a pair naming no
+/// Statuses: `partliq_lending_health`'s (it checks what that checks: not
+/// the positions' values); `UNKNOWN_ASSET` (a pair naming no
 /// asset); then Aave's, in its order: `NOT_LIQUIDATABLE` (health factor
 /// not below 1), `COLLATERAL_NOT_ENABLED` (not collateral or not held),
 /// `NOT_BORROWED`, `MUST_NOT_LEAVE_DUST`; `OUT_OF_RANGE` for a negative
@@ -519,7 +524,7 @@ pub unsafe extern "C" fn partliq_plan_lending_liquidation(
     let terms = array_in!(terms, terms_len);
     let flows = array_out!(flows, flows_len);
     out!(out);
-    let (book, account) = check!(args.view());
+    let (book, account) = check!(args.view_balances());
     let terms = check!(Castable::cast_slice(terms));
     let pair = (collateral_asset, debt_asset);
     let l = check!(plan_core(&account, &book, terms, pair, cover_of(debt_to_cover), flows));
@@ -574,7 +579,7 @@ pub unsafe extern "C" fn partliq_least_debt_to_cover(
     };
     let terms = array_in!(terms, terms_len);
     out!(out);
-    let (book, account) = check!(args.view());
+    let (book, account) = check!(args.view_balances());
     let terms = check!(Castable::cast_slice(terms));
     let least = check!(least_core(&account, &book, terms, (collateral_asset, debt_asset), scan_limit));
     write_out!(out, least);
@@ -1002,6 +1007,42 @@ mod tests {
         assert_eq!(all(&with(&|b| b.asset_prices[1] = -1), &terms, (1, 0), 1, 2), every(PARTLIQ_STATUS_NEGATIVE_PRICE));
         assert_eq!(all(&with(&|b| b.balances = vec![bal(0, 1); 65]), &terms, (1, 0), 1, 2), every(PARTLIQ_STATUS_TOO_MANY_BALANCES));
         assert_eq!(all(&with(&|b| b.assets[1].quote_exponent = 19), &terms, (1, 0), 1, 2), every(PARTLIQ_STATUS_INVALID_QUOTE_EXPONENT));
+        // The positions are not read, so their values are not checked: an
+        // unnamed margin (7) is not reported, the figures are the account's
+        // without them. Their pointer is checked all the same.
+        let junk = partliq_perp_position { market_index: 9, margin: 7, size: 5, quote_balance: -1, ..Default::default() };
+        let with_junk = with(&|b| b.positions = vec![junk; 3]);
+        assert_eq!(all(&with_junk, &terms, (1, 0), 106 * E6, 2), (OK, OK, OK));
+        let (mut h0, mut h1) = (hs, hs);
+        assert_eq!((health(&base, &terms, &mut h0), health(&with_junk, &terms, &mut h1)), (OK, OK));
+        assert_eq!(h0, h1);
+        let mut h = hs;
+        // SAFETY: NULL with a length is refused before any read; the other
+        // pointers come from live vectors.
+        let st = unsafe {
+            partliq_lending_health(
+                base.markets.as_ptr(),
+                0,
+                base.prices.as_ptr(),
+                0,
+                base.funding_indexes.as_ptr(),
+                0,
+                base.perp_risk.as_ptr(),
+                0,
+                base.assets.as_ptr(),
+                base.assets.len(),
+                base.asset_prices.as_ptr(),
+                base.asset_prices.len(),
+                base.balances.as_ptr(),
+                base.balances.len(),
+                core::ptr::null(),
+                1,
+                terms.as_ptr(),
+                terms.len(),
+                &mut h,
+            )
+        };
+        assert_eq!((st, h), (PARTLIQ_STATUS_NULL_POINTER, hs));
         // e + k = 18 + 20 = 38: INT64_MAX × 10³⁸ does not fit an i128.
         let big = with(&|b| {
             b.assets[1].quote_exponent = 18;

@@ -33,7 +33,7 @@ pub use planner::*;
 pub use scan::*;
 pub use waterfall::*;
 
-use partliq::unified::{PerpPosition, PerpRisk, PositionMargin, UnifiedAccount};
+use partliq::unified::{PerpPosition, PerpRisk, PositionMargin};
 
 use crate::boundary::{decode, Castable, OK};
 use crate::status::*;
@@ -119,8 +119,10 @@ const _: () = {
     assert!(core::mem::size_of::<PositionMargin>() == core::mem::size_of::<u32>());
     assert!(partliq_position_margin::Cross as u32 == PositionMargin::Cross as u32);
     assert!(partliq_position_margin::Isolated as u32 == PositionMargin::Isolated as u32);
-    // The named margins are exactly `0 ..= MARGIN_MAX` (`perp_positions_in`).
+    // The named margins are exactly `0 ..= MARGIN_MAX` (`perp_positions_in`),
+    // and 1 is isolated (`pool_count_of`'s sum).
     assert!(partliq_position_margin::Cross as u32 == 0 && partliq_position_margin::Isolated as u32 == MARGIN_MAX);
+    assert!(MARGIN_MAX == 1);
 };
 
 /// The largest named `partliq_position_margin`.
@@ -173,10 +175,29 @@ pub unsafe extern "C" fn partliq_unified_pool_count(
 ) -> partliq_status {
     let positions = array_in!(positions, positions_len);
     out!(out);
-    let positions = check!(Castable::cast_slice(positions));
-    let account = UnifiedAccount { balances: &[], positions };
-    write_out!(out, account.pool_count());
+    write_out!(out, check!(pool_count_of(positions)));
     OK
+}
+
+/// The core's `UnifiedAccount::pool_count` of the caller's positions (the
+/// cross pool and one per isolated position), their margins checked in the
+/// same pass (`INVALID_ENUM` for any unnamed one, as `perp_positions_in`):
+/// one branch-free pass that ORs the margins and adds them up. The named
+/// margins are 0 (cross) and 1 (isolated, asserted above), so the OR is
+/// above 1 exactly when one is unnamed, and otherwise the sum is the count
+/// of isolated positions. The test `pool_count_is_the_cores` holds it to
+/// the core's.
+fn pool_count_of(s: &[partliq_perp_position]) -> Result<usize, partliq_status> {
+    let (any, sum) = s.iter().fold((0u32, 0usize), |(any, sum), p| {
+        // Wraps only when some margin is above 1, and then the sum is not
+        // used: with margins of 0 or 1 it is at most `s.len()`.
+        (any | p.margin, sum.wrapping_add(p.margin as usize))
+    });
+    if any > MARGIN_MAX {
+        return Err(PARTLIQ_STATUS_INVALID_ENUM);
+    }
+    // `pool_count`'s own rule: the cross pool, always there, and the rest.
+    Ok(sum.saturating_add(1))
 }
 
 #[cfg(test)]
@@ -184,6 +205,7 @@ pub unsafe extern "C" fn partliq_unified_pool_count(
 mod tests {
     use super::*;
     use partliq::num::{Ppm, Quote, Size};
+    use partliq::unified::UnifiedAccount;
 
     #[test]
     fn enum_values_match_the_core() {
@@ -249,6 +271,27 @@ mod tests {
         assert_eq!(v(partliq_perp_risk { initial_upnl_weight_ppm: 1_000_001, ..none }), PARTLIQ_STATUS_FRACTION_ABOVE_100_PERCENT);
         // SAFETY: NULL is refused before any read.
         assert_eq!(unsafe { partliq_perp_risk_validate(core::ptr::null()) }, PARTLIQ_STATUS_NULL_POINTER);
+    }
+
+    /// The boundary's one-pass count is the core's `pool_count` on every
+    /// mix of margins (all 2^6 patterns of six positions, and none); an
+    /// unnamed margin anywhere is refused as `perp_positions_in` refuses it.
+    #[test]
+    fn pool_count_is_the_cores() {
+        for mask in 0u32..64 {
+            let ps: [partliq_perp_position; 6] =
+                core::array::from_fn(|i| partliq_perp_position { margin: (mask >> i) & 1, size: 1, ..Default::default() });
+            let core = UnifiedAccount { balances: &[], positions: perp_positions_in(&ps).unwrap() }.pool_count();
+            assert_eq!(pool_count_of(&ps), Ok(core), "margins {mask:06b}");
+            assert_eq!(core as u32, 1 + mask.count_ones());
+            for bad in [2, 1 << 31, u32::MAX] {
+                let mut b = ps;
+                b[(mask % 6) as usize].margin = bad;
+                assert_eq!(pool_count_of(&b), Err(PARTLIQ_STATUS_INVALID_ENUM));
+                assert_eq!(perp_positions_in(&b).err(), Some(PARTLIQ_STATUS_INVALID_ENUM));
+            }
+        }
+        assert_eq!(pool_count_of(&[]), Ok(1));
     }
 
     #[test]
