@@ -765,12 +765,21 @@ impl DydxPerpetual {
     /// provably fits, the exact `i128` path
     /// ([`Self::position_net_notional_value_and_margin_exact`]) otherwise;
     /// the two agree wherever the 64-bit path answers.
-    #[inline]
+    #[inline(always)]
     pub fn position_net_notional_value_and_margin(&self, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
         match self.position_risk_u64(price, quantums, custom_imf_ppm) {
             Some(risk) => Ok(risk),
-            None => self.position_net_notional_value_and_margin_exact(price, quantums, custom_imf_ppm),
+            None => Self::exact_by_value(*self, price, quantums, custom_imf_ppm),
         }
+    }
+
+    /// The exact path out of line, the perpetual taken by value: the copy is
+    /// made on this cold path only, so a caller that builds the perpetual
+    /// from scalars (the C ABI) keeps it in registers on the 64-bit path.
+    #[cold]
+    #[inline(never)]
+    fn exact_by_value(perpetual: DydxPerpetual, price: MarketPrice, quantums: i128, custom_imf_ppm: u32) -> Result<Risk> {
+        perpetual.position_net_notional_value_and_margin_exact(price, quantums, custom_imf_ppm)
     }
 
     /// The whole-position 64-bit path of
@@ -843,7 +852,7 @@ impl DydxPerpetual {
 
     /// Net collateral (notional plus the position's quote balance) and margin:
     /// dYdX's `GetNetCollateralAndMarginRequirements`.
-    #[inline]
+    #[inline(always)]
     pub fn net_collateral_and_margin(&self, price: MarketPrice, quantums: i128, quote_balance: i128, custom_imf_ppm: u32) -> Result<Risk> {
         let mut risk = self.position_net_notional_value_and_margin(price, quantums, custom_imf_ppm)?;
         risk.nc = num::add(risk.nc, quote_balance)?;

@@ -700,6 +700,32 @@ mod tests {
         }
     }
 
+    /// An open interest inside the tier's interpolating band takes the
+    /// core's exact path (out of line), through the C call as directly.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn position_risk_in_the_open_interest_band() {
+        // Caps 1e6 and 3e6 quote quantums; 4,000 base quantums of open
+        // interest are 4,000 × 500 = 2e6, halfway: IMF 20 % + 80 % / 2 = 60 %.
+        let p = partliq_dydx_position {
+            open_interest: 4_000,
+            liquidity_tier: partliq_dydx_liquidity_tier {
+                open_interest_lower_cap: 1_000_000,
+                open_interest_upper_cap: 3_000_000,
+                ..btc(0).liquidity_tier
+            },
+            ..btc(10_000_000)
+        };
+        let core = p.to_core().unwrap();
+        assert_eq!(core.perpetual.position_risk_u64(core.price, core.quantums, 0), None);
+        let mut risk = partliq_dydx_risk::default();
+        // SAFETY: valid pointers.
+        assert_eq!(unsafe { partliq_dydx_position_risk(&p, 0, &mut risk) }, OK);
+        // Notional 5e9; IMR ⌈5e9 × 60 %⌉ = 3e9; MMR at the base fraction
+        // ⌈⌈5e9 × 20 %⌉ × 50 %⌉ = 5e8; NC 5e9 + 0.
+        assert_eq!(risk, partliq_dydx_risk { mmr: 500_000_000, imr: 3_000_000_000, nc: 5_000_000_000 });
+    }
+
     #[test]
     fn refusals_write_nothing() {
         let p = btc(10_000_000);
