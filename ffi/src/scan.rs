@@ -357,7 +357,7 @@ impl From<ScanHit> for partliq_scan_hit {
 }
 
 /// The C form of a core outcome.
-fn outcome(r: ScanOutcome) -> partliq_scan_outcome {
+pub(crate) fn outcome(r: ScanOutcome) -> partliq_scan_outcome {
     let (end, error) = match r.end {
         ScanEnd::Complete => (partliq_scan_end::Complete, OK),
         ScanEnd::BufferFull => (partliq_scan_end::BufferFull, OK),
