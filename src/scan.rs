@@ -721,7 +721,9 @@ mod tests {
         ];
         let mut table = [ScanMarket::EMPTY; 2];
         let mut a = [ScanHit::default(); 4];
-        let ra = Scanner::new(&mut table, &markets, &prices).scan(&accounts, &positions, 0, &mut a);
+        let fresh = Scanner::new(&mut table, &markets, &prices);
+        let scales = fresh.scales();
+        let ra = fresh.scan(&accounts, &positions, 0, &mut a);
         let mut b = [ScanHit::default(); 4];
         let rb = Scanner::from_table(&table, &markets, &prices).scan(&accounts, &positions, 0, &mut b);
         assert_eq!(ra, rb);
@@ -729,6 +731,27 @@ mod tests {
         assert_eq!((rb.count, b[0].account_index, b[0].health.equity), (1, 0, Quote(499)));
         // The fast path proved the other two healthy in both.
         assert_eq!(rb.exact_checks, 1);
+        // With the kept scales (K = 2: Q = 10^2 × 10^6 = 10^8; B = min(2^55,
+        // 2^110 / 10^8) = 2^55), the same scan; `from_table` derives the same.
+        let kept = Scanner::from_table_scaled(&table, &markets, &prices, scales);
+        assert_eq!(kept.scales(), Scanner::from_table(&table, &markets, &prices).scales());
+        assert_eq!(scales, ScanScales { q: 100_000_000, bound: 1 << 55, reserved: 0 });
+        let mut c = [ScanHit::default(); 4];
+        assert_eq!(kept.scan(&accounts, &positions, 0, &mut c), ra);
+        assert_eq!(c, a);
+        // Into another hit type (here the account index alone), converted as
+        // written: the same outcome, the same accounts.
+        struct Index(usize);
+        impl From<ScanHit> for Index {
+            fn from(h: ScanHit) -> Self {
+                Index(h.account_index)
+            }
+        }
+        let mut d: [Index; 1] = [Index(9)];
+        let rd = kept.scan_into(&accounts, &positions, 0, &mut d);
+        assert_eq!((rd, d[0].0), (ra, 0));
+        let mut e: [Index; 0] = [];
+        assert_eq!(kept.scan_into(&accounts, &positions, 0, &mut e).end, ScanEnd::BufferFull);
     }
 
     #[test]
