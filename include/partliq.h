@@ -7142,7 +7142,8 @@ size_t partliq_scanner_align(void);
 
 /**
  * Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
- * header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+ * header and, on 64-bit targets, 1,480 bytes a market: its table entry,
+ * 1,168, and a copy of the market and its mark, 312); 0 when that does
  * not fit a `PTRDIFF_MAX`.
  */
 size_t partliq_scanner_size(size_t markets_len);
@@ -7150,11 +7151,11 @@ size_t partliq_scanner_size(size_t markets_len);
 /**
  * Builds a scanner in `mem` for `markets` and their marks `prices`
  * (`prices[i]` the mark of `markets[i]`): the per-market table of the
- * division-free health bound, and the fingerprint of the markets and marks.
- * Invalid markets and markets without a positive mark get no fast path
- * (their positions take the exact path, which reports their errors).
- * Nothing else may use the memory during the call; on any status but `OK`
- * the memory is untouched.
+ * division-free health bound, and a copy of the markets and marks it was
+ * built for. Invalid markets and markets without a positive mark get no
+ * fast path (their positions take the exact path, which reports their
+ * errors). Nothing else may use the memory during the call; on any status
+ * but `OK` the memory is untouched.
  *
  * Statuses: the memory's (`partliq_scanner_size(markets_len)` bytes at
  * least), the arrays', `INVALID_ENUM` (a market's fee rounding).
@@ -7187,8 +7188,9 @@ partliq_status partliq_scanner_init(void *mem,
  * every market's fee rounding (`INVALID_ENUM`).
  *
  * Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
- * the markets or marks are not the ones it was built for), those checks of
- * values. Nothing is written unless `OK`.
+ * the markets or marks differ in any byte from the ones it was built for,
+ * compared with the copy it keeps), those checks of values. Nothing is
+ * written unless `OK`.
  *
  * # Safety
  * `mem` is NULL or valid for reads of `len` bytes laid out by

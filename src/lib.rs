@@ -168,7 +168,7 @@ pub use policy::{
 pub use pricing::{bankruptcy_price, estimated_liquidation_price, limit_price, limit_price_around, BankruptcyPrice, LiquidationPrice};
 pub use priority::{sort_by_priority, PriorityItem, PriorityOrder};
 pub use ramps::{fillable_limit_price, BandRamp, FeeRamp, FractionRamp, Ramps};
-pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner, SCAN_STACK_MARKETS};
+pub use scan::{scan_accounts, ScanEnd, ScanHit, ScanMarket, ScanOutcome, ScanScales, Scanner, SCAN_STACK_MARKETS};
 pub use settlement::{settle_fill, Fill, Settlement};
 pub use sizing::{minimal_close, CloseRequest, CloseSizing, CloseStatus};
 

@@ -115,6 +115,21 @@ pub struct ScanOutcome {
     pub exact_checks: usize,
 }
 
+/// The scales of a scanner's table (`Q = 10^K × 10^6` and the figure bound
+/// `B`, see the module docs), as [`Scanner::scales`] returns them: all
+/// integers with no padding (32 bytes), so that they may be kept in caller
+/// memory with the table (the C ABI's scanner header).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanScales {
+    /// `Q`.
+    q: i128,
+    /// `B`.
+    bound: u64,
+    /// Always 0.
+    reserved: u64,
+}
+
 /// Per-market constants of one scan (one price update): scaled tier
 /// thresholds, and per tier and side the bracket `price·10^(K+e)·(10^6 ∓ f)`
 /// and the scaled deduction. Caller-owned storage for [`Scanner::new`];
@@ -260,21 +275,43 @@ impl<'a> Scanner<'a> {
     /// The table is trusted: one filled for other markets or marks, or
     /// altered, makes the fast path prove the wrong pools healthy (never
     /// undefined behaviour: every bit pattern is a valid [`ScanMarket`]). The
-    /// C ABI stores a fingerprint of the markets and marks with the table and
-    /// refuses a scan whose markets or marks do not match it.
+    /// C ABI keeps a copy of the markets and marks with the table and
+    /// refuses a scan whose markets or marks differ from it.
     #[must_use]
     pub fn from_table(table: &'a [ScanMarket], markets: &'a [Market], prices: &'a [Price]) -> Scanner<'a> {
         let s = Scales::of(markets, table.len());
         Scanner::with_scales(table, markets, prices, &s)
     }
 
+    /// The scales of this scanner's table (what [`Scanner::from_table`]
+    /// derives from the markets again): kept with a table that lives between
+    /// calls, they let [`Scanner::from_table_scaled`] skip that work.
+    #[must_use]
+    #[inline]
+    pub fn scales(&self) -> ScanScales {
+        ScanScales { q: self.q, bound: self.bound, reserved: 0 }
+    }
+
+    /// [`Scanner::from_table`] with the scales [`Scanner::scales`] returned
+    /// for this table, markets and marks, instead of deriving them from the
+    /// markets again (a pass validating every market). Trusted as the table
+    /// is: other scales make the fast path prove the wrong pools healthy,
+    /// never undefined behaviour or a panic (every bit pattern is a valid
+    /// [`ScanScales`] and the fast path's arithmetic wraps).
+    #[must_use]
+    #[inline]
+    pub fn from_table_scaled(table: &'a [ScanMarket], markets: &'a [Market], prices: &'a [Price], scales: ScanScales) -> Scanner<'a> {
+        let covered = table.len().min(markets.len());
+        let table: &'a [ScanMarket] = table.get(..covered).unwrap_or(&[]);
+        let q = scales.q;
+        Scanner { table, markets, prices, q, q64: i64::try_from(q).ok(), bound: scales.bound }
+    }
+
     fn with_scales(table: &'a [ScanMarket], markets: &'a [Market], prices: &'a [Price], s: &Scales) -> Scanner<'a> {
         // Only markets that exist have an entry: a position whose market has
         // one needs no other existence check.
-        let covered = table.len().min(markets.len());
-        let table: &'a [ScanMarket] = table.get(..covered).unwrap_or(&[]);
-        let q = s.q;
-        Scanner { table, markets, prices, q, q64: i64::try_from(q).ok(), bound: u64::try_from(s.bound).unwrap_or(0) }
+        let scales = ScanScales { q: s.q, bound: u64::try_from(s.bound).unwrap_or(0), reserved: 0 };
+        Scanner::from_table_scaled(table, markets, prices, scales)
     }
 
     /// The health of one account if it is not healthy, `None` if it is.
@@ -298,12 +335,19 @@ impl<'a> Scanner<'a> {
     /// line so that the fast loop keeps its registers.
     #[cold]
     #[inline(never)]
-    fn record(&self, account_index: usize, collateral: Quote, own: &[Position], out: &mut [ScanHit], count: &mut usize) -> Option<ScanEnd> {
+    fn record<H: From<ScanHit>>(
+        &self,
+        account_index: usize,
+        collateral: Quote,
+        own: &[Position],
+        out: &mut [H],
+        count: &mut usize,
+    ) -> Option<ScanEnd> {
         match self.exact(collateral, own) {
             Ok(None) => None,
             Ok(Some(health)) => match out.get_mut(*count) {
                 Some(slot) => {
-                    *slot = ScanHit { account_index, health };
+                    *slot = H::from(ScanHit { account_index, health });
                     *count = count.saturating_add(1);
                     None
                 }
@@ -388,6 +432,20 @@ impl<'a> Scanner<'a> {
     /// the front of `out`, in account order. See [`ScanOutcome`] for where
     /// to resume.
     pub fn scan(&self, accounts: &[ScanAccount], positions: &[Position], start: usize, out: &mut [ScanHit]) -> ScanOutcome {
+        self.scan_into(accounts, positions, start, out)
+    }
+
+    /// [`Self::scan`] into a buffer of the caller's hit type, each hit
+    /// converted as it is written (the C ABI's hits, written straight into
+    /// the caller's array). The same outcome as [`Self::scan`] over a buffer
+    /// of that length.
+    pub fn scan_into<H: From<ScanHit>>(
+        &self,
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        start: usize,
+        out: &mut [H],
+    ) -> ScanOutcome {
         let mut count = 0usize;
         let mut exact_checks = 0usize;
         let tail = accounts.get(start..).unwrap_or(&[]);
@@ -429,6 +487,19 @@ impl<'a> Scanner<'a> {
         positions: &[Position],
         start: usize,
         out: &mut [ScanHit],
+    ) -> ScanOutcome {
+        self.confirm_into(entries, accounts, positions, start, out)
+    }
+
+    /// [`Self::confirm`] into a buffer of the caller's hit type (see
+    /// [`Self::scan_into`]).
+    pub fn confirm_into<H: From<ScanHit>>(
+        &self,
+        entries: &[crate::index::IndexEntry],
+        accounts: &[ScanAccount],
+        positions: &[Position],
+        start: usize,
+        out: &mut [H],
     ) -> ScanOutcome {
         let mut count = 0usize;
         let mut exact_checks = 0usize;
@@ -650,7 +721,9 @@ mod tests {
         ];
         let mut table = [ScanMarket::EMPTY; 2];
         let mut a = [ScanHit::default(); 4];
-        let ra = Scanner::new(&mut table, &markets, &prices).scan(&accounts, &positions, 0, &mut a);
+        let fresh = Scanner::new(&mut table, &markets, &prices);
+        let scales = fresh.scales();
+        let ra = fresh.scan(&accounts, &positions, 0, &mut a);
         let mut b = [ScanHit::default(); 4];
         let rb = Scanner::from_table(&table, &markets, &prices).scan(&accounts, &positions, 0, &mut b);
         assert_eq!(ra, rb);
@@ -658,6 +731,27 @@ mod tests {
         assert_eq!((rb.count, b[0].account_index, b[0].health.equity), (1, 0, Quote(499)));
         // The fast path proved the other two healthy in both.
         assert_eq!(rb.exact_checks, 1);
+        // With the kept scales (K = 2: Q = 10^2 × 10^6 = 10^8; B = min(2^55,
+        // 2^110 / 10^8) = 2^55), the same scan; `from_table` derives the same.
+        let kept = Scanner::from_table_scaled(&table, &markets, &prices, scales);
+        assert_eq!(kept.scales(), Scanner::from_table(&table, &markets, &prices).scales());
+        assert_eq!(scales, ScanScales { q: 100_000_000, bound: 1 << 55, reserved: 0 });
+        let mut c = [ScanHit::default(); 4];
+        assert_eq!(kept.scan(&accounts, &positions, 0, &mut c), ra);
+        assert_eq!(c, a);
+        // Into another hit type (here the account index alone), converted as
+        // written: the same outcome, the same accounts.
+        struct Index(usize);
+        impl From<ScanHit> for Index {
+            fn from(h: ScanHit) -> Self {
+                Index(h.account_index)
+            }
+        }
+        let mut d: [Index; 1] = [Index(9)];
+        let rd = kept.scan_into(&accounts, &positions, 0, &mut d);
+        assert_eq!((rd, d[0].0), (ra, 0));
+        let mut e: [Index; 0] = [];
+        assert_eq!(kept.scan_into(&accounts, &positions, 0, &mut e).end, ScanEnd::BufferFull);
     }
 
     #[test]

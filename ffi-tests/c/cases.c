@@ -606,7 +606,7 @@ static size_t read_accounts(char **c, partliq_scan_account *as) {
   return n;
 }
 
-static alignas(16) unsigned char table_mem[64 + 1168 * MAX_ITEMS];
+static alignas(16) unsigned char table_mem[64 + 1480 * MAX_ITEMS];
 
 static void run_scan(char **c, const partliq_market *ms, size_t nm, const int64_t *ps, size_t np, const partliq_position *pos, size_t ns) {
   static partliq_scan_account as[MAX_ITEMS];

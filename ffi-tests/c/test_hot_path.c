@@ -53,7 +53,7 @@ static void test_scanner(void) {
     accounts[i].position_count = 1;
   }
   size_t len = partliq_scanner_size(1);
-  CHECK(len == 64 + 1168);
+  CHECK(len == 64 + 1480);
   CHECK(partliq_scanner_align() == 16);
   CHECK(partliq_scanner_size(SIZE_MAX) == 0);
   CHECK_STATUS(partliq_scanner_init(scanner_mem, len, ms, 1, prices, 1), PARTLIQ_STATUS_OK);

@@ -55,7 +55,7 @@ func TestScannerResumes(t *testing.T) {
 		accounts = append(accounts, ScanAccount{FirstPosition: uint32(i), PositionCount: 1})
 	}
 	n := ScannerSize(1)
-	if n != 64+1168 {
+	if n != 64+1480 {
 		t.Fatalf("scanner size %d", n)
 	}
 	mem := NewTable(n, 16)

@@ -1606,7 +1606,7 @@ fn c_index_entry(e: &IndexEntry) -> partliq_index_entry {
 /// candidates; one account in the middle is removed and inserted again
 /// (`insert_remove`), or re-keyed in one call (`rekey`). The direct index
 /// and scanner are the core's `LiquidationIndex` and `Scanner`; the C
-/// calls re-check their memory's header (and the scanner its fingerprint
+/// calls re-check their memory's header (and the scanner its copy
 /// of the markets and marks) on every call.
 fn scanner_and_index(c: &mut Criterion) {
     let n = 1_000;

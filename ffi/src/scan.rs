@@ -11,12 +11,12 @@
 //! only read it). Build it again on every price update, and whenever a
 //! market changes.
 //!
-//! The memory starts with a header holding a fingerprint of the markets and
-//! marks the table was built for; a scan whose markets or marks differ gets
-//! `STALE_SCAN_TABLE` (every change of one 8-byte word of them is caught; two
-//! or more changes go unseen only when their fingerprints collide, about one
-//! chance in 2^64). Scans return exactly what the core's `Scanner::scan`
-//! returns for the same markets, marks, accounts and buffer.
+//! The memory holds a header, the table, and a copy of the markets and
+//! marks the table was built for; a scan whose markets or marks differ from
+//! the copy in any byte (or in their counts) gets `STALE_SCAN_TABLE`, with
+//! no chance of a miss. Scans return exactly what the core's
+//! `Scanner::scan` returns for the same markets, marks, accounts and
+//! buffer.
 //!
 //! Memory statuses: `NULL_POINTER` (`mem` NULL, whatever `len`),
 //! `BAD_LENGTH` (`len` above `PTRDIFF_MAX`), `TABLE_MEMORY_MISALIGNED`,
@@ -29,10 +29,10 @@ use partliq::account::ScanAccount;
 use partliq::index::IndexEntry;
 use partliq::market::Market;
 use partliq::num::Price;
-use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, Scanner};
+use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, ScanScales, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{check_ranges, Castable, PaddingChecked, OK};
+use crate::boundary::{range_of, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -112,93 +112,82 @@ castable!(partliq_scan_account => ScanAccount, |_a| Ok(()), {
 });
 
 // ---------------------------------------------------------------------------
-// The memory: a header, then one `ScanMarket` per market.
+// The memory: a header, one `ScanMarket` per market, then a copy of the
+// markets and of their marks the table was built for.
 
-/// "partliq scanner v1".
-const MAGIC: u64 = 0x7061_7274_5343_4e31;
+/// "partliq scanner v2".
+const MAGIC: u64 = 0x7061_7274_5343_4e32;
 
 /// The header at the start of a scanner's memory (64 bytes, so that the
 /// table after it keeps the 16-byte alignment).
 #[repr(C, align(16))]
 struct Header {
     magic: u64,
-    /// Table entries (the markets it was built for).
+    /// Table entries (the markets it was built for, and their copy).
     entries: u64,
-    /// Fingerprint of the markets and marks it was built for.
-    fingerprint: u64,
-    /// `seal(entries, fingerprint)`: catches an altered header.
+    /// Marks copied: `min(prices_len, markets_len)` at init.
+    marks: u64,
+    /// [`seal`] of the header's other words: catches an altered header.
     seal: u64,
-    _reserved: [u64; 4],
+    /// The table's scales (`Scanner::scales`), so that a scan need not
+    /// derive them from the markets again.
+    scales: ScanScales,
 }
 
 const HEADER: usize = core::mem::size_of::<Header>();
 const _: () = assert!(HEADER == 64 && HEADER % PARTLIQ_SCANNER_ALIGN == 0);
+const _: () = assert!(core::mem::size_of::<ScanScales>() == 32 && core::mem::align_of::<Header>() >= core::mem::align_of::<u64>());
 
-/// One step of the fingerprint: for a fixed word a bijection of the state,
-/// and for a fixed state an injection of the word, so that changing any one
-/// word always changes the result.
-fn mix(h: u64, w: u64) -> u64 {
-    (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+/// The seal of a header's words (`magic, entries, marks, seal, scales ×
+/// 4`): each word but the magic and the seal itself times its own odd
+/// constant (a bijection of the word), XORed. Changing any one of those
+/// words changes the seal; the products are independent (no dependent
+/// chain of multiplies on the hot path).
+fn seal(w: &[u64; 8]) -> u64 {
+    const K: [u64; 6] = [
+        0x9E37_79B9_7F4A_7C15,
+        0xC2B2_AE3D_27D4_EB4F,
+        0x1656_67B1_9E37_79F9,
+        0x85EB_CA77_C2B2_AE63,
+        0x27D4_EB2F_1656_67C5,
+        0xFF51_AFD7_ED55_8CCD,
+    ];
+    let [_, entries, marks, _, s0, s1, s2, s3] = *w;
+    MAGIC
+        ^ entries.wrapping_mul(K[0])
+        ^ marks.wrapping_mul(K[1])
+        ^ s0.wrapping_mul(K[2])
+        ^ s1.wrapping_mul(K[3])
+        ^ s2.wrapping_mul(K[4])
+        ^ s3.wrapping_mul(K[5])
 }
 
-fn seal(entries: u64, fingerprint: u64) -> u64 {
-    mix(mix(MAGIC, entries), fingerprint)
+/// The header's eight words.
+fn words(h: &Header) -> &[u64; 8] {
+    // SAFETY: `Header` is 64 bytes of integers (its `ScanScales` 32 bytes
+    // with no padding, asserted) at an alignment of at least 8.
+    unsafe { &*(h as *const Header).cast::<[u64; 8]>() }
 }
 
-/// Independent chains of [`mix`] the fingerprint runs side by side (a
-/// chain's steps wait on each other's multiply; eight chains keep the
-/// multiplier busy).
-const LANES: usize = 8;
+const MARKET_BYTES: usize = core::mem::size_of::<partliq_market>();
+const _: () = assert!(MARKET_BYTES == 304 && core::mem::align_of::<partliq_market>() == 8);
 
-/// Mixes `words` into `lanes`, word `i` into lane `i % LANES`.
-fn mix_lanes(lanes: &mut [u64; LANES], words: &[u64]) {
-    let mut chunks = words.chunks_exact(LANES);
-    for c in &mut chunks {
-        for (l, &w) in lanes.iter_mut().zip(c) {
-            *l = mix(*l, w);
-        }
-    }
-    for (l, &w) in lanes.iter_mut().zip(chunks.remainder()) {
-        *l = mix(*l, w);
-    }
-}
-
-/// The fingerprint of what a scan depends on: the markets (every word of
-/// each), their count, and the marks of those markets (the first
-/// `min(prices_len, markets_len)`) with that count.
-///
-/// The market words, then the marks, go round `LANES` chains of [`mix`]
-/// (word `i` of each into chain `i % LANES`), each step a bijection of its
-/// chain's state for a fixed word and an injection of the word for a fixed
-/// state; the chains' ends are mixed pairwise (`mix(a, b)` is injective in
-/// each of `a` and `b` with the other fixed), then the counts. So changing
-/// any one word changes its chain's end, each pair it goes through, and the
-/// result, as with one chain, at an eighth of its latency; which chain and
-/// step each word takes is fixed by the counts.
-fn fingerprint(markets: &[partliq_market], prices: &[i64]) -> u64 {
-    // SAFETY: `partliq_market` is 304 bytes of integer fields with no
-    // padding (its `pin_layout!`), 8-byte aligned: the array is
-    // `MARKET_WORDS` initialised u64 words a market, borrowed for this call
-    // (its byte size was checked ≤ isize::MAX when it became a slice).
-    let words: &[u64] = unsafe { core::slice::from_raw_parts(markets.as_ptr().cast::<u64>(), markets.len().wrapping_mul(MARKET_WORDS)) };
-    let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
-    // SAFETY: `i64` and `u64` have one size, alignment and validity.
-    let mark_words: &[u64] = unsafe { core::slice::from_raw_parts(marks.as_ptr().cast::<u64>(), marks.len()) };
-    let mut l: [u64; LANES] = core::array::from_fn(|i| MAGIC ^ i as u64);
-    mix_lanes(&mut l, words);
-    mix_lanes(&mut l, mark_words);
-    let [a, b, c, d, e, f, g, h] = l;
-    let ends = mix(mix(mix(a, b), mix(c, d)), mix(mix(e, f), mix(g, h)));
-    mix(mix(ends, markets.len() as u64), marks.len() as u64)
-}
-
-const MARKET_WORDS: usize = core::mem::size_of::<partliq_market>() / 8;
-const _: () = assert!(core::mem::size_of::<partliq_market>() == MARKET_WORDS * 8 && core::mem::align_of::<partliq_market>() == 8);
+/// Bytes a market takes in a scanner: its table entry, its copy and its
+/// mark's copy (1,480 on 64-bit targets).
+const PER_MARKET: usize = core::mem::size_of::<ScanMarket>() + MARKET_BYTES + 8;
 
 /// Bytes a scanner of `entries` table entries needs, if that fits.
 fn size_of_table(entries: usize) -> Option<usize> {
-    let bytes = entries.checked_mul(core::mem::size_of::<ScanMarket>())?.checked_add(HEADER)?;
+    let bytes = entries.checked_mul(PER_MARKET)?.checked_add(HEADER)?;
     (bytes <= isize::MAX as usize).then_some(bytes)
+}
+
+/// The bytes of a slice of integer structs without padding.
+fn bytes_of<T>(s: &[T]) -> &[u8] {
+    // SAFETY: used only on `partliq_market` (integer fields, no padding:
+    // its `pin_layout!`) and `i64`: every byte initialised; the byte size
+    // of a slice is at most isize::MAX.
+    unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<u8>(), core::mem::size_of_val(s)) }
 }
 
 /// Checks `mem, len` as scanner memory (NULL, length, alignment).
@@ -218,8 +207,17 @@ fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
     Ok(())
 }
 
-/// The table of a scanner's memory for `markets` and `prices`, once the
-/// header says it was built for them.
+/// The table of a scanner's memory for `markets` and `prices`, with its
+/// scales, once the header is sealed and the copy kept after the table
+/// equals `markets` and the marks read (the first `min(prices_len,
+/// markets_len)` of `prices`) byte for byte.
+///
+/// Sound for staleness without any chance of a miss: the table is a
+/// function of exactly those markets, marks and counts (`Scanner::new`), so
+/// a scan over markets and marks equal to the copy is the scan of a table
+/// built for them, and any change of any byte of them, or of either count,
+/// is refused (`STALE_SCAN_TABLE`). Only a caller writing the memory
+/// itself, against the contract, goes unseen (as an altered table would).
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory,
@@ -229,28 +227,50 @@ unsafe fn table_in<'a>(
     len: usize,
     markets: &[partliq_market],
     prices: &[i64],
-) -> Result<&'a [ScanMarket], partliq_status> {
+) -> Result<(&'a [ScanMarket], ScanScales), partliq_status> {
     memory_ok(mem, len)?;
     // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (checked);
     // every field of `Header` is an integer, so any initialised bytes are a
     // valid header.
     let header = unsafe { &*mem.cast::<Header>() };
-    if header.magic != MAGIC || header.seal != seal(header.entries, header.fingerprint) {
+    if header.magic != MAGIC || header.seal != seal(words(header)) {
         return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
     }
     let entries = usize::try_from(header.entries).map_err(|_| PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
     let need = size_of_table(entries).ok_or(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
+    if header.marks > header.entries {
+        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+    }
     if len < need {
         return Err(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
     }
-    if entries != markets.len() || header.fingerprint != fingerprint(markets, prices) {
+    let marks = header.marks as usize; // ≤ entries, a usize
+    if entries != markets.len() || marks != markets.len().min(prices.len()) {
+        return Err(PARTLIQ_STATUS_STALE_SCAN_TABLE);
+    }
+    let base = mem.cast::<u8>();
+    let table_bytes = entries.wrapping_mul(core::mem::size_of::<ScanMarket>());
+    let copy_bytes = entries.wrapping_mul(MARKET_BYTES);
+    // SAFETY: the header, the table, the markets' copy and the marks' copy
+    // lie in that order within the `need ≤ len` bytes of `mem`; bytes are
+    // always valid `u8`s; nothing writes the memory during the call.
+    // The marks' copy is 8-byte aligned (HEADER, the table's and the
+    // markets' copy's sizes are multiples of 8) and any bytes are `i64`s.
+    let (copy, marks_copy) = unsafe {
+        let copy = base.add(HEADER).add(table_bytes);
+        (core::slice::from_raw_parts(copy, copy_bytes), core::slice::from_raw_parts(copy.add(copy_bytes).cast::<i64>(), marks))
+    };
+    // The marks word by word (usually one: no call to `bcmp`).
+    let marks_differ = prices.iter().zip(marks_copy).fold(false, |d, (a, b)| d | (a != b));
+    if marks_differ || bytes_of(markets) != copy {
         return Err(PARTLIQ_STATUS_STALE_SCAN_TABLE);
     }
     // SAFETY: the table lies within the `len` bytes after the header (need ≤
     // len), 16-byte aligned (HEADER is a multiple of 16); `ScanMarket` is
     // all integers with no padding, so any initialised bytes are valid
     // entries; nothing writes the memory during the call (the contract).
-    Ok(unsafe { core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER).cast::<ScanMarket>(), entries) })
+    let table = unsafe { core::slice::from_raw_parts(base.add(HEADER).cast::<ScanMarket>(), entries) };
+    Ok((table, header.scales))
 }
 
 // ---------------------------------------------------------------------------
@@ -263,7 +283,8 @@ pub extern "C" fn partliq_scanner_align() -> usize {
 }
 
 /// Bytes of memory a scanner for `markets_len` markets needs (a 64-byte
-/// header and, on 64-bit targets, 1,168 bytes a market); 0 when that does
+/// header and, on 64-bit targets, 1,480 bytes a market: its table entry,
+/// 1,168, and a copy of the market and its mark, 312); 0 when that does
 /// not fit a `PTRDIFF_MAX`.
 #[no_mangle]
 pub extern "C" fn partliq_scanner_size(markets_len: usize) -> usize {
@@ -272,11 +293,11 @@ pub extern "C" fn partliq_scanner_size(markets_len: usize) -> usize {
 
 /// Builds a scanner in `mem` for `markets` and their marks `prices`
 /// (`prices[i]` the mark of `markets[i]`): the per-market table of the
-/// division-free health bound, and the fingerprint of the markets and marks.
-/// Invalid markets and markets without a positive mark get no fast path
-/// (their positions take the exact path, which reports their errors).
-/// Nothing else may use the memory during the call; on any status but `OK`
-/// the memory is untouched.
+/// division-free health bound, and a copy of the markets and marks it was
+/// built for. Invalid markets and markets without a positive mark get no
+/// fast path (their positions take the exact path, which reports their
+/// errors). Nothing else may use the memory during the call; on any status
+/// but `OK` the memory is untouched.
 ///
 /// Statuses: the memory's (`partliq_scanner_size(markets_len)` bytes at
 /// least), the arrays', `INVALID_ENUM` (a market's fee rounding).
@@ -304,66 +325,67 @@ pub unsafe extern "C" fn partliq_scanner_init(
     }
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
+    let base = mem.cast::<u8>();
     // SAFETY: `need ≤ len` bytes after the 16-byte aligned `mem` hold the
     // table (16-byte aligned after the 64-byte header); every bit pattern is
     // a valid `ScanMarket`, and the memory is initialised and ours alone for
     // the call (the contract).
-    let table = unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>().add(HEADER).cast::<ScanMarket>(), markets.len()) };
-    let _ = Scanner::new(table, core_markets, core_prices);
-    let entries = markets.len() as u64;
-    let fp = fingerprint(markets, prices);
-    let header = Header { magic: MAGIC, entries, fingerprint: fp, seal: seal(entries, fp), _reserved: [0; 4] };
+    let table = unsafe { core::slice::from_raw_parts_mut(base.add(HEADER).cast::<ScanMarket>(), markets.len()) };
+    let scales = Scanner::new(table, core_markets, core_prices).scales();
+    let marks = prices.get(..markets.len().min(prices.len())).unwrap_or(&[]);
+    let (copy, marks_copy) = (bytes_of(markets), bytes_of(marks));
+    // SAFETY: the markets' copy follows the table and the marks' copy the
+    // markets' (`copy.len() + marks_copy.len() ≤ PER_MARKET × n` bytes
+    // past the table, within `need`); the arrays lie outside `mem`.
+    unsafe {
+        let at = base.add(HEADER).add(markets.len().wrapping_mul(core::mem::size_of::<ScanMarket>()));
+        core::ptr::copy_nonoverlapping(copy.as_ptr(), at, copy.len());
+        core::ptr::copy_nonoverlapping(marks_copy.as_ptr(), at.add(copy.len()), marks_copy.len());
+    }
+    let mut header = Header { magic: MAGIC, entries: markets.len() as u64, marks: marks.len() as u64, seal: 0, scales };
+    header.seal = seal(words(&header));
     // SAFETY: aligned, within `len`, not overlapping the table; written
     // last, so that a scanner is never seen with a header but no table.
     unsafe { mem.cast::<Header>().write(header) };
     OK
 }
 
-/// How many hits `partliq_scanner_scan` and `_confirm` gather on the stack
-/// at a time before converting them into the caller's buffer.
-const CHUNK: usize = 32;
+impl From<ScanHit> for partliq_scan_hit {
+    fn from(h: ScanHit) -> Self {
+        partliq_scan_hit { account_index: h.account_index as u64, health: partliq_health::from(&h.health) }
+    }
+}
 
-/// The hits of the first round (a scan of a few accounts finds fewer): a
-/// smaller buffer to clear on every call, the `CHUNK` one cleared only when
-/// a call needs a second round.
-const FIRST_CHUNK: usize = 8;
+/// The C form of a core outcome.
+pub(crate) fn outcome(r: ScanOutcome) -> partliq_scan_outcome {
+    let (end, error) = match r.end {
+        ScanEnd::Complete => (partliq_scan_end::Complete, OK),
+        ScanEnd::BufferFull => (partliq_scan_end::BufferFull, OK),
+        ScanEnd::Failed(e) => (partliq_scan_end::Failed, status_of(e)),
+    };
+    partliq_scan_outcome { count: r.count as u64, next: r.next as u64, exact_checks: r.exact_checks as u64, end: end as u32, error }
+}
 
-/// Runs `scan(start, buffer)` into the caller's hits in chunks (the first of
-/// [`FIRST_CHUNK`], then of [`CHUNK`]),
-/// with exactly the outcome of one core call over a buffer of `hits.len()`:
-/// a chunk that fills while the caller's buffer has room resumes at its
-/// `next` (whose account was counted once as an exact check and will be
-/// again: counted once).
-fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mut [ScanHit]) -> ScanOutcome) -> partliq_scan_outcome {
-    let mut first = [ScanHit::default(); FIRST_CHUNK];
-    let mut more: Option<[ScanHit; CHUNK]> = None;
-    let mut written = 0usize;
-    let mut exact = 0usize;
-    let mut cursor = start;
-    let mut round = 0usize;
-    loop {
-        let room = hits.len().saturating_sub(written);
-        let buf: &mut [ScanHit] = if round == 0 { &mut first } else { more.get_or_insert_with(|| [ScanHit::default(); CHUNK]) };
-        round = round.saturating_add(1);
-        let take = room.min(buf.len());
-        let buf = buf.get_mut(..take).unwrap_or(&mut []);
-        let r = scan(cursor, buf);
-        for (slot, h) in hits.iter_mut().skip(written).zip(buf.iter().take(r.count)) {
-            *slot = partliq_scan_hit { account_index: h.account_index as u64, health: partliq_health::from(&h.health) };
+/// Checks the positions of `accounts` (their reserved fields,
+/// `RESERVED_NOT_ZERO`), as `check_ranges` does, with a single-position
+/// account's one position read directly (the common case). Ranges outside
+/// the positions are skipped: the core refuses them when it reads them.
+fn check_accounts<'a>(
+    positions: &[partliq_position],
+    accounts: impl Iterator<Item = &'a partliq_scan_account>,
+) -> Result<(), partliq_status> {
+    let mut reserved = 0u32;
+    for a in accounts {
+        if a.position_count == 1 {
+            reserved |= positions.get(a.first_position as usize).map_or(0, |p| p.reserved);
+        } else {
+            reserved = range_of(positions, a.first_position, a.position_count).iter().fold(reserved, |r, p| r | p.reserved);
         }
-        written = written.saturating_add(r.count);
-        exact = exact.saturating_add(r.exact_checks);
-        if r.end == ScanEnd::BufferFull && take < room {
-            exact = exact.saturating_sub(1);
-            cursor = r.next;
-            continue;
-        }
-        let (end, error) = match r.end {
-            ScanEnd::Complete => (partliq_scan_end::Complete, OK),
-            ScanEnd::BufferFull => (partliq_scan_end::BufferFull, OK),
-            ScanEnd::Failed(e) => (partliq_scan_end::Failed, status_of(e)),
-        };
-        return partliq_scan_outcome { count: written as u64, next: r.next as u64, exact_checks: exact as u64, end: end as u32, error };
+    }
+    if reserved == 0 {
+        Ok(())
+    } else {
+        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
     }
 }
 
@@ -381,8 +403,9 @@ fn chunked(start: usize, hits: &mut [partliq_scan_hit], scan: impl Fn(usize, &mu
 /// every market's fee rounding (`INVALID_ENUM`).
 ///
 /// Statuses: the arrays' and `out`'s, the memory's (`STALE_SCAN_TABLE` when
-/// the markets or marks are not the ones it was built for), those checks of
-/// values. Nothing is written unless `OK`.
+/// the markets or marks differ in any byte from the ones it was built for,
+/// compared with the copy it keeps), those checks of values. Nothing is
+/// written unless `OK`.
 ///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes laid out by
@@ -414,16 +437,17 @@ pub unsafe extern "C" fn partliq_scanner_scan(
     let hits = array_out!(hits, hits_len);
     out!(out);
     // SAFETY: the function's contract for `mem`.
-    let table = check!(unsafe { table_in(mem, len, markets, prices) });
-    let read = accounts.get(start..).unwrap_or(&[]).iter();
-    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
+    let (table, scales) = check!(unsafe { table_in(mem, len, markets, prices) });
+    check!(check_accounts(positions, accounts.get(start..).unwrap_or(&[]).iter()));
     let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
-    let scanner = Scanner::from_table(table, core_markets, core_prices);
-    let r = chunked(start, hits, |at, buf| scanner.scan(core_accounts, core_positions, at, buf));
-    write_out!(out, r);
+    let scanner = Scanner::from_table_scaled(table, core_markets, core_prices, scales);
+    // Every check has passed: the scan's hits go straight to the caller's
+    // buffer (the status is OK whatever the scan's end).
+    let r = scanner.scan_into(core_accounts, core_positions, start, hits);
+    write_out!(out, outcome(r));
     OK
 }
 
@@ -471,17 +495,17 @@ pub unsafe extern "C" fn partliq_scanner_confirm(
     let hits = array_out!(hits, hits_len);
     out!(out);
     // SAFETY: the function's contract for `mem`.
-    let table = check!(unsafe { table_in(mem, len, markets, prices) });
+    let (table, scales) = check!(unsafe { table_in(mem, len, markets, prices) });
     let read = entries.get(start..).unwrap_or(&[]).iter().filter_map(|e| accounts.get(e.account as usize));
-    check!(check_ranges(positions, read.map(|a| (a.first_position, a.position_count))));
+    check!(check_accounts(positions, read));
     let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
     let core_accounts: &[ScanAccount] = check!(Castable::cast_slice(accounts));
     let core_entries: &[IndexEntry] = check!(Castable::cast_slice(entries));
-    let scanner = Scanner::from_table(table, core_markets, core_prices);
-    let r = chunked(start, hits, |at, buf| scanner.confirm(core_entries, core_accounts, core_positions, at, buf));
-    write_out!(out, r);
+    let scanner = Scanner::from_table_scaled(table, core_markets, core_prices, scales);
+    let r = scanner.confirm_into(core_entries, core_accounts, core_positions, start, hits);
+    write_out!(out, outcome(r));
     OK
 }
 
@@ -489,7 +513,7 @@ pub unsafe extern "C" fn partliq_scanner_confirm(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     //! The scanner over caller memory: the core's outcomes through the
-    //! chunking, and every refusal (NULL, misaligned, undersized, not
+    //! caller's buffer, and every refusal (NULL, misaligned, undersized, not
     //! initialised, stale) writing nothing. Miri-friendly: small arrays.
     use super::*;
     use crate::fixtures::market;
@@ -507,7 +531,7 @@ mod tests {
     }
 
     #[repr(C, align(16))]
-    struct Mem([u8; 4096]);
+    struct Mem([u8; 8192]);
 
     fn pos(size: i64, quote_balance: i64) -> partliq_position {
         partliq_position { market_index: 0, reserved: 0, size, quote_balance }
@@ -555,16 +579,16 @@ mod tests {
     }
 
     #[test]
-    fn scans_as_the_core_through_chunks() {
+    fn scans_as_the_core() {
         let ms = [market()];
         let prices = [100i64];
-        let mut mem = Mem([0; 4096]);
+        let mut mem = Mem([0; 8192]);
         let p: *mut c_void = mem.0.as_mut_ptr().cast();
         let len = partliq_scanner_size(1);
-        assert_eq!(len, 64 + 1_168);
-        // SAFETY: our aligned buffer of 4,096 bytes; valid arrays.
+        assert_eq!(len, 64 + 1_480);
+        // SAFETY: our aligned buffer of 8,192 bytes; valid arrays.
         unsafe { assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 1, prices.as_ptr(), 1), OK) };
-        // 100 accounts, 34 hits (0, 3, …, 99): more than one chunk.
+        // 100 accounts, 34 hits (0, 3, …, 99), through buffers of every size.
         let (acs, ps) = batch(100);
         let core_ms = [partliq::market::Market::single_tier(0, 1, 1, partliq::num::Ppm(100_000), partliq::num::Ppm(50_000))];
         let core_ps: std::vec::Vec<Position> =
@@ -601,38 +625,70 @@ mod tests {
         }
     }
 
-    /// Every change of one 8-byte word of the markets or the marks read
-    /// changes the fingerprint (each word's chain, pair and result), for
-    /// each market count the chains wrap at differently; marks past the
-    /// markets are not read.
+    /// A change of any one byte of the markets or of the marks read is
+    /// refused as stale (the copy compared byte for byte), for one to three
+    /// markets; marks past the markets are not read; an altered header is
+    /// not a scanner.
     #[test]
-    fn fingerprint_sees_every_one_word_change() {
+    fn every_one_byte_change_is_stale() {
         for n in 1..=3usize {
             let mut ms = std::vec![market(); n];
             let mut prices = std::vec![100i64; n + 1];
-            let fp = fingerprint(&ms, &prices);
-            for w in 0..n * MARKET_WORDS {
-                for bit in [0u32, 17, 63] {
-                    // SAFETY: word `w` of the markets' `n × MARKET_WORDS` u64
-                    // words (all integers, 8-byte aligned), ours.
-                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
-                    *word ^= 1 << bit;
-                    let changed = fingerprint(&ms, &prices);
-                    // SAFETY: as above.
-                    let word = unsafe { &mut *ms.as_mut_ptr().cast::<u64>().add(w) };
-                    *word ^= 1 << bit;
-                    assert_ne!(changed, fp, "{n} markets: word {w}, bit {bit}");
+            let mut mem = Mem([0; 8192]);
+            let p: *mut c_void = mem.0.as_mut_ptr().cast();
+            let len = partliq_scanner_size(n);
+            assert_eq!(len, 64 + 1_480 * n);
+            let (acs, ps) = batch(3);
+            let mut hits = [partliq_scan_hit::default(); 4];
+            let mut out = partliq_scan_outcome::default();
+            assert!(len <= 8192);
+            // SAFETY: our aligned buffer of 8,192 ≥ `len` bytes, valid arrays.
+            unsafe {
+                assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), n, prices.as_ptr(), n + 1), OK);
+                assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), OK);
+            }
+            // One bit of every byte (bit `b % 8`: every bit position in
+            // turn); under Miri every seventh byte.
+            let step = if cfg!(miri) { 7 } else { 1 };
+            for b in (0..n * MARKET_BYTES).step_by(step) {
+                let bit = b % 8;
+                // SAFETY: byte `b` of the markets' `n × MARKET_BYTES` bytes
+                // (all integers), ours.
+                unsafe { *ms.as_mut_ptr().cast::<u8>().add(b) ^= 1 << bit };
+                // SAFETY: as above.
+                let st = unsafe { scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out) };
+                // SAFETY: as above.
+                unsafe { *ms.as_mut_ptr().cast::<u8>().add(b) ^= 1 << bit };
+                assert_eq!(st, PARTLIQ_STATUS_STALE_SCAN_TABLE, "{n} markets: byte {b}, bit {bit}");
+            }
+            // SAFETY: as above.
+            unsafe {
+                for i in 0..n {
+                    for bit in [0, 40, 63] {
+                        prices[i] ^= 1 << bit;
+                        let st = scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out);
+                        prices[i] ^= 1 << bit;
+                        assert_eq!(st, PARTLIQ_STATUS_STALE_SCAN_TABLE, "{n} markets: mark {i}, bit {bit}");
+                    }
                 }
+                prices[n] = 7;
+                assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), OK, "a mark past the markets is not read");
+                assert_eq!(
+                    scan(p, len, &ms, &prices[..n - 1], &acs, &ps, 0, &mut hits, &mut out),
+                    PARTLIQ_STATUS_STALE_SCAN_TABLE,
+                    "one mark fewer"
+                );
+                // Every word of the header but the magic and the seal is
+                // sealed: one changed bit is not a scanner.
+                for w in [1usize, 2, 4, 5, 6, 7] {
+                    let word = p.cast::<u64>().add(w);
+                    *word ^= 1 << 33;
+                    let st = scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out);
+                    *word ^= 1 << 33;
+                    assert_eq!(st, PARTLIQ_STATUS_TABLE_NOT_INITIALIZED, "{n} markets: header word {w}");
+                }
+                assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 0, &mut hits, &mut out), OK);
             }
-            for i in 0..n {
-                prices[i] ^= 1 << 40;
-                assert_ne!(fingerprint(&ms, &prices), fp, "{n} markets: mark {i}");
-                prices[i] ^= 1 << 40;
-            }
-            prices[n] = 7;
-            assert_eq!(fingerprint(&ms, &prices), fp, "a mark past the markets is not read");
-            assert_ne!(fingerprint(&ms, &prices[..n - 1]), fp, "one mark fewer");
-            assert_eq!(fingerprint(&ms, &prices), fingerprint(&ms, &prices), "deterministic");
         }
     }
 
@@ -640,7 +696,7 @@ mod tests {
     fn failures_are_outcomes() {
         let ms = [market()];
         let prices = [100i64];
-        let mut mem = Mem([0; 4096]);
+        let mut mem = Mem([0; 8192]);
         let p: *mut c_void = mem.0.as_mut_ptr().cast();
         let len = partliq_scanner_size(1);
         let ps = [pos(100, -9_501), partliq_position { market_index: 3, reserved: 0, size: 1, quote_balance: 0 }];
@@ -669,7 +725,7 @@ mod tests {
     fn refusals_write_nothing() {
         let ms = [market(), market()];
         let prices = [100i64, 100];
-        let mut mem = Mem([0; 4096]);
+        let mut mem = Mem([0; 8192]);
         let base = mem.0.as_mut_ptr();
         let p: *mut c_void = base.cast();
         let len = partliq_scanner_size(2);
@@ -694,13 +750,13 @@ mod tests {
             // Undersized: one byte short, and shorter than the header.
             assert_eq!(partliq_scanner_init(p, len - 1, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
             assert_eq!(partliq_scanner_init(p, 8, ms.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
-            assert!(core::slice::from_raw_parts(base, 4096).iter().all(|b| *b == 0), "a refused init wrote nothing");
+            assert!(core::slice::from_raw_parts(base, 8192).iter().all(|b| *b == 0), "a refused init wrote nothing");
             // NULL arrays with a length; a bad fee rounding.
             assert_eq!(partliq_scanner_init(p, len, core::ptr::null(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_NULL_POINTER);
             let mut bad = ms;
             bad[1].liquidation_fee_rounding = 9;
             assert_eq!(partliq_scanner_init(p, len, bad.as_ptr(), 2, prices.as_ptr(), 2), PARTLIQ_STATUS_INVALID_ENUM);
-            assert!(core::slice::from_raw_parts(base, 4096).iter().all(|b| *b == 0));
+            assert!(core::slice::from_raw_parts(base, 8192).iter().all(|b| *b == 0));
 
             assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 2, prices.as_ptr(), 2), OK);
             // Stale: another mark, another market, fewer markets, fewer marks.

@@ -173,6 +173,7 @@ impl PriceMove {
     /// at: the fall side when nothing rose, the rise side when nothing fell,
     /// the mixed side at the larger of the two otherwise.
     #[must_use]
+    #[inline]
     pub fn side(&self) -> (MoveSide, u32) {
         match (self.down_ppm, self.up_ppm) {
             (d, 0) => (MoveSide::Down, d),

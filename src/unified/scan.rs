@@ -237,6 +237,22 @@ impl<'a> UnifiedScanner<'a> {
         start: usize,
         out: &mut [UnifiedScanHit],
     ) -> crate::scan::ScanOutcome {
+        self.confirm_into(entries, accounts, balances, positions, start, out)
+    }
+
+    /// [`Self::confirm`] into a buffer of the caller's hit type, each hit
+    /// converted as it is written (the C ABI's hits, written straight into
+    /// the caller's array): the same outcome as [`Self::confirm`] over a
+    /// buffer of that length.
+    pub fn confirm_into<H: From<UnifiedScanHit>>(
+        &self,
+        entries: &[super::index::UnifiedIndexEntry],
+        accounts: &[UnifiedScanAccount],
+        balances: &[AssetBalance],
+        positions: &[PerpPosition],
+        start: usize,
+        out: &mut [H],
+    ) -> crate::scan::ScanOutcome {
         use crate::scan::ScanOutcome;
         let mut count = 0usize;
         let mut exact_checks = 0usize;
@@ -273,7 +289,7 @@ impl<'a> UnifiedScanner<'a> {
                 Ok(h) if !is_hit(&h) => {}
                 Ok(health) => match out.get_mut(count) {
                     Some(slot) => {
-                        *slot = UnifiedScanHit { account_index, pool_index, health };
+                        *slot = H::from(UnifiedScanHit { account_index, pool_index, health });
                         count = count.saturating_add(1);
                     }
                     None => return ScanOutcome { count, next: idx, end: ScanEnd::BufferFull, exact_checks },

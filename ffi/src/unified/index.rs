@@ -28,23 +28,20 @@
 
 use core::ffi::c_void;
 
-use partliq::asset::AssetBalance;
 use partliq::num::Price;
-use partliq::scan::ScanEnd;
 use partliq::unified::{
-    candidates_on, crossed_on, MarginBook, MarginLadder, MoveSide, PerpPosition, PriceMove, UnifiedAccount, UnifiedIndex,
-    UnifiedIndexEntry, UnifiedScanAccount, UnifiedScanHit, UnifiedScanner,
+    candidates_on, crossed_on, MarginBook, MarginLadder, MoveSide, PriceMove, UnifiedAccount, UnifiedIndex, UnifiedIndexEntry,
+    UnifiedScanAccount, UnifiedScanner,
 };
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::boundary::{out_ok, ref_in, slice_in, Castable, UnifiedArgs, OK};
 use crate::index::partliq_index_query;
 use crate::market::partliq_market;
-use crate::scan::{partliq_scan_end, partliq_scan_outcome};
+use crate::scan::{outcome, partliq_scan_outcome};
 use crate::status::*;
 use crate::unified::{
-    partliq_margin_ladder, partliq_perp_position, partliq_perp_risk, partliq_unified_health, partliq_unified_scan_account,
-    partliq_unified_scan_hit,
+    partliq_margin_ladder, partliq_perp_position, partliq_perp_risk, partliq_unified_scan_account, partliq_unified_scan_hit,
 };
 
 /// The alignment a unified index's memory needs (8).
@@ -141,9 +138,10 @@ const ENTRY: usize = core::mem::size_of::<UnifiedIndexEntry>();
 const _: () = assert!(HEADER == 64 && core::mem::align_of::<Header>() == PARTLIQ_UNIFIED_INDEX_ALIGN);
 const _: () = assert!(PARTLIQ_UNIFIED_INDEX_ALIGN % core::mem::align_of::<UnifiedIndexEntry>() == 0);
 
+/// The capacity times an odd constant (a bijection: changing it changes
+/// the seal), one multiply on the queries' path.
 fn seal(capacity: u64) -> u64 {
-    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
-    mix(mix(MAGIC, capacity), 3)
+    MAGIC ^ 3 ^ capacity.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Bytes an index of `capacity` pools needs, if that fits.
@@ -249,7 +247,13 @@ unsafe fn side_in<'a>(mem: *const c_void, len: usize, side: MoveSide) -> Result<
     // SAFETY: the caller's contract.
     let (capacity, lens) = unsafe { header_of(mem, len)? };
     let s = side as usize;
-    let n = lens.get(s).copied().unwrap_or(0);
+    // A match, not an index into `lens`: the lengths stay in registers.
+    let [down, up, both] = lens;
+    let n = match side {
+        MoveSide::Down => down,
+        MoveSide::Up => up,
+        MoveSide::Both => both,
+    };
     // SAFETY: HEADER + 3 × capacity entries lie within `len` (checked by
     // `header_of`), aligned; `UnifiedIndexEntry` is all integers with no
     // padding; nothing writes the memory during the call (the contract).
@@ -641,51 +645,6 @@ pub unsafe extern "C" fn partliq_unified_index_crossed(
     OK
 }
 
-/// How many hits `partliq_unified_confirm` gathers on the stack at a time.
-const CHUNK: usize = 8;
-
-/// The core's confirm into the caller's hits in chunks of [`CHUNK`], with
-/// the outcome of one core call over a buffer of `hits.len()`.
-#[inline(never)]
-fn confirm_core(
-    scanner: &UnifiedScanner<'_>,
-    entries: &[UnifiedIndexEntry],
-    accounts: &[UnifiedScanAccount],
-    balances: &[AssetBalance],
-    positions: &[PerpPosition],
-    start: usize,
-    hits: &mut [partliq_unified_scan_hit],
-) -> partliq_scan_outcome {
-    let mut buf = [UnifiedScanHit::default(); CHUNK];
-    let (mut written, mut exact, mut at) = (0usize, 0usize, start);
-    loop {
-        let room = hits.len().saturating_sub(written);
-        let take = room.min(CHUNK);
-        let r = scanner.confirm(entries, accounts, balances, positions, at, buf.get_mut(..take).unwrap_or(&mut []));
-        for (slot, h) in hits.iter_mut().skip(written).zip(buf.iter().take(r.count)) {
-            *slot = partliq_unified_scan_hit {
-                account_index: h.account_index as u64,
-                pool_index: h.pool_index as u64,
-                health: partliq_unified_health::from(&h.health),
-            };
-        }
-        written = written.saturating_add(r.count);
-        exact = exact.saturating_add(r.exact_checks);
-        if r.end == ScanEnd::BufferFull && take < room {
-            // The pool not written was checked and will be again: counted once.
-            exact = exact.saturating_sub(1);
-            at = r.next;
-            continue;
-        }
-        let (end, error) = match r.end {
-            ScanEnd::Complete => (partliq_scan_end::Complete, OK),
-            ScanEnd::BufferFull => (partliq_scan_end::BufferFull, OK),
-            ScanEnd::Failed(e) => (partliq_scan_end::Failed, status_of(e)),
-        };
-        return partliq_scan_outcome { count: written as u64, next: r.next as u64, exact_checks: exact as u64, end: end as u32, error };
-    }
-}
-
 /// Checks the pools named by `entries[start..]` (candidates from
 /// `partliq_unified_index_candidates` or `_crossed`) with the exact unified
 /// health at the **current** book, as `partliq_unified_scan` does every
@@ -753,8 +712,10 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     let entries: &[UnifiedIndexEntry] = check!(Castable::cast_slice(entries));
     let ladder: &MarginLadder = check!(ladder.cast_ref());
     let scanner = UnifiedScanner::new(book, *ladder);
-    let r = confirm_core(&scanner, entries, accounts, flat.balances, flat.positions, start, hits);
-    write_out!(out, r);
+    // Every check has passed: the hits go straight to the caller's buffer
+    // (the status is OK whatever the confirmation's end).
+    let r = scanner.confirm_into(entries, accounts, flat.balances, flat.positions, start, hits);
+    write_out!(out, outcome(r));
     OK
 }
 
@@ -765,6 +726,7 @@ mod tests {
     //! every refusal writing nothing. Miri-friendly: small arrays.
     use super::*;
     use crate::fixtures::market;
+    use crate::scan::partliq_scan_end;
 
     #[repr(C, align(8))]
     struct Mem([u8; 512]);

@@ -45,6 +45,16 @@ pub struct partliq_unified_scan_hit {
     pub health: partliq_unified_health,
 }
 
+impl From<UnifiedScanHit> for partliq_unified_scan_hit {
+    fn from(h: UnifiedScanHit) -> Self {
+        partliq_unified_scan_hit {
+            account_index: h.account_index as u64,
+            pool_index: h.pool_index as u64,
+            health: partliq_unified_health::from(&h.health),
+        }
+    }
+}
+
 /// What a unified scan did.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

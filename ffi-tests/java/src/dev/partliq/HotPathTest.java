@@ -79,7 +79,7 @@ final class HotPathTest {
       as[i].position_count = 1;
     }
     long len = L.partliq_scanner_size(n(1)).longValue();
-    check(len == 64 + 1168, "scanner size");
+    check(len == 64 + 1480, "scanner size");
     Pointer mem = aligned(len, 16);
     check(L.partliq_scanner_init(mem, n(len), ms, n(1), prices, n(1)) == 0, "scanner init");
     ScanHit[] hits = (ScanHit[]) new ScanHit().toArray(3);
