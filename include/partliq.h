@@ -6350,9 +6350,9 @@ partliq_status partliq_unified_index_crossed(const void *mem,
  * Values checked: the book's (every market's fee rounding, every asset's
  * reserved field), the balances of the accounts `entries[start..]` name
  * (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
- * stops: the other balances are not read and not checked), every
- * position's margin (`INVALID_ENUM`, read or not: a Rust enum in the
- * core's type, checked before the array is read).
+ * stops), then the margins of those accounts' positions (`INVALID_ENUM`,
+ * as far: a Rust enum in the core's type, checked before the core reads
+ * them). The other balances and positions are not read and not checked.
  *
  * Statuses: the arrays', the ladder's and `hits`' and `out`'s, then those
  * checks of values in that order. Nothing is written unless `OK`.

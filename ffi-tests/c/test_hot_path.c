@@ -697,10 +697,10 @@ static void test_unified_index(void) {
   /* Each call checks the balances of the accounts it reads, and only
    * those: account 15's balance with a reserved field set is refused by
    * the calls that read it and unseen by the others (the confirm of
-   * accounts 0–9, account 0's re-key). So are an account's positions when
-   * it is inserted or re-keyed; the confirm checks every position's margin
-   * (a Rust enum in the core's type, over the whole array it reads in
-   * place), read or not. */
+   * accounts 0–9, account 0's re-key). So are the margins of the
+   * positions of the accounts a call reads: account 15's unnamed margin is
+   * refused by the confirm that names it, its insert, and unseen by the
+   * confirm of accounts 0–9. */
   balances[15].reserved = 1;
   CHECK_STATUS(UCONFIRM(got, 10, 0, hits, 4, &out), PARTLIQ_STATUS_OK);
   CHECK(out.count == 4 && out.end == PARTLIQ_SCAN_END_BUFFER_FULL);
@@ -721,12 +721,16 @@ static void test_unified_index(void) {
                PARTLIQ_STATUS_RESERVED_NOT_ZERO);
   balances[15].reserved = 0;
   positions[15].margin = 7;
-  CHECK_STATUS(UCONFIRM(got, 10, 0, hits, 4, &out), PARTLIQ_STATUS_INVALID_ENUM);
+  CHECK_STATUS(UCONFIRM(names15, 2, 0, hits, 4, &out), PARTLIQ_STATUS_INVALID_ENUM);
   CHECK_STATUS(UINSERT(mem, len, 15, &ladder, &n), PARTLIQ_STATUS_INVALID_ENUM);
   CHECK_STATUS(UINSERT(mem, len, 0, &ladder, &n), PARTLIQ_STATUS_BUFFER_TOO_SMALL); /* read: account 0 only; the index full */
   positions[15].margin = PARTLIQ_POSITION_MARGIN_CROSS;
   UNTOUCHED(out);
   UNTOUCHED(n);
+  positions[15].margin = 7; /* not read by the confirm of accounts 0–9: the same four hits */
+  CHECK_STATUS(UCONFIRM(got, 10, 0, hits, 4, &out), PARTLIQ_STATUS_OK);
+  CHECK(out.count == 4 && out.end == PARTLIQ_SCAN_END_BUFFER_FULL);
+  positions[15].margin = PARTLIQ_POSITION_MARGIN_CROSS;
   CHECK_STATUS(partliq_unified_index_info(mem, len, &st), PARTLIQ_STATUS_OK);
   CHECK(st.down == N_UNIFIED && st.up == N_UNIFIED && st.both == N_UNIFIED);
   /* The crossing from 1 % to 2 %: the same ten; from 2 % to 3 %: the other ten. */

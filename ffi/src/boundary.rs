@@ -19,6 +19,7 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::AtomicU64;
 
 use partliq::account::{Pool, Position};
+use partliq::asset::AssetBalance;
 use partliq::market::Market;
 use partliq::num::{Price, Quote};
 use partliq::unified::{MarginBook, UnifiedAccount, UnifiedScanAccount};
@@ -695,23 +696,49 @@ impl<'a> UnifiedAccountArgs<'a> {
         Ok(UnifiedAccount { balances: Castable::cast_slice(balances)?, positions: Castable::cast_slice(positions)? })
     }
 
-    /// The flat account arrays as the core sees them, read in place, for a
-    /// call that reads only the accounts `reads` (indices into `accounts`;
-    /// one that names no account, or a range outside its array, is left to
-    /// the core: `UNKNOWN_POSITION`): the balances of each (reserved field,
-    /// `RESERVED_NOT_ZERO`), then every position's margin (`INVALID_ENUM`:
-    /// a Rust enum in the core type, checked across the whole array before
-    /// a reference to it is formed, in one branch-free pass). The other
-    /// balances are not read by the call and not checked
-    /// (`PaddingChecked`).
-    pub(crate) fn view_reading(
+    /// The flat account arrays for a call that reads only the accounts
+    /// `reads` (indices into `accounts`; one that names no account, or a
+    /// range outside its array, is left to the core: `UNKNOWN_POSITION`),
+    /// once the elements of those accounts pass the ABI's checks: their
+    /// balances' reserved fields (`RESERVED_NOT_ZERO`), then their
+    /// positions' margins (`INVALID_ENUM`). No other balance or position is
+    /// read or checked: the core reads the accounts through
+    /// [`FlatReads::view`], one account's ranges at a time.
+    pub(crate) fn reading(
         &self,
         accounts: &[partliq_unified_scan_account],
-        reads: impl Iterator<Item = u32>,
-    ) -> Result<UnifiedAccount<'a>, partliq_status> {
+        reads: impl Iterator<Item = u32> + Clone,
+    ) -> Result<FlatReads<'a>, partliq_status> {
         let read = reads.filter_map(|i| accounts.get(i as usize));
-        check_ranges(self.balances, read.map(|a| (a.first_balance, a.balance_count)))?;
-        Ok(UnifiedAccount { balances: PaddingChecked::cast_unchecked(self.balances), positions: perp_positions_in(self.positions)? })
+        check_ranges(self.balances, read.clone().map(|a| (a.first_balance, a.balance_count)))?;
+        for a in read {
+            perp_positions_in(range_of(self.positions, a.first_position, a.position_count))?;
+        }
+        Ok(FlatReads { balances: PaddingChecked::cast_unchecked(self.balances), positions: self.positions })
+    }
+}
+
+/// The flat account arrays of a call that reads some accounts only
+/// ([`UnifiedAccountArgs::reading`]): the balances as the core's (padding
+/// checked where read), the positions as the caller's, made the core's one
+/// account at a time.
+pub(crate) struct FlatReads<'a> {
+    balances: &'a [AssetBalance],
+    positions: &'a [partliq_perp_position],
+}
+
+impl<'a> FlatReads<'a> {
+    /// Account `a` as the core sees it (the core's
+    /// `UnifiedScanAccount::view`): `UnknownPosition` when a range lies
+    /// outside its array; its positions' margins checked again before they
+    /// become the core's type, so no unnamed `PositionMargin` is ever formed
+    /// (`OutOfRange` for one, which an account checked by `reading` cannot
+    /// have).
+    pub(crate) fn view(&self, a: &UnifiedScanAccount) -> partliq::error::Result<UnifiedAccount<'a>> {
+        let balances = range_in(self.balances, a.first_balance, a.balance_count).ok_or(partliq::error::Error::UnknownPosition)?;
+        let positions = range_in(self.positions, a.first_position, a.position_count).ok_or(partliq::error::Error::UnknownPosition)?;
+        let positions = perp_positions_in(positions).map_err(|_| partliq::error::Error::OutOfRange)?;
+        Ok(UnifiedAccount { balances, positions })
     }
 }
 

@@ -568,9 +568,9 @@ pub fn boundary(
 /// The boundary's value checks for a call that reads the accounts `reads`
 /// only (a unified index's insert or re-key, `partliq_unified_confirm`), in
 /// argument order: every market's fee rounding, every asset's reserved
-/// field, the reserved fields of the balances in those accounts' ranges (an
-/// account that does not exist, or a range outside the balances, is the
-/// core's to refuse), every position's margin (read or not: a Rust enum).
+/// field, the reserved fields of the balances in those accounts' ranges,
+/// then the margins of the positions in their ranges (an account that does
+/// not exist, or a range outside its array, is the core's to refuse).
 pub fn boundary_reading(
     markets: &[partliq_market],
     assets: &[partliq_asset],
@@ -579,17 +579,19 @@ pub fn boundary_reading(
     accounts: &[partliq_unified_scan_account],
     reads: impl IntoIterator<Item = u32>,
 ) -> Option<partliq_status> {
-    let range = |a: &partliq_unified_scan_account| {
-        let first = a.first_balance as usize;
-        first.checked_add(a.balance_count as usize).and_then(|end| balances.get(first..end)).unwrap_or(&[])
-    };
-    let read_bad = reads.into_iter().filter_map(|i| accounts.get(i as usize)).map(range).any(|bs| bs.iter().any(|b| b.reserved != 0));
+    fn range<T>(s: &[T], first: u32, count: u32) -> &[T] {
+        let first = first as usize;
+        first.checked_add(count as usize).and_then(|end| s.get(first..end)).unwrap_or(&[])
+    }
+    let read: Vec<&partliq_unified_scan_account> = reads.into_iter().filter_map(|i| accounts.get(i as usize)).collect();
+    let balance_bad = read.iter().any(|a| range(balances, a.first_balance, a.balance_count).iter().any(|b| b.reserved != 0));
+    let margin_bad = read.iter().any(|a| range(positions, a.first_position, a.position_count).iter().any(|p| p.margin > 1));
     markets
         .iter()
         .find_map(fee_rounding_status)
         .or_else(|| assets.iter().any(|a| a.reserved != 0).then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
-        .or_else(|| read_bad.then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
-        .or_else(|| positions.iter().any(|p| p.margin > 1).then_some(PARTLIQ_STATUS_INVALID_ENUM))
+        .or_else(|| balance_bad.then_some(PARTLIQ_STATUS_RESERVED_NOT_ZERO))
+        .or_else(|| margin_bad.then_some(PARTLIQ_STATUS_INVALID_ENUM))
 }
 
 pub fn core_asset(a: &partliq_asset) -> Asset {

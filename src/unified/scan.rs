@@ -253,6 +253,24 @@ impl<'a> UnifiedScanner<'a> {
         start: usize,
         out: &mut [H],
     ) -> crate::scan::ScanOutcome {
+        self.confirm_viewing(entries, accounts, |a| a.view(balances, positions), start, out)
+    }
+
+    /// [`Self::confirm_into`] with each named account's view made by `view`
+    /// (for the flat arrays, [`UnifiedScanAccount::view`]): for a caller
+    /// whose arrays are not the core's types as a whole — the C ABI checks
+    /// and views only the accounts the entries name. `view` is called for
+    /// each entry's account, once more a few entries ahead of it (its
+    /// figures touched so that memory misses overlap), and must give the
+    /// same result both times.
+    pub fn confirm_viewing<'b, H: From<UnifiedScanHit>>(
+        &self,
+        entries: &[super::index::UnifiedIndexEntry],
+        accounts: &[UnifiedScanAccount],
+        view: impl Fn(&UnifiedScanAccount) -> Result<UnifiedAccount<'b>>,
+        start: usize,
+        out: &mut [H],
+    ) -> crate::scan::ScanOutcome {
         use crate::scan::ScanOutcome;
         let mut count = 0usize;
         let mut exact_checks = 0usize;
@@ -265,19 +283,12 @@ impl<'a> UnifiedScanner<'a> {
             if let Some(f) = tail.get(offset.wrapping_add(2 * CONFIRM_AHEAD)) {
                 core::hint::black_box(accounts.get(f.account as usize).map(|a| a.first_balance));
             }
-            if let Some(a) = tail.get(offset.wrapping_add(CONFIRM_AHEAD)).and_then(|f| accounts.get(f.account as usize)) {
-                core::hint::black_box((
-                    balances.get(a.first_balance as usize).map(|b| b.amount),
-                    positions.get(a.first_position as usize).map(|p| p.size),
-                ));
+            if let Some(Ok(a)) = tail.get(offset.wrapping_add(CONFIRM_AHEAD)).and_then(|f| accounts.get(f.account as usize)).map(&view) {
+                core::hint::black_box((a.balances.first().map(|b| b.amount), a.positions.first().map(|p| p.size)));
             }
             let idx = start.saturating_add(offset);
             let (account_index, pool_index) = (e.account as usize, e.pool as usize);
-            let pool = accounts
-                .get(account_index)
-                .ok_or(Error::UnknownPosition)
-                .and_then(|a| a.view(balances, positions))
-                .and_then(|a| a.pool(pool_index));
+            let pool = accounts.get(account_index).ok_or(Error::UnknownPosition).and_then(&view).and_then(|a| a.pool(pool_index));
             let health = match pool {
                 Ok(p) => {
                     exact_checks = exact_checks.saturating_add(1);

@@ -659,9 +659,9 @@ pub unsafe extern "C" fn partliq_unified_index_crossed(
 /// Values checked: the book's (every market's fee rounding, every asset's
 /// reserved field), the balances of the accounts `entries[start..]` name
 /// (their reserved fields, `RESERVED_NOT_ZERO`, even past where the call
-/// stops: the other balances are not read and not checked), every
-/// position's margin (`INVALID_ENUM`, read or not: a Rust enum in the
-/// core's type, checked before the array is read).
+/// stops), then the margins of those accounts' positions (`INVALID_ENUM`,
+/// as far: a Rust enum in the core's type, checked before the core reads
+/// them). The other balances and positions are not read and not checked.
 ///
 /// Statuses: the arrays', the ladder's and `hits`' and `out`'s, then those
 /// checks of values in that order. Nothing is written unless `OK`.
@@ -707,14 +707,14 @@ pub unsafe extern "C" fn partliq_unified_confirm(
     let hits = array_out!(hits, hits_len);
     out!(out);
     let book = check!(args.book.view());
-    let flat = check!(args.account.view_reading(accounts, entries.get(start..).unwrap_or(&[]).iter().map(|e| e.account)));
+    let flat = check!(args.account.reading(accounts, entries.get(start..).unwrap_or(&[]).iter().map(|e| e.account)));
     let accounts: &[UnifiedScanAccount] = check!(Castable::cast_slice(accounts));
     let entries: &[UnifiedIndexEntry] = check!(Castable::cast_slice(entries));
     let ladder: &MarginLadder = check!(ladder.cast_ref());
     let scanner = UnifiedScanner::new(book, *ladder);
     // Every check has passed: the hits go straight to the caller's buffer
     // (the status is OK whatever the confirmation's end).
-    let r = scanner.confirm_into(entries, accounts, flat.balances, flat.positions, start, hits);
+    let r = scanner.confirm_viewing(entries, accounts, |a| flat.view(a), start, hits);
     write_out!(out, outcome(r));
     OK
 }
