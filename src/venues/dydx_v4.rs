@@ -992,6 +992,7 @@ impl LiquidationConfig {
     /// below 10^6, an SMMR, fee, portion or block limit of 0;
     /// [`Error::FractionAbove100Percent`] for a fee or portion above 10^6.
     /// (The min notional is intentionally not validated, as in dYdX.)
+    #[inline(always)]
     pub fn validate(&self) -> Result<()> {
         let fp = &self.fillable_price_config;
         if fp.bankruptcy_adjustment_ppm < ONE_MILLION || fp.spread_to_maintenance_margin_ratio_ppm == 0 {
@@ -1256,8 +1257,22 @@ pub struct PositionNotionalLimits {
 
 /// Least and largest notional (quote quantums) of `position` liquidatable in
 /// one block: dYdX's `GetMaxAndMinPositionNotionalLiquidatable`.
+#[inline]
 pub fn max_and_min_position_notional_liquidatable(position: &DydxPosition, limits: &PositionBlockLimits) -> Result<PositionNotionalLimits> {
-    let notional = position.perpetual.net_notional(position.price, position.quantums)?;
+    position_notional_limits_of(position.perpetual.atomic_resolution, position.price, position.quantums, *limits)
+}
+
+/// [`max_and_min_position_notional_liquidatable`] from the fields it reads:
+/// the perpetual's `atomic_resolution`, the oracle price and the size, the
+/// limits by value (a caller holding them apart, as the C ABI does, passes
+/// them in registers, with no position built in memory). Same value.
+pub fn position_notional_limits_of(
+    atomic_resolution: i32,
+    price: MarketPrice,
+    quantums: i128,
+    limits: PositionBlockLimits,
+) -> Result<PositionNotionalLimits> {
+    let notional = base_to_quote_quantums(quantums, atomic_resolution, price.price, price.exponent)?;
     let abs = notional.checked_abs().ok_or(Error::Overflow)?;
     let min = i128::from(limits.min_position_notional_liquidated).min(abs);
     let max = big_int_mul_ppm(abs, limits.max_position_portion_liquidated_ppm)?.max(min);

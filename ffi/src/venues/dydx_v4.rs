@@ -243,14 +243,22 @@ impl partliq_dydx_liquidity_tier {
 }
 
 impl partliq_dydx_position {
-    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
+    /// The position's checks, in `to_core`'s order, without building the
+    /// core's position: `RESERVED_NOT_ZERO`, then the tier's
     /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE`).
-    fn to_core(self) -> Result<dydx_v4::DydxPosition, partliq_status> {
+    #[inline(always)]
+    fn check(&self) -> Result<(), partliq_status> {
         if self.reserved != 0 {
             return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
+        self.liquidity_tier.to_core().validate().map_err(status_of)
+    }
+
+    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
+    /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE`).
+    fn to_core(self) -> Result<dydx_v4::DydxPosition, partliq_status> {
+        self.check()?;
         let tier = self.liquidity_tier.to_core();
-        tier.validate().map_err(status_of)?;
         Ok(dydx_v4::DydxPosition {
             perpetual: dydx_v4::DydxPerpetual {
                 id: self.perpetual_id,
@@ -510,9 +518,16 @@ pub unsafe extern "C" fn partliq_dydx_position_notional_limits(
     let position = struct_in!(position);
     let config = struct_in!(config).to_core();
     out!(out);
-    let p = check!(position.to_core());
+    check!(position.check());
     core_try!(config.validate());
-    let l = core_try!(dydx_v4::max_and_min_position_notional_liquidatable(&p, &config.position_block_limits));
+    // The fields the core reads, in registers: no position built in memory.
+    let price = dydx_v4::MarketPrice { price: position.price, exponent: position.price_exponent };
+    let l = core_try!(dydx_v4::position_notional_limits_of(
+        position.atomic_resolution,
+        price,
+        i128::from(position.quantums),
+        config.position_block_limits
+    ));
     write_out!(out, partliq_dydx_notional_limits { min: check!(narrow(l.min)), max: check!(narrow(l.max)) });
     OK
 }
