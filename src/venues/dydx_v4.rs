@@ -568,6 +568,8 @@ impl Rational {
 
 /// A dYdX liquidity tier: the margin parameters a perpetual refers to.
 /// (dYdX's `impact_notional` only matters for funding and is not carried.)
+/// Laid out as C lays it out (it is a field of [`DydxPosition64`]).
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LiquidityTier {
     /// Base initial margin fraction, ppm (≤ 1,000,000).
@@ -881,6 +883,93 @@ impl DydxPosition {
     }
 }
 
+/// A [`DydxPosition`] whose figures are 64-bit (the open interest, size and
+/// quote balance `i64`), laid out as C lays it out, with the perpetual's
+/// fields inline: what a caller holding positions in that form (the C ABI)
+/// passes in place, with no widened copy. Every such position is a
+/// `DydxPosition` ([`DydxPosition64::widen`]), and the functions taking it
+/// (the `*_64` ones) return what their `DydxPosition` forms return for the
+/// widened position: they share one body, each field widened as it is read.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DydxPosition64 {
+    /// Perpetual id.
+    pub perpetual_id: u32,
+    /// One base quantum is `10^atomic_resolution` coins.
+    pub atomic_resolution: i32,
+    /// The perpetual's open interest, base quantums.
+    pub open_interest: i64,
+    /// The perpetual's liquidity tier.
+    pub liquidity_tier: LiquidityTier,
+    /// Oracle price mantissa.
+    pub price: u64,
+    /// Oracle price exponent.
+    pub price_exponent: i32,
+    /// Size in base quantums (long > 0, short < 0).
+    pub quantums: i64,
+    /// The position's own quote balance, quote quantums.
+    pub quote_balance: i64,
+}
+
+impl DydxPosition64 {
+    /// The same position with `i128` figures.
+    #[must_use]
+    pub fn widen(&self) -> DydxPosition {
+        DydxPosition {
+            perpetual: self.perpetual(),
+            price: self.market_price(),
+            quantums: i128::from(self.quantums),
+            quote_balance: i128::from(self.quote_balance),
+        }
+    }
+}
+
+/// The fields of a position the liquidation functions read, each widened
+/// as it is read: one body serves [`DydxPosition`] and [`DydxPosition64`].
+trait PositionFields {
+    /// The perpetual (by value: built from scalars, it stays in registers).
+    fn perpetual(&self) -> DydxPerpetual;
+    /// The oracle price.
+    fn market_price(&self) -> MarketPrice;
+    /// The size, base quantums.
+    fn size(&self) -> i128;
+}
+
+impl PositionFields for DydxPosition {
+    #[inline(always)]
+    fn perpetual(&self) -> DydxPerpetual {
+        self.perpetual
+    }
+    #[inline(always)]
+    fn market_price(&self) -> MarketPrice {
+        self.price
+    }
+    #[inline(always)]
+    fn size(&self) -> i128 {
+        self.quantums
+    }
+}
+
+impl PositionFields for DydxPosition64 {
+    #[inline(always)]
+    fn perpetual(&self) -> DydxPerpetual {
+        DydxPerpetual {
+            id: self.perpetual_id,
+            atomic_resolution: self.atomic_resolution,
+            open_interest: i128::from(self.open_interest),
+            liquidity_tier: self.liquidity_tier,
+        }
+    }
+    #[inline(always)]
+    fn market_price(&self) -> MarketPrice {
+        MarketPrice { price: self.price, exponent: self.price_exponent }
+    }
+    #[inline(always)]
+    fn size(&self) -> i128 {
+        i128::from(self.quantums)
+    }
+}
+
 /// The subaccount's total [`Risk`]: `NC = usdc + Σ (notional + quote balance)`,
 /// `IMR`, `MMR` summed per position (no custom IMF). This is what dYdX's
 /// `GetNetCollateralAndMarginRequirements` returns for an empty update, with
@@ -1082,11 +1171,24 @@ fn check_delta(position_quantums: i128, delta_quantums: i128) -> Result<()> {
 /// [`Error::DivisionByZero`] when `TMMR = 0` and [`Error::OutOfRange`] when
 /// `TMMR < 0` or ΔMMR > 0 (Go panics).
 pub fn bankruptcy_price_quote_quantums(position: &DydxPosition, total: &Risk, delta_quantums: i128) -> Result<i128> {
-    let ps = position.quantums;
+    bankruptcy_price_in(position, total, delta_quantums)
+}
+
+/// [`bankruptcy_price_quote_quantums`] of a [`DydxPosition64`], read in
+/// place: the same value as of its widened position.
+pub fn bankruptcy_price_quote_quantums_64(position: &DydxPosition64, total: &Risk, delta_quantums: i128) -> Result<i128> {
+    bankruptcy_price_in(position, total, delta_quantums)
+}
+
+/// The one body of [`bankruptcy_price_quote_quantums`] and its `_64` form.
+#[inline(always)]
+fn bankruptcy_price_in<P: PositionFields>(position: &P, total: &Risk, delta_quantums: i128) -> Result<i128> {
+    let ps = position.size();
     check_delta(ps, delta_quantums)?;
-    let perp = &position.perpetual;
-    let old = perp.position_net_notional_value_and_margin(position.price, ps, 0)?;
-    let new = perp.position_net_notional_value_and_margin(position.price, num::add(ps, delta_quantums)?, 0)?;
+    let perp = position.perpetual();
+    let price = position.market_price();
+    let old = perp.position_net_notional_value_and_margin(price, ps, 0)?;
+    let new = perp.position_net_notional_value_and_margin(price, num::add(ps, delta_quantums)?, 0)?;
     let delta_nc = num::sub(new.nc, old.nc)?;
     let delta_mmr = num::sub(new.mmr, old.mmr)?;
     if delta_mmr > 0 {
@@ -1338,15 +1440,38 @@ pub fn liquidatable_position_size_delta(
     config: &LiquidationConfig,
     info: &SubaccountLiquidationInfo<'_>,
 ) -> Result<i128> {
-    let ps = position.quantums;
+    size_delta_in(position, clob_pair, config, info)
+}
+
+/// [`liquidatable_position_size_delta`] of a [`DydxPosition64`], read in
+/// place: the same value as of its widened position.
+pub fn liquidatable_position_size_delta_64(
+    position: &DydxPosition64,
+    clob_pair: &ClobPair,
+    config: &LiquidationConfig,
+    info: &SubaccountLiquidationInfo<'_>,
+) -> Result<i128> {
+    size_delta_in(position, clob_pair, config, info)
+}
+
+/// The one body of [`liquidatable_position_size_delta`] and its `_64` form.
+#[inline(always)]
+fn size_delta_in<P: PositionFields>(
+    position: &P,
+    clob_pair: &ClobPair,
+    config: &LiquidationConfig,
+    info: &SubaccountLiquidationInfo<'_>,
+) -> Result<i128> {
+    let ps = position.size();
     if ps == 0 {
         return Err(Error::EmptyPosition);
     }
-    let perp = &position.perpetual;
-    let position_limit = max_and_min_position_notional_liquidatable(position, &config.position_block_limits)?;
+    let perp = position.perpetual();
+    let price = position.market_price();
+    let position_limit = position_notional_limits_of(perp.atomic_resolution, price, ps, config.position_block_limits)?;
     let subaccount_limit = subaccount_max_notional_liquidatable(&config.subaccount_block_limits, info, perp.id)?;
     let max_quote = position_limit.max.min(subaccount_limit);
-    let notional = perp.net_notional(position.price, ps)?;
+    let notional = perp.net_notional(price, ps)?;
     let step = i128::from(clob_pair.step_base_quantums);
     let abs_ps = ps.checked_abs().ok_or(Error::Overflow)?;
     if notional.checked_abs().ok_or(Error::Overflow)? <= max_quote || abs_ps <= step {
@@ -1355,7 +1480,7 @@ pub fn liquidatable_position_size_delta(
     if step <= 0 {
         return Err(Error::InvalidLotStep);
     }
-    let base = perp.notional_in_base_quantums(position.price, max_quote)?;
+    let base = perp.notional_in_base_quantums(price, max_quote)?;
     let rounded = big_int_round_to_multiple(base, step, false)?;
     // dYdX's clamp: below the step → step; above the position → the position.
     let abs_delta = if rounded < step {

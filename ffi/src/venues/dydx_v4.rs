@@ -12,7 +12,7 @@
 
 use partliq::venues::dydx_v4;
 
-use crate::boundary::{decode, Flag, OK};
+use crate::boundary::{decode, Castable, Flag, OK};
 use crate::status::*;
 use crate::venues::{narrow, partliq_i128};
 
@@ -231,6 +231,19 @@ pin_layout!(partliq_dydx_rational, size = 32, align = u64, { num @ 0, den @ 16 }
 pin_layout!(partliq_dydx_notional_limits, size = 16, align = i64, { min @ 0, max @ 8 });
 pin_layout!(partliq_dydx_block_left, size = 16, align = i64, { notional @ 0, insurance_lost @ 8 });
 
+// A position is read in place as the core's 64-bit position (its reserved
+// field lies in the core type's padding; every field is an integer), once
+// its checks pass (`partliq_dydx_position::check`); the tier likewise.
+castable!(partliq_dydx_liquidity_tier => dydx_v4::LiquidityTier, |_t| Ok(()), {
+    initial_margin_ppm = initial_margin_ppm, maintenance_fraction_ppm = maintenance_fraction_ppm,
+    open_interest_lower_cap = open_interest_lower_cap, open_interest_upper_cap = open_interest_upper_cap,
+});
+castable!(partliq_dydx_position => dydx_v4::DydxPosition64, |p| p.check(), {
+    perpetual_id = perpetual_id, atomic_resolution = atomic_resolution, open_interest = open_interest,
+    liquidity_tier = liquidity_tier, price = price, price_exponent = price_exponent, quantums = quantums,
+    quote_balance = quote_balance,
+});
+
 impl partliq_dydx_liquidity_tier {
     fn to_core(self) -> dydx_v4::LiquidityTier {
         dydx_v4::LiquidityTier {
@@ -399,8 +412,8 @@ pub unsafe extern "C" fn partliq_dydx_bankruptcy_price_quote_quantums(
     let position = struct_in!(position);
     let total = struct_in!(total).to_core();
     out!(out);
-    let p = check!(position.to_core());
-    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums(&p, &total, i128::from(delta_quantums)));
+    let p = check!(position.cast_ref());
+    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums_64(p, &total, i128::from(delta_quantums)));
     write_out!(out, check!(narrow(v)));
     OK
 }
@@ -595,10 +608,10 @@ pub unsafe extern "C" fn partliq_dydx_liquidatable_size_delta(
     let config = struct_in!(config).to_core();
     let ids = array_in!(perpetuals_liquidated, perpetuals_liquidated_len);
     out!(out);
-    let p = check!(position.to_core());
+    let p = check!(position.cast_ref());
     core_try!(config.validate());
     let info = block_info(ids, notional_liquidated, quantums_insurance_lost);
-    let v = core_try!(dydx_v4::liquidatable_position_size_delta(&p, &clob, &config, &info));
+    let v = core_try!(dydx_v4::liquidatable_position_size_delta_64(p, &clob, &config, &info));
     write_out!(out, check!(narrow(v)));
     OK
 }
