@@ -116,6 +116,7 @@
 //! invariant), these functions return an error value instead; see each one.
 //! Funding is assumed settled: pass quote balances after funding.
 
+use core::borrow::Borrow;
 use core::cmp::Ordering;
 
 use crate::error::{Error, Result};
@@ -927,8 +928,13 @@ impl DydxPosition64 {
 /// The fields of a position the liquidation functions read, each widened
 /// as it is read: one body serves [`DydxPosition`] and [`DydxPosition64`].
 trait PositionFields {
-    /// The perpetual (by value: built from scalars, it stays in registers).
-    fn perpetual(&self) -> DydxPerpetual;
+    /// The perpetual: borrowed where the position holds one, else built
+    /// from scalars by value (then it stays in registers).
+    type Perpetual<'a>: Borrow<DydxPerpetual>
+    where
+        Self: 'a;
+    /// The perpetual.
+    fn perpetual(&self) -> Self::Perpetual<'_>;
     /// The oracle price.
     fn market_price(&self) -> MarketPrice;
     /// The size, base quantums.
@@ -936,9 +942,10 @@ trait PositionFields {
 }
 
 impl PositionFields for DydxPosition {
+    type Perpetual<'a> = &'a DydxPerpetual;
     #[inline(always)]
-    fn perpetual(&self) -> DydxPerpetual {
-        self.perpetual
+    fn perpetual(&self) -> &DydxPerpetual {
+        &self.perpetual
     }
     #[inline(always)]
     fn market_price(&self) -> MarketPrice {
@@ -951,6 +958,7 @@ impl PositionFields for DydxPosition {
 }
 
 impl PositionFields for DydxPosition64 {
+    type Perpetual<'a> = DydxPerpetual;
     #[inline(always)]
     fn perpetual(&self) -> DydxPerpetual {
         DydxPerpetual {
@@ -1186,6 +1194,7 @@ fn bankruptcy_price_in<P: PositionFields>(position: &P, total: &Risk, delta_quan
     let ps = position.size();
     check_delta(ps, delta_quantums)?;
     let perp = position.perpetual();
+    let perp: &DydxPerpetual = perp.borrow();
     let price = position.market_price();
     let old = perp.position_net_notional_value_and_margin(price, ps, 0)?;
     let new = perp.position_net_notional_value_and_margin(price, num::add(ps, delta_quantums)?, 0)?;
@@ -1359,9 +1368,8 @@ pub struct PositionNotionalLimits {
 
 /// Least and largest notional (quote quantums) of `position` liquidatable in
 /// one block: dYdX's `GetMaxAndMinPositionNotionalLiquidatable`.
-#[inline]
 pub fn max_and_min_position_notional_liquidatable(position: &DydxPosition, limits: &PositionBlockLimits) -> Result<PositionNotionalLimits> {
-    position_notional_limits_of(position.perpetual.atomic_resolution, position.price, position.quantums, *limits)
+    notional_limits_in(position.perpetual.atomic_resolution, position.price, position.quantums, *limits)
 }
 
 /// [`max_and_min_position_notional_liquidatable`] from the fields it reads:
@@ -1369,6 +1377,18 @@ pub fn max_and_min_position_notional_liquidatable(position: &DydxPosition, limit
 /// limits by value (a caller holding them apart, as the C ABI does, passes
 /// them in registers, with no position built in memory). Same value.
 pub fn position_notional_limits_of(
+    atomic_resolution: i32,
+    price: MarketPrice,
+    quantums: i128,
+    limits: PositionBlockLimits,
+) -> Result<PositionNotionalLimits> {
+    notional_limits_in(atomic_resolution, price, quantums, limits)
+}
+
+/// The one body of [`max_and_min_position_notional_liquidatable`],
+/// [`position_notional_limits_of`] and the size delta's limit.
+#[inline(always)]
+fn notional_limits_in(
     atomic_resolution: i32,
     price: MarketPrice,
     quantums: i128,
@@ -1467,8 +1487,9 @@ fn size_delta_in<P: PositionFields>(
         return Err(Error::EmptyPosition);
     }
     let perp = position.perpetual();
+    let perp: &DydxPerpetual = perp.borrow();
     let price = position.market_price();
-    let position_limit = position_notional_limits_of(perp.atomic_resolution, price, ps, config.position_block_limits)?;
+    let position_limit = notional_limits_in(perp.atomic_resolution, price, ps, config.position_block_limits)?;
     let subaccount_limit = subaccount_max_notional_liquidatable(&config.subaccount_block_limits, info, perp.id)?;
     let max_quote = position_limit.max.min(subaccount_limit);
     let notional = perp.net_notional(price, ps)?;
