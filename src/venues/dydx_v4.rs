@@ -884,6 +884,28 @@ impl DydxPosition {
     }
 }
 
+/// A [`Risk`] whose figures are 64-bit, laid out as C lays it out: a
+/// subaccount's total as a caller holding it in that form (the C ABI) passes
+/// it in place to the `*_64` functions.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Risk64 {
+    /// Maintenance margin requirement.
+    pub mmr: i64,
+    /// Initial margin requirement.
+    pub imr: i64,
+    /// Net collateral.
+    pub nc: i64,
+}
+
+impl Risk64 {
+    /// The same figures as `i128`.
+    #[must_use]
+    pub fn widen(&self) -> Risk {
+        Risk { mmr: i128::from(self.mmr), imr: i128::from(self.imr), nc: i128::from(self.nc) }
+    }
+}
+
 /// A [`DydxPosition`] whose figures are 64-bit (the open interest, size and
 /// quote balance `i64`), laid out as C lays it out, with the perpetual's
 /// fields inline: what a caller holding positions in that form (the C ABI)
@@ -1179,18 +1201,19 @@ fn check_delta(position_quantums: i128, delta_quantums: i128) -> Result<()> {
 /// [`Error::DivisionByZero`] when `TMMR = 0` and [`Error::OutOfRange`] when
 /// `TMMR < 0` or ΔMMR > 0 (Go panics).
 pub fn bankruptcy_price_quote_quantums(position: &DydxPosition, total: &Risk, delta_quantums: i128) -> Result<i128> {
-    bankruptcy_price_in(position, total, delta_quantums)
+    bankruptcy_price_in(position, total.mmr, total.nc, delta_quantums)
 }
 
-/// [`bankruptcy_price_quote_quantums`] of a [`DydxPosition64`], read in
-/// place: the same value as of its widened position.
-pub fn bankruptcy_price_quote_quantums_64(position: &DydxPosition64, total: &Risk, delta_quantums: i128) -> Result<i128> {
-    bankruptcy_price_in(position, total, delta_quantums)
+/// [`bankruptcy_price_quote_quantums`] of a [`DydxPosition64`] and a
+/// [`Risk64`], read in place: the same value as of the widened position
+/// and total.
+pub fn bankruptcy_price_quote_quantums_64(position: &DydxPosition64, total: &Risk64, delta_quantums: i64) -> Result<i128> {
+    bankruptcy_price_in(position, i128::from(total.mmr), i128::from(total.nc), i128::from(delta_quantums))
 }
 
 /// The one body of [`bankruptcy_price_quote_quantums`] and its `_64` form.
 #[inline(always)]
-fn bankruptcy_price_in<P: PositionFields>(position: &P, total: &Risk, delta_quantums: i128) -> Result<i128> {
+fn bankruptcy_price_in<P: PositionFields>(position: &P, total_mmr: i128, total_nc: i128, delta_quantums: i128) -> Result<i128> {
     let ps = position.size();
     check_delta(ps, delta_quantums)?;
     let perp = position.perpetual();
@@ -1203,14 +1226,14 @@ fn bankruptcy_price_in<P: PositionFields>(position: &P, total: &Risk, delta_quan
     if delta_mmr > 0 {
         return Err(Error::OutOfRange);
     }
-    if total.mmr == 0 {
+    if total_mmr == 0 {
         return Err(Error::DivisionByZero);
     }
-    if total.mmr < 0 {
+    if total_mmr < 0 {
         return Err(Error::OutOfRange);
     }
     // ⌊TNC × |ΔMMR| / TMMR⌋ (TMMR > 0: Go's Euclidean division is the floor).
-    let share = num::mul_div_wide(total.nc, num::sub(0, delta_mmr)?, total.mmr, Rounding::Floor)?;
+    let share = num::mul_div_wide(total_nc, num::sub(0, delta_mmr)?, total_mmr, Rounding::Floor)?;
     num::sub(num::sub(0, delta_nc)?, share)
 }
 

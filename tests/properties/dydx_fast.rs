@@ -7,7 +7,8 @@
 use partliq::venues::dydx_v4::{
     bankruptcy_price_quote_quantums, bankruptcy_price_quote_quantums_64, liquidatable_position_size_delta,
     liquidatable_position_size_delta_64, max_and_min_position_notional_liquidatable, position_notional_limits_of, subaccount_risk,
-    ClobPair, DydxPerpetual, DydxPosition, DydxPosition64, LiquidationConfig, LiquidityTier, MarketPrice, Risk, SubaccountLiquidationInfo,
+    ClobPair, DydxPerpetual, DydxPosition, DydxPosition64, LiquidationConfig, LiquidityTier, MarketPrice, Risk, Risk64,
+    SubaccountLiquidationInfo,
 };
 use proptest::prelude::*;
 
@@ -260,12 +261,19 @@ proptest! {
         let wide = p.widen();
         prop_assert_eq!(wide.quantums, i128::from(p.quantums));
         prop_assert_eq!(wide.perpetual.open_interest, i128::from(p.open_interest));
-        let total = Risk { mmr: i128::from(total.0), imr: i128::from(total.1), nc: i128::from(total.2) };
-        let d = i128::from(delta);
-        prop_assert_eq!(bankruptcy_price_quote_quantums_64(&p, &total, d), bankruptcy_price_quote_quantums(&wide, &total, d));
+        let total = Risk64 { mmr: total.0, imr: total.1, nc: total.2 };
+        let wide_total = total.widen();
+        prop_assert_eq!(wide_total, Risk { mmr: i128::from(total.mmr), imr: i128::from(total.imr), nc: i128::from(total.nc) });
+        prop_assert_eq!(
+            bankruptcy_price_quote_quantums_64(&p, &total, delta),
+            bankruptcy_price_quote_quantums(&wide, &wide_total, i128::from(delta))
+        );
         // A delta that closes the whole position: the common case.
-        let all = -wide.quantums;
-        prop_assert_eq!(bankruptcy_price_quote_quantums_64(&p, &total, all), bankruptcy_price_quote_quantums(&wide, &total, all));
+        let all = p.quantums.wrapping_neg();
+        prop_assert_eq!(
+            bankruptcy_price_quote_quantums_64(&p, &total, all),
+            bankruptcy_price_quote_quantums(&wide, &wide_total, i128::from(all))
+        );
         let config = LiquidationConfig::mainnet_genesis();
         prop_assert_eq!(
             position_notional_limits_of(p.atomic_resolution, wide.price, wide.quantums, config.position_block_limits),

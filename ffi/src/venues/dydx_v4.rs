@@ -233,11 +233,13 @@ pin_layout!(partliq_dydx_block_left, size = 16, align = i64, { notional @ 0, ins
 
 // A position is read in place as the core's 64-bit position (its reserved
 // field lies in the core type's padding; every field is an integer), once
-// its checks pass (`partliq_dydx_position::check`); the tier likewise.
+// its checks pass (`partliq_dydx_position::check`); the tier and a risk
+// (three integers, nothing to check) likewise.
 castable!(partliq_dydx_liquidity_tier => dydx_v4::LiquidityTier, |_t| Ok(()), {
     initial_margin_ppm = initial_margin_ppm, maintenance_fraction_ppm = maintenance_fraction_ppm,
     open_interest_lower_cap = open_interest_lower_cap, open_interest_upper_cap = open_interest_upper_cap,
 });
+castable!(partliq_dydx_risk => dydx_v4::Risk64, |_r| Ok(()), { mmr = mmr, imr = imr, nc = nc });
 castable!(partliq_dydx_position => dydx_v4::DydxPosition64, |p| p.check(), {
     perpetual_id = perpetual_id, atomic_resolution = atomic_resolution, open_interest = open_interest,
     liquidity_tier = liquidity_tier, price = price, price_exponent = price_exponent, quantums = quantums,
@@ -410,10 +412,10 @@ pub unsafe extern "C" fn partliq_dydx_bankruptcy_price_quote_quantums(
     out: *mut i64,
 ) -> partliq_status {
     let position = struct_in!(position);
-    let total = struct_in!(total).to_core();
+    let total = check!(struct_in!(total).cast_ref());
     out!(out);
     let p = check!(position.cast_ref());
-    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums_64(p, &total, i128::from(delta_quantums)));
+    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums_64(p, total, delta_quantums));
     write_out!(out, check!(narrow(v)));
     OK
 }
