@@ -115,6 +115,14 @@
 //! Where Go panics (division by zero, a negative fillable price, a broken
 //! invariant), these functions return an error value instead; see each one.
 //! Funding is assumed settled: pass quote balances after funding.
+//!
+//! A caller holding its positions with 64-bit figures, laid out as C lays
+//! them out ([`DydxPosition64`], [`Risk64`]: the C ABI), passes them in place
+//! to the `*_64` forms ([`bankruptcy_price_quote_quantums_64`],
+//! [`liquidatable_position_size_delta_64`]) or the fields alone to
+//! [`position_notional_limits_of`]: one body with the `DydxPosition` forms,
+//! each field widened as it is read, so the same value for the widened
+//! position.
 
 use core::borrow::Borrow;
 use core::cmp::Ordering;
