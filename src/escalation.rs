@@ -24,6 +24,7 @@
 //!    allocates.
 
 use core::cmp::Ordering;
+use core::mem::MaybeUninit;
 
 use crate::account::Pool;
 use crate::error::{Error, Result};
@@ -302,6 +303,21 @@ pub fn adl_counterparty_count(deficit_size: Size, candidates: &[AdlCandidate]) -
 /// ([`Error::BufferTooSmall`] otherwise); on any error `order` is left as it
 /// was (every check comes before the first write).
 pub fn rank_adl(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u32]) -> Result<usize> {
+    rank_adl_in(deficit_size, candidates, order)
+}
+
+/// [`rank_adl`] writing how many were ranked into `count`, on success only
+/// (it may be uninitialised before): a caller holding a place for the count
+/// (the C ABI's out-pointer) passes it through and gets the outcome in a
+/// register. Same checks, same order, same value.
+pub fn rank_adl_into(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u32], count: &mut MaybeUninit<usize>) -> Result<()> {
+    count.write(rank_adl_in(deficit_size, candidates, order)?);
+    Ok(())
+}
+
+/// The one body of [`rank_adl`] and [`rank_adl_into`].
+#[inline(always)]
+fn rank_adl_in(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u32]) -> Result<usize> {
     // Every index written must fit u32, and `order` hold every one.
     if u32::try_from(candidates.len().saturating_sub(1)).is_err() {
         return Err(Error::Overflow);
@@ -324,7 +340,9 @@ pub fn rank_adl(deficit_size: Size, candidates: &[AdlCandidate], order: &mut [u3
 /// without a panicking path (core's slice sorts carry bounds checks and an
 /// ordering-violation panic, which `scripts/panic-check.sh` would find in
 /// `partliq_rank_adl`). With a total order the result is the unique sorted
-/// sequence, as with any correct sort.
+/// sequence, as with any correct sort. Inlined into its one caller (the
+/// ranking's body).
+#[inline(always)]
 fn heapsort(v: &mut [u32], less: impl Fn(u32, u32) -> bool) {
     let v = core::cell::Cell::from_mut(v).as_slice_of_cells();
     let swap = |a: &core::cell::Cell<u32>, b: &core::cell::Cell<u32>| {
@@ -488,5 +506,21 @@ mod tests {
         assert_eq!(rank_adl(Size(7), &cs, &mut order[..1]), Err(Error::BufferTooSmall));
         assert_eq!(rank_adl(Size(7), &cs, &mut order), Ok(2));
         assert_eq!(adl_counterparty_count(Size(7), &[]), 0);
+    }
+
+    /// `rank_adl_into` ranks as `rank_adl` does; a refusal leaves `order` as
+    /// it was (the count's writes, on success only, are the C ABI's tests:
+    /// reading it back here would need `unsafe`).
+    #[test]
+    fn rank_into_ranks_as_rank() {
+        let cs = [cand(1, -5), cand(2, 4), cand(3, 0), cand(4, -1)];
+        let mut order = [9u32; 2];
+        let mut count = MaybeUninit::new(42usize);
+        assert_eq!(rank_adl_into(Size(7), &cs, &mut order[..1], &mut count), Err(Error::BufferTooSmall));
+        assert_eq!(order, [9, 9]);
+        assert_eq!(rank_adl_into(Size(7), &cs, &mut order, &mut count), Ok(()));
+        let mut direct = [9u32; 2];
+        assert_eq!(rank_adl(Size(7), &cs, &mut direct), Ok(2));
+        assert_eq!(order, direct);
     }
 }

@@ -534,13 +534,63 @@ castable!(i64 => Price, |_p| Ok(()), {});
 /// as a [`PoolArgs`]; its `view()` makes the checks of the values.
 macro_rules! pool_in {
     ($markets:expr, $markets_len:expr, $prices:expr, $prices_len:expr, $collateral:expr, $positions:expr, $positions_len:expr) => {
-        $crate::boundary::PoolArgs {
-            markets: array_in!($markets, $markets_len),
-            prices: array_in!($prices, $prices_len),
-            collateral: $collateral,
-            positions: array_in!($positions, $positions_len),
-        }
+        // SAFETY: the function's contract: a non-NULL array pointer points to
+        // `len` initialised elements valid for the call.
+        check!(unsafe {
+            $crate::boundary::pool_args($markets, $markets_len, $prices, $prices_len, $collateral, $positions, $positions_len)
+        })
     };
+}
+
+/// The pool's arrays checked as `array_in!` checks each, in argument order
+/// (`slice_in`: NULL, `BAD_LENGTH`, `MISALIGNED_POINTER`), with one branch
+/// for the common case: every array non-empty, non-NULL, aligned and within
+/// its length bound, tested together. Anything else (an empty array, a
+/// refusal) takes the arrays one by one, so the statuses and their order
+/// are `array_in!`'s.
+///
+/// # Safety
+/// As `slice_in`, for each array.
+#[inline(always)]
+pub(crate) unsafe fn pool_args<'a>(
+    markets: *const partliq_market,
+    markets_len: usize,
+    prices: *const i64,
+    prices_len: usize,
+    collateral: i64,
+    positions: *const partliq_position,
+    positions_len: usize,
+) -> Result<PoolArgs<'a>, partliq_status> {
+    // `len − 1 < max` is `1 ≤ len ≤ max`; the masks are the alignments' low bits.
+    let lengths = (markets_len.wrapping_sub(1) < max_len::<partliq_market>())
+        & (prices_len.wrapping_sub(1) < max_len::<i64>())
+        & (positions_len.wrapping_sub(1) < max_len::<partliq_position>());
+    let non_null = !markets.is_null() & !prices.is_null() & !positions.is_null();
+    let low_bits = (markets as usize & (core::mem::align_of::<partliq_market>().wrapping_sub(1)))
+        | (prices as usize & (core::mem::align_of::<i64>().wrapping_sub(1)))
+        | (positions as usize & (core::mem::align_of::<partliq_position>().wrapping_sub(1)));
+    if lengths & non_null & (low_bits == 0) {
+        // SAFETY: each pointer non-NULL and aligned, each byte size ≤
+        // isize::MAX (checked just above, as `slice_in` checks them);
+        // validity for `len` reads is the caller's contract.
+        return Ok(unsafe {
+            PoolArgs {
+                markets: core::slice::from_raw_parts(markets, markets_len),
+                prices: core::slice::from_raw_parts(prices, prices_len),
+                collateral,
+                positions: core::slice::from_raw_parts(positions, positions_len),
+            }
+        });
+    }
+    // SAFETY: the caller's contract, array by array.
+    unsafe {
+        Ok(PoolArgs {
+            markets: slice_in(markets, markets_len)?,
+            prices: slice_in(prices, prices_len)?,
+            collateral,
+            positions: slice_in(positions, positions_len)?,
+        })
+    }
 }
 
 /// The caller's pool arguments, their pointers and lengths checked.
@@ -1081,6 +1131,36 @@ mod tests {
         assert_eq!(check_ranges(&bs, [(1, 1)].into_iter()), Ok(()));
         assert_eq!(check_ranges(&bs, [(0, 1)].into_iter()), Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO));
         assert_eq!(PaddingChecked::cast_unchecked(&bs[..])[0].amount, 5);
+    }
+
+    /// The pool's arrays, their common case tested together: the same
+    /// slices and the same statuses, in argument order, as `array_in!`
+    /// array by array (NULL, then length, then alignment).
+    #[test]
+    fn pool_arrays_are_checked_in_argument_order() {
+        let ms = [market()];
+        let prices = [100i64, 7];
+        let ps = [position()];
+        let (m, p, q) = (ms.as_ptr(), prices.as_ptr(), ps.as_ptr());
+        let odd = p.cast::<u8>().wrapping_add(1).cast::<i64>();
+        let huge_m = max_len::<partliq_market>() + 1;
+        let call = |m, ml, p, pl, q, ql| {
+            // SAFETY: valid arrays of the lengths stated, or refused first.
+            unsafe { pool_args(m, ml, p, pl, 5, q, ql) }.map(|a| (a.markets.len(), a.prices.len(), a.positions.len(), a.collateral))
+        };
+        assert_eq!(call(m, 1, p, 2, q, 1), Ok((1, 2, 1, 5)));
+        // Empty arrays (NULL or not) take the array-by-array path.
+        assert_eq!(call(m, 1, core::ptr::null(), 0, q, 1), Ok((1, 0, 1, 5)));
+        assert_eq!(call(core::ptr::null(), 0, p, 1, q, 0), Ok((0, 1, 0, 5)));
+        assert_eq!(call(core::ptr::null(), 1, p, 2, q, 1), Err(PARTLIQ_STATUS_NULL_POINTER));
+        assert_eq!(call(m, 1, p, 2, core::ptr::null(), 1), Err(PARTLIQ_STATUS_NULL_POINTER));
+        assert_eq!(call(m, huge_m, p, 2, q, 1), Err(PARTLIQ_STATUS_BAD_LENGTH));
+        assert_eq!(call(m, 1, odd, 1, q, 1), Err(PARTLIQ_STATUS_MISALIGNED_POINTER));
+        // Argument order: the markets' length before the prices' NULL, the
+        // prices' alignment before the positions' NULL.
+        assert_eq!(call(m, huge_m, core::ptr::null(), 1, q, 1), Err(PARTLIQ_STATUS_BAD_LENGTH));
+        assert_eq!(call(m, 1, odd, 1, core::ptr::null(), 1), Err(PARTLIQ_STATUS_MISALIGNED_POINTER));
+        assert_eq!(call(m, 1, p, 2, core::ptr::null(), usize::MAX), Err(PARTLIQ_STATUS_NULL_POINTER));
     }
 
     /// A stage is the front its values fill, as many as fit; a failing

@@ -314,9 +314,13 @@ pub unsafe extern "C" fn partliq_rank_adl(
     let order = array_out!(order, order_len);
     out!(out_count);
     let candidates = check!(Castable::cast_slice(candidates));
-    // The core refuses before its first write to `order`.
-    let n = core_try!(core_esc::rank_adl(Size(deficit_size), candidates, order));
-    write_out!(out_count, n);
+    // SAFETY: `out_count` was checked non-NULL and aligned by `out!`; the
+    // contract makes it valid for one write (possibly uninitialised, hence
+    // `MaybeUninit`) and not otherwise accessed during the call. The core
+    // writes it on success only, and refuses before its first write to
+    // `order`.
+    let count = unsafe { &mut *out_count.cast::<core::mem::MaybeUninit<usize>>() };
+    core_try!(core_esc::rank_adl_into(Size(deficit_size), candidates, order, count));
     OK
 }
 

@@ -115,7 +115,16 @@
 //! Where Go panics (division by zero, a negative fillable price, a broken
 //! invariant), these functions return an error value instead; see each one.
 //! Funding is assumed settled: pass quote balances after funding.
+//!
+//! A caller holding its positions with 64-bit figures, laid out as C lays
+//! them out ([`DydxPosition64`], [`Risk64`]: the C ABI), passes them in place
+//! to the `*_64` forms ([`bankruptcy_price_quote_quantums_64`],
+//! [`liquidatable_position_size_delta_64`]) or the fields alone to
+//! [`position_notional_limits_of`]: one body with the `DydxPosition` forms,
+//! each field widened as it is read, so the same value for the widened
+//! position.
 
+use core::borrow::Borrow;
 use core::cmp::Ordering;
 
 use crate::error::{Error, Result};
@@ -568,6 +577,8 @@ impl Rational {
 
 /// A dYdX liquidity tier: the margin parameters a perpetual refers to.
 /// (dYdX's `impact_notional` only matters for funding and is not carried.)
+/// Laid out as C lays it out (it is a field of [`DydxPosition64`]).
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LiquidityTier {
     /// Base initial margin fraction, ppm (≤ 1,000,000).
@@ -881,6 +892,122 @@ impl DydxPosition {
     }
 }
 
+/// A [`Risk`] whose figures are 64-bit, laid out as C lays it out: a
+/// subaccount's total as a caller holding it in that form (the C ABI) passes
+/// it in place to the `*_64` functions.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Risk64 {
+    /// Maintenance margin requirement.
+    pub mmr: i64,
+    /// Initial margin requirement.
+    pub imr: i64,
+    /// Net collateral.
+    pub nc: i64,
+}
+
+impl Risk64 {
+    /// The same figures as `i128`.
+    #[must_use]
+    pub fn widen(&self) -> Risk {
+        Risk { mmr: i128::from(self.mmr), imr: i128::from(self.imr), nc: i128::from(self.nc) }
+    }
+}
+
+/// A [`DydxPosition`] whose figures are 64-bit (the open interest, size and
+/// quote balance `i64`), laid out as C lays it out, with the perpetual's
+/// fields inline: what a caller holding positions in that form (the C ABI)
+/// passes in place, with no widened copy. Every such position is a
+/// `DydxPosition` ([`DydxPosition64::widen`]), and the functions taking it
+/// (the `*_64` ones) return what their `DydxPosition` forms return for the
+/// widened position: they share one body, each field widened as it is read.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DydxPosition64 {
+    /// Perpetual id.
+    pub perpetual_id: u32,
+    /// One base quantum is `10^atomic_resolution` coins.
+    pub atomic_resolution: i32,
+    /// The perpetual's open interest, base quantums.
+    pub open_interest: i64,
+    /// The perpetual's liquidity tier.
+    pub liquidity_tier: LiquidityTier,
+    /// Oracle price mantissa.
+    pub price: u64,
+    /// Oracle price exponent.
+    pub price_exponent: i32,
+    /// Size in base quantums (long > 0, short < 0).
+    pub quantums: i64,
+    /// The position's own quote balance, quote quantums.
+    pub quote_balance: i64,
+}
+
+impl DydxPosition64 {
+    /// The same position with `i128` figures.
+    #[must_use]
+    pub fn widen(&self) -> DydxPosition {
+        DydxPosition {
+            perpetual: self.perpetual(),
+            price: self.market_price(),
+            quantums: i128::from(self.quantums),
+            quote_balance: i128::from(self.quote_balance),
+        }
+    }
+}
+
+/// The fields of a position the liquidation functions read, each widened
+/// as it is read: one body serves [`DydxPosition`] and [`DydxPosition64`].
+trait PositionFields {
+    /// The perpetual: borrowed where the position holds one, else built
+    /// from scalars by value (then it stays in registers).
+    type Perpetual<'a>: Borrow<DydxPerpetual>
+    where
+        Self: 'a;
+    /// The perpetual.
+    fn perpetual(&self) -> Self::Perpetual<'_>;
+    /// The oracle price.
+    fn market_price(&self) -> MarketPrice;
+    /// The size, base quantums.
+    fn size(&self) -> i128;
+}
+
+impl PositionFields for DydxPosition {
+    type Perpetual<'a> = &'a DydxPerpetual;
+    #[inline(always)]
+    fn perpetual(&self) -> &DydxPerpetual {
+        &self.perpetual
+    }
+    #[inline(always)]
+    fn market_price(&self) -> MarketPrice {
+        self.price
+    }
+    #[inline(always)]
+    fn size(&self) -> i128 {
+        self.quantums
+    }
+}
+
+impl PositionFields for DydxPosition64 {
+    type Perpetual<'a> = DydxPerpetual;
+    #[inline(always)]
+    fn perpetual(&self) -> DydxPerpetual {
+        DydxPerpetual {
+            id: self.perpetual_id,
+            atomic_resolution: self.atomic_resolution,
+            open_interest: i128::from(self.open_interest),
+            liquidity_tier: self.liquidity_tier,
+        }
+    }
+    #[inline(always)]
+    fn market_price(&self) -> MarketPrice {
+        MarketPrice { price: self.price, exponent: self.price_exponent }
+    }
+    #[inline(always)]
+    fn size(&self) -> i128 {
+        i128::from(self.quantums)
+    }
+}
+
 /// The subaccount's total [`Risk`]: `NC = usdc + Σ (notional + quote balance)`,
 /// `IMR`, `MMR` summed per position (no custom IMF). This is what dYdX's
 /// `GetNetCollateralAndMarginRequirements` returns for an empty update, with
@@ -992,6 +1119,7 @@ impl LiquidationConfig {
     /// below 10^6, an SMMR, fee, portion or block limit of 0;
     /// [`Error::FractionAbove100Percent`] for a fee or portion above 10^6.
     /// (The min notional is intentionally not validated, as in dYdX.)
+    #[inline(always)]
     pub fn validate(&self) -> Result<()> {
         let fp = &self.fillable_price_config;
         if fp.bankruptcy_adjustment_ppm < ONE_MILLION || fp.spread_to_maintenance_margin_ratio_ppm == 0 {
@@ -1081,24 +1209,39 @@ fn check_delta(position_quantums: i128, delta_quantums: i128) -> Result<()> {
 /// [`Error::DivisionByZero`] when `TMMR = 0` and [`Error::OutOfRange`] when
 /// `TMMR < 0` or ΔMMR > 0 (Go panics).
 pub fn bankruptcy_price_quote_quantums(position: &DydxPosition, total: &Risk, delta_quantums: i128) -> Result<i128> {
-    let ps = position.quantums;
+    bankruptcy_price_in(position, total.mmr, total.nc, delta_quantums)
+}
+
+/// [`bankruptcy_price_quote_quantums`] of a [`DydxPosition64`] and a
+/// [`Risk64`], read in place: the same value as of the widened position
+/// and total.
+pub fn bankruptcy_price_quote_quantums_64(position: &DydxPosition64, total: &Risk64, delta_quantums: i64) -> Result<i128> {
+    bankruptcy_price_in(position, i128::from(total.mmr), i128::from(total.nc), i128::from(delta_quantums))
+}
+
+/// The one body of [`bankruptcy_price_quote_quantums`] and its `_64` form.
+#[inline(always)]
+fn bankruptcy_price_in<P: PositionFields>(position: &P, total_mmr: i128, total_nc: i128, delta_quantums: i128) -> Result<i128> {
+    let ps = position.size();
     check_delta(ps, delta_quantums)?;
-    let perp = &position.perpetual;
-    let old = perp.position_net_notional_value_and_margin(position.price, ps, 0)?;
-    let new = perp.position_net_notional_value_and_margin(position.price, num::add(ps, delta_quantums)?, 0)?;
+    let perp = position.perpetual();
+    let perp: &DydxPerpetual = perp.borrow();
+    let price = position.market_price();
+    let old = perp.position_net_notional_value_and_margin(price, ps, 0)?;
+    let new = perp.position_net_notional_value_and_margin(price, num::add(ps, delta_quantums)?, 0)?;
     let delta_nc = num::sub(new.nc, old.nc)?;
     let delta_mmr = num::sub(new.mmr, old.mmr)?;
     if delta_mmr > 0 {
         return Err(Error::OutOfRange);
     }
-    if total.mmr == 0 {
+    if total_mmr == 0 {
         return Err(Error::DivisionByZero);
     }
-    if total.mmr < 0 {
+    if total_mmr < 0 {
         return Err(Error::OutOfRange);
     }
     // ⌊TNC × |ΔMMR| / TMMR⌋ (TMMR > 0: Go's Euclidean division is the floor).
-    let share = num::mul_div_wide(total.nc, num::sub(0, delta_mmr)?, total.mmr, Rounding::Floor)?;
+    let share = num::mul_div_wide(total_nc, num::sub(0, delta_mmr)?, total_mmr, Rounding::Floor)?;
     num::sub(num::sub(0, delta_nc)?, share)
 }
 
@@ -1257,7 +1400,32 @@ pub struct PositionNotionalLimits {
 /// Least and largest notional (quote quantums) of `position` liquidatable in
 /// one block: dYdX's `GetMaxAndMinPositionNotionalLiquidatable`.
 pub fn max_and_min_position_notional_liquidatable(position: &DydxPosition, limits: &PositionBlockLimits) -> Result<PositionNotionalLimits> {
-    let notional = position.perpetual.net_notional(position.price, position.quantums)?;
+    notional_limits_in(position.perpetual.atomic_resolution, position.price, position.quantums, *limits)
+}
+
+/// [`max_and_min_position_notional_liquidatable`] from the fields it reads:
+/// the perpetual's `atomic_resolution`, the oracle price and the size, the
+/// limits by value (a caller holding them apart, as the C ABI does, passes
+/// them in registers, with no position built in memory). Same value.
+pub fn position_notional_limits_of(
+    atomic_resolution: i32,
+    price: MarketPrice,
+    quantums: i128,
+    limits: PositionBlockLimits,
+) -> Result<PositionNotionalLimits> {
+    notional_limits_in(atomic_resolution, price, quantums, limits)
+}
+
+/// The one body of [`max_and_min_position_notional_liquidatable`],
+/// [`position_notional_limits_of`] and the size delta's limit.
+#[inline(always)]
+fn notional_limits_in(
+    atomic_resolution: i32,
+    price: MarketPrice,
+    quantums: i128,
+    limits: PositionBlockLimits,
+) -> Result<PositionNotionalLimits> {
+    let notional = base_to_quote_quantums(quantums, atomic_resolution, price.price, price.exponent)?;
     let abs = notional.checked_abs().ok_or(Error::Overflow)?;
     let min = i128::from(limits.min_position_notional_liquidated).min(abs);
     let max = big_int_mul_ppm(abs, limits.max_position_portion_liquidated_ppm)?.max(min);
@@ -1323,15 +1491,39 @@ pub fn liquidatable_position_size_delta(
     config: &LiquidationConfig,
     info: &SubaccountLiquidationInfo<'_>,
 ) -> Result<i128> {
-    let ps = position.quantums;
+    size_delta_in(position, clob_pair, config, info)
+}
+
+/// [`liquidatable_position_size_delta`] of a [`DydxPosition64`], read in
+/// place: the same value as of its widened position.
+pub fn liquidatable_position_size_delta_64(
+    position: &DydxPosition64,
+    clob_pair: &ClobPair,
+    config: &LiquidationConfig,
+    info: &SubaccountLiquidationInfo<'_>,
+) -> Result<i128> {
+    size_delta_in(position, clob_pair, config, info)
+}
+
+/// The one body of [`liquidatable_position_size_delta`] and its `_64` form.
+#[inline(always)]
+fn size_delta_in<P: PositionFields>(
+    position: &P,
+    clob_pair: &ClobPair,
+    config: &LiquidationConfig,
+    info: &SubaccountLiquidationInfo<'_>,
+) -> Result<i128> {
+    let ps = position.size();
     if ps == 0 {
         return Err(Error::EmptyPosition);
     }
-    let perp = &position.perpetual;
-    let position_limit = max_and_min_position_notional_liquidatable(position, &config.position_block_limits)?;
+    let perp = position.perpetual();
+    let perp: &DydxPerpetual = perp.borrow();
+    let price = position.market_price();
+    let position_limit = notional_limits_in(perp.atomic_resolution, price, ps, config.position_block_limits)?;
     let subaccount_limit = subaccount_max_notional_liquidatable(&config.subaccount_block_limits, info, perp.id)?;
     let max_quote = position_limit.max.min(subaccount_limit);
-    let notional = perp.net_notional(position.price, ps)?;
+    let notional = perp.net_notional(price, ps)?;
     let step = i128::from(clob_pair.step_base_quantums);
     let abs_ps = ps.checked_abs().ok_or(Error::Overflow)?;
     if notional.checked_abs().ok_or(Error::Overflow)? <= max_quote || abs_ps <= step {
@@ -1340,7 +1532,7 @@ pub fn liquidatable_position_size_delta(
     if step <= 0 {
         return Err(Error::InvalidLotStep);
     }
-    let base = perp.notional_in_base_quantums(position.price, max_quote)?;
+    let base = perp.notional_in_base_quantums(price, max_quote)?;
     let rounded = big_int_round_to_multiple(base, step, false)?;
     // dYdX's clamp: below the step → step; above the position → the position.
     let abs_delta = if rounded < step {

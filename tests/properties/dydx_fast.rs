@@ -4,7 +4,12 @@
 //! answers, its answer is the exact path's `Ok` value, and the public entry
 //! point always equals the exact path (value or error).
 
-use partliq::venues::dydx_v4::{subaccount_risk, DydxPerpetual, DydxPosition, LiquidityTier, MarketPrice, Risk};
+use partliq::venues::dydx_v4::{
+    bankruptcy_price_quote_quantums, bankruptcy_price_quote_quantums_64, liquidatable_position_size_delta,
+    liquidatable_position_size_delta_64, max_and_min_position_notional_liquidatable, position_notional_limits_of, subaccount_risk,
+    ClobPair, DydxPerpetual, DydxPosition, DydxPosition64, LiquidationConfig, LiquidityTier, MarketPrice, Risk, Risk64,
+    SubaccountLiquidationInfo,
+};
 use proptest::prelude::*;
 
 /// A `u64` biased toward the edges of the 64-bit path.
@@ -222,4 +227,63 @@ fn fast_path_hand_computed() {
     // u64::MAX quantums × price overflows u64: the exact path answers.
     assert_eq!(perp.position_risk_u64(p, i128::from(u64::MAX), 0), None);
     assert!(perp.position_net_notional_value_and_margin(p, i128::from(u64::MAX), 0).is_ok());
+}
+
+/// A 64-bit position over `perpetual()`'s tiers, any figures.
+fn position_64() -> impl Strategy<Value = DydxPosition64> {
+    (perpetual(), price(), any::<i64>(), any::<i64>(), any::<i64>(), any::<u32>()).prop_map(|(perp, p, oi, q, qb, id)| DydxPosition64 {
+        perpetual_id: id % 4,
+        atomic_resolution: perp.atomic_resolution,
+        open_interest: oi,
+        liquidity_tier: perp.liquidity_tier,
+        price: p.price,
+        price_exponent: p.exponent,
+        quantums: q,
+        quote_balance: qb,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    /// The functions over a 64-bit position read in place return what
+    /// their `DydxPosition` forms return for the widened position (value or
+    /// error): the bankruptcy price, the notional limits, the size delta.
+    #[test]
+    fn position_64_forms_are_the_widened_forms(
+        p in position_64(),
+        delta in any::<i64>(),
+        total in (any::<i64>(), any::<i64>(), any::<i64>()),
+        step in edge_u64(),
+        used in edge_u64(),
+        liquidated in prop::collection::vec(0u32..4, 0..3),
+    ) {
+        let wide = p.widen();
+        prop_assert_eq!(wide.quantums, i128::from(p.quantums));
+        prop_assert_eq!(wide.perpetual.open_interest, i128::from(p.open_interest));
+        let total = Risk64 { mmr: total.0, imr: total.1, nc: total.2 };
+        let wide_total = total.widen();
+        prop_assert_eq!(wide_total, Risk { mmr: i128::from(total.mmr), imr: i128::from(total.imr), nc: i128::from(total.nc) });
+        prop_assert_eq!(
+            bankruptcy_price_quote_quantums_64(&p, &total, delta),
+            bankruptcy_price_quote_quantums(&wide, &wide_total, i128::from(delta))
+        );
+        // A delta that closes the whole position: the common case.
+        let all = p.quantums.wrapping_neg();
+        prop_assert_eq!(
+            bankruptcy_price_quote_quantums_64(&p, &total, all),
+            bankruptcy_price_quote_quantums(&wide, &wide_total, i128::from(all))
+        );
+        let config = LiquidationConfig::mainnet_genesis();
+        prop_assert_eq!(
+            position_notional_limits_of(p.atomic_resolution, wide.price, wide.quantums, config.position_block_limits),
+            max_and_min_position_notional_liquidatable(&wide, &config.position_block_limits)
+        );
+        let clob = ClobPair { step_base_quantums: step, subticks_per_tick: 1, quantum_conversion_exponent: -9 };
+        let info = SubaccountLiquidationInfo { perpetuals_liquidated: &liquidated, notional_liquidated: used % 200_000_000_000, quantums_insurance_lost: 0 };
+        prop_assert_eq!(
+            liquidatable_position_size_delta_64(&p, &clob, &config, &info),
+            liquidatable_position_size_delta(&wide, &clob, &config, &info)
+        );
+    }
 }

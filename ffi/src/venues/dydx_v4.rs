@@ -12,7 +12,7 @@
 
 use partliq::venues::dydx_v4;
 
-use crate::boundary::{decode, Flag, OK};
+use crate::boundary::{decode, Castable, Flag, OK};
 use crate::status::*;
 use crate::venues::{narrow, partliq_i128};
 
@@ -231,6 +231,21 @@ pin_layout!(partliq_dydx_rational, size = 32, align = u64, { num @ 0, den @ 16 }
 pin_layout!(partliq_dydx_notional_limits, size = 16, align = i64, { min @ 0, max @ 8 });
 pin_layout!(partliq_dydx_block_left, size = 16, align = i64, { notional @ 0, insurance_lost @ 8 });
 
+// A position is read in place as the core's 64-bit position (its reserved
+// field lies in the core type's padding; every field is an integer), once
+// its checks pass (`partliq_dydx_position::check`); the tier and a risk
+// (three integers, nothing to check) likewise.
+castable!(partliq_dydx_liquidity_tier => dydx_v4::LiquidityTier, |_t| Ok(()), {
+    initial_margin_ppm = initial_margin_ppm, maintenance_fraction_ppm = maintenance_fraction_ppm,
+    open_interest_lower_cap = open_interest_lower_cap, open_interest_upper_cap = open_interest_upper_cap,
+});
+castable!(partliq_dydx_risk => dydx_v4::Risk64, |_r| Ok(()), { mmr = mmr, imr = imr, nc = nc });
+castable!(partliq_dydx_position => dydx_v4::DydxPosition64, |p| p.check(), {
+    perpetual_id = perpetual_id, atomic_resolution = atomic_resolution, open_interest = open_interest,
+    liquidity_tier = liquidity_tier, price = price, price_exponent = price_exponent, quantums = quantums,
+    quote_balance = quote_balance,
+});
+
 impl partliq_dydx_liquidity_tier {
     fn to_core(self) -> dydx_v4::LiquidityTier {
         dydx_v4::LiquidityTier {
@@ -243,14 +258,22 @@ impl partliq_dydx_liquidity_tier {
 }
 
 impl partliq_dydx_position {
-    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
+    /// The position's checks, in `to_core`'s order, without building the
+    /// core's position: `RESERVED_NOT_ZERO`, then the tier's
     /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE`).
-    fn to_core(self) -> Result<dydx_v4::DydxPosition, partliq_status> {
+    #[inline(always)]
+    fn check(&self) -> Result<(), partliq_status> {
         if self.reserved != 0 {
             return Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO);
         }
+        self.liquidity_tier.to_core().validate().map_err(status_of)
+    }
+
+    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
+    /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE`).
+    fn to_core(self) -> Result<dydx_v4::DydxPosition, partliq_status> {
+        self.check()?;
         let tier = self.liquidity_tier.to_core();
-        tier.validate().map_err(status_of)?;
         Ok(dydx_v4::DydxPosition {
             perpetual: dydx_v4::DydxPerpetual {
                 id: self.perpetual_id,
@@ -389,10 +412,10 @@ pub unsafe extern "C" fn partliq_dydx_bankruptcy_price_quote_quantums(
     out: *mut i64,
 ) -> partliq_status {
     let position = struct_in!(position);
-    let total = struct_in!(total).to_core();
+    let total = check!(struct_in!(total).cast_ref());
     out!(out);
-    let p = check!(position.to_core());
-    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums(&p, &total, i128::from(delta_quantums)));
+    let p = check!(position.cast_ref());
+    let v = core_try!(dydx_v4::bankruptcy_price_quote_quantums_64(p, total, delta_quantums));
     write_out!(out, check!(narrow(v)));
     OK
 }
@@ -510,9 +533,16 @@ pub unsafe extern "C" fn partliq_dydx_position_notional_limits(
     let position = struct_in!(position);
     let config = struct_in!(config).to_core();
     out!(out);
-    let p = check!(position.to_core());
+    check!(position.check());
     core_try!(config.validate());
-    let l = core_try!(dydx_v4::max_and_min_position_notional_liquidatable(&p, &config.position_block_limits));
+    // The fields the core reads, in registers: no position built in memory.
+    let price = dydx_v4::MarketPrice { price: position.price, exponent: position.price_exponent };
+    let l = core_try!(dydx_v4::position_notional_limits_of(
+        position.atomic_resolution,
+        price,
+        i128::from(position.quantums),
+        config.position_block_limits
+    ));
     write_out!(out, partliq_dydx_notional_limits { min: check!(narrow(l.min)), max: check!(narrow(l.max)) });
     OK
 }
@@ -580,10 +610,10 @@ pub unsafe extern "C" fn partliq_dydx_liquidatable_size_delta(
     let config = struct_in!(config).to_core();
     let ids = array_in!(perpetuals_liquidated, perpetuals_liquidated_len);
     out!(out);
-    let p = check!(position.to_core());
+    let p = check!(position.cast_ref());
     core_try!(config.validate());
     let info = block_info(ids, notional_liquidated, quantums_insurance_lost);
-    let v = core_try!(dydx_v4::liquidatable_position_size_delta(&p, &clob, &config, &info));
+    let v = core_try!(dydx_v4::liquidatable_position_size_delta_64(p, &clob, &config, &info));
     write_out!(out, check!(narrow(v)));
     OK
 }
