@@ -104,7 +104,13 @@ mod tests {
             assert_eq!(partliq_sort_by_priority(core::ptr::null(), 5, 0, idx.as_mut_ptr(), 5), PARTLIQ_STATUS_NULL_POINTER);
             assert_eq!(partliq_sort_by_priority(items.as_ptr(), 5, 0, core::ptr::null_mut(), 5), PARTLIQ_STATUS_NULL_POINTER);
             assert_eq!(partliq_sort_by_priority(items.as_ptr(), 5, 0, core::ptr::null_mut(), 0), OK);
-            let mut buf = [0u8; 24];
+            // An 8-aligned buffer, so that one byte in is misaligned for a
+            // `u32` wherever the buffer lies (a bare `[u8; N]` may start at
+            // any address: under Miri, one byte in was sometimes aligned).
+            #[repr(C, align(8))]
+            struct Aligned([u8; 24]);
+            let mut aligned = Aligned([0; 24]);
+            let buf = &mut aligned.0;
             let odd = buf.as_mut_ptr().add(1).cast::<u32>();
             assert_eq!(partliq_sort_by_priority(items.as_ptr(), 5, 0, odd, 2), PARTLIQ_STATUS_MISALIGNED_POINTER);
             assert_eq!(bad, [4, 5]);
