@@ -269,22 +269,12 @@ impl partliq_dydx_position {
         self.liquidity_tier.to_core().validate().map_err(status_of)
     }
 
-    /// The core's position: `RESERVED_NOT_ZERO`, then the tier's
-    /// `LiquidityTier.Validate` (`FRACTION_ABOVE_100_PERCENT`, `OUT_OF_RANGE`).
+    /// The core's position: read in place as the core's `DydxPosition64`
+    /// once it passes `check` (`RESERVED_NOT_ZERO`, then the tier's
+    /// `LiquidityTier.Validate`: `FRACTION_ABOVE_100_PERCENT`,
+    /// `OUT_OF_RANGE`), then widened.
     fn to_core(self) -> Result<dydx_v4::DydxPosition, partliq_status> {
-        self.check()?;
-        let tier = self.liquidity_tier.to_core();
-        Ok(dydx_v4::DydxPosition {
-            perpetual: dydx_v4::DydxPerpetual {
-                id: self.perpetual_id,
-                atomic_resolution: self.atomic_resolution,
-                open_interest: i128::from(self.open_interest),
-                liquidity_tier: tier,
-            },
-            price: dydx_v4::MarketPrice { price: self.price, exponent: self.price_exponent },
-            quantums: i128::from(self.quantums),
-            quote_balance: i128::from(self.quote_balance),
-        })
+        Ok(self.cast_ref()?.widen())
     }
 }
 
