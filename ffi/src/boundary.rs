@@ -219,16 +219,10 @@ macro_rules! write_out {
 /// stage of `MAX_POSITIONS` entries costs what the call uses, not a
 /// zeroing of all of them.
 pub(crate) fn stage<T: Copy>(buf: &mut [MaybeUninit<T>], values: impl Iterator<Item = T>) -> &mut [T] {
-    let mut n = 0usize;
-    for (slot, v) in buf.iter_mut().zip(values) {
-        slot.write(v);
-        // At most `buf.len()`: one per slot.
-        n = n.wrapping_add(1);
+    match stage_try(buf, values.map(Ok::<T, core::convert::Infallible>)) {
+        Ok(staged) => staged,
+        Err(never) => match never {},
     }
-    // SAFETY: the first `n ≤ buf.len()` elements were written just above;
-    // `MaybeUninit<T>` has `T`'s layout; the exclusive borrow moves to the
-    // result.
-    unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) }
 }
 
 /// `stage` of fallible values: the first error, or the staged front.
@@ -239,7 +233,9 @@ pub(crate) fn stage_try<T: Copy, E>(buf: &mut [MaybeUninit<T>], values: impl Ite
         // At most `buf.len()`: one per slot.
         n = n.wrapping_add(1);
     }
-    // SAFETY: as `stage`.
+    // SAFETY: the first `n ≤ buf.len()` elements were written just above;
+    // `MaybeUninit<T>` has `T`'s layout; the exclusive borrow moves to the
+    // result.
     Ok(unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) })
 }
 
@@ -447,7 +443,7 @@ pub(crate) unsafe trait PaddingChecked: Castable {
 
 /// The status of a reserved-fields word (the ORed fields): `OK` for 0,
 /// else `RESERVED_NOT_ZERO`.
-fn reserved_status(reserved: u32) -> Result<(), partliq_status> {
+pub(crate) fn reserved_status(reserved: u32) -> Result<(), partliq_status> {
     if reserved == 0 {
         Ok(())
     } else {

@@ -32,7 +32,7 @@ use partliq::num::Price;
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, ScanScales, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{range_of, Castable, PaddingChecked, OK};
+use crate::boundary::{range_of, reserved_status, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -382,11 +382,7 @@ fn check_accounts<'a>(
             reserved = range_of(positions, a.first_position, a.position_count).iter().fold(reserved, |r, p| r | p.reserved);
         }
     }
-    if reserved == 0 {
-        Ok(())
-    } else {
-        Err(PARTLIQ_STATUS_RESERVED_NOT_ZERO)
-    }
+    reserved_status(reserved)
 }
 
 /// Scans `accounts[start..]` (each a range of `positions`) with the scanner
