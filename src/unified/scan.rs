@@ -237,29 +237,16 @@ impl<'a> UnifiedScanner<'a> {
         start: usize,
         out: &mut [UnifiedScanHit],
     ) -> crate::scan::ScanOutcome {
-        self.confirm_into(entries, accounts, balances, positions, start, out)
-    }
-
-    /// [`Self::confirm`] into a buffer of the caller's hit type, each hit
-    /// converted as it is written (the C ABI's hits, written straight into
-    /// the caller's array): the same outcome as [`Self::confirm`] over a
-    /// buffer of that length.
-    pub fn confirm_into<H: From<UnifiedScanHit>>(
-        &self,
-        entries: &[super::index::UnifiedIndexEntry],
-        accounts: &[UnifiedScanAccount],
-        balances: &[AssetBalance],
-        positions: &[PerpPosition],
-        start: usize,
-        out: &mut [H],
-    ) -> crate::scan::ScanOutcome {
         self.confirm_viewing(entries, accounts, |a| a.view(balances, positions), start, out)
     }
 
-    /// [`Self::confirm_into`] with each named account's view made by `view`
-    /// (for the flat arrays, [`UnifiedScanAccount::view`]): for a caller
+    /// [`Self::confirm`] with each named account's view made by `view`
+    /// (for the flat arrays, [`UnifiedScanAccount::view`]), each hit
+    /// converted into the caller's hit type as it is written: for a caller
     /// whose arrays are not the core's types as a whole — the C ABI checks
-    /// and views only the accounts the entries name. `view` is called for
+    /// and views only the accounts the entries name, and writes its hits
+    /// straight into the caller's array. The same outcome as
+    /// [`Self::confirm`] over a buffer of that length. `view` is called for
     /// each entry's account, once more a few entries ahead of it (its
     /// figures touched so that memory misses overlap), and must give the
     /// same result both times.
