@@ -6,6 +6,13 @@
 //! as the core's `UnifiedScanner::confirm`; and the index's promise: with
 //! valid parameters, every pool that is a hit at the moved prices is a
 //! candidate of the move.
+//!
+//! A position whose margin is not a named mode is refused by the calls
+//! that read its account, and only by those: its account's insert and
+//! re-key (`INVALID_ENUM`, nothing keyed, nothing removed), a confirmation
+//! whose entries (from `start` on) name it (its status, nothing written);
+//! a confirmation that does not name it runs as the core's over the other
+//! accounts.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use partliq::scan::ScanEnd;
@@ -44,6 +51,11 @@ struct Input {
     crossed: (u32, u32),
     rekey: u8,
     remove: u8,
+    /// Entries added to the candidates for a second confirmation: (where,
+    /// account, pool); they may name accounts the index refused.
+    probes: Vec<(u8, u8, u8)>,
+    /// Where the second confirmation starts.
+    probe_start: u8,
 }
 
 fn end_code(e: ScanEnd) -> (u32, partliq_status) {
@@ -56,6 +68,24 @@ fn end_code(e: ScanEnd) -> (u32, partliq_status) {
 
 fn abi(e: &UnifiedIndexEntry) -> partliq_unified_index_entry {
     partliq_unified_index_entry { key: e.key, account: e.account, pool: e.pool }
+}
+
+fn core_entry(e: &partliq_unified_index_entry) -> UnifiedIndexEntry {
+    UnifiedIndexEntry { key: e.key, account: e.account, pool: e.pool }
+}
+
+/// Elements `first .. first + count` of `s`, empty unless that lies within
+/// `s` (an account whose range does not is never read).
+fn range<T>(s: &[T], first: u32, count: u32) -> &[T] {
+    let first = first as usize;
+    first.checked_add(count as usize).and_then(|end| s.get(first..end)).unwrap_or(&[])
+}
+
+/// What a refused call must leave in its outputs.
+const OUTCOME_SENTINEL: partliq_scan_outcome = partliq_scan_outcome { count: 7, next: 7, exact_checks: 7, end: 7, error: 7 };
+
+fn hit_sentinel() -> partliq_unified_scan_hit {
+    partliq_unified_scan_hit { account_index: 0xA5A5, pool_index: 0x5A5A, ..Default::default() }
 }
 
 fuzz_target!(|input: Input| {
@@ -125,10 +155,36 @@ fuzz_target!(|input: Input| {
         assert_eq!(unsafe { partliq_unified_index_info(mem, len, &mut s) }, PARTLIQ_STATUS_OK);
         s
     };
+    // The book's statuses (every call's, whichever accounts it reads).
+    let book_ok = a.boundary_reading(&accounts, []).is_none();
+    // An account whose positions hold a margin that is not a named mode,
+    // and one whose balances are read cleanly (in range, reserved 0): each
+    // call that reads the first refuses it, `INVALID_ENUM` when nothing
+    // before the margins is wrong.
+    let (balances_in, positions_in) = (a.balances.effective(&a.data.balances), a.positions.effective(&a.data.positions));
+    let unnamed = |i: u32| {
+        accounts.get(i as usize).is_some_and(|ac| range(positions_in, ac.first_position, ac.position_count).iter().any(|p| p.margin > 1))
+    };
+    let balances_clean = |i: u32| {
+        accounts.get(i as usize).is_some_and(|ac| {
+            let f = ac.first_balance as usize;
+            f.checked_add(ac.balance_count as usize).is_some_and(|e| e <= balances_in.len())
+                && range(balances_in, ac.first_balance, ac.balance_count).iter().all(|b| b.reserved == 0)
+        })
+    };
+    let refused_for_margin = |i: u32, st: partliq_status| {
+        if unnamed(i) {
+            assert_ne!(st, PARTLIQ_STATUS_OK, "account {i}'s unnamed margin was read as a mode");
+            if book_ok && balances_clean(i) {
+                assert_eq!(st, PARTLIQ_STATUS_INVALID_ENUM, "account {i}'s unnamed margin");
+            }
+        }
+    };
     for i in 0..=core_accounts.len() as u32 {
         let mut n = 7u64;
         let st = insert(i, mem, &mut n);
         assert_named(st);
+        refused_for_margin(i, st);
         let want = match a.boundary_account(&accounts, i) {
             Some(s) => Err(s),
             None => match core_accounts.get(i as usize).map(|a| a.view(&v.balances, &v.positions)) {
@@ -144,11 +200,10 @@ fuzz_target!(|input: Input| {
         let s = info(mem);
         assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
     }
-    // Statuses of the book (every call's, whichever accounts it reads); an
-    // unnamed margin anywhere stops here too (its account was refused by
-    // the inserts, so the move's candidates below could not hold its
-    // pools).
-    if a.boundary_reading(&accounts, []).is_some() || a.positions.effective(&a.data.positions).iter().any(|p| p.margin > 1) {
+    // A book status stops here (every call's, whichever accounts it
+    // reads). An unnamed margin does not: its account's insert was refused
+    // (the core index never saw it), the others go on.
+    if !book_ok {
         return;
     }
     // Re-key one account (nothing changed: the same entries), remove another.
@@ -168,12 +223,28 @@ fuzz_target!(|input: Input| {
         Ok((x, y)) => assert_eq!((st, removed, n), (PARTLIQ_STATUS_OK, x as u64, y as u64)),
         Err(s) => assert_eq!((st, removed, n), (s, 7, 7)),
     }
+    refused_for_margin(r, st);
     let gone = u32::from(input.remove % 9);
     // SAFETY: our memory.
     assert_eq!(unsafe { partliq_unified_index_remove_account(mem, len, gone, &mut removed) }, PARTLIQ_STATUS_OK);
     assert_eq!(removed, ix.remove_account(gone) as u64);
     let s = info(mem);
     assert_eq!([s.down, s.up, s.both], ix.lens().map(|l| l as u64));
+    // Every side in full (the candidates of the largest move on it) is the
+    // core's, and holds no pool of an account with an unnamed margin (its
+    // refused insert or re-key keyed nothing and removed nothing).
+    for (side, down_ppm, up_ppm) in [(MoveSide::Down, u32::MAX, 0), (MoveSide::Up, 0, u32::MAX), (MoveSide::Both, u32::MAX, u32::MAX)] {
+        let all = partliq_price_move { down_ppm, up_ppm };
+        let mut out = vec![partliq_unified_index_entry { key: 9, account: 9, pool: 9 }; cap];
+        let mut q = partliq_index_query::default();
+        // SAFETY: our memory; valid move, output and query.
+        let st = unsafe { partliq_unified_index_candidates(mem, len, &all, 0, out.as_mut_ptr(), cap, &mut q) };
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        let want: Vec<_> = ix.side(side).iter().map(abi).collect();
+        assert_eq!((q.total, q.count), (want.len() as u64, want.len() as u64));
+        assert_eq!(&out[..want.len()], &want[..], "{side:?} side");
+        assert!(out[..want.len()].iter().all(|e| !unnamed(e.account)), "a pool of an account with an unnamed margin was keyed");
+    }
 
     // The move.
     let mut k = input.moves.iter().copied().chain(core::iter::repeat(0));
@@ -246,7 +317,9 @@ fuzz_target!(|input: Input| {
     // (parameters valid; ladder valid).
     if v.all_valid() && core_ladder.validate().is_ok() {
         for (i, acc) in core_accounts.iter().enumerate() {
-            if i as u32 == gone || ix.side(MoveSide::Both).iter().all(|e| e.account != i as u32) {
+            // Removed, never keyed, or refused (an unnamed margin: the core
+            // would read it as cross).
+            if i as u32 == gone || unnamed(i as u32) || ix.side(MoveSide::Both).iter().all(|e| e.account != i as u32) {
                 continue;
             }
             let Ok(view) = acc.view(&v.balances, &v.positions) else { continue };
@@ -263,56 +336,88 @@ fuzz_target!(|input: Input| {
             }
         }
     }
-    // Confirm the candidates: the core's outcome and hits.
-    let entries: Vec<partliq_unified_index_entry> = cands.iter().map(abi).collect();
-    let hits_len = usize::from(input.hits_len % 6);
-    let mut hits = vec![partliq_unified_scan_hit::default(); hits_len];
-    let mut o = partliq_scan_outcome::default();
-    // SAFETY: valid arrays (the same as `insert`'s) and outputs.
-    let st = unsafe {
-        partliq_unified_confirm(
-            a.markets.ptr,
-            a.markets.len,
-            now_prices.as_ptr(),
-            now_prices.len(),
-            a.funding.ptr,
-            a.funding.len,
-            a.risk.ptr,
-            a.risk.len,
-            a.assets.ptr,
-            a.assets.len,
-            now_assets.as_ptr(),
-            now_assets.len(),
-            a.balances.ptr,
-            a.balances.len,
-            a.positions.ptr,
-            a.positions.len,
-            accounts.as_ptr(),
-            accounts.len(),
-            entries.as_ptr(),
-            entries.len(),
-            0,
-            &ladder,
-            hits.as_mut_ptr(),
-            hits_len,
-            &mut o,
-        )
-    };
-    // The balances and positions of the accounts the entries name are
-    // checked, the others are not.
-    if let Some(want) = a.boundary_reading(&accounts, entries.iter().map(|e| e.account)) {
-        assert_eq!(st, want);
-        assert_eq!(o, partliq_scan_outcome::default(), "a refused confirm wrote");
-        return;
-    }
-    assert_eq!(st, PARTLIQ_STATUS_OK);
+    // Confirm: the core's outcome and hits, unless an account the entries
+    // (from `start` on) name holds an unnamed margin (or a balance's
+    // reserved field): then its status, nothing written. An unnamed margin
+    // in an account the entries do not name is not read.
     let s = UnifiedScanner::new(now, core_ladder);
-    let mut core_hits = vec![UnifiedScanHit::default(); hits_len];
-    let r = s.confirm(&cands, &core_accounts, &v.balances, &v.positions, 0, &mut core_hits);
-    let (end, error) = end_code(r.end);
-    assert_eq!((o.count, o.next, o.exact_checks, o.end, o.error), (r.count as u64, r.next as u64, r.exact_checks as u64, end, error));
-    for (c, h) in hits.iter().zip(core_hits.iter()).take(r.count) {
-        assert_eq!((c.account_index, c.pool_index), (h.account_index as u64, h.pool_index as u64));
-        assert_eq!(c.health, partliq_unified_health::from(&h.health));
+    let confirm = |entries: &[partliq_unified_index_entry], start: usize, hits_len: usize| {
+        let mut hits = vec![hit_sentinel(); hits_len];
+        let mut o = OUTCOME_SENTINEL;
+        // SAFETY: valid arrays (the same as `insert`'s) and outputs.
+        let st = unsafe {
+            partliq_unified_confirm(
+                a.markets.ptr,
+                a.markets.len,
+                now_prices.as_ptr(),
+                now_prices.len(),
+                a.funding.ptr,
+                a.funding.len,
+                a.risk.ptr,
+                a.risk.len,
+                a.assets.ptr,
+                a.assets.len,
+                now_assets.as_ptr(),
+                now_assets.len(),
+                a.balances.ptr,
+                a.balances.len,
+                a.positions.ptr,
+                a.positions.len,
+                accounts.as_ptr(),
+                accounts.len(),
+                entries.as_ptr(),
+                entries.len(),
+                start,
+                &ladder,
+                hits.as_mut_ptr(),
+                hits_len,
+                &mut o,
+            )
+        };
+        let read = entries.get(start..).unwrap_or(&[]);
+        let named_unnamed = read.iter().any(|e| unnamed(e.account));
+        let named_reserved = read.iter().any(|e| {
+            accounts
+                .get(e.account as usize)
+                .is_some_and(|ac| range(balances_in, ac.first_balance, ac.balance_count).iter().any(|b| b.reserved != 0))
+        });
+        // The rule both ways (the book passed): an unnamed margin in a
+        // named account is refused, one elsewhere is not reported.
+        match (named_reserved, named_unnamed) {
+            (false, true) => assert_eq!(st, PARTLIQ_STATUS_INVALID_ENUM, "a named account's unnamed margin"),
+            (false, false) => assert_eq!(st, PARTLIQ_STATUS_OK, "a margin the confirmation does not read was reported"),
+            (true, _) => assert_eq!(st, PARTLIQ_STATUS_RESERVED_NOT_ZERO),
+        }
+        // The balances and positions of the accounts the entries name are
+        // checked, the others are not.
+        if let Some(want) = a.boundary_reading(&accounts, read.iter().map(|e| e.account)) {
+            assert_eq!(st, want);
+            assert_eq!(o, OUTCOME_SENTINEL, "a refused confirm wrote");
+            assert!(hits.iter().all(|h| *h == hit_sentinel()), "a refused confirm wrote hits");
+            return;
+        }
+        assert_eq!(st, PARTLIQ_STATUS_OK);
+        let core_entries: Vec<UnifiedIndexEntry> = entries.iter().map(core_entry).collect();
+        let mut core_hits = vec![UnifiedScanHit::default(); hits_len];
+        let r = s.confirm(&core_entries, &core_accounts, &v.balances, &v.positions, start, &mut core_hits);
+        let (end, error) = end_code(r.end);
+        assert_eq!((o.count, o.next, o.exact_checks, o.end, o.error), (r.count as u64, r.next as u64, r.exact_checks as u64, end, error));
+        for (c, h) in hits.iter().zip(core_hits.iter()).take(r.count) {
+            assert_eq!((c.account_index, c.pool_index), (h.account_index as u64, h.pool_index as u64));
+            assert_eq!(c.health, partliq_unified_health::from(&h.health));
+        }
+    };
+    // The candidates, from the first: the index keyed no account with an
+    // unnamed margin, so this never reads one.
+    let entries: Vec<partliq_unified_index_entry> = cands.iter().map(abi).collect();
+    confirm(&entries, 0, usize::from(input.hits_len % 6));
+    // The candidates with probes among them (any account, refused ones
+    // too), from a fuzzed start (probes before it are not read).
+    let mut probed = entries;
+    for &(at, account, pool) in input.probes.iter().take(4) {
+        let e = partliq_unified_index_entry { key: 0, account: u32::from(account % 9), pool: u32::from(pool % 4) };
+        probed.insert(usize::from(at) % (probed.len() + 1), e);
     }
+    let start = usize::from(input.probe_start) % (probed.len() + 2);
+    confirm(&probed, start, usize::from(input.hits_len % 6));
 });
