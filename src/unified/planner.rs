@@ -797,6 +797,8 @@ impl Ctx<'_, '_> {
                 perp_dominated: [false; PERP_POINTS],
                 perp_bounded: 0,
                 memo: super::legs::TermMemo::default(),
+                caps: [super::legs::CapMemo::default(); MAX_PLAN_LEGS],
+                parts: [None; MAX_PLAN_LEGS],
             };
             if defer {
                 search.rate_legs()?;
@@ -914,6 +916,12 @@ struct Search<'s, 'c, 'a> {
     /// The balance terms a spot or PnL leg's gain starts from, remembered
     /// ([`super::legs::TermMemo`]: one book and target, this search's).
     memo: super::legs::TermMemo,
+    /// Each leg's largest amounts on the copy, remembered
+    /// ([`super::legs::CapMemo`]: one book and terms, this search's).
+    caps: [super::legs::CapMemo; MAX_PLAN_LEGS],
+    /// Each spot or PnL leg's parts, found at its first evaluation
+    /// ([`Search::effect`]).
+    parts: [Option<super::legs::LegQuantities<'a>>; MAX_PLAN_LEGS],
 }
 
 /// Most amounts of a perp the search defers ([`Search::bound_perp`]; a
@@ -1282,9 +1290,10 @@ impl Search<'_, '_, '_> {
     /// The largest amount of leg `d` the copy allows now (0 when the leg
     /// does not fit it: [`settle_leg`](super::settle_leg) would refuse
     /// every amount).
-    fn max_of(&self, d: usize) -> Result<i64> {
+    fn max_of(&mut self, d: usize) -> Result<i64> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?;
-        let max = self.ctx.legs.on(&self.copy.account()).max_amount(&leg).unwrap_or(0);
+        let memo = self.caps.get_mut(d).ok_or(Error::OutOfRange)?;
+        let max = self.ctx.legs.on(&self.copy.account()).max_amount_memo(&leg, memo).unwrap_or(0);
         i64::try_from(max).map_err(|_| Error::Overflow)
     }
 
@@ -1481,9 +1490,20 @@ impl Search<'_, '_, '_> {
     }
 
     /// The effect of spot or PnL leg `d` at `amount` on the copy.
+    ///
+    /// The leg's parts that do not depend on its amount or on the account
+    /// ([`super::legs::LegQuantities`]: its assets, fees and conversion)
+    /// are found at its first evaluation and kept: the same figures, and
+    /// an error there comes back at the same evaluation (nothing is kept
+    /// then).
     fn effect(&mut self, d: usize, amount: i64) -> Result<super::legs::TokenEffect> {
         let leg = self.legs.get(d).copied().ok_or(Error::OutOfRange)?.with_amount(amount);
-        self.ctx.legs.on(&self.copy.account()).token_effect(&leg, &mut self.memo)
+        let slot = self.parts.get_mut(d).ok_or(Error::OutOfRange)?;
+        let parts = match *slot {
+            Some(parts) => parts,
+            None => *slot.insert(super::legs::LegQuantities::of(self.ctx.legs.book, self.ctx.legs.terms, &leg)?),
+        };
+        self.ctx.legs.on(&self.copy.account()).token_effect(&parts, &leg, &mut self.memo)
     }
 
     /// The assets whose balance term leg `d` moves.
