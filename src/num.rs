@@ -388,6 +388,12 @@ pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i12
     if d == 0 {
         return Err(Error::DivisionByZero);
     }
+    // Both factors in i64 (the usual case): the product fits i128 (its
+    // magnitude is at most 2^126), so it is `div_round` of the product:
+    // the same quotient, rounded the same way.
+    if let (Ok(a64), Ok(b64)) = (i64::try_from(a), i64::try_from(b)) {
+        return div_round(wide_mul_i64(a64, b64), d, rounding);
+    }
     let negative = (a < 0) != (b < 0) && a != 0 && b != 0;
     let negative = negative != (d < 0);
     let (hi, lo) = wide_mul(a.unsigned_abs(), b.unsigned_abs());
