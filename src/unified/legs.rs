@@ -556,7 +556,7 @@ pub(super) struct Quantities {
     /// The unit taken: (unit, index, account gives, liquidator gets).
     taken: (FlowUnit, u32, i128, i128),
     /// Value given up and cost, rounded up.
-    value: i128,
+    pub(super) value: i128,
     cost: i128,
 }
 
