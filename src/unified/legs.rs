@@ -494,13 +494,9 @@ impl<'r, 'a> LegScope<'r, 'a> {
 }
 
 /// `amount × price × 10^e` of one asset in units of another (or of quote:
-/// `to = None`), times `factor / 10¹²`, rounded as named.
-fn convert(amount: i128, from: Option<(&Asset, Price)>, to: Option<(&Asset, Price)>, factor: i128, rounding: Rounding) -> Result<i128> {
-    let c = Conversion::of(from, to)?;
-    num::mul_div_wide(c.numerator(amount)?, factor, c.denominator, rounding)
-}
-
-/// [`convert`]'s parts that do not depend on the amount: the numerator
+/// `to = None`), times `factor / 10¹²`, rounded as named, is
+/// `mul_div_wide(numerator(amount), factor, denominator, rounding)` with
+/// the parts that do not depend on the amount found once: the numerator
 /// `amount × from_price × 10^k` (`k = e_from − e_to ≥ 0`) over the
 /// denominator `to_price × 10¹²` (`× 10^−k` when `k < 0`). Every step is
 /// a checked product whose only error is [`Error::Overflow`], so finding
@@ -530,7 +526,7 @@ impl Conversion {
         })
     }
 
-    /// `amount × from_price` (`× 10^k`), as [`convert`] multiplies it.
+    /// `amount × from_price` (`× 10^k`).
     fn numerator(&self, amount: i128) -> Result<i128> {
         let n = num::mul(amount, self.from_price)?;
         match self.up {
@@ -1296,9 +1292,9 @@ impl LegScope<'_, '_> {
 /// assets and fee factor) and each balance term before the leg.
 struct LegParts<'b> {
     base: i128,
-    /// What the account gives: `convert(amount, from, to, factor, Ceil)`.
-    from: Option<(&'b Asset, Price)>,
-    to: Option<(&'b Asset, Price)>,
+    /// What the account gives: the amount converted ([`Conversion`], its
+    /// parts found once) times `factor / 10¹²`, rounded up.
+    conversion: Conversion,
     factor: i128,
     relieved: Term<'b>,
     taken: Term<'b>,
@@ -1360,8 +1356,7 @@ impl<'b> LegParts<'b> {
         };
         Ok(LegParts {
             base,
-            from,
-            to,
+            conversion: Conversion::of(from, to)?,
             factor,
             relieved: Term::of(pool, book, &terms.target, ru, ri)?,
             taken: Term::of(pool, book, &terms.target, tu, ti)?,
@@ -1370,7 +1365,7 @@ impl<'b> LegParts<'b> {
 
     /// The parts at amount `n`.
     fn at(&self, n: i128) -> Result<SurplusParts> {
-        let given = convert(n, self.from, self.to, self.factor, Rounding::Ceil)?;
+        let given = num::mul_div_wide(self.conversion.numerator(n)?, self.factor, self.conversion.denominator, Rounding::Ceil)?;
         let rising = num::add(self.base, self.relieved.change(n)?)?;
         let falling = num::sub(0, self.taken.change(num::sub(0, given)?)?)?;
         Ok(SurplusParts { rising, falling })
