@@ -85,7 +85,7 @@
 //! account is bankrupt, so a fill never books bad debt for an account whose
 //! deposits still cover it.
 
-use super::health::{unified_pool_health, MarginLadder, UnifiedHealth};
+use super::health::{unified_pool_health, unified_pool_health_read, MarginLadder, UnifiedHealth};
 use super::{MarginBook, PerpPosition, UnifiedAccount, MAX_BALANCES};
 use crate::account::{Pool, Position, MAX_POSITIONS};
 use crate::asset::{Asset, AssetBalance};
@@ -436,6 +436,80 @@ impl AccountCopy {
                 Ok(())
             }
         }
+    }
+}
+
+/// The balances and positions a leg's two flows move, as
+/// [`AccountCopy::apply`] would leave them on a copy of the account,
+/// without the copy: each flow finds its balance (the first of its asset)
+/// or position and moves it by the account's side, with the same checks
+/// and errors in the same order ([`AccountCopy::of`]'s limits first, then
+/// each flow's), so reading the account through it
+/// ([`unified_pool_health_read`]) is the copy's health. A pool's balances
+/// are the account's (the cross pool) or none, and its members keep their
+/// account indices, so a balance is looked up by its index in the
+/// account's balances and a position by its index in the account's
+/// positions.
+struct Moved {
+    /// `(index in the account's balances, the balance moved)`.
+    balances: [Option<(usize, AssetBalance)>; 2],
+    /// `(index in the account's positions, the position moved)`.
+    positions: [Option<(usize, PerpPosition)>; 2],
+}
+
+impl Moved {
+    fn of(account: &UnifiedAccount<'_>, flows: &[LegFlow; 2]) -> Result<Self> {
+        if account.balances.len() > MAX_BALANCES {
+            return Err(Error::TooManyBalances);
+        }
+        if account.positions.len() > MAX_POSITIONS {
+            return Err(Error::TooManyPositions);
+        }
+        let mut m = Moved { balances: [None; 2], positions: [None; 2] };
+        for flow in flows {
+            let delta = i128::from(flow.account);
+            match flow.unit {
+                FlowUnit::None => {}
+                FlowUnit::Asset => {
+                    let k = account.balances.iter().position(|b| b.asset_index == flow.index).ok_or(Error::AssetNotHeld)?;
+                    let mut b = m.balance(k).or_else(|| account.balances.get(k).copied()).ok_or(Error::AssetNotHeld)?;
+                    b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
+                    Self::put(&mut m.balances, k, b)?;
+                }
+                FlowUnit::PositionQuote | FlowUnit::PositionSize => {
+                    let i = usize::try_from(flow.index).map_err(|_| Error::UnknownPosition)?;
+                    let mut p = m.position(i).or_else(|| account.positions.get(i).copied()).ok_or(Error::UnknownPosition)?;
+                    if flow.unit == FlowUnit::PositionQuote {
+                        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
+                    } else {
+                        p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
+                    }
+                    Self::put(&mut m.positions, i, p)?;
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Sets entry `at` (in place of its earlier move, or in a free slot:
+    /// two flows move at most two of each).
+    fn put<T: Copy>(slots: &mut [Option<(usize, T)>; 2], at: usize, value: T) -> Result<()> {
+        let slot = match slots.iter().position(|s| s.is_some_and(|(i, _)| i == at)) {
+            Some(j) => slots.get_mut(j),
+            None => slots.iter_mut().find(|s| s.is_none()),
+        };
+        *slot.ok_or(Error::OutOfRange)? = Some((at, value));
+        Ok(())
+    }
+
+    /// The moved balance at index `k` of the account's balances.
+    fn balance(&self, k: usize) -> Option<AssetBalance> {
+        self.balances.iter().flatten().find(|(i, _)| *i == k).map(|(_, b)| *b)
+    }
+
+    /// The moved position at index `i` of the account's positions.
+    fn position(&self, i: usize) -> Option<PerpPosition> {
+        self.positions.iter().flatten().find(|(j, _)| *j == i).map(|(_, p)| *p)
     }
 }
 
@@ -1027,16 +1101,23 @@ impl LegScope<'_, '_> {
             let q = quantities(self.book, self.terms, leg)?;
             (token_flows(&q)?, q.value, q.cost)
         };
-        let mut after = AccountCopy::of(self.account)?;
-        for flow in &flows {
-            after.apply_flow(flow)?;
-        }
+        // The pool after the flows, read through them ([`Moved`]) rather
+        // than on a copy of the account: the same checks, the same health.
+        let after = Moved::of(self.account, &flows)?;
+        let pool = self.account.pool(self.pool_index)?;
+        let health_after = unified_pool_health_read(
+            &pool,
+            self.book,
+            &MarginLadder::STANDARD,
+            |k, b| after.balance(k).unwrap_or(*b),
+            |i, p| after.position(i).unwrap_or(*p),
+        )?;
         Ok(LegSettlement {
             leg: *leg,
             flows,
             value_liquidated: Quote::from_i128(value)?,
             cost_to_account: Quote::from_i128(cost)?,
-            health_after: pool_health_of(&after.account(), self.pool_index, self.book)?,
+            health_after,
         })
     }
 
@@ -1680,6 +1761,55 @@ mod tests {
         );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    /// A settlement's health read through its moved balances and positions
+    /// ([`Moved`]) is the health of a copy with the flows applied: every
+    /// kind of leg at several amounts, on the cross pool (a swap moves two
+    /// balances, a perp reduction one position twice, a PnL leg a balance
+    /// and a position) and on an isolated pool; and the copy's errors.
+    #[test]
+    fn a_settlement_read_through_its_flows_is_the_copys() {
+        let (assets, markets, marks) = (assets(), [market(), market()], [Price(100), Price(80)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(1, 1_000), bal(0, -700)];
+        let positions = [
+            PerpPosition::cross(0, Size(100), Quote(-10_300)),
+            PerpPosition::isolated(1, Size(-30), Quote(2_500)),
+            PerpPosition::cross(1, Size(20), Quote(-1_500)),
+        ];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let mut compared = 0;
+        for (pool_index, leg) in [
+            (0, UnifiedLeg::swap(0, 1, 0)),
+            (0, UnifiedLeg::reduce_perp(0, 0)),
+            (0, UnifiedLeg::reduce_perp(2, 0)),
+            (0, UnifiedLeg::deposit_for_loss(0, 1, 0)),
+            (0, UnifiedLeg::pnl_for_liability(2, 0, 0)),
+            (1, UnifiedLeg::reduce_perp(1, 0)),
+        ] {
+            for amount in [1, 2, 7, 19, 30, 99, 100, 250] {
+                let leg = leg.with_amount(amount);
+                let scope = LegScope { account: &account, pool_index, book: &book, terms: &terms() };
+                let Ok(s) = scope.settle(&leg) else { continue };
+                let mut copy = AccountCopy::of(&account).unwrap();
+                copy.apply(&s).unwrap();
+                assert_eq!(s.health_after, pool_health_of(&copy.account(), pool_index, &book).unwrap(), "{leg:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 30, "{compared}");
+        // The copy's checks: a flow on a balance the account does not hold,
+        // a position it does not have, an amount past i64.
+        let none = UnifiedAccount { balances: &[], positions: &positions };
+        let flow = |unit, index, account| LegFlow { unit, index, account, liquidator: 0, counterparty: 0, insurance_fund: 0 };
+        assert_eq!(Moved::of(&none, &[flow(FlowUnit::Asset, 1, 5), LegFlow::default()]).err(), Some(Error::AssetNotHeld));
+        assert_eq!(Moved::of(&account, &[flow(FlowUnit::PositionQuote, 3, 5), LegFlow::default()]).err(), Some(Error::UnknownPosition));
+        let big = [flow(FlowUnit::Asset, 1, i64::MAX), flow(FlowUnit::Asset, 1, 1)];
+        assert_eq!(Moved::of(&account, &big).err(), Some(Error::Overflow));
+        let twice = Moved::of(&account, &[flow(FlowUnit::PositionSize, 0, -3), flow(FlowUnit::PositionQuote, 0, 250)]).unwrap();
+        let p = twice.position(0).unwrap();
+        assert_eq!((p.size, p.quote_balance, twice.position(1)), (Size(97), Quote(-10_050), None));
     }
 
     #[test]
