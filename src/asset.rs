@@ -247,6 +247,41 @@ impl Asset {
         if amount == 0 {
             return Ok(BalanceFigures::default());
         }
+        let (wi, wm, up, down) = self.weights_and_scale(amount)?;
+        match figures_i64(amount, price, up, down, wi, wm) {
+            Some(f) => Ok(f),
+            None => figures_i128(amount, price, up, down, wi, wm),
+        }
+    }
+
+    /// [`Self::figures`]' weighted value at one level (`initial`: the
+    /// initial one, else the maintenance one): the same figure, and the
+    /// same errors (when the 64-bit path does not hold both levels, it is
+    /// [`Self::figures`] itself).
+    pub fn level_figure(&self, amount: i128, price: Price, initial: bool) -> Result<i128> {
+        check_price(price)?;
+        if amount == 0 {
+            return Ok(0);
+        }
+        let (wi, wm, up, down) = self.weights_and_scale(amount)?;
+        let w = if initial { wi } else { wm };
+        // [`figures_i64`] holds both levels exactly when the larger weight's
+        // product fits; then its figure at `w` is this one.
+        let fast = || -> Option<i64> {
+            let (up, down) = (i64::try_from(up).ok()?, i64::try_from(down).ok()?);
+            let n = product_i64(amount, price, i128::from(up))?;
+            n.checked_mul(i64::from(wi.0.max(wm.0)))?;
+            weighted_i64(n, down, w)
+        };
+        match fast() {
+            Some(v) => Ok(i128::from(v)),
+            None => figures_i128(amount, price, up, down, wi, wm).map(|f| if initial { f.initial } else { f.maintenance }),
+        }
+    }
+
+    /// A balance's two weights (its side's, the size term computed once)
+    /// and the asset's scale, as [`Self::figures`] finds them (`amount ≠ 0`).
+    fn weights_and_scale(&self, amount: i128) -> Result<(Ppm, Ppm, i128, i128)> {
         let root = self.root_if_sized(amount)?;
         let (wi, wm) = if amount > 0 {
             (self.discounted(self.initial_asset_weight, root)?, self.discounted(self.maintenance_asset_weight, root)?)
@@ -256,12 +291,10 @@ impl Asset {
         // One division of the exact value n / 10^k into q and 0 ≤ r < 10^k;
         // then ⌊n × w / (10^k × 1e6)⌋ = ⌊(q × w + ⌊r × w / 10^k⌋) / 1e6⌋ (the
         // dropped fraction is below one unit of an integer numerator), in
-        // narrower divisions.
+        // narrower divisions (the 128-bit path; the 64-bit one divides
+        // n × w at once).
         let (up, down) = self.scale()?;
-        match figures_i64(amount, price, up, down, wi, wm) {
-            Some(f) => Ok(f),
-            None => figures_i128(amount, price, up, down, wi, wm),
-        }
+        Ok((wi, wm, up, down))
     }
 
     /// `⌊amount × price × 10^e × w / 1e6⌋`, one rounding.
@@ -295,13 +328,15 @@ fn figures_i128(amount: i128, price: Price, up: i128, down: i128, wi: Ppm, wm: P
     Ok(BalanceFigures { value: q, initial: weighted(wi)?, maintenance: weighted(wm)? })
 }
 
-/// [`figures_i128`] in 64 bits: the same
-/// integers (`n = amount × price × up`, `q = ⌊n / down⌋` and `r = n − q ×
-/// down` with `down > 0`, so `0 ≤ r < down`; each weighted value
-/// `⌊(q × w + ⌊r × w / down⌋) / 1e6⌋`), floors taken as Euclidean
-/// quotients (the same as a floor for a positive divisor); `None` when a
-/// figure would not fit an `i64` (the caller's `i128` path then computes
-/// them, or its error). The unit tests compare the two.
+/// [`figures_i128`] in 64 bits: the same integers, `q = ⌊n / down⌋`
+/// (`n = amount × price × up`, `down > 0`) and each weighted value
+/// `⌊n × w / (down × 1e6)⌋` in one division ([`weighted_i64`]), which is
+/// [`figures_i128`]'s `⌊(q × w + ⌊r × w / down⌋) / 1e6⌋` (`r = n − q ×
+/// down`): `n × w / (down × 1e6) = (q × w + r × w / down) / 1e6`, and
+/// `⌊(a + x) / m⌋ = ⌊(a + ⌊x⌋) / m⌋` for an integer `a` and `m > 0`.
+/// Floors are Euclidean quotients (the same for a positive divisor);
+/// `None` when a product would not fit an `i64` (the caller's `i128` path
+/// then computes them, or its error). The unit tests compare the two.
 fn figures_i64(amount: i128, price: Price, up: i128, down: i128, wi: Ppm, wm: Ppm) -> Option<BalanceFigures> {
     let (up, down) = (i64::try_from(up).ok()?, i64::try_from(down).ok()?);
     if down <= 0 {
@@ -309,14 +344,21 @@ fn figures_i64(amount: i128, price: Price, up: i128, down: i128, wi: Ppm, wm: Pp
     }
     let n = product_i64(amount, price, i128::from(up))?;
     let q = n.checked_div_euclid(down)?;
-    let r = n.checked_rem_euclid(down)?;
+    Some(BalanceFigures {
+        value: i128::from(q),
+        initial: i128::from(weighted_i64(n, down, wi)?),
+        maintenance: i128::from(weighted_i64(n, down, wm)?),
+    })
+}
+
+/// `⌊n × w / (down × 1e6)⌋` in 64 bits (`down > 0`), or `None` when a
+/// product does not fit.
+fn weighted_i64(n: i64, down: i64, w: Ppm) -> Option<i64> {
     const PPM_64: i64 = 1_000_000;
-    let weighted = |w: Ppm| -> Option<i64> {
-        let w = i64::from(w.0);
-        let carry = r.checked_mul(w)?.checked_div_euclid(down)?;
-        q.checked_mul(w)?.checked_add(carry)?.checked_div_euclid(PPM_64)
-    };
-    Some(BalanceFigures { value: i128::from(q), initial: i128::from(weighted(wi)?), maintenance: i128::from(weighted(wm)?) })
+    if down <= 0 {
+        return None;
+    }
+    n.checked_mul(i64::from(w.0))?.checked_div_euclid(down.checked_mul(PPM_64)?)
 }
 
 /// A balance's figures (see [`Asset::figures`]), in quote units.
@@ -419,6 +461,10 @@ mod tests {
             if let Ok(want) = separate {
                 proptest::prop_assert_eq!(a.figures(amount, p), Ok(want));
             }
+            // One level's figure is the figures' (or their error), size
+            // terms included.
+            proptest::prop_assert_eq!(a.level_figure(amount, p, true), a.figures(amount, p).map(|f| f.initial));
+            proptest::prop_assert_eq!(a.level_figure(amount, p, false), a.figures(amount, p).map(|f| f.maintenance));
         }
     }
 
@@ -437,6 +483,13 @@ mod tests {
             let (p, wi, wm) = (Price(price), Ppm(wi), Ppm(wm));
             if let Some(f) = figures_i64(amount, p, up, down, wi, wm) {
                 proptest::prop_assert_eq!(Ok(f), figures_i128(amount, p, up, down, wi, wm));
+            }
+            for (asset, initial) in [(Asset::at_par(e), true), (Asset::at_par(e), false)] {
+                let mut a = asset;
+                (a.initial_asset_weight, a.maintenance_asset_weight) = (Ppm(wi.0.min(wm.0).min(1_000_000)), Ppm(wi.0.max(wm.0).min(1_000_000)));
+                (a.initial_liability_weight, a.maintenance_liability_weight) = (Ppm(wi.0.max(wm.0).max(1_000_000)), Ppm(wi.0.min(wm.0).max(1_000_000)));
+                let want = a.figures(amount, p).map(|f| if initial { f.initial } else { f.maintenance });
+                proptest::prop_assert_eq!(a.level_figure(amount, p, initial), want);
             }
             if let Some(n) = product_i64(amount, p, up) {
                 proptest::prop_assert_eq!(Ok(i128::from(n)), num::mul(amount, i128::from(price)).and_then(|n| num::mul(n, up)));

@@ -963,15 +963,12 @@ fn term_change(
         FlowUnit::Asset => {
             let (asset, price) = book.asset(index)?;
             let amount = balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
-            let level = |f: crate::asset::BalanceFigures| match target {
-                Target::Initial => f.initial,
-                Target::Maintenance { .. } => f.maintenance,
-            };
-            let after = level(asset.figures(num::add(amount, delta)?, price)?);
+            let initial = matches!(target, Target::Initial);
+            let after = asset.level_figure(num::add(amount, delta)?, price, initial)?;
             let before = match memo.get(index, amount) {
                 Some(term) => term,
                 None => {
-                    let term = level(asset.figures(amount, price)?);
+                    let term = asset.level_figure(amount, price, initial)?;
                     memo.put(index, amount, term);
                     term
                 }
@@ -1398,8 +1395,7 @@ impl<'b> Term<'b> {
         let (asset, price) = book.asset(index)?;
         let amount = pool.balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
         let initial = matches!(target, Target::Initial);
-        let f = asset.figures(amount, price)?;
-        Ok(Term::Balance { asset, price, amount, before: if initial { f.initial } else { f.maintenance }, initial })
+        Ok(Term::Balance { asset, price, amount, before: asset.level_figure(amount, price, initial)?, initial })
     }
 
     /// The term's change when the account's side moves by `delta`
@@ -1408,8 +1404,7 @@ impl<'b> Term<'b> {
         match *self {
             Term::Cash => Ok(delta),
             Term::Balance { asset, price, amount, before, initial } => {
-                let f = asset.figures(num::add(amount, delta)?, price)?;
-                num::sub(if initial { f.initial } else { f.maintenance }, before)
+                num::sub(asset.level_figure(num::add(amount, delta)?, price, initial)?, before)
             }
         }
     }
