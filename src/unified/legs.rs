@@ -904,6 +904,9 @@ impl LegScope<'_, '_> {
     }
 }
 
+/// A [`CapMemo`] key: the leg at amount 0, `hi` and `limit`.
+type CapKey = (UnifiedLeg, i128, i128);
+
 /// The largest amounts of spot and PnL legs that fit what the account
 /// holds, remembered by leg and by the two figures that bound it: `hi`
 /// (the borrow owed, or the loss) and `limit` (the deposit held, or the
@@ -916,19 +919,19 @@ impl LegScope<'_, '_> {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct CapMemo {
     /// `((leg at amount 0, hi, limit), largest amount)`.
-    slots: [Option<((UnifiedLeg, i128, i128), i128)>; 4],
+    slots: [Option<(CapKey, i128)>; 4],
     /// The slot the next amount replaces.
     next: usize,
 }
 
 impl CapMemo {
     /// The remembered largest amount for `key`.
-    fn get(&self, key: &(UnifiedLeg, i128, i128)) -> Option<i128> {
+    fn get(&self, key: &CapKey) -> Option<i128> {
         self.slots.iter().flatten().find(|(k, _)| k == key).map(|(_, found)| *found)
     }
 
     /// Remembers `found` for `key`, in place of the oldest.
-    fn put(&mut self, key: (UnifiedLeg, i128, i128), found: i128) {
+    fn put(&mut self, key: CapKey, found: i128) {
         if let Some(slot) = self.slots.get_mut(self.next) {
             *slot = Some((key, found));
         }
@@ -1756,6 +1759,44 @@ mod tests {
         );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    /// [`CapMemo`]: one memo shared by a leg over many accounts (every
+    /// deposit and borrow of a grid, the same owed and held met again on
+    /// other accounts) gives the largest amount found without it, and
+    /// remembers some.
+    #[test]
+    fn a_remembered_largest_amount_is_the_one_found_again() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let legs = [UnifiedLeg::swap(0, 1, 0), UnifiedLeg::deposit_for_loss(0, 1, 0), UnifiedLeg::pnl_for_liability(0, 0, 0)];
+        let mut memos = [CapMemo::default(); 3];
+        let (mut compared, mut hits) = (0, 0);
+        for round in 0..3 {
+            for deposit in [0, 1, 50, 733, 1_000] {
+                for borrow in [0, 1, 299, 700] {
+                    for cash in [-10_400, -9_000] {
+                        let balances = [bal(1, deposit), bal(0, -borrow)];
+                        let positions = [PerpPosition::cross(0, Size(100), Quote(cash + round))];
+                        let account = UnifiedAccount { balances: &balances, positions: &positions };
+                        let scope = LegScope { account: &account, pool_index: 0, book: &book, terms: &terms() };
+                        for (leg, memo) in legs.iter().zip(memos.iter_mut()) {
+                            // An amount found is remembered (the next slot
+                            // moves on); one remembered is not again.
+                            let next = memo.next;
+                            let remembered = scope.max_amount_memo(leg, memo);
+                            assert_eq!(remembered, scope.max_amount(leg), "{leg:?} {balances:?} {positions:?}");
+                            if remembered.is_ok() && memo.next == next {
+                                hits += 1;
+                            }
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // (153 of the 360 remembered.)
+        assert!(compared == 360 && hits > 100, "{compared} {hits}");
     }
 
     /// A settlement's health read through its moved balances and positions

@@ -719,7 +719,7 @@ impl Ctx<'_, '_> {
     /// [`Ctx::search`], the work units each order left and how many scans
     /// [`Search::finish_alone`] replaced; `alone` false: every last live
     /// leg scanned (it is not used), as the unit tests compare.
-    fn search_with(&self, incumbent: &Draft, alone: bool) -> Result<Option<(Draft, bool, [usize; 2], usize)>> {
+    fn search_with(&self, incumbent: &Draft, alone: bool) -> Result<Option<SearchRun>> {
         let (mut lefts, mut used) = ([0usize; 2], 0usize);
         let mut legs = [UnifiedLeg::default(); MAX_PLAN_LEGS];
         let (mut count, mut overflow) = (0usize, false);
@@ -890,6 +890,11 @@ impl Ctx<'_, '_> {
         false
     }
 }
+
+/// What [`Ctx::search_with`] returns: the plan, whether both orders
+/// finished, the work units each order left and how many scans
+/// [`Search::finish_alone`] replaced.
+type SearchRun = (Draft, bool, [usize; 2], usize);
 
 /// The exact search's state: one account copy walked down and up the tree
 /// (legs booked on the way down, taken back on the way up).
@@ -2400,7 +2405,7 @@ mod tests {
                     if incumbent.status == CloseStatus::AlreadySafe {
                         continue;
                     }
-                    let key = |r: Result<Option<(Draft, bool, [usize; 2], usize)>>| {
+                    let key = |r: Result<Option<SearchRun>>| {
                         r.map(|o| o.map(|(d, p, l, u)| ((d.legs[..d.count].to_vec(), d.status, d.measure, p, l), u)))
                     };
                     let (fast, scan) = (key(ctx.search_with(&incumbent, true)), key(ctx.search_with(&incumbent, false)));
