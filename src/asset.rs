@@ -258,7 +258,7 @@ impl Asset {
     /// initial one, else the maintenance one): the same figure, and the
     /// same errors (when the 64-bit path does not hold both levels, it is
     /// [`Self::figures`] itself).
-    pub fn level_figure(&self, amount: i128, price: Price, initial: bool) -> Result<i128> {
+    pub(crate) fn level_figure(&self, amount: i128, price: Price, initial: bool) -> Result<i128> {
         check_price(price)?;
         if amount == 0 {
             return Ok(0);
