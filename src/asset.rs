@@ -220,6 +220,11 @@ impl Asset {
     /// Unweighted value of `amount` at `price`, rounded as named.
     pub fn value(&self, amount: i128, price: Price, rounding: Rounding) -> Result<i128> {
         let (up, down) = self.scale()?;
+        // The product in 64 bits when it fits (the same integer as the
+        // i128 product below; the division's own i64 path follows).
+        if let Some(n) = product_i64(amount, price, up) {
+            return num::div_round(i128::from(n), down, rounding);
+        }
         num::div_round(num::mul(num::mul(amount, i128::from(price.0))?, up)?, down, rounding)
     }
 
@@ -242,6 +247,41 @@ impl Asset {
         if amount == 0 {
             return Ok(BalanceFigures::default());
         }
+        let (wi, wm, up, down) = self.weights_and_scale(amount)?;
+        match figures_i64(amount, price, up, down, wi, wm) {
+            Some(f) => Ok(f),
+            None => figures_i128(amount, price, up, down, wi, wm),
+        }
+    }
+
+    /// [`Self::figures`]' weighted value at one level (`initial`: the
+    /// initial one, else the maintenance one): the same figure, and the
+    /// same errors (when the 64-bit path does not hold both levels, it is
+    /// [`Self::figures`] itself).
+    pub(crate) fn level_figure(&self, amount: i128, price: Price, initial: bool) -> Result<i128> {
+        check_price(price)?;
+        if amount == 0 {
+            return Ok(0);
+        }
+        let (wi, wm, up, down) = self.weights_and_scale(amount)?;
+        let w = if initial { wi } else { wm };
+        // [`figures_i64`] holds both levels exactly when the larger weight's
+        // product fits; then its figure at `w` is this one.
+        let fast = || -> Option<i64> {
+            let (up, down) = (i64::try_from(up).ok()?, i64::try_from(down).ok()?);
+            let n = product_i64(amount, price, i128::from(up))?;
+            n.checked_mul(i64::from(wi.0.max(wm.0)))?;
+            weighted_i64(n, down, w)
+        };
+        match fast() {
+            Some(v) => Ok(i128::from(v)),
+            None => figures_i128(amount, price, up, down, wi, wm).map(|f| if initial { f.initial } else { f.maintenance }),
+        }
+    }
+
+    /// A balance's two weights (its side's, the size term computed once)
+    /// and the asset's scale, as [`Self::figures`] finds them (`amount ≠ 0`).
+    fn weights_and_scale(&self, amount: i128) -> Result<(Ppm, Ppm, i128, i128)> {
         let root = self.root_if_sized(amount)?;
         let (wi, wm) = if amount > 0 {
             (self.discounted(self.initial_asset_weight, root)?, self.discounted(self.maintenance_asset_weight, root)?)
@@ -251,17 +291,10 @@ impl Asset {
         // One division of the exact value n / 10^k into q and 0 ≤ r < 10^k;
         // then ⌊n × w / (10^k × 1e6)⌋ = ⌊(q × w + ⌊r × w / 10^k⌋) / 1e6⌋ (the
         // dropped fraction is below one unit of an integer numerator), in
-        // narrower divisions.
+        // narrower divisions (the 128-bit path; the 64-bit one divides
+        // n × w at once).
         let (up, down) = self.scale()?;
-        let n = num::mul(num::mul(amount, i128::from(price.0))?, up)?;
-        let q = num::div_round(n, down, Rounding::Floor)?;
-        let r = num::sub(n, num::mul(q, down)?)?;
-        let weighted = |w: Ppm| -> Result<i128> {
-            let w = i128::from(w.0);
-            let carry = num::div_round(num::mul(r, w)?, down, Rounding::Floor)?;
-            num::div_round(num::add(num::mul(q, w)?, carry)?, PPM, Rounding::Floor)
-        };
-        Ok(BalanceFigures { value: q, initial: weighted(wi)?, maintenance: weighted(wm)? })
+        Ok((wi, wm, up, down))
     }
 
     /// `⌊amount × price × 10^e × w / 1e6⌋`, one rounding.
@@ -274,6 +307,58 @@ impl Asset {
         let n = num::mul(num::mul(num::mul(amount, i128::from(price.0))?, up)?, i128::from(w.0))?;
         num::div_round(n, num::mul(down, PPM)?, Rounding::Floor)
     }
+}
+
+/// `amount × price × up` when every factor and the product fit an `i64`.
+fn product_i64(amount: i128, price: Price, up: i128) -> Option<i64> {
+    i64::try_from(amount).ok()?.checked_mul(price.0)?.checked_mul(i64::try_from(up).ok()?)
+}
+
+/// [`Asset::figures`]' arithmetic after the weights (`up`, `down` the
+/// asset's scale; `wi`, `wm` the balance's weights at the two levels).
+fn figures_i128(amount: i128, price: Price, up: i128, down: i128, wi: Ppm, wm: Ppm) -> Result<BalanceFigures> {
+    let n = num::mul(num::mul(amount, i128::from(price.0))?, up)?;
+    let q = num::div_round(n, down, Rounding::Floor)?;
+    let r = num::sub(n, num::mul(q, down)?)?;
+    let weighted = |w: Ppm| -> Result<i128> {
+        let w = i128::from(w.0);
+        let carry = num::div_round(num::mul(r, w)?, down, Rounding::Floor)?;
+        num::div_round(num::add(num::mul(q, w)?, carry)?, PPM, Rounding::Floor)
+    };
+    Ok(BalanceFigures { value: q, initial: weighted(wi)?, maintenance: weighted(wm)? })
+}
+
+/// [`figures_i128`] in 64 bits: the same integers, `q = ⌊n / down⌋`
+/// (`n = amount × price × up`, `down > 0`) and each weighted value
+/// `⌊n × w / (down × 1e6)⌋` in one division ([`weighted_i64`]), which is
+/// [`figures_i128`]'s `⌊(q × w + ⌊r × w / down⌋) / 1e6⌋` (`r = n − q ×
+/// down`): `n × w / (down × 1e6) = (q × w + r × w / down) / 1e6`, and
+/// `⌊(a + x) / m⌋ = ⌊(a + ⌊x⌋) / m⌋` for an integer `a` and `m > 0`.
+/// Floors are Euclidean quotients (the same for a positive divisor);
+/// `None` when a product would not fit an `i64` (the caller's `i128` path
+/// then computes them, or its error). The unit tests compare the two.
+fn figures_i64(amount: i128, price: Price, up: i128, down: i128, wi: Ppm, wm: Ppm) -> Option<BalanceFigures> {
+    let (up, down) = (i64::try_from(up).ok()?, i64::try_from(down).ok()?);
+    if down <= 0 {
+        return None;
+    }
+    let n = product_i64(amount, price, i128::from(up))?;
+    let q = n.checked_div_euclid(down)?;
+    Some(BalanceFigures {
+        value: i128::from(q),
+        initial: i128::from(weighted_i64(n, down, wi)?),
+        maintenance: i128::from(weighted_i64(n, down, wm)?),
+    })
+}
+
+/// `⌊n × w / (down × 1e6)⌋` in 64 bits (`down > 0`), or `None` when a
+/// product does not fit.
+fn weighted_i64(n: i64, down: i64, w: Ppm) -> Option<i64> {
+    const PPM_64: i64 = 1_000_000;
+    if down <= 0 {
+        return None;
+    }
+    n.checked_mul(i64::from(w.0))?.checked_div_euclid(down.checked_mul(PPM_64)?)
 }
 
 /// A balance's figures (see [`Asset::figures`]), in quote units.
@@ -376,7 +461,63 @@ mod tests {
             if let Ok(want) = separate {
                 proptest::prop_assert_eq!(a.figures(amount, p), Ok(want));
             }
+            // One level's figure is the figures' (or their error), size
+            // terms included.
+            proptest::prop_assert_eq!(a.level_figure(amount, p, true), a.figures(amount, p).map(|f| f.initial));
+            proptest::prop_assert_eq!(a.level_figure(amount, p, false), a.figures(amount, p).map(|f| f.maintenance));
         }
+    }
+
+    proptest::proptest! {
+        /// The 64-bit figures, when they fit, are the 128-bit ones (every
+        /// sign, scale and weight; near the `i64` edge as well).
+        #[test]
+        fn the_64_bit_figures_are_the_128_bit_ones(
+            e in -18i32..=18,
+            amount in proptest::prop_oneof![-1_000_000_000_000i128..=1_000_000_000_000, i128::from(i64::MIN)..=i128::from(i64::MAX)],
+            price in proptest::prop_oneof![1i64..=1_000_000_000, 1i64..=i64::MAX],
+            wi in 0u32..=4_000_000,
+            wm in 0u32..=4_000_000,
+        ) {
+            let (up, down) = Asset::at_par(e).scale().unwrap();
+            let (p, wi, wm) = (Price(price), Ppm(wi), Ppm(wm));
+            if let Some(f) = figures_i64(amount, p, up, down, wi, wm) {
+                proptest::prop_assert_eq!(Ok(f), figures_i128(amount, p, up, down, wi, wm));
+            }
+            for (asset, initial) in [(Asset::at_par(e), true), (Asset::at_par(e), false)] {
+                let mut a = asset;
+                (a.initial_asset_weight, a.maintenance_asset_weight) = (Ppm(wi.0.min(wm.0).min(1_000_000)), Ppm(wi.0.max(wm.0).min(1_000_000)));
+                (a.initial_liability_weight, a.maintenance_liability_weight) = (Ppm(wi.0.max(wm.0).max(1_000_000)), Ppm(wi.0.min(wm.0).max(1_000_000)));
+                let want = a.figures(amount, p).map(|f| if initial { f.initial } else { f.maintenance });
+                proptest::prop_assert_eq!(a.level_figure(amount, p, initial), want);
+            }
+            if let Some(n) = product_i64(amount, p, up) {
+                proptest::prop_assert_eq!(Ok(i128::from(n)), num::mul(amount, i128::from(price)).and_then(|n| num::mul(n, up)));
+            }
+        }
+    }
+
+    /// Both paths of the figures at hand: a 64-bit one and one past it.
+    #[test]
+    fn the_figures_past_64_bits() {
+        // e = −2, 1,000 units at 100: n = 100,000, q = 1,000, r = 0;
+        // 80 %: 800. Negative: −1,234 units at 7, n = −8,638, q = −87, r =
+        // 62; 120 %: ⌊(−87 × 1.2e6 + ⌊62 × 1.2e6 / 100⌋) / 1e6⌋ =
+        // ⌊(−104,400,000 + 744,000) / 1e6⌋ = ⌊−103.656⌋ = −104.
+        let (up, down) = (1, 100);
+        assert_eq!(
+            figures_i64(1_000, Price(100), up, down, Ppm(800_000), Ppm(900_000)),
+            Some(BalanceFigures { value: 1_000, initial: 800, maintenance: 900 })
+        );
+        assert_eq!(
+            figures_i64(-1_234, Price(7), up, down, Ppm(1_200_000), Ppm(1_000_000)).map(|f| (f.value, f.initial)),
+            Some((-87, -104))
+        );
+        // 2^40 units at 2^30: n = 2^70 does not fit 64 bits: None, and the
+        // 128-bit path gives ⌊2^70 / 100⌋.
+        let big = 1i128 << 40;
+        assert_eq!(figures_i64(big, Price(1 << 30), up, down, Ppm(1_000_000), Ppm(1_000_000)), None);
+        assert_eq!(figures_i128(big, Price(1 << 30), up, down, Ppm(1_000_000), Ppm(1_000_000)).unwrap().value, (1i128 << 70) / 100);
     }
 
     #[test]

@@ -388,6 +388,12 @@ pub fn mul_div_wide(a: i128, b: i128, d: i128, rounding: Rounding) -> Result<i12
     if d == 0 {
         return Err(Error::DivisionByZero);
     }
+    // Both factors in i64 (the usual case): the product fits i128 (its
+    // magnitude is at most 2^126), so it is `div_round` of the product:
+    // the same quotient, rounded the same way.
+    if let (Ok(a64), Ok(b64)) = (i64::try_from(a), i64::try_from(b)) {
+        return div_round(wide_mul_i64(a64, b64), d, rounding);
+    }
     let negative = (a < 0) != (b < 0) && a != 0 && b != 0;
     let negative = negative != (d < 0);
     let (hi, lo) = wide_mul(a.unsigned_abs(), b.unsigned_abs());
@@ -439,6 +445,11 @@ pub fn cmp_products(a: i128, b: i128, c: i128, d: i128) -> core::cmp::Ordering {
 /// Full 128 × 128 → 256-bit product as (high, low) halves.
 fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
+    // Both below 2^64 (the usual case): the product fits 128 bits, one
+    // multiplication (the same product as the four partial ones below).
+    if a <= MASK && b <= MASK {
+        return (0, a.wrapping_mul(b));
+    }
     let (a1, a0) = (a.wrapping_shr(64), a & MASK);
     let (b1, b0) = (b.wrapping_shr(64), b & MASK);
     // Each partial product of two 64-bit halves fits in u128.
@@ -462,7 +473,14 @@ fn wide_div(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
         return None;
     }
     if hi == 0 {
-        return Some((lo.checked_div(d)?, lo.checked_rem(d)?));
+        // Both below 2^64: one hardware division (the same quotient and
+        // remainder as the 128-bit one).
+        if let (Ok(n64), Ok(d64)) = (u64::try_from(lo), u64::try_from(d)) {
+            return Some((u128::from(n64.checked_div(d64)?), u128::from(n64.checked_rem(d64)?)));
+        }
+        let q = lo.checked_div(d)?;
+        // r = lo − q × d: 0 ≤ r < d, no second 128-bit division.
+        return Some((q, lo.wrapping_sub(q.wrapping_mul(d))));
     }
     let mut rem = hi;
     let mut q: u128 = 0;
@@ -647,6 +665,29 @@ mod tests {
         fn wide_matches_narrow(a in -(1i128<<62)..(1i128<<62), b in -(1i128<<62)..(1i128<<62), d in prop_oneof![-(1i128<<40)..-1i128, 1i128..(1i128<<40)]) {
             for r in [Floor, Ceil, TowardZero] {
                 prop_assert_eq!(mul_div_wide(a, b, d, r).unwrap(), mul_div(a, b, d, r).unwrap());
+            }
+        }
+
+        /// Factors below 2^64 (one 128-bit product, the 64-bit division
+        /// when the product and divisor fit it, one 128-bit division
+        /// otherwise) against the quotient and remainder of the product in
+        /// `u128`, rounded by hand.
+        #[test]
+        fn wide_below_2_64_is_the_u128_quotient(
+            a in prop_oneof![0u64..1 << 32, any::<u64>()],
+            b in prop_oneof![0u64..1 << 32, any::<u64>()],
+            d in prop_oneof![1u64..1 << 20, 1u64..=u64::MAX],
+            negative in any::<bool>(),
+        ) {
+            let p = u128::from(a) * u128::from(b);
+            let (q, r) = (p / u128::from(d), p % u128::from(d));
+            let a = if negative { -i128::from(a) } else { i128::from(a) };
+            for rounding in [Floor, Ceil, TowardZero] {
+                let away = r != 0 && match rounding { Floor => negative, Ceil => !negative, TowardZero => false };
+                let m = q + u128::from(away);
+                // Beyond i128 (−2^127 fits, 2^127 does not): Overflow.
+                let want = if negative { 0i128.checked_sub_unsigned(m) } else { i128::try_from(m).ok() };
+                prop_assert_eq!(mul_div_wide(a, i128::from(b), i128::from(d), rounding), want.ok_or(Error::Overflow));
             }
         }
 

@@ -425,15 +425,40 @@ pub fn unified_pool_health(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder
 }
 
 fn pool_totals(pool: &UnifiedPool<'_>, book: &MarginBook<'_>) -> Result<Totals> {
+    pool_totals_read(pool, book, |_, b| *b, |_, p| *p)
+}
+
+/// [`unified_pool_health`] of `pool` with each balance read through
+/// `balance` (given its index in `pool.balances` and the balance) and each
+/// member position through `position` (given its index in the account's
+/// positions): the health of an account holding what they return, without
+/// copying it. The same terms, summed in the same order.
+pub(super) fn unified_pool_health_read(
+    pool: &UnifiedPool<'_>,
+    book: &MarginBook<'_>,
+    ladder: &MarginLadder,
+    balance: impl Fn(usize, &AssetBalance) -> AssetBalance,
+    position: impl Fn(usize, &PerpPosition) -> PerpPosition,
+) -> Result<UnifiedHealth> {
+    ladder.validate()?;
+    pool_totals_read(pool, book, balance, position)?.finish(ladder)
+}
+
+fn pool_totals_read(
+    pool: &UnifiedPool<'_>,
+    book: &MarginBook<'_>,
+    balance: impl Fn(usize, &AssetBalance) -> AssetBalance,
+    position: impl Fn(usize, &PerpPosition) -> PerpPosition,
+) -> Result<Totals> {
     if pool.balances.len() > MAX_BALANCES {
         return Err(Error::TooManyBalances);
     }
     let mut t = Totals::default();
-    for b in pool.balances {
-        t.balance(b, book)?;
+    for (k, b) in pool.balances.iter().enumerate() {
+        t.balance(&balance(k, b), book)?;
     }
-    for (_, p) in pool.members() {
-        t.position(p, book)?;
+    for (i, p) in pool.members() {
+        t.position(&position(i, p), book)?;
     }
     Ok(t)
 }

@@ -85,7 +85,7 @@
 //! account is bankrupt, so a fill never books bad debt for an account whose
 //! deposits still cover it.
 
-use super::health::{unified_pool_health, MarginLadder, UnifiedHealth};
+use super::health::{unified_pool_health, unified_pool_health_read, MarginLadder, UnifiedHealth};
 use super::{MarginBook, PerpPosition, UnifiedAccount, MAX_BALANCES};
 use crate::account::{Pool, Position, MAX_POSITIONS};
 use crate::asset::{Asset, AssetBalance};
@@ -345,15 +345,20 @@ impl AccountCopy {
     /// Copies `account`. [`Error::TooManyBalances`] /
     /// [`Error::TooManyPositions`] above the limits.
     pub fn of(account: &UnifiedAccount<'_>) -> Result<Self> {
-        let mut c = AccountCopy {
-            balances: [AssetBalance::default(); MAX_BALANCES],
+        if account.balances.len() > MAX_BALANCES {
+            return Err(Error::TooManyBalances);
+        }
+        if account.positions.len() > MAX_POSITIONS {
+            return Err(Error::TooManyPositions);
+        }
+        // Each entry written once (the account's, then defaults), not
+        // zeroed and then copied over.
+        Ok(AccountCopy {
+            balances: core::array::from_fn(|i| account.balances.get(i).copied().unwrap_or_default()),
             balance_count: account.balances.len(),
-            positions: [PerpPosition::default(); MAX_POSITIONS],
+            positions: core::array::from_fn(|i| account.positions.get(i).copied().unwrap_or_default()),
             position_count: account.positions.len(),
-        };
-        c.balances.get_mut(..account.balances.len()).ok_or(Error::TooManyBalances)?.copy_from_slice(account.balances);
-        c.positions.get_mut(..account.positions.len()).ok_or(Error::TooManyPositions)?.copy_from_slice(account.positions);
-        Ok(c)
+        })
     }
 
     /// The copy as an account.
@@ -434,6 +439,80 @@ impl AccountCopy {
     }
 }
 
+/// The balances and positions a leg's two flows move, as
+/// [`AccountCopy::apply`] would leave them on a copy of the account,
+/// without the copy: each flow finds its balance (the first of its asset)
+/// or position and moves it by the account's side, with the same checks
+/// and errors in the same order ([`AccountCopy::of`]'s limits first, then
+/// each flow's), so reading the account through it
+/// ([`unified_pool_health_read`]) is the copy's health. A pool's balances
+/// are the account's (the cross pool) or none, and its members keep their
+/// account indices, so a balance is looked up by its index in the
+/// account's balances and a position by its index in the account's
+/// positions.
+struct Moved {
+    /// `(index in the account's balances, the balance moved)`.
+    balances: [Option<(usize, AssetBalance)>; 2],
+    /// `(index in the account's positions, the position moved)`.
+    positions: [Option<(usize, PerpPosition)>; 2],
+}
+
+impl Moved {
+    fn of(account: &UnifiedAccount<'_>, flows: &[LegFlow; 2]) -> Result<Self> {
+        if account.balances.len() > MAX_BALANCES {
+            return Err(Error::TooManyBalances);
+        }
+        if account.positions.len() > MAX_POSITIONS {
+            return Err(Error::TooManyPositions);
+        }
+        let mut m = Moved { balances: [None; 2], positions: [None; 2] };
+        for flow in flows {
+            let delta = i128::from(flow.account);
+            match flow.unit {
+                FlowUnit::None => {}
+                FlowUnit::Asset => {
+                    let k = account.balances.iter().position(|b| b.asset_index == flow.index).ok_or(Error::AssetNotHeld)?;
+                    let mut b = m.balance(k).or_else(|| account.balances.get(k).copied()).ok_or(Error::AssetNotHeld)?;
+                    b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
+                    Self::put(&mut m.balances, k, b)?;
+                }
+                FlowUnit::PositionQuote | FlowUnit::PositionSize => {
+                    let i = usize::try_from(flow.index).map_err(|_| Error::UnknownPosition)?;
+                    let mut p = m.position(i).or_else(|| account.positions.get(i).copied()).ok_or(Error::UnknownPosition)?;
+                    if flow.unit == FlowUnit::PositionQuote {
+                        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
+                    } else {
+                        p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
+                    }
+                    Self::put(&mut m.positions, i, p)?;
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Sets entry `at` (in place of its earlier move, or in a free slot:
+    /// two flows move at most two of each).
+    fn put<T: Copy>(slots: &mut [Option<(usize, T)>; 2], at: usize, value: T) -> Result<()> {
+        let slot = match slots.iter().position(|s| s.is_some_and(|(i, _)| i == at)) {
+            Some(j) => slots.get_mut(j),
+            None => slots.iter_mut().find(|s| s.is_none()),
+        };
+        *slot.ok_or(Error::OutOfRange)? = Some((at, value));
+        Ok(())
+    }
+
+    /// The moved balance at index `k` of the account's balances.
+    fn balance(&self, k: usize) -> Option<AssetBalance> {
+        self.balances.iter().flatten().find(|(i, _)| *i == k).map(|(_, b)| *b)
+    }
+
+    /// The moved position at index `i` of the account's positions.
+    fn position(&self, i: usize) -> Option<PerpPosition> {
+        self.positions.iter().flatten().find(|(j, _)| *j == i).map(|(_, p)| *p)
+    }
+}
+
 /// The pool's surplus over the target (see the module docs).
 pub fn target_surplus(h: &UnifiedHealth, target: &Target) -> Result<i128> {
     match *target {
@@ -489,22 +568,46 @@ impl<'r, 'a> LegScope<'r, 'a> {
 }
 
 /// `amount × price × 10^e` of one asset in units of another (or of quote:
-/// `to = None`), times `factor / 10¹²`, rounded as named.
-fn convert(amount: i128, from: Option<(&Asset, Price)>, to: Option<(&Asset, Price)>, factor: i128, rounding: Rounding) -> Result<i128> {
-    let (from_price, from_e) = from.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
-    let (to_price, to_e) = to.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
-    if from_price <= 0 || to_price <= 0 {
-        return Err(Error::MissingPrice);
+/// `to = None`), times `factor / 10¹²`, rounded as named, is
+/// `mul_div_wide(numerator(amount), factor, denominator, rounding)` with
+/// the parts that do not depend on the amount found once: the numerator
+/// `amount × from_price × 10^k` (`k = e_from − e_to ≥ 0`) over the
+/// denominator `to_price × 10¹²` (`× 10^−k` when `k < 0`). Every step is
+/// a checked product whose only error is [`Error::Overflow`], so finding
+/// the denominator before the numerator changes no result and no error.
+#[derive(Debug, Clone, Copy)]
+struct Conversion {
+    from_price: i128,
+    /// `10^k` when `k ≥ 0`, else `None` (the power is in the denominator).
+    up: Option<i128>,
+    denominator: i128,
+}
+
+impl Conversion {
+    fn of(from: Option<(&Asset, Price)>, to: Option<(&Asset, Price)>) -> Result<Self> {
+        let (from_price, from_e) = from.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
+        let (to_price, to_e) = to.map_or((1, 0), |(a, p)| (i128::from(p.0), a.quote_exponent));
+        if from_price <= 0 || to_price <= 0 {
+            return Err(Error::MissingPrice);
+        }
+        let k = num::sub(i128::from(from_e), i128::from(to_e))?;
+        let pow = num::pow10(u32::try_from(k.unsigned_abs()).map_err(|_| Error::Overflow)?)?;
+        let d = num::mul(to_price, PPM_SQUARED)?;
+        Ok(if k >= 0 {
+            Conversion { from_price, up: Some(pow), denominator: d }
+        } else {
+            Conversion { from_price, up: None, denominator: num::mul(d, pow)? }
+        })
     }
-    let k = num::sub(i128::from(from_e), i128::from(to_e))?;
-    let pow = num::pow10(u32::try_from(k.unsigned_abs()).map_err(|_| Error::Overflow)?)?;
-    let (mut n, mut d) = (num::mul(amount, from_price)?, num::mul(to_price, PPM_SQUARED)?);
-    if k >= 0 {
-        n = num::mul(n, pow)?;
-    } else {
-        d = num::mul(d, pow)?;
+
+    /// `amount × from_price` (`× 10^k`).
+    fn numerator(&self, amount: i128) -> Result<i128> {
+        let n = num::mul(amount, self.from_price)?;
+        match self.up {
+            Some(pow) => num::mul(n, pow),
+            None => Ok(n),
+        }
     }
-    num::mul_div_wide(n, factor, d, rounding)
 }
 
 /// `10¹²`: the denominator of a product of two ppm factors.
@@ -517,73 +620,128 @@ fn factor(a: i128, b: i128) -> Result<i128> {
 
 /// The account's side and the others' of a spot or PnL leg of amount
 /// `amount` (without health).
-struct Quantities {
+pub(super) struct Quantities {
     /// The unit repaid or relieved: (unit, index, account gets).
     relieved: (FlowUnit, u32, i128),
     /// The unit taken: (unit, index, account gives, liquidator gets).
     taken: (FlowUnit, u32, i128, i128),
     /// Value given up and cost, rounded up.
-    value: i128,
+    pub(super) value: i128,
     cost: i128,
 }
 
 fn quantities(book: &MarginBook<'_>, terms: &LegTerms<'_>, leg: &UnifiedLeg) -> Result<Quantities> {
-    let amount = i128::from(leg.amount);
-    match leg.kind {
-        LegKind::ReducePerp => Err(Error::InvalidLegKind),
-        LegKind::SwapCollateralForLiability => {
-            if leg.liability_asset == leg.collateral_asset {
-                return Err(Error::LegSameAsset);
+    LegQuantities::of(book, terms, leg)?.at(i128::from(leg.amount))
+}
+
+/// A spot or PnL leg's [`Quantities`] with what does not depend on its
+/// amount found once (the assets, fees, fee factors and the conversion's
+/// parts: [`Conversion`]): [`LegQuantities::at`] is [`quantities`] at an
+/// amount. [`quantities`] itself is `of` then `at`, so there is one
+/// computation: the figures are the same, and so are the errors (the ones
+/// that do not depend on the amount come from `of`, in the same order).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LegQuantities<'b> {
+    /// The unit relieved (unit, index).
+    relieved: (FlowUnit, u32),
+    /// The unit taken (unit, index).
+    taken: (FlowUnit, u32),
+    /// What the account gives, in the taken unit.
+    conversion: Conversion,
+    /// `(1 + bonus + fee)` and `(1 + bonus)` factors, in 10⁻¹² units.
+    total: i128,
+    liq: i128,
+    /// The repaid asset (a swap's, a PnL leg's): the value relieved is the
+    /// amount's value, rounded down; `None`: the amount itself (quote).
+    liability: Option<(&'b Asset, Price)>,
+    /// The asset taken (a swap's, a deposit's): the value given up is the
+    /// given amount's value, rounded up; `None`: the given amount itself
+    /// (quote).
+    collateral: Option<(&'b Asset, Price)>,
+}
+
+impl<'b> LegQuantities<'b> {
+    /// The parts of `leg` (its amount ignored).
+    pub(super) fn of(book: &MarginBook<'b>, terms: &LegTerms<'_>, leg: &UnifiedLeg) -> Result<Self> {
+        let bonus_and_fee = |f: AssetLiquidationFees| num::add(i128::from(f.liquidator_bonus.0), i128::from(f.insurance_fee.0));
+        match leg.kind {
+            LegKind::ReducePerp => Err(Error::InvalidLegKind),
+            LegKind::SwapCollateralForLiability => {
+                if leg.liability_asset == leg.collateral_asset {
+                    return Err(Error::LegSameAsset);
+                }
+                let l = book.asset(leg.liability_asset)?;
+                let c = book.asset(leg.collateral_asset)?;
+                let (lf, cf) = (terms.fees(leg.liability_asset)?, terms.fees(leg.collateral_asset)?);
+                let total = factor(bonus_and_fee(lf)?, bonus_and_fee(cf)?)?;
+                let liq = factor(i128::from(lf.liquidator_bonus.0), i128::from(cf.liquidator_bonus.0))?;
+                Ok(LegQuantities {
+                    relieved: (FlowUnit::Asset, leg.liability_asset),
+                    taken: (FlowUnit::Asset, leg.collateral_asset),
+                    conversion: Conversion::of(Some(l), Some(c))?,
+                    total,
+                    liq,
+                    liability: Some(l),
+                    collateral: Some(c),
+                })
             }
-            let (la, lp) = book.asset(leg.liability_asset)?;
-            let (ca, cp) = book.asset(leg.collateral_asset)?;
-            let (lf, cf) = (terms.fees(leg.liability_asset)?, terms.fees(leg.collateral_asset)?);
-            let total = factor(
-                num::add(i128::from(lf.liquidator_bonus.0), i128::from(lf.insurance_fee.0))?,
-                num::add(i128::from(cf.liquidator_bonus.0), i128::from(cf.insurance_fee.0))?,
-            )?;
-            let liq = factor(i128::from(lf.liquidator_bonus.0), i128::from(cf.liquidator_bonus.0))?;
-            let given = convert(amount, Some((la, lp)), Some((ca, cp)), total, Rounding::Ceil)?;
-            let to_liquidator = convert(amount, Some((la, lp)), Some((ca, cp)), liq, Rounding::Floor)?;
-            let value = ca.value(given, cp, Rounding::Ceil)?;
-            let relieved = la.value(amount, lp, Rounding::Floor)?;
-            Ok(Quantities {
-                relieved: (FlowUnit::Asset, leg.liability_asset, amount),
-                taken: (FlowUnit::Asset, leg.collateral_asset, given, to_liquidator),
-                value,
-                cost: num::sub(value, relieved)?,
-            })
+            LegKind::PerpPnlForLiability => {
+                let l = book.asset(leg.liability_asset)?;
+                let lf = terms.fees(leg.liability_asset)?;
+                let total = factor(bonus_and_fee(lf)?, 0)?;
+                let liq = factor(i128::from(lf.liquidator_bonus.0), 0)?;
+                Ok(LegQuantities {
+                    relieved: (FlowUnit::Asset, leg.liability_asset),
+                    taken: (FlowUnit::PositionQuote, leg.position_index),
+                    conversion: Conversion::of(Some(l), None)?,
+                    total,
+                    liq,
+                    liability: Some(l),
+                    collateral: None,
+                })
+            }
+            LegKind::DepositForPerpLoss => {
+                let c = book.asset(leg.collateral_asset)?;
+                let cf = terms.fees(leg.collateral_asset)?;
+                let total = factor(bonus_and_fee(cf)?, 0)?;
+                let liq = factor(i128::from(cf.liquidator_bonus.0), 0)?;
+                Ok(LegQuantities {
+                    relieved: (FlowUnit::PositionQuote, leg.position_index),
+                    taken: (FlowUnit::Asset, leg.collateral_asset),
+                    conversion: Conversion::of(None, Some(c))?,
+                    total,
+                    liq,
+                    liability: None,
+                    collateral: Some(c),
+                })
+            }
         }
-        LegKind::PerpPnlForLiability => {
-            let (la, lp) = book.asset(leg.liability_asset)?;
-            let lf = terms.fees(leg.liability_asset)?;
-            let total = factor(num::add(i128::from(lf.liquidator_bonus.0), i128::from(lf.insurance_fee.0))?, 0)?;
-            let liq = factor(i128::from(lf.liquidator_bonus.0), 0)?;
-            let given = convert(amount, Some((la, lp)), None, total, Rounding::Ceil)?;
-            let to_liquidator = convert(amount, Some((la, lp)), None, liq, Rounding::Floor)?;
-            let relieved = la.value(amount, lp, Rounding::Floor)?;
-            Ok(Quantities {
-                relieved: (FlowUnit::Asset, leg.liability_asset, amount),
-                taken: (FlowUnit::PositionQuote, leg.position_index, given, to_liquidator),
-                value: given,
-                cost: num::sub(given, relieved)?,
-            })
-        }
-        LegKind::DepositForPerpLoss => {
-            let (ca, cp) = book.asset(leg.collateral_asset)?;
-            let cf = terms.fees(leg.collateral_asset)?;
-            let total = factor(num::add(i128::from(cf.liquidator_bonus.0), i128::from(cf.insurance_fee.0))?, 0)?;
-            let liq = factor(i128::from(cf.liquidator_bonus.0), 0)?;
-            let given = convert(amount, None, Some((ca, cp)), total, Rounding::Ceil)?;
-            let to_liquidator = convert(amount, None, Some((ca, cp)), liq, Rounding::Floor)?;
-            let value = ca.value(given, cp, Rounding::Ceil)?;
-            Ok(Quantities {
-                relieved: (FlowUnit::PositionQuote, leg.position_index, amount),
-                taken: (FlowUnit::Asset, leg.collateral_asset, given, to_liquidator),
-                value,
-                cost: num::sub(value, amount)?,
-            })
-        }
+    }
+
+    /// The leg's quantities at `amount`: what the account gives (the
+    /// conversion times the total factor, rounded up) and what the
+    /// liquidator gets (times its bonus factor, rounded down), of one
+    /// numerator; the value given up (rounded up) and the cost, the value
+    /// less what is relieved (its value rounded down).
+    pub(super) fn at(&self, amount: i128) -> Result<Quantities> {
+        let c = &self.conversion;
+        let n = c.numerator(amount)?;
+        let given = num::mul_div_wide(n, self.total, c.denominator, Rounding::Ceil)?;
+        let to_liquidator = num::mul_div_wide(n, self.liq, c.denominator, Rounding::Floor)?;
+        let value = match self.collateral {
+            Some((ca, cp)) => ca.value(given, cp, Rounding::Ceil)?,
+            None => given,
+        };
+        let relieved = match self.liability {
+            Some((la, lp)) => la.value(amount, lp, Rounding::Floor)?,
+            None => amount,
+        };
+        Ok(Quantities {
+            relieved: (self.relieved.0, self.relieved.1, amount),
+            taken: (self.taken.0, self.taken.1, given, to_liquidator),
+            value,
+            cost: num::sub(value, relieved)?,
+        })
     }
 }
 
@@ -599,7 +757,14 @@ impl LegScope<'_, '_> {
     /// nothing); [`settle_leg`]'s errors for a leg that does not fit the
     /// pool at all.
     pub(super) fn max_amount(&self, leg: &UnifiedLeg) -> Result<i128> {
-        self.caps(leg, None)
+        self.caps(leg, None, None)
+    }
+
+    /// [`LegScope::max_amount`], the largest amount that fits what the
+    /// account holds looked up in `memo` first (and remembered there):
+    /// the same figure (see [`CapMemo`]).
+    pub(super) fn max_amount_memo(&self, leg: &UnifiedLeg, memo: &mut CapMemo) -> Result<i128> {
+        self.caps(leg, None, Some(memo))
     }
 
     /// [`LegScope::max_amount`]'s checks, then: with `probe` `None`, the
@@ -607,7 +772,7 @@ impl LegScope<'_, '_> {
     /// allows it (so `a` is at most the largest amount), else 0 (a spot or
     /// PnL leg's taken amount never decreases with its amount, so one
     /// evaluation at `a` decides it).
-    fn caps(&self, leg: &UnifiedLeg, probe: Option<i128>) -> Result<i128> {
+    fn caps(&self, leg: &UnifiedLeg, probe: Option<i128>, mut memo: Option<&mut CapMemo>) -> Result<i128> {
         let LegScope { account, pool_index, book, terms } = *self;
         let pool = account.pool(pool_index)?;
         if pool.margin == super::PositionMargin::Isolated && leg.kind != LegKind::ReducePerp {
@@ -642,18 +807,23 @@ impl LegScope<'_, '_> {
         // The largest driver whose taken amount fits `limit` (monotone), or
         // whether `probe` fits.
         let fits = |hi: i128, limit: i128| -> Result<i128> {
-            let mut at = *leg;
-            let taken = |n: i128, at: &mut UnifiedLeg| -> Result<i128> {
-                at.amount = i64::try_from(n).map_err(|_| Error::Overflow)?;
-                Ok(quantities(book, terms, at)?.taken.2)
+            if hi <= 0 {
+                return Ok(0);
+            }
+            // The leg's parts found once ([`LegQuantities`]: the same
+            // figures and errors as [`quantities`] at each amount).
+            let parts = LegQuantities::of(book, terms, leg)?;
+            let taken = |n: i128| -> Result<i128> {
+                i64::try_from(n).map_err(|_| Error::Overflow)?;
+                Ok(parts.at(n)?.taken.2)
             };
-            if hi <= 0 || taken(1, &mut at)? > limit {
+            if taken(1)? > limit {
                 return Ok(0);
             }
             if let Some(a) = probe {
-                return Ok(if a >= 1 && a <= hi && taken(a, &mut at)? <= limit { a } else { 0 });
+                return Ok(if a >= 1 && a <= hi && taken(a)? <= limit { a } else { 0 });
             }
-            let top = taken(hi, &mut at)?;
+            let top = taken(hi)?;
             if top <= limit {
                 return Ok(hi);
             }
@@ -662,11 +832,11 @@ impl LegScope<'_, '_> {
             // galloping from it, then bisected (any bracket gives the answer;
             // the guess only makes it narrow).
             let guess = num::mul_div_wide(hi, limit, top, Rounding::Floor)?.max(1).min(num::sub(hi, 1)?);
-            let (mut ok, mut bad) = if taken(guess, &mut at)? <= limit {
+            let (mut ok, mut bad) = if taken(guess)? <= limit {
                 let (mut ok, mut stride) = (guess, 1i128);
                 loop {
                     let next = num::add(ok, stride)?.min(hi);
-                    if next == hi || taken(next, &mut at)? > limit {
+                    if next == hi || taken(next)? > limit {
                         break (ok, next);
                     }
                     ok = next;
@@ -676,7 +846,7 @@ impl LegScope<'_, '_> {
                 let (mut bad, mut stride) = (guess, 1i128);
                 loop {
                     let next = num::sub(bad, stride)?.max(1);
-                    if next == 1 || taken(next, &mut at)? <= limit {
+                    if next == 1 || taken(next)? <= limit {
                         break (next, bad);
                     }
                     bad = next;
@@ -685,13 +855,25 @@ impl LegScope<'_, '_> {
             };
             while num::sub(bad, ok)? > 1 {
                 let mid = num::add(ok, num::div_round(num::sub(bad, ok)?, 2, Rounding::Floor)?)?;
-                if taken(mid, &mut at)? <= limit {
+                if taken(mid)? <= limit {
                     ok = mid;
                 } else {
                     bad = mid;
                 }
             }
             Ok(ok)
+        };
+        // The largest amount remembered for the same leg, bound and limit
+        // (no probe: a probe's answer depends on it).
+        let mut fits = |hi: i128, limit: i128| -> Result<i128> {
+            let key = (leg.with_amount(0), hi, limit);
+            let Some(memo) = memo.as_deref_mut().filter(|_| probe.is_none()) else { return fits(hi, limit) };
+            if let Some(found) = memo.get(&key) {
+                return Ok(found);
+            }
+            let found = fits(hi, limit)?;
+            memo.put(key, found);
+            Ok(found)
         };
         match leg.kind {
             LegKind::ReducePerp => {
@@ -722,6 +904,41 @@ impl LegScope<'_, '_> {
     }
 }
 
+/// A [`CapMemo`] key: the leg at amount 0, `hi` and `limit`.
+type CapKey = (UnifiedLeg, i128, i128);
+
+/// The largest amounts of spot and PnL legs that fit what the account
+/// holds, remembered by leg and by the two figures that bound it: `hi`
+/// (the borrow owed, or the loss) and `limit` (the deposit held, or the
+/// gain). [`LegScope::caps`]' search for that amount reads nothing else:
+/// it evaluates what the account gives at amounts of the leg
+/// ([`quantities`], a function of the leg, its amount, the book and the
+/// terms), so with one book and one set of terms (the memo's owner's) the
+/// amount remembered is the one the search would find again. Only amounts
+/// found without error are kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct CapMemo {
+    /// `((leg at amount 0, hi, limit), largest amount)`.
+    slots: [Option<(CapKey, i128)>; 4],
+    /// The slot the next amount replaces.
+    next: usize,
+}
+
+impl CapMemo {
+    /// The remembered largest amount for `key`.
+    fn get(&self, key: &CapKey) -> Option<i128> {
+        self.slots.iter().flatten().find(|(k, _)| k == key).map(|(_, found)| *found)
+    }
+
+    /// Remembers `found` for `key`, in place of the oldest.
+    fn put(&mut self, key: CapKey, found: i128) {
+        if let Some(slot) = self.slots.get_mut(self.next) {
+            *slot = Some((key, found));
+        }
+        self.next = if self.next.saturating_add(1) >= self.slots.len() { 0 } else { self.next.saturating_add(1) };
+    }
+}
+
 /// A spot or PnL leg's two flows.
 fn token_flows(q: &Quantities) -> Result<[LegFlow; 2]> {
     let (ru, ri, ra) = q.relieved;
@@ -749,15 +966,12 @@ fn term_change(
         FlowUnit::Asset => {
             let (asset, price) = book.asset(index)?;
             let amount = balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
-            let level = |f: crate::asset::BalanceFigures| match target {
-                Target::Initial => f.initial,
-                Target::Maintenance { .. } => f.maintenance,
-            };
-            let after = level(asset.figures(num::add(amount, delta)?, price)?);
+            let initial = matches!(target, Target::Initial);
+            let after = asset.level_figure(num::add(amount, delta)?, price, initial)?;
             let before = match memo.get(index, amount) {
                 Some(term) => term,
                 None => {
-                    let term = level(asset.figures(amount, price)?);
+                    let term = asset.level_figure(amount, price, initial)?;
                     memo.put(index, amount, term);
                     term
                 }
@@ -824,9 +1038,13 @@ impl LegScope<'_, '_> {
     /// A spot or PnL leg's effect on the pool (its amount between 1 and
     /// [`LegScope::max_amount`]: not checked here), the same figures
     /// [`settle_leg`] gives without computing the pool's health.
-    pub(super) fn token_effect(&self, leg: &UnifiedLeg, memo: &mut TermMemo) -> Result<TokenEffect> {
+    ///
+    /// `parts`: [`LegQuantities::of`] of `leg` on this scope's book and
+    /// terms (the caller finds them once per leg; the figures at the
+    /// leg's amount are [`quantities`]').
+    pub(super) fn token_effect(&self, parts: &LegQuantities<'_>, leg: &UnifiedLeg, memo: &mut TermMemo) -> Result<TokenEffect> {
         let LegScope { account, pool_index, book, terms } = *self;
-        let q = quantities(book, terms, leg)?;
+        let q = parts.at(i128::from(leg.amount))?;
         let pool = account.pool(pool_index)?;
         let (ru, ri, ra) = q.relieved;
         let (tu, ti, given, _) = q.taken;
@@ -873,7 +1091,7 @@ pub fn settle_leg(
 impl LegScope<'_, '_> {
     /// [`settle_leg`] on the scope's pool.
     pub(super) fn settle(&self, leg: &UnifiedLeg) -> Result<LegSettlement> {
-        let max = self.caps(leg, Some(i128::from(leg.amount)))?;
+        let max = self.caps(leg, Some(i128::from(leg.amount)), None)?;
         if leg.amount <= 0 || i128::from(leg.amount) > max {
             return Err(Error::InvalidLegAmount);
         }
@@ -883,16 +1101,23 @@ impl LegScope<'_, '_> {
             let q = quantities(self.book, self.terms, leg)?;
             (token_flows(&q)?, q.value, q.cost)
         };
-        let mut after = AccountCopy::of(self.account)?;
-        for flow in &flows {
-            after.apply_flow(flow)?;
-        }
+        // The pool after the flows, read through them ([`Moved`]) rather
+        // than on a copy of the account: the same checks, the same health.
+        let after = Moved::of(self.account, &flows)?;
+        let pool = self.account.pool(self.pool_index)?;
+        let health_after = unified_pool_health_read(
+            &pool,
+            self.book,
+            &MarginLadder::STANDARD,
+            |k, b| after.balance(k).unwrap_or(*b),
+            |i, p| after.position(i).unwrap_or(*p),
+        )?;
         Ok(LegSettlement {
             leg: *leg,
             flows,
             value_liquidated: Quote::from_i128(value)?,
             cost_to_account: Quote::from_i128(cost)?,
-            health_after: pool_health_of(&after.account(), self.pool_index, self.book)?,
+            health_after,
         })
     }
 
@@ -1148,9 +1373,9 @@ impl LegScope<'_, '_> {
 /// assets and fee factor) and each balance term before the leg.
 struct LegParts<'b> {
     base: i128,
-    /// What the account gives: `convert(amount, from, to, factor, Ceil)`.
-    from: Option<(&'b Asset, Price)>,
-    to: Option<(&'b Asset, Price)>,
+    /// What the account gives: the amount converted ([`Conversion`], its
+    /// parts found once) times `factor / 10¹²`, rounded up.
+    conversion: Conversion,
     factor: i128,
     relieved: Term<'b>,
     taken: Term<'b>,
@@ -1173,8 +1398,7 @@ impl<'b> Term<'b> {
         let (asset, price) = book.asset(index)?;
         let amount = pool.balances.iter().find(|b| b.asset_index == index).map_or(0, |b| i128::from(b.amount));
         let initial = matches!(target, Target::Initial);
-        let f = asset.figures(amount, price)?;
-        Ok(Term::Balance { asset, price, amount, before: if initial { f.initial } else { f.maintenance }, initial })
+        Ok(Term::Balance { asset, price, amount, before: asset.level_figure(amount, price, initial)?, initial })
     }
 
     /// The term's change when the account's side moves by `delta`
@@ -1183,8 +1407,7 @@ impl<'b> Term<'b> {
         match *self {
             Term::Cash => Ok(delta),
             Term::Balance { asset, price, amount, before, initial } => {
-                let f = asset.figures(num::add(amount, delta)?, price)?;
-                num::sub(if initial { f.initial } else { f.maintenance }, before)
+                num::sub(asset.level_figure(num::add(amount, delta)?, price, initial)?, before)
             }
         }
     }
@@ -1212,8 +1435,7 @@ impl<'b> LegParts<'b> {
         };
         Ok(LegParts {
             base,
-            from,
-            to,
+            conversion: Conversion::of(from, to)?,
             factor,
             relieved: Term::of(pool, book, &terms.target, ru, ri)?,
             taken: Term::of(pool, book, &terms.target, tu, ti)?,
@@ -1222,7 +1444,7 @@ impl<'b> LegParts<'b> {
 
     /// The parts at amount `n`.
     fn at(&self, n: i128) -> Result<SurplusParts> {
-        let given = convert(n, self.from, self.to, self.factor, Rounding::Ceil)?;
+        let given = num::mul_div_wide(self.conversion.numerator(n)?, self.factor, self.conversion.denominator, Rounding::Ceil)?;
         let rising = num::add(self.base, self.relieved.change(n)?)?;
         let falling = num::sub(0, self.taken.change(num::sub(0, given)?)?)?;
         Ok(SurplusParts { rising, falling })
@@ -1537,6 +1759,93 @@ mod tests {
         );
         assert_eq!((s.value_liquidated, s.cost_to_account), (Quote(2_300), Quote(23)));
         assert_eq!(s.health_after.liquidation_end.health().unwrap(), 7);
+    }
+
+    /// [`CapMemo`]: one memo shared by a leg over many accounts (every
+    /// deposit and borrow of a grid, the same owed and held met again on
+    /// other accounts) gives the largest amount found without it, and
+    /// remembers some.
+    #[test]
+    fn a_remembered_largest_amount_is_the_one_found_again() {
+        let (assets, markets, marks) = (assets(), [market()], [Price(100)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let legs = [UnifiedLeg::swap(0, 1, 0), UnifiedLeg::deposit_for_loss(0, 1, 0), UnifiedLeg::pnl_for_liability(0, 0, 0)];
+        let mut memos = [CapMemo::default(); 3];
+        let (mut compared, mut hits) = (0, 0);
+        for round in 0..3 {
+            for deposit in [0, 1, 50, 733, 1_000] {
+                for borrow in [0, 1, 299, 700] {
+                    for cash in [-10_400, -9_000] {
+                        let balances = [bal(1, deposit), bal(0, -borrow)];
+                        let positions = [PerpPosition::cross(0, Size(100), Quote(cash + round))];
+                        let account = UnifiedAccount { balances: &balances, positions: &positions };
+                        let scope = LegScope { account: &account, pool_index: 0, book: &book, terms: &terms() };
+                        for (leg, memo) in legs.iter().zip(memos.iter_mut()) {
+                            // An amount found is remembered (the next slot
+                            // moves on); one remembered is not again.
+                            let next = memo.next;
+                            let remembered = scope.max_amount_memo(leg, memo);
+                            assert_eq!(remembered, scope.max_amount(leg), "{leg:?} {balances:?} {positions:?}");
+                            if remembered.is_ok() && memo.next == next {
+                                hits += 1;
+                            }
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // (153 of the 360 remembered.)
+        assert!(compared == 360 && hits > 100, "{compared} {hits}");
+    }
+
+    /// A settlement's health read through its moved balances and positions
+    /// ([`Moved`]) is the health of a copy with the flows applied: every
+    /// kind of leg at several amounts, on the cross pool (a swap moves two
+    /// balances, a perp reduction one position twice, a PnL leg a balance
+    /// and a position) and on an isolated pool; and the copy's errors.
+    #[test]
+    fn a_settlement_read_through_its_flows_is_the_copys() {
+        let (assets, markets, marks) = (assets(), [market(), market()], [Price(100), Price(80)]);
+        let book = MarginBook { assets: &assets, asset_prices: &PRICES, ..MarginBook::perps(&markets, &marks) };
+        let balances = [bal(1, 1_000), bal(0, -700)];
+        let positions = [
+            PerpPosition::cross(0, Size(100), Quote(-10_300)),
+            PerpPosition::isolated(1, Size(-30), Quote(2_500)),
+            PerpPosition::cross(1, Size(20), Quote(-1_500)),
+        ];
+        let account = UnifiedAccount { balances: &balances, positions: &positions };
+        let mut compared = 0;
+        for (pool_index, leg) in [
+            (0, UnifiedLeg::swap(0, 1, 0)),
+            (0, UnifiedLeg::reduce_perp(0, 0)),
+            (0, UnifiedLeg::reduce_perp(2, 0)),
+            (0, UnifiedLeg::deposit_for_loss(0, 1, 0)),
+            (0, UnifiedLeg::pnl_for_liability(2, 0, 0)),
+            (1, UnifiedLeg::reduce_perp(1, 0)),
+        ] {
+            for amount in [1, 2, 7, 19, 30, 99, 100, 250] {
+                let leg = leg.with_amount(amount);
+                let scope = LegScope { account: &account, pool_index, book: &book, terms: &terms() };
+                let Ok(s) = scope.settle(&leg) else { continue };
+                let mut copy = AccountCopy::of(&account).unwrap();
+                copy.apply(&s).unwrap();
+                assert_eq!(s.health_after, pool_health_of(&copy.account(), pool_index, &book).unwrap(), "{leg:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 30, "{compared}");
+        // The copy's checks: a flow on a balance the account does not hold,
+        // a position it does not have, an amount past i64.
+        let none = UnifiedAccount { balances: &[], positions: &positions };
+        let flow = |unit, index, account| LegFlow { unit, index, account, liquidator: 0, counterparty: 0, insurance_fund: 0 };
+        assert_eq!(Moved::of(&none, &[flow(FlowUnit::Asset, 1, 5), LegFlow::default()]).err(), Some(Error::AssetNotHeld));
+        assert_eq!(Moved::of(&account, &[flow(FlowUnit::PositionQuote, 3, 5), LegFlow::default()]).err(), Some(Error::UnknownPosition));
+        let big = [flow(FlowUnit::Asset, 1, i64::MAX), flow(FlowUnit::Asset, 1, 1)];
+        assert_eq!(Moved::of(&account, &big).err(), Some(Error::Overflow));
+        let twice = Moved::of(&account, &[flow(FlowUnit::PositionSize, 0, -3), flow(FlowUnit::PositionQuote, 0, 250)]).unwrap();
+        let p = twice.position(0).unwrap();
+        assert_eq!((p.size, p.quote_balance, twice.position(1)), (Size(97), Quote(-10_050), None));
     }
 
     #[test]
