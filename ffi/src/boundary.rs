@@ -155,6 +155,22 @@ pub(crate) unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
 }
 
+/// `slice_in(ptr, len)` (or `slice_out`) would give a non-empty slice:
+/// `1 ≤ len ≤ max_len::<T>()`, `ptr` non-NULL and aligned, tested without
+/// branches (bitwise `&`), for a fused fast path whose slow path makes the
+/// checks one by one, for their statuses and order.
+#[inline(always)]
+pub(crate) fn array_fast<T>(ptr: *const T, len: usize) -> bool {
+    (len.wrapping_sub(1) < max_len::<T>()) & !ptr.is_null() & (ptr as usize & core::mem::align_of::<T>().wrapping_sub(1) == 0)
+}
+
+/// `out_ok(ptr)` (or `ref_in`) would pass: non-NULL and aligned, tested
+/// without branches, as `array_fast`.
+#[inline(always)]
+pub(crate) fn ptr_fast<T>(ptr: *const T) -> bool {
+    !ptr.is_null() & (ptr as usize & core::mem::align_of::<T>().wrapping_sub(1) == 0)
+}
+
 /// An input array, checked (`slice_in`).
 macro_rules! array_in {
     ($ptr:expr, $len:expr) => {
