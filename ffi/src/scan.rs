@@ -455,28 +455,33 @@ fn check_accounts<'a>(
 }
 
 /// `check_accounts` of a batch's accounts, two a step: two
-/// single-position accounts (the common case) in one test. Not inlined:
-/// its loop keeps its values in registers.
+/// single-position accounts (the common case) in one test, any other pair
+/// (and an odd last account) account by account (`reserved_of`, out of the
+/// loop's way). Not inlined: its loop keeps its values in registers.
 #[inline(never)]
 fn check_batch(positions: &[partliq_position], accounts: &[partliq_scan_account]) -> Result<(), partliq_status> {
-    let one = |a: &partliq_scan_account| -> u32 {
-        if a.position_count == 1 {
-            positions.get(a.first_position as usize).map_or(0, |p| p.reserved)
-        } else {
-            range_of(positions, a.first_position, a.position_count).iter().fold(0, |r, p| r | p.reserved)
+    let mut reserved = 0u32;
+    let mut rest = accounts;
+    while let [a, b, tail @ ..] = rest {
+        match (positions.get(a.first_position as usize), positions.get(b.first_position as usize)) {
+            (Some(p), Some(q)) if (a.position_count == 1) & (b.position_count == 1) => reserved |= p.reserved | q.reserved,
+            _ => reserved |= reserved_of(positions, a) | reserved_of(positions, b),
         }
-    };
-    let pairs = accounts.chunks_exact(2);
-    let mut reserved = pairs.remainder().iter().fold(0, |r, a| r | one(a));
-    for pair in pairs {
-        if let [a, b] = pair {
-            match (positions.get(a.first_position as usize), positions.get(b.first_position as usize)) {
-                (Some(p), Some(q)) if (a.position_count == 1) & (b.position_count == 1) => reserved |= p.reserved | q.reserved,
-                _ => reserved |= one(a) | one(b),
-            }
-        }
+        rest = tail;
     }
+    reserved |= rest.iter().fold(0, |r, a| r | reserved_of(positions, a));
     reserved_status(reserved)
+}
+
+/// The reserved fields of one account's positions, ORed (those in range).
+#[cold]
+#[inline(never)]
+fn reserved_of(positions: &[partliq_position], a: &partliq_scan_account) -> u32 {
+    if a.position_count == 1 {
+        positions.get(a.first_position as usize).map_or(0, |p| p.reserved)
+    } else {
+        range_of(positions, a.first_position, a.position_count).iter().fold(0, |r, p| r | p.reserved)
+    }
 }
 
 /// Scans `accounts[start..]` (each a range of `positions`) with the scanner
