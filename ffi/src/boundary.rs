@@ -399,7 +399,13 @@ pub(crate) unsafe trait Castable: Sized {
 
     /// The caller's array as core values, once every element passes `check`.
     fn cast_slice(s: &[Self]) -> Result<&[Self::RustType], partliq_status> {
-        s.iter().try_for_each(Self::check)?;
+        // Element by element over a slice pattern: no byte length to
+        // compute before the first (the arrays are often of one element).
+        let mut rest = s;
+        while let [v, tail @ ..] = rest {
+            v.check()?;
+            rest = tail;
+        }
         // SAFETY: the trait's contract (same layout, every checked value a
         // valid `RustType`); the length and lifetime are the input slice's.
         Ok(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) })
