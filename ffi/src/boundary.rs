@@ -155,6 +155,22 @@ pub(crate) unsafe fn slice_out<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
 }
 
+/// `slice_in(ptr, len)` (or `slice_out`) would give a non-empty slice:
+/// `1 ≤ len ≤ max_len::<T>()`, `ptr` non-NULL and aligned, tested without
+/// branches (bitwise `&`), for a fused fast path whose slow path makes the
+/// checks one by one, for their statuses and order.
+#[inline(always)]
+pub(crate) fn array_fast<T>(ptr: *const T, len: usize) -> bool {
+    (len.wrapping_sub(1) < max_len::<T>()) & !ptr.is_null() & (ptr as usize & core::mem::align_of::<T>().wrapping_sub(1) == 0)
+}
+
+/// `out_ok(ptr)` (or `ref_in`) would pass: non-NULL and aligned, tested
+/// without branches, as `array_fast`.
+#[inline(always)]
+pub(crate) fn ptr_fast<T>(ptr: *const T) -> bool {
+    !ptr.is_null() & (ptr as usize & core::mem::align_of::<T>().wrapping_sub(1) == 0)
+}
+
 /// An input array, checked (`slice_in`).
 macro_rules! array_in {
     ($ptr:expr, $len:expr) => {
@@ -383,7 +399,13 @@ pub(crate) unsafe trait Castable: Sized {
 
     /// The caller's array as core values, once every element passes `check`.
     fn cast_slice(s: &[Self]) -> Result<&[Self::RustType], partliq_status> {
-        s.iter().try_for_each(Self::check)?;
+        // Element by element over a slice pattern: no byte length to
+        // compute before the first (the arrays are often of one element).
+        let mut rest = s;
+        while let [v, tail @ ..] = rest {
+            v.check()?;
+            rest = tail;
+        }
         // SAFETY: the trait's contract (same layout, every checked value a
         // valid `RustType`); the length and lifetime are the input slice's.
         Ok(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<Self::RustType>(), s.len()) })

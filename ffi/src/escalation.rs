@@ -5,7 +5,7 @@ use partliq::escalation::{self as core_esc, AdlCandidate, AdlFill, AdlMode, Back
 use partliq::num::{Price, Quote, Size};
 
 use crate::account::partliq_position;
-use crate::boundary::{decode, Castable, OK};
+use crate::boundary::{array_fast, decode, ptr_fast, Castable, OK};
 use crate::health::partliq_health;
 use crate::market::partliq_market;
 use crate::settlement::partliq_settlement;
@@ -310,11 +310,59 @@ pub unsafe extern "C" fn partliq_rank_adl(
     order_len: usize,
     out_count: *mut usize,
 ) -> partliq_status {
+    // Both arrays non-empty, non-NULL, aligned and within their bounds and
+    // `out_count` non-NULL and aligned, tested at once; anything else takes
+    // the checks one by one (their statuses, in their order).
+    if !(array_fast(candidates, candidates_len) & array_fast(order.cast_const(), order_len) & ptr_fast(out_count.cast_const())) {
+        // SAFETY: the function's contract.
+        return unsafe { rank_adl_checked(deficit_size, candidates, candidates_len, order, order_len, out_count) };
+    }
+    // SAFETY: non-NULL, aligned, byte sizes ≤ isize::MAX (`array_fast`, as
+    // `slice_in` / `slice_out`); validity, and `order`'s exclusivity, the
+    // function's contract.
+    let (candidates, order) =
+        unsafe { (core::slice::from_raw_parts(candidates, candidates_len), core::slice::from_raw_parts_mut(order, order_len)) };
+    // SAFETY: `out_count` non-NULL and aligned (`ptr_fast`), as `out!`.
+    unsafe { rank_adl_checked_in(deficit_size, candidates, order, out_count) }
+}
+
+/// `partliq_rank_adl` with its arrays' and out-pointer's checks one by
+/// one, in its order.
+///
+/// # Safety
+/// As `partliq_rank_adl`.
+#[cold]
+#[inline(never)]
+unsafe fn rank_adl_checked(
+    deficit_size: i64,
+    candidates: *const partliq_adl_candidate,
+    candidates_len: usize,
+    order: *mut u32,
+    order_len: usize,
+    out_count: *mut usize,
+) -> partliq_status {
     let candidates = array_in!(candidates, candidates_len);
     let order = array_out!(order, order_len);
     out!(out_count);
+    // SAFETY: `out_count` checked by `out!`.
+    unsafe { rank_adl_checked_in(deficit_size, candidates, order, out_count) }
+}
+
+/// `partliq_rank_adl` once its arrays and out-pointer passed their checks:
+/// the candidates' (`RESERVED_NOT_ZERO`), then the core's.
+///
+/// # Safety
+/// `out_count` is non-NULL, aligned and valid for one write, not otherwise
+/// accessed during the call.
+#[inline(always)]
+unsafe fn rank_adl_checked_in(
+    deficit_size: i64,
+    candidates: &[partliq_adl_candidate],
+    order: &mut [u32],
+    out_count: *mut usize,
+) -> partliq_status {
     let candidates = check!(Castable::cast_slice(candidates));
-    // SAFETY: `out_count` was checked non-NULL and aligned by `out!`; the
+    // SAFETY: `out_count` is non-NULL and aligned (the caller's); the
     // contract makes it valid for one write (possibly uninitialised, hence
     // `MaybeUninit`) and not otherwise accessed during the call. The core
     // writes it on success only, and refuses before its first write to
@@ -384,6 +432,43 @@ mod tests {
 
     fn cand(account: u32, size: i64, pnl: i64) -> partliq_adl_candidate {
         partliq_adl_candidate { account, reserved: 0, size, unrealized_pnl: pnl, entry_notional: 1_000, mark_notional: 1_000, margin: 100 }
+    }
+
+    /// The ranking's fused fast path and its one-by-one checks agree: the
+    /// first refusal in argument order when several fail, nothing written
+    /// on a refusal, an empty array (left to the slow path) ranked as usual.
+    #[test]
+    fn rank_adl_refuses_in_order() {
+        let cs = [cand(1, -5, 10), cand(2, 8, 50), cand(3, -10, 100)];
+        let mut order = [9u32; 3];
+        let mut n = 7usize;
+        // The candidates one byte into an 8-aligned buffer: misaligned.
+        let bytes = [0u64; 19];
+        let odd = bytes.as_ptr().cast::<u8>().wrapping_add(1).cast::<partliq_adl_candidate>();
+        let mut bad = cs;
+        bad[2].reserved = 1;
+        // SAFETY: every non-NULL pointer is into our buffers or refused
+        // before any access.
+        unsafe {
+            // Misaligned candidates and a NULL out: the candidates first.
+            assert_eq!(partliq_rank_adl(12, odd, 3, order.as_mut_ptr(), 3, core::ptr::null_mut()), PARTLIQ_STATUS_MISALIGNED_POINTER);
+            // NULL order with a length and a NULL out: the order first.
+            assert_eq!(partliq_rank_adl(12, cs.as_ptr(), 3, core::ptr::null_mut(), 3, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            // A NULL out alone; a length past the bound; a reserved field.
+            assert_eq!(partliq_rank_adl(12, cs.as_ptr(), 3, order.as_mut_ptr(), 3, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_rank_adl(12, cs.as_ptr(), usize::MAX, order.as_mut_ptr(), 3, &mut n), PARTLIQ_STATUS_BAD_LENGTH);
+            assert_eq!(partliq_rank_adl(12, bad.as_ptr(), 3, order.as_mut_ptr(), 3, &mut n), PARTLIQ_STATUS_RESERVED_NOT_ZERO);
+            assert_eq!((order, n), ([9; 3], 7), "nothing written on a refusal");
+            // No candidates (NULL, 0) and no order (NULL, 0): none ranked.
+            assert_eq!(partliq_rank_adl(12, core::ptr::null(), 0, core::ptr::null_mut(), 0, &mut n), OK);
+            assert_eq!(n, 0);
+            // The fast path: a long deficit of 12 ranks the two shorts by
+            // PnL% × EffLev, the same notionals and margins (1,000, 1,000,
+            // 100: EffLev 10) for both: index 2 (pnl 100: 10 % × 10 = 1)
+            // before index 0 (pnl 10: 1 % × 10 = 0.1).
+            assert_eq!(partliq_rank_adl(12, cs.as_ptr(), 3, order.as_mut_ptr(), 3, &mut n), OK);
+            assert_eq!((n, &order[..2]), (2, &[2u32, 0][..]));
+        }
     }
 
     #[test]

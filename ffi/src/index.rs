@@ -314,26 +314,32 @@ fn batch(a: BatchArgs<'_>, account: u32) -> Result<Batch<'_>, partliq_status> {
     })
 }
 
-/// Writes `answer[start..]` (the concatenation of `parts`) into `out`: each
-/// part copied whole (`partliq_index_entry` is laid out as `IndexEntry`,
-/// `castable!`), as much of it as fits.
-fn write_answer(parts: [&[IndexEntry]; 2], start: usize, out: &mut [partliq_index_entry]) -> partliq_index_query {
-    let total = parts[0].len().saturating_add(parts[1].len());
+/// Writes what the answer gives to `*query`, then `answer[start..]` (the
+/// concatenation of `parts`) into `out`: each part copied whole
+/// (`partliq_index_entry` is laid out as `IndexEntry`, `castable!`), as
+/// much of it as fits. The copies come last, so that little is kept across
+/// them.
+///
+/// # Safety
+/// `query` is non-NULL, aligned and valid for one write (`out!`).
+unsafe fn write_answer(parts: [&[IndexEntry]; 2], start: usize, out: &mut [partliq_index_entry], query: *mut partliq_index_query) {
+    let [first, second] = parts;
+    let total = first.len().saturating_add(second.len());
     // Every value is a valid `IndexEntry` (all integers): the cast never fails.
     let out: &mut [IndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
-    let mut count = 0usize;
-    let mut skip = start;
-    for part in parts {
-        let from = part.get(skip..).unwrap_or(&[]);
-        skip = skip.saturating_sub(part.len());
-        let room = out.get_mut(count..).unwrap_or(&mut []);
-        let n = from.len().min(room.len());
-        if let (Some(dst), Some(src)) = (room.get_mut(..n), from.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        count = count.saturating_add(n);
+    // The entries `start..` of each part, and how many of each fit.
+    let a = first.get(start..).unwrap_or(&[]);
+    let b = second.get(start.saturating_sub(first.len())..).unwrap_or(&[]);
+    let na = a.len().min(out.len());
+    let nb = b.len().min(out.len().saturating_sub(na));
+    let count = na.saturating_add(nb);
+    write_out!(query, partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: total as u64 });
+    if let (Some(dst), Some(src)) = (out.get_mut(..na), a.get(..na)) {
+        dst.copy_from_slice(src);
     }
-    partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: total as u64 }
+    if let (Some(dst), Some(src)) = (out.get_mut(na..count), b.get(..nb)) {
+        dst.copy_from_slice(src);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -536,7 +542,8 @@ pub unsafe extern "C" fn partliq_index_candidates(
     // SAFETY: the function's contract.
     let (longs, shorts) = check!(unsafe { sides(mem, len, market_index) });
     let (l, s) = candidates_of(longs, shorts, Price(price));
-    write_out!(query, write_answer([l, s], start, out));
+    // SAFETY: `query` checked by `out!`; the contract.
+    unsafe { write_answer([l, s], start, out, query) };
     OK
 }
 
@@ -565,7 +572,8 @@ pub unsafe extern "C" fn partliq_index_crossed(
     // SAFETY: the function's contract.
     let (longs, shorts) = check!(unsafe { sides(mem, len, market_index) });
     let c = crossed_of(longs, shorts, Price(from), Price(to));
-    write_out!(query, write_answer([c, &[]], start, out));
+    // SAFETY: `query` checked by `out!`; the contract.
+    unsafe { write_answer([c, &[]], start, out, query) };
     OK
 }
 
@@ -653,8 +661,20 @@ mod tests {
                 out[..2],
                 [partliq_index_entry { key: 102, account: 0, position: 0 }, partliq_index_entry { key: 99, account: 1, position: 1 }]
             );
-            // A fall 110 → 95 crosses both longs (95 and 102); one at a time.
+            // Paged across the two parts (the longs, then the shorts): one
+            // at a time from 0 and from 1; from 1 with room for four; from 3,
+            // past both.
             let mut one = [partliq_index_entry::default(); 1];
+            assert_eq!(partliq_index_candidates(p, len, 0, 100, 0, one.as_mut_ptr(), 1, &mut q), OK);
+            assert_eq!((q.count, q.next, q.total, one[0].key), (1, 1, 2, 102));
+            assert_eq!(partliq_index_candidates(p, len, 0, 100, 1, one.as_mut_ptr(), 1, &mut q), OK);
+            assert_eq!((q.count, q.next, q.total, one[0].key), (1, 2, 2, 99));
+            out = [partliq_index_entry::default(); 4];
+            assert_eq!(partliq_index_candidates(p, len, 0, 100, 1, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!((q.count, q.next, q.total, out[0].key, out[1].key), (1, 2, 2, 99, 0));
+            assert_eq!(partliq_index_candidates(p, len, 0, 100, 3, out.as_mut_ptr(), 4, &mut q), OK);
+            assert_eq!((q.count, q.next, q.total), (0, 3, 2));
+            // A fall 110 → 95 crosses both longs (95 and 102); one at a time.
             assert_eq!(partliq_index_crossed(p, len, 0, 110, 95, 0, one.as_mut_ptr(), 1, &mut q), OK);
             assert_eq!((q.count, q.next, q.total, one[0].key), (1, 1, 2, 95));
             assert_eq!(partliq_index_crossed(p, len, 0, 110, 95, 1, one.as_mut_ptr(), 1, &mut q), OK);

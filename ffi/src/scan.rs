@@ -32,7 +32,7 @@ use partliq::num::Price;
 use partliq::scan::{ScanEnd, ScanHit, ScanMarket, ScanOutcome, ScanScales, Scanner};
 
 use crate::account::partliq_position;
-use crate::boundary::{range_of, reserved_status, Castable, PaddingChecked, OK};
+use crate::boundary::{array_fast, ptr_fast, range_of, reserved_status, Castable, PaddingChecked, OK};
 use crate::health::partliq_health;
 use crate::index::partliq_index_entry;
 use crate::market::partliq_market;
@@ -190,8 +190,21 @@ fn bytes_of<T>(s: &[T]) -> &[u8] {
     unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<u8>(), core::mem::size_of_val(s)) }
 }
 
-/// Checks `mem, len` as scanner memory (NULL, length, alignment).
+/// Checks `mem, len` as scanner memory (NULL, length, alignment): the
+/// four tests at once, `memory_refusal` for which failed.
+#[inline(always)]
 fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
+    let addr = mem as usize;
+    if (addr != 0) & (len <= isize::MAX as usize) & (addr % PARTLIQ_SCANNER_ALIGN == 0) & (len >= HEADER) {
+        return Ok(());
+    }
+    memory_refusal(mem, len)
+}
+
+/// `memory_ok` one test at a time: the first failure's status.
+#[cold]
+#[inline(never)]
+fn memory_refusal(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
     if mem.is_null() {
         return Err(PARTLIQ_STATUS_NULL_POINTER);
     }
@@ -219,35 +232,25 @@ fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
 /// is refused (`STALE_SCAN_TABLE`). Only a caller writing the memory
 /// itself, against the contract, goes unseen (as an altered table would).
 ///
+/// The memory's and the header's tests are made at once (`header_fast`);
+/// when any fails, `header_checked` makes them one by one for the status.
+///
 /// # Safety
 /// `mem` is NULL or valid for reads of `len` bytes of initialised memory,
 /// not written by anyone for `'a`.
+#[inline(always)]
 unsafe fn table_in<'a>(
     mem: *const c_void,
     len: usize,
     markets: &[partliq_market],
     prices: &[i64],
 ) -> Result<(&'a [ScanMarket], ScanScales), partliq_status> {
-    memory_ok(mem, len)?;
-    // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (checked);
-    // every field of `Header` is an integer, so any initialised bytes are a
-    // valid header.
-    let header = unsafe { &*mem.cast::<Header>() };
-    if header.magic != MAGIC || header.seal != seal(words(header)) {
-        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
-    }
-    let entries = usize::try_from(header.entries).map_err(|_| PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
-    let need = size_of_table(entries).ok_or(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
-    if header.marks > header.entries {
-        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
-    }
-    if len < need {
-        return Err(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
-    }
-    let marks = header.marks as usize; // ≤ entries, a usize
-    if entries != markets.len() || marks != markets.len().min(prices.len()) {
-        return Err(PARTLIQ_STATUS_STALE_SCAN_TABLE);
-    }
+    // SAFETY: the caller's contract.
+    let (header, entries, marks) = match unsafe { header_fast(mem, len, markets.len(), prices.len()) } {
+        Some(h) => h,
+        // SAFETY: the caller's contract.
+        None => unsafe { header_checked(mem, len, markets.len(), prices.len())? },
+    };
     let base = mem.cast::<u8>();
     let table_bytes = entries.wrapping_mul(core::mem::size_of::<ScanMarket>());
     let copy_bytes = entries.wrapping_mul(MARKET_BYTES);
@@ -271,6 +274,72 @@ unsafe fn table_in<'a>(
     // entries; nothing writes the memory during the call (the contract).
     let table = unsafe { core::slice::from_raw_parts(base.add(HEADER).cast::<ScanMarket>(), entries) };
     Ok((table, header.scales))
+}
+
+/// `header_checked` on its hot path: every one of its tests, made at once
+/// (the memory's before any read, then the header's); `None` when any
+/// fails. Passing means `header_checked` passes with the same values: the
+/// counts equal the arrays' (so `marks ≤ entries`, and `entries` is a
+/// `usize`), the size is computed from `markets_len` as from `entries`.
+///
+/// # Safety
+/// As `table_in`.
+#[inline(always)]
+unsafe fn header_fast<'a>(mem: *const c_void, len: usize, markets_len: usize, prices_len: usize) -> Option<(&'a Header, usize, usize)> {
+    let addr = mem as usize;
+    if !((addr != 0) & (len <= isize::MAX as usize) & (addr % PARTLIQ_SCANNER_ALIGN == 0) & (len >= HEADER)) {
+        return None;
+    }
+    // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (just
+    // checked); every field of `Header` is an integer, so any initialised
+    // bytes are a valid header.
+    let header = unsafe { &*mem.cast::<Header>() };
+    let marks = markets_len.min(prices_len);
+    let need = size_of_table(markets_len).unwrap_or(usize::MAX);
+    let ok = (header.magic == MAGIC)
+        & (header.seal == seal(words(header)))
+        & (header.entries == markets_len as u64)
+        & (header.marks == marks as u64)
+        & (len >= need);
+    ok.then_some((header, markets_len, marks))
+}
+
+/// The memory's and the header's checks one by one, in their order: the
+/// memory's (`memory_ok`), `TABLE_NOT_INITIALIZED` (magic, seal, counts),
+/// `TABLE_MEMORY_TOO_SMALL`, `STALE_SCAN_TABLE` (the counts differ from
+/// the arrays'). Returns the header and its two counts.
+///
+/// # Safety
+/// As `table_in`.
+#[cold]
+#[inline(never)]
+unsafe fn header_checked<'a>(
+    mem: *const c_void,
+    len: usize,
+    markets_len: usize,
+    prices_len: usize,
+) -> Result<(&'a Header, usize, usize), partliq_status> {
+    memory_ok(mem, len)?;
+    // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (checked);
+    // every field of `Header` is an integer, so any initialised bytes are a
+    // valid header.
+    let header = unsafe { &*mem.cast::<Header>() };
+    if header.magic != MAGIC || header.seal != seal(words(header)) {
+        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+    }
+    let entries = usize::try_from(header.entries).map_err(|_| PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
+    let need = size_of_table(entries).ok_or(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED)?;
+    if header.marks > header.entries {
+        return Err(PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+    }
+    if len < need {
+        return Err(PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+    }
+    let marks = header.marks as usize; // ≤ entries, a usize
+    if entries != markets_len || marks != markets_len.min(prices_len) {
+        return Err(PARTLIQ_STATUS_STALE_SCAN_TABLE);
+    }
+    Ok((header, entries, marks))
 }
 
 // ---------------------------------------------------------------------------
@@ -385,6 +454,36 @@ fn check_accounts<'a>(
     reserved_status(reserved)
 }
 
+/// `check_accounts` of a batch's accounts, two a step: two
+/// single-position accounts (the common case) in one test, any other pair
+/// (and an odd last account) account by account (`reserved_of`, out of the
+/// loop's way). Not inlined: its loop keeps its values in registers.
+#[inline(never)]
+fn check_batch(positions: &[partliq_position], accounts: &[partliq_scan_account]) -> Result<(), partliq_status> {
+    let mut reserved = 0u32;
+    let mut rest = accounts;
+    while let [a, b, tail @ ..] = rest {
+        match (positions.get(a.first_position as usize), positions.get(b.first_position as usize)) {
+            (Some(p), Some(q)) if (a.position_count == 1) & (b.position_count == 1) => reserved |= p.reserved | q.reserved,
+            _ => reserved |= reserved_of(positions, a) | reserved_of(positions, b),
+        }
+        rest = tail;
+    }
+    reserved |= rest.iter().fold(0, |r, a| r | reserved_of(positions, a));
+    reserved_status(reserved)
+}
+
+/// The reserved fields of one account's positions, ORed (those in range).
+#[cold]
+#[inline(never)]
+fn reserved_of(positions: &[partliq_position], a: &partliq_scan_account) -> u32 {
+    if a.position_count == 1 {
+        positions.get(a.first_position as usize).map_or(0, |p| p.reserved)
+    } else {
+        range_of(positions, a.first_position, a.position_count).iter().fold(0, |r, p| r | p.reserved)
+    }
+}
+
 /// Scans `accounts[start..]` (each a range of `positions`) with the scanner
 /// in `mem`, built for these `markets` and `prices`: writes each pool that is
 /// not healthy, with its exact health, to the front of `hits` (in account
@@ -426,15 +525,42 @@ pub unsafe extern "C" fn partliq_scanner_scan(
     hits_len: usize,
     out: *mut partliq_scan_outcome,
 ) -> partliq_status {
-    let markets = array_in!(markets, markets_len);
-    let prices = array_in!(prices, prices_len);
-    let accounts = array_in!(accounts, accounts_len);
-    let positions = array_in!(positions, positions_len);
-    let hits = array_out!(hits, hits_len);
-    out!(out);
+    // Every array non-empty, non-NULL, aligned and within its bound, and
+    // `out` non-NULL and aligned, tested at once; anything else takes the
+    // checks one by one (their statuses, in their order).
+    let fast = array_fast(markets, markets_len)
+        & array_fast(prices, prices_len)
+        & array_fast(accounts, accounts_len)
+        & array_fast(positions, positions_len)
+        & array_fast(hits.cast_const(), hits_len)
+        & ptr_fast(out.cast_const());
+    let (markets, prices, accounts, positions, hits) = if fast {
+        // SAFETY: each pointer non-NULL and aligned, each byte size ≤
+        // isize::MAX (`array_fast`, as `slice_in` / `slice_out` check them);
+        // validity and `hits`' exclusivity are the function's contract.
+        unsafe {
+            (
+                core::slice::from_raw_parts(markets, markets_len),
+                core::slice::from_raw_parts(prices, prices_len),
+                core::slice::from_raw_parts(accounts, accounts_len),
+                core::slice::from_raw_parts(positions, positions_len),
+                core::slice::from_raw_parts_mut(hits, hits_len),
+            )
+        }
+    } else {
+        let arrays = (
+            array_in!(markets, markets_len),
+            array_in!(prices, prices_len),
+            array_in!(accounts, accounts_len),
+            array_in!(positions, positions_len),
+            array_out!(hits, hits_len),
+        );
+        out!(out);
+        arrays
+    };
     // SAFETY: the function's contract for `mem`.
     let (table, scales) = check!(unsafe { table_in(mem, len, markets, prices) });
-    check!(check_accounts(positions, accounts.get(start..).unwrap_or(&[]).iter()));
+    check!(check_batch(positions, accounts.get(start..).unwrap_or(&[])));
     let core_positions = PaddingChecked::cast_unchecked(positions);
     let core_markets: &[Market] = check!(Castable::cast_slice(markets));
     let core_prices: &[Price] = check!(Castable::cast_slice(prices));
@@ -715,6 +841,90 @@ mod tests {
             assert_eq!(scan(p, len, &ms, &prices, &acs, &ps, 9, &mut hits, &mut out), OK);
             assert_eq!((out.count, out.next, out.end), (0, 9, 0));
         }
+    }
+
+    /// The fused fast path's refusals are the one-by-one checks': with
+    /// several failures at once the first in argument order is reported
+    /// (the arrays before `out`, both before the memory), and an empty
+    /// array or buffer (which the fast path leaves to the slow one) scans
+    /// as usual.
+    #[test]
+    fn several_refusals_report_the_first() {
+        let ms = [market()];
+        let prices = [100i64];
+        let mut mem = Mem([0; 8192]);
+        let p: *mut c_void = mem.0.as_mut_ptr().cast();
+        let len = partliq_scanner_size(1);
+        let (acs, ps) = batch(3);
+        let mut hits = [partliq_scan_hit::default(); 2];
+        let mut out = partliq_scan_outcome { count: 55, ..Default::default() };
+        // The accounts one byte in: misaligned (their alignment is 8).
+        let bytes = [0u64; 7];
+        let odd = bytes.as_ptr().cast::<u8>().wrapping_add(1).cast::<partliq_scan_account>();
+        // SAFETY: every non-NULL pointer is into our buffers or refused
+        // before any access.
+        unsafe {
+            assert_eq!(partliq_scanner_init(p, len, ms.as_ptr(), 1, prices.as_ptr(), 1), OK);
+            let call = |mem: *const c_void,
+                        accounts: *const partliq_scan_account,
+                        positions: *const partliq_position,
+                        hits: *mut partliq_scan_hit,
+                        hits_len: usize,
+                        out: *mut partliq_scan_outcome| {
+                partliq_scanner_scan(mem, len, ms.as_ptr(), 1, prices.as_ptr(), 1, accounts, 3, positions, 3, 0, hits, hits_len, out)
+            };
+            let h = hits.as_mut_ptr();
+            // Misaligned accounts and a NULL out: the accounts first.
+            assert_eq!(call(p, odd, ps.as_ptr(), h, 2, core::ptr::null_mut()), PARTLIQ_STATUS_MISALIGNED_POINTER);
+            // NULL positions and NULL memory: the positions first.
+            assert_eq!(call(core::ptr::null(), acs.as_ptr(), core::ptr::null(), h, 2, &mut out), PARTLIQ_STATUS_NULL_POINTER);
+            // NULL hits with a length and memory not initialised: the hits.
+            let blank = Mem([0; 8192]);
+            assert_eq!(
+                call(blank.0.as_ptr().cast(), acs.as_ptr(), ps.as_ptr(), core::ptr::null_mut(), 2, &mut out),
+                PARTLIQ_STATUS_NULL_POINTER
+            );
+            // Memory not initialised alone.
+            assert_eq!(call(blank.0.as_ptr().cast(), acs.as_ptr(), ps.as_ptr(), h, 2, &mut out), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            assert_eq!(out.count, 55, "no outcome written on a refusal");
+            // No room for hits (NULL with length 0): a full buffer at the
+            // first hit, account 0 (the slow path's answer).
+            assert_eq!(call(p, acs.as_ptr(), ps.as_ptr(), core::ptr::null_mut(), 0, &mut out), OK);
+            assert_eq!((out.count, out.next, out.end), (0, 0, partliq_scan_end::BufferFull as u32));
+            // The same batch with room: one hit, account 0, complete.
+            assert_eq!(call(p, acs.as_ptr(), ps.as_ptr(), h, 2, &mut out), OK);
+            assert_eq!((out.count, out.next, out.end, hits[0].account_index), (1, 3, partliq_scan_end::Complete as u32, 0));
+        }
+    }
+
+    /// The batch's check two accounts a step is the one-by-one check: every
+    /// batch of up to three accounts, each of eight shapes (one position in
+    /// range or past the end, none, two, three, a range running past the
+    /// end), over three positions with no reserved field set or one.
+    #[test]
+    fn batch_check_is_the_accounts_check() {
+        let shapes = [(0u32, 1u32), (2, 1), (3, 1), (0, 0), (1, 2), (0, 3), (2, 2), (u32::MAX, 1)];
+        let account = |(first_position, position_count): (u32, u32)| partliq_scan_account { collateral: 0, first_position, position_count };
+        let mut batches: std::vec::Vec<std::vec::Vec<partliq_scan_account>> = std::vec![std::vec![]];
+        for len in 1..=3u32 {
+            for code in 0..8usize.pow(len) {
+                batches.push((0..len).map(|k| account(shapes[code / 8usize.pow(k) % 8])).collect());
+            }
+        }
+        let mut rejected = 0;
+        for bad in [None, Some(0), Some(1), Some(2)] {
+            let mut ps = std::vec![pos(1, 0); 3];
+            if let Some(b) = bad {
+                ps[b].reserved = 1;
+            }
+            for accounts in &batches {
+                let want = check_accounts(&ps, accounts.iter());
+                assert_eq!(check_batch(&ps, accounts), want, "{accounts:?} with position {bad:?} reserved");
+                rejected += usize::from(want.is_err());
+            }
+        }
+        // Not vacuous: some batches read the reserved position, some not.
+        assert!(rejected > 0 && rejected < 3 * batches.len());
     }
 
     #[test]

@@ -35,7 +35,7 @@ use partliq::unified::{
 };
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
-use crate::boundary::{out_ok, ref_in, slice_in, Castable, UnifiedArgs, OK};
+use crate::boundary::{array_fast, out_ok, ptr_fast, ref_in, slice_in, Castable, UnifiedArgs, OK};
 use crate::index::partliq_index_query;
 use crate::market::partliq_market;
 use crate::scan::{outcome, partliq_scan_outcome};
@@ -246,6 +246,18 @@ unsafe fn header_checked(mem: *const c_void, len: usize) -> Result<(usize, [usiz
 unsafe fn side_in<'a>(mem: *const c_void, len: usize, side: MoveSide) -> Result<&'a [UnifiedIndexEntry], partliq_status> {
     // SAFETY: the caller's contract.
     let (capacity, lens) = unsafe { header_of(mem, len)? };
+    // SAFETY: the header just read from `mem` (the caller's contract).
+    Ok(unsafe { side_at(mem, capacity, lens, side) })
+}
+
+/// The live entries of one side of the index in `mem`, whose header gave
+/// `capacity` and `lens` (`header_of`).
+///
+/// # Safety
+/// `capacity` and `lens` come from `header_of(mem, len)` (or
+/// `header_fast`); nothing writes the memory during the call.
+#[inline(always)]
+unsafe fn side_at<'a>(mem: *const c_void, capacity: usize, lens: [usize; 3], side: MoveSide) -> &'a [UnifiedIndexEntry] {
     let s = side as usize;
     // A match, not an index into `lens`: the lengths stay in registers.
     let [down, up, both] = lens;
@@ -258,7 +270,7 @@ unsafe fn side_in<'a>(mem: *const c_void, len: usize, side: MoveSide) -> Result<
     // `header_of`), aligned; `UnifiedIndexEntry` is all integers with no
     // padding; nothing writes the memory during the call (the contract).
     unsafe {
-        Ok(core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER.wrapping_add(s.wrapping_mul(capacity).wrapping_mul(ENTRY))).cast(), n))
+        core::slice::from_raw_parts(mem.cast::<u8>().add(HEADER.wrapping_add(s.wrapping_mul(capacity).wrapping_mul(ENTRY))).cast(), n)
     }
 }
 
@@ -295,19 +307,29 @@ unsafe fn with_index<T>(
     r
 }
 
-/// Writes `answer[start..]` into `out`.
-/// Copied whole (`partliq_unified_index_entry` is laid out as
-/// `UnifiedIndexEntry`, `castable!`), as much as fits.
-fn write_answer(answer: &[UnifiedIndexEntry], start: usize, out: &mut [partliq_unified_index_entry]) -> partliq_index_query {
+/// Writes what the answer gives to `*query`, then `answer[start..]` into
+/// `out`, as much as fits: copied whole (`partliq_unified_index_entry` is
+/// laid out as `UnifiedIndexEntry`, `castable!`). The copy comes last, so
+/// that nothing is kept across it.
+///
+/// # Safety
+/// `query` is non-NULL, aligned and valid for one write (`out!`).
+#[inline(always)]
+unsafe fn write_answer(
+    answer: &[UnifiedIndexEntry],
+    start: usize,
+    out: &mut [partliq_unified_index_entry],
+    query: *mut partliq_index_query,
+) {
     // Every value is a valid `UnifiedIndexEntry` (all integers): the cast
     // never fails.
     let out: &mut [UnifiedIndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
     let from = answer.get(start..).unwrap_or(&[]);
     let count = from.len().min(out.len());
+    write_out!(query, partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 });
     if let (Some(dst), Some(src)) = (out.get_mut(..count), from.get(..count)) {
         dst.copy_from_slice(src);
     }
-    partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 }
 }
 
 /// The arguments `partliq_unified_index_insert_account` and
@@ -606,6 +628,49 @@ pub unsafe extern "C" fn partliq_unified_index_candidates(
     out_len: usize,
     query: *mut partliq_index_query,
 ) -> partliq_status {
+    // The common call (every pointer good, `out` not empty, the header
+    // sound) tested at once and answered with no call but the copy's;
+    // anything else takes `candidates_checked`, the checks one by one.
+    if array_fast(out.cast_const(), out_len) & ptr_fast(query.cast_const()) & ptr_fast(price_move) {
+        // SAFETY: the function's contract.
+        if let Some((capacity, lens)) = unsafe { header_fast(mem, len) } {
+            // SAFETY: non-NULL and aligned (`ptr_fast`, as `ref_in`); the
+            // contract makes it an initialised move.
+            let mv = unsafe { &*price_move };
+            // Every move passes (`castable!`: no check).
+            if let Ok(mv) = Castable::cast_ref(mv) {
+                let (side, m) = PriceMove::side(mv);
+                // SAFETY: the header `header_fast` just read; the contract.
+                let entries = unsafe { side_at(mem, capacity, lens, side) };
+                // SAFETY: non-NULL, aligned, byte size ≤ isize::MAX
+                // (`array_fast`, as `slice_out`); the contract.
+                let out = unsafe { core::slice::from_raw_parts_mut(out, out_len) };
+                // SAFETY: `query` non-NULL and aligned (`ptr_fast`); the contract.
+                unsafe { write_answer(candidates_on(entries, m), start, out, query) };
+                return OK;
+            }
+        }
+    }
+    // SAFETY: the function's contract.
+    unsafe { candidates_checked(mem, len, price_move, start, out, out_len, query) }
+}
+
+/// `partliq_unified_index_candidates` with its checks one by one, in its
+/// order: `price_move`'s, `out`'s, `query`'s, the memory's.
+///
+/// # Safety
+/// As `partliq_unified_index_candidates`.
+#[cold]
+#[inline(never)]
+unsafe fn candidates_checked(
+    mem: *const c_void,
+    len: usize,
+    price_move: *const partliq_price_move,
+    start: usize,
+    out: *mut partliq_unified_index_entry,
+    out_len: usize,
+    query: *mut partliq_index_query,
+) -> partliq_status {
     let mv = struct_in!(price_move);
     let out = array_out!(out, out_len);
     out!(query);
@@ -613,7 +678,8 @@ pub unsafe extern "C" fn partliq_unified_index_candidates(
     let (side, m) = mv.side();
     // SAFETY: the function's contract.
     let entries = check!(unsafe { side_in(mem, len, side) });
-    write_out!(query, write_answer(candidates_on(entries, m), start, out));
+    // SAFETY: `query` checked by `out!`; the contract.
+    unsafe { write_answer(candidates_on(entries, m), start, out, query) };
     OK
 }
 
@@ -641,7 +707,8 @@ pub unsafe extern "C" fn partliq_unified_index_crossed(
     let side = check!(side_of(side));
     // SAFETY: the function's contract.
     let entries = check!(unsafe { side_in(mem, len, side) });
-    write_out!(query, write_answer(crossed_on(entries, from_ppm, to_ppm), start, out));
+    // SAFETY: `query` checked by `out!`; the contract.
+    unsafe { write_answer(crossed_on(entries, from_ppm, to_ppm), start, out, query) };
     OK
 }
 
@@ -909,6 +976,41 @@ mod tests {
             assert_eq!(partliq_unified_index_info(p, len, &mut info), OK);
             assert_eq!((info.down, info.up, info.both), (2, 2, 2));
         }
+    }
+
+    /// The candidates' fused fast path refuses as the checks one by one:
+    /// several failures at once report the first in argument order
+    /// (`price_move`, `out`, `query`, then the memory), and an empty `out`
+    /// (left to the slow path) still answers the query.
+    #[test]
+    fn candidates_report_the_first_refusal() {
+        let mut mem = Mem([0; 512]);
+        let p: *mut c_void = mem.0.as_mut_ptr().cast();
+        let len = partliq_unified_index_size(2);
+        let mv = partliq_price_move { down_ppm: 1_000_000, up_ppm: 0 };
+        let mut q = partliq_index_query { count: 5, next: 5, total: 5 };
+        let sentinel = partliq_unified_index_entry { key: 3, account: 3, pool: 3 };
+        let mut out = [sentinel; 2];
+        let o = out.as_mut_ptr();
+        // `out` one byte in: misaligned (its alignment is 4).
+        let odd = o.cast::<u8>().wrapping_add(1).cast::<partliq_unified_index_entry>();
+        let null_q: *mut partliq_index_query = core::ptr::null_mut();
+        // SAFETY: every non-NULL pointer is into our buffers or refused
+        // before any access.
+        unsafe {
+            // Not initialised yet: with a NULL move, the move first.
+            assert_eq!(partliq_unified_index_candidates(p, len, core::ptr::null(), 0, o, 2, &mut q), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, odd, 1, null_q), PARTLIQ_STATUS_MISALIGNED_POINTER);
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, o, 2, null_q), PARTLIQ_STATUS_NULL_POINTER);
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 0, o, 2, &mut q), PARTLIQ_STATUS_TABLE_NOT_INITIALIZED);
+            assert_eq!(q, partliq_index_query { count: 5, next: 5, total: 5 }, "nothing written on a refusal");
+            assert_eq!(partliq_unified_index_init(p, len, 2), OK);
+            assert_eq!(partliq_unified_index_candidates(p, len - 1, &mv, 0, o, 2, &mut q), PARTLIQ_STATUS_TABLE_MEMORY_TOO_SMALL);
+            // An empty index, `out` NULL with length 0: answered (nothing).
+            assert_eq!(partliq_unified_index_candidates(p, len, &mv, 3, core::ptr::null_mut(), 0, &mut q), OK);
+            assert_eq!(q, partliq_index_query { count: 0, next: 3, total: 0 });
+        }
+        assert_eq!(out, [sentinel; 2]);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use waterfall::*;
 
 use partliq::unified::{PerpPosition, PerpRisk, PositionMargin};
 
-use crate::boundary::{decode, Castable, OK};
+use crate::boundary::{array_fast, decode, ptr_fast, Castable, OK};
 use crate::status::*;
 
 /// Most token balances one unified account may hold (the core's
@@ -173,6 +173,27 @@ pub unsafe extern "C" fn partliq_unified_pool_count(
     positions_len: usize,
     out: *mut usize,
 ) -> partliq_status {
+    // The array non-empty, non-NULL, aligned and within its bound and `out`
+    // non-NULL and aligned, tested at once; anything else takes the checks
+    // one by one (their statuses, in their order).
+    if !(array_fast(positions, positions_len) & ptr_fast(out.cast_const())) {
+        // SAFETY: the function's contract.
+        return unsafe { pool_count_checked(positions, positions_len, out) };
+    }
+    // SAFETY: non-NULL, aligned, byte size ≤ isize::MAX (`array_fast`, as
+    // `slice_in`); validity is the function's contract.
+    let positions = unsafe { core::slice::from_raw_parts(positions, positions_len) };
+    write_out!(out, check!(pool_count_of(positions)));
+    OK
+}
+
+/// `partliq_unified_pool_count` with its checks one by one, in its order.
+///
+/// # Safety
+/// As `partliq_unified_pool_count`.
+#[cold]
+#[inline(never)]
+unsafe fn pool_count_checked(positions: *const partliq_perp_position, positions_len: usize, out: *mut usize) -> partliq_status {
     let positions = array_in!(positions, positions_len);
     out!(out);
     write_out!(out, check!(pool_count_of(positions)));
@@ -196,8 +217,10 @@ fn pool_count_of(s: &[partliq_perp_position]) -> Result<usize, partliq_status> {
     if any > MARGIN_MAX {
         return Err(PARTLIQ_STATUS_INVALID_ENUM);
     }
-    // `pool_count`'s own rule: the cross pool, always there, and the rest.
-    Ok(sum.saturating_add(1))
+    // `pool_count`'s own rule: the cross pool, always there, and the rest
+    // (margins of 0 or 1: the sum is at most `s.len()`, below `usize::MAX`,
+    // so adding 1 does not wrap).
+    Ok(sum.wrapping_add(1))
 }
 
 #[cfg(test)]
@@ -312,6 +335,12 @@ mod tests {
             assert_eq!(partliq_unified_pool_count(core::ptr::null(), 1, &mut n), PARTLIQ_STATUS_NULL_POINTER);
             assert_eq!(partliq_unified_pool_count(ps.as_ptr(), usize::MAX, &mut n), PARTLIQ_STATUS_BAD_LENGTH);
             assert_eq!(partliq_unified_pool_count(ps.as_ptr(), 3, core::ptr::null_mut()), PARTLIQ_STATUS_NULL_POINTER);
+            // Several refusals at once: the array's first (misaligned: one
+            // byte into the 8-aligned positions), then a misaligned out.
+            let odd = ps.as_ptr().cast::<u8>().wrapping_add(1).cast::<partliq_perp_position>();
+            assert_eq!(partliq_unified_pool_count(odd, 1, core::ptr::null_mut()), PARTLIQ_STATUS_MISALIGNED_POINTER);
+            let odd_out = (&mut n as *mut usize).cast::<u8>().wrapping_add(1).cast::<usize>();
+            assert_eq!(partliq_unified_pool_count(ps.as_ptr(), 3, odd_out), PARTLIQ_STATUS_MISALIGNED_POINTER);
             assert_eq!(n, 99, "untouched on error");
         }
     }
