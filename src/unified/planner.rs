@@ -2159,6 +2159,17 @@ mod tests {
         m
     }
 
+    /// A seeded xorshift draw in `0..n` (the tests' random pools, the same
+    /// sequence on every run).
+    fn xorshift(mut seed: u64) -> impl FnMut(i64) -> i64 {
+        move |n: i64| -> i64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            i64::try_from(seed % u64::try_from(n).unwrap()).unwrap()
+        }
+    }
+
     /// Asset 0 the quote asset at par; asset 1 worth 1 per unit (price 100,
     /// e = −2) at 80 % / 90 %, liability 120 % / 110 %.
     fn assets() -> [Asset; 2] {
@@ -2369,13 +2380,7 @@ mod tests {
     fn a_last_live_leg_found_without_its_scan_is_the_scans() {
         let (assets, markets, marks, prices) = (assets(), [market()], [Price(100)], [Price(1), Price(100)]);
         let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: i64| -> i64 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            i64::try_from(seed % u64::try_from(n).unwrap()).unwrap()
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let (mut compared, mut used) = (0, 0);
         for round in 0..16 {
             let (size, cash, deposit, borrow, bonus) = if round == 0 {
@@ -2444,13 +2449,7 @@ mod tests {
         let markets = [market(); 4];
         let marks = [Price(100), Price(37), Price(250), Price(9)];
         let book = MarginBook { assets: &assets, asset_prices: &prices, ..MarginBook::perps(&markets, &marks) };
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: i64| -> i64 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            i64::try_from(seed % u64::try_from(n).unwrap()).unwrap()
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut compared, mut with_finisher, mut without) = (0, 0, 0);
         for _ in 0..300 {
             let count = usize::try_from(1 + next(4)).unwrap();
