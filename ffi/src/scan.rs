@@ -194,11 +194,18 @@ fn bytes_of<T>(s: &[T]) -> &[u8] {
 /// four tests at once, `memory_refusal` for which failed.
 #[inline(always)]
 fn memory_ok(mem: *const c_void, len: usize) -> Result<(), partliq_status> {
-    let addr = mem as usize;
-    if (addr != 0) & (len <= isize::MAX as usize) & (addr % PARTLIQ_SCANNER_ALIGN == 0) & (len >= HEADER) {
+    if memory_fast(mem, len) {
         return Ok(());
     }
     memory_refusal(mem, len)
+}
+
+/// `memory_ok` would pass: non-NULL, `len ≤ isize::MAX`, aligned, at
+/// least the header, the four tests without branches.
+#[inline(always)]
+fn memory_fast(mem: *const c_void, len: usize) -> bool {
+    let addr = mem as usize;
+    (addr != 0) & (len <= isize::MAX as usize) & (addr % PARTLIQ_SCANNER_ALIGN == 0) & (len >= HEADER)
 }
 
 /// `memory_ok` one test at a time: the first failure's status.
@@ -286,8 +293,7 @@ unsafe fn table_in<'a>(
 /// As `table_in`.
 #[inline(always)]
 unsafe fn header_fast<'a>(mem: *const c_void, len: usize, markets_len: usize, prices_len: usize) -> Option<(&'a Header, usize, usize)> {
-    let addr = mem as usize;
-    if !((addr != 0) & (len <= isize::MAX as usize) & (addr % PARTLIQ_SCANNER_ALIGN == 0) & (len >= HEADER)) {
+    if !memory_fast(mem, len) {
         return None;
     }
     // SAFETY: non-NULL, 16-byte aligned, at least HEADER bytes (just
@@ -443,15 +449,7 @@ fn check_accounts<'a>(
     positions: &[partliq_position],
     accounts: impl Iterator<Item = &'a partliq_scan_account>,
 ) -> Result<(), partliq_status> {
-    let mut reserved = 0u32;
-    for a in accounts {
-        if a.position_count == 1 {
-            reserved |= positions.get(a.first_position as usize).map_or(0, |p| p.reserved);
-        } else {
-            reserved = range_of(positions, a.first_position, a.position_count).iter().fold(reserved, |r, p| r | p.reserved);
-        }
-    }
-    reserved_status(reserved)
+    reserved_status(accounts.fold(0, |r, a| r | account_reserved(positions, a)))
 }
 
 /// `check_accounts` of a batch's accounts, two a step: two
@@ -473,10 +471,17 @@ fn check_batch(positions: &[partliq_position], accounts: &[partliq_scan_account]
     reserved_status(reserved)
 }
 
-/// The reserved fields of one account's positions, ORed (those in range).
+/// `account_reserved` out of `check_batch`'s loop (its uncommon pairs).
 #[cold]
 #[inline(never)]
 fn reserved_of(positions: &[partliq_position], a: &partliq_scan_account) -> u32 {
+    account_reserved(positions, a)
+}
+
+/// The reserved fields of one account's positions, ORed (those in range),
+/// a single-position account's one position read directly.
+#[inline(always)]
+fn account_reserved(positions: &[partliq_position], a: &partliq_scan_account) -> u32 {
     if a.position_count == 1 {
         positions.get(a.first_position as usize).map_or(0, |p| p.reserved)
     } else {
