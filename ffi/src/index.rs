@@ -315,18 +315,24 @@ fn batch(a: BatchArgs<'_>, account: u32) -> Result<Batch<'_>, partliq_status> {
 }
 
 /// Writes what the answer gives to `*query`, then `answer[start..]` (the
-/// concatenation of `parts`) into `out`: each part copied whole
-/// (`partliq_index_entry` is laid out as `IndexEntry`, `castable!`), as
-/// much of it as fits. The copies come last, so that little is kept across
-/// them.
+/// concatenation of `parts`; the unified index's answer is one part) into
+/// `out`: each part copied whole (`partliq_index_entry` is laid out as
+/// `IndexEntry`, `partliq_unified_index_entry` as `UnifiedIndexEntry`,
+/// `castable!`), as much of it as fits. The copies come last, so that
+/// little is kept across them.
 ///
 /// # Safety
 /// `query` is non-NULL, aligned and valid for one write (`out!`).
-unsafe fn write_answer(parts: [&[IndexEntry]; 2], start: usize, out: &mut [partliq_index_entry], query: *mut partliq_index_query) {
+#[inline(always)]
+pub(crate) unsafe fn write_answer<C: Castable>(parts: [&[C::RustType]; 2], start: usize, out: &mut [C], query: *mut partliq_index_query)
+where
+    C::RustType: Copy,
+{
     let [first, second] = parts;
     let total = first.len().saturating_add(second.len());
-    // Every value is a valid `IndexEntry` (all integers): the cast never fails.
-    let out: &mut [IndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
+    // Every value of the entries is a valid core entry (all integers): the
+    // cast never fails.
+    let out: &mut [C::RustType] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
     // The entries `start..` of each part, and how many of each fit.
     let a = first.get(start..).unwrap_or(&[]);
     let b = second.get(start.saturating_sub(first.len())..).unwrap_or(&[]);

@@ -36,7 +36,7 @@ use partliq::unified::{
 
 use crate::asset::{partliq_asset, partliq_asset_balance};
 use crate::boundary::{array_fast, out_ok, ptr_fast, ref_in, slice_in, Castable, UnifiedArgs, OK};
-use crate::index::partliq_index_query;
+use crate::index::{partliq_index_query, write_answer};
 use crate::market::partliq_market;
 use crate::scan::{outcome, partliq_scan_outcome};
 use crate::status::*;
@@ -305,31 +305,6 @@ unsafe fn with_index<T>(
     // raw pointer after the sides' borrows ended.
     unsafe { (*mem.cast::<Header>()).lens = new };
     r
-}
-
-/// Writes what the answer gives to `*query`, then `answer[start..]` into
-/// `out`, as much as fits: copied whole (`partliq_unified_index_entry` is
-/// laid out as `UnifiedIndexEntry`, `castable!`). The copy comes last, so
-/// that nothing is kept across it.
-///
-/// # Safety
-/// `query` is non-NULL, aligned and valid for one write (`out!`).
-#[inline(always)]
-unsafe fn write_answer(
-    answer: &[UnifiedIndexEntry],
-    start: usize,
-    out: &mut [partliq_unified_index_entry],
-    query: *mut partliq_index_query,
-) {
-    // Every value is a valid `UnifiedIndexEntry` (all integers): the cast
-    // never fails.
-    let out: &mut [UnifiedIndexEntry] = Castable::cast_slice_mut(out).unwrap_or(&mut []);
-    let from = answer.get(start..).unwrap_or(&[]);
-    let count = from.len().min(out.len());
-    write_out!(query, partliq_index_query { count: count as u64, next: start.saturating_add(count) as u64, total: answer.len() as u64 });
-    if let (Some(dst), Some(src)) = (out.get_mut(..count), from.get(..count)) {
-        dst.copy_from_slice(src);
-    }
 }
 
 /// The arguments `partliq_unified_index_insert_account` and
@@ -646,7 +621,7 @@ pub unsafe extern "C" fn partliq_unified_index_candidates(
                 // (`array_fast`, as `slice_out`); the contract.
                 let out = unsafe { core::slice::from_raw_parts_mut(out, out_len) };
                 // SAFETY: `query` non-NULL and aligned (`ptr_fast`); the contract.
-                unsafe { write_answer(candidates_on(entries, m), start, out, query) };
+                unsafe { write_answer([candidates_on(entries, m), &[]], start, out, query) };
                 return OK;
             }
         }
@@ -679,7 +654,7 @@ unsafe fn candidates_checked(
     // SAFETY: the function's contract.
     let entries = check!(unsafe { side_in(mem, len, side) });
     // SAFETY: `query` checked by `out!`; the contract.
-    unsafe { write_answer(candidates_on(entries, m), start, out, query) };
+    unsafe { write_answer([candidates_on(entries, m), &[]], start, out, query) };
     OK
 }
 
@@ -708,7 +683,7 @@ pub unsafe extern "C" fn partliq_unified_index_crossed(
     // SAFETY: the function's contract.
     let entries = check!(unsafe { side_in(mem, len, side) });
     // SAFETY: `query` checked by `out!`; the contract.
-    unsafe { write_answer(crossed_on(entries, from_ppm, to_ppm), start, out, query) };
+    unsafe { write_answer([crossed_on(entries, from_ppm, to_ppm), &[]], start, out, query) };
     OK
 }
 
