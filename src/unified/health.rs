@@ -420,12 +420,7 @@ fn initial_with_premium(market: &Market, risk: &PerpRisk, size: i128, price: i12
 /// [`Error::TooManyBalances`]; [`Error::InvalidMarginLadder`];
 /// [`Error::Overflow`].
 pub fn unified_pool_health(pool: &UnifiedPool<'_>, book: &MarginBook<'_>, ladder: &MarginLadder) -> Result<UnifiedHealth> {
-    ladder.validate()?;
-    pool_totals(pool, book)?.finish(ladder)
-}
-
-fn pool_totals(pool: &UnifiedPool<'_>, book: &MarginBook<'_>) -> Result<Totals> {
-    pool_totals_read(pool, book, |_, b| *b, |_, p| *p)
+    unified_pool_health_read(pool, book, ladder, |_, b| *b, |_, p| *p)
 }
 
 /// [`unified_pool_health`] of `pool` with each balance read through
