@@ -385,18 +385,6 @@ impl AccountCopy {
         self.positions.get_mut(..self.position_count).unwrap_or(&mut []).get_mut(i).ok_or(Error::UnknownPosition)
     }
 
-    fn add_balance(&mut self, asset: u32, delta: i128) -> Result<()> {
-        let b = self.balance_mut(asset)?;
-        b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
-        Ok(())
-    }
-
-    fn add_quote(&mut self, position: u32, delta: i128) -> Result<()> {
-        let p = self.position_mut(position)?;
-        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
-        Ok(())
-    }
-
     /// Books a settled leg's account side.
     pub fn apply(&mut self, settlement: &LegSettlement) -> Result<()> {
         for flow in &settlement.flows {
@@ -428,15 +416,33 @@ impl AccountCopy {
         let delta = i128::from(flow.account);
         match flow.unit {
             FlowUnit::None => Ok(()),
-            FlowUnit::Asset => self.add_balance(flow.index, delta),
-            FlowUnit::PositionQuote => self.add_quote(flow.index, delta),
-            FlowUnit::PositionSize => {
-                let p = self.position_mut(flow.index)?;
-                p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
-                Ok(())
-            }
+            FlowUnit::Asset => move_balance(self.balance_mut(flow.index)?, delta),
+            // One arm a unit: the unit's branch in `move_position` folds.
+            FlowUnit::PositionQuote => move_position(self.position_mut(flow.index)?, FlowUnit::PositionQuote, delta),
+            FlowUnit::PositionSize => move_position(self.position_mut(flow.index)?, FlowUnit::PositionSize, delta),
         }
     }
+}
+
+/// Moves a balance's amount by `delta` (a flow's account side): exact, or
+/// [`Error::Overflow`] past `i64`.
+#[inline(always)]
+fn move_balance(b: &mut AssetBalance, delta: i128) -> Result<()> {
+    b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
+    Ok(())
+}
+
+/// Moves a position's quote balance (`FlowUnit::PositionQuote`) or size
+/// (any other unit) by `delta`: exact, or [`Error::Overflow`] past the
+/// field's range.
+#[inline(always)]
+fn move_position(p: &mut PerpPosition, unit: FlowUnit, delta: i128) -> Result<()> {
+    if unit == FlowUnit::PositionQuote {
+        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
+    } else {
+        p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
+    }
+    Ok(())
 }
 
 /// The balances and positions a leg's two flows move, as
@@ -473,17 +479,13 @@ impl Moved {
                 FlowUnit::Asset => {
                     let k = account.balances.iter().position(|b| b.asset_index == flow.index).ok_or(Error::AssetNotHeld)?;
                     let mut b = m.balance(k).or_else(|| account.balances.get(k).copied()).ok_or(Error::AssetNotHeld)?;
-                    b.amount = i64::try_from(num::add(i128::from(b.amount), delta)?).map_err(|_| Error::Overflow)?;
+                    move_balance(&mut b, delta)?;
                     Self::put(&mut m.balances, k, b)?;
                 }
                 FlowUnit::PositionQuote | FlowUnit::PositionSize => {
                     let i = usize::try_from(flow.index).map_err(|_| Error::UnknownPosition)?;
                     let mut p = m.position(i).or_else(|| account.positions.get(i).copied()).ok_or(Error::UnknownPosition)?;
-                    if flow.unit == FlowUnit::PositionQuote {
-                        p.quote_balance = Quote::from_i128(num::add(i128::from(p.quote_balance.0), delta)?)?;
-                    } else {
-                        p.size = Size(i64::try_from(num::add(i128::from(p.size.0), delta)?).map_err(|_| Error::Overflow)?);
-                    }
+                    move_position(&mut p, flow.unit, delta)?;
                     Self::put(&mut m.positions, i, p)?;
                 }
             }
